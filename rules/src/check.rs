@@ -1,0 +1,711 @@
+//! Checking a topology against the rules, and the pre-check used while a
+//! user drags a protection.
+//!
+//! Every rule but two is *anchored* at one server: its findings depend only
+//! on that server, its protectors and their protectors, and what it protects
+//! (see [`anchored`]). Adding a protection P -> T can therefore change only
+//! the findings anchored at P, at T and at the servers T protects, plus the
+//! one cycle through P. The pre-check recomputes just those, before and
+//! after, which is what makes it cheap enough to ask for every candidate
+//! target on every pointer move; a property test holds it equal to adding the
+//! protection and checking everything again.
+
+use std::collections::{HashMap, HashSet};
+
+use petgraph::graph::DiGraph;
+
+use crate::model::{natural_cmp, same_name, Kind, Link, Protection, Server, ServerId, Topology};
+use crate::rules::{and_list, Rule, Severity};
+
+/// One thing the rules say about a topology.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Finding {
+    pub rule: Rule,
+    /// The servers concerned, the one the finding is about first.
+    pub servers: Vec<ServerId>,
+    /// The protections concerned (the ones to draw attention to).
+    pub protections: Vec<Link>,
+    /// What is wrong, in words that need no spec.
+    pub message: String,
+}
+
+impl Finding {
+    pub fn severity(&self) -> Severity {
+        self.rule.severity()
+    }
+}
+
+/// Counts by severity, for a status line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Summary {
+    pub fn of(findings: &[Finding]) -> Summary {
+        let mut s = Summary::default();
+        for f in findings {
+            match f.severity() {
+                Severity::Error => s.errors += 1,
+                Severity::Warning => s.warnings += 1,
+                Severity::Info => s.infos += 1,
+            }
+        }
+        s
+    }
+
+    /// "Valid", or "2 errors, 1 warning" (infos are not problems).
+    pub fn status(&self) -> String {
+        let plural = |n: usize, one: &str| {
+            if n == 1 {
+                format!("1 {one}")
+            } else {
+                format!("{n} {one}s")
+            }
+        };
+        match (self.errors, self.warnings) {
+            (0, 0) => "Valid".to_string(),
+            (e, 0) => plural(e, "error"),
+            (0, w) => plural(w, "warning"),
+            (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
+        }
+    }
+}
+
+/// Checks a topology: every finding, errors first.
+pub fn check(t: &Topology) -> Vec<Finding> {
+    Checker::new(t).findings
+}
+
+/// Adjacency by position in `topology.servers`, built once per check.
+pub(crate) struct Index<'t> {
+    pub t: &'t Topology,
+    slot: HashMap<ServerId, u32>,
+    /// Per edge: protector and target positions.
+    ends: Vec<(u32, u32)>,
+    /// Per server: the edges into it and out of it.
+    inn: Vec<Vec<u32>>,
+    out: Vec<Vec<u32>>,
+}
+
+impl<'t> Index<'t> {
+    pub fn new(t: &'t Topology) -> Index<'t> {
+        let n = t.servers.len();
+        let mut slot = HashMap::with_capacity(n);
+        for (i, s) in t.servers.iter().enumerate() {
+            slot.insert(s.id, i as u32);
+        }
+        let mut ends = Vec::with_capacity(t.protections.len());
+        let mut inn = vec![Vec::new(); n];
+        let mut out = vec![Vec::new(); n];
+        for (e, p) in t.protections.iter().enumerate() {
+            // A protection naming a missing server cannot come from a file or
+            // the editor; skip it rather than fail.
+            let (Some(&a), Some(&b)) = (slot.get(&p.protector), slot.get(&p.target)) else {
+                ends.push((u32::MAX, u32::MAX));
+                continue;
+            };
+            ends.push((a, b));
+            out[a as usize].push(e as u32);
+            inn[b as usize].push(e as u32);
+        }
+        Index {
+            t,
+            slot,
+            ends,
+            inn,
+            out,
+        }
+    }
+
+    pub fn pos(&self, id: ServerId) -> Option<usize> {
+        self.slot.get(&id).map(|&i| i as usize)
+    }
+}
+
+/// The index, seen with at most one extra protection.
+#[derive(Clone, Copy)]
+pub(crate) struct View<'a, 't> {
+    ix: &'a Index<'t>,
+    extra: Option<(u32, u32, bool)>,
+}
+
+const EXTRA: u32 = u32::MAX;
+
+impl<'a, 't> View<'a, 't> {
+    fn server(&self, i: usize) -> &'t Server {
+        &self.ix.t.servers[i]
+    }
+
+    fn id(&self, i: usize) -> ServerId {
+        self.ix.t.servers[i].id
+    }
+
+    fn name(&self, i: usize) -> &'t str {
+        &self.ix.t.servers[i].name
+    }
+
+    fn is_dpm(&self, i: usize) -> bool {
+        self.server(i).kind == Kind::Dpm
+    }
+
+    fn ends(&self, e: u32) -> (usize, usize, bool) {
+        if e == EXTRA {
+            let (a, b, sw) = self.extra.unwrap_or((0, 0, false));
+            (a as usize, b as usize, sw)
+        } else {
+            let (a, b) = self.ix.ends[e as usize];
+            (
+                a as usize,
+                b as usize,
+                self.ix.t.protections[e as usize].switched,
+            )
+        }
+    }
+
+    /// Protectors of `i`: (protector position, switched).
+    fn protectors(&self, i: usize) -> impl Iterator<Item = (usize, bool)> + '_ {
+        let extra = self
+            .extra
+            .filter(|&(_, b, _)| b as usize == i)
+            .map(|(a, _, sw)| (a as usize, sw));
+        self.ix.inn[i]
+            .iter()
+            .map(move |&e| {
+                let (a, _, sw) = self.ends(e);
+                (a, sw)
+            })
+            .chain(extra)
+    }
+
+    /// What `i` protects: (target position, switched).
+    fn targets(&self, i: usize) -> impl Iterator<Item = (usize, bool)> + '_ {
+        let extra = self
+            .extra
+            .filter(|&(a, _, _)| a as usize == i)
+            .map(|(_, b, sw)| (b as usize, sw));
+        self.ix.out[i]
+            .iter()
+            .map(move |&e| {
+                let (_, b, sw) = self.ends(e);
+                (b, sw)
+            })
+            .chain(extra)
+    }
+
+    fn protects(&self, a: usize, b: usize) -> bool {
+        self.targets(a).any(|(x, _)| x == b)
+    }
+
+    fn link(&self, a: usize, b: usize) -> Link {
+        Link {
+            protector: self.id(a),
+            target: self.id(b),
+        }
+    }
+
+    /// Sorts positions by name, as people read them.
+    fn by_name(&self, v: &mut [usize]) {
+        v.sort_by(|&a, &b| natural_cmp(self.name(a), self.name(b)).then(a.cmp(&b)));
+    }
+
+    fn names(&self, v: &[usize]) -> String {
+        and_list(&v.iter().map(|&i| self.name(i)).collect::<Vec<_>>())
+    }
+}
+
+/// The findings anchored at server `i`: those that depend only on `i`, its
+/// protectors, their protectors, and the servers `i` protects.
+fn anchored(v: View, i: usize, out: &mut Vec<Finding>) {
+    let s = v.server(i);
+    let name = v.name(i);
+
+    // What `i` protects, when it should not protect anything.
+    if s.kind == Kind::Protected {
+        let mut targets: Vec<usize> = v.targets(i).map(|(x, _)| x).collect();
+        if !targets.is_empty() {
+            v.by_name(&mut targets);
+            out.push(Finding {
+                rule: Rule::ProtectorNotDpm,
+                servers: std::iter::once(v.id(i))
+                    .chain(targets.iter().map(|&x| v.id(x)))
+                    .collect(),
+                protections: targets.iter().map(|&x| v.link(i, x)).collect(),
+                message: format!(
+                    "{name} is a protected server, not a DPM server, so it cannot protect {}: only DPM servers back up data and replicas.",
+                    v.names(&targets)
+                ),
+            });
+        }
+    }
+
+    // Who protects `i`.
+    let mut self_protected = false;
+    let mut prots: Vec<usize> = Vec::new();
+    for (p, _) in v.protectors(i) {
+        if p == i {
+            self_protected = true;
+        } else {
+            prots.push(p);
+        }
+    }
+    v.by_name(&mut prots);
+
+    let mut shortcut = vec![false; prots.len()];
+    for (k, &sp) in prots.iter().enumerate() {
+        let mut via: Vec<usize> = prots
+            .iter()
+            .copied()
+            .filter(|&p| p != sp && v.protects(sp, p))
+            .collect();
+        if via.is_empty() {
+            continue;
+        }
+        shortcut[k] = true;
+        v.by_name(&mut via);
+        let sname = v.name(sp);
+        out.push(Finding {
+            rule: Rule::ChainShortcut,
+            servers: std::iter::once(v.id(i))
+                .chain(std::iter::once(v.id(sp)))
+                .chain(via.iter().map(|&p| v.id(p)))
+                .collect(),
+            protections: vec![v.link(sp, i)],
+            message: format!(
+                "{sname} protects {name} directly, but {sname} already protects {vias}, which protect{s} {name}: the chain makes {vias} {name}'s protector, so {sname} cannot also protect {name} directly.",
+                vias = v.names(&via),
+                s = if via.len() == 1 { "s" } else { "" },
+            ),
+        });
+    }
+    let remaining: Vec<usize> = prots
+        .iter()
+        .zip(&shortcut)
+        .filter(|(_, &sc)| !sc)
+        .map(|(&p, _)| p)
+        .collect();
+    if remaining.len() >= 2 {
+        out.push(Finding {
+            rule: Rule::ProtectedTwice,
+            servers: std::iter::once(v.id(i))
+                .chain(remaining.iter().map(|&p| v.id(p)))
+                .collect(),
+            protections: remaining.iter().map(|&p| v.link(p, i)).collect(),
+            message: format!(
+                "{name} is protected by {} servers ({}); a server can be protected by one DPM server only.",
+                remaining.len(),
+                v.names(&remaining)
+            ),
+        });
+    }
+
+    if s.kind == Kind::Protected && prots.is_empty() {
+        out.push(Finding {
+            rule: Rule::Unprotected,
+            servers: vec![v.id(i)],
+            protections: vec![],
+            message: format!("No DPM server protects {name}, so its data has no backup."),
+        });
+    }
+
+    if s.kind == Kind::Dpm {
+        let dpm_prots: Vec<usize> = prots.iter().copied().filter(|&p| v.is_dpm(p)).collect();
+
+        if self_protected && !dpm_prots.is_empty() {
+            out.push(Finding {
+                rule: Rule::SelfProtectionBreaksChain,
+                servers: std::iter::once(v.id(i))
+                    .chain(dpm_prots.iter().map(|&p| v.id(p)))
+                    .collect(),
+                protections: std::iter::once(v.link(i, i))
+                    .chain(dpm_prots.iter().map(|&p| v.link(p, i)))
+                    .collect(),
+                message: format!(
+                    "{name} protects its own data, which breaks the chain: {} cannot protect {name} while it does.",
+                    v.names(&dpm_prots)
+                ),
+            });
+        }
+
+        if s.vss_writer == Some(crate::model::VssWriter::Stopped) && !dpm_prots.is_empty() {
+            out.push(Finding {
+                rule: Rule::VssWriterStopped,
+                servers: std::iter::once(v.id(i))
+                    .chain(dpm_prots.iter().map(|&p| v.id(p)))
+                    .collect(),
+                protections: dpm_prots.iter().map(|&p| v.link(p, i)).collect(),
+                message: format!(
+                    "The SQL Server VSS Writer service is stopped on {name}, so {} cannot protect {name}'s database: start the service on {name} first.",
+                    v.names(&dpm_prots)
+                ),
+            });
+        }
+
+        for &p in &dpm_prots {
+            let ps = v.server(p);
+            let pname = v.name(p);
+            let mut differences = Vec::new();
+            if let (Some(a), Some(b)) = (ps.version, s.version) {
+                if a != b {
+                    differences.push(format!(
+                        "{pname} runs DPM {} and {name} runs DPM {}",
+                        a.as_str(),
+                        b.as_str()
+                    ));
+                }
+            }
+            if let (Some(a), Some(b)) = (&ps.rollup, &s.rollup) {
+                if a.trim() != b.trim() {
+                    differences.push(format!(
+                        "{pname} has update rollup {} and {name} has {}",
+                        a.trim(),
+                        b.trim()
+                    ));
+                }
+            }
+            if !differences.is_empty() {
+                out.push(Finding {
+                    rule: Rule::VersionMismatch,
+                    servers: vec![v.id(i), v.id(p)],
+                    protections: vec![v.link(p, i)],
+                    message: format!(
+                        "{}: a DPM server and the DPM server that protects it must run the same version and update rollup.",
+                        capitalise(&and_list(&differences))
+                    ),
+                });
+            }
+            if ps.is_mabs() || s.is_mabs() {
+                let which: Vec<usize> = [p, i]
+                    .into_iter()
+                    .filter(|&x| v.server(x).is_mabs())
+                    .collect();
+                out.push(Finding {
+                    rule: Rule::MabsNoSecondary,
+                    servers: vec![v.id(i), v.id(p)],
+                    protections: vec![v.link(p, i)],
+                    message: format!(
+                        "{pname} protects {name}, but {} {} Azure Backup Server, which has no secondary protection.",
+                        v.names(&which),
+                        if which.len() == 1 { "is" } else { "are" }
+                    ),
+                });
+            }
+        }
+
+        // As a primary: what its secondary will not hold.
+        if !dpm_prots.is_empty() {
+            let mut targets: Vec<(usize, bool)> = v.targets(i).filter(|&(x, _)| x != i).collect();
+            targets.sort_by(|a, b| natural_cmp(v.name(a.0), v.name(b.0)).then(a.0.cmp(&b.0)));
+            for (x, switched) in targets {
+                let xs = v.server(x);
+                if xs.kind != Kind::Protected {
+                    continue;
+                }
+                let xname = v.name(x);
+                if switched {
+                    out.push(Finding {
+                        rule: Rule::SwitchedNoSecondary,
+                        servers: std::iter::once(v.id(x))
+                            .chain(std::iter::once(v.id(i)))
+                            .chain(dpm_prots.iter().map(|&p| v.id(p)))
+                            .collect(),
+                        protections: vec![v.link(i, x)],
+                        message: format!(
+                            "{xname} is in switched protection on {name}, so {name}'s protector {} holds no copy of {xname}'s data: switched protection cannot have secondary protection.",
+                            v.names(&dpm_prots)
+                        ),
+                    });
+                    continue;
+                }
+                let kept: Vec<&str> = xs
+                    .workloads()
+                    .iter()
+                    .filter(|w| !w.reaches_secondary())
+                    .map(|w| w.label())
+                    .collect();
+                if !kept.is_empty() {
+                    out.push(Finding {
+                        rule: Rule::NotCopiedToSecondary,
+                        servers: std::iter::once(v.id(x))
+                            .chain(std::iter::once(v.id(i)))
+                            .chain(dpm_prots.iter().map(|&p| v.id(p)))
+                            .collect(),
+                        protections: vec![v.link(i, x)],
+                        message: format!(
+                            "{xname}'s {} stay on {name} only: {name}'s secondary {} cannot copy them, so they have one copy.",
+                            and_list(&kept),
+                            v.names(&dpm_prots)
+                        ),
+                    });
+                }
+            }
+        }
+
+        if prots.is_empty() && !self_protected && v.targets(i).any(|(x, _)| x != i) {
+            out.push(Finding {
+                rule: Rule::SingleCopyDpm,
+                servers: vec![v.id(i)],
+                protections: vec![],
+                message: format!(
+                    "Nothing protects {name}'s database: if {name} fails, its replicas have no copy elsewhere to rebuild it from."
+                ),
+            });
+        }
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// The cycle finding for a strongly connected set of DPM servers, if the set
+/// holds a cycle of three or more.
+///
+/// A strongly connected set of three or more servers holds such a cycle
+/// unless every protection in it goes both ways and the pairs form a tree:
+/// an edge without its reverse closes a longer cycle with the path back, and
+/// so does any loop of pairs.
+fn long_cycle(v: View, members: &[usize]) -> Option<Finding> {
+    if members.len() < 3 {
+        return None;
+    }
+    let set: HashSet<usize> = members.iter().copied().collect();
+    let mut links = Vec::new();
+    let mut one_way = false;
+    let mut pairs = 0usize;
+    for &a in members {
+        for (b, _) in v.targets(a) {
+            if b == a || !set.contains(&b) {
+                continue;
+            }
+            links.push((a, b));
+            if v.protects(b, a) {
+                pairs += 1;
+            } else {
+                one_way = true;
+            }
+        }
+    }
+    let undirected = pairs / 2 + links.len() - pairs;
+    if !one_way && undirected < members.len() {
+        return None;
+    }
+    let mut m = members.to_vec();
+    v.by_name(&mut m);
+    links.sort_by(|x, y| {
+        natural_cmp(v.name(x.0), v.name(y.0))
+            .then(natural_cmp(v.name(x.1), v.name(y.1)))
+            .then(x.cmp(y))
+    });
+    Some(Finding {
+        rule: Rule::LongCycle,
+        servers: m.iter().map(|&x| v.id(x)).collect(),
+        protections: links.iter().map(|&(a, b)| v.link(a, b)).collect(),
+        message: format!(
+            "{} protect each other in a cycle of {} servers; the documentation describes cyclic protection between two DPM servers only.",
+            v.names(&m),
+            m.len()
+        ),
+    })
+}
+
+fn duplicate_names(t: &Topology, out: &mut Vec<Finding>) {
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, s) in t.servers.iter().enumerate() {
+        groups.entry(s.name.to_lowercase()).or_default().push(i);
+    }
+    let mut groups: Vec<Vec<usize>> = groups.into_values().filter(|g| g.len() > 1).collect();
+    groups.sort();
+    for g in groups {
+        let first = &t.servers[g[0]].name;
+        debug_assert!(g.iter().all(|&i| same_name(&t.servers[i].name, first)));
+        out.push(Finding {
+            rule: Rule::DuplicateName,
+            servers: g.iter().map(|&i| t.servers[i].id).collect(),
+            protections: vec![],
+            message: format!(
+                "{} servers are named \"{first}\" (ignoring case); each server needs a name of its own.",
+                g.len()
+            ),
+        });
+    }
+}
+
+/// Orders findings: errors first, then by rule, then by the servers' names.
+fn sort_findings(t: &Topology, findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        a.severity()
+            .cmp(&b.severity())
+            .then(a.rule.cmp(&b.rule))
+            .then_with(|| {
+                let an = a.servers.iter().map(|&id| t.name(id));
+                let bn = b.servers.iter().map(|&id| t.name(id));
+                for (x, y) in an.zip(bn) {
+                    let o = natural_cmp(x, y);
+                    if o.is_ne() {
+                        return o;
+                    }
+                }
+                a.servers.len().cmp(&b.servers.len())
+            })
+            .then_with(|| a.protections.cmp(&b.protections))
+    });
+}
+
+/// A topology, indexed and checked once, that answers pre-checks.
+pub struct Checker<'t> {
+    index: Index<'t>,
+    findings: Vec<Finding>,
+    known: HashSet<Finding>,
+}
+
+impl<'t> Checker<'t> {
+    pub fn new(t: &'t Topology) -> Checker<'t> {
+        let index = Index::new(t);
+        let v = View {
+            ix: &index,
+            extra: None,
+        };
+        let mut findings = Vec::new();
+        duplicate_names(t, &mut findings);
+        for i in 0..t.servers.len() {
+            anchored(v, i, &mut findings);
+        }
+        // Cycles among DPM servers (self-protection aside).
+        let mut g = DiGraph::<usize, ()>::with_capacity(t.servers.len(), t.protections.len());
+        let nodes: Vec<_> = (0..t.servers.len()).map(|i| g.add_node(i)).collect();
+        for &(a, b) in &index.ends {
+            if a == u32::MAX {
+                continue;
+            }
+            let (a, b) = (a as usize, b as usize);
+            if a != b && v.is_dpm(a) && v.is_dpm(b) {
+                g.add_edge(nodes[a], nodes[b], ());
+            }
+        }
+        for scc in petgraph::algo::tarjan_scc(&g) {
+            if scc.len() >= 3 {
+                let members: Vec<usize> = scc.iter().map(|&n| g[n]).collect();
+                findings.extend(long_cycle(v, &members));
+            }
+        }
+        sort_findings(t, &mut findings);
+        let known = findings.iter().cloned().collect();
+        Checker {
+            index,
+            findings,
+            known,
+        }
+    }
+
+    pub fn topology(&self) -> &'t Topology {
+        self.index.t
+    }
+
+    /// Every finding, errors first.
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    pub fn into_findings(self) -> Vec<Finding> {
+        self.findings
+    }
+
+    /// The findings that adding `protection` would add: exactly those that
+    /// adding it and checking again would give and checking now does not.
+    /// Empty when the protection is already there or names a missing server.
+    pub fn precheck(&self, protection: Protection) -> Vec<Finding> {
+        let ix = &self.index;
+        let t = ix.t;
+        let (Some(p), Some(q)) = (ix.pos(protection.protector), ix.pos(protection.target)) else {
+            return Vec::new();
+        };
+        let before = View { ix, extra: None };
+        if before.protects(p, q) {
+            return Vec::new();
+        }
+        let after = View {
+            ix,
+            extra: Some((p as u32, q as u32, protection.switched)),
+        };
+
+        // Anchors whose findings read the new protection.
+        let mut anchors = vec![p, q];
+        anchors.extend(before.targets(q).map(|(x, _)| x));
+        anchors.sort_unstable();
+        anchors.dedup();
+
+        let mut old = Vec::new();
+        let mut new = Vec::new();
+        for &a in &anchors {
+            anchored(before, a, &mut old);
+            anchored(after, a, &mut new);
+        }
+
+        // The cycle through the new protection, if it closes or grows one.
+        if p != q && after.is_dpm(p) && after.is_dpm(q) {
+            let members = cycle_through(before, p, q);
+            if members.len() >= 3 {
+                if let Some(f) = long_cycle(after, &members) {
+                    if !self.known.contains(&f) {
+                        new.push(f);
+                    }
+                }
+            }
+        }
+
+        // after minus before, as multisets.
+        let mut added: Vec<Finding> = Vec::new();
+        for f in new {
+            if let Some(k) = old.iter().position(|o| *o == f) {
+                old.swap_remove(k);
+            } else {
+                added.push(f);
+            }
+        }
+        sort_findings(t, &mut added);
+        added
+    }
+}
+
+/// The DPM servers strongly connected with `p` once `p -> q` is added:
+/// those that reach `p`, and that `p` or `q` reaches (a new path through the
+/// new protection starts at `p`, so nothing new reaches `p`).
+fn cycle_through(v: View, p: usize, q: usize) -> Vec<usize> {
+    let dpm_step =
+        |from: usize, forward: bool, seen: &mut HashSet<usize>, stack: &mut Vec<usize>| {
+            let mut push = |x: usize| {
+                if x != from && v.is_dpm(x) && seen.insert(x) {
+                    stack.push(x);
+                }
+            };
+            if forward {
+                v.targets(from).for_each(|(x, _)| push(x));
+            } else {
+                v.protectors(from).for_each(|(x, _)| push(x));
+            }
+        };
+    let reach = |starts: &[usize], forward: bool| -> HashSet<usize> {
+        let mut seen: HashSet<usize> = starts.iter().copied().collect();
+        let mut stack = starts.to_vec();
+        while let Some(x) = stack.pop() {
+            dpm_step(x, forward, &mut seen, &mut stack);
+        }
+        seen
+    };
+    let fwd = reach(&[p, q], true);
+    let bwd = reach(&[p], false);
+    if !bwd.contains(&q) {
+        // q cannot reach p: the new protection closes no cycle.
+        return Vec::new();
+    }
+    let mut members: Vec<usize> = fwd.intersection(&bwd).copied().collect();
+    members.sort_unstable();
+    members
+}

@@ -1,0 +1,564 @@
+//! Exports: Mermaid, Graphviz DOT and a standalone SVG.
+//!
+//! Every name is escaped for its target: a server named
+//! `<img src=x onerror=alert(1)>` stays text in every form.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write;
+
+use petgraph::dot::{Config, Dot};
+use petgraph::graph::DiGraph;
+
+use crate::check::Finding;
+use crate::geometry::{arrow, bend_for};
+use crate::layout::{positions, NODE_H, NODE_W};
+use crate::model::{Kind, Link, Point, ServerId, Topology};
+use crate::roles::roles;
+use crate::rules::Severity;
+
+/// Escapes text for XML content and attribute values.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A Mermaid flowchart, protectors above what they protect.
+pub fn to_mermaid(t: &Topology) -> String {
+    let mut out = String::from("flowchart TD\n");
+    if let Some(title) = &t.title {
+        // Mermaid comments run to the end of the line.
+        let _ = writeln!(out, "  %% {}", mermaid_text(title));
+    }
+    let ids: HashMap<ServerId, String> = t
+        .servers
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id, format!("s{i}")))
+        .collect();
+    for s in &t.servers {
+        let label = mermaid_text(&s.name);
+        let id = &ids[&s.id];
+        match s.kind {
+            Kind::Dpm => {
+                let role = roles(t, s.id).label();
+                let sub = if role.is_empty() {
+                    "DPM server".to_string()
+                } else {
+                    format!("DPM server, {role}")
+                };
+                let _ = writeln!(out, "  {id}[(\"{label}<br/><small>{sub}</small>\")]");
+            }
+            Kind::Protected => {
+                let _ = writeln!(out, "  {id}[\"{label}\"]");
+            }
+        }
+    }
+    for p in &t.protections {
+        let (Some(a), Some(b)) = (ids.get(&p.protector), ids.get(&p.target)) else {
+            continue;
+        };
+        if p.switched {
+            let _ = writeln!(out, "  {a} -. switched .-> {b}");
+        } else {
+            let _ = writeln!(out, "  {a} --> {b}");
+        }
+    }
+    out.push_str("  classDef dpm fill:#1f4e8c,stroke:#163a69,color:#ffffff\n");
+    out.push_str("  classDef protected fill:#ffffff,stroke:#56657a,color:#1b2430\n");
+    for (class, kind) in [("dpm", Kind::Dpm), ("protected", Kind::Protected)] {
+        let members: Vec<&str> = t
+            .servers
+            .iter()
+            .filter(|s| s.kind == kind)
+            .map(|s| ids[&s.id].as_str())
+            .collect();
+        if !members.is_empty() {
+            let _ = writeln!(out, "  class {} {class}", members.join(","));
+        }
+    }
+    out
+}
+
+/// Mermaid labels: quotes and markup become entity codes.
+fn mermaid_text(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_alphanumeric()
+            || matches!(
+                c,
+                ' ' | '-' | '.' | '_' | ':' | '/' | '\\' | ',' | '(' | ')' | '+'
+            )
+        {
+            out.push(c);
+        } else {
+            let _ = write!(out, "#{};", c as u32);
+        }
+    }
+    out
+}
+
+/// Graphviz DOT, by petgraph, protectors above what they protect.
+pub fn to_dot(t: &Topology) -> String {
+    let mut g = DiGraph::<ServerId, bool>::new();
+    let mut nodes = HashMap::new();
+    for s in &t.servers {
+        nodes.insert(s.id, g.add_node(s.id));
+    }
+    for p in &t.protections {
+        if let (Some(&a), Some(&b)) = (nodes.get(&p.protector), nodes.get(&p.target)) {
+            g.add_edge(a, b, p.switched);
+        }
+    }
+    let node_attrs = |_, (_, id): (petgraph::graph::NodeIndex, &ServerId)| {
+        let s = t.server(*id);
+        let name = s.map_or("?", |s| s.name.as_str());
+        match s.map(|s| s.kind) {
+            Some(Kind::Dpm) => format!(
+                "label = \"{}\" shape = cylinder style = filled fillcolor = \"#1f4e8c\" fontcolor = white",
+                dot_escape(name)
+            ),
+            _ => format!("label = \"{}\" shape = box", dot_escape(name)),
+        }
+    };
+    let edge_attrs = |_, e: petgraph::graph::EdgeReference<'_, bool>| {
+        if *e.weight() {
+            "style = dashed label = \"switched\"".to_string()
+        } else {
+            String::new()
+        }
+    };
+    let dot = Dot::with_attr_getters(
+        &g,
+        &[Config::EdgeNoLabel, Config::NodeNoLabel],
+        &edge_attrs,
+        &node_attrs,
+    );
+    let body = format!("{dot:?}");
+    // Name the graph and its direction; petgraph writes "digraph {".
+    let mut head = String::from("digraph dpm {\n    rankdir = TB\n");
+    if let Some(title) = &t.title {
+        let _ = writeln!(
+            head,
+            "    label = \"{}\"\n    labelloc = t",
+            dot_escape(title)
+        );
+    }
+    body.replacen("digraph {\n", &head, 1)
+}
+
+fn dot_escape(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// What the SVG shows besides the drawing.
+#[derive(Clone, Debug, Default)]
+pub struct SvgOptions {
+    /// Servers drawn as failed.
+    pub failed: Vec<ServerId>,
+    /// List the findings under the drawing.
+    pub list_findings: bool,
+}
+
+const STYLE: &str = r#"
+  .bg { fill: #f7f9fc; }
+  text { font-family: "Segoe UI", "Helvetica Neue", Arial, sans-serif; }
+  .title { font-size: 16px; font-weight: 600; fill: #1b2430; }
+  .protection { fill: none; stroke: #56657a; stroke-width: 2; }
+  .protection.switched { stroke-dasharray: 7 5; }
+  .protection.error { stroke: #c62828; }
+  .protection.warning { stroke: #b26a00; }
+  .dpm rect.body { fill: #1f4e8c; stroke: #163a69; stroke-width: 1.5; }
+  .dpm .name { fill: #ffffff; font-size: 14px; font-weight: 600; }
+  .dpm .sub { fill: #d6e4f7; font-size: 11px; }
+  .protected rect.body { fill: #ffffff; stroke: #56657a; stroke-width: 1.5; }
+  .protected .name { fill: #1b2430; font-size: 14px; font-weight: 600; }
+  .protected .sub { fill: #56657a; font-size: 11px; }
+  .failed rect.body { fill: #e9ecef; stroke: #c62828; stroke-dasharray: 5 3; }
+  .failed .name, .failed .sub { fill: #6c757d; }
+  .badge circle { stroke: #ffffff; stroke-width: 1.5; }
+  .badge text { fill: #ffffff; font-size: 11px; font-weight: 700; text-anchor: middle; }
+  .badge.error circle { fill: #c62828; }
+  .badge.warning circle { fill: #b26a00; }
+  .badge.info circle { fill: #1f6fb2; }
+  .finding { font-size: 12px; fill: #1b2430; }
+  .finding .sev-error { fill: #c62828; font-weight: 700; }
+  .finding .sev-warning { fill: #b26a00; font-weight: 700; }
+  .finding .sev-info { fill: #1f6fb2; font-weight: 700; }
+"#;
+
+/// The badge letter for a severity: shape and letter, not colour alone.
+pub fn badge_symbol(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "!",
+        Severity::Warning => "▲",
+        Severity::Info => "i",
+    }
+}
+
+/// The worst severity of the findings about each server and protection.
+pub fn worst(findings: &[Finding]) -> (HashMap<ServerId, Severity>, HashMap<Link, Severity>) {
+    let mut servers: HashMap<ServerId, Severity> = HashMap::new();
+    let mut links: HashMap<Link, Severity> = HashMap::new();
+    for f in findings {
+        let sev = f.severity();
+        // A finding is shown on its protections when it has some, otherwise
+        // on the server it is about.
+        if f.protections.is_empty() {
+            if let Some(&id) = f.servers.first() {
+                let e = servers.entry(id).or_insert(sev);
+                *e = (*e).min(sev);
+            }
+        } else {
+            for l in &f.protections {
+                let e = links.entry(*l).or_insert(sev);
+                *e = (*e).min(sev);
+            }
+            if let Some(&id) = f.servers.first() {
+                let e = servers.entry(id).or_insert(sev);
+                *e = (*e).min(sev);
+            }
+        }
+    }
+    (servers, links)
+}
+
+/// Wraps text at `width` characters, on spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    for word in text.split(' ') {
+        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+/// A standalone, styled SVG of the topology with its findings visible.
+pub fn to_svg(t: &Topology, findings: &[Finding], opts: &SvgOptions) -> String {
+    let pos = positions(t);
+    let failed: HashSet<ServerId> = opts.failed.iter().copied().collect();
+    let (bad_servers, bad_links) = worst(findings);
+
+    // Bounds of the drawing.
+    let (mut minx, mut miny, mut maxx, mut maxy) = (0.0f64, 0.0f64, 320.0f64, 80.0f64);
+    if !pos.is_empty() {
+        minx = f64::MAX;
+        miny = f64::MAX;
+        maxx = f64::MIN;
+        maxy = f64::MIN;
+        for p in pos.values() {
+            minx = minx.min(p.x - NODE_W / 2.0);
+            miny = miny.min(p.y - NODE_H / 2.0 - 36.0);
+            maxx = maxx.max(p.x + NODE_W / 2.0 + 40.0);
+            maxy = maxy.max(p.y + NODE_H / 2.0);
+        }
+    }
+    let pad = 24.0;
+    let title_h = if t.title.is_some() { 32.0 } else { 0.0 };
+    let x0 = minx - pad;
+    let y0 = miny - pad - title_h;
+    let mut w = (maxx - minx) + 2.0 * pad;
+    w = w.max(560.0);
+    let wrap_at = ((w - 2.0 * pad) / 6.6).max(40.0) as usize;
+    let mut finding_lines: Vec<(Severity, String, Vec<String>)> = Vec::new();
+    if opts.list_findings {
+        for f in findings {
+            finding_lines.push((
+                f.severity(),
+                f.rule.id().to_string(),
+                wrap(&f.message, wrap_at),
+            ));
+        }
+    }
+    let list_h: f64 = if finding_lines.is_empty() {
+        0.0
+    } else {
+        28.0 + finding_lines
+            .iter()
+            .map(|(_, _, l)| 18.0 * (l.len() as f64 + 1.0))
+            .sum::<f64>()
+    };
+    let draw_h = (maxy - miny) + 2.0 * pad + title_h;
+    let h = draw_h + list_h;
+
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{} {} {} {}\" width=\"{}\" height=\"{}\" role=\"img\">",
+        n(x0),
+        n(y0),
+        n(w),
+        n(h),
+        n(w),
+        n(h)
+    );
+    let title = t.title.as_deref().unwrap_or("DPM protection topology");
+    let _ = write!(s, "<title>{}</title>", xml_escape(title));
+    let _ = write!(s, "<style>{STYLE}</style>");
+    s.push_str(
+        "<defs><marker id=\"arrowhead\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto-start-reverse\"><path d=\"M0 0 L10 5 L0 10 z\" fill=\"#56657a\"/></marker>\
+<marker id=\"arrowhead-error\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto-start-reverse\"><path d=\"M0 0 L10 5 L0 10 z\" fill=\"#c62828\"/></marker>\
+<marker id=\"arrowhead-warning\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto-start-reverse\"><path d=\"M0 0 L10 5 L0 10 z\" fill=\"#b26a00\"/></marker></defs>",
+    );
+    let _ = write!(
+        s,
+        "<rect class=\"bg\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+        n(x0),
+        n(y0),
+        n(w),
+        n(h)
+    );
+    if let Some(title) = &t.title {
+        let _ = write!(
+            s,
+            "<text class=\"title\" x=\"{}\" y=\"{}\">{}</text>",
+            n(x0 + pad),
+            n(y0 + pad + 8.0),
+            xml_escape(title)
+        );
+    }
+
+    // Protections under the servers.
+    let links: HashSet<Link> = t.protections.iter().map(|p| p.link()).collect();
+    s.push_str("<g class=\"protections\">");
+    for p in &t.protections {
+        let (Some(&a), Some(&b)) = (pos.get(&p.protector), pos.get(&p.target)) else {
+            continue;
+        };
+        let reverse = links.contains(&Link {
+            protector: p.target,
+            target: p.protector,
+        });
+        let arr = arrow(a, b, bend_for(a, b, reverse));
+        let sev = bad_links
+            .get(&p.link())
+            .copied()
+            .filter(|s| *s != Severity::Info);
+        let mut class = String::from("protection");
+        if p.switched {
+            class.push_str(" switched");
+        }
+        let marker = match sev {
+            Some(Severity::Error) => {
+                class.push_str(" error");
+                "arrowhead-error"
+            }
+            Some(Severity::Warning) => {
+                class.push_str(" warning");
+                "arrowhead-warning"
+            }
+            _ => "arrowhead",
+        };
+        let _ = write!(
+            s,
+            "<path class=\"{class}\" d=\"{}\" marker-end=\"url(#{marker})\" data-protection=\"{}-&gt;{}\"/>",
+            arr.d,
+            xml_escape(t.name(p.protector)),
+            xml_escape(t.name(p.target))
+        );
+        if let Some(sev) = sev {
+            badge(&mut s, arr.mid, sev);
+        }
+    }
+    s.push_str("</g><g class=\"servers\">");
+    for srv in &t.servers {
+        let Some(&c) = pos.get(&srv.id) else { continue };
+        let kind = srv.kind.as_str();
+        let down = failed.contains(&srv.id);
+        let _ = write!(
+            s,
+            "<g class=\"server {kind}{}\" data-server=\"{}\" transform=\"translate({} {})\">",
+            if down { " failed" } else { "" },
+            xml_escape(&srv.name),
+            n(c.x),
+            n(c.y)
+        );
+        let rx = if srv.kind == Kind::Dpm { 10 } else { 4 };
+        let _ = write!(
+            s,
+            "<rect class=\"body\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{rx}\"/>",
+            n(-NODE_W / 2.0),
+            n(-NODE_H / 2.0),
+            n(NODE_W),
+            n(NODE_H)
+        );
+        let sub = match srv.kind {
+            Kind::Dpm => {
+                let r = roles(t, srv.id).label();
+                let base = if srv.is_mabs() {
+                    "Azure Backup Server"
+                } else {
+                    "DPM"
+                };
+                if r.is_empty() {
+                    base.to_string()
+                } else {
+                    format!("{base} · {r}")
+                }
+            }
+            Kind::Protected => "protected server".to_string(),
+        };
+        let sub = if down { "failed".to_string() } else { sub };
+        let _ = write!(
+            s,
+            "<text class=\"name\" x=\"0\" y=\"-3\" text-anchor=\"middle\">{}</text><text class=\"sub\" x=\"0\" y=\"15\" text-anchor=\"middle\">{}</text>",
+            xml_escape(&truncate(&srv.name, 17)),
+            xml_escape(&sub)
+        );
+        s.push_str("</g>");
+        if let Some(&sev) = bad_servers.get(&srv.id) {
+            badge(
+                &mut s,
+                Point {
+                    x: c.x + NODE_W / 2.0 - 2.0,
+                    y: c.y - NODE_H / 2.0 + 2.0,
+                },
+                sev,
+            );
+        }
+    }
+    s.push_str("</g>");
+
+    if !finding_lines.is_empty() {
+        let mut y = y0 + draw_h + 8.0;
+        let _ = write!(
+            s,
+            "<text class=\"title\" x=\"{}\" y=\"{}\">Findings</text>",
+            n(x0 + pad),
+            n(y)
+        );
+        y += 24.0;
+        for (sev, rule, lines) in &finding_lines {
+            let _ = write!(
+                s,
+                "<text class=\"finding\" x=\"{}\" y=\"{}\"><tspan class=\"sev-{}\">{} {}</tspan> {}</text>",
+                n(x0 + pad),
+                n(y),
+                sev.as_str(),
+                badge_symbol(*sev),
+                sev.as_str(),
+                xml_escape(rule)
+            );
+            for line in lines {
+                y += 18.0;
+                let _ = write!(
+                    s,
+                    "<text class=\"finding\" x=\"{}\" y=\"{}\">{}</text>",
+                    n(x0 + pad + 14.0),
+                    n(y),
+                    xml_escape(line)
+                );
+            }
+            y += 18.0;
+        }
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+fn badge(s: &mut String, at: Point, sev: Severity) {
+    let _ = write!(
+        s,
+        "<g class=\"badge {}\" transform=\"translate({} {})\"><title>{}</title><circle r=\"9\"/><text y=\"4\">{}</text></g>",
+        sev.as_str(),
+        n(at.x),
+        n(at.y),
+        sev.as_str(),
+        badge_symbol(sev)
+    );
+}
+
+/// Names longer than a node shows end with an ellipsis (the full name is in
+/// the properties and the table).
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(max - 1).collect();
+        out.push('…');
+        out
+    }
+}
+
+/// Numbers as SVG wants them: no trailing ".0".
+fn n(v: f64) -> String {
+    let r = (v * 10.0).round() / 10.0;
+    if r.fract() == 0.0 {
+        format!("{}", r as i64)
+    } else {
+        format!("{r}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Protection;
+
+    fn hostile() -> Topology {
+        let mut t = Topology::new();
+        t.title = Some("<script>alert(1)</script>".into());
+        let a = t.add_server("<img src=x onerror=alert(1)>", Kind::Dpm);
+        let b = t.add_server("\"quoted\" & 'single'", Kind::Protected);
+        t.connect(Protection::new(a, b));
+        t
+    }
+
+    #[test]
+    fn hostile_names_stay_text_in_svg() {
+        let t = hostile();
+        let svg = to_svg(
+            &t,
+            &crate::check::check(&t),
+            &SvgOptions {
+                list_findings: true,
+                ..Default::default()
+            },
+        );
+        assert!(!svg.contains("<img"), "{svg}");
+        assert!(!svg.contains("<script"), "{svg}");
+        assert!(svg.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    }
+
+    #[test]
+    fn hostile_names_stay_text_in_mermaid_and_dot() {
+        let t = hostile();
+        let m = to_mermaid(&t);
+        let markup = m
+            .replace("<br/>", "")
+            .replace("<small>", "")
+            .replace("</small>", "")
+            .replace("-->", "");
+        assert!(!markup.contains('<') && !markup.contains('>'), "{m}");
+        assert!(!m.contains("\"quoted\""), "{m}");
+        let d = to_dot(&t);
+        assert!(d.contains("label = \"\\\"quoted\\\" & 'single'\""), "{d}");
+    }
+}

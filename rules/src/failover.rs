@@ -1,0 +1,878 @@
+//! The failover planner: what a set of failed servers costs, and what DPM
+//! lets you do about it.
+//!
+//! From "Setting up DPM Chaining", Moving protected servers: when a primary
+//! fails, the only supported choices are Switch Protection on its secondary,
+//! rebuilding the primary with the same name, or moving protection to a DPM
+//! server that the secondary doesn't know about. Moving to a server the
+//! secondary knows is not supported.
+//!
+//! Options carry an [`Action`]; [`RecoveryOption::steps`] turns it into the
+//! captioned steps the app animates, each with the topology after it, only
+//! when asked (a plan for a large topology has many options).
+
+use std::collections::HashSet;
+
+use crate::check::Checker;
+use crate::inventory::{inventory, DataSource, Holding};
+use crate::model::{natural_cmp, Kind, Link, Point, Protection, Server, ServerId, Topology};
+use crate::rules::{and_list, Severity};
+
+/// The recovery options of RULES.md.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OptionKind {
+    SwitchProtection,
+    RebuildPrimary,
+    MoveToNewServer,
+    MoveToKnownServer,
+    Reprotect,
+    RestoreFromPrimary,
+    RestoreFromSecondary,
+}
+
+impl OptionKind {
+    pub fn id(self) -> &'static str {
+        match self {
+            OptionKind::SwitchProtection => "switch-protection",
+            OptionKind::RebuildPrimary => "rebuild-primary",
+            OptionKind::MoveToNewServer => "move-to-new-server",
+            OptionKind::MoveToKnownServer => "move-to-known-server",
+            OptionKind::Reprotect => "reprotect",
+            OptionKind::RestoreFromPrimary => "restore-from-primary",
+            OptionKind::RestoreFromSecondary => "restore-from-secondary",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            OptionKind::SwitchProtection => "Switch Protection",
+            OptionKind::RebuildPrimary => "Rebuild the primary",
+            OptionKind::MoveToNewServer => "Move to a server the secondary doesn't know",
+            OptionKind::MoveToKnownServer => "Move to a server the secondary knows",
+            OptionKind::Reprotect => "Protect again",
+            OptionKind::RestoreFromPrimary => "Restore from the primary",
+            OptionKind::RestoreFromSecondary => "Restore from the secondary",
+        }
+    }
+}
+
+/// Where a moved protection goes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Destination {
+    Existing(ServerId),
+    /// A new DPM server, with its name and where to draw it.
+    New {
+        name: String,
+        pos: Option<Point>,
+    },
+}
+
+/// What an option does, in terms of the topology.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// `on` takes over protection of `server` from `failed`, switched.
+    Switch {
+        server: ServerId,
+        failed: ServerId,
+        on: ServerId,
+    },
+    /// Rebuild `failed` with the same name; restore its database from
+    /// `from` (or start its replicas again when `None`).
+    Rebuild {
+        failed: ServerId,
+        from: Option<ServerId>,
+        server: Option<ServerId>,
+    },
+    /// Protect `server` with `to` instead of `failed`.
+    Move {
+        server: ServerId,
+        failed: ServerId,
+        secondary: ServerId,
+        to: Destination,
+    },
+    /// Not supported: shown to explain why.
+    Refused {
+        server: ServerId,
+        failed: ServerId,
+        to: ServerId,
+    },
+    /// Protect `server` again with `by`, from scratch, replacing `failed`.
+    Reprotect {
+        server: ServerId,
+        failed: ServerId,
+        by: ServerId,
+    },
+    /// Rebuild the failed `server` and restore its data from `from`.
+    Restore {
+        server: ServerId,
+        from: ServerId,
+        switch_from: Option<ServerId>,
+    },
+}
+
+/// One recovery option for one affected server.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecoveryOption {
+    pub kind: OptionKind,
+    /// The DPM server the option uses, by name (a new server's name too).
+    pub via: Option<String>,
+    pub supported: bool,
+    pub reason: String,
+    pub action: Action,
+}
+
+/// A server the failure touches, and what can be done for it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Affected {
+    pub server: ServerId,
+    pub options: Vec<RecoveryOption>,
+}
+
+/// A data source that lost copies.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reduced {
+    pub source: DataSource,
+    pub before: Vec<ServerId>,
+    pub surviving: Vec<ServerId>,
+}
+
+/// The impact of a failure and the options.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    pub failed: Vec<ServerId>,
+    /// Data whose own server failed and of which no copy survives.
+    pub lost: Vec<DataSource>,
+    /// Data whose own server is up but whose every copy is gone.
+    pub unprotected: Vec<DataSource>,
+    /// Every data source that lost at least one copy.
+    pub reduced: Vec<Reduced>,
+    /// Protections with a failed end.
+    pub broken: Vec<Link>,
+    pub affected: Vec<Affected>,
+    /// The inventory before the failure.
+    pub before: Vec<Holding>,
+}
+
+/// Data moving between two servers during a step, in the direction it flows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Flow {
+    pub from: ServerId,
+    pub to: ServerId,
+}
+
+/// One step of an option, as the app plays it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    pub caption: String,
+    /// The drawing after this step.
+    pub topology: Topology,
+    /// The servers down after this step.
+    pub failed: Vec<ServerId>,
+    pub flows: Vec<Flow>,
+}
+
+fn by_name(t: &Topology, ids: &mut [ServerId]) {
+    ids.sort_by(|a, b| natural_cmp(t.name(*a), t.name(*b)).then(a.cmp(b)));
+}
+
+/// Plans the failure of `failed` (unknown ids are ignored).
+pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
+    let mut failed: Vec<ServerId> = failed
+        .iter()
+        .copied()
+        .filter(|&id| t.server(id).is_some())
+        .collect();
+    by_name(t, &mut failed);
+    failed.dedup();
+    let down: HashSet<ServerId> = failed.iter().copied().collect();
+    let up = |id: ServerId| !down.contains(&id);
+
+    let before = inventory(t);
+    let mut lost = Vec::new();
+    let mut unprotected = Vec::new();
+    let mut reduced = Vec::new();
+    for h in &before {
+        let surviving: Vec<ServerId> = h.holders.iter().copied().filter(|&s| up(s)).collect();
+        if surviving.len() < h.holders.len() {
+            reduced.push(Reduced {
+                source: h.source,
+                before: h.holders.clone(),
+                surviving: surviving.clone(),
+            });
+        }
+        if surviving.is_empty() {
+            if !up(h.source.server) {
+                lost.push(h.source);
+            } else if !h.holders.is_empty() {
+                unprotected.push(h.source);
+            }
+        }
+    }
+    let broken: Vec<Link> = t
+        .protections
+        .iter()
+        .filter(|p| !up(p.protector) || !up(p.target))
+        .map(Protection::link)
+        .collect();
+
+    let kind = |id: ServerId| t.server(id).map(|s| s.kind);
+    let is_dpm = |id: ServerId| kind(id) == Some(Kind::Dpm);
+    let dpm_protectors = |id: ServerId| -> Vec<ServerId> {
+        let mut v: Vec<ServerId> = t
+            .protectors_of(id)
+            .filter(|&p| p != id && is_dpm(p))
+            .collect();
+        by_name(t, &mut v);
+        v
+    };
+
+    let mut affected: Vec<Affected> = Vec::new();
+    let mut push = |server: ServerId, option: RecoveryOption| match affected
+        .iter_mut()
+        .find(|a| a.server == server)
+    {
+        Some(a) => a.options.push(option),
+        None => affected.push(Affected {
+            server,
+            options: vec![option],
+        }),
+    };
+    let name = |id: ServerId| t.name(id).to_string();
+
+    for &f in &failed {
+        let Some(fs) = t.server(f) else { continue };
+        match fs.kind {
+            Kind::Dpm => {
+                let secondaries = dpm_protectors(f);
+                let mut targets: Vec<ServerId> = t.protected_by(f).filter(|&x| x != f).collect();
+                by_name(t, &mut targets);
+
+                // The failed server itself: rebuild it.
+                if secondaries.is_empty() {
+                    push(
+                        f,
+                        RecoveryOption {
+                            kind: OptionKind::RebuildPrimary,
+                            via: None,
+                            supported: true,
+                            reason: format!(
+                                "Nothing holds a copy of {}'s DPM database, so it can be rebuilt with the same name but its replicas must be created again.",
+                                name(f)
+                            ),
+                            action: Action::Rebuild { failed: f, from: None, server: None },
+                        },
+                    );
+                }
+                for &s in &secondaries {
+                    push(f, rebuild_option(t, f, s, up(s), None));
+                }
+
+                for &x in &targets {
+                    if !up(x) {
+                        continue;
+                    }
+                    match kind(x) {
+                        Some(Kind::Protected) if !secondaries.is_empty() => {
+                            for &s in &secondaries {
+                                for o in moving_options(t, f, s, x, &down) {
+                                    push(x, o);
+                                }
+                            }
+                        }
+                        Some(_) => {
+                            // No secondary (or a DPM server losing its own
+                            // secondary): protect it again from scratch.
+                            for by in reprotect_candidates(t, f, x, &down) {
+                                let what = if is_dpm(x) {
+                                    format!("{} loses its secondary", name(x))
+                                } else {
+                                    format!("{} had no secondary", name(f))
+                                };
+                                push(
+                                    x,
+                                    RecoveryOption {
+                                        kind: OptionKind::Reprotect,
+                                        via: Some(name(by)),
+                                        supported: true,
+                                        reason: format!(
+                                            "{what}; {} can protect {} without breaking a rule, starting from scratch with a new replica.",
+                                            name(by),
+                                            name(x)
+                                        ),
+                                        action: Action::Reprotect { server: x, failed: f, by },
+                                    },
+                                );
+                            }
+                            if kind(x) == Some(Kind::Protected) {
+                                push(x, rebuild_option(t, f, f, false, Some(x)));
+                            }
+                        }
+                        None => {}
+                    }
+                }
+            }
+            Kind::Protected => {
+                let primaries = dpm_protectors(f);
+                for &p in &primaries {
+                    let switched = t
+                        .protection(Link {
+                            protector: p,
+                            target: f,
+                        })
+                        .is_some_and(|q| q.switched);
+                    if up(p) {
+                        push(
+                            f,
+                            RecoveryOption {
+                                kind: OptionKind::RestoreFromPrimary,
+                                via: Some(name(p)),
+                                supported: true,
+                                reason: format!(
+                                    "{} holds {}'s replica and is up: rebuild {} and restore its data from {}.",
+                                    name(p),
+                                    name(f),
+                                    name(f),
+                                    name(p)
+                                ),
+                                action: Action::Restore { server: f, from: p, switch_from: None },
+                            },
+                        );
+                    } else if !switched {
+                        for s in dpm_protectors(p) {
+                            if !up(s) {
+                                continue;
+                            }
+                            push(
+                                f,
+                                RecoveryOption {
+                                    kind: OptionKind::RestoreFromSecondary,
+                                    via: Some(name(s)),
+                                    supported: true,
+                                    reason: format!(
+                                        "{} failed too, but {} holds a copy of {}'s data as {}'s secondary: after Switch Protection on {}, restore {} from {}.",
+                                        name(p),
+                                        name(s),
+                                        name(f),
+                                        name(p),
+                                        name(s),
+                                        name(f),
+                                        name(s)
+                                    ),
+                                    action: Action::Restore { server: f, from: s, switch_from: Some(p) },
+                                },
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    Plan {
+        failed,
+        lost,
+        unprotected,
+        reduced,
+        broken,
+        affected,
+        before,
+    }
+}
+
+fn rebuild_option(
+    t: &Topology,
+    f: ServerId,
+    s: ServerId,
+    s_up: bool,
+    server: Option<ServerId>,
+) -> RecoveryOption {
+    let (fname, sname) = (t.name(f), t.name(s));
+    if server.is_some() && s == f {
+        // No secondary: rebuild, but replicas start again.
+        return RecoveryOption {
+            kind: OptionKind::RebuildPrimary,
+            via: None,
+            supported: true,
+            reason: format!(
+                "{fname} can be rebuilt with the same name, but nothing holds a copy of its database: its replicas, {}'s among them, must be created again.",
+                server.map_or("?", |x| t.name(x))
+            ),
+            action: Action::Rebuild { failed: f, from: None, server },
+        };
+    }
+    RecoveryOption {
+        kind: OptionKind::RebuildPrimary,
+        via: Some(sname.to_string()),
+        supported: s_up,
+        reason: if s_up {
+            format!(
+                "{sname} holds {fname}'s DPM database as its secondary: rebuild {fname} with the same name, restore the DPM database from {sname}, and DPM resumes primary protection."
+            )
+        } else {
+            format!("{sname} holds {fname}'s DPM database but has failed too, so there is nothing to restore it from.")
+        },
+        action: Action::Rebuild {
+            failed: f,
+            from: Some(s),
+            server,
+        },
+    }
+}
+
+/// Switch, rebuild, move to a server `s` doesn't know, and the refused moves.
+fn moving_options(
+    t: &Topology,
+    f: ServerId,
+    s: ServerId,
+    x: ServerId,
+    down: &HashSet<ServerId>,
+) -> Vec<RecoveryOption> {
+    let (fname, sname, xname) = (t.name(f), t.name(s), t.name(x));
+    let s_up = !down.contains(&s);
+    let s_mabs = t.server(s).is_some_and(Server::is_mabs);
+    let mut out = Vec::new();
+
+    out.push(RecoveryOption {
+        kind: OptionKind::SwitchProtection,
+        via: Some(sname.to_string()),
+        supported: s_up && !s_mabs,
+        reason: if !s_up {
+            format!("{sname} has failed too, so it cannot take over {xname}.")
+        } else if s_mabs {
+            format!("{sname} is Azure Backup Server, which has no secondary protection to switch from.")
+        } else {
+            format!(
+                "{sname} holds {xname}'s replica as {fname}'s secondary, so it can protect {xname} directly. {xname} stays in switched mode, and no secondary protection is possible for it afterwards."
+            )
+        },
+        action: Action::Switch {
+            server: x,
+            failed: f,
+            on: s,
+        },
+    });
+
+    let mut rebuild = rebuild_option(t, f, s, s_up, Some(x));
+    if s_up {
+        rebuild.reason = format!(
+            "{sname} holds {fname}'s DPM database: rebuild {fname} with the same name, restore its DPM database from {sname}, and {fname} resumes primary protection of {xname}."
+        );
+    }
+    out.push(rebuild);
+
+    // Who `s` knows: itself, what it protects, what protects it.
+    let mut known: HashSet<ServerId> = HashSet::new();
+    known.insert(s);
+    known.extend(t.protected_by(s));
+    known.extend(t.protectors_of(s));
+    let mut fresh: Vec<ServerId> = t
+        .servers
+        .iter()
+        .filter(|c| {
+            c.kind == Kind::Dpm && c.id != f && !down.contains(&c.id) && !known.contains(&c.id)
+        })
+        .map(|c| c.id)
+        .collect();
+    by_name(t, &mut fresh);
+    let three = format!(
+        "The supported choices are Switch Protection on {sname}, rebuilding {fname} with the same name, or moving {xname} to a DPM server that {sname} doesn't know about."
+    );
+    for n in fresh {
+        let nname = t.name(n);
+        out.push(RecoveryOption {
+            kind: OptionKind::MoveToNewServer,
+            via: Some(nname.to_string()),
+            supported: true,
+            reason: format!(
+                "{sname} doesn't know {nname}: {nname} neither protects {sname} nor is protected by it, so protection of {xname} can move there (starting with a new replica)."
+            ),
+            action: Action::Move {
+                server: x,
+                failed: f,
+                secondary: s,
+                to: Destination::Existing(n),
+            },
+        });
+    }
+    let prefix: String = {
+        let n = fname.trim_end_matches(|c: char| c.is_ascii_digit());
+        if n.is_empty() || n.len() == fname.len() {
+            "DPM".to_string()
+        } else {
+            n.to_string()
+        }
+    };
+    let new_name = t.fresh_name_like(&prefix);
+    let new_pos = t.server(f).and_then(|s| s.pos).map(|p| Point {
+        x: p.x + crate::layout::NODE_W + crate::layout::GAP_X,
+        y: p.y,
+    });
+    out.push(RecoveryOption {
+        kind: OptionKind::MoveToNewServer,
+        via: Some(new_name.clone()),
+        supported: true,
+        reason: format!(
+            "A new DPM server, {new_name}, that {sname} doesn't know about can protect {xname} (starting with a new replica)."
+        ),
+        action: Action::Move {
+            server: x,
+            failed: f,
+            secondary: s,
+            to: Destination::New {
+                name: new_name,
+                pos: new_pos,
+            },
+        },
+    });
+
+    let mut knowns: Vec<ServerId> = t
+        .protected_by(s)
+        .filter(|&k| {
+            k != f && k != s && !down.contains(&k) && t.server(k).is_some_and(Server::is_dpm)
+        })
+        .collect();
+    by_name(t, &mut knowns);
+    knowns.push(s);
+    for k in knowns {
+        let kname = t.name(k);
+        let why = if k == s {
+            format!(
+                "Moving protected servers between DPM servers that are under secondary protection isn't supported: {sname} cannot become {xname}'s primary."
+            )
+        } else {
+            format!(
+                "Moving protected servers between DPM servers that are under secondary protection isn't supported: {kname} is protected by {sname}, so {sname} already knows it."
+            )
+        };
+        out.push(RecoveryOption {
+            kind: OptionKind::MoveToKnownServer,
+            via: Some(kname.to_string()),
+            supported: false,
+            reason: format!("{why} {three}"),
+            action: Action::Refused {
+                server: x,
+                failed: f,
+                to: k,
+            },
+        });
+    }
+    out
+}
+
+/// Working DPM servers that could protect `x` instead of `f` without adding
+/// an error finding.
+fn reprotect_candidates(
+    t: &Topology,
+    f: ServerId,
+    x: ServerId,
+    down: &HashSet<ServerId>,
+) -> Vec<ServerId> {
+    let mut without = t.clone();
+    without.disconnect(Link {
+        protector: f,
+        target: x,
+    });
+    let checker = Checker::new(&without);
+    let mut out: Vec<ServerId> = t
+        .servers
+        .iter()
+        .filter(|c| c.kind == Kind::Dpm && c.id != f && c.id != x && !down.contains(&c.id))
+        .map(|c| c.id)
+        .filter(|&n| {
+            checker
+                .precheck(Protection::new(n, x))
+                .iter()
+                .all(|finding| finding.severity() != Severity::Error)
+        })
+        .collect();
+    by_name(t, &mut out);
+    out
+}
+
+impl RecoveryOption {
+    /// The steps of this option from `t` with `failed` down, each with the
+    /// topology after it. The last step's topology is the option's result.
+    pub fn steps(&self, t: &Topology, failed: &[ServerId]) -> Vec<Step> {
+        let n = |id: ServerId| t.name(id).to_string();
+        let mut failed: Vec<ServerId> = failed.to_vec();
+        let mut steps = Vec::new();
+        let mut cur = t.clone();
+        let first = match failed.as_slice() {
+            [] => "Nothing has failed.".to_string(),
+            [one] => format!("{} fails.", n(*one)),
+            many => format!(
+                "{} fail.",
+                and_list(&many.iter().map(|&id| n(id)).collect::<Vec<_>>())
+            ),
+        };
+        steps.push(Step {
+            caption: first,
+            topology: cur.clone(),
+            failed: failed.clone(),
+            flows: vec![],
+        });
+        let mut step = |caption: String, cur: &Topology, failed: &[ServerId], flows: Vec<Flow>| {
+            steps.push(Step {
+                caption,
+                topology: cur.clone(),
+                failed: failed.to_vec(),
+                flows,
+            });
+        };
+        match &self.action {
+            Action::Switch {
+                server,
+                failed: f,
+                on,
+            } => {
+                let (x, f, s) = (*server, *f, *on);
+                cur.disconnect(Link {
+                    protector: f,
+                    target: x,
+                });
+                let mut p = Protection::new(s, x);
+                p.switched = true;
+                cur.connect(p);
+                step(
+                    format!(
+                        "On {}, Switch Protection for {}: {} now protects {} directly.",
+                        n(s),
+                        n(x),
+                        n(s),
+                        n(x)
+                    ),
+                    &cur,
+                    &failed,
+                    vec![],
+                );
+                step(
+                    format!(
+                        "{} runs a consistency check: {}'s data flows to {}.",
+                        n(s),
+                        n(x),
+                        n(s)
+                    ),
+                    &cur,
+                    &failed,
+                    vec![Flow { from: x, to: s }],
+                );
+                step(
+                    format!("{} is now protected by {} in switched mode, and no secondary protection is possible for it.", n(x), n(s)),
+                    &cur,
+                    &failed,
+                    vec![],
+                );
+            }
+            Action::Rebuild {
+                failed: f,
+                from,
+                server,
+            } => {
+                let f = *f;
+                failed.retain(|&id| id != f);
+                step(
+                    format!("Rebuild {} with the same name and install DPM on it.", n(f)),
+                    &cur,
+                    &failed,
+                    vec![],
+                );
+                match from {
+                    Some(s) => step(
+                        format!("Restore {}'s DPM database from {}.", n(f), n(*s)),
+                        &cur,
+                        &failed,
+                        vec![Flow { from: *s, to: f }],
+                    ),
+                    None => step(
+                        format!("Nothing holds {}'s DPM database: its protection groups are set up again.", n(f)),
+                        &cur,
+                        &failed,
+                        vec![],
+                    ),
+                }
+                let flows: Vec<Flow> = match server {
+                    Some(x) => vec![Flow { from: *x, to: f }],
+                    None => t
+                        .protected_by(f)
+                        .filter(|&x| x != f)
+                        .map(|x| Flow { from: x, to: f })
+                        .collect(),
+                };
+                step(
+                    match (from, server) {
+                        (Some(_), _) => format!(
+                            "{} runs consistency checks to bring its replicas up to date.",
+                            n(f)
+                        ),
+                        (None, Some(x)) => {
+                            format!("{} creates {}'s replica again from scratch.", n(f), n(*x))
+                        }
+                        (None, None) => {
+                            format!("{} creates its replicas again from scratch.", n(f))
+                        }
+                    },
+                    &cur,
+                    &failed,
+                    flows,
+                );
+                step(
+                    match from {
+                        Some(s) => format!(
+                            "{} resumes primary protection, and {} is its secondary again.",
+                            n(f),
+                            n(*s)
+                        ),
+                        None => format!("{} protects its servers again.", n(f)),
+                    },
+                    &cur,
+                    &failed,
+                    vec![],
+                );
+            }
+            Action::Move {
+                server,
+                failed: f,
+                secondary: s,
+                to,
+            } => {
+                let (x, f, s) = (*server, *f, *s);
+                let dest = match to {
+                    Destination::Existing(id) => *id,
+                    Destination::New { name, pos } => {
+                        let id = cur.add_server(name.clone(), Kind::Dpm);
+                        if let Some(srv) = cur.server_mut(id) {
+                            srv.pos = *pos;
+                        }
+                        if let (Some(fs), Some(srv)) = (t.server(f).cloned(), cur.server_mut(id)) {
+                            srv.version = fs.version;
+                            srv.rollup = fs.rollup;
+                        }
+                        step(
+                            format!(
+                                "Set up a new DPM server, {}, that {} doesn't know about.",
+                                name,
+                                n(s)
+                            ),
+                            &cur,
+                            &failed,
+                            vec![],
+                        );
+                        id
+                    }
+                };
+                let dname = cur.name(dest).to_string();
+                cur.disconnect(Link {
+                    protector: f,
+                    target: x,
+                });
+                cur.connect(Protection::new(dest, x));
+                step(
+                    format!("Install the protection agent on {} from {}, and add {} to a protection group on {}.", n(x), dname, n(x), dname),
+                    &cur,
+                    &failed,
+                    vec![],
+                );
+                step(
+                    format!(
+                        "{dname} creates a new replica of {}: its data flows to {dname}.",
+                        n(x)
+                    ),
+                    &cur,
+                    &failed,
+                    vec![Flow { from: x, to: dest }],
+                );
+                step(
+                    format!("{} is now protected by {dname}. {} keeps its older copy of {} until it expires.", n(x), n(s), n(x)),
+                    &cur,
+                    &failed,
+                    vec![],
+                );
+            }
+            Action::Refused { server, to, .. } => {
+                step(
+                    format!(
+                        "Protecting {} with {} is not supported. {}",
+                        n(*server),
+                        n(*to),
+                        self.reason
+                    ),
+                    &cur,
+                    &failed,
+                    vec![],
+                );
+            }
+            Action::Reprotect {
+                server,
+                failed: f,
+                by,
+            } => {
+                let (x, f, by) = (*server, *f, *by);
+                cur.disconnect(Link {
+                    protector: f,
+                    target: x,
+                });
+                cur.connect(Protection::new(by, x));
+                step(
+                    format!(
+                        "{} protects {}: install the protection agent and create a new replica.",
+                        n(by),
+                        n(x)
+                    ),
+                    &cur,
+                    &failed,
+                    vec![Flow { from: x, to: by }],
+                );
+                step(
+                    format!("{} is protected by {} again.", n(x), n(by)),
+                    &cur,
+                    &failed,
+                    vec![],
+                );
+            }
+            Action::Restore {
+                server,
+                from,
+                switch_from,
+            } => {
+                let (x, from) = (*server, *from);
+                if let Some(p) = switch_from {
+                    cur.disconnect(Link {
+                        protector: *p,
+                        target: x,
+                    });
+                    let mut q = Protection::new(from, x);
+                    q.switched = true;
+                    cur.connect(q);
+                    step(
+                        format!("On {}, Switch Protection for {}.", n(from), n(x)),
+                        &cur,
+                        &failed,
+                        vec![],
+                    );
+                }
+                step(format!("Rebuild {}.", n(x)), &cur, &failed, vec![]);
+                failed.retain(|&id| id != x);
+                step(
+                    format!("Restore {}'s data from {}.", n(x), n(from)),
+                    &cur,
+                    &failed,
+                    vec![Flow { from, to: x }],
+                );
+                step(
+                    format!("{} is back, protected by {}.", n(x), n(from)),
+                    &cur,
+                    &failed,
+                    vec![],
+                );
+            }
+        }
+        steps
+    }
+
+    /// The topology the option leads to.
+    pub fn result(&self, t: &Topology, failed: &[ServerId]) -> Topology {
+        self.steps(t, failed)
+            .pop()
+            .map_or_else(|| t.clone(), |s| s.topology)
+    }
+}

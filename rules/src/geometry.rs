@@ -1,0 +1,161 @@
+//! Where arrows go: shared by the app's canvas and the SVG export, so both
+//! draw the same picture.
+
+use crate::layout::{NODE_H, NODE_W};
+use crate::model::Point;
+
+/// An arrow from protector to target.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Arrow {
+    /// SVG path data.
+    pub d: String,
+    /// Where the arrow leaves the protector and reaches the target.
+    pub start: Point,
+    pub end: Point,
+    /// The middle of the path, for a badge.
+    pub mid: Point,
+}
+
+/// Where the segment from the centre of a node towards `toward` leaves it.
+fn exit(center: Point, toward: Point) -> Point {
+    let (dx, dy) = (toward.x - center.x, toward.y - center.y);
+    if dx == 0.0 && dy == 0.0 {
+        return center;
+    }
+    let hw = NODE_W / 2.0 + 4.0;
+    let hh = NODE_H / 2.0 + 4.0;
+    let sx = if dx != 0.0 {
+        hw / dx.abs()
+    } else {
+        f64::INFINITY
+    };
+    let sy = if dy != 0.0 {
+        hh / dy.abs()
+    } else {
+        f64::INFINITY
+    };
+    let s = sx.min(sy);
+    Point {
+        x: center.x + dx * s,
+        y: center.y + dy * s,
+    }
+}
+
+fn r(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+/// The arrow between two node centres. `bend` curves it sideways (used for
+/// the two arrows of cyclic protection, so both show); 0 is straight.
+pub fn arrow(from: Point, to: Point, bend: f64) -> Arrow {
+    if from == to {
+        return self_loop(from);
+    }
+    let (dx, dy) = (to.x - from.x, to.y - from.y);
+    let len = (dx * dx + dy * dy).sqrt().max(1e-9);
+    // Unit normal, pointing left of the direction of travel.
+    let (nx, ny) = (-dy / len, dx / len);
+    let ctrl = Point {
+        x: (from.x + to.x) / 2.0 + nx * bend,
+        y: (from.y + to.y) / 2.0 + ny * bend,
+    };
+    let start = exit(from, if bend == 0.0 { to } else { ctrl });
+    let end = exit(to, if bend == 0.0 { from } else { ctrl });
+    let d = if bend == 0.0 {
+        format!("M{} {} L{} {}", r(start.x), r(start.y), r(end.x), r(end.y))
+    } else {
+        format!(
+            "M{} {} Q{} {} {} {}",
+            r(start.x),
+            r(start.y),
+            r(ctrl.x),
+            r(ctrl.y),
+            r(end.x),
+            r(end.y)
+        )
+    };
+    // Midpoint of the quadratic at t = 0.5.
+    let mid = Point {
+        x: r(0.25 * start.x + 0.5 * ctrl.x + 0.25 * end.x),
+        y: r(0.25 * start.y + 0.5 * ctrl.y + 0.25 * end.y),
+    };
+    Arrow { d, start, end, mid }
+}
+
+/// Self-protection: a loop over the node's top right corner.
+fn self_loop(c: Point) -> Arrow {
+    let start = Point {
+        x: c.x + NODE_W / 2.0 - 26.0,
+        y: c.y - NODE_H / 2.0 - 2.0,
+    };
+    let end = Point {
+        x: c.x + NODE_W / 2.0 + 2.0,
+        y: c.y - NODE_H / 2.0 + 18.0,
+    };
+    let d = format!(
+        "M{} {} C{} {} {} {} {} {}",
+        r(start.x),
+        r(start.y),
+        r(start.x + 4.0),
+        r(start.y - 40.0),
+        r(end.x + 40.0),
+        r(end.y - 4.0),
+        r(end.x),
+        r(end.y)
+    );
+    Arrow {
+        d,
+        start,
+        end,
+        mid: Point {
+            x: r(c.x + NODE_W / 2.0 + 14.0),
+            y: r(c.y - NODE_H / 2.0 - 14.0),
+        },
+    }
+}
+
+/// How far to bend an arrow: cyclic pairs bend apart, arrows between nodes on
+/// one row bend upward so they don't run through the nodes between them.
+pub fn bend_for(from: Point, to: Point, has_reverse: bool) -> f64 {
+    if has_reverse {
+        return 22.0;
+    }
+    if (from.y - to.y).abs() < 1.0 && (from.x - to.x).abs() > NODE_W * 1.6 {
+        return if from.x < to.x { -40.0 } else { 40.0 };
+    }
+    0.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arrows_end_at_node_borders() {
+        let a = arrow(Point { x: 0.0, y: 0.0 }, Point { x: 0.0, y: 200.0 }, 0.0);
+        assert_eq!(
+            a.start,
+            Point {
+                x: 0.0,
+                y: NODE_H / 2.0 + 4.0
+            }
+        );
+        assert_eq!(
+            a.end,
+            Point {
+                x: 0.0,
+                y: 200.0 - NODE_H / 2.0 - 4.0
+            }
+        );
+        assert_eq!(a.d, "M0 32 L0 168");
+    }
+
+    #[test]
+    fn cyclic_arrows_do_not_coincide() {
+        let p = Point { x: 0.0, y: 0.0 };
+        let q = Point { x: 300.0, y: 0.0 };
+        let there = arrow(p, q, bend_for(p, q, true));
+        let back = arrow(q, p, bend_for(q, p, true));
+        assert!((there.mid.y - back.mid.y).abs() > 10.0);
+    }
+}

@@ -1,0 +1,80 @@
+//! `dpm-rules`: what Microsoft Data Protection Manager allows, as a library.
+//!
+//! The model of a protection topology ([`Topology`]), the rules with stable
+//! ids ([`check`], [`Checker::precheck`] for live editing), the copy
+//! inventory ([`inventory`]), the failover planner ([`plan`]), a layered
+//! layout, and the file formats (scenario JSON, the seeds' Markdown table,
+//! Mermaid, Graphviz DOT, SVG).
+//!
+//! Pure Rust with no I/O: the app (compiled to wasm) and `dpm-check` both
+//! ask this crate every question about DPM, so they cannot disagree. Nothing
+//! here panics on any input; bad input is an [`InputError`] that says where.
+//!
+//! ```
+//! use dpm_rules::{check, from_table};
+//!
+//! let t = from_table("|Server|Protecting|Protected by|\n|---|---|---|\n|DS1|PS1|\\-|\n|DS2|PS1|\\-|\n").unwrap();
+//! let findings = check(&t);
+//! assert_eq!(findings[0].rule.id(), "protected-twice");
+//! ```
+
+mod check;
+mod export;
+mod failover;
+mod geometry;
+mod inventory;
+mod jsonpos;
+mod layout;
+mod model;
+pub mod presets;
+mod roles;
+mod rules;
+mod scenario;
+mod table;
+
+pub use check::{check, Checker, Finding, Summary};
+pub use export::{
+    badge_symbol, to_dot, to_mermaid, to_svg, truncate, worst, xml_escape, SvgOptions,
+};
+pub use failover::{
+    plan, Action, Affected, Destination, Flow, OptionKind, Plan, RecoveryOption, Reduced, Step,
+};
+pub use geometry::{arrow, bend_for, Arrow};
+pub use inventory::{held_by, inventory, sources_of, DataSource, Holding, Part};
+pub use layout::{apply_layout, layout, positions, GAP_X, LAYER_H, MARGIN, NODE_H, NODE_W};
+pub use model::{
+    natural_cmp, same_name, validate_name_form, DpmVersion, Kind, Link, NameError, Point,
+    Protection, Server, ServerId, Topology, VssWriter, Workload, MAX_NAME_CHARS,
+};
+pub use roles::{roles, Roles};
+pub use rules::{and_list, Rule, Severity, Source};
+pub use scenario::{from_json, to_json, InputError, FORMAT, READABLE_FORMATS};
+pub use table::{from_table, looks_like_table, table_rows, to_table, RowRole, TableRow};
+
+/// The largest input the readers accept, in bytes. A scenario of 10,000
+/// servers is well under it; anything larger is a mistake (a wrong file, a
+/// runaway paste), refused before it costs the user a frozen tab.
+pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
+
+/// Reads scenario JSON or a Markdown table, told apart by content.
+pub fn read(text: &str) -> Result<Topology, InputError> {
+    if text.len() > MAX_INPUT_BYTES {
+        return Err(InputError::new(format!(
+            "the input is {} bytes; the largest this reads is {} bytes",
+            text.len(),
+            MAX_INPUT_BYTES
+        )));
+    }
+    let body = text.trim_start_matches('\u{feff}');
+    let first = body.trim_start().chars().next();
+    match first {
+        Some('{') | Some('[') => from_json(body),
+        None => Err(InputError::new(
+            "the input is empty: expected scenario JSON or a Markdown table",
+        )),
+        _ if looks_like_table(body) => from_table(body),
+        _ => Err(InputError::new(
+            "expected scenario JSON (starting with \"{\") or a Markdown table with the columns Server | Protecting | Protected by",
+        )),
+    }
+}

@@ -1,0 +1,616 @@
+//! The topology: servers and the protections between them.
+//!
+//! Servers carry a stable [`ServerId`] so that the app can key its lists and
+//! keep a selection across renames; files never see ids, they name servers.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A server's identity inside one [`Topology`]. Stable across renames and
+/// moves; never reused after a deletion within the same topology.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ServerId(pub u32);
+
+/// What a server is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A DPM server (or Azure Backup Server, see [`Server::mabs`]).
+    Dpm,
+    /// A computer whose data a DPM server protects.
+    Protected,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Dpm => "dpm",
+            Kind::Protected => "protected",
+        }
+    }
+}
+
+/// The DPM releases the app knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DpmVersion {
+    #[serde(rename = "2012")]
+    V2012,
+    #[serde(rename = "2012 R2")]
+    V2012R2,
+    #[serde(rename = "2016")]
+    V2016,
+    #[serde(rename = "2019")]
+    V2019,
+    #[serde(rename = "2022")]
+    V2022,
+    #[serde(rename = "2025")]
+    V2025,
+}
+
+impl DpmVersion {
+    pub const ALL: [DpmVersion; 6] = [
+        DpmVersion::V2012,
+        DpmVersion::V2012R2,
+        DpmVersion::V2016,
+        DpmVersion::V2019,
+        DpmVersion::V2022,
+        DpmVersion::V2025,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DpmVersion::V2012 => "2012",
+            DpmVersion::V2012R2 => "2012 R2",
+            DpmVersion::V2016 => "2016",
+            DpmVersion::V2019 => "2019",
+            DpmVersion::V2022 => "2022",
+            DpmVersion::V2025 => "2025",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DpmVersion> {
+        DpmVersion::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+/// State of the SQL Server VSS Writer service on a DPM server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VssWriter {
+    Running,
+    Stopped,
+}
+
+impl VssWriter {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VssWriter::Running => "running",
+            VssWriter::Stopped => "stopped",
+        }
+    }
+}
+
+/// What a protected server runs; decides what a secondary can copy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Workload {
+    Files,
+    Sql,
+    Exchange,
+    Sharepoint,
+    Hyperv,
+    Vmware,
+    DedupVolume,
+    SystemState,
+    Other,
+}
+
+impl Workload {
+    pub const ALL: [Workload; 9] = [
+        Workload::Files,
+        Workload::Sql,
+        Workload::Exchange,
+        Workload::Sharepoint,
+        Workload::Hyperv,
+        Workload::Vmware,
+        Workload::DedupVolume,
+        Workload::SystemState,
+        Workload::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Workload::Files => "files",
+            Workload::Sql => "sql",
+            Workload::Exchange => "exchange",
+            Workload::Sharepoint => "sharepoint",
+            Workload::Hyperv => "hyperv",
+            Workload::Vmware => "vmware",
+            Workload::DedupVolume => "dedup-volume",
+            Workload::SystemState => "system-state",
+            Workload::Other => "other",
+        }
+    }
+
+    /// A label for people: "SQL Server", "VMware VMs".
+    pub fn label(self) -> &'static str {
+        match self {
+            Workload::Files => "Files",
+            Workload::Sql => "SQL Server",
+            Workload::Exchange => "Exchange",
+            Workload::Sharepoint => "SharePoint",
+            Workload::Hyperv => "Hyper-V",
+            Workload::Vmware => "VMware VMs",
+            Workload::DedupVolume => "Deduplicated volumes",
+            Workload::SystemState => "System state",
+            Workload::Other => "Other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Workload> {
+        Workload::ALL.into_iter().find(|w| w.as_str() == s)
+    }
+
+    /// Later DPM documentation: VMware VMs and deduplicated volumes can't be
+    /// protected to a secondary, so they stay with their primary only.
+    pub fn reaches_secondary(self) -> bool {
+        !matches!(self, Workload::Vmware | Workload::DedupVolume)
+    }
+}
+
+/// A position on the canvas, in canvas units.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct Point {
+    pub x: f64,
+    pub y: f64,
+}
+
+/// One server and the facts that the rules read.
+///
+/// Facts that a file states explicitly are kept as stated (`mabs: false`
+/// stays `Some(false)`) so that reading and writing a file gives the same
+/// document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Server {
+    pub id: ServerId,
+    pub name: String,
+    pub kind: Kind,
+    pub version: Option<DpmVersion>,
+    pub rollup: Option<String>,
+    pub mabs: Option<bool>,
+    pub vss_writer: Option<VssWriter>,
+    pub workloads: Option<Vec<Workload>>,
+    pub pos: Option<Point>,
+}
+
+impl Server {
+    pub fn new(id: ServerId, name: impl Into<String>, kind: Kind) -> Server {
+        Server {
+            id,
+            name: name.into(),
+            kind,
+            version: None,
+            rollup: None,
+            mabs: None,
+            vss_writer: None,
+            workloads: None,
+            pos: None,
+        }
+    }
+
+    pub fn is_dpm(&self) -> bool {
+        self.kind == Kind::Dpm
+    }
+
+    /// Azure Backup Server.
+    pub fn is_mabs(&self) -> bool {
+        self.mabs == Some(true)
+    }
+
+    pub fn workloads(&self) -> &[Workload] {
+        self.workloads.as_deref().unwrap_or(&[])
+    }
+
+    /// Drops the facts that do not apply to the server's kind, as the app
+    /// does when a user changes a server's kind.
+    pub fn drop_facts_of_other_kind(&mut self) {
+        match self.kind {
+            Kind::Dpm => self.workloads = None,
+            Kind::Protected => {
+                self.version = None;
+                self.rollup = None;
+                self.mabs = None;
+                self.vss_writer = None;
+            }
+        }
+    }
+}
+
+/// `protector` protects `target`. See [`Protection::switched`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Protection {
+    pub protector: ServerId,
+    pub target: ServerId,
+    /// Protection that a secondary took over with Switch Protection after the
+    /// primary failed. Only meaningful from a DPM server to a protected server.
+    pub switched: bool,
+}
+
+impl Protection {
+    pub fn new(protector: ServerId, target: ServerId) -> Protection {
+        Protection {
+            protector,
+            target,
+            switched: false,
+        }
+    }
+
+    pub fn link(&self) -> Link {
+        Link {
+            protector: self.protector,
+            target: self.target,
+        }
+    }
+}
+
+/// A protection's endpoints, which identify it (a topology holds at most one
+/// protection per ordered pair).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Link {
+    pub protector: ServerId,
+    pub target: ServerId,
+}
+
+/// Why a name was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NameError {
+    Empty,
+    TooLong { max: usize },
+    ControlCharacter,
+    Taken { by: String },
+}
+
+impl fmt::Display for NameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NameError::Empty => write!(f, "a server needs a name"),
+            NameError::TooLong { max } => write!(f, "a name has at most {max} characters"),
+            NameError::ControlCharacter => {
+                write!(f, "a name cannot hold line breaks, tabs or other control characters")
+            }
+            NameError::Taken { by } => write!(
+                f,
+                "\"{by}\" already has that name (names are compared ignoring case, as Windows host names are)"
+            ),
+        }
+    }
+}
+
+/// The longest name the app accepts. Windows host names are shorter, but
+/// people label servers ("DPM1 London").
+pub const MAX_NAME_CHARS: usize = 64;
+
+/// Checks a name's form (not its uniqueness).
+pub fn validate_name_form(name: &str) -> Result<(), NameError> {
+    if name.trim().is_empty() {
+        return Err(NameError::Empty);
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(NameError::TooLong {
+            max: MAX_NAME_CHARS,
+        });
+    }
+    if name.chars().any(char::is_control) {
+        return Err(NameError::ControlCharacter);
+    }
+    Ok(())
+}
+
+/// Names compare case-insensitively, as Windows host names do.
+pub fn same_name(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.to_lowercase() == b.to_lowercase()
+    }
+}
+
+/// Orders names as people read them: "DS2" before "DS10", case aside
+/// (case only breaks ties).
+pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    natural_cmp_by(a, b, true).then_with(|| natural_cmp_by(a, b, false))
+}
+
+fn natural_cmp_by(a: &str, b: &str, fold: bool) -> Ordering {
+    let mut a = a.chars().peekable();
+    let mut b = b.chars().peekable();
+    loop {
+        match (a.peek().copied(), b.peek().copied()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
+                let mut na = String::new();
+                while let Some(c) = a.peek().copied().filter(char::is_ascii_digit) {
+                    na.push(c);
+                    a.next();
+                }
+                let mut nb = String::new();
+                while let Some(c) = b.peek().copied().filter(char::is_ascii_digit) {
+                    nb.push(c);
+                    b.next();
+                }
+                let ta = na.trim_start_matches('0');
+                let tb = nb.trim_start_matches('0');
+                let ord = ta
+                    .len()
+                    .cmp(&tb.len())
+                    .then_with(|| ta.cmp(tb))
+                    .then_with(|| na.len().cmp(&nb.len()));
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+            }
+            (Some(x), Some(y)) => {
+                let ord = if fold {
+                    x.to_lowercase().cmp(y.to_lowercase())
+                } else {
+                    x.cmp(&y)
+                };
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+                a.next();
+                b.next();
+            }
+        }
+    }
+}
+
+/// A DPM protection topology.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Topology {
+    pub title: Option<String>,
+    pub servers: Vec<Server>,
+    pub protections: Vec<Protection>,
+    next_id: u32,
+}
+
+impl Topology {
+    pub fn new() -> Topology {
+        Topology::default()
+    }
+
+    /// Adds a server with the given name and kind, without checking the name.
+    pub fn add_server(&mut self, name: impl Into<String>, kind: Kind) -> ServerId {
+        let id = ServerId(self.next_id);
+        self.next_id += 1;
+        self.servers.push(Server::new(id, name, kind));
+        id
+    }
+
+    /// Adds a copy of `server` under a fresh id, which it returns.
+    pub fn insert_server(&mut self, mut server: Server) -> ServerId {
+        let id = ServerId(self.next_id);
+        self.next_id += 1;
+        server.id = id;
+        self.servers.push(server);
+        id
+    }
+
+    /// The id the next added server will get.
+    pub fn next_id(&self) -> ServerId {
+        ServerId(self.next_id)
+    }
+
+    pub fn server(&self, id: ServerId) -> Option<&Server> {
+        self.servers.iter().find(|s| s.id == id)
+    }
+
+    pub fn server_mut(&mut self, id: ServerId) -> Option<&mut Server> {
+        self.servers.iter_mut().find(|s| s.id == id)
+    }
+
+    /// The name of a server, or "?" for an id that is not here.
+    pub fn name(&self, id: ServerId) -> &str {
+        self.server(id).map_or("?", |s| s.name.as_str())
+    }
+
+    /// Finds a server by name, ignoring case. With duplicate names, the first.
+    pub fn find(&self, name: &str) -> Option<ServerId> {
+        self.servers
+            .iter()
+            .find(|s| same_name(&s.name, name))
+            .map(|s| s.id)
+    }
+
+    /// Removes a server and every protection that names it.
+    pub fn remove_server(&mut self, id: ServerId) -> Option<Server> {
+        let at = self.servers.iter().position(|s| s.id == id)?;
+        self.protections
+            .retain(|p| p.protector != id && p.target != id);
+        Some(self.servers.remove(at))
+    }
+
+    pub fn protection(&self, link: Link) -> Option<&Protection> {
+        self.protections.iter().find(|p| p.link() == link)
+    }
+
+    pub fn protection_mut(&mut self, link: Link) -> Option<&mut Protection> {
+        self.protections.iter_mut().find(|p| p.link() == link)
+    }
+
+    /// Adds a protection. Returns false, changing nothing, when either server
+    /// is missing or the protection is already there.
+    pub fn connect(&mut self, protection: Protection) -> bool {
+        if self.server(protection.protector).is_none()
+            || self.server(protection.target).is_none()
+            || self.protection(protection.link()).is_some()
+        {
+            return false;
+        }
+        self.protections.push(protection);
+        true
+    }
+
+    pub fn disconnect(&mut self, link: Link) -> Option<Protection> {
+        let at = self.protections.iter().position(|p| p.link() == link)?;
+        Some(self.protections.remove(at))
+    }
+
+    /// Checks that `name` may be given to server `id` (or to a new server
+    /// when `id` is `None`).
+    pub fn check_name(&self, id: Option<ServerId>, name: &str) -> Result<(), NameError> {
+        validate_name_form(name)?;
+        if let Some(other) = self
+            .servers
+            .iter()
+            .find(|s| Some(s.id) != id && same_name(&s.name, name))
+        {
+            return Err(NameError::Taken {
+                by: other.name.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Renames a server after checking the name. Surrounding spaces are trimmed.
+    pub fn rename(&mut self, id: ServerId, name: &str) -> Result<(), NameError> {
+        let name = name.trim();
+        self.check_name(Some(id), name)?;
+        if let Some(s) = self.server_mut(id) {
+            s.name = name.to_string();
+        }
+        Ok(())
+    }
+
+    /// A name not yet used, in the app's pattern: `DS5` for DPM servers,
+    /// `PS9` for protected servers (one more than the highest number in use).
+    pub fn fresh_name(&self, kind: Kind) -> String {
+        let prefix = match kind {
+            Kind::Dpm => "DS",
+            Kind::Protected => "PS",
+        };
+        self.fresh_name_like(prefix)
+    }
+
+    /// `prefix` followed by one more than the highest number that follows
+    /// `prefix` in any name here ("DPM" with DPM1..DPM3 gives "DPM4").
+    pub fn fresh_name_like(&self, prefix: &str) -> String {
+        let highest = self
+            .servers
+            .iter()
+            .filter_map(|s| {
+                let head = s.name.get(..prefix.len())?;
+                if !same_name(head, prefix) {
+                    return None;
+                }
+                s.name[prefix.len()..].parse::<u64>().ok()
+            })
+            .max()
+            .unwrap_or(0);
+        let mut n = highest.saturating_add(1);
+        loop {
+            let candidate = format!("{prefix}{n}");
+            if self.find(&candidate).is_none() {
+                return candidate;
+            }
+            n = n.saturating_add(1);
+        }
+    }
+
+    /// Servers in natural name order.
+    pub fn sorted_ids(&self) -> Vec<ServerId> {
+        let mut ids: Vec<&Server> = self.servers.iter().collect();
+        ids.sort_by(|a, b| natural_cmp(&a.name, &b.name));
+        ids.into_iter().map(|s| s.id).collect()
+    }
+
+    /// The protectors of `id` (self-protection included).
+    pub fn protectors_of(&self, id: ServerId) -> impl Iterator<Item = ServerId> + '_ {
+        self.protections
+            .iter()
+            .filter(move |p| p.target == id)
+            .map(|p| p.protector)
+    }
+
+    /// The servers `id` protects (itself included, when it protects itself).
+    pub fn protected_by(&self, id: ServerId) -> impl Iterator<Item = ServerId> + '_ {
+        self.protections
+            .iter()
+            .filter(move |p| p.protector == id)
+            .map(|p| p.target)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn natural_order_reads_numbers_as_numbers() {
+        let mut names = vec!["DS10", "ds2", "DS1", "PS1", "DS02", "Server1", "DPM3"];
+        names.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            names,
+            vec!["DPM3", "DS1", "ds2", "DS02", "DS10", "PS1", "Server1"]
+        );
+    }
+
+    #[test]
+    fn names_compare_ignoring_case() {
+        assert!(same_name("DPM1", "dpm1"));
+        assert!(same_name("ÄRGER-1", "ärger-1"));
+        assert!(!same_name("DPM1", "DPM10"));
+    }
+
+    #[test]
+    fn fresh_names_follow_the_highest_number() {
+        let mut t = Topology::new();
+        t.add_server("DS1", Kind::Dpm);
+        t.add_server("ds4", Kind::Dpm);
+        t.add_server("PS8", Kind::Protected);
+        assert_eq!(t.fresh_name(Kind::Dpm), "DS5");
+        assert_eq!(t.fresh_name(Kind::Protected), "PS9");
+        assert_eq!(t.fresh_name_like("DPM"), "DPM1");
+    }
+
+    #[test]
+    fn rename_refuses_empty_and_duplicate_names() {
+        let mut t = Topology::new();
+        let a = t.add_server("DS1", Kind::Dpm);
+        t.add_server("DS2", Kind::Dpm);
+        assert_eq!(t.rename(a, "  "), Err(NameError::Empty));
+        assert_eq!(
+            t.rename(a, "ds2"),
+            Err(NameError::Taken { by: "DS2".into() })
+        );
+        assert_eq!(
+            t.rename(a, "ds1"),
+            Ok(()),
+            "a server may change its own case"
+        );
+        assert_eq!(t.name(a), "ds1");
+    }
+
+    #[test]
+    fn removing_a_server_removes_its_protections() {
+        let mut t = Topology::new();
+        let a = t.add_server("DS1", Kind::Dpm);
+        let b = t.add_server("PS1", Kind::Protected);
+        assert!(t.connect(Protection::new(a, b)));
+        assert!(
+            !t.connect(Protection::new(a, b)),
+            "no duplicate protections"
+        );
+        t.remove_server(a);
+        assert!(t.protections.is_empty());
+        assert_eq!(
+            t.add_server("DS1", Kind::Dpm),
+            ServerId(2),
+            "ids are not reused"
+        );
+    }
+}

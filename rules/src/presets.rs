@@ -1,0 +1,86 @@
+//! The preset scenarios, from `scenarios/` at the top of the workspace: the
+//! seeds' Scenarios 1 to 3 and the "Moving protected servers" setup.
+
+use crate::model::Topology;
+use crate::scenario::from_json;
+
+/// A preset scenario file, compiled in.
+#[derive(Clone, Copy, Debug)]
+pub struct Preset {
+    /// Stable id, used in URLs and tests.
+    pub id: &'static str,
+    pub title: &'static str,
+    pub json: &'static str,
+}
+
+pub const PRESETS: [Preset; 4] = [
+    Preset {
+        id: "scenario-1",
+        title: "Scenario 1: Chained protection",
+        json: include_str!("../../scenarios/scenario-1.dpm.json"),
+    },
+    Preset {
+        id: "scenario-2",
+        title: "Scenario 2: Chained protection",
+        json: include_str!("../../scenarios/scenario-2.dpm.json"),
+    },
+    Preset {
+        id: "scenario-3",
+        title: "Scenario 3: Cyclic protection",
+        json: include_str!("../../scenarios/scenario-3.dpm.json"),
+    },
+    Preset {
+        id: "moving",
+        title: "Moving protected servers",
+        json: include_str!("../../scenarios/moving-protected-servers.dpm.json"),
+    },
+];
+
+/// The preset with this id.
+pub fn preset(id: &str) -> Option<Topology> {
+    PRESETS.iter().find(|p| p.id == id).map(load)
+}
+
+fn load(p: &Preset) -> Topology {
+    // The files are part of the build and tested; an unreadable one gives an
+    // empty drawing with its title rather than a crash.
+    from_json(p.json).unwrap_or_else(|_| {
+        let mut t = Topology::new();
+        t.title = Some(p.title.to_string());
+        t
+    })
+}
+
+pub fn scenario_1() -> Topology {
+    load(&PRESETS[0])
+}
+
+pub fn scenario_2() -> Topology {
+    load(&PRESETS[1])
+}
+
+pub fn scenario_3() -> Topology {
+    load(&PRESETS[2])
+}
+
+pub fn moving() -> Topology {
+    load(&PRESETS[3])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_reads_and_has_positions() {
+        for p in PRESETS {
+            let t = from_json(p.json).unwrap_or_else(|e| panic!("{}: {e}", p.id));
+            assert_eq!(t.title.as_deref(), Some(p.title));
+            assert!(
+                t.servers.iter().all(|s| s.pos.is_some()),
+                "{} lacks positions",
+                p.id
+            );
+        }
+    }
+}

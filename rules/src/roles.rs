@@ -1,0 +1,43 @@
+//! Derived roles, as the seeds' tables label them.
+
+use crate::model::{Kind, ServerId, Topology};
+
+/// A DPM server is *primary* when it protects at least one protected server
+/// and *secondary* when it protects at least one other DPM server; it can be
+/// both (the seed's Scenario 2, DS2 and DS3).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Roles {
+    pub primary: bool,
+    pub secondary: bool,
+}
+
+impl Roles {
+    /// "primary", "secondary", "primary and secondary", or "" for none.
+    pub fn label(self) -> &'static str {
+        match (self.primary, self.secondary) {
+            (true, true) => "primary and secondary",
+            (true, false) => "primary",
+            (false, true) => "secondary",
+            (false, false) => "",
+        }
+    }
+}
+
+/// The roles of server `id`. A protected server has none.
+pub fn roles(t: &Topology, id: ServerId) -> Roles {
+    let mut r = Roles::default();
+    if t.server(id).is_none_or(|s| s.kind != Kind::Dpm) {
+        return r;
+    }
+    for target in t.protected_by(id) {
+        if target == id {
+            continue;
+        }
+        match t.server(target).map(|s| s.kind) {
+            Some(Kind::Protected) => r.primary = true,
+            Some(Kind::Dpm) => r.secondary = true,
+            None => {}
+        }
+    }
+    r
+}

@@ -1,0 +1,222 @@
+//! The rules: their ids, severities, and the documentation behind each.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// How bad a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// DPM does not support it.
+    Error,
+    /// Supported, but something is lost or undocumented.
+    Warning,
+    /// Worth knowing.
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Every rule, in the order findings are listed within a severity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Rule {
+    DuplicateName,
+    ProtectorNotDpm,
+    ProtectedTwice,
+    ChainShortcut,
+    SelfProtectionBreaksChain,
+    VssWriterStopped,
+    VersionMismatch,
+    MabsNoSecondary,
+    NotCopiedToSecondary,
+    SwitchedNoSecondary,
+    LongCycle,
+    SingleCopyDpm,
+    Unprotected,
+}
+
+/// Where a rule comes from: the document, and the sentence in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Source {
+    /// "Back up DPM using a secondary server", "Setting up DPM Chaining",
+    /// "Later DPM documentation" or "DPM Sketch" (for the app's own advice).
+    pub document: &'static str,
+    pub text: &'static str,
+}
+
+const SECONDARY_DOC: &str = "Back up DPM using a secondary server";
+const CHAINING_DOC: &str = "Setting up DPM Chaining";
+const LATER_DOC: &str = "Later DPM documentation";
+
+impl Rule {
+    pub const ALL: [Rule; 13] = [
+        Rule::DuplicateName,
+        Rule::ProtectorNotDpm,
+        Rule::ProtectedTwice,
+        Rule::ChainShortcut,
+        Rule::SelfProtectionBreaksChain,
+        Rule::VssWriterStopped,
+        Rule::VersionMismatch,
+        Rule::MabsNoSecondary,
+        Rule::NotCopiedToSecondary,
+        Rule::SwitchedNoSecondary,
+        Rule::LongCycle,
+        Rule::SingleCopyDpm,
+        Rule::Unprotected,
+    ];
+
+    /// The stable id (`protected-twice`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Rule::DuplicateName => "duplicate-name",
+            Rule::ProtectorNotDpm => "protector-not-dpm",
+            Rule::ProtectedTwice => "protected-twice",
+            Rule::ChainShortcut => "chain-shortcut",
+            Rule::SelfProtectionBreaksChain => "self-protection-breaks-chain",
+            Rule::VssWriterStopped => "vss-writer-stopped",
+            Rule::VersionMismatch => "version-mismatch",
+            Rule::MabsNoSecondary => "mabs-no-secondary",
+            Rule::NotCopiedToSecondary => "not-copied-to-secondary",
+            Rule::SwitchedNoSecondary => "switched-no-secondary",
+            Rule::LongCycle => "long-cycle",
+            Rule::SingleCopyDpm => "single-copy-dpm",
+            Rule::Unprotected => "unprotected",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Rule> {
+        Rule::ALL.into_iter().find(|r| r.id() == id)
+    }
+
+    pub fn severity(self) -> Severity {
+        match self {
+            Rule::DuplicateName
+            | Rule::ProtectorNotDpm
+            | Rule::ProtectedTwice
+            | Rule::ChainShortcut
+            | Rule::SelfProtectionBreaksChain
+            | Rule::VssWriterStopped
+            | Rule::VersionMismatch
+            | Rule::MabsNoSecondary => Severity::Error,
+            Rule::NotCopiedToSecondary | Rule::SwitchedNoSecondary | Rule::LongCycle => {
+                Severity::Warning
+            }
+            Rule::SingleCopyDpm | Rule::Unprotected => Severity::Info,
+        }
+    }
+
+    /// A short title for lists ("Protected twice").
+    pub fn title(self) -> &'static str {
+        match self {
+            Rule::DuplicateName => "Duplicate name",
+            Rule::ProtectorNotDpm => "Only DPM servers protect",
+            Rule::ProtectedTwice => "Protected twice",
+            Rule::ChainShortcut => "Chain shortcut",
+            Rule::SelfProtectionBreaksChain => "Self-protection breaks the chain",
+            Rule::VssWriterStopped => "SQL Server VSS Writer stopped",
+            Rule::VersionMismatch => "Version mismatch",
+            Rule::MabsNoSecondary => "Azure Backup Server has no secondary",
+            Rule::NotCopiedToSecondary => "Not copied to the secondary",
+            Rule::SwitchedNoSecondary => "Switched protection gets no secondary",
+            Rule::LongCycle => "Cycle of three or more",
+            Rule::SingleCopyDpm => "DPM database has no copy",
+            Rule::Unprotected => "Unprotected",
+        }
+    }
+
+    /// The documentation sentence the rule rests on.
+    pub fn source(self) -> Source {
+        let (document, text) = match self {
+            Rule::DuplicateName => (
+                "DPM Sketch",
+                "A server is identified by its name, and Windows host names are compared ignoring case, so two servers cannot share one.",
+            ),
+            Rule::ProtectorNotDpm => (
+                SECONDARY_DOC,
+                "Data and replicas on a DPM server can be backed up and protected by another DPM server in any of the following configurations.",
+            ),
+            Rule::ProtectedTwice => (
+                SECONDARY_DOC,
+                "Each DPM server can only be protected once in the chain so verify they're not protected by more than one server.",
+            ),
+            Rule::ChainShortcut => (
+                SECONDARY_DOC,
+                "Primary and secondary servers are established by the chain, so in our example above, although DPM3 is actually protecting DPM1 because it's acting as the secondary server for DPM2, it can't act directly as a secondary server for DPM1.",
+            ),
+            Rule::SelfProtectionBreaksChain => (
+                SECONDARY_DOC,
+                "If a DPM server is configured to protect its own data source the chain will be broken. For example if DPM1 protects its own database or system state, DPM2 can't protect DPM1.",
+            ),
+            Rule::VssWriterStopped => (
+                SECONDARY_DOC,
+                "Before you can protect the database of a primary DPM server you need to start the SQL Server VSS Writer service on the primary server.",
+            ),
+            Rule::VersionMismatch => (
+                LATER_DOC,
+                "The primary and the secondary DPM server must run the same version of DPM, with the same update rollup.",
+            ),
+            Rule::MabsNoSecondary => (
+                LATER_DOC,
+                "Azure Backup Server does not support secondary protection: it cannot protect another backup server, nor be protected by one.",
+            ),
+            Rule::NotCopiedToSecondary => (
+                LATER_DOC,
+                "VMware virtual machines and deduplicated volumes can't be protected to a secondary DPM server.",
+            ),
+            Rule::SwitchedNoSecondary => (
+                CHAINING_DOC,
+                "Note that in this scenario you can't add secondary protection for Server1 on another DPM server when you're using switched protection mode.",
+            ),
+            Rule::LongCycle => (
+                SECONDARY_DOC,
+                "Cyclic protection—One DPM server is backed up by another DPM server, and vice versa. So that DPM1 protects DPM2, and likewise DPM2 protects DPM1. This is useful for small environments.",
+            ),
+            Rule::SingleCopyDpm => (
+                SECONDARY_DOC,
+                "The database and replicas stored on a primary DPM server can be backed up to a secondary DPM server. If the primary server fails the secondary server continues to back up protected workloads.",
+            ),
+            Rule::Unprotected => (
+                "DPM Sketch",
+                "A computer's data is backed up only once a DPM server protects it.",
+            ),
+        };
+        Source { document, text }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// "A", "A and B", "A, B and C".
+pub fn and_list<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_string(),
+        [init @ .., last] => format!(
+            "{} and {}",
+            init.iter()
+                .map(|s| s.as_ref())
+                .collect::<Vec<_>>()
+                .join(", "),
+            last.as_ref()
+        ),
+    }
+}

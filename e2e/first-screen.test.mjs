@@ -1,0 +1,46 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openApp, screenshot } from './harness.mjs';
+
+let server;
+let chrome;
+before(async () => {
+  server = await serve();
+  chrome = await launch();
+});
+after(async () => {
+  await chrome?.close();
+  await server?.close();
+});
+
+test('first screen draws Scenario 1: eight servers, seven protections', async () => {
+  const { page, context, requests, errors } = await openApp(chrome.browser, server.url);
+  const servers = await page.$$eval('[data-server]', (els) => els.map((e) => e.getAttribute('data-server')).sort());
+  assert.deepEqual(servers, ['DS1', 'DS2', 'DS3', 'DS4', 'PS1', 'PS2', 'PS3', 'PS4']);
+  const protections = await page.$$eval('[data-protection]', (els) =>
+    els.map((e) => e.getAttribute('data-protection')).sort(),
+  );
+  assert.deepEqual(protections, [
+    'DS1->PS1',
+    'DS1->PS2',
+    'DS2->PS3',
+    'DS2->PS4',
+    'DS3->DS1',
+    'DS3->DS2',
+    'DS4->DS3',
+  ]);
+  // Arrows point from protector to target: DS4 sits above DS3, DS3 above DS1.
+  const y = async (name) => (await page.locator(`[data-server="${name}"]`).boundingBox()).y;
+  assert.ok((await y('DS4')) < (await y('DS3')));
+  assert.ok((await y('DS3')) < (await y('DS1')));
+  assert.ok((await y('DS1')) < (await y('PS1')));
+  // The header names the product and the scenario; Scenario 1 is valid.
+  assert.match(await page.locator('.product').innerText(), /DPM Sketch/);
+  assert.equal(await page.getByTestId('status').innerText(), 'Valid');
+  // Roles come from the rule crate.
+  assert.match(await page.locator('[data-server="DS3"]').textContent(), /secondary/);
+  await screenshot(page, 'first-screen');
+  assert.deepEqual(errors, []);
+  assert.ok(requests.every((u) => u.startsWith(server.url)), requests.join('\n'));
+  await context.close();
+});

@@ -1,1 +1,415 @@
-fn main() {}
+//! `dpm-check`: the rule crate on the command line, for documentation
+//! pipelines and anyone who would rather type.
+//!
+//! Exit statuses: 0 fine, 1 `check` found errors, 2 unreadable input or a
+//! bad command line. Nothing here decides anything about DPM; it reads,
+//! asks `dpm-rules`, and prints.
+
+use std::io::{self, Read, Write};
+use std::process::ExitCode;
+
+use dpm_rules::{
+    check, plan, read, to_dot, to_json, to_mermaid, to_svg, to_table, Finding, Plan, Severity,
+    SvgOptions, Topology, MAX_INPUT_BYTES,
+};
+use serde_json::{json, Value};
+
+const USAGE: &str = "\
+dpm-check: check Microsoft DPM protection topologies
+
+usage:
+  dpm-check check FILE... [--json]
+  dpm-check table FILE
+  dpm-check failover FILE --fail NAME [--fail NAME ...] [--json]
+  dpm-check export FILE --to json|table|mermaid|dot|svg
+
+FILE is a scenario file (dpm-sketch/1 JSON) or a Markdown table with the
+columns Server | Protecting | Protected by, told apart by content; - reads
+standard input.
+
+exit status: 0 fine, 1 check found errors, 2 unreadable input or bad usage";
+
+/// What a run prints and how it ends.
+struct Outcome {
+    out: String,
+    err: String,
+    code: u8,
+}
+
+impl Outcome {
+    fn ok(out: String) -> Outcome {
+        Outcome {
+            out,
+            err: String::new(),
+            code: 0,
+        }
+    }
+
+    fn fail(err: String) -> Outcome {
+        Outcome {
+            out: String::new(),
+            err,
+            code: 2,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let o = run(&args, &mut io::stdin());
+    // A closed pipe (`dpm-check ... | head`) is not an error worth a panic.
+    let _ = io::stdout().write_all(o.out.as_bytes());
+    let _ = io::stderr().write_all(o.err.as_bytes());
+    ExitCode::from(o.code)
+}
+
+fn usage_error(msg: &str) -> Outcome {
+    Outcome::fail(format!("dpm-check: {msg}\n\n{USAGE}\n"))
+}
+
+fn run(args: &[String], stdin: &mut dyn Read) -> Outcome {
+    let Some((cmd, rest)) = args.split_first() else {
+        return usage_error("no command given");
+    };
+    match cmd.as_str() {
+        "-h" | "--help" | "help" => Outcome::ok(format!("{USAGE}\n")),
+        "-V" | "--version" => Outcome::ok(format!("dpm-check {}\n", env!("CARGO_PKG_VERSION"))),
+        "check" => cmd_check(rest, stdin),
+        "table" => cmd_table(rest, stdin),
+        "failover" => cmd_failover(rest, stdin),
+        "export" => cmd_export(rest, stdin),
+        other => usage_error(&format!("unknown command \"{other}\"")),
+    }
+}
+
+/// Splits arguments into files and flags; `with_value` flags take the next
+/// argument.
+struct Parsed {
+    files: Vec<String>,
+    json: bool,
+    fail: Vec<String>,
+    to: Option<String>,
+}
+
+fn parse(args: &[String], allowed: &[&str]) -> Result<Parsed, Outcome> {
+    let mut p = Parsed {
+        files: Vec::new(),
+        json: false,
+        fail: Vec::new(),
+        to: None,
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let (flag, inline) = match a.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ => (a.as_str(), None),
+        };
+        if flag.starts_with("--") && !allowed.contains(&flag) {
+            return Err(usage_error(&format!("unknown option \"{flag}\"")));
+        }
+        match flag {
+            "--json" => p.json = true,
+            "--fail" | "--to" => {
+                let Some(v) = inline.or_else(|| it.next().cloned()) else {
+                    return Err(usage_error(&format!("{flag} needs a value")));
+                };
+                if flag == "--fail" {
+                    p.fail.push(v);
+                } else {
+                    p.to = Some(v);
+                }
+            }
+            _ => p.files.push(a.clone()),
+        }
+    }
+    Ok(p)
+}
+
+/// Reads one input, by path or `-` for standard input.
+fn load(path: &str, stdin: &mut dyn Read) -> Result<Topology, String> {
+    let shown = if path == "-" { "<stdin>" } else { path };
+    let mut bytes = Vec::new();
+    let limit = MAX_INPUT_BYTES as u64 + 1;
+    let res = if path == "-" {
+        stdin.take(limit).read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes))
+    };
+    if let Err(e) = res {
+        return Err(format!("{shown}: cannot read: {e}"));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{shown}: not UTF-8 text (invalid byte at offset {}): expected scenario JSON or a Markdown table",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    read(&text).map_err(|e| format!("{shown}: {e}"))
+}
+
+fn one_file(p: &Parsed, cmd: &str) -> Result<String, Outcome> {
+    match p.files.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(usage_error(&format!("{cmd} needs a FILE"))),
+        _ => Err(usage_error(&format!("{cmd} takes one FILE"))),
+    }
+}
+
+fn names(t: &Topology, f: &Finding) -> Vec<String> {
+    f.servers.iter().map(|&id| t.name(id).to_string()).collect()
+}
+
+fn finding_json(t: &Topology, f: &Finding) -> Value {
+    json!({
+        "rule": f.rule.id(),
+        "severity": f.severity().as_str(),
+        "servers": names(t, f),
+        "message": f.message,
+    })
+}
+
+fn cmd_check(args: &[String], stdin: &mut dyn Read) -> Outcome {
+    let p = match parse(args, &["--json"]) {
+        Ok(p) => p,
+        Err(o) => return o,
+    };
+    if p.files.is_empty() {
+        return usage_error("check needs at least one FILE");
+    }
+    let many = p.files.len() > 1;
+    let mut out = String::new();
+    let mut err = String::new();
+    let mut all = Vec::new();
+    let mut errors = false;
+    let mut unreadable = false;
+    for file in &p.files {
+        let t = match load(file, stdin) {
+            Ok(t) => t,
+            Err(e) => {
+                err.push_str(&format!("{e}\n"));
+                unreadable = true;
+                continue;
+            }
+        };
+        let findings = check(&t);
+        errors |= findings.iter().any(|f| f.severity() == Severity::Error);
+        if p.json {
+            for f in &findings {
+                let mut v = finding_json(&t, f);
+                if many {
+                    v["file"] = json!(file);
+                }
+                all.push(v);
+            }
+        } else {
+            if many {
+                out.push_str(&format!("{file}:\n"));
+            }
+            if findings.is_empty() {
+                out.push_str("no findings\n");
+            }
+            for f in &findings {
+                out.push_str(&format!(
+                    "{:<7} {:<28} {}: {}\n",
+                    f.severity().as_str(),
+                    f.rule.id(),
+                    names(&t, f).join(", "),
+                    f.message
+                ));
+            }
+            let s = dpm_rules::Summary::of(&findings);
+            out.push_str(&format!("{} ({} info)\n", s.status(), s.infos));
+        }
+    }
+    if p.json {
+        out = format!("{}\n", pretty(&json!({ "findings": all })));
+    }
+    let code = if unreadable {
+        2
+    } else if errors {
+        1
+    } else {
+        0
+    };
+    Outcome { out, err, code }
+}
+
+fn pretty(v: &Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default()
+}
+
+fn cmd_table(args: &[String], stdin: &mut dyn Read) -> Outcome {
+    let p = match parse(args, &[]) {
+        Ok(p) => p,
+        Err(o) => return o,
+    };
+    let file = match one_file(&p, "table") {
+        Ok(f) => f,
+        Err(o) => return o,
+    };
+    match load(&file, stdin) {
+        Ok(t) => Outcome::ok(to_table(&t)),
+        Err(e) => Outcome::fail(format!("{e}\n")),
+    }
+}
+
+fn cmd_export(args: &[String], stdin: &mut dyn Read) -> Outcome {
+    let p = match parse(args, &["--to"]) {
+        Ok(p) => p,
+        Err(o) => return o,
+    };
+    let file = match one_file(&p, "export") {
+        Ok(f) => f,
+        Err(o) => return o,
+    };
+    let Some(to) = p.to.as_deref() else {
+        return usage_error("export needs --to json|table|mermaid|dot|svg");
+    };
+    if !["json", "table", "mermaid", "dot", "svg"].contains(&to) {
+        return usage_error(&format!(
+            "--to {to}: expected one of json, table, mermaid, dot, svg"
+        ));
+    }
+    let t = match load(&file, stdin) {
+        Ok(t) => t,
+        Err(e) => return Outcome::fail(format!("{e}\n")),
+    };
+    Outcome::ok(match to {
+        "json" => to_json(&t),
+        "table" => to_table(&t),
+        "mermaid" => to_mermaid(&t),
+        "dot" => to_dot(&t),
+        _ => to_svg(
+            &t,
+            &check(&t),
+            &SvgOptions {
+                list_findings: true,
+                ..SvgOptions::default()
+            },
+        ),
+    })
+}
+
+fn cmd_failover(args: &[String], stdin: &mut dyn Read) -> Outcome {
+    let p = match parse(args, &["--json", "--fail"]) {
+        Ok(p) => p,
+        Err(o) => return o,
+    };
+    let file = match one_file(&p, "failover") {
+        Ok(f) => f,
+        Err(o) => return o,
+    };
+    if p.fail.is_empty() {
+        return usage_error("failover needs at least one --fail NAME");
+    }
+    let t = match load(&file, stdin) {
+        Ok(t) => t,
+        Err(e) => return Outcome::fail(format!("{e}\n")),
+    };
+    let mut failed = Vec::new();
+    for name in &p.fail {
+        match t.find(name) {
+            Some(id) => failed.push(id),
+            None => {
+                return Outcome::fail(format!(
+                    "{file}: --fail {name}: no server has that name (names are compared ignoring case)\n"
+                ))
+            }
+        }
+    }
+    let plan = plan(&t, &failed);
+    if p.json {
+        Outcome::ok(format!("{}\n", pretty(&plan_json(&t, &plan))))
+    } else {
+        Outcome::ok(plan_text(&t, &plan))
+    }
+}
+
+fn plan_json(t: &Topology, plan: &Plan) -> Value {
+    let n = |id| t.name(id).to_string();
+    json!({
+        "failed": plan.failed.iter().map(|&id| n(id)).collect::<Vec<_>>(),
+        "lost": plan.lost.iter().map(|s| s.label(t)).collect::<Vec<_>>(),
+        "unprotected": plan.unprotected.iter().map(|s| s.label(t)).collect::<Vec<_>>(),
+        "copies_lost": plan.reduced.iter().map(|r| json!({
+            "source": r.source.label(t),
+            "before": r.before.iter().map(|&id| n(id)).collect::<Vec<_>>(),
+            "surviving": r.surviving.iter().map(|&id| n(id)).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "broken": plan.broken.iter().map(|l| format!("{}->{}", n(l.protector), n(l.target))).collect::<Vec<_>>(),
+        "affected": plan.affected.iter().map(|a| json!({
+            "server": n(a.server),
+            "options": a.options.iter().map(|o| json!({
+                "kind": o.kind.id(),
+                "via": o.via,
+                "supported": o.supported,
+                "reason": o.reason,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn plan_text(t: &Topology, plan: &Plan) -> String {
+    let n = |id| t.name(id).to_string();
+    let list = |v: Vec<String>| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    let mut s = String::new();
+    s.push_str(&format!(
+        "Failed: {}\n",
+        list(plan.failed.iter().map(|&id| n(id)).collect())
+    ));
+    s.push_str(&format!(
+        "Lost (no copy survives): {}\n",
+        list(plan.lost.iter().map(|d| d.label(t)).collect())
+    ));
+    s.push_str(&format!(
+        "Unprotected (server up, every copy gone): {}\n",
+        list(plan.unprotected.iter().map(|d| d.label(t)).collect())
+    ));
+    s.push_str("Copies lost:\n");
+    if plan.reduced.is_empty() {
+        s.push_str("  none\n");
+    }
+    for r in &plan.reduced {
+        s.push_str(&format!(
+            "  {}: held by {}; still held by {}\n",
+            r.source.label(t),
+            list(r.before.iter().map(|&id| n(id)).collect()),
+            list(r.surviving.iter().map(|&id| n(id)).collect())
+        ));
+    }
+    s.push_str(&format!(
+        "Broken protections: {}\n",
+        list(
+            plan.broken
+                .iter()
+                .map(|l| format!("{} -> {}", n(l.protector), n(l.target)))
+                .collect()
+        )
+    ));
+    for a in &plan.affected {
+        s.push_str(&format!("\n{}:\n", n(a.server)));
+        for o in &a.options {
+            s.push_str(&format!(
+                "  [{}] {}{}\n      {}\n",
+                if o.supported {
+                    "supported"
+                } else {
+                    "not supported"
+                },
+                o.kind.id(),
+                o.via
+                    .as_deref()
+                    .map(|v| format!(" via {v}"))
+                    .unwrap_or_default(),
+                o.reason
+            ));
+        }
+    }
+    s
+}

@@ -253,6 +253,10 @@ fn anchored(v: View, i: usize, out: &mut Vec<Finding>) {
     }
     v.by_name(&mut prots);
 
+    // Protection by a server that is not a DPM server is an error of its
+    // own (protector-not-dpm) and protects nothing, so it does not count
+    // here; a chain is made of DPM servers.
+    let prots: Vec<usize> = prots.into_iter().filter(|&p| v.is_dpm(p)).collect();
     let mut shortcut = vec![false; prots.len()];
     for (k, &sp) in prots.iter().enumerate() {
         let mut via: Vec<usize> = prots
@@ -311,7 +315,7 @@ fn anchored(v: View, i: usize, out: &mut Vec<Finding>) {
     }
 
     if s.kind == Kind::Dpm {
-        let dpm_prots: Vec<usize> = prots.iter().copied().filter(|&p| v.is_dpm(p)).collect();
+        let dpm_prots = &prots;
 
         if self_protected && !dpm_prots.is_empty() {
             out.push(Finding {
@@ -343,7 +347,7 @@ fn anchored(v: View, i: usize, out: &mut Vec<Finding>) {
             });
         }
 
-        for &p in &dpm_prots {
+        for &p in dpm_prots {
             let ps = v.server(p);
             let pname = v.name(p);
             let mut differences = Vec::new();
@@ -372,7 +376,7 @@ fn anchored(v: View, i: usize, out: &mut Vec<Finding>) {
                     protections: vec![v.link(p, i)],
                     message: format!(
                         "{}: a DPM server and the DPM server that protects it must run the same version and update rollup.",
-                        capitalise(&and_list(&differences))
+                        capitalise(&differences.join("; "))
                     ),
                 });
             }
@@ -423,7 +427,7 @@ fn anchored(v: View, i: usize, out: &mut Vec<Finding>) {
                     .workloads()
                     .iter()
                     .filter(|w| !w.reaches_secondary())
-                    .map(|w| w.label())
+                    .map(|w| w.phrase())
                     .collect();
                 if !kept.is_empty() {
                     out.push(Finding {

@@ -271,8 +271,19 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
                     if !up(x) {
                         continue;
                     }
+                    // The secondary holds x's replica unless the protection
+                    // is switched or x's data never reaches a secondary.
+                    let copied = t
+                        .protection(Link {
+                            protector: f,
+                            target: x,
+                        })
+                        .is_some_and(|p| !p.switched)
+                        && crate::inventory::sources_of(t, x)
+                            .iter()
+                            .any(|d| d.part == crate::inventory::Part::Data);
                     match kind(x) {
-                        Some(Kind::Protected) if !secondaries.is_empty() => {
+                        Some(Kind::Protected) if !secondaries.is_empty() && copied => {
                             for &s in &secondaries {
                                 for o in moving_options(t, f, s, x, &down) {
                                     push(x, o);
@@ -285,8 +296,10 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
                             for by in reprotect_candidates(t, f, x, &down) {
                                 let what = if is_dpm(x) {
                                     format!("{} loses its secondary", name(x))
-                                } else {
+                                } else if secondaries.is_empty() {
                                     format!("{} had no secondary", name(f))
+                                } else {
+                                    format!("{}'s secondary holds no copy of {}", name(f), name(x))
                                 };
                                 push(
                                     x,
@@ -304,7 +317,23 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
                                 );
                             }
                             if kind(x) == Some(Kind::Protected) {
-                                push(x, rebuild_option(t, f, f, false, Some(x)));
+                                if secondaries.is_empty() {
+                                    push(x, rebuild_option(t, f, f, false, Some(x)));
+                                }
+                                for &s in &secondaries {
+                                    let mut o = rebuild_option(t, f, s, up(s), Some(x));
+                                    if up(s) {
+                                        o.reason = format!(
+                                            "{} holds {}'s DPM database, so {} can be rebuilt with the same name; {}'s replica was never copied to {}, so it is created again.",
+                                            name(s),
+                                            name(f),
+                                            name(f),
+                                            name(x),
+                                            name(s)
+                                        );
+                                    }
+                                    push(x, o);
+                                }
                             }
                         }
                         None => {}
@@ -406,7 +435,7 @@ fn rebuild_option(
         supported: s_up,
         reason: if s_up {
             format!(
-                "{sname} holds {fname}'s DPM database as its secondary: rebuild {fname} with the same name, restore the DPM database from {sname}, and DPM resumes primary protection."
+                "{sname} holds {fname}'s DPM database as its secondary: rebuild {fname} with the same name, restore the DPM database from {sname}, and {fname} resumes protection."
             )
         } else {
             format!("{sname} holds {fname}'s DPM database but has failed too, so there is nothing to restore it from.")
@@ -611,6 +640,21 @@ impl RecoveryOption {
             failed: failed.clone(),
             flows: vec![],
         });
+        if !self.supported {
+            // Playing an option DPM does not support shows why, and changes
+            // nothing.
+            steps.push(Step {
+                caption: format!(
+                    "{} is not possible here. {}",
+                    self.kind.title(),
+                    self.reason
+                ),
+                topology: cur,
+                failed,
+                flows: vec![],
+            });
+            return steps;
+        }
         let mut step = |caption: String, cur: &Topology, failed: &[ServerId], flows: Vec<Flow>| {
             steps.push(Step {
                 caption,
@@ -694,7 +738,7 @@ impl RecoveryOption {
                     Some(x) => vec![Flow { from: *x, to: f }],
                     None => t
                         .protected_by(f)
-                        .filter(|&x| x != f)
+                        .filter(|&x| x != f && !failed.contains(&x))
                         .map(|x| Flow { from: x, to: f })
                         .collect(),
                 };
@@ -718,7 +762,7 @@ impl RecoveryOption {
                 step(
                     match from {
                         Some(s) => format!(
-                            "{} resumes primary protection, and {} is its secondary again.",
+                            "{} resumes protection, and {} protects it again.",
                             n(f),
                             n(*s)
                         ),

@@ -72,6 +72,7 @@ pub fn read(text: &str) -> Result<Topology, InputError> {
         None => Err(InputError::new(
             "the input is empty: expected scenario JSON or a Markdown table",
         )),
+        Some('|') => from_table(body),
         _ if looks_like_table(body) => from_table(body),
         _ => Err(InputError::new(
             "expected scenario JSON (starting with \"{\") or a Markdown table with the columns Server | Protecting | Protected by",

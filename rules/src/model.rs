@@ -149,6 +149,17 @@ impl Workload {
         }
     }
 
+    /// The label inside a sentence: "VMware VMs", "deduplicated volumes".
+    pub fn phrase(self) -> &'static str {
+        match self {
+            Workload::DedupVolume => "deduplicated volumes",
+            Workload::SystemState => "system state",
+            Workload::Other => "other data",
+            Workload::Files => "files",
+            w => w.label(),
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Workload> {
         Workload::ALL.into_iter().find(|w| w.as_str() == s)
     }

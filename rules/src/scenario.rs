@@ -143,6 +143,15 @@ struct Probe {
 
 /// Reads a scenario file.
 pub fn from_json(text: &str) -> Result<Topology, InputError> {
+    if !text.trim_start().starts_with('{') {
+        let (line, column) = first_char_position(text);
+        return Err(InputError {
+            path: None,
+            line,
+            column,
+            message: "expected a JSON object, starting with \"{\", with \"format\", \"servers\" and \"protections\"".into(),
+        });
+    }
     // First the version, so that a file from a newer build is refused for
     // that reason rather than for a field this build has never heard of.
     let probe: Probe = serde_json::from_str(text).map_err(|e| {
@@ -202,10 +211,31 @@ pub fn from_json(text: &str) -> Result<Topology, InputError> {
 
 /// serde_json appends " at line L column C"; we say where separately.
 fn clean_serde_message(m: &str) -> String {
-    match m.rfind(" at line ") {
-        Some(i) => m[..i].to_string(),
-        None => m.to_string(),
+    let m = match m.rfind(" at line ") {
+        Some(i) => &m[..i],
+        None => m,
+    };
+    if m.starts_with("EOF while parsing") {
+        format!("the text ends in the middle of the JSON ({m}): is the file cut short?")
+    } else {
+        m.to_string()
     }
+}
+
+fn first_char_position(text: &str) -> (Option<usize>, Option<usize>) {
+    let mut line = 1;
+    let mut column = 1;
+    for c in text.chars() {
+        if c == '\n' {
+            line += 1;
+            column = 1;
+        } else if c.is_whitespace() {
+            column += 1;
+        } else {
+            return (Some(line), Some(column));
+        }
+    }
+    (None, None)
 }
 
 fn located(text: &str, path: &str, message: String) -> InputError {

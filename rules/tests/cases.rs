@@ -1,0 +1,319 @@
+//! Tests as data. Every scenario in `tests/cases/`, `scenarios/` and
+//! `tests/seeds/` is checked, and what the rule crate says about it (findings,
+//! roles, the table, the copy inventory) is compared with its snapshot in
+//! `tests/snapshots/`; every `.fail` file is a failover question, compared
+//! the same way; every file in `tests/bad/` must be refused, with the message
+//! in its snapshot. `UPDATE_EXPECT=1 cargo test` rewrites the snapshots;
+//! review the diff.
+
+use std::fmt::Write;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use dpm_rules::{check, inventory, plan, read, roles, table_rows, to_table, Kind, Rule, Topology};
+use expect_test::expect_file;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+fn files(dir: &Path, exts: &[&str]) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            exts.iter().any(|x| name.ends_with(x))
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn stem(p: &Path) -> String {
+    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name.split('.').next().unwrap_or(name).to_string()
+}
+
+fn load(p: &Path) -> Topology {
+    let text = fs::read_to_string(p).unwrap();
+    read(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// Everything the crate says about a topology, as text.
+fn describe(t: &Topology) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# {}", t.title.as_deref().unwrap_or("(untitled)"));
+    s.push_str("\n## Findings\n");
+    let findings = check(t);
+    if findings.is_empty() {
+        s.push_str("none\n");
+    }
+    for f in &findings {
+        let servers: Vec<&str> = f.servers.iter().map(|&id| t.name(id)).collect();
+        let links: Vec<String> = f
+            .protections
+            .iter()
+            .map(|l| format!("{}->{}", t.name(l.protector), t.name(l.target)))
+            .collect();
+        let _ = writeln!(
+            s,
+            "{} {} [{}] [{}]\n  {}",
+            f.severity(),
+            f.rule,
+            servers.join(", "),
+            links.join(", "),
+            f.message
+        );
+    }
+    s.push_str("\n## Roles\n");
+    for id in t.sorted_ids() {
+        let srv = t.server(id).unwrap();
+        if srv.kind == Kind::Dpm {
+            let r = roles(t, id).label();
+            let _ = writeln!(s, "{}: {}", srv.name, if r.is_empty() { "none" } else { r });
+        }
+    }
+    let _ = writeln!(
+        s,
+        "\n## Table ({} rows)\n{}",
+        table_rows(t).len(),
+        to_table(t)
+    );
+    s.push_str("## Copies\n");
+    for h in inventory(t) {
+        let holders: Vec<&str> = h.holders.iter().map(|&id| t.name(id)).collect();
+        let _ = writeln!(
+            s,
+            "{}: {}",
+            h.source.label(t),
+            if holders.is_empty() {
+                "no copy".to_string()
+            } else {
+                holders.join(", ")
+            }
+        );
+    }
+    s
+}
+
+fn snapshot(name: &str) -> PathBuf {
+    root().join("tests/snapshots").join(format!("{name}.txt"))
+}
+
+#[test]
+fn every_case_matches_its_snapshot() {
+    let mut seen = Vec::new();
+    for p in files(&root().join("tests/cases"), &[".dpm.json", ".md"]) {
+        let t = load(&p);
+        expect_file![snapshot(&format!("case-{}", stem(&p)))].assert_eq(&describe(&t));
+        seen.push(stem(&p));
+    }
+    assert!(seen.len() >= 20, "{seen:?}");
+}
+
+#[test]
+fn presets_and_seed_tables_match_their_snapshots() {
+    for p in files(&root().join("../scenarios"), &[".dpm.json"]) {
+        expect_file![snapshot(&format!("preset-{}", stem(&p)))].assert_eq(&describe(&load(&p)));
+    }
+    for p in files(&root().join("tests/seeds"), &[".md"]) {
+        expect_file![snapshot(&format!("seed-{}", stem(&p)))].assert_eq(&describe(&load(&p)));
+    }
+}
+
+/// A case named after a rule makes that rule fire; every rule has one.
+#[test]
+fn every_rule_fires_in_its_own_case_and_all_rules_are_covered() {
+    for rule in Rule::ALL {
+        let p = root()
+            .join("tests/cases")
+            .join(format!("{}.dpm.json", rule.id()));
+        let t = load(&p);
+        assert!(
+            check(&t).iter().any(|f| f.rule == rule),
+            "{} does not fire in {}",
+            rule.id(),
+            p.display()
+        );
+    }
+}
+
+/// The seeds' scenarios: no error and no warning, and the table reproduces
+/// the seed's own (Scenario 2's DS4 labelled secondary).
+#[test]
+fn seed_scenarios_are_valid_and_reproduce_the_seed_tables() {
+    for n in 1..=3 {
+        let seed = fs::read_to_string(root().join(format!("tests/seeds/scenario-{n}.md"))).unwrap();
+        let expected = seed[seed.find("|Server|").unwrap()..]
+            .replace("|DS4|DS3|", "|DS4 \\(secondary\\)|DS3|");
+        for t in [
+            load(&root().join(format!("tests/seeds/scenario-{n}.md"))),
+            { load(&root().join(format!("../scenarios/scenario-{n}.dpm.json"))) },
+        ] {
+            let bad: Vec<_> = check(&t)
+                .into_iter()
+                .filter(|f| f.severity() != dpm_rules::Severity::Info)
+                .collect();
+            assert!(bad.is_empty(), "scenario {n}: {bad:?}");
+            assert_eq!(to_table(&t), expected, "scenario {n}");
+        }
+    }
+}
+
+/// The seed's "Moving protected servers": fail DPM1, and Server1 gets the
+/// three supported options and the two unsupported ones, exactly.
+#[test]
+fn moving_protected_servers_gives_the_seeds_options() {
+    let t = load(&root().join("../scenarios/moving-protected-servers.dpm.json"));
+    let p = plan(&t, &[t.find("DPM1").unwrap()]);
+    let server1 = p
+        .affected
+        .iter()
+        .find(|a| t.name(a.server) == "Server1")
+        .unwrap();
+    let got: Vec<(String, Option<String>, bool)> = server1
+        .options
+        .iter()
+        .map(|o| (o.kind.id().to_string(), o.via.clone(), o.supported))
+        .collect();
+    let s = |k: &str, v: &str, ok: bool| (k.to_string(), Some(v.to_string()), ok);
+    assert_eq!(
+        got,
+        [
+            s("switch-protection", "DPM3", true),
+            s("rebuild-primary", "DPM3", true),
+            s("move-to-new-server", "DPM4", true),
+            s("move-to-known-server", "DPM2", false),
+            s("move-to-known-server", "DPM3", false),
+        ]
+    );
+    for o in server1.options.iter().filter(|o| !o.supported) {
+        assert!(
+            o.reason.contains("Switch Protection on DPM3"),
+            "{}",
+            o.reason
+        );
+        assert!(o.reason.contains("doesn't know about"), "{}", o.reason);
+    }
+}
+
+#[test]
+fn every_failover_question_matches_its_snapshot() {
+    for p in files(&root().join("tests/cases"), &[".fail"]) {
+        let spec = fs::read_to_string(&p).unwrap();
+        let mut file = None;
+        let mut fail = Vec::new();
+        for line in spec.lines() {
+            if let Some(f) = line.strip_prefix("file: ") {
+                file = Some(root().join("..").join(f.trim()));
+            } else if let Some(n) = line.strip_prefix("fail: ") {
+                fail.push(n.trim().to_string());
+            }
+        }
+        let t = load(&file.unwrap_or_else(|| panic!("{}: no file:", p.display())));
+        let ids: Vec<_> = fail
+            .iter()
+            .map(|n| {
+                t.find(n)
+                    .unwrap_or_else(|| panic!("{}: no {n}", p.display()))
+            })
+            .collect();
+        let plan = plan(&t, &ids);
+        let mut s = String::new();
+        let names = |v: &[dpm_rules::ServerId]| {
+            v.iter()
+                .map(|&id| t.name(id))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let _ = writeln!(s, "failed: {}", names(&plan.failed));
+        let labels = |v: &[dpm_rules::DataSource]| {
+            v.iter().map(|d| d.label(&t)).collect::<Vec<_>>().join(", ")
+        };
+        let _ = writeln!(s, "lost: {}", labels(&plan.lost));
+        let _ = writeln!(s, "unprotected: {}", labels(&plan.unprotected));
+        for r in &plan.reduced {
+            let _ = writeln!(
+                s,
+                "copies of {}: {} -> {}",
+                r.source.label(&t),
+                names(&r.before),
+                names(&r.surviving)
+            );
+        }
+        let broken: Vec<String> = plan
+            .broken
+            .iter()
+            .map(|l| format!("{}->{}", t.name(l.protector), t.name(l.target)))
+            .collect();
+        let _ = writeln!(s, "broken: {}", broken.join(", "));
+        for a in &plan.affected {
+            let _ = writeln!(s, "\n{}:", t.name(a.server));
+            for o in &a.options {
+                let _ = writeln!(
+                    s,
+                    "  {} {} via {}: {}",
+                    if o.supported { "+" } else { "-" },
+                    o.kind.id(),
+                    o.via.as_deref().unwrap_or("-"),
+                    o.reason
+                );
+                for (k, step) in o.steps(&t, &plan.failed).iter().enumerate() {
+                    let flows: Vec<String> = step
+                        .flows
+                        .iter()
+                        .map(|f| {
+                            format!(
+                                "{}=>{}",
+                                step.topology.name(f.from),
+                                step.topology.name(f.to)
+                            )
+                        })
+                        .collect();
+                    let _ = writeln!(
+                        s,
+                        "    {}. {}{}",
+                        k + 1,
+                        step.caption,
+                        if flows.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" [{}]", flows.join(", "))
+                        }
+                    );
+                }
+                let result = o.result(&t, &plan.failed);
+                let _ = writeln!(
+                    s,
+                    "    result: {}",
+                    result
+                        .protections
+                        .iter()
+                        .map(|p| format!(
+                            "{}->{}{}",
+                            result.name(p.protector),
+                            result.name(p.target),
+                            if p.switched { " (switched)" } else { "" }
+                        ))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+        }
+        expect_file![snapshot(&format!("failover-{}", stem(&p)))].assert_eq(&s);
+    }
+}
+
+#[test]
+fn bad_inputs_are_refused_saying_what_and_where() {
+    for p in files(&root().join("tests/bad"), &[".json", ".md", ".txt"]) {
+        let text = fs::read_to_string(&p).unwrap();
+        let e = match read(&text) {
+            Ok(_) => panic!("{} was accepted", p.display()),
+            Err(e) => e,
+        };
+        let name = p.file_name().unwrap().to_str().unwrap().replace('.', "-");
+        expect_file![snapshot(&format!("bad-{name}"))].assert_eq(&format!("{e}\n"));
+    }
+}

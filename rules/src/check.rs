@@ -328,7 +328,7 @@ fn anchored(v: View, i: usize, out: &mut Vec<Finding>) {
                     .collect(),
                 message: format!(
                     "{name} protects its own data, which breaks the chain: {} cannot protect {name} while it does.",
-                    v.names(&dpm_prots)
+                    v.names(dpm_prots)
                 ),
             });
         }
@@ -342,7 +342,7 @@ fn anchored(v: View, i: usize, out: &mut Vec<Finding>) {
                 protections: dpm_prots.iter().map(|&p| v.link(p, i)).collect(),
                 message: format!(
                     "The SQL Server VSS Writer service is stopped on {name}, so {} cannot protect {name}'s database: start the service on {name} first.",
-                    v.names(&dpm_prots)
+                    v.names(dpm_prots)
                 ),
             });
         }
@@ -418,7 +418,7 @@ fn anchored(v: View, i: usize, out: &mut Vec<Finding>) {
                         protections: vec![v.link(i, x)],
                         message: format!(
                             "{xname} is in switched protection on {name}, so {name}'s protector {} holds no copy of {xname}'s data: switched protection cannot have secondary protection.",
-                            v.names(&dpm_prots)
+                            v.names(dpm_prots)
                         ),
                     });
                     continue;
@@ -440,7 +440,7 @@ fn anchored(v: View, i: usize, out: &mut Vec<Finding>) {
                         message: format!(
                             "{xname}'s {} stay on {name} only: {name}'s secondary {} cannot copy them, so they have one copy.",
                             and_list(&kept),
-                            v.names(&dpm_prots)
+                            v.names(dpm_prots)
                         ),
                     });
                 }

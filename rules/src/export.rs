@@ -162,6 +162,11 @@ fn dot_escape(s: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
+            // Graphviz reads entities in labels, so these render as
+            // themselves, and the source is safe inside HTML too.
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
             '\n' | '\r' => out.push(' '),
             c => out.push(c),
         }
@@ -559,6 +564,10 @@ mod tests {
         assert!(!markup.contains('<') && !markup.contains('>'), "{m}");
         assert!(!m.contains("\"quoted\""), "{m}");
         let d = to_dot(&t);
-        assert!(d.contains("label = \"\\\"quoted\\\" & 'single'\""), "{d}");
+        assert!(
+            d.contains("label = \"\\\"quoted\\\" &amp; 'single'\""),
+            "{d}"
+        );
+        assert!(d.contains("&lt;img src=x onerror=alert(1)&gt;"), "{d}");
     }
 }

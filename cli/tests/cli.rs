@@ -1,0 +1,262 @@
+//! `dpm-check` as a user runs it: commands, output, exit statuses.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn scenario(name: &str) -> String {
+    repo().join("scenarios").join(name).display().to_string()
+}
+
+fn case(name: &str) -> String {
+    repo()
+        .join("rules/tests/cases")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dpm-check"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn check_exit_status_says_whether_there_are_errors() {
+    let ok = run(&["check", &scenario("scenario-1.dpm.json")], None);
+    assert_eq!(ok.status.code(), Some(0), "{}", err(&ok));
+    assert!(out(&ok).contains("info    single-copy-dpm"), "{}", out(&ok));
+    assert!(out(&ok).ends_with("Valid (1 info)\n"));
+
+    let bad = run(&["check", &case("protected-twice.dpm.json")], None);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(out(&bad).contains(
+        "error   protected-twice              PS1, DS1, DS2: PS1 is protected by 2 servers"
+    ));
+
+    let missing = run(&["check", "no/such/file.json"], None);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        err(&missing).starts_with("no/such/file.json: cannot read"),
+        "{}",
+        err(&missing)
+    );
+}
+
+#[test]
+fn check_json_lists_findings() {
+    let o = run(&["check", "--json", &case("long-cycle.dpm.json")], None);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    let f = &v["findings"][0];
+    assert_eq!(f["rule"], "long-cycle");
+    assert_eq!(f["severity"], "warning");
+    assert_eq!(f["servers"], serde_json::json!(["DS1", "DS2", "DS3"]));
+    assert!(f["message"].as_str().unwrap().contains("cycle of 3"));
+}
+
+#[test]
+fn check_reads_several_files_and_stdin() {
+    let table = "|Server|Protecting|Protected by|\n|---|---|---|\n|DS1 \\(primary\\)|PS1|\\-|\n";
+    let o = run(
+        &["check", &scenario("scenario-2.dpm.json"), "-"],
+        Some(table),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let text = out(&o);
+    assert!(text.contains("scenario-2.dpm.json:\n"));
+    assert!(
+        text.contains("-:\ninfo    single-copy-dpm              DS1"),
+        "{text}"
+    );
+}
+
+#[test]
+fn unreadable_input_says_which_file_and_where() {
+    let o = run(
+        &["check", "-"],
+        Some("{\"format\":\"dpm-sketch/1\",\"servers\":[{\"name\":\"A\",\"kind\":\"dpm\",\"colour\":1}]}"),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        err(&o),
+        "<stdin>: servers[0].colour, line 1, column 69: unknown field `colour`, expected one of `name`, `kind`, `version`, `rollup`, `mabs`, `vss_writer`, `workloads`, `x`, `y`\n"
+    );
+    let o = run(&["table", "-"], Some("\u{0}\u{1}binary\u{ff}"));
+    assert_eq!(o.status.code(), Some(2));
+    let o = Command::new(env!("CARGO_BIN_EXE_dpm-check"))
+        .args(["table", "-"])
+        .stdin(Stdio::from(
+            std::fs::File::open(env!("CARGO_BIN_EXE_dpm-check")).unwrap(),
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("not UTF-8 text"), "{}", err(&o));
+}
+
+#[test]
+fn table_prints_the_seed_layout() {
+    let o = run(&["table", &scenario("scenario-2.dpm.json")], None);
+    assert_eq!(o.status.code(), Some(0));
+    let seed = std::fs::read_to_string(repo().join("rules/tests/seeds/scenario-2.md")).unwrap();
+    let expected =
+        seed[seed.find("|Server|").unwrap()..].replace("|DS4|DS3|", "|DS4 \\(secondary\\)|DS3|");
+    assert_eq!(out(&o), expected);
+}
+
+#[test]
+fn failover_lists_the_seeds_options() {
+    let o = run(
+        &[
+            "failover",
+            &scenario("moving-protected-servers.dpm.json"),
+            "--fail",
+            "dpm1",
+            "--json",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(v["failed"], serde_json::json!(["DPM1"]));
+    assert_eq!(v["lost"], serde_json::json!([]));
+    let server1 = v["affected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["server"] == "Server1")
+        .unwrap();
+    let options: Vec<(String, String, bool)> = server1["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["kind"].as_str().unwrap().to_string(),
+                o["via"].as_str().unwrap().to_string(),
+                o["supported"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    let e = |k: &str, v: &str, s: bool| (k.to_string(), v.to_string(), s);
+    assert_eq!(
+        options,
+        [
+            e("switch-protection", "DPM3", true),
+            e("rebuild-primary", "DPM3", true),
+            e("move-to-new-server", "DPM4", true),
+            e("move-to-known-server", "DPM2", false),
+            e("move-to-known-server", "DPM3", false),
+        ]
+    );
+
+    let text = run(
+        &[
+            "failover",
+            &scenario("scenario-1.dpm.json"),
+            "--fail",
+            "DS1",
+            "--fail=DS3",
+            "--fail",
+            "PS1",
+        ],
+        None,
+    );
+    assert!(
+        out(&text).contains("Lost (no copy survives): PS1\n"),
+        "{}",
+        out(&text)
+    );
+
+    let unknown = run(
+        &[
+            "failover",
+            &scenario("scenario-1.dpm.json"),
+            "--fail",
+            "DS9",
+        ],
+        None,
+    );
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(err(&unknown).contains("--fail DS9: no server has that name"));
+}
+
+#[test]
+fn export_writes_every_form() {
+    let s1 = scenario("scenario-1.dpm.json");
+    let json = run(&["export", &s1, "--to", "json"], None);
+    assert_eq!(
+        out(&json),
+        std::fs::read_to_string(&s1).unwrap(),
+        "json export is the file itself"
+    );
+    let mermaid = out(&run(&["export", &s1, "--to", "mermaid"], None));
+    assert!(mermaid.starts_with("flowchart TD\n") && mermaid.contains(" --> "));
+    let dot = out(&run(&["export", &s1, "--to", "dot"], None));
+    assert!(dot.starts_with("digraph dpm {") && dot.contains("->"));
+    let svg = out(&run(&["export", &s1, "--to", "svg"], None));
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert_eq!(svg.matches("data-server=").count(), 8);
+    assert_eq!(svg.matches("data-protection=").count(), 7);
+    let table = out(&run(&["export", &s1, "--to", "table"], None));
+    assert!(table.starts_with("|Server|Protecting|Protected by|"));
+    let bad = run(&["export", &s1, "--to", "pdf"], None);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(err(&bad).contains("expected one of json, table, mermaid, dot, svg"));
+}
+
+#[test]
+fn hostile_names_stay_text_in_every_export() {
+    let f = case("hostile-names.dpm.json");
+    for to in ["svg", "mermaid", "dot"] {
+        let o = out(&run(&["export", &f, "--to", to], None));
+        assert!(!o.contains("<img"), "--to {to}: {o}");
+    }
+    // Markdown: a backslash makes "<" a literal character.
+    let table = out(&run(&["export", &f, "--to", "table"], None));
+    assert!(
+        table.contains("|\\<img src=x onerror=alert\\(1\\)\\> \\(primary\\)|"),
+        "{table}"
+    );
+    assert!(!table.replace("\\<", "").contains('<'), "{table}");
+}
+
+#[test]
+fn bad_usage_is_status_2_with_usage() {
+    for args in [
+        &[][..],
+        &["frobnicate"],
+        &["check"],
+        &["export", "x.json"],
+        &["failover", "x.json"],
+        &["check", "--colour", "x"],
+    ] {
+        let o = run(args, None);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(err(&o).contains("usage:"), "{args:?}: {}", err(&o));
+    }
+    let help = run(&["--help"], None);
+    assert_eq!(help.status.code(), Some(0));
+}

@@ -1,0 +1,254 @@
+//! Property tests: no panic on any topology or any input text, the file
+//! formats round-trip, the pre-check is exactly "add, then check again", and
+//! findings do not depend on the order servers were added.
+
+use std::collections::BTreeMap;
+
+use dpm_rules::*;
+use proptest::prelude::*;
+use proptest::sample::select;
+
+#[derive(Clone, Debug)]
+struct Spec {
+    servers: Vec<(
+        String,
+        bool,
+        Option<DpmVersion>,
+        Option<String>,
+        Option<bool>,
+        Option<VssWriter>,
+        Vec<Workload>,
+    )>,
+    edges: Vec<(usize, usize, bool)>,
+}
+
+fn name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => (select(vec!["DS", "PS", "DPM", "Server", "ds", "MABS"]), 0u32..30).prop_map(|(p, n)| format!("{p}{n}")),
+        1 => "[A-Za-z0-9][A-Za-z0-9 ,|()\\\\<>&\"'_*#-]{0,12}[A-Za-z0-9]",
+    ]
+}
+
+fn spec(max: usize) -> impl Strategy<Value = Spec> {
+    let server = (
+        name(),
+        any::<bool>(),
+        proptest::option::of(select(DpmVersion::ALL.to_vec())),
+        proptest::option::of(select(vec!["UR1".to_string(), "UR2".to_string()])),
+        proptest::option::of(any::<bool>()),
+        proptest::option::of(select(vec![VssWriter::Running, VssWriter::Stopped])),
+        proptest::collection::vec(select(Workload::ALL.to_vec()), 0..3),
+    );
+    proptest::collection::vec(server, 0..max).prop_flat_map(|servers| {
+        let n = servers.len().max(1);
+        let edges =
+            proptest::collection::vec((0..n, 0..n, proptest::bool::weighted(0.15)), 0..n * 2);
+        (Just(servers), edges).prop_map(|(servers, edges)| Spec { servers, edges })
+    })
+}
+
+/// Builds the topology a user could draw: unique names (the app refuses a
+/// taken one; duplicates have their own case), kinds' facts as the app keeps
+/// them, switched only where the file format allows it.
+fn build(s: &Spec) -> Topology {
+    let mut t = Topology::new();
+    for (name, dpm, version, rollup, mabs, vss, workloads) in &s.servers {
+        let mut name = name.clone();
+        while t.find(&name).is_some() {
+            name.push('x');
+        }
+        let id = t.add_server(name, if *dpm { Kind::Dpm } else { Kind::Protected });
+        let srv = t.server_mut(id).unwrap();
+        if *dpm {
+            srv.version = *version;
+            srv.rollup = rollup.clone();
+            srv.mabs = *mabs;
+            srv.vss_writer = *vss;
+        } else if !workloads.is_empty() {
+            srv.workloads = Some(workloads.clone());
+        }
+    }
+    let ids: Vec<ServerId> = t.servers.iter().map(|s| s.id).collect();
+    for &(a, b, sw) in &s.edges {
+        if a >= ids.len() || b >= ids.len() {
+            continue;
+        }
+        let mut p = Protection::new(ids[a], ids[b]);
+        p.switched = sw && t.servers[a].kind == Kind::Dpm && t.servers[b].kind == Kind::Protected;
+        t.connect(p);
+    }
+    t
+}
+
+/// A finding in names only, so topologies with other ids compare.
+fn normal(t: &Topology, f: &Finding) -> (String, Vec<String>, Vec<String>, String) {
+    let mut servers: Vec<String> = f.servers.iter().map(|&id| t.name(id).to_string()).collect();
+    servers.sort();
+    let mut links: Vec<String> = f
+        .protections
+        .iter()
+        .map(|l| format!("{}->{}", t.name(l.protector), t.name(l.target)))
+        .collect();
+    links.sort();
+    (f.rule.id().to_string(), servers, links, f.message.clone())
+}
+
+fn multiset(
+    t: &Topology,
+    fs: &[Finding],
+) -> BTreeMap<(String, Vec<String>, Vec<String>, String), usize> {
+    let mut m = BTreeMap::new();
+    for f in fs {
+        *m.entry(normal(t, f)).or_insert(0) += 1;
+    }
+    m
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn nothing_panics_on_any_topology(s in spec(10), fail_mask in any::<u16>()) {
+        let t = build(&s);
+        let findings = check(&t);
+        let _ = Summary::of(&findings).status();
+        let _ = inventory(&t);
+        let _ = layout(&t);
+        let _ = to_table(&t);
+        let _ = to_mermaid(&t);
+        let _ = to_dot(&t);
+        let _ = to_svg(&t, &findings, &SvgOptions { list_findings: true, ..SvgOptions::default() });
+        let failed: Vec<ServerId> = t.servers.iter().enumerate()
+            .filter(|(i, _)| fail_mask & (1 << (i % 16)) != 0)
+            .map(|(_, s)| s.id)
+            .collect();
+        let plan = plan(&t, &failed);
+        for a in &plan.affected {
+            for o in &a.options {
+                let steps = o.steps(&t, &plan.failed);
+                prop_assert!(steps.len() >= 2, "{:?}", o.kind);
+                prop_assert!(!o.reason.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn layout_never_overlaps(s in spec(40)) {
+        let t = build(&s);
+        let p: Vec<Point> = layout(&t).into_iter().map(|(_, p)| p).collect();
+        for i in 0..p.len() {
+            for j in i + 1..p.len() {
+                prop_assert!((p[i].x - p[j].x).abs() >= NODE_W || (p[i].y - p[j].y).abs() >= NODE_H);
+            }
+        }
+    }
+
+    #[test]
+    fn json_round_trips(s in spec(10)) {
+        let mut t = build(&s);
+        apply_layout(&mut t);
+        t.title = Some("A \"title\" <b>".into());
+        let text = to_json(&t);
+        let back = from_json(&text).unwrap();
+        prop_assert_eq!(&back, &t);
+        prop_assert_eq!(to_json(&back), text);
+    }
+
+    #[test]
+    fn table_round_trips_what_it_can_say(s in spec(10)) {
+        // The table speaks of DPM servers' protection: drop what it cannot
+        // say (a protected server that protects, a name with surrounding
+        // spaces, switched protection) and it is a fixpoint.
+        let mut t = build(&s);
+        let not_dpm: Vec<ServerId> = t.servers.iter().filter(|s| s.kind != Kind::Dpm).map(|s| s.id).collect();
+        t.protections.retain(|p| !not_dpm.contains(&p.protector));
+        let table = to_table(&t);
+        if table_rows(&t).is_empty() {
+            // No DPM server: a table with no rows, which import refuses.
+            prop_assert!(from_table(&table).is_err());
+            return Ok(());
+        }
+        let back = from_table(&table).unwrap();
+        prop_assert_eq!(to_table(&back), table);
+        for row in table_rows(&t) {
+            let name = t.name(row.server);
+            prop_assert!(back.find(name).is_some(), "{} lost", name);
+        }
+    }
+
+    #[test]
+    fn precheck_is_add_then_check(s in spec(9), switched in any::<bool>()) {
+        let t = build(&s);
+        let checker = Checker::new(&t);
+        let before = multiset(&t, checker.findings());
+        for a in &t.servers {
+            for b in &t.servers {
+                let mut p = Protection::new(a.id, b.id);
+                p.switched = switched && a.kind == Kind::Dpm && b.kind == Kind::Protected;
+                let pre = checker.precheck(p);
+                let mut after_t = t.clone();
+                let mut expected = BTreeMap::new();
+                if after_t.connect(p) {
+                    for (k, n) in multiset(&after_t, &check(&after_t)) {
+                        let had = before.get(&k).copied().unwrap_or(0);
+                        if n > had {
+                            expected.insert(k, n - had);
+                        }
+                    }
+                }
+                prop_assert_eq!(multiset(&after_t, &pre), expected, "adding {}->{}", a.name, b.name);
+            }
+        }
+    }
+
+    #[test]
+    fn findings_do_not_depend_on_order(s in spec(10), seed in any::<u64>()) {
+        // Names and protections made unique first, so that the shuffle
+        // cannot change which of two repeats is kept.
+        let mut s = s;
+        let mut names: Vec<String> = Vec::new();
+        for srv in &mut s.servers {
+            while names.iter().any(|n| same_name(n, &srv.0)) {
+                srv.0.push('x');
+            }
+            names.push(srv.0.clone());
+        }
+        let mut seen = std::collections::HashSet::new();
+        s.edges.retain(|e| seen.insert((e.0, e.1)));
+        let t = build(&s);
+        let mut shuffled = s.clone();
+        // A deterministic shuffle of servers, edges remapped.
+        let n = shuffled.servers.len();
+        let mut order: Vec<usize> = (0..n).collect();
+        let mut x = seed | 1;
+        for i in (1..n).rev() {
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+            order.swap(i, (x % (i as u64 + 1)) as usize);
+        }
+        shuffled.servers = order.iter().map(|&i| s.servers[i].clone()).collect();
+        let inverse: Vec<usize> = {
+            let mut v = vec![0; n];
+            for (new, &old) in order.iter().enumerate() { v[old] = new; }
+            v
+        };
+        shuffled.edges = s.edges.iter().rev().filter(|e| e.0 < n && e.1 < n).map(|&(a, b, sw)| (inverse[a], inverse[b], sw)).collect();
+        let u = build(&shuffled);
+        // Same protections, by name (connect drops repeats either way).
+        prop_assume!(u.protections.len() == t.protections.len());
+        prop_assert_eq!(multiset(&t, &check(&t)), multiset(&u, &check(&u)));
+    }
+
+    #[test]
+    fn no_panic_on_any_text(text in "\\PC{0,400}") {
+        let _ = read(&text);
+        let _ = from_json(&text);
+        let _ = from_table(&text);
+    }
+
+    #[test]
+    fn no_panic_on_json_like_text(text in "[{}\\[\\]\":,a-z0-9 \\n|\\\\-]{0,300}") {
+        let _ = read(&text);
+        let _ = read(&format!("{{\"format\":\"dpm-sketch/1\",{text}"));
+        let _ = read(&format!("|Server|Protecting|Protected by|\n|---|---|---|\n{text}"));
+    }
+}

@@ -8,17 +8,20 @@ use dpm_rules::*;
 use proptest::prelude::*;
 use proptest::sample::select;
 
+/// A generated server: name, is-DPM, and the facts of RULES.md.
+type ServerSpec = (
+    String,
+    bool,
+    Option<DpmVersion>,
+    Option<String>,
+    Option<bool>,
+    Option<VssWriter>,
+    Vec<Workload>,
+);
+
 #[derive(Clone, Debug)]
 struct Spec {
-    servers: Vec<(
-        String,
-        bool,
-        Option<DpmVersion>,
-        Option<String>,
-        Option<bool>,
-        Option<VssWriter>,
-        Vec<Workload>,
-    )>,
+    servers: Vec<ServerSpec>,
     edges: Vec<(usize, usize, bool)>,
 }
 

@@ -1,1 +1,50 @@
-fn main() {}
+//! Check, pre-check and failover on generated topologies of 100, 1,000 and
+//! 10,000 servers. `./dev bench` (or `cargo bench -p dpm-rules`) prints the
+//! figures; nothing here asserts a time.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use dpm_rules::{check, generate, plan, Checker, Kind, Protection};
+
+fn benches(c: &mut Criterion) {
+    let mut g = c.benchmark_group("rules");
+    for n in [100usize, 1_000, 10_000] {
+        let t = generate(n);
+        g.bench_with_input(BenchmarkId::new("check", n), &t, |b, t| {
+            b.iter(|| black_box(check(black_box(t))))
+        });
+
+        // A pre-check as a drag does it: every candidate target of one
+        // protector, answered from one indexed topology.
+        let checker = Checker::new(&t);
+        let protector = t.servers.iter().find(|s| s.kind == Kind::Dpm).unwrap().id;
+        let target = t.servers.last().unwrap().id;
+        g.bench_with_input(BenchmarkId::new("precheck", n), &checker, |b, ch| {
+            b.iter(|| black_box(ch.precheck(Protection::new(protector, black_box(target)))))
+        });
+
+        // A primary fails.
+        let primary = t
+            .servers
+            .iter()
+            .rev()
+            .find(|s| s.kind == Kind::Dpm)
+            .unwrap()
+            .id;
+        g.bench_with_input(BenchmarkId::new("failover", n), &t, |b, t| {
+            b.iter(|| black_box(plan(black_box(t), &[primary])))
+        });
+    }
+    g.finish();
+}
+
+criterion_group! {
+    name = rules;
+    config = Criterion::default()
+        .sample_size(30)
+        .warm_up_time(std::time::Duration::from_millis(500))
+        .measurement_time(std::time::Duration::from_secs(2));
+    targets = benches
+}
+criterion_main!(rules);

@@ -13,6 +13,7 @@
 use std::collections::{HashMap, HashSet};
 
 use petgraph::graph::DiGraph;
+use smallvec::SmallVec;
 
 use crate::model::{natural_cmp, same_name, Kind, Link, Protection, Server, ServerId, Topology};
 use crate::rules::{and_list, Rule, Severity};
@@ -79,49 +80,75 @@ pub fn check(t: &Topology) -> Vec<Finding> {
     Checker::new(t).findings
 }
 
-/// Adjacency by position in `topology.servers`, built once per check.
+/// Adjacency by position in `topology.servers`, built once per check, in
+/// compressed form (one flat array per direction) so that indexing 10,000
+/// servers costs a few allocations, not 20,000.
 pub(crate) struct Index<'t> {
     pub t: &'t Topology,
-    slot: HashMap<ServerId, u32>,
-    /// Per edge: protector and target positions.
+    /// Per edge: protector and target positions (`u32::MAX` for an edge
+    /// naming a missing server, which neither a file nor the editor makes).
     ends: Vec<(u32, u32)>,
-    /// Per server: the edges into it and out of it.
-    inn: Vec<Vec<u32>>,
-    out: Vec<Vec<u32>>,
+    /// Edges into server i: `inn[inn_at[i]..inn_at[i + 1]]`; likewise out.
+    inn_at: Vec<u32>,
+    inn: Vec<u32>,
+    out_at: Vec<u32>,
+    out: Vec<u32>,
 }
 
 impl<'t> Index<'t> {
     pub fn new(t: &'t Topology) -> Index<'t> {
         let n = t.servers.len();
-        let mut slot = HashMap::with_capacity(n);
-        for (i, s) in t.servers.iter().enumerate() {
-            slot.insert(s.id, i as u32);
-        }
-        let mut ends = Vec::with_capacity(t.protections.len());
-        let mut inn = vec![Vec::new(); n];
-        let mut out = vec![Vec::new(); n];
-        for (e, p) in t.protections.iter().enumerate() {
-            // A protection naming a missing server cannot come from a file or
-            // the editor; skip it rather than fail.
-            let (Some(&a), Some(&b)) = (slot.get(&p.protector), slot.get(&p.target)) else {
-                ends.push((u32::MAX, u32::MAX));
-                continue;
-            };
-            ends.push((a, b));
-            out[a as usize].push(e as u32);
-            inn[b as usize].push(e as u32);
-        }
+        let ends: Vec<(u32, u32)> = t
+            .protections
+            .iter()
+            .map(|p| match (t.position(p.protector), t.position(p.target)) {
+                (Some(a), Some(b)) => (a as u32, b as u32),
+                _ => (u32::MAX, u32::MAX),
+            })
+            .collect();
+        let csr = |pick: fn(&(u32, u32)) -> u32| {
+            let mut at = vec![0u32; n + 1];
+            for e in &ends {
+                if e.0 != u32::MAX {
+                    at[pick(e) as usize + 1] += 1;
+                }
+            }
+            for i in 0..n {
+                at[i + 1] += at[i];
+            }
+            let mut fill = at.clone();
+            let mut list = vec![0u32; at[n] as usize];
+            for (k, e) in ends.iter().enumerate() {
+                if e.0 != u32::MAX {
+                    let slot = &mut fill[pick(e) as usize];
+                    list[*slot as usize] = k as u32;
+                    *slot += 1;
+                }
+            }
+            (at, list)
+        };
+        let (inn_at, inn) = csr(|e| e.1);
+        let (out_at, out) = csr(|e| e.0);
         Index {
             t,
-            slot,
             ends,
+            inn_at,
             inn,
+            out_at,
             out,
         }
     }
 
     pub fn pos(&self, id: ServerId) -> Option<usize> {
-        self.slot.get(&id).map(|&i| i as usize)
+        self.t.position(id)
+    }
+
+    fn inn(&self, i: usize) -> &[u32] {
+        &self.inn[self.inn_at[i] as usize..self.inn_at[i + 1] as usize]
+    }
+
+    fn out(&self, i: usize) -> &[u32] {
+        &self.out[self.out_at[i] as usize..self.out_at[i + 1] as usize]
     }
 }
 
@@ -171,7 +198,8 @@ impl<'a, 't> View<'a, 't> {
             .extra
             .filter(|&(_, b, _)| b as usize == i)
             .map(|(a, _, sw)| (a as usize, sw));
-        self.ix.inn[i]
+        self.ix
+            .inn(i)
             .iter()
             .map(move |&e| {
                 let (a, _, sw) = self.ends(e);
@@ -186,7 +214,8 @@ impl<'a, 't> View<'a, 't> {
             .extra
             .filter(|&(a, _, _)| a as usize == i)
             .map(|(_, b, sw)| (b as usize, sw));
-        self.ix.out[i]
+        self.ix
+            .out(i)
             .iter()
             .map(move |&e| {
                 let (_, b, sw) = self.ends(e);
@@ -243,22 +272,21 @@ fn anchored(v: View, i: usize, out: &mut Vec<Finding>) {
 
     // Who protects `i`.
     let mut self_protected = false;
-    let mut prots: Vec<usize> = Vec::new();
+    // Protection by a server that is not a DPM server is an error of its
+    // own (protector-not-dpm) and protects nothing, so it does not count
+    // here; a chain is made of DPM servers. Nearly every server has one
+    // protector at most, so this stays off the heap.
+    let mut prots: SmallVec<[usize; 4]> = SmallVec::new();
     for (p, _) in v.protectors(i) {
         if p == i {
             self_protected = true;
-        } else {
+        } else if v.is_dpm(p) {
             prots.push(p);
         }
     }
     v.by_name(&mut prots);
-
-    // Protection by a server that is not a DPM server is an error of its
-    // own (protector-not-dpm) and protects nothing, so it does not count
-    // here; a chain is made of DPM servers.
-    let prots: Vec<usize> = prots.into_iter().filter(|&p| v.is_dpm(p)).collect();
-    let mut shortcut = vec![false; prots.len()];
-    for (k, &sp) in prots.iter().enumerate() {
+    let mut shortcut: SmallVec<[bool; 4]> = SmallVec::from_elem(false, prots.len());
+    for (k, &sp) in prots.iter().enumerate().filter(|_| prots.len() >= 2) {
         let mut via: Vec<usize> = prots
             .iter()
             .copied()
@@ -284,7 +312,7 @@ fn anchored(v: View, i: usize, out: &mut Vec<Finding>) {
             ),
         });
     }
-    let remaining: Vec<usize> = prots
+    let remaining: SmallVec<[usize; 4]> = prots
         .iter()
         .zip(&shortcut)
         .filter(|(_, &sc)| !sc)
@@ -400,13 +428,19 @@ fn anchored(v: View, i: usize, out: &mut Vec<Finding>) {
 
         // As a primary: what its secondary will not hold.
         if !dpm_prots.is_empty() {
-            let mut targets: Vec<(usize, bool)> = v.targets(i).filter(|&(x, _)| x != i).collect();
+            // Only the targets a finding is about, sorted by name.
+            let mut targets: Vec<(usize, bool)> = v
+                .targets(i)
+                .filter(|&(x, switched)| {
+                    let xs = v.server(x);
+                    x != i
+                        && xs.kind == Kind::Protected
+                        && (switched || xs.workloads().iter().any(|w| !w.reaches_secondary()))
+                })
+                .collect();
             targets.sort_by(|a, b| natural_cmp(v.name(a.0), v.name(b.0)).then(a.0.cmp(&b.0)));
             for (x, switched) in targets {
                 let xs = v.server(x);
-                if xs.kind != Kind::Protected {
-                    continue;
-                }
                 let xname = v.name(x);
                 if switched {
                     out.push(Finding {
@@ -519,16 +553,102 @@ fn long_cycle(v: View, members: &[usize]) -> Option<Finding> {
     })
 }
 
-fn duplicate_names(t: &Topology, out: &mut Vec<Finding>) {
-    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, s) in t.servers.iter().enumerate() {
-        groups.entry(s.name.to_lowercase()).or_default().push(i);
+/// A fast, non-cryptographic hasher (FxHash's mix) for maps keyed by names
+/// and positions; nothing hostile chooses these keys' collisions at scale.
+#[derive(Default, Clone, Copy)]
+struct FxBuild;
+
+struct Fx(u64);
+
+impl std::hash::BuildHasher for FxBuild {
+    type Hasher = Fx;
+    fn build_hasher(&self) -> Fx {
+        Fx(0)
     }
-    let mut groups: Vec<Vec<usize>> = groups.into_values().filter(|g| g.len() > 1).collect();
-    groups.sort();
+}
+
+impl std::hash::Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(i as u64);
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.add(i as u64);
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl Fx {
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// A name compared as Windows compares host names, without allocating for
+/// the usual ASCII name.
+struct Folded<'a>(&'a str);
+
+impl std::hash::Hash for Folded<'_> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        if self.0.is_ascii() {
+            let mut x = 0u64;
+            for b in self.0.bytes() {
+                x = (x.rotate_left(5) ^ b.to_ascii_lowercase() as u64)
+                    .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+            }
+            h.write_u64(x);
+        } else {
+            for c in self.0.chars().flat_map(char::to_lowercase) {
+                h.write_u32(c as u32);
+            }
+        }
+        h.write_u8(0xff);
+    }
+}
+
+impl PartialEq for Folded<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        same_name(self.0, other.0)
+    }
+}
+
+impl Eq for Folded<'_> {}
+
+fn duplicate_names(t: &Topology, out: &mut Vec<Finding>) {
+    let mut first: HashMap<Folded, usize, FxBuild> =
+        HashMap::with_capacity_and_hasher(t.servers.len(), FxBuild);
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut group_of: HashMap<usize, usize> = HashMap::new();
+    for (i, s) in t.servers.iter().enumerate() {
+        match first.get(&Folded(&s.name)) {
+            None => {
+                first.insert(Folded(&s.name), i);
+            }
+            Some(&f) => {
+                let g = *group_of.entry(f).or_insert_with(|| {
+                    groups.push(vec![f]);
+                    groups.len() - 1
+                });
+                groups[g].push(i);
+            }
+        }
+    }
     for g in groups {
         let first = &t.servers[g[0]].name;
-        debug_assert!(g.iter().all(|&i| same_name(&t.servers[i].name, first)));
         out.push(Finding {
             rule: Rule::DuplicateName,
             servers: g.iter().map(|&i| t.servers[i].id).collect(),
@@ -581,16 +701,19 @@ impl<'t> Checker<'t> {
         for i in 0..t.servers.len() {
             anchored(v, i, &mut findings);
         }
-        // Cycles among DPM servers (self-protection aside).
-        let mut g = DiGraph::<usize, ()>::with_capacity(t.servers.len(), t.protections.len());
-        let nodes: Vec<_> = (0..t.servers.len()).map(|i| g.add_node(i)).collect();
+        // Cycles among DPM servers (self-protection aside), on a graph of
+        // just the DPM servers that protect each other.
+        let mut g = DiGraph::<usize, ()>::new();
+        let mut node: HashMap<usize, petgraph::graph::NodeIndex, FxBuild> = HashMap::default();
         for &(a, b) in &index.ends {
             if a == u32::MAX {
                 continue;
             }
             let (a, b) = (a as usize, b as usize);
             if a != b && v.is_dpm(a) && v.is_dpm(b) {
-                g.add_edge(nodes[a], nodes[b], ());
+                let na = *node.entry(a).or_insert_with(|| g.add_node(a));
+                let nb = *node.entry(b).or_insert_with(|| g.add_node(b));
+                g.add_edge(na, nb, ());
             }
         }
         for scc in petgraph::algo::tarjan_scc(&g) {

@@ -14,7 +14,7 @@
 use std::collections::HashSet;
 
 use crate::check::Checker;
-use crate::inventory::{inventory, DataSource, Holding};
+use crate::inventory::{Copies, DataSource};
 use crate::model::{natural_cmp, Kind, Link, Point, Protection, Server, ServerId, Topology};
 use crate::rules::{and_list, Severity};
 
@@ -149,8 +149,6 @@ pub struct Plan {
     /// Protections with a failed end.
     pub broken: Vec<Link>,
     pub affected: Vec<Affected>,
-    /// The inventory before the failure.
-    pub before: Vec<Holding>,
 }
 
 /// Data moving between two servers during a step, in the direction it flows.
@@ -187,11 +185,22 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
     let down: HashSet<ServerId> = failed.iter().copied().collect();
     let up = |id: ServerId| !down.contains(&id);
 
-    let before = inventory(t);
+    // Only data within two protections of a failed server can lose a copy:
+    // its own, what it protects, and what those protect.
+    let copies = Copies::new(t);
+    let mut touched: Vec<ServerId> = failed.clone();
+    for &f in &failed {
+        for x in t.protected_by(f) {
+            touched.push(x);
+            touched.extend(t.protected_by(x));
+        }
+    }
+    by_name(t, &mut touched);
+    touched.dedup();
     let mut lost = Vec::new();
     let mut unprotected = Vec::new();
     let mut reduced = Vec::new();
-    for h in &before {
+    for h in touched.iter().flat_map(|&id| copies.holdings_of(id)) {
         let surviving: Vec<ServerId> = h.holders.iter().copied().filter(|&s| up(s)).collect();
         if surviving.len() < h.holders.len() {
             reduced.push(Reduced {
@@ -226,6 +235,9 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
         v
     };
 
+    // Built and checked only if some server must be protected again.
+    let survivors = std::cell::OnceCell::new();
+    let checker = std::cell::OnceCell::new();
     let mut affected: Vec<Affected> = Vec::new();
     let mut push = |server: ServerId, option: RecoveryOption| match affected
         .iter_mut()
@@ -244,6 +256,10 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
         match fs.kind {
             Kind::Dpm => {
                 let secondaries = dpm_protectors(f);
+                let moves: Vec<Moves> = secondaries
+                    .iter()
+                    .map(|&s| Moves::new(t, f, s, &down))
+                    .collect();
                 let mut targets: Vec<ServerId> = t.protected_by(f).filter(|&x| x != f).collect();
                 by_name(t, &mut targets);
 
@@ -284,8 +300,8 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
                             .any(|d| d.part == crate::inventory::Part::Data);
                     match kind(x) {
                         Some(Kind::Protected) if !secondaries.is_empty() && copied => {
-                            for &s in &secondaries {
-                                for o in moving_options(t, f, s, x, &down) {
+                            for (&s, moves) in secondaries.iter().zip(&moves) {
+                                for o in moving_options(t, f, s, x, &down, moves) {
                                     push(x, o);
                                 }
                             }
@@ -293,7 +309,10 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
                         Some(_) => {
                             // No secondary (or a DPM server losing its own
                             // secondary): protect it again from scratch.
-                            for by in reprotect_candidates(t, f, x, &down) {
+                            let survivors: &Survivors =
+                                survivors.get_or_init(|| Survivors::new(t, &down));
+                            let checker = checker.get_or_init(|| Checker::new(&survivors.topology));
+                            for by in survivors.candidates(checker, x) {
                                 let what = if is_dpm(x) {
                                     format!("{} loses its secondary", name(x))
                                 } else if secondaries.is_empty() {
@@ -404,7 +423,6 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
         reduced,
         broken,
         affected,
-        before,
     }
 }
 
@@ -449,12 +467,64 @@ fn rebuild_option(
 }
 
 /// Switch, rebuild, move to a server `s` doesn't know, and the refused moves.
+/// What moving a server off failed `f` depends on, per secondary `s`:
+/// computed once for all the servers `f` protected.
+struct Moves {
+    /// Working DPM servers that `s` doesn't know.
+    fresh: Vec<ServerId>,
+    /// Working DPM servers that `s` protects, then `s` itself.
+    known: Vec<ServerId>,
+    /// A name for a new DPM server, in the failed server's pattern.
+    new_name: String,
+}
+
+impl Moves {
+    fn new(t: &Topology, f: ServerId, s: ServerId, down: &HashSet<ServerId>) -> Moves {
+        let mut knows: HashSet<ServerId> = HashSet::new();
+        knows.insert(s);
+        knows.extend(t.protected_by(s));
+        knows.extend(t.protectors_of(s));
+        let mut fresh: Vec<ServerId> = t
+            .servers
+            .iter()
+            .filter(|c| {
+                c.kind == Kind::Dpm && c.id != f && !down.contains(&c.id) && !knows.contains(&c.id)
+            })
+            .map(|c| c.id)
+            .collect();
+        by_name(t, &mut fresh);
+        let mut known: Vec<ServerId> = t
+            .protected_by(s)
+            .filter(|&k| {
+                k != f && k != s && !down.contains(&k) && t.server(k).is_some_and(Server::is_dpm)
+            })
+            .collect();
+        by_name(t, &mut known);
+        known.push(s);
+        let fname = t.name(f);
+        let prefix = {
+            let n = fname.trim_end_matches(|c: char| c.is_ascii_digit());
+            if n.is_empty() || n.len() == fname.len() {
+                "DPM".to_string()
+            } else {
+                n.to_string()
+            }
+        };
+        Moves {
+            fresh,
+            known,
+            new_name: t.fresh_name_like(&prefix),
+        }
+    }
+}
+
 fn moving_options(
     t: &Topology,
     f: ServerId,
     s: ServerId,
     x: ServerId,
     down: &HashSet<ServerId>,
+    moves: &Moves,
 ) -> Vec<RecoveryOption> {
     let (fname, sname, xname) = (t.name(f), t.name(s), t.name(x));
     let s_up = !down.contains(&s);
@@ -489,24 +559,10 @@ fn moving_options(
     }
     out.push(rebuild);
 
-    // Who `s` knows: itself, what it protects, what protects it.
-    let mut known: HashSet<ServerId> = HashSet::new();
-    known.insert(s);
-    known.extend(t.protected_by(s));
-    known.extend(t.protectors_of(s));
-    let mut fresh: Vec<ServerId> = t
-        .servers
-        .iter()
-        .filter(|c| {
-            c.kind == Kind::Dpm && c.id != f && !down.contains(&c.id) && !known.contains(&c.id)
-        })
-        .map(|c| c.id)
-        .collect();
-    by_name(t, &mut fresh);
     let three = format!(
         "The supported choices are Switch Protection on {sname}, rebuilding {fname} with the same name, or moving {xname} to a DPM server that {sname} doesn't know about."
     );
-    for n in fresh {
+    for &n in &moves.fresh {
         let nname = t.name(n);
         out.push(RecoveryOption {
             kind: OptionKind::MoveToNewServer,
@@ -523,15 +579,7 @@ fn moving_options(
             },
         });
     }
-    let prefix: String = {
-        let n = fname.trim_end_matches(|c: char| c.is_ascii_digit());
-        if n.is_empty() || n.len() == fname.len() {
-            "DPM".to_string()
-        } else {
-            n.to_string()
-        }
-    };
-    let new_name = t.fresh_name_like(&prefix);
+    let new_name = moves.new_name.clone();
     let new_pos = t.server(f).and_then(|s| s.pos).map(|p| Point {
         x: p.x + crate::layout::NODE_W + crate::layout::GAP_X,
         y: p.y,
@@ -554,15 +602,7 @@ fn moving_options(
         },
     });
 
-    let mut knowns: Vec<ServerId> = t
-        .protected_by(s)
-        .filter(|&k| {
-            k != f && k != s && !down.contains(&k) && t.server(k).is_some_and(Server::is_dpm)
-        })
-        .collect();
-    by_name(t, &mut knowns);
-    knowns.push(s);
-    for k in knowns {
+    for &k in &moves.known {
         let kname = t.name(k);
         let why = if k == s {
             format!(
@@ -588,34 +628,41 @@ fn moving_options(
     out
 }
 
-/// Working DPM servers that could protect `x` instead of `f` without adding
-/// an error finding.
-fn reprotect_candidates(
-    t: &Topology,
-    f: ServerId,
-    x: ServerId,
-    down: &HashSet<ServerId>,
-) -> Vec<ServerId> {
-    let mut without = t.clone();
-    without.disconnect(Link {
-        protector: f,
-        target: x,
-    });
-    let checker = Checker::new(&without);
-    let mut out: Vec<ServerId> = t
-        .servers
-        .iter()
-        .filter(|c| c.kind == Kind::Dpm && c.id != f && c.id != x && !down.contains(&c.id))
-        .map(|c| c.id)
-        .filter(|&n| {
-            checker
-                .precheck(Protection::new(n, x))
-                .iter()
-                .all(|finding| finding.severity() != Severity::Error)
-        })
-        .collect();
-    by_name(t, &mut out);
-    out
+/// The topology without its failed servers, checked once per plan: the
+/// rules that decide where a server can be protected again.
+struct Survivors {
+    topology: Topology,
+}
+
+impl Survivors {
+    fn new(t: &Topology, down: &HashSet<ServerId>) -> Survivors {
+        let mut topology = t.clone();
+        topology.servers.retain(|s| !down.contains(&s.id));
+        topology
+            .protections
+            .retain(|p| !down.contains(&p.protector) && !down.contains(&p.target));
+        Survivors { topology }
+    }
+
+    /// Working DPM servers that could protect `x` (now protected by no
+    /// working server through `f`) without adding an error finding.
+    fn candidates(&self, checker: &Checker, x: ServerId) -> Vec<ServerId> {
+        let t = &self.topology;
+        let mut out: Vec<ServerId> = t
+            .servers
+            .iter()
+            .filter(|c| c.kind == Kind::Dpm && c.id != x)
+            .map(|c| c.id)
+            .filter(|&n| {
+                checker
+                    .precheck(Protection::new(n, x))
+                    .iter()
+                    .all(|finding| finding.severity() != Severity::Error)
+            })
+            .collect();
+        by_name(t, &mut out);
+        out
+    }
 }
 
 impl RecoveryOption {

@@ -83,41 +83,71 @@ pub fn sources_of(t: &Topology, id: ServerId) -> Vec<DataSource> {
     }
 }
 
+/// Who holds copies of what, indexed once so that any data source's
+/// holders are cheap to ask for (the failover planner asks for a few of a
+/// large topology's).
+pub struct Copies<'t> {
+    t: &'t Topology,
+    /// DPM protectors of each server, self-protection aside, with the
+    /// switched flag.
+    protectors: HashMap<ServerId, Vec<(ServerId, bool)>>,
+}
+
+impl<'t> Copies<'t> {
+    pub fn new(t: &'t Topology) -> Copies<'t> {
+        let is_dpm = |id: ServerId| t.server(id).is_some_and(|s| s.kind == Kind::Dpm);
+        let mut protectors: HashMap<ServerId, Vec<(ServerId, bool)>> = HashMap::new();
+        for p in &t.protections {
+            if p.protector != p.target && is_dpm(p.protector) {
+                protectors
+                    .entry(p.target)
+                    .or_default()
+                    .push((p.protector, p.switched));
+            }
+        }
+        Copies { t, protectors }
+    }
+
+    fn of(&self, id: ServerId) -> &[(ServerId, bool)] {
+        self.protectors.get(&id).map_or(&[], Vec::as_slice)
+    }
+
+    /// The holders of one data source, in natural name order.
+    pub fn holders(&self, source: DataSource) -> Vec<ServerId> {
+        let id = source.server;
+        let mut holders = Vec::new();
+        for &(p, switched) in self.of(id) {
+            holders.push(p);
+            let cascades = !switched && !matches!(source.part, Part::PrimaryOnly(_));
+            if cascades {
+                holders.extend(self.of(p).iter().map(|&(s, _)| s).filter(|&s| s != id));
+            }
+        }
+        holders.sort_by(|a, b| natural_cmp(self.t.name(*a), self.t.name(*b)).then(a.cmp(b)));
+        holders.dedup();
+        holders
+    }
+
+    /// Every data source of `id`, with its holders.
+    pub fn holdings_of(&self, id: ServerId) -> Vec<Holding> {
+        sources_of(self.t, id)
+            .into_iter()
+            .map(|source| Holding {
+                source,
+                holders: self.holders(source),
+            })
+            .collect()
+    }
+}
+
 /// Every data source of the topology with its holders, servers in natural
 /// name order.
 pub fn inventory(t: &Topology) -> Vec<Holding> {
-    let kind: HashMap<ServerId, Kind> = t.servers.iter().map(|s| (s.id, s.kind)).collect();
-    let is_dpm = |id: ServerId| kind.get(&id) == Some(&Kind::Dpm);
-    // DPM protectors of each server, self-protection aside, with the switched flag.
-    let mut protectors: HashMap<ServerId, Vec<(ServerId, bool)>> = HashMap::new();
-    for p in &t.protections {
-        if p.protector != p.target && is_dpm(p.protector) {
-            protectors
-                .entry(p.target)
-                .or_default()
-                .push((p.protector, p.switched));
-        }
-    }
-    let none = Vec::new();
-    let of = |id: ServerId| protectors.get(&id).unwrap_or(&none);
-
-    let mut out = Vec::new();
-    for id in t.sorted_ids() {
-        for source in sources_of(t, id) {
-            let mut holders = Vec::new();
-            for &(p, switched) in of(id) {
-                holders.push(p);
-                let cascades = !switched && !matches!(source.part, Part::PrimaryOnly(_));
-                if cascades {
-                    holders.extend(of(p).iter().map(|&(s, _)| s).filter(|&s| s != id));
-                }
-            }
-            holders.sort_by(|a, b| natural_cmp(t.name(*a), t.name(*b)).then(a.cmp(b)));
-            holders.dedup();
-            out.push(Holding { source, holders });
-        }
-    }
-    out
+    let copies = Copies::new(t);
+    t.sorted_ids()
+        .into_iter()
+        .flat_map(|id| copies.holdings_of(id))
+        .collect()
 }
 
 /// What server `holder` holds copies of, in the inventory's order.

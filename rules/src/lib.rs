@@ -21,6 +21,7 @@
 mod check;
 mod export;
 mod failover;
+mod generate;
 mod geometry;
 mod inventory;
 mod jsonpos;
@@ -39,8 +40,9 @@ pub use export::{
 pub use failover::{
     plan, Action, Affected, Destination, Flow, OptionKind, Plan, RecoveryOption, Reduced, Step,
 };
+pub use generate::generate;
 pub use geometry::{arrow, bend_for, Arrow};
-pub use inventory::{held_by, inventory, sources_of, DataSource, Holding, Part};
+pub use inventory::{held_by, inventory, sources_of, Copies, DataSource, Holding, Part};
 pub use layout::{apply_layout, layout, positions, GAP_X, LAYER_H, MARGIN, NODE_H, NODE_W};
 pub use model::{
     natural_cmp, same_name, validate_name_form, DpmVersion, Kind, Link, NameError, Point,

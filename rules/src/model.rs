@@ -335,49 +335,73 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
 }
 
 fn natural_cmp_by(a: &str, b: &str, fold: bool) -> Ordering {
-    let mut a = a.chars().peekable();
-    let mut b = b.chars().peekable();
-    loop {
-        match (a.peek().copied(), b.peek().copied()) {
-            (None, None) => return Ordering::Equal,
-            (None, Some(_)) => return Ordering::Less,
-            (Some(_), None) => return Ordering::Greater,
-            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
-                let mut na = String::new();
-                while let Some(c) = a.peek().copied().filter(char::is_ascii_digit) {
-                    na.push(c);
-                    a.next();
-                }
-                let mut nb = String::new();
-                while let Some(c) = b.peek().copied().filter(char::is_ascii_digit) {
-                    nb.push(c);
-                    b.next();
-                }
-                let ta = na.trim_start_matches('0');
-                let tb = nb.trim_start_matches('0');
-                let ord = ta
-                    .len()
-                    .cmp(&tb.len())
-                    .then_with(|| ta.cmp(tb))
-                    .then_with(|| na.len().cmp(&nb.len()));
-                if ord != Ordering::Equal {
-                    return ord;
-                }
+    // Allocation-free: this runs inside every sort of findings and names.
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i].is_ascii_digit() && b[j].is_ascii_digit() {
+            let (si, sj) = (i, j);
+            while i < a.len() && a[i].is_ascii_digit() {
+                i += 1;
             }
-            (Some(x), Some(y)) => {
-                let ord = if fold {
-                    x.to_lowercase().cmp(y.to_lowercase())
-                } else {
-                    x.cmp(&y)
-                };
-                if ord != Ordering::Equal {
-                    return ord;
-                }
-                a.next();
-                b.next();
+            while j < b.len() && b[j].is_ascii_digit() {
+                j += 1;
             }
+            let (na, nb) = (&a[si..i], &b[sj..j]);
+            let ta = trim_zeros(na);
+            let tb = trim_zeros(nb);
+            let ord = ta
+                .len()
+                .cmp(&tb.len())
+                .then_with(|| ta.cmp(tb))
+                .then_with(|| na.len().cmp(&nb.len()));
+            if ord != Ordering::Equal {
+                return ord;
+            }
+            continue;
         }
+        if a[i].is_ascii() && b[j].is_ascii() {
+            let (x, y) = if fold {
+                (a[i].to_ascii_lowercase(), b[j].to_ascii_lowercase())
+            } else {
+                (a[i], b[j])
+            };
+            if x != y {
+                return x.cmp(&y);
+            }
+            i += 1;
+            j += 1;
+            continue;
+        }
+        // A non-ASCII character on either side: compare whole characters.
+        let ca = char_at(a, i);
+        let cb = char_at(b, j);
+        let ord = if fold {
+            ca.to_lowercase().cmp(cb.to_lowercase())
+        } else {
+            ca.cmp(&cb)
+        };
+        if ord != Ordering::Equal {
+            return ord;
+        }
+        i += ca.len_utf8();
+        j += cb.len_utf8();
     }
+    (a.len() - i).cmp(&(b.len() - j))
+}
+
+fn trim_zeros(d: &[u8]) -> &[u8] {
+    let k = d.iter().take_while(|&&c| c == b'0').count();
+    &d[k..]
+}
+
+/// The character starting at byte `i` of valid UTF-8 (`i` is always at a
+/// character boundary here).
+fn char_at(s: &[u8], i: usize) -> char {
+    std::str::from_utf8(&s[i..])
+        .ok()
+        .and_then(|t| t.chars().next())
+        .unwrap_or('\u{fffd}')
 }
 
 /// A DPM protection topology.
@@ -416,12 +440,28 @@ impl Topology {
         ServerId(self.next_id)
     }
 
+    /// Where server `id` is in `servers`.
+    ///
+    /// Servers are added with rising ids and removal keeps the order, so the
+    /// list is normally sorted by id: try the slot the id names, then a
+    /// binary search, and only then a scan (for a list someone reordered).
+    pub fn position(&self, id: ServerId) -> Option<usize> {
+        let direct = id.0 as usize;
+        if self.servers.get(direct).is_some_and(|s| s.id == id) {
+            return Some(direct);
+        }
+        if let Ok(i) = self.servers.binary_search_by_key(&id, |s| s.id) {
+            return Some(i);
+        }
+        self.servers.iter().position(|s| s.id == id)
+    }
+
     pub fn server(&self, id: ServerId) -> Option<&Server> {
-        self.servers.iter().find(|s| s.id == id)
+        self.position(id).map(|i| &self.servers[i])
     }
 
     pub fn server_mut(&mut self, id: ServerId) -> Option<&mut Server> {
-        self.servers.iter_mut().find(|s| s.id == id)
+        self.position(id).map(|i| &mut self.servers[i])
     }
 
     /// The name of a server, or "?" for an id that is not here.
@@ -439,7 +479,7 @@ impl Topology {
 
     /// Removes a server and every protection that names it.
     pub fn remove_server(&mut self, id: ServerId) -> Option<Server> {
-        let at = self.servers.iter().position(|s| s.id == id)?;
+        let at = self.position(id)?;
         self.protections
             .retain(|p| p.protector != id && p.target != id);
         Some(self.servers.remove(at))

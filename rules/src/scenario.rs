@@ -321,6 +321,7 @@ fn build(text: &str, doc: Doc) -> Result<Topology, InputError> {
         server.pos = pos;
         t.insert_server(server);
     }
+    let mut listed = std::collections::HashMap::with_capacity(doc.protections.len());
     for (i, p) in doc.protections.into_iter().enumerate() {
         let at = |field: &str| format!("protections[{i}].{field}");
         let protector = t.find(&p.protector).ok_or_else(|| {
@@ -351,11 +352,7 @@ fn build(text: &str, doc: Doc) -> Result<Topology, InputError> {
         }
         let mut protection = Protection::new(protector, target);
         protection.switched = switched;
-        if let Some(j) = t
-            .protections
-            .iter()
-            .position(|q| q.link() == protection.link())
-        {
+        if let Some(&j) = listed.get(&protection.link()) {
             return Err(located(
                 text,
                 &format!("protections[{i}]"),
@@ -365,6 +362,7 @@ fn build(text: &str, doc: Doc) -> Result<Topology, InputError> {
                 ),
             ));
         }
+        listed.insert(protection.link(), i);
         t.protections.push(protection);
     }
     Ok(t)

@@ -85,11 +85,7 @@ pub fn Canvas(topology: Signal<Topology>, findings: Signal<Vec<Finding>>) -> imp
                 .filter_map(|s| {
                     let c = *p.get(&s.id)?;
                     let role = match s.kind {
-                        Kind::Dpm => {
-                            let r = roles(t, s.id).label();
-                            let base = if s.is_mabs() { "Azure Backup Server" } else { "DPM" };
-                            if r.is_empty() { base.to_string() } else { format!("{base} · {r}") }
-                        }
+                        Kind::Dpm => roles(t, s.id).caption(s.is_mabs()),
                         Kind::Protected => "protected server".to_string(),
                     };
                     let sev = marks.with(|m| m.0.get(&s.id).copied());

@@ -415,19 +415,7 @@ pub fn to_svg(t: &Topology, findings: &[Finding], opts: &SvgOptions) -> String {
             n(NODE_H)
         );
         let sub = match srv.kind {
-            Kind::Dpm => {
-                let r = roles(t, srv.id).label();
-                let base = if srv.is_mabs() {
-                    "Azure Backup Server"
-                } else {
-                    "DPM"
-                };
-                if r.is_empty() {
-                    base.to_string()
-                } else {
-                    format!("{base} · {r}")
-                }
-            }
+            Kind::Dpm => roles(t, srv.id).caption(srv.is_mabs()),
             Kind::Protected => "protected server".to_string(),
         };
         let sub = if down { "failed".to_string() } else { sub };

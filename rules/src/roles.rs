@@ -12,6 +12,23 @@ pub struct Roles {
 }
 
 impl Roles {
+    /// A node's caption: the role, or what the server is when it has none
+    /// ("primary & secondary" fits a node; "DPM server" for no role).
+    pub fn caption(self, mabs: bool) -> String {
+        let role = match (self.primary, self.secondary) {
+            (true, true) => "primary & secondary",
+            (true, false) => "primary",
+            (false, true) => "secondary",
+            (false, false) => "",
+        };
+        match (mabs, role.is_empty()) {
+            (false, true) => "DPM server".to_string(),
+            (false, false) => format!("DPM · {role}").replace("DPM · primary & secondary", role),
+            (true, true) => "Azure Backup Server".to_string(),
+            (true, false) => format!("MABS · {role}"),
+        }
+    }
+
     /// "primary", "secondary", "primary and secondary", or "" for none.
     pub fn label(self) -> &'static str {
         match (self.primary, self.secondary) {

@@ -19,6 +19,7 @@
 //! ```
 
 mod check;
+mod edit;
 mod export;
 mod failover;
 mod generate;
@@ -34,6 +35,7 @@ mod scenario;
 mod table;
 
 pub use check::{check, Checker, Finding, Summary};
+pub use edit::{extract, paste, remove_servers, snap, GRID};
 pub use export::{
     badge_symbol, to_dot, to_mermaid, to_svg, truncate, worst, xml_escape, SvgOptions,
 };
@@ -48,7 +50,7 @@ pub use model::{
     natural_cmp, same_name, validate_name_form, DpmVersion, Kind, Link, NameError, Point,
     Protection, Server, ServerId, Topology, VssWriter, Workload, MAX_NAME_CHARS,
 };
-pub use roles::{roles, Roles};
+pub use roles::{all_roles, roles, Roles};
 pub use rules::{and_list, Rule, Severity, Source};
 pub use scenario::{from_json, to_json, InputError, FORMAT, READABLE_FORMATS};
 pub use table::{from_table, looks_like_table, table_rows, to_table, RowRole, TableRow};

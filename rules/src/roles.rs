@@ -58,3 +58,48 @@ pub fn roles(t: &Topology, id: ServerId) -> Roles {
     }
     r
 }
+
+/// The roles of every DPM server at once, in one pass over the protections
+/// (asking [`roles`] per server costs a pass each).
+pub fn all_roles(t: &Topology) -> std::collections::HashMap<ServerId, Roles> {
+    let mut out: std::collections::HashMap<ServerId, Roles> = t
+        .servers
+        .iter()
+        .filter(|s| s.kind == Kind::Dpm)
+        .map(|s| (s.id, Roles::default()))
+        .collect();
+    for p in &t.protections {
+        if p.protector == p.target {
+            continue;
+        }
+        let target_kind = t.server(p.target).map(|s| s.kind);
+        if let Some(r) = out.get_mut(&p.protector) {
+            match target_kind {
+                Some(Kind::Protected) => r.primary = true,
+                Some(Kind::Dpm) => r.secondary = true,
+                None => {}
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_roles_agrees_with_roles() {
+        for t in [crate::presets::scenario_2(), crate::presets::scenario_3()] {
+            let all = all_roles(&t);
+            for s in &t.servers {
+                assert_eq!(
+                    all.get(&s.id).copied().unwrap_or_default(),
+                    roles(&t, s.id),
+                    "{}",
+                    s.name
+                );
+            }
+        }
+    }
+}

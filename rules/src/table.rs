@@ -166,16 +166,17 @@ fn unescape(s: &str) -> String {
     out
 }
 
-/// Splits a table row into cells on `|` that are not escaped.
+/// Splits a table row into cells on `|` that are not escaped. The outer
+/// pipes are optional, as in Markdown; a final `\\|` is an escaped
+/// backslash and then the closing pipe.
 fn cells(line: &str) -> Vec<String> {
     let inner = line.trim();
     let inner = inner.strip_prefix('|').unwrap_or(inner);
-    let inner = if inner.ends_with('|') && !inner.ends_with("\\|") {
-        &inner[..inner.len() - 1]
-    } else {
-        inner
-    };
-    split_unescaped(inner, '|')
+    let mut cells = split_unescaped(inner, '|');
+    if cells.len() > 1 && cells.last().is_some_and(|c| c.trim().is_empty()) {
+        cells.pop();
+    }
+    cells
 }
 
 fn split_unescaped(s: &str, sep: char) -> Vec<String> {
@@ -444,6 +445,20 @@ Scenario 2 shows a scenario in which four DPM servers are chained:
             Kind::Dpm
         );
         assert!(back.find("-dash").is_some());
+    }
+
+    #[test]
+    fn a_name_ending_in_a_backslash_round_trips() {
+        // Found by the markdown_table fuzz target: a last cell ending in an
+        // escaped backslash ("\\|") was read as an escaped pipe.
+        let mut t = Topology::new();
+        let a = t.add_server("DS1", Kind::Dpm);
+        let b = t.add_server("DS3 (secondary\\", Kind::Dpm);
+        t.connect(Protection::new(b, a));
+        let table = to_table(&t);
+        assert!(table.contains("|DS3 \\(secondary\\\\|"), "{table}");
+        let back = from_table(&table).unwrap();
+        assert_eq!(to_table(&back), table);
     }
 
     #[test]

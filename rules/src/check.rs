@@ -686,7 +686,9 @@ fn sort_findings(t: &Topology, findings: &mut [Finding]) {
 pub struct Checker<'t> {
     index: Index<'t>,
     findings: Vec<Finding>,
-    known: HashSet<Finding>,
+    /// The findings as a set, built on the first pre-check: a plain check
+    /// (every edit in the app) never needs it.
+    known: std::cell::OnceCell<HashSet<Finding>>,
 }
 
 impl<'t> Checker<'t> {
@@ -723,11 +725,10 @@ impl<'t> Checker<'t> {
             }
         }
         sort_findings(t, &mut findings);
-        let known = findings.iter().cloned().collect();
         Checker {
             index,
             findings,
-            known,
+            known: std::cell::OnceCell::new(),
         }
     }
 
@@ -780,7 +781,10 @@ impl<'t> Checker<'t> {
             let members = cycle_through(before, p, q);
             if members.len() >= 3 {
                 if let Some(f) = long_cycle(after, &members) {
-                    if !self.known.contains(&f) {
+                    let known = self
+                        .known
+                        .get_or_init(|| self.findings.iter().cloned().collect());
+                    if !known.contains(&f) {
                         new.push(f);
                     }
                 }

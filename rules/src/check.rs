@@ -237,7 +237,19 @@ impl<'a, 't> View<'a, 't> {
 
     /// Sorts positions by name, as people read them.
     fn by_name(&self, v: &mut [usize]) {
-        v.sort_by(|&a, &b| natural_cmp(self.name(a), self.name(b)).then(a.cmp(&b)));
+        // Short lists (a server's protectors): an insertion sort, no copy
+        // of the standard sort.
+        for i in 1..v.len() {
+            let mut j = i;
+            while j > 0 && self.name_order(v[j], v[j - 1]).is_lt() {
+                v.swap(j, j - 1);
+                j -= 1;
+            }
+        }
+    }
+
+    fn name_order(&self, a: usize, b: usize) -> std::cmp::Ordering {
+        natural_cmp(self.name(a), self.name(b)).then(a.cmp(&b))
     }
 
     fn names(&self, v: &[usize]) -> String {
@@ -438,7 +450,7 @@ fn anchored(v: View, i: usize, out: &mut Vec<Finding>) {
                         && (switched || xs.workloads().iter().any(|w| !w.reaches_secondary()))
                 })
                 .collect();
-            targets.sort_by(|a, b| natural_cmp(v.name(a.0), v.name(b.0)).then(a.0.cmp(&b.0)));
+            crate::sort::sort_by(&mut targets, &|a, b| v.name_order(a.0, b.0));
             for (x, switched) in targets {
                 let xs = v.server(x);
                 let xname = v.name(x);
@@ -536,7 +548,7 @@ fn long_cycle(v: View, members: &[usize]) -> Option<Finding> {
     }
     let mut m = members.to_vec();
     v.by_name(&mut m);
-    links.sort_by(|x, y| {
+    crate::sort::sort_by(&mut links, &|x, y| {
         natural_cmp(v.name(x.0), v.name(y.0))
             .then(natural_cmp(v.name(x.1), v.name(y.1)))
             .then(x.cmp(y))
@@ -662,8 +674,8 @@ fn duplicate_names(t: &Topology, out: &mut Vec<Finding>) {
 }
 
 /// Orders findings: errors first, then by rule, then by the servers' names.
-fn sort_findings(t: &Topology, findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
+fn sort_findings(t: &Topology, findings: &mut Vec<Finding>) {
+    crate::sort::sort_by(findings, &|a, b| {
         a.severity()
             .cmp(&b.severity())
             .then(a.rule.cmp(&b.rule))

@@ -502,12 +502,7 @@ pub fn truncate(s: &str, max: usize) -> String {
 
 /// Numbers as SVG wants them: no trailing ".0".
 fn n(v: f64) -> String {
-    let r = (v * 10.0).round() / 10.0;
-    if r.fract() == 0.0 {
-        format!("{}", r as i64)
-    } else {
-        format!("{r}")
-    }
+    crate::geometry::num(v)
 }
 
 #[cfg(test)]

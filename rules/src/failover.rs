@@ -15,7 +15,7 @@ use std::collections::HashSet;
 
 use crate::check::Checker;
 use crate::inventory::{Copies, DataSource};
-use crate::model::{natural_cmp, Kind, Link, Point, Protection, Server, ServerId, Topology};
+use crate::model::{Kind, Link, Point, Protection, Server, ServerId, Topology};
 use crate::rules::{and_list, Severity};
 
 /// The recovery options of RULES.md.
@@ -169,8 +169,8 @@ pub struct Step {
     pub flows: Vec<Flow>,
 }
 
-fn by_name(t: &Topology, ids: &mut [ServerId]) {
-    ids.sort_by(|a, b| natural_cmp(t.name(*a), t.name(*b)).then(a.cmp(b)));
+fn by_name(t: &Topology, ids: &mut Vec<ServerId>) {
+    t.sort_by_name(ids);
 }
 
 /// Plans the failure of `failed` (unknown ids are ignored).

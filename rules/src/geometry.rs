@@ -45,6 +45,38 @@ fn r(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
 
+/// A number for SVG and CSS, to one decimal, without trailing ".0".
+///
+/// Formatting goes through integers on purpose: Rust's float formatting
+/// adds some 20 KB to the app's wasm, and one decimal is all a drawing needs.
+pub fn num(v: f64) -> String {
+    fixed(v, 1)
+}
+
+/// `v` with at most `decimals` decimals (up to 6), trailing zeros dropped.
+pub fn fixed(v: f64, decimals: u32) -> String {
+    if !v.is_finite() {
+        return "0".to_string();
+    }
+    let decimals = decimals.min(6);
+    let scale = 10i64.pow(decimals);
+    let scaled = (v * scale as f64).round() as i64;
+    let (sign, a) = if scaled < 0 {
+        ("-", -scaled)
+    } else {
+        ("", scaled)
+    };
+    let (int, frac) = (a / scale, a % scale);
+    if frac == 0 {
+        return format!("{sign}{int}");
+    }
+    let mut digits = format!("{frac:0width$}", width = decimals as usize);
+    while digits.ends_with('0') {
+        digits.pop();
+    }
+    format!("{sign}{int}.{digits}")
+}
+
 /// The arrow between two node centres. `bend` curves it sideways (used for
 /// the two arrows of cyclic protection, so both show); 0 is straight.
 pub fn arrow(from: Point, to: Point, bend: f64) -> Arrow {
@@ -62,16 +94,22 @@ pub fn arrow(from: Point, to: Point, bend: f64) -> Arrow {
     let start = exit(from, if bend == 0.0 { to } else { ctrl });
     let end = exit(to, if bend == 0.0 { from } else { ctrl });
     let d = if bend == 0.0 {
-        format!("M{} {} L{} {}", r(start.x), r(start.y), r(end.x), r(end.y))
+        format!(
+            "M{} {} L{} {}",
+            num(start.x),
+            num(start.y),
+            num(end.x),
+            num(end.y)
+        )
     } else {
         format!(
             "M{} {} Q{} {} {} {}",
-            r(start.x),
-            r(start.y),
-            r(ctrl.x),
-            r(ctrl.y),
-            r(end.x),
-            r(end.y)
+            num(start.x),
+            num(start.y),
+            num(ctrl.x),
+            num(ctrl.y),
+            num(end.x),
+            num(end.y)
         )
     };
     // Midpoint of the quadratic at t = 0.5.
@@ -94,14 +132,14 @@ fn self_loop(c: Point) -> Arrow {
     };
     let d = format!(
         "M{} {} C{} {} {} {} {} {}",
-        r(start.x),
-        r(start.y),
-        r(start.x + 4.0),
-        r(start.y - 40.0),
-        r(end.x + 40.0),
-        r(end.y - 4.0),
-        r(end.x),
-        r(end.y)
+        num(start.x),
+        num(start.y),
+        num(start.x + 4.0),
+        num(start.y - 40.0),
+        num(end.x + 40.0),
+        num(end.y - 4.0),
+        num(end.x),
+        num(end.y)
     );
     Arrow {
         d,
@@ -148,6 +186,17 @@ mod tests {
             }
         );
         assert_eq!(a.d, "M0 32 L0 168");
+    }
+
+    #[test]
+    fn numbers_have_one_decimal_at_most() {
+        assert_eq!(num(12.0), "12");
+        assert_eq!(num(-0.04), "0");
+        assert_eq!(num(-3.25), "-3.3");
+        assert_eq!(num(1.05e3), "1050");
+        assert_eq!(num(f64::NAN), "0");
+        assert_eq!(fixed(1.2345, 3), "1.235");
+        assert_eq!(fixed(0.05, 3), "0.05");
     }
 
     #[test]

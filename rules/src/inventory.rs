@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use crate::model::{natural_cmp, Kind, ServerId, Topology, Workload};
+use crate::model::{Kind, ServerId, Topology, Workload};
 
 /// Which of a server's data a [`DataSource`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -72,7 +72,7 @@ pub fn sources_of(t: &Topology, id: ServerId) -> Vec<DataSource> {
                 .copied()
                 .filter(|w| !w.reaches_secondary())
                 .collect();
-            kept.sort();
+            crate::sort::sort_by(&mut kept, &|a, b| a.cmp(b));
             kept.dedup();
             out.extend(kept.into_iter().map(|w| DataSource {
                 server: id,
@@ -123,7 +123,7 @@ impl<'t> Copies<'t> {
                 holders.extend(self.of(p).iter().map(|&(s, _)| s).filter(|&s| s != id));
             }
         }
-        holders.sort_by(|a, b| natural_cmp(self.t.name(*a), self.t.name(*b)).then(a.cmp(b)));
+        self.t.sort_by_name(&mut holders);
         holders.dedup();
         holders
     }

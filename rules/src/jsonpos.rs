@@ -161,9 +161,144 @@ impl Scanner<'_> {
     }
 }
 
+/// The JSON path (`servers[3].colour`) of the innermost member or element
+/// at 1-based `line` and `column` of `text`: where serde stopped when it
+/// found something wrong. `None` at the top level or when the text is not
+/// JSON up to there.
+pub fn path_at(text: &str, line: usize, column: usize) -> Option<String> {
+    let start = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>();
+    let offset = (start + column.saturating_sub(1)).min(text.len());
+    let mut s = Scanner {
+        b: text.as_bytes(),
+        i: 0,
+    };
+    let mut path = Vec::new();
+    let found = walk(&mut s, &mut path, offset)?;
+    (!found.is_empty()).then_some(found)
+}
+
+fn render(path: &[Step]) -> String {
+    let mut out = String::new();
+    for step in path {
+        match step {
+            Step::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Step::Index(n) => {
+                out.push('[');
+                out.push_str(&n.to_string());
+                out.push(']');
+            }
+        }
+    }
+    out
+}
+
+/// Walks the value at the scanner; the path at `offset` if it lies inside.
+fn walk(s: &mut Scanner, path: &mut Vec<Step>, offset: usize) -> Option<String> {
+    s.ws();
+    match s.peek() {
+        None => Some(render(path)),
+        Some(b'{') => {
+            s.i += 1;
+            loop {
+                s.ws();
+                if s.i >= offset {
+                    return Some(render(path));
+                }
+                match s.peek() {
+                    None => return Some(render(path)),
+                    Some(b'}') => {
+                        s.i += 1;
+                        return None;
+                    }
+                    Some(b',') => {
+                        s.i += 1;
+                        continue;
+                    }
+                    _ => {}
+                }
+                let key = match s.string() {
+                    Some(k) => k,
+                    None => return Some(render(path)),
+                };
+                path.push(Step::Key(key));
+                s.ws();
+                if s.peek() == Some(b':') {
+                    s.i += 1;
+                }
+                s.ws();
+                if s.i >= offset {
+                    return Some(render(path));
+                }
+                if let Some(p) = walk(s, path, offset) {
+                    return Some(p);
+                }
+                path.pop();
+            }
+        }
+        Some(b'[') => {
+            s.i += 1;
+            let mut n = 0;
+            loop {
+                s.ws();
+                match s.peek() {
+                    None => return Some(render(path)),
+                    Some(b']') => {
+                        if s.i >= offset {
+                            return Some(render(path));
+                        }
+                        s.i += 1;
+                        return None;
+                    }
+                    Some(b',') => {
+                        s.i += 1;
+                        n += 1;
+                        continue;
+                    }
+                    _ => {}
+                }
+                path.push(Step::Index(n));
+                if let Some(p) = walk(s, path, offset) {
+                    return Some(p);
+                }
+                path.pop();
+            }
+        }
+        Some(_) => {
+            let skipped = s.skip_value();
+            if skipped.is_none() || s.i >= offset {
+                Some(render(path))
+            } else {
+                None
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::find;
+    use super::{find, path_at};
+
+    #[test]
+    fn finds_the_path_at_a_position() {
+        let text = "{\"a\": [1, {\"b\": \"x\"}],\n \"e\": {\"f\": tru";
+        assert_eq!(path_at(text, 1, 8).as_deref(), Some("a[0]"));
+        assert_eq!(path_at(text, 1, 17).as_deref(), Some("a[1].b"));
+        assert_eq!(
+            path_at(text, 2, 13).as_deref(),
+            Some("e.f"),
+            "cut short inside"
+        );
+        assert_eq!(path_at(text, 1, 1), None, "top level");
+    }
 
     #[test]
     fn finds_nested_values() {

@@ -82,7 +82,9 @@ pub fn layout(t: &Topology) -> Vec<(ServerId, Point)> {
         rows[layer[i]].push(i);
     }
     for r in &mut rows {
-        r.sort_by(|&a, &b| natural_cmp(&t.servers[a].name, &t.servers[b].name).then(a.cmp(&b)));
+        crate::sort::sort_by(r, &|&a, &b| {
+            natural_cmp(&t.servers[a].name, &t.servers[b].name).then(a.cmp(&b))
+        });
     }
     let mut order = vec![0.0f64; n];
     let set_order = |rows: &Vec<Vec<usize>>, order: &mut Vec<f64>| {
@@ -115,7 +117,7 @@ pub fn layout(t: &Topology) -> Vec<(ServerId, Point)> {
                     (k, i)
                 })
                 .collect();
-            keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            crate::sort::sort_by(&mut keyed, &|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             rows[l] = keyed.into_iter().map(|(_, i)| i).collect();
             set_order(&rows, &mut order);
         }

@@ -32,6 +32,7 @@ pub mod presets;
 mod roles;
 mod rules;
 mod scenario;
+mod sort;
 mod table;
 
 pub use check::{check, Checker, Finding, Summary};
@@ -43,7 +44,7 @@ pub use failover::{
     plan, Action, Affected, Destination, Flow, OptionKind, Plan, RecoveryOption, Reduced, Step,
 };
 pub use generate::generate;
-pub use geometry::{arrow, bend_for, Arrow};
+pub use geometry::{arrow, bend_for, fixed, num, Arrow};
 pub use inventory::{held_by, inventory, sources_of, Copies, DataSource, Holding, Part};
 pub use layout::{apply_layout, layout, positions, GAP_X, LAYER_H, MARGIN, NODE_H, NODE_W};
 pub use model::{
@@ -53,6 +54,7 @@ pub use model::{
 pub use roles::{all_roles, roles, Roles};
 pub use rules::{and_list, Rule, Severity, Source};
 pub use scenario::{from_json, to_json, InputError, FORMAT, READABLE_FORMATS};
+pub use sort::sort_by;
 pub use table::{from_table, looks_like_table, table_rows, to_table, RowRole, TableRow};
 
 /// The largest input the readers accept, in bytes. A scenario of 10,000

@@ -574,9 +574,16 @@ impl Topology {
 
     /// Servers in natural name order.
     pub fn sorted_ids(&self) -> Vec<ServerId> {
-        let mut ids: Vec<&Server> = self.servers.iter().collect();
-        ids.sort_by(|a, b| natural_cmp(&a.name, &b.name));
-        ids.into_iter().map(|s| s.id).collect()
+        let mut ids: Vec<ServerId> = self.servers.iter().map(|s| s.id).collect();
+        self.sort_by_name(&mut ids);
+        ids
+    }
+
+    /// Sorts server ids by name, as people read them (ids break ties).
+    pub fn sort_by_name(&self, ids: &mut Vec<ServerId>) {
+        crate::sort::sort_by(ids, &|a, b| {
+            natural_cmp(self.name(*a), self.name(*b)).then(a.cmp(b))
+        });
     }
 
     /// The protectors of `id` (self-protection included).

@@ -195,15 +195,13 @@ pub fn from_json(text: &str) -> Result<Topology, InputError> {
         }
     }
 
-    let de = &mut serde_json::Deserializer::from_str(text);
-    let doc: Doc = serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.inner();
+    let doc: Doc = serde_json::from_str(text).map_err(|e| {
+        let (line, column) = (e.line(), e.column());
         InputError {
-            path: Some(path).filter(|p| p != "." && !p.is_empty()),
-            line: Some(inner.line()).filter(|&l| l > 0),
-            column: Some(inner.column()).filter(|&c| c > 0),
-            message: clean_serde_message(&inner.to_string()),
+            path: crate::jsonpos::path_at(text, line, column),
+            line: Some(line).filter(|&l| l > 0),
+            column: Some(column).filter(|&c| c > 0),
+            message: clean_serde_message(&e.to_string()),
         }
     })?;
     build(text, doc)

@@ -6,7 +6,7 @@
 //! and role, primary before secondary, names in natural order, `\-` where
 //! nothing protects it.
 
-use crate::model::{natural_cmp, Kind, Protection, ServerId, Topology};
+use crate::model::{Kind, Protection, ServerId, Topology};
 use crate::roles::roles;
 use crate::scenario::InputError;
 
@@ -49,7 +49,7 @@ pub struct TableRow {
 /// own; a DPM server that protects itself lists itself in its first row.
 pub fn table_rows(t: &Topology) -> Vec<TableRow> {
     let sort = |ids: &mut Vec<ServerId>| {
-        ids.sort_by(|a, b| natural_cmp(t.name(*a), t.name(*b)).then(a.cmp(b)));
+        t.sort_by_name(ids);
         ids.dedup();
     };
     let mut out = Vec::new();

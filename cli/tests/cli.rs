@@ -101,7 +101,7 @@ fn unreadable_input_says_which_file_and_where() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         err(&o),
-        "<stdin>: servers[0].colour, line 1, column 69: unknown field `colour`, expected one of `name`, `kind`, `version`, `rollup`, `mabs`, `vss_writer`, `workloads`, `x`, `y`\n"
+        "<stdin>: servers[0].colour, line 1, column 62: unknown field `colour`, expected one of `name`, `kind`, `version`, `rollup`, `mabs`, `vss_writer`, `workloads`, `x`, `y`\n"
     );
     let o = run(&["table", "-"], Some("\u{0}\u{1}binary\u{ff}"));
     assert_eq!(o.status.code(), Some(2));

@@ -25,7 +25,7 @@ mod failover;
 mod generate;
 mod geometry;
 mod inventory;
-mod jsonpos;
+mod json;
 mod layout;
 mod model;
 pub mod presets;

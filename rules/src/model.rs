@@ -6,16 +6,13 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
-
 /// A server's identity inside one [`Topology`]. Stable across renames and
 /// moves; never reused after a deletion within the same topology.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ServerId(pub u32);
 
 /// What a server is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// A DPM server (or Azure Backup Server, see [`Server::mabs`]).
     Dpm,
@@ -33,19 +30,13 @@ impl Kind {
 }
 
 /// The DPM releases the app knows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum DpmVersion {
-    #[serde(rename = "2012")]
     V2012,
-    #[serde(rename = "2012 R2")]
     V2012R2,
-    #[serde(rename = "2016")]
     V2016,
-    #[serde(rename = "2019")]
     V2019,
-    #[serde(rename = "2022")]
     V2022,
-    #[serde(rename = "2025")]
     V2025,
 }
 
@@ -76,8 +67,7 @@ impl DpmVersion {
 }
 
 /// State of the SQL Server VSS Writer service on a DPM server.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum VssWriter {
     Running,
     Stopped,
@@ -93,8 +83,7 @@ impl VssWriter {
 }
 
 /// What a protected server runs; decides what a secondary can copy.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Workload {
     Files,
     Sql,

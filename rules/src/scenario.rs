@@ -4,11 +4,14 @@
 //! a server's kind and protections that name no server are errors that say
 //! where they are (JSON path, line and column), because a file that is
 //! silently half-read loses a user's work without telling them.
+//!
+//! Writing is pretty-printed (two-space indent, one member a line) with
+//! positions to 1/100 pixel, so files read well and diff well.
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize, Serializer};
-
+use crate::geometry::fixed;
+use crate::json::{self, line_column, Member, Node, Value};
 use crate::model::{
     validate_name_form, DpmVersion, Kind, Point, Protection, Server, Topology, VssWriter, Workload,
 };
@@ -77,273 +80,199 @@ impl fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
-#[derive(Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-struct Doc {
-    format: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    title: Option<String>,
-    servers: Vec<DocServer>,
-    #[serde(default)]
-    protections: Vec<DocProtection>,
-}
-
-#[derive(Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-struct DocServer {
-    name: String,
-    kind: Kind,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    version: Option<DpmVersion>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    rollup: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    mabs: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    vss_writer: Option<VssWriter>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    workloads: Option<Vec<Workload>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "coord"
-    )]
-    x: Option<f64>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "coord"
-    )]
-    y: Option<f64>,
-}
-
-#[derive(Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-struct DocProtection {
-    protector: String,
-    target: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    switched: Option<bool>,
-}
-
-/// Whole coordinates are written as integers (`120`, not `120.0`), as people
-/// write them.
-fn coord<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
-    match v {
-        Some(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => s.serialize_i64(*x as i64),
-        Some(x) => s.serialize_f64(*x),
-        None => s.serialize_none(),
-    }
-}
-
-#[derive(Deserialize)]
-struct Probe {
-    format: Option<serde_json::Value>,
-}
+const TOP_FIELDS: &[&str] = &["format", "title", "servers", "protections"];
+const SERVER_FIELDS: &[&str] = &[
+    "name",
+    "kind",
+    "version",
+    "rollup",
+    "mabs",
+    "vss_writer",
+    "workloads",
+    "x",
+    "y",
+];
+const PROTECTION_FIELDS: &[&str] = &["protector", "target", "switched"];
 
 /// Reads a scenario file.
 pub fn from_json(text: &str) -> Result<Topology, InputError> {
-    if !text.trim_start().starts_with('{') {
-        let (line, column) = first_char_position(text);
-        return Err(InputError {
-            path: None,
-            line,
-            column,
-            message: "expected a JSON object, starting with \"{\", with \"format\", \"servers\" and \"protections\"".into(),
-        });
-    }
-    // First the version, so that a file from a newer build is refused for
-    // that reason rather than for a field this build has never heard of.
-    let probe: Probe = serde_json::from_str(text).map_err(|e| {
-        let message = if e.is_data() {
-            "expected a JSON object with \"format\", \"servers\" and \"protections\"".to_string()
-        } else {
-            clean_serde_message(&e.to_string())
-        };
+    let fail = |path: Option<String>, at: usize, message: String| {
+        let (line, column) = line_column(text, at);
         InputError {
-            path: None,
-            line: Some(e.line()).filter(|&l| l > 0),
-            column: Some(e.column()).filter(|&c| c > 0),
+            path,
+            line: Some(line),
+            column: Some(column),
             message,
         }
-    })?;
+    };
+    let start = text.len() - text.trim_start().len();
+    if !text[start..].starts_with('{') {
+        return Err(fail(
+            None,
+            start,
+            "expected a JSON object, starting with \"{\", with \"format\", \"servers\" and \"protections\"".into(),
+        ));
+    }
+    let root = json::parse(text).map_err(|e| fail(None, e.at, e.message))?;
+    let r = Reader { fail: &fail };
+    let top = r.object(&root, "", TOP_FIELDS, false)?;
+
+    // First the version, so that a file from a newer build is refused for
+    // that reason rather than for a field this build has never heard of.
     let readable = READABLE_FORMATS.join(", ");
-    match probe.format {
+    match top.get("format").map(|n| (n, &n.value)) {
         None => {
-            return Err(located(
-                text,
-                "format",
+            return Err(fail(
+                Some("format".into()),
+                root.at,
                 format!("missing; a scenario file starts with \"format\": \"{FORMAT}\""),
             ))
         }
-        Some(serde_json::Value::String(f)) if READABLE_FORMATS.contains(&f.as_str()) => {}
-        Some(serde_json::Value::String(f)) if f.starts_with("dpm-sketch/") => {
-            return Err(located(
-                text,
-                "format",
+        Some((_, Value::String(f))) if READABLE_FORMATS.contains(&f.as_str()) => {}
+        Some((n, Value::String(f))) if f.starts_with("dpm-sketch/") => {
+            return Err(fail(
+                Some("format".into()),
+                n.at,
                 format!(
                     "this file is \"{f}\", written by a newer or unknown version of DPM Sketch; this build reads {readable}"
                 ),
             ))
         }
-        Some(other) => {
-            return Err(located(
-                text,
-                "format",
-                format!("{other} is not a DPM Sketch scenario format; this build reads {readable}"),
+        Some((n, Value::String(f))) => {
+            return Err(fail(
+                Some("format".into()),
+                n.at,
+                format!("\"{f}\" is not a DPM Sketch scenario format; this build reads {readable}"),
+            ))
+        }
+        Some((n, other)) => {
+            return Err(fail(
+                Some("format".into()),
+                n.at,
+                format!(
+                    "expected the format as a string, such as \"{FORMAT}\", found {}",
+                    other.kind()
+                ),
             ))
         }
     }
+    r.object(&root, "", TOP_FIELDS, true)?;
 
-    let doc: Doc = serde_json::from_str(text).map_err(|e| {
-        let (line, column) = (e.line(), e.column());
-        InputError {
-            path: crate::jsonpos::path_at(text, line, column),
-            line: Some(line).filter(|&l| l > 0),
-            column: Some(column).filter(|&c| c > 0),
-            message: clean_serde_message(&e.to_string()),
-        }
-    })?;
-    build(text, doc)
-}
-
-/// serde_json appends " at line L column C"; we say where separately.
-fn clean_serde_message(m: &str) -> String {
-    let m = match m.rfind(" at line ") {
-        Some(i) => &m[..i],
-        None => m,
-    };
-    if m.starts_with("EOF while parsing") {
-        format!("the text ends in the middle of the JSON ({m}): is the file cut short?")
-    } else {
-        m.to_string()
-    }
-}
-
-fn first_char_position(text: &str) -> (Option<usize>, Option<usize>) {
-    let mut line = 1;
-    let mut column = 1;
-    for c in text.chars() {
-        if c == '\n' {
-            line += 1;
-            column = 1;
-        } else if c.is_whitespace() {
-            column += 1;
-        } else {
-            return (Some(line), Some(column));
-        }
-    }
-    (None, None)
-}
-
-fn located(text: &str, path: &str, message: String) -> InputError {
-    let (line, column) = match crate::jsonpos::find(text, path) {
-        Some((l, c)) => (Some(l), Some(c)),
-        None => (None, None),
-    };
-    InputError {
-        path: Some(path.to_string()),
-        line,
-        column,
-        message,
-    }
-}
-
-fn build(text: &str, doc: Doc) -> Result<Topology, InputError> {
     let mut t = Topology::new();
-    t.title = doc.title;
-    for (i, s) in doc.servers.into_iter().enumerate() {
-        let at = |field: &str| format!("servers[{i}].{field}");
-        validate_name_form(&s.name).map_err(|e| located(text, &at("name"), e.to_string()))?;
-        if s.kind == Kind::Protected {
+    t.title = top.opt("title", |n, p| r.string(n, p))?;
+    let servers = top.required("servers", root.at, &r)?;
+    for (i, node) in r.array(servers, "servers")?.iter().enumerate() {
+        let at = format!("servers[{i}]");
+        let s = r.object(node, &at, SERVER_FIELDS, true)?;
+        let name = s.required("name", node.at, &r)?;
+        let name_at = name.at;
+        let name = r.string(name, &s.path("name"))?;
+        validate_name_form(&name)
+            .map_err(|e| fail(Some(s.path("name")), name_at, e.to_string()))?;
+        let kind_node = s.required("kind", node.at, &r)?;
+        let kind = r.variant(
+            kind_node,
+            &s.path("kind"),
+            &[Kind::Dpm, Kind::Protected],
+            Kind::as_str,
+        )?;
+        let version = s.opt("version", |n, p| {
+            r.variant(n, p, &DpmVersion::ALL, DpmVersion::as_str)
+        })?;
+        let rollup = s.opt("rollup", |n, p| r.string(n, p))?;
+        let mabs = s.opt("mabs", |n, p| r.boolean(n, p))?;
+        let vss_writer = s.opt("vss_writer", |n, p| {
+            r.variant(
+                n,
+                p,
+                &[VssWriter::Running, VssWriter::Stopped],
+                VssWriter::as_str,
+            )
+        })?;
+        let workloads = s.opt("workloads", |n, p| {
+            r.array(n, p)?
+                .iter()
+                .enumerate()
+                .map(|(k, w)| r.variant(w, &format!("{p}[{k}]"), &Workload::ALL, Workload::as_str))
+                .collect::<Result<Vec<_>, _>>()
+        })?;
+        let x = s.opt("x", |n, p| r.coordinate(n, p))?;
+        let y = s.opt("y", |n, p| r.coordinate(n, p))?;
+
+        let misplaced = |field: &str, message: String| {
+            let at = s.get(field).map_or(node.at, |n| n.at);
+            Err(fail(Some(s.path(field)), at, message))
+        };
+        if kind == Kind::Protected {
             for (field, present) in [
-                ("version", s.version.is_some()),
-                ("rollup", s.rollup.is_some()),
-                ("mabs", s.mabs.is_some()),
-                ("vss_writer", s.vss_writer.is_some()),
+                ("version", version.is_some()),
+                ("rollup", rollup.is_some()),
+                ("mabs", mabs.is_some()),
+                ("vss_writer", vss_writer.is_some()),
             ] {
                 if present {
-                    return Err(located(
-                        text,
-                        &at(field),
-                        format!("\"{field}\" applies to DPM servers only, and \"{}\" is a protected server", s.name),
-                    ));
+                    return misplaced(
+                        field,
+                        format!("\"{field}\" applies to DPM servers only, and \"{name}\" is a protected server"),
+                    );
                 }
             }
-        } else if s.workloads.is_some() {
-            return Err(located(
-                text,
-                &at("workloads"),
-                format!(
-                    "\"workloads\" applies to protected servers only, and \"{}\" is a DPM server",
-                    s.name
-                ),
-            ));
+        } else if workloads.is_some() {
+            return misplaced(
+                "workloads",
+                format!("\"workloads\" applies to protected servers only, and \"{name}\" is a DPM server"),
+            );
         }
-        let pos = match (s.x, s.y) {
-            (Some(x), Some(y)) => {
-                for (field, v) in [("x", x), ("y", y)] {
-                    if !v.is_finite() || v.abs() > MAX_COORD {
-                        return Err(located(
-                            text,
-                            &at(field),
-                            format!("a position is between -{MAX_COORD} and {MAX_COORD}"),
-                        ));
-                    }
-                }
-                Some(Point { x, y })
-            }
+        let pos = match (x, y) {
+            (Some(x), Some(y)) => Some(Point { x, y }),
             (None, None) => None,
-            (Some(_), None) => {
-                return Err(located(
-                    text,
-                    &at("x"),
-                    "\"x\" needs \"y\" beside it".into(),
-                ))
-            }
-            (None, Some(_)) => {
-                return Err(located(
-                    text,
-                    &at("y"),
-                    "\"y\" needs \"x\" beside it".into(),
-                ))
-            }
+            (Some(_), None) => return misplaced("x", "\"x\" needs \"y\" beside it".into()),
+            (None, Some(_)) => return misplaced("y", "\"y\" needs \"x\" beside it".into()),
         };
         let id = t.next_id();
-        let mut server = Server::new(id, s.name, s.kind);
-        server.version = s.version;
-        server.rollup = s.rollup;
-        server.mabs = s.mabs;
-        server.vss_writer = s.vss_writer;
-        server.workloads = s.workloads;
+        let mut server = Server::new(id, name, kind);
+        server.version = version;
+        server.rollup = rollup;
+        server.mabs = mabs;
+        server.vss_writer = vss_writer;
+        server.workloads = workloads;
         server.pos = pos;
         t.insert_server(server);
     }
-    let mut listed = std::collections::HashMap::with_capacity(doc.protections.len());
-    for (i, p) in doc.protections.into_iter().enumerate() {
-        let at = |field: &str| format!("protections[{i}].{field}");
-        let protector = t.find(&p.protector).ok_or_else(|| {
-            located(
-                text,
-                &at("protector"),
-                format!("no server is named \"{}\" in \"servers\"", p.protector),
-            )
-        })?;
-        let target = t.find(&p.target).ok_or_else(|| {
-            located(
-                text,
-                &at("target"),
-                format!("no server is named \"{}\" in \"servers\"", p.target),
-            )
-        })?;
-        let switched = p.switched.unwrap_or(false);
+
+    let protections = match top.get("protections") {
+        Some(n) => r.array(n, "protections")?,
+        None => &[],
+    };
+    let mut listed = std::collections::HashMap::with_capacity(protections.len());
+    for (i, node) in protections.iter().enumerate() {
+        let at = format!("protections[{i}]");
+        let p = r.object(node, &at, PROTECTION_FIELDS, true)?;
+        let end = |field: &str| {
+            let n = p.required(field, node.at, &r)?;
+            let name = r.string(n, &p.path(field))?;
+            let id = t.find(&name).ok_or_else(|| {
+                fail(
+                    Some(p.path(field)),
+                    n.at,
+                    format!("no server is named \"{name}\" in \"servers\""),
+                )
+            })?;
+            Ok::<_, InputError>((id, name))
+        };
+        let (protector, protector_name) = end("protector")?;
+        let (target, target_name) = end("target")?;
+        let switched = p
+            .opt("switched", |n, path| r.boolean(n, path))?
+            .unwrap_or(false);
         if switched {
             let ok = t.server(protector).is_some_and(Server::is_dpm)
                 && t.server(target).is_some_and(|s| s.kind == Kind::Protected);
             if !ok {
-                return Err(located(
-                    text,
-                    &at("switched"),
+                let at = p.get("switched").map_or(node.at, |n| n.at);
+                return Err(fail(
+                    Some(p.path("switched")),
+                    at,
                     "switched protection is from a DPM server to a protected server only".into(),
                 ));
             }
@@ -351,12 +280,11 @@ fn build(text: &str, doc: Doc) -> Result<Topology, InputError> {
         let mut protection = Protection::new(protector, target);
         protection.switched = switched;
         if let Some(&j) = listed.get(&protection.link()) {
-            return Err(located(
-                text,
-                &format!("protections[{i}]"),
+            return Err(fail(
+                Some(at),
+                node.at,
                 format!(
-                    "\"{}\" already protects \"{}\" (protections[{j}]); a protection is listed once",
-                    p.protector, p.target
+                    "\"{protector_name}\" already protects \"{target_name}\" (protections[{j}]); a protection is listed once"
                 ),
             ));
         }
@@ -366,39 +294,234 @@ fn build(text: &str, doc: Doc) -> Result<Topology, InputError> {
     Ok(t)
 }
 
+/// Typed reads of tree nodes; every refusal names the path and position.
+struct Reader<'f, F: Fn(Option<String>, usize, String) -> InputError> {
+    fail: &'f F,
+}
+
+/// An object's members, checked against the fields its place allows.
+struct Fields<'a> {
+    members: &'a [Member],
+    path: &'a str,
+}
+
+impl<'a> Fields<'a> {
+    /// The value of `key`; `null` counts as absent, as optional fields may be
+    /// written either way.
+    fn get(&self, key: &str) -> Option<&'a Node> {
+        self.members
+            .iter()
+            .find(|m| m.key == key)
+            .map(|m| &m.value)
+            .filter(|n| n.value != Value::Null)
+    }
+
+    fn path(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
+    fn required<F: Fn(Option<String>, usize, String) -> InputError>(
+        &self,
+        key: &str,
+        object_at: usize,
+        r: &Reader<F>,
+    ) -> Result<&'a Node, InputError> {
+        self.get(key).ok_or_else(|| {
+            let path = (!self.path.is_empty()).then(|| self.path.to_string());
+            (r.fail)(path, object_at, format!("missing field `{key}`"))
+        })
+    }
+
+    fn opt<T>(
+        &self,
+        key: &str,
+        read: impl FnOnce(&'a Node, &str) -> Result<T, InputError>,
+    ) -> Result<Option<T>, InputError> {
+        self.get(key).map(|n| read(n, &self.path(key))).transpose()
+    }
+}
+
+impl<F: Fn(Option<String>, usize, String) -> InputError> Reader<'_, F> {
+    fn wrong(&self, node: &Node, path: &str, expected: &str) -> InputError {
+        (self.fail)(
+            Some(path.to_string()).filter(|p| !p.is_empty()),
+            node.at,
+            format!("expected {expected}, found {}", node.value.kind()),
+        )
+    }
+
+    /// The members of an object; with `strict`, a member this place does
+    /// not allow is refused, naming the ones it does.
+    fn object<'a>(
+        &self,
+        node: &'a Node,
+        path: &'a str,
+        allowed: &[&str],
+        strict: bool,
+    ) -> Result<Fields<'a>, InputError> {
+        let Value::Object(members) = &node.value else {
+            return Err(self.wrong(node, path, "an object"));
+        };
+        let fields = Fields { members, path };
+        if strict {
+            if let Some(m) = members.iter().find(|m| !allowed.contains(&m.key.as_str())) {
+                let expected = allowed
+                    .iter()
+                    .map(|f| format!("`{f}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                return Err((self.fail)(
+                    Some(fields.path(&m.key)),
+                    m.at,
+                    format!("unknown field `{}`, expected one of {expected}", m.key),
+                ));
+            }
+        }
+        Ok(fields)
+    }
+
+    fn array<'a>(&self, node: &'a Node, path: &str) -> Result<&'a [Node], InputError> {
+        match &node.value {
+            Value::Array(items) => Ok(items),
+            _ => Err(self.wrong(node, path, "a list")),
+        }
+    }
+
+    fn string(&self, node: &Node, path: &str) -> Result<String, InputError> {
+        match &node.value {
+            Value::String(s) => Ok(s.clone()),
+            _ => Err(self.wrong(node, path, "a string")),
+        }
+    }
+
+    fn boolean(&self, node: &Node, path: &str) -> Result<bool, InputError> {
+        match node.value {
+            Value::Bool(b) => Ok(b),
+            _ => Err(self.wrong(node, path, "true or false")),
+        }
+    }
+
+    fn coordinate(&self, node: &Node, path: &str) -> Result<f64, InputError> {
+        match node.value {
+            Value::Number(v) if v.is_finite() && v.abs() <= MAX_COORD => Ok(v),
+            Value::Number(_) => Err((self.fail)(
+                Some(path.to_string()),
+                node.at,
+                format!("a position is between -{m} and {m}", m = MAX_COORD as i64),
+            )),
+            _ => Err(self.wrong(node, path, "a number")),
+        }
+    }
+
+    /// One of `all`, written as its `name`.
+    fn variant<T: Copy>(
+        &self,
+        node: &Node,
+        path: &str,
+        all: &[T],
+        name: fn(T) -> &'static str,
+    ) -> Result<T, InputError> {
+        let s = self.string(node, path)?;
+        all.iter().copied().find(|&v| name(v) == s).ok_or_else(|| {
+            let names: Vec<String> = all.iter().map(|&v| format!("`{}`", name(v))).collect();
+            let expected = match names.as_slice() {
+                [a, b] => format!("{a} or {b}"),
+                _ => format!("one of {}", names.join(", ")),
+            };
+            (self.fail)(
+                Some(path.to_string()),
+                node.at,
+                format!("unknown variant `{s}`, expected {expected}"),
+            )
+        })
+    }
+}
+
+/// Starts a server's member `key` (the first is "name") and returns where
+/// its value goes.
+fn member<'o>(out: &'o mut String, key: &str) -> &'o mut String {
+    out.push_str(if key == "name" {
+        "\n      \""
+    } else {
+        ",\n      \""
+    });
+    out.push_str(key);
+    out.push_str("\": ");
+    out
+}
+
 /// Writes a scenario file (pretty-printed, with a final newline).
 pub fn to_json(t: &Topology) -> String {
-    let doc = Doc {
-        format: FORMAT.to_string(),
-        title: t.title.clone(),
-        servers: t
-            .servers
-            .iter()
-            .map(|s| DocServer {
-                name: s.name.clone(),
-                kind: s.kind,
-                version: s.version,
-                rollup: s.rollup.clone(),
-                mabs: s.mabs,
-                vss_writer: s.vss_writer,
-                workloads: s.workloads.clone(),
-                x: s.pos.map(|p| p.x),
-                y: s.pos.map(|p| p.y),
-            })
-            .collect(),
-        protections: t
-            .protections
-            .iter()
-            .map(|p| DocProtection {
-                protector: t.name(p.protector).to_string(),
-                target: t.name(p.target).to_string(),
-                switched: p.switched.then_some(true),
-            })
-            .collect(),
-    };
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
+    let mut out = String::with_capacity(64 + 120 * t.servers.len() + 80 * t.protections.len());
+    out.push_str("{\n  \"format\": ");
+    json::write_string(&mut out, FORMAT);
+    if let Some(title) = &t.title {
+        out.push_str(",\n  \"title\": ");
+        json::write_string(&mut out, title);
+    }
+    out.push_str(",\n  \"servers\": [");
+    for (i, s) in t.servers.iter().enumerate() {
+        out.push_str(if i == 0 { "\n    {" } else { ",\n    {" });
+        json::write_string(member(&mut out, "name"), &s.name);
+        json::write_string(member(&mut out, "kind"), s.kind.as_str());
+        if let Some(v) = s.version {
+            json::write_string(member(&mut out, "version"), v.as_str());
+        }
+        if let Some(r) = &s.rollup {
+            json::write_string(member(&mut out, "rollup"), r);
+        }
+        if let Some(m) = s.mabs {
+            member(&mut out, "mabs").push_str(if m { "true" } else { "false" });
+        }
+        if let Some(w) = s.vss_writer {
+            json::write_string(member(&mut out, "vss_writer"), w.as_str());
+        }
+        if let Some(ws) = &s.workloads {
+            let out = member(&mut out, "workloads");
+            if ws.is_empty() {
+                out.push_str("[]");
+            } else {
+                out.push('[');
+                for (k, w) in ws.iter().enumerate() {
+                    out.push_str(if k == 0 { "\n        " } else { ",\n        " });
+                    json::write_string(out, w.as_str());
+                }
+                out.push_str("\n      ]");
+            }
+        }
+        if let Some(p) = s.pos {
+            member(&mut out, "x").push_str(&fixed(p.x, 2));
+            member(&mut out, "y").push_str(&fixed(p.y, 2));
+        }
+        out.push_str("\n    }");
+    }
+    out.push_str(if t.servers.is_empty() { "]" } else { "\n  ]" });
+    out.push_str(",\n  \"protections\": [");
+    for (i, p) in t.protections.iter().enumerate() {
+        out.push_str(if i == 0 {
+            "\n    {\n      \"protector\": "
+        } else {
+            ",\n    {\n      \"protector\": "
+        });
+        json::write_string(&mut out, t.name(p.protector));
+        out.push_str(",\n      \"target\": ");
+        json::write_string(&mut out, t.name(p.target));
+        if p.switched {
+            out.push_str(",\n      \"switched\": true");
+        }
+        out.push_str("\n    }");
+    }
+    out.push_str(if t.protections.is_empty() {
+        "]"
+    } else {
+        "\n  ]"
+    });
+    out.push_str("\n}\n");
+    out
 }
 
 #[cfg(test)]
@@ -445,8 +568,10 @@ mod tests {
         let e = err(r#"{"format":"dpm-sketch/2","servers":[],"later":true}"#);
         assert!(e.contains("this build reads dpm-sketch/1"), "{e}");
         assert!(e.starts_with("format, line 1, column 11"), "{e}");
-        assert!(err(r#"{"servers":[]}"#).contains("format: missing"));
-        assert!(err(r#"{"format":7,"servers":[]}"#).contains("7 is not a DPM Sketch"));
+        assert!(err(r#"{"servers":[]}"#).starts_with("format, line 1, column 1: missing"));
+        assert!(err(r#"{"format":7,"servers":[]}"#)
+            .ends_with("such as \"dpm-sketch/1\", found a number"));
+        assert!(err(r#"{"format":"csv","servers":[]}"#).contains("\"csv\" is not a DPM Sketch"));
     }
 
     #[test]

@@ -146,6 +146,26 @@ proptest! {
         }
     }
 
+    /// Dragged positions are any float; files keep them to 1/100 pixel, so
+    /// reading back is within half of that and writing again is the same text.
+    #[test]
+    fn positions_are_kept_to_a_hundredth_of_a_pixel(
+        xs in proptest::collection::vec((-1.0e7..1.0e7f64, -1.0e7..1.0e7f64), 1..8),
+    ) {
+        let mut t = Topology::new();
+        for (i, (x, y)) in xs.iter().enumerate() {
+            let id = t.add_server(format!("S{i}"), Kind::Protected);
+            t.server_mut(id).unwrap().pos = Some(Point { x: *x, y: *y });
+        }
+        let text = to_json(&t);
+        let back = from_json(&text).unwrap();
+        for (s, (x, y)) in back.servers.iter().zip(&xs) {
+            let p = s.pos.unwrap();
+            prop_assert!((p.x - x).abs() <= 0.005 + 1e-9 && (p.y - y).abs() <= 0.005 + 1e-9, "{:?} vs {} {}", p, x, y);
+        }
+        prop_assert_eq!(to_json(&back), text);
+    }
+
     #[test]
     fn json_round_trips(s in spec(10)) {
         let mut t = build(&s);

@@ -9,8 +9,8 @@ use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use dpm_rules::{
-    check, plan, read, to_dot, to_json, to_mermaid, to_svg, to_table, Finding, Plan, Severity,
-    SvgOptions, Topology, MAX_INPUT_BYTES,
+    check, plan, read, to_dot, to_json, to_mermaid, to_share, to_svg, to_table, Finding, Plan,
+    Severity, SvgOptions, Topology, MAX_INPUT_BYTES,
 };
 use serde_json::{json, Value};
 
@@ -21,11 +21,14 @@ usage:
   dpm-check check FILE... [--json]
   dpm-check table FILE
   dpm-check failover FILE --fail NAME [--fail NAME ...] [--json]
-  dpm-check export FILE --to json|table|mermaid|dot|svg
+  dpm-check export FILE --to json|table|mermaid|dot|svg|link
 
-FILE is a scenario file (dpm-sketch/1 JSON) or a Markdown table with the
-columns Server | Protecting | Protected by, told apart by content; - reads
-standard input.
+FILE is a scenario file (dpm-sketch/1 JSON), a Markdown table with the
+columns Server | Protecting | Protected by, or a text holding a DPM Sketch
+share link, told apart by content; - reads standard input.
+
+export --to link prints the fragment of a share link (#s=...): put it after
+the app's address to open the scenario there.
 
 exit status: 0 fine, 1 check found errors, 2 unreadable input or bad usage";
 
@@ -263,11 +266,11 @@ fn cmd_export(args: &[String], stdin: &mut dyn Read) -> Outcome {
         Err(o) => return o,
     };
     let Some(to) = p.to.as_deref() else {
-        return usage_error("export needs --to json|table|mermaid|dot|svg");
+        return usage_error("export needs --to json|table|mermaid|dot|svg|link");
     };
-    if !["json", "table", "mermaid", "dot", "svg"].contains(&to) {
+    if !["json", "table", "mermaid", "dot", "svg", "link"].contains(&to) {
         return usage_error(&format!(
-            "--to {to}: expected one of json, table, mermaid, dot, svg"
+            "--to {to}: expected one of json, table, mermaid, dot, svg, link"
         ));
     }
     let t = match load(&file, stdin) {
@@ -279,6 +282,7 @@ fn cmd_export(args: &[String], stdin: &mut dyn Read) -> Outcome {
         "table" => to_table(&t),
         "mermaid" => to_mermaid(&t),
         "dot" => to_dot(&t),
+        "link" => format!("#s={}\n", to_share(&t)),
         _ => to_svg(
             &t,
             &check(&t),

@@ -224,7 +224,21 @@ fn export_writes_every_form() {
     assert!(table.starts_with("|Server|Protecting|Protected by|"));
     let bad = run(&["export", &s1, "--to", "pdf"], None);
     assert_eq!(bad.status.code(), Some(2));
-    assert!(err(&bad).contains("expected one of json, table, mermaid, dot, svg"));
+    assert!(err(&bad).contains("expected one of json, table, mermaid, dot, svg, link"));
+}
+
+#[test]
+fn a_share_link_is_made_and_read_back() {
+    let s1 = scenario("scenario-1.dpm.json");
+    let link = out(&run(&["export", &s1, "--to", "link"], None));
+    assert!(link.starts_with("#s=") && link.ends_with('\n') && link.len() < 200, "{link}");
+    // The whole address, as someone pastes it, reads as the same scenario.
+    let url = format!("http://127.0.0.1:8080/{link}");
+    let back = run(&["export", "-", "--to", "json"], Some(&url));
+    assert_eq!(out(&back), std::fs::read_to_string(&s1).unwrap());
+    let damaged = run(&["check", "-"], Some(&url[..url.len() - 12]));
+    assert_eq!(damaged.status.code(), Some(2));
+    assert!(err(&damaged).contains("this share link is damaged"), "{}", err(&damaged));
 }
 
 #[test]

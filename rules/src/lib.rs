@@ -4,7 +4,7 @@
 //! ids ([`check`], [`Checker::precheck`] for live editing), the copy
 //! inventory ([`inventory`]), the failover planner ([`plan`]), a layered
 //! layout, and the file formats (scenario JSON, the seeds' Markdown table,
-//! Mermaid, Graphviz DOT, SVG).
+//! Mermaid, Graphviz DOT, SVG, share links).
 //!
 //! Pure Rust with no I/O: the app (compiled to wasm) and `dpm-check` both
 //! ask this crate every question about DPM, so they cannot disagree. Nothing
@@ -32,6 +32,7 @@ pub mod presets;
 mod roles;
 mod rules;
 mod scenario;
+mod share;
 mod sort;
 mod table;
 
@@ -54,6 +55,7 @@ pub use model::{
 pub use roles::{all_roles, roles, Roles};
 pub use rules::{and_list, Rule, Severity, Source};
 pub use scenario::{from_json, to_json, InputError, FORMAT, READABLE_FORMATS};
+pub use share::{from_share, looks_like_share_link, to_share};
 pub use sort::sort_by;
 pub use table::{from_table, looks_like_table, table_rows, to_table, RowRole, TableRow};
 
@@ -62,7 +64,8 @@ pub use table::{from_table, looks_like_table, table_rows, to_table, RowRole, Tab
 /// runaway paste), refused before it costs the user a frozen tab.
 pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
 
-/// Reads scenario JSON or a Markdown table, told apart by content.
+/// Reads scenario JSON, a Markdown table or a share link, told apart by
+/// content.
 pub fn read(text: &str) -> Result<Topology, InputError> {
     if text.len() > MAX_INPUT_BYTES {
         return Err(InputError::new(format!(
@@ -79,9 +82,10 @@ pub fn read(text: &str) -> Result<Topology, InputError> {
             "the input is empty: expected scenario JSON or a Markdown table",
         )),
         Some('|') => from_table(body),
+        _ if looks_like_share_link(body) => from_share(body),
         _ if looks_like_table(body) => from_table(body),
         _ => Err(InputError::new(
-            "expected scenario JSON (starting with \"{\") or a Markdown table with the columns Server | Protecting | Protected by",
+            "expected scenario JSON (starting with \"{\"), a Markdown table with the columns Server | Protecting | Protected by, or a DPM Sketch share link",
         )),
     }
 }

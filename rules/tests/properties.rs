@@ -274,4 +274,34 @@ proptest! {
         let _ = read(&format!("{{\"format\":\"dpm-sketch/1\",{text}"));
         let _ = read(&format!("|Server|Protecting|Protected by|\n|---|---|---|\n{text}"));
     }
+
+    /// A share link holds exactly what the scenario file holds.
+    #[test]
+    fn share_links_hold_what_files_hold(s in spec(12), title in proptest::option::of("\\PC{0,20}")) {
+        let mut t = build(&s);
+        apply_layout(&mut t);
+        if let Some(first) = t.servers.first_mut() {
+            first.pos = Some(Point { x: -12.345, y: 9_999_999.999 });
+        }
+        t.title = title;
+        let via_file = from_json(&to_json(&t)).unwrap();
+        let via_link = from_share(&to_share(&t)).unwrap();
+        prop_assert_eq!(via_link, via_file);
+    }
+
+    /// Links people mangle: anything after `#s=` is refused or read, never a
+    /// panic; a link with one character changed is never read as a scenario.
+    #[test]
+    fn damaged_links_are_refused(s in spec(8), junk in "[A-Za-z0-9_=*-]{0,60}", at in any::<usize>(), c in "[A-Za-z0-9_-]") {
+        let _ = from_share(&junk);
+        let _ = read(&format!("#s={junk}"));
+        let link = to_share(&build(&s));
+        let k = at % link.len();
+        prop_assume!(link[k..k + 1] != c);
+        let changed = format!("{}{}{}", &link[..k], c, &link[k + 1..]);
+        // Changing the last character may only touch padding bits.
+        if k + 1 < link.len() {
+            prop_assert!(from_share(&changed).is_err(), "{} read as a scenario", changed);
+        }
+    }
 }

@@ -231,14 +231,21 @@ fn export_writes_every_form() {
 fn a_share_link_is_made_and_read_back() {
     let s1 = scenario("scenario-1.dpm.json");
     let link = out(&run(&["export", &s1, "--to", "link"], None));
-    assert!(link.starts_with("#s=") && link.ends_with('\n') && link.len() < 200, "{link}");
+    assert!(
+        link.starts_with("#s=") && link.ends_with('\n') && link.len() < 200,
+        "{link}"
+    );
     // The whole address, as someone pastes it, reads as the same scenario.
     let url = format!("http://127.0.0.1:8080/{link}");
     let back = run(&["export", "-", "--to", "json"], Some(&url));
     assert_eq!(out(&back), std::fs::read_to_string(&s1).unwrap());
     let damaged = run(&["check", "-"], Some(&url[..url.len() - 12]));
     assert_eq!(damaged.status.code(), Some(2));
-    assert!(err(&damaged).contains("this share link is damaged"), "{}", err(&damaged));
+    assert!(
+        err(&damaged).contains("this share link is damaged"),
+        "{}",
+        err(&damaged)
+    );
 }
 
 #[test]

@@ -96,15 +96,8 @@ const PROTECTION_FIELDS: &[&str] = &["protector", "target", "switched"];
 
 /// Reads a scenario file.
 pub fn from_json(text: &str) -> Result<Topology, InputError> {
-    let fail = |path: Option<String>, at: usize, message: String| {
-        let (line, column) = line_column(text, at);
-        InputError {
-            path,
-            line: Some(line),
-            column: Some(column),
-            message,
-        }
-    };
+    let r = Reader { text };
+    let fail = |path: Option<String>, at: usize, message: String| r.fail(path, at, message);
     let start = text.len() - text.trim_start().len();
     if !text[start..].starts_with('{') {
         return Err(fail(
@@ -114,7 +107,6 @@ pub fn from_json(text: &str) -> Result<Topology, InputError> {
         ));
     }
     let root = json::parse(text).map_err(|e| fail(None, e.at, e.message))?;
-    let r = Reader { fail: &fail };
     let top = r.object(&root, "", TOP_FIELDS, false)?;
 
     // First the version, so that a file from a newer build is refused for
@@ -295,8 +287,8 @@ pub fn from_json(text: &str) -> Result<Topology, InputError> {
 }
 
 /// Typed reads of tree nodes; every refusal names the path and position.
-struct Reader<'f, F: Fn(Option<String>, usize, String) -> InputError> {
-    fail: &'f F,
+struct Reader<'t> {
+    text: &'t str,
 }
 
 /// An object's members, checked against the fields its place allows.
@@ -324,15 +316,10 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn required<F: Fn(Option<String>, usize, String) -> InputError>(
-        &self,
-        key: &str,
-        object_at: usize,
-        r: &Reader<F>,
-    ) -> Result<&'a Node, InputError> {
+    fn required(&self, key: &str, object_at: usize, r: &Reader) -> Result<&'a Node, InputError> {
         self.get(key).ok_or_else(|| {
             let path = (!self.path.is_empty()).then(|| self.path.to_string());
-            (r.fail)(path, object_at, format!("missing field `{key}`"))
+            r.fail(path, object_at, format!("missing field `{key}`"))
         })
     }
 
@@ -345,9 +332,20 @@ impl<'a> Fields<'a> {
     }
 }
 
-impl<F: Fn(Option<String>, usize, String) -> InputError> Reader<'_, F> {
+impl Reader<'_> {
+    /// An error at byte `at` of the text.
+    fn fail(&self, path: Option<String>, at: usize, message: String) -> InputError {
+        let (line, column) = line_column(self.text, at);
+        InputError {
+            path,
+            line: Some(line),
+            column: Some(column),
+            message,
+        }
+    }
+
     fn wrong(&self, node: &Node, path: &str, expected: &str) -> InputError {
-        (self.fail)(
+        self.fail(
             Some(path.to_string()).filter(|p| !p.is_empty()),
             node.at,
             format!("expected {expected}, found {}", node.value.kind()),
@@ -374,7 +372,7 @@ impl<F: Fn(Option<String>, usize, String) -> InputError> Reader<'_, F> {
                     .map(|f| format!("`{f}`"))
                     .collect::<Vec<_>>()
                     .join(", ");
-                return Err((self.fail)(
+                return Err(self.fail(
                     Some(fields.path(&m.key)),
                     m.at,
                     format!("unknown field `{}`, expected one of {expected}", m.key),
@@ -408,7 +406,7 @@ impl<F: Fn(Option<String>, usize, String) -> InputError> Reader<'_, F> {
     fn coordinate(&self, node: &Node, path: &str) -> Result<f64, InputError> {
         match node.value {
             Value::Number(v) if v.is_finite() && v.abs() <= MAX_COORD => Ok(v),
-            Value::Number(_) => Err((self.fail)(
+            Value::Number(_) => Err(self.fail(
                 Some(path.to_string()),
                 node.at,
                 format!("a position is between -{m} and {m}", m = MAX_COORD as i64),
@@ -432,7 +430,7 @@ impl<F: Fn(Option<String>, usize, String) -> InputError> Reader<'_, F> {
                 [a, b] => format!("{a} or {b}"),
                 _ => format!("one of {}", names.join(", ")),
             };
-            (self.fail)(
+            self.fail(
                 Some(path.to_string()),
                 node.at,
                 format!("unknown variant `{s}`, expected {expected}"),

@@ -55,7 +55,7 @@ pub use model::{
 pub use roles::{all_roles, roles, Roles};
 pub use rules::{and_list, Rule, Severity, Source};
 pub use scenario::{from_json, to_json, InputError, FORMAT, READABLE_FORMATS};
-pub use share::{from_share, looks_like_share_link, to_share};
+pub use share::{from_share, looks_like_share_link, seal, to_share};
 pub use sort::sort_by;
 pub use table::{from_table, looks_like_table, table_rows, to_table, RowRole, TableRow};
 

@@ -1,107 +1,696 @@
 //! The drawing: servers as nodes, protections as arrows from protector to
-//! target, finding badges where they apply.
+//! target, findings as badges where they apply, and every gesture (pan,
+//! zoom, pinch, move, connect, box select, drop a file).
+//!
+//! Speed: each server's position is a signal of its own ([`Positions`]), so
+//! dragging one server re-renders that node and the arrows at its ends,
+//! nothing else. Lists are keyed; facts, roles and badges are memos per
+//! node, so an edit touches only what it changes.
 
 use std::collections::{HashMap, HashSet};
 
 use leptos::prelude::*;
 
 use dpm_rules::{
-    arrow, badge_symbol, bend_for, positions, roles, truncate, worst, Finding, Kind, Link, Point,
-    Severity, Topology, NODE_H, NODE_W,
+    all_roles, arrow, badge_symbol, bend_for, held_by, inventory, num, positions, Checker, Finding,
+    Kind, Link, Point, Protection, Roles, ServerId, Severity, NODE_H, NODE_W,
 };
 
-/// The SVG canvas, fitted to the drawing.
-#[component]
-pub fn Canvas(topology: Signal<Topology>, findings: Signal<Vec<Finding>>) -> impl IntoView {
-    let pos = Memo::new(move |_| topology.with(positions));
-    let view_box = move || {
-        pos.with(|p| {
-            if p.is_empty() {
-                return "0 0 800 500".to_string();
-            }
-            let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-            for q in p.values() {
-                x0 = x0.min(q.x - NODE_W / 2.0);
-                y0 = y0.min(q.y - NODE_H / 2.0);
-                x1 = x1.max(q.x + NODE_W / 2.0);
-                y1 = y1.max(q.y + NODE_H / 2.0);
-            }
-            let pad = 48.0;
-            format!(
-                "{} {} {} {}",
-                x0 - pad,
-                y0 - pad,
-                x1 - x0 + 2.0 * pad,
-                y1 - y0 + 2.0 * pad
-            )
-        })
-    };
-    let marks = Memo::new(move |_| findings.with(|f| worst(f)));
-    let rules_of = Memo::new(move |_| {
-        findings.with(|fs| {
-            let mut by_server: HashMap<dpm_rules::ServerId, Vec<Finding>> = HashMap::new();
-            let mut by_link: HashMap<Link, Vec<Finding>> = HashMap::new();
-            for f in fs {
-                if f.protections.is_empty() {
-                    if let Some(&id) = f.servers.first() {
-                        by_server.entry(id).or_default().push(f.clone());
-                    }
-                } else {
-                    for l in &f.protections {
-                        by_link.entry(*l).or_default().push(f.clone());
-                    }
-                }
-            }
-            (by_server, by_link)
-        })
-    });
+use crate::state::{Camera, Editor, Mode, Positions};
 
-    let arrows = move || {
-        topology.with(|t| {
-            let p = pos.get();
-            let links: HashSet<Link> = t.protections.iter().map(|p| p.link()).collect();
-            t.protections
-                .iter()
-                .filter_map(|pr| {
-                    let a = *p.get(&pr.protector)?;
-                    let b = *p.get(&pr.target)?;
-                    let reverse = links.contains(&Link { protector: pr.target, target: pr.protector });
-                    let geo = arrow(a, b, bend_for(a, b, reverse));
-                    let key = format!("{}->{}", t.name(pr.protector), t.name(pr.target));
-                    let sev = marks.with(|m| m.1.get(&pr.link()).copied());
-                    let rules = rules_of.with(|r| r.1.get(&pr.link()).cloned().unwrap_or_default());
-                    Some(view! {
-                        <ProtectionArrow key=key d=geo.d mid=geo.mid switched=pr.switched severity=sev findings=rules />
-                    })
-                })
-                .collect_view()
-        })
-    };
-    let nodes = move || {
-        topology.with(|t| {
-            let p = pos.get();
+/// Whether a protection dragged onto a server would be allowed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Verdict {
+    Allowed,
+    Breaks(Vec<Finding>),
+    Exists,
+}
+
+/// A protection being drawn, with the mouse, touch or keyboard.
+#[derive(Clone, Copy)]
+pub struct Connect {
+    pub from: RwSignal<Option<ServerId>>,
+    pub verdicts: RwSignal<HashMap<ServerId, Verdict>>,
+    /// Where the loose end is (canvas units) while dragging.
+    pub pointer: RwSignal<Option<Point>>,
+    /// The server the loose end is over (or keyboard focus is on).
+    pub target: RwSignal<Option<ServerId>>,
+    /// Started with the keyboard: the target is picked by focus.
+    pub keyboard: RwSignal<bool>,
+}
+
+impl Connect {
+    pub fn new() -> Connect {
+        Connect {
+            from: RwSignal::new(None),
+            verdicts: RwSignal::new(HashMap::new()),
+            pointer: RwSignal::new(None),
+            target: RwSignal::new(None),
+            keyboard: RwSignal::new(false),
+        }
+    }
+
+    /// Starts a protection from `from`: every server gets its verdict from
+    /// the rule crate's pre-check.
+    pub fn start(&self, ed: &Editor, from: ServerId, keyboard: bool) {
+        let verdicts = ed.doc.with_untracked(|t| {
+            let c = Checker::new(t);
             t.servers
                 .iter()
-                .filter_map(|s| {
-                    let c = *p.get(&s.id)?;
-                    let role = match s.kind {
-                        Kind::Dpm => roles(t, s.id).caption(s.is_mabs()),
-                        Kind::Protected => "protected server".to_string(),
+                .map(|s| {
+                    let link = Link {
+                        protector: from,
+                        target: s.id,
                     };
-                    let sev = marks.with(|m| m.0.get(&s.id).copied());
-                    let rules = rules_of.with(|r| r.0.get(&s.id).cloned().unwrap_or_default());
-                    Some(view! {
-                        <ServerNode name=s.name.clone() kind=s.kind at=c role=role severity=sev findings=rules />
-                    })
+                    let v = if t.protection(link).is_some() {
+                        Verdict::Exists
+                    } else {
+                        let found = c.precheck(Protection::new(from, s.id));
+                        let bad: Vec<Finding> = found
+                            .into_iter()
+                            .filter(|f| f.severity() != Severity::Info)
+                            .collect();
+                        if bad.is_empty() {
+                            Verdict::Allowed
+                        } else {
+                            Verdict::Breaks(bad)
+                        }
+                    };
+                    (s.id, v)
                 })
-                .collect_view()
+                .collect()
+        });
+        self.verdicts.set(verdicts);
+        self.keyboard.set(keyboard);
+        self.target.set(None);
+        self.from.set(Some(from));
+    }
+
+    /// Makes the protection to `to` (a breaking one too: trainers draw
+    /// mistakes on purpose; it then shows as a finding).
+    pub fn finish(&self, ed: &Editor, to: ServerId) {
+        if let Some(from) = self.from.get_untracked() {
+            let exists = matches!(
+                self.verdicts.with_untracked(|v| v.get(&to).cloned()),
+                Some(Verdict::Exists)
+            );
+            if exists {
+                ed.tell("That protection is already there.");
+            } else {
+                ed.edit(|t| {
+                    t.connect(Protection::new(from, to));
+                });
+                ed.selected_link.set(Some(Link {
+                    protector: from,
+                    target: to,
+                }));
+                ed.selection.set(Vec::new());
+            }
+        }
+        self.cancel();
+    }
+
+    pub fn cancel(&self) {
+        self.from.set(None);
+        self.pointer.set(None);
+        self.target.set(None);
+        self.keyboard.set(false);
+        self.verdicts.set(HashMap::new());
+    }
+}
+
+impl Default for Connect {
+    fn default() -> Self {
+        Connect::new()
+    }
+}
+
+/// What the drawing derives from the shown topology, once per change.
+#[derive(Clone, Copy)]
+pub struct Derived {
+    pub roles: Memo<HashMap<ServerId, Roles>>,
+    pub server_findings: Memo<HashMap<ServerId, Vec<Finding>>>,
+    pub link_findings: Memo<HashMap<Link, Vec<Finding>>>,
+    /// Links with a protection the other way (cyclic pairs bend apart).
+    pub reverse: Memo<HashSet<Link>>,
+    /// What each DPM server holds a copy of (only while the Copies view is on).
+    pub holdings: Memo<HashMap<ServerId, Vec<String>>>,
+}
+
+impl Derived {
+    pub fn new(ed: Editor) -> Derived {
+        let roles = Memo::new(move |_| ed.shown.with(all_roles));
+        let split = Memo::new(move |_| {
+            ed.findings.with(|fs| {
+                let mut by_server: HashMap<ServerId, Vec<Finding>> = HashMap::new();
+                let mut by_link: HashMap<Link, Vec<Finding>> = HashMap::new();
+                for f in fs {
+                    if f.protections.is_empty() {
+                        for &id in &f.servers {
+                            by_server.entry(id).or_default().push(f.clone());
+                        }
+                    } else {
+                        for l in &f.protections {
+                            by_link.entry(*l).or_default().push(f.clone());
+                        }
+                    }
+                }
+                (by_server, by_link)
+            })
+        });
+        let server_findings = Memo::new(move |_| split.with(|s| s.0.clone()));
+        let link_findings = Memo::new(move |_| split.with(|s| s.1.clone()));
+        let reverse = Memo::new(move |_| {
+            ed.shown.with(|t| {
+                let all: HashSet<Link> = t.protections.iter().map(|p| p.link()).collect();
+                all.iter()
+                    .filter(|l| {
+                        l.protector != l.target
+                            && all.contains(&Link {
+                                protector: l.target,
+                                target: l.protector,
+                            })
+                    })
+                    .copied()
+                    .collect()
+            })
+        });
+        let holdings = Memo::new(move |_| {
+            if !ed.copies.get() {
+                return HashMap::new();
+            }
+            ed.shown.with(|t| {
+                let inv = inventory(t);
+                t.servers
+                    .iter()
+                    .filter(|s| s.kind == Kind::Dpm)
+                    .map(|s| {
+                        let held = held_by(&inv, s.id);
+                        (s.id, held.iter().map(|d| d.label(t)).collect())
+                    })
+                    .collect()
+            })
+        });
+        Derived {
+            roles,
+            server_findings,
+            link_findings,
+            reverse,
+            holdings,
+        }
+    }
+}
+
+fn worst(fs: &[Finding]) -> Option<Severity> {
+    fs.iter().map(|f| f.severity()).min_by_key(|s| match s {
+        Severity::Error => 0,
+        Severity::Warning => 1,
+        Severity::Info => 2,
+    })
+}
+
+/// "Title: message" lines for a tooltip.
+pub fn finding_lines(fs: &[Finding]) -> String {
+    fs.iter()
+        .map(|f| {
+            format!(
+                "{} ({}): {}\n“{}” ({})",
+                f.rule.title(),
+                f.severity().as_str(),
+                f.message,
+                f.rule.source().text,
+                f.rule.source().document
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+enum Gesture {
+    None,
+    Pan {
+        sx: f64,
+        sy: f64,
+        cam: Camera,
+    },
+    Move {
+        start: Point,
+        from: Vec<(ServerId, Point)>,
+        moved: bool,
+    },
+    Connect,
+    Box {
+        start: Point,
+    },
+    Pinch {
+        dist: f64,
+        cam: Camera,
+    },
+}
+
+/// Where the pointer is on the canvas element, in CSS pixels.
+pub fn local(svg: &web_sys::Element, cx: f64, cy: f64) -> (f64, f64) {
+    let r = svg.get_bounding_client_rect();
+    (cx - r.left(), cy - r.top())
+}
+
+/// The SVG canvas.
+#[component]
+pub fn Canvas() -> impl IntoView {
+    let ed = expect_context::<Editor>();
+    let pos = expect_context::<Positions>();
+    let cn = expect_context::<Connect>();
+    let svg_ref = expect_context::<NodeRef<leptos::svg::Svg>>();
+    let armed = expect_context::<crate::palette::Armed>().0;
+    let derived = Derived::new(ed);
+    provide_context(derived);
+
+    // Positions follow what is shown; steps of the simulator glide.
+    Effect::new(move |_| {
+        let (t, at) = ed.shown.with(|t| (t.clone(), positions(t)));
+        let gliding = ed.preview.with_untracked(|p| p.is_some()) && !crate::reduced_motion();
+        if gliding {
+            crate::anim::glide(pos, &t, &at);
+        } else {
+            pos.sync(&t, &at);
+        }
+    });
+
+    // Measure the canvas; fit on request.
+    let measure = move || {
+        if let Some(el) = svg_ref.get_untracked() {
+            let r = el.get_bounding_client_rect();
+            ed.viewport.set((r.width().max(1.0), r.height().max(1.0)));
+        }
+    };
+    let fit = move || {
+        measure();
+        let (w, h) = ed.viewport.get_untracked();
+        let cam = match pos.bounds() {
+            Some((x0, y0, x1, y1)) => Camera::fitting(
+                (
+                    x0 - NODE_W / 2.0,
+                    y0 - NODE_H / 2.0 - 24.0,
+                    x1 + NODE_W / 2.0,
+                    y1 + NODE_H / 2.0,
+                ),
+                w,
+                h - 56.0,
+            ),
+            None => Camera {
+                x: 0.0,
+                y: 0.0,
+                k: 1.0,
+            },
+        };
+        ed.camera.set(cam);
+    };
+    Effect::new(move |_| {
+        ed.fit_request.get();
+        // After the positions of a newly opened drawing are in.
+        request_animation_frame(fit);
+    });
+    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || resize.remove());
+
+    let gesture = StoredValue::new_local(Gesture::None);
+    let touches = StoredValue::new(Vec::<(i32, f64, f64)>::new());
+    let box_rect = RwSignal::new(None::<(Point, Point)>);
+
+    let canvas_point = move |cx: f64, cy: f64| -> Point {
+        let Some(el) = svg_ref.get_untracked() else {
+            return Point { x: 0.0, y: 0.0 };
+        };
+        let (sx, sy) = local(&el, cx, cy);
+        ed.camera.get_untracked().to_canvas(sx, sy)
+    };
+
+    let on_down = move |ev: web_sys::PointerEvent| {
+        // Reaches here only from the background: nodes stop propagation.
+        if ev.button() != 0 && ev.pointer_type() == "mouse" {
+            return;
+        }
+        let Some(el) = svg_ref.get_untracked() else {
+            return;
+        };
+        let _ = el.focus();
+        let (sx, sy) = local(&el, ev.client_x() as f64, ev.client_y() as f64);
+        touches.update_value(|t| t.push((ev.pointer_id(), sx, sy)));
+        let _ = el.set_pointer_capture(ev.pointer_id());
+        let n = touches.with_value(|t| t.len());
+        if n == 2 {
+            let d = touches.with_value(|t| ((t[0].1 - t[1].1).hypot(t[0].2 - t[1].2)).max(1.0));
+            gesture.set_value(Gesture::Pinch {
+                dist: d,
+                cam: ed.camera.get_untracked(),
+            });
+            box_rect.set(None);
+            return;
+        }
+        if let Some(kind) = armed.get_untracked() {
+            let at = ed.camera.get_untracked().to_canvas(sx, sy);
+            if !ed.readonly && ed.mode.get_untracked() == Mode::Edit {
+                ed.add_server(kind, at);
+            }
+            armed.set(None);
+            gesture.set_value(Gesture::None);
+            return;
+        }
+        if ev.shift_key() && !ed.readonly {
+            let p = ed.camera.get_untracked().to_canvas(sx, sy);
+            gesture.set_value(Gesture::Box { start: p });
+            box_rect.set(Some((p, p)));
+        } else {
+            gesture.set_value(Gesture::Pan {
+                sx,
+                sy,
+                cam: ed.camera.get_untracked(),
+            });
+        }
+    };
+
+    let on_move = move |ev: web_sys::PointerEvent| {
+        let Some(el) = svg_ref.get_untracked() else {
+            return;
+        };
+        let (sx, sy) = local(&el, ev.client_x() as f64, ev.client_y() as f64);
+        touches.update_value(|t| {
+            if let Some(e) = t.iter_mut().find(|e| e.0 == ev.pointer_id()) {
+                e.1 = sx;
+                e.2 = sy;
+            }
+        });
+        gesture.update_value(|g| match g {
+            Gesture::None => {}
+            Gesture::Pan {
+                sx: x0,
+                sy: y0,
+                cam,
+            } => {
+                ed.camera.set(Camera {
+                    x: cam.x + sx - *x0,
+                    y: cam.y + sy - *y0,
+                    k: cam.k,
+                });
+            }
+            Gesture::Pinch { dist, cam } => {
+                let (d, mx, my) = touches.with_value(|t| {
+                    if t.len() < 2 {
+                        return (*dist, sx, sy);
+                    }
+                    (
+                        (t[0].1 - t[1].1).hypot(t[0].2 - t[1].2).max(1.0),
+                        (t[0].1 + t[1].1) / 2.0,
+                        (t[0].2 + t[1].2) / 2.0,
+                    )
+                });
+                ed.camera.set(cam.zoomed(d / *dist, mx, my));
+            }
+            Gesture::Move { start, from, moved } => {
+                let p = ed.camera.get_untracked().to_canvas(sx, sy);
+                let (dx, dy) = (p.x - start.x, p.y - start.y);
+                if !*moved && dx.abs() + dy.abs() < 3.0 / ed.camera.get_untracked().k {
+                    return;
+                }
+                *moved = true;
+                let snap = ed.snap.get_untracked() && !ev.alt_key();
+                for (id, p0) in from.iter() {
+                    let mut q = Point {
+                        x: p0.x + dx,
+                        y: p0.y + dy,
+                    };
+                    if snap {
+                        q = dpm_rules::snap(q);
+                    }
+                    pos.set(*id, q);
+                }
+            }
+            Gesture::Connect => {
+                let p = ed.camera.get_untracked().to_canvas(sx, sy);
+                cn.pointer.set(Some(p));
+                let over = ed.doc.with_untracked(|t| pos.hit(t, p));
+                if cn.target.get_untracked() != over {
+                    cn.target.set(over);
+                }
+            }
+            Gesture::Box { start, .. } => {
+                let p = ed.camera.get_untracked().to_canvas(sx, sy);
+                box_rect.set(Some((*start, p)));
+            }
+        });
+    };
+
+    let on_up = move |ev: web_sys::PointerEvent| {
+        touches.update_value(|t| t.retain(|e| e.0 != ev.pointer_id()));
+        if let Some(el) = svg_ref.get_untracked() {
+            let _ = el.release_pointer_capture(ev.pointer_id());
+        }
+        let g = gesture.with_value(|g| match g {
+            Gesture::Move { from, moved, .. } => Some((from.clone(), *moved)),
+            _ => None,
+        });
+        let was = gesture.with_value(|g| match g {
+            Gesture::Pan { sx, sy, .. } => Some((*sx, *sy)),
+            _ => None,
+        });
+        let cancelled = ev.type_() == "pointercancel";
+        gesture.with_value(|g| {
+            if let Gesture::Connect = g {
+                match cn.target.get_untracked() {
+                    Some(to) if !cancelled => cn.finish(&ed, to),
+                    _ => cn.cancel(),
+                }
+            }
+            if let Gesture::Box { .. } = g {
+                if let Some((a, b)) = box_rect.get_untracked() {
+                    let (x0, x1) = (a.x.min(b.x), a.x.max(b.x));
+                    let (y0, y1) = (a.y.min(b.y), a.y.max(b.y));
+                    let inside: Vec<ServerId> = ed.doc.with_untracked(|t| {
+                        t.servers
+                            .iter()
+                            .filter(|s| {
+                                pos.get(s.id).is_some_and(|p| {
+                                    p.x >= x0 && p.x <= x1 && p.y >= y0 && p.y <= y1
+                                })
+                            })
+                            .map(|s| s.id)
+                            .collect()
+                    });
+                    ed.selection.update(|sel| {
+                        for id in inside {
+                            if !sel.contains(&id) {
+                                sel.push(id);
+                            }
+                        }
+                    });
+                }
+                box_rect.set(None);
+            }
+        });
+        if let Some((from, moved)) = g {
+            if moved && !cancelled {
+                let moved_to: Vec<(ServerId, Point)> = from
+                    .iter()
+                    .filter_map(|(id, _)| pos.get(*id).map(|p| (*id, p)))
+                    .collect();
+                ed.edit(|t| {
+                    for (id, p) in moved_to {
+                        if let Some(s) = t.server_mut(id) {
+                            s.pos = Some(p);
+                        }
+                    }
+                });
+            } else if moved {
+                for (id, p) in from {
+                    pos.set(id, p);
+                }
+            }
+        }
+        // A click on the background (no pan) clears the selection.
+        if let (Some((x0, y0)), Some(el)) = (was, svg_ref.get_untracked()) {
+            let (sx, sy) = local(&el, ev.client_x() as f64, ev.client_y() as f64);
+            if (sx - x0).abs() + (sy - y0).abs() < 4.0 && !ev.shift_key() {
+                ed.selection.set(Vec::new());
+                ed.selected_link.set(None);
+            }
+        }
+        let left = touches.with_value(|t| t.len());
+        if left == 0 {
+            gesture.set_value(Gesture::None);
+        } else if let Some(&(_, sx, sy)) = touches.with_value(|t| t.first().copied()).as_ref() {
+            gesture.set_value(Gesture::Pan {
+                sx,
+                sy,
+                cam: ed.camera.get_untracked(),
+            });
+        }
+    };
+
+    let on_wheel = move |ev: web_sys::WheelEvent| {
+        ev.prevent_default();
+        let Some(el) = svg_ref.get_untracked() else {
+            return;
+        };
+        let (sx, sy) = local(&el, ev.client_x() as f64, ev.client_y() as f64);
+        let unit = if ev.delta_mode() == 1 { 16.0 } else { 1.0 };
+        let factor = (-ev.delta_y() * unit * 0.0015).exp();
+        ed.camera.update(|c| *c = c.zoomed(factor, sx, sy));
+    };
+
+    // Node gestures: select, move, connect (from the handle), fail.
+    let start_move = move |id: ServerId, ev: &web_sys::PointerEvent| {
+        ev.stop_propagation();
+        if ev.button() != 0 && ev.pointer_type() == "mouse" {
+            return;
+        }
+        ed.selected_link.set(None);
+        if ed.readonly || ed.mode.get_untracked() == Mode::Simulate {
+            return;
+        }
+        if ev.shift_key() || ev.ctrl_key() || ev.meta_key() {
+            ed.selection.update(|s| {
+                if let Some(i) = s.iter().position(|&x| x == id) {
+                    s.remove(i);
+                } else {
+                    s.push(id);
+                }
+            });
+            return;
+        }
+        if !ed.selection.with_untracked(|s| s.contains(&id)) {
+            ed.selection.set(vec![id]);
+        }
+        let Some(el) = svg_ref.get_untracked() else {
+            return;
+        };
+        let _ = el.set_pointer_capture(ev.pointer_id());
+        let start = canvas_point(ev.client_x() as f64, ev.client_y() as f64);
+        let from: Vec<(ServerId, Point)> = ed
+            .selection
+            .get_untracked()
+            .into_iter()
+            .filter_map(|id| pos.get(id).map(|p| (id, p)))
+            .collect();
+        gesture.set_value(Gesture::Move {
+            start,
+            from,
+            moved: false,
+        });
+    };
+    let start_connect = move |id: ServerId, ev: &web_sys::PointerEvent| {
+        ev.stop_propagation();
+        ev.prevent_default();
+        if ed.readonly || ed.mode.get_untracked() == Mode::Simulate {
+            return;
+        }
+        let Some(el) = svg_ref.get_untracked() else {
+            return;
+        };
+        let _ = el.set_pointer_capture(ev.pointer_id());
+        cn.start(&ed, id, false);
+        cn.pointer.set(Some(canvas_point(
+            ev.client_x() as f64,
+            ev.client_y() as f64,
+        )));
+        gesture.set_value(Gesture::Connect);
+    };
+    provide_context(NodeGestures {
+        start_move: Callback::new(move |(id, ev): (ServerId, web_sys::PointerEvent)| {
+            start_move(id, &ev)
+        }),
+        start_connect: Callback::new(move |(id, ev): (ServerId, web_sys::PointerEvent)| {
+            start_connect(id, &ev)
+        }),
+    });
+
+    let server_ids = Memo::new(move |_| {
+        ed.shown
+            .with(|t| t.servers.iter().map(|s| s.id).collect::<Vec<_>>())
+    });
+    let links = Memo::new(move |_| {
+        ed.shown
+            .with(|t| t.protections.iter().map(|p| p.link()).collect::<Vec<_>>())
+    });
+
+    let transform = move || {
+        let c = ed.camera.get();
+        format!(
+            "translate({} {}) scale({})",
+            dpm_rules::fixed(c.x, 2),
+            dpm_rules::fixed(c.y, 2),
+            dpm_rules::fixed(c.k, 4)
+        )
+    };
+
+    let loose_end = move || {
+        let from = cn.from.get()?;
+        let p = cn.pointer.get()?;
+        let a = pos.of(from, p).get();
+        let to = cn.target.get().and_then(|t| pos.get(t)).unwrap_or(p);
+        let ok = cn.target.get().map(|t| {
+            cn.verdicts
+                .with(|v| matches!(v.get(&t), Some(Verdict::Allowed)))
+        });
+        let class = match ok {
+            Some(true) => "connect-line ok",
+            Some(false) => "connect-line bad",
+            None => "connect-line",
+        };
+        Some(view! {
+            <line class=class x1=num(a.x) y1=num(a.y) x2=num(to.x) y2=num(to.y) marker-end="url(#arrowhead)" />
+        })
+    };
+    let box_view = move || {
+        box_rect.get().map(|(a, b)| {
+            view! {
+                <rect class="box-select" x=num(a.x.min(b.x)) y=num(a.y.min(b.y))
+                    width=num((a.x - b.x).abs()) height=num((a.y - b.y).abs()) />
+            }
+        })
+    };
+
+    let on_drop = move |ev: web_sys::DragEvent| {
+        ev.prevent_default();
+        if ed.readonly {
+            return;
+        }
+        let file = ev
+            .data_transfer()
+            .and_then(|d| d.files())
+            .and_then(|f| f.get(0));
+        if let Some(file) = file {
+            crate::io::import_file(ed, file);
+        }
+    };
+
+    let mode_class = move || {
+        let mut c = String::from("canvas");
+        if ed.mode.get() == Mode::Simulate {
+            c.push_str(" simulating");
+        }
+        if cn.from.get().is_some() {
+            c.push_str(" connecting");
+        }
+        if armed.get().is_some() {
+            c.push_str(" placing");
+        }
+        c
+    };
+    let label = move || {
+        ed.shown.with(|t| {
+            format!(
+                "Protection topology: {} servers, {} protections",
+                t.servers.len(),
+                t.protections.len()
+            )
         })
     };
 
     view! {
-        <div class="canvas-wrap">
-            <svg class="canvas" viewBox=view_box preserveAspectRatio="xMidYMid meet" role="img"
-                aria-label="Protection topology">
+        <div class="canvas-wrap" on:dragover=|ev: web_sys::DragEvent| ev.prevent_default() on:drop=on_drop>
+            <svg class=mode_class node_ref=svg_ref tabindex="-1" role="group" aria-label=label
+                on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
+                on:pointercancel=on_up on:wheel=on_wheel>
                 <defs>
                     <marker id="arrowhead" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8"
                         markerHeight="8" orient="auto-start-reverse">
@@ -115,111 +704,484 @@ pub fn Canvas(topology: Signal<Topology>, findings: Signal<Vec<Finding>>) -> imp
                         markerHeight="8" orient="auto-start-reverse">
                         <path d="M0 0 L10 5 L0 10 z" class="arrowhead warning" />
                     </marker>
+                    <marker id="arrowhead-broken" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8"
+                        markerHeight="8" orient="auto-start-reverse">
+                        <path d="M0 0 L10 5 L0 10 z" class="arrowhead broken" />
+                    </marker>
                 </defs>
-                <g class="protections">{arrows}</g>
-                <g class="servers">{nodes}</g>
+                <g transform=transform>
+                    <g class="protections">
+                        <For each=move || links.get() key=|l| *l let:link>
+                            <ProtectionArrow link=link />
+                        </For>
+                    </g>
+                    <crate::anim::FlowDots />
+                    {loose_end}
+                    <g class="servers">
+                        <For each=move || server_ids.get() key=|id| *id let:id>
+                            <ServerNode id=id />
+                        </For>
+                    </g>
+                    {box_view}
+                </g>
             </svg>
+            <ConnectTip />
+            <crate::anim::CopiesCards />
         </div>
     }
 }
 
-fn finding_title(findings: &[Finding]) -> String {
-    findings
-        .iter()
-        .map(|f| format!("{}: {}", f.rule.title(), f.message))
-        .collect::<Vec<_>>()
-        .join("\n")
+/// What a node does when pressed, shared by every node.
+#[derive(Clone, Copy)]
+pub struct NodeGestures {
+    pub start_move: Callback<(ServerId, web_sys::PointerEvent)>,
+    pub start_connect: Callback<(ServerId, web_sys::PointerEvent)>,
 }
 
 #[component]
-fn ProtectionArrow(
-    key: String,
-    d: String,
-    mid: Point,
-    switched: bool,
-    severity: Option<Severity>,
-    findings: Vec<Finding>,
-) -> impl IntoView {
-    let sev = severity.filter(|s| *s != Severity::Info);
-    let class = format!(
-        "protection{}{}",
-        if switched { " switched" } else { "" },
-        sev.map(|s| format!(" {}", s.as_str())).unwrap_or_default()
-    );
-    let marker = match sev {
-        Some(Severity::Error) => "url(#arrowhead-error)",
-        Some(Severity::Warning) => "url(#arrowhead-warning)",
-        _ => "url(#arrowhead)",
-    };
-    let badge = sev.map(|s| {
-        let rule = findings.first().map(|f| f.rule.id()).unwrap_or_default();
-        let title = finding_title(&findings);
-        view! {
-            <g class=format!("badge {}", s.as_str()) data-rule=rule
-                transform=format!("translate({} {})", mid.x, mid.y)>
-                <title>{title}</title>
-                <circle r="9" />
-                <text y="4">{badge_symbol(s)}</text>
-            </g>
-        }
+fn ProtectionArrow(link: Link) -> impl IntoView {
+    let ed = expect_context::<Editor>();
+    let pos = expect_context::<Positions>();
+    let derived = expect_context::<Derived>();
+    let origin = Point { x: 0.0, y: 0.0 };
+    let a = pos.of(link.protector, origin);
+    let b = pos.of(link.target, origin);
+    let reverse = Memo::new(move |_| derived.reverse.with(|r| r.contains(&link)));
+    let geo = Memo::new(move |_| {
+        let (p, q) = (a.get(), b.get());
+        arrow(p, q, bend_for(p, q, reverse.get()))
     });
+    let facts = Memo::new(move |_| {
+        ed.shown.with(|t| {
+            (
+                format!("{}->{}", t.name(link.protector), t.name(link.target)),
+                t.protection(link).is_some_and(|p| p.switched),
+            )
+        })
+    });
+    let findings = Memo::new(move |_| {
+        derived
+            .link_findings
+            .with(|m| m.get(&link).cloned().unwrap_or_default())
+    });
+    let sev = Memo::new(move |_| findings.with(|f| worst(f)).filter(|s| *s != Severity::Info));
+    let broken = Memo::new(move |_| {
+        ed.shown_failed
+            .with(|f| f.contains(&link.protector) || f.contains(&link.target))
+    });
+    let selected = Memo::new(move |_| ed.selected_link.get() == Some(link));
+    let entering = ed
+        .entering
+        .with_untracked(|e| e.contains(&link.protector) || e.contains(&link.target))
+        || ed.preview.with_untracked(|p| p.is_some());
+    let class = move || {
+        let mut c = String::from("protection");
+        if facts.with(|f| f.1) {
+            c.push_str(" switched");
+        }
+        if let Some(s) = sev.get() {
+            c.push(' ');
+            c.push_str(s.as_str());
+        }
+        if broken.get() {
+            c.push_str(" broken");
+        }
+        c
+    };
+    let marker = move || {
+        if broken.get() {
+            return "url(#arrowhead-broken)";
+        }
+        match sev.get() {
+            Some(Severity::Error) => "url(#arrowhead-error)",
+            Some(Severity::Warning) => "url(#arrowhead-warning)",
+            _ => "url(#arrowhead)",
+        }
+    };
+    let on_down = move |ev: web_sys::PointerEvent| {
+        ev.stop_propagation();
+        if ed.readonly || ed.mode.get_untracked() == Mode::Simulate {
+            return;
+        }
+        ed.selection.set(Vec::new());
+        ed.selected_link.set(Some(link));
+    };
+    let hover = expect_context::<crate::Tip>();
+    let badge = move || {
+        sev.get().map(|s| {
+            let mid = geo.with(|g| g.mid);
+            let rule = findings.with(|f| f.first().map(|f| f.rule.id()).unwrap_or_default());
+            let title = findings.with(|f| finding_lines(f));
+            view! {
+                <g class=format!("badge {}", s.as_str()) data-rule=rule
+                    transform=format!("translate({} {})", dpm_rules::num(mid.x), dpm_rules::num(mid.y))>
+                    <title>{title}</title>
+                    <circle r="10" />
+                    <text y="4">{badge_symbol(s)}</text>
+                </g>
+            }
+        })
+    };
     view! {
-        <g class="protection-group" data-protection=key>
-            <path class="hit" d=d.clone() />
-            <path class=class d=d marker-end=marker />
+        <g class="protection-group" class:selected=selected class:entering=entering
+            data-protection=move || facts.with(|f| f.0.clone())
+            on:pointerdown=on_down
+            on:pointerenter=move |_| hover.link.set(Some(link))
+            on:pointerleave=move |_| hover.link.set(None)>
+            <path class="hit" d=move || geo.with(|g| g.d.clone()) />
+            <path class=class d=move || geo.with(|g| g.d.clone()) marker-end=marker />
             {badge}
         </g>
     }
 }
 
 #[component]
-fn ServerNode(
-    name: String,
-    kind: Kind,
-    at: Point,
-    role: String,
-    severity: Option<Severity>,
-    findings: Vec<Finding>,
-) -> impl IntoView {
-    let class = format!("server {}", kind.as_str());
-    let rx = if kind == Kind::Dpm { "10" } else { "4" };
-    let shown = truncate(&name, 17);
-    let badge = severity.map(|s| {
-        let rule = findings.first().map(|f| f.rule.id()).unwrap_or_default();
-        let title = finding_title(&findings);
-        view! {
-            <g class=format!("badge {}", s.as_str()) data-rule=rule
-                transform=format!("translate({} {})", NODE_W / 2.0 - 2.0, -NODE_H / 2.0 + 2.0)>
-                <title>{title}</title>
-                <circle r="9" />
-                <text y="4">{badge_symbol(s)}</text>
-            </g>
+fn ServerNode(id: ServerId) -> impl IntoView {
+    let ed = expect_context::<Editor>();
+    let pos = expect_context::<Positions>();
+    let cn = expect_context::<Connect>();
+    let derived = expect_context::<Derived>();
+    let gestures = expect_context::<NodeGestures>();
+    let tip = expect_context::<crate::Tip>();
+    let at = pos.of(id, Point { x: 0.0, y: 0.0 });
+    let facts = Memo::new(move |_| {
+        ed.shown.with(|t| {
+            t.server(id)
+                .map(|s| (s.name.clone(), s.kind, s.is_mabs()))
+                .unwrap_or_else(|| (String::new(), Kind::Protected, false))
+        })
+    });
+    let kind = move || facts.with(|f| f.1);
+    let caption = Memo::new(move |_| {
+        let (_, kind, mabs) = facts.get();
+        match kind {
+            Kind::Dpm => derived
+                .roles
+                .with(|r| r.get(&id).copied().unwrap_or_default())
+                .caption(mabs),
+            Kind::Protected => "protected server".to_string(),
         }
     });
-    let icon = match kind {
+    let findings = Memo::new(move |_| {
+        derived
+            .server_findings
+            .with(|m| m.get(&id).cloned().unwrap_or_default())
+    });
+    let sev = Memo::new(move |_| findings.with(|f| worst(f)));
+    let selected = Memo::new(move |_| ed.selection.with(|s| s.contains(&id)));
+    let failed = Memo::new(move |_| ed.shown_failed.with(|f| f.contains(&id)));
+    let candidate = Memo::new(move |_| {
+        cn.verdicts.with(|v| match v.get(&id) {
+            Some(Verdict::Allowed) => "cand-ok",
+            Some(Verdict::Breaks(_)) => "cand-bad",
+            Some(Verdict::Exists) => "cand-exists",
+            None => "",
+        })
+    });
+    let is_source = Memo::new(move |_| cn.from.get() == Some(id));
+    let is_target = Memo::new(move |_| cn.target.get() == Some(id));
+    let entering = ed.entering.with_untracked(|e| e.contains(&id));
+
+    let class = move || {
+        let mut c = format!("server {}", kind().as_str());
+        for (on, name) in [
+            (selected.get(), " selected"),
+            (failed.get(), " failed"),
+            (is_source.get(), " source"),
+            (is_target.get(), " target"),
+            (entering, " entering"),
+        ] {
+            if on {
+                c.push_str(name);
+            }
+        }
+        let cand = candidate.get();
+        if !cand.is_empty() {
+            c.push(' ');
+            c.push_str(cand);
+        }
+        c
+    };
+    let transform = move || {
+        let p = at.get();
+        format!("translate({} {})", dpm_rules::num(p.x), dpm_rules::num(p.y))
+    };
+    let name = move || facts.with(|f| f.0.clone());
+    let shown_name = move || facts.with(|f| dpm_rules::truncate(&f.0, 17));
+    let aria = move || {
+        let f = findings.with(|f| {
+            if f.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ". {}",
+                    f.iter()
+                        .map(|f| f.message.clone())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
+            }
+        });
+        let state = if failed.get() { ", failed" } else { "" };
+        format!("{}, {}{state}{f}", name(), caption.get())
+    };
+    let badge = move || {
+        sev.get().map(|s| {
+            let rule = findings.with(|f| f.first().map(|f| f.rule.id()).unwrap_or_default());
+            let title = findings.with(|f| finding_lines(f));
+            view! {
+                <g class=format!("badge {}", s.as_str()) data-rule=rule
+                    transform=format!("translate({} {})", num(NODE_W / 2.0 - 4.0), num(-NODE_H / 2.0 + 4.0))>
+                    <title>{title}</title>
+                    <circle r="10" />
+                    <text y="4">{badge_symbol(s)}</text>
+                </g>
+            }
+        })
+    };
+    let icon = move || match kind() {
         Kind::Dpm => view! {
-            <g class="icon" transform=format!("translate({} {})", -NODE_W / 2.0 + 16.0, -8.0)>
-                <ellipse cx="0" cy="0" rx="7" ry="3" />
-                <path d="M-7 0 L-7 12 A7 3 0 0 0 7 12 L7 0" />
+            <g class="icon" transform=format!("translate({} -7)", num(-NODE_W / 2.0 + 18.0))>
+                <ellipse cx="0" cy="0" rx="8" ry="3.5" />
+                <path d="M-8 0 L-8 13 A8 3.5 0 0 0 8 13 L8 0" />
+                <path d="M-8 6.5 A8 3.5 0 0 0 8 6.5" />
             </g>
         }
         .into_any(),
         Kind::Protected => view! {
-            <g class="icon" transform=format!("translate({} {})", -NODE_W / 2.0 + 16.0, -8.0)>
-                <rect x="-7" y="-3" width="14" height="18" rx="2" />
-                <path d="M-4 2 L4 2 M-4 6 L4 6" />
+            <g class="icon" transform=format!("translate({} -9)", num(-NODE_W / 2.0 + 18.0))>
+                <rect x="-7" y="0" width="14" height="18" rx="2" />
+                <path d="M-4 5 L4 5 M-4 9 L4 9" />
             </g>
         }
         .into_any(),
     };
+    let on_click = move |ev: web_sys::MouseEvent| {
+        if ed.mode.get_untracked() == Mode::Simulate && !ev.default_prevented() {
+            crate::sim::toggle_failed(ed, id);
+        }
+    };
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        let key = ev.key();
+        if ed.mode.get_untracked() == Mode::Simulate {
+            if key == "Enter" || key == " " {
+                ev.prevent_default();
+                crate::sim::toggle_failed(ed, id);
+            }
+            return;
+        }
+        if cn.from.get_untracked().is_some() {
+            if key == "Enter" || key == " " {
+                ev.prevent_default();
+                ev.stop_propagation();
+                cn.finish(&ed, id);
+            }
+            return;
+        }
+        match key.as_str() {
+            "Enter" if !ed.readonly => {
+                ev.prevent_default();
+                ed.selection.set(vec![id]);
+                ed.selected_link.set(None);
+                ed.rename_request.set(Some(id));
+            }
+            " " => {
+                ev.prevent_default();
+                ed.selection.set(vec![id]);
+                ed.selected_link.set(None);
+            }
+            "c" | "C" if !ed.readonly && !ev.ctrl_key() && !ev.meta_key() => {
+                ev.prevent_default();
+                ev.stop_propagation();
+                if ed
+                    .doc
+                    .with_untracked(|t| t.server(id).is_some_and(|s| s.kind == Kind::Dpm))
+                {
+                    cn.start(&ed, id, true);
+                } else {
+                    ed.complain(
+                        "Only a DPM server can protect: start a protection from a DPM server.",
+                    );
+                }
+            }
+            _ => {}
+        }
+    };
+    let on_focus = move |_| {
+        tip.server.set(Some(id));
+        if cn.keyboard.get_untracked() && cn.from.get_untracked().is_some() {
+            cn.target.set(Some(id));
+        }
+    };
+    let on_dblclick = move |_| {
+        if !ed.readonly && ed.mode.get_untracked() == Mode::Edit {
+            ed.selection.set(vec![id]);
+            ed.rename_request.set(Some(id));
+        }
+    };
+    let (hw, hh) = (NODE_W / 2.0, NODE_H / 2.0);
+    let handle = move || {
+        (kind() == Kind::Dpm && !ed.readonly && ed.mode.get() == Mode::Edit).then(|| {
+            view! {
+                <g class="handle" on:pointerdown=move |ev| gestures.start_connect.run((id, ev))>
+                    <title>"Drag onto a server to protect it"</title>
+                    <circle class="handle-hit" cx="0" cy=num(hh) r="14" />
+                    <circle class="handle-dot" cx="0" cy=num(hh) r="6" />
+                </g>
+            }
+        })
+    };
     view! {
-        <g class=class data-server=name.clone() transform=format!("translate({} {})", at.x, at.y)>
-            <title>{name.clone()}</title>
-            <rect class="body" x=-NODE_W / 2.0 y=-NODE_H / 2.0 width=NODE_W height=NODE_H rx=rx />
+        <g class=class data-server=name transform=transform tabindex="0" role="button"
+            aria-label=aria
+            on:pointerdown=move |ev| gestures.start_move.run((id, ev))
+            on:click=on_click on:dblclick=on_dblclick on:keydown=on_key on:focus=on_focus
+            on:blur=move |_| tip.server.set(None)
+            on:pointerenter=move |_| tip.server.set(Some(id))
+            on:pointerleave=move |_| tip.server.set(None)>
+            <rect class="focus-ring" x=num(-hw - 5.0) y=num(-hh - 5.0) width=num(NODE_W + 10.0) height=num(NODE_H + 10.0) rx="14" />
+            <rect class="body" x=num(-hw) y=num(-hh) width=num(NODE_W) height=num(NODE_H)
+                rx=move || if kind() == Kind::Dpm { "12" } else { "4" } />
             {icon}
-            <text class="name" x="8" y="-3" text-anchor="middle">{shown}</text>
-            <text class="sub" x="8" y="15" text-anchor="middle">{role}</text>
+            <text class="name" x="11" y="-3" text-anchor="middle">{shown_name}</text>
+            <text class="sub" x="11" y="15" text-anchor="middle">{move || caption.get()}</text>
+            <path class="cross" d=format!("M{} {} L{} {} M{} {} L{} {}", num(-hw + 6.0), num(-hh + 6.0), num(hw - 6.0), num(hh - 6.0), num(hw - 6.0), num(-hh + 6.0), num(-hw + 6.0), num(hh - 6.0)) />
             {badge}
+            {handle}
         </g>
     }
+}
+
+/// While a protection is drawn: what dropping it on the server under the
+/// pointer would do, with the rule and its message.
+#[component]
+fn ConnectTip() -> impl IntoView {
+    let ed = expect_context::<Editor>();
+    let cn = expect_context::<Connect>();
+    let pos = expect_context::<Positions>();
+    let tip = move || {
+        let from = cn.from.get()?;
+        let names = |id: ServerId| ed.doc.with_untracked(|t| t.name(id).to_string());
+        let Some(to) = cn.target.get() else {
+            let text = if cn.keyboard.get() {
+                format!(
+                    "Protect from {}: Tab to a server and press Enter. Escape cancels.",
+                    names(from)
+                )
+            } else {
+                format!("Protect from {}: drop on a server.", names(from))
+            };
+            return Some(
+                view! { <div class="connect-tip neutral" role="status">{text}</div> }.into_any(),
+            );
+        };
+        let verdict = cn.verdicts.with(|v| v.get(&to).cloned())?;
+        let p = pos.get(to)?;
+        let (sx, sy) = ed.camera.get().to_screen(Point {
+            x: p.x,
+            y: p.y + NODE_H / 2.0,
+        });
+        let head = format!("{} → {}", names(from), names(to));
+        let (class, body) = match verdict {
+            Verdict::Allowed => (
+                "connect-tip ok",
+                view! { <p>"✓ DPM allows this protection."</p> }.into_any(),
+            ),
+            Verdict::Exists => (
+                "connect-tip neutral",
+                view! { <p>"This protection is already there."</p> }.into_any(),
+            ),
+            Verdict::Breaks(fs) => (
+                "connect-tip bad",
+                fs.into_iter()
+                    .map(|f| {
+                        view! {
+                            <p data-rule=f.rule.id()>
+                                <strong>{format!("{} {}", badge_symbol(f.severity()), f.rule.title())}</strong>
+                                " " {f.message}
+                            </p>
+                        }
+                    })
+                    .collect_view()
+                    .into_any(),
+            ),
+        };
+        Some(
+            view! {
+                <div class=class role="status" style:left=format!("{}px", num(sx))
+                    style:top=format!("{}px", num(sy + 10.0))>
+                    <div class="tip-head">{head}</div>
+                    {body}
+                </div>
+            }
+            .into_any(),
+        )
+    };
+    view! { {tip} }
+}
+
+/// The findings of the server or arrow under the pointer or keyboard focus,
+/// with the documentation behind them.
+#[component]
+pub fn FindingTip() -> impl IntoView {
+    let ed = expect_context::<Editor>();
+    let pos = expect_context::<Positions>();
+    let derived = expect_context::<Derived>();
+    let tip = expect_context::<crate::Tip>();
+    let cn = expect_context::<Connect>();
+    let card = move || {
+        if cn.from.get().is_some() {
+            return None;
+        }
+        let (fs, at) = if let Some(id) = tip.server.get() {
+            let fs = derived
+                .server_findings
+                .with(|m| m.get(&id).cloned().unwrap_or_default());
+            let p = pos.get(id)?;
+            (
+                fs,
+                Point {
+                    x: p.x,
+                    y: p.y + NODE_H / 2.0,
+                },
+            )
+        } else if let Some(l) = tip.link.get() {
+            let fs = derived
+                .link_findings
+                .with(|m| m.get(&l).cloned().unwrap_or_default());
+            let (a, b) = (pos.get(l.protector)?, pos.get(l.target)?);
+            (
+                fs,
+                Point {
+                    x: (a.x + b.x) / 2.0,
+                    y: (a.y + b.y) / 2.0 + 12.0,
+                },
+            )
+        } else {
+            return None;
+        };
+        if fs.is_empty() {
+            return None;
+        }
+        let (sx, sy) = ed.camera.get().to_screen(at);
+        let items = fs
+            .into_iter()
+            .map(|f| {
+                let src = f.rule.source();
+                let sev = f.severity();
+                view! {
+                    <div class=format!("tip-finding {}", sev.as_str())>
+                        <strong>{format!("{} {}", badge_symbol(sev), f.rule.title())}</strong>
+                        <p>{f.message}</p>
+                        <blockquote>{format!("“{}”", src.text)}<cite>{src.document}</cite></blockquote>
+                    </div>
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <div class="finding-tip" role="tooltip" style:left=format!("{}px", num(sx))
+                style:top=format!("{}px", num(sy + 8.0))>{items}</div>
+        })
+    };
+    view! { {card} }
 }

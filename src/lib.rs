@@ -1,26 +1,475 @@
 //! DPM Sketch, the app: views, event wiring, animation and browser storage.
 //! Every decision about DPM is the rule crate's (`dpm-rules`).
+//!
+//! - [`state`]: the drawing, its undo history, selection, camera, autosave.
+//! - [`canvas`]: the drawing and its gestures; [`palette`] adds servers.
+//! - [`panels`]: properties, problems, the seeds' table.
+//! - [`sim`]: the failover simulator; [`anim`]: its motion.
+//! - [`io`]: export, import, share links, embed code; [`viewer`]: the
+//!   read-only view for documentation pages.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
-mod canvas;
-mod panels;
+pub mod anim;
+pub mod canvas;
+pub mod io;
+pub mod palette;
+pub mod panels;
+pub mod sim;
+pub mod state;
+pub mod viewer;
 
-pub use canvas::Canvas;
-pub use panels::{FindingsPanel, TablePanel};
+use dpm_rules::{
+    apply_layout, extract, from_share, generate, paste, presets, to_json, Link, Point, ServerId,
+    Summary, Topology, GRID,
+};
 
-use dpm_rules::{check, presets, Summary, Topology};
+use crate::canvas::{Canvas, Connect, FindingTip};
+use crate::palette::{Armed, Palette};
+use crate::panels::{FindingsPanel, PropertiesPanel, TablePanel};
+use crate::sim::{Sim, SimPanel};
+use crate::state::{
+    keep_aside, restore, store, stored, Dialog, Editor, Mode, Notice, NoticeAction, Positions,
+    HINT_KEY, THEME_KEY,
+};
 
-/// The whole app.
+/// The largest topology `#generate=N` makes.
+pub const MAX_GENERATE: usize = 20_000;
+
+/// What the pointer or keyboard focus is on, for the finding tip.
+#[derive(Clone, Copy)]
+pub struct Tip {
+    pub server: RwSignal<Option<ServerId>>,
+    pub link: RwSignal<Option<Link>>,
+}
+
+/// Whether the user asked for less motion.
+pub fn reduced_motion() -> bool {
+    window()
+        .match_media("(prefers-reduced-motion: reduce)")
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.matches())
+}
+
+/// Everything the views find by context.
+pub fn provide_editor_context(ed: Editor) {
+    provide_context(ed);
+    provide_context(Positions::new());
+    provide_context(Connect::new());
+    provide_context(NodeRef::<leptos::svg::Svg>::new());
+    provide_context(Tip {
+        server: RwSignal::new(None),
+        link: RwSignal::new(None),
+    });
+    provide_context(Armed(RwSignal::new(None)));
+    provide_context(Sim::new());
+}
+
+/// The whole app: the editor, or the viewer for `#view&s=...`.
 #[component]
 pub fn App() -> impl IntoView {
-    let topology: RwSignal<Topology> = RwSignal::new(presets::scenario_1());
-    let findings = Memo::new(move |_| topology.with(check));
-    let status = move || findings.with(|f| Summary::of(f).status());
-    let title = move || topology.with(|t| t.title.clone().unwrap_or_default());
+    let hash = window().location().hash().unwrap_or_default();
+    if let Some(rest) = hash.strip_prefix("#view") {
+        let payload = rest
+            .split('&')
+            .find_map(|p| p.strip_prefix("s="))
+            .unwrap_or("");
+        let scenario = if payload.is_empty() {
+            Err("The address holds no scenario: it should end in #view&s=… as “Copy embed code” gives it.".to_string())
+        } else {
+            from_share(payload).map_err(|e| e.to_string())
+        };
+        return view! { <viewer::Viewer scenario=scenario /> }.into_any();
+    }
+    view! { <EditorApp /> }.into_any()
+}
+
+/// Opens what the address's fragment asks for: a shared scenario (`#s=`)
+/// or a generated one (`#generate=N`), each as one undoable step that keeps
+/// the drawing it replaces. Then clears the fragment, so a reload does not
+/// open it again.
+fn open_from_hash(ed: Editor) {
+    let loc = window().location();
+    let hash = loc.hash().unwrap_or_default();
+    let Some(body) = hash.strip_prefix('#') else {
+        return;
+    };
+    let clear = || {
+        if let Ok(h) = window().history() {
+            let url = format!(
+                "{}{}",
+                loc.pathname().unwrap_or_default(),
+                loc.search().unwrap_or_default()
+            );
+            let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+    };
+    if let Some(n) = body.strip_prefix("generate=") {
+        clear();
+        match n.parse::<usize>() {
+            Ok(n) if (1..=MAX_GENERATE).contains(&n) => {
+                let mut t = generate(n);
+                apply_layout(&mut t);
+                ed.open(t);
+                ed.tell(format!(
+                    "Opened a generated topology of {n} servers. Undo brings back your drawing."
+                ));
+            }
+            _ => ed.complain(format!(
+                "#generate= takes a number of servers from 1 to {MAX_GENERATE}; “{n}” is not one. Your drawing is unchanged."
+            )),
+        }
+        return;
+    }
+    if body.starts_with("s=") || body.contains("&s=") {
+        let payload = body
+            .split('&')
+            .find_map(|p| p.strip_prefix("s="))
+            .unwrap_or("");
+        clear();
+        match from_share(payload) {
+            Ok(t) => {
+                let before = ed.doc.with_untracked(to_json);
+                let kept = keep_aside("before-link", &before).is_some();
+                let title = t.title.clone().unwrap_or_else(|| "untitled".into());
+                ed.open(t);
+                ed.notice.set(Some(Notice {
+                    error: false,
+                    text: format!(
+                        "Opened the shared scenario “{title}”. Your own drawing is kept{}: Undo brings it back.",
+                        if kept { " (Import offers it too)" } else { "" }
+                    ),
+                    action: Some(NoticeAction::Undo("Bring back my drawing")),
+                }));
+            }
+            Err(e) => ed.complain(format!(
+                "This share link cannot be opened: {e}. Your drawing is unchanged."
+            )),
+        }
+    }
+}
+
+fn in_field(target: Option<web_sys::EventTarget>) -> bool {
+    target
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|e| {
+            matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                || e.closest("[contenteditable]").ok().flatten().is_some()
+        })
+}
+
+fn zoom_by(ed: Editor, factor: f64) {
+    let (w, h) = ed.viewport.get_untracked();
+    ed.camera
+        .update(|c| *c = c.zoomed(factor, w / 2.0, h / 2.0));
+}
+
+/// Zoom and fit, over the canvas.
+#[component]
+pub fn ViewControls() -> impl IntoView {
+    let ed = expect_context::<Editor>();
+    view! {
+        <div class="view-controls" role="group" aria-label="View">
+            <button class="icon-button" data-action="zoom-in" aria-label="Zoom in" title="Zoom in (+)"
+                on:click=move |_| zoom_by(ed, 1.25)>"+"</button>
+            <span class="zoom-level" aria-live="off">{move || format!("{}%", (ed.camera.get().k * 100.0).round() as i64)}</span>
+            <button class="icon-button" data-action="zoom-out" aria-label="Zoom out" title="Zoom out (−)"
+                on:click=move |_| zoom_by(ed, 0.8)>"−"</button>
+            <button class="icon-button" data-action="fit" aria-label="Fit to view" title="Fit to view (F)"
+                on:click=move |_| ed.request_fit()>"⤢"</button>
+        </div>
+    }
+}
+
+#[component]
+fn NoticeBar() -> impl IntoView {
+    let ed = expect_context::<Editor>();
+    let gen = StoredValue::new(0u32);
+    // Plain information fades after a while; errors and offers stay.
+    Effect::new(move |_| {
+        let n = ed.notice.get();
+        gen.update_value(|g| *g += 1);
+        let mine = gen.get_value();
+        if n.is_some_and(|n| !n.error && n.action.is_none()) {
+            set_timeout(
+                move || {
+                    if gen.get_value() == mine {
+                        ed.notice.set(None);
+                    }
+                },
+                std::time::Duration::from_millis(6000),
+            );
+        }
+    });
+    move || {
+        ed.notice.get().map(|n| {
+            let action = n.action.clone().map(|a| match a {
+                NoticeAction::Undo(label) => view! {
+                    <button class="btn small" data-action="notice-undo" on:click=move |_| {
+                        ed.undo();
+                        ed.notice.set(None);
+                    }>{label}</button>
+                }
+                .into_any(),
+                NoticeAction::Download(key) => view! {
+                    <button class="btn small" on:click=move |_| {
+                        if let Some(text) = stored(&key) {
+                            io::download("kept-drawing.txt", "text/plain", &text);
+                        }
+                    }>"Download it"</button>
+                }
+                .into_any(),
+            });
+            view! {
+                <div class=if n.error { "notice error" } else { "notice" } role=if n.error { "alert" } else { "status" }
+                    data-testid="notice">
+                    <span class="notice-text">{n.text.clone()}</span>
+                    {action}
+                    <button class="icon-button" aria-label="Dismiss" on:click=move |_| ed.notice.set(None)>"×"</button>
+                </div>
+            }
+        })
+    }
+}
+
+fn apply_theme(theme: &str) {
+    if let Some(root) = document().document_element() {
+        if theme == "light" || theme == "dark" {
+            let _ = root.set_attribute("data-theme", theme);
+        } else {
+            let _ = root.remove_attribute("data-theme");
+        }
+    }
+}
+
+#[component]
+fn EditorApp() -> impl IntoView {
+    let (t, notice, first_visit) = restore();
+    let ed = Editor::new(t, true, false);
+    provide_editor_context(ed);
+    let sim = expect_context::<Sim>();
+    let cn = expect_context::<Connect>();
+    let armed = expect_context::<Armed>().0;
+    if notice.is_some() {
+        ed.notice.set(notice);
+    }
+    ed.hint.set(first_visit && stored(HINT_KEY).is_none());
+    open_from_hash(ed);
+    let hashchange = window_event_listener(leptos::ev::hashchange, move |_| open_from_hash(ed));
+
+    let theme = RwSignal::new(stored(THEME_KEY).unwrap_or_else(|| "system".into()));
+    Effect::new(move |_| apply_theme(&theme.get()));
+    let cycle_theme = move |_| {
+        let next = match theme.get_untracked().as_str() {
+            "system" => "light",
+            "light" => "dark",
+            _ => "system",
+        };
+        store(THEME_KEY, next);
+        theme.set(next.to_string());
+    };
+
+    // Copy and paste of servers; pasted text from elsewhere goes to Import.
+    let clip = StoredValue::new(None::<(Topology, String)>);
+    let pastes = StoredValue::new(0u32);
+    let import_prefill = RwSignal::new(None::<String>);
+    let copy = window_event_listener(leptos::ev::copy, move |ev| {
+        if in_field(ev.target()) || ed.mode.get_untracked() != Mode::Edit {
+            return;
+        }
+        let ids = ed.selection.get_untracked();
+        if ids.is_empty() {
+            return;
+        }
+        let frag = ed.doc.with_untracked(|t| extract(t, &ids));
+        let json = to_json(&frag);
+        if let Some(dt) = ev.clipboard_data() {
+            let _ = dt.set_data("text/plain", &json);
+            ev.prevent_default();
+        }
+        ed.tell(format!(
+            "Copied {} server{}.",
+            ids.len(),
+            if ids.len() == 1 { "" } else { "s" }
+        ));
+        clip.set_value(Some((frag, json)));
+        pastes.set_value(0);
+    });
+    let on_paste = window_event_listener(leptos::ev::paste, move |ev| {
+        if in_field(ev.target()) || ed.dialog.get_untracked().is_some() {
+            return;
+        }
+        if ed.mode.get_untracked() != Mode::Edit {
+            return;
+        }
+        let text = ev
+            .clipboard_data()
+            .and_then(|d| d.get_data("text/plain").ok())
+            .unwrap_or_default();
+        let ours = clip.with_value(|c| {
+            c.as_ref()
+                .filter(|(_, json)| text.trim().is_empty() || &text == json)
+                .map(|(f, _)| f.clone())
+        });
+        if let Some(frag) = ours {
+            ev.prevent_default();
+            pastes.update_value(|n| *n += 1);
+            let off = 40.0 * pastes.get_value() as f64;
+            let mut t = ed.doc.get_untracked();
+            let added = paste(&mut t, &frag, Point { x: off, y: off });
+            ed.commit(t);
+            ed.selection.set(added);
+        } else if !text.trim().is_empty() {
+            ev.prevent_default();
+            import_prefill.set(Some(text));
+            ed.dialog.set(Some(Dialog::Import));
+        }
+    });
+
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        let key = ev.key();
+        let ctrl = ev.ctrl_key() || ev.meta_key();
+        if key == "Escape" {
+            if ed.dialog.get_untracked().is_some() {
+                ed.dialog.set(None);
+            } else if cn.from.get_untracked().is_some() {
+                cn.cancel();
+            } else if armed.get_untracked().is_some() {
+                armed.set(None);
+            } else if in_field(ev.target()) {
+                if let Some(el) = ev
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = el.blur();
+                }
+            } else if sim.player.with_untracked(|p| p.is_some()) {
+                sim::stop(ed, sim);
+            } else if ed.mode.get_untracked() == Mode::Simulate {
+                sim::reset(ed, sim);
+            } else {
+                ed.selection.set(Vec::new());
+                ed.selected_link.set(None);
+            }
+            return;
+        }
+        if in_field(ev.target()) || ed.dialog.get_untracked().is_some() {
+            return;
+        }
+        let editing = ed.mode.get_untracked() == Mode::Edit;
+        let lower = key.to_lowercase();
+        match (ctrl, lower.as_str()) {
+            (true, "z") if ev.shift_key() => {
+                ev.prevent_default();
+                ed.redo();
+            }
+            (true, "z") => {
+                ev.prevent_default();
+                ed.undo();
+            }
+            (true, "y") => {
+                ev.prevent_default();
+                ed.redo();
+            }
+            (true, "a") if editing => {
+                ev.prevent_default();
+                ed.selection.set(
+                    ed.doc
+                        .with_untracked(|t| t.servers.iter().map(|s| s.id).collect()),
+                );
+            }
+            (false, "delete") | (false, "backspace") if editing => {
+                ev.prevent_default();
+                ed.delete_selection();
+            }
+            (false, "arrowleft" | "arrowright" | "arrowup" | "arrowdown") if editing => {
+                let ids = ed.selection.get_untracked();
+                if ids.is_empty() {
+                    return;
+                }
+                ev.prevent_default();
+                let step = if ev.shift_key() { 5.0 * GRID } else { GRID };
+                let (dx, dy) = match lower.as_str() {
+                    "arrowleft" => (-step, 0.0),
+                    "arrowright" => (step, 0.0),
+                    "arrowup" => (0.0, -step),
+                    _ => (0.0, step),
+                };
+                ed.edit(|t| {
+                    for id in &ids {
+                        if let Some(s) = t.server_mut(*id) {
+                            if let Some(p) = s.pos.as_mut() {
+                                p.x += dx;
+                                p.y += dy;
+                            }
+                        }
+                    }
+                });
+            }
+            (false, "+" | "=") => zoom_by(ed, 1.25),
+            (false, "-" | "_") => zoom_by(ed, 0.8),
+            (false, "f") => ed.request_fit(),
+            (false, "s") => {
+                if editing {
+                    sim::enter(ed, sim);
+                } else {
+                    sim::reset(ed, sim);
+                }
+            }
+            (false, "?") => ed.dialog.set(Some(Dialog::Keys)),
+            _ => {}
+        }
+    });
+    on_cleanup(move || {
+        hashchange.remove();
+        copy.remove();
+        on_paste.remove();
+        keys.remove();
+    });
+
+    let title = move || ed.doc.with(|t| t.title.clone().unwrap_or_default());
+    let summary = Memo::new(move |_| ed.findings.with(|f| Summary::of(f)));
+    let status_class = move || {
+        let s = summary.get();
+        if s.errors > 0 {
+            "status error"
+        } else if s.warnings > 0 {
+            "status warning"
+        } else {
+            "status ok"
+        }
+    };
+    let simulating = move || ed.mode.get() == Mode::Simulate;
+    let open_preset = move |ev: leptos::ev::Event| {
+        let id = event_target_value(&ev);
+        if let Some(t) = presets::preset(&id) {
+            ed.open(t);
+        }
+        if let Some(sel) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+        {
+            sel.set_value("");
+        }
+    };
+    let theme_label = move || match theme.get().as_str() {
+        "light" => "☀ Light",
+        "dark" => "☾ Dark",
+        _ => "◐ Auto",
+    };
+    let tool = move |action: &'static str,
+                     label: &'static str,
+                     title: &'static str,
+                     f: Box<dyn Fn() + Send + Sync>| {
+        view! {
+            <button class="tool" data-action=action title=title on:click=move |_| f()>{label}</button>
+        }
+    };
 
     view! {
-        <div class="app">
+        <div class="app" class:simulating=simulating>
             <header class="app-header">
                 <div class="brand">
                     <svg class="logo" viewBox="0 0 32 32" aria-hidden="true">
@@ -28,18 +477,88 @@ pub fn App() -> impl IntoView {
                         <rect x="3" y="18" width="26" height="11" rx="3" class="logo-lower" />
                         <path d="M16 14 L16 18" />
                     </svg>
-                    <span class="product">"DPM Sketch"</span>
+                    <h1 class="product">"DPM Sketch"</h1>
                 </div>
                 <span class="scenario-title" data-testid="scenario-title">{title}</span>
-                <span class="status" data-testid="status">{status}</span>
+                <span class="mode-badge" class:hidden=move || !simulating()>"Simulating"</span>
+                <span class=status_class data-testid="status" role="status">{move || summary.get().status()}</span>
             </header>
+            <div class="toolbar" role="toolbar" aria-label="Commands">
+                <div class="tool-group">
+                    <button class="tool" data-action="new" title="New drawing"
+                        on:click=move |_| ed.dialog.set(Some(Dialog::ConfirmNew))>"New"</button>
+                    <select class="tool" data-action="preset" aria-label="Open a preset" on:change=open_preset>
+                        <option value="">"Presets…"</option>
+                        {presets::PRESETS.iter().map(|p| view! { <option value=p.id>{p.title}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="tool-group">
+                    <button class="tool" data-action="undo" title="Undo (Ctrl+Z)" disabled=move || !ed.can_undo()
+                        on:click=move |_| ed.undo()>"↶ Undo"</button>
+                    <button class="tool" data-action="redo" title="Redo (Ctrl+Shift+Z)" disabled=move || !ed.can_redo()
+                        on:click=move |_| ed.redo()>"↷ Redo"</button>
+                </div>
+                <div class="tool-group">
+                    {tool("layout", "Auto-layout", "Lay the drawing out in layers", Box::new(move || {
+                        ed.edit(apply_layout);
+                        ed.request_fit();
+                    }))}
+                    <button class="tool" data-action="snap" aria-pressed=move || ed.snap.get().to_string()
+                        title="Snap to the grid while moving (hold Alt to place freely)"
+                        on:click=move |_| ed.snap.update(|s| *s = !*s)>"Snap"</button>
+                </div>
+                <div class="tool-group">
+                    <button class="tool accent" data-action="simulate" aria-pressed=move || simulating().to_string()
+                        title="Fail servers and see what DPM lets you do (S)"
+                        on:click=move |_| if simulating() { sim::reset(ed, sim) } else { sim::enter(ed, sim) }>
+                        {move || if simulating() { "■ Stop simulating" } else { "⚡ Simulate" }}
+                    </button>
+                    <button class="tool" data-action="copies" aria-pressed=move || ed.copies.get().to_string()
+                        title="Show where the copies are: replication along every protection, and what each DPM server holds"
+                        on:click=move |_| ed.copies.update(|c| *c = !*c)>"Copies"</button>
+                </div>
+                <div class="tool-group">
+                    {tool("import", "Import", "Open a file, or paste JSON, a table or a link", Box::new(move || ed.dialog.set(Some(Dialog::Import))))}
+                    {tool("export", "Export", "JSON, table, Mermaid, DOT, SVG, PNG", Box::new(move || ed.dialog.set(Some(Dialog::Export))))}
+                    {tool("share", "Share", "A link with the whole scenario in it", Box::new(move || ed.dialog.set(Some(Dialog::Share))))}
+                    {tool("embed", "Embed", "Code for a documentation page", Box::new(move || ed.dialog.set(Some(Dialog::Embed))))}
+                </div>
+                <div class="tool-group end">
+                    <button class="tool" data-action="theme" on:click=cycle_theme title="Theme: light, dark, or as the system says (Auto)">{theme_label}</button>
+                    <button class="tool" data-action="keys" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts"
+                        on:click=move |_| ed.dialog.set(Some(Dialog::Keys))>"?"</button>
+                </div>
+            </div>
+            <NoticeBar />
             <main class="workspace">
-                <Canvas topology=topology.into() findings=findings.into() />
-                <aside class="side">
-                    <FindingsPanel topology=topology.into() findings=findings.into() />
-                    <TablePanel topology=topology.into() />
+                <Palette />
+                <div class="canvas-col">
+                    <Canvas />
+                    <FindingTip />
+                    <ViewControls />
+                    <Show when=move || ed.hint.get()>
+                        <div class="first-hint" role="note">
+                            <span>"Drag a server from the palette onto the canvas. To protect, drag from the dot under a DPM server onto another server. Press ? for the keyboard."</span>
+                            <button class="icon-button" aria-label="Dismiss the hint" on:click=move |_| {
+                                store(HINT_KEY, "1");
+                                ed.hint.set(false);
+                            }>"×"</button>
+                        </div>
+                    </Show>
+                </div>
+                <aside class="side" aria-label="Details">
+                    <Show when=simulating fallback=move || view! {
+                        <PropertiesPanel />
+                        <sim::Walkthrough />
+                        <FindingsPanel />
+                        <TablePanel />
+                    }>
+                        <SimPanel />
+                        <FindingsPanel />
+                    </Show>
                 </aside>
             </main>
+            <io::Dialogs import_text=import_prefill />
         </div>
     }
 }

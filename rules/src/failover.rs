@@ -580,10 +580,7 @@ fn moving_options(
         });
     }
     let new_name = moves.new_name.clone();
-    let new_pos = t.server(f).and_then(|s| s.pos).map(|p| Point {
-        x: p.x + crate::layout::NODE_W + crate::layout::GAP_X,
-        y: p.y,
-    });
+    let new_pos = t.server(f).and_then(|s| s.pos).map(|p| free_spot(t, p));
     out.push(RecoveryOption {
         kind: OptionKind::MoveToNewServer,
         via: Some(new_name.clone()),
@@ -663,6 +660,26 @@ impl Survivors {
         by_name(t, &mut out);
         out
     }
+}
+
+/// The first place right of `p`, on its row, where a new server overlaps
+/// none (the new DPM server of a move is drawn beside the failed one).
+fn free_spot(t: &Topology, p: Point) -> Point {
+    let step = crate::layout::NODE_W + crate::layout::GAP_X;
+    let taken = |x: f64| {
+        t.servers.iter().filter_map(|s| s.pos).any(|q| {
+            (q.x - x).abs() < crate::layout::NODE_W + crate::layout::GAP_X / 2.0
+                && (q.y - p.y).abs() < crate::layout::NODE_H + 8.0
+        })
+    };
+    let mut x = p.x + step;
+    for _ in 0..=t.servers.len() {
+        if !taken(x) {
+            break;
+        }
+        x += step;
+    }
+    Point { x, y: p.y }
 }
 
 impl RecoveryOption {

@@ -1,0 +1,537 @@
+//! The editor's state: the drawing, its history, the selection, the camera,
+//! and the browser storage that keeps the drawing.
+//!
+//! Every change to the drawing goes through [`Editor::commit`], so every
+//! change is one undoable step and is saved. Views only read signals; the
+//! simulator shows its steps through [`Editor::preview`], which never enters
+//! the history or the save.
+
+use std::collections::{HashMap, HashSet};
+
+use leptos::prelude::*;
+
+use dpm_rules::{
+    apply_layout, check, from_json, to_json, Finding, Kind, Link, Point, ServerId, Topology,
+    MAX_INPUT_BYTES,
+};
+
+/// Where the drawing is saved.
+pub const SAVE_KEY: &str = "dpm-sketch/drawing";
+/// Saves that could not be read, and drawings replaced by a link, kept aside.
+pub const KEPT_PREFIX: &str = "dpm-sketch/kept/";
+/// The theme the user picked ("light" or "dark"; absent follows the system).
+pub const THEME_KEY: &str = "dpm-sketch/theme";
+/// Set once the first-visit hint was dismissed.
+pub const HINT_KEY: &str = "dpm-sketch/hint-dismissed";
+/// How many steps undo remembers.
+const HISTORY_MAX: usize = 300;
+
+/// What the canvas is for right now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Edit,
+    Simulate,
+}
+
+/// A message in the notice bar.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    pub error: bool,
+    pub text: String,
+    pub action: Option<NoticeAction>,
+}
+
+/// The button a notice may carry.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NoticeAction {
+    /// Undo the step the notice is about (bring back the replaced drawing).
+    Undo(&'static str),
+    /// Offer the kept-aside text under this storage key for download.
+    Download(String),
+}
+
+/// The dialogs; one at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialog {
+    ConfirmNew,
+    Export,
+    Import,
+    Share,
+    Embed,
+    Keys,
+}
+
+/// Pan and zoom: a canvas point p is drawn at p * k + (x, y).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Camera {
+    pub x: f64,
+    pub y: f64,
+    pub k: f64,
+}
+
+impl Camera {
+    pub const MIN_K: f64 = 0.05;
+    pub const MAX_K: f64 = 3.0;
+
+    pub fn to_canvas(&self, sx: f64, sy: f64) -> Point {
+        Point {
+            x: (sx - self.x) / self.k,
+            y: (sy - self.y) / self.k,
+        }
+    }
+
+    pub fn to_screen(&self, p: Point) -> (f64, f64) {
+        (p.x * self.k + self.x, p.y * self.k + self.y)
+    }
+
+    /// Zooms by `factor` keeping the screen point (sx, sy) where it is.
+    pub fn zoomed(&self, factor: f64, sx: f64, sy: f64) -> Camera {
+        let k = (self.k * factor).clamp(Self::MIN_K, Self::MAX_K);
+        let p = self.to_canvas(sx, sy);
+        Camera {
+            x: sx - p.x * k,
+            y: sy - p.y * k,
+            k,
+        }
+    }
+
+    /// The camera that shows the box (x0, y0)-(x1, y1) in a w x h view.
+    pub fn fitting(bounds: (f64, f64, f64, f64), w: f64, h: f64) -> Camera {
+        let (x0, y0, x1, y1) = bounds;
+        let pad = 32.0;
+        let (bw, bh) = ((x1 - x0).max(1.0), (y1 - y0).max(1.0));
+        let k = ((w - 2.0 * pad) / bw)
+            .min((h - 2.0 * pad) / bh)
+            .clamp(Self::MIN_K, 1.25);
+        Camera {
+            x: (w - bw * k) / 2.0 - x0 * k,
+            y: (h - bh * k) / 2.0 - y0 * k,
+            k,
+        }
+    }
+}
+
+struct History {
+    undo: Vec<Topology>,
+    redo: Vec<Topology>,
+}
+
+/// Everything the views share. Cheap to copy: every field is a handle.
+#[derive(Clone, Copy)]
+pub struct Editor {
+    /// The drawing as the user made it.
+    pub doc: RwSignal<Topology>,
+    /// What the canvas shows: a simulator step while one plays, else `doc`.
+    pub preview: RwSignal<Option<Topology>>,
+    pub shown: Memo<Topology>,
+    /// Findings about what is shown, errors first.
+    pub findings: Memo<Vec<Finding>>,
+    pub selection: RwSignal<Vec<ServerId>>,
+    pub selected_link: RwSignal<Option<Link>>,
+    pub notice: RwSignal<Option<Notice>>,
+    pub dialog: RwSignal<Option<Dialog>>,
+    pub camera: RwSignal<Camera>,
+    /// The canvas's size on screen, in CSS pixels.
+    pub viewport: RwSignal<(f64, f64)>,
+    pub mode: RwSignal<Mode>,
+    pub snap: RwSignal<bool>,
+    /// Simulator: the servers the user failed, and the servers down in the
+    /// step being shown (the same outside playback).
+    pub failed: RwSignal<Vec<ServerId>>,
+    pub shown_failed: RwSignal<Vec<ServerId>>,
+    /// Simulator: data moving in the step being shown.
+    pub flows: RwSignal<Vec<dpm_rules::Flow>>,
+    /// Servers a step adds, to fade them in.
+    pub entering: RwSignal<HashSet<ServerId>>,
+    /// The "where the copies are" view.
+    pub copies: RwSignal<bool>,
+    pub hint: RwSignal<bool>,
+    /// Read-only (the documentation viewer).
+    pub readonly: bool,
+    history: StoredValue<History>,
+    history_len: RwSignal<(usize, usize)>,
+    /// A request to focus the properties panel's name field.
+    pub rename_request: RwSignal<Option<ServerId>>,
+    /// A request to fit the drawing in view (counts up).
+    pub fit_request: RwSignal<u32>,
+}
+
+impl Editor {
+    /// A new editor on `t`. With `persist`, every change is saved.
+    pub fn new(t: Topology, persist: bool, readonly: bool) -> Editor {
+        let doc = RwSignal::new(t);
+        let preview = RwSignal::new(None::<Topology>);
+        let shown = Memo::new(move |_| match preview.get() {
+            Some(p) => p,
+            None => doc.get(),
+        });
+        let findings = Memo::new(move |_| shown.with(check));
+        let ed = Editor {
+            doc,
+            preview,
+            shown,
+            findings,
+            selection: RwSignal::new(Vec::new()),
+            selected_link: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            dialog: RwSignal::new(None),
+            camera: RwSignal::new(Camera {
+                x: 0.0,
+                y: 0.0,
+                k: 1.0,
+            }),
+            viewport: RwSignal::new((800.0, 600.0)),
+            mode: RwSignal::new(Mode::Edit),
+            snap: RwSignal::new(true),
+            failed: RwSignal::new(Vec::new()),
+            shown_failed: RwSignal::new(Vec::new()),
+            flows: RwSignal::new(Vec::new()),
+            entering: RwSignal::new(HashSet::new()),
+            copies: RwSignal::new(false),
+            hint: RwSignal::new(false),
+            readonly,
+            history: StoredValue::new(History {
+                undo: Vec::new(),
+                redo: Vec::new(),
+            }),
+            history_len: RwSignal::new((0, 0)),
+            rename_request: RwSignal::new(None),
+            fit_request: RwSignal::new(0),
+        };
+        if persist {
+            // Save after every change of the drawing (not of a preview).
+            Effect::new(move |first: Option<()>| {
+                let text = doc.with(to_json);
+                if first.is_some() {
+                    ed.save(&text);
+                }
+            });
+        }
+        ed
+    }
+
+    /// Replaces the drawing with `next` as one undoable step.
+    pub fn commit(&self, next: Topology) {
+        let prev = self.doc.get_untracked();
+        if prev == next {
+            return;
+        }
+        self.history.update_value(|h| {
+            h.undo.push(prev);
+            if h.undo.len() > HISTORY_MAX {
+                h.undo.remove(0);
+            }
+            h.redo.clear();
+        });
+        self.doc.set(next);
+        self.after_change();
+    }
+
+    /// Changes the drawing in place as one undoable step.
+    pub fn edit(&self, f: impl FnOnce(&mut Topology)) {
+        let mut t = self.doc.get_untracked();
+        f(&mut t);
+        self.commit(t);
+    }
+
+    pub fn undo(&self) {
+        self.step_history(true);
+    }
+
+    pub fn redo(&self) {
+        self.step_history(false);
+    }
+
+    fn step_history(&self, back: bool) {
+        let cur = self.doc.get_untracked();
+        let mut moved = None;
+        self.history.update_value(|h| {
+            let (from, to) = if back {
+                (&mut h.undo, &mut h.redo)
+            } else {
+                (&mut h.redo, &mut h.undo)
+            };
+            if let Some(t) = from.pop() {
+                to.push(cur);
+                moved = Some(t);
+            }
+        });
+        if let Some(t) = moved {
+            self.doc.set(t);
+            self.after_change();
+        }
+    }
+
+    pub fn can_undo(&self) -> bool {
+        self.history_len.get().0 > 0
+    }
+
+    pub fn can_redo(&self) -> bool {
+        self.history_len.get().1 > 0
+    }
+
+    fn after_change(&self) {
+        let lens = self.history.with_value(|h| (h.undo.len(), h.redo.len()));
+        self.history_len.set(lens);
+        // Drop a selection that names servers no longer there.
+        let t = self.doc.get_untracked();
+        self.selection
+            .update(|s| s.retain(|&id| t.server(id).is_some()));
+        if let Some(l) = self.selected_link.get_untracked() {
+            if t.protection(l).is_none() {
+                self.selected_link.set(None);
+            }
+        }
+    }
+
+    /// Opens `t` as the drawing (a preset, an import, a link): one undoable
+    /// step. Servers without a position are laid out.
+    pub fn open(&self, mut t: Topology) {
+        if t.servers.iter().any(|s| s.pos.is_none()) {
+            apply_layout(&mut t);
+        }
+        self.leave_simulation();
+        self.selection.set(Vec::new());
+        self.selected_link.set(None);
+        self.commit(t);
+        self.request_fit();
+    }
+
+    pub fn request_fit(&self) {
+        self.fit_request.update(|n| *n += 1);
+    }
+
+    pub fn leave_simulation(&self) {
+        self.preview.set(None);
+        self.failed.set(Vec::new());
+        self.shown_failed.set(Vec::new());
+        self.flows.set(Vec::new());
+        self.entering.set(HashSet::new());
+        self.mode.set(Mode::Edit);
+    }
+
+    pub fn tell(&self, text: impl Into<String>) {
+        self.notice.set(Some(Notice {
+            error: false,
+            text: text.into(),
+            action: None,
+        }));
+    }
+
+    pub fn complain(&self, text: impl Into<String>) {
+        self.notice.set(Some(Notice {
+            error: true,
+            text: text.into(),
+            action: None,
+        }));
+    }
+
+    /// Deletes the selected servers, or the selected protection.
+    pub fn delete_selection(&self) {
+        let ids = self.selection.get_untracked();
+        if !ids.is_empty() {
+            self.edit(|t| dpm_rules::remove_servers(t, &ids));
+            self.selection.set(Vec::new());
+        } else if let Some(l) = self.selected_link.get_untracked() {
+            self.edit(|t| {
+                t.disconnect(l);
+            });
+            self.selected_link.set(None);
+        }
+    }
+
+    /// Adds a server of `kind` at `at` with a fresh name, and selects it.
+    pub fn add_server(&self, kind: Kind, at: Point) -> ServerId {
+        let mut t = self.doc.get_untracked();
+        let name = t.fresh_name(kind);
+        let id = t.add_server(name, kind);
+        let at = if self.snap.get_untracked() {
+            dpm_rules::snap(at)
+        } else {
+            at
+        };
+        if let Some(s) = t.server_mut(id) {
+            s.pos = Some(at);
+        }
+        self.commit(t);
+        self.selection.set(vec![id]);
+        self.selected_link.set(None);
+        id
+    }
+
+    fn save(&self, text: &str) {
+        match storage() {
+            Some(s) => {
+                if s.set_item(SAVE_KEY, text).is_err() {
+                    self.complain(
+                        "Your browser's storage is full: this change is not saved. Export the drawing to keep it.",
+                    );
+                }
+            }
+            None => {}
+        }
+    }
+}
+
+/// The page's localStorage, when the page may use it (a sandboxed frame may
+/// not).
+pub fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+pub fn stored(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+pub fn store(key: &str, value: &str) -> bool {
+    storage().is_some_and(|s| s.set_item(key, value).is_ok())
+}
+
+/// Keeps `text` aside under a new key that names `why`; returns the key.
+pub fn keep_aside(why: &str, text: &str) -> Option<String> {
+    let key = format!("{KEPT_PREFIX}{}-{why}", js_sys::Date::now() as u64);
+    store(&key, text).then_some(key)
+}
+
+/// Every kept-aside drawing: (key, text).
+pub fn kept() -> Vec<(String, String)> {
+    let Some(s) = storage() else {
+        return Vec::new();
+    };
+    let n = s.length().unwrap_or(0);
+    let mut out: Vec<(String, String)> = (0..n)
+        .filter_map(|i| s.key(i).ok().flatten())
+        .filter(|k| k.starts_with(KEPT_PREFIX))
+        .filter_map(|k| s.get_item(&k).ok().flatten().map(|v| (k, v)))
+        .collect();
+    out.sort();
+    out.reverse();
+    out
+}
+
+/// What the editor opens on: the saved drawing, or Scenario 1 on a first
+/// visit. A save that cannot be read is kept aside, never overwritten.
+pub fn restore() -> (Topology, Option<Notice>, bool) {
+    let Some(text) = stored(SAVE_KEY) else {
+        return (dpm_rules::presets::scenario_1(), None, true);
+    };
+    if text.len() > MAX_INPUT_BYTES {
+        let key = keep_aside("too-large", &text);
+        return (
+            dpm_rules::presets::scenario_1(),
+            Some(unreadable_notice(
+                "it is larger than this version reads",
+                key,
+            )),
+            false,
+        );
+    }
+    match from_json(&text) {
+        Ok(mut t) => {
+            if t.servers.iter().any(|s| s.pos.is_none()) {
+                apply_layout(&mut t);
+            }
+            (t, None, false)
+        }
+        Err(e) => {
+            let key = keep_aside("unreadable", &text);
+            (
+                dpm_rules::presets::scenario_1(),
+                Some(unreadable_notice(&e.to_string(), key)),
+                false,
+            )
+        }
+    }
+}
+
+fn unreadable_notice(why: &str, key: Option<String>) -> Notice {
+    Notice {
+        error: true,
+        text: format!(
+            "Your saved drawing could not be opened ({why}). It is kept aside, not overwritten: download it, or bring it back from Import."
+        ),
+        action: key.map(NoticeAction::Download),
+    }
+}
+
+/// Positions of servers, one signal each, so that moving one server
+/// touches only that node and its arrows. Signals outlive the views that
+/// read them (they are reference counted, not owned by a view).
+#[derive(Clone, Copy)]
+pub struct Positions {
+    map: StoredValue<HashMap<ServerId, ArcRwSignal<Point>>>,
+}
+
+impl Positions {
+    pub fn new() -> Positions {
+        Positions {
+            map: StoredValue::new(HashMap::new()),
+        }
+    }
+
+    /// The signal of server `id`, made on first use at `initial`.
+    pub fn of(&self, id: ServerId, initial: Point) -> ArcRwSignal<Point> {
+        if let Some(s) = self.map.with_value(|m| m.get(&id).cloned()) {
+            return s;
+        }
+        let s = ArcRwSignal::new(initial);
+        self.map.update_value(|m| {
+            m.insert(id, s.clone());
+        });
+        s
+    }
+
+    pub fn get(&self, id: ServerId) -> Option<Point> {
+        self.map
+            .with_value(|m| m.get(&id).map(|s| s.get_untracked()))
+    }
+
+    /// Sets every position from `t` (only those that changed notify).
+    pub fn sync(&self, t: &Topology, at: &HashMap<ServerId, Point>) {
+        self.map.update_value(|m| {
+            m.retain(|id, _| t.server(*id).is_some());
+        });
+        for s in &t.servers {
+            if let Some(&p) = at.get(&s.id) {
+                let sig = self.of(s.id, p);
+                if sig.get_untracked() != p {
+                    sig.set(p);
+                }
+            }
+        }
+    }
+
+    pub fn set(&self, id: ServerId, p: Point) {
+        if let Some(s) = self.map.with_value(|m| m.get(&id).cloned()) {
+            s.set(p);
+        }
+    }
+
+    /// The box around every server's centre.
+    pub fn bounds(&self) -> Option<(f64, f64, f64, f64)> {
+        self.map.with_value(|m| {
+            let mut it = m.values().map(|s| s.get_untracked());
+            let first = it.next()?;
+            let mut b = (first.x, first.y, first.x, first.y);
+            for p in it {
+                b = (b.0.min(p.x), b.1.min(p.y), b.2.max(p.x), b.3.max(p.y));
+            }
+            Some(b)
+        })
+    }
+
+    /// The server whose node contains canvas point `p`, topmost first.
+    pub fn hit(&self, t: &Topology, p: Point) -> Option<ServerId> {
+        let (hw, hh) = (dpm_rules::NODE_W / 2.0, dpm_rules::NODE_H / 2.0);
+        t.servers.iter().rev().map(|s| s.id).find(|&id| {
+            self.get(id)
+                .is_some_and(|c| (c.x - p.x).abs() <= hw && (c.y - p.y).abs() <= hh)
+        })
+    }
+}
+
+impl Default for Positions {
+    fn default() -> Self {
+        Positions::new()
+    }
+}

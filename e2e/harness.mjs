@@ -4,6 +4,7 @@
 import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 const root = resolve(import.meta.dirname, '..');
@@ -20,10 +21,21 @@ const types = {
   '.png': 'image/png',
 };
 
-/** Serves dist/ on an ephemeral port of 127.0.0.1; resolves to { url, close }. */
-export async function serve(dir = dist) {
+/**
+ * Serves dist/ on an ephemeral port of 127.0.0.1; resolves to { url, close }.
+ * `extra` maps paths to [content type, body] for test pages. Every answer
+ * allows any origin, as a host of the embeddable viewer must: a frame with
+ * sandbox="allow-scripts" loads the app from an opaque origin.
+ */
+export async function serve(dir = dist, extra = {}) {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    res.setHeader('access-control-allow-origin', '*');
+    if (extra[path]) {
+      res.writeHead(200, { 'content-type': extra[path][0] });
+      res.end(extra[path][1]);
+      return;
+    }
     const file = normalize(join(dir, path === '/' ? 'index.html' : path));
     if (!file.startsWith(dir)) {
       res.writeHead(403).end();
@@ -74,8 +86,12 @@ export function recordRequests(context) {
 }
 
 /** Opens the app in a new page; resolves once the drawing is there. */
-export async function openApp(browser, base, { path = '', viewport = { width: 1280, height: 800 } } = {}) {
-  const context = await browser.newContext({ viewport });
+export async function openApp(
+  browser,
+  base,
+  { path = '', viewport = { width: 1280, height: 800 }, wait = '[data-server]', ...options } = {},
+) {
+  const context = await browser.newContext({ viewport, ...options });
   const requests = recordRequests(context);
   const page = await context.newPage();
   const errors = [];
@@ -83,10 +99,52 @@ export async function openApp(browser, base, { path = '', viewport = { width: 12
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
+  page.on('dialog', (d) => {
+    errors.push(`unexpected dialog: ${d.message()}`);
+    d.dismiss();
+  });
   await page.goto(base + path);
-  await page.waitForSelector('[data-server]');
+  if (wait) await page.waitForSelector(wait);
   return { context, page, requests, errors };
 }
+
+/** Fails the test on any page error, console error or request off 127.0.0.1. */
+export async function done({ context, errors, requests }, base) {
+  await context.close();
+  assert.deepEqual(errors, [], 'the page logged errors');
+  const off = requests.filter((u) => !u.startsWith(base) && !u.startsWith('blob:') && !u.startsWith('data:'));
+  assert.deepEqual(off, [], 'requests left 127.0.0.1');
+}
+
+/** The centre of the first element matching `selector`. */
+export async function center(page, selector) {
+  const b = await page.locator(selector).first().boundingBox();
+  assert.ok(b, `${selector} is not on screen`);
+  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+}
+
+/** Drags with the mouse from one point to another in `steps` moves. */
+export async function drag(page, from, to, { steps = 12, whileHeld } = {}) {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(to.x, to.y, { steps });
+  if (whileHeld) await whileHeld();
+  await page.mouse.up();
+}
+
+/** Draws a protection by dragging from `from`'s handle onto `to`. */
+export async function connect(page, from, to, options) {
+  await page.hover(`[data-server="${from}"] .body`);
+  const a = await center(page, `[data-server="${from}"] .handle-dot`);
+  const b = await center(page, `[data-server="${to}"] .body`);
+  await drag(page, a, b, options);
+}
+
+export const names = (page, attr) =>
+  page.$$eval(`[${attr}]`, (els, a) => els.map((e) => e.getAttribute(a)).sort(), attr);
+export const servers = (page) => names(page, 'data-server');
+export const protections = (page) => names(page, 'data-protection');
+export const status = (page) => page.getByTestId('status').innerText();
 
 export async function screenshot(page, name) {
   await mkdir(artifacts, { recursive: true });

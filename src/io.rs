@@ -469,7 +469,7 @@ pub fn ShareDialog() -> impl IntoView {
         <DialogFrame title="Share link" id="share-title">
             <p class="muted">"The whole scenario is in the link, after the #: it never reaches a server. Whoever opens it gets this drawing, and keeps their own."</p>
             <input class="code" type="text" readonly data-testid="share-link" aria-label="Share link" prop:value=link
-                on:focus=move |ev| { let _ = event_target::<web_sys::HtmlInputElement>(&ev).select(); } />
+                on:focus=move |ev| { event_target::<web_sys::HtmlInputElement>(&ev).select(); } />
             <p class="muted">{format!("{n} characters.")}</p>
             <div class="row">
                 <button class="btn primary" data-action="copy" on:click=move |_| copy_text(ed, l2.clone(), "The link")>"Copy link"</button>

@@ -466,9 +466,11 @@ fn option_row(ed: Editor, sim: Sim, server: String, o: RecoveryOption) -> impl I
                 <button class="btn small" data-action="play" on:click=move |_| play(ed, sim, for_play.clone(), server2.clone())>
                     {if supported { "▶ Play" } else { "▶ Show why" }}
                 </button>
-                <button class="btn small primary" data-action="apply" disabled=!supported
-                    title=if supported { "Make this the drawing (undoable)" } else { "DPM does not support this" }
-                    on:click=move |_| apply(ed, sim, &for_apply)>"Apply"</button>
+                {(!ed.readonly).then(|| view! {
+                    <button class="btn small primary" data-action="apply" disabled=!supported
+                        title=if supported { "Make this the drawing (undoable)" } else { "DPM does not support this" }
+                        on:click=move |_| apply(ed, sim, &for_apply)>"Apply"</button>
+                })}
             </div>
         </li>
     }
@@ -557,8 +559,10 @@ fn PlayerView() -> impl IntoView {
                     </table>
                 })}
                 <div class="row">
-                    <button class="btn primary" data-action="apply" disabled=!supported
-                        on:click=move |_| apply(ed, sim, &apply_option)>"Apply this option"</button>
+                    {(!ed.readonly).then(|| view! {
+                        <button class="btn primary" data-action="apply" disabled=!supported
+                            on:click=move |_| apply(ed, sim, &apply_option)>"Apply this option"</button>
+                    })}
                     <button class="btn" data-action="stop" on:click=move |_| stop(ed, sim)>"Back to the failure"</button>
                 </div>
             </section>

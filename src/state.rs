@@ -200,9 +200,12 @@ impl Editor {
         };
         if persist {
             // Save after every change of the drawing (not of a preview).
-            Effect::new(move |first: Option<()>| {
+            // Effects first run a tick late, after a link or #generate may
+            // already have replaced the drawing: compare with what is
+            // stored rather than skip the first run.
+            Effect::new(move |_| {
                 let text = doc.with(to_json);
-                if first.is_some() {
+                if stored(SAVE_KEY).as_deref() != Some(text.as_str()) {
                     ed.save(&text);
                 }
             });
@@ -360,15 +363,12 @@ impl Editor {
     }
 
     fn save(&self, text: &str) {
-        match storage() {
-            Some(s) => {
-                if s.set_item(SAVE_KEY, text).is_err() {
-                    self.complain(
-                        "Your browser's storage is full: this change is not saved. Export the drawing to keep it.",
-                    );
-                }
+        if let Some(s) = storage() {
+            if s.set_item(SAVE_KEY, text).is_err() {
+                self.complain(
+                    "Your browser's storage is full: this change is not saved. Export the drawing to keep it.",
+                );
             }
-            None => {}
         }
     }
 }

@@ -1,6 +1,12 @@
-//! Components in a real browser (headless Chromium via wasm-bindgen-test).
+//! Components and the logic they hold, in a real browser (headless Chromium
+//! via wasm-bindgen-test): the mounted app, the editor's history, the
+//! pre-check verdicts of a protection being drawn, the simulator's previews,
+//! and the autosave.
 #![cfg(target_arch = "wasm32")]
 
+use dpm_rules::{presets, Kind, Protection, Topology};
+use dpm_sketch::canvas::{Connect, Verdict};
+use dpm_sketch::state::{restore, Editor, Mode, KEPT_PREFIX, SAVE_KEY};
 use dpm_sketch::App;
 use leptos::mount::mount_to;
 use leptos::prelude::*;
@@ -8,6 +14,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+fn storage() -> web_sys::Storage {
+    window().local_storage().unwrap().unwrap()
+}
 
 fn mount_app() -> (web_sys::HtmlElement, impl Drop) {
     let document = leptos::prelude::document();
@@ -29,8 +39,19 @@ fn attrs(root: &web_sys::HtmlElement, selector: &str, attr: &str) -> Vec<String>
     out
 }
 
+/// Lets effects scheduled by the reactive system run.
+async fn tick() {
+    let p = js_sys::Promise::new(&mut |ok, _| {
+        window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&ok, 30)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+}
+
 #[wasm_bindgen_test]
-fn app_draws_scenario_1_from_the_rule_crate() {
+async fn first_visit_draws_scenario_1_and_saves_it() {
+    storage().clear().unwrap();
     let (root, _handle) = mount_app();
     assert_eq!(
         attrs(&root, "[data-server]", "data-server"),
@@ -40,12 +61,6 @@ fn app_draws_scenario_1_from_the_rule_crate() {
         attrs(&root, "[data-protection]", "data-protection").len(),
         7
     );
-    root.remove();
-}
-
-#[wasm_bindgen_test]
-fn table_panel_follows_the_seed_layout() {
-    let (root, _handle) = mount_app();
     let rows = root.query_selector_all(".dpm-table tbody tr").unwrap();
     let text: Vec<String> = (0..rows.length())
         .filter_map(|i| rows.item(i))
@@ -60,20 +75,156 @@ fn table_panel_follows_the_seed_layout() {
             "DS4 (secondary)DS3-",
         ]
     );
-    root.remove();
-}
-
-#[wasm_bindgen_test]
-fn findings_panel_cites_the_documentation() {
-    let (root, _handle) = mount_app();
     assert_eq!(
         attrs(&root, ".findings-panel [data-rule]", "data-rule"),
         ["single-copy-dpm"]
     );
-    let source = root.query_selector(".finding-source").unwrap().unwrap();
-    assert!(source
-        .text_content()
-        .unwrap_or_default()
-        .contains("Back up DPM using a secondary server"));
+    tick().await;
+    let saved = storage().get_item(SAVE_KEY).unwrap().unwrap();
+    assert!(saved.contains("\"DS4\""), "{saved}");
     root.remove();
+}
+
+#[wasm_bindgen_test]
+fn every_edit_is_one_undoable_step() {
+    let owner = Owner::new();
+    owner.with(|| {
+        let ed = Editor::new(presets::scenario_1(), false, false);
+        assert!(!ed.can_undo());
+        let id = ed.add_server(Kind::Dpm, dpm_rules::Point { x: 13.0, y: 29.0 });
+        ed.doc.with_untracked(|t| {
+            assert_eq!(t.name(id), "DS5");
+            // Snapped to the grid.
+            assert_eq!(
+                t.server(id).unwrap().pos,
+                Some(dpm_rules::Point { x: 20.0, y: 20.0 })
+            );
+        });
+        ed.edit(|t| {
+            let ps1 = t.find("PS1").unwrap();
+            t.connect(Protection::new(id, ps1));
+        });
+        assert_eq!(ed.findings.get_untracked()[0].rule.id(), "protected-twice");
+        ed.undo();
+        ed.undo();
+        assert_eq!(ed.doc.get_untracked(), presets::scenario_1());
+        assert!(ed.can_redo());
+        ed.redo();
+        assert_eq!(ed.doc.with_untracked(|t| t.servers.len()), 9);
+        // A new edit drops what could be redone.
+        ed.edit(|t| t.title = Some("Mine".into()));
+        assert!(!ed.can_redo());
+        // An edit that changes nothing is no step.
+        let before = ed.doc.get_untracked();
+        ed.edit(|_| {});
+        ed.undo();
+        assert_ne!(ed.doc.get_untracked(), before);
+    });
+}
+
+#[wasm_bindgen_test]
+fn drawing_a_protection_shows_every_servers_verdict() {
+    let owner = Owner::new();
+    owner.with(|| {
+        let ed = Editor::new(presets::scenario_1(), false, false);
+        let cn = Connect::new();
+        let (ds2, ps1, ps3, ds4) = ed.doc.with_untracked(|t| {
+            (
+                t.find("DS2").unwrap(),
+                t.find("PS1").unwrap(),
+                t.find("PS3").unwrap(),
+                t.find("DS4").unwrap(),
+            )
+        });
+        cn.start(&ed, ds2, false);
+        cn.verdicts.with_untracked(|v| {
+            assert_eq!(v.len(), 8);
+            assert_eq!(v[&ps3], Verdict::Exists);
+            match &v[&ps1] {
+                Verdict::Breaks(f) => assert_eq!(f[0].rule.id(), "protected-twice"),
+                other => panic!("{other:?}"),
+            }
+            assert!(matches!(v[&ds4], Verdict::Breaks(_)), "a cycle through DS3");
+        });
+        // A breaking drop is still made (trainers draw mistakes).
+        cn.finish(&ed, ps1);
+        assert!(cn.from.get_untracked().is_none());
+        assert_eq!(ed.findings.get_untracked()[0].rule.id(), "protected-twice");
+        ed.undo();
+        assert_eq!(ed.doc.get_untracked(), presets::scenario_1());
+    });
+}
+
+#[wasm_bindgen_test]
+fn playing_an_option_previews_without_touching_the_drawing() {
+    let owner = Owner::new();
+    owner.with(|| {
+        let ed = Editor::new(presets::moving(), false, false);
+        let sim = dpm_sketch::sim::Sim::new();
+        let dpm1 = ed.doc.with_untracked(|t| t.find("DPM1").unwrap());
+        dpm_sketch::sim::enter(ed, sim);
+        dpm_sketch::sim::toggle_failed(ed, dpm1);
+        let f = ed.failed.get_untracked();
+        let option = ed.doc.with_untracked(|t| {
+            dpm_rules::plan(t, &f).affected[1]
+                .options
+                .iter()
+                .find(|o| o.kind == dpm_rules::OptionKind::SwitchProtection)
+                .cloned()
+                .unwrap()
+        });
+        dpm_sketch::sim::play(ed, sim, option.clone(), "Server1".into());
+        assert!(ed.preview.get_untracked().is_some());
+        assert_eq!(ed.doc.get_untracked(), presets::moving());
+        assert!(!ed.can_undo());
+        dpm_sketch::sim::reset(ed, sim);
+        assert_eq!(ed.mode.get_untracked(), Mode::Edit);
+        assert!(ed.preview.get_untracked().is_none());
+        assert_eq!(ed.shown.get_untracked(), presets::moving());
+        // Apply is one step, and undo returns the drawing before.
+        dpm_sketch::sim::enter(ed, sim);
+        dpm_sketch::sim::toggle_failed(ed, dpm1);
+        dpm_sketch::sim::apply(ed, sim, &option);
+        let switched = ed.doc.with_untracked(|t| {
+            let (d3, s1) = (t.find("DPM3").unwrap(), t.find("Server1").unwrap());
+            t.protection(dpm_rules::Link {
+                protector: d3,
+                target: s1,
+            })
+            .map(|p| p.switched)
+        });
+        assert_eq!(switched, Some(true));
+        ed.undo();
+        assert_eq!(ed.doc.get_untracked(), presets::moving());
+    });
+}
+
+#[wasm_bindgen_test]
+fn an_unreadable_save_is_kept_aside_not_overwritten() {
+    storage().clear().unwrap();
+    storage()
+        .set_item(SAVE_KEY, "{\"format\": \"dpm-sketch/7\"}")
+        .unwrap();
+    let (t, notice, first) = restore();
+    assert!(!first);
+    assert_eq!(t, presets::scenario_1());
+    let notice = notice.expect("the user is told");
+    assert!(notice.error);
+    assert!(notice.text.contains("kept aside"), "{}", notice.text);
+    let s = storage();
+    let kept: Vec<String> = (0..s.length().unwrap())
+        .filter_map(|i| s.key(i).unwrap())
+        .filter(|k| k.starts_with(KEPT_PREFIX))
+        .map(|k| s.get_item(&k).unwrap().unwrap())
+        .collect();
+    assert_eq!(kept, ["{\"format\": \"dpm-sketch/7\"}"]);
+    // A readable save opens as it was.
+    let mut mine = Topology::new();
+    mine.add_server("Mine", Kind::Dpm);
+    dpm_rules::apply_layout(&mut mine);
+    s.set_item(SAVE_KEY, &dpm_rules::to_json(&mine)).unwrap();
+    let (t, notice, _) = restore();
+    assert!(notice.is_none());
+    assert_eq!(t.servers[0].name, "Mine");
+    s.clear().unwrap();
 }

@@ -1,0 +1,283 @@
+// The editor (issue 4): create, connect with live verdicts, findings where
+// the eye is, undo/redo, autosave, keyboard, presets, properties, copy and
+// paste. Every test fails on a page error or a request off 127.0.0.1.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  serve, launch, openApp, done, screenshot, center, drag, connect, servers, protections, status,
+} from './harness.mjs';
+
+let server;
+let chrome;
+before(async () => {
+  server = await serve();
+  chrome = await launch();
+});
+after(async () => {
+  await chrome?.close();
+  await server?.close();
+});
+
+async function newDrawing(page) {
+  await page.click('[data-action="new"]');
+  await page.click('[data-action="confirm-new"]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-server]').length === 0);
+}
+
+async function paletteDrop(page, action, to) {
+  await drag(page, await center(page, `[data-action="${action}"]`), to, { steps: 8 });
+}
+
+test('create two servers from the palette and connect them: the role appears', async () => {
+  const app = await openApp(chrome.browser, server.url);
+  const { page } = app;
+  await newDrawing(page);
+  await paletteDrop(page, 'add-dpm', { x: 450, y: 260 });
+  await paletteDrop(page, 'add-protected', { x: 450, y: 480 });
+  assert.deepEqual(await servers(page), ['DS1', 'PS1']);
+  assert.match(await page.locator('[data-server="DS1"]').textContent(), /DPM server/);
+  // While dragging, the target shows the rule crate's verdict.
+  await connect(page, 'DS1', 'PS1', {
+    whileHeld: async () => {
+      assert.match(await page.locator('[data-server="PS1"]').getAttribute('class'), /cand-ok/);
+      assert.match(await page.locator('.connect-tip').innerText(), /allows/);
+    },
+  });
+  assert.deepEqual(await protections(page), ['DS1->PS1']);
+  assert.match(await page.locator('[data-server="DS1"]').textContent(), /primary/);
+  assert.match(await page.locator('.dpm-table tbody').innerText(), /DS1 \(primary\)\s+PS1\s+-/);
+  assert.equal(await status(page), 'Valid');
+  await done(app, server.url);
+});
+
+test('click a palette item, then click the canvas: the server goes there', async () => {
+  const app = await openApp(chrome.browser, server.url);
+  const { page } = app;
+  await newDrawing(page);
+  await page.click('[data-action="add-protected"]');
+  assert.equal(await page.getAttribute('[data-action="add-protected"]', 'aria-pressed'), 'true');
+  await page.mouse.click(600, 400);
+  const c = await center(page, '[data-server="PS1"] .body');
+  assert.ok(Math.abs(c.x - 600) < 25 && Math.abs(c.y - 400) < 25, JSON.stringify(c));
+  await done(app, server.url);
+});
+
+test('a second protection onto a protected server shows protected-twice on the canvas and in the panel', async () => {
+  const app = await openApp(chrome.browser, server.url);
+  const { page } = app;
+  await connect(page, 'DS2', 'PS1', {
+    whileHeld: async () => {
+      assert.match(await page.locator('[data-server="PS1"]').getAttribute('class'), /cand-bad/);
+      assert.equal(await page.locator('.connect-tip [data-rule]').first().getAttribute('data-rule'), 'protected-twice');
+    },
+  });
+  // A breaking drop is still made; it then shows as a finding.
+  assert.ok((await protections(page)).includes('DS2->PS1'));
+  assert.ok(await page.locator('.canvas [data-rule="protected-twice"]').count() > 0);
+  assert.equal(await page.locator('.findings-panel [data-rule="protected-twice"]').count(), 1);
+  assert.equal(await status(page), '1 error');
+  // The panel cites the documentation; a click selects what it is about.
+  assert.match(await page.locator('.findings-panel [data-rule="protected-twice"]').innerText(), /protected once/);
+  await page.click('.findings-panel [data-rule="protected-twice"] .finding-button');
+  assert.match(await page.locator('.properties-panel').innerText(), /DS2|PS1/);
+  await screenshot(page, 'editor-protected-twice');
+  await done(app, server.url);
+});
+
+test('undo and redo, by keys and buttons, for connect, move and delete', async () => {
+  const app = await openApp(chrome.browser, server.url);
+  const { page } = app;
+  const before = await protections(page);
+  await connect(page, 'DS2', 'PS1');
+  assert.equal(await status(page), '1 error');
+  await page.keyboard.press('Control+z');
+  assert.deepEqual(await protections(page), before);
+  assert.equal(await status(page), 'Valid');
+  await page.keyboard.press('Control+Shift+z');
+  assert.ok((await protections(page)).includes('DS2->PS1'));
+  await page.click('[data-action="undo"]');
+  assert.deepEqual(await protections(page), before);
+  await page.click('[data-action="redo"]');
+  assert.ok((await protections(page)).includes('DS2->PS1'));
+  // A move is one step.
+  const at = await center(page, '[data-server="PS4"] .body');
+  await drag(page, at, { x: at.x + 80, y: at.y + 60 });
+  const moved = await center(page, '[data-server="PS4"] .body');
+  assert.ok(moved.x > at.x + 50, 'the server moved');
+  await page.keyboard.press('Control+y');
+  await page.keyboard.press('Control+z');
+  const back = await center(page, '[data-server="PS4"] .body');
+  assert.ok(Math.abs(back.x - at.x) < 2 && Math.abs(back.y - at.y) < 2, 'undo put it back');
+  // Delete, then undo brings the server and its protections back.
+  await page.click('[data-server="DS1"] .body');
+  await page.keyboard.press('Delete');
+  assert.ok(!(await servers(page)).includes('DS1'));
+  assert.ok(!(await protections(page)).some((p) => p.includes('DS1')));
+  await page.keyboard.press('Control+z');
+  assert.ok((await servers(page)).includes('DS1'));
+  assert.ok((await protections(page)).includes('DS1->PS1'));
+  await done(app, server.url);
+});
+
+test('reload restores the drawing, positions included', async () => {
+  const app = await openApp(chrome.browser, server.url);
+  const { page } = app;
+  await paletteDrop(page, 'add-dpm', { x: 820, y: 180 });
+  assert.ok((await servers(page)).includes('DS5'));
+  await connect(page, 'DS5', 'PS4');
+  const at = await page.getAttribute('[data-server="DS5"]', 'transform');
+  await page.reload();
+  await page.waitForSelector('[data-server="DS5"]');
+  assert.ok((await protections(page)).includes('DS5->PS4'));
+  // Where it was put, in the drawing's own coordinates.
+  assert.equal(await page.getAttribute('[data-server="DS5"]', 'transform'), at);
+  // PS4 already had DS2: the finding comes back with the drawing.
+  assert.equal(await status(page), '1 error');
+  await done(app, server.url);
+});
+
+test('a protection made with the keyboard alone', async () => {
+  const app = await openApp(chrome.browser, server.url);
+  const { page } = app;
+  await newDrawing(page);
+  // The palette's items are buttons: Enter adds a server in the view.
+  await page.focus('[data-action="add-dpm"]');
+  await page.keyboard.press('Enter');
+  await page.focus('[data-action="add-protected"]');
+  await page.keyboard.press('Enter');
+  assert.deepEqual(await servers(page), ['DS1', 'PS1']);
+  const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-server'));
+  const tabTo = async (name) => {
+    for (let i = 0; i < 60 && (await focused()) !== name; i++) await page.keyboard.press('Tab');
+    assert.equal(await focused(), name);
+  };
+  await tabTo('DS1');
+  await page.keyboard.press('c');
+  assert.match(await page.locator('.connect-tip').innerText(), /Tab to a server/);
+  await tabTo('PS1');
+  assert.match(await page.locator('[data-server="PS1"]').getAttribute('class'), /cand-ok/);
+  await page.keyboard.press('Enter');
+  assert.deepEqual(await protections(page), ['DS1->PS1']);
+  // Escape cancels a protection started with the keyboard.
+  await tabTo('DS1');
+  await page.keyboard.press('c');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.locator('.connect-tip').count(), 0);
+  // Enter opens the properties with the name ready to change.
+  await tabTo('DS1');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.closest('.properties-panel'));
+  await page.keyboard.type('Backup1');
+  await page.keyboard.press('Enter');
+  assert.deepEqual(await servers(page), ['Backup1', 'PS1']);
+  await done(app, server.url);
+});
+
+test('rename refuses empty and duplicate names with a clear message', async () => {
+  const app = await openApp(chrome.browser, server.url);
+  const { page } = app;
+  await page.dblclick('[data-server="DS1"] .body');
+  const name = page.locator('.properties-panel input[type="text"]').first();
+  await name.fill('ds2');
+  await name.press('Enter');
+  assert.match(await page.locator('.field-error').innerText(), /DS2/);
+  assert.ok((await servers(page)).includes('DS1'));
+  await name.fill('   ');
+  await name.press('Enter');
+  assert.match(await page.locator('.field-error').innerText(), /needs a name/);
+  await name.fill('Tokyo-DPM');
+  await name.press('Enter');
+  assert.ok((await servers(page)).includes('Tokyo-DPM'));
+  assert.ok((await protections(page)).includes('Tokyo-DPM->PS1'));
+  await done(app, server.url);
+});
+
+test('every fact in the properties panel; facts change the findings', async () => {
+  const app = await openApp(chrome.browser, server.url);
+  const { page } = app;
+  await page.click('[data-server="DS1"] .body');
+  const panel = page.locator('.properties-panel');
+  await panel.locator('select').nth(1).selectOption('2019');
+  await panel.locator('select').nth(2).selectOption('stopped');
+  assert.equal(await page.locator('.findings-panel [data-rule="vss-writer-stopped"]').count(), 1);
+  await page.click('[data-server="DS3"] .body');
+  await panel.locator('select').nth(1).selectOption('2022');
+  assert.equal(await page.locator('.findings-panel [data-rule="version-mismatch"]').count(), 1);
+  await page.click('[data-server="PS1"] .body');
+  await panel.getByLabel('VMware').check();
+  assert.equal(await page.locator('.findings-panel [data-rule="not-copied-to-secondary"]').count(), 1);
+  await page.click('[data-server="DS3"] .body');
+  await panel.getByLabel('Microsoft Azure Backup Server (MABS)').check();
+  assert.ok(await page.locator('.findings-panel [data-rule="mabs-no-secondary"]').count() >= 1);
+  // A protection's fact: switched.
+  await page.click('[data-action="undo"]');
+  await page.locator('[data-protection="DS1->PS1"] .hit').click({ force: true });
+  await panel.getByLabel(/Switched protection/).check();
+  assert.match(await page.locator('[data-protection="DS1->PS1"] .protection').getAttribute('class'), /switched/);
+  assert.equal(await page.locator('.findings-panel [data-rule="switched-no-secondary"]').count(), 1);
+  await done(app, server.url);
+});
+
+test('copy and paste: fresh names, the protections among them kept; box select', async () => {
+  const app = await openApp(chrome.browser, server.url);
+  const { page } = app;
+  await page.click('[data-server="DS1"] .body');
+  await page.click('[data-server="PS1"] .body', { modifiers: ['Shift'] });
+  await page.keyboard.press('Control+c');
+  await page.keyboard.press('Control+v');
+  assert.ok((await servers(page)).includes('DS5'));
+  assert.ok((await servers(page)).includes('PS5'));
+  assert.ok((await protections(page)).includes('DS5->PS5'));
+  assert.equal((await servers(page)).length, 10);
+  // Shift-drag on the background selects what the box covers.
+  await page.keyboard.press('Escape');
+  const a = await center(page, '[data-server="PS3"] .body');
+  const b = await center(page, '[data-server="PS4"] .body');
+  await page.keyboard.down('Shift');
+  await drag(page, { x: a.x - 80, y: a.y - 40 }, { x: b.x + 80, y: b.y + 40 });
+  await page.keyboard.up('Shift');
+  assert.equal(await page.locator('.server.selected').count(), 2);
+  await page.keyboard.press('Backspace');
+  assert.ok(!(await servers(page)).includes('PS4'));
+  assert.ok((await servers(page)).includes('PS1'));
+  await done(app, server.url);
+});
+
+test('each preset loads laid out, with a screenshot kept', async () => {
+  const app = await openApp(chrome.browser, server.url);
+  const { page } = app;
+  const expected = { 'scenario-1': 8, 'scenario-2': 8, 'scenario-3': 7, moving: 5 };
+  for (const [id, n] of Object.entries(expected)) {
+    await page.selectOption('[data-action="preset"]', id);
+    await page.waitForFunction((k) => document.querySelectorAll('[data-server]').length === k, n);
+    await page.waitForTimeout(150);
+    // Fitted: every server is inside the canvas.
+    const box = await page.locator('.canvas').boundingBox();
+    for (const name of await servers(page)) {
+      const c = await center(page, `[data-server="${name}"] .body`);
+      assert.ok(c.x > box.x && c.x < box.x + box.width && c.y > box.y && c.y < box.y + box.height, `${id}: ${name} in view`);
+    }
+    assert.equal(await status(page), 'Valid', id);
+    await screenshot(page, `preset-${id}`);
+  }
+  // Loading a preset is one undoable step.
+  await page.keyboard.press('Control+z');
+  assert.equal((await servers(page)).length, 7);
+  await done(app, server.url);
+});
+
+test('dark theme, phone width, and #generate=1000', async () => {
+  const app = await openApp(chrome.browser, server.url, { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+  const { page } = app;
+  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.equal(bg, 'rgb(17, 22, 29)');
+  await screenshot(page, 'phone-dark');
+  await page.click('[data-action="theme"]');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
+  await page.goto(server.url + '#generate=1000');
+  await page.waitForFunction(() => document.querySelectorAll('[data-server]').length === 1000);
+  assert.equal(await status(page), 'Valid');
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction(() => document.querySelectorAll('[data-server]').length === 8);
+  await done(app, server.url);
+});

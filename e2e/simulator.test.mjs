@@ -1,0 +1,166 @@
+// The failover simulator (issue 5): fail servers, the planner's impact and
+// options, play an option to its end, apply and undo, the walkthrough, and
+// the copies view.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openApp, done, screenshot, protections, servers } from './harness.mjs';
+
+let server;
+let chrome;
+before(async () => {
+  server = await serve();
+  chrome = await launch();
+});
+after(async () => {
+  await chrome?.close();
+  await server?.close();
+});
+
+const options = (page, server) =>
+  page.$$eval(`[data-affected="${server}"] [data-option]`, (els) =>
+    els.map((e) => `${e.getAttribute('data-option')} ${e.classList.contains('supported') ? 'supported' : 'unsupported'}`).sort(),
+  );
+
+async function toEnd(page) {
+  for (let i = 0; i < 12; i++) {
+    const fwd = page.locator('[data-action="step-forward"]');
+    if (await fwd.isDisabled()) return;
+    await fwd.click();
+  }
+}
+
+test('moving preset: fail DPM1, Server1 gets exactly the options of RULES.md; play, apply, undo', async () => {
+  const app = await openApp(chrome.browser, server.url);
+  const { page } = app;
+  await page.selectOption('[data-action="preset"]', 'moving');
+  await page.waitForSelector('[data-server="DPM1"]');
+  const before = await protections(page);
+  await page.click('[data-action="simulate"]');
+  await page.click('[data-server="DPM1"] .body');
+  assert.match(await page.locator('[data-server="DPM1"]').getAttribute('class'), /failed/);
+  assert.deepEqual(await options(page, 'Server1'), [
+    'move-to-known-server DPM2 unsupported',
+    'move-to-known-server DPM3 unsupported',
+    'move-to-new-server DPM4 supported',
+    'rebuild-primary DPM3 supported',
+    'switch-protection DPM3 supported',
+  ]);
+  // Unsupported options say why, and cannot be applied.
+  const dpm2 = page.locator('[data-affected="Server1"] [data-option="move-to-known-server DPM2"]');
+  assert.match(await dpm2.innerText(), /isn't supported|not supported/);
+  assert.ok(await dpm2.locator('[data-action="apply"]').isDisabled());
+  // The broken protection is drawn as broken.
+  assert.match(await page.locator('[data-protection="DPM1->Server1"] .protection').getAttribute('class'), /broken/);
+  await screenshot(page, 'sim-dpm1-failed');
+
+  await page.click('[data-option="switch-protection DPM3"] [data-action="play"]');
+  assert.match(await page.getByTestId('caption').innerText(), /DPM1 fails/);
+  await page.waitForSelector('.flow-dot', { state: 'attached', timeout: 8000 });
+  await toEnd(page);
+  assert.match(await page.getByTestId('caption').innerText(), /switched mode/);
+  assert.match(await page.getByTestId('step').innerText(), /Step (\d+) of \1/);
+  assert.match(await page.locator('[data-protection="DPM3->Server1"] .protection').getAttribute('class'), /switched/);
+  await screenshot(page, 'sim-switch-protection-end');
+  // Playing changed nothing: undo still has only the preset load.
+  await page.click('.player [data-action="apply"]');
+  assert.equal(await page.getAttribute('[data-action="simulate"]', 'aria-pressed'), 'false');
+  const after = await protections(page);
+  assert.ok(after.includes('DPM3->Server1'));
+  assert.ok(!after.includes('DPM1->Server1'));
+  assert.match(await page.locator('[data-protection="DPM3->Server1"] .protection').getAttribute('class'), /switched/);
+  await page.keyboard.press('Control+z');
+  assert.deepEqual(await protections(page), before);
+  await page.keyboard.press('Control+z');
+  assert.equal((await servers(page)).length, 8, 'the step before the preset is Scenario 1');
+  await done(app, server.url);
+});
+
+test('fail two servers of a chain: the lost data is listed, reset returns the drawing', async () => {
+  const app = await openApp(chrome.browser, server.url);
+  const { page } = app;
+  const before = await protections(page);
+  await page.click('[data-action="simulate"]');
+  await page.click('[data-server="DS3"] .body');
+  await page.click('[data-server="DS4"] .body');
+  const lost = await page.getByTestId('lost').innerText();
+  assert.match(lost, /DS3 database/);
+  assert.match(lost, /DS4 database/);
+  assert.match(await page.getByTestId('unprotected').innerText(), /DS1 database/);
+  await screenshot(page, 'sim-chain-lost');
+  // Bringing one back changes the impact.
+  await page.click('.failed-chip [aria-label="Bring DS4 back"]');
+  assert.equal(await page.getByTestId('lost').count(), 0);
+  await page.click('[data-action="reset"]');
+  assert.equal(await page.locator('.server.failed').count(), 0);
+  assert.deepEqual(await protections(page), before);
+  assert.ok(await page.locator('[data-action="undo"]').isDisabled(), 'simulating never enters the undo history');
+  await done(app, server.url);
+});
+
+test('an unsupported option plays as an explanation and changes nothing', async () => {
+  const app = await openApp(chrome.browser, server.url);
+  const { page } = app;
+  await page.selectOption('[data-action="preset"]', 'moving');
+  await page.click('[data-action="simulate"]');
+  await page.click('[data-server="DPM1"] .body');
+  await page.click('[data-option="move-to-known-server DPM2"] [data-action="play"]');
+  await toEnd(page);
+  assert.match(await page.getByTestId('caption').innerText(), /not possible/);
+  assert.ok(await page.locator('.player [data-action="apply"]').isDisabled());
+  await page.keyboard.press('Escape');
+  assert.equal(await page.locator('.player').count(), 0);
+  await page.keyboard.press('Escape');
+  assert.equal(await page.getAttribute('[data-action="simulate"]', 'aria-pressed'), 'false');
+  await done(app, server.url);
+});
+
+test('guided walkthrough of "Moving protected servers" plays the three supported options', async () => {
+  const app = await openApp(chrome.browser, server.url);
+  const { page } = app;
+  await page.selectOption('[data-action="preset"]', 'moving');
+  await page.click('[data-action="walkthrough"]');
+  await page.getByRole('button', { name: 'Fail DPM1 for me' }).click();
+  const walk = page.locator('.walkthrough');
+  assert.match(await walk.innerText(), /DPM supports neither/);
+  assert.equal(await walk.locator('li').count(), 2);
+  assert.match(await walk.innerText(), /DPM2/);
+  await walk.getByRole('button', { name: /Next/ }).click();
+  assert.equal(await walk.locator('li').count(), 3);
+  for (let i = 0; i < 3; i++) {
+    await walk.locator('li').nth(i).getByRole('button', { name: /Play/ }).click();
+    await toEnd(page);
+  }
+  assert.equal(await walk.locator('li.done').count(), 3);
+  assert.match(await walk.innerText(), /That is all of them/);
+  await screenshot(page, 'sim-walkthrough-done');
+  await done(app, server.url);
+});
+
+test('the copies view shows what each DPM server holds and data moving', async () => {
+  const app = await openApp(chrome.browser, server.url);
+  const { page } = app;
+  await page.click('[data-action="copies"]');
+  assert.ok(await page.locator('.flow-dot').count() > 0);
+  const cards = await page.locator('.copies-card').allTextContents();
+  // DS3 holds DS1's and DS2's databases and their servers' data.
+  assert.ok(cards.some((c) => /PS1/.test(c) && /DS1 database/.test(c)), cards.join(' | '));
+  await screenshot(page, 'copies-view');
+  await page.click('[data-action="copies"]');
+  assert.equal(await page.locator('.copies-card').count(), 0);
+  await done(app, server.url);
+});
+
+test('with reduced motion, steps change without motion and data is still shown', async () => {
+  const app = await openApp(chrome.browser, server.url, { reducedMotion: 'reduce' });
+  const { page } = app;
+  await page.selectOption('[data-action="preset"]', 'moving');
+  await page.click('[data-action="simulate"]');
+  await page.click('[data-server="DPM1"] .body');
+  await page.click('[data-option="switch-protection DPM3"] [data-action="play"]');
+  await page.click('[data-action="step-forward"]');
+  await page.click('[data-action="step-forward"]');
+  assert.match(await page.getByTestId('caption').innerText(), /flows/);
+  await page.waitForSelector('.flow-still', { state: 'attached' });
+  assert.equal(await page.locator('animateMotion').count(), 0);
+  await done(app, server.url);
+});

@@ -295,7 +295,8 @@ pub fn Canvas() -> impl IntoView {
                     y1 + NODE_H / 2.0,
                 ),
                 w,
-                h - 56.0,
+                // Clear of the zoom buttons, and of the first-visit hint.
+                h - if ed.hint.get_untracked() { 110.0 } else { 56.0 },
             ),
             None => Camera {
                 x: 0.0,

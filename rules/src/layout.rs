@@ -23,6 +23,13 @@ pub const LAYER_H: f64 = 150.0;
 pub const ROW_H: f64 = 96.0;
 pub const MARGIN: f64 = 40.0;
 
+/// A place in a layer's row: a server, or the lane of an arrow crossing it.
+#[derive(Clone, Copy)]
+enum Slot {
+    Server(usize),
+    Lane((usize, usize)),
+}
+
 /// Centre of each server, in the topology's server order.
 pub fn layout(t: &Topology) -> Vec<(ServerId, Point)> {
     let n = t.servers.len();
@@ -123,32 +130,193 @@ pub fn layout(t: &Topology) -> Vec<(ServerId, Point)> {
         }
     }
 
-    // Wrap wide layers and place rows top to bottom.
+    // Horizontal places. A layer that fits on one row puts each server over
+    // what it protects (the mean of its targets' places), keeping the order
+    // the sweeps found and the spacing between nodes: arrows then run down
+    // beside the servers between, not under them. A wider layer wraps onto
+    // rows centred under the drawing.
     let per_row = ((n as f64).sqrt() * 2.0).ceil().max(10.0) as usize;
+    let step = NODE_W + GAP_X;
     let widest = rows.iter().map(|r| r.len().min(per_row)).max().unwrap_or(1);
-    let full_w = widest as f64 * (NODE_W + GAP_X) - GAP_X;
-    let mut out = vec![Point::default(); n];
-    let mut y = MARGIN + NODE_H / 2.0;
-    for l in (0..=top).rev() {
+    let full_w = widest as f64 * step - GAP_X;
+    let mut x = vec![f64::NAN; n];
+    let mut wrapped = vec![false; top + 1];
+    // Arrows that skip layers (protector, target): where each last crossed
+    // a layer, as the layers are placed bottom up.
+    let mut lanes: HashMap<(usize, usize), f64> = HashMap::new();
+    for l in 0..=top {
         let r = &rows[l];
         if r.is_empty() {
             continue;
         }
-        for (c, chunk) in r.chunks(per_row).enumerate() {
-            if c > 0 {
-                y += ROW_H;
+        if r.len() > per_row {
+            wrapped[l] = true;
+            for chunk in r.chunks(per_row) {
+                let w = chunk.len() as f64 * step - GAP_X;
+                let x0 = (full_w - w) / 2.0 + NODE_W / 2.0;
+                for (k, &i) in chunk.iter().enumerate() {
+                    x[i] = x0 + k as f64 * step;
+                }
             }
-            let w = chunk.len() as f64 * (NODE_W + GAP_X) - GAP_X;
-            let x0 = MARGIN + (full_w - w) / 2.0 + NODE_W / 2.0;
-            for (k, &i) in chunk.iter().enumerate() {
-                out[i] = Point {
-                    x: (x0 + k as f64 * (NODE_W + GAP_X)).round(),
-                    y: y.round(),
+            continue;
+        }
+        // Where each server would like to be: over its targets (a target
+        // layers down counts where its arrow crosses the layer below),
+        // else where packing puts it.
+        let packed0 = (full_w - (r.len() as f64 * step - GAP_X)) / 2.0 + NODE_W / 2.0;
+        let mut slots: Vec<(Slot, f64)> = r
+            .iter()
+            .enumerate()
+            .map(|(k, &i)| {
+                let placed: Vec<f64> = down[i]
+                    .iter()
+                    .map(|&j| lanes.get(&(i, j)).copied().unwrap_or(x[j]))
+                    .filter(|v| v.is_finite())
+                    .collect();
+                let want = if placed.is_empty() {
+                    packed0 + k as f64 * step
+                } else {
+                    placed.iter().sum::<f64>() / placed.len() as f64
                 };
+                (Slot::Server(i), want)
+            })
+            .collect();
+        // An arrow that crosses this layer on its way down keeps a slot of
+        // its own here, over where it crossed the layer below, so no server
+        // is put under it.
+        let crossing: Vec<((usize, usize), f64)> = lanes
+            .iter()
+            .filter(|(&(p, c), _)| layer[p] > l && layer[c] < l)
+            .map(|(&k, &v)| (k, v))
+            .collect();
+        for (edge, at) in crossing {
+            let k = slots.iter().position(|s| s.1 > at).unwrap_or(slots.len());
+            slots.insert(k, (Slot::Lane(edge), at));
+        }
+        // Keep the order and the spacing; shift the row so that, on
+        // average, slots sit where they want to; pack again where the
+        // shift crowded them.
+        let mut got: Vec<f64> = slots.iter().map(|s| s.1).collect();
+        for k in 1..got.len() {
+            got[k] = got[k].max(got[k - 1] + step);
+        }
+        let shift = slots.iter().zip(&got).map(|(w, g)| w.1 - g).sum::<f64>() / got.len() as f64;
+        for g in got.iter_mut() {
+            *g += shift;
+        }
+        for k in 1..got.len() {
+            got[k] = got[k].max(got[k - 1] + step);
+        }
+        for (slot, &at) in slots.iter().zip(&got) {
+            match slot.0 {
+                Slot::Server(i) => x[i] = at,
+                Slot::Lane(edge) => {
+                    lanes.insert(edge, at);
+                }
             }
         }
-        y += LAYER_H;
+        // Arrows from above that skip the next layer start their lanes here.
+        for &c in r {
+            for &p in &up[c] {
+                if layer[p] > l + 1 && !lanes.contains_key(&(p, c)) {
+                    lanes.insert((p, c), x[c]);
+                }
+            }
+        }
     }
+    // Vertical places, top to bottom. The gap below a layer grows with the
+    // widest fan of arrows leaving it, so a steep-enough arrow clears the
+    // neighbours of its target (a fan of width D needs a gap over D / 4).
+    let place_y = |x: &[f64]| -> Vec<f64> {
+        let mut ys = vec![0.0; n];
+        let mut y = MARGIN + NODE_H / 2.0;
+        for l in (0..=top).rev() {
+            let r = &rows[l];
+            if r.is_empty() {
+                continue;
+            }
+            let mut fan: f64 = 0.0;
+            for (c, chunk) in r.chunks(per_row).enumerate() {
+                if c > 0 {
+                    y += ROW_H;
+                }
+                for &i in chunk {
+                    ys[i] = y;
+                    for &j in &down[i] {
+                        if layer[j] + 1 == l && !wrapped[layer[j]] {
+                            fan = fan.max((x[j] - x[i]).abs());
+                        }
+                    }
+                }
+            }
+            y += LAYER_H.max((fan / 4.0 + 32.0).round());
+        }
+        ys
+    };
+    // Arrows that skip layers must not run under the servers of the layers
+    // they cross: move such a server, with the rest of its row on that
+    // side, clear of the arrow. A few rounds settle it.
+    let skips: Vec<(usize, usize)> = (0..n)
+        .flat_map(|p| down[p].iter().map(move |&c| (p, c)))
+        .filter(|&(p, c)| layer[p] > layer[c] + 1 && !wrapped[layer[p]] && !wrapped[layer[c]])
+        .collect();
+    let mut ys = place_y(&x);
+    for _ in 0..8 {
+        let mut moved = false;
+        for m in 0..=top {
+            if wrapped[m] || rows[m].is_empty() {
+                continue;
+            }
+            let band = ys[rows[m][0]];
+            // Where each arrow crossing this layer runs across its band.
+            let mut blocked: Vec<(f64, f64)> = skips
+                .iter()
+                .filter(|&&(p, c)| layer[p] > m && layer[c] < m)
+                .map(|&(p, c)| {
+                    let at = |yy: f64| x[p] + (x[c] - x[p]) * (yy - ys[p]) / (ys[c] - ys[p]);
+                    let (l0, l1) = (at(band - NODE_H / 2.0), at(band + NODE_H / 2.0));
+                    (l0.min(l1) - 14.0, l0.max(l1) + 14.0)
+                })
+                .collect();
+            if blocked.is_empty() {
+                continue;
+            }
+            blocked.sort_by(|a, b| a.0.total_cmp(&b.0));
+            // Left to right, in order and spaced, each server in the first
+            // free place at or right of where it is.
+            let mut floor = f64::MIN;
+            for &e in &rows[m] {
+                let mut at = x[e].max(floor);
+                // Each step moves right past one interval (with a margin, so
+                // rounding cannot find the same one again).
+                for _ in 0..=blocked.len() {
+                    match blocked
+                        .iter()
+                        .find(|(lo, hi)| at + NODE_W / 2.0 > *lo && at - NODE_W / 2.0 < *hi)
+                    {
+                        Some(&(_, hi)) => at = hi + NODE_W / 2.0 + 1.0,
+                        None => break,
+                    }
+                }
+                if at != x[e] {
+                    moved = true;
+                    x[e] = at;
+                }
+                floor = at + step;
+            }
+        }
+        if !moved {
+            break;
+        }
+        ys = place_y(&x);
+    }
+    let min_x = x.iter().copied().fold(f64::MAX, f64::min);
+    let out: Vec<Point> = (0..n)
+        .map(|i| Point {
+            x: (x[i] - min_x + MARGIN + NODE_W / 2.0).round(),
+            y: ys[i].round(),
+        })
+        .collect();
     t.servers.iter().map(|s| s.id).zip(out).collect()
 }
 

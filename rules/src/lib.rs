@@ -45,7 +45,7 @@ pub use failover::{
     plan, Action, Affected, Destination, Flow, OptionKind, Plan, RecoveryOption, Reduced, Step,
 };
 pub use generate::generate;
-pub use geometry::{arrow, bend_for, fixed, num, Arrow};
+pub use geometry::{arrow, arrows_under_servers, bend_for, fixed, num, Arrow};
 pub use inventory::{held_by, inventory, sources_of, Copies, DataSource, Holding, Part};
 pub use layout::{apply_layout, layout, positions, GAP_X, LAYER_H, MARGIN, NODE_H, NODE_W};
 pub use model::{

@@ -305,3 +305,77 @@ proptest! {
         }
     }
 }
+
+/// A forest as estates are drawn: DPM servers in chains and trees (each
+/// with at most one DPM protector, above it), protected servers each with
+/// at most one protector, which may sit any number of layers up (Scenario
+/// 2's DS3 protects PS4 across two layers).
+fn forest(max_dpm: usize, max_protected: usize) -> impl Strategy<Value = Topology> {
+    (1..=max_dpm, 0..=max_protected).prop_flat_map(|(d, p)| {
+        let dpm_parent = proptest::collection::vec(proptest::option::weighted(0.8, 0..d), d);
+        let protected_parent = proptest::collection::vec(proptest::option::weighted(0.95, 0..d), p);
+        (dpm_parent, protected_parent).prop_map(move |(dp, pp)| {
+            let mut t = Topology::new();
+            let ds: Vec<ServerId> = (0..d)
+                .map(|k| t.add_server(format!("DS{}", k + 1), Kind::Dpm))
+                .collect();
+            for (k, parent) in dp.iter().enumerate() {
+                // Only a server added later protects an earlier one: no cycles.
+                if let Some(q) = parent.filter(|&q| q > k) {
+                    t.connect(Protection::new(ds[q], ds[k]));
+                }
+            }
+            for (k, parent) in pp.iter().enumerate() {
+                let ps = t.add_server(format!("PS{}", k + 1), Kind::Protected);
+                if let Some(q) = parent {
+                    t.connect(Protection::new(ds[*q], ps));
+                }
+            }
+            apply_layout(&mut t);
+            t
+        })
+    })
+}
+
+#[test]
+fn no_preset_draws_an_arrow_under_a_server() {
+    for p in presets::PRESETS {
+        let t = presets::preset(p.id).unwrap();
+        let under = arrows_under_servers(&t);
+        assert!(under.is_empty(), "{}: {:?}", p.id, under);
+        let mut laid = t.clone();
+        apply_layout(&mut laid);
+        let under = arrows_under_servers(&laid);
+        assert!(under.is_empty(), "{} after auto-layout: {:?}", p.id, under);
+    }
+}
+
+#[test]
+fn generated_topologies_whose_layers_fit_one_row_draw_no_arrow_under_a_server() {
+    // generate(n) puts about 8 protected servers under each primary; the
+    // bottom layer fits one row (the layout wraps a layer wider than
+    // max(10, 2 sqrt n)) up to n = 11. Wider estates: see layout.rs.
+    for n in 1..=11 {
+        let mut t = generate(n);
+        apply_layout(&mut t);
+        let under = arrows_under_servers(&t);
+        assert!(under.is_empty(), "generate({n}): {under:?}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Wherever no layer wraps, the layered layout never draws an arrow
+    /// under a server it does not connect.
+    #[test]
+    fn laid_out_forests_draw_no_arrow_under_a_server(t in forest(9, 10)) {
+        let under = arrows_under_servers(&t);
+        prop_assert!(
+            under.is_empty(),
+            "{:?}\n{}",
+            under.iter().map(|(l, s)| format!("{}->{} under {}", t.name(l.protector), t.name(l.target), t.name(*s))).collect::<Vec<_>>(),
+            to_table(&t)
+        );
+    }
+}

@@ -77,7 +77,7 @@ fn tick(pos: Positions, moves: Rc<Vec<(ServerId, Point, Point)>>, start: f64, ge
 
 /// Data moving: along the current step's flows in the simulator, or along
 /// every protection (target to protector, the way copies travel) in the
-/// Copies view. Only arrows in view move.
+/// Copies view. Only arrows with an end in view move, 40 at most.
 #[component]
 pub fn FlowDots() -> impl IntoView {
     let ed = expect_context::<Editor>();
@@ -107,8 +107,8 @@ pub fn FlowDots() -> impl IntoView {
                         .shown_failed
                         .with(|f| f.contains(&p.protector) || f.contains(&p.target));
                     !failed
-                        && pos.get(p.protector).is_some_and(inside)
-                        && pos.get(p.target).is_some_and(inside)
+                        && (pos.get(p.protector).is_some_and(inside)
+                            || pos.get(p.target).is_some_and(inside))
                 })
                 .take(MAX_FLOWS)
                 .map(|p| (p.target, p.protector))
@@ -116,12 +116,27 @@ pub fn FlowDots() -> impl IntoView {
         })
     });
     let still = crate::reduced_motion();
+    // A layer of its own over the drawing: an animation frame repaints this
+    // layer only, not the whole drawing under it.
     view! {
-        <g class="flows" aria-hidden="true">
-            <For each=move || pairs.get() key=|p| *p let:pair>
-                <FlowDot from=pair.0 to=pair.1 still=still />
-            </For>
-        </g>
+        <Show when=move || !pairs.with(|p| p.is_empty())>
+            <svg class="flows-layer" aria-hidden="true">
+                <defs>
+                    <marker id="flow-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7"
+                        markerHeight="7" orient="auto-start-reverse">
+                        <path d="M0 0 L10 5 L0 10 z" class="flow-head" />
+                    </marker>
+                </defs>
+                <g class="flows" transform=move || {
+                    let c = ed.camera.get();
+                    format!("translate({} {}) scale({})", dpm_rules::fixed(c.x, 2), dpm_rules::fixed(c.y, 2), dpm_rules::fixed(c.k, 4))
+                }>
+                    <For each=move || pairs.get() key=|p| *p let:pair>
+                        <FlowDot from=pair.0 to=pair.1 still=still />
+                    </For>
+                </g>
+            </svg>
+        </Show>
     }
 }
 
@@ -137,7 +152,7 @@ fn FlowDot(from: ServerId, to: ServerId, still: bool) -> impl IntoView {
         // the data goes.
         return view! {
             <g class="flow-still">
-                <path class="flow-track" d=move || geo.with(|g| g.d.clone()) marker-end="url(#arrowhead)" />
+                <path class="flow-track" d=move || geo.with(|g| g.d.clone()) marker-end="url(#flow-head)" />
                 <circle class="flow-dot" r="6" cx=move || geo.with(|g| dpm_rules::num(g.mid.x)) cy=move || geo.with(|g| dpm_rules::num(g.mid.y)) />
             </g>
         }
@@ -148,10 +163,7 @@ fn FlowDot(from: ServerId, to: ServerId, still: bool) -> impl IntoView {
         <g class="flow">
             <path class="flow-track" d=d />
             <circle class="flow-dot" r="6">
-                <animateMotion dur="1.4s" repeatCount="indefinite" path=d />
-            </circle>
-            <circle class="flow-dot" r="6">
-                <animateMotion dur="1.4s" begin="0.7s" repeatCount="indefinite" path=d />
+                <animateMotion dur="1.2s" repeatCount="indefinite" path=d />
             </circle>
         </g>
     }

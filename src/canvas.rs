@@ -315,14 +315,25 @@ pub fn Canvas() -> impl IntoView {
     on_cleanup(move || resize.remove());
 
     let gesture = StoredValue::new_local(Gesture::None);
+    // The canvas's place on screen, taken when a gesture starts: asking the
+    // browser on every move would force a layout of the whole drawing.
+    let origin = StoredValue::new((0.0f64, 0.0f64));
+    let take_origin = move || {
+        if let Some(el) = svg_ref.get_untracked() {
+            let r = el.get_bounding_client_rect();
+            origin.set_value((r.left(), r.top()));
+        }
+    };
+    let at_screen = move |cx: f64, cy: f64| {
+        let (x0, y0) = origin.get_value();
+        (cx - x0, cy - y0)
+    };
     let touches = StoredValue::new(Vec::<(i32, f64, f64)>::new());
     let box_rect = RwSignal::new(None::<(Point, Point)>);
 
     let canvas_point = move |cx: f64, cy: f64| -> Point {
-        let Some(el) = svg_ref.get_untracked() else {
-            return Point { x: 0.0, y: 0.0 };
-        };
-        let (sx, sy) = local(&el, cx, cy);
+        take_origin();
+        let (sx, sy) = at_screen(cx, cy);
         ed.camera.get_untracked().to_canvas(sx, sy)
     };
 
@@ -335,7 +346,8 @@ pub fn Canvas() -> impl IntoView {
             return;
         };
         let _ = el.focus();
-        let (sx, sy) = local(&el, ev.client_x() as f64, ev.client_y() as f64);
+        take_origin();
+        let (sx, sy) = at_screen(ev.client_x() as f64, ev.client_y() as f64);
         touches.update_value(|t| t.push((ev.pointer_id(), sx, sy)));
         let _ = el.set_pointer_capture(ev.pointer_id());
         let n = touches.with_value(|t| t.len());
@@ -371,10 +383,10 @@ pub fn Canvas() -> impl IntoView {
     };
 
     let on_move = move |ev: web_sys::PointerEvent| {
-        let Some(el) = svg_ref.get_untracked() else {
+        if gesture.with_value(|g| matches!(g, Gesture::None)) {
             return;
-        };
-        let (sx, sy) = local(&el, ev.client_x() as f64, ev.client_y() as f64);
+        }
+        let (sx, sy) = at_screen(ev.client_x() as f64, ev.client_y() as f64);
         touches.update_value(|t| {
             if let Some(e) = t.iter_mut().find(|e| e.0 == ev.pointer_id()) {
                 e.1 = sx;
@@ -508,8 +520,8 @@ pub fn Canvas() -> impl IntoView {
             }
         }
         // A click on the background (no pan) clears the selection.
-        if let (Some((x0, y0)), Some(el)) = (was, svg_ref.get_untracked()) {
-            let (sx, sy) = local(&el, ev.client_x() as f64, ev.client_y() as f64);
+        if let Some((x0, y0)) = was {
+            let (sx, sy) = at_screen(ev.client_x() as f64, ev.client_y() as f64);
             if (sx - x0).abs() + (sy - y0).abs() < 4.0 && !ev.shift_key() {
                 ed.selection.set(Vec::new());
                 ed.selected_link.set(None);
@@ -716,7 +728,6 @@ pub fn Canvas() -> impl IntoView {
                             <ProtectionArrow link=link />
                         </For>
                     </g>
-                    <crate::anim::FlowDots />
                     {loose_end}
                     <g class="servers">
                         <For each=move || server_ids.get() key=|id| *id let:id>
@@ -726,6 +737,7 @@ pub fn Canvas() -> impl IntoView {
                     {box_view}
                 </g>
             </svg>
+            <crate::anim::FlowDots />
             <ConnectTip />
             <crate::anim::CopiesCards />
         </div>

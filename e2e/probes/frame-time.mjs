@@ -1,0 +1,117 @@
+// Frame-time probes on the release build (dist/), printed, never asserted:
+// timings on shared 2-core machines move by a third from run to run.
+//   node e2e/probes/frame-time.mjs [N] [SECONDS]      (default 1000 servers, 3 s)
+// 1. drag: the server nearest the centre dragged in circles (the peer probe's
+//    method), at the fitted zoom and again at 100 %; moves/s is how many
+//    pointer moves the page took in, frame p50/p95 from requestAnimationFrame.
+// 2. copies: the Copies view animating replication, left running.
+// 3. play: a failed primary's Switch Protection playing, step by step.
+import { serve, launch } from '../harness.mjs';
+
+const n = Number(process.argv[2] || 1000);
+const seconds = Number(process.argv[3] || 3);
+const server = await serve();
+const chrome = await launch();
+const page = await chrome.browser.newPage({ viewport: { width: 1280, height: 800 } });
+page.on('pageerror', (e) => console.error('page error:', String(e)));
+
+const t0 = Date.now();
+await page.goto(`${server.url}#generate=${n}`);
+await page.waitForFunction((k) => document.querySelectorAll('[data-server]').length === k, n, { timeout: 60000 });
+const ready = Date.now() - t0;
+
+const startFrames = () =>
+  page.evaluate(() => {
+    window.__frames = [];
+    let last = performance.now();
+    const tick = (t) => {
+      window.__frames.push(t - last);
+      last = t;
+      if (window.__run) requestAnimationFrame(tick);
+    };
+    window.__run = true;
+    requestAnimationFrame(tick);
+  });
+const stopFrames = async () => {
+  const f = await page.evaluate(() => {
+    window.__run = false;
+    return window.__frames.slice(2);
+  });
+  f.sort((a, b) => a - b);
+  const q = (p) => (f.length ? f[Math.min(f.length - 1, Math.floor(p * f.length))].toFixed(1) : '-');
+  return `${f.length} frames, frame p50 ${q(0.5)} ms p95 ${q(0.95)} ms`;
+};
+const nearestCentre = () =>
+  page.evaluate(() => {
+    const c = document.querySelector('.canvas').getBoundingClientRect();
+    const [mx, my] = [c.x + c.width / 2, c.y + c.height / 2];
+    let best = null;
+    let bd = Infinity;
+    for (const el of document.querySelectorAll('[data-server] .body')) {
+      const r = el.getBoundingClientRect();
+      const [x, y] = [r.x + r.width / 2, r.y + r.height / 2];
+      const d = (x - mx) ** 2 + (y - my) ** 2;
+      if (d < bd && x > c.x && y > c.y && x < c.right && y < c.bottom) [bd, best] = [d, { x, y }];
+    }
+    return best;
+  });
+
+async function dragProbe(label) {
+  const target = await nearestCentre();
+  await startFrames();
+  await page.mouse.move(target.x, target.y);
+  await page.mouse.down();
+  const start = Date.now();
+  let i = 0;
+  while (Date.now() - start < seconds * 1000) {
+    const a = i / 20;
+    await page.mouse.move(target.x + 120 * Math.cos(a) - 120, target.y + 80 * Math.sin(a), { steps: 1 });
+    i++;
+  }
+  await page.mouse.up();
+  const zoom = await page.locator('.zoom-level').innerText();
+  console.log(`drag (${label}, zoom ${zoom}): ${n} servers, ready in ${ready} ms, ${(i / seconds).toFixed(0)} moves/s, ${await stopFrames()}`);
+  await page.keyboard.press('Control+z');
+}
+
+try {
+  await dragProbe('fitted');
+  // 100 %: zoom in on the centre.
+  for (let k = 0; k < 40; k++) {
+    const z = parseInt(await page.locator('.zoom-level').innerText(), 10);
+    if (z >= 100) break;
+    await page.click('[data-action="zoom-in"]');
+  }
+  await dragProbe('close');
+
+  // Copies at half size, where arrows between layers are in view.
+  await page.click('[data-action="fit"]');
+  for (let k = 0; k < 40; k++) {
+    const z = parseInt(await page.locator('.zoom-level').innerText(), 10);
+    if (z >= 50) break;
+    await page.click('[data-action="zoom-in"]');
+  }
+  await page.click('[data-action="copies"]');
+  await page.waitForTimeout(300);
+  await startFrames();
+  await page.waitForTimeout(seconds * 1000);
+  const dots = await page.locator('.flow-dot').count();
+  console.log(`copies view: ${n} servers, ${dots} moving dots, ${await stopFrames()}`);
+  await page.click('[data-action="copies"]');
+
+  await page.click('[data-action="simulate"]');
+  const primary = await page.evaluate(() => {
+    const a = [...document.querySelectorAll('.server.dpm')].find((e) => /DPM · primary/.test(e.textContent));
+    return a && a.getAttribute('data-server');
+  });
+  // Enter fails the focused server, wherever it is on the drawing.
+  await page.focus(`[data-server="${primary}"]`);
+  await page.keyboard.press('Enter');
+  await page.locator('[data-option^="switch-protection"] [data-action="play"]').first().click();
+  await startFrames();
+  await page.waitForTimeout(seconds * 1000);
+  console.log(`play (${primary} fails, Switch Protection): ${n} servers, ${await stopFrames()}`);
+} finally {
+  await chrome.close();
+  await server.close();
+}

@@ -13,6 +13,7 @@ const server = await serve();
 const chrome = await launch();
 const shot = async (name, fn, { width = 1280, height = 800, scheme = 'light' } = {}) => {
   const context = await chrome.browser.newContext({ viewport: { width, height }, colorScheme: scheme });
+  await context.addInitScript(() => localStorage.setItem('dpm-sketch/hint-dismissed', '1'));
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', String(e)));
   page.on('console', (m) => m.type() === 'error' && console.error('console:', m.text()));

@@ -1,22 +1,13 @@
 // The editor (issue 4): create, connect with live verdicts, findings where
 // the eye is, undo/redo, autosave, keyboard, presets, properties, copy and
 // paste. Every test fails on a page error or a request off 127.0.0.1.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  serve, launch, openApp, done, screenshot, center, drag, connect, servers, protections, status,
+  suite, openApp, done, screenshot, center, drag, connect, servers, protections, status,
 } from './harness.mjs';
 
-let server;
-let chrome;
-before(async () => {
-  server = await serve();
-  chrome = await launch();
-});
-after(async () => {
-  await chrome?.close();
-  await server?.close();
-});
+const server = suite();
 
 async function newDrawing(page) {
   await page.click('[data-action="new"]');
@@ -29,7 +20,7 @@ async function paletteDrop(page, action, to) {
 }
 
 test('create two servers from the palette and connect them: the role appears', async () => {
-  const app = await openApp(chrome.browser, server.url);
+  const app = await openApp(server.browser, server.url);
   const { page } = app;
   await newDrawing(page);
   await paletteDrop(page, 'add-dpm', { x: 450, y: 260 });
@@ -51,7 +42,7 @@ test('create two servers from the palette and connect them: the role appears', a
 });
 
 test('click a palette item, then click the canvas: the server goes there', async () => {
-  const app = await openApp(chrome.browser, server.url);
+  const app = await openApp(server.browser, server.url);
   const { page } = app;
   await newDrawing(page);
   await page.click('[data-action="add-protected"]');
@@ -62,8 +53,18 @@ test('click a palette item, then click the canvas: the server goes there', async
   await done(app, server.url);
 });
 
+test('touch: tap a palette item, then tap the canvas', async () => {
+  const app = await openApp(server.browser, server.url, { hasTouch: true, isMobile: false });
+  const { page } = app;
+  await newDrawing(page);
+  await page.tap('[data-action="add-dpm"]');
+  await page.touchscreen.tap(500, 300);
+  assert.deepEqual(await servers(page), ['DS1']);
+  await done(app, server.url);
+});
+
 test('a second protection onto a protected server shows protected-twice on the canvas and in the panel', async () => {
-  const app = await openApp(chrome.browser, server.url);
+  const app = await openApp(server.browser, server.url);
   const { page } = app;
   await connect(page, 'DS2', 'PS1', {
     whileHeld: async () => {
@@ -85,7 +86,7 @@ test('a second protection onto a protected server shows protected-twice on the c
 });
 
 test('undo and redo, by keys and buttons, for connect, move and delete', async () => {
-  const app = await openApp(chrome.browser, server.url);
+  const app = await openApp(server.browser, server.url);
   const { page } = app;
   const before = await protections(page);
   await connect(page, 'DS2', 'PS1');
@@ -120,7 +121,7 @@ test('undo and redo, by keys and buttons, for connect, move and delete', async (
 });
 
 test('reload restores the drawing, positions included', async () => {
-  const app = await openApp(chrome.browser, server.url);
+  const app = await openApp(server.browser, server.url);
   const { page } = app;
   await paletteDrop(page, 'add-dpm', { x: 820, y: 180 });
   assert.ok((await servers(page)).includes('DS5'));
@@ -137,7 +138,7 @@ test('reload restores the drawing, positions included', async () => {
 });
 
 test('a protection made with the keyboard alone', async () => {
-  const app = await openApp(chrome.browser, server.url);
+  const app = await openApp(server.browser, server.url);
   const { page } = app;
   await newDrawing(page);
   // The palette's items are buttons: Enter adds a server in the view.
@@ -174,7 +175,7 @@ test('a protection made with the keyboard alone', async () => {
 });
 
 test('rename refuses empty and duplicate names with a clear message', async () => {
-  const app = await openApp(chrome.browser, server.url);
+  const app = await openApp(server.browser, server.url);
   const { page } = app;
   await page.dblclick('[data-server="DS1"] .body');
   const name = page.locator('.properties-panel input[type="text"]').first();
@@ -193,7 +194,7 @@ test('rename refuses empty and duplicate names with a clear message', async () =
 });
 
 test('every fact in the properties panel; facts change the findings', async () => {
-  const app = await openApp(chrome.browser, server.url);
+  const app = await openApp(server.browser, server.url);
   const { page } = app;
   await page.click('[data-server="DS1"] .body');
   const panel = page.locator('.properties-panel');
@@ -219,7 +220,7 @@ test('every fact in the properties panel; facts change the findings', async () =
 });
 
 test('copy and paste: fresh names, the protections among them kept; box select', async () => {
-  const app = await openApp(chrome.browser, server.url);
+  const app = await openApp(server.browser, server.url);
   const { page } = app;
   await page.click('[data-server="DS1"] .body');
   await page.click('[data-server="PS1"] .body', { modifiers: ['Shift'] });
@@ -244,7 +245,7 @@ test('copy and paste: fresh names, the protections among them kept; box select',
 });
 
 test('each preset loads laid out, with a screenshot kept', async () => {
-  const app = await openApp(chrome.browser, server.url);
+  const app = await openApp(server.browser, server.url);
   const { page } = app;
   const expected = { 'scenario-1': 8, 'scenario-2': 8, 'scenario-3': 7, moving: 5 };
   for (const [id, n] of Object.entries(expected)) {
@@ -267,7 +268,7 @@ test('each preset loads laid out, with a screenshot kept', async () => {
 });
 
 test('dark theme, phone width, and #generate=1000', async () => {
-  const app = await openApp(chrome.browser, server.url, { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+  const app = await openApp(server.browser, server.url, { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
   const { page } = app;
   const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   assert.equal(bg, 'rgb(17, 22, 29)');

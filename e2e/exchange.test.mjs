@@ -1,24 +1,15 @@
 // Share, embed and exchange (issue 6): export and import in every form,
 // the seeds' table pasted in, share links, the documentation viewer in a
 // sandboxed frame, bad input that changes nothing, hostile names as text.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, launch, openApp, done, screenshot, center, drag, servers, protections, status } from './harness.mjs';
+import { suite, openApp, done, screenshot, center, drag, servers, protections, status } from './harness.mjs';
 
 const root = join(import.meta.dirname, '..');
-let server;
-let chrome;
 const pages = {};
-before(async () => {
-  server = await serve(undefined, pages);
-  chrome = await launch();
-});
-after(async () => {
-  await chrome?.close();
-  await server?.close();
-});
+const server = suite(pages);
 
 const SEED_TABLE = `|Server|Protecting|Protected by|
 |----------|--------------|----------------|
@@ -35,7 +26,7 @@ async function importText(page, text) {
 }
 
 test('export JSON, import it: the same drawing', async () => {
-  const app = await openApp(chrome.browser, server.url);
+  const app = await openApp(server.browser, server.url);
   const { page } = app;
   await page.selectOption('[data-action="preset"]', 'scenario-3');
   await page.waitForSelector('[data-server="DS3"]', { state: 'attached' });
@@ -51,6 +42,13 @@ test('export JSON, import it: the same drawing', async () => {
     await page.click(`[data-format="${form}"]`);
     assert.match(await page.getByTestId('export-text').inputValue(), pattern, form);
   }
+  // PNG: the same drawing as a picture at twice its size.
+  await page.click('[data-format="png"]');
+  const [png] = await Promise.all([page.waitForEvent('download'), page.click('[data-action="download"]')]);
+  assert.equal(png.suggestedFilename(), 'scenario-3-cyclic-protection.png');
+  const bytes = await readFile(await png.path());
+  assert.equal(bytes.subarray(1, 4).toString(), 'PNG');
+  assert.ok(bytes.readUInt32BE(16) > 800, `${bytes.readUInt32BE(16)} px wide`);
   await page.keyboard.press('Escape');
   await page.click('[data-action="new"]');
   await page.click('[data-action="confirm-new"]');
@@ -62,7 +60,7 @@ test('export JSON, import it: the same drawing', async () => {
 });
 
 test('paste Scenario 1 table from the seed: eight servers appear', async () => {
-  const app = await openApp(chrome.browser, server.url);
+  const app = await openApp(server.browser, server.url);
   const { page } = app;
   await page.click('[data-action="new"]');
   await page.click('[data-action="confirm-new"]');
@@ -80,7 +78,7 @@ test('paste Scenario 1 table from the seed: eight servers appear', async () => {
 });
 
 test('a table pasted with Ctrl+V opens the import with it', async () => {
-  const app = await openApp(chrome.browser, server.url);
+  const app = await openApp(server.browser, server.url);
   const { page } = app;
   await page.evaluate((text) => {
     const data = new DataTransfer();
@@ -94,7 +92,7 @@ test('a table pasted with Ctrl+V opens the import with it', async () => {
 });
 
 test('a share link opened in a new page gives the same drawing, and keeps the work there', async () => {
-  const app = await openApp(chrome.browser, server.url);
+  const app = await openApp(server.browser, server.url);
   const { page } = app;
   await page.selectOption('[data-action="preset"]', 'scenario-2');
   await page.waitForSelector('[data-protection="DS2->DS1"]', { state: 'attached' });
@@ -104,7 +102,7 @@ test('a share link opened in a new page gives the same drawing, and keeps the wo
   assert.ok(link.startsWith(server.url + '#s='), link);
   assert.ok(link.length < server.url.length + 260, `${link.length} characters`);
 
-  const other = await openApp(chrome.browser, server.url);
+  const other = await openApp(server.browser, server.url);
   await other.page.selectOption('[data-action="preset"]', 'moving');
   await other.page.goto(link);
   await other.page.waitForSelector('[data-protection="DS2->DS1"]', { state: 'attached' });
@@ -130,7 +128,7 @@ test('a share link opened in a new page gives the same drawing, and keeps the wo
 });
 
 test('a damaged link, a malformed import and an unreadable save change nothing', async () => {
-  const app = await openApp(chrome.browser, server.url);
+  const app = await openApp(server.browser, server.url);
   const { page } = app;
   const before = await protections(page);
   await page.goto(server.url + '#s=AQdTY2VuYXJpbyAx-damaged');
@@ -148,7 +146,7 @@ test('a damaged link, a malformed import and an unreadable save change nothing',
   await done(app, server.url);
 
   // A save this version cannot read is kept aside, and the user is told.
-  const ctx = await chrome.browser.newContext();
+  const ctx = await server.browser.newContext();
   await ctx.addInitScript(() => {
     if (!sessionStorage.getItem('seeded')) {
       sessionStorage.setItem('seeded', '1');
@@ -169,7 +167,7 @@ test('a damaged link, a malformed import and an unreadable save change nothing',
 });
 
 test('the viewer inside a sandboxed iframe renders, cannot be edited, and simulates a failure', async () => {
-  const app = await openApp(chrome.browser, server.url);
+  const app = await openApp(server.browser, server.url);
   const { page } = app;
   await page.selectOption('[data-action="preset"]', 'moving');
   await page.click('[data-action="embed"]');
@@ -203,7 +201,7 @@ test('the viewer inside a sandboxed iframe renders, cannot be edited, and simula
 });
 
 test('a hostile name stays text in the app, the table and every export', async () => {
-  const app = await openApp(chrome.browser, server.url);
+  const app = await openApp(server.browser, server.url);
   const { page } = app;
   const hostile = await readFile(join(root, 'rules/tests/cases/hostile-names.dpm.json'), 'utf8');
   await importText(page, hostile);

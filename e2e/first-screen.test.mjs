@@ -1,20 +1,11 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, screenshot } from './harness.mjs';
+import { suite, openApp, screenshot } from './harness.mjs';
 
-let server;
-let chrome;
-before(async () => {
-  server = await serve();
-  chrome = await launch();
-});
-after(async () => {
-  await chrome?.close();
-  await server?.close();
-});
+const server = suite();
 
 test('first screen draws Scenario 1: eight servers, seven protections', async () => {
-  const { page, context, requests, errors } = await openApp(chrome.browser, server.url);
+  const { page, context, requests, errors } = await openApp(server.browser, server.url);
   const servers = await page.$$eval('[data-server]', (els) => els.map((e) => e.getAttribute('data-server')).sort());
   assert.deepEqual(servers, ['DS1', 'DS2', 'DS3', 'DS4', 'PS1', 'PS2', 'PS3', 'PS4']);
   const protections = await page.$$eval('[data-protection]', (els) =>

@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import assert from 'node:assert/strict';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const root = resolve(import.meta.dirname, '..');
@@ -151,4 +152,24 @@ export async function screenshot(page, name) {
   const path = join(artifacts, `${name}.png`);
   await page.screenshot({ path });
   return path;
+}
+
+/**
+ * The set-up every test file shares: a server for dist/ (with `pages` as
+ * extra test pages) and a browser, started before the file's tests and
+ * closed after them. Read `.url` and `.browser` inside tests.
+ */
+export function suite(pages = {}) {
+  const ctx = {};
+  before(async () => {
+    ctx.server = await serve(undefined, pages);
+    ctx.chrome = await launch();
+    ctx.url = ctx.server.url;
+    ctx.browser = ctx.chrome.browser;
+  });
+  after(async () => {
+    await ctx.chrome?.close();
+    await ctx.server?.close();
+  });
+  return ctx;
 }

@@ -1,20 +1,11 @@
 // The failover simulator (issue 5): fail servers, the planner's impact and
 // options, play an option to its end, apply and undo, the walkthrough, and
 // the copies view.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, done, screenshot, protections, servers } from './harness.mjs';
+import { suite, openApp, done, screenshot, protections, servers } from './harness.mjs';
 
-let server;
-let chrome;
-before(async () => {
-  server = await serve();
-  chrome = await launch();
-});
-after(async () => {
-  await chrome?.close();
-  await server?.close();
-});
+const server = suite();
 
 const options = (page, server) =>
   page.$$eval(`[data-affected="${server}"] [data-option]`, (els) =>
@@ -30,7 +21,7 @@ async function toEnd(page) {
 }
 
 test('moving preset: fail DPM1, Server1 gets exactly the options of RULES.md; play, apply, undo', async () => {
-  const app = await openApp(chrome.browser, server.url);
+  const app = await openApp(server.browser, server.url);
   const { page } = app;
   await page.selectOption('[data-action="preset"]', 'moving');
   await page.waitForSelector('[data-server="DPM1"]');
@@ -76,7 +67,7 @@ test('moving preset: fail DPM1, Server1 gets exactly the options of RULES.md; pl
 });
 
 test('fail two servers of a chain: the lost data is listed, reset returns the drawing', async () => {
-  const app = await openApp(chrome.browser, server.url);
+  const app = await openApp(server.browser, server.url);
   const { page } = app;
   const before = await protections(page);
   await page.click('[data-action="simulate"]');
@@ -98,7 +89,7 @@ test('fail two servers of a chain: the lost data is listed, reset returns the dr
 });
 
 test('an unsupported option plays as an explanation and changes nothing', async () => {
-  const app = await openApp(chrome.browser, server.url);
+  const app = await openApp(server.browser, server.url);
   const { page } = app;
   await page.selectOption('[data-action="preset"]', 'moving');
   await page.click('[data-action="simulate"]');
@@ -115,7 +106,7 @@ test('an unsupported option plays as an explanation and changes nothing', async 
 });
 
 test('guided walkthrough of "Moving protected servers" plays the three supported options', async () => {
-  const app = await openApp(chrome.browser, server.url);
+  const app = await openApp(server.browser, server.url);
   const { page } = app;
   await page.selectOption('[data-action="preset"]', 'moving');
   await page.click('[data-action="walkthrough"]');
@@ -137,7 +128,7 @@ test('guided walkthrough of "Moving protected servers" plays the three supported
 });
 
 test('the copies view shows what each DPM server holds and data moving', async () => {
-  const app = await openApp(chrome.browser, server.url);
+  const app = await openApp(server.browser, server.url);
   const { page } = app;
   await page.click('[data-action="copies"]');
   assert.ok(await page.locator('.flow-dot').count() > 0);
@@ -151,7 +142,7 @@ test('the copies view shows what each DPM server holds and data moving', async (
 });
 
 test('with reduced motion, steps change without motion and data is still shown', async () => {
-  const app = await openApp(chrome.browser, server.url, { reducedMotion: 'reduce' });
+  const app = await openApp(server.browser, server.url, { reducedMotion: 'reduce' });
   const { page } = app;
   await page.selectOption('[data-action="preset"]', 'moving');
   await page.click('[data-action="simulate"]');

@@ -367,9 +367,15 @@ pub fn SimPanel() -> impl IntoView {
                     .into_iter()
                     .map(|(_, list)| option_group(ed, sim, server.clone(), list))
                     .collect_view();
+                let notes = a
+                    .notes
+                    .iter()
+                    .map(|n| view! { <p class="option-note">{n.clone()}</p> })
+                    .collect_view();
                 view! {
                     <div class="affected" data-affected=server.clone()>
                         <h4>{server.clone()}</h4>
+                        {notes}
                         <ul class="options">{rows}</ul>
                     </div>
                 }

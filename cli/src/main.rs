@@ -349,6 +349,7 @@ fn plan_json(t: &Topology, plan: &Plan) -> Value {
                 "supported": o.supported,
                 "reason": o.reason,
             })).collect::<Vec<_>>(),
+            "notes": a.notes,
         })).collect::<Vec<_>>(),
     })
 }
@@ -398,6 +399,9 @@ fn plan_text(t: &Topology, plan: &Plan) -> String {
     ));
     for a in &plan.affected {
         s.push_str(&format!("\n{}:\n", n(a.server)));
+        for note in &a.notes {
+            s.push_str(&format!("  note: {note}\n"));
+        }
         for o in &a.options {
             s.push_str(&format!(
                 "  [{}] {}{}\n      {}\n",

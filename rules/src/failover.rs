@@ -126,6 +126,10 @@ pub struct RecoveryOption {
 pub struct Affected {
     pub server: ServerId,
     pub options: Vec<RecoveryOption>,
+    /// Why a usual choice is missing in this state ("Switch Protection is
+    /// not possible: DS3 is down too."). Nothing is offered through a
+    /// failed server.
+    pub notes: Vec<String>,
 }
 
 /// A data source that lost copies.
@@ -239,6 +243,7 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
     let survivors = std::cell::OnceCell::new();
     let checker = std::cell::OnceCell::new();
     let mut affected: Vec<Affected> = Vec::new();
+    let mut notes: Vec<(ServerId, String)> = Vec::new();
     let mut push = |server: ServerId, option: RecoveryOption| match affected
         .iter_mut()
         .find(|a| a.server == server)
@@ -247,6 +252,7 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
         None => affected.push(Affected {
             server,
             options: vec![option],
+            notes: Vec::new(),
         }),
     };
     let name = |id: ServerId| t.name(id).to_string();
@@ -255,7 +261,15 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
         let Some(fs) = t.server(f) else { continue };
         match fs.kind {
             Kind::Dpm => {
-                let secondaries = dpm_protectors(f);
+                let all_secondaries = dpm_protectors(f);
+                // Only a working secondary offers anything.
+                let secondaries: Vec<ServerId> =
+                    all_secondaries.iter().copied().filter(|&s| up(s)).collect();
+                let down_secondaries: Vec<String> = all_secondaries
+                    .iter()
+                    .filter(|&&s| !up(s))
+                    .map(|&s| name(s))
+                    .collect();
                 let moves: Vec<Moves> = secondaries
                     .iter()
                     .map(|&s| Moves::new(t, f, s, &down))
@@ -264,23 +278,73 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
                 by_name(t, &mut targets);
 
                 // The failed server itself: rebuild it.
-                if secondaries.is_empty() {
+                let db = DataSource {
+                    server: f,
+                    part: crate::inventory::Part::Database,
+                };
+                let db_survives: Vec<String> = copies
+                    .holders(db)
+                    .into_iter()
+                    .filter(|&h| up(h))
+                    .map(&name)
+                    .collect();
+                if !down_secondaries.is_empty() && secondaries.is_empty() {
+                    let are = if down_secondaries.len() == 1 {
+                        "is"
+                    } else {
+                        "are"
+                    };
+                    let note = if db_survives.is_empty() {
+                        format!(
+                            "Restoring {}'s DPM database is not possible: {} {are} down too, and no other copy survives.",
+                            name(f),
+                            and_list(&down_secondaries)
+                        )
+                    } else {
+                        // Ordered recovery (rebuild the secondary first) is
+                        // what this state needs; until the planner offers
+                        // it, say where the copy is rather than offer a
+                        // rebuild that loses it.
+                        format!(
+                            "{} {are} down too, but {}'s DPM database survives further along the chain, on {}: rebuild {} from there first, then {} from it.",
+                            and_list(&down_secondaries),
+                            name(f),
+                            and_list(&db_survives),
+                            and_list(&down_secondaries),
+                            name(f)
+                        )
+                    };
+                    notes.push((f, note));
+                }
+                if secondaries.is_empty() && (down_secondaries.is_empty() || db_survives.is_empty())
+                {
                     push(
                         f,
                         RecoveryOption {
                             kind: OptionKind::RebuildPrimary,
                             via: None,
                             supported: true,
-                            reason: format!(
-                                "Nothing holds a copy of {}'s DPM database, so it can be rebuilt with the same name but its replicas must be created again.",
-                                name(f)
-                            ),
-                            action: Action::Rebuild { failed: f, from: None, server: None },
+                            reason: if down_secondaries.is_empty() {
+                                format!(
+                                    "Nothing holds a copy of {}'s DPM database, so it can be rebuilt with the same name but its replicas must be created again.",
+                                    name(f)
+                                )
+                            } else {
+                                format!(
+                                    "No copy of {}'s DPM database survives, so it can be rebuilt with the same name but its replicas must be created again.",
+                                    name(f)
+                                )
+                            },
+                            action: Action::Rebuild {
+                                failed: f,
+                                from: None,
+                                server: None,
+                            },
                         },
                     );
                 }
                 for &s in &secondaries {
-                    push(f, rebuild_option(t, f, s, up(s), None));
+                    push(f, rebuild_option(t, f, s, true, None));
                 }
 
                 for &x in &targets {
@@ -307,14 +371,32 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
                             }
                         }
                         Some(_) => {
-                            // No secondary (or a DPM server losing its own
-                            // secondary): protect it again from scratch.
+                            // No working secondary (or a DPM server losing
+                            // its own secondary): protect it again from
+                            // scratch.
+                            if kind(x) == Some(Kind::Protected)
+                                && secondaries.is_empty()
+                                && !down_secondaries.is_empty()
+                            {
+                                notes.push((
+                                    x,
+                                    format!(
+                                        "Switch Protection is not possible: {} {} down too, and with {} it held {}'s only copy.",
+                                        and_list(&down_secondaries),
+                                        if down_secondaries.len() == 1 { "is" } else { "are" },
+                                        name(f),
+                                        name(x)
+                                    ),
+                                ));
+                            }
                             let survivors: &Survivors =
                                 survivors.get_or_init(|| Survivors::new(t, &down));
                             let checker = checker.get_or_init(|| Checker::new(&survivors.topology));
                             for by in survivors.candidates(checker, x) {
                                 let what = if is_dpm(x) {
                                     format!("{} loses its secondary", name(x))
+                                } else if !down_secondaries.is_empty() && secondaries.is_empty() {
+                                    format!("{} and its secondary are down", name(f))
                                 } else if secondaries.is_empty() {
                                     format!("{} had no secondary", name(f))
                                 } else {
@@ -336,12 +418,12 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
                                 );
                             }
                             if kind(x) == Some(Kind::Protected) {
-                                if secondaries.is_empty() {
+                                if all_secondaries.is_empty() {
                                     push(x, rebuild_option(t, f, f, false, Some(x)));
                                 }
                                 for &s in &secondaries {
-                                    let mut o = rebuild_option(t, f, s, up(s), Some(x));
-                                    if up(s) {
+                                    let mut o = rebuild_option(t, f, s, true, Some(x));
+                                    {
                                         o.reason = format!(
                                             "{} holds {}'s DPM database, so {} can be rebuilt with the same name; {}'s replica was never copied to {}, so it is created again.",
                                             name(s),
@@ -361,6 +443,25 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
             }
             Kind::Protected => {
                 let primaries = dpm_protectors(f);
+                let restorable = primaries.iter().any(|&p| {
+                    up(p)
+                        || dpm_protectors(p).iter().any(|&s| up(s))
+                            && !t
+                                .protection(Link {
+                                    protector: p,
+                                    target: f,
+                                })
+                                .is_some_and(|q| q.switched)
+                });
+                if !primaries.is_empty() && !restorable {
+                    notes.push((
+                        f,
+                        format!(
+                            "Restoring {} is not possible: every server that held a copy of its data is down too.",
+                            name(f)
+                        ),
+                    ));
+                }
                 for &p in &primaries {
                     let switched = t
                         .protection(Link {
@@ -414,6 +515,22 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
                 }
             }
         }
+    }
+
+    for (server, note) in notes {
+        match affected.iter_mut().find(|a| a.server == server) {
+            Some(a) => a.notes.push(note),
+            None => affected.push(Affected {
+                server,
+                options: Vec::new(),
+                notes: vec![note],
+            }),
+        }
+    }
+    // Nothing is offered through a failed server.
+    for a in &mut affected {
+        a.options
+            .retain(|o| o.via.as_deref().is_none_or(|v| t.find(v).is_none_or(&up)));
     }
 
     Plan {

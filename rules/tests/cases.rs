@@ -250,6 +250,9 @@ fn every_failover_question_matches_its_snapshot() {
         let _ = writeln!(s, "broken: {}", broken.join(", "));
         for a in &plan.affected {
             let _ = writeln!(s, "\n{}:", t.name(a.server));
+            for note in &a.notes {
+                let _ = writeln!(s, "  note: {note}");
+            }
             for o in &a.options {
                 let _ = writeln!(
                     s,

@@ -379,3 +379,25 @@ proptest! {
         );
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// With any servers failed, no recovery option goes through a failed
+    /// server, and every affected server with nothing to offer says why.
+    #[test]
+    fn no_option_goes_through_a_failed_server(s in spec(12), picks in proptest::collection::vec(0usize..12, 1..4)) {
+        let t = build(&s);
+        prop_assume!(!t.servers.is_empty());
+        let failed: Vec<ServerId> = picks.iter().map(|&k| t.servers[k % t.servers.len()].id).collect();
+        let p = plan(&t, &failed);
+        for a in &p.affected {
+            for o in &a.options {
+                if let Some(via) = o.via.as_deref().and_then(|v| t.find(v)) {
+                    prop_assert!(!p.failed.contains(&via), "{} offered via failed {}", o.kind.id(), t.name(via));
+                }
+            }
+            prop_assert!(!a.options.is_empty() || !a.notes.is_empty(), "{} has neither options nor a note", t.name(a.server));
+        }
+    }
+}

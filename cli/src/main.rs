@@ -9,8 +9,8 @@ use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use dpm_rules::{
-    check, plan, read, to_dot, to_json, to_mermaid, to_share, to_svg, to_table, Finding, Plan,
-    Severity, SvgOptions, Topology, MAX_INPUT_BYTES,
+    check, fixes, plan, read, risk, to_dot, to_json, to_mermaid, to_share, to_svg, to_table,
+    why_no_fix, Finding, Plan, Severity, SvgOptions, Topology, MAX_INPUT_BYTES,
 };
 use serde_json::{json, Value};
 
@@ -22,6 +22,7 @@ usage:
   dpm-check table FILE
   dpm-check failover FILE --fail NAME [--fail NAME ...] [--json]
   dpm-check export FILE --to json|table|mermaid|dot|svg|link
+  dpm-check risk FILE [--json]
 
 FILE is a scenario file (dpm-sketch/1 JSON), a Markdown table with the
 columns Server | Protecting | Protected by, or a text holding a DPM Sketch
@@ -30,7 +31,12 @@ share link, told apart by content; - reads standard input.
 export --to link prints the fragment of a share link (#s=...): put it after
 the app's address to open the scenario there.
 
-exit status: 0 fine, 1 check found errors, 2 unreadable input or bad usage";
+risk lists the single points of failure (a server whose failure alone loses
+data or leaves data with no copy), the data held in fewer than two places,
+and protections to add that remove a single point without an error finding.
+
+exit status: 0 fine, 1 check found errors (risk: a single point of failure),
+2 unreadable input or bad usage";
 
 /// What a run prints and how it ends.
 struct Outcome {
@@ -81,6 +87,7 @@ fn run(args: &[String], stdin: &mut dyn Read) -> Outcome {
         "table" => cmd_table(rest, stdin),
         "failover" => cmd_failover(rest, stdin),
         "export" => cmd_export(rest, stdin),
+        "risk" => cmd_risk(rest, stdin),
         other => usage_error(&format!("unknown command \"{other}\"")),
     }
 }
@@ -235,6 +242,84 @@ fn cmd_check(args: &[String], stdin: &mut dyn Read) -> Outcome {
         0
     };
     Outcome { out, err, code }
+}
+
+fn cmd_risk(args: &[String], stdin: &mut dyn Read) -> Outcome {
+    let p = match parse(args, &["--json"]) {
+        Ok(p) => p,
+        Err(o) => return o,
+    };
+    let file = match one_file(&p, "risk") {
+        Ok(f) => f,
+        Err(o) => return o,
+    };
+    let t = match load(&file, stdin) {
+        Ok(t) => t,
+        Err(e) => return Outcome::fail(format!("{e}\n")),
+    };
+    let r = risk(&t);
+    let fx = fixes(&t, &r);
+    let n = |id| t.name(id).to_string();
+    let labels = |v: &[dpm_rules::DataSource]| v.iter().map(|d| d.label(&t)).collect::<Vec<_>>();
+    let link = |p: &dpm_rules::Protection| format!("{}->{}", n(p.protector), n(p.target));
+    let out = if p.json {
+        pretty(&json!({
+            "single_points": r.single_points.iter().map(|sp| json!({
+                "server": n(sp.server),
+                "loses": labels(&sp.loses),
+                "unprotects": labels(&sp.unprotects),
+            })).collect::<Vec<_>>(),
+            "under_two_copies": labels(&r.under_two_copies),
+            "fixes": fx.iter().map(|f| json!({
+                "add": f.add.iter().map(link).collect::<Vec<_>>(),
+                "removes": f.removes.iter().map(|&id| n(id)).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        })) + "\n"
+    } else {
+        let mut s = String::new();
+        if r.single_points.is_empty() {
+            s.push_str("No single point of failure: every server can fail alone and every copy it held survives elsewhere.\n");
+        }
+        for sp in &r.single_points {
+            s.push_str(&format!("Single point of failure: {}\n", n(sp.server)));
+            if !sp.loses.is_empty() {
+                s.push_str(&format!(
+                    "  loses (no copy anywhere): {}\n",
+                    labels(&sp.loses).join(", ")
+                ));
+            }
+            if !sp.unprotects.is_empty() {
+                s.push_str(&format!(
+                    "  holds the only copy of: {}\n",
+                    labels(&sp.unprotects).join(", ")
+                ));
+            }
+            let own: Vec<String> = fx
+                .iter()
+                .filter(|f| f.removes.contains(&sp.server))
+                .map(|f| f.add.iter().map(link).collect::<Vec<_>>().join(" + "))
+                .collect();
+            if own.is_empty() {
+                s.push_str(&format!("  no fix: {}\n", why_no_fix(&t, sp)));
+            } else {
+                s.push_str(&format!("  fix, any one of: {}\n", own.join(", ")));
+            }
+        }
+        s.push_str(&format!(
+            "Held in fewer than two places: {}\n",
+            if r.under_two_copies.is_empty() {
+                "none".to_string()
+            } else {
+                labels(&r.under_two_copies).join(", ")
+            }
+        ));
+        s
+    };
+    Outcome {
+        out,
+        err: String::new(),
+        code: if r.single_points.is_empty() { 0 } else { 1 },
+    }
 }
 
 fn pretty(v: &Value) -> String {

@@ -281,3 +281,42 @@ fn bad_usage_is_status_2_with_usage() {
     let help = run(&["--help"], None);
     assert_eq!(help.status.code(), Some(0));
 }
+
+#[test]
+fn risk_names_single_points_and_fixes_with_exit_status() {
+    let o = run(&["risk", &scenario("scenario-1.dpm.json"), "--json"], None);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "a single point of failure: {}",
+        err(&o)
+    );
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(v["single_points"][0]["server"], "DS4");
+    assert_eq!(v["single_points"][0]["loses"][0], "DS4 database");
+    assert_eq!(v["single_points"][0]["unprotects"][0], "DS3 database");
+    assert_eq!(
+        v["under_two_copies"],
+        serde_json::json!(["DS3 database", "DS4 database"])
+    );
+    assert_eq!(v["fixes"][0]["add"][0], "DS1->DS4");
+    assert_eq!(v["fixes"][0]["removes"][0], "DS4");
+
+    let none = run(&["risk", &case("no-single-point.dpm.json")], None);
+    assert_eq!(none.status.code(), Some(0), "{}", err(&none));
+    assert!(out(&none).contains("No single point of failure"));
+
+    let text = run(
+        &["risk", &scenario("moving-protected-servers.dpm.json")],
+        None,
+    );
+    assert!(out(&text).contains("no fix: "), "{}", out(&text));
+    assert_eq!(
+        run(&["risk", "no-such-file.json"], None).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&["risk", "-"], Some("{ not json")).status.code(),
+        Some(2)
+    );
+}

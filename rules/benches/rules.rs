@@ -1,11 +1,11 @@
-//! Check, pre-check and failover on generated topologies of 100, 1,000 and
+//! Check, pre-check, failover and single points of failure on generated topologies of 100, 1,000 and
 //! 10,000 servers. `./dev bench` (or `cargo bench -p dpm-rules`) prints the
 //! figures; nothing here asserts a time.
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use dpm_rules::{check, generate, plan, Checker, Kind, Protection};
+use dpm_rules::{check, generate, plan, risk, Checker, Kind, Protection};
 
 fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("rules");
@@ -34,6 +34,11 @@ fn benches(c: &mut Criterion) {
             .id;
         g.bench_with_input(BenchmarkId::new("failover", n), &t, |b, t| {
             b.iter(|| black_box(plan(black_box(t), &[primary])))
+        });
+
+        // Every single point of failure (one pass over the copy inventory).
+        g.bench_with_input(BenchmarkId::new("risk", n), &t, |b, t| {
+            b.iter(|| black_box(risk(black_box(t))))
         });
     }
     g.finish();

@@ -29,6 +29,7 @@ mod json;
 mod layout;
 mod model;
 pub mod presets;
+mod risk;
 mod roles;
 mod rules;
 mod scenario;
@@ -52,6 +53,7 @@ pub use model::{
     natural_cmp, same_name, validate_name_form, DpmVersion, Kind, Link, NameError, Point,
     Protection, Server, ServerId, Topology, VssWriter, Workload, MAX_NAME_CHARS,
 };
+pub use risk::{fixes, risk, why_no_fix, Fix, Risk, SinglePoint};
 pub use roles::{all_roles, roles, Roles};
 pub use rules::{and_list, Rule, Severity, Source};
 pub use scenario::{from_json, to_json, InputError, FORMAT, READABLE_FORMATS};

@@ -320,3 +320,69 @@ fn bad_inputs_are_refused_saying_what_and_where() {
         expect_file![snapshot(&format!("bad-{name}"))].assert_eq(&format!("{e}\n"));
     }
 }
+
+/// Every `.risk` file names a scenario (`file: PATH`); the snapshot is its
+/// single points of failure, what each would take with it, the data in
+/// fewer than two places, and the fixes (or why there is none).
+#[test]
+fn every_risk_question_matches_its_snapshot() {
+    let found = files(&root().join("tests/cases"), &[".risk"]);
+    assert!(found.len() >= 4, "risk questions: {found:?}");
+    for p in found {
+        let spec = fs::read_to_string(&p).unwrap();
+        let file = spec
+            .lines()
+            .find_map(|l| l.strip_prefix("file: "))
+            .unwrap_or_else(|| panic!("{}: no file:", p.display()));
+        let t = load(&root().join("..").join(file.trim()));
+        let r = dpm_rules::risk(&t);
+        let fixes = dpm_rules::fixes(&t, &r);
+        let labels = |v: &[dpm_rules::DataSource]| {
+            if v.is_empty() {
+                return "none".to_string();
+            }
+            v.iter().map(|d| d.label(&t)).collect::<Vec<_>>().join(", ")
+        };
+        let mut s = String::new();
+        for sp in &r.single_points {
+            let _ = writeln!(s, "single point: {}", t.name(sp.server));
+            let _ = writeln!(s, "  loses: {}", labels(&sp.loses));
+            let _ = writeln!(s, "  unprotects: {}", labels(&sp.unprotects));
+            let own: Vec<String> = fixes
+                .iter()
+                .filter(|f| f.removes.contains(&sp.server))
+                .map(|f| {
+                    f.add
+                        .iter()
+                        .map(|p| format!("{}->{}", t.name(p.protector), t.name(p.target)))
+                        .collect::<Vec<_>>()
+                        .join(" + ")
+                })
+                .collect();
+            if own.is_empty() {
+                let _ = writeln!(s, "  no fix: {}", dpm_rules::why_no_fix(&t, sp));
+            } else {
+                let _ = writeln!(s, "  fixes: {}", own.join(", "));
+            }
+        }
+        if r.single_points.is_empty() {
+            let _ = writeln!(s, "no single point of failure");
+        }
+        let _ = writeln!(s, "under two copies: {}", labels(&r.under_two_copies));
+        // Each fix does what it says: the single points it names are gone.
+        for f in &fixes {
+            let mut after = t.clone();
+            after.protections.extend(f.add.iter().copied());
+            let left = dpm_rules::risk(&after);
+            for id in &f.removes {
+                assert!(
+                    left.single_points.iter().all(|sp| sp.server != *id),
+                    "{}: a fix leaves {} a single point",
+                    p.display(),
+                    t.name(*id)
+                );
+            }
+        }
+        expect_file![snapshot(&format!("risk-{}", stem(&p)))].assert_eq(&s);
+    }
+}

@@ -155,3 +155,30 @@ test('with reduced motion, steps change without motion and data is still shown',
   assert.equal(await page.locator('animateMotion').count(), 0);
   await done(app, server.url);
 });
+
+test('a primary and its secondary fail together: recovery in order plays as one sequence', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  await page.click('[data-action="simulate"]');
+  await page.click('[data-server="DS1"] .body');
+  await page.click('[data-server="DS3"] .body');
+  const order = page.getByTestId('order');
+  assert.equal(await order.locator('li').count(), 2);
+  assert.match(await order.locator('li').nth(0).innerText(), /Rebuild DS3 first.*from DS4/);
+  assert.match(await order.locator('li').nth(1).innerText(), /Rebuild DS1.*from DS3/);
+  // Nothing is offered through a failed server; the panel says why.
+  assert.equal(await page.locator('[data-option$=" DS3"]').count(), 0);
+  assert.match(await page.locator('[data-affected="PS1"]').innerText(), /Switch Protection is not possible: DS3 is down too/);
+  await page.click('[data-action="play-plan"]');
+  assert.match(await page.getByTestId('caption').innerText(), /DS1 and DS3 fail/);
+  assert.equal(await page.locator('.server.failed').count(), 2);
+  await page.click('[data-action="step-forward"]');
+  assert.match(await page.getByTestId('caption').innerText(), /Rebuild DS3 first/);
+  assert.equal(await page.locator('.server.failed').count(), 1);
+  await toEnd(page);
+  assert.match(await page.getByTestId('caption').innerText(), /Rebuild DS1/);
+  assert.equal(await page.locator('.server.failed').count(), 0);
+  assert.equal(await page.locator('.player [data-action="apply"]').count(), 0, 'a recovery restores the drawing: nothing to apply');
+  await screenshot(page, 'sim-recovery-in-order');
+  await done(app, server.url);
+});

@@ -22,7 +22,10 @@ const STEP_MS: f64 = 2400.0;
 /// An option being played.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Player {
-    pub option: RecoveryOption,
+    /// The option played, or None for recovery in order.
+    pub option: Option<RecoveryOption>,
+    /// What is played ("Switch Protection", "Recovery in order").
+    pub title: String,
     /// The server the option is for.
     pub server: String,
     pub steps: Vec<Step>,
@@ -115,8 +118,43 @@ pub fn play(ed: Editor, sim: Sim, option: RecoveryOption, server: String) {
     let steps = ed.doc.with_untracked(|t| option.steps(t, &failed));
     sim.timer.update_value(|g| *g = g.wrapping_add(1));
     sim.player.set(Some(Player {
-        option,
+        title: option.kind.title().to_string(),
+        option: Some(option),
         server,
+        steps,
+    }));
+    show(ed, sim, 0);
+    sim.playing.set(true);
+    schedule(ed, sim);
+}
+
+/// Plays recovery in order as one sequence: the failure, then each rebuild.
+pub fn play_order(ed: Editor, sim: Sim, plan: &Plan) {
+    let Some(first) = plan.order.first() else {
+        return;
+    };
+    let failed = ed.failed.get_untracked();
+    let start = ed.doc.with_untracked(|t| Step {
+        caption: format!(
+            "{} fail.",
+            dpm_rules::and_list(
+                &failed
+                    .iter()
+                    .map(|&id| t.name(id).to_string())
+                    .collect::<Vec<_>>()
+            )
+        ),
+        topology: first.step.topology.clone(),
+        failed: failed.clone(),
+        flows: Vec::new(),
+    });
+    let mut steps = vec![start];
+    steps.extend(plan.order.iter().map(|o| o.step.clone()));
+    sim.timer.update_value(|g| *g = g.wrapping_add(1));
+    sim.player.set(Some(Player {
+        option: None,
+        title: "Recovery in order".into(),
+        server: ed.doc.with_untracked(|t| t.name(first.server).to_string()),
         steps,
     }));
     show(ed, sim, 0);
@@ -145,8 +183,8 @@ fn show(ed: Editor, sim: Sim, i: usize) {
     ed.shown_failed.set(step.failed.clone());
     ed.flows.set(step.flows.clone());
     ed.preview.set(Some(step.topology.clone()));
-    if i + 1 == p.steps.len() {
-        let key = option_key(&p.option);
+    if let (true, Some(o)) = (i + 1 == p.steps.len(), p.option.as_ref()) {
+        let key = option_key(o);
         sim.played.update(|v| {
             if !v.contains(&key) {
                 v.push(key);
@@ -389,6 +427,36 @@ pub fn SimPanel() -> impl IntoView {
         })
     };
 
+    let order = move || {
+        let p = the_plan.get()?;
+        if p.order.is_empty() {
+            return None;
+        }
+        let t = ed.doc.get_untracked();
+        let items = p
+            .order
+            .iter()
+            .map(|o| {
+                let back: Vec<String> = o.back.iter().map(|d| d.label(&t)).collect();
+                view! {
+                    <li>
+                        {o.step.caption.clone()}
+                        {(!back.is_empty()).then(|| view! { <span class="back">{format!(" Back: {}.", back.join(", "))}</span> })}
+                    </li>
+                }
+            })
+            .collect_view();
+        let p2 = p.clone();
+        Some(view! {
+            <section class="order" aria-label="Recovery in order" data-testid="order">
+                <h3>"Recovery in order"</h3>
+                <p class="muted">"What these servers need survives only further along the chain: recover them in this order."</p>
+                <ol>{items}</ol>
+                <button class="btn small primary" data-action="play-plan" on:click=move |_| play_order(ed, sim, &p2)>"▶ Play the recovery"</button>
+            </section>
+        })
+    };
+
     view! {
         <section class="panel sim-panel" aria-labelledby="sim-heading">
             <div class="panel-head">
@@ -400,6 +468,7 @@ pub fn SimPanel() -> impl IntoView {
             {failed_chips}
             <PlayerView />
             {impact}
+            {order}
             {options}
         </section>
     }
@@ -451,8 +520,11 @@ fn option_row(ed: Editor, sim: Sim, server: String, o: RecoveryOption) -> impl I
     let active = {
         let key = key.clone();
         move || {
-            sim.player
-                .with(|p| p.as_ref().is_some_and(|p| option_key(&p.option) == key))
+            sim.player.with(|p| {
+                p.as_ref()
+                    .and_then(|p| p.option.as_ref())
+                    .is_some_and(|o| option_key(o) == key)
+            })
         }
     };
     let server2 = server.clone();
@@ -505,7 +577,7 @@ fn PlayerView() -> impl IntoView {
         });
         let counts = copy_counts(&step.topology, &step.failed, &sources);
         let apply_option = p.option.clone();
-        let supported = p.option.supported;
+        let supported = p.option.as_ref().is_some_and(|o| o.supported);
         let steps_list = p
             .steps
             .iter()
@@ -521,9 +593,9 @@ fn PlayerView() -> impl IntoView {
         Some(view! {
             <section class="player" aria-label="Playing an option">
                 <div class="player-title">
-                    <strong>{p.option.kind.title()}</strong>
+                    <strong>{p.title.clone()}</strong>
                     {format!(" for {}", p.server)}
-                    {p.option.via.clone().map(|v| format!(" via {v}"))}
+                    {p.option.as_ref().and_then(|o| o.via.clone()).map(|v| format!(" via {v}"))}
                 </div>
                 <p class="caption" data-testid="caption" aria-live="polite">{step.caption.clone()}</p>
                 <div class="player-controls" role="group" aria-label="Player">
@@ -565,10 +637,10 @@ fn PlayerView() -> impl IntoView {
                     </table>
                 })}
                 <div class="row">
-                    {(!ed.readonly).then(|| view! {
+                    {(!ed.readonly).then(|| apply_option.map(|o| view! {
                         <button class="btn primary" data-action="apply" disabled=!supported
-                            on:click=move |_| apply(ed, sim, &apply_option)>"Apply this option"</button>
-                    })}
+                            on:click=move |_| apply(ed, sim, &o)>"Apply this option"</button>
+                    }))}
                     <button class="btn" data-action="stop" on:click=move |_| stop(ed, sim)>"Back to the failure"</button>
                 </div>
             </section>

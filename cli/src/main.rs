@@ -436,6 +436,14 @@ fn plan_json(t: &Topology, plan: &Plan) -> Value {
             })).collect::<Vec<_>>(),
             "notes": a.notes,
         })).collect::<Vec<_>>(),
+        "plan": plan.order.iter().enumerate().map(|(k, o)| json!({
+            "step": k + 1,
+            "action": o.kind.id(),
+            "server": n(o.server),
+            "via": o.via.map(n),
+            "caption": o.step.caption,
+            "back": o.back.iter().map(|d| d.label(t)).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
     })
 }
 
@@ -482,6 +490,12 @@ fn plan_text(t: &Topology, plan: &Plan) -> String {
                 .collect()
         )
     ));
+    if !plan.order.is_empty() {
+        s.push_str("Recovery in order:\n");
+        for (k, o) in plan.order.iter().enumerate() {
+            s.push_str(&format!("  {}. {}\n", k + 1, o.step.caption));
+        }
+    }
     for a in &plan.affected {
         s.push_str(&format!("\n{}:\n", n(a.server)));
         for note in &a.notes {

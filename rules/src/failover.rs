@@ -153,6 +153,27 @@ pub struct Plan {
     /// Protections with a failed end.
     pub broken: Vec<Link>,
     pub affected: Vec<Affected>,
+    /// Recovery in order, when a failed server's copies survive only
+    /// further along the chain: rebuild the secondary from its secondary
+    /// first, then the primary from the rebuilt secondary. Empty when every
+    /// failed server can be recovered on its own. What no step brings back
+    /// is in `lost`.
+    pub order: Vec<OrderedStep>,
+}
+
+/// One step of recovery in order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrderedStep {
+    pub kind: OptionKind,
+    /// The server recovered.
+    pub server: ServerId,
+    /// The server its DPM database is restored from.
+    pub via: Option<ServerId>,
+    /// Data sources back (their copies restored) after this step.
+    pub back: Vec<DataSource>,
+    /// The caption, the topology after it, who is still down, and the data
+    /// moving: what the app plays.
+    pub step: Step,
 }
 
 /// Data moving between two servers during a step, in the direction it flows.
@@ -533,6 +554,7 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
             .retain(|o| o.via.as_deref().is_none_or(|v| t.find(v).is_none_or(&up)));
     }
 
+    let order = recovery_order(t, &failed, &copies);
     Plan {
         failed,
         lost,
@@ -540,7 +562,118 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
         reduced,
         broken,
         affected,
+        order,
     }
+}
+
+/// Rebuilds in the order they become possible, when some failed DPM server
+/// can be rebuilt only after another (its secondary) is.
+fn recovery_order(t: &Topology, failed: &[ServerId], copies: &Copies) -> Vec<OrderedStep> {
+    let is_dpm = |id: ServerId| t.server(id).is_some_and(|s| s.kind == Kind::Dpm);
+    let protectors = |id: ServerId| -> Vec<ServerId> {
+        let mut v: Vec<ServerId> = t
+            .protectors_of(id)
+            .filter(|&p| p != id && is_dpm(p))
+            .collect();
+        by_name(t, &mut v);
+        v
+    };
+    let mut down: Vec<ServerId> = failed.iter().copied().filter(|&f| is_dpm(f)).collect();
+    // Needed only when a failed server's every protector is down too while
+    // a copy of its database survives further along.
+    let blocked = down.iter().any(|&f| {
+        let ps = protectors(f);
+        !ps.is_empty()
+            && ps.iter().all(|p| failed.contains(p))
+            && copies
+                .holders(DataSource {
+                    server: f,
+                    part: crate::inventory::Part::Database,
+                })
+                .iter()
+                .any(|h| !failed.contains(h))
+    });
+    if !blocked {
+        return Vec::new();
+    }
+    let n = |id: ServerId| t.name(id).to_string();
+    let mut still: Vec<ServerId> = failed.to_vec();
+    let mut out: Vec<OrderedStep> = Vec::new();
+    loop {
+        // The first failed DPM server (by name) with a working protector.
+        let next = down.iter().find_map(|&f| {
+            protectors(f)
+                .into_iter()
+                .find(|p| !still.contains(p))
+                .map(|p| (f, p))
+        });
+        let Some((f, via)) = next else { break };
+        down.retain(|&x| x != f);
+        still.retain(|&x| x != f);
+        let mut back: Vec<DataSource> = vec![DataSource {
+            server: f,
+            part: crate::inventory::Part::Database,
+        }];
+        // f's own replicas come back (from its restored database and the
+        // servers it protects); a copy it holds of another DPM server's
+        // replica comes back only once that server is up.
+        back.extend(
+            crate::inventory::inventory(t)
+                .into_iter()
+                .filter(|h| h.holders.contains(&f) && h.source.server != f)
+                .filter(|h| {
+                    let owner = h.source.server;
+                    t.protection(Link {
+                        protector: f,
+                        target: owner,
+                    })
+                    .is_some()
+                        || t.protectors_of(owner).any(|p| {
+                            p != f
+                                && !still.contains(&p)
+                                && t.protection(Link {
+                                    protector: f,
+                                    target: p,
+                                })
+                                .is_some()
+                        })
+                })
+                .map(|h| h.source),
+        );
+        let waits: Vec<String> = down
+            .iter()
+            .filter(|&&x| protectors(x).contains(&f))
+            .map(|&x| n(x))
+            .collect();
+        let caption = if waits.is_empty() {
+            format!(
+                "Rebuild {} with the same name and restore its DPM database from {}: its replicas are back.",
+                n(f),
+                n(via)
+            )
+        } else {
+            format!(
+                "Rebuild {} first, restoring its DPM database from {}: {} holds what {} needs.",
+                n(f),
+                n(via),
+                n(f),
+                and_list(&waits)
+            )
+        };
+        out.push(OrderedStep {
+            kind: OptionKind::RebuildPrimary,
+            server: f,
+            via: Some(via),
+            back,
+            step: Step {
+                caption,
+                topology: t.clone(),
+                failed: still.clone(),
+                flows: vec![Flow { from: via, to: f }],
+            },
+        });
+    }
+    out
 }
 
 fn rebuild_option(

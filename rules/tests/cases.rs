@@ -248,6 +248,22 @@ fn every_failover_question_matches_its_snapshot() {
             .map(|l| format!("{}->{}", t.name(l.protector), t.name(l.target)))
             .collect();
         let _ = writeln!(s, "broken: {}", broken.join(", "));
+        if !plan.order.is_empty() {
+            let _ = writeln!(s, "recovery in order:");
+            for (k, o) in plan.order.iter().enumerate() {
+                let _ = writeln!(
+                    s,
+                    "  {}. {} {} via {}: {} (back: {}; still down: {})",
+                    k + 1,
+                    o.kind.id(),
+                    t.name(o.server),
+                    o.via.map_or("-", |v| t.name(v)),
+                    o.step.caption,
+                    labels(&o.back),
+                    names(&o.step.failed)
+                );
+            }
+        }
         for a in &plan.affected {
             let _ = writeln!(s, "\n{}:", t.name(a.server));
             for note in &a.notes {

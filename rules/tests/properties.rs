@@ -401,3 +401,27 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Recovery in order never goes through a server still down at that
+    /// step, recovers each failed server once, and leaves down only what it
+    /// could not recover.
+    #[test]
+    fn recovery_in_order_goes_only_through_servers_that_are_up(s in spec(12), picks in proptest::collection::vec(0usize..12, 2..5)) {
+        let t = build(&s);
+        prop_assume!(!t.servers.is_empty());
+        let failed: Vec<ServerId> = picks.iter().map(|&k| t.servers[k % t.servers.len()].id).collect();
+        let p = plan(&t, &failed);
+        let mut down = p.failed.clone();
+        for o in &p.order {
+            prop_assert!(down.contains(&o.server), "{} was not down", t.name(o.server));
+            if let Some(via) = o.via {
+                prop_assert!(!down.contains(&via), "{} restored from {} while it is down", t.name(o.server), t.name(via));
+            }
+            down.retain(|&x| x != o.server);
+            prop_assert_eq!(&o.step.failed, &down);
+        }
+    }
+}

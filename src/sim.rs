@@ -594,7 +594,7 @@ fn PlayerView() -> impl IntoView {
             <section class="player" aria-label="Playing an option">
                 <div class="player-title">
                     <strong>{p.title.clone()}</strong>
-                    {format!(" for {}", p.server)}
+                    {p.option.is_some().then(|| format!(" for {}", p.server))}
                     {p.option.as_ref().and_then(|o| o.via.clone()).map(|v| format!(" via {v}"))}
                 </div>
                 <p class="caption" data-testid="caption" aria-live="polite">{step.caption.clone()}</p>

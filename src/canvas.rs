@@ -125,14 +125,33 @@ impl Default for Connect {
     }
 }
 
+/// Findings by the server they are about, and by protection.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FindingsBy {
+    pub server: HashMap<ServerId, Vec<Finding>>,
+    pub link: HashMap<Link, Vec<Finding>>,
+}
+
+impl FindingsBy {
+    pub fn of_server(&self, id: ServerId) -> Vec<Finding> {
+        self.server.get(&id).cloned().unwrap_or_default()
+    }
+
+    pub fn of_link(&self, l: Link) -> Vec<Finding> {
+        self.link.get(&l).cloned().unwrap_or_default()
+    }
+}
+
 /// What the drawing derives from the shown topology, once per change.
 #[derive(Clone, Copy)]
 pub struct Derived {
     pub roles: Memo<HashMap<ServerId, Roles>>,
-    pub server_findings: Memo<HashMap<ServerId, Vec<Finding>>>,
-    pub link_findings: Memo<HashMap<Link, Vec<Finding>>>,
+    /// Findings by the server they are about, and by protection.
+    pub findings: Memo<FindingsBy>,
     /// Links with a protection the other way (cyclic pairs bend apart).
     pub reverse: Memo<HashSet<Link>>,
+    /// Switched protections: one set per change, not a search per arrow.
+    pub switched: Memo<HashSet<Link>>,
     /// What each DPM server holds a copy of (only while the Copies view is on).
     pub holdings: Memo<HashMap<ServerId, Vec<String>>>,
 }
@@ -140,7 +159,7 @@ pub struct Derived {
 impl Derived {
     pub fn new(ed: Editor) -> Derived {
         let roles = Memo::new(move |_| ed.shown.with(all_roles));
-        let split = Memo::new(move |_| {
+        let findings = Memo::new(move |_| {
             ed.findings.with(|fs| {
                 let mut by_server: HashMap<ServerId, Vec<Finding>> = HashMap::new();
                 let mut by_link: HashMap<Link, Vec<Finding>> = HashMap::new();
@@ -155,11 +174,21 @@ impl Derived {
                         }
                     }
                 }
-                (by_server, by_link)
+                FindingsBy {
+                    server: by_server,
+                    link: by_link,
+                }
             })
         });
-        let server_findings = Memo::new(move |_| split.with(|s| s.0.clone()));
-        let link_findings = Memo::new(move |_| split.with(|s| s.1.clone()));
+        let switched = Memo::new(move |_| {
+            ed.shown.with(|t| {
+                t.protections
+                    .iter()
+                    .filter(|p| p.switched)
+                    .map(|p| p.link())
+                    .collect()
+            })
+        });
         let reverse = Memo::new(move |_| {
             ed.shown.with(|t| {
                 let all: HashSet<Link> = t.protections.iter().map(|p| p.link()).collect();
@@ -193,9 +222,9 @@ impl Derived {
         });
         Derived {
             roles,
-            server_findings,
-            link_findings,
+            findings,
             reverse,
+            switched,
             holdings,
         }
     }
@@ -267,13 +296,15 @@ pub fn Canvas() -> impl IntoView {
 
     // Positions follow what is shown; steps of the simulator glide.
     Effect::new(move |_| {
-        let (t, at) = ed.shown.with(|t| (t.clone(), positions(t)));
         let gliding = ed.preview.with_untracked(|p| p.is_some()) && !crate::reduced_motion();
-        if gliding {
-            crate::anim::glide(pos, &t, &at);
-        } else {
-            pos.sync(&t, &at);
-        }
+        ed.shown.with(|t| {
+            let at = positions(t);
+            if gliding {
+                crate::anim::glide(pos, t, &at);
+            } else {
+                pos.sync(t, &at);
+            }
+        });
     });
 
     // Measure the canvas; fit on request.
@@ -765,18 +796,13 @@ fn ProtectionArrow(link: Link) -> impl IntoView {
         arrow(p, q, bend_for(p, q, reverse.get()))
     });
     let facts = Memo::new(move |_| {
-        ed.shown.with(|t| {
-            (
-                format!("{}->{}", t.name(link.protector), t.name(link.target)),
-                t.protection(link).is_some_and(|p| p.switched),
-            )
-        })
+        (
+            ed.shown
+                .with(|t| format!("{}->{}", t.name(link.protector), t.name(link.target))),
+            derived.switched.with(|s| s.contains(&link)),
+        )
     });
-    let findings = Memo::new(move |_| {
-        derived
-            .link_findings
-            .with(|m| m.get(&link).cloned().unwrap_or_default())
-    });
+    let findings = Memo::new(move |_| derived.findings.with(|f| f.of_link(link)));
     let sev = Memo::new(move |_| findings.with(|f| worst(f)).filter(|s| *s != Severity::Info));
     let broken = Memo::new(move |_| {
         ed.shown_failed
@@ -875,11 +901,7 @@ fn ServerNode(id: ServerId) -> impl IntoView {
             Kind::Protected => "protected server".to_string(),
         }
     });
-    let findings = Memo::new(move |_| {
-        derived
-            .server_findings
-            .with(|m| m.get(&id).cloned().unwrap_or_default())
-    });
+    let findings = Memo::new(move |_| derived.findings.with(|f| f.of_server(id)));
     let sev = Memo::new(move |_| findings.with(|f| worst(f)));
     let selected = Memo::new(move |_| ed.selection.with(|s| s.contains(&id)));
     let failed = Memo::new(move |_| ed.shown_failed.with(|f| f.contains(&id)));
@@ -1147,9 +1169,7 @@ pub fn FindingTip() -> impl IntoView {
             return None;
         }
         let (fs, at) = if let Some(id) = tip.server.get() {
-            let fs = derived
-                .server_findings
-                .with(|m| m.get(&id).cloned().unwrap_or_default());
+            let fs = derived.findings.with(|f| f.of_server(id));
             let p = pos.get(id)?;
             (
                 fs,
@@ -1159,9 +1179,7 @@ pub fn FindingTip() -> impl IntoView {
                 },
             )
         } else if let Some(l) = tip.link.get() {
-            let fs = derived
-                .link_findings
-                .with(|m| m.get(&l).cloned().unwrap_or_default());
+            let fs = derived.findings.with(|f| f.of_link(l));
             let (a, b) = (pos.get(l.protector)?, pos.get(l.target)?);
             (
                 fs,

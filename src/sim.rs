@@ -289,6 +289,7 @@ pub fn SimPanel() -> impl IntoView {
             Some(ed.doc.with(|t| plan(t, &f)))
         }
     });
+    provide_context(the_plan);
     // A change of the failed servers ends the option being played.
     Effect::new(move |prev: Option<Vec<ServerId>>| {
         let f = ed.failed.get();
@@ -559,14 +560,14 @@ fn option_row(ed: Editor, sim: Sim, server: String, o: RecoveryOption) -> impl I
 fn PlayerView() -> impl IntoView {
     let ed = expect_context::<Editor>();
     let sim = expect_context::<Sim>();
+    let the_plan = expect_context::<Memo<Option<Plan>>>();
     move || {
         let p = sim.player.get()?;
         let n = p.steps.len();
         let at = sim.at.get().min(n.saturating_sub(1));
         let step = p.steps.get(at)?.clone();
-        let sources: Vec<DataSource> = ed.doc.with_untracked(|t| {
-            let f = ed.failed.get_untracked();
-            let pl = plan(t, &f);
+        let sources: Vec<DataSource> = the_plan.with_untracked(|pl| {
+            let Some(pl) = pl else { return Vec::new() };
             let mut s: Vec<DataSource> = pl.reduced.iter().map(|r| r.source).collect();
             for d in pl.lost.iter().chain(pl.unprotected.iter()) {
                 if !s.contains(d) {

@@ -203,10 +203,17 @@ impl Editor {
             // Effects first run a tick late, after a link or #generate may
             // already have replaced the drawing: compare with what is
             // stored rather than skip the first run.
+            // What was last saved (or found in storage), so a change that
+            // leaves the text as it was writes nothing.
+            let last = StoredValue::new(None::<String>);
             Effect::new(move |_| {
                 let text = doc.with(to_json);
-                if stored(SAVE_KEY).as_deref() != Some(text.as_str()) {
+                if last.with_value(|l| l.is_none()) {
+                    last.set_value(Some(stored(SAVE_KEY).unwrap_or_default()));
+                }
+                if last.with_value(|l| l.as_deref() != Some(text.as_str())) {
                     ed.save(&text);
+                    last.set_value(Some(text));
                 }
             });
         }
@@ -215,7 +222,11 @@ impl Editor {
 
     /// Replaces the drawing with `next` as one undoable step.
     pub fn commit(&self, next: Topology) {
-        let prev = self.doc.get_untracked();
+        self.replace(self.doc.get_untracked(), next);
+    }
+
+    /// Makes `next` the drawing, `prev` (the drawing now) the undo step.
+    fn replace(&self, prev: Topology, next: Topology) {
         if prev == next {
             return;
         }
@@ -232,9 +243,10 @@ impl Editor {
 
     /// Changes the drawing in place as one undoable step.
     pub fn edit(&self, f: impl FnOnce(&mut Topology)) {
-        let mut t = self.doc.get_untracked();
-        f(&mut t);
-        self.commit(t);
+        let prev = self.doc.get_untracked();
+        let mut next = prev.clone();
+        f(&mut next);
+        self.replace(prev, next);
     }
 
     pub fn undo(&self) {
@@ -276,14 +288,22 @@ impl Editor {
     fn after_change(&self) {
         let lens = self.history.with_value(|h| (h.undo.len(), h.redo.len()));
         self.history_len.set(lens);
-        // Drop a selection that names servers no longer there.
-        let t = self.doc.get_untracked();
-        self.selection
-            .update(|s| s.retain(|&id| t.server(id).is_some()));
-        if let Some(l) = self.selected_link.get_untracked() {
-            if t.protection(l).is_none() {
-                self.selected_link.set(None);
+        // Drop a selection that names servers no longer there (without
+        // copying the drawing to find out).
+        let link_gone = self.doc.with_untracked(|t| {
+            if self
+                .selection
+                .with_untracked(|s| s.iter().any(|&id| t.server(id).is_none()))
+            {
+                self.selection
+                    .update(|s| s.retain(|&id| t.server(id).is_some()));
             }
+            self.selected_link
+                .get_untracked()
+                .is_some_and(|l| t.protection(l).is_none())
+        });
+        if link_gone {
+            self.selected_link.set(None);
         }
     }
 

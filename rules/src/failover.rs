@@ -597,6 +597,7 @@ fn recovery_order(t: &Topology, failed: &[ServerId], copies: &Copies) -> Vec<Ord
         return Vec::new();
     }
     let n = |id: ServerId| t.name(id).to_string();
+    let inventory = crate::inventory::inventory(t);
     let mut still: Vec<ServerId> = failed.to_vec();
     let mut out: Vec<OrderedStep> = Vec::new();
     loop {
@@ -618,8 +619,8 @@ fn recovery_order(t: &Topology, failed: &[ServerId], copies: &Copies) -> Vec<Ord
         // servers it protects); a copy it holds of another DPM server's
         // replica comes back only once that server is up.
         back.extend(
-            crate::inventory::inventory(t)
-                .into_iter()
+            inventory
+                .iter()
                 .filter(|h| h.holders.contains(&f) && h.source.server != f)
                 .filter(|h| {
                     let owner = h.source.server;

@@ -86,6 +86,8 @@ try {
 
   // Copies at half size, where arrows between layers are in view.
   await page.click('[data-action="fit"]');
+  // The fit lands on the next frame: wait for it before zooming in.
+  await page.waitForFunction(() => parseInt(document.querySelector('.zoom-level').textContent, 10) < 50);
   for (let k = 0; k < 40; k++) {
     const z = parseInt(await page.locator('.zoom-level').innerText(), 10);
     if (z >= 50) break;

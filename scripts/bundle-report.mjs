@@ -6,7 +6,7 @@ import { join, extname, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 const root = resolve(import.meta.dirname, '..');
-const dist = join(root, 'dist');
+const dist = process.env.DIST ? resolve(process.env.DIST) : join(root, 'dist');
 const budget = JSON.parse(readFileSync(join(root, 'bundle-budget.json'), 'utf8')).gzip_total_max;
 
 const rows = [];

@@ -752,6 +752,10 @@ pub fn Canvas() -> impl IntoView {
                         markerHeight="8" orient="auto-start-reverse">
                         <path d="M0 0 L10 5 L0 10 z" class="arrowhead broken" />
                     </marker>
+                    <marker id="ghost-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8"
+                        markerHeight="8" orient="auto-start-reverse">
+                        <path d="M0 0 L10 5 L0 10 z" class="ghost-head" />
+                    </marker>
                 </defs>
                 <g transform=transform>
                     <g class="protections">
@@ -760,6 +764,7 @@ pub fn Canvas() -> impl IntoView {
                         </For>
                     </g>
                     {loose_end}
+                    <crate::risk::GhostArrows />
                     <g class="servers">
                         <For each=move || server_ids.get() key=|id| *id let:id>
                             <ServerNode id=id />
@@ -913,6 +918,22 @@ fn ServerNode(id: ServerId) -> impl IntoView {
             None => "",
         })
     });
+    let rv = expect_context::<crate::risk::RiskView>();
+    // In the Risk view: what this server's failure alone would cost.
+    let at_risk = Memo::new(move |_| {
+        rv.risk.with(|r| {
+            let (r, _) = r.as_ref()?;
+            let sp = r.single_points.iter().find(|p| p.server == id)?;
+            let n = sp.loses.len() + sp.unprotects.len();
+            let first = sp.loses.first().or(sp.unprotects.first())?;
+            let what = ed.doc.with_untracked(|t| first.label(t));
+            Some(if n == 1 {
+                format!("⚠ takes {what}")
+            } else {
+                format!("⚠ takes {what} +{}", n - 1)
+            })
+        })
+    });
     let is_source = Memo::new(move |_| cn.from.get() == Some(id));
     let is_target = Memo::new(move |_| cn.target.get() == Some(id));
     let entering = ed.entering.with_untracked(|e| e.contains(&id));
@@ -925,6 +946,7 @@ fn ServerNode(id: ServerId) -> impl IntoView {
             (is_source.get(), " source"),
             (is_target.get(), " target"),
             (entering, " entering"),
+            (at_risk.with(|r| r.is_some()), " spof"),
         ] {
             if on {
                 c.push_str(name);
@@ -1082,6 +1104,11 @@ fn ServerNode(id: ServerId) -> impl IntoView {
             <text class="sub" x="11" y="15" text-anchor="middle">{move || caption.get()}</text>
             <path class="cross" d=format!("M{} {} L{} {} M{} {} L{} {}", num(-hw + 6.0), num(-hh + 6.0), num(hw - 6.0), num(hh - 6.0), num(hw - 6.0), num(-hh + 6.0), num(-hw + 6.0), num(hh - 6.0)) />
             {badge}
+            {move || at_risk.get().map(|what| view! {
+                <text class="spof-label" x="0" y=dpm_rules::num(NODE_H / 2.0 + 16.0) text-anchor="middle">
+                    {dpm_rules::truncate(&what, 28)}
+                </text>
+            })}
             {handle}
         </g>
     }

@@ -16,6 +16,7 @@ pub mod canvas;
 pub mod io;
 pub mod palette;
 pub mod panels;
+pub mod risk;
 pub mod sim;
 pub mod state;
 pub mod viewer;
@@ -65,6 +66,7 @@ pub fn provide_editor_context(ed: Editor) {
     });
     provide_context(Armed(RwSignal::new(None)));
     provide_context(Sim::new());
+    provide_context(risk::RiskView::new(ed));
 }
 
 /// The whole app: the editor, or the viewer for `#view&s=...`.
@@ -252,6 +254,7 @@ fn EditorApp() -> impl IntoView {
     let sim = expect_context::<Sim>();
     let cn = expect_context::<Connect>();
     let armed = expect_context::<Armed>().0;
+    let rv = expect_context::<risk::RiskView>();
     if notice.is_some() {
         ed.notice.set(notice);
     }
@@ -513,6 +516,9 @@ fn EditorApp() -> impl IntoView {
                         on:click=move |_| if simulating() { sim::reset(ed, sim) } else { sim::enter(ed, sim) }>
                         {move || if simulating() { "■ Stop simulating" } else { "⚡ Simulate" }}
                     </button>
+                    <button class="tool" data-action="risk" aria-pressed=move || rv.on.get().to_string()
+                        title="Single points of failure, and the protections that would remove them"
+                        on:click=move |_| rv.on.update(|r| *r = !*r)>"Risk"</button>
                     <button class="tool" data-action="copies" aria-pressed=move || ed.copies.get().to_string()
                         title="Show where the copies are: replication along every protection, and what each DPM server holds"
                         on:click=move |_| ed.copies.update(|c| *c = !*c)>"Copies"</button>
@@ -548,6 +554,9 @@ fn EditorApp() -> impl IntoView {
                 </div>
                 <aside class="side" aria-label="Details">
                     <Show when=simulating fallback=move || view! {
+                        <Show when=move || rv.on.get()>
+                            <risk::RiskPanel />
+                        </Show>
                         <PropertiesPanel />
                         <sim::Walkthrough />
                         <FindingsPanel />

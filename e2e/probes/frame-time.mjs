@@ -10,7 +10,7 @@ import { serve, launch } from '../harness.mjs';
 
 const n = Number(process.argv[2] || 1000);
 const seconds = Number(process.argv[3] || 3);
-const server = await serve();
+const server = await serve(process.env.DIST || undefined);
 const chrome = await launch();
 const page = await chrome.browser.newPage({ viewport: { width: 1280, height: 800 } });
 page.on('pageerror', (e) => console.error('page error:', String(e)));

@@ -5,7 +5,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use dpm_rules::{check, generate, plan, risk, Checker, Kind, Protection};
+use dpm_rules::{check, fixes, generate, plan, risk, Checker, Kind, Protection, Risk};
 
 fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("rules");
@@ -39,6 +39,17 @@ fn benches(c: &mut Criterion) {
         // Every single point of failure (one pass over the copy inventory).
         g.bench_with_input(BenchmarkId::new("risk", n), &t, |b, t| {
             b.iter(|| black_box(risk(black_box(t))))
+        });
+
+        // Suggested fixes for the first 12 single points, as the app's Risk
+        // view asks for them on every edit (each candidate is tried on a copy).
+        let r = risk(&t);
+        let head = Risk {
+            single_points: r.single_points.iter().take(12).cloned().collect(),
+            under_two_copies: Vec::new(),
+        };
+        g.bench_with_input(BenchmarkId::new("fixes-12", n), &t, |b, t| {
+            b.iter(|| black_box(fixes(black_box(t), &head)))
         });
     }
     g.finish();

@@ -1,0 +1,156 @@
+//! The Risk view: every single point of failure marked on the drawing and
+//! listed with what it would take with it, and the rule crate's suggested
+//! fixes drawn as dashed "ghost" arrows that a user accepts one by one.
+
+use leptos::prelude::*;
+
+use dpm_rules::{arrow, fixes, risk, why_no_fix, Fix, Protection, Risk};
+
+use crate::state::{Editor, Positions};
+
+/// How many single points get suggested fixes (in name order).
+const FIXES_FOR: usize = 12;
+
+/// At most this many data sources are named in the "fewer than two places" line.
+const NAMED: usize = 20;
+
+/// The risk of what is drawn, while the Risk view is on; follows every edit.
+#[derive(Clone, Copy)]
+pub struct RiskView {
+    pub on: RwSignal<bool>,
+    pub risk: Memo<Option<(Risk, Vec<Fix>)>>,
+}
+
+impl RiskView {
+    pub fn new(ed: Editor) -> RiskView {
+        let on = RwSignal::new(false);
+        let risk = Memo::new(move |_| {
+            if !on.get() {
+                return None;
+            }
+            ed.doc.with(|t| {
+                let r = risk(t);
+                // Fixes try candidate protections one by one (0.6 s for the
+                // 70 single points of a 10,000-server estate): work them out
+                // for the first few only, so the view keeps up with editing.
+                let head = Risk {
+                    single_points: r.single_points.iter().take(FIXES_FOR).cloned().collect(),
+                    under_two_copies: Vec::new(),
+                };
+                let f = fixes(t, &head);
+                Some((r, f))
+            })
+        });
+        RiskView { on, risk }
+    }
+}
+
+fn accept(ed: Editor, p: Protection) {
+    ed.edit(|t| {
+        t.connect(p);
+    });
+}
+
+/// The panel: single points, what each takes with it, and the fixes.
+#[component]
+pub fn RiskPanel() -> impl IntoView {
+    let ed = expect_context::<Editor>();
+    let rv = expect_context::<RiskView>();
+    let body = move || {
+        let (r, fx) = rv.risk.get()?;
+        let t = ed.doc.get_untracked();
+        let labels = |v: &[dpm_rules::DataSource]| {
+            let mut s = v
+                .iter()
+                .take(NAMED)
+                .map(|d| d.label(&t))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if v.len() > NAMED {
+                s.push_str(&format!(" and {} more", v.len() - NAMED));
+            }
+            s
+        };
+        if r.single_points.is_empty() {
+            return Some(
+                view! { <p class="empty" data-testid="no-risk">"No single point of failure: any one server can fail and every copy it held survives elsewhere."</p> }
+                    .into_any(),
+            );
+        }
+        let items = r
+            .single_points
+            .iter()
+            .enumerate()
+            .map(|(i, sp)| {
+                let name = t.name(sp.server).to_string();
+                let own: Vec<Protection> = fx
+                    .iter()
+                    .filter(|f| f.removes.contains(&sp.server))
+                    .flat_map(|f| f.add.iter().copied())
+                    .collect();
+                let fixes_view = if i >= FIXES_FOR {
+                    view! { <p class="muted">"Fixes are suggested for the first single points in the list: fix those first."</p> }.into_any()
+                } else if own.is_empty() {
+                    view! { <p class="muted">{why_no_fix(&t, sp)}</p> }.into_any()
+                } else {
+                    own.into_iter()
+                        .map(|p| {
+                            let label = format!("{} → {}", t.name(p.protector), t.name(p.target));
+                            view! {
+                                <div class="row fix">
+                                    <span>{format!("Add {label}")}</span>
+                                    <button class="btn small primary" data-action="accept-fix"
+                                        data-fix=format!("{}->{}", t.name(p.protector), t.name(p.target))
+                                        on:click=move |_| accept(ed, p)>"Accept"</button>
+                                </div>
+                            }
+                        })
+                        .collect_view()
+                        .into_any()
+                };
+                view! {
+                    <li class="single-point" data-single-point=name.clone()>
+                        <strong>{name.clone()}</strong>
+                        {(!sp.loses.is_empty()).then(|| view! { <p>{format!("Its failure loses: {}.", labels(&sp.loses))}</p> })}
+                        {(!sp.unprotects.is_empty()).then(|| view! { <p>{format!("Holds the only copy of: {}.", labels(&sp.unprotects))}</p> })}
+                        {fixes_view}
+                    </li>
+                }
+            })
+            .collect_view();
+        Some(
+            view! {
+                <ul class="single-points">{items}</ul>
+                <p class="muted">{format!("Held in fewer than two places: {}.", labels(&r.under_two_copies))}</p>
+            }
+            .into_any(),
+        )
+    };
+    view! {
+        <section class="panel risk-panel" aria-labelledby="risk-heading">
+            <h2 id="risk-heading">"Single points of failure"</h2>
+            {body}
+        </section>
+    }
+}
+
+/// The suggested fixes as dashed arrows, drawn in the drawing under the
+/// servers, so a server's name and its risk label stay readable over them.
+#[component]
+pub fn GhostArrows() -> impl IntoView {
+    let rv = expect_context::<RiskView>();
+    let pos = expect_context::<Positions>();
+    move || {
+        let (_, fx) = rv.risk.get()?;
+        let paths = fx
+            .iter()
+            .flat_map(|f| f.add.iter().copied())
+            .filter_map(|p| {
+                let (a, b) = (pos.get(p.protector)?, pos.get(p.target)?);
+                let g = arrow(a, b, if a.y == b.y { -40.0 } else { 30.0 });
+                Some(view! { <path class="ghost" d=g.d marker-end="url(#ghost-head)" /> })
+            })
+            .collect_view();
+        Some(view! { <g class="ghosts" aria-hidden="true">{paths}</g> })
+    }
+}

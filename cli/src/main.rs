@@ -9,8 +9,8 @@ use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use dpm_rules::{
-    check, fixes, plan, read, risk, to_dot, to_json, to_mermaid, to_share, to_svg, to_table,
-    why_no_fix, Finding, Plan, Severity, SvgOptions, Topology, MAX_INPUT_BYTES,
+    check, evaluate, fixes, plan, read, read_exercise, risk, to_dot, to_json, to_mermaid, to_share,
+    to_svg, to_table, why_no_fix, Finding, Plan, Severity, SvgOptions, Topology, MAX_INPUT_BYTES,
 };
 use serde_json::{json, Value};
 
@@ -23,6 +23,7 @@ usage:
   dpm-check failover FILE --fail NAME [--fail NAME ...] [--json]
   dpm-check export FILE --to json|table|mermaid|dot|svg|link
   dpm-check risk FILE [--json]
+  dpm-check exercise EXERCISE SOLUTION... [--json]
 
 FILE is a scenario file (dpm-sketch/1 JSON), a Markdown table with the
 columns Server | Protecting | Protected by, or a text holding a DPM Sketch
@@ -35,8 +36,12 @@ risk lists the single points of failure (a server whose failure alone loses
 data or leaves data with no copy), the data held in fewer than two places,
 and protections to add that remove a single point without an error finding.
 
-exit status: 0 fine, 1 check found errors (risk: a single point of failure),
-2 unreadable input or bad usage";
+exercise grades solutions: EXERCISE is an exercise file (dpm-exercise/1) or
+a text holding an exercise link (#x=...); each SOLUTION is a scenario as
+FILE above. It prints each goal with pass or fail and a total per solution.
+
+exit status: 0 fine, 1 check found errors (risk: a single point of failure;
+exercise: a goal failed), 2 unreadable input or bad usage";
 
 /// What a run prints and how it ends.
 struct Outcome {
@@ -88,6 +93,7 @@ fn run(args: &[String], stdin: &mut dyn Read) -> Outcome {
         "failover" => cmd_failover(rest, stdin),
         "export" => cmd_export(rest, stdin),
         "risk" => cmd_risk(rest, stdin),
+        "exercise" => cmd_exercise(rest, stdin),
         other => usage_error(&format!("unknown command \"{other}\"")),
     }
 }
@@ -138,6 +144,12 @@ fn parse(args: &[String], allowed: &[&str]) -> Result<Parsed, Outcome> {
 /// Reads one input, by path or `-` for standard input.
 fn load(path: &str, stdin: &mut dyn Read) -> Result<Topology, String> {
     let shown = if path == "-" { "<stdin>" } else { path };
+    read(&load_text(path, stdin)?).map_err(|e| format!("{shown}: {e}"))
+}
+
+/// The text of one input, by path or `-` for standard input.
+fn load_text(path: &str, stdin: &mut dyn Read) -> Result<String, String> {
+    let shown = if path == "-" { "<stdin>" } else { path };
     let mut bytes = Vec::new();
     let limit = MAX_INPUT_BYTES as u64 + 1;
     let res = if path == "-" {
@@ -154,7 +166,7 @@ fn load(path: &str, stdin: &mut dyn Read) -> Result<Topology, String> {
             e.utf8_error().valid_up_to()
         )
     })?;
-    read(&text).map_err(|e| format!("{shown}: {e}"))
+    Ok(text)
 }
 
 fn one_file(p: &Parsed, cmd: &str) -> Result<String, Outcome> {
@@ -519,4 +531,89 @@ fn plan_text(t: &Topology, plan: &Plan) -> String {
         }
     }
     s
+}
+
+fn cmd_exercise(args: &[String], stdin: &mut dyn Read) -> Outcome {
+    let p = match parse(args, &["--json"]) {
+        Ok(p) => p,
+        Err(o) => return o,
+    };
+    let Some((ex_path, solutions)) = p.files.split_first() else {
+        return usage_error("exercise needs an EXERCISE and at least one SOLUTION");
+    };
+    if solutions.is_empty() {
+        return usage_error("exercise needs at least one SOLUTION after the EXERCISE");
+    }
+    let shown = |f: &str| {
+        if f == "-" {
+            "<stdin>".to_string()
+        } else {
+            f.to_string()
+        }
+    };
+    let ex = match load_text(ex_path, stdin)
+        .and_then(|t| read_exercise(&t).map_err(|e| format!("{}: {e}", shown(ex_path))))
+    {
+        Ok(ex) => ex,
+        Err(e) => return Outcome::fail(format!("{e}\n")),
+    };
+    let mut results = Vec::new();
+    let mut text = format!("{}: {} goals\n", ex.title, ex.goals.len());
+    let mut err = String::new();
+    let (mut unreadable, mut all_pass) = (false, true);
+    for file in solutions {
+        let t = match load(file, stdin) {
+            Ok(t) => t,
+            Err(e) => {
+                unreadable = true;
+                err.push_str(&format!("{e}\n"));
+                results.push(json!({"file": shown(file), "error": e}));
+                continue;
+            }
+        };
+        let states = evaluate(&ex, &t);
+        let passed = states.iter().filter(|s| s.pass).count();
+        all_pass &= passed == states.len();
+        text.push_str(&format!(
+            "\n{}: {passed}/{} goals\n",
+            shown(file),
+            states.len()
+        ));
+        for (g, s) in ex.goals.iter().zip(&states) {
+            text.push_str(&format!(
+                "  {}  {}: {}\n",
+                if s.pass { "pass" } else { "FAIL" },
+                g.id,
+                g.sentence()
+            ));
+            if !s.pass {
+                text.push_str(&format!("        {}\n", s.why));
+            }
+        }
+        results.push(json!({
+            "file": shown(file),
+            "goals": ex.goals.iter().zip(&states).map(|(g, s)| {
+                let mut v = json!({"id": g.id, "pass": s.pass});
+                if !s.pass {
+                    v["why"] = json!(s.why);
+                }
+                v
+            }).collect::<Vec<_>>(),
+            "passed": passed,
+            "total": states.len(),
+        }));
+    }
+    let out = if p.json {
+        pretty(&json!({ "results": results })) + "\n"
+    } else {
+        text
+    };
+    let code = if unreadable {
+        2
+    } else if all_pass {
+        0
+    } else {
+        1
+    };
+    Outcome { out, err, code }
 }

@@ -320,3 +320,54 @@ fn risk_names_single_points_and_fixes_with_exit_status() {
         Some(2)
     );
 }
+
+fn exercise(name: &str) -> String {
+    repo().join("exercises").join(name).display().to_string()
+}
+
+#[test]
+fn exercise_grades_solutions_in_bulk() {
+    let ex = exercise("8-no-single-point.exercise.json");
+    let good = exercise("8-no-single-point.solution.dpm.json");
+    let start = scenario("scenario-1.dpm.json");
+
+    let o = run(&["exercise", &ex, &good], None);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(out(&o).contains("3/3 goals"), "{}", out(&o));
+
+    let o = run(&["exercise", &ex, &good, &start, "--json"], None);
+    assert_eq!(o.status.code(), Some(1), "one solution fails: {}", err(&o));
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    let r = &v["results"];
+    assert_eq!(r[0]["passed"], 3);
+    assert_eq!(r[0]["total"], 3);
+    assert_eq!(r[1]["file"], start.as_str());
+    assert_eq!(r[1]["passed"], 1);
+    assert_eq!(r[1]["goals"][0]["id"], "no-spof");
+    assert_eq!(r[1]["goals"][0]["pass"], false);
+    assert!(r[1]["goals"][0]["why"].as_str().unwrap().contains("DS4"));
+
+    // The text form names the failing goal and what is wrong.
+    let text = out(&run(&["exercise", &ex, &start], None));
+    assert!(text.contains("FAIL  no-spof"), "{text}");
+    assert!(text.contains("If DS4 fails alone"), "{text}");
+
+    // An exercise link works in place of the file, from standard input.
+    let link = format!(
+        "http://127.0.0.1:8080/#x={}",
+        dpm_rules::exercise_to_link(&dpm_rules::read_exercise(&std::fs::read_to_string(&ex).unwrap()).unwrap())
+    );
+    let o = run(&["exercise", "-", &good], Some(&link));
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+
+    // Unreadable input: status 2, with the file named; the rest still graded.
+    let o = run(&["exercise", &ex, "no-such-file.json", &good, "--json"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("no-such-file.json"));
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(v["results"][1]["passed"], 3);
+    let o = run(&["exercise", &start, &good], None);
+    assert_eq!(o.status.code(), Some(2), "a scenario is not an exercise");
+    assert!(err(&o).contains("not a DPM Sketch exercise"), "{}", err(&o));
+    assert_eq!(run(&["exercise", &ex], None).status.code(), Some(2));
+}

@@ -20,6 +20,8 @@
 
 mod check;
 mod edit;
+mod exercise;
+pub mod exercises;
 mod export;
 mod failover;
 mod generate;
@@ -39,6 +41,11 @@ mod table;
 
 pub use check::{check, Checker, Finding, Summary};
 pub use edit::{extract, paste, remove_servers, snap, GRID};
+pub use exercise::{
+    evaluate, exercise_from_json, exercise_from_link, exercise_to_json, exercise_to_link,
+    looks_like_exercise_link, read_exercise, refusal, Allow, Check, Exercise, Goal, GoalState,
+    RoleWant, CHECKS, EXERCISE_FORMAT, OPTION_KINDS,
+};
 pub use export::{
     badge_symbol, to_dot, to_mermaid, to_svg, truncate, worst, xml_escape, SvgOptions,
 };

@@ -107,192 +107,217 @@ pub fn from_json(text: &str) -> Result<Topology, InputError> {
         ));
     }
     let root = json::parse(text).map_err(|e| fail(None, e.at, e.message))?;
-    let top = r.object(&root, "", TOP_FIELDS, false)?;
+    r.scenario(&root, "")
+}
 
-    // First the version, so that a file from a newer build is refused for
-    // that reason rather than for a field this build has never heard of.
-    let readable = READABLE_FORMATS.join(", ");
-    match top.get("format").map(|n| (n, &n.value)) {
-        None => {
-            return Err(fail(
-                Some("format".into()),
-                root.at,
-                format!("missing; a scenario file starts with \"format\": \"{FORMAT}\""),
-            ))
-        }
-        Some((_, Value::String(f))) if READABLE_FORMATS.contains(&f.as_str()) => {}
-        Some((n, Value::String(f))) if f.starts_with("dpm-sketch/") => {
-            return Err(fail(
-                Some("format".into()),
-                n.at,
-                format!(
-                    "this file is \"{f}\", written by a newer or unknown version of DPM Sketch; this build reads {readable}"
-                ),
-            ))
-        }
-        Some((n, Value::String(f))) => {
-            return Err(fail(
-                Some("format".into()),
-                n.at,
-                format!("\"{f}\" is not a DPM Sketch scenario format; this build reads {readable}"),
-            ))
-        }
-        Some((n, other)) => {
-            return Err(fail(
-                Some("format".into()),
-                n.at,
-                format!(
-                    "expected the format as a string, such as \"{FORMAT}\", found {}",
-                    other.kind()
-                ),
-            ))
-        }
-    }
-    r.object(&root, "", TOP_FIELDS, true)?;
-
-    let mut t = Topology::new();
-    t.title = top.opt("title", |n, p| r.string(n, p))?;
-    let servers = top.required("servers", root.at, &r)?;
-    for (i, node) in r.array(servers, "servers")?.iter().enumerate() {
-        let at = format!("servers[{i}]");
-        let s = r.object(node, &at, SERVER_FIELDS, true)?;
-        let name = s.required("name", node.at, &r)?;
-        let name_at = name.at;
-        let name = r.string(name, &s.path("name"))?;
-        validate_name_form(&name)
-            .map_err(|e| fail(Some(s.path("name")), name_at, e.to_string()))?;
-        let kind_node = s.required("kind", node.at, &r)?;
-        let kind = r.variant(
-            kind_node,
-            &s.path("kind"),
-            &[Kind::Dpm, Kind::Protected],
-            Kind::as_str,
-        )?;
-        let version = s.opt("version", |n, p| {
-            r.variant(n, p, &DpmVersion::ALL, DpmVersion::as_str)
-        })?;
-        let rollup = s.opt("rollup", |n, p| r.string(n, p))?;
-        let mabs = s.opt("mabs", |n, p| r.boolean(n, p))?;
-        let vss_writer = s.opt("vss_writer", |n, p| {
-            r.variant(
-                n,
-                p,
-                &[VssWriter::Running, VssWriter::Stopped],
-                VssWriter::as_str,
-            )
-        })?;
-        let workloads = s.opt("workloads", |n, p| {
-            r.array(n, p)?
-                .iter()
-                .enumerate()
-                .map(|(k, w)| r.variant(w, &format!("{p}[{k}]"), &Workload::ALL, Workload::as_str))
-                .collect::<Result<Vec<_>, _>>()
-        })?;
-        let x = s.opt("x", |n, p| r.coordinate(n, p))?;
-        let y = s.opt("y", |n, p| r.coordinate(n, p))?;
-
-        let misplaced = |field: &str, message: String| {
-            let at = s.get(field).map_or(node.at, |n| n.at);
-            Err(fail(Some(s.path(field)), at, message))
-        };
-        if kind == Kind::Protected {
-            for (field, present) in [
-                ("version", version.is_some()),
-                ("rollup", rollup.is_some()),
-                ("mabs", mabs.is_some()),
-                ("vss_writer", vss_writer.is_some()),
-            ] {
-                if present {
-                    return misplaced(
-                        field,
-                        format!("\"{field}\" applies to DPM servers only, and \"{name}\" is a protected server"),
-                    );
-                }
+impl Reader<'_> {
+    /// The scenario held by `root`, whose path is `prefix` ("" for a
+    /// scenario file; "start" for an exercise's starting scenario), so every
+    /// refusal names the full path.
+    pub(crate) fn scenario(&self, root: &Node, prefix: &str) -> Result<Topology, InputError> {
+        let r = self;
+        let fail = |path: Option<String>, at: usize, message: String| r.fail(path, at, message);
+        let under = |p: String| {
+            if prefix.is_empty() {
+                p
+            } else {
+                format!("{prefix}.{p}")
             }
-        } else if workloads.is_some() {
-            return misplaced(
-                "workloads",
-                format!("\"workloads\" applies to protected servers only, and \"{name}\" is a DPM server"),
-            );
-        }
-        let pos = match (x, y) {
-            (Some(x), Some(y)) => Some(Point { x, y }),
-            (None, None) => None,
-            (Some(_), None) => return misplaced("x", "\"x\" needs \"y\" beside it".into()),
-            (None, Some(_)) => return misplaced("y", "\"y\" needs \"x\" beside it".into()),
         };
-        let id = t.next_id();
-        let mut server = Server::new(id, name, kind);
-        server.version = version;
-        server.rollup = rollup;
-        server.mabs = mabs;
-        server.vss_writer = vss_writer;
-        server.workloads = workloads;
-        server.pos = pos;
-        t.insert_server(server);
-    }
+        let top = r.object(root, prefix, TOP_FIELDS, false)?;
 
-    let protections = match top.get("protections") {
-        Some(n) => r.array(n, "protections")?,
-        None => &[],
-    };
-    let mut listed = std::collections::HashMap::with_capacity(protections.len());
-    for (i, node) in protections.iter().enumerate() {
-        let at = format!("protections[{i}]");
-        let p = r.object(node, &at, PROTECTION_FIELDS, true)?;
-        let end = |field: &str| {
-            let n = p.required(field, node.at, &r)?;
-            let name = r.string(n, &p.path(field))?;
-            let id = t.find(&name).ok_or_else(|| {
-                fail(
-                    Some(p.path(field)),
+        // First the version, so that a file from a newer build is refused for
+        // that reason rather than for a field this build has never heard of.
+        let readable = READABLE_FORMATS.join(", ");
+        match top.get("format").map(|n| (n, &n.value)) {
+            None => {
+                return Err(fail(
+                    Some(under("format".into())),
+                    root.at,
+                    format!("missing; a scenario file starts with \"format\": \"{FORMAT}\""),
+                ))
+            }
+            Some((_, Value::String(f))) if READABLE_FORMATS.contains(&f.as_str()) => {}
+            Some((n, Value::String(f))) if f.starts_with("dpm-sketch/") => {
+                return Err(fail(
+                    Some(under("format".into())),
                     n.at,
-                    format!("no server is named \"{name}\" in \"servers\""),
+                    format!(
+                        "this file is \"{f}\", written by a newer or unknown version of DPM Sketch; this build reads {readable}"
+                    ),
+                ))
+            }
+            Some((n, Value::String(f))) => {
+                return Err(fail(
+                    Some(under("format".into())),
+                    n.at,
+                    format!("\"{f}\" is not a DPM Sketch scenario format; this build reads {readable}"),
+                ))
+            }
+            Some((n, other)) => {
+                return Err(fail(
+                    Some(under("format".into())),
+                    n.at,
+                    format!(
+                        "expected the format as a string, such as \"{FORMAT}\", found {}",
+                        other.kind()
+                    ),
+                ))
+            }
+        }
+        r.object(root, prefix, TOP_FIELDS, true)?;
+
+        let mut t = Topology::new();
+        t.title = top.opt("title", |n, p| r.string(n, p))?;
+        let servers = top.required("servers", root.at, r)?;
+        for (i, node) in r
+            .array(servers, &under("servers".into()))?
+            .iter()
+            .enumerate()
+        {
+            let at = under(format!("servers[{i}]"));
+            let s = r.object(node, &at, SERVER_FIELDS, true)?;
+            let name = s.required("name", node.at, r)?;
+            let name_at = name.at;
+            let name = r.string(name, &s.path("name"))?;
+            validate_name_form(&name)
+                .map_err(|e| fail(Some(s.path("name")), name_at, e.to_string()))?;
+            let kind_node = s.required("kind", node.at, r)?;
+            let kind = r.variant(
+                kind_node,
+                &s.path("kind"),
+                &[Kind::Dpm, Kind::Protected],
+                Kind::as_str,
+            )?;
+            let version = s.opt("version", |n, p| {
+                r.variant(n, p, &DpmVersion::ALL, DpmVersion::as_str)
+            })?;
+            let rollup = s.opt("rollup", |n, p| r.string(n, p))?;
+            let mabs = s.opt("mabs", |n, p| r.boolean(n, p))?;
+            let vss_writer = s.opt("vss_writer", |n, p| {
+                r.variant(
+                    n,
+                    p,
+                    &[VssWriter::Running, VssWriter::Stopped],
+                    VssWriter::as_str,
                 )
             })?;
-            Ok::<_, InputError>((id, name))
+            let workloads = s.opt("workloads", |n, p| {
+                r.array(n, p)?
+                    .iter()
+                    .enumerate()
+                    .map(|(k, w)| {
+                        r.variant(w, &format!("{p}[{k}]"), &Workload::ALL, Workload::as_str)
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })?;
+            let x = s.opt("x", |n, p| r.coordinate(n, p))?;
+            let y = s.opt("y", |n, p| r.coordinate(n, p))?;
+
+            let misplaced = |field: &str, message: String| {
+                let at = s.get(field).map_or(node.at, |n| n.at);
+                Err(fail(Some(s.path(field)), at, message))
+            };
+            if kind == Kind::Protected {
+                for (field, present) in [
+                    ("version", version.is_some()),
+                    ("rollup", rollup.is_some()),
+                    ("mabs", mabs.is_some()),
+                    ("vss_writer", vss_writer.is_some()),
+                ] {
+                    if present {
+                        return misplaced(
+                            field,
+                            format!("\"{field}\" applies to DPM servers only, and \"{name}\" is a protected server"),
+                        );
+                    }
+                }
+            } else if workloads.is_some() {
+                return misplaced(
+                    "workloads",
+                    format!("\"workloads\" applies to protected servers only, and \"{name}\" is a DPM server"),
+                );
+            }
+            let pos = match (x, y) {
+                (Some(x), Some(y)) => Some(Point { x, y }),
+                (None, None) => None,
+                (Some(_), None) => return misplaced("x", "\"x\" needs \"y\" beside it".into()),
+                (None, Some(_)) => return misplaced("y", "\"y\" needs \"x\" beside it".into()),
+            };
+            let id = t.next_id();
+            let mut server = Server::new(id, name, kind);
+            server.version = version;
+            server.rollup = rollup;
+            server.mabs = mabs;
+            server.vss_writer = vss_writer;
+            server.workloads = workloads;
+            server.pos = pos;
+            t.insert_server(server);
+        }
+
+        let protections = match top.get("protections") {
+            Some(n) => r.array(n, &under("protections".into()))?,
+            None => &[],
         };
-        let (protector, protector_name) = end("protector")?;
-        let (target, target_name) = end("target")?;
-        let switched = p
-            .opt("switched", |n, path| r.boolean(n, path))?
-            .unwrap_or(false);
-        if switched {
-            let ok = t.server(protector).is_some_and(Server::is_dpm)
-                && t.server(target).is_some_and(|s| s.kind == Kind::Protected);
-            if !ok {
-                let at = p.get("switched").map_or(node.at, |n| n.at);
+        let mut listed = std::collections::HashMap::with_capacity(protections.len());
+        for (i, node) in protections.iter().enumerate() {
+            let at = under(format!("protections[{i}]"));
+            let p = r.object(node, &at, PROTECTION_FIELDS, true)?;
+            let end = |field: &str| {
+                let n = p.required(field, node.at, r)?;
+                let name = r.string(n, &p.path(field))?;
+                let id = t.find(&name).ok_or_else(|| {
+                    fail(
+                        Some(p.path(field)),
+                        n.at,
+                        format!("no server is named \"{name}\" in \"servers\""),
+                    )
+                })?;
+                Ok::<_, InputError>((id, name))
+            };
+            let (protector, protector_name) = end("protector")?;
+            let (target, target_name) = end("target")?;
+            let switched = p
+                .opt("switched", |n, path| r.boolean(n, path))?
+                .unwrap_or(false);
+            if switched {
+                let ok = t.server(protector).is_some_and(Server::is_dpm)
+                    && t.server(target).is_some_and(|s| s.kind == Kind::Protected);
+                if !ok {
+                    let at = p.get("switched").map_or(node.at, |n| n.at);
+                    return Err(fail(
+                        Some(p.path("switched")),
+                        at,
+                        "switched protection is from a DPM server to a protected server only"
+                            .into(),
+                    ));
+                }
+            }
+            let mut protection = Protection::new(protector, target);
+            protection.switched = switched;
+            if let Some(&j) = listed.get(&protection.link()) {
                 return Err(fail(
-                    Some(p.path("switched")),
-                    at,
-                    "switched protection is from a DPM server to a protected server only".into(),
+                    Some(at),
+                    node.at,
+                    format!(
+                        "\"{protector_name}\" already protects \"{target_name}\" (protections[{j}]); a protection is listed once"
+                    ),
                 ));
             }
+            listed.insert(protection.link(), i);
+            t.protections.push(protection);
         }
-        let mut protection = Protection::new(protector, target);
-        protection.switched = switched;
-        if let Some(&j) = listed.get(&protection.link()) {
-            return Err(fail(
-                Some(at),
-                node.at,
-                format!(
-                    "\"{protector_name}\" already protects \"{target_name}\" (protections[{j}]); a protection is listed once"
-                ),
-            ));
-        }
-        listed.insert(protection.link(), i);
-        t.protections.push(protection);
+        Ok(t)
     }
-    Ok(t)
 }
 
 /// Typed reads of tree nodes; every refusal names the path and position.
-struct Reader<'t> {
-    text: &'t str,
+pub(crate) struct Reader<'t> {
+    pub(crate) text: &'t str,
 }
 
 /// An object's members, checked against the fields its place allows.
-struct Fields<'a> {
+pub(crate) struct Fields<'a> {
     members: &'a [Member],
     path: &'a str,
 }
@@ -300,7 +325,7 @@ struct Fields<'a> {
 impl<'a> Fields<'a> {
     /// The value of `key`; `null` counts as absent, as optional fields may be
     /// written either way.
-    fn get(&self, key: &str) -> Option<&'a Node> {
+    pub(crate) fn get(&self, key: &str) -> Option<&'a Node> {
         self.members
             .iter()
             .find(|m| m.key == key)
@@ -308,7 +333,7 @@ impl<'a> Fields<'a> {
             .filter(|n| n.value != Value::Null)
     }
 
-    fn path(&self, key: &str) -> String {
+    pub(crate) fn path(&self, key: &str) -> String {
         if self.path.is_empty() {
             key.to_string()
         } else {
@@ -316,14 +341,19 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn required(&self, key: &str, object_at: usize, r: &Reader) -> Result<&'a Node, InputError> {
+    pub(crate) fn required(
+        &self,
+        key: &str,
+        object_at: usize,
+        r: &Reader,
+    ) -> Result<&'a Node, InputError> {
         self.get(key).ok_or_else(|| {
             let path = (!self.path.is_empty()).then(|| self.path.to_string());
             r.fail(path, object_at, format!("missing field `{key}`"))
         })
     }
 
-    fn opt<T>(
+    pub(crate) fn opt<T>(
         &self,
         key: &str,
         read: impl FnOnce(&'a Node, &str) -> Result<T, InputError>,
@@ -334,7 +364,7 @@ impl<'a> Fields<'a> {
 
 impl Reader<'_> {
     /// An error at byte `at` of the text.
-    fn fail(&self, path: Option<String>, at: usize, message: String) -> InputError {
+    pub(crate) fn fail(&self, path: Option<String>, at: usize, message: String) -> InputError {
         let (line, column) = line_column(self.text, at);
         InputError {
             path,
@@ -344,7 +374,7 @@ impl Reader<'_> {
         }
     }
 
-    fn wrong(&self, node: &Node, path: &str, expected: &str) -> InputError {
+    pub(crate) fn wrong(&self, node: &Node, path: &str, expected: &str) -> InputError {
         self.fail(
             Some(path.to_string()).filter(|p| !p.is_empty()),
             node.at,
@@ -354,7 +384,7 @@ impl Reader<'_> {
 
     /// The members of an object; with `strict`, a member this place does
     /// not allow is refused, naming the ones it does.
-    fn object<'a>(
+    pub(crate) fn object<'a>(
         &self,
         node: &'a Node,
         path: &'a str,
@@ -382,21 +412,21 @@ impl Reader<'_> {
         Ok(fields)
     }
 
-    fn array<'a>(&self, node: &'a Node, path: &str) -> Result<&'a [Node], InputError> {
+    pub(crate) fn array<'a>(&self, node: &'a Node, path: &str) -> Result<&'a [Node], InputError> {
         match &node.value {
             Value::Array(items) => Ok(items),
             _ => Err(self.wrong(node, path, "a list")),
         }
     }
 
-    fn string(&self, node: &Node, path: &str) -> Result<String, InputError> {
+    pub(crate) fn string(&self, node: &Node, path: &str) -> Result<String, InputError> {
         match &node.value {
             Value::String(s) => Ok(s.clone()),
             _ => Err(self.wrong(node, path, "a string")),
         }
     }
 
-    fn boolean(&self, node: &Node, path: &str) -> Result<bool, InputError> {
+    pub(crate) fn boolean(&self, node: &Node, path: &str) -> Result<bool, InputError> {
         match node.value {
             Value::Bool(b) => Ok(b),
             _ => Err(self.wrong(node, path, "true or false")),
@@ -416,7 +446,7 @@ impl Reader<'_> {
     }
 
     /// One of `all`, written as its `name`.
-    fn variant<T: Copy>(
+    pub(crate) fn variant<T: Copy>(
         &self,
         node: &Node,
         path: &str,

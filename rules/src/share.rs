@@ -49,6 +49,14 @@ const KNOWN: u64 = (1 << 9) - 1;
 /// The payload of a share link for `t` (what follows `#s=`).
 pub fn to_share(t: &Topology) -> String {
     let mut b = vec![VERSION];
+    b.extend(encode(t));
+    seal(b)
+}
+
+/// The binary form of `t`, without version byte or checksum: also the
+/// start of an exercise link.
+pub(crate) fn encode(t: &Topology) -> Vec<u8> {
+    let mut b = Vec::new();
     match &t.title {
         Some(title) => {
             varint(&mut b, 1);
@@ -106,7 +114,16 @@ pub fn to_share(t: &Topology) -> String {
         varint(&mut b, from as u64);
         varint(&mut b, ((to as u64) << 1) | u64::from(p.switched));
     }
-    seal(b)
+    b
+}
+
+/// Reads what [`encode`] wrote, all of `b`; the error says what is wrong
+/// in words that follow "this link ...".
+pub(crate) fn decode(b: &[u8]) -> Result<Topology, String> {
+    read(&mut Reader { b, i: 0 }).map_err(|e| match e {
+        Short => "ends in the middle of the scenario".to_string(),
+        Bad(m) => format!("does not hold a valid scenario: {m}"),
+    })
 }
 
 /// A link payload from a body (version byte first): the CRC-32 appended,
@@ -344,7 +361,7 @@ fn read(r: &mut Reader) -> Result<Topology, Fault> {
     Ok(t)
 }
 
-fn varint(b: &mut Vec<u8>, mut v: u64) {
+pub(crate) fn varint(b: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         b.push((v as u8) | 0x80);
         v >>= 7;
@@ -384,7 +401,7 @@ fn shared_prefix(a: &str, b: &str) -> usize {
 
 /// CRC-32 (IEEE), bit by bit: links are short, and a table would cost 1 KB
 /// of wasm for nothing anyone would notice.
-fn crc32(data: &[u8]) -> u32 {
+pub(crate) fn crc32(data: &[u8]) -> u32 {
     let mut crc = !0u32;
     for &byte in data {
         crc ^= u32::from(byte);
@@ -397,7 +414,7 @@ fn crc32(data: &[u8]) -> u32 {
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-fn base64url(b: &[u8]) -> String {
+pub(crate) fn base64url(b: &[u8]) -> String {
     let mut out = String::with_capacity(b.len() * 4 / 3 + 3);
     for chunk in b.chunks(3) {
         let n = chunk
@@ -411,7 +428,7 @@ fn base64url(b: &[u8]) -> String {
     out
 }
 
-fn from_base64url(s: &str) -> Result<Vec<u8>, InputError> {
+pub(crate) fn from_base64url(s: &str) -> Result<Vec<u8>, InputError> {
     let s = s.trim_end_matches('=');
     let mut out = Vec::with_capacity(s.len() * 3 / 4);
     let (mut acc, mut bits) = (0u32, 0);

@@ -355,13 +355,18 @@ fn exercise_grades_solutions_in_bulk() {
     // An exercise link works in place of the file, from standard input.
     let link = format!(
         "http://127.0.0.1:8080/#x={}",
-        dpm_rules::exercise_to_link(&dpm_rules::read_exercise(&std::fs::read_to_string(&ex).unwrap()).unwrap())
+        dpm_rules::exercise_to_link(
+            &dpm_rules::read_exercise(&std::fs::read_to_string(&ex).unwrap()).unwrap()
+        )
     );
     let o = run(&["exercise", "-", &good], Some(&link));
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
 
     // Unreadable input: status 2, with the file named; the rest still graded.
-    let o = run(&["exercise", &ex, "no-such-file.json", &good, "--json"], None);
+    let o = run(
+        &["exercise", &ex, "no-such-file.json", &good, "--json"],
+        None,
+    );
     assert_eq!(o.status.code(), Some(2));
     assert!(err(&o).contains("no-such-file.json"));
     let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();

@@ -416,7 +416,7 @@ fn anchored(v: View, i: usize, out: &mut Vec<Finding>) {
                     protections: vec![v.link(p, i)],
                     message: format!(
                         "{}: a DPM server and the DPM server that protects it must run the same version and update rollup.",
-                        capitalise(&differences.join("; "))
+                        differences.join("; ")
                     ),
                 });
             }
@@ -503,14 +503,6 @@ fn anchored(v: View, i: usize, out: &mut Vec<Finding>) {
                 ),
             });
         }
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }
 
@@ -778,7 +770,7 @@ impl<'t> Checker<'t> {
         // Anchors whose findings read the new protection.
         let mut anchors = vec![p, q];
         anchors.extend(before.targets(q).map(|(x, _)| x));
-        anchors.sort_unstable();
+        crate::sort::sort_by(&mut anchors, &|a, b| a.cmp(b));
         anchors.dedup();
 
         let mut old = Vec::new();
@@ -849,6 +841,6 @@ fn cycle_through(v: View, p: usize, q: usize) -> Vec<usize> {
         return Vec::new();
     }
     let mut members: Vec<usize> = fwd.intersection(&bwd).copied().collect();
-    members.sort_unstable();
+    crate::sort::sort_by(&mut members, &|a, b| a.cmp(b));
     members
 }

@@ -31,7 +31,7 @@ use crate::check::check;
 use crate::failover::{plan, Action, Destination, OptionKind};
 use crate::inventory::{sources_of, Copies};
 use crate::json::{self, Node, Value};
-use crate::model::{same_name, Kind, ServerId, Topology};
+use crate::model::{fold_case, same_name, Kind, ServerId, Topology};
 use crate::risk::risk;
 use crate::roles::roles;
 use crate::rules::{and_list, Rule, Severity};
@@ -96,6 +96,20 @@ impl Allow {
         };
         *slot = true;
         true
+    }
+
+    /// Sets the `i`th permission of [`Allow::items`].
+    pub fn set_item(&mut self, i: usize, on: bool) {
+        let slot = match i {
+            0 => &mut self.add_dpm,
+            1 => &mut self.add_protected,
+            2 => &mut self.delete_given,
+            3 => &mut self.rename_given,
+            4 => &mut self.edit_facts,
+            5 => &mut self.add_protections,
+            _ => &mut self.remove_protections,
+        };
+        *slot = on;
     }
 
     /// May the palette add servers of this kind?
@@ -602,19 +616,14 @@ fn differs(want: &Topology, t: &Topology) -> Option<String> {
     let pairs = |x: &Topology| -> HashSet<(String, String)> {
         x.protections
             .iter()
-            .map(|p| {
-                (
-                    x.name(p.protector).to_lowercase(),
-                    x.name(p.target).to_lowercase(),
-                )
-            })
+            .map(|p| (fold_case(x.name(p.protector)), fold_case(x.name(p.target))))
             .collect()
     };
     let (w, h) = (pairs(want), pairs(t));
     for p in &want.protections {
         let key = (
-            want.name(p.protector).to_lowercase(),
-            want.name(p.target).to_lowercase(),
+            fold_case(want.name(p.protector)),
+            fold_case(want.name(p.target)),
         );
         if !h.contains(&key) {
             return Some(format!(
@@ -625,10 +634,7 @@ fn differs(want: &Topology, t: &Topology) -> Option<String> {
         }
     }
     for p in &t.protections {
-        let key = (
-            t.name(p.protector).to_lowercase(),
-            t.name(p.target).to_lowercase(),
-        );
+        let key = (fold_case(t.name(p.protector)), fold_case(t.name(p.target)));
         if !w.contains(&key) {
             return Some(format!(
                 "In the table {} does not protect {}.",
@@ -1075,6 +1081,204 @@ pub const OPTION_KINDS: [OptionKind; 7] = [
     OptionKind::RestoreFromSecondary,
 ];
 
+// ---------------------------------------------------------------- authoring
+
+/// How a goal parameter is entered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Param {
+    /// A server's name (of this kind, when given).
+    Server(Option<Kind>),
+    /// Server names, separated by commas.
+    Names,
+    /// A whole number.
+    Number,
+    /// One of a fixed list: `(value, label)`.
+    Choice(&'static [(&'static str, &'static str)]),
+    /// Yes or no.
+    Flag,
+    /// Several lines of text (a table).
+    Lines,
+}
+
+const ROLE_CHOICES: &[(&str, &str)] = &[
+    ("primary", "primary"),
+    ("secondary", "secondary"),
+    ("both", "primary and secondary"),
+    ("primary-only", "primary only"),
+    ("secondary-only", "secondary only"),
+];
+
+const RULE_CHOICES: &[(&str, &str)] = &[
+    ("duplicate-name", "Duplicate name"),
+    ("protector-not-dpm", "Protector is not a DPM server"),
+    ("protected-twice", "Protected twice"),
+    ("chain-shortcut", "Chain shortcut"),
+    (
+        "self-protection-breaks-chain",
+        "Self-protection breaks the chain",
+    ),
+    ("vss-writer-stopped", "SQL Server VSS Writer stopped"),
+    ("version-mismatch", "DPM versions differ"),
+    (
+        "mabs-no-secondary",
+        "Azure Backup Server and secondary protection",
+    ),
+    ("not-copied-to-secondary", "Not copied to the secondary"),
+    (
+        "switched-no-secondary",
+        "Switched protection and a secondary",
+    ),
+    ("long-cycle", "Long protection cycle"),
+    ("single-copy-dpm", "DPM database has no copy"),
+    ("unprotected", "Unprotected"),
+];
+
+const OPTION_CHOICES: &[(&str, &str)] = &[
+    ("switch-protection", "Switch Protection"),
+    ("rebuild-primary", "Rebuild the primary"),
+    (
+        "move-to-new-server",
+        "Move to a server the secondary doesn't know",
+    ),
+    (
+        "move-to-known-server",
+        "Move to a server the secondary knows",
+    ),
+    ("reprotect", "Protect again"),
+    ("restore-from-primary", "Restore from the primary"),
+    ("restore-from-secondary", "Restore from the secondary"),
+];
+
+/// The parameters of a check, as its file fields, with a label for a form.
+pub fn params(check: &str) -> &'static [(&'static str, &'static str, Param)] {
+    match check {
+        "no-finding" => &[("rule", "Rule", Param::Choice(RULE_CHOICES))],
+        "protection" => &[
+            ("protector", "Protector", Param::Server(Some(Kind::Dpm))),
+            ("target", "Target", Param::Server(None)),
+            (
+                "exists",
+                "The protection exists (untick: it must not)",
+                Param::Flag,
+            ),
+        ],
+        "role" => &[
+            ("server", "DPM server", Param::Server(Some(Kind::Dpm))),
+            ("role", "Role", Param::Choice(ROLE_CHOICES)),
+        ],
+        "copies" => &[(
+            "at_least",
+            "DPM servers holding each protected server's data, at least",
+            Param::Number,
+        )],
+        "nothing-lost-after" => &[("fail", "Servers that fail (comma-separated)", Param::Names)],
+        "option-after" => &[
+            ("fail", "Servers that fail (comma-separated)", Param::Names),
+            ("server", "Server", Param::Server(None)),
+            ("option", "Option", Param::Choice(OPTION_CHOICES)),
+        ],
+        "recovered-after" => &[
+            ("fail", "Servers that fail (comma-separated)", Param::Names),
+            ("server", "Server", Param::Server(None)),
+        ],
+        "matches-table" => &[(
+            "table",
+            "Table (the documentation's Markdown form)",
+            Param::Lines,
+        )],
+        _ => &[],
+    }
+}
+
+/// The rules a hint may cite, as `(id, title)`.
+pub fn rule_choices() -> &'static [(&'static str, &'static str)] {
+    RULE_CHOICES
+}
+
+/// A goal from a form: its check, parameter values as typed (`params`'
+/// fields; flags as "true"/"false"), its sentence (empty: the check's
+/// own), hints one a line, and the rule they cite (empty: none). Read as the
+/// file reader reads a goal, so a form refuses what a file would.
+pub fn goal_from_form(
+    id: &str,
+    check: &str,
+    values: &[(&str, String)],
+    text: &str,
+    hints: &str,
+    rule: &str,
+) -> Result<Goal, String> {
+    let mut o = String::from("{\"format\":\"dpm-exercise/1\",\"title\":\"-\",\"goals\":[{\"id\":");
+    json::write_string(&mut o, id);
+    o.push_str(",\"check\":");
+    json::write_string(&mut o, check);
+    for (key, _, kind) in params(check) {
+        let v = values
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or("", |(_, v)| v.as_str())
+            .trim();
+        o.push_str(",\"");
+        o.push_str(key);
+        o.push_str("\":");
+        match kind {
+            Param::Number => {
+                o.push_str(if v.chars().all(|c| c.is_ascii_digit()) && !v.is_empty() {
+                    v
+                } else {
+                    "0"
+                })
+            }
+            Param::Flag => o.push_str(if v == "false" { "false" } else { "true" }),
+            Param::Names => {
+                o.push('[');
+                for (i, n) in v
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .enumerate()
+                {
+                    if i > 0 {
+                        o.push(',');
+                    }
+                    json::write_string(&mut o, n);
+                }
+                o.push(']');
+            }
+            _ => json::write_string(&mut o, v),
+        }
+    }
+    if !text.trim().is_empty() {
+        o.push_str(",\"text\":");
+        json::write_string(&mut o, text.trim());
+    }
+    let hints: Vec<&str> = hints
+        .lines()
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+        .collect();
+    if !hints.is_empty() {
+        o.push_str(",\"hints\":[");
+        for (i, h) in hints.iter().enumerate() {
+            if i > 0 {
+                o.push(',');
+            }
+            json::write_string(&mut o, h);
+        }
+        o.push(']');
+    }
+    if !rule.is_empty() && check != "no-finding" {
+        o.push_str(",\"rule\":");
+        json::write_string(&mut o, rule);
+    }
+    o.push_str("}]}");
+    match exercise_from_json(&o) {
+        Ok(mut ex) => Ok(ex.goals.remove(0)),
+        // The path and position are of the text made here, not the form's:
+        // the message alone says what is wrong.
+        Err(e) => Err(e.message),
+    }
+}
+
 // ---------------------------------------------------------------- writing
 
 /// Writes an exercise file (pretty-printed, with a final newline).
@@ -1245,14 +1449,16 @@ pub fn exercise_from_link(link: &str) -> Result<Exercise, InputError> {
         return Err(damaged("it is too short to hold an exercise"));
     }
     let (body, sum) = b.split_at(b.len() - 4);
+    // The checksum first: it covers the version byte, so a link from a
+    // newer build passes it and is told apart from a damaged one.
+    if share::crc32(body).to_le_bytes() != sum {
+        return Err(damaged("its checksum does not match"));
+    }
     if body[0] != LINK_VERSION {
         return Err(InputError::new(format!(
             "this exercise link was made by a newer or unknown version of DPM Sketch (link version {}); this build reads version {LINK_VERSION}",
             body[0]
         )));
-    }
-    if share::crc32(body).to_le_bytes() != sum {
-        return Err(damaged("its checksum does not match"));
     }
     let mut i = 1;
     let mut n: u64 = 0;
@@ -1329,6 +1535,69 @@ mod tests {
         assert!(err.message.contains("damaged"), "{err}");
         let cut = exercise_to_link(&e);
         assert!(exercise_from_link(&cut[..cut.len() - 3]).is_err());
+    }
+
+    #[test]
+    fn the_authoring_form_offers_only_what_files_accept() {
+        // Every rule a goal or hint may name is a rule the reader knows, and
+        // every option a form offers is one the planner has.
+        for (id, _) in rule_choices() {
+            assert!(crate::Rule::from_id(id).is_some(), "{id}");
+        }
+        let mut offered = 0;
+        // Each check, with the form's first choice for every parameter,
+        // makes a goal the file reader accepts; its sentence is the check's.
+        for check in CHECKS {
+            let values: Vec<(&str, String)> = params(check)
+                .iter()
+                .map(|(key, _, p)| {
+                    let v = match p {
+                        Param::Server(_) => "DPM1".to_string(),
+                        Param::Names => "DPM1, DPM2".to_string(),
+                        Param::Number => "2".to_string(),
+                        Param::Flag => "false".to_string(),
+                        Param::Choice(c) => {
+                            if *key == "option" {
+                                for (id, _) in c.iter() {
+                                    assert!(OPTION_KINDS.iter().any(|k| k.id() == *id), "{id}");
+                                    offered += 1;
+                                }
+                            }
+                            c[0].0.to_string()
+                        }
+                        Param::Lines => {
+                            "|Server|Protecting|Protected by|\n|---|---|---|\n|DPM1|Server1| |\n|Server1| |DPM1|\n".to_string()
+                        }
+                    };
+                    (*key, v)
+                })
+                .collect();
+            let g = goal_from_form(
+                "g",
+                check,
+                &values,
+                "",
+                "First.\n\n Second. ",
+                "chain-shortcut",
+            )
+            .unwrap_or_else(|e| panic!("{check}: {e}"));
+            assert_eq!(g.check.id(), check);
+            assert_eq!(g.hints, ["First.", "Second."], "{check}");
+        }
+        assert_eq!(offered, OPTION_KINDS.len());
+        // A form refuses what a file would, and says what.
+        let e = goal_from_form("g", "copies", &[("at_least", "0".into())], "", "", "").unwrap_err();
+        assert!(e.contains("whole number"), "{e}");
+        let e = goal_from_form(
+            "g",
+            "role",
+            &[("server", "DPM1".into()), ("role", "boss".into())],
+            "",
+            "",
+            "",
+        )
+        .unwrap_err();
+        assert!(e.contains("boss"), "{e}");
     }
 
     #[test]

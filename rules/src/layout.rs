@@ -281,7 +281,7 @@ pub fn layout(t: &Topology) -> Vec<(ServerId, Point)> {
             if blocked.is_empty() {
                 continue;
             }
-            blocked.sort_by(|a, b| a.0.total_cmp(&b.0));
+            crate::sort::sort_by(&mut blocked, &|a, b| a.0.total_cmp(&b.0));
             // Left to right, in order and spaced, each server in the first
             // free place at or right of where it is.
             let mut floor = f64::MIN;

@@ -43,8 +43,8 @@ pub use check::{check, Checker, Finding, Summary};
 pub use edit::{extract, paste, remove_servers, snap, GRID};
 pub use exercise::{
     evaluate, exercise_from_json, exercise_from_link, exercise_to_json, exercise_to_link,
-    looks_like_exercise_link, read_exercise, refusal, Allow, Check, Exercise, Goal, GoalState,
-    RoleWant, CHECKS, EXERCISE_FORMAT, OPTION_KINDS,
+    goal_from_form, looks_like_exercise_link, params, read_exercise, refusal, rule_choices, Allow,
+    Check, Exercise, Goal, GoalState, Param, RoleWant, CHECKS, EXERCISE_FORMAT, OPTION_KINDS,
 };
 pub use export::{
     badge_symbol, to_dot, to_mermaid, to_svg, truncate, worst, xml_escape, SvgOptions,
@@ -58,8 +58,8 @@ pub use geometry::{arrow, arrows_under_servers, bend_for, fixed, num, Arrow};
 pub use inventory::{held_by, inventory, sources_of, Copies, DataSource, Holding, Part};
 pub use layout::{apply_layout, layout, positions, GAP_X, LAYER_H, MARGIN, NODE_H, NODE_W};
 pub use model::{
-    natural_cmp, same_name, validate_name_form, DpmVersion, Kind, Link, NameError, Point,
-    Protection, Server, ServerId, Topology, VssWriter, Workload, MAX_NAME_CHARS,
+    fold_case, natural_cmp, same_name, validate_name_form, DpmVersion, Kind, Link, NameError,
+    Point, Protection, Server, ServerId, Topology, VssWriter, Workload, MAX_NAME_CHARS,
 };
 pub use risk::{fixes, risk, why_no_fix, Fix, Risk, SinglePoint};
 pub use roles::{all_roles, roles, Roles};

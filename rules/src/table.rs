@@ -217,7 +217,7 @@ fn split_role(cell: &str) -> (String, Option<String>) {
         let close = if open == "\\(" { "\\)" } else { ")" };
         if let Some(stripped) = raw.strip_suffix(close) {
             if let Some(i) = stripped.rfind(open) {
-                let label = stripped[i + open.len()..].trim().to_lowercase();
+                let label = stripped[i + open.len()..].trim().to_ascii_lowercase();
                 if label == "primary" || label == "secondary" {
                     return (unescape(stripped[..i].trim()), Some(label));
                 }

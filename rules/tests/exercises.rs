@@ -54,7 +54,10 @@ fn every_goal_kind_passes_and_fails_as_its_snapshot_says() {
             let _ = writeln!(s, "\n## {rel}");
             for (g, st) in ex.goals.iter().zip(evaluate(&ex, &t)) {
                 seen.entry(g.check.id()).or_default().insert(st.pass);
-                let rule = st.rule.map(|r| format!(" [{}]", r.id())).unwrap_or_default();
+                let rule = st
+                    .rule
+                    .map(|r| format!(" [{}]", r.id()))
+                    .unwrap_or_default();
                 if st.pass {
                     let _ = writeln!(s, "pass {}{rule}", g.id);
                 } else {
@@ -79,9 +82,9 @@ fn every_goal_kind_passes_and_fails_as_its_snapshot_says() {
 fn every_builtin_fails_on_its_start_and_passes_on_its_solution() {
     assert!(EXERCISES.len() >= 8);
     for b in EXERCISES {
-        let ex = b.exercise().unwrap_or_else(|| {
-            panic!("{}: {}", b.id, exercise_from_json(b.json).unwrap_err())
-        });
+        let ex = b
+            .exercise()
+            .unwrap_or_else(|| panic!("{}: {}", b.id, exercise_from_json(b.json).unwrap_err()));
         let start = evaluate(&ex, &ex.start);
         assert!(
             start.iter().any(|s| !s.pass),
@@ -90,7 +93,11 @@ fn every_builtin_fails_on_its_start_and_passes_on_its_solution() {
         );
         let solution = load(&format!("exercises/{}.solution.dpm.json", b.id));
         for (g, st) in ex.goals.iter().zip(evaluate(&ex, &solution)) {
-            assert!(st.pass, "{}: goal {} fails on the solution: {}", b.id, g.id, st.why);
+            assert!(
+                st.pass,
+                "{}: goal {} fails on the solution: {}",
+                b.id, g.id, st.why
+            );
         }
         assert!(!ex.task.is_empty(), "{}: no task text", b.id);
         assert!(
@@ -115,23 +122,59 @@ fn builtin_files_and_links_round_trip() {
         );
         // Compact: the link is shorter than the file it stands for, though
         // most of both is the task text.
-        assert!(link.len() < file.len(), "{}: {} vs {}", b.id, link.len(), file.len());
+        assert!(
+            link.len() < file.len(),
+            "{}: {} vs {}",
+            b.id,
+            link.len(),
+            file.len()
+        );
     }
 }
 
 #[test]
 fn bad_exercises_say_what_and_where() {
     let cases = [
-        (r#"{"format":"dpm-exercise/2","title":"T","goals":[]}"#, "format, line 1, column 11: this exercise is \"dpm-exercise/2\""),
-        (r#"{"format":"dpm-exercise/1","title":"T","goals":[]}"#, "goals, line 1, column 48: an exercise needs at least one goal"),
-        (r#"{"format":"dpm-exercise/1","title":"T","goals":[{"check":"colour"}]}"#, "goals[0].check, line 1, column 58: unknown check `colour`"),
-        (r#"{"format":"dpm-exercise/1","title":"T","goals":[{"check":"no-finding","rule":"nope"}]}"#, "goals[0].rule, line 1, column 78: no rule has the id `nope`"),
-        (r#"{"format":"dpm-exercise/1","title":"T","goals":[{"id":"a","check":"no-errors"},{"id":"a","check":"no-warnings"}]}"#, "goals[1].id, line 1, column 80: the goal id \"a\" is used twice"),
-        (r#"{"format":"dpm-exercise/1","title":"T","allow":["fly"],"goals":[{"check":"no-errors"}]}"#, "allow[0], line 1, column 49: unknown permission `fly`"),
-        (r#"{"format":"dpm-exercise/1","title":"T","start":{"format":"dpm-sketch/1","servers":[{"name":"A","kind":"dpm","colour":1}]},"goals":[{"check":"no-errors"}]}"#, "start.servers[0].colour, line 1, column 109: unknown field `colour`"),
-        (r#"{"format":"dpm-exercise/1","title":"T","goals":[{"check":"copies","at_least":0}]}"#, "goals[0].at_least, line 1, column 78: expected a whole number from 1 to 16"),
-        (r#"{"format":"dpm-exercise/1","title":"T","goals":[{"check":"matches-table","table":"| a |"}]}"#, "goals[0].table, line 1, column 82: the table does not read"),
-        (r#"{"format":"dpm-sketch/1","servers":[]}"#, "format, line 1, column 11: not a DPM Sketch exercise"),
+        (
+            r#"{"format":"dpm-exercise/2","title":"T","goals":[]}"#,
+            "format, line 1, column 11: this exercise is \"dpm-exercise/2\"",
+        ),
+        (
+            r#"{"format":"dpm-exercise/1","title":"T","goals":[]}"#,
+            "goals, line 1, column 48: an exercise needs at least one goal",
+        ),
+        (
+            r#"{"format":"dpm-exercise/1","title":"T","goals":[{"check":"colour"}]}"#,
+            "goals[0].check, line 1, column 58: unknown check `colour`",
+        ),
+        (
+            r#"{"format":"dpm-exercise/1","title":"T","goals":[{"check":"no-finding","rule":"nope"}]}"#,
+            "goals[0].rule, line 1, column 78: no rule has the id `nope`",
+        ),
+        (
+            r#"{"format":"dpm-exercise/1","title":"T","goals":[{"id":"a","check":"no-errors"},{"id":"a","check":"no-warnings"}]}"#,
+            "goals[1].id, line 1, column 80: the goal id \"a\" is used twice",
+        ),
+        (
+            r#"{"format":"dpm-exercise/1","title":"T","allow":["fly"],"goals":[{"check":"no-errors"}]}"#,
+            "allow[0], line 1, column 49: unknown permission `fly`",
+        ),
+        (
+            r#"{"format":"dpm-exercise/1","title":"T","start":{"format":"dpm-sketch/1","servers":[{"name":"A","kind":"dpm","colour":1}]},"goals":[{"check":"no-errors"}]}"#,
+            "start.servers[0].colour, line 1, column 109: unknown field `colour`",
+        ),
+        (
+            r#"{"format":"dpm-exercise/1","title":"T","goals":[{"check":"copies","at_least":0}]}"#,
+            "goals[0].at_least, line 1, column 78: expected a whole number from 1 to 16",
+        ),
+        (
+            r#"{"format":"dpm-exercise/1","title":"T","goals":[{"check":"matches-table","table":"| a |"}]}"#,
+            "goals[0].table, line 1, column 82: the table does not read",
+        ),
+        (
+            r#"{"format":"dpm-sketch/1","servers":[]}"#,
+            "format, line 1, column 11: not a DPM Sketch exercise",
+        ),
     ];
     for (text, want) in cases {
         let e = read_exercise(text).unwrap_err().to_string();

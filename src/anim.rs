@@ -179,7 +179,7 @@ pub fn CopiesCards() -> impl IntoView {
     let ids = Memo::new(move |_| {
         derived.holdings.with(|h| {
             let mut ids: Vec<ServerId> = h.keys().copied().collect();
-            ids.sort();
+            dpm_rules::sort_by(&mut ids, &|a, b| a.cmp(b));
             ids
         })
     });

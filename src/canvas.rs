@@ -296,7 +296,9 @@ pub fn Canvas() -> impl IntoView {
 
     // Positions follow what is shown; steps of the simulator glide.
     Effect::new(move |_| {
-        let gliding = ed.preview.with_untracked(|p| p.is_some()) && !crate::reduced_motion();
+        let gliding = ed.preview.with_untracked(|p| p.is_some())
+            && ed.glide.get_value()
+            && !crate::reduced_motion();
         ed.shown.with(|t| {
             let at = positions(t);
             if gliding {
@@ -317,7 +319,17 @@ pub fn Canvas() -> impl IntoView {
     let fit = move || {
         measure();
         let (w, h) = ed.viewport.get_untracked();
-        let cam = match pos.bounds() {
+        // Where the servers are going, not where a glide has them now: a
+        // step of a failover fits the step's drawing.
+        let bounds = ed.shown.with_untracked(|t| {
+            let at = positions(t);
+            let mut it = at.values();
+            let first = it.next()?;
+            Some(it.fold((first.x, first.y, first.x, first.y), |b, p| {
+                (b.0.min(p.x), b.1.min(p.y), b.2.max(p.x), b.3.max(p.y))
+            }))
+        });
+        let cam = match bounds {
             Some((x0, y0, x1, y1)) => Camera::fitting(
                 (
                     x0 - NODE_W / 2.0,
@@ -328,6 +340,12 @@ pub fn Canvas() -> impl IntoView {
                 w,
                 // Clear of the zoom buttons, and of the first-visit hint.
                 h - if ed.hint.get_untracked() { 110.0 } else { 56.0 },
+                // Large on a projector.
+                if ed.mode.get_untracked() == Mode::Present {
+                    2.5
+                } else {
+                    1.25
+                },
             ),
             None => Camera {
                 x: 0.0,
@@ -588,7 +606,7 @@ pub fn Canvas() -> impl IntoView {
             return;
         }
         ed.selected_link.set(None);
-        if ed.readonly || ed.mode.get_untracked() == Mode::Simulate {
+        if ed.readonly || ed.mode.get_untracked() != Mode::Edit {
             return;
         }
         if ev.shift_key() || ev.ctrl_key() || ev.meta_key() {
@@ -624,7 +642,7 @@ pub fn Canvas() -> impl IntoView {
     let start_connect = move |id: ServerId, ev: &web_sys::PointerEvent| {
         ev.stop_propagation();
         ev.prevent_default();
-        if ed.readonly || ed.mode.get_untracked() == Mode::Simulate {
+        if ed.readonly || ed.mode.get_untracked() != Mode::Edit {
             return;
         }
         let Some(el) = svg_ref.get_untracked() else {
@@ -707,10 +725,13 @@ pub fn Canvas() -> impl IntoView {
         }
     };
 
+    let pr = expect_context::<crate::present::Presenter>();
     let mode_class = move || {
         let mut c = String::from("canvas");
-        if ed.mode.get() == Mode::Simulate {
-            c.push_str(" simulating");
+        match ed.mode.get() {
+            Mode::Simulate => c.push_str(" simulating"),
+            Mode::Present if pr.spot.get().is_some() => c.push_str(" spotlight"),
+            _ => {}
         }
         if cn.from.get().is_some() {
             c.push_str(" connecting");
@@ -844,7 +865,7 @@ fn ProtectionArrow(link: Link) -> impl IntoView {
     };
     let on_down = move |ev: web_sys::PointerEvent| {
         ev.stop_propagation();
-        if ed.readonly || ed.mode.get_untracked() == Mode::Simulate {
+        if ed.readonly || ed.mode.get_untracked() != Mode::Edit {
             return;
         }
         ed.selection.set(Vec::new());
@@ -918,6 +939,7 @@ fn ServerNode(id: ServerId) -> impl IntoView {
             None => "",
         })
     });
+    let pr = expect_context::<crate::present::Presenter>();
     let rv = expect_context::<crate::risk::RiskView>();
     // In the Risk view: what this server's failure alone would cost.
     let at_risk = Memo::new(move |_| {
@@ -947,6 +969,7 @@ fn ServerNode(id: ServerId) -> impl IntoView {
             (is_target.get(), " target"),
             (entering, " entering"),
             (at_risk.with(|r| r.is_some()), " spof"),
+            (pr.spot.get() == Some(id), " spot"),
         ] {
             if on {
                 c.push_str(name);
@@ -1013,13 +1036,25 @@ fn ServerNode(id: ServerId) -> impl IntoView {
         }
         .into_any(),
     };
-    let on_click = move |ev: web_sys::MouseEvent| {
-        if ed.mode.get_untracked() == Mode::Simulate && !ev.default_prevented() {
-            crate::sim::toggle_failed(ed, id);
-        }
+    let spotlight = move || {
+        pr.spot
+            .update(|s| *s = if *s == Some(id) { None } else { Some(id) })
+    };
+    let on_click = move |ev: web_sys::MouseEvent| match ed.mode.get_untracked() {
+        Mode::Simulate if !ev.default_prevented() => crate::sim::toggle_failed(ed, id),
+        Mode::Present => spotlight(),
+        _ => {}
     };
     let on_key = move |ev: web_sys::KeyboardEvent| {
         let key = ev.key();
+        if ed.mode.get_untracked() == Mode::Present {
+            if key == "Enter" {
+                ev.prevent_default();
+                ev.stop_propagation();
+                spotlight();
+            }
+            return;
+        }
         if ed.mode.get_untracked() == Mode::Simulate {
             if key == "Enter" || key == " " {
                 ev.prevent_default();

@@ -22,6 +22,20 @@ pub fn import_text(ed: Editor, text: &str, from: &str) -> Result<(), String> {
             MAX_INPUT_BYTES
         ));
     }
+    let body = text.trim_start_matches('\u{feff}').trim_start();
+    if body.contains("\"dpm-exercise/") || dpm_rules::looks_like_exercise_link(body) {
+        return match dpm_rules::read_exercise(body) {
+            Ok(ex) => {
+                let title = ex.title.clone();
+                crate::workshop::open(ed, expect_context::<crate::workshop::Workshop>(), ex);
+                ed.tell(format!("Opened the exercise “{title}”. Your own drawing is kept: Leave exercise brings it back."));
+                Ok(())
+            }
+            Err(e) => Err(format!(
+                "{from} could not be opened as an exercise: {e}. Your drawing is unchanged."
+            )),
+        };
+    }
     match dpm_rules::read(text) {
         Ok(t) => {
             let n = t.servers.len();
@@ -105,7 +119,7 @@ pub fn copy_text(ed: Editor, text: String, what: &'static str) {
             Ok(_) => ed.tell(format!("{what} copied to the clipboard.")),
             Err(_) => ed.complain(format!(
                 "The browser did not allow copying. Select the {} and copy it by hand.",
-                what.to_lowercase()
+                what.to_ascii_lowercase()
             )),
         }
     });
@@ -281,7 +295,7 @@ fn download_png(ed: Editor, svg: String, name: String) {
 
 /// The dialog frame: a title, the body, a Close button; Escape closes too.
 #[component]
-fn DialogFrame(title: &'static str, id: &'static str, children: Children) -> impl IntoView {
+pub fn DialogFrame(title: &'static str, id: &'static str, children: Children) -> impl IntoView {
     let ed = expect_context::<Editor>();
     let panel = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
@@ -511,6 +525,8 @@ pub fn Dialogs(import_text: RwSignal<Option<String>>) -> impl IntoView {
             Dialog::Embed => view! { <EmbedDialog /> }.into_any(),
             Dialog::ConfirmNew => view! { <ConfirmNew /> }.into_any(),
             Dialog::Keys => view! { <KeysDialog /> }.into_any(),
+            Dialog::ConfirmReset => view! { <crate::workshop::ConfirmReset /> }.into_any(),
+            Dialog::Author => view! { <crate::author::AuthorDialog /> }.into_any(),
         })
     }
 }

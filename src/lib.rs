@@ -12,18 +12,21 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 pub mod anim;
+pub mod author;
 pub mod canvas;
 pub mod io;
 pub mod palette;
 pub mod panels;
+pub mod present;
 pub mod risk;
 pub mod sim;
 pub mod state;
 pub mod viewer;
+pub mod workshop;
 
 use dpm_rules::{
-    apply_layout, extract, from_share, generate, paste, presets, to_json, Link, Point, ServerId,
-    Summary, Topology, GRID,
+    apply_layout, extract, from_share, generate, paste, presets, read_exercise, to_json, Link,
+    Point, ServerId, Summary, Topology, GRID,
 };
 
 use crate::canvas::{Canvas, Connect, FindingTip};
@@ -67,6 +70,9 @@ pub fn provide_editor_context(ed: Editor) {
     provide_context(Armed(RwSignal::new(None)));
     provide_context(Sim::new());
     provide_context(risk::RiskView::new(ed));
+    provide_context(workshop::Workshop::new(ed));
+    provide_context(author::Draft::new());
+    provide_context(present::Presenter::new());
 }
 
 /// The whole app: the editor, or the viewer for `#view&s=...`.
@@ -108,6 +114,26 @@ fn open_from_hash(ed: Editor) {
             let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
         }
     };
+    if body.starts_with("x=") {
+        let ws = expect_context::<workshop::Workshop>();
+        // Already open (a reload keeps #x=, and opening sets it).
+        if ws
+            .active
+            .with_untracked(|a| a.as_ref().is_some_and(|a| body[2..] == a.link))
+        {
+            return;
+        }
+        match read_exercise(body) {
+            Ok(ex) => workshop::open(ed, ws, ex),
+            Err(e) => {
+                clear();
+                ed.complain(format!(
+                    "This exercise link cannot be opened: {e}. Your drawing is unchanged."
+                ))
+            }
+        }
+        return;
+    }
     if let Some(n) = body.strip_prefix("generate=") {
         clear();
         match n.parse::<usize>() {
@@ -255,6 +281,8 @@ fn EditorApp() -> impl IntoView {
     let cn = expect_context::<Connect>();
     let armed = expect_context::<Armed>().0;
     let rv = expect_context::<risk::RiskView>();
+    let ws = expect_context::<workshop::Workshop>();
+    let pr = expect_context::<present::Presenter>();
     if notice.is_some() {
         ed.notice.set(notice);
     }
@@ -333,6 +361,12 @@ fn EditorApp() -> impl IntoView {
 
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
         let key = ev.key();
+        if ed.mode.get_untracked() == Mode::Present {
+            if !in_field(ev.target()) && present::key(ed, pr, &key) {
+                ev.prevent_default();
+            }
+            return;
+        }
         let ctrl = ev.ctrl_key() || ev.meta_key();
         if key == "Escape" {
             if ed.dialog.get_untracked().is_some() {
@@ -362,7 +396,7 @@ fn EditorApp() -> impl IntoView {
             return;
         }
         let editing = ed.mode.get_untracked() == Mode::Edit;
-        let lower = key.to_lowercase();
+        let lower = key.to_ascii_lowercase();
         match (ctrl, lower.as_str()) {
             (true, "z") if ev.shift_key() => {
                 ev.prevent_default();
@@ -445,6 +479,7 @@ fn EditorApp() -> impl IntoView {
         }
     };
     let simulating = move || ed.mode.get() == Mode::Simulate;
+    let presenting = move || ed.mode.get() == Mode::Present;
     let open_preset = move |ev: leptos::ev::Event| {
         let id = event_target_value(&ev);
         if let Some(t) = presets::preset(&id) {
@@ -472,7 +507,7 @@ fn EditorApp() -> impl IntoView {
     };
 
     view! {
-        <div class="app" class:simulating=simulating>
+        <div class="app" class:simulating=simulating class:presenting=presenting>
             <header class="app-header">
                 <div class="brand">
                     <svg class="logo" viewBox="0 0 32 32" aria-hidden="true">
@@ -494,15 +529,18 @@ fn EditorApp() -> impl IntoView {
                         <option value="">"Presets…"</option>
                         {presets::PRESETS.iter().map(|p| view! { <option value=p.id>{p.title}</option> }).collect_view()}
                     </select>
+                    <workshop::ExercisePicker />
+                    <button class="tool" data-action="author" title="Make an exercise of this drawing: a task, goals, hints; then a link or a file"
+                        on:click=move |_| ed.dialog.set(Some(Dialog::Author))>"Make exercise"</button>
                 </div>
                 <div class="tool-group">
-                    <button class="tool" data-action="undo" title="Undo (Ctrl+Z)" disabled=move || !ed.can_undo()
-                        on:click=move |_| ed.undo()>"↶ Undo"</button>
-                    <button class="tool" data-action="redo" title="Redo (Ctrl+Shift+Z)" disabled=move || !ed.can_redo()
-                        on:click=move |_| ed.redo()>"↷ Redo"</button>
+                    <button class="tool" data-action="undo" title="Undo (Ctrl+Z)" aria-label="Undo" disabled=move || !ed.can_undo()
+                        on:click=move |_| ed.undo()>"↶"</button>
+                    <button class="tool" data-action="redo" title="Redo (Ctrl+Shift+Z)" aria-label="Redo" disabled=move || !ed.can_redo()
+                        on:click=move |_| ed.redo()>"↷"</button>
                 </div>
                 <div class="tool-group">
-                    {tool("layout", "Auto-layout", "Lay the drawing out in layers", Box::new(move || {
+                    {tool("layout", "Layout", "Auto-layout: lay the drawing out in layers", Box::new(move || {
                         ed.edit(apply_layout);
                         ed.request_fit();
                     }))}
@@ -530,7 +568,10 @@ fn EditorApp() -> impl IntoView {
                     {tool("embed", "Embed", "Code for a documentation page", Box::new(move || ed.dialog.set(Some(Dialog::Embed))))}
                 </div>
                 <div class="tool-group end">
-                    <button class="tool" data-action="theme" on:click=cycle_theme title="Theme: light, dark, or as the system says (Auto)">{theme_label}</button>
+                    <button class="tool" data-action="theme" on:click=cycle_theme title="Theme: light, dark, or as the system says (Auto)"
+                        aria-label=move || format!("Theme: {}", theme_label())>{move || theme_label().split(' ').next().unwrap_or("◐").to_string()}</button>
+                    <button class="tool" data-action="present" title="Present on a projector: full screen, scenes walked with PageDown/PageUp"
+                        on:click=move |_| present::enter(ed, pr)>"Present"</button>
                     <button class="tool" data-action="keys" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts"
                         on:click=move |_| ed.dialog.set(Some(Dialog::Keys))>"?"</button>
                 </div>
@@ -553,6 +594,9 @@ fn EditorApp() -> impl IntoView {
                     </Show>
                 </div>
                 <aside class="side" aria-label="Details">
+                    <Show when=move || ws.active.with(|a| a.is_some())>
+                        <workshop::TaskPanel />
+                    </Show>
                     <Show when=simulating fallback=move || view! {
                         <Show when=move || rv.on.get()>
                             <risk::RiskPanel />
@@ -567,6 +611,9 @@ fn EditorApp() -> impl IntoView {
                     </Show>
                 </aside>
             </main>
+            <Show when=presenting>
+                <present::PresenterBar />
+            </Show>
             <io::Dialogs import_text=import_prefill />
         </div>
     }

@@ -25,6 +25,7 @@ struct Drag {
 pub fn Palette() -> impl IntoView {
     let ed = expect_context::<Editor>();
     let armed = expect_context::<Armed>().0;
+    let ws = expect_context::<crate::workshop::Workshop>();
     let svg_ref = expect_context::<NodeRef<leptos::svg::Svg>>();
     let drag = StoredValue::new(Drag::default());
     let ghost = RwSignal::new(None::<(Kind, f64, f64)>);
@@ -99,8 +100,14 @@ pub fn Palette() -> impl IntoView {
             armed.update(|a| *a = if *a == Some(kind) { None } else { Some(kind) });
         };
         let pressed = move || (armed.get() == Some(kind)).to_string();
+        // An open exercise may leave a kind out of the palette.
+        let absent = move || {
+            ws.active.track();
+            !crate::workshop::may_add(ed, kind)
+        };
         view! {
             <button class=format!("palette-item {}", kind.as_str()) data-action=action aria-pressed=pressed
+                class:hidden=absent
                 title=format!("Drag onto the canvas, or click and then click the canvas, to add a {label}")
                 on:pointerdown=on_down on:click=on_click
                 disabled=move || ed.mode.get() != Mode::Edit>
@@ -124,6 +131,12 @@ pub fn Palette() -> impl IntoView {
             <h2 class="sr-only">"Add a server"</h2>
             {item(Kind::Dpm, "DPM server", "add-dpm")}
             {item(Kind::Protected, "Protected server", "add-protected")}
+            <Show when=move || {
+                ws.active.track();
+                !crate::workshop::may_add(ed, Kind::Dpm) && !crate::workshop::may_add(ed, Kind::Protected)
+            }>
+                <p class="palette-hint" data-testid="palette-closed">"This exercise uses the servers it starts with."</p>
+            </Show>
             <Show when=move || armed.get().is_some()>
                 <p class="palette-hint" role="status">"Click the canvas to place it (Escape cancels)."</p>
             </Show>

@@ -32,6 +32,7 @@ pub fn reveal(ed: Editor, pos: Positions, ids: &[ServerId], link: Option<Link>) 
             ),
             w,
             h,
+            1.25,
         );
         let k = k.min(fit.k);
         let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
@@ -334,7 +335,7 @@ fn ServerProperties(id: ServerId) -> impl IntoView {
                     (p.link(), text, p.protector == id)
                 })
                 .collect();
-            out.sort_by(|a, b| b.2.cmp(&a.2).then(a.1.cmp(&b.1)));
+            dpm_rules::sort_by(&mut out, &|a, b| b.2.cmp(&a.2).then(a.1.cmp(&b.1)));
             out
         })
     });
@@ -405,7 +406,7 @@ fn ServerProperties(id: ServerId) -> impl IntoView {
                                         let mut list = s.workloads.clone().unwrap_or_default();
                                         list.retain(|x| *x != w);
                                         if on { list.push(w); }
-                                        list.sort();
+                                        dpm_rules::sort_by(&mut list, &|a, b| a.cmp(b));
                                         s.workloads = (!list.is_empty()).then_some(list);
                                     }));
                                 } />

@@ -7,12 +7,13 @@
 //! the history or the save.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use leptos::prelude::*;
 
 use dpm_rules::{
-    apply_layout, check, from_json, to_json, Finding, Kind, Link, Point, ServerId, Topology,
-    MAX_INPUT_BYTES,
+    apply_layout, check, from_json, refusal, to_json, Exercise, Finding, Kind, Link, Point,
+    ServerId, Topology, MAX_INPUT_BYTES,
 };
 
 /// Where the drawing is saved.
@@ -31,6 +32,8 @@ const HISTORY_MAX: usize = 300;
 pub enum Mode {
     Edit,
     Simulate,
+    /// Presenter mode: scenes on a projector, nothing editable.
+    Present,
 }
 
 /// A message in the notice bar.
@@ -59,6 +62,8 @@ pub enum Dialog {
     Share,
     Embed,
     Keys,
+    ConfirmReset,
+    Author,
 }
 
 /// Pan and zoom: a canvas point p is drawn at p * k + (x, y).
@@ -96,13 +101,13 @@ impl Camera {
     }
 
     /// The camera that shows the box (x0, y0)-(x1, y1) in a w x h view.
-    pub fn fitting(bounds: (f64, f64, f64, f64), w: f64, h: f64) -> Camera {
+    pub fn fitting(bounds: (f64, f64, f64, f64), w: f64, h: f64, max_k: f64) -> Camera {
         let (x0, y0, x1, y1) = bounds;
         let pad = 32.0;
         let (bw, bh) = ((x1 - x0).max(1.0), (y1 - y0).max(1.0));
         let k = ((w - 2.0 * pad) / bw)
             .min((h - 2.0 * pad) / bh)
-            .clamp(Self::MIN_K, 1.25);
+            .clamp(Self::MIN_K, max_k);
         Camera {
             x: (w - bw * k) / 2.0 - x0 * k,
             y: (h - bh * k) / 2.0 - y0 * k,
@@ -154,6 +159,14 @@ pub struct Editor {
     pub rename_request: RwSignal<Option<ServerId>>,
     /// A request to fit the drawing in view (counts up).
     pub fit_request: RwSignal<u32>,
+    /// While an exercise is open: the exercise and the ids of the servers
+    /// it started with. Every change is checked against what it allows.
+    pub guard: StoredValue<Option<(Arc<Exercise>, Vec<ServerId>)>>,
+    /// Where the drawing is saved: [`SAVE_KEY`], or an exercise's own key.
+    pub save_key: RwSignal<String>,
+    /// Whether servers glide to where the next preview puts them (steps of
+    /// one failover) or jump (another scene altogether).
+    pub glide: StoredValue<bool>,
 }
 
 impl Editor {
@@ -197,6 +210,9 @@ impl Editor {
             history_len: RwSignal::new((0, 0)),
             rename_request: RwSignal::new(None),
             fit_request: RwSignal::new(0),
+            guard: StoredValue::new(None),
+            save_key: RwSignal::new(SAVE_KEY.to_string()),
+            glide: StoredValue::new(true),
         };
         if persist {
             // Save after every change of the drawing (not of a preview).
@@ -205,15 +221,17 @@ impl Editor {
             // stored rather than skip the first run.
             // What was last saved (or found in storage), so a change that
             // leaves the text as it was writes nothing.
-            let last = StoredValue::new(None::<String>);
+            let last = StoredValue::new(None::<(String, String)>);
+            let save_key = ed.save_key;
             Effect::new(move |_| {
+                let key = save_key.get();
                 let text = doc.with(to_json);
-                if last.with_value(|l| l.is_none()) {
-                    last.set_value(Some(stored(SAVE_KEY).unwrap_or_default()));
+                if last.with_value(|l| l.as_ref().is_none_or(|(k, _)| *k != key)) {
+                    last.set_value(Some((key.clone(), stored(&key).unwrap_or_default())));
                 }
-                if last.with_value(|l| l.as_deref() != Some(text.as_str())) {
-                    ed.save(&text);
-                    last.set_value(Some(text));
+                if last.with_value(|l| l.as_ref().is_some_and(|(_, t)| *t != text)) {
+                    ed.save(&key, &text);
+                    last.set_value(Some((key, text)));
                 }
             });
         }
@@ -225,9 +243,18 @@ impl Editor {
         self.replace(self.doc.get_untracked(), next);
     }
 
-    /// Makes `next` the drawing, `prev` (the drawing now) the undo step.
+    /// Makes `next` the drawing, `prev` (the drawing now) the undo step;
+    /// refused, with a sentence, when an open exercise does not allow it.
     fn replace(&self, prev: Topology, next: Topology) {
         if prev == next {
+            return;
+        }
+        let refused = self.guard.with_value(|g| {
+            g.as_ref()
+                .and_then(|(ex, given)| refusal(ex, given, &prev, &next))
+        });
+        if let Some(why) = refused {
+            self.complain(why);
             return;
         }
         self.history.update_value(|h| {
@@ -275,6 +302,24 @@ impl Editor {
             self.doc.set(t);
             self.after_change();
         }
+    }
+
+    /// Makes `t` the drawing with a fresh history (opening or leaving an
+    /// exercise: its undo steps belong to it alone).
+    pub fn load(&self, mut t: Topology) {
+        if t.servers.iter().any(|s| s.pos.is_none()) {
+            apply_layout(&mut t);
+        }
+        self.leave_simulation();
+        self.selection.set(Vec::new());
+        self.selected_link.set(None);
+        self.history.update_value(|h| {
+            h.undo.clear();
+            h.redo.clear();
+        });
+        self.doc.set(t);
+        self.after_change();
+        self.request_fit();
     }
 
     pub fn can_undo(&self) -> bool {
@@ -382,9 +427,9 @@ impl Editor {
         id
     }
 
-    fn save(&self, text: &str) {
+    fn save(&self, key: &str, text: &str) {
         if let Some(s) = storage() {
-            if s.set_item(SAVE_KEY, text).is_err() {
+            if s.set_item(key, text).is_err() {
                 self.complain(
                     "Your browser's storage is full: this change is not saved. Export the drawing to keep it.",
                 );
@@ -424,8 +469,7 @@ pub fn kept() -> Vec<(String, String)> {
         .filter(|k| k.starts_with(KEPT_PREFIX))
         .filter_map(|k| s.get_item(&k).ok().flatten().map(|v| (k, v)))
         .collect();
-    out.sort();
-    out.reverse();
+    dpm_rules::sort_by(&mut out, &|a, b| b.cmp(a));
     out
 }
 
@@ -525,19 +569,6 @@ impl Positions {
         if let Some(s) = self.map.with_value(|m| m.get(&id).cloned()) {
             s.set(p);
         }
-    }
-
-    /// The box around every server's centre.
-    pub fn bounds(&self) -> Option<(f64, f64, f64, f64)> {
-        self.map.with_value(|m| {
-            let mut it = m.values().map(|s| s.get_untracked());
-            let first = it.next()?;
-            let mut b = (first.x, first.y, first.x, first.y);
-            for p in it {
-                b = (b.0.min(p.x), b.1.min(p.y), b.2.max(p.x), b.3.max(p.y));
-            }
-            Some(b)
-        })
     }
 
     /// The server whose node contains canvas point `p`, topmost first.

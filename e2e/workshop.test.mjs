@@ -1,0 +1,188 @@
+// Exercises (issue 12): open by link, solve by editing with goals ticking
+// live, hints that cite the documentation, reload keeps progress, refused
+// edits say why, leave and reset, and authoring an exercise a participant
+// opens from its link.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { suite, openApp, done, screenshot, protections, servers, connect } from './harness.mjs';
+
+const server = suite();
+
+const goals = (page) =>
+  page.$$eval('[data-goal]', (els) => els.map((e) => `${e.getAttribute('data-goal')} ${e.getAttribute('data-state')}`));
+
+async function openBuiltIn(page, id) {
+  await page.selectOption('[data-action="exercises"]', id);
+  await page.waitForSelector('[data-testid="task-panel"]');
+}
+
+test('a built-in exercise opens from its link, is solved by editing, and says so', async () => {
+  // The link, as a trainer would hand it out: taken from the address.
+  const first = await openApp(server.browser, server.url);
+  await openBuiltIn(first.page, '3-cyclic-office');
+  const hash = await first.page.evaluate(() => location.hash);
+  assert.match(hash, /^#x=[A-Za-z0-9_-]+$/);
+  await done(first, server.url);
+
+  const app = await openApp(server.browser, server.url, { path: hash, wait: '[data-goal]' });
+  const { page } = app;
+  assert.deepEqual(await goals(page), ['no-single-copy fail', 'copies fail', 'no-errors pass']);
+  assert.equal(await page.getByTestId('exercise-done').count(), 0);
+  await connect(page, 'DS1', 'DS2');
+  await page.waitForSelector('[data-goal="copies"][data-state="fail"]');
+  await connect(page, 'DS2', 'DS1');
+  await page.waitForSelector('[data-goal="no-single-copy"][data-state="pass"]');
+  assert.deepEqual(await goals(page), ['no-single-copy pass', 'copies pass', 'no-errors pass']);
+  const banner = await page.getByTestId('exercise-done').innerText();
+  assert.match(banner, /Every goal met\. Solved in \d+ s\./);
+  await screenshot(page, 'exercise-done');
+  await done(app, server.url);
+});
+
+test('a wrong edit shows the failing goal, and Hint gives the hints in order with the documentation sentence', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  await openBuiltIn(page, '1-scenario-1');
+  await connect(page, 'DS4', 'DS1');
+  const table = page.locator('[data-goal="table"]');
+  await page.waitForSelector('[data-goal="table"] .goal-why');
+  assert.match(await table.locator('.goal-why').innerText(), /The table has|In the table/);
+  assert.equal(await page.getByTestId('hint').count(), 0);
+  await page.click('[data-action="hint"]');
+  assert.deepEqual(await table.getByTestId('hint').allInnerTexts(), [
+    'Read the table row by row: the Protecting column lists what that server protects.',
+  ]);
+  await page.click('[data-action="hint"]');
+  assert.equal(await table.getByTestId('hint').count(), 2);
+  // Out of hints: says so, and shows nothing new.
+  await page.click('[data-action="hint"]');
+  assert.match(await page.getByTestId('notice').innerText(), /No more hints/);
+  // A goal about a rule cites the rule's documentation sentence.
+  await page.click('[data-action="reset-exercise"]');
+  await page.click('[data-action="confirm-reset"]');
+  await page.waitForSelector('[data-goal="table"] .goal-why');
+  assert.equal(await page.getByTestId('hint').count(), 0, 'reset clears the hints');
+  assert.deepEqual(await protections(page), []);
+  // A goal about a rule cites its documentation sentence under the hints.
+  await openBuiltIn(page, '4-chain-shortcut');
+  await page.click('[data-action="hint"]');
+  const goal = page.locator('[data-goal="no-shortcut"]');
+  assert.deepEqual(await goal.getByTestId('hint').allInnerTexts(), ['DS4 already holds DS1\'s data through DS3.']);
+  assert.match(await goal.locator('.finding-source').innerText(), /Primary and secondary servers are established by the chain/);
+  await screenshot(page, 'exercise-hint');
+  await done(app, server.url);
+});
+
+test('progress survives a reload; an edit the exercise does not allow is refused with why; leaving brings the drawing back', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  await page.selectOption('[data-action="preset"]', 'scenario-2');
+  await page.waitForSelector('[data-server="PS4"]');
+  const mine = await servers(page);
+  await openBuiltIn(page, '3-cyclic-office');
+  assert.equal(await page.getByTestId('palette-closed').count(), 1, 'this exercise adds no servers');
+  await connect(page, 'DS1', 'DS2');
+  await page.waitForSelector('[data-protection="DS1->DS2"]');
+  await page.reload();
+  await page.waitForSelector('[data-goal]');
+  assert.ok((await protections(page)).includes('DS1->DS2'), 'the protection made before the reload is there');
+  // Deleting a server the exercise starts with is refused.
+  await page.click('[data-server="DS1"] .body');
+  await page.keyboard.press('Delete');
+  assert.match(await page.getByTestId('notice').innerText(), /keeps the servers it starts with: DS1 cannot be deleted/);
+  assert.ok((await servers(page)).includes('DS1'));
+  await page.click('[data-action="leave-exercise"]');
+  await page.waitForSelector('[data-server="PS4"]');
+  assert.deepEqual(await servers(page), mine);
+  assert.equal(await page.locator('[data-testid="task-panel"]').count(), 0);
+  assert.equal(await page.evaluate(() => location.hash), '');
+  await done(app, server.url);
+});
+
+test('a trainer makes an exercise of the drawing; a participant opens its link', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  await page.selectOption('[data-action="preset"]', 'scenario-1');
+  await page.waitForSelector('[data-server="DS4"]');
+  await page.click('[data-action="author"]');
+  await page.fill('[data-testid="author-title"]', 'Remove the single point');
+  await page.fill('[data-testid="author-task"]', 'Make sure no one server can fail and take data with it.');
+  await page.selectOption('[data-testid="goal-kind"]', 'no-single-point');
+  await page.fill('[data-testid="goal-hints"]', 'Open Risk.\nLet DS1 protect DS4.');
+  await page.click('[data-action="add-goal"]');
+  await page.selectOption('[data-testid="goal-kind"]', 'protection');
+  await page.click('[data-action="add-goal"]');
+  assert.equal(await page.locator('[data-authored-goal]').count(), 2);
+  // Only protections may change.
+  for (const id of ['add-dpm', 'add-protected', 'delete-given', 'rename-given', 'edit-facts', 'remove-protections']) {
+    await page.uncheck(`[data-allow="${id}"]`);
+  }
+  await screenshot(page, 'exercise-author');
+  await page.click('[data-action="copy-exercise-link"]');
+  const link = await page.getByTestId('exercise-link').inputValue();
+  assert.match(link, /#x=/);
+  await done(app, server.url);
+
+  const p = await openApp(server.browser, server.url, { path: link.slice(link.indexOf('#')), wait: '[data-goal]' });
+  assert.equal(await p.page.locator('.task-title').innerText(), 'Remove the single point');
+  assert.deepEqual(await goals(p.page), ['goal-1 fail', 'goal-2 pass']);
+  assert.equal(await p.page.locator('[data-action="add-dpm"]:visible').count(), 0);
+  await connect(p.page, 'DS1', 'DS4');
+  await p.page.waitForSelector('[data-goal="goal-1"][data-state="pass"]');
+  await p.page.waitForSelector('[data-testid="exercise-done"]');
+  await done(p, server.url);
+});
+
+test('a damaged exercise link changes nothing and says why', async () => {
+  const app = await openApp(server.browser, server.url, { path: '#x=AAAAbroken', wait: '[data-testid="notice"]' });
+  assert.match(await app.page.getByTestId('notice').innerText(), /exercise link cannot be opened: .*damaged/);
+  assert.equal(await app.page.locator('[data-testid="task-panel"]').count(), 0);
+  await done(app, server.url);
+});
+
+for (const [width, height] of [[1920, 1080], [1280, 720]]) {
+  test(`presenter mode at ${width}x${height}: PageDown walks a failover's steps, spotlight, Escape leaves`, async () => {
+    const app = await openApp(server.browser, server.url, { viewport: { width, height } });
+    const { page } = app;
+    const before = await protections(page);
+    await page.click('[data-action="present"]');
+    await page.waitForSelector('[data-testid="presenter"]');
+    assert.equal(await page.locator('.toolbar').isVisible(), false, 'panels and toolbar are hidden');
+    assert.equal(await page.locator('.side').isVisible(), false);
+    // Walk to the "Moving protected servers" failover with the keyboard.
+    const title = () => page.getByTestId('scene-title').innerText();
+    for (let i = 0; i < 30 && !/Switch Protection, step 1/.test(await title()); i++) {
+      await page.keyboard.press('PageDown');
+    }
+    assert.match(await title(), /DPM1 fails: Switch Protection, step 1 of (\d+)/);
+    assert.match(await page.locator('[data-server="DPM1"]').getAttribute('class'), /failed/);
+    const steps = Number((await title()).match(/of (\d+)/)[1]);
+    assert.ok(steps >= 2);
+    await screenshot(page, `present-${width}x${height}-step-1`);
+    for (let k = 2; k <= steps; k++) {
+      await page.keyboard.press('PageDown');
+      assert.match(await title(), new RegExp(`step ${k} of ${steps}`));
+    }
+    assert.ok((await protections(page)).includes('DPM3->Server1'), 'the last step shows Switch Protection done');
+    await page.keyboard.press('PageUp');
+    assert.match(await title(), new RegExp(`step ${steps - 1} of ${steps}`));
+    // Spotlight the server under discussion.
+    await page.click('[data-server="DPM3"] .body');
+    assert.match(await page.locator('[data-server="DPM3"]').getAttribute('class'), /spot/);
+    assert.match(await page.locator('svg.canvas').getAttribute('class'), /spotlight/);
+    await page.waitForTimeout(300); // the others fade out (0.2 s)
+    await screenshot(page, `present-${width}x${height}-spotlight`);
+    // The scene list jumps anywhere.
+    await page.click('[data-action="scenes"]');
+    const total = await page.locator('[data-scene]').count();
+    assert.ok(total > steps, 'the list holds every scene');
+    await page.click('[data-scene="0"]');
+    assert.equal(await page.getByTestId('scene-count').innerText(), `1 / ${total}`);
+    assert.doesNotMatch(await title(), /Switch Protection/);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('.toolbar', { state: 'visible' });
+    assert.equal(await page.locator('[data-testid="presenter"]').count(), 0);
+    assert.deepEqual(await protections(page), before, 'presenting never changed the drawing');
+    await done(app, server.url);
+  });
+}

@@ -48,7 +48,7 @@ if [ "$(trunk --version 2>/dev/null | awk '{print $2}')" != "$TRUNK_VERSION" ]; 
   cargo install --locked trunk --version "$TRUNK_VERSION" --force
 fi
 
-# Project-local npm packages: wasm-opt (binaryen) and playwright-core.
+# Project-local npm packages: wasm-opt (binaryen), playwright-core, axe-core.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
    || [ ! -x node_modules/.bin/wasm-opt ]; then
   say "installing npm packages from package-lock.json"

@@ -882,7 +882,7 @@ fn ProtectionArrow(link: Link) -> impl IntoView {
                     transform=format!("translate({} {})", dpm_rules::num(mid.x), dpm_rules::num(mid.y))>
                     <title>{title}</title>
                     <circle r="10" />
-                    <text y="4">{badge_symbol(s)}</text>
+                    {badge_mark(s)}
                 </g>
             }
         })
@@ -1003,18 +1003,32 @@ fn ServerNode(id: ServerId) -> impl IntoView {
             }
         });
         let state = if failed.get() { ", failed" } else { "" };
-        format!("{}, {}{state}{f}", name(), caption.get())
+        // The label holds the words on the node, in their order (name,
+        // caption, the single-point label as shown), then what they mean.
+        let risk = at_risk.with(|r| {
+            r.as_ref()
+                .map(|w| {
+                    format!(
+                        ", {} (a single point of failure)",
+                        dpm_rules::truncate(w.trim_start_matches("⚠ "), 26)
+                    )
+                })
+                .unwrap_or_default()
+        });
+        format!("{}, {}{risk}{state}{f}", name(), caption.get())
     };
     let badge = move || {
         sev.get().map(|s| {
             let rule = findings.with(|f| f.first().map(|f| f.rule.id()).unwrap_or_default());
             let title = findings.with(|f| finding_lines(f));
             view! {
-                <g class=format!("badge {}", s.as_str()) data-rule=rule
+                // Hidden from assistive technology: the server's label already
+                // reads out its findings.
+                <g class=format!("badge {}", s.as_str()) data-rule=rule aria-hidden="true"
                     transform=format!("translate({} {})", num(NODE_W / 2.0 - 4.0), num(-NODE_H / 2.0 + 4.0))>
                     <title>{title}</title>
                     <circle r="10" />
-                    <text y="4">{badge_symbol(s)}</text>
+                    {badge_mark(s)}
                 </g>
             }
         })
@@ -1135,17 +1149,37 @@ fn ServerNode(id: ServerId) -> impl IntoView {
             <rect class="body" x=num(-hw) y=num(-hh) width=num(NODE_W) height=num(NODE_H)
                 rx=move || if kind() == Kind::Dpm { "12" } else { "4" } />
             {icon}
-            <text class="name" x="11" y="-3" text-anchor="middle">{shown_name}</text>
+            // The space keeps name and caption apart for assistive technology
+            // reading the text (the label must hold the visible words); SVG
+            // does not draw it.
+            <text class="name" x="11" y="-3" text-anchor="middle">{shown_name}" "</text>
             <text class="sub" x="11" y="15" text-anchor="middle">{move || caption.get()}</text>
             <path class="cross" d=format!("M{} {} L{} {} M{} {} L{} {}", num(-hw + 6.0), num(-hh + 6.0), num(hw - 6.0), num(hh - 6.0), num(hw - 6.0), num(-hh + 6.0), num(-hw + 6.0), num(hh - 6.0)) />
             {badge}
             {move || at_risk.get().map(|what| view! {
-                <text class="spof-label" x="0" y=dpm_rules::num(NODE_H / 2.0 + 16.0) text-anchor="middle">
+                <text class="spof-label" aria-hidden="true" x="0" y=dpm_rules::num(NODE_H / 2.0 + 16.0) text-anchor="middle">
                     {dpm_rules::truncate(&what, 28)}
                 </text>
             })}
             {handle}
         </g>
+    }
+}
+
+/// The mark inside a badge: `!` and `▲` as text; the note's "i" drawn, not
+/// written, so that assistive technology (which reads the server's label,
+/// findings included) is not handed a stray letter.
+fn badge_mark(s: dpm_rules::Severity) -> AnyView {
+    if s == dpm_rules::Severity::Info {
+        view! {
+            <g class="mark">
+                <circle cy="-4.5" r="1.8" />
+                <rect x="-1.5" y="-1.5" width="3" height="7.5" rx="0.8" />
+            </g>
+        }
+        .into_any()
+    } else {
+        view! { <text y="4">{badge_symbol(s)}</text> }.into_any()
     }
 }
 

@@ -1,0 +1,149 @@
+// axe-core over every screen and state of the app: the editor in light and
+// dark, with a selection and with findings; the simulator with options and
+// while playing; the viewer in a sandboxed iframe; every dialog; an exercise
+// with its hints and its done banner; presenter mode; a phone. Any violation
+// of a WCAG 2.0/2.1/2.2 A or AA rule fails, naming the rule and the elements.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { suite, openApp, done, connect, screenshot } from './harness.mjs';
+
+const pages = {};
+const server = suite(pages);
+const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+
+/** Runs axe on `frame` (a page or a frame); fails naming each violation. */
+async function axe(frame, state) {
+  // The page's CSP does not apply to what the test evaluates.
+  await frame.evaluate(axeSource);
+  const violations = await frame.evaluate(async (tags) => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return r.violations.map((v) => ({
+      id: v.id,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}: ${n.failureSummary.split('\n').slice(1, 2).join('').trim()}`),
+    }));
+  }, TAGS);
+  const text = violations.map((v) => `${v.id} (${v.help})\n    ${v.nodes.join('\n    ')}`).join('\n  ');
+  assert.equal(violations.length, 0, `${state}: axe found\n  ${text}`);
+}
+
+// The test's own script (axe) may not be blocked by the page's CSP; the CSP
+// itself is checked by the other suites.
+const open = (options = {}) => openApp(server.browser, server.url, { bypassCSP: true, ...options });
+
+for (const scheme of ['light', 'dark']) {
+  test(`editor in ${scheme}: as it opens, with a selection, with findings and a finding's tip`, async () => {
+    const app = await open({ colorScheme: scheme });
+    const { page } = app;
+    await axe(page, `editor (${scheme})`);
+    await page.click('[data-server="DS1"] .body');
+    await page.waitForSelector('[data-server="DS1"].selected');
+    await axe(page, `editor with a selection (${scheme})`);
+    // A protection that breaks a rule: DS3 already protects DS1, so DS4
+    // protecting it too is an error, and a chain shortcut.
+    await connect(page, 'DS4', 'PS1');
+    await page.waitForSelector('.badge.error').catch(async (e) => {
+      await screenshot(page, `a11y-no-error-${scheme}`);
+      throw e;
+    });
+    await axe(page, `editor with findings (${scheme})`);
+    await page.locator('[data-server="DS4"]').focus();
+    await page.waitForSelector('.finding-tip');
+    await axe(page, `editor with a finding's tip (${scheme})`);
+    await page.click('[data-action="risk"]');
+    await axe(page, `editor with the Risk view (${scheme})`);
+    await done(app, server.url);
+  });
+}
+
+test('simulator: with options, and while playing', async () => {
+  const app = await open();
+  const { page } = app;
+  await page.selectOption('[data-action="preset"]', 'moving');
+  await page.waitForSelector('[data-server="DPM3"]');
+  await page.click('[data-action="simulate"]');
+  await page.click('[data-server="DPM1"] .body');
+  await page.waitForSelector('[data-option]');
+  await axe(page, 'simulator with options');
+  await page.click('[data-option="switch-protection DPM3"] [data-action="play"]');
+  await page.waitForSelector('.player');
+  await axe(page, 'simulator while playing');
+  await page.click('[data-action="copies"]');
+  await done(app, server.url);
+});
+
+test('every dialog: export, import, share, embed, keys, new, make exercise', async () => {
+  const app = await open();
+  const { page } = app;
+  for (const action of ['export', 'import', 'share', 'embed', 'keys', 'new', 'author']) {
+    await page.click(`[data-action="${action}"]`);
+    await page.waitForSelector('[role="dialog"]');
+    await axe(page, `${action} dialog`);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[role="dialog"]', { state: 'detached' });
+  }
+  await done(app, server.url);
+});
+
+test('an exercise: goals, a hint with its citation, the done banner; presenter mode', async () => {
+  const app = await open();
+  const { page } = app;
+  await page.selectOption('[data-action="exercises"]', '4-chain-shortcut');
+  await page.waitForSelector('[data-goal]');
+  await axe(page, 'exercise');
+  await page.click('[data-action="hint"]');
+  await page.waitForSelector('[data-testid="hint"]');
+  await axe(page, 'exercise with a hint');
+  await page.selectOption('[data-action="exercises"]', '3-cyclic-office');
+  await page.waitForSelector('[data-goal="copies"]');
+  await connect(page, 'DS1', 'DS2');
+  await connect(page, 'DS2', 'DS1');
+  await page.waitForSelector('[data-testid="exercise-done"]');
+  await axe(page, 'exercise done');
+  await page.click('[data-action="reset-exercise"]');
+  await page.waitForSelector('[role="dialog"]');
+  await axe(page, 'reset exercise, asking first');
+  await page.keyboard.press('Escape');
+  await page.click('[data-action="leave-exercise"]');
+  await page.click('[data-action="present"]');
+  await page.waitForSelector('[data-testid="presenter"]');
+  await axe(page, 'presenter mode');
+  await page.click('[data-action="scenes"]');
+  await axe(page, 'presenter mode, scene list');
+  await done(app, server.url);
+});
+
+test('the viewer in a sandboxed iframe of a documentation page', async () => {
+  const app = await open();
+  const { page } = app;
+  await page.selectOption('[data-action="preset"]', 'moving');
+  await page.click('[data-action="embed"]');
+  const code = await page.getByTestId('embed-code').inputValue();
+  const src = code.match(/src="([^"]+)"/)[1].replaceAll('&amp;', '&');
+  pages['/a11y-docs.html'] = [
+    'text/html; charset=utf-8',
+    `<!doctype html><html lang="en"><head><title>Backup design</title><link rel="icon" href="data:,"></head><body><main><h1>Our backup design</h1>
+     <iframe id="viewer" src="${src}" sandbox="allow-scripts" width="760" height="460" title="DPM scenario"></iframe></main></body></html>`,
+  ];
+  await page.goto(server.url + 'a11y-docs.html');
+  await page.frameLocator('#viewer').locator('[data-server="DPM1"]').waitFor();
+  const frame = page.frames().find((f) => f !== page.mainFrame());
+  await axe(frame, 'viewer in an iframe');
+  await frame.click('[data-action="simulate"]');
+  await frame.click('[data-server="DPM1"] .body');
+  await frame.waitForSelector('[data-option]');
+  await axe(frame, 'viewer in an iframe, simulating');
+  await done(app, server.url);
+});
+
+test('a phone (390x844): editor, simulator', async () => {
+  const app = await open({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const { page } = app;
+  await axe(page, 'phone editor');
+  await page.click('[data-action="simulate"]');
+  await axe(page, 'phone simulator');
+  await done(app, server.url);
+});

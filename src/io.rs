@@ -382,7 +382,8 @@ pub fn ExportDialog() -> impl IntoView {
 #[component]
 pub fn ImportDialog(#[prop(optional)] initial: Option<String>) -> impl IntoView {
     let ed = expect_context::<Editor>();
-    let text = RwSignal::new(initial.unwrap_or_default());
+    let initial = initial.unwrap_or_default();
+    let text = RwSignal::new(initial.clone());
     let error = RwSignal::new(None::<String>);
     let kept_list = RwSignal::new(kept());
     let file_ref = NodeRef::<leptos::html::Input>::new();
@@ -457,7 +458,9 @@ pub fn ImportDialog(#[prop(optional)] initial: Option<String>) -> impl IntoView 
         <DialogFrame title="Import" id="import-title">
             <p class="muted">"Paste scenario JSON, a Markdown table in the documentation's |Server|Protecting|Protected by| form, or a share link. It replaces the drawing as one step you can undo."</p>
             <textarea class="code" data-testid="import-text" aria-label="Text to import" rows="10"
-                prop:value=move || text.get() on:input=move |ev| { text.set(event_target_value(&ev)); error.set(None); }></textarea>
+                // Set once, never written back: writing a 10 MB paste back
+                // into the box froze the page for seconds.
+                prop:value=initial on:input=move |ev| { text.set(event_target_value(&ev)); error.set(None); }></textarea>
             <p class="field-error" role="alert" data-testid="import-error">{move || error.get()}</p>
             <div class="row">
                 <button class="btn primary" data-action="import-text" on:click=do_import

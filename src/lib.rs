@@ -39,7 +39,7 @@ use crate::state::{
 };
 
 /// The largest topology `#generate=N` makes.
-pub const MAX_GENERATE: usize = 20_000;
+pub const MAX_GENERATE: usize = dpm_rules::MAX_SERVERS;
 
 /// What the pointer or keyboard focus is on, for the finding tip.
 #[derive(Clone, Copy)]
@@ -249,6 +249,13 @@ fn NoticeBar() -> impl IntoView {
                     }>"Download it"</button>
                 }
                 .into_any(),
+                NoticeAction::DownloadDrawing => view! {
+                    <button class="btn small primary" data-action="download-drawing" on:click=move |_| {
+                        let text = ed.doc.with_untracked(dpm_rules::to_json);
+                        io::download("drawing.dpm.json", "application/json", &text);
+                    }>"Download your drawing"</button>
+                }
+                .into_any(),
             });
             view! {
                 <div class=if n.error { "notice error" } else { "notice" } role=if n.error { "alert" } else { "status" }
@@ -352,6 +359,13 @@ fn EditorApp() -> impl IntoView {
             let added = paste(&mut t, &frag, Point { x: off, y: off });
             ed.commit(t);
             ed.selection.set(added);
+        } else if text.len() > 256 * 1024 {
+            // Too long to look over in a text box (a browser takes seconds
+            // to lay out megabytes in one): import it, or say why not.
+            ev.prevent_default();
+            if let Err(e) = io::import_text(ed, &text, "The pasted text") {
+                ed.complain(e);
+            }
         } else if !text.trim().is_empty() {
             ev.prevent_default();
             import_prefill.set(Some(text));

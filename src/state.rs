@@ -51,6 +51,8 @@ pub enum NoticeAction {
     Undo(&'static str),
     /// Offer the kept-aside text under this storage key for download.
     Download(String),
+    /// Offer the drawing as it is now, as a scenario file (storage is full).
+    DownloadDrawing,
 }
 
 /// The dialogs; one at a time.
@@ -225,12 +227,19 @@ impl Editor {
             let save_key = ed.save_key;
             Effect::new(move |_| {
                 let key = save_key.get();
+                // The page's crash guard (index.html) offers what is saved
+                // under this key if the app ever stops.
+                if let Some(root) = document().document_element() {
+                    let _ = root.set_attribute("data-save-key", &key);
+                }
                 let text = doc.with(to_json);
                 if last.with_value(|l| l.as_ref().is_none_or(|(k, _)| *k != key)) {
                     last.set_value(Some((key.clone(), stored(&key).unwrap_or_default())));
                 }
-                if last.with_value(|l| l.as_ref().is_some_and(|(_, t)| *t != text)) {
-                    ed.save(&key, &text);
+                // A refused save is tried again on the next change.
+                if last.with_value(|l| l.as_ref().is_some_and(|(_, t)| *t != text))
+                    && ed.save(&key, &text)
+                {
                     last.set_value(Some((key, text)));
                 }
             });
@@ -427,13 +436,26 @@ impl Editor {
         id
     }
 
-    fn save(&self, key: &str, text: &str) {
-        if let Some(s) = storage() {
-            if s.set_item(key, text).is_err() {
-                self.complain(
-                    "Your browser's storage is full: this change is not saved. Export the drawing to keep it.",
-                );
+    /// Saves, and says at once when the browser refuses (storage full): the
+    /// drawing stays in memory and the notice offers it as a file. The next
+    /// save that works takes the warning away.
+    fn save(&self, key: &str, text: &str) -> bool {
+        let Some(s) = storage() else {
+            return true;
+        };
+        let full = Some(Notice {
+            error: true,
+            text: "Your browser's storage is full: your drawing is not being saved. It is safe in this page; download it to keep it.".into(),
+            action: Some(NoticeAction::DownloadDrawing),
+        });
+        if s.set_item(key, text).is_err() {
+            self.notice.set(full);
+            false
+        } else {
+            if self.notice.with_untracked(|n| *n == full) {
+                self.tell("Saved again: the browser has room for your drawing.");
             }
+            true
         }
     }
 }

@@ -74,6 +74,11 @@ pub use table::{from_table, looks_like_table, table_rows, to_table, RowRole, Tab
 /// runaway paste), refused before it costs the user a frozen tab.
 pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
 
+/// The most servers a drawing may hold. Twice the largest estate the app is
+/// built to stay fluid with; a file of more is refused at once with a
+/// message, rather than freezing the tab while it is checked.
+pub const MAX_SERVERS: usize = 20_000;
+
 /// Reads scenario JSON, a Markdown table or a share link, told apart by
 /// content.
 pub fn read(text: &str) -> Result<Topology, InputError> {

@@ -170,11 +170,19 @@ impl Reader<'_> {
         let mut t = Topology::new();
         t.title = top.opt("title", |n, p| r.string(n, p))?;
         let servers = top.required("servers", root.at, r)?;
-        for (i, node) in r
-            .array(servers, &under("servers".into()))?
-            .iter()
-            .enumerate()
-        {
+        let list = r.array(servers, &under("servers".into()))?;
+        if list.len() > crate::MAX_SERVERS {
+            return Err(r.fail(
+                Some(under("servers".into())),
+                servers.at,
+                format!(
+                    "{} servers: a drawing holds at most {}",
+                    list.len(),
+                    crate::MAX_SERVERS
+                ),
+            ));
+        }
+        for (i, node) in list.iter().enumerate() {
             let at = under(format!("servers[{i}]"));
             let s = r.object(node, &at, SERVER_FIELDS, true)?;
             let name = s.required("name", node.at, r)?;
@@ -622,6 +630,45 @@ mod tests {
         assert!(e.contains("unknown variant `2020`"), "{e}");
         let e = err(r#"{"format":"dpm-sketch/1","servers":[{"name":" ","kind":"dpm"}]}"#);
         assert!(e.contains("servers[0].name"), "{e}");
+    }
+
+    #[test]
+    fn more_servers_than_a_drawing_holds_are_refused_in_every_form() {
+        let n = crate::MAX_SERVERS + 1;
+        let mut big = crate::Topology::new();
+        for i in 0..n {
+            big.add_server(format!("S{i}"), crate::Kind::Protected);
+        }
+        let json = to_json(&big);
+        let e = from_json(&json).unwrap_err().to_string();
+        assert!(
+            e.contains("20001 servers: a drawing holds at most 20000"),
+            "{e}"
+        );
+        let table: String =
+            std::iter::once("|Server|Protecting|Protected by|\n|---|---|---|\n".to_string())
+                .chain((0..n).map(|i| format!("|D{i}| | |\n")))
+                .collect();
+        let e = crate::from_table(&table).unwrap_err().to_string();
+        assert!(e.contains("at most 20000"), "{e}");
+        let one_row = format!(
+            "|Server|Protecting|Protected by|\n|---|---|---|\n|D|{}| |\n",
+            (0..n)
+                .map(|i| format!("P{i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let e = crate::from_table(&one_row).unwrap_err().to_string();
+        assert!(e.contains("names 20002 servers"), "{e}");
+        let link = crate::to_share(&big);
+        let e = crate::from_share(&link).unwrap_err().to_string();
+        assert!(e.contains("at most 20000"), "{e}");
+        // One fewer is a drawing.
+        big.servers.pop();
+        assert_eq!(
+            from_json(&to_json(&big)).unwrap().servers.len(),
+            crate::MAX_SERVERS
+        );
     }
 
     #[test]

@@ -252,6 +252,12 @@ fn read(r: &mut Reader) -> Result<Topology, Fault> {
         _ => return Err(Bad("unknown header".into())),
     }
     let n = r.count()?;
+    if n > crate::MAX_SERVERS {
+        return Err(Bad(format!(
+            "it holds {n} servers; a drawing holds at most {}",
+            crate::MAX_SERVERS
+        )));
+    }
     let mut previous = String::new();
     for i in 0..n {
         let flags = r.varint()?;

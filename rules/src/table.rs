@@ -255,6 +255,15 @@ pub fn looks_like_table(text: &str) -> bool {
 /// just above the table becomes the scenario's title.
 pub fn from_table(text: &str) -> Result<Topology, InputError> {
     let lines: Vec<&str> = text.lines().collect();
+    // Counted before any row is read: a runaway paste is refused at once.
+    let rows = lines.iter().filter(|l| is_table_line(l)).count();
+    if rows > crate::MAX_SERVERS + 2 {
+        return Err(InputError::new(format!(
+            "the table has {} rows; a drawing holds at most {} servers",
+            rows - 2,
+            crate::MAX_SERVERS
+        )));
+    }
     let Some(header_at) = lines.iter().position(|l| is_table_line(l)) else {
         return Err(InputError::new(
             "no table found: expected a Markdown table with the columns Server | Protecting | Protected by",
@@ -357,6 +366,13 @@ pub fn from_table(text: &str) -> Result<Topology, InputError> {
         }
     };
     let mut links = Vec::new();
+    if rows.len() > crate::MAX_SERVERS {
+        return Err(InputError::new(format!(
+            "the table has {} rows; a drawing holds at most {} servers",
+            rows.len(),
+            crate::MAX_SERVERS
+        )));
+    }
     for r in &rows {
         let s = ensure(&mut t, &r.server, Kind::Dpm);
         for n in &r.protecting {
@@ -367,6 +383,13 @@ pub fn from_table(text: &str) -> Result<Topology, InputError> {
             let p = ensure(&mut t, n, Kind::Dpm);
             links.push((p, s, r.line));
         }
+    }
+    if t.servers.len() > crate::MAX_SERVERS {
+        return Err(InputError::new(format!(
+            "the table names {} servers; a drawing holds at most {}",
+            t.servers.len(),
+            crate::MAX_SERVERS
+        )));
     }
     for (p, x, _line) in links {
         t.connect(Protection::new(p, x));

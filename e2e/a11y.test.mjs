@@ -147,3 +147,33 @@ test('a phone (390x844): editor, simulator', async () => {
   await axe(page, 'phone simulator');
   await done(app, server.url);
 });
+
+test('new and resolved findings are announced politely, once per pause in editing', async () => {
+  const app = await open();
+  const { page } = app;
+  const announcer = page.getByTestId('announcer');
+  assert.equal(await announcer.getAttribute('role'), 'status');
+  // Count what the live region says.
+  await page.evaluate(() => {
+    window.announced = [];
+    new MutationObserver(() => window.announced.push(document.querySelector('[data-testid="announcer"]').textContent)).observe(
+      document.querySelector('[data-testid="announcer"]'),
+      { childList: true, characterData: true, subtree: true },
+    );
+  });
+  await connect(page, 'DS4', 'PS1');
+  await page.waitForFunction(() => window.announced.length > 0);
+  const first = await announcer.innerText();
+  assert.match(first, /^New finding: Protected twice: PS1 is protected by 2 servers/);
+  assert.doesNotMatch(first, /Resolved/);
+  // Undo and redo in one breath: the drawing ends as it was, nothing is said.
+  await page.keyboard.press('Control+z');
+  await page.keyboard.press('Control+Shift+z');
+  await page.waitForTimeout(1500);
+  assert.equal(await page.evaluate(() => window.announced.length), 1);
+  // Undo, then a pause: what went away is said.
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction(() => window.announced.length > 1);
+  assert.match(await announcer.innerText(), /^Resolved: Protected twice: /);
+  await done(app, server.url);
+});

@@ -148,3 +148,55 @@ test('an over-long link is refused with a message; the drawing is kept', async (
     await done(app, server.url);
   }
 });
+
+test('a damaged save and a failed import are each kept aside, never overwritten, and offered back', async () => {
+  const damaged = '{"format": "dpm-sketch/1", "servers": [{"name": "DS1", "kind": "dp';
+  const ctx = await server.browser.newContext();
+  await ctx.addInitScript((text) => {
+    if (!sessionStorage.getItem('seeded')) {
+      sessionStorage.setItem('seeded', '1');
+      localStorage.setItem('dpm-sketch/drawing', text);
+    }
+  }, damaged);
+  const page = await ctx.newPage();
+  await page.goto(server.url);
+  await page.waitForSelector('.notice.error');
+  assert.match(await page.getByTestId('notice').innerText(), /could not be opened.*kept aside, not overwritten/s);
+  const keptTexts = () =>
+    page.evaluate(() =>
+      Object.keys(localStorage)
+        .filter((k) => k.startsWith('dpm-sketch/kept/'))
+        .sort()
+        .map((k) => [k.replace(/^dpm-sketch\/kept\/\d+-/, ''), localStorage.getItem(k)]),
+    );
+  assert.deepEqual(await keptTexts(), [['unreadable', damaged]]);
+  // Editing saves the new drawing; the kept one stays as it was.
+  await deleteDs1(page);
+  await page.waitForFunction(() => localStorage.getItem('dpm-sketch/drawing').includes('"DS2"'));
+  assert.deepEqual(await keptTexts(), [['unreadable', damaged]]);
+
+  // A failed import: its text is kept aside too, and comes back to be fixed.
+  const typo = '|Server|Protects|Protected by|\n|---|---|---|\n|DS7|PS7|-|\n';
+  await page.click('[data-action="import"]');
+  await page.getByTestId('import-text').fill(typo);
+  await page.click('[data-action="import-text"]');
+  assert.match(await page.getByTestId('import-error').innerText(), /kept aside: Import offers it back/);
+  await page.click('[data-action="import-text"]');
+  assert.equal((await keptTexts()).length, 2, 'the same text is kept once');
+  await page.keyboard.press('Escape');
+  await page.click('[data-action="import"]');
+  assert.match(await page.locator('.kept').innerText(), /An import that failed/);
+  assert.match(await page.locator('.kept').innerText(), /A save that could not be read/);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('.kept li', { hasText: 'could not be read' }).getByRole('button', { name: 'Download' }).click(),
+  ]);
+  assert.equal(await readFile(await download.path(), 'utf8'), damaged);
+  await page.click('[data-action="kept-edit"]');
+  assert.equal(await page.getByTestId('import-text').inputValue(), typo);
+  await page.getByTestId('import-text').fill(typo.replace('Protects', 'Protecting'));
+  await page.click('[data-action="import-text"]');
+  await page.waitForSelector('[data-server="DS7"]');
+  assert.deepEqual(await servers(page), ['DS7', 'PS7']);
+  await ctx.close();
+});

@@ -9,7 +9,7 @@ use dpm_rules::{
     to_dot, to_json, to_mermaid, to_share, to_svg, to_table, SvgOptions, Topology, MAX_INPUT_BYTES,
 };
 
-use crate::state::{kept, storage, Dialog, Editor};
+use crate::state::{keep_aside, kept, storage, Dialog, Editor};
 
 /// Reads `text` (scenario JSON, a Markdown table or a share link) and, when
 /// it reads, makes it the drawing as one undoable step. On failure the
@@ -49,10 +49,44 @@ pub fn import_text(ed: Editor, text: &str, from: &str) -> Result<(), String> {
             }));
             Ok(())
         }
-        Err(e) => Err(format!(
-            "{from} could not be imported: {e}. Your drawing is unchanged."
-        )),
+        Err(e) => {
+            // Kept drawings are kept already.
+            let kept = from != KEPT && keep_failed_import(text);
+            Err(format!(
+                "{from} could not be imported: {e}. Your drawing is unchanged.{}",
+                if kept {
+                    " The text is kept aside: Import offers it back to fix."
+                } else {
+                    ""
+                }
+            ))
+        }
     }
+}
+
+const KEPT: &str = "The kept drawing";
+
+/// Keeps the text of a failed import aside, so that fixing it does not mean
+/// finding it again: the last few, none twice, none over 1 MB.
+fn keep_failed_import(text: &str) -> bool {
+    const MOST: usize = 5;
+    if text.len() > 1024 * 1024 || text.trim().is_empty() {
+        return false;
+    }
+    let mine: Vec<(String, String)> = kept()
+        .into_iter()
+        .filter(|(k, _)| k.ends_with("failed-import"))
+        .collect();
+    if mine.iter().any(|(_, body)| body == text) {
+        return true;
+    }
+    if let Some(s) = storage() {
+        // Newest first: drop the oldest beyond the last few.
+        for (k, _) in mine.iter().skip(MOST - 1) {
+            let _ = s.remove_item(k);
+        }
+    }
+    keep_aside("failed-import", text).is_some()
 }
 
 /// Imports a file the user picked or dropped.
@@ -387,9 +421,13 @@ pub fn ImportDialog(#[prop(optional)] initial: Option<String>) -> impl IntoView 
     let error = RwSignal::new(None::<String>);
     let kept_list = RwSignal::new(kept());
     let file_ref = NodeRef::<leptos::html::Input>::new();
+    let area = NodeRef::<leptos::html::Textarea>::new();
     let do_import = move |_| match import_text(ed, &text.get_untracked(), "The pasted text") {
         Ok(()) => ed.dialog.set(None),
-        Err(e) => error.set(Some(e)),
+        Err(e) => {
+            error.set(Some(e));
+            kept_list.set(kept());
+        }
     };
     let on_file = move |_| {
         let file = file_ref
@@ -414,6 +452,8 @@ pub fn ImportDialog(#[prop(optional)] initial: Option<String>) -> impl IntoView 
                     "A save that could not be read"
                 } else if key.ends_with("too-large") {
                     "A save too large to read"
+                } else if key.ends_with("failed-import") {
+                    "An import that failed"
                 } else {
                     "Kept aside"
                 };
@@ -431,13 +471,27 @@ pub fn ImportDialog(#[prop(optional)] initial: Option<String>) -> impl IntoView 
                     .unwrap_or_default();
                 let body2 = body.clone();
                 let key2 = key.clone();
+                // A failed import goes back in the box to be fixed; a kept
+                // drawing opens.
+                let failed = key.ends_with("failed-import");
                 view! {
                     <li>
                         <span>{format!("{what} ({when}, {} bytes)", body.len())}</span>
-                        <button class="btn small" on:click=move |_| match import_text(ed, &body, "The kept drawing") {
-                            Ok(()) => ed.dialog.set(None),
-                            Err(e) => error.set(Some(e)),
-                        }>"Open"</button>
+                        <button class="btn small" data-action=if failed { "kept-edit" } else { "kept-open" } on:click=move |_| {
+                            if failed {
+                                if let Some(a) = area.get_untracked() {
+                                    a.set_value(&body);
+                                    let _ = a.focus();
+                                }
+                                text.set(body.clone());
+                                error.set(None);
+                            } else {
+                                match import_text(ed, &body, KEPT) {
+                                    Ok(()) => ed.dialog.set(None),
+                                    Err(e) => error.set(Some(e)),
+                                }
+                            }
+                        }>{if failed { "Fix it" } else { "Open" }}</button>
                         <button class="btn small" on:click=move |_| download("kept-drawing.txt", "text/plain", &body2)>"Download"</button>
                         <button class="btn small" on:click=move |_| {
                             if let Some(s) = storage() { let _ = s.remove_item(&key2); }
@@ -457,7 +511,7 @@ pub fn ImportDialog(#[prop(optional)] initial: Option<String>) -> impl IntoView 
     view! {
         <DialogFrame title="Import" id="import-title">
             <p class="muted">"Paste scenario JSON, a Markdown table in the documentation's |Server|Protecting|Protected by| form, or a share link. It replaces the drawing as one step you can undo."</p>
-            <textarea class="code" data-testid="import-text" aria-label="Text to import" rows="10"
+            <textarea class="code" data-testid="import-text" aria-label="Text to import" rows="10" node_ref=area
                 // Set once, never written back: writing a 10 MB paste back
                 // into the box froze the page for seconds.
                 prop:value=initial on:input=move |ev| { text.set(event_target_value(&ev)); error.set(None); }></textarea>

@@ -59,7 +59,7 @@ fn tick(pos: Positions, moves: Rc<Vec<(ServerId, Point, Point)>>, start: f64, ge
     if GLIDE.with(|g| g.get()) != gen {
         return;
     }
-    let u = ((now() - start) / GLIDE_MS).clamp(0.0, 1.0);
+    let u = ((now() - start) / GLIDE_MS).max(0.0).min(1.0);
     let e = 1.0 - (1.0 - u).powi(3);
     for &(id, a, b) in moves.iter() {
         pos.set(

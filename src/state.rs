@@ -93,7 +93,7 @@ impl Camera {
 
     /// Zooms by `factor` keeping the screen point (sx, sy) where it is.
     pub fn zoomed(&self, factor: f64, sx: f64, sy: f64) -> Camera {
-        let k = (self.k * factor).clamp(Self::MIN_K, Self::MAX_K);
+        let k = (self.k * factor).max(Self::MIN_K).min(Self::MAX_K);
         let p = self.to_canvas(sx, sy);
         Camera {
             x: sx - p.x * k,
@@ -109,7 +109,8 @@ impl Camera {
         let (bw, bh) = ((x1 - x0).max(1.0), (y1 - y0).max(1.0));
         let k = ((w - 2.0 * pad) / bw)
             .min((h - 2.0 * pad) / bh)
-            .clamp(Self::MIN_K, max_k);
+            .max(Self::MIN_K)
+            .min(max_k);
         Camera {
             x: (w - bw * k) / 2.0 - x0 * k,
             y: (h - bh * k) / 2.0 - y0 * k,

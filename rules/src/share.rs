@@ -382,7 +382,7 @@ fn bytes(b: &mut Vec<u8>, s: &[u8]) {
 
 fn hundredths(v: f64) -> i64 {
     if v.is_finite() {
-        (v.clamp(-MAX_COORD, MAX_COORD) * 100.0).round() as i64
+        (v.max(-MAX_COORD).min(MAX_COORD) * 100.0).round() as i64
     } else {
         0
     }

@@ -43,6 +43,7 @@ mod scenario;
 mod share;
 mod sort;
 mod table;
+mod twin;
 
 pub use check::{check, Checker, Finding, Summary};
 pub use edit::{extract, paste, remove_servers, snap, GRID};
@@ -73,6 +74,7 @@ pub use scenario::{from_json, to_json, InputError, FORMAT, READABLE_FORMATS};
 pub use share::{from_share, looks_like_share_link, seal, to_share};
 pub use sort::sort_by;
 pub use table::{from_table, looks_like_table, table_rows, to_table, RowRole, TableRow};
+pub use twin::{twin, twin_text, Entry};
 
 /// The largest input the readers accept, in bytes. A scenario of 10,000
 /// servers is well under it; anything larger is a mistake (a wrong file, a

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 
 use dpm_rules::{arrow, Point, ServerId, Topology, NODE_H, NODE_W};
 
-use crate::state::{Editor, Positions};
+use crate::state::Positions;
 
 /// How long a glide between two steps takes, in milliseconds.
 const GLIDE_MS: f64 = 450.0;
@@ -80,8 +80,8 @@ fn tick(pos: Positions, moves: Rc<Vec<(ServerId, Point, Point)>>, start: f64, ge
 /// Copies view. Only arrows with an end in view move, 40 at most.
 #[component]
 pub fn FlowDots() -> impl IntoView {
-    let ed = expect_context::<Editor>();
-    let pos = expect_context::<Positions>();
+    let ed = crate::ctx().ed;
+    let pos = crate::ctx().pos;
     let pairs = Memo::new(move |_| {
         let flows = ed.flows.get();
         if !flows.is_empty() {
@@ -142,7 +142,7 @@ pub fn FlowDots() -> impl IntoView {
 
 #[component]
 fn FlowDot(from: ServerId, to: ServerId, still: bool) -> impl IntoView {
-    let pos = expect_context::<Positions>();
+    let pos = crate::ctx().pos;
     let origin = Point { x: 0.0, y: 0.0 };
     let a = pos.of(from, origin);
     let b = pos.of(to, origin);
@@ -174,7 +174,7 @@ fn FlowDot(from: ServerId, to: ServerId, still: bool) -> impl IntoView {
 /// holds (from the rule crate's copy inventory).
 #[component]
 pub fn CopiesCards() -> impl IntoView {
-    let ed = expect_context::<Editor>();
+    let ed = crate::ctx().ed;
     let derived = expect_context::<crate::canvas::Derived>();
     let ids = Memo::new(move |_| {
         derived.holdings.with(|h| {
@@ -201,7 +201,7 @@ pub fn CopiesCards() -> impl IntoView {
 
 #[component]
 fn CopiesCard(id: ServerId) -> impl IntoView {
-    let pos = expect_context::<Positions>();
+    let pos = crate::ctx().pos;
     let derived = expect_context::<crate::canvas::Derived>();
     let at = pos.of(id, Point { x: 0.0, y: 0.0 });
     let lines = Memo::new(move |_| {

@@ -102,7 +102,7 @@ fn options<'a>(choices: impl Iterator<Item = (&'a str, &'a str)>, selected: &str
 }
 
 /// The value of a form control: a checkbox as "true"/"false".
-fn value(el: &Element) -> String {
+pub fn value(el: &Element) -> String {
     if let Some(i) = el.dyn_ref::<HtmlInputElement>() {
         if i.type_() == "checkbox" {
             i.checked().to_string()
@@ -118,7 +118,7 @@ fn value(el: &Element) -> String {
     }
 }
 
-fn find(root: &Element, sel: &str) -> Option<Element> {
+pub fn find(root: &Element, sel: &str) -> Option<Element> {
     root.query_selector(sel).ok().flatten()
 }
 
@@ -189,8 +189,8 @@ fn goals_html(goals: &[Goal]) -> String {
 
 #[component]
 pub fn AuthorDialog() -> impl IntoView {
-    let ed = expect_context::<Editor>();
-    let d = expect_context::<Draft>();
+    let ed = crate::ctx().ed;
+    let d = crate::ctx().draft;
     if d.title.get_untracked().is_empty() {
         d.title.set(
             ed.doc

@@ -16,7 +16,7 @@ use dpm_rules::{
     Kind, Link, Point, Protection, Roles, ServerId, Severity, NODE_H, NODE_W,
 };
 
-use crate::state::{Camera, Editor, Mode, Positions};
+use crate::state::{Camera, Editor, Mode};
 
 /// Whether a protection dragged onto a server would be allowed.
 #[derive(Clone, Debug, PartialEq)]
@@ -286,11 +286,11 @@ pub fn local(svg: &web_sys::Element, cx: f64, cy: f64) -> (f64, f64) {
 /// The SVG canvas.
 #[component]
 pub fn Canvas() -> impl IntoView {
-    let ed = expect_context::<Editor>();
-    let pos = expect_context::<Positions>();
-    let cn = expect_context::<Connect>();
-    let svg_ref = expect_context::<NodeRef<leptos::svg::Svg>>();
-    let armed = expect_context::<crate::palette::Armed>().0;
+    let ed = crate::ctx().ed;
+    let pos = crate::ctx().pos;
+    let cn = crate::ctx().cn;
+    let svg_ref = crate::ctx().svg;
+    let armed = crate::ctx().armed.0;
     let derived = Derived::new(ed);
     provide_context(derived);
 
@@ -725,7 +725,7 @@ pub fn Canvas() -> impl IntoView {
         }
     };
 
-    let pr = expect_context::<crate::present::Presenter>();
+    let pr = crate::ctx().pr;
     let mode_class = move || {
         let mut c = String::from("canvas");
         match ed.mode.get() {
@@ -810,8 +810,8 @@ pub struct NodeGestures {
 
 #[component]
 fn ProtectionArrow(link: Link) -> impl IntoView {
-    let ed = expect_context::<Editor>();
-    let pos = expect_context::<Positions>();
+    let ed = crate::ctx().ed;
+    let pos = crate::ctx().pos;
     let derived = expect_context::<Derived>();
     let origin = Point { x: 0.0, y: 0.0 };
     let a = pos.of(link.protector, origin);
@@ -871,7 +871,7 @@ fn ProtectionArrow(link: Link) -> impl IntoView {
         ed.selection.set(Vec::new());
         ed.selected_link.set(Some(link));
     };
-    let hover = expect_context::<crate::Tip>();
+    let hover = crate::ctx().tip;
     let badge = move || {
         sev.get().map(|s| {
             let mid = geo.with(|g| g.mid);
@@ -902,12 +902,12 @@ fn ProtectionArrow(link: Link) -> impl IntoView {
 
 #[component]
 fn ServerNode(id: ServerId) -> impl IntoView {
-    let ed = expect_context::<Editor>();
-    let pos = expect_context::<Positions>();
-    let cn = expect_context::<Connect>();
+    let ed = crate::ctx().ed;
+    let pos = crate::ctx().pos;
+    let cn = crate::ctx().cn;
     let derived = expect_context::<Derived>();
     let gestures = expect_context::<NodeGestures>();
-    let tip = expect_context::<crate::Tip>();
+    let tip = crate::ctx().tip;
     let at = pos.of(id, Point { x: 0.0, y: 0.0 });
     let facts = Memo::new(move |_| {
         ed.shown.with(|t| {
@@ -939,8 +939,8 @@ fn ServerNode(id: ServerId) -> impl IntoView {
             None => "",
         })
     });
-    let pr = expect_context::<crate::present::Presenter>();
-    let rv = expect_context::<crate::risk::RiskView>();
+    let pr = crate::ctx().pr;
+    let rv = crate::ctx().rv;
     // In the Risk view: what this server's failure alone would cost.
     let at_risk = Memo::new(move |_| {
         rv.risk.with(|r| {
@@ -1093,7 +1093,19 @@ fn ServerNode(id: ServerId) -> impl IntoView {
             }
             " " => {
                 ev.prevent_default();
-                ed.selection.set(vec![id]);
+                // Shift (or Ctrl/Cmd) adds to the selection or takes out,
+                // as Shift-click does.
+                if ev.shift_key() || ev.ctrl_key() || ev.meta_key() {
+                    ed.selection.update(|s| {
+                        if let Some(i) = s.iter().position(|&x| x == id) {
+                            s.remove(i);
+                        } else {
+                            s.push(id);
+                        }
+                    });
+                } else {
+                    ed.selection.set(vec![id]);
+                }
                 ed.selected_link.set(None);
             }
             "c" | "C" if !ed.readonly && !ev.ctrl_key() && !ev.meta_key() => {
@@ -1187,9 +1199,9 @@ fn badge_mark(s: dpm_rules::Severity) -> AnyView {
 /// pointer would do, with the rule and its message.
 #[component]
 fn ConnectTip() -> impl IntoView {
-    let ed = expect_context::<Editor>();
-    let cn = expect_context::<Connect>();
-    let pos = expect_context::<Positions>();
+    let ed = crate::ctx().ed;
+    let cn = crate::ctx().cn;
+    let pos = crate::ctx().pos;
     let tip = move || {
         let from = cn.from.get()?;
         let names = |id: ServerId| ed.doc.with_untracked(|t| t.name(id).to_string());
@@ -1255,11 +1267,11 @@ fn ConnectTip() -> impl IntoView {
 /// with the documentation behind them.
 #[component]
 pub fn FindingTip() -> impl IntoView {
-    let ed = expect_context::<Editor>();
-    let pos = expect_context::<Positions>();
+    let ed = crate::ctx().ed;
+    let pos = crate::ctx().pos;
     let derived = expect_context::<Derived>();
-    let tip = expect_context::<crate::Tip>();
-    let cn = expect_context::<Connect>();
+    let tip = crate::ctx().tip;
+    let cn = crate::ctx().cn;
     let card = move || {
         if cn.from.get().is_some() {
             return None;

@@ -27,7 +27,7 @@ pub fn import_text(ed: Editor, text: &str, from: &str) -> Result<(), String> {
         return match dpm_rules::read_exercise(body) {
             Ok(ex) => {
                 let title = ex.title.clone();
-                crate::workshop::open(ed, expect_context::<crate::workshop::Workshop>(), ex);
+                crate::workshop::open(ed, crate::ctx().ws, ex);
                 ed.tell(format!("Opened the exercise “{title}”. Your own drawing is kept: Leave exercise brings it back."));
                 Ok(())
             }
@@ -330,7 +330,7 @@ fn download_png(ed: Editor, svg: String, name: String) {
 /// The dialog frame: a title, the body, a Close button; Escape closes too.
 #[component]
 pub fn DialogFrame(title: &'static str, id: &'static str, children: Children) -> impl IntoView {
-    let ed = expect_context::<Editor>();
+    let ed = crate::ctx().ed;
     let panel = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
         if let Some(el) = panel.get() {
@@ -350,11 +350,15 @@ pub fn DialogFrame(title: &'static str, id: &'static str, children: Children) ->
             if ev.target() == ev.current_target() { ed.dialog.set(None); }
         }>
             <div class="dialog" role="dialog" aria-modal="true" aria-labelledby=id node_ref=panel
-                data-dialog=id>
+                data-dialog=id on:click=move |ev| {
+                    // Every button marked `close` (×, Cancel) closes it.
+                    if crate::clicked(&ev).and_then(|b| b.get_attribute("data-action")).as_deref() == Some("close") {
+                        ed.dialog.set(None);
+                    }
+                }>
                 <div class="dialog-head">
                     <h2 id=id>{title}</h2>
-                    <button class="icon-button dialog-close" aria-label="Close" data-action="close"
-                        on:click=move |_| ed.dialog.set(None)>"×"</button>
+                    <button class="icon-button dialog-close" aria-label="Close" data-action="close">"×"</button>
                 </div>
                 {children()}
             </div>
@@ -364,7 +368,7 @@ pub fn DialogFrame(title: &'static str, id: &'static str, children: Children) ->
 
 #[component]
 pub fn ExportDialog() -> impl IntoView {
-    let ed = expect_context::<Editor>();
+    let ed = crate::ctx().ed;
     let form = RwSignal::new(Form::Json);
     let text = Memo::new(move |_| {
         let f = form.get();
@@ -415,7 +419,7 @@ pub fn ExportDialog() -> impl IntoView {
 
 #[component]
 pub fn ImportDialog(#[prop(optional)] initial: Option<String>) -> impl IntoView {
-    let ed = expect_context::<Editor>();
+    let ed = crate::ctx().ed;
     let initial = initial.unwrap_or_default();
     let text = RwSignal::new(initial.clone());
     let error = RwSignal::new(None::<String>);
@@ -454,6 +458,8 @@ pub fn ImportDialog(#[prop(optional)] initial: Option<String>) -> impl IntoView 
                     "A save too large to read"
                 } else if key.ends_with("failed-import") {
                     "An import that failed"
+                } else if key.ends_with("-copy") {
+                    "A copy opened in a second tab"
                 } else {
                     "Kept aside"
                 };
@@ -532,7 +538,7 @@ pub fn ImportDialog(#[prop(optional)] initial: Option<String>) -> impl IntoView 
 
 #[component]
 pub fn ShareDialog() -> impl IntoView {
-    let ed = expect_context::<Editor>();
+    let ed = crate::ctx().ed;
     let link = ed.doc.with_untracked(share_link);
     let n = link.len();
     let l2 = link.clone();
@@ -551,7 +557,7 @@ pub fn ShareDialog() -> impl IntoView {
 
 #[component]
 pub fn EmbedDialog() -> impl IntoView {
-    let ed = expect_context::<Editor>();
+    let ed = crate::ctx().ed;
     let code = ed.doc.with_untracked(embed_code);
     let c2 = code.clone();
     view! {
@@ -569,7 +575,7 @@ pub fn EmbedDialog() -> impl IntoView {
 /// The dialog that is open, if any.
 #[component]
 pub fn Dialogs(import_text: RwSignal<Option<String>>) -> impl IntoView {
-    let ed = expect_context::<Editor>();
+    let ed = crate::ctx().ed;
     move || {
         ed.dialog.get().map(|d| match d {
             Dialog::Export => view! { <ExportDialog /> }.into_any(),
@@ -590,7 +596,7 @@ pub fn Dialogs(import_text: RwSignal<Option<String>>) -> impl IntoView {
 
 #[component]
 fn ConfirmNew() -> impl IntoView {
-    let ed = expect_context::<Editor>();
+    let ed = crate::ctx().ed;
     view! {
         <DialogFrame title="Start a new drawing?" id="new-title">
             <p>"The canvas will be cleared. You can still undo this afterwards."</p>
@@ -601,7 +607,7 @@ fn ConfirmNew() -> impl IntoView {
                     ed.dialog.set(None);
                     ed.open(t);
                 }>"Clear the canvas"</button>
-                <button class="btn" on:click=move |_| ed.dialog.set(None)>"Cancel"</button>
+                <button class="btn" data-action="close">"Cancel"</button>
             </div>
         </DialogFrame>
     }
@@ -610,6 +616,10 @@ fn ConfirmNew() -> impl IntoView {
 pub const KEYS: &[(&str, &str)] = &[
     ("Tab / Shift+Tab", "Go from server to server"),
     ("Enter", "Edit the focused server's properties"),
+    (
+        "Space, Shift+Space",
+        "Select the focused server; with Shift, add it to the selection or take it out",
+    ),
     (
         "C",
         "Start a protection from the focused DPM server; Tab to the target, Enter to make it",
@@ -626,6 +636,10 @@ pub const KEYS: &[(&str, &str)] = &[
     (
         "S",
         "Simulate a failure (in simulation: Enter fails the focused server)",
+    ),
+    (
+        "L",
+        "Open or close the Servers list: the drawing as text, edited from there",
     ),
     ("?", "This list"),
 ];

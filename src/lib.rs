@@ -20,12 +20,14 @@ pub mod anim;
 pub mod author;
 pub mod canvas;
 pub mod io;
+pub mod list;
 pub mod palette;
 pub mod panels;
 pub mod present;
 pub mod risk;
 pub mod sim;
 pub mod state;
+pub mod tabs;
 pub mod viewer;
 pub mod workshop;
 
@@ -64,20 +66,47 @@ pub fn reduced_motion() -> bool {
 
 /// Everything the views find by context.
 pub fn provide_editor_context(ed: Editor) {
-    provide_context(ed);
-    provide_context(Positions::new());
-    provide_context(Connect::new());
-    provide_context(NodeRef::<leptos::svg::Svg>::new());
-    provide_context(Tip {
-        server: RwSignal::new(None),
-        link: RwSignal::new(None),
+    provide_context(Ctx {
+        ed,
+        pos: Positions::new(),
+        cn: Connect::new(),
+        svg: NodeRef::new(),
+        tip: Tip {
+            server: RwSignal::new(None),
+            link: RwSignal::new(None),
+        },
+        armed: Armed(RwSignal::new(None)),
+        sim: Sim::new(),
+        rv: risk::RiskView::new(ed),
+        ws: workshop::Workshop::new(ed),
+        draft: author::Draft::new(),
+        pr: present::Presenter::new(),
+        lv: list::ListView::new(),
     });
-    provide_context(Armed(RwSignal::new(None)));
-    provide_context(Sim::new());
-    provide_context(risk::RiskView::new(ed));
-    provide_context(workshop::Workshop::new(ed));
-    provide_context(author::Draft::new());
-    provide_context(present::Presenter::new());
+}
+
+/// Everything the editor's views share, provided once and looked up once:
+/// each type looked up by `expect_context` is its own copy of the lookup
+/// and its panic message in the wasm (some 0.8 KB each).
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    pub ed: Editor,
+    pub pos: Positions,
+    pub cn: Connect,
+    pub svg: NodeRef<leptos::svg::Svg>,
+    pub tip: Tip,
+    pub armed: Armed,
+    pub sim: Sim,
+    pub rv: risk::RiskView,
+    pub ws: workshop::Workshop,
+    pub draft: author::Draft,
+    pub pr: present::Presenter,
+    pub lv: list::ListView,
+}
+
+/// The editor's shared state (see [`Ctx`]).
+pub fn ctx() -> Ctx {
+    expect_context::<Ctx>()
 }
 
 /// The whole app: the editor, or the viewer for `#view&s=...`.
@@ -120,7 +149,7 @@ fn open_from_hash(ed: Editor) {
         }
     };
     if body.starts_with("x=") {
-        let ws = expect_context::<workshop::Workshop>();
+        let ws = crate::ctx().ws;
         // Already open (a reload keeps #x=, and opening sets it).
         if ws
             .active
@@ -202,23 +231,27 @@ fn zoom_by(ed: Editor, factor: f64) {
 /// Zoom and fit, over the canvas.
 #[component]
 pub fn ViewControls() -> impl IntoView {
-    let ed = expect_context::<Editor>();
+    let ed = crate::ctx().ed;
     view! {
-        <div class="view-controls" role="group" aria-label="View">
-            <button class="icon-button" data-action="zoom-in" aria-label="Zoom in" title="Zoom in (+)"
-                on:click=move |_| zoom_by(ed, 1.25)>"+"</button>
+        <div class="view-controls" role="group" aria-label="View" on:click=move |ev| {
+            match clicked(&ev).and_then(|b| b.get_attribute("data-action")).as_deref() {
+                Some("zoom-in") => zoom_by(ed, 1.25),
+                Some("zoom-out") => zoom_by(ed, 0.8),
+                Some("fit") => ed.request_fit(),
+                _ => {}
+            }
+        }>
+            <button class="icon-button" data-action="zoom-in" aria-label="Zoom in" title="Zoom in (+)">"+"</button>
             <span class="zoom-level" aria-live="off">{move || format!("{}%", (ed.camera.get().k * 100.0).round() as i64)}</span>
-            <button class="icon-button" data-action="zoom-out" aria-label="Zoom out" title="Zoom out (−)"
-                on:click=move |_| zoom_by(ed, 0.8)>"−"</button>
-            <button class="icon-button" data-action="fit" aria-label="Fit to view" title="Fit to view (F)"
-                on:click=move |_| ed.request_fit()>"⤢"</button>
+            <button class="icon-button" data-action="zoom-out" aria-label="Zoom out" title="Zoom out (−)">"−"</button>
+            <button class="icon-button" data-action="fit" aria-label="Fit to view" title="Fit to view (F)">"⤢"</button>
         </div>
     }
 }
 
 #[component]
 fn NoticeBar() -> impl IntoView {
-    let ed = expect_context::<Editor>();
+    let ed = crate::ctx().ed;
     let gen = StoredValue::new(0u32);
     // Plain information fades after a while; errors and offers stay.
     Effect::new(move |_| {
@@ -236,29 +269,55 @@ fn NoticeBar() -> impl IntoView {
             );
         }
     });
-    move || {
+    // One handler for every button a notice may carry, by `data-action`.
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(action) = clicked(&ev).and_then(|b| b.get_attribute("data-action")) else {
+            return;
+        };
+        match action.as_str() {
+            "notice-undo" => {
+                ed.undo();
+                ed.notice.set(None);
+            }
+            "download-kept" => {
+                let key = ed
+                    .notice
+                    .with_untracked(|n| match n.as_ref().map(|n| &n.action) {
+                        Some(Some(NoticeAction::Download(key))) => Some(key.clone()),
+                        _ => None,
+                    });
+                if let Some(text) = key.and_then(|k| stored(&k)) {
+                    io::download("kept-drawing.txt", "text/plain", &text);
+                }
+            }
+            "take-over" => tabs::take_over(ed),
+            "open-copy" => tabs::open_copy(ed),
+            "download-drawing" => {
+                let text = ed.doc.with_untracked(dpm_rules::to_json);
+                io::download("drawing.dpm.json", "application/json", &text);
+            }
+            "dismiss" => ed.notice.set(None),
+            _ => {}
+        }
+    };
+    let notice = move || {
         ed.notice.get().map(|n| {
             let action = n.action.clone().map(|a| match a {
                 NoticeAction::Undo(label) => view! {
-                    <button class="btn small" data-action="notice-undo" on:click=move |_| {
-                        ed.undo();
-                        ed.notice.set(None);
-                    }>{label}</button>
+                    <button class="btn small" data-action="notice-undo">{label}</button>
                 }
                 .into_any(),
-                NoticeAction::Download(key) => view! {
-                    <button class="btn small" on:click=move |_| {
-                        if let Some(text) = stored(&key) {
-                            io::download("kept-drawing.txt", "text/plain", &text);
-                        }
-                    }>"Download it"</button>
+                NoticeAction::Download(_) => view! {
+                    <button class="btn small" data-action="download-kept">"Download it"</button>
+                }
+                .into_any(),
+                NoticeAction::Elsewhere => view! {
+                    <button class="btn small primary" data-action="take-over">"Take over here"</button>
+                    <button class="btn small" data-action="open-copy">"Open a copy"</button>
                 }
                 .into_any(),
                 NoticeAction::DownloadDrawing => view! {
-                    <button class="btn small primary" data-action="download-drawing" on:click=move |_| {
-                        let text = ed.doc.with_untracked(dpm_rules::to_json);
-                        io::download("drawing.dpm.json", "application/json", &text);
-                    }>"Download your drawing"</button>
+                    <button class="btn small primary" data-action="download-drawing">"Download your drawing"</button>
                 }
                 .into_any(),
             });
@@ -267,11 +326,68 @@ fn NoticeBar() -> impl IntoView {
                     data-testid="notice">
                     <span class="notice-text">{n.text.clone()}</span>
                     {action}
-                    <button class="icon-button" aria-label="Dismiss" on:click=move |_| ed.notice.set(None)>"×"</button>
+                    <button class="icon-button" data-action="dismiss" aria-label="Dismiss">"×"</button>
                 </div>
             }
         })
-    }
+    };
+    view! { <div class="notice-slot" on:click=on_click>{notice}</div> }
+}
+
+/// Handlers for a `<select>` used as a menu (Presets, Exercises): `act` gets
+/// the value picked, then the select shows its label again.
+///
+/// On Windows and Linux an arrow key on a closed select changes its value
+/// at once; acting on each change would open every entry on the way to the
+/// one wanted. A change made by a key (the change event fires inside the
+/// keydown's task) waits for Enter; one made in the drop-down acts at once.
+pub fn menu_select(
+    act: Callback<String>,
+) -> (
+    impl Fn(leptos::ev::Event) + Copy,
+    impl Fn(web_sys::KeyboardEvent) + Copy,
+) {
+    // (a key is being handled, a keyed change waits for Enter)
+    let state = StoredValue::new((false, false));
+    let pick = move |el: Option<web_sys::EventTarget>| {
+        state.set_value((false, false));
+        if let Some(sel) = el.and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
+            let v = sel.value();
+            sel.set_value("");
+            if !v.is_empty() {
+                act.run(v);
+            }
+        }
+    };
+    let change = move |ev: leptos::ev::Event| {
+        if state.get_value().0 {
+            state.set_value((true, true));
+        } else {
+            pick(ev.target());
+        }
+    };
+    let key = move |ev: web_sys::KeyboardEvent| {
+        if ev.key() == "Enter" {
+            if state.get_value().1 {
+                ev.prevent_default();
+                pick(ev.target());
+            }
+        } else {
+            state.update_value(|s| s.0 = true);
+            set_timeout(
+                move || state.update_value(|s| s.0 = false),
+                std::time::Duration::ZERO,
+            );
+        }
+    };
+    (change, key)
+}
+
+/// The button a click landed on, if it has a `data-action`.
+pub fn clicked(ev: &web_sys::MouseEvent) -> Option<web_sys::Element> {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|e| e.closest("button[data-action]").ok().flatten())
 }
 
 /// Tells screen readers which findings an edit brought and which it
@@ -280,7 +396,7 @@ fn NoticeBar() -> impl IntoView {
 /// by step.
 #[component]
 fn Announcer() -> impl IntoView {
-    let ed = expect_context::<Editor>();
+    let ed = crate::ctx().ed;
     let said = RwSignal::new(String::new());
     // The findings as last announced; those of the drawing the page opens
     // with are not news.
@@ -351,15 +467,19 @@ fn apply_theme(theme: &str) {
 
 #[component]
 fn EditorApp() -> impl IntoView {
-    let (t, notice, first_visit) = restore();
+    let home = tabs::home_key();
+    let (t, notice, first_visit) = restore(&home);
     let ed = Editor::new(t, true, false);
+    ed.save_key.set(home);
+    tabs::watch(ed);
     provide_editor_context(ed);
-    let sim = expect_context::<Sim>();
-    let cn = expect_context::<Connect>();
-    let armed = expect_context::<Armed>().0;
-    let rv = expect_context::<risk::RiskView>();
-    let ws = expect_context::<workshop::Workshop>();
-    let pr = expect_context::<present::Presenter>();
+    let sim = crate::ctx().sim;
+    let cn = crate::ctx().cn;
+    let armed = crate::ctx().armed.0;
+    let rv = crate::ctx().rv;
+    let ws = crate::ctx().ws;
+    let pr = crate::ctx().pr;
+    let lv = crate::ctx().lv;
     if notice.is_some() {
         ed.notice.set(notice);
     }
@@ -369,7 +489,7 @@ fn EditorApp() -> impl IntoView {
 
     let theme = RwSignal::new(stored(THEME_KEY).unwrap_or_else(|| "system".into()));
     Effect::new(move |_| apply_theme(&theme.get()));
-    let cycle_theme = move |_| {
+    let cycle_theme = move || {
         let next = match theme.get_untracked().as_str() {
             "system" => "light",
             "light" => "dark",
@@ -540,6 +660,7 @@ fn EditorApp() -> impl IntoView {
                 }
             }
             (false, "?") => ed.dialog.set(Some(Dialog::Keys)),
+            (false, "l") => lv.toggle(),
             _ => {}
         }
     });
@@ -564,29 +685,47 @@ fn EditorApp() -> impl IntoView {
     };
     let simulating = move || ed.mode.get() == Mode::Simulate;
     let presenting = move || ed.mode.get() == Mode::Present;
-    let open_preset = move |ev: leptos::ev::Event| {
-        let id = event_target_value(&ev);
+    let (preset_change, preset_key) = menu_select(Callback::new(move |id: String| {
         if let Some(t) = presets::preset(&id) {
             ed.open(t);
         }
-        if let Some(sel) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
-        {
-            sel.set_value("");
-        }
-    };
+    }));
     let theme_label = move || match theme.get().as_str() {
         "light" => "☀ Light",
         "dark" => "☾ Dark",
         _ => "◐ Auto",
     };
-    let tool = move |action: &'static str,
-                     label: &'static str,
-                     title: &'static str,
-                     f: Box<dyn Fn() + Send + Sync>| {
-        view! {
-            <button class="tool" data-action=action title=title on:click=move |_| f()>{label}</button>
+    // One handler for the whole toolbar, by the buttons' `data-action`
+    // (the automation surface): a closure per button cost the bundle some
+    // 0.8 KB each.
+    let on_tool = move |ev: leptos::ev::MouseEvent| {
+        let Some(button) = clicked(&ev) else {
+            return;
+        };
+        let dialog = |d| ed.dialog.set(Some(d));
+        match button.get_attribute("data-action").as_deref().unwrap_or("") {
+            "new" => dialog(Dialog::ConfirmNew),
+            "author" => dialog(Dialog::Author),
+            "undo" => ed.undo(),
+            "redo" => ed.redo(),
+            "layout" => {
+                ed.edit(apply_layout);
+                ed.request_fit();
+            }
+            "snap" => ed.snap.update(|s| *s = !*s),
+            "simulate" if simulating() => sim::reset(ed, sim),
+            "simulate" => sim::enter(ed, sim),
+            "list" => lv.toggle(),
+            "risk" => rv.on.update(|r| *r = !*r),
+            "copies" => ed.copies.update(|c| *c = !*c),
+            "import" => dialog(Dialog::Import),
+            "export" => dialog(Dialog::Export),
+            "share" => dialog(Dialog::Share),
+            "embed" => dialog(Dialog::Embed),
+            "theme" => cycle_theme(),
+            "present" => present::enter(ed, pr),
+            "keys" => dialog(Dialog::Keys),
+            _ => {}
         }
     };
 
@@ -605,59 +744,48 @@ fn EditorApp() -> impl IntoView {
                 <span class="mode-badge" class:hidden=move || !simulating()>"Simulating"</span>
                 <span class=status_class data-testid="status" role="status">{move || summary.get().status()}</span>
             </header>
-            <div class="toolbar" role="toolbar" aria-label="Commands">
+            <div class="toolbar" role="toolbar" aria-label="Commands" on:click=on_tool>
                 <div class="tool-group">
-                    <button class="tool" data-action="new" title="New drawing"
-                        on:click=move |_| ed.dialog.set(Some(Dialog::ConfirmNew))>"New"</button>
-                    <select class="tool" data-action="preset" aria-label="Open a preset" on:change=open_preset>
+                    <button class="tool" data-action="new" title="New drawing">"New"</button>
+                    <select class="tool" data-action="preset" aria-label="Open a preset" on:change=preset_change on:keydown=preset_key>
                         <option value="">"Presets…"</option>
                         {presets::PRESETS.iter().map(|p| view! { <option value=p.id>{p.title}</option> }).collect_view()}
                     </select>
                     <workshop::ExercisePicker />
-                    <button class="tool" data-action="author" title="Make an exercise of this drawing: a task, goals, hints; then a link or a file"
-                        on:click=move |_| ed.dialog.set(Some(Dialog::Author))>"Make exercise"</button>
+                    <button class="tool" data-action="author" title="Make an exercise of this drawing: a task, goals, hints; then a link or a file">"Make exercise"</button>
                 </div>
                 <div class="tool-group">
-                    <button class="tool" data-action="undo" title="Undo (Ctrl+Z)" aria-label="Undo" disabled=move || !ed.can_undo()
-                        on:click=move |_| ed.undo()>"↶"</button>
-                    <button class="tool" data-action="redo" title="Redo (Ctrl+Shift+Z)" aria-label="Redo" disabled=move || !ed.can_redo()
-                        on:click=move |_| ed.redo()>"↷"</button>
+                    <button class="tool" data-action="undo" title="Undo (Ctrl+Z)" aria-label="Undo" disabled=move || !ed.can_undo()>"↶"</button>
+                    <button class="tool" data-action="redo" title="Redo (Ctrl+Shift+Z)" aria-label="Redo" disabled=move || !ed.can_redo()>"↷"</button>
                 </div>
                 <div class="tool-group">
-                    {tool("layout", "Layout", "Auto-layout: lay the drawing out in layers", Box::new(move || {
-                        ed.edit(apply_layout);
-                        ed.request_fit();
-                    }))}
+                    <button class="tool" data-action="layout" title="Auto-layout: lay the drawing out in layers">"Layout"</button>
                     <button class="tool" data-action="snap" aria-pressed=move || ed.snap.get().to_string()
-                        title="Snap to the grid while moving (hold Alt to place freely)"
-                        on:click=move |_| ed.snap.update(|s| *s = !*s)>"Snap"</button>
+                        title="Snap to the grid while moving (hold Alt to place freely)">"Snap"</button>
                 </div>
                 <div class="tool-group">
                     <button class="tool accent" data-action="simulate" aria-pressed=move || simulating().to_string()
-                        title="Fail servers and see what DPM lets you do (S)"
-                        on:click=move |_| if simulating() { sim::reset(ed, sim) } else { sim::enter(ed, sim) }>
+                        title="Fail servers and see what DPM lets you do (S)">
                         {move || if simulating() { "■ Stop simulating" } else { "⚡ Simulate" }}
                     </button>
+                    <button class="tool" data-action="list" aria-pressed=move || lv.on.get().to_string()
+                        title="The drawing as a list: every server, its protections and findings; edit from it (L)">"List"</button>
                     <button class="tool" data-action="risk" aria-pressed=move || rv.on.get().to_string()
-                        title="Single points of failure, and the protections that would remove them"
-                        on:click=move |_| rv.on.update(|r| *r = !*r)>"Risk"</button>
+                        title="Single points of failure, and the protections that would remove them">"Risk"</button>
                     <button class="tool" data-action="copies" aria-pressed=move || ed.copies.get().to_string()
-                        title="Show where the copies are: replication along every protection, and what each DPM server holds"
-                        on:click=move |_| ed.copies.update(|c| *c = !*c)>"Copies"</button>
+                        title="Show where the copies are: replication along every protection, and what each DPM server holds">"Copies"</button>
                 </div>
                 <div class="tool-group">
-                    {tool("import", "Import", "Open a file, or paste JSON, a table or a link", Box::new(move || ed.dialog.set(Some(Dialog::Import))))}
-                    {tool("export", "Export", "JSON, table, Mermaid, DOT, SVG, PNG", Box::new(move || ed.dialog.set(Some(Dialog::Export))))}
-                    {tool("share", "Share", "A link with the whole scenario in it", Box::new(move || ed.dialog.set(Some(Dialog::Share))))}
-                    {tool("embed", "Embed", "Code for a documentation page", Box::new(move || ed.dialog.set(Some(Dialog::Embed))))}
+                    <button class="tool" data-action="import" title="Open a file, or paste JSON, a table or a link">"Import"</button>
+                    <button class="tool" data-action="export" title="JSON, table, Mermaid, DOT, SVG, PNG">"Export"</button>
+                    <button class="tool" data-action="share" title="A link with the whole scenario in it">"Share"</button>
+                    <button class="tool" data-action="embed" title="Code for a documentation page">"Embed"</button>
                 </div>
                 <div class="tool-group end">
-                    <button class="tool" data-action="theme" on:click=cycle_theme title="Theme: light, dark, or as the system says (Auto)"
+                    <button class="tool" data-action="theme" title="Theme: light, dark, or as the system says (Auto)"
                         aria-label=move || format!("Theme: {}", theme_label())>{move || theme_label().split(' ').next().unwrap_or("◐").to_string()}</button>
-                    <button class="tool" data-action="present" title="Present on a projector: full screen, scenes walked with PageDown/PageUp"
-                        on:click=move |_| present::enter(ed, pr)>"Present"</button>
-                    <button class="tool" data-action="keys" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts"
-                        on:click=move |_| ed.dialog.set(Some(Dialog::Keys))>"?"</button>
+                    <button class="tool" data-action="present" title="Present on a projector: full screen, scenes walked with PageDown/PageUp">"Present"</button>
+                    <button class="tool" data-action="keys" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">"?"</button>
                 </div>
             </div>
             <NoticeBar />
@@ -683,6 +811,9 @@ fn EditorApp() -> impl IntoView {
                         <workshop::TaskPanel />
                     </Show>
                     <Show when=simulating fallback=move || view! {
+                        <Show when=move || lv.on.get()>
+                            <list::ServersList />
+                        </Show>
                         <Show when=move || rv.on.get()>
                             <risk::RiskPanel />
                         </Show>

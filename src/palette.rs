@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use dpm_rules::{Kind, Point};
 
 use crate::canvas::local;
-use crate::state::{Editor, Mode};
+use crate::state::Mode;
 
 /// The kind picked by a click, waiting for a click on the canvas.
 #[derive(Clone, Copy)]
@@ -23,10 +23,10 @@ struct Drag {
 
 #[component]
 pub fn Palette() -> impl IntoView {
-    let ed = expect_context::<Editor>();
-    let armed = expect_context::<Armed>().0;
-    let ws = expect_context::<crate::workshop::Workshop>();
-    let svg_ref = expect_context::<NodeRef<leptos::svg::Svg>>();
+    let ed = crate::ctx().ed;
+    let armed = crate::ctx().armed.0;
+    let ws = crate::ctx().ws;
+    let svg_ref = crate::ctx().svg;
     let drag = StoredValue::new(Drag::default());
     let ghost = RwSignal::new(None::<(Kind, f64, f64)>);
     // A click that ended a drag must not also arm the palette.

@@ -60,8 +60,8 @@ pub fn reveal(ed: Editor, pos: Positions, ids: &[ServerId], link: Option<Link>) 
 /// click selects and centres what it concerns.
 #[component]
 pub fn FindingsPanel() -> impl IntoView {
-    let ed = expect_context::<Editor>();
-    let pos = expect_context::<Positions>();
+    let ed = crate::ctx().ed;
+    let pos = crate::ctx().pos;
     let group = move |sev: Severity, heading: &'static str| {
         move || {
             let items: Vec<Finding> = ed
@@ -153,7 +153,7 @@ fn names(t: &Topology, ids: &[ServerId]) -> String {
 /// edit.
 #[component]
 pub fn TablePanel() -> impl IntoView {
-    let ed = expect_context::<Editor>();
+    let ed = crate::ctx().ed;
     let rows = move || {
         ed.shown.with(|t| {
             let rows = table_rows(t);
@@ -197,7 +197,7 @@ pub fn TablePanel() -> impl IntoView {
 /// Every fact of the selected server or protection, editable.
 #[component]
 pub fn PropertiesPanel() -> impl IntoView {
-    let ed = expect_context::<Editor>();
+    let ed = crate::ctx().ed;
     let body = move || {
         let sel = ed.selection.get();
         if let Some(l) = ed.selected_link.get() {
@@ -214,7 +214,7 @@ pub fn PropertiesPanel() -> impl IntoView {
                 view! {
                     <p>{format!("{n} servers selected.")}</p>
                     <div class="row">
-                        <button class="btn danger" on:click=move |_| ed.delete_selection()>
+                        <button class="btn danger" data-action="delete-selection">
                             {format!("Delete {n} servers")}
                         </button>
                     </div>
@@ -223,8 +223,36 @@ pub fn PropertiesPanel() -> impl IntoView {
             }
         }
     };
+    // One handler for the panel's buttons, by `data-action` (and the
+    // protection a button is about, in `data-link`).
+    let pos = crate::ctx().pos;
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(b) = crate::clicked(&ev) else {
+            return;
+        };
+        let link = b.get_attribute("data-link").and_then(|l| {
+            let (a, t) = l.split_once(' ')?;
+            Some(Link {
+                protector: ServerId(a.parse().ok()?),
+                target: ServerId(t.parse().ok()?),
+            })
+        });
+        match (b.get_attribute("data-action").as_deref(), link) {
+            (Some("delete-selection"), _) => ed.delete_selection(),
+            (Some("show-link"), Some(l)) => reveal(ed, pos, &[], Some(l)),
+            (Some("unlink"), Some(l)) => {
+                ed.edit(|t| {
+                    t.disconnect(l);
+                });
+                if ed.selected_link.get_untracked() == Some(l) {
+                    ed.selected_link.set(None);
+                }
+            }
+            _ => {}
+        }
+    };
     view! {
-        <section class="panel properties-panel" aria-labelledby="props-heading">
+        <section class="panel properties-panel" aria-labelledby="props-heading" on:click=on_click>
             <h2 id="props-heading">"Properties"</h2>
             {body}
         </section>
@@ -233,7 +261,7 @@ pub fn PropertiesPanel() -> impl IntoView {
 
 #[component]
 fn LinkProperties(link: Link) -> impl IntoView {
-    let ed = expect_context::<Editor>();
+    let ed = crate::ctx().ed;
     let facts = Memo::new(move |_| {
         ed.doc.with(|t| {
             let p = t.protection(link)?;
@@ -269,10 +297,7 @@ fn LinkProperties(link: Link) -> impl IntoView {
                 </label>
             })}
             <div class="row">
-                <button class="btn danger" on:click=move |_| {
-                    ed.edit(|t| { t.disconnect(link); });
-                    ed.selected_link.set(None);
-                }>"Delete protection"</button>
+                <button class="btn danger" data-action="unlink" data-link=format!("{} {}", link.protector.0, link.target.0)>"Delete protection"</button>
             </div>
         }
         .into_any()
@@ -281,8 +306,7 @@ fn LinkProperties(link: Link) -> impl IntoView {
 
 #[component]
 fn ServerProperties(id: ServerId) -> impl IntoView {
-    let ed = expect_context::<Editor>();
-    let pos = expect_context::<Positions>();
+    let ed = crate::ctx().ed;
     let server = Memo::new(move |_| ed.doc.with(|t| t.server(id).cloned()));
     let name_error = RwSignal::new(None::<String>);
     let name_ref = NodeRef::<leptos::html::Input>::new();
@@ -422,11 +446,11 @@ fn ServerProperties(id: ServerId) -> impl IntoView {
                 .get()
                 .into_iter()
                 .map(|(l, text, _)| {
+                    let at = format!("{} {}", l.protector.0, l.target.0);
                     view! {
                         <li>
-                            <button class="link-button" on:click=move |_| reveal(ed, pos, &[], Some(l))>{text.clone()}</button>
-                            <button class="icon-button" aria-label=format!("Delete: {text}")
-                                on:click=move |_| ed.edit(|t| { t.disconnect(l); })>"×"</button>
+                            <button class="link-button" data-action="show-link" data-link=at.clone()>{text.clone()}</button>
+                            <button class="icon-button" data-action="unlink" data-link=at aria-label=format!("Delete: {text}")>"×"</button>
                         </li>
                     }
                 })
@@ -459,7 +483,7 @@ fn ServerProperties(id: ServerId) -> impl IntoView {
             <h3>"Protections"</h3>
             <ul class="link-list">{link_list}</ul>
             <div class="row">
-                <button class="btn danger" on:click=move |_| ed.delete_selection()>"Delete server"</button>
+                <button class="btn danger" data-action="delete-selection">"Delete server"</button>
             </div>
         }
         .into_any()

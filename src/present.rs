@@ -161,7 +161,7 @@ pub fn scenes(drawing: &Topology) -> Vec<Scene> {
 
 /// Starts presenting from the drawing.
 pub fn enter(ed: Editor, p: Presenter) {
-    crate::sim::reset(ed, expect_context::<crate::sim::Sim>());
+    crate::sim::reset(ed, crate::ctx().sim);
     p.scenes.set_value(ed.doc.with_untracked(scenes));
     p.list.set(false);
     ed.mode.set(Mode::Present);
@@ -232,8 +232,8 @@ pub fn key(ed: Editor, p: Presenter, key: &str) -> bool {
 /// The caption bar and the list of scenes.
 #[component]
 pub fn PresenterBar() -> impl IntoView {
-    let ed = expect_context::<Editor>();
-    let p = expect_context::<Presenter>();
+    let ed = crate::ctx().ed;
+    let p = crate::ctx().pr;
     let scene = move || {
         let i = p.at.get();
         ed.preview.track();
@@ -266,13 +266,20 @@ pub fn PresenterBar() -> impl IntoView {
                 <div class="scene-title" data-testid="scene-title">{move || scene().map(|s| s.0)}</div>
                 <div class="scene-caption" aria-live="polite">{move || scene().map(|s| s.1)}</div>
             </div>
-            <div class="presenter-controls">
-                <button class="tool" data-action="scene-prev" aria-label="Previous scene (PageUp)" on:click=move |_| step(ed, p, -1)>"◀"</button>
+            <div class="presenter-controls" on:click=move |ev| {
+                match crate::clicked(&ev).and_then(|b| b.get_attribute("data-action")).as_deref() {
+                    Some("scene-prev") => step(ed, p, -1),
+                    Some("scene-next") => step(ed, p, 1),
+                    Some("scenes") => p.list.update(|l| *l = !*l),
+                    Some("leave-present") => leave(ed, p),
+                    _ => {}
+                }
+            }>
+                <button class="tool" data-action="scene-prev" aria-label="Previous scene (PageUp)">"◀"</button>
                 <span class="scene-count" data-testid="scene-count">{move || scene().map(|s| format!("{} / {}", p.at.get() + 1, s.2))}</span>
-                <button class="tool" data-action="scene-next" aria-label="Next scene (PageDown)" on:click=move |_| step(ed, p, 1)>"▶"</button>
-                <button class="tool" data-action="scenes" aria-pressed=move || p.list.get().to_string()
-                    on:click=move |_| p.list.update(|l| *l = !*l)>"Scenes"</button>
-                <button class="tool" data-action="leave-present" title="Leave (Escape)" on:click=move |_| leave(ed, p)>"✕ Leave"</button>
+                <button class="tool" data-action="scene-next" aria-label="Next scene (PageDown)">"▶"</button>
+                <button class="tool" data-action="scenes" aria-pressed=move || p.list.get().to_string()>"Scenes"</button>
+                <button class="tool" data-action="leave-present" title="Leave (Escape)">"✕ Leave"</button>
             </div>
         </div>
     }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use dpm_rules::{arrow, fixes, risk, why_no_fix, Fix, Protection, Risk};
 
-use crate::state::{Editor, Positions};
+use crate::state::Editor;
 
 /// How many single points get suggested fixes (in name order).
 const FIXES_FOR: usize = 12;
@@ -54,8 +54,8 @@ fn accept(ed: Editor, p: Protection) {
 /// The panel: single points, what each takes with it, and the fixes.
 #[component]
 pub fn RiskPanel() -> impl IntoView {
-    let ed = expect_context::<Editor>();
-    let rv = expect_context::<RiskView>();
+    let ed = crate::ctx().ed;
+    let rv = crate::ctx().rv;
     let body = move || {
         let (r, fx) = rv.risk.get()?;
         let t = ed.doc.get_untracked();
@@ -138,8 +138,8 @@ pub fn RiskPanel() -> impl IntoView {
 /// servers, so a server's name and its risk label stay readable over them.
 #[component]
 pub fn GhostArrows() -> impl IntoView {
-    let rv = expect_context::<RiskView>();
-    let pos = expect_context::<Positions>();
+    let rv = crate::ctx().rv;
+    let pos = crate::ctx().pos;
     move || {
         let (_, fx) = rv.risk.get()?;
         let paths = fx

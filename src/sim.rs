@@ -279,8 +279,8 @@ fn copy_counts(
 /// The simulator's panel.
 #[component]
 pub fn SimPanel() -> impl IntoView {
-    let ed = expect_context::<Editor>();
-    let sim = expect_context::<Sim>();
+    let ed = crate::ctx().ed;
+    let sim = crate::ctx().sim;
     let the_plan: Memo<Option<Plan>> = Memo::new(move |_| {
         let f = ed.failed.get();
         if f.is_empty() {
@@ -558,8 +558,8 @@ fn option_row(ed: Editor, sim: Sim, server: String, o: RecoveryOption) -> impl I
 /// The player: caption, step n/m, controls, steps, copies per step.
 #[component]
 fn PlayerView() -> impl IntoView {
-    let ed = expect_context::<Editor>();
-    let sim = expect_context::<Sim>();
+    let ed = crate::ctx().ed;
+    let sim = crate::ctx().sim;
     let the_plan = expect_context::<Memo<Option<Plan>>>();
     move || {
         let p = sim.player.get()?;
@@ -652,8 +652,8 @@ fn PlayerView() -> impl IntoView {
 /// The guided walkthrough of the seed's "Moving protected servers".
 #[component]
 pub fn Walkthrough() -> impl IntoView {
-    let ed = expect_context::<Editor>();
-    let sim = expect_context::<Sim>();
+    let ed = crate::ctx().ed;
+    let sim = crate::ctx().sim;
     let is_moving = Memo::new(move |_| {
         ed.doc.with(|t| {
             ["DPM1", "DPM2", "DPM3", "Server1", "Server2"]

@@ -53,6 +53,8 @@ pub enum NoticeAction {
     Download(String),
     /// Offer the drawing as it is now, as a scenario file (storage is full).
     DownloadDrawing,
+    /// Another tab has the drawing: take it over here, or open a copy.
+    Elsewhere,
 }
 
 /// The dialogs; one at a time.
@@ -165,8 +167,14 @@ pub struct Editor {
     /// While an exercise is open: the exercise and the ids of the servers
     /// it started with. Every change is checked against what it allows.
     pub guard: StoredValue<Option<(Arc<Exercise>, Vec<ServerId>)>>,
-    /// Where the drawing is saved: [`SAVE_KEY`], or an exercise's own key.
+    /// Where the drawing is saved: [`SAVE_KEY`], an exercise's own key, or
+    /// this tab's copy.
     pub save_key: RwSignal<String>,
+    /// What this tab last saved or read under which key: a save finding
+    /// anything else there stops (another tab wrote it; see `tabs`).
+    pub saved: StoredValue<Option<(String, String)>>,
+    /// Another tab has this drawing: this one does not save it.
+    pub elsewhere: RwSignal<bool>,
     /// Whether servers glide to where the next preview puts them (steps of
     /// one failover) or jump (another scene altogether).
     pub glide: StoredValue<bool>,
@@ -215,6 +223,8 @@ impl Editor {
             fit_request: RwSignal::new(0),
             guard: StoredValue::new(None),
             save_key: RwSignal::new(SAVE_KEY.to_string()),
+            saved: StoredValue::new(None),
+            elsewhere: RwSignal::new(false),
             glide: StoredValue::new(true),
         };
         if persist {
@@ -224,7 +234,7 @@ impl Editor {
             // stored rather than skip the first run.
             // What was last saved (or found in storage), so a change that
             // leaves the text as it was writes nothing.
-            let last = StoredValue::new(None::<(String, String)>);
+            let last = ed.saved;
             let save_key = ed.save_key;
             Effect::new(move |_| {
                 let key = save_key.get();
@@ -233,14 +243,29 @@ impl Editor {
                 if let Some(root) = document().document_element() {
                     let _ = root.set_attribute("data-save-key", &key);
                 }
-                let text = doc.with(to_json);
-                if last.with_value(|l| l.as_ref().is_none_or(|(k, _)| *k != key)) {
-                    last.set_value(Some((key.clone(), stored(&key).unwrap_or_default())));
+                doc.track();
+                if ed.elsewhere.get() {
+                    // Another tab has it: nothing is written; an edit here
+                    // brings the choice back if it was dismissed.
+                    if ed.notice.with_untracked(|n| {
+                        n.as_ref().and_then(|n| n.action.as_ref()) != Some(&NoticeAction::Elsewhere)
+                    }) {
+                        crate::tabs::away(ed, false);
+                    }
+                    return;
                 }
+                let now = stored(&key).unwrap_or_default();
+                if last.with_value(|l| l.as_ref().is_none_or(|(k, _)| *k != key)) {
+                    last.set_value(Some((key.clone(), now.clone())));
+                }
+                // Another tab wrote since this one last did: never over it.
+                if last.with_value(|l| l.as_ref().is_some_and(|(_, t)| *t != now)) {
+                    crate::tabs::away(ed, false);
+                    return;
+                }
+                let text = doc.with_untracked(to_json);
                 // A refused save is tried again on the next change.
-                if last.with_value(|l| l.as_ref().is_some_and(|(_, t)| *t != text))
-                    && ed.save(&key, &text)
-                {
+                if text != now && ed.save(&key, &text) {
                     last.set_value(Some((key, text)));
                 }
             });
@@ -498,8 +523,8 @@ pub fn kept() -> Vec<(String, String)> {
 
 /// What the editor opens on: the saved drawing, or Scenario 1 on a first
 /// visit. A save that cannot be read is kept aside, never overwritten.
-pub fn restore() -> (Topology, Option<Notice>, bool) {
-    let Some(text) = stored(SAVE_KEY) else {
+pub fn restore(key: &str) -> (Topology, Option<Notice>, bool) {
+    let Some(text) = stored(key) else {
         return (dpm_rules::presets::scenario_1(), None, true);
     };
     if text.len() > MAX_INPUT_BYTES {

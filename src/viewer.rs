@@ -25,7 +25,7 @@ pub fn Viewer(scenario: Result<Topology, String>) -> impl IntoView {
     };
     let ed = Editor::new(Topology::new(), false, true);
     crate::provide_editor_context(ed);
-    let sim = expect_context::<crate::sim::Sim>();
+    let sim = crate::ctx().sim;
     ed.open(t);
     let title = move || {
         ed.doc

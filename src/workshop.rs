@@ -14,7 +14,7 @@ use dpm_rules::{
     GoalState, Kind, ServerId, Topology,
 };
 
-use crate::state::{storage, store, stored, Dialog, Editor, SAVE_KEY};
+use crate::state::{storage, store, stored, Dialog, Editor};
 
 /// The exercise open in this tab.
 #[derive(Clone)]
@@ -144,10 +144,11 @@ fn set_hash(hash: &str) {
 /// Back to the user's own drawing, as it was saved before the exercise.
 pub fn leave(ed: Editor, ws: Workshop) {
     ed.guard.set_value(None);
-    ed.save_key.set(SAVE_KEY.to_string());
-    let t = stored(SAVE_KEY)
+    let home = crate::tabs::home_key();
+    let t = stored(&home)
         .and_then(|s| from_json(&s).ok())
         .unwrap_or_default();
+    ed.save_key.set(home);
     ed.load(t);
     ws.active.set(None);
     set_hash("");
@@ -224,8 +225,8 @@ fn took(ms: f64) -> String {
 /// The task panel: the task, the goals ticking live, hints, the banner.
 #[component]
 pub fn TaskPanel() -> impl IntoView {
-    let ed = expect_context::<Editor>();
-    let ws = expect_context::<Workshop>();
+    let ed = crate::ctx().ed;
+    let ws = crate::ctx().ws;
     let goals = move || {
         let a = ws.active.get()?;
         let results = ws.results.get();
@@ -280,7 +281,7 @@ pub fn TaskPanel() -> impl IntoView {
             }
         })
     };
-    let on_hint = move |_| {
+    let on_hint = move || {
         if !next_hint(ws) {
             ed.tell("No more hints for this goal: the documentation sentence under it is the last word.");
         }
@@ -295,13 +296,17 @@ pub fn TaskPanel() -> impl IntoView {
             <p class="task-text">{move || ws.active.with(|a| a.as_ref().map(|a| a.ex.task.clone()))}</p>
             {done}
             <ol class="goals" aria-live="polite">{goals}</ol>
-            <div class="row wrap">
-                <button class="btn small" data-action="hint" disabled=move || ws.done_at.get().is_some()
-                    on:click=on_hint>"Hint"</button>
-                <button class="btn small" data-action="reset-exercise"
-                    on:click=move |_| ed.dialog.set(Some(Dialog::ConfirmReset))>"Reset exercise"</button>
-                <button class="btn small" data-action="leave-exercise"
-                    on:click=move |_| leave(ed, ws)>"Leave exercise"</button>
+            <div class="row wrap" on:click=move |ev| {
+                match crate::clicked(&ev).and_then(|b| b.get_attribute("data-action")).as_deref() {
+                    Some("hint") => on_hint(),
+                    Some("reset-exercise") => ed.dialog.set(Some(Dialog::ConfirmReset)),
+                    Some("leave-exercise") => leave(ed, ws),
+                    _ => {}
+                }
+            }>
+                <button class="btn small" data-action="hint" disabled=move || ws.done_at.get().is_some()>"Hint"</button>
+                <button class="btn small" data-action="reset-exercise">"Reset exercise"</button>
+                <button class="btn small" data-action="leave-exercise">"Leave exercise"</button>
             </div>
         </section>
     }
@@ -310,8 +315,8 @@ pub fn TaskPanel() -> impl IntoView {
 /// The confirmation before an exercise starts over.
 #[component]
 pub fn ConfirmReset() -> impl IntoView {
-    let ed = expect_context::<Editor>();
-    let ws = expect_context::<Workshop>();
+    let ed = crate::ctx().ed;
+    let ws = crate::ctx().ws;
     view! {
         <crate::io::DialogFrame title="Start the exercise again?" id="reset-title">
             <p>"Your work on this exercise and the hints you have seen are cleared, and the clock starts again."</p>
@@ -320,7 +325,7 @@ pub fn ConfirmReset() -> impl IntoView {
                     ed.dialog.set(None);
                     reset(ed, ws);
                 }>"Start again"</button>
-                <button class="btn" on:click=move |_| ed.dialog.set(None)>"Cancel"</button>
+                <button class="btn" data-action="close">"Cancel"</button>
             </div>
         </crate::io::DialogFrame>
     }
@@ -329,22 +334,15 @@ pub fn ConfirmReset() -> impl IntoView {
 /// The toolbar's list of built-in exercises.
 #[component]
 pub fn ExercisePicker() -> impl IntoView {
-    let ed = expect_context::<Editor>();
-    let ws = expect_context::<Workshop>();
-    let pick = move |ev: leptos::ev::Event| {
-        let id = event_target_value(&ev);
+    let ed = crate::ctx().ed;
+    let ws = crate::ctx().ws;
+    let (pick, keys) = crate::menu_select(Callback::new(move |id: String| {
         if let Some(ex) = dpm_rules::exercises::builtin(&id) {
             open(ed, ws, ex);
         }
-        if let Some(sel) = ev
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlSelectElement>(t).ok())
-        {
-            sel.set_value("");
-        }
-    };
+    }));
     view! {
-        <select class="tool" data-action="exercises" aria-label="Exercises" on:change=pick>
+        <select class="tool" data-action="exercises" aria-label="Exercises" on:change=pick on:keydown=keys>
             <option value="">"Exercises…"</option>
             {EXERCISES
                 .iter()

@@ -205,7 +205,7 @@ fn an_unreadable_save_is_kept_aside_not_overwritten() {
     storage()
         .set_item(SAVE_KEY, "{\"format\": \"dpm-sketch/7\"}")
         .unwrap();
-    let (t, notice, first) = restore();
+    let (t, notice, first) = restore(SAVE_KEY);
     assert!(!first);
     assert_eq!(t, presets::scenario_1());
     let notice = notice.expect("the user is told");
@@ -223,7 +223,7 @@ fn an_unreadable_save_is_kept_aside_not_overwritten() {
     mine.add_server("Mine", Kind::Dpm);
     dpm_rules::apply_layout(&mut mine);
     s.set_item(SAVE_KEY, &dpm_rules::to_json(&mine)).unwrap();
-    let (t, notice, _) = restore();
+    let (t, notice, _) = restore(SAVE_KEY);
     assert!(notice.is_none());
     assert_eq!(t.servers[0].name, "Mine");
     s.clear().unwrap();

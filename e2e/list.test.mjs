@@ -1,0 +1,150 @@
+// The Servers list, the drawing's text twin (issue 13): it says what the
+// canvas shows, and every edit of the drawing's shape can be made from it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { suite, openApp, done, servers, protections } from './harness.mjs';
+
+const server = suite();
+const open = (options) => openApp(server.browser, server.url, options);
+const item = (page, name) => page.locator('.twin-item', { has: page.locator(`h3:text-is("${name}")`) });
+const focused = (page) =>
+  page.evaluate(() => {
+    const a = document.activeElement;
+    return a ? a.getAttribute('data-k') ?? a.id ?? a.tagName : null;
+  });
+
+test('the list says what the drawing shows: every server, its role, its protections and findings', async () => {
+  const app = await open();
+  const { page } = app;
+  const button = page.locator('[data-action="list"]');
+  assert.equal(await button.getAttribute('aria-pressed'), 'false');
+  await button.click();
+  assert.equal(await button.getAttribute('aria-pressed'), 'true');
+  const list = page.getByTestId('servers-list');
+  await list.waitFor();
+  // One entry per server, in name order, each a heading a screen reader
+  // can jump to.
+  const heads = await list.locator('.twin-item h3').evaluateAll((hs) => hs.map((h) => h.firstChild.textContent));
+  assert.deepEqual(heads, ['DS1', 'DS2', 'DS3', 'DS4', 'PS1', 'PS2', 'PS3', 'PS4']);
+  assert.deepEqual(heads.slice().sort(), (await servers(page)).sort());
+  const ds3 = await item(page, 'DS3').innerText();
+  assert.match(ds3, /DPM server, secondary/);
+  assert.match(ds3, /Protects\s+DS1\s+Remove\s+DS2\s+Remove/);
+  assert.match(ds3, /Protected by\s+DS4/);
+  assert.match(await item(page, 'PS1').innerText(), /Protected server[\s\S]*Protected by\s+DS1/);
+  // DS4's database has no copy: the finding is in its entry, told in words.
+  const ds4 = item(page, 'DS4');
+  assert.match(await ds4.innerText(), /Note: Nothing protects DS4's database/);
+  // It stays open across a reload.
+  await page.reload();
+  await page.getByTestId('servers-list').waitFor();
+  await done(app, server.url);
+});
+
+test('from the list: add and remove protections, rename and delete, each undoable, focus kept', async () => {
+  const app = await open();
+  const { page } = app;
+  await page.keyboard.press('l');
+  const list = page.getByTestId('servers-list');
+  await list.waitFor();
+
+  // Remove DS1 -> PS1 from DS1's entry.
+  await page.getByRole('button', { name: 'Stop DS1 protecting PS1' }).first().click();
+  await page.waitForFunction(() => !document.querySelector('[data-protection="DS1->PS1"]'));
+  assert.ok(!(await protections(page)).includes('DS1->PS1'));
+  assert.doesNotMatch(await item(page, 'DS1').locator('dd').first().innerText(), /PS1/);
+  // Focus did not fall to the top of the page: it is on DS1's heading.
+  assert.equal(await focused(page), `h${await item(page, 'DS1').getAttribute('data-twin')}`);
+
+  // Add it back from the form, with the pre-check's verdict said first.
+  const from = list.locator('[data-part="from"]');
+  const to = list.locator('[data-part="to"]');
+  await from.selectOption({ label: 'DS2' });
+  await to.selectOption({ label: 'PS1' });
+  const verdict = list.locator('[data-part="verdict"]');
+  assert.match(await verdict.innerText(), /DPM allows DS2 to protect PS1/);
+  await from.selectOption({ label: 'DS1' });
+  await to.selectOption({ label: 'DS3' });
+  assert.match(await verdict.innerText(), /It would break a rule/);
+  await to.selectOption({ label: 'PS1' });
+  assert.match(await verdict.innerText(), /DPM allows DS1 to protect PS1/);
+  await list.locator('[data-action="list-protect"]').click();
+  await page.waitForSelector('[data-protection="DS1->PS1"]');
+  // A breaking one is made too, and its finding shows in the entries.
+  await from.selectOption({ label: 'DS2' });
+  await to.selectOption({ label: 'PS1' });
+  await list.locator('[data-action="list-protect"]').click();
+  await page.waitForSelector('[data-protection="DS2->PS1"]');
+  const ps1 = item(page, 'PS1');
+  assert.match(await ps1.innerText(), /Error: PS1 is protected by 2 servers/);
+  assert.equal(await ps1.locator('[data-rule="protected-twice"]').count(), 1);
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction(() => !document.querySelector('[data-protection="DS2->PS1"]'));
+
+  // Rename: a taken name is refused next to the field, the drawing unchanged.
+  const ds1 = item(page, 'DS1');
+  const id = await ds1.getAttribute('data-twin');
+  const nameField = list.locator(`[data-rename="${id}"]`);
+  await nameField.fill('DS2');
+  await list.getByRole('button', { name: 'Rename DS1' }).click();
+  assert.match(await list.locator(`#twin-err-${id}`).innerText(), /DS2/);
+  assert.equal(await nameField.getAttribute('aria-invalid'), 'true');
+  assert.ok((await servers(page)).includes('DS1'));
+  await nameField.fill('Backup1');
+  await nameField.press('Enter');
+  await page.waitForSelector('[data-server="Backup1"]');
+  assert.equal(await focused(page), `r${id}`, 'focus stays in the name field');
+  assert.match(await item(page, 'PS2').innerText(), /Protected by\s+Backup1/);
+
+  // Delete from the list; Undo brings it back with its protections.
+  await list.getByRole('button', { name: 'Delete Backup1' }).click();
+  await page.waitForSelector('[data-server="Backup1"]', { state: 'detached' });
+  assert.equal(await list.locator('.twin-item').count(), 7);
+  assert.equal(await focused(page), 'list-heading', 'focus goes to the list when its entry went');
+  await page.keyboard.press('Control+z');
+  await page.waitForSelector('[data-server="Backup1"]');
+  assert.ok((await protections(page)).includes('Backup1->PS2'));
+  assert.equal(await list.locator('.twin-item').count(), 8);
+
+  // "Protect a server…" picks the protector and moves to the target.
+  const ds4 = await item(page, 'DS4').getAttribute('data-twin');
+  await list.locator(`[data-action="list-protect-from"][data-id="${ds4}"]`).click();
+  assert.equal(await focused(page), 'to');
+  assert.equal(await from.evaluate((s) => s.selectedOptions[0].textContent), 'DS4');
+  // "Show" selects the server on the drawing.
+  await list.getByRole('button', { name: 'Show DS4 on the drawing' }).click();
+  await page.waitForSelector('[data-server="DS4"].selected');
+  await done(app, server.url);
+});
+
+test('a list of thousands shows the first 200 and more on request', async () => {
+  const app = await open({ path: '#generate=1000' });
+  const { page } = app;
+  await page.waitForFunction(() => document.querySelectorAll('[data-server]').length > 0);
+  await page.click('[data-action="list"]');
+  const list = page.getByTestId('servers-list');
+  await list.waitFor();
+  assert.equal(await list.locator('.twin-item').count(), 200);
+  assert.match(await list.innerText(), /1000 servers/);
+  await list.locator('[data-action="list-more"]').click();
+  await page.waitForFunction(() => document.querySelectorAll('.twin-item').length === 400);
+  await done(app, server.url);
+});
+
+test('an exercise refuses, from the list too, what it does not allow, and says why', async () => {
+  const app = await open();
+  const { page } = app;
+  await page.selectOption('[data-action="exercises"]', { index: 1 });
+  await page.waitForSelector('[data-goal]');
+  await page.click('[data-action="list"]');
+  const list = page.getByTestId('servers-list');
+  await list.waitFor();
+  const before = await servers(page);
+  const first = list.locator('.twin-item').first();
+  const name = await first.locator('h3').evaluate((h) => h.firstChild.textContent);
+  await list.getByRole('button', { name: `Delete ${name}` }).click();
+  await page.getByTestId('notice').waitFor();
+  assert.match(await page.getByTestId('notice').innerText(), /exercise/i);
+  assert.deepEqual(await servers(page), before);
+  await done(app, server.url);
+});

@@ -55,6 +55,20 @@ for (const scheme of ['light', 'dark']) {
     await axe(page, `editor with a finding's tip (${scheme})`);
     await page.click('[data-action="risk"]');
     await axe(page, `editor with the Risk view (${scheme})`);
+    // The Servers list, with findings in it and a name refused.
+    await page.click('[data-action="list"]');
+    await page.getByTestId('servers-list').waitFor();
+    const id = await page.locator('.twin-item').first().getAttribute('data-twin');
+    await page.fill(`[data-rename="${id}"]`, 'DS2');
+    await page.press(`[data-rename="${id}"]`, 'Enter');
+    await page.waitForSelector(`[data-rename="${id}"][aria-invalid="true"]`);
+    await axe(page, `editor with the Servers list (${scheme})`);
+    // Another tab opens the same drawing: its notice and choice.
+    const other = await app.context.newPage();
+    await other.goto(server.url);
+    await other.getByTestId('notice').waitFor();
+    await axe(other, `a second tab on the drawing (${scheme})`);
+    await other.close();
     await done(app, server.url);
   });
 }

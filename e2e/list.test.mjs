@@ -49,7 +49,7 @@ test('from the list: add and remove protections, rename and delete, each undoabl
   await list.waitFor();
 
   // Remove DS1 -> PS1 from DS1's entry.
-  await page.getByRole('button', { name: 'Stop DS1 protecting PS1' }).first().click();
+  await page.getByRole('button', { name: 'Remove: DS1 protects PS1' }).first().click();
   await page.waitForFunction(() => !document.querySelector('[data-protection="DS1->PS1"]'));
   assert.ok(!(await protections(page)).includes('DS1->PS1'));
   assert.doesNotMatch(await item(page, 'DS1').locator('dd').first().innerText(), /PS1/);

@@ -125,10 +125,12 @@ fn list_html(
             .map(|&x| {
                 let (a, b) = if protects { (own, x) } else { (x, own) };
                 let shown = if x == own { "itself" } else { t.name(x) };
+                // The visible word first (WCAG 2.5.3: a voice user says
+                // what they see).
                 let what = if a == b {
-                    format!("Stop {} protecting itself", t.name(a))
+                    format!("Remove: {} protects itself", t.name(a))
                 } else {
-                    format!("Stop {} protecting {}", t.name(a), t.name(b))
+                    format!("Remove: {} protects {}", t.name(a), t.name(b))
                 };
                 format!(
                     "<li>{}<button class=\"link-button\" data-unlink=\"{} {}\" data-k=\"u{}-{}-{}\" aria-label=\"{}\">Remove</button></li>",

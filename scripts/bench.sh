@@ -1,11 +1,34 @@
 #!/usr/bin/env bash
 # Prints the project's speed and size figures; asserts nothing about time.
-#   rule crate: criterion (check, pre-check, failover on 100/1,000/10,000 servers)
-#   bundle: raw and gzip bytes of the release build
-#   frame times: the Playwright probes in e2e/probes/, if present
+#   rule crate: criterion (check, pre-check, failover, risk, layout ...)
+#   bundle: raw and gzip bytes of the release build, per file
+#   frame times: e2e/probes/frame-time.mjs at 1,000, 5,000 and 10,000 servers
+#   --peer DIR SELECTOR: the same drag probe on a built peer page (DIR, its
+#     servers matched by SELECTOR, opened at ?n=N) in the same run, side by
+#     side with ours, with the ratios. The project never reads a peer itself:
+#     its path is this argument.
+# Environment: SIZES (default 1000,5000,10000), SECONDS (default 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+peer_dir="" peer_selector=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --peer)
+      [ $# -ge 3 ] || { echo "usage: ./dev bench [--peer DIR SELECTOR]" >&2; exit 2; }
+      peer_dir=$2 peer_selector=$3
+      shift 3
+      ;;
+    *) echo "usage: ./dev bench [--peer DIR SELECTOR]" >&2; exit 2 ;;
+  esac
+done
+if [ -n "$peer_dir" ] && [ ! -f "$peer_dir/index.html" ]; then
+  echo "bench: $peer_dir has no index.html (build the peer page first)" >&2
+  exit 2
+fi
+sizes=${SIZES:-1000,5000,10000}
+seconds=${SECONDS_EACH:-3}
 
 echo "==== rule crate (cargo bench -p dpm-rules) ===="
 cargo bench -q -p dpm-rules 2>&1 | grep -E '^rules/|time:' || true
@@ -15,10 +38,14 @@ echo "==== bundle (trunk build --release) ===="
 trunk build --release >/dev/null 2>&1
 node scripts/bundle-report.mjs | sed -n '1,6p'
 
-if compgen -G "e2e/probes/*.mjs" >/dev/null; then
-  for probe in e2e/probes/*.mjs; do
-    echo
-    echo "==== $(basename "$probe" .mjs) ===="
-    node "$probe"
-  done
+for n in ${sizes//,/ }; do
+  echo
+  echo "==== frame-time, $n servers ===="
+  node e2e/probes/frame-time.mjs "$n" "$seconds"
+done
+
+if [ -n "$peer_dir" ]; then
+  echo
+  echo "==== side by side with $peer_dir ($peer_selector) ===="
+  node e2e/probes/side-by-side.mjs "$peer_dir" "$peer_selector" "$sizes" "$seconds"
 fi

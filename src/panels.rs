@@ -2,10 +2,11 @@
 //! seeds' table.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use dpm_rules::{
-    badge_symbol, table_rows, DpmVersion, Finding, Kind, Link, RowRole, ServerId, Severity,
-    Topology, VssWriter, Workload, NODE_H, NODE_W,
+    badge_symbol, table_rows, xml_escape as esc, DpmVersion, Finding, Kind, Link, RowRole,
+    ServerId, Severity, Topology, VssWriter, Workload, NODE_H, NODE_W,
 };
 
 use crate::state::{Camera, Editor, Mode, Positions};
@@ -194,38 +195,332 @@ pub fn TablePanel() -> impl IntoView {
     }
 }
 
+/// What the properties panel is about, as its markup needs it.
+#[derive(Clone, PartialEq)]
+enum About {
+    Nothing,
+    Many(usize),
+    /// A protection: its link, (protector, target, switched, what it is,
+    /// whether it protects a protected server); `None` once it is gone.
+    Link(Link, Option<(String, String, bool, &'static str, bool)>),
+    /// A server and its protections, (link, words); `None` once it is gone.
+    Server(Option<dpm_rules::Server>, Vec<(Link, String)>),
+}
+
+fn about(t: &Topology, sel: &[ServerId], link: Option<Link>) -> About {
+    if let Some(l) = link {
+        let facts = t.protection(l).map(|p| {
+            let kind_of = |id| t.server(id).map(|s| s.kind);
+            let what = match (kind_of(p.protector), kind_of(p.target)) {
+                _ if p.protector == p.target => "Self-protection (its own database)",
+                (_, Some(Kind::Dpm)) => "Secondary protection",
+                _ => "Primary protection",
+            };
+            (
+                t.name(p.protector).to_string(),
+                t.name(p.target).to_string(),
+                p.switched,
+                what,
+                kind_of(p.target) == Some(Kind::Protected),
+            )
+        });
+        return About::Link(l, facts);
+    }
+    match sel {
+        [] => About::Nothing,
+        [id] => {
+            let id = *id;
+            let mut out: Vec<(Link, String, bool)> = t
+                .protections
+                .iter()
+                .filter(|p| p.protector == id || p.target == id)
+                .map(|p| {
+                    let text = if p.protector == p.target {
+                        "protects itself".to_string()
+                    } else if p.protector == id {
+                        format!("protects {}", t.name(p.target))
+                    } else {
+                        format!("protected by {}", t.name(p.protector))
+                    };
+                    (p.link(), text, p.protector == id)
+                })
+                .collect();
+            dpm_rules::sort_by(&mut out, &|a, b| b.2.cmp(&a.2).then(a.1.cmp(&b.1)));
+            About::Server(
+                t.server(id).cloned(),
+                out.into_iter().map(|(l, w, _)| (l, w)).collect(),
+            )
+        }
+        many => About::Many(many.len()),
+    }
+}
+
+fn link_attr(l: Link) -> String {
+    format!("{} {}", l.protector.0, l.target.0)
+}
+
+/// `<option>`s, `selected` preselected.
+fn choices<'a>(items: impl Iterator<Item = (&'a str, &'a str)>, selected: &str) -> String {
+    items
+        .map(|(v, label)| {
+            let on = if v == selected { " selected" } else { "" };
+            format!("<option value=\"{v}\"{on}>{}</option>", esc(label))
+        })
+        .collect()
+}
+
+fn checked(on: bool) -> &'static str {
+    if on {
+        " checked"
+    } else {
+        ""
+    }
+}
+
+fn props_html(a: &About) -> String {
+    match a {
+        About::Nothing => "<p class=\"empty\">Select a server to see and edit its facts, or drag one in from the palette.</p>".into(),
+        About::Many(n) => format!(
+            "<p>{n} servers selected.</p><div class=\"row\"><button class=\"btn danger\" data-action=\"delete-selection\">Delete {n} servers</button></div>"
+        ),
+        About::Link(_, None) | About::Server(None, _) => {
+            "<p class=\"empty\">It is gone.</p>".into()
+        }
+        About::Link(l, Some((a, b, switched, what, to_protected))) => {
+            let switch = if *to_protected {
+                format!(
+                    "<label class=\"check\"><input type=\"checkbox\" data-fact=\"switched\" data-k=\"switched\"{}> Switched protection (taken over after the primary failed)</label>",
+                    checked(*switched)
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "<p class=\"link-title\"><strong>{}</strong> → <strong>{}</strong></p><p class=\"muted\">{what}</p>{switch}<div class=\"row\"><button class=\"btn danger\" data-action=\"unlink\" data-link=\"{}\" data-k=\"unlink\">Delete protection</button></div>",
+                esc(a),
+                esc(b),
+                link_attr(*l)
+            )
+        }
+        About::Server(Some(s), links) => {
+            let is_dpm = s.kind == Kind::Dpm;
+            let mut out = format!(
+                concat!(
+                    "<label class=\"field\"><span>Name</span><input type=\"text\" value=\"{}\" maxlength=\"80\" data-fact=\"name\" data-k=\"name\" aria-describedby=\"name-error\"></label>",
+                    "<p class=\"field-error\" id=\"name-error\" role=\"alert\"></p>",
+                    "<label class=\"field\"><span>Kind</span><select data-fact=\"kind\" data-k=\"kind\">{}</select></label>"
+                ),
+                esc(&s.name),
+                choices(
+                    [("dpm", "DPM server"), ("protected", "Protected server")].into_iter(),
+                    if is_dpm { "dpm" } else { "protected" }
+                ),
+            );
+            if is_dpm {
+                let versions = std::iter::once(("", "Not known"))
+                    .chain(DpmVersion::ALL.iter().map(|v| (v.as_str(), v.as_str())));
+                out.push_str(&format!(
+                    concat!(
+                        "<label class=\"field\"><span>DPM version</span><select data-fact=\"version\" data-k=\"version\">{}</select></label>",
+                        "<label class=\"field\"><span>Update rollup</span><input type=\"text\" value=\"{}\" placeholder=\"e.g. UR10\" maxlength=\"64\" data-fact=\"rollup\" data-k=\"rollup\"></label>",
+                        "<label class=\"field\"><span>SQL Server VSS Writer</span><select data-fact=\"vss\" data-k=\"vss\">{}</select></label>",
+                        "<label class=\"check\"><input type=\"checkbox\" data-fact=\"mabs\" data-k=\"mabs\"{}> Microsoft Azure Backup Server (MABS)</label>"
+                    ),
+                    choices(versions, s.version.map(|v| v.as_str()).unwrap_or("")),
+                    esc(s.rollup.as_deref().unwrap_or("")),
+                    choices(
+                        [("", "Not known"), ("running", "Running"), ("stopped", "Stopped")].into_iter(),
+                        s.vss_writer.map(|v| v.as_str()).unwrap_or("")
+                    ),
+                    checked(s.is_mabs()),
+                ));
+            } else {
+                let have = s.workloads();
+                out.push_str("<fieldset class=\"workloads\"><legend>Workloads</legend>");
+                for w in Workload::ALL {
+                    out.push_str(&format!(
+                        "<label class=\"check\"><input type=\"checkbox\" data-fact=\"workload\" data-w=\"{0}\" data-k=\"w-{0}\"{1}> {2}</label>",
+                        w.as_str(),
+                        checked(have.contains(&w)),
+                        esc(w.label())
+                    ));
+                }
+                out.push_str("</fieldset>");
+            }
+            out.push_str("<h3>Protections</h3><ul class=\"link-list\">");
+            for (l, words) in links {
+                let at = link_attr(*l);
+                out.push_str(&format!(
+                    "<li><button class=\"link-button\" data-action=\"show-link\" data-link=\"{at}\" data-k=\"s{at}\">{w}</button><button class=\"icon-button\" data-action=\"unlink\" data-link=\"{at}\" data-k=\"u{at}\" aria-label=\"Delete: {w}\">×</button></li>",
+                    w = esc(words)
+                ));
+            }
+            out.push_str("</ul><div class=\"row\"><button class=\"btn danger\" data-action=\"delete-selection\" data-k=\"delete\">Delete server</button></div>");
+            out
+        }
+    }
+}
+
 /// Every fact of the selected server or protection, editable.
+///
+/// Markup with delegated handlers, rewritten when what it shows changes
+/// (not on every edit elsewhere), keeping focus on the control that had it:
+/// as reactive views it cost the bundle some 10 KB gzip more.
 #[component]
 pub fn PropertiesPanel() -> impl IntoView {
     let ed = crate::ctx().ed;
-    let body = move || {
+    let pos = crate::ctx().pos;
+    let shown = Memo::new(move |_| {
         let sel = ed.selection.get();
-        if let Some(l) = ed.selected_link.get() {
-            return view! { <LinkProperties link=l /> }.into_any();
+        let link = ed.selected_link.get();
+        ed.doc.with(|t| about(t, &sel, link))
+    });
+    let root = NodeRef::<leptos::html::Div>::new();
+    let find = |root: &web_sys::Element, sel: &str| root.query_selector(sel).ok().flatten();
+    Effect::new(move || {
+        let Some(root) = root.get() else {
+            return;
+        };
+        let html = shown.with(props_html);
+        let focused = document()
+            .active_element()
+            .filter(|a| root.contains(Some(a)))
+            .and_then(|a| a.get_attribute("data-k"));
+        root.set_inner_html(&html);
+        if let Some(el) = focused
+            .and_then(|k| find(&root, &format!("[data-k=\"{k}\"]")))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
         }
-        match sel.as_slice() {
-            [] => view! {
-                <p class="empty">"Select a server to see and edit its facts, or drag one in from the palette."</p>
-            }
-            .into_any(),
-            [one] => view! { <ServerProperties id=*one /> }.into_any(),
-            many => {
-                let n = many.len();
-                view! {
-                    <p>{format!("{n} servers selected.")}</p>
-                    <div class="row">
-                        <button class="btn danger" data-action="delete-selection">
-                            {format!("Delete {n} servers")}
-                        </button>
-                    </div>
+    });
+    // Enter or double-click on a server: the cursor in its name.
+    Effect::new(move |_| {
+        if let Some(id) = ed.rename_request.get() {
+            ed.rename_request.set(None);
+            request_animation_frame(move || {
+                let input = root
+                    .get_untracked()
+                    .and_then(|r| find(&r, "[data-fact=name]"))
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok());
+                if let (Some(i), true) = (input, ed.selection.get_untracked() == [id]) {
+                    let _ = i.focus();
+                    i.select();
                 }
-                .into_any()
+            });
+        }
+    });
+
+    let one = move || match ed.selection.get_untracked().as_slice() {
+        [id] => Some(*id),
+        _ => None,
+    };
+    let set = move |f: &dyn Fn(&mut dpm_rules::Server)| {
+        if let Some(id) = one() {
+            ed.edit(|t| {
+                if let Some(s) = t.server_mut(id) {
+                    f(s);
+                }
+            });
+        }
+    };
+    let name_error = move |text: &str| {
+        if let Some(r) = root.get_untracked() {
+            if let Some(p) = find(&r, "#name-error") {
+                p.set_text_content(Some(text));
             }
+            if let Some(i) = find(&r, "[data-fact=name]") {
+                let _ = if text.is_empty() {
+                    i.remove_attribute("aria-invalid")
+                } else {
+                    i.set_attribute("aria-invalid", "true")
+                };
+            }
+        }
+    };
+    let on_change = move |ev: leptos::ev::Event| {
+        let Some(el) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        else {
+            return;
+        };
+        let v = crate::author::value(&el);
+        let on = v == "true";
+        match el.get_attribute("data-fact").as_deref().unwrap_or("") {
+            "name" => {
+                let Some(id) = one() else { return };
+                match ed.doc.with_untracked(|t| t.check_name(Some(id), v.trim())) {
+                    Ok(()) => {
+                        name_error("");
+                        ed.edit(|t| {
+                            let _ = t.rename(id, &v);
+                        });
+                    }
+                    Err(e) => name_error(&e.to_string()),
+                }
+            }
+            "kind" => {
+                let k = if v == "dpm" {
+                    Kind::Dpm
+                } else {
+                    Kind::Protected
+                };
+                set(&|s| {
+                    s.kind = k;
+                    s.drop_facts_of_other_kind();
+                });
+            }
+            "version" => set(&|s| s.version = DpmVersion::parse(&v)),
+            "rollup" => {
+                let r = v.trim();
+                set(&|s| s.rollup = (!r.is_empty()).then(|| r.to_string()));
+            }
+            "vss" => set(&|s| {
+                s.vss_writer = match v.as_str() {
+                    "running" => Some(VssWriter::Running),
+                    "stopped" => Some(VssWriter::Stopped),
+                    _ => None,
+                }
+            }),
+            "mabs" => set(&|s| s.mabs = on.then_some(true)),
+            "workload" => {
+                let Some(w) = el.get_attribute("data-w").and_then(|w| Workload::parse(&w)) else {
+                    return;
+                };
+                set(&|s| {
+                    let mut list = s.workloads.clone().unwrap_or_default();
+                    list.retain(|x| *x != w);
+                    if on {
+                        list.push(w);
+                    }
+                    dpm_rules::sort_by(&mut list, &|a, b| a.cmp(b));
+                    s.workloads = (!list.is_empty()).then_some(list);
+                });
+            }
+            "switched" => {
+                if let Some(l) = ed.selected_link.get_untracked() {
+                    ed.edit(|t| {
+                        if let Some(p) = t.protection_mut(l) {
+                            p.switched = on;
+                        }
+                    });
+                }
+            }
+            _ => {}
+        }
+    };
+    let on_keydown = move |ev: web_sys::KeyboardEvent| {
+        let is_name = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|e| e.get_attribute("data-fact").as_deref() == Some("name"));
+        if is_name && ev.key() == "Escape" {
+            name_error("");
         }
     };
     // One handler for the panel's buttons, by `data-action` (and the
     // protection a button is about, in `data-link`).
-    let pos = crate::ctx().pos;
     let on_click = move |ev: leptos::ev::MouseEvent| {
         let Some(b) = crate::clicked(&ev) else {
             return;
@@ -252,240 +547,9 @@ pub fn PropertiesPanel() -> impl IntoView {
         }
     };
     view! {
-        <section class="panel properties-panel" aria-labelledby="props-heading" on:click=on_click>
+        <section class="panel properties-panel" aria-labelledby="props-heading">
             <h2 id="props-heading">"Properties"</h2>
-            {body}
+            <div node_ref=root on:click=on_click on:change=on_change on:keydown=on_keydown></div>
         </section>
-    }
-}
-
-#[component]
-fn LinkProperties(link: Link) -> impl IntoView {
-    let ed = crate::ctx().ed;
-    let facts = Memo::new(move |_| {
-        ed.doc.with(|t| {
-            let p = t.protection(link)?;
-            let kind_of = |id| t.server(id).map(|s| s.kind);
-            let what = match (kind_of(p.protector), kind_of(p.target)) {
-                _ if p.protector == p.target => "Self-protection (its own database)",
-                (_, Some(Kind::Dpm)) => "Secondary protection",
-                _ => "Primary protection",
-            };
-            Some((
-                t.name(p.protector).to_string(),
-                t.name(p.target).to_string(),
-                p.switched,
-                what,
-                kind_of(p.target) == Some(Kind::Protected),
-            ))
-        })
-    });
-    move || {
-        let Some((a, b, switched, what, to_protected)) = facts.get() else {
-            return view! { <p class="empty">"This protection is gone."</p> }.into_any();
-        };
-        view! {
-            <p class="link-title"><strong>{a}</strong>" → "<strong>{b}</strong></p>
-            <p class="muted">{what}</p>
-            {to_protected.then(|| view! {
-                <label class="check">
-                    <input type="checkbox" prop:checked=switched on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        ed.edit(|t| if let Some(p) = t.protection_mut(link) { p.switched = on; });
-                    } />
-                    " Switched protection (taken over after the primary failed)"
-                </label>
-            })}
-            <div class="row">
-                <button class="btn danger" data-action="unlink" data-link=format!("{} {}", link.protector.0, link.target.0)>"Delete protection"</button>
-            </div>
-        }
-        .into_any()
-    }
-}
-
-#[component]
-fn ServerProperties(id: ServerId) -> impl IntoView {
-    let ed = crate::ctx().ed;
-    let server = Memo::new(move |_| ed.doc.with(|t| t.server(id).cloned()));
-    let name_error = RwSignal::new(None::<String>);
-    let name_ref = NodeRef::<leptos::html::Input>::new();
-    Effect::new(move |_| {
-        if ed.rename_request.get() == Some(id) {
-            ed.rename_request.set(None);
-            request_animation_frame(move || {
-                if let Some(el) = name_ref.get_untracked() {
-                    let _ = el.focus();
-                    el.select();
-                }
-            });
-        }
-    });
-    let rename = move |value: String| {
-        let result = ed
-            .doc
-            .with_untracked(|t| t.check_name(Some(id), value.trim()));
-        match result {
-            Ok(()) => {
-                name_error.set(None);
-                ed.edit(|t| {
-                    let _ = t.rename(id, &value);
-                });
-            }
-            Err(e) => name_error.set(Some(e.to_string())),
-        }
-    };
-    let set = move |f: Box<dyn FnOnce(&mut dpm_rules::Server)>| {
-        ed.edit(move |t| {
-            if let Some(s) = t.server_mut(id) {
-                f(s);
-            }
-        });
-    };
-    let links = Memo::new(move |_| {
-        ed.doc.with(|t| {
-            let mut out: Vec<(Link, String, bool)> = t
-                .protections
-                .iter()
-                .filter(|p| p.protector == id || p.target == id)
-                .map(|p| {
-                    let text = if p.protector == p.target {
-                        "protects itself".to_string()
-                    } else if p.protector == id {
-                        format!("protects {}", t.name(p.target))
-                    } else {
-                        format!("protected by {}", t.name(p.protector))
-                    };
-                    (p.link(), text, p.protector == id)
-                })
-                .collect();
-            dpm_rules::sort_by(&mut out, &|a, b| b.2.cmp(&a.2).then(a.1.cmp(&b.1)));
-            out
-        })
-    });
-    move || {
-        let Some(s) = server.get() else {
-            return view! { <p class="empty">"This server is gone."</p> }.into_any();
-        };
-        let is_dpm = s.kind == Kind::Dpm;
-        let err_id = "name-error";
-        let dpm_facts = is_dpm.then(|| {
-            let version = s.version.map(|v| v.as_str()).unwrap_or("");
-            let rollup = s.rollup.clone().unwrap_or_default();
-            let vss = s.vss_writer.map(|v| v.as_str()).unwrap_or("");
-            view! {
-                <label class="field"><span>"DPM version"</span>
-                    <select on:change=move |ev| {
-                        let v = DpmVersion::parse(&event_target_value(&ev));
-                        set(Box::new(move |s| s.version = v));
-                    }>
-                        <option value="" selected=version.is_empty()>"Not known"</option>
-                        {DpmVersion::ALL.iter().map(|v| view! {
-                            <option value=v.as_str() selected={version == v.as_str()}>{v.as_str()}</option>
-                        }).collect_view()}
-                    </select>
-                </label>
-                <label class="field"><span>"Update rollup"</span>
-                    <input type="text" prop:value=rollup placeholder="e.g. UR10" maxlength="64"
-                        on:change=move |ev| {
-                            let v = event_target_value(&ev).trim().to_string();
-                            set(Box::new(move |s| s.rollup = (!v.is_empty()).then_some(v)));
-                        } />
-                </label>
-                <label class="field"><span>"SQL Server VSS Writer"</span>
-                    <select on:change=move |ev| {
-                        let v = match event_target_value(&ev).as_str() {
-                            "running" => Some(VssWriter::Running),
-                            "stopped" => Some(VssWriter::Stopped),
-                            _ => None,
-                        };
-                        set(Box::new(move |s| s.vss_writer = v));
-                    }>
-                        <option value="" selected=vss.is_empty()>"Not known"</option>
-                        <option value="running" selected={vss == "running"}>"Running"</option>
-                        <option value="stopped" selected={vss == "stopped"}>"Stopped"</option>
-                    </select>
-                </label>
-                <label class="check">
-                    <input type="checkbox" prop:checked=s.is_mabs() on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        set(Box::new(move |s| s.mabs = on.then_some(true)));
-                    } />
-                    " Microsoft Azure Backup Server (MABS)"
-                </label>
-            }
-        });
-        let workload_facts = (!is_dpm).then(|| {
-            let have = s.workloads().to_vec();
-            view! {
-                <fieldset class="workloads">
-                    <legend>"Workloads"</legend>
-                    {Workload::ALL.iter().map(|&w| {
-                        let on = have.contains(&w);
-                        view! {
-                            <label class="check">
-                                <input type="checkbox" prop:checked=on on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    set(Box::new(move |s| {
-                                        let mut list = s.workloads.clone().unwrap_or_default();
-                                        list.retain(|x| *x != w);
-                                        if on { list.push(w); }
-                                        dpm_rules::sort_by(&mut list, &|a, b| a.cmp(b));
-                                        s.workloads = (!list.is_empty()).then_some(list);
-                                    }));
-                                } />
-                                " " {w.label()}
-                            </label>
-                        }
-                    }).collect_view()}
-                </fieldset>
-            }
-        });
-        let link_list = move || {
-            links
-                .get()
-                .into_iter()
-                .map(|(l, text, _)| {
-                    let at = format!("{} {}", l.protector.0, l.target.0);
-                    view! {
-                        <li>
-                            <button class="link-button" data-action="show-link" data-link=at.clone()>{text.clone()}</button>
-                            <button class="icon-button" data-action="unlink" data-link=at aria-label=format!("Delete: {text}")>"×"</button>
-                        </li>
-                    }
-                })
-                .collect_view()
-        };
-        view! {
-            <label class="field"><span>"Name"</span>
-                <input type="text" node_ref=name_ref prop:value=s.name.clone() maxlength="80"
-                    aria-invalid=move || name_error.get().is_some().then_some("true")
-                    aria-describedby=err_id
-                    on:change=move |ev| rename(event_target_value(&ev))
-                    on:keydown=move |ev: web_sys::KeyboardEvent| {
-                        if ev.key() == "Escape" {
-                            name_error.set(None);
-                        }
-                    } />
-            </label>
-            <p class="field-error" id=err_id role="alert">{move || name_error.get()}</p>
-            <label class="field"><span>"Kind"</span>
-                <select on:change=move |ev| {
-                    let k = if event_target_value(&ev) == "dpm" { Kind::Dpm } else { Kind::Protected };
-                    set(Box::new(move |s| { s.kind = k; s.drop_facts_of_other_kind(); }));
-                }>
-                    <option value="dpm" selected=is_dpm>"DPM server"</option>
-                    <option value="protected" selected=!is_dpm>"Protected server"</option>
-                </select>
-            </label>
-            {dpm_facts}
-            {workload_facts}
-            <h3>"Protections"</h3>
-            <ul class="link-list">{link_list}</ul>
-            <div class="row">
-                <button class="btn danger" data-action="delete-selection">"Delete server"</button>
-            </div>
-        }
-        .into_any()
     }
 }

@@ -18,6 +18,12 @@ use dpm_rules::{
 
 use crate::state::{Camera, Editor, Mode};
 
+/// Drawings up to this many servers are drawn whole; larger ones only in
+/// view (keyboard users Tab through every server of a small drawing).
+pub const DRAW_ALL_UP_TO: usize = 300;
+/// Below this zoom, the simpler drawing (no names, badges, arrowheads).
+pub const FAR_BELOW: f64 = 0.45;
+
 /// Whether a protection dragged onto a server would be allowed.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Verdict {
@@ -363,6 +369,10 @@ pub fn Canvas() -> impl IntoView {
     let resize = window_event_listener(leptos::ev::resize, move |_| measure());
     on_cleanup(move || resize.remove());
 
+    // The servers being dragged, drawn with their arrows on a layer of their
+    // own over the drawing: a move then repaints that layer only, not the
+    // thousands of shapes under it.
+    let dragging = RwSignal::new(Vec::<ServerId>::new());
     let gesture = StoredValue::new_local(Gesture::None);
     // The canvas's place on screen, taken when a gesture starts: asking the
     // browser on every move would force a layout of the whole drawing.
@@ -474,6 +484,9 @@ pub fn Canvas() -> impl IntoView {
                 if !*moved && dx.abs() + dy.abs() < 3.0 / ed.camera.get_untracked().k {
                     return;
                 }
+                if !*moved {
+                    dragging.set(from.iter().map(|(id, _)| *id).collect());
+                }
                 *moved = true;
                 let snap = ed.snap.get_untracked() && !ev.alt_key();
                 for (id, p0) in from.iter() {
@@ -549,6 +562,9 @@ pub fn Canvas() -> impl IntoView {
                 box_rect.set(None);
             }
         });
+        if !dragging.with_untracked(|d| d.is_empty()) {
+            dragging.set(Vec::new());
+        }
         if let Some((from, moved)) = g {
             if moved && !cancelled {
                 let moved_to: Vec<(ServerId, Point)> = from
@@ -665,13 +681,110 @@ pub fn Canvas() -> impl IntoView {
         }),
     });
 
+    // What is drawn: in a large drawing only what is in view, with a margin
+    // of a screen around it (and whatever is selected or being connected,
+    // wherever it is), so that a move costs the same in an estate of 10,000
+    // as in one of 100. The view is rounded out to a coarse grid, so panning
+    // redraws nothing until it crosses a cell.
+    let area = Memo::new(move |_| {
+        let c = ed.camera.get();
+        let (w, h) = ed.viewport.get();
+        let cell = w.max(h).max(1.0) / c.k.max(1e-3) / 2.0;
+        let snap = |v: f64| (v / cell).floor() as i64;
+        let (a, b) = (c.to_canvas(-w, -h), c.to_canvas(2.0 * w, 2.0 * h));
+        (
+            snap(a.x),
+            snap(a.y),
+            snap(b.x) + 1,
+            snap(b.y) + 1,
+            cell.to_bits(),
+        )
+    });
+    let in_area = move |p: Option<Point>, (x0, y0, x1, y1, cell): (i64, i64, i64, i64, u64)| {
+        let cell = f64::from_bits(cell);
+        p.is_some_and(|p| {
+            p.x >= x0 as f64 * cell
+                && p.x <= x1 as f64 * cell
+                && p.y >= y0 as f64 * cell
+                && p.y <= y1 as f64 * cell
+        })
+    };
     let server_ids = Memo::new(move |_| {
-        ed.shown
-            .with(|t| t.servers.iter().map(|s| s.id).collect::<Vec<_>>())
+        let moving = dragging.get();
+        ed.shown.with(|t| {
+            let all = t.servers.len() <= DRAW_ALL_UP_TO;
+            let a = area.get();
+            let keep = ed.selection.get();
+            let from = cn.from.get();
+            t.servers
+                .iter()
+                .filter(|s| {
+                    !moving.contains(&s.id)
+                        && (all || in_area(s.pos, a) || keep.contains(&s.id) || from == Some(s.id))
+                })
+                .map(|s| s.id)
+                .collect::<Vec<_>>()
+        })
+    });
+    let drag_links = Memo::new(move |_| {
+        let moving = dragging.get();
+        if moving.is_empty() {
+            return Vec::new();
+        }
+        ed.shown.with(|t| {
+            t.protections
+                .iter()
+                .filter(|p| moving.contains(&p.protector) || moving.contains(&p.target))
+                .map(|p| p.link())
+                .collect::<Vec<_>>()
+        })
     });
     let links = Memo::new(move |_| {
-        ed.shown
-            .with(|t| t.protections.iter().map(|p| p.link()).collect::<Vec<_>>())
+        let moving = drag_links.get();
+        ed.shown.with(|t| {
+            if t.servers.len() <= DRAW_ALL_UP_TO {
+                return t
+                    .protections
+                    .iter()
+                    .map(|p| p.link())
+                    .filter(|l| !moving.contains(l))
+                    .collect::<Vec<_>>();
+            }
+            let a = area.get();
+            let drawn: HashSet<ServerId> = server_ids.get().into_iter().collect();
+            let cell = f64::from_bits(a.4);
+            let (x0, y0, x1, y1) = (
+                a.0 as f64 * cell,
+                a.1 as f64 * cell,
+                a.2 as f64 * cell,
+                a.3 as f64 * cell,
+            );
+            t.protections
+                .iter()
+                .filter(|p| {
+                    if moving.contains(&p.link()) {
+                        return false;
+                    }
+                    if drawn.contains(&p.protector) || drawn.contains(&p.target) {
+                        return true;
+                    }
+                    // A long arrow across the view, both ends out of it.
+                    match (
+                        t.server(p.protector).and_then(|s| s.pos),
+                        t.server(p.target).and_then(|s| s.pos),
+                    ) {
+                        (Some(u), Some(v)) => {
+                            u.x.min(v.x) <= x1
+                                && u.x.max(v.x) >= x0
+                                && u.y.min(v.y) <= y1
+                                && u.y.max(v.y) >= y0
+                        }
+                        _ => false,
+                    }
+                })
+                .map(|p| p.link())
+                .collect()
+        })
     });
 
     let transform = move || {
@@ -726,8 +839,17 @@ pub fn Canvas() -> impl IntoView {
     };
 
     let pr = crate::ctx().pr;
+    let far = Memo::new(move |_| ed.camera.get().k < FAR_BELOW);
     let mode_class = move || {
         let mut c = String::from("canvas");
+        // Zoomed out: names, badges and arrowheads too small to read are
+        // not drawn (style.css), which keeps a move cheap with thousands in view.
+        if far.get() {
+            c.push_str(" far");
+        }
+        if !dragging.with(|d| d.is_empty()) {
+            c.push_str(" dragging");
+        }
         match ed.mode.get() {
             Mode::Simulate => c.push_str(" simulating"),
             Mode::Present if pr.spot.get().is_some() => c.push_str(" spotlight"),
@@ -794,6 +916,18 @@ pub fn Canvas() -> impl IntoView {
                     {box_view}
                 </g>
             </svg>
+            <Show when=move || !dragging.with(|d| d.is_empty())>
+                <svg class=move || format!("{} drag-layer", mode_class()) aria-hidden="true">
+                    <g transform=transform>
+                        <For each=move || drag_links.get() key=|l| *l let:link>
+                            <ProtectionArrow link=link />
+                        </For>
+                        <For each=move || dragging.get() key=|id| *id let:id>
+                            <ServerNode id=id />
+                        </For>
+                    </g>
+                </svg>
+            </Show>
             <crate::anim::FlowDots />
             <ConnectTip />
             <crate::anim::CopiesCards />

@@ -83,3 +83,40 @@ test('a small drawing is drawn whole, every server reachable with Tab', async ()
   assert.equal(await drawn(page), 200);
   await done(app, server.url);
 });
+
+test('find a server by name: / opens it, Enter centres and selects each match in turn', async () => {
+  const app = await openApp(server.browser, server.url, { path: '#generate=2000' });
+  const { page } = app;
+  await page.waitForFunction(() => document.querySelectorAll('[data-server]').length > 0);
+  for (let i = 0; i < 14; i++) await page.click('[data-action="zoom-in"]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-server]').length < 1000);
+  // A server far from the view: the last one generated.
+  const want = await page.evaluate(() =>
+    JSON.parse(localStorage.getItem('dpm-sketch/drawing'))
+      .servers.map((s) => s.name)
+      .find((n) => /^PS/.test(n) && !document.querySelector(`[data-server="${n}"]`)),
+  );
+  assert.ok(want, 'a server not drawn now');
+  await page.keyboard.press('/');
+  const box = page.getByTestId('find').locator('input');
+  await box.waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Find a server by name');
+  await page.keyboard.type(want.toLowerCase());
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`[data-server="${want}"].selected`);
+  assert.match(await page.getByTestId('find').innerText(), new RegExp(`1 of \\d+: ${want}`));
+  // Its box is in view.
+  const inView = await page.evaluate((n) => {
+    const c = document.querySelector('svg.canvas').getBoundingClientRect();
+    const r = document.querySelector(`[data-server="${n}"] .body`).getBoundingClientRect();
+    return r.x >= c.x && r.right <= c.right && r.y >= c.y && r.bottom <= c.bottom;
+  }, want);
+  assert.ok(inView);
+  // Nothing matching says so; Escape closes.
+  await box.fill('no such server');
+  await box.press('x');
+  assert.match(await page.getByTestId('find').innerText(), /No server's name holds that/);
+  await page.keyboard.press('Escape');
+  assert.equal(await page.getByTestId('find').isVisible(), false);
+  await done(app, server.url);
+});

@@ -351,9 +351,21 @@ pub fn DialogFrame(title: &'static str, id: &'static str, children: Children) ->
         }>
             <div class="dialog" role="dialog" aria-modal="true" aria-labelledby=id node_ref=panel
                 data-dialog=id on:click=move |ev| {
-                    // Every button marked `close` (×, Cancel) closes it.
-                    if crate::clicked(&ev).and_then(|b| b.get_attribute("data-action")).as_deref() == Some("close") {
-                        ed.dialog.set(None);
+                    // Every button marked `close` (×, Cancel) closes it; the
+                    // confirmations' buttons act, then close.
+                    match crate::clicked(&ev).and_then(|b| b.get_attribute("data-action")).as_deref() {
+                        Some("close") => ed.dialog.set(None),
+                        Some("confirm-new") => {
+                            let mut t = Topology::new();
+                            t.title = Some("Untitled".into());
+                            ed.dialog.set(None);
+                            ed.open(t);
+                        }
+                        Some("confirm-reset") => {
+                            ed.dialog.set(None);
+                            crate::workshop::reset(ed, crate::ctx().ws);
+                        }
+                        _ => {}
                     }
                 }>
                 <div class="dialog-head">
@@ -596,17 +608,11 @@ pub fn Dialogs(import_text: RwSignal<Option<String>>) -> impl IntoView {
 
 #[component]
 fn ConfirmNew() -> impl IntoView {
-    let ed = crate::ctx().ed;
     view! {
         <DialogFrame title="Start a new drawing?" id="new-title">
             <p>"The canvas will be cleared. You can still undo this afterwards."</p>
             <div class="row">
-                <button class="btn danger" data-action="confirm-new" on:click=move |_| {
-                    let mut t = Topology::new();
-                    t.title = Some("Untitled".into());
-                    ed.dialog.set(None);
-                    ed.open(t);
-                }>"Clear the canvas"</button>
+                <button class="btn danger" data-action="confirm-new">"Clear the canvas"</button>
                 <button class="btn" data-action="close">"Cancel"</button>
             </div>
         </DialogFrame>
@@ -640,6 +646,10 @@ pub const KEYS: &[(&str, &str)] = &[
     (
         "L",
         "Open or close the Servers list: the drawing as text, edited from there",
+    ),
+    (
+        "/ or Ctrl/Cmd+F",
+        "Find a server by name; Enter goes to the next, Shift+Enter back",
     ),
     ("?", "This list"),
 ];

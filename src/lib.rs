@@ -19,6 +19,7 @@ use wasm_bindgen::JsCast;
 pub mod anim;
 pub mod author;
 pub mod canvas;
+pub mod find;
 pub mod io;
 pub mod list;
 pub mod palette;
@@ -66,7 +67,7 @@ pub fn reduced_motion() -> bool {
 
 /// Everything the views find by context.
 pub fn provide_editor_context(ed: Editor) {
-    provide_context(Ctx {
+    let ctx = Ctx {
         ed,
         pos: Positions::new(),
         cn: Connect::new(),
@@ -82,7 +83,16 @@ pub fn provide_editor_context(ed: Editor) {
         draft: author::Draft::new(),
         pr: present::Presenter::new(),
         lv: list::ListView::new(),
-    });
+        find: RwSignal::new(false),
+    };
+    LAST_CTX.with(|c| c.set(Some(ctx)));
+    provide_context(ctx);
+}
+
+thread_local! {
+    /// The context last provided, for code that runs outside any view
+    /// (window listeners, timers), where there is no owner to ask.
+    static LAST_CTX: std::cell::Cell<Option<Ctx>> = const { std::cell::Cell::new(None) };
 }
 
 /// Everything the editor's views share, provided once and looked up once:
@@ -102,11 +112,15 @@ pub struct Ctx {
     pub draft: author::Draft,
     pub pr: present::Presenter,
     pub lv: list::ListView,
+    /// The find bar is open.
+    pub find: RwSignal<bool>,
 }
 
 /// The editor's shared state (see [`Ctx`]).
 pub fn ctx() -> Ctx {
-    expect_context::<Ctx>()
+    use_context::<Ctx>()
+        .or_else(|| LAST_CTX.with(|c| c.get()))
+        .expect("the editor's context is provided before any view")
 }
 
 /// The whole app: the editor, or the viewer for `#view&s=...`.
@@ -132,7 +146,7 @@ pub fn App() -> impl IntoView {
 /// or a generated one (`#generate=N`), each as one undoable step that keeps
 /// the drawing it replaces. Then clears the fragment, so a reload does not
 /// open it again.
-fn open_from_hash(ed: Editor) {
+fn open_from_hash(ed: Editor, ws: workshop::Workshop) {
     let loc = window().location();
     let hash = loc.hash().unwrap_or_default();
     let Some(body) = hash.strip_prefix('#') else {
@@ -149,7 +163,6 @@ fn open_from_hash(ed: Editor) {
         }
     };
     if body.starts_with("x=") {
-        let ws = crate::ctx().ws;
         // Already open (a reload keeps #x=, and opening sets it).
         if ws
             .active
@@ -232,12 +245,14 @@ fn zoom_by(ed: Editor, factor: f64) {
 #[component]
 pub fn ViewControls() -> impl IntoView {
     let ed = crate::ctx().ed;
+    let find = crate::ctx().find;
     view! {
         <div class="view-controls" role="group" aria-label="View" on:click=move |ev| {
             match clicked(&ev).and_then(|b| b.get_attribute("data-action")).as_deref() {
                 Some("zoom-in") => zoom_by(ed, 1.25),
                 Some("zoom-out") => zoom_by(ed, 0.8),
                 Some("fit") => ed.request_fit(),
+                Some("find") => find.update(|f| *f = !*f),
                 _ => {}
             }
         }>
@@ -245,6 +260,7 @@ pub fn ViewControls() -> impl IntoView {
             <span class="zoom-level" aria-live="off">{move || format!("{}%", (ed.camera.get().k * 100.0).round() as i64)}</span>
             <button class="icon-button" data-action="zoom-out" aria-label="Zoom out" title="Zoom out (−)">"−"</button>
             <button class="icon-button" data-action="fit" aria-label="Fit to view" title="Fit to view (F)">"⤢"</button>
+            <button class="icon-button" data-action="find" aria-label="Find a server" title="Find a server by name (/ or Ctrl+F)">"⌕"</button>
         </div>
     }
 }
@@ -480,12 +496,13 @@ fn EditorApp() -> impl IntoView {
     let ws = crate::ctx().ws;
     let pr = crate::ctx().pr;
     let lv = crate::ctx().lv;
+    let find = crate::ctx().find;
     if notice.is_some() {
         ed.notice.set(notice);
     }
     ed.hint.set(first_visit && stored(HINT_KEY).is_none());
-    open_from_hash(ed);
-    let hashchange = window_event_listener(leptos::ev::hashchange, move |_| open_from_hash(ed));
+    open_from_hash(ed, ws);
+    let hashchange = window_event_listener(leptos::ev::hashchange, move |_| open_from_hash(ed, ws));
 
     let theme = RwSignal::new(stored(THEME_KEY).unwrap_or_else(|| "system".into()));
     Effect::new(move |_| apply_theme(&theme.get()));
@@ -579,6 +596,8 @@ fn EditorApp() -> impl IntoView {
                 cn.cancel();
             } else if armed.get_untracked().is_some() {
                 armed.set(None);
+            } else if find.get_untracked() {
+                find.set(false);
             } else if in_field(ev.target()) {
                 if let Some(el) = ev
                     .target()
@@ -660,6 +679,20 @@ fn EditorApp() -> impl IntoView {
                 }
             }
             (false, "?") => ed.dialog.set(Some(Dialog::Keys)),
+            (false, "/") | (true, "f") => {
+                ev.prevent_default();
+                // Open, or (already open) back into its field.
+                if !find.get_untracked() {
+                    find.set(true);
+                } else if let Some(i) = document()
+                    .query_selector(".find-bar input")
+                    .ok()
+                    .flatten()
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = i.focus();
+                }
+            }
             (false, "l") => lv.toggle(),
             _ => {}
         }
@@ -796,6 +829,7 @@ fn EditorApp() -> impl IntoView {
                     <Canvas />
                     <FindingTip />
                     <ViewControls />
+                    <find::FindBar />
                     <Show when=move || ed.hint.get()>
                         <div class="first-hint" role="note">
                             <span>"Drag a server from the palette onto the canvas. To protect, drag from the dot under a DPM server onto another server. Press ? for the keyboard."</span>

@@ -57,84 +57,98 @@ pub fn reveal(ed: Editor, pos: Positions, ids: &[ServerId], link: Option<Link>) 
     }
 }
 
+/// The findings as markup: grouped by severity (errors first), at most 200
+/// a group, each with the documentation sentence behind it.
+fn findings_html(t: &Topology, fs: &[Finding]) -> String {
+    if fs.is_empty() {
+        return "<p class=\"empty\">No findings: DPM supports this topology as drawn.</p>".into();
+    }
+    let mut out = String::new();
+    for (sev, heading) in [
+        (Severity::Error, "Errors"),
+        (Severity::Warning, "Warnings"),
+        (Severity::Info, "Notes"),
+    ] {
+        let n = fs.iter().filter(|f| f.severity() == sev).count();
+        if n == 0 {
+            continue;
+        }
+        out.push_str(&format!(
+            "<section class=\"finding-group\"><h3>{heading} ({n})</h3><ul>"
+        ));
+        for f in fs.iter().filter(|f| f.severity() == sev).take(200) {
+            let source = f.rule.source();
+            let ids: Vec<String> = f.servers.iter().map(|id| id.0.to_string()).collect();
+            let link = f
+                .protections
+                .first()
+                .map(|l| format!(" data-link=\"{}\"", link_attr(*l)))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                concat!(
+                    "<li class=\"finding {sev}\" data-rule=\"{rule}\">",
+                    "<button class=\"finding-button\" title=\"Show on the drawing\" data-action=\"show-finding\" data-ids=\"{ids}\"{link}>",
+                    "<span class=\"finding-icon\" aria-hidden=\"true\">{icon}</span><span class=\"finding-body\">",
+                    "<span class=\"finding-title\"><span class=\"sr-only\">{sev}: </span>{title}",
+                    "<span class=\"finding-servers\">{servers}</span></span>",
+                    "<span class=\"finding-message\">{message}</span></span></button>",
+                    "<blockquote class=\"finding-source\">“{text}”<cite>{doc}</cite></blockquote></li>"
+                ),
+                sev = sev.as_str(),
+                rule = f.rule.id(),
+                ids = ids.join(" "),
+                link = link,
+                icon = badge_symbol(sev),
+                title = esc(f.rule.title()),
+                servers = esc(&names(t, &f.servers)),
+                message = esc(&f.message),
+                text = esc(source.text),
+                doc = esc(source.document),
+            ));
+        }
+        out.push_str("</ul>");
+        if n > 200 {
+            out.push_str(&format!("<p class=\"muted\">…and {} more.</p>", n - 200));
+        }
+        out.push_str("</section>");
+    }
+    out
+}
+
 /// Findings grouped by severity, each with the documentation behind it; a
-/// click selects and centres what it concerns.
+/// click selects and centres what it concerns. Markup, rewritten when the
+/// findings change, with one delegated handler.
 #[component]
 pub fn FindingsPanel() -> impl IntoView {
     let ed = crate::ctx().ed;
     let pos = crate::ctx().pos;
-    let group = move |sev: Severity, heading: &'static str| {
-        move || {
-            let items: Vec<Finding> = ed
-                .findings
-                .with(|f| f.iter().filter(|f| f.severity() == sev).cloned().collect());
-            if items.is_empty() {
-                return None;
-            }
-            let n = items.len();
-            let shown = items.len().min(200);
-            let list = items
-                .into_iter()
-                .take(shown)
-                .map(|f| {
-                    let source = f.rule.source();
-                    let servers = ed.shown.with_untracked(|t| {
-                        f.servers
-                            .iter()
-                            .map(|&id| t.name(id).to_string())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    });
-                    let ids = f.servers.clone();
-                    let link = f.protections.first().copied();
-                    view! {
-                        <li class=format!("finding {}", sev.as_str()) data-rule=f.rule.id()>
-                            <button class="finding-button" title="Show on the drawing"
-                                on:click=move |_| reveal(ed, pos, &ids, link)>
-                                <span class="finding-icon" aria-hidden="true">{badge_symbol(sev)}</span>
-                                <span class="finding-body">
-                                    <span class="finding-title">
-                                        <span class="sr-only">{format!("{}: ", sev.as_str())}</span>
-                                        {f.rule.title()}
-                                        <span class="finding-servers">{servers}</span>
-                                    </span>
-                                    <span class="finding-message">{f.message.clone()}</span>
-                                </span>
-                            </button>
-                            <blockquote class="finding-source">
-                                {format!("“{}”", source.text)}
-                                <cite>{source.document}</cite>
-                            </blockquote>
-                        </li>
-                    }
-                })
-                .collect_view();
-            let more = (n > shown).then(|| {
-                view! { <p class="muted">{format!("…and {} more.", n - shown)}</p> }
-            });
-            Some(view! {
-                <section class="finding-group">
-                    <h3>{format!("{heading} ({n})")}</h3>
-                    <ul>{list}</ul>
-                    {more}
-                </section>
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(b) = crate::clicked(&ev) else {
+            return;
+        };
+        let ids: Vec<ServerId> = b
+            .get_attribute("data-ids")
+            .unwrap_or_default()
+            .split(' ')
+            .filter_map(|i| i.parse().ok().map(ServerId))
+            .collect();
+        let link = b.get_attribute("data-link").and_then(|l| {
+            let (a, t) = l.split_once(' ')?;
+            Some(Link {
+                protector: ServerId(a.parse().ok()?),
+                target: ServerId(t.parse().ok()?),
             })
-        }
+        });
+        reveal(ed, pos, &ids, link);
     };
-    let empty = move || {
-        ed.findings.with(|f| f.is_empty()).then(|| {
-            view! {
-                <p class="empty">"No findings: DPM supports this topology as drawn."</p>
-            }
-        })
+    let html = move || {
+        ed.findings
+            .with(|fs| ed.shown.with_untracked(|t| findings_html(t, fs)))
     };
     view! {
         <section class="panel findings-panel" aria-labelledby="problems-heading">
             <h2 id="problems-heading">"Problems"</h2>
-            {empty}
-            {group(Severity::Error, "Errors")}
-            {group(Severity::Warning, "Warnings")}
-            {group(Severity::Info, "Notes")}
+            <div on:click=on_click inner_html=html></div>
         </section>
     }
 }
@@ -151,35 +165,33 @@ fn names(t: &Topology, ids: &[ServerId]) -> String {
 }
 
 /// The seeds' "Server | Protecting | Protected by" table, following every
-/// edit.
+/// edit (its first 300 rows; Export → Table has them all).
 #[component]
 pub fn TablePanel() -> impl IntoView {
     let ed = crate::ctx().ed;
     let rows = move || {
         ed.shown.with(|t| {
             let rows = table_rows(t);
-            let n = rows.len();
-            let body = rows
-                .into_iter()
-                .take(300)
-                .map(|r| {
-                    let label = match r.role {
-                        RowRole::None => String::new(),
-                        role => format!(" ({})", role.label()),
-                    };
-                    view! {
-                        <tr>
-                            <td>{t.name(r.server).to_string()}<span class="role">{label}</span></td>
-                            <td>{names(t, &r.protecting)}</td>
-                            <td>{names(t, &r.protected_by)}</td>
-                        </tr>
-                    }
-                })
-                .collect_view();
-            let more = (n > 300).then(|| {
-                view! { <tr><td colspan="3" class="muted">{format!("…and {} more rows (Export → Table has them all).", n - 300)}</td></tr> }
-            });
-            view! { {body}{more} }
+            let mut out = String::new();
+            for r in rows.iter().take(300) {
+                let label = match r.role {
+                    RowRole::None => String::new(),
+                    role => format!(" ({})", role.label()),
+                };
+                out.push_str(&format!(
+                    "<tr><td>{}<span class=\"role\">{label}</span></td><td>{}</td><td>{}</td></tr>",
+                    esc(t.name(r.server)),
+                    esc(&names(t, &r.protecting)),
+                    esc(&names(t, &r.protected_by))
+                ));
+            }
+            if rows.len() > 300 {
+                out.push_str(&format!(
+                    "<tr><td colspan=\"3\" class=\"muted\">…and {} more rows (Export → Table has them all).</td></tr>",
+                    rows.len() - 300
+                ));
+            }
+            out
         })
     };
     view! {
@@ -189,7 +201,7 @@ pub fn TablePanel() -> impl IntoView {
                 <thead>
                     <tr><th scope="col">"Server"</th><th scope="col">"Protecting"</th><th scope="col">"Protected by"</th></tr>
                 </thead>
-                <tbody>{rows}</tbody>
+                <tbody inner_html=rows></tbody>
             </table>
         </section>
     }

@@ -315,16 +315,11 @@ pub fn TaskPanel() -> impl IntoView {
 /// The confirmation before an exercise starts over.
 #[component]
 pub fn ConfirmReset() -> impl IntoView {
-    let ed = crate::ctx().ed;
-    let ws = crate::ctx().ws;
     view! {
         <crate::io::DialogFrame title="Start the exercise again?" id="reset-title">
             <p>"Your work on this exercise and the hints you have seen are cleared, and the clock starts again."</p>
             <div class="row">
-                <button class="btn danger" data-action="confirm-reset" on:click=move |_| {
-                    ed.dialog.set(None);
-                    reset(ed, ws);
-                }>"Start again"</button>
+                <button class="btn danger" data-action="confirm-reset">"Start again"</button>
                 <button class="btn" data-action="close">"Cancel"</button>
             </div>
         </crate::io::DialogFrame>

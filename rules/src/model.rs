@@ -571,6 +571,42 @@ impl Topology {
         }
     }
 
+    /// Servers whose name holds `query`, case aside: those that start with
+    /// it first, each group in natural name order. "Find" in a large estate.
+    ///
+    /// ```
+    /// let t = dpm_rules::presets::scenario_1();
+    /// let names: Vec<&str> = t.search("s1").iter().map(|&id| t.name(id)).collect();
+    /// assert_eq!(names, ["DS1", "PS1"]);
+    /// let names: Vec<&str> = t.search("ps").iter().map(|&id| t.name(id)).collect();
+    /// assert_eq!(names, ["PS1", "PS2", "PS3", "PS4"]);
+    /// ```
+    pub fn search(&self, query: &str) -> Vec<ServerId> {
+        let q = fold_case(query.trim());
+        if q.is_empty() {
+            return Vec::new();
+        }
+        let (mut first, mut then) = (Vec::new(), Vec::new());
+        for s in &self.servers {
+            let name = fold_case(&s.name);
+            // A plain scan: names are short, and it keeps `str::find`'s
+            // searcher out of the app's wasm.
+            match name
+                .as_bytes()
+                .windows(q.len())
+                .position(|w| w == q.as_bytes())
+            {
+                Some(0) => first.push(s.id),
+                Some(_) => then.push(s.id),
+                None => {}
+            }
+        }
+        self.sort_by_name(&mut first);
+        self.sort_by_name(&mut then);
+        first.extend(then);
+        first
+    }
+
     /// Servers in natural name order.
     pub fn sorted_ids(&self) -> Vec<ServerId> {
         let mut ids: Vec<ServerId> = self.servers.iter().map(|s| s.id).collect();

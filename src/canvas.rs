@@ -24,6 +24,17 @@ pub const DRAW_ALL_UP_TO: usize = 300;
 /// Below this zoom, the simpler drawing (no names, badges, arrowheads).
 pub const FAR_BELOW: f64 = 0.45;
 
+/// Adds `id` to the selection, or takes it out (Shift-click, Shift+Space).
+fn toggle_selected(ed: Editor, id: ServerId) {
+    ed.selection.update(|s| {
+        if let Some(i) = s.iter().position(|&x| x == id) {
+            s.remove(i);
+        } else {
+            s.push(id);
+        }
+    });
+}
+
 /// Whether a protection dragged onto a server would be allowed.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Verdict {
@@ -626,13 +637,7 @@ pub fn Canvas() -> impl IntoView {
             return;
         }
         if ev.shift_key() || ev.ctrl_key() || ev.meta_key() {
-            ed.selection.update(|s| {
-                if let Some(i) = s.iter().position(|&x| x == id) {
-                    s.remove(i);
-                } else {
-                    s.push(id);
-                }
-            });
+            toggle_selected(ed, id);
             return;
         }
         if !ed.selection.with_untracked(|s| s.contains(&id)) {
@@ -1230,13 +1235,7 @@ fn ServerNode(id: ServerId) -> impl IntoView {
                 // Shift (or Ctrl/Cmd) adds to the selection or takes out,
                 // as Shift-click does.
                 if ev.shift_key() || ev.ctrl_key() || ev.meta_key() {
-                    ed.selection.update(|s| {
-                        if let Some(i) = s.iter().position(|&x| x == id) {
-                            s.remove(i);
-                        } else {
-                            s.push(id);
-                        }
-                    });
+                    toggle_selected(ed, id);
                 } else {
                     ed.selection.set(vec![id]);
                 }

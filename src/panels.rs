@@ -57,6 +57,15 @@ pub fn reveal(ed: Editor, pos: Positions, ids: &[ServerId], link: Option<Link>) 
     }
 }
 
+/// A protection as `link_attr` writes it in a `data-link`.
+fn parse_link(l: &str) -> Option<Link> {
+    let (a, t) = l.split_once(' ')?;
+    Some(Link {
+        protector: ServerId(a.parse().ok()?),
+        target: ServerId(t.parse().ok()?),
+    })
+}
+
 /// The findings as markup: grouped by severity (errors first), at most 200
 /// a group, each with the documentation sentence behind it.
 fn findings_html(t: &Topology, fs: &[Finding]) -> String {
@@ -132,13 +141,7 @@ pub fn FindingsPanel() -> impl IntoView {
             .split(' ')
             .filter_map(|i| i.parse().ok().map(ServerId))
             .collect();
-        let link = b.get_attribute("data-link").and_then(|l| {
-            let (a, t) = l.split_once(' ')?;
-            Some(Link {
-                protector: ServerId(a.parse().ok()?),
-                target: ServerId(t.parse().ok()?),
-            })
-        });
+        let link = b.get_attribute("data-link").and_then(|l| parse_link(&l));
         reveal(ed, pos, &ids, link);
     };
     let html = move || {
@@ -537,13 +540,7 @@ pub fn PropertiesPanel() -> impl IntoView {
         let Some(b) = crate::clicked(&ev) else {
             return;
         };
-        let link = b.get_attribute("data-link").and_then(|l| {
-            let (a, t) = l.split_once(' ')?;
-            Some(Link {
-                protector: ServerId(a.parse().ok()?),
-                target: ServerId(t.parse().ok()?),
-            })
-        });
+        let link = b.get_attribute("data-link").and_then(|l| parse_link(&l));
         match (b.get_attribute("data-action").as_deref(), link) {
             (Some("delete-selection"), _) => ed.delete_selection(),
             (Some("show-link"), Some(l)) => reveal(ed, pos, &[], Some(l)),

@@ -7,6 +7,7 @@
 // 2. copies: the Copies view animating replication, left running.
 // 3. play: a failed primary's Switch Protection playing, step by step.
 import { serve, launch } from '../harness.mjs';
+import * as frames from './frames.mjs';
 
 const n = Number(process.argv[2] || 1000);
 const seconds = Number(process.argv[3] || 3);
@@ -21,26 +22,11 @@ await page.goto(`${server.url}#generate=${n}`);
 await page.waitForSelector('[data-server]', { timeout: 60000 });
 const ready = Date.now() - t0;
 
-const startFrames = () =>
-  page.evaluate(() => {
-    window.__frames = [];
-    let last = performance.now();
-    const tick = (t) => {
-      window.__frames.push(t - last);
-      last = t;
-      if (window.__run) requestAnimationFrame(tick);
-    };
-    window.__run = true;
-    requestAnimationFrame(tick);
-  });
+const startFrames = () => frames.startFrames(page);
 const stopFrames = async () => {
-  const f = await page.evaluate(() => {
-    window.__run = false;
-    return window.__frames.slice(2);
-  });
-  f.sort((a, b) => a - b);
-  const q = (p) => (f.length ? f[Math.min(f.length - 1, Math.floor(p * f.length))].toFixed(1) : '-');
-  return `${f.length} frames, frame p50 ${q(0.5)} ms p95 ${q(0.95)} ms`;
+  const f = await frames.stopFrames(page);
+  const q = (v) => (Number.isFinite(v) ? v.toFixed(1) : '-');
+  return `${f.count} frames, frame p50 ${q(f.p50)} ms p95 ${q(f.p95)} ms`;
 };
 const nearestCentre = () =>
   page.evaluate(() => {

@@ -16,6 +16,7 @@
 // p50/p95 come from requestAnimationFrame during the drag.
 import { resolve } from 'node:path';
 import { serve, launch, dist } from '../harness.mjs';
+import { startFrames, stopFrames } from './frames.mjs';
 
 const [peerDist, peerSelector, sizesArg, secondsArg] = process.argv.slice(2);
 if (!peerDist || !peerSelector) {
@@ -48,17 +49,7 @@ async function probe(dir, path, selector) {
       return best;
     }, selector);
     if (!target) return { ready, error: `no visible ${selector}` };
-    await page.evaluate(() => {
-      window.__frames = [];
-      let last = performance.now();
-      const tick = (t) => {
-        window.__frames.push(t - last);
-        last = t;
-        if (window.__run) requestAnimationFrame(tick);
-      };
-      window.__run = true;
-      requestAnimationFrame(tick);
-    });
+    await startFrames(page);
     await page.mouse.move(target.x, target.y);
     await page.mouse.down();
     const start = Date.now();
@@ -70,13 +61,8 @@ async function probe(dir, path, selector) {
     }
     const elapsed = (Date.now() - start) / 1000;
     await page.mouse.up();
-    const frames = await page.evaluate(() => {
-      window.__run = false;
-      return window.__frames.slice(2);
-    });
-    frames.sort((a, b) => a - b);
-    const q = (p) => frames[Math.min(frames.length - 1, Math.floor(p * frames.length))] ?? NaN;
-    return { ready, moves: i / elapsed, p50: q(0.5), p95: q(0.95) };
+    const { p50, p95 } = await stopFrames(page);
+    return { ready, moves: i / elapsed, p50, p95 };
   } finally {
     await chrome.close();
     await server.close();

@@ -695,44 +695,43 @@ pub fn Canvas() -> impl IntoView {
         let c = ed.camera.get();
         let (w, h) = ed.viewport.get();
         let cell = w.max(h).max(1.0) / c.k.max(1e-3) / 2.0;
-        let snap = |v: f64| (v / cell).floor() as i64;
         let (a, b) = (c.to_canvas(-w, -h), c.to_canvas(2.0 * w, 2.0 * h));
-        (
-            snap(a.x),
-            snap(a.y),
-            snap(b.x) + 1,
-            snap(b.y) + 1,
-            cell.to_bits(),
-        )
+        let (down, up) = (
+            |v: f64| (v / cell).floor() * cell,
+            |v: f64| (v / cell).ceil() * cell,
+        );
+        (down(a.x), down(a.y), up(b.x), up(b.y))
     });
-    let in_area = move |p: Option<Point>, (x0, y0, x1, y1, cell): (i64, i64, i64, i64, u64)| {
-        let cell = f64::from_bits(cell);
-        p.is_some_and(|p| {
-            p.x >= x0 as f64 * cell
-                && p.x <= x1 as f64 * cell
-                && p.y >= y0 as f64 * cell
-                && p.y <= y1 as f64 * cell
-        })
+    let in_area = |p: Point, (x0, y0, x1, y1): (f64, f64, f64, f64)| {
+        p.x >= x0 && p.x <= x1 && p.y >= y0 && p.y <= y1
     };
     let server_ids = Memo::new(move |_| {
-        let moving = dragging.get();
+        let moving: HashSet<ServerId> = dragging.with(|d| d.iter().copied().collect());
         ed.shown.with(|t| {
             let all = t.servers.len() <= DRAW_ALL_UP_TO;
             let a = area.get();
-            let keep = ed.selection.get();
+            // A set: Ctrl+A in an estate of 10,000 selects them all.
+            let keep: HashSet<ServerId> = if all {
+                HashSet::new()
+            } else {
+                ed.selection.with(|s| s.iter().copied().collect())
+            };
             let from = cn.from.get();
             t.servers
                 .iter()
                 .filter(|s| {
                     !moving.contains(&s.id)
-                        && (all || in_area(s.pos, a) || keep.contains(&s.id) || from == Some(s.id))
+                        && (all
+                            || s.pos.is_some_and(|p| in_area(p, a))
+                            || keep.contains(&s.id)
+                            || from == Some(s.id))
                 })
                 .map(|s| s.id)
                 .collect::<Vec<_>>()
         })
     });
     let drag_links = Memo::new(move |_| {
-        let moving = dragging.get();
+        let moving: HashSet<ServerId> = dragging.with(|d| d.iter().copied().collect());
         if moving.is_empty() {
             return Vec::new();
         }
@@ -745,7 +744,7 @@ pub fn Canvas() -> impl IntoView {
         })
     });
     let links = Memo::new(move |_| {
-        let moving = drag_links.get();
+        let moving: HashSet<Link> = drag_links.with(|d| d.iter().copied().collect());
         ed.shown.with(|t| {
             if t.servers.len() <= DRAW_ALL_UP_TO {
                 return t
@@ -755,15 +754,8 @@ pub fn Canvas() -> impl IntoView {
                     .filter(|l| !moving.contains(l))
                     .collect::<Vec<_>>();
             }
-            let a = area.get();
-            let drawn: HashSet<ServerId> = server_ids.get().into_iter().collect();
-            let cell = f64::from_bits(a.4);
-            let (x0, y0, x1, y1) = (
-                a.0 as f64 * cell,
-                a.1 as f64 * cell,
-                a.2 as f64 * cell,
-                a.3 as f64 * cell,
-            );
+            let (x0, y0, x1, y1) = area.get();
+            let drawn: HashSet<ServerId> = server_ids.with(|d| d.iter().copied().collect());
             t.protections
                 .iter()
                 .filter(|p| {

@@ -354,19 +354,11 @@ pub fn AuthorDialog() -> impl IntoView {
             }
             Some("save-exercise") => {
                 let ex = d.exercise(ed);
-                let file: String = ex
-                    .title
-                    .chars()
-                    .map(|c| {
-                        if c.is_ascii_alphanumeric() {
-                            c.to_ascii_lowercase()
-                        } else {
-                            '-'
-                        }
-                    })
-                    .collect();
                 download(
-                    &format!("{}.exercise.json", file.trim_matches('-')),
+                    &format!(
+                        "{}.exercise.json",
+                        crate::io::stem_of(&ex.title, "exercise")
+                    ),
                     "application/json",
                     &exercise_to_json(&ex),
                 );

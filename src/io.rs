@@ -161,25 +161,25 @@ pub fn copy_text(ed: Editor, text: String, what: &'static str) {
 
 /// A file name from the drawing's title.
 fn file_stem(t: &Topology) -> String {
-    let title = t.title.clone().unwrap_or_else(|| "dpm-scenario".into());
-    let mut s: String = title
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    while s.contains("--") {
-        s = s.replace("--", "-");
+    stem_of(t.title.as_deref().unwrap_or(""), "dpm-scenario")
+}
+
+/// A file name stem from a title: lower-case letters and digits, one dash
+/// for each run of anything else, at most 60 characters; `fallback` when
+/// nothing is left.
+pub fn stem_of(title: &str, fallback: &str) -> String {
+    let mut s = String::new();
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            s.push(c.to_ascii_lowercase());
+        } else if !s.is_empty() && !s.ends_with('-') {
+            s.push('-');
+        }
     }
-    let s = s.trim_matches('-').chars().take(60).collect::<String>();
-    if s.is_empty() {
-        "dpm-scenario".into()
-    } else {
-        s
+    let s: String = s.chars().take(60).collect();
+    match s.trim_end_matches('-') {
+        "" => fallback.to_string(),
+        stem => stem.to_string(),
     }
 }
 

@@ -133,7 +133,7 @@ fn list_html(
                     format!("Remove: {} protects {}", t.name(a), t.name(b))
                 };
                 format!(
-                    "<li>{}<button class=\"link-button\" data-unlink=\"{} {}\" data-k=\"u{}-{}-{}\" aria-label=\"{}\">Remove</button></li>",
+                    "<li>{}<button class=\"link-button\" data-action=\"list-unlink\" data-link=\"{} {}\" data-k=\"u{}-{}-{}\" aria-label=\"{}\">Remove</button></li>",
                     esc(shown),
                     a.0,
                     b.0,
@@ -344,24 +344,9 @@ pub fn ServersList() -> impl IntoView {
     };
 
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let (Some(el), Some(root)) = (
-            ev.target().and_then(|t| t.dyn_into::<Element>().ok()),
-            root.get_untracked(),
-        ) else {
+        let (Some(button), Some(root)) = (crate::clicked(&ev), root.get_untracked()) else {
             return;
         };
-        let Some(button) = el.closest("button").ok().flatten() else {
-            return;
-        };
-        if let Some(pair) = button.get_attribute("data-unlink") {
-            let mut ids = pair.split(' ').filter_map(id_of);
-            if let (Some(protector), Some(target)) = (ids.next(), ids.next()) {
-                ed.edit(|t| {
-                    t.disconnect(Link { protector, target });
-                });
-            }
-            return;
-        }
         let id = button.get_attribute("data-id").and_then(|i| id_of(&i));
         match (button.get_attribute("data-action").as_deref(), id) {
             (Some("list-protect"), _) => {
@@ -371,18 +356,26 @@ pub fn ServersList() -> impl IntoView {
                     }
                     return;
                 };
+                let link = Link {
+                    protector: from,
+                    target: to,
+                };
+                if ed.doc.with_untracked(|t| t.protection(link).is_some()) {
+                    ed.tell("That protection is already there.");
+                } else {
+                    ed.edit(|t| {
+                        t.connect(Protection::new(from, to));
+                    });
+                }
+            }
+            (Some("list-unlink"), _) => {
+                if let Some(l) = button
+                    .get_attribute("data-link")
+                    .and_then(|l| crate::panels::parse_link(&l))
                 {
-                    let link = Link {
-                        protector: from,
-                        target: to,
-                    };
-                    if ed.doc.with_untracked(|t| t.protection(link).is_some()) {
-                        ed.tell("That protection is already there.");
-                    } else {
-                        ed.edit(|t| {
-                            t.connect(Protection::new(from, to));
-                        });
-                    }
+                    ed.edit(|t| {
+                        t.disconnect(l);
+                    });
                 }
             }
             (Some("list-protect-from"), Some(id)) => {

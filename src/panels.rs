@@ -58,7 +58,7 @@ pub fn reveal(ed: Editor, pos: Positions, ids: &[ServerId], link: Option<Link>) 
 }
 
 /// A protection as `link_attr` writes it in a `data-link`.
-fn parse_link(l: &str) -> Option<Link> {
+pub fn parse_link(l: &str) -> Option<Link> {
     let (a, t) = l.split_once(' ')?;
     Some(Link {
         protector: ServerId(a.parse().ok()?),

@@ -45,19 +45,9 @@ const nearestCentre = () =>
 
 async function dragProbe(label) {
   const target = await nearestCentre();
-  await startFrames();
-  await page.mouse.move(target.x, target.y);
-  await page.mouse.down();
-  const start = Date.now();
-  let i = 0;
-  while (Date.now() - start < seconds * 1000) {
-    const a = i / 20;
-    await page.mouse.move(target.x + 120 * Math.cos(a) - 120, target.y + 80 * Math.sin(a), { steps: 1 });
-    i++;
-  }
-  await page.mouse.up();
+  const f = await frames.dragInCircles(page, target, seconds);
   const zoom = await page.locator('.zoom-level').innerText();
-  console.log(`drag (${label}, zoom ${zoom}): ${n} servers, ready in ${ready} ms, ${(i / seconds).toFixed(0)} moves/s, ${await stopFrames()}`);
+  console.log(`drag (${label}, zoom ${zoom}): ${n} servers, ready in ${ready} ms, ${f.moves.toFixed(0)} moves/s, ${f.count} frames, frame p50 ${f.p50.toFixed(1)} ms p95 ${f.p95.toFixed(1)} ms`);
   await page.keyboard.press('Control+z');
 }
 

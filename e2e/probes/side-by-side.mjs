@@ -16,7 +16,7 @@
 // p50/p95 come from requestAnimationFrame during the drag.
 import { resolve } from 'node:path';
 import { serve, launch, dist } from '../harness.mjs';
-import { startFrames, stopFrames } from './frames.mjs';
+import { dragInCircles } from './frames.mjs';
 
 const [peerDist, peerSelector, sizesArg, secondsArg] = process.argv.slice(2);
 if (!peerDist || !peerSelector) {
@@ -49,20 +49,8 @@ async function probe(dir, path, selector) {
       return best;
     }, selector);
     if (!target) return { ready, error: `no visible ${selector}` };
-    await startFrames(page);
-    await page.mouse.move(target.x, target.y);
-    await page.mouse.down();
-    const start = Date.now();
-    let i = 0;
-    while (Date.now() - start < seconds * 1000) {
-      const a = i / 20;
-      await page.mouse.move(target.x + 120 * Math.cos(a) - 120, target.y + 80 * Math.sin(a), { steps: 1 });
-      i++;
-    }
-    const elapsed = (Date.now() - start) / 1000;
-    await page.mouse.up();
-    const { p50, p95 } = await stopFrames(page);
-    return { ready, moves: i / elapsed, p50, p95 };
+    const { moves, p50, p95 } = await dragInCircles(page, target, seconds);
+    return { ready, moves, p50, p95 };
   } finally {
     await chrome.close();
     await server.close();

@@ -3,7 +3,7 @@
 // is measured by ./dev bench, never asserted here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { suite, openApp, done, status } from './harness.mjs';
+import { suite, openApp, done, status, screenshot } from './harness.mjs';
 
 const server = suite();
 const drawn = (page) => page.locator('[data-server]').count();
@@ -118,5 +118,138 @@ test('find a server by name: / opens it, Enter centres and selects each match in
   assert.match(await page.getByTestId('find').innerText(), /No server's name holds that/);
   await page.keyboard.press('Escape');
   assert.equal(await page.getByTestId('find').isVisible(), false);
+  await done(app, server.url);
+});
+
+test('minimap: shown for a large estate, its frame follows the view, a press moves the view there', async () => {
+  const app = await openApp(server.browser, server.url, { path: '#generate=2000' });
+  const { page } = app;
+  const map = page.getByTestId('minimap');
+  await map.waitFor();
+  assert.equal(await page.getAttribute('[data-action="minimap"]', 'aria-pressed'), 'true');
+  const frame = () => page.locator('.mm-view').boundingBox();
+  const fitted = await frame();
+  for (let i = 0; i < 10; i++) await page.click('[data-action="zoom-in"]');
+  const zoomed = await frame();
+  assert.ok(zoomed.width < fitted.width / 4, `the frame shrinks as the view zooms in (${fitted.width} -> ${zoomed.width})`);
+
+  // A press on the drawing, 70 % across: the frame is centred there, and
+  // the servers drawn are others.
+  const before = await page.locator('[data-server]').evaluateAll((es) => es.map((e) => e.getAttribute('data-server')));
+  const box = await page.locator('.minimap .mm-others').boundingBox();
+  const at = { x: box.x + box.width * 0.7, y: box.y + box.height * 0.5 };
+  await page.mouse.click(at.x, at.y);
+  const moved = await frame();
+  assert.ok(Math.abs(moved.x + moved.width / 2 - at.x) < 4 && Math.abs(moved.y + moved.height / 2 - at.y) < 4,
+    `frame centred on the press: ${JSON.stringify(moved)} vs ${JSON.stringify(at)}`);
+  await page.waitForFunction(
+    (seen) => [...document.querySelectorAll('[data-server]')].some((e) => !seen.includes(e.getAttribute('data-server'))),
+    before,
+  );
+  // A drag on it keeps moving the view.
+  await page.mouse.move(at.x, at.y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.3, at.y, { steps: 6 });
+  await page.mouse.up();
+  const dragged = await frame();
+  assert.ok(dragged.x < moved.x - box.width * 0.2, 'the frame followed the drag');
+
+  // M hides it, and the button says so.
+  await page.locator('svg.canvas').focus();
+  await page.keyboard.press('m');
+  assert.equal(await map.count(), 0);
+  assert.equal(await page.getAttribute('[data-action="minimap"]', 'aria-pressed'), 'false');
+  await done(app, server.url);
+});
+
+test('minimap: off for a small drawing until asked for', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  assert.equal(await page.getByTestId('minimap').count(), 0);
+  await page.click('[data-action="minimap"]');
+  await page.getByTestId('minimap').waitFor();
+  assert.equal(await page.locator('.minimap .mm-dpm').count(), 1);
+  assert.match(await page.locator('.minimap .mm-dpm').getAttribute('d'), /^M-?\d+ -?\d+h\d+v\d+h-\d+z/);
+  await done(app, server.url);
+});
+
+test('1,500 errors: drawn a window at a time, each reachable by scrolling', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  const n = 1500;
+  const names = Array.from({ length: n }, (_, i) => `P${i + 1}`);
+  const table = [
+    '| Server | Protecting | Protected by |',
+    '|---|---|---|',
+    `| DPM1 | ${names.join(', ')} | |`,
+    `| DPM2 | ${names.join(', ')} | |`,
+    ...names.map((p) => `| ${p} | | DPM1, DPM2 |`),
+  ].join('\n');
+  await page.click('[data-action="import"]');
+  await page.getByTestId('import-text').fill(table);
+  await page.click('[data-action="import-text"]');
+  const errors = page.locator('.findings-panel .finding-group', { hasText: 'Errors' });
+  await errors.locator('h3', { hasText: `Errors (${n})` }).waitFor();
+  const rows = errors.locator('li.finding');
+  const drawnRows = await rows.count();
+  assert.ok(drawnRows > 10 && drawnRows < 100, `${drawnRows} rows in the page for ${n} findings`);
+  assert.equal(await rows.first().getAttribute('aria-setsize'), String(n));
+  // Scrolled to the end: the last finding is there, told its place.
+  await errors.locator('.vlist').evaluate((e) => { e.scrollTop = e.scrollHeight; });
+  const last = errors.locator(`li.finding[aria-posinset="${n}"]`);
+  await last.waitFor();
+  assert.match(await last.innerText(), new RegExp(`P${n}\\b`));
+  assert.ok((await rows.count()) < 100);
+  // Its button shows the finding on the drawing, though its server was
+  // out of view and not drawn.
+  for (let i = 0; i < 12; i++) await page.click('[data-action="zoom-in"]');
+  const map = await page.locator('.minimap .mm-dpm').boundingBox();
+  await page.mouse.click(map.x + 2, map.y + map.height / 2);
+  await page.waitForFunction((name) => !document.querySelector(`[data-server="${name}"]`), `P${n}`);
+  assert.equal(await page.locator(`[data-server="P${n}"]`).count(), 0);
+  await last.locator('button').click();
+  await page.waitForSelector(`[data-server="P${n}"]`);
+  const inView = await page.evaluate((name) => {
+    const c = document.querySelector('svg.canvas').getBoundingClientRect();
+    const r = document.querySelector(`[data-server="${name}"] .body`).getBoundingClientRect();
+    return r.x >= c.x && r.right <= c.right && r.y >= c.y && r.bottom <= c.bottom;
+  }, `P${n}`);
+  assert.ok(inView, 'the server of the finding is in view');
+  await done(app, server.url);
+});
+
+test('a failed secondary in a 2,000-server estate: hundreds of options of a kind as one entry, picked by name', async () => {
+  const app = await openApp(server.browser, server.url, { path: '#generate=2000' });
+  const { page } = app;
+  await page.click('[data-action="simulate"]');
+  await page.keyboard.press('/');
+  await page.keyboard.type('DS1');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Escape');
+  await page.click('[data-server="DS1"] .body');
+  const group = page.locator('[data-affected="DS15"] [data-option-group="reprotect"]');
+  await group.waitFor();
+  const count = Number(await group.getAttribute('data-count'));
+  assert.ok(count > 100, `${count} options in one entry`);
+  assert.equal(await page.locator('[data-affected="DS15"] [data-option^="reprotect"]').count(), 1);
+  assert.match(await group.innerText(), new RegExp(`${count} servers could take it`));
+  // A name that is none of them says so and cannot be played.
+  const field = group.locator('input');
+  await field.fill('no such server');
+  assert.match(await group.innerText(), /None of these servers has that name/);
+  assert.ok(await group.locator('[data-action="play"]').isDisabled());
+  // One picked by name plays, via that server.
+  const via = await page.evaluate(() => {
+    const opts = [...document.querySelectorAll('[data-affected="DS15"] datalist option')];
+    return opts[opts.length - 1].value;
+  });
+  await field.fill(via.toLowerCase());
+  assert.equal(await group.getAttribute('data-option'), `reprotect ${via}`);
+  await group.locator('[data-action="play"]').click();
+  await page.getByTestId('caption').waitFor();
+  assert.match(await page.locator('.player-title').innerText(), new RegExp(`via ${via}`));
+  // The pick survives the panel's rewrite.
+  assert.equal(await page.locator('[data-affected="DS15"] [data-option-group] input').inputValue(), via);
+  await screenshot(page, 'sim-grouped-options');
   await done(app, server.url);
 });

@@ -648,6 +648,10 @@ pub const KEYS: &[(&str, &str)] = &[
         "Open or close the Servers list: the drawing as text, edited from there",
     ),
     (
+        "M",
+        "Show or hide the minimap; press or drag on it to move the view",
+    ),
+    (
         "/ or Ctrl/Cmd+F",
         "Find a server by name; Enter goes to the next, Shift+Enter back",
     ),

@@ -22,6 +22,7 @@ pub mod canvas;
 pub mod find;
 pub mod io;
 pub mod list;
+pub mod minimap;
 pub mod palette;
 pub mod panels;
 pub mod present;
@@ -30,6 +31,7 @@ pub mod sim;
 pub mod state;
 pub mod tabs;
 pub mod viewer;
+pub mod vlist;
 pub mod workshop;
 
 use dpm_rules::{
@@ -84,6 +86,7 @@ pub fn provide_editor_context(ed: Editor) {
         pr: present::Presenter::new(),
         lv: list::ListView::new(),
         find: RwSignal::new(false),
+        minimap: RwSignal::new(None),
     };
     LAST_CTX.with(|c| c.set(Some(ctx)));
     provide_context(ctx);
@@ -114,6 +117,8 @@ pub struct Ctx {
     pub lv: list::ListView,
     /// The find bar is open.
     pub find: RwSignal<bool>,
+    /// The user's choice to show the minimap; `None`: by the drawing's size.
+    pub minimap: RwSignal<Option<bool>>,
 }
 
 /// The editor's shared state (see [`Ctx`]).
@@ -241,11 +246,22 @@ fn zoom_by(ed: Editor, factor: f64) {
         .update(|c| *c = c.zoomed(factor, w / 2.0, h / 2.0));
 }
 
-/// Zoom and fit, over the canvas.
+/// Shows the minimap if hidden, hides it if shown.
+fn toggle_minimap() {
+    let c = crate::ctx();
+    let n = c.ed.shown.with_untracked(|t| t.servers.len());
+    let now = c
+        .minimap
+        .with_untracked(|m| m.unwrap_or(n > minimap::AUTO_FROM));
+    c.minimap.set(Some(!now));
+}
+
+/// Zoom, fit, find and the minimap, over the canvas.
 #[component]
 pub fn ViewControls() -> impl IntoView {
     let ed = crate::ctx().ed;
     let find = crate::ctx().find;
+    let mm = crate::ctx().minimap;
     view! {
         <div class="view-controls" role="group" aria-label="View" on:click=move |ev| {
             match clicked(&ev).and_then(|b| b.get_attribute("data-action")).as_deref() {
@@ -253,6 +269,7 @@ pub fn ViewControls() -> impl IntoView {
                 Some("zoom-out") => zoom_by(ed, 0.8),
                 Some("fit") => ed.request_fit(),
                 Some("find") => find.update(|f| *f = !*f),
+                Some("minimap") => toggle_minimap(),
                 _ => {}
             }
         }>
@@ -261,6 +278,8 @@ pub fn ViewControls() -> impl IntoView {
             <button class="icon-button" data-action="zoom-out" aria-label="Zoom out" title="Zoom out (−)">"−"</button>
             <button class="icon-button" data-action="fit" aria-label="Fit to view" title="Fit to view (F)">"⤢"</button>
             <button class="icon-button" data-action="find" aria-label="Find a server" title="Find a server by name (/ or Ctrl+F)">"⌕"</button>
+            <button class="icon-button" data-action="minimap" aria-label="Minimap" title="Minimap: the whole drawing, and where the view is (M)"
+                aria-pressed=move || minimap::shown(mm, ed.shown.with(|t| t.servers.len())).to_string()>"▣"</button>
         </div>
     }
 }
@@ -694,6 +713,7 @@ fn EditorApp() -> impl IntoView {
                 }
             }
             (false, "l") => lv.toggle(),
+            (false, "m") => toggle_minimap(),
             _ => {}
         }
     });
@@ -829,6 +849,7 @@ fn EditorApp() -> impl IntoView {
                     <Canvas />
                     <FindingTip />
                     <ViewControls />
+                    <minimap::Minimap />
                     <find::FindBar />
                     <Show when=move || ed.hint.get()>
                         <div class="first-hint" role="note">

@@ -10,10 +10,19 @@ use dpm_rules::{
 };
 
 use crate::state::{Camera, Editor, Mode, Positions};
+use crate::vlist::{self, WINDOW_FROM};
 
 /// Centres the view on these servers and selects them.
 pub fn reveal(ed: Editor, pos: Positions, ids: &[ServerId], link: Option<Link>) {
-    let pts: Vec<_> = ids.iter().filter_map(|&id| pos.get(id)).collect();
+    // Where a server is drawn, or (in a large estate, out of view and not
+    // drawn) where the drawing has it.
+    let pts: Vec<_> = ids
+        .iter()
+        .filter_map(|&id| {
+            pos.get(id)
+                .or_else(|| ed.doc.with_untracked(|t| t.server(id).and_then(|s| s.pos)))
+        })
+        .collect();
     if !pts.is_empty() {
         let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
         for p in &pts {
@@ -66,8 +75,71 @@ pub fn parse_link(l: &str) -> Option<Link> {
     })
 }
 
-/// The findings as markup: grouped by severity (errors first), at most 200
-/// a group, each with the documentation sentence behind it.
+/// One finding as an `<li>`: what, where, and (unless `compact`) the
+/// documentation sentence behind it. Compact rows have one height, for
+/// long lists drawn a window at a time; the sentence is in the tip the
+/// row's button opens on the drawing.
+fn finding_html(t: &Topology, f: &Finding, compact: bool) -> String {
+    let sev = f.severity();
+    let source = f.rule.source();
+    let ids: Vec<String> = f.servers.iter().map(|id| id.0.to_string()).collect();
+    let link = f
+        .protections
+        .first()
+        .map(|l| format!(" data-link=\"{}\"", link_attr(*l)))
+        .unwrap_or_default();
+    let quote = if compact {
+        String::new()
+    } else {
+        format!(
+            "<blockquote class=\"finding-source\">“{}”<cite>{}</cite></blockquote>",
+            esc(source.text),
+            esc(source.document)
+        )
+    };
+    format!(
+        concat!(
+            "<li class=\"finding {sev}\" data-rule=\"{rule}\">",
+            "<button class=\"finding-button\" title=\"Show on the drawing\" data-action=\"show-finding\" data-ids=\"{ids}\"{link}>",
+            "<span class=\"finding-icon\" aria-hidden=\"true\">{icon}</span><span class=\"finding-body\">",
+            "<span class=\"finding-title\"><span class=\"sr-only\">{sev}: </span>{title}",
+            "<span class=\"finding-servers\">{servers}</span></span>",
+            "<span class=\"finding-message\">{message}</span></span></button>{quote}</li>"
+        ),
+        sev = sev.as_str(),
+        rule = f.rule.id(),
+        ids = ids.join(" "),
+        link = link,
+        icon = badge_symbol(sev),
+        title = esc(f.rule.title()),
+        servers = esc(&names(t, &f.servers)),
+        message = esc(&f.message),
+        quote = quote,
+    )
+}
+
+/// Rewrites `root`'s markup; the control that had the focus (known by its
+/// `data-k`) has it again in the new markup.
+pub fn set_html_keeping_focus(root: &web_sys::Element, html: &str) {
+    let focused = document()
+        .active_element()
+        .filter(|a| root.contains(Some(a)))
+        .and_then(|a| a.get_attribute("data-k"));
+    root.set_inner_html(html);
+    if let Some(el) = focused
+        .and_then(|k| {
+            root.query_selector(&format!("[data-k=\"{k}\"]"))
+                .ok()
+                .flatten()
+        })
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
+/// The findings as markup: grouped by severity (errors first); a group of
+/// more than `WINDOW_FROM` is drawn a window at a time, in compact rows.
 fn findings_html(t: &Topology, fs: &[Finding]) -> String {
     if fs.is_empty() {
         return "<p class=\"empty\">No findings: DPM supports this topology as drawn.</p>".into();
@@ -78,48 +150,17 @@ fn findings_html(t: &Topology, fs: &[Finding]) -> String {
         (Severity::Warning, "Warnings"),
         (Severity::Info, "Notes"),
     ] {
-        let n = fs.iter().filter(|f| f.severity() == sev).count();
-        if n == 0 {
+        let of: Vec<&Finding> = fs.iter().filter(|f| f.severity() == sev).collect();
+        if of.is_empty() {
             continue;
         }
+        let compact = of.len() > WINDOW_FROM;
+        let rows = of.iter().map(|f| finding_html(t, f, compact)).collect();
         out.push_str(&format!(
-            "<section class=\"finding-group\"><h3>{heading} ({n})</h3><ul>"
+            "<section class=\"finding-group\"><h3>{heading} ({})</h3>{}</section>",
+            of.len(),
+            vlist::html(sev.as_str(), rows, 58, heading)
         ));
-        for f in fs.iter().filter(|f| f.severity() == sev).take(200) {
-            let source = f.rule.source();
-            let ids: Vec<String> = f.servers.iter().map(|id| id.0.to_string()).collect();
-            let link = f
-                .protections
-                .first()
-                .map(|l| format!(" data-link=\"{}\"", link_attr(*l)))
-                .unwrap_or_default();
-            out.push_str(&format!(
-                concat!(
-                    "<li class=\"finding {sev}\" data-rule=\"{rule}\">",
-                    "<button class=\"finding-button\" title=\"Show on the drawing\" data-action=\"show-finding\" data-ids=\"{ids}\"{link}>",
-                    "<span class=\"finding-icon\" aria-hidden=\"true\">{icon}</span><span class=\"finding-body\">",
-                    "<span class=\"finding-title\"><span class=\"sr-only\">{sev}: </span>{title}",
-                    "<span class=\"finding-servers\">{servers}</span></span>",
-                    "<span class=\"finding-message\">{message}</span></span></button>",
-                    "<blockquote class=\"finding-source\">“{text}”<cite>{doc}</cite></blockquote></li>"
-                ),
-                sev = sev.as_str(),
-                rule = f.rule.id(),
-                ids = ids.join(" "),
-                link = link,
-                icon = badge_symbol(sev),
-                title = esc(f.rule.title()),
-                servers = esc(&names(t, &f.servers)),
-                message = esc(&f.message),
-                text = esc(source.text),
-                doc = esc(source.document),
-            ));
-        }
-        out.push_str("</ul>");
-        if n > 200 {
-            out.push_str(&format!("<p class=\"muted\">…and {} more.</p>", n - 200));
-        }
-        out.push_str("</section>");
     }
     out
 }
@@ -393,20 +434,8 @@ pub fn PropertiesPanel() -> impl IntoView {
     let root = NodeRef::<leptos::html::Div>::new();
     let find = |root: &web_sys::Element, sel: &str| root.query_selector(sel).ok().flatten();
     Effect::new(move || {
-        let Some(root) = root.get() else {
-            return;
-        };
-        let html = shown.with(props_html);
-        let focused = document()
-            .active_element()
-            .filter(|a| root.contains(Some(a)))
-            .and_then(|a| a.get_attribute("data-k"));
-        root.set_inner_html(&html);
-        if let Some(el) = focused
-            .and_then(|k| find(&root, &format!("[data-k=\"{k}\"]")))
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = el.focus();
+        if let Some(root) = root.get() {
+            set_html_keeping_focus(&root, &shown.with(props_html));
         }
     });
     // Enter or double-click on a server: the cursor in its name.

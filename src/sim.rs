@@ -9,12 +9,15 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use dpm_rules::{
-    plan, Copies, DataSource, OptionKind, Plan, RecoveryOption, ServerId, Step, Topology,
+    plan, xml_escape as esc, Copies, DataSource, OptionKind, Plan, RecoveryOption, ServerId, Step,
+    Topology,
 };
 
 use crate::state::{Editor, Mode};
+use crate::vlist;
 
 /// Milliseconds a step stays on screen at speed 1.
 const STEP_MS: f64 = 2400.0;
@@ -290,11 +293,14 @@ pub fn SimPanel() -> impl IntoView {
         }
     });
     provide_context(the_plan);
+    // Options picked by name in a group's field, by the field's id.
+    let picks = StoredValue::new(Vec::<(String, usize)>::new());
     // A change of the failed servers ends the option being played.
     Effect::new(move |prev: Option<Vec<ServerId>>| {
         let f = ed.failed.get();
         if prev.is_some_and(|p| p != f) {
             stop(ed, sim);
+            picks.set_value(Vec::new());
         }
         f
     });
@@ -302,160 +308,174 @@ pub fn SimPanel() -> impl IntoView {
     let failed_chips = move || {
         let f = ed.failed.get();
         if f.is_empty() {
-            return view! {
-                <p class="hint-text">"Click a server on the drawing (or focus it and press Enter) to make it fail. Fail several to see them fail together."</p>
-            }
-            .into_any();
+            return "<p class=\"hint-text\">Click a server on the drawing (or focus it and press Enter) to make it fail. Fail several to see them fail together.</p>".to_string();
         }
-        let chips = f
-            .into_iter()
-            .map(|id| {
-                let name = ed.doc.with_untracked(|t| t.name(id).to_string());
-                view! {
-                    <li class="chip failed-chip">
-                        <span>{name.clone()}</span>
-                        <button class="icon-button" aria-label=format!("Bring {name} back")
-                            on:click=move |_| toggle_failed(ed, id)>"×"</button>
-                    </li>
-                }
-            })
-            .collect_view();
-        view! { <ul class="chips" aria-label="Failed servers">{chips}</ul> }.into_any()
+        let mut h = String::from("<ul class=\"chips\" aria-label=\"Failed servers\">");
+        ed.doc.with_untracked(|t| {
+            for id in f {
+                let name = esc(t.name(id));
+                h.push_str(&format!(
+                    "<li class=\"chip failed-chip\"><span>{name}</span><button class=\"icon-button\" data-action=\"bring-back\" data-id=\"{}\" aria-label=\"Bring {name} back\">×</button></li>",
+                    id.0
+                ));
+            }
+        });
+        h.push_str("</ul>");
+        h
+    };
+    let on_chip = move |ev: leptos::ev::MouseEvent| {
+        if let Some(id) = crate::clicked(&ev)
+            .and_then(|b| b.get_attribute("data-id"))
+            .and_then(|i| i.parse().ok())
+        {
+            toggle_failed(ed, ServerId(id));
+        }
     };
 
-    let impact = move || {
-        let p = the_plan.get()?;
-        let t = ed.doc.get_untracked();
-        let lost = labels(&t, &p.lost);
-        let unprotected = labels(&t, &p.unprotected);
-        let reduced = p
-            .reduced
-            .iter()
-            .filter(|r| !p.lost.contains(&r.source))
-            .map(|r| {
-                let surviving: Vec<String> =
-                    r.surviving.iter().map(|&s| t.name(s).to_string()).collect();
-                let text = if surviving.is_empty() {
-                    format!("{}: no copy left", r.source.label(&t))
-                } else {
-                    format!(
-                        "{}: {} of {} copies left, on {}",
-                        r.source.label(&t),
-                        r.surviving.len(),
-                        r.before.len(),
-                        surviving.join(", ")
-                    )
-                };
-                view! { <li>{text}</li> }
-            })
-            .collect_view();
-        let broken = p
-            .broken
-            .iter()
-            .map(|l| view! { <li>{format!("{} → {}", t.name(l.protector), t.name(l.target))}</li> })
-            .collect_view();
-        let list = |items: Vec<String>, class: &'static str| {
-            items
-                .into_iter()
-                .map(|s| view! { <li class=class>{s}</li> })
-                .collect_view()
+    // Impact, the recovery order and the options, as one markup block,
+    // rewritten when the plan or the option playing changes; one delegated
+    // handler for its buttons and the "via" fields of grouped options.
+    let root = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move || {
+        let Some(root) = root.get() else {
+            return;
         };
-        Some(view! {
-            <section class="impact" aria-label="Impact">
-                <h3>"Impact"</h3>
-                {(!lost.is_empty()).then(|| view! {
-                    <div class="impact-block lost" data-testid="lost">
-                        <h4>"✕ Lost for good (no copy survives)"</h4>
-                        <ul>{list(lost.clone(), "lost-item")}</ul>
-                    </div>
-                })}
-                {(!unprotected.is_empty()).then(|| view! {
-                    <div class="impact-block unprotected" data-testid="unprotected">
-                        <h4>"▲ Still there, but without any copy"</h4>
-                        <ul>{list(unprotected.clone(), "unprotected-item")}</ul>
-                    </div>
-                })}
-                <div class="impact-block">
-                    <h4>"Copies lost"</h4>
-                    <ul>{reduced}</ul>
-                </div>
-                <div class="impact-block">
-                    <h4>"Protections broken"</h4>
-                    <ul>{broken}</ul>
-                </div>
-            </section>
+        let active = sim
+            .player
+            .with(|p| p.as_ref().and_then(|p| p.option.as_ref()).map(option_key));
+        let html = the_plan.with(|p| match p {
+            Some(p) => ed.doc.with_untracked(|t| {
+                picks.with_value(|picks| {
+                    let mut h = impact_html(t, p);
+                    h.push_str(&plan_html(t, p, active.as_deref(), ed.readonly, picks));
+                    h
+                })
+            }),
+            None => String::new(),
+        });
+        crate::panels::set_html_keeping_focus(&root, &html);
+    });
+    // The option a button or field stands for: `data-a` the affected
+    // server's place, `data-o` the option's, or for a group its kind and
+    // the name typed in its field.
+    let option_of = move |el: &web_sys::Element| -> Option<(String, RecoveryOption)> {
+        let li = el.closest("[data-a]").ok().flatten()?;
+        let num = |k: &str| li.get_attribute(k).and_then(|v| v.parse::<usize>().ok());
+        let a = num("data-a")?;
+        the_plan.with_untracked(|p| {
+            let af = p.as_ref()?.affected.get(a)?;
+            let server = ed.doc.with_untracked(|t| t.name(af.server).to_string());
+            let o = match num("data-o") {
+                Some(o) => af.options.get(o)?.clone(),
+                None => {
+                    let kind = li.get_attribute("data-kind")?;
+                    let typed = li
+                        .query_selector("input")
+                        .ok()
+                        .flatten()
+                        .and_then(|i| i.dyn_into::<web_sys::HtmlInputElement>().ok())
+                        .map(|i| i.value())
+                        .unwrap_or_default();
+                    af.options
+                        .iter()
+                        .find(|o| {
+                            o.kind.id() == kind
+                                && o.via
+                                    .as_deref()
+                                    .is_some_and(|v| v.eq_ignore_ascii_case(typed.trim()))
+                        })?
+                        .clone()
+                }
+            };
+            Some((server, o))
         })
     };
-
-    let options = move || {
-        let p = the_plan.get()?;
-        let t = ed.doc.get_untracked();
-        let blocks = p
-            .affected
-            .iter()
-            .map(|a| {
-                let server = t.name(a.server).to_string();
-                let mut by_kind: Vec<(OptionKind, Vec<RecoveryOption>)> = Vec::new();
-                for o in &a.options {
-                    match by_kind.iter_mut().find(|(k, _)| *k == o.kind) {
-                        Some((_, v)) => v.push(o.clone()),
-                        None => by_kind.push((o.kind, vec![o.clone()])),
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(b) = crate::clicked(&ev) else {
+            return;
+        };
+        match b.get_attribute("data-action").as_deref() {
+            Some("play-plan") => {
+                if let Some(p) = the_plan.get_untracked() {
+                    play_order(ed, sim, &p);
+                }
+            }
+            Some(act @ ("play" | "apply")) => {
+                if let Some((server, o)) = option_of(&b) {
+                    if act == "play" {
+                        play(ed, sim, o, server);
+                    } else {
+                        apply(ed, sim, &o);
                     }
                 }
-                let rows = by_kind
-                    .into_iter()
-                    .map(|(_, list)| option_group(ed, sim, server.clone(), list))
-                    .collect_view();
-                let notes = a
-                    .notes
-                    .iter()
-                    .map(|n| view! { <p class="option-note">{n.clone()}</p> })
-                    .collect_view();
-                view! {
-                    <div class="affected" data-affected=server.clone()>
-                        <h4>{server.clone()}</h4>
-                        {notes}
-                        <ul class="options">{rows}</ul>
-                    </div>
-                }
-            })
-            .collect_view();
-        Some(view! {
-            <section class="options-section" aria-label="Recovery options">
-                <h3>"What DPM lets you do"</h3>
-                {blocks}
-            </section>
-        })
-    };
-
-    let order = move || {
-        let p = the_plan.get()?;
-        if p.order.is_empty() {
-            return None;
+            }
+            _ => {}
         }
-        let t = ed.doc.get_untracked();
-        let items = p
-            .order
-            .iter()
-            .map(|o| {
-                let back: Vec<String> = o.back.iter().map(|d| d.label(&t)).collect();
-                view! {
-                    <li>
-                        {o.step.caption.clone()}
-                        {(!back.is_empty()).then(|| view! { <span class="back">{format!(" Back: {}.", back.join(", "))}</span> })}
-                    </li>
-                }
-            })
-            .collect_view();
-        let p2 = p.clone();
-        Some(view! {
-            <section class="order" aria-label="Recovery in order" data-testid="order">
-                <h3>"Recovery in order"</h3>
-                <p class="muted">"What these servers need survives only further along the chain: recover them in this order."</p>
-                <ol>{items}</ol>
-                <button class="btn small primary" data-action="play-plan" on:click=move |_| play_order(ed, sim, &p2)>"▶ Play the recovery"</button>
-            </section>
-        })
+    };
+    // Typing in a group's field picks the option of that name (or says
+    // there is none), and the pick survives the next rewrite.
+    let on_input = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(li) = input.closest("[data-kind]").ok().flatten() else {
+            return;
+        };
+        let found = option_of(&input);
+        let part = |sel: &str| li.query_selector(sel).ok().flatten();
+        if let Some(e) = part(".error-text") {
+            e.set_text_content(
+                found
+                    .is_none()
+                    .then_some("None of these servers has that name.")
+                    .or(Some("")),
+            );
+        }
+        let _ = input.set_attribute(
+            "aria-invalid",
+            if found.is_some() { "false" } else { "true" },
+        );
+        for b in ["play", "apply"] {
+            if let Some(e) = part(&format!("[data-action={b}]")) {
+                let off = found
+                    .as_ref()
+                    .is_none_or(|(_, o)| b == "apply" && !o.supported);
+                let _ = if off {
+                    e.set_attribute("disabled", "")
+                } else {
+                    e.remove_attribute("disabled")
+                };
+            }
+        }
+        if let Some((_, o)) = found {
+            let _ = li.set_attribute("data-option", &option_key(&o));
+            if let Some(e) = part(".reason") {
+                e.set_text_content(Some(&o.reason));
+            }
+            let id = input.id();
+            let i = li
+                .get_attribute("data-a")
+                .and_then(|a| a.parse::<usize>().ok())
+                .and_then(|a| {
+                    the_plan.with_untracked(|p| {
+                        p.as_ref()?
+                            .affected
+                            .get(a)?
+                            .options
+                            .iter()
+                            .position(|x| option_key(x) == option_key(&o))
+                    })
+                });
+            if let Some(i) = i {
+                picks.update_value(|p| {
+                    p.retain(|(k, _)| *k != id);
+                    p.push((id, i));
+                });
+            }
+        }
     };
 
     view! {
@@ -466,93 +486,241 @@ pub fn SimPanel() -> impl IntoView {
                     title="Back to the drawing as it was (Escape)">"Reset"</button>
             </div>
             <Walkthrough />
-            {failed_chips}
+            <div on:click=on_chip inner_html=failed_chips></div>
             <PlayerView />
-            {impact}
-            {order}
-            {options}
+            <div node_ref=root on:click=on_click on:input=on_input></div>
         </section>
     }
 }
 
-/// One kind of option for one server; many of a kind (a large estate has
-/// hundreds of servers to move to) fold into a picker.
-fn option_group(ed: Editor, sim: Sim, server: String, list: Vec<RecoveryOption>) -> impl IntoView {
-    const SHOWN: usize = 4;
-    let n = list.len();
-    let shown: Vec<RecoveryOption> = list.iter().take(SHOWN).cloned().collect();
-    let rest: Vec<RecoveryOption> = list.into_iter().skip(SHOWN).collect();
-    let rows = shown
-        .into_iter()
-        .map(|o| option_row(ed, sim, server.clone(), o))
-        .collect_view();
-    let more = (!rest.is_empty()).then(|| {
-        let picked = RwSignal::new(0usize);
-        let rest_for_play = rest.clone();
-        let server2 = server.clone();
-        let kind = rest[0].kind.title();
-        view! {
-            <li class="more-options">
-                <label class="field">
-                    <span>{format!("{} more: {kind}, via", n - SHOWN)}</span>
-                    <select on:change=move |ev| picked.set(event_target_value(&ev).parse().unwrap_or(0))>
-                        {rest.iter().enumerate().map(|(i, o)| view! {
-                            <option value=i.to_string()>{o.via.clone().unwrap_or_default()}</option>
-                        }).collect_view()}
-                    </select>
-                </label>
-                <button class="btn small" on:click=move |_| {
-                    if let Some(o) = rest_for_play.get(picked.get_untracked()).cloned() {
-                        play(ed, sim, o, server2.clone());
-                    }
-                }>"▶ Play"</button>
-            </li>
-        }
-    });
-    view! { {rows}{more} }
+/// What the failure takes: data lost for good, data left with no copy,
+/// copies lost and protections broken (long lists windowed).
+fn impact_html(t: &Topology, p: &Plan) -> String {
+    let li = |class: &str, s: &str| format!("<li class=\"{class}\">{}</li>", esc(s));
+    let lost: Vec<String> = labels(t, &p.lost)
+        .iter()
+        .map(|s| li("lost-item", s))
+        .collect();
+    let unprotected: Vec<String> = labels(t, &p.unprotected)
+        .iter()
+        .map(|s| li("unprotected-item", s))
+        .collect();
+    let reduced: Vec<String> = p
+        .reduced
+        .iter()
+        .filter(|r| !p.lost.contains(&r.source))
+        .map(|r| {
+            let surviving: Vec<&str> = r.surviving.iter().map(|&s| t.name(s)).collect();
+            li(
+                "",
+                &if surviving.is_empty() {
+                    format!("{}: no copy left", r.source.label(t))
+                } else {
+                    format!(
+                        "{}: {} of {} copies left, on {}",
+                        r.source.label(t),
+                        surviving.len(),
+                        r.before.len(),
+                        surviving.join(", ")
+                    )
+                },
+            )
+        })
+        .collect();
+    let broken: Vec<String> = p
+        .broken
+        .iter()
+        .map(|l| {
+            li(
+                "",
+                &format!("{} → {}", t.name(l.protector), t.name(l.target)),
+            )
+        })
+        .collect();
+    // Thousands of copies can go with one server in a large estate.
+    let list = |key: &str, rows: Vec<String>, label: &str| vlist::html(key, rows, 24, label);
+    let (n_reduced, n_broken) = (reduced.len(), broken.len());
+    let mut h = String::from("<section class=\"impact\" aria-label=\"Impact\"><h3>Impact</h3>");
+    if !lost.is_empty() {
+        h.push_str(&format!(
+            "<div class=\"impact-block lost\" data-testid=\"lost\"><h4>✕ Lost for good (no copy survives)</h4>{}</div>",
+            list("lost", lost, "Lost for good")
+        ));
+    }
+    if !unprotected.is_empty() {
+        h.push_str(&format!(
+            "<div class=\"impact-block unprotected\" data-testid=\"unprotected\"><h4>▲ Still there, but without any copy</h4>{}</div>",
+            list("unprotected", unprotected, "Without any copy")
+        ));
+    }
+    h.push_str(&format!(
+        "<div class=\"impact-block\"><h4>Copies lost ({n_reduced})</h4>{}</div><div class=\"impact-block\"><h4>Protections broken ({n_broken})</h4>{}</div></section>",
+        list("reduced", reduced, "Copies lost"),
+        list("broken", broken, "Protections broken")
+    ));
+    h
 }
 
-fn option_row(ed: Editor, sim: Sim, server: String, o: RecoveryOption) -> impl IntoView {
-    let key = option_key(&o);
-    let supported = o.supported;
-    let via = o.via.clone();
-    let for_play = o.clone();
-    let for_apply = o.clone();
-    let active = {
-        let key = key.clone();
-        move || {
-            sim.player.with(|p| {
-                p.as_ref()
-                    .and_then(|p| p.option.as_ref())
-                    .is_some_and(|o| option_key(o) == key)
-            })
+/// Options of one kind for one server folded into one entry from this
+/// many: in a large estate a failed secondary leaves each primary it held
+/// with a thousand DPM servers that could protect it again.
+const GROUP_FROM: usize = 7;
+
+/// The recovery order (when there is one) and what DPM lets you do for
+/// each affected server. Buttons carry `data-a` (the affected server) and
+/// `data-o` (the option), or for a group `data-kind` and a field to type
+/// or pick the server by name (its pick, if any, in `picks` by field id).
+fn plan_html(
+    t: &Topology,
+    p: &Plan,
+    active: Option<&str>,
+    readonly: bool,
+    picks: &[(String, usize)],
+) -> String {
+    let mut h = String::new();
+    if !p.order.is_empty() {
+        h.push_str("<section class=\"order\" aria-label=\"Recovery in order\" data-testid=\"order\"><h3>Recovery in order</h3><p class=\"muted\">What these servers need survives only further along the chain: recover them in this order.</p><ol>");
+        for o in &p.order {
+            let back: Vec<String> = o.back.iter().map(|d| d.label(t)).collect();
+            h.push_str(&format!("<li>{}", esc(&o.step.caption)));
+            if !back.is_empty() {
+                h.push_str(&format!(
+                    "<span class=\"back\"> Back: {}.</span>",
+                    esc(&back.join(", "))
+                ));
+            }
+            h.push_str("</li>");
         }
-    };
-    let server2 = server.clone();
-    view! {
-        <li class=if supported { "option supported" } else { "option unsupported" } class:active=active
-            data-option=key.clone()>
-            <div class="option-head">
-                <span class="verdict" aria-hidden="true">{if supported { "✓" } else { "✕" }}</span>
-                <span class="option-title">
-                    {o.kind.title()}
-                    {via.map(|v| view! { <span class="via">{format!(" via {v}")}</span> })}
-                </span>
-                <span class="sr-only">{if supported { " (supported)" } else { " (not supported)" }}</span>
-            </div>
-            <p class="reason">{o.reason.clone()}</p>
-            <div class="row">
-                <button class="btn small" data-action="play" on:click=move |_| play(ed, sim, for_play.clone(), server2.clone())>
-                    {if supported { "▶ Play" } else { "▶ Show why" }}
-                </button>
-                {(!ed.readonly).then(|| view! {
-                    <button class="btn small primary" data-action="apply" disabled=!supported
-                        title=if supported { "Make this the drawing (undoable)" } else { "DPM does not support this" }
-                        on:click=move |_| apply(ed, sim, &for_apply)>"Apply"</button>
-                })}
-            </div>
-        </li>
+        h.push_str("</ol><button class=\"btn small primary\" data-action=\"play-plan\" data-k=\"play-plan\">▶ Play the recovery</button></section>");
     }
+    h.push_str("<section class=\"options-section\" aria-label=\"Recovery options\"><h3>What DPM lets you do</h3>");
+    for (ai, a) in p.affected.iter().enumerate() {
+        let server = esc(t.name(a.server));
+        h.push_str(&format!(
+            "<div class=\"affected\" data-affected=\"{server}\"><h4>{server}</h4>"
+        ));
+        for n in &a.notes {
+            h.push_str(&format!("<p class=\"option-note\">{}</p>", esc(n)));
+        }
+        h.push_str("<ul class=\"options\">");
+        let mut kinds: Vec<OptionKind> = Vec::new();
+        for o in &a.options {
+            if !kinds.contains(&o.kind) {
+                kinds.push(o.kind);
+            }
+        }
+        for kind in kinds {
+            let of: Vec<(usize, &RecoveryOption)> = a
+                .options
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| o.kind == kind)
+                .collect();
+            if of.len() < GROUP_FROM {
+                for (oi, o) in of {
+                    let via = o
+                        .via
+                        .as_deref()
+                        .map(|v| format!("<span class=\"via\"> via {}</span>", esc(v)))
+                        .unwrap_or_default();
+                    let at = format!("data-o=\"{oi}\"");
+                    h.push_str(&option_html(ai, &at, o, active, readonly, &via, ""));
+                }
+                continue;
+            }
+            let id = format!("via-{ai}-{}", kind.id());
+            let picked = picks
+                .iter()
+                .find(|(k, _)| *k == id)
+                .and_then(|(_, i)| a.options.get(*i))
+                .filter(|o| o.kind == kind)
+                .unwrap_or(of[0].1);
+            let suggestions: String = of
+                .iter()
+                .filter_map(|(_, o)| o.via.as_deref())
+                .map(|v| format!("<option value=\"{}\">", esc(v)))
+                .collect();
+            let field = format!(
+                concat!(
+                    "<label class=\"field\"><span>Via (type or pick a name)</span>",
+                    "<input type=\"text\" id=\"{id}\" list=\"{id}-names\" value=\"{via}\" autocomplete=\"off\" aria-describedby=\"{id}-error\" data-k=\"{id}\"></label>",
+                    "<datalist id=\"{id}-names\">{suggestions}</datalist>",
+                    "<p class=\"error-text\" id=\"{id}-error\" role=\"alert\"></p>"
+                ),
+                id = id,
+                via = esc(picked.via.as_deref().unwrap_or_default()),
+                suggestions = suggestions,
+            );
+            let at = format!(
+                "data-kind=\"{k}\" data-option-group=\"{k}\" data-count=\"{}\"",
+                of.len(),
+                k = kind.id()
+            );
+            let head = format!(
+                "<span class=\"via\"> · {} servers could take it</span>",
+                of.len()
+            );
+            h.push_str(&option_html(
+                ai, &at, picked, active, readonly, &head, &field,
+            ));
+        }
+        h.push_str("</ul></div>");
+    }
+    h.push_str("</section>");
+    h
+}
+
+/// One option, or a group's entry, with Play and, in the editor, Apply:
+/// `at` the attributes that say which (`data-o`, or the group's), `head`
+/// what follows the title, `field` a group's field.
+fn option_html(
+    ai: usize,
+    at: &str,
+    o: &RecoveryOption,
+    active: Option<&str>,
+    readonly: bool,
+    head: &str,
+    field: &str,
+) -> String {
+    let key = option_key(o);
+    let (class, verdict, said) = if o.supported {
+        ("supported", "✓", "supported")
+    } else {
+        ("unsupported", "✕", "not supported")
+    };
+    let apply = if readonly {
+        String::new()
+    } else {
+        format!(
+            "<button class=\"btn small primary\" data-action=\"apply\" data-k=\"apply-{ai}-{k}\" title=\"{t}\"{d}>Apply</button>",
+            k = esc(&key),
+            t = if o.supported { "Make this the drawing (undoable)" } else { "DPM does not support this" },
+            d = if o.supported { "" } else { " disabled" },
+        )
+    };
+    format!(
+        concat!(
+            "<li class=\"option {class}{group}{active}\" data-option=\"{key}\" data-a=\"{ai}\" {at}>",
+            "<div class=\"option-head\"><span class=\"verdict\" aria-hidden=\"true\">{verdict}</span>",
+            "<span class=\"option-title\">{title}{head}</span><span class=\"sr-only\"> ({said})</span></div>",
+            "<p class=\"reason\">{reason}</p>{field}<div class=\"row\">",
+            "<button class=\"btn small\" data-action=\"play\" data-k=\"play-{ai}-{key}\">{play}</button>{apply}</div></li>"
+        ),
+        class = class,
+        group = if field.is_empty() { "" } else { " option-group" },
+        active = if active == Some(key.as_str()) { " active" } else { "" },
+        key = esc(&key),
+        ai = ai,
+        at = at,
+        verdict = verdict,
+        title = o.kind.title(),
+        head = head,
+        said = said,
+        reason = esc(&o.reason),
+        field = field,
+        play = if o.supported { "▶ Play" } else { "▶ Show why" },
+        apply = apply,
+    )
 }
 
 /// The player: caption, step n/m, controls, steps, copies per step.
@@ -561,92 +729,147 @@ fn PlayerView() -> impl IntoView {
     let ed = crate::ctx().ed;
     let sim = crate::ctx().sim;
     let the_plan = expect_context::<Memo<Option<Plan>>>();
-    move || {
-        let p = sim.player.get()?;
-        let n = p.steps.len();
-        let at = sim.at.get().min(n.saturating_sub(1));
-        let step = p.steps.get(at)?.clone();
-        let sources: Vec<DataSource> = the_plan.with_untracked(|pl| {
-            let Some(pl) = pl else { return Vec::new() };
-            let mut s: Vec<DataSource> = pl.reduced.iter().map(|r| r.source).collect();
-            for d in pl.lost.iter().chain(pl.unprotected.iter()) {
-                if !s.contains(d) {
-                    s.push(*d);
+    let root = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move || {
+        let Some(root) = root.get() else {
+            return;
+        };
+        let html = sim
+            .player
+            .with(|p| p.as_ref().map(|p| player_html(ed, sim, the_plan, p)))
+            .unwrap_or_default();
+        crate::panels::set_html_keeping_focus(&root, &html);
+    });
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(b) = crate::clicked(&ev) else {
+            return;
+        };
+        let n = sim
+            .player
+            .with_untracked(|p| p.as_ref().map_or(0, |p| p.steps.len()));
+        let at = sim.at.get_untracked();
+        match b.get_attribute("data-action").as_deref() {
+            Some("restart") => go(ed, sim, 0),
+            Some("step-back") => go(ed, sim, at.saturating_sub(1)),
+            Some("play-pause") => toggle_play(ed, sim),
+            Some("step-forward") => go(ed, sim, (at + 1).min(n.saturating_sub(1))),
+            Some("go-step") => {
+                let i = b.get_attribute("data-step").and_then(|i| i.parse().ok());
+                go(ed, sim, i.unwrap_or(0));
+            }
+            Some("apply") => {
+                if let Some(o) = sim
+                    .player
+                    .with_untracked(|p| p.as_ref().and_then(|p| p.option.clone()))
+                {
+                    apply(ed, sim, &o);
                 }
             }
-            s
-        });
-        let counts = copy_counts(&step.topology, &step.failed, &sources);
-        let apply_option = p.option.clone();
-        let supported = p.option.as_ref().is_some_and(|o| o.supported);
-        let steps_list = p
-            .steps
+            Some("stop") => stop(ed, sim),
+            _ => {}
+        }
+    };
+    let on_change = move |ev: leptos::ev::Event| {
+        sim.speed
+            .set(event_target_value(&ev).parse().unwrap_or(100));
+    };
+    view! { <div node_ref=root on:click=on_click on:change=on_change></div> }
+}
+
+/// The player as markup: caption, step n/m, controls, steps, and the
+/// copies of the data concerned at this step.
+fn player_html(ed: Editor, sim: Sim, the_plan: Memo<Option<Plan>>, p: &Player) -> String {
+    let n = p.steps.len();
+    let at = sim.at.get().min(n.saturating_sub(1));
+    let playing = sim.playing.get();
+    let speed = sim.speed.get();
+    let Some(step) = p.steps.get(at) else {
+        return String::new();
+    };
+    let sources: Vec<DataSource> = the_plan.with_untracked(|pl| {
+        let Some(pl) = pl else { return Vec::new() };
+        let mut s: Vec<DataSource> = pl.reduced.iter().map(|r| r.source).collect();
+        for d in pl.lost.iter().chain(pl.unprotected.iter()) {
+            if !s.contains(d) {
+                s.push(*d);
+            }
+        }
+        s
+    });
+    let counts = copy_counts(&step.topology, &step.failed, &sources);
+    let dis = |b: bool| if b { " disabled" } else { "" };
+    let mut h = format!(
+        "<section class=\"player\" aria-label=\"Playing an option\"><div class=\"player-title\"><strong>{}</strong>{}{}</div>",
+        esc(&p.title),
+        if p.option.is_some() { format!(" for {}", esc(&p.server)) } else { String::new() },
+        p.option
+            .as_ref()
+            .and_then(|o| o.via.as_deref())
+            .map(|v| format!(" via {}", esc(v)))
+            .unwrap_or_default()
+    );
+    h.push_str(&format!(
+        concat!(
+            "<p class=\"caption\" data-testid=\"caption\" aria-live=\"polite\">{caption}</p>",
+            "<div class=\"player-controls\" role=\"group\" aria-label=\"Player\">",
+            "<button class=\"icon-button\" data-action=\"restart\" data-k=\"restart\" aria-label=\"Restart\" title=\"Restart\">|◀</button>",
+            "<button class=\"icon-button\" data-action=\"step-back\" data-k=\"back\" aria-label=\"Step back\" title=\"Step back\"{first}>◀</button>",
+            "<button class=\"icon-button\" data-action=\"play-pause\" data-k=\"pp\" aria-label=\"{pp}\">{pp_icon}</button>",
+            "<button class=\"icon-button\" data-action=\"step-forward\" data-k=\"fwd\" aria-label=\"Step forward\" title=\"Step forward\"{last}>▶|</button>",
+            "<span class=\"step-count\" data-testid=\"step\">Step {at} of {n}</span>",
+            "<label class=\"speed\">Speed <select data-action=\"speed\" data-k=\"speed\">{speeds}</select></label></div><ol class=\"steps\">"
+        ),
+        caption = esc(&step.caption),
+        first = dis(at == 0),
+        pp = if playing { "Pause" } else { "Play" },
+        pp_icon = if playing { "❚❚" } else { "▶" },
+        last = dis(at + 1 >= n),
+        at = at + 1,
+        n = n,
+        speeds = [(50u32, "½×"), (100, "1×"), (200, "2×"), (400, "4×")]
             .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                view! {
-                    <li class:current={i == at} class:done={i < at}>
-                        <button class="step-button" on:click=move |_| go(ed, sim, i)>{s.caption.clone()}</button>
-                    </li>
-                }
-            })
-            .collect_view();
-        Some(view! {
-            <section class="player" aria-label="Playing an option">
-                <div class="player-title">
-                    <strong>{p.title.clone()}</strong>
-                    {p.option.is_some().then(|| format!(" for {}", p.server))}
-                    {p.option.as_ref().and_then(|o| o.via.clone()).map(|v| format!(" via {v}"))}
-                </div>
-                <p class="caption" data-testid="caption" aria-live="polite">{step.caption.clone()}</p>
-                <div class="player-controls" role="group" aria-label="Player">
-                    <button class="icon-button" data-action="restart" aria-label="Restart" title="Restart"
-                        on:click=move |_| go(ed, sim, 0)>"|◀"</button>
-                    <button class="icon-button" data-action="step-back" aria-label="Step back" title="Step back"
-                        disabled={at == 0} on:click=move |_| go(ed, sim, at.saturating_sub(1))>"◀"</button>
-                    <button class="icon-button" data-action="play-pause"
-                        aria-label=move || if sim.playing.get() { "Pause" } else { "Play" }
-                        on:click=move |_| toggle_play(ed, sim)>
-                        {move || if sim.playing.get() { "❚❚" } else { "▶" }}
-                    </button>
-                    <button class="icon-button" data-action="step-forward" aria-label="Step forward" title="Step forward"
-                        disabled={at + 1 >= n} on:click=move |_| go(ed, sim, (at + 1).min(n - 1))>"▶|"</button>
-                    <span class="step-count" data-testid="step">{format!("Step {} of {}", at + 1, n)}</span>
-                    <label class="speed">"Speed "
-                        <select data-action="speed" on:change=move |ev| {
-                            sim.speed.set(event_target_value(&ev).parse().unwrap_or(100));
-                        }>
-                            {[(50u32, "½×"), (100, "1×"), (200, "2×"), (400, "4×")].into_iter().map(|(s, label)| view! {
-                                <option value=s.to_string() selected=move || sim.speed.get() == s>{label}</option>
-                            }).collect_view()}
-                        </select>
-                    </label>
-                </div>
-                <ol class="steps">{steps_list}</ol>
-                {(!counts.is_empty()).then(|| view! {
-                    <table class="copies-table">
-                        <caption>"Copies of the data concerned, at this step"</caption>
-                        <thead><tr><th scope="col">"Data"</th><th scope="col">"Copies"</th></tr></thead>
-                        <tbody>
-                            {counts.into_iter().map(|(label, c, own_down)| view! {
-                                <tr class:none={c == 0}>
-                                    <td>{label}{own_down.then_some(" (its server is down)")}</td>
-                                    <td>{c}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                })}
-                <div class="row">
-                    {(!ed.readonly).then(|| apply_option.map(|o| view! {
-                        <button class="btn primary" data-action="apply" disabled=!supported
-                            on:click=move |_| apply(ed, sim, &o)>"Apply this option"</button>
-                    }))}
-                    <button class="btn" data-action="stop" on:click=move |_| stop(ed, sim)>"Back to the failure"</button>
-                </div>
-            </section>
-        })
+            .map(|(v, l)| format!("<option value=\"{v}\"{}>{l}</option>", if *v == speed { " selected" } else { "" }))
+            .collect::<String>(),
+    ));
+    for (i, s) in p.steps.iter().enumerate() {
+        let class = if i == at {
+            " class=\"current\""
+        } else if i < at {
+            " class=\"done\""
+        } else {
+            ""
+        };
+        h.push_str(&format!(
+            "<li{class}><button class=\"step-button\" data-action=\"go-step\" data-step=\"{i}\" data-k=\"s{i}\">{}</button></li>",
+            esc(&s.caption)
+        ));
     }
+    h.push_str("</ol>");
+    if !counts.is_empty() {
+        h.push_str("<table class=\"copies-table\"><caption>Copies of the data concerned, at this step</caption><thead><tr><th scope=\"col\">Data</th><th scope=\"col\">Copies</th></tr></thead><tbody>");
+        for (label, c, own_down) in counts {
+            h.push_str(&format!(
+                "<tr{}><td>{}{}</td><td>{c}</td></tr>",
+                if c == 0 { " class=\"none\"" } else { "" },
+                esc(&label),
+                if own_down {
+                    " (its server is down)"
+                } else {
+                    ""
+                }
+            ));
+        }
+        h.push_str("</tbody></table>");
+    }
+    h.push_str("<div class=\"row\">");
+    if let (false, Some(o)) = (ed.readonly, &p.option) {
+        h.push_str(&format!(
+            "<button class=\"btn primary\" data-action=\"apply\" data-k=\"apply\"{}>Apply this option</button>",
+            dis(!o.supported)
+        ));
+    }
+    h.push_str("<button class=\"btn\" data-action=\"stop\" data-k=\"stop\">Back to the failure</button></div></section>");
+    h
 }
 
 /// The guided walkthrough of the seed's "Moving protected servers".
@@ -685,85 +908,104 @@ pub fn Walkthrough() -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    let list = move |supported: bool| {
-        options_of_server1()
-            .into_iter()
-            .filter(|o| o.supported == supported)
-            .map(|o| {
-                let key = option_key(&o);
-                let done = Memo::new(move |_| sim.played.with(|p| p.contains(&key)));
-                let o2 = o.clone();
-                view! {
-                    <li class:done=done>
-                        <span class="tick" aria-hidden="true">{move || if done.get() { "☑" } else { "☐" }}</span>
-                        <span>
-                            <strong>{format!("{}{}", o.kind.title(), o.via.as_ref().map(|v| format!(" via {v}")).unwrap_or_default())}</strong>
-                            <br /><span class="reason">{o.reason.clone()}</span>
-                        </span>
-                        <button class="btn small" on:click=move |_| play(ed, sim, o2.clone(), "Server1".into())>"▶ Play"</button>
-                    </li>
-                }
-            })
-            .collect_view()
-    };
-    let body = move || {
-        let stage = sim.walk.get()?;
+    // Markup, rewritten when the stage, the failure or what was played
+    // changes; one delegated handler.
+    let html = move || {
+        let Some(stage) = sim.walk.get() else {
+            return if is_moving.get() {
+                "<button class=\"btn small walk-start\" data-action=\"walkthrough\">Guided walkthrough: why some moves are not supported</button>".to_string()
+            } else {
+                String::new()
+            };
+        };
+        let list = |supported: bool| {
+            let mut h = String::from("<ul class=\"walk-list\">");
+            let mut all = true;
+            for o in options_of_server1()
+                .iter()
+                .filter(|o| o.supported == supported)
+            {
+                let key = option_key(o);
+                let done = sim.played.with(|p| p.contains(&key));
+                all &= done;
+                h.push_str(&format!(
+                    concat!(
+                        "<li{}><span class=\"tick\" aria-hidden=\"true\">{}</span>",
+                        "<span><strong>{}{}</strong><br><span class=\"reason\">{}</span></span>",
+                        "<button class=\"btn small\" data-action=\"walk-play\" data-key=\"{}\" data-k=\"w{}\">▶ Play</button></li>"
+                    ),
+                    if done { " class=\"done\"" } else { "" },
+                    if done { "☑" } else { "☐" },
+                    o.kind.title(),
+                    o.via.as_deref().map(|v| format!(" via {}", esc(v))).unwrap_or_default(),
+                    esc(&o.reason),
+                    esc(&key),
+                    esc(&key),
+                ));
+            }
+            h.push_str("</ul>");
+            (h, all)
+        };
         let content = match stage {
-            0 => view! {
-                <p>"DPM1 protects Server1, DPM2 protects Server2, and DPM3 is the secondary of both. Suppose DPM1 fails: click DPM1 on the drawing."</p>
-                <button class="btn small" on:click=move |_| {
-                    if let Some(d) = ed.doc.with_untracked(|t| t.find("DPM1")) {
-                        ed.failed.set(Vec::new());
-                        toggle_failed(ed, d);
-                    }
-                }>"Fail DPM1 for me"</button>
-            }
-            .into_any(),
-            1 => view! {
-                <p>"Server1 has lost its primary; DPM3 still holds its copy. Two moves look natural, and DPM supports neither:"</p>
-                <ul class="walk-list">{list(false)}</ul>
-                <button class="btn small primary" on:click=move |_| sim.walk.set(Some(2))>"Next: what DPM supports"</button>
-            }
-            .into_any(),
+            0 => "<p>DPM1 protects Server1, DPM2 protects Server2, and DPM3 is the secondary of both. Suppose DPM1 fails: click DPM1 on the drawing.</p><button class=\"btn small\" data-action=\"walk-fail\">Fail DPM1 for me</button>".to_string(),
+            1 => format!(
+                "<p>Server1 has lost its primary; DPM3 still holds its copy. Two moves look natural, and DPM supports neither:</p>{}<button class=\"btn small primary\" data-action=\"walk-next\" data-k=\"next\">Next: what DPM supports</button>",
+                list(false).0
+            ),
             _ => {
-                let all_done = move || {
-                    let supported: Vec<String> = options_of_server1()
-                        .iter()
-                        .filter(|o| o.supported)
-                        .map(option_key)
-                        .collect();
-                    !supported.is_empty() && sim.played.with(|p| supported.iter().all(|k| p.contains(k)))
-                };
-                view! {
-                    <p>"The three supported ways to keep Server1 protected. Play each one:"</p>
-                    <ul class="walk-list">{list(true)}</ul>
-                    <Show when=all_done>
-                        <p class="walk-done">"✓ That is all of them. Apply one to make it your drawing, or Reset to start again."</p>
-                    </Show>
-                    <button class="btn small" on:click=move |_| sim.walk.set(None)>"Close the walkthrough"</button>
-                }
-                .into_any()
+                let (items, all) = list(true);
+                format!(
+                    "<p>The three supported ways to keep Server1 protected. Play each one:</p>{items}{}<button class=\"btn small\" data-action=\"walk-close\">Close the walkthrough</button>",
+                    if all && items.contains("<li") {
+                        "<p class=\"walk-done\">✓ That is all of them. Apply one to make it your drawing, or Reset to start again.</p>"
+                    } else {
+                        ""
+                    }
+                )
             }
         };
-        Some(view! {
-            <section class="walkthrough" aria-label="Guided walkthrough">
-                <h3>{format!("Walkthrough: Moving protected servers ({} of 3)", stage.min(2) + 1)}</h3>
-                {content}
-            </section>
-        })
+        format!(
+            "<section class=\"walkthrough\" aria-label=\"Guided walkthrough\"><h3>Walkthrough: Moving protected servers ({} of 3)</h3>{content}</section>",
+            stage.min(2) + 1
+        )
     };
-    let start = move || {
-        (is_moving.get() && sim.walk.get().is_none()).then(|| {
-            view! {
-                <button class="btn small walk-start" data-action="walkthrough" on:click=move |_| {
-                    if ed.mode.get_untracked() != Mode::Simulate {
-                        enter(ed, sim);
-                    }
-                    sim.played.set(Vec::new());
-                    sim.walk.set(Some(0));
-                }>"Guided walkthrough: why some moves are not supported"</button>
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(b) = crate::clicked(&ev) else {
+            return;
+        };
+        match b.get_attribute("data-action").as_deref() {
+            Some("walkthrough") => {
+                if ed.mode.get_untracked() != Mode::Simulate {
+                    enter(ed, sim);
+                }
+                sim.played.set(Vec::new());
+                sim.walk.set(Some(0));
             }
-        })
+            Some("walk-fail") => {
+                if let Some(d) = ed.doc.with_untracked(|t| t.find("DPM1")) {
+                    ed.failed.set(Vec::new());
+                    toggle_failed(ed, d);
+                }
+            }
+            Some("walk-next") => sim.walk.set(Some(2)),
+            Some("walk-close") => sim.walk.set(None),
+            Some("walk-play") => {
+                let key = b.get_attribute("data-key");
+                let o = untrack(options_of_server1)
+                    .into_iter()
+                    .find(|o| Some(option_key(o)) == key);
+                if let Some(o) = o {
+                    play(ed, sim, o, "Server1".into());
+                }
+            }
+            _ => {}
+        }
     };
-    view! { {start}{body} }
+    let root = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move || {
+        if let Some(root) = root.get() {
+            crate::panels::set_html_keeping_focus(&root, &html());
+        }
+    });
+    view! { <div class="walk" node_ref=root on:click=on_click></div> }
 }

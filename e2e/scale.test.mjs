@@ -16,9 +16,14 @@ test('a 2,000-server estate: zoomed out it draws shapes only; zoomed in only wha
   // Fitted: everything is in view, drawn without names or arrowheads.
   assert.equal(await drawn(page), 2000);
   assert.ok(await far(page), 'zoomed out, the simpler drawing');
+  // Zoomed out, a server is its shape: no name, no badge is made at all.
   const nameShown = () =>
-    page.evaluate(() => getComputedStyle(document.querySelector('[data-server] .name')).display !== 'none');
+    page.evaluate(() => {
+      const name = document.querySelector('[data-server] .name');
+      return !!name && getComputedStyle(name).display !== 'none';
+    });
   assert.equal(await nameShown(), false);
+  assert.equal(await page.locator('[data-server] .name').count(), 0);
   // The whole estate is checked, whatever is drawn.
   assert.equal(await status(page), 'Valid');
 

@@ -171,6 +171,8 @@ pub struct Derived {
     pub switched: Memo<HashSet<Link>>,
     /// What each DPM server holds a copy of (only while the Copies view is on).
     pub holdings: Memo<HashMap<ServerId, Vec<String>>>,
+    /// Zoomed out below `FAR_BELOW`: servers are drawn as their shapes only.
+    pub far: Memo<bool>,
 }
 
 impl Derived {
@@ -237,12 +239,14 @@ impl Derived {
                     .collect()
             })
         });
+        let far = Memo::new(move |_| ed.camera.get().k < FAR_BELOW);
         Derived {
             roles,
             findings,
             reverse,
             switched,
             holdings,
+            far,
         }
     }
 }
@@ -836,7 +840,7 @@ pub fn Canvas() -> impl IntoView {
     };
 
     let pr = crate::ctx().pr;
-    let far = Memo::new(move |_| ed.camera.get().k < FAR_BELOW);
+    let far = derived.far;
     let mode_class = move || {
         let mut c = String::from("canvas");
         // Zoomed out: names, badges and arrowheads too small to read are
@@ -1285,20 +1289,27 @@ fn ServerNode(id: ServerId) -> impl IntoView {
             <rect class="focus-ring" x=num(-hw - 5.0) y=num(-hh - 5.0) width=num(NODE_W + 10.0) height=num(NODE_H + 10.0) rx="14" />
             <rect class="body" x=num(-hw) y=num(-hh) width=num(NODE_W) height=num(NODE_H)
                 rx=move || if kind() == Kind::Dpm { "12" } else { "4" } />
-            {icon}
-            // The space keeps name and caption apart for assistive technology
-            // reading the text (the label must hold the visible words); SVG
-            // does not draw it.
-            <text class="name" x="11" y="-3" text-anchor="middle">{shown_name}" "</text>
-            <text class="sub" x="11" y="15" text-anchor="middle">{move || caption.get()}</text>
-            <path class="cross" d=format!("M{} {} L{} {} M{} {} L{} {}", num(-hw + 6.0), num(-hh + 6.0), num(hw - 6.0), num(hh - 6.0), num(hw - 6.0), num(-hh + 6.0), num(-hw + 6.0), num(hh - 6.0)) />
-            {badge}
-            {move || at_risk.get().map(|what| view! {
-                <text class="spof-label" aria-hidden="true" x="0" y=dpm_rules::num(NODE_H / 2.0 + 16.0) text-anchor="middle">
-                    {dpm_rules::truncate(&what, 28)}
-                </text>
+            // Zoomed out, only the shape: what is too small to read is not
+            // made at all (a tenth of the work per server when an estate of
+            // thousands opens fitted).
+            {move || (!derived.far.get()).then(|| view! {
+                {icon}
+                // The space keeps name and caption apart for assistive technology
+                // reading the text (the label must hold the visible words); SVG
+                // does not draw it.
+                <text class="name" x="11" y="-3" text-anchor="middle">{shown_name}" "</text>
+                <text class="sub" x="11" y="15" text-anchor="middle">{move || caption.get()}</text>
             })}
-            {handle}
+            <path class="cross" d=format!("M{} {} L{} {} M{} {} L{} {}", num(-hw + 6.0), num(-hh + 6.0), num(hw - 6.0), num(hh - 6.0), num(hw - 6.0), num(-hh + 6.0), num(-hw + 6.0), num(hh - 6.0)) />
+            {move || (!derived.far.get()).then(|| view! {
+                {badge}
+                {move || at_risk.get().map(|what| view! {
+                    <text class="spof-label" aria-hidden="true" x="0" y=dpm_rules::num(NODE_H / 2.0 + 16.0) text-anchor="middle">
+                        {dpm_rules::truncate(&what, 28)}
+                    </text>
+                })}
+                {handle}
+            })}
         </g>
     }
 }

@@ -13,7 +13,6 @@
 //! reactive component cost some 12 KB of wasm for the same behaviour.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -34,8 +33,9 @@ struct List {
 }
 
 thread_local! {
-    /// Every windowed list on the page, by its `data-vlist` key.
-    static LISTS: RefCell<HashMap<String, List>> = RefCell::new(HashMap::new());
+    /// Every windowed list on the page, by its `data-vlist` key (a handful:
+    /// a list, not a map, which would cost its own code in the wasm).
+    static LISTS: RefCell<Vec<(String, List)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The window from row `first`, each `<li` told its place
@@ -94,14 +94,18 @@ fn find(key: &str) -> Option<web_sys::Element> {
 /// under the same key keeps its scroll position.
 pub fn html(key: &str, rows: Vec<String>, row_h: u32, label: &str) -> String {
     if rows.len() <= WINDOW_FROM {
-        LISTS.with(|m| m.borrow_mut().remove(key));
+        LISTS.with(|m| m.borrow_mut().retain(|(k, _)| k != key));
         return format!("<ul>{}</ul>", rows.concat());
     }
     install();
     let top = find(key).map(|e| e.scroll_top()).unwrap_or(0);
     let l = List { rows, row_h };
     let (inner, ..) = window(&l, first_at(&l, top as f64));
-    LISTS.with(|m| m.borrow_mut().insert(key.to_string(), l));
+    LISTS.with(|m| {
+        let mut m = m.borrow_mut();
+        m.retain(|(k, _)| k != key);
+        m.push((key.to_string(), l));
+    });
     // The new box replaces the old one after this returns: size it then,
     // before the next frame is drawn, at the old one's scroll position.
     let k = key.to_string();
@@ -123,7 +127,7 @@ fn redraw(el: &web_sys::Element) {
         return;
     };
     LISTS.with(|m| {
-        if let Some(l) = m.borrow().get(&key) {
+        if let Some((_, l)) = m.borrow().iter().find(|(k, _)| *k == key) {
             let (inner, height, pad) = window(l, first_at(l, el.scroll_top() as f64));
             size(&ul, height, pad);
             ul.set_inner_html(&inner);

@@ -5,12 +5,22 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use dpm_rules::{check, fixes, generate, plan, risk, Checker, Kind, Protection, Risk};
+use dpm_rules::{
+    apply_layout, check, fixes, generate, plan, risk, Checker, Kind, Protection, Risk,
+};
 
 fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("rules");
     for n in [100usize, 1_000, 10_000] {
         let t = generate(n);
+        // Laying the estate out from scratch (as `#generate=N` and Layout do).
+        g.bench_with_input(BenchmarkId::new("layout", n), &t, |b, t| {
+            b.iter_batched(
+                || t.clone(),
+                |mut t| apply_layout(&mut t),
+                criterion::BatchSize::LargeInput,
+            )
+        });
         g.bench_with_input(BenchmarkId::new("check", n), &t, |b, t| {
             b.iter(|| black_box(check(black_box(t))))
         });

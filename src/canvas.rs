@@ -1117,10 +1117,32 @@ fn ServerNode(id: ServerId) -> impl IntoView {
         }
         c
     };
+    // Zoomed out, the shapes are placed by their own coordinates, not by a
+    // transform on their group: Chrome makes each transformed group a paint
+    // chunk of its own and re-layerizes them all on every frame of a drag
+    // (20 ms a frame with 10,000 in view).
+    let far = derived.far;
+    let at2 = at.clone();
     let transform = move || {
-        let p = at.get();
+        if far.get() {
+            return String::new();
+        }
+        let p = at2.get();
         format!("translate({} {})", dpm_rules::num(p.x), dpm_rules::num(p.y))
     };
+    // Where the shapes are drawn from: the server's place when zoomed out,
+    // else the group's origin.
+    let origin = {
+        let at = at.clone();
+        move || {
+            if far.get() {
+                at.get()
+            } else {
+                Point { x: 0.0, y: 0.0 }
+            }
+        }
+    };
+    let (o1, o2) = (origin.clone(), origin.clone());
     let name = move || facts.with(|f| f.0.clone());
     let shown_name = move || facts.with(|f| dpm_rules::truncate(&f.0, 17));
     let aria = move || {
@@ -1286,13 +1308,14 @@ fn ServerNode(id: ServerId) -> impl IntoView {
             on:blur=move |_| tip.server.set(None)
             on:pointerenter=move |_| tip.server.set(Some(id))
             on:pointerleave=move |_| tip.server.set(None)>
-            <rect class="focus-ring" x=num(-hw - 5.0) y=num(-hh - 5.0) width=num(NODE_W + 10.0) height=num(NODE_H + 10.0) rx="14" />
-            <rect class="body" x=num(-hw) y=num(-hh) width=num(NODE_W) height=num(NODE_H)
+            <rect class="body" x=move || num(o1().x - hw) y=move || num(o2().y - hh) width=num(NODE_W) height=num(NODE_H)
                 rx=move || if kind() == Kind::Dpm { "12" } else { "4" } />
             // Zoomed out, only the shape: what is too small to read is not
             // made at all (a tenth of the work per server when an estate of
             // thousands opens fitted).
             {move || (!derived.far.get()).then(|| view! {
+                // Zoomed out, focus shows on the shape itself (CSS).
+                <rect class="focus-ring" x=num(-hw - 5.0) y=num(-hh - 5.0) width=num(NODE_W + 10.0) height=num(NODE_H + 10.0) rx="14" />
                 {icon}
                 // The space keeps name and caption apart for assistive technology
                 // reading the text (the label must hold the visible words); SVG
@@ -1300,7 +1323,11 @@ fn ServerNode(id: ServerId) -> impl IntoView {
                 <text class="name" x="11" y="-3" text-anchor="middle">{shown_name}" "</text>
                 <text class="sub" x="11" y="15" text-anchor="middle">{move || caption.get()}</text>
             })}
-            <path class="cross" d=format!("M{} {} L{} {} M{} {} L{} {}", num(-hw + 6.0), num(-hh + 6.0), num(hw - 6.0), num(hh - 6.0), num(hw - 6.0), num(-hh + 6.0), num(-hw + 6.0), num(hh - 6.0)) />
+            <path class="cross" d=move || {
+                let o = origin();
+                let (x0, y0, x1, y1) = (o.x - hw + 6.0, o.y - hh + 6.0, o.x + hw - 6.0, o.y + hh - 6.0);
+                format!("M{} {} L{} {} M{} {} L{} {}", num(x0), num(y0), num(x1), num(y1), num(x1), num(y0), num(x0), num(y1))
+            } />
             {move || (!derived.far.get()).then(|| view! {
                 {badge}
                 {move || at_risk.get().map(|what| view! {

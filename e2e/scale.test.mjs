@@ -159,6 +159,13 @@ test('minimap: shown for a large estate, its frame follows the view, a press mov
   const dragged = await frame();
   assert.ok(dragged.x < moved.x - box.width * 0.2, 'the frame followed the drag');
 
+  // Zoomed in further, the frame is a few pixels: cross-hairs find it.
+  // Fitted, it is its own marker again.
+  for (let i = 0; i < 4; i++) await page.click('[data-action="zoom-in"]');
+  assert.equal(await page.locator('.minimap .mm-cross').count(), 1);
+  await page.click('[data-action="fit"]');
+  assert.equal(await page.locator('.minimap .mm-cross').count(), 0);
+
   // M hides it, and the button says so.
   await page.locator('svg.canvas').focus();
   await page.keyboard.press('m');

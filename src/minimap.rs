@@ -144,8 +144,23 @@ pub fn Minimap() -> impl IntoView {
     // rectangles.
     let frame = move || {
         let (x0, y0, x1, y1) = view_rect();
+        let (sx, sy, sw, sh) = span();
+        // A frame too small to spot (zoomed in on a large estate) gets
+        // cross-hairs through it, from edge to edge of the map.
+        let cross = if (x1 - x0) * 12.0 < sw {
+            let (cx, cy) = (((x0 + x1) / 2.0) as i64, ((y0 + y1) / 2.0) as i64);
+            format!(
+                "<path class=\"mm-cross\" d=\"M{cx} {}V{}M{} {cy}H{}\"/>",
+                sy as i64,
+                (sy + sh) as i64,
+                sx as i64,
+                (sx + sw) as i64
+            )
+        } else {
+            String::new()
+        };
         format!(
-            "<path class=\"mm-selected\" d=\"{}\"/><rect class=\"mm-view\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+            "<path class=\"mm-selected\" d=\"{}\"/>{cross}<rect class=\"mm-view\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
             selected(),
             x0 as i64,
             y0 as i64,

@@ -191,3 +191,31 @@ test('new and resolved findings are announced politely, once per pause in editin
   assert.match(await announcer.innerText(), /^Resolved: Protected twice: /);
   await done(app, server.url);
 });
+
+test('a large estate: the minimap, grouped options and windowed findings', async () => {
+  const app = await open({ path: '#generate=400' });
+  const { page } = app;
+  await page.getByTestId('minimap').waitFor();
+  await axe(page, 'a 400-server estate with the minimap');
+  await page.click('[data-action="simulate"]');
+  await page.click('[data-server="DS1"] .body');
+  await page.waitForSelector('[data-option-group]');
+  await page.locator('[data-option-group] input').first().fill('no such server');
+  await axe(page, 'grouped options, one with a name that is none of them');
+
+  // 150 errors: the findings list is windowed.
+  await page.click('[data-action="simulate"]');
+  const names = Array.from({ length: 150 }, (_, i) => `P${i + 1}`);
+  const table = [
+    '| Server | Protecting | Protected by |',
+    '|---|---|---|',
+    `| DPM1 | ${names.join(', ')} | |`,
+    `| DPM2 | ${names.join(', ')} | |`,
+  ].join('\n');
+  await page.click('[data-action="import"]');
+  await page.getByTestId('import-text').fill(table);
+  await page.click('[data-action="import-text"]');
+  await page.waitForSelector('.findings-panel .vlist');
+  await axe(page, 'windowed findings');
+  await done(app, server.url);
+});

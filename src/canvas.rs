@@ -910,9 +910,19 @@ pub fn Canvas() -> impl IntoView {
                     {loose_end}
                     <crate::risk::GhostArrows />
                     <g class="servers">
-                        <For each=move || server_ids.get() key=|id| *id let:id>
-                            <ServerNode id=id />
-                        </For>
+                        // Made again, every one, when the zoom crosses `FAR_BELOW`:
+                        // a node that follows the zoom itself would subscribe to
+                        // it, and thousands re-running at once cost Leptos'
+                        // subscriber sets time quadratic in their number (38 s
+                        // for 1,400 servers).
+                        {move || {
+                            let far = far.get();
+                            view! {
+                                <For each=move || server_ids.get() key=|id| *id let:id>
+                                    <ServerNode id=id far=far />
+                                </For>
+                            }
+                        }}
                     </g>
                     {box_view}
                 </g>
@@ -924,7 +934,7 @@ pub fn Canvas() -> impl IntoView {
                             <ProtectionArrow link=link />
                         </For>
                         <For each=move || dragging.get() key=|id| *id let:id>
-                            <ServerNode id=id />
+                            <ServerNode id=id far=far.get_untracked() />
                         </For>
                     </g>
                 </svg>
@@ -1036,7 +1046,7 @@ fn ProtectionArrow(link: Link) -> impl IntoView {
 }
 
 #[component]
-fn ServerNode(id: ServerId) -> impl IntoView {
+fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
     let ed = crate::ctx().ed;
     let pos = crate::ctx().pos;
     let cn = crate::ctx().cn;
@@ -1121,10 +1131,9 @@ fn ServerNode(id: ServerId) -> impl IntoView {
     // transform on their group: Chrome makes each transformed group a paint
     // chunk of its own and re-layerizes them all on every frame of a drag
     // (20 ms a frame with 10,000 in view).
-    let far = derived.far;
     let at2 = at.clone();
     let transform = move || {
-        if far.get() {
+        if far {
             return String::new();
         }
         let p = at2.get();
@@ -1135,7 +1144,7 @@ fn ServerNode(id: ServerId) -> impl IntoView {
     let origin = {
         let at = at.clone();
         move || {
-            if far.get() {
+            if far {
                 at.get()
             } else {
                 Point { x: 0.0, y: 0.0 }
@@ -1313,7 +1322,7 @@ fn ServerNode(id: ServerId) -> impl IntoView {
             // Zoomed out, only the shape: what is too small to read is not
             // made at all (a tenth of the work per server when an estate of
             // thousands opens fitted).
-            {move || (!derived.far.get()).then(|| view! {
+            {(!far).then(|| view! {
                 // Zoomed out, focus shows on the shape itself (CSS).
                 <rect class="focus-ring" x=num(-hw - 5.0) y=num(-hh - 5.0) width=num(NODE_W + 10.0) height=num(NODE_H + 10.0) rx="14" />
                 {icon}
@@ -1328,7 +1337,7 @@ fn ServerNode(id: ServerId) -> impl IntoView {
                 let (x0, y0, x1, y1) = (o.x - hw + 6.0, o.y - hh + 6.0, o.x + hw - 6.0, o.y + hh - 6.0);
                 format!("M{} {} L{} {} M{} {} L{} {}", num(x0), num(y0), num(x1), num(y1), num(x1), num(y0), num(x0), num(y1))
             } />
-            {move || (!derived.far.get()).then(|| view! {
+            {(!far).then(|| view! {
                 {badge}
                 {move || at_risk.get().map(|what| view! {
                     <text class="spof-label" aria-hidden="true" x="0" y=dpm_rules::num(NODE_H / 2.0 + 16.0) text-anchor="middle">

@@ -199,10 +199,15 @@ impl Editor {
             selected_link: RwSignal::new(None),
             notice: RwSignal::new(None),
             dialog: RwSignal::new(None),
+            // Zoomed out until the first fit (on the first frame): servers
+            // made before it are made as shapes, the cheap way. At 100 %,
+            // thousands would be made in full only to be made again as shapes
+            // when the fit zooms out (1,000 servers: 880 ms to the first
+            // drawing instead of 600).
             camera: RwSignal::new(Camera {
                 x: 0.0,
                 y: 0.0,
-                k: 1.0,
+                k: Camera::MIN_K,
             }),
             viewport: RwSignal::new((800.0, 600.0)),
             mode: RwSignal::new(Mode::Edit),

@@ -79,10 +79,14 @@ try {
   await page.click('[data-action="copies"]');
 
   await page.click('[data-action="simulate"]');
+  // Fitted, every server is drawn (as its shape, its label in aria-label).
+  await page.click('[data-action="fit"]');
+  await page.waitForFunction(() => parseInt(document.querySelector('.zoom-level').textContent, 10) < 50);
   const primary = await page.evaluate(() => {
-    const a = [...document.querySelectorAll('.server.dpm')].find((e) => /DPM · primary/.test(e.textContent));
+    const a = document.querySelector('.server.dpm[aria-label*="DPM · primary"]');
     return a && a.getAttribute('data-server');
   });
+  if (!primary) throw new Error('no primary DPM server drawn');
   // Enter fails the focused server, wherever it is on the drawing.
   await page.focus(`[data-server="${primary}"]`);
   await page.keyboard.press('Enter');

@@ -79,7 +79,9 @@ try {
   await page.click('[data-action="copies"]');
 
   await page.click('[data-action="simulate"]');
-  // Fitted, every server is drawn (as its shape, its label in aria-label).
+  // A primary: fitted, every server is drawn (as a shape, its caption in
+  // aria-label); then Find goes to it, zoomed in, so that the play is
+  // measured with a screen of servers drawn, as a user would watch it.
   await page.click('[data-action="fit"]');
   await page.waitForFunction(() => parseInt(document.querySelector('.zoom-level').textContent, 10) < 50);
   const primary = await page.evaluate(() => {
@@ -87,6 +89,11 @@ try {
     return a && a.getAttribute('data-server');
   });
   if (!primary) throw new Error('no primary DPM server drawn');
+  await page.keyboard.press('/');
+  await page.keyboard.type(primary);
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => parseInt(document.querySelector('.zoom-level').textContent, 10) >= 50);
   // Enter fails the focused server, wherever it is on the drawing.
   await page.focus(`[data-server="${primary}"]`);
   await page.keyboard.press('Enter');

@@ -73,7 +73,9 @@ pub fn Minimap() -> impl IntoView {
             )
         })
     });
-    let selected = move || {
+    // A memo: the frame is rewritten on every pan, the selection (all
+    // 10,000 after Ctrl+A) only when it or the drawing changes.
+    let selected = Memo::new(move |_| {
         let mut out = String::new();
         ed.selection.with(|sel| {
             ed.shown.with(|t| {
@@ -85,7 +87,7 @@ pub fn Minimap() -> impl IntoView {
             })
         });
         out
-    };
+    });
     // The part of the drawing in view, in drawing units.
     let view_rect = move || {
         let cam = ed.camera.get();
@@ -161,7 +163,7 @@ pub fn Minimap() -> impl IntoView {
         };
         format!(
             "<path class=\"mm-selected\" d=\"{}\"/>{cross}<rect class=\"mm-view\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
-            selected(),
+            selected.get(),
             x0 as i64,
             y0 as i64,
             (x1 - x0).max(1.0) as i64,

@@ -382,7 +382,7 @@ fn props_html(a: &About) -> String {
                         "<label class=\"field\"><span>SQL Server VSS Writer</span><select data-fact=\"vss\" data-k=\"vss\">{}</select></label>",
                         "<label class=\"check\"><input type=\"checkbox\" data-fact=\"mabs\" data-k=\"mabs\"{}> Microsoft Azure Backup Server (MABS)</label>"
                     ),
-                    choices(versions, s.version.map(|v| v.as_str()).unwrap_or("")),
+                    choices(versions, s.release().map(|v| v.as_str()).unwrap_or("")),
                     esc(s.rollup.as_deref().unwrap_or("")),
                     choices(
                         [("", "Not known"), ("running", "Running"), ("stopped", "Stopped")].into_iter(),
@@ -515,7 +515,7 @@ pub fn PropertiesPanel() -> impl IntoView {
                     s.drop_facts_of_other_kind();
                 });
             }
-            "version" => set(&|s| s.version = DpmVersion::parse(&v)),
+            "version" => set(&|s| s.version = dpm_rules::Version::parse(&v)),
             "rollup" => {
                 let r = v.trim();
                 set(&|s| s.rollup = (!r.is_empty()).then(|| r.to_string()));

@@ -394,14 +394,14 @@ fn anchored(v: View, i: usize, out: &mut Vec<Finding>) {
             if let (Some(a), Some(b)) = (ps.version, s.version) {
                 if a != b {
                     differences.push(format!(
-                        "{pname} runs DPM {} and {name} runs DPM {}",
-                        a.as_str(),
-                        b.as_str()
+                        "{pname} runs {} and {name} runs {}",
+                        a.label(),
+                        b.label()
                     ));
                 }
             }
             if let (Some(a), Some(b)) = (&ps.rollup, &s.rollup) {
-                if a.trim() != b.trim() {
+                if !crate::release::same_rollup(a, b) {
                     differences.push(format!(
                         "{pname} has update rollup {} and {name} has {}",
                         a.trim(),

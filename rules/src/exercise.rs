@@ -44,6 +44,9 @@ pub const EXERCISE_FORMAT: &str = "dpm-exercise/1";
 
 /// The version byte of an exercise link.
 const LINK_VERSION: u8 = 1;
+/// The version byte of an exercise link whose start uses the facts of real
+/// estates (its scenario in the share links' version 2 form).
+const LINK_VERSION_2: u8 = 2;
 
 /// What a participant may change. Servers and protections they added
 /// themselves are always theirs to change; these say what they may do to
@@ -1416,8 +1419,9 @@ fn write(ex: &Exercise, with_start: bool) -> String {
 /// the starting scenario in the share links' binary form, the rest of the
 /// exercise as compact JSON, and a CRC-32, in base64url.
 pub fn exercise_to_link(ex: &Exercise) -> String {
-    let mut b = vec![LINK_VERSION];
-    let start = share::encode(&ex.start);
+    let v2 = share::needs_version_2(&ex.start);
+    let mut b = vec![if v2 { LINK_VERSION_2 } else { LINK_VERSION }];
+    let start = share::encode(&ex.start, v2);
     share::varint(&mut b, start.len() as u64);
     b.extend(start);
     // The JSON without its indentation: the reader takes either.
@@ -1454,9 +1458,9 @@ pub fn exercise_from_link(link: &str) -> Result<Exercise, InputError> {
     if share::crc32(body).to_le_bytes() != sum {
         return Err(damaged("its checksum does not match"));
     }
-    if body[0] != LINK_VERSION {
+    if body[0] != LINK_VERSION && body[0] != LINK_VERSION_2 {
         return Err(InputError::new(format!(
-            "this exercise link was made by a newer or unknown version of DPM Sketch (link version {}); this build reads version {LINK_VERSION}",
+            "this exercise link was made by a newer or unknown version of DPM Sketch (link version {}); this build reads versions {LINK_VERSION} and {LINK_VERSION_2}",
             body[0]
         )));
     }
@@ -1474,7 +1478,7 @@ pub fn exercise_from_link(link: &str) -> Result<Exercise, InputError> {
         .checked_add(n as usize)
         .filter(|&e| e <= body.len())
         .ok_or_else(|| damaged("it ends early"))?;
-    let start = share::decode(&body[i..end])
+    let start = share::decode(&body[i..end], body[0] == LINK_VERSION_2)
         .map_err(|m| InputError::new(format!("this exercise link {m}")))?;
     let text = std::str::from_utf8(&body[end..]).map_err(|_| damaged("its text is not UTF-8"))?;
     read_json(text, Some(start)).map_err(|e| {

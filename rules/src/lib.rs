@@ -25,6 +25,7 @@
 
 mod check;
 mod edit;
+mod estate;
 mod exercise;
 pub mod exercises;
 mod export;
@@ -36,6 +37,7 @@ mod json;
 mod layout;
 mod model;
 pub mod presets;
+mod release;
 mod risk;
 mod roles;
 mod rules;
@@ -47,6 +49,9 @@ mod twin;
 
 pub use check::{check, Checker, Finding, Summary};
 pub use edit::{extract, paste, remove_servers, snap, GRID};
+pub use estate::{
+    down_with, host_cycle, hosts_of, refuse_host, site_members, sites, AlsoDown, Down, DownHow,
+};
 pub use exercise::{
     evaluate, exercise_from_json, exercise_from_link, exercise_to_json, exercise_to_link,
     goal_from_form, looks_like_exercise_link, params, read_exercise, refusal, rule_choices, Allow,
@@ -64,13 +69,17 @@ pub use geometry::{arrow, arrows_under_servers, bend_for, fixed, num, Arrow};
 pub use inventory::{held_by, inventory, sources_of, Copies, DataSource, Holding, Part};
 pub use layout::{apply_layout, layout, positions, GAP_X, LAYER_H, MARGIN, NODE_H, NODE_W};
 pub use model::{
-    fold_case, natural_cmp, same_name, validate_name_form, DpmVersion, Kind, Link, NameError,
-    Point, Protection, Server, ServerId, Topology, VssWriter, Workload, MAX_NAME_CHARS,
+    fold_case, natural_cmp, same_name, validate_name_form, BackupMedium, Build, DpmVersion, Kind,
+    Link, NameError, Point, Protection, Rollup, Server, ServerId, Topology, Version, VssWriter,
+    Workload, MAX_NAME_CHARS,
 };
+pub use release::{same_rollup, BUILDS};
 pub use risk::{fixes, risk, why_no_fix, Fix, Risk, SinglePoint};
 pub use roles::{all_roles, roles, Roles};
 pub use rules::{and_list, Rule, Severity, Source};
-pub use scenario::{from_json, to_json, InputError, FORMAT, READABLE_FORMATS};
+pub use scenario::{
+    format_for, from_json, to_json, uses_version_2, InputError, FORMAT, FORMAT_2, READABLE_FORMATS,
+};
 pub use share::{from_share, looks_like_share_link, seal, to_share};
 pub use sort::sort_by;
 pub use table::{from_table, looks_like_table, table_rows, to_table, RowRole, TableRow};

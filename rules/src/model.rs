@@ -6,6 +6,8 @@
 use std::cmp::Ordering;
 use std::fmt;
 
+pub use crate::release::{BackupMedium, Build, Rollup, Version};
+
 /// A server's identity inside one [`Topology`]. Stable across renames and
 /// moves; never reused after a deletion within the same topology.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -29,22 +31,31 @@ impl Kind {
     }
 }
 
-/// The DPM releases the app knows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// The DPM releases the app knows, oldest first (the order of
+/// [`DpmVersion::ALL`] is release order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DpmVersion {
+    V2010,
     V2012,
+    V2012Sp1,
     V2012R2,
     V2016,
+    V1801,
+    V1807,
     V2019,
     V2022,
     V2025,
 }
 
 impl DpmVersion {
-    pub const ALL: [DpmVersion; 6] = [
+    pub const ALL: [DpmVersion; 10] = [
+        DpmVersion::V2010,
         DpmVersion::V2012,
+        DpmVersion::V2012Sp1,
         DpmVersion::V2012R2,
         DpmVersion::V2016,
+        DpmVersion::V1801,
+        DpmVersion::V1807,
         DpmVersion::V2019,
         DpmVersion::V2022,
         DpmVersion::V2025,
@@ -52,9 +63,13 @@ impl DpmVersion {
 
     pub fn as_str(self) -> &'static str {
         match self {
+            DpmVersion::V2010 => "2010",
             DpmVersion::V2012 => "2012",
+            DpmVersion::V2012Sp1 => "2012 SP1",
             DpmVersion::V2012R2 => "2012 R2",
             DpmVersion::V2016 => "2016",
+            DpmVersion::V1801 => "1801",
+            DpmVersion::V1807 => "1807",
             DpmVersion::V2019 => "2019",
             DpmVersion::V2022 => "2022",
             DpmVersion::V2025 => "2025",
@@ -177,12 +192,34 @@ pub struct Server {
     pub id: ServerId,
     pub name: String,
     pub kind: Kind,
-    pub version: Option<DpmVersion>,
+    /// DPM server: the release or build number it runs.
+    pub version: Option<Version>,
     pub rollup: Option<String>,
     pub mabs: Option<bool>,
     pub vss_writer: Option<VssWriter>,
     pub workloads: Option<Vec<Workload>>,
     pub pos: Option<Point>,
+    /// The server this one runs on as a virtual machine (a Hyper-V host or
+    /// cluster): when it fails, this one fails with it.
+    pub host: Option<ServerId>,
+    /// Where the server stands ("London", "DR site"); servers of one site
+    /// can fail together. Free text, compared ignoring case.
+    pub site: Option<String>,
+    /// An Azure virtual machine.
+    pub azure: Option<bool>,
+    /// DPM server: the server that holds its database (DPMDB on a remote
+    /// SQL Server instance); `None` when the database is on the DPM server.
+    pub database: Option<ServerId>,
+    /// DPM server: where its database is also copied outside DPM protection.
+    pub database_backup: Option<Vec<BackupMedium>>,
+    /// DPM server: installed on a domain controller.
+    pub domain_controller: Option<bool>,
+    /// Protected server: a Hyper-V cluster or VMware estate whose virtual
+    /// machines are spread over several DPM servers (scale-out protection).
+    pub scale_out: Option<bool>,
+    /// Protected server: the Exchange DAG or SQL Server Availability Group
+    /// it belongs to; members of one set hold copies of the same databases.
+    pub replica_set: Option<String>,
 }
 
 impl Server {
@@ -197,6 +234,14 @@ impl Server {
             vss_writer: None,
             workloads: None,
             pos: None,
+            host: None,
+            site: None,
+            azure: None,
+            database: None,
+            database_backup: None,
+            domain_controller: None,
+            scale_out: None,
+            replica_set: None,
         }
     }
 
@@ -213,16 +258,80 @@ impl Server {
         self.workloads.as_deref().unwrap_or(&[])
     }
 
+    /// An Azure virtual machine.
+    pub fn is_azure(&self) -> bool {
+        self.azure == Some(true)
+    }
+
+    /// DPM installed on a domain controller.
+    pub fn is_domain_controller(&self) -> bool {
+        self.domain_controller == Some(true)
+    }
+
+    /// A scale-out protected server (its VMs spread over several DPM servers).
+    pub fn is_scale_out(&self) -> bool {
+        self.kind == Kind::Protected && self.scale_out == Some(true)
+    }
+
+    /// Where the DPM database is copied outside DPM protection.
+    pub fn database_backup(&self) -> &[BackupMedium] {
+        self.database_backup.as_deref().unwrap_or(&[])
+    }
+
+    /// The database has a copy that survives this server's failure (tape,
+    /// Azure or a share; a local disk fails with the server).
+    pub fn database_copied_off_server(&self) -> bool {
+        self.database_backup().iter().any(|m| m.off_server())
+    }
+
+    /// The site, trimmed; `None` when absent or blank.
+    pub fn site(&self) -> Option<&str> {
+        self.site
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+
+    /// The replica set, trimmed; `None` when absent or blank.
+    pub fn replica_set(&self) -> Option<&str> {
+        self.replica_set
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+
+    /// The release this server runs, from its version or build number.
+    pub fn release(&self) -> Option<DpmVersion> {
+        self.version.as_ref().and_then(Version::release)
+    }
+
+    /// The update rollup, from the build number where the build list has it,
+    /// else from the `rollup` fact (normalised: `UR2`, `Update Rollup 2`,
+    /// `ur 2` and `2` are one rollup).
+    pub fn update_rollup(&self) -> Option<Rollup> {
+        self.version
+            .as_ref()
+            .and_then(Version::rollup)
+            .or_else(|| self.rollup.as_deref().and_then(Rollup::parse))
+    }
+
     /// Drops the facts that do not apply to the server's kind, as the app
     /// does when a user changes a server's kind.
     pub fn drop_facts_of_other_kind(&mut self) {
         match self.kind {
-            Kind::Dpm => self.workloads = None,
+            Kind::Dpm => {
+                self.workloads = None;
+                self.scale_out = None;
+                self.replica_set = None;
+            }
             Kind::Protected => {
                 self.version = None;
                 self.rollup = None;
                 self.mabs = None;
                 self.vss_writer = None;
+                self.database = None;
+                self.database_backup = None;
+                self.domain_controller = None;
             }
         }
     }
@@ -481,7 +590,22 @@ impl Topology {
         let at = self.position(id)?;
         self.protections
             .retain(|p| p.protector != id && p.target != id);
-        Some(self.servers.remove(at))
+        let gone = self.servers.remove(at);
+        self.forget_references(&[id]);
+        Some(gone)
+    }
+
+    /// Clears every `host` and `database` that names one of `gone` (servers
+    /// being removed), so no fact names a server that is not there.
+    pub fn forget_references(&mut self, gone: &[ServerId]) {
+        for s in &mut self.servers {
+            if s.host.is_some_and(|h| gone.contains(&h)) {
+                s.host = None;
+            }
+            if s.database.is_some_and(|d| gone.contains(&d)) {
+                s.database = None;
+            }
+        }
     }
 
     pub fn protection(&self, link: Link) -> Option<&Protection> {

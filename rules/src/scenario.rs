@@ -1,4 +1,10 @@
-//! The scenario file, `dpm-sketch/1` JSON.
+//! The scenario file, `dpm-sketch/1` and `dpm-sketch/2` JSON.
+//!
+//! Version 2 is version 1 plus the facts of real estates (`host`, `site`,
+//! `azure`, `database`, `database_backup`, `domain_controller`, `scale_out`,
+//! `replica_set`, and versions beyond the six of version 1). Both are read;
+//! a drawing is written as version 2 only when it uses one of those, so
+//! older builds keep reading the rest.
 //!
 //! Reading is strict: unknown fields, unknown versions, facts that do not fit
 //! a server's kind and protections that name no server are errors that say
@@ -13,13 +19,16 @@ use std::fmt;
 use crate::geometry::fixed;
 use crate::json::{self, line_column, Member, Node, Value};
 use crate::model::{
-    validate_name_form, DpmVersion, Kind, Point, Protection, Server, Topology, VssWriter, Workload,
+    validate_name_form, BackupMedium, DpmVersion, Kind, Point, Protection, Server, ServerId,
+    Topology, Version, VssWriter, Workload,
 };
 
-/// The format this build writes.
+/// The format this build writes for a drawing without version 2 facts.
 pub const FORMAT: &str = "dpm-sketch/1";
+/// The format this build writes for a drawing with version 2 facts.
+pub const FORMAT_2: &str = "dpm-sketch/2";
 /// The formats this build reads.
-pub const READABLE_FORMATS: &[&str] = &[FORMAT];
+pub const READABLE_FORMATS: &[&str] = &[FORMAT, FORMAT_2];
 /// Canvas coordinates beyond this are refused: they can only be mistakes, and
 /// would make "fit to view" useless.
 pub const MAX_COORD: f64 = 1.0e7;
@@ -89,9 +98,20 @@ const SERVER_FIELDS: &[&str] = &[
     "mabs",
     "vss_writer",
     "workloads",
+    "host",
+    "site",
+    "azure",
+    "database",
+    "database_backup",
+    "domain_controller",
+    "scale_out",
+    "replica_set",
     "x",
     "y",
 ];
+
+/// The longest `site` or `replica_set` text the readers accept.
+pub const MAX_LABEL_CHARS: usize = 64;
 const PROTECTION_FIELDS: &[&str] = &["protector", "target", "switched"];
 
 /// Reads a scenario file.
@@ -182,6 +202,7 @@ impl Reader<'_> {
                 ),
             ));
         }
+        let mut refs: Vec<(usize, &str, String, usize, String)> = Vec::new();
         for (i, node) in list.iter().enumerate() {
             let at = under(format!("servers[{i}]"));
             let s = r.object(node, &at, SERVER_FIELDS, true)?;
@@ -197,9 +218,7 @@ impl Reader<'_> {
                 &[Kind::Dpm, Kind::Protected],
                 Kind::as_str,
             )?;
-            let version = s.opt("version", |n, p| {
-                r.variant(n, p, &DpmVersion::ALL, DpmVersion::as_str)
-            })?;
+            let version = s.opt("version", |n, p| r.version(n, p))?;
             let rollup = s.opt("rollup", |n, p| r.string(n, p))?;
             let mabs = s.opt("mabs", |n, p| r.boolean(n, p))?;
             let vss_writer = s.opt("vss_writer", |n, p| {
@@ -221,6 +240,34 @@ impl Reader<'_> {
             })?;
             let x = s.opt("x", |n, p| r.coordinate(n, p))?;
             let y = s.opt("y", |n, p| r.coordinate(n, p))?;
+            let site = s.opt("site", |n, p| r.label(n, p))?;
+            let azure = s.opt("azure", |n, p| r.boolean(n, p))?;
+            let database_backup = s.opt("database_backup", |n, p| {
+                let mut media = r
+                    .array(n, p)?
+                    .iter()
+                    .enumerate()
+                    .map(|(k, m)| {
+                        r.variant(
+                            m,
+                            &format!("{p}[{k}]"),
+                            &BackupMedium::ALL,
+                            BackupMedium::as_str,
+                        )
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                media.dedup();
+                Ok(media)
+            })?;
+            let domain_controller = s.opt("domain_controller", |n, p| r.boolean(n, p))?;
+            let scale_out = s.opt("scale_out", |n, p| r.boolean(n, p))?;
+            let replica_set = s.opt("replica_set", |n, p| r.label(n, p))?;
+            for field in ["host", "database"] {
+                if let Some(n) = s.get(field) {
+                    let name = r.string(n, &s.path(field))?;
+                    refs.push((i, field, name, n.at, s.path(field)));
+                }
+            }
 
             let misplaced = |field: &str, message: String| {
                 let at = s.get(field).map_or(node.at, |n| n.at);
@@ -232,6 +279,9 @@ impl Reader<'_> {
                     ("rollup", rollup.is_some()),
                     ("mabs", mabs.is_some()),
                     ("vss_writer", vss_writer.is_some()),
+                    ("database", s.get("database").is_some()),
+                    ("database_backup", database_backup.is_some()),
+                    ("domain_controller", domain_controller.is_some()),
                 ] {
                     if present {
                         return misplaced(
@@ -240,11 +290,19 @@ impl Reader<'_> {
                         );
                     }
                 }
-            } else if workloads.is_some() {
-                return misplaced(
-                    "workloads",
-                    format!("\"workloads\" applies to protected servers only, and \"{name}\" is a DPM server"),
-                );
+            } else {
+                for (field, present) in [
+                    ("workloads", workloads.is_some()),
+                    ("scale_out", scale_out.is_some()),
+                    ("replica_set", replica_set.is_some()),
+                ] {
+                    if present {
+                        return misplaced(
+                            field,
+                            format!("\"{field}\" applies to protected servers only, and \"{name}\" is a DPM server"),
+                        );
+                    }
+                }
             }
             let pos = match (x, y) {
                 (Some(x), Some(y)) => Some(Point { x, y }),
@@ -260,7 +318,56 @@ impl Reader<'_> {
             server.vss_writer = vss_writer;
             server.workloads = workloads;
             server.pos = pos;
+            server.site = site;
+            server.azure = azure;
+            server.database_backup = database_backup;
+            server.domain_controller = domain_controller;
+            server.scale_out = scale_out;
+            server.replica_set = replica_set;
             t.insert_server(server);
+        }
+        // `host` and `database` name servers, which may come later in the list.
+        for (i, field, name, at, path) in refs {
+            let Some(id) = t.find(&name) else {
+                return Err(fail(
+                    Some(path),
+                    at,
+                    format!("no server is named \"{name}\" in \"servers\""),
+                ));
+            };
+            let me = t.servers[i].id;
+            if id == me {
+                let why = if field == "host" {
+                    "a server cannot be its own host"
+                } else {
+                    "leave \"database\" out when the DPM database is on the DPM server itself"
+                };
+                return Err(fail(Some(path), at, why.into()));
+            }
+            match field {
+                "host" => t.servers[i].host = Some(id),
+                _ => t.servers[i].database = Some(id),
+            }
+        }
+        if let Some(cycle) = crate::estate::host_cycle(&t) {
+            let names: Vec<&str> = cycle.iter().map(|&id| t.name(id)).collect();
+            let first = t.position(cycle[0]).unwrap_or(0);
+            let at = list
+                .get(first)
+                .and_then(|n| match &n.value {
+                    Value::Object(m) => m.iter().find(|m| m.key == "host").map(|m| m.value.at),
+                    _ => None,
+                })
+                .unwrap_or(servers.at);
+            return Err(fail(
+                Some(under(format!("servers[{first}].host"))),
+                at,
+                format!(
+                    "hosts form a cycle ({} -> {}): a virtual machine cannot run on itself",
+                    names.join(" -> "),
+                    names[0]
+                ),
+            ));
         }
 
         let protections = match top.get("protections") {
@@ -441,6 +548,43 @@ impl Reader<'_> {
         }
     }
 
+    /// A DPM version: a release name or a build number.
+    fn version(&self, node: &Node, path: &str) -> Result<Version, InputError> {
+        let s = self.string(node, path)?;
+        Version::parse(&s).ok_or_else(|| {
+            let names: Vec<String> = DpmVersion::ALL
+                .iter()
+                .map(|v| format!("`{}`", v.as_str()))
+                .collect();
+            self.fail(
+                Some(path.to_string()),
+                node.at,
+                format!(
+                    "unknown DPM version `{s}`, expected one of {} or a build number such as `10.19.379.0`",
+                    names.join(", ")
+                ),
+            )
+        })
+    }
+
+    /// Free text naming a site or a replica set: not blank, one line.
+    fn label(&self, node: &Node, path: &str) -> Result<String, InputError> {
+        let s = self.string(node, path)?;
+        let problem = if s.trim().is_empty() {
+            Some("is empty: leave the field out instead".to_string())
+        } else if s.chars().count() > MAX_LABEL_CHARS {
+            Some(format!("has more than {MAX_LABEL_CHARS} characters"))
+        } else if s.chars().any(char::is_control) {
+            Some("cannot hold line breaks, tabs or other control characters".to_string())
+        } else {
+            None
+        };
+        match problem {
+            Some(p) => Err(self.fail(Some(path.to_string()), node.at, format!("the text {p}"))),
+            None => Ok(s),
+        }
+    }
+
     fn coordinate(&self, node: &Node, path: &str) -> Result<f64, InputError> {
         match node.value {
             Value::Number(v) if v.is_finite() && v.abs() <= MAX_COORD => Ok(v),
@@ -490,11 +634,45 @@ fn member<'o>(out: &'o mut String, key: &str) -> &'o mut String {
     out
 }
 
+/// The format a drawing is written in: version 2 when it uses a fact that
+/// version 1 does not have, else version 1 (so older builds read it).
+pub fn format_for(t: &Topology) -> &'static str {
+    if t.servers.iter().any(uses_version_2) {
+        FORMAT_2
+    } else {
+        FORMAT
+    }
+}
+
+/// A server with a fact that version 1 of the file does not have.
+pub fn uses_version_2(s: &Server) -> bool {
+    let old_version = matches!(
+        s.version,
+        None | Some(Version::Release(
+            DpmVersion::V2012
+                | DpmVersion::V2012R2
+                | DpmVersion::V2016
+                | DpmVersion::V2019
+                | DpmVersion::V2022
+                | DpmVersion::V2025
+        ))
+    );
+    !old_version
+        || s.host.is_some()
+        || s.site.is_some()
+        || s.azure.is_some()
+        || s.database.is_some()
+        || s.database_backup.is_some()
+        || s.domain_controller.is_some()
+        || s.scale_out.is_some()
+        || s.replica_set.is_some()
+}
+
 /// Writes a scenario file (pretty-printed, with a final newline).
 pub fn to_json(t: &Topology) -> String {
     let mut out = String::with_capacity(64 + 120 * t.servers.len() + 80 * t.protections.len());
     out.push_str("{\n  \"format\": ");
-    json::write_string(&mut out, FORMAT);
+    json::write_string(&mut out, format_for(t));
     if let Some(title) = &t.title {
         out.push_str(",\n  \"title\": ");
         json::write_string(&mut out, title);
@@ -505,7 +683,7 @@ pub fn to_json(t: &Topology) -> String {
         json::write_string(member(&mut out, "name"), &s.name);
         json::write_string(member(&mut out, "kind"), s.kind.as_str());
         if let Some(v) = s.version {
-            json::write_string(member(&mut out, "version"), v.as_str());
+            json::write_string(member(&mut out, "version"), &v.as_string());
         }
         if let Some(r) = &s.rollup {
             json::write_string(member(&mut out, "rollup"), r);
@@ -528,6 +706,41 @@ pub fn to_json(t: &Topology) -> String {
                 }
                 out.push_str("\n      ]");
             }
+        }
+        let names = |k: &str, v: Option<ServerId>, out: &mut String| {
+            if let Some(id) = v {
+                json::write_string(member(out, k), t.name(id));
+            }
+        };
+        names("host", s.host, &mut out);
+        if let Some(v) = &s.site {
+            json::write_string(member(&mut out, "site"), v);
+        }
+        if let Some(v) = s.azure {
+            member(&mut out, "azure").push_str(if v { "true" } else { "false" });
+        }
+        names("database", s.database, &mut out);
+        if let Some(media) = &s.database_backup {
+            let list: Vec<String> = media
+                .iter()
+                .map(|m| {
+                    let mut q = String::new();
+                    json::write_string(&mut q, m.as_str());
+                    q
+                })
+                .collect();
+            member(&mut out, "database_backup").push_str(&format!("[{}]", list.join(", ")));
+        }
+        for (k, v) in [
+            ("domain_controller", s.domain_controller),
+            ("scale_out", s.scale_out),
+        ] {
+            if let Some(v) = v {
+                member(&mut out, k).push_str(if v { "true" } else { "false" });
+            }
+        }
+        if let Some(v) = &s.replica_set {
+            json::write_string(member(&mut out, "replica_set"), v);
         }
         if let Some(p) = s.pos {
             member(&mut out, "x").push_str(&fixed(p.x, 2));
@@ -583,7 +796,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(t.servers.len(), 2);
-        assert_eq!(t.servers[0].version, Some(DpmVersion::V2019));
+        assert_eq!(
+            t.servers[0].version,
+            Some(Version::Release(DpmVersion::V2019))
+        );
         assert_eq!(t.servers[0].pos, Some(Point { x: 120.0, y: 80.0 }));
         assert_eq!(t.protections.len(), 1, "names resolve ignoring case");
     }
@@ -601,8 +817,11 @@ mod tests {
 
     #[test]
     fn refuses_newer_versions_naming_what_it_reads() {
-        let e = err(r#"{"format":"dpm-sketch/2","servers":[],"later":true}"#);
-        assert!(e.contains("this build reads dpm-sketch/1"), "{e}");
+        let e = err(r#"{"format":"dpm-sketch/3","servers":[],"later":true}"#);
+        assert!(
+            e.contains("this build reads dpm-sketch/1, dpm-sketch/2"),
+            "{e}"
+        );
         assert!(e.starts_with("format, line 1, column 11"), "{e}");
         assert!(err(r#"{"servers":[]}"#).starts_with("format, line 1, column 1: missing"));
         assert!(err(r#"{"format":7,"servers":[]}"#)
@@ -627,7 +846,8 @@ mod tests {
         let e = err(
             r#"{"format":"dpm-sketch/1","servers":[{"name":"A","kind":"dpm","version":"2020"}]}"#,
         );
-        assert!(e.contains("unknown variant `2020`"), "{e}");
+        assert!(e.contains("unknown DPM version `2020`"), "{e}");
+        assert!(e.contains("a build number such as `10.19.379.0`"), "{e}");
         let e = err(r#"{"format":"dpm-sketch/1","servers":[{"name":" ","kind":"dpm"}]}"#);
         assert!(e.contains("servers[0].name"), "{e}");
     }

@@ -27,12 +27,27 @@
 //! ```
 
 use crate::model::{
-    validate_name_form, DpmVersion, Kind, Point, Protection, Server, Topology, VssWriter, Workload,
+    validate_name_form, BackupMedium, Build, DpmVersion, Kind, Point, Protection, Server, ServerId,
+    Topology, Version, VssWriter, Workload,
 };
-use crate::scenario::{InputError, MAX_COORD};
+use crate::scenario::{uses_version_2, InputError, MAX_COORD, MAX_LABEL_CHARS};
 
-/// The version byte this build writes and reads.
+/// The version byte of links without the facts of real estates, which
+/// older builds read too.
 const VERSION: u8 = 1;
+/// The version byte of links with the facts of real estates (`host`,
+/// `site`, `database`, build numbers ...).
+const VERSION_2: u8 = 2;
+
+/// The releases a version 1 link numbers, in its order.
+const V1_RELEASES: [DpmVersion; 6] = [
+    DpmVersion::V2012,
+    DpmVersion::V2012R2,
+    DpmVersion::V2016,
+    DpmVersion::V2019,
+    DpmVersion::V2022,
+    DpmVersion::V2025,
+];
 
 // Bits of a server's flags.
 const DPM: u64 = 1;
@@ -45,17 +60,39 @@ const VSS_STOPPED: u64 = 1 << 6;
 const WORKLOADS: u64 = 1 << 7;
 const POS: u64 = 1 << 8;
 const KNOWN: u64 = (1 << 9) - 1;
+// Version 2 only.
+const HOST: u64 = 1 << 9;
+const SITE: u64 = 1 << 10;
+const AZURE_SET: u64 = 1 << 11;
+const AZURE: u64 = 1 << 12;
+const DATABASE: u64 = 1 << 13;
+const DB_BACKUP: u64 = 1 << 14;
+const DC_SET: u64 = 1 << 15;
+const DC: u64 = 1 << 16;
+const SCALE_SET: u64 = 1 << 17;
+const SCALE: u64 = 1 << 18;
+const REPLICA_SET: u64 = 1 << 19;
+/// The version is a build number (four varints), not a release's number.
+const BUILD: u64 = 1 << 20;
+const KNOWN_2: u64 = (1 << 21) - 1;
 
-/// The payload of a share link for `t` (what follows `#s=`).
+/// The payload of a share link for `t` (what follows `#s=`): version 1
+/// when `t` uses no fact of real estates, so older builds open it.
 pub fn to_share(t: &Topology) -> String {
-    let mut b = vec![VERSION];
-    b.extend(encode(t));
+    let v2 = needs_version_2(t);
+    let mut b = vec![if v2 { VERSION_2 } else { VERSION }];
+    b.extend(encode(t, v2));
     seal(b)
 }
 
-/// The binary form of `t`, without version byte or checksum: also the
-/// start of an exercise link.
-pub(crate) fn encode(t: &Topology) -> Vec<u8> {
+/// `t` has a fact that only version 2 of the binary form carries.
+pub(crate) fn needs_version_2(t: &Topology) -> bool {
+    t.servers.iter().any(uses_version_2)
+}
+
+/// The binary form of `t` (version 2 when `v2`), without version byte or
+/// checksum: also the start of an exercise link.
+pub(crate) fn encode(t: &Topology, v2: bool) -> Vec<u8> {
     let mut b = Vec::new();
     match &t.title {
         Some(title) => {
@@ -78,6 +115,18 @@ pub(crate) fn encode(t: &Topology) -> Vec<u8> {
             (s.vss_writer == Some(VssWriter::Stopped), VSS_STOPPED),
             (s.workloads.is_some(), WORKLOADS),
             (s.pos.is_some(), POS),
+            (v2 && s.host.is_some(), HOST),
+            (v2 && s.site.is_some(), SITE),
+            (v2 && s.azure.is_some(), AZURE_SET),
+            (v2 && s.azure == Some(true), AZURE),
+            (v2 && s.database.is_some(), DATABASE),
+            (v2 && s.database_backup.is_some(), DB_BACKUP),
+            (v2 && s.domain_controller.is_some(), DC_SET),
+            (v2 && s.domain_controller == Some(true), DC),
+            (v2 && s.scale_out.is_some(), SCALE_SET),
+            (v2 && s.scale_out == Some(true), SCALE),
+            (v2 && s.replica_set.is_some(), REPLICA_SET),
+            (v2 && matches!(s.version, Some(Version::Build(_))), BUILD),
         ];
         for (on, bit) in facts {
             if on {
@@ -89,8 +138,18 @@ pub(crate) fn encode(t: &Topology) -> Vec<u8> {
         varint(&mut b, shared as u64);
         bytes(&mut b, &s.name.as_bytes()[shared..]);
         previous = &s.name;
-        if let Some(v) = s.version {
-            b.push(DpmVersion::ALL.iter().position(|&x| x == v).unwrap_or(0) as u8);
+        match s.version {
+            Some(Version::Build(Build(parts))) if v2 => {
+                for n in parts {
+                    varint(&mut b, u64::from(n));
+                }
+            }
+            Some(v) => {
+                let release = v.release().unwrap_or(DpmVersion::V2019);
+                let list: &[DpmVersion] = if v2 { &DpmVersion::ALL } else { &V1_RELEASES };
+                b.push(list.iter().position(|&x| x == release).unwrap_or(0) as u8);
+            }
+            None => {}
         }
         if let Some(r) = &s.rollup {
             bytes(&mut b, r.as_bytes());
@@ -104,6 +163,27 @@ pub(crate) fn encode(t: &Topology) -> Vec<u8> {
         if let Some(p) = s.pos {
             varint(&mut b, zigzag(hundredths(p.x)));
             varint(&mut b, zigzag(hundredths(p.y)));
+        }
+        if v2 {
+            let index = |id: ServerId| t.position(id).unwrap_or(0) as u64;
+            if let Some(h) = s.host {
+                varint(&mut b, index(h));
+            }
+            if let Some(site) = &s.site {
+                bytes(&mut b, site.as_bytes());
+            }
+            if let Some(d) = s.database {
+                varint(&mut b, index(d));
+            }
+            if let Some(media) = &s.database_backup {
+                varint(&mut b, media.len() as u64);
+                for m in media {
+                    b.push(BackupMedium::ALL.iter().position(|x| x == m).unwrap_or(0) as u8);
+                }
+            }
+            if let Some(r) = &s.replica_set {
+                bytes(&mut b, r.as_bytes());
+            }
         }
     }
     varint(&mut b, t.protections.len() as u64);
@@ -119,8 +199,8 @@ pub(crate) fn encode(t: &Topology) -> Vec<u8> {
 
 /// Reads what [`encode`] wrote, all of `b`; the error says what is wrong
 /// in words that follow "this link ...".
-pub(crate) fn decode(b: &[u8]) -> Result<Topology, String> {
-    read(&mut Reader { b, i: 0 }).map_err(|e| match e {
+pub(crate) fn decode(b: &[u8], v2: bool) -> Result<Topology, String> {
+    read(&mut Reader { b, i: 0 }, v2).map_err(|e| match e {
         Short => "ends in the middle of the scenario".to_string(),
         Bad(m) => format!("does not hold a valid scenario: {m}"),
     })
@@ -145,9 +225,9 @@ pub fn from_share(link: &str) -> Result<Topology, InputError> {
         return Err(damaged("it is too short to hold a scenario"));
     }
     let (body, sum) = b.split_at(b.len() - 4);
-    if body[0] != VERSION {
+    if body[0] != VERSION && body[0] != VERSION_2 {
         return Err(InputError::new(format!(
-            "this share link was made by a newer or unknown version of DPM Sketch (link version {}); this build reads version {VERSION}",
+            "this share link was made by a newer or unknown version of DPM Sketch (link version {}); this build reads versions {VERSION} and {VERSION_2}",
             body[0]
         )));
     }
@@ -155,7 +235,7 @@ pub fn from_share(link: &str) -> Result<Topology, InputError> {
         return Err(damaged("its checksum does not match"));
     }
     let mut r = Reader { b: body, i: 1 };
-    read(&mut r).map_err(|e| match e {
+    read(&mut r, body[0] == VERSION_2).map_err(|e| match e {
         Short => damaged("it ends in the middle of the scenario"),
         Bad(message) => InputError::new(format!(
             "this share link does not hold a valid scenario: {message}"
@@ -244,7 +324,7 @@ impl Reader<'_> {
     }
 }
 
-fn read(r: &mut Reader) -> Result<Topology, Fault> {
+fn read(r: &mut Reader, v2: bool) -> Result<Topology, Fault> {
     let mut t = Topology::new();
     match r.varint()? {
         0 => {}
@@ -259,9 +339,11 @@ fn read(r: &mut Reader) -> Result<Topology, Fault> {
         )));
     }
     let mut previous = String::new();
+    // Servers named by `host` and `database`, resolved once all are read.
+    let mut refs: Vec<(usize, bool, u64)> = Vec::new();
     for i in 0..n {
         let flags = r.varint()?;
-        if flags & !KNOWN != 0 {
+        if flags & !(if v2 { KNOWN_2 } else { KNOWN }) != 0 {
             return Err(Bad(format!(
                 "server {} has facts this build does not know",
                 i + 1
@@ -284,13 +366,22 @@ fn read(r: &mut Reader) -> Result<Topology, Fault> {
             Kind::Protected
         };
         let mut s = Server::new(t.next_id(), name.clone(), kind);
-        if flags & VERSION_SET != 0 {
+        if flags & VERSION_SET != 0 && flags & BUILD != 0 {
+            let mut parts = [0u32; 4];
+            for p in &mut parts {
+                *p = u32::try_from(r.varint()?)
+                    .map_err(|_| Bad(format!("{name} has a damaged build number")))?;
+            }
+            s.version = Some(Version::Build(Build(parts)));
+        } else if flags & VERSION_SET != 0 {
             let v = r.byte()?;
-            s.version = Some(
-                *DpmVersion::ALL
-                    .get(v as usize)
-                    .ok_or_else(|| Bad(format!("{name} has an unknown DPM version")))?,
-            );
+            let list: &[DpmVersion] = if v2 { &DpmVersion::ALL } else { &V1_RELEASES };
+            s.version =
+                Some(Version::Release(*list.get(v as usize).ok_or_else(
+                    || Bad(format!("{name} has an unknown DPM version")),
+                )?));
+        } else if flags & BUILD != 0 {
+            return Err(Bad(format!("{name} has a build number without a version")));
         }
         if flags & ROLLUP != 0 {
             s.rollup = Some(r.text("an update rollup")?);
@@ -326,13 +417,84 @@ fn read(r: &mut Reader) -> Result<Topology, Fault> {
             }
             s.pos = Some(Point { x, y });
         }
-        let dpm_facts =
-            s.version.is_some() || s.rollup.is_some() || s.mabs.is_some() || s.vss_writer.is_some();
-        if (kind == Kind::Protected && dpm_facts) || (kind == Kind::Dpm && s.workloads.is_some()) {
+        let label = |r: &mut Reader, what: &str| -> Result<String, Fault> {
+            let text = r.text(what)?;
+            let blank = text.trim().is_empty();
+            if blank || text.chars().count() > MAX_LABEL_CHARS || text.chars().any(char::is_control)
+            {
+                return Err(Bad(format!("{name} has a damaged {what}")));
+            }
+            Ok(text)
+        };
+        if flags & HOST != 0 {
+            refs.push((i, true, r.varint()?));
+        }
+        if flags & SITE != 0 {
+            s.site = Some(label(r, "site")?);
+        }
+        if flags & AZURE_SET != 0 {
+            s.azure = Some(flags & AZURE != 0);
+        }
+        if flags & DATABASE != 0 {
+            refs.push((i, false, r.varint()?));
+        }
+        if flags & DB_BACKUP != 0 {
+            let k = r.count()?;
+            let mut media = Vec::with_capacity(k);
+            for _ in 0..k {
+                let m = r.byte()?;
+                media.push(
+                    *BackupMedium::ALL
+                        .get(m as usize)
+                        .ok_or_else(|| Bad(format!("{name} has an unknown database backup")))?,
+                );
+            }
+            s.database_backup = Some(media);
+        }
+        if flags & DC_SET != 0 {
+            s.domain_controller = Some(flags & DC != 0);
+        }
+        if flags & SCALE_SET != 0 {
+            s.scale_out = Some(flags & SCALE != 0);
+        }
+        if flags & REPLICA_SET != 0 {
+            s.replica_set = Some(label(r, "replica set")?);
+        }
+        let dpm_facts = s.version.is_some()
+            || s.rollup.is_some()
+            || s.mabs.is_some()
+            || s.vss_writer.is_some()
+            || flags & DATABASE != 0
+            || s.database_backup.is_some()
+            || s.domain_controller.is_some();
+        let protected_facts =
+            s.workloads.is_some() || s.scale_out.is_some() || s.replica_set.is_some();
+        if (kind == Kind::Protected && dpm_facts) || (kind == Kind::Dpm && protected_facts) {
             return Err(Bad(format!("{name} has facts that do not fit its kind")));
         }
         previous = name;
         t.insert_server(s);
+    }
+    for (i, host, k) in refs {
+        let id = t
+            .servers
+            .get(k as usize)
+            .map(|s| s.id)
+            .filter(|&id| id != t.servers[i].id)
+            .ok_or_else(|| {
+                Bad(format!(
+                    "{} names a server that is not there",
+                    t.servers[i].name
+                ))
+            })?;
+        if host {
+            t.servers[i].host = Some(id);
+        } else {
+            t.servers[i].database = Some(id);
+        }
+    }
+    if crate::estate::host_cycle(&t).is_some() {
+        return Err(Bad("its hosts form a cycle".into()));
     }
     let m = r.count()?;
     let mut seen = std::collections::HashSet::with_capacity(m);
@@ -527,7 +689,7 @@ mod tests {
 
     #[test]
     fn a_newer_version_is_named() {
-        let e = from_share(&seal(vec![2u8, 0, 0, 0])).unwrap_err().message;
+        let e = from_share(&seal(vec![3u8, 0, 0, 0])).unwrap_err().message;
         assert!(e.contains("newer or unknown version"), "{e}");
     }
 

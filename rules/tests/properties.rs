@@ -63,7 +63,7 @@ fn build(s: &Spec) -> Topology {
         let id = t.add_server(name, if *dpm { Kind::Dpm } else { Kind::Protected });
         let srv = t.server_mut(id).unwrap();
         if *dpm {
-            srv.version = *version;
+            srv.version = version.map(Version::Release);
             srv.rollup = rollup.clone();
             srv.mabs = *mabs;
             srv.vss_writer = *vss;

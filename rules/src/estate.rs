@@ -1,0 +1,308 @@
+//! What real estates add to a drawing: virtual machines on hosts, DPM
+//! databases on other servers, and sites. Derived answers shared by the
+//! rules, the failover planner, `risk` and the app: which servers go down
+//! with a failed one, and why.
+//!
+//! Facts (RULES.md, "Real estates"): when a host fails, every server that
+//! runs on it fails too, and so on down; when the server that holds a DPM
+//! server's database fails, that DPM server stops (its replicas are intact,
+//! but it protects and restores nothing until its database is back); a
+//! whole site can fail at once.
+
+use std::collections::HashSet;
+
+use crate::model::{same_name, ServerId, Topology};
+
+/// Why a server went down with another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DownHow {
+    /// It runs on a host that failed (directly or further up).
+    Host,
+    /// It is a DPM server whose database is on a server that failed: it is
+    /// stopped, not failed; its replicas are intact.
+    Database,
+    /// It stands in a site that failed.
+    Site,
+}
+
+impl DownHow {
+    /// `host`, `database`, `site` (as `failover --json` writes it).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DownHow::Host => "host",
+            DownHow::Database => "database",
+            DownHow::Site => "site",
+        }
+    }
+}
+
+/// A server that went down because another did (or its site failed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AlsoDown {
+    pub server: ServerId,
+    /// The server (its host, or the server holding its database) or, for a
+    /// site, the site's name as written on the first of its servers.
+    pub because_of: String,
+    pub how: DownHow,
+}
+
+impl AlsoDown {
+    /// "down with HV1", "stopped: its database is on SQLDB1", "down with site London".
+    pub fn phrase(&self) -> String {
+        match self.how {
+            DownHow::Host => format!("down with {}", self.because_of),
+            DownHow::Database => format!("stopped: its database is on {}", self.because_of),
+            DownHow::Site => format!("down with site {}", self.because_of),
+        }
+    }
+}
+
+/// What is down after an outage.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Down {
+    /// Every server that is down: the ones named, their sites' servers and
+    /// every guest of a down host, in natural name order.
+    pub failed: Vec<ServerId>,
+    /// DPM servers that are up but stopped, their database being on a down
+    /// server, in natural name order.
+    pub stopped: Vec<ServerId>,
+    /// Why each server beyond the ones named is down or stopped, in natural
+    /// name order of the servers.
+    pub also: Vec<AlsoDown>,
+}
+
+impl Down {
+    pub fn is_failed(&self, id: ServerId) -> bool {
+        self.failed.contains(&id)
+    }
+
+    pub fn is_stopped(&self, id: ServerId) -> bool {
+        self.stopped.contains(&id)
+    }
+}
+
+/// The servers of `site` (compared ignoring case and surrounding spaces), in
+/// natural name order.
+pub fn site_members(t: &Topology, site: &str) -> Vec<ServerId> {
+    let site = site.trim();
+    let mut ids: Vec<ServerId> = t
+        .servers
+        .iter()
+        .filter(|s| s.site().is_some_and(|x| same_name(x, site)))
+        .map(|s| s.id)
+        .collect();
+    t.sort_by_name(&mut ids);
+    ids
+}
+
+/// Every site named in the drawing, once each (as first written), in
+/// natural order.
+pub fn sites(t: &Topology) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in &t.servers {
+        if let Some(site) = s.site() {
+            if !out.iter().any(|o| same_name(o, site)) {
+                out.push(site.to_string());
+            }
+        }
+    }
+    crate::sort::sort_by(&mut out, &|a, b| crate::model::natural_cmp(a, b));
+    out
+}
+
+/// The hosts above `id`: its host, that host's host, and so on (stopping
+/// at a cycle, which the readers refuse).
+pub fn hosts_of(t: &Topology, id: ServerId) -> Vec<ServerId> {
+    let mut out = Vec::new();
+    let mut at = t.server(id).and_then(|s| s.host);
+    while let Some(h) = at {
+        if h == id || out.contains(&h) || t.server(h).is_none() {
+            break;
+        }
+        out.push(h);
+        at = t.server(h).and_then(|s| s.host);
+    }
+    out
+}
+
+/// A cycle of hosts (A runs on B, B on A), if there is one: its servers in
+/// the order the hosts lead. Readers refuse such files, and the editor
+/// refuses the edit.
+pub fn host_cycle(t: &Topology) -> Option<Vec<ServerId>> {
+    let mut done: HashSet<ServerId> = HashSet::new();
+    for s in &t.servers {
+        if s.host.is_none() || done.contains(&s.id) {
+            continue;
+        }
+        let mut path: Vec<ServerId> = vec![s.id];
+        let mut at = s.host;
+        while let Some(h) = at {
+            if let Some(k) = path.iter().position(|&p| p == h) {
+                return Some(path[k..].to_vec());
+            }
+            if done.contains(&h) {
+                break;
+            }
+            path.push(h);
+            at = t.server(h).and_then(|x| x.host);
+        }
+        done.extend(path);
+    }
+    None
+}
+
+/// Why `host` cannot be the host of `id`, if it cannot: itself, or a server
+/// that runs on `id` (a cycle).
+pub fn refuse_host(t: &Topology, id: ServerId, host: ServerId) -> Option<String> {
+    if host == id {
+        return Some("a server cannot be its own host".into());
+    }
+    if host == id || hosts_of(t, host).contains(&id) {
+        return Some(format!(
+            "{} runs on {} already: hosts cannot form a cycle",
+            t.name(host),
+            t.name(id)
+        ));
+    }
+    None
+}
+
+/// What is down when the servers `failed` and the sites `sites` fail.
+/// Unknown ids and sites with no server are ignored.
+pub fn down_with(t: &Topology, failed: &[ServerId], sites: &[&str]) -> Down {
+    let mut down: Vec<ServerId> = Vec::new();
+    let mut seen: HashSet<ServerId> = HashSet::new();
+    for &id in failed {
+        if t.server(id).is_some() && seen.insert(id) {
+            down.push(id);
+        }
+    }
+    let mut also: Vec<AlsoDown> = Vec::new();
+    for site in sites {
+        let members = site_members(t, site);
+        let label = members
+            .first()
+            .and_then(|&id| t.server(id))
+            .and_then(|s| s.site())
+            .unwrap_or(site.trim())
+            .to_string();
+        for id in members {
+            if seen.insert(id) {
+                down.push(id);
+                also.push(AlsoDown {
+                    server: id,
+                    because_of: label.clone(),
+                    how: DownHow::Site,
+                });
+            }
+        }
+    }
+    // Guests of down hosts, and their guests: one pass over the guests of
+    // each host, so an estate of 10,000 servers costs a linear walk.
+    let mut guests: std::collections::HashMap<ServerId, Vec<ServerId>> = Default::default();
+    for s in &t.servers {
+        if let Some(h) = s.host {
+            guests.entry(h).or_default().push(s.id);
+        }
+    }
+    let mut k = 0;
+    while k < down.len() {
+        let h = down[k];
+        k += 1;
+        let Some(list) = guests.get(&h) else { continue };
+        let mut list = list.clone();
+        t.sort_by_name(&mut list);
+        for g in list {
+            if seen.insert(g) {
+                down.push(g);
+                also.push(AlsoDown {
+                    server: g,
+                    because_of: t.name(h).to_string(),
+                    how: DownHow::Host,
+                });
+            }
+        }
+    }
+    let mut stopped: Vec<ServerId> = Vec::new();
+    for s in &t.servers {
+        if let Some(db) = s.database {
+            if s.is_dpm() && !seen.contains(&s.id) && seen.contains(&db) {
+                stopped.push(s.id);
+                also.push(AlsoDown {
+                    server: s.id,
+                    because_of: t.name(db).to_string(),
+                    how: DownHow::Database,
+                });
+            }
+        }
+    }
+    t.sort_by_name(&mut down);
+    t.sort_by_name(&mut stopped);
+    crate::sort::sort_by(&mut also, &|a, b| {
+        crate::model::natural_cmp(t.name(a.server), t.name(b.server)).then(a.server.cmp(&b.server))
+    });
+    Down {
+        failed: down,
+        stopped,
+        also,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Kind;
+
+    #[test]
+    fn a_failed_host_takes_its_guests_and_their_guests() {
+        let mut t = Topology::new();
+        let hv = t.add_server("HV1", Kind::Protected);
+        let vm = t.add_server("VM1", Kind::Protected);
+        let nested = t.add_server("VM2", Kind::Protected);
+        let dpm = t.add_server("DPM1", Kind::Dpm);
+        let sql = t.add_server("SQL1", Kind::Protected);
+        t.server_mut(vm).unwrap().host = Some(hv);
+        t.server_mut(nested).unwrap().host = Some(vm);
+        t.server_mut(sql).unwrap().host = Some(hv);
+        t.server_mut(dpm).unwrap().database = Some(sql);
+        let d = down_with(&t, &[hv], &[]);
+        let names: Vec<&str> = d.failed.iter().map(|&id| t.name(id)).collect();
+        assert_eq!(names, ["HV1", "SQL1", "VM1", "VM2"]);
+        assert_eq!(d.stopped, vec![dpm]);
+        let why: Vec<String> = d
+            .also
+            .iter()
+            .map(|a| format!("{} {} {}", t.name(a.server), a.how.as_str(), a.because_of))
+            .collect();
+        assert_eq!(
+            why,
+            [
+                "DPM1 database SQL1",
+                "SQL1 host HV1",
+                "VM1 host HV1",
+                "VM2 host VM1"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_site_fails_whole_and_cycles_are_found() {
+        let mut t = Topology::new();
+        let a = t.add_server("A", Kind::Dpm);
+        let b = t.add_server("B", Kind::Protected);
+        t.server_mut(a).unwrap().site = Some("London".into());
+        t.server_mut(b).unwrap().site = Some(" london ".into());
+        let d = down_with(&t, &[], &["LONDON"]);
+        assert_eq!(d.failed, vec![a, b]);
+        assert!(d
+            .also
+            .iter()
+            .all(|x| x.how == DownHow::Site && x.because_of == "London"));
+        assert_eq!(sites(&t), ["London"]);
+        assert_eq!(host_cycle(&t), None);
+        t.server_mut(a).unwrap().host = Some(b);
+        assert!(refuse_host(&t, b, a).is_some());
+        t.server_mut(b).unwrap().host = Some(a);
+        assert_eq!(host_cycle(&t).map(|c| c.len()), Some(2));
+    }
+}

@@ -1074,7 +1074,7 @@ pub const CHECKS: [&str; 11] = [
 ];
 
 /// Every recovery option kind.
-pub const OPTION_KINDS: [OptionKind; 7] = [
+pub const OPTION_KINDS: [OptionKind; 8] = [
     OptionKind::SwitchProtection,
     OptionKind::RebuildPrimary,
     OptionKind::MoveToNewServer,
@@ -1082,6 +1082,7 @@ pub const OPTION_KINDS: [OptionKind; 7] = [
     OptionKind::Reprotect,
     OptionKind::RestoreFromPrimary,
     OptionKind::RestoreFromSecondary,
+    OptionKind::RestoreDatabase,
 ];
 
 // ---------------------------------------------------------------- authoring

@@ -14,6 +14,7 @@
 use std::collections::HashSet;
 
 use crate::check::Checker;
+use crate::estate::{down_with, AlsoDown};
 use crate::inventory::{Copies, DataSource};
 use crate::model::{Kind, Link, Point, Protection, Server, ServerId, Topology};
 use crate::rules::{and_list, Severity};
@@ -28,6 +29,9 @@ pub enum OptionKind {
     Reprotect,
     RestoreFromPrimary,
     RestoreFromSecondary,
+    /// Restore a stopped DPM server's database (DPMDB) to a SQL Server
+    /// instance from a surviving copy, then `DPMSync -Sync`.
+    RestoreDatabase,
 }
 
 impl OptionKind {
@@ -40,6 +44,7 @@ impl OptionKind {
             OptionKind::Reprotect => "reprotect",
             OptionKind::RestoreFromPrimary => "restore-from-primary",
             OptionKind::RestoreFromSecondary => "restore-from-secondary",
+            OptionKind::RestoreDatabase => "restore-database",
         }
     }
 
@@ -52,6 +57,7 @@ impl OptionKind {
             OptionKind::Reprotect => "Protect again",
             OptionKind::RestoreFromPrimary => "Restore from the primary",
             OptionKind::RestoreFromSecondary => "Restore from the secondary",
+            OptionKind::RestoreDatabase => "Restore the DPM database",
         }
     }
 }
@@ -159,6 +165,10 @@ pub struct Plan {
     /// failed server can be recovered on its own. What no step brings back
     /// is in `lost`.
     pub order: Vec<OrderedStep>,
+    /// Servers that went down with another (a host, the server holding
+    /// their DPM database, or their site), in natural name order; they are
+    /// in `failed` too, except DPM servers stopped by their database.
+    pub also_down: Vec<AlsoDown>,
 }
 
 /// One step of recovery in order.
@@ -196,6 +206,16 @@ pub struct Step {
 
 fn by_name(t: &Topology, ids: &mut Vec<ServerId>) {
     t.sort_by_name(ids);
+}
+
+/// Plans an outage: the servers `failed` and every server of the sites
+/// `sites` fail, with every guest of a failed host; DPM servers whose
+/// database is on a failed server stop (see [`Plan::also_down`]).
+pub fn plan_outage(t: &Topology, failed: &[ServerId], sites: &[&str]) -> Plan {
+    let down = down_with(t, failed, sites);
+    let mut p = plan(t, &down.failed);
+    p.also_down = down.also;
+    p
 }
 
 /// Plans the failure of `failed` (unknown ids are ignored).
@@ -563,6 +583,7 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
         broken,
         affected,
         order,
+        also_down: Vec::new(),
     }
 }
 

@@ -61,8 +61,8 @@ pub use export::{
     badge_symbol, to_dot, to_mermaid, to_svg, truncate, worst, xml_escape, SvgOptions,
 };
 pub use failover::{
-    plan, Action, Affected, Destination, Flow, OptionKind, OrderedStep, Plan, RecoveryOption,
-    Reduced, Step,
+    plan, plan_outage, Action, Affected, Destination, Flow, OptionKind, OrderedStep, Plan,
+    RecoveryOption, Reduced, Step,
 };
 pub use generate::generate;
 pub use geometry::{arrow, arrows_under_servers, bend_for, fixed, num, Arrow};

@@ -310,3 +310,52 @@ mod tests {
         assert!((there.mid.y - back.mid.y).abs() > 10.0);
     }
 }
+
+/// A site drawn as a labelled region behind its servers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SiteRegion {
+    /// The site's name as first written.
+    pub name: String,
+    /// Top-left corner and size, in canvas units; the label sits inside
+    /// the top edge ([`SITE_LABEL_H`] high).
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+    /// The servers of the site.
+    pub servers: Vec<ServerId>,
+}
+
+/// Padding around a site's servers, and the height of its label strip.
+pub const SITE_PAD: f64 = 18.0;
+pub const SITE_LABEL_H: f64 = 22.0;
+
+/// The region of every site: the box around its servers (as drawn, at
+/// `pos`), padded, with room for the label above them. In natural order
+/// of the sites' names; shared by the app's canvas and the SVG export.
+pub fn site_regions(t: &Topology, pos: &dyn Fn(ServerId) -> Option<Point>) -> Vec<SiteRegion> {
+    crate::estate::sites(t)
+        .into_iter()
+        .filter_map(|name| {
+            let servers = crate::estate::site_members(t, &name);
+            let mut b: Option<(f64, f64, f64, f64)> = None;
+            for p in servers.iter().filter_map(|&id| pos(id)) {
+                let (x0, y0) = (p.x - NODE_W / 2.0, p.y - NODE_H / 2.0);
+                let (x1, y1) = (p.x + NODE_W / 2.0, p.y + NODE_H / 2.0);
+                b = Some(match b {
+                    None => (x0, y0, x1, y1),
+                    Some((a, c, d, e)) => (a.min(x0), c.min(y0), d.max(x1), e.max(y1)),
+                });
+            }
+            let (x0, y0, x1, y1) = b?;
+            Some(SiteRegion {
+                name,
+                x: r(x0 - SITE_PAD),
+                y: r(y0 - SITE_PAD - SITE_LABEL_H),
+                w: r(x1 - x0 + 2.0 * SITE_PAD),
+                h: r(y1 - y0 + 2.0 * SITE_PAD + SITE_LABEL_H),
+                servers,
+            })
+        })
+        .collect()
+}

@@ -1127,13 +1127,28 @@ const RULE_CHOICES: &[(&str, &str)] = &[
         "mabs-no-secondary",
         "Azure Backup Server and secondary protection",
     ),
+    (
+        "azure-protects-on-premises",
+        "Azure DPM protects on-premises servers",
+    ),
+    (
+        "dc-protects-others",
+        "DPM on a domain controller protects others",
+    ),
     ("not-copied-to-secondary", "Not copied to the secondary"),
+    ("scale-out-no-secondary", "Scale-out VMs get no secondary"),
     (
         "switched-no-secondary",
         "Switched protection and a secondary",
     ),
+    ("host-protected-by-guest", "Host protected by its own guest"),
     ("long-cycle", "Long protection cycle"),
     ("single-copy-dpm", "DPM database has no copy"),
+    (
+        "database-on-protected",
+        "DPM database on a server it protects",
+    ),
+    ("same-site-secondary", "Secondary in the same site"),
     ("unprotected", "Unprotected"),
 ];
 
@@ -1151,6 +1166,7 @@ const OPTION_CHOICES: &[(&str, &str)] = &[
     ("reprotect", "Protect again"),
     ("restore-from-primary", "Restore from the primary"),
     ("restore-from-secondary", "Restore from the secondary"),
+    ("restore-database", "Restore the DPM database"),
 ];
 
 /// The parameters of a check, as its file fields, with a label for a form.
@@ -1548,6 +1564,14 @@ mod tests {
         // every option a form offers is one the planner has.
         for (id, _) in rule_choices() {
             assert!(crate::Rule::from_id(id).is_some(), "{id}");
+        }
+        // ... and every rule can be named by one.
+        for rule in crate::Rule::ALL {
+            assert!(
+                rule_choices().iter().any(|(id, _)| *id == rule.id()),
+                "{} is missing from the authoring form",
+                rule.id()
+            );
         }
         let mut offered = 0;
         // Each check, with the form's first choice for every parameter,

@@ -40,10 +40,16 @@ pub enum Rule {
     VssWriterStopped,
     VersionMismatch,
     MabsNoSecondary,
+    AzureProtectsOnPremises,
+    DcProtectsOthers,
     NotCopiedToSecondary,
+    ScaleOutNoSecondary,
     SwitchedNoSecondary,
+    HostProtectedByGuest,
     LongCycle,
     SingleCopyDpm,
+    DatabaseOnProtected,
+    SameSiteSecondary,
     Unprotected,
 }
 
@@ -58,10 +64,22 @@ pub struct Source {
 
 const SECONDARY_DOC: &str = "Back up DPM using a secondary server";
 const CHAINING_DOC: &str = "Setting up DPM Chaining";
-const LATER_DOC: &str = "Later DPM documentation";
+/// System Center DPM docs, "What's supported and what isn't for DPM?"
+/// (learn.microsoft.com/system-center/dpm/dpm-support-issues).
+const SUPPORT_DOC: &str = "What's supported and what isn't for DPM";
+/// System Center DPM docs, "Back up and restore DPM servers"
+/// (learn.microsoft.com/system-center/dpm/back-up-the-dpm-server).
+const BACKUP_DPM_DOC: &str = "Back up and restore DPM servers";
+/// System Center DPM docs, "Back up VMware VMs"
+/// (learn.microsoft.com/system-center/dpm/back-up-vmware).
+const VMWARE_DOC: &str = "Back up VMware VMs with DPM";
+/// Azure Backup docs, "Support matrix for backup with Microsoft Azure
+/// Backup Server or System Center DPM"
+/// (learn.microsoft.com/azure/backup/backup-support-matrix-mabs-dpm).
+const MABS_MATRIX_DOC: &str = "Support matrix for backup with Azure Backup Server or DPM";
 
 impl Rule {
-    pub const ALL: [Rule; 13] = [
+    pub const ALL: [Rule; 19] = [
         Rule::DuplicateName,
         Rule::ProtectorNotDpm,
         Rule::ProtectedTwice,
@@ -70,10 +88,16 @@ impl Rule {
         Rule::VssWriterStopped,
         Rule::VersionMismatch,
         Rule::MabsNoSecondary,
+        Rule::AzureProtectsOnPremises,
+        Rule::DcProtectsOthers,
         Rule::NotCopiedToSecondary,
+        Rule::ScaleOutNoSecondary,
         Rule::SwitchedNoSecondary,
+        Rule::HostProtectedByGuest,
         Rule::LongCycle,
         Rule::SingleCopyDpm,
+        Rule::DatabaseOnProtected,
+        Rule::SameSiteSecondary,
         Rule::Unprotected,
     ];
 
@@ -88,7 +112,13 @@ impl Rule {
             Rule::VssWriterStopped => "vss-writer-stopped",
             Rule::VersionMismatch => "version-mismatch",
             Rule::MabsNoSecondary => "mabs-no-secondary",
+            Rule::AzureProtectsOnPremises => "azure-protects-on-premises",
+            Rule::DcProtectsOthers => "dc-protects-others",
             Rule::NotCopiedToSecondary => "not-copied-to-secondary",
+            Rule::ScaleOutNoSecondary => "scale-out-no-secondary",
+            Rule::HostProtectedByGuest => "host-protected-by-guest",
+            Rule::DatabaseOnProtected => "database-on-protected",
+            Rule::SameSiteSecondary => "same-site-secondary",
             Rule::SwitchedNoSecondary => "switched-no-secondary",
             Rule::LongCycle => "long-cycle",
             Rule::SingleCopyDpm => "single-copy-dpm",
@@ -109,11 +139,18 @@ impl Rule {
             | Rule::SelfProtectionBreaksChain
             | Rule::VssWriterStopped
             | Rule::VersionMismatch
-            | Rule::MabsNoSecondary => Severity::Error,
-            Rule::NotCopiedToSecondary | Rule::SwitchedNoSecondary | Rule::LongCycle => {
-                Severity::Warning
-            }
-            Rule::SingleCopyDpm | Rule::Unprotected => Severity::Info,
+            | Rule::MabsNoSecondary
+            | Rule::AzureProtectsOnPremises
+            | Rule::DcProtectsOthers => Severity::Error,
+            Rule::NotCopiedToSecondary
+            | Rule::ScaleOutNoSecondary
+            | Rule::SwitchedNoSecondary
+            | Rule::HostProtectedByGuest
+            | Rule::LongCycle => Severity::Warning,
+            Rule::SingleCopyDpm
+            | Rule::DatabaseOnProtected
+            | Rule::SameSiteSecondary
+            | Rule::Unprotected => Severity::Info,
         }
     }
 
@@ -128,7 +165,13 @@ impl Rule {
             Rule::VssWriterStopped => "SQL Server VSS Writer stopped",
             Rule::VersionMismatch => "Version mismatch",
             Rule::MabsNoSecondary => "Azure Backup Server has no secondary",
+            Rule::AzureProtectsOnPremises => "Azure DPM protects on-premises servers",
+            Rule::DcProtectsOthers => "DPM on a domain controller protects others",
             Rule::NotCopiedToSecondary => "Not copied to the secondary",
+            Rule::ScaleOutNoSecondary => "Scale-out VMs get no secondary",
+            Rule::HostProtectedByGuest => "Host protected by its own guest",
+            Rule::DatabaseOnProtected => "DPM database on a server it protects",
+            Rule::SameSiteSecondary => "Secondary in the same site",
             Rule::SwitchedNoSecondary => "Switched protection gets no secondary",
             Rule::LongCycle => "Cycle of three or more",
             Rule::SingleCopyDpm => "DPM database has no copy",
@@ -164,16 +207,40 @@ impl Rule {
                 "Before you can protect the database of a primary DPM server you need to start the SQL Server VSS Writer service on the primary server.",
             ),
             Rule::VersionMismatch => (
-                LATER_DOC,
-                "The primary and the secondary DPM server must run the same version of DPM, with the same update rollup.",
+                BACKUP_DPM_DOC,
+                "Major and minor versions of the Primary and Secondary DPM servers must match. In addition all DPM servers must be running the same version, updates etc.",
             ),
             Rule::MabsNoSecondary => (
-                LATER_DOC,
-                "Azure Backup Server does not support secondary protection: it cannot protect another backup server, nor be protected by one.",
+                MABS_MATRIX_DOC,
+                "You can back up a primary DPM server with a secondary DPM server. The secondary server will protect the primary server database and the data source replicas stored on the primary server. [...] MABS doesn't provide this functionality.",
+            ),
+            Rule::AzureProtectsOnPremises => (
+                SUPPORT_DOC,
+                "DPM running as an Azure virtual machine can't protect on-premises workloads.",
+            ),
+            Rule::DcProtectsOthers => (
+                SUPPORT_DOC,
+                "DPM on a domain controller can only protect local data sources. If you want to install the DPM protection agent on other computers to protect them, don't install DPM on a domain controller.",
             ),
             Rule::NotCopiedToSecondary => (
-                LATER_DOC,
-                "VMware virtual machines and deduplicated volumes can't be protected to a secondary DPM server.",
+                VMWARE_DOC,
+                "DPM can't protect VMware VMs to a secondary DPM server. (What's supported and what isn't for DPM: after a dedup file system is protected by a primary DPM server, it can't be protected to a secondary DPM server.)",
+            ),
+            Rule::ScaleOutNoSecondary => (
+                SUPPORT_DOC,
+                "When protecting a Hyper-V cluster using scaled-out DPM protection, you can't add secondary protection for the protected Hyper-V workloads.",
+            ),
+            Rule::HostProtectedByGuest => (
+                "DPM Sketch",
+                "No DPM page forbids it in one sentence; it follows from how DPM runs as a virtual machine (\"You can run DPM as a virtual machine (hosted on an on-premises Hyper-V host server), to back up on-premises data.\"): when the host fails, the DPM server that holds its backups fails with it, so the host can only be restored from a copy elsewhere.",
+            ),
+            Rule::DatabaseOnProtected => (
+                BACKUP_DPM_DOC,
+                "If the DPM SQL Server instance isn't running on the DPM server, install the DPM protection agent on the SQL Server computer before you can protect the DPM databases on that server.",
+            ),
+            Rule::SameSiteSecondary => (
+                BACKUP_DPM_DOC,
+                "Back up to a secondary DPM server: Provides a good disaster recovery solution if secondary DPM server is offsite.",
             ),
             Rule::SwitchedNoSecondary => (
                 CHAINING_DOC,

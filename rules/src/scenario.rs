@@ -243,8 +243,7 @@ impl Reader<'_> {
             let site = s.opt("site", |n, p| r.label(n, p))?;
             let azure = s.opt("azure", |n, p| r.boolean(n, p))?;
             let database_backup = s.opt("database_backup", |n, p| {
-                let mut media = r
-                    .array(n, p)?
+                r.array(n, p)?
                     .iter()
                     .enumerate()
                     .map(|(k, m)| {
@@ -255,9 +254,7 @@ impl Reader<'_> {
                             BackupMedium::as_str,
                         )
                     })
-                    .collect::<Result<Vec<_>, _>>()?;
-                media.dedup();
-                Ok(media)
+                    .collect::<Result<Vec<_>, _>>()
             })?;
             let domain_controller = s.opt("domain_controller", |n, p| r.boolean(n, p))?;
             let scale_out = s.opt("scale_out", |n, p| r.boolean(n, p))?;

@@ -17,7 +17,69 @@ type ServerSpec = (
     Option<bool>,
     Option<VssWriter>,
     Vec<Workload>,
+    Estate,
 );
+
+/// The facts of real estates for a generated server: indexes name other
+/// servers (out of range or self: left out), small pools make shared sites
+/// and sets likely.
+#[derive(Clone, Debug)]
+struct Estate {
+    host: Option<usize>,
+    site: Option<&'static str>,
+    azure: Option<bool>,
+    database: Option<usize>,
+    database_backup: Option<Vec<BackupMedium>>,
+    domain_controller: Option<bool>,
+    scale_out: Option<bool>,
+    replica_set: Option<&'static str>,
+    build: Option<&'static str>,
+}
+
+fn estate() -> impl Strategy<Value = Estate> {
+    let media = proptest::collection::vec(select(BackupMedium::ALL.to_vec()), 0..3);
+    (
+        (
+            proptest::option::weighted(0.2, 0usize..12),
+            proptest::option::weighted(0.4, select(vec!["London", "london ", "DR site"])),
+            proptest::option::weighted(0.2, any::<bool>()),
+            proptest::option::weighted(0.2, 0usize..12),
+        ),
+        (
+            proptest::option::weighted(0.2, media),
+            proptest::option::weighted(0.15, any::<bool>()),
+            proptest::option::weighted(0.3, any::<bool>()),
+            proptest::option::weighted(0.2, select(vec!["DAG1", "AG2"])),
+            proptest::option::weighted(
+                0.3,
+                select(vec![
+                    "10.19.379.0",
+                    "10.19.458.0",
+                    "10.22.123.0",
+                    "10.99.1.0",
+                    "1807",
+                    "2012 SP1",
+                ]),
+            ),
+        ),
+    )
+        .prop_map(
+            |(
+                (host, site, azure, database),
+                (database_backup, domain_controller, scale_out, replica_set, build),
+            )| Estate {
+                host,
+                site,
+                azure,
+                database,
+                database_backup,
+                domain_controller,
+                scale_out,
+                replica_set,
+                build,
+            },
+        )
+}
 
 #[derive(Clone, Debug)]
 struct Spec {
@@ -41,6 +103,7 @@ fn spec(max: usize) -> impl Strategy<Value = Spec> {
         proptest::option::of(any::<bool>()),
         proptest::option::of(select(vec![VssWriter::Running, VssWriter::Stopped])),
         proptest::collection::vec(select(Workload::ALL.to_vec()), 0..3),
+        estate(),
     );
     proptest::collection::vec(server, 0..max).prop_flat_map(|servers| {
         let n = servers.len().max(1);
@@ -55,7 +118,7 @@ fn spec(max: usize) -> impl Strategy<Value = Spec> {
 /// them, switched only where the file format allows it.
 fn build(s: &Spec) -> Topology {
     let mut t = Topology::new();
-    for (name, dpm, version, rollup, mabs, vss, workloads) in &s.servers {
+    for (name, dpm, version, rollup, mabs, vss, workloads, _) in &s.servers {
         let mut name = name.clone();
         while t.find(&name).is_some() {
             name.push('x');
@@ -72,6 +135,32 @@ fn build(s: &Spec) -> Topology {
         }
     }
     let ids: Vec<ServerId> = t.servers.iter().map(|s| s.id).collect();
+    for (k, spec) in s.servers.iter().enumerate() {
+        let e = &spec.7;
+        let me = ids[k];
+        if let Some(h) = e.host.and_then(|h| ids.get(h).copied()) {
+            if refuse_host(&t, me, h).is_none() {
+                t.server_mut(me).unwrap().host = Some(h);
+            }
+        }
+        let srv = t.server_mut(me).unwrap();
+        srv.site = e.site.map(str::to_string);
+        srv.azure = e.azure;
+        if srv.kind == Kind::Dpm {
+            srv.database = e
+                .database
+                .and_then(|d| ids.get(d).copied())
+                .filter(|&d| d != me);
+            srv.database_backup = e.database_backup.clone();
+            srv.domain_controller = e.domain_controller;
+            if let Some(b) = e.build {
+                srv.version = Version::parse(b);
+            }
+        } else {
+            srv.scale_out = e.scale_out;
+            srv.replica_set = e.replica_set.map(str::to_string);
+        }
+    }
     for &(a, b, sw) in &s.edges {
         if a >= ids.len() || b >= ids.len() {
             continue;
@@ -248,16 +337,31 @@ proptest! {
             x ^= x << 13; x ^= x >> 7; x ^= x << 17;
             order.swap(i, (x % (i as u64 + 1)) as usize);
         }
-        shuffled.servers = order.iter().map(|&i| s.servers[i].clone()).collect();
         let inverse: Vec<usize> = {
             let mut v = vec![0; n];
             for (new, &old) in order.iter().enumerate() { v[old] = new; }
             v
         };
+        shuffled.servers = order.iter().map(|&i| {
+            let mut srv = s.servers[i].clone();
+            let remap = |k: Option<usize>| k.and_then(|k| inverse.get(k).copied());
+            srv.7.host = remap(srv.7.host);
+            srv.7.database = remap(srv.7.database);
+            srv
+        }).collect();
         shuffled.edges = s.edges.iter().rev().filter(|e| e.0 < n && e.1 < n).map(|&(a, b, sw)| (inverse[a], inverse[b], sw)).collect();
         let u = build(&shuffled);
-        // Same protections, by name (connect drops repeats either way).
+        // Same protections, by name (connect drops repeats either way), and
+        // the same hosts (of a cycle, the order decides which link is dropped).
         prop_assume!(u.protections.len() == t.protections.len());
+        let hosts = |t: &Topology| {
+            let mut v: Vec<(String, String)> = t.servers.iter()
+                .filter_map(|s| s.host.map(|h| (s.name.clone(), t.name(h).to_string())))
+                .collect();
+            v.sort();
+            v
+        };
+        prop_assume!(hosts(&t) == hosts(&u));
         prop_assert_eq!(multiset(&t, &check(&t)), multiset(&u, &check(&u)));
     }
 

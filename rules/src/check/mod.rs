@@ -10,6 +10,8 @@
 //! target on every pointer move; a property test holds it equal to adding the
 //! protection and checking everything again.
 
+mod versions;
+
 use std::collections::{HashMap, HashSet};
 
 use petgraph::graph::DiGraph;
@@ -297,8 +299,16 @@ fn anchored(v: View, i: usize, out: &mut Vec<Finding>) {
         }
     }
     v.by_name(&mut prots);
+    // A scale-out server (a Hyper-V cluster or VMware estate) has its VMs
+    // spread over several DPM servers, each VM backed up by one of them:
+    // several protectors are how it is meant to be protected.
+    let many_allowed = s.is_scale_out();
     let mut shortcut: SmallVec<[bool; 4]> = SmallVec::from_elem(false, prots.len());
-    for (k, &sp) in prots.iter().enumerate().filter(|_| prots.len() >= 2) {
+    for (k, &sp) in prots
+        .iter()
+        .enumerate()
+        .filter(|_| prots.len() >= 2 && !many_allowed)
+    {
         let mut via: Vec<usize> = prots
             .iter()
             .copied()
@@ -330,7 +340,7 @@ fn anchored(v: View, i: usize, out: &mut Vec<Finding>) {
         .filter(|(_, &sc)| !sc)
         .map(|(&p, _)| p)
         .collect();
-    if remaining.len() >= 2 {
+    if remaining.len() >= 2 && !many_allowed {
         out.push(Finding {
             rule: Rule::ProtectedTwice,
             servers: std::iter::once(v.id(i))
@@ -390,36 +400,6 @@ fn anchored(v: View, i: usize, out: &mut Vec<Finding>) {
         for &p in dpm_prots {
             let ps = v.server(p);
             let pname = v.name(p);
-            let mut differences = Vec::new();
-            if let (Some(a), Some(b)) = (ps.version, s.version) {
-                if a != b {
-                    differences.push(format!(
-                        "{pname} runs {} and {name} runs {}",
-                        a.label(),
-                        b.label()
-                    ));
-                }
-            }
-            if let (Some(a), Some(b)) = (&ps.rollup, &s.rollup) {
-                if !crate::release::same_rollup(a, b) {
-                    differences.push(format!(
-                        "{pname} has update rollup {} and {name} has {}",
-                        a.trim(),
-                        b.trim()
-                    ));
-                }
-            }
-            if !differences.is_empty() {
-                out.push(Finding {
-                    rule: Rule::VersionMismatch,
-                    servers: vec![v.id(i), v.id(p)],
-                    protections: vec![v.link(p, i)],
-                    message: format!(
-                        "{}: a DPM server and the DPM server that protects it must run the same version and update rollup.",
-                        differences.join("; ")
-                    ),
-                });
-            }
             if ps.is_mabs() || s.is_mabs() {
                 let which: Vec<usize> = [p, i]
                     .into_iter()
@@ -436,6 +416,18 @@ fn anchored(v: View, i: usize, out: &mut Vec<Finding>) {
                     ),
                 });
             }
+            if let (Some(a), Some(b)) = (s.site(), ps.site()) {
+                if same_name(a, b) {
+                    out.push(Finding {
+                        rule: Rule::SameSiteSecondary,
+                        servers: vec![v.id(i), v.id(p)],
+                        protections: vec![v.link(p, i)],
+                        message: format!(
+                            "{name} and its protector {pname} both stand in {a}: a failure of that site takes {name}'s data and its copy on {pname} together. A secondary offsite is the documented disaster-recovery design."
+                        ),
+                    });
+                }
+            }
         }
 
         // As a primary: what its secondary will not hold.
@@ -447,7 +439,9 @@ fn anchored(v: View, i: usize, out: &mut Vec<Finding>) {
                     let xs = v.server(x);
                     x != i
                         && xs.kind == Kind::Protected
-                        && (switched || xs.workloads().iter().any(|w| !w.reaches_secondary()))
+                        && (switched
+                            || xs.workloads().iter().any(|w| !w.reaches_secondary())
+                            || scale_out_hyperv(xs))
                 })
                 .collect();
             crate::sort::sort_by(&mut targets, &|a, b| v.name_order(a.0, b.0));
@@ -468,6 +462,20 @@ fn anchored(v: View, i: usize, out: &mut Vec<Finding>) {
                         ),
                     });
                     continue;
+                }
+                if scale_out_hyperv(xs) {
+                    out.push(Finding {
+                        rule: Rule::ScaleOutNoSecondary,
+                        servers: std::iter::once(v.id(x))
+                            .chain(std::iter::once(v.id(i)))
+                            .chain(dpm_prots.iter().map(|&p| v.id(p)))
+                            .collect(),
+                        protections: vec![v.link(i, x)],
+                        message: format!(
+                            "{xname} is a Hyper-V cluster with scale-out protection: the VMs {name} backs up stay on {name} only, because {name}'s protector {} cannot add secondary protection for scaled-out Hyper-V workloads.",
+                            v.names(dpm_prots)
+                        ),
+                    });
                 }
                 let kept: Vec<&str> = xs
                     .workloads()
@@ -493,17 +501,115 @@ fn anchored(v: View, i: usize, out: &mut Vec<Finding>) {
             }
         }
 
-        if prots.is_empty() && !self_protected && v.targets(i).any(|(x, _)| x != i) {
+        if prots.is_empty()
+            && !self_protected
+            && !s.database_copied_off_server()
+            && v.targets(i).any(|(x, _)| x != i)
+        {
+            let local = s
+                .database_backup()
+                .contains(&crate::model::BackupMedium::LocalDisk);
             out.push(Finding {
                 rule: Rule::SingleCopyDpm,
                 servers: vec![v.id(i)],
                 protections: vec![],
+                message: if local {
+                    format!(
+                        "Nothing protects {name}'s database, and its only other copy is on a local disk of {name}, which fails with it: if {name} fails, its replicas have no copy elsewhere to rebuild it from."
+                    )
+                } else {
+                    format!(
+                        "Nothing protects {name}'s database: if {name} fails, its replicas have no copy elsewhere to rebuild it from."
+                    )
+                },
+            });
+        }
+
+        // What `i` protects that it should not, or should know about.
+        let mut on_premises: SmallVec<[usize; 4]> = SmallVec::new();
+        let mut others: SmallVec<[usize; 4]> = SmallVec::new();
+        let mut hosts: SmallVec<[usize; 2]> = SmallVec::new();
+        let above: Vec<ServerId> = if s.host.is_some() {
+            crate::estate::hosts_of(v.ix.t, s.id)
+        } else {
+            Vec::new()
+        };
+        for (x, _) in v.targets(i) {
+            if x == i {
+                continue;
+            }
+            others.push(x);
+            if !v.server(x).is_azure() {
+                on_premises.push(x);
+            }
+            if above.contains(&v.id(x)) {
+                hosts.push(x);
+            }
+        }
+        if s.is_azure() && !on_premises.is_empty() {
+            v.by_name(&mut on_premises);
+            out.push(Finding {
+                rule: Rule::AzureProtectsOnPremises,
+                servers: std::iter::once(v.id(i))
+                    .chain(on_premises.iter().map(|&x| v.id(x)))
+                    .collect(),
+                protections: on_premises.iter().map(|&x| v.link(i, x)).collect(),
                 message: format!(
-                    "Nothing protects {name}'s database: if {name} fails, its replicas have no copy elsewhere to rebuild it from."
+                    "{name} is an Azure virtual machine, so it cannot protect {}, which {} not in Azure: DPM in Azure protects Azure virtual machines only.",
+                    v.names(&on_premises),
+                    if on_premises.len() == 1 { "is" } else { "are" }
                 ),
             });
         }
+        if s.is_domain_controller() && !others.is_empty() {
+            v.by_name(&mut others);
+            out.push(Finding {
+                rule: Rule::DcProtectsOthers,
+                servers: std::iter::once(v.id(i))
+                    .chain(others.iter().map(|&x| v.id(x)))
+                    .collect(),
+                protections: others.iter().map(|&x| v.link(i, x)).collect(),
+                message: format!(
+                    "{name} is installed on a domain controller, where DPM protects only its own data sources, so it cannot protect {}.",
+                    v.names(&others)
+                ),
+            });
+        }
+        if !hosts.is_empty() {
+            v.by_name(&mut hosts);
+            let direct = s.host.map(|h| v.ix.t.name(h)).unwrap_or("?");
+            out.push(Finding {
+                rule: Rule::HostProtectedByGuest,
+                servers: std::iter::once(v.id(i))
+                    .chain(hosts.iter().map(|&x| v.id(x)))
+                    .collect(),
+                protections: hosts.iter().map(|&x| v.link(i, x)).collect(),
+                message: format!(
+                    "{name} runs as a virtual machine on {direct} and protects {}, the host it runs on: when {} fails, {name} is down too, so the server that would restore it is gone.",
+                    v.names(&hosts),
+                    v.names(&hosts)
+                ),
+            });
+        }
+        if let Some(db) = s.database.and_then(|d| v.ix.pos(d)) {
+            if db != i && v.protects(i, db) {
+                let dbname = v.name(db);
+                out.push(Finding {
+                    rule: Rule::DatabaseOnProtected,
+                    servers: vec![v.id(i), v.id(db)],
+                    protections: vec![v.link(i, db)],
+                    message: format!(
+                        "{name}'s DPM database is on {dbname}, which {name} protects: the documented way to back up a remote DPM database, but that copy sits in {name}'s own storage, so it is lost if {name} fails."
+                    ),
+                });
+            }
+        }
     }
+}
+
+/// A scale-out Hyper-V cluster: its VMs get no secondary protection.
+fn scale_out_hyperv(s: &Server) -> bool {
+    s.is_scale_out() && s.workloads().contains(&crate::model::Workload::Hyperv)
 }
 
 /// The cycle finding for a strongly connected set of DPM servers, if the set
@@ -728,6 +834,7 @@ impl<'t> Checker<'t> {
                 findings.extend(long_cycle(v, &members));
             }
         }
+        versions::version_mismatches(v, None, &mut findings);
         sort_findings(t, &mut findings);
         Checker {
             index,
@@ -778,6 +885,12 @@ impl<'t> Checker<'t> {
         for &a in &anchors {
             anchored(before, a, &mut old);
             anchored(after, a, &mut new);
+        }
+
+        // Versions across the groups the new protection joins.
+        if p != q && after.is_dpm(p) && after.is_dpm(q) {
+            versions::version_mismatches(before, Some(&[p, q]), &mut old);
+            versions::version_mismatches(after, Some(&[p]), &mut new);
         }
 
         // The cycle through the new protection, if it closes or grows one.

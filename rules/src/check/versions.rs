@@ -1,0 +1,289 @@
+//! `version-mismatch`: DPM servers joined by secondary protection must all
+//! run one version and update rollup ("Major and minor versions of the
+//! Primary and Secondary DPM servers must match. In addition all DPM
+//! servers must be running the same version, updates etc.").
+//!
+//! Not anchored at one server: two known, different versions anywhere in
+//! one joined group are an error even when the servers between them have
+//! no version. Each server with a known value is compared with its nearest
+//! servers of known value, reached through servers whose value is not
+//! known; each pair that differs is one finding, naming both and the path
+//! between them. Direct pairs (a DPM server and its protector) read as
+//! they always have.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use super::{Finding, View};
+use crate::model::{Server, Version};
+use crate::rules::Rule;
+
+/// What is compared, as a key (equal keys match) and as words.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Fact {
+    Version,
+    Rollup,
+}
+
+fn key(s: &Server, fact: Fact) -> Option<String> {
+    match fact {
+        // Releases compare by name; a build the published list does not
+        // know is compared as a build.
+        Fact::Version => s.version.map(|v| match v {
+            Version::Build(b) if !b.is_listed() => b.to_string(),
+            v => v
+                .release()
+                .map_or_else(|| v.as_string(), |r| r.as_str().to_string()),
+        }),
+        Fact::Rollup => match s.update_rollup() {
+            Some(r) => Some(r.to_string()),
+            None => s
+                .rollup
+                .as_deref()
+                .map(|r| r.trim().to_lowercase())
+                .filter(|r| !r.is_empty()),
+        },
+    }
+}
+
+/// "Runs DPM 2019" / "has update rollup UR2", as the server states it.
+fn words(s: &Server, fact: Fact) -> String {
+    match fact {
+        Fact::Version => s.version.map(|v| v.label()).unwrap_or_default(),
+        Fact::Rollup => match (s.rollup.as_deref().map(str::trim), s.update_rollup()) {
+            (Some(r), _) if !r.is_empty() => r.to_string(),
+            (_, Some(r)) => r.to_string(),
+            _ => String::new(),
+        },
+    }
+}
+
+/// DPM servers joined to `i` by one protection (either way), self and
+/// servers that are not DPM servers aside.
+fn joined(v: View, i: usize) -> smallvec::SmallVec<[usize; 4]> {
+    v.targets(i)
+        .map(|(x, _)| x)
+        .chain(v.protectors(i).map(|(x, _)| x))
+        .filter(|&x| x != i && v.is_dpm(x))
+        .collect()
+}
+
+/// The DPM servers joined with any of `seeds` (each seed's whole group), in
+/// ascending position; all DPM servers' groups when `seeds` is `None`.
+fn groups(v: View, seeds: Option<&[usize]>) -> Vec<Vec<usize>> {
+    let all: Vec<usize>;
+    let starts: &[usize] = match seeds {
+        Some(s) => s,
+        None => {
+            all = (0..v.ix.t.servers.len()).filter(|&i| v.is_dpm(i)).collect();
+            &all
+        }
+    };
+    let mut seen: HashSet<usize> = HashSet::new();
+    let mut out = Vec::new();
+    for &s in starts {
+        if !v.is_dpm(s) || !seen.insert(s) {
+            continue;
+        }
+        let mut group = vec![s];
+        let mut k = 0;
+        while k < group.len() {
+            let x = group[k];
+            k += 1;
+            for y in joined(v, x) {
+                if seen.insert(y) {
+                    group.push(y);
+                }
+            }
+        }
+        if group.len() >= 2 {
+            group.sort_unstable();
+            out.push(group);
+        }
+    }
+    out
+}
+
+/// The path from `a` to `b` through servers whose `fact` is not known
+/// (`a` and `b` included), shortest first, ties by name.
+fn path(v: View, a: usize, b: usize, fact: Fact) -> Vec<usize> {
+    let mut from: HashMap<usize, usize> = HashMap::new();
+    let mut queue = VecDeque::from([a]);
+    from.insert(a, a);
+    while let Some(x) = queue.pop_front() {
+        let mut next = joined(v, x);
+        next.sort_by(|&a, &b| v.name_order(a, b));
+        for y in next {
+            if from.contains_key(&y) {
+                continue;
+            }
+            from.insert(y, x);
+            if y == b {
+                let mut p = vec![b];
+                let mut at = b;
+                while at != a {
+                    at = from[&at];
+                    p.push(at);
+                }
+                p.reverse();
+                return p;
+            }
+            if key(v.server(y), fact).is_none() {
+                queue.push_back(y);
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// Pairs of servers of known, different `fact` that face each other: joined
+/// directly, or through servers whose `fact` is not known.
+fn facing(v: View, group: &[usize], fact: Fact) -> Vec<(usize, usize)> {
+    let known = |x: usize| key(v.server(x), fact);
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    let mut add = |a: usize, b: usize| {
+        let p = (a.min(b), a.max(b));
+        if !pairs.contains(&p) {
+            pairs.push(p);
+        }
+    };
+    // Direct: a DPM server and its protector.
+    for &x in group {
+        let Some(kx) = known(x) else { continue };
+        for y in joined(v, x).into_iter().filter(|&y| y > x) {
+            if known(y).is_some_and(|ky| ky != kx) {
+                add(x, y);
+            }
+        }
+    }
+    // Through a stretch of servers that state nothing: the servers of
+    // known value around each stretch face each other.
+    let mut done: HashSet<usize> = HashSet::new();
+    for &u in group {
+        if known(u).is_some() || !done.insert(u) {
+            continue;
+        }
+        let mut stretch = vec![u];
+        let mut edge: Vec<usize> = Vec::new();
+        let mut k = 0;
+        while k < stretch.len() {
+            let x = stretch[k];
+            k += 1;
+            for y in joined(v, x) {
+                if known(y).is_some() {
+                    if !edge.contains(&y) {
+                        edge.push(y);
+                    }
+                } else if done.insert(y) {
+                    stretch.push(y);
+                }
+            }
+        }
+        // One server per value is enough to name the difference.
+        edge.sort_by(|&a, &b| v.name_order(a, b));
+        let mut firsts: Vec<(String, usize)> = Vec::new();
+        for x in edge {
+            let kx = known(x).unwrap_or_default();
+            if !firsts.iter().any(|(k, _)| *k == kx) {
+                firsts.push((kx, x));
+            }
+        }
+        for a in 0..firsts.len() {
+            for b in a + 1..firsts.len() {
+                add(firsts[a].1, firsts[b].1);
+            }
+        }
+    }
+    pairs
+}
+
+/// The version-mismatch findings of the groups of `seeds` (every group when
+/// `None`); the same findings for a group whichever seed names it.
+pub(super) fn version_mismatches(v: View, seeds: Option<&[usize]>, out: &mut Vec<Finding>) {
+    for group in groups(v, seeds) {
+        // Per pair: the path between them and what differs.
+        type Found = ((usize, usize), Vec<usize>, Vec<String>);
+        let mut found: Vec<Found> = Vec::new();
+        for fact in [Fact::Version, Fact::Rollup] {
+            for (a, b) in facing(v, &group, fact) {
+                let diff = |x: usize, y: usize| match fact {
+                    Fact::Version => format!(
+                        "{} runs {} and {} runs {}",
+                        v.name(x),
+                        words(v.server(x), fact),
+                        v.name(y),
+                        words(v.server(y), fact)
+                    ),
+                    Fact::Rollup => format!(
+                        "{} has update rollup {} and {} has {}",
+                        v.name(x),
+                        words(v.server(x), fact),
+                        v.name(y),
+                        words(v.server(y), fact)
+                    ),
+                };
+                let (x, y) = protector_first(v, a, b);
+                match found.iter_mut().find(|f| f.0 == (a, b)) {
+                    Some(f) => f.2.push(diff(x, y)),
+                    None => found.push(((a, b), path(v, x, y, fact), vec![diff(x, y)])),
+                }
+            }
+        }
+        for ((a, b), path, differences) in found {
+            out.push(finding(v, a, b, &path, &differences));
+        }
+    }
+}
+
+/// A direct pair protector first (in cyclic protection, and for pairs
+/// joined through others, in name order), so findings read the same
+/// whatever order the servers were drawn in.
+fn protector_first(v: View, a: usize, b: usize) -> (usize, usize) {
+    match (v.protects(a, b), v.protects(b, a)) {
+        (true, false) => (a, b),
+        (false, true) => (b, a),
+        _ if v.name_order(a, b).is_le() => (a, b),
+        _ => (b, a),
+    }
+}
+
+fn finding(v: View, a: usize, b: usize, path: &[usize], differences: &[String]) -> Finding {
+    let links: Vec<crate::model::Link> = path
+        .windows(2)
+        .map(|w| {
+            if v.protects(w[0], w[1]) {
+                v.link(w[0], w[1])
+            } else {
+                v.link(w[1], w[0])
+            }
+        })
+        .collect();
+    if path.len() <= 2 {
+        // A DPM server and its protector: the protected one first.
+        let (protector, target) = protector_first(v, a, b);
+        return Finding {
+            rule: Rule::VersionMismatch,
+            servers: vec![v.id(target), v.id(protector)],
+            protections: vec![v.link(protector, target)],
+            message: format!(
+                "{}: a DPM server and the DPM server that protects it must run the same version and update rollup.",
+                differences.join("; ")
+            ),
+        };
+    }
+    let (x, y) = (path[0], path[path.len() - 1]);
+    let between = &path[1..path.len() - 1];
+    Finding {
+        rule: Rule::VersionMismatch,
+        servers: [x, y]
+            .into_iter()
+            .chain(between.iter().copied())
+            .map(|i| v.id(i))
+            .collect(),
+        protections: links,
+        message: format!(
+            "{}, and secondary protection joins them through {}: every DPM server joined by secondary protection must run the same version and update rollup.",
+            differences.join("; "),
+            v.names(between),
+        ),
+    }
+}

@@ -28,7 +28,7 @@
 use std::collections::HashSet;
 
 use crate::check::check;
-use crate::failover::{plan, Action, Destination, OptionKind};
+use crate::failover::{Action, Destination, OptionKind};
 use crate::inventory::{sources_of, Copies};
 use crate::json::{self, Node, Value};
 use crate::model::{fold_case, same_name, Kind, ServerId, Topology};
@@ -265,6 +265,23 @@ impl Check {
     }
 }
 
+/// The plan for a goal's failure: each name is a server or, when no server
+/// has it, a site whose servers fail together (with their guests, and the
+/// DPM servers whose database they hold stopped). `Err` names what is
+/// neither.
+fn outage(t: &Topology, names: &[String]) -> Result<crate::failover::Plan, String> {
+    let mut failed = Vec::new();
+    let mut sites: Vec<&str> = Vec::new();
+    for name in names {
+        match t.find(name) {
+            Some(id) => failed.push(id),
+            None if !crate::estate::site_members(t, name).is_empty() => sites.push(name),
+            None => return Err(name.clone()),
+        }
+    }
+    Ok(crate::failover::plan_outage(t, &failed, &sites))
+}
+
 /// "DS1 fails", "DS1 and DS3 fail".
 fn fails(names: &[String]) -> String {
     format!(
@@ -480,14 +497,10 @@ fn judge(
             }
         }
         Check::NothingLostAfter(names) | Check::OptionAfter { fail: names, .. } => {
-            let mut failed = Vec::new();
-            for name in names {
-                match t.find(name) {
-                    Some(id) => failed.push(id),
-                    None => return missing(name),
-                }
-            }
-            let p = plan(t, &failed);
+            let p = match outage(t, names) {
+                Ok(p) => p,
+                Err(name) => return missing(&name),
+            };
             if let Check::OptionAfter { server, option, .. } = c {
                 let Some(id) = t.find(server) else {
                     return missing(server);
@@ -515,18 +528,15 @@ fn judge(
             fail: names,
             server,
         } => {
-            let mut failed = Vec::new();
-            for name in names {
-                match start.find(name) {
-                    Some(id) => failed.push(id),
-                    None => {
-                        return fail(
-                            format!("The exercise's start has no server named {name}."),
-                            None,
-                        )
-                    }
+            let plan = match outage(start, names) {
+                Ok(p) => p,
+                Err(name) => {
+                    return fail(
+                        format!("The exercise's start has no server or site named {name}."),
+                        None,
+                    )
                 }
-            }
+            };
             let (Some(x0), Some(x)) = (start.find(server), t.find(server)) else {
                 return missing(server);
             };
@@ -547,7 +557,6 @@ fn judge(
                 .any(|q| q.protector == *p && q.target == x && q.switched);
             let p_name = t.name(*p);
             let is = |id: ServerId| same_name(start.name(id), p_name);
-            let plan = plan(start, &failed);
             let Some(a) = plan.affected.iter().find(|a| a.server == x0) else {
                 return fail(format!("{server} is not affected by that failure."), None);
             };
@@ -1191,14 +1200,26 @@ pub fn params(check: &str) -> &'static [(&'static str, &'static str, Param)] {
             "DPM servers holding each protected server's data, at least",
             Param::Number,
         )],
-        "nothing-lost-after" => &[("fail", "Servers that fail (comma-separated)", Param::Names)],
+        "nothing-lost-after" => &[(
+            "fail",
+            "Servers or sites that fail (comma-separated)",
+            Param::Names,
+        )],
         "option-after" => &[
-            ("fail", "Servers that fail (comma-separated)", Param::Names),
+            (
+                "fail",
+                "Servers or sites that fail (comma-separated)",
+                Param::Names,
+            ),
             ("server", "Server", Param::Server(None)),
             ("option", "Option", Param::Choice(OPTION_CHOICES)),
         ],
         "recovered-after" => &[
-            ("fail", "Servers that fail (comma-separated)", Param::Names),
+            (
+                "fail",
+                "Servers or sites that fail (comma-separated)",
+                Param::Names,
+            ),
             ("server", "Server", Param::Server(None)),
         ],
         "matches-table" => &[(
@@ -1544,6 +1565,48 @@ mod tests {
             link.len(),
             file.len()
         );
+    }
+
+    #[test]
+    fn goals_fail_sites_and_hosts_and_links_carry_real_estates() {
+        let mut e = ex(r#"{"check":"nothing-lost-after","fail":["London"]},
+            {"check":"nothing-lost-after","fail":["HV1"]},
+            {"check":"no-finding","rule":"same-site-secondary"},
+            {"check":"nothing-lost-after","fail":["Paris"]}"#);
+        let mut t = crate::from_json(
+            r#"{"format":"dpm-sketch/2","servers":[
+            {"name":"HV1","kind":"protected","workloads":["hyperv"],"site":"London"},
+            {"name":"DPM1","kind":"dpm","host":"HV1","site":"London","version":"10.19.379.0"},
+            {"name":"DPM2","kind":"dpm","site":"London"},
+            {"name":"FS1","kind":"protected","site":"London"}],
+            "protections":[{"protector":"DPM1","target":"FS1"},{"protector":"DPM2","target":"DPM1"},
+            {"protector":"DPM2","target":"HV1"}]}"#,
+        )
+        .unwrap();
+        e.start = t.clone();
+        let link = exercise_to_link(&e);
+        assert_eq!(exercise_from_link(&link).unwrap(), e, "version 2 start");
+        let states: Vec<bool> = evaluate(&e, &t).iter().map(|s| s.pass).collect();
+        // London takes FS1 with both its copies: lost. HV1 takes DPM1 down
+        // with it, but DPM2 holds HV1 and DPM1's database. Paris is neither
+        // a server nor a site.
+        assert_eq!(states, [false, true, false, false]);
+        let states = evaluate(&e, &t);
+        assert!(
+            states[0].why.contains("FS1 and HV1 would be lost"),
+            "{:?}",
+            states[0]
+        );
+        assert!(
+            states[3].why.contains("no server named Paris"),
+            "{:?}",
+            states[3]
+        );
+        // The secondary moved offsite: London's failure loses nothing.
+        let dpm2 = t.find("DPM2").unwrap();
+        t.server_mut(dpm2).unwrap().site = Some("DR site".into());
+        let states: Vec<bool> = evaluate(&e, &t).iter().map(|s| s.pass).collect();
+        assert_eq!(states, [true, true, true, false]);
     }
 
     #[test]

@@ -6,7 +6,8 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use dpm_rules::{
-    apply_layout, check, fixes, generate, plan, risk, Checker, Kind, Protection, Risk,
+    apply_layout, check, fixes, generate, generate_estate, plan, plan_outage, risk, Checker, Kind,
+    Protection, Risk,
 };
 
 fn benches(c: &mut Criterion) {
@@ -44,6 +45,25 @@ fn benches(c: &mut Criterion) {
             .id;
         g.bench_with_input(BenchmarkId::new("failover", n), &t, |b, t| {
             b.iter(|| black_box(plan(black_box(t), &[primary])))
+        });
+
+        // The same estate with hosts, sites, remote databases and builds:
+        // check it, and fail a host (its guests go down with it) and a
+        // whole site.
+        let e = generate_estate(n);
+        g.bench_with_input(BenchmarkId::new("check-estate", n), &e, |b, e| {
+            b.iter(|| black_box(check(black_box(e))))
+        });
+        let host = e
+            .servers
+            .iter()
+            .find_map(|s| s.host)
+            .unwrap_or(e.servers[0].id);
+        g.bench_with_input(BenchmarkId::new("failover-estate-host", n), &e, |b, e| {
+            b.iter(|| black_box(plan_outage(black_box(e), &[host], &[])))
+        });
+        g.bench_with_input(BenchmarkId::new("failover-estate-site", n), &e, |b, e| {
+            b.iter(|| black_box(plan_outage(black_box(e), &[], &["Site 1"])))
         });
 
         // Every single point of failure (one pass over the copy inventory).

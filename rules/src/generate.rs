@@ -70,10 +70,82 @@ pub fn generate(n: usize) -> Topology {
     t
 }
 
+/// Servers per site in [`generate_estate`].
+const SITE_SIZE: usize = 500;
+
+/// [`generate`] with the facts of real estates, for benchmarks: sites of
+/// about 500 servers, every Hyper-V server a host of the next protected
+/// server, every other primary's DPM database on the first server it
+/// protects, the top of each chain copying its database to tape, and every
+/// DPM server on DPM 2019 UR2 (as a release, a rollup, or a build number).
+/// Valid: no error and no warning.
+pub fn generate_estate(n: usize) -> Topology {
+    let mut t = generate(n);
+    t.title = Some(format!("Generated estate: {n} servers"));
+    let ids: Vec<ServerId> = t.servers.iter().map(|s| s.id).collect();
+    let mut first_target: std::collections::HashMap<ServerId, ServerId> = Default::default();
+    for p in &t.protections {
+        first_target.entry(p.protector).or_insert(p.target);
+    }
+    let protected_by: std::collections::HashSet<ServerId> =
+        t.protections.iter().map(|p| p.target).collect();
+    let mut host: Option<ServerId> = None;
+    for (k, &id) in ids.iter().enumerate() {
+        let db = first_target.get(&id).copied();
+        let Some(s) = t.server_mut(id) else { continue };
+        s.site = Some(format!("Site {}", k / SITE_SIZE + 1));
+        match s.kind {
+            Kind::Dpm => {
+                s.version = Some(match k % 3 {
+                    0 => crate::Version::Release(crate::model::DpmVersion::V2019),
+                    1 => crate::Version::parse("10.19.379.0")
+                        .unwrap_or(crate::Version::Release(crate::model::DpmVersion::V2019)),
+                    _ => crate::Version::Release(crate::model::DpmVersion::V2019),
+                });
+                if k % 3 != 1 {
+                    s.rollup = Some("UR2".into());
+                }
+                if !protected_by.contains(&id) {
+                    s.database_backup = Some(vec![crate::BackupMedium::Tape]);
+                } else if k % 2 == 0 {
+                    s.database = db;
+                }
+            }
+            Kind::Protected => {
+                if let Some(h) = host.take() {
+                    s.host = Some(h);
+                } else if s.workloads().contains(&Workload::Hyperv) {
+                    host = Some(id);
+                }
+            }
+        }
+    }
+    t
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::{check, Severity};
+
+    #[test]
+    fn generated_estates_use_every_fact_and_have_no_errors() {
+        for n in [10, 100, 2000] {
+            let t = generate_estate(n);
+            assert_eq!(t.servers.len(), n);
+            let bad: Vec<_> = check(&t)
+                .into_iter()
+                .filter(|f| f.severity() != Severity::Info)
+                .collect();
+            assert!(bad.is_empty(), "{n}: {bad:?}");
+            assert!(t.servers.iter().any(|s| s.host.is_some()), "{n}");
+            assert!(t.servers.iter().any(|s| s.database.is_some()), "{n}");
+            assert!(
+                t.servers.iter().any(|s| s.database_copied_off_server()),
+                "{n}"
+            );
+        }
+    }
 
     #[test]
     fn generated_topologies_have_the_size_asked_and_no_errors() {

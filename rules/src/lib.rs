@@ -64,7 +64,7 @@ pub use failover::{
     plan, plan_outage, Action, Affected, Destination, Flow, OptionKind, OrderedStep, Plan,
     RecoveryOption, Reduced, Step,
 };
-pub use generate::generate;
+pub use generate::{generate, generate_estate};
 pub use geometry::{
     arrow, arrows_under_servers, bend_for, fixed, num, site_regions, Arrow, SiteRegion,
     SITE_LABEL_H, SITE_PAD,

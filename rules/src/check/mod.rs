@@ -799,6 +799,11 @@ pub struct Checker<'t> {
     /// The findings as a set, built on the first pre-check: a plain check
     /// (every edit in the app) never needs it.
     known: std::cell::OnceCell<HashSet<Finding>>,
+    /// Per server position: whether the group of DPM servers joined with it
+    /// states any version or rollup, built on the first pre-check. A drag
+    /// between groups that state none cannot raise `version-mismatch`, and
+    /// then costs nothing here.
+    versioned: std::cell::OnceCell<Vec<bool>>,
 }
 
 impl<'t> Checker<'t> {
@@ -840,6 +845,7 @@ impl<'t> Checker<'t> {
             index,
             findings,
             known: std::cell::OnceCell::new(),
+            versioned: std::cell::OnceCell::new(),
         }
     }
 
@@ -888,7 +894,10 @@ impl<'t> Checker<'t> {
         }
 
         // Versions across the groups the new protection joins.
-        if p != q && after.is_dpm(p) && after.is_dpm(q) {
+        let versioned = self
+            .versioned
+            .get_or_init(|| versions::versioned_groups(before));
+        if p != q && after.is_dpm(p) && after.is_dpm(q) && (versioned[p] || versioned[q]) {
             versions::version_mismatches(before, Some(&[p, q]), &mut old);
             versions::version_mismatches(after, Some(&[p]), &mut new);
         }

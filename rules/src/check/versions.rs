@@ -196,6 +196,39 @@ fn facing(v: View, group: &[usize], fact: Fact) -> Vec<(usize, usize)> {
     pairs
 }
 
+/// Per server position: true when the server's group of joined DPM servers
+/// has a server stating a version or rollup (one pass, linear).
+pub(super) fn versioned_groups(v: View) -> Vec<bool> {
+    let n = v.ix.t.servers.len();
+    let mut out = vec![false; n];
+    let mut seen = vec![false; n];
+    for start in 0..n {
+        if seen[start] || !v.is_dpm(start) {
+            continue;
+        }
+        seen[start] = true;
+        let mut group = vec![start];
+        let mut k = 0;
+        let mut stated = false;
+        while k < group.len() {
+            let x = group[k];
+            k += 1;
+            let s = v.server(x);
+            stated |= s.version.is_some() || s.rollup.is_some();
+            for y in joined(v, x) {
+                if !seen[y] {
+                    seen[y] = true;
+                    group.push(y);
+                }
+            }
+        }
+        for x in group {
+            out[x] = stated;
+        }
+    }
+    out
+}
+
 /// The version-mismatch findings of the groups of `seeds` (every group when
 /// `None`); the same findings for a group whichever seed names it.
 pub(super) fn version_mismatches(v: View, seeds: Option<&[usize]>, out: &mut Vec<Finding>) {

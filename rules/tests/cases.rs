@@ -82,7 +82,8 @@ fn describe(t: &Topology) -> String {
     );
     s.push_str("## Copies\n");
     for h in inventory(t) {
-        let holders: Vec<&str> = h.holders.iter().map(|&id| t.name(id)).collect();
+        let mut holders: Vec<&str> = h.holders.iter().map(|&id| t.name(id)).collect();
+        holders.extend(h.media.iter().map(|m| m.as_str()));
         let _ = writeln!(
             s,
             "{}: {}",

@@ -205,11 +205,14 @@ fn every_failover_question_matches_its_snapshot() {
         let spec = fs::read_to_string(&p).unwrap();
         let mut file = None;
         let mut fail = Vec::new();
+        let mut sites: Vec<String> = Vec::new();
         for line in spec.lines() {
             if let Some(f) = line.strip_prefix("file: ") {
                 file = Some(root().join("..").join(f.trim()));
             } else if let Some(n) = line.strip_prefix("fail: ") {
                 fail.push(n.trim().to_string());
+            } else if let Some(n) = line.strip_prefix("fail-site: ") {
+                sites.push(n.trim().to_string());
             }
         }
         let t = load(&file.unwrap_or_else(|| panic!("{}: no file:", p.display())));
@@ -220,7 +223,18 @@ fn every_failover_question_matches_its_snapshot() {
                     .unwrap_or_else(|| panic!("{}: no {n}", p.display()))
             })
             .collect();
-        let plan = plan(&t, &ids);
+        let site_refs: Vec<&str> = sites.iter().map(String::as_str).collect();
+        for site in &site_refs {
+            assert!(
+                !dpm_rules::site_members(&t, site).is_empty(),
+                "{}: no server in site {site}",
+                p.display()
+            );
+        }
+        let plan = dpm_rules::plan_outage(&t, &ids, &site_refs);
+        if sites.is_empty() {
+            assert_eq!(plan, dpm_rules::plan(&t, &ids), "{}", p.display());
+        }
         let mut s = String::new();
         let names = |v: &[dpm_rules::ServerId]| {
             v.iter()
@@ -229,6 +243,9 @@ fn every_failover_question_matches_its_snapshot() {
                 .join(", ")
         };
         let _ = writeln!(s, "failed: {}", names(&plan.failed));
+        for a in &plan.also_down {
+            let _ = writeln!(s, "also down: {}: {}", t.name(a.server), a.phrase());
+        }
         let labels = |v: &[dpm_rules::DataSource]| {
             v.iter().map(|d| d.label(&t)).collect::<Vec<_>>().join(", ")
         };

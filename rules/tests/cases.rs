@@ -382,6 +382,9 @@ fn every_risk_question_matches_its_snapshot() {
             let _ = writeln!(s, "single point: {}", t.name(sp.server));
             let _ = writeln!(s, "  loses: {}", labels(&sp.loses));
             let _ = writeln!(s, "  unprotects: {}", labels(&sp.unprotects));
+            for a in &sp.takes {
+                let _ = writeln!(s, "  takes: {}: {}", t.name(a.server), a.phrase());
+            }
             let own: Vec<String> = fixes
                 .iter()
                 .filter(|f| f.removes.contains(&sp.server))
@@ -389,6 +392,7 @@ fn every_risk_question_matches_its_snapshot() {
                     f.add
                         .iter()
                         .map(|p| format!("{}->{}", t.name(p.protector), t.name(p.target)))
+                        .chain(f.set.iter().map(|c| format!("set {}", c.label(&t))))
                         .collect::<Vec<_>>()
                         .join(" + ")
                 })
@@ -404,17 +408,35 @@ fn every_risk_question_matches_its_snapshot() {
         }
         let _ = writeln!(s, "under two copies: {}", labels(&r.under_two_copies));
         // Each fix does what it says: the single points it names are gone.
+        // A fix never adds an error finding; a protection fix removes its
+        // single points, a fact fix what they would lose.
+        let errors = |t: &Topology| {
+            check(t)
+                .iter()
+                .filter(|f| f.severity() == dpm_rules::Severity::Error)
+                .count()
+        };
         for f in &fixes {
-            let mut after = t.clone();
-            after.protections.extend(f.add.iter().copied());
+            let after = f.apply(&t);
+            assert!(errors(&after) <= errors(&t), "{}: a fix adds an error", p.display());
             let left = dpm_rules::risk(&after);
             for id in &f.removes {
-                assert!(
-                    left.single_points.iter().all(|sp| sp.server != *id),
-                    "{}: a fix leaves {} a single point",
-                    p.display(),
-                    t.name(*id)
-                );
+                let still = left.single_points.iter().find(|sp| sp.server == *id);
+                if f.set.is_empty() {
+                    assert!(
+                        still.is_none(),
+                        "{}: a fix leaves {} a single point",
+                        p.display(),
+                        t.name(*id)
+                    );
+                } else {
+                    assert!(
+                        still.is_none_or(|sp| sp.loses.is_empty()),
+                        "{}: a fix leaves {} losing data",
+                        p.display(),
+                        t.name(*id)
+                    );
+                }
             }
         }
         expect_file![snapshot(&format!("risk-{}", stem(&p)))].assert_eq(&s);

@@ -401,8 +401,8 @@ fn plan_down(t: &Topology, outage: &Down) -> Plan {
         let direct = copies.direct(h.source);
         // A stopped primary takes no backup: what it protects is
         // unprotected until its database is back, its replicas intact.
-        let primary_stopped = direct.iter().any(|d| stopped.contains(d))
-            && direct.iter().all(|&d| !working(d));
+        let primary_stopped =
+            direct.iter().any(|d| stopped.contains(d)) && direct.iter().all(|&d| !working(d));
         if !up(h.source.server) {
             if surviving.is_empty()
                 && h.media.is_empty()
@@ -476,8 +476,12 @@ fn plan_down(t: &Topology, outage: &Down) -> Plan {
                     .iter()
                     .map(|&s| Moves::new(t, f, s, &unusable))
                     .collect();
-                let mut targets: Vec<ServerId> =
-                    links.protected(f).iter().copied().filter(|&x| x != f).collect();
+                let mut targets: Vec<ServerId> = links
+                    .protected(f)
+                    .iter()
+                    .copied()
+                    .filter(|&x| x != f)
+                    .collect();
                 by_name(t, &mut targets);
                 targets.dedup();
 
@@ -495,7 +499,10 @@ fn plan_down(t: &Topology, outage: &Down) -> Plan {
                 // Copies of the database beyond DPM protection: the server
                 // it lives on, if up, and off-server media.
                 let mut extra: Vec<DbCopy> = Vec::new();
-                if let Some(d) = fs.database.filter(|&d| d != f && up(d) && t.server(d).is_some()) {
+                if let Some(d) = fs
+                    .database
+                    .filter(|&d| d != f && up(d) && t.server(d).is_some())
+                {
                     extra.push(DbCopy::Server(d));
                 }
                 extra.extend(copies.media(db).into_iter().map(DbCopy::Medium));
@@ -1076,11 +1083,7 @@ fn database_order(
                 via: Some(s),
                 back,
                 step: Step {
-                    caption: format!(
-                        "Rebuild {} and restore its data from {}.",
-                        n(x),
-                        n(s)
-                    ),
+                    caption: format!("Rebuild {} and restore its data from {}.", n(x), n(s)),
                     topology: t.clone(),
                     failed: still.clone(),
                     flows: vec![Flow { from: s, to: x }],
@@ -1629,7 +1632,10 @@ impl RecoveryOption {
                     vec![],
                 );
                 step(
-                    format!("{} protects and restores again, with the replicas it kept.", n(f)),
+                    format!(
+                        "{} protects and restores again, with the replicas it kept.",
+                        n(f)
+                    ),
                     &cur,
                     &failed,
                     vec![],

@@ -211,10 +211,7 @@ impl<'t> Copies<'t> {
         let id = source.server;
         let mut holders = Vec::new();
         let scale_cascades = match source.part {
-            Part::ScaleOut(_) => self
-                .t
-                .server(id)
-                .is_some_and(scale_out_reaches_secondary),
+            Part::ScaleOut(_) => self.t.server(id).is_some_and(scale_out_reaches_secondary),
             _ => true,
         };
         for &(p, switched) in self.of(id) {

@@ -246,8 +246,8 @@ pub fn risk(t: &Topology) -> Risk {
             if h.media > 0 || h.peers.iter().any(|p| !seen.contains(p)) {
                 continue;
             }
-            let primary_stopped = h.direct.iter().any(|d| stopped.contains(d))
-                && h.direct.iter().all(gone);
+            let primary_stopped =
+                h.direct.iter().any(|d| stopped.contains(d)) && h.direct.iter().all(gone);
             if seen.contains(&h.source.server) {
                 if h.holders.iter().all(|x| seen.contains(x)) {
                     l.push(h.source);
@@ -407,7 +407,10 @@ pub fn fixes(t: &Topology, r: &Risk) -> Vec<Fix> {
                     continue;
                 }
                 found += 1;
-                match out.iter_mut().find(|f| f.add.is_empty() && f.set == [change]) {
+                match out
+                    .iter_mut()
+                    .find(|f| f.add.is_empty() && f.set == [change])
+                {
                     Some(f) => f.removes.push(point.server),
                     None => out.push(Fix {
                         add: Vec::new(),
@@ -464,8 +467,7 @@ pub fn why_no_fix(t: &Topology, point: &SinglePoint) -> String {
         .chain(&point.unprotects)
         .filter(|d| {
             matches!(d.part, Part::ScaleOut(_))
-                && t
-                    .server(d.server)
+                && t.server(d.server)
                     .is_some_and(|s| !crate::inventory::scale_out_reaches_secondary(s))
         })
         .map(|d| d.label(t))

@@ -418,7 +418,11 @@ fn every_risk_question_matches_its_snapshot() {
         };
         for f in &fixes {
             let after = f.apply(&t);
-            assert!(errors(&after) <= errors(&t), "{}: a fix adds an error", p.display());
+            assert!(
+                errors(&after) <= errors(&t),
+                "{}: a fix adds an error",
+                p.display()
+            );
             let left = dpm_rules::risk(&after);
             for id in &f.removes {
                 let still = left.single_points.iter().find(|sp| sp.server == *id);

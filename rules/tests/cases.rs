@@ -446,3 +446,161 @@ fn every_risk_question_matches_its_snapshot() {
         expect_file![snapshot(&format!("risk-{}", stem(&p)))].assert_eq(&s);
     }
 }
+
+fn estate(name: &str) -> Topology {
+    load(&root().join("tests/cases").join(format!("{name}.dpm.json")))
+}
+
+fn id(t: &Topology, name: &str) -> dpm_rules::ServerId {
+    t.find(name).unwrap_or_else(|| panic!("no {name}"))
+}
+
+/// The key facts of the real-estate cases, said outright (the snapshots
+/// hold the rest).
+#[test]
+fn real_estates_keep_their_key_facts() {
+    use dpm_rules::{plan_outage, DownHow, OptionKind};
+    let label = |t: &Topology, v: &[dpm_rules::DataSource]| -> Vec<String> {
+        v.iter().map(|d| d.label(t)).collect()
+    };
+
+    // Scale-out: the VMs DPM1 backed up never reached DPM3.
+    let t = estate("estate-scale-out");
+    let p = plan(&t, &[id(&t, "DPM1")]);
+    assert_eq!(label(&t, &p.unprotected), ["HVCLU1 (VMs on DPM1)"]);
+    let cluster = p
+        .affected
+        .iter()
+        .find(|a| a.server == id(&t, "HVCLU1"))
+        .unwrap();
+    assert!(cluster.options.iter().all(|o| !matches!(
+        o.kind,
+        OptionKind::SwitchProtection | OptionKind::MoveToKnownServer | OptionKind::MoveToNewServer
+    )));
+    assert!(cluster.options.iter().any(|o| o.supported));
+
+    // A database server fails: its DPM server stops, nothing goes through it.
+    let t = estate("estate-remote-db");
+    let (sql, dpm1) = (id(&t, "SQLDB1"), id(&t, "DPM1"));
+    let p = plan(&t, &[sql]);
+    assert_eq!(p.failed, [sql]);
+    assert_eq!(p.also_down.len(), 1);
+    assert_eq!(
+        (p.also_down[0].server, p.also_down[0].how),
+        (dpm1, DownHow::Database)
+    );
+    assert_eq!(label(&t, &p.unprotected), ["FS1"]);
+    assert!(p.lost.is_empty());
+    for a in &p.affected {
+        for o in &a.options {
+            if o.via.as_deref() == Some("DPM1") {
+                assert!(a.server == dpm1 && o.kind == OptionKind::RestoreDatabase);
+            }
+        }
+    }
+    let restore = &p
+        .affected
+        .iter()
+        .find(|a| a.server == dpm1)
+        .unwrap()
+        .options;
+    assert!(restore
+        .iter()
+        .all(|o| o.kind == OptionKind::RestoreDatabase && o.supported));
+    assert_eq!(p.order[0].kind, OptionKind::RestoreDatabase);
+    assert_eq!(p.order[0].server, dpm1);
+    assert_eq!(
+        (p.order[1].kind, p.order[1].server, p.order[1].via),
+        (OptionKind::RestoreFromPrimary, sql, Some(dpm1))
+    );
+    // Its steps restore the database and leave DPM1 working.
+    let o = &restore[0];
+    let steps = o.steps(&t, &p.failed);
+    assert!(steps.iter().any(|s| s.caption.contains("DPMSync -Sync")));
+    assert_eq!(o.result(&t, &p.failed).server(dpm1).unwrap().database, None);
+
+    // A lone Azure Backup Server: a database backup, never a protection of it.
+    let t = estate("estate-mabs");
+    let r = dpm_rules::risk(&t);
+    let f = dpm_rules::fixes(&t, &r);
+    assert!(!f.is_empty());
+    assert!(f.iter().all(|f| f.add.is_empty()));
+    assert!(f.iter().any(|f| f
+        .set
+        .iter()
+        .any(|c| c.label(&t) == "MABS1 database_backup azure")));
+
+    // DPM on a domain controller, protecting only itself, is offered one too.
+    let mut dc = Topology::new();
+    let d = dc.add_server("DC1", Kind::Dpm);
+    dc.server_mut(d).unwrap().domain_controller = Some(true);
+    let r = dpm_rules::risk(&dc);
+    let f = dpm_rules::fixes(&dc, &r);
+    assert!(!f.is_empty() && f.iter().all(|f| f.add.is_empty() && !f.set.is_empty()));
+
+    // The top of a chain with its database on tape.
+    let t = estate("estate-tape");
+    let dpm2 = id(&t, "DPM2");
+    let r = dpm_rules::risk(&t);
+    assert!(r.single_points.iter().all(|sp| sp.loses.is_empty()));
+    let p = plan(&t, &[dpm2]);
+    assert!(p.lost.is_empty());
+    let rebuild = p
+        .affected
+        .iter()
+        .find(|a| a.server == dpm2)
+        .unwrap()
+        .options
+        .iter()
+        .find(|o| o.kind == OptionKind::RebuildPrimary)
+        .unwrap();
+    assert!(rebuild.supported);
+    assert!(
+        rebuild.reason.contains("created again"),
+        "{}",
+        rebuild.reason
+    );
+    assert!(rebuild.reason.contains("tape"), "{}", rebuild.reason);
+
+    // A DPM server on the host it protects goes down with it.
+    let t = estate("estate-host");
+    let p = plan(&t, &[id(&t, "HV1")]);
+    assert!(p.failed.contains(&id(&t, "DPM1")));
+    assert!(p
+        .also_down
+        .iter()
+        .any(|a| a.server == id(&t, "DPM1") && a.how == DownHow::Host && a.because_of == "HV1"));
+    assert!(p
+        .affected
+        .iter()
+        .flat_map(|a| &a.options)
+        .all(|o| o.via.as_deref() != Some("DPM1")));
+
+    // A site fails whole.
+    let t = estate("estate-sites");
+    let p = plan_outage(&t, &[], &["LONDON"]);
+    assert_eq!(p.failed, [id(&t, "DPM1"), id(&t, "FS1")]);
+    assert!(p.also_down.iter().all(|a| a.how == DownHow::Site));
+    assert!(p.lost.is_empty());
+
+    // An Exchange DAG: EX2 holds EX1's databases.
+    let t = estate("estate-dag");
+    let p = plan(&t, &[id(&t, "EX1"), id(&t, "DPM1")]);
+    assert!(
+        p.lost.iter().all(|d| d.server != id(&t, "EX1")),
+        "{:?}",
+        p.lost
+    );
+    // ... and a copy of EX2 does when both members are down.
+    let p = plan(&t, &[id(&t, "EX1"), id(&t, "EX2"), id(&t, "DPM1")]);
+    assert!(
+        p.lost.iter().all(|d| d.server != id(&t, "EX1")),
+        "{:?}",
+        p.lost
+    );
+    let p = plan(
+        &t,
+        &[id(&t, "EX1"), id(&t, "EX2"), id(&t, "DPM1"), id(&t, "DPM2")],
+    );
+    assert!(p.lost.iter().any(|d| d.server == id(&t, "EX1")));
+}

@@ -604,3 +604,100 @@ fn real_estates_keep_their_key_facts() {
     );
     assert!(p.lost.iter().any(|d| d.server == id(&t, "EX1")));
 }
+
+/// Random estates with every version 2 fact: planning any outage, playing
+/// every option, and the risk view never panic, and nothing is offered
+/// through a failed or stopped server.
+#[test]
+fn random_estates_plan_without_panics_or_paths_through_down_servers() {
+    use dpm_rules::{plan_outage, BackupMedium, OptionKind, Protection, Workload};
+    let mut seed: u64 = 0x5eed;
+    let mut next = move |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n.max(1)
+    };
+    for _ in 0..1000 {
+        let mut t = Topology::new();
+        let n = 2 + next(8) as usize;
+        let mut ids = Vec::new();
+        for k in 0..n {
+            let kind = if next(2) == 0 {
+                Kind::Dpm
+            } else {
+                Kind::Protected
+            };
+            let id = t.add_server(format!("S{k}"), kind);
+            ids.push(id);
+            let s = t.server_mut(id).unwrap();
+            s.site = [None, Some("A".to_string()), Some("B".to_string())][next(3) as usize].clone();
+            if kind == Kind::Dpm {
+                s.mabs = Some(next(5) == 0);
+                s.domain_controller = Some(next(6) == 0);
+                s.database_backup = match next(4) {
+                    0 => Some(vec![BackupMedium::Tape]),
+                    1 => Some(vec![BackupMedium::LocalDisk]),
+                    _ => None,
+                };
+            } else {
+                s.scale_out = Some(next(3) == 0);
+                s.replica_set = (next(3) == 0).then(|| "DAG1".to_string());
+                s.workloads = Some(vec![
+                    [
+                        Workload::Hyperv,
+                        Workload::Vmware,
+                        Workload::Files,
+                        Workload::Exchange,
+                    ][next(4) as usize],
+                ]);
+            }
+        }
+        // Hosts only downwards (no cycle), databases anywhere.
+        for k in 1..n {
+            if next(3) == 0 {
+                let h = ids[next(k as u64) as usize];
+                t.server_mut(ids[k]).unwrap().host = Some(h);
+            }
+            if t.server(ids[k]).unwrap().kind == Kind::Dpm && next(3) == 0 {
+                let d = ids[next(n as u64) as usize];
+                t.server_mut(ids[k]).unwrap().database = Some(d);
+            }
+        }
+        for _ in 0..next(2 * n as u64) {
+            let (a, b) = (ids[next(n as u64) as usize], ids[next(n as u64) as usize]);
+            if t.server(a).unwrap().kind == Kind::Dpm {
+                let mut p = Protection::new(a, b);
+                p.switched = next(6) == 0;
+                t.connect(p);
+            }
+        }
+        let failed: Vec<_> = (0..1 + next(3))
+            .map(|_| ids[next(n as u64) as usize])
+            .collect();
+        let sites: &[&str] = if next(4) == 0 { &["a"] } else { &[] };
+        let p = plan_outage(&t, &failed, sites);
+        let down = dpm_rules::down_with(&t, &failed, sites);
+        for d in &p.lost {
+            assert!(!p.unprotected.contains(d));
+        }
+        for a in &p.affected {
+            for o in &a.options {
+                if let Some(v) = o.via.as_deref().and_then(|v| t.find(v)) {
+                    let usable = !down.is_failed(v) && !down.is_stopped(v);
+                    assert!(
+                        usable || (o.kind == OptionKind::RestoreDatabase && v == a.server),
+                        "{} via {} in {t:?}",
+                        o.kind.id(),
+                        t.name(v)
+                    );
+                }
+                let _ = o.result(&t, &p.failed);
+            }
+        }
+        let r = dpm_rules::risk(&t);
+        for f in dpm_rules::fixes(&t, &r) {
+            let _ = f.apply(&t);
+        }
+    }
+}

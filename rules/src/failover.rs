@@ -965,13 +965,19 @@ fn plan_down(t: &Topology, outage: &Down) -> Plan {
     }
     // Nothing is offered through a failed or stopped server (a stopped
     // server restores its own database from its own replica, though).
+    // By name, from a set of the few unusable servers' names: a plan for a
+    // large estate has many options (one move per DPM server the secondary
+    // doesn't know), and looking each up in the topology would be quadratic.
+    let unusable_names: HashSet<String> = unusable
+        .iter()
+        .map(|&id| crate::model::fold_case(t.name(id)))
+        .collect();
     for a in &mut affected {
-        let own = a.server;
+        let own = t.name(a.server);
         a.options.retain(|o| {
             o.via.as_deref().is_none_or(|v| {
-                t.find(v).is_none_or(|id| {
-                    working(id) || (o.kind == OptionKind::RestoreDatabase && id == own)
-                })
+                !unusable_names.contains(&crate::model::fold_case(v))
+                    || (o.kind == OptionKind::RestoreDatabase && crate::model::same_name(v, own))
             })
         });
     }

@@ -538,7 +538,7 @@ fn plan_text(t: &Topology, plan: &Plan) -> String {
         list(plan.lost.iter().map(|d| d.label(t)).collect())
     ));
     s.push_str(&format!(
-        "Unprotected (server up, every copy gone): {}\n",
+        "Unprotected (server up, every copy gone or its DPM server stopped): {}\n",
         list(plan.unprotected.iter().map(|d| d.label(t)).collect())
     ));
     s.push_str("Copies lost:\n");

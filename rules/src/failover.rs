@@ -189,7 +189,9 @@ pub struct Plan {
     pub failed: Vec<ServerId>,
     /// Data whose own server failed and of which no copy survives.
     pub lost: Vec<DataSource>,
-    /// Data whose own server is up but whose every copy is gone.
+    /// Data whose own server is up but whose every copy is gone, or whose
+    /// DPM protectors are all failed or stopped with one stopped (a stopped
+    /// DPM server takes no backup until its database is back).
     pub unprotected: Vec<DataSource>,
     /// Every data source that lost at least one copy.
     pub reduced: Vec<Reduced>,

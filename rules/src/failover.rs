@@ -414,7 +414,7 @@ fn plan_down(t: &Topology, outage: &Down) -> Plan {
                 lost.push(h.source);
             }
         } else if !h.holders.is_empty()
-            && ((surviving.is_empty() && h.media.is_empty()) || primary_stopped)
+            && ((h.holders.iter().all(|&x| !working(x)) && h.media.is_empty()) || primary_stopped)
         {
             unprotected.push(h.source);
         }
@@ -508,13 +508,34 @@ fn plan_down(t: &Topology, outage: &Down) -> Plan {
                     extra.push(DbCopy::Server(d));
                 }
                 extra.extend(copies.media(db).into_iter().map(DbCopy::Medium));
+                // Secondaries that are up but stopped by their own database
+                // server: they hold f's database, usable once theirs is back.
+                let stopped_secondaries: Vec<ServerId> = all_secondaries
+                    .iter()
+                    .copied()
+                    .filter(|s| stopped.contains(s))
+                    .collect();
                 if !down_secondaries.is_empty() && secondaries.is_empty() {
                     let are = if down_secondaries.len() == 1 {
                         "is"
                     } else {
                         "are"
                     };
-                    let note = if db_survives.is_empty() {
+                    let note = if !stopped_secondaries.is_empty() {
+                        let held: Vec<String> =
+                            stopped_secondaries.iter().map(|&s| name(s)).collect();
+                        format!(
+                            "{} {} {}'s DPM database but {} stopped, {} own database being on a server that is down: restore {} database first (restore-database), then rebuild {} from {}.",
+                            and_list(&held),
+                            if held.len() == 1 { "holds" } else { "hold" },
+                            name(f),
+                            if held.len() == 1 { "is" } else { "are" },
+                            if held.len() == 1 { "its" } else { "their" },
+                            if held.len() == 1 { "its" } else { "their" },
+                            name(f),
+                            and_list(&held)
+                        )
+                    } else if db_survives.is_empty() {
                         format!(
                             "Restoring {}'s DPM database is not possible: {} {are} down too, and no other copy survives.",
                             name(f),
@@ -538,6 +559,7 @@ fn plan_down(t: &Topology, outage: &Down) -> Plan {
                 }
                 if secondaries.is_empty()
                     && extra.is_empty()
+                    && stopped_secondaries.is_empty()
                     && (down_secondaries.is_empty() || db_survives.is_empty())
                 {
                     push(
@@ -615,9 +637,10 @@ fn plan_down(t: &Topology, outage: &Down) -> Plan {
                                 notes.push((
                                     x,
                                     format!(
-                                        "Switch Protection is not possible: {} {} down too, and with {} it held {}'s only copy.",
+                                        "Switch Protection is not possible: {} {} {} too, and with {} it held {}'s only copy.",
                                         and_list(&down_secondaries),
                                         if down_secondaries.len() == 1 { "is" } else { "are" },
+                                        if stopped_secondaries.is_empty() { "down" } else { "down or stopped" },
                                         name(f),
                                         name(x)
                                     ),
@@ -1064,6 +1087,61 @@ fn database_order(
             },
         });
         restored.push(s);
+    }
+    // Failed DPM servers whose only secondaries were stopped: rebuilt from
+    // them now.
+    let is_dpm = |id: ServerId| t.server(id).is_some_and(|v| v.kind == Kind::Dpm);
+    for &f in &outage.failed {
+        if !is_dpm(f) {
+            continue;
+        }
+        let ps: Vec<ServerId> = links
+            .protectors(f)
+            .iter()
+            .copied()
+            .filter(|&p| p != f && is_dpm(p))
+            .collect();
+        if ps.iter().any(|&p| working(p)) {
+            continue;
+        }
+        let mut from: Vec<ServerId> = ps.into_iter().filter(|p| restored.contains(p)).collect();
+        by_name(t, &mut from);
+        let Some(&via) = from.first() else { continue };
+        still.retain(|&y| y != f);
+        let mut back = vec![DataSource {
+            server: f,
+            part: crate::inventory::Part::Database,
+        }];
+        let mut its: Vec<ServerId> = links
+            .protected(f)
+            .iter()
+            .copied()
+            .filter(|&x| x != f && !still.contains(&x))
+            .collect();
+        by_name(t, &mut its);
+        its.dedup();
+        back.extend(its.into_iter().flat_map(|x| {
+            copies
+                .sources(x)
+                .into_iter()
+                .filter(|d| copies.direct(*d).contains(&f))
+        }));
+        out.push(OrderedStep {
+            kind: OptionKind::RebuildPrimary,
+            server: f,
+            via: Some(via),
+            back,
+            step: Step {
+                caption: format!(
+                    "Rebuild {} with the same name and restore its DPM database from {}.",
+                    n(f),
+                    n(via)
+                ),
+                topology: t.clone(),
+                failed: still.clone(),
+                flows: vec![Flow { from: via, to: f }],
+            },
+        });
     }
     for &s in &restored {
         let mut waiting: Vec<ServerId> = links

@@ -5,6 +5,14 @@
 //! volumes. Copies do not cascade further, switched protection has no
 //! secondary, VMware VMs and deduplicated volumes never reach a secondary,
 //! and a server never counts a copy of its own data as a holding.
+//!
+//! Real estates (RULES.md, "Copy inventory and failover"): a `scale_out`
+//! server's VMs are one data source per protector, reaching that
+//! protector's secondary only for workloads other than Hyper-V and VMware;
+//! a DPM database kept on another server (`database`) is held by that
+//! server too, and by its off-server `database_backup` media
+//! ([`Holding::media`]); members of one `replica_set` hold the same
+//! databases ([`Copies::peers`]).
 
 use std::collections::HashMap;
 
@@ -339,6 +347,66 @@ mod tests {
                 "PS4: DS2 DS3",
             ]
         );
+    }
+
+    #[test]
+    fn real_estates_hold_copies_where_the_facts_say() {
+        use crate::model::{BackupMedium, Protection};
+        let mut t = Topology::new();
+        let d1 = t.add_server("DPM1", Kind::Dpm);
+        let d2 = t.add_server("DPM2", Kind::Dpm);
+        let d3 = t.add_server("DPM3", Kind::Dpm);
+        let hv = t.add_server("HVCLU1", Kind::Protected);
+        let sql = t.add_server("SQL1", Kind::Protected);
+        let ex1 = t.add_server("EX1", Kind::Protected);
+        let ex2 = t.add_server("EX2", Kind::Protected);
+        {
+            let s = t.server_mut(hv).unwrap();
+            s.scale_out = Some(true);
+            s.workloads = Some(vec![Workload::Hyperv]);
+        }
+        t.server_mut(d1).unwrap().database = Some(sql);
+        t.server_mut(d1).unwrap().database_backup =
+            Some(vec![BackupMedium::LocalDisk, BackupMedium::Tape]);
+        t.server_mut(ex1).unwrap().replica_set = Some("DAG1".into());
+        t.server_mut(ex2).unwrap().replica_set = Some(" dag1 ".into());
+        for (p, q) in [(d1, hv), (d2, hv), (d3, d1), (d1, sql)] {
+            t.connect(Protection::new(p, q));
+        }
+        assert_eq!(
+            labels(&t),
+            [
+                "DPM1 database: DPM3 SQL1",
+                "DPM2 database: ",
+                "DPM3 database: ",
+                "EX1: ",
+                "EX2: ",
+                "HVCLU1 (VMs on DPM1): DPM1",
+                "HVCLU1 (VMs on DPM2): DPM2",
+                "SQL1: DPM1 DPM3",
+            ]
+        );
+        let c = Copies::new(&t);
+        let db = DataSource {
+            server: d1,
+            part: Part::Database,
+        };
+        assert_eq!(
+            c.media(db),
+            [BackupMedium::Tape],
+            "a local disk fails with it"
+        );
+        assert_eq!(c.peers(ex1), [ex2]);
+        assert_eq!(c.sources(hv), sources_of(&t, hv));
+        // VMware or Hyper-V aside, a scale-out server's data reaches the
+        // secondary.
+        t.server_mut(hv).unwrap().workloads = Some(vec![Workload::Files]);
+        let c = Copies::new(&t);
+        let vms = DataSource {
+            server: hv,
+            part: Part::ScaleOut(d1),
+        };
+        assert_eq!(c.holders(vms), [d1, d3]);
     }
 
     #[test]

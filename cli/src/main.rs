@@ -9,8 +9,9 @@ use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use dpm_rules::{
-    check, evaluate, fixes, plan, read, read_exercise, risk, to_dot, to_json, to_mermaid, to_share,
-    to_svg, to_table, why_no_fix, Finding, Plan, Severity, SvgOptions, Topology, MAX_INPUT_BYTES,
+    check, evaluate, fixes, plan_outage, read, read_exercise, risk, site_members, sites, to_dot,
+    to_json, to_mermaid, to_share, to_svg, to_table, why_no_fix, Finding, Plan, Severity,
+    SvgOptions, Topology, MAX_INPUT_BYTES,
 };
 use serde_json::{json, Value};
 
@@ -20,21 +21,27 @@ dpm-check: check Microsoft DPM protection topologies
 usage:
   dpm-check check FILE... [--json]
   dpm-check table FILE
-  dpm-check failover FILE --fail NAME [--fail NAME ...] [--json]
+  dpm-check failover FILE [--fail NAME ...] [--fail-site SITE ...] [--json]
   dpm-check export FILE --to json|table|mermaid|dot|svg|link
   dpm-check risk FILE [--json]
   dpm-check exercise EXERCISE SOLUTION... [--json]
 
-FILE is a scenario file (dpm-sketch/1 JSON), a Markdown table with the
+FILE is a scenario file (dpm-sketch/1 or /2 JSON), a Markdown table with the
 columns Server | Protecting | Protected by, or a text holding a DPM Sketch
 share link, told apart by content; - reads standard input.
+
+failover fails the servers named by --fail and every server of each site
+named by --fail-site (at least one of them), with every guest of a failed
+host; a DPM server whose database is on a failed server stops.
 
 export --to link prints the fragment of a share link (#s=...): put it after
 the app's address to open the scenario there.
 
 risk lists the single points of failure (a server whose failure alone loses
 data or leaves data with no copy), the data held in fewer than two places,
-and protections to add that remove a single point without an error finding.
+and protections to add (or, for a DPM server that may not have a protector,
+a database backup to set) that remove a single point without an error
+finding.
 
 exercise grades solutions: EXERCISE is an exercise file (dpm-exercise/1) or
 a text holding an exercise link (#x=...); each SOLUTION is a scenario as
@@ -104,6 +111,7 @@ struct Parsed {
     files: Vec<String>,
     json: bool,
     fail: Vec<String>,
+    fail_site: Vec<String>,
     to: Option<String>,
 }
 
@@ -112,6 +120,7 @@ fn parse(args: &[String], allowed: &[&str]) -> Result<Parsed, Outcome> {
         files: Vec::new(),
         json: false,
         fail: Vec::new(),
+        fail_site: Vec::new(),
         to: None,
     };
     let mut it = args.iter();
@@ -125,14 +134,14 @@ fn parse(args: &[String], allowed: &[&str]) -> Result<Parsed, Outcome> {
         }
         match flag {
             "--json" => p.json = true,
-            "--fail" | "--to" => {
+            "--fail" | "--fail-site" | "--to" => {
                 let Some(v) = inline.or_else(|| it.next().cloned()) else {
                     return Err(usage_error(&format!("{flag} needs a value")));
                 };
-                if flag == "--fail" {
-                    p.fail.push(v);
-                } else {
-                    p.to = Some(v);
+                match flag {
+                    "--fail" => p.fail.push(v),
+                    "--fail-site" => p.fail_site.push(v),
+                    _ => p.to = Some(v),
                 }
             }
             _ => p.files.push(a.clone()),
@@ -280,12 +289,24 @@ fn cmd_risk(args: &[String], stdin: &mut dyn Read) -> Outcome {
                 "server": n(sp.server),
                 "loses": labels(&sp.loses),
                 "unprotects": labels(&sp.unprotects),
+                "takes": sp.takes.iter().map(|a| json!({
+                    "server": n(a.server),
+                    "because_of": a.because_of,
+                    "how": a.how.as_str(),
+                })).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
             "under_two_copies": labels(&r.under_two_copies),
-            "fixes": fx.iter().map(|f| json!({
-                "add": f.add.iter().map(link).collect::<Vec<_>>(),
-                "removes": f.removes.iter().map(|&id| n(id)).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
+            "fixes": fx.iter().map(|f| {
+                let mut o = serde_json::Map::new();
+                if !f.add.is_empty() || f.set.is_empty() {
+                    o.insert("add".into(), json!(f.add.iter().map(link).collect::<Vec<_>>()));
+                }
+                if !f.set.is_empty() {
+                    o.insert("set".into(), json!(f.set.iter().map(|c| c.label(&t)).collect::<Vec<_>>()));
+                }
+                o.insert("removes".into(), json!(f.removes.iter().map(|&id| n(id)).collect::<Vec<_>>()));
+                Value::Object(o)
+            }).collect::<Vec<_>>(),
         })) + "\n"
     } else {
         let mut s = String::new();
@@ -306,10 +327,24 @@ fn cmd_risk(args: &[String], stdin: &mut dyn Read) -> Outcome {
                     labels(&sp.unprotects).join(", ")
                 ));
             }
+            for a in &sp.takes {
+                s.push_str(&format!(
+                    "  takes with it: {}: {}\n",
+                    n(a.server),
+                    a.phrase()
+                ));
+            }
             let own: Vec<String> = fx
                 .iter()
                 .filter(|f| f.removes.contains(&sp.server))
-                .map(|f| f.add.iter().map(link).collect::<Vec<_>>().join(" + "))
+                .map(|f| {
+                    f.add
+                        .iter()
+                        .map(link)
+                        .chain(f.set.iter().map(|c| format!("set {}", c.label(&t))))
+                        .collect::<Vec<_>>()
+                        .join(" + ")
+                })
                 .collect();
             if own.is_empty() {
                 s.push_str(&format!("  no fix: {}\n", why_no_fix(&t, sp)));
@@ -392,7 +427,7 @@ fn cmd_export(args: &[String], stdin: &mut dyn Read) -> Outcome {
 }
 
 fn cmd_failover(args: &[String], stdin: &mut dyn Read) -> Outcome {
-    let p = match parse(args, &["--json", "--fail"]) {
+    let p = match parse(args, &["--json", "--fail", "--fail-site"]) {
         Ok(p) => p,
         Err(o) => return o,
     };
@@ -400,8 +435,8 @@ fn cmd_failover(args: &[String], stdin: &mut dyn Read) -> Outcome {
         Ok(f) => f,
         Err(o) => return o,
     };
-    if p.fail.is_empty() {
-        return usage_error("failover needs at least one --fail NAME");
+    if p.fail.is_empty() && p.fail_site.is_empty() {
+        return usage_error("failover needs at least one --fail NAME or --fail-site SITE");
     }
     let t = match load(&file, stdin) {
         Ok(t) => t,
@@ -418,7 +453,21 @@ fn cmd_failover(args: &[String], stdin: &mut dyn Read) -> Outcome {
             }
         }
     }
-    let plan = plan(&t, &failed);
+    for site in &p.fail_site {
+        if site_members(&t, site).is_empty() {
+            let known = sites(&t);
+            let there = if known.is_empty() {
+                "this drawing names no site".to_string()
+            } else {
+                format!("the sites here are {}", known.join(", "))
+            };
+            return Outcome::fail(format!(
+                "{file}: --fail-site {site}: no server stands in that site (sites are compared ignoring case); {there}\n"
+            ));
+        }
+    }
+    let site_refs: Vec<&str> = p.fail_site.iter().map(String::as_str).collect();
+    let plan = plan_outage(&t, &failed, &site_refs);
     if p.json {
         Outcome::ok(format!("{}\n", pretty(&plan_json(&t, &plan))))
     } else {
@@ -430,6 +479,11 @@ fn plan_json(t: &Topology, plan: &Plan) -> Value {
     let n = |id| t.name(id).to_string();
     json!({
         "failed": plan.failed.iter().map(|&id| n(id)).collect::<Vec<_>>(),
+        "also_down": plan.also_down.iter().map(|a| json!({
+            "server": n(a.server),
+            "because_of": a.because_of,
+            "how": a.how.as_str(),
+        })).collect::<Vec<_>>(),
         "lost": plan.lost.iter().map(|s| s.label(t)).collect::<Vec<_>>(),
         "unprotected": plan.unprotected.iter().map(|s| s.label(t)).collect::<Vec<_>>(),
         "copies_lost": plan.reduced.iter().map(|r| json!({
@@ -473,12 +527,18 @@ fn plan_text(t: &Topology, plan: &Plan) -> String {
         "Failed: {}\n",
         list(plan.failed.iter().map(|&id| n(id)).collect())
     ));
+    if !plan.also_down.is_empty() {
+        s.push_str("Down with another:\n");
+        for a in &plan.also_down {
+            s.push_str(&format!("  {}: {}\n", n(a.server), a.phrase()));
+        }
+    }
     s.push_str(&format!(
         "Lost (no copy survives): {}\n",
         list(plan.lost.iter().map(|d| d.label(t)).collect())
     ));
     s.push_str(&format!(
-        "Unprotected (server up, every copy gone): {}\n",
+        "Unprotected (server up, every copy gone or its DPM server stopped): {}\n",
         list(plan.unprotected.iter().map(|d| d.label(t)).collect())
     ));
     s.push_str("Copies lost:\n");

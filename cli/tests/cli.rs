@@ -101,7 +101,7 @@ fn unreadable_input_says_which_file_and_where() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         err(&o),
-        "<stdin>: servers[0].colour, line 1, column 62: unknown field `colour`, expected one of `name`, `kind`, `version`, `rollup`, `mabs`, `vss_writer`, `workloads`, `x`, `y`\n"
+        "<stdin>: servers[0].colour, line 1, column 62: unknown field `colour`, expected one of `name`, `kind`, `version`, `rollup`, `mabs`, `vss_writer`, `workloads`, `host`, `site`, `azure`, `database`, `database_backup`, `domain_controller`, `scale_out`, `replica_set`, `x`, `y`\n"
     );
     let o = run(&["table", "-"], Some("\u{0}\u{1}binary\u{ff}"));
     assert_eq!(o.status.code(), Some(2));
@@ -375,4 +375,189 @@ fn exercise_grades_solutions_in_bulk() {
     assert_eq!(o.status.code(), Some(2), "a scenario is not an exercise");
     assert!(err(&o).contains("not a DPM Sketch exercise"), "{}", err(&o));
     assert_eq!(run(&["exercise", &ex], None).status.code(), Some(2));
+}
+
+#[test]
+fn failover_fails_sites_hosts_and_database_servers() {
+    // A site fails whole; the JSON says who went down with what.
+    let o = run(
+        &[
+            "failover",
+            &case("estate-sites.dpm.json"),
+            "--fail-site",
+            "london",
+            "--json",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(v["failed"], serde_json::json!(["DPM1", "FS1"]));
+    assert_eq!(
+        v["also_down"][0],
+        serde_json::json!({"server": "DPM1", "because_of": "London", "how": "site"})
+    );
+    assert_eq!(v["lost"], serde_json::json!([]));
+
+    // --fail-site combines with --fail.
+    let o = run(
+        &[
+            "failover",
+            &case("estate-sites.dpm.json"),
+            "--fail-site=Dublin",
+            "--fail",
+            "FS1",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(out(&o).contains("Failed: DPM2, FS1, FS2"), "{}", out(&o));
+    assert!(
+        out(&o).contains("  FS2: down with site Dublin"),
+        "{}",
+        out(&o)
+    );
+
+    // An unknown site names the sites there are.
+    let o = run(
+        &[
+            "failover",
+            &case("estate-sites.dpm.json"),
+            "--fail-site",
+            "Paris",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("--fail-site Paris"), "{}", err(&o));
+    assert!(err(&o).contains("Dublin, London"), "{}", err(&o));
+    let o = run(
+        &[
+            "failover",
+            &scenario("scenario-1.dpm.json"),
+            "--fail-site",
+            "X",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("names no site"), "{}", err(&o));
+
+    // A host takes its guests; nothing is restored through them.
+    let o = run(
+        &["failover", &case("estate-host.dpm.json"), "--fail", "HV1"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(out(&o).contains("  DPM1: down with HV1\n"), "{}", out(&o));
+    assert!(!out(&o).contains("via DPM1"), "{}", out(&o));
+
+    // A database server stops its DPM server: restore-database first.
+    let o = run(
+        &[
+            "failover",
+            &case("estate-remote-db.dpm.json"),
+            "--fail",
+            "SQLDB1",
+            "--json",
+        ],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(
+        v["also_down"],
+        serde_json::json!([{"server": "DPM1", "because_of": "SQLDB1", "how": "database"}])
+    );
+    assert_eq!(v["unprotected"], serde_json::json!(["FS1"]));
+    assert_eq!(v["lost"], serde_json::json!([]));
+    assert_eq!(v["plan"][0]["action"], "restore-database");
+    assert_eq!(v["plan"][1]["action"], "restore-from-primary");
+    let dpm1 = v["affected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["server"] == "DPM1")
+        .unwrap();
+    assert!(dpm1["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|o| o["kind"] == "restore-database" && o["supported"] == true));
+    let text = run(
+        &[
+            "failover",
+            &case("estate-remote-db.dpm.json"),
+            "--fail",
+            "SQLDB1",
+        ],
+        None,
+    );
+    assert!(
+        out(&text).contains("  DPM1: stopped: its database is on SQLDB1\n"),
+        "{}",
+        out(&text)
+    );
+
+    // Without hosts, sites or databases, also_down is there and empty.
+    let o = run(
+        &[
+            "failover",
+            &scenario("scenario-1.dpm.json"),
+            "--fail",
+            "DS1",
+            "--json",
+        ],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(v["also_down"], serde_json::json!([]));
+    assert!(!out(&run(
+        &[
+            "failover",
+            &scenario("scenario-1.dpm.json"),
+            "--fail",
+            "DS1"
+        ],
+        None
+    ))
+    .contains("Down with another"));
+    // Neither --fail nor --fail-site: bad usage.
+    let o = run(&["failover", &scenario("scenario-1.dpm.json")], None);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn risk_offers_a_database_backup_where_no_protector_may_be() {
+    let o = run(&["risk", &case("estate-mabs.dpm.json"), "--json"], None);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(
+        v["fixes"],
+        serde_json::json!([{"set": ["MABS1 database_backup azure"], "removes": ["MABS1"]}])
+    );
+    let text = run(&["risk", &case("estate-mabs.dpm.json")], None);
+    assert!(
+        out(&text).contains("fix, any one of: set MABS1 database_backup azure"),
+        "{}",
+        out(&text)
+    );
+    // A database on tape is not lost with its server.
+    let o = run(&["risk", &case("estate-tape.dpm.json"), "--json"], None);
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(v["single_points"][0]["server"], "DPM2");
+    assert_eq!(v["single_points"][0]["loses"], serde_json::json!([]));
+    // A database server takes the DPM server it stops.
+    let o = run(
+        &["risk", &case("estate-remote-db.dpm.json"), "--json"],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    let sql = v["single_points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["server"] == "SQLDB1")
+        .unwrap();
+    assert_eq!(sql["takes"][0]["how"], "database");
+    assert_eq!(sql["unprotects"], serde_json::json!(["FS1"]));
 }

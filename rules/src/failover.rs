@@ -11,10 +11,10 @@
 //! captioned steps the app animates, each with the topology after it, only
 //! when asked (a plan for a large topology has many options).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::check::Checker;
-use crate::estate::{down_with, AlsoDown};
+use crate::estate::{down_with, AlsoDown, Down};
 use crate::inventory::{Copies, DataSource};
 use crate::model::{Kind, Link, Point, Protection, Server, ServerId, Topology};
 use crate::rules::{and_list, Severity};
@@ -83,11 +83,22 @@ pub enum Action {
         on: ServerId,
     },
     /// Rebuild `failed` with the same name; restore its database from
-    /// `from` (or start its replicas again when `None`).
+    /// `from`, a DPM server holding it (or, when `None`, from `database`, or
+    /// start its replicas again when both are `None`).
+    ///
+    /// With `stopped`, this is `restore-database`: `failed` is up but
+    /// stopped (its database server failed), nothing is rebuilt, only its
+    /// DPM database is restored to a SQL Server instance, from `from` or
+    /// `database`, and then `DPMSync -Sync` runs.
     Rebuild {
         failed: ServerId,
         from: Option<ServerId>,
         server: Option<ServerId>,
+        /// Where the DPM database comes back from when no DPM server holds
+        /// it for this option (`from` is `None`).
+        database: Option<DbCopy>,
+        /// `restore-database` on a stopped DPM server.
+        stopped: bool,
     },
     /// Protect `server` with `to` instead of `failed`.
     Move {
@@ -114,6 +125,32 @@ pub enum Action {
         from: ServerId,
         switch_from: Option<ServerId>,
     },
+}
+
+/// A copy of a DPM database that is not a DPM server's protection of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DbCopy {
+    /// The server the database lives on (`database`), still up: DPM is
+    /// installed again and uses it.
+    Server(ServerId),
+    /// A `database_backup` medium off the server (tape, Azure, a share).
+    Medium(crate::model::BackupMedium),
+    /// The DPM server's own replica of the server its database is on (it
+    /// protects that server, the documented way to back up a remote
+    /// database).
+    OwnReplica(ServerId),
+}
+
+impl DbCopy {
+    /// "tape", "Azure", "a network share", "its own replica of SQLDB1",
+    /// "SQLDB1".
+    pub fn phrase(&self, t: &Topology) -> String {
+        match self {
+            DbCopy::Server(id) => t.name(*id).to_string(),
+            DbCopy::Medium(m) => m.label().to_string(),
+            DbCopy::OwnReplica(id) => format!("its own replica of {}", t.name(*id)),
+        }
+    }
 }
 
 /// One recovery option for one affected server.
@@ -152,7 +189,9 @@ pub struct Plan {
     pub failed: Vec<ServerId>,
     /// Data whose own server failed and of which no copy survives.
     pub lost: Vec<DataSource>,
-    /// Data whose own server is up but whose every copy is gone.
+    /// Data whose own server is up but whose every copy is gone, or whose
+    /// DPM protectors are all failed or stopped with one stopped (a stopped
+    /// DPM server takes no backup until its database is back).
     pub unprotected: Vec<DataSource>,
     /// Every data source that lost at least one copy.
     pub reduced: Vec<Reduced>,
@@ -211,37 +250,144 @@ fn by_name(t: &Topology, ids: &mut Vec<ServerId>) {
 /// Plans an outage: the servers `failed` and every server of the sites
 /// `sites` fail, with every guest of a failed host; DPM servers whose
 /// database is on a failed server stop (see [`Plan::also_down`]).
+///
+/// In: the topology, the ids named as failed (unknown ones ignored), the
+/// site names (compared ignoring case; a site with no server fails
+/// nothing). Out: the plan. Nothing is offered through a failed or a
+/// stopped server; a stopped DPM server gets `restore-database` ("Anytime
+/// a database is restored from a backup you need to run the DpmSync -Sync
+/// command", *back-up-the-dpm-server*), and where a recovery needs its
+/// database first, [`Plan::order`] restores it first.
 pub fn plan_outage(t: &Topology, failed: &[ServerId], sites: &[&str]) -> Plan {
     let down = down_with(t, failed, sites);
-    let mut p = plan(t, &down.failed);
+    let mut p = plan_down(t, &down);
     p.also_down = down.also;
     p
 }
 
-/// Plans the failure of `failed` (unknown ids are ignored).
+/// Plans the failure of `failed` (unknown ids are ignored), with the
+/// guests of failed hosts and the DPM servers stopped by their database:
+/// [`plan_outage`] with no site.
 pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
-    let mut failed: Vec<ServerId> = failed
-        .iter()
-        .copied()
-        .filter(|&id| t.server(id).is_some())
-        .collect();
-    by_name(t, &mut failed);
-    failed.dedup();
-    let down: HashSet<ServerId> = failed.iter().copied().collect();
-    let up = |id: ServerId| !down.contains(&id);
+    plan_outage(t, failed, &[])
+}
 
-    // Only data within two protections of a failed server can lose a copy:
-    // its own, what it protects, and what those protect.
+/// The protections of a topology indexed both ways, built once per plan.
+struct Links {
+    protectors: HashMap<ServerId, Vec<ServerId>>,
+    protected: HashMap<ServerId, Vec<ServerId>>,
+    /// DPM servers by the server their database is on.
+    db_users: HashMap<ServerId, Vec<ServerId>>,
+}
+
+impl Links {
+    fn new(t: &Topology) -> Links {
+        let mut protectors: HashMap<ServerId, Vec<ServerId>> = HashMap::new();
+        let mut protected: HashMap<ServerId, Vec<ServerId>> = HashMap::new();
+        for p in &t.protections {
+            protectors.entry(p.target).or_default().push(p.protector);
+            protected.entry(p.protector).or_default().push(p.target);
+        }
+        let mut db_users: HashMap<ServerId, Vec<ServerId>> = HashMap::new();
+        for s in &t.servers {
+            if let (true, Some(db)) = (s.is_dpm(), s.database) {
+                if db != s.id {
+                    db_users.entry(db).or_default().push(s.id);
+                }
+            }
+        }
+        Links {
+            protectors,
+            protected,
+            db_users,
+        }
+    }
+
+    fn protectors(&self, id: ServerId) -> &[ServerId] {
+        self.protectors.get(&id).map_or(&[], Vec::as_slice)
+    }
+
+    fn protected(&self, id: ServerId) -> &[ServerId] {
+        self.protected.get(&id).map_or(&[], Vec::as_slice)
+    }
+
+    fn db_users(&self, id: ServerId) -> &[ServerId] {
+        self.db_users.get(&id).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Where a stopped DPM server's database can come back from, best first:
+/// its working DPM protectors, its own replica of the server its database
+/// is on, its off-server media. `(via, copy)`: `via` is the DPM server whose
+/// storage holds the copy.
+fn database_copies(
+    t: &Topology,
+    copies: &Copies,
+    links: &Links,
+    s: ServerId,
+    working: &dyn Fn(ServerId) -> bool,
+) -> Vec<(Option<ServerId>, Option<DbCopy>)> {
+    let db = DataSource {
+        server: s,
+        part: crate::inventory::Part::Database,
+    };
+    let mut out: Vec<(Option<ServerId>, Option<DbCopy>)> = Vec::new();
+    let mut direct = copies.direct(db);
+    by_name(t, &mut direct);
+    direct.dedup();
+    for p in direct {
+        if working(p) {
+            out.push((Some(p), None));
+        }
+    }
+    if let Some(d) = t.server(s).and_then(|x| x.database) {
+        if d != s && links.protected(s).contains(&d) {
+            out.push((Some(s), Some(DbCopy::OwnReplica(d))));
+        }
+    }
+    for m in copies.media(db) {
+        out.push((None, Some(DbCopy::Medium(m))));
+    }
+    out
+}
+
+fn plan_down(t: &Topology, outage: &Down) -> Plan {
+    let failed: Vec<ServerId> = outage.failed.clone();
+    let down: HashSet<ServerId> = failed.iter().copied().collect();
+    let stopped: HashSet<ServerId> = outage.stopped.iter().copied().collect();
+    // Failed or stopped: nothing goes through it.
+    let unusable: HashSet<ServerId> = down.union(&stopped).copied().collect();
+    let up = |id: ServerId| !down.contains(&id);
+    let working = |id: ServerId| !unusable.contains(&id);
+    let links = Links::new(t);
+
+    // Only data within two protections of a failed or stopped server can
+    // lose a copy: its own, what it protects, and what those protect; and
+    // the databases of DPM servers kept on a failed server.
     let copies = Copies::new(t);
     let mut touched: Vec<ServerId> = failed.clone();
-    for &f in &failed {
-        for x in t.protected_by(f) {
+    touched.extend(outage.stopped.iter().copied());
+    for &f in failed.iter().chain(&outage.stopped) {
+        touched.extend(links.db_users(f));
+        for &x in links.protected(f) {
             touched.push(x);
-            touched.extend(t.protected_by(x));
+            touched.extend(links.protected(x));
         }
     }
     by_name(t, &mut touched);
     touched.dedup();
+    // A replica set member's databases survive on any member that is up, or
+    // in any surviving copy of a member ("members of one set hold copies of
+    // the same databases").
+    let peer_holds = |id: ServerId| {
+        copies.peers(id).into_iter().any(|m| {
+            up(m)
+                || copies
+                    .holdings_of(m)
+                    .iter()
+                    .any(|h| h.holders.iter().any(|&x| up(x)))
+        })
+    };
     let mut lost = Vec::new();
     let mut unprotected = Vec::new();
     let mut reduced = Vec::new();
@@ -254,12 +400,23 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
                 surviving: surviving.clone(),
             });
         }
-        if surviving.is_empty() {
-            if !up(h.source.server) {
+        let direct = copies.direct(h.source);
+        // A stopped primary takes no backup: what it protects is
+        // unprotected until its database is back, its replicas intact.
+        let primary_stopped =
+            direct.iter().any(|d| stopped.contains(d)) && direct.iter().all(|&d| !working(d));
+        if !up(h.source.server) {
+            if surviving.is_empty()
+                && h.media.is_empty()
+                && !(h.source.part != crate::inventory::Part::Database
+                    && peer_holds(h.source.server))
+            {
                 lost.push(h.source);
-            } else if !h.holders.is_empty() {
-                unprotected.push(h.source);
             }
+        } else if !h.holders.is_empty()
+            && ((h.holders.iter().all(|&x| !working(x)) && h.media.is_empty()) || primary_stopped)
+        {
+            unprotected.push(h.source);
         }
     }
     let broken: Vec<Link> = t
@@ -272,11 +429,14 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
     let kind = |id: ServerId| t.server(id).map(|s| s.kind);
     let is_dpm = |id: ServerId| kind(id) == Some(Kind::Dpm);
     let dpm_protectors = |id: ServerId| -> Vec<ServerId> {
-        let mut v: Vec<ServerId> = t
-            .protectors_of(id)
+        let mut v: Vec<ServerId> = links
+            .protectors(id)
+            .iter()
+            .copied()
             .filter(|&p| p != id && is_dpm(p))
             .collect();
         by_name(t, &mut v);
+        v.dedup();
         v
     };
 
@@ -304,19 +464,28 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
             Kind::Dpm => {
                 let all_secondaries = dpm_protectors(f);
                 // Only a working secondary offers anything.
-                let secondaries: Vec<ServerId> =
-                    all_secondaries.iter().copied().filter(|&s| up(s)).collect();
+                let secondaries: Vec<ServerId> = all_secondaries
+                    .iter()
+                    .copied()
+                    .filter(|&s| working(s))
+                    .collect();
                 let down_secondaries: Vec<String> = all_secondaries
                     .iter()
-                    .filter(|&&s| !up(s))
+                    .filter(|&&s| !working(s))
                     .map(|&s| name(s))
                     .collect();
                 let moves: Vec<Moves> = secondaries
                     .iter()
-                    .map(|&s| Moves::new(t, f, s, &down))
+                    .map(|&s| Moves::new(t, f, s, &unusable))
                     .collect();
-                let mut targets: Vec<ServerId> = t.protected_by(f).filter(|&x| x != f).collect();
+                let mut targets: Vec<ServerId> = links
+                    .protected(f)
+                    .iter()
+                    .copied()
+                    .filter(|&x| x != f)
+                    .collect();
                 by_name(t, &mut targets);
+                targets.dedup();
 
                 // The failed server itself: rebuild it.
                 let db = DataSource {
@@ -326,8 +495,25 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
                 let db_survives: Vec<String> = copies
                     .holders(db)
                     .into_iter()
-                    .filter(|&h| up(h))
+                    .filter(|&h| up(h) && is_dpm(h))
                     .map(&name)
+                    .collect();
+                // Copies of the database beyond DPM protection: the server
+                // it lives on, if up, and off-server media.
+                let mut extra: Vec<DbCopy> = Vec::new();
+                if let Some(d) = fs
+                    .database
+                    .filter(|&d| d != f && up(d) && t.server(d).is_some())
+                {
+                    extra.push(DbCopy::Server(d));
+                }
+                extra.extend(copies.media(db).into_iter().map(DbCopy::Medium));
+                // Secondaries that are up but stopped by their own database
+                // server: they hold f's database, usable once theirs is back.
+                let stopped_secondaries: Vec<ServerId> = all_secondaries
+                    .iter()
+                    .copied()
+                    .filter(|s| stopped.contains(s))
                     .collect();
                 if !down_secondaries.is_empty() && secondaries.is_empty() {
                     let are = if down_secondaries.len() == 1 {
@@ -335,7 +521,21 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
                     } else {
                         "are"
                     };
-                    let note = if db_survives.is_empty() {
+                    let note = if !stopped_secondaries.is_empty() {
+                        let held: Vec<String> =
+                            stopped_secondaries.iter().map(|&s| name(s)).collect();
+                        format!(
+                            "{} {} {}'s DPM database but {} stopped, {} own database being on a server that is down: restore {} database first (restore-database), then rebuild {} from {}.",
+                            and_list(&held),
+                            if held.len() == 1 { "holds" } else { "hold" },
+                            name(f),
+                            if held.len() == 1 { "is" } else { "are" },
+                            if held.len() == 1 { "its" } else { "their" },
+                            if held.len() == 1 { "its" } else { "their" },
+                            name(f),
+                            and_list(&held)
+                        )
+                    } else if db_survives.is_empty() {
                         format!(
                             "Restoring {}'s DPM database is not possible: {} {are} down too, and no other copy survives.",
                             name(f),
@@ -357,7 +557,10 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
                     };
                     notes.push((f, note));
                 }
-                if secondaries.is_empty() && (down_secondaries.is_empty() || db_survives.is_empty())
+                if secondaries.is_empty()
+                    && extra.is_empty()
+                    && stopped_secondaries.is_empty()
+                    && (down_secondaries.is_empty() || db_survives.is_empty())
                 {
                     push(
                         f,
@@ -380,12 +583,17 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
                                 failed: f,
                                 from: None,
                                 server: None,
+                                database: None,
+                                stopped: false,
                             },
                         },
                     );
                 }
                 for &s in &secondaries {
                     push(f, rebuild_option(t, f, s, true, None));
+                }
+                for c in &extra {
+                    push(f, extra_rebuild(t, f, *c, None));
                 }
 
                 for &x in &targets {
@@ -400,9 +608,16 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
                             target: x,
                         })
                         .is_some_and(|p| !p.switched)
-                        && crate::inventory::sources_of(t, x)
-                            .iter()
-                            .any(|d| d.part == crate::inventory::Part::Data);
+                        && copies.sources(x).iter().any(|d| match d.part {
+                            crate::inventory::Part::Data => true,
+                            // "you can't add secondary protection for the
+                            // protected Hyper-V workloads" of a scaled-out
+                            // cluster (*dpm-support-issues*).
+                            crate::inventory::Part::ScaleOut(p) => {
+                                p == f && copies.holders(*d).len() > 1
+                            }
+                            _ => false,
+                        });
                     match kind(x) {
                         Some(Kind::Protected) if !secondaries.is_empty() && copied => {
                             for (&s, moves) in secondaries.iter().zip(&moves) {
@@ -422,9 +637,10 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
                                 notes.push((
                                     x,
                                     format!(
-                                        "Switch Protection is not possible: {} {} down too, and with {} it held {}'s only copy.",
+                                        "Switch Protection is not possible: {} {} {} too, and with {} it held {}'s only copy.",
                                         and_list(&down_secondaries),
                                         if down_secondaries.len() == 1 { "is" } else { "are" },
+                                        if stopped_secondaries.is_empty() { "down" } else { "down or stopped" },
                                         name(f),
                                         name(x)
                                     ),
@@ -433,13 +649,24 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
                             let survivors: &Survivors =
                                 survivors.get_or_init(|| Survivors::new(t, &down));
                             let checker = checker.get_or_init(|| Checker::new(&survivors.topology));
-                            for by in survivors.candidates(checker, x) {
+                            for by in survivors
+                                .candidates(checker, x)
+                                .into_iter()
+                                .filter(|&by| working(by))
+                            {
                                 let what = if is_dpm(x) {
                                     format!("{} loses its secondary", name(x))
                                 } else if !down_secondaries.is_empty() && secondaries.is_empty() {
                                     format!("{} and its secondary are down", name(f))
                                 } else if secondaries.is_empty() {
                                     format!("{} had no secondary", name(f))
+                                } else if t.server(x).is_some_and(Server::is_scale_out) {
+                                    format!(
+                                        "{}'s secondary holds no copy of the {} VMs {} backed up (\"you can't add secondary protection for the protected Hyper-V workloads\" of a scaled-out cluster)",
+                                        name(f),
+                                        name(x),
+                                        name(f)
+                                    )
                                 } else {
                                     format!("{}'s secondary holds no copy of {}", name(f), name(x))
                                 };
@@ -460,7 +687,10 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
                             }
                             if kind(x) == Some(Kind::Protected) {
                                 if all_secondaries.is_empty() {
-                                    push(x, rebuild_option(t, f, f, false, Some(x)));
+                                    match extra.first() {
+                                        Some(&c) => push(x, extra_rebuild(t, f, c, Some(x))),
+                                        None => push(x, rebuild_option(t, f, f, false, Some(x))),
+                                    }
                                 }
                                 for &s in &secondaries {
                                     let mut o = rebuild_option(t, f, s, true, Some(x));
@@ -484,17 +714,94 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
             }
             Kind::Protected => {
                 let primaries = dpm_protectors(f);
+                let is_switched = |p: ServerId| {
+                    t.protection(Link {
+                        protector: p,
+                        target: f,
+                    })
+                    .is_some_and(|q| q.switched)
+                };
+                let scale_out = fs.is_scale_out();
+                // The copy a secondary of `p` would hold of f's data.
+                let via_secondary = |p: ServerId| DataSource {
+                    server: f,
+                    part: if scale_out {
+                        crate::inventory::Part::ScaleOut(p)
+                    } else {
+                        crate::inventory::Part::Data
+                    },
+                };
+                let secondary_holds =
+                    |p: ServerId, s: ServerId| copies.holders(via_secondary(p)).contains(&s);
                 let restorable = primaries.iter().any(|&p| {
-                    up(p)
-                        || dpm_protectors(p).iter().any(|&s| up(s))
-                            && !t
-                                .protection(Link {
-                                    protector: p,
-                                    target: f,
-                                })
-                                .is_some_and(|q| q.switched)
+                    working(p)
+                        || !is_switched(p)
+                            && dpm_protectors(p)
+                                .iter()
+                                .any(|&s| working(s) && secondary_holds(p, s))
                 });
-                if !primaries.is_empty() && !restorable {
+                let stopped_primaries: Vec<ServerId> = primaries
+                    .iter()
+                    .copied()
+                    .filter(|p| stopped.contains(p))
+                    .collect();
+                for &p in &stopped_primaries {
+                    let on = t
+                        .server(p)
+                        .and_then(|x| x.database)
+                        .map_or_else(|| "a server that is down".to_string(), name);
+                    notes.push((
+                        f,
+                        format!(
+                            "{} holds {}'s replica but is stopped: its database is on {on}. Nothing is restored through {} until its database is back: restore it first (restore-database), then restore {} from {}.",
+                            name(p),
+                            name(f),
+                            name(p),
+                            name(f),
+                            name(p)
+                        ),
+                    ));
+                }
+                let peers_up: Vec<String> = copies
+                    .peers(f)
+                    .into_iter()
+                    .filter(|&m| up(m))
+                    .map(&name)
+                    .collect();
+                let peer_copies: Vec<String> = {
+                    let mut v: Vec<ServerId> = copies
+                        .peers(f)
+                        .into_iter()
+                        .filter(|&m| !up(m))
+                        .flat_map(|m| copies.holdings_of(m))
+                        .flat_map(|h| h.holders)
+                        .filter(|&h| working(h))
+                        .collect();
+                    by_name(t, &mut v);
+                    v.dedup();
+                    v.into_iter().map(&name).collect()
+                };
+                if scale_out {
+                    for &p in &primaries {
+                        if !up(p) && copies.holders(via_secondary(p)).iter().all(|&h| !up(h)) {
+                            notes.push((
+                                f,
+                                format!(
+                                    "The {} VMs that {} backed up are lost: {} is down too, and \"you can't add secondary protection for the protected Hyper-V workloads\" of a scaled-out cluster, nor VMware VMs, so no secondary held them.",
+                                    name(f),
+                                    name(p),
+                                    name(p)
+                                ),
+                            ));
+                        }
+                    }
+                }
+                if !primaries.is_empty()
+                    && !restorable
+                    && stopped_primaries.is_empty()
+                    && peers_up.is_empty()
+                    && peer_copies.is_empty()
+                {
                     notes.push((
                         f,
                         format!(
@@ -503,14 +810,38 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
                         ),
                     ));
                 }
+                let set = fs.replica_set().unwrap_or_default();
+                if !peers_up.is_empty() {
+                    notes.push((
+                        f,
+                        format!(
+                            "{} {} up and {} the same databases ({set}), so {}'s are not lost: rebuild {} and add it to {set} again, and its database copies come from {}.",
+                            and_list(&peers_up),
+                            if peers_up.len() == 1 { "is" } else { "are" },
+                            if peers_up.len() == 1 { "holds" } else { "hold" },
+                            name(f),
+                            name(f),
+                            and_list(&peers_up)
+                        ),
+                    ));
+                } else if !peer_copies.is_empty() {
+                    notes.push((
+                        f,
+                        format!(
+                            "Every member of {set} is down, but {} {} a copy of another member's databases, which are {}'s too: restore them from there.",
+                            and_list(&peer_copies),
+                            if peer_copies.len() == 1 { "holds" } else { "hold" },
+                            name(f)
+                        ),
+                    ));
+                }
                 for &p in &primaries {
-                    let switched = t
-                        .protection(Link {
-                            protector: p,
-                            target: f,
-                        })
-                        .is_some_and(|q| q.switched);
-                    if up(p) {
+                    if working(p) {
+                        let what = if scale_out {
+                            format!("the replicas of the {} VMs it backed up", name(f))
+                        } else {
+                            format!("{}'s replica", name(f))
+                        };
                         push(
                             f,
                             RecoveryOption {
@@ -518,18 +849,22 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
                                 via: Some(name(p)),
                                 supported: true,
                                 reason: format!(
-                                    "{} holds {}'s replica and is up: rebuild {} and restore its data from {}.",
+                                    "{} holds {what} and is up: rebuild {} and restore its data from {}.",
                                     name(p),
-                                    name(f),
                                     name(f),
                                     name(p)
                                 ),
                                 action: Action::Restore { server: f, from: p, switch_from: None },
                             },
                         );
-                    } else if !switched {
+                    } else if !is_switched(p) {
+                        let how = if stopped.contains(&p) {
+                            "is stopped"
+                        } else {
+                            "failed too"
+                        };
                         for s in dpm_protectors(p) {
-                            if !up(s) {
+                            if !working(s) || !secondary_holds(p, s) {
                                 continue;
                             }
                             push(
@@ -539,7 +874,7 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
                                     via: Some(name(s)),
                                     supported: true,
                                     reason: format!(
-                                        "{} failed too, but {} holds a copy of {}'s data as {}'s secondary: after Switch Protection on {}, restore {} from {}.",
+                                        "{} {how}, but {} holds a copy of {}'s data as {}'s secondary: after Switch Protection on {}, restore {} from {}.",
                                         name(p),
                                         name(s),
                                         name(f),
@@ -558,6 +893,91 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
         }
     }
 
+    // DPM servers stopped by their database: restore it from a surviving
+    // copy, then DPMSync -Sync; what they protect waits.
+    for &s in &outage.stopped {
+        let on = t
+            .server(s)
+            .and_then(|x| x.database)
+            .map_or_else(|| "another server".to_string(), name);
+        let found = database_copies(t, &copies, &links, s, &working);
+        if found.is_empty() {
+            push(
+                s,
+                RecoveryOption {
+                    kind: OptionKind::RestoreDatabase,
+                    via: None,
+                    supported: false,
+                    reason: format!(
+                        "{}'s database was on {on}, which is down, and no copy of it survives: no DPM server that is up protects {}, {} does not protect {on}, and it has no database backup on tape, Azure or a share. Its replicas are intact, but it must be set up again.",
+                        name(s),
+                        name(s),
+                        name(s)
+                    ),
+                    action: Action::Rebuild {
+                        failed: s,
+                        from: None,
+                        server: None,
+                        database: None,
+                        stopped: true,
+                    },
+                },
+            );
+        }
+        for (via, copy) in found {
+            let whence = match (via, copy) {
+                (Some(p), None) => format!("{} holds {}'s DPM database as its secondary", name(p), name(s)),
+                (_, Some(DbCopy::OwnReplica(d))) => format!(
+                    "{} protects {}, so its own replica of {} holds DPMDB (the documented way to back up a remote DPM database)",
+                    name(s),
+                    name(d),
+                    name(d)
+                ),
+                (_, Some(c)) => format!("{}'s DPM database is also backed up to {}", name(s), c.phrase(t)),
+                (None, None) => String::new(),
+            };
+            push(
+                s,
+                RecoveryOption {
+                    kind: OptionKind::RestoreDatabase,
+                    via: via.map(&name),
+                    supported: true,
+                    reason: format!(
+                        "{} is stopped: its database is on {on}, which is down; its replicas are intact. {whence}: restore DPMDB from there to a SQL Server instance (DPMSync -RestoreDB), then run DPMSync -Sync on {}, and it protects and restores again.",
+                        name(s),
+                        name(s)
+                    ),
+                    action: Action::Rebuild {
+                        failed: s,
+                        from: via.filter(|&v| v != s),
+                        server: None,
+                        database: copy,
+                        stopped: true,
+                    },
+                },
+            );
+        }
+        let mut waiting: Vec<ServerId> = links
+            .protected(s)
+            .iter()
+            .copied()
+            .filter(|&x| x != s && up(x))
+            .collect();
+        by_name(t, &mut waiting);
+        waiting.dedup();
+        for x in waiting {
+            notes.push((
+                x,
+                format!(
+                    "{} is not protected while {} is stopped (its database is on {on}): restore {}'s database first.",
+                    name(x),
+                    name(s),
+                    name(s)
+                ),
+            ));
+        }
+    }
+
     for (server, note) in notes {
         match affected.iter_mut().find(|a| a.server == server) {
             Some(a) => a.notes.push(note),
@@ -568,13 +988,27 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
             }),
         }
     }
-    // Nothing is offered through a failed server.
+    // Nothing is offered through a failed or stopped server (a stopped
+    // server restores its own database from its own replica, though).
+    // By name, from a set of the few unusable servers' names: a plan for a
+    // large estate has many options (one move per DPM server the secondary
+    // doesn't know), and looking each up in the topology would be quadratic.
+    let unusable_names: HashSet<String> = unusable
+        .iter()
+        .map(|&id| crate::model::fold_case(t.name(id)))
+        .collect();
     for a in &mut affected {
-        a.options
-            .retain(|o| o.via.as_deref().is_none_or(|v| t.find(v).is_none_or(&up)));
+        let own = t.name(a.server);
+        a.options.retain(|o| {
+            o.via.as_deref().is_none_or(|v| {
+                !unusable_names.contains(&crate::model::fold_case(v))
+                    || (o.kind == OptionKind::RestoreDatabase && crate::model::same_name(v, own))
+            })
+        });
     }
 
-    let order = recovery_order(t, &failed, &copies);
+    let mut order = database_order(t, &copies, &links, outage, &working);
+    order.extend(recovery_order(t, &failed, &copies));
     Plan {
         failed,
         lost,
@@ -585,6 +1019,165 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
         order,
         also_down: Vec::new(),
     }
+}
+
+/// Restores first the databases of DPM servers stopped by their database
+/// server, each from its best surviving copy, then the failed servers they
+/// protect from them ("nothing is protected or restored until its database
+/// is back"). Empty when nothing is stopped.
+fn database_order(
+    t: &Topology,
+    copies: &Copies,
+    links: &Links,
+    outage: &Down,
+    working: &dyn Fn(ServerId) -> bool,
+) -> Vec<OrderedStep> {
+    let n = |id: ServerId| t.name(id).to_string();
+    let mut out = Vec::new();
+    let mut still: Vec<ServerId> = outage.failed.clone();
+    let mut restored: Vec<ServerId> = Vec::new();
+    for &s in &outage.stopped {
+        let Some((via, copy)) = database_copies(t, copies, links, s, working)
+            .into_iter()
+            .next()
+        else {
+            continue;
+        };
+        let whence = match (via, copy) {
+            (_, Some(c)) => c.phrase(t),
+            (Some(p), None) => n(p),
+            (None, None) => continue,
+        };
+        let whence = whence.replace("its own replica", &format!("{}'s own replica", n(s)));
+        let mut back = vec![DataSource {
+            server: s,
+            part: crate::inventory::Part::Database,
+        }];
+        let mut resumed: Vec<ServerId> = links
+            .protected(s)
+            .iter()
+            .copied()
+            .filter(|&x| x != s && !outage.failed.contains(&x))
+            .collect();
+        by_name(t, &mut resumed);
+        resumed.dedup();
+        back.extend(resumed.into_iter().flat_map(|x| {
+            copies
+                .sources(x)
+                .into_iter()
+                .filter(|d| copies.direct(*d).contains(&s))
+        }));
+        out.push(OrderedStep {
+            kind: OptionKind::RestoreDatabase,
+            server: s,
+            via,
+            back,
+            step: Step {
+                caption: format!(
+                    "Restore {}'s DPM database from {whence} to a SQL Server instance, then run DPMSync -Sync on {}: it protects and restores again.",
+                    n(s),
+                    n(s)
+                ),
+                topology: t.clone(),
+                failed: still.clone(),
+                flows: via
+                    .filter(|&v| v != s)
+                    .map(|v| vec![Flow { from: v, to: s }])
+                    .unwrap_or_default(),
+            },
+        });
+        restored.push(s);
+    }
+    // Failed DPM servers whose only secondaries were stopped: rebuilt from
+    // them now.
+    let is_dpm = |id: ServerId| t.server(id).is_some_and(|v| v.kind == Kind::Dpm);
+    for &f in &outage.failed {
+        if !is_dpm(f) {
+            continue;
+        }
+        let ps: Vec<ServerId> = links
+            .protectors(f)
+            .iter()
+            .copied()
+            .filter(|&p| p != f && is_dpm(p))
+            .collect();
+        if ps.iter().any(|&p| working(p)) {
+            continue;
+        }
+        let mut from: Vec<ServerId> = ps.into_iter().filter(|p| restored.contains(p)).collect();
+        by_name(t, &mut from);
+        let Some(&via) = from.first() else { continue };
+        still.retain(|&y| y != f);
+        let mut back = vec![DataSource {
+            server: f,
+            part: crate::inventory::Part::Database,
+        }];
+        let mut its: Vec<ServerId> = links
+            .protected(f)
+            .iter()
+            .copied()
+            .filter(|&x| x != f && !still.contains(&x))
+            .collect();
+        by_name(t, &mut its);
+        its.dedup();
+        back.extend(its.into_iter().flat_map(|x| {
+            copies
+                .sources(x)
+                .into_iter()
+                .filter(|d| copies.direct(*d).contains(&f))
+        }));
+        out.push(OrderedStep {
+            kind: OptionKind::RebuildPrimary,
+            server: f,
+            via: Some(via),
+            back,
+            step: Step {
+                caption: format!(
+                    "Rebuild {} with the same name and restore its DPM database from {}.",
+                    n(f),
+                    n(via)
+                ),
+                topology: t.clone(),
+                failed: still.clone(),
+                flows: vec![Flow { from: via, to: f }],
+            },
+        });
+    }
+    for &s in &restored {
+        let mut waiting: Vec<ServerId> = links
+            .protected(s)
+            .iter()
+            .copied()
+            .filter(|&x| x != s && still.contains(&x))
+            .filter(|&x| t.server(x).is_some_and(|v| v.kind == Kind::Protected))
+            .collect();
+        by_name(t, &mut waiting);
+        waiting.dedup();
+        for x in waiting {
+            if !still.contains(&x) {
+                continue;
+            }
+            still.retain(|&y| y != x);
+            let back: Vec<DataSource> = copies
+                .sources(x)
+                .into_iter()
+                .filter(|d| copies.direct(*d).contains(&s))
+                .collect();
+            out.push(OrderedStep {
+                kind: OptionKind::RestoreFromPrimary,
+                server: x,
+                via: Some(s),
+                back,
+                step: Step {
+                    caption: format!("Rebuild {} and restore its data from {}.", n(x), n(s)),
+                    topology: t.clone(),
+                    failed: still.clone(),
+                    flows: vec![Flow { from: s, to: x }],
+                },
+            });
+        }
+    }
+    out
 }
 
 /// Rebuilds in the order they become possible, when some failed DPM server
@@ -612,7 +1205,7 @@ fn recovery_order(t: &Topology, failed: &[ServerId], copies: &Copies) -> Vec<Ord
                     part: crate::inventory::Part::Database,
                 })
                 .iter()
-                .any(|h| !failed.contains(h))
+                .any(|&h| !failed.contains(&h) && is_dpm(h))
     });
     if !blocked {
         return Vec::new();
@@ -698,6 +1291,40 @@ fn recovery_order(t: &Topology, failed: &[ServerId], copies: &Copies) -> Vec<Ord
     out
 }
 
+/// `rebuild-primary` of failed DPM server `f` from a copy of its database
+/// that no DPM server holds: the server it lives on (still up), or an
+/// off-server medium ("Tape backup can be taken offsite for disaster
+/// recovery", *back-up-the-dpm-server*). The database comes back
+/// (DPMSync -RestoreDB), but the replicas were on `f` and are created
+/// again. `server`: the protected server the option is shown for.
+fn extra_rebuild(t: &Topology, f: ServerId, c: DbCopy, server: Option<ServerId>) -> RecoveryOption {
+    let fname = t.name(f);
+    let whose = server.map_or_else(String::new, |x| format!(", {}'s among them,", t.name(x)));
+    let reason = match c {
+        DbCopy::Server(d) => format!(
+            "{fname}'s DPM database is on {}, which is up: rebuild {fname} with the same name, set it up with that database and run DPMSync -Sync; but its replicas{whose} were on {fname} and must be created again.",
+            t.name(d)
+        ),
+        _ => format!(
+            "{fname}'s DPM database is also backed up to {}: rebuild {fname} with the same name, restore the database with DPMSync -RestoreDB and run DPMSync -Sync; but its replicas{whose} were on {fname} and must be created again.",
+            c.phrase(t)
+        ),
+    };
+    RecoveryOption {
+        kind: OptionKind::RebuildPrimary,
+        via: None,
+        supported: true,
+        reason,
+        action: Action::Rebuild {
+            failed: f,
+            from: None,
+            server,
+            database: Some(c),
+            stopped: false,
+        },
+    }
+}
+
 fn rebuild_option(
     t: &Topology,
     f: ServerId,
@@ -716,7 +1343,7 @@ fn rebuild_option(
                 "{fname} can be rebuilt with the same name, but nothing holds a copy of its database: its replicas, {}'s among them, must be created again.",
                 server.map_or("?", |x| t.name(x))
             ),
-            action: Action::Rebuild { failed: f, from: None, server },
+            action: Action::Rebuild { failed: f, from: None, server, database: None, stopped: false },
         };
     }
     RecoveryOption {
@@ -734,6 +1361,8 @@ fn rebuild_option(
             failed: f,
             from: Some(s),
             server,
+            database: None,
+            stopped: false,
         },
     }
 }
@@ -1046,7 +1675,64 @@ impl RecoveryOption {
             Action::Rebuild {
                 failed: f,
                 from,
+                server: _,
+                database,
+                stopped: true,
+            } => {
+                let f = *f;
+                let on = t.server(f).and_then(|s| s.database);
+                step(
+                    format!(
+                        "{} is stopped: its database is on {}, which is down. Its replicas are intact, but it protects and restores nothing until its database is back.",
+                        n(f),
+                        on.map_or_else(|| "another server".to_string(), n)
+                    ),
+                    &cur,
+                    &failed,
+                    vec![],
+                );
+                let (whence, flows) = match (from, database) {
+                    (Some(s), _) => (n(*s), vec![Flow { from: *s, to: f }]),
+                    (None, Some(c)) => (c.phrase(t), Vec::new()),
+                    (None, None) => ("a surviving copy".to_string(), Vec::new()),
+                };
+                if let Some(srv) = cur.server_mut(f) {
+                    srv.database = None;
+                }
+                step(
+                    format!(
+                        "Restore DPMDB from {whence} to a SQL Server instance (here, on {} itself) with DPMSync -RestoreDB.",
+                        n(f)
+                    ),
+                    &cur,
+                    &failed,
+                    flows,
+                );
+                step(
+                    format!(
+                        "On {}, run DPMSync -Sync: \"Anytime a database is restored from a backup you need to run the DpmSync -Sync command\" to reconcile it with the storage pool.",
+                        n(f)
+                    ),
+                    &cur,
+                    &failed,
+                    vec![],
+                );
+                step(
+                    format!(
+                        "{} protects and restores again, with the replicas it kept.",
+                        n(f)
+                    ),
+                    &cur,
+                    &failed,
+                    vec![],
+                );
+            }
+            Action::Rebuild {
+                failed: f,
+                from,
                 server,
+                database,
+                stopped: false,
             } => {
                 let f = *f;
                 failed.retain(|&id| id != f);
@@ -1056,14 +1742,34 @@ impl RecoveryOption {
                     &failed,
                     vec![],
                 );
-                match from {
-                    Some(s) => step(
+                match (from, database) {
+                    (Some(s), _) => step(
                         format!("Restore {}'s DPM database from {}.", n(f), n(*s)),
                         &cur,
                         &failed,
                         vec![Flow { from: *s, to: f }],
                     ),
-                    None => step(
+                    (None, Some(DbCopy::Server(d))) => step(
+                        format!(
+                            "Set {} up with its DPM database on {}, which survived, and run DPMSync -Sync.",
+                            n(f),
+                            n(*d)
+                        ),
+                        &cur,
+                        &failed,
+                        vec![Flow { from: *d, to: f }],
+                    ),
+                    (None, Some(c)) => step(
+                        format!(
+                            "Restore {}'s DPM database from {} with DPMSync -RestoreDB, then run DPMSync -Sync.",
+                            n(f),
+                            c.phrase(t)
+                        ),
+                        &cur,
+                        &failed,
+                        vec![],
+                    ),
+                    (None, None) => step(
                         format!("Nothing holds {}'s DPM database: its protection groups are set up again.", n(f)),
                         &cur,
                         &failed,

@@ -5,10 +5,18 @@
 //! volumes. Copies do not cascade further, switched protection has no
 //! secondary, VMware VMs and deduplicated volumes never reach a secondary,
 //! and a server never counts a copy of its own data as a holding.
+//!
+//! Real estates (RULES.md, "Copy inventory and failover"): a `scale_out`
+//! server's VMs are one data source per protector, reaching that
+//! protector's secondary only for workloads other than Hyper-V and VMware;
+//! a DPM database kept on another server (`database`) is held by that
+//! server too, and by its off-server `database_backup` media
+//! ([`Holding::media`]); members of one `replica_set` hold the same
+//! databases ([`Copies::peers`]).
 
 use std::collections::HashMap;
 
-use crate::model::{Kind, ServerId, Topology, Workload};
+use crate::model::{fold_case, BackupMedium, Kind, ServerId, Topology, Workload};
 
 /// Which of a server's data a [`DataSource`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -19,6 +27,11 @@ pub enum Part {
     Database,
     /// A protected server's workload that stays with its primary.
     PrimaryOnly(Workload),
+    /// The virtual machines of a `scale_out` server (a Hyper-V cluster or a
+    /// VMware estate) that one DPM server, the one carried, backs up: each
+    /// VM is backed up by one of the DPM servers ("only one DPM server can
+    /// protect a VM or folder at any given time", *back-up-vmware*).
+    ScaleOut(ServerId),
 }
 
 /// Data that DPM protects, named by its server first.
@@ -29,26 +42,35 @@ pub struct DataSource {
 }
 
 impl DataSource {
-    /// "PS1", "DS1 database", "PS1 vmware".
+    /// "PS1", "DS1 database", "PS1 vmware", "HVCLU1 (VMs on DPM1)".
     pub fn label(&self, t: &Topology) -> String {
         let name = t.name(self.server);
         match self.part {
             Part::Data => name.to_string(),
             Part::Database => format!("{name} database"),
             Part::PrimaryOnly(w) => format!("{name} {}", w.as_str()),
+            Part::ScaleOut(p) => format!("{name} (VMs on {})", t.name(p)),
         }
     }
 }
 
-/// A data source and the servers that hold a copy of it.
+/// A data source and what holds a copy of it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Holding {
     pub source: DataSource,
-    /// In natural name order.
+    /// The servers holding a copy, in natural name order: DPM servers, and
+    /// for a DPM database on another server, that server.
     pub holders: Vec<ServerId>,
+    /// Copies that are not on a server of the drawing: a DPM database's
+    /// off-server `database_backup` media (tape, Azure, a share), in
+    /// [`BackupMedium::ALL`] order. Empty for every other data source.
+    pub media: Vec<BackupMedium>,
 }
 
-/// The data sources of a server.
+/// The data sources of a server: a DPM server's database; a protected
+/// server's data, plus one source per workload that stays with its primary;
+/// a `scale_out` server with DPM protectors, one source per protector
+/// ([`Part::ScaleOut`]) instead.
 pub fn sources_of(t: &Topology, id: ServerId) -> Vec<DataSource> {
     let Some(s) = t.server(id) else {
         return Vec::new();
@@ -58,29 +80,63 @@ pub fn sources_of(t: &Topology, id: ServerId) -> Vec<DataSource> {
             server: id,
             part: Part::Database,
         }],
-        Kind::Protected => {
-            let w = s.workloads();
-            let mut out = Vec::new();
-            if w.is_empty() || w.iter().any(|w| w.reaches_secondary()) {
-                out.push(DataSource {
-                    server: id,
-                    part: Part::Data,
-                });
-            }
-            let mut kept: Vec<Workload> = w
-                .iter()
-                .copied()
-                .filter(|w| !w.reaches_secondary())
+        Kind::Protected if s.is_scale_out() => {
+            // Callers asking for many servers go through `Copies::sources`.
+            let mut by: Vec<ServerId> = t
+                .protectors_of(id)
+                .filter(|&p| p != id && t.server(p).is_some_and(|x| x.kind == Kind::Dpm))
                 .collect();
-            crate::sort::sort_by(&mut kept, &|a, b| a.cmp(b));
-            kept.dedup();
-            out.extend(kept.into_iter().map(|w| DataSource {
-                server: id,
-                part: Part::PrimaryOnly(w),
-            }));
-            out
+            if by.is_empty() {
+                return plain_sources(t, id);
+            }
+            t.sort_by_name(&mut by);
+            by.dedup();
+            by.into_iter()
+                .map(|p| DataSource {
+                    server: id,
+                    part: Part::ScaleOut(p),
+                })
+                .collect()
         }
+        Kind::Protected => plain_sources(t, id),
     }
+}
+
+fn plain_sources(t: &Topology, id: ServerId) -> Vec<DataSource> {
+    let Some(s) = t.server(id) else {
+        return Vec::new();
+    };
+    let w = s.workloads();
+    let mut out = Vec::new();
+    if w.is_empty() || w.iter().any(|w| w.reaches_secondary()) {
+        out.push(DataSource {
+            server: id,
+            part: Part::Data,
+        });
+    }
+    let mut kept: Vec<Workload> = w
+        .iter()
+        .copied()
+        .filter(|w| !w.reaches_secondary())
+        .collect();
+    crate::sort::sort_by(&mut kept, &|a, b| a.cmp(b));
+    kept.dedup();
+    out.extend(kept.into_iter().map(|w| DataSource {
+        server: id,
+        part: Part::PrimaryOnly(w),
+    }));
+    out
+}
+
+/// Whether the VMs of scale-out server `s` reach its protector's secondary:
+/// not for Hyper-V ("When protecting a Hyper-V cluster using scaled-out DPM
+/// protection, you can't add secondary protection for the protected Hyper-V
+/// workloads", *dpm-support-issues*) nor VMware ("DPM can't protect VMware
+/// VMs to a secondary DPM server", *back-up-vmware*).
+pub fn scale_out_reaches_secondary(s: &crate::model::Server) -> bool {
+    !s.workloads()
+        .iter()
+        .any(|w| matches!(w, Workload::Hyperv | Workload::Vmware))
 }
 
 /// Who holds copies of what, indexed once so that any data source's
@@ -91,6 +147,8 @@ pub struct Copies<'t> {
     /// DPM protectors of each server, self-protection aside, with the
     /// switched flag.
     protectors: HashMap<ServerId, Vec<(ServerId, bool)>>,
+    /// The members of each replica set (by folded name), in natural order.
+    sets: HashMap<String, Vec<ServerId>>,
 }
 
 impl<'t> Copies<'t> {
@@ -105,22 +163,83 @@ impl<'t> Copies<'t> {
                     .push((p.protector, p.switched));
             }
         }
-        Copies { t, protectors }
+        let mut sets: HashMap<String, Vec<ServerId>> = HashMap::new();
+        for s in &t.servers {
+            if let (Kind::Protected, Some(set)) = (s.kind, s.replica_set()) {
+                sets.entry(fold_case(set)).or_default().push(s.id);
+            }
+        }
+        for v in sets.values_mut() {
+            t.sort_by_name(v);
+        }
+        Copies {
+            t,
+            protectors,
+            sets,
+        }
     }
 
     fn of(&self, id: ServerId) -> &[(ServerId, bool)] {
         self.protectors.get(&id).map_or(&[], Vec::as_slice)
     }
 
-    /// The holders of one data source, in natural name order.
+    /// The DPM servers that protect `id` themselves (not as a secondary),
+    /// self-protection aside, in the order the protections were drawn.
+    pub fn direct(&self, source: DataSource) -> Vec<ServerId> {
+        match source.part {
+            Part::ScaleOut(p) => self
+                .of(source.server)
+                .iter()
+                .filter(|&&(q, _)| q == p)
+                .map(|&(q, _)| q)
+                .take(1)
+                .collect(),
+            _ => self.of(source.server).iter().map(|&(q, _)| q).collect(),
+        }
+    }
+
+    /// The other members of `id`'s replica set (an Exchange DAG, a SQL
+    /// Server Availability Group), which hold the same databases; empty when
+    /// it is in none.
+    pub fn peers(&self, id: ServerId) -> Vec<ServerId> {
+        let Some(set) = self.t.server(id).and_then(|s| s.replica_set()) else {
+            return Vec::new();
+        };
+        self.sets
+            .get(&fold_case(set))
+            .map(|v| v.iter().copied().filter(|&m| m != id).collect())
+            .unwrap_or_default()
+    }
+
+    /// The servers holding a copy of one data source, in natural name
+    /// order: its DPM protectors, their secondaries where the data reaches
+    /// a secondary, and for a DPM database kept on another server
+    /// (`database`), that server.
     pub fn holders(&self, source: DataSource) -> Vec<ServerId> {
         let id = source.server;
         let mut holders = Vec::new();
+        let scale_cascades = match source.part {
+            Part::ScaleOut(_) => self.t.server(id).is_some_and(scale_out_reaches_secondary),
+            _ => true,
+        };
         for &(p, switched) in self.of(id) {
+            if let Part::ScaleOut(q) = source.part {
+                if p != q {
+                    continue;
+                }
+            }
             holders.push(p);
-            let cascades = !switched && !matches!(source.part, Part::PrimaryOnly(_));
+            let cascades =
+                !switched && !matches!(source.part, Part::PrimaryOnly(_)) && scale_cascades;
             if cascades {
                 holders.extend(self.of(p).iter().map(|&(s, _)| s).filter(|&s| s != id));
+            }
+        }
+        if source.part == Part::Database {
+            if let Some(db) = self.t.server(id).and_then(|s| s.database) {
+                if db != id && self.t.server(db).is_some() {
+                    holders.push(db);
+                }
             }
         }
         self.t.sort_by_name(&mut holders);
@@ -128,13 +247,51 @@ impl<'t> Copies<'t> {
         holders
     }
 
-    /// Every data source of `id`, with its holders.
+    /// The copies of `source` that are on no server: a DPM database's
+    /// off-server `database_backup` media ("Tape backup can be taken
+    /// offsite for disaster recovery", *back-up-the-dpm-server*); a copy
+    /// on a local disk fails with its server and is left out.
+    pub fn media(&self, source: DataSource) -> Vec<BackupMedium> {
+        if source.part != Part::Database {
+            return Vec::new();
+        }
+        let Some(s) = self.t.server(source.server) else {
+            return Vec::new();
+        };
+        BackupMedium::ALL
+            .into_iter()
+            .filter(|m| m.off_server() && s.database_backup().contains(m))
+            .collect()
+    }
+
+    /// The data sources of `id`, as [`sources_of`] gives them, from the
+    /// index (no scan of the protections).
+    pub fn sources(&self, id: ServerId) -> Vec<DataSource> {
+        match self.t.server(id) {
+            Some(s) if s.is_scale_out() && !self.of(id).is_empty() => {
+                let mut by: Vec<ServerId> = self.of(id).iter().map(|&(p, _)| p).collect();
+                self.t.sort_by_name(&mut by);
+                by.dedup();
+                by.into_iter()
+                    .map(|p| DataSource {
+                        server: id,
+                        part: Part::ScaleOut(p),
+                    })
+                    .collect()
+            }
+            Some(_) => sources_of(self.t, id),
+            None => Vec::new(),
+        }
+    }
+
+    /// Every data source of `id`, with its holders and media.
     pub fn holdings_of(&self, id: ServerId) -> Vec<Holding> {
-        sources_of(self.t, id)
+        self.sources(id)
             .into_iter()
             .map(|source| Holding {
                 source,
                 holders: self.holders(source),
+                media: self.media(source),
             })
             .collect()
     }
@@ -190,6 +347,66 @@ mod tests {
                 "PS4: DS2 DS3",
             ]
         );
+    }
+
+    #[test]
+    fn real_estates_hold_copies_where_the_facts_say() {
+        use crate::model::{BackupMedium, Protection};
+        let mut t = Topology::new();
+        let d1 = t.add_server("DPM1", Kind::Dpm);
+        let d2 = t.add_server("DPM2", Kind::Dpm);
+        let d3 = t.add_server("DPM3", Kind::Dpm);
+        let hv = t.add_server("HVCLU1", Kind::Protected);
+        let sql = t.add_server("SQL1", Kind::Protected);
+        let ex1 = t.add_server("EX1", Kind::Protected);
+        let ex2 = t.add_server("EX2", Kind::Protected);
+        {
+            let s = t.server_mut(hv).unwrap();
+            s.scale_out = Some(true);
+            s.workloads = Some(vec![Workload::Hyperv]);
+        }
+        t.server_mut(d1).unwrap().database = Some(sql);
+        t.server_mut(d1).unwrap().database_backup =
+            Some(vec![BackupMedium::LocalDisk, BackupMedium::Tape]);
+        t.server_mut(ex1).unwrap().replica_set = Some("DAG1".into());
+        t.server_mut(ex2).unwrap().replica_set = Some(" dag1 ".into());
+        for (p, q) in [(d1, hv), (d2, hv), (d3, d1), (d1, sql)] {
+            t.connect(Protection::new(p, q));
+        }
+        assert_eq!(
+            labels(&t),
+            [
+                "DPM1 database: DPM3 SQL1",
+                "DPM2 database: ",
+                "DPM3 database: ",
+                "EX1: ",
+                "EX2: ",
+                "HVCLU1 (VMs on DPM1): DPM1",
+                "HVCLU1 (VMs on DPM2): DPM2",
+                "SQL1: DPM1 DPM3",
+            ]
+        );
+        let c = Copies::new(&t);
+        let db = DataSource {
+            server: d1,
+            part: Part::Database,
+        };
+        assert_eq!(
+            c.media(db),
+            [BackupMedium::Tape],
+            "a local disk fails with it"
+        );
+        assert_eq!(c.peers(ex1), [ex2]);
+        assert_eq!(c.sources(hv), sources_of(&t, hv));
+        // VMware or Hyper-V aside, a scale-out server's data reaches the
+        // secondary.
+        t.server_mut(hv).unwrap().workloads = Some(vec![Workload::Files]);
+        let c = Copies::new(&t);
+        let vms = DataSource {
+            server: hv,
+            part: Part::ScaleOut(d1),
+        };
+        assert_eq!(c.holders(vms), [d1, d3]);
     }
 
     #[test]

@@ -10,18 +10,24 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::check::Checker;
-use crate::inventory::{sources_of, Copies, DataSource, Part};
-use crate::model::{Kind, Protection, ServerId, Topology};
+use crate::estate::{AlsoDown, DownHow};
+use crate::inventory::{Copies, DataSource, Part};
+use crate::model::{BackupMedium, Kind, Protection, ServerId, Topology};
 use crate::rules::Severity;
 
 /// A server whose failure alone costs data.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SinglePoint {
     pub server: ServerId,
-    /// Its own data that no copy would survive.
+    /// Data that no copy would survive: its own, and its guests' (the
+    /// servers that run on it fail with it).
     pub loses: Vec<DataSource>,
-    /// Other servers' data of which it holds the only copy.
+    /// Other servers' data of which it holds the only copy, or whose
+    /// protection it takes with it (the DPM servers it stops).
     pub unprotects: Vec<DataSource>,
+    /// The servers that go down or stop with it: guests of a host, DPM
+    /// servers whose database it holds. Empty for most servers.
+    pub takes: Vec<AlsoDown>,
 }
 
 /// What a topology risks.
@@ -34,15 +40,90 @@ pub struct Risk {
     pub under_two_copies: Vec<DataSource>,
 }
 
-/// Protections to add that remove single points of failure.
+/// A fact a fix sets on a server, beside the protections it adds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FactChange {
+    /// Copy `server`'s DPM database to `medium` outside DPM protection
+    /// (`database_backup`), for a DPM server that may not have a protector.
+    DatabaseBackup {
+        server: ServerId,
+        medium: BackupMedium,
+    },
+}
+
+impl FactChange {
+    /// "MABS1 database_backup azure": the server, the fact, the value, as
+    /// `risk --json` prints it.
+    pub fn label(&self, t: &Topology) -> String {
+        match self {
+            FactChange::DatabaseBackup { server, medium } => {
+                format!("{} database_backup {}", t.name(*server), medium.as_str())
+            }
+        }
+    }
+
+    /// Sets the fact on `t` (a server that is gone is left alone).
+    pub fn apply(&self, t: &mut Topology) {
+        match *self {
+            FactChange::DatabaseBackup { server, medium } => {
+                if let Some(s) = t.server_mut(server) {
+                    let list = s.database_backup.get_or_insert_with(Vec::new);
+                    if !list.contains(&medium) {
+                        list.push(medium);
+                        list.sort();
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A change that removes single points of failure: protections to add
+/// and facts to set.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fix {
     pub add: Vec<Protection>,
-    /// The single points it removes.
+    /// Facts to set (a database backup for a DPM server that may not have a
+    /// protector).
+    pub set: Vec<FactChange>,
+    /// The single points it removes: every protection fix leaves each of
+    /// them no single point; a `set` fix leaves each no data it would lose
+    /// (what it alone protects still has one copy).
     pub removes: Vec<ServerId>,
 }
 
+impl Fix {
+    /// `t` with the fix made.
+    pub fn apply(&self, t: &Topology) -> Topology {
+        let mut after = t.clone();
+        after.protections.extend(self.add.iter().copied());
+        for c in &self.set {
+            c.apply(&mut after);
+        }
+        after
+    }
+}
+
+/// One data source, with what holds it, computed once.
+struct Held {
+    source: DataSource,
+    holders: Vec<ServerId>,
+    /// Off-server media holding it.
+    media: usize,
+    /// Members of its replica set (none for a database).
+    peers: Vec<ServerId>,
+    /// The DPM servers protecting it themselves.
+    direct: Vec<ServerId>,
+}
+
 /// The single points of failure of `t`.
+///
+/// In: a topology. Out: every server whose failure alone loses data or
+/// leaves data without a copy, with what it takes. A host takes its guests
+/// with it and a database server the DPM servers it holds the database
+/// of (RULES.md: "Single points of failure include hosts and database
+/// servers"); a DPM database copied to tape, Azure or a share is not lost
+/// with its server; a replica set member's databases are on the others.
 ///
 /// ```
 /// let t = dpm_rules::presets::scenario_1();
@@ -54,24 +135,153 @@ pub struct Fix {
 /// ```
 pub fn risk(t: &Topology) -> Risk {
     let copies = Copies::new(t);
+    let mut all: Vec<Held> = Vec::new();
+    for id in t.sorted_ids() {
+        for source in copies.sources(id) {
+            let peers = if source.part == Part::Database {
+                Vec::new()
+            } else {
+                copies.peers(id)
+            };
+            all.push(Held {
+                source,
+                holders: copies.holders(source),
+                media: copies.media(source).len(),
+                peers,
+                direct: copies.direct(source),
+            });
+        }
+    }
     let mut loses: HashMap<ServerId, Vec<DataSource>> = HashMap::new();
     let mut unprotects: HashMap<ServerId, Vec<DataSource>> = HashMap::new();
     let mut under_two_copies = Vec::new();
-    for id in t.sorted_ids() {
-        for source in sources_of(t, id) {
-            let holders = copies.holders(source);
-            // A protected server that nothing protects is the `unprotected`
-            // finding already; it is still one failure from losing its data.
-            match holders.as_slice() {
-                [] => loses.entry(id).or_default().push(source),
-                [only] => unprotects.entry(*only).or_default().push(source),
+    for h in &all {
+        // A protected server that nothing protects is the `unprotected`
+        // finding already; it is still one failure from losing its data.
+        if h.media == 0 && h.peers.is_empty() {
+            match h.holders.as_slice() {
+                [] => loses.entry(h.source.server).or_default().push(h.source),
+                [only] => unprotects.entry(*only).or_default().push(h.source),
                 _ => {}
             }
-            if holders.len() < 2 {
-                under_two_copies.push(source);
-            }
+        }
+        if h.holders.len() + h.media + h.peers.len() < 2 {
+            under_two_copies.push(h.source);
         }
     }
+
+    // Hosts and database servers: what goes down or stops with them.
+    let mut guests: HashMap<ServerId, Vec<ServerId>> = HashMap::new();
+    let mut db_users: HashMap<ServerId, Vec<ServerId>> = HashMap::new();
+    for s in &t.servers {
+        if let Some(h) = s.host.filter(|&h| h != s.id) {
+            guests.entry(h).or_default().push(s.id);
+        }
+        if let (true, Some(d)) = (s.is_dpm(), s.database.filter(|&d| d != s.id)) {
+            db_users.entry(d).or_default().push(s.id);
+        }
+    }
+    let mut by_server: HashMap<ServerId, Vec<usize>> = HashMap::new();
+    let mut by_holder: HashMap<ServerId, Vec<usize>> = HashMap::new();
+    for (k, h) in all.iter().enumerate() {
+        by_server.entry(h.source.server).or_default().push(k);
+        for &x in &h.holders {
+            by_holder.entry(x).or_default().push(k);
+        }
+    }
+    let mut takes: HashMap<ServerId, Vec<AlsoDown>> = HashMap::new();
+    let mut special: Vec<ServerId> = guests.keys().chain(db_users.keys()).copied().collect();
+    t.sort_by_name(&mut special);
+    special.dedup();
+    for x in special {
+        // Down with x: its guests, theirs, and so on.
+        let mut failed: Vec<ServerId> = vec![x];
+        let mut seen: HashSet<ServerId> = HashSet::from([x]);
+        let mut also: Vec<AlsoDown> = Vec::new();
+        let mut k = 0;
+        while k < failed.len() {
+            let h = failed[k];
+            k += 1;
+            for &g in guests.get(&h).map_or(&[][..], Vec::as_slice) {
+                if seen.insert(g) {
+                    failed.push(g);
+                    also.push(AlsoDown {
+                        server: g,
+                        because_of: t.name(h).to_string(),
+                        how: DownHow::Host,
+                    });
+                }
+            }
+        }
+        let mut stopped: HashSet<ServerId> = HashSet::new();
+        for &f in &failed {
+            for &d in db_users.get(&f).map_or(&[][..], Vec::as_slice) {
+                if !seen.contains(&d) && stopped.insert(d) {
+                    also.push(AlsoDown {
+                        server: d,
+                        because_of: t.name(f).to_string(),
+                        how: DownHow::Database,
+                    });
+                }
+            }
+        }
+        let gone = |id: &ServerId| seen.contains(id) || stopped.contains(id);
+        let mut at_stake: Vec<usize> = failed
+            .iter()
+            .chain(stopped.iter())
+            .flat_map(|id| {
+                by_server
+                    .get(id)
+                    .into_iter()
+                    .chain(by_holder.get(id))
+                    .flatten()
+                    .copied()
+            })
+            .collect();
+        at_stake.sort_unstable();
+        at_stake.dedup();
+        let (mut l, mut u) = (Vec::new(), Vec::new());
+        for k in at_stake {
+            let h = &all[k];
+            if h.media > 0 || h.peers.iter().any(|p| !seen.contains(p)) {
+                continue;
+            }
+            let primary_stopped =
+                h.direct.iter().any(|d| stopped.contains(d)) && h.direct.iter().all(gone);
+            if seen.contains(&h.source.server) {
+                if h.holders.iter().all(|x| seen.contains(x)) {
+                    l.push(h.source);
+                } else if h.holders.iter().all(gone) {
+                    u.push(h.source);
+                }
+            } else if !h.holders.is_empty() && (h.holders.iter().all(gone) || primary_stopped) {
+                u.push(h.source);
+            }
+        }
+        // In the inventory's order, as the rest.
+        let order = |v: &mut Vec<DataSource>| {
+            crate::sort::sort_by(v, &|a, b| {
+                crate::model::natural_cmp(t.name(a.server), t.name(b.server))
+                    .then(a.server.cmp(&b.server))
+                    .then(a.part.cmp(&b.part))
+            });
+        };
+        order(&mut l);
+        order(&mut u);
+        crate::sort::sort_by(&mut also, &|a, b| {
+            crate::model::natural_cmp(t.name(a.server), t.name(b.server))
+        });
+        loses.remove(&x);
+        unprotects.remove(&x);
+        if !l.is_empty() {
+            loses.insert(x, l);
+        }
+        if !u.is_empty() {
+            unprotects.insert(x, u);
+        }
+        takes.insert(x, also);
+    }
+
     let mut servers: Vec<ServerId> = loses.keys().chain(unprotects.keys()).copied().collect();
     t.sort_by_name(&mut servers);
     servers.dedup();
@@ -81,6 +291,7 @@ pub fn risk(t: &Topology) -> Risk {
             server,
             loses: loses.remove(&server).unwrap_or_default(),
             unprotects: unprotects.remove(&server).unwrap_or_default(),
+            takes: takes.remove(&server).unwrap_or_default(),
         })
         .collect();
     Risk {
@@ -93,10 +304,39 @@ pub fn risk(t: &Topology) -> Risk {
 /// are what a person can choose from; more would only be longer lists.
 const FIXES_PER_POINT: usize = 3;
 
-/// For each single point of `r`, up to three protections to add, each of
-/// which removes it without an error finding (the pre-check decides),
-/// fewest protections first. A single point with no fix is left
-/// out; [`why_no_fix`] says why.
+/// A DPM server that may not have a protector: Azure Backup Server ("MABS
+/// doesn't provide this functionality", *backup-support-matrix-mabs-dpm*)
+/// and DPM on a domain controller ("DPM on a domain controller can only
+/// protect local data sources", *dpm-support-issues*).
+fn may_not_be_protected(t: &Topology, id: ServerId) -> bool {
+    t.server(id)
+        .is_some_and(|s| s.is_dpm() && (s.is_mabs() || s.is_domain_controller()))
+}
+
+/// The media offered to a DPM server that may not have a protector:
+/// Azure for Azure Backup Server ("Unlike DPM, MABS doesn't support tape
+/// backups"), tape, Azure or a share for DPM on a domain controller.
+fn media_for(t: &Topology, id: ServerId) -> Vec<BackupMedium> {
+    if t.server(id).is_some_and(|s| s.is_mabs()) {
+        vec![BackupMedium::Azure]
+    } else {
+        vec![BackupMedium::Tape, BackupMedium::Azure, BackupMedium::Share]
+    }
+}
+
+fn error_count(t: &Topology) -> usize {
+    crate::check::check(t)
+        .iter()
+        .filter(|f| f.severity() == Severity::Error)
+        .count()
+}
+
+/// For each single point of `r`, up to three fixes, each of which removes
+/// it without an error finding (the pre-check decides for a protection, a
+/// full check for a fact), fewest protections first: a protection to add,
+/// or, for a DPM server that may not have a protector (Azure Backup Server,
+/// a domain controller), a `database_backup` to set instead. A single
+/// point with no fix is left out; [`why_no_fix`] says why.
 pub fn fixes(t: &Topology, r: &Risk) -> Vec<Fix> {
     let checker = Checker::new(t);
     let dpm: Vec<ServerId> = t
@@ -104,10 +344,14 @@ pub fn fixes(t: &Topology, r: &Risk) -> Vec<Fix> {
         .into_iter()
         .filter(|&id| is_dpm(t, id))
         .collect();
+    let errors_before = std::cell::OnceCell::new();
     let mut out: Vec<Fix> = Vec::new();
     for point in &r.single_points {
         let mut found = 0;
         for target in fix_targets(t, point) {
+            if may_not_be_protected(t, target) {
+                continue;
+            }
             for &by in &dpm {
                 if found == FIXES_PER_POINT {
                     break;
@@ -122,10 +366,55 @@ pub fn fixes(t: &Topology, r: &Risk) -> Vec<Fix> {
                     continue;
                 }
                 found += 1;
-                match out.iter_mut().find(|f| f.add == [p]) {
+                match out.iter_mut().find(|f| f.add == [p] && f.set.is_empty()) {
                     Some(f) => f.removes.push(point.server),
                     None => out.push(Fix {
                         add: vec![p],
+                        set: Vec::new(),
+                        removes: vec![point.server],
+                    }),
+                }
+            }
+        }
+        // A database backup instead of a protection.
+        let mut dbs: Vec<DataSource> = point
+            .loses
+            .iter()
+            .chain(&point.unprotects)
+            .copied()
+            .filter(|d| d.part == Part::Database && may_not_be_protected(t, d.server))
+            .collect();
+        dbs.dedup();
+        for d in dbs {
+            for medium in media_for(t, d.server) {
+                if found == FIXES_PER_POINT {
+                    break;
+                }
+                let change = FactChange::DatabaseBackup {
+                    server: d.server,
+                    medium,
+                };
+                let mut after = t.clone();
+                change.apply(&mut after);
+                if after == *t {
+                    continue;
+                }
+                let before = *errors_before.get_or_init(|| error_count(t));
+                if error_count(&after) > before {
+                    continue;
+                }
+                if risk_of(&after, point.server).is_some_and(|p| p.loses.contains(&d)) {
+                    continue;
+                }
+                found += 1;
+                match out
+                    .iter_mut()
+                    .find(|f| f.add.is_empty() && f.set == [change])
+                {
+                    Some(f) => f.removes.push(point.server),
+                    None => out.push(Fix {
+                        add: Vec::new(),
+                        set: vec![change],
                         removes: vec![point.server],
                     }),
                 }
@@ -154,6 +443,39 @@ pub fn why_no_fix(t: &Topology, point: &SinglePoint) -> String {
             "{} {} in switched protection on {name}: DPM allows no secondary copy of it. Protect it normally again (a primary with a secondary) to have two copies.",
             crate::rules::and_list(&switched),
             if switched.len() == 1 { "is" } else { "are" }
+        );
+    }
+    let stops: Vec<String> = point
+        .takes
+        .iter()
+        .filter(|a| a.how == DownHow::Database)
+        .map(|a| t.name(a.server).to_string())
+        .collect();
+    if !stops.is_empty() {
+        return format!(
+            "{name} holds the DPM database of {}: when it fails, {} stop{}, and what {} protect{} waits for a backup until the database is back (restore-database). Keep the database where one failure does not take it (on the DPM server itself, or a clustered SQL Server, which DPM supports), or add a DPM server to hold another copy.",
+            crate::rules::and_list(&stops),
+            crate::rules::and_list(&stops),
+            if stops.len() == 1 { "s" } else { "" },
+            if stops.len() == 1 { "it" } else { "they" },
+            if stops.len() == 1 { "s" } else { "" },
+        );
+    }
+    let vms: Vec<String> = point
+        .loses
+        .iter()
+        .chain(&point.unprotects)
+        .filter(|d| {
+            matches!(d.part, Part::ScaleOut(_))
+                && t.server(d.server)
+                    .is_some_and(|s| !crate::inventory::scale_out_reaches_secondary(s))
+        })
+        .map(|d| d.label(t))
+        .collect();
+    if !vms.is_empty() {
+        return format!(
+            "{} cannot have a second copy: \"When protecting a Hyper-V cluster using scaled-out DPM protection, you can't add secondary protection for the protected Hyper-V workloads\" (and \"DPM can't protect VMware VMs to a secondary DPM server\"). Back them up to tape or Azure from {name}, or protect fewer VMs per DPM server.",
+            crate::rules::and_list(&vms)
         );
     }
     if fix_targets(t, point).is_empty() {

@@ -82,7 +82,8 @@ fn describe(t: &Topology) -> String {
     );
     s.push_str("## Copies\n");
     for h in inventory(t) {
-        let holders: Vec<&str> = h.holders.iter().map(|&id| t.name(id)).collect();
+        let mut holders: Vec<&str> = h.holders.iter().map(|&id| t.name(id)).collect();
+        holders.extend(h.media.iter().map(|m| m.as_str()));
         let _ = writeln!(
             s,
             "{}: {}",
@@ -204,11 +205,14 @@ fn every_failover_question_matches_its_snapshot() {
         let spec = fs::read_to_string(&p).unwrap();
         let mut file = None;
         let mut fail = Vec::new();
+        let mut sites: Vec<String> = Vec::new();
         for line in spec.lines() {
             if let Some(f) = line.strip_prefix("file: ") {
                 file = Some(root().join("..").join(f.trim()));
             } else if let Some(n) = line.strip_prefix("fail: ") {
                 fail.push(n.trim().to_string());
+            } else if let Some(n) = line.strip_prefix("fail-site: ") {
+                sites.push(n.trim().to_string());
             }
         }
         let t = load(&file.unwrap_or_else(|| panic!("{}: no file:", p.display())));
@@ -219,7 +223,18 @@ fn every_failover_question_matches_its_snapshot() {
                     .unwrap_or_else(|| panic!("{}: no {n}", p.display()))
             })
             .collect();
-        let plan = plan(&t, &ids);
+        let site_refs: Vec<&str> = sites.iter().map(String::as_str).collect();
+        for site in &site_refs {
+            assert!(
+                !dpm_rules::site_members(&t, site).is_empty(),
+                "{}: no server in site {site}",
+                p.display()
+            );
+        }
+        let plan = dpm_rules::plan_outage(&t, &ids, &site_refs);
+        if sites.is_empty() {
+            assert_eq!(plan, dpm_rules::plan(&t, &ids), "{}", p.display());
+        }
         let mut s = String::new();
         let names = |v: &[dpm_rules::ServerId]| {
             v.iter()
@@ -228,6 +243,9 @@ fn every_failover_question_matches_its_snapshot() {
                 .join(", ")
         };
         let _ = writeln!(s, "failed: {}", names(&plan.failed));
+        for a in &plan.also_down {
+            let _ = writeln!(s, "also down: {}: {}", t.name(a.server), a.phrase());
+        }
         let labels = |v: &[dpm_rules::DataSource]| {
             v.iter().map(|d| d.label(&t)).collect::<Vec<_>>().join(", ")
         };
@@ -364,6 +382,9 @@ fn every_risk_question_matches_its_snapshot() {
             let _ = writeln!(s, "single point: {}", t.name(sp.server));
             let _ = writeln!(s, "  loses: {}", labels(&sp.loses));
             let _ = writeln!(s, "  unprotects: {}", labels(&sp.unprotects));
+            for a in &sp.takes {
+                let _ = writeln!(s, "  takes: {}: {}", t.name(a.server), a.phrase());
+            }
             let own: Vec<String> = fixes
                 .iter()
                 .filter(|f| f.removes.contains(&sp.server))
@@ -371,6 +392,7 @@ fn every_risk_question_matches_its_snapshot() {
                     f.add
                         .iter()
                         .map(|p| format!("{}->{}", t.name(p.protector), t.name(p.target)))
+                        .chain(f.set.iter().map(|c| format!("set {}", c.label(&t))))
                         .collect::<Vec<_>>()
                         .join(" + ")
                 })
@@ -386,19 +408,296 @@ fn every_risk_question_matches_its_snapshot() {
         }
         let _ = writeln!(s, "under two copies: {}", labels(&r.under_two_copies));
         // Each fix does what it says: the single points it names are gone.
+        // A fix never adds an error finding; a protection fix removes its
+        // single points, a fact fix what they would lose.
+        let errors = |t: &Topology| {
+            check(t)
+                .iter()
+                .filter(|f| f.severity() == dpm_rules::Severity::Error)
+                .count()
+        };
         for f in &fixes {
-            let mut after = t.clone();
-            after.protections.extend(f.add.iter().copied());
+            let after = f.apply(&t);
+            assert!(
+                errors(&after) <= errors(&t),
+                "{}: a fix adds an error",
+                p.display()
+            );
             let left = dpm_rules::risk(&after);
             for id in &f.removes {
-                assert!(
-                    left.single_points.iter().all(|sp| sp.server != *id),
-                    "{}: a fix leaves {} a single point",
-                    p.display(),
-                    t.name(*id)
-                );
+                let still = left.single_points.iter().find(|sp| sp.server == *id);
+                if f.set.is_empty() {
+                    assert!(
+                        still.is_none(),
+                        "{}: a fix leaves {} a single point",
+                        p.display(),
+                        t.name(*id)
+                    );
+                } else {
+                    assert!(
+                        still.is_none_or(|sp| sp.loses.is_empty()),
+                        "{}: a fix leaves {} losing data",
+                        p.display(),
+                        t.name(*id)
+                    );
+                }
             }
         }
         expect_file![snapshot(&format!("risk-{}", stem(&p)))].assert_eq(&s);
+    }
+}
+
+fn estate(name: &str) -> Topology {
+    load(&root().join("tests/cases").join(format!("{name}.dpm.json")))
+}
+
+fn id(t: &Topology, name: &str) -> dpm_rules::ServerId {
+    t.find(name).unwrap_or_else(|| panic!("no {name}"))
+}
+
+/// The key facts of the real-estate cases, said outright (the snapshots
+/// hold the rest).
+#[test]
+fn real_estates_keep_their_key_facts() {
+    use dpm_rules::{plan_outage, DownHow, OptionKind};
+    let label = |t: &Topology, v: &[dpm_rules::DataSource]| -> Vec<String> {
+        v.iter().map(|d| d.label(t)).collect()
+    };
+
+    // Scale-out: the VMs DPM1 backed up never reached DPM3.
+    let t = estate("estate-scale-out");
+    let p = plan(&t, &[id(&t, "DPM1")]);
+    assert_eq!(label(&t, &p.unprotected), ["HVCLU1 (VMs on DPM1)"]);
+    let cluster = p
+        .affected
+        .iter()
+        .find(|a| a.server == id(&t, "HVCLU1"))
+        .unwrap();
+    assert!(cluster.options.iter().all(|o| !matches!(
+        o.kind,
+        OptionKind::SwitchProtection | OptionKind::MoveToKnownServer | OptionKind::MoveToNewServer
+    )));
+    assert!(cluster.options.iter().any(|o| o.supported));
+
+    // A database server fails: its DPM server stops, nothing goes through it.
+    let t = estate("estate-remote-db");
+    let (sql, dpm1) = (id(&t, "SQLDB1"), id(&t, "DPM1"));
+    let p = plan(&t, &[sql]);
+    assert_eq!(p.failed, [sql]);
+    assert_eq!(p.also_down.len(), 1);
+    assert_eq!(
+        (p.also_down[0].server, p.also_down[0].how),
+        (dpm1, DownHow::Database)
+    );
+    assert_eq!(label(&t, &p.unprotected), ["FS1"]);
+    assert!(p.lost.is_empty());
+    for a in &p.affected {
+        for o in &a.options {
+            if o.via.as_deref() == Some("DPM1") {
+                assert!(a.server == dpm1 && o.kind == OptionKind::RestoreDatabase);
+            }
+        }
+    }
+    let restore = &p
+        .affected
+        .iter()
+        .find(|a| a.server == dpm1)
+        .unwrap()
+        .options;
+    assert!(restore
+        .iter()
+        .all(|o| o.kind == OptionKind::RestoreDatabase && o.supported));
+    assert_eq!(p.order[0].kind, OptionKind::RestoreDatabase);
+    assert_eq!(p.order[0].server, dpm1);
+    assert_eq!(
+        (p.order[1].kind, p.order[1].server, p.order[1].via),
+        (OptionKind::RestoreFromPrimary, sql, Some(dpm1))
+    );
+    // Its steps restore the database and leave DPM1 working.
+    let o = &restore[0];
+    let steps = o.steps(&t, &p.failed);
+    assert!(steps.iter().any(|s| s.caption.contains("DPMSync -Sync")));
+    assert_eq!(o.result(&t, &p.failed).server(dpm1).unwrap().database, None);
+
+    // A lone Azure Backup Server: a database backup, never a protection of it.
+    let t = estate("estate-mabs");
+    let r = dpm_rules::risk(&t);
+    let f = dpm_rules::fixes(&t, &r);
+    assert!(!f.is_empty());
+    assert!(f.iter().all(|f| f.add.is_empty()));
+    assert!(f.iter().any(|f| f
+        .set
+        .iter()
+        .any(|c| c.label(&t) == "MABS1 database_backup azure")));
+
+    // DPM on a domain controller, protecting only itself, is offered one too.
+    let mut dc = Topology::new();
+    let d = dc.add_server("DC1", Kind::Dpm);
+    dc.server_mut(d).unwrap().domain_controller = Some(true);
+    let r = dpm_rules::risk(&dc);
+    let f = dpm_rules::fixes(&dc, &r);
+    assert!(!f.is_empty() && f.iter().all(|f| f.add.is_empty() && !f.set.is_empty()));
+
+    // The top of a chain with its database on tape.
+    let t = estate("estate-tape");
+    let dpm2 = id(&t, "DPM2");
+    let r = dpm_rules::risk(&t);
+    assert!(r.single_points.iter().all(|sp| sp.loses.is_empty()));
+    let p = plan(&t, &[dpm2]);
+    assert!(p.lost.is_empty());
+    let rebuild = p
+        .affected
+        .iter()
+        .find(|a| a.server == dpm2)
+        .unwrap()
+        .options
+        .iter()
+        .find(|o| o.kind == OptionKind::RebuildPrimary)
+        .unwrap();
+    assert!(rebuild.supported);
+    assert!(
+        rebuild.reason.contains("created again"),
+        "{}",
+        rebuild.reason
+    );
+    assert!(rebuild.reason.contains("tape"), "{}", rebuild.reason);
+
+    // A DPM server on the host it protects goes down with it.
+    let t = estate("estate-host");
+    let p = plan(&t, &[id(&t, "HV1")]);
+    assert!(p.failed.contains(&id(&t, "DPM1")));
+    assert!(p
+        .also_down
+        .iter()
+        .any(|a| a.server == id(&t, "DPM1") && a.how == DownHow::Host && a.because_of == "HV1"));
+    assert!(p
+        .affected
+        .iter()
+        .flat_map(|a| &a.options)
+        .all(|o| o.via.as_deref() != Some("DPM1")));
+
+    // A site fails whole.
+    let t = estate("estate-sites");
+    let p = plan_outage(&t, &[], &["LONDON"]);
+    assert_eq!(p.failed, [id(&t, "DPM1"), id(&t, "FS1")]);
+    assert!(p.also_down.iter().all(|a| a.how == DownHow::Site));
+    assert!(p.lost.is_empty());
+
+    // An Exchange DAG: EX2 holds EX1's databases.
+    let t = estate("estate-dag");
+    let p = plan(&t, &[id(&t, "EX1"), id(&t, "DPM1")]);
+    assert!(
+        p.lost.iter().all(|d| d.server != id(&t, "EX1")),
+        "{:?}",
+        p.lost
+    );
+    // ... and a copy of EX2 does when both members are down.
+    let p = plan(&t, &[id(&t, "EX1"), id(&t, "EX2"), id(&t, "DPM1")]);
+    assert!(
+        p.lost.iter().all(|d| d.server != id(&t, "EX1")),
+        "{:?}",
+        p.lost
+    );
+    let p = plan(
+        &t,
+        &[id(&t, "EX1"), id(&t, "EX2"), id(&t, "DPM1"), id(&t, "DPM2")],
+    );
+    assert!(p.lost.iter().any(|d| d.server == id(&t, "EX1")));
+}
+
+/// Random estates with every version 2 fact: planning any outage, playing
+/// every option, and the risk view never panic, and nothing is offered
+/// through a failed or stopped server.
+#[test]
+fn random_estates_plan_without_panics_or_paths_through_down_servers() {
+    use dpm_rules::{plan_outage, BackupMedium, OptionKind, Protection, Workload};
+    let mut seed: u64 = 0x5eed;
+    let mut next = move |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n.max(1)
+    };
+    for _ in 0..1000 {
+        let mut t = Topology::new();
+        let n = 2 + next(8) as usize;
+        let mut ids = Vec::new();
+        for k in 0..n {
+            let kind = if next(2) == 0 {
+                Kind::Dpm
+            } else {
+                Kind::Protected
+            };
+            let id = t.add_server(format!("S{k}"), kind);
+            ids.push(id);
+            let s = t.server_mut(id).unwrap();
+            s.site = [None, Some("A".to_string()), Some("B".to_string())][next(3) as usize].clone();
+            if kind == Kind::Dpm {
+                s.mabs = Some(next(5) == 0);
+                s.domain_controller = Some(next(6) == 0);
+                s.database_backup = match next(4) {
+                    0 => Some(vec![BackupMedium::Tape]),
+                    1 => Some(vec![BackupMedium::LocalDisk]),
+                    _ => None,
+                };
+            } else {
+                s.scale_out = Some(next(3) == 0);
+                s.replica_set = (next(3) == 0).then(|| "DAG1".to_string());
+                s.workloads = Some(vec![
+                    [
+                        Workload::Hyperv,
+                        Workload::Vmware,
+                        Workload::Files,
+                        Workload::Exchange,
+                    ][next(4) as usize],
+                ]);
+            }
+        }
+        // Hosts only downwards (no cycle), databases anywhere.
+        for k in 1..n {
+            if next(3) == 0 {
+                let h = ids[next(k as u64) as usize];
+                t.server_mut(ids[k]).unwrap().host = Some(h);
+            }
+            if t.server(ids[k]).unwrap().kind == Kind::Dpm && next(3) == 0 {
+                let d = ids[next(n as u64) as usize];
+                t.server_mut(ids[k]).unwrap().database = Some(d);
+            }
+        }
+        for _ in 0..next(2 * n as u64) {
+            let (a, b) = (ids[next(n as u64) as usize], ids[next(n as u64) as usize]);
+            if t.server(a).unwrap().kind == Kind::Dpm {
+                let mut p = Protection::new(a, b);
+                p.switched = next(6) == 0;
+                t.connect(p);
+            }
+        }
+        let failed: Vec<_> = (0..1 + next(3))
+            .map(|_| ids[next(n as u64) as usize])
+            .collect();
+        let sites: &[&str] = if next(4) == 0 { &["a"] } else { &[] };
+        let p = plan_outage(&t, &failed, sites);
+        let down = dpm_rules::down_with(&t, &failed, sites);
+        for d in &p.lost {
+            assert!(!p.unprotected.contains(d));
+        }
+        for a in &p.affected {
+            for o in &a.options {
+                if let Some(v) = o.via.as_deref().and_then(|v| t.find(v)) {
+                    let usable = !down.is_failed(v) && !down.is_stopped(v);
+                    assert!(
+                        usable || (o.kind == OptionKind::RestoreDatabase && v == a.server),
+                        "{} via {} in {t:?}",
+                        o.kind.id(),
+                        t.name(v)
+                    );
+                }
+                let _ = o.result(&t, &p.failed);
+            }
+        }
+        let r = dpm_rules::risk(&t);
+        for f in dpm_rules::fixes(&t, &r) {
+            let _ = f.apply(&t);
+        }
     }
 }

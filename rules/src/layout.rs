@@ -253,19 +253,23 @@ fn place_local(
     for i in 0..n {
         rows[layer[i]].push(i);
     }
-    let anchor = |i: usize| match host[i] {
-        Some(h) if layer[h] == layer[i] => (h, 1u8),
-        _ => (i, 0u8),
+    // Each server's place in name order, found once: the rows then sort
+    // by numbers (with hosts, rows are no longer in name order, and
+    // comparing names again would cost a full sort of names per row).
+    let mut by_name: Vec<usize> = (0..n).collect();
+    crate::sort::sort_by(&mut by_name, &|&a, &b| {
+        natural_cmp(sub.names[a], sub.names[b]).then(a.cmp(&b))
+    });
+    let mut rank = vec![0usize; n];
+    for (k, &i) in by_name.iter().enumerate() {
+        rank[i] = k;
+    }
+    let key = |i: usize| match host[i] {
+        Some(h) if layer[h] == layer[i] => (rank[h], 1u8, rank[i]),
+        _ => (rank[i], 0u8, rank[i]),
     };
     for r in &mut rows {
-        crate::sort::sort_by(r, &|&a, &b| {
-            let ((ha, ga), (hb, gb)) = (anchor(a), anchor(b));
-            natural_cmp(sub.names[ha], sub.names[hb])
-                .then(ha.cmp(&hb))
-                .then(ga.cmp(&gb))
-                .then(natural_cmp(sub.names[a], sub.names[b]))
-                .then(a.cmp(&b))
-        });
+        crate::sort::sort_by(r, &|&a, &b| key(a).cmp(&key(b)));
     }
     let mut order = vec![0.0f64; n];
     let set_order = |rows: &Vec<Vec<usize>>, order: &mut Vec<f64>| {

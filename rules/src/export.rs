@@ -87,6 +87,13 @@ pub fn to_mermaid(t: &Topology) -> String {
             let _ = writeln!(out, "  {a} --> {b}");
         }
     }
+    // A guest to its host, a DPM server to its remote database: dotted,
+    // without arrowheads, so they do not read as protections.
+    for (a, b, what) in estate_pairs(t) {
+        if let (Some(a), Some(b)) = (ids.get(&a), ids.get(&b)) {
+            let _ = writeln!(out, "  {a} -. {what} .- {b}");
+        }
+    }
     out.push_str("  classDef dpm fill:#1f4e8c,stroke:#163a69,color:#ffffff\n");
     out.push_str("  classDef protected fill:#ffffff,stroke:#56657a,color:#1b2430\n");
     for (class, kind) in [("dpm", Kind::Dpm), ("protected", Kind::Protected)] {
@@ -98,6 +105,21 @@ pub fn to_mermaid(t: &Topology) -> String {
             .collect();
         if !members.is_empty() {
             let _ = writeln!(out, "  class {} {class}", members.join(","));
+        }
+    }
+    out
+}
+
+/// The relations besides protection, in server order: (guest, host, "on")
+/// and (DPM server, database server, "DPM database").
+fn estate_pairs(t: &Topology) -> Vec<(ServerId, ServerId, &'static str)> {
+    let mut out = Vec::new();
+    for s in &t.servers {
+        if let Some(h) = s.host.filter(|&h| h != s.id) {
+            out.push((s.id, h, "on"));
+        }
+        if let Some(d) = s.database.filter(|&d| s.is_dpm() && d != s.id) {
+            out.push((s.id, d, "DPM database"));
         }
     }
     out
@@ -174,6 +196,15 @@ pub fn to_dot(t: &Topology) -> String {
                 ""
             };
             let _ = writeln!(out, "    {a} -> {b} [ {attrs}]");
+        }
+    }
+    for (a, b, what) in estate_pairs(t) {
+        if let (Some(a), Some(b)) = (index(a), index(b)) {
+            let style = if what == "on" { "dotted" } else { "dashed" };
+            let _ = writeln!(
+                out,
+                "    {a} -> {b} [ style = {style} arrowhead = none label = \"{what}\" constraint = false]"
+            );
         }
     }
     out.push_str("}\n");
@@ -945,7 +976,7 @@ pub(crate) mod tests {
     #[test]
     fn sites_are_mermaid_subgraphs_and_dot_clusters() {
         let t = estate();
-        expect_test::expect![[r##"
+        expect_test::expect![[r#"
             flowchart TD
               subgraph site0["Azure West Europe"]
                 s7[("AZDPM1<br/><small>DPM server, primary</small>")]
@@ -969,11 +1000,14 @@ pub(crate) mod tests {
               s5 --> s2
               s5 --> s6
               s7 --> s8
+              s1 -. on .- s0
+              s2 -. on .- s0
+              s2 -. DPM database .- s1
               classDef dpm fill:#1f4e8c,stroke:#163a69,color:#ffffff
               classDef protected fill:#ffffff,stroke:#56657a,color:#1b2430
               class s2,s5,s7 dpm
               class s0,s1,s3,s4,s6,s8 protected
-        "##]]
+        "#]]
         .assert_eq(&to_mermaid(&t));
         let d = to_dot(&t);
         assert!(
@@ -982,6 +1016,13 @@ pub(crate) mod tests {
         );
         assert!(
             d.contains("        2\n        3\n        0\n        4\n        1\n    }\n"),
+            "{d}"
+        );
+        assert!(d.contains("    2 -> 1 [ style = dashed arrowhead = none label = \"DPM database\" constraint = false]\n"), "{d}");
+        assert!(
+            d.contains(
+                "    1 -> 0 [ style = dotted arrowhead = none label = \"on\" constraint = false]\n"
+            ),
             "{d}"
         );
     }

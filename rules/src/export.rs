@@ -267,6 +267,7 @@ const STYLE: &str = r#"
   .dpm .note { fill: #d6e4f7; font-size: 10.5px; }
   .protected .note { fill: #56657a; font-size: 10.5px; }
   .failed .note { fill: #6c757d; }
+  .database-label.in-site { stroke: #e8eef7; }
   .tag rect { stroke: #ffffff; stroke-width: 1.5; }
   .tag text { fill: #ffffff; font-size: 9.5px; font-weight: 700; text-anchor: middle; }
   .tag.azure rect { fill: #0062ad; }
@@ -489,7 +490,7 @@ pub fn to_svg(t: &Topology, findings: &[Finding], opts: &SvgOptions) -> String {
         }
     }
     s.push_str("</g>");
-    estate_links(&mut s, t, &pos, &links);
+    estate_links(&mut s, t, &pos, &links, &regions);
     s.push_str("<g class=\"servers\">");
     for srv in &t.servers {
         let Some(&c) = pos.get(&srv.id) else { continue };
@@ -601,6 +602,7 @@ fn estate_links(
     t: &Topology,
     pos: &HashMap<ServerId, Point>,
     links: &HashSet<Link>,
+    regions: &[crate::geometry::SiteRegion],
 ) {
     let related = |a: ServerId, b: ServerId| {
         links.contains(&Link {
@@ -655,9 +657,18 @@ fn estate_links(
             // Centred on the curve; its halo keeps it legible where an
             // arrow crosses it.
             let (anchor, lx) = ("middle", g.mid.x);
+            // Its halo the colour of what it sits on.
+            let in_site = regions.iter().any(|r| {
+                g.mid.x > r.x && g.mid.x < r.x + r.w && g.mid.y > r.y && g.mid.y < r.y + r.h
+            });
+            let class = if in_site {
+                "database-label in-site"
+            } else {
+                "database-label"
+            };
             let _ = write!(
                 s,
-                "<path class=\"database-link\" d=\"{}\" data-database=\"{}-&gt;{}\"/><text class=\"database-label\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">DPM database<title>{}'s DPM database is on {}</title></text>",
+                "<path class=\"database-link\" d=\"{}\" data-database=\"{}-&gt;{}\"/><text class=\"{class}\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">DPM database<title>{}'s DPM database is on {}</title></text>",
                 g.d,
                 xml_escape(&srv.name),
                 xml_escape(t.name(d)),

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
 use crate::check::Finding;
-use crate::geometry::{arrow, bend_for};
+use crate::geometry::{arrow, bend_for, site_regions, SITE_LABEL_H};
 use crate::layout::{positions, NODE_H, NODE_W};
 use crate::model::{Kind, Link, Point, ServerId, Topology};
 use crate::roles::roles;
@@ -42,7 +42,7 @@ pub fn to_mermaid(t: &Topology) -> String {
         .enumerate()
         .map(|(i, s)| (s.id, format!("s{i}")))
         .collect();
-    for s in &t.servers {
+    let node = |out: &mut String, s: &crate::model::Server, indent: &str| {
         let label = mermaid_text(&s.name);
         let id = &ids[&s.id];
         match s.kind {
@@ -53,12 +53,29 @@ pub fn to_mermaid(t: &Topology) -> String {
                 } else {
                     format!("DPM server, {role}")
                 };
-                let _ = writeln!(out, "  {id}[(\"{label}<br/><small>{sub}</small>\")]");
+                let _ = writeln!(out, "{indent}{id}[(\"{label}<br/><small>{sub}</small>\")]");
             }
             Kind::Protected => {
-                let _ = writeln!(out, "  {id}[\"{label}\"]");
+                let _ = writeln!(out, "{indent}{id}[\"{label}\"]");
             }
         }
+    };
+    // Each site a subgraph holding its servers (ids of our own making, the
+    // name only as an escaped label); servers without a site after them.
+    let sites = crate::estate::sites(t);
+    let mut in_site: HashSet<ServerId> = HashSet::new();
+    for (k, site) in sites.iter().enumerate() {
+        let _ = writeln!(out, "  subgraph site{k}[\"{}\"]", mermaid_text(site));
+        for id in crate::estate::site_members(t, site) {
+            if let Some(s) = t.server(id) {
+                in_site.insert(id);
+                node(&mut out, s, "    ");
+            }
+        }
+        out.push_str("  end\n");
+    }
+    for s in t.servers.iter().filter(|s| !in_site.contains(&s.id)) {
+        node(&mut out, s, "  ");
     }
     for p in &t.protections {
         let (Some(a), Some(b)) = (ids.get(&p.protector), ids.get(&p.target)) else {
@@ -68,6 +85,13 @@ pub fn to_mermaid(t: &Topology) -> String {
             let _ = writeln!(out, "  {a} -. switched .-> {b}");
         } else {
             let _ = writeln!(out, "  {a} --> {b}");
+        }
+    }
+    // A guest to its host, a DPM server to its remote database: dotted,
+    // without arrowheads, so they do not read as protections.
+    for (a, b, what) in estate_pairs(t) {
+        if let (Some(a), Some(b)) = (ids.get(&a), ids.get(&b)) {
+            let _ = writeln!(out, "  {a} -. {what} .- {b}");
         }
     }
     out.push_str("  classDef dpm fill:#1f4e8c,stroke:#163a69,color:#ffffff\n");
@@ -81,6 +105,21 @@ pub fn to_mermaid(t: &Topology) -> String {
             .collect();
         if !members.is_empty() {
             let _ = writeln!(out, "  class {} {class}", members.join(","));
+        }
+    }
+    out
+}
+
+/// The relations besides protection, in server order: (guest, host, "on")
+/// and (DPM server, database server, "DPM database").
+fn estate_pairs(t: &Topology) -> Vec<(ServerId, ServerId, &'static str)> {
+    let mut out = Vec::new();
+    for s in &t.servers {
+        if let Some(h) = s.host.filter(|&h| h != s.id) {
+            out.push((s.id, h, "on"));
+        }
+        if let Some(d) = s.database.filter(|&d| s.is_dpm() && d != s.id) {
+            out.push((s.id, d, "DPM database"));
         }
     }
     out
@@ -135,6 +174,20 @@ pub fn to_dot(t: &Topology) -> String {
             Kind::Protected => writeln!(out, "    {i} [ label = \"{name}\" shape = box]"),
         };
     }
+    // Each site a cluster around its servers.
+    for (k, site) in crate::estate::sites(t).iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "    subgraph cluster_{k} {{\n        label = \"{}\"\n        style = rounded\n        color = \"#8aa0bd\"",
+            dot_escape(site)
+        );
+        for id in crate::estate::site_members(t, site) {
+            if let Some(i) = index(id) {
+                let _ = writeln!(out, "        {i}");
+            }
+        }
+        out.push_str("    }\n");
+    }
     for p in &t.protections {
         if let (Some(a), Some(b)) = (index(p.protector), index(p.target)) {
             let attrs = if p.switched {
@@ -143,6 +196,15 @@ pub fn to_dot(t: &Topology) -> String {
                 ""
             };
             let _ = writeln!(out, "    {a} -> {b} [ {attrs}]");
+        }
+    }
+    for (a, b, what) in estate_pairs(t) {
+        if let (Some(a), Some(b)) = (index(a), index(b)) {
+            let style = if what == "on" { "dotted" } else { "dashed" };
+            let _ = writeln!(
+                out,
+                "    {a} -> {b} [ style = {style} arrowhead = none label = \"{what}\" constraint = false]"
+            );
         }
     }
     out.push_str("}\n");
@@ -197,6 +259,20 @@ const STYLE: &str = r#"
   .badge.error circle { fill: #c62828; }
   .badge.warning circle { fill: #b26a00; }
   .badge.info circle { fill: #1f6fb2; }
+  .site-area { fill: #e8eef7; stroke: #8aa0bd; stroke-width: 1.5; }
+  .site-label { fill: #33475b; font-size: 12px; font-weight: 600; }
+  .host-link { fill: none; stroke: #6b7a90; stroke-width: 1.5; stroke-dasharray: 1 4; stroke-linecap: round; }
+  .database-link { fill: none; stroke: #6a4c93; stroke-width: 1.5; stroke-dasharray: 6 4; }
+  .database-label { fill: #5b3f86; font-size: 11px; font-weight: 600; paint-order: stroke; stroke: #f7f9fc; stroke-width: 4px; stroke-linejoin: round; }
+  .dpm .note { fill: #d6e4f7; font-size: 10.5px; }
+  .protected .note { fill: #56657a; font-size: 10.5px; }
+  .failed .note { fill: #6c757d; }
+  .database-label.in-site { stroke: #e8eef7; }
+  .tag rect { stroke: #ffffff; stroke-width: 1.5; }
+  .tag text { fill: #ffffff; font-size: 9.5px; font-weight: 700; text-anchor: middle; }
+  .tag.azure rect { fill: #0062ad; }
+  .tag.dc rect { fill: #5c4b8a; }
+  .tag.scale-out rect { fill: #2e6b4f; }
   .finding { font-size: 12px; fill: #1b2430; }
   .finding .sev-error { fill: #c62828; font-weight: 700; }
   .finding .sev-warning { fill: #b26a00; font-weight: 700; }
@@ -278,6 +354,13 @@ pub fn to_svg(t: &Topology, findings: &[Finding], opts: &SvgOptions) -> String {
             maxy = maxy.max(p.y + NODE_H / 2.0);
         }
     }
+    let regions = site_regions(t, &|id| pos.get(&id).copied());
+    for r in &regions {
+        minx = minx.min(r.x);
+        miny = miny.min(r.y);
+        maxx = maxx.max(r.x + r.w);
+        maxy = maxy.max(r.y + r.h);
+    }
     let pad = 24.0;
     let title_h = if t.title.is_some() { 32.0 } else { 0.0 };
     let x0 = minx - pad;
@@ -343,6 +426,27 @@ pub fn to_svg(t: &Topology, findings: &[Finding], opts: &SvgOptions) -> String {
         );
     }
 
+    // Sites behind everything: a labelled region around each one's servers.
+    if !regions.is_empty() {
+        s.push_str("<g class=\"sites\">");
+        for r in &regions {
+            let chars = ((r.w - 24.0) / 7.0).max(4.0) as usize;
+            let _ = write!(
+                s,
+                "<g class=\"site\" data-site=\"{}\"><rect class=\"site-area\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"12\"/><text class=\"site-label\" x=\"{}\" y=\"{}\">{}</text></g>",
+                xml_escape(&r.name),
+                n(r.x),
+                n(r.y),
+                n(r.w),
+                n(r.h),
+                n(r.x + 12.0),
+                n(r.y + SITE_LABEL_H / 2.0 + 8.0),
+                xml_escape(&truncate(&r.name, chars))
+            );
+        }
+        s.push_str("</g>");
+    }
+
     // Protections under the servers.
     let links: HashSet<Link> = t.protections.iter().map(|p| p.link()).collect();
     s.push_str("<g class=\"protections\">");
@@ -385,7 +489,9 @@ pub fn to_svg(t: &Topology, findings: &[Finding], opts: &SvgOptions) -> String {
             badge(&mut s, arr.mid, sev);
         }
     }
-    s.push_str("</g><g class=\"servers\">");
+    s.push_str("</g>");
+    estate_links(&mut s, t, &pos, &links, &regions);
+    s.push_str("<g class=\"servers\">");
     for srv in &t.servers {
         let Some(&c) = pos.get(&srv.id) else { continue };
         let kind = srv.kind.as_str();
@@ -412,12 +518,29 @@ pub fn to_svg(t: &Topology, findings: &[Finding], opts: &SvgOptions) -> String {
             Kind::Protected => "protected server".to_string(),
         };
         let sub = if down { "failed".to_string() } else { sub };
+        // A third line for the host and the replica set, when there are.
+        let mut note: Vec<String> = Vec::new();
+        if let Some(h) = srv.host.and_then(|h| t.server(h)) {
+            note.push(format!("on {}", h.name));
+        }
+        if let Some(set) = srv.replica_set() {
+            note.push(set.to_string());
+        }
+        let (name_y, sub_y) = if note.is_empty() { (-3, 15) } else { (-9, 6) };
         let _ = write!(
             s,
-            "<text class=\"name\" x=\"0\" y=\"-3\" text-anchor=\"middle\">{}</text><text class=\"sub\" x=\"0\" y=\"15\" text-anchor=\"middle\">{}</text>",
+            "<text class=\"name\" x=\"0\" y=\"{name_y}\" text-anchor=\"middle\">{}</text><text class=\"sub\" x=\"0\" y=\"{sub_y}\" text-anchor=\"middle\">{}</text>",
             xml_escape(&truncate(&srv.name, 17)),
             xml_escape(&sub)
         );
+        if !note.is_empty() {
+            let _ = write!(
+                s,
+                "<text class=\"note\" x=\"0\" y=\"20\" text-anchor=\"middle\">{}</text>",
+                xml_escape(&truncate(&note.join(" · "), 24))
+            );
+        }
+        tags(&mut s, srv);
         s.push_str("</g>");
         if let Some(&sev) = bad_servers.get(&srv.id) {
             badge(
@@ -469,6 +592,131 @@ pub fn to_svg(t: &Topology, findings: &[Finding], opts: &SvgOptions) -> String {
     s
 }
 
+/// The dotted line from each guest to its host, and the dashed line from
+/// each DPM server to the server holding its database (labelled "DPM
+/// database"). Beside a protection between the same two servers, the line
+/// bends away from the arrow; between servers on one row it bends up, so
+/// the label sits clear of the servers.
+fn estate_links(
+    s: &mut String,
+    t: &Topology,
+    pos: &HashMap<ServerId, Point>,
+    links: &HashSet<Link>,
+    regions: &[crate::geometry::SiteRegion],
+) {
+    let related = |a: ServerId, b: ServerId| {
+        links.contains(&Link {
+            protector: a,
+            target: b,
+        }) || links.contains(&Link {
+            protector: b,
+            target: a,
+        })
+    };
+    let bend = |a: Point, b: Point, beside: bool, label: bool| {
+        if (a.y - b.y).abs() < NODE_H && (label || (a.x - b.x).abs() > NODE_W * 1.6) {
+            if a.x < b.x {
+                -90.0
+            } else {
+                90.0
+            }
+        } else if beside {
+            34.0
+        } else {
+            0.0
+        }
+    };
+    let mut any = false;
+    for srv in &t.servers {
+        let from = pos.get(&srv.id).copied();
+        let host = srv.host.and_then(|h| pos.get(&h).map(|&p| (h, p)));
+        let db = srv
+            .database
+            .filter(|&d| srv.is_dpm() && d != srv.id)
+            .and_then(|d| pos.get(&d).map(|&p| (d, p)));
+        let Some(a) = from else { continue };
+        if (host.is_some() || db.is_some()) && !any {
+            s.push_str("<g class=\"estate\">");
+            any = true;
+        }
+        if let Some((h, b)) = host.filter(|(h, _)| *h != srv.id) {
+            let g = arrow(a, b, bend(a, b, related(srv.id, h), false));
+            let _ = write!(
+                s,
+                "<path class=\"host-link\" d=\"{}\" data-host=\"{}-&gt;{}\"><title>{} runs on {}</title></path>",
+                g.d,
+                xml_escape(&srv.name),
+                xml_escape(t.name(h)),
+                xml_escape(&srv.name),
+                xml_escape(t.name(h))
+            );
+        }
+        if let Some((d, b)) = db {
+            let beside = related(srv.id, d) || srv.host == Some(d);
+            let g = arrow(a, b, bend(a, b, beside, true));
+            // Centred on the curve; its halo keeps it legible where an
+            // arrow crosses it.
+            let (anchor, lx) = ("middle", g.mid.x);
+            // Its halo the colour of what it sits on.
+            let in_site = regions.iter().any(|r| {
+                g.mid.x > r.x && g.mid.x < r.x + r.w && g.mid.y > r.y && g.mid.y < r.y + r.h
+            });
+            let class = if in_site {
+                "database-label in-site"
+            } else {
+                "database-label"
+            };
+            let _ = write!(
+                s,
+                "<path class=\"database-link\" d=\"{}\" data-database=\"{}-&gt;{}\"/><text class=\"{class}\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">DPM database<title>{}'s DPM database is on {}</title></text>",
+                g.d,
+                xml_escape(&srv.name),
+                xml_escape(t.name(d)),
+                n(lx),
+                n(g.mid.y + 4.0),
+                xml_escape(&srv.name),
+                xml_escape(t.name(d))
+            );
+        }
+    }
+    if any {
+        s.push_str("</g>");
+    }
+}
+
+/// Small tags along a server's top edge, left: Azure, DC, scale-out.
+fn tags(s: &mut String, srv: &crate::model::Server) {
+    let mut x = -NODE_W / 2.0 + 6.0;
+    let y = -NODE_H / 2.0 - 7.0;
+    let mut tag = |class: &str, text: &str, title: &str, chars: f64| {
+        let w = chars * 5.8 + 10.0;
+        let _ = write!(
+            s,
+            "<g class=\"tag {class}\"><title>{title}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"14\" rx=\"7\"/><text x=\"{}\" y=\"{}\">{text}</text></g>",
+            n(x),
+            n(y),
+            n(w),
+            n(x + w / 2.0),
+            n(y + 10.5)
+        );
+        x += w + 4.0;
+    };
+    if srv.is_azure() {
+        tag("azure", "☁ Azure", "Azure virtual machine", 7.0);
+    }
+    if srv.is_dpm() && srv.is_domain_controller() {
+        tag("dc", "DC", "DPM installed on a domain controller", 2.0);
+    }
+    if srv.is_scale_out() {
+        tag(
+            "scale-out",
+            "scale-out",
+            "scale-out: its VMs are spread over several DPM servers",
+            9.0,
+        );
+    }
+}
+
 fn badge(s: &mut String, at: Point, sev: Severity) {
     let _ = write!(
         s,
@@ -499,7 +747,7 @@ fn n(v: f64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::model::Protection;
 
@@ -510,6 +758,69 @@ mod tests {
         let b = t.add_server("\"quoted\" & 'single'", Kind::Protected);
         t.connect(Protection::new(a, b));
         t
+    }
+
+    /// Two sites, a VM on its host, a remote database, an Azure server, a
+    /// domain controller, a scale-out cluster and a DAG.
+    pub(crate) fn estate() -> Topology {
+        let mut t = Topology::new();
+        let hv = t.add_server("HV1", Kind::Protected);
+        let sql = t.add_server("SQLDB1", Kind::Protected);
+        let dpm1 = t.add_server("DPM1", Kind::Dpm);
+        let ex1 = t.add_server("EX1", Kind::Protected);
+        let clu = t.add_server("HVCLU2", Kind::Protected);
+        let dpm2 = t.add_server("DPM2", Kind::Dpm);
+        let ex2 = t.add_server("EX2", Kind::Protected);
+        let az = t.add_server("AZDPM1", Kind::Dpm);
+        let azvm = t.add_server("AZVM1", Kind::Protected);
+        for (id, site) in [
+            (hv, "London"),
+            (sql, "London"),
+            (dpm1, "London"),
+            (ex1, "London"),
+            (clu, "London"),
+            (dpm2, "DR site"),
+            (ex2, "DR site"),
+            (az, "Azure West Europe"),
+            (azvm, "Azure West Europe"),
+        ] {
+            t.server_mut(id).unwrap().site = Some(site.into());
+        }
+        {
+            let d = t.server_mut(dpm1).unwrap();
+            d.host = Some(hv);
+            d.database = Some(sql);
+            d.version = crate::model::Version::parse("10.19.379.0");
+            d.database_backup = Some(vec![crate::model::BackupMedium::Tape]);
+        }
+        t.server_mut(sql).unwrap().host = Some(hv);
+        t.server_mut(dpm2).unwrap().domain_controller = Some(true);
+        t.server_mut(clu).unwrap().scale_out = Some(true);
+        t.server_mut(ex1).unwrap().replica_set = Some("DAG1".into());
+        t.server_mut(ex2).unwrap().replica_set = Some("DAG1".into());
+        t.server_mut(az).unwrap().azure = Some(true);
+        t.server_mut(azvm).unwrap().azure = Some(true);
+        for (a, b) in [
+            (dpm1, sql),
+            (dpm1, hv),
+            (dpm1, ex1),
+            (dpm1, clu),
+            (dpm2, dpm1),
+            (dpm2, ex2),
+            (az, azvm),
+        ] {
+            t.connect(Protection::new(a, b));
+        }
+        t
+    }
+
+    #[test]
+    fn write_sample() {
+        let t = estate();
+        let svg = to_svg(&t, &crate::check::check(&t), &SvgOptions::default());
+        if let Ok(path) = std::env::var("DRAW_SAMPLE") {
+            std::fs::write(path, &svg).unwrap();
+        }
     }
 
     #[test]
@@ -571,5 +882,159 @@ mod tests {
             "{d}"
         );
         assert!(d.contains("&lt;img src=x onerror=alert(1)&gt;"), "{d}");
+    }
+
+    #[test]
+    fn svg_draws_sites_hosts_databases_and_tags() {
+        let t = estate();
+        let svg = to_svg(&t, &crate::check::check(&t), &SvgOptions::default());
+        for want in [
+            "<g class=\"site\" data-site=\"London\"><rect class=\"site-area\"",
+            ">DR site</text>",
+            ">Azure West Europe</text>",
+            "<path class=\"host-link\"",
+            "data-host=\"DPM1-&gt;HV1\"",
+            "data-host=\"SQLDB1-&gt;HV1\"",
+            ">on HV1</text>",
+            "<path class=\"database-link\"",
+            "data-database=\"DPM1-&gt;SQLDB1\"",
+            ">DPM database<title>",
+            "<g class=\"tag azure\">",
+            "<g class=\"tag dc\">",
+            "<g class=\"tag scale-out\">",
+            ">DAG1</text>",
+        ] {
+            assert!(svg.contains(want), "no {want} in {svg}");
+        }
+        assert_eq!(svg.matches("class=\"tag azure\"").count(), 2);
+        // Regions are drawn before (under) the protections and servers.
+        assert!(svg.find("class=\"sites\"") < svg.find("class=\"protections\""));
+        assert!(svg.find("class=\"estate\"") < svg.find("class=\"servers\""));
+    }
+
+    #[test]
+    fn drawings_without_the_new_facts_draw_as_before() {
+        let t = crate::presets::scenario_1();
+        let svg = to_svg(&t, &crate::check::check(&t), &SvgOptions::default());
+        for absent in [
+            "class=\"sites\"",
+            "class=\"estate\"",
+            "class=\"note\"",
+            "<g class=\"tag",
+        ] {
+            assert!(!svg.contains(absent), "{absent}");
+        }
+        assert!(!to_mermaid(&t).contains("subgraph"));
+        assert!(!to_dot(&t).contains("subgraph"));
+    }
+
+    fn hostile_sites() -> Topology {
+        let mut t = Topology::new();
+        let a = t.add_server("A", Kind::Dpm);
+        let b = t.add_server("B", Kind::Protected);
+        let c = t.add_server("C", Kind::Protected);
+        t.server_mut(a).unwrap().site = Some("</text><script>alert(\"x\")</script> & 'q'".into());
+        t.server_mut(b).unwrap().site = Some("[end] \"subgraph\" {x}; \\".into());
+        t.server_mut(c).unwrap().replica_set = Some("<b>DAG</b>".into());
+        t.server_mut(b).unwrap().host = Some(a);
+        t.connect(Protection::new(a, b));
+        t
+    }
+
+    #[test]
+    fn hostile_site_names_stay_text_everywhere() {
+        let t = hostile_sites();
+        let svg = to_svg(&t, &crate::check::check(&t), &SvgOptions::default());
+        assert!(
+            !svg.contains("<script") && !svg.contains("</text><script"),
+            "{svg}"
+        );
+        assert!(!svg.contains("<b>"), "{svg}");
+        assert!(svg.contains("data-site=\"&lt;/text&gt;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39;\""), "{svg}");
+
+        let m = to_mermaid(&t);
+        let subgraphs: Vec<&str> = m.lines().filter(|l| l.contains("subgraph")).collect();
+        assert_eq!(subgraphs.len(), 2, "{m}");
+        for line in subgraphs {
+            // Our id, then one quoted label with nothing Mermaid reads in it.
+            let rest = line.trim_start().strip_prefix("subgraph site").unwrap();
+            let label = rest
+                .split_once("[\"")
+                .unwrap()
+                .1
+                .strip_suffix("\"]")
+                .unwrap();
+            assert!(
+                !label.contains(['"', '<', '>', '[', ']', '{', '}']),
+                "{line}"
+            );
+        }
+        assert_eq!(m.matches("\n  end\n").count(), 2, "{m}");
+
+        let d = to_dot(&t);
+        assert!(
+            d.contains(
+                "label = \"&lt;/text&gt;&lt;script&gt;alert(\\\"x\\\")&lt;/script&gt; &amp; 'q'\""
+            ),
+            "{d}"
+        );
+        assert!(
+            d.contains("label = \"[end] \\\"subgraph\\\" {x}; \\\\\""),
+            "{d}"
+        );
+    }
+
+    #[test]
+    fn sites_are_mermaid_subgraphs_and_dot_clusters() {
+        let t = estate();
+        expect_test::expect![[r#"
+            flowchart TD
+              subgraph site0["Azure West Europe"]
+                s7[("AZDPM1<br/><small>DPM server, primary</small>")]
+                s8["AZVM1"]
+              end
+              subgraph site1["DR site"]
+                s5[("DPM2<br/><small>DPM server, primary and secondary</small>")]
+                s6["EX2"]
+              end
+              subgraph site2["London"]
+                s2[("DPM1<br/><small>DPM server, primary</small>")]
+                s3["EX1"]
+                s0["HV1"]
+                s4["HVCLU2"]
+                s1["SQLDB1"]
+              end
+              s2 --> s1
+              s2 --> s0
+              s2 --> s3
+              s2 --> s4
+              s5 --> s2
+              s5 --> s6
+              s7 --> s8
+              s1 -. on .- s0
+              s2 -. on .- s0
+              s2 -. DPM database .- s1
+              classDef dpm fill:#1f4e8c,stroke:#163a69,color:#ffffff
+              classDef protected fill:#ffffff,stroke:#56657a,color:#1b2430
+              class s2,s5,s7 dpm
+              class s0,s1,s3,s4,s6,s8 protected
+        "#]]
+        .assert_eq(&to_mermaid(&t));
+        let d = to_dot(&t);
+        assert!(
+            d.contains("    subgraph cluster_2 {\n        label = \"London\"\n"),
+            "{d}"
+        );
+        assert!(
+            d.contains("        2\n        3\n        0\n        4\n        1\n    }\n"),
+            "{d}"
+        );
+        assert!(d.contains("    2 -> 1 [ style = dashed arrowhead = none label = \"DPM database\" constraint = false]\n"), "{d}");
+        assert!(
+            d.contains(
+                "    1 -> 0 [ style = dotted arrowhead = none label = \"on\" constraint = false]\n"
+            ),
+            "{d}"
+        );
     }
 }

@@ -6,6 +6,12 @@
 //! share a layer. Within a layer, a few barycentre sweeps put servers near
 //! the ones they are connected to. Wide layers wrap onto several rows, so no
 //! layout is unreadably wide; nodes never overlap.
+//!
+//! When servers name sites, each site's servers are laid out as a block of
+//! their own (on the drawing's common layers) and the blocks stand side by
+//! side, [`SITE_GAP`] apart, servers without a site last: the regions
+//! [`crate::site_regions`] draws around the sites never meet. A guest sits
+//! next to its host where both are on one layer.
 
 use std::collections::HashMap;
 
@@ -30,7 +36,8 @@ enum Slot {
     Lane((usize, usize)),
 }
 
-/// Centre of each server, in the topology's server order.
+/// Centre of each server, in the topology's server order. Deterministic:
+/// the same topology always gets the same places.
 pub fn layout(t: &Topology) -> Vec<(ServerId, Point)> {
     let n = t.servers.len();
     if n == 0 {
@@ -82,16 +89,187 @@ pub fn layout(t: &Topology) -> Vec<(ServerId, Point)> {
         }
     }
     let top = layer.iter().copied().max().unwrap_or(0);
+    // A guest's host, as an index, where there is one.
+    let host: Vec<Option<usize>> = t
+        .servers
+        .iter()
+        .map(|s| s.host.and_then(|h| pos.get(&h).copied()))
+        .collect();
 
-    // Order within layers: by name first, then barycentre sweeps.
+    let blocks = site_blocks(t);
+    if blocks.len() <= 1 {
+        // No sites (or all servers in one): one block, as always.
+        let placed = place(t, &layer, &up, &down, &host, top);
+        let min_x = placed.x.iter().copied().fold(f64::MAX, f64::min);
+        let out: Vec<Point> = (0..n)
+            .map(|i| Point {
+                x: (placed.x[i] - min_x + MARGIN + NODE_W / 2.0).round(),
+                y: placed.y[i].round(),
+            })
+            .collect();
+        return t.servers.iter().map(|s| s.id).zip(out).collect();
+    }
+
+    // Several sites: each site's servers (and then those without a site)
+    // are laid out as a block of their own, on the drawing's layers, and
+    // the blocks stand side by side, far enough apart that the site regions
+    // drawn around them (padded, labelled) never meet.
+    let mut block_of = vec![0usize; n];
+    for (b, members) in blocks.iter().enumerate() {
+        for &i in members {
+            block_of[i] = b;
+        }
+    }
+    let mut placed_blocks = Vec::with_capacity(blocks.len());
+    for (b, members) in blocks.iter().enumerate() {
+        let local: HashMap<usize, usize> =
+            members.iter().enumerate().map(|(k, &i)| (i, k)).collect();
+        let within = |list: &Vec<usize>| -> Vec<usize> {
+            list.iter()
+                .filter(|&&j| block_of[j] == b)
+                .map(|j| local[j])
+                .collect()
+        };
+        let l_up: Vec<Vec<usize>> = members.iter().map(|&i| within(&up[i])).collect();
+        let l_down: Vec<Vec<usize>> = members.iter().map(|&i| within(&down[i])).collect();
+        let l_layer: Vec<usize> = members.iter().map(|&i| layer[i]).collect();
+        let l_host: Vec<Option<usize>> = members
+            .iter()
+            .map(|&i| host[i].and_then(|h| local.get(&h).copied()))
+            .collect();
+        let sub = Sub {
+            names: members
+                .iter()
+                .map(|&i| t.servers[i].name.as_str())
+                .collect(),
+        };
+        placed_blocks.push(place_local(&sub, &l_layer, &l_up, &l_down, &l_host, top));
+    }
+    // One y per layer for every block: each layer as tall as its tallest
+    // block needs.
+    let mut layer_y = vec![0.0f64; top + 1];
+    let mut y = MARGIN + NODE_H / 2.0;
+    for l in (0..=top).rev() {
+        let mut used = false;
+        let mut span: f64 = 0.0;
+        for p in &placed_blocks {
+            if p.rows_in_layer[l] > 0 {
+                used = true;
+                span = span.max((p.rows_in_layer[l] - 1) as f64 * ROW_H + p.gap[l]);
+            }
+        }
+        if used {
+            layer_y[l] = y;
+            y += span;
+        }
+    }
+    let mut out = vec![Point::default(); n];
+    let mut left = MARGIN;
+    for (members, p) in blocks.iter().zip(&placed_blocks) {
+        let min_x = p.x.iter().copied().fold(f64::MAX, f64::min);
+        let max_x = p.x.iter().copied().fold(f64::MIN, f64::max);
+        for (k, &i) in members.iter().enumerate() {
+            out[i] = Point {
+                x: (p.x[k] - min_x + left + NODE_W / 2.0).round(),
+                y: (layer_y[layer[i]] + p.row[k] as f64 * ROW_H).round(),
+            };
+        }
+        left += (max_x - min_x) + NODE_W + SITE_GAP;
+    }
+    t.servers.iter().map(|s| s.id).zip(out).collect()
+}
+
+/// Horizontal room between the servers of two sites' blocks: both regions'
+/// padding and a node gap between the regions.
+pub const SITE_GAP: f64 = 2.0 * crate::geometry::SITE_PAD + GAP_X;
+
+/// The servers of each site (sites in natural order), then those without a
+/// site; each list in the topology's order. Empty lists are left out.
+fn site_blocks(t: &Topology) -> Vec<Vec<usize>> {
+    if t.servers.iter().all(|s| s.site().is_none()) {
+        return Vec::new();
+    }
+    let names = crate::estate::sites(t);
+    let mut blocks: Vec<Vec<usize>> = vec![Vec::new(); names.len() + 1];
+    let folded: HashMap<String, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(k, s)| (crate::model::fold_case(s), k))
+        .collect();
+    for (i, s) in t.servers.iter().enumerate() {
+        let k = s
+            .site()
+            .and_then(|x| folded.get(&crate::model::fold_case(x)).copied())
+            .unwrap_or(names.len());
+        blocks[k].push(i);
+    }
+    blocks.retain(|b| !b.is_empty());
+    blocks
+}
+
+/// The names of a block's servers, by local index.
+struct Sub<'a> {
+    names: Vec<&'a str>,
+}
+
+/// Where one block's servers go: x and y by local index, the row of its
+/// layer each is on, and per layer the number of rows and the gap below.
+struct Placed {
+    x: Vec<f64>,
+    y: Vec<f64>,
+    row: Vec<usize>,
+    rows_in_layer: Vec<usize>,
+    gap: Vec<f64>,
+}
+
+fn place(
+    t: &Topology,
+    layer: &[usize],
+    up: &[Vec<usize>],
+    down: &[Vec<usize>],
+    host: &[Option<usize>],
+    top: usize,
+) -> Placed {
+    let sub = Sub {
+        names: t.servers.iter().map(|s| s.name.as_str()).collect(),
+    };
+    place_local(&sub, layer, up, down, host, top)
+}
+
+/// The layered placement of servers `0..sub.names.len()` (indices into
+/// every slice), on the given layers.
+fn place_local(
+    sub: &Sub,
+    layer: &[usize],
+    up: &[Vec<usize>],
+    down: &[Vec<usize>],
+    host: &[Option<usize>],
+    top: usize,
+) -> Placed {
+    let n = sub.names.len();
+    // Order within layers: by name first (a guest right after its host on
+    // the same layer), then barycentre sweeps.
     let mut rows: Vec<Vec<usize>> = vec![Vec::new(); top + 1];
     for i in 0..n {
         rows[layer[i]].push(i);
     }
+    // Each server's place in name order, found once: the rows then sort
+    // by numbers (with hosts, rows are no longer in name order, and
+    // comparing names again would cost a full sort of names per row).
+    let mut by_name: Vec<usize> = (0..n).collect();
+    crate::sort::sort_by(&mut by_name, &|&a, &b| {
+        natural_cmp(sub.names[a], sub.names[b]).then(a.cmp(&b))
+    });
+    let mut rank = vec![0usize; n];
+    for (k, &i) in by_name.iter().enumerate() {
+        rank[i] = k;
+    }
+    let key = |i: usize| match host[i] {
+        Some(h) if layer[h] == layer[i] => (rank[h], 1u8, rank[i]),
+        _ => (rank[i], 0u8, rank[i]),
+    };
     for r in &mut rows {
-        crate::sort::sort_by(r, &|&a, &b| {
-            natural_cmp(&t.servers[a].name, &t.servers[b].name).then(a.cmp(&b))
-        });
+        crate::sort::sort_by(r, &|&a, &b| key(a).cmp(&key(b)));
     }
     let mut order = vec![0.0f64; n];
     let set_order = |rows: &Vec<Vec<usize>>, order: &mut Vec<f64>| {
@@ -117,7 +295,11 @@ pub fn layout(t: &Topology) -> Vec<(ServerId, Point)> {
                 .map(|&i| {
                     let nb = if from_above { &up[i] } else { &down[i] };
                     let k = if nb.is_empty() {
-                        order[i]
+                        // A guest with nothing to follow stays by its host.
+                        match host[i] {
+                            Some(h) if layer[h] == l => order[h] + 1e-9,
+                            _ => order[i],
+                        }
                     } else {
                         nb.iter().map(|&j| order[j]).sum::<f64>() / nb.len() as f64
                     };
@@ -184,11 +366,16 @@ pub fn layout(t: &Topology) -> Vec<(ServerId, Point)> {
         // An arrow that crosses this layer on its way down keeps a slot of
         // its own here, over where it crossed the layer below, so no server
         // is put under it.
-        let crossing: Vec<((usize, usize), f64)> = lanes
+        let mut crossing: Vec<((usize, usize), f64)> = lanes
             .iter()
             .filter(|(&(p, c), _)| layer[p] > l && layer[c] < l)
             .map(|(&k, &v)| (k, v))
             .collect();
+        // In a fixed order (the map's is random), so lanes that cross at
+        // one place always get the same slots.
+        crate::sort::sort_by(&mut crossing, &|a, b| {
+            a.1.total_cmp(&b.1).then(a.0.cmp(&b.0))
+        });
         for (edge, at) in crossing {
             let k = slots.iter().position(|s| s.1 > at).unwrap_or(slots.len());
             slots.insert(k, (Slot::Lane(edge), at));
@@ -227,7 +414,8 @@ pub fn layout(t: &Topology) -> Vec<(ServerId, Point)> {
     // Vertical places, top to bottom. The gap below a layer grows with the
     // widest fan of arrows leaving it, so a steep-enough arrow clears the
     // neighbours of its target (a fan of width D needs a gap over D / 4).
-    let place_y = |x: &[f64]| -> Vec<f64> {
+    let mut gaps = vec![0.0f64; top + 1];
+    let mut place_y = |x: &[f64]| -> Vec<f64> {
         let mut ys = vec![0.0; n];
         let mut y = MARGIN + NODE_H / 2.0;
         for l in (0..=top).rev() {
@@ -249,7 +437,8 @@ pub fn layout(t: &Topology) -> Vec<(ServerId, Point)> {
                     }
                 }
             }
-            y += LAYER_H.max((fan / 4.0 + 32.0).round());
+            gaps[l] = LAYER_H.max((fan / 4.0 + 32.0).round());
+            y += gaps[l];
         }
         ys
     };
@@ -310,14 +499,23 @@ pub fn layout(t: &Topology) -> Vec<(ServerId, Point)> {
         }
         ys = place_y(&x);
     }
-    let min_x = x.iter().copied().fold(f64::MAX, f64::min);
-    let out: Vec<Point> = (0..n)
-        .map(|i| Point {
-            x: (x[i] - min_x + MARGIN + NODE_W / 2.0).round(),
-            y: ys[i].round(),
-        })
-        .collect();
-    t.servers.iter().map(|s| s.id).zip(out).collect()
+    let mut row = vec![0usize; n];
+    let mut rows_in_layer = vec![0usize; top + 1];
+    for l in 0..=top {
+        for (c, chunk) in rows[l].chunks(per_row).enumerate() {
+            rows_in_layer[l] = c + 1;
+            for &i in chunk {
+                row[i] = c;
+            }
+        }
+    }
+    Placed {
+        x,
+        y: ys,
+        row,
+        rows_in_layer,
+        gap: gaps,
+    }
 }
 
 /// Lays out every server (the app's auto-layout).
@@ -402,5 +600,129 @@ mod tests {
         let width = xs.iter().cloned().fold(f64::MIN, f64::max)
             - xs.iter().cloned().fold(f64::MAX, f64::min);
         assert!(width < 20.0 * (NODE_W + GAP_X), "{width}");
+    }
+
+    /// A small deterministic generator of drawings with sites and hosts.
+    fn estate(seed: u64, n: usize) -> Topology {
+        let mut r = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let mut next = move |m: usize| {
+            r = r
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((r >> 33) as usize) % m.max(1)
+        };
+        let mut t = Topology::new();
+        let sites = ["London", "DR site", "azure west", "Paris"];
+        let mut ids = Vec::new();
+        for k in 0..n {
+            let kind = if next(3) == 0 {
+                Kind::Dpm
+            } else {
+                Kind::Protected
+            };
+            let id = t.add_server(format!("S{k}"), kind);
+            let pick = next(sites.len() + 1);
+            if pick < sites.len() {
+                // Case and spaces aside, one site.
+                let name = if next(2) == 0 {
+                    sites[pick].to_string()
+                } else {
+                    format!(" {} ", sites[pick].to_uppercase())
+                };
+                t.server_mut(id).unwrap().site = Some(name);
+            }
+            if k > 0 && next(4) == 0 {
+                let h = ids[next(ids.len())];
+                t.server_mut(id).unwrap().host = Some(h);
+            }
+            ids.push(id);
+        }
+        let dpms: Vec<ServerId> = t
+            .servers
+            .iter()
+            .filter(|s| s.kind == Kind::Dpm)
+            .map(|s| s.id)
+            .collect();
+        if !dpms.is_empty() {
+            for _ in 0..n {
+                let a = dpms[next(dpms.len())];
+                let b = ids[next(ids.len())];
+                t.connect(crate::model::Protection::new(a, b));
+            }
+        }
+        t
+    }
+
+    fn inside(p: Point, r: &crate::geometry::SiteRegion) -> bool {
+        p.x + NODE_W / 2.0 > r.x
+            && p.x - NODE_W / 2.0 < r.x + r.w
+            && p.y + NODE_H / 2.0 > r.y
+            && p.y - NODE_H / 2.0 < r.y + r.h
+    }
+
+    #[test]
+    fn sites_keep_together_and_apart() {
+        for seed in 0..120 {
+            let t = estate(seed, 3 + (seed as usize % 40));
+            assert!(!overlaps(&t), "seed {seed}");
+            let at: HashMap<ServerId, Point> = layout(&t).into_iter().collect();
+            assert_eq!(layout(&t), layout(&t));
+            let regions = crate::geometry::site_regions(&t, &|id| at.get(&id).copied());
+            for (a, ra) in regions.iter().enumerate() {
+                assert!(ra.x >= 0.0 && ra.y >= 0.0, "seed {seed}: {ra:?}");
+                for rb in &regions[a + 1..] {
+                    let apart = ra.x + ra.w <= rb.x
+                        || rb.x + rb.w <= ra.x
+                        || ra.y + ra.h <= rb.y
+                        || rb.y + rb.h <= ra.y;
+                    assert!(apart, "seed {seed}: {ra:?} meets {rb:?}");
+                }
+                for s in &t.servers {
+                    if !ra.servers.contains(&s.id) {
+                        assert!(
+                            !inside(at[&s.id], ra),
+                            "seed {seed}: {} in {}",
+                            s.name,
+                            ra.name
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_guest_sits_next_to_its_host() {
+        let mut t = Topology::new();
+        let hv = t.add_server("HV1", Kind::Protected);
+        for name in ["APP1", "FS1", "ZED1"] {
+            t.add_server(name, Kind::Protected);
+        }
+        let vm = t.add_server("VM1", Kind::Protected);
+        t.server_mut(vm).unwrap().host = Some(hv);
+        let p: HashMap<ServerId, Point> = layout(&t).into_iter().collect();
+        assert!(((p[&vm].x - p[&hv].x).abs() - (NODE_W + GAP_X)).abs() < 1.0);
+    }
+
+    #[test]
+    fn sites_stand_side_by_side_on_common_layers() {
+        let mut t = Topology::new();
+        let d1 = t.add_server("DPM1", Kind::Dpm);
+        let p1 = t.add_server("PS1", Kind::Protected);
+        let d2 = t.add_server("DPM2", Kind::Dpm);
+        let p2 = t.add_server("PS2", Kind::Protected);
+        for (id, site) in [(d1, "London"), (p1, "London"), (d2, "Paris"), (p2, "Paris")] {
+            t.server_mut(id).unwrap().site = Some(site.into());
+        }
+        t.connect(crate::model::Protection::new(d1, p1));
+        t.connect(crate::model::Protection::new(d2, p2));
+        t.connect(crate::model::Protection::new(d2, d1));
+        let p: HashMap<ServerId, Point> = layout(&t).into_iter().collect();
+        assert_eq!(p[&p1].y, p[&p2].y);
+        assert!(p[&d2].y < p[&d1].y);
+        // London (natural order first) on the left.
+        assert!(p[&d1].x.max(p[&p1].x) + NODE_W + SITE_GAP <= p[&d2].x.min(p[&p2].x) + 1.0);
     }
 }

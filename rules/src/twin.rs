@@ -6,8 +6,9 @@
 use std::collections::HashMap;
 
 use crate::check::Finding;
-use crate::model::{Kind, ServerId, Topology};
+use crate::model::{fold_case, BackupMedium, Kind, Server, ServerId, Topology, Version};
 use crate::roles::all_roles;
+use crate::rules::and_list;
 
 /// One server as the list says it.
 #[derive(Clone, Debug, PartialEq)]
@@ -23,6 +24,12 @@ pub struct Entry {
     pub protected_by: Vec<ServerId>,
     /// Indices into the findings passed in, in their order (errors first).
     pub findings: Vec<usize>,
+    /// The real-estate facts in plain sentences, each ending with a full
+    /// stop: "Site: London.", "Runs on HV1 (a virtual machine).", "Hosts
+    /// DPM1 and SQL1.", "Its DPM database is on SQLDB1.", "Version: DPM 2019
+    /// UR2 (build 10.19.379.0)."; empty for a server without them (a
+    /// version given as a plain release name is not repeated here).
+    pub facts: Vec<String>,
 }
 
 /// Every server of `t` in natural name order (the order people look a name
@@ -54,6 +61,16 @@ pub fn twin(t: &Topology, findings: &[Finding]) -> Vec<Entry> {
         protects.entry(p.protector).or_default().push(p.target);
         if p.protector != p.target {
             protected_by.entry(p.target).or_default().push(p.protector);
+        }
+    }
+    let mut guests: HashMap<ServerId, Vec<ServerId>> = HashMap::new();
+    let mut sets: HashMap<String, Vec<ServerId>> = HashMap::new();
+    for s in &t.servers {
+        if let Some(h) = s.host.filter(|&h| h != s.id && t.server(h).is_some()) {
+            guests.entry(h).or_default().push(s.id);
+        }
+        if let Some(set) = s.replica_set() {
+            sets.entry(fold_case(set)).or_default().push(s.id);
         }
     }
     let sorted = |mut ids: Vec<ServerId>, own: Option<ServerId>| {
@@ -97,9 +114,81 @@ pub fn twin(t: &Topology, findings: &[Finding]) -> Vec<Entry> {
                 protects: sorted(protects.remove(&id).unwrap_or_default(), Some(id)),
                 protected_by: sorted(protected_by.remove(&id).unwrap_or_default(), None),
                 findings: about.remove(&id).unwrap_or_default(),
+                facts: facts(t, s, &mut guests, &sets),
             })
         })
         .collect()
+}
+
+/// The real-estate facts of `s` in plain sentences (see [`Entry::facts`]).
+/// `guests` (by host, taken from) and `sets` (members by folded replica
+/// set name) are the drawing's, built once.
+fn facts(
+    t: &Topology,
+    s: &Server,
+    guests: &mut HashMap<ServerId, Vec<ServerId>>,
+    sets: &HashMap<String, Vec<ServerId>>,
+) -> Vec<String> {
+    let names = |mut ids: Vec<ServerId>| {
+        t.sort_by_name(&mut ids);
+        let words: Vec<String> = ids.iter().map(|&x| t.name(x).to_string()).collect();
+        and_list(&words)
+    };
+    let mut out = Vec::new();
+    if let Some(site) = s.site() {
+        out.push(format!("Site: {site}."));
+    }
+    let host = s.host.filter(|&h| h != s.id).and_then(|h| t.server(h));
+    match (s.is_azure(), host) {
+        (true, Some(h)) => out.push(format!("An Azure virtual machine, on {}.", h.name)),
+        (true, None) => out.push("An Azure virtual machine.".to_string()),
+        (false, Some(h)) => out.push(format!("Runs on {} (a virtual machine).", h.name)),
+        (false, None) => {}
+    }
+    if let Some(list) = guests.remove(&s.id) {
+        out.push(format!("Hosts {}.", names(list)));
+    }
+    if s.is_dpm() {
+        if let Some(v @ Version::Build(_)) = &s.version {
+            out.push(format!("Version: {}.", v.label()));
+        }
+        if let Some(db) = s.database.filter(|&d| d != s.id).and_then(|d| t.server(d)) {
+            out.push(format!("Its DPM database is on {}.", db.name));
+        }
+        let media = s.database_backup();
+        if !media.is_empty() {
+            let words: Vec<String> = media.iter().map(|m| m.label().to_string()).collect();
+            let local = match media {
+                [BackupMedium::LocalDisk] => ", which fails with the server",
+                m if m.contains(&BackupMedium::LocalDisk) => {
+                    " (the local disk fails with the server)"
+                }
+                _ => "",
+            };
+            out.push(format!(
+                "DPM database also copied to {}{local}.",
+                and_list(&words)
+            ));
+        }
+        if s.is_domain_controller() {
+            out.push("Installed on a domain controller.".to_string());
+        }
+    }
+    if s.is_scale_out() {
+        out.push("Scale-out: its VMs are spread over several DPM servers.".to_string());
+    }
+    if let Some(set) = s.replica_set() {
+        let others: Vec<ServerId> = sets
+            .get(&fold_case(set))
+            .map(|m| m.iter().copied().filter(|&x| x != s.id).collect())
+            .unwrap_or_default();
+        if others.is_empty() {
+            out.push(format!("Member of {set}."));
+        } else {
+            out.push(format!("Member of {set} with {}.", names(others)));
+        }
+    }
+    out
 }
 
 /// The list as plain text, a server a paragraph: what a screen reader
@@ -119,7 +208,7 @@ pub fn twin_text(t: &Topology, findings: &[Finding]) -> String {
                 }
             })
             .collect();
-        crate::rules::and_list(&words)
+        and_list(&words)
     };
     let mut out = String::new();
     for e in twin(t, findings) {
@@ -135,6 +224,9 @@ pub fn twin_text(t: &Topology, findings: &[Finding]) -> String {
                 "  Protected by {}.\n",
                 names(&e.protected_by, e.id)
             ));
+        }
+        for fact in &e.facts {
+            out.push_str(&format!("  {fact}\n"));
         }
         for &i in &e.findings {
             let f = &findings[i];
@@ -201,5 +293,72 @@ mod tests {
               Protected by DS1 and DS2.
               error: PS1 is protected by 2 servers (DS1 and DS2); a server can be protected by one DPM server only.
         "#]].assert_eq(&text);
+    }
+
+    #[test]
+    fn real_estate_facts_are_said_in_plain_words() {
+        let mut t = crate::export::tests::estate();
+        let az = t.find("AZVM1").unwrap();
+        let hv = t.find("HV1").unwrap();
+        t.server_mut(az).unwrap().host = Some(hv);
+        let dpm2 = t.find("DPM2").unwrap();
+        let d = t.server_mut(dpm2).unwrap();
+        d.version = crate::model::Version::parse("2019");
+        d.database_backup = Some(vec![BackupMedium::LocalDisk]);
+        let text = twin_text(&t, &[]);
+        expect_test::expect![[r#"
+            AZDPM1: DPM server, primary.
+              Protects AZVM1.
+              Protected by nothing.
+              Site: Azure West Europe.
+              An Azure virtual machine.
+            AZVM1: Protected server.
+              Protected by AZDPM1.
+              Site: Azure West Europe.
+              An Azure virtual machine, on HV1.
+            DPM1: DPM server, primary.
+              Protects EX1, HV1, HVCLU2 and SQLDB1.
+              Protected by DPM2.
+              Site: London.
+              Runs on HV1 (a virtual machine).
+              Version: DPM 2019 UR2 (build 10.19.379.0).
+              Its DPM database is on SQLDB1.
+              DPM database also copied to tape.
+            DPM2: DPM server, primary and secondary.
+              Protects DPM1 and EX2.
+              Protected by nothing.
+              Site: DR site.
+              DPM database also copied to a local disk, which fails with the server.
+              Installed on a domain controller.
+            EX1: Protected server.
+              Protected by DPM1.
+              Site: London.
+              Member of DAG1 with EX2.
+            EX2: Protected server.
+              Protected by DPM2.
+              Site: DR site.
+              Member of DAG1 with EX1.
+            HV1: Protected server.
+              Protected by DPM1.
+              Site: London.
+              Hosts AZVM1, DPM1 and SQLDB1.
+            HVCLU2: Protected server.
+              Protected by DPM1.
+              Site: London.
+              Scale-out: its VMs are spread over several DPM servers.
+            SQLDB1: Protected server.
+              Protected by DPM1.
+              Site: London.
+              Runs on HV1 (a virtual machine).
+        "#]]
+        .assert_eq(&text);
+        let e = twin(&t, &[]);
+        assert!(e.iter().all(|e| !e.facts.is_empty()));
+    }
+
+    #[test]
+    fn servers_without_the_new_facts_have_none() {
+        let t = crate::presets::scenario_1();
+        assert!(twin(&t, &[]).iter().all(|e| e.facts.is_empty()));
     }
 }

@@ -1007,8 +1007,8 @@ fn plan_down(t: &Topology, outage: &Down) -> Plan {
         });
     }
 
-    let mut order = database_order(t, &copies, &links, outage, &working);
-    order.extend(recovery_order(t, &failed, &copies));
+    let (mut order, still, never) = database_order(t, &copies, &links, outage, &working);
+    order.extend(recovery_order(t, &still, &never, &copies));
     Plan {
         failed,
         lost,
@@ -1024,29 +1024,36 @@ fn plan_down(t: &Topology, outage: &Down) -> Plan {
 /// Restores first the databases of DPM servers stopped by their database
 /// server, each from its best surviving copy, then the failed servers they
 /// protect from them ("nothing is protected or restored until its database
-/// is back"). Empty when nothing is stopped.
+/// is back"). No steps when nothing is stopped. Also returns the servers
+/// still down after these steps, and the stopped servers whose database no
+/// surviving copy brings back (nothing goes through them).
 fn database_order(
     t: &Topology,
     copies: &Copies,
     links: &Links,
     outage: &Down,
     working: &dyn Fn(ServerId) -> bool,
-) -> Vec<OrderedStep> {
+) -> (Vec<OrderedStep>, Vec<ServerId>, Vec<ServerId>) {
     let n = |id: ServerId| t.name(id).to_string();
     let mut out = Vec::new();
     let mut still: Vec<ServerId> = outage.failed.clone();
     let mut restored: Vec<ServerId> = Vec::new();
+    let mut never: Vec<ServerId> = Vec::new();
     for &s in &outage.stopped {
         let Some((via, copy)) = database_copies(t, copies, links, s, working)
             .into_iter()
             .next()
         else {
+            never.push(s);
             continue;
         };
         let whence = match (via, copy) {
             (_, Some(c)) => c.phrase(t),
             (Some(p), None) => n(p),
-            (None, None) => continue,
+            (None, None) => {
+                never.push(s);
+                continue;
+            }
         };
         let whence = whence.replace("its own replica", &format!("{}'s own replica", n(s)));
         let mut back = vec![DataSource {
@@ -1177,12 +1184,20 @@ fn database_order(
             });
         }
     }
-    out
+    (out, still, never)
 }
 
 /// Rebuilds in the order they become possible, when some failed DPM server
 /// can be rebuilt only after another (its secondary) is.
-fn recovery_order(t: &Topology, failed: &[ServerId], copies: &Copies) -> Vec<OrderedStep> {
+///
+/// `failed`: the servers still down (after any database steps); `never`:
+/// stopped DPM servers that stay stopped, through which nothing goes.
+fn recovery_order(
+    t: &Topology,
+    failed: &[ServerId],
+    never: &[ServerId],
+    copies: &Copies,
+) -> Vec<OrderedStep> {
     let is_dpm = |id: ServerId| t.server(id).is_some_and(|s| s.kind == Kind::Dpm);
     let protectors = |id: ServerId| -> Vec<ServerId> {
         let mut v: Vec<ServerId> = t
@@ -1195,17 +1210,18 @@ fn recovery_order(t: &Topology, failed: &[ServerId], copies: &Copies) -> Vec<Ord
     let mut down: Vec<ServerId> = failed.iter().copied().filter(|&f| is_dpm(f)).collect();
     // Needed only when a failed server's every protector is down too while
     // a copy of its database survives further along.
+    let unusable = |id: &ServerId| failed.contains(id) || never.contains(id);
     let blocked = down.iter().any(|&f| {
         let ps = protectors(f);
         !ps.is_empty()
-            && ps.iter().all(|p| failed.contains(p))
+            && ps.iter().all(unusable)
             && copies
                 .holders(DataSource {
                     server: f,
                     part: crate::inventory::Part::Database,
                 })
                 .iter()
-                .any(|&h| !failed.contains(&h) && is_dpm(h))
+                .any(|h| !unusable(h) && is_dpm(*h))
     });
     if !blocked {
         return Vec::new();
@@ -1219,7 +1235,7 @@ fn recovery_order(t: &Topology, failed: &[ServerId], copies: &Copies) -> Vec<Ord
         let next = down.iter().find_map(|&f| {
             protectors(f)
                 .into_iter()
-                .find(|p| !still.contains(p))
+                .find(|p| !still.contains(p) && !never.contains(p))
                 .map(|p| (f, p))
         });
         let Some((f, via)) = next else { break };

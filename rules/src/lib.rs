@@ -61,7 +61,7 @@ pub use export::{
     badge_symbol, to_dot, to_mermaid, to_svg, truncate, worst, xml_escape, SvgOptions,
 };
 pub use failover::{
-    plan, plan_outage, Action, Affected, Destination, Flow, OptionKind, OrderedStep, Plan,
+    plan, plan_outage, Action, Affected, DbCopy, Destination, Flow, OptionKind, OrderedStep, Plan,
     RecoveryOption, Reduced, Step,
 };
 pub use generate::{generate, generate_estate};
@@ -77,7 +77,7 @@ pub use model::{
     Workload, MAX_NAME_CHARS,
 };
 pub use release::{same_rollup, BUILDS};
-pub use risk::{fixes, risk, why_no_fix, Fix, Risk, SinglePoint};
+pub use risk::{fixes, risk, why_no_fix, FactChange, Fix, Risk, SinglePoint};
 pub use roles::{all_roles, roles, Roles};
 pub use rules::{and_list, Rule, Severity, Source};
 pub use scenario::{

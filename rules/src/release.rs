@@ -149,17 +149,21 @@ impl Rollup {
     /// `ur 2`, `UR-2` and `2` are rollup 2; `RTM`, `none` and `UR0` are 0.
     /// `None` for text that names no rollup.
     pub fn parse(s: &str) -> Option<Rollup> {
-        let lower = s.trim().to_ascii_lowercase();
-        if matches!(
-            lower.as_str(),
-            "rtm" | "none" | "no rollup" | "no update rollup"
-        ) {
+        // Without allocating: the rules compare rollups inside every
+        // pre-check of a drag.
+        let t = s.trim();
+        let is = |word: &str| t.eq_ignore_ascii_case(word);
+        if is("rtm") || is("none") || is("no rollup") || is("no update rollup") {
             return Some(Rollup(0));
         }
         let rest = ["update rollup", "rollup", "ur"]
             .iter()
-            .find_map(|p| lower.strip_prefix(p))
-            .unwrap_or(&lower);
+            .find_map(|p| {
+                t.get(..p.len())
+                    .filter(|head| head.eq_ignore_ascii_case(p))
+                    .map(|_| &t[p.len()..])
+            })
+            .unwrap_or(t);
         let digits = rest.trim_start_matches([' ', '-', '_', '#']).trim();
         if digits.is_empty() || digits.len() > 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return None;

@@ -14,7 +14,7 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::{Finding, View};
-use crate::model::{Server, Version};
+use crate::model::{Build, DpmVersion, Server, Version};
 use crate::rules::Rule;
 
 /// What is compared, as a key (equal keys match) and as words.
@@ -24,23 +24,48 @@ enum Fact {
     Rollup,
 }
 
-fn key(s: &Server, fact: Fact) -> Option<String> {
+/// What a server states of `fact`, compared without allocating (this runs
+/// in every pre-check of a drag).
+#[derive(Clone, Copy)]
+enum Key<'a> {
+    Release(DpmVersion),
+    Build(Build),
+    Rollup(u32),
+    /// A rollup written as text that names no rollup number.
+    Text(&'a str),
+}
+
+impl PartialEq for Key<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Key::Release(a), Key::Release(b)) => a == b,
+            (Key::Build(a), Key::Build(b)) => a == b,
+            (Key::Rollup(a), Key::Rollup(b)) => a == b,
+            (Key::Text(a), Key::Text(b)) => a.eq_ignore_ascii_case(b),
+            _ => false,
+        }
+    }
+}
+
+fn key(s: &Server, fact: Fact) -> Option<Key<'_>> {
     match fact {
         // Releases compare by name; a build the published list does not
         // know is compared as a build.
         Fact::Version => s.version.map(|v| match v {
-            Version::Build(b) if !b.is_listed() => b.to_string(),
-            v => v
-                .release()
-                .map_or_else(|| v.as_string(), |r| r.as_str().to_string()),
+            Version::Build(b) => match b.release() {
+                Some(r) if b.is_listed() => Key::Release(r),
+                _ => Key::Build(b),
+            },
+            Version::Release(r) => Key::Release(r),
         }),
         Fact::Rollup => match s.update_rollup() {
-            Some(r) => Some(r.to_string()),
+            Some(r) => Some(Key::Rollup(r.0)),
             None => s
                 .rollup
                 .as_deref()
-                .map(|r| r.trim().to_lowercase())
-                .filter(|r| !r.is_empty()),
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(Key::Text),
         },
     }
 }
@@ -95,7 +120,13 @@ fn groups(v: View, seeds: Option<&[usize]>) -> Vec<Vec<usize>> {
                 }
             }
         }
-        if group.len() >= 2 {
+        // A group where no server states a version or rollup has nothing
+        // to compare (most drawings): skip it.
+        let stated = group.iter().any(|&x| {
+            let s = v.server(x);
+            s.version.is_some() || s.rollup.is_some()
+        });
+        if group.len() >= 2 && stated {
             group.sort_unstable();
             out.push(group);
         }
@@ -180,9 +211,9 @@ fn facing(v: View, group: &[usize], fact: Fact) -> Vec<(usize, usize)> {
         }
         // One server per value is enough to name the difference.
         edge.sort_by(|&a, &b| v.name_order(a, b));
-        let mut firsts: Vec<(String, usize)> = Vec::new();
+        let mut firsts: Vec<(Key, usize)> = Vec::new();
         for x in edge {
-            let kx = known(x).unwrap_or_default();
+            let Some(kx) = known(x) else { continue };
             if !firsts.iter().any(|(k, _)| *k == kx) {
                 firsts.push((kx, x));
             }

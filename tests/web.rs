@@ -228,3 +228,18 @@ fn an_unreadable_save_is_kept_aside_not_overwritten() {
     assert_eq!(t.servers[0].name, "Mine");
     s.clear().unwrap();
 }
+
+#[wasm_bindgen_test]
+fn markup_escapes_every_value_and_text() {
+    use dpm_sketch::markup::el;
+    let m = el("p")
+        .attr("title", "\"><script>alert(1)</script>")
+        .text("<b>&'")
+        .user_text("\u{202e}London")
+        .child(el("input").attr("value", "a\"b").flag("checked", true))
+        .render();
+    assert_eq!(
+        m.as_str(),
+        "<p title=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\">&lt;b&gt;&amp;&#39;<bdi>\u{202e}London</bdi><input value=\"a&quot;b\" checked></p>"
+    );
+}

@@ -788,6 +788,42 @@ pub fn Canvas() -> impl IntoView {
         })
     });
 
+    // Sites as labelled regions behind their servers: one memo over the
+    // drawing (an estate of 10,000 with no site costs one scan).
+    let regions = Memo::new(move |_| {
+        ed.shown.with(|t| {
+            if t.servers.iter().all(|s| s.site().is_none()) {
+                return Vec::new();
+            }
+            dpm_rules::site_regions(t, &|id| t.server(id).and_then(|s| s.pos))
+        })
+    });
+    // Virtual machines to their hosts, DPM servers to the server holding
+    // their database: (from, to, is the database), for the servers drawn.
+    let estate_links = Memo::new(move |_| {
+        ed.shown.with(|t| {
+            let all = t.servers.len() <= DRAW_ALL_UP_TO;
+            let drawn: HashSet<ServerId> = if all {
+                HashSet::new()
+            } else {
+                server_ids.with(|d| d.iter().copied().collect())
+            };
+            let mut out = Vec::new();
+            for s in &t.servers {
+                let db = s.database.filter(|_| s.is_dpm());
+                for (other, is_db) in [(s.host, false), (db, true)] {
+                    let Some(o) = other.filter(|&o| o != s.id && t.server(o).is_some()) else {
+                        continue;
+                    };
+                    if all || drawn.contains(&s.id) || drawn.contains(&o) {
+                        out.push((s.id, o, is_db));
+                    }
+                }
+            }
+            out
+        })
+    });
+
     let transform = move || {
         let c = ed.camera.get();
         format!(
@@ -902,6 +938,24 @@ pub fn Canvas() -> impl IntoView {
                     </marker>
                 </defs>
                 <g transform=transform>
+                    <g class="sites" aria-hidden="true">
+                        {move || regions.with(|rs| rs.iter().map(|r| {
+                            view! {
+                                <g class="site-region" data-site=r.name.clone()>
+                                    <title>{format!("Site {}", r.name)}</title>
+                                    <rect x=num(r.x) y=num(r.y) width=num(r.w) height=num(r.h) rx="14" />
+                                    <text class="site-label" x=num(r.x + 12.0) y=num(r.y + 16.0)>
+                                        {dpm_rules::truncate(&r.name, 40)}
+                                    </text>
+                                </g>
+                            }
+                        }).collect_view())}
+                    </g>
+                    <g class="estate-links" aria-hidden="true">
+                        <For each=move || estate_links.get() key=|l| *l let:l>
+                            <EstateLine from=l.0 to=l.1 database=l.2 />
+                        </For>
+                    </g>
                     <g class="protections">
                         <For each=move || links.get() key=|l| *l let:link>
                             <ProtectionArrow link=link />
@@ -1045,6 +1099,71 @@ fn ProtectionArrow(link: Link) -> impl IntoView {
     }
 }
 
+/// A virtual machine's dotted line to its host, or a DPM server's dashed
+/// line, labelled "DPM database", to the server holding its database.
+/// Follows both ends while they move.
+#[component]
+fn EstateLine(from: ServerId, to: ServerId, database: bool) -> impl IntoView {
+    let ed = crate::ctx().ed;
+    let pos = crate::ctx().pos;
+    let zero = Point { x: 0.0, y: 0.0 };
+    let (a, b) = (pos.of(from, zero), pos.of(to, zero));
+    let (a2, b2) = (a.clone(), b.clone());
+    // The database line bends to one side: a DPM server usually protects
+    // the server holding its database, and the straight protection arrow
+    // between them would hide it.
+    let bend = if database { 42.0 } else { 0.0 };
+    let control = move |p: Point, q: Point| {
+        let (dx, dy) = (q.x - p.x, q.y - p.y);
+        let len = (dx * dx + dy * dy).sqrt().max(1.0);
+        Point {
+            x: (p.x + q.x) / 2.0 - dy / len * bend,
+            y: (p.y + q.y) / 2.0 + dx / len * bend,
+        }
+    };
+    let d = move || {
+        let (p, q) = (a.get(), b.get());
+        let c = control(p, q);
+        format!(
+            "M{} {} Q{} {} {} {}",
+            num(p.x),
+            num(p.y),
+            num(c.x),
+            num(c.y),
+            num(q.x),
+            num(q.y)
+        )
+    };
+    // The curve's middle: a quarter of each end and half the control point.
+    let mid = move || {
+        let (p, q) = (a2.get(), b2.get());
+        let c = control(p, q);
+        Point {
+            x: 0.25 * p.x + 0.5 * c.x + 0.25 * q.x,
+            y: 0.25 * p.y + 0.5 * c.y + 0.25 * q.y,
+        }
+    };
+    let mid2 = mid.clone();
+    let title = ed.shown.with_untracked(|t| {
+        if database {
+            format!("{}'s DPM database is on {}", t.name(from), t.name(to))
+        } else {
+            format!("{} runs on {}", t.name(from), t.name(to))
+        }
+    });
+    view! {
+        <g class=if database { "estate-link database" } else { "estate-link host" }>
+            <title>{title}</title>
+            <path d=d />
+            {database.then(|| view! {
+                <text class="estate-label" x=move || num(mid().x) y=move || num(mid2().y + 4.0) text-anchor="middle">
+                    "DPM database"
+                </text>
+            })}
+        </g>
+    }
+}
+
 #[component]
 fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
     let ed = crate::ctx().ed;
@@ -1061,6 +1180,32 @@ fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
                 .unwrap_or_else(|| (String::new(), Kind::Protected, false))
         })
     });
+    // Small tags on the node's top edge: the host of a virtual machine, an
+    // Azure virtual machine, DPM on a domain controller. (class, text, what
+    // it says in words.)
+    let tags = Memo::new(move |_| {
+        ed.shown.with(|t| {
+            let Some(s) = t.server(id) else {
+                return Vec::new();
+            };
+            let mut out: Vec<(&'static str, String, String)> = Vec::new();
+            if let Some(h) = s.host.filter(|&h| t.server(h).is_some()) {
+                out.push((
+                    "tag vm",
+                    format!("on {}", dpm_rules::truncate(t.name(h), 10)),
+                    format!("runs on {}", t.name(h)),
+                ));
+            }
+            if s.is_azure() {
+                out.push(("tag azure", "Azure".into(), "Azure virtual machine".into()));
+            }
+            if s.is_dpm() && s.is_domain_controller() {
+                out.push(("tag dc", "DC".into(), "on a domain controller".into()));
+            }
+            out
+        })
+    });
+    let stopped = Memo::new(move |_| ed.stopped.with(|s| s.contains(&id)));
     let kind = move || facts.with(|f| f.1);
     let caption = Memo::new(move |_| {
         let (_, kind, mabs) = facts.get();
@@ -1110,6 +1255,7 @@ fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
         for (on, name) in [
             (selected.get(), " selected"),
             (failed.get(), " failed"),
+            (stopped.get(), " stopped"),
             (is_source.get(), " source"),
             (is_target.get(), " target"),
             (entering, " entering"),
@@ -1168,7 +1314,18 @@ fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
                 )
             }
         });
-        let state = if failed.get() { ", failed" } else { "" };
+        let state = if failed.get() {
+            ", failed"
+        } else if stopped.get() {
+            ", stopped: its database is down"
+        } else {
+            ""
+        };
+        let tags = tags.with(|t| {
+            t.iter()
+                .map(|(_, _, words)| format!(", {words}"))
+                .collect::<String>()
+        });
         // The label holds the words on the node, in their order (name,
         // caption, the single-point label as shown), then what they mean.
         let risk = at_risk.with(|r| {
@@ -1181,7 +1338,7 @@ fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
                 })
                 .unwrap_or_default()
         });
-        format!("{}, {}{risk}{state}{f}", name(), caption.get())
+        format!("{}, {}{tags}{risk}{state}{f}", name(), caption.get())
     };
     let badge = move || {
         sev.get().map(|s| {
@@ -1338,7 +1495,29 @@ fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
                 format!("M{} {} L{} {} M{} {} L{} {}", num(x0), num(y0), num(x1), num(y1), num(x1), num(y0), num(x0), num(y1))
             } />
             {(!far).then(|| view! {
+                <g class="tags" aria-hidden="true">
+                    {move || tags.with(|ts| {
+                        let mut x = -hw + 8.0;
+                        ts.iter().map(|(class, text, words)| {
+                            let w = 10.0 + 6.6 * text.chars().count() as f64;
+                            let at = x;
+                            x += w + 4.0;
+                            view! {
+                                <g class=*class>
+                                    <title>{words.clone()}</title>
+                                    <rect x=num(at) y=num(-hh - 9.0) width=num(w) height="17" rx="8.5" />
+                                    <text x=num(at + w / 2.0) y=num(-hh + 3.5) text-anchor="middle">{text.clone()}</text>
+                                </g>
+                            }
+                        }).collect_view()
+                    })}
+                </g>
                 {badge}
+                {move || stopped.get().then(|| view! {
+                    <text class="stopped-label" aria-hidden="true" x="0" y=dpm_rules::num(NODE_H / 2.0 + 16.0) text-anchor="middle">
+                        "⏸ stopped: database down"
+                    </text>
+                })}
                 {move || at_risk.get().map(|what| view! {
                     <text class="spof-label" aria-hidden="true" x="0" y=dpm_rules::num(NODE_H / 2.0 + 16.0) text-anchor="middle">
                         {dpm_rules::truncate(&what, 28)}

@@ -410,9 +410,12 @@ pub fn SimPanel() -> impl IntoView {
                         .attr("class", "chip also-chip")
                         .attr("data-also", t.name(a.server))
                         .attr("data-how", a.how.as_str())
-                        .child(el("span").user_text(t.name(a.server)))
-                        .text(" — ")
-                        .child(el("span").attr("class", "why").text(a.phrase()))
+                        .child(
+                            el("span")
+                                .child(el("strong").user_text(t.name(a.server)))
+                                .text(" — ")
+                                .child(el("span").attr("class", "why").text(a.phrase())),
+                        )
                 })
                 .collect();
             let mut m = el("ul")
@@ -635,7 +638,7 @@ fn FailSite() -> impl IntoView {
         <Show when=move || sites.with(|s| !s.is_empty())>
             <div class="fail-site row">
                 <label class="field inline">
-                    <span>"Site"</span>
+                    <span>"Fail a whole site"</span>
                     <select node_ref=pick data-testid="fail-site-pick" data-k="fail-site-pick">
                         <For each=left key=|s| s.clone() let:site>
                             <option value=site.clone()>{site.clone()}</option>

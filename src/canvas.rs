@@ -945,7 +945,8 @@ pub fn Canvas() -> impl IntoView {
                                     <title>{format!("Site {}", r.name)}</title>
                                     <rect x=num(r.x) y=num(r.y) width=num(r.w) height=num(r.h) rx="14" />
                                     <text class="site-label" x=num(r.x + 12.0) y=num(r.y + 16.0)>
-                                        {dpm_rules::truncate(&r.name, 40)}
+                                        // As much of the name as the region's width holds.
+                                        {dpm_rules::truncate(&r.name, ((r.w - 24.0) / 7.6).max(4.0) as usize)}
                                     </text>
                                 </g>
                             }

@@ -16,6 +16,7 @@ use dpm_rules::{
     Kind, Link, Point, Protection, Roles, ServerId, Severity, NODE_H, NODE_W,
 };
 
+use crate::markup::{el, Markup};
 use crate::state::{Camera, Editor, Mode};
 
 /// Drawings up to this many servers are drawn whole; larger ones only in
@@ -938,20 +939,7 @@ pub fn Canvas() -> impl IntoView {
                     </marker>
                 </defs>
                 <g transform=transform>
-                    <g class="sites" aria-hidden="true">
-                        {move || regions.with(|rs| rs.iter().map(|r| {
-                            view! {
-                                <g class="site-region" data-site=r.name.clone()>
-                                    <title>{format!("Site {}", r.name)}</title>
-                                    <rect x=num(r.x) y=num(r.y) width=num(r.w) height=num(r.h) rx="14" />
-                                    <text class="site-label" x=num(r.x + 12.0) y=num(r.y + 16.0)>
-                                        // As much of the name as the region's width holds.
-                                        {dpm_rules::truncate(&r.name, ((r.w - 24.0) / 7.6).max(4.0) as usize)}
-                                    </text>
-                                </g>
-                            }
-                        }).collect_view())}
-                    </g>
+                    <g class="sites" aria-hidden="true" inner_html=move || regions.with(|rs| sites_markup(rs))></g>
                     <g class="estate-links" aria-hidden="true">
                         <For each=move || estate_links.get() key=|l| *l let:l>
                             <EstateLine from=l.0 to=l.1 database=l.2 />
@@ -1098,6 +1086,65 @@ fn ProtectionArrow(link: Link) -> impl IntoView {
             {badge}
         </g>
     }
+}
+
+/// Sites as regions behind their servers, each labelled with as much of
+/// its name as its width holds (the whole name in its tooltip).
+fn sites_markup(regions: &[dpm_rules::SiteRegion]) -> String {
+    Markup::concat(regions.iter().map(|r| {
+        el("g")
+            .attr("class", "site-region")
+            .attr("data-site", &r.name)
+            .child(el("title").text(format!("Site {}", r.name)))
+            .child(
+                el("rect")
+                    .attr("x", num(r.x))
+                    .attr("y", num(r.y))
+                    .attr("width", num(r.w))
+                    .attr("height", num(r.h))
+                    .attr("rx", "14"),
+            )
+            .child(
+                el("text")
+                    .attr("class", "site-label")
+                    .attr("x", num(r.x + 12.0))
+                    .attr("y", num(r.y + 16.0))
+                    .text(dpm_rules::truncate(
+                        &r.name,
+                        ((r.w - 24.0) / 7.6).max(4.0) as usize,
+                    )),
+            )
+    }))
+    .into_string()
+}
+
+/// A node's tags along its top edge: (class, text, what it says in words).
+fn tags_markup(tags: &[(&'static str, String, String)]) -> String {
+    let mut x = -NODE_W / 2.0 + 8.0;
+    Markup::concat(tags.iter().map(|(class, text, words)| {
+        let w = 10.0 + 6.6 * text.chars().count() as f64;
+        let at = x;
+        x += w + 4.0;
+        el("g")
+            .attr("class", class)
+            .child(el("title").text(words))
+            .child(
+                el("rect")
+                    .attr("x", num(at))
+                    .attr("y", num(-NODE_H / 2.0 - 9.0))
+                    .attr("width", num(w))
+                    .attr("height", "17")
+                    .attr("rx", "8.5"),
+            )
+            .child(
+                el("text")
+                    .attr("x", num(at + w / 2.0))
+                    .attr("y", num(-NODE_H / 2.0 + 3.5))
+                    .attr("text-anchor", "middle")
+                    .text(text),
+            )
+    }))
+    .into_string()
 }
 
 /// A virtual machine's dotted line to its host, or a DPM server's dashed
@@ -1496,23 +1543,7 @@ fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
                 format!("M{} {} L{} {} M{} {} L{} {}", num(x0), num(y0), num(x1), num(y1), num(x1), num(y0), num(x0), num(y1))
             } />
             {(!far).then(|| view! {
-                <g class="tags" aria-hidden="true">
-                    {move || tags.with(|ts| {
-                        let mut x = -hw + 8.0;
-                        ts.iter().map(|(class, text, words)| {
-                            let w = 10.0 + 6.6 * text.chars().count() as f64;
-                            let at = x;
-                            x += w + 4.0;
-                            view! {
-                                <g class=*class>
-                                    <title>{words.clone()}</title>
-                                    <rect x=num(at) y=num(-hh - 9.0) width=num(w) height="17" rx="8.5" />
-                                    <text x=num(at + w / 2.0) y=num(-hh + 3.5) text-anchor="middle">{text.clone()}</text>
-                                </g>
-                            }
-                        }).collect_view()
-                    })}
-                </g>
+                <g class="tags" aria-hidden="true" inner_html=move || tags.with(|ts| tags_markup(ts))></g>
                 {badge}
                 {move || stopped.get().then(|| view! {
                     <text class="stopped-label" aria-hidden="true" x="0" y=dpm_rules::num(NODE_H / 2.0 + 16.0) text-anchor="middle">

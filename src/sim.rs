@@ -358,15 +358,18 @@ pub fn SimPanel() -> impl IntoView {
 
     // The servers and sites the user failed (each with a button that
     // brings it back), then what went down with them, and why.
+    let all_sites = Memo::new(move |_| ed.doc.with(dpm_rules::sites));
     let failed_chips = move || {
         let f = ed.failed.get();
         let sites = ed.failed_sites.get();
+        let fail_site = fail_site_html(&all_sites.get(), &sites);
         if f.is_empty() && sites.is_empty() {
-            return el("p")
-                .attr("class", "hint-text")
-                .text("Click a server on the drawing (or focus it and press Enter) to make it fail. Fail several to see them fail together.")
-                .render()
-                .into_string();
+            return fail_site
+                + el("p")
+                    .attr("class", "hint-text")
+                    .text("Click a server on the drawing (or focus it and press Enter) to make it fail. Fail several to see them fail together.")
+                    .render()
+                    .as_str();
         }
         let also = the_plan.with(|p| p.as_ref().map(|p| p.also_down.clone()).unwrap_or_default());
         ed.doc.with_untracked(|t| {
@@ -434,14 +437,34 @@ pub fn SimPanel() -> impl IntoView {
                     if sites.len() == 1 { "" } else { "s" }
                 )));
             }
-            m.render().into_string()
+            fail_site + m.render().as_str()
         })
     };
+    let chips_root = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move || {
+        let html = failed_chips();
+        if let Some(root) = chips_root.get() {
+            crate::panels::set_html_keeping_focus(&root, &html);
+        }
+    });
     let on_chip = move |ev: leptos::ev::MouseEvent| {
         let Some(b) = crate::clicked(&ev) else {
             return;
         };
-        if let Some(site) = b.get_attribute("data-site") {
+        if b.get_attribute("data-action").as_deref() == Some("fail-site") {
+            let picked = chips_root
+                .get_untracked()
+                .and_then(|r| {
+                    r.query_selector("[data-testid=fail-site-pick]")
+                        .ok()
+                        .flatten()
+                })
+                .map(|e| crate::author::value(&e))
+                .unwrap_or_default();
+            if !picked.is_empty() {
+                toggle_site(ed, &picked);
+            }
+        } else if let Some(site) = b.get_attribute("data-site") {
             toggle_site(ed, &site);
         } else if let Some(id) = b.get_attribute("data-id").and_then(|i| i.parse().ok()) {
             toggle_failed(ed, ServerId(id));
@@ -602,57 +625,52 @@ pub fn SimPanel() -> impl IntoView {
                     title="Back to the drawing as it was (Escape)">"Reset"</button>
             </div>
             <Walkthrough />
-            <FailSite />
-            <div on:click=on_chip inner_html=failed_chips></div>
+            <div node_ref=chips_root on:click=on_chip></div>
             <PlayerView />
             <div node_ref=root on:click=on_click on:input=on_input></div>
         </section>
     }
 }
 
-/// "Fail a site": a select of the drawing's sites not failed yet, and a
-/// button that fails every server of the one picked (with their guests).
-#[component]
-fn FailSite() -> impl IntoView {
-    let ed = crate::ctx().ed;
-    let sites = Memo::new(move |_| ed.doc.with(dpm_rules::sites));
-    let left = move || {
-        let failed = ed.failed_sites.get();
-        sites.with(|all| {
-            all.iter()
-                .filter(|s| !failed.iter().any(|f| dpm_rules::same_name(f, s)))
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    };
-    let pick = NodeRef::<leptos::html::Select>::new();
-    let fail = move |_| {
-        if let Some(sel) = pick.get_untracked() {
-            let v = sel.value();
-            if !v.is_empty() {
-                toggle_site(ed, &v);
-            }
-        }
-    };
-    view! {
-        <Show when=move || sites.with(|s| !s.is_empty())>
-            <div class="fail-site row">
-                <label class="field inline">
-                    <span>"Fail a whole site"</span>
-                    <select node_ref=pick data-testid="fail-site-pick" data-k="fail-site-pick">
-                        <For each=left key=|s| s.clone() let:site>
-                            <option value=site.clone()>{site.clone()}</option>
-                        </For>
-                    </select>
-                </label>
-                <button class="btn small danger" data-action="fail-site" on:click=fail
-                    disabled=move || left().is_empty()
-                    title="Fail every server of this site, and every virtual machine on them">
-                    "⚡ Fail site"
-                </button>
-            </div>
-        </Show>
+/// "Fail a whole site": a select of the drawing's sites not failed yet and
+/// a button (`data-action="fail-site"`) that fails every server of the one
+/// picked, with their guests. Nothing when the drawing names no site.
+fn fail_site_html(all: &[String], failed: &[String]) -> String {
+    if all.is_empty() {
+        return String::new();
     }
+    let left: Vec<&String> = all
+        .iter()
+        .filter(|s| !failed.iter().any(|f| dpm_rules::same_name(f, s)))
+        .collect();
+    el("div")
+        .attr("class", "fail-site row")
+        .child(
+            el("label")
+                .attr("class", "field inline")
+                .child(el("span").text("Fail a whole site"))
+                .child(
+                    el("select")
+                        .attr("data-testid", "fail-site-pick")
+                        .attr("data-k", "fail-site-pick")
+                        .attr("dir", "auto")
+                        .children(left.iter().map(|s| el("option").attr("value", s).text(s))),
+                ),
+        )
+        .child(
+            el("button")
+                .attr("class", "btn small danger")
+                .attr("data-action", "fail-site")
+                .attr("data-k", "fail-site")
+                .attr(
+                    "title",
+                    "Fail every server of this site, and every virtual machine on them",
+                )
+                .flag("disabled", left.is_empty())
+                .text("⚡ Fail site"),
+        )
+        .render()
+        .into_string()
 }
 
 /// What the failure takes: data lost for good, data left with no copy,

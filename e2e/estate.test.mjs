@@ -47,7 +47,7 @@ test('set a host and a site in the panel, fail the site: its guests go down and 
   await page.click('[data-server="DPM1"] .body');
   await page.selectOption('.properties-panel [data-fact="host"]', { label: 'HV1' });
   await page.waitForSelector('[data-server="DPM1"] .tag.vm');
-  assert.equal(await page.locator('[data-server="DPM1"] .tag.vm text').textContent(), 'on HV1');
+  assert.equal((await page.locator('[data-server="DPM1"] .tag.vm text').textContent()).trim(), 'on HV1');
   assert.equal(await page.locator('.estate-link.host').count(), 1);
   await page.keyboard.press('Control+z');
   await page.waitForSelector('[data-server="DPM1"] .tag.vm', { state: 'detached' });

@@ -1127,7 +1127,11 @@ fn tags_markup(tags: &[(&'static str, String, String)]) -> String {
         x += w + 4.0;
         el("g")
             .attr("class", class)
-            .child(el("title").text(words))
+            .child(el("title").text(match *class {
+                "tag vm" => format!("A virtual machine, running {words}"),
+                "tag azure" => "An Azure virtual machine".to_string(),
+                _ => "DPM installed on a domain controller".to_string(),
+            }))
             .child(
                 el("rect")
                     .attr("x", num(at))
@@ -1141,7 +1145,9 @@ fn tags_markup(tags: &[(&'static str, String, String)]) -> String {
                     .attr("x", num(at + w / 2.0))
                     .attr("y", num(-NODE_H / 2.0 + 3.5))
                     .attr("text-anchor", "middle")
-                    .text(text),
+                    // The space keeps the words apart for assistive
+                    // technology (SVG does not draw it).
+                    .text(format!(" {text}")),
             )
     }))
     .into_string()
@@ -1230,7 +1236,7 @@ fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
     });
     // Small tags on the node's top edge: the host of a virtual machine, an
     // Azure virtual machine, DPM on a domain controller. (class, text, what
-    // it says in words.)
+    // it says in words: the label's words hold the text shown, in order.)
     let tags = Memo::new(move |_| {
         ed.shown.with(|t| {
             let Some(s) = t.server(id) else {
@@ -1241,14 +1247,14 @@ fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
                 out.push((
                     "tag vm",
                     format!("on {}", dpm_rules::truncate(t.name(h), 10)),
-                    format!("runs on {}", t.name(h)),
+                    format!("on {}", t.name(h)),
                 ));
             }
             if s.is_azure() {
-                out.push(("tag azure", "Azure".into(), "Azure virtual machine".into()));
+                out.push(("tag azure", "Azure".into(), "Azure".into()));
             }
             if s.is_dpm() && s.is_domain_controller() {
-                out.push(("tag dc", "DC".into(), "on a domain controller".into()));
+                out.push(("tag dc", "DC".into(), "DC (domain controller)".into()));
             }
             out
         })

@@ -939,7 +939,9 @@ pub fn Canvas() -> impl IntoView {
                     </marker>
                 </defs>
                 <g transform=transform>
-                    <g class="sites" aria-hidden="true" inner_html=move || regions.with(|rs| sites_markup(rs))></g>
+                    <g class="sites" aria-hidden="true" inner_html=move || {
+                        ed.failed_sites.with(|f| regions.with(|rs| sites_markup(rs, f)))
+                    }></g>
                     <g class="estate-links" aria-hidden="true">
                         <For each=move || estate_links.get() key=|l| *l let:l>
                             <EstateLine from=l.0 to=l.1 database=l.2 />
@@ -1089,11 +1091,29 @@ fn ProtectionArrow(link: Link) -> impl IntoView {
 }
 
 /// Sites as regions behind their servers, each labelled with as much of
-/// its name as its width holds (the whole name in its tooltip).
-fn sites_markup(regions: &[dpm_rules::SiteRegion]) -> String {
+/// its name as its width holds (the whole name in its tooltip); a site
+/// failed in the simulator says so.
+fn sites_markup(regions: &[dpm_rules::SiteRegion], failed: &[String]) -> String {
     Markup::concat(regions.iter().map(|r| {
+        let down = failed.iter().any(|f| dpm_rules::same_name(f, &r.name));
+        let room = ((r.w - 24.0) / 7.6).max(4.0) as usize;
+        let label = if down {
+            format!(
+                "{} — failed",
+                dpm_rules::truncate(&r.name, room.saturating_sub(9).max(4))
+            )
+        } else {
+            dpm_rules::truncate(&r.name, room)
+        };
         el("g")
-            .attr("class", "site-region")
+            .attr(
+                "class",
+                if down {
+                    "site-region failed"
+                } else {
+                    "site-region"
+                },
+            )
             .attr("data-site", &r.name)
             .child(el("title").text(format!("Site {}", r.name)))
             .child(
@@ -1109,10 +1129,7 @@ fn sites_markup(regions: &[dpm_rules::SiteRegion]) -> String {
                     .attr("class", "site-label")
                     .attr("x", num(r.x + 12.0))
                     .attr("y", num(r.y + 16.0))
-                    .text(dpm_rules::truncate(
-                        &r.name,
-                        ((r.w - 24.0) / 7.6).max(4.0) as usize,
-                    )),
+                    .text(label),
             )
     }))
     .into_string()

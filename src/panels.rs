@@ -582,7 +582,7 @@ fn estate_fields(s: &dpm_rules::Server, offer: &Offer) -> Vec<El> {
         out.push(
             el("fieldset")
                 .attr("class", "estate")
-                .child(el("legend").text("Virtual machines and copies"))
+                .child(el("legend").text("Clusters and replica sets"))
                 .child(
                     el("label")
                         .attr("class", "check")

@@ -421,22 +421,11 @@ pub fn SimPanel() -> impl IntoView {
                         )
                 })
                 .collect();
-            let mut m = el("ul")
+            let m = el("ul")
                 .attr("class", "chips")
                 .attr("aria-label", "Failed servers")
                 .children(chips)
                 .children(with);
-            let in_sites = also
-                .iter()
-                .filter(|a| a.how == dpm_rules::DownHow::Site && !f.contains(&a.server))
-                .count();
-            if in_sites > 0 {
-                m = m.child(el("li").attr("class", "chip muted").text(format!(
-                    "{in_sites} server{} of the site{} down",
-                    if in_sites == 1 { "" } else { "s" },
-                    if sites.len() == 1 { "" } else { "s" }
-                )));
-            }
             fail_site + m.render().as_str()
         })
     };

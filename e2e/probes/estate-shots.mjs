@@ -45,8 +45,18 @@ try {
     await page.click('[data-server="DPM1"] .body');
     await page.waitForSelector('[data-fact="build"]');
   }, { scheme: 'dark' });
+  await shot('props-dpm1-database', async (page) => {
+    await page.click('[data-server="DPM1"] .body');
+    await page.locator('.properties-panel fieldset.estate').last().scrollIntoViewIfNeeded();
+  });
+  await shot('props-refusals', async (page) => {
+    await page.click('[data-server="HV1"] .body');
+    await page.selectOption('.properties-panel [data-fact="host"]', { label: 'DPM1' });
+    await page.locator('.properties-panel fieldset.estate').first().scrollIntoViewIfNeeded();
+  });
   await shot('props-ex1', async (page) => {
     await page.click('[data-server="EX1"] .body');
+    await page.locator('.properties-panel fieldset.estate').last().scrollIntoViewIfNeeded();
   });
   await shot('sim-site-london', async (page) => {
     await page.click('[data-action="simulate"]');

@@ -1570,7 +1570,7 @@ fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
                 {badge}
                 {move || stopped.get().then(|| view! {
                     <text class="stopped-label" aria-hidden="true" x="0" y=dpm_rules::num(NODE_H / 2.0 + 16.0) text-anchor="middle">
-                        "⏸ stopped: database down"
+                        "Stopped: its database is down"
                     </text>
                 })}
                 {move || at_risk.get().map(|what| view! {

@@ -726,9 +726,9 @@ fn impact_html(t: &Topology, p: &Plan) -> String {
         .collect();
     if !also.is_empty() {
         h.push_str(&format!(
-            "<div class=\"impact-block also\" data-testid=\"also-down\"><h4>Down with another ({})</h4>{}</div>",
+            "<div class=\"impact-block also\" data-testid=\"also-down\"><h4>Down or stopped with another ({})</h4>{}</div>",
             also.len(),
-            list("also", also, "Down with another")
+            list("also", also, "Down or stopped with another")
         ));
     }
     if !lost.is_empty() {
@@ -1174,6 +1174,7 @@ pub fn Walkthrough() -> impl IntoView {
             Some("walk-fail") => {
                 if let Some(d) = ed.doc.with_untracked(|t| t.find("DPM1")) {
                     ed.failed.set(Vec::new());
+                    ed.failed_sites.set(Vec::new());
                     toggle_failed(ed, d);
                 }
             }

@@ -67,6 +67,10 @@ try {
     await page.click('[data-action="simulate"]');
     await page.click('[data-server="HV1"] .body');
   }, { scheme: 'dark' });
+  await shot('sim-database-down', async (page) => {
+    await page.click('[data-action="simulate"]');
+    await page.click('[data-server="SQLDB1"] .body');
+  });
 } finally {
   await chrome.close();
   await server.close();

@@ -719,7 +719,7 @@ fn impact_html(t: &Topology, p: &Plan) -> String {
                 .attr("data-how", a.how.as_str())
                 .child(el("strong").user_text(t.name(a.server)))
                 .text(" — ")
-                .text(a.phrase())
+                .child(el("span").attr("class", "why").text(a.phrase()))
                 .render()
                 .into_string()
         })

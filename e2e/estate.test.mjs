@@ -178,3 +178,32 @@ test('build numbers, copies of the database, hostile site names, copy and paste'
   await screenshot(page, 'estate-props');
   await done(app, server.url);
 });
+
+test('a 2,000-server estate: the host is typed by name, a site is drawn and fails', async () => {
+  const app = await openApp(server.browser, server.url, { path: '#generate=2000' });
+  const { page } = app;
+  await page.waitForFunction(() => document.querySelectorAll('[data-server]').length > 0);
+  await page.keyboard.press('/');
+  await page.getByTestId('find').locator('input').waitFor();
+  await page.keyboard.type('PS1');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-server="PS1"].selected');
+  await page.keyboard.press('Escape');
+  // Too many servers for a select: the host field takes a name.
+  const host = page.locator('.properties-panel input[data-fact="host"]');
+  await host.fill('no such server');
+  await host.press('Enter');
+  assert.match(await page.locator('#host-error').innerText(), /No server is called/);
+  await host.fill('ds1');
+  await host.press('Enter');
+  await page.waitForSelector('[data-server="PS1"] .tag.vm');
+  assert.equal(await page.locator('#host-error').innerText(), '');
+  await type(page, 'site', 'Rack 7');
+  await page.waitForSelector('.site-region[data-site="Rack 7"]');
+  await page.click('[data-action="simulate"]');
+  await page.selectOption('[data-testid="fail-site-pick"]', 'Rack 7');
+  await page.click('[data-action="fail-site"]');
+  await page.waitForSelector('[data-server="PS1"].failed');
+  assert.match(await page.locator('.site-region.failed .site-label').textContent(), /failed/);
+  await done(app, server.url);
+});

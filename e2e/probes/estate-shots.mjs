@@ -71,6 +71,10 @@ try {
     await page.click('[data-action="simulate"]');
     await page.click('[data-server="SQLDB1"] .body');
   });
+  await shot('list', async (page) => {
+    await page.click('[data-action="list"]');
+    await page.getByTestId('servers-list').waitFor();
+  });
 } finally {
   await chrome.close();
   await server.close();

@@ -14,6 +14,17 @@
 
 use dpm_rules::xml_escape;
 
+/// Appends `s` escaped (as [`xml_escape`] does) to `out`.
+fn escape_into(out: &mut String, s: &str) {
+    if s.bytes()
+        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    {
+        out.push_str(&xml_escape(s));
+    } else {
+        out.push_str(s);
+    }
+}
+
 /// Finished markup, made only by [`El::render`]; inserted into a page with
 /// `set_inner_html`, or appended to other markup of this module.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -60,11 +71,18 @@ pub fn el(tag: &'static str) -> El {
 
 impl El {
     /// `name="value"`, the value escaped.
-    pub fn attr(mut self, name: &'static str, value: impl AsRef<str>) -> El {
+    #[inline(always)]
+    pub fn attr(self, name: &'static str, value: impl AsRef<str>) -> El {
+        self.attr_str(name, value.as_ref())
+    }
+
+    // One body for every type of value (the generic methods only convert).
+    #[inline(never)]
+    fn attr_str(mut self, name: &'static str, value: &str) -> El {
         self.attrs.push(' ');
         self.attrs.push_str(name);
         self.attrs.push_str("=\"");
-        self.attrs.push_str(&xml_escape(value.as_ref()));
+        escape_into(&mut self.attrs, value);
         self.attrs.push('"');
         self
     }
@@ -87,8 +105,14 @@ impl El {
     }
 
     /// Text, escaped.
-    pub fn text(mut self, text: impl AsRef<str>) -> El {
-        self.body.push_str(&xml_escape(text.as_ref()));
+    #[inline(always)]
+    pub fn text(self, text: impl AsRef<str>) -> El {
+        self.text_str(text.as_ref())
+    }
+
+    #[inline(never)]
+    fn text_str(mut self, text: &str) -> El {
+        escape_into(&mut self.body, text);
         self
     }
 
@@ -99,6 +123,7 @@ impl El {
     }
 
     /// A child element.
+    #[inline(never)]
     pub fn child(mut self, child: El) -> El {
         child.write(&mut self.body);
         self

@@ -127,10 +127,14 @@ pub fn toggle_failed(ed: Editor, id: ServerId) {
 
 /// Fails or restores every server of `site` (as `sites` names it).
 pub fn toggle_site(ed: Editor, site: &str) {
+    let site = site.trim();
+    if site.is_empty() {
+        return;
+    }
     ed.preview.set(None);
     ed.flows.set(Vec::new());
     ed.failed_sites.update(|f| {
-        if let Some(i) = f.iter().position(|x| dpm_rules::same_name(x, site)) {
+        if let Some(i) = f.iter().position(|x| dpm_rules::same_name(x.trim(), site)) {
             f.remove(i);
         } else {
             f.push(site.to_string());

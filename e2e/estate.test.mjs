@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { suite, openApp, done, screenshot, servers } from './harness.mjs';
+import { suite, openApp, done, screenshot, servers, center, drag } from './harness.mjs';
 
 const server = suite();
 const estate = await readFile(join(import.meta.dirname, 'fixtures', 'estate.dpm.json'), 'utf8');
@@ -205,5 +205,22 @@ test('a 2,000-server estate: the host is typed by name, a site is drawn and fail
   await page.click('[data-action="fail-site"]');
   await page.waitForSelector('[data-server="PS1"].failed');
   assert.match(await page.locator('.site-region.failed .site-label').textContent(), /failed/);
+  await done(app, server.url);
+});
+
+test('a site region follows its servers while they are dragged', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  await importText(page, estate);
+  await page.waitForSelector('.site-region[data-site="London"]');
+  const width = () => page.locator('.site-region[data-site="London"] rect').evaluate((r) => r.getBBox().width);
+  const before = await width();
+  const from = await center(page, '[data-server="FS1"] .body');
+  await drag(page, from, { x: from.x + 120, y: from.y }, {
+    whileHeld: async () => {
+      await page.waitForFunction((w) => document.querySelector('.site-region[data-site="London"] rect').getBBox().width > w + 60, before);
+    },
+  });
+  assert.ok((await width()) > before + 60);
   await done(app, server.url);
 });

@@ -791,12 +791,23 @@ pub fn Canvas() -> impl IntoView {
 
     // Sites as labelled regions behind their servers: one memo over the
     // drawing (an estate of 10,000 with no site costs one scan).
+    // While servers of a site are dragged, the region follows them.
     let regions = Memo::new(move |_| {
+        let moving = dragging.get();
         ed.shown.with(|t| {
             if t.servers.iter().all(|s| s.site().is_none()) {
                 return Vec::new();
             }
-            dpm_rules::site_regions(t, &|id| t.server(id).and_then(|s| s.pos))
+            let live: HashMap<ServerId, Point> = moving
+                .iter()
+                .filter(|&&id| t.server(id).is_some_and(|s| s.site().is_some()))
+                .map(|&id| (id, pos.of(id, Point { x: 0.0, y: 0.0 }).get()))
+                .collect();
+            dpm_rules::site_regions(t, &|id| {
+                live.get(&id)
+                    .copied()
+                    .or_else(|| t.server(id).and_then(|s| s.pos))
+            })
         })
     });
     // Virtual machines to their hosts, DPM servers to the server holding

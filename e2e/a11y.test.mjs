@@ -30,6 +30,8 @@ async function axe(frame, state) {
   assert.equal(violations.length, 0, `${state}: axe found\n  ${text}`);
 }
 
+const estate = await readFile(new URL('./fixtures/estate.dpm.json', import.meta.url), 'utf8');
+
 // The test's own script (axe) may not be blocked by the page's CSP; the CSP
 // itself is checked by the other suites.
 const open = (options = {}) => openApp(server.browser, server.url, { bypassCSP: true, ...options });
@@ -219,3 +221,32 @@ test('a large estate: the minimap, grouped options and windowed findings', async
   await axe(page, 'windowed findings');
   await done(app, server.url);
 });
+
+for (const scheme of ['light', 'dark']) {
+  test(`real estates in ${scheme}: sites, a VM, a remote database; a DPM server's and a protected server's fields; a site failed`, async () => {
+    const app = await open({ colorScheme: scheme });
+    const { page } = app;
+    await page.click('[data-action="import"]');
+    await page.getByTestId('import-text').fill(estate);
+    await page.click('[data-action="import-text"]');
+    await page.waitForSelector('.site-region[data-site="London"]');
+    await axe(page, `estate drawing (${scheme})`);
+    await page.click('[data-server="DPM1"] .body');
+    await page.waitForSelector('[data-fact="build"]');
+    await axe(page, `a DPM server's estate fields (${scheme})`);
+    await page.selectOption('.properties-panel [data-fact="host"]', { label: 'FS1' });
+    await page.locator('.properties-panel [data-fact="build"]').fill('x');
+    await page.locator('.properties-panel [data-fact="build"]').press('Enter');
+    await page.waitForSelector('#build-error:not(:empty)');
+    await axe(page, `fields refusing a value (${scheme})`);
+    await page.click('[data-server="EX1"] .body');
+    await page.waitForSelector('[data-fact="replica_set"]');
+    await axe(page, `a protected server's estate fields (${scheme})`);
+    await page.click('[data-action="simulate"]');
+    await page.selectOption('[data-testid="fail-site-pick"]', 'London');
+    await page.click('[data-action="fail-site"]');
+    await page.waitForSelector('[data-server="DPM1"].failed');
+    await axe(page, `simulator after a site failed (${scheme})`);
+    await done(app, server.url);
+  });
+}

@@ -181,11 +181,11 @@ test('rename refuses empty and duplicate names with a clear message', async () =
   const name = page.locator('.properties-panel input[type="text"]').first();
   await name.fill('ds2');
   await name.press('Enter');
-  assert.match(await page.locator('.field-error').innerText(), /DS2/);
+  assert.match(await page.locator('#name-error').innerText(), /DS2/);
   assert.ok((await servers(page)).includes('DS1'));
   await name.fill('   ');
   await name.press('Enter');
-  assert.match(await page.locator('.field-error').innerText(), /needs a name/);
+  assert.match(await page.locator('#name-error').innerText(), /needs a name/);
   await name.fill('Tokyo-DPM');
   await name.press('Enter');
   assert.ok((await servers(page)).includes('Tokyo-DPM'));

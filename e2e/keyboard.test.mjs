@@ -137,7 +137,7 @@ test('keyboard alone: edit every fact of a server and a protection, select sever
   await tabToField('Microsoft Azure Backup Server');
   await key('Space');
   let t = await saved(page);
-  assert.equal(t.servers.Backup1.version, '2012');
+  assert.equal(t.servers.Backup1.version, '2010'); // the first of DpmVersion::ALL (2010 since version 2)
   assert.equal(t.servers.Backup1.rollup, 'UR10');
   assert.equal(t.servers.Backup1.vss_writer, 'running');
   assert.equal(t.servers.Backup1.mabs, true);

@@ -14,8 +14,8 @@
 use leptos::prelude::*;
 
 use dpm_rules::{
-    evaluate, exercise_to_json, exercise_to_link, goal_from_form, params, rule_choices,
-    xml_escape as esc, Allow, Exercise, Goal, Kind, Param, CHECKS,
+    evaluate, exercise_to_json, exercise_to_link, goal_from_form, params, xml_escape as esc, Allow,
+    Exercise, Goal, Kind, Param, Rule, CHECKS,
 };
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
@@ -142,6 +142,15 @@ fn fields_html(check: &str, servers: &[(String, Kind)], table: &str) -> String {
                 let names = fits(kind).map(|n| (n, n));
                 format!("<select {attrs}>{}</select>", options(names, first))
             }
+            // A rule: every rule the crate has (`Rule::ALL`, which the
+            // reader checks a goal's rule against), new ones included.
+            Param::Choice(_) if *key == "rule" => format!(
+                "<select {attrs}>{}</select>",
+                options(
+                    Rule::ALL.iter().map(|r| (r.id(), r.title())),
+                    Rule::ALL[0].id()
+                )
+            ),
             Param::Choice(c) => format!(
                 "<select {attrs}>{}</select>",
                 options(c.iter().copied(), c[0].0)
@@ -382,7 +391,7 @@ pub fn AuthorDialog() -> impl IntoView {
         })
         .collect();
     let cites = std::iter::once(("", "(the rule the goal concerns, if any)"))
-        .chain(rule_choices().iter().copied());
+        .chain(Rule::ALL.iter().map(|r| (r.id(), r.title())));
     let html = format!(
         concat!(
             "<label class=\"field\">Title<input type=\"text\" data-testid=\"author-title\" value=\"{title}\"></label>",

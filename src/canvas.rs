@@ -16,6 +16,7 @@ use dpm_rules::{
     Kind, Link, Point, Protection, Roles, ServerId, Severity, NODE_H, NODE_W,
 };
 
+use crate::markup::{el, Markup};
 use crate::state::{Camera, Editor, Mode};
 
 /// Drawings up to this many servers are drawn whole; larger ones only in
@@ -788,6 +789,53 @@ pub fn Canvas() -> impl IntoView {
         })
     });
 
+    // Sites as labelled regions behind their servers: one memo over the
+    // drawing (an estate of 10,000 with no site costs one scan).
+    // While servers of a site are dragged, the region follows them.
+    let regions = Memo::new(move |_| {
+        let moving = dragging.get();
+        ed.shown.with(|t| {
+            if t.servers.iter().all(|s| s.site().is_none()) {
+                return Vec::new();
+            }
+            let live: HashMap<ServerId, Point> = moving
+                .iter()
+                .filter(|&&id| t.server(id).is_some_and(|s| s.site().is_some()))
+                .map(|&id| (id, pos.of(id, Point { x: 0.0, y: 0.0 }).get()))
+                .collect();
+            dpm_rules::site_regions(t, &|id| {
+                live.get(&id)
+                    .copied()
+                    .or_else(|| t.server(id).and_then(|s| s.pos))
+            })
+        })
+    });
+    // Virtual machines to their hosts, DPM servers to the server holding
+    // their database: (from, to, is the database), for the servers drawn.
+    let estate_links = Memo::new(move |_| {
+        ed.shown.with(|t| {
+            let all = t.servers.len() <= DRAW_ALL_UP_TO;
+            let drawn: HashSet<ServerId> = if all {
+                HashSet::new()
+            } else {
+                server_ids.with(|d| d.iter().copied().collect())
+            };
+            let mut out = Vec::new();
+            for s in &t.servers {
+                let db = s.database.filter(|_| s.is_dpm());
+                for (other, is_db) in [(s.host, false), (db, true)] {
+                    let Some(o) = other.filter(|&o| o != s.id && t.server(o).is_some()) else {
+                        continue;
+                    };
+                    if all || drawn.contains(&s.id) || drawn.contains(&o) {
+                        out.push((s.id, o, is_db));
+                    }
+                }
+            }
+            out
+        })
+    });
+
     let transform = move || {
         let c = ed.camera.get();
         format!(
@@ -902,6 +950,14 @@ pub fn Canvas() -> impl IntoView {
                     </marker>
                 </defs>
                 <g transform=transform>
+                    <g class="sites" aria-hidden="true" inner_html=move || {
+                        ed.failed_sites.with(|f| regions.with(|rs| sites_markup(rs, f)))
+                    }></g>
+                    <g class="estate-links" aria-hidden="true">
+                        <For each=move || estate_links.get() key=|l| *l let:l>
+                            <EstateLine from=l.0 to=l.1 database=l.2 />
+                        </For>
+                    </g>
                     <g class="protections">
                         <For each=move || links.get() key=|l| *l let:link>
                             <ProtectionArrow link=link />
@@ -1045,6 +1101,151 @@ fn ProtectionArrow(link: Link) -> impl IntoView {
     }
 }
 
+/// Sites as regions behind their servers, each labelled with as much of
+/// its name as its width holds (the whole name in its tooltip); a site
+/// failed in the simulator says so.
+fn sites_markup(regions: &[dpm_rules::SiteRegion], failed: &[String]) -> String {
+    Markup::concat(regions.iter().map(|r| {
+        let down = failed.iter().any(|f| dpm_rules::same_name(f, &r.name));
+        let room = ((r.w - 24.0) / 7.6).max(4.0) as usize;
+        let label = if down {
+            format!(
+                "{} — failed",
+                dpm_rules::truncate(&r.name, room.saturating_sub(9).max(4))
+            )
+        } else {
+            dpm_rules::truncate(&r.name, room)
+        };
+        el("g")
+            .attr(
+                "class",
+                if down {
+                    "site-region failed"
+                } else {
+                    "site-region"
+                },
+            )
+            .attr("data-site", &r.name)
+            .child(el("title").text(format!("Site {}", r.name)))
+            .child(
+                el("rect")
+                    .attr("x", num(r.x))
+                    .attr("y", num(r.y))
+                    .attr("width", num(r.w))
+                    .attr("height", num(r.h))
+                    .attr("rx", "14"),
+            )
+            .child(
+                el("text")
+                    .attr("class", "site-label")
+                    .attr("x", num(r.x + 12.0))
+                    .attr("y", num(r.y + 16.0))
+                    .text(label),
+            )
+    }))
+    .into_string()
+}
+
+/// A node's tags along its top edge: (class, text, what it says in words).
+fn tags_markup(tags: &[(&'static str, String, String)]) -> String {
+    let mut x = -NODE_W / 2.0 + 8.0;
+    Markup::concat(tags.iter().map(|(class, text, words)| {
+        let w = 10.0 + 6.6 * text.chars().count() as f64;
+        let at = x;
+        x += w + 4.0;
+        el("g")
+            .attr("class", class)
+            .child(el("title").text(match *class {
+                "tag vm" => format!("A virtual machine, running {words}"),
+                "tag azure" => "An Azure virtual machine".to_string(),
+                _ => "DPM installed on a domain controller".to_string(),
+            }))
+            .child(
+                el("rect")
+                    .attr("x", num(at))
+                    .attr("y", num(-NODE_H / 2.0 - 9.0))
+                    .attr("width", num(w))
+                    .attr("height", "17")
+                    .attr("rx", "8.5"),
+            )
+            .child(
+                el("text")
+                    .attr("x", num(at + w / 2.0))
+                    .attr("y", num(-NODE_H / 2.0 + 3.5))
+                    .attr("text-anchor", "middle")
+                    // The space keeps the words apart for assistive
+                    // technology (SVG does not draw it).
+                    .text(format!(" {text}")),
+            )
+    }))
+    .into_string()
+}
+
+/// A virtual machine's dotted line to its host, or a DPM server's dashed
+/// line, labelled "DPM database", to the server holding its database.
+/// Follows both ends while they move.
+#[component]
+fn EstateLine(from: ServerId, to: ServerId, database: bool) -> impl IntoView {
+    let ed = crate::ctx().ed;
+    let pos = crate::ctx().pos;
+    let zero = Point { x: 0.0, y: 0.0 };
+    let (a, b) = (pos.of(from, zero), pos.of(to, zero));
+    let (a2, b2) = (a.clone(), b.clone());
+    // The database line bends to one side: a DPM server usually protects
+    // the server holding its database, and the straight protection arrow
+    // between them would hide it.
+    let bend = if database { 42.0 } else { 0.0 };
+    let control = move |p: Point, q: Point| {
+        let (dx, dy) = (q.x - p.x, q.y - p.y);
+        let len = (dx * dx + dy * dy).sqrt().max(1.0);
+        Point {
+            x: (p.x + q.x) / 2.0 - dy / len * bend,
+            y: (p.y + q.y) / 2.0 + dx / len * bend,
+        }
+    };
+    let d = move || {
+        let (p, q) = (a.get(), b.get());
+        let c = control(p, q);
+        format!(
+            "M{} {} Q{} {} {} {}",
+            num(p.x),
+            num(p.y),
+            num(c.x),
+            num(c.y),
+            num(q.x),
+            num(q.y)
+        )
+    };
+    // The curve's middle: a quarter of each end and half the control point.
+    let mid = move || {
+        let (p, q) = (a2.get(), b2.get());
+        let c = control(p, q);
+        Point {
+            x: 0.25 * p.x + 0.5 * c.x + 0.25 * q.x,
+            y: 0.25 * p.y + 0.5 * c.y + 0.25 * q.y,
+        }
+    };
+    let mid2 = mid.clone();
+    let title = ed.shown.with_untracked(|t| {
+        if database {
+            format!("{}'s DPM database is on {}", t.name(from), t.name(to))
+        } else {
+            format!("{} runs on {}", t.name(from), t.name(to))
+        }
+    });
+    view! {
+        <g class=if database { "estate-link database" } else { "estate-link host" }>
+            <title>{title}</title>
+            <path d=d />
+            {database.then(|| view! {
+                <text class="estate-label" x=move || num(mid().x) y=move || num(mid2().y + 4.0) text-anchor="middle">
+                    "DPM database"
+                </text>
+            })}
+        </g>
+    }
+}
+
 #[component]
 fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
     let ed = crate::ctx().ed;
@@ -1061,6 +1262,32 @@ fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
                 .unwrap_or_else(|| (String::new(), Kind::Protected, false))
         })
     });
+    // Small tags on the node's top edge: the host of a virtual machine, an
+    // Azure virtual machine, DPM on a domain controller. (class, text, what
+    // it says in words: the label's words hold the text shown, in order.)
+    let tags = Memo::new(move |_| {
+        ed.shown.with(|t| {
+            let Some(s) = t.server(id) else {
+                return Vec::new();
+            };
+            let mut out: Vec<(&'static str, String, String)> = Vec::new();
+            if let Some(h) = s.host.filter(|&h| t.server(h).is_some()) {
+                out.push((
+                    "tag vm",
+                    format!("on {}", dpm_rules::truncate(t.name(h), 10)),
+                    format!("on {}", t.name(h)),
+                ));
+            }
+            if s.is_azure() {
+                out.push(("tag azure", "Azure".into(), "Azure".into()));
+            }
+            if s.is_dpm() && s.is_domain_controller() {
+                out.push(("tag dc", "DC".into(), "DC (domain controller)".into()));
+            }
+            out
+        })
+    });
+    let stopped = Memo::new(move |_| ed.stopped.with(|s| s.contains(&id)));
     let kind = move || facts.with(|f| f.1);
     let caption = Memo::new(move |_| {
         let (_, kind, mabs) = facts.get();
@@ -1110,6 +1337,7 @@ fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
         for (on, name) in [
             (selected.get(), " selected"),
             (failed.get(), " failed"),
+            (stopped.get(), " stopped"),
             (is_source.get(), " source"),
             (is_target.get(), " target"),
             (entering, " entering"),
@@ -1168,7 +1396,18 @@ fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
                 )
             }
         });
-        let state = if failed.get() { ", failed" } else { "" };
+        let state = if failed.get() {
+            ", failed"
+        } else if stopped.get() {
+            ", stopped: its database is down"
+        } else {
+            ""
+        };
+        let tags = tags.with(|t| {
+            t.iter()
+                .map(|(_, _, words)| format!(", {words}"))
+                .collect::<String>()
+        });
         // The label holds the words on the node, in their order (name,
         // caption, the single-point label as shown), then what they mean.
         let risk = at_risk.with(|r| {
@@ -1181,7 +1420,7 @@ fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
                 })
                 .unwrap_or_default()
         });
-        format!("{}, {}{risk}{state}{f}", name(), caption.get())
+        format!("{}, {}{tags}{risk}{state}{f}", name(), caption.get())
     };
     let badge = move || {
         sev.get().map(|s| {
@@ -1338,7 +1577,13 @@ fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
                 format!("M{} {} L{} {} M{} {} L{} {}", num(x0), num(y0), num(x1), num(y1), num(x1), num(y0), num(x0), num(y1))
             } />
             {(!far).then(|| view! {
+                <g class="tags" aria-hidden="true" inner_html=move || tags.with(|ts| tags_markup(ts))></g>
                 {badge}
+                {move || stopped.get().then(|| view! {
+                    <text class="stopped-label" aria-hidden="true" x="0" y=dpm_rules::num(NODE_H / 2.0 + 16.0) text-anchor="middle">
+                        "Stopped: its database is down"
+                    </text>
+                })}
                 {move || at_risk.get().map(|what| view! {
                     <text class="spof-label" aria-hidden="true" x="0" y=dpm_rules::num(NODE_H / 2.0 + 16.0) text-anchor="middle">
                         {dpm_rules::truncate(&what, 28)}

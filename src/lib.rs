@@ -22,6 +22,7 @@ pub mod canvas;
 pub mod find;
 pub mod io;
 pub mod list;
+pub mod markup;
 pub mod minimap;
 pub mod palette;
 pub mod panels;
@@ -47,6 +48,53 @@ use crate::state::{
     keep_aside, restore, store, stored, Dialog, Editor, Mode, Notice, NoticeAction, Positions,
     HINT_KEY, THEME_KEY,
 };
+
+/// A copied server's host or database server that was not copied with it:
+/// (its place among the copied servers, whether it is the host, the
+/// original's id, its name).
+type OutsideRef = (usize, bool, ServerId, String);
+
+/// The hosts and database servers of `ids` that are not among `ids`, by
+/// the copied server's place in the fragment `extract` makes.
+fn outside_refs(t: &Topology, ids: &[ServerId]) -> Vec<OutsideRef> {
+    let keep: std::collections::HashSet<ServerId> = ids.iter().copied().collect();
+    let mut out = Vec::new();
+    for (i, s) in t
+        .servers
+        .iter()
+        .filter(|s| keep.contains(&s.id))
+        .enumerate()
+    {
+        for (is_host, r) in [(true, s.host), (false, s.database)] {
+            if let Some(r) = r.filter(|r| !keep.contains(r) && t.server(*r).is_some()) {
+                out.push((i, is_host, r, t.name(r).to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// Points the pasted servers `added` at the hosts and database servers
+/// they had, where that server is still in `t` (same id, same name).
+fn give_back_refs(t: &mut Topology, added: &[ServerId], refs: &[OutsideRef]) {
+    for (i, is_host, orig, name) in refs {
+        let (Some(&id), true) = (
+            added.get(*i),
+            t.server(*orig).is_some_and(|o| &o.name == name) && !added.contains(orig),
+        ) else {
+            continue;
+        };
+        if *is_host {
+            if dpm_rules::refuse_host(t, id, *orig).is_none() {
+                if let Some(s) = t.server_mut(id) {
+                    s.host = Some(*orig);
+                }
+            }
+        } else if let Some(s) = t.server_mut(id).filter(|s| s.is_dpm()) {
+            s.database = Some(*orig);
+        }
+    }
+}
 
 /// The largest topology `#generate=N` makes.
 pub const MAX_GENERATE: usize = dpm_rules::MAX_SERVERS;
@@ -537,6 +585,11 @@ fn EditorApp() -> impl IntoView {
 
     // Copy and paste of servers; pasted text from elsewhere goes to Import.
     let clip = StoredValue::new(None::<(Topology, String)>);
+    // The copied servers' hosts and database servers left behind (the
+    // fragment names only the ones copied too): by the copy's place in the
+    // fragment, the original's id and name. A paste gives them back where
+    // that server is still there under that name.
+    let clip_refs = StoredValue::new(Vec::<OutsideRef>::new());
     let pastes = StoredValue::new(0u32);
     let import_prefill = RwSignal::new(None::<String>);
     let copy = window_event_listener(leptos::ev::copy, move |ev| {
@@ -548,6 +601,7 @@ fn EditorApp() -> impl IntoView {
             return;
         }
         let frag = ed.doc.with_untracked(|t| extract(t, &ids));
+        clip_refs.set_value(ed.doc.with_untracked(|t| outside_refs(t, &ids)));
         let json = to_json(&frag);
         if let Some(dt) = ev.clipboard_data() {
             let _ = dt.set_data("text/plain", &json);
@@ -583,6 +637,7 @@ fn EditorApp() -> impl IntoView {
             let off = 40.0 * pastes.get_value() as f64;
             let mut t = ed.doc.get_untracked();
             let added = paste(&mut t, &frag, Point { x: off, y: off });
+            clip_refs.with_value(|refs| give_back_refs(&mut t, &added, refs));
             ed.commit(t);
             ed.selection.set(added);
         } else if text.len() > 256 * 1024 {

@@ -9,6 +9,7 @@ use dpm_rules::{
     ServerId, Severity, Topology, VssWriter, Workload, NODE_H, NODE_W,
 };
 
+use crate::markup::{el, El, Markup};
 use crate::state::{Camera, Editor, Mode, Positions};
 use crate::vlist::{self, WINDOW_FROM};
 
@@ -259,8 +260,70 @@ enum About {
     /// A protection: its link, (protector, target, switched, what it is,
     /// whether it protects a protected server); `None` once it is gone.
     Link(Link, Option<(String, String, bool, &'static str, bool)>),
-    /// A server and its protections, (link, words); `None` once it is gone.
-    Server(Option<dpm_rules::Server>, Vec<(Link, String)>),
+    /// A server, its protections (link, words) and what its fields offer;
+    /// `None` once it is gone.
+    Server(Option<dpm_rules::Server>, Vec<(Link, String)>, Box<Offer>),
+}
+
+/// What a server's fields offer besides its own facts.
+#[derive(Clone, PartialEq, Default)]
+struct Offer {
+    /// The other servers, (id, name) in name order, for the host and
+    /// database selects; `None` in a drawing too large for a select (the
+    /// fields then take a name).
+    others: Option<Vec<(ServerId, String)>>,
+    /// The names of its host and database server.
+    host: Option<String>,
+    database: Option<String>,
+    /// Sites and replica sets already named in the drawing, for the
+    /// fields' suggestions.
+    sites: Vec<String>,
+    sets: Vec<String>,
+}
+
+/// Up to this many servers, a server's host and database are picked from a
+/// select; above, typed by name.
+const SELECT_UP_TO: usize = 400;
+/// Suggestions a site or replica-set field offers at most.
+const SUGGEST_UP_TO: usize = 200;
+
+fn offer(t: &Topology, s: &dpm_rules::Server) -> Offer {
+    let others = (t.servers.len() <= SELECT_UP_TO).then(|| {
+        let mut ids: Vec<ServerId> = t
+            .servers
+            .iter()
+            .filter(|o| o.id != s.id)
+            .map(|o| o.id)
+            .collect();
+        t.sort_by_name(&mut ids);
+        ids.into_iter()
+            .map(|i| (i, t.name(i).to_string()))
+            .collect()
+    });
+    let mut sites = dpm_rules::sites(t);
+    sites.truncate(SUGGEST_UP_TO);
+    let mut sets: Vec<String> = Vec::new();
+    if !s.is_dpm() {
+        for o in &t.servers {
+            if let Some(r) = o.replica_set() {
+                if sets.len() < SUGGEST_UP_TO && !sets.iter().any(|x| dpm_rules::same_name(x, r)) {
+                    sets.push(r.to_string());
+                }
+            }
+        }
+        dpm_rules::sort_by(&mut sets, &|a, b| dpm_rules::natural_cmp(a, b));
+    }
+    let name_of = |id: Option<ServerId>| {
+        id.filter(|&i| t.server(i).is_some())
+            .map(|i| t.name(i).to_string())
+    };
+    Offer {
+        others,
+        host: name_of(s.host),
+        database: name_of(s.database),
+        sites,
+        sets,
+    }
 }
 
 fn about(t: &Topology, sel: &[ServerId], link: Option<Link>) -> About {
@@ -302,9 +365,12 @@ fn about(t: &Topology, sel: &[ServerId], link: Option<Link>) -> About {
                 })
                 .collect();
             dpm_rules::sort_by(&mut out, &|a, b| b.2.cmp(&a.2).then(a.1.cmp(&b.1)));
+            let server = t.server(id).cloned();
+            let offer = server.as_ref().map(|s| offer(t, s)).unwrap_or_default();
             About::Server(
-                t.server(id).cloned(),
+                server,
                 out.into_iter().map(|(l, w, _)| (l, w)).collect(),
+                Box::new(offer),
             )
         }
         many => About::Many(many.len()),
@@ -315,104 +381,457 @@ fn link_attr(l: Link) -> String {
     format!("{} {}", l.protector.0, l.target.0)
 }
 
-/// `<option>`s, `selected` preselected.
-fn choices<'a>(items: impl Iterator<Item = (&'a str, &'a str)>, selected: &str) -> String {
+/// `<option>`s of (value, label), `selected` preselected.
+fn choices<'a>(items: impl Iterator<Item = (&'a str, &'a str)>, selected: &str) -> Vec<El> {
     items
         .map(|(v, label)| {
-            let on = if v == selected { " selected" } else { "" };
-            format!("<option value=\"{v}\"{on}>{}</option>", esc(label))
+            el("option")
+                .attr("value", v)
+                .flag("selected", v == selected)
+                .text(label)
         })
         .collect()
 }
 
-fn checked(on: bool) -> &'static str {
-    if on {
-        " checked"
-    } else {
-        ""
+/// `<label class="field"><span>label</span>control</label>`.
+fn field(label: &str, control: El) -> El {
+    el("label")
+        .attr("class", "field")
+        .child(el("span").text(label))
+        .child(control)
+}
+
+/// A checkbox for fact `fact` with its label.
+fn check_box(fact: &'static str, k: &str, on: bool, label: &str) -> El {
+    el("label")
+        .attr("class", "check")
+        .child(
+            el("input")
+                .attr("type", "checkbox")
+                .attr("data-fact", fact)
+                .attr("data-k", k)
+                .flag("checked", on),
+        )
+        .text(" ")
+        .text(label)
+}
+
+/// The message of a field that refused a value (`role="alert"`, empty
+/// until then).
+fn field_error(id: &str) -> El {
+    el("p")
+        .attr("class", "field-error")
+        .attr("id", id)
+        .attr("role", "alert")
+}
+
+/// A text field with suggestions from a `<datalist>`.
+fn suggesting(
+    fact: &'static str,
+    value: &str,
+    placeholder: &str,
+    list_id: &str,
+    list: &[String],
+) -> El {
+    el("span")
+        .attr("class", "suggesting")
+        .child(
+            el("input")
+                .attr("type", "text")
+                .attr("value", value)
+                .attr("placeholder", placeholder)
+                .attr("maxlength", "80")
+                .attr("list", list_id)
+                .attr("data-fact", fact)
+                .attr("data-k", fact)
+                .attr("dir", "auto"),
+        )
+        .child(
+            el("datalist")
+                .attr("id", list_id)
+                .children(list.iter().map(|v| el("option").attr("value", v))),
+        )
+}
+
+/// The host or database field: a select of the other servers (value: the
+/// id), or in a large drawing a field for a name.
+fn server_pick(
+    fact: &'static str,
+    none: &str,
+    current: Option<ServerId>,
+    current_name: Option<&str>,
+    offer: &Offer,
+) -> El {
+    match &offer.others {
+        Some(others) => el("select")
+            .attr("data-fact", fact)
+            .attr("data-k", fact)
+            .attr("aria-describedby", format!("{fact}-error"))
+            .child(
+                el("option")
+                    .attr("value", "")
+                    .flag("selected", current.is_none())
+                    .text(none),
+            )
+            .children(others.iter().map(|(id, name)| {
+                el("option")
+                    .attr("value", id.0.to_string())
+                    .flag("selected", current == Some(*id))
+                    .text(name)
+            })),
+        None => el("input")
+            .attr("type", "text")
+            .attr("value", current_name.unwrap_or(""))
+            .attr("placeholder", format!("{none} (or a server's name)"))
+            .attr("maxlength", "80")
+            .attr("data-fact", fact)
+            .attr("data-k", fact)
+            .attr("aria-describedby", format!("{fact}-error")),
     }
+}
+
+/// What a build number resolves to, for people: "DPM 2019 UR2".
+fn build_meaning(v: &dpm_rules::Version) -> Option<String> {
+    match v {
+        dpm_rules::Version::Release(_) => None,
+        dpm_rules::Version::Build(b) => Some(match (b.release(), b.rollup()) {
+            (Some(r), Some(u)) => format!("= DPM {} {u}", r.as_str()),
+            (Some(r), None) => format!("= DPM {} (rollup not in the build list)", r.as_str()),
+            _ => "Not in the published build list: compared as a build".to_string(),
+        }),
+    }
+}
+
+/// The facts of real estates: where a server runs, and for a DPM server
+/// its database; for a protected server, scale-out and its replica set.
+fn estate_fields(s: &dpm_rules::Server, offer: &Offer) -> Vec<El> {
+    let mut out = vec![el("fieldset")
+        .attr("class", "estate")
+        .child(el("legend").text("Where it runs"))
+        .child(field(
+            "Host (runs on)",
+            server_pick(
+                "host",
+                "Not a virtual machine",
+                s.host,
+                offer.host.as_deref(),
+                offer,
+            ),
+        ))
+        .child(field_error("host-error"))
+        .child(field(
+            "Site",
+            suggesting(
+                "site",
+                s.site.as_deref().unwrap_or(""),
+                "e.g. London, DR site",
+                "site-list",
+                &offer.sites,
+            ),
+        ))
+        .child(check_box(
+            "azure",
+            "azure",
+            s.is_azure(),
+            "Azure virtual machine",
+        ))];
+    if s.is_dpm() {
+        let have = s.database_backup();
+        out.push(
+            el("fieldset")
+                .attr("class", "estate")
+                .child(el("legend").text("DPM database"))
+                .child(field(
+                    "DPM database on",
+                    server_pick(
+                        "database",
+                        "This DPM server",
+                        s.database,
+                        offer.database.as_deref(),
+                        offer,
+                    ),
+                ))
+                .child(field_error("database-error"))
+                .child(
+                    el("fieldset")
+                        .attr("class", "media")
+                        .child(el("legend").text("Database also copied to"))
+                        .children(dpm_rules::BackupMedium::ALL.iter().map(|m| {
+                            el("label")
+                                .attr("class", "check")
+                                .child(
+                                    el("input")
+                                        .attr("type", "checkbox")
+                                        .attr("data-fact", "database_backup")
+                                        .attr("data-m", m.as_str())
+                                        .attr("data-k", format!("m-{}", m.as_str()))
+                                        .flag("checked", have.contains(m)),
+                                )
+                                .text(" ")
+                                .text(m.label())
+                        })),
+                )
+                .child(check_box(
+                    "domain_controller",
+                    "domain_controller",
+                    s.is_domain_controller(),
+                    "Installed on a domain controller",
+                )),
+        );
+    } else {
+        out.push(
+            el("fieldset")
+                .attr("class", "estate")
+                .child(el("legend").text("Clusters and replica sets"))
+                .child(
+                    el("label")
+                        .attr("class", "check")
+                        .child(
+                            el("input")
+                                .attr("type", "checkbox")
+                                .attr("data-fact", "scale_out")
+                                .attr("data-k", "scale_out")
+                                .attr("aria-describedby", "scale-out-hint")
+                                .flag("checked", s.scale_out == Some(true)),
+                        )
+                        .text(" Scale-out"),
+                )
+                .child(
+                    el("p")
+                        .attr("class", "hint-text")
+                        .attr("id", "scale-out-hint")
+                        .text("VMs spread over several DPM servers (a Hyper-V cluster, VMware)"),
+                )
+                .child(field(
+                    "Replica set",
+                    suggesting(
+                        "replica_set",
+                        s.replica_set.as_deref().unwrap_or(""),
+                        "e.g. DAG1 (Exchange DAG, SQL AG)",
+                        "set-list",
+                        &offer.sets,
+                    ),
+                )),
+        );
+    }
+    out
 }
 
 fn props_html(a: &About) -> String {
     match a {
-        About::Nothing => "<p class=\"empty\">Select a server to see and edit its facts, or drag one in from the palette.</p>".into(),
-        About::Many(n) => format!(
-            "<p>{n} servers selected.</p><div class=\"row\"><button class=\"btn danger\" data-action=\"delete-selection\">Delete {n} servers</button></div>"
-        ),
-        About::Link(_, None) | About::Server(None, _) => {
-            "<p class=\"empty\">It is gone.</p>".into()
-        }
+        About::Nothing => el("p")
+            .attr("class", "empty")
+            .text("Select a server to see and edit its facts, or drag one in from the palette.")
+            .render()
+            .into_string(),
+        About::Many(n) => Markup::concat([
+            el("p").text(format!("{n} servers selected.")),
+            el("div").attr("class", "row").child(
+                el("button")
+                    .attr("class", "btn danger")
+                    .attr("data-action", "delete-selection")
+                    .text(format!("Delete {n} servers")),
+            ),
+        ])
+        .into_string(),
+        About::Link(_, None) | About::Server(None, _, _) => el("p")
+            .attr("class", "empty")
+            .text("It is gone.")
+            .render()
+            .into_string(),
         About::Link(l, Some((a, b, switched, what, to_protected))) => {
-            let switch = if *to_protected {
-                format!(
-                    "<label class=\"check\"><input type=\"checkbox\" data-fact=\"switched\" data-k=\"switched\"{}> Switched protection (taken over after the primary failed)</label>",
-                    checked(*switched)
+            let switch = to_protected.then(|| {
+                check_box(
+                    "switched",
+                    "switched",
+                    *switched,
+                    "Switched protection (taken over after the primary failed)",
                 )
-            } else {
-                String::new()
-            };
-            format!(
-                "<p class=\"link-title\"><strong>{}</strong> → <strong>{}</strong></p><p class=\"muted\">{what}</p>{switch}<div class=\"row\"><button class=\"btn danger\" data-action=\"unlink\" data-link=\"{}\" data-k=\"unlink\">Delete protection</button></div>",
-                esc(a),
-                esc(b),
-                link_attr(*l)
-            )
-        }
-        About::Server(Some(s), links) => {
-            let is_dpm = s.kind == Kind::Dpm;
-            let mut out = format!(
-                concat!(
-                    "<label class=\"field\"><span>Name</span><input type=\"text\" value=\"{}\" maxlength=\"80\" data-fact=\"name\" data-k=\"name\" aria-describedby=\"name-error\"></label>",
-                    "<p class=\"field-error\" id=\"name-error\" role=\"alert\"></p>",
-                    "<label class=\"field\"><span>Kind</span><select data-fact=\"kind\" data-k=\"kind\">{}</select></label>"
-                ),
-                esc(&s.name),
-                choices(
-                    [("dpm", "DPM server"), ("protected", "Protected server")].into_iter(),
-                    if is_dpm { "dpm" } else { "protected" }
+            });
+            let mut parts = vec![
+                el("p")
+                    .attr("class", "link-title")
+                    .child(el("strong").user_text(a))
+                    .text(" → ")
+                    .child(el("strong").user_text(b)),
+                el("p").attr("class", "muted").text(what),
+            ];
+            parts.extend(switch);
+            parts.push(
+                el("div").attr("class", "row").child(
+                    el("button")
+                        .attr("class", "btn danger")
+                        .attr("data-action", "unlink")
+                        .attr("data-link", link_attr(*l))
+                        .attr("data-k", "unlink")
+                        .text("Delete protection"),
                 ),
             );
+            Markup::concat(parts).into_string()
+        }
+        About::Server(Some(s), links, offer) => {
+            let is_dpm = s.kind == Kind::Dpm;
+            let mut parts = vec![
+                field(
+                    "Name",
+                    el("input")
+                        .attr("type", "text")
+                        .attr("value", &s.name)
+                        .attr("maxlength", "80")
+                        .attr("data-fact", "name")
+                        .attr("data-k", "name")
+                        .attr("aria-describedby", "name-error"),
+                ),
+                field_error("name-error"),
+                field(
+                    "Kind",
+                    el("select")
+                        .attr("data-fact", "kind")
+                        .attr("data-k", "kind")
+                        .children(choices(
+                            [("dpm", "DPM server"), ("protected", "Protected server")].into_iter(),
+                            if is_dpm { "dpm" } else { "protected" },
+                        )),
+                ),
+            ];
             if is_dpm {
-                let versions = std::iter::once(("", "Not known"))
-                    .chain(DpmVersion::ALL.iter().map(|v| (v.as_str(), v.as_str())));
-                out.push_str(&format!(
-                    concat!(
-                        "<label class=\"field\"><span>DPM version</span><select data-fact=\"version\" data-k=\"version\">{}</select></label>",
-                        "<label class=\"field\"><span>Update rollup</span><input type=\"text\" value=\"{}\" placeholder=\"e.g. UR10\" maxlength=\"64\" data-fact=\"rollup\" data-k=\"rollup\"></label>",
-                        "<label class=\"field\"><span>SQL Server VSS Writer</span><select data-fact=\"vss\" data-k=\"vss\">{}</select></label>",
-                        "<label class=\"check\"><input type=\"checkbox\" data-fact=\"mabs\" data-k=\"mabs\"{}> Microsoft Azure Backup Server (MABS)</label>"
-                    ),
-                    choices(versions, s.release().map(|v| v.as_str()).unwrap_or("")),
-                    esc(s.rollup.as_deref().unwrap_or("")),
-                    choices(
-                        [("", "Not known"), ("running", "Running"), ("stopped", "Stopped")].into_iter(),
-                        s.vss_writer.map(|v| v.as_str()).unwrap_or("")
-                    ),
-                    checked(s.is_mabs()),
+                let build = match &s.version {
+                    Some(dpm_rules::Version::Build(b)) => Some(b.to_string()),
+                    _ => None,
+                };
+                let selected = match (&build, s.release()) {
+                    (Some(b), _) => b.clone(),
+                    (None, Some(r)) => r.as_str().to_string(),
+                    _ => String::new(),
+                };
+                let build_label = build.as_ref().map(|b| format!("Build {b}"));
+                let mut versions: Vec<(&str, &str)> = vec![("", "Not known")];
+                versions.extend(DpmVersion::ALL.iter().map(|v| (v.as_str(), v.as_str())));
+                if let (Some(b), Some(l)) = (&build, &build_label) {
+                    versions.push((b.as_str(), l.as_str()));
+                }
+                parts.push(field(
+                    "DPM version",
+                    el("select")
+                        .attr("data-fact", "version")
+                        .attr("data-k", "version")
+                        .children(choices(versions.into_iter(), &selected)),
+                ));
+                parts.push(field(
+                    "Build number",
+                    el("input")
+                        .attr("type", "text")
+                        .attr("value", build.as_deref().unwrap_or(""))
+                        .attr("placeholder", "e.g. 10.19.379.0")
+                        .attr("maxlength", "40")
+                        .attr("inputmode", "decimal")
+                        .attr("data-fact", "build")
+                        .attr("data-k", "build")
+                        .attr("aria-describedby", "build-meaning build-error"),
+                ));
+                parts.push(
+                    el("p")
+                        .attr("class", "build-meaning")
+                        .attr("id", "build-meaning")
+                        .attr("data-testid", "build-meaning")
+                        .text(
+                            s.version
+                                .as_ref()
+                                .and_then(build_meaning)
+                                .unwrap_or_default(),
+                        ),
+                );
+                parts.push(field_error("build-error"));
+                parts.push(field(
+                    "Update rollup",
+                    el("input")
+                        .attr("type", "text")
+                        .attr("value", s.rollup.as_deref().unwrap_or(""))
+                        .attr("placeholder", "e.g. UR10")
+                        .attr("maxlength", "64")
+                        .attr("data-fact", "rollup")
+                        .attr("data-k", "rollup"),
+                ));
+                parts.push(field(
+                    "SQL Server VSS Writer",
+                    el("select")
+                        .attr("data-fact", "vss")
+                        .attr("data-k", "vss")
+                        .children(choices(
+                            [
+                                ("", "Not known"),
+                                ("running", "Running"),
+                                ("stopped", "Stopped"),
+                            ]
+                            .into_iter(),
+                            s.vss_writer.map(|v| v.as_str()).unwrap_or(""),
+                        )),
+                ));
+                parts.push(check_box(
+                    "mabs",
+                    "mabs",
+                    s.is_mabs(),
+                    "Microsoft Azure Backup Server (MABS)",
                 ));
             } else {
                 let have = s.workloads();
-                out.push_str("<fieldset class=\"workloads\"><legend>Workloads</legend>");
-                for w in Workload::ALL {
-                    out.push_str(&format!(
-                        "<label class=\"check\"><input type=\"checkbox\" data-fact=\"workload\" data-w=\"{0}\" data-k=\"w-{0}\"{1}> {2}</label>",
-                        w.as_str(),
-                        checked(have.contains(&w)),
-                        esc(w.label())
-                    ));
-                }
-                out.push_str("</fieldset>");
+                parts.push(
+                    el("fieldset")
+                        .attr("class", "workloads")
+                        .child(el("legend").text("Workloads"))
+                        .children(Workload::ALL.iter().map(|w| {
+                            el("label")
+                                .attr("class", "check")
+                                .child(
+                                    el("input")
+                                        .attr("type", "checkbox")
+                                        .attr("data-fact", "workload")
+                                        .attr("data-w", w.as_str())
+                                        .attr("data-k", format!("w-{}", w.as_str()))
+                                        .flag("checked", have.contains(w)),
+                                )
+                                .text(" ")
+                                .text(w.label())
+                        })),
+                );
             }
-            out.push_str("<h3>Protections</h3><ul class=\"link-list\">");
-            for (l, words) in links {
-                let at = link_attr(*l);
-                out.push_str(&format!(
-                    "<li><button class=\"link-button\" data-action=\"show-link\" data-link=\"{at}\" data-k=\"s{at}\">{w}</button><button class=\"icon-button\" data-action=\"unlink\" data-link=\"{at}\" data-k=\"u{at}\" aria-label=\"Delete: {w}\">×</button></li>",
-                    w = esc(words)
-                ));
-            }
-            out.push_str("</ul><div class=\"row\"><button class=\"btn danger\" data-action=\"delete-selection\" data-k=\"delete\">Delete server</button></div>");
-            out
+            parts.extend(estate_fields(s, offer));
+            parts.push(el("h3").text("Protections"));
+            parts.push(
+                el("ul")
+                    .attr("class", "link-list")
+                    .children(links.iter().map(|(l, words)| {
+                        let at = link_attr(*l);
+                        el("li")
+                            .child(
+                                el("button")
+                                    .attr("class", "link-button")
+                                    .attr("data-action", "show-link")
+                                    .attr("data-link", &at)
+                                    .attr("data-k", format!("s{at}"))
+                                    .text(words),
+                            )
+                            .child(
+                                el("button")
+                                    .attr("class", "icon-button")
+                                    .attr("data-action", "unlink")
+                                    .attr("data-link", &at)
+                                    .attr("data-k", format!("u{at}"))
+                                    .attr("aria-label", format!("Delete: {words}"))
+                                    .text("×"),
+                            )
+                    })),
+            );
+            parts.push(
+                el("div").attr("class", "row").child(
+                    el("button")
+                        .attr("class", "btn danger")
+                        .attr("data-action", "delete-selection")
+                        .attr("data-k", "delete")
+                        .text("Delete server"),
+                ),
+            );
+            Markup::concat(parts).into_string()
         }
     }
 }
@@ -468,12 +887,14 @@ pub fn PropertiesPanel() -> impl IntoView {
             });
         }
     };
-    let name_error = move |text: &str| {
+    // The message beside a field that refused a value (empty: none), and
+    // the field marked invalid while it shows.
+    let say = move |fact: &str, text: &str| {
         if let Some(r) = root.get_untracked() {
-            if let Some(p) = find(&r, "#name-error") {
+            if let Some(p) = find(&r, &format!("#{fact}-error")) {
                 p.set_text_content(Some(text));
             }
-            if let Some(i) = find(&r, "[data-fact=name]") {
+            if let Some(i) = find(&r, &format!("[data-fact={fact}]")) {
                 let _ = if text.is_empty() {
                     i.remove_attribute("aria-invalid")
                 } else {
@@ -482,6 +903,7 @@ pub fn PropertiesPanel() -> impl IntoView {
             }
         }
     };
+    let name_error = move |text: &str| say("name", text);
     let on_change = move |ev: leptos::ev::Event| {
         let Some(el) = ev
             .target()
@@ -528,6 +950,111 @@ pub fn PropertiesPanel() -> impl IntoView {
                 }
             }),
             "mabs" => set(&|s| s.mabs = on.then_some(true)),
+            "build" => {
+                let b = v.trim();
+                if b.is_empty() {
+                    // No build: the release it named stays.
+                    say("build", "");
+                    set(&|s| {
+                        if let Some(dpm_rules::Version::Build(_)) = s.version {
+                            s.version = s.release().map(dpm_rules::Version::Release);
+                        }
+                    });
+                } else if let Some(build) = dpm_rules::Build::parse(b) {
+                    say("build", "");
+                    set(&|s| s.version = Some(dpm_rules::Version::Build(build)));
+                } else {
+                    say(
+                        "build",
+                        "Not a build number: write three or four numbers with dots between, as Help > About shows it (e.g. 10.19.379.0). The version is unchanged.",
+                    );
+                }
+            }
+            fact @ ("host" | "database") => {
+                let Some(id) = one() else { return };
+                let is_select = el.dyn_ref::<web_sys::HtmlSelectElement>().is_some();
+                let picked: Result<Option<ServerId>, String> = ed.doc.with_untracked(|t| {
+                    let v = v.trim();
+                    let other = if v.is_empty() {
+                        return Ok(None);
+                    } else if is_select {
+                        v.parse().ok().map(ServerId).filter(|&o| t.server(o).is_some())
+                    } else {
+                        t.find(v)
+                    };
+                    let Some(other) = other else {
+                        return Err(format!("No server is called “{v}”."));
+                    };
+                    if fact == "host" {
+                        if let Some(why) = dpm_rules::refuse_host(t, id, other) {
+                            return Err(format!("Not changed: {why}."));
+                        }
+                    } else if other == id {
+                        return Err("Not changed: choose “This DPM server” for a database on the server itself.".into());
+                    }
+                    Ok(Some(other))
+                });
+                match picked {
+                    Ok(other) => {
+                        say(fact, "");
+                        if fact == "host" {
+                            set(&|s| s.host = other);
+                        } else {
+                            set(&|s| s.database = other);
+                        }
+                    }
+                    Err(why) => {
+                        // The field shows the fact as it is again.
+                        let now = ed.doc.with_untracked(|t| {
+                            let s = t.server(id);
+                            let at = if fact == "host" {
+                                s.and_then(|s| s.host)
+                            } else {
+                                s.and_then(|s| s.database)
+                            };
+                            match (at, is_select) {
+                                (Some(o), true) => o.0.to_string(),
+                                (Some(o), false) => t.name(o).to_string(),
+                                (None, _) => String::new(),
+                            }
+                        });
+                        if let Some(sel) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
+                            sel.set_value(&now);
+                        } else if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+                            i.set_value(&now);
+                        }
+                        say(fact, &why);
+                    }
+                }
+            }
+            "site" => {
+                let v = v.trim();
+                set(&|s| s.site = (!v.is_empty()).then(|| v.to_string()));
+            }
+            "replica_set" => {
+                let v = v.trim();
+                set(&|s| s.replica_set = (!v.is_empty()).then(|| v.to_string()));
+            }
+            "azure" => set(&|s| s.azure = on.then_some(true)),
+            "domain_controller" => set(&|s| s.domain_controller = on.then_some(true)),
+            "scale_out" => set(&|s| s.scale_out = on.then_some(true)),
+            "database_backup" => {
+                let Some(m) = el
+                    .get_attribute("data-m")
+                    .and_then(|m| dpm_rules::BackupMedium::parse(&m))
+                else {
+                    return;
+                };
+                set(&|s| {
+                    let mut list = s.database_backup.clone().unwrap_or_default();
+                    list.retain(|x| *x != m);
+                    if on {
+                        list.push(m);
+                    }
+                    dpm_rules::sort_by(&mut list, &|a, b| a.cmp(b));
+                    s.database_backup = (!list.is_empty()).then_some(list);
+                });
+            }
             "workload" => {
                 let Some(w) = el.get_attribute("data-w").and_then(|w| Workload::parse(&w)) else {
                     return;

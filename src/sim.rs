@@ -12,10 +12,11 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use dpm_rules::{
-    plan, xml_escape as esc, Copies, DataSource, OptionKind, Plan, RecoveryOption, ServerId, Step,
-    Topology,
+    down_with, plan, plan_outage, xml_escape as esc, Copies, DataSource, Down, OptionKind, Plan,
+    RecoveryOption, ServerId, Step, Topology,
 };
 
+use crate::markup::{el, El};
 use crate::state::{Editor, Mode};
 use crate::vlist;
 
@@ -77,6 +78,39 @@ pub fn option_key(o: &RecoveryOption) -> String {
     }
 }
 
+/// What is down: the servers the user failed, every server of the sites
+/// the user failed, every guest of a down host; and the DPM servers
+/// stopped, their database being on a down server.
+pub fn down(ed: Editor) -> Down {
+    let f = ed.failed.get_untracked();
+    ed.failed_sites.with_untracked(|sites| {
+        let sites: Vec<&str> = sites.iter().map(String::as_str).collect();
+        ed.doc.with_untracked(|t| down_with(t, &f, &sites))
+    })
+}
+
+/// The servers down, as the planner and an option's steps take them: what
+/// the user failed, in the user's order, when nothing else went with it.
+fn down_ids(ed: Editor) -> Vec<ServerId> {
+    in_users_order(ed, down(ed).failed)
+}
+
+fn in_users_order(ed: Editor, failed: Vec<ServerId>) -> Vec<ServerId> {
+    let own = ed.failed.get_untracked();
+    if failed.len() == own.len() {
+        own
+    } else {
+        failed
+    }
+}
+
+/// The drawing shows what is down (and stopped) again.
+fn show_down(ed: Editor) {
+    let d = down(ed);
+    ed.shown_failed.set(in_users_order(ed, d.failed));
+    ed.stopped.set(d.stopped);
+}
+
 /// Fails or restores server `id`.
 pub fn toggle_failed(ed: Editor, id: ServerId) {
     ed.preview.set(None);
@@ -88,7 +122,25 @@ pub fn toggle_failed(ed: Editor, id: ServerId) {
             f.push(id);
         }
     });
-    ed.shown_failed.set(ed.failed.get_untracked());
+    show_down(ed);
+}
+
+/// Fails or restores every server of `site` (as `sites` names it).
+pub fn toggle_site(ed: Editor, site: &str) {
+    let site = site.trim();
+    if site.is_empty() {
+        return;
+    }
+    ed.preview.set(None);
+    ed.flows.set(Vec::new());
+    ed.failed_sites.update(|f| {
+        if let Some(i) = f.iter().position(|x| dpm_rules::same_name(x.trim(), site)) {
+            f.remove(i);
+        } else {
+            f.push(site.to_string());
+        }
+    });
+    show_down(ed);
 }
 
 pub fn enter(ed: Editor, sim: Sim) {
@@ -113,11 +165,11 @@ pub fn stop(ed: Editor, sim: Sim) {
     ed.preview.set(None);
     ed.flows.set(Vec::new());
     ed.entering.set(HashSet::new());
-    ed.shown_failed.set(ed.failed.get_untracked());
+    show_down(ed);
 }
 
 pub fn play(ed: Editor, sim: Sim, option: RecoveryOption, server: String) {
-    let failed = ed.failed.get_untracked();
+    let failed = down_ids(ed);
     let steps = ed.doc.with_untracked(|t| option.steps(t, &failed));
     sim.timer.update_value(|g| *g = g.wrapping_add(1));
     sim.player.set(Some(Player {
@@ -136,7 +188,7 @@ pub fn play_order(ed: Editor, sim: Sim, plan: &Plan) {
     let Some(first) = plan.order.first() else {
         return;
     };
-    let failed = ed.failed.get_untracked();
+    let failed = down_ids(ed);
     let start = ed.doc.with_untracked(|t| Step {
         caption: format!(
             "{} fail.",
@@ -244,7 +296,7 @@ fn toggle_play(ed: Editor, sim: Sim) {
 
 /// Makes the option's result the drawing: one undoable step.
 pub fn apply(ed: Editor, sim: Sim, option: &RecoveryOption) {
-    let failed = ed.failed.get_untracked();
+    let failed = down_ids(ed);
     let result = ed.doc.with_untracked(|t| option.result(t, &failed));
     let title = option.kind.title();
     reset(ed, sim);
@@ -286,18 +338,21 @@ pub fn SimPanel() -> impl IntoView {
     let sim = crate::ctx().sim;
     let the_plan: Memo<Option<Plan>> = Memo::new(move |_| {
         let f = ed.failed.get();
-        if f.is_empty() {
-            None
-        } else {
-            Some(ed.doc.with(|t| plan(t, &f)))
-        }
+        ed.failed_sites.with(|sites| {
+            if f.is_empty() && sites.is_empty() {
+                None
+            } else {
+                let sites: Vec<&str> = sites.iter().map(String::as_str).collect();
+                Some(ed.doc.with(|t| plan_outage(t, &f, &sites)))
+            }
+        })
     });
     provide_context(the_plan);
     // Options picked by name in a group's field, by the field's id.
     let picks = StoredValue::new(Vec::<(String, usize)>::new());
     // A change of the failed servers ends the option being played.
-    Effect::new(move |prev: Option<Vec<ServerId>>| {
-        let f = ed.failed.get();
+    Effect::new(move |prev: Option<(Vec<ServerId>, Vec<String>)>| {
+        let f = (ed.failed.get(), ed.failed_sites.get());
         if prev.is_some_and(|p| p != f) {
             stop(ed, sim);
             picks.set_value(Vec::new());
@@ -305,29 +360,106 @@ pub fn SimPanel() -> impl IntoView {
         f
     });
 
+    // The servers and sites the user failed (each with a button that
+    // brings it back), then what went down with them, and why.
+    let all_sites = Memo::new(move |_| ed.doc.with(dpm_rules::sites));
     let failed_chips = move || {
         let f = ed.failed.get();
-        if f.is_empty() {
-            return "<p class=\"hint-text\">Click a server on the drawing (or focus it and press Enter) to make it fail. Fail several to see them fail together.</p>".to_string();
+        let sites = ed.failed_sites.get();
+        let fail_site = fail_site_html(&all_sites.get(), &sites);
+        if f.is_empty() && sites.is_empty() {
+            return fail_site
+                + el("p")
+                    .attr("class", "hint-text")
+                    .text("Click a server on the drawing (or focus it and press Enter) to make it fail. Fail several to see them fail together.")
+                    .render()
+                    .as_str();
         }
-        let mut h = String::from("<ul class=\"chips\" aria-label=\"Failed servers\">");
+        let also = the_plan.with(|p| p.as_ref().map(|p| p.also_down.clone()).unwrap_or_default());
         ed.doc.with_untracked(|t| {
-            for id in f {
-                let name = esc(t.name(id));
-                h.push_str(&format!(
-                    "<li class=\"chip failed-chip\"><span>{name}</span><button class=\"icon-button\" data-action=\"bring-back\" data-id=\"{}\" aria-label=\"Bring {name} back\">×</button></li>",
-                    id.0
-                ));
-            }
-        });
-        h.push_str("</ul>");
-        h
+            let chip = |label: El, data: (&'static str, String), what: String| {
+                el("li")
+                    .attr("class", "chip failed-chip")
+                    .child(label)
+                    .child(
+                        el("button")
+                            .attr("class", "icon-button")
+                            .attr("data-action", "bring-back")
+                            .attr(data.0, data.1)
+                            .attr("aria-label", format!("Bring {what} back"))
+                            .text("×"),
+                    )
+            };
+            let mut chips: Vec<El> = sites
+                .iter()
+                .map(|site| {
+                    chip(
+                        el("span").text("Site ").user_text(site),
+                        ("data-site", site.clone()),
+                        format!("site {site}"),
+                    )
+                })
+                .collect();
+            chips.extend(f.iter().map(|&id| {
+                chip(
+                    el("span").user_text(t.name(id)),
+                    ("data-id", id.0.to_string()),
+                    t.name(id).to_string(),
+                )
+            }));
+            // Down because of another: no button (they come back with it).
+            // A site's own servers are listed once, under the site.
+            let with: Vec<El> = also
+                .iter()
+                .filter(|a| a.how != dpm_rules::DownHow::Site && !f.contains(&a.server))
+                .map(|a| {
+                    el("li")
+                        .attr("class", "chip also-chip")
+                        .attr("data-also", t.name(a.server))
+                        .attr("data-how", a.how.as_str())
+                        .child(
+                            el("span")
+                                .child(el("strong").user_text(t.name(a.server)))
+                                .text(" — ")
+                                .child(el("span").attr("class", "why").text(a.phrase())),
+                        )
+                })
+                .collect();
+            let m = el("ul")
+                .attr("class", "chips")
+                .attr("aria-label", "Failed servers")
+                .children(chips)
+                .children(with);
+            fail_site + m.render().as_str()
+        })
     };
+    let chips_root = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move || {
+        let html = failed_chips();
+        if let Some(root) = chips_root.get() {
+            crate::panels::set_html_keeping_focus(&root, &html);
+        }
+    });
     let on_chip = move |ev: leptos::ev::MouseEvent| {
-        if let Some(id) = crate::clicked(&ev)
-            .and_then(|b| b.get_attribute("data-id"))
-            .and_then(|i| i.parse().ok())
-        {
+        let Some(b) = crate::clicked(&ev) else {
+            return;
+        };
+        if b.get_attribute("data-action").as_deref() == Some("fail-site") {
+            let picked = chips_root
+                .get_untracked()
+                .and_then(|r| {
+                    r.query_selector("[data-testid=fail-site-pick]")
+                        .ok()
+                        .flatten()
+                })
+                .map(|e| crate::author::value(&e))
+                .unwrap_or_default();
+            if !picked.is_empty() {
+                toggle_site(ed, &picked);
+            }
+        } else if let Some(site) = b.get_attribute("data-site") {
+            toggle_site(ed, &site);
+        } else if let Some(id) = b.get_attribute("data-id").and_then(|i| i.parse().ok()) {
             toggle_failed(ed, ServerId(id));
         }
     };
@@ -486,11 +618,52 @@ pub fn SimPanel() -> impl IntoView {
                     title="Back to the drawing as it was (Escape)">"Reset"</button>
             </div>
             <Walkthrough />
-            <div on:click=on_chip inner_html=failed_chips></div>
+            <div node_ref=chips_root on:click=on_chip></div>
             <PlayerView />
             <div node_ref=root on:click=on_click on:input=on_input></div>
         </section>
     }
+}
+
+/// "Fail a whole site": a select of the drawing's sites not failed yet and
+/// a button (`data-action="fail-site"`) that fails every server of the one
+/// picked, with their guests. Nothing when the drawing names no site.
+fn fail_site_html(all: &[String], failed: &[String]) -> String {
+    if all.is_empty() {
+        return String::new();
+    }
+    let left: Vec<&String> = all
+        .iter()
+        .filter(|s| !failed.iter().any(|f| dpm_rules::same_name(f, s)))
+        .collect();
+    el("div")
+        .attr("class", "fail-site row")
+        .child(
+            el("label")
+                .attr("class", "field inline")
+                .child(el("span").text("Fail a whole site"))
+                .child(
+                    el("select")
+                        .attr("data-testid", "fail-site-pick")
+                        .attr("data-k", "fail-site-pick")
+                        .attr("dir", "auto")
+                        .children(left.iter().map(|s| el("option").attr("value", s).text(s))),
+                ),
+        )
+        .child(
+            el("button")
+                .attr("class", "btn small danger")
+                .attr("data-action", "fail-site")
+                .attr("data-k", "fail-site")
+                .attr(
+                    "title",
+                    "Fail every server of this site, and every virtual machine on them",
+                )
+                .flag("disabled", left.is_empty())
+                .text("⚡ Fail site"),
+        )
+        .render()
+        .into_string()
 }
 
 /// What the failure takes: data lost for good, data left with no copy,
@@ -541,6 +714,27 @@ fn impact_html(t: &Topology, p: &Plan) -> String {
     let list = |key: &str, rows: Vec<String>, label: &str| vlist::html(key, rows, 24, label);
     let (n_reduced, n_broken) = (reduced.len(), broken.len());
     let mut h = String::from("<section class=\"impact\" aria-label=\"Impact\"><h3>Impact</h3>");
+    let also: Vec<String> = p
+        .also_down
+        .iter()
+        .map(|a| {
+            el("li")
+                .attr("data-also", t.name(a.server))
+                .attr("data-how", a.how.as_str())
+                .child(el("strong").user_text(t.name(a.server)))
+                .text(" — ")
+                .child(el("span").attr("class", "why").text(a.phrase()))
+                .render()
+                .into_string()
+        })
+        .collect();
+    if !also.is_empty() {
+        h.push_str(&format!(
+            "<div class=\"impact-block also\" data-testid=\"also-down\"><h4>Down or stopped with another ({})</h4>{}</div>",
+            also.len(),
+            list("also", also, "Down or stopped with another")
+        ));
+    }
     if !lost.is_empty() {
         h.push_str(&format!(
             "<div class=\"impact-block lost\" data-testid=\"lost\"><h4>✕ Lost for good (no copy survives)</h4>{}</div>",
@@ -984,6 +1178,7 @@ pub fn Walkthrough() -> impl IntoView {
             Some("walk-fail") => {
                 if let Some(d) = ed.doc.with_untracked(|t| t.find("DPM1")) {
                     ed.failed.set(Vec::new());
+                    ed.failed_sites.set(Vec::new());
                     toggle_failed(ed, d);
                 }
             }

@@ -149,6 +149,11 @@ pub struct Editor {
     /// step being shown (the same outside playback).
     pub failed: RwSignal<Vec<ServerId>>,
     pub shown_failed: RwSignal<Vec<ServerId>>,
+    /// Simulator: the sites the user failed (every server of each, and
+    /// their guests, are down), and the DPM servers stopped because the
+    /// server holding their database is down.
+    pub failed_sites: RwSignal<Vec<String>>,
+    pub stopped: RwSignal<Vec<ServerId>>,
     /// Simulator: data moving in the step being shown.
     pub flows: RwSignal<Vec<dpm_rules::Flow>>,
     /// Servers a step adds, to fade them in.
@@ -214,6 +219,8 @@ impl Editor {
             snap: RwSignal::new(true),
             failed: RwSignal::new(Vec::new()),
             shown_failed: RwSignal::new(Vec::new()),
+            failed_sites: RwSignal::new(Vec::new()),
+            stopped: RwSignal::new(Vec::new()),
             flows: RwSignal::new(Vec::new()),
             entering: RwSignal::new(HashSet::new()),
             copies: RwSignal::new(false),
@@ -413,6 +420,8 @@ impl Editor {
         self.preview.set(None);
         self.failed.set(Vec::new());
         self.shown_failed.set(Vec::new());
+        self.failed_sites.set(Vec::new());
+        self.stopped.set(Vec::new());
         self.flows.set(Vec::new());
         self.entering.set(HashSet::new());
         self.mode.set(Mode::Edit);

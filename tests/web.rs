@@ -228,3 +228,54 @@ fn an_unreadable_save_is_kept_aside_not_overwritten() {
     assert_eq!(t.servers[0].name, "Mine");
     s.clear().unwrap();
 }
+
+#[wasm_bindgen_test]
+fn markup_escapes_every_value_and_text() {
+    use dpm_sketch::markup::el;
+    let m = el("p")
+        .attr("title", "\"><script>alert(1)</script>")
+        .text("<b>&'")
+        .user_text("\u{202e}London")
+        .child(el("input").attr("value", "a\"b").flag("checked", true))
+        .render();
+    assert_eq!(
+        m.as_str(),
+        "<p title=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\">&lt;b&gt;&amp;&#39;<bdi>\u{202e}London</bdi><input value=\"a&quot;b\" checked></p>"
+    );
+}
+
+#[wasm_bindgen_test]
+fn failing_a_site_takes_its_guests_and_stops_a_dpm_server_whose_database_is_there() {
+    let owner = Owner::new();
+    owner.with(|| {
+        let mut t = Topology::new();
+        let hv = t.add_server("HV1", Kind::Protected);
+        let sql = t.add_server("SQL1", Kind::Protected);
+        let vm = t.add_server("VM1", Kind::Protected);
+        let dpm = t.add_server("DPM1", Kind::Dpm);
+        t.server_mut(hv).unwrap().site = Some("London".into());
+        t.server_mut(sql).unwrap().site = Some("London".into());
+        t.server_mut(vm).unwrap().host = Some(hv);
+        t.server_mut(dpm).unwrap().database = Some(sql);
+        t.server_mut(dpm).unwrap().site = Some("Paris".into());
+        t.connect(Protection::new(dpm, vm));
+        let ed = Editor::new(t.clone(), false, false);
+        let sim = dpm_sketch::sim::Sim::new();
+        dpm_sketch::sim::enter(ed, sim);
+        dpm_sketch::sim::toggle_site(ed, " london ");
+        let mut shown = ed.shown_failed.get_untracked();
+        shown.sort();
+        assert_eq!(shown, vec![hv, sql, vm]);
+        assert_eq!(ed.stopped.get_untracked(), vec![dpm]);
+        // The same site again (any case) brings it back.
+        dpm_sketch::sim::toggle_site(ed, "LONDON");
+        assert!(ed.shown_failed.get_untracked().is_empty());
+        assert!(ed.stopped.get_untracked().is_empty());
+        // Reset forgets a failed site; the drawing is untouched.
+        dpm_sketch::sim::toggle_site(ed, "London");
+        dpm_sketch::sim::reset(ed, sim);
+        assert!(ed.failed_sites.get_untracked().is_empty());
+        assert!(ed.shown_failed.get_untracked().is_empty());
+        assert_eq!(ed.doc.get_untracked(), t);
+    });
+}

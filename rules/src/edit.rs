@@ -6,7 +6,11 @@ use std::collections::{HashMap, HashSet};
 use crate::model::{Kind, Point, Protection, ServerId, Topology};
 
 /// The servers `ids` and the protections among them, as a topology of their
-/// own (what Copy puts on the clipboard).
+/// own (what Copy puts on the clipboard). A `host` or `database` naming a
+/// server copied too names its copy; one naming a server left behind is
+/// dropped, so the fragment is a scenario of its own (its JSON reads back).
+/// The app keeps those outside references aside and gives them back on a
+/// paste into a drawing where the server still is.
 pub fn extract(t: &Topology, ids: &[ServerId]) -> Topology {
     let keep: HashSet<ServerId> = ids.iter().copied().collect();
     let mut out = Topology::new();
@@ -14,6 +18,7 @@ pub fn extract(t: &Topology, ids: &[ServerId]) -> Topology {
     for s in t.servers.iter().filter(|s| keep.contains(&s.id)) {
         map.insert(s.id, out.insert_server(s.clone()));
     }
+    remap_references(&mut out, &map);
     for p in &t.protections {
         if let (Some(&a), Some(&b)) = (map.get(&p.protector), map.get(&p.target)) {
             out.protections.push(Protection {
@@ -46,6 +51,14 @@ pub fn paste(t: &mut Topology, fragment: &Topology, offset: Point) -> Vec<Server
         map.insert(s.id, id);
         added.push(id);
     }
+    // The copies' `host` and `database` name the fragment's servers: name
+    // their copies instead (never a server of `t` that happens to have the
+    // same id), or nothing.
+    for &id in &added {
+        let Some(s) = t.server_mut(id) else { continue };
+        s.host = s.host.and_then(|h| map.get(&h).copied());
+        s.database = s.database.and_then(|d| map.get(&d).copied());
+    }
     for p in &fragment.protections {
         if let (Some(&a), Some(&b)) = (map.get(&p.protector), map.get(&p.target)) {
             t.connect(Protection {
@@ -74,12 +87,23 @@ fn fresh_like(t: &Topology, name: &str, kind: Kind) -> String {
     }
 }
 
-/// Removes the servers `ids` and their protections.
+/// Points every `host` and `database` of `t`'s servers through `map`
+/// (old id to new); one that `map` lacks is dropped.
+fn remap_references(t: &mut Topology, map: &HashMap<ServerId, ServerId>) {
+    for s in &mut t.servers {
+        s.host = s.host.and_then(|h| map.get(&h).copied());
+        s.database = s.database.and_then(|d| map.get(&d).copied());
+    }
+}
+
+/// Removes the servers `ids`, their protections, and every `host` and
+/// `database` that named them.
 pub fn remove_servers(t: &mut Topology, ids: &[ServerId]) {
     let gone: HashSet<ServerId> = ids.iter().copied().collect();
     t.servers.retain(|s| !gone.contains(&s.id));
     t.protections
         .retain(|p| !gone.contains(&p.protector) && !gone.contains(&p.target));
+    t.forget_references(ids);
 }
 
 /// The grid the editor snaps to, in canvas units.
@@ -124,6 +148,68 @@ mod tests {
             })
             .is_some());
         assert_eq!(t.protections.len(), 9);
+    }
+
+    #[test]
+    fn copies_keep_host_and_database_among_themselves() {
+        let mut t = Topology::new();
+        let hv = t.add_server("HV1", Kind::Protected);
+        let sql = t.add_server("SQL1", Kind::Protected);
+        let dpm = t.add_server("DPM1", Kind::Dpm);
+        let vm = t.add_server("VM1", Kind::Protected);
+        t.server_mut(dpm).unwrap().host = Some(hv);
+        t.server_mut(dpm).unwrap().database = Some(sql);
+        t.server_mut(vm).unwrap().host = Some(dpm);
+        // DPM1 and VM1 copied: VM1 runs on DPM1's copy; DPM1's host and
+        // database were left behind, so the fragment names neither.
+        let fragment = extract(&t, &[dpm, vm]);
+        let (f_dpm, f_vm) = (
+            fragment.find("DPM1").unwrap(),
+            fragment.find("VM1").unwrap(),
+        );
+        assert_eq!(fragment.server(f_vm).unwrap().host, Some(f_dpm));
+        assert_eq!(fragment.server(f_dpm).unwrap().host, None);
+        assert_eq!(fragment.server(f_dpm).unwrap().database, None);
+        // Its JSON reads back.
+        let back = crate::from_json(&crate::to_json(&fragment)).unwrap();
+        assert_eq!(back.servers.len(), 2);
+        let added = paste(&mut t, &fragment, Point { x: 40.0, y: 40.0 });
+        let (p_dpm, p_vm) = (added[0], added[1]);
+        assert_eq!(t.name(p_dpm), "DPM2");
+        assert_eq!(t.server(p_vm).unwrap().host, Some(p_dpm));
+        assert_eq!(t.server(p_dpm).unwrap().host, None);
+        // The originals are untouched.
+        assert_eq!(t.server(vm).unwrap().host, Some(dpm));
+        assert_eq!(crate::host_cycle(&t), None);
+    }
+
+    #[test]
+    fn a_paste_never_names_an_unrelated_server_by_its_id() {
+        let mut fragment = Topology::new();
+        let a = fragment.add_server("A", Kind::Protected);
+        let b = fragment.add_server("B", Kind::Dpm);
+        fragment.server_mut(b).unwrap().database = Some(a);
+        fragment.server_mut(b).unwrap().host = Some(ServerId(7));
+        let mut t = Topology::new();
+        for i in 0..9 {
+            t.add_server(format!("S{i}"), Kind::Protected);
+        }
+        let added = paste(&mut t, &fragment, Point { x: 0.0, y: 0.0 });
+        let pb = t.server(added[1]).unwrap();
+        assert_eq!(pb.database, Some(added[0]));
+        assert_eq!(pb.host, None);
+    }
+
+    #[test]
+    fn deleting_a_host_or_database_server_forgets_it() {
+        let mut t = Topology::new();
+        let hv = t.add_server("HV1", Kind::Protected);
+        let dpm = t.add_server("DPM1", Kind::Dpm);
+        t.server_mut(dpm).unwrap().host = Some(hv);
+        t.server_mut(dpm).unwrap().database = Some(hv);
+        remove_servers(&mut t, &[hv]);
+        let s = t.server(dpm).unwrap();
+        assert_eq!((s.host, s.database), (None, None));
     }
 
     #[test]

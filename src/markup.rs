@@ -1,0 +1,173 @@
+//! A small markup builder whose every text and attribute value is escaped
+//! by construction.
+//!
+//! Panels that write markup (rather than reactive views, which cost the
+//! bundle more) build it with [`el`]: tag and attribute names are
+//! `&'static str` (written in the code, never user text), and every value
+//! and text goes through [`xml_escape`]. There is no method that inserts a
+//! string as markup; a finished element is inserted into another only as an
+//! [`El`] (or as [`Markup`], which only this module makes).
+//!
+//! User text that may hold bidirectional controls (a site called
+//! "\u{202E}nodnoL") goes through [`El::user_text`], which isolates it in a
+//! `<bdi>` so it cannot reorder the words around it.
+
+use dpm_rules::xml_escape;
+
+/// Appends `s` escaped (as [`xml_escape`] does) to `out`.
+fn escape_into(out: &mut String, s: &str) {
+    if s.bytes()
+        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    {
+        out.push_str(&xml_escape(s));
+    } else {
+        out.push_str(s);
+    }
+}
+
+/// Finished markup, made only by [`El::render`]; inserted into a page with
+/// `set_inner_html`, or appended to other markup of this module.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Markup(String);
+
+impl Markup {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+
+    /// Markup of several elements, one after another.
+    pub fn concat(parts: impl IntoIterator<Item = El>) -> Markup {
+        let mut out = String::new();
+        for p in parts {
+            p.write(&mut out);
+        }
+        Markup(out)
+    }
+}
+
+/// Elements without an end tag.
+const VOID: [&str; 6] = ["input", "br", "hr", "img", "meta", "link"];
+
+/// An element being built.
+#[derive(Clone, Debug)]
+pub struct El {
+    tag: &'static str,
+    attrs: String,
+    body: String,
+}
+
+/// A new `<tag>` element.
+pub fn el(tag: &'static str) -> El {
+    El {
+        tag,
+        attrs: String::new(),
+        body: String::new(),
+    }
+}
+
+impl El {
+    /// `name="value"`, the value escaped.
+    #[inline(always)]
+    pub fn attr(self, name: &'static str, value: impl AsRef<str>) -> El {
+        self.attr_str(name, value.as_ref())
+    }
+
+    // One body for every type of value (the generic methods only convert).
+    #[inline(never)]
+    fn attr_str(mut self, name: &'static str, value: &str) -> El {
+        self.attrs.push(' ');
+        self.attrs.push_str(name);
+        self.attrs.push_str("=\"");
+        escape_into(&mut self.attrs, value);
+        self.attrs.push('"');
+        self
+    }
+
+    /// `name="value"` when `value` is `Some`.
+    pub fn attr_opt(self, name: &'static str, value: Option<impl AsRef<str>>) -> El {
+        match value {
+            Some(v) => self.attr(name, v),
+            None => self,
+        }
+    }
+
+    /// A boolean attribute (`checked`, `selected`, `disabled`) when `on`.
+    pub fn flag(mut self, name: &'static str, on: bool) -> El {
+        if on {
+            self.attrs.push(' ');
+            self.attrs.push_str(name);
+        }
+        self
+    }
+
+    /// Text, escaped.
+    #[inline(always)]
+    pub fn text(self, text: impl AsRef<str>) -> El {
+        self.text_str(text.as_ref())
+    }
+
+    #[inline(never)]
+    fn text_str(mut self, text: &str) -> El {
+        escape_into(&mut self.body, text);
+        self
+    }
+
+    /// Text written by a user (a name, a site), escaped and isolated in a
+    /// `<bdi>`: bidirectional controls in it cannot reorder what is around.
+    pub fn user_text(self, text: impl AsRef<str>) -> El {
+        self.child(el("bdi").text(text))
+    }
+
+    /// A child element.
+    #[inline(never)]
+    pub fn child(mut self, child: El) -> El {
+        child.write(&mut self.body);
+        self
+    }
+
+    /// A child element when there is one.
+    pub fn child_opt(self, child: Option<El>) -> El {
+        match child {
+            Some(c) => self.child(c),
+            None => self,
+        }
+    }
+
+    /// Child elements, in order.
+    pub fn children(mut self, children: impl IntoIterator<Item = El>) -> El {
+        for c in children {
+            c.write(&mut self.body);
+        }
+        self
+    }
+
+    /// Markup this module made.
+    pub fn markup(mut self, m: &Markup) -> El {
+        self.body.push_str(&m.0);
+        self
+    }
+
+    fn write(self, out: &mut String) {
+        out.push('<');
+        out.push_str(self.tag);
+        out.push_str(&self.attrs);
+        out.push('>');
+        if VOID.contains(&self.tag) {
+            return;
+        }
+        out.push_str(&self.body);
+        out.push_str("</");
+        out.push_str(self.tag);
+        out.push('>');
+    }
+
+    pub fn render(self) -> Markup {
+        let mut out = String::new();
+        self.write(&mut out);
+        Markup(out)
+    }
+}

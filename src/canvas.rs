@@ -950,9 +950,9 @@ pub fn Canvas() -> impl IntoView {
                     </marker>
                 </defs>
                 <g transform=transform>
-                    <g class="sites" aria-hidden="true" inner_html=move || {
+                    {crate::markup::svg_layer("sites", move || {
                         ed.failed_sites.with(|f| regions.with(|rs| sites_markup(rs, f)))
-                    }></g>
+                    })}
                     <g class="estate-links" aria-hidden="true">
                         <For each=move || estate_links.get() key=|l| *l let:l>
                             <EstateLine from=l.0 to=l.1 database=l.2 />
@@ -1104,7 +1104,7 @@ fn ProtectionArrow(link: Link) -> impl IntoView {
 /// Sites as regions behind their servers, each labelled with as much of
 /// its name as its width holds (the whole name in its tooltip); a site
 /// failed in the simulator says so.
-fn sites_markup(regions: &[dpm_rules::SiteRegion], failed: &[String]) -> String {
+fn sites_markup(regions: &[dpm_rules::SiteRegion], failed: &[String]) -> Markup {
     Markup::concat(regions.iter().map(|r| {
         let down = failed.iter().any(|f| dpm_rules::same_name(f, &r.name));
         let room = ((r.w - 24.0) / 7.6).max(4.0) as usize;
@@ -1143,11 +1143,10 @@ fn sites_markup(regions: &[dpm_rules::SiteRegion], failed: &[String]) -> String 
                     .text(label),
             )
     }))
-    .into_string()
 }
 
 /// A node's tags along its top edge: (class, text, what it says in words).
-fn tags_markup(tags: &[(&'static str, String, String)]) -> String {
+fn tags_markup(tags: &[(&'static str, String, String)]) -> Markup {
     let mut x = -NODE_W / 2.0 + 8.0;
     Markup::concat(tags.iter().map(|(class, text, words)| {
         let w = 10.0 + 6.6 * text.chars().count() as f64;
@@ -1178,7 +1177,6 @@ fn tags_markup(tags: &[(&'static str, String, String)]) -> String {
                     .text(format!(" {text}")),
             )
     }))
-    .into_string()
 }
 
 /// A virtual machine's dotted line to its host, or a DPM server's dashed
@@ -1577,7 +1575,7 @@ fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
                 format!("M{} {} L{} {} M{} {} L{} {}", num(x0), num(y0), num(x1), num(y1), num(x1), num(y0), num(x0), num(y1))
             } />
             {(!far).then(|| view! {
-                <g class="tags" aria-hidden="true" inner_html=move || tags.with(|ts| tags_markup(ts))></g>
+                {crate::markup::svg_layer("tags", move || tags.with(|ts| tags_markup(ts)))}
                 {badge}
                 {move || stopped.get().then(|| view! {
                     <text class="stopped-label" aria-hidden="true" x="0" y=dpm_rules::num(NODE_H / 2.0 + 16.0) text-anchor="middle">

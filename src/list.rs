@@ -161,6 +161,21 @@ fn list_html(
             "<dt>Protected by</dt><dd>{}</dd>",
             names(&e.protected_by, e.id, false)
         ));
+        if !e.facts.is_empty() {
+            // Site, host, database, version...: sentences with names in
+            // them, through the escaping builder.
+            facts.push_str(
+                crate::markup::Markup::concat([
+                    crate::markup::el("dt").text("Estate"),
+                    crate::markup::el("dd").child(
+                        crate::markup::el("ul")
+                            .attr("class", "twin-estate")
+                            .children(e.facts.iter().map(|f| crate::markup::el("li").user_text(f))),
+                    ),
+                ])
+                .as_str(),
+            );
+        }
         if !e.findings.is_empty() {
             let items: String = e
                 .findings

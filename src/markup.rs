@@ -13,6 +13,7 @@
 //! `<bdi>` so it cannot reorder the words around it.
 
 use dpm_rules::xml_escape;
+use leptos::prelude::*;
 
 /// Appends `s` escaped (as [`xml_escape`] does) to `out`.
 fn escape_into(out: &mut String, s: &str) {
@@ -170,4 +171,16 @@ impl El {
         self.write(&mut out);
         Markup(out)
     }
+}
+
+/// An SVG group of class `class` whose content is `content`, rewritten
+/// whenever what `content` reads changes: the one place where this
+/// module's markup enters a reactive view, so everything drawn this way
+/// has been escaped by construction. Hidden from assistive technology: what
+/// it draws is said in words elsewhere (labels, the Servers list).
+pub fn svg_layer(
+    class: &'static str,
+    content: impl Fn() -> Markup + Send + Sync + 'static,
+) -> impl IntoView {
+    view! { <g class=class aria-hidden="true" inner_html=move || content().into_string()></g> }
 }

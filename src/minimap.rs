@@ -14,6 +14,8 @@ use wasm_bindgen::JsCast;
 
 use dpm_rules::{NODE_H, NODE_W};
 
+use crate::markup::{el, svg_layer, Markup};
+
 /// Shown by itself above this many servers, where the drawing no longer
 /// fits a screen at a legible zoom; the toolbar button overrides it.
 pub const AUTO_FROM: usize = 100;
@@ -54,7 +56,7 @@ pub fn Minimap() -> impl IntoView {
     // its own copy of the reactive machinery in the wasm).
     let drawing = Memo::new(move |_| {
         if !visible.get() {
-            return String::new();
+            return Markup::default();
         }
         ed.shown.with(|t| {
             let (mut dpm, mut others) = (String::new(), String::new());
@@ -68,9 +70,10 @@ pub fn Minimap() -> impl IntoView {
                 y1 = y1.max(p.y + NODE_H / 2.0);
             }
             BOUNDS.set((x0 <= x1).then_some((x0, y0, x1, y1)));
-            format!(
-                "<path class=\"mm-others\" d=\"{others}\"/><path class=\"mm-dpm\" d=\"{dpm}\"/>"
-            )
+            Markup::concat([
+                el("path").attr("class", "mm-others").attr("d", others),
+                el("path").attr("class", "mm-dpm").attr("d", dpm),
+            ])
         })
     });
     // A memo: the frame is rewritten on every pan, the selection (all
@@ -149,25 +152,37 @@ pub fn Minimap() -> impl IntoView {
         let (sx, sy, sw, sh) = span();
         // A frame too small to spot (zoomed in on a large estate) gets
         // cross-hairs through it, from edge to edge of the map.
-        let cross = if (x1 - x0) * 12.0 < sw {
+        let cross = ((x1 - x0) * 12.0 < sw).then(|| {
             let (cx, cy) = (((x0 + x1) / 2.0) as i64, ((y0 + y1) / 2.0) as i64);
-            format!(
-                "<path class=\"mm-cross\" d=\"M{cx} {}V{}M{} {cy}H{}\"/>",
-                sy as i64,
-                (sy + sh) as i64,
-                sx as i64,
-                (sx + sw) as i64
+            el("path").attr("class", "mm-cross").attr(
+                "d",
+                format!(
+                    "M{cx} {}V{}M{} {cy}H{}",
+                    sy as i64,
+                    (sy + sh) as i64,
+                    sx as i64,
+                    (sx + sw) as i64
+                ),
             )
-        } else {
-            String::new()
-        };
-        format!(
-            "<path class=\"mm-selected\" d=\"{}\"/>{cross}<rect class=\"mm-view\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
-            selected.get(),
-            x0 as i64,
-            y0 as i64,
-            (x1 - x0).max(1.0) as i64,
-            (y1 - y0).max(1.0) as i64
+        });
+        let px = |v: f64| (v as i64).to_string();
+        Markup::concat(
+            [
+                Some(
+                    el("path")
+                        .attr("class", "mm-selected")
+                        .attr("d", selected.get()),
+                ),
+                cross,
+            ]
+            .into_iter()
+            .flatten()
+            .chain([el("rect")
+                .attr("class", "mm-view")
+                .attr("x", px(x0))
+                .attr("y", px(y0))
+                .attr("width", px((x1 - x0).max(1.0)))
+                .attr("height", px((y1 - y0).max(1.0)))]),
         )
     };
     view! {
@@ -188,8 +203,8 @@ pub fn Minimap() -> impl IntoView {
                     // Let the minimap span the drawing and the view again.
                     ed.camera.update(|_| {});
                 }>
-                <svg viewBox=view_box preserveAspectRatio="xMidYMid meet" inner_html=move || drawing.get()></svg>
-                <svg viewBox=view_box preserveAspectRatio="xMidYMid meet" inner_html=frame></svg>
+                <svg viewBox=view_box preserveAspectRatio="xMidYMid meet">{svg_layer("mm-shapes", move || drawing.get())}</svg>
+                <svg viewBox=view_box preserveAspectRatio="xMidYMid meet">{svg_layer("mm-frame", frame)}</svg>
             </div>
         </Show>
     }

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use dpm_rules::{arrow, fixes, risk, why_no_fix, Fix, Protection, Risk};
+use dpm_rules::{arrow, fixes, risk, why_no_fix, FactChange, Fix, Protection, Risk};
 
 use crate::state::Editor;
 
@@ -51,6 +51,22 @@ fn accept(ed: Editor, p: Protection) {
     });
 }
 
+/// Sets a fix's fact (one undoable step, like adding a protection).
+fn accept_fact(ed: Editor, c: FactChange) {
+    ed.edit(|t| c.apply(t));
+}
+
+/// "Copy MABS1's DPM database to Azure", for a fix that sets a fact.
+fn fact_words(t: &dpm_rules::Topology, c: &FactChange) -> String {
+    match c {
+        FactChange::DatabaseBackup { server, medium } => format!(
+            "Copy {}'s DPM database to {} (it may not have a protector)",
+            t.name(*server),
+            medium.label()
+        ),
+    }
+}
+
 /// The panel: single points, what each takes with it, and the fixes.
 #[component]
 pub fn RiskPanel() -> impl IntoView {
@@ -88,9 +104,36 @@ pub fn RiskPanel() -> impl IntoView {
                     .filter(|f| f.removes.contains(&sp.server))
                     .flat_map(|f| f.add.iter().copied())
                     .collect();
+                let facts: Vec<FactChange> = fx
+                    .iter()
+                    .filter(|f| f.removes.contains(&sp.server))
+                    .flat_map(|f| f.set.iter().copied())
+                    .collect();
+                let fact_rows = facts
+                    .into_iter()
+                    .map(|c| {
+                        let words = fact_words(&t, &c);
+                        view! {
+                            <div class="row fix">
+                                <span>{words}</span>
+                                <button class="btn small primary" data-action="accept-fix"
+                                    data-fix=c.label(&t)
+                                    on:click=move |_| accept_fact(ed, c)>"Accept"</button>
+                            </div>
+                        }
+                    })
+                    .collect_view();
+                let takes = (!sp.takes.is_empty()).then(|| {
+                    let words: Vec<String> = sp
+                        .takes
+                        .iter()
+                        .map(|a| format!("{} ({})", t.name(a.server), a.phrase()))
+                        .collect();
+                    view! { <p>{format!("Takes with it: {}.", words.join(", "))}</p> }
+                });
                 let fixes_view = if i >= FIXES_FOR {
                     view! { <p class="muted">"Fixes are suggested for the first single points in the list: fix those first."</p> }.into_any()
-                } else if own.is_empty() {
+                } else if own.is_empty() && fx.iter().all(|f| !f.removes.contains(&sp.server) || f.set.is_empty()) {
                     view! { <p class="muted">{why_no_fix(&t, sp)}</p> }.into_any()
                 } else {
                     own.into_iter()
@@ -113,6 +156,8 @@ pub fn RiskPanel() -> impl IntoView {
                         <strong>{name.clone()}</strong>
                         {(!sp.loses.is_empty()).then(|| view! { <p>{format!("Its failure loses: {}.", labels(&sp.loses))}</p> })}
                         {(!sp.unprotects.is_empty()).then(|| view! { <p>{format!("Holds the only copy of: {}.", labels(&sp.unprotects))}</p> })}
+                        {takes}
+                        {fact_rows}
                         {fixes_view}
                     </li>
                 }

@@ -227,7 +227,12 @@ impl<'a, 't> View<'a, 't> {
     }
 
     fn protects(&self, a: usize, b: usize) -> bool {
-        self.targets(a).any(|(x, _)| x == b)
+        // Through the shorter side: a secondary may protect thousands.
+        if self.ix.out(a).len() <= self.ix.inn(b).len() {
+            self.targets(a).any(|(x, _)| x == b)
+        } else {
+            self.protectors(b).any(|(x, _)| x == a)
+        }
     }
 
     fn link(&self, a: usize, b: usize) -> Link {

@@ -171,9 +171,10 @@ fn path(v: View, a: usize, b: usize, fact: Fact) -> Vec<usize> {
 fn facing(v: View, group: &[usize], fact: Fact) -> Vec<(usize, usize)> {
     let known = |x: usize| key(v.server(x), fact);
     let mut pairs: Vec<(usize, usize)> = Vec::new();
+    let mut seen: HashSet<(usize, usize)> = HashSet::new();
     let mut add = |a: usize, b: usize| {
         let p = (a.min(b), a.max(b));
-        if !pairs.contains(&p) {
+        if seen.insert(p) {
             pairs.push(p);
         }
     };
@@ -201,9 +202,7 @@ fn facing(v: View, group: &[usize], fact: Fact) -> Vec<(usize, usize)> {
             k += 1;
             for y in joined(v, x) {
                 if known(y).is_some() {
-                    if !edge.contains(&y) {
-                        edge.push(y);
-                    }
+                    edge.push(y);
                 } else if done.insert(y) {
                     stretch.push(y);
                 }
@@ -211,6 +210,7 @@ fn facing(v: View, group: &[usize], fact: Fact) -> Vec<(usize, usize)> {
         }
         // One server per value is enough to name the difference.
         edge.sort_by(|&a, &b| v.name_order(a, b));
+        edge.dedup();
         let mut firsts: Vec<(Key, usize)> = Vec::new();
         for x in edge {
             let Some(kx) = known(x) else { continue };
@@ -267,6 +267,7 @@ pub(super) fn version_mismatches(v: View, seeds: Option<&[usize]>, out: &mut Vec
         // Per pair: the path between them and what differs.
         type Found = ((usize, usize), Vec<usize>, Vec<String>);
         let mut found: Vec<Found> = Vec::new();
+        let mut at: HashMap<(usize, usize), usize> = HashMap::new();
         for fact in [Fact::Version, Fact::Rollup] {
             for (a, b) in facing(v, &group, fact) {
                 let diff = |x: usize, y: usize| match fact {
@@ -286,9 +287,18 @@ pub(super) fn version_mismatches(v: View, seeds: Option<&[usize]>, out: &mut Vec
                     ),
                 };
                 let (x, y) = protector_first(v, a, b);
-                match found.iter_mut().find(|f| f.0 == (a, b)) {
-                    Some(f) => f.2.push(diff(x, y)),
-                    None => found.push(((a, b), path(v, x, y, fact), vec![diff(x, y)])),
+                match at.get(&(a, b)) {
+                    Some(&k) => found[k].2.push(diff(x, y)),
+                    None => {
+                        // A direct pair's path is the two servers.
+                        let p = if v.protects(x, y) || v.protects(y, x) {
+                            vec![x, y]
+                        } else {
+                            path(v, x, y, fact)
+                        };
+                        at.insert((a, b), found.len());
+                        found.push(((a, b), p, vec![diff(x, y)]));
+                    }
                 }
             }
         }

@@ -476,9 +476,10 @@ fn read(r: &mut Reader, v2: bool) -> Result<Topology, Fault> {
         t.insert_server(s);
     }
     for (i, host, k) in refs {
-        let id = t
-            .servers
-            .get(k as usize)
+        // A u64 does not fit a usize on wasm32: refused, not truncated.
+        let id = usize::try_from(k)
+            .ok()
+            .and_then(|k| t.servers.get(k))
             .map(|s| s.id)
             .filter(|&id| id != t.servers[i].id)
             .ok_or_else(|| {
@@ -502,18 +503,17 @@ fn read(r: &mut Reader, v2: bool) -> Result<Topology, Fault> {
         let from = r.varint()?;
         let to = r.varint()?;
         let (switched, to) = (to & 1 == 1, to >> 1);
-        let id = |k: u64| {
-            t.servers
-                .get(k as usize)
-                .map(|s| s.id)
+        // A u64 does not fit a usize on wasm32: refused, not truncated.
+        let at = |k: u64| {
+            usize::try_from(k)
+                .ok()
+                .filter(|&k| k < t.servers.len())
                 .ok_or_else(|| Bad("a protection names a server that is not there".into()))
         };
-        let mut p = Protection::new(id(from)?, id(to)?);
+        let (from, to) = (at(from)?, at(to)?);
+        let mut p = Protection::new(t.servers[from].id, t.servers[to].id);
         p.switched = switched;
-        if switched
-            && !(t.servers[from as usize].is_dpm()
-                && t.servers[to as usize].kind == Kind::Protected)
-        {
+        if switched && !(t.servers[from].is_dpm() && t.servers[to].kind == Kind::Protected) {
             return Err(Bad(
                 "switched protection is from a DPM server to a protected server only".into(),
             ));

@@ -71,16 +71,6 @@ pub struct Down {
     pub also: Vec<AlsoDown>,
 }
 
-impl Down {
-    pub fn is_failed(&self, id: ServerId) -> bool {
-        self.failed.contains(&id)
-    }
-
-    pub fn is_stopped(&self, id: ServerId) -> bool {
-        self.stopped.contains(&id)
-    }
-}
-
 /// The servers of `site` (compared ignoring case and surrounding spaces), in
 /// natural name order.
 pub fn site_members(t: &Topology, site: &str) -> Vec<ServerId> {
@@ -169,7 +159,7 @@ pub fn refuse_host(t: &Topology, id: ServerId, host: ServerId) -> Option<String>
     if host == id {
         return Some("a server cannot be its own host".into());
     }
-    if host == id || hosts_of(t, host).contains(&id) {
+    if hosts_of(t, host).contains(&id) {
         return Some(format!(
             "{} runs on {} already: hosts cannot form a cycle",
             t.name(host),

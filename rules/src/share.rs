@@ -443,11 +443,16 @@ fn read(r: &mut Reader, v2: bool) -> Result<Topology, Fault> {
             let mut media = Vec::with_capacity(k);
             for _ in 0..k {
                 let m = r.byte()?;
-                media.push(
-                    *BackupMedium::ALL
-                        .get(m as usize)
-                        .ok_or_else(|| Bad(format!("{name} has an unknown database backup")))?,
-                );
+                let m = *BackupMedium::ALL
+                    .get(m as usize)
+                    .ok_or_else(|| Bad(format!("{name} has an unknown database backup")))?;
+                if media.contains(&m) {
+                    return Err(Bad(format!(
+                        "{name} lists the database backup {} twice",
+                        m.as_str()
+                    )));
+                }
+                media.push(m);
             }
             s.database_backup = Some(media);
         }
@@ -667,6 +672,17 @@ mod tests {
             "http://127.0.0.1:8080/#s={p}"
         )));
         assert!(!looks_like_share_link("|Server|Protecting|Protected by|"));
+    }
+
+    #[test]
+    fn a_database_backup_listed_twice_is_refused() {
+        let mut t = presets::scenario_1();
+        t.servers[0].database_backup = Some(vec![BackupMedium::Tape, BackupMedium::Tape]);
+        let e = from_share(&to_share(&t)).unwrap_err().message;
+        assert!(
+            e.contains("DS1 lists the database backup tape twice"),
+            "{e}"
+        );
     }
 
     #[test]

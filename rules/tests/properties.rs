@@ -37,7 +37,9 @@ struct Estate {
 }
 
 fn estate() -> impl Strategy<Value = Estate> {
-    let media = proptest::collection::vec(select(BackupMedium::ALL.to_vec()), 0..3);
+    // Each medium once: the readers refuse one listed twice.
+    let media = proptest::collection::btree_set(select(BackupMedium::ALL.to_vec()), 0..3)
+        .prop_map(|m| m.into_iter().collect::<Vec<_>>());
     (
         (
             proptest::option::weighted(0.2, 0usize..12),

@@ -214,7 +214,8 @@ pub struct Plan {
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrderedStep {
     pub kind: OptionKind,
-    /// The server recovered.
+    /// The server recovered (the first by name when a step rebuilds several
+    /// failed servers from one DPM server: each is a flow's end).
     pub server: ServerId,
     /// The server its DPM database is restored from.
     pub via: Option<ServerId>,

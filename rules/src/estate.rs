@@ -9,7 +9,7 @@
 //! but it protects and restores nothing until its database is back); a
 //! whole site can fail at once.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::model::{same_name, ServerId, Topology};
 
@@ -71,16 +71,6 @@ pub struct Down {
     pub also: Vec<AlsoDown>,
 }
 
-impl Down {
-    pub fn is_failed(&self, id: ServerId) -> bool {
-        self.failed.contains(&id)
-    }
-
-    pub fn is_stopped(&self, id: ServerId) -> bool {
-        self.stopped.contains(&id)
-    }
-}
-
 /// The servers of `site` (compared ignoring case and surrounding spaces), in
 /// natural name order.
 pub fn site_members(t: &Topology, site: &str) -> Vec<ServerId> {
@@ -98,15 +88,27 @@ pub fn site_members(t: &Topology, site: &str) -> Vec<ServerId> {
 /// Every site named in the drawing, once each (as first written), in
 /// natural order.
 pub fn sites(t: &Topology) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+    site_groups(t).into_iter().map(|(name, _)| name).collect()
+}
+
+/// Every site (as first written, in natural order) with its servers (in
+/// natural name order), in one pass over the servers.
+pub fn site_groups(t: &Topology) -> Vec<(String, Vec<ServerId>)> {
+    let mut at: HashMap<String, usize> = HashMap::new();
+    let mut out: Vec<(String, Vec<ServerId>)> = Vec::new();
     for s in &t.servers {
         if let Some(site) = s.site() {
-            if !out.iter().any(|o| same_name(o, site)) {
-                out.push(site.to_string());
-            }
+            let k = *at.entry(crate::model::fold_case(site)).or_insert_with(|| {
+                out.push((site.to_string(), Vec::new()));
+                out.len() - 1
+            });
+            out[k].1.push(s.id);
         }
     }
-    crate::sort::sort_by(&mut out, &|a, b| crate::model::natural_cmp(a, b));
+    crate::sort::sort_by(&mut out, &|a, b| crate::model::natural_cmp(&a.0, &b.0));
+    for (_, ids) in &mut out {
+        t.sort_by_name(ids);
+    }
     out
 }
 
@@ -157,7 +159,7 @@ pub fn refuse_host(t: &Topology, id: ServerId, host: ServerId) -> Option<String>
     if host == id {
         return Some("a server cannot be its own host".into());
     }
-    if host == id || hosts_of(t, host).contains(&id) {
+    if hosts_of(t, host).contains(&id) {
         return Some(format!(
             "{} runs on {} already: hosts cannot form a cycle",
             t.name(host),

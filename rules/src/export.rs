@@ -62,11 +62,10 @@ pub fn to_mermaid(t: &Topology) -> String {
     };
     // Each site a subgraph holding its servers (ids of our own making, the
     // name only as an escaped label); servers without a site after them.
-    let sites = crate::estate::sites(t);
     let mut in_site: HashSet<ServerId> = HashSet::new();
-    for (k, site) in sites.iter().enumerate() {
-        let _ = writeln!(out, "  subgraph site{k}[\"{}\"]", mermaid_text(site));
-        for id in crate::estate::site_members(t, site) {
+    for (k, (site, ids)) in crate::estate::site_groups(t).into_iter().enumerate() {
+        let _ = writeln!(out, "  subgraph site{k}[\"{}\"]", mermaid_text(&site));
+        for id in ids {
             if let Some(s) = t.server(id) {
                 in_site.insert(id);
                 node(&mut out, s, "    ");
@@ -175,13 +174,13 @@ pub fn to_dot(t: &Topology) -> String {
         };
     }
     // Each site a cluster around its servers.
-    for (k, site) in crate::estate::sites(t).iter().enumerate() {
+    for (k, (site, ids)) in crate::estate::site_groups(t).into_iter().enumerate() {
         let _ = writeln!(
             out,
             "    subgraph cluster_{k} {{\n        label = \"{}\"\n        style = rounded\n        color = \"#8aa0bd\"",
-            dot_escape(site)
+            dot_escape(&site)
         );
-        for id in crate::estate::site_members(t, site) {
+        for id in ids {
             if let Some(i) = index(id) {
                 let _ = writeln!(out, "        {i}");
             }

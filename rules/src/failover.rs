@@ -214,7 +214,8 @@ pub struct Plan {
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrderedStep {
     pub kind: OptionKind,
-    /// The server recovered.
+    /// The server recovered (the first by name when a step rebuilds several
+    /// failed servers from one DPM server: each is a flow's end).
     pub server: ServerId,
     /// The server its DPM database is restored from.
     pub via: Option<ServerId>,
@@ -1021,6 +1022,19 @@ fn plan_down(t: &Topology, outage: &Down) -> Plan {
     }
 }
 
+/// `1234567` as "1,234,567".
+fn thousands(k: usize) -> String {
+    let d = k.to_string();
+    let mut out = String::new();
+    for (i, c) in d.chars().enumerate() {
+        if i > 0 && (d.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Restores first the databases of DPM servers stopped by their database
 /// server, each from its best surviving copy, then the failed servers they
 /// protect from them ("nothing is protected or restored until its database
@@ -1037,6 +1051,8 @@ fn database_order(
     let n = |id: ServerId| t.name(id).to_string();
     let mut out = Vec::new();
     let mut still: Vec<ServerId> = outage.failed.clone();
+    // Membership of `still`, which keeps the order.
+    let mut down: HashSet<ServerId> = still.iter().copied().collect();
     let mut restored: Vec<ServerId> = Vec::new();
     let mut never: Vec<ServerId> = Vec::new();
     for &s in &outage.stopped {
@@ -1064,7 +1080,7 @@ fn database_order(
             .protected(s)
             .iter()
             .copied()
-            .filter(|&x| x != s && !outage.failed.contains(&x))
+            .filter(|&x| x != s && !down.contains(&x))
             .collect();
         by_name(t, &mut resumed);
         resumed.dedup();
@@ -1114,6 +1130,7 @@ fn database_order(
         let mut from: Vec<ServerId> = ps.into_iter().filter(|p| restored.contains(p)).collect();
         by_name(t, &mut from);
         let Some(&via) = from.first() else { continue };
+        down.remove(&f);
         still.retain(|&y| y != f);
         let mut back = vec![DataSource {
             server: f,
@@ -1123,7 +1140,7 @@ fn database_order(
             .protected(f)
             .iter()
             .copied()
-            .filter(|&x| x != f && !still.contains(&x))
+            .filter(|&x| x != f && !down.contains(&x))
             .collect();
         by_name(t, &mut its);
         its.dedup();
@@ -1150,39 +1167,59 @@ fn database_order(
             },
         });
     }
+    // The failed servers each restored DPM server protects come back in one
+    // step per DPM server (thousands of file servers are one step, not one
+    // topology each).
     for &s in &restored {
         let mut waiting: Vec<ServerId> = links
             .protected(s)
             .iter()
             .copied()
-            .filter(|&x| x != s && still.contains(&x))
+            .filter(|&x| x != s && down.contains(&x))
             .filter(|&x| t.server(x).is_some_and(|v| v.kind == Kind::Protected))
             .collect();
         by_name(t, &mut waiting);
         waiting.dedup();
-        for x in waiting {
-            if !still.contains(&x) {
-                continue;
-            }
-            still.retain(|&y| y != x);
-            let back: Vec<DataSource> = copies
-                .sources(x)
-                .into_iter()
-                .filter(|d| copies.direct(*d).contains(&s))
-                .collect();
-            out.push(OrderedStep {
-                kind: OptionKind::RestoreFromPrimary,
-                server: x,
-                via: Some(s),
-                back,
-                step: Step {
-                    caption: format!("Rebuild {} and restore its data from {}.", n(x), n(s)),
-                    topology: t.clone(),
-                    failed: still.clone(),
-                    flows: vec![Flow { from: s, to: x }],
-                },
-            });
+        let Some(&first) = waiting.first() else {
+            continue;
+        };
+        for x in &waiting {
+            down.remove(x);
         }
+        still.retain(|y| down.contains(y));
+        let back: Vec<DataSource> = waiting
+            .iter()
+            .flat_map(|&x| copies.sources(x))
+            .filter(|d| copies.direct(*d).contains(&s))
+            .collect();
+        let (names, its) = match waiting.len() {
+            1 => (n(first), "its"),
+            k if k <= 3 => (
+                and_list(&waiting.iter().map(|&x| n(x)).collect::<Vec<_>>()),
+                "their",
+            ),
+            k => (
+                format!(
+                    "{}, {} and {} more",
+                    n(first),
+                    n(waiting[1]),
+                    thousands(k - 2)
+                ),
+                "their",
+            ),
+        };
+        out.push(OrderedStep {
+            kind: OptionKind::RestoreFromPrimary,
+            server: first,
+            via: Some(s),
+            back,
+            step: Step {
+                caption: format!("Rebuild {names} and restore {its} data from {}.", n(s)),
+                topology: t.clone(),
+                failed: still.clone(),
+                flows: waiting.iter().map(|&x| Flow { from: s, to: x }).collect(),
+            },
+        });
     }
     (out, still, never)
 }

@@ -334,10 +334,9 @@ pub const SITE_LABEL_H: f64 = 22.0;
 /// `pos`), padded, with room for the label above them. In natural order
 /// of the sites' names; shared by the app's canvas and the SVG export.
 pub fn site_regions(t: &Topology, pos: &dyn Fn(ServerId) -> Option<Point>) -> Vec<SiteRegion> {
-    crate::estate::sites(t)
+    crate::estate::site_groups(t)
         .into_iter()
-        .filter_map(|name| {
-            let servers = crate::estate::site_members(t, &name);
+        .filter_map(|(name, servers)| {
             let mut b: Option<(f64, f64, f64, f64)> = None;
             for p in servers.iter().filter_map(|&id| pos(id)) {
                 let (x0, y0) = (p.x - NODE_W / 2.0, p.y - NODE_H / 2.0);

@@ -189,19 +189,15 @@ fn site_blocks(t: &Topology) -> Vec<Vec<usize>> {
     if t.servers.iter().all(|s| s.site().is_none()) {
         return Vec::new();
     }
-    let names = crate::estate::sites(t);
-    let mut blocks: Vec<Vec<usize>> = vec![Vec::new(); names.len() + 1];
-    let folded: HashMap<String, usize> = names
+    let groups = crate::estate::site_groups(t);
+    let mut blocks: Vec<Vec<usize>> = vec![Vec::new(); groups.len() + 1];
+    let block: HashMap<ServerId, usize> = groups
         .iter()
         .enumerate()
-        .map(|(k, s)| (crate::model::fold_case(s), k))
+        .flat_map(|(k, (_, ids))| ids.iter().map(move |&id| (id, k)))
         .collect();
     for (i, s) in t.servers.iter().enumerate() {
-        let k = s
-            .site()
-            .and_then(|x| folded.get(&crate::model::fold_case(x)).copied())
-            .unwrap_or(names.len());
-        blocks[k].push(i);
+        blocks[block.get(&s.id).copied().unwrap_or(groups.len())].push(i);
     }
     blocks.retain(|b| !b.is_empty());
     blocks

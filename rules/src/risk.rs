@@ -324,16 +324,9 @@ fn media_for(t: &Topology, id: ServerId) -> Vec<BackupMedium> {
     }
 }
 
-fn error_count(t: &Topology) -> usize {
-    crate::check::check(t)
-        .iter()
-        .filter(|f| f.severity() == Severity::Error)
-        .count()
-}
-
 /// For each single point of `r`, up to three fixes, each of which removes
-/// it without an error finding (the pre-check decides for a protection, a
-/// full check for a fact), fewest protections first: a protection to add,
+/// it without an error finding (the pre-check decides for a protection; a
+/// fact adds none), fewest protections first: a protection to add,
 /// or, for a DPM server that may not have a protector (Azure Backup Server,
 /// a domain controller), a `database_backup` to set instead. A single
 /// point with no fix is left out; [`why_no_fix`] says why.
@@ -344,7 +337,6 @@ pub fn fixes(t: &Topology, r: &Risk) -> Vec<Fix> {
         .into_iter()
         .filter(|&id| is_dpm(t, id))
         .collect();
-    let errors_before = std::cell::OnceCell::new();
     let mut out: Vec<Fix> = Vec::new();
     for point in &r.single_points {
         let mut found = 0;
@@ -394,16 +386,15 @@ pub fn fixes(t: &Topology, r: &Risk) -> Vec<Fix> {
                     server: d.server,
                     medium,
                 };
-                let mut after = t.clone();
-                change.apply(&mut after);
-                if after == *t {
-                    continue;
-                }
-                let before = *errors_before.get_or_init(|| error_count(t));
-                if error_count(&after) > before {
-                    continue;
-                }
-                if risk_of(&after, point.server).is_some_and(|p| p.loses.contains(&d)) {
+                // No clone, check or risk per server (thousands of Azure
+                // Backup Servers): setting `database_backup` cannot add an
+                // error finding (no rule makes it one), and an off-server
+                // medium (all `media_for` offers) holds the database, so it
+                // is no longer lost.
+                if t.server(d.server)
+                    .and_then(|s| s.database_backup.as_ref())
+                    .is_some_and(|l| l.contains(&medium))
+                {
                     continue;
                 }
                 found += 1;
@@ -598,5 +589,31 @@ mod tests {
         let mut after = t.clone();
         after.protections.push(f[0].add[0]);
         assert_eq!(risk(&after).single_points, []);
+    }
+
+    #[test]
+    fn a_database_backup_for_azure_backup_server_adds_no_error() {
+        let mut t = Topology::new();
+        let m = t.add_server("MABS1", Kind::Dpm);
+        t.server_mut(m).unwrap().mabs = Some(true);
+        let ps = t.add_server("PS1", Kind::Protected);
+        t.connect(Protection::new(m, ps));
+        let errors = |t: &Topology| {
+            crate::check::check(t)
+                .iter()
+                .filter(|f| f.severity() == Severity::Error)
+                .count()
+        };
+        let f = fixes(&t, &risk(&t));
+        let set: Vec<&Fix> = f.iter().filter(|f| !f.set.is_empty()).collect();
+        assert!(!set.is_empty(), "{f:?}");
+        for fix in set {
+            let after = fix.apply(&t);
+            assert!(errors(&after) <= errors(&t));
+            assert!(risk_of(&after, m).is_none_or(|p| !p
+                .loses
+                .iter()
+                .any(|d| d.server == m && d.part == Part::Database)));
+        }
     }
 }

@@ -243,18 +243,17 @@ impl Reader<'_> {
             let site = s.opt("site", |n, p| r.label(n, p))?;
             let azure = s.opt("azure", |n, p| r.boolean(n, p))?;
             let database_backup = s.opt("database_backup", |n, p| {
-                r.array(n, p)?
-                    .iter()
-                    .enumerate()
-                    .map(|(k, m)| {
-                        r.variant(
-                            m,
-                            &format!("{p}[{k}]"),
-                            &BackupMedium::ALL,
-                            BackupMedium::as_str,
-                        )
-                    })
-                    .collect::<Result<Vec<_>, _>>()
+                let mut media = Vec::new();
+                for (k, m) in r.array(n, p)?.iter().enumerate() {
+                    let at = format!("{p}[{k}]");
+                    let v = r.variant(m, &at, &BackupMedium::ALL, BackupMedium::as_str)?;
+                    if media.contains(&v) {
+                        let msg = format!("\"{}\" is listed twice", v.as_str());
+                        return Err(r.fail(Some(at), m.at, msg));
+                    }
+                    media.push(v);
+                }
+                Ok(media)
             })?;
             let domain_controller = s.opt("domain_controller", |n, p| r.boolean(n, p))?;
             let scale_out = s.opt("scale_out", |n, p| r.boolean(n, p))?;

@@ -443,11 +443,16 @@ fn read(r: &mut Reader, v2: bool) -> Result<Topology, Fault> {
             let mut media = Vec::with_capacity(k);
             for _ in 0..k {
                 let m = r.byte()?;
-                media.push(
-                    *BackupMedium::ALL
-                        .get(m as usize)
-                        .ok_or_else(|| Bad(format!("{name} has an unknown database backup")))?,
-                );
+                let m = *BackupMedium::ALL
+                    .get(m as usize)
+                    .ok_or_else(|| Bad(format!("{name} has an unknown database backup")))?;
+                if media.contains(&m) {
+                    return Err(Bad(format!(
+                        "{name} lists the database backup {} twice",
+                        m.as_str()
+                    )));
+                }
+                media.push(m);
             }
             s.database_backup = Some(media);
         }
@@ -476,9 +481,10 @@ fn read(r: &mut Reader, v2: bool) -> Result<Topology, Fault> {
         t.insert_server(s);
     }
     for (i, host, k) in refs {
-        let id = t
-            .servers
-            .get(k as usize)
+        // A u64 does not fit a usize on wasm32: refused, not truncated.
+        let id = usize::try_from(k)
+            .ok()
+            .and_then(|k| t.servers.get(k))
             .map(|s| s.id)
             .filter(|&id| id != t.servers[i].id)
             .ok_or_else(|| {
@@ -502,18 +508,17 @@ fn read(r: &mut Reader, v2: bool) -> Result<Topology, Fault> {
         let from = r.varint()?;
         let to = r.varint()?;
         let (switched, to) = (to & 1 == 1, to >> 1);
-        let id = |k: u64| {
-            t.servers
-                .get(k as usize)
-                .map(|s| s.id)
+        // A u64 does not fit a usize on wasm32: refused, not truncated.
+        let at = |k: u64| {
+            usize::try_from(k)
+                .ok()
+                .filter(|&k| k < t.servers.len())
                 .ok_or_else(|| Bad("a protection names a server that is not there".into()))
         };
-        let mut p = Protection::new(id(from)?, id(to)?);
+        let (from, to) = (at(from)?, at(to)?);
+        let mut p = Protection::new(t.servers[from].id, t.servers[to].id);
         p.switched = switched;
-        if switched
-            && !(t.servers[from as usize].is_dpm()
-                && t.servers[to as usize].kind == Kind::Protected)
-        {
+        if switched && !(t.servers[from].is_dpm() && t.servers[to].kind == Kind::Protected) {
             return Err(Bad(
                 "switched protection is from a DPM server to a protected server only".into(),
             ));
@@ -667,6 +672,17 @@ mod tests {
             "http://127.0.0.1:8080/#s={p}"
         )));
         assert!(!looks_like_share_link("|Server|Protecting|Protected by|"));
+    }
+
+    #[test]
+    fn a_database_backup_listed_twice_is_refused() {
+        let mut t = presets::scenario_1();
+        t.servers[0].database_backup = Some(vec![BackupMedium::Tape, BackupMedium::Tape]);
+        let e = from_share(&to_share(&t)).unwrap_err().message;
+        assert!(
+            e.contains("DS1 lists the database backup tape twice"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -684,7 +684,7 @@ fn random_estates_plan_without_panics_or_paths_through_down_servers() {
         for a in &p.affected {
             for o in &a.options {
                 if let Some(v) = o.via.as_deref().and_then(|v| t.find(v)) {
-                    let usable = !down.is_failed(v) && !down.is_stopped(v);
+                    let usable = !down.failed.contains(&v) && !down.stopped.contains(&v);
                     assert!(
                         usable || (o.kind == OptionKind::RestoreDatabase && v == a.server),
                         "{} via {} in {t:?}",

@@ -168,3 +168,35 @@ fn the_precheck_sees_a_mismatch_across_a_chain() {
         "{added:?}"
     );
 }
+
+#[test]
+fn a_site_of_thousands_waiting_on_a_stopped_dpm_server_is_a_handful_of_steps() {
+    // London holds SQLDB1 and 5,000 file servers; DPM1 (Dublin) has its
+    // database on SQLDB1 and protects them all.
+    let mut servers = vec![
+        r#"{"name":"SQLDB1","kind":"protected","site":"London"}"#.to_string(),
+        r#"{"name":"DPM1","kind":"dpm","site":"Dublin","database":"SQLDB1"}"#.to_string(),
+    ];
+    let mut links = vec![r#"{"protector":"DPM1","target":"SQLDB1"}"#.to_string()];
+    for k in 1..=5000 {
+        servers.push(format!(
+            r#"{{"name":"FS{k}","kind":"protected","site":"London"}}"#
+        ));
+        links.push(format!(r#"{{"protector":"DPM1","target":"FS{k}"}}"#));
+    }
+    let text = format!(
+        r#"{{"format":"dpm-sketch/2","servers":[{}],"protections":[{}]}}"#,
+        servers.join(","),
+        links.join(",")
+    );
+    let t = read(&text).unwrap();
+    let p = dpm_rules::plan_outage(&t, &[], &["London"]);
+    assert!(p.order.len() <= 3, "{} steps", p.order.len());
+    let last = p.order.last().unwrap();
+    assert_eq!(
+        last.step.caption,
+        "Rebuild FS1, FS2 and 4,999 more and restore their data from DPM1."
+    );
+    assert!(last.step.failed.is_empty());
+    assert_eq!(last.back.len(), 5001);
+}

@@ -227,7 +227,12 @@ impl<'a, 't> View<'a, 't> {
     }
 
     fn protects(&self, a: usize, b: usize) -> bool {
-        self.targets(a).any(|(x, _)| x == b)
+        // Through the shorter side: a secondary may protect thousands.
+        if self.ix.out(a).len() <= self.ix.inn(b).len() {
+            self.targets(a).any(|(x, _)| x == b)
+        } else {
+            self.protectors(b).any(|(x, _)| x == a)
+        }
     }
 
     fn link(&self, a: usize, b: usize) -> Link {
@@ -599,7 +604,7 @@ fn anchored(v: View, i: usize, out: &mut Vec<Finding>) {
                     servers: vec![v.id(i), v.id(db)],
                     protections: vec![v.link(i, db)],
                     message: format!(
-                        "{name}'s DPM database is on {dbname}, which {name} protects: the documented way to back up a remote DPM database, but that copy sits in {name}'s own storage, so it is lost if {name} fails."
+                        "{name}'s DPM database is on {dbname}, which {name} protects: the documented way to back up a remote DPM database, but that copy sits in {name}'s own storage: if {name} fails, the backup copy of its database is lost with it (the live database survives on {dbname})."
                     ),
                 });
             }

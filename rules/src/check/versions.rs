@@ -14,7 +14,7 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::{Finding, View};
-use crate::model::{Build, DpmVersion, Server, Version};
+use crate::model::{Server, Version};
 use crate::rules::Rule;
 
 /// What is compared, as a key (equal keys match) and as words.
@@ -28,8 +28,7 @@ enum Fact {
 /// in every pre-check of a drag).
 #[derive(Clone, Copy)]
 enum Key<'a> {
-    Release(DpmVersion),
-    Build(Build),
+    Version(Version),
     Rollup(u32),
     /// A rollup written as text that names no rollup number.
     Text(&'a str),
@@ -38,8 +37,16 @@ enum Key<'a> {
 impl PartialEq for Key<'_> {
     fn eq(&self, other: &Self) -> bool {
         match (self, other) {
-            (Key::Release(a), Key::Release(b)) => a == b,
-            (Key::Build(a), Key::Build(b)) => a == b,
+            // By build only when both are builds and one is not listed;
+            // otherwise by release (a release name names no build).
+            (Key::Version(Version::Build(a)), Key::Version(Version::Build(b)))
+                if !(a.is_listed() && b.is_listed()) =>
+            {
+                a == b
+            }
+            (Key::Version(a), Key::Version(b)) => {
+                a.release().is_some() && a.release() == b.release()
+            }
             (Key::Rollup(a), Key::Rollup(b)) => a == b,
             (Key::Text(a), Key::Text(b)) => a.eq_ignore_ascii_case(b),
             _ => false,
@@ -49,15 +56,7 @@ impl PartialEq for Key<'_> {
 
 fn key(s: &Server, fact: Fact) -> Option<Key<'_>> {
     match fact {
-        // Releases compare by name; a build the published list does not
-        // know is compared as a build.
-        Fact::Version => s.version.map(|v| match v {
-            Version::Build(b) => match b.release() {
-                Some(r) if b.is_listed() => Key::Release(r),
-                _ => Key::Build(b),
-            },
-            Version::Release(r) => Key::Release(r),
-        }),
+        Fact::Version => s.version.map(Key::Version),
         Fact::Rollup => match s.update_rollup() {
             Some(r) => Some(Key::Rollup(r.0)),
             None => s
@@ -70,15 +69,21 @@ fn key(s: &Server, fact: Fact) -> Option<Key<'_>> {
     }
 }
 
-/// "Runs DPM 2019" / "has update rollup UR2", as the server states it.
+/// "Runs DPM 2019" / "has update rollup UR2": what `key` compares (a
+/// listed build's rollup before the `rollup` field).
 fn words(s: &Server, fact: Fact) -> String {
-    match fact {
-        Fact::Version => s.version.map(|v| v.label()).unwrap_or_default(),
-        Fact::Rollup => match (s.rollup.as_deref().map(str::trim), s.update_rollup()) {
-            (Some(r), _) if !r.is_empty() => r.to_string(),
-            (_, Some(r)) => r.to_string(),
-            _ => String::new(),
-        },
+    match (fact, s.version) {
+        (Fact::Version, v) => v.map(|v| v.label()).unwrap_or_default(),
+        (_, Some(Version::Build(b))) if b.rollup().is_some() => b
+            .rollup()
+            .map(|r| format!("{r} (build {b})"))
+            .unwrap_or_default(),
+        _ => s
+            .rollup
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or_default()
+            .to_string(),
     }
 }
 
@@ -171,9 +176,10 @@ fn path(v: View, a: usize, b: usize, fact: Fact) -> Vec<usize> {
 fn facing(v: View, group: &[usize], fact: Fact) -> Vec<(usize, usize)> {
     let known = |x: usize| key(v.server(x), fact);
     let mut pairs: Vec<(usize, usize)> = Vec::new();
+    let mut seen: HashSet<(usize, usize)> = HashSet::new();
     let mut add = |a: usize, b: usize| {
         let p = (a.min(b), a.max(b));
-        if !pairs.contains(&p) {
+        if seen.insert(p) {
             pairs.push(p);
         }
     };
@@ -201,9 +207,7 @@ fn facing(v: View, group: &[usize], fact: Fact) -> Vec<(usize, usize)> {
             k += 1;
             for y in joined(v, x) {
                 if known(y).is_some() {
-                    if !edge.contains(&y) {
-                        edge.push(y);
-                    }
+                    edge.push(y);
                 } else if done.insert(y) {
                     stretch.push(y);
                 }
@@ -211,6 +215,7 @@ fn facing(v: View, group: &[usize], fact: Fact) -> Vec<(usize, usize)> {
         }
         // One server per value is enough to name the difference.
         edge.sort_by(|&a, &b| v.name_order(a, b));
+        edge.dedup();
         let mut firsts: Vec<(Key, usize)> = Vec::new();
         for x in edge {
             let Some(kx) = known(x) else { continue };
@@ -267,6 +272,7 @@ pub(super) fn version_mismatches(v: View, seeds: Option<&[usize]>, out: &mut Vec
         // Per pair: the path between them and what differs.
         type Found = ((usize, usize), Vec<usize>, Vec<String>);
         let mut found: Vec<Found> = Vec::new();
+        let mut at: HashMap<(usize, usize), usize> = HashMap::new();
         for fact in [Fact::Version, Fact::Rollup] {
             for (a, b) in facing(v, &group, fact) {
                 let diff = |x: usize, y: usize| match fact {
@@ -286,9 +292,18 @@ pub(super) fn version_mismatches(v: View, seeds: Option<&[usize]>, out: &mut Vec
                     ),
                 };
                 let (x, y) = protector_first(v, a, b);
-                match found.iter_mut().find(|f| f.0 == (a, b)) {
-                    Some(f) => f.2.push(diff(x, y)),
-                    None => found.push(((a, b), path(v, x, y, fact), vec![diff(x, y)])),
+                match at.get(&(a, b)) {
+                    Some(&k) => found[k].2.push(diff(x, y)),
+                    None => {
+                        // A direct pair's path is the two servers.
+                        let p = if v.protects(x, y) || v.protects(y, x) {
+                            vec![x, y]
+                        } else {
+                            path(v, x, y, fact)
+                        };
+                        at.insert((a, b), found.len());
+                        found.push(((a, b), p, vec![diff(x, y)]));
+                    }
                 }
             }
         }

@@ -322,9 +322,20 @@ impl Reader<'_> {
             server.replica_set = replica_set;
             t.insert_server(server);
         }
+        // Names to servers once (the first of a name, as `Topology::find`
+        // gives): a file of 10,000 servers and protections is read in one
+        // pass, not a scan of the list per name.
+        let mut by_name: std::collections::HashMap<String, ServerId> =
+            std::collections::HashMap::with_capacity(t.servers.len());
+        for s in &t.servers {
+            by_name
+                .entry(crate::model::fold_case(&s.name))
+                .or_insert(s.id);
+        }
+        let find = |name: &str| by_name.get(&crate::model::fold_case(name)).copied();
         // `host` and `database` name servers, which may come later in the list.
         for (i, field, name, at, path) in refs {
-            let Some(id) = t.find(&name) else {
+            let Some(id) = find(&name) else {
                 return Err(fail(
                     Some(path),
                     at,
@@ -377,7 +388,7 @@ impl Reader<'_> {
             let end = |field: &str| {
                 let n = p.required(field, node.at, r)?;
                 let name = r.string(n, &p.path(field))?;
-                let id = t.find(&name).ok_or_else(|| {
+                let id = find(&name).ok_or_else(|| {
                     fail(
                         Some(p.path(field)),
                         n.at,

@@ -743,8 +743,8 @@ fn impact_html(t: &Topology, p: &Plan) -> String {
     }
     if !unprotected.is_empty() {
         h.push_str(&format!(
-            "<div class=\"impact-block unprotected\" data-testid=\"unprotected\"><h4>▲ Still there, but without any copy</h4>{}</div>",
-            list("unprotected", unprotected, "Without any copy")
+            "<div class=\"impact-block unprotected\" data-testid=\"unprotected\"><h4>▲ Still there, but unprotected (every copy gone, or held by a stopped DPM server)</h4>{}</div>",
+            list("unprotected", unprotected, "Unprotected")
         ));
     }
     h.push_str(&format!(

@@ -1035,6 +1035,36 @@ fn thousands(k: usize) -> String {
     out
 }
 
+/// What comes back with DPM server `s`: its database, and the data it
+/// directly holds of the servers it protects that are up (not in `down`).
+fn back_with(
+    t: &Topology,
+    copies: &Copies,
+    links: &Links,
+    s: ServerId,
+    down: &HashSet<ServerId>,
+) -> Vec<DataSource> {
+    let mut back = vec![DataSource {
+        server: s,
+        part: crate::inventory::Part::Database,
+    }];
+    let mut up: Vec<ServerId> = links
+        .protected(s)
+        .iter()
+        .copied()
+        .filter(|&x| x != s && !down.contains(&x))
+        .collect();
+    by_name(t, &mut up);
+    up.dedup();
+    back.extend(up.into_iter().flat_map(|x| {
+        copies
+            .sources(x)
+            .into_iter()
+            .filter(|d| copies.direct(*d).contains(&s))
+    }));
+    back
+}
+
 /// Restores first the databases of DPM servers stopped by their database
 /// server, each from its best surviving copy, then the failed servers they
 /// protect from them ("nothing is protected or restored until its database
@@ -1072,24 +1102,7 @@ fn database_order(
             }
         };
         let whence = whence.replace("its own replica", &format!("{}'s own replica", n(s)));
-        let mut back = vec![DataSource {
-            server: s,
-            part: crate::inventory::Part::Database,
-        }];
-        let mut resumed: Vec<ServerId> = links
-            .protected(s)
-            .iter()
-            .copied()
-            .filter(|&x| x != s && !down.contains(&x))
-            .collect();
-        by_name(t, &mut resumed);
-        resumed.dedup();
-        back.extend(resumed.into_iter().flat_map(|x| {
-            copies
-                .sources(x)
-                .into_iter()
-                .filter(|d| copies.direct(*d).contains(&s))
-        }));
+        let back = back_with(t, copies, links, s, &down);
         out.push(OrderedStep {
             kind: OptionKind::RestoreDatabase,
             server: s,
@@ -1132,24 +1145,7 @@ fn database_order(
         let Some(&via) = from.first() else { continue };
         down.remove(&f);
         still.retain(|&y| y != f);
-        let mut back = vec![DataSource {
-            server: f,
-            part: crate::inventory::Part::Database,
-        }];
-        let mut its: Vec<ServerId> = links
-            .protected(f)
-            .iter()
-            .copied()
-            .filter(|&x| x != f && !down.contains(&x))
-            .collect();
-        by_name(t, &mut its);
-        its.dedup();
-        back.extend(its.into_iter().flat_map(|x| {
-            copies
-                .sources(x)
-                .into_iter()
-                .filter(|d| copies.direct(*d).contains(&f))
-        }));
+        let back = back_with(t, copies, links, f, &down);
         out.push(OrderedStep {
             kind: OptionKind::RebuildPrimary,
             server: f,

@@ -121,19 +121,25 @@ fn finding_html(t: &Topology, f: &Finding, compact: bool) -> String {
 
 /// Rewrites `root`'s markup; the control that had the focus (known by its
 /// `data-k`) has it again in the new markup.
+///
+/// The control is found by comparing `data-k` values, never by a selector
+/// built from one: a key holds server names, and a name such as
+/// `Z"], [data-k="apply-1-switch-protection B` would make a selector match
+/// another control (or none, for any name with `"` or `\`).
 pub fn set_html_keeping_focus(root: &web_sys::Element, html: &str) {
     let focused = document()
         .active_element()
         .filter(|a| root.contains(Some(a)))
         .and_then(|a| a.get_attribute("data-k"));
     root.set_inner_html(html);
-    if let Some(el) = focused
-        .and_then(|k| {
-            root.query_selector(&format!("[data-k=\"{k}\"]"))
-                .ok()
-                .flatten()
-        })
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    let Some(k) = focused else { return };
+    let Ok(keyed) = root.query_selector_all("[data-k]") else {
+        return;
+    };
+    if let Some(el) = (0..keyed.length())
+        .filter_map(|i| keyed.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        .find(|e| e.get_attribute("data-k").as_deref() == Some(k.as_str()))
     {
         let _ = el.focus();
     }

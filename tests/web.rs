@@ -279,3 +279,42 @@ fn failing_a_site_takes_its_guests_and_stops_a_dpm_server_whose_database_is_ther
         assert_eq!(ed.doc.get_untracked(), t);
     });
 }
+
+/// Focus kept across a rewrite finds its control by comparing keys, so a
+/// server name made to look like a selector (issue 21) moves focus nowhere
+/// else, and a name with quotes keeps it.
+#[wasm_bindgen_test]
+fn focus_kept_across_a_rewrite_is_never_moved_by_a_name() {
+    let document = leptos::prelude::document();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let hostile = "apply-0-switch-protection Z\"], [data-k=\"apply-1-switch-protection B";
+    let markup = |k0: &str| {
+        dpm_sketch::markup::Markup::concat([
+            dpm_sketch::markup::el("button")
+                .attr("data-k", k0)
+                .text("first"),
+            dpm_sketch::markup::el("button")
+                .attr("data-k", "apply-1-switch-protection B")
+                .text("second"),
+        ])
+    };
+    for key in [hostile, "apply-0-switch-protection O\"Brien\\\\"] {
+        root.set_inner_html(markup(key).as_str());
+        let first: web_sys::HtmlElement = root
+            .query_selector("button")
+            .unwrap()
+            .unwrap()
+            .unchecked_into();
+        first.focus().unwrap();
+        dpm_sketch::panels::set_html_keeping_focus(&root, markup(key).as_str());
+        let active = document.active_element().unwrap();
+        assert_eq!(
+            active.get_attribute("data-k").as_deref(),
+            Some(key),
+            "focus moved for {key}"
+        );
+        assert_eq!(active.text_content().as_deref(), Some("first"));
+    }
+    root.remove();
+}

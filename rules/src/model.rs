@@ -376,9 +376,18 @@ pub struct Link {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NameError {
     Empty,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     ControlCharacter,
-    Taken { by: String },
+    /// A bidirectional control (U+202E ...), which reorders the text
+    /// around the name wherever it is shown.
+    BidiControl,
+    /// Nothing visible: only spaces and zero-width characters.
+    Invisible,
+    Taken {
+        by: String,
+    },
 }
 
 impl fmt::Display for NameError {
@@ -389,6 +398,14 @@ impl fmt::Display for NameError {
             NameError::ControlCharacter => {
                 write!(f, "a name cannot hold line breaks, tabs or other control characters")
             }
+            NameError::BidiControl => write!(
+                f,
+                "a name cannot hold right-to-left or left-to-right override characters (such as U+202E): they make the text around the name read in another order"
+            ),
+            NameError::Invisible => write!(
+                f,
+                "a name needs a visible character: zero-width characters and spaces alone show nothing"
+            ),
             NameError::Taken { by } => write!(
                 f,
                 "\"{by}\" already has that name (names are compared ignoring case, as Windows host names are)"
@@ -414,7 +431,25 @@ pub fn validate_name_form(name: &str) -> Result<(), NameError> {
     if name.chars().any(char::is_control) {
         return Err(NameError::ControlCharacter);
     }
+    if name.chars().any(is_bidi_control) {
+        return Err(NameError::BidiControl);
+    }
+    if name.chars().all(|c| c.is_whitespace() || is_zero_width(c)) {
+        return Err(NameError::Invisible);
+    }
     Ok(())
+}
+
+/// Unicode's bidirectional formatting characters: embeddings, overrides,
+/// isolates and marks (UAX #9).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// Characters that take no space: zero-width space, joiners, word joiner,
+/// the byte-order mark.
+fn is_zero_width(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
 }
 
 /// Names compare case-insensitively, as Windows host names do.
@@ -795,6 +830,26 @@ mod tests {
         assert_eq!(t.fresh_name(Kind::Dpm), "DS5");
         assert_eq!(t.fresh_name(Kind::Protected), "PS9");
         assert_eq!(t.fresh_name_like("DPM"), "DPM1");
+    }
+
+    #[test]
+    fn names_that_deceive_are_refused() {
+        assert_eq!(
+            validate_name_form("\u{202E}1SD"),
+            Err(NameError::BidiControl)
+        );
+        assert_eq!(
+            validate_name_form("DS\u{2066}1"),
+            Err(NameError::BidiControl)
+        );
+        assert_eq!(
+            validate_name_form("\u{200B}\u{200D}"),
+            Err(NameError::Invisible)
+        );
+        assert_eq!(validate_name_form(" \u{FEFF} "), Err(NameError::Invisible));
+        // Joiners inside a visible name are part of how it is written.
+        assert_eq!(validate_name_form("क्\u{200D}ष"), Ok(()));
+        assert_eq!(validate_name_form("DPM1 London"), Ok(()));
     }
 
     #[test]

@@ -140,7 +140,20 @@ fn escape(name: &str) -> String {
     for (i, c) in name.chars().enumerate() {
         let special = matches!(
             c,
-            '\\' | '|' | '(' | ')' | '[' | ']' | '*' | '_' | '<' | '>' | '`' | '#' | ',' | '!'
+            '\\' | '|'
+                | '('
+                | ')'
+                | '['
+                | ']'
+                | '*'
+                | '_'
+                | '<'
+                | '>'
+                | '`'
+                | '#'
+                | ','
+                | '!'
+                | '&'
         ) || (i == 0 && matches!(c, '-' | '+'));
         if special {
             out.push('\\');
@@ -449,6 +462,18 @@ Scenario 2 shows a scenario in which four DPM servers are chained:
             .1
             .replace("|DS4|DS3|", "|DS4 \\(secondary\\)|DS3|");
         assert_eq!(table, expected);
+    }
+
+    #[test]
+    fn an_entity_in_a_name_stays_text() {
+        // Unescaped, Markdown renders `&lt;b&gt;` as `<b>` (issue 21).
+        let mut t = Topology::new();
+        let a = t.add_server("&lt;b&gt;", Kind::Dpm);
+        let b = t.add_server("PS1", Kind::Protected);
+        t.connect(Protection::new(a, b));
+        let table = to_table(&t);
+        assert!(table.contains("|\\&lt;b\\&gt;"), "{table}");
+        assert!(from_table(&table).unwrap().find("&lt;b&gt;").is_some());
     }
 
     #[test]

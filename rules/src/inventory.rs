@@ -82,24 +82,30 @@ pub fn sources_of(t: &Topology, id: ServerId) -> Vec<DataSource> {
         }],
         Kind::Protected if s.is_scale_out() => {
             // Callers asking for many servers go through `Copies::sources`.
-            let mut by: Vec<ServerId> = t
+            let by: Vec<ServerId> = t
                 .protectors_of(id)
                 .filter(|&p| p != id && t.server(p).is_some_and(|x| x.kind == Kind::Dpm))
                 .collect();
             if by.is_empty() {
                 return plain_sources(t, id);
             }
-            t.sort_by_name(&mut by);
-            by.dedup();
-            by.into_iter()
-                .map(|p| DataSource {
-                    server: id,
-                    part: Part::ScaleOut(p),
-                })
-                .collect()
+            scale_out_sources(t, id, by)
         }
         Kind::Protected => plain_sources(t, id),
     }
+}
+
+/// One data source of scale-out server `id` per DPM protector in `by`
+/// (sorted by name, each once).
+fn scale_out_sources(t: &Topology, id: ServerId, mut by: Vec<ServerId>) -> Vec<DataSource> {
+    t.sort_by_name(&mut by);
+    by.dedup();
+    by.into_iter()
+        .map(|p| DataSource {
+            server: id,
+            part: Part::ScaleOut(p),
+        })
+        .collect()
 }
 
 fn plain_sources(t: &Topology, id: ServerId) -> Vec<DataSource> {
@@ -269,15 +275,7 @@ impl<'t> Copies<'t> {
     pub fn sources(&self, id: ServerId) -> Vec<DataSource> {
         match self.t.server(id) {
             Some(s) if s.is_scale_out() && !self.of(id).is_empty() => {
-                let mut by: Vec<ServerId> = self.of(id).iter().map(|&(p, _)| p).collect();
-                self.t.sort_by_name(&mut by);
-                by.dedup();
-                by.into_iter()
-                    .map(|p| DataSource {
-                        server: id,
-                        part: Part::ScaleOut(p),
-                    })
-                    .collect()
+                scale_out_sources(self.t, id, self.of(id).iter().map(|&(p, _)| p).collect())
             }
             Some(_) => sources_of(self.t, id),
             None => Vec::new(),

@@ -173,3 +173,26 @@ export function suite(pages = {}) {
   });
   return ctx;
 }
+
+/// A function that takes one screenshot of the app: a fresh context (size
+/// and colour scheme), the first-visit hint dismissed, page errors printed,
+/// `prepare(page)` then `fn(page)` run, the PNG written to `out/NAME.png`.
+/// Used by scripts/screenshots.mjs and the probes that take pictures.
+export function shooter(chrome, server, out, prepare = async () => {}) {
+  return async (name, fn, { width = 1280, height = 800, scheme = 'light' } = {}) => {
+    const context = await chrome.browser.newContext({ viewport: { width, height }, colorScheme: scheme });
+    await context.addInitScript(() => localStorage.setItem('dpm-sketch/hint-dismissed', '1'));
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.error('page error:', String(e)));
+    page.on('console', (m) => m.type() === 'error' && console.error('console:', m.text()));
+    await page.goto(server.url);
+    await page.waitForSelector('[data-server]');
+    await prepare(page);
+    await fn(page);
+    await page.waitForTimeout(400);
+    const path = join(out, `${name}.png`);
+    await page.screenshot({ path });
+    console.log(path);
+    await context.close();
+  };
+}

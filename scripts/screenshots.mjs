@@ -5,26 +5,13 @@
 // Extra arguments NAME=HASH take one more screenshot of /#HASH each.
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { serve, launch } from '../e2e/harness.mjs';
+import { serve, launch, shooter } from '../e2e/harness.mjs';
 
 const out = resolve(process.argv[2] && !process.argv[2].includes('=') ? process.argv[2] : 'docs');
 await mkdir(out, { recursive: true });
 const server = await serve();
 const chrome = await launch();
-const shot = async (name, fn, { width = 1280, height = 800, scheme = 'light' } = {}) => {
-  const context = await chrome.browser.newContext({ viewport: { width, height }, colorScheme: scheme });
-  await context.addInitScript(() => localStorage.setItem('dpm-sketch/hint-dismissed', '1'));
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', String(e)));
-  page.on('console', (m) => m.type() === 'error' && console.error('console:', m.text()));
-  await page.goto(server.url);
-  await page.waitForSelector('[data-server]');
-  await fn(page);
-  await page.waitForTimeout(400);
-  await page.screenshot({ path: join(out, `${name}.png`) });
-  console.log(`${name}.png`);
-  await context.close();
-};
+const shot = shooter(chrome, server, out);
 try {
   await shot('screenshot', async (page) => {
     await page.selectOption('[data-action="preset"]', 'scenario-2');

@@ -5,32 +5,19 @@
 // `trunk build --release`:  node e2e/probes/estate-shots.mjs [OUT_DIR]
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { serve, launch } from '../harness.mjs';
+import { serve, launch, shooter } from '../harness.mjs';
 
 const out = resolve(process.argv[2] ?? '/tmp/app-shots');
 await mkdir(out, { recursive: true });
 const estate = await readFile(join(import.meta.dirname, '..', 'fixtures', 'estate.dpm.json'), 'utf8');
 const server = await serve();
 const chrome = await launch();
-const shot = async (name, fn, { width = 1280, height = 800, scheme = 'light' } = {}) => {
-  const context = await chrome.browser.newContext({ viewport: { width, height }, colorScheme: scheme });
-  await context.addInitScript(() => localStorage.setItem('dpm-sketch/hint-dismissed', '1'));
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', String(e)));
-  page.on('console', (m) => m.type() === 'error' && console.error('console:', m.text()));
-  await page.goto(server.url);
-  await page.waitForSelector('[data-server]');
+const shot = shooter(chrome, server, out, async (page) => {
   await page.click('[data-action="import"]');
   await page.getByTestId('import-text').fill(estate);
   await page.click('[data-action="import-text"]');
   await page.waitForSelector('[data-server="DPM3"]');
-  await fn(page);
-  await page.waitForTimeout(400);
-  const path = join(out, `${name}.png`);
-  await page.screenshot({ path });
-  console.log(path);
-  await context.close();
-};
+});
 try {
   await shot('estate-light', async () => {});
   await shot('estate-dark', async () => {}, { scheme: 'dark' });

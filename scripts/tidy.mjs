@@ -104,13 +104,14 @@ const mods = new Set(files.map(modOf));
 // The layer of each module, bottom (0) to top; a module may import only from
 // its own layer or below. Kept in step with the code map in src/lib.rs.
 function layer(m) {
-  if (m === 'crate') return 6; // lib.rs: the code map and `mod` lines
-  if (m === 'browser' || m.startsWith('browser::') || m === 'markup') return 0;
+  if (m === 'crate') return 7; // lib.rs: the code map and `mod` lines
+  if (m === 'browser' || m.startsWith('browser::')) return 0;
   if (m === 'state' || m.startsWith('state::')) return 1;
   if (m.endsWith('::state')) return 2;
-  if (m === 'commands') return 3;
-  if (m === 'shell' || m.startsWith('shell::')) return 5;
-  return 4;
+  if (m === 'ctx') return 3;
+  if (m === 'commands') return 4;
+  if (m === 'shell' || m.startsWith('shell::')) return 6;
+  return 5;
 }
 
 // Resolves a path written in `from` (crate::a::b::Item, super::x) to a module.

@@ -5,8 +5,10 @@
 #![cfg(target_arch = "wasm32")]
 
 use dpm_rules::{presets, Kind, Protection, Topology};
-use dpm_sketch::canvas::{Connect, Verdict};
-use dpm_sketch::state::{restore, Editor, Mode, KEPT_PREFIX, SAVE_KEY};
+use dpm_sketch::browser::storage::KEPT_PREFIX;
+use dpm_sketch::canvas::state::{Connect, Verdict};
+use dpm_sketch::state::editor::{Editor, Mode, SAVE_KEY};
+use dpm_sketch::state::persist::restore;
 use dpm_sketch::App;
 use leptos::mount::mount_to;
 use leptos::prelude::*;
@@ -89,7 +91,7 @@ async fn first_visit_draws_scenario_1_and_saves_it() {
 fn every_edit_is_one_undoable_step() {
     let owner = Owner::new();
     owner.with(|| {
-        let ed = Editor::new(presets::scenario_1(), false, false);
+        let ed = Editor::new(presets::scenario_1(), false);
         assert!(!ed.can_undo());
         let id = ed.add_server(Kind::Dpm, dpm_rules::Point { x: 13.0, y: 29.0 });
         ed.doc.with_untracked(|t| {
@@ -126,7 +128,7 @@ fn every_edit_is_one_undoable_step() {
 fn drawing_a_protection_shows_every_servers_verdict() {
     let owner = Owner::new();
     owner.with(|| {
-        let ed = Editor::new(presets::scenario_1(), false, false);
+        let ed = Editor::new(presets::scenario_1(), false);
         let cn = Connect::new();
         let (ds2, ps1, ps3, ds4) = ed.doc.with_untracked(|t| {
             (
@@ -159,11 +161,11 @@ fn drawing_a_protection_shows_every_servers_verdict() {
 fn playing_an_option_previews_without_touching_the_drawing() {
     let owner = Owner::new();
     owner.with(|| {
-        let ed = Editor::new(presets::moving(), false, false);
-        let sim = dpm_sketch::sim::Sim::new();
+        let ed = Editor::new(presets::moving(), false);
+        let sim = dpm_sketch::sim::state::Sim::new();
         let dpm1 = ed.doc.with_untracked(|t| t.find("DPM1").unwrap());
-        dpm_sketch::sim::enter(ed, sim);
-        dpm_sketch::sim::toggle_failed(ed, dpm1);
+        dpm_sketch::sim::state::enter(ed, sim);
+        dpm_sketch::sim::state::toggle_failed(ed, dpm1);
         let f = ed.failed.get_untracked();
         let option = ed.doc.with_untracked(|t| {
             dpm_rules::plan(t, &f).affected[1]
@@ -173,18 +175,18 @@ fn playing_an_option_previews_without_touching_the_drawing() {
                 .cloned()
                 .unwrap()
         });
-        dpm_sketch::sim::play(ed, sim, option.clone(), "Server1".into());
+        dpm_sketch::sim::state::play(ed, sim, option.clone(), "Server1".into());
         assert!(ed.preview.get_untracked().is_some());
         assert_eq!(ed.doc.get_untracked(), presets::moving());
         assert!(!ed.can_undo());
-        dpm_sketch::sim::reset(ed, sim);
+        dpm_sketch::sim::state::reset(ed, sim);
         assert_eq!(ed.mode.get_untracked(), Mode::Edit);
         assert!(ed.preview.get_untracked().is_none());
         assert_eq!(ed.shown.get_untracked(), presets::moving());
         // Apply is one step, and undo returns the drawing before.
-        dpm_sketch::sim::enter(ed, sim);
-        dpm_sketch::sim::toggle_failed(ed, dpm1);
-        dpm_sketch::sim::apply(ed, sim, &option);
+        dpm_sketch::sim::state::enter(ed, sim);
+        dpm_sketch::sim::state::toggle_failed(ed, dpm1);
+        dpm_sketch::sim::state::apply(ed, sim, &option);
         let switched = ed.doc.with_untracked(|t| {
             let (d3, s1) = (t.find("DPM3").unwrap(), t.find("Server1").unwrap());
             t.protection(dpm_rules::Link {
@@ -231,7 +233,7 @@ fn an_unreadable_save_is_kept_aside_not_overwritten() {
 
 #[wasm_bindgen_test]
 fn markup_escapes_every_value_and_text() {
-    use dpm_sketch::markup::el;
+    use dpm_sketch::browser::markup::el;
     let m = el("p")
         .attr("title", "\"><script>alert(1)</script>")
         .text("<b>&'")
@@ -259,21 +261,21 @@ fn failing_a_site_takes_its_guests_and_stops_a_dpm_server_whose_database_is_ther
         t.server_mut(dpm).unwrap().database = Some(sql);
         t.server_mut(dpm).unwrap().site = Some("Paris".into());
         t.connect(Protection::new(dpm, vm));
-        let ed = Editor::new(t.clone(), false, false);
-        let sim = dpm_sketch::sim::Sim::new();
-        dpm_sketch::sim::enter(ed, sim);
-        dpm_sketch::sim::toggle_site(ed, " london ");
+        let ed = Editor::new(t.clone(), false);
+        let sim = dpm_sketch::sim::state::Sim::new();
+        dpm_sketch::sim::state::enter(ed, sim);
+        dpm_sketch::sim::state::toggle_site(ed, " london ");
         let mut shown = ed.shown_failed.get_untracked();
         shown.sort();
         assert_eq!(shown, vec![hv, sql, vm]);
         assert_eq!(ed.stopped.get_untracked(), vec![dpm]);
         // The same site again (any case) brings it back.
-        dpm_sketch::sim::toggle_site(ed, "LONDON");
+        dpm_sketch::sim::state::toggle_site(ed, "LONDON");
         assert!(ed.shown_failed.get_untracked().is_empty());
         assert!(ed.stopped.get_untracked().is_empty());
         // Reset forgets a failed site; the drawing is untouched.
-        dpm_sketch::sim::toggle_site(ed, "London");
-        dpm_sketch::sim::reset(ed, sim);
+        dpm_sketch::sim::state::toggle_site(ed, "London");
+        dpm_sketch::sim::state::reset(ed, sim);
         assert!(ed.failed_sites.get_untracked().is_empty());
         assert!(ed.shown_failed.get_untracked().is_empty());
         assert_eq!(ed.doc.get_untracked(), t);
@@ -290,11 +292,11 @@ fn focus_kept_across_a_rewrite_is_never_moved_by_a_name() {
     document.body().unwrap().append_child(&root).unwrap();
     let hostile = "apply-0-switch-protection Z\"], [data-k=\"apply-1-switch-protection B";
     let markup = |k0: &str| {
-        dpm_sketch::markup::Markup::concat([
-            dpm_sketch::markup::el("button")
+        dpm_sketch::browser::markup::Markup::concat([
+            dpm_sketch::browser::markup::el("button")
                 .attr("data-k", k0)
                 .text("first"),
-            dpm_sketch::markup::el("button")
+            dpm_sketch::browser::markup::el("button")
                 .attr("data-k", "apply-1-switch-protection B")
                 .text("second"),
         ])
@@ -307,7 +309,7 @@ fn focus_kept_across_a_rewrite_is_never_moved_by_a_name() {
             .unwrap()
             .unchecked_into();
         first.focus().unwrap();
-        dpm_sketch::panels::set_html_keeping_focus(&root, markup(key).as_str());
+        dpm_sketch::browser::dom::set_html_keeping_focus(&root, markup(key).as_str());
         let active = document.active_element().unwrap();
         assert_eq!(
             active.get_attribute("data-k").as_deref(),

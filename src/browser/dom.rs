@@ -1,0 +1,135 @@
+//! DOM helpers every view uses: the button a click landed on, whether a
+//! key was typed into a field, a select used as a menu, reading a form
+//! control, rewriting a panel's markup without losing keyboard focus, and
+//! pointer coordinates. Knows no app type.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+
+/// Whether the user asked for less motion.
+pub fn reduced_motion() -> bool {
+    window()
+        .match_media("(prefers-reduced-motion: reduce)")
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.matches())
+}
+
+pub fn in_field(target: Option<web_sys::EventTarget>) -> bool {
+    target
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|e| {
+            matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                || e.closest("[contenteditable]").ok().flatten().is_some()
+        })
+}
+
+/// Handlers for a `<select>` used as a menu (Presets, Exercises): `act` gets
+/// the value picked, then the select shows its label again.
+///
+/// On Windows and Linux an arrow key on a closed select changes its value
+/// at once; acting on each change would open every entry on the way to the
+/// one wanted. A change made by a key (the change event fires inside the
+/// keydown's task) waits for Enter; one made in the drop-down acts at once.
+pub fn menu_select(
+    act: Callback<String>,
+) -> (
+    impl Fn(leptos::ev::Event) + Copy,
+    impl Fn(web_sys::KeyboardEvent) + Copy,
+) {
+    // (a key is being handled, a keyed change waits for Enter)
+    let state = StoredValue::new((false, false));
+    let pick = move |el: Option<web_sys::EventTarget>| {
+        state.set_value((false, false));
+        if let Some(sel) = el.and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
+            let v = sel.value();
+            sel.set_value("");
+            if !v.is_empty() {
+                act.run(v);
+            }
+        }
+    };
+    let change = move |ev: leptos::ev::Event| {
+        if state.get_value().0 {
+            state.set_value((true, true));
+        } else {
+            pick(ev.target());
+        }
+    };
+    let key = move |ev: web_sys::KeyboardEvent| {
+        if ev.key() == "Enter" {
+            if state.get_value().1 {
+                ev.prevent_default();
+                pick(ev.target());
+            }
+        } else {
+            state.update_value(|s| s.0 = true);
+            set_timeout(
+                move || state.update_value(|s| s.0 = false),
+                std::time::Duration::ZERO,
+            );
+        }
+    };
+    (change, key)
+}
+
+/// The button a click landed on, if it has a `data-action`.
+pub fn clicked(ev: &web_sys::MouseEvent) -> Option<web_sys::Element> {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|e| e.closest("button[data-action]").ok().flatten())
+}
+
+/// The value of a form control: a checkbox as "true"/"false".
+pub fn value(el: &Element) -> String {
+    if let Some(i) = el.dyn_ref::<HtmlInputElement>() {
+        if i.type_() == "checkbox" {
+            i.checked().to_string()
+        } else {
+            i.value()
+        }
+    } else if let Some(s) = el.dyn_ref::<HtmlSelectElement>() {
+        s.value()
+    } else if let Some(t) = el.dyn_ref::<HtmlTextAreaElement>() {
+        t.value()
+    } else {
+        String::new()
+    }
+}
+
+pub fn find(root: &Element, sel: &str) -> Option<Element> {
+    root.query_selector(sel).ok().flatten()
+}
+
+/// Rewrites `root`'s markup; the control that had the focus (known by its
+/// `data-k`) has it again in the new markup.
+///
+/// The control is found by comparing `data-k` values, never by a selector
+/// built from one: a key holds server names, and a name such as
+/// `Z"], [data-k="apply-1-switch-protection B` would make a selector match
+/// another control (or none, for any name with `"` or `\`).
+pub fn set_html_keeping_focus(root: &web_sys::Element, html: &str) {
+    let focused = document()
+        .active_element()
+        .filter(|a| root.contains(Some(a)))
+        .and_then(|a| a.get_attribute("data-k"));
+    root.set_inner_html(html);
+    let Some(k) = focused else { return };
+    let Ok(keyed) = root.query_selector_all("[data-k]") else {
+        return;
+    };
+    if let Some(el) = (0..keyed.length())
+        .filter_map(|i| keyed.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        .find(|e| e.get_attribute("data-k").as_deref() == Some(k.as_str()))
+    {
+        let _ = el.focus();
+    }
+}
+
+/// Where the pointer is on the canvas element, in CSS pixels.
+pub fn local(svg: &web_sys::Element, cx: f64, cy: f64) -> (f64, f64) {
+    let r = svg.get_bounding_client_rect();
+    (cx - r.left(), cy - r.top())
+}

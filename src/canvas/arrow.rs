@@ -1,0 +1,216 @@
+//! Protection arrows (protector to target, with their badge), the dotted
+//! lines from a guest to its host or from a DPM server to its database
+//! server, and the site blocks behind the servers.
+
+use crate::canvas::node::badge_mark;
+use crate::state::derived::worst;
+
+use crate::browser::markup::el;
+use crate::browser::markup::Markup;
+use crate::state::derived::finding_lines;
+use crate::state::derived::Derived;
+use crate::state::editor::Mode;
+
+use dpm_rules::{arrow, bend_for, num, Link, Point, ServerId, Severity};
+use leptos::prelude::*;
+
+#[component]
+pub fn ProtectionArrow(link: Link) -> impl IntoView {
+    let ed = crate::ctx::ctx().ed;
+    let pos = crate::ctx::ctx().pos;
+    let derived = expect_context::<Derived>();
+    let origin = Point { x: 0.0, y: 0.0 };
+    let a = pos.of(link.protector, origin);
+    let b = pos.of(link.target, origin);
+    let reverse = Memo::new(move |_| derived.reverse.with(|r| r.contains(&link)));
+    let geo = Memo::new(move |_| {
+        let (p, q) = (a.get(), b.get());
+        arrow(p, q, bend_for(p, q, reverse.get()))
+    });
+    let facts = Memo::new(move |_| {
+        (
+            ed.shown
+                .with(|t| format!("{}->{}", t.name(link.protector), t.name(link.target))),
+            derived.switched.with(|s| s.contains(&link)),
+        )
+    });
+    let findings = Memo::new(move |_| derived.findings.with(|f| f.of_link(link)));
+    let sev = Memo::new(move |_| findings.with(|f| worst(f)).filter(|s| *s != Severity::Info));
+    let broken = Memo::new(move |_| {
+        ed.shown_failed
+            .with(|f| f.contains(&link.protector) || f.contains(&link.target))
+    });
+    let selected = Memo::new(move |_| ed.selected_link.get() == Some(link));
+    let entering = ed
+        .entering
+        .with_untracked(|e| e.contains(&link.protector) || e.contains(&link.target))
+        || ed.preview.with_untracked(|p| p.is_some());
+    let class = move || {
+        let mut c = String::from("protection");
+        if facts.with(|f| f.1) {
+            c.push_str(" switched");
+        }
+        if let Some(s) = sev.get() {
+            c.push(' ');
+            c.push_str(s.as_str());
+        }
+        if broken.get() {
+            c.push_str(" broken");
+        }
+        c
+    };
+    let marker = move || {
+        if broken.get() {
+            return "url(#arrowhead-broken)";
+        }
+        match sev.get() {
+            Some(Severity::Error) => "url(#arrowhead-error)",
+            Some(Severity::Warning) => "url(#arrowhead-warning)",
+            _ => "url(#arrowhead)",
+        }
+    };
+    let on_down = move |ev: web_sys::PointerEvent| {
+        ev.stop_propagation();
+        if ed.readonly || ed.mode.get_untracked() != Mode::Edit {
+            return;
+        }
+        ed.selection.set(Vec::new());
+        ed.selected_link.set(Some(link));
+    };
+    let hover = crate::ctx::ctx().tip;
+    let badge = move || {
+        sev.get().map(|s| {
+            let mid = geo.with(|g| g.mid);
+            let rule = findings.with(|f| f.first().map(|f| f.rule.id()).unwrap_or_default());
+            let title = findings.with(|f| finding_lines(f));
+            view! {
+                <g class=format!("badge {}", s.as_str()) data-rule=rule
+                    transform=format!("translate({} {})", dpm_rules::num(mid.x), dpm_rules::num(mid.y))>
+                    <title>{title}</title>
+                    <circle r="10" />
+                    {badge_mark(s)}
+                </g>
+            }
+        })
+    };
+    view! {
+        <g class="protection-group" class:selected=selected class:entering=entering
+            data-protection=move || facts.with(|f| f.0.clone())
+            on:pointerdown=on_down
+            on:pointerenter=move |_| hover.link.set(Some(link))
+            on:pointerleave=move |_| hover.link.set(None)>
+            <path class="hit" d=move || geo.with(|g| g.d.clone()) />
+            <path class=class d=move || geo.with(|g| g.d.clone()) marker-end=marker />
+            {badge}
+        </g>
+    }
+}
+
+/// Sites as regions behind their servers, each labelled with as much of
+/// its name as its width holds (the whole name in its tooltip); a site
+/// failed in the simulator says so.
+pub fn sites_markup(regions: &[dpm_rules::SiteRegion], failed: &[String]) -> Markup {
+    Markup::concat(regions.iter().map(|r| {
+        let down = failed.iter().any(|f| dpm_rules::same_name(f, &r.name));
+        let room = ((r.w - 24.0) / 7.6).max(4.0) as usize;
+        let label = if down {
+            format!(
+                "{} — failed",
+                dpm_rules::truncate(&r.name, room.saturating_sub(9).max(4))
+            )
+        } else {
+            dpm_rules::truncate(&r.name, room)
+        };
+        el("g")
+            .attr(
+                "class",
+                if down {
+                    "site-region failed"
+                } else {
+                    "site-region"
+                },
+            )
+            .attr("data-site", &r.name)
+            .child(el("title").text(format!("Site {}", r.name)))
+            .child(
+                el("rect")
+                    .attr("x", num(r.x))
+                    .attr("y", num(r.y))
+                    .attr("width", num(r.w))
+                    .attr("height", num(r.h))
+                    .attr("rx", "14"),
+            )
+            .child(
+                el("text")
+                    .attr("class", "site-label")
+                    .attr("x", num(r.x + 12.0))
+                    .attr("y", num(r.y + 16.0))
+                    .text(label),
+            )
+    }))
+}
+
+/// A virtual machine's dotted line to its host, or a DPM server's dashed
+/// line, labelled "DPM database", to the server holding its database.
+/// Follows both ends while they move.
+#[component]
+pub fn EstateLine(from: ServerId, to: ServerId, database: bool) -> impl IntoView {
+    let ed = crate::ctx::ctx().ed;
+    let pos = crate::ctx::ctx().pos;
+    let zero = Point { x: 0.0, y: 0.0 };
+    let (a, b) = (pos.of(from, zero), pos.of(to, zero));
+    let (a2, b2) = (a.clone(), b.clone());
+    // The database line bends to one side: a DPM server usually protects
+    // the server holding its database, and the straight protection arrow
+    // between them would hide it.
+    let bend = if database { 42.0 } else { 0.0 };
+    let control = move |p: Point, q: Point| {
+        let (dx, dy) = (q.x - p.x, q.y - p.y);
+        let len = (dx * dx + dy * dy).sqrt().max(1.0);
+        Point {
+            x: (p.x + q.x) / 2.0 - dy / len * bend,
+            y: (p.y + q.y) / 2.0 + dx / len * bend,
+        }
+    };
+    let d = move || {
+        let (p, q) = (a.get(), b.get());
+        let c = control(p, q);
+        format!(
+            "M{} {} Q{} {} {} {}",
+            num(p.x),
+            num(p.y),
+            num(c.x),
+            num(c.y),
+            num(q.x),
+            num(q.y)
+        )
+    };
+    // The curve's middle: a quarter of each end and half the control point.
+    let mid = move || {
+        let (p, q) = (a2.get(), b2.get());
+        let c = control(p, q);
+        Point {
+            x: 0.25 * p.x + 0.5 * c.x + 0.25 * q.x,
+            y: 0.25 * p.y + 0.5 * c.y + 0.25 * q.y,
+        }
+    };
+    let mid2 = mid.clone();
+    let title = ed.shown.with_untracked(|t| {
+        if database {
+            format!("{}'s DPM database is on {}", t.name(from), t.name(to))
+        } else {
+            format!("{} runs on {}", t.name(from), t.name(to))
+        }
+    });
+    view! {
+        <g class=if database { "estate-link database" } else { "estate-link host" }>
+            <title>{title}</title>
+            <path d=d />
+            {database.then(|| view! {
+                <text class="estate-label" x=move || num(mid().x) y=move || num(mid2().y + 4.0) text-anchor="middle">
+                    "DPM database"
+                </text>
+            })}
+        </g>
+    }
+}

@@ -1,0 +1,82 @@
+//! The cards of the "where the copies are" view, beside each server.
+
+use dpm_rules::{Point, ServerId, NODE_H, NODE_W};
+use leptos::prelude::*;
+
+/// In the Copies view, a card under each DPM server listing the copies it
+/// holds (from the rule crate's copy inventory).
+#[component]
+pub fn CopiesCards() -> impl IntoView {
+    let ed = crate::ctx::ctx().ed;
+    let derived = expect_context::<crate::state::derived::Derived>();
+    let ids = Memo::new(move |_| {
+        derived.holdings.with(|h| {
+            let mut ids: Vec<ServerId> = h.keys().copied().collect();
+            dpm_rules::sort_by(&mut ids, &|a, b| a.cmp(b));
+            ids
+        })
+    });
+    view! {
+        <Show when=move || ed.copies.get()>
+            <svg class="cards-layer" aria-hidden="true">
+                <g transform=move || {
+                    let c = ed.camera.get();
+                    format!("translate({} {}) scale({})", dpm_rules::fixed(c.x, 2), dpm_rules::fixed(c.y, 2), dpm_rules::fixed(c.k, 4))
+                }>
+                    <For each=move || ids.get() key=|id| *id let:id>
+                        <CopiesCard id=id />
+                    </For>
+                </g>
+            </svg>
+        </Show>
+    }
+}
+
+#[component]
+fn CopiesCard(id: ServerId) -> impl IntoView {
+    let pos = crate::ctx::ctx().pos;
+    let derived = expect_context::<crate::state::derived::Derived>();
+    let at = pos.of(id, Point { x: 0.0, y: 0.0 });
+    let lines = Memo::new(move |_| {
+        derived.holdings.with(|h| {
+            let held = h.get(&id).cloned().unwrap_or_default();
+            let mut out = vec![if held.is_empty() {
+                "Holds no copies".to_string()
+            } else {
+                format!(
+                    "Holds {} cop{}:",
+                    held.len(),
+                    if held.len() == 1 { "y" } else { "ies" }
+                )
+            }];
+            out.extend(held.iter().take(4).cloned());
+            if held.len() > 4 {
+                out.push(format!("+{} more", held.len() - 4));
+            }
+            out
+        })
+    });
+    let height = move || 8.0 + 15.0 * lines.with(|l| l.len()) as f64;
+    view! {
+        <g class="copies-card" transform=move || {
+            let p = at.get();
+            format!("translate({} {})", dpm_rules::num(p.x - NODE_W / 2.0), dpm_rules::num(p.y + NODE_H / 2.0 + 8.0))
+        }>
+            <rect width=dpm_rules::num(NODE_W) height=move || dpm_rules::num(height()) rx="6" />
+            {move || {
+                lines
+                    .get()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, l)| {
+                        view! {
+                            <text x="8" y={(17 + 15 * i).to_string()} class:head={i == 0}>
+                                {dpm_rules::truncate(&l, 20)}
+                            </text>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </g>
+    }
+}

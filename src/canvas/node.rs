@@ -1,0 +1,416 @@
+//! One server as a node: its shape, name, role, facts, badges and its own
+//! keys and gestures.
+
+use crate::canvas::state::toggle_selected;
+use crate::state::derived::worst;
+
+use crate::browser::markup::el;
+use crate::browser::markup::Markup;
+use crate::canvas::state::NodeGestures;
+use crate::canvas::state::Verdict;
+use crate::state::derived::finding_lines;
+use crate::state::derived::Derived;
+use crate::state::editor::Mode;
+
+use dpm_rules::{badge_symbol, num, Kind, Point, ServerId, NODE_H, NODE_W};
+use leptos::prelude::*;
+
+#[component]
+pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
+    let ed = crate::ctx::ctx().ed;
+    let pos = crate::ctx::ctx().pos;
+    let cn = crate::ctx::ctx().cn;
+    let derived = expect_context::<Derived>();
+    let gestures = expect_context::<NodeGestures>();
+    let tip = crate::ctx::ctx().tip;
+    let at = pos.of(id, Point { x: 0.0, y: 0.0 });
+    let facts = Memo::new(move |_| {
+        ed.shown.with(|t| {
+            t.server(id)
+                .map(|s| (s.name.clone(), s.kind, s.is_mabs()))
+                .unwrap_or_else(|| (String::new(), Kind::Protected, false))
+        })
+    });
+    // Small tags on the node's top edge: the host of a virtual machine, an
+    // Azure virtual machine, DPM on a domain controller. (class, text, what
+    // it says in words: the label's words hold the text shown, in order.)
+    let tags = Memo::new(move |_| {
+        ed.shown.with(|t| {
+            let Some(s) = t.server(id) else {
+                return Vec::new();
+            };
+            let mut out: Vec<(&'static str, String, String)> = Vec::new();
+            if let Some(h) = s.host.filter(|&h| t.server(h).is_some()) {
+                out.push((
+                    "tag vm",
+                    format!("on {}", dpm_rules::truncate(t.name(h), 10)),
+                    format!("on {}", t.name(h)),
+                ));
+            }
+            if s.is_azure() {
+                out.push(("tag azure", "Azure".into(), "Azure".into()));
+            }
+            if s.is_dpm() && s.is_domain_controller() {
+                out.push(("tag dc", "DC".into(), "DC (domain controller)".into()));
+            }
+            out
+        })
+    });
+    let stopped = Memo::new(move |_| ed.stopped.with(|s| s.contains(&id)));
+    let kind = move || facts.with(|f| f.1);
+    let caption = Memo::new(move |_| {
+        let (_, kind, mabs) = facts.get();
+        match kind {
+            Kind::Dpm => derived
+                .roles
+                .with(|r| r.get(&id).copied().unwrap_or_default())
+                .caption(mabs),
+            Kind::Protected => "protected server".to_string(),
+        }
+    });
+    let findings = Memo::new(move |_| derived.findings.with(|f| f.of_server(id)));
+    let sev = Memo::new(move |_| findings.with(|f| worst(f)));
+    let selected = Memo::new(move |_| ed.selection.with(|s| s.contains(&id)));
+    let failed = Memo::new(move |_| ed.shown_failed.with(|f| f.contains(&id)));
+    let candidate = Memo::new(move |_| {
+        cn.verdicts.with(|v| match v.get(&id) {
+            Some(Verdict::Allowed) => "cand-ok",
+            Some(Verdict::Breaks(_)) => "cand-bad",
+            Some(Verdict::Exists) => "cand-exists",
+            None => "",
+        })
+    });
+    let pr = crate::ctx::ctx().pr;
+    let rv = crate::ctx::ctx().rv;
+    // In the Risk view: what this server's failure alone would cost.
+    let at_risk = Memo::new(move |_| {
+        rv.risk.with(|r| {
+            let (r, _) = r.as_ref()?;
+            let sp = r.single_points.iter().find(|p| p.server == id)?;
+            let n = sp.loses.len() + sp.unprotects.len();
+            let first = sp.loses.first().or(sp.unprotects.first())?;
+            let what = ed.doc.with_untracked(|t| first.label(t));
+            Some(if n == 1 {
+                format!("⚠ takes {what}")
+            } else {
+                format!("⚠ takes {what} +{}", n - 1)
+            })
+        })
+    });
+    let is_source = Memo::new(move |_| cn.from.get() == Some(id));
+    let is_target = Memo::new(move |_| cn.target.get() == Some(id));
+    let entering = ed.entering.with_untracked(|e| e.contains(&id));
+
+    let class = move || {
+        let mut c = format!("server {}", kind().as_str());
+        for (on, name) in [
+            (selected.get(), " selected"),
+            (failed.get(), " failed"),
+            (stopped.get(), " stopped"),
+            (is_source.get(), " source"),
+            (is_target.get(), " target"),
+            (entering, " entering"),
+            (at_risk.with(|r| r.is_some()), " spof"),
+            (pr.spot.get() == Some(id), " spot"),
+        ] {
+            if on {
+                c.push_str(name);
+            }
+        }
+        let cand = candidate.get();
+        if !cand.is_empty() {
+            c.push(' ');
+            c.push_str(cand);
+        }
+        c
+    };
+    // Zoomed out, the shapes are placed by their own coordinates, not by a
+    // transform on their group: Chrome makes each transformed group a paint
+    // chunk of its own and re-layerizes them all on every frame of a drag
+    // (20 ms a frame with 10,000 in view).
+    let at2 = at.clone();
+    let transform = move || {
+        if far {
+            return String::new();
+        }
+        let p = at2.get();
+        format!("translate({} {})", dpm_rules::num(p.x), dpm_rules::num(p.y))
+    };
+    // Where the shapes are drawn from: the server's place when zoomed out,
+    // else the group's origin.
+    let origin = {
+        let at = at.clone();
+        move || {
+            if far {
+                at.get()
+            } else {
+                Point { x: 0.0, y: 0.0 }
+            }
+        }
+    };
+    let (o1, o2) = (origin.clone(), origin.clone());
+    let name = move || facts.with(|f| f.0.clone());
+    let shown_name = move || facts.with(|f| dpm_rules::truncate(&f.0, 17));
+    let aria = move || {
+        let f = findings.with(|f| {
+            if f.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ". {}",
+                    f.iter()
+                        .map(|f| f.message.clone())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
+            }
+        });
+        let state = if failed.get() {
+            ", failed"
+        } else if stopped.get() {
+            ", stopped: its database is down"
+        } else {
+            ""
+        };
+        let tags = tags.with(|t| {
+            t.iter()
+                .map(|(_, _, words)| format!(", {words}"))
+                .collect::<String>()
+        });
+        // The label holds the words on the node, in their order (name,
+        // caption, the single-point label as shown), then what they mean.
+        let risk = at_risk.with(|r| {
+            r.as_ref()
+                .map(|w| {
+                    format!(
+                        ", {} (a single point of failure)",
+                        dpm_rules::truncate(w.trim_start_matches("⚠ "), 26)
+                    )
+                })
+                .unwrap_or_default()
+        });
+        format!("{}, {}{tags}{risk}{state}{f}", name(), caption.get())
+    };
+    let badge = move || {
+        sev.get().map(|s| {
+            let rule = findings.with(|f| f.first().map(|f| f.rule.id()).unwrap_or_default());
+            let title = findings.with(|f| finding_lines(f));
+            view! {
+                // Hidden from assistive technology: the server's label already
+                // reads out its findings.
+                <g class=format!("badge {}", s.as_str()) data-rule=rule aria-hidden="true"
+                    transform=format!("translate({} {})", num(NODE_W / 2.0 - 4.0), num(-NODE_H / 2.0 + 4.0))>
+                    <title>{title}</title>
+                    <circle r="10" />
+                    {badge_mark(s)}
+                </g>
+            }
+        })
+    };
+    let icon = move || match kind() {
+        Kind::Dpm => view! {
+            <g class="icon" transform=format!("translate({} -7)", num(-NODE_W / 2.0 + 18.0))>
+                <ellipse cx="0" cy="0" rx="8" ry="3.5" />
+                <path d="M-8 0 L-8 13 A8 3.5 0 0 0 8 13 L8 0" />
+                <path d="M-8 6.5 A8 3.5 0 0 0 8 6.5" />
+            </g>
+        }
+        .into_any(),
+        Kind::Protected => view! {
+            <g class="icon" transform=format!("translate({} -9)", num(-NODE_W / 2.0 + 18.0))>
+                <rect x="-7" y="0" width="14" height="18" rx="2" />
+                <path d="M-4 5 L4 5 M-4 9 L4 9" />
+            </g>
+        }
+        .into_any(),
+    };
+    let spotlight = move || {
+        pr.spot
+            .update(|s| *s = if *s == Some(id) { None } else { Some(id) })
+    };
+    let on_click = move |ev: web_sys::MouseEvent| match ed.mode.get_untracked() {
+        Mode::Simulate if !ev.default_prevented() => crate::sim::state::toggle_failed(ed, id),
+        Mode::Present => spotlight(),
+        _ => {}
+    };
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        let key = ev.key();
+        if ed.mode.get_untracked() == Mode::Present {
+            if key == "Enter" {
+                ev.prevent_default();
+                ev.stop_propagation();
+                spotlight();
+            }
+            return;
+        }
+        if ed.mode.get_untracked() == Mode::Simulate {
+            if key == "Enter" || key == " " {
+                ev.prevent_default();
+                crate::sim::state::toggle_failed(ed, id);
+            }
+            return;
+        }
+        if cn.from.get_untracked().is_some() {
+            if key == "Enter" || key == " " {
+                ev.prevent_default();
+                ev.stop_propagation();
+                cn.finish(&ed, id);
+            }
+            return;
+        }
+        match key.as_str() {
+            "Enter" if !ed.readonly => {
+                ev.prevent_default();
+                ed.selection.set(vec![id]);
+                ed.selected_link.set(None);
+                ed.rename_request.set(Some(id));
+            }
+            " " => {
+                ev.prevent_default();
+                // Shift (or Ctrl/Cmd) adds to the selection or takes out,
+                // as Shift-click does.
+                if ev.shift_key() || ev.ctrl_key() || ev.meta_key() {
+                    toggle_selected(ed, id);
+                } else {
+                    ed.selection.set(vec![id]);
+                }
+                ed.selected_link.set(None);
+            }
+            "c" | "C" if !ed.readonly && !ev.ctrl_key() && !ev.meta_key() => {
+                ev.prevent_default();
+                ev.stop_propagation();
+                if ed
+                    .doc
+                    .with_untracked(|t| t.server(id).is_some_and(|s| s.kind == Kind::Dpm))
+                {
+                    cn.start(&ed, id, true);
+                } else {
+                    ed.complain(
+                        "Only a DPM server can protect: start a protection from a DPM server.",
+                    );
+                }
+            }
+            _ => {}
+        }
+    };
+    let on_focus = move |_| {
+        tip.server.set(Some(id));
+        if cn.keyboard.get_untracked() && cn.from.get_untracked().is_some() {
+            cn.target.set(Some(id));
+        }
+    };
+    let on_dblclick = move |_| {
+        if !ed.readonly && ed.mode.get_untracked() == Mode::Edit {
+            ed.selection.set(vec![id]);
+            ed.rename_request.set(Some(id));
+        }
+    };
+    let (hw, hh) = (NODE_W / 2.0, NODE_H / 2.0);
+    let handle = move || {
+        (kind() == Kind::Dpm && !ed.readonly && ed.mode.get() == Mode::Edit).then(|| {
+            view! {
+                <g class="handle" on:pointerdown=move |ev| gestures.start_connect.run((id, ev))>
+                    <title>"Drag onto a server to protect it"</title>
+                    <circle class="handle-hit" cx="0" cy=num(hh) r="14" />
+                    <circle class="handle-dot" cx="0" cy=num(hh) r="6" />
+                </g>
+            }
+        })
+    };
+    view! {
+        <g class=class data-server=name transform=transform tabindex="0" role="button"
+            aria-label=aria
+            on:pointerdown=move |ev| gestures.start_move.run((id, ev))
+            on:click=on_click on:dblclick=on_dblclick on:keydown=on_key on:focus=on_focus
+            on:blur=move |_| tip.server.set(None)
+            on:pointerenter=move |_| tip.server.set(Some(id))
+            on:pointerleave=move |_| tip.server.set(None)>
+            <rect class="body" x=move || num(o1().x - hw) y=move || num(o2().y - hh) width=num(NODE_W) height=num(NODE_H)
+                rx=move || if kind() == Kind::Dpm { "12" } else { "4" } />
+            // Zoomed out, only the shape: what is too small to read is not
+            // made at all (a tenth of the work per server when an estate of
+            // thousands opens fitted).
+            {(!far).then(|| view! {
+                // Zoomed out, focus shows on the shape itself (CSS).
+                <rect class="focus-ring" x=num(-hw - 5.0) y=num(-hh - 5.0) width=num(NODE_W + 10.0) height=num(NODE_H + 10.0) rx="14" />
+                {icon}
+                // The space keeps name and caption apart for assistive technology
+                // reading the text (the label must hold the visible words); SVG
+                // does not draw it.
+                <text class="name" x="11" y="-3" text-anchor="middle">{shown_name}" "</text>
+                <text class="sub" x="11" y="15" text-anchor="middle">{move || caption.get()}</text>
+            })}
+            <path class="cross" d=move || {
+                let o = origin();
+                let (x0, y0, x1, y1) = (o.x - hw + 6.0, o.y - hh + 6.0, o.x + hw - 6.0, o.y + hh - 6.0);
+                format!("M{} {} L{} {} M{} {} L{} {}", num(x0), num(y0), num(x1), num(y1), num(x1), num(y0), num(x0), num(y1))
+            } />
+            {(!far).then(|| view! {
+                {crate::browser::markup::svg_layer("tags", move || tags.with(|ts| tags_markup(ts)))}
+                {badge}
+                {move || stopped.get().then(|| view! {
+                    <text class="stopped-label" aria-hidden="true" x="0" y=dpm_rules::num(NODE_H / 2.0 + 16.0) text-anchor="middle">
+                        "Stopped: its database is down"
+                    </text>
+                })}
+                {move || at_risk.get().map(|what| view! {
+                    <text class="spof-label" aria-hidden="true" x="0" y=dpm_rules::num(NODE_H / 2.0 + 16.0) text-anchor="middle">
+                        {dpm_rules::truncate(&what, 28)}
+                    </text>
+                })}
+                {handle}
+            })}
+        </g>
+    }
+}
+
+/// A node's tags along its top edge: (class, text, what it says in words).
+fn tags_markup(tags: &[(&'static str, String, String)]) -> Markup {
+    let mut x = -NODE_W / 2.0 + 8.0;
+    Markup::concat(tags.iter().map(|(class, text, words)| {
+        let w = 10.0 + 6.6 * text.chars().count() as f64;
+        let at = x;
+        x += w + 4.0;
+        el("g")
+            .attr("class", class)
+            .child(el("title").text(match *class {
+                "tag vm" => format!("A virtual machine, running {words}"),
+                "tag azure" => "An Azure virtual machine".to_string(),
+                _ => "DPM installed on a domain controller".to_string(),
+            }))
+            .child(
+                el("rect")
+                    .attr("x", num(at))
+                    .attr("y", num(-NODE_H / 2.0 - 9.0))
+                    .attr("width", num(w))
+                    .attr("height", "17")
+                    .attr("rx", "8.5"),
+            )
+            .child(
+                el("text")
+                    .attr("x", num(at + w / 2.0))
+                    .attr("y", num(-NODE_H / 2.0 + 3.5))
+                    .attr("text-anchor", "middle")
+                    // The space keeps the words apart for assistive
+                    // technology (SVG does not draw it).
+                    .text(format!(" {text}")),
+            )
+    }))
+}
+
+/// The mark inside a badge: `!` and `▲` as text; the note's "i" drawn, not
+/// written, so that assistive technology (which reads the server's label,
+/// findings included) is not handed a stray letter.
+pub fn badge_mark(s: dpm_rules::Severity) -> AnyView {
+    if s == dpm_rules::Severity::Info {
+        view! {
+            <g class="mark">
+                <circle cy="-4.5" r="1.8" />
+                <rect x="-1.5" y="-1.5" width="3" height="7.5" rx="0.8" />
+            </g>
+        }
+        .into_any()
+    } else {
+        view! { <text y="4">{badge_symbol(s)}</text> }.into_any()
+    }
+}

@@ -1,0 +1,149 @@
+//! The canvas's own state, below its views: the connection being drawn
+//! (and whether the rules would take it), what the palette armed for the
+//! next click, and what the pointer or keyboard focus is on for the tip.
+
+use crate::state::editor::Editor;
+use dpm_rules::{Checker, Finding, Kind, Link, Point, Protection, ServerId, Severity};
+
+use leptos::prelude::*;
+use std::collections::HashMap;
+
+/// Adds `id` to the selection, or takes it out (Shift-click, Shift+Space).
+pub fn toggle_selected(ed: Editor, id: ServerId) {
+    ed.selection.update(|s| {
+        if let Some(i) = s.iter().position(|&x| x == id) {
+            s.remove(i);
+        } else {
+            s.push(id);
+        }
+    });
+}
+
+/// Whether a protection dragged onto a server would be allowed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Verdict {
+    Allowed,
+    Breaks(Vec<Finding>),
+    Exists,
+}
+
+/// A protection being drawn, with the mouse, touch or keyboard.
+#[derive(Clone, Copy)]
+pub struct Connect {
+    pub from: RwSignal<Option<ServerId>>,
+    pub verdicts: RwSignal<HashMap<ServerId, Verdict>>,
+    /// Where the loose end is (canvas units) while dragging.
+    pub pointer: RwSignal<Option<Point>>,
+    /// The server the loose end is over (or keyboard focus is on).
+    pub target: RwSignal<Option<ServerId>>,
+    /// Started with the keyboard: the target is picked by focus.
+    pub keyboard: RwSignal<bool>,
+}
+
+impl Connect {
+    pub fn new() -> Connect {
+        Connect {
+            from: RwSignal::new(None),
+            verdicts: RwSignal::new(HashMap::new()),
+            pointer: RwSignal::new(None),
+            target: RwSignal::new(None),
+            keyboard: RwSignal::new(false),
+        }
+    }
+
+    /// Starts a protection from `from`: every server gets its verdict from
+    /// the rule crate's pre-check.
+    pub fn start(&self, ed: &Editor, from: ServerId, keyboard: bool) {
+        let verdicts = ed.doc.with_untracked(|t| {
+            let c = Checker::new(t);
+            t.servers
+                .iter()
+                .map(|s| {
+                    let link = Link {
+                        protector: from,
+                        target: s.id,
+                    };
+                    let v = if t.protection(link).is_some() {
+                        Verdict::Exists
+                    } else {
+                        let found = c.precheck(Protection::new(from, s.id));
+                        let bad: Vec<Finding> = found
+                            .into_iter()
+                            .filter(|f| f.severity() != Severity::Info)
+                            .collect();
+                        if bad.is_empty() {
+                            Verdict::Allowed
+                        } else {
+                            Verdict::Breaks(bad)
+                        }
+                    };
+                    (s.id, v)
+                })
+                .collect()
+        });
+        self.verdicts.set(verdicts);
+        self.keyboard.set(keyboard);
+        self.target.set(None);
+        self.from.set(Some(from));
+    }
+
+    /// Makes the protection to `to` (a breaking one too: trainers draw
+    /// mistakes on purpose; it then shows as a finding).
+    pub fn finish(&self, ed: &Editor, to: ServerId) {
+        if let Some(from) = self.from.get_untracked() {
+            let exists = matches!(
+                self.verdicts.with_untracked(|v| v.get(&to).cloned()),
+                Some(Verdict::Exists)
+            );
+            if exists {
+                ed.tell("That protection is already there.");
+            } else {
+                ed.edit(|t| {
+                    t.connect(Protection::new(from, to));
+                });
+                ed.selected_link.set(Some(Link {
+                    protector: from,
+                    target: to,
+                }));
+                ed.selection.set(Vec::new());
+            }
+        }
+        self.cancel();
+    }
+
+    pub fn cancel(&self) {
+        self.from.set(None);
+        self.pointer.set(None);
+        self.target.set(None);
+        self.keyboard.set(false);
+        self.verdicts.set(HashMap::new());
+    }
+}
+
+impl Default for Connect {
+    fn default() -> Self {
+        Connect::new()
+    }
+}
+
+/// The kind picked by a click, waiting for a click on the canvas.
+#[derive(Clone, Copy)]
+pub struct Armed(pub RwSignal<Option<Kind>>);
+
+/// What the pointer or keyboard focus is on, for the finding tip.
+#[derive(Clone, Copy)]
+pub struct Tip {
+    pub server: RwSignal<Option<ServerId>>,
+    pub link: RwSignal<Option<Link>>,
+}
+
+/// Drawings up to this many servers are drawn whole; larger ones only in
+/// view (keyboard users Tab through every server of a small drawing).
+pub const DRAW_ALL_UP_TO: usize = 300;
+
+/// What a node does when pressed, shared by every node.
+#[derive(Clone, Copy)]
+pub struct NodeGestures {
+    pub start_move: Callback<(ServerId, web_sys::PointerEvent)>,
+    pub start_connect: Callback<(ServerId, web_sys::PointerEvent)>,
+}

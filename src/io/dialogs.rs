@@ -1,0 +1,232 @@
+//! The exchange dialogs: Export (every format, copy or download), Import
+//! (paste, file or drop), Share (a link) and Embed (code for a page).
+
+use crate::io::state::download_png;
+use crate::io::state::file_stem;
+use crate::io::state::render;
+use crate::io::state::Form;
+use crate::io::state::KEPT;
+
+use crate::browser::files::download;
+use crate::browser::storage::kept;
+use crate::browser::storage::storage;
+use crate::io::state::copy_text;
+use crate::io::state::embed_code;
+use crate::io::state::import_file;
+use crate::io::state::import_text;
+use crate::io::state::share_link;
+use crate::ui::dialog::DialogFrame;
+
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+
+#[component]
+pub fn ExportDialog() -> impl IntoView {
+    let ed = crate::ctx::ctx().ed;
+    let form = RwSignal::new(Form::Json);
+    let text = Memo::new(move |_| {
+        let f = form.get();
+        ed.doc.track();
+        if f == Form::Png {
+            String::new()
+        } else {
+            render(&ed, f)
+        }
+    });
+    let tabs = Form::ALL
+        .iter()
+        .map(|&f| {
+            view! {
+                <button class="tab" role="tab" aria-selected=move || (form.get() == f).to_string()
+                    data-format=f.id() on:click=move |_| form.set(f)>{f.label()}</button>
+            }
+        })
+        .collect_view();
+    let on_download = move |_| {
+        let f = form.get_untracked();
+        let stem = ed.doc.with_untracked(file_stem);
+        let (name, mime) = f.file(&stem);
+        if f == Form::Png {
+            download_png(ed, render(&ed, Form::Svg), name);
+        } else {
+            download(&name, mime, &text.get_untracked());
+            ed.tell(format!("{name} downloaded."));
+        }
+    };
+    view! {
+        <DialogFrame title="Export" id="export-title">
+            <div class="tabs" role="tablist" aria-label="Format">{tabs}</div>
+            <Show when=move || form.get() != Form::Png
+                fallback=|| view! { <p class="muted">"A picture of the drawing at twice its size, with its findings listed below it."</p> }>
+                <textarea class="code" readonly data-testid="export-text" aria-label="Exported text"
+                    prop:value=move || text.get() rows="14"></textarea>
+            </Show>
+            <div class="row">
+                <Show when=move || form.get() != Form::Png>
+                    <button class="btn" data-action="copy" on:click=move |_| copy_text(ed, text.get_untracked(), "The export")>"Copy"</button>
+                </Show>
+                <button class="btn primary" data-action="download" on:click=on_download>"Download"</button>
+            </div>
+        </DialogFrame>
+    }
+}
+
+#[component]
+pub fn ImportDialog(#[prop(optional)] initial: Option<String>) -> impl IntoView {
+    let ed = crate::ctx::ctx().ed;
+    let initial = initial.unwrap_or_default();
+    let text = RwSignal::new(initial.clone());
+    let error = RwSignal::new(None::<String>);
+    let kept_list = RwSignal::new(kept());
+    let file_ref = NodeRef::<leptos::html::Input>::new();
+    let area = NodeRef::<leptos::html::Textarea>::new();
+    let do_import = move |_| match import_text(
+        ed,
+        crate::ctx::ctx().ws,
+        &text.get_untracked(),
+        "The pasted text",
+    ) {
+        Ok(()) => ed.dialog.set(None),
+        Err(e) => {
+            error.set(Some(e));
+            kept_list.set(kept());
+        }
+    };
+    let on_file = move |_| {
+        let file = file_ref
+            .get_untracked()
+            .and_then(|i| i.files())
+            .and_then(|f| f.get(0));
+        if let Some(f) = file {
+            import_file(ed, crate::ctx::ctx().ws, f);
+        }
+    };
+    let kept_view = move || {
+        let list = kept_list.get();
+        if list.is_empty() {
+            return None;
+        }
+        let items = list
+            .into_iter()
+            .map(|(key, body)| {
+                let what = if key.ends_with("before-link") {
+                    "Replaced by a shared link"
+                } else if key.ends_with("unreadable") {
+                    "A save that could not be read"
+                } else if key.ends_with("too-large") {
+                    "A save too large to read"
+                } else if key.ends_with("failed-import") {
+                    "An import that failed"
+                } else if key.ends_with("-copy") {
+                    "A copy opened in a second tab"
+                } else {
+                    "Kept aside"
+                };
+                let when = key
+                    .trim_start_matches(crate::state::editor::KEPT_PREFIX)
+                    .split('-')
+                    .next()
+                    .and_then(|ms| ms.parse::<u64>().ok())
+                    .map(|ms| {
+                        js_sys::Date::new(&JsValue::from_f64(ms as f64))
+                            .to_locale_string("en-GB", &JsValue::UNDEFINED)
+                            .as_string()
+                            .unwrap_or_default()
+                    })
+                    .unwrap_or_default();
+                let body2 = body.clone();
+                let key2 = key.clone();
+                // A failed import goes back in the box to be fixed; a kept
+                // drawing opens.
+                let failed = key.ends_with("failed-import");
+                view! {
+                    <li>
+                        <span>{format!("{what} ({when}, {} bytes)", body.len())}</span>
+                        <button class="btn small" data-action=if failed { "kept-edit" } else { "kept-open" } on:click=move |_| {
+                            if failed {
+                                if let Some(a) = area.get_untracked() {
+                                    a.set_value(&body);
+                                    let _ = a.focus();
+                                }
+                                text.set(body.clone());
+                                error.set(None);
+                            } else {
+                                match import_text(ed, crate::ctx::ctx().ws, &body, KEPT) {
+                                    Ok(()) => ed.dialog.set(None),
+                                    Err(e) => error.set(Some(e)),
+                                }
+                            }
+                        }>{if failed { "Fix it" } else { "Open" }}</button>
+                        <button class="btn small" on:click=move |_| download("kept-drawing.txt", "text/plain", &body2)>"Download"</button>
+                        <button class="btn small" on:click=move |_| {
+                            if let Some(s) = storage() { let _ = s.remove_item(&key2); }
+                            kept_list.set(kept());
+                        }>"Forget"</button>
+                    </li>
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <section class="kept">
+                <h3>"Drawings kept aside in this browser"</h3>
+                <ul>{items}</ul>
+            </section>
+        })
+    };
+    view! {
+        <DialogFrame title="Import" id="import-title">
+            <p class="muted">"Paste scenario JSON, a Markdown table in the documentation's |Server|Protecting|Protected by| form, or a share link. It replaces the drawing as one step you can undo."</p>
+            <textarea class="code" data-testid="import-text" aria-label="Text to import" rows="10" node_ref=area
+                // Set once, never written back: writing a 10 MB paste back
+                // into the box froze the page for seconds.
+                prop:value=initial on:input=move |ev| { text.set(event_target_value(&ev)); error.set(None); }></textarea>
+            <p class="field-error" role="alert" data-testid="import-error">{move || error.get()}</p>
+            <div class="row">
+                <button class="btn primary" data-action="import-text" on:click=do_import
+                    disabled=move || text.with(|t| t.trim().is_empty())>"Import"</button>
+                <label class="btn file-button">
+                    "Open a file…"
+                    <input type="file" node_ref=file_ref accept=".json,.md,.txt,.dpm.json,application/json,text/plain,text/markdown"
+                        data-testid="import-file" on:change=on_file />
+                </label>
+            </div>
+            {kept_view}
+        </DialogFrame>
+    }
+}
+
+#[component]
+pub fn ShareDialog() -> impl IntoView {
+    let ed = crate::ctx::ctx().ed;
+    let link = ed.doc.with_untracked(share_link);
+    let n = link.len();
+    let l2 = link.clone();
+    view! {
+        <DialogFrame title="Share link" id="share-title">
+            <p class="muted">"The whole scenario is in the link, after the #: it never reaches a server. Whoever opens it gets this drawing, and keeps their own."</p>
+            <input class="code" type="text" readonly data-testid="share-link" aria-label="Share link" prop:value=link
+                on:focus=move |ev| { event_target::<web_sys::HtmlInputElement>(&ev).select(); } />
+            <p class="muted">{format!("{n} characters.")}</p>
+            <div class="row">
+                <button class="btn primary" data-action="copy" on:click=move |_| copy_text(ed, l2.clone(), "The link")>"Copy link"</button>
+            </div>
+        </DialogFrame>
+    }
+}
+
+#[component]
+pub fn EmbedDialog() -> impl IntoView {
+    let ed = crate::ctx::ctx().ed;
+    let code = ed.doc.with_untracked(embed_code);
+    let c2 = code.clone();
+    view! {
+        <DialogFrame title="Embed in a documentation page" id="embed-title">
+            <p class="muted">"Paste this where the page allows HTML. The frame shows the scenario read-only, with its findings and a “Simulate a failure” control; it needs no server of its own and runs sandboxed."</p>
+            <textarea class="code" readonly data-testid="embed-code" aria-label="Embed code" rows="6" prop:value=code></textarea>
+            <div class="row">
+                <button class="btn primary" data-action="copy" on:click=move |_| copy_text(ed, c2.clone(), "The embed code")>"Copy embed code"</button>
+            </div>
+            <p class="muted">"For pages that allow no frames, render a static picture with the command line: dpm-check export scenario.dpm.json --to svg"</p>
+        </DialogFrame>
+    }
+}

@@ -1,0 +1,279 @@
+//! Exchange: export in every form, import by file, drop or paste, share
+//! links, and the embed code for documentation pages. Every format is the
+//! rule crate's; this module only moves text between it and the browser.
+
+use crate::browser::files::download_url;
+use crate::workshop::state::Workshop;
+
+use crate::browser::files::page_url;
+use crate::browser::files::stem_of;
+use crate::browser::storage::keep_aside;
+use crate::browser::storage::kept;
+use crate::browser::storage::storage;
+use crate::state::editor::Editor;
+
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+
+use dpm_rules::{
+    to_dot, to_json, to_mermaid, to_share, to_svg, to_table, SvgOptions, Topology, MAX_INPUT_BYTES,
+};
+
+/// Reads `text` (scenario JSON, a Markdown table or a share link) and, when
+/// it reads, makes it the drawing as one undoable step. On failure the
+/// drawing is untouched and the error says what and where.
+pub fn import_text(ed: Editor, ws: Workshop, text: &str, from: &str) -> Result<(), String> {
+    if text.len() > MAX_INPUT_BYTES {
+        return Err(format!(
+            "{from} is {} bytes; the largest this reads is {} bytes. Nothing was changed.",
+            text.len(),
+            MAX_INPUT_BYTES
+        ));
+    }
+    let body = text.trim_start_matches('\u{feff}').trim_start();
+    if body.contains("\"dpm-exercise/") || dpm_rules::looks_like_exercise_link(body) {
+        return match dpm_rules::read_exercise(body) {
+            Ok(ex) => {
+                let title = ex.title.clone();
+                crate::workshop::state::open(ed, ws, ex);
+                ed.tell(format!("Opened the exercise “{title}”. Your own drawing is kept: Leave exercise brings it back."));
+                Ok(())
+            }
+            Err(e) => Err(format!(
+                "{from} could not be opened as an exercise: {e}. Your drawing is unchanged."
+            )),
+        };
+    }
+    match dpm_rules::read(text) {
+        Ok(t) => {
+            let n = t.servers.len();
+            ed.open(t);
+            ed.notice.set(Some(crate::state::editor::Notice {
+                error: false,
+                text: format!(
+                    "Imported {from}: {n} servers. Your previous drawing is one Undo away."
+                ),
+                action: Some(crate::state::editor::NoticeAction::Undo("Undo import")),
+            }));
+            Ok(())
+        }
+        Err(e) => {
+            // Kept drawings are kept already.
+            let kept = from != KEPT && keep_failed_import(text);
+            Err(format!(
+                "{from} could not be imported: {e}. Your drawing is unchanged.{}",
+                if kept {
+                    " The text is kept aside: Import offers it back to fix."
+                } else {
+                    ""
+                }
+            ))
+        }
+    }
+}
+
+pub const KEPT: &str = "The kept drawing";
+
+/// Keeps the text of a failed import aside, so that fixing it does not mean
+/// finding it again: the last few, none twice, none over 1 MB.
+fn keep_failed_import(text: &str) -> bool {
+    const MOST: usize = 5;
+    if text.len() > 1024 * 1024 || text.trim().is_empty() {
+        return false;
+    }
+    let mine: Vec<(String, String)> = kept()
+        .into_iter()
+        .filter(|(k, _)| k.ends_with("failed-import"))
+        .collect();
+    if mine.iter().any(|(_, body)| body == text) {
+        return true;
+    }
+    if let Some(s) = storage() {
+        // Newest first: drop the oldest beyond the last few.
+        for (k, _) in mine.iter().skip(MOST - 1) {
+            let _ = s.remove_item(k);
+        }
+    }
+    keep_aside("failed-import", text).is_some()
+}
+
+/// Imports a file the user picked or dropped.
+pub fn import_file(ed: Editor, ws: Workshop, file: web_sys::File) {
+    let name = file.name();
+    if file.size() > MAX_INPUT_BYTES as f64 {
+        ed.complain(format!(
+            "{name} is too large to be a scenario ({} bytes; at most {MAX_INPUT_BYTES}). Your drawing is unchanged.",
+            file.size() as u64
+        ));
+        return;
+    }
+    let promise = file.text();
+    leptos::task::spawn_local(async move {
+        match wasm_bindgen_futures::JsFuture::from(promise).await {
+            Ok(v) => {
+                let text = v.as_string().unwrap_or_default();
+                if let Err(e) = import_text(ed, ws, &text, &name) {
+                    ed.complain(e);
+                } else {
+                    ed.dialog.set(None);
+                }
+            }
+            Err(_) => ed.complain(format!(
+                "{name} could not be read. Your drawing is unchanged."
+            )),
+        }
+    });
+}
+
+/// Copies text to the clipboard and says so.
+pub fn copy_text(ed: Editor, text: String, what: &'static str) {
+    let promise = window().navigator().clipboard().write_text(&text);
+    leptos::task::spawn_local(async move {
+        match wasm_bindgen_futures::JsFuture::from(promise).await {
+            Ok(_) => ed.tell(format!("{what} copied to the clipboard.")),
+            Err(_) => ed.complain(format!(
+                "The browser did not allow copying. Select the {} and copy it by hand.",
+                what.to_ascii_lowercase()
+            )),
+        }
+    });
+}
+
+/// A file name from the drawing's title.
+pub fn file_stem(t: &Topology) -> String {
+    stem_of(t.title.as_deref().unwrap_or(""), "dpm-scenario")
+}
+
+pub fn share_link(t: &Topology) -> String {
+    format!("{}#s={}", page_url(), to_share(t))
+}
+
+pub fn embed_code(t: &Topology) -> String {
+    let title = dpm_rules::xml_escape(t.title.as_deref().unwrap_or("DPM scenario"));
+    format!(
+        "<iframe src=\"{}#view&s={}\" title=\"{title}\" width=\"800\" height=\"480\" sandbox=\"allow-scripts allow-popups allow-popups-to-escape-sandbox\" loading=\"lazy\" style=\"border:1px solid #d5dce6;border-radius:8px;max-width:100%\"></iframe>",
+        page_url(),
+        to_share(t)
+    )
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Form {
+    Json,
+    Table,
+    Mermaid,
+    Dot,
+    Svg,
+    Png,
+}
+
+impl Form {
+    pub const ALL: [Form; 6] = [
+        Form::Json,
+        Form::Table,
+        Form::Mermaid,
+        Form::Dot,
+        Form::Svg,
+        Form::Png,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Form::Json => "Scenario JSON",
+            Form::Table => "Markdown table",
+            Form::Mermaid => "Mermaid",
+            Form::Dot => "Graphviz DOT",
+            Form::Svg => "SVG",
+            Form::Png => "PNG",
+        }
+    }
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Form::Json => "json",
+            Form::Table => "table",
+            Form::Mermaid => "mermaid",
+            Form::Dot => "dot",
+            Form::Svg => "svg",
+            Form::Png => "png",
+        }
+    }
+
+    pub fn file(self, stem: &str) -> (String, &'static str) {
+        match self {
+            Form::Json => (format!("{stem}.dpm.json"), "application/json"),
+            Form::Table => (format!("{stem}.md"), "text/markdown"),
+            Form::Mermaid => (format!("{stem}.mmd"), "text/plain"),
+            Form::Dot => (format!("{stem}.dot"), "text/vnd.graphviz"),
+            Form::Svg => (format!("{stem}.svg"), "image/svg+xml"),
+            Form::Png => (format!("{stem}.png"), "image/png"),
+        }
+    }
+}
+
+pub fn render(ed: &Editor, form: Form) -> String {
+    ed.doc.with_untracked(|t| match form {
+        Form::Json => to_json(t),
+        Form::Table => to_table(t),
+        Form::Mermaid => to_mermaid(t),
+        Form::Dot => to_dot(t),
+        Form::Svg | Form::Png => {
+            let findings = dpm_rules::check(t);
+            to_svg(
+                t,
+                &findings,
+                &SvgOptions {
+                    failed: Vec::new(),
+                    list_findings: true,
+                },
+            )
+        }
+    })
+}
+
+/// Draws the SVG on a canvas at twice its size and downloads it as PNG.
+pub fn download_png(ed: Editor, svg: String, name: String) {
+    let parts = js_sys::Array::of1(&JsValue::from_str(&svg));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("image/svg+xml");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    let Ok(img) = web_sys::HtmlImageElement::new() else {
+        return;
+    };
+    let img2 = img.clone();
+    let url2 = url.clone();
+    let onload = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let doc = document();
+        let (w, h) = (img2.natural_width().max(1), img2.natural_height().max(1));
+        let Some(canvas) = doc
+            .create_element("canvas")
+            .ok()
+            .map(|c| c.unchecked_into::<web_sys::HtmlCanvasElement>())
+        else {
+            return;
+        };
+        canvas.set_width(w * 2);
+        canvas.set_height(h * 2);
+        if let Some(ctx) = canvas
+            .get_context("2d")
+            .ok()
+            .flatten()
+            .map(|c| c.unchecked_into::<web_sys::CanvasRenderingContext2d>())
+        {
+            let _ = ctx.scale(2.0, 2.0);
+            let _ = ctx.draw_image_with_html_image_element(&img2, 0.0, 0.0);
+            if let Ok(data) = canvas.to_data_url_with_type("image/png") {
+                download_url(&name, &data);
+                ed.tell(format!("{name} downloaded."));
+            }
+        }
+        let _ = web_sys::Url::revoke_object_url(&url2);
+    });
+    img.set_onload(Some(onload.unchecked_ref()));
+    img.set_src(&url);
+}

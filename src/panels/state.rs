@@ -1,0 +1,83 @@
+//! The side panels' own state, below their views: the Servers list's
+//! sort, filter and page, and the Risk view's state with its accepted fixes.
+
+use crate::browser::storage::store;
+use crate::browser::storage::stored;
+use crate::state::editor::Editor;
+use dpm_rules::{fixes, risk, FactChange, Fix, Protection, Risk};
+
+use leptos::prelude::*;
+
+/// Where the list's being open is remembered.
+pub const LIST_KEY: &str = "dpm-sketch/list";
+
+/// Whether the Servers list is open.
+#[derive(Clone, Copy)]
+pub struct ListView {
+    pub on: RwSignal<bool>,
+}
+
+impl ListView {
+    pub fn new() -> ListView {
+        ListView {
+            on: RwSignal::new(stored(LIST_KEY).as_deref() == Some("1")),
+        }
+    }
+
+    pub fn toggle(&self) {
+        let on = !self.on.get_untracked();
+        store(LIST_KEY, if on { "1" } else { "0" });
+        self.on.set(on);
+    }
+}
+
+impl Default for ListView {
+    fn default() -> Self {
+        ListView::new()
+    }
+}
+
+/// The risk of what is drawn, while the Risk view is on; follows every edit.
+#[derive(Clone, Copy)]
+pub struct RiskView {
+    pub on: RwSignal<bool>,
+    pub risk: Memo<Option<(Risk, Vec<Fix>)>>,
+}
+
+impl RiskView {
+    pub fn new(ed: Editor) -> RiskView {
+        let on = RwSignal::new(false);
+        let risk = Memo::new(move |_| {
+            if !on.get() {
+                return None;
+            }
+            ed.doc.with(|t| {
+                let r = risk(t);
+                // Fixes try candidate protections one by one (0.6 s for the
+                // 70 single points of a 10,000-server estate): work them out
+                // for the first few only, so the view keeps up with editing.
+                let head = Risk {
+                    single_points: r.single_points.iter().take(FIXES_FOR).cloned().collect(),
+                    under_two_copies: Vec::new(),
+                };
+                let f = fixes(t, &head);
+                Some((r, f))
+            })
+        });
+        RiskView { on, risk }
+    }
+}
+
+pub fn accept(ed: Editor, p: Protection) {
+    ed.edit(|t| {
+        t.connect(p);
+    });
+}
+
+/// Sets a fix's fact (one undoable step, like adding a protection).
+pub fn accept_fact(ed: Editor, c: FactChange) {
+    ed.edit(|t| c.apply(t));
+}
+
+/// How many single points get suggested fixes (in name order).
+pub const FIXES_FOR: usize = 12;

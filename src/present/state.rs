@@ -1,0 +1,231 @@
+//! Presenter mode, for a projector: full screen, the drawing large, panels
+//! hidden, a caption bar, and scenes walked with PageDown/PageUp, the arrow
+//! keys or a presentation clicker (which sends PageDown/PageUp). Scenes are
+//! the drawing, the presets, the steps of a failover and of an ordered
+//! recovery, and the built-in exercises. A spotlight (click a server, or
+//! Enter on it) dims everything but the server under discussion.
+//!
+//! Scenes are shown through the editor's preview, as the simulator's steps
+//! are, so presenting never changes the drawing, its history or its save.
+
+use crate::state::editor::Editor;
+use crate::state::editor::Mode;
+
+use leptos::prelude::*;
+
+use dpm_rules::{
+    exercises::EXERCISES, plan, presets, Flow, OptionKind, ServerId, Summary, Topology,
+};
+
+/// One thing to show.
+#[derive(Clone)]
+pub struct Scene {
+    pub title: String,
+    pub caption: String,
+    pub topology: Topology,
+    pub failed: Vec<ServerId>,
+    pub flows: Vec<Flow>,
+}
+
+impl Scene {
+    fn still(title: impl Into<String>, caption: impl Into<String>, t: Topology) -> Scene {
+        Scene {
+            title: title.into(),
+            caption: caption.into(),
+            topology: t,
+            failed: Vec::new(),
+            flows: Vec::new(),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct Presenter {
+    pub scenes: StoredValue<Vec<Scene>>,
+    pub at: RwSignal<usize>,
+    /// The server in the spotlight.
+    pub spot: RwSignal<Option<ServerId>>,
+    pub list: RwSignal<bool>,
+}
+
+impl Presenter {
+    pub fn new() -> Presenter {
+        Presenter {
+            scenes: StoredValue::new(Vec::new()),
+            at: RwSignal::new(0),
+            spot: RwSignal::new(None),
+            list: RwSignal::new(false),
+        }
+    }
+}
+
+impl Default for Presenter {
+    fn default() -> Self {
+        Presenter::new()
+    }
+}
+
+fn about(t: &Topology) -> String {
+    let s = Summary::of(&dpm_rules::check(t));
+    format!(
+        "{} servers, {} protections. {}",
+        t.servers.len(),
+        t.protections.len(),
+        s.status()
+    )
+}
+
+/// Every scene: the drawing first, then each preset (with the failover
+/// the documentation walks through after it), then the exercises.
+pub fn scenes(drawing: &Topology) -> Vec<Scene> {
+    let mut out = vec![Scene::still(
+        drawing
+            .title
+            .clone()
+            .unwrap_or_else(|| "Your drawing".into()),
+        about(drawing),
+        drawing.clone(),
+    )];
+    for p in presets::PRESETS {
+        let Some(t) = presets::preset(p.id) else {
+            continue;
+        };
+        out.push(Scene::still(p.title, about(&t), t.clone()));
+        let ids =
+            |names: &[&str]| -> Vec<ServerId> { names.iter().filter_map(|n| t.find(n)).collect() };
+        match p.id {
+            // The documentation's walkthrough: DPM1 fails, Switch
+            // Protection on DPM3 keeps Server1 protected.
+            "moving" => {
+                let failed = ids(&["DPM1"]);
+                let pl = plan(&t, &failed);
+                let server = t.find("Server1");
+                let option = pl
+                    .affected
+                    .iter()
+                    .filter(|a| Some(a.server) == server)
+                    .flat_map(|a| a.options.iter())
+                    .find(|o| o.kind == OptionKind::SwitchProtection && o.supported);
+                if let Some(o) = option {
+                    let steps = o.steps(&t, &failed);
+                    let n = steps.len();
+                    for (i, s) in steps.into_iter().enumerate() {
+                        out.push(Scene {
+                            title: format!("DPM1 fails: Switch Protection, step {} of {n}", i + 1),
+                            caption: s.caption,
+                            topology: s.topology,
+                            failed: s.failed,
+                            flows: s.flows,
+                        });
+                    }
+                }
+            }
+            // Recovery in order: DS1 and DS3 fail together.
+            "scenario-1" => {
+                let failed = ids(&["DS1", "DS3"]);
+                let pl = plan(&t, &failed);
+                let n = pl.order.len() + 1;
+                out.push(Scene {
+                    title: format!("DS1 and DS3 fail: recovery in order, step 1 of {n}"),
+                    caption: "DS1 and DS3 fail together: DS1's replicas and DS3's copies are gone; DS4 still holds DS3's database.".into(),
+                    topology: t.clone(),
+                    failed: failed.clone(),
+                    flows: Vec::new(),
+                });
+                for (i, o) in pl.order.into_iter().enumerate() {
+                    out.push(Scene {
+                        title: format!(
+                            "DS1 and DS3 fail: recovery in order, step {} of {n}",
+                            i + 2
+                        ),
+                        caption: o.step.caption,
+                        topology: o.step.topology,
+                        failed: o.step.failed,
+                        flows: o.step.flows,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    for b in EXERCISES {
+        if let Some(ex) = b.exercise() {
+            out.push(Scene::still(
+                format!("Exercise: {}", ex.title),
+                ex.task,
+                ex.start,
+            ));
+        }
+    }
+    out
+}
+
+/// Starts presenting from the drawing.
+pub fn enter(ed: Editor, p: Presenter, sim: crate::sim::state::Sim) {
+    crate::sim::state::reset(ed, sim);
+    p.scenes.set_value(ed.doc.with_untracked(scenes));
+    p.list.set(false);
+    ed.mode.set(Mode::Present);
+    ed.selection.set(Vec::new());
+    show(ed, p, 0);
+    if let Some(root) = document().document_element() {
+        // Refused without a user gesture (and in some frames): presenting
+        // works the same in the window as it is.
+        let _ = root.request_fullscreen();
+    }
+}
+
+pub fn leave(ed: Editor, p: Presenter) {
+    p.spot.set(None);
+    ed.glide.set_value(true);
+    ed.leave_simulation();
+    ed.request_fit();
+    if document().fullscreen_element().is_some() {
+        document().exit_fullscreen();
+    }
+}
+
+pub fn show(ed: Editor, p: Presenter, i: usize) {
+    let Some(s) = p.scenes.with_value(|v| v.get(i).cloned()) else {
+        return;
+    };
+    // Steps of one failover glide; a scene of other servers appears at once.
+    let same = ed.preview.with_untracked(|prev| {
+        prev.as_ref().is_some_and(|prev| {
+            prev.servers.len() == s.topology.servers.len()
+                && prev
+                    .servers
+                    .iter()
+                    .all(|a| s.topology.find(&a.name).is_some())
+        })
+    });
+    ed.glide.set_value(same);
+    p.at.set(i);
+    p.spot.set(None);
+    ed.shown_failed.set(s.failed);
+    ed.flows.set(s.flows);
+    ed.preview.set(Some(s.topology));
+    ed.request_fit();
+}
+
+/// Next (+1) or previous (-1) scene.
+pub fn step(ed: Editor, p: Presenter, by: i64) {
+    let n = p.scenes.with_value(Vec::len) as i64;
+    let i = (p.at.get_untracked() as i64 + by).clamp(0, (n - 1).max(0));
+    if i as usize != p.at.get_untracked() {
+        show(ed, p, i as usize);
+    }
+}
+
+/// The presenter's keys; true when the key was one of them.
+pub fn key(ed: Editor, p: Presenter, key: &str) -> bool {
+    match key {
+        "PageDown" | "ArrowRight" | "ArrowDown" | " " | "n" => step(ed, p, 1),
+        "PageUp" | "ArrowLeft" | "ArrowUp" | "p" | "Backspace" => step(ed, p, -1),
+        "Home" => show(ed, p, 0),
+        "End" => show(ed, p, p.scenes.with_value(Vec::len).saturating_sub(1)),
+        "Escape" => leave(ed, p),
+        _ => return false,
+    }
+    true
+}

@@ -1,0 +1,98 @@
+//! The one place that knows every dialog: which one `Editor::dialog`
+//! opens, and the dialogs that belong to no feature (New, Keys).
+
+use crate::io::dialogs::EmbedDialog;
+use crate::io::dialogs::ExportDialog;
+use crate::io::dialogs::ImportDialog;
+use crate::io::dialogs::ShareDialog;
+use crate::state::editor::Dialog;
+use crate::ui::dialog::DialogFrame;
+
+use leptos::prelude::*;
+
+/// The dialog that is open, if any.
+#[component]
+pub fn Dialogs(import_text: RwSignal<Option<String>>) -> impl IntoView {
+    let ed = crate::ctx::ctx().ed;
+    move || {
+        ed.dialog.get().map(|d| match d {
+            Dialog::Export => view! { <ExportDialog /> }.into_any(),
+            Dialog::Import => {
+                let initial = import_text.get_untracked();
+                import_text.set(None);
+                view! { <ImportDialog initial=initial.unwrap_or_default() /> }.into_any()
+            }
+            Dialog::Share => view! { <ShareDialog /> }.into_any(),
+            Dialog::Embed => view! { <EmbedDialog /> }.into_any(),
+            Dialog::ConfirmNew => view! { <ConfirmNew /> }.into_any(),
+            Dialog::Keys => view! { <KeysDialog /> }.into_any(),
+            Dialog::ConfirmReset => view! { <crate::workshop::task::ConfirmReset /> }.into_any(),
+            Dialog::Author => view! { <crate::workshop::author::AuthorDialog /> }.into_any(),
+        })
+    }
+}
+
+#[component]
+fn ConfirmNew() -> impl IntoView {
+    view! {
+        <DialogFrame title="Start a new drawing?" id="new-title">
+            <p>"The canvas will be cleared. You can still undo this afterwards."</p>
+            <div class="row">
+                <button class="btn danger" data-action="confirm-new">"Clear the canvas"</button>
+                <button class="btn" data-action="close">"Cancel"</button>
+            </div>
+        </DialogFrame>
+    }
+}
+
+pub const KEYS: &[(&str, &str)] = &[
+    ("Tab / Shift+Tab", "Go from server to server"),
+    ("Enter", "Edit the focused server's properties"),
+    (
+        "Space, Shift+Space",
+        "Select the focused server; with Shift, add it to the selection or take it out",
+    ),
+    (
+        "C",
+        "Start a protection from the focused DPM server; Tab to the target, Enter to make it",
+    ),
+    ("Escape", "Cancel, close, or leave the simulation"),
+    ("Arrow keys", "Move the selected servers (Shift: further)"),
+    ("Delete / Backspace", "Delete what is selected"),
+    ("Ctrl/Cmd+Z", "Undo"),
+    ("Ctrl/Cmd+Shift+Z, Ctrl+Y", "Redo"),
+    ("Ctrl/Cmd+C, V", "Copy and paste servers"),
+    ("Ctrl/Cmd+A", "Select every server"),
+    ("+ / −", "Zoom in / out"),
+    ("F", "Fit the drawing in view"),
+    (
+        "S",
+        "Simulate a failure (in simulation: Enter fails the focused server)",
+    ),
+    (
+        "L",
+        "Open or close the Servers list: the drawing as text, edited from there",
+    ),
+    (
+        "M",
+        "Show or hide the minimap; press or drag on it to move the view",
+    ),
+    (
+        "/ or Ctrl/Cmd+F",
+        "Find a server by name; Enter goes to the next, Shift+Enter back",
+    ),
+    ("?", "This list"),
+];
+
+#[component]
+fn KeysDialog() -> impl IntoView {
+    view! {
+        <DialogFrame title="Keyboard" id="keys-title">
+            <table class="keys">
+                <tbody>
+                    {KEYS.iter().map(|(k, what)| view! { <tr><th scope="row"><kbd>{*k}</kbd></th><td>{*what}</td></tr> }).collect_view()}
+                </tbody>
+            </table>
+        </DialogFrame>
+    }
+}

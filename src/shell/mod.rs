@@ -1,0 +1,13 @@
+//! The shell, the top layer: the app and its startup, the header,
+//! toolbar, notices and view controls, the clipboard and theme, the viewer
+//! for documentation pages, and the one switch that knows every dialog.
+
+pub mod announcer;
+pub mod app;
+pub mod boot;
+pub mod clipboard;
+pub mod dialogs;
+pub mod notice;
+pub mod theme;
+pub mod view_controls;
+pub mod viewer;

@@ -1,0 +1,324 @@
+//! The failover simulator's state and transitions, below its views: which
+//! servers and sites are down, the plan the rule crate makes for them, and
+//! the player that steps through a recovery option.
+
+use crate::state::editor::Editor;
+use crate::state::editor::Mode;
+
+use dpm_rules::{
+    down_with, Copies, DataSource, Down, Plan, RecoveryOption, ServerId, Step, Topology,
+};
+use leptos::prelude::*;
+use std::collections::HashSet;
+use std::time::Duration;
+
+/// Milliseconds a step stays on screen at speed 1.
+const STEP_MS: f64 = 2400.0;
+
+/// An option being played.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Player {
+    /// The option played, or None for recovery in order.
+    pub option: Option<RecoveryOption>,
+    /// What is played ("Switch Protection", "Recovery in order").
+    pub title: String,
+    /// The server the option is for.
+    pub server: String,
+    pub steps: Vec<Step>,
+}
+
+/// The simulator's own state.
+#[derive(Clone, Copy)]
+pub struct Sim {
+    pub player: RwSignal<Option<Player>>,
+    pub at: RwSignal<usize>,
+    pub playing: RwSignal<bool>,
+    /// Playback speed, in percent.
+    pub speed: RwSignal<u32>,
+    /// Guided walkthrough of "Moving protected servers": its stage.
+    pub walk: RwSignal<Option<u8>>,
+    /// Options played to their end ("kind via"), for the walkthrough.
+    pub played: RwSignal<Vec<String>>,
+    timer: StoredValue<u32>,
+}
+
+impl Sim {
+    pub fn new() -> Sim {
+        Sim {
+            player: RwSignal::new(None),
+            at: RwSignal::new(0),
+            playing: RwSignal::new(false),
+            speed: RwSignal::new(100),
+            walk: RwSignal::new(None),
+            played: RwSignal::new(Vec::new()),
+            timer: StoredValue::new(0),
+        }
+    }
+}
+
+impl Default for Sim {
+    fn default() -> Self {
+        Sim::new()
+    }
+}
+
+/// `data-option`: "KIND VIA", or "KIND" when the option uses no server.
+pub fn option_key(o: &RecoveryOption) -> String {
+    match &o.via {
+        Some(v) => format!("{} {}", o.kind.id(), v),
+        None => o.kind.id().to_string(),
+    }
+}
+
+/// What is down: the servers the user failed, every server of the sites
+/// the user failed, every guest of a down host; and the DPM servers
+/// stopped, their database being on a down server.
+pub fn down(ed: Editor) -> Down {
+    let f = ed.failed.get_untracked();
+    ed.failed_sites.with_untracked(|sites| {
+        let sites: Vec<&str> = sites.iter().map(String::as_str).collect();
+        ed.doc.with_untracked(|t| down_with(t, &f, &sites))
+    })
+}
+
+/// The servers down, as the planner and an option's steps take them: what
+/// the user failed, in the user's order, when nothing else went with it.
+fn down_ids(ed: Editor) -> Vec<ServerId> {
+    in_users_order(ed, down(ed).failed)
+}
+
+fn in_users_order(ed: Editor, failed: Vec<ServerId>) -> Vec<ServerId> {
+    let own = ed.failed.get_untracked();
+    if failed.len() == own.len() {
+        own
+    } else {
+        failed
+    }
+}
+
+/// The drawing shows what is down (and stopped) again.
+fn show_down(ed: Editor) {
+    let d = down(ed);
+    ed.shown_failed.set(in_users_order(ed, d.failed));
+    ed.stopped.set(d.stopped);
+}
+
+/// Fails or restores server `id`.
+pub fn toggle_failed(ed: Editor, id: ServerId) {
+    ed.preview.set(None);
+    ed.flows.set(Vec::new());
+    ed.failed.update(|f| {
+        if let Some(i) = f.iter().position(|&x| x == id) {
+            f.remove(i);
+        } else {
+            f.push(id);
+        }
+    });
+    show_down(ed);
+}
+
+/// Fails or restores every server of `site` (as `sites` names it).
+pub fn toggle_site(ed: Editor, site: &str) {
+    let site = site.trim();
+    if site.is_empty() {
+        return;
+    }
+    ed.preview.set(None);
+    ed.flows.set(Vec::new());
+    ed.failed_sites.update(|f| {
+        if let Some(i) = f.iter().position(|x| dpm_rules::same_name(x.trim(), site)) {
+            f.remove(i);
+        } else {
+            f.push(site.to_string());
+        }
+    });
+    show_down(ed);
+}
+
+pub fn enter(ed: Editor, sim: Sim) {
+    stop(ed, sim);
+    ed.selection.set(Vec::new());
+    ed.selected_link.set(None);
+    ed.mode.set(Mode::Simulate);
+}
+
+/// Back to the drawing as it was before the simulation.
+pub fn reset(ed: Editor, sim: Sim) {
+    stop(ed, sim);
+    ed.leave_simulation();
+}
+
+/// Stops playing and shows the failure itself again.
+pub fn stop(ed: Editor, sim: Sim) {
+    sim.timer.update_value(|g| *g = g.wrapping_add(1));
+    sim.player.set(None);
+    sim.playing.set(false);
+    sim.at.set(0);
+    ed.preview.set(None);
+    ed.flows.set(Vec::new());
+    ed.entering.set(HashSet::new());
+    show_down(ed);
+}
+
+pub fn play(ed: Editor, sim: Sim, option: RecoveryOption, server: String) {
+    let failed = down_ids(ed);
+    let steps = ed.doc.with_untracked(|t| option.steps(t, &failed));
+    sim.timer.update_value(|g| *g = g.wrapping_add(1));
+    sim.player.set(Some(Player {
+        title: option.kind.title().to_string(),
+        option: Some(option),
+        server,
+        steps,
+    }));
+    show(ed, sim, 0);
+    sim.playing.set(true);
+    schedule(ed, sim);
+}
+
+/// Plays recovery in order as one sequence: the failure, then each rebuild.
+pub fn play_order(ed: Editor, sim: Sim, plan: &Plan) {
+    let Some(first) = plan.order.first() else {
+        return;
+    };
+    let failed = down_ids(ed);
+    let start = ed.doc.with_untracked(|t| Step {
+        caption: format!(
+            "{} fail.",
+            dpm_rules::and_list(
+                &failed
+                    .iter()
+                    .map(|&id| t.name(id).to_string())
+                    .collect::<Vec<_>>()
+            )
+        ),
+        topology: first.step.topology.clone(),
+        failed: failed.clone(),
+        flows: Vec::new(),
+    });
+    let mut steps = vec![start];
+    steps.extend(plan.order.iter().map(|o| o.step.clone()));
+    sim.timer.update_value(|g| *g = g.wrapping_add(1));
+    sim.player.set(Some(Player {
+        option: None,
+        title: "Recovery in order".into(),
+        server: ed.doc.with_untracked(|t| t.name(first.server).to_string()),
+        steps,
+    }));
+    show(ed, sim, 0);
+    sim.playing.set(true);
+    schedule(ed, sim);
+}
+
+fn show(ed: Editor, sim: Sim, i: usize) {
+    let Some(p) = sim.player.get_untracked() else {
+        return;
+    };
+    let Some(step) = p.steps.get(i) else { return };
+    let before: HashSet<ServerId> = match i.checked_sub(1).and_then(|j| p.steps.get(j)) {
+        Some(prev) => prev.topology.servers.iter().map(|s| s.id).collect(),
+        None => step.topology.servers.iter().map(|s| s.id).collect(),
+    };
+    let entering: HashSet<ServerId> = step
+        .topology
+        .servers
+        .iter()
+        .map(|s| s.id)
+        .filter(|id| !before.contains(id))
+        .collect();
+    sim.at.set(i);
+    ed.entering.set(entering);
+    ed.shown_failed.set(step.failed.clone());
+    ed.flows.set(step.flows.clone());
+    ed.preview.set(Some(step.topology.clone()));
+    if let (true, Some(o)) = (i + 1 == p.steps.len(), p.option.as_ref()) {
+        let key = option_key(o);
+        sim.played.update(|v| {
+            if !v.contains(&key) {
+                v.push(key);
+            }
+        });
+    }
+}
+
+fn schedule(ed: Editor, sim: Sim) {
+    let gen = sim.timer.get_value();
+    let ms = STEP_MS * 100.0 / f64::from(sim.speed.get_untracked().max(25));
+    set_timeout(
+        move || {
+            if sim.timer.get_value() != gen || !sim.playing.get_untracked() {
+                return;
+            }
+            let n = sim
+                .player
+                .with_untracked(|p| p.as_ref().map_or(0, |p| p.steps.len()));
+            let next = sim.at.get_untracked() + 1;
+            if next < n {
+                show(ed, sim, next);
+                schedule(ed, sim);
+            } else {
+                sim.playing.set(false);
+            }
+        },
+        Duration::from_millis(ms as u64),
+    );
+}
+
+pub fn go(ed: Editor, sim: Sim, i: usize) {
+    sim.timer.update_value(|g| *g = g.wrapping_add(1));
+    sim.playing.set(false);
+    show(ed, sim, i);
+}
+
+pub fn toggle_play(ed: Editor, sim: Sim) {
+    if sim.playing.get_untracked() {
+        sim.timer.update_value(|g| *g = g.wrapping_add(1));
+        sim.playing.set(false);
+    } else {
+        let n = sim
+            .player
+            .with_untracked(|p| p.as_ref().map_or(0, |p| p.steps.len()));
+        if sim.at.get_untracked() + 1 >= n {
+            show(ed, sim, 0);
+        }
+        sim.playing.set(true);
+        sim.timer.update_value(|g| *g = g.wrapping_add(1));
+        schedule(ed, sim);
+    }
+}
+
+/// Makes the option's result the drawing: one undoable step.
+pub fn apply(ed: Editor, sim: Sim, option: &RecoveryOption) {
+    let failed = down_ids(ed);
+    let result = ed.doc.with_untracked(|t| option.result(t, &failed));
+    let title = option.kind.title();
+    reset(ed, sim);
+    ed.commit(result);
+    ed.tell(format!(
+        "Applied “{title}”: the drawing now shows the result. Undo (Ctrl+Z) brings back the drawing before."
+    ));
+}
+
+pub fn labels(t: &Topology, list: &[DataSource]) -> Vec<String> {
+    list.iter().map(|d| d.label(t)).collect()
+}
+
+/// Copies of each data source that survive in a step's state.
+pub fn copy_counts(
+    step_t: &Topology,
+    failed: &[ServerId],
+    sources: &[DataSource],
+) -> Vec<(String, usize, bool)> {
+    let copies = Copies::new(step_t);
+    sources
+        .iter()
+        .filter(|d| step_t.server(d.server).is_some())
+        .map(|d| {
+            let n = copies
+                .holders(*d)
+                .into_iter()
+                .filter(|h| !failed.contains(h))
+                .count();
+            (d.label(step_t), n, failed.contains(&d.server))
+        })
+        .collect()
+}

@@ -1,0 +1,145 @@
+//! What the views read from the findings and roles of the drawing shown,
+//! computed once per change (memos) instead of once per node.
+
+use crate::state::editor::Editor;
+
+/// Below this zoom, the simpler drawing (no names, badges, arrowheads).
+pub const FAR_BELOW: f64 = 0.45;
+
+use dpm_rules::{all_roles, held_by, inventory, Finding, Kind, Link, Roles, ServerId, Severity};
+use leptos::prelude::*;
+use std::collections::{HashMap, HashSet};
+
+/// Findings by the server they are about, and by protection.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FindingsBy {
+    pub server: HashMap<ServerId, Vec<Finding>>,
+    pub link: HashMap<Link, Vec<Finding>>,
+}
+
+impl FindingsBy {
+    pub fn of_server(&self, id: ServerId) -> Vec<Finding> {
+        self.server.get(&id).cloned().unwrap_or_default()
+    }
+
+    pub fn of_link(&self, l: Link) -> Vec<Finding> {
+        self.link.get(&l).cloned().unwrap_or_default()
+    }
+}
+
+/// What the drawing derives from the shown topology, once per change.
+#[derive(Clone, Copy)]
+pub struct Derived {
+    pub roles: Memo<HashMap<ServerId, Roles>>,
+    /// Findings by the server they are about, and by protection.
+    pub findings: Memo<FindingsBy>,
+    /// Links with a protection the other way (cyclic pairs bend apart).
+    pub reverse: Memo<HashSet<Link>>,
+    /// Switched protections: one set per change, not a search per arrow.
+    pub switched: Memo<HashSet<Link>>,
+    /// What each DPM server holds a copy of (only while the Copies view is on).
+    pub holdings: Memo<HashMap<ServerId, Vec<String>>>,
+    /// Zoomed out below `FAR_BELOW`: servers are drawn as their shapes only.
+    pub far: Memo<bool>,
+}
+
+impl Derived {
+    pub fn new(ed: Editor) -> Derived {
+        let roles = Memo::new(move |_| ed.shown.with(all_roles));
+        let findings = Memo::new(move |_| {
+            ed.findings.with(|fs| {
+                let mut by_server: HashMap<ServerId, Vec<Finding>> = HashMap::new();
+                let mut by_link: HashMap<Link, Vec<Finding>> = HashMap::new();
+                for f in fs {
+                    if f.protections.is_empty() {
+                        for &id in &f.servers {
+                            by_server.entry(id).or_default().push(f.clone());
+                        }
+                    } else {
+                        for l in &f.protections {
+                            by_link.entry(*l).or_default().push(f.clone());
+                        }
+                    }
+                }
+                FindingsBy {
+                    server: by_server,
+                    link: by_link,
+                }
+            })
+        });
+        let switched = Memo::new(move |_| {
+            ed.shown.with(|t| {
+                t.protections
+                    .iter()
+                    .filter(|p| p.switched)
+                    .map(|p| p.link())
+                    .collect()
+            })
+        });
+        let reverse = Memo::new(move |_| {
+            ed.shown.with(|t| {
+                let all: HashSet<Link> = t.protections.iter().map(|p| p.link()).collect();
+                all.iter()
+                    .filter(|l| {
+                        l.protector != l.target
+                            && all.contains(&Link {
+                                protector: l.target,
+                                target: l.protector,
+                            })
+                    })
+                    .copied()
+                    .collect()
+            })
+        });
+        let holdings = Memo::new(move |_| {
+            if !ed.copies.get() {
+                return HashMap::new();
+            }
+            ed.shown.with(|t| {
+                let inv = inventory(t);
+                t.servers
+                    .iter()
+                    .filter(|s| s.kind == Kind::Dpm)
+                    .map(|s| {
+                        let held = held_by(&inv, s.id);
+                        (s.id, held.iter().map(|d| d.label(t)).collect())
+                    })
+                    .collect()
+            })
+        });
+        let far = Memo::new(move |_| ed.camera.get().k < FAR_BELOW);
+        Derived {
+            roles,
+            findings,
+            reverse,
+            switched,
+            holdings,
+            far,
+        }
+    }
+}
+
+pub fn worst(fs: &[Finding]) -> Option<Severity> {
+    fs.iter().map(|f| f.severity()).min_by_key(|s| match s {
+        Severity::Error => 0,
+        Severity::Warning => 1,
+        Severity::Info => 2,
+    })
+}
+
+/// "Title: message" lines for a tooltip.
+pub fn finding_lines(fs: &[Finding]) -> String {
+    fs.iter()
+        .map(|f| {
+            format!(
+                "{} ({}): {}\n“{}” ({})",
+                f.rule.title(),
+                f.severity().as_str(),
+                f.message,
+                f.rule.source().text,
+                f.rule.source().document
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}

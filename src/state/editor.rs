@@ -1,0 +1,459 @@
+//! The editor's state: the drawing, its history, the selection, the camera,
+//! and the browser storage that keeps the drawing.
+//!
+//! Every change to the drawing goes through [`Editor::commit`], so every
+//! change is one undoable step and is saved. Views only read signals; the
+//! simulator shows its steps through [`Editor::preview`], which never enters
+//! the history or the save.
+
+use crate::browser::storage::storage;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use dpm_rules::{
+    apply_layout, check, refusal, Exercise, Finding, Kind, Link, Point, ServerId, Topology,
+};
+
+/// Where the drawing is saved.
+pub const SAVE_KEY: &str = "dpm-sketch/drawing";
+/// Saves that could not be read, and drawings replaced by a link, kept aside.
+pub use crate::browser::storage::KEPT_PREFIX;
+/// The theme the user picked ("light" or "dark"; absent follows the system).
+pub const THEME_KEY: &str = "dpm-sketch/theme";
+/// Set once the first-visit hint was dismissed.
+pub const HINT_KEY: &str = "dpm-sketch/hint-dismissed";
+/// How many steps undo remembers.
+const HISTORY_MAX: usize = 300;
+
+/// What the canvas is for right now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Edit,
+    Simulate,
+    /// Presenter mode: scenes on a projector, nothing editable.
+    Present,
+}
+
+/// A message in the notice bar.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    pub error: bool,
+    pub text: String,
+    pub action: Option<NoticeAction>,
+}
+
+/// The button a notice may carry.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NoticeAction {
+    /// Undo the step the notice is about (bring back the replaced drawing).
+    Undo(&'static str),
+    /// Offer the kept-aside text under this storage key for download.
+    Download(String),
+    /// Offer the drawing as it is now, as a scenario file (storage is full).
+    DownloadDrawing,
+    /// Another tab has the drawing: take it over here, or open a copy.
+    Elsewhere,
+}
+
+/// The dialogs; one at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialog {
+    ConfirmNew,
+    Export,
+    Import,
+    Share,
+    Embed,
+    Keys,
+    ConfirmReset,
+    Author,
+}
+
+/// Pan and zoom: a canvas point p is drawn at p * k + (x, y).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Camera {
+    pub x: f64,
+    pub y: f64,
+    pub k: f64,
+}
+
+impl Camera {
+    pub const MIN_K: f64 = 0.05;
+    pub const MAX_K: f64 = 3.0;
+
+    pub fn to_canvas(&self, sx: f64, sy: f64) -> Point {
+        Point {
+            x: (sx - self.x) / self.k,
+            y: (sy - self.y) / self.k,
+        }
+    }
+
+    pub fn to_screen(&self, p: Point) -> (f64, f64) {
+        (p.x * self.k + self.x, p.y * self.k + self.y)
+    }
+
+    /// Zooms by `factor` keeping the screen point (sx, sy) where it is.
+    pub fn zoomed(&self, factor: f64, sx: f64, sy: f64) -> Camera {
+        let k = (self.k * factor).max(Self::MIN_K).min(Self::MAX_K);
+        let p = self.to_canvas(sx, sy);
+        Camera {
+            x: sx - p.x * k,
+            y: sy - p.y * k,
+            k,
+        }
+    }
+
+    /// The camera that shows the box (x0, y0)-(x1, y1) in a w x h view.
+    pub fn fitting(bounds: (f64, f64, f64, f64), w: f64, h: f64, max_k: f64) -> Camera {
+        let (x0, y0, x1, y1) = bounds;
+        let pad = 32.0;
+        let (bw, bh) = ((x1 - x0).max(1.0), (y1 - y0).max(1.0));
+        let k = ((w - 2.0 * pad) / bw)
+            .min((h - 2.0 * pad) / bh)
+            .max(Self::MIN_K)
+            .min(max_k);
+        Camera {
+            x: (w - bw * k) / 2.0 - x0 * k,
+            y: (h - bh * k) / 2.0 - y0 * k,
+            k,
+        }
+    }
+}
+
+struct History {
+    undo: Vec<Topology>,
+    redo: Vec<Topology>,
+}
+
+/// Everything the views share. Cheap to copy: every field is a handle.
+#[derive(Clone, Copy)]
+pub struct Editor {
+    /// The drawing as the user made it.
+    pub doc: RwSignal<Topology>,
+    /// What the canvas shows: a simulator step while one plays, else `doc`.
+    pub preview: RwSignal<Option<Topology>>,
+    pub shown: Memo<Topology>,
+    /// Findings about what is shown, errors first.
+    pub findings: Memo<Vec<Finding>>,
+    pub selection: RwSignal<Vec<ServerId>>,
+    pub selected_link: RwSignal<Option<Link>>,
+    pub notice: RwSignal<Option<Notice>>,
+    pub dialog: RwSignal<Option<Dialog>>,
+    pub camera: RwSignal<Camera>,
+    /// The canvas's size on screen, in CSS pixels.
+    pub viewport: RwSignal<(f64, f64)>,
+    pub mode: RwSignal<Mode>,
+    pub snap: RwSignal<bool>,
+    /// Simulator: the servers the user failed, and the servers down in the
+    /// step being shown (the same outside playback).
+    pub failed: RwSignal<Vec<ServerId>>,
+    pub shown_failed: RwSignal<Vec<ServerId>>,
+    /// Simulator: the sites the user failed (every server of each, and
+    /// their guests, are down), and the DPM servers stopped because the
+    /// server holding their database is down.
+    pub failed_sites: RwSignal<Vec<String>>,
+    pub stopped: RwSignal<Vec<ServerId>>,
+    /// Simulator: data moving in the step being shown.
+    pub flows: RwSignal<Vec<dpm_rules::Flow>>,
+    /// Servers a step adds, to fade them in.
+    pub entering: RwSignal<HashSet<ServerId>>,
+    /// The "where the copies are" view.
+    pub copies: RwSignal<bool>,
+    pub hint: RwSignal<bool>,
+    /// Read-only (the documentation viewer).
+    pub readonly: bool,
+    history: StoredValue<History>,
+    history_len: RwSignal<(usize, usize)>,
+    /// A request to focus the properties panel's name field.
+    pub rename_request: RwSignal<Option<ServerId>>,
+    /// A request to fit the drawing in view (counts up).
+    pub fit_request: RwSignal<u32>,
+    /// While an exercise is open: the exercise and the ids of the servers
+    /// it started with. Every change is checked against what it allows.
+    pub guard: StoredValue<Option<(Arc<Exercise>, Vec<ServerId>)>>,
+    /// Where the drawing is saved: [`SAVE_KEY`], an exercise's own key, or
+    /// this tab's copy.
+    pub save_key: RwSignal<String>,
+    /// What this tab last saved or read under which key: a save finding
+    /// anything else there stops (another tab wrote it; see `tabs`).
+    pub saved: StoredValue<Option<(String, String)>>,
+    /// Another tab has this drawing: this one does not save it.
+    pub elsewhere: RwSignal<bool>,
+    /// Whether servers glide to where the next preview puts them (steps of
+    /// one failover) or jump (another scene altogether).
+    pub glide: StoredValue<bool>,
+}
+
+impl Editor {
+    /// A new editor on `t`; [`super::persist::autosave`] makes it save
+    /// every change.
+    pub fn new(t: Topology, readonly: bool) -> Editor {
+        let doc = RwSignal::new(t);
+        let preview = RwSignal::new(None::<Topology>);
+        let shown = Memo::new(move |_| match preview.get() {
+            Some(p) => p,
+            None => doc.get(),
+        });
+        let findings = Memo::new(move |_| shown.with(check));
+        Editor {
+            doc,
+            preview,
+            shown,
+            findings,
+            selection: RwSignal::new(Vec::new()),
+            selected_link: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            dialog: RwSignal::new(None),
+            // Zoomed out until the first fit (on the first frame): servers
+            // made before it are made as shapes, the cheap way. At 100 %,
+            // thousands would be made in full only to be made again as shapes
+            // when the fit zooms out (1,000 servers: 880 ms to the first
+            // drawing instead of 600).
+            camera: RwSignal::new(Camera {
+                x: 0.0,
+                y: 0.0,
+                k: Camera::MIN_K,
+            }),
+            viewport: RwSignal::new((800.0, 600.0)),
+            mode: RwSignal::new(Mode::Edit),
+            snap: RwSignal::new(true),
+            failed: RwSignal::new(Vec::new()),
+            shown_failed: RwSignal::new(Vec::new()),
+            failed_sites: RwSignal::new(Vec::new()),
+            stopped: RwSignal::new(Vec::new()),
+            flows: RwSignal::new(Vec::new()),
+            entering: RwSignal::new(HashSet::new()),
+            copies: RwSignal::new(false),
+            hint: RwSignal::new(false),
+            readonly,
+            history: StoredValue::new(History {
+                undo: Vec::new(),
+                redo: Vec::new(),
+            }),
+            history_len: RwSignal::new((0, 0)),
+            rename_request: RwSignal::new(None),
+            fit_request: RwSignal::new(0),
+            guard: StoredValue::new(None),
+            save_key: RwSignal::new(SAVE_KEY.to_string()),
+            saved: StoredValue::new(None),
+            elsewhere: RwSignal::new(false),
+            glide: StoredValue::new(true),
+        }
+    }
+
+    /// Replaces the drawing with `next` as one undoable step.
+    pub fn commit(&self, next: Topology) {
+        self.replace(self.doc.get_untracked(), next);
+    }
+
+    /// Makes `next` the drawing, `prev` (the drawing now) the undo step;
+    /// refused, with a sentence, when an open exercise does not allow it.
+    fn replace(&self, prev: Topology, next: Topology) {
+        if prev == next {
+            return;
+        }
+        let refused = self.guard.with_value(|g| {
+            g.as_ref()
+                .and_then(|(ex, given)| refusal(ex, given, &prev, &next))
+        });
+        if let Some(why) = refused {
+            self.complain(why);
+            return;
+        }
+        self.history.update_value(|h| {
+            h.undo.push(prev);
+            if h.undo.len() > HISTORY_MAX {
+                h.undo.remove(0);
+            }
+            h.redo.clear();
+        });
+        self.doc.set(next);
+        self.after_change();
+    }
+
+    /// Changes the drawing in place as one undoable step.
+    pub fn edit(&self, f: impl FnOnce(&mut Topology)) {
+        let prev = self.doc.get_untracked();
+        let mut next = prev.clone();
+        f(&mut next);
+        self.replace(prev, next);
+    }
+
+    pub fn undo(&self) {
+        self.step_history(true);
+    }
+
+    pub fn redo(&self) {
+        self.step_history(false);
+    }
+
+    fn step_history(&self, back: bool) {
+        let cur = self.doc.get_untracked();
+        let mut moved = None;
+        self.history.update_value(|h| {
+            let (from, to) = if back {
+                (&mut h.undo, &mut h.redo)
+            } else {
+                (&mut h.redo, &mut h.undo)
+            };
+            if let Some(t) = from.pop() {
+                to.push(cur);
+                moved = Some(t);
+            }
+        });
+        if let Some(t) = moved {
+            self.doc.set(t);
+            self.after_change();
+        }
+    }
+
+    /// Makes `t` the drawing with a fresh history (opening or leaving an
+    /// exercise: its undo steps belong to it alone).
+    pub fn load(&self, mut t: Topology) {
+        if t.servers.iter().any(|s| s.pos.is_none()) {
+            apply_layout(&mut t);
+        }
+        self.leave_simulation();
+        self.selection.set(Vec::new());
+        self.selected_link.set(None);
+        self.history.update_value(|h| {
+            h.undo.clear();
+            h.redo.clear();
+        });
+        self.doc.set(t);
+        self.after_change();
+        self.request_fit();
+    }
+
+    pub fn can_undo(&self) -> bool {
+        self.history_len.get().0 > 0
+    }
+
+    pub fn can_redo(&self) -> bool {
+        self.history_len.get().1 > 0
+    }
+
+    fn after_change(&self) {
+        let lens = self.history.with_value(|h| (h.undo.len(), h.redo.len()));
+        self.history_len.set(lens);
+        // Drop a selection that names servers no longer there (without
+        // copying the drawing to find out).
+        let link_gone = self.doc.with_untracked(|t| {
+            if self
+                .selection
+                .with_untracked(|s| s.iter().any(|&id| t.server(id).is_none()))
+            {
+                self.selection
+                    .update(|s| s.retain(|&id| t.server(id).is_some()));
+            }
+            self.selected_link
+                .get_untracked()
+                .is_some_and(|l| t.protection(l).is_none())
+        });
+        if link_gone {
+            self.selected_link.set(None);
+        }
+    }
+
+    /// Opens `t` as the drawing (a preset, an import, a link): one undoable
+    /// step. Servers without a position are laid out.
+    pub fn open(&self, mut t: Topology) {
+        if t.servers.iter().any(|s| s.pos.is_none()) {
+            apply_layout(&mut t);
+        }
+        self.leave_simulation();
+        self.selection.set(Vec::new());
+        self.selected_link.set(None);
+        self.commit(t);
+        self.request_fit();
+    }
+
+    pub fn request_fit(&self) {
+        self.fit_request.update(|n| *n += 1);
+    }
+
+    pub fn leave_simulation(&self) {
+        self.preview.set(None);
+        self.failed.set(Vec::new());
+        self.shown_failed.set(Vec::new());
+        self.failed_sites.set(Vec::new());
+        self.stopped.set(Vec::new());
+        self.flows.set(Vec::new());
+        self.entering.set(HashSet::new());
+        self.mode.set(Mode::Edit);
+    }
+
+    pub fn tell(&self, text: impl Into<String>) {
+        self.notice.set(Some(Notice {
+            error: false,
+            text: text.into(),
+            action: None,
+        }));
+    }
+
+    pub fn complain(&self, text: impl Into<String>) {
+        self.notice.set(Some(Notice {
+            error: true,
+            text: text.into(),
+            action: None,
+        }));
+    }
+
+    /// Deletes the selected servers, or the selected protection.
+    pub fn delete_selection(&self) {
+        let ids = self.selection.get_untracked();
+        if !ids.is_empty() {
+            self.edit(|t| dpm_rules::remove_servers(t, &ids));
+            self.selection.set(Vec::new());
+        } else if let Some(l) = self.selected_link.get_untracked() {
+            self.edit(|t| {
+                t.disconnect(l);
+            });
+            self.selected_link.set(None);
+        }
+    }
+
+    /// Adds a server of `kind` at `at` with a fresh name, and selects it.
+    pub fn add_server(&self, kind: Kind, at: Point) -> ServerId {
+        let mut t = self.doc.get_untracked();
+        let name = t.fresh_name(kind);
+        let id = t.add_server(name, kind);
+        let at = if self.snap.get_untracked() {
+            dpm_rules::snap(at)
+        } else {
+            at
+        };
+        if let Some(s) = t.server_mut(id) {
+            s.pos = Some(at);
+        }
+        self.commit(t);
+        self.selection.set(vec![id]);
+        self.selected_link.set(None);
+        id
+    }
+
+    /// Saves, and says at once when the browser refuses (storage full): the
+    /// drawing stays in memory and the notice offers it as a file. The next
+    /// save that works takes the warning away.
+    pub fn save(&self, key: &str, text: &str) -> bool {
+        let Some(s) = storage() else {
+            return true;
+        };
+        let full = Some(Notice {
+            error: true,
+            text: "Your browser's storage is full: your drawing is not being saved. It is safe in this page; download it to keep it.".into(),
+            action: Some(NoticeAction::DownloadDrawing),
+        });
+        if s.set_item(key, text).is_err() {
+            self.notice.set(full);
+            false
+        } else {
+            if self.notice.with_untracked(|n| *n == full) {
+                self.tell("Saved again: the browser has room for your drawing.");
+            }
+            true
+        }
+    }
+}

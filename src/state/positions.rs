@@ -1,0 +1,135 @@
+//! Where each server is drawn: one signal per server, so a drag moves one
+//! server's view, and the glide that animates a layout or an undo.
+
+use dpm_rules::{Point, ServerId, Topology};
+use leptos::prelude::*;
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+impl Positions {
+    pub fn new() -> Positions {
+        Positions {
+            map: StoredValue::new(HashMap::new()),
+        }
+    }
+
+    /// The signal of server `id`, made on first use at `initial`.
+    pub fn of(&self, id: ServerId, initial: Point) -> ArcRwSignal<Point> {
+        if let Some(s) = self.map.with_value(|m| m.get(&id).cloned()) {
+            return s;
+        }
+        let s = ArcRwSignal::new(initial);
+        self.map.update_value(|m| {
+            m.insert(id, s.clone());
+        });
+        s
+    }
+
+    pub fn get(&self, id: ServerId) -> Option<Point> {
+        self.map
+            .with_value(|m| m.get(&id).map(|s| s.get_untracked()))
+    }
+
+    /// Sets every position from `t` (only those that changed notify).
+    pub fn sync(&self, t: &Topology, at: &HashMap<ServerId, Point>) {
+        self.map.update_value(|m| {
+            m.retain(|id, _| t.server(*id).is_some());
+        });
+        for s in &t.servers {
+            if let Some(&p) = at.get(&s.id) {
+                let sig = self.of(s.id, p);
+                if sig.get_untracked() != p {
+                    sig.set(p);
+                }
+            }
+        }
+    }
+
+    pub fn set(&self, id: ServerId, p: Point) {
+        if let Some(s) = self.map.with_value(|m| m.get(&id).cloned()) {
+            s.set(p);
+        }
+    }
+
+    /// The server whose node contains canvas point `p`, topmost first.
+    pub fn hit(&self, t: &Topology, p: Point) -> Option<ServerId> {
+        let (hw, hh) = (dpm_rules::NODE_W / 2.0, dpm_rules::NODE_H / 2.0);
+        t.servers.iter().rev().map(|s| s.id).find(|&id| {
+            self.get(id)
+                .is_some_and(|c| (c.x - p.x).abs() <= hw && (c.y - p.y).abs() <= hh)
+        })
+    }
+}
+
+impl Default for Positions {
+    fn default() -> Self {
+        Positions::new()
+    }
+}
+
+/// Positions of servers, one signal each, so that moving one server
+/// touches only that node and its arrows. Signals outlive the views that
+/// read them (they are reference counted, not owned by a view).
+#[derive(Clone, Copy)]
+pub struct Positions {
+    map: StoredValue<HashMap<ServerId, ArcRwSignal<Point>>>,
+}
+
+/// How long a glide between two steps takes, in milliseconds.
+const GLIDE_MS: f64 = 450.0;
+
+thread_local! {
+    static GLIDE: Cell<u32> = const { Cell::new(0) };
+}
+
+fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Moves every server of `t` to `to` smoothly; a new glide replaces one
+/// still running.
+pub fn glide(pos: Positions, t: &Topology, to: &HashMap<ServerId, Point>) {
+    let mut start = HashMap::new();
+    let mut moves = Vec::new();
+    for s in &t.servers {
+        let Some(&b) = to.get(&s.id) else { continue };
+        match pos.get(s.id) {
+            Some(a) if a != b => {
+                start.insert(s.id, a);
+                moves.push((s.id, a, b));
+            }
+            _ => {
+                start.insert(s.id, b);
+            }
+        }
+    }
+    pos.sync(t, &start);
+    let gen = GLIDE.with(|g| {
+        g.set(g.get().wrapping_add(1));
+        g.get()
+    });
+    if !moves.is_empty() {
+        tick(pos, Rc::new(moves), now(), gen);
+    }
+}
+
+fn tick(pos: Positions, moves: Rc<Vec<(ServerId, Point, Point)>>, start: f64, gen: u32) {
+    if GLIDE.with(|g| g.get()) != gen {
+        return;
+    }
+    let u = ((now() - start) / GLIDE_MS).max(0.0).min(1.0);
+    let e = 1.0 - (1.0 - u).powi(3);
+    for &(id, a, b) in moves.iter() {
+        pos.set(
+            id,
+            Point {
+                x: a.x + (b.x - a.x) * e,
+                y: a.y + (b.y - a.y) * e,
+            },
+        );
+    }
+    if u < 1.0 {
+        request_animation_frame(move || tick(pos, moves, start, gen));
+    }
+}

@@ -1,0 +1,77 @@
+//! Bringing servers into view (select them, move the camera to them), and
+//! the `data-link` form of a protection that panels write and read back.
+
+use crate::state::editor::Camera;
+use crate::state::editor::Editor;
+use crate::state::editor::Mode;
+use crate::state::positions::Positions;
+
+use dpm_rules::{Link, ServerId, NODE_H, NODE_W};
+use leptos::prelude::*;
+
+/// Centres the view on these servers and selects them.
+pub fn reveal(ed: Editor, pos: Positions, ids: &[ServerId], link: Option<Link>) {
+    // Where a server is drawn, or (in a large estate, out of view and not
+    // drawn) where the drawing has it.
+    let pts: Vec<_> = ids
+        .iter()
+        .filter_map(|&id| {
+            pos.get(id)
+                .or_else(|| ed.doc.with_untracked(|t| t.server(id).and_then(|s| s.pos)))
+        })
+        .collect();
+    if !pts.is_empty() {
+        let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+        for p in &pts {
+            x0 = x0.min(p.x);
+            y0 = y0.min(p.y);
+            x1 = x1.max(p.x);
+            y1 = y1.max(p.y);
+        }
+        let (w, h) = ed.viewport.get_untracked();
+        let k = ed.camera.get_untracked().k.max(0.6);
+        let fit = Camera::fitting(
+            (
+                x0 - NODE_W / 2.0,
+                y0 - NODE_H / 2.0,
+                x1 + NODE_W / 2.0,
+                y1 + NODE_H / 2.0,
+            ),
+            w,
+            h,
+            1.25,
+        );
+        let k = k.min(fit.k);
+        let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+        ed.camera.set(Camera {
+            x: w / 2.0 - cx * k,
+            y: h / 2.0 - cy * k,
+            k,
+        });
+    }
+    if ed.mode.get_untracked() == Mode::Edit {
+        match link {
+            Some(l) => {
+                ed.selection.set(Vec::new());
+                ed.selected_link.set(Some(l));
+            }
+            None => {
+                ed.selected_link.set(None);
+                ed.selection.set(ids.to_vec());
+            }
+        }
+    }
+}
+
+/// A protection as `link_attr` writes it in a `data-link`.
+pub fn parse_link(l: &str) -> Option<Link> {
+    let (a, t) = l.split_once(' ')?;
+    Some(Link {
+        protector: ServerId(a.parse().ok()?),
+        target: ServerId(t.parse().ok()?),
+    })
+}
+
+pub fn link_attr(l: Link) -> String {
+    format!("{} {}", l.protector.0, l.target.0)
+}

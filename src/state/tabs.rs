@@ -1,0 +1,133 @@
+//! One drawing open in two tabs. Every tab saves on every change, so two
+//! tabs on one drawing would overwrite each other's work, each unaware.
+//!
+//! Two guards stop that. Tabs say which drawing they opened on a
+//! `BroadcastChannel`; a tab that learns another has it open stops saving
+//! and asks its user to choose: take over here (the other tab stops), or
+//! open a copy saved apart. And whatever the messages do, a tab never
+//! writes over a save it did not make or read: before each save it checks
+//! that storage still holds what it last saved, and when another tab wrote
+//! since, it stops and asks the same question instead.
+
+use crate::state::editor::Notice;
+
+use crate::browser::storage::stored;
+use crate::state::editor::Editor;
+use crate::state::editor::NoticeAction;
+use crate::state::editor::KEPT_PREFIX;
+use crate::state::editor::SAVE_KEY;
+
+use std::cell::RefCell;
+
+use leptos::prelude::*;
+use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+use web_sys::{BroadcastChannel, MessageEvent};
+
+use dpm_rules::from_json;
+
+/// Where a tab that opened a copy remembers the copy's key: in the tab's
+/// session storage, so a reload of that tab reopens its copy.
+const TAB_KEY: &str = "dpm-sketch/tab-saves-to";
+
+thread_local! {
+    static CHANNEL: RefCell<Option<BroadcastChannel>> = const { RefCell::new(None) };
+}
+
+fn session() -> Option<web_sys::Storage> {
+    window().session_storage().ok().flatten()
+}
+
+/// The key this tab's own drawing is saved under: its copy, if it opened
+/// one (and the copy is still there), else the shared drawing.
+pub fn home_key() -> String {
+    session()
+        .and_then(|s| s.get_item(TAB_KEY).ok().flatten())
+        .filter(|k| stored(k).is_some())
+        .unwrap_or_else(|| SAVE_KEY.to_string())
+}
+
+fn post(kind: &str, key: &str) {
+    CHANNEL.with(|c| {
+        if let Some(c) = c.borrow().as_ref() {
+            let _ = c.post_message(&JsValue::from_str(&format!("{kind}\n{key}")));
+        }
+    });
+}
+
+/// Another tab has this drawing: stop saving and say so, with the choice.
+pub fn away(ed: Editor, taken: bool) {
+    ed.elsewhere.set(true);
+    ed.notice.set(Some(Notice {
+        error: true,
+        text: if taken {
+            "Another tab took this drawing over. This tab no longer saves it, so neither overwrites the other: take it back here, or keep what is here as a copy."
+        } else {
+            "This drawing is open in another tab. This tab does not save it, so neither overwrites the other: take it over here (the other tab stops saving), or open a copy saved apart."
+        }
+        .into(),
+        action: Some(NoticeAction::Elsewhere),
+    }));
+}
+
+/// Starts listening to the other tabs, and says hello each time this tab
+/// opens a drawing (its own, an exercise, a copy).
+pub fn watch(ed: Editor) {
+    let Ok(channel) = BroadcastChannel::new("dpm-sketch") else {
+        return; // No channel: the check before each save still guards.
+    };
+    let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |ev: MessageEvent| {
+        let text = ev.data().as_string().unwrap_or_default();
+        let Some((kind, key)) = text.split_once('\n') else {
+            return;
+        };
+        if key != ed.save_key.get_untracked() || ed.elsewhere.get_untracked() {
+            return;
+        }
+        match kind {
+            "hello" => post("here", key),
+            "here" => away(ed, false),
+            "taken" => away(ed, true),
+            _ => {}
+        }
+    });
+    channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    CHANNEL.with(|c| *c.borrow_mut() = Some(channel));
+    Effect::new(move |_| post("hello", &ed.save_key.get()));
+}
+
+/// "Take over here": this tab saves the drawing again and the other stops.
+/// If the other tab changed it since this one last read it, its version is
+/// opened as one undoable step, so this tab's is one Undo away.
+pub fn take_over(ed: Editor) {
+    let key = ed.save_key.get_untracked();
+    let theirs = stored(&key).unwrap_or_default();
+    let known = ed
+        .saved
+        .with_value(|s| s.as_ref().is_some_and(|(k, t)| *k == key && *t == theirs));
+    ed.saved.set_value(Some((key.clone(), theirs.clone())));
+    post("taken", &key);
+    ed.notice.set(None);
+    if !known {
+        if let Ok(t) = from_json(&theirs) {
+            ed.commit(t);
+            ed.tell("This tab has the drawing now, as the other tab left it; Undo brings back what this tab showed.");
+        }
+    } else {
+        ed.tell("This tab has the drawing now; the other tab stopped saving it.");
+    }
+    ed.elsewhere.set(false);
+}
+
+/// "Open a copy": this tab's drawing is saved apart from now on (listed
+/// under Import's kept drawings); the other tab keeps the original.
+pub fn open_copy(ed: Editor) {
+    let key = format!("{KEPT_PREFIX}{}-copy", js_sys::Date::now() as u64);
+    if let Some(s) = session() {
+        let _ = s.set_item(TAB_KEY, &key);
+    }
+    ed.notice.set(None);
+    ed.save_key.set(key);
+    ed.elsewhere.set(false);
+    ed.tell("This tab now edits a copy, saved apart; the other tab keeps the original. Import lists the copy among kept drawings.");
+}

@@ -1,0 +1,3 @@
+//! Views shared by every feature: the dialog frame.
+
+pub mod dialog;

@@ -1,9 +1,11 @@
 //! The shared context: every state the views share, provided once and
 //! looked up once.
 
+use crate::browser::storage::stored;
 use crate::panels::state::ListView;
 use crate::panels::state::RiskView;
 use crate::present::state::Presenter;
+use crate::state::editor::THEME_KEY;
 use crate::workshop::state::Draft;
 use crate::workshop::state::Workshop;
 
@@ -36,6 +38,7 @@ pub fn provide_editor_context(ed: Editor) {
         lv: ListView::new(),
         find: RwSignal::new(false),
         minimap: RwSignal::new(None),
+        theme: RwSignal::new(stored(THEME_KEY).unwrap_or_else(|| "system".into())),
     };
     LAST_CTX.with(|c| c.set(Some(ctx)));
     provide_context(ctx);
@@ -68,6 +71,20 @@ pub struct Ctx {
     pub find: RwSignal<bool>,
     /// The user's choice to show the minimap; `None`: by the drawing's size.
     pub minimap: RwSignal<Option<bool>>,
+    /// The colour theme chosen: "light", "dark" or "system".
+    pub theme: RwSignal<String>,
+}
+
+/// Drawings of more servers than this show the minimap until the user
+/// hides it.
+pub const MINIMAP_AUTO_FROM: usize = 100;
+
+/// Whether the minimap is shown: the user's choice, or by the drawing's
+/// size. Reactive.
+pub fn minimap_shown(c: Ctx) -> bool {
+    c.minimap
+        .get()
+        .unwrap_or_else(|| c.ed.shown.with(|t| t.servers.len()) > MINIMAP_AUTO_FROM)
 }
 
 /// The editor's shared state (see [`Ctx`]).

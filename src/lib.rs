@@ -69,6 +69,8 @@ pub mod workshop;
 
 pub mod ctx;
 
+pub mod commands;
+
 pub mod shell;
 pub mod ui;
 

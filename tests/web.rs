@@ -320,3 +320,91 @@ fn focus_kept_across_a_rewrite_is_never_moved_by_a_name() {
     }
     root.remove();
 }
+
+/// The key presses a `Cmd::keys` text names: "Ctrl/Cmd+Shift+Z, Ctrl+Y" is
+/// (ctrl, shift, "z") and (ctrl, no shift, "y").
+fn presses(keys: &str) -> Vec<(bool, bool, String)> {
+    let keys = keys.replace("Ctrl/Cmd", "Ctrl");
+    keys.split(", ")
+        .flat_map(|p| p.split(" / "))
+        .flat_map(|p| p.split(" or "))
+        .map(|p| {
+            let (mods, key) = match p.rsplit_once('+') {
+                Some((m, k)) if !k.is_empty() => (m, k),
+                _ => ("", p),
+            };
+            (
+                mods.contains("Ctrl"),
+                mods.contains("Shift"),
+                key.to_ascii_lowercase(),
+            )
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+fn every_key_shown_is_a_key_that_works() {
+    use dpm_sketch::commands::Cmd;
+    let mut with_keys = 0;
+    for cmd in Cmd::ALL {
+        if cmd.keys().is_empty() {
+            continue;
+        }
+        with_keys += 1;
+        let ps = presses(cmd.keys());
+        assert!(!ps.is_empty(), "{cmd:?}: no key read from {:?}", cmd.keys());
+        for (ctrl, shift, key) in ps {
+            assert_eq!(
+                Cmd::from_key(ctrl, shift, &key),
+                Some(cmd),
+                "{:?} says {:?}, but ctrl={ctrl} shift={shift} {key:?} does not run it",
+                cmd,
+                cmd.keys()
+            );
+        }
+        assert!(cmd.title().ends_with(&format!("({})", cmd.keys())));
+    }
+    assert_eq!(with_keys, 12);
+}
+
+#[wasm_bindgen_test]
+async fn every_button_is_a_command_and_the_keys_dialog_lists_every_key() {
+    use dpm_sketch::commands::Cmd;
+    storage().clear().unwrap();
+    let (root, _handle) = mount_app();
+    tick().await;
+    let ids = attrs(
+        &root,
+        ".toolbar button[data-action], .view-controls button[data-action]",
+        "data-action",
+    );
+    for id in &ids {
+        let cmd = Cmd::from_id(id).unwrap_or_else(|| panic!("a button runs {id:?}, no command"));
+        assert!(!cmd.label().is_empty(), "{cmd:?} has a button but no label");
+    }
+    // Every command with a label has its button, once.
+    for cmd in Cmd::ALL.into_iter().filter(|c| !c.label().is_empty()) {
+        assert_eq!(ids.iter().filter(|i| *i == cmd.id()).count(), 1, "{cmd:?}");
+    }
+    let keys: web_sys::HtmlElement = root
+        .query_selector("[data-action=keys]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    keys.click();
+    tick().await;
+    let listed: Vec<String> = {
+        let l = root.query_selector_all("table.keys kbd").unwrap();
+        (0..l.length())
+            .filter_map(|i| l.item(i))
+            .filter_map(|n| n.text_content())
+            .collect()
+    };
+    for cmd in Cmd::ALL.into_iter().filter(|c| !c.keys().is_empty()) {
+        assert!(
+            listed.iter().any(|k| k == cmd.keys()),
+            "{cmd:?} missing from the Keys dialog"
+        );
+    }
+    assert!(listed.iter().any(|k| k == "Tab / Shift+Tab"));
+}

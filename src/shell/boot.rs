@@ -1,7 +1,14 @@
 //! Starting the editor: what the last visit saved, the tab guard, the
-//! shared context, and what the address asks for (`#s=`, `#generate=N`).
+//! shared context, the theme, and what the address asks for (`#s=`,
+//! `#generate=N`, `#x=`), now and whenever the fragment changes.
 
+use crate::browser::storage::stored;
+use crate::ctx::{ctx, provide_editor_context, Ctx};
+use crate::shell::theme::apply_theme;
 use crate::state::editor::Notice;
+use crate::state::editor::HINT_KEY;
+use crate::state::persist::{autosave, restore};
+use crate::state::tabs;
 use crate::workshop::state as workshop;
 
 use crate::browser::storage::keep_aside;
@@ -10,6 +17,31 @@ use crate::state::editor::NoticeAction;
 
 use dpm_rules::{apply_layout, from_share, generate, read_exercise, to_json};
 use leptos::prelude::*;
+
+/// Starts the editor on what the last visit saved (or the first visit's
+/// drawing), saves every change from then on, guards against a second tab
+/// on the same drawing, provides the shared context and opens what the
+/// address asks for. Returns the context.
+pub fn start() -> Ctx {
+    let home = tabs::home_key();
+    let (t, notice, first_visit) = restore(&home);
+    let ed = Editor::new(t, false);
+    ed.save_key.set(home);
+    autosave(ed);
+    tabs::watch(ed);
+    provide_editor_context(ed);
+    let c = ctx();
+    if notice.is_some() {
+        ed.notice.set(notice);
+    }
+    ed.hint.set(first_visit && stored(HINT_KEY).is_none());
+    Effect::new(move |_| apply_theme(&c.theme.get()));
+    open_from_hash(ed, c.ws);
+    let hashchange =
+        window_event_listener(leptos::ev::hashchange, move |_| open_from_hash(ed, c.ws));
+    on_cleanup(move || hashchange.remove());
+    c
+}
 
 /// The largest topology `#generate=N` makes.
 pub const MAX_GENERATE: usize = dpm_rules::MAX_SERVERS;

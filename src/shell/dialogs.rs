@@ -1,6 +1,7 @@
 //! The one place that knows every dialog: which one `Editor::dialog`
 //! opens, and the dialogs that belong to no feature (New, Keys).
 
+use crate::commands::{Cmd, GESTURES};
 use crate::io::dialogs::EmbedDialog;
 use crate::io::dialogs::ExportDialog;
 use crate::io::dialogs::ImportDialog;
@@ -45,52 +46,20 @@ fn ConfirmNew() -> impl IntoView {
     }
 }
 
-pub const KEYS: &[(&str, &str)] = &[
-    ("Tab / Shift+Tab", "Go from server to server"),
-    ("Enter", "Edit the focused server's properties"),
-    (
-        "Space, Shift+Space",
-        "Select the focused server; with Shift, add it to the selection or take it out",
-    ),
-    (
-        "C",
-        "Start a protection from the focused DPM server; Tab to the target, Enter to make it",
-    ),
-    ("Escape", "Cancel, close, or leave the simulation"),
-    ("Arrow keys", "Move the selected servers (Shift: further)"),
-    ("Delete / Backspace", "Delete what is selected"),
-    ("Ctrl/Cmd+Z", "Undo"),
-    ("Ctrl/Cmd+Shift+Z, Ctrl+Y", "Redo"),
-    ("Ctrl/Cmd+C, V", "Copy and paste servers"),
-    ("Ctrl/Cmd+A", "Select every server"),
-    ("+ / −", "Zoom in / out"),
-    ("F", "Fit the drawing in view"),
-    (
-        "S",
-        "Simulate a failure (in simulation: Enter fails the focused server)",
-    ),
-    (
-        "L",
-        "Open or close the Servers list: the drawing as text, edited from there",
-    ),
-    (
-        "M",
-        "Show or hide the minimap; press or drag on it to move the view",
-    ),
-    (
-        "/ or Ctrl/Cmd+F",
-        "Find a server by name; Enter goes to the next, Shift+Enter back",
-    ),
-    ("?", "This list"),
-];
-
+/// The Keys dialog: the gestures, then every command that has keys, as
+/// [`crate::commands`] declares them.
 #[component]
 fn KeysDialog() -> impl IntoView {
     view! {
         <DialogFrame title="Keyboard" id="keys-title">
             <table class="keys">
                 <tbody>
-                    {KEYS.iter().map(|(k, what)| view! { <tr><th scope="row"><kbd>{*k}</kbd></th><td>{*what}</td></tr> }).collect_view()}
+                    {GESTURES
+                        .iter()
+                        .copied()
+                        .chain(Cmd::ALL.into_iter().filter(|c| !c.keys().is_empty()).map(|c| (c.keys(), c.about())))
+                        .map(|(k, what)| view! { <tr><th scope="row"><kbd>{k}</kbd></th><td>{what}</td></tr> })
+                        .collect_view()}
                 </tbody>
             </table>
         </DialogFrame>

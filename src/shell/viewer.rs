@@ -26,7 +26,7 @@ pub fn Viewer(scenario: Result<Topology, String>) -> impl IntoView {
     };
     let ed = Editor::new(Topology::new(), true);
     crate::ctx::provide_editor_context(ed);
-    let sim = crate::ctx::ctx().sim;
+    let c = crate::ctx::ctx();
     ed.open(t);
     let title = move || {
         ed.doc
@@ -49,7 +49,7 @@ pub fn Viewer(scenario: Result<Topology, String>) -> impl IntoView {
                 <span class="viewer-title">{title}</span>
                 <span class="status" data-testid="status">{status}</span>
                 <button class="btn small" data-action="simulate" aria-pressed=move || simulating().to_string()
-                    on:click=move |_| if simulating() { crate::sim::state::reset(ed, sim) } else { crate::sim::state::enter(ed, sim) }>
+                    on:click=move |_| crate::commands::Cmd::Simulate.run(c)>
                     {move || if simulating() { "Stop simulating" } else { "Simulate a failure" }}
                 </button>
                 <a class="btn small" href=editor_link target="_blank" rel="noopener" data-action="open-editor">"Open in the editor ↗"</a>

@@ -9,7 +9,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 secs=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(scenario_json markdown_table read_and_use share_link exercise)
+[ ${#targets[@]} -gt 0 ] || targets=(scenario_json markdown_table read_and_use share_link exercise names)
 
 if ! rustup toolchain list | grep -q '^nightly'; then
   echo "fuzz: the nightly toolchain is missing (rustup toolchain install nightly)" >&2

@@ -408,3 +408,22 @@ async fn every_button_is_a_command_and_the_keys_dialog_lists_every_key() {
     }
     assert!(listed.iter().any(|k| k == "Tab / Shift+Tab"));
 }
+
+/// In the browser, names compose with the engine's own normalisation
+/// (`String.prototype.normalize`), and must agree with the CLI's tables.
+#[wasm_bindgen_test]
+fn names_written_two_ways_are_one_name_in_the_browser_too() {
+    use dpm_rules::{fold_case, same_name, NameError};
+    assert!(same_name("Caf\u{e9}", " cafe\u{301} "));
+    assert!(same_name("\u{212a}1", "k1"));
+    assert!(!same_name("cafe", "caf\u{e9}"));
+    assert_eq!(fold_case("s\u{323}\u{307}"), fold_case("\u{1e69}"));
+    let mut t = Topology::new();
+    t.add_server("Caf\u{e9}", Kind::Dpm);
+    assert_eq!(
+        t.check_name(None, "CAFE\u{301}"),
+        Err(NameError::Taken {
+            by: "Caf\u{e9}".into()
+        })
+    );
+}

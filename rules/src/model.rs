@@ -408,7 +408,7 @@ impl fmt::Display for NameError {
             ),
             NameError::Taken { by } => write!(
                 f,
-                "\"{by}\" already has that name (names are compared ignoring case, as Windows host names are)"
+                "\"{by}\" already has that name (names are compared ignoring case, as Windows host names are, and spaces at the ends and how accents are encoded)"
             ),
         }
     }
@@ -452,23 +452,63 @@ fn is_zero_width(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
 }
 
-/// Names compare case-insensitively, as Windows host names do.
+/// Names compare as Windows host names do, case aside, and as people see
+/// them: spaces at the ends aside (`"DPM1 "` is `"DPM1"`), and in Unicode's
+/// composed form, so `café` typed with a precomposed `é` and with `e` plus
+/// a combining accent are one name (canonical equivalence, UAX #15).
 ///
-/// Character by character (no context rules such as a word-final sigma), so
-/// that it agrees with the hashing of folded names and with `fold_case`.
+/// Character by character after that (no context rules such as a
+/// word-final sigma), so that it agrees with [`fold_case`], which keys the
+/// maps of names.
 pub fn same_name(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim(), b.trim());
     if a.is_ascii() && b.is_ascii() {
         a.eq_ignore_ascii_case(b)
     } else {
-        a.chars()
+        nfc(a)
+            .chars()
             .flat_map(char::to_lowercase)
-            .eq(b.chars().flat_map(char::to_lowercase))
+            .eq(nfc(b).chars().flat_map(char::to_lowercase))
     }
 }
 
-/// A name folded to lower case the way `same_name` compares it.
+/// A name as [`same_name`] compares it: trimmed, composed (NFC), lower
+/// case. Two names are the same name exactly when their folds are equal.
 pub fn fold_case(name: &str) -> String {
-    name.chars().flat_map(char::to_lowercase).collect()
+    nfc(name.trim())
+        .chars()
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// `s` in Unicode Normalization Form C (composed), borrowed when it is
+/// already (every ASCII text is).
+///
+/// Natively from the tables of `unicode-normalization`; in the browser from
+/// `String.prototype.normalize("NFC")`, the engine's own tables, so the
+/// wasm does not carry a second copy (about 25 KB gzip). Both follow
+/// Unicode's normalization algorithm, so the CLI and the app agree.
+pub fn nfc(s: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    if s.is_ascii() {
+        return Cow::Borrowed(s);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+        if is_nfc_quick(s.chars()) == IsNormalized::Yes {
+            Cow::Borrowed(s)
+        } else {
+            Cow::Owned(s.nfc().collect())
+        }
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        match js_sys::JsString::from(s).normalize("NFC").as_string() {
+            Some(n) if n != s => Cow::Owned(n),
+            _ => Cow::Borrowed(s),
+        }
+    }
 }
 
 /// Orders names as people read them: "DS2" before "DS10", case aside
@@ -850,6 +890,32 @@ mod tests {
         // Joiners inside a visible name are part of how it is written.
         assert_eq!(validate_name_form("क्\u{200D}ष"), Ok(()));
         assert_eq!(validate_name_form("DPM1 London"), Ok(()));
+    }
+
+    #[test]
+    fn names_that_look_the_same_are_the_same_name() {
+        let mut t = Topology::new();
+        t.add_server("Caf\u{e9}", Kind::Dpm); // é precomposed (NFC)
+        let b = t.add_server("PS1", Kind::Protected);
+        // e and a combining acute (NFD): the same name on screen.
+        assert_eq!(
+            t.rename(b, "cafe\u{301}"),
+            Err(NameError::Taken {
+                by: "Caf\u{e9}".into()
+            })
+        );
+        assert_eq!(
+            t.check_name(None, " CAF\u{c9} "),
+            Err(NameError::Taken {
+                by: "Caf\u{e9}".into()
+            })
+        );
+        assert!(same_name("FS1", "  fs1 "));
+        // The Kelvin sign is K once composed.
+        assert!(same_name("\u{212a}1", "k1"));
+        assert_eq!(fold_case("\u{212a}1"), fold_case("K1"));
+        assert!(!same_name("cafe", "caf\u{e9}"), "an accent still counts");
+        assert_eq!(t.find("CAFE\u{301}"), t.find("Caf\u{e9}"));
     }
 
     #[test]

@@ -198,8 +198,55 @@ fn multiset(
     m
 }
 
+/// Names from letters with and without accents, written precomposed or
+/// as a letter plus a combining mark, with spaces around or not.
+fn lookalike_names() -> impl Strategy<Value = (String, String)> {
+    let piece = select(vec![
+        ("\u{e9}", "e\u{301}"),
+        ("\u{c5}", "A\u{30a}"),
+        ("\u{212b}", "\u{c5}"),
+        ("\u{1e69}", "s\u{323}\u{307}"),
+        ("\u{1e69}", "s\u{307}\u{323}"),
+        ("\u{f1}", "n\u{303}"),
+        ("D", "d"),
+        ("S1", "s1"),
+        ("-", "-"),
+        ("\u{5d0}", "\u{5d0}"),
+    ]);
+    (prop::collection::vec(piece, 1..6), any::<bool>()).prop_map(|(ps, pad)| {
+        let a: String = ps.iter().map(|p| p.0).collect();
+        let b: String = ps.iter().map(|p| p.1).collect();
+        (a, if pad { format!(" {b}  ") } else { b })
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    /// The comparison and the fold that keys maps of names agree on any
+    /// text at all (the fuzz target `names` asks the same of libFuzzer).
+    #[test]
+    fn same_name_is_equal_folds(a in "\\PC{0,8}", b in "\\PC{0,8}", pad in any::<bool>()) {
+        let b = if pad { a.to_uppercase() } else { b };
+        prop_assert_eq!(same_name(&a, &b), fold_case(&a) == fold_case(&b));
+        prop_assert!(same_name(&a, &a));
+    }
+
+    /// Two ways of writing the same name are one name everywhere: the
+    /// comparison, the fold that keys maps of names, the rename check and
+    /// the duplicate-name finding (which hashes names its own way).
+    #[test]
+    fn a_name_written_two_ways_is_one_name((a, b) in lookalike_names()) {
+        prop_assert!(same_name(&a, &b));
+        prop_assert_eq!(fold_case(&a), fold_case(&b));
+        let mut t = Topology::new();
+        t.add_server(&a, Kind::Dpm);
+        let taken = matches!(t.check_name(None, &b), Err(NameError::Taken { .. }));
+        prop_assert!(taken);
+        t.add_server(&b, Kind::Protected);
+        let duplicate = check(&t).iter().any(|f| f.rule == Rule::DuplicateName);
+        prop_assert!(duplicate);
+    }
 
     #[test]
     fn nothing_panics_on_any_topology(s in spec(10), fail_mask in any::<u16>()) {

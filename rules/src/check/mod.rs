@@ -713,21 +713,26 @@ impl Fx {
     }
 }
 
-/// A name compared as Windows compares host names, without allocating for
-/// the usual ASCII name.
+/// A name compared as [`same_name`] compares names (case, spaces at the
+/// ends and the Unicode form aside), without allocating for the usual
+/// ASCII name.
 struct Folded<'a>(&'a str);
 
 impl std::hash::Hash for Folded<'_> {
     fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
-        if self.0.is_ascii() {
+        let name = self.0.trim();
+        // NFC can make a non-ASCII name ASCII (the Kelvin sign is K): hash
+        // the composed form, so names that compare equal hash equal.
+        let name = crate::model::nfc(name);
+        if name.is_ascii() {
             let mut x = 0u64;
-            for b in self.0.bytes() {
+            for b in name.bytes() {
                 x = (x.rotate_left(5) ^ b.to_ascii_lowercase() as u64)
                     .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
             }
             h.write_u64(x);
         } else {
-            for c in self.0.chars().flat_map(char::to_lowercase) {
+            for c in name.chars().flat_map(char::to_lowercase) {
                 h.write_u32(c as u32);
             }
         }
@@ -769,7 +774,7 @@ fn duplicate_names(t: &Topology, out: &mut Vec<Finding>) {
             servers: g.iter().map(|&i| t.servers[i].id).collect(),
             protections: vec![],
             message: format!(
-                "{} servers are named \"{first}\" (ignoring case); each server needs a name of its own.",
+                "{} servers are named \"{first}\" (ignoring case, spaces at the ends and how accents are encoded); each server needs a name of its own.",
                 g.len()
             ),
         });

@@ -1,0 +1,365 @@
+//! The failover planner: what a set of failed servers costs, and what DPM
+//! lets you do about it.
+//!
+//! From "Setting up DPM Chaining", Moving protected servers: when a primary
+//! fails, the only supported choices are Switch Protection on its secondary,
+//! rebuilding the primary with the same name, or moving protection to a DPM
+//! server that the secondary doesn't know about. Moving to a server the
+//! secondary knows is not supported.
+//!
+//! Options carry an [`Action`]; [`RecoveryOption::steps`] turns it into the
+//! captioned steps the app animates, each with the topology after it, only
+//! when asked (a plan for a large topology has many options).
+//!
+//! This file holds the types and the two entry points ([`plan`],
+//! [`plan_outage`]) with the indexes the parts share; beside it:
+//! - `plan.rs`: the planner, from an outage to a [`Plan`];
+//! - `options.rs`: the options for one server and their reasons;
+//! - `order.rs`: recovery in order ([`Plan::order`]);
+//! - `steps.rs`: an option played as steps ([`RecoveryOption::steps`]).
+
+use std::collections::HashMap;
+
+use crate::estate::{down_with, AlsoDown};
+use crate::inventory::{Copies, DataSource};
+use crate::model::{Link, Point, ServerId, Topology};
+
+mod options;
+mod order;
+mod plan;
+mod steps;
+
+use plan::plan_down;
+
+/// The recovery options of RULES.md.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OptionKind {
+    SwitchProtection,
+    RebuildPrimary,
+    MoveToNewServer,
+    MoveToKnownServer,
+    Reprotect,
+    RestoreFromPrimary,
+    RestoreFromSecondary,
+    /// Restore a stopped DPM server's database (DPMDB) to a SQL Server
+    /// instance from a surviving copy, then `DPMSync -Sync`.
+    RestoreDatabase,
+}
+
+impl OptionKind {
+    pub fn id(self) -> &'static str {
+        match self {
+            OptionKind::SwitchProtection => "switch-protection",
+            OptionKind::RebuildPrimary => "rebuild-primary",
+            OptionKind::MoveToNewServer => "move-to-new-server",
+            OptionKind::MoveToKnownServer => "move-to-known-server",
+            OptionKind::Reprotect => "reprotect",
+            OptionKind::RestoreFromPrimary => "restore-from-primary",
+            OptionKind::RestoreFromSecondary => "restore-from-secondary",
+            OptionKind::RestoreDatabase => "restore-database",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            OptionKind::SwitchProtection => "Switch Protection",
+            OptionKind::RebuildPrimary => "Rebuild the primary",
+            OptionKind::MoveToNewServer => "Move to a server the secondary doesn't know",
+            OptionKind::MoveToKnownServer => "Move to a server the secondary knows",
+            OptionKind::Reprotect => "Protect again",
+            OptionKind::RestoreFromPrimary => "Restore from the primary",
+            OptionKind::RestoreFromSecondary => "Restore from the secondary",
+            OptionKind::RestoreDatabase => "Restore the DPM database",
+        }
+    }
+}
+
+/// Where a moved protection goes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Destination {
+    Existing(ServerId),
+    /// A new DPM server, with its name and where to draw it.
+    New {
+        name: String,
+        pos: Option<Point>,
+    },
+}
+
+/// What an option does, in terms of the topology.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// `on` takes over protection of `server` from `failed`, switched.
+    Switch {
+        server: ServerId,
+        failed: ServerId,
+        on: ServerId,
+    },
+    /// Rebuild `failed` with the same name; restore its database from
+    /// `from`, a DPM server holding it (or, when `None`, from `database`, or
+    /// start its replicas again when both are `None`).
+    ///
+    /// With `stopped`, this is `restore-database`: `failed` is up but
+    /// stopped (its database server failed), nothing is rebuilt, only its
+    /// DPM database is restored to a SQL Server instance, from `from` or
+    /// `database`, and then `DPMSync -Sync` runs.
+    Rebuild {
+        failed: ServerId,
+        from: Option<ServerId>,
+        server: Option<ServerId>,
+        /// Where the DPM database comes back from when no DPM server holds
+        /// it for this option (`from` is `None`).
+        database: Option<DbCopy>,
+        /// `restore-database` on a stopped DPM server.
+        stopped: bool,
+    },
+    /// Protect `server` with `to` instead of `failed`.
+    Move {
+        server: ServerId,
+        failed: ServerId,
+        secondary: ServerId,
+        to: Destination,
+    },
+    /// Not supported: shown to explain why.
+    Refused {
+        server: ServerId,
+        failed: ServerId,
+        to: ServerId,
+    },
+    /// Protect `server` again with `by`, from scratch, replacing `failed`.
+    Reprotect {
+        server: ServerId,
+        failed: ServerId,
+        by: ServerId,
+    },
+    /// Rebuild the failed `server` and restore its data from `from`.
+    Restore {
+        server: ServerId,
+        from: ServerId,
+        switch_from: Option<ServerId>,
+    },
+}
+
+/// A copy of a DPM database that is not a DPM server's protection of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DbCopy {
+    /// The server the database lives on (`database`), still up: DPM is
+    /// installed again and uses it.
+    Server(ServerId),
+    /// A `database_backup` medium off the server (tape, Azure, a share).
+    Medium(crate::model::BackupMedium),
+    /// The DPM server's own replica of the server its database is on (it
+    /// protects that server, the documented way to back up a remote
+    /// database).
+    OwnReplica(ServerId),
+}
+
+impl DbCopy {
+    /// "tape", "Azure", "a network share", "its own replica of SQLDB1",
+    /// "SQLDB1".
+    pub fn phrase(&self, t: &Topology) -> String {
+        match self {
+            DbCopy::Server(id) => t.name(*id).to_string(),
+            DbCopy::Medium(m) => m.label().to_string(),
+            DbCopy::OwnReplica(id) => format!("its own replica of {}", t.name(*id)),
+        }
+    }
+}
+
+/// One recovery option for one affected server.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecoveryOption {
+    pub kind: OptionKind,
+    /// The DPM server the option uses, by name (a new server's name too).
+    pub via: Option<String>,
+    pub supported: bool,
+    pub reason: String,
+    pub action: Action,
+}
+
+/// A server the failure touches, and what can be done for it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Affected {
+    pub server: ServerId,
+    pub options: Vec<RecoveryOption>,
+    /// Why a usual choice is missing in this state ("Switch Protection is
+    /// not possible: DS3 is down too."). Nothing is offered through a
+    /// failed server.
+    pub notes: Vec<String>,
+}
+
+/// A data source that lost copies.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reduced {
+    pub source: DataSource,
+    pub before: Vec<ServerId>,
+    pub surviving: Vec<ServerId>,
+}
+
+/// The impact of a failure and the options.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    pub failed: Vec<ServerId>,
+    /// Data whose own server failed and of which no copy survives.
+    pub lost: Vec<DataSource>,
+    /// Data whose own server is up but whose every copy is gone, or whose
+    /// DPM protectors are all failed or stopped with one stopped (a stopped
+    /// DPM server takes no backup until its database is back).
+    pub unprotected: Vec<DataSource>,
+    /// Every data source that lost at least one copy.
+    pub reduced: Vec<Reduced>,
+    /// Protections with a failed end.
+    pub broken: Vec<Link>,
+    pub affected: Vec<Affected>,
+    /// Recovery in order, when a failed server's copies survive only
+    /// further along the chain: rebuild the secondary from its secondary
+    /// first, then the primary from the rebuilt secondary. Empty when every
+    /// failed server can be recovered on its own. What no step brings back
+    /// is in `lost`.
+    pub order: Vec<OrderedStep>,
+    /// Servers that went down with another (a host, the server holding
+    /// their DPM database, or their site), in natural name order; they are
+    /// in `failed` too, except DPM servers stopped by their database.
+    pub also_down: Vec<AlsoDown>,
+}
+
+/// One step of recovery in order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrderedStep {
+    pub kind: OptionKind,
+    /// The server recovered (the first by name when a step rebuilds several
+    /// failed servers from one DPM server: each is a flow's end).
+    pub server: ServerId,
+    /// The server its DPM database is restored from.
+    pub via: Option<ServerId>,
+    /// Data sources back (their copies restored) after this step.
+    pub back: Vec<DataSource>,
+    /// The caption, the topology after it, who is still down, and the data
+    /// moving: what the app plays.
+    pub step: Step,
+}
+
+/// Data moving between two servers during a step, in the direction it flows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Flow {
+    pub from: ServerId,
+    pub to: ServerId,
+}
+
+/// One step of an option, as the app plays it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    pub caption: String,
+    /// The drawing after this step.
+    pub topology: Topology,
+    /// The servers down after this step.
+    pub failed: Vec<ServerId>,
+    pub flows: Vec<Flow>,
+}
+
+fn by_name(t: &Topology, ids: &mut Vec<ServerId>) {
+    t.sort_by_name(ids);
+}
+
+/// Plans an outage: the servers `failed` and every server of the sites
+/// `sites` fail, with every guest of a failed host; DPM servers whose
+/// database is on a failed server stop (see [`Plan::also_down`]).
+///
+/// In: the topology, the ids named as failed (unknown ones ignored), the
+/// site names (compared ignoring case; a site with no server fails
+/// nothing). Out: the plan. Nothing is offered through a failed or a
+/// stopped server; a stopped DPM server gets `restore-database` ("Anytime
+/// a database is restored from a backup you need to run the DpmSync -Sync
+/// command", *back-up-the-dpm-server*), and where a recovery needs its
+/// database first, [`Plan::order`] restores it first.
+pub fn plan_outage(t: &Topology, failed: &[ServerId], sites: &[&str]) -> Plan {
+    let down = down_with(t, failed, sites);
+    let mut p = plan_down(t, &down);
+    p.also_down = down.also;
+    p
+}
+
+/// Plans the failure of `failed` (unknown ids are ignored), with the
+/// guests of failed hosts and the DPM servers stopped by their database:
+/// [`plan_outage`] with no site.
+pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
+    plan_outage(t, failed, &[])
+}
+
+/// The protections of a topology indexed both ways, built once per plan.
+struct Links {
+    protectors: HashMap<ServerId, Vec<ServerId>>,
+    protected: HashMap<ServerId, Vec<ServerId>>,
+    /// DPM servers by the server their database is on.
+    db_users: HashMap<ServerId, Vec<ServerId>>,
+}
+
+impl Links {
+    fn new(t: &Topology) -> Links {
+        let mut protectors: HashMap<ServerId, Vec<ServerId>> = HashMap::new();
+        let mut protected: HashMap<ServerId, Vec<ServerId>> = HashMap::new();
+        for p in &t.protections {
+            protectors.entry(p.target).or_default().push(p.protector);
+            protected.entry(p.protector).or_default().push(p.target);
+        }
+        let mut db_users: HashMap<ServerId, Vec<ServerId>> = HashMap::new();
+        for s in &t.servers {
+            if let (true, Some(db)) = (s.is_dpm(), s.database) {
+                if db != s.id {
+                    db_users.entry(db).or_default().push(s.id);
+                }
+            }
+        }
+        Links {
+            protectors,
+            protected,
+            db_users,
+        }
+    }
+
+    fn protectors(&self, id: ServerId) -> &[ServerId] {
+        self.protectors.get(&id).map_or(&[], Vec::as_slice)
+    }
+
+    fn protected(&self, id: ServerId) -> &[ServerId] {
+        self.protected.get(&id).map_or(&[], Vec::as_slice)
+    }
+
+    fn db_users(&self, id: ServerId) -> &[ServerId] {
+        self.db_users.get(&id).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Where a stopped DPM server's database can come back from, best first:
+/// its working DPM protectors, its own replica of the server its database
+/// is on, its off-server media. `(via, copy)`: `via` is the DPM server whose
+/// storage holds the copy.
+fn database_copies(
+    t: &Topology,
+    copies: &Copies,
+    links: &Links,
+    s: ServerId,
+    working: &dyn Fn(ServerId) -> bool,
+) -> Vec<(Option<ServerId>, Option<DbCopy>)> {
+    let db = DataSource {
+        server: s,
+        part: crate::inventory::Part::Database,
+    };
+    let mut out: Vec<(Option<ServerId>, Option<DbCopy>)> = Vec::new();
+    let mut direct = copies.direct(db);
+    by_name(t, &mut direct);
+    direct.dedup();
+    for p in direct {
+        if working(p) {
+            out.push((Some(p), None));
+        }
+    }
+    if let Some(d) = t.server(s).and_then(|x| x.database) {
+        if d != s && links.protected(s).contains(&d) {
+            out.push((Some(s), Some(DbCopy::OwnReplica(d))));
+        }
+    }
+    for m in copies.media(db) {
+        out.push((None, Some(DbCopy::Medium(m))));
+    }
+    out
+}

@@ -1,0 +1,307 @@
+//! The recovery options offered for one server, as [`RecoveryOption`]s
+//! with their reasons: rebuilds, the moves off a failed primary, and the
+//! DPM servers that could protect a server again.
+
+use std::collections::HashSet;
+
+use super::{by_name, Action, DbCopy, Destination, OptionKind, RecoveryOption};
+use crate::check::Checker;
+use crate::model::{Kind, Point, Protection, Server, ServerId, Topology};
+use crate::rules::Severity;
+
+/// `rebuild-primary` of failed DPM server `f` from a copy of its database
+/// that no DPM server holds: the server it lives on (still up), or an
+/// off-server medium ("Tape backup can be taken offsite for disaster
+/// recovery", *back-up-the-dpm-server*). The database comes back
+/// (DPMSync -RestoreDB), but the replicas were on `f` and are created
+/// again. `server`: the protected server the option is shown for.
+pub(super) fn extra_rebuild(
+    t: &Topology,
+    f: ServerId,
+    c: DbCopy,
+    server: Option<ServerId>,
+) -> RecoveryOption {
+    let fname = t.name(f);
+    let whose = server.map_or_else(String::new, |x| format!(", {}'s among them,", t.name(x)));
+    let reason = match c {
+        DbCopy::Server(d) => format!(
+            "{fname}'s DPM database is on {}, which is up: rebuild {fname} with the same name, set it up with that database and run DPMSync -Sync; but its replicas{whose} were on {fname} and must be created again.",
+            t.name(d)
+        ),
+        _ => format!(
+            "{fname}'s DPM database is also backed up to {}: rebuild {fname} with the same name, restore the database with DPMSync -RestoreDB and run DPMSync -Sync; but its replicas{whose} were on {fname} and must be created again.",
+            c.phrase(t)
+        ),
+    };
+    RecoveryOption {
+        kind: OptionKind::RebuildPrimary,
+        via: None,
+        supported: true,
+        reason,
+        action: Action::Rebuild {
+            failed: f,
+            from: None,
+            server,
+            database: Some(c),
+            stopped: false,
+        },
+    }
+}
+
+pub(super) fn rebuild_option(
+    t: &Topology,
+    f: ServerId,
+    s: ServerId,
+    s_up: bool,
+    server: Option<ServerId>,
+) -> RecoveryOption {
+    let (fname, sname) = (t.name(f), t.name(s));
+    if server.is_some() && s == f {
+        // No secondary: rebuild, but replicas start again.
+        return RecoveryOption {
+            kind: OptionKind::RebuildPrimary,
+            via: None,
+            supported: true,
+            reason: format!(
+                "{fname} can be rebuilt with the same name, but nothing holds a copy of its database: its replicas, {}'s among them, must be created again.",
+                server.map_or("?", |x| t.name(x))
+            ),
+            action: Action::Rebuild { failed: f, from: None, server, database: None, stopped: false },
+        };
+    }
+    RecoveryOption {
+        kind: OptionKind::RebuildPrimary,
+        via: Some(sname.to_string()),
+        supported: s_up,
+        reason: if s_up {
+            format!(
+                "{sname} holds {fname}'s DPM database as its secondary: rebuild {fname} with the same name, restore the DPM database from {sname}, and {fname} resumes protection."
+            )
+        } else {
+            format!("{sname} holds {fname}'s DPM database but has failed too, so there is nothing to restore it from.")
+        },
+        action: Action::Rebuild {
+            failed: f,
+            from: Some(s),
+            server,
+            database: None,
+            stopped: false,
+        },
+    }
+}
+
+/// Switch, rebuild, move to a server `s` doesn't know, and the refused moves.
+/// What moving a server off failed `f` depends on, per secondary `s`:
+/// computed once for all the servers `f` protected.
+pub(super) struct Moves {
+    /// Working DPM servers that `s` doesn't know.
+    fresh: Vec<ServerId>,
+    /// Working DPM servers that `s` protects, then `s` itself.
+    known: Vec<ServerId>,
+    /// A name for a new DPM server, in the failed server's pattern.
+    new_name: String,
+}
+
+impl Moves {
+    pub(super) fn new(t: &Topology, f: ServerId, s: ServerId, down: &HashSet<ServerId>) -> Moves {
+        let mut knows: HashSet<ServerId> = HashSet::new();
+        knows.insert(s);
+        knows.extend(t.protected_by(s));
+        knows.extend(t.protectors_of(s));
+        let mut fresh: Vec<ServerId> = t
+            .servers
+            .iter()
+            .filter(|c| {
+                c.kind == Kind::Dpm && c.id != f && !down.contains(&c.id) && !knows.contains(&c.id)
+            })
+            .map(|c| c.id)
+            .collect();
+        by_name(t, &mut fresh);
+        let mut known: Vec<ServerId> = t
+            .protected_by(s)
+            .filter(|&k| {
+                k != f && k != s && !down.contains(&k) && t.server(k).is_some_and(Server::is_dpm)
+            })
+            .collect();
+        by_name(t, &mut known);
+        known.push(s);
+        let fname = t.name(f);
+        let prefix = {
+            let n = fname.trim_end_matches(|c: char| c.is_ascii_digit());
+            if n.is_empty() || n.len() == fname.len() {
+                "DPM".to_string()
+            } else {
+                n.to_string()
+            }
+        };
+        Moves {
+            fresh,
+            known,
+            new_name: t.fresh_name_like(&prefix),
+        }
+    }
+}
+
+pub(super) fn moving_options(
+    t: &Topology,
+    f: ServerId,
+    s: ServerId,
+    x: ServerId,
+    down: &HashSet<ServerId>,
+    moves: &Moves,
+) -> Vec<RecoveryOption> {
+    let (fname, sname, xname) = (t.name(f), t.name(s), t.name(x));
+    let s_up = !down.contains(&s);
+    let s_mabs = t.server(s).is_some_and(Server::is_mabs);
+    let mut out = Vec::new();
+
+    out.push(RecoveryOption {
+        kind: OptionKind::SwitchProtection,
+        via: Some(sname.to_string()),
+        supported: s_up && !s_mabs,
+        reason: if !s_up {
+            format!("{sname} has failed too, so it cannot take over {xname}.")
+        } else if s_mabs {
+            format!("{sname} is Azure Backup Server, which has no secondary protection to switch from.")
+        } else {
+            format!(
+                "{sname} holds {xname}'s replica as {fname}'s secondary, so it can protect {xname} directly. {xname} stays in switched mode, and no secondary protection is possible for it afterwards."
+            )
+        },
+        action: Action::Switch {
+            server: x,
+            failed: f,
+            on: s,
+        },
+    });
+
+    let mut rebuild = rebuild_option(t, f, s, s_up, Some(x));
+    if s_up {
+        rebuild.reason = format!(
+            "{sname} holds {fname}'s DPM database: rebuild {fname} with the same name, restore its DPM database from {sname}, and {fname} resumes primary protection of {xname}."
+        );
+    }
+    out.push(rebuild);
+
+    let three = format!(
+        "The supported choices are Switch Protection on {sname}, rebuilding {fname} with the same name, or moving {xname} to a DPM server that {sname} doesn't know about."
+    );
+    for &n in &moves.fresh {
+        let nname = t.name(n);
+        out.push(RecoveryOption {
+            kind: OptionKind::MoveToNewServer,
+            via: Some(nname.to_string()),
+            supported: true,
+            reason: format!(
+                "{sname} doesn't know {nname}: {nname} neither protects {sname} nor is protected by it, so protection of {xname} can move there (starting with a new replica)."
+            ),
+            action: Action::Move {
+                server: x,
+                failed: f,
+                secondary: s,
+                to: Destination::Existing(n),
+            },
+        });
+    }
+    let new_name = moves.new_name.clone();
+    let new_pos = t.server(f).and_then(|s| s.pos).map(|p| free_spot(t, p));
+    out.push(RecoveryOption {
+        kind: OptionKind::MoveToNewServer,
+        via: Some(new_name.clone()),
+        supported: true,
+        reason: format!(
+            "A new DPM server, {new_name}, that {sname} doesn't know about can protect {xname} (starting with a new replica)."
+        ),
+        action: Action::Move {
+            server: x,
+            failed: f,
+            secondary: s,
+            to: Destination::New {
+                name: new_name,
+                pos: new_pos,
+            },
+        },
+    });
+
+    for &k in &moves.known {
+        let kname = t.name(k);
+        let why = if k == s {
+            format!(
+                "Moving protected servers between DPM servers that are under secondary protection isn't supported: {sname} cannot become {xname}'s primary."
+            )
+        } else {
+            format!(
+                "Moving protected servers between DPM servers that are under secondary protection isn't supported: {kname} is protected by {sname}, so {sname} already knows it."
+            )
+        };
+        out.push(RecoveryOption {
+            kind: OptionKind::MoveToKnownServer,
+            via: Some(kname.to_string()),
+            supported: false,
+            reason: format!("{why} {three}"),
+            action: Action::Refused {
+                server: x,
+                failed: f,
+                to: k,
+            },
+        });
+    }
+    out
+}
+
+/// The topology without its failed servers, checked once per plan: the
+/// rules that decide where a server can be protected again.
+pub(super) struct Survivors {
+    pub(super) topology: Topology,
+}
+
+impl Survivors {
+    pub(super) fn new(t: &Topology, down: &HashSet<ServerId>) -> Survivors {
+        let mut topology = t.clone();
+        topology.servers.retain(|s| !down.contains(&s.id));
+        topology
+            .protections
+            .retain(|p| !down.contains(&p.protector) && !down.contains(&p.target));
+        Survivors { topology }
+    }
+
+    /// Working DPM servers that could protect `x` (now protected by no
+    /// working server through `f`) without adding an error finding.
+    pub(super) fn candidates(&self, checker: &Checker, x: ServerId) -> Vec<ServerId> {
+        let t = &self.topology;
+        let mut out: Vec<ServerId> = t
+            .servers
+            .iter()
+            .filter(|c| c.kind == Kind::Dpm && c.id != x)
+            .map(|c| c.id)
+            .filter(|&n| {
+                checker
+                    .precheck(Protection::new(n, x))
+                    .iter()
+                    .all(|finding| finding.severity() != Severity::Error)
+            })
+            .collect();
+        by_name(t, &mut out);
+        out
+    }
+}
+
+/// The first place right of `p`, on its row, where a new server overlaps
+/// none (the new DPM server of a move is drawn beside the failed one).
+fn free_spot(t: &Topology, p: Point) -> Point {
+    let step = crate::layout::NODE_W + crate::layout::GAP_X;
+    let taken = |x: f64| {
+        t.servers.iter().filter_map(|s| s.pos).any(|q| {
+            (q.x - x).abs() < crate::layout::NODE_W + crate::layout::GAP_X / 2.0
+                && (q.y - p.y).abs() < crate::layout::NODE_H + 8.0
+        })
+    };
+    let mut x = p.x + step;
+    for _ in 0..=t.servers.len() {
+        if !taken(x) {
+            break;
+        }
+        x += step;
+    }
+    Point { x, y: p.y }
+}

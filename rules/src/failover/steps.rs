@@ -1,0 +1,357 @@
+//! [`RecoveryOption::steps`]: an option played as captioned steps, each
+//! with the topology after it, one function per [`Action`]. Asked for only
+//! when the app plays an option (a plan for a large topology has many).
+
+use super::{Action, DbCopy, Destination, Flow, RecoveryOption, Step};
+use crate::model::{Kind, Link, Protection, ServerId, Topology};
+use crate::rules::and_list;
+
+impl RecoveryOption {
+    /// The steps of this option from `t` with `failed` down, each with the
+    /// topology after it. The last step's topology is the option's result.
+    pub fn steps(&self, t: &Topology, failed: &[ServerId]) -> Vec<Step> {
+        let mut play = Play::new(t, failed);
+        if !self.supported {
+            // Playing an option DPM does not support shows why, and changes
+            // nothing.
+            let caption = format!(
+                "{} is not possible here. {}",
+                self.kind.title(),
+                self.reason
+            );
+            play.step(caption, vec![]);
+            return play.steps;
+        }
+        match &self.action {
+            Action::Switch {
+                server,
+                failed: f,
+                on,
+            } => switch_steps(&mut play, *server, *f, *on),
+            Action::Rebuild {
+                failed: f,
+                from,
+                server: _,
+                database,
+                stopped: true,
+            } => restore_database_steps(&mut play, *f, *from, *database),
+            Action::Rebuild {
+                failed: f,
+                from,
+                server,
+                database,
+                stopped: false,
+            } => rebuild_steps(&mut play, *f, *from, *server, *database),
+            Action::Move {
+                server,
+                failed: f,
+                secondary: s,
+                to,
+            } => move_steps(&mut play, *server, *f, *s, to),
+            Action::Refused { server, to, .. } => {
+                let caption = format!(
+                    "Protecting {} with {} is not supported. {}",
+                    play.n(*server),
+                    play.n(*to),
+                    self.reason
+                );
+                play.step(caption, vec![]);
+            }
+            Action::Reprotect {
+                server,
+                failed: f,
+                by,
+            } => reprotect_steps(&mut play, *server, *f, *by),
+            Action::Restore {
+                server,
+                from,
+                switch_from,
+            } => restore_steps(&mut play, *server, *from, *switch_from),
+        }
+        play.steps
+    }
+
+    /// The topology the option leads to.
+    pub fn result(&self, t: &Topology, failed: &[ServerId]) -> Topology {
+        self.steps(t, failed)
+            .pop()
+            .map_or_else(|| t.clone(), |s| s.topology)
+    }
+}
+
+/// An option being played: the topology as it stands after the steps so
+/// far, the servers still down, and the steps.
+struct Play<'t> {
+    /// The topology before the option (names are read here).
+    t: &'t Topology,
+    cur: Topology,
+    failed: Vec<ServerId>,
+    steps: Vec<Step>,
+}
+
+impl<'t> Play<'t> {
+    /// Starts with the failure itself ("DS1 fails.").
+    fn new(t: &'t Topology, failed: &[ServerId]) -> Play<'t> {
+        let mut play = Play {
+            t,
+            cur: t.clone(),
+            failed: failed.to_vec(),
+            steps: Vec::new(),
+        };
+        let first = match failed {
+            [] => "Nothing has failed.".to_string(),
+            [one] => format!("{} fails.", play.n(*one)),
+            many => format!(
+                "{} fail.",
+                and_list(&many.iter().map(|&id| play.n(id)).collect::<Vec<_>>())
+            ),
+        };
+        play.step(first, vec![]);
+        play
+    }
+
+    fn n(&self, id: ServerId) -> String {
+        self.t.name(id).to_string()
+    }
+
+    /// A step: its caption and flows, with the topology and the servers
+    /// down as they stand now.
+    fn step(&mut self, caption: String, flows: Vec<Flow>) {
+        self.steps.push(Step {
+            caption,
+            topology: self.cur.clone(),
+            failed: self.failed.clone(),
+            flows,
+        });
+    }
+}
+
+/// `switch-protection`: secondary `s` takes over protected server `x` from
+/// failed `f`, in switched mode.
+fn switch_steps(play: &mut Play, x: ServerId, f: ServerId, s: ServerId) {
+    let n = |id: ServerId| play.n(id);
+    let (xn, sn) = (n(x), n(s));
+    play.cur.disconnect(Link {
+        protector: f,
+        target: x,
+    });
+    let mut p = Protection::new(s, x);
+    p.switched = true;
+    play.cur.connect(p);
+    play.step(
+        format!("On {sn}, Switch Protection for {xn}: {sn} now protects {xn} directly."),
+        vec![],
+    );
+    play.step(
+        format!("{sn} runs a consistency check: {xn}'s data flows to {sn}."),
+        vec![Flow { from: x, to: s }],
+    );
+    play.step(
+        format!("{xn} is now protected by {sn} in switched mode, and no secondary protection is possible for it."),
+        vec![],
+    );
+}
+
+/// `restore-database`: stopped DPM server `f` gets its database back from
+/// `from` (a DPM server holding it) or `database`, then DPMSync -Sync.
+fn restore_database_steps(
+    play: &mut Play,
+    f: ServerId,
+    from: Option<ServerId>,
+    database: Option<DbCopy>,
+) {
+    let t = play.t;
+    let fname = play.n(f);
+    let on = t.server(f).and_then(|s| s.database);
+    play.step(
+        format!(
+            "{fname} is stopped: its database is on {}, which is down. Its replicas are intact, but it protects and restores nothing until its database is back.",
+            on.map_or_else(|| "another server".to_string(), |d| play.n(d))
+        ),
+        vec![],
+    );
+    let (whence, flows) = match (from, database) {
+        (Some(s), _) => (play.n(s), vec![Flow { from: s, to: f }]),
+        (None, Some(c)) => (c.phrase(t), Vec::new()),
+        (None, None) => ("a surviving copy".to_string(), Vec::new()),
+    };
+    if let Some(srv) = play.cur.server_mut(f) {
+        srv.database = None;
+    }
+    play.step(
+        format!(
+            "Restore DPMDB from {whence} to a SQL Server instance (here, on {fname} itself) with DPMSync -RestoreDB."
+        ),
+        flows,
+    );
+    play.step(
+        format!(
+            "On {fname}, run DPMSync -Sync: \"Anytime a database is restored from a backup you need to run the DpmSync -Sync command\" to reconcile it with the storage pool."
+        ),
+        vec![],
+    );
+    play.step(
+        format!("{fname} protects and restores again, with the replicas it kept."),
+        vec![],
+    );
+}
+
+/// `rebuild-primary`: failed DPM server `f` is rebuilt with the same name,
+/// its database restored from `from`, set up from `database`, or started
+/// again; `server`: the protected server the option was shown for.
+fn rebuild_steps(
+    play: &mut Play,
+    f: ServerId,
+    from: Option<ServerId>,
+    server: Option<ServerId>,
+    database: Option<DbCopy>,
+) {
+    let t = play.t;
+    let fname = play.n(f);
+    play.failed.retain(|&id| id != f);
+    play.step(
+        format!("Rebuild {fname} with the same name and install DPM on it."),
+        vec![],
+    );
+    let (caption, flows) = match (from, database) {
+        (Some(s), _) => (
+            format!("Restore {fname}'s DPM database from {}.", play.n(s)),
+            vec![Flow { from: s, to: f }],
+        ),
+        (None, Some(DbCopy::Server(d))) => (
+            format!(
+                "Set {fname} up with its DPM database on {}, which survived, and run DPMSync -Sync.",
+                play.n(d)
+            ),
+            vec![Flow { from: d, to: f }],
+        ),
+        (None, Some(c)) => (
+            format!(
+                "Restore {fname}'s DPM database from {} with DPMSync -RestoreDB, then run DPMSync -Sync.",
+                c.phrase(t)
+            ),
+            vec![],
+        ),
+        (None, None) => (
+            format!("Nothing holds {fname}'s DPM database: its protection groups are set up again."),
+            vec![],
+        ),
+    };
+    play.step(caption, flows);
+    let flows: Vec<Flow> = match server {
+        Some(x) => vec![Flow { from: x, to: f }],
+        None => t
+            .protected_by(f)
+            .filter(|&x| x != f && !play.failed.contains(&x))
+            .map(|x| Flow { from: x, to: f })
+            .collect(),
+    };
+    let caption = match (from, server) {
+        (Some(_), _) => {
+            format!("{fname} runs consistency checks to bring its replicas up to date.")
+        }
+        (None, Some(x)) => {
+            format!(
+                "{fname} creates {}'s replica again from scratch.",
+                play.n(x)
+            )
+        }
+        (None, None) => {
+            format!("{fname} creates its replicas again from scratch.")
+        }
+    };
+    play.step(caption, flows);
+    let caption = match from {
+        Some(s) => format!(
+            "{fname} resumes protection, and {} protects it again.",
+            play.n(s)
+        ),
+        None => format!("{fname} protects its servers again."),
+    };
+    play.step(caption, vec![]);
+}
+
+/// `move-to-new-server`: protection of `x` moves off failed `f` to `to`, a
+/// DPM server that secondary `s` doesn't know (set up first when new).
+fn move_steps(play: &mut Play, x: ServerId, f: ServerId, s: ServerId, to: &Destination) {
+    let t = play.t;
+    let dest = match to {
+        Destination::Existing(id) => *id,
+        Destination::New { name, pos } => {
+            let id = play.cur.add_server(name.clone(), Kind::Dpm);
+            if let Some(srv) = play.cur.server_mut(id) {
+                srv.pos = *pos;
+            }
+            if let (Some(fs), Some(srv)) = (t.server(f).cloned(), play.cur.server_mut(id)) {
+                srv.version = fs.version;
+                srv.rollup = fs.rollup;
+            }
+            let caption = format!(
+                "Set up a new DPM server, {}, that {} doesn't know about.",
+                name,
+                play.n(s)
+            );
+            play.step(caption, vec![]);
+            id
+        }
+    };
+    let dname = play.cur.name(dest).to_string();
+    let (xn, sn) = (play.n(x), play.n(s));
+    play.cur.disconnect(Link {
+        protector: f,
+        target: x,
+    });
+    play.cur.connect(Protection::new(dest, x));
+    play.step(
+        format!("Install the protection agent on {xn} from {dname}, and add {xn} to a protection group on {dname}."),
+        vec![],
+    );
+    play.step(
+        format!("{dname} creates a new replica of {xn}: its data flows to {dname}."),
+        vec![Flow { from: x, to: dest }],
+    );
+    play.step(
+        format!(
+            "{xn} is now protected by {dname}. {sn} keeps its older copy of {xn} until it expires."
+        ),
+        vec![],
+    );
+}
+
+/// `reprotect`: `by` protects `x` from scratch, replacing failed `f`.
+fn reprotect_steps(play: &mut Play, x: ServerId, f: ServerId, by: ServerId) {
+    let (xn, byn) = (play.n(x), play.n(by));
+    play.cur.disconnect(Link {
+        protector: f,
+        target: x,
+    });
+    play.cur.connect(Protection::new(by, x));
+    play.step(
+        format!("{byn} protects {xn}: install the protection agent and create a new replica."),
+        vec![Flow { from: x, to: by }],
+    );
+    play.step(format!("{xn} is protected by {byn} again."), vec![]);
+}
+
+/// `restore-from-primary` (or `-secondary`, after Switch Protection off
+/// `switch_from`): failed `x` is rebuilt and its data restored from `from`.
+fn restore_steps(play: &mut Play, x: ServerId, from: ServerId, switch_from: Option<ServerId>) {
+    let (xn, fromn) = (play.n(x), play.n(from));
+    if let Some(p) = switch_from {
+        play.cur.disconnect(Link {
+            protector: p,
+            target: x,
+        });
+        let mut q = Protection::new(from, x);
+        q.switched = true;
+        play.cur.connect(q);
+        play.step(format!("On {fromn}, Switch Protection for {xn}."), vec![]);
+    }
+    play.step(format!("Rebuild {xn}."), vec![]);
+    play.failed.retain(|&id| id != x);
+    play.step(
+        format!("Restore {xn}'s data from {fromn}."),
+        vec![Flow { from, to: x }],
+    );
+    play.step(format!("{xn} is back, protected by {fromn}."), vec![]);
+}

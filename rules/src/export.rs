@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
 use crate::check::Finding;
-use crate::geometry::{arrow, bend_for, site_regions, SITE_LABEL_H};
+use crate::geometry::{arrow, bend_for, site_regions, SiteRegion, SITE_LABEL_H};
 use crate::layout::{positions, NODE_H, NODE_W};
 use crate::model::{Kind, Link, Point, ServerId, Topology};
 use crate::roles::roles;
@@ -338,8 +338,181 @@ pub fn to_svg(t: &Topology, findings: &[Finding], opts: &SvgOptions) -> String {
     let pos = positions(t);
     let failed: HashSet<ServerId> = opts.failed.iter().copied().collect();
     let (bad_servers, bad_links) = worst(findings);
+    let regions = site_regions(t, &|id| pos.get(&id).copied());
+    let frame = Frame::new(t, &pos, &regions, findings, opts);
 
-    // Bounds of the drawing.
+    let mut s = String::new();
+    frame.open(&mut s, t);
+    // Sites behind everything: a labelled region around each one's servers.
+    sites(&mut s, &regions);
+    // Protections under the servers.
+    let links = protections(&mut s, t, &pos, &bad_links);
+    estate_links(&mut s, t, &pos, &links, &regions);
+    s.push_str("<g class=\"servers\">");
+    for srv in &t.servers {
+        let Some(&c) = pos.get(&srv.id) else { continue };
+        server(&mut s, t, srv, c, failed.contains(&srv.id));
+        if let Some(&sev) = bad_servers.get(&srv.id) {
+            badge(
+                &mut s,
+                Point {
+                    x: c.x + NODE_W / 2.0 - 2.0,
+                    y: c.y - NODE_H / 2.0 + 2.0,
+                },
+                sev,
+            );
+        }
+    }
+    s.push_str("</g>");
+    frame.findings(&mut s);
+    s.push_str("</svg>\n");
+    s
+}
+
+/// The picture's frame: the drawing's bounds padded, room for the title
+/// above it and for the list of findings below it.
+struct Frame {
+    x0: f64,
+    y0: f64,
+    w: f64,
+    h: f64,
+    pad: f64,
+    /// The height of the drawing with its title, above the list.
+    draw_h: f64,
+    /// Each finding listed: severity, rule id, message wrapped to the width.
+    finding_lines: Vec<(Severity, String, Vec<String>)>,
+}
+
+impl Frame {
+    fn new(
+        t: &Topology,
+        pos: &HashMap<ServerId, Point>,
+        regions: &[SiteRegion],
+        findings: &[Finding],
+        opts: &SvgOptions,
+    ) -> Frame {
+        let (minx, miny, maxx, maxy) = bounds(pos, regions);
+        let pad = 24.0;
+        let title_h = if t.title.is_some() { 32.0 } else { 0.0 };
+        let x0 = minx - pad;
+        let y0 = miny - pad - title_h;
+        let mut w = (maxx - minx) + 2.0 * pad;
+        w = w.max(560.0);
+        let wrap_at = ((w - 2.0 * pad) / 6.6).max(40.0) as usize;
+        let mut finding_lines: Vec<(Severity, String, Vec<String>)> = Vec::new();
+        if opts.list_findings {
+            for f in findings {
+                finding_lines.push((
+                    f.severity(),
+                    f.rule.id().to_string(),
+                    wrap(&f.message, wrap_at),
+                ));
+            }
+        }
+        let list_h: f64 = if finding_lines.is_empty() {
+            0.0
+        } else {
+            28.0 + finding_lines
+                .iter()
+                .map(|(_, _, l)| 18.0 * (l.len() as f64 + 1.0))
+                .sum::<f64>()
+        };
+        let draw_h = (maxy - miny) + 2.0 * pad + title_h;
+        Frame {
+            x0,
+            y0,
+            w,
+            h: draw_h + list_h,
+            pad,
+            draw_h,
+            finding_lines,
+        }
+    }
+
+    /// The `<svg>` element's opening: size, title, style, arrowheads, the
+    /// background and the drawing's title.
+    fn open(&self, s: &mut String, t: &Topology) {
+        let Frame { x0, y0, w, h, .. } = *self;
+        let _ = write!(
+            s,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{} {} {} {}\" width=\"{}\" height=\"{}\" role=\"img\">",
+            n(x0),
+            n(y0),
+            n(w),
+            n(h),
+            n(w),
+            n(h)
+        );
+        let title = t.title.as_deref().unwrap_or("DPM protection topology");
+        let _ = write!(s, "<title>{}</title>", xml_escape(title));
+        let _ = write!(s, "<style>{STYLE}</style>");
+        s.push_str(
+            "<defs><marker id=\"arrowhead\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto-start-reverse\"><path d=\"M0 0 L10 5 L0 10 z\" fill=\"#56657a\"/></marker>\
+<marker id=\"arrowhead-error\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto-start-reverse\"><path d=\"M0 0 L10 5 L0 10 z\" fill=\"#c62828\"/></marker>\
+<marker id=\"arrowhead-warning\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto-start-reverse\"><path d=\"M0 0 L10 5 L0 10 z\" fill=\"#b26a00\"/></marker></defs>",
+        );
+        let _ = write!(
+            s,
+            "<rect class=\"bg\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+            n(x0),
+            n(y0),
+            n(w),
+            n(h)
+        );
+        if let Some(title) = &t.title {
+            let _ = write!(
+                s,
+                "<text class=\"title\" x=\"{}\" y=\"{}\">{}</text>",
+                n(x0 + self.pad),
+                n(y0 + self.pad + 8.0),
+                xml_escape(title)
+            );
+        }
+    }
+
+    /// The list of findings under the drawing, when asked for.
+    fn findings(&self, s: &mut String) {
+        if self.finding_lines.is_empty() {
+            return;
+        }
+        let x = self.x0 + self.pad;
+        let mut y = self.y0 + self.draw_h + 8.0;
+        let _ = write!(
+            s,
+            "<text class=\"title\" x=\"{}\" y=\"{}\">Findings</text>",
+            n(x),
+            n(y)
+        );
+        y += 24.0;
+        for (sev, rule, lines) in &self.finding_lines {
+            let _ = write!(
+                s,
+                "<text class=\"finding\" x=\"{}\" y=\"{}\"><tspan class=\"sev-{}\">{} {}</tspan> {}</text>",
+                n(x),
+                n(y),
+                sev.as_str(),
+                badge_symbol(*sev),
+                sev.as_str(),
+                xml_escape(rule)
+            );
+            for line in lines {
+                y += 18.0;
+                let _ = write!(
+                    s,
+                    "<text class=\"finding\" x=\"{}\" y=\"{}\">{}</text>",
+                    n(x + 14.0),
+                    n(y),
+                    xml_escape(line)
+                );
+            }
+            y += 18.0;
+        }
+    }
+}
+
+/// Bounds of the drawing (min x, min y, max x, max y): every server with
+/// room for its tags above and badge beside, and every site's region.
+fn bounds(pos: &HashMap<ServerId, Point>, regions: &[SiteRegion]) -> (f64, f64, f64, f64) {
     let (mut minx, mut miny, mut maxx, mut maxy) = (0.0f64, 0.0f64, 320.0f64, 80.0f64);
     if !pos.is_empty() {
         minx = f64::MAX;
@@ -353,100 +526,48 @@ pub fn to_svg(t: &Topology, findings: &[Finding], opts: &SvgOptions) -> String {
             maxy = maxy.max(p.y + NODE_H / 2.0);
         }
     }
-    let regions = site_regions(t, &|id| pos.get(&id).copied());
-    for r in &regions {
+    for r in regions {
         minx = minx.min(r.x);
         miny = miny.min(r.y);
         maxx = maxx.max(r.x + r.w);
         maxy = maxy.max(r.y + r.h);
     }
-    let pad = 24.0;
-    let title_h = if t.title.is_some() { 32.0 } else { 0.0 };
-    let x0 = minx - pad;
-    let y0 = miny - pad - title_h;
-    let mut w = (maxx - minx) + 2.0 * pad;
-    w = w.max(560.0);
-    let wrap_at = ((w - 2.0 * pad) / 6.6).max(40.0) as usize;
-    let mut finding_lines: Vec<(Severity, String, Vec<String>)> = Vec::new();
-    if opts.list_findings {
-        for f in findings {
-            finding_lines.push((
-                f.severity(),
-                f.rule.id().to_string(),
-                wrap(&f.message, wrap_at),
-            ));
-        }
-    }
-    let list_h: f64 = if finding_lines.is_empty() {
-        0.0
-    } else {
-        28.0 + finding_lines
-            .iter()
-            .map(|(_, _, l)| 18.0 * (l.len() as f64 + 1.0))
-            .sum::<f64>()
-    };
-    let draw_h = (maxy - miny) + 2.0 * pad + title_h;
-    let h = draw_h + list_h;
+    (minx, miny, maxx, maxy)
+}
 
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{} {} {} {}\" width=\"{}\" height=\"{}\" role=\"img\">",
-        n(x0),
-        n(y0),
-        n(w),
-        n(h),
-        n(w),
-        n(h)
-    );
-    let title = t.title.as_deref().unwrap_or("DPM protection topology");
-    let _ = write!(s, "<title>{}</title>", xml_escape(title));
-    let _ = write!(s, "<style>{STYLE}</style>");
-    s.push_str(
-        "<defs><marker id=\"arrowhead\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto-start-reverse\"><path d=\"M0 0 L10 5 L0 10 z\" fill=\"#56657a\"/></marker>\
-<marker id=\"arrowhead-error\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto-start-reverse\"><path d=\"M0 0 L10 5 L0 10 z\" fill=\"#c62828\"/></marker>\
-<marker id=\"arrowhead-warning\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto-start-reverse\"><path d=\"M0 0 L10 5 L0 10 z\" fill=\"#b26a00\"/></marker></defs>",
-    );
-    let _ = write!(
-        s,
-        "<rect class=\"bg\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
-        n(x0),
-        n(y0),
-        n(w),
-        n(h)
-    );
-    if let Some(title) = &t.title {
+/// A labelled region around each site's servers.
+fn sites(s: &mut String, regions: &[SiteRegion]) {
+    if regions.is_empty() {
+        return;
+    }
+    s.push_str("<g class=\"sites\">");
+    for r in regions {
+        let chars = ((r.w - 24.0) / 7.0).max(4.0) as usize;
         let _ = write!(
             s,
-            "<text class=\"title\" x=\"{}\" y=\"{}\">{}</text>",
-            n(x0 + pad),
-            n(y0 + pad + 8.0),
-            xml_escape(title)
+            "<g class=\"site\" data-site=\"{}\"><rect class=\"site-area\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"12\"/><text class=\"site-label\" x=\"{}\" y=\"{}\">{}</text></g>",
+            xml_escape(&r.name),
+            n(r.x),
+            n(r.y),
+            n(r.w),
+            n(r.h),
+            n(r.x + 12.0),
+            n(r.y + SITE_LABEL_H / 2.0 + 8.0),
+            xml_escape(&truncate(&r.name, chars))
         );
     }
+    s.push_str("</g>");
+}
 
-    // Sites behind everything: a labelled region around each one's servers.
-    if !regions.is_empty() {
-        s.push_str("<g class=\"sites\">");
-        for r in &regions {
-            let chars = ((r.w - 24.0) / 7.0).max(4.0) as usize;
-            let _ = write!(
-                s,
-                "<g class=\"site\" data-site=\"{}\"><rect class=\"site-area\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"12\"/><text class=\"site-label\" x=\"{}\" y=\"{}\">{}</text></g>",
-                xml_escape(&r.name),
-                n(r.x),
-                n(r.y),
-                n(r.w),
-                n(r.h),
-                n(r.x + 12.0),
-                n(r.y + SITE_LABEL_H / 2.0 + 8.0),
-                xml_escape(&truncate(&r.name, chars))
-            );
-        }
-        s.push_str("</g>");
-    }
-
-    // Protections under the servers.
+/// An arrow per protection, coloured and badged by its worst finding,
+/// dashed when switched; returns the protections drawn, for the lines
+/// beside them.
+fn protections(
+    s: &mut String,
+    t: &Topology,
+    pos: &HashMap<ServerId, Point>,
+    bad_links: &HashMap<Link, Severity>,
+) -> HashSet<Link> {
     let links: HashSet<Link> = t.protections.iter().map(|p| p.link()).collect();
     s.push_str("<g class=\"protections\">");
     for p in &t.protections {
@@ -485,110 +606,63 @@ pub fn to_svg(t: &Topology, findings: &[Finding], opts: &SvgOptions) -> String {
             xml_escape(t.name(p.target))
         );
         if let Some(sev) = sev {
-            badge(&mut s, arr.mid, sev);
+            badge(s, arr.mid, sev);
         }
     }
     s.push_str("</g>");
-    estate_links(&mut s, t, &pos, &links, &regions);
-    s.push_str("<g class=\"servers\">");
-    for srv in &t.servers {
-        let Some(&c) = pos.get(&srv.id) else { continue };
-        let kind = srv.kind.as_str();
-        let down = failed.contains(&srv.id);
-        let _ = write!(
-            s,
-            "<g class=\"server {kind}{}\" data-server=\"{}\" transform=\"translate({} {})\">",
-            if down { " failed" } else { "" },
-            xml_escape(&srv.name),
-            n(c.x),
-            n(c.y)
-        );
-        let rx = if srv.kind == Kind::Dpm { 10 } else { 4 };
-        let _ = write!(
-            s,
-            "<rect class=\"body\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{rx}\"/>",
-            n(-NODE_W / 2.0),
-            n(-NODE_H / 2.0),
-            n(NODE_W),
-            n(NODE_H)
-        );
-        let sub = match srv.kind {
-            Kind::Dpm => roles(t, srv.id).caption(srv.is_mabs()),
-            Kind::Protected => "protected server".to_string(),
-        };
-        let sub = if down { "failed".to_string() } else { sub };
-        // A third line for the host and the replica set, when there are.
-        let mut note: Vec<String> = Vec::new();
-        if let Some(h) = srv.host.and_then(|h| t.server(h)) {
-            note.push(format!("on {}", h.name));
-        }
-        if let Some(set) = srv.replica_set() {
-            note.push(set.to_string());
-        }
-        let (name_y, sub_y) = if note.is_empty() { (-3, 15) } else { (-9, 6) };
-        let _ = write!(
-            s,
-            "<text class=\"name\" x=\"0\" y=\"{name_y}\" text-anchor=\"middle\">{}</text><text class=\"sub\" x=\"0\" y=\"{sub_y}\" text-anchor=\"middle\">{}</text>",
-            xml_escape(&truncate(&srv.name, 17)),
-            xml_escape(&sub)
-        );
-        if !note.is_empty() {
-            let _ = write!(
-                s,
-                "<text class=\"note\" x=\"0\" y=\"20\" text-anchor=\"middle\">{}</text>",
-                xml_escape(&truncate(&note.join(" · "), 24))
-            );
-        }
-        tags(&mut s, srv);
-        s.push_str("</g>");
-        if let Some(&sev) = bad_servers.get(&srv.id) {
-            badge(
-                &mut s,
-                Point {
-                    x: c.x + NODE_W / 2.0 - 2.0,
-                    y: c.y - NODE_H / 2.0 + 2.0,
-                },
-                sev,
-            );
-        }
-    }
-    s.push_str("</g>");
+    links
+}
 
-    if !finding_lines.is_empty() {
-        let mut y = y0 + draw_h + 8.0;
+/// One server's node centred at `c`: its body, name, role (or "failed"
+/// when `down`), a third line for its host and replica set, and its tags.
+fn server(s: &mut String, t: &Topology, srv: &crate::model::Server, c: Point, down: bool) {
+    let kind = srv.kind.as_str();
+    let _ = write!(
+        s,
+        "<g class=\"server {kind}{}\" data-server=\"{}\" transform=\"translate({} {})\">",
+        if down { " failed" } else { "" },
+        xml_escape(&srv.name),
+        n(c.x),
+        n(c.y)
+    );
+    let rx = if srv.kind == Kind::Dpm { 10 } else { 4 };
+    let _ = write!(
+        s,
+        "<rect class=\"body\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{rx}\"/>",
+        n(-NODE_W / 2.0),
+        n(-NODE_H / 2.0),
+        n(NODE_W),
+        n(NODE_H)
+    );
+    let sub = match srv.kind {
+        Kind::Dpm => roles(t, srv.id).caption(srv.is_mabs()),
+        Kind::Protected => "protected server".to_string(),
+    };
+    let sub = if down { "failed".to_string() } else { sub };
+    // A third line for the host and the replica set, when there are.
+    let mut note: Vec<String> = Vec::new();
+    if let Some(h) = srv.host.and_then(|h| t.server(h)) {
+        note.push(format!("on {}", h.name));
+    }
+    if let Some(set) = srv.replica_set() {
+        note.push(set.to_string());
+    }
+    let (name_y, sub_y) = if note.is_empty() { (-3, 15) } else { (-9, 6) };
+    let _ = write!(
+        s,
+        "<text class=\"name\" x=\"0\" y=\"{name_y}\" text-anchor=\"middle\">{}</text><text class=\"sub\" x=\"0\" y=\"{sub_y}\" text-anchor=\"middle\">{}</text>",
+        xml_escape(&truncate(&srv.name, 17)),
+        xml_escape(&sub)
+    );
+    if !note.is_empty() {
         let _ = write!(
             s,
-            "<text class=\"title\" x=\"{}\" y=\"{}\">Findings</text>",
-            n(x0 + pad),
-            n(y)
+            "<text class=\"note\" x=\"0\" y=\"20\" text-anchor=\"middle\">{}</text>",
+            xml_escape(&truncate(&note.join(" · "), 24))
         );
-        y += 24.0;
-        for (sev, rule, lines) in &finding_lines {
-            let _ = write!(
-                s,
-                "<text class=\"finding\" x=\"{}\" y=\"{}\"><tspan class=\"sev-{}\">{} {}</tspan> {}</text>",
-                n(x0 + pad),
-                n(y),
-                sev.as_str(),
-                badge_symbol(*sev),
-                sev.as_str(),
-                xml_escape(rule)
-            );
-            for line in lines {
-                y += 18.0;
-                let _ = write!(
-                    s,
-                    "<text class=\"finding\" x=\"{}\" y=\"{}\">{}</text>",
-                    n(x0 + pad + 14.0),
-                    n(y),
-                    xml_escape(line)
-                );
-            }
-            y += 18.0;
-        }
     }
-    s.push_str("</svg>\n");
-    s
+    tags(s, srv);
+    s.push_str("</g>");
 }
 
 /// The dotted line from each guest to its host, and the dashed line from
@@ -601,7 +675,7 @@ fn estate_links(
     t: &Topology,
     pos: &HashMap<ServerId, Point>,
     links: &HashSet<Link>,
-    regions: &[crate::geometry::SiteRegion],
+    regions: &[SiteRegion],
 ) {
     let related = |a: ServerId, b: ServerId| {
         links.contains(&Link {

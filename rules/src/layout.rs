@@ -38,6 +38,12 @@ enum Slot {
 
 /// Centre of each server, in the topology's server order. Deterministic:
 /// the same topology always gets the same places.
+///
+/// The phases follow dagre's layered layout: `layers` ranks the servers,
+/// `order` orders each layer (barycentre sweeps), `place_x` and `place_y`
+/// place them, and `clear_arrows` moves servers out from under arrows that
+/// skip layers. With sites, each site's servers are placed as a block of
+/// their own and the blocks stand `side_by_side`.
 pub fn layout(t: &Topology) -> Vec<(ServerId, Point)> {
     let n = t.servers.len();
     if n == 0 {
@@ -49,6 +55,57 @@ pub fn layout(t: &Topology) -> Vec<(ServerId, Point)> {
         .enumerate()
         .map(|(i, s)| (s.id, i))
         .collect();
+    let (up, down, dpm) = edges(t, &pos);
+    let layer = layers(t, &dpm, &down);
+    let top = layer.iter().copied().max().unwrap_or(0);
+    // A guest's host, as an index, where there is one.
+    let host: Vec<Option<usize>> = t
+        .servers
+        .iter()
+        .map(|s| s.host.and_then(|h| pos.get(&h).copied()))
+        .collect();
+    let g = Graph {
+        layer: &layer,
+        up: &up,
+        down: &down,
+        host: &host,
+        top,
+    };
+
+    let blocks = site_blocks(t);
+    let out = if blocks.len() <= 1 {
+        one_block(t, &g)
+    } else {
+        side_by_side(t, &g, &blocks)
+    };
+    t.servers.iter().map(|s| s.id).zip(out).collect()
+}
+
+/// The layered graph that every placement phase reads, by server index (in
+/// a site's block, by index within the block).
+struct Graph<'a> {
+    layer: &'a [usize],
+    /// Each server's protectors.
+    up: &'a [Vec<usize>],
+    /// Each server's targets.
+    down: &'a [Vec<usize>],
+    /// A guest's host, where there is one.
+    host: &'a [Option<usize>],
+    /// The highest layer.
+    top: usize,
+}
+
+/// For each server index, the indices of the servers it is joined to.
+type Adjacency = Vec<Vec<usize>>;
+
+/// The protections as edges between server indices, both ways (a server's
+/// protectors, its targets), and the graph of DPM servers protecting DPM
+/// servers that the layers are ranked on. Self-protection is left out.
+fn edges(
+    t: &Topology,
+    pos: &HashMap<ServerId, usize>,
+) -> (Adjacency, Adjacency, DiGraph<usize, ()>) {
+    let n = t.servers.len();
     let mut up: Vec<Vec<usize>> = vec![Vec::new(); n]; // protectors
     let mut down: Vec<Vec<usize>> = vec![Vec::new(); n]; // targets
     let mut g = DiGraph::<usize, ()>::new();
@@ -66,12 +123,18 @@ pub fn layout(t: &Topology) -> Vec<(ServerId, Point)> {
             g.add_edge(nodes[a], nodes[b], ());
         }
     }
+    (up, down, g)
+}
 
-    // Layers. tarjan_scc lists components sinks first, so the components a
-    // server protects are done before it.
-    let mut layer = vec![0usize; n];
-    for scc in petgraph::algo::tarjan_scc(&g) {
-        let members: Vec<usize> = scc.iter().map(|&x| g[x]).collect();
+/// Each server's layer: 0 for protected servers, and for a DPM server one
+/// more than the highest layer of the DPM servers it protects (at least 1);
+/// servers that protect each other share a layer. tarjan_scc lists
+/// components sinks first, so the components a server protects are done
+/// before it.
+fn layers(t: &Topology, dpm: &DiGraph<usize, ()>, down: &[Vec<usize>]) -> Vec<usize> {
+    let mut layer = vec![0usize; t.servers.len()];
+    for scc in petgraph::algo::tarjan_scc(dpm) {
+        let members: Vec<usize> = scc.iter().map(|&x| dpm[x]).collect();
         let mut l = 0;
         for &m in &members {
             if t.servers[m].kind != Kind::Dpm {
@@ -88,33 +151,50 @@ pub fn layout(t: &Topology) -> Vec<(ServerId, Point)> {
             layer[m] = l;
         }
     }
-    let top = layer.iter().copied().max().unwrap_or(0);
-    // A guest's host, as an index, where there is one.
-    let host: Vec<Option<usize>> = t
-        .servers
-        .iter()
-        .map(|s| s.host.and_then(|h| pos.get(&h).copied()))
-        .collect();
+    layer
+}
 
-    let blocks = site_blocks(t);
-    if blocks.len() <= 1 {
-        // No sites (or all servers in one): one block, as always.
-        let placed = place(t, &layer, &up, &down, &host, top);
-        let min_x = placed.x.iter().copied().fold(f64::MAX, f64::min);
-        let out: Vec<Point> = (0..n)
-            .map(|i| Point {
-                x: (placed.x[i] - min_x + MARGIN + NODE_W / 2.0).round(),
-                y: placed.y[i].round(),
-            })
-            .collect();
-        return t.servers.iter().map(|s| s.id).zip(out).collect();
+/// No sites (or all servers in one): one block, as always, its left edge
+/// at the margin.
+fn one_block(t: &Topology, g: &Graph) -> Vec<Point> {
+    let placed = place(t, g);
+    let min_x = placed.x.iter().copied().fold(f64::MAX, f64::min);
+    (0..t.servers.len())
+        .map(|i| Point {
+            x: (placed.x[i] - min_x + MARGIN + NODE_W / 2.0).round(),
+            y: placed.y[i].round(),
+        })
+        .collect()
+}
+
+/// Several sites: each site's servers (and then those without a site)
+/// are laid out as a block of their own, on the drawing's layers, and
+/// the blocks stand side by side, far enough apart that the site regions
+/// drawn around them (padded, labelled) never meet.
+fn side_by_side(t: &Topology, g: &Graph, blocks: &[Vec<usize>]) -> Vec<Point> {
+    let placed_blocks = place_blocks(t, g, blocks);
+    let layer_y = layer_ys(g.top, &placed_blocks);
+    let mut out = vec![Point::default(); t.servers.len()];
+    let mut left = MARGIN;
+    for (members, p) in blocks.iter().zip(&placed_blocks) {
+        let min_x = p.x.iter().copied().fold(f64::MAX, f64::min);
+        let max_x = p.x.iter().copied().fold(f64::MIN, f64::max);
+        for (k, &i) in members.iter().enumerate() {
+            out[i] = Point {
+                x: (p.x[k] - min_x + left + NODE_W / 2.0).round(),
+                y: (layer_y[g.layer[i]] + p.row[k] as f64 * ROW_H).round(),
+            };
+        }
+        left += (max_x - min_x) + NODE_W + SITE_GAP;
     }
+    out
+}
 
-    // Several sites: each site's servers (and then those without a site)
-    // are laid out as a block of their own, on the drawing's layers, and
-    // the blocks stand side by side, far enough apart that the site regions
-    // drawn around them (padded, labelled) never meet.
-    let mut block_of = vec![0usize; n];
+/// Each block laid out on its own: the drawing's graph cut down to the
+/// block's servers (arrows to other blocks left out), on the drawing's
+/// layers.
+fn place_blocks(t: &Topology, g: &Graph, blocks: &[Vec<usize>]) -> Vec<Placed> {
+    let mut block_of = vec![0usize; t.servers.len()];
     for (b, members) in blocks.iter().enumerate() {
         for &i in members {
             block_of[i] = b;
@@ -130,12 +210,12 @@ pub fn layout(t: &Topology) -> Vec<(ServerId, Point)> {
                 .map(|j| local[j])
                 .collect()
         };
-        let l_up: Vec<Vec<usize>> = members.iter().map(|&i| within(&up[i])).collect();
-        let l_down: Vec<Vec<usize>> = members.iter().map(|&i| within(&down[i])).collect();
-        let l_layer: Vec<usize> = members.iter().map(|&i| layer[i]).collect();
+        let l_up: Vec<Vec<usize>> = members.iter().map(|&i| within(&g.up[i])).collect();
+        let l_down: Vec<Vec<usize>> = members.iter().map(|&i| within(&g.down[i])).collect();
+        let l_layer: Vec<usize> = members.iter().map(|&i| g.layer[i]).collect();
         let l_host: Vec<Option<usize>> = members
             .iter()
-            .map(|&i| host[i].and_then(|h| local.get(&h).copied()))
+            .map(|&i| g.host[i].and_then(|h| local.get(&h).copied()))
             .collect();
         let sub = Sub {
             names: members
@@ -143,16 +223,27 @@ pub fn layout(t: &Topology) -> Vec<(ServerId, Point)> {
                 .map(|&i| t.servers[i].name.as_str())
                 .collect(),
         };
-        placed_blocks.push(place_local(&sub, &l_layer, &l_up, &l_down, &l_host, top));
+        let local_graph = Graph {
+            layer: &l_layer,
+            up: &l_up,
+            down: &l_down,
+            host: &l_host,
+            top: g.top,
+        };
+        placed_blocks.push(place_local(&sub, &local_graph));
     }
-    // One y per layer for every block: each layer as tall as its tallest
-    // block needs.
+    placed_blocks
+}
+
+/// One y per layer for every block: each layer as tall as its tallest
+/// block needs.
+fn layer_ys(top: usize, placed_blocks: &[Placed]) -> Vec<f64> {
     let mut layer_y = vec![0.0f64; top + 1];
     let mut y = MARGIN + NODE_H / 2.0;
     for l in (0..=top).rev() {
         let mut used = false;
         let mut span: f64 = 0.0;
-        for p in &placed_blocks {
+        for p in placed_blocks {
             if p.rows_in_layer[l] > 0 {
                 used = true;
                 span = span.max((p.rows_in_layer[l] - 1) as f64 * ROW_H + p.gap[l]);
@@ -163,20 +254,7 @@ pub fn layout(t: &Topology) -> Vec<(ServerId, Point)> {
             y += span;
         }
     }
-    let mut out = vec![Point::default(); n];
-    let mut left = MARGIN;
-    for (members, p) in blocks.iter().zip(&placed_blocks) {
-        let min_x = p.x.iter().copied().fold(f64::MAX, f64::min);
-        let max_x = p.x.iter().copied().fold(f64::MIN, f64::max);
-        for (k, &i) in members.iter().enumerate() {
-            out[i] = Point {
-                x: (p.x[k] - min_x + left + NODE_W / 2.0).round(),
-                y: (layer_y[layer[i]] + p.row[k] as f64 * ROW_H).round(),
-            };
-        }
-        left += (max_x - min_x) + NODE_W + SITE_GAP;
-    }
-    t.servers.iter().map(|s| s.id).zip(out).collect()
+    layer_y
 }
 
 /// Horizontal room between the servers of two sites' blocks: both regions'
@@ -218,36 +296,71 @@ struct Placed {
     gap: Vec<f64>,
 }
 
-fn place(
-    t: &Topology,
-    layer: &[usize],
-    up: &[Vec<usize>],
-    down: &[Vec<usize>],
-    host: &[Option<usize>],
-    top: usize,
-) -> Placed {
+fn place(t: &Topology, g: &Graph) -> Placed {
     let sub = Sub {
         names: t.servers.iter().map(|s| s.name.as_str()).collect(),
     };
-    place_local(&sub, layer, up, down, host, top)
+    place_local(&sub, g)
 }
 
 /// The layered placement of servers `0..sub.names.len()` (indices into
-/// every slice), on the given layers.
-fn place_local(
-    sub: &Sub,
-    layer: &[usize],
-    up: &[Vec<usize>],
-    down: &[Vec<usize>],
-    host: &[Option<usize>],
-    top: usize,
-) -> Placed {
+/// every slice of `g`), on the given layers.
+fn place_local(sub: &Sub, g: &Graph) -> Placed {
     let n = sub.names.len();
-    // Order within layers: by name first (a guest right after its host on
-    // the same layer), then barycentre sweeps.
-    let mut rows: Vec<Vec<usize>> = vec![Vec::new(); top + 1];
+    let rows = order(sub, g);
+    // A layer wider than this wraps onto several rows.
+    let per_row = ((n as f64).sqrt() * 2.0).ceil().max(10.0) as usize;
+    let (mut x, wrapped) = place_x(g, &rows, per_row);
+    let mut gaps = vec![0.0f64; g.top + 1];
+    let ys = clear_arrows(g, &rows, per_row, &wrapped, &mut x, &mut gaps);
+    let mut row = vec![0usize; n];
+    let mut rows_in_layer = vec![0usize; g.top + 1];
+    for l in 0..=g.top {
+        for (c, chunk) in rows[l].chunks(per_row).enumerate() {
+            rows_in_layer[l] = c + 1;
+            for &i in chunk {
+                row[i] = c;
+            }
+        }
+    }
+    Placed {
+        x,
+        y: ys,
+        row,
+        rows_in_layer,
+        gap: gaps,
+    }
+}
+
+/// Order within layers: by name first (a guest right after its host on
+/// the same layer), then barycentre sweeps.
+fn order(sub: &Sub, g: &Graph) -> Vec<Vec<usize>> {
+    let mut rows = name_order(sub, g);
+    let mut order = vec![0.0f64; sub.names.len()];
+    set_order(&rows, &mut order);
+    for sweep in 0..4 {
+        // Alternate: order each layer by the layer above, then by the one below.
+        let from_above = sweep % 2 == 0;
+        let layers: Vec<usize> = if from_above {
+            (0..g.top).rev().collect()
+        } else {
+            (1..=g.top).collect()
+        };
+        for l in layers {
+            barycentre(g, l, from_above, &mut rows, &order);
+            set_order(&rows, &mut order);
+        }
+    }
+    rows
+}
+
+/// Each layer's servers in name order, a guest right after its host where
+/// both are on one layer.
+fn name_order(sub: &Sub, g: &Graph) -> Vec<Vec<usize>> {
+    let n = sub.names.len();
+    let mut rows: Vec<Vec<usize>> = vec![Vec::new(); g.top + 1];
     for i in 0..n {
-        rows[layer[i]].push(i);
+        rows[g.layer[i]].push(i);
     }
     // Each server's place in name order, found once: the rows then sort
     // by numbers (with hosts, rows are no longer in name order, and
@@ -260,69 +373,65 @@ fn place_local(
     for (k, &i) in by_name.iter().enumerate() {
         rank[i] = k;
     }
-    let key = |i: usize| match host[i] {
-        Some(h) if layer[h] == layer[i] => (rank[h], 1u8, rank[i]),
+    let key = |i: usize| match g.host[i] {
+        Some(h) if g.layer[h] == g.layer[i] => (rank[h], 1u8, rank[i]),
         _ => (rank[i], 0u8, rank[i]),
     };
     for r in &mut rows {
         crate::sort::sort_by(r, &|&a, &b| key(a).cmp(&key(b)));
     }
-    let mut order = vec![0.0f64; n];
-    let set_order = |rows: &Vec<Vec<usize>>, order: &mut Vec<f64>| {
-        for r in rows {
-            let len = r.len().max(1) as f64;
-            for (k, &i) in r.iter().enumerate() {
-                order[i] = (k as f64 + 0.5) / len;
-            }
-        }
-    };
-    set_order(&rows, &mut order);
-    for sweep in 0..4 {
-        // Alternate: order each layer by the layer above, then by the one below.
-        let from_above = sweep % 2 == 0;
-        let layers: Vec<usize> = if from_above {
-            (0..top).rev().collect()
-        } else {
-            (1..=top).collect()
-        };
-        for l in layers {
-            let mut keyed: Vec<(f64, usize)> = rows[l]
-                .iter()
-                .map(|&i| {
-                    let nb = if from_above { &up[i] } else { &down[i] };
-                    let k = if nb.is_empty() {
-                        // A guest with nothing to follow stays by its host.
-                        match host[i] {
-                            Some(h) if layer[h] == l => order[h] + 1e-9,
-                            _ => order[i],
-                        }
-                    } else {
-                        nb.iter().map(|&j| order[j]).sum::<f64>() / nb.len() as f64
-                    };
-                    (k, i)
-                })
-                .collect();
-            crate::sort::sort_by(&mut keyed, &|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            rows[l] = keyed.into_iter().map(|(_, i)| i).collect();
-            set_order(&rows, &mut order);
+    rows
+}
+
+/// Each server's place within its layer, as a fraction of the layer.
+fn set_order(rows: &[Vec<usize>], order: &mut [f64]) {
+    for r in rows {
+        let len = r.len().max(1) as f64;
+        for (k, &i) in r.iter().enumerate() {
+            order[i] = (k as f64 + 0.5) / len;
         }
     }
+}
 
-    // Horizontal places. A layer that fits on one row puts each server over
-    // what it protects (the mean of its targets' places), keeping the order
-    // the sweeps found and the spacing between nodes: arrows then run down
-    // beside the servers between, not under them. A wider layer wraps onto
-    // rows centred under the drawing.
-    let per_row = ((n as f64).sqrt() * 2.0).ceil().max(10.0) as usize;
+/// Orders layer `l` by the mean place of each server's neighbours in the
+/// layer above (its protectors) or below (its targets).
+fn barycentre(g: &Graph, l: usize, from_above: bool, rows: &mut [Vec<usize>], order: &[f64]) {
+    let mut keyed: Vec<(f64, usize)> = rows[l]
+        .iter()
+        .map(|&i| {
+            let nb = if from_above { &g.up[i] } else { &g.down[i] };
+            let k = if nb.is_empty() {
+                // A guest with nothing to follow stays by its host.
+                match g.host[i] {
+                    Some(h) if g.layer[h] == l => order[h] + 1e-9,
+                    _ => order[i],
+                }
+            } else {
+                nb.iter().map(|&j| order[j]).sum::<f64>() / nb.len() as f64
+            };
+            (k, i)
+        })
+        .collect();
+    crate::sort::sort_by(&mut keyed, &|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    rows[l] = keyed.into_iter().map(|(_, i)| i).collect();
+}
+
+/// Horizontal places, bottom layer up, and which layers wrapped. A layer
+/// that fits on one row puts each server over what it protects (the mean
+/// of its targets' places), keeping the order the sweeps found and the
+/// spacing between nodes: arrows then run down beside the servers
+/// between, not under them. A wider layer wraps onto rows centred under
+/// the drawing.
+fn place_x(g: &Graph, rows: &[Vec<usize>], per_row: usize) -> (Vec<f64>, Vec<bool>) {
     let step = NODE_W + GAP_X;
     let widest = rows.iter().map(|r| r.len().min(per_row)).max().unwrap_or(1);
     let full_w = widest as f64 * step - GAP_X;
-    let mut x = vec![f64::NAN; n];
-    let mut wrapped = vec![false; top + 1];
+    let mut x = vec![f64::NAN; g.layer.len()];
+    let mut wrapped = vec![false; g.top + 1];
     // Arrows that skip layers (protector, target): where each last crossed
     // a layer, as the layers are placed bottom up.
     let mut lanes: HashMap<(usize, usize), f64> = HashMap::new();
-    for l in 0..=top {
+    for l in 0..=g.top {
         let r = &rows[l];
         if r.is_empty() {
             continue;
@@ -338,59 +447,8 @@ fn place_local(
             }
             continue;
         }
-        // Where each server would like to be: over its targets (a target
-        // layers down counts where its arrow crosses the layer below),
-        // else where packing puts it.
-        let packed0 = (full_w - (r.len() as f64 * step - GAP_X)) / 2.0 + NODE_W / 2.0;
-        let mut slots: Vec<(Slot, f64)> = r
-            .iter()
-            .enumerate()
-            .map(|(k, &i)| {
-                let placed: Vec<f64> = down[i]
-                    .iter()
-                    .map(|&j| lanes.get(&(i, j)).copied().unwrap_or(x[j]))
-                    .filter(|v| v.is_finite())
-                    .collect();
-                let want = if placed.is_empty() {
-                    packed0 + k as f64 * step
-                } else {
-                    placed.iter().sum::<f64>() / placed.len() as f64
-                };
-                (Slot::Server(i), want)
-            })
-            .collect();
-        // An arrow that crosses this layer on its way down keeps a slot of
-        // its own here, over where it crossed the layer below, so no server
-        // is put under it.
-        let mut crossing: Vec<((usize, usize), f64)> = lanes
-            .iter()
-            .filter(|(&(p, c), _)| layer[p] > l && layer[c] < l)
-            .map(|(&k, &v)| (k, v))
-            .collect();
-        // In a fixed order (the map's is random), so lanes that cross at
-        // one place always get the same slots.
-        crate::sort::sort_by(&mut crossing, &|a, b| {
-            a.1.total_cmp(&b.1).then(a.0.cmp(&b.0))
-        });
-        for (edge, at) in crossing {
-            let k = slots.iter().position(|s| s.1 > at).unwrap_or(slots.len());
-            slots.insert(k, (Slot::Lane(edge), at));
-        }
-        // Keep the order and the spacing; shift the row so that, on
-        // average, slots sit where they want to; pack again where the
-        // shift crowded them.
-        let mut got: Vec<f64> = slots.iter().map(|s| s.1).collect();
-        for k in 1..got.len() {
-            got[k] = got[k].max(got[k - 1] + step);
-        }
-        let shift = slots.iter().zip(&got).map(|(w, g)| w.1 - g).sum::<f64>() / got.len() as f64;
-        for g in got.iter_mut() {
-            *g += shift;
-        }
-        for k in 1..got.len() {
-            got[k] = got[k].max(got[k - 1] + step);
-        }
-        for (slot, &at) in slots.iter().zip(&got) {
+        let slots = slots(g, l, r, &lanes, &x, full_w);
+        for (slot, at) in slots.iter().zip(spread(&slots)) {
             match slot.0 {
                 Slot::Server(i) => x[i] = at,
                 Slot::Lane(edge) => {
@@ -400,118 +458,209 @@ fn place_local(
         }
         // Arrows from above that skip the next layer start their lanes here.
         for &c in r {
-            for &p in &up[c] {
-                if layer[p] > l + 1 && !lanes.contains_key(&(p, c)) {
+            for &p in &g.up[c] {
+                if g.layer[p] > l + 1 && !lanes.contains_key(&(p, c)) {
                     lanes.insert((p, c), x[c]);
                 }
             }
         }
     }
-    // Vertical places, top to bottom. The gap below a layer grows with the
-    // widest fan of arrows leaving it, so a steep-enough arrow clears the
-    // neighbours of its target (a fan of width D needs a gap over D / 4).
-    let mut gaps = vec![0.0f64; top + 1];
-    let mut place_y = |x: &[f64]| -> Vec<f64> {
-        let mut ys = vec![0.0; n];
-        let mut y = MARGIN + NODE_H / 2.0;
-        for l in (0..=top).rev() {
-            let r = &rows[l];
-            if r.is_empty() {
-                continue;
+    (x, wrapped)
+}
+
+/// The places of one-row layer `l`, in order, and where each wants to be:
+/// its servers, and the lanes of the arrows crossing it.
+fn slots(
+    g: &Graph,
+    l: usize,
+    r: &[usize],
+    lanes: &HashMap<(usize, usize), f64>,
+    x: &[f64],
+    full_w: f64,
+) -> Vec<(Slot, f64)> {
+    let step = NODE_W + GAP_X;
+    // Where each server would like to be: over its targets (a target
+    // layers down counts where its arrow crosses the layer below),
+    // else where packing puts it.
+    let packed0 = (full_w - (r.len() as f64 * step - GAP_X)) / 2.0 + NODE_W / 2.0;
+    let mut slots: Vec<(Slot, f64)> = r
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| {
+            let placed: Vec<f64> = g.down[i]
+                .iter()
+                .map(|&j| lanes.get(&(i, j)).copied().unwrap_or(x[j]))
+                .filter(|v| v.is_finite())
+                .collect();
+            let want = if placed.is_empty() {
+                packed0 + k as f64 * step
+            } else {
+                placed.iter().sum::<f64>() / placed.len() as f64
+            };
+            (Slot::Server(i), want)
+        })
+        .collect();
+    // An arrow that crosses this layer on its way down keeps a slot of
+    // its own here, over where it crossed the layer below, so no server
+    // is put under it.
+    let mut crossing: Vec<((usize, usize), f64)> = lanes
+        .iter()
+        .filter(|(&(p, c), _)| g.layer[p] > l && g.layer[c] < l)
+        .map(|(&k, &v)| (k, v))
+        .collect();
+    // In a fixed order (the map's is random), so lanes that cross at
+    // one place always get the same slots.
+    crate::sort::sort_by(&mut crossing, &|a, b| {
+        a.1.total_cmp(&b.1).then(a.0.cmp(&b.0))
+    });
+    for (edge, at) in crossing {
+        let k = slots.iter().position(|s| s.1 > at).unwrap_or(slots.len());
+        slots.insert(k, (Slot::Lane(edge), at));
+    }
+    slots
+}
+
+/// Keep the order and the spacing; shift the row so that, on average,
+/// slots sit where they want to; pack again where the shift crowded them.
+fn spread(slots: &[(Slot, f64)]) -> Vec<f64> {
+    let step = NODE_W + GAP_X;
+    let mut got: Vec<f64> = slots.iter().map(|s| s.1).collect();
+    for k in 1..got.len() {
+        got[k] = got[k].max(got[k - 1] + step);
+    }
+    let shift = slots.iter().zip(&got).map(|(w, g)| w.1 - g).sum::<f64>() / got.len() as f64;
+    for g in got.iter_mut() {
+        *g += shift;
+    }
+    for k in 1..got.len() {
+        got[k] = got[k].max(got[k - 1] + step);
+    }
+    got
+}
+
+/// Vertical places, top to bottom. The gap below a layer grows with the
+/// widest fan of arrows leaving it, so a steep-enough arrow clears the
+/// neighbours of its target (a fan of width D needs a gap over D / 4).
+fn place_y(
+    g: &Graph,
+    rows: &[Vec<usize>],
+    per_row: usize,
+    wrapped: &[bool],
+    x: &[f64],
+    gaps: &mut [f64],
+) -> Vec<f64> {
+    let mut ys = vec![0.0; g.layer.len()];
+    let mut y = MARGIN + NODE_H / 2.0;
+    for l in (0..=g.top).rev() {
+        let r = &rows[l];
+        if r.is_empty() {
+            continue;
+        }
+        let mut fan: f64 = 0.0;
+        for (c, chunk) in r.chunks(per_row).enumerate() {
+            if c > 0 {
+                y += ROW_H;
             }
-            let mut fan: f64 = 0.0;
-            for (c, chunk) in r.chunks(per_row).enumerate() {
-                if c > 0 {
-                    y += ROW_H;
-                }
-                for &i in chunk {
-                    ys[i] = y;
-                    for &j in &down[i] {
-                        if layer[j] + 1 == l && !wrapped[layer[j]] {
-                            fan = fan.max((x[j] - x[i]).abs());
-                        }
+            for &i in chunk {
+                ys[i] = y;
+                for &j in &g.down[i] {
+                    if g.layer[j] + 1 == l && !wrapped[g.layer[j]] {
+                        fan = fan.max((x[j] - x[i]).abs());
                     }
                 }
             }
-            gaps[l] = LAYER_H.max((fan / 4.0 + 32.0).round());
-            y += gaps[l];
         }
-        ys
-    };
-    // Arrows that skip layers must not run under the servers of the layers
-    // they cross: move such a server, with the rest of its row on that
-    // side, clear of the arrow. A few rounds settle it.
-    let skips: Vec<(usize, usize)> = (0..n)
-        .flat_map(|p| down[p].iter().map(move |&c| (p, c)))
-        .filter(|&(p, c)| layer[p] > layer[c] + 1 && !wrapped[layer[p]] && !wrapped[layer[c]])
+        gaps[l] = LAYER_H.max((fan / 4.0 + 32.0).round());
+        y += gaps[l];
+    }
+    ys
+}
+
+/// Arrows that skip layers must not run under the servers of the layers
+/// they cross: move such a server, with the rest of its row on that
+/// side, clear of the arrow. A few rounds settle it. Returns the vertical
+/// places (from [`place_y`], again after each round that moved a server).
+fn clear_arrows(
+    g: &Graph,
+    rows: &[Vec<usize>],
+    per_row: usize,
+    wrapped: &[bool],
+    x: &mut [f64],
+    gaps: &mut [f64],
+) -> Vec<f64> {
+    let skips: Vec<(usize, usize)> = (0..g.layer.len())
+        .flat_map(|p| g.down[p].iter().map(move |&c| (p, c)))
+        .filter(|&(p, c)| {
+            g.layer[p] > g.layer[c] + 1 && !wrapped[g.layer[p]] && !wrapped[g.layer[c]]
+        })
         .collect();
-    let mut ys = place_y(&x);
+    let mut ys = place_y(g, rows, per_row, wrapped, x, gaps);
     for _ in 0..8 {
         let mut moved = false;
-        for m in 0..=top {
+        for m in 0..=g.top {
             if wrapped[m] || rows[m].is_empty() {
                 continue;
             }
-            let band = ys[rows[m][0]];
-            // Where each arrow crossing this layer runs across its band.
-            let mut blocked: Vec<(f64, f64)> = skips
-                .iter()
-                .filter(|&&(p, c)| layer[p] > m && layer[c] < m)
-                .map(|&(p, c)| {
-                    let at = |yy: f64| x[p] + (x[c] - x[p]) * (yy - ys[p]) / (ys[c] - ys[p]);
-                    let (l0, l1) = (at(band - NODE_H / 2.0), at(band + NODE_H / 2.0));
-                    (l0.min(l1) - 14.0, l0.max(l1) + 14.0)
-                })
-                .collect();
-            if blocked.is_empty() {
-                continue;
-            }
-            crate::sort::sort_by(&mut blocked, &|a, b| a.0.total_cmp(&b.0));
-            // Left to right, in order and spaced, each server in the first
-            // free place at or right of where it is.
-            let mut floor = f64::MIN;
-            for &e in &rows[m] {
-                let mut at = x[e].max(floor);
-                // Each step moves right past one interval (with a margin, so
-                // rounding cannot find the same one again).
-                for _ in 0..=blocked.len() {
-                    match blocked
-                        .iter()
-                        .find(|(lo, hi)| at + NODE_W / 2.0 > *lo && at - NODE_W / 2.0 < *hi)
-                    {
-                        Some(&(_, hi)) => at = hi + NODE_W / 2.0 + 1.0,
-                        None => break,
-                    }
-                }
-                if at != x[e] {
-                    moved = true;
-                    x[e] = at;
-                }
-                floor = at + step;
-            }
+            moved |= clear_layer(g, m, &rows[m], &skips, &ys, x);
         }
         if !moved {
             break;
         }
-        ys = place_y(&x);
+        ys = place_y(g, rows, per_row, wrapped, x, gaps);
     }
-    let mut row = vec![0usize; n];
-    let mut rows_in_layer = vec![0usize; top + 1];
-    for l in 0..=top {
-        for (c, chunk) in rows[l].chunks(per_row).enumerate() {
-            rows_in_layer[l] = c + 1;
-            for &i in chunk {
-                row[i] = c;
+    ys
+}
+
+/// Moves the servers of one-row layer `m` right, in order and spaced, past
+/// the arrows in `skips` that cross its band; true when one moved.
+fn clear_layer(
+    g: &Graph,
+    m: usize,
+    row: &[usize],
+    skips: &[(usize, usize)],
+    ys: &[f64],
+    x: &mut [f64],
+) -> bool {
+    let band = ys[row[0]];
+    // Where each arrow crossing this layer runs across its band.
+    let mut blocked: Vec<(f64, f64)> = skips
+        .iter()
+        .filter(|&&(p, c)| g.layer[p] > m && g.layer[c] < m)
+        .map(|&(p, c)| {
+            let at = |yy: f64| x[p] + (x[c] - x[p]) * (yy - ys[p]) / (ys[c] - ys[p]);
+            let (l0, l1) = (at(band - NODE_H / 2.0), at(band + NODE_H / 2.0));
+            (l0.min(l1) - 14.0, l0.max(l1) + 14.0)
+        })
+        .collect();
+    if blocked.is_empty() {
+        return false;
+    }
+    crate::sort::sort_by(&mut blocked, &|a, b| a.0.total_cmp(&b.0));
+    // Left to right, in order and spaced, each server in the first
+    // free place at or right of where it is.
+    let step = NODE_W + GAP_X;
+    let mut moved = false;
+    let mut floor = f64::MIN;
+    for &e in row {
+        let mut at = x[e].max(floor);
+        // Each step moves right past one interval (with a margin, so
+        // rounding cannot find the same one again).
+        for _ in 0..=blocked.len() {
+            match blocked
+                .iter()
+                .find(|(lo, hi)| at + NODE_W / 2.0 > *lo && at - NODE_W / 2.0 < *hi)
+            {
+                Some(&(_, hi)) => at = hi + NODE_W / 2.0 + 1.0,
+                None => break,
             }
         }
+        if at != x[e] {
+            moved = true;
+            x[e] = at;
+        }
+        floor = at + step;
     }
-    Placed {
-        x,
-        y: ys,
-        row,
-        rows_in_layer,
-        gap: gaps,
-    }
+    moved
 }
 
 /// Lays out every server (the app's auto-layout).

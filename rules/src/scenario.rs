@@ -14,6 +14,7 @@
 //! Writing is pretty-printed (two-space indent, one member a line) with
 //! positions to 1/100 pixel, so files read well and diff well.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use crate::geometry::fixed;
@@ -136,64 +137,19 @@ impl Reader<'_> {
     /// refusal names the full path.
     pub(crate) fn scenario(&self, root: &Node, prefix: &str) -> Result<Topology, InputError> {
         let r = self;
-        let fail = |path: Option<String>, at: usize, message: String| r.fail(path, at, message);
-        let under = |p: String| {
-            if prefix.is_empty() {
-                p
-            } else {
-                format!("{prefix}.{p}")
-            }
-        };
         let top = r.object(root, prefix, TOP_FIELDS, false)?;
-
         // First the version, so that a file from a newer build is refused for
         // that reason rather than for a field this build has never heard of.
-        let readable = READABLE_FORMATS.join(", ");
-        match top.get("format").map(|n| (n, &n.value)) {
-            None => {
-                return Err(fail(
-                    Some(under("format".into())),
-                    root.at,
-                    format!("missing; a scenario file starts with \"format\": \"{FORMAT}\""),
-                ))
-            }
-            Some((_, Value::String(f))) if READABLE_FORMATS.contains(&f.as_str()) => {}
-            Some((n, Value::String(f))) if f.starts_with("dpm-sketch/") => {
-                return Err(fail(
-                    Some(under("format".into())),
-                    n.at,
-                    format!(
-                        "this file is \"{f}\", written by a newer or unknown version of DPM Sketch; this build reads {readable}"
-                    ),
-                ))
-            }
-            Some((n, Value::String(f))) => {
-                return Err(fail(
-                    Some(under("format".into())),
-                    n.at,
-                    format!("\"{f}\" is not a DPM Sketch scenario format; this build reads {readable}"),
-                ))
-            }
-            Some((n, other)) => {
-                return Err(fail(
-                    Some(under("format".into())),
-                    n.at,
-                    format!(
-                        "expected the format as a string, such as \"{FORMAT}\", found {}",
-                        other.kind()
-                    ),
-                ))
-            }
-        }
+        r.format(&top, root, prefix)?;
         r.object(root, prefix, TOP_FIELDS, true)?;
 
         let mut t = Topology::new();
         t.title = top.opt("title", |n, p| r.string(n, p))?;
         let servers = top.required("servers", root.at, r)?;
-        let list = r.array(servers, &under("servers".into()))?;
+        let list = r.array(servers, &under(prefix, "servers".into()))?;
         if list.len() > crate::MAX_SERVERS {
             return Err(r.fail(
-                Some(under("servers".into())),
+                Some(under(prefix, "servers".into())),
                 servers.at,
                 format!(
                     "{} servers: a drawing holds at most {}",
@@ -202,141 +158,166 @@ impl Reader<'_> {
                 ),
             ));
         }
-        let mut refs: Vec<(usize, &str, String, usize, String)> = Vec::new();
+        let mut refs: Vec<NameRef> = Vec::new();
         for (i, node) in list.iter().enumerate() {
-            let at = under(format!("servers[{i}]"));
-            let s = r.object(node, &at, SERVER_FIELDS, true)?;
-            let name = s.required("name", node.at, r)?;
-            let name_at = name.at;
-            let name = r.string(name, &s.path("name"))?;
-            validate_name_form(&name)
-                .map_err(|e| fail(Some(s.path("name")), name_at, e.to_string()))?;
-            let kind_node = s.required("kind", node.at, r)?;
-            let kind = r.variant(
-                kind_node,
-                &s.path("kind"),
-                &[Kind::Dpm, Kind::Protected],
-                Kind::as_str,
-            )?;
-            let version = s.opt("version", |n, p| r.version(n, p))?;
-            let rollup = s.opt("rollup", |n, p| r.string(n, p))?;
-            let mabs = s.opt("mabs", |n, p| r.boolean(n, p))?;
-            let vss_writer = s.opt("vss_writer", |n, p| {
-                r.variant(
-                    n,
-                    p,
-                    &[VssWriter::Running, VssWriter::Stopped],
-                    VssWriter::as_str,
-                )
-            })?;
-            let workloads = s.opt("workloads", |n, p| {
-                r.array(n, p)?
-                    .iter()
-                    .enumerate()
-                    .map(|(k, w)| {
-                        r.variant(w, &format!("{p}[{k}]"), &Workload::ALL, Workload::as_str)
-                    })
-                    .collect::<Result<Vec<_>, _>>()
-            })?;
-            let x = s.opt("x", |n, p| r.coordinate(n, p))?;
-            let y = s.opt("y", |n, p| r.coordinate(n, p))?;
-            let site = s.opt("site", |n, p| r.label(n, p))?;
-            let azure = s.opt("azure", |n, p| r.boolean(n, p))?;
-            let database_backup = s.opt("database_backup", |n, p| {
-                let mut media = Vec::new();
-                for (k, m) in r.array(n, p)?.iter().enumerate() {
-                    let at = format!("{p}[{k}]");
-                    let v = r.variant(m, &at, &BackupMedium::ALL, BackupMedium::as_str)?;
-                    if media.contains(&v) {
-                        let msg = format!("\"{}\" is listed twice", v.as_str());
-                        return Err(r.fail(Some(at), m.at, msg));
-                    }
-                    media.push(v);
-                }
-                Ok(media)
-            })?;
-            let domain_controller = s.opt("domain_controller", |n, p| r.boolean(n, p))?;
-            let scale_out = s.opt("scale_out", |n, p| r.boolean(n, p))?;
-            let replica_set = s.opt("replica_set", |n, p| r.label(n, p))?;
-            for field in ["host", "database"] {
-                if let Some(n) = s.get(field) {
-                    let name = r.string(n, &s.path(field))?;
-                    refs.push((i, field, name, n.at, s.path(field)));
-                }
-            }
-
-            let misplaced = |field: &str, message: String| {
-                let at = s.get(field).map_or(node.at, |n| n.at);
-                Err(fail(Some(s.path(field)), at, message))
-            };
-            if kind == Kind::Protected {
-                for (field, present) in [
-                    ("version", version.is_some()),
-                    ("rollup", rollup.is_some()),
-                    ("mabs", mabs.is_some()),
-                    ("vss_writer", vss_writer.is_some()),
-                    ("database", s.get("database").is_some()),
-                    ("database_backup", database_backup.is_some()),
-                    ("domain_controller", domain_controller.is_some()),
-                ] {
-                    if present {
-                        return misplaced(
-                            field,
-                            format!("\"{field}\" applies to DPM servers only, and \"{name}\" is a protected server"),
-                        );
-                    }
-                }
-            } else {
-                for (field, present) in [
-                    ("workloads", workloads.is_some()),
-                    ("scale_out", scale_out.is_some()),
-                    ("replica_set", replica_set.is_some()),
-                ] {
-                    if present {
-                        return misplaced(
-                            field,
-                            format!("\"{field}\" applies to protected servers only, and \"{name}\" is a DPM server"),
-                        );
-                    }
-                }
-            }
-            let pos = match (x, y) {
-                (Some(x), Some(y)) => Some(Point { x, y }),
-                (None, None) => None,
-                (Some(_), None) => return misplaced("x", "\"x\" needs \"y\" beside it".into()),
-                (None, Some(_)) => return misplaced("y", "\"y\" needs \"x\" beside it".into()),
-            };
-            let id = t.next_id();
-            let mut server = Server::new(id, name, kind);
-            server.version = version;
-            server.rollup = rollup;
-            server.mabs = mabs;
-            server.vss_writer = vss_writer;
-            server.workloads = workloads;
-            server.pos = pos;
-            server.site = site;
-            server.azure = azure;
-            server.database_backup = database_backup;
-            server.domain_controller = domain_controller;
-            server.scale_out = scale_out;
-            server.replica_set = replica_set;
+            let at = under(prefix, format!("servers[{i}]"));
+            let server = r.server(node, &at, i, t.next_id(), &mut refs)?;
             t.insert_server(server);
         }
         // Names to servers once (the first of a name, as `Topology::find`
         // gives): a file of 10,000 servers and protections is read in one
         // pass, not a scan of the list per name.
-        let mut by_name: std::collections::HashMap<String, ServerId> =
-            std::collections::HashMap::with_capacity(t.servers.len());
+        let mut by_name: HashMap<String, ServerId> = HashMap::with_capacity(t.servers.len());
         for s in &t.servers {
             by_name
                 .entry(crate::model::fold_case(&s.name))
                 .or_insert(s.id);
         }
-        let find = |name: &str| by_name.get(&crate::model::fold_case(name)).copied();
-        // `host` and `database` name servers, which may come later in the list.
+        r.name_refs(&mut t, refs, &by_name)?;
+        r.host_cycle(&t, list, servers, prefix)?;
+        r.protections(&mut t, &top, prefix, &by_name)?;
+        Ok(t)
+    }
+
+    /// `format`: one this build reads, or a refusal that says whether the
+    /// file is newer, not a scenario, or not a format at all.
+    fn format(&self, top: &Fields, root: &Node, prefix: &str) -> Result<(), InputError> {
+        let readable = READABLE_FORMATS.join(", ");
+        let path = Some(under(prefix, "format".into()));
+        match top.get("format").map(|n| (n, &n.value)) {
+            None => Err(self.fail(
+                path,
+                root.at,
+                format!("missing; a scenario file starts with \"format\": \"{FORMAT}\""),
+            )),
+            Some((_, Value::String(f))) if READABLE_FORMATS.contains(&f.as_str()) => Ok(()),
+            Some((n, Value::String(f))) if f.starts_with("dpm-sketch/") => Err(self.fail(
+                path,
+                n.at,
+                format!(
+                    "this file is \"{f}\", written by a newer or unknown version of DPM Sketch; this build reads {readable}"
+                ),
+            )),
+            Some((n, Value::String(f))) => Err(self.fail(
+                path,
+                n.at,
+                format!("\"{f}\" is not a DPM Sketch scenario format; this build reads {readable}"),
+            )),
+            Some((n, other)) => Err(self.fail(
+                path,
+                n.at,
+                format!(
+                    "expected the format as a string, such as \"{FORMAT}\", found {}",
+                    other.kind()
+                ),
+            )),
+        }
+    }
+
+    /// The server at `servers[i]` (path `at`), given the id `id`: its facts
+    /// read in file order and checked against its kind. The servers its
+    /// `host` and `database` name may come later in the list, so they go to
+    /// `refs`, to be resolved once every server is read.
+    fn server(
+        &self,
+        node: &Node,
+        at: &str,
+        i: usize,
+        id: ServerId,
+        refs: &mut Vec<NameRef>,
+    ) -> Result<Server, InputError> {
+        let r = self;
+        let s = r.object(node, at, SERVER_FIELDS, true)?;
+        let name = s.required("name", node.at, r)?;
+        let name_at = name.at;
+        let name = r.string(name, &s.path("name"))?;
+        validate_name_form(&name)
+            .map_err(|e| r.fail(Some(s.path("name")), name_at, e.to_string()))?;
+        let kind_node = s.required("kind", node.at, r)?;
+        let kind = r.variant(
+            kind_node,
+            &s.path("kind"),
+            &[Kind::Dpm, Kind::Protected],
+            Kind::as_str,
+        )?;
+        let mut server = Server::new(id, name, kind);
+        server.version = s.opt("version", |n, p| r.version(n, p))?;
+        server.rollup = s.opt("rollup", |n, p| r.string(n, p))?;
+        server.mabs = s.opt("mabs", |n, p| r.boolean(n, p))?;
+        server.vss_writer = s.opt("vss_writer", |n, p| {
+            r.variant(
+                n,
+                p,
+                &[VssWriter::Running, VssWriter::Stopped],
+                VssWriter::as_str,
+            )
+        })?;
+        server.workloads = s.opt("workloads", |n, p| r.workloads(n, p))?;
+        let x = s.opt("x", |n, p| r.coordinate(n, p))?;
+        let y = s.opt("y", |n, p| r.coordinate(n, p))?;
+        server.site = s.opt("site", |n, p| r.label(n, p))?;
+        server.azure = s.opt("azure", |n, p| r.boolean(n, p))?;
+        server.database_backup = s.opt("database_backup", |n, p| r.backup_media(n, p))?;
+        server.domain_controller = s.opt("domain_controller", |n, p| r.boolean(n, p))?;
+        server.scale_out = s.opt("scale_out", |n, p| r.boolean(n, p))?;
+        server.replica_set = s.opt("replica_set", |n, p| r.label(n, p))?;
+        for field in ["host", "database"] {
+            if let Some(n) = s.get(field) {
+                let name = r.string(n, &s.path(field))?;
+                refs.push((i, field, name, n.at, s.path(field)));
+            }
+        }
+        r.facts_fit_kind(&s, node, &server)?;
+        server.pos = match (x, y) {
+            (Some(x), Some(y)) => Some(Point { x, y }),
+            (None, None) => None,
+            (Some(_), None) => {
+                return Err(r.misplaced(&s, node, "x", "\"x\" needs \"y\" beside it".into()))
+            }
+            (None, Some(_)) => {
+                return Err(r.misplaced(&s, node, "y", "\"y\" needs \"x\" beside it".into()))
+            }
+        };
+        Ok(server)
+    }
+
+    /// A refusal of the server field `field`, at the field (or the server,
+    /// when the field is absent).
+    fn misplaced(&self, s: &Fields, node: &Node, field: &str, message: String) -> InputError {
+        let at = s.get(field).map_or(node.at, |n| n.at);
+        self.fail(Some(s.path(field)), at, message)
+    }
+
+    /// Facts of DPM servers on a protected server, or of protected servers
+    /// on a DPM server, are refused: the first one in file order.
+    fn facts_fit_kind(&self, s: &Fields, node: &Node, server: &Server) -> Result<(), InputError> {
+        let name = &server.name;
+        let (fields, only, is): (&[&str], _, _) = if server.kind == Kind::Protected {
+            (&DPM_ONLY, "DPM servers", "a protected server")
+        } else {
+            (&PROTECTED_ONLY, "protected servers", "a DPM server")
+        };
+        match fields.iter().find(|&&field| s.get(field).is_some()) {
+            Some(field) => Err(self.misplaced(
+                s,
+                node,
+                field,
+                format!("\"{field}\" applies to {only} only, and \"{name}\" is {is}"),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// `host` and `database`: each names another server of the file.
+    fn name_refs(
+        &self,
+        t: &mut Topology,
+        refs: Vec<NameRef>,
+        by_name: &HashMap<String, ServerId>,
+    ) -> Result<(), InputError> {
         for (i, field, name, at, path) in refs {
-            let Some(id) = find(&name) else {
-                return Err(fail(
+            let Some(id) = find(by_name, &name) else {
+                return Err(self.fail(
                     Some(path),
                     at,
                     format!("no server is named \"{name}\" in \"servers\""),
@@ -349,47 +330,70 @@ impl Reader<'_> {
                 } else {
                     "leave \"database\" out when the DPM database is on the DPM server itself"
                 };
-                return Err(fail(Some(path), at, why.into()));
+                return Err(self.fail(Some(path), at, why.into()));
             }
             match field {
                 "host" => t.servers[i].host = Some(id),
                 _ => t.servers[i].database = Some(id),
             }
         }
-        if let Some(cycle) = crate::estate::host_cycle(&t) {
-            let names: Vec<&str> = cycle.iter().map(|&id| t.name(id)).collect();
-            let first = t.position(cycle[0]).unwrap_or(0);
-            let at = list
-                .get(first)
-                .and_then(|n| match &n.value {
-                    Value::Object(m) => m.iter().find(|m| m.key == "host").map(|m| m.value.at),
-                    _ => None,
-                })
-                .unwrap_or(servers.at);
-            return Err(fail(
-                Some(under(format!("servers[{first}].host"))),
-                at,
-                format!(
-                    "hosts form a cycle ({} -> {}): a virtual machine cannot run on itself",
-                    names.join(" -> "),
-                    names[0]
-                ),
-            ));
-        }
+        Ok(())
+    }
 
+    /// Hosts that form a cycle are refused, at the first server's `host`.
+    fn host_cycle(
+        &self,
+        t: &Topology,
+        list: &[Node],
+        servers: &Node,
+        prefix: &str,
+    ) -> Result<(), InputError> {
+        let Some(cycle) = crate::estate::host_cycle(t) else {
+            return Ok(());
+        };
+        let names: Vec<&str> = cycle.iter().map(|&id| t.name(id)).collect();
+        let first = t.position(cycle[0]).unwrap_or(0);
+        let at = list
+            .get(first)
+            .and_then(|n| match &n.value {
+                Value::Object(m) => m.iter().find(|m| m.key == "host").map(|m| m.value.at),
+                _ => None,
+            })
+            .unwrap_or(servers.at);
+        Err(self.fail(
+            Some(under(prefix, format!("servers[{first}].host"))),
+            at,
+            format!(
+                "hosts form a cycle ({} -> {}): a virtual machine cannot run on itself",
+                names.join(" -> "),
+                names[0]
+            ),
+        ))
+    }
+
+    /// `protections`: each between two servers of the file, listed once;
+    /// switched only from a DPM server to a protected server.
+    fn protections(
+        &self,
+        t: &mut Topology,
+        top: &Fields,
+        prefix: &str,
+        by_name: &HashMap<String, ServerId>,
+    ) -> Result<(), InputError> {
+        let r = self;
         let protections = match top.get("protections") {
-            Some(n) => r.array(n, &under("protections".into()))?,
+            Some(n) => r.array(n, &under(prefix, "protections".into()))?,
             None => &[],
         };
-        let mut listed = std::collections::HashMap::with_capacity(protections.len());
+        let mut listed = HashMap::with_capacity(protections.len());
         for (i, node) in protections.iter().enumerate() {
-            let at = under(format!("protections[{i}]"));
+            let at = under(prefix, format!("protections[{i}]"));
             let p = r.object(node, &at, PROTECTION_FIELDS, true)?;
             let end = |field: &str| {
                 let n = p.required(field, node.at, r)?;
                 let name = r.string(n, &p.path(field))?;
-                let id = find(&name).ok_or_else(|| {
-                    fail(
+                let id = find(by_name, &name).ok_or_else(|| {
+                    r.fail(
                         Some(p.path(field)),
                         n.at,
                         format!("no server is named \"{name}\" in \"servers\""),
@@ -407,7 +411,7 @@ impl Reader<'_> {
                     && t.server(target).is_some_and(|s| s.kind == Kind::Protected);
                 if !ok {
                     let at = p.get("switched").map_or(node.at, |n| n.at);
-                    return Err(fail(
+                    return Err(r.fail(
                         Some(p.path("switched")),
                         at,
                         "switched protection is from a DPM server to a protected server only"
@@ -418,7 +422,7 @@ impl Reader<'_> {
             let mut protection = Protection::new(protector, target);
             protection.switched = switched;
             if let Some(&j) = listed.get(&protection.link()) {
-                return Err(fail(
+                return Err(r.fail(
                     Some(at),
                     node.at,
                     format!(
@@ -429,8 +433,65 @@ impl Reader<'_> {
             listed.insert(protection.link(), i);
             t.protections.push(protection);
         }
-        Ok(t)
+        Ok(())
     }
+
+    /// `workloads`: a list of known workloads.
+    fn workloads(&self, n: &Node, p: &str) -> Result<Vec<Workload>, InputError> {
+        self.array(n, p)?
+            .iter()
+            .enumerate()
+            .map(|(k, w)| self.variant(w, &format!("{p}[{k}]"), &Workload::ALL, Workload::as_str))
+            .collect::<Result<Vec<_>, _>>()
+    }
+
+    /// `database_backup`: known media, each listed once.
+    fn backup_media(&self, n: &Node, p: &str) -> Result<Vec<BackupMedium>, InputError> {
+        let mut media = Vec::new();
+        for (k, m) in self.array(n, p)?.iter().enumerate() {
+            let at = format!("{p}[{k}]");
+            let v = self.variant(m, &at, &BackupMedium::ALL, BackupMedium::as_str)?;
+            if media.contains(&v) {
+                let msg = format!("\"{}\" is listed twice", v.as_str());
+                return Err(self.fail(Some(at), m.at, msg));
+            }
+            media.push(v);
+        }
+        Ok(media)
+    }
+}
+
+/// A server named by another's `host` or `database`, to resolve once every
+/// server is read: the naming server's index, the field, the name, and
+/// where it is (byte and path).
+type NameRef = (usize, &'static str, String, usize, String);
+
+/// Facts of DPM servers only, in file order.
+const DPM_ONLY: [&str; 7] = [
+    "version",
+    "rollup",
+    "mabs",
+    "vss_writer",
+    "database",
+    "database_backup",
+    "domain_controller",
+];
+
+/// Facts of protected servers only, in file order.
+const PROTECTED_ONLY: [&str; 3] = ["workloads", "scale_out", "replica_set"];
+
+/// `p` under the scenario's path `prefix`.
+fn under(prefix: &str, p: String) -> String {
+    if prefix.is_empty() {
+        p
+    } else {
+        format!("{prefix}.{p}")
+    }
+}
+
+/// The first server of a name, ignoring case.
+fn find(by_name: &HashMap<String, ServerId>, name: &str) -> Option<ServerId> {
+    by_name.get(&crate::model::fold_case(name)).copied()
 }
 
 /// Typed reads of tree nodes; every refusal names the path and position.
@@ -687,72 +748,7 @@ pub fn to_json(t: &Topology) -> String {
     out.push_str(",\n  \"servers\": [");
     for (i, s) in t.servers.iter().enumerate() {
         out.push_str(if i == 0 { "\n    {" } else { ",\n    {" });
-        json::write_string(member(&mut out, "name"), &s.name);
-        json::write_string(member(&mut out, "kind"), s.kind.as_str());
-        if let Some(v) = s.version {
-            json::write_string(member(&mut out, "version"), &v.as_string());
-        }
-        if let Some(r) = &s.rollup {
-            json::write_string(member(&mut out, "rollup"), r);
-        }
-        if let Some(m) = s.mabs {
-            member(&mut out, "mabs").push_str(if m { "true" } else { "false" });
-        }
-        if let Some(w) = s.vss_writer {
-            json::write_string(member(&mut out, "vss_writer"), w.as_str());
-        }
-        if let Some(ws) = &s.workloads {
-            let out = member(&mut out, "workloads");
-            if ws.is_empty() {
-                out.push_str("[]");
-            } else {
-                out.push('[');
-                for (k, w) in ws.iter().enumerate() {
-                    out.push_str(if k == 0 { "\n        " } else { ",\n        " });
-                    json::write_string(out, w.as_str());
-                }
-                out.push_str("\n      ]");
-            }
-        }
-        let names = |k: &str, v: Option<ServerId>, out: &mut String| {
-            if let Some(id) = v {
-                json::write_string(member(out, k), t.name(id));
-            }
-        };
-        names("host", s.host, &mut out);
-        if let Some(v) = &s.site {
-            json::write_string(member(&mut out, "site"), v);
-        }
-        if let Some(v) = s.azure {
-            member(&mut out, "azure").push_str(if v { "true" } else { "false" });
-        }
-        names("database", s.database, &mut out);
-        if let Some(media) = &s.database_backup {
-            let list: Vec<String> = media
-                .iter()
-                .map(|m| {
-                    let mut q = String::new();
-                    json::write_string(&mut q, m.as_str());
-                    q
-                })
-                .collect();
-            member(&mut out, "database_backup").push_str(&format!("[{}]", list.join(", ")));
-        }
-        for (k, v) in [
-            ("domain_controller", s.domain_controller),
-            ("scale_out", s.scale_out),
-        ] {
-            if let Some(v) = v {
-                member(&mut out, k).push_str(if v { "true" } else { "false" });
-            }
-        }
-        if let Some(v) = &s.replica_set {
-            json::write_string(member(&mut out, "replica_set"), v);
-        }
-        if let Some(p) = s.pos {
-            member(&mut out, "x").push_str(&fixed(p.x, 2));
-            member(&mut out, "y").push_str(&fixed(p.y, 2));
-        }
+        write_server(&mut out, t, s);
         out.push_str("\n    }");
     }
     out.push_str(if t.servers.is_empty() { "]" } else { "\n  ]" });
@@ -778,6 +774,77 @@ pub fn to_json(t: &Topology) -> String {
     });
     out.push_str("\n}\n");
     out
+}
+
+/// One server's members, between its braces, in file order: only the
+/// facts it has.
+fn write_server(out: &mut String, t: &Topology, s: &Server) {
+    json::write_string(member(out, "name"), &s.name);
+    json::write_string(member(out, "kind"), s.kind.as_str());
+    if let Some(v) = s.version {
+        json::write_string(member(out, "version"), &v.as_string());
+    }
+    if let Some(r) = &s.rollup {
+        json::write_string(member(out, "rollup"), r);
+    }
+    if let Some(m) = s.mabs {
+        member(out, "mabs").push_str(if m { "true" } else { "false" });
+    }
+    if let Some(w) = s.vss_writer {
+        json::write_string(member(out, "vss_writer"), w.as_str());
+    }
+    if let Some(ws) = &s.workloads {
+        let out = member(out, "workloads");
+        if ws.is_empty() {
+            out.push_str("[]");
+        } else {
+            out.push('[');
+            for (k, w) in ws.iter().enumerate() {
+                out.push_str(if k == 0 { "\n        " } else { ",\n        " });
+                json::write_string(out, w.as_str());
+            }
+            out.push_str("\n      ]");
+        }
+    }
+    let names = |k: &str, v: Option<ServerId>, out: &mut String| {
+        if let Some(id) = v {
+            json::write_string(member(out, k), t.name(id));
+        }
+    };
+    names("host", s.host, out);
+    if let Some(v) = &s.site {
+        json::write_string(member(out, "site"), v);
+    }
+    if let Some(v) = s.azure {
+        member(out, "azure").push_str(if v { "true" } else { "false" });
+    }
+    names("database", s.database, out);
+    if let Some(media) = &s.database_backup {
+        let list: Vec<String> = media
+            .iter()
+            .map(|m| {
+                let mut q = String::new();
+                json::write_string(&mut q, m.as_str());
+                q
+            })
+            .collect();
+        member(out, "database_backup").push_str(&format!("[{}]", list.join(", ")));
+    }
+    for (k, v) in [
+        ("domain_controller", s.domain_controller),
+        ("scale_out", s.scale_out),
+    ] {
+        if let Some(v) = v {
+            member(out, k).push_str(if v { "true" } else { "false" });
+        }
+    }
+    if let Some(v) = &s.replica_set {
+        json::write_string(member(out, "replica_set"), v);
+    }
+    if let Some(p) = s.pos {
+        member(out, "x").push_str(&fixed(p.x, 2));
+        member(out, "y").push_str(&fixed(p.y, 2));
+    }
 }
 
 #[cfg(test)]

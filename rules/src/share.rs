@@ -104,87 +104,8 @@ pub(crate) fn encode(t: &Topology, v2: bool) -> Vec<u8> {
     varint(&mut b, t.servers.len() as u64);
     let mut previous = "";
     for s in &t.servers {
-        let mut flags = 0;
-        let facts = [
-            (s.kind == Kind::Dpm, DPM),
-            (s.version.is_some(), VERSION_SET),
-            (s.rollup.is_some(), ROLLUP),
-            (s.mabs.is_some(), MABS_SET),
-            (s.mabs == Some(true), MABS),
-            (s.vss_writer.is_some(), VSS_SET),
-            (s.vss_writer == Some(VssWriter::Stopped), VSS_STOPPED),
-            (s.workloads.is_some(), WORKLOADS),
-            (s.pos.is_some(), POS),
-            (v2 && s.host.is_some(), HOST),
-            (v2 && s.site.is_some(), SITE),
-            (v2 && s.azure.is_some(), AZURE_SET),
-            (v2 && s.azure == Some(true), AZURE),
-            (v2 && s.database.is_some(), DATABASE),
-            (v2 && s.database_backup.is_some(), DB_BACKUP),
-            (v2 && s.domain_controller.is_some(), DC_SET),
-            (v2 && s.domain_controller == Some(true), DC),
-            (v2 && s.scale_out.is_some(), SCALE_SET),
-            (v2 && s.scale_out == Some(true), SCALE),
-            (v2 && s.replica_set.is_some(), REPLICA_SET),
-            (v2 && matches!(s.version, Some(Version::Build(_))), BUILD),
-        ];
-        for (on, bit) in facts {
-            if on {
-                flags |= bit;
-            }
-        }
-        varint(&mut b, flags);
-        let shared = shared_prefix(previous, &s.name);
-        varint(&mut b, shared as u64);
-        bytes(&mut b, &s.name.as_bytes()[shared..]);
+        encode_server(&mut b, t, s, previous, v2);
         previous = &s.name;
-        match s.version {
-            Some(Version::Build(Build(parts))) if v2 => {
-                for n in parts {
-                    varint(&mut b, u64::from(n));
-                }
-            }
-            Some(v) => {
-                let release = v.release().unwrap_or(DpmVersion::V2019);
-                let list: &[DpmVersion] = if v2 { &DpmVersion::ALL } else { &V1_RELEASES };
-                b.push(list.iter().position(|&x| x == release).unwrap_or(0) as u8);
-            }
-            None => {}
-        }
-        if let Some(r) = &s.rollup {
-            bytes(&mut b, r.as_bytes());
-        }
-        if let Some(ws) = &s.workloads {
-            varint(&mut b, ws.len() as u64);
-            for w in ws {
-                b.push(Workload::ALL.iter().position(|x| x == w).unwrap_or(0) as u8);
-            }
-        }
-        if let Some(p) = s.pos {
-            varint(&mut b, zigzag(hundredths(p.x)));
-            varint(&mut b, zigzag(hundredths(p.y)));
-        }
-        if v2 {
-            let index = |id: ServerId| t.position(id).unwrap_or(0) as u64;
-            if let Some(h) = s.host {
-                varint(&mut b, index(h));
-            }
-            if let Some(site) = &s.site {
-                bytes(&mut b, site.as_bytes());
-            }
-            if let Some(d) = s.database {
-                varint(&mut b, index(d));
-            }
-            if let Some(media) = &s.database_backup {
-                varint(&mut b, media.len() as u64);
-                for m in media {
-                    b.push(BackupMedium::ALL.iter().position(|x| x == m).unwrap_or(0) as u8);
-                }
-            }
-            if let Some(r) = &s.replica_set {
-                bytes(&mut b, r.as_bytes());
-            }
-        }
     }
     varint(&mut b, t.protections.len() as u64);
     for p in &t.protections {
@@ -195,6 +116,96 @@ pub(crate) fn encode(t: &Topology, v2: bool) -> Vec<u8> {
         varint(&mut b, ((to as u64) << 1) | u64::from(p.switched));
     }
     b
+}
+
+/// A server's flags: which facts follow, and the facts that are yes or no.
+fn flags(s: &Server, v2: bool) -> u64 {
+    let mut flags = 0;
+    let facts = [
+        (s.kind == Kind::Dpm, DPM),
+        (s.version.is_some(), VERSION_SET),
+        (s.rollup.is_some(), ROLLUP),
+        (s.mabs.is_some(), MABS_SET),
+        (s.mabs == Some(true), MABS),
+        (s.vss_writer.is_some(), VSS_SET),
+        (s.vss_writer == Some(VssWriter::Stopped), VSS_STOPPED),
+        (s.workloads.is_some(), WORKLOADS),
+        (s.pos.is_some(), POS),
+        (v2 && s.host.is_some(), HOST),
+        (v2 && s.site.is_some(), SITE),
+        (v2 && s.azure.is_some(), AZURE_SET),
+        (v2 && s.azure == Some(true), AZURE),
+        (v2 && s.database.is_some(), DATABASE),
+        (v2 && s.database_backup.is_some(), DB_BACKUP),
+        (v2 && s.domain_controller.is_some(), DC_SET),
+        (v2 && s.domain_controller == Some(true), DC),
+        (v2 && s.scale_out.is_some(), SCALE_SET),
+        (v2 && s.scale_out == Some(true), SCALE),
+        (v2 && s.replica_set.is_some(), REPLICA_SET),
+        (v2 && matches!(s.version, Some(Version::Build(_))), BUILD),
+    ];
+    for (on, bit) in facts {
+        if on {
+            flags |= bit;
+        }
+    }
+    flags
+}
+
+/// One server: its flags, its name as the part it shares with the
+/// `previous` server's plus the rest, then the facts its flags announce.
+fn encode_server(b: &mut Vec<u8>, t: &Topology, s: &Server, previous: &str, v2: bool) {
+    varint(b, flags(s, v2));
+    let shared = shared_prefix(previous, &s.name);
+    varint(b, shared as u64);
+    bytes(b, &s.name.as_bytes()[shared..]);
+    match s.version {
+        Some(Version::Build(Build(parts))) if v2 => {
+            for n in parts {
+                varint(b, u64::from(n));
+            }
+        }
+        Some(v) => {
+            let release = v.release().unwrap_or(DpmVersion::V2019);
+            let list: &[DpmVersion] = if v2 { &DpmVersion::ALL } else { &V1_RELEASES };
+            b.push(list.iter().position(|&x| x == release).unwrap_or(0) as u8);
+        }
+        None => {}
+    }
+    if let Some(r) = &s.rollup {
+        bytes(b, r.as_bytes());
+    }
+    if let Some(ws) = &s.workloads {
+        varint(b, ws.len() as u64);
+        for w in ws {
+            b.push(Workload::ALL.iter().position(|x| x == w).unwrap_or(0) as u8);
+        }
+    }
+    if let Some(p) = s.pos {
+        varint(b, zigzag(hundredths(p.x)));
+        varint(b, zigzag(hundredths(p.y)));
+    }
+    if v2 {
+        let index = |id: ServerId| t.position(id).unwrap_or(0) as u64;
+        if let Some(h) = s.host {
+            varint(b, index(h));
+        }
+        if let Some(site) = &s.site {
+            bytes(b, site.as_bytes());
+        }
+        if let Some(d) = s.database {
+            varint(b, index(d));
+        }
+        if let Some(media) = &s.database_backup {
+            varint(b, media.len() as u64);
+            for m in media {
+                b.push(BackupMedium::ALL.iter().position(|x| x == m).unwrap_or(0) as u8);
+            }
+        }
+        if let Some(r) = &s.replica_set {
+            bytes(b, r.as_bytes());
+        }
+    }
 }
 
 /// Reads what [`encode`] wrote, all of `b`; the error says what is wrong
@@ -342,142 +353,8 @@ fn read(r: &mut Reader, v2: bool) -> Result<Topology, Fault> {
     // Servers named by `host` and `database`, resolved once all are read.
     let mut refs: Vec<(usize, bool, u64)> = Vec::new();
     for i in 0..n {
-        let flags = r.varint()?;
-        if flags & !(if v2 { KNOWN_2 } else { KNOWN }) != 0 {
-            return Err(Bad(format!(
-                "server {} has facts this build does not know",
-                i + 1
-            )));
-        }
-        let shared = r.varint()?;
-        let rest = r.bytes()?;
-        let mut name = previous
-            .as_bytes()
-            .get(..shared.min(previous.len() as u64 + 1) as usize)
-            .ok_or_else(|| Bad(format!("the name of server {} is damaged", i + 1)))?
-            .to_vec();
-        name.extend_from_slice(rest);
-        let name = String::from_utf8(name)
-            .map_err(|_| Bad(format!("the name of server {} is not text", i + 1)))?;
-        validate_name_form(&name).map_err(|e| Bad(format!("server {}: {e}", i + 1)))?;
-        let kind = if flags & DPM != 0 {
-            Kind::Dpm
-        } else {
-            Kind::Protected
-        };
-        let mut s = Server::new(t.next_id(), name.clone(), kind);
-        if flags & VERSION_SET != 0 && flags & BUILD != 0 {
-            let mut parts = [0u32; 4];
-            for p in &mut parts {
-                *p = u32::try_from(r.varint()?)
-                    .map_err(|_| Bad(format!("{name} has a damaged build number")))?;
-            }
-            s.version = Some(Version::Build(Build(parts)));
-        } else if flags & VERSION_SET != 0 {
-            let v = r.byte()?;
-            let list: &[DpmVersion] = if v2 { &DpmVersion::ALL } else { &V1_RELEASES };
-            s.version =
-                Some(Version::Release(*list.get(v as usize).ok_or_else(
-                    || Bad(format!("{name} has an unknown DPM version")),
-                )?));
-        } else if flags & BUILD != 0 {
-            return Err(Bad(format!("{name} has a build number without a version")));
-        }
-        if flags & ROLLUP != 0 {
-            s.rollup = Some(r.text("an update rollup")?);
-        }
-        if flags & MABS_SET != 0 {
-            s.mabs = Some(flags & MABS != 0);
-        }
-        if flags & VSS_SET != 0 {
-            s.vss_writer = Some(if flags & VSS_STOPPED != 0 {
-                VssWriter::Stopped
-            } else {
-                VssWriter::Running
-            });
-        }
-        if flags & WORKLOADS != 0 {
-            let k = r.count()?;
-            let mut ws = Vec::with_capacity(k);
-            for _ in 0..k {
-                let w = r.byte()?;
-                ws.push(
-                    *Workload::ALL
-                        .get(w as usize)
-                        .ok_or_else(|| Bad(format!("{name} has an unknown workload")))?,
-                );
-            }
-            s.workloads = Some(ws);
-        }
-        if flags & POS != 0 {
-            let x = unzigzag(r.varint()?) as f64 / 100.0;
-            let y = unzigzag(r.varint()?) as f64 / 100.0;
-            if x.abs() > MAX_COORD || y.abs() > MAX_COORD {
-                return Err(Bad(format!("{name} is placed off the canvas")));
-            }
-            s.pos = Some(Point { x, y });
-        }
-        let label = |r: &mut Reader, what: &str| -> Result<String, Fault> {
-            let text = r.text(what)?;
-            let blank = text.trim().is_empty();
-            if blank || text.chars().count() > MAX_LABEL_CHARS || text.chars().any(char::is_control)
-            {
-                return Err(Bad(format!("{name} has a damaged {what}")));
-            }
-            Ok(text)
-        };
-        if flags & HOST != 0 {
-            refs.push((i, true, r.varint()?));
-        }
-        if flags & SITE != 0 {
-            s.site = Some(label(r, "site")?);
-        }
-        if flags & AZURE_SET != 0 {
-            s.azure = Some(flags & AZURE != 0);
-        }
-        if flags & DATABASE != 0 {
-            refs.push((i, false, r.varint()?));
-        }
-        if flags & DB_BACKUP != 0 {
-            let k = r.count()?;
-            let mut media = Vec::with_capacity(k);
-            for _ in 0..k {
-                let m = r.byte()?;
-                let m = *BackupMedium::ALL
-                    .get(m as usize)
-                    .ok_or_else(|| Bad(format!("{name} has an unknown database backup")))?;
-                if media.contains(&m) {
-                    return Err(Bad(format!(
-                        "{name} lists the database backup {} twice",
-                        m.as_str()
-                    )));
-                }
-                media.push(m);
-            }
-            s.database_backup = Some(media);
-        }
-        if flags & DC_SET != 0 {
-            s.domain_controller = Some(flags & DC != 0);
-        }
-        if flags & SCALE_SET != 0 {
-            s.scale_out = Some(flags & SCALE != 0);
-        }
-        if flags & REPLICA_SET != 0 {
-            s.replica_set = Some(label(r, "replica set")?);
-        }
-        let dpm_facts = s.version.is_some()
-            || s.rollup.is_some()
-            || s.mabs.is_some()
-            || s.vss_writer.is_some()
-            || flags & DATABASE != 0
-            || s.database_backup.is_some()
-            || s.domain_controller.is_some();
-        let protected_facts =
-            s.workloads.is_some() || s.scale_out.is_some() || s.replica_set.is_some();
-        if (kind == Kind::Protected && dpm_facts) || (kind == Kind::Dpm && protected_facts) {
-            return Err(Bad(format!("{name} has facts that do not fit its kind")));
-        }
-        previous = name;
+        let s = read_server(r, v2, i, &previous, t.next_id(), &mut refs)?;
+        previous = s.name.clone();
         t.insert_server(s);
     }
     for (i, host, k) in refs {
@@ -502,6 +379,193 @@ fn read(r: &mut Reader, v2: bool) -> Result<Topology, Fault> {
     if crate::estate::host_cycle(&t).is_some() {
         return Err(Bad("its hosts form a cycle".into()));
     }
+    read_protections(r, &mut t)?;
+    if r.i != r.b.len() {
+        return Err(Bad("there is more data after the scenario".into()));
+    }
+    Ok(t)
+}
+
+/// Server `i` (counted from 0), given the id `id`: its flags, its name
+/// (from the part it shares with the `previous` one), and the facts its
+/// flags announce, checked against its kind. A `host` or `database` goes
+/// to `refs` as (server, is host, index), to resolve once all are read.
+fn read_server(
+    r: &mut Reader,
+    v2: bool,
+    i: usize,
+    previous: &str,
+    id: ServerId,
+    refs: &mut Vec<(usize, bool, u64)>,
+) -> Result<Server, Fault> {
+    let flags = r.varint()?;
+    if flags & !(if v2 { KNOWN_2 } else { KNOWN }) != 0 {
+        return Err(Bad(format!(
+            "server {} has facts this build does not know",
+            i + 1
+        )));
+    }
+    let shared = r.varint()?;
+    let rest = r.bytes()?;
+    let mut name = previous
+        .as_bytes()
+        .get(..shared.min(previous.len() as u64 + 1) as usize)
+        .ok_or_else(|| Bad(format!("the name of server {} is damaged", i + 1)))?
+        .to_vec();
+    name.extend_from_slice(rest);
+    let name = String::from_utf8(name)
+        .map_err(|_| Bad(format!("the name of server {} is not text", i + 1)))?;
+    validate_name_form(&name).map_err(|e| Bad(format!("server {}: {e}", i + 1)))?;
+    let kind = if flags & DPM != 0 {
+        Kind::Dpm
+    } else {
+        Kind::Protected
+    };
+    let mut s = Server::new(id, name, kind);
+    read_version(r, &mut s, flags, v2)?;
+    if flags & ROLLUP != 0 {
+        s.rollup = Some(r.text("an update rollup")?);
+    }
+    if flags & MABS_SET != 0 {
+        s.mabs = Some(flags & MABS != 0);
+    }
+    if flags & VSS_SET != 0 {
+        s.vss_writer = Some(if flags & VSS_STOPPED != 0 {
+            VssWriter::Stopped
+        } else {
+            VssWriter::Running
+        });
+    }
+    if flags & WORKLOADS != 0 {
+        let k = r.count()?;
+        let mut ws = Vec::with_capacity(k);
+        for _ in 0..k {
+            let w = r.byte()?;
+            ws.push(
+                *Workload::ALL
+                    .get(w as usize)
+                    .ok_or_else(|| Bad(format!("{} has an unknown workload", s.name)))?,
+            );
+        }
+        s.workloads = Some(ws);
+    }
+    if flags & POS != 0 {
+        let x = unzigzag(r.varint()?) as f64 / 100.0;
+        let y = unzigzag(r.varint()?) as f64 / 100.0;
+        if x.abs() > MAX_COORD || y.abs() > MAX_COORD {
+            return Err(Bad(format!("{} is placed off the canvas", s.name)));
+        }
+        s.pos = Some(Point { x, y });
+    }
+    read_estate_facts(r, &mut s, flags, i, refs)?;
+    let dpm_facts = s.version.is_some()
+        || s.rollup.is_some()
+        || s.mabs.is_some()
+        || s.vss_writer.is_some()
+        || flags & DATABASE != 0
+        || s.database_backup.is_some()
+        || s.domain_controller.is_some();
+    let protected_facts = s.workloads.is_some() || s.scale_out.is_some() || s.replica_set.is_some();
+    if (kind == Kind::Protected && dpm_facts) || (kind == Kind::Dpm && protected_facts) {
+        return Err(Bad(format!(
+            "{} has facts that do not fit its kind",
+            s.name
+        )));
+    }
+    Ok(s)
+}
+
+/// The DPM version: a build number (version 2), or a release's number in
+/// the list of the link's version.
+fn read_version(r: &mut Reader, s: &mut Server, flags: u64, v2: bool) -> Result<(), Fault> {
+    let name = &s.name;
+    if flags & VERSION_SET != 0 && flags & BUILD != 0 {
+        let mut parts = [0u32; 4];
+        for p in &mut parts {
+            *p = u32::try_from(r.varint()?)
+                .map_err(|_| Bad(format!("{name} has a damaged build number")))?;
+        }
+        s.version = Some(Version::Build(Build(parts)));
+    } else if flags & VERSION_SET != 0 {
+        let v = r.byte()?;
+        let list: &[DpmVersion] = if v2 { &DpmVersion::ALL } else { &V1_RELEASES };
+        s.version =
+            Some(Version::Release(*list.get(v as usize).ok_or_else(
+                || Bad(format!("{name} has an unknown DPM version")),
+            )?));
+    } else if flags & BUILD != 0 {
+        return Err(Bad(format!("{name} has a build number without a version")));
+    }
+    Ok(())
+}
+
+/// The facts of real estates (version 2 flags): host, site, Azure, the DPM
+/// database's server and backups, domain controller, scale-out, replica
+/// set. Server `i`'s host and database go to `refs`.
+fn read_estate_facts(
+    r: &mut Reader,
+    s: &mut Server,
+    flags: u64,
+    i: usize,
+    refs: &mut Vec<(usize, bool, u64)>,
+) -> Result<(), Fault> {
+    if flags & HOST != 0 {
+        refs.push((i, true, r.varint()?));
+    }
+    if flags & SITE != 0 {
+        s.site = Some(read_label(r, &s.name, "site")?);
+    }
+    if flags & AZURE_SET != 0 {
+        s.azure = Some(flags & AZURE != 0);
+    }
+    if flags & DATABASE != 0 {
+        refs.push((i, false, r.varint()?));
+    }
+    if flags & DB_BACKUP != 0 {
+        let k = r.count()?;
+        let mut media = Vec::with_capacity(k);
+        for _ in 0..k {
+            let m = r.byte()?;
+            let m = *BackupMedium::ALL
+                .get(m as usize)
+                .ok_or_else(|| Bad(format!("{} has an unknown database backup", s.name)))?;
+            if media.contains(&m) {
+                return Err(Bad(format!(
+                    "{} lists the database backup {} twice",
+                    s.name,
+                    m.as_str()
+                )));
+            }
+            media.push(m);
+        }
+        s.database_backup = Some(media);
+    }
+    if flags & DC_SET != 0 {
+        s.domain_controller = Some(flags & DC != 0);
+    }
+    if flags & SCALE_SET != 0 {
+        s.scale_out = Some(flags & SCALE != 0);
+    }
+    if flags & REPLICA_SET != 0 {
+        s.replica_set = Some(read_label(r, &s.name, "replica set")?);
+    }
+    Ok(())
+}
+
+/// A site or replica set of the server `name`: as the scenario file takes
+/// it (not blank, not too long, one line).
+fn read_label(r: &mut Reader, name: &str, what: &str) -> Result<String, Fault> {
+    let text = r.text(what)?;
+    let blank = text.trim().is_empty();
+    if blank || text.chars().count() > MAX_LABEL_CHARS || text.chars().any(char::is_control) {
+        return Err(Bad(format!("{name} has a damaged {what}")));
+    }
+    Ok(text)
+}
+
+/// The protections: pairs of server numbers (the target's with the
+/// switched bit), each between servers that are there, listed once.
+fn read_protections(r: &mut Reader, t: &mut Topology) -> Result<(), Fault> {
     let m = r.count()?;
     let mut seen = std::collections::HashSet::with_capacity(m);
     for _ in 0..m {
@@ -528,10 +592,7 @@ fn read(r: &mut Reader, v2: bool) -> Result<Topology, Fault> {
         }
         t.protections.push(p);
     }
-    if r.i != r.b.len() {
-        return Err(Bad("there is more data after the scenario".into()));
-    }
-    Ok(t)
+    Ok(())
 }
 
 pub(crate) fn varint(b: &mut Vec<u8>, mut v: u64) {

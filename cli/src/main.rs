@@ -10,8 +10,8 @@ use std::process::ExitCode;
 
 use dpm_rules::{
     check, evaluate, fixes, plan_outage, read, read_exercise, risk, site_members, sites, to_dot,
-    to_json, to_mermaid, to_share, to_svg, to_table, why_no_fix, Finding, Plan, Severity,
-    SvgOptions, Topology, MAX_INPUT_BYTES,
+    to_json, to_mermaid, to_share, to_svg, to_table, why_no_fix, DataSource, Finding, Fix, Plan,
+    Protection, Risk, Severity, SinglePoint, SvgOptions, Topology, MAX_INPUT_BYTES,
 };
 use serde_json::{json, Value};
 
@@ -280,92 +280,114 @@ fn cmd_risk(args: &[String], stdin: &mut dyn Read) -> Outcome {
     };
     let r = risk(&t);
     let fx = fixes(&t, &r);
-    let n = |id| t.name(id).to_string();
-    let labels = |v: &[dpm_rules::DataSource]| v.iter().map(|d| d.label(&t)).collect::<Vec<_>>();
-    let link = |p: &dpm_rules::Protection| format!("{}->{}", n(p.protector), n(p.target));
     let out = if p.json {
-        pretty(&json!({
-            "single_points": r.single_points.iter().map(|sp| json!({
-                "server": n(sp.server),
-                "loses": labels(&sp.loses),
-                "unprotects": labels(&sp.unprotects),
-                "takes": sp.takes.iter().map(|a| json!({
-                    "server": n(a.server),
-                    "because_of": a.because_of,
-                    "how": a.how.as_str(),
-                })).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-            "under_two_copies": labels(&r.under_two_copies),
-            "fixes": fx.iter().map(|f| {
-                let mut o = serde_json::Map::new();
-                if !f.add.is_empty() || f.set.is_empty() {
-                    o.insert("add".into(), json!(f.add.iter().map(link).collect::<Vec<_>>()));
-                }
-                if !f.set.is_empty() {
-                    o.insert("set".into(), json!(f.set.iter().map(|c| c.label(&t)).collect::<Vec<_>>()));
-                }
-                o.insert("removes".into(), json!(f.removes.iter().map(|&id| n(id)).collect::<Vec<_>>()));
-                Value::Object(o)
-            }).collect::<Vec<_>>(),
-        })) + "\n"
+        pretty(&risk_json(&t, &r, &fx)) + "\n"
     } else {
-        let mut s = String::new();
-        if r.single_points.is_empty() {
-            s.push_str("No single point of failure: every server can fail alone and every copy it held survives elsewhere.\n");
-        }
-        for sp in &r.single_points {
-            s.push_str(&format!("Single point of failure: {}\n", n(sp.server)));
-            if !sp.loses.is_empty() {
-                s.push_str(&format!(
-                    "  loses (no copy anywhere): {}\n",
-                    labels(&sp.loses).join(", ")
-                ));
-            }
-            if !sp.unprotects.is_empty() {
-                s.push_str(&format!(
-                    "  holds the only copy of: {}\n",
-                    labels(&sp.unprotects).join(", ")
-                ));
-            }
-            for a in &sp.takes {
-                s.push_str(&format!(
-                    "  takes with it: {}: {}\n",
-                    n(a.server),
-                    a.phrase()
-                ));
-            }
-            let own: Vec<String> = fx
-                .iter()
-                .filter(|f| f.removes.contains(&sp.server))
-                .map(|f| {
-                    f.add
-                        .iter()
-                        .map(link)
-                        .chain(f.set.iter().map(|c| format!("set {}", c.label(&t))))
-                        .collect::<Vec<_>>()
-                        .join(" + ")
-                })
-                .collect();
-            if own.is_empty() {
-                s.push_str(&format!("  no fix: {}\n", why_no_fix(&t, sp)));
-            } else {
-                s.push_str(&format!("  fix, any one of: {}\n", own.join(", ")));
-            }
-        }
-        s.push_str(&format!(
-            "Held in fewer than two places: {}\n",
-            if r.under_two_copies.is_empty() {
-                "none".to_string()
-            } else {
-                labels(&r.under_two_copies).join(", ")
-            }
-        ));
-        s
+        risk_text(&t, &r, &fx)
     };
     Outcome {
         out,
         err: String::new(),
         code: if r.single_points.is_empty() { 0 } else { 1 },
+    }
+}
+
+fn labels(t: &Topology, v: &[DataSource]) -> Vec<String> {
+    v.iter().map(|d| d.label(t)).collect()
+}
+
+/// A protection to add, as `risk` prints it: `DPM1->FS1`.
+fn link(t: &Topology, p: &Protection) -> String {
+    format!("{}->{}", t.name(p.protector), t.name(p.target))
+}
+
+fn risk_json(t: &Topology, r: &Risk, fx: &[Fix]) -> Value {
+    let n = |id| t.name(id).to_string();
+    json!({
+        "single_points": r.single_points.iter().map(|sp| json!({
+            "server": n(sp.server),
+            "loses": labels(t, &sp.loses),
+            "unprotects": labels(t, &sp.unprotects),
+            "takes": sp.takes.iter().map(|a| json!({
+                "server": n(a.server),
+                "because_of": a.because_of,
+                "how": a.how.as_str(),
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "under_two_copies": labels(t, &r.under_two_copies),
+        "fixes": fx.iter().map(|f| {
+            let mut o = serde_json::Map::new();
+            if !f.add.is_empty() || f.set.is_empty() {
+                o.insert("add".into(), json!(f.add.iter().map(|p| link(t, p)).collect::<Vec<_>>()));
+            }
+            if !f.set.is_empty() {
+                o.insert("set".into(), json!(f.set.iter().map(|c| c.label(t)).collect::<Vec<_>>()));
+            }
+            o.insert("removes".into(), json!(f.removes.iter().map(|&id| n(id)).collect::<Vec<_>>()));
+            Value::Object(o)
+        }).collect::<Vec<_>>(),
+    })
+}
+
+fn risk_text(t: &Topology, r: &Risk, fx: &[Fix]) -> String {
+    let mut s = String::new();
+    if r.single_points.is_empty() {
+        s.push_str("No single point of failure: every server can fail alone and every copy it held survives elsewhere.\n");
+    }
+    for sp in &r.single_points {
+        single_point_text(&mut s, t, sp, fx);
+    }
+    s.push_str(&format!(
+        "Held in fewer than two places: {}\n",
+        if r.under_two_copies.is_empty() {
+            "none".to_string()
+        } else {
+            labels(t, &r.under_two_copies).join(", ")
+        }
+    ));
+    s
+}
+
+/// One single point of failure: what it loses, holds alone and takes with
+/// it, and the fixes that remove it (or why there is none).
+fn single_point_text(s: &mut String, t: &Topology, sp: &SinglePoint, fx: &[Fix]) {
+    let n = |id| t.name(id).to_string();
+    s.push_str(&format!("Single point of failure: {}\n", n(sp.server)));
+    if !sp.loses.is_empty() {
+        s.push_str(&format!(
+            "  loses (no copy anywhere): {}\n",
+            labels(t, &sp.loses).join(", ")
+        ));
+    }
+    if !sp.unprotects.is_empty() {
+        s.push_str(&format!(
+            "  holds the only copy of: {}\n",
+            labels(t, &sp.unprotects).join(", ")
+        ));
+    }
+    for a in &sp.takes {
+        s.push_str(&format!(
+            "  takes with it: {}: {}\n",
+            n(a.server),
+            a.phrase()
+        ));
+    }
+    let own: Vec<String> = fx
+        .iter()
+        .filter(|f| f.removes.contains(&sp.server))
+        .map(|f| {
+            f.add
+                .iter()
+                .map(|p| link(t, p))
+                .chain(f.set.iter().map(|c| format!("set {}", c.label(t))))
+                .collect::<Vec<_>>()
+                .join(" + ")
+        })
+        .collect();
+    if own.is_empty() {
+        s.push_str(&format!("  no fix: {}\n", why_no_fix(t, sp)));
+    } else {
+        s.push_str(&format!("  fix, any one of: {}\n", own.join(", ")));
     }
 }
 

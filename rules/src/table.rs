@@ -268,6 +268,23 @@ pub fn looks_like_table(text: &str) -> bool {
 /// just above the table becomes the scenario's title.
 pub fn from_table(text: &str) -> Result<Topology, InputError> {
     let lines: Vec<&str> = text.lines().collect();
+    let header_at = header(&lines)?;
+    let mut t = Topology::new();
+    // The seeds put a sentence between the bold title and the table.
+    t.title = lines[..header_at]
+        .iter()
+        .rev()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .take(3)
+        .find_map(title_of);
+    let rows = rows(&lines, header_at)?;
+    servers_and_protections(&mut t, &rows)?;
+    Ok(t)
+}
+
+/// The line of the table's header, checked: the three columns, in order.
+fn header(lines: &[&str]) -> Result<usize, InputError> {
     // Counted before any row is read: a runaway paste is refused at once.
     let rows = lines.iter().filter(|l| is_table_line(l)).count();
     if rows > crate::MAX_SERVERS + 2 {
@@ -298,22 +315,21 @@ pub fn from_table(text: &str) -> Result<Topology, InputError> {
             ),
         ));
     }
-    let mut t = Topology::new();
-    // The seeds put a sentence between the bold title and the table.
-    t.title = lines[..header_at]
-        .iter()
-        .rev()
-        .map(|l| l.trim())
-        .filter(|l| !l.is_empty())
-        .take(3)
-        .find_map(title_of);
+    Ok(header_at)
+}
 
-    struct Row {
-        line: usize,
-        server: String,
-        protecting: Vec<String>,
-        protected_by: Vec<String>,
-    }
+/// One row of the table as read: its line (from 1) and the names in its
+/// cells, unescaped, the role label dropped.
+struct Row {
+    line: usize,
+    server: String,
+    protecting: Vec<String>,
+    protected_by: Vec<String>,
+}
+
+/// The rows under the header, up to the first line that is not the
+/// table's; the rule row is passed over.
+fn rows(lines: &[&str], header_at: usize) -> Result<Vec<Row>, InputError> {
     let mut rows = Vec::new();
     for (i, line) in lines.iter().enumerate().skip(header_at + 1) {
         if !is_table_line(line) {
@@ -362,9 +378,13 @@ pub fn from_table(text: &str) -> Result<Topology, InputError> {
             "the table has a header but no rows",
         ));
     }
+    Ok(rows)
+}
 
-    // Servers in order of first appearance; a name with a row, or one that
-    // protects something, is a DPM server.
+/// The servers the rows name, in order of first appearance (a name with a
+/// row, or one that protects something, is a DPM server), and the
+/// protections between them.
+fn servers_and_protections(t: &mut Topology, rows: &[Row]) -> Result<(), InputError> {
     let ensure = |t: &mut Topology, name: &str, kind: Kind| -> ServerId {
         match t.find(name) {
             Some(id) => {
@@ -386,14 +406,14 @@ pub fn from_table(text: &str) -> Result<Topology, InputError> {
             crate::MAX_SERVERS
         )));
     }
-    for r in &rows {
-        let s = ensure(&mut t, &r.server, Kind::Dpm);
+    for r in rows {
+        let s = ensure(t, &r.server, Kind::Dpm);
         for n in &r.protecting {
-            let x = ensure(&mut t, n, Kind::Protected);
+            let x = ensure(t, n, Kind::Protected);
             links.push((s, x, r.line));
         }
         for n in &r.protected_by {
-            let p = ensure(&mut t, n, Kind::Dpm);
+            let p = ensure(t, n, Kind::Dpm);
             links.push((p, s, r.line));
         }
     }
@@ -407,7 +427,7 @@ pub fn from_table(text: &str) -> Result<Topology, InputError> {
     for (p, x, _line) in links {
         t.connect(Protection::new(p, x));
     }
-    Ok(t)
+    Ok(())
 }
 
 fn title_of(line: &str) -> Option<String> {

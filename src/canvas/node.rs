@@ -6,7 +6,7 @@ use crate::state::derived::worst;
 
 use crate::browser::markup::el;
 use crate::browser::markup::Markup;
-use crate::canvas::state::NodeGestures;
+use crate::canvas::pointer::Pointer;
 use crate::canvas::state::Verdict;
 use crate::state::derived::finding_lines;
 use crate::state::derived::Derived;
@@ -21,7 +21,8 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
     let pos = crate::ctx::ctx().pos;
     let cn = crate::ctx::ctx().cn;
     let derived = expect_context::<Derived>();
-    let gestures = expect_context::<NodeGestures>();
+    let ptr = expect_context::<Pointer>();
+    let c = crate::ctx::ctx();
     let tip = crate::ctx::ctx().tip;
     let at = pos.of(id, Point { x: 0.0, y: 0.0 });
     let facts = Memo::new(move |_| {
@@ -309,7 +310,7 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
     let handle = move || {
         (kind() == Kind::Dpm && !ed.readonly && ed.mode.get() == Mode::Edit).then(|| {
             view! {
-                <g class="handle" on:pointerdown=move |ev| gestures.start_connect.run((id, ev))>
+                <g class="handle" on:pointerdown=move |ev| crate::canvas::pointer::start_connect(c, ptr, id, &ev)>
                     <title>"Drag onto a server to protect it"</title>
                     <circle class="handle-hit" cx="0" cy=num(hh) r="14" />
                     <circle class="handle-dot" cx="0" cy=num(hh) r="6" />
@@ -320,7 +321,7 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
     view! {
         <g class=class data-server=name transform=transform tabindex="0" role="button"
             aria-label=aria
-            on:pointerdown=move |ev| gestures.start_move.run((id, ev))
+            on:pointerdown=move |ev| crate::canvas::pointer::start_move(c, ptr, id, &ev)
             on:click=on_click on:dblclick=on_dblclick on:keydown=on_key on:focus=on_focus
             on:blur=move |_| tip.server.set(None)
             on:pointerenter=move |_| tip.server.set(Some(id))

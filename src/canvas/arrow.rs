@@ -2,12 +2,11 @@
 //! arrowheads, the dotted lines from a guest to its host or from a DPM
 //! server to its database server, and the site blocks behind the servers.
 
-use crate::canvas::node::badge_mark;
+use crate::canvas::badge::badge;
 use crate::state::derived::worst;
 
 use crate::browser::markup::el;
 use crate::browser::markup::Markup;
-use crate::state::derived::finding_lines;
 use crate::state::derived::Derived;
 use crate::state::editor::Mode;
 
@@ -82,21 +81,6 @@ pub fn ProtectionArrow(link: Link) -> impl IntoView {
         ed.selected_link.set(Some(link));
     };
     let hover = crate::ctx::ctx().tip;
-    let badge = move || {
-        sev.get().map(|s| {
-            let mid = geo.with(|g| g.mid);
-            let rule = findings.with(|f| f.first().map(|f| f.rule.id()).unwrap_or_default());
-            let title = findings.with(|f| finding_lines(f));
-            view! {
-                <g class=format!("badge {}", s.as_str()) data-rule=rule
-                    transform=format!("translate({} {})", dpm_rules::num(mid.x), dpm_rules::num(mid.y))>
-                    <title>{title}</title>
-                    <circle r="10" />
-                    {badge_mark(s)}
-                </g>
-            }
-        })
-    };
     view! {
         <g class="protection-group" class:selected=selected class:entering=entering
             data-protection=move || facts.with(|f| f.0.clone())
@@ -105,7 +89,7 @@ pub fn ProtectionArrow(link: Link) -> impl IntoView {
             on:pointerleave=move |_| hover.link.set(None)>
             <path class="hit" d=move || geo.with(|g| g.d.clone()) />
             <path class=class d=move || geo.with(|g| g.d.clone()) marker-end=marker />
-            {badge}
+            {move || sev.get().map(|s| findings.with(|f| badge(s, f, geo.with(|g| g.mid), false)))}
         </g>
     }
 }

@@ -24,6 +24,7 @@ use crate::state::derived::Derived;
 use crate::state::editor::Mode;
 
 pub mod arrow;
+pub mod badge;
 pub mod connect;
 pub mod copies;
 pub mod cull;
@@ -55,15 +56,7 @@ pub fn Canvas() -> impl IntoView {
     let vis = Visible::new(c, dragging);
     let regions = site_regions(c, dragging);
     let far = derived.far;
-    let transform = move || {
-        let c = ed.camera.get();
-        format!(
-            "translate({} {}) scale({})",
-            dpm_rules::fixed(c.x, 2),
-            dpm_rules::fixed(c.y, 2),
-            dpm_rules::fixed(c.k, 4)
-        )
-    };
+    let transform = move || transform(c);
     let box_view = move || {
         p.box_rect.get().map(|(a, b)| {
             view! {
@@ -73,20 +66,11 @@ pub fn Canvas() -> impl IntoView {
         })
     };
     let mode_class = move || classes(c, far.get(), dragging);
-    let label = move || {
-        ed.shown.with(|t| {
-            format!(
-                "Protection topology: {} servers, {} protections",
-                t.servers.len(),
-                t.protections.len()
-            )
-        })
-    };
 
     view! {
         <div class="canvas-wrap" on:dragover=|ev: web_sys::DragEvent| ev.prevent_default()
             on:drop=move |ev| pointer::drop_file(c, ev)>
-            <svg class=mode_class node_ref=c.svg tabindex="-1" role="group" aria-label=label
+            <svg class=mode_class node_ref=c.svg tabindex="-1" role="group" aria-label=move || label(c)
                 on:pointerdown=move |ev| pointer::down(c, p, ev)
                 on:pointermove=move |ev| pointer::moved(c, p, ev)
                 on:pointerup=move |ev| pointer::up(c, p, ev)
@@ -144,6 +128,28 @@ pub fn Canvas() -> impl IntoView {
             <crate::canvas::copies::CopiesCards />
         </div>
     }
+}
+
+/// The camera as the drawing's transform.
+fn transform(c: Ctx) -> String {
+    let cam = c.ed.camera.get();
+    format!(
+        "translate({} {}) scale({})",
+        dpm_rules::fixed(cam.x, 2),
+        dpm_rules::fixed(cam.y, 2),
+        dpm_rules::fixed(cam.k, 4)
+    )
+}
+
+/// The canvas's label for assistive technology.
+fn label(c: Ctx) -> String {
+    c.ed.shown.with(|t| {
+        format!(
+            "Protection topology: {} servers, {} protections",
+            t.servers.len(),
+            t.protections.len()
+        )
+    })
 }
 
 /// The canvas's classes: what it is doing, for the style.

@@ -75,8 +75,9 @@ pub struct Ctx {
     pub theme: RwSignal<String>,
 }
 
-/// Drawings of more servers than this show the minimap until the user
-/// hides it.
+/// Drawings of more servers than this show the minimap by themselves,
+/// where the drawing no longer fits a screen at a legible zoom; the
+/// Minimap button overrides it.
 pub const MINIMAP_AUTO_FROM: usize = 100;
 
 /// Whether the minimap is shown: the user's choice, or by the drawing's

@@ -427,3 +427,43 @@ fn names_written_two_ways_are_one_name_in_the_browser_too() {
         })
     );
 }
+
+/// The pointer's arithmetic (canvas/pointer.rs): a pinch zooms by the
+/// change of spread about the touches' centre; a move starts after 3
+/// screen pixels and snaps to the grid; a box selects what is inside.
+#[wasm_bindgen_test]
+fn pointer_arithmetic_pinch_move_and_box() {
+    use dpm_rules::{Point, ServerId, GRID};
+    use dpm_sketch::canvas::pointer::{boxed, drag_delta, dragged_to, pinch, spread};
+    let (a, b) = ((1, 0.0, 0.0), (2, 30.0, 40.0));
+    assert_eq!(spread(a, b), 50.0);
+    assert_eq!(spread(a, a), 1.0);
+    assert_eq!(pinch(25.0, a, b), (2.0, 15.0, 20.0));
+    let o = Point { x: 0.0, y: 0.0 };
+    assert_eq!(drag_delta(o, Point { x: 1.0, y: 1.0 }, 1.0, false), None);
+    assert_eq!(
+        drag_delta(o, Point { x: 1.0, y: 1.0 }, 1.0, true),
+        Some((1.0, 1.0))
+    );
+    assert_eq!(
+        drag_delta(o, Point { x: 1.0, y: 1.0 }, 2.0, false),
+        Some((1.0, 1.0))
+    );
+    let p = dragged_to(Point { x: 10.0, y: 10.0 }, (3.0, 44.0), true);
+    assert_eq!(
+        p,
+        Point {
+            x: GRID,
+            y: 3.0 * GRID
+        }
+    );
+    let q = dragged_to(Point { x: 10.0, y: 10.0 }, (1.5, 2.0), false);
+    assert_eq!(q, Point { x: 11.5, y: 12.0 });
+    let at = [
+        (ServerId(1), Point { x: 5.0, y: 5.0 }),
+        (ServerId(2), Point { x: 50.0, y: 5.0 }),
+        (ServerId(3), Point { x: 10.0, y: 10.0 }),
+    ];
+    let (c0, c1) = (Point { x: 10.0, y: 10.0 }, Point { x: 0.0, y: 0.0 });
+    assert_eq!(boxed(c0, c1, &at), vec![ServerId(1), ServerId(3)]);
+}

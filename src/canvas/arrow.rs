@@ -1,17 +1,20 @@
-//! Protection arrows (protector to target, with their badge), the dotted
-//! lines from a guest to its host or from a DPM server to its database
-//! server, and the site blocks behind the servers.
+//! Protection arrows (protector to target, with their badge) and their
+//! arrowheads, the dotted lines from a guest to its host or from a DPM
+//! server to its database server, and the site blocks behind the servers.
 
-use crate::canvas::node::badge_mark;
+use crate::canvas::badge::badge;
 use crate::state::derived::worst;
 
 use crate::browser::markup::el;
 use crate::browser::markup::Markup;
-use crate::state::derived::finding_lines;
 use crate::state::derived::Derived;
 use crate::state::editor::Mode;
 
-use dpm_rules::{arrow, bend_for, num, Link, Point, ServerId, Severity};
+use crate::ctx::Ctx;
+
+use std::collections::HashMap;
+
+use dpm_rules::{arrow, bend_for, num, Link, Point, ServerId, Severity, SiteRegion};
 use leptos::prelude::*;
 
 #[component]
@@ -78,21 +81,6 @@ pub fn ProtectionArrow(link: Link) -> impl IntoView {
         ed.selected_link.set(Some(link));
     };
     let hover = crate::ctx::ctx().tip;
-    let badge = move || {
-        sev.get().map(|s| {
-            let mid = geo.with(|g| g.mid);
-            let rule = findings.with(|f| f.first().map(|f| f.rule.id()).unwrap_or_default());
-            let title = findings.with(|f| finding_lines(f));
-            view! {
-                <g class=format!("badge {}", s.as_str()) data-rule=rule
-                    transform=format!("translate({} {})", dpm_rules::num(mid.x), dpm_rules::num(mid.y))>
-                    <title>{title}</title>
-                    <circle r="10" />
-                    {badge_mark(s)}
-                </g>
-            }
-        })
-    };
     view! {
         <g class="protection-group" class:selected=selected class:entering=entering
             data-protection=move || facts.with(|f| f.0.clone())
@@ -101,15 +89,65 @@ pub fn ProtectionArrow(link: Link) -> impl IntoView {
             on:pointerleave=move |_| hover.link.set(None)>
             <path class="hit" d=move || geo.with(|g| g.d.clone()) />
             <path class=class d=move || geo.with(|g| g.d.clone()) marker-end=marker />
-            {badge}
+            {move || sev.get().map(|s| findings.with(|f| badge(s, f, geo.with(|g| g.mid), false)))}
         </g>
     }
+}
+
+/// The arrowheads, one marker per look: (id, class of its path).
+const MARKERS: [(&str, &str); 5] = [
+    ("arrowhead", "arrowhead"),
+    ("arrowhead-error", "arrowhead error"),
+    ("arrowhead-warning", "arrowhead warning"),
+    ("arrowhead-broken", "arrowhead broken"),
+    ("ghost-head", "ghost-head"),
+];
+
+/// The canvas's `<defs>`: the arrowheads the arrows name by id.
+pub fn marker_defs() -> impl IntoView {
+    let markers = MARKERS
+        .iter()
+        .map(|&(id, class)| {
+            view! {
+                <marker id=id viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8"
+                    markerHeight="8" orient="auto-start-reverse">
+                    <path d="M0 0 L10 5 L0 10 z" class=class />
+                </marker>
+            }
+        })
+        .collect_view();
+    view! { <defs>{markers}</defs> }
+}
+
+/// Sites as labelled regions behind their servers: one memo over the
+/// drawing (an estate of 10,000 with no site costs one scan).
+/// While servers of a site are dragged, the region follows them.
+pub fn site_regions(c: Ctx, dragging: RwSignal<Vec<ServerId>>) -> Memo<Vec<SiteRegion>> {
+    let (ed, pos) = (c.ed, c.pos);
+    Memo::new(move |_| {
+        let moving = dragging.get();
+        ed.shown.with(|t| {
+            if t.servers.iter().all(|s| s.site().is_none()) {
+                return Vec::new();
+            }
+            let live: HashMap<ServerId, Point> = moving
+                .iter()
+                .filter(|&&id| t.server(id).is_some_and(|s| s.site().is_some()))
+                .map(|&id| (id, pos.of(id, Point { x: 0.0, y: 0.0 }).get()))
+                .collect();
+            dpm_rules::site_regions(t, &|id| {
+                live.get(&id)
+                    .copied()
+                    .or_else(|| t.server(id).and_then(|s| s.pos))
+            })
+        })
+    })
 }
 
 /// Sites as regions behind their servers, each labelled with as much of
 /// its name as its width holds (the whole name in its tooltip); a site
 /// failed in the simulator says so.
-pub fn sites_markup(regions: &[dpm_rules::SiteRegion], failed: &[String]) -> Markup {
+pub fn sites_markup(regions: &[SiteRegion], failed: &[String]) -> Markup {
     Markup::concat(regions.iter().map(|r| {
         let down = failed.iter().any(|f| dpm_rules::same_name(f, &r.name));
         let room = ((r.w - 24.0) / 7.6).max(4.0) as usize;

@@ -10,6 +10,7 @@
 use crate::browser::markup::el;
 use crate::browser::markup::svg_layer;
 use crate::browser::markup::Markup;
+use crate::state::editor::Editor;
 
 use std::cell::Cell;
 
@@ -17,10 +18,6 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use dpm_rules::{NODE_H, NODE_W};
-
-/// Shown by itself above this many servers, where the drawing no longer
-/// fits a screen at a legible zoom; the toolbar button overrides it.
-pub const AUTO_FROM: usize = 100;
 
 type Rect = (f64, f64, f64, f64);
 
@@ -43,40 +40,116 @@ fn rect_path(out: &mut String, x: f64, y: f64) {
     ));
 }
 
-/// Whether the minimap is shown: the user's choice, else by size.
-pub fn shown(on: RwSignal<Option<bool>>, servers: usize) -> bool {
-    on.get().unwrap_or(servers > AUTO_FROM)
+/// The drawing's shapes: every server's rectangle, in one path for DPM
+/// servers and one for the others. Keeps their bounds in `BOUNDS`.
+fn shapes(t: &dpm_rules::Topology) -> Markup {
+    let (mut dpm, mut others) = (String::new(), String::new());
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for v in &t.servers {
+        let Some(p) = v.pos else { continue };
+        rect_path(if v.is_dpm() { &mut dpm } else { &mut others }, p.x, p.y);
+        x0 = x0.min(p.x - NODE_W / 2.0);
+        y0 = y0.min(p.y - NODE_H / 2.0);
+        x1 = x1.max(p.x + NODE_W / 2.0);
+        y1 = y1.max(p.y + NODE_H / 2.0);
+    }
+    BOUNDS.set((x0 <= x1).then_some((x0, y0, x1, y1)));
+    Markup::concat([
+        el("path").attr("class", "mm-others").attr("d", others),
+        el("path").attr("class", "mm-dpm").attr("d", dpm),
+    ])
+}
+
+/// The part of the drawing in view, in drawing units.
+fn in_view(ed: Editor) -> Rect {
+    let cam = ed.camera.get();
+    let (w, h) = ed.viewport.get();
+    let (a, b) = (cam.to_canvas(0.0, 0.0), cam.to_canvas(w, h));
+    (a.x, a.y, b.x, b.y)
+}
+
+/// What the minimap spans (x, y, width, height): the drawing (`bounds`)
+/// and the view, with a margin.
+fn span_of((a0, b0, a1, b1): Rect, bounds: Option<Rect>) -> Rect {
+    let (x0, y0, x1, y1) = bounds.unwrap_or((a0, b0, a1, b1));
+    let (x0, y0, x1, y1) = (x0.min(a0), y0.min(b0), x1.max(a1), y1.max(b1));
+    let m = (x1 - x0).max(y1 - y0) * 0.03;
+    (x0 - m, y0 - m, x1 - x0 + 2.0 * m, y1 - y0 + 2.0 * m)
+}
+
+/// Moves the view to centre the point under the pointer (the SVG meets
+/// its box, centred, spanning `span`).
+fn go_to(ed: Editor, ev: &web_sys::PointerEvent, span: Rect) {
+    let Some(el) = ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    let r = el.get_bounding_client_rect();
+    let (vx, vy, vw, vh) = span;
+    let s = (r.width() / vw.max(1.0)).min(r.height() / vh.max(1.0));
+    if s <= 0.0 {
+        return;
+    }
+    let ox = r.left() + (r.width() - vw * s) / 2.0;
+    let oy = r.top() + (r.height() - vh * s) / 2.0;
+    let x = vx + (ev.client_x() as f64 - ox) / s;
+    let y = vy + (ev.client_y() as f64 - oy) / s;
+    let (w, h) = ed.viewport.get_untracked();
+    ed.camera.update(|c| {
+        c.x = w / 2.0 - x * c.k;
+        c.y = h / 2.0 - y * c.k;
+    });
+}
+
+/// The frame where the view is (`view`, in a map spanning `span`), over the
+/// selection's path.
+fn frame((x0, y0, x1, y1): Rect, (sx, sy, sw, sh): Rect, selected: String) -> Markup {
+    // A frame too small to spot (zoomed in on a large estate) gets
+    // cross-hairs through it, from edge to edge of the map.
+    let cross = ((x1 - x0) * 12.0 < sw).then(|| {
+        let (cx, cy) = (((x0 + x1) / 2.0) as i64, ((y0 + y1) / 2.0) as i64);
+        el("path").attr("class", "mm-cross").attr(
+            "d",
+            format!(
+                "M{cx} {}V{}M{} {cy}H{}",
+                sy as i64,
+                (sy + sh) as i64,
+                sx as i64,
+                (sx + sw) as i64
+            ),
+        )
+    });
+    let px = |v: f64| (v as i64).to_string();
+    Markup::concat(
+        [
+            Some(el("path").attr("class", "mm-selected").attr("d", selected)),
+            cross,
+        ]
+        .into_iter()
+        .flatten()
+        .chain([el("rect")
+            .attr("class", "mm-view")
+            .attr("x", px(x0))
+            .attr("y", px(y0))
+            .attr("width", px((x1 - x0).max(1.0)))
+            .attr("height", px((y1 - y0).max(1.0)))]),
+    )
 }
 
 #[component]
 pub fn Minimap() -> impl IntoView {
     let c = crate::ctx::ctx();
     let ed = c.ed;
-    let on = c.minimap;
-    let visible = Memo::new(move |_| shown(on, ed.shown.with(|t| t.servers.len())));
+    let visible = Memo::new(move |_| crate::ctx::minimap_shown(c));
     // Plain reactive types only (a Memo of a struct of its own would cost
     // its own copy of the reactive machinery in the wasm).
     let drawing = Memo::new(move |_| {
         if !visible.get() {
             return Markup::default();
         }
-        ed.shown.with(|t| {
-            let (mut dpm, mut others) = (String::new(), String::new());
-            let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-            for v in &t.servers {
-                let Some(p) = v.pos else { continue };
-                rect_path(if v.is_dpm() { &mut dpm } else { &mut others }, p.x, p.y);
-                x0 = x0.min(p.x - NODE_W / 2.0);
-                y0 = y0.min(p.y - NODE_H / 2.0);
-                x1 = x1.max(p.x + NODE_W / 2.0);
-                y1 = y1.max(p.y + NODE_H / 2.0);
-            }
-            BOUNDS.set((x0 <= x1).then_some((x0, y0, x1, y1)));
-            Markup::concat([
-                el("path").attr("class", "mm-others").attr("d", others),
-                el("path").attr("class", "mm-dpm").attr("d", dpm),
-            ])
-        })
+        ed.shown.with(shapes)
     });
     // A memo: the frame is rewritten on every pan, the selection (all
     // 10,000 after Ctrl+A) only when it or the drawing changes.
@@ -93,24 +166,14 @@ pub fn Minimap() -> impl IntoView {
         });
         out
     });
-    // The part of the drawing in view, in drawing units.
-    let view_rect = move || {
-        let cam = ed.camera.get();
-        let (w, h) = ed.viewport.get();
-        let (a, b) = (cam.to_canvas(0.0, 0.0), cam.to_canvas(w, h));
-        (a.x, a.y, b.x, b.y)
-    };
-    // What the minimap spans: the drawing and the view, with a margin.
+    // What the minimap spans, held while the user drags on it.
     let span = move || {
-        let (a0, b0, a1, b1) = view_rect();
+        let view = in_view(ed);
         if let Some(r) = HELD.get() {
             return r;
         }
         drawing.track();
-        let (x0, y0, x1, y1) = BOUNDS.get().unwrap_or((a0, b0, a1, b1));
-        let (x0, y0, x1, y1) = (x0.min(a0), y0.min(b0), x1.max(a1), y1.max(b1));
-        let m = (x1 - x0).max(y1 - y0) * 0.03;
-        (x0 - m, y0 - m, x1 - x0 + 2.0 * m, y1 - y0 + 2.0 * m)
+        span_of(view, BOUNDS.get())
     };
     let view_box = move || {
         let (x, y, w, h) = span();
@@ -122,71 +185,9 @@ pub fn Minimap() -> impl IntoView {
             h.max(1.0) as i64
         )
     };
-    // The pointer's place in drawing units (the SVG meets its box, centred).
-    let go_to = move |ev: &web_sys::PointerEvent| {
-        let Some(el) = ev
-            .current_target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        else {
-            return;
-        };
-        let r = el.get_bounding_client_rect();
-        let (vx, vy, vw, vh) = span();
-        let s = (r.width() / vw.max(1.0)).min(r.height() / vh.max(1.0));
-        if s <= 0.0 {
-            return;
-        }
-        let ox = r.left() + (r.width() - vw * s) / 2.0;
-        let oy = r.top() + (r.height() - vh * s) / 2.0;
-        let x = vx + (ev.client_x() as f64 - ox) / s;
-        let y = vy + (ev.client_y() as f64 - oy) / s;
-        let (w, h) = ed.viewport.get_untracked();
-        ed.camera.update(|c| {
-            c.x = w / 2.0 - x * c.k;
-            c.y = h / 2.0 - y * c.k;
-        });
-    };
     // The shapes change with the drawing; the frame and the selection with
     // the view: two layers, so moving the view never re-reads 10,000
     // rectangles.
-    let frame = move || {
-        let (x0, y0, x1, y1) = view_rect();
-        let (sx, sy, sw, sh) = span();
-        // A frame too small to spot (zoomed in on a large estate) gets
-        // cross-hairs through it, from edge to edge of the map.
-        let cross = ((x1 - x0) * 12.0 < sw).then(|| {
-            let (cx, cy) = (((x0 + x1) / 2.0) as i64, ((y0 + y1) / 2.0) as i64);
-            el("path").attr("class", "mm-cross").attr(
-                "d",
-                format!(
-                    "M{cx} {}V{}M{} {cy}H{}",
-                    sy as i64,
-                    (sy + sh) as i64,
-                    sx as i64,
-                    (sx + sw) as i64
-                ),
-            )
-        });
-        let px = |v: f64| (v as i64).to_string();
-        Markup::concat(
-            [
-                Some(
-                    el("path")
-                        .attr("class", "mm-selected")
-                        .attr("d", selected.get()),
-                ),
-                cross,
-            ]
-            .into_iter()
-            .flatten()
-            .chain([el("rect")
-                .attr("class", "mm-view")
-                .attr("x", px(x0))
-                .attr("y", px(y0))
-                .attr("width", px((x1 - x0).max(1.0)))
-                .attr("height", px((y1 - y0).max(1.0)))]),
-        )
-    };
     view! {
         <Show when=move || visible.get()>
             <div class="minimap" data-testid="minimap" aria-hidden="true"
@@ -197,16 +198,16 @@ pub fn Minimap() -> impl IntoView {
                         let _ = el.set_pointer_capture(ev.pointer_id());
                     }
                     HELD.set(Some(span()));
-                    go_to(&ev);
+                    go_to(ed, &ev, span());
                 }
-                on:pointermove=move |ev| if HELD.get().is_some() { go_to(&ev) }
+                on:pointermove=move |ev| if HELD.get().is_some() { go_to(ed, &ev, span()) }
                 on:lostpointercapture=move |_| {
                     HELD.set(None);
                     // Let the minimap span the drawing and the view again.
                     ed.camera.update(|_| {});
                 }>
                 <svg viewBox=view_box preserveAspectRatio="xMidYMid meet">{svg_layer("mm-shapes", move || drawing.get())}</svg>
-                <svg viewBox=view_box preserveAspectRatio="xMidYMid meet">{svg_layer("mm-frame", frame)}</svg>
+                <svg viewBox=view_box preserveAspectRatio="xMidYMid meet">{svg_layer("mm-frame", move || frame(in_view(ed), span(), selected.get()))}</svg>
             </div>
         </Show>
     }

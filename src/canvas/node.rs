@@ -1,129 +1,342 @@
 //! One server as a node: its shape, name, role, facts, badges and its own
 //! keys and gestures.
 
+use crate::canvas::badge::badge;
+use crate::canvas::pointer;
+use crate::canvas::pointer::Pointer;
 use crate::canvas::state::toggle_selected;
-use crate::state::derived::worst;
-
-use crate::browser::markup::el;
-use crate::browser::markup::Markup;
-use crate::canvas::state::NodeGestures;
 use crate::canvas::state::Verdict;
-use crate::state::derived::finding_lines;
+use crate::ctx::Ctx;
+use crate::state::derived::worst;
 use crate::state::derived::Derived;
 use crate::state::editor::Mode;
 
-use dpm_rules::{badge_symbol, num, Kind, Point, ServerId, NODE_H, NODE_W};
+use crate::browser::markup::el;
+use crate::browser::markup::Markup;
+
+use dpm_rules::{num, Finding, Kind, Point, ServerId, Severity, NODE_H, NODE_W};
 use leptos::prelude::*;
+
+/// What a node shows, each part a memo of its own, so that an edit
+/// touches only the nodes and the parts it changes.
+#[derive(Clone, Copy)]
+struct NodeState {
+    /// Name, kind, and whether it is Microsoft Azure Backup Server.
+    facts: Memo<(String, Kind, bool)>,
+    /// Small tags on the node's top edge: the host of a virtual machine,
+    /// an Azure virtual machine, DPM on a domain controller. (class, text,
+    /// what it says in words: the label's words hold the text shown, in
+    /// order.)
+    tags: Memo<Vec<(&'static str, String, String)>>,
+    stopped: Memo<bool>,
+    caption: Memo<String>,
+    findings: Memo<Vec<Finding>>,
+    sev: Memo<Option<Severity>>,
+    selected: Memo<bool>,
+    failed: Memo<bool>,
+    /// The verdict's class while a protection is drawn.
+    candidate: Memo<&'static str>,
+    /// In the Risk view: what this server's failure alone would cost.
+    at_risk: Memo<Option<String>>,
+    is_source: Memo<bool>,
+    is_target: Memo<bool>,
+    /// Just added (or the drawing just opened): it fades in.
+    entering: bool,
+}
+
+impl NodeState {
+    fn new(c: Ctx, derived: Derived, id: ServerId) -> NodeState {
+        let (ed, cn, rv) = (c.ed, c.cn, c.rv);
+        let facts = Memo::new(move |_| {
+            ed.shown.with(|t| {
+                t.server(id)
+                    .map(|s| (s.name.clone(), s.kind, s.is_mabs()))
+                    .unwrap_or_else(|| (String::new(), Kind::Protected, false))
+            })
+        });
+        let tags = Memo::new(move |_| {
+            ed.shown.with(|t| {
+                let Some(s) = t.server(id) else {
+                    return Vec::new();
+                };
+                let mut out: Vec<(&'static str, String, String)> = Vec::new();
+                if let Some(h) = s.host.filter(|&h| t.server(h).is_some()) {
+                    out.push((
+                        "tag vm",
+                        format!("on {}", dpm_rules::truncate(t.name(h), 10)),
+                        format!("on {}", t.name(h)),
+                    ));
+                }
+                if s.is_azure() {
+                    out.push(("tag azure", "Azure".into(), "Azure".into()));
+                }
+                if s.is_dpm() && s.is_domain_controller() {
+                    out.push(("tag dc", "DC".into(), "DC (domain controller)".into()));
+                }
+                out
+            })
+        });
+        let stopped = Memo::new(move |_| ed.stopped.with(|s| s.contains(&id)));
+        let caption = Memo::new(move |_| {
+            let (_, kind, mabs) = facts.get();
+            match kind {
+                Kind::Dpm => derived
+                    .roles
+                    .with(|r| r.get(&id).copied().unwrap_or_default())
+                    .caption(mabs),
+                Kind::Protected => "protected server".to_string(),
+            }
+        });
+        let findings = Memo::new(move |_| derived.findings.with(|f| f.of_server(id)));
+        let sev = Memo::new(move |_| findings.with(|f| worst(f)));
+        let selected = Memo::new(move |_| ed.selection.with(|s| s.contains(&id)));
+        let failed = Memo::new(move |_| ed.shown_failed.with(|f| f.contains(&id)));
+        let candidate = Memo::new(move |_| {
+            cn.verdicts.with(|v| match v.get(&id) {
+                Some(Verdict::Allowed) => "cand-ok",
+                Some(Verdict::Breaks(_)) => "cand-bad",
+                Some(Verdict::Exists) => "cand-exists",
+                None => "",
+            })
+        });
+        let at_risk = Memo::new(move |_| {
+            rv.risk.with(|r| {
+                let (r, _) = r.as_ref()?;
+                let sp = r.single_points.iter().find(|p| p.server == id)?;
+                let n = sp.loses.len() + sp.unprotects.len();
+                let first = sp.loses.first().or(sp.unprotects.first())?;
+                let what = ed.doc.with_untracked(|t| first.label(t));
+                Some(if n == 1 {
+                    format!("⚠ takes {what}")
+                } else {
+                    format!("⚠ takes {what} +{}", n - 1)
+                })
+            })
+        });
+        let is_source = Memo::new(move |_| cn.from.get() == Some(id));
+        let is_target = Memo::new(move |_| cn.target.get() == Some(id));
+        let entering = ed.entering.with_untracked(|e| e.contains(&id));
+        NodeState {
+            facts,
+            tags,
+            stopped,
+            caption,
+            findings,
+            sev,
+            selected,
+            failed,
+            candidate,
+            at_risk,
+            is_source,
+            is_target,
+            entering,
+        }
+    }
+
+    fn kind(&self) -> Kind {
+        self.facts.with(|f| f.1)
+    }
+}
+
+/// The node's classes: its kind and every state the style shows.
+fn class(c: Ctx, s: &NodeState, id: ServerId) -> String {
+    let mut out = format!("server {}", s.kind().as_str());
+    for (on, name) in [
+        (s.selected.get(), " selected"),
+        (s.failed.get(), " failed"),
+        (s.stopped.get(), " stopped"),
+        (s.is_source.get(), " source"),
+        (s.is_target.get(), " target"),
+        (s.entering, " entering"),
+        (s.at_risk.with(|r| r.is_some()), " spof"),
+        (c.pr.spot.get() == Some(id), " spot"),
+    ] {
+        if on {
+            out.push_str(name);
+        }
+    }
+    let cand = s.candidate.get();
+    if !cand.is_empty() {
+        out.push(' ');
+        out.push_str(cand);
+    }
+    out
+}
+
+/// The node's label: the words on the node, in their order (name, caption,
+/// tags, the single-point label as shown), then what they mean.
+fn aria(s: &NodeState) -> String {
+    let f = s.findings.with(|f| {
+        if f.is_empty() {
+            String::new()
+        } else {
+            format!(
+                ". {}",
+                f.iter()
+                    .map(|f| f.message.clone())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
+        }
+    });
+    let state = if s.failed.get() {
+        ", failed"
+    } else if s.stopped.get() {
+        ", stopped: its database is down"
+    } else {
+        ""
+    };
+    let tags = s.tags.with(|t| {
+        t.iter()
+            .map(|(_, _, words)| format!(", {words}"))
+            .collect::<String>()
+    });
+    let risk = s.at_risk.with(|r| {
+        r.as_ref()
+            .map(|w| {
+                format!(
+                    ", {} (a single point of failure)",
+                    dpm_rules::truncate(w.trim_start_matches("⚠ "), 26)
+                )
+            })
+            .unwrap_or_default()
+    });
+    let name = s.facts.with(|f| f.0.clone());
+    format!("{name}, {}{tags}{risk}{state}{f}", s.caption.get())
+}
+
+/// Presenting: the spotlight goes to this server, or off it.
+fn spotlight(c: Ctx, id: ServerId) {
+    c.pr.spot
+        .update(|s| *s = if *s == Some(id) { None } else { Some(id) })
+}
+
+/// The node's keys: Enter renames (spotlights when presenting, fails in
+/// the simulator, makes the protection being drawn), Space selects, C
+/// starts a protection from a DPM server.
+pub fn node_key(c: Ctx, id: ServerId, ev: web_sys::KeyboardEvent) {
+    let (ed, cn) = (c.ed, c.cn);
+    let key = ev.key();
+    if ed.mode.get_untracked() == Mode::Present {
+        if key == "Enter" {
+            ev.prevent_default();
+            ev.stop_propagation();
+            spotlight(c, id);
+        }
+        return;
+    }
+    if ed.mode.get_untracked() == Mode::Simulate {
+        if key == "Enter" || key == " " {
+            ev.prevent_default();
+            crate::sim::state::toggle_failed(ed, id);
+        }
+        return;
+    }
+    if cn.from.get_untracked().is_some() {
+        if key == "Enter" || key == " " {
+            ev.prevent_default();
+            ev.stop_propagation();
+            cn.finish(&ed, id);
+        }
+        return;
+    }
+    match key.as_str() {
+        "Enter" if !ed.readonly => {
+            ev.prevent_default();
+            ed.selection.set(vec![id]);
+            ed.selected_link.set(None);
+            ed.rename_request.set(Some(id));
+        }
+        " " => {
+            ev.prevent_default();
+            // Shift (or Ctrl/Cmd) adds to the selection or takes out,
+            // as Shift-click does.
+            if ev.shift_key() || ev.ctrl_key() || ev.meta_key() {
+                toggle_selected(ed, id);
+            } else {
+                ed.selection.set(vec![id]);
+            }
+            ed.selected_link.set(None);
+        }
+        "c" | "C" if !ed.readonly && !ev.ctrl_key() && !ev.meta_key() => {
+            ev.prevent_default();
+            ev.stop_propagation();
+            if ed
+                .doc
+                .with_untracked(|t| t.server(id).is_some_and(|s| s.kind == Kind::Dpm))
+            {
+                cn.start(&ed, id, true);
+            } else {
+                ed.complain("Only a DPM server can protect: start a protection from a DPM server.");
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The kind's icon at the node's left: a database for DPM, a server box.
+fn icon(kind: Kind) -> AnyView {
+    match kind {
+        Kind::Dpm => view! {
+            <g class="icon" transform=format!("translate({} -7)", num(-NODE_W / 2.0 + 18.0))>
+                <ellipse cx="0" cy="0" rx="8" ry="3.5" />
+                <path d="M-8 0 L-8 13 A8 3.5 0 0 0 8 13 L8 0" />
+                <path d="M-8 6.5 A8 3.5 0 0 0 8 6.5" />
+            </g>
+        }
+        .into_any(),
+        Kind::Protected => view! {
+            <g class="icon" transform=format!("translate({} -9)", num(-NODE_W / 2.0 + 18.0))>
+                <rect x="-7" y="0" width="14" height="18" rx="2" />
+                <path d="M-4 5 L4 5 M-4 9 L4 9" />
+            </g>
+        }
+        .into_any(),
+    }
+}
+
+/// Under the node: "Stopped" when its database is down, or what its
+/// failure alone would take in the Risk view.
+fn under(s: NodeState) -> impl IntoView {
+    view! {
+        {move || s.stopped.get().then(|| view! {
+            <text class="stopped-label" aria-hidden="true" x="0" y=dpm_rules::num(NODE_H / 2.0 + 16.0) text-anchor="middle">
+                "Stopped: its database is down"
+            </text>
+        })}
+        {move || s.at_risk.get().map(|what| view! {
+            <text class="spof-label" aria-hidden="true" x="0" y=dpm_rules::num(NODE_H / 2.0 + 16.0) text-anchor="middle">
+                {dpm_rules::truncate(&what, 28)}
+            </text>
+        })}
+    }
+}
+
+/// The handle a protection is drawn from, on a DPM server while editing.
+fn handle(c: Ctx, ptr: Pointer, s: NodeState, id: ServerId) -> impl IntoView {
+    let ed = c.ed;
+    let hh = NODE_H / 2.0;
+    move || {
+        (s.kind() == Kind::Dpm && !ed.readonly && ed.mode.get() == Mode::Edit).then(|| {
+            view! {
+                <g class="handle" on:pointerdown=move |ev| pointer::start_connect(c, ptr, id, &ev)>
+                    <title>"Drag onto a server to protect it"</title>
+                    <circle class="handle-hit" cx="0" cy=num(hh) r="14" />
+                    <circle class="handle-dot" cx="0" cy=num(hh) r="6" />
+                </g>
+            }
+        })
+    }
+}
 
 #[component]
 pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
-    let ed = crate::ctx::ctx().ed;
-    let pos = crate::ctx::ctx().pos;
-    let cn = crate::ctx::ctx().cn;
-    let derived = expect_context::<Derived>();
-    let gestures = expect_context::<NodeGestures>();
-    let tip = crate::ctx::ctx().tip;
-    let at = pos.of(id, Point { x: 0.0, y: 0.0 });
-    let facts = Memo::new(move |_| {
-        ed.shown.with(|t| {
-            t.server(id)
-                .map(|s| (s.name.clone(), s.kind, s.is_mabs()))
-                .unwrap_or_else(|| (String::new(), Kind::Protected, false))
-        })
-    });
-    // Small tags on the node's top edge: the host of a virtual machine, an
-    // Azure virtual machine, DPM on a domain controller. (class, text, what
-    // it says in words: the label's words hold the text shown, in order.)
-    let tags = Memo::new(move |_| {
-        ed.shown.with(|t| {
-            let Some(s) = t.server(id) else {
-                return Vec::new();
-            };
-            let mut out: Vec<(&'static str, String, String)> = Vec::new();
-            if let Some(h) = s.host.filter(|&h| t.server(h).is_some()) {
-                out.push((
-                    "tag vm",
-                    format!("on {}", dpm_rules::truncate(t.name(h), 10)),
-                    format!("on {}", t.name(h)),
-                ));
-            }
-            if s.is_azure() {
-                out.push(("tag azure", "Azure".into(), "Azure".into()));
-            }
-            if s.is_dpm() && s.is_domain_controller() {
-                out.push(("tag dc", "DC".into(), "DC (domain controller)".into()));
-            }
-            out
-        })
-    });
-    let stopped = Memo::new(move |_| ed.stopped.with(|s| s.contains(&id)));
-    let kind = move || facts.with(|f| f.1);
-    let caption = Memo::new(move |_| {
-        let (_, kind, mabs) = facts.get();
-        match kind {
-            Kind::Dpm => derived
-                .roles
-                .with(|r| r.get(&id).copied().unwrap_or_default())
-                .caption(mabs),
-            Kind::Protected => "protected server".to_string(),
-        }
-    });
-    let findings = Memo::new(move |_| derived.findings.with(|f| f.of_server(id)));
-    let sev = Memo::new(move |_| findings.with(|f| worst(f)));
-    let selected = Memo::new(move |_| ed.selection.with(|s| s.contains(&id)));
-    let failed = Memo::new(move |_| ed.shown_failed.with(|f| f.contains(&id)));
-    let candidate = Memo::new(move |_| {
-        cn.verdicts.with(|v| match v.get(&id) {
-            Some(Verdict::Allowed) => "cand-ok",
-            Some(Verdict::Breaks(_)) => "cand-bad",
-            Some(Verdict::Exists) => "cand-exists",
-            None => "",
-        })
-    });
-    let pr = crate::ctx::ctx().pr;
-    let rv = crate::ctx::ctx().rv;
-    // In the Risk view: what this server's failure alone would cost.
-    let at_risk = Memo::new(move |_| {
-        rv.risk.with(|r| {
-            let (r, _) = r.as_ref()?;
-            let sp = r.single_points.iter().find(|p| p.server == id)?;
-            let n = sp.loses.len() + sp.unprotects.len();
-            let first = sp.loses.first().or(sp.unprotects.first())?;
-            let what = ed.doc.with_untracked(|t| first.label(t));
-            Some(if n == 1 {
-                format!("⚠ takes {what}")
-            } else {
-                format!("⚠ takes {what} +{}", n - 1)
-            })
-        })
-    });
-    let is_source = Memo::new(move |_| cn.from.get() == Some(id));
-    let is_target = Memo::new(move |_| cn.target.get() == Some(id));
-    let entering = ed.entering.with_untracked(|e| e.contains(&id));
-
-    let class = move || {
-        let mut c = format!("server {}", kind().as_str());
-        for (on, name) in [
-            (selected.get(), " selected"),
-            (failed.get(), " failed"),
-            (stopped.get(), " stopped"),
-            (is_source.get(), " source"),
-            (is_target.get(), " target"),
-            (entering, " entering"),
-            (at_risk.with(|r| r.is_some()), " spof"),
-            (pr.spot.get() == Some(id), " spot"),
-        ] {
-            if on {
-                c.push_str(name);
-            }
-        }
-        let cand = candidate.get();
-        if !cand.is_empty() {
-            c.push(' ');
-            c.push_str(cand);
-        }
-        c
-    };
+    let c = crate::ctx::ctx();
+    let (ed, tip) = (c.ed, c.tip);
+    let ptr = expect_context::<Pointer>();
+    let s = NodeState::new(c, expect_context::<Derived>(), id);
+    let at = c.pos.of(id, Point { x: 0.0, y: 0.0 });
+    let kind = move || s.kind();
     // Zoomed out, the shapes are placed by their own coordinates, not by a
     // transform on their group: Chrome makes each transformed group a paint
     // chunk of its own and re-layerizes them all on every frame of a drag
@@ -149,154 +362,21 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
         }
     };
     let (o1, o2) = (origin.clone(), origin.clone());
-    let name = move || facts.with(|f| f.0.clone());
-    let shown_name = move || facts.with(|f| dpm_rules::truncate(&f.0, 17));
-    let aria = move || {
-        let f = findings.with(|f| {
-            if f.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    ". {}",
-                    f.iter()
-                        .map(|f| f.message.clone())
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                )
-            }
-        });
-        let state = if failed.get() {
-            ", failed"
-        } else if stopped.get() {
-            ", stopped: its database is down"
-        } else {
-            ""
-        };
-        let tags = tags.with(|t| {
-            t.iter()
-                .map(|(_, _, words)| format!(", {words}"))
-                .collect::<String>()
-        });
-        // The label holds the words on the node, in their order (name,
-        // caption, the single-point label as shown), then what they mean.
-        let risk = at_risk.with(|r| {
-            r.as_ref()
-                .map(|w| {
-                    format!(
-                        ", {} (a single point of failure)",
-                        dpm_rules::truncate(w.trim_start_matches("⚠ "), 26)
-                    )
-                })
-                .unwrap_or_default()
-        });
-        format!("{}, {}{tags}{risk}{state}{f}", name(), caption.get())
-    };
-    let badge = move || {
-        sev.get().map(|s| {
-            let rule = findings.with(|f| f.first().map(|f| f.rule.id()).unwrap_or_default());
-            let title = findings.with(|f| finding_lines(f));
-            view! {
-                // Hidden from assistive technology: the server's label already
-                // reads out its findings.
-                <g class=format!("badge {}", s.as_str()) data-rule=rule aria-hidden="true"
-                    transform=format!("translate({} {})", num(NODE_W / 2.0 - 4.0), num(-NODE_H / 2.0 + 4.0))>
-                    <title>{title}</title>
-                    <circle r="10" />
-                    {badge_mark(s)}
-                </g>
-            }
-        })
-    };
-    let icon = move || match kind() {
-        Kind::Dpm => view! {
-            <g class="icon" transform=format!("translate({} -7)", num(-NODE_W / 2.0 + 18.0))>
-                <ellipse cx="0" cy="0" rx="8" ry="3.5" />
-                <path d="M-8 0 L-8 13 A8 3.5 0 0 0 8 13 L8 0" />
-                <path d="M-8 6.5 A8 3.5 0 0 0 8 6.5" />
-            </g>
-        }
-        .into_any(),
-        Kind::Protected => view! {
-            <g class="icon" transform=format!("translate({} -9)", num(-NODE_W / 2.0 + 18.0))>
-                <rect x="-7" y="0" width="14" height="18" rx="2" />
-                <path d="M-4 5 L4 5 M-4 9 L4 9" />
-            </g>
-        }
-        .into_any(),
-    };
-    let spotlight = move || {
-        pr.spot
-            .update(|s| *s = if *s == Some(id) { None } else { Some(id) })
+    let name = move || s.facts.with(|f| f.0.clone());
+    let shown_name = move || s.facts.with(|f| dpm_rules::truncate(&f.0, 17));
+    let corner = Point {
+        x: NODE_W / 2.0 - 4.0,
+        y: -NODE_H / 2.0 + 4.0,
     };
     let on_click = move |ev: web_sys::MouseEvent| match ed.mode.get_untracked() {
         Mode::Simulate if !ev.default_prevented() => crate::sim::state::toggle_failed(ed, id),
-        Mode::Present => spotlight(),
+        Mode::Present => spotlight(c, id),
         _ => {}
-    };
-    let on_key = move |ev: web_sys::KeyboardEvent| {
-        let key = ev.key();
-        if ed.mode.get_untracked() == Mode::Present {
-            if key == "Enter" {
-                ev.prevent_default();
-                ev.stop_propagation();
-                spotlight();
-            }
-            return;
-        }
-        if ed.mode.get_untracked() == Mode::Simulate {
-            if key == "Enter" || key == " " {
-                ev.prevent_default();
-                crate::sim::state::toggle_failed(ed, id);
-            }
-            return;
-        }
-        if cn.from.get_untracked().is_some() {
-            if key == "Enter" || key == " " {
-                ev.prevent_default();
-                ev.stop_propagation();
-                cn.finish(&ed, id);
-            }
-            return;
-        }
-        match key.as_str() {
-            "Enter" if !ed.readonly => {
-                ev.prevent_default();
-                ed.selection.set(vec![id]);
-                ed.selected_link.set(None);
-                ed.rename_request.set(Some(id));
-            }
-            " " => {
-                ev.prevent_default();
-                // Shift (or Ctrl/Cmd) adds to the selection or takes out,
-                // as Shift-click does.
-                if ev.shift_key() || ev.ctrl_key() || ev.meta_key() {
-                    toggle_selected(ed, id);
-                } else {
-                    ed.selection.set(vec![id]);
-                }
-                ed.selected_link.set(None);
-            }
-            "c" | "C" if !ed.readonly && !ev.ctrl_key() && !ev.meta_key() => {
-                ev.prevent_default();
-                ev.stop_propagation();
-                if ed
-                    .doc
-                    .with_untracked(|t| t.server(id).is_some_and(|s| s.kind == Kind::Dpm))
-                {
-                    cn.start(&ed, id, true);
-                } else {
-                    ed.complain(
-                        "Only a DPM server can protect: start a protection from a DPM server.",
-                    );
-                }
-            }
-            _ => {}
-        }
     };
     let on_focus = move |_| {
         tip.server.set(Some(id));
-        if cn.keyboard.get_untracked() && cn.from.get_untracked().is_some() {
-            cn.target.set(Some(id));
+        if c.cn.keyboard.get_untracked() && c.cn.from.get_untracked().is_some() {
+            c.cn.target.set(Some(id));
         }
     };
     let on_dblclick = move |_| {
@@ -306,22 +386,12 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
         }
     };
     let (hw, hh) = (NODE_W / 2.0, NODE_H / 2.0);
-    let handle = move || {
-        (kind() == Kind::Dpm && !ed.readonly && ed.mode.get() == Mode::Edit).then(|| {
-            view! {
-                <g class="handle" on:pointerdown=move |ev| gestures.start_connect.run((id, ev))>
-                    <title>"Drag onto a server to protect it"</title>
-                    <circle class="handle-hit" cx="0" cy=num(hh) r="14" />
-                    <circle class="handle-dot" cx="0" cy=num(hh) r="6" />
-                </g>
-            }
-        })
-    };
     view! {
-        <g class=class data-server=name transform=transform tabindex="0" role="button"
-            aria-label=aria
-            on:pointerdown=move |ev| gestures.start_move.run((id, ev))
-            on:click=on_click on:dblclick=on_dblclick on:keydown=on_key on:focus=on_focus
+        <g class=move || class(c, &s, id) data-server=name transform=transform tabindex="0" role="button"
+            aria-label=move || aria(&s)
+            on:pointerdown=move |ev| pointer::start_move(c, ptr, id, &ev)
+            on:click=on_click on:dblclick=on_dblclick on:keydown=move |ev| node_key(c, id, ev)
+            on:focus=on_focus
             on:blur=move |_| tip.server.set(None)
             on:pointerenter=move |_| tip.server.set(Some(id))
             on:pointerleave=move |_| tip.server.set(None)>
@@ -333,12 +403,12 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
             {(!far).then(|| view! {
                 // Zoomed out, focus shows on the shape itself (CSS).
                 <rect class="focus-ring" x=num(-hw - 5.0) y=num(-hh - 5.0) width=num(NODE_W + 10.0) height=num(NODE_H + 10.0) rx="14" />
-                {icon}
+                {move || icon(kind())}
                 // The space keeps name and caption apart for assistive technology
                 // reading the text (the label must hold the visible words); SVG
                 // does not draw it.
                 <text class="name" x="11" y="-3" text-anchor="middle">{shown_name}" "</text>
-                <text class="sub" x="11" y="15" text-anchor="middle">{move || caption.get()}</text>
+                <text class="sub" x="11" y="15" text-anchor="middle">{move || s.caption.get()}</text>
             })}
             <path class="cross" d=move || {
                 let o = origin();
@@ -346,19 +416,12 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
                 format!("M{} {} L{} {} M{} {} L{} {}", num(x0), num(y0), num(x1), num(y1), num(x1), num(y0), num(x0), num(y1))
             } />
             {(!far).then(|| view! {
-                {crate::browser::markup::svg_layer("tags", move || tags.with(|ts| tags_markup(ts)))}
-                {badge}
-                {move || stopped.get().then(|| view! {
-                    <text class="stopped-label" aria-hidden="true" x="0" y=dpm_rules::num(NODE_H / 2.0 + 16.0) text-anchor="middle">
-                        "Stopped: its database is down"
-                    </text>
-                })}
-                {move || at_risk.get().map(|what| view! {
-                    <text class="spof-label" aria-hidden="true" x="0" y=dpm_rules::num(NODE_H / 2.0 + 16.0) text-anchor="middle">
-                        {dpm_rules::truncate(&what, 28)}
-                    </text>
-                })}
-                {handle}
+                {crate::browser::markup::svg_layer("tags", move || s.tags.with(|ts| tags_markup(ts)))}
+                // Hidden from assistive technology: the server's label already
+                // reads out its findings.
+                {move || s.sev.get().map(|sev| s.findings.with(|f| badge(sev, f, corner, true)))}
+                {under(s)}
+                {handle(c, ptr, s, id)}
             })}
         </g>
     }
@@ -396,21 +459,4 @@ fn tags_markup(tags: &[(&'static str, String, String)]) -> Markup {
                     .text(format!(" {text}")),
             )
     }))
-}
-
-/// The mark inside a badge: `!` and `▲` as text; the note's "i" drawn, not
-/// written, so that assistive technology (which reads the server's label,
-/// findings included) is not handed a stray letter.
-pub fn badge_mark(s: dpm_rules::Severity) -> AnyView {
-    if s == dpm_rules::Severity::Info {
-        view! {
-            <g class="mark">
-                <circle cy="-4.5" r="1.8" />
-                <rect x="-1.5" y="-1.5" width="3" height="7.5" rx="0.8" />
-            </g>
-        }
-        .into_any()
-    } else {
-        view! { <text y="4">{badge_symbol(s)}</text> }.into_any()
-    }
 }

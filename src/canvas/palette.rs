@@ -3,6 +3,7 @@
 //! of the view.
 
 use crate::browser::dom::local;
+use crate::ctx::Ctx;
 use crate::state::editor::Mode;
 
 use leptos::prelude::*;
@@ -17,26 +18,34 @@ struct Drag {
     moved: bool,
 }
 
-#[component]
-pub fn Palette() -> impl IntoView {
-    let ed = crate::ctx::ctx().ed;
-    let armed = crate::ctx::ctx().armed.0;
-    let ws = crate::ctx::ctx().ws;
-    let svg_ref = crate::ctx::ctx().svg;
-    let drag = StoredValue::new(Drag::default());
-    let ghost = RwSignal::new(None::<(Kind, f64, f64)>);
-    // A click that ended a drag must not also arm the palette.
-    let just_dropped = StoredValue::new(false);
+/// A server being carried from the palette to the canvas.
+#[derive(Clone, Copy)]
+struct Carry {
+    drag: StoredValue<Drag>,
+    /// What follows the pointer: the kind, at client x, y.
+    ghost: RwSignal<Option<(Kind, f64, f64)>>,
+    /// A click that ended a drag must not also arm the palette.
+    just_dropped: StoredValue<bool>,
+}
 
-    let over_canvas = move |cx: f64, cy: f64| -> Option<Point> {
-        let el: web_sys::Element = svg_ref.get_untracked()?.into();
-        let r = el.get_bounding_client_rect();
-        let inside = cx >= r.left() && cx <= r.right() && cy >= r.top() && cy <= r.bottom();
-        inside.then(|| {
-            let (sx, sy) = local(&el, cx, cy);
-            ed.camera.get_untracked().to_canvas(sx, sy)
-        })
-    };
+/// The canvas point under client (`cx`, `cy`), if over the canvas.
+fn over_canvas(c: Ctx, cx: f64, cy: f64) -> Option<Point> {
+    let el: web_sys::Element = c.svg.get_untracked()?.into();
+    let r = el.get_bounding_client_rect();
+    let inside = cx >= r.left() && cx <= r.right() && cy >= r.top() && cy <= r.bottom();
+    inside.then(|| {
+        let (sx, sy) = local(&el, cx, cy);
+        c.ed.camera.get_untracked().to_canvas(sx, sy)
+    })
+}
+
+/// Follows a carried server across the window, and drops it on the canvas.
+fn follow(c: Ctx, carry: Carry) {
+    let Carry {
+        drag,
+        ghost,
+        just_dropped,
+    } = carry;
     let mv = window_event_listener(leptos::ev::pointermove, move |ev| {
         let d = drag.get_value();
         let Some(kind) = d.kind else { return };
@@ -54,8 +63,8 @@ pub fn Palette() -> impl IntoView {
         let Some(kind) = d.kind else { return };
         if d.moved {
             just_dropped.set_value(true);
-            if let Some(at) = over_canvas(ev.client_x() as f64, ev.client_y() as f64) {
-                ed.add_server(kind, at);
+            if let Some(at) = over_canvas(c, ev.client_x() as f64, ev.client_y() as f64) {
+                c.ed.add_server(kind, at);
             }
         }
     });
@@ -63,57 +72,78 @@ pub fn Palette() -> impl IntoView {
         mv.remove();
         up.remove();
     });
+}
 
-    let item = move |kind: Kind, label: &'static str, action: &'static str| {
-        let on_down = move |ev: web_sys::PointerEvent| {
-            if ev.button() != 0 && ev.pointer_type() == "mouse" {
-                return;
-            }
-            just_dropped.set_value(false);
-            drag.set_value(Drag {
-                kind: Some(kind),
-                x0: ev.client_x() as f64,
-                y0: ev.client_y() as f64,
-                moved: false,
-            });
-        };
-        let on_click = move |ev: web_sys::MouseEvent| {
-            if just_dropped.get_value() {
-                just_dropped.set_value(false);
-                return;
-            }
-            if ev.detail() == 0 {
-                // From the keyboard: put it in the middle of the view.
-                let (w, h) = ed.viewport.get_untracked();
-                let at = ed.camera.get_untracked().to_canvas(w / 2.0, h / 2.0);
-                let id = ed.add_server(kind, at);
-                ed.tell(format!(
-                    "Added {}. Tab reaches it on the canvas; press C on a DPM server to protect.",
-                    ed.doc.with_untracked(|t| t.name(id).to_string())
-                ));
-                return;
-            }
-            armed.update(|a| *a = if *a == Some(kind) { None } else { Some(kind) });
-        };
-        let pressed = move || (armed.get() == Some(kind)).to_string();
-        // An open exercise may leave a kind out of the palette.
-        let absent = move || {
-            ws.active.track();
-            !crate::workshop::state::may_add(ed, kind)
-        };
-        view! {
-            <button class=format!("palette-item {}", kind.as_str()) data-action=action aria-pressed=pressed
-                class:hidden=absent
-                title=format!("Drag onto the canvas, or click and then click the canvas, to add a {label}")
-                on:pointerdown=on_down on:click=on_click
-                disabled=move || ed.mode.get() != Mode::Edit>
-                <span class="swatch" aria-hidden="true"></span>
-                <span>{label}</span>
-            </button>
+/// One kind's button: pressed, it carries a server; clicked, it arms the
+/// canvas; from the keyboard, it adds one in the middle of the view.
+fn item(
+    c: Ctx,
+    carry: Carry,
+    kind: Kind,
+    label: &'static str,
+    action: &'static str,
+) -> impl IntoView {
+    let (ed, armed, ws) = (c.ed, c.armed.0, c.ws);
+    let on_down = move |ev: web_sys::PointerEvent| {
+        if ev.button() != 0 && ev.pointer_type() == "mouse" {
+            return;
         }
+        carry.just_dropped.set_value(false);
+        carry.drag.set_value(Drag {
+            kind: Some(kind),
+            x0: ev.client_x() as f64,
+            y0: ev.client_y() as f64,
+            moved: false,
+        });
     };
+    let on_click = move |ev: web_sys::MouseEvent| {
+        if carry.just_dropped.get_value() {
+            carry.just_dropped.set_value(false);
+            return;
+        }
+        if ev.detail() == 0 {
+            // From the keyboard: put it in the middle of the view.
+            let (w, h) = ed.viewport.get_untracked();
+            let at = ed.camera.get_untracked().to_canvas(w / 2.0, h / 2.0);
+            let id = ed.add_server(kind, at);
+            ed.tell(format!(
+                "Added {}. Tab reaches it on the canvas; press C on a DPM server to protect.",
+                ed.doc.with_untracked(|t| t.name(id).to_string())
+            ));
+            return;
+        }
+        armed.update(|a| *a = if *a == Some(kind) { None } else { Some(kind) });
+    };
+    let pressed = move || (armed.get() == Some(kind)).to_string();
+    // An open exercise may leave a kind out of the palette.
+    let absent = move || {
+        ws.active.track();
+        !crate::workshop::state::may_add(ed, kind)
+    };
+    view! {
+        <button class=format!("palette-item {}", kind.as_str()) data-action=action aria-pressed=pressed
+            class:hidden=absent
+            title=format!("Drag onto the canvas, or click and then click the canvas, to add a {label}")
+            on:pointerdown=on_down on:click=on_click
+            disabled=move || ed.mode.get() != Mode::Edit>
+            <span class="swatch" aria-hidden="true"></span>
+            <span>{label}</span>
+        </button>
+    }
+}
+
+#[component]
+pub fn Palette() -> impl IntoView {
+    let c = crate::ctx::ctx();
+    let (ed, armed, ws) = (c.ed, c.armed.0, c.ws);
+    let carry = Carry {
+        drag: StoredValue::new(Drag::default()),
+        ghost: RwSignal::new(None),
+        just_dropped: StoredValue::new(false),
+    };
+    follow(c, carry);
     let ghost_view = move || {
-        ghost.get().map(|(kind, x, y)| {
+        carry.ghost.get().map(|(kind, x, y)| {
             view! {
                 <div class=format!("palette-ghost {}", kind.as_str()) aria-hidden="true"
                     style:left=format!("{}px", dpm_rules::num(x - 68.0)) style:top=format!("{}px", dpm_rules::num(y - 28.0))>
@@ -125,8 +155,8 @@ pub fn Palette() -> impl IntoView {
     view! {
         <nav class="palette" aria-label="Palette">
             <h2 class="sr-only">"Add a server"</h2>
-            {item(Kind::Dpm, "DPM server", "add-dpm")}
-            {item(Kind::Protected, "Protected server", "add-protected")}
+            {item(c, carry, Kind::Dpm, "DPM server", "add-dpm")}
+            {item(c, carry, Kind::Protected, "Protected server", "add-protected")}
             <Show when=move || {
                 ws.active.track();
                 !crate::workshop::state::may_add(ed, Kind::Dpm) && !crate::workshop::state::may_add(ed, Kind::Protected)

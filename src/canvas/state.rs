@@ -140,10 +140,3 @@ pub struct Tip {
 /// Drawings up to this many servers are drawn whole; larger ones only in
 /// view (keyboard users Tab through every server of a small drawing).
 pub const DRAW_ALL_UP_TO: usize = 300;
-
-/// What a node does when pressed, shared by every node.
-#[derive(Clone, Copy)]
-pub struct NodeGestures {
-    pub start_move: Callback<(ServerId, web_sys::PointerEvent)>,
-    pub start_connect: Callback<(ServerId, web_sys::PointerEvent)>,
-}

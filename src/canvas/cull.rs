@@ -1,0 +1,187 @@
+//! What the canvas draws. In a large drawing only what is in view, with a
+//! margin of a screen around it (and whatever is selected or being
+//! connected, wherever it is), so that a move costs the same in an estate
+//! of 10,000 as in one of 100: xyflow's `useVisibleNodeIds`, tldraw's
+//! `notVisibleShapes`. The view is rounded out to a coarse grid, so panning
+//! redraws nothing until it crosses a cell.
+
+use crate::canvas::state::DRAW_ALL_UP_TO;
+use crate::ctx::Ctx;
+
+use std::collections::HashSet;
+
+use dpm_rules::{Link, Point, ServerId};
+use leptos::prelude::*;
+
+/// The servers and links drawn, each a memo.
+#[derive(Clone, Copy)]
+pub struct Visible {
+    /// The servers drawn on the canvas (not those being dragged).
+    pub servers: Memo<Vec<ServerId>>,
+    /// The protections drawn on the canvas (not those being dragged).
+    pub links: Memo<Vec<Link>>,
+    /// The protections at a dragged server, drawn on the drag layer.
+    pub drag_links: Memo<Vec<Link>>,
+    /// Virtual machines to their hosts, DPM servers to the server holding
+    /// their database: (from, to, is the database), for the servers drawn.
+    pub estate_links: Memo<Vec<(ServerId, ServerId, bool)>>,
+}
+
+type Area = (f64, f64, f64, f64);
+
+fn in_area(p: Point, (x0, y0, x1, y1): Area) -> bool {
+    p.x >= x0 && p.x <= x1 && p.y >= y0 && p.y <= y1
+}
+
+impl Visible {
+    pub fn new(c: Ctx, dragging: RwSignal<Vec<ServerId>>) -> Visible {
+        let area = area(c);
+        let servers = servers(c, area, dragging);
+        let drag_links = drag_links(c, dragging);
+        Visible {
+            servers,
+            links: links(c, area, servers, drag_links),
+            drag_links,
+            estate_links: estate_links(c, servers),
+        }
+    }
+}
+
+/// The part of the drawing in view and a screen around it, rounded out to
+/// cells of half a screen.
+fn area(c: Ctx) -> Memo<Area> {
+    let ed = c.ed;
+    Memo::new(move |_| {
+        let c = ed.camera.get();
+        let (w, h) = ed.viewport.get();
+        let cell = w.max(h).max(1.0) / c.k.max(1e-3) / 2.0;
+        let (a, b) = (c.to_canvas(-w, -h), c.to_canvas(2.0 * w, 2.0 * h));
+        let (down, up) = (
+            |v: f64| (v / cell).floor() * cell,
+            |v: f64| (v / cell).ceil() * cell,
+        );
+        (down(a.x), down(a.y), up(b.x), up(b.y))
+    })
+}
+
+fn servers(c: Ctx, area: Memo<Area>, dragging: RwSignal<Vec<ServerId>>) -> Memo<Vec<ServerId>> {
+    let (ed, cn) = (c.ed, c.cn);
+    Memo::new(move |_| {
+        let moving: HashSet<ServerId> = dragging.with(|d| d.iter().copied().collect());
+        ed.shown.with(|t| {
+            let all = t.servers.len() <= DRAW_ALL_UP_TO;
+            let a = area.get();
+            // A set: Ctrl+A in an estate of 10,000 selects them all.
+            let keep: HashSet<ServerId> = if all {
+                HashSet::new()
+            } else {
+                ed.selection.with(|s| s.iter().copied().collect())
+            };
+            let from = cn.from.get();
+            t.servers
+                .iter()
+                .filter(|s| {
+                    !moving.contains(&s.id)
+                        && (all
+                            || s.pos.is_some_and(|p| in_area(p, a))
+                            || keep.contains(&s.id)
+                            || from == Some(s.id))
+                })
+                .map(|s| s.id)
+                .collect::<Vec<_>>()
+        })
+    })
+}
+
+fn drag_links(c: Ctx, dragging: RwSignal<Vec<ServerId>>) -> Memo<Vec<Link>> {
+    let ed = c.ed;
+    Memo::new(move |_| {
+        let moving: HashSet<ServerId> = dragging.with(|d| d.iter().copied().collect());
+        if moving.is_empty() {
+            return Vec::new();
+        }
+        ed.shown.with(|t| {
+            t.protections
+                .iter()
+                .filter(|p| moving.contains(&p.protector) || moving.contains(&p.target))
+                .map(|p| p.link())
+                .collect::<Vec<_>>()
+        })
+    })
+}
+
+fn links(
+    c: Ctx,
+    area: Memo<Area>,
+    servers: Memo<Vec<ServerId>>,
+    drag_links: Memo<Vec<Link>>,
+) -> Memo<Vec<Link>> {
+    let ed = c.ed;
+    Memo::new(move |_| {
+        let moving: HashSet<Link> = drag_links.with(|d| d.iter().copied().collect());
+        ed.shown.with(|t| {
+            if t.servers.len() <= DRAW_ALL_UP_TO {
+                return t
+                    .protections
+                    .iter()
+                    .map(|p| p.link())
+                    .filter(|l| !moving.contains(l))
+                    .collect::<Vec<_>>();
+            }
+            let (x0, y0, x1, y1) = area.get();
+            let drawn: HashSet<ServerId> = servers.with(|d| d.iter().copied().collect());
+            t.protections
+                .iter()
+                .filter(|p| {
+                    if moving.contains(&p.link()) {
+                        return false;
+                    }
+                    if drawn.contains(&p.protector) || drawn.contains(&p.target) {
+                        return true;
+                    }
+                    // A long arrow across the view, both ends out of it.
+                    match (
+                        t.server(p.protector).and_then(|s| s.pos),
+                        t.server(p.target).and_then(|s| s.pos),
+                    ) {
+                        (Some(u), Some(v)) => {
+                            u.x.min(v.x) <= x1
+                                && u.x.max(v.x) >= x0
+                                && u.y.min(v.y) <= y1
+                                && u.y.max(v.y) >= y0
+                        }
+                        _ => false,
+                    }
+                })
+                .map(|p| p.link())
+                .collect()
+        })
+    })
+}
+
+fn estate_links(c: Ctx, servers: Memo<Vec<ServerId>>) -> Memo<Vec<(ServerId, ServerId, bool)>> {
+    let ed = c.ed;
+    Memo::new(move |_| {
+        ed.shown.with(|t| {
+            let all = t.servers.len() <= DRAW_ALL_UP_TO;
+            let drawn: HashSet<ServerId> = if all {
+                HashSet::new()
+            } else {
+                servers.with(|d| d.iter().copied().collect())
+            };
+            let mut out = Vec::new();
+            for s in &t.servers {
+                let db = s.database.filter(|_| s.is_dpm());
+                for (other, is_db) in [(s.host, false), (db, true)] {
+                    let Some(o) = other.filter(|&o| o != s.id && t.server(o).is_some()) else {
+                        continue;
+                    };
+                    if all || drawn.contains(&s.id) || drawn.contains(&o) {
+                        out.push((s.id, o, is_db));
+                    }
+                }
+            }
+            out
+        })
+    })
+}

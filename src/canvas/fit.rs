@@ -1,0 +1,86 @@
+//! The canvas's place and size: the servers' positions follow the drawing
+//! shown (gliding through the simulator's steps), the canvas is measured,
+//! and the view fits the drawing when asked and on opening.
+
+use crate::ctx::Ctx;
+use crate::state::editor::Camera;
+use crate::state::editor::Mode;
+
+use dpm_rules::{positions, NODE_H, NODE_W};
+use leptos::prelude::*;
+
+/// Installs the effects and the resize listener, for the canvas's life.
+pub fn install(c: Ctx) {
+    let (ed, pos) = (c.ed, c.pos);
+    // Positions follow what is shown; steps of the simulator glide.
+    Effect::new(move |_| {
+        let gliding = ed.preview.with_untracked(|p| p.is_some())
+            && ed.glide.get_value()
+            && !crate::browser::dom::reduced_motion();
+        ed.shown.with(|t| {
+            let at = positions(t);
+            if gliding {
+                crate::state::positions::glide(pos, t, &at);
+            } else {
+                pos.sync(t, &at);
+            }
+        });
+    });
+    Effect::new(move |_| {
+        ed.fit_request.get();
+        // After the positions of a newly opened drawing are in.
+        request_animation_frame(move || fit(c));
+    });
+    let resize = window_event_listener(leptos::ev::resize, move |_| measure(c));
+    on_cleanup(move || resize.remove());
+}
+
+/// The canvas's size on screen, into the editor's viewport.
+fn measure(c: Ctx) {
+    if let Some(el) = c.svg.get_untracked() {
+        let r = el.get_bounding_client_rect();
+        c.ed.viewport.set((r.width().max(1.0), r.height().max(1.0)));
+    }
+}
+
+/// The view that shows the whole drawing.
+fn fit(c: Ctx) {
+    let ed = c.ed;
+    measure(c);
+    let (w, h) = ed.viewport.get_untracked();
+    // Where the servers are going, not where a glide has them now: a
+    // step of a failover fits the step's drawing.
+    let bounds = ed.shown.with_untracked(|t| {
+        let at = positions(t);
+        let mut it = at.values();
+        let first = it.next()?;
+        Some(it.fold((first.x, first.y, first.x, first.y), |b, p| {
+            (b.0.min(p.x), b.1.min(p.y), b.2.max(p.x), b.3.max(p.y))
+        }))
+    });
+    let cam = match bounds {
+        Some((x0, y0, x1, y1)) => Camera::fitting(
+            (
+                x0 - NODE_W / 2.0,
+                y0 - NODE_H / 2.0 - 24.0,
+                x1 + NODE_W / 2.0,
+                y1 + NODE_H / 2.0,
+            ),
+            w,
+            // Clear of the zoom buttons, and of the first-visit hint.
+            h - if ed.hint.get_untracked() { 110.0 } else { 56.0 },
+            // Large on a projector.
+            if ed.mode.get_untracked() == Mode::Present {
+                2.5
+            } else {
+                1.25
+            },
+        ),
+        None => Camera {
+            x: 0.0,
+            y: 0.0,
+            k: 1.0,
+        },
+    };
+    ed.camera.set(cam);
+}

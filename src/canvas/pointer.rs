@@ -1,0 +1,422 @@
+//! The canvas's pointer gestures: pan, pinch, wheel zoom, move servers,
+//! draw a protection from a DPM server's handle, box select, place the
+//! server the palette armed, drop a file. What xyflow calls `XYDrag` and
+//! `XYPanZoom`, in Rust: each transition is a plain function of the
+//! context, the canvas's [`Pointer`] and the event, so that the canvas and
+//! each node call it directly. Where only the arithmetic is pure, only the
+//! arithmetic is taken out (the free functions at the end, tested in
+//! `tests/web.rs`).
+
+use crate::canvas::state::toggle_selected;
+use crate::ctx::Ctx;
+use crate::state::editor::Camera;
+use crate::state::editor::Mode;
+
+use dpm_rules::{Point, ServerId};
+use leptos::prelude::*;
+
+/// The gesture under way, from the press that started it to the release.
+enum Gesture {
+    None,
+    Pan {
+        sx: f64,
+        sy: f64,
+        cam: Camera,
+    },
+    Move {
+        start: Point,
+        from: Vec<(ServerId, Point)>,
+        moved: bool,
+    },
+    Connect,
+    Box {
+        start: Point,
+    },
+    Pinch {
+        dist: f64,
+        cam: Camera,
+    },
+}
+
+/// The canvas's pointer state: handles only, so it is `Copy` and every
+/// node can start a gesture with it.
+#[derive(Clone, Copy)]
+pub struct Pointer {
+    gesture: StoredValue<Gesture, LocalStorage>,
+    /// The pointers down: (id, screen x, screen y), for a pinch.
+    touches: StoredValue<Vec<(i32, f64, f64)>>,
+    /// The canvas's place on screen, taken when a gesture starts: asking the
+    /// browser on every move would force a layout of the whole drawing.
+    origin: StoredValue<(f64, f64)>,
+    /// The selection box being drawn (Shift and drag), canvas units.
+    pub box_rect: RwSignal<Option<(Point, Point)>>,
+    /// The servers being dragged, drawn with their arrows on a layer of
+    /// their own over the drawing: a move then repaints that layer only,
+    /// not the thousands of shapes under it.
+    pub dragging: RwSignal<Vec<ServerId>>,
+}
+
+impl Pointer {
+    pub fn new() -> Pointer {
+        Pointer {
+            gesture: StoredValue::new_local(Gesture::None),
+            touches: StoredValue::new(Vec::new()),
+            origin: StoredValue::new((0.0, 0.0)),
+            box_rect: RwSignal::new(None),
+            dragging: RwSignal::new(Vec::new()),
+        }
+    }
+}
+
+impl Default for Pointer {
+    fn default() -> Self {
+        Pointer::new()
+    }
+}
+
+fn take_origin(c: Ctx, p: Pointer) {
+    if let Some(el) = c.svg.get_untracked() {
+        let r = el.get_bounding_client_rect();
+        p.origin.set_value((r.left(), r.top()));
+    }
+}
+
+/// A client point on the canvas's screen, from the origin last taken.
+fn at_screen(p: Pointer, ev: &web_sys::PointerEvent) -> (f64, f64) {
+    let (x0, y0) = p.origin.get_value();
+    (ev.client_x() as f64 - x0, ev.client_y() as f64 - y0)
+}
+
+fn canvas_point(c: Ctx, p: Pointer, ev: &web_sys::PointerEvent) -> Point {
+    take_origin(c, p);
+    let (sx, sy) = at_screen(p, ev);
+    c.ed.camera.get_untracked().to_canvas(sx, sy)
+}
+
+/// A press on the background (nodes stop propagation): a pinch with a
+/// second finger, the armed server placed, a box (Shift), else a pan.
+pub fn down(c: Ctx, p: Pointer, ev: web_sys::PointerEvent) {
+    let ed = c.ed;
+    if ev.button() != 0 && ev.pointer_type() == "mouse" {
+        return;
+    }
+    let Some(el) = c.svg.get_untracked() else {
+        return;
+    };
+    let _ = el.focus();
+    take_origin(c, p);
+    let (sx, sy) = at_screen(p, &ev);
+    p.touches
+        .update_value(|t| t.push((ev.pointer_id(), sx, sy)));
+    let _ = el.set_pointer_capture(ev.pointer_id());
+    let two = p
+        .touches
+        .with_value(|t| (t.len() == 2).then(|| spread(t[0], t[1])));
+    if let Some(dist) = two {
+        p.gesture.set_value(Gesture::Pinch {
+            dist,
+            cam: ed.camera.get_untracked(),
+        });
+        p.box_rect.set(None);
+        return;
+    }
+    if let Some(kind) = c.armed.0.get_untracked() {
+        let at = ed.camera.get_untracked().to_canvas(sx, sy);
+        if !ed.readonly && ed.mode.get_untracked() == Mode::Edit {
+            ed.add_server(kind, at);
+        }
+        c.armed.0.set(None);
+        p.gesture.set_value(Gesture::None);
+        return;
+    }
+    if ev.shift_key() && !ed.readonly {
+        let at = ed.camera.get_untracked().to_canvas(sx, sy);
+        p.gesture.set_value(Gesture::Box { start: at });
+        p.box_rect.set(Some((at, at)));
+    } else {
+        p.gesture.set_value(Gesture::Pan {
+            sx,
+            sy,
+            cam: ed.camera.get_untracked(),
+        });
+    }
+}
+
+/// The pointer moved: the gesture under way follows it.
+pub fn moved(c: Ctx, p: Pointer, ev: web_sys::PointerEvent) {
+    let (ed, pos, cn) = (c.ed, c.pos, c.cn);
+    if p.gesture.with_value(|g| matches!(g, Gesture::None)) {
+        return;
+    }
+    let (sx, sy) = at_screen(p, &ev);
+    p.touches.update_value(|t| {
+        if let Some(e) = t.iter_mut().find(|e| e.0 == ev.pointer_id()) {
+            e.1 = sx;
+            e.2 = sy;
+        }
+    });
+    p.gesture.update_value(|g| match g {
+        Gesture::None => {}
+        Gesture::Pan {
+            sx: x0,
+            sy: y0,
+            cam,
+        } => {
+            ed.camera.set(Camera {
+                x: cam.x + sx - *x0,
+                y: cam.y + sy - *y0,
+                k: cam.k,
+            });
+        }
+        Gesture::Pinch { dist, cam } => {
+            let (f, mx, my) = p.touches.with_value(|t| {
+                if t.len() < 2 {
+                    return (1.0, sx, sy);
+                }
+                pinch(*dist, t[0], t[1])
+            });
+            ed.camera.set(cam.zoomed(f, mx, my));
+        }
+        Gesture::Move { start, from, moved } => {
+            let cam = ed.camera.get_untracked();
+            let Some(d) = drag_delta(*start, cam.to_canvas(sx, sy), cam.k, *moved) else {
+                return;
+            };
+            if !*moved {
+                p.dragging.set(from.iter().map(|(id, _)| *id).collect());
+            }
+            *moved = true;
+            let snap = ed.snap.get_untracked() && !ev.alt_key();
+            for (id, p0) in from.iter() {
+                pos.set(*id, dragged_to(*p0, d, snap));
+            }
+        }
+        Gesture::Connect => {
+            let at = ed.camera.get_untracked().to_canvas(sx, sy);
+            cn.pointer.set(Some(at));
+            let over = ed.doc.with_untracked(|t| pos.hit(t, at));
+            if cn.target.get_untracked() != over {
+                cn.target.set(over);
+            }
+        }
+        Gesture::Box { start, .. } => {
+            let at = ed.camera.get_untracked().to_canvas(sx, sy);
+            p.box_rect.set(Some((*start, at)));
+        }
+    });
+}
+
+/// A release (or a cancel): the gesture ends. A protection is made or
+/// dropped, a box selects, a move becomes one undoable edit (or is put
+/// back when cancelled), a click on the background clears the selection.
+pub fn up(c: Ctx, p: Pointer, ev: web_sys::PointerEvent) {
+    let (ed, pos, cn) = (c.ed, c.pos, c.cn);
+    p.touches
+        .update_value(|t| t.retain(|e| e.0 != ev.pointer_id()));
+    if let Some(el) = c.svg.get_untracked() {
+        let _ = el.release_pointer_capture(ev.pointer_id());
+    }
+    let cancelled = ev.type_() == "pointercancel";
+    let g = p
+        .gesture
+        .try_update_value(|g| std::mem::replace(g, Gesture::None))
+        .unwrap_or(Gesture::None);
+    match &g {
+        Gesture::Connect => match cn.target.get_untracked() {
+            Some(to) if !cancelled => cn.finish(&ed, to),
+            _ => cn.cancel(),
+        },
+        Gesture::Box { .. } => {
+            if let Some((a, b)) = p.box_rect.get_untracked() {
+                let at: Vec<(ServerId, Point)> = ed.doc.with_untracked(|t| {
+                    t.servers
+                        .iter()
+                        .filter_map(|s| pos.get(s.id).map(|at| (s.id, at)))
+                        .collect()
+                });
+                let inside = boxed(a, b, &at);
+                ed.selection.update(|sel| {
+                    for id in inside {
+                        if !sel.contains(&id) {
+                            sel.push(id);
+                        }
+                    }
+                });
+            }
+            p.box_rect.set(None);
+        }
+        _ => {}
+    }
+    if !p.dragging.with_untracked(|d| d.is_empty()) {
+        p.dragging.set(Vec::new());
+    }
+    match g {
+        Gesture::Move { from, moved, .. } if moved && !cancelled => {
+            let moved_to: Vec<(ServerId, Point)> = from
+                .iter()
+                .filter_map(|(id, _)| pos.get(*id).map(|at| (*id, at)))
+                .collect();
+            ed.edit(|t| {
+                for (id, at) in moved_to {
+                    if let Some(s) = t.server_mut(id) {
+                        s.pos = Some(at);
+                    }
+                }
+            });
+        }
+        Gesture::Move { from, moved, .. } if moved => {
+            for (id, at) in from {
+                pos.set(id, at);
+            }
+        }
+        // A click on the background (no pan) clears the selection.
+        Gesture::Pan { sx: x0, sy: y0, .. } => {
+            let (sx, sy) = at_screen(p, &ev);
+            if (sx - x0).abs() + (sy - y0).abs() < 4.0 && !ev.shift_key() {
+                ed.selection.set(Vec::new());
+                ed.selected_link.set(None);
+            }
+        }
+        _ => {}
+    }
+    // A finger still down pans on.
+    if let Some((_, sx, sy)) = p.touches.with_value(|t| t.first().copied()) {
+        p.gesture.set_value(Gesture::Pan {
+            sx,
+            sy,
+            cam: ed.camera.get_untracked(),
+        });
+    }
+}
+
+/// The wheel zooms about the pointer.
+pub fn wheel(c: Ctx, ev: web_sys::WheelEvent) {
+    ev.prevent_default();
+    let Some(el) = c.svg.get_untracked() else {
+        return;
+    };
+    let (sx, sy) = crate::browser::dom::local(&el, ev.client_x() as f64, ev.client_y() as f64);
+    let factor = wheel_factor(ev.delta_y(), ev.delta_mode());
+    c.ed.camera.update(|cam| *cam = cam.zoomed(factor, sx, sy));
+}
+
+/// A press on a server: Shift (or Ctrl/Cmd) adds it to the selection or
+/// takes it out; else it joins the selection and the selection moves.
+pub fn start_move(c: Ctx, p: Pointer, id: ServerId, ev: &web_sys::PointerEvent) {
+    let ed = c.ed;
+    ev.stop_propagation();
+    if ev.button() != 0 && ev.pointer_type() == "mouse" {
+        return;
+    }
+    ed.selected_link.set(None);
+    if ed.readonly || ed.mode.get_untracked() != Mode::Edit {
+        return;
+    }
+    if ev.shift_key() || ev.ctrl_key() || ev.meta_key() {
+        toggle_selected(ed, id);
+        return;
+    }
+    if !ed.selection.with_untracked(|s| s.contains(&id)) {
+        ed.selection.set(vec![id]);
+    }
+    let Some(el) = c.svg.get_untracked() else {
+        return;
+    };
+    let _ = el.set_pointer_capture(ev.pointer_id());
+    let start = canvas_point(c, p, ev);
+    let from: Vec<(ServerId, Point)> = ed
+        .selection
+        .get_untracked()
+        .into_iter()
+        .filter_map(|id| c.pos.get(id).map(|at| (id, at)))
+        .collect();
+    p.gesture.set_value(Gesture::Move {
+        start,
+        from,
+        moved: false,
+    });
+}
+
+/// A press on a DPM server's handle: a protection is drawn from it.
+pub fn start_connect(c: Ctx, p: Pointer, id: ServerId, ev: &web_sys::PointerEvent) {
+    let ed = c.ed;
+    ev.stop_propagation();
+    ev.prevent_default();
+    if ed.readonly || ed.mode.get_untracked() != Mode::Edit {
+        return;
+    }
+    let Some(el) = c.svg.get_untracked() else {
+        return;
+    };
+    let _ = el.set_pointer_capture(ev.pointer_id());
+    c.cn.start(&ed, id, false);
+    c.cn.pointer.set(Some(canvas_point(c, p, ev)));
+    p.gesture.set_value(Gesture::Connect);
+}
+
+/// A file dropped on the canvas is imported.
+pub fn drop_file(c: Ctx, ev: web_sys::DragEvent) {
+    ev.prevent_default();
+    if c.ed.readonly {
+        return;
+    }
+    let file = ev
+        .data_transfer()
+        .and_then(|d| d.files())
+        .and_then(|f| f.get(0));
+    if let Some(file) = file {
+        crate::io::state::import_file(c.ed, c.ws, file);
+    }
+}
+
+/// How far apart two touches are, at least 1 (screen pixels).
+pub fn spread(a: (i32, f64, f64), b: (i32, f64, f64)) -> f64 {
+    (a.1 - b.1).hypot(a.2 - b.2).max(1.0)
+}
+
+/// A pinch that started `dist` apart, now at touches `a` and `b`: the zoom
+/// factor and the centre it zooms about.
+pub fn pinch(dist: f64, a: (i32, f64, f64), b: (i32, f64, f64)) -> (f64, f64, f64) {
+    (spread(a, b) / dist, (a.1 + b.1) / 2.0, (a.2 + b.2) / 2.0)
+}
+
+/// How far a move from `start` to `at` (canvas units) has gone, or `None`
+/// while it has not yet moved 3 screen pixels at zoom `k` (a click is not
+/// a move).
+pub fn drag_delta(start: Point, at: Point, k: f64, moved: bool) -> Option<(f64, f64)> {
+    let (dx, dy) = (at.x - start.x, at.y - start.y);
+    if !moved && dx.abs() + dy.abs() < 3.0 / k {
+        return None;
+    }
+    Some((dx, dy))
+}
+
+/// Where a server that was at `from` goes for a move of `d`, on the grid
+/// when snapping.
+pub fn dragged_to(from: Point, d: (f64, f64), snap: bool) -> Point {
+    let q = Point {
+        x: from.x + d.0,
+        y: from.y + d.1,
+    };
+    if snap {
+        dpm_rules::snap(q)
+    } else {
+        q
+    }
+}
+
+/// The servers (id, place) inside the box from corner `a` to corner `b`.
+pub fn boxed(a: Point, b: Point, at: &[(ServerId, Point)]) -> Vec<ServerId> {
+    let (x0, x1) = (a.x.min(b.x), a.x.max(b.x));
+    let (y0, y1) = (a.y.min(b.y), a.y.max(b.y));
+    at.iter()
+        .filter(|(_, p)| p.x >= x0 && p.x <= x1 && p.y >= y0 && p.y <= y1)
+        .map(|(id, _)| *id)
+        .collect()
+}
+
+/// The zoom factor of a wheel turn (`mode` 1: lines, of 16 pixels).
+pub fn wheel_factor(delta_y: f64, mode: u32) -> f64 {
+    let unit = if mode == 1 { 16.0 } else { 1.0 };
+    (-delta_y * unit * 0.0015).exp()
+}

@@ -268,7 +268,7 @@ fn list_row(t: &Topology, fs: &[Finding], e: &Entry) -> El {
             el("h3")
                 .attr("tabindex", "-1")
                 .attr("data-k", format!("h{id}"))
-                .user_text(name)
+                .text(name)
                 .child(el("span").attr("class", "twin-what").text(&e.what)),
         )
         .child(row_facts(t, fs, e, is_dpm))

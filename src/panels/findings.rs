@@ -3,62 +3,85 @@
 
 use crate::state::reveal::link_attr;
 
+use crate::browser::markup::el;
+use crate::browser::markup::El;
 use crate::browser::vlist;
 use crate::browser::vlist::WINDOW_FROM;
 use crate::state::reveal::parse_link;
 use crate::state::reveal::reveal;
 
-use dpm_rules::{badge_symbol, xml_escape as esc, Finding, ServerId, Severity, Topology};
+use dpm_rules::{badge_symbol, Finding, ServerId, Severity, Topology};
 use leptos::prelude::*;
 
 /// One finding as an `<li>`: what, where, and (unless `compact`) the
 /// documentation sentence behind it. Compact rows have one height, for
 /// long lists drawn a window at a time; the sentence is in the tip the
 /// row's button opens on the drawing.
-fn finding_html(t: &Topology, f: &Finding, compact: bool) -> String {
+fn finding_html(t: &Topology, f: &Finding, compact: bool) -> El {
     let sev = f.severity();
     let source = f.rule.source();
     let ids: Vec<String> = f.servers.iter().map(|id| id.0.to_string()).collect();
-    let link = f
-        .protections
-        .first()
-        .map(|l| format!(" data-link=\"{}\"", link_attr(*l)))
-        .unwrap_or_default();
-    let quote = if compact {
-        String::new()
-    } else {
-        format!(
-            "<blockquote class=\"finding-source\">“{}”<cite>{}</cite></blockquote>",
-            esc(source.text),
-            esc(source.document)
+    let title = el("span")
+        .attr("class", "finding-title")
+        .child(
+            el("span")
+                .attr("class", "sr-only")
+                .text(sev.as_str())
+                .text(": "),
         )
-    };
-    format!(
-        concat!(
-            "<li class=\"finding {sev}\" data-rule=\"{rule}\">",
-            "<button class=\"finding-button\" title=\"Show on the drawing\" data-action=\"show-finding\" data-ids=\"{ids}\"{link}>",
-            "<span class=\"finding-icon\" aria-hidden=\"true\">{icon}</span><span class=\"finding-body\">",
-            "<span class=\"finding-title\"><span class=\"sr-only\">{sev}: </span>{title}",
-            "<span class=\"finding-servers\">{servers}</span></span>",
-            "<span class=\"finding-message\">{message}</span></span></button>{quote}</li>"
-        ),
-        sev = sev.as_str(),
-        rule = f.rule.id(),
-        ids = ids.join(" "),
-        link = link,
-        icon = badge_symbol(sev),
-        title = esc(f.rule.title()),
-        servers = esc(&names(t, &f.servers)),
-        message = esc(&f.message),
-        quote = quote,
-    )
+        .text(f.rule.title())
+        .child(with_names(
+            el("span").attr("class", "finding-servers"),
+            t,
+            &f.servers,
+        ));
+    // The message is a sentence with names in it, from the rule crate:
+    // isolated as a whole, as its names cannot be told apart in it.
+    let message = el("span")
+        .attr("class", "finding-message")
+        .user_text(&f.message);
+    let button = el("button")
+        .attr("class", "finding-button")
+        .attr("title", "Show on the drawing")
+        .attr("data-action", "show-finding")
+        .attr("data-ids", ids.join(" "))
+        .attr_opt("data-link", f.protections.first().map(|l| link_attr(*l)))
+        .child(
+            el("span")
+                .attr("class", "finding-icon")
+                .attr("aria-hidden", "true")
+                .text(badge_symbol(sev)),
+        )
+        .child(
+            el("span")
+                .attr("class", "finding-body")
+                .child(title)
+                .child(message),
+        );
+    let quote = (!compact).then(|| {
+        el("blockquote")
+            .attr("class", "finding-source")
+            .text("“")
+            .text(source.text)
+            .text("”")
+            .child(el("cite").text(source.document))
+    });
+    el("li")
+        .attr("class", format!("finding {}", sev.as_str()))
+        .attr("data-rule", f.rule.id())
+        .child(button)
+        .child_opt(quote)
 }
 
 /// The findings as markup: grouped by severity (errors first); a group of
 /// more than `WINDOW_FROM` is drawn a window at a time, in compact rows.
 fn findings_html(t: &Topology, fs: &[Finding]) -> String {
     if fs.is_empty() {
-        return "<p class=\"empty\">No findings: DPM supports this topology as drawn.</p>".into();
+        return el("p")
+            .attr("class", "empty")
+            .text("No findings: DPM supports this topology as drawn.")
+            .render()
+            .into_string();
     }
     let mut out = String::new();
     for (sev, heading) in [
@@ -71,12 +94,17 @@ fn findings_html(t: &Topology, fs: &[Finding]) -> String {
             continue;
         }
         let compact = of.len() > WINDOW_FROM;
-        let rows = of.iter().map(|f| finding_html(t, f, compact)).collect();
-        out.push_str(&format!(
-            "<section class=\"finding-group\"><h3>{heading} ({})</h3>{}</section>",
-            of.len(),
-            vlist::html(sev.as_str(), rows, 58, heading)
-        ));
+        let rows = of
+            .iter()
+            .map(|f| finding_html(t, f, compact).render().into_string())
+            .collect();
+        // The windowed list gives its markup as a string (escaped there):
+        // the group around it is joined as one until `vlist` takes markup.
+        let title = el("h3").text(format!("{heading} ({})", of.len())).render();
+        out.push_str("<section class=\"finding-group\">");
+        out.push_str(title.as_str());
+        out.push_str(&vlist::html(sev.as_str(), rows, 58, heading));
+        out.push_str("</section>");
     }
     out
 }
@@ -113,13 +141,17 @@ pub fn FindingsPanel() -> impl IntoView {
     }
 }
 
-pub fn names(t: &Topology, ids: &[ServerId]) -> String {
+/// `parent` with the names of `ids` between commas ("-" for none), each
+/// isolated (`<bdi>`) so that one name cannot reorder the others.
+pub fn with_names(mut parent: El, t: &Topology, ids: &[ServerId]) -> El {
     if ids.is_empty() {
-        "-".to_string()
-    } else {
-        ids.iter()
-            .map(|&id| t.name(id))
-            .collect::<Vec<_>>()
-            .join(", ")
+        return parent.text("-");
     }
+    for (i, &id) in ids.iter().enumerate() {
+        if i > 0 {
+            parent = parent.text(", ");
+        }
+        parent = parent.user_text(t.name(id));
+    }
+    parent
 }

@@ -14,7 +14,13 @@
 //! heading), so a keyboard user never falls back to the top of the page.
 
 use crate::browser::dom::find;
+use crate::browser::dom::set_html_keeping_focus;
 use crate::browser::dom::value;
+use crate::browser::markup::el;
+use crate::browser::markup::El;
+use crate::browser::markup::Markup;
+use crate::state::editor::Editor;
+use crate::state::positions::Positions;
 use crate::state::reveal::reveal;
 
 use leptos::prelude::*;
@@ -22,7 +28,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlSelectElement};
 
 use dpm_rules::{
-    twin, xml_escape as esc, Checker, Finding, Kind, Link, Protection, ServerId, Severity, Topology,
+    twin, Checker, Entry, Finding, Kind, Link, Protection, ServerId, Severity, Topology,
 };
 
 /// How many servers are written at first, and added by "Show more": a list
@@ -34,21 +40,245 @@ fn id_of(s: &str) -> Option<ServerId> {
 }
 
 /// `<option>`s of servers, `selected` preselected.
-fn server_options(t: &Topology, ids: &[ServerId], selected: Option<ServerId>) -> String {
+fn server_options(t: &Topology, ids: &[ServerId], selected: Option<ServerId>) -> Vec<El> {
     ids.iter()
         .map(|&id| {
-            let on = if Some(id) == selected {
-                " selected"
-            } else {
-                ""
-            };
-            format!(
-                "<option value=\"{}\"{on}>{}</option>",
-                id.0,
-                esc(t.name(id))
-            )
+            el("option")
+                .attr("value", id.0.to_string())
+                .flag("selected", Some(id) == selected)
+                .text(t.name(id))
         })
         .collect()
+}
+
+/// "3 servers, 2 protections.", above the list.
+fn counts(servers: usize, protections: usize) -> El {
+    let s = |n: usize| if n == 1 { "" } else { "s" };
+    el("p").attr("class", "muted").text(format!(
+        "{servers} server{}, {protections} protection{}.",
+        s(servers),
+        s(protections)
+    ))
+}
+
+/// The add-a-protection form: a DPM server, what it is to protect, and the
+/// pre-check's verdict on the pair.
+fn add_form(
+    t: &Topology,
+    dpm: &[ServerId],
+    all: &[ServerId],
+    from: Option<ServerId>,
+    to: Option<ServerId>,
+) -> El {
+    el("fieldset")
+        .attr("class", "twin-add")
+        .child(el("legend").text("Add a protection"))
+        .child(
+            el("label").attr("class", "field").text("DPM server").child(
+                el("select")
+                    .attr("data-part", "from")
+                    .attr("data-k", "from")
+                    .children(server_options(t, dpm, from)),
+            ),
+        )
+        .child(
+            el("label").attr("class", "field").text("protects").child(
+                el("select")
+                    .attr("data-part", "to")
+                    .attr("data-k", "to")
+                    .child(el("option").attr("value", "").text("Choose a server"))
+                    .children(server_options(t, all, to)),
+            ),
+        )
+        .child(
+            el("p")
+                .attr("class", "muted")
+                .attr("data-part", "verdict")
+                .attr("role", "status"),
+        )
+        .child(
+            el("button")
+                .attr("class", "btn small")
+                .attr("data-action", "list-protect")
+                .attr("data-k", "protect")
+                .text("Add protection"),
+        )
+}
+
+/// What a server protects (`protects`) or what protects it, each with a
+/// Remove button; "nothing" when there is none.
+fn link_list(t: &Topology, ids: &[ServerId], own: ServerId, protects: bool) -> El {
+    if ids.is_empty() {
+        return el("span").attr("class", "muted").text("nothing");
+    }
+    el("ul")
+        .attr("class", "twin-links")
+        .children(ids.iter().map(|&x| {
+            let (a, b) = if protects { (own, x) } else { (x, own) };
+            // The visible word first (WCAG 2.5.3: a voice user says
+            // what they see).
+            let what = format!("Remove: {} protects {}", t.name(a), name_or_itself(t, a, b));
+            let li = if x == own {
+                el("li").text("itself")
+            } else {
+                el("li").user_text(t.name(x))
+            };
+            li.child(
+                el("button")
+                    .attr("class", "link-button")
+                    .attr("data-action", "list-unlink")
+                    .attr("data-link", format!("{} {}", a.0, b.0))
+                    .attr("data-k", format!("u{}-{}-{}", own.0, a.0, b.0))
+                    .attr("aria-label", what)
+                    .text("Remove"),
+            )
+        }))
+}
+
+/// A server's findings, each with its severity in a word.
+fn finding_items(fs: &[Finding], of: &[usize]) -> El {
+    el("ul")
+        .attr("class", "twin-findings")
+        .children(of.iter().filter_map(|&i| fs.get(i)).map(|f| {
+            let (class, word) = match f.severity() {
+                Severity::Error => ("sev-error", "Error:"),
+                Severity::Warning => ("sev-warning", "Warning:"),
+                Severity::Info => ("sev-info", "Note:"),
+            };
+            el("li")
+                .attr("class", class)
+                .attr("data-rule", f.rule.id())
+                .child(el("strong").text(word))
+                .text(" ")
+                .user_text(&f.message)
+        }))
+}
+
+/// A row's facts: what it protects and what protects it, its estate facts
+/// (sentences with names in them) and its findings.
+fn row_facts(t: &Topology, fs: &[Finding], e: &Entry, is_dpm: bool) -> El {
+    let mut dl = el("dl").attr("class", "twin-facts");
+    if is_dpm {
+        dl = dl
+            .child(el("dt").text("Protects"))
+            .child(el("dd").child(link_list(t, &e.protects, e.id, true)));
+    }
+    dl = dl
+        .child(el("dt").text("Protected by"))
+        .child(el("dd").child(link_list(t, &e.protected_by, e.id, false)));
+    if !e.facts.is_empty() {
+        dl = dl.child(el("dt").text("Estate")).child(
+            el("dd").child(
+                el("ul")
+                    .attr("class", "twin-estate")
+                    .children(e.facts.iter().map(|f| el("li").user_text(f))),
+            ),
+        );
+    }
+    if !e.findings.is_empty() {
+        dl = dl
+            .child(el("dt").text("Findings"))
+            .child(el("dd").child(finding_items(fs, &e.findings)));
+    }
+    dl
+}
+
+/// A small button of a list row, about server `id`; `k` is its `data-k`
+/// letter.
+fn row_button(
+    class: &'static str,
+    action: &'static str,
+    id: u32,
+    k: char,
+    label: Option<String>,
+) -> El {
+    el("button")
+        .attr("class", class)
+        .attr("data-action", action)
+        .attr("data-id", id.to_string())
+        .attr("data-k", format!("{k}{id}"))
+        .attr_opt("aria-label", label)
+}
+
+/// One server of the list: its name and what it is, its facts, then its
+/// name field and buttons (rename, protect a server, show, delete).
+fn list_row(t: &Topology, fs: &[Finding], e: &Entry) -> El {
+    let id = e.id.0;
+    let name = e.name.as_str();
+    let is_dpm = t.server(e.id).is_some_and(|s| s.kind == Kind::Dpm);
+    let protect = is_dpm.then(|| {
+        row_button("btn small", "list-protect-from", id, 'p', None).text("Protect a server…")
+    });
+    let buttons = el("div")
+        .attr("class", "row wrap")
+        .child(
+            el("label")
+                .attr("class", "twin-rename")
+                .child(
+                    el("span")
+                        .attr("class", "sr-only")
+                        .text("New name for ")
+                        .user_text(name),
+                )
+                .child(
+                    el("input")
+                        .attr("type", "text")
+                        .attr("value", name)
+                        .attr("maxlength", "80")
+                        .attr("data-rename", id.to_string())
+                        .attr("data-k", format!("r{id}"))
+                        .attr("aria-describedby", format!("twin-err-{id}")),
+                ),
+        )
+        .child(
+            row_button(
+                "btn small",
+                "list-rename",
+                id,
+                'n',
+                Some(format!("Rename {name}")),
+            )
+            .text("Rename"),
+        )
+        .child_opt(protect)
+        .child(
+            row_button(
+                "btn small",
+                "list-show",
+                id,
+                's',
+                Some(format!("Show {name} on the drawing")),
+            )
+            .text("Show"),
+        )
+        .child(
+            row_button(
+                "btn small danger",
+                "list-delete",
+                id,
+                'd',
+                Some(format!("Delete {name}")),
+            )
+            .text("Delete"),
+        );
+    el("li")
+        .attr("class", "twin-item")
+        .attr("data-twin", id.to_string())
+        .child(
+            el("h3")
+                .attr("tabindex", "-1")
+                .attr("data-k", format!("h{id}"))
+                .text(name)
+                .child(el("span").attr("class", "twin-what").text(&e.what)),
+        )
+        .child(row_facts(t, fs, e, is_dpm))
+        .child(buttons)
+        .child(
+            el("p")
+                .attr("class", "field-error")
+                .attr("id", format!("twin-err-{id}"))
+                .attr("role", "alert"),
+        )
 }
 
 /// The whole list: the add-a-protection form, then the first `limit`
@@ -59,7 +289,7 @@ fn list_html(
     limit: usize,
     from: Option<ServerId>,
     to: Option<ServerId>,
-) -> String {
+) -> Markup {
     let entries = twin(t, fs);
     let all: Vec<ServerId> = entries.iter().map(|e| e.id).collect();
     let dpm: Vec<ServerId> = entries
@@ -67,186 +297,216 @@ fn list_html(
         .filter(|e| t.server(e.id).is_some_and(|s| s.kind == Kind::Dpm))
         .map(|e| e.id)
         .collect();
-    let mut out = format!(
-        "<p class=\"muted\">{} server{}, {} protection{}.</p>",
-        all.len(),
-        if all.len() == 1 { "" } else { "s" },
-        t.protections.len(),
-        if t.protections.len() == 1 { "" } else { "s" },
-    );
-    if !dpm.is_empty() {
-        out.push_str(&format!(
-            concat!(
-                "<fieldset class=\"twin-add\"><legend>Add a protection</legend>",
-                "<label class=\"field\">DPM server<select data-part=\"from\" data-k=\"from\">{}</select></label>",
-                "<label class=\"field\">protects<select data-part=\"to\" data-k=\"to\"><option value=\"\">Choose a server</option>{}</select></label>",
-                "<p class=\"muted\" data-part=\"verdict\" role=\"status\"></p>",
-                "<button class=\"btn small\" data-action=\"list-protect\" data-k=\"protect\">Add protection</button></fieldset>"
-            ),
-            server_options(t, &dpm, from),
-            server_options(t, &all, to),
-        ));
-    }
-    out.push_str("<ul class=\"twin\">");
-    let names = |ids: &[ServerId], own: ServerId, protects: bool| -> String {
-        if ids.is_empty() {
-            return "<span class=\"muted\">nothing</span>".into();
-        }
-        let items: String = ids
-            .iter()
-            .map(|&x| {
-                let (a, b) = if protects { (own, x) } else { (x, own) };
-                let shown = if x == own { "itself" } else { t.name(x) };
-                // The visible word first (WCAG 2.5.3: a voice user says
-                // what they see).
-                let what = if a == b {
-                    format!("Remove: {} protects itself", t.name(a))
-                } else {
-                    format!("Remove: {} protects {}", t.name(a), t.name(b))
-                };
-                format!(
-                    "<li>{}<button class=\"link-button\" data-action=\"list-unlink\" data-link=\"{} {}\" data-k=\"u{}-{}-{}\" aria-label=\"{}\">Remove</button></li>",
-                    esc(shown),
-                    a.0,
-                    b.0,
-                    own.0,
-                    a.0,
-                    b.0,
-                    esc(&what)
-                )
-            })
-            .collect();
-        format!("<ul class=\"twin-links\">{items}</ul>")
-    };
-    for e in entries.iter().take(limit) {
-        let id = e.id.0;
-        let name = esc(&e.name);
-        let is_dpm = t.server(e.id).is_some_and(|s| s.kind == Kind::Dpm);
-        let mut facts = String::new();
-        if is_dpm {
-            facts.push_str(&format!(
-                "<dt>Protects</dt><dd>{}</dd>",
-                names(&e.protects, e.id, true)
-            ));
-        }
-        facts.push_str(&format!(
-            "<dt>Protected by</dt><dd>{}</dd>",
-            names(&e.protected_by, e.id, false)
-        ));
-        if !e.facts.is_empty() {
-            // Site, host, database, version...: sentences with names in
-            // them, through the escaping builder.
-            facts.push_str(
-                crate::browser::markup::Markup::concat([
-                    crate::browser::markup::el("dt").text("Estate"),
-                    crate::browser::markup::el("dd").child(
-                        crate::browser::markup::el("ul")
-                            .attr("class", "twin-estate")
-                            .children(
-                                e.facts
-                                    .iter()
-                                    .map(|f| crate::browser::markup::el("li").user_text(f)),
-                            ),
-                    ),
-                ])
-                .as_str(),
-            );
-        }
-        if !e.findings.is_empty() {
-            let items: String = e
-                .findings
-                .iter()
-                .filter_map(|&i| fs.get(i))
-                .map(|f| {
-                    let (class, word) = match f.severity() {
-                        Severity::Error => ("error", "Error"),
-                        Severity::Warning => ("warning", "Warning"),
-                        Severity::Info => ("info", "Note"),
-                    };
-                    format!(
-                        "<li class=\"sev-{class}\" data-rule=\"{}\"><strong>{word}:</strong> {}</li>",
-                        f.rule.id(),
-                        esc(&f.message)
-                    )
-                })
-                .collect();
-            facts.push_str(&format!(
-                "<dt>Findings</dt><dd><ul class=\"twin-findings\">{items}</ul></dd>"
-            ));
-        }
-        let protect = if is_dpm {
-            format!("<button class=\"btn small\" data-action=\"list-protect-from\" data-id=\"{id}\" data-k=\"p{id}\">Protect a server…</button>")
-        } else {
-            String::new()
-        };
-        out.push_str(&format!(
-            concat!(
-                "<li class=\"twin-item\" data-twin=\"{id}\">",
-                "<h3 tabindex=\"-1\" data-k=\"h{id}\">{name}<span class=\"twin-what\">{what}</span></h3>",
-                "<dl class=\"twin-facts\">{facts}</dl>",
-                "<div class=\"row wrap\">",
-                "<label class=\"twin-rename\"><span class=\"sr-only\">New name for {name}</span>",
-                "<input type=\"text\" value=\"{name}\" maxlength=\"80\" data-rename=\"{id}\" data-k=\"r{id}\" aria-describedby=\"twin-err-{id}\"></label>",
-                "<button class=\"btn small\" data-action=\"list-rename\" data-id=\"{id}\" data-k=\"n{id}\" aria-label=\"Rename {name}\">Rename</button>",
-                "{protect}",
-                "<button class=\"btn small\" data-action=\"list-show\" data-id=\"{id}\" data-k=\"s{id}\" aria-label=\"Show {name} on the drawing\">Show</button>",
-                "<button class=\"btn small danger\" data-action=\"list-delete\" data-id=\"{id}\" data-k=\"d{id}\" aria-label=\"Delete {name}\">Delete</button>",
-                "</div><p class=\"field-error\" id=\"twin-err-{id}\" role=\"alert\"></p></li>"
-            ),
-            id = id,
-            name = name,
-            what = esc(&e.what),
-            facts = facts,
-            protect = protect,
-        ));
-    }
-    out.push_str("</ul>");
-    if entries.len() > limit {
-        out.push_str(&format!(
-            "<button class=\"btn\" data-action=\"list-more\" data-k=\"more\">Show {} more ({} of {} shown)</button>",
-            PAGE.min(entries.len() - limit),
-            limit,
-            entries.len()
-        ));
-    }
-    out
+    let form = (!dpm.is_empty()).then(|| add_form(t, &dpm, &all, from, to));
+    let rows = entries.iter().take(limit).map(|e| list_row(t, fs, e));
+    let more = (entries.len() > limit).then(|| {
+        el("button")
+            .attr("class", "btn")
+            .attr("data-action", "list-more")
+            .attr("data-k", "more")
+            .text(format!(
+                "Show {} more ({} of {} shown)",
+                PAGE.min(entries.len() - limit),
+                limit,
+                entries.len()
+            ))
+    });
+    Markup::concat(
+        [
+            Some(counts(all.len(), t.protections.len())),
+            form,
+            Some(el("ul").attr("class", "twin").children(rows)),
+            more,
+        ]
+        .into_iter()
+        .flatten(),
+    )
 }
 
-/// What the pre-check says of `from` protecting `to`, in a sentence.
-fn verdict(t: &Topology, from: ServerId, to: ServerId) -> String {
+/// What the pre-check says of `from` protecting `to`, in a sentence (in a
+/// `<span>`: markup is made of elements).
+fn verdict(t: &Topology, from: ServerId, to: ServerId) -> El {
     let link = Link {
         protector: from,
         target: to,
     };
+    let out = el("span");
     if t.protection(link).is_some() {
-        return format!(
-            "{} already protects {}.",
-            t.name(from),
-            name_or_itself(t, from, to)
-        );
+        return out
+            .user_text(t.name(from))
+            .text(" already protects ")
+            .user_text(name_or_itself(t, from, to))
+            .text(".");
     }
-    let bad: Vec<String> = Checker::new(t)
+    let bad: Vec<dpm_rules::Finding> = Checker::new(t)
         .precheck(Protection::new(from, to))
         .into_iter()
         .filter(|f| f.severity() != Severity::Info)
-        .map(|f| format!("{}: {}", f.rule.title(), f.message))
         .collect();
     if bad.is_empty() {
-        format!(
-            "DPM allows {} to protect {}.",
-            t.name(from),
-            name_or_itself(t, from, to)
-        )
+        return out
+            .text("DPM allows ")
+            .user_text(t.name(from))
+            .text(" to protect ")
+            .user_text(name_or_itself(t, from, to))
+            .text(".");
+    }
+    bad.iter()
+        .fold(out.text("It would break a rule."), |out, f| {
+            out.text(" ")
+                .text(f.rule.title())
+                .text(": ")
+                .user_text(&f.message)
+        })
+}
+
+fn name_or_itself(t: &Topology, from: ServerId, to: ServerId) -> &str {
+    if from == to {
+        "itself"
     } else {
-        format!("It would break a rule. {}", bad.join(" "))
+        t.name(to)
     }
 }
 
-fn name_or_itself(t: &Topology, from: ServerId, to: ServerId) -> String {
-    if from == to {
-        "itself".into()
+/// The server chosen in the form's select `part` ("from" or "to").
+fn chosen(root: &Element, part: &str) -> Option<ServerId> {
+    find(root, &format!("[data-part={part}]")).and_then(|e| id_of(&value(&e)))
+}
+
+/// Says the pre-check's verdict on the form's pair, when both are chosen.
+fn say_verdict(ed: Editor, root: &Element) {
+    let (Some(from), Some(to)) = (chosen(root, "from"), chosen(root, "to")) else {
+        return;
+    };
+    let words = ed.doc.with_untracked(|t| verdict(t, from, to)).render();
+    if let Some(p) = find(root, "[data-part=verdict]") {
+        set_html_keeping_focus(&p, words.as_str());
+    }
+}
+
+/// Rewrites the list, keeping the form's choices and the focus: on the
+/// control that had it or, when that control went with the edit, on its
+/// server's heading (or, the server gone too, on the list's own heading).
+fn render(ed: Editor, root: &Element, limit: usize) {
+    let (from, to) = (chosen(root, "from"), chosen(root, "to"));
+    let focused = document()
+        .active_element()
+        .filter(|a| root.contains(Some(a)))
+        .and_then(|a| {
+            a.get_attribute("data-k")
+                .map(|k| (k, a.closest("[data-twin]")))
+        });
+    let html = ed
+        .shown
+        .with(|t| ed.findings.with(|fs| list_html(t, fs, limit, from, to)));
+    root.set_inner_html(html.as_str());
+    say_verdict(ed, root);
+    if let Some((k, item)) = focused {
+        let again = find(root, &format!("[data-k=\"{k}\"]")).or_else(|| {
+            let id = item.ok().flatten()?.get_attribute("data-twin")?;
+            find(root, &format!("[data-k=h{id}]"))
+        });
+        let target = again.or_else(|| document().get_element_by_id("list-heading"));
+        if let Some(el) = target.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
+            let _ = el.focus();
+        }
+    }
+}
+
+/// The message under server `id`'s name field (empty: none), the field
+/// marked invalid while it shows.
+fn name_error(root: &Element, id: u32, text: &str) {
+    if let Some(p) = find(root, &format!("#twin-err-{id}")) {
+        p.set_text_content(Some(text));
+    }
+    if let Some(i) = find(root, &format!("[data-rename=\"{id}\"]")) {
+        let _ = if text.is_empty() {
+            i.remove_attribute("aria-invalid")
+        } else {
+            i.set_attribute("aria-invalid", "true")
+        };
+    }
+}
+
+/// Renames server `id` to what its field says, or says why not.
+fn rename(ed: Editor, root: &Element, id: ServerId) {
+    let Some(input) = find(root, &format!("[data-rename=\"{}\"]", id.0)) else {
+        return;
+    };
+    let name = value(&input);
+    match ed
+        .doc
+        .with_untracked(|t| t.check_name(Some(id), name.trim()))
+    {
+        Ok(()) => {
+            name_error(root, id.0, "");
+            ed.edit(|t| {
+                let _ = t.rename(id, &name);
+            });
+        }
+        Err(e) => name_error(root, id.0, &e.to_string()),
+    }
+}
+
+/// The form's Add protection button: the pair chosen, unless it is there.
+fn add_protection(ed: Editor, root: &Element) {
+    let (Some(from), Some(to)) = (chosen(root, "from"), chosen(root, "to")) else {
+        if let Some(p) = find(root, "[data-part=verdict]") {
+            p.set_text_content(Some("Choose the server to protect first."));
+        }
+        return;
+    };
+    let link = Link {
+        protector: from,
+        target: to,
+    };
+    if ed.doc.with_untracked(|t| t.protection(link).is_some()) {
+        ed.tell("That protection is already there.");
     } else {
-        t.name(to).to_string()
+        ed.edit(|t| {
+            t.connect(Protection::new(from, to));
+        });
+    }
+}
+
+/// A row's "Protect a server…": the form takes it as the DPM server, and
+/// the focus goes to what it is to protect.
+fn protect_from(ed: Editor, root: &Element, id: ServerId) {
+    if let Some(s) =
+        find(root, "[data-part=from]").and_then(|e| e.dyn_into::<HtmlSelectElement>().ok())
+    {
+        s.set_value(&id.0.to_string());
+    }
+    say_verdict(ed, root);
+    if let Some(to) = find(root, "[data-part=to]").and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
+        let _ = to.focus();
+    }
+}
+
+/// The list's one click handler, by the button's `data-action` (and the
+/// server it is about, in `data-id`).
+fn on_click(ed: Editor, pos: Positions, root: &Element, button: &Element, limit: RwSignal<usize>) {
+    let id = button.get_attribute("data-id").and_then(|i| id_of(&i));
+    match (button.get_attribute("data-action").as_deref(), id) {
+        (Some("list-protect"), _) => add_protection(ed, root),
+        (Some("list-unlink"), _) => {
+            if let Some(l) = button
+                .get_attribute("data-link")
+                .and_then(|l| crate::state::reveal::parse_link(&l))
+            {
+                ed.edit(|t| {
+                    t.disconnect(l);
+                });
+            }
+        }
+        (Some("list-protect-from"), Some(id)) => protect_from(ed, root, id),
+        (Some("list-rename"), Some(id)) => rename(ed, root, id),
+        (Some("list-delete"), Some(id)) => {
+            ed.edit(|t| dpm_rules::remove_servers(t, &[id]));
+        }
+        (Some("list-show"), Some(id)) => reveal(ed, pos, &[id], None),
+        (Some("list-more"), _) => limit.update(|n| *n += PAGE),
+        _ => {}
     }
 }
 
@@ -256,140 +516,18 @@ pub fn ServersList() -> impl IntoView {
     let pos = crate::ctx::ctx().pos;
     let limit = RwSignal::new(PAGE);
     let root = NodeRef::<leptos::html::Div>::new();
-    let select = |root: &Element, part: &str| -> Option<ServerId> {
-        find(root, &format!("[data-part={part}]")).and_then(|e| id_of(&value(&e)))
-    };
-    let say_verdict = move |root: &Element| {
-        let (Some(from), Some(to)) = (select(root, "from"), select(root, "to")) else {
-            return;
-        };
-        let text = ed.doc.with_untracked(|t| verdict(t, from, to));
-        if let Some(p) = find(root, "[data-part=verdict]") {
-            p.set_text_content(Some(&text));
-        }
-    };
 
-    // Re-render on every change of the drawing or its findings, keeping the
-    // form's choices and the focus.
+    // Re-render on every change of the drawing or its findings.
     Effect::new(move || {
-        let Some(root) = root.get() else {
-            return;
-        };
-        let limit = limit.get();
-        let (from, to) = (select(&root, "from"), select(&root, "to"));
-        let focused = document()
-            .active_element()
-            .filter(|a| root.contains(Some(a)))
-            .and_then(|a| {
-                a.get_attribute("data-k")
-                    .map(|k| (k, a.closest("[data-twin]")))
-            });
-        let html = ed
-            .shown
-            .with(|t| ed.findings.with(|fs| list_html(t, fs, limit, from, to)));
-        root.set_inner_html(&html);
-        say_verdict(&root);
-        if let Some((k, item)) = focused {
-            let again = find(&root, &format!("[data-k=\"{k}\"]")).or_else(|| {
-                // The control went with the edit: its server's heading, or
-                // (the server went too) the list's own heading.
-                let id = item.ok().flatten()?.get_attribute("data-twin")?;
-                find(&root, &format!("[data-k=h{id}]"))
-            });
-            let target = again.or_else(|| document().get_element_by_id("list-heading"));
-            if let Some(el) = target.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
-                let _ = el.focus();
-            }
+        if let Some(root) = root.get() {
+            render(ed, &root, limit.get());
         }
     });
-
-    let error = move |root: &Element, id: u32, text: &str| {
-        if let Some(p) = find(root, &format!("#twin-err-{id}")) {
-            p.set_text_content(Some(text));
-        }
-        if let Some(i) = find(root, &format!("[data-rename=\"{id}\"]")) {
-            let _ = if text.is_empty() {
-                i.remove_attribute("aria-invalid")
-            } else {
-                i.set_attribute("aria-invalid", "true")
-            };
-        }
-    };
-    let rename = move |root: &Element, id: ServerId| {
-        let Some(input) = find(root, &format!("[data-rename=\"{}\"]", id.0)) else {
-            return;
-        };
-        let name = value(&input);
-        match ed
-            .doc
-            .with_untracked(|t| t.check_name(Some(id), name.trim()))
-        {
-            Ok(()) => {
-                error(root, id.0, "");
-                ed.edit(|t| {
-                    let _ = t.rename(id, &name);
-                });
-            }
-            Err(e) => error(root, id.0, &e.to_string()),
-        }
-    };
-
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let (Some(button), Some(root)) = (crate::browser::dom::clicked(&ev), root.get_untracked())
-        else {
-            return;
-        };
-        let id = button.get_attribute("data-id").and_then(|i| id_of(&i));
-        match (button.get_attribute("data-action").as_deref(), id) {
-            (Some("list-protect"), _) => {
-                let (Some(from), Some(to)) = (select(&root, "from"), select(&root, "to")) else {
-                    if let Some(p) = find(&root, "[data-part=verdict]") {
-                        p.set_text_content(Some("Choose the server to protect first."));
-                    }
-                    return;
-                };
-                let link = Link {
-                    protector: from,
-                    target: to,
-                };
-                if ed.doc.with_untracked(|t| t.protection(link).is_some()) {
-                    ed.tell("That protection is already there.");
-                } else {
-                    ed.edit(|t| {
-                        t.connect(Protection::new(from, to));
-                    });
-                }
-            }
-            (Some("list-unlink"), _) => {
-                if let Some(l) = button
-                    .get_attribute("data-link")
-                    .and_then(|l| crate::state::reveal::parse_link(&l))
-                {
-                    ed.edit(|t| {
-                        t.disconnect(l);
-                    });
-                }
-            }
-            (Some("list-protect-from"), Some(id)) => {
-                if let Some(s) = find(&root, "[data-part=from]")
-                    .and_then(|e| e.dyn_into::<HtmlSelectElement>().ok())
-                {
-                    s.set_value(&id.0.to_string());
-                }
-                say_verdict(&root);
-                if let Some(to) =
-                    find(&root, "[data-part=to]").and_then(|e| e.dyn_into::<HtmlElement>().ok())
-                {
-                    let _ = to.focus();
-                }
-            }
-            (Some("list-rename"), Some(id)) => rename(&root, id),
-            (Some("list-delete"), Some(id)) => {
-                ed.edit(|t| dpm_rules::remove_servers(t, &[id]));
-            }
-            (Some("list-show"), Some(id)) => reveal(ed, pos, &[id], None),
-            (Some("list-more"), _) => limit.update(|n| *n += PAGE),
-            _ => {}
+        if let (Some(button), Some(root)) =
+            (crate::browser::dom::clicked(&ev), root.get_untracked())
+        {
+            on_click(ed, pos, &root, &button, limit);
         }
     };
     let on_change = move |ev: leptos::ev::Event| {
@@ -399,7 +537,7 @@ pub fn ServersList() -> impl IntoView {
                 .and_then(|t| t.dyn_into::<Element>().ok())
                 .and_then(|e| e.get_attribute("data-part"));
             if matches!(part.as_deref(), Some("from" | "to")) {
-                say_verdict(&root);
+                say_verdict(ed, &root);
             }
         }
     };
@@ -415,7 +553,7 @@ pub fn ServersList() -> impl IntoView {
         };
         if let Some(id) = el.get_attribute("data-rename").and_then(|i| id_of(&i)) {
             ev.prevent_default();
-            rename(&root, id);
+            rename(ed, &root, id);
         }
     };
 

@@ -1,40 +1,59 @@
 //! The seeds' table: the drawing as the documentation's protection table.
 
-use crate::panels::findings::names;
+use crate::browser::markup::el;
+use crate::browser::markup::El;
+use crate::browser::markup::Markup;
+use crate::panels::findings::with_names;
 
-use dpm_rules::{table_rows, xml_escape as esc, RowRole};
+use dpm_rules::{table_rows, RowRole, Topology};
 use leptos::prelude::*;
+
+/// Rows the panel shows at most.
+const SHOWN: usize = 300;
+
+/// The table's rows: its first `SHOWN`, then a line saying how many more.
+fn rows_html(t: &Topology) -> Markup {
+    let rows = table_rows(t);
+    let mut out: Vec<El> = rows
+        .iter()
+        .take(SHOWN)
+        .map(|r| {
+            let label = match r.role {
+                RowRole::None => String::new(),
+                role => format!(" ({})", role.label()),
+            };
+            el("tr")
+                .child(
+                    el("td")
+                        .user_text(t.name(r.server))
+                        .child(el("span").attr("class", "role").text(label)),
+                )
+                .child(with_names(el("td"), t, &r.protecting))
+                .child(with_names(el("td"), t, &r.protected_by))
+        })
+        .collect();
+    if rows.len() > SHOWN {
+        out.push(
+            el("tr").child(
+                el("td")
+                    .attr("colspan", "3")
+                    .attr("class", "muted")
+                    .text(format!(
+                        "…and {} more rows (Export → Table has them all).",
+                        rows.len() - SHOWN
+                    )),
+            ),
+        );
+    }
+    Markup::concat(out)
+}
 
 /// The seeds' "Server | Protecting | Protected by" table, following every
 /// edit (its first 300 rows; Export → Table has them all).
 #[component]
 pub fn TablePanel() -> impl IntoView {
     let ed = crate::ctx::ctx().ed;
-    let rows = move || {
-        ed.shown.with(|t| {
-            let rows = table_rows(t);
-            let mut out = String::new();
-            for r in rows.iter().take(300) {
-                let label = match r.role {
-                    RowRole::None => String::new(),
-                    role => format!(" ({})", role.label()),
-                };
-                out.push_str(&format!(
-                    "<tr><td>{}<span class=\"role\">{label}</span></td><td>{}</td><td>{}</td></tr>",
-                    esc(t.name(r.server)),
-                    esc(&names(t, &r.protecting)),
-                    esc(&names(t, &r.protected_by))
-                ));
-            }
-            if rows.len() > 300 {
-                out.push_str(&format!(
-                    "<tr><td colspan=\"3\" class=\"muted\">…and {} more rows (Export → Table has them all).</td></tr>",
-                    rows.len() - 300
-                ));
-            }
-            out
-        })
-    };
+    let rows = move || ed.shown.with(|t| rows_html(t).into_string());
     view! {
         <section class="panel table-panel" aria-labelledby="table-heading">
             <h2 id="table-heading">"Protection table"</h2>

@@ -15,6 +15,7 @@ use crate::io::state::embed_code;
 use crate::io::state::import_file;
 use crate::io::state::import_text;
 use crate::io::state::share_link;
+use crate::state::editor::Editor;
 use crate::ui::dialog::DialogFrame;
 
 use leptos::prelude::*;
@@ -71,15 +72,28 @@ pub fn ExportDialog() -> impl IntoView {
     }
 }
 
+/// What the Import dialog's parts share: the text to import, the error,
+/// the drawings kept aside, and the box (a kept failure goes back in it).
+#[derive(Clone, Copy)]
+struct ImportForm {
+    text: RwSignal<String>,
+    error: RwSignal<Option<String>>,
+    kept: RwSignal<Vec<(String, String)>>,
+    area: NodeRef<leptos::html::Textarea>,
+}
+
 #[component]
 pub fn ImportDialog(#[prop(optional)] initial: Option<String>) -> impl IntoView {
     let ed = crate::ctx::ctx().ed;
     let initial = initial.unwrap_or_default();
-    let text = RwSignal::new(initial.clone());
-    let error = RwSignal::new(None::<String>);
-    let kept_list = RwSignal::new(kept());
+    let f = ImportForm {
+        text: RwSignal::new(initial.clone()),
+        error: RwSignal::new(None),
+        kept: RwSignal::new(kept()),
+        area: NodeRef::new(),
+    };
+    let (text, error) = (f.text, f.error);
     let file_ref = NodeRef::<leptos::html::Input>::new();
-    let area = NodeRef::<leptos::html::Textarea>::new();
     let do_import = move |_| match import_text(
         ed,
         crate::ctx::ctx().ws,
@@ -89,7 +103,7 @@ pub fn ImportDialog(#[prop(optional)] initial: Option<String>) -> impl IntoView 
         Ok(()) => ed.dialog.set(None),
         Err(e) => {
             error.set(Some(e));
-            kept_list.set(kept());
+            f.kept.set(kept());
         }
     };
     let on_file = move |_| {
@@ -101,82 +115,10 @@ pub fn ImportDialog(#[prop(optional)] initial: Option<String>) -> impl IntoView 
             import_file(ed, crate::ctx::ctx().ws, f);
         }
     };
-    let kept_view = move || {
-        let list = kept_list.get();
-        if list.is_empty() {
-            return None;
-        }
-        let items = list
-            .into_iter()
-            .map(|(key, body)| {
-                let what = if key.ends_with("before-link") {
-                    "Replaced by a shared link"
-                } else if key.ends_with("unreadable") {
-                    "A save that could not be read"
-                } else if key.ends_with("too-large") {
-                    "A save too large to read"
-                } else if key.ends_with("failed-import") {
-                    "An import that failed"
-                } else if key.ends_with("-copy") {
-                    "A copy opened in a second tab"
-                } else {
-                    "Kept aside"
-                };
-                let when = key
-                    .trim_start_matches(crate::state::editor::KEPT_PREFIX)
-                    .split('-')
-                    .next()
-                    .and_then(|ms| ms.parse::<u64>().ok())
-                    .map(|ms| {
-                        js_sys::Date::new(&JsValue::from_f64(ms as f64))
-                            .to_locale_string("en-GB", &JsValue::UNDEFINED)
-                            .as_string()
-                            .unwrap_or_default()
-                    })
-                    .unwrap_or_default();
-                let body2 = body.clone();
-                let key2 = key.clone();
-                // A failed import goes back in the box to be fixed; a kept
-                // drawing opens.
-                let failed = key.ends_with("failed-import");
-                view! {
-                    <li>
-                        <span>{format!("{what} ({when}, {} bytes)", body.len())}</span>
-                        <button class="btn small" data-action=if failed { "kept-edit" } else { "kept-open" } on:click=move |_| {
-                            if failed {
-                                if let Some(a) = area.get_untracked() {
-                                    a.set_value(&body);
-                                    let _ = a.focus();
-                                }
-                                text.set(body.clone());
-                                error.set(None);
-                            } else {
-                                match import_text(ed, crate::ctx::ctx().ws, &body, KEPT) {
-                                    Ok(()) => ed.dialog.set(None),
-                                    Err(e) => error.set(Some(e)),
-                                }
-                            }
-                        }>{if failed { "Fix it" } else { "Open" }}</button>
-                        <button class="btn small" on:click=move |_| download("kept-drawing.txt", "text/plain", &body2)>"Download"</button>
-                        <button class="btn small" on:click=move |_| {
-                            if let Some(s) = storage() { let _ = s.remove_item(&key2); }
-                            kept_list.set(kept());
-                        }>"Forget"</button>
-                    </li>
-                }
-            })
-            .collect_view();
-        Some(view! {
-            <section class="kept">
-                <h3>"Drawings kept aside in this browser"</h3>
-                <ul>{items}</ul>
-            </section>
-        })
-    };
     view! {
         <DialogFrame title="Import" id="import-title">
             <p class="muted">"Paste scenario JSON, a Markdown table in the documentation's |Server|Protecting|Protected by| form, or a share link. It replaces the drawing as one step you can undo."</p>
-            <textarea class="code" data-testid="import-text" aria-label="Text to import" rows="10" node_ref=area
+            <textarea class="code" data-testid="import-text" aria-label="Text to import" rows="10" node_ref=f.area
                 // Set once, never written back: writing a 10 MB paste back
                 // into the box froze the page for seconds.
                 prop:value=initial on:input=move |ev| { text.set(event_target_value(&ev)); error.set(None); }></textarea>
@@ -190,8 +132,98 @@ pub fn ImportDialog(#[prop(optional)] initial: Option<String>) -> impl IntoView 
                         data-testid="import-file" on:change=on_file />
                 </label>
             </div>
-            {kept_view}
+            {move || kept_section(ed, f)}
         </DialogFrame>
+    }
+}
+
+/// "Drawings kept aside in this browser": what the app set aside rather
+/// than lose (a save it could not read, a drawing a link replaced, an
+/// import that failed), each to open, fix, download or forget. Nothing
+/// when there is none.
+fn kept_section(ed: Editor, f: ImportForm) -> Option<impl IntoView> {
+    let list = f.kept.get();
+    if list.is_empty() {
+        return None;
+    }
+    let items = list
+        .into_iter()
+        .map(|(key, body)| kept_item(ed, f, key, body))
+        .collect_view();
+    Some(view! {
+        <section class="kept">
+            <h3>"Drawings kept aside in this browser"</h3>
+            <ul>{items}</ul>
+        </section>
+    })
+}
+
+/// Why a drawing was kept aside, from its key.
+fn kept_why(key: &str) -> &'static str {
+    if key.ends_with("before-link") {
+        "Replaced by a shared link"
+    } else if key.ends_with("unreadable") {
+        "A save that could not be read"
+    } else if key.ends_with("too-large") {
+        "A save too large to read"
+    } else if key.ends_with("failed-import") {
+        "An import that failed"
+    } else if key.ends_with("-copy") {
+        "A copy opened in a second tab"
+    } else {
+        "Kept aside"
+    }
+}
+
+/// When a drawing was kept aside (its key starts with the time), as the
+/// browser writes a date.
+fn kept_when(key: &str) -> String {
+    key.trim_start_matches(crate::state::editor::KEPT_PREFIX)
+        .split('-')
+        .next()
+        .and_then(|ms| ms.parse::<u64>().ok())
+        .map(|ms| {
+            js_sys::Date::new(&JsValue::from_f64(ms as f64))
+                .to_locale_string("en-GB", &JsValue::UNDEFINED)
+                .as_string()
+                .unwrap_or_default()
+        })
+        .unwrap_or_default()
+}
+
+/// One drawing kept aside: why and when, and its buttons.
+fn kept_item(ed: Editor, f: ImportForm, key: String, body: String) -> impl IntoView {
+    let what = kept_why(&key);
+    let when = kept_when(&key);
+    let body2 = body.clone();
+    let key2 = key.clone();
+    // A failed import goes back in the box to be fixed; a kept
+    // drawing opens.
+    let failed = key.ends_with("failed-import");
+    view! {
+        <li>
+            <span>{format!("{what} ({when}, {} bytes)", body.len())}</span>
+            <button class="btn small" data-action=if failed { "kept-edit" } else { "kept-open" } on:click=move |_| {
+                if failed {
+                    if let Some(a) = f.area.get_untracked() {
+                        a.set_value(&body);
+                        let _ = a.focus();
+                    }
+                    f.text.set(body.clone());
+                    f.error.set(None);
+                } else {
+                    match import_text(ed, crate::ctx::ctx().ws, &body, KEPT) {
+                        Ok(()) => ed.dialog.set(None),
+                        Err(e) => f.error.set(Some(e)),
+                    }
+                }
+            }>{if failed { "Fix it" } else { "Open" }}</button>
+            <button class="btn small" on:click=move |_| download("kept-drawing.txt", "text/plain", &body2)>"Download"</button>
+            <button class="btn small" on:click=move |_| {
+                if let Some(s) = storage() { let _ = s.remove_item(&key2); }
+                f.kept.set(kept());
+            }>"Forget"</button>
+        </li>
     }
 }
 

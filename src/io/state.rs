@@ -7,6 +7,7 @@ use crate::workshop::state::Workshop;
 
 use crate::browser::files::page_url;
 use crate::browser::files::stem_of;
+use crate::browser::markup::el;
 use crate::browser::storage::keep_aside;
 use crate::browser::storage::kept;
 use crate::browser::storage::storage;
@@ -148,13 +149,25 @@ pub fn share_link(t: &Topology) -> String {
     format!("{}#s={}", page_url(), to_share(t))
 }
 
+/// The code that embeds the drawing in a documentation page: a sandboxed
+/// frame of the read-only viewer, the scenario in its link.
 pub fn embed_code(t: &Topology) -> String {
-    let title = dpm_rules::xml_escape(t.title.as_deref().unwrap_or("DPM scenario"));
-    format!(
-        "<iframe src=\"{}#view&s={}\" title=\"{title}\" width=\"800\" height=\"480\" sandbox=\"allow-scripts allow-popups allow-popups-to-escape-sandbox\" loading=\"lazy\" style=\"border:1px solid #d5dce6;border-radius:8px;max-width:100%\"></iframe>",
-        page_url(),
-        to_share(t)
-    )
+    el("iframe")
+        .attr("src", format!("{}#view&s={}", page_url(), to_share(t)))
+        .attr("title", t.title.as_deref().unwrap_or("DPM scenario"))
+        .attr("width", "800")
+        .attr("height", "480")
+        .attr(
+            "sandbox",
+            "allow-scripts allow-popups allow-popups-to-escape-sandbox",
+        )
+        .attr("loading", "lazy")
+        .attr(
+            "style",
+            "border:1px solid #d5dce6;border-radius:8px;max-width:100%",
+        )
+        .render()
+        .into_string()
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -4,6 +4,9 @@ use crate::present::state::leave;
 use crate::present::state::show;
 use crate::present::state::step;
 
+use crate::present::state::Presenter;
+use crate::state::editor::Editor;
+
 use leptos::prelude::*;
 
 /// The caption bar and the list of scenes.
@@ -19,23 +22,7 @@ pub fn PresenterBar() -> impl IntoView {
                 .map(|s| (s.title.clone(), s.caption.clone(), v.len()))
         })
     };
-    let list = move || {
-        p.list.get().then(|| {
-            let items = p.scenes.with_value(|v| {
-                v.iter()
-                    .enumerate()
-                    .map(|(i, s)| {
-                        let current = move || (p.at.get() == i).to_string();
-                        view! {
-                            <li><button class="scene" data-scene=i aria-current=current
-                                on:click=move |_| { show(ed, p, i); p.list.set(false); }>{s.title.clone()}</button></li>
-                        }
-                    })
-                    .collect_view()
-            });
-            view! { <nav class="scene-list" aria-label="Scenes"><ol>{items}</ol></nav> }
-        })
-    };
+    let list = move || p.list.get().then(|| scene_list(ed, p));
     view! {
         {list}
         <div class="presenter-bar" role="region" aria-label="Presenter" data-testid="presenter">
@@ -60,4 +47,21 @@ pub fn PresenterBar() -> impl IntoView {
             </div>
         </div>
     }
+}
+
+/// The list of scenes ("Scenes"), each a button that shows it.
+fn scene_list(ed: Editor, p: Presenter) -> impl IntoView {
+    let items = p.scenes.with_value(|v| {
+        v.iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let current = move || (p.at.get() == i).to_string();
+                view! {
+                    <li><button class="scene" data-scene=i aria-current=current
+                        on:click=move |_| { show(ed, p, i); p.list.set(false); }>{s.title.clone()}</button></li>
+                }
+            })
+            .collect_view()
+    });
+    view! { <nav class="scene-list" aria-label="Scenes"><ol>{items}</ol></nav> }
 }

@@ -91,60 +91,9 @@ pub fn scenes(drawing: &Topology) -> Vec<Scene> {
             continue;
         };
         out.push(Scene::still(p.title, about(&t), t.clone()));
-        let ids =
-            |names: &[&str]| -> Vec<ServerId> { names.iter().filter_map(|n| t.find(n)).collect() };
         match p.id {
-            // The documentation's walkthrough: DPM1 fails, Switch
-            // Protection on DPM3 keeps Server1 protected.
-            "moving" => {
-                let failed = ids(&["DPM1"]);
-                let pl = plan(&t, &failed);
-                let server = t.find("Server1");
-                let option = pl
-                    .affected
-                    .iter()
-                    .filter(|a| Some(a.server) == server)
-                    .flat_map(|a| a.options.iter())
-                    .find(|o| o.kind == OptionKind::SwitchProtection && o.supported);
-                if let Some(o) = option {
-                    let steps = o.steps(&t, &failed);
-                    let n = steps.len();
-                    for (i, s) in steps.into_iter().enumerate() {
-                        out.push(Scene {
-                            title: format!("DPM1 fails: Switch Protection, step {} of {n}", i + 1),
-                            caption: s.caption,
-                            topology: s.topology,
-                            failed: s.failed,
-                            flows: s.flows,
-                        });
-                    }
-                }
-            }
-            // Recovery in order: DS1 and DS3 fail together.
-            "scenario-1" => {
-                let failed = ids(&["DS1", "DS3"]);
-                let pl = plan(&t, &failed);
-                let n = pl.order.len() + 1;
-                out.push(Scene {
-                    title: format!("DS1 and DS3 fail: recovery in order, step 1 of {n}"),
-                    caption: "DS1 and DS3 fail together: DS1's replicas and DS3's copies are gone; DS4 still holds DS3's database.".into(),
-                    topology: t.clone(),
-                    failed: failed.clone(),
-                    flows: Vec::new(),
-                });
-                for (i, o) in pl.order.into_iter().enumerate() {
-                    out.push(Scene {
-                        title: format!(
-                            "DS1 and DS3 fail: recovery in order, step {} of {n}",
-                            i + 2
-                        ),
-                        caption: o.step.caption,
-                        topology: o.step.topology,
-                        failed: o.step.failed,
-                        flows: o.step.flows,
-                    });
-                }
-            }
+            "moving" => out.extend(switch_protection_scenes(&t)),
+            "scenario-1" => out.extend(recovery_order_scenes(&t)),
             _ => {}
         }
     }
@@ -156,6 +105,60 @@ pub fn scenes(drawing: &Topology) -> Vec<Scene> {
                 ex.start,
             ));
         }
+    }
+    out
+}
+
+/// The documentation's walkthrough on "Moving protected servers": DPM1
+/// fails, Switch Protection on DPM3 keeps Server1 protected.
+fn switch_protection_scenes(t: &Topology) -> Vec<Scene> {
+    let failed: Vec<ServerId> = t.find("DPM1").into_iter().collect();
+    let pl = plan(t, &failed);
+    let server = t.find("Server1");
+    let option = pl
+        .affected
+        .iter()
+        .filter(|a| Some(a.server) == server)
+        .flat_map(|a| a.options.iter())
+        .find(|o| o.kind == OptionKind::SwitchProtection && o.supported);
+    let Some(o) = option else {
+        return Vec::new();
+    };
+    let steps = o.steps(t, &failed);
+    let n = steps.len();
+    steps
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| Scene {
+            title: format!("DPM1 fails: Switch Protection, step {} of {n}", i + 1),
+            caption: s.caption,
+            topology: s.topology,
+            failed: s.failed,
+            flows: s.flows,
+        })
+        .collect()
+}
+
+/// Recovery in order on Scenario 1: DS1 and DS3 fail together.
+fn recovery_order_scenes(t: &Topology) -> Vec<Scene> {
+    let failed: Vec<ServerId> = ["DS1", "DS3"].iter().filter_map(|n| t.find(n)).collect();
+    let pl = plan(t, &failed);
+    let n = pl.order.len() + 1;
+    let mut out = vec![Scene {
+        title: format!("DS1 and DS3 fail: recovery in order, step 1 of {n}"),
+        caption: "DS1 and DS3 fail together: DS1's replicas and DS3's copies are gone; DS4 still holds DS3's database.".into(),
+        topology: t.clone(),
+        failed: failed.clone(),
+        flows: Vec::new(),
+    }];
+    for (i, o) in pl.order.into_iter().enumerate() {
+        out.push(Scene {
+            title: format!("DS1 and DS3 fail: recovery in order, step {} of {n}", i + 2),
+            caption: o.step.caption,
+            topology: o.step.topology,
+            failed: o.step.failed,
+            flows: o.step.flows,
+        });
     }
     out
 }

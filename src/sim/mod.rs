@@ -3,6 +3,9 @@
 //! play out. Nothing here changes the drawing until the user applies an
 //! option: steps are shown through the editor's preview.
 
+pub mod failed;
+pub mod impact;
+pub mod options;
 pub mod panel;
 pub mod player;
 pub mod state;

@@ -11,7 +11,13 @@ use crate::sim::state::Player;
 use crate::sim::state::Sim;
 use crate::state::editor::Editor;
 
-use dpm_rules::{xml_escape as esc, DataSource, Plan};
+use crate::browser::markup::el;
+use crate::browser::markup::El;
+use crate::browser::markup::Markup;
+use crate::ui::markup::button;
+use crate::ui::markup::classed;
+
+use dpm_rules::{DataSource, Plan};
 use leptos::prelude::*;
 
 /// The player: caption, step n/m, controls, steps, copies per step.
@@ -29,7 +35,7 @@ pub fn PlayerView() -> impl IntoView {
             .player
             .with(|p| p.as_ref().map(|p| player_html(ed, sim, the_plan, p)))
             .unwrap_or_default();
-        crate::browser::dom::set_html_keeping_focus(&root, &html);
+        crate::browser::dom::set_html_keeping_focus(&root, html.as_str());
     });
     let on_click = move |ev: leptos::ev::MouseEvent| {
         let Some(b) = crate::browser::dom::clicked(&ev) else {
@@ -69,13 +75,12 @@ pub fn PlayerView() -> impl IntoView {
 
 /// The player as markup: caption, step n/m, controls, steps, and the
 /// copies of the data concerned at this step.
-fn player_html(ed: Editor, sim: Sim, the_plan: Memo<Option<Plan>>, p: &Player) -> String {
+fn player_html(ed: Editor, sim: Sim, the_plan: Memo<Option<Plan>>, p: &Player) -> Markup {
     let n = p.steps.len();
     let at = sim.at.get().min(n.saturating_sub(1));
-    let playing = sim.playing.get();
-    let speed = sim.speed.get();
+    let (playing, speed) = (sim.playing.get(), sim.speed.get());
     let Some(step) = p.steps.get(at) else {
-        return String::new();
+        return Markup::default();
     };
     let sources: Vec<DataSource> = the_plan.with_untracked(|pl| {
         let Some(pl) = pl else { return Vec::new() };
@@ -88,77 +93,145 @@ fn player_html(ed: Editor, sim: Sim, the_plan: Memo<Option<Plan>>, p: &Player) -
         s
     });
     let counts = copy_counts(&step.topology, &step.failed, &sources);
-    let dis = |b: bool| if b { " disabled" } else { "" };
-    let mut h = format!(
-        "<section class=\"player\" aria-label=\"Playing an option\"><div class=\"player-title\"><strong>{}</strong>{}{}</div>",
-        esc(&p.title),
-        if p.option.is_some() { format!(" for {}", esc(&p.server)) } else { String::new() },
-        p.option
-            .as_ref()
-            .and_then(|o| o.via.as_deref())
-            .map(|v| format!(" via {}", esc(v)))
-            .unwrap_or_default()
-    );
-    h.push_str(&format!(
-        concat!(
-            "<p class=\"caption\" data-testid=\"caption\" aria-live=\"polite\">{caption}</p>",
-            "<div class=\"player-controls\" role=\"group\" aria-label=\"Player\">",
-            "<button class=\"icon-button\" data-action=\"restart\" data-k=\"restart\" aria-label=\"Restart\" title=\"Restart\">|◀</button>",
-            "<button class=\"icon-button\" data-action=\"step-back\" data-k=\"back\" aria-label=\"Step back\" title=\"Step back\"{first}>◀</button>",
-            "<button class=\"icon-button\" data-action=\"play-pause\" data-k=\"pp\" aria-label=\"{pp}\">{pp_icon}</button>",
-            "<button class=\"icon-button\" data-action=\"step-forward\" data-k=\"fwd\" aria-label=\"Step forward\" title=\"Step forward\"{last}>▶|</button>",
-            "<span class=\"step-count\" data-testid=\"step\">Step {at} of {n}</span>",
-            "<label class=\"speed\">Speed <select data-action=\"speed\" data-k=\"speed\">{speeds}</select></label></div><ol class=\"steps\">"
-        ),
-        caption = esc(&step.caption),
-        first = dis(at == 0),
-        pp = if playing { "Pause" } else { "Play" },
-        pp_icon = if playing { "❚❚" } else { "▶" },
-        last = dis(at + 1 >= n),
-        at = at + 1,
-        n = n,
-        speeds = [(50u32, "½×"), (100, "1×"), (200, "2×"), (400, "4×")]
-            .iter()
-            .map(|(v, l)| format!("<option value=\"{v}\"{}>{l}</option>", if *v == speed { " selected" } else { "" }))
-            .collect::<String>(),
-    ));
+    // In the editor, an option (not a recovery in order) can be applied.
+    let apply = p.option.as_ref().filter(|_| !ed.readonly).map(|o| {
+        button("btn primary", "apply")
+            .attr("data-k", "apply")
+            .flag("disabled", !o.supported)
+            .text("Apply this option")
+    });
+    let stop = button("btn", "stop")
+        .attr("data-k", "stop")
+        .text("Back to the failure");
+    classed("section", "player")
+        .attr("aria-label", "Playing an option")
+        .child(player_title(p))
+        .child(
+            classed("p", "caption")
+                .attr("data-testid", "caption")
+                .attr("aria-live", "polite")
+                .text(&step.caption),
+        )
+        .child(player_controls(at, n, playing, speed))
+        .child(steps_list(p, at))
+        .child_opt(copies_table(counts))
+        .child(classed("div", "row").child_opt(apply).child(stop))
+        .render()
+}
+
+/// What is played, for which server, via which.
+fn player_title(p: &Player) -> El {
+    let mut title = classed("div", "player-title").child(el("strong").text(&p.title));
+    if let Some(o) = &p.option {
+        title = title.text(" for ").user_text(&p.server);
+        if let Some(v) = &o.via {
+            title = title.text(" via ").user_text(v);
+        }
+    }
+    title
+}
+
+/// The player's controls: restart, step back, play or pause, step
+/// forward, the step count and the speed.
+fn player_controls(at: usize, n: usize, playing: bool, speed: u32) -> El {
+    let control = |action: &'static str, k: &'static str, label: &'static str| {
+        button("icon-button", action)
+            .attr("data-k", k)
+            .attr("aria-label", label)
+    };
+    let mut speeds = el("select")
+        .attr("data-action", "speed")
+        .attr("data-k", "speed");
+    for (v, l) in [(50u32, "½×"), (100, "1×"), (200, "2×"), (400, "4×")] {
+        speeds = speeds.child(
+            el("option")
+                .attr("value", v.to_string())
+                .flag("selected", v == speed)
+                .text(l),
+        );
+    }
+    let (pp, pp_icon) = if playing {
+        ("Pause", "❚❚")
+    } else {
+        ("Play", "▶")
+    };
+    classed("div", "player-controls")
+        .attr("role", "group")
+        .attr("aria-label", "Player")
+        .child(
+            control("restart", "restart", "Restart")
+                .attr("title", "Restart")
+                .text("|◀"),
+        )
+        .child(
+            control("step-back", "back", "Step back")
+                .attr("title", "Step back")
+                .flag("disabled", at == 0)
+                .text("◀"),
+        )
+        .child(control("play-pause", "pp", pp).text(pp_icon))
+        .child(
+            control("step-forward", "fwd", "Step forward")
+                .attr("title", "Step forward")
+                .flag("disabled", at + 1 >= n)
+                .text("▶|"),
+        )
+        .child(
+            classed("span", "step-count")
+                .attr("data-testid", "step")
+                .text(format!("Step {} of {n}", at + 1)),
+        )
+        .child(classed("label", "speed").text("Speed ").child(speeds))
+}
+
+/// The steps, each a button that goes to it: those done, the current one.
+fn steps_list(p: &Player, at: usize) -> El {
+    let mut steps = classed("ol", "steps");
     for (i, s) in p.steps.iter().enumerate() {
         let class = if i == at {
-            " class=\"current\""
+            Some("current")
         } else if i < at {
-            " class=\"done\""
+            Some("done")
         } else {
-            ""
+            None
         };
-        h.push_str(&format!(
-            "<li{class}><button class=\"step-button\" data-action=\"go-step\" data-step=\"{i}\" data-k=\"s{i}\">{}</button></li>",
-            esc(&s.caption)
-        ));
+        steps = steps.child(
+            el("li").attr_opt("class", class).child(
+                button("step-button", "go-step")
+                    .attr("data-step", i.to_string())
+                    .attr("data-k", format!("s{i}"))
+                    .text(&s.caption),
+            ),
+        );
     }
-    h.push_str("</ol>");
-    if !counts.is_empty() {
-        h.push_str("<table class=\"copies-table\"><caption>Copies of the data concerned, at this step</caption><thead><tr><th scope=\"col\">Data</th><th scope=\"col\">Copies</th></tr></thead><tbody>");
-        for (label, c, own_down) in counts {
-            h.push_str(&format!(
-                "<tr{}><td>{}{}</td><td>{c}</td></tr>",
-                if c == 0 { " class=\"none\"" } else { "" },
-                esc(&label),
-                if own_down {
-                    " (its server is down)"
-                } else {
-                    ""
-                }
-            ));
-        }
-        h.push_str("</tbody></table>");
+    steps
+}
+
+/// "Copies of the data concerned, at this step": each data source and its
+/// copies left (a row marked when none is). None when no data is concerned.
+fn copies_table(counts: Vec<(String, usize, bool)>) -> Option<El> {
+    if counts.is_empty() {
+        return None;
     }
-    h.push_str("<div class=\"row\">");
-    if let (false, Some(o)) = (ed.readonly, &p.option) {
-        h.push_str(&format!(
-            "<button class=\"btn primary\" data-action=\"apply\" data-k=\"apply\"{}>Apply this option</button>",
-            dis(!o.supported)
-        ));
+    let mut rows = el("tbody");
+    for (label, c, own_down) in counts {
+        let data = if own_down {
+            el("td").user_text(label).text(" (its server is down)")
+        } else {
+            el("td").text(label)
+        };
+        rows = rows.child(
+            el("tr")
+                .attr_opt("class", (c == 0).then_some("none"))
+                .child(data)
+                .child(el("td").text(c.to_string())),
+        );
     }
-    h.push_str("<button class=\"btn\" data-action=\"stop\" data-k=\"stop\">Back to the failure</button></div></section>");
-    h
+    let col = |name: &'static str| el("th").attr("scope", "col").text(name);
+    Some(
+        classed("table", "copies-table")
+            .child(el("caption").text("Copies of the data concerned, at this step"))
+            .child(el("thead").child(el("tr").child(col("Data")).child(col("Copies"))))
+            .child(rows),
+    )
 }

@@ -1,3 +1,5 @@
-//! Views shared by every feature: the dialog frame.
+//! Views shared by every feature: the dialog frame, and shorthands for
+//! the markup the views write.
 
 pub mod dialog;
+pub mod markup;

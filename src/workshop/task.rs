@@ -4,10 +4,13 @@
 use crate::workshop::state::next_hint;
 
 use crate::state::editor::Dialog;
+use crate::state::editor::Editor;
 use crate::workshop::state::leave;
 use crate::workshop::state::open;
+use crate::workshop::state::Workshop;
 
 use dpm_rules::exercises::EXERCISES;
+use dpm_rules::{Goal, GoalState};
 use leptos::prelude::*;
 
 fn took(ms: f64) -> String {
@@ -28,40 +31,13 @@ pub fn TaskPanel() -> impl IntoView {
         let a = ws.active.get()?;
         let results = ws.results.get();
         let shown = ws.hints.get();
-        let items = a
-            .ex
-            .goals
-            .iter()
-            .zip(results)
-            .enumerate()
-            .map(|(i, (g, st))| {
-                let n = shown.get(i).copied().unwrap_or(0);
-                let hints: Vec<String> = g.hints.iter().take(n).cloned().collect();
-                let cite = (n > 0).then_some(st.rule).flatten().map(|r| {
-                    let src = r.source();
-                    view! {
-                        <blockquote class="finding-source">
-                            {format!("“{}”", src.text)}
-                            <cite>{src.document}</cite>
-                        </blockquote>
-                    }
-                });
-                view! {
-                    <li class="goal" data-goal=g.id.clone() data-state=if st.pass { "pass" } else { "fail" }>
-                        <span class="goal-mark" aria-hidden="true">{if st.pass { "✓" } else { "○" }}</span>
-                        <div>
-                            <span class="sr-only">{if st.pass { "Met: " } else { "Not met yet: " }}</span>
-                            <span class="goal-text">{g.sentence()}</span>
-                            {(!st.pass && !st.why.is_empty()).then(|| view! { <p class="goal-why">{st.why.clone()}</p> })}
-                            {(!hints.is_empty()).then(|| view! {
-                                <ol class="hints">{hints.into_iter().map(|h| view! { <li data-testid="hint">{h}</li> }).collect_view()}</ol>
-                            })}
-                            {cite}
-                        </div>
-                    </li>
-                }
-            })
-            .collect_view();
+        let items =
+            a.ex.goals
+                .iter()
+                .zip(results)
+                .enumerate()
+                .map(|(i, (g, st))| goal_item(g, st, shown.get(i).copied().unwrap_or(0)))
+                .collect_view();
         Some(items)
     };
     let met = move || {
@@ -78,11 +54,6 @@ pub fn TaskPanel() -> impl IntoView {
             }
         })
     };
-    let on_hint = move || {
-        if !next_hint(ws) {
-            ed.tell("No more hints for this goal: the documentation sentence under it is the last word.");
-        }
-    };
     view! {
         <section class="panel task-panel" aria-labelledby="task-heading" data-testid="task-panel">
             <div class="panel-head">
@@ -93,19 +64,60 @@ pub fn TaskPanel() -> impl IntoView {
             <p class="task-text">{move || ws.active.with(|a| a.as_ref().map(|a| a.ex.task.clone()))}</p>
             {done}
             <ol class="goals" aria-live="polite">{goals}</ol>
-            <div class="row wrap" on:click=move |ev| {
-                match crate::browser::dom::clicked(&ev).and_then(|b| b.get_attribute("data-action")).as_deref() {
-                    Some("hint") => on_hint(),
-                    Some("reset-exercise") => ed.dialog.set(Some(Dialog::ConfirmReset)),
-                    Some("leave-exercise") => leave(ed, ws),
-                    _ => {}
-                }
-            }>
-                <button class="btn small" data-action="hint" disabled=move || ws.done_at.get().is_some()>"Hint"</button>
-                <button class="btn small" data-action="reset-exercise">"Reset exercise"</button>
-                <button class="btn small" data-action="leave-exercise">"Leave exercise"</button>
-            </div>
+            {task_controls(ed, ws)}
         </section>
+    }
+}
+
+/// One goal: met or not, what is still wrong, the hints shown (`n` of
+/// them) and, once a hint is, the documentation sentence it cites.
+fn goal_item(g: &Goal, st: GoalState, n: usize) -> impl IntoView {
+    let hints: Vec<String> = g.hints.iter().take(n).cloned().collect();
+    let cite = (n > 0).then_some(st.rule).flatten().map(|r| {
+        let src = r.source();
+        view! {
+            <blockquote class="finding-source">
+                {format!("“{}”", src.text)}
+                <cite>{src.document}</cite>
+            </blockquote>
+        }
+    });
+    view! {
+        <li class="goal" data-goal=g.id.clone() data-state=if st.pass { "pass" } else { "fail" }>
+            <span class="goal-mark" aria-hidden="true">{if st.pass { "✓" } else { "○" }}</span>
+            <div>
+                <span class="sr-only">{if st.pass { "Met: " } else { "Not met yet: " }}</span>
+                <span class="goal-text">{g.sentence()}</span>
+                {(!st.pass && !st.why.is_empty()).then(|| view! { <p class="goal-why">{st.why.clone()}</p> })}
+                {(!hints.is_empty()).then(|| view! {
+                    <ol class="hints">{hints.into_iter().map(|h| view! { <li data-testid="hint">{h}</li> }).collect_view()}</ol>
+                })}
+                {cite}
+            </div>
+        </li>
+    }
+}
+
+/// The exercise's buttons: a hint, start again, leave.
+fn task_controls(ed: Editor, ws: Workshop) -> impl IntoView {
+    let on_hint = move || {
+        if !next_hint(ws) {
+            ed.tell("No more hints for this goal: the documentation sentence under it is the last word.");
+        }
+    };
+    view! {
+        <div class="row wrap" on:click=move |ev| {
+            match crate::browser::dom::clicked(&ev).and_then(|b| b.get_attribute("data-action")).as_deref() {
+                Some("hint") => on_hint(),
+                Some("reset-exercise") => ed.dialog.set(Some(Dialog::ConfirmReset)),
+                Some("leave-exercise") => leave(ed, ws),
+                _ => {}
+            }
+        }>
+            <button class="btn small" data-action="hint" disabled=move || ws.done_at.get().is_some()>"Hint"</button>
+            <button class="btn small" data-action="reset-exercise">"Reset exercise"</button>
+            <button class="btn small" data-action="leave-exercise">"Leave exercise"</button>
+        </div>
     }
 }
 

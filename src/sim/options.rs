@@ -1,0 +1,251 @@
+//! The simulator's plan as markup: the recovery order (when one server's
+//! recovery needs another's first) and what DPM lets you do for each
+//! affected server, one entry an option, with Play and Apply. A large
+//! estate's options of one kind fold into one entry with a field to pick
+//! the server by name.
+
+use crate::browser::markup::el;
+use crate::browser::markup::El;
+use crate::browser::markup::Markup;
+use crate::sim::state::option_key;
+use crate::ui::markup::button;
+use crate::ui::markup::classed;
+
+use dpm_rules::{Affected, OptionKind, Plan, RecoveryOption, Topology};
+
+/// Options of one kind for one server folded into one entry from this
+/// many: in a large estate a failed secondary leaves each primary it held
+/// with a thousand DPM servers that could protect it again.
+const GROUP_FROM: usize = 7;
+
+/// The recovery order (when there is one) and what DPM lets you do for
+/// each affected server. Buttons carry `data-a` (the affected server) and
+/// `data-o` (the option), or for a group `data-kind` and a field to type
+/// or pick the server by name (its pick, if any, in `picks` by field id).
+pub fn plan_html(
+    t: &Topology,
+    p: &Plan,
+    active: Option<&str>,
+    readonly: bool,
+    picks: &[(String, usize)],
+) -> Markup {
+    let mut options = classed("section", "options-section")
+        .attr("aria-label", "Recovery options")
+        .child(el("h3").text("What DPM lets you do"));
+    for (ai, a) in p.affected.iter().enumerate() {
+        options = options.child(affected_server(t, ai, a, active, readonly, picks));
+    }
+    let mut parts: Vec<El> = recovery_order(t, p).into_iter().collect();
+    parts.push(options);
+    Markup::concat(parts)
+}
+
+/// "Recovery in order": each step, what it brings back, and a button that
+/// plays them all. None when the servers can be recovered in any order.
+fn recovery_order(t: &Topology, p: &Plan) -> Option<El> {
+    if p.order.is_empty() {
+        return None;
+    }
+    let mut steps = el("ol");
+    for o in &p.order {
+        let mut li = el("li").text(&o.step.caption);
+        if !o.back.is_empty() {
+            let mut back = classed("span", "back").text(" Back: ");
+            for (i, d) in o.back.iter().enumerate() {
+                if i > 0 {
+                    back = back.text(", ");
+                }
+                back = back.user_text(d.label(t));
+            }
+            li = li.child(back.text("."));
+        }
+        steps = steps.child(li);
+    }
+    Some(
+        classed("section", "order")
+            .attr("aria-label", "Recovery in order")
+            .attr("data-testid", "order")
+            .child(el("h3").text("Recovery in order"))
+            .child(classed("p", "muted").text(
+                "What these servers need survives only further along the chain: recover them in this order.",
+            ))
+            .child(steps)
+            .child(
+                button("btn small primary", "play-plan")
+                    .attr("data-k", "play-plan")
+                    .text("▶ Play the recovery"),
+            ),
+    )
+}
+
+/// One affected server: its name, the planner's notes, and its options,
+/// those of a kind folded into one entry when there are many.
+fn affected_server(
+    t: &Topology,
+    ai: usize,
+    a: &Affected,
+    active: Option<&str>,
+    readonly: bool,
+    picks: &[(String, usize)],
+) -> El {
+    let server = t.name(a.server);
+    let mut div = classed("div", "affected")
+        .attr("data-affected", server)
+        .child(el("h4").text(server));
+    for n in &a.notes {
+        div = div.child(classed("p", "option-note").text(n));
+    }
+    let mut kinds: Vec<OptionKind> = Vec::new();
+    for o in &a.options {
+        if !kinds.contains(&o.kind) {
+            kinds.push(o.kind);
+        }
+    }
+    let mut entries = classed("ul", "options");
+    for kind in kinds {
+        let of: Vec<(usize, &RecoveryOption)> = a
+            .options
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.kind == kind)
+            .collect();
+        if of.len() >= GROUP_FROM {
+            entries = entries.child(option_group(ai, a, kind, &of, active, readonly, picks));
+            continue;
+        }
+        for (oi, o) in of {
+            let via = o
+                .via
+                .as_deref()
+                .map(|v| classed("span", "via").text(" via ").user_text(v));
+            let entry = option_entry(ai, o, active, readonly, via, Vec::new());
+            entries = entries.child(entry.attr("data-o", oi.to_string()));
+        }
+    }
+    div.child(entries)
+}
+
+/// Many options of one kind as one entry: the one picked by name (the
+/// first until the user picks), how many servers could take it, and the
+/// field to type or pick another.
+fn option_group(
+    ai: usize,
+    a: &Affected,
+    kind: OptionKind,
+    of: &[(usize, &RecoveryOption)],
+    active: Option<&str>,
+    readonly: bool,
+    picks: &[(String, usize)],
+) -> El {
+    let id = format!("via-{ai}-{}", kind.id());
+    let picked = picks
+        .iter()
+        .find(|(k, _)| *k == id)
+        .and_then(|(_, i)| a.options.get(*i))
+        .filter(|o| o.kind == kind)
+        .unwrap_or(of[0].1);
+    let count = of.len().to_string();
+    let head = classed("span", "via").text(format!(" · {count} servers could take it"));
+    let mut names = el("datalist").attr("id", format!("{id}-names"));
+    for v in of.iter().filter_map(|(_, o)| o.via.as_deref()) {
+        names = names.child(el("option").attr("value", v));
+    }
+    let field = via_field(&id, picked.via.as_deref().unwrap_or_default(), names);
+    option_entry(ai, picked, active, readonly, Some(head), field)
+        .attr("data-kind", kind.id())
+        .attr("data-option-group", kind.id())
+        .attr("data-count", count)
+}
+
+/// A group's field: type or pick the server by name (`id` the field's),
+/// its suggestions (the `names` datalist), and where it says that no
+/// server has that name.
+fn via_field(id: &str, via: &str, names: El) -> Vec<El> {
+    let input = el("input")
+        .attr("type", "text")
+        .attr("id", id)
+        .attr("list", format!("{id}-names"))
+        .attr("value", via)
+        .attr("autocomplete", "off")
+        .attr("aria-describedby", format!("{id}-error"))
+        .attr("data-k", id);
+    vec![
+        classed("label", "field")
+            .child(el("span").text("Via (type or pick a name)"))
+            .child(input),
+        names,
+        classed("p", "error-text")
+            .attr("id", format!("{id}-error"))
+            .attr("role", "alert"),
+    ]
+}
+
+/// One option, or a group's entry: its verdict, title (then `head`), why,
+/// a group's `field`, Play and, in the editor, Apply. The caller adds the
+/// attributes that say which option it is (`data-o`, or the group's).
+fn option_entry(
+    ai: usize,
+    o: &RecoveryOption,
+    active: Option<&str>,
+    readonly: bool,
+    head: Option<El>,
+    field: Vec<El>,
+) -> El {
+    let key = option_key(o);
+    let (verdict, said) = if o.supported {
+        ("✓", " (supported)")
+    } else {
+        ("✕", " (not supported)")
+    };
+    let mut class = String::from(if o.supported {
+        "option supported"
+    } else {
+        "option unsupported"
+    });
+    if !field.is_empty() {
+        class.push_str(" option-group");
+    }
+    if active == Some(key.as_str()) {
+        class.push_str(" active");
+    }
+    let option_head = classed("div", "option-head")
+        .child(
+            classed("span", "verdict")
+                .attr("aria-hidden", "true")
+                .text(verdict),
+        )
+        .child(
+            classed("span", "option-title")
+                .text(o.kind.title())
+                .child_opt(head),
+        )
+        .child(classed("span", "sr-only").text(said));
+    let play = button("btn small", "play")
+        .attr("data-k", format!("play-{ai}-{key}"))
+        .text(if o.supported {
+            "▶ Play"
+        } else {
+            "▶ Show why"
+        });
+    let apply = (!readonly).then(|| {
+        button("btn small primary", "apply")
+            .attr("data-k", format!("apply-{ai}-{key}"))
+            .attr(
+                "title",
+                if o.supported {
+                    "Make this the drawing (undoable)"
+                } else {
+                    "DPM does not support this"
+                },
+            )
+            .flag("disabled", !o.supported)
+            .text("Apply")
+    });
+    classed("li", &class)
+        .attr("data-option", &key)
+        .attr("data-a", ai.to_string())
+        .child(option_head)
+        .child(classed("p", "reason").text(&o.reason))
+        .children(field)
+        .child(classed("div", "row").child(play).child_opt(apply))
+}

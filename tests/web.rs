@@ -63,6 +63,8 @@ async fn first_visit_draws_scenario_1_and_saves_it() {
         attrs(&root, "[data-protection]", "data-protection").len(),
         7
     );
+    // Panels written as markup fill in once mounted (an effect).
+    tick().await;
     let rows = root.query_selector_all(".dpm-table tbody tr").unwrap();
     let text: Vec<String> = (0..rows.length())
         .filter_map(|i| rows.item(i))
@@ -81,7 +83,6 @@ async fn first_visit_draws_scenario_1_and_saves_it() {
         attrs(&root, ".findings-panel [data-rule]", "data-rule"),
         ["single-copy-dpm"]
     );
-    tick().await;
     let saved = storage().get_item(SAVE_KEY).unwrap().unwrap();
     assert!(saved.contains("\"DS4\""), "{saved}");
     root.remove();
@@ -302,14 +303,15 @@ fn focus_kept_across_a_rewrite_is_never_moved_by_a_name() {
         ])
     };
     for key in [hostile, "apply-0-switch-protection O\"Brien\\\\"] {
-        root.set_inner_html(markup(key).as_str());
+        dpm_sketch::browser::markup::set_keeping_focus(&root, &markup(key));
         let first: web_sys::HtmlElement = root
             .query_selector("button")
             .unwrap()
             .unwrap()
             .unchecked_into();
         first.focus().unwrap();
-        dpm_sketch::browser::dom::set_html_keeping_focus(&root, markup(key).as_str());
+        let lost = dpm_sketch::browser::markup::set_keeping_focus(&root, &markup(key));
+        assert!(!lost);
         let active = document.active_element().unwrap();
         assert_eq!(
             active.get_attribute("data-k").as_deref(),

@@ -1,7 +1,6 @@
 //! DOM helpers every view uses: the button a click landed on, whether a
 //! key was typed into a field, a select used as a menu, reading a form
-//! control, rewriting a panel's markup without losing keyboard focus, and
-//! pointer coordinates. Knows no app type.
+//! control, and pointer coordinates. Knows no app type.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -98,34 +97,11 @@ pub fn value(el: &Element) -> String {
     }
 }
 
+/// The first element under `root` that `sel` matches: a selector written
+/// in the code (an attribute's value that a user may have typed is found
+/// with `markup::by_attr` instead).
 pub fn find(root: &Element, sel: &str) -> Option<Element> {
     root.query_selector(sel).ok().flatten()
-}
-
-/// Rewrites `root`'s markup; the control that had the focus (known by its
-/// `data-k`) has it again in the new markup.
-///
-/// The control is found by comparing `data-k` values, never by a selector
-/// built from one: a key holds server names, and a name such as
-/// `Z"], [data-k="apply-1-switch-protection B` would make a selector match
-/// another control (or none, for any name with `"` or `\`).
-pub fn set_html_keeping_focus(root: &web_sys::Element, html: &str) {
-    let focused = document()
-        .active_element()
-        .filter(|a| root.contains(Some(a)))
-        .and_then(|a| a.get_attribute("data-k"));
-    root.set_inner_html(html);
-    let Some(k) = focused else { return };
-    let Ok(keyed) = root.query_selector_all("[data-k]") else {
-        return;
-    };
-    if let Some(el) = (0..keyed.length())
-        .filter_map(|i| keyed.item(i))
-        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
-        .find(|e| e.get_attribute("data-k").as_deref() == Some(k.as_str()))
-    {
-        let _ = el.focus();
-    }
 }
 
 /// Where the pointer is on the canvas element, in CSS pixels.

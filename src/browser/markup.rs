@@ -36,8 +36,23 @@ impl Markup {
         &self.0
     }
 
+    /// The markup as text, for a user to copy (the embed code): into the
+    /// page it goes only through [`set_keeping_focus`], [`fill`] or
+    /// [`svg_layer`].
     pub fn into_string(self) -> String {
         self.0
+    }
+
+    /// Markup that the windowed list assembled from rows of this module's
+    /// markup (it only adds attributes of its own): for `browser` only.
+    pub(in crate::browser) fn assembled(s: String) -> Markup {
+        Markup(s)
+    }
+
+    /// This markup, then `next`.
+    pub fn then(mut self, next: &Markup) -> Markup {
+        self.0.push_str(&next.0);
+        self
     }
 
     /// Markup of several elements, one after another.
@@ -171,6 +186,62 @@ impl El {
         self.write(&mut out);
         Markup(out)
     }
+}
+
+/// Replaces what `root` holds with `m`: with [`fill`] and [`svg_layer`],
+/// the only ways markup enters the page. Keyboard focus inside `root`
+/// stays on the control with the same `data-k`, found by comparing
+/// attribute values (never through a selector built from one: a `data-k`
+/// may hold a server's name). Returns true when focus was inside `root` and
+/// its control is gone, so the caller can choose where it goes.
+pub fn set_keeping_focus(root: &web_sys::Element, m: &Markup) -> bool {
+    use wasm_bindgen::JsCast;
+    let focused = document()
+        .active_element()
+        .filter(|a| root.contains(Some(a)))
+        .map(|a| a.get_attribute("data-k"));
+    root.set_inner_html(&m.0);
+    let Some(k) = focused else { return false };
+    let again = k.and_then(|k| by_attr(root, "data-k", &k));
+    match again.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        Some(el) => {
+            let _ = el.focus();
+            false
+        }
+        None => true,
+    }
+}
+
+/// The first element under `root` whose attribute `name` is `value`,
+/// compared as text (so `value` may hold anything a user typed).
+pub fn by_attr(
+    root: &web_sys::Element,
+    name: &'static str,
+    value: &str,
+) -> Option<web_sys::Element> {
+    use wasm_bindgen::JsCast;
+    let all = root.query_selector_all(&format!("[{name}]")).ok()?;
+    (0..all.length())
+        .filter_map(|i| all.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
+        .find(|e| e.get_attribute(name).as_deref() == Some(value))
+}
+
+/// Keeps the element `target` refers to filled with `content`, rewritten
+/// (focus kept, see [`set_keeping_focus`]) whenever what `content` reads
+/// changes.
+pub fn fill<E>(target: NodeRef<E>, content: impl Fn() -> Markup + 'static)
+where
+    E: leptos::html::ElementType,
+    E::Output: wasm_bindgen::JsCast + Clone + 'static,
+{
+    use wasm_bindgen::JsCast;
+    Effect::new(move |_| {
+        let m = content();
+        if let Some(el) = target.get() {
+            set_keeping_focus(el.unchecked_ref(), &m);
+        }
+    });
 }
 
 /// An SVG group of class `class` whose content is `content`, rewritten

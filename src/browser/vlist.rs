@@ -12,6 +12,7 @@
 //! (scroll events do not bubble; it listens in the capture phase). A
 //! reactive component cost some 12 KB of wasm for the same behaviour.
 
+use super::markup::{by_attr, el, set_keeping_focus, El, Markup};
 use std::cell::RefCell;
 
 use leptos::prelude::*;
@@ -26,7 +27,7 @@ const MARGIN: usize = 12;
 const SHOWN: usize = 30;
 
 struct List {
-    rows: Vec<String>,
+    rows: Vec<Markup>,
     /// CSS pixels; whole, since formatting a float would link Rust's float
     /// formatter (some 10 KB of wasm).
     row_h: u32,
@@ -41,7 +42,7 @@ thread_local! {
 /// The window from row `first`, each `<li` told its place
 /// (`aria-posinset`/`aria-setsize`), so a screen reader says "523 of
 /// 3,000" though most rows are not there.
-fn window(l: &List, first: usize) -> (String, u64, u64) {
+fn window(l: &List, first: usize) -> (Markup, u64, u64) {
     let n = l.rows.len();
     let mut html = String::new();
     for (i, row) in l
@@ -51,6 +52,7 @@ fn window(l: &List, first: usize) -> (String, u64, u64) {
         .skip(first)
         .take(SHOWN + 2 * MARGIN)
     {
+        let row = row.as_str();
         let rest = row.strip_prefix("<li").unwrap_or(row);
         html.push_str(&format!(
             "<li aria-setsize=\"{n}\" aria-posinset=\"{}\"{rest}",
@@ -58,7 +60,7 @@ fn window(l: &List, first: usize) -> (String, u64, u64) {
         ));
     }
     (
-        html,
+        Markup::assembled(html),
         n as u64 * l.row_h as u64,
         first as u64 * l.row_h as u64,
     )
@@ -82,20 +84,17 @@ fn first_at(l: &List, top: f64) -> usize {
 }
 
 fn find(key: &str) -> Option<web_sys::Element> {
-    document()
-        .query_selector(&format!(".vlist[data-vlist=\"{key}\"]"))
-        .ok()
-        .flatten()
+    by_attr(&document().document_element()?, "data-vlist", key)
 }
 
-/// `rows` (each a whole `<li …>…</li>`) as markup: drawn whole up to
+/// `rows` (each a whole `<li …>…</li>`) in a list: drawn whole up to
 /// `WINDOW_FROM`, else a windowed box named `key` (unique on the page)
 /// whose rows are `row_h` CSS pixels high. A box that was on the page
 /// under the same key keeps its scroll position.
-pub fn html(key: &str, rows: Vec<String>, row_h: u32, label: &str) -> String {
+pub fn html(key: &str, rows: Vec<Markup>, row_h: u32, label: &str) -> El {
     if rows.len() <= WINDOW_FROM {
         LISTS.with(|m| m.borrow_mut().retain(|(k, _)| k != key));
-        return format!("<ul>{}</ul>", rows.concat());
+        return rows.iter().fold(el("ul"), |ul, r| ul.markup(r));
     }
     install();
     let top = find(key).map(|e| e.scroll_top()).unwrap_or(0);
@@ -115,10 +114,13 @@ pub fn html(key: &str, rows: Vec<String>, row_h: u32, label: &str) -> String {
             redraw(&e);
         }
     });
-    format!(
-        "<div class=\"vlist rows-{row_h}\" tabindex=\"0\" role=\"region\" aria-label=\"{}\" data-vlist=\"{key}\"><ul>{inner}</ul></div>",
-        dpm_rules::xml_escape(label)
-    )
+    el("div")
+        .attr("class", format!("vlist rows-{row_h}"))
+        .attr("tabindex", "0")
+        .attr("role", "region")
+        .attr("aria-label", label)
+        .attr("data-vlist", key)
+        .child(el("ul").markup(&inner))
 }
 
 /// Draws the window of the box `el` at its scroll position.
@@ -130,7 +132,7 @@ fn redraw(el: &web_sys::Element) {
         if let Some((_, l)) = m.borrow().iter().find(|(k, _)| *k == key) {
             let (inner, height, pad) = window(l, first_at(l, el.scroll_top() as f64));
             size(&ul, height, pad);
-            ul.set_inner_html(&inner);
+            set_keeping_focus(&ul, &inner);
         }
     });
 }

@@ -3,8 +3,8 @@
 
 use crate::state::reveal::link_attr;
 
-use crate::browser::markup::el;
 use crate::browser::markup::El;
+use crate::browser::markup::{el, fill, Markup};
 use crate::browser::vlist;
 use crate::browser::vlist::WINDOW_FROM;
 use crate::state::reveal::parse_link;
@@ -75,15 +75,14 @@ fn finding_html(t: &Topology, f: &Finding, compact: bool) -> El {
 
 /// The findings as markup: grouped by severity (errors first); a group of
 /// more than `WINDOW_FROM` is drawn a window at a time, in compact rows.
-fn findings_html(t: &Topology, fs: &[Finding]) -> String {
+fn findings_html(t: &Topology, fs: &[Finding]) -> Markup {
     if fs.is_empty() {
         return el("p")
             .attr("class", "empty")
             .text("No findings: DPM supports this topology as drawn.")
-            .render()
-            .into_string();
+            .render();
     }
-    let mut out = String::new();
+    let mut groups = Vec::new();
     for (sev, heading) in [
         (Severity::Error, "Errors"),
         (Severity::Warning, "Warnings"),
@@ -96,17 +95,16 @@ fn findings_html(t: &Topology, fs: &[Finding]) -> String {
         let compact = of.len() > WINDOW_FROM;
         let rows = of
             .iter()
-            .map(|f| finding_html(t, f, compact).render().into_string())
+            .map(|f| finding_html(t, f, compact).render())
             .collect();
-        // The windowed list gives its markup as a string (escaped there):
-        // the group around it is joined as one until `vlist` takes markup.
-        let title = el("h3").text(format!("{heading} ({})", of.len())).render();
-        out.push_str("<section class=\"finding-group\">");
-        out.push_str(title.as_str());
-        out.push_str(&vlist::html(sev.as_str(), rows, 58, heading));
-        out.push_str("</section>");
+        groups.push(
+            el("section")
+                .attr("class", "finding-group")
+                .child(el("h3").text(format!("{heading} ({})", of.len())))
+                .child(vlist::html(sev.as_str(), rows, 58, heading)),
+        );
     }
-    out
+    Markup::concat(groups)
 }
 
 /// Findings grouped by severity, each with the documentation behind it; a
@@ -129,14 +127,15 @@ pub fn FindingsPanel() -> impl IntoView {
         let link = b.get_attribute("data-link").and_then(|l| parse_link(&l));
         reveal(ed, pos, &ids, link);
     };
-    let html = move || {
+    let list = NodeRef::<leptos::html::Div>::new();
+    fill(list, move || {
         ed.findings
             .with(|fs| ed.shown.with_untracked(|t| findings_html(t, fs)))
-    };
+    });
     view! {
         <section class="panel findings-panel" aria-labelledby="problems-heading">
             <h2 id="problems-heading">"Problems"</h2>
-            <div on:click=on_click inner_html=html></div>
+            <div on:click=on_click node_ref=list></div>
         </section>
     }
 }

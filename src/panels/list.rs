@@ -14,11 +14,11 @@
 //! heading), so a keyboard user never falls back to the top of the page.
 
 use crate::browser::dom::find;
-use crate::browser::dom::set_html_keeping_focus;
 use crate::browser::dom::value;
 use crate::browser::markup::el;
 use crate::browser::markup::El;
 use crate::browser::markup::Markup;
+use crate::browser::markup::{by_attr, set_keeping_focus};
 use crate::state::editor::Editor;
 use crate::state::positions::Positions;
 use crate::state::reveal::reveal;
@@ -380,7 +380,7 @@ fn say_verdict(ed: Editor, root: &Element) {
     };
     let words = ed.doc.with_untracked(|t| verdict(t, from, to)).render();
     if let Some(p) = find(root, "[data-part=verdict]") {
-        set_html_keeping_focus(&p, words.as_str());
+        set_keeping_focus(&p, &words);
     }
 }
 
@@ -389,24 +389,20 @@ fn say_verdict(ed: Editor, root: &Element) {
 /// server's heading (or, the server gone too, on the list's own heading).
 fn render(ed: Editor, root: &Element, limit: usize) {
     let (from, to) = (chosen(root, "from"), chosen(root, "to"));
-    let focused = document()
+    // The server whose row held the focus, for when its control goes.
+    let twin = document()
         .active_element()
         .filter(|a| root.contains(Some(a)))
-        .and_then(|a| {
-            a.get_attribute("data-k")
-                .map(|k| (k, a.closest("[data-twin]")))
-        });
+        .and_then(|a| a.closest("[data-twin]").ok().flatten())
+        .and_then(|row| row.get_attribute("data-twin"));
     let html = ed
         .shown
         .with(|t| ed.findings.with(|fs| list_html(t, fs, limit, from, to)));
-    root.set_inner_html(html.as_str());
+    let lost = set_keeping_focus(root, &html);
     say_verdict(ed, root);
-    if let Some((k, item)) = focused {
-        let again = find(root, &format!("[data-k=\"{k}\"]")).or_else(|| {
-            let id = item.ok().flatten()?.get_attribute("data-twin")?;
-            find(root, &format!("[data-k=h{id}]"))
-        });
-        let target = again.or_else(|| document().get_element_by_id("list-heading"));
+    if lost {
+        let heading = twin.and_then(|id| by_attr(root, "data-k", &format!("h{id}")));
+        let target = heading.or_else(|| document().get_element_by_id("list-heading"));
         if let Some(el) = target.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
             let _ = el.focus();
         }

@@ -5,8 +5,8 @@ use crate::browser::markup::El;
 use crate::state::reveal::link_attr;
 
 use crate::browser::dom::find;
-use crate::browser::dom::set_html_keeping_focus;
 use crate::browser::markup::el;
+use crate::browser::markup::set_keeping_focus;
 use crate::browser::markup::Markup;
 use crate::state::editor::Editor;
 use crate::state::positions::Positions;
@@ -948,7 +948,7 @@ pub fn PropertiesPanel() -> impl IntoView {
     let root: Root = NodeRef::new();
     Effect::new(move || {
         if let Some(root) = root.get() {
-            set_html_keeping_focus(&root, shown.with(props_html).as_str());
+            set_keeping_focus(&root, &shown.with(props_html));
         }
     });
     // Enter or double-click on a server: the cursor in its name.

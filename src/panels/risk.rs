@@ -6,8 +6,8 @@
 //! rewritten when the risk changes, and an Accept button is known by its
 //! place among the Accept buttons, in the order the fixes were written.
 
-use crate::browser::dom::set_html_keeping_focus;
 use crate::browser::markup::el;
+use crate::browser::markup::set_keeping_focus;
 use crate::browser::markup::El;
 use crate::browser::markup::Markup;
 use crate::panels::state::accept;
@@ -184,7 +184,7 @@ pub fn RiskPanel() -> impl IntoView {
             .risk
             .with(|r| ed.doc.with_untracked(|t| risk_html(t, r.as_ref())));
         accepts.set_value(fixes);
-        set_html_keeping_focus(&root, html.as_str());
+        set_keeping_focus(&root, &html);
     });
     let on_click = move |ev: leptos::ev::MouseEvent| {
         let (Some(b), Some(root)) = (crate::browser::dom::clicked(&ev), root.get_untracked())

@@ -1,6 +1,7 @@
 //! The seeds' table: the drawing as the documentation's protection table.
 
 use crate::browser::markup::el;
+use crate::browser::markup::fill;
 use crate::browser::markup::El;
 use crate::browser::markup::Markup;
 use crate::panels::findings::with_names;
@@ -53,7 +54,8 @@ fn rows_html(t: &Topology) -> Markup {
 #[component]
 pub fn TablePanel() -> impl IntoView {
     let ed = crate::ctx::ctx().ed;
-    let rows = move || ed.shown.with(|t| rows_html(t).into_string());
+    let body = NodeRef::<leptos::html::Tbody>::new();
+    fill(body, move || ed.shown.with(rows_html));
     view! {
         <section class="panel table-panel" aria-labelledby="table-heading">
             <h2 id="table-heading">"Protection table"</h2>
@@ -61,7 +63,7 @@ pub fn TablePanel() -> impl IntoView {
                 <thead>
                     <tr><th scope="col">"Server"</th><th scope="col">"Protecting"</th><th scope="col">"Protected by"</th></tr>
                 </thead>
-                <tbody inner_html=rows></tbody>
+                <tbody node_ref=body></tbody>
             </table>
         </section>
     }

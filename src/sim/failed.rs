@@ -31,7 +31,7 @@ pub fn failed_part(ed: Editor, the_plan: Memo<Option<Plan>>) -> impl IntoView {
             .doc
             .with_untracked(|t| failed_html(t, form, &failed, &sites, &also));
         if let Some(root) = root.get() {
-            crate::browser::dom::set_html_keeping_focus(&root, html.as_str());
+            crate::browser::markup::set_keeping_focus(&root, &html);
         }
     });
     let on_click = move |ev: leptos::ev::MouseEvent| {

@@ -4,7 +4,7 @@
 //! with one server, so each list is drawn through the windowed list.
 
 use crate::browser::markup::el;
-use crate::browser::markup::El;
+use crate::browser::markup::{El, Markup};
 use crate::browser::vlist;
 use crate::sim::failed::also_down;
 use crate::sim::state::labels;
@@ -14,42 +14,53 @@ use dpm_rules::{DataSource, Plan, Topology};
 
 /// What the failure takes: data lost for good, data left with no copy,
 /// copies lost and protections broken (long lists windowed), as markup.
-pub fn impact_html(t: &Topology, p: &Plan) -> String {
-    let mut blocks = String::new();
+pub fn impact_html(t: &Topology, p: &Plan) -> Markup {
+    let mut blocks = Vec::new();
     let also = also_down_rows(t, p);
     if !also.is_empty() {
         let head = format!("Down or stopped with another ({})", also.len());
         let list = list("also", also, "Down or stopped with another");
-        blocks += &impact_block("impact-block also", Some("also-down"), &head, &list);
+        blocks.push(impact_block(
+            "impact-block also",
+            Some("also-down"),
+            &head,
+            list,
+        ));
     }
     if !p.lost.is_empty() {
         let list = list("lost", items(t, &p.lost, "lost-item"), "Lost for good");
         let head = "✕ Lost for good (no copy survives)";
-        blocks += &impact_block("impact-block lost", Some("lost"), head, &list);
+        blocks.push(impact_block("impact-block lost", Some("lost"), head, list));
     }
     if !p.unprotected.is_empty() {
         let rows = items(t, &p.unprotected, "unprotected-item");
         let list = list("unprotected", rows, "Unprotected");
         let head =
             "▲ Still there, but unprotected (every copy gone, or held by a stopped DPM server)";
-        blocks += &impact_block("impact-block unprotected", Some("unprotected"), head, &list);
+        blocks.push(impact_block(
+            "impact-block unprotected",
+            Some("unprotected"),
+            head,
+            list,
+        ));
     }
     let reduced = copies_lost(t, p);
     let head = format!("Copies lost ({})", reduced.len());
     let list_html = list("reduced", reduced, "Copies lost");
-    blocks += &impact_block("impact-block", None, &head, &list_html);
+    blocks.push(impact_block("impact-block", None, &head, list_html));
     let broken = protections_broken(t, p);
     let head = format!("Protections broken ({})", broken.len());
     let list_html = list("broken", broken, "Protections broken");
-    blocks += &impact_block("impact-block", None, &head, &list_html);
-    let section = classed("section", "impact")
+    blocks.push(impact_block("impact-block", None, &head, list_html));
+    classed("section", "impact")
         .attr("aria-label", "Impact")
-        .child(el("h3").text("Impact"));
-    before_end_tag(section, "</section>", &blocks)
+        .child(el("h3").text("Impact"))
+        .children(blocks)
+        .render()
 }
 
 /// "Down or stopped with another": each server, and why.
-fn also_down_rows(t: &Topology, p: &Plan) -> Vec<String> {
+fn also_down_rows(t: &Topology, p: &Plan) -> Vec<Markup> {
     p.also_down
         .iter()
         .map(|a| {
@@ -63,7 +74,7 @@ fn also_down_rows(t: &Topology, p: &Plan) -> Vec<String> {
 
 /// Data sources, one a row of class `class`: "Lost for good"
 /// (`lost-item`) or "unprotected" (`unprotected-item`).
-fn items(t: &Topology, sources: &[DataSource], class: &'static str) -> Vec<String> {
+fn items(t: &Topology, sources: &[DataSource], class: &'static str) -> Vec<Markup> {
     labels(t, sources)
         .iter()
         .map(|s| row(classed("li", class).text(s)))
@@ -71,7 +82,7 @@ fn items(t: &Topology, sources: &[DataSource], class: &'static str) -> Vec<Strin
 }
 
 /// "Protections broken": protector → target.
-fn protections_broken(t: &Topology, p: &Plan) -> Vec<String> {
+fn protections_broken(t: &Topology, p: &Plan) -> Vec<Markup> {
     p.broken
         .iter()
         .map(|l| {
@@ -83,7 +94,7 @@ fn protections_broken(t: &Topology, p: &Plan) -> Vec<String> {
 
 /// "Copies lost": each data source that lost copies (but is not lost for
 /// good, which is listed above), how many are left, and where.
-fn copies_lost(t: &Topology, p: &Plan) -> Vec<String> {
+fn copies_lost(t: &Topology, p: &Plan) -> Vec<Markup> {
     p.reduced
         .iter()
         .filter(|r| !p.lost.contains(&r.source))
@@ -109,31 +120,19 @@ fn copies_lost(t: &Topology, p: &Plan) -> Vec<String> {
 }
 
 /// A row of a windowed list, as the list takes it.
-fn row(li: El) -> String {
-    li.render().into_string()
+fn row(li: El) -> Markup {
+    li.render()
 }
 
 /// One list of the impact, windowed when long (rows 24 pixels high).
-fn list(key: &str, rows: Vec<String>, label: &str) -> String {
+fn list(key: &str, rows: Vec<Markup>, label: &str) -> El {
     vlist::html(key, rows, 24, label)
 }
 
 /// A block of the impact: its heading, then `list`.
-fn impact_block(class: &str, testid: Option<&str>, head: &str, list: &str) -> String {
-    let block = classed("div", class)
+fn impact_block(class: &str, testid: Option<&str>, head: &str, list: El) -> El {
+    classed("div", class)
         .attr_opt("data-testid", testid)
-        .child(el("h4").text(head));
-    before_end_tag(block, "</div>", list)
-}
-
-/// `outer`'s markup with `inner` just before its end tag `end_tag`. The
-/// windowed list gives its markup as a `String` (its rows built with `el`,
-/// its label escaped), which an `El` cannot take as a child; this is the
-/// one seam between them.
-fn before_end_tag(outer: El, end_tag: &str, inner: &str) -> String {
-    let mut h = outer.render().into_string();
-    h.truncate(h.len() - end_tag.len());
-    h.push_str(inner);
-    h.push_str(end_tag);
-    h
+        .child(el("h4").text(head))
+        .child(list)
 }

@@ -92,14 +92,12 @@ fn plan_part(ed: Editor, sim: Sim, the_plan: Memo<Option<Plan>>, picks: Picks) -
         let html = the_plan.with(|p| match p {
             Some(p) => ed.doc.with_untracked(|t| {
                 picks.with_value(|picks| {
-                    let mut h = impact_html(t, p);
-                    h.push_str(plan_html(t, p, active.as_deref(), ed.readonly, picks).as_str());
-                    h
+                    impact_html(t, p).then(&plan_html(t, p, active.as_deref(), ed.readonly, picks))
                 })
             }),
-            None => String::new(),
+            None => crate::browser::markup::Markup::default(),
         });
-        crate::browser::dom::set_html_keeping_focus(&root, &html);
+        crate::browser::markup::set_keeping_focus(&root, &html);
     });
     let on_click = move |ev: leptos::ev::MouseEvent| {
         let Some(b) = crate::browser::dom::clicked(&ev) else {

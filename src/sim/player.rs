@@ -35,7 +35,7 @@ pub fn PlayerView() -> impl IntoView {
             .player
             .with(|p| p.as_ref().map(|p| player_html(ed, sim, the_plan, p)))
             .unwrap_or_default();
-        crate::browser::dom::set_html_keeping_focus(&root, html.as_str());
+        crate::browser::markup::set_keeping_focus(&root, &html);
     });
     let on_click = move |ev: leptos::ev::MouseEvent| {
         let Some(b) = crate::browser::dom::clicked(&ev) else {

@@ -54,7 +54,7 @@ pub fn Walkthrough() -> impl IntoView {
     let root = NodeRef::<leptos::html::Div>::new();
     Effect::new(move || {
         if let Some(root) = root.get() {
-            crate::browser::dom::set_html_keeping_focus(&root, html().as_str());
+            crate::browser::markup::set_keeping_focus(&root, &html());
         }
     });
     view! { <div class="walk" node_ref=root on:click=on_click></div> }

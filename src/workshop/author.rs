@@ -18,6 +18,7 @@ use crate::browser::files::page_url;
 use crate::browser::markup::el;
 use crate::browser::markup::El;
 use crate::browser::markup::Markup;
+use crate::browser::markup::{fill, set_keeping_focus};
 use crate::io::state::copy_text;
 use crate::state::editor::Editor;
 use crate::ui::dialog::DialogFrame;
@@ -88,7 +89,7 @@ fn rule_options(selected: &str) -> Vec<El> {
 }
 
 /// The drawing's servers of kind `want` (any kind when None), as choices.
-fn servers_of<'a>(servers: &'a [(String, Kind)], want: Option<Kind>) -> Vec<(&'a str, &'a str)> {
+fn servers_of(servers: &[(String, Kind)], want: Option<Kind>) -> Vec<(&str, &str)> {
     let mut out = Vec::new();
     for (name, kind) in servers {
         if want.is_none_or(|w| *kind == w) {
@@ -327,7 +328,7 @@ pub fn AuthorDialog() -> impl IntoView {
             show(&root, "[data-testid=exercise-link]", None);
         } else if el.get_attribute("data-testid").as_deref() == Some("goal-kind") {
             if let Some(f) = find(&root, "[data-part=fields]") {
-                f.set_inner_html(fields_html(&value(&el), &servers, &table).as_str());
+                set_keeping_focus(&f, &fields_html(&value(&el), &servers, &table));
             }
             show(&root, "[data-part=error]", None);
         }
@@ -343,6 +344,9 @@ pub fn AuthorDialog() -> impl IntoView {
             author_action(ed, d, &root, &button);
         }
     };
+    // The form first, then the parts that follow the draft (effects run in
+    // the order they are made).
+    fill(root, move || html.clone());
     Effect::new(move || {
         if let Some(root) = root.get() {
             refresh(ed, d, &root);
@@ -351,7 +355,7 @@ pub fn AuthorDialog() -> impl IntoView {
 
     view! {
         <DialogFrame title="Make an exercise of this drawing" id="author-title">
-            <div class="author" node_ref=root inner_html=html.into_string()
+            <div class="author" node_ref=root
                 on:input=on_input on:change=on_change on:click=on_click></div>
         </DialogFrame>
     }
@@ -362,7 +366,7 @@ pub fn AuthorDialog() -> impl IntoView {
 fn refresh(ed: Editor, d: Draft, root: &Element) {
     let goals = d.goals.get_untracked();
     if let Some(ol) = find(root, "[data-part=goals]") {
-        ol.set_inner_html(goals_html(&goals).as_str());
+        set_keeping_focus(&ol, &goals_html(&goals));
     }
     let none = goals.is_empty();
     for a in ["preview-exercise", "copy-exercise-link", "save-exercise"] {

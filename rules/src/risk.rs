@@ -135,142 +135,19 @@ struct Held {
 /// ```
 pub fn risk(t: &Topology) -> Risk {
     let copies = Copies::new(t);
-    let mut all: Vec<Held> = Vec::new();
-    for id in t.sorted_ids() {
-        for source in copies.sources(id) {
-            let peers = if source.part == Part::Database {
-                Vec::new()
-            } else {
-                copies.peers(id)
-            };
-            all.push(Held {
-                source,
-                holders: copies.holders(source),
-                media: copies.media(source).len(),
-                peers,
-                direct: copies.direct(source),
-            });
-        }
-    }
-    let mut loses: HashMap<ServerId, Vec<DataSource>> = HashMap::new();
-    let mut unprotects: HashMap<ServerId, Vec<DataSource>> = HashMap::new();
-    let mut under_two_copies = Vec::new();
-    for h in &all {
-        // A protected server that nothing protects is the `unprotected`
-        // finding already; it is still one failure from losing its data.
-        if h.media == 0 && h.peers.is_empty() {
-            match h.holders.as_slice() {
-                [] => loses.entry(h.source.server).or_default().push(h.source),
-                [only] => unprotects.entry(*only).or_default().push(h.source),
-                _ => {}
-            }
-        }
-        if h.holders.len() + h.media + h.peers.len() < 2 {
-            under_two_copies.push(h.source);
-        }
-    }
+    let all = held(t, &copies);
+    let OneFailure {
+        mut loses,
+        mut unprotects,
+        under_two_copies,
+    } = one_failure(&all);
 
     // Hosts and database servers: what goes down or stops with them.
-    let mut guests: HashMap<ServerId, Vec<ServerId>> = HashMap::new();
-    let mut db_users: HashMap<ServerId, Vec<ServerId>> = HashMap::new();
-    for s in &t.servers {
-        if let Some(h) = s.host.filter(|&h| h != s.id) {
-            guests.entry(h).or_default().push(s.id);
-        }
-        if let (true, Some(d)) = (s.is_dpm(), s.database.filter(|&d| d != s.id)) {
-            db_users.entry(d).or_default().push(s.id);
-        }
-    }
-    let mut by_server: HashMap<ServerId, Vec<usize>> = HashMap::new();
-    let mut by_holder: HashMap<ServerId, Vec<usize>> = HashMap::new();
-    for (k, h) in all.iter().enumerate() {
-        by_server.entry(h.source.server).or_default().push(k);
-        for &x in &h.holders {
-            by_holder.entry(x).or_default().push(k);
-        }
-    }
+    let estate = Estate::new(t, &all);
     let mut takes: HashMap<ServerId, Vec<AlsoDown>> = HashMap::new();
-    let mut special: Vec<ServerId> = guests.keys().chain(db_users.keys()).copied().collect();
-    t.sort_by_name(&mut special);
-    special.dedup();
-    for x in special {
-        // Down with x: its guests, theirs, and so on.
-        let mut failed: Vec<ServerId> = vec![x];
-        let mut seen: HashSet<ServerId> = HashSet::from([x]);
-        let mut also: Vec<AlsoDown> = Vec::new();
-        let mut k = 0;
-        while k < failed.len() {
-            let h = failed[k];
-            k += 1;
-            for &g in guests.get(&h).map_or(&[][..], Vec::as_slice) {
-                if seen.insert(g) {
-                    failed.push(g);
-                    also.push(AlsoDown {
-                        server: g,
-                        because_of: t.name(h).to_string(),
-                        how: DownHow::Host,
-                    });
-                }
-            }
-        }
-        let mut stopped: HashSet<ServerId> = HashSet::new();
-        for &f in &failed {
-            for &d in db_users.get(&f).map_or(&[][..], Vec::as_slice) {
-                if !seen.contains(&d) && stopped.insert(d) {
-                    also.push(AlsoDown {
-                        server: d,
-                        because_of: t.name(f).to_string(),
-                        how: DownHow::Database,
-                    });
-                }
-            }
-        }
-        let gone = |id: &ServerId| seen.contains(id) || stopped.contains(id);
-        let mut at_stake: Vec<usize> = failed
-            .iter()
-            .chain(stopped.iter())
-            .flat_map(|id| {
-                by_server
-                    .get(id)
-                    .into_iter()
-                    .chain(by_holder.get(id))
-                    .flatten()
-                    .copied()
-            })
-            .collect();
-        at_stake.sort_unstable();
-        at_stake.dedup();
-        let (mut l, mut u) = (Vec::new(), Vec::new());
-        for k in at_stake {
-            let h = &all[k];
-            if h.media > 0 || h.peers.iter().any(|p| !seen.contains(p)) {
-                continue;
-            }
-            let primary_stopped =
-                h.direct.iter().any(|d| stopped.contains(d)) && h.direct.iter().all(gone);
-            if seen.contains(&h.source.server) {
-                if h.holders.iter().all(|x| seen.contains(x)) {
-                    l.push(h.source);
-                } else if h.holders.iter().all(gone) {
-                    u.push(h.source);
-                }
-            } else if !h.holders.is_empty() && (h.holders.iter().all(gone) || primary_stopped) {
-                u.push(h.source);
-            }
-        }
-        // In the inventory's order, as the rest.
-        let order = |v: &mut Vec<DataSource>| {
-            crate::sort::sort_by(v, &|a, b| {
-                crate::model::natural_cmp(t.name(a.server), t.name(b.server))
-                    .then(a.server.cmp(&b.server))
-                    .then(a.part.cmp(&b.part))
-            });
-        };
-        order(&mut l);
-        order(&mut u);
-        crate::sort::sort_by(&mut also, &|a, b| {
-            crate::model::natural_cmp(t.name(a.server), t.name(b.server))
-        });
+    for x in estate.special(t) {
+        let gone = estate.gone_with(t, x);
+        let (l, u) = lost_and_unprotected(t, &all, &gone, estate.at_stake(&gone));
         loses.remove(&x);
         unprotects.remove(&x);
         if !l.is_empty() {
@@ -279,7 +156,7 @@ pub fn risk(t: &Topology) -> Risk {
         if !u.is_empty() {
             unprotects.insert(x, u);
         }
-        takes.insert(x, also);
+        takes.insert(x, gone.also);
     }
 
     let mut servers: Vec<ServerId> = loses.keys().chain(unprotects.keys()).copied().collect();
@@ -298,6 +175,239 @@ pub fn risk(t: &Topology) -> Risk {
         single_points,
         under_two_copies,
     }
+}
+
+/// Every data source of `t`, in the inventory's order, with what holds it.
+fn held(t: &Topology, copies: &Copies) -> Vec<Held> {
+    let mut all: Vec<Held> = Vec::new();
+    for id in t.sorted_ids() {
+        for source in copies.sources(id) {
+            let peers = if source.part == Part::Database {
+                Vec::new()
+            } else {
+                copies.peers(id)
+            };
+            all.push(Held {
+                source,
+                holders: copies.holders(source),
+                media: copies.media(source).len(),
+                peers,
+                direct: copies.direct(source),
+            });
+        }
+    }
+    all
+}
+
+/// What one server's failure costs, the estate aside.
+struct OneFailure {
+    /// Per server, the data it alone would lose (its own, held nowhere).
+    loses: HashMap<ServerId, Vec<DataSource>>,
+    /// Per server, the data of which it holds the only copy.
+    unprotects: HashMap<ServerId, Vec<DataSource>>,
+    /// The data held in fewer than two places.
+    under_two_copies: Vec<DataSource>,
+}
+
+/// In: every data source with what holds it. Out: what one failure costs,
+/// hosts and database servers aside.
+fn one_failure(all: &[Held]) -> OneFailure {
+    let mut loses: HashMap<ServerId, Vec<DataSource>> = HashMap::new();
+    let mut unprotects: HashMap<ServerId, Vec<DataSource>> = HashMap::new();
+    let mut under_two_copies = Vec::new();
+    for h in all {
+        // A protected server that nothing protects is the `unprotected`
+        // finding already; it is still one failure from losing its data.
+        if h.media == 0 && h.peers.is_empty() {
+            match h.holders.as_slice() {
+                [] => loses.entry(h.source.server).or_default().push(h.source),
+                [only] => unprotects.entry(*only).or_default().push(h.source),
+                _ => {}
+            }
+        }
+        if h.holders.len() + h.media + h.peers.len() < 2 {
+            under_two_copies.push(h.source);
+        }
+    }
+    OneFailure {
+        loses,
+        unprotects,
+        under_two_copies,
+    }
+}
+
+/// Hosts and database servers, and the data sources by server and by
+/// holder (positions in the inventory): what one failure takes with it,
+/// and what it puts at stake.
+struct Estate {
+    guests: HashMap<ServerId, Vec<ServerId>>,
+    db_users: HashMap<ServerId, Vec<ServerId>>,
+    by_server: HashMap<ServerId, Vec<usize>>,
+    by_holder: HashMap<ServerId, Vec<usize>>,
+}
+
+/// What goes with one failed server.
+struct Gone {
+    /// Down: the server and its guests, theirs, and so on, in the order
+    /// found.
+    failed: Vec<ServerId>,
+    /// `failed`, as a set.
+    seen: HashSet<ServerId>,
+    /// The DPM servers up but stopped, their database being on a server
+    /// down.
+    stopped: HashSet<ServerId>,
+    /// Why each is down or stopped, in natural name order.
+    also: Vec<AlsoDown>,
+}
+
+impl Estate {
+    fn new(t: &Topology, all: &[Held]) -> Estate {
+        let mut guests: HashMap<ServerId, Vec<ServerId>> = HashMap::new();
+        let mut db_users: HashMap<ServerId, Vec<ServerId>> = HashMap::new();
+        for s in &t.servers {
+            if let Some(h) = s.host.filter(|&h| h != s.id) {
+                guests.entry(h).or_default().push(s.id);
+            }
+            if let (true, Some(d)) = (s.is_dpm(), s.database.filter(|&d| d != s.id)) {
+                db_users.entry(d).or_default().push(s.id);
+            }
+        }
+        let mut by_server: HashMap<ServerId, Vec<usize>> = HashMap::new();
+        let mut by_holder: HashMap<ServerId, Vec<usize>> = HashMap::new();
+        for (k, h) in all.iter().enumerate() {
+            by_server.entry(h.source.server).or_default().push(k);
+            for &x in &h.holders {
+                by_holder.entry(x).or_default().push(k);
+            }
+        }
+        Estate {
+            guests,
+            db_users,
+            by_server,
+            by_holder,
+        }
+    }
+
+    /// The hosts and database servers, by name: the servers whose failure
+    /// takes others with it.
+    fn special(&self, t: &Topology) -> Vec<ServerId> {
+        let mut special: Vec<ServerId> = self
+            .guests
+            .keys()
+            .chain(self.db_users.keys())
+            .copied()
+            .collect();
+        t.sort_by_name(&mut special);
+        special.dedup();
+        special
+    }
+
+    /// What goes down or stops with `x`.
+    fn gone_with(&self, t: &Topology, x: ServerId) -> Gone {
+        // Down with x: its guests, theirs, and so on.
+        let mut failed: Vec<ServerId> = vec![x];
+        let mut seen: HashSet<ServerId> = HashSet::from([x]);
+        let mut also: Vec<AlsoDown> = Vec::new();
+        let mut k = 0;
+        while k < failed.len() {
+            let h = failed[k];
+            k += 1;
+            for &g in self.guests.get(&h).map_or(&[][..], Vec::as_slice) {
+                if seen.insert(g) {
+                    failed.push(g);
+                    also.push(AlsoDown {
+                        server: g,
+                        because_of: t.name(h).to_string(),
+                        how: DownHow::Host,
+                    });
+                }
+            }
+        }
+        let mut stopped: HashSet<ServerId> = HashSet::new();
+        for &f in &failed {
+            for &d in self.db_users.get(&f).map_or(&[][..], Vec::as_slice) {
+                if !seen.contains(&d) && stopped.insert(d) {
+                    also.push(AlsoDown {
+                        server: d,
+                        because_of: t.name(f).to_string(),
+                        how: DownHow::Database,
+                    });
+                }
+            }
+        }
+        crate::sort::sort_by(&mut also, &|a, b| {
+            crate::model::natural_cmp(t.name(a.server), t.name(b.server))
+        });
+        Gone {
+            failed,
+            seen,
+            stopped,
+            also,
+        }
+    }
+
+    /// The data sources (positions in the inventory) of, or held by, a
+    /// server down or stopped, in the inventory's order.
+    fn at_stake(&self, gone: &Gone) -> Vec<usize> {
+        let mut at_stake: Vec<usize> = gone
+            .failed
+            .iter()
+            .chain(gone.stopped.iter())
+            .flat_map(|id| {
+                self.by_server
+                    .get(id)
+                    .into_iter()
+                    .chain(self.by_holder.get(id))
+                    .flatten()
+                    .copied()
+            })
+            .collect();
+        at_stake.sort_unstable();
+        at_stake.dedup();
+        at_stake
+    }
+}
+
+/// Of the data sources `at_stake`, those that what is `gone` loses (its own
+/// server down, no copy left) and those it leaves unprotected (every copy
+/// down or stopped, or a stopped primary), each in the inventory's order.
+fn lost_and_unprotected(
+    t: &Topology,
+    all: &[Held],
+    gone: &Gone,
+    at_stake: Vec<usize>,
+) -> (Vec<DataSource>, Vec<DataSource>) {
+    let (seen, stopped) = (&gone.seen, &gone.stopped);
+    let is_gone = |id: &ServerId| seen.contains(id) || stopped.contains(id);
+    let (mut l, mut u) = (Vec::new(), Vec::new());
+    for k in at_stake {
+        let h = &all[k];
+        if h.media > 0 || h.peers.iter().any(|p| !seen.contains(p)) {
+            continue;
+        }
+        let primary_stopped =
+            h.direct.iter().any(|d| stopped.contains(d)) && h.direct.iter().all(is_gone);
+        if seen.contains(&h.source.server) {
+            if h.holders.iter().all(|x| seen.contains(x)) {
+                l.push(h.source);
+            } else if h.holders.iter().all(is_gone) {
+                u.push(h.source);
+            }
+        } else if !h.holders.is_empty() && (h.holders.iter().all(is_gone) || primary_stopped) {
+            u.push(h.source);
+        }
+    }
+    // In the inventory's order, as the rest.
+    let order = |v: &mut Vec<DataSource>| {
+        crate::sort::sort_by(v, &|a, b| {
+            crate::model::natural_cmp(t.name(a.server), t.name(b.server))
+                .then(a.server.cmp(&b.server))
+                .then(a.part.cmp(&b.part))
+        });
+    };
+    order(&mut l);
+    order(&mut u);
+    (l, u)
 }
 
 /// How many fixes to look for per single point: the first few that work

@@ -90,7 +90,6 @@ pub(super) fn rebuild_option(
     }
 }
 
-/// Switch, rebuild, move to a server `s` doesn't know, and the refused moves.
 /// What moving a server off failed `f` depends on, per secondary `s`:
 /// computed once for all the servers `f` protected.
 pub(super) struct Moves {
@@ -142,6 +141,13 @@ impl Moves {
     }
 }
 
+/// Switch, rebuild, move to a server `s` doesn't know, and the refused moves.
+///
+/// In: protected server `x` of failed `f`, `f`'s secondary `s`, the failed
+/// servers (`down`) and what the moves off `f` through `s` depend on
+/// (`moves`). Out: Switch Protection, rebuilding `f`, the moves to a DPM
+/// server `s` doesn't know (each existing one, then a new one), and the
+/// refused moves to one it knows, in that order.
 pub(super) fn moving_options(
     t: &Topology,
     f: ServerId,
@@ -152,17 +158,41 @@ pub(super) fn moving_options(
 ) -> Vec<RecoveryOption> {
     let (fname, sname, xname) = (t.name(f), t.name(s), t.name(x));
     let s_up = !down.contains(&s);
-    let s_mabs = t.server(s).is_some_and(Server::is_mabs);
-    let mut out = Vec::new();
+    let mut out = vec![switch_option(t, f, s, x, s_up)];
 
-    out.push(RecoveryOption {
+    let mut rebuild = rebuild_option(t, f, s, s_up, Some(x));
+    if s_up {
+        rebuild.reason = format!(
+            "{sname} holds {fname}'s DPM database: rebuild {fname} with the same name, restore its DPM database from {sname}, and {fname} resumes primary protection of {xname}."
+        );
+    }
+    out.push(rebuild);
+
+    moves_to_unknown(t, f, s, x, moves, &mut out);
+    moves_to_known(t, f, s, x, moves, &mut out);
+    out
+}
+
+/// `switch-protection` of `x` on `f`'s secondary `s` (`s_up`: not failed).
+fn switch_option(
+    t: &Topology,
+    f: ServerId,
+    s: ServerId,
+    x: ServerId,
+    s_up: bool,
+) -> RecoveryOption {
+    let (fname, sname, xname) = (t.name(f), t.name(s), t.name(x));
+    let s_mabs = t.server(s).is_some_and(Server::is_mabs);
+    RecoveryOption {
         kind: OptionKind::SwitchProtection,
         via: Some(sname.to_string()),
         supported: s_up && !s_mabs,
         reason: if !s_up {
             format!("{sname} has failed too, so it cannot take over {xname}.")
         } else if s_mabs {
-            format!("{sname} is Azure Backup Server, which has no secondary protection to switch from.")
+            format!(
+                "{sname} is Azure Backup Server, which has no secondary protection to switch from."
+            )
         } else {
             format!(
                 "{sname} holds {xname}'s replica as {fname}'s secondary, so it can protect {xname} directly. {xname} stays in switched mode, and no secondary protection is possible for it afterwards."
@@ -173,19 +203,20 @@ pub(super) fn moving_options(
             failed: f,
             on: s,
         },
-    });
-
-    let mut rebuild = rebuild_option(t, f, s, s_up, Some(x));
-    if s_up {
-        rebuild.reason = format!(
-            "{sname} holds {fname}'s DPM database: rebuild {fname} with the same name, restore its DPM database from {sname}, and {fname} resumes primary protection of {xname}."
-        );
     }
-    out.push(rebuild);
+}
 
-    let three = format!(
-        "The supported choices are Switch Protection on {sname}, rebuilding {fname} with the same name, or moving {xname} to a DPM server that {sname} doesn't know about."
-    );
+/// `move-to-new-server` of `x` off `f`: to each working DPM server that
+/// `s` doesn't know, then to a new one drawn beside `f`.
+fn moves_to_unknown(
+    t: &Topology,
+    f: ServerId,
+    s: ServerId,
+    x: ServerId,
+    moves: &Moves,
+    out: &mut Vec<RecoveryOption>,
+) {
+    let (sname, xname) = (t.name(s), t.name(x));
     for &n in &moves.fresh {
         let nname = t.name(n);
         out.push(RecoveryOption {
@@ -222,7 +253,22 @@ pub(super) fn moving_options(
             },
         },
     });
+}
 
+/// `move-to-known-server`, refused: `x` to a DPM server `s` protects, or
+/// to `s` itself.
+fn moves_to_known(
+    t: &Topology,
+    f: ServerId,
+    s: ServerId,
+    x: ServerId,
+    moves: &Moves,
+    out: &mut Vec<RecoveryOption>,
+) {
+    let (fname, sname, xname) = (t.name(f), t.name(s), t.name(x));
+    let three = format!(
+        "The supported choices are Switch Protection on {sname}, rebuilding {fname} with the same name, or moving {xname} to a DPM server that {sname} doesn't know about."
+    );
     for &k in &moves.known {
         let kname = t.name(k);
         let why = if k == s {
@@ -246,7 +292,6 @@ pub(super) fn moving_options(
             },
         });
     }
-    out
 }
 
 /// The topology without its failed servers, checked once per plan: the

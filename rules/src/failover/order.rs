@@ -66,118 +66,192 @@ pub(super) fn database_order(
     outage: &Down,
     working: &dyn Fn(ServerId) -> bool,
 ) -> (Vec<OrderedStep>, Vec<ServerId>, Vec<ServerId>) {
-    let n = |id: ServerId| t.name(id).to_string();
-    let mut out = Vec::new();
-    let mut still: Vec<ServerId> = outage.failed.clone();
-    // Membership of `still`, which keeps the order.
-    let mut down: HashSet<ServerId> = still.iter().copied().collect();
-    let mut restored: Vec<ServerId> = Vec::new();
-    let mut never: Vec<ServerId> = Vec::new();
-    for &s in &outage.stopped {
-        let Some((via, copy)) = database_copies(t, copies, links, s, working)
-            .into_iter()
-            .next()
-        else {
-            never.push(s);
-            continue;
-        };
-        let whence = match (via, copy) {
-            (_, Some(c)) => c.phrase(t),
-            (Some(p), None) => n(p),
-            (None, None) => {
-                never.push(s);
-                continue;
-            }
-        };
-        let whence = whence.replace("its own replica", &format!("{}'s own replica", n(s)));
-        let back = back_with(t, copies, links, s, &down);
-        out.push(OrderedStep {
-            kind: OptionKind::RestoreDatabase,
-            server: s,
-            via,
-            back,
-            step: Step {
-                caption: format!(
-                    "Restore {}'s DPM database from {whence} to a SQL Server instance, then run DPMSync -Sync on {}: it protects and restores again.",
-                    n(s),
-                    n(s)
-                ),
-                topology: t.clone(),
-                failed: still.clone(),
-                flows: via
-                    .filter(|&v| v != s)
-                    .map(|v| vec![Flow { from: v, to: s }])
-                    .unwrap_or_default(),
-            },
-        });
-        restored.push(s);
-    }
+    let mut o = DatabaseOrder {
+        t,
+        copies,
+        links,
+        working,
+        out: Vec::new(),
+        still: outage.failed.clone(),
+        down: outage.failed.iter().copied().collect(),
+    };
+    let (restored, never) = o.restore_databases(&outage.stopped);
     // Failed DPM servers whose only secondaries were stopped: rebuilt from
     // them now.
-    let is_dpm = |id: ServerId| t.server(id).is_some_and(|v| v.kind == Kind::Dpm);
     for &f in &outage.failed {
-        if !is_dpm(f) {
-            continue;
-        }
-        let ps: Vec<ServerId> = links
-            .protectors(f)
-            .iter()
-            .copied()
-            .filter(|&p| p != f && is_dpm(p))
-            .collect();
-        if ps.iter().any(|&p| working(p)) {
-            continue;
-        }
-        let mut from: Vec<ServerId> = ps.into_iter().filter(|p| restored.contains(p)).collect();
-        by_name(t, &mut from);
-        let Some(&via) = from.first() else { continue };
-        down.remove(&f);
-        still.retain(|&y| y != f);
-        let back = back_with(t, copies, links, f, &down);
-        out.push(OrderedStep {
-            kind: OptionKind::RebuildPrimary,
-            server: f,
-            via: Some(via),
-            back,
-            step: Step {
-                caption: format!(
-                    "Rebuild {} with the same name and restore its DPM database from {}.",
-                    n(f),
-                    n(via)
-                ),
-                topology: t.clone(),
-                failed: still.clone(),
-                flows: vec![Flow { from: via, to: f }],
-            },
-        });
+        o.rebuild_from_restored(f, &restored);
     }
     // The failed servers each restored DPM server protects come back in one
     // step per DPM server (thousands of file servers are one step, not one
     // topology each).
     for &s in &restored {
-        let mut waiting: Vec<ServerId> = links
+        o.restore_waiting(s);
+    }
+    (o.out, o.still, never)
+}
+
+/// [`database_order`] under way: what it reads, the steps so far and the
+/// servers still down after them.
+struct DatabaseOrder<'a> {
+    t: &'a Topology,
+    copies: &'a Copies<'a>,
+    links: &'a Links,
+    working: &'a dyn Fn(ServerId) -> bool,
+    out: Vec<OrderedStep>,
+    still: Vec<ServerId>,
+    /// Membership of `still`, which keeps the order.
+    down: HashSet<ServerId>,
+}
+
+impl DatabaseOrder<'_> {
+    fn n(&self, id: ServerId) -> String {
+        self.t.name(id).to_string()
+    }
+
+    fn is_dpm(&self, id: ServerId) -> bool {
+        self.t.server(id).is_some_and(|v| v.kind == Kind::Dpm)
+    }
+
+    /// One step per stopped DPM server whose database a surviving copy
+    /// brings back, restoring it from the best copy. Returns those restored,
+    /// and those no copy brings back.
+    fn restore_databases(&mut self, stopped: &[ServerId]) -> (Vec<ServerId>, Vec<ServerId>) {
+        let (t, n) = (self.t, |id: ServerId| self.t.name(id).to_string());
+        let mut restored: Vec<ServerId> = Vec::new();
+        let mut never: Vec<ServerId> = Vec::new();
+        for &s in stopped {
+            let Some((via, copy)) = database_copies(t, self.copies, self.links, s, self.working)
+                .into_iter()
+                .next()
+            else {
+                never.push(s);
+                continue;
+            };
+            let whence = match (via, copy) {
+                (_, Some(c)) => c.phrase(t),
+                (Some(p), None) => n(p),
+                (None, None) => {
+                    never.push(s);
+                    continue;
+                }
+            };
+            let whence = whence.replace("its own replica", &format!("{}'s own replica", n(s)));
+            let back = back_with(t, self.copies, self.links, s, &self.down);
+            self.out.push(OrderedStep {
+                kind: OptionKind::RestoreDatabase,
+                server: s,
+                via,
+                back,
+                step: Step {
+                    caption: format!(
+                        "Restore {}'s DPM database from {whence} to a SQL Server instance, then run DPMSync -Sync on {}: it protects and restores again.",
+                        n(s),
+                        n(s)
+                    ),
+                    topology: t.clone(),
+                    failed: self.still.clone(),
+                    flows: via
+                        .filter(|&v| v != s)
+                        .map(|v| vec![Flow { from: v, to: s }])
+                        .unwrap_or_default(),
+                },
+            });
+            restored.push(s);
+        }
+        (restored, never)
+    }
+
+    /// Failed DPM server `f`, if no working DPM server protects it but one
+    /// whose database was `restored` does: rebuilt from the first such, by
+    /// name.
+    fn rebuild_from_restored(&mut self, f: ServerId, restored: &[ServerId]) {
+        if !self.is_dpm(f) {
+            return;
+        }
+        let ps: Vec<ServerId> = self
+            .links
+            .protectors(f)
+            .iter()
+            .copied()
+            .filter(|&p| p != f && self.is_dpm(p))
+            .collect();
+        if ps.iter().any(|&p| (self.working)(p)) {
+            return;
+        }
+        let mut from: Vec<ServerId> = ps.into_iter().filter(|p| restored.contains(p)).collect();
+        by_name(self.t, &mut from);
+        let Some(&via) = from.first() else { return };
+        self.down.remove(&f);
+        self.still.retain(|&y| y != f);
+        let back = back_with(self.t, self.copies, self.links, f, &self.down);
+        let caption = format!(
+            "Rebuild {} with the same name and restore its DPM database from {}.",
+            self.n(f),
+            self.n(via)
+        );
+        self.out.push(OrderedStep {
+            kind: OptionKind::RebuildPrimary,
+            server: f,
+            via: Some(via),
+            back,
+            step: Step {
+                caption,
+                topology: self.t.clone(),
+                failed: self.still.clone(),
+                flows: vec![Flow { from: via, to: f }],
+            },
+        });
+    }
+
+    /// The failed protected servers that restored DPM server `s` protects,
+    /// rebuilt and restored from it in one step (none when there are none).
+    fn restore_waiting(&mut self, s: ServerId) {
+        let t = self.t;
+        let mut waiting: Vec<ServerId> = self
+            .links
             .protected(s)
             .iter()
             .copied()
-            .filter(|&x| x != s && down.contains(&x))
+            .filter(|&x| x != s && self.down.contains(&x))
             .filter(|&x| t.server(x).is_some_and(|v| v.kind == Kind::Protected))
             .collect();
         by_name(t, &mut waiting);
         waiting.dedup();
         let Some(&first) = waiting.first() else {
-            continue;
+            return;
         };
         for x in &waiting {
-            down.remove(x);
+            self.down.remove(x);
         }
-        still.retain(|y| down.contains(y));
+        let down = &self.down;
+        self.still.retain(|y| down.contains(y));
         let back: Vec<DataSource> = waiting
             .iter()
-            .flat_map(|&x| copies.sources(x))
-            .filter(|d| copies.direct(*d).contains(&s))
+            .flat_map(|&x| self.copies.sources(x))
+            .filter(|d| self.copies.direct(*d).contains(&s))
             .collect();
-        let (names, its) = match waiting.len() {
-            1 => (n(first), "its"),
+        let (names, its) = self.names_of(&waiting);
+        self.out.push(OrderedStep {
+            kind: OptionKind::RestoreFromPrimary,
+            server: first,
+            via: Some(s),
+            back,
+            step: Step {
+                caption: format!("Rebuild {names} and restore {its} data from {}.", self.n(s)),
+                topology: t.clone(),
+                failed: self.still.clone(),
+                flows: waiting.iter().map(|&x| Flow { from: s, to: x }).collect(),
+            },
+        });
+    }
+
+    /// "FS1 ... its", "FS1, FS2 and FS3 ... their", or for more
+    /// "FS1, FS2 and 1,234 more ... their": the servers of one step, named
+    /// (`waiting` is not empty).
+    fn names_of(&self, waiting: &[ServerId]) -> (String, &'static str) {
+        let n = |id: ServerId| self.n(id);
+        match waiting.len() {
+            1 => (n(waiting[0]), "its"),
             k if k <= 3 => (
                 and_list(&waiting.iter().map(|&x| n(x)).collect::<Vec<_>>()),
                 "their",
@@ -185,27 +259,28 @@ pub(super) fn database_order(
             k => (
                 format!(
                     "{}, {} and {} more",
-                    n(first),
+                    n(waiting[0]),
                     n(waiting[1]),
                     thousands(k - 2)
                 ),
                 "their",
             ),
-        };
-        out.push(OrderedStep {
-            kind: OptionKind::RestoreFromPrimary,
-            server: first,
-            via: Some(s),
-            back,
-            step: Step {
-                caption: format!("Rebuild {names} and restore {its} data from {}.", n(s)),
-                topology: t.clone(),
-                failed: still.clone(),
-                flows: waiting.iter().map(|&x| Flow { from: s, to: x }).collect(),
-            },
-        });
+        }
     }
-    (out, still, never)
+}
+
+/// The DPM servers protecting `id`, itself aside, by name.
+fn dpm_protectors(t: &Topology, id: ServerId) -> Vec<ServerId> {
+    let mut v: Vec<ServerId> = t
+        .protectors_of(id)
+        .filter(|&p| p != id && is_dpm(t, p))
+        .collect();
+    by_name(t, &mut v);
+    v
+}
+
+fn is_dpm(t: &Topology, id: ServerId) -> bool {
+    t.server(id).is_some_and(|s| s.kind == Kind::Dpm)
 }
 
 /// Rebuilds in the order they become possible, when some failed DPM server
@@ -219,21 +294,59 @@ pub(super) fn recovery_order(
     never: &[ServerId],
     copies: &Copies,
 ) -> Vec<OrderedStep> {
-    let is_dpm = |id: ServerId| t.server(id).is_some_and(|s| s.kind == Kind::Dpm);
-    let protectors = |id: ServerId| -> Vec<ServerId> {
-        let mut v: Vec<ServerId> = t
-            .protectors_of(id)
-            .filter(|&p| p != id && is_dpm(p))
+    let mut down: Vec<ServerId> = failed.iter().copied().filter(|&f| is_dpm(t, f)).collect();
+    if !blocked(t, &down, failed, never, copies) {
+        return Vec::new();
+    }
+    let inventory = crate::inventory::inventory(t);
+    let mut still: Vec<ServerId> = failed.to_vec();
+    let mut out: Vec<OrderedStep> = Vec::new();
+    loop {
+        // The first failed DPM server (by name) with a working protector.
+        let next = down.iter().find_map(|&f| {
+            dpm_protectors(t, f)
+                .into_iter()
+                .find(|p| !still.contains(p) && !never.contains(p))
+                .map(|p| (f, p))
+        });
+        let Some((f, via)) = next else { break };
+        down.retain(|&x| x != f);
+        still.retain(|&x| x != f);
+        let back = rebuilt_back(t, &inventory, f, &still);
+        let waits: Vec<String> = down
+            .iter()
+            .filter(|&&x| dpm_protectors(t, x).contains(&f))
+            .map(|&x| t.name(x).to_string())
             .collect();
-        by_name(t, &mut v);
-        v
-    };
-    let mut down: Vec<ServerId> = failed.iter().copied().filter(|&f| is_dpm(f)).collect();
-    // Needed only when a failed server's every protector is down too while
-    // a copy of its database survives further along.
+        out.push(OrderedStep {
+            kind: OptionKind::RebuildPrimary,
+            server: f,
+            via: Some(via),
+            back,
+            step: Step {
+                caption: rebuild_caption(t, f, via, &waits),
+                topology: t.clone(),
+                failed: still.clone(),
+                flows: vec![Flow { from: via, to: f }],
+            },
+        });
+    }
+    out
+}
+
+/// Whether recovery in order is needed: only when a failed DPM server's
+/// (in `down`) every protector is down too (in `failed` or `never`) while
+/// a copy of its database survives further along.
+fn blocked(
+    t: &Topology,
+    down: &[ServerId],
+    failed: &[ServerId],
+    never: &[ServerId],
+    copies: &Copies,
+) -> bool {
     let unusable = |id: &ServerId| failed.contains(id) || never.contains(id);
-    let blocked = down.iter().any(|&f| {
-        let ps = protectors(f);
+    down.iter().any(|&f| {
+        let ps = dpm_protectors(t, f);
         !ps.is_empty()
             && ps.iter().all(unusable)
             && copies
@@ -242,88 +355,67 @@ pub(super) fn recovery_order(
                     part: crate::inventory::Part::Database,
                 })
                 .iter()
-                .any(|h| !unusable(h) && is_dpm(*h))
-    });
-    if !blocked {
-        return Vec::new();
-    }
-    let n = |id: ServerId| t.name(id).to_string();
-    let inventory = crate::inventory::inventory(t);
-    let mut still: Vec<ServerId> = failed.to_vec();
-    let mut out: Vec<OrderedStep> = Vec::new();
-    loop {
-        // The first failed DPM server (by name) with a working protector.
-        let next = down.iter().find_map(|&f| {
-            protectors(f)
-                .into_iter()
-                .find(|p| !still.contains(p) && !never.contains(p))
-                .map(|p| (f, p))
-        });
-        let Some((f, via)) = next else { break };
-        down.retain(|&x| x != f);
-        still.retain(|&x| x != f);
-        let mut back: Vec<DataSource> = vec![DataSource {
-            server: f,
-            part: crate::inventory::Part::Database,
-        }];
-        // f's own replicas come back (from its restored database and the
-        // servers it protects); a copy it holds of another DPM server's
-        // replica comes back only once that server is up.
-        back.extend(
-            inventory
-                .iter()
-                .filter(|h| h.holders.contains(&f) && h.source.server != f)
-                .filter(|h| {
-                    let owner = h.source.server;
-                    t.protection(Link {
-                        protector: f,
-                        target: owner,
-                    })
-                    .is_some()
-                        || t.protectors_of(owner).any(|p| {
-                            p != f
-                                && !still.contains(&p)
-                                && t.protection(Link {
-                                    protector: f,
-                                    target: p,
-                                })
-                                .is_some()
-                        })
-                })
-                .map(|h| h.source),
-        );
-        let waits: Vec<String> = down
+                .any(|h| !unusable(h) && is_dpm(t, *h))
+    })
+}
+
+/// What comes back with rebuilt DPM server `f`, `still` being down.
+fn rebuilt_back(
+    t: &Topology,
+    inventory: &[crate::inventory::Holding],
+    f: ServerId,
+    still: &[ServerId],
+) -> Vec<DataSource> {
+    let mut back: Vec<DataSource> = vec![DataSource {
+        server: f,
+        part: crate::inventory::Part::Database,
+    }];
+    // f's own replicas come back (from its restored database and the
+    // servers it protects); a copy it holds of another DPM server's
+    // replica comes back only once that server is up.
+    back.extend(
+        inventory
             .iter()
-            .filter(|&&x| protectors(x).contains(&f))
-            .map(|&x| n(x))
-            .collect();
-        let caption = if waits.is_empty() {
-            format!(
-                "Rebuild {} with the same name and restore its DPM database from {}: its replicas are back.",
-                n(f),
-                n(via)
-            )
-        } else {
-            format!(
-                "Rebuild {} first, restoring its DPM database from {}: {} holds what {} needs.",
-                n(f),
-                n(via),
-                n(f),
-                and_list(&waits)
-            )
-        };
-        out.push(OrderedStep {
-            kind: OptionKind::RebuildPrimary,
-            server: f,
-            via: Some(via),
-            back,
-            step: Step {
-                caption,
-                topology: t.clone(),
-                failed: still.clone(),
-                flows: vec![Flow { from: via, to: f }],
-            },
-        });
+            .filter(|h| h.holders.contains(&f) && h.source.server != f)
+            .filter(|h| {
+                let owner = h.source.server;
+                t.protection(Link {
+                    protector: f,
+                    target: owner,
+                })
+                .is_some()
+                    || t.protectors_of(owner).any(|p| {
+                        p != f
+                            && !still.contains(&p)
+                            && t.protection(Link {
+                                protector: f,
+                                target: p,
+                            })
+                            .is_some()
+                    })
+            })
+            .map(|h| h.source),
+    );
+    back
+}
+
+/// The caption of rebuilding `f` from `via`; `waits`: the failed DPM
+/// servers it protects, which wait on it.
+fn rebuild_caption(t: &Topology, f: ServerId, via: ServerId, waits: &[String]) -> String {
+    let n = |id: ServerId| t.name(id).to_string();
+    if waits.is_empty() {
+        format!(
+            "Rebuild {} with the same name and restore its DPM database from {}: its replicas are back.",
+            n(f),
+            n(via)
+        )
+    } else {
+        format!(
+            "Rebuild {} first, restoring its DPM database from {}: {} holds what {} needs.",
+            n(f),
+            n(via),
+            n(f),
+            and_list(waits)
+        )
     }
-    out
 }

@@ -1,0 +1,532 @@
+//! The anchored rules: the findings of one server `i` that depend only on
+//! `i`, its protectors, their protectors, and the servers `i` protects
+//! (the radius-2 invariant the pre-check relies on, see the module above).
+//!
+//! [`anchored`] is the single list of these rules, in order; each rule is a
+//! function named after its [`Rule`] id that takes `(View, i, …, out)`, so
+//! what it may read shows in its signature.
+
+use smallvec::SmallVec;
+
+use super::{Finding, View};
+use crate::model::{same_name, Kind, Server, ServerId};
+use crate::rules::{and_list, Rule};
+
+/// The findings anchored at server `i`: those that depend only on `i`, its
+/// protectors, their protectors, and the servers `i` protects.
+pub(super) fn anchored(v: View, i: usize, out: &mut Vec<Finding>) {
+    let s = v.server(i);
+    // What `i` protects, when it should not protect anything.
+    if s.kind == Kind::Protected {
+        protector_not_dpm(v, i, out);
+    }
+    // Who protects `i`.
+    let prots = Protectors::of(v, i);
+    let shortcut = chain_shortcut(v, i, &prots.dpm, out);
+    protected_twice(v, i, &prots.dpm, &shortcut, out);
+    if s.kind == Kind::Protected && prots.dpm.is_empty() {
+        unprotected(v, i, out);
+    }
+    if s.kind == Kind::Dpm {
+        let dpm_prots = &prots.dpm;
+        self_protection_breaks_chain(v, i, &prots, out);
+        vss_writer_stopped(v, i, dpm_prots, out);
+        for &p in dpm_prots {
+            mabs_no_secondary(v, i, p, out);
+            same_site_secondary(v, i, p, out);
+        }
+        as_primary(v, i, dpm_prots, out);
+        single_copy_dpm(v, i, &prots, out);
+        // What `i` protects that it should not, or should know about.
+        azure_protects_on_premises(v, i, out);
+        dc_protects_others(v, i, out);
+        host_protected_by_guest(v, i, out);
+        database_on_protected(v, i, out);
+    }
+}
+
+/// Who protects server `i`.
+struct Protectors {
+    /// `i` protects itself.
+    self_protected: bool,
+    /// The DPM servers protecting `i`, by name.
+    ///
+    /// Protection by a server that is not a DPM server is an error of its
+    /// own (protector-not-dpm) and protects nothing, so it does not count
+    /// here; a chain is made of DPM servers. Nearly every server has one
+    /// protector at most, so this stays off the heap.
+    dpm: SmallVec<[usize; 4]>,
+}
+
+impl Protectors {
+    fn of(v: View, i: usize) -> Protectors {
+        let mut self_protected = false;
+        let mut dpm: SmallVec<[usize; 4]> = SmallVec::new();
+        for (p, _) in v.protectors(i) {
+            if p == i {
+                self_protected = true;
+            } else if v.is_dpm(p) {
+                dpm.push(p);
+            }
+        }
+        v.by_name(&mut dpm);
+        Protectors {
+            self_protected,
+            dpm,
+        }
+    }
+}
+
+/// `protector-not-dpm`: protected server `i` protects others.
+fn protector_not_dpm(v: View, i: usize, out: &mut Vec<Finding>) {
+    let mut targets: Vec<usize> = v.targets(i).map(|(x, _)| x).collect();
+    if targets.is_empty() {
+        return;
+    }
+    v.by_name(&mut targets);
+    out.push(Finding {
+        rule: Rule::ProtectorNotDpm,
+        servers: std::iter::once(v.id(i))
+            .chain(targets.iter().map(|&x| v.id(x)))
+            .collect(),
+        protections: targets.iter().map(|&x| v.link(i, x)).collect(),
+        message: format!(
+            "{} is a protected server, not a DPM server, so it cannot protect {}: only DPM servers back up data and replicas.",
+            v.name(i),
+            v.names(&targets)
+        ),
+    });
+}
+
+/// A scale-out server (a Hyper-V cluster or VMware estate) has its VMs
+/// spread over several DPM servers, each VM backed up by one of them:
+/// several protectors are how it is meant to be protected.
+fn many_allowed(v: View, i: usize) -> bool {
+    v.server(i).is_scale_out()
+}
+
+/// `chain-shortcut`: a protector of `i` (in `prots`, by name) that also
+/// protects another of `i`'s protectors. Returns, per protector, whether it
+/// is such a shortcut.
+fn chain_shortcut(
+    v: View,
+    i: usize,
+    prots: &[usize],
+    out: &mut Vec<Finding>,
+) -> SmallVec<[bool; 4]> {
+    let mut shortcut: SmallVec<[bool; 4]> = SmallVec::from_elem(false, prots.len());
+    if prots.len() < 2 || many_allowed(v, i) {
+        return shortcut;
+    }
+    let name = v.name(i);
+    for (k, &sp) in prots.iter().enumerate() {
+        let mut via: Vec<usize> = prots
+            .iter()
+            .copied()
+            .filter(|&p| p != sp && v.protects(sp, p))
+            .collect();
+        if via.is_empty() {
+            continue;
+        }
+        shortcut[k] = true;
+        v.by_name(&mut via);
+        let sname = v.name(sp);
+        out.push(Finding {
+            rule: Rule::ChainShortcut,
+            servers: std::iter::once(v.id(i))
+                .chain(std::iter::once(v.id(sp)))
+                .chain(via.iter().map(|&p| v.id(p)))
+                .collect(),
+            protections: vec![v.link(sp, i)],
+            message: format!(
+                "{sname} protects {name} directly, but {sname} already protects {vias}, which protect{s} {name}: the chain makes {vias} {name}'s protector, so {sname} cannot also protect {name} directly.",
+                vias = v.names(&via),
+                s = if via.len() == 1 { "s" } else { "" },
+            ),
+        });
+    }
+    shortcut
+}
+
+/// `protected-twice`: two or more of `i`'s protectors `prots` that are not
+/// chain shortcuts (`shortcut`, per protector).
+fn protected_twice(v: View, i: usize, prots: &[usize], shortcut: &[bool], out: &mut Vec<Finding>) {
+    let remaining: SmallVec<[usize; 4]> = prots
+        .iter()
+        .zip(shortcut)
+        .filter(|(_, &sc)| !sc)
+        .map(|(&p, _)| p)
+        .collect();
+    if remaining.len() < 2 || many_allowed(v, i) {
+        return;
+    }
+    out.push(Finding {
+        rule: Rule::ProtectedTwice,
+        servers: std::iter::once(v.id(i))
+            .chain(remaining.iter().map(|&p| v.id(p)))
+            .collect(),
+        protections: remaining.iter().map(|&p| v.link(p, i)).collect(),
+        message: format!(
+            "{} is protected by {} servers ({}); a server can be protected by one DPM server only.",
+            v.name(i),
+            remaining.len(),
+            v.names(&remaining)
+        ),
+    });
+}
+
+/// `unprotected`: no DPM server protects protected server `i`.
+fn unprotected(v: View, i: usize, out: &mut Vec<Finding>) {
+    out.push(Finding {
+        rule: Rule::Unprotected,
+        servers: vec![v.id(i)],
+        protections: vec![],
+        message: format!(
+            "No DPM server protects {}, so its data has no backup.",
+            v.name(i)
+        ),
+    });
+}
+
+/// `self-protection-breaks-chain`: DPM server `i` protects itself and is
+/// protected by other DPM servers.
+fn self_protection_breaks_chain(v: View, i: usize, prots: &Protectors, out: &mut Vec<Finding>) {
+    let dpm_prots = &prots.dpm[..];
+    if !prots.self_protected || dpm_prots.is_empty() {
+        return;
+    }
+    let name = v.name(i);
+    out.push(Finding {
+        rule: Rule::SelfProtectionBreaksChain,
+        servers: std::iter::once(v.id(i))
+            .chain(dpm_prots.iter().map(|&p| v.id(p)))
+            .collect(),
+        protections: std::iter::once(v.link(i, i))
+            .chain(dpm_prots.iter().map(|&p| v.link(p, i)))
+            .collect(),
+        message: format!(
+            "{name} protects its own data, which breaks the chain: {} cannot protect {name} while it does.",
+            v.names(dpm_prots)
+        ),
+    });
+}
+
+/// `vss-writer-stopped`: DPM server `i`, protected by `dpm_prots`, has its
+/// SQL Server VSS Writer stopped.
+fn vss_writer_stopped(v: View, i: usize, dpm_prots: &[usize], out: &mut Vec<Finding>) {
+    if v.server(i).vss_writer != Some(crate::model::VssWriter::Stopped) || dpm_prots.is_empty() {
+        return;
+    }
+    let name = v.name(i);
+    out.push(Finding {
+        rule: Rule::VssWriterStopped,
+        servers: std::iter::once(v.id(i))
+            .chain(dpm_prots.iter().map(|&p| v.id(p)))
+            .collect(),
+        protections: dpm_prots.iter().map(|&p| v.link(p, i)).collect(),
+        message: format!(
+            "The SQL Server VSS Writer service is stopped on {name}, so {} cannot protect {name}'s database: start the service on {name} first.",
+            v.names(dpm_prots)
+        ),
+    });
+}
+
+/// `mabs-no-secondary`: DPM server `p` protects DPM server `i`, and one of
+/// them is Azure Backup Server.
+fn mabs_no_secondary(v: View, i: usize, p: usize, out: &mut Vec<Finding>) {
+    if !v.server(p).is_mabs() && !v.server(i).is_mabs() {
+        return;
+    }
+    let which: Vec<usize> = [p, i]
+        .into_iter()
+        .filter(|&x| v.server(x).is_mabs())
+        .collect();
+    out.push(Finding {
+        rule: Rule::MabsNoSecondary,
+        servers: vec![v.id(i), v.id(p)],
+        protections: vec![v.link(p, i)],
+        message: format!(
+            "{} protects {}, but {} {} Azure Backup Server, which has no secondary protection.",
+            v.name(p),
+            v.name(i),
+            v.names(&which),
+            if which.len() == 1 { "is" } else { "are" }
+        ),
+    });
+}
+
+/// `same-site-secondary`: DPM server `i` and its protector `p` stand in
+/// one site.
+fn same_site_secondary(v: View, i: usize, p: usize, out: &mut Vec<Finding>) {
+    let (Some(a), Some(b)) = (v.server(i).site(), v.server(p).site()) else {
+        return;
+    };
+    if !same_name(a, b) {
+        return;
+    }
+    let (name, pname) = (v.name(i), v.name(p));
+    out.push(Finding {
+        rule: Rule::SameSiteSecondary,
+        servers: vec![v.id(i), v.id(p)],
+        protections: vec![v.link(p, i)],
+        message: format!(
+            "{name} and its protector {pname} both stand in {a}: a failure of that site takes {name}'s data and its copy on {pname} together. A secondary offsite is the documented disaster-recovery design."
+        ),
+    });
+}
+
+/// As a primary: what the secondaries `dpm_prots` of DPM server `i` will
+/// not hold of the servers `i` protects (`switched-no-secondary`,
+/// `scale-out-no-secondary`, `not-copied-to-secondary`), target by target
+/// in name order.
+fn as_primary(v: View, i: usize, dpm_prots: &[usize], out: &mut Vec<Finding>) {
+    if dpm_prots.is_empty() {
+        return;
+    }
+    // Only the targets a finding is about, sorted by name.
+    let mut targets: Vec<(usize, bool)> = v
+        .targets(i)
+        .filter(|&(x, switched)| {
+            let xs = v.server(x);
+            x != i
+                && xs.kind == Kind::Protected
+                && (switched
+                    || xs.workloads().iter().any(|w| !w.reaches_secondary())
+                    || scale_out_hyperv(xs))
+        })
+        .collect();
+    crate::sort::sort_by(&mut targets, &|a, b| v.name_order(a.0, b.0));
+    for (x, switched) in targets {
+        if switched {
+            switched_no_secondary(v, i, x, dpm_prots, out);
+            continue;
+        }
+        scale_out_no_secondary(v, i, x, dpm_prots, out);
+        not_copied_to_secondary(v, i, x, dpm_prots, out);
+    }
+}
+
+/// A scale-out Hyper-V cluster: its VMs get no secondary protection.
+fn scale_out_hyperv(s: &Server) -> bool {
+    s.is_scale_out() && s.workloads().contains(&crate::model::Workload::Hyperv)
+}
+
+/// The servers of an as-primary finding: the target `x`, the primary `i`,
+/// then its secondaries `dpm_prots`.
+fn target_primary_secondaries(v: View, i: usize, x: usize, dpm_prots: &[usize]) -> Vec<ServerId> {
+    std::iter::once(v.id(x))
+        .chain(std::iter::once(v.id(i)))
+        .chain(dpm_prots.iter().map(|&p| v.id(p)))
+        .collect()
+}
+
+/// `switched-no-secondary`: `x` is in switched protection on primary `i`.
+fn switched_no_secondary(v: View, i: usize, x: usize, dpm_prots: &[usize], out: &mut Vec<Finding>) {
+    let (name, xname) = (v.name(i), v.name(x));
+    out.push(Finding {
+        rule: Rule::SwitchedNoSecondary,
+        servers: target_primary_secondaries(v, i, x, dpm_prots),
+        protections: vec![v.link(i, x)],
+        message: format!(
+            "{xname} is in switched protection on {name}, so {name}'s protector {} holds no copy of {xname}'s data: switched protection cannot have secondary protection.",
+            v.names(dpm_prots)
+        ),
+    });
+}
+
+/// `scale-out-no-secondary`: `x`, protected by primary `i`, is a Hyper-V
+/// cluster with scale-out protection.
+fn scale_out_no_secondary(
+    v: View,
+    i: usize,
+    x: usize,
+    dpm_prots: &[usize],
+    out: &mut Vec<Finding>,
+) {
+    if !scale_out_hyperv(v.server(x)) {
+        return;
+    }
+    let (name, xname) = (v.name(i), v.name(x));
+    out.push(Finding {
+        rule: Rule::ScaleOutNoSecondary,
+        servers: target_primary_secondaries(v, i, x, dpm_prots),
+        protections: vec![v.link(i, x)],
+        message: format!(
+            "{xname} is a Hyper-V cluster with scale-out protection: the VMs {name} backs up stay on {name} only, because {name}'s protector {} cannot add secondary protection for scaled-out Hyper-V workloads.",
+            v.names(dpm_prots)
+        ),
+    });
+}
+
+/// `not-copied-to-secondary`: workloads of `x`, protected by primary `i`,
+/// that no secondary copies.
+fn not_copied_to_secondary(
+    v: View,
+    i: usize,
+    x: usize,
+    dpm_prots: &[usize],
+    out: &mut Vec<Finding>,
+) {
+    let kept: Vec<&str> = v
+        .server(x)
+        .workloads()
+        .iter()
+        .filter(|w| !w.reaches_secondary())
+        .map(|w| w.phrase())
+        .collect();
+    if kept.is_empty() {
+        return;
+    }
+    let (name, xname) = (v.name(i), v.name(x));
+    out.push(Finding {
+        rule: Rule::NotCopiedToSecondary,
+        servers: target_primary_secondaries(v, i, x, dpm_prots),
+        protections: vec![v.link(i, x)],
+        message: format!(
+            "{xname}'s {} stay on {name} only: {name}'s secondary {} cannot copy them, so they have one copy.",
+            and_list(&kept),
+            v.names(dpm_prots)
+        ),
+    });
+}
+
+/// `single-copy-dpm`: DPM server `i`, which nothing protects (not even
+/// itself), protects others and has no copy of its database off the
+/// server.
+fn single_copy_dpm(v: View, i: usize, prots: &Protectors, out: &mut Vec<Finding>) {
+    let s = v.server(i);
+    if !prots.dpm.is_empty()
+        || prots.self_protected
+        || s.database_copied_off_server()
+        || !v.targets(i).any(|(x, _)| x != i)
+    {
+        return;
+    }
+    let name = v.name(i);
+    let local = s
+        .database_backup()
+        .contains(&crate::model::BackupMedium::LocalDisk);
+    out.push(Finding {
+        rule: Rule::SingleCopyDpm,
+        servers: vec![v.id(i)],
+        protections: vec![],
+        message: if local {
+            format!(
+                "Nothing protects {name}'s database, and its only other copy is on a local disk of {name}, which fails with it: if {name} fails, its replicas have no copy elsewhere to rebuild it from."
+            )
+        } else {
+            format!(
+                "Nothing protects {name}'s database: if {name} fails, its replicas have no copy elsewhere to rebuild it from."
+            )
+        },
+    });
+}
+
+/// `azure-protects-on-premises`: DPM server `i`, an Azure virtual machine,
+/// protects servers not in Azure.
+fn azure_protects_on_premises(v: View, i: usize, out: &mut Vec<Finding>) {
+    if !v.server(i).is_azure() {
+        return;
+    }
+    let mut on_premises: SmallVec<[usize; 4]> = v
+        .targets(i)
+        .map(|(x, _)| x)
+        .filter(|&x| x != i && !v.server(x).is_azure())
+        .collect();
+    if on_premises.is_empty() {
+        return;
+    }
+    v.by_name(&mut on_premises);
+    out.push(Finding {
+        rule: Rule::AzureProtectsOnPremises,
+        servers: std::iter::once(v.id(i))
+            .chain(on_premises.iter().map(|&x| v.id(x)))
+            .collect(),
+        protections: on_premises.iter().map(|&x| v.link(i, x)).collect(),
+        message: format!(
+            "{} is an Azure virtual machine, so it cannot protect {}, which {} not in Azure: DPM in Azure protects Azure virtual machines only.",
+            v.name(i),
+            v.names(&on_premises),
+            if on_premises.len() == 1 { "is" } else { "are" }
+        ),
+    });
+}
+
+/// `dc-protects-others`: DPM server `i`, on a domain controller, protects
+/// other servers.
+fn dc_protects_others(v: View, i: usize, out: &mut Vec<Finding>) {
+    if !v.server(i).is_domain_controller() {
+        return;
+    }
+    let mut others: SmallVec<[usize; 4]> =
+        v.targets(i).map(|(x, _)| x).filter(|&x| x != i).collect();
+    if others.is_empty() {
+        return;
+    }
+    v.by_name(&mut others);
+    out.push(Finding {
+        rule: Rule::DcProtectsOthers,
+        servers: std::iter::once(v.id(i))
+            .chain(others.iter().map(|&x| v.id(x)))
+            .collect(),
+        protections: others.iter().map(|&x| v.link(i, x)).collect(),
+        message: format!(
+            "{} is installed on a domain controller, where DPM protects only its own data sources, so it cannot protect {}.",
+            v.name(i),
+            v.names(&others)
+        ),
+    });
+}
+
+/// `host-protected-by-guest`: DPM server `i`, a virtual machine, protects
+/// a host it runs on (directly or further down).
+fn host_protected_by_guest(v: View, i: usize, out: &mut Vec<Finding>) {
+    let s = v.server(i);
+    let Some(direct) = s.host else {
+        return;
+    };
+    let above: Vec<ServerId> = crate::estate::hosts_of(v.ix.t, s.id);
+    let mut hosts: SmallVec<[usize; 2]> = v
+        .targets(i)
+        .map(|(x, _)| x)
+        .filter(|&x| x != i && above.contains(&v.id(x)))
+        .collect();
+    if hosts.is_empty() {
+        return;
+    }
+    v.by_name(&mut hosts);
+    let name = v.name(i);
+    out.push(Finding {
+        rule: Rule::HostProtectedByGuest,
+        servers: std::iter::once(v.id(i))
+            .chain(hosts.iter().map(|&x| v.id(x)))
+            .collect(),
+        protections: hosts.iter().map(|&x| v.link(i, x)).collect(),
+        message: format!(
+            "{name} runs as a virtual machine on {} and protects {}, the host it runs on: when {} fails, {name} is down too, so the server that would restore it is gone.",
+            v.ix.t.name(direct),
+            v.names(&hosts),
+            v.names(&hosts)
+        ),
+    });
+}
+
+/// `database-on-protected`: DPM server `i` protects the server its own
+/// database is on.
+fn database_on_protected(v: View, i: usize, out: &mut Vec<Finding>) {
+    let Some(db) = v.server(i).database.and_then(|d| v.ix.pos(d)) else {
+        return;
+    };
+    if db == i || !v.protects(i, db) {
+        return;
+    }
+    let (name, dbname) = (v.name(i), v.name(db));
+    out.push(Finding {
+        rule: Rule::DatabaseOnProtected,
+        servers: vec![v.id(i), v.id(db)],
+        protections: vec![v.link(i, db)],
+        message: format!(
+            "{name}'s DPM database is on {dbname}, which {name} protects: the documented way to back up a remote DPM database, but that copy sits in {name}'s own storage: if {name} fails, the backup copy of its database is lost with it (the live database survives on {dbname})."
+        ),
+    });
+}

@@ -88,7 +88,7 @@ fn rule_options(selected: &str) -> Vec<El> {
 }
 
 /// The drawing's servers of kind `want` (any kind when None), as choices.
-fn servers_of<'a>(servers: &'a [(String, Kind)], want: Option<Kind>) -> Vec<(&'a str, &'a str)> {
+fn servers_of(servers: &[(String, Kind)], want: Option<Kind>) -> Vec<(&str, &str)> {
     let mut out = Vec::new();
     for (name, kind) in servers {
         if want.is_none_or(|w| *kind == w) {

@@ -30,13 +30,16 @@
 //!    once: its `data-action` id, keys, label, when it is allowed and what
 //!    it does. The toolbar, the view controls, the keydown handler and the
 //!    Keys dialog all read it.
-//! 6. Views: [`canvas`] (the drawing, its gestures, palette, minimap, find
-//!    bar, overlays), [`panels`] (properties, problems, table, servers
-//!    list, risk), [`sim`] (the simulator's panel, player, walkthrough),
+//! 6. Views: [`canvas`] (the drawing: `pointer` gestures, `cull` to what
+//!    is in view, `fit`, `connect`, `node`, `arrow`, `badge`; the palette,
+//!    minimap, find bar and overlays), [`panels`] (properties, problems,
+//!    table, Servers list, risk), [`sim`] (the simulator's panel: failed
+//!    servers, impact, recovery options; the player, the walkthrough),
 //!    [`io`] (the exchange dialogs), [`workshop`] (task panel, authoring),
-//!    [`present`] (the presenter's bar), [`ui`] (the dialog frame). Views
-//!    read signals and call transitions or commands; they hold no state a
-//!    test would need.
+//!    [`present`] (the presenter's bar), [`ui`] (the dialog frame, builder
+//!    shorthands). Views read signals and call transitions or commands;
+//!    panels written as markup build it with `browser::markup` and hand it
+//!    to its sinks, never to `innerHTML` themselves.
 //! 7. [`shell`]: the app, its startup, the header, toolbar, notices and
 //!    view controls, the clipboard, the viewer for documentation pages, and
 //!    the one switch that knows every dialog.

@@ -127,7 +127,7 @@ impl Cmd {
             Cmd::Find => "find",
             Cmd::Minimap => "minimap",
             Cmd::SelectAll => "select-all",
-            Cmd::Delete => "delete",
+            Cmd::Delete => "delete-selection",
         }
     }
 
@@ -274,9 +274,10 @@ impl Cmd {
         }
     }
 
-    /// Whether the command can run now: editing the drawing only while
-    /// editing it (not simulating or presenting), undo and redo only with
-    /// something to undo or redo. Reactive: buttons are disabled by it.
+    /// Whether the command can run now: selecting every server and
+    /// deleting the selection only while editing (not simulating), undo and
+    /// redo only with something to undo or redo; the rest always. Reactive:
+    /// buttons are disabled by it.
     pub fn allowed(self, c: Ctx) -> bool {
         match self {
             Cmd::Undo => c.ed.can_undo(),

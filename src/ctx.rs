@@ -1,11 +1,9 @@
 //! The shared context: every state the views share, provided once and
 //! looked up once.
 
-use crate::browser::storage::stored;
 use crate::panels::state::ListView;
 use crate::panels::state::RiskView;
 use crate::present::state::Presenter;
-use crate::state::editor::THEME_KEY;
 use crate::workshop::state::Draft;
 use crate::workshop::state::Workshop;
 
@@ -38,7 +36,9 @@ pub fn provide_editor_context(ed: Editor) {
         lv: ListView::new(),
         find: RwSignal::new(false),
         minimap: RwSignal::new(None),
-        theme: RwSignal::new(stored(THEME_KEY).unwrap_or_else(|| "system".into())),
+        // The user's choice is read at start (`shell::boot`): the viewer,
+        // in a sandboxed frame, has no storage to read it from.
+        theme: RwSignal::new("system".into()),
     };
     LAST_CTX.with(|c| c.set(Some(ctx)));
     provide_context(ctx);

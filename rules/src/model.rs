@@ -446,14 +446,31 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
-/// Characters that take no space: zero-width space, joiners, word joiner,
-/// the byte-order mark.
+/// Characters that show nothing: zero-width space, joiners, word joiner
+/// and the invisible operators, the byte-order mark, the soft hyphen, the
+/// Hangul fillers, the Mongolian vowel separator, variation selectors and
+/// tag characters (Unicode's default-ignorable code points that fonts draw
+/// as nothing).
 fn is_zero_width(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200D}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{E0000}'..='\u{E007F}'
+    )
 }
 
 /// Names compare as Windows host names do, case aside, and as people see
-/// them: spaces at the ends aside (`"DPM1 "` is `"DPM1"`), and in Unicode's
+/// them: spaces at the ends aside (`"DPM1 "` is `"DPM1"`), characters that
+/// show nothing aside (`"DPM1\u{200B}"` is `"DPM1"`), and in Unicode's
 /// composed form, so `café` typed with a precomposed `é` and with `e` plus
 /// a combining accent are one name (canonical equivalence, UAX #15).
 ///
@@ -465,20 +482,19 @@ pub fn same_name(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() {
         a.eq_ignore_ascii_case(b)
     } else {
-        nfc(a)
-            .chars()
-            .flat_map(char::to_lowercase)
-            .eq(nfc(b).chars().flat_map(char::to_lowercase))
+        fold_case(a) == fold_case(b)
     }
 }
 
-/// A name as [`same_name`] compares it: trimmed, composed (NFC), lower
-/// case. Two names are the same name exactly when their folds are equal.
+/// A name as [`same_name`] compares it: composed (NFC), without the
+/// characters that show nothing, trimmed, lower case. Two names are the
+/// same name exactly when their folds are equal.
 pub fn fold_case(name: &str) -> String {
-    nfc(name.trim())
-        .chars()
-        .flat_map(char::to_lowercase)
-        .collect()
+    if name.is_ascii() {
+        return name.trim().to_ascii_lowercase();
+    }
+    let shown: String = nfc(name).chars().filter(|&c| !is_zero_width(c)).collect();
+    shown.trim().chars().flat_map(char::to_lowercase).collect()
 }
 
 /// `s` in Unicode Normalization Form C (composed), borrowed when it is
@@ -915,6 +931,12 @@ mod tests {
         assert!(same_name("\u{212a}1", "k1"));
         assert_eq!(fold_case("\u{212a}1"), fold_case("K1"));
         assert!(!same_name("cafe", "caf\u{e9}"), "an accent still counts");
+        // What shows nothing does not make another name, nor a name.
+        assert!(same_name("DPM1", "DPM\u{200b}1"));
+        assert_eq!(fold_case("\u{feff} DPM1\u{ad}"), "dpm1");
+        for invisible in ["\u{ad}", "\u{3164}\u{3164}", "\u{e0041}", "\u{2062}"] {
+            assert_eq!(validate_name_form(invisible), Err(NameError::Invisible));
+        }
         assert_eq!(t.find("CAFE\u{301}"), t.find("Caf\u{e9}"));
     }
 

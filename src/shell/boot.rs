@@ -6,7 +6,7 @@ use crate::browser::storage::stored;
 use crate::ctx::{ctx, provide_editor_context, Ctx};
 use crate::shell::theme::apply_theme;
 use crate::state::editor::Notice;
-use crate::state::editor::HINT_KEY;
+use crate::state::editor::{HINT_KEY, THEME_KEY};
 use crate::state::persist::{autosave, restore};
 use crate::state::tabs;
 use crate::workshop::state as workshop;
@@ -35,6 +35,9 @@ pub fn start() -> Ctx {
         ed.notice.set(notice);
     }
     ed.hint.set(first_visit && stored(HINT_KEY).is_none());
+    if let Some(theme) = stored(THEME_KEY) {
+        c.theme.set(theme);
+    }
     Effect::new(move |_| apply_theme(&c.theme.get()));
     open_from_hash(ed, c.ws);
     let hashchange =

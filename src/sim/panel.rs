@@ -163,7 +163,7 @@ fn option_of(
                         o.kind.id() == kind
                             && o.via
                                 .as_deref()
-                                .is_some_and(|v| v.eq_ignore_ascii_case(typed.trim()))
+                                .is_some_and(|v| dpm_rules::same_name(v, &typed))
                     })?
                     .clone()
             }

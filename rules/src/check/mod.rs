@@ -368,10 +368,16 @@ struct Folded<'a>(&'a str);
 
 impl std::hash::Hash for Folded<'_> {
     fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
-        let name = self.0.trim();
-        // NFC can make a non-ASCII name ASCII (the Kelvin sign is K): hash
-        // the composed form, so names that compare equal hash equal.
-        let name = crate::model::nfc(name);
+        // A non-ASCII name may fold to an ASCII one (the Kelvin sign is K,
+        // a zero-width space shows nothing): hash the fold, so names that
+        // compare equal hash equal.
+        let folded;
+        let name = if self.0.is_ascii() {
+            self.0.trim()
+        } else {
+            folded = crate::model::fold_case(self.0);
+            folded.as_str()
+        };
         if name.is_ascii() {
             let mut x = 0u64;
             for b in name.bytes() {

@@ -240,3 +240,61 @@ test('a hostile exercise: title, task, goal and hints stay text', async () => {
   await clean(again.page, 'the exercise from its link', imgs);
   await done(again, server.url);
 });
+
+test('hostile names in the authoring, share and embed dialogs and the presenter; lookalike names refused', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  const imgs = await page.locator('img').count();
+  await importText(page, JSON.stringify(SCENARIO));
+  await page.waitForSelector(by('data-server', SELECTOR));
+
+  // The authoring dialog offers the servers by name, as text.
+  await page.click('[data-action="author"]');
+  const author = page.locator('[data-dialog="author-title"]');
+  await author.waitFor();
+  await page.fill('[data-testid="author-title"]', IMG);
+  await page.fill('[data-testid="author-task"]', SVG);
+  await clean(page, 'the authoring dialog', imgs);
+  // A goal about one protection: its fields pick servers by name.
+  await author.locator('[data-testid="goal-kind"]').selectOption('protection');
+  await clean(page, 'the authoring dialog with server fields', imgs);
+  const offered = await author.locator('[data-part="fields"] option').allTextContents();
+  for (const n of [IMG, SELECTOR, QUOTE]) assert.ok(offered.some((o) => o.includes(n)), `the authoring dialog offers ${n}`);
+  await page.keyboard.press('Escape');
+
+  // Share and embed: links and code, nothing that runs.
+  for (const action of ['share', 'embed']) {
+    await page.click(`[data-action="${action}"]`);
+    await page.locator('.dialog').waitFor();
+    await clean(page, `the ${action} dialog`, imgs);
+    await page.keyboard.press('Escape');
+  }
+
+  // The presenter shows the hostile title as text.
+  await page.click('[data-action="present"]');
+  const bar = page.getByTestId('presenter');
+  await bar.waitFor();
+  await shows(bar, [MUSTACHE], 'the presenter');
+  for (let i = 0; i < 3; i++) {
+    await page.keyboard.press('PageDown');
+    await clean(page, `presenter scene ${i + 2}`, imgs);
+  }
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('[data-testid="presenter"]', { state: 'detached' });
+
+  // Names that would read as another's are refused: the same letters with
+  // a combining accent, a zero-width space, or spaces at the ends.
+  await page.dblclick(`${by('data-server', 'B')} .body`);
+  const name = page.locator('.properties-panel [data-fact="name"]');
+  for (const lookalike of [` ${MUSTACHE} `, `{{x}}\u200b`, ENTITY.toUpperCase()]) {
+    await name.fill(lookalike);
+    await name.press('Enter');
+    assert.match(await page.locator('#name-error').innerText(), /already has that name/, JSON.stringify(lookalike));
+  }
+  await name.fill('\u202Eevil');
+  await name.press('Enter');
+  assert.match(await page.locator('#name-error').innerText(), /override characters/);
+  assert.deepEqual(await servers(page), [...NAMES].sort());
+  await clean(page, 'refused names', imgs);
+  await done(app, server.url);
+});

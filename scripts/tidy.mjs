@@ -5,11 +5,13 @@
 //    (among its doc comments and attributes) says "Long because ...".
 // 2. The app crate's modules import one way: no import circle, and no module
 //    imports from a layer above its own (see the code map in src/lib.rs).
+// 3. Every path Trunk's watcher ignores exists in a clone (else `./dev
+//    serve` stops before it starts).
 //
 //   node scripts/tidy.mjs           check, print the longest functions
 //   node scripts/tidy.mjs --report  also list every function over 60 lines
 //                                   and the app crate's import edges
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -212,6 +214,14 @@ if (report) {
   console.log('# imports:');
   for (const [from, tos] of [...edges].sort()) console.log(`#   ${from} [${layer(from)}] -> ${[...tos].sort().join(', ')}`);
 }
+
+// ---- 3. `./dev serve` on a fresh clone ------------------------------------
+// Trunk refuses to serve when a path its watcher ignores does not exist;
+// `target` is made by `./dev serve` itself.
+const trunk = readFileSync(join(root, 'Trunk.toml'), 'utf8');
+const ignored = JSON.parse((/^ignore\s*=\s*(\[[^\]]*\])/m.exec(trunk) || [, '[]'])[1]);
+const missing = ignored.filter((p) => p !== 'target' && !existsSync(join(root, p)));
+results.push([missing.length === 0, "every path Trunk.toml's watcher ignores exists in a clone", missing]);
 
 console.log('TAP version 13');
 results.forEach(([ok, name, detail], i) => {

@@ -2,7 +2,8 @@
 //! no app type; every failure (storage off, quota full) is a `None` or a
 //! `false` the caller turns into a message.
 
-/// Where copies kept aside are stored: this prefix, a time and why.
+/// Where copies are kept aside (saves that could not be read, drawings
+/// replaced by a link, a tab's copy): this prefix, a time and why.
 pub const KEPT_PREFIX: &str = "dpm-sketch/kept/";
 
 use leptos::prelude::*;

@@ -178,7 +178,7 @@ fn kept_why(key: &str) -> &'static str {
 /// When a drawing was kept aside (its key starts with the time), as the
 /// browser writes a date.
 fn kept_when(key: &str) -> String {
-    key.trim_start_matches(crate::state::editor::KEPT_PREFIX)
+    key.trim_start_matches(crate::browser::storage::KEPT_PREFIX)
         .split('-')
         .next()
         .and_then(|ms| ms.parse::<u64>().ok())

@@ -520,14 +520,15 @@ pub fn ServersList() -> impl IntoView {
         }
     });
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        if let (Some(button), Some(root)) =
-            (crate::browser::dom::clicked(&ev), root.get_untracked())
-        {
+        if let (Some(button), Some(root)) = (
+            crate::browser::dom::clicked(&ev),
+            root.try_get_untracked().flatten(),
+        ) {
             on_click(ed, pos, &root, &button, limit);
         }
     };
     let on_change = move |ev: leptos::ev::Event| {
-        if let Some(root) = root.get_untracked() {
+        if let Some(root) = root.try_get_untracked().flatten() {
             let part = ev
                 .target()
                 .and_then(|t| t.dyn_into::<Element>().ok())
@@ -543,7 +544,7 @@ pub fn ServersList() -> impl IntoView {
         }
         let (Some(el), Some(root)) = (
             ev.target().and_then(|t| t.dyn_into::<Element>().ok()),
-            root.get_untracked(),
+            root.try_get_untracked().flatten(),
         ) else {
             return;
         };

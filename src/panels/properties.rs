@@ -699,7 +699,7 @@ fn set(ed: Editor, f: &dyn Fn(&mut dpm_rules::Server)) {
 /// The message beside a field that refused a value (empty: none), and the
 /// field marked invalid while it shows.
 fn say(root: Root, fact: &str, text: &str) {
-    if let Some(r) = root.get_untracked() {
+    if let Some(r) = root.try_get_untracked().flatten() {
         if let Some(p) = find(&r, &format!("#{fact}-error")) {
             p.set_text_content(Some(text));
         }

@@ -35,11 +35,18 @@ pub fn Dialogs(import_text: RwSignal<Option<String>>) -> impl IntoView {
 
 #[component]
 fn ConfirmNew() -> impl IntoView {
+    let ed = crate::ctx::ctx().ed;
+    let clear = move |_| {
+        let mut t = dpm_rules::Topology::new();
+        t.title = Some("Untitled".into());
+        ed.dialog.set(None);
+        ed.open(t);
+    };
     view! {
         <DialogFrame title="Start a new drawing?" id="new-title">
             <p>"The canvas will be cleared. You can still undo this afterwards."</p>
             <div class="row">
-                <button class="btn danger" data-action="confirm-new">"Clear the canvas"</button>
+                <button class="btn danger" data-action="confirm-new" on:click=clear>"Clear the canvas"</button>
                 <button class="btn" data-action="close">"Cancel"</button>
             </div>
         </DialogFrame>

@@ -10,7 +10,7 @@ use crate::browser::markup::Markup;
 use crate::sim::state::toggle_failed;
 use crate::sim::state::toggle_site;
 use crate::state::editor::Editor;
-use crate::ui::markup::button;
+use crate::ui::markup::action_button;
 use crate::ui::markup::classed;
 
 use dpm_rules::{AlsoDown, DownHow, Plan, ServerId, Topology};
@@ -114,7 +114,7 @@ pub fn also_down(e: El, t: &Topology, a: &AlsoDown) -> El {
 /// it back (`data-site` or `data-id` says which).
 fn failed_chip(label: El, data: (&'static str, String), what: String) -> El {
     classed("li", "chip failed-chip").child(label).child(
-        button("icon-button", "bring-back")
+        action_button("icon-button", "bring-back")
             .attr(data.0, data.1)
             .attr("aria-label", format!("Bring {what} back"))
             .text("×"),
@@ -147,7 +147,7 @@ fn fail_site_form(all: &[String], failed: &[String]) -> Option<El> {
                     .child(pick),
             )
             .child(
-                button("btn small danger", "fail-site")
+                action_button("btn small danger", "fail-site")
                     .attr("data-k", "fail-site")
                     .attr(
                         "title",

@@ -8,7 +8,7 @@ use crate::browser::markup::el;
 use crate::browser::markup::El;
 use crate::browser::markup::Markup;
 use crate::sim::state::option_key;
-use crate::ui::markup::button;
+use crate::ui::markup::action_button;
 use crate::ui::markup::classed;
 
 use dpm_rules::{Affected, OptionKind, Plan, RecoveryOption, Topology};
@@ -71,7 +71,7 @@ fn recovery_order(t: &Topology, p: &Plan) -> Option<El> {
             ))
             .child(steps)
             .child(
-                button("btn small primary", "play-plan")
+                action_button("btn small primary", "play-plan")
                     .attr("data-k", "play-plan")
                     .text("▶ Play the recovery"),
             ),
@@ -220,7 +220,7 @@ fn option_entry(
                 .child_opt(head),
         )
         .child(classed("span", "sr-only").text(said));
-    let play = button("btn small", "play")
+    let play = action_button("btn small", "play")
         .attr("data-k", format!("play-{ai}-{key}"))
         .text(if o.supported {
             "▶ Play"
@@ -228,7 +228,7 @@ fn option_entry(
             "▶ Show why"
         });
     let apply = (!readonly).then(|| {
-        button("btn small primary", "apply")
+        action_button("btn small primary", "apply")
             .attr("data-k", format!("apply-{ai}-{key}"))
             .attr(
                 "title",

@@ -14,7 +14,7 @@ use crate::state::editor::Editor;
 use crate::browser::markup::el;
 use crate::browser::markup::El;
 use crate::browser::markup::Markup;
-use crate::ui::markup::button;
+use crate::ui::markup::action_button;
 use crate::ui::markup::classed;
 
 use dpm_rules::{DataSource, Plan};
@@ -95,12 +95,12 @@ fn player_html(ed: Editor, sim: Sim, the_plan: Memo<Option<Plan>>, p: &Player) -
     let counts = copy_counts(&step.topology, &step.failed, &sources);
     // In the editor, an option (not a recovery in order) can be applied.
     let apply = p.option.as_ref().filter(|_| !ed.readonly).map(|o| {
-        button("btn primary", "apply")
+        action_button("btn primary", "apply")
             .attr("data-k", "apply")
             .flag("disabled", !o.supported)
             .text("Apply this option")
     });
-    let stop = button("btn", "stop")
+    let stop = action_button("btn", "stop")
         .attr("data-k", "stop")
         .text("Back to the failure");
     classed("section", "player")
@@ -135,7 +135,7 @@ fn player_title(p: &Player) -> El {
 /// forward, the step count and the speed.
 fn player_controls(at: usize, n: usize, playing: bool, speed: u32) -> El {
     let control = |action: &'static str, k: &'static str, label: &'static str| {
-        button("icon-button", action)
+        action_button("icon-button", action)
             .attr("data-k", k)
             .attr("aria-label", label)
     };
@@ -197,7 +197,7 @@ fn steps_list(p: &Player, at: usize) -> El {
         };
         steps = steps.child(
             el("li").attr_opt("class", class).child(
-                button("step-button", "go-step")
+                action_button("step-button", "go-step")
                     .attr("data-step", i.to_string())
                     .attr("data-k", format!("s{i}"))
                     .text(&s.caption),

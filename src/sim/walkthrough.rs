@@ -11,7 +11,7 @@ use crate::sim::state::toggle_failed;
 use crate::sim::state::Sim;
 use crate::state::editor::Editor;
 use crate::state::editor::Mode;
-use crate::ui::markup::button;
+use crate::ui::markup::action_button;
 use crate::ui::markup::classed;
 
 use dpm_rules::{plan, RecoveryOption};
@@ -78,7 +78,7 @@ fn options_of_server1(ed: Editor) -> Vec<RecoveryOption> {
 
 /// The button that starts the walkthrough, on the "Moving" drawing.
 fn start_button() -> El {
-    button("btn small walk-start", "walkthrough")
+    action_button("btn small walk-start", "walkthrough")
         .text("Guided walkthrough: why some moves are not supported")
 }
 
@@ -122,7 +122,7 @@ fn walk_stage(ed: Editor, sim: Sim, stage: u8) -> El {
 
 /// A button of the walkthrough.
 fn walk_button(class: &'static str, action: &'static str, k: Option<&str>) -> El {
-    button(class, action).attr_opt("data-k", k)
+    action_button(class, action).attr_opt("data-k", k)
 }
 
 /// The options of Server1 that DPM supports (or not), each ticked once

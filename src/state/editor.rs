@@ -19,8 +19,6 @@ use dpm_rules::{
 
 /// Where the drawing is saved.
 pub const SAVE_KEY: &str = "dpm-sketch/drawing";
-/// Saves that could not be read, and drawings replaced by a link, kept aside.
-pub use crate::browser::storage::KEPT_PREFIX;
 /// The theme the user picked ("light" or "dark"; absent follows the system).
 pub const THEME_KEY: &str = "dpm-sketch/theme";
 /// Set once the first-visit hint was dismissed.

@@ -12,9 +12,9 @@
 use crate::state::editor::Notice;
 
 use crate::browser::storage::stored;
+use crate::browser::storage::KEPT_PREFIX;
 use crate::state::editor::Editor;
 use crate::state::editor::NoticeAction;
-use crate::state::editor::KEPT_PREFIX;
 use crate::state::editor::SAVE_KEY;
 
 use std::cell::RefCell;

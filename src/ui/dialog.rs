@@ -1,7 +1,6 @@
 //! The frame every dialog shares: title, close button, focus kept inside
 //! while open and given back when closed.
 
-use dpm_rules::Topology;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -29,21 +28,12 @@ pub fn DialogFrame(title: &'static str, id: &'static str, children: Children) ->
         }>
             <div class="dialog" role="dialog" aria-modal="true" aria-labelledby=id node_ref=panel
                 data-dialog=id on:click=move |ev| {
-                    // Every button marked `close` (×, Cancel) closes it; the
-                    // confirmations' buttons act, then close.
-                    match crate::browser::dom::clicked(&ev).and_then(|b| b.get_attribute("data-action")).as_deref() {
-                        Some("close") => ed.dialog.set(None),
-                        Some("confirm-new") => {
-                            let mut t = Topology::new();
-                            t.title = Some("Untitled".into());
-                            ed.dialog.set(None);
-                            ed.open(t);
-                        }
-                        Some("confirm-reset") => {
-                            ed.dialog.set(None);
-                            crate::workshop::state::reset(ed, crate::ctx::ctx().ws);
-                        }
-                        _ => {}
+                    // Every button marked `close` (×, Cancel) closes it; what
+                    // the other buttons do is their dialog's.
+                    let close = crate::browser::dom::clicked(&ev)
+                        .is_some_and(|b| b.get_attribute("data-action").as_deref() == Some("close"));
+                    if close {
+                        ed.dialog.set(None);
                     }
                 }>
                 <div class="dialog-head">

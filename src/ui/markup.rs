@@ -18,6 +18,6 @@ pub fn classed(tag: &'static str, class: &str) -> El {
 
 /// `<button class="class" data-action="action">`.
 #[inline(never)]
-pub fn button(class: &str, action: &str) -> El {
+pub fn action_button(class: &str, action: &str) -> El {
     classed("button", class).attr("data-action", action)
 }

@@ -22,7 +22,7 @@ use crate::browser::markup::{fill, set_keeping_focus};
 use crate::io::state::copy_text;
 use crate::state::editor::Editor;
 use crate::ui::dialog::DialogFrame;
-use crate::ui::markup::button;
+use crate::ui::markup::action_button;
 use crate::ui::markup::classed;
 use crate::workshop::state::Draft;
 
@@ -190,7 +190,7 @@ fn author_html(d: Draft, fields: Markup) -> Markup {
         .flag("hidden", true)
         .text("The drawing already meets every goal: participants would have nothing to do. Make the drawing the starting point, or add a goal it does not meet.");
     let action = |class: &'static str, action: &'static str, label: &'static str| {
-        button(class, action).text(label)
+        action_button(class, action).text(label)
     };
     let link = classed("input", "code")
         .attr("type", "text")
@@ -277,7 +277,7 @@ fn add_goal_fieldset(fields: Markup) -> El {
                 .attr("data-part", "error")
                 .flag("hidden", true),
         )
-        .child(button("btn", "add-goal").text("Add goal"))
+        .child(action_button("btn", "add-goal").text("Add goal"))
 }
 
 #[component]
@@ -302,6 +302,9 @@ pub fn AuthorDialog() -> impl IntoView {
     let html = author_html(d, fields_html(CHECKS[0], &servers, &table));
     let root = NodeRef::<leptos::html::Div>::new();
 
+    // The handlers ask for `root` without panicking once the dialog is gone:
+    // closing it (Escape, the backdrop) removes a field that still has focus,
+    // and the browser then sends its `change` to a dialog no longer there.
     let on_input = move |ev: leptos::ev::Event| {
         let Some(el) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
             return;
@@ -311,14 +314,14 @@ pub fn AuthorDialog() -> impl IntoView {
             Some("author-task") => d.task.set(value(&el)),
             _ => return,
         }
-        if let Some(root) = root.get_untracked() {
+        if let Some(root) = root.try_get_untracked().flatten() {
             show(&root, "[data-testid=exercise-link]", None);
         }
     };
     let on_change = move |ev: leptos::ev::Event| {
         let (Some(el), Some(root)) = (
             ev.target().and_then(|t| t.dyn_into::<Element>().ok()),
-            root.get_untracked(),
+            root.try_get_untracked().flatten(),
         ) else {
             return;
         };
@@ -336,7 +339,7 @@ pub fn AuthorDialog() -> impl IntoView {
     let on_click = move |ev: leptos::ev::MouseEvent| {
         let (Some(el), Some(root)) = (
             ev.target().and_then(|t| t.dyn_into::<Element>().ok()),
-            root.get_untracked(),
+            root.try_get_untracked().flatten(),
         ) else {
             return;
         };

@@ -124,11 +124,16 @@ fn task_controls(ed: Editor, ws: Workshop) -> impl IntoView {
 /// The confirmation before an exercise starts over.
 #[component]
 pub fn ConfirmReset() -> impl IntoView {
+    let c = crate::ctx::ctx();
+    let again = move |_| {
+        c.ed.dialog.set(None);
+        crate::workshop::state::reset(c.ed, c.ws);
+    };
     view! {
         <crate::ui::dialog::DialogFrame title="Start the exercise again?" id="reset-title">
             <p>"Your work on this exercise and the hints you have seen are cleared, and the clock starts again."</p>
             <div class="row">
-                <button class="btn danger" data-action="confirm-reset">"Start again"</button>
+                <button class="btn danger" data-action="confirm-reset" on:click=again>"Start again"</button>
                 <button class="btn" data-action="close">"Cancel"</button>
             </div>
         </crate::ui::dialog::DialogFrame>

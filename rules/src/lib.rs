@@ -10,6 +10,28 @@
 //! ask this crate every question about DPM, so they cannot disagree. Nothing
 //! here panics on any input; bad input is an [`InputError`] that says where.
 //!
+//! Where things are:
+//! - a rule's id, title, severity and the documentation sentence behind it:
+//!   `rules.rs` ([`Rule`]); how it is found: `check/anchored.rs` (one
+//!   function per rule, named after its id, for the rules about one server
+//!   and its neighbours), `check/versions.rs` (versions across a group),
+//!   `check/mod.rs` (the whole-drawing rules, the order of findings, and
+//!   [`Checker::precheck`]);
+//! - the model: `model.rs` (servers, protections, names and how they
+//!   compare), `release.rs` (DPM builds), `estate.rs` (hosts, sites, what
+//!   goes down with what), `roles.rs`, `inventory.rs` (where the copies are);
+//! - failover: `failover/` (`plan.rs` what a failure takes and the options,
+//!   `options.rs`, `order.rs` the recovery order, `steps.rs` each option's
+//!   steps), `risk.rs` (single points of failure and their fixes);
+//! - exercises: `exercise/` (`judge.rs`, `refusal.rs`, `file.rs`, `link.rs`,
+//!   `form.rs`), `exercises.rs` (the built-in ones);
+//! - files: `scenario.rs` (JSON), `json.rs` (its parser), `table.rs` (the
+//!   seeds' Markdown table), `share.rs` (links), `export.rs` (Mermaid, DOT,
+//!   SVG), `layout.rs`, `twin.rs` (the Servers list's text);
+//! - tests as data: `tests/cases` (scenarios with their expected findings,
+//!   failures and risks, snapshots in `tests/snapshots`), `tests/bad`
+//!   (inputs every reader must refuse), `tests/properties.rs`.
+//!
 //! ```
 //! use dpm_rules::{check, from_table};
 //!

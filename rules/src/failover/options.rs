@@ -33,6 +33,19 @@ pub(super) fn extra_rebuild(
             c.phrase(t)
         ),
     };
+    rebuild_same_name(f, server, Some(c), reason)
+}
+
+/// `rebuild-primary` of failed DPM server `f` with the same name and no
+/// secondary to resume from: from `database` when a copy of its DPM
+/// database survives, else empty; either way its replicas are created
+/// again. `server`: the protected server the option is shown for.
+pub(super) fn rebuild_same_name(
+    f: ServerId,
+    server: Option<ServerId>,
+    database: Option<DbCopy>,
+    reason: String,
+) -> RecoveryOption {
     RecoveryOption {
         kind: OptionKind::RebuildPrimary,
         via: None,
@@ -42,7 +55,7 @@ pub(super) fn extra_rebuild(
             failed: f,
             from: None,
             server,
-            database: Some(c),
+            database,
             stopped: false,
         },
     }

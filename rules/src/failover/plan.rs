@@ -7,7 +7,9 @@
 use std::cell::OnceCell;
 use std::collections::HashSet;
 
-use super::options::{extra_rebuild, moving_options, rebuild_option, Moves, Survivors};
+use super::options::{
+    extra_rebuild, moving_options, rebuild_option, rebuild_same_name, Moves, Survivors,
+};
 use super::order::{database_order, recovery_order};
 use super::{
     by_name, database_copies, Action, Affected, DbCopy, Links, OptionKind, OrderedStep, Plan,
@@ -485,22 +487,7 @@ impl<'a> Planner<'a> {
                     self.name(f)
                 )
             };
-            self.push(
-                f,
-                RecoveryOption {
-                    kind: OptionKind::RebuildPrimary,
-                    via: None,
-                    supported: true,
-                    reason,
-                    action: Action::Rebuild {
-                        failed: f,
-                        from: None,
-                        server: None,
-                        database: None,
-                        stopped: false,
-                    },
-                },
-            );
+            self.push(f, rebuild_same_name(f, None, None, reason));
         }
         for &s in &sec.working {
             self.push(f, rebuild_option(self.t, f, s, true, None));

@@ -88,6 +88,8 @@ test('a table pasted with Ctrl+V opens the import with it', async () => {
   assert.match(await page.getByTestId('import-text').inputValue(), /PS9/);
   await page.click('[data-action="import-text"]');
   assert.ok((await servers(page)).includes('PS9'));
+  // A sentence, not "Imported The pasted text".
+  assert.match(await page.getByTestId('notice').innerText(), /^Imported the pasted text: 8 servers\./);
   await done(app, server.url);
 });
 

@@ -179,6 +179,12 @@ for (const [width, height] of [[1920, 1080], [1280, 720]]) {
     await page.click('[data-scene="0"]');
     assert.equal(await page.getByTestId('scene-count').innerText(), `1 / ${total}`);
     assert.doesNotMatch(await title(), /Switch Protection/);
+    // Escape closes the open Scenes list first, then the presentation.
+    await page.click('[data-action="scenes"]');
+    await page.locator('[data-scene]').first().waitFor();
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('[data-scene]').count(), 0, 'Escape closed the Scenes list');
+    assert.equal(await page.getByTestId('presenter').count(), 1, 'and is still presenting');
     await page.keyboard.press('Escape');
     await page.waitForSelector('.toolbar', { state: 'visible' });
     assert.equal(await page.locator('[data-testid="presenter"]').count(), 0);

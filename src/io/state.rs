@@ -20,6 +20,15 @@ use dpm_rules::{
     to_dot, to_json, to_mermaid, to_share, to_svg, to_table, SvgOptions, Topology, MAX_INPUT_BYTES,
 };
 
+/// `from` ("The pasted text", a file's name) inside a sentence: "the
+/// pasted text"; a file's name as it is.
+fn mid_sentence(from: &str) -> String {
+    match from.strip_prefix("The ") {
+        Some(rest) => format!("the {rest}"),
+        None => from.to_string(),
+    }
+}
+
 /// Reads `text` (scenario JSON, a Markdown table or a share link) and, when
 /// it reads, makes it the drawing as one undoable step. On failure the
 /// drawing is untouched and the error says what and where.
@@ -52,7 +61,8 @@ pub fn import_text(ed: Editor, ws: Workshop, text: &str, from: &str) -> Result<(
             ed.notice.set(Some(crate::state::editor::Notice {
                 error: false,
                 text: format!(
-                    "Imported {from}: {n} servers. Your previous drawing is one Undo away."
+                    "Imported {}: {n} servers. Your previous drawing is one Undo away.",
+                    mid_sentence(from)
                 ),
                 action: Some(crate::state::editor::NoticeAction::Undo("Undo import")),
             }));

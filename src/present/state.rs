@@ -227,6 +227,8 @@ pub fn key(ed: Editor, p: Presenter, key: &str) -> bool {
         "PageUp" | "ArrowLeft" | "ArrowUp" | "p" | "Backspace" => step(ed, p, -1),
         "Home" => show(ed, p, 0),
         "End" => show(ed, p, p.scenes.with_value(Vec::len).saturating_sub(1)),
+        // The Scenes list first, then the presentation.
+        "Escape" if p.list.get_untracked() => p.list.set(false),
         "Escape" => leave(ed, p),
         _ => return false,
     }

@@ -179,6 +179,12 @@ test('rename refuses empty and duplicate names with a clear message', async () =
   const { page } = app;
   await page.dblclick('[data-server="DS1"] .body');
   const name = page.locator('.properties-panel input[type="text"]').first();
+  // The double-click puts the cursor in the name, the name selected: a
+  // letter typed replaces it and runs no shortcut (M would open the minimap).
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-fact') === 'name');
+  await page.keyboard.type('M');
+  assert.equal(await name.inputValue(), 'M');
+  assert.equal(await page.locator('.minimap').count(), 0, 'typing opened no minimap');
   await name.fill('ds2');
   await name.press('Enter');
   assert.match(await page.locator('#name-error').innerText(), /DS2/);

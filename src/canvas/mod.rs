@@ -75,6 +75,7 @@ pub fn Canvas() -> impl IntoView {
                 on:pointermove=move |ev| pointer::moved(c, p, ev)
                 on:pointerup=move |ev| pointer::up(c, p, ev)
                 on:pointercancel=move |ev| pointer::up(c, p, ev)
+                on:dblclick=move |ev| pointer::dblclick(c, ev)
                 on:wheel=move |ev| pointer::wheel(c, ev)>
                 {marker_defs()}
                 <g transform=transform>

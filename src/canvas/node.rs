@@ -379,12 +379,9 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
             c.cn.target.set(Some(id));
         }
     };
-    let on_dblclick = move |_| {
-        if !ed.readonly && ed.mode.get_untracked() == Mode::Edit {
-            ed.selection.set(vec![id]);
-            ed.rename_request.set(Some(id));
-        }
-    };
+    // A mouse's double-click reaches the canvas (it captured the press,
+    // see `pointer::dblclick`); a touch's or a pen's may reach the node.
+    let on_dblclick = move |_| crate::canvas::state::rename_in_place(ed, id);
     let (hw, hh) = (NODE_W / 2.0, NODE_H / 2.0);
     view! {
         <g class=move || class(c, &s, id) data-server=name transform=transform tabindex="0" role="button"

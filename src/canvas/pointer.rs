@@ -7,7 +7,7 @@
 //! arithmetic is taken out (the free functions at the end, tested in
 //! `tests/web.rs`).
 
-use crate::canvas::state::toggle_selected;
+use crate::canvas::state::{rename_in_place, toggle_selected};
 use crate::ctx::Ctx;
 use crate::state::editor::Camera;
 use crate::state::editor::Mode;
@@ -290,6 +290,23 @@ pub fn up(c: Ctx, p: Pointer, ev: web_sys::PointerEvent) {
 }
 
 /// The wheel zooms about the pointer.
+/// A double-click on a server: rename it in place. The press captured the
+/// pointer on the canvas, so the event arrives here, not at the node; the
+/// server is the one under the pointer.
+pub fn dblclick(c: Ctx, ev: web_sys::MouseEvent) {
+    let under = document()
+        .element_from_point(ev.client_x() as f32, ev.client_y() as f32)
+        .and_then(|e| e.closest("[data-server]").ok().flatten())
+        .and_then(|e| e.get_attribute("data-server"));
+    let Some(name) = under else { return };
+    let id =
+        c.ed.shown
+            .with_untracked(|t| t.servers.iter().find(|s| s.name == name).map(|s| s.id));
+    if let Some(id) = id {
+        rename_in_place(c.ed, id);
+    }
+}
+
 pub fn wheel(c: Ctx, ev: web_sys::WheelEvent) {
     ev.prevent_default();
     let Some(el) = c.svg.get_untracked() else {

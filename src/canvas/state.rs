@@ -8,6 +8,15 @@ use dpm_rules::{Checker, Finding, Kind, Link, Point, Protection, ServerId, Sever
 use leptos::prelude::*;
 use std::collections::HashMap;
 
+/// Selects server `id` alone and puts the cursor in its name (double-click
+/// or Enter on it), while editing.
+pub fn rename_in_place(ed: Editor, id: ServerId) {
+    if !ed.readonly && ed.mode.get_untracked() == crate::state::editor::Mode::Edit {
+        ed.selection.set(vec![id]);
+        ed.rename_request.set(Some(id));
+    }
+}
+
 /// Adds `id` to the selection, or takes it out (Shift-click, Shift+Space).
 pub fn toggle_selected(ed: Editor, id: ServerId) {
     ed.selection.update(|s| {

@@ -267,7 +267,12 @@ test('each preset loads laid out, with a screenshot kept', async () => {
     assert.equal(await status(page), 'Valid', id);
     await screenshot(page, `preset-${id}`);
   }
-  // Loading a preset is one undoable step.
+  // Loading a preset says so, and is one undoable step.
+  assert.match(
+    await page.getByTestId('notice').innerText(),
+    /^Opened the preset “Moving protected servers”\. Your drawing is one Undo away\./,
+  );
+  assert.equal(await page.locator('[data-action="notice-undo"]').count(), 1);
   await page.keyboard.press('Control+z');
   assert.equal((await servers(page)).length, 7);
   await done(app, server.url);

@@ -9,16 +9,24 @@ use dpm_rules::presets;
 use crate::browser::dom::menu_select;
 use crate::commands::{button, on_click, Cmd};
 use crate::ctx::Ctx;
-use crate::state::editor::Mode;
+use crate::state::editor::{Mode, Notice, NoticeAction};
 use crate::workshop::task::ExercisePicker;
 
 /// The toolbar of the editor.
 pub fn toolbar(c: Ctx) -> impl IntoView {
     let ed = c.ed;
     let tool = move |cmd| button(c, cmd, "tool");
+    // A preset replaces the drawing as one undoable step, and says so, as
+    // a share link does.
     let (preset_change, preset_key) = menu_select(Callback::new(move |id: String| {
         if let Some(t) = presets::preset(&id) {
+            let title = t.title.clone().unwrap_or_default();
             ed.open(t);
+            ed.notice.set(Some(Notice {
+                error: false,
+                text: format!("Opened the preset “{title}”. Your drawing is one Undo away."),
+                action: Some(NoticeAction::Undo("Bring back my drawing")),
+            }));
         }
     }));
     view! {

@@ -105,15 +105,7 @@ fn read_start(r: &Reader, top: &Fields, start: Option<Topology>) -> Result<Topol
 
 /// `allow`: the permissions listed, every other one withheld.
 fn read_allow(r: &Reader, n: &Node) -> Result<Allow, InputError> {
-    let mut a = Allow {
-        add_dpm: false,
-        add_protected: false,
-        delete_given: false,
-        rename_given: false,
-        edit_facts: false,
-        add_protections: false,
-        remove_protections: false,
-    };
+    let mut a = Allow::NONE;
     for (i, item) in r.array(n, "allow")?.iter().enumerate() {
         let path = format!("allow[{i}]");
         let id = r.string(item, &path)?;

@@ -62,6 +62,17 @@ pub struct Allow {
 }
 
 impl Allow {
+    /// Every permission withheld.
+    pub const NONE: Allow = Allow {
+        add_dpm: false,
+        add_protected: false,
+        delete_given: false,
+        rename_given: false,
+        edit_facts: false,
+        add_protections: false,
+        remove_protections: false,
+    };
+
     pub const ALL: Allow = Allow {
         add_dpm: true,
         add_protected: true,

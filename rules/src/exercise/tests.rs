@@ -167,15 +167,7 @@ fn refusals_name_what_the_exercise_keeps() {
     let mut e = ex(r#"{"check":"no-errors"}"#);
     e.allow = Allow {
         add_protections: true,
-        ..Allow {
-            add_dpm: false,
-            add_protected: false,
-            delete_given: false,
-            rename_given: false,
-            edit_facts: false,
-            add_protections: false,
-            remove_protections: false,
-        }
+        ..Allow::NONE
     };
     let given: Vec<ServerId> = t.servers.iter().map(|s| s.id).collect();
     let mut after = t.clone();

@@ -124,6 +124,18 @@ impl<'t> Play<'t> {
             flows,
         });
     }
+
+    /// `by` protects `x` in place of `old` (switched: after Switch
+    /// Protection).
+    fn replace_protector(&mut self, old: ServerId, x: ServerId, by: ServerId, switched: bool) {
+        self.cur.disconnect(Link {
+            protector: old,
+            target: x,
+        });
+        let mut p = Protection::new(by, x);
+        p.switched = switched;
+        self.cur.connect(p);
+    }
 }
 
 /// `switch-protection`: secondary `s` takes over protected server `x` from
@@ -131,13 +143,7 @@ impl<'t> Play<'t> {
 fn switch_steps(play: &mut Play, x: ServerId, f: ServerId, s: ServerId) {
     let n = |id: ServerId| play.n(id);
     let (xn, sn) = (n(x), n(s));
-    play.cur.disconnect(Link {
-        protector: f,
-        target: x,
-    });
-    let mut p = Protection::new(s, x);
-    p.switched = true;
-    play.cur.connect(p);
+    play.replace_protector(f, x, s, true);
     play.step(
         format!("On {sn}, Switch Protection for {xn}: {sn} now protects {xn} directly."),
         vec![],
@@ -297,11 +303,7 @@ fn move_steps(play: &mut Play, x: ServerId, f: ServerId, s: ServerId, to: &Desti
     };
     let dname = play.cur.name(dest).to_string();
     let (xn, sn) = (play.n(x), play.n(s));
-    play.cur.disconnect(Link {
-        protector: f,
-        target: x,
-    });
-    play.cur.connect(Protection::new(dest, x));
+    play.replace_protector(f, x, dest, false);
     play.step(
         format!("Install the protection agent on {xn} from {dname}, and add {xn} to a protection group on {dname}."),
         vec![],
@@ -321,11 +323,7 @@ fn move_steps(play: &mut Play, x: ServerId, f: ServerId, s: ServerId, to: &Desti
 /// `reprotect`: `by` protects `x` from scratch, replacing failed `f`.
 fn reprotect_steps(play: &mut Play, x: ServerId, f: ServerId, by: ServerId) {
     let (xn, byn) = (play.n(x), play.n(by));
-    play.cur.disconnect(Link {
-        protector: f,
-        target: x,
-    });
-    play.cur.connect(Protection::new(by, x));
+    play.replace_protector(f, x, by, false);
     play.step(
         format!("{byn} protects {xn}: install the protection agent and create a new replica."),
         vec![Flow { from: x, to: by }],
@@ -338,13 +336,7 @@ fn reprotect_steps(play: &mut Play, x: ServerId, f: ServerId, by: ServerId) {
 fn restore_steps(play: &mut Play, x: ServerId, from: ServerId, switch_from: Option<ServerId>) {
     let (xn, fromn) = (play.n(x), play.n(from));
     if let Some(p) = switch_from {
-        play.cur.disconnect(Link {
-            protector: p,
-            target: x,
-        });
-        let mut q = Protection::new(from, x);
-        q.switched = true;
-        play.cur.connect(q);
+        play.replace_protector(p, x, from, true);
         play.step(format!("On {fromn}, Switch Protection for {xn}."), vec![]);
     }
     play.step(format!("Rebuild {xn}."), vec![]);

@@ -196,3 +196,37 @@ export function shooter(chrome, server, out, prepare = async () => {}) {
     await context.close();
   };
 }
+
+/**
+ * Every protection arrow that passes over a server it does not connect, as
+ * drawn on screen: "A->B over C". Samples each arrow's path every 4 screen
+ * pixels and tests each sample against every other server's box (2 pixels
+ * smaller: grazing is not passing over).
+ */
+export const arrowsOverServers = (page) =>
+  page.evaluate(() => {
+    const boxes = [...document.querySelectorAll('.canvas [data-server]')].map((g) => {
+      const r = g.querySelector('.body').getBoundingClientRect();
+      return { name: g.getAttribute('data-server'), r };
+    });
+    const out = [];
+    for (const g of document.querySelectorAll('.canvas [data-protection]')) {
+      const [from, to] = g.getAttribute('data-protection').split('->');
+      const path = g.querySelector('path.protection');
+      const m = path.getScreenCTM();
+      const len = path.getTotalLength();
+      const scale = Math.hypot(m.a, m.b) || 1;
+      const step = Math.max(1, 4 / scale);
+      for (const { name, r } of boxes) {
+        if (name === from || name === to) continue;
+        for (let s = 0; s <= len; s += step) {
+          const p = path.getPointAtLength(s).matrixTransform(m);
+          if (p.x > r.left + 2 && p.x < r.right - 2 && p.y > r.top + 2 && p.y < r.bottom - 2) {
+            out.push(`${from}->${to} over ${name}`);
+            break;
+          }
+        }
+      }
+    }
+    return out.sort();
+  });

@@ -47,7 +47,7 @@ async function dragProbe(label) {
   const target = await nearestCentre();
   const f = await frames.dragInCircles(page, target, seconds);
   const zoom = await page.locator('.zoom-level').innerText();
-  console.log(`drag (${label}, zoom ${zoom}): ${n} servers, ready in ${ready} ms, ${f.moves.toFixed(0)} moves/s, ${f.count} frames, frame p50 ${f.p50.toFixed(1)} ms p95 ${f.p95.toFixed(1)} ms`);
+  console.log(`drag (${label}, zoom ${zoom}): ${n} servers, ready in ${ready} ms, ${f.moves.toFixed(0)} moves/s, main-thread work ${f.work.toFixed(2)} ms/move, drop ${f.drop.toFixed(0)} ms, ${f.count} frames, frame p50 ${f.p50.toFixed(1)} ms p95 ${f.p95.toFixed(1)} ms`);
   await page.keyboard.press('Control+z');
 }
 

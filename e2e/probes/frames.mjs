@@ -25,11 +25,22 @@ export async function stopFrames(page) {
   return { count: f.length, p50: q(0.5), p95: q(0.95) };
 }
 
+/** The renderer's main-thread busy time so far, in ms (CDP TaskDuration). */
+async function taskMs(cdp) {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return 1000 * (metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN);
+}
+
 /**
  * Drags from `target` in circles for `seconds` (the peers folder's method),
- * recording frames; resolves to { moves (per second), p50, p95, count }.
+ * recording frames; resolves to { moves (per second), work (main-thread ms
+ * per move, from CDP's TaskDuration), drop (main-thread ms of the drop),
+ * p50, p95, count }.
  */
 export async function dragInCircles(page, target, seconds) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const busy0 = await taskMs(cdp);
   await startFrames(page);
   await page.mouse.move(target.x, target.y);
   await page.mouse.down();
@@ -41,6 +52,11 @@ export async function dragInCircles(page, target, seconds) {
     i++;
   }
   const elapsed = (Date.now() - start) / 1000;
+  // The moves' work, then the drop's on its own (the drop commits the
+  // move to the drawing: one edit).
+  const busy1 = await taskMs(cdp);
   await page.mouse.up();
-  return { moves: i / elapsed, ...(await stopFrames(page)) };
+  const drop = (await taskMs(cdp)) - busy1;
+  await cdp.detach();
+  return { moves: i / elapsed, work: (busy1 - busy0) / Math.max(1, i), drop, ...(await stopFrames(page)) };
 }

@@ -7,10 +7,11 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
 use crate::check::Finding;
-use crate::geometry::{arrow, bend_for, site_regions, SiteRegion, SITE_LABEL_H};
+use crate::geometry::{arrow, site_regions, SiteRegion, SITE_LABEL_H};
 use crate::layout::{positions, NODE_H, NODE_W};
 use crate::model::{Kind, Link, Point, ServerId, Topology};
 use crate::roles::roles;
+use crate::route::{route, Limit, Obstacles};
 use crate::rules::Severity;
 
 /// Escapes text for XML content and attribute values.
@@ -569,6 +570,8 @@ fn protections(
     bad_links: &HashMap<Link, Severity>,
 ) -> HashSet<Link> {
     let links: HashSet<Link> = t.protections.iter().map(|p| p.link()).collect();
+    let obstacles = Obstacles::new(pos.iter().map(|(&id, &p)| (id, p)));
+    let limit = Limit::for_drawing(t.servers.len());
     s.push_str("<g class=\"protections\">");
     for p in &t.protections {
         let (Some(&a), Some(&b)) = (pos.get(&p.protector), pos.get(&p.target)) else {
@@ -578,7 +581,7 @@ fn protections(
             protector: p.target,
             target: p.protector,
         });
-        let arr = arrow(a, b, bend_for(a, b, reverse));
+        let arr = route((p.protector, a), (p.target, b), reverse, &obstacles, limit);
         let sev = bad_links
             .get(&p.link())
             .copied()

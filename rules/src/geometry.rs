@@ -3,6 +3,7 @@
 
 use crate::layout::{positions, NODE_H, NODE_W};
 use crate::model::{Link, Point, ServerId, Topology};
+use crate::route::{route, Limit, Obstacles};
 
 /// An arrow from protector to target.
 #[derive(Clone, Debug, PartialEq)]
@@ -14,6 +15,9 @@ pub struct Arrow {
     pub end: Point,
     /// The middle of the path, for a badge.
     pub mid: Point,
+    /// The path as drawn, as a polyline (curves sampled), from `start` to
+    /// `end`: what it passes over.
+    pub trace: Vec<Point>,
 }
 
 /// Where the segment from the centre of a node towards `toward` leaves it.
@@ -117,7 +121,27 @@ pub fn arrow(from: Point, to: Point, bend: f64) -> Arrow {
         x: r(0.25 * start.x + 0.5 * ctrl.x + 0.25 * end.x),
         y: r(0.25 * start.y + 0.5 * ctrl.y + 0.25 * end.y),
     };
-    Arrow { d, start, end, mid }
+    let trace = if bend == 0.0 {
+        vec![start, end]
+    } else {
+        (0..=24)
+            .map(|i| {
+                let t = i as f64 / 24.0;
+                let u = 1.0 - t;
+                Point {
+                    x: u * u * start.x + 2.0 * u * t * ctrl.x + t * t * end.x,
+                    y: u * u * start.y + 2.0 * u * t * ctrl.y + t * t * end.y,
+                }
+            })
+            .collect()
+    };
+    Arrow {
+        d,
+        start,
+        end,
+        mid,
+        trace,
+    }
 }
 
 /// Self-protection: a loop over the node's top right corner.
@@ -149,6 +173,8 @@ fn self_loop(c: Point) -> Arrow {
             x: r(c.x + NODE_W / 2.0 + 14.0),
             y: r(c.y - NODE_H / 2.0 - 14.0),
         },
+        // It leaves and comes back to its own box: it passes over nothing.
+        trace: Vec::new(),
     }
 }
 
@@ -164,73 +190,15 @@ pub fn bend_for(from: Point, to: Point, has_reverse: bool) -> f64 {
     0.0
 }
 
-/// Whether segment a-b crosses the box centred on `c` of half-size (hw, hh).
-fn segment_hits_box(a: Point, b: Point, c: Point, hw: f64, hh: f64) -> bool {
-    // Liang-Barsky clipping of the segment against the box.
-    let (dx, dy) = (b.x - a.x, b.y - a.y);
-    let (mut t0, mut t1) = (0.0f64, 1.0f64);
-    for (p, q) in [
-        (-dx, a.x - (c.x - hw)),
-        (dx, (c.x + hw) - a.x),
-        (-dy, a.y - (c.y - hh)),
-        (dy, (c.y + hh) - a.y),
-    ] {
-        if p == 0.0 {
-            if q < 0.0 {
-                return false;
-            }
-        } else {
-            let r = q / p;
-            if p < 0.0 {
-                t0 = t0.max(r);
-            } else {
-                t1 = t1.min(r);
-            }
-            if t0 > t1 {
-                return false;
-            }
-        }
-    }
-    true
-}
-
-/// Points along an arrow's path, close enough together to test what it
-/// passes over (a straight arrow is its two ends).
-fn path_points(a: Point, b: Point, bend: f64) -> Vec<Point> {
-    let g = arrow(a, b, bend);
-    if a == b {
-        return Vec::new();
-    }
-    if bend == 0.0 {
-        return vec![g.start, g.end];
-    }
-    // The control point, as arrow() computes it.
-    let (dx, dy) = (b.x - a.x, b.y - a.y);
-    let len = (dx * dx + dy * dy).sqrt().max(1e-9);
-    let ctrl = Point {
-        x: (a.x + b.x) / 2.0 - dy / len * bend,
-        y: (a.y + b.y) / 2.0 + dx / len * bend,
-    };
-    (0..=24)
-        .map(|i| {
-            let t = i as f64 / 24.0;
-            let u = 1.0 - t;
-            Point {
-                x: u * u * g.start.x + 2.0 * u * t * ctrl.x + t * t * g.end.x,
-                y: u * u * g.start.y + 2.0 * u * t * ctrl.y + t * t * g.end.y,
-            }
-        })
-        .collect()
-}
-
-/// Every arrow that passes under a server it does not connect, as drawn
-/// (the app and the SVG export draw the same paths): (protection, server).
-/// A readable drawing has none.
+/// Every arrow that passes over a server it does not connect, as drawn
+/// (the app and the SVG export draw the same routed paths, see
+/// [`crate::route`]): (protection, server). A readable drawing has none;
+/// only a server walled in by others leaves an arrow no way around.
 pub fn arrows_under_servers(t: &Topology) -> Vec<(Link, ServerId)> {
     let at = positions(t);
+    let obstacles = Obstacles::new(at.iter().map(|(&id, &p)| (id, p)));
+    let limit = Limit::for_drawing(t.servers.len());
     let links: std::collections::HashSet<Link> = t.protections.iter().map(|p| p.link()).collect();
-    // Grazing a corner is not passing under: test a box 2 units smaller.
-    let (hw, hh) = (NODE_W / 2.0 - 2.0, NODE_H / 2.0 - 2.0);
     let mut out = Vec::new();
     for p in &t.protections {
         let (Some(&a), Some(&b)) = (at.get(&p.protector), at.get(&p.target)) else {
@@ -240,28 +208,14 @@ pub fn arrows_under_servers(t: &Topology) -> Vec<(Link, ServerId)> {
             protector: p.target,
             target: p.protector,
         });
-        let pts = path_points(a, b, bend_for(a, b, reverse));
-        let (x0, x1) = pts
-            .iter()
-            .fold((f64::MAX, f64::MIN), |m, q| (m.0.min(q.x), m.1.max(q.x)));
-        let (y0, y1) = pts
-            .iter()
-            .fold((f64::MAX, f64::MIN), |m, q| (m.0.min(q.y), m.1.max(q.y)));
-        for s in &t.servers {
-            if s.id == p.protector || s.id == p.target {
-                continue;
-            }
-            let Some(&c) = at.get(&s.id) else { continue };
-            if c.x + hw < x0 || c.x - hw > x1 || c.y + hh < y0 || c.y - hh > y1 {
-                continue;
-            }
-            if pts
-                .windows(2)
-                .any(|w| segment_hits_box(w[0], w[1], c, hw, hh))
-            {
-                out.push((p.link(), s.id));
-            }
+        let g = route((p.protector, a), (p.target, b), reverse, &obstacles, limit);
+        // Grazing a corner is not passing over: test a box 2 units smaller.
+        let mut under = Vec::new();
+        for w in g.trace.windows(2) {
+            obstacles.crossed(w[0], w[1], &[p.protector, p.target], -2.0, &mut under);
         }
+        under.sort_by_key(|u| u.0);
+        out.extend(under.into_iter().map(|(id, _)| (p.link(), id)));
     }
     out
 }

@@ -27,7 +27,8 @@
 //!   `form.rs`), `exercises.rs` (the built-in ones);
 //! - files: `scenario.rs` (JSON), `json.rs` (its parser), `table.rs` (the
 //!   seeds' Markdown table), `share.rs` (links), `export.rs` (Mermaid, DOT,
-//!   SVG), `layout.rs`, `twin.rs` (the Servers list's text);
+//!   SVG), `layout.rs`, `route.rs` (arrows routed around the servers' boxes,
+//!   for the canvas and the SVG export alike), `twin.rs` (the Servers list's text);
 //! - tests as data: `tests/cases` (scenarios with their expected findings,
 //!   failures and risks, snapshots in `tests/snapshots`), `tests/bad`
 //!   (inputs every reader must refuse), `tests/properties.rs`.
@@ -62,6 +63,7 @@ pub mod presets;
 mod release;
 mod risk;
 mod roles;
+mod route;
 mod rules;
 mod scenario;
 mod share;
@@ -101,6 +103,7 @@ pub use model::{
 pub use release::{same_rollup, BUILDS};
 pub use risk::{fixes, risk, why_no_fix, FactChange, Fix, Risk, SinglePoint};
 pub use roles::{all_roles, roles, Roles};
+pub use route::{is_clear, route, route_bent, route_in, Limit, Obstacles, CLEARANCE};
 pub use rules::{and_list, Rule, Severity, Source};
 pub use scenario::{
     format_for, from_json, to_json, uses_version_2, InputError, FORMAT, FORMAT_2, READABLE_FORMATS,

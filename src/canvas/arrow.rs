@@ -14,11 +14,20 @@ use crate::ctx::Ctx;
 
 use std::collections::HashMap;
 
-use dpm_rules::{arrow, bend_for, num, Link, Point, ServerId, Severity, SiteRegion};
+use dpm_rules::{
+    arrow, bend_for, is_clear, num, route, Arrow, Limit, Link, Point, ServerId, Severity,
+    SiteRegion,
+};
 use leptos::prelude::*;
 
 #[component]
-pub fn ProtectionArrow(link: Link) -> impl IntoView {
+pub fn ProtectionArrow(
+    link: Link,
+    /// On the drag layer: routed again on every move, so only short
+    /// detours are searched until the drop.
+    #[prop(optional)]
+    moving: bool,
+) -> impl IntoView {
     let ed = crate::ctx::ctx().ed;
     let pos = crate::ctx::ctx().pos;
     let derived = expect_context::<Derived>();
@@ -26,10 +35,7 @@ pub fn ProtectionArrow(link: Link) -> impl IntoView {
     let a = pos.of(link.protector, origin);
     let b = pos.of(link.target, origin);
     let reverse = Memo::new(move |_| derived.reverse.with(|r| r.contains(&link)));
-    let geo = Memo::new(move |_| {
-        let (p, q) = (a.get(), b.get());
-        arrow(p, q, bend_for(p, q, reverse.get()))
-    });
+    let geo = geometry(link, (a, b), reverse, moving, derived);
     let facts = Memo::new(move |_| {
         (
             ed.shown
@@ -92,6 +98,46 @@ pub fn ProtectionArrow(link: Link) -> impl IntoView {
             {move || sev.get().map(|s| findings.with(|f| badge(s, f, geo.with(|g| g.mid), false)))}
         </g>
     }
+}
+
+/// Where the arrow of `link` runs, its ends at `ends`: around the boxes in
+/// its way; zoomed far out, where boxes are small shapes and no name
+/// shows, straight (and nothing to route). On the drag layer (`moving`),
+/// only short detours are searched, as it is routed again on every move.
+fn geometry(
+    link: Link,
+    (a, b): (ArcRwSignal<Point>, ArcRwSignal<Point>),
+    reverse: Memo<bool>,
+    moving: bool,
+    derived: Derived,
+) -> Memo<Arrow> {
+    let (far, obstacles) = (derived.far, derived.obstacles);
+    let last = StoredValue::new(None::<(Point, Point, bool)>);
+    Memo::new(move |prev: Option<&Arrow>| {
+        let (p, q, rev) = (a.get(), b.get(), reverse.get());
+        let plain = arrow(p, q, bend_for(p, q, rev));
+        if far.get() {
+            return plain;
+        }
+        let same_ends = last.get_value() == Some((p, q, rev));
+        last.set_value(Some((p, q, rev)));
+        let skip = [link.protector, link.target];
+        obstacles.with(|o| {
+            // Something else moved: the route found before holds while
+            // nothing stands on it (one look along it, not a search).
+            if let Some(prev) = prev.filter(|_| same_ends) {
+                if is_clear(prev, skip, o) && (*prev == plain || !is_clear(&plain, skip, o)) {
+                    return prev.clone();
+                }
+            }
+            let limit = if moving {
+                Limit::MOVING
+            } else {
+                Limit::for_drawing(o.len())
+            };
+            route((link.protector, p), (link.target, q), rev, o, limit)
+        })
+    })
 }
 
 /// The arrowheads, one marker per look: (id, class of its path).

@@ -1,7 +1,7 @@
 //! Data moving along the protection arrows while the simulator plays a
 //! step. With prefers-reduced-motion, still markers on the arrows instead.
 
-use dpm_rules::{arrow, Point, ServerId};
+use dpm_rules::{route_bent, Limit, Point, ServerId};
 use leptos::prelude::*;
 
 /// At most this many arrows carry moving data at once (the rest of a large
@@ -79,7 +79,12 @@ fn FlowDot(from: ServerId, to: ServerId, still: bool) -> impl IntoView {
     let origin = Point { x: 0.0, y: 0.0 };
     let a = pos.of(from, origin);
     let b = pos.of(to, origin);
-    let geo = Memo::new(move |_| arrow(a.get(), b.get(), 0.0));
+    // Along the arrow as drawn: around the servers in its way.
+    let obstacles = expect_context::<crate::state::derived::Derived>().obstacles;
+    let geo = Memo::new(move |_| {
+        let ends = ((from, a.get()), (to, b.get()));
+        obstacles.with(|o| route_bent(ends.0, ends.1, 0.0, 0.0, o, Limit::for_drawing(o.len())))
+    });
     if still {
         // No motion: a marker at the middle of the arrow, pointing the way
         // the data goes.

@@ -116,7 +116,7 @@ pub fn Canvas() -> impl IntoView {
                 <svg class=move || format!("{} drag-layer", mode_class()) aria-hidden="true">
                     <g transform=transform>
                         <For each=move || vis.drag_links.get() key=|l| *l let:link>
-                            <ProtectionArrow link=link />
+                            <ProtectionArrow link=link moving=true />
                         </For>
                         <For each=move || dragging.get() key=|id| *id let:id>
                             <ServerNode id=id far=far.get_untracked() />

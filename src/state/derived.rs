@@ -6,7 +6,9 @@ use crate::state::editor::Editor;
 /// Below this zoom, the simpler drawing (no names, badges, arrowheads).
 pub const FAR_BELOW: f64 = 0.45;
 
-use dpm_rules::{all_roles, held_by, inventory, Finding, Kind, Link, Roles, ServerId, Severity};
+use dpm_rules::{
+    all_roles, held_by, inventory, Finding, Kind, Link, Obstacles, Roles, ServerId, Severity,
+};
 use leptos::prelude::*;
 use std::collections::{HashMap, HashSet};
 
@@ -41,6 +43,10 @@ pub struct Derived {
     pub holdings: Memo<HashMap<ServerId, Vec<String>>>,
     /// Zoomed out below `FAR_BELOW`: servers are drawn as their shapes only.
     pub far: Memo<bool>,
+    /// The servers' boxes, for routing arrows around them: where the
+    /// drawing has them (a server being dragged is there again at the
+    /// drop), rebuilt once per change, not per arrow.
+    pub obstacles: Memo<Obstacles>,
 }
 
 impl Derived {
@@ -108,6 +114,7 @@ impl Derived {
             })
         });
         let far = Memo::new(move |_| ed.camera.get().k < FAR_BELOW);
+        let obstacles = Memo::new(move |_| ed.shown.with(Obstacles::of));
         Derived {
             roles,
             findings,
@@ -115,6 +122,7 @@ impl Derived {
             switched,
             holdings,
             far,
+            obstacles,
         }
     }
 }

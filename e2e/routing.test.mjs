@@ -1,0 +1,105 @@
+// Arrows never pass over a server they do not connect (issue 22, item 1):
+// a drawing whose arrow runs through a third server reads as a chain that
+// does not exist. Held for every preset, after applying every supported
+// recovery option, after a drag drops a server onto an arrow, while an
+// option plays and in the presenter. The arrows are measured on screen
+// (harness.arrowsOverServers samples each path every 4 pixels).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { suite, openApp, done, screenshot, arrowsOverServers, center, drag } from './harness.mjs';
+
+const server = suite();
+
+const presets = (page) =>
+  page.$$eval('[data-action="preset"] option', (os) => os.map((o) => o.value).filter(Boolean));
+
+test('every preset, and after applying every supported option of every failure', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  let applied = 0;
+  for (const preset of await presets(page)) {
+    await page.selectOption('[data-action="preset"]', preset);
+    await page.waitForTimeout(600);
+    assert.deepEqual(await arrowsOverServers(page), [], `${preset} as loaded`);
+    const names = await page.$$eval('.canvas [data-server]', (e) => e.map((g) => g.getAttribute('data-server')));
+    for (const name of names) {
+      await page.selectOption('[data-action="preset"]', preset);
+      await page.click('[data-action="simulate"]');
+      await page.click(`.canvas [data-server="${name}"] .body`);
+      const options = await page.$$eval('[data-option]', (els) =>
+        els.filter((e) => e.querySelector('[data-action="apply"]:not([disabled])')).map((e) => e.getAttribute('data-option')));
+      for (const option of [...new Set(options)]) {
+        await page.click(`[data-option="${option}"] [data-action="apply"]:not([disabled]) >> nth=0`);
+        // The glide to the new drawing takes under half a second.
+        await page.waitForTimeout(600);
+        assert.deepEqual(await arrowsOverServers(page), [], `${preset}: ${name} fails, ${option} applied`);
+        applied++;
+        if (preset === 'scenario-1' && name === 'DS1' && option === 'switch-protection DS3') {
+          // Before routing, DS3->PS1 ran straight through the failed DS1.
+          assert.match(await page.getAttribute('[data-protection="DS3->PS1"] path.protection', 'd'), /Q/);
+          await screenshot(page, 'routing-after-apply');
+        }
+        // The preset again, the same server failed, for the next option.
+        await page.selectOption('[data-action="preset"]', preset);
+        await page.click('[data-action="simulate"]');
+        await page.click(`.canvas [data-server="${name}"] .body`);
+      }
+      await page.click('[data-action="simulate"]');
+    }
+  }
+  assert.ok(applied >= 20, `only ${applied} options applied`);
+  await done(app, server.url);
+});
+
+test('a server dropped onto an arrow: the arrow goes around it', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  await page.selectOption('[data-action="preset"]', 'scenario-1');
+  await page.waitForTimeout(600);
+  const arrow = '[data-protection="DS3->DS1"] path.protection';
+  const before = await page.getAttribute(arrow, 'd');
+  assert.doesNotMatch(before, /Q/, 'straight while nothing is in its way');
+  // PS4 dropped on the middle of the arrow from DS3 to DS1.
+  const mid = await page.$eval(arrow, (p) => {
+    const q = p.getPointAtLength(p.getTotalLength() / 2).matrixTransform(p.getScreenCTM());
+    return { x: q.x, y: q.y };
+  });
+  await drag(page, await center(page, '[data-server="PS4"] .body'), mid, { steps: 16 });
+  await page.waitForTimeout(300);
+  assert.deepEqual(await arrowsOverServers(page), [], 'after the drop');
+  assert.match(await page.getAttribute(arrow, 'd'), /Q/, 'routed around PS4');
+  await screenshot(page, 'routing-after-drag');
+  // Undo puts PS4 back, and the arrow straight again.
+  await page.keyboard.press('Control+z');
+  await page.waitForTimeout(600);
+  assert.equal(await page.getAttribute(arrow, 'd'), before);
+  await done(app, server.url);
+});
+
+test('while an option plays, and in the presenter', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  await page.selectOption('[data-action="preset"]', 'scenario-1');
+  await page.click('[data-action="simulate"]');
+  await page.click('.canvas [data-server="DS1"] .body');
+  await page.click('[data-option="switch-protection DS3"] [data-action="play"]');
+  for (let i = 0; i < 12; i++) {
+    await page.waitForTimeout(500);
+    assert.deepEqual(await arrowsOverServers(page), [], `player, step ${i + 1}`);
+    const fwd = page.locator('[data-action="step-forward"]');
+    if (await fwd.isDisabled()) break;
+    await fwd.click();
+  }
+  assert.match(await page.getAttribute('[data-protection="DS3->PS1"] path.protection', 'd'), /Q/);
+  await page.click('[data-action="present"]');
+  await page.waitForSelector('[data-testid="presenter"]');
+  // Every scene: the drawings, each failure and each option's result.
+  const count = Number((await page.locator('.presenter-bar, [data-testid="presenter"]').first().innerText()).match(/\d+ \/ (\d+)/)[1]);
+  for (let i = 1; i <= count; i++) {
+    await page.waitForTimeout(600);
+    assert.deepEqual(await arrowsOverServers(page), [], `presenter, scene ${i} of ${count}`);
+    if (i === 3) await screenshot(page, 'routing-presenter');
+    await page.click('[data-action="scene-next"]');
+  }
+  await done(app, server.url);
+});

@@ -216,6 +216,9 @@ fn spotlight(c: Ctx, id: ServerId) {
 /// starts a protection from a DPM server.
 pub fn node_key(c: Ctx, id: ServerId, ev: web_sys::KeyboardEvent) {
     let (ed, cn) = (c.ed, c.cn);
+    if crate::browser::dom::typing(&ev) {
+        return;
+    }
     let key = ev.key();
     if ed.mode.get_untracked() == Mode::Present {
         if key == "Enter" {

@@ -158,32 +158,28 @@ pub fn free_place(t: &Topology, near: Point, view: (f64, f64, f64, f64)) -> Poin
             && p.y - NODE_H / 2.0 >= y0
             && p.y + NODE_H / 2.0 <= y1
     };
-    let mut cells: Vec<(f64, i32, i32)> = (-RINGS..=RINGS)
-        .flat_map(|i| (-RINGS..=RINGS).map(move |j| (i, j)))
-        .map(|(i, j)| {
-            // Rows first: beside costs less than below, below less than
-            // above, so a few adds stand in a row, the next row under it.
-            let up = if j < 0 { 6.0 } else { 4.0 };
-            let (dx, dy) = (f64::from(i) * STEP_X, f64::from(j) * STEP_Y * up);
-            (dx * dx + dy * dy, j, i)
-        })
-        .collect();
-    cells.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-    let mut outside = None;
-    for (_, j, i) in cells {
-        let p = Point {
-            x: c.x + f64::from(i) * STEP_X,
-            y: c.y + f64::from(j) * STEP_Y,
-        };
-        if !free(p) {
-            continue;
+    // The cheapest free place in view, else the cheapest free one (no
+    // sort: a scan of the few hundred cells).
+    let mut best: [Option<(f64, Point)>; 2] = [None, None];
+    for j in -RINGS..=RINGS {
+        // Rows first: beside costs less than below, below less than
+        // above, so a few adds stand in a row, the next row under it.
+        let up = if j < 0 { 6.0 } else { 4.0 };
+        for i in -RINGS..=RINGS {
+            let (dx, dy) = (f64::from(i) * STEP_X, f64::from(j) * STEP_Y);
+            let cost = dx * dx + (dy * up) * (dy * up);
+            let p = Point {
+                x: c.x + dx,
+                y: c.y + dy,
+            };
+            let slot = &mut best[usize::from(!inside(p))];
+            // Strictly cheaper: ties go to the first in reading order.
+            if slot.is_none_or(|(b, _)| cost < b) && free(p) {
+                *slot = Some((cost, p));
+            }
         }
-        if inside(p) {
-            return p;
-        }
-        outside.get_or_insert(p);
     }
-    outside.unwrap_or(c)
+    best[0].or(best[1]).map_or(c, |(_, p)| p)
 }
 
 #[cfg(test)]

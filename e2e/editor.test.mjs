@@ -293,3 +293,35 @@ test('dark theme, phone width, and #generate=1000', async () => {
   await page.waitForFunction(() => document.querySelectorAll('[data-server]').length === 8);
   await done(app, server.url);
 });
+
+test('a notice goes when what it says stops being true: another drawing opened, the step it offers to undo undone', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  const notice = page.getByTestId('notice');
+  // An error about this drawing: C on a protected server.
+  await page.locator('[data-server="PS1"]').focus();
+  await page.keyboard.press('c');
+  assert.match(await notice.innerText(), /Only a DPM server can protect/);
+  // New opens another drawing: the error about the old one goes.
+  await newDrawing(page);
+  await notice.waitFor({ state: 'detached', timeout: 2000 });
+  // A preset over it says so, with Undo; Ctrl+Z undoes it, and the offer goes.
+  await page.selectOption('[data-action="preset"]', 'scenario-2');
+  await page.waitForSelector('[data-server="DS4"]');
+  assert.match(await notice.innerText(), /Opened the preset “Scenario 2: Chained protection”\. Your drawing is one Undo away\./);
+  await screenshot(page, 'notice-preset-undo');
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.keyboard.press('Control+z');
+  await page.waitForSelector('[data-server]', { state: 'detached' });
+  await notice.waitFor({ state: 'detached', timeout: 2000 });
+  // An import's notice goes the same way when another drawing opens.
+  await page.selectOption('[data-action="preset"]', 'scenario-1');
+  await page.waitForSelector('[data-server="DS1"]');
+  await page.locator('[data-server="PS1"]').focus();
+  await page.keyboard.press('c');
+  assert.match(await notice.innerText(), /Only a DPM server/);
+  await page.selectOption('[data-action="exercises"]', '1-scenario-1');
+  await page.waitForSelector('[data-testid="task-panel"]');
+  assert.doesNotMatch(await notice.innerText().catch(() => ''), /Only a DPM server/, 'opening an exercise ends it');
+  await done(app, server.url);
+});

@@ -277,3 +277,174 @@ test('keyboard alone: present, walk the scenes, spotlight a server, leave', asyn
   assert.equal(await page.locator('[data-testid="presenter"]').count(), 0);
   await done(app, server.url);
 });
+
+/** What a shortcut would change: every toggle, the dialogs, the drawing
+ * as saved, the selection and the camera. */
+async function appState(page) {
+  await page.waitForTimeout(150);
+  return page.evaluate(() => {
+    const pressed = (a) => document.querySelector(`[data-action="${a}"]`)?.getAttribute('aria-pressed');
+    return {
+      minimap: pressed('minimap'),
+      simulate: pressed('simulate'),
+      list: pressed('list'),
+      risk: pressed('risk'),
+      dialog: document.querySelector('[role="dialog"]')?.getAttribute('data-dialog') ?? null,
+      find: document.querySelectorAll('.find-bar').length,
+      drawing: localStorage.getItem('dpm-sketch/drawing'),
+      selected: document.querySelectorAll('[data-server].selected').length,
+      camera: document.querySelector('svg.canvas > g[transform]')?.getAttribute('transform'),
+    };
+  });
+}
+
+test('no key typed into any text field runs a shortcut: every letter and key lands in the field', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  // Every key a command or a gesture has, typed as text, then the editing keys.
+  const TYPED = 'mfsl?/+-=_c';
+  const EDIT_KEYS = ['Delete', 'Backspace', 'ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Shift+ArrowLeft', 'Control+a', 'Space'];
+  const typeInto = async (what, selector, { text = true, camera = true } = {}) => {
+    const el = page.locator(selector).first();
+    await el.focus();
+    const before = await appState(page);
+    if (text) await page.keyboard.type(TYPED);
+    else for (const k of TYPED) await page.keyboard.press(k === '?' ? 'Shift+Slash' : k);
+    const typed = text ? await el.evaluate((e) => e.value ?? e.textContent) : null;
+    for (const k of EDIT_KEYS) await page.keyboard.press(k);
+    const after = await appState(page);
+    if (!camera) {
+      delete before.camera;
+      delete after.camera;
+    }
+    assert.deepEqual(after, before, `typing into ${what} ran a shortcut`);
+    if (text) assert.ok(typed.includes(TYPED), `${what} holds what was typed (${typed})`);
+    assert.ok(await el.evaluate((e) => e === document.activeElement || e.shadowRoot?.activeElement != null), `${what} keeps the focus`);
+  };
+  // The properties panel: a server selected, its name and its site.
+  await page.click('[data-server="DS1"] .body');
+  await typeInto('the name field', '[data-fact="name"]');
+  await page.keyboard.press('Escape');
+  await page.click('[data-server="DS1"] .body');
+  await typeInto('the site field', '[data-fact="site"]');
+  // The Servers list's own fields.
+  await page.click('[data-action="list"]');
+  await page.waitForSelector('[data-testid="servers-list"] input[data-rename]');
+  await typeInto('a Servers list field', '[data-testid="servers-list"] input[data-rename]');
+  await page.click('[data-action="list"]');
+  // The find bar (its own typing moves the view to what it finds).
+  await page.click('[data-action="find"]');
+  await typeInto('the find field', '.find-bar input', { camera: false });
+  await page.keyboard.press('Escape');
+  // A select used as a menu: letters pick its entries, nothing else.
+  await typeInto('the Presets menu', '[data-action="preset"]', { text: false });
+  // Editable content and a field inside a shadow root (an extension's, a
+  // widget's): the one guard knows them too.
+  await page.evaluate(() => {
+    const side = document.querySelector('.side');
+    const div = document.createElement('div');
+    div.contentEditable = 'true';
+    div.id = 'editable';
+    div.textContent = '';
+    side.prepend(div);
+    const host = document.createElement('div');
+    host.id = 'shadow-host';
+    host.attachShadow({ mode: 'open' }).innerHTML = '<input aria-label="widget">';
+    side.prepend(host);
+  });
+  await typeInto('editable content', '#editable');
+  const shadowInput = page.locator('#shadow-host input');
+  await shadowInput.focus();
+  const before = await appState(page);
+  await page.keyboard.type(TYPED);
+  assert.equal(await shadowInput.inputValue(), TYPED);
+  for (const k of EDIT_KEYS) await page.keyboard.press(k);
+  assert.deepEqual(await appState(page), before, 'typing into a field in a shadow root ran a shortcut');
+  // Out of any field, the same keys are shortcuts (the test can tell).
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.evaluate(() => document.getElementById('shadow-host')?.remove());
+  const free = await appState(page);
+  await page.keyboard.press('m');
+  assert.notEqual((await appState(page)).minimap, free.minimap, 'M outside a field toggles the minimap');
+  await done(app, server.url);
+});
+
+test('after New focus is on the palette; six servers added with Enter land apart, all in view', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  const { key, tabTo } = keyboard(page);
+  await tabTo('[data-action="new"]');
+  await key('Enter');
+  await page.waitForSelector('[role="dialog"]');
+  await tabTo('[role="dialog"] [data-action="confirm-new"]');
+  await key('Enter');
+  await page.waitForSelector('[data-server]', { state: 'detached' });
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-action') === 'add-dpm');
+  for (let i = 0; i < 3; i++) await key('Enter');
+  await tabTo('[data-action="add-protected"]');
+  for (let i = 0; i < 3; i++) await key('Enter');
+  assert.deepEqual(await servers(page), ['DS1', 'DS2', 'DS3', 'PS1', 'PS2', 'PS3']);
+  await page.waitForTimeout(200);
+  const view = await page.locator('svg.canvas').boundingBox();
+  const boxes = await page.$$eval('[data-server] .body', (els) =>
+    els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return { x: r.x, y: r.y, w: r.width, h: r.height, name: e.closest('[data-server]').getAttribute('data-server') };
+    }),
+  );
+  assert.equal(boxes.length, 6);
+  for (const b of boxes) {
+    assert.ok(b.x >= view.x && b.y >= view.y && b.x + b.w <= view.x + view.width && b.y + b.h <= view.y + view.height,
+      `${b.name} is in view`);
+  }
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const [a, b] = [boxes[i], boxes[j]];
+      const apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+      assert.ok(apart, `${a.name} and ${b.name} do not overlap`);
+    }
+  }
+  await screenshot(page, 'keyboard-six-added');
+  await done(app, server.url);
+});
+
+test('after a rename, by Enter or Escape, in place or in the panel, focus is back on the server', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-server') ?? document.activeElement?.tagName);
+  const onField = () => page.waitForFunction(() => document.activeElement?.getAttribute('data-fact') === 'name');
+  // Enter on a focused server puts the cursor in its name; Enter renames.
+  await page.locator('[data-server="DS1"]').focus();
+  await page.keyboard.press('Enter');
+  await onField();
+  await page.keyboard.type('DPM-LON-01');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-server="DPM-LON-01"]');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-server') === 'DPM-LON-01');
+  // The next key is about the server: C starts a protection from it.
+  await page.keyboard.press('c');
+  await page.waitForSelector('svg.canvas.connecting');
+  await page.keyboard.press('Escape');
+  // Escape puts the name back, and focus too.
+  await page.keyboard.press('Enter');
+  await onField();
+  await page.keyboard.type('oops');
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-server') === 'DPM-LON-01');
+  assert.ok((await servers(page)).includes('DPM-LON-01'), 'Escape kept the name');
+  // A double-click renames in place the same way.
+  await page.dblclick('[data-server="DS2"] .body');
+  await onField();
+  await page.keyboard.type('DPM-LON-02');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-server') === 'DPM-LON-02');
+  // A refused name keeps the cursor in the field, beside its reason.
+  await page.keyboard.press('Enter');
+  await onField();
+  await page.keyboard.type('DPM-LON-01');
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(200);
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-fact')), 'name', `focus stayed (${await focused()})`);
+  assert.equal(await page.getAttribute('[data-fact="name"]', 'aria-invalid'), 'true');
+  await done(app, server.url);
+});

@@ -204,3 +204,24 @@ test('Risk on Scenario 1: DS4 is marked, accepting a suggested fix removes the m
   assert.match(await page.locator('[data-server="DS4"]').getAttribute('class'), /spof/);
   await done(app, server.url);
 });
+
+test('the notice that an option was applied goes when Undo takes the option back', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  await page.selectOption('[data-action="preset"]', 'moving');
+  await page.waitForSelector('[data-server="DPM1"]');
+  await page.click('[data-action="simulate"]');
+  await page.click('[data-server="DPM1"] .body');
+  await page.click('[data-option="switch-protection DPM3"] [data-action="play"]');
+  await toEnd(page);
+  await page.click('.player [data-action="apply"]');
+  const notice = page.getByTestId('notice');
+  assert.match(await notice.innerText(), /Applied “Switch Protection”: the drawing now shows the result/);
+  await page.keyboard.press('Control+z');
+  await notice.waitFor({ state: 'detached', timeout: 2000 });
+  assert.ok(!(await protections(page)).includes('DPM3->Server1'), 'the option is undone');
+  // Redo applies it again; the notice, gone, says nothing untrue.
+  await page.keyboard.press('Control+y');
+  assert.equal(await page.getByTestId('notice').count(), 0);
+  await done(app, server.url);
+});

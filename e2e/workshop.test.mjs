@@ -192,3 +192,75 @@ for (const [width, height] of [[1920, 1080], [1280, 720]]) {
     await done(app, server.url);
   });
 }
+
+test('the notice that a goal has no more hints goes once that goal is met', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  await openBuiltIn(page, '3-cyclic-office');
+  // Out of hints for the first goal not met.
+  for (let i = 0; i < 6; i++) {
+    await page.click('[data-action="hint"]');
+    if (/No more hints/.test(await page.getByTestId('notice').innerText().catch(() => ''))) break;
+  }
+  const notice = page.getByTestId('notice');
+  assert.match(await notice.innerText(), /No more hints for this goal/);
+  // Solve it: the notice no longer stands.
+  await connect(page, 'DS1', 'DS2');
+  await connect(page, 'DS2', 'DS1');
+  await page.waitForSelector('[data-goal="no-single-copy"][data-state="pass"]');
+  await notice.waitFor({ state: 'detached', timeout: 2000 });
+  await done(app, server.url);
+});
+
+test('presenter at 1280x720: no scene twice, and the spotlight keeps its server\'s arrows bright', async () => {
+  const app = await openApp(server.browser, server.url, { viewport: { width: 1280, height: 720 } });
+  const { page } = app;
+  const titles = async () => {
+    await page.click('[data-action="scenes"]');
+    const all = await page.locator('[data-scene]').allInnerTexts();
+    await page.click('[data-action="scenes"]');
+    return all;
+  };
+  const present = async () => {
+    await page.click('[data-action="present"]');
+    await page.waitForSelector('[data-testid="presenter"]');
+  };
+  // The first visit's drawing is Scenario 1 as the preset has it: shown
+  // once, as that preset, and the presentation starts there.
+  await present();
+  let all = await titles();
+  assert.deepEqual([...new Set(all)], all, `no title twice: ${all.join(' | ')}`);
+  const scenario1 = all.find((t) => t.startsWith('Scenario 1'));
+  assert.equal(all.filter((t) => t.startsWith('Scenario 1')).length, 1, all.join(' | '));
+  assert.equal(await page.getByTestId('scene-title').innerText(), scenario1);
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('.toolbar', { state: 'visible' });
+  // Changed, it is the user's own drawing: its own scene, told apart.
+  await page.click('[data-server="PS4"] .body');
+  await page.keyboard.press('Delete');
+  await present();
+  all = await titles();
+  assert.deepEqual([...new Set(all)], all, `no title twice: ${all.join(' | ')}`);
+  assert.equal(all[0], `${scenario1} (your drawing)`);
+  assert.equal(await page.getByTestId('scene-title').innerText(), all[0]);
+
+  // Spotlight DS1: its own arrows stay bright, the rest dims.
+  await page.click('[data-server="DS1"] .body');
+  await page.waitForTimeout(1200); // the fades (0.2 s) and the arrows' entrance
+  const opacity = (sel) => page.$$eval(sel, (els) => els.map((e) => [
+    e.getAttribute('data-protection') ?? e.getAttribute('data-server'), Number(getComputedStyle(e).opacity)]));
+  const arrows = await opacity('[data-protection]');
+  const own = arrows.filter(([p]) => p.split('->').includes('DS1'));
+  const others = arrows.filter(([p]) => !p.split('->').includes('DS1'));
+  assert.ok(own.length >= 2 && others.length >= 2, JSON.stringify(arrows));
+  for (const [p, o] of own) assert.equal(o, 1, `${p} stays bright`);
+  for (const [p, o] of others) assert.ok(o < 0.5, `${p} dims (${o})`);
+  const nodes = Object.fromEntries(await opacity('[data-server]'));
+  assert.equal(nodes.DS1, 1);
+  assert.ok(nodes.PS1 > 0.5, 'a server DS1 protects stays legible');
+  assert.ok(nodes.DS4 < 0.5, 'a server it has no arrow to dims');
+  await screenshot(page, 'present-1280x720-spotlight-arrows');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('.toolbar', { state: 'visible' });
+  await done(app, server.url);
+});

@@ -17,7 +17,7 @@ use wasm_bindgen::JsCast;
 
 use dpm_rules::{apply_layout, GRID};
 
-use crate::browser::dom::in_field;
+use crate::browser::dom::{in_field, typing};
 use crate::browser::storage::store;
 use crate::ctx::{minimap_shown, Ctx};
 use crate::present::state as present;
@@ -392,7 +392,7 @@ pub fn on_key(c: Ctx, ev: &web_sys::KeyboardEvent) {
     let ed = c.ed;
     let key = ev.key();
     if ed.mode.get_untracked() == Mode::Present {
-        if !in_field(ev.target()) && present::key(ed, c.pr, &key) {
+        if !typing(ev) && present::key(ed, c.pr, &key) {
             ev.prevent_default();
         }
         return;
@@ -401,7 +401,7 @@ pub fn on_key(c: Ctx, ev: &web_sys::KeyboardEvent) {
         escape(c, ev);
         return;
     }
-    if in_field(ev.target()) || ed.dialog.get_untracked().is_some() {
+    if typing(ev) || ed.dialog.get_untracked().is_some() {
         return;
     }
     let lower = key.to_ascii_lowercase();

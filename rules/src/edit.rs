@@ -117,6 +117,71 @@ pub fn snap(p: Point) -> Point {
     }
 }
 
+/// Where a server added without a place named (from the keyboard) goes: the
+/// free grid place nearest `near` whose box lies inside `view` (x0, y0, x1,
+/// y1, canvas units) and clears every server's box with room for its tags
+/// above and its handle below; nearest along its row first, then the row
+/// below, then above. Consecutive adds thus land side by side in view,
+/// never on one point. With no free place in view (a full view, or
+/// one smaller than a box), the nearest free place outside it; `near`,
+/// snapped, when the search finds none at all.
+pub fn free_place(t: &Topology, near: Point, view: (f64, f64, f64, f64)) -> Point {
+    use crate::layout::{GAP_X, NODE_H, NODE_W};
+    // Steps of whole grid cells, so that snapping keeps the place.
+    const STEP_X: f64 = NODE_W + GAP_X;
+    const STEP_Y: f64 = NODE_H + 44.0;
+    const CLEAR_X: f64 = NODE_W + 24.0;
+    const CLEAR_Y: f64 = NODE_H + 28.0;
+    const RINGS: i32 = 12;
+    let c = snap(near);
+    let (reach_x, reach_y) = (
+        f64::from(RINGS) * STEP_X + CLEAR_X,
+        f64::from(RINGS) * STEP_Y + CLEAR_Y,
+    );
+    // Only the servers a candidate could touch (an estate of thousands is
+    // scanned once, not once a candidate).
+    let near_boxes: Vec<Point> = t
+        .servers
+        .iter()
+        .filter_map(|s| s.pos)
+        .filter(|q| (q.x - c.x).abs() < reach_x && (q.y - c.y).abs() < reach_y)
+        .collect();
+    let free = |p: Point| {
+        near_boxes
+            .iter()
+            .all(|q| (q.x - p.x).abs() >= CLEAR_X || (q.y - p.y).abs() >= CLEAR_Y)
+    };
+    let (x0, y0, x1, y1) = view;
+    let inside = |p: Point| {
+        p.x - NODE_W / 2.0 >= x0
+            && p.x + NODE_W / 2.0 <= x1
+            && p.y - NODE_H / 2.0 >= y0
+            && p.y + NODE_H / 2.0 <= y1
+    };
+    // The cheapest free place in view, else the cheapest free one (no
+    // sort: a scan of the few hundred cells).
+    let mut best: [Option<(f64, Point)>; 2] = [None, None];
+    for j in -RINGS..=RINGS {
+        // Rows first: beside costs less than below, below less than
+        // above, so a few adds stand in a row, the next row under it.
+        let up = if j < 0 { 6.0 } else { 4.0 };
+        for i in -RINGS..=RINGS {
+            let (dx, dy) = (f64::from(i) * STEP_X, f64::from(j) * STEP_Y);
+            let cost = dx * dx + (dy * up) * (dy * up);
+            let p = Point {
+                x: c.x + dx,
+                y: c.y + dy,
+            };
+            let slot = &mut best[usize::from(!inside(p))];
+            // Strictly cheaper: ties go to the first in reading order.
+            if slot.is_none_or(|(b, _)| cost < b) && free(p) {
+                *slot = Some((cost, p));
+            }
+        }
+    }
+    best[0].or(best[1]).map_or(c, |(_, p)| p)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,6 +282,54 @@ mod tests {
         assert_eq!(
             snap(Point { x: 29.0, y: -31.0 }),
             Point { x: 20.0, y: -40.0 }
+        );
+    }
+
+    #[test]
+    fn places_for_keyboard_adds_are_free_distinct_and_in_view() {
+        use crate::layout::{NODE_H, NODE_W};
+        let view = (-400.0, -300.0, 400.0, 300.0);
+        let centre = Point { x: 3.0, y: -4.0 };
+        let mut t = Topology::new();
+        let blocker = t.add_server("DS1", Kind::Dpm);
+        t.server_mut(blocker).unwrap().pos = Some(Point { x: 0.0, y: 0.0 });
+        for n in 0..6 {
+            let p = free_place(&t, centre, view);
+            assert_eq!(p, snap(p), "on the grid, so a snap keeps it");
+            let (x0, y0, x1, y1) = view;
+            assert!(p.x - NODE_W / 2.0 >= x0 && p.x + NODE_W / 2.0 <= x1);
+            assert!(p.y - NODE_H / 2.0 >= y0 && p.y + NODE_H / 2.0 <= y1);
+            for q in t.servers.iter().filter_map(|s| s.pos) {
+                let apart = (q.x - p.x).abs() >= NODE_W + 8.0 || (q.y - p.y).abs() >= NODE_H + 8.0;
+                assert!(apart, "add {n} at {p:?} overlaps a server at {q:?}");
+            }
+            let id = t.add_server(format!("PS{n}"), Kind::Protected);
+            t.server_mut(id).unwrap().pos = Some(p);
+        }
+        // The first adds stand in a row beside the one in the middle, the
+        // next ones in the row under it.
+        let at = |n: &str| t.server(t.find(n).unwrap()).unwrap().pos.unwrap();
+        assert_eq!((at("PS0").y, at("PS1").y), (0.0, 0.0));
+        assert!(at("PS0").x.abs() <= 180.0 && at("PS1").x.abs() <= 180.0);
+        assert!(at("PS2").y > 0.0, "{:?}", at("PS2"));
+    }
+
+    #[test]
+    fn a_full_view_puts_the_server_just_outside_it() {
+        let mut t = Topology::new();
+        let a = t.add_server("A", Kind::Protected);
+        t.server_mut(a).unwrap().pos = Some(Point { x: 0.0, y: 0.0 });
+        let tiny = (-70.0, -30.0, 70.0, 30.0);
+        let p = free_place(&t, Point { x: 0.0, y: 0.0 }, tiny);
+        assert_ne!(p, Point { x: 0.0, y: 0.0 });
+        // Nonsense in, no panic out.
+        let _ = free_place(
+            &t,
+            Point {
+                x: f64::NAN,
+                y: 1.0,
+            },
+            (f64::NAN, 0.0, 1.0, 1.0),
         );
     }
 }

@@ -72,7 +72,7 @@ mod table;
 mod twin;
 
 pub use check::{check, Checker, Finding, Summary};
-pub use edit::{extract, paste, remove_servers, snap, GRID};
+pub use edit::{extract, free_place, paste, remove_servers, snap, GRID};
 pub use estate::{
     down_with, host_cycle, hosts_of, refuse_host, site_members, sites, AlsoDown, Down, DownHow,
 };

@@ -668,6 +668,43 @@ impl Topology {
         self.server(id).map_or("?", |s| s.name.as_str())
     }
 
+    /// Whether `other` is the same drawing in what it says: the same
+    /// servers by name with the same facts (a host or database server by
+    /// its name), and the same protections, whatever the ids, the order,
+    /// the places on the canvas or the title. A preset opened and laid out
+    /// is the same drawing as the preset (the presenter shows it once).
+    pub fn same_content(&self, other: &Topology) -> bool {
+        // A server of `self` named as `other` names it: Some(None) when
+        // `other` has no server of that name.
+        let peer = |id: Option<ServerId>| id.map(|id| other.find(self.name(id)));
+        let same_server = |a: &Server| {
+            let Some(b) = other.find(&a.name).and_then(|id| other.server(id)) else {
+                return false;
+            };
+            if peer(a.host) != b.host.map(Some) || peer(a.database) != b.database.map(Some) {
+                return false;
+            }
+            let mut x = a.clone();
+            (x.id, x.pos, x.host, x.database) = (b.id, b.pos, b.host, b.database);
+            x.name.clone_from(&b.name);
+            x == *b
+        };
+        let same_protection = |p: &Protection| match (peer(Some(p.protector)), peer(Some(p.target)))
+        {
+            (Some(Some(a)), Some(Some(b))) => other
+                .protection(Link {
+                    protector: a,
+                    target: b,
+                })
+                .is_some_and(|q| q.switched == p.switched),
+            _ => false,
+        };
+        self.servers.len() == other.servers.len()
+            && self.protections.len() == other.protections.len()
+            && self.servers.iter().all(same_server)
+            && self.protections.iter().all(same_protection)
+    }
+
     /// Finds a server by name, ignoring case. With duplicate names, the first.
     pub fn find(&self, name: &str) -> Option<ServerId> {
         self.servers
@@ -975,5 +1012,46 @@ mod tests {
             ServerId(2),
             "ids are not reused"
         );
+    }
+
+    #[test]
+    fn same_content_ignores_ids_places_order_and_title_but_not_facts() {
+        let preset = crate::presets::scenario_1();
+        let mut laid = preset.clone();
+        crate::apply_layout(&mut laid);
+        laid.title = Some("Mine".into());
+        assert!(laid.same_content(&preset), "laid out and retitled");
+        // The same servers made in another order (other ids).
+        let mut rebuilt = Topology::new();
+        for s in preset.servers.iter().rev() {
+            rebuilt.add_server(s.name.clone(), s.kind);
+        }
+        for p in &preset.protections {
+            let (a, b) = (
+                rebuilt.find(preset.name(p.protector)),
+                rebuilt.find(preset.name(p.target)),
+            );
+            rebuilt.connect(Protection::new(a.unwrap(), b.unwrap()));
+        }
+        for s in &preset.servers {
+            let id = rebuilt.find(&s.name).unwrap();
+            let mut copy = s.clone();
+            copy.id = id;
+            copy.host = s.host.and_then(|h| rebuilt.find(preset.name(h)));
+            copy.database = s.database.and_then(|d| rebuilt.find(preset.name(d)));
+            *rebuilt.server_mut(id).unwrap() = copy;
+        }
+        assert!(rebuilt.same_content(&preset), "other ids, other order");
+        let mut renamed = laid.clone();
+        let ds1 = renamed.find("DS1").unwrap();
+        renamed.rename(ds1, "DS9").unwrap();
+        assert!(!renamed.same_content(&preset), "a renamed server");
+        let mut unlinked = laid.clone();
+        let l = unlinked.protections[0].link();
+        unlinked.disconnect(l);
+        assert!(!unlinked.same_content(&preset), "a protection less");
+        let mut newer = laid;
+        newer.server_mut(ds1).unwrap().mabs = Some(true);
+        assert!(!newer.same_content(&preset), "a fact changed");
     }
 }

@@ -15,13 +15,40 @@ pub fn reduced_motion() -> bool {
         .is_some_and(|m| m.matches())
 }
 
+/// Whether `target` is a text field: an input that takes text, a text
+/// area, a select (typed letters pick its options) or editable content.
 pub fn in_field(target: Option<web_sys::EventTarget>) -> bool {
-    target
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|e| {
-            matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                || e.closest("[contenteditable]").ok().flatten().is_some()
-        })
+    let Some(e) = target.and_then(|t| t.dyn_into::<Element>().ok()) else {
+        return false;
+    };
+    match e.tag_name().as_str() {
+        "INPUT" => !matches!(
+            e.get_attribute("type")
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+                .as_str(),
+            "checkbox" | "radio" | "button" | "submit" | "reset" | "range" | "color" | "file"
+        ),
+        "TEXTAREA" | "SELECT" => true,
+        _ => e
+            .dyn_ref::<web_sys::HtmlElement>()
+            .is_some_and(|h| h.is_content_editable()),
+    }
+}
+
+/// Whether a key is being typed into a text field: the element the key
+/// went to (the first on the event's composed path, so a field inside a
+/// shadow root counts too) is one, or an input method is composing. The
+/// one guard every keydown handler that runs shortcuts asks first (the
+/// commands' keys, the presenter's, a focused server's): no key typed into
+/// a field ever runs a shortcut.
+pub fn typing(ev: &web_sys::KeyboardEvent) -> bool {
+    let first = ev
+        .composed_path()
+        .get(0)
+        .dyn_into::<web_sys::EventTarget>()
+        .ok();
+    ev.is_composing() || ev.key() == "Process" || in_field(first.or_else(|| ev.target()))
 }
 
 /// Handlers for a `<select>` used as a menu (Presets, Exercises): `act` gets

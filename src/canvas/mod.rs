@@ -87,11 +87,9 @@ pub fn Canvas() -> impl IntoView {
                             <EstateLine from=l.0 to=l.1 database=l.2 />
                         </For>
                     </g>
-                    <g class="protections">
-                        <For each=move || vis.links.get() key=|l| *l let:link>
-                            <ProtectionArrow link=link />
-                        </For>
-                    </g>
+                    <g class="protections">{arrows(c, vis, false)}</g>
+                    // In the spotlight, its protections, above the dimmed rest.
+                    <g class="protections lit">{arrows(c, vis, true)}</g>
                     {connect::loose_end(c)}
                     <crate::canvas::ghosts::GhostArrows />
                     <g class="servers">
@@ -140,6 +138,27 @@ fn transform(c: Ctx) -> String {
         dpm_rules::fixed(cam.y, 2),
         dpm_rules::fixed(cam.k, 4)
     )
+}
+
+/// The protections drawn, those of the server in the presenter's
+/// spotlight (`lit`) or the others: its arrows stay bright as the rest
+/// dims. One function for both lists, so the list is compiled once.
+fn arrows(c: Ctx, vis: Visible, lit: bool) -> impl IntoView {
+    let each = move || match c.pr.spot.get() {
+        None if lit => Vec::new(),
+        None => vis.links.get(),
+        Some(id) => vis.links.with(|ls| {
+            ls.iter()
+                .filter(|l| (l.protector == id || l.target == id) == lit)
+                .copied()
+                .collect()
+        }),
+    };
+    view! {
+        <For each=each key=|l| *l let:link>
+            <ProtectionArrow link=link />
+        </For>
+    }
 }
 
 /// The canvas's label for assistive technology.

@@ -150,6 +150,7 @@ fn class(c: Ctx, s: &NodeState, id: ServerId) -> String {
         (s.entering, " entering"),
         (s.at_risk.with(|r| r.is_some()), " spof"),
         (c.pr.spot.get() == Some(id), " spot"),
+        (c.pr.near.with(|n| n.contains(&id)), " near"),
     ] {
         if on {
             out.push_str(name);
@@ -207,8 +208,7 @@ fn aria(s: &NodeState) -> String {
 
 /// Presenting: the spotlight goes to this server, or off it.
 fn spotlight(c: Ctx, id: ServerId) {
-    c.pr.spot
-        .update(|s| *s = if *s == Some(id) { None } else { Some(id) })
+    crate::present::state::spotlight(c.ed, c.pr, id);
 }
 
 /// The node's keys: Enter renames (spotlights when presenting, fails in
@@ -216,6 +216,9 @@ fn spotlight(c: Ctx, id: ServerId) {
 /// starts a protection from a DPM server.
 pub fn node_key(c: Ctx, id: ServerId, ev: web_sys::KeyboardEvent) {
     let (ed, cn) = (c.ed, c.cn);
+    if crate::browser::dom::typing(&ev) {
+        return;
+    }
     let key = ev.key();
     if ed.mode.get_untracked() == Mode::Present {
         if key == "Enter" {

@@ -1,6 +1,6 @@
 //! The palette: drag a DPM server or a protected server onto the canvas,
-//! or click one and then click where it goes; Enter puts one in the middle
-//! of the view.
+//! or click one and then click where it goes; Enter puts one at the free
+//! place nearest the middle of the view.
 
 use crate::browser::dom::local;
 use crate::ctx::Ctx;
@@ -74,8 +74,22 @@ fn follow(c: Ctx, carry: Carry) {
     });
 }
 
+/// Where a server added from the keyboard goes: the free place nearest the
+/// middle of the view, inside it (the rule crate's `free_place`), so that
+/// several added in a row stand side by side instead of on one point.
+fn keyboard_place(c: Ctx) -> Point {
+    let (w, h) = c.ed.viewport.get_untracked();
+    let cam = c.ed.camera.get_untracked();
+    // Clear of the view's edges, where the controls float.
+    let pad = 24.0;
+    let (a, b) = (cam.to_canvas(pad, pad), cam.to_canvas(w - pad, h - pad));
+    let mid = cam.to_canvas(w / 2.0, h / 2.0);
+    c.ed.doc
+        .with_untracked(|t| dpm_rules::free_place(t, mid, (a.x, a.y, b.x, b.y)))
+}
+
 /// One kind's button: pressed, it carries a server; clicked, it arms the
-/// canvas; from the keyboard, it adds one in the middle of the view.
+/// canvas; from the keyboard, it adds one at a free place in view.
 fn item(
     c: Ctx,
     carry: Carry,
@@ -102,14 +116,14 @@ fn item(
             return;
         }
         if ev.detail() == 0 {
-            // From the keyboard: put it in the middle of the view.
-            let (w, h) = ed.viewport.get_untracked();
-            let at = ed.camera.get_untracked().to_canvas(w / 2.0, h / 2.0);
-            let id = ed.add_server(kind, at);
-            ed.tell(format!(
-                "Added {}. Tab reaches it on the canvas; press C on a DPM server to protect.",
-                ed.doc.with_untracked(|t| t.name(id).to_string())
-            ));
+            let id = ed.add_server(kind, keyboard_place(c));
+            ed.tell_step(
+                format!(
+                    "Added {}. Tab reaches it on the canvas; press C on a DPM server to protect.",
+                    ed.doc.with_untracked(|t| t.name(id).to_string())
+                ),
+                None,
+            );
             return;
         }
         armed.update(|a| *a = if *a == Some(kind) { None } else { Some(kind) });

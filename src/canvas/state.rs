@@ -17,6 +17,30 @@ pub fn rename_in_place(ed: Editor, id: ServerId) {
     }
 }
 
+/// Puts keyboard focus back on server `id` on the canvas once the canvas
+/// has drawn the change (after a rename: the next key, C or Enter, is
+/// about that server); on the canvas itself when the server is not drawn
+/// (out of view in a large estate).
+pub fn focus_server(ed: Editor, svg: NodeRef<leptos::svg::Svg>, id: ServerId) {
+    use wasm_bindgen::JsCast;
+    request_animation_frame(move || {
+        let Some(svg) = svg.get_untracked() else {
+            return;
+        };
+        let root: web_sys::Element = svg.clone().into();
+        let name = ed
+            .doc
+            .with_untracked(|t| t.server(id).map(|s| s.name.clone()));
+        let node = name
+            .and_then(|n| crate::browser::markup::by_attr(&root, "data-server", &n))
+            .and_then(|e| e.dyn_into::<web_sys::SvgElement>().ok());
+        let _ = match node {
+            Some(n) => n.focus(),
+            None => svg.focus(),
+        };
+    });
+}
+
 /// Adds `id` to the selection, or takes it out (Shift-click, Shift+Space).
 pub fn toggle_selected(ed: Editor, id: ServerId) {
     ed.selection.update(|s| {

@@ -58,14 +58,14 @@ pub fn import_text(ed: Editor, ws: Workshop, text: &str, from: &str) -> Result<(
         Ok(t) => {
             let n = t.servers.len();
             ed.open(t);
-            ed.notice.set(Some(crate::state::editor::Notice {
-                error: false,
-                text: format!(
-                    "Imported {}: {n} servers. Your previous drawing is one Undo away.",
-                    mid_sentence(from)
+            ed.tell_step(
+                format!(
+                    "Imported {}: {n} server{}. Your previous drawing is one Undo away.",
+                    mid_sentence(from),
+                    if n == 1 { "" } else { "s" }
                 ),
-                action: Some(crate::state::editor::NoticeAction::Undo("Undo import")),
-            }));
+                Some("Undo import"),
+            );
             Ok(())
         }
         Err(e) => {
@@ -143,8 +143,8 @@ pub fn copy_text(ed: Editor, text: String, what: &'static str) {
         match wasm_bindgen_futures::JsFuture::from(promise).await {
             Ok(_) => ed.tell(format!("{what} copied to the clipboard.")),
             Err(_) => ed.complain(format!(
-                "The browser did not allow copying. Select the {} and copy it by hand.",
-                what.to_ascii_lowercase()
+                "The browser did not allow copying. Select {} and copy it by hand.",
+                mid_sentence(what)
             )),
         }
     });

@@ -730,6 +730,38 @@ fn rename(ed: Editor, root: Root, v: &str) {
     }
 }
 
+/// Enter or Escape in the name field: Enter renames (a refusal keeps the
+/// cursor there, beside its reason), Escape puts the name back; either
+/// way, done, focus returns to the server on the canvas, where the next
+/// key (C, Enter, the arrows) is about it.
+fn name_key(ed: Editor, svg: NodeRef<leptos::svg::Svg>, root: Root, ev: &web_sys::KeyboardEvent) {
+    let Some(input) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .filter(|e| e.get_attribute("data-fact").as_deref() == Some("name"))
+    else {
+        return;
+    };
+    let Some(id) = one(ed) else { return };
+    match ev.key().as_str() {
+        "Enter" => {
+            ev.prevent_default();
+            rename(ed, root, &input.value());
+            if input.get_attribute("aria-invalid").is_some() {
+                return;
+            }
+        }
+        "Escape" => {
+            say(root, "name", "");
+            input.set_value(&ed.doc.with_untracked(|t| t.name(id).to_string()));
+        }
+        _ => return,
+    }
+    // Escape is handled: not also a close or a deselect.
+    ev.stop_propagation();
+    crate::canvas::state::focus_server(ed, svg, id);
+}
+
 /// The build field: a build number sets the version; empty, the release
 /// it named stays; anything else is refused with a sentence.
 fn set_build(ed: Editor, root: Root, v: &str) {
@@ -975,15 +1007,8 @@ pub fn PropertiesPanel() -> impl IntoView {
             on_fact(ed, root, &el);
         }
     };
-    let on_keydown = move |ev: web_sys::KeyboardEvent| {
-        let is_name = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .is_some_and(|e| e.get_attribute("data-fact").as_deref() == Some("name"));
-        if is_name && ev.key() == "Escape" {
-            say(root, "name", "");
-        }
-    };
+    let svg = crate::ctx::ctx().svg;
+    let on_keydown = move |ev: web_sys::KeyboardEvent| name_key(ed, svg, root, &ev);
     let on_click = move |ev: leptos::ev::MouseEvent| {
         if let Some(b) = crate::browser::dom::clicked(&ev) {
             on_button(ed, pos, &b);

@@ -45,6 +45,9 @@ pub struct Presenter {
     pub at: RwSignal<usize>,
     /// The server in the spotlight.
     pub spot: RwSignal<Option<ServerId>>,
+    /// The servers at the other end of its protections: they stay legible
+    /// beside it, as its arrows stay bright.
+    pub near: RwSignal<Vec<ServerId>>,
     pub list: RwSignal<bool>,
 }
 
@@ -54,6 +57,7 @@ impl Presenter {
             scenes: StoredValue::new(Vec::new()),
             at: RwSignal::new(0),
             spot: RwSignal::new(None),
+            near: RwSignal::new(Vec::new()),
             list: RwSignal::new(false),
         }
     }
@@ -75,17 +79,14 @@ fn about(t: &Topology) -> String {
     )
 }
 
-/// Every scene: the drawing first, then each preset (with the failover
-/// the documentation walks through after it), then the exercises.
-pub fn scenes(drawing: &Topology) -> Vec<Scene> {
-    let mut out = vec![Scene::still(
-        drawing
-            .title
-            .clone()
-            .unwrap_or_else(|| "Your drawing".into()),
-        about(drawing),
-        drawing.clone(),
-    )];
+/// Every scene, and the one to start at: the drawing first, then each
+/// preset (with the failover the documentation walks through after it),
+/// then the exercises. None twice: a drawing that is a preset as it came
+/// (opened, perhaps laid out) is shown as that preset, and the
+/// presentation starts there; a drawing that only shares a preset's title
+/// is told apart as yours.
+pub fn scenes(drawing: &Topology) -> (Vec<Scene>, usize) {
+    let mut out = Vec::new();
     for p in presets::PRESETS {
         let Some(t) = presets::preset(p.id) else {
             continue;
@@ -106,7 +107,19 @@ pub fn scenes(drawing: &Topology) -> Vec<Scene> {
             ));
         }
     }
-    out
+    let still = |s: &Scene| s.failed.is_empty() && s.flows.is_empty();
+    if let Some(i) = out.iter().position(|s| {
+        still(s) && !s.title.starts_with("Exercise: ") && s.topology.same_content(drawing)
+    }) {
+        return (out, i);
+    }
+    let title = match drawing.title.clone() {
+        Some(t) if out.iter().any(|s| s.title == t) => format!("{t} (your drawing)"),
+        Some(t) if !t.trim().is_empty() => t,
+        _ => "Your drawing".into(),
+    };
+    out.insert(0, Scene::still(title, about(drawing), drawing.clone()));
+    (out, 0)
 }
 
 /// The documentation's walkthrough on "Moving protected servers": DPM1
@@ -166,11 +179,12 @@ fn recovery_order_scenes(t: &Topology) -> Vec<Scene> {
 /// Starts presenting from the drawing.
 pub fn enter(ed: Editor, p: Presenter, sim: crate::sim::state::Sim) {
     crate::sim::state::reset(ed, sim);
-    p.scenes.set_value(ed.doc.with_untracked(scenes));
+    let (all, start) = ed.doc.with_untracked(scenes);
+    p.scenes.set_value(all);
     p.list.set(false);
     ed.mode.set(Mode::Present);
     ed.selection.set(Vec::new());
-    show(ed, p, 0);
+    show(ed, p, start);
     if let Some(root) = document().document_element() {
         // Refused without a user gesture (and in some frames): presenting
         // works the same in the window as it is.
@@ -178,8 +192,35 @@ pub fn enter(ed: Editor, p: Presenter, sim: crate::sim::state::Sim) {
     }
 }
 
+/// The spotlight on server `id`, or off it when it is there already: the
+/// rest dims but for its protections and the servers at their other ends.
+pub fn spotlight(ed: Editor, p: Presenter, id: ServerId) {
+    if p.spot.get_untracked() == Some(id) {
+        set_spot(ed, p, None);
+    } else {
+        set_spot(ed, p, Some(id));
+    }
+}
+
+fn set_spot(ed: Editor, p: Presenter, spot: Option<ServerId>) {
+    let near = spot.map_or_else(Vec::new, |id| {
+        ed.shown.with_untracked(|t| {
+            t.protections
+                .iter()
+                .filter_map(|l| match (l.protector == id, l.target == id) {
+                    (true, _) => Some(l.target),
+                    (_, true) => Some(l.protector),
+                    _ => None,
+                })
+                .collect()
+        })
+    });
+    p.near.set(near);
+    p.spot.set(spot);
+}
+
 pub fn leave(ed: Editor, p: Presenter) {
-    p.spot.set(None);
+    set_spot(ed, p, None);
     ed.glide.set_value(true);
     ed.leave_simulation();
     ed.request_fit();
@@ -204,7 +245,7 @@ pub fn show(ed: Editor, p: Presenter, i: usize) {
     });
     ed.glide.set_value(same);
     p.at.set(i);
-    p.spot.set(None);
+    set_spot(ed, p, None);
     ed.shown_failed.set(s.failed);
     ed.flows.set(s.flows);
     ed.preview.set(Some(s.topology));

@@ -5,7 +5,6 @@
 use crate::browser::storage::stored;
 use crate::ctx::{ctx, provide_editor_context, Ctx};
 use crate::shell::theme::apply_theme;
-use crate::state::editor::Notice;
 use crate::state::editor::{HINT_KEY, THEME_KEY};
 use crate::state::persist::{autosave, restore};
 use crate::state::tabs;
@@ -13,7 +12,6 @@ use crate::workshop::state as workshop;
 
 use crate::browser::storage::keep_aside;
 use crate::state::editor::Editor;
-use crate::state::editor::NoticeAction;
 
 use dpm_rules::{apply_layout, from_share, generate, read_exercise, to_json};
 use leptos::prelude::*;
@@ -95,9 +93,13 @@ pub fn open_from_hash(ed: Editor, ws: workshop::Workshop) {
                 let mut t = generate(n);
                 apply_layout(&mut t);
                 ed.open(t);
-                ed.tell(format!(
-                    "Opened a generated topology of {n} servers. Undo brings back your drawing."
-                ));
+                ed.tell_step(
+                    format!(
+                        "Opened a generated topology of {n} server{}. Undo brings back your drawing.",
+                        if n == 1 { "" } else { "s" }
+                    ),
+                    None,
+                );
             }
             _ => ed.complain(format!(
                 "#generate= takes a number of servers from 1 to {MAX_GENERATE}; “{n}” is not one. Your drawing is unchanged."
@@ -117,14 +119,13 @@ pub fn open_from_hash(ed: Editor, ws: workshop::Workshop) {
                 let kept = keep_aside("before-link", &before).is_some();
                 let title = t.title.clone().unwrap_or_else(|| "untitled".into());
                 ed.open(t);
-                ed.notice.set(Some(Notice {
-                    error: false,
-                    text: format!(
+                ed.tell_step(
+                    format!(
                         "Opened the shared scenario “{title}”. Your own drawing is kept{}: Undo brings it back.",
                         if kept { " (Import offers it too)" } else { "" }
                     ),
-                    action: Some(NoticeAction::Undo("Bring back my drawing")),
-                }));
+                    Some("Bring back my drawing"),
+                );
             }
             Err(e) => ed.complain(format!(
                 "This share link cannot be opened: {e}. Your drawing is unchanged."

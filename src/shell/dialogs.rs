@@ -41,6 +41,18 @@ fn ConfirmNew() -> impl IntoView {
         t.title = Some("Untitled".into());
         ed.dialog.set(None);
         ed.open(t);
+        // The next step on an empty canvas is a first server: focus goes
+        // to the palette's first kind (Enter adds one), not back to New.
+        request_animation_frame(|| {
+            let first = document()
+                .query_selector(".palette .palette-item:not(.hidden):not([disabled])")
+                .ok()
+                .flatten()
+                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+            if let Some(b) = first {
+                let _ = b.focus();
+            }
+        });
     };
     view! {
         <DialogFrame title="Start a new drawing?" id="new-title">

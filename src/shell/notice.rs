@@ -1,12 +1,32 @@
 //! The notice bar: what the editor tells, with its offers (undo, take
-//! over, download what was kept).
+//! over, download what was kept), for as long as it is true.
 
 use crate::browser::dom::clicked;
 use crate::browser::storage::stored;
-use crate::state::editor::NoticeAction;
+use crate::state::editor::{About, Editor, NoticeAction};
 use crate::state::tabs;
+use crate::workshop::state::Workshop;
 
 use leptos::prelude::*;
+
+/// A notice goes as soon as what it says stops being true: the step it is
+/// about undone, another drawing opened, the goal it is about met.
+fn clear_when_untrue(ed: Editor, ws: Workshop) {
+    Effect::new(move |_| {
+        let Some(about) = ed.notice.with(|n| n.as_ref().map(|n| n.about)) else {
+            return;
+        };
+        let holds = match about {
+            About::GoalUnmet(opened, i) => {
+                ed.opened.get() == opened && ws.results.with(|r| r.get(i).is_some_and(|g| !g.pass))
+            }
+            other => ed.holds(other),
+        };
+        if !holds {
+            ed.notice.set(None);
+        }
+    });
+}
 
 #[component]
 pub fn NoticeBar() -> impl IntoView {
@@ -28,6 +48,7 @@ pub fn NoticeBar() -> impl IntoView {
             );
         }
     });
+    clear_when_untrue(ed, crate::ctx::ctx().ws);
     // One handler for every button a notice may carry, by `data-action`.
     let on_click = move |ev: leptos::ev::MouseEvent| {
         let Some(action) = clicked(&ev).and_then(|b| b.get_attribute("data-action")) else {

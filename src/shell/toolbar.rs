@@ -9,7 +9,7 @@ use dpm_rules::presets;
 use crate::browser::dom::menu_select;
 use crate::commands::{button, on_click, Cmd};
 use crate::ctx::Ctx;
-use crate::state::editor::{Mode, Notice, NoticeAction};
+use crate::state::editor::Mode;
 use crate::workshop::task::ExercisePicker;
 
 /// The toolbar of the editor.
@@ -22,11 +22,10 @@ pub fn toolbar(c: Ctx) -> impl IntoView {
         if let Some(t) = presets::preset(&id) {
             let title = t.title.clone().unwrap_or_default();
             ed.open(t);
-            ed.notice.set(Some(Notice {
-                error: false,
-                text: format!("Opened the preset “{title}”. Your drawing is one Undo away."),
-                action: Some(NoticeAction::Undo("Bring back my drawing")),
-            }));
+            ed.tell_step(
+                format!("Opened the preset “{title}”. Your drawing is one Undo away."),
+                Some("Bring back my drawing"),
+            );
         }
     }));
     view! {

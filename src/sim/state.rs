@@ -293,9 +293,12 @@ pub fn apply(ed: Editor, sim: Sim, option: &RecoveryOption) {
     let title = option.kind.title();
     reset(ed, sim);
     ed.commit(result);
-    ed.tell(format!(
-        "Applied “{title}”: the drawing now shows the result. Undo (Ctrl+Z) brings back the drawing before."
-    ));
+    ed.tell_step(
+        format!(
+            "Applied “{title}”: the drawing now shows the result. Undo (Ctrl+Z) brings back the drawing before."
+        ),
+        None,
+    );
 }
 
 pub fn labels(t: &Topology, list: &[DataSource]) -> Vec<String> {

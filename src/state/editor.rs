@@ -41,6 +41,28 @@ pub struct Notice {
     pub error: bool,
     pub text: String,
     pub action: Option<NoticeAction>,
+    /// What it says is true of: once that stops holding, the notice goes
+    /// (`shell::notice` watches), so no notice outlives its truth.
+    pub about: About,
+}
+
+/// What a notice is about, and so how long it holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum About {
+    /// The app or the browser (storage, another tab, a kept text): true
+    /// whatever is drawn.
+    App,
+    /// The drawing open when it was said (this number of [`Editor::opened`]):
+    /// opening another (a preset, a file, a link, an import, New, an
+    /// exercise or leaving one) ends it.
+    Drawing(u64),
+    /// The step that made this state of the drawing ([`Editor::step`]): an
+    /// option applied, a drawing opened over another, a server added. Undo
+    /// of that step ends it, as does opening another drawing.
+    Step(u64, u64),
+    /// Goal `.1` of the exercise open in drawing `.0`, not met: meeting it
+    /// (or leaving the exercise) ends it.
+    GoalUnmet(u64, usize),
 }
 
 /// The button a notice may carry.
@@ -120,9 +142,12 @@ impl Camera {
     }
 }
 
+/// Undo and redo: each drawing with the step that made it.
 struct History {
-    undo: Vec<Topology>,
-    redo: Vec<Topology>,
+    undo: Vec<(Topology, u64)>,
+    redo: Vec<(Topology, u64)>,
+    /// The number the next step gets.
+    next: u64,
 }
 
 /// Everything the views share. Cheap to copy: every field is a handle.
@@ -164,6 +189,12 @@ pub struct Editor {
     pub readonly: bool,
     history: StoredValue<History>,
     history_len: RwSignal<(usize, usize)>,
+    /// The step that made the drawing as it is (back to an older one on
+    /// Undo): what an [`About::Step`] notice is about.
+    pub step: RwSignal<u64>,
+    /// Counts the drawings opened (a preset, a file, a link, New, an
+    /// exercise): what an [`About::Drawing`] notice is about.
+    pub opened: RwSignal<u64>,
     /// A request to focus the properties panel's name field.
     pub rename_request: RwSignal<Option<ServerId>>,
     /// A request to fit the drawing in view (counts up).
@@ -229,8 +260,11 @@ impl Editor {
             history: StoredValue::new(History {
                 undo: Vec::new(),
                 redo: Vec::new(),
+                next: 1,
             }),
             history_len: RwSignal::new((0, 0)),
+            step: RwSignal::new(0),
+            opened: RwSignal::new(0),
             rename_request: RwSignal::new(None),
             fit_request: RwSignal::new(0),
             guard: StoredValue::new(None),
@@ -260,13 +294,18 @@ impl Editor {
             self.complain(why);
             return;
         }
+        let step = self.step.get_untracked();
+        let mut made = 0;
         self.history.update_value(|h| {
-            h.undo.push(prev);
+            h.undo.push((prev, step));
             if h.undo.len() > HISTORY_MAX {
                 h.undo.remove(0);
             }
             h.redo.clear();
+            made = h.next;
+            h.next += 1;
         });
+        self.step.set(made);
         self.doc.set(next);
         self.after_change();
     }
@@ -288,7 +327,7 @@ impl Editor {
     }
 
     fn step_history(&self, back: bool) {
-        let cur = self.doc.get_untracked();
+        let cur = (self.doc.get_untracked(), self.step.get_untracked());
         let mut moved = None;
         self.history.update_value(|h| {
             let (from, to) = if back {
@@ -301,7 +340,8 @@ impl Editor {
                 moved = Some(t);
             }
         });
-        if let Some(t) = moved {
+        if let Some((t, step)) = moved {
+            self.step.set(step);
             self.doc.set(t);
             self.after_change();
         }
@@ -320,6 +360,7 @@ impl Editor {
             h.undo.clear();
             h.redo.clear();
         });
+        self.opened.update(|n| *n += 1);
         self.doc.set(t);
         self.after_change();
         self.request_fit();
@@ -364,6 +405,7 @@ impl Editor {
         self.leave_simulation();
         self.selection.set(Vec::new());
         self.selected_link.set(None);
+        self.opened.update(|n| *n += 1);
         self.commit(t);
         self.request_fit();
     }
@@ -383,19 +425,62 @@ impl Editor {
         self.mode.set(Mode::Edit);
     }
 
-    pub fn tell(&self, text: impl Into<String>) {
-        self.notice.set(Some(Notice {
-            error: false,
-            text: text.into(),
-            action: None,
-        }));
+    /// The drawing open now, as a notice is about it.
+    pub fn this_drawing(&self) -> About {
+        About::Drawing(self.opened.get_untracked())
     }
 
+    /// The step that made the drawing as it is now, as a notice is about it.
+    pub fn this_step(&self) -> About {
+        About::Step(self.opened.get_untracked(), self.step.get_untracked())
+    }
+
+    /// Whether what a notice is about still holds (reactive), but for a
+    /// goal, which the workshop judges. A step holds while it is in effect:
+    /// the drawing is as it made it, or later steps were made on top.
+    pub fn holds(&self, about: About) -> bool {
+        match about {
+            About::App | About::GoalUnmet(..) => true,
+            About::Drawing(n) => self.opened.get() == n,
+            About::Step(n, step) => {
+                self.opened.get() == n
+                    && (self.step.get() == step
+                        || self
+                            .history
+                            .with_value(|h| h.undo.iter().any(|(_, s)| *s == step)))
+            }
+        }
+    }
+
+    /// Says `text` about the drawing open now.
+    pub fn tell(&self, text: impl Into<String>) {
+        self.say(false, text, None, self.this_drawing());
+    }
+
+    /// Says `text` as an error, about the drawing open now.
     pub fn complain(&self, text: impl Into<String>) {
+        self.say(true, text, None, self.this_drawing());
+    }
+
+    /// Says `text` about the step just made, with its Undo (labelled
+    /// `undo`) when given: it goes when that step is undone.
+    pub fn tell_step(&self, text: impl Into<String>, undo: Option<&'static str>) {
+        self.say(false, text, undo.map(NoticeAction::Undo), self.this_step());
+    }
+
+    /// Shows a notice.
+    pub fn say(
+        &self,
+        error: bool,
+        text: impl Into<String>,
+        action: Option<NoticeAction>,
+        about: About,
+    ) {
         self.notice.set(Some(Notice {
-            error: true,
+            error,
             text: text.into(),
-            action: None,
+            action,
+            about,
         }));
     }
 
@@ -443,13 +528,19 @@ impl Editor {
             error: true,
             text: "Your browser's storage is full: your drawing is not being saved. It is safe in this page; download it to keep it.".into(),
             action: Some(NoticeAction::DownloadDrawing),
+            about: About::App,
         });
         if s.set_item(key, text).is_err() {
             self.notice.set(full);
             false
         } else {
             if self.notice.with_untracked(|n| *n == full) {
-                self.tell("Saved again: the browser has room for your drawing.");
+                self.say(
+                    false,
+                    "Saved again: the browser has room for your drawing.",
+                    None,
+                    About::App,
+                );
             }
             true
         }

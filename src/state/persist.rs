@@ -54,6 +54,7 @@ fn unreadable_notice(why: &str, key: Option<String>) -> Notice {
             "Your saved drawing could not be opened ({why}). It is kept aside, not overwritten: download it, or bring it back from Import."
         ),
         action: key.map(NoticeAction::Download),
+        about: crate::state::editor::About::App,
     }
 }
 

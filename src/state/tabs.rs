@@ -66,6 +66,7 @@ pub fn away(ed: Editor, taken: bool) {
         }
         .into(),
         action: Some(NoticeAction::Elsewhere),
+        about: crate::state::editor::About::App,
     }));
 }
 
@@ -111,7 +112,10 @@ pub fn take_over(ed: Editor) {
     if !known {
         if let Ok(t) = from_json(&theirs) {
             ed.commit(t);
-            ed.tell("This tab has the drawing now, as the other tab left it; Undo brings back what this tab showed.");
+            ed.tell_step(
+                "This tab has the drawing now, as the other tab left it; Undo brings back what this tab showed.",
+                None,
+            );
         }
     } else {
         ed.tell("This tab has the drawing now; the other tab stopped saving it.");

@@ -3,6 +3,7 @@
 
 use crate::workshop::state::next_hint;
 
+use crate::state::editor::About;
 use crate::state::editor::Dialog;
 use crate::state::editor::Editor;
 use crate::workshop::state::leave;
@@ -102,7 +103,16 @@ fn goal_item(g: &Goal, st: GoalState, n: usize) -> impl IntoView {
 fn task_controls(ed: Editor, ws: Workshop) -> impl IntoView {
     let on_hint = move || {
         if !next_hint(ws) {
-            ed.tell("No more hints for this goal: the documentation sentence under it is the last word.");
+            // About the first goal not met: it goes once that goal is met.
+            let goal = ws
+                .results
+                .with_untracked(|r| r.iter().position(|g| !g.pass));
+            ed.say(
+                false,
+                "No more hints for this goal: the documentation sentence under it is the last word.",
+                None,
+                goal.map_or(ed.this_drawing(), |i| About::GoalUnmet(ed.opened.get_untracked(), i)),
+            );
         }
     };
     view! {

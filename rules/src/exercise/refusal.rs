@@ -31,8 +31,8 @@ pub fn refusal(
         };
         if !a.rename_given && old.name != new.name {
             return Some(format!(
-                "This exercise keeps the names of the servers it starts with: {} stays {}.",
-                old.name, old.name
+                "This exercise keeps the names of the servers it starts with: {} cannot be renamed.",
+                old.name
             ));
         }
         let facts = |s: &crate::model::Server| {

@@ -181,6 +181,13 @@ fn refusals_name_what_the_exercise_keeps() {
     assert!(refusal(&e, &given, &t, &after)
         .unwrap()
         .contains("cannot add servers"));
+    // A rename refused says which server keeps its name (not "DS1 stays DS1").
+    let mut after = t.clone();
+    after.rename(ds1, "DS9").unwrap();
+    assert_eq!(
+        refusal(&e, &given, &t, &after).unwrap(),
+        "This exercise keeps the names of the servers it starts with: DS1 cannot be renamed."
+    );
     let mut after = t.clone();
     let l = after.protections[0].link();
     after.disconnect(l);

@@ -14,7 +14,7 @@ use crate::state::editor::Mode;
 use crate::browser::markup::el;
 use crate::browser::markup::Markup;
 
-use dpm_rules::{num, Finding, Kind, Point, ServerId, Severity, NODE_H, NODE_W};
+use dpm_rules::{num, Finding, Kind, Point, ServerId, Severity, NODE_H, NODE_W, TEXT_X};
 use leptos::prelude::*;
 
 /// What a node shows, each part a memo of its own, so that an edit
@@ -363,7 +363,10 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
     };
     let (o1, o2) = (origin.clone(), origin.clone());
     let name = move || s.facts.with(|f| f.0.clone());
-    let shown_name = move || s.facts.with(|f| dpm_rules::truncate(&f.0, 17));
+    // Measured against the room beside the icon (the rule crate's, as the
+    // SVG export's): whole, else the host name, else with an ellipsis.
+    let shown_name = move || s.facts.with(|f| dpm_rules::fit_name(&f.0));
+    let shown_caption = move || dpm_rules::fit_caption(&s.caption.get());
     let corner = Point {
         x: NODE_W / 2.0 - 4.0,
         y: -NODE_H / 2.0 + 4.0,
@@ -404,8 +407,11 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
                 // The space keeps name and caption apart for assistive technology
                 // reading the text (the label must hold the visible words); SVG
                 // does not draw it.
-                <text class="name" x="11" y="-3" text-anchor="middle">{shown_name}" "</text>
-                <text class="sub" x="11" y="15" text-anchor="middle">{move || s.caption.get()}</text>
+                // The full name on hover (the label holds it for assistive
+                // technology, the name tip shows it on focus).
+                <title>{name}</title>
+                <text class="name" x=num(TEXT_X) y="-3" text-anchor="middle">{shown_name}" "</text>
+                <text class="sub" x=num(TEXT_X) y="15" text-anchor="middle">{shown_caption}</text>
             })}
             <path class="cross" d=move || {
                 let o = origin();
@@ -428,7 +434,7 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
 fn tags_markup(tags: &[(&'static str, String, String)]) -> Markup {
     let mut x = -NODE_W / 2.0 + 8.0;
     Markup::concat(tags.iter().map(|(class, text, words)| {
-        let w = 10.0 + 6.6 * text.chars().count() as f64;
+        let w = 10.0 + dpm_rules::text_width(text, 11.0, true);
         let at = x;
         x += w + 4.0;
         el("g")

@@ -201,8 +201,25 @@ fn aria(s: &NodeState) -> String {
             })
             .unwrap_or_default()
     });
-    let name = s.facts.with(|f| f.0.clone());
-    format!("{name}, {}{tags}{risk}{state}{f}", s.caption.get())
+    // The words shown come first (a speech user says what they see), then
+    // what a shortened one stands for.
+    let name = s.facts.with(|f| {
+        let shown = dpm_rules::fit_name(&f.0);
+        if shown == f.0 {
+            shown
+        } else {
+            format!("{} (shown as {shown})", f.0)
+        }
+    });
+    let caption = s.caption.with(|c| {
+        let shown = dpm_rules::fit_caption(c);
+        if shown == *c {
+            shown
+        } else {
+            format!("{shown} ({c})")
+        }
+    });
+    format!("{name}, {caption}{tags}{risk}{state}{f}")
 }
 
 /// Presenting: the spotlight goes to this server, or off it.
@@ -407,9 +424,10 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
                 // The space keeps name and caption apart for assistive technology
                 // reading the text (the label must hold the visible words); SVG
                 // does not draw it.
-                // The full name on hover (the label holds it for assistive
-                // technology, the name tip shows it on focus).
-                <title>{name}</title>
+                // The full name is in the label for assistive technology, and
+                // in the name tip (tips.rs) on hover and focus whenever the box
+                // shows less of it: not a <title>, whose text would count as
+                // the node's visible text and disagree with its label.
                 <text class="name" x=num(TEXT_X) y="-3" text-anchor="middle">{shown_name}" "</text>
                 <text class="sub" x=num(TEXT_X) y="15" text-anchor="middle">{shown_caption}</text>
             })}

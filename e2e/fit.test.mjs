@@ -86,7 +86,9 @@ test('long real names are measured into their boxes: full name on hover, focus a
   const all = await boxes(page);
   assert.equal(all.length, 5);
   for (const b of all) {
-    assert.ok(b.label.startsWith(b.server + ','), `${b.server}: the label holds the full name`);
+    // The label holds the full name, and the words shown (label in name).
+    const head = b.shown === b.server ? `${b.server},` : `${b.server} (shown as ${b.shown}),`;
+    assert.ok(b.label.startsWith(head), `${b.server}: the label holds the full name and the shown words: ${b.label}`);
     for (const part of ['name', 'sub']) {
       const t = b[part];
       if (!t) continue;

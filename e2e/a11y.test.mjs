@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { suite, openApp, done, connect, screenshot } from './harness.mjs';
+import { suite, openApp, done, connect, screenshot, tool } from './harness.mjs';
 
 const pages = {};
 const server = suite(pages);
@@ -95,7 +95,7 @@ test('every dialog: export, import, share, embed, keys, new, make exercise', asy
   const app = await open();
   const { page } = app;
   for (const action of ['export', 'import', 'share', 'embed', 'keys', 'new', 'author']) {
-    await page.click(`[data-action="${action}"]`);
+    await tool(page, action);
     await page.waitForSelector('[role="dialog"]');
     await axe(page, `${action} dialog`);
     await page.keyboard.press('Escape');
@@ -136,7 +136,7 @@ test('the viewer in a sandboxed iframe of a documentation page', async () => {
   const app = await open();
   const { page } = app;
   await page.selectOption('[data-action="preset"]', 'moving');
-  await page.click('[data-action="embed"]');
+  await tool(page, 'embed');
   const code = await page.getByTestId('embed-code').inputValue();
   const src = code.match(/src="([^"]+)"/)[1].replaceAll('&amp;', '&');
   pages['/a11y-docs.html'] = [

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  suite, openApp, done, screenshot, center, drag, connect, servers, protections, status,
+  suite, openApp, done, screenshot, center, drag, connect, servers, protections, status, tool,
 } from './harness.mjs';
 
 const server = suite();
@@ -284,7 +284,7 @@ test('dark theme, phone width, and #generate=1000', async () => {
   const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   assert.equal(bg, 'rgb(17, 22, 29)');
   await screenshot(page, 'phone-dark');
-  await page.click('[data-action="theme"]');
+  await tool(page, 'theme');
   assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
   await page.goto(server.url + '#generate=1000');
   await page.waitForFunction(() => document.querySelectorAll('[data-server]').length === 1000);

@@ -151,7 +151,9 @@ test('build numbers, copies of the database, hostile site names, copy and paste'
   // The database's copies and the domain controller, each a checkbox.
   await page.check('.properties-panel [data-fact="database_backup"][data-m="azure"]');
   await page.check('.properties-panel [data-fact="domain_controller"]');
-  await page.waitForSelector('[data-server="DPM2"] .tag.dc');
+  // Attached: zoomed out under zoom 1 the tag's 11 px text is hidden
+  // (drawn under 11 CSS px), and the name tip says it.
+  await page.waitForSelector('[data-server="DPM2"] .tag.dc', { state: 'attached' });
   // Hostile text in a site stays text, on the drawing and in the panel.
   const hostile = '<img src=x onerror="window.__pwned=1">"\u202Eetis';
   await type(page, 'site', hostile);
@@ -196,7 +198,9 @@ test('a 2,000-server estate: the host is typed by name, a site is drawn and fail
   assert.match(await page.locator('#host-error').innerText(), /No server is called/);
   await host.fill('ds1');
   await host.press('Enter');
-  await page.waitForSelector('[data-server="PS1"] .tag.vm');
+  // Attached: zoomed out under zoom 1 the tag's 11 px text is hidden
+  // (drawn under 11 CSS px), and the name tip says it.
+  await page.waitForSelector('[data-server="PS1"] .tag.vm', { state: 'attached' });
   assert.equal(await page.locator('#host-error').innerText(), '');
   await type(page, 'site', 'Rack 7');
   await page.waitForSelector('.site-region[data-site="Rack 7"]');

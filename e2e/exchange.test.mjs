@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { suite, openApp, done, screenshot, center, drag, servers, protections, status } from './harness.mjs';
+import { suite, openApp, done, screenshot, center, drag, servers, protections, status, tool } from './harness.mjs';
 
 const root = join(import.meta.dirname, '..');
 const pages = {};
@@ -99,7 +99,7 @@ test('a share link opened in a new page gives the same drawing, and keeps the wo
   await page.selectOption('[data-action="preset"]', 'scenario-2');
   await page.waitForSelector('[data-protection="DS2->DS1"]', { state: 'attached' });
   const before = { s: await servers(page), p: await protections(page) };
-  await page.click('[data-action="share"]');
+  await tool(page, 'share');
   const link = await page.getByTestId('share-link').inputValue();
   assert.ok(link.startsWith(server.url + '#s='), link);
   assert.ok(link.length < server.url.length + 260, `${link.length} characters`);
@@ -172,7 +172,7 @@ test('the viewer inside a sandboxed iframe renders, cannot be edited, and simula
   const app = await openApp(server.browser, server.url);
   const { page } = app;
   await page.selectOption('[data-action="preset"]', 'moving');
-  await page.click('[data-action="embed"]');
+  await tool(page, 'embed');
   const code = await page.getByTestId('embed-code').inputValue();
   assert.match(code, /sandbox="allow-scripts/);
   const src = code.match(/src="([^"]+)"/)[1].replaceAll('&amp;', '&');
@@ -225,7 +225,7 @@ test('a hostile name stays text in the app, the table and every export', async (
     assert.ok(text.length > 0);
   }
   await page.keyboard.press('Escape');
-  await page.click('[data-action="share"]');
+  await tool(page, 'share');
   const link = await page.getByTestId('share-link').inputValue();
   await page.goto(link);
   await page.waitForSelector('[data-server]');

@@ -230,3 +230,13 @@ export const arrowsOverServers = (page) =>
     }
     return out.sort();
   });
+
+/**
+ * Clicks a toolbar command by its data-action, opening "More" first when
+ * the toolbar had no room for it (src/shell/toolbar.rs).
+ */
+export async function tool(page, action) {
+  const inMore = await page.$eval(`.toolbar [data-action="${action}"]`, (e) => !!e.closest('#more-menu'));
+  if (inMore && !(await page.locator('#more-menu').isVisible())) await page.getByTestId('more').click();
+  await page.click(`.toolbar [data-action="${action}"]`);
+}

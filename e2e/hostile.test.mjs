@@ -6,7 +6,7 @@
 // was when a panel is rewritten.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { suite, openApp, done, servers } from './harness.mjs';
+import { suite, openApp, done, servers, tool } from './harness.mjs';
 
 const server = suite();
 
@@ -249,7 +249,7 @@ test('hostile names in the authoring, share and embed dialogs and the presenter;
   await page.waitForSelector(by('data-server', SELECTOR));
 
   // The authoring dialog offers the servers by name, as text.
-  await page.click('[data-action="author"]');
+  await tool(page, 'author');
   const author = page.locator('[data-dialog="author-title"]');
   await author.waitFor();
   await page.fill('[data-testid="author-title"]', IMG);
@@ -264,7 +264,7 @@ test('hostile names in the authoring, share and embed dialogs and the presenter;
 
   // Share and embed: links and code, nothing that runs.
   for (const action of ['share', 'embed']) {
-    await page.click(`[data-action="${action}"]`);
+    await tool(page, action);
     await page.locator('.dialog').waitFor();
     await clean(page, `the ${action} dialog`, imgs);
     await page.keyboard.press('Escape');

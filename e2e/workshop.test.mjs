@@ -4,7 +4,7 @@
 // opens from its link.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { suite, openApp, done, screenshot, protections, servers, connect } from './harness.mjs';
+import { suite, openApp, done, screenshot, protections, servers, connect, tool } from './harness.mjs';
 
 const server = suite();
 
@@ -104,7 +104,7 @@ test('a trainer makes an exercise of the drawing; a participant opens its link',
   const { page } = app;
   await page.selectOption('[data-action="preset"]', 'scenario-1');
   await page.waitForSelector('[data-server="DS4"]');
-  await page.click('[data-action="author"]');
+  await tool(page, 'author');
   await page.fill('[data-testid="author-title"]', 'Remove the single point');
   await page.fill('[data-testid="author-task"]', 'Make sure no one server can fail and take data with it.');
   await page.selectOption('[data-testid="goal-kind"]', 'no-single-point');

@@ -622,11 +622,12 @@ fn server(s: &mut String, t: &Topology, srv: &crate::model::Server, c: Point, do
     let kind = srv.kind.as_str();
     let _ = write!(
         s,
-        "<g class=\"server {kind}{}\" data-server=\"{}\" transform=\"translate({} {})\">",
+        "<g class=\"server {kind}{}\" data-server=\"{}\" transform=\"translate({} {})\"><title>{}</title>",
         if down { " failed" } else { "" },
         xml_escape(&srv.name),
         n(c.x),
-        n(c.y)
+        n(c.y),
+        xml_escape(&srv.name)
     );
     let rx = if srv.kind == Kind::Dpm { 10 } else { 4 };
     let _ = write!(
@@ -654,14 +655,19 @@ fn server(s: &mut String, t: &Topology, srv: &crate::model::Server, c: Point, do
     let _ = write!(
         s,
         "<text class=\"name\" x=\"0\" y=\"{name_y}\" text-anchor=\"middle\">{}</text><text class=\"sub\" x=\"0\" y=\"{sub_y}\" text-anchor=\"middle\">{}</text>",
-        xml_escape(&truncate(&srv.name, 17)),
-        xml_escape(&sub)
+        xml_escape(&crate::fit::fit_name(&srv.name)),
+        xml_escape(&crate::fit::fit_caption(&sub))
     );
     if !note.is_empty() {
         let _ = write!(
             s,
             "<text class=\"note\" x=\"0\" y=\"20\" text-anchor=\"middle\">{}</text>",
-            xml_escape(&truncate(&note.join(" · "), 24))
+            xml_escape(&crate::fit::fit_text(
+                &note.join(" · "),
+                NODE_W - 16.0,
+                10.5,
+                false
+            ))
         );
     }
     tags(s, srv);
@@ -888,6 +894,25 @@ pub(crate) mod tests {
             t.connect(Protection::new(a, b));
         }
         t
+    }
+
+    #[test]
+    fn svg_names_fit_their_boxes_and_carry_the_full_name() {
+        let mut t = Topology::new();
+        let a = t.add_server("dpm-lon-prod-01.corp.example.com", Kind::Dpm);
+        let b = t.add_server("SQLCLUSTER-LON-AG01", Kind::Protected);
+        let c = t.add_server("DPM2", Kind::Dpm);
+        t.connect(Protection::new(a, b));
+        t.connect(Protection::new(a, c));
+        let svg = to_svg(&t, &[], &SvgOptions::default());
+        for full in ["dpm-lon-prod-01.corp.example.com", "SQLCLUSTER-LON-AG01"] {
+            assert!(svg.contains(&format!("<title>{full}</title>")), "{full}");
+            let shown = crate::fit::fit_name(full);
+            assert!(shown.contains('…'), "{shown}");
+            assert!(svg.contains(&format!(">{shown}</text>")), "{shown}");
+        }
+        // The caption of a DPM server that is both is worded to fit.
+        assert!(svg.contains(">primary &amp; 2nd</text>"), "{svg}");
     }
 
     #[test]

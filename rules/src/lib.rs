@@ -27,8 +27,9 @@
 //!   `form.rs`), `exercises.rs` (the built-in ones);
 //! - files: `scenario.rs` (JSON), `json.rs` (its parser), `table.rs` (the
 //!   seeds' Markdown table), `share.rs` (links), `export.rs` (Mermaid, DOT,
-//!   SVG), `layout.rs`, `route.rs` (arrows routed around the servers' boxes,
-//!   for the canvas and the SVG export alike), `twin.rs` (the Servers list's text);
+//!   SVG), `fit.rs` (names and captions that fit a box, by measurement),
+//!   `layout.rs`, `route.rs` (arrows routed around the servers' boxes, for
+//!   the canvas and the SVG export alike), `twin.rs` (the Servers list's text);
 //! - tests as data: `tests/cases` (scenarios with their expected findings,
 //!   failures and risks, snapshots in `tests/snapshots`), `tests/bad`
 //!   (inputs every reader must refuse), `tests/properties.rs`.
@@ -53,6 +54,7 @@ mod exercise;
 pub mod exercises;
 mod export;
 mod failover;
+mod fit;
 mod generate;
 mod geometry;
 mod inventory;
@@ -87,6 +89,10 @@ pub use export::{
 pub use failover::{
     plan, plan_outage, Action, Affected, DbCopy, Destination, Flow, OptionKind, OrderedStep, Plan,
     RecoveryOption, Reduced, Step,
+};
+pub use fit::{
+    fit_caption, fit_name, fit_name_to, fit_text, host_name, text_width, CAPTION_PX, NAME_PX,
+    TEXT_ROOM, TEXT_X,
 };
 pub use generate::{generate, generate_estate};
 pub use geometry::{

@@ -66,7 +66,7 @@ impl Markup {
 }
 
 /// Elements without an end tag.
-const VOID: [&str; 6] = ["input", "br", "hr", "img", "meta", "link"];
+const VOID: [&str; 7] = ["input", "br", "hr", "img", "meta", "link", "wbr"];
 
 /// An element being built.
 ///
@@ -156,6 +156,21 @@ impl El {
     /// `<bdi>`: bidirectional controls in it cannot reorder what is around.
     pub fn user_text(self, text: impl AsRef<str>) -> El {
         self.child(el("bdi").text(text))
+    }
+
+    /// A server's name, as [`El::user_text`], that a narrow column breaks
+    /// only after the dots of a domain (`dpm-lon-prod-01.` / `corp.`),
+    /// never at a hyphen: each label unbreakable (the style's `.nm`), a
+    /// `<wbr>` between. Copied, it gives the name as it is.
+    pub fn name_text(self, name: &str) -> El {
+        let mut b = el("bdi").attr("class", "nm");
+        for (i, part) in name.split_inclusive('.').enumerate() {
+            if i > 0 {
+                b = b.child(el("wbr"));
+            }
+            b = b.child(el("span").text(part));
+        }
+        self.child(b)
     }
 
     /// A child element.

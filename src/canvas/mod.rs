@@ -65,7 +65,8 @@ pub fn Canvas() -> impl IntoView {
             }
         })
     };
-    let mode_class = move || classes(c, far.get(), dragging);
+    let text = derived.text;
+    let mode_class = move || classes(c, far.get(), dragging) + text.get();
 
     view! {
         <div class="canvas-wrap" on:dragover=|ev: web_sys::DragEvent| ev.prevent_default()

@@ -14,7 +14,7 @@ use crate::state::editor::Mode;
 use crate::browser::markup::el;
 use crate::browser::markup::Markup;
 
-use dpm_rules::{num, Finding, Kind, Point, ServerId, Severity, NODE_H, NODE_W};
+use dpm_rules::{num, Finding, Kind, Point, ServerId, Severity, NODE_H, NODE_W, TEXT_X};
 use leptos::prelude::*;
 
 /// What a node shows, each part a memo of its own, so that an edit
@@ -202,8 +202,25 @@ fn aria(s: &NodeState) -> String {
             })
             .unwrap_or_default()
     });
-    let name = s.facts.with(|f| f.0.clone());
-    format!("{name}, {}{tags}{risk}{state}{f}", s.caption.get())
+    // The words shown come first (a speech user says what they see), then
+    // what a shortened one stands for.
+    let name = s.facts.with(|f| {
+        let shown = dpm_rules::fit_name(&f.0);
+        if shown == f.0 {
+            shown
+        } else {
+            format!("{} (shown as {shown})", f.0)
+        }
+    });
+    let caption = s.caption.with(|c| {
+        let shown = dpm_rules::fit_caption(c);
+        if shown == *c {
+            shown
+        } else {
+            format!("{shown} ({c})")
+        }
+    });
+    format!("{name}, {caption}{tags}{risk}{state}{f}")
 }
 
 /// Presenting: the spotlight goes to this server, or off it.
@@ -366,7 +383,10 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
     };
     let (o1, o2) = (origin.clone(), origin.clone());
     let name = move || s.facts.with(|f| f.0.clone());
-    let shown_name = move || s.facts.with(|f| dpm_rules::truncate(&f.0, 17));
+    // Measured against the room beside the icon (the rule crate's, as the
+    // SVG export's): whole, else the host name, else with an ellipsis.
+    let shown_name = move || s.facts.with(|f| dpm_rules::fit_name(&f.0));
+    let shown_caption = move || dpm_rules::fit_caption(&s.caption.get());
     let corner = Point {
         x: NODE_W / 2.0 - 4.0,
         y: -NODE_H / 2.0 + 4.0,
@@ -407,8 +427,12 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
                 // The space keeps name and caption apart for assistive technology
                 // reading the text (the label must hold the visible words); SVG
                 // does not draw it.
-                <text class="name" x="11" y="-3" text-anchor="middle">{shown_name}" "</text>
-                <text class="sub" x="11" y="15" text-anchor="middle">{move || s.caption.get()}</text>
+                // The full name is in the label for assistive technology, and
+                // in the name tip (tips.rs) on hover and focus whenever the box
+                // shows less of it: not a <title>, whose text would count as
+                // the node's visible text and disagree with its label.
+                <text class="name" x=num(TEXT_X) y="-3" text-anchor="middle">{shown_name}" "</text>
+                <text class="sub" x=num(TEXT_X) y="15" text-anchor="middle">{shown_caption}</text>
             })}
             <path class="cross" d=move || {
                 let o = origin();
@@ -431,7 +455,7 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
 fn tags_markup(tags: &[(&'static str, String, String)]) -> Markup {
     let mut x = -NODE_W / 2.0 + 8.0;
     Markup::concat(tags.iter().map(|(class, text, words)| {
-        let w = 10.0 + 6.6 * text.chars().count() as f64;
+        let w = 10.0 + dpm_rules::text_width(text, 11.0, true);
         let at = x;
         x += w + 4.0;
         el("g")

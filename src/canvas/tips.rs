@@ -67,3 +67,42 @@ pub fn FindingTip() -> impl IntoView {
     };
     view! { {card} }
 }
+
+/// The name tip: a server's full name and role over its box, on hover and
+/// focus, whenever the box shows less of them: a name or caption shortened
+/// to fit, or text hidden because the zoom would draw it too small to
+/// read. Hidden from assistive technology: the server's label holds both.
+#[component]
+pub fn NameTip() -> impl IntoView {
+    let c = crate::ctx::ctx();
+    let derived = expect_context::<Derived>();
+    let card = move || {
+        let id = c.tip.server.get()?;
+        if c.cn.from.get().is_some() {
+            return None;
+        }
+        let (name, caption) = c.ed.shown.with(|t| {
+            let s = t.server(id)?;
+            Some((s.name.clone(), derived.caption(t, id)))
+        })?;
+        let hidden = derived.far.get() || !derived.text.get().is_empty();
+        let whole =
+            dpm_rules::fit_name(&name) == name && dpm_rules::fit_caption(&caption) == caption;
+        if !hidden && whole {
+            return None;
+        }
+        let p = c.pos.get(id)?;
+        let (sx, sy) = c.ed.camera.get().to_screen(Point {
+            x: p.x,
+            y: p.y - NODE_H / 2.0,
+        });
+        Some(view! {
+            <div class="name-tip" aria-hidden="true" style:left=format!("{}px", num(sx))
+                style:top=format!("{}px", num(sy - 8.0))>
+                <strong>{name}</strong>
+                <span>{caption}</span>
+            </div>
+        })
+    };
+    view! { {card} }
+}

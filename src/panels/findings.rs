@@ -150,7 +150,7 @@ pub fn with_names(mut parent: El, t: &Topology, ids: &[ServerId]) -> El {
         if i > 0 {
             parent = parent.text(", ");
         }
-        parent = parent.user_text(t.name(id));
+        parent = parent.name_text(t.name(id));
     }
     parent
 }

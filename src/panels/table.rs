@@ -26,7 +26,7 @@ fn rows_html(t: &Topology) -> Markup {
             el("tr")
                 .child(
                     el("td")
-                        .user_text(t.name(r.server))
+                        .name_text(t.name(r.server))
                         .child(el("span").attr("class", "role").text(label)),
                 )
                 .child(with_names(el("td"), t, &r.protecting))

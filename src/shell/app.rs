@@ -10,6 +10,7 @@ use crate::canvas::find::FindBar;
 use crate::canvas::minimap::Minimap;
 use crate::canvas::palette::Palette;
 use crate::canvas::tips::FindingTip;
+use crate::canvas::tips::NameTip;
 use crate::canvas::Canvas;
 use crate::commands;
 use crate::ctx::Ctx;
@@ -88,6 +89,7 @@ fn canvas_column(c: Ctx) -> impl IntoView {
         <div class="canvas-col">
             <Canvas />
             <FindingTip />
+            <NameTip />
             <ViewControls />
             <Minimap />
             <FindBar />

@@ -1,8 +1,14 @@
 //! The toolbar: every command's button, grouped as the user meets them
 //! (the drawing, history, arrangement, views, exchange, the app). The
 //! buttons come from [`crate::commands`]; one click handler runs them.
+//!
+//! What does not fit the width goes under "More", in a fixed order (the
+//! least used first), decided by measuring the bar whenever the window,
+//! the mode or the theme changes: no button is ever cut off or scrolled
+//! out of sight. The items keep their `data-action` wherever they are.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use dpm_rules::presets;
 
@@ -12,32 +18,82 @@ use crate::ctx::Ctx;
 use crate::state::editor::Mode;
 use crate::workshop::task::ExercisePicker;
 
+/// The `data-action` of each item, by group, in the bar's order.
+const GROUPS: [&[&str]; 6] = [
+    &["new", "preset", "exercises", "author"],
+    &["undo", "redo"],
+    &["layout", "snap"],
+    &["simulate", "list", "risk", "copies"],
+    &["import", "export", "share", "embed"],
+    &["theme", "present", "keys"],
+];
+
+/// The order items go under "More" when the bar is too narrow: the least
+/// used first, the drawing's first steps (New, a preset, Simulate) last.
+const MOVE_ORDER: [&str; 19] = [
+    "embed",
+    "keys",
+    "snap",
+    "share",
+    "author",
+    "copies",
+    "layout",
+    "risk",
+    "list",
+    "exercises",
+    "theme",
+    "import",
+    "export",
+    "present",
+    "redo",
+    "undo",
+    "preset",
+    "new",
+    "simulate",
+];
+
+/// The bar's state: how many items are under "More", whether it is open,
+/// and the widths the items had in the bar (to know when one fits again).
+#[derive(Clone, Copy)]
+struct Overflow {
+    moved: RwSignal<usize>,
+    open: RwSignal<bool>,
+    widths: StoredValue<[f64; MOVE_ORDER.len()]>,
+    bar: NodeRef<leptos::html::Div>,
+    menu: NodeRef<leptos::html::Div>,
+}
+
 /// The toolbar of the editor.
 pub fn toolbar(c: Ctx) -> impl IntoView {
-    let ed = c.ed;
+    let o = Overflow {
+        moved: RwSignal::new(0),
+        open: RwSignal::new(false),
+        widths: StoredValue::new([0.0; MOVE_ORDER.len()]),
+        bar: NodeRef::new(),
+        menu: NodeRef::new(),
+    };
+    let resize = window_event_listener(leptos::ev::resize, move |_| fit(o, 0));
+    on_cleanup(move || resize.remove());
+    Effect::new(move |_| {
+        // Labels change width with the mode and the theme.
+        c.ed.mode.track();
+        c.theme.track();
+        request_animation_frame(move || fit(o, 0));
+    });
     let tool = move |cmd| button(c, cmd, "tool");
-    // A preset replaces the drawing as one undoable step, and says so, as
-    // a share link does.
-    let (preset_change, preset_key) = menu_select(Callback::new(move |id: String| {
-        if let Some(t) = presets::preset(&id) {
-            let title = t.title.clone().unwrap_or_default();
-            ed.open(t);
-            ed.tell_step(
-                format!("Opened the preset “{title}”. Your drawing is one Undo away."),
-                Some("Bring back my drawing"),
-            );
+    let on_bar_click = move |ev: web_sys::MouseEvent| {
+        on_click(c, &ev);
+        // A command run from "More" closes it.
+        let in_menu = crate::browser::dom::clicked(&ev)
+            .is_some_and(|b| b.closest(".more-menu").ok().flatten().is_some());
+        if in_menu {
+            o.open.set(false);
         }
-    }));
+    };
     view! {
-        <div class="toolbar" role="toolbar" aria-label="Commands" on:click=move |ev| on_click(c, &ev)>
+        <div class="toolbar" role="toolbar" aria-label="Commands" node_ref=o.bar on:click=on_bar_click>
             <div class="tool-group">
-                {tool(Cmd::New)}
-                <select class="tool" data-action="preset" aria-label="Open a preset" on:change=preset_change on:keydown=preset_key>
-                    <option value="">"Presets…"</option>
-                    {presets::PRESETS.iter().map(|p| view! { <option value=p.id>{p.title}</option> }).collect_view()}
-                </select>
-                <ExercisePicker />
-                {tool(Cmd::Author)}
+                {tool(Cmd::New)} {preset_select(c)} <ExercisePicker /> {tool(Cmd::Author)}
             </div>
             <div class="tool-group">{tool(Cmd::Undo)} {tool(Cmd::Redo)}</div>
             <div class="tool-group">{tool(Cmd::Layout)} {tool(Cmd::Snap)}</div>
@@ -51,7 +107,246 @@ pub fn toolbar(c: Ctx) -> impl IntoView {
             <div class="tool-group end">
                 {theme_button(c)} {tool(Cmd::Present)} {tool(Cmd::Keys)}
             </div>
+            {more(o)}
         </div>
+    }
+}
+
+/// An item of the bar by its `data-action`, wherever it is.
+fn item(bar: &web_sys::Element, id: &str) -> Option<web_sys::HtmlElement> {
+    bar.query_selector(&format!("[data-action=\"{id}\"]"))
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into().ok())
+}
+
+/// Puts the first `moved` of [`MOVE_ORDER`] under "More" and the rest in
+/// their groups, each in the bar's order. The elements move, not copies:
+/// they keep their `data-action` and their handlers.
+fn arrange(o: Overflow, bar: &web_sys::Element, moved: usize) {
+    let Some(menu) = o.menu.get_untracked() else {
+        return;
+    };
+    let groups = bar.children();
+    for (g, ids) in GROUPS.iter().enumerate() {
+        let Some(group) = groups.item(g as u32) else {
+            continue;
+        };
+        for id in ids.iter() {
+            if let Some(e) = item(bar, id) {
+                let under = MOVE_ORDER[..moved].contains(id);
+                let _ = if under {
+                    menu.append_child(&e)
+                } else {
+                    group.append_child(&e)
+                };
+            }
+        }
+    }
+}
+
+/// Moves items under "More" while the bar overflows, and back while the
+/// next fits, a step a frame (each step laid out first); `n` counts steps.
+fn fit(o: Overflow, n: usize) {
+    let Some(bar) = o.bar.get_untracked() else {
+        return;
+    };
+    let kids = bar.children();
+    let (mut used, mut count) = (0.0, 0.0);
+    for i in 0..kids.length() {
+        let Some(k) = kids
+            .item(i)
+            .and_then(|k| k.dyn_into::<web_sys::HtmlElement>().ok())
+        else {
+            continue;
+        };
+        if k.offset_width() > 0 {
+            used += f64::from(k.offset_width());
+            count += 1.0;
+        }
+    }
+    // Remember the width of every item the bar shows.
+    let moved = o.moved.get_untracked();
+    o.widths.update_value(|w| {
+        for (i, id) in MOVE_ORDER.iter().enumerate().skip(moved) {
+            if let Some(e) = item(&bar, id) {
+                w[i] = f64::from(e.offset_width());
+            }
+        }
+    });
+    used += 4.0 * (count - 1.0f64).max(0.0);
+    let room = f64::from(bar.client_width()) - 24.0;
+    let step = if used > room + 0.5 && moved < MOVE_ORDER.len() {
+        Some(moved + 1)
+    } else if moved > 0 {
+        let w = o.widths.with_value(|w| w[moved - 1]).max(40.0);
+        // Its own width, a gap and a group's edge; the last one back takes
+        // "More" away.
+        let more = if moved == 1 { 90.0 } else { 0.0 };
+        (used + w + 12.0 - more <= room).then_some(moved - 1)
+    } else {
+        None
+    };
+    if let Some(m) = step.filter(|_| n < 2 * MOVE_ORDER.len()) {
+        arrange(o, &bar, m);
+        o.moved.set(m);
+        if m == 0 {
+            o.open.set(false);
+        }
+        request_animation_frame(move || fit(o, n + 1));
+    }
+}
+
+/// "More": a button that opens the items that do not fit (moved there by
+/// [`arrange`]). Arrow keys move within, Escape closes and gives focus
+/// back, focus leaving closes.
+fn more(o: Overflow) -> impl IntoView {
+    let button = NodeRef::<leptos::html::Button>::new();
+    let menu = o.menu;
+    let focus_item = move |last: bool| {
+        request_animation_frame(move || {
+            let Some(all) = menu
+                .get_untracked()
+                .and_then(|m| m.query_selector_all("button, select").ok())
+            else {
+                return;
+            };
+            let pick = if last {
+                all.length().saturating_sub(1)
+            } else {
+                0
+            };
+            if let Some(e) = all
+                .item(pick)
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = e.focus();
+            }
+        });
+    };
+    let on_click = move |ev: web_sys::MouseEvent| {
+        let open = !o.open.get_untracked();
+        o.open.set(open);
+        // Opened by the keyboard (Enter, Space): focus goes in.
+        if open && ev.detail() == 0 {
+            focus_item(false);
+        }
+    };
+    let on_button_key = move |ev: web_sys::KeyboardEvent| {
+        let key = ev.key();
+        if key == "ArrowDown" || key == "ArrowUp" {
+            ev.prevent_default();
+            o.open.set(true);
+            focus_item(key == "ArrowUp");
+        }
+    };
+    let close = move |focus: bool| {
+        o.open.set(false);
+        if let Some(b) = button.get_untracked().filter(|_| focus) {
+            let _ = b.focus();
+        }
+    };
+    let on_focusout = move |ev: web_sys::FocusEvent| {
+        let to = ev
+            .related_target()
+            .and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+        let stays = menu
+            .get_untracked()
+            .is_some_and(|m| m.contains(to.as_ref()))
+            || button
+                .get_untracked()
+                .is_some_and(|b| b.contains(to.as_ref()));
+        if !stays {
+            o.open.set(false);
+        }
+    };
+    // A list under More that acted (it shows its label again) closes it; a
+    // change by an arrow key waits for Enter (`menu_select`), More stays.
+    let picked = move |ev: leptos::ev::Event| {
+        let acted = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            .is_some_and(|s| s.value().is_empty());
+        if acted {
+            o.open.set(false);
+        }
+    };
+    view! {
+        <div class="more-wrap" hidden=move || o.moved.get() == 0 on:focusout=on_focusout>
+            <button class="tool more" node_ref=button data-testid="more" aria-haspopup="true"
+                aria-expanded=move || o.open.get().to_string() aria-controls="more-menu"
+                title="The commands that do not fit the toolbar"
+                on:click=on_click on:keydown=on_button_key>
+                "More ▾"
+            </button>
+            <div id="more-menu" class="more-menu" role="group" aria-label="More commands" node_ref=menu
+                hidden=move || !o.open.get()
+                on:keydown=move |ev| menu_key(ev, menu, close) on:change=picked>
+            </div>
+        </div>
+    }
+}
+
+/// Keys in the open "More": Up and Down (Home, End) move between its
+/// items, a list's too (Space or Alt+Down opens a list), Escape closes it.
+fn menu_key(ev: web_sys::KeyboardEvent, menu: NodeRef<leptos::html::Div>, close: impl Fn(bool)) {
+    let key = ev.key();
+    if key == "Escape" {
+        ev.prevent_default();
+        ev.stop_propagation();
+        close(true);
+        return;
+    }
+    let Some(m) = menu.get_untracked() else {
+        return;
+    };
+    let Ok(all) = m.query_selector_all("button, select") else {
+        return;
+    };
+    let n = all.length();
+    let at = (0..n)
+        .find(|&i| {
+            all.item(i)
+                .zip(ev.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok()))
+                .is_some_and(|(e, t)| e.is_same_node(Some(&t)))
+        })
+        .unwrap_or(0);
+    let to = match key.as_str() {
+        "ArrowDown" => (at + 1) % n.max(1),
+        "ArrowUp" => (at + n.max(1) - 1) % n.max(1),
+        "Home" => 0,
+        "End" => n.saturating_sub(1),
+        _ => return,
+    };
+    ev.prevent_default();
+    ev.stop_propagation();
+    if let Some(e) = all
+        .item(to)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = e.focus();
+    }
+}
+
+/// The presets: one replaces the drawing as one undoable step, and says
+/// so, as a share link does.
+fn preset_select(c: Ctx) -> impl IntoView {
+    let ed = c.ed;
+    let (preset_change, preset_key) = menu_select(Callback::new(move |id: String| {
+        if let Some(t) = presets::preset(&id) {
+            let title = t.title.clone().unwrap_or_default();
+            ed.open(t);
+            ed.tell_step(
+                format!("Opened the preset “{title}”. Your drawing is one Undo away."),
+                Some("Bring back my drawing"),
+            );
+        }
+    }));
+    view! {
+        <select class="tool" data-action="preset" aria-label="Open a preset" on:change=preset_change on:keydown=preset_key>
+            <option value="">"Presets…"</option>
+            {presets::PRESETS.iter().map(|p| view! { <option value=p.id>{p.title}</option> }).collect_view()}
+        </select>
     }
 }
 

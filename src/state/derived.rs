@@ -12,6 +12,27 @@ use dpm_rules::{
 use leptos::prelude::*;
 use std::collections::{HashMap, HashSet};
 
+/// The smallest text the canvas draws, in CSS pixels on screen: text that
+/// the zoom would draw smaller is hidden, and the name tip shows it on
+/// hover and focus instead.
+pub const MIN_TEXT_PX: f64 = 11.0;
+
+/// The canvas's classes for the text too small to read at zoom `k`:
+/// `tiny-text` hides the 11 px text (captions, tags, badge marks, labels),
+/// `small-text` the 12.5 px site labels, `no-names` the servers' names.
+pub fn text_classes(k: f64) -> &'static str {
+    let under = |px: f64| px * k < MIN_TEXT_PX - 1e-9;
+    if under(dpm_rules::NAME_PX) {
+        " tiny-text small-text no-names"
+    } else if under(12.5) {
+        " tiny-text small-text"
+    } else if under(dpm_rules::CAPTION_PX) {
+        " tiny-text"
+    } else {
+        ""
+    }
+}
+
 /// Findings by the server they are about, and by protection.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FindingsBy {
@@ -47,9 +68,25 @@ pub struct Derived {
     /// drawing has them (a server being dragged is there again at the
     /// drop), rebuilt once per change, not per arrow.
     pub obstacles: Memo<Obstacles>,
+    /// The text too small to read at the zoom, as the canvas's classes
+    /// ([`text_classes`]).
+    pub text: Memo<&'static str>,
 }
 
 impl Derived {
+    /// What server `id`'s box says under its name: its role, or that it is
+    /// protected (untracked: for a tip, not a view of its own).
+    pub fn caption(&self, t: &dpm_rules::Topology, id: ServerId) -> String {
+        match t.server(id) {
+            Some(s) if s.kind == Kind::Dpm => self
+                .roles
+                .with_untracked(|r| r.get(&id).copied().unwrap_or_default())
+                .caption(s.is_mabs()),
+            Some(_) => "protected server".to_string(),
+            None => String::new(),
+        }
+    }
+
     pub fn new(ed: Editor) -> Derived {
         let roles = Memo::new(move |_| ed.shown.with(all_roles));
         let findings = Memo::new(move |_| {
@@ -115,6 +152,7 @@ impl Derived {
         });
         let far = Memo::new(move |_| ed.camera.get().k < FAR_BELOW);
         let obstacles = Memo::new(move |_| ed.shown.with(Obstacles::of));
+        let text = Memo::new(move |_| text_classes(ed.camera.get().k));
         Derived {
             roles,
             findings,
@@ -123,6 +161,7 @@ impl Derived {
             holdings,
             far,
             obstacles,
+            text,
         }
     }
 }

@@ -1,0 +1,262 @@
+// Names that fit, a toolbar that fits, text readable at any zoom (issue 22,
+// items 2, 6 and 7): long real names are measured into their boxes (the
+// full name on hover, on focus and to screen readers), no caption runs
+// over the icon or the border; what the toolbar cannot show goes under
+// "More"; the canvas never draws text under 11 CSS pixels. Screenshots:
+// fit-names, fit-names-focus, fit-toolbar-*, fit-zoomed-out, fit-presenter.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { suite, done, screenshot } from './harness.mjs';
+
+const estate = JSON.parse(await readFile(join(import.meta.dirname, 'fixtures', 'estate.dpm.json'), 'utf8'));
+
+const server = suite();
+
+const LONG = {
+  format: 'dpm-sketch/1',
+  title: 'Real names',
+  servers: [
+    { name: 'dpm-lon-prod-01.corp.example.com', kind: 'dpm', x: 120, y: 80 },
+    { name: 'dpm-lon-prod-02.corp.example.com', kind: 'dpm', x: 320, y: 80 },
+    { name: 'SQLCLUSTER-LON-AG01', kind: 'protected', x: 120, y: 240 },
+    { name: 'SQLCLUSTER-LON-AG02', kind: 'protected', x: 320, y: 240 },
+    { name: 'FS1', kind: 'protected', x: 520, y: 240 },
+  ],
+  protections: [
+    { protector: 'dpm-lon-prod-01.corp.example.com', target: 'SQLCLUSTER-LON-AG01' },
+    { protector: 'dpm-lon-prod-01.corp.example.com', target: 'dpm-lon-prod-02.corp.example.com' },
+    { protector: 'dpm-lon-prod-02.corp.example.com', target: 'SQLCLUSTER-LON-AG02' },
+    { protector: 'dpm-lon-prod-02.corp.example.com', target: 'FS1' },
+  ],
+};
+
+/** Opens the app on `drawing` (as if saved before), the hint dismissed. */
+async function openOn(drawing, { viewport = { width: 1280, height: 800 }, colorScheme = 'light' } = {}) {
+  const context = await server.browser.newContext({ viewport, colorScheme });
+  const errors = [];
+  await context.addInitScript((d) => {
+    localStorage.setItem('dpm-sketch/hint-dismissed', '1');
+    if (d && !sessionStorage.getItem('seeded')) {
+      sessionStorage.setItem('seeded', '1');
+      localStorage.setItem('dpm-sketch/drawing', d);
+    }
+  }, drawing ? JSON.stringify(drawing) : null);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(server.url);
+  await page.waitForSelector('[data-server]');
+  return { context, page, errors, requests: [] };
+}
+
+/** Every server's name and caption boxes against its body and icon. */
+const boxes = (page) =>
+  page.$$eval('svg.canvas [data-server]', (nodes) =>
+    nodes.map((g) => {
+      const r = (sel) => {
+        const e = g.querySelector(sel);
+        if (!e || getComputedStyle(e).display === 'none') return null;
+        const b = e.getBBox();
+        const m = e.getCTM();
+        // Into the node's own units (the same for every child).
+        const gm = g.getCTM().inverse().multiply(m);
+        const p = (x, y) => new DOMPoint(x, y).matrixTransform(gm);
+        const a = p(b.x, b.y);
+        const z = p(b.x + b.width, b.y + b.height);
+        return { x0: a.x, y0: a.y, x1: z.x, y1: z.y };
+      };
+      return {
+        server: g.getAttribute('data-server'),
+        title: g.querySelector(':scope > title')?.textContent,
+        label: g.getAttribute('aria-label'),
+        shown: g.querySelector('.name')?.textContent.trim(),
+        body: r('.body'),
+        icon: r('.icon'),
+        name: r('.name'),
+        sub: r('.sub'),
+      };
+    }),
+  );
+
+test('long real names are measured into their boxes: full name on hover, focus and to screen readers', async () => {
+  const app = await openOn(LONG);
+  const { page } = app;
+  const all = await boxes(page);
+  assert.equal(all.length, 5);
+  for (const b of all) {
+    // The label holds the full name, and the words shown (label in name).
+    const head = b.shown === b.server ? `${b.server},` : `${b.server} (shown as ${b.shown}),`;
+    assert.ok(b.label.startsWith(head), `${b.server}: the label holds the full name and the shown words: ${b.label}`);
+    for (const part of ['name', 'sub']) {
+      const t = b[part];
+      if (!t) continue;
+      assert.ok(t.x0 >= b.body.x0 + 2 && t.x1 <= b.body.x1 - 2, `${b.server} ${part} inside the border: ${JSON.stringify(t)} ${JSON.stringify(b.body)}`);
+      assert.ok(t.x0 >= b.icon.x1 + 1, `${b.server} ${part} clear of the icon: ${t.x0} vs ${b.icon.x1}`);
+    }
+  }
+  const shown = Object.fromEntries(all.map((b) => [b.server, b.shown]));
+  assert.equal(shown.FS1, 'FS1');
+  assert.match(shown['SQLCLUSTER-LON-AG01'], /^SQL.*…-AG01$/);
+  assert.match(shown['dpm-lon-prod-01.corp.example.com'], /^dpm-.*…-01$/);
+  assert.notEqual(shown['dpm-lon-prod-01.corp.example.com'], shown['dpm-lon-prod-02.corp.example.com'], 'siblings stay told apart');
+  // "primary & secondary" is worded to fit.
+  const sub = await page.locator('[data-server="dpm-lon-prod-01.corp.example.com"] .sub').textContent();
+  assert.equal(sub, 'primary & 2nd');
+  await screenshot(page, 'fit-names');
+  // Focus shows the full name.
+  await page.locator('[data-server="SQLCLUSTER-LON-AG01"]').focus();
+  await page.waitForSelector('.name-tip');
+  assert.match(await page.locator('.name-tip').innerText(), /SQLCLUSTER-LON-AG01\s+protected server/);
+  await screenshot(page, 'fit-names-focus');
+  // And hover does.
+  await page.locator('[data-server="dpm-lon-prod-02.corp.example.com"] .body').hover();
+  await page.waitForFunction(() => /dpm-lon-prod-02\.corp\.example\.com/.test(document.querySelector('.name-tip')?.innerText ?? ''));
+  await done(app, server.url);
+});
+
+test('Scenario 2: no caption runs over the icon or the border', async () => {
+  const app = await openOn(null);
+  const { page } = app;
+  await page.selectOption('[data-action="preset"]', 'scenario-2');
+  await page.waitForTimeout(300);
+  for (const b of await boxes(page)) {
+    for (const part of ['name', 'sub']) {
+      const t = b[part];
+      if (!t) continue;
+      assert.ok(t.x0 >= b.icon.x1 + 1 && t.x1 <= b.body.x1 - 2, `${b.server} ${part}: ${JSON.stringify(t)}`);
+    }
+  }
+  await done(app, server.url);
+});
+
+for (const [width, height, scheme, name] of [
+  [1280, 800, 'light', '1280'],
+  [390, 844, 'light', '390'],
+  [320, 640, 'dark', '320-dark'],
+]) {
+  test(`the toolbar at ${width}x${height} (${scheme}): every control shown whole or under More, in edit and simulate mode`, async () => {
+    const app = await openOn(null, { viewport: { width, height }, colorScheme: scheme });
+    const { page } = app;
+    const check = async (mode) => {
+      await page.waitForFunction(() => {
+        const t = document.querySelector('.toolbar');
+        return t.scrollWidth <= t.clientWidth;
+      });
+      await page.waitForTimeout(200);
+      const r = await page.evaluate(() => {
+        const bar = document.querySelector('.toolbar').getBoundingClientRect();
+        const menu = document.querySelector('#more-menu');
+        return [...document.querySelectorAll('.toolbar [data-action]')].map((e) => {
+          const b = e.getBoundingClientRect();
+          return {
+            id: e.getAttribute('data-action'),
+            inMore: menu.contains(e),
+            whole: b.width > 0 && b.left >= bar.left && b.right <= bar.right + 0.5 && b.top >= bar.top && b.bottom <= bar.bottom + 0.5,
+          };
+        });
+      });
+      assert.equal(r.length, 19, 'every control is there');
+      for (const c of r) assert.ok(c.inMore || c.whole, `${mode}: ${c.id} is cut off (${JSON.stringify(c)})`);
+      assert.equal(await page.evaluate(() => document.querySelector('.toolbar').scrollWidth <= document.querySelector('.toolbar').clientWidth), true, `${mode}: nothing scrolled away`);
+      return r.filter((c) => c.inMore).map((c) => c.id);
+    };
+    const inMore = await check('edit');
+    await screenshot(page, `fit-toolbar-${name}`);
+    if (inMore.length) {
+      // More opens by keyboard, lists the rest, runs one.
+      await page.getByTestId('more').focus();
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#more-menu:not([hidden])');
+      assert.equal(await page.getByTestId('more').getAttribute('aria-expanded'), 'true');
+      const first = await page.evaluate(() => document.activeElement.getAttribute('data-action'));
+      assert.ok(inMore.includes(first), `focus went into More (${first})`);
+      await page.keyboard.press('ArrowDown');
+      const second = await page.evaluate(() => document.activeElement.getAttribute('data-action'));
+      assert.notEqual(second, first, 'Down moves within');
+      await screenshot(page, `fit-toolbar-${name}-more`);
+      await page.keyboard.press('Escape');
+      assert.equal(await page.evaluate(() => document.activeElement.getAttribute('data-testid')), 'more', 'Escape gives focus back');
+      assert.equal(await page.locator('#more-menu').isVisible(), false);
+      // Run Keys (the first to go under More) from it.
+      if (inMore.includes('keys')) {
+        await page.getByTestId('more').click();
+        await page.click('#more-menu [data-action="keys"]');
+        await page.waitForSelector('[role="dialog"]');
+        assert.equal(await page.locator('#more-menu').isVisible(), false, 'running a command closes More');
+        await page.keyboard.press('Escape');
+      }
+    }
+    if (width >= 390) {
+      await page.click('.toolbar [data-action="simulate"]');
+      await check('simulate');
+      await screenshot(page, `fit-toolbar-${name}-simulate`);
+    }
+    await done(app, server.url);
+  });
+}
+
+/** Every drawn canvas text's size on screen, in CSS pixels. */
+const textSizes = (page) =>
+  page.$$eval('svg.canvas text', (ts) =>
+    ts
+      .filter((t) => t.getClientRects().length > 0 && getComputedStyle(t).display !== 'none' && t.textContent.trim())
+      .map((t) => {
+        const px = parseFloat(getComputedStyle(t).fontSize);
+        const m = t.getScreenCTM();
+        return { text: t.textContent.trim(), px: px * Math.hypot(m.a, m.b) };
+      }),
+  );
+
+test('fitted at 1280x800, an estate draws no text under 11 px; a hidden name shows on hover', async () => {
+  const app = await openOn(estate);
+  const { page } = app;
+  await page.waitForTimeout(500);
+  const sizes = await textSizes(page);
+  const small = sizes.filter((s) => s.px < 10.99);
+  assert.deepEqual(small, [], 'no text under 11 px');
+  await screenshot(page, 'fit-zoomed-out');
+  // Zoomed out until names would be drawn under 11 px: they are hidden,
+  // and hover shows the name in a tip.
+  for (let i = 0; i < 6 && !/no-names/.test(await page.locator('svg.canvas').getAttribute('class')); i++) {
+    await page.click('.view-controls [data-action="zoom-out"]');
+  }
+  assert.match(await page.locator('svg.canvas').getAttribute('class'), /no-names/);
+  assert.deepEqual((await textSizes(page)).filter((s) => s.px < 10.99), []);
+  const first = page.locator('svg.canvas [data-server]').first();
+  await first.hover();
+  await page.waitForSelector('.name-tip');
+  assert.equal((await page.locator('.name-tip strong').innerText()).trim(), await first.getAttribute('data-server'));
+  await screenshot(page, 'fit-zoomed-out-hover');
+  // Zooming in brings the text back, never under 11 px either.
+  for (let i = 0; i < 8; i++) await page.click('.view-controls [data-action="zoom-in"]');
+  await page.waitForTimeout(200);
+  assert.deepEqual((await textSizes(page)).filter((s) => s.px < 10.99), []);
+  await done(app, server.url);
+});
+
+test('the presenter at 1280x720: names as large as the boxes allow, the bar in large type', async () => {
+  const app = await openOn(null, { viewport: { width: 1280, height: 720 } });
+  const { page } = app;
+  await page.click('.toolbar [data-action="present"]').catch(async () => {
+    await page.getByTestId('more').click();
+    await page.click('#more-menu [data-action="present"]');
+  });
+  await page.waitForSelector('[data-testid="presenter"]');
+  await page.waitForTimeout(400);
+  const names = (await page.$$eval('svg.canvas .name', (ts) => ts.map((t) => t.getBoundingClientRect().height)));
+  assert.ok(names.length > 0);
+  const sizes = await page.$$eval('svg.canvas .name', (ts) =>
+    ts.map((t) => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a),
+  );
+  // The boxes are a fixed 136 x 56 (NODE_W, NODE_H): the presenter draws
+  // the drawing as large as the screen allows, names at 12 px at least.
+  for (const s of sizes) assert.ok(s >= 12, `a name at ${s} px`);
+  const title = await page.$eval('[data-testid="scene-title"]', (e) => parseFloat(getComputedStyle(e).fontSize));
+  assert.ok(title >= 28, `scene title ${title} px`);
+  const caption = await page.$eval('.scene-caption', (e) => parseFloat(getComputedStyle(e).fontSize)).catch(() => 24);
+  assert.ok(caption >= 22, `scene caption ${caption} px`);
+  await screenshot(page, 'fit-presenter');
+  await done(app, server.url);
+});

@@ -1,0 +1,289 @@
+//! Text that fits a server's box, by measurement: the app's canvas, the
+//! SVG export and the PNG drawn from it all show what these functions
+//! return, so a name is shortened the same way everywhere.
+//!
+//! Widths come from a table of advance widths for printable ASCII, in
+//! hundredths of an em, the widest of the fonts the app's font stack falls
+//! to ("Segoe UI", system-ui, Helvetica, Arial; on Linux DejaVu Sans and
+//! Liberation Sans, measured in Chromium). Any other character counts as
+//! wider than any of those fonts draws it. So a measured width is never
+//! less than the drawn one: a fitted name never runs over the border or
+//! under the icon, whichever of those fonts draws it.
+
+use crate::layout::NODE_W;
+
+/// The size of a server's name on its box, in CSS pixels (semibold).
+pub const NAME_PX: f64 = 14.0;
+
+/// The size of the caption under a server's name (its role), in CSS
+/// pixels (regular).
+pub const CAPTION_PX: f64 = 11.0;
+
+/// The width a name or caption may take on a box: the box less the icon at
+/// its left and a margin from the border at each side.
+pub const TEXT_ROOM: f64 = NODE_W - 38.0;
+
+/// Where the name and caption are centred, from the box's centre: halfway
+/// between the icon's right edge and the right margin.
+pub const TEXT_X: f64 = 11.0;
+
+/// Advance widths of ' '..='~' in hundredths of an em, regular weight.
+const REGULAR: [u8; 95] = [
+    32, 41, 46, 84, 64, 96, 78, 28, 40, 40, 50, 84, 32, 37, 32, 34, 64, 64, 64, 64, 64, 64, 64, 64,
+    64, 64, 34, 34, 84, 84, 84, 56, 102, 69, 69, 73, 78, 67, 62, 78, 76, 30, 50, 67, 56, 87, 75,
+    79, 67, 79, 73, 67, 62, 74, 69, 99, 69, 67, 69, 40, 34, 40, 84, 56, 50, 62, 64, 55, 64, 62, 36,
+    64, 64, 28, 28, 58, 28, 98, 64, 62, 64, 64, 42, 53, 40, 64, 60, 82, 60, 60, 53, 64, 34, 64, 84,
+];
+
+/// Advance widths of ' '..='~' in hundredths of an em, semibold and bold
+/// (fonts without a semibold draw 600 as bold).
+const BOLD: [u8; 95] = [
+    35, 46, 53, 84, 70, 101, 88, 31, 46, 46, 53, 84, 38, 42, 38, 37, 70, 70, 70, 70, 70, 70, 70,
+    70, 70, 70, 40, 40, 84, 84, 84, 62, 100, 78, 77, 74, 84, 69, 69, 83, 84, 38, 56, 78, 64, 100,
+    84, 86, 74, 86, 78, 73, 69, 82, 78, 111, 78, 73, 73, 46, 37, 46, 84, 56, 50, 68, 72, 60, 72,
+    68, 44, 72, 72, 35, 35, 67, 35, 105, 72, 69, 72, 72, 50, 60, 48, 72, 66, 93, 65, 66, 59, 72,
+    37, 72, 84,
+];
+
+/// The ellipsis that marks a shortened name.
+const ELLIPSIS: char = '…';
+
+/// One character's advance in ems.
+fn advance(c: char, bold: bool) -> f64 {
+    let table = if bold { &BOLD } else { &REGULAR };
+    match c {
+        ' '..='~' => f64::from(table[c as usize - 32]) / 100.0,
+        '·' => 0.38,
+        '…' | '—' => 1.0,
+        '–' => 0.56,
+        // Accented letters, symbols, other scripts, emoji: wider than any
+        // of the fonts draws them.
+        _ => 1.2,
+    }
+}
+
+/// The width of `s` drawn at `px` CSS pixels, bold (semibold) or regular,
+/// never less than the app's fonts draw it.
+pub fn text_width(s: &str, px: f64, bold: bool) -> f64 {
+    s.chars().map(|c| advance(c, bold)).sum::<f64>() * px
+}
+
+/// The longest start of `s` no wider than `room`, and its width.
+fn head(s: &str, room: f64, px: f64, bold: bool) -> (&str, f64) {
+    let mut w = 0.0;
+    for (i, c) in s.char_indices() {
+        let a = advance(c, bold) * px;
+        if w + a > room {
+            return (&s[..i], w);
+        }
+        w += a;
+    }
+    (s, w)
+}
+
+/// The part of a name that tells it from its siblings, kept after a middle
+/// ellipsis: the last segment after a `-`, `_` or space (`-AG01`, `-01`),
+/// or the digits it ends with (`SRV01` gives `01`). None when the name has
+/// none short enough.
+fn tail(s: &str) -> Option<&str> {
+    let at = s.rfind(['-', '_', ' ']).filter(|&i| i > 0).or_else(|| {
+        let digits = s.len() - s.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        (digits > 0 && digits < s.len()).then(|| s.len() - digits)
+    })?;
+    let t = &s[at..];
+    let n = t.chars().count();
+    (2..=8).contains(&n).then_some(t)
+}
+
+/// `s` if it fits `room` at `px`; else shortened by an ellipsis placed by
+/// measurement, keeping the start and, when the name has a distinguishing
+/// tail (`SQLCLUSTER-LON-AG01`), the tail: `SQL…-AG01`, so that siblings
+/// that differ only at their end stay told apart. Never wider than `room`
+/// by [`text_width`]; empty when not even the ellipsis fits.
+pub fn fit_text(s: &str, room: f64, px: f64, bold: bool) -> String {
+    if text_width(s, px, bold) <= room {
+        return s.to_string();
+    }
+    let dots = advance(ELLIPSIS, bold) * px;
+    if dots > room {
+        return String::new();
+    }
+    if let Some(t) = tail(s) {
+        let tw = text_width(t, px, bold);
+        if tw <= 0.5 * room {
+            let (h, _) = head(&s[..s.len() - t.len()], room - dots - tw, px, bold);
+            let h = h.trim_end_matches(['-', '_', ' ', '.']);
+            if h.chars().count() >= 3 {
+                return format!("{h}{ELLIPSIS}{t}");
+            }
+        }
+    }
+    let (h, _) = head(s, room - dots, px, bold);
+    format!("{}{ELLIPSIS}", h.trim_end())
+}
+
+/// The host name of a fully qualified name: its first label
+/// (`dpm-lon-prod-01` of `dpm-lon-prod-01.corp.example.com`). None for a
+/// name without a domain, or an address (`10.0.0.1`).
+pub fn host_name(name: &str) -> Option<&str> {
+    let (host, rest) = name.split_once('.')?;
+    let address = name.chars().all(|c| c.is_ascii_digit() || c == '.');
+    (!host.is_empty() && !rest.is_empty() && !address).then_some(host)
+}
+
+/// What a box `room` wide shows of a server's name at `px`: the whole name
+/// if it fits, else its host name if that fits, else the host name (or
+/// the name) shortened by [`fit_text`].
+pub fn fit_name_to(name: &str, room: f64, px: f64) -> String {
+    if text_width(name, px, true) <= room {
+        return name.to_string();
+    }
+    let short = host_name(name).unwrap_or(name);
+    fit_text(short, room, px, true)
+}
+
+/// What a server's box shows of its name (the full name is its tooltip
+/// and its accessible name).
+pub fn fit_name(name: &str) -> String {
+    fit_name_to(name, TEXT_ROOM, NAME_PX)
+}
+
+/// Shorter wordings of the captions a box may show, tried in order when the
+/// caption does not fit.
+const SHORTER: [(&str, &str); 3] = [
+    ("primary & secondary", "primary & 2nd"),
+    ("Azure Backup Server", "MABS server"),
+    ("MABS · ", ""),
+];
+
+/// What a server's box shows of its caption (its role): the caption if it
+/// fits, else a shorter wording, else the caption shortened at its end.
+pub fn fit_caption(caption: &str) -> String {
+    let fits = |s: &str| text_width(s, CAPTION_PX, false) <= TEXT_ROOM;
+    let mut s = caption.to_string();
+    for (long, short) in SHORTER {
+        if fits(&s) {
+            return s;
+        }
+        s = s.replace(long, short);
+    }
+    if fits(&s) {
+        return s;
+    }
+    let (h, _) = head(
+        caption,
+        TEXT_ROOM - advance(ELLIPSIS, false) * CAPTION_PX,
+        CAPTION_PX,
+        false,
+    );
+    format!("{}{ELLIPSIS}", h.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wide(s: &str) -> f64 {
+        text_width(s, NAME_PX, true)
+    }
+
+    #[test]
+    fn a_name_that_fits_is_shown_whole() {
+        assert_eq!(fit_name("DPM1"), "DPM1");
+        assert_eq!(fit_name("SQL-02"), "SQL-02");
+    }
+
+    #[test]
+    fn an_fqdn_shows_its_host_name_when_that_fits() {
+        let room = wide("dpm-lon-prod-01") + 1.0;
+        assert_eq!(
+            fit_name_to("dpm-lon-prod-01.corp.example.com", room, NAME_PX),
+            "dpm-lon-prod-01"
+        );
+        assert_eq!(host_name("10.0.0.1"), None);
+        assert_eq!(host_name("SQL01"), None);
+        assert_eq!(host_name("a."), None);
+    }
+
+    #[test]
+    fn an_fqdn_too_long_even_as_a_host_keeps_its_start_and_number() {
+        let shown = fit_name("dpm-lon-prod-01.corp.example.com");
+        assert!(shown.starts_with("dpm-"), "{shown}");
+        assert!(shown.ends_with("…-01"), "{shown}");
+        assert!(wide(&shown) <= TEXT_ROOM, "{shown}");
+        // Two siblings stay told apart.
+        assert_ne!(shown, fit_name("dpm-lon-prod-02.corp.example.com"));
+    }
+
+    #[test]
+    fn a_long_cluster_name_gets_a_middle_ellipsis_that_fits() {
+        let shown = fit_name("SQLCLUSTER-LON-AG01");
+        assert!(shown.starts_with("SQL"), "{shown}");
+        assert!(shown.ends_with("…-AG01"), "{shown}");
+        assert!(wide(&shown) <= TEXT_ROOM, "{shown}");
+    }
+
+    #[test]
+    fn a_long_name_without_a_tail_ends_with_the_ellipsis() {
+        let shown = fit_name("ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+        assert!(shown.starts_with("ABC") && shown.ends_with('…'), "{shown}");
+        assert!(wide(&shown) <= TEXT_ROOM);
+    }
+
+    #[test]
+    fn the_measured_width_never_exceeds_the_room() {
+        let names = [
+            "dpm-lon-prod-01.corp.example.com",
+            "SQLCLUSTER-LON-AG01",
+            "WWWWWWWWWWWWWWWWWWWWWWWW",
+            "iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii",
+            "服务器-北京-数据库-01",
+            "a-b",
+            "x",
+            "",
+            "----------------------",
+            "SRV0000000000000000001",
+        ];
+        for name in names {
+            for room in [0.0, 5.0, 14.0, 30.0, 60.0, TEXT_ROOM, 200.0] {
+                for px in [11.0, NAME_PX, 20.0] {
+                    let shown = fit_name_to(name, room, px);
+                    assert!(
+                        text_width(&shown, px, true) <= room + 1e-9,
+                        "{name} in {room} at {px}: {shown}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn captions_fit_by_shorter_wording() {
+        for c in [
+            "DPM server",
+            "DPM · primary",
+            "DPM · secondary",
+            "primary & secondary",
+            "Azure Backup Server",
+            "MABS · primary",
+            "MABS · primary & secondary",
+            "protected server",
+        ] {
+            let shown = fit_caption(c);
+            assert!(
+                text_width(&shown, CAPTION_PX, false) <= TEXT_ROOM,
+                "{c}: {shown}"
+            );
+            assert!(!shown.contains('…'), "{c}: {shown}");
+        }
+        assert_eq!(fit_caption("primary & secondary"), "primary & 2nd");
+        assert_eq!(fit_caption("DPM · primary"), "DPM · primary");
+    }
+
+    #[test]
+    fn the_table_is_of_the_widest_fonts() {
+        // 'W' in DejaVu Sans Bold is 1.10 em, '1' 0.70 em.
+        assert!((text_width("W", 100.0, true) - 111.0).abs() < 1e-9);
+        assert!((text_width("1", 100.0, true) - 70.0).abs() < 1e-9);
+    }
+}

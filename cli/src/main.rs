@@ -41,7 +41,8 @@ risk lists the single points of failure (a server whose failure alone loses
 data or leaves data with no copy), the data held in fewer than two places,
 and protections to add (or, for a DPM server that may not have a protector,
 a database backup to set) that remove a single point without an error
-finding.
+finding, each with the warnings it would bring ('brings the long-cycle
+warning'), those that bring none first.
 
 exercise grades solutions: EXERCISE is an exercise file (dpm-exercise/1) or
 a text holding an exercise link (#x=...); each SOLUTION is a scenario as
@@ -324,6 +325,11 @@ fn risk_json(t: &Topology, r: &Risk, fx: &[Fix]) -> Value {
                 o.insert("set".into(), json!(f.set.iter().map(|c| c.label(t)).collect::<Vec<_>>()));
             }
             o.insert("removes".into(), json!(f.removes.iter().map(|&id| n(id)).collect::<Vec<_>>()));
+            o.insert("brings".into(), json!(f.brings.iter().map(|b| json!({
+                "rule": b.rule.id(),
+                "severity": b.severity().as_str(),
+                "message": b.message,
+            })).collect::<Vec<_>>()));
             Value::Object(o)
         }).collect::<Vec<_>>(),
     })
@@ -382,6 +388,7 @@ fn single_point_text(s: &mut String, t: &Topology, sp: &SinglePoint, fx: &[Fix])
                 .chain(f.set.iter().map(|c| format!("set {}", c.label(t))))
                 .collect::<Vec<_>>()
                 .join(" + ")
+                + &brings(f)
         })
         .collect();
     if own.is_empty() {
@@ -389,6 +396,20 @@ fn single_point_text(s: &mut String, t: &Topology, sp: &SinglePoint, fx: &[Fix])
     } else {
         s.push_str(&format!("  fix, any one of: {}\n", own.join(", ")));
     }
+}
+
+/// What a fix costs, as `risk` prints it after the fix: " (brings the
+/// long-cycle warning)", or nothing.
+fn brings(f: &Fix) -> String {
+    if f.brings.is_empty() {
+        return String::new();
+    }
+    let ids: Vec<String> = f
+        .brings
+        .iter()
+        .map(|b| format!("the {} {}", b.rule.id(), b.severity()))
+        .collect();
+    format!(" (brings {})", ids.join(" and "))
 }
 
 fn pretty(v: &Value) -> String {

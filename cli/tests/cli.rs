@@ -301,6 +301,17 @@ fn risk_names_single_points_and_fixes_with_exit_status() {
     );
     assert_eq!(v["fixes"][0]["add"][0], "DS1->DS4");
     assert_eq!(v["fixes"][0]["removes"][0], "DS4");
+    // Closing the chain into a cycle has a cost, said before it is made.
+    assert_eq!(v["fixes"][0]["brings"][0]["rule"], "long-cycle");
+    assert_eq!(v["fixes"][0]["brings"][0]["severity"], "warning");
+    let text = run(&["risk", &scenario("scenario-1.dpm.json")], None);
+    assert!(
+        out(&text).contains(
+            "fix, any one of: DS1->DS4 (brings the long-cycle warning), DS2->DS4 (brings the long-cycle warning)"
+        ),
+        "{}",
+        out(&text)
+    );
 
     let none = run(&["risk", &case("no-single-point.dpm.json")], None);
     assert_eq!(none.status.code(), Some(0), "{}", err(&none));
@@ -533,7 +544,7 @@ fn risk_offers_a_database_backup_where_no_protector_may_be() {
     let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
     assert_eq!(
         v["fixes"],
-        serde_json::json!([{"set": ["MABS1 database_backup azure"], "removes": ["MABS1"]}])
+        serde_json::json!([{"set": ["MABS1 database_backup azure"], "removes": ["MABS1"], "brings": []}])
     );
     let text = run(&["risk", &case("estate-mabs.dpm.json")], None);
     assert!(

@@ -393,8 +393,10 @@ fn every_risk_question_matches_its_snapshot() {
                         .iter()
                         .map(|p| format!("{}->{}", t.name(p.protector), t.name(p.target)))
                         .chain(f.set.iter().map(|c| format!("set {}", c.label(&t))))
+                        .chain(f.brings.iter().map(|b| format!("(brings {})", b.rule.id())))
                         .collect::<Vec<_>>()
                         .join(" + ")
+                        .replace(" + (", " (")
                 })
                 .collect();
             if own.is_empty() {
@@ -416,6 +418,7 @@ fn every_risk_question_matches_its_snapshot() {
                 .filter(|f| f.severity() == dpm_rules::Severity::Error)
                 .count()
         };
+        let now = check(&t);
         for f in &fixes {
             let after = f.apply(&t);
             assert!(
@@ -423,6 +426,12 @@ fn every_risk_question_matches_its_snapshot() {
                 "{}: a fix adds an error",
                 p.display()
             );
+            // What a fix says it brings is what checking with it made adds.
+            let added: Vec<_> = check(&after)
+                .into_iter()
+                .filter(|x| x.severity() == dpm_rules::Severity::Warning && !now.contains(x))
+                .collect();
+            assert_eq!(f.brings, added, "{}: what a fix brings", p.display());
             let left = dpm_rules::risk(&after);
             for id in &f.removes {
                 let still = left.single_points.iter().find(|sp| sp.server == *id);

@@ -26,9 +26,11 @@ usage:
   dpm-check risk FILE [--json]
   dpm-check exercise EXERCISE SOLUTION... [--json]
 
-FILE is a scenario file (dpm-sketch/1 or /2 JSON), a Markdown table with the
-columns Server | Protecting | Protected by, or a text holding a DPM Sketch
-share link, told apart by content; - reads standard input.
+FILE is a scenario file (dpm-sketch/1 or /2 JSON), a table with the columns
+Server, Protecting and Protected by (Markdown as the documentation writes it,
+tab-separated as a web page or spreadsheet copies it, or CSV), or a text
+holding a DPM Sketch share link, told apart by content; - reads standard
+input.
 
 failover fails the servers named by --fail and every server of each site
 named by --fail-site (at least one of them), with every guest of a failed
@@ -172,7 +174,7 @@ fn load_text(path: &str, stdin: &mut dyn Read) -> Result<String, String> {
     }
     let text = String::from_utf8(bytes).map_err(|e| {
         format!(
-            "{shown}: not UTF-8 text (invalid byte at offset {}): expected scenario JSON or a Markdown table",
+            "{shown}: not UTF-8 text (invalid byte at offset {}): expected scenario JSON or a table",
             e.utf8_error().valid_up_to()
         )
     })?;

@@ -124,6 +124,28 @@ fn table_prints_the_seed_layout() {
     let expected =
         seed[seed.find("|Server|").unwrap()..].replace("|DS4|DS3|", "|DS4 \\(secondary\\)|DS3|");
     assert_eq!(out(&o), expected);
+    // The same table copied from the rendered page (tabs) or saved by a
+    // spreadsheet (CSV), from a file or standard input.
+    let seeds = repo().join("rules/tests/seeds");
+    let tsv = seeds.join("scenario-2.tsv").display().to_string();
+    let o = run(&["table", &tsv], None);
+    assert_eq!((o.status.code(), out(&o)), (Some(0), expected.clone()));
+    let csv = std::fs::read_to_string(seeds.join("scenario-2.csv")).unwrap();
+    let o = run(&["table", "-"], Some(&csv));
+    assert_eq!((o.status.code(), out(&o)), (Some(0), expected));
+    // A broken one says where.
+    let o = run(
+        &["check", "-"],
+        Some("Server,Protecting,Protected by\nDS1,\"PS1\n"),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains(
+            "line 2, column 5: a cell opens with a double quote here and never closes it"
+        ),
+        "{}",
+        err(&o)
+    );
 }
 
 #[test]

@@ -455,6 +455,20 @@ proptest! {
         let _ = read(&format!("|Server|Protecting|Protected by|\n|---|---|---|\n{text}"));
     }
 
+    /// Tab-separated and CSV tables: quotes, separators and line breaks in
+    /// any order never panic, and a table read is one the checks can take.
+    #[test]
+    fn no_panic_on_tsv_or_csv_like_text(text in "[\"\t,\r\n ()a-cD-F1-3\\-]{0,300}", bom in any::<bool>()) {
+        for header in ["Server\tProtecting\tProtected by\n", "Server,Protecting,Protected by\r\n"] {
+            let input = format!("{}{header}{text}", if bom { "\u{feff}" } else { "" });
+            if let Ok(t) = read(&input) {
+                let _ = check(&t);
+                prop_assert!(!t.servers.is_empty());
+            }
+            let _ = from_table(&input);
+        }
+    }
+
     /// A share link holds exactly what the scenario file holds.
     #[test]
     fn share_links_hold_what_files_hold(s in spec(12), title in proptest::option::of("\\PC{0,20}")) {

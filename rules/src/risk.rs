@@ -483,8 +483,6 @@ pub fn fixes(t: &Topology, r: &Risk) -> Vec<Fix> {
                 }
             }
         }
-        // Fewest warnings first; the sort is stable, so by name after that.
-        crate::sort::sort_by(&mut costly, &|a, b| a.1.len().cmp(&b.1.len()));
         for (p, brings) in costly {
             if found == FIXES_PER_POINT {
                 break;

@@ -133,7 +133,11 @@ fn single_point(
                     el("span")
                         .attr("class", "fix-cost")
                         .attr("data-brings", f.rule.id())
-                        .text(format!("Brings the {} {}: ", f.rule.id(), f.severity()))
+                        .text("Brings the ")
+                        .text(f.rule.id())
+                        .text(" ")
+                        .text(f.severity().as_str())
+                        .text(": ")
                         .user_text(&f.message),
                 );
             }

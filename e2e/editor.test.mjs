@@ -63,7 +63,7 @@ test('touch: tap a palette item, then tap the canvas', async () => {
   await done(app, server.url);
 });
 
-test('a second protection onto a protected server shows protected-twice on the canvas and in the panel', async () => {
+test('a second protection onto a protected server shows protected-twice on the canvas and in the panel; its finding selects both and names the one DPM refuses', async () => {
   const app = await openApp(server.browser, server.url);
   const { page } = app;
   await connect(page, 'DS2', 'PS1', {
@@ -79,9 +79,27 @@ test('a second protection onto a protected server shows protected-twice on the c
   assert.equal(await status(page), '1 error');
   // The panel cites the documentation; a click selects what it is about.
   assert.match(await page.locator('.findings-panel [data-rule="protected-twice"]').innerText(), /protected once/);
+  // It says which protection DPM would refuse: the one made second.
+  const finding = page.locator('.findings-panel [data-rule="protected-twice"]');
+  assert.match(await finding.innerText(), /DPM would refuse DS2 → PS1, made second; DS1 → PS1, made first, stays\./);
+  // A click selects both protections, the refused one to act on.
   await page.click('.findings-panel [data-rule="protected-twice"] .finding-button');
-  assert.match(await page.locator('.properties-panel').innerText(), /DS2|PS1/);
+  for (const p of ['DS1->PS1', 'DS2->PS1']) {
+    assert.match(await page.locator(`[data-protection="${p}"]`).getAttribute('class'), /\bselected\b/, `${p} is selected`);
+  }
+  assert.equal(await page.locator('.protection-group.selected').count(), 2, 'no other protection is selected');
+  assert.match(await page.locator('.properties-panel').innerText(), /DS2/);
   await screenshot(page, 'editor-protected-twice');
+  // Delete removes the refused one; the one DPM keeps stays.
+  await page.keyboard.press('Delete');
+  const left = await protections(page);
+  assert.ok(!left.includes('DS2->PS1') && left.includes('DS1->PS1'), left.join(' '));
+  assert.equal(await status(page), 'Valid');
+  // Selecting something else drops the finding's selection.
+  await page.keyboard.press('Control+z');
+  await page.click('.findings-panel [data-rule="protected-twice"] .finding-button');
+  await page.click('[data-server="PS4"] .body');
+  assert.equal(await page.locator('.protection-group.selected').count(), 0);
   await done(app, server.url);
 });
 

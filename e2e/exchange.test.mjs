@@ -8,7 +8,20 @@ import { join } from 'node:path';
 import { suite, openApp, done, screenshot, center, drag, servers, protections, status, tool } from './harness.mjs';
 
 const root = join(import.meta.dirname, '..');
-const pages = {};
+// Scenario 2 as the documentation's page renders it: a heading, a
+// sentence, an HTML table with plain parentheses and a dash.
+const DOCS_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>DPM chaining</title></head><body>
+<h3 id="s2">Scenario 2: Chained protection</h3>
+<p>Scenario 2 shows a scenario in which four DPM servers are chained:</p>
+<table id="t2"><thead><tr><th>Server</th><th>Protecting</th><th>Protected by</th></tr></thead><tbody>
+<tr><td>DS1 (primary)</td><td>PS1, PS2</td><td>DS2</td></tr>
+<tr><td>DS2 (primary)</td><td>PS3</td><td>DS3</td></tr>
+<tr><td>DS2 (secondary)</td><td>DS1</td><td>DS3</td></tr>
+<tr><td>DS3 (primary)</td><td>PS4</td><td>DS4</td></tr>
+<tr><td>DS3 (secondary)</td><td>DS2</td><td>DS4</td></tr>
+<tr><td>DS4</td><td>DS3</td><td>-</td></tr>
+</tbody></table><p>In this scenario, DS4 protects DS3.</p></body></html>`;
+const pages = { '/docs-table.html': ['text/html; charset=utf-8', DOCS_PAGE] };
 const server = suite(pages);
 
 const SEED_TABLE = `|Server|Protecting|Protected by|
@@ -90,6 +103,48 @@ test('a table pasted with Ctrl+V opens the import with it', async () => {
   assert.ok((await servers(page)).includes('PS9'));
   // A sentence, not "Imported The pasted text".
   assert.match(await page.getByTestId('notice').innerText(), /^Imported the pasted text: 8 servers\./);
+  await done(app, server.url);
+});
+
+test('the table copied from the rendered documentation page (tab-separated) pastes in as Scenario 2; CSV imports too', async () => {
+  const app = await openApp(server.browser, server.url, { permissions: ['clipboard-read', 'clipboard-write'] });
+  const { page, context } = app;
+  // Select the heading down to the end of the table on the page, and copy.
+  const docs = await context.newPage();
+  await docs.goto(server.url + 'docs-table.html');
+  await docs.evaluate(() => {
+    const r = document.createRange();
+    r.setStartBefore(document.getElementById('s2'));
+    r.setEndAfter(document.getElementById('t2'));
+    getSelection().removeAllRanges();
+    getSelection().addRange(r);
+  });
+  await docs.keyboard.press('Control+c');
+  const copied = await docs.evaluate(() => navigator.clipboard.readText());
+  assert.match(copied, /Server\tProtecting\tProtected by/, 'the browser copies a table as tab-separated text');
+  await docs.close();
+  // Paste it into the app: the import opens with it, and reads it.
+  await page.bringToFront();
+  await page.locator('.canvas').click({ position: { x: 40, y: 40 } });
+  await page.keyboard.press('Control+v');
+  assert.equal(await page.getByTestId('import-text').inputValue(), copied);
+  await page.click('[data-action="import-text"]');
+  assert.deepEqual(await servers(page), ['DS1', 'DS2', 'DS3', 'DS4', 'PS1', 'PS2', 'PS3', 'PS4']);
+  assert.deepEqual((await protections(page)).sort(), ['DS1->PS1', 'DS1->PS2', 'DS2->DS1', 'DS2->PS3', 'DS3->DS2', 'DS3->PS4', 'DS4->DS3']);
+  assert.equal(await page.getByTestId('scenario-title').innerText(), 'Scenario 2: Chained protection');
+  assert.equal(await status(page), 'Valid');
+  await screenshot(page, 'import-tsv-from-docs');
+
+  // As a spreadsheet saves CSV: a byte-order mark, CRLF, quoted lists.
+  await importText(page, '\ufeffServer,Protecting,Protected by\r\nDS1 (primary),"PS1, PS2",DS9\r\nDS9 (secondary),DS1,-\r\n\r\n');
+  assert.deepEqual(await servers(page), ['DS1', 'DS9', 'PS1', 'PS2']);
+  assert.ok((await protections(page)).includes('DS9->DS1'));
+  // A broken one says where, and changes nothing.
+  await importText(page, 'Server,Protecting,Protected by\nDS1,"PS1, PS2,DS3\nDS2,PS3,DS3\n');
+  assert.match(await page.getByTestId('import-error').innerText(), /line 2, column 5: a cell opens with a double quote here and never closes it/);
+  await screenshot(page, 'import-csv-error');
+  await page.keyboard.press('Escape');
+  assert.deepEqual(await servers(page), ['DS1', 'DS9', 'PS1', 'PS2']);
   await done(app, server.url);
 });
 

@@ -183,7 +183,7 @@ test('a primary and its secondary fail together: recovery in order plays as one 
   await done(app, server.url);
 });
 
-test('Risk on Scenario 1: DS4 is marked, accepting a suggested fix removes the mark, undo brings it back', async () => {
+test('Risk on Scenario 1: DS4 is marked, each fix says the warning it brings, accepting one removes the mark, undo brings it back', async () => {
   const app = await openApp(server.browser, server.url);
   const { page } = app;
   await page.click('[data-action="risk"]');
@@ -193,6 +193,12 @@ test('Risk on Scenario 1: DS4 is marked, accepting a suggested fix removes the m
   assert.match(await page.locator('[data-server="DS4"]').getAttribute('class'), /spof/);
   assert.match(await page.locator('[data-server="DS4"] .spof-label').textContent(), /DS4 database/);
   assert.equal(await page.locator('.ghost').count(), 2, 'DS1->DS4 and DS2->DS4, drawn dashed');
+  // Before it is accepted, each fix says what it costs: closing the chain
+  // into a cycle brings the long-cycle warning.
+  const fix = page.locator('.fix', { has: page.locator('[data-fix="DS1->DS4"]') });
+  assert.match(await fix.innerText(), /Add DS1 → DS4\s*Brings the long-cycle warning: DS1, DS3 and DS4 protect each other in a cycle of 3 servers/);
+  assert.equal(await fix.locator('[data-brings="long-cycle"]').count(), 1);
+  assert.match(await page.locator('.fix', { has: page.locator('[data-fix="DS2->DS4"]') }).innerText(), /DS2, DS3 and DS4 protect each other in a cycle of 3 servers/);
   await screenshot(page, 'risk-scenario-1');
   await page.click('[data-action="accept-fix"][data-fix="DS1->DS4"]');
   assert.ok((await protections(page)).includes('DS1->DS4'));

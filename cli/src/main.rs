@@ -26,9 +26,11 @@ usage:
   dpm-check risk FILE [--json]
   dpm-check exercise EXERCISE SOLUTION... [--json]
 
-FILE is a scenario file (dpm-sketch/1 or /2 JSON), a Markdown table with the
-columns Server | Protecting | Protected by, or a text holding a DPM Sketch
-share link, told apart by content; - reads standard input.
+FILE is a scenario file (dpm-sketch/1 or /2 JSON), a table with the columns
+Server, Protecting and Protected by (Markdown as the documentation writes it,
+tab-separated as a web page or spreadsheet copies it, or CSV), or a text
+holding a DPM Sketch share link, told apart by content; - reads standard
+input.
 
 failover fails the servers named by --fail and every server of each site
 named by --fail-site (at least one of them), with every guest of a failed
@@ -41,7 +43,8 @@ risk lists the single points of failure (a server whose failure alone loses
 data or leaves data with no copy), the data held in fewer than two places,
 and protections to add (or, for a DPM server that may not have a protector,
 a database backup to set) that remove a single point without an error
-finding.
+finding, each with the warnings it would bring ('brings the long-cycle
+warning'), those that bring none first.
 
 exercise grades solutions: EXERCISE is an exercise file (dpm-exercise/1) or
 a text holding an exercise link (#x=...); each SOLUTION is a scenario as
@@ -171,7 +174,7 @@ fn load_text(path: &str, stdin: &mut dyn Read) -> Result<String, String> {
     }
     let text = String::from_utf8(bytes).map_err(|e| {
         format!(
-            "{shown}: not UTF-8 text (invalid byte at offset {}): expected scenario JSON or a Markdown table",
+            "{shown}: not UTF-8 text (invalid byte at offset {}): expected scenario JSON or a table",
             e.utf8_error().valid_up_to()
         )
     })?;
@@ -324,6 +327,11 @@ fn risk_json(t: &Topology, r: &Risk, fx: &[Fix]) -> Value {
                 o.insert("set".into(), json!(f.set.iter().map(|c| c.label(t)).collect::<Vec<_>>()));
             }
             o.insert("removes".into(), json!(f.removes.iter().map(|&id| n(id)).collect::<Vec<_>>()));
+            o.insert("brings".into(), json!(f.brings.iter().map(|b| json!({
+                "rule": b.rule.id(),
+                "severity": b.severity().as_str(),
+                "message": b.message,
+            })).collect::<Vec<_>>()));
             Value::Object(o)
         }).collect::<Vec<_>>(),
     })
@@ -382,6 +390,7 @@ fn single_point_text(s: &mut String, t: &Topology, sp: &SinglePoint, fx: &[Fix])
                 .chain(f.set.iter().map(|c| format!("set {}", c.label(t))))
                 .collect::<Vec<_>>()
                 .join(" + ")
+                + &brings(f)
         })
         .collect();
     if own.is_empty() {
@@ -389,6 +398,20 @@ fn single_point_text(s: &mut String, t: &Topology, sp: &SinglePoint, fx: &[Fix])
     } else {
         s.push_str(&format!("  fix, any one of: {}\n", own.join(", ")));
     }
+}
+
+/// What a fix costs, as `risk` prints it after the fix: " (brings the
+/// long-cycle warning)", or nothing.
+fn brings(f: &Fix) -> String {
+    if f.brings.is_empty() {
+        return String::new();
+    }
+    let ids: Vec<String> = f
+        .brings
+        .iter()
+        .map(|b| format!("the {} {}", b.rule.id(), b.severity()))
+        .collect();
+    format!(" (brings {})", ids.join(" and "))
 }
 
 fn pretty(v: &Value) -> String {

@@ -124,6 +124,28 @@ fn table_prints_the_seed_layout() {
     let expected =
         seed[seed.find("|Server|").unwrap()..].replace("|DS4|DS3|", "|DS4 \\(secondary\\)|DS3|");
     assert_eq!(out(&o), expected);
+    // The same table copied from the rendered page (tabs) or saved by a
+    // spreadsheet (CSV), from a file or standard input.
+    let seeds = repo().join("rules/tests/seeds");
+    let tsv = seeds.join("scenario-2.tsv").display().to_string();
+    let o = run(&["table", &tsv], None);
+    assert_eq!((o.status.code(), out(&o)), (Some(0), expected.clone()));
+    let csv = std::fs::read_to_string(seeds.join("scenario-2.csv")).unwrap();
+    let o = run(&["table", "-"], Some(&csv));
+    assert_eq!((o.status.code(), out(&o)), (Some(0), expected));
+    // A broken one says where.
+    let o = run(
+        &["check", "-"],
+        Some("Server,Protecting,Protected by\nDS1,\"PS1\n"),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains(
+            "line 2, column 5: a cell opens with a double quote here and never closes it"
+        ),
+        "{}",
+        err(&o)
+    );
 }
 
 #[test]
@@ -301,6 +323,17 @@ fn risk_names_single_points_and_fixes_with_exit_status() {
     );
     assert_eq!(v["fixes"][0]["add"][0], "DS1->DS4");
     assert_eq!(v["fixes"][0]["removes"][0], "DS4");
+    // Closing the chain into a cycle has a cost, said before it is made.
+    assert_eq!(v["fixes"][0]["brings"][0]["rule"], "long-cycle");
+    assert_eq!(v["fixes"][0]["brings"][0]["severity"], "warning");
+    let text = run(&["risk", &scenario("scenario-1.dpm.json")], None);
+    assert!(
+        out(&text).contains(
+            "fix, any one of: DS1->DS4 (brings the long-cycle warning), DS2->DS4 (brings the long-cycle warning)"
+        ),
+        "{}",
+        out(&text)
+    );
 
     let none = run(&["risk", &case("no-single-point.dpm.json")], None);
     assert_eq!(none.status.code(), Some(0), "{}", err(&none));
@@ -533,7 +566,7 @@ fn risk_offers_a_database_backup_where_no_protector_may_be() {
     let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
     assert_eq!(
         v["fixes"],
-        serde_json::json!([{"set": ["MABS1 database_backup azure"], "removes": ["MABS1"]}])
+        serde_json::json!([{"set": ["MABS1 database_backup azure"], "removes": ["MABS1"], "brings": []}])
     );
     let text = run(&["risk", &case("estate-mabs.dpm.json")], None);
     assert!(

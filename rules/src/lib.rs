@@ -3,8 +3,9 @@
 //! The model of a protection topology ([`Topology`]), the rules with stable
 //! ids ([`check`], [`Checker::precheck`] for live editing), the copy
 //! inventory ([`inventory`]), the failover planner ([`plan`]), a layered
-//! layout, and the file formats (scenario JSON, the seeds' Markdown table,
-//! Mermaid, Graphviz DOT, SVG, share links).
+//! layout, and the file formats (scenario JSON, the seeds' Markdown table
+//! and the same table as TSV or CSV, Mermaid, Graphviz DOT, SVG, share
+//! links).
 //!
 //! Pure Rust with no I/O: the app (compiled to wasm) and `dpm-check` both
 //! ask this crate every question about DPM, so they cannot disagree. Nothing
@@ -26,10 +27,11 @@
 //! - exercises: `exercise/` (`judge.rs`, `refusal.rs`, `file.rs`, `link.rs`,
 //!   `form.rs`), `exercises.rs` (the built-in ones);
 //! - files: `scenario.rs` (JSON), `json.rs` (its parser), `table.rs` (the
-//!   seeds' Markdown table), `share.rs` (links), `export.rs` (Mermaid, DOT,
-//!   SVG), `fit.rs` (names and captions that fit a box, by measurement),
-//!   `layout.rs`, `route.rs` (arrows routed around the servers' boxes, for
-//!   the canvas and the SVG export alike), `twin.rs` (the Servers list's text);
+//!   seeds' Markdown table, and TSV or CSV as people copy it), `share.rs`
+//!   (links), `export.rs` (Mermaid, DOT, SVG), `fit.rs` (names and captions
+//!   that fit a box, by measurement), `layout.rs`, `route.rs` (arrows routed
+//!   around the servers' boxes, for the canvas and the SVG export alike),
+//!   `twin.rs` (the Servers list's text);
 //! - tests as data: `tests/cases` (scenarios with their expected findings,
 //!   failures and risks, snapshots in `tests/snapshots`), `tests/bad`
 //!   (inputs every reader must refuse), `tests/properties.rs`.
@@ -129,8 +131,8 @@ pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
 /// message, rather than freezing the tab while it is checked.
 pub const MAX_SERVERS: usize = 20_000;
 
-/// Reads scenario JSON, a Markdown table or a share link, told apart by
-/// content.
+/// Reads scenario JSON, a table (Markdown, tab-separated or CSV) or a
+/// share link, told apart by content.
 pub fn read(text: &str) -> Result<Topology, InputError> {
     if text.len() > MAX_INPUT_BYTES {
         return Err(InputError::new(format!(
@@ -144,13 +146,13 @@ pub fn read(text: &str) -> Result<Topology, InputError> {
     match first {
         Some('{') | Some('[') => from_json(body),
         None => Err(InputError::new(
-            "the input is empty: expected scenario JSON or a Markdown table",
+            "the input is empty: expected scenario JSON or a table",
         )),
         Some('|') => from_table(body),
         _ if looks_like_share_link(body) => from_share(body),
         _ if looks_like_table(body) => from_table(body),
         _ => Err(InputError::new(
-            "expected scenario JSON (starting with \"{\"), a Markdown table with the columns Server | Protecting | Protected by, or a DPM Sketch share link",
+            "expected scenario JSON (starting with \"{\"), a table with the columns Server, Protecting and Protected by (Markdown, tab-separated or CSV), or a DPM Sketch share link",
         )),
     }
 }

@@ -9,7 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::check::Checker;
+use crate::check::{Checker, Finding};
 use crate::estate::{AlsoDown, DownHow};
 use crate::inventory::{Copies, DataSource, Part};
 use crate::model::{BackupMedium, Kind, Protection, ServerId, Topology};
@@ -90,6 +90,11 @@ pub struct Fix {
     /// them no single point; a `set` fix leaves each no data it would lose
     /// (what it alone protects still has one copy).
     pub removes: Vec<ServerId>,
+    /// What it costs: the warnings the drawing would have with the fix made
+    /// that it has not now (a fix brings no error; notes are not counted),
+    /// such as `long-cycle` for a protection that closes a cycle of three
+    /// or more DPM servers. Empty for most fixes.
+    pub brings: Vec<Finding>,
 }
 
 impl Fix {
@@ -438,8 +443,10 @@ fn media_for(t: &Topology, id: ServerId) -> Vec<BackupMedium> {
 /// it without an error finding (the pre-check decides for a protection; a
 /// fact adds none), fewest protections first: a protection to add,
 /// or, for a DPM server that may not have a protector (Azure Backup Server,
-/// a domain controller), a `database_backup` to set instead. A single
-/// point with no fix is left out; [`why_no_fix`] says why.
+/// a domain controller), a `database_backup` to set instead. Each fix says
+/// what it costs ([`Fix::brings`]), and fixes that bring no warning are
+/// found first. A single point with no fix is left out; [`why_no_fix`]
+/// says why.
 pub fn fixes(t: &Topology, r: &Risk) -> Vec<Fix> {
     let checker = Checker::new(t);
     let dpm: Vec<ServerId> = t
@@ -450,6 +457,9 @@ pub fn fixes(t: &Topology, r: &Risk) -> Vec<Fix> {
     let mut out: Vec<Fix> = Vec::new();
     for point in &r.single_points {
         let mut found = 0;
+        // Fixes that bring a warning wait until those that bring none are
+        // tried: a person should first see the fixes that cost nothing.
+        let mut costly: Vec<(Protection, Vec<Finding>)> = Vec::new();
         for target in fix_targets(t, point) {
             if may_not_be_protected(t, target) {
                 continue;
@@ -459,23 +469,27 @@ pub fn fixes(t: &Topology, r: &Risk) -> Vec<Fix> {
                     break;
                 }
                 let p = Protection::new(by, target);
-                if by == target || t.protection(p.link()).is_some() || !clean(&checker, p) {
+                if by == target || t.protection(p.link()).is_some() {
                     continue;
                 }
-                let mut after = t.clone();
-                after.protections.push(p);
-                if risk_of(&after, point.server).is_some() {
+                let Some(brings) = cost(&checker, p) else {
                     continue;
+                };
+                if !brings.is_empty() {
+                    costly.push((p, brings));
+                } else if removes(t, point.server, p) {
+                    found += 1;
+                    add_fix(&mut out, p, brings, point.server);
                 }
+            }
+        }
+        for (p, brings) in costly {
+            if found == FIXES_PER_POINT {
+                break;
+            }
+            if removes(t, point.server, p) {
                 found += 1;
-                match out.iter_mut().find(|f| f.add == [p] && f.set.is_empty()) {
-                    Some(f) => f.removes.push(point.server),
-                    None => out.push(Fix {
-                        add: vec![p],
-                        set: Vec::new(),
-                        removes: vec![point.server],
-                    }),
-                }
+                add_fix(&mut out, p, brings, point.server);
             }
         }
         // A database backup instead of a protection.
@@ -513,10 +527,13 @@ pub fn fixes(t: &Topology, r: &Risk) -> Vec<Fix> {
                     .find(|f| f.add.is_empty() && f.set == [change])
                 {
                     Some(f) => f.removes.push(point.server),
+                    // An off-server database copy only takes findings
+                    // away (`single-copy-dpm`): it brings nothing.
                     None => out.push(Fix {
                         add: Vec::new(),
                         set: vec![change],
                         removes: vec![point.server],
+                        brings: Vec::new(),
                     }),
                 }
             }
@@ -593,15 +610,40 @@ fn is_dpm(t: &Topology, id: ServerId) -> bool {
     t.server(id).is_some_and(|s| s.kind == Kind::Dpm)
 }
 
-/// No error finding: DPM supports it. (A warning is allowed: the top of
-/// every chain keeps its database in one place unless DPM servers protect
-/// each other in a cycle of three or more, which is supported but not
-/// documented, the `long-cycle` warning.)
-fn clean(checker: &Checker, p: Protection) -> bool {
-    checker
-        .precheck(p)
-        .iter()
-        .all(|f| f.severity() != Severity::Error)
+/// What adding `p` costs: the warnings it adds, or `None` when it adds an
+/// error (DPM does not support it). A warning is allowed: the top of every
+/// chain keeps its database in one place unless DPM servers protect each
+/// other in a cycle of three or more, which is supported but not
+/// documented, the `long-cycle` warning. The pre-check gives exactly what
+/// adding `p` and checking again would add (a property test holds it so).
+fn cost(checker: &Checker, p: Protection) -> Option<Vec<Finding>> {
+    let mut added = checker.precheck(p);
+    if added.iter().any(|f| f.severity() == Severity::Error) {
+        return None;
+    }
+    added.retain(|f| f.severity() == Severity::Warning);
+    Some(added)
+}
+
+/// Whether adding `p` leaves `server` no single point of failure.
+fn removes(t: &Topology, server: ServerId, p: Protection) -> bool {
+    let mut after = t.clone();
+    after.protections.push(p);
+    risk_of(&after, server).is_none()
+}
+
+/// Adds the fix "add `p`" for `server` to `out`, or, if another single
+/// point has it already, notes that it removes `server` too.
+fn add_fix(out: &mut Vec<Fix>, p: Protection, brings: Vec<Finding>, server: ServerId) {
+    match out.iter_mut().find(|f| f.add == [p] && f.set.is_empty()) {
+        Some(f) => f.removes.push(server),
+        None => out.push(Fix {
+            add: vec![p],
+            set: Vec::new(),
+            removes: vec![server],
+            brings,
+        }),
+    }
 }
 
 /// The servers a new protector would have to protect for the data at stake
@@ -701,6 +743,73 @@ mod tests {
         assert_eq!(risk(&after).single_points, []);
     }
 
+    fn adds_and_brings(t: &Topology, f: &[Fix]) -> Vec<String> {
+        f.iter()
+            .map(|f| {
+                let brings: Vec<&str> = f.brings.iter().map(|b| b.rule.id()).collect();
+                format!(
+                    "{}->{} [{}]",
+                    t.name(f.add[0].protector),
+                    t.name(f.add[0].target),
+                    brings.join(" ")
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_fix_that_closes_a_cycle_of_three_brings_long_cycle() {
+        let t = presets::scenario_1();
+        let f = fixes(&t, &risk(&t));
+        assert_eq!(
+            adds_and_brings(&t, &f),
+            ["DS1->DS4 [long-cycle]", "DS2->DS4 [long-cycle]"]
+        );
+        // What it brings is what checking the drawing with it made adds.
+        for fix in &f {
+            let now = crate::check::check(&t);
+            let added: Vec<Finding> = crate::check::check(&fix.apply(&t))
+                .into_iter()
+                .filter(|x| x.severity() == Severity::Warning && !now.contains(x))
+                .collect();
+            assert_eq!(fix.brings, added);
+        }
+        assert!(f[1].brings[0].message.contains("cycle of 3 servers"));
+    }
+
+    #[test]
+    fn a_fix_that_brings_nothing_says_so_and_comes_first() {
+        // DS1 -> PS1, DS2 -> PS2: each DPM server is the other's fix.
+        let mut t = Topology::new();
+        let d1 = t.add_server("DS1", Kind::Dpm);
+        let d2 = t.add_server("DS2", Kind::Dpm);
+        let p1 = t.add_server("PS1", Kind::Protected);
+        let p2 = t.add_server("PS2", Kind::Protected);
+        t.connect(Protection::new(d1, p1));
+        t.connect(Protection::new(d2, p2));
+        let f = fixes(&t, &risk(&t));
+        assert_eq!(adds_and_brings(&t, &f), ["DS2->DS1 []", "DS1->DS2 []"]);
+
+        // Scenario 1 with a DPM server of its own, DS9: DS9 -> DS4 closes
+        // no cycle, so it is offered before the two that do, though its
+        // name comes last.
+        let mut t = presets::scenario_1();
+        t.add_server("DS9", Kind::Dpm);
+        let f = fixes(&t, &risk(&t));
+        let ds4: Vec<Fix> = f
+            .into_iter()
+            .filter(|f| f.removes.contains(&t.find("DS4").unwrap()))
+            .collect();
+        assert_eq!(
+            adds_and_brings(&t, &ds4),
+            [
+                "DS9->DS4 []",
+                "DS1->DS4 [long-cycle]",
+                "DS2->DS4 [long-cycle]"
+            ]
+        );
+    }
+
     #[test]
     fn a_database_backup_for_azure_backup_server_adds_no_error() {
         let mut t = Topology::new();
@@ -718,7 +827,11 @@ mod tests {
         let set: Vec<&Fix> = f.iter().filter(|f| !f.set.is_empty()).collect();
         assert!(!set.is_empty(), "{f:?}");
         for fix in set {
+            assert_eq!(fix.brings, []);
             let after = fix.apply(&t);
+            // An off-server copy only takes `single-copy-dpm` away.
+            let now = crate::check::check(&t);
+            assert!(crate::check::check(&after).iter().all(|f| now.contains(f)));
             assert!(errors(&after) <= errors(&t));
             assert!(risk_of(&after, m).is_none_or(|p| !p
                 .loses

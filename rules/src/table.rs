@@ -2,9 +2,11 @@
 //!
 //! Import takes the tables exactly as the DPM documentation writes them
 //! (escaped parentheses and dashes, role labels or none, a server on two
-//! rows). Export writes the documentation's layout: one row per DPM server
-//! and role, primary before secondary, names in natural order, `\-` where
-//! nothing protects it.
+//! rows), and the same table as people copy it: from the rendered page
+//! (tab-separated), from a spreadsheet (tab-separated, or saved as CSV,
+//! quoted cells and all). Export writes the documentation's layout: one row
+//! per DPM server and role, primary before secondary, names in natural
+//! order, `\-` where nothing protects it.
 
 use crate::model::{Kind, Protection, ServerId, Topology};
 use crate::roles::roles;
@@ -216,15 +218,25 @@ fn is_table_line(line: &str) -> bool {
     line.trim_start().starts_with('|')
 }
 
-fn is_rule_row(cells: &[String]) -> bool {
+fn is_rule_row(cells: &[Cell]) -> bool {
     cells.iter().all(|c| {
-        let c = c.trim();
+        let c = c.text.trim();
         !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':' | ' '))
     })
 }
 
+/// A cell's text as it is meant: Markdown escapes undone (`escaped`), or
+/// as it stands (a tab-separated or CSV cell has none).
+fn decode(s: &str, escaped: bool) -> String {
+    if escaped {
+        unescape(s)
+    } else {
+        s.to_string()
+    }
+}
+
 /// Strips a role label ("(primary)", escaped or not) from a server cell.
-fn split_role(cell: &str) -> (String, Option<String>) {
+fn split_role(cell: &str, escaped: bool) -> (String, Option<String>) {
     let raw = cell.trim();
     for open in ["\\(", "("] {
         let close = if open == "\\(" { "\\)" } else { ")" };
@@ -232,29 +244,37 @@ fn split_role(cell: &str) -> (String, Option<String>) {
             if let Some(i) = stripped.rfind(open) {
                 let label = stripped[i + open.len()..].trim().to_ascii_lowercase();
                 if label == "primary" || label == "secondary" {
-                    return (unescape(stripped[..i].trim()), Some(label));
+                    return (decode(stripped[..i].trim(), escaped), Some(label));
                 }
             }
         }
     }
-    (unescape(raw), None)
+    (decode(raw, escaped), None)
 }
 
-fn name_list(cell: &str) -> Vec<String> {
+fn name_list(cell: &str, escaped: bool) -> Vec<String> {
     let c = cell.trim();
     if c.is_empty() || c == "-" || c == "\\-" || c == "—" || c == "–" {
         return Vec::new();
     }
+    // A backslash before a comma keeps it in a name (Markdown's escape);
+    // in plain text that is all a backslash does.
     split_unescaped(c, ',')
         .into_iter()
-        .map(|n| unescape(n.trim()))
+        .map(|n| decode(n.trim(), escaped))
         .filter(|n| !n.is_empty())
         .collect()
 }
 
-/// True when `text` looks like a Markdown table (used to tell the two input
-/// forms apart by content).
+/// True when `text` looks like a table: a Markdown table, or a
+/// tab-separated or CSV one with the header Server, Protecting, Protected
+/// by (used to tell the input forms apart by content).
 pub fn looks_like_table(text: &str) -> bool {
+    markdown(text) || delimited(text).is_some()
+}
+
+/// A Markdown table's header line is in `text`.
+fn markdown(text: &str) -> bool {
     text.lines().any(|l| {
         is_table_line(l) && {
             let c = cells(l);
@@ -263,24 +283,93 @@ pub fn looks_like_table(text: &str) -> bool {
     })
 }
 
-/// Reads the first `Server | Protecting | Protected by` table in `text`.
-/// Lines before it (a heading, say) are passed over; a bold or heading line
-/// just above the table becomes the scenario's title.
+/// Whether a header cell says `want` (in lower case, without spaces):
+/// case, spaces and quotes aside ("Protected by", "PROTECTED BY" and
+/// `"ProtectedBy"` are one).
+fn says(cell: &str, want: &str) -> bool {
+    cell.chars()
+        .filter(|c| !c.is_whitespace() && *c != '"')
+        .flat_map(char::to_lowercase)
+        .eq(want.chars())
+}
+
+/// Where a tab-separated or CSV table's header is: its byte offset, its
+/// line (from 0) and the separator. Tabs are tried first: a rendered
+/// page's table copies with tabs, and its cells may hold commas.
+fn delimited(text: &str) -> Option<(usize, usize, char)> {
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        for sep in ['\t', ','] {
+            let mut c = line.split(sep);
+            // The three columns, then only empty cells (a spreadsheet's).
+            if ["server", "protecting", "protectedby"]
+                .iter()
+                .all(|w| c.next().is_some_and(|c| says(c, w)))
+                && c.all(|c| says(c, ""))
+            {
+                return Some((offset, i, sep));
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Reads the first `Server | Protecting | Protected by` table in `text`:
+/// Markdown, or tab-separated (copied from a rendered page or a
+/// spreadsheet), or CSV, told apart by content. Lines before it (a
+/// heading, say) are passed over; a heading line just above the table
+/// becomes the scenario's title.
 pub fn from_table(text: &str) -> Result<Topology, InputError> {
+    let text = text.trim_start_matches('\u{feff}');
     let lines: Vec<&str> = text.lines().collect();
-    let header_at = header(&lines)?;
+    let plain = if markdown(text) {
+        None
+    } else {
+        delimited(text)
+    };
+    let (header_at, records) = match plain {
+        Some((offset, at, sep)) => {
+            let records = records(&text[offset..], sep, at + 1)?;
+            if records.len() > crate::MAX_SERVERS + 1 {
+                return Err(InputError::new(format!(
+                    "the table has {} rows; a drawing holds at most {} servers",
+                    records.len() - 1,
+                    crate::MAX_SERVERS
+                )));
+            }
+            (at, records.into_iter().skip(1).collect())
+        }
+        None => {
+            let at = header(&lines)?;
+            (at, markdown_records(&lines, at))
+        }
+    };
     let mut t = Topology::new();
-    // The seeds put a sentence between the bold title and the table.
-    t.title = lines[..header_at]
+    t.title = title_above(&lines[..header_at.min(lines.len())], plain.is_some());
+    let rows = rows(&records, header_at + 1, plain.is_none())?;
+    servers_and_protections(&mut t, &rows)?;
+    Ok(t)
+}
+
+/// The title in the lines above a table: a bold or heading line among the
+/// last three, or (for a table copied from a rendered page, `plain`) the
+/// nearest short line that does not lead into the table with a colon. The
+/// seeds put a sentence between the bold title and the table.
+fn title_above(lines: &[&str], plain: bool) -> Option<String> {
+    let near: Vec<&str> = lines
         .iter()
         .rev()
         .map(|l| l.trim())
         .filter(|l| !l.is_empty())
         .take(3)
-        .find_map(title_of);
-    let rows = rows(&lines, header_at)?;
-    servers_and_protections(&mut t, &rows)?;
-    Ok(t)
+        .collect();
+    near.iter().find_map(|l| title_of(l)).or_else(|| {
+        near.iter()
+            .find(|l| plain && !l.ends_with(':') && !l.contains(['\t', ',']))
+            .filter(|l| l.chars().count() <= 80 && !l.chars().any(char::is_control))
+            .map(|l| l.to_string())
+    })
 }
 
 /// The line of the table's header, checked: the three columns, in order.
@@ -296,7 +385,7 @@ fn header(lines: &[&str]) -> Result<usize, InputError> {
     }
     let Some(header_at) = lines.iter().position(|l| is_table_line(l)) else {
         return Err(InputError::new(
-            "no table found: expected a Markdown table with the columns Server | Protecting | Protected by",
+            "no table found: expected a table with the columns Server, Protecting and Protected by (Markdown, tab-separated or CSV)",
         ));
     };
     let header = cells(lines[header_at]);
@@ -327,58 +416,191 @@ struct Row {
     protected_by: Vec<String>,
 }
 
-/// The rows under the header, up to the first line that is not the
-/// table's; the rule row is passed over.
-fn rows(lines: &[&str], header_at: usize) -> Result<Vec<Row>, InputError> {
+/// A cell, and the column it starts at (from 1; 0 where not known).
+struct Cell {
+    text: String,
+    column: usize,
+}
+
+/// A line of a table (a record of CSV, which may span lines): its line
+/// number, its cells.
+struct Record {
+    line: usize,
+    cells: Vec<Cell>,
+}
+
+/// The lines under a Markdown header, up to the first that is neither the
+/// table's nor blank.
+fn markdown_records(lines: &[&str], header_at: usize) -> Vec<Record> {
+    lines[header_at + 1..]
+        .iter()
+        .take_while(|l| is_table_line(l) || l.trim().is_empty())
+        .enumerate()
+        .map(|(k, l)| Record {
+            line: header_at + 2 + k,
+            cells: cells(l)
+                .into_iter()
+                .map(|text| Cell { text, column: 0 })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The rows of the records under the header (on line `header_line`): a
+/// blank line before them is passed over, one after them ends the table,
+/// as does a line with no separator (text under a copied table); a
+/// Markdown rule row is passed over. Markdown cells are `escaped`.
+fn rows(records: &[Record], header_line: usize, escaped: bool) -> Result<Vec<Row>, InputError> {
     let mut rows = Vec::new();
-    for (i, line) in lines.iter().enumerate().skip(header_at + 1) {
-        if !is_table_line(line) {
-            if line.trim().is_empty() && rows.is_empty() {
+    for r in records {
+        let mut cells: &[Cell] = &r.cells;
+        // Spreadsheets pad rows with empty cells.
+        while cells.len() > 3 && cells.last().is_some_and(|c| c.text.trim().is_empty()) {
+            cells = &cells[..cells.len() - 1];
+        }
+        if cells.iter().all(|c| c.text.trim().is_empty()) {
+            if rows.is_empty() {
                 continue;
             }
             break;
         }
-        let c = cells(line);
-        if is_rule_row(&c) {
+        if escaped && is_rule_row(cells) {
             continue;
         }
-        if c.len() != 3 {
-            return Err(InputError::at_line(
-                i + 1,
-                format!(
-                    "a row has 3 cells (Server, Protecting, Protected by); this one has {}",
-                    c.len()
-                ),
-            ));
-        }
-        let (server, _role) = split_role(&c[0]);
-        if let Err(e) = crate::model::validate_name_form(&server) {
-            return Err(InputError::at_line(
-                i + 1,
-                format!("in the Server cell: {e}"),
-            ));
-        }
-        let protecting = name_list(&c[1]);
-        let protected_by = name_list(&c[2]);
-        for n in protecting.iter().chain(&protected_by) {
-            if let Err(e) = crate::model::validate_name_form(n) {
-                return Err(InputError::at_line(i + 1, format!("\"{n}\": {e}")));
+        let column = |c: &Cell| (c.column > 0).then_some(c.column);
+        match cells {
+            [_] if !escaped => break,
+            [a, b, c] => rows.push(row(
+                r.line,
+                [
+                    (&a.text, column(a)),
+                    (&b.text, column(b)),
+                    (&c.text, column(c)),
+                ],
+                escaped,
+            )?),
+            _ => {
+                return Err(at(
+                    r.line,
+                    cells.get(3).and_then(column),
+                    format!(
+                        "a row has 3 cells (Server, Protecting, Protected by); this one has {}",
+                        cells.len()
+                    ),
+                ))
             }
         }
-        rows.push(Row {
-            line: i + 1,
-            server,
-            protecting,
-            protected_by,
-        });
     }
     if rows.is_empty() {
         return Err(InputError::at_line(
-            header_at + 1,
+            header_line,
             "the table has a header but no rows",
         ));
     }
     Ok(rows)
+}
+
+/// An error at a line and, where known, a column (both from 1).
+fn at(line: usize, column: Option<usize>, message: String) -> InputError {
+    let mut e = InputError::at_line(line, message);
+    e.column = column;
+    e
+}
+
+/// One row from its three cells (text, and column where known), Markdown
+/// escapes undone if `escaped`; its role label is dropped.
+fn row(line: usize, cells: [(&str, Option<usize>); 3], escaped: bool) -> Result<Row, InputError> {
+    let (server, _role) = split_role(cells[0].0, escaped);
+    if let Err(e) = crate::model::validate_name_form(&server) {
+        return Err(at(line, cells[0].1, format!("in the Server cell: {e}")));
+    }
+    let protecting = name_list(cells[1].0, escaped);
+    let protected_by = name_list(cells[2].0, escaped);
+    for (names, column) in [(&protecting, cells[1].1), (&protected_by, cells[2].1)] {
+        for n in names {
+            if let Err(e) = crate::model::validate_name_form(n) {
+                return Err(at(line, column, format!("\"{n}\": {e}")));
+            }
+        }
+    }
+    Ok(Row {
+        line,
+        server,
+        protecting,
+        protected_by,
+    })
+}
+
+/// Splits tab-separated or CSV text into records, as spreadsheets write
+/// it: a cell in double quotes may hold the separator, line breaks and
+/// doubled quotes; `\r\n`, `\n` or `\r` ends a record. Lines count from
+/// `first_line`.
+fn records(text: &str, sep: char, first_line: usize) -> Result<Vec<Record>, InputError> {
+    let mut out = Vec::new();
+    let (mut line, mut column) = (first_line, 1);
+    let mut rec = Record {
+        line,
+        cells: Vec::new(),
+    };
+    let mut cell = Cell {
+        text: String::new(),
+        column,
+    };
+    let mut quote: Option<(usize, usize)> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let here = (line, column);
+        column += 1;
+        let newline = c == '\n' || c == '\r';
+        if newline {
+            if c == '\r' && chars.peek() == Some(&'\n') {
+                chars.next();
+            }
+            line += 1;
+            column = 1;
+        }
+        if quote.is_some() {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    column += 1;
+                    cell.text.push('"');
+                }
+                '"' => quote = None,
+                _ => cell.text.push(if newline { '\n' } else { c }),
+            }
+        } else if c == '"' && cell.text.trim().is_empty() {
+            cell.text.clear();
+            quote = Some(here);
+        } else if c == sep || newline {
+            let next = Cell {
+                text: String::new(),
+                column,
+            };
+            rec.cells.push(std::mem::replace(&mut cell, next));
+            if newline {
+                let next = Record {
+                    line,
+                    cells: Vec::new(),
+                };
+                out.push(std::mem::replace(&mut rec, next));
+            }
+        } else {
+            cell.text.push(c);
+        }
+    }
+    if let Some((l, c)) = quote {
+        return Err(at(
+            l,
+            Some(c),
+            "a cell opens with a double quote here and never closes it".into(),
+        ));
+    }
+    if !cell.text.is_empty() || !rec.cells.is_empty() {
+        rec.cells.push(cell);
+        out.push(rec);
+    }
+    Ok(out)
 }
 
 /// The servers the rows name, in order of first appearance (a name with a
@@ -527,6 +749,48 @@ Scenario 2 shows a scenario in which four DPM servers are chained:
         assert!(table.contains("|DS3 \\(secondary\\\\|"), "{table}");
         let back = from_table(&table).unwrap();
         assert_eq!(to_table(&back), table);
+    }
+
+    #[test]
+    fn csv_cells_are_read_as_spreadsheets_write_them() {
+        let r = records("a,\"b \"\"x\"\", c\"\r\n \"two\nlines\",z\rlast", ',', 4).unwrap();
+        let cells: Vec<Vec<(&str, usize)>> = r
+            .iter()
+            .map(|r| {
+                r.cells
+                    .iter()
+                    .map(|c| (c.text.as_str(), c.column))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            cells,
+            [
+                vec![("a", 1), ("b \"x\", c", 3)],
+                vec![("two\nlines", 1), ("z", 8)],
+                vec![("last", 1)]
+            ]
+        );
+        let lines: Vec<usize> = r.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [4, 5, 7], "a line break in quotes counts");
+    }
+
+    #[test]
+    fn a_tab_separated_or_csv_table_is_told_apart_and_read() {
+        // As a browser copies the rendered documentation: tabs, the role
+        // in plain parentheses, a dash for nothing.
+        let tsv = "Server\tProtecting\tProtected by\nDS1 (primary)\tPS1, PS2\tDS2\nDS2 (secondary)\tDS1\t-\n";
+        assert!(looks_like_table(tsv));
+        let t = crate::read(tsv).unwrap();
+        assert_eq!(t.servers.len(), 4);
+        assert_eq!(t.protections.len(), 3);
+        // A name may hold what Markdown would escape; a CSV cell is as typed.
+        let csv = "\u{feff}SERVER,protecting,Protected By\r\nDS_1 (primary),\"PS-1, PS*2\",\r\n";
+        let t = crate::read(csv).unwrap();
+        assert!(t.find("DS_1").is_some() && t.find("PS*2").is_some());
+        assert_eq!(t.server(t.find("DS_1").unwrap()).unwrap().kind, Kind::Dpm);
+        // Prose with commas is not a table.
+        assert!(!looks_like_table("Servers, protections, and more\n"));
     }
 
     #[test]

@@ -283,15 +283,15 @@ mod tests {
             DS1: DPM server, primary.
               Protects itself and PS1.
               Protected by nothing.
-              error: PS1 is protected by 2 servers (DS1 and DS2); a server can be protected by one DPM server only.
+              error: PS1 is protected by 2 servers (DS1 and DS2); a server can be protected by one DPM server only. DPM would refuse DS2 → PS1, made second; DS1 → PS1, made first, stays.
             DS2: DPM server, primary.
               Protects PS1.
               Protected by nothing.
-              error: PS1 is protected by 2 servers (DS1 and DS2); a server can be protected by one DPM server only.
+              error: PS1 is protected by 2 servers (DS1 and DS2); a server can be protected by one DPM server only. DPM would refuse DS2 → PS1, made second; DS1 → PS1, made first, stays.
               info: Nothing protects DS2's database: if DS2 fails, its replicas have no copy elsewhere to rebuild it from.
             PS1: Protected server.
               Protected by DS1 and DS2.
-              error: PS1 is protected by 2 servers (DS1 and DS2); a server can be protected by one DPM server only.
+              error: PS1 is protected by 2 servers (DS1 and DS2); a server can be protected by one DPM server only. DPM would refuse DS2 → PS1, made second; DS1 → PS1, made first, stays.
         "#]].assert_eq(&text);
     }
 

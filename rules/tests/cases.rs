@@ -162,6 +162,38 @@ fn seed_scenarios_are_valid_and_reproduce_the_seed_tables() {
     }
 }
 
+/// The seeds' tables as people copy them (tab-separated from the rendered
+/// page or a spreadsheet, CSV as a spreadsheet saves it or as typed): each
+/// `.tsv` and `.csv` beside a seed reads as the same drawing as its
+/// Markdown, through the same reader `dpm-check` and the app use.
+#[test]
+fn seed_tables_copied_as_tsv_or_csv_read_as_their_markdown() {
+    let found = files(&root().join("tests/seeds"), &[".tsv", ".csv"]);
+    assert_eq!(found.len(), 6, "each seed as TSV and CSV: {found:?}");
+    for p in found {
+        let md = p.with_extension("md");
+        let want = load(&md);
+        let text = fs::read_to_string(&p).unwrap();
+        let got = read(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        let shape = |t: &Topology| {
+            let servers: Vec<(String, Kind)> =
+                t.servers.iter().map(|s| (s.name.clone(), s.kind)).collect();
+            let links: Vec<String> = t
+                .protections
+                .iter()
+                .map(|l| format!("{}->{}", t.name(l.protector), t.name(l.target)))
+                .collect();
+            (servers, links, to_table(t))
+        };
+        assert_eq!(shape(&got), shape(&want), "{}", p.display());
+        // A heading above the table is its title, as in the Markdown.
+        let titled = text.lines().next().is_some_and(|l| l.contains("Scenario"));
+        if titled {
+            assert_eq!(got.title, want.title, "{}", p.display());
+        }
+    }
+}
+
 /// The seed's "Moving protected servers": fail DPM1, and Server1 gets the
 /// three supported options and the two unsupported ones, exactly.
 #[test]
@@ -344,7 +376,10 @@ fn every_failover_question_matches_its_snapshot() {
 
 #[test]
 fn bad_inputs_are_refused_saying_what_and_where() {
-    for p in files(&root().join("tests/bad"), &[".json", ".md", ".txt"]) {
+    for p in files(
+        &root().join("tests/bad"),
+        &[".json", ".md", ".txt", ".tsv", ".csv"],
+    ) {
         let text = fs::read_to_string(&p).unwrap();
         let e = match read(&text) {
             Ok(_) => panic!("{} was accepted", p.display()),
@@ -393,8 +428,10 @@ fn every_risk_question_matches_its_snapshot() {
                         .iter()
                         .map(|p| format!("{}->{}", t.name(p.protector), t.name(p.target)))
                         .chain(f.set.iter().map(|c| format!("set {}", c.label(&t))))
+                        .chain(f.brings.iter().map(|b| format!("(brings {})", b.rule.id())))
                         .collect::<Vec<_>>()
                         .join(" + ")
+                        .replace(" + (", " (")
                 })
                 .collect();
             if own.is_empty() {
@@ -416,6 +453,7 @@ fn every_risk_question_matches_its_snapshot() {
                 .filter(|f| f.severity() == dpm_rules::Severity::Error)
                 .count()
         };
+        let now = check(&t);
         for f in &fixes {
             let after = f.apply(&t);
             assert!(
@@ -423,6 +461,12 @@ fn every_risk_question_matches_its_snapshot() {
                 "{}: a fix adds an error",
                 p.display()
             );
+            // What a fix says it brings is what checking with it made adds.
+            let added: Vec<_> = check(&after)
+                .into_iter()
+                .filter(|x| x.severity() == dpm_rules::Severity::Warning && !now.contains(x))
+                .collect();
+            assert_eq!(f.brings, added, "{}: what a fix brings", p.display());
             let left = dpm_rules::risk(&after);
             for id in &f.removes {
                 let still = left.single_points.iter().find(|sp| sp.server == *id);

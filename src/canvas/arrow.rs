@@ -49,7 +49,7 @@ pub fn ProtectionArrow(
         ed.shown_failed
             .with(|f| f.contains(&link.protector) || f.contains(&link.target))
     });
-    let selected = Memo::new(move |_| ed.selected_link.get() == Some(link));
+    let selected = Memo::new(move |_| ed.link_selected(link));
     let entering = ed
         .entering
         .with_untracked(|e| e.contains(&link.protector) || e.contains(&link.target))

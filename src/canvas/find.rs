@@ -49,7 +49,7 @@ pub fn FindBar() -> impl IntoView {
             (0, _) => "No server's name holds that.".into(),
             (n, Some(k)) => {
                 if step {
-                    reveal(ed, c.pos, &[hits[k]], None);
+                    reveal(ed, c.pos, &[hits[k]], &[]);
                 }
                 format!(
                     "{} of {n}: {}",

@@ -117,7 +117,7 @@ pub fn ImportDialog(#[prop(optional)] initial: Option<String>) -> impl IntoView 
     };
     view! {
         <DialogFrame title="Import" id="import-title">
-            <p class="muted">"Paste scenario JSON, a Markdown table in the documentation's |Server|Protecting|Protected by| form, or a share link. It replaces the drawing as one step you can undo."</p>
+            <p class="muted">"Paste scenario JSON, the documentation's Server | Protecting | Protected by table (as Markdown, or copied from the page or a spreadsheet, or as CSV), or a share link. It replaces the drawing as one step you can undo."</p>
             <textarea class="code" data-testid="import-text" aria-label="Text to import" rows="10" node_ref=f.area
                 // Set once, never written back: writing a 10 MB paste back
                 // into the box froze the page for seconds.
@@ -128,7 +128,7 @@ pub fn ImportDialog(#[prop(optional)] initial: Option<String>) -> impl IntoView 
                     disabled=move || text.with(|t| t.trim().is_empty())>"Import"</button>
                 <label class="btn file-button">
                     "Open a file…"
-                    <input type="file" node_ref=file_ref accept=".json,.md,.txt,.dpm.json,application/json,text/plain,text/markdown"
+                    <input type="file" node_ref=file_ref accept=".json,.md,.txt,.tsv,.csv,.dpm.json,application/json,text/plain,text/markdown,text/csv,text/tab-separated-values"
                         data-testid="import-file" on:change=on_file />
                 </label>
             </div>

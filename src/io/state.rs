@@ -29,9 +29,9 @@ fn mid_sentence(from: &str) -> String {
     }
 }
 
-/// Reads `text` (scenario JSON, a Markdown table or a share link) and, when
-/// it reads, makes it the drawing as one undoable step. On failure the
-/// drawing is untouched and the error says what and where.
+/// Reads `text` (scenario JSON, a table as Markdown, TSV or CSV, or a share
+/// link) and, when it reads, makes it the drawing as one undoable step. On
+/// failure the drawing is untouched and the error says what and where.
 pub fn import_text(ed: Editor, ws: Workshop, text: &str, from: &str) -> Result<(), String> {
     if text.len() > MAX_INPUT_BYTES {
         return Err(format!(

@@ -7,7 +7,7 @@ use crate::browser::markup::El;
 use crate::browser::markup::{el, fill, Markup};
 use crate::browser::vlist;
 use crate::browser::vlist::WINDOW_FROM;
-use crate::state::reveal::parse_link;
+use crate::state::reveal::parse_links;
 use crate::state::reveal::reveal;
 
 use dpm_rules::{badge_symbol, Finding, ServerId, Severity, Topology};
@@ -45,7 +45,13 @@ fn finding_html(t: &Topology, f: &Finding, compact: bool) -> El {
         .attr("title", "Show on the drawing")
         .attr("data-action", "show-finding")
         .attr("data-ids", ids.join(" "))
-        .attr_opt("data-link", f.protections.first().map(|l| link_attr(*l)))
+        .attr_opt(
+            "data-link",
+            (!f.protections.is_empty()).then(|| {
+                let all: Vec<String> = f.protections.iter().map(|l| link_attr(*l)).collect();
+                all.join(",")
+            }),
+        )
         .child(
             el("span")
                 .attr("class", "finding-icon")
@@ -124,8 +130,8 @@ pub fn FindingsPanel() -> impl IntoView {
             .split(' ')
             .filter_map(|i| i.parse().ok().map(ServerId))
             .collect();
-        let link = b.get_attribute("data-link").and_then(|l| parse_link(&l));
-        reveal(ed, pos, &ids, link);
+        let links = parse_links(&b.get_attribute("data-link").unwrap_or_default());
+        reveal(ed, pos, &ids, &links);
     };
     let list = NodeRef::<leptos::html::Div>::new();
     fill(list, move || {

@@ -500,7 +500,7 @@ fn on_click(ed: Editor, pos: Positions, root: &Element, button: &Element, limit:
         (Some("list-delete"), Some(id)) => {
             ed.edit(|t| dpm_rules::remove_servers(t, &[id]));
         }
-        (Some("list-show"), Some(id)) => reveal(ed, pos, &[id], None),
+        (Some("list-show"), Some(id)) => reveal(ed, pos, &[id], &[]),
         (Some("list-more"), _) => limit.update(|n| *n += PAGE),
         _ => {}
     }

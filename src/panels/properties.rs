@@ -950,7 +950,7 @@ fn on_button(ed: Editor, pos: Positions, b: &web_sys::Element) {
     let link = b.get_attribute("data-link").and_then(|l| parse_link(&l));
     match (b.get_attribute("data-action").as_deref(), link) {
         (Some("delete-selection"), _) => crate::commands::Cmd::Delete.run(crate::ctx::ctx()),
-        (Some("show-link"), Some(l)) => reveal(ed, pos, &[], Some(l)),
+        (Some("show-link"), Some(l)) => reveal(ed, pos, &[], &[l]),
         (Some("unlink"), Some(l)) => {
             ed.edit(|t| {
                 t.disconnect(l);

@@ -80,7 +80,9 @@ fn single_point(
 ) -> El {
     let name = t.name(sp.server);
     let mine = || fx.iter().filter(|f| f.removes.contains(&sp.server));
-    let own: Vec<Protection> = mine().flat_map(|f| f.add.iter().copied()).collect();
+    let own: Vec<(Protection, &Fix)> = mine()
+        .flat_map(|f| f.add.iter().map(move |&p| (p, f)))
+        .collect();
     let facts: Vec<FactChange> = mine().flat_map(|f| f.set.iter().copied()).collect();
     let takes = (!sp.takes.is_empty()).then(|| {
         let mut p = el("p").text("Takes with it: ");
@@ -117,14 +119,28 @@ fn single_point(
     } else if own.is_empty() && facts.is_empty() {
         li.child(el("p").attr("class", "muted").user_text(why_no_fix(t, sp)))
     } else {
-        for p in own {
+        for (p, fix) in own {
             accepts.push(Accept::Add(p));
             let (a, b) = (t.name(p.protector), t.name(p.target));
-            let words = el("span")
+            let mut words = el("span")
                 .text("Add ")
                 .user_text(a)
                 .text(" → ")
                 .user_text(b);
+            // What it costs, read before it is accepted.
+            for f in &fix.brings {
+                words = words.child(
+                    el("span")
+                        .attr("class", "fix-cost")
+                        .attr("data-brings", f.rule.id())
+                        .text("Brings the ")
+                        .text(f.rule.id())
+                        .text(" ")
+                        .text(f.severity().as_str())
+                        .text(": ")
+                        .user_text(&f.message),
+                );
+            }
             li = li.child(fix_row(words, format!("{a}->{b}")));
         }
         li

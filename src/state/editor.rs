@@ -162,6 +162,10 @@ pub struct Editor {
     pub findings: Memo<Vec<Finding>>,
     pub selection: RwSignal<Vec<ServerId>>,
     pub selected_link: RwSignal<Option<Link>>,
+    /// Protections shown selected with `selected_link` (the others a
+    /// finding points at), while its first is the one selected. Not a
+    /// signal: set before `selected_link`, which the arrows track.
+    pub also_links: StoredValue<Vec<Link>>,
     pub notice: RwSignal<Option<Notice>>,
     pub dialog: RwSignal<Option<Dialog>>,
     pub camera: RwSignal<Camera>,
@@ -233,6 +237,7 @@ impl Editor {
             findings,
             selection: RwSignal::new(Vec::new()),
             selected_link: RwSignal::new(None),
+            also_links: StoredValue::new(Vec::new()),
             notice: RwSignal::new(None),
             dialog: RwSignal::new(None),
             // Zoomed out until the first fit (on the first frame): servers
@@ -482,6 +487,18 @@ impl Editor {
             action,
             about,
         }));
+    }
+
+    /// Whether protection `l` is shown selected: it is the selected one, or
+    /// one of the others selected with it. Tracks `selected_link` only:
+    /// `also_links` is set before it.
+    pub fn link_selected(&self, l: Link) -> bool {
+        let s = self.selected_link.get();
+        s == Some(l)
+            || s.is_some()
+                && self
+                    .also_links
+                    .with_value(|a| a.first() == s.as_ref() && a.contains(&l))
     }
 
     /// Deletes the selected servers, or the selected protection.

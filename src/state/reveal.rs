@@ -9,8 +9,10 @@ use crate::state::positions::Positions;
 use dpm_rules::{Link, ServerId, NODE_H, NODE_W};
 use leptos::prelude::*;
 
-/// Centres the view on these servers and selects them.
-pub fn reveal(ed: Editor, pos: Positions, ids: &[ServerId], link: Option<Link>) {
+/// Centres the view on these servers and selects them, or, given
+/// protections, selects those (the first is the one the properties panel
+/// shows and Delete removes).
+pub fn reveal(ed: Editor, pos: Positions, ids: &[ServerId], links: &[Link]) {
     // Where a server is drawn, or (in a large estate, out of view and not
     // drawn) where the drawing has it.
     let pts: Vec<_> = ids
@@ -50,9 +52,10 @@ pub fn reveal(ed: Editor, pos: Positions, ids: &[ServerId], link: Option<Link>) 
         });
     }
     if ed.mode.get_untracked() == Mode::Edit {
-        match link {
-            Some(l) => {
+        match links.first() {
+            Some(&l) => {
                 ed.selection.set(Vec::new());
+                ed.also_links.set_value(links.to_vec());
                 ed.selected_link.set(Some(l));
             }
             None => {
@@ -61,6 +64,11 @@ pub fn reveal(ed: Editor, pos: Positions, ids: &[ServerId], link: Option<Link>) 
             }
         }
     }
+}
+
+/// Protections as `data-link` holds them, `link_attr`s between commas.
+pub fn parse_links(l: &str) -> Vec<Link> {
+    l.split(',').filter_map(parse_link).collect()
 }
 
 /// A protection as `link_attr` writes it in a `data-link`.

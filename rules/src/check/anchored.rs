@@ -149,7 +149,10 @@ fn chain_shortcut(
 }
 
 /// `protected-twice`: two or more of `i`'s protectors `prots` that are not
-/// chain shortcuts (`shortcut`, per protector).
+/// chain shortcuts (`shortcut`, per protector). DPM keeps the protection
+/// made first (in `Topology::protections`) and refuses the others: the
+/// finding names them, and lists them first among its protections (in name
+/// order), the one it keeps last.
 fn protected_twice(v: View, i: usize, prots: &[usize], shortcut: &[bool], out: &mut Vec<Finding>) {
     let remaining: SmallVec<[usize; 4]> = prots
         .iter()
@@ -160,17 +163,42 @@ fn protected_twice(v: View, i: usize, prots: &[usize], shortcut: &[bool], out: &
     if remaining.len() < 2 || many_allowed(v, i) {
         return;
     }
+    // DPM keeps the one made first and refuses the others.
+    let mut kept = remaining[0];
+    for &p in &remaining[1..] {
+        if v.made_at(p, i) < v.made_at(kept, i) {
+            kept = p;
+        }
+    }
+    let name = v.name(i);
+    let mut refused = String::new();
+    let mut protections = Vec::with_capacity(remaining.len());
+    for &p in remaining.iter().filter(|&&p| p != kept) {
+        if !refused.is_empty() {
+            refused.push_str(" and ");
+        }
+        refused.push_str(v.name(p));
+        refused.push_str(" → ");
+        refused.push_str(name);
+        protections.push(v.link(p, i));
+    }
+    protections.push(v.link(kept, i));
+    let (made, stays) = if remaining.len() == 2 {
+        ("second; ", ", made first, stays")
+    } else {
+        ("after ", ", which stays")
+    };
     out.push(Finding {
         rule: Rule::ProtectedTwice,
         servers: std::iter::once(v.id(i))
             .chain(remaining.iter().map(|&p| v.id(p)))
             .collect(),
-        protections: remaining.iter().map(|&p| v.link(p, i)).collect(),
+        protections,
         message: format!(
-            "{} is protected by {} servers ({}); a server can be protected by one DPM server only.",
-            v.name(i),
+            "{name} is protected by {} servers ({}); a server can be protected by one DPM server only. DPM would refuse {refused}, made {made}{} → {name}{stays}.",
             remaining.len(),
-            v.names(&remaining)
+            v.names(&remaining),
+            v.name(kept),
         ),
     });
 }
@@ -529,4 +557,65 @@ fn database_on_protected(v: View, i: usize, out: &mut Vec<Finding>) {
             "{name}'s DPM database is on {dbname}, which {name} protects: the documented way to back up a remote DPM database, but that copy sits in {name}'s own storage: if {name} fails, the backup copy of its database is lost with it (the live database survives on {dbname})."
         ),
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::{check, Checker};
+    use crate::model::{Kind, Link, Protection, Topology};
+    use crate::rules::Rule;
+
+    fn twice(t: &Topology) -> (String, Vec<String>) {
+        let f = check(t)
+            .into_iter()
+            .find(|f| f.rule == Rule::ProtectedTwice)
+            .expect("protected-twice");
+        let links = f.protections.iter().map(|&l| arrow(t, l)).collect();
+        (f.message, links)
+    }
+
+    fn arrow(t: &Topology, l: Link) -> String {
+        format!("{}->{}", t.name(l.protector), t.name(l.target))
+    }
+
+    #[test]
+    fn protected_twice_names_the_protection_made_second_as_the_one_refused() {
+        // DS2 protected PS1 first, DS1 second: DPM refuses DS1's, though
+        // its name comes first.
+        let mut t = Topology::new();
+        let d1 = t.add_server("DS1", Kind::Dpm);
+        let d2 = t.add_server("DS2", Kind::Dpm);
+        let ps = t.add_server("PS1", Kind::Protected);
+        t.connect(Protection::new(d2, ps));
+        t.connect(Protection::new(d1, ps));
+        let (message, links) = twice(&t);
+        assert_eq!(
+            message,
+            "PS1 is protected by 2 servers (DS1 and DS2); a server can be protected by one DPM server only. DPM would refuse DS1 → PS1, made second; DS2 → PS1, made first, stays."
+        );
+        assert_eq!(links, ["DS1->PS1", "DS2->PS1"], "the refused one first");
+
+        // A third: both later ones are refused, in the order made.
+        let d3 = t.add_server("DS3", Kind::Dpm);
+        let (checker_says, _) = {
+            let c = Checker::new(&t);
+            let added = c.precheck(Protection::new(d3, ps));
+            // The one being dragged is made last.
+            let f = added
+                .into_iter()
+                .find(|f| f.rule == Rule::ProtectedTwice)
+                .unwrap();
+            (f.message, f.protections)
+        };
+        t.connect(Protection::new(d3, ps));
+        let (message, links) = twice(&t);
+        assert_eq!(checker_says, message);
+        assert!(
+            message.ends_with(
+                "DPM would refuse DS1 → PS1 and DS3 → PS1, made after DS2 → PS1, which stays."
+            ),
+            "{message}"
+        );
+        assert_eq!(links, ["DS1->PS1", "DS3->PS1", "DS2->PS1"]);
+    }
 }

@@ -227,6 +227,18 @@ impl<'a, 't> View<'a, 't> {
             .chain(extra)
     }
 
+    /// Where `a -> b` is in the order protections were made: its place in
+    /// `Topology::protections` (the editor adds at the end, a scenario file
+    /// keeps the order); the pre-check's extra protection is made last.
+    fn made_at(&self, a: usize, b: usize) -> u32 {
+        self.ix
+            .inn(b)
+            .iter()
+            .copied()
+            .find(|&e| self.ix.ends[e as usize].0 as usize == a)
+            .unwrap_or(EXTRA)
+    }
+
     fn protects(&self, a: usize, b: usize) -> bool {
         // Through the shorter side: a secondary may protect thousands.
         if self.ix.out(a).len() <= self.ix.inn(b).len() {

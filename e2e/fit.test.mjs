@@ -236,7 +236,7 @@ test('fitted at 1280x800, an estate draws no text under 11 px; a hidden name sho
   await done(app, server.url);
 });
 
-test('the presenter at 1280x720: names as large as the boxes allow, the bar in large type', async () => {
+test('the presenter at 1280x720: names in large type, captions shown, the bar in large type', async () => {
   const app = await openOn(null, { viewport: { width: 1280, height: 720 } });
   const { page } = app;
   await page.click('.toolbar [data-action="present"]').catch(async () => {
@@ -250,9 +250,15 @@ test('the presenter at 1280x720: names as large as the boxes allow, the bar in l
   const sizes = await page.$$eval('svg.canvas .name', (ts) =>
     ts.map((t) => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a),
   );
-  // The boxes are a fixed 136 x 56 (NODE_W, NODE_H): the presenter draws
-  // the drawing as large as the screen allows, names at 12 px at least.
-  for (const s of sizes) assert.ok(s >= 12, `a name at ${s} px`);
+  // The presenter takes the whole room (no zoom buttons, no hint to keep
+  // clear of) and draws names at PRESENT_NAME_PX: some 19 px on screen.
+  for (const s of sizes) assert.ok(s >= 17, `a name at ${s} px`);
+  // The captions (the roles) still show, at 11 px or more.
+  const captions = await page.$$eval('svg.canvas .sub', (ts) =>
+    ts.map((t) => (getComputedStyle(t).display === 'none' ? 0 : parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)),
+  );
+  assert.ok(captions.length > 0);
+  for (const s of captions) assert.ok(s >= 11, `a caption at ${s} px (0: hidden)`);
   const title = await page.$eval('[data-testid="scene-title"]', (e) => parseFloat(getComputedStyle(e).fontSize));
   assert.ok(title >= 28, `scene title ${title} px`);
   const caption = await page.$eval('.scene-caption', (e) => parseFloat(getComputedStyle(e).fontSize)).catch(() => 24);

@@ -159,7 +159,17 @@ const SHORTER: [(&str, &str); 3] = [
 /// What a server's box shows of its caption (its role): the caption if it
 /// fits, else a shorter wording, else the caption shortened at its end.
 pub fn fit_caption(caption: &str) -> String {
-    let fits = |s: &str| text_width(s, CAPTION_PX, false) <= TEXT_ROOM;
+    fit_caption_to(caption, CAPTION_PX)
+}
+
+/// The size of a server's name in presenter mode, where a room reads the
+/// drawing from its back rows (at 1280x720 a four-row drawing is fitted
+/// at about 1.05: some 19 px on screen).
+pub const PRESENT_NAME_PX: f64 = 18.0;
+
+/// [`fit_caption`] for a caption drawn at `px`.
+pub fn fit_caption_to(caption: &str, px: f64) -> String {
+    let fits = |s: &str| text_width(s, px, false) <= TEXT_ROOM;
     let mut s = caption.to_string();
     for (long, short) in SHORTER {
         if fits(&s) {
@@ -172,8 +182,8 @@ pub fn fit_caption(caption: &str) -> String {
     }
     let (h, _) = head(
         caption,
-        TEXT_ROOM - advance(ELLIPSIS, false) * CAPTION_PX,
-        CAPTION_PX,
+        TEXT_ROOM - advance(ELLIPSIS, false) * px,
+        px,
         false,
     );
     format!("{}{ELLIPSIS}", h.trim_end())
@@ -182,6 +192,22 @@ pub fn fit_caption(caption: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn presenter_sizes_still_fit_the_usual_names_and_captions() {
+        for name in ["DS1", "PS4", "DPM1", "Server12", "SQL01"] {
+            assert_eq!(fit_name_to(name, TEXT_ROOM, PRESENT_NAME_PX), name);
+        }
+        let long = fit_name_to(
+            "dpm-lon-prod-01.corp.example.com",
+            TEXT_ROOM,
+            PRESENT_NAME_PX,
+        );
+        assert!(
+            text_width(&long, PRESENT_NAME_PX, true) <= TEXT_ROOM,
+            "{long}"
+        );
+    }
 
     fn wide(s: &str) -> f64 {
         text_width(s, NAME_PX, true)

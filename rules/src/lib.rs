@@ -94,7 +94,7 @@ pub use failover::{
 };
 pub use fit::{
     fit_caption, fit_name, fit_name_to, fit_text, host_name, text_width, CAPTION_PX, NAME_PX,
-    TEXT_ROOM, TEXT_X,
+    PRESENT_NAME_PX, TEXT_ROOM, TEXT_X,
 };
 pub use generate::{generate, generate_estate};
 pub use geometry::{

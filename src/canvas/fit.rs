@@ -48,6 +48,7 @@ fn fit(c: Ctx) {
     let ed = c.ed;
     measure(c);
     let (w, h) = ed.viewport.get_untracked();
+    let present = ed.mode.get_untracked() == Mode::Present;
     // Where the servers are going, not where a glide has them now: a
     // step of a failover fits the step's drawing.
     let bounds = ed.shown.with_untracked(|t| {
@@ -67,14 +68,17 @@ fn fit(c: Ctx) {
                 y1 + NODE_H / 2.0,
             ),
             w,
-            // Clear of the zoom buttons, and of the first-visit hint.
-            h - if ed.hint.get_untracked() { 110.0 } else { 56.0 },
-            // Large on a projector.
-            if ed.mode.get_untracked() == Mode::Present {
-                2.5
+            // Clear of the zoom buttons, and of the first-visit hint (the
+            // presenter shows neither: the drawing takes the whole room).
+            h - if present {
+                0.0
+            } else if ed.hint.get_untracked() {
+                110.0
             } else {
-                1.25
+                56.0
             },
+            // Large on a projector.
+            if present { 2.5 } else { 1.25 },
         ),
         None => Camera {
             x: 0.0,

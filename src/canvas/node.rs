@@ -385,7 +385,16 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
     let name = move || s.facts.with(|f| f.0.clone());
     // Measured against the room beside the icon (the rule crate's, as the
     // SVG export's): whole, else the host name, else with an ellipsis.
-    let shown_name = move || s.facts.with(|f| dpm_rules::fit_name(&f.0));
+    // In the presenter, larger, for a room reading from its back rows.
+    let shown_name = move || {
+        let px = if ed.mode.get() == Mode::Present {
+            dpm_rules::PRESENT_NAME_PX
+        } else {
+            dpm_rules::NAME_PX
+        };
+        s.facts
+            .with(|f| dpm_rules::fit_name_to(&f.0, dpm_rules::TEXT_ROOM, px))
+    };
     let shown_caption = move || dpm_rules::fit_caption(&s.caption.get());
     let corner = Point {
         x: NODE_W / 2.0 - 4.0,

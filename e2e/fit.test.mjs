@@ -266,3 +266,50 @@ test('the presenter at 1280x720: names in large type, captions shown, the bar in
   await screenshot(page, 'fit-presenter');
   await done(app, server.url);
 });
+
+/**
+ * Where the text of every visible table cell wraps: for each cell shown on
+ * more than one line, the character before each line break.
+ */
+const cellBreaks = (page) =>
+  page.$$eval('table th, table td', (cells) => {
+    const out = [];
+    for (const cell of cells) {
+      if (!cell.getClientRects().length) continue;
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      const chars = [];
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        for (let i = 0; i < n.data.length; i++) {
+          const r = document.createRange();
+          r.setStart(n, i);
+          r.setEnd(n, i + 1);
+          const rect = [...r.getClientRects()].find((q) => q.width > 0);
+          if (rect) chars.push({ c: n.data[i], top: Math.round(rect.top) });
+        }
+      }
+      for (let i = 1; i < chars.length; i++) {
+        if (chars[i].top > chars[i - 1].top + 2) {
+          out.push({ head: cell.tagName === 'TH', text: cell.textContent.trim(), before: chars[i - 1].c });
+        }
+      }
+    }
+    return out;
+  });
+
+test('tables break a header only between words and a name never at a hyphen', async () => {
+  for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+    const app = await openOn(LONG, { viewport });
+    const { page } = app;
+    const breaks = await cellBreaks(page);
+    // The long names do wrap here: the test looks at real breaks.
+    assert.ok(breaks.some((b) => /corp\.example/.test(b.text)), `${viewport.width}: no name wraps`);
+    // The names must be in a table on screen to be tested at all.
+    const text = await page.$$eval('table td', (tds) => tds.map((t) => t.textContent).join(' '));
+    assert.match(text, /SQLCLUSTER-LON-AG01/, `${viewport.width}: the names are in a table`);
+    for (const b of breaks) {
+      if (b.head) assert.match(b.before, /\s/, `${viewport.width}: header "${b.text}" broken mid-word`);
+      assert.notEqual(b.before, '-', `${viewport.width}: "${b.text}" broken at a hyphen`);
+    }
+    await done(app, server.url);
+  }
+});

@@ -226,8 +226,10 @@ test('the notice that an option was applied goes when Undo takes the option back
   await page.keyboard.press('Control+z');
   await notice.waitFor({ state: 'detached', timeout: 2000 });
   assert.ok(!(await protections(page)).includes('DPM3->Server1'), 'the option is undone');
-  // Redo applies it again; the notice, gone, says nothing untrue.
+  // Redo applies it again; the notice, gone, does not come back to say
+  // anything about a step it no longer belongs to.
   await page.keyboard.press('Control+y');
+  await page.waitForSelector('[data-protection="DPM3->Server1"]');
   assert.equal(await page.getByTestId('notice').count(), 0);
   await done(app, server.url);
 });

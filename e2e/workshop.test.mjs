@@ -91,6 +91,15 @@ test('progress survives a reload; an edit the exercise does not allow is refused
   await page.keyboard.press('Delete');
   assert.match(await page.getByTestId('notice').innerText(), /keeps the servers it starts with: DS1 cannot be deleted/);
   assert.ok((await servers(page)).includes('DS1'));
+  // A preset picked during the exercise is refused too: the refusal stays
+  // the notice, not "Opened the preset … one Undo away" (its Undo would
+  // take back the learner's last step).
+  const before = await servers(page);
+  await page.selectOption('[data-action="preset"]', 'moving');
+  const notice = await page.getByTestId('notice').innerText();
+  assert.doesNotMatch(notice, /Opened the preset/);
+  assert.match(notice, /cannot|keeps/);
+  assert.deepEqual(await servers(page), before);
   await page.click('[data-action="leave-exercise"]');
   await page.waitForSelector('[data-server="PS4"]');
   assert.deepEqual(await servers(page), mine);

@@ -195,6 +195,17 @@ pub fn bend_for(from: Point, to: Point, has_reverse: bool) -> f64 {
 /// [`crate::route`]): (protection, server). A readable drawing has none;
 /// only a server walled in by others leaves an arrow no way around.
 pub fn arrows_under_servers(t: &Topology) -> Vec<(Link, ServerId)> {
+    under_servers(t, true)
+}
+
+/// Every protection whose plain arrow (straight, or bent as [`bend_for`]
+/// bends it) would pass over a server it does not connect: what a layout
+/// leaves for routing to go around. Auto-layout leaves none.
+pub fn layout_crossings(t: &Topology) -> Vec<(Link, ServerId)> {
+    under_servers(t, false)
+}
+
+fn under_servers(t: &Topology, routed: bool) -> Vec<(Link, ServerId)> {
     let at = positions(t);
     let obstacles = Obstacles::new(at.iter().map(|(&id, &p)| (id, p)));
     let limit = Limit::for_drawing(t.servers.len());
@@ -208,7 +219,11 @@ pub fn arrows_under_servers(t: &Topology) -> Vec<(Link, ServerId)> {
             protector: p.target,
             target: p.protector,
         });
-        let g = route((p.protector, a), (p.target, b), reverse, &obstacles, limit);
+        let g = if routed {
+            route((p.protector, a), (p.target, b), reverse, &obstacles, limit)
+        } else {
+            arrow(a, b, bend_for(a, b, reverse))
+        };
         // Grazing a corner is not passing over: test a box 2 units smaller.
         let mut under = Vec::new();
         for w in g.trace.windows(2) {

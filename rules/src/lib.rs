@@ -98,8 +98,8 @@ pub use fit::{
 };
 pub use generate::{generate, generate_estate};
 pub use geometry::{
-    arrow, arrows_under_servers, bend_for, fixed, num, site_regions, Arrow, SiteRegion,
-    SITE_LABEL_H, SITE_PAD,
+    arrow, arrows_under_servers, bend_for, fixed, layout_crossings, num, site_regions, Arrow,
+    SiteRegion, SITE_LABEL_H, SITE_PAD,
 };
 pub use inventory::{held_by, inventory, sources_of, Copies, DataSource, Holding, Part};
 pub use layout::{apply_layout, layout, positions, GAP_X, LAYER_H, MARGIN, NODE_H, NODE_W};

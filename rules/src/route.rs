@@ -36,6 +36,11 @@ const CELL: f64 = 160.0;
 /// search at once (fewer rounds of search, each a little larger).
 const CORRIDOR: f64 = 10.0;
 
+/// The most box tests one route may take over all its rounds of search
+/// (some 10 ms at worst): beyond it the arrow is drawn plain, so that no
+/// drawing, however packed, can freeze the screen.
+const WORK: usize = 2_000_000;
+
 /// How far a routed arrow's corners are rounded, at most.
 const CORNER: f64 = 12.0;
 
@@ -44,6 +49,7 @@ const CORNER: f64 = 12.0;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Obstacles {
     cells: HashMap<(i32, i32), Vec<(ServerId, Point)>>,
+    count: usize,
 }
 
 /// `v` kept within `lo..=hi` (`f64::clamp` would bring Rust's float
@@ -63,17 +69,19 @@ impl Obstacles {
     /// The boxes of servers centred at the given points.
     pub fn new(boxes: impl IntoIterator<Item = (ServerId, Point)>) -> Obstacles {
         let mut cells: HashMap<(i32, i32), Vec<(ServerId, Point)>> = HashMap::new();
+        let mut count = 0;
         for (id, p) in boxes {
             if p.x.is_finite() && p.y.is_finite() {
                 cells.entry(cell_of(p)).or_default().push((id, p));
+                count += 1;
             }
         }
-        Obstacles { cells }
+        Obstacles { cells, count }
     }
 
     /// How many boxes there are.
     pub fn len(&self) -> usize {
-        self.cells.values().map(Vec::len).sum()
+        self.count
     }
 
     /// Whether there are none.
@@ -125,36 +133,53 @@ impl Obstacles {
         if !len.is_finite() {
             return;
         }
+        let mut test = |id: ServerId, c: Point| {
+            if !skip.contains(&id)
+                && (c.x - a.x.min(b.x) > -hw && c.x - a.x.max(b.x) < hw)
+                && (c.y - a.y.min(b.y) > -hh && c.y - a.y.max(b.y) < hh)
+                && !out.iter().any(|o| o.0 == id)
+                && segment_hits_box(a, b, c, hw, hh)
+            {
+                out.push((id, c));
+            }
+        };
         // Samples half a cell apart; the boxes near each are in its cell
-        // or the eight around it.
-        let steps = within((len / (CELL / 2.0)).ceil(), 1.0, 100_000.0) as usize;
-        let mut seen: Vec<(i32, i32)> = Vec::new();
+        // or the eight around it. A segment longer than the drawing has
+        // cells (two servers far apart) looks at every box instead.
+        let steps = (len / (CELL / 2.0)).ceil().max(1.0);
+        if steps * 9.0 > self.cells.len() as f64 {
+            for v in self.cells.values() {
+                for &(id, c) in v {
+                    test(id, c);
+                }
+            }
+            return;
+        }
+        let steps = steps as usize;
+        let mut last: [(i32, i32); 9] = [(i32::MIN, i32::MIN); 9];
         for i in 0..=steps {
             let t = i as f64 / steps as f64;
             let (cx, cy) = cell_of(Point {
                 x: a.x + (b.x - a.x) * t,
                 y: a.y + (b.y - a.y) * t,
             });
+            let mut now = last;
+            let mut n = 0;
             for dx in -1..=1 {
                 for dy in -1..=1 {
                     let k = (cx.saturating_add(dx), cy.saturating_add(dy));
-                    if seen.contains(&k) {
+                    now[n] = k;
+                    n += 1;
+                    // The cells of the sample before were looked at.
+                    if last.contains(&k) {
                         continue;
                     }
-                    seen.push(k);
-                    if seen.len() > 64 {
-                        seen.drain(..32);
-                    }
                     for &(id, c) in self.cells.get(&k).map(|v| v.as_slice()).unwrap_or(&[]) {
-                        if !skip.contains(&id)
-                            && !out.iter().any(|o| o.0 == id)
-                            && segment_hits_box(a, b, c, hw, hh)
-                        {
-                            out.push((id, c));
-                        }
+                        test(id, c);
                     }
                 }
             }
+            last = now;
         }
     }
 }
@@ -303,6 +328,7 @@ fn detour(
     let mut near = Vec::new();
     obstacles.crossed(a, b, skip, CLEARANCE + CORRIDOR, &mut near);
     let mut in_way: Vec<InWay> = Vec::new();
+    let mut work = WORK;
     loop {
         for (id, c) in near.drain(..) {
             if !in_way.iter().any(|o| o.0 == id) {
@@ -312,7 +338,7 @@ fn detour(
         if in_way.len() > limit.0 {
             return None;
         }
-        let path = shortest(a, b, &in_way)?;
+        let path = shortest(a, b, &in_way, &mut work)?;
         let mut crossing = Vec::new();
         for w in path.windows(2) {
             obstacles.crossed(w[0].0, w[1].0, skip, 1.0, &mut crossing);
@@ -355,7 +381,7 @@ fn dist(p: Point, q: Point) -> f64 {
 /// of `boxes`, each grown by its clearance, crossing none of them: A* over
 /// the visibility graph, its edges found as nodes are reached. Each point
 /// comes with the clearance of the box it is a corner of.
-fn shortest(a: Point, b: Point, boxes: &[InWay]) -> Option<Vec<(Point, f64)>> {
+fn shortest(a: Point, b: Point, boxes: &[InWay], work: &mut usize) -> Option<Vec<(Point, f64)>> {
     let half = |g: f64| (NODE_W / 2.0 + g, NODE_H / 2.0 + g);
     // A corner inside another grown box is no way through.
     let inside = |p: Point| {
@@ -419,7 +445,12 @@ fn shortest(a: Point, b: Point, boxes: &[InWay]) -> Option<Vec<(Point, f64)>> {
                 continue;
             }
             let g = best[i] + dist(nodes[i].0, nodes[j].0);
-            if g < best[j] && clear(nodes[i].0, nodes[j].0) {
+            if g >= best[j] {
+                continue;
+            }
+            // Out of work: the plain arrow rather than a frozen screen.
+            *work = work.checked_sub(grown.len())?;
+            if clear(nodes[i].0, nodes[j].0) {
                 best[j] = g;
                 came[j] = i;
                 open.push(Open(g + dist(nodes[j].0, b), j));
@@ -662,6 +693,25 @@ mod tests {
         }
     }
 
+    /// A packed grid (gaps of 3) with arrows across it: every route ends
+    /// within its work budget, whatever it finds.
+    #[test]
+    fn a_packed_grid_is_routed_within_bounds() {
+        let mut boxes = Vec::new();
+        for i in 0..20 {
+            for j in 0..15 {
+                let p = at(i as f64 * (NODE_W + 3.0), j as f64 * (NODE_H + 3.0));
+                boxes.push((ServerId(i * 15 + j), p));
+            }
+        }
+        let o = Obstacles::new(boxes.clone());
+        for k in 0..40usize {
+            let (from, to) = (boxes[k * 7 % 300], boxes[(k * 131 + 17) % 300]);
+            let g = route(from, to, false, &o, Limit::FULL);
+            assert!(g.d.starts_with('M'));
+        }
+    }
+
     #[test]
     fn the_svg_export_draws_the_routed_path() {
         let mut t = Topology::default();
@@ -676,6 +726,7 @@ mod tests {
         t.protections
             .push(Protection::new(ServerId(0), ServerId(1)));
         let g = route_in(&t, ServerId(0), ServerId(1)).unwrap();
+        assert!(g.d.contains('Q'), "routed around S2: {}", g.d);
         let svg = crate::export::to_svg(&t, &[], &Default::default());
         assert!(svg.contains(&g.d), "{}", g.d);
     }

@@ -535,11 +535,11 @@ fn forest(max_dpm: usize, max_protected: usize) -> impl Strategy<Value = Topolog
 fn no_preset_draws_an_arrow_under_a_server() {
     for p in presets::PRESETS {
         let t = presets::preset(p.id).unwrap();
-        let under = arrows_under_servers(&t);
+        let under = layout_crossings(&t);
         assert!(under.is_empty(), "{}: {:?}", p.id, under);
         let mut laid = t.clone();
         apply_layout(&mut laid);
-        let under = arrows_under_servers(&laid);
+        let under = layout_crossings(&laid);
         assert!(under.is_empty(), "{} after auto-layout: {:?}", p.id, under);
     }
 }
@@ -552,7 +552,7 @@ fn generated_topologies_whose_layers_fit_one_row_draw_no_arrow_under_a_server() 
     for n in 1..=11 {
         let mut t = generate(n);
         apply_layout(&mut t);
-        let under = arrows_under_servers(&t);
+        let under = layout_crossings(&t);
         assert!(under.is_empty(), "generate({n}): {under:?}");
     }
 }
@@ -564,7 +564,7 @@ proptest! {
     /// under a server it does not connect.
     #[test]
     fn laid_out_forests_draw_no_arrow_under_a_server(t in forest(9, 10)) {
-        let under = arrows_under_servers(&t);
+        let under = layout_crossings(&t);
         prop_assert!(
             under.is_empty(),
             "{:?}\n{}",

@@ -15,8 +15,7 @@ use crate::ctx::Ctx;
 use std::collections::HashMap;
 
 use dpm_rules::{
-    arrow, bend_for, is_clear, num, route, Arrow, Limit, Link, Point, ServerId, Severity,
-    SiteRegion,
+    arrow, bend_for, num, route, Arrow, Limit, Link, Point, ServerId, Severity, SiteRegion,
 };
 use leptos::prelude::*;
 
@@ -112,24 +111,15 @@ fn geometry(
     derived: Derived,
 ) -> Memo<Arrow> {
     let (far, obstacles) = (derived.far, derived.obstacles);
-    let last = StoredValue::new(None::<(Point, Point, bool)>);
-    Memo::new(move |prev: Option<&Arrow>| {
+    // Searched again whenever a server moves: a route kept from before
+    // could be longer than the one the export and a reload draw (a clear
+    // arrow, most of them, costs one look along it).
+    Memo::new(move |_| {
         let (p, q, rev) = (a.get(), b.get(), reverse.get());
-        let plain = arrow(p, q, bend_for(p, q, rev));
         if far.get() {
-            return plain;
+            return arrow(p, q, bend_for(p, q, rev));
         }
-        let same_ends = last.get_value() == Some((p, q, rev));
-        last.set_value(Some((p, q, rev)));
-        let skip = [link.protector, link.target];
         obstacles.with(|o| {
-            // Something else moved: the route found before holds while
-            // nothing stands on it (one look along it, not a search).
-            if let Some(prev) = prev.filter(|_| same_ends) {
-                if is_clear(prev, skip, o) && (*prev == plain || !is_clear(&plain, skip, o)) {
-                    return prev.clone();
-                }
-            }
             let limit = if moving {
                 Limit::MOVING
             } else {

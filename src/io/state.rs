@@ -57,15 +57,16 @@ pub fn import_text(ed: Editor, ws: Workshop, text: &str, from: &str) -> Result<(
     match dpm_rules::read(text) {
         Ok(t) => {
             let n = t.servers.len();
-            ed.open(t);
-            ed.tell_step(
-                format!(
-                    "Imported {}: {n} server{}. Your previous drawing is one Undo away.",
-                    mid_sentence(from),
-                    if n == 1 { "" } else { "s" }
-                ),
-                Some("Undo import"),
-            );
+            if ed.open(t) {
+                ed.tell_step(
+                    format!(
+                        "Imported {}: {n} server{}. Your previous drawing is one Undo away.",
+                        mid_sentence(from),
+                        if n == 1 { "" } else { "s" }
+                    ),
+                    Some("Undo import"),
+                );
+            }
             Ok(())
         }
         Err(e) => {

@@ -92,7 +92,7 @@ pub fn open_from_hash(ed: Editor, ws: workshop::Workshop) {
             Ok(n) if (1..=MAX_GENERATE).contains(&n) => {
                 let mut t = generate(n);
                 apply_layout(&mut t);
-                ed.open(t);
+                if ed.open(t) {
                 ed.tell_step(
                     format!(
                         "Opened a generated topology of {n} server{}. Undo brings back your drawing.",
@@ -100,6 +100,7 @@ pub fn open_from_hash(ed: Editor, ws: workshop::Workshop) {
                     ),
                     None,
                 );
+                }
             }
             _ => ed.complain(format!(
                 "#generate= takes a number of servers from 1 to {MAX_GENERATE}; “{n}” is not one. Your drawing is unchanged."
@@ -118,14 +119,15 @@ pub fn open_from_hash(ed: Editor, ws: workshop::Workshop) {
                 let before = ed.doc.with_untracked(to_json);
                 let kept = keep_aside("before-link", &before).is_some();
                 let title = t.title.clone().unwrap_or_else(|| "untitled".into());
-                ed.open(t);
-                ed.tell_step(
+                if ed.open(t) {
+                    ed.tell_step(
                     format!(
                         "Opened the shared scenario “{title}”. Your own drawing is kept{}: Undo brings it back.",
                         if kept { " (Import offers it too)" } else { "" }
                     ),
                     Some("Bring back my drawing"),
                 );
+                }
             }
             Err(e) => ed.complain(format!(
                 "This share link cannot be opened: {e}. Your drawing is unchanged."

@@ -335,11 +335,12 @@ fn preset_select(c: Ctx) -> impl IntoView {
     let (preset_change, preset_key) = menu_select(Callback::new(move |id: String| {
         if let Some(t) = presets::preset(&id) {
             let title = t.title.clone().unwrap_or_default();
-            ed.open(t);
-            ed.tell_step(
-                format!("Opened the preset “{title}”. Your drawing is one Undo away."),
-                Some("Bring back my drawing"),
-            );
+            if ed.open(t) {
+                ed.tell_step(
+                    format!("Opened the preset “{title}”. Your drawing is one Undo away."),
+                    Some("Bring back my drawing"),
+                );
+            }
         }
     }));
     view! {

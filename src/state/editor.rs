@@ -281,15 +281,16 @@ impl Editor {
     }
 
     /// Replaces the drawing with `next` as one undoable step.
-    pub fn commit(&self, next: Topology) {
-        self.replace(self.doc.get_untracked(), next);
+    pub fn commit(&self, next: Topology) -> bool {
+        self.replace(self.doc.get_untracked(), next)
     }
 
     /// Makes `next` the drawing, `prev` (the drawing now) the undo step;
     /// refused, with a sentence, when an open exercise does not allow it.
-    fn replace(&self, prev: Topology, next: Topology) {
+    /// Whether a step was made (not when refused, nor when nothing changed).
+    fn replace(&self, prev: Topology, next: Topology) -> bool {
         if prev == next {
-            return;
+            return false;
         }
         let refused = self.guard.with_value(|g| {
             g.as_ref()
@@ -297,7 +298,7 @@ impl Editor {
         });
         if let Some(why) = refused {
             self.complain(why);
-            return;
+            return false;
         }
         let step = self.step.get_untracked();
         let mut made = 0;
@@ -313,6 +314,7 @@ impl Editor {
         self.step.set(made);
         self.doc.set(next);
         self.after_change();
+        true
     }
 
     /// Changes the drawing in place as one undoable step.
@@ -402,17 +404,23 @@ impl Editor {
     }
 
     /// Opens `t` as the drawing (a preset, an import, a link): one undoable
-    /// step. Servers without a position are laid out.
-    pub fn open(&self, mut t: Topology) {
+    /// step. Servers without a position are laid out. Whether it opened:
+    /// not when an open exercise refuses it (its sentence is the notice
+    /// then) nor when `t` is the drawing already; callers say what they
+    /// opened only when it did.
+    pub fn open(&self, mut t: Topology) -> bool {
         if t.servers.iter().any(|s| s.pos.is_none()) {
             apply_layout(&mut t);
         }
         self.leave_simulation();
         self.selection.set(Vec::new());
         self.selected_link.set(None);
-        self.opened.update(|n| *n += 1);
-        self.commit(t);
+        let opened = self.commit(t);
+        if opened {
+            self.opened.update(|n| *n += 1);
+        }
         self.request_fit();
+        opened
     }
 
     pub fn request_fit(&self) {

@@ -9,7 +9,7 @@ use crate::canvas::state::Verdict;
 use crate::ctx::Ctx;
 use crate::state::derived::worst;
 use crate::state::derived::Derived;
-use crate::state::editor::Mode;
+use crate::state::editor::{Editor, Mode};
 
 use crate::browser::markup::el;
 use crate::browser::markup::Markup;
@@ -383,18 +383,7 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
     };
     let (o1, o2) = (origin.clone(), origin.clone());
     let name = move || s.facts.with(|f| f.0.clone());
-    // Measured against the room beside the icon (the rule crate's, as the
-    // SVG export's): whole, else the host name, else with an ellipsis.
-    // In the presenter, larger, for a room reading from its back rows.
-    let shown_name = move || {
-        let px = if ed.mode.get() == Mode::Present {
-            dpm_rules::PRESENT_NAME_PX
-        } else {
-            dpm_rules::NAME_PX
-        };
-        s.facts
-            .with(|f| dpm_rules::fit_name_to(&f.0, dpm_rules::TEXT_ROOM, px))
-    };
+    let shown_name = move || shown_name(ed, &s);
     let shown_caption = move || dpm_rules::fit_caption(&s.caption.get());
     let corner = Point {
         x: NODE_W / 2.0 - 4.0,
@@ -458,6 +447,20 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
             })}
         </g>
     }
+}
+
+/// What the box shows of the server's name: measured into the room beside
+/// the icon (the rule crate's, as the SVG export's): whole, else the host
+/// name, else with an ellipsis; in the presenter, larger, for a room
+/// reading from its back rows.
+fn shown_name(ed: Editor, s: &NodeState) -> String {
+    let px = if ed.mode.get() == Mode::Present {
+        dpm_rules::PRESENT_NAME_PX
+    } else {
+        dpm_rules::NAME_PX
+    };
+    s.facts
+        .with(|f| dpm_rules::fit_name_to(&f.0, dpm_rules::TEXT_ROOM, px))
 }
 
 /// A node's tags along its top edge: (class, text, what it says in words).

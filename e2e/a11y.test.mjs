@@ -75,6 +75,20 @@ for (const scheme of ['light', 'dark']) {
   });
 }
 
+test('the toolbar with More open, narrow (a disclosure of buttons, not a menu)', async () => {
+  const app = await open({ viewport: { width: 390, height: 844 } });
+  const { page } = app;
+  // The open list lies over the canvas's hint, as a popup does: the hint
+  // is dismissed first (its button would be partly covered).
+  await page.click('button[aria-label="Dismiss the hint"]');
+  await page.getByTestId('more').click();
+  await page.waitForSelector('#more-menu:not([hidden])');
+  assert.equal(await page.getByTestId('more').getAttribute('aria-haspopup'), null, 'no menu is promised');
+  assert.equal(await page.getByTestId('more').getAttribute('aria-expanded'), 'true');
+  await axe(page, 'toolbar with More open');
+  await done(app, server.url);
+});
+
 test('simulator: with options, and while playing', async () => {
   const app = await open();
   const { page } = app;

@@ -100,6 +100,16 @@ test('a second protection onto a protected server shows protected-twice on the c
   await page.click('.findings-panel [data-rule="protected-twice"] .finding-button');
   await page.click('[data-server="PS4"] .body');
   assert.equal(await page.locator('.protection-group.selected').count(), 0);
+  // ... for good: a later click on the refused arrow selects it alone.
+  await page.locator('[data-protection="DS2->PS1"] .hit').click({ force: true });
+  await page.waitForSelector('[data-protection="DS2->PS1"].selected');
+  await page.waitForTimeout(100);
+  assert.equal(await page.locator('.protection-group.selected').count(), 1, 'the other stays unselected');
+  // Even right after the finding's selection.
+  await page.click('.findings-panel [data-rule="protected-twice"] .finding-button');
+  await page.waitForFunction(() => document.querySelectorAll('.protection-group.selected').length === 2);
+  await page.locator('[data-protection="DS2->PS1"] .hit').click({ force: true });
+  await page.waitForFunction(() => document.querySelectorAll('.protection-group.selected').length === 1);
   await done(app, server.url);
 });
 

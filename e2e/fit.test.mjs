@@ -197,6 +197,63 @@ for (const [width, height, scheme, name] of [
   });
 }
 
+test('the toolbar keeps keyboard focus when it refits, and a dialog run from More gives focus back to More', async () => {
+  const inMore = (page) => page.evaluate(() => [...document.querySelectorAll('#more-menu [data-action]')].map((e) => e.getAttribute('data-action')));
+  const active = (page) => page.evaluate(() => document.activeElement?.getAttribute('data-action') ?? document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName);
+  let refits = 0;
+  // Widths where Simulate's longer label ("Stop simulating") pushes an
+  // item under More, and back: focus must stay through each move.
+  for (const width of [1280, 1180, 1080, 980, 880, 780, 680, 580, 480]) {
+    const app = await openOn(null, { viewport: { width, height: 800 } });
+    const { page } = app;
+    await page.waitForTimeout(300);
+    const before = await inMore(page);
+    if (before.includes('simulate')) {
+      await done(app, server.url);
+      continue;
+    }
+    await page.locator('.toolbar [data-action="simulate"]').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.toolbar [data-action="simulate"][aria-pressed="true"]');
+    await page.waitForTimeout(400);
+    const during = await inMore(page);
+    if (during.length !== before.length) refits++;
+    assert.ok(['simulate', 'more'].includes(await active(page)), `${width}: focus stays on Simulate (or More), not ${await active(page)}`);
+    if (during.length !== before.length && refits === 1) await screenshot(page, 'fit-toolbar-refit-focus');
+    // And back to editing, by the same key.
+    await page.locator('.toolbar [data-action="simulate"]').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.toolbar [data-action="simulate"][aria-pressed="false"]');
+    await page.waitForTimeout(400);
+    assert.ok(['simulate', 'more'].includes(await active(page)), `${width}: focus stays after stopping, not ${await active(page)}`);
+    // Theme changes its label's width too.
+    await page.locator('.toolbar [data-action="theme"]').focus().catch(() => {});
+    if ((await active(page)) === 'theme') {
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(400);
+      assert.ok(['theme', 'more'].includes(await active(page)), `${width}: focus stays on Theme, not ${await active(page)}`);
+    }
+    await done(app, server.url);
+  }
+  assert.ok(refits > 0, 'at some width the bar refits when Simulate is pressed');
+
+  // Keys run from More by keyboard: closing its dialog focuses More.
+  const app = await openOn(null, { viewport: { width: 390, height: 844 } });
+  const { page } = app;
+  await page.getByTestId('more').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#more-menu:not([hidden])');
+  await page.locator('#more-menu [data-action="keys"]').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[role="dialog"]');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('[role="dialog"]', { state: 'detached' });
+  await page.waitForTimeout(100);
+  assert.equal(await active(page), 'more', 'focus is back on a control the user can see');
+  await screenshot(page, 'fit-toolbar-dialog-focus');
+  await done(app, server.url);
+});
+
 /** Every drawn canvas text's size on screen, in CSS pixels. */
 const textSizes = (page) =>
   page.$$eval('svg.canvas text', (ts) =>

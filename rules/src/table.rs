@@ -275,7 +275,7 @@ pub fn looks_like_table(text: &str) -> bool {
 
 /// A Markdown table's header line is in `text`.
 fn markdown(text: &str) -> bool {
-    text.lines().any(|l| {
+    lines_of(text).any(|(_, l)| {
         is_table_line(l) && {
             let c = cells(l);
             c.len() >= 3 && c[0].trim().eq_ignore_ascii_case("server")
@@ -297,8 +297,7 @@ fn says(cell: &str, want: &str) -> bool {
 /// line (from 0) and the separator. Tabs are tried first: a rendered
 /// page's table copies with tabs, and its cells may hold commas.
 fn delimited(text: &str) -> Option<(usize, usize, char)> {
-    let mut offset = 0;
-    for (i, line) in text.split_inclusive('\n').enumerate() {
+    for (i, (offset, line)) in lines_of(text).enumerate() {
         for sep in ['\t', ','] {
             let mut c = line.split(sep);
             // The three columns, then only empty cells (a spreadsheet's).
@@ -310,9 +309,27 @@ fn delimited(text: &str) -> Option<(usize, usize, char)> {
                 return Some((offset, i, sep));
             }
         }
-        offset += line.len();
     }
     None
+}
+
+/// The lines of `text`, each with its byte offset and without its end:
+/// `\r\n`, `\n` and a lone `\r` (old Mac text, Excel's "CSV (Macintosh)")
+/// each end a line, as they end a record in [`records`]. Lazy: a paste of
+/// millions of line ends is walked, never collected.
+fn lines_of(text: &str) -> impl Iterator<Item = (usize, &str)> + Clone {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let rest = text.get(at..).filter(|r| !r.is_empty())?;
+        let start = at;
+        let (len, end) = match rest.find(['\n', '\r']) {
+            Some(i) if rest[i..].starts_with("\r\n") => (i, i + 2),
+            Some(i) => (i, i + 1),
+            None => (rest.len(), rest.len()),
+        };
+        at += end;
+        Some((start, &rest[..len]))
+    })
 }
 
 /// Reads the first `Server | Protecting | Protected by` table in `text`:
@@ -322,7 +339,7 @@ fn delimited(text: &str) -> Option<(usize, usize, char)> {
 /// becomes the scenario's title.
 pub fn from_table(text: &str) -> Result<Topology, InputError> {
     let text = text.trim_start_matches('\u{feff}');
-    let lines: Vec<&str> = text.lines().collect();
+    let lines = || lines_of(text).map(|(_, l)| l);
     let plain = if markdown(text) {
         None
     } else {
@@ -331,22 +348,22 @@ pub fn from_table(text: &str) -> Result<Topology, InputError> {
     let (header_at, records) = match plain {
         Some((offset, at, sep)) => {
             let records = records(&text[offset..], sep, at + 1)?;
+            // `records` stops reading one past the most a drawing holds.
             if records.len() > crate::MAX_SERVERS + 1 {
                 return Err(InputError::new(format!(
-                    "the table has {} rows; a drawing holds at most {} servers",
-                    records.len() - 1,
+                    "the table has more than {0} rows; a drawing holds at most {0} servers",
                     crate::MAX_SERVERS
                 )));
             }
             (at, records.into_iter().skip(1).collect())
         }
         None => {
-            let at = header(&lines)?;
-            (at, markdown_records(&lines, at))
+            let at = header(lines())?;
+            (at, markdown_records(lines(), at))
         }
     };
     let mut t = Topology::new();
-    t.title = title_above(&lines[..header_at.min(lines.len())], plain.is_some());
+    t.title = title_above(lines().take(header_at), plain.is_some());
     let rows = rows(&records, header_at + 1, plain.is_none())?;
     servers_and_protections(&mut t, &rows)?;
     Ok(t)
@@ -356,14 +373,14 @@ pub fn from_table(text: &str) -> Result<Topology, InputError> {
 /// last three, or (for a table copied from a rendered page, `plain`) the
 /// nearest short line that does not lead into the table with a colon. The
 /// seeds put a sentence between the bold title and the table.
-fn title_above(lines: &[&str], plain: bool) -> Option<String> {
-    let near: Vec<&str> = lines
-        .iter()
-        .rev()
-        .map(|l| l.trim())
-        .filter(|l| !l.is_empty())
-        .take(3)
-        .collect();
+fn title_above<'a>(lines: impl Iterator<Item = &'a str>, plain: bool) -> Option<String> {
+    let mut near: Vec<&str> = Vec::new();
+    for l in lines.map(str::trim).filter(|l| !l.is_empty()) {
+        if near.len() == 3 {
+            near.remove(2);
+        }
+        near.insert(0, l);
+    }
     near.iter().find_map(|l| title_of(l)).or_else(|| {
         near.iter()
             .find(|l| plain && !l.ends_with(':') && !l.contains(['\t', ',']))
@@ -373,9 +390,9 @@ fn title_above(lines: &[&str], plain: bool) -> Option<String> {
 }
 
 /// The line of the table's header, checked: the three columns, in order.
-fn header(lines: &[&str]) -> Result<usize, InputError> {
+fn header<'a>(lines: impl Iterator<Item = &'a str> + Clone) -> Result<usize, InputError> {
     // Counted before any row is read: a runaway paste is refused at once.
-    let rows = lines.iter().filter(|l| is_table_line(l)).count();
+    let rows = lines.clone().filter(|l| is_table_line(l)).count();
     if rows > crate::MAX_SERVERS + 2 {
         return Err(InputError::new(format!(
             "the table has {} rows; a drawing holds at most {} servers",
@@ -383,12 +400,12 @@ fn header(lines: &[&str]) -> Result<usize, InputError> {
             crate::MAX_SERVERS
         )));
     }
-    let Some(header_at) = lines.iter().position(|l| is_table_line(l)) else {
+    let Some((header_at, line)) = lines.enumerate().find(|(_, l)| is_table_line(l)) else {
         return Err(InputError::new(
             "no table found: expected a table with the columns Server, Protecting and Protected by (Markdown, tab-separated or CSV)",
         ));
     };
-    let header = cells(lines[header_at]);
+    let header = cells(line);
     let expected = ["server", "protecting", "protected by"];
     let ok = header.len() == 3
         && header
@@ -400,7 +417,7 @@ fn header(lines: &[&str]) -> Result<usize, InputError> {
             header_at + 1,
             format!(
                 "expected the header |Server|Protecting|Protected by|, found {}",
-                lines[header_at].trim()
+                line.trim()
             ),
         ));
     }
@@ -429,21 +446,27 @@ struct Record {
     cells: Vec<Cell>,
 }
 
-/// The lines under a Markdown header, up to the first that is neither the
-/// table's nor blank.
-fn markdown_records(lines: &[&str], header_at: usize) -> Vec<Record> {
-    lines[header_at + 1..]
-        .iter()
-        .take_while(|l| is_table_line(l) || l.trim().is_empty())
-        .enumerate()
-        .map(|(k, l)| Record {
+/// The lines under a Markdown header, up to the first that is not the
+/// table's: blank lines before the rows are passed over, one after them
+/// ends the table (so a paste of endless blank lines is not kept).
+fn markdown_records<'a>(lines: impl Iterator<Item = &'a str>, header_at: usize) -> Vec<Record> {
+    let mut out = Vec::new();
+    for (k, l) in lines.skip(header_at + 1).enumerate() {
+        if l.trim().is_empty() && out.is_empty() {
+            continue;
+        }
+        if !is_table_line(l) {
+            break;
+        }
+        out.push(Record {
             line: header_at + 2 + k,
             cells: cells(l)
                 .into_iter()
                 .map(|text| Cell { text, column: 0 })
                 .collect(),
-        })
-        .collect()
+        });
+    }
+    out
 }
 
 /// The rows of the records under the header (on line `header_line`): a
@@ -469,7 +492,10 @@ fn rows(records: &[Record], header_line: usize, escaped: bool) -> Result<Vec<Row
         }
         let column = |c: &Cell| (c.column > 0).then_some(c.column);
         match cells {
-            [_] if !escaped => break,
+            // A line of one cell ends the table (text under a copied
+            // table), unless rows follow it: then it is a row that lost
+            // its cells, and says so.
+            [_] if !escaped && !rows_follow(records, r) => break,
             [a, b, c] => rows.push(row(
                 r.line,
                 [
@@ -498,6 +524,15 @@ fn rows(records: &[Record], header_line: usize, escaped: bool) -> Result<Vec<Row
         ));
     }
     Ok(rows)
+}
+
+/// Whether a record of 3 cells or more comes after `r` in `records`.
+fn rows_follow(records: &[Record], r: &Record) -> bool {
+    records
+        .iter()
+        .skip_while(|x| !std::ptr::eq(*x, r))
+        .skip(1)
+        .any(|x| x.cells.len() >= 3)
 }
 
 /// An error at a line and, where known, a column (both from 1).
@@ -534,7 +569,10 @@ fn row(line: usize, cells: [(&str, Option<usize>); 3], escaped: bool) -> Result<
 /// Splits tab-separated or CSV text into records, as spreadsheets write
 /// it: a cell in double quotes may hold the separator, line breaks and
 /// doubled quotes; `\r\n`, `\n` or `\r` ends a record. Lines count from
-/// `first_line`.
+/// `first_line`. Blank records are left out; one after a record with text
+/// (past the header, the first) ends the table, and reading stops once
+/// more records than a drawing could hold are read: a paste of millions of
+/// line ends costs no memory.
 fn records(text: &str, sep: char, first_line: usize) -> Result<Vec<Record>, InputError> {
     let mut out = Vec::new();
     let (mut line, mut column) = (first_line, 1);
@@ -583,7 +621,17 @@ fn records(text: &str, sep: char, first_line: usize) -> Result<Vec<Record>, Inpu
                     line,
                     cells: Vec::new(),
                 };
-                out.push(std::mem::replace(&mut rec, next));
+                let done = std::mem::replace(&mut rec, next);
+                if done.cells.iter().all(|c| c.text.trim().is_empty()) {
+                    if out.len() > 1 {
+                        return Ok(out);
+                    }
+                    continue;
+                }
+                out.push(done);
+                if out.len() > crate::MAX_SERVERS + 1 {
+                    return Ok(out);
+                }
             }
         } else {
             cell.text.push(c);
@@ -791,6 +839,51 @@ Scenario 2 shows a scenario in which four DPM servers are chained:
         assert_eq!(t.server(t.find("DS_1").unwrap()).unwrap().kind, Kind::Dpm);
         // Prose with commas is not a table.
         assert!(!looks_like_table("Servers, protections, and more\n"));
+    }
+
+    #[test]
+    fn a_row_that_lost_its_cells_is_an_error_unless_the_table_ended() {
+        // Rows follow the bare line: it is a cut row, located.
+        let cut = "Server\tProtecting\tProtected by\nDS1\tPS1\t\nPS9\nDS2\tPS2\t\n";
+        let e = from_table(cut).unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
+        // Nothing after it but text: the table ended above it.
+        let under = "Server,Protecting,Protected by\nDS1,PS1,\nCopied from the guide\n";
+        assert_eq!(from_table(under).unwrap().servers.len(), 2);
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines_as_line_feeds_do() {
+        let lf = "Scenario 9\nServer,Protecting,Protected by\nDS1,PS1,\nPS1,,DS1\n";
+        for text in [lf.replace('\n', "\r"), lf.replace('\n', "\r\n")] {
+            let t = from_table(&text).unwrap();
+            assert_eq!(to_table(&t), to_table(&from_table(lf).unwrap()));
+            assert_eq!(t.title.as_deref(), Some("Scenario 9"));
+        }
+        let e = from_table("Server,Protecting,Protected by\rDS1,PS1\r").unwrap_err();
+        assert_eq!(e.line, Some(2), "{e}");
+    }
+
+    #[test]
+    fn a_flood_of_line_ends_is_never_held_in_memory() {
+        let flood = "\n".repeat(crate::MAX_INPUT_BYTES - 64);
+        // Blank records are not kept; reading stops past the most rows.
+        assert!(records(&flood, ',', 1).unwrap().is_empty());
+        let many = "a\r".repeat(crate::MAX_SERVERS * 3);
+        assert_eq!(
+            records(&many, ',', 1).unwrap().len(),
+            crate::MAX_SERVERS + 2
+        );
+        let e = from_table(&format!("Server,Protecting,Protected by\n{many}")).unwrap_err();
+        assert!(e.message.contains("more than 20000 rows"), "{e}");
+        // Under a header, endless blank lines: no rows, however written.
+        for head in [
+            "Server\tProtecting\tProtected by\n",
+            "|Server|Protecting|Protected by|\n",
+        ] {
+            let e = from_table(&format!("{head}{flood}")).unwrap_err();
+            assert!(e.message.contains("no rows"), "{e}");
+        }
     }
 
     #[test]

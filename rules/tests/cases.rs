@@ -175,6 +175,11 @@ fn seed_tables_copied_as_tsv_or_csv_read_as_their_markdown() {
         let want = load(&md);
         let text = fs::read_to_string(&p).unwrap();
         let got = read(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        // Excel for Mac's "CSV (Macintosh)" ends lines with a lone CR.
+        let mac = text.replace("\r\n", "\n").replace('\n', "\r");
+        let again = read(&mac).unwrap_or_else(|e| panic!("{} (CR): {e}", p.display()));
+        assert_eq!(to_table(&again), to_table(&want), "{} (CR)", p.display());
+        assert_eq!(again.title, got.title, "{} (CR)", p.display());
         let shape = |t: &Topology| {
             let servers: Vec<(String, Kind)> =
                 t.servers.iter().map(|s| (s.name.clone(), s.kind)).collect();

@@ -61,6 +61,7 @@ struct Overflow {
     widths: StoredValue<[f64; MOVE_ORDER.len()]>,
     bar: NodeRef<leptos::html::Div>,
     menu: NodeRef<leptos::html::Div>,
+    button: NodeRef<leptos::html::Button>,
 }
 
 /// The toolbar of the editor.
@@ -71,6 +72,7 @@ pub fn toolbar(c: Ctx) -> impl IntoView {
         widths: StoredValue::new([0.0; MOVE_ORDER.len()]),
         bar: NodeRef::new(),
         menu: NodeRef::new(),
+        button: NodeRef::new(),
     };
     let resize = window_event_listener(leptos::ev::resize, move |_| fit(o, 0));
     on_cleanup(move || resize.remove());
@@ -122,25 +124,66 @@ fn item(bar: &web_sys::Element, id: &str) -> Option<web_sys::HtmlElement> {
 
 /// Puts the first `moved` of [`MOVE_ORDER`] under "More" and the rest in
 /// their groups, each in the bar's order. The elements move, not copies:
-/// they keep their `data-action` and their handlers.
+/// they keep their `data-action` and their handlers. Only the items whose
+/// place changes move (a moved element loses keyboard focus); focus comes
+/// back to the item, or to "More" if the item went under it closed.
 fn arrange(o: Overflow, bar: &web_sys::Element, moved: usize) {
     let Some(menu) = o.menu.get_untracked() else {
         return;
     };
+    let focused = document().active_element();
     let groups = bar.children();
+    let mut under = Vec::new();
     for (g, ids) in GROUPS.iter().enumerate() {
         let Some(group) = groups.item(g as u32) else {
             continue;
         };
-        for id in ids.iter() {
-            if let Some(e) = item(bar, id) {
-                let under = MOVE_ORDER[..moved].contains(id);
-                let _ = if under {
-                    menu.append_child(&e)
-                } else {
-                    group.append_child(&e)
-                };
-            }
+        let (out, stay): (Vec<&str>, Vec<&str>) =
+            ids.iter().partition(|id| MOVE_ORDER[..moved].contains(id));
+        place(bar, &group, &stay);
+        under.extend(out);
+    }
+    place(bar, &menu, &under);
+    let Some(f) = focused.filter(|f| bar.contains(Some(f))) else {
+        return;
+    };
+    // After the reactive updates ("More" shown, or hidden) are drawn.
+    request_animation_frame(move || {
+        let lost = document()
+            .active_element()
+            .is_none_or(|a| !a.is_same_node(Some(&f)));
+        if !lost {
+            return;
+        }
+        let hidden = menu.contains(Some(&f)) && !o.open.get_untracked();
+        let to = if hidden {
+            o.button.get_untracked().map(|b| b.into())
+        } else {
+            f.dyn_into::<web_sys::HtmlElement>().ok()
+        };
+        if let Some(to) = to {
+            let _ = to.focus();
+        }
+    });
+}
+
+/// Makes the items `ids` the elements of `into`, in that order, moving only
+/// those not already in place (others there, leaving, are passed over).
+fn place(bar: &web_sys::Element, into: &web_sys::Element, ids: &[&str]) {
+    let wanted: Vec<web_sys::HtmlElement> = ids.iter().filter_map(|id| item(bar, id)).collect();
+    let mut at = into.first_element_child();
+    for e in &wanted {
+        // Pass over what stays elsewhere or leaves.
+        while let Some(a) = at
+            .clone()
+            .filter(|a| !wanted.iter().any(|w| w.is_same_node(Some(a))))
+        {
+            at = a.next_element_sibling();
+        }
+        if at.as_ref().is_some_and(|a| e.is_same_node(Some(a))) {
+            at = e.next_element_sibling();
+        } else {
+            let _ = into.insert_before(e, at.as_ref().map(|a| a.as_ref()));
         }
     }
 }
@@ -201,7 +244,7 @@ fn fit(o: Overflow, n: usize) {
 /// [`arrange`]). Arrow keys move within, Escape closes and gives focus
 /// back, focus leaving closes.
 fn more(o: Overflow) -> impl IntoView {
-    let button = NodeRef::<leptos::html::Button>::new();
+    let button = o.button;
     let menu = o.menu;
     let focus_item = move |last: bool| {
         request_animation_frame(move || {
@@ -273,7 +316,7 @@ fn more(o: Overflow) -> impl IntoView {
     };
     view! {
         <div class="more-wrap" hidden=move || o.moved.get() == 0 on:focusout=on_focusout>
-            <button class="tool more" node_ref=button data-testid="more" aria-haspopup="true"
+            <button class="tool more" node_ref=button data-testid="more"
                 aria-expanded=move || o.open.get().to_string() aria-controls="more-menu"
                 title="The commands that do not fit the toolbar"
                 on:click=on_click on:keydown=on_button_key>

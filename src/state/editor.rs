@@ -163,9 +163,12 @@ pub struct Editor {
     pub selection: RwSignal<Vec<ServerId>>,
     pub selected_link: RwSignal<Option<Link>>,
     /// Protections shown selected with `selected_link` (the others a
-    /// finding points at), while its first is the one selected. Not a
-    /// signal: set before `selected_link`, which the arrows track.
-    pub also_links: StoredValue<Vec<Link>>,
+    /// finding points at), while its first is the one selected: set by
+    /// [`Editor::select_links`] only, and cleared by the next change of
+    /// the selection made any other way.
+    pub also_links: RwSignal<Vec<Link>>,
+    /// Whether `also_links` was set since the selection last changed.
+    also_fresh: StoredValue<bool>,
     pub notice: RwSignal<Option<Notice>>,
     pub dialog: RwSignal<Option<Dialog>>,
     pub camera: RwSignal<Camera>,
@@ -230,14 +233,28 @@ impl Editor {
             None => doc.get(),
         });
         let findings = Memo::new(move |_| shown.with(check));
+        let (selection, selected_link) = (RwSignal::new(Vec::new()), RwSignal::new(None));
+        let (also_links, also_fresh) = (RwSignal::new(Vec::new()), StoredValue::new(false));
+        // Any selection not made by `select_links` ends its multi-selection
+        // (an arrow clicked later must not bring the others back).
+        Effect::new(move |_| {
+            selection.track();
+            selected_link.track();
+            if also_fresh.get_value() {
+                also_fresh.set_value(false);
+            } else if !also_links.with_untracked(Vec::is_empty) {
+                also_links.set(Vec::new());
+            }
+        });
         Editor {
             doc,
             preview,
             shown,
             findings,
-            selection: RwSignal::new(Vec::new()),
-            selected_link: RwSignal::new(None),
-            also_links: StoredValue::new(Vec::new()),
+            selection,
+            selected_link,
+            also_links,
+            also_fresh,
             notice: RwSignal::new(None),
             dialog: RwSignal::new(None),
             // Zoomed out until the first fit (on the first frame): servers
@@ -498,15 +515,23 @@ impl Editor {
     }
 
     /// Whether protection `l` is shown selected: it is the selected one, or
-    /// one of the others selected with it. Tracks `selected_link` only:
-    /// `also_links` is set before it.
+    /// one of the others selected with it.
     pub fn link_selected(&self, l: Link) -> bool {
         let s = self.selected_link.get();
         s == Some(l)
             || s.is_some()
                 && self
                     .also_links
-                    .with_value(|a| a.first() == s.as_ref() && a.contains(&l))
+                    .with(|a| a.first() == s.as_ref() && a.contains(&l))
+    }
+
+    /// Selects the protections `links` together (a finding's), the first
+    /// the one whose properties show; no server stays selected.
+    pub fn select_links(&self, links: &[Link]) {
+        self.selection.set(Vec::new());
+        self.also_fresh.set_value(true);
+        self.also_links.set(links.to_vec());
+        self.selected_link.set(links.first().copied());
     }
 
     /// Deletes the selected servers, or the selected protection.

@@ -53,11 +53,7 @@ pub fn reveal(ed: Editor, pos: Positions, ids: &[ServerId], links: &[Link]) {
     }
     if ed.mode.get_untracked() == Mode::Edit {
         match links.first() {
-            Some(&l) => {
-                ed.selection.set(Vec::new());
-                ed.also_links.set_value(links.to_vec());
-                ed.selected_link.set(Some(l));
-            }
+            Some(_) => ed.select_links(links),
             None => {
                 ed.selected_link.set(None);
                 ed.selection.set(ids.to_vec());

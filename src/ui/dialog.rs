@@ -1,5 +1,6 @@
 //! The frame every dialog shares: title, close button, focus kept inside
-//! while open and given back when closed.
+//! while open and given back when closed (to the opener, or to "More"
+//! when the opener went under it).
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -9,6 +10,8 @@ use wasm_bindgen::JsCast;
 pub fn DialogFrame(title: &'static str, id: &'static str, children: Children) -> impl IntoView {
     let ed = crate::ctx::ctx().ed;
     let panel = NodeRef::<leptos::html::Div>::new();
+    let opener = StoredValue::new_local(document().active_element());
+    on_cleanup(move || give_back(opener.get_value()));
     Effect::new(move |_| {
         if let Some(el) = panel.get() {
             request_animation_frame(move || {
@@ -44,4 +47,35 @@ pub fn DialogFrame(title: &'static str, id: &'static str, children: Children) ->
             </div>
         </div>
     }
+}
+
+/// When a dialog closes and nothing took focus since, focus goes back to
+/// what opened it, if it is still shown; an item of the toolbar's "More"
+/// (closed by then) gives it to the "More" button instead.
+fn give_back(opener: Option<web_sys::Element>) {
+    request_animation_frame(move || {
+        let doc = document();
+        let lost = doc
+            .active_element()
+            .is_none_or(|a| doc.body().is_some_and(|b| b.is_same_node(Some(&a))));
+        let Some(o) = opener.filter(|_| lost) else {
+            return;
+        };
+        let shown = |e: &web_sys::HtmlElement| e.is_connected() && e.offset_width() > 0;
+        let more = || {
+            o.closest(".more-wrap")
+                .ok()
+                .flatten()
+                .and_then(|w| w.query_selector(".more").ok().flatten())
+        };
+        let to = o
+            .clone()
+            .dyn_into::<web_sys::HtmlElement>()
+            .ok()
+            .filter(shown)
+            .or_else(|| more().and_then(|m| m.dyn_into().ok()));
+        if let Some(to) = to.filter(shown) {
+            let _ = to.focus();
+        }
+    });
 }

@@ -98,7 +98,7 @@ test('long real names are measured into their boxes: full name on hover, focus a
   }
   const shown = Object.fromEntries(all.map((b) => [b.server, b.shown]));
   assert.equal(shown.FS1, 'FS1');
-  assert.match(shown['SQLCLUSTER-LON-AG01'], /^SQL.*…-AG01$/);
+  assert.match(shown['SQLCLUSTER-LON-AG01'], /^SQ.*…-AG01$/);
   assert.match(shown['dpm-lon-prod-01.corp.example.com'], /^dpm-.*…-01$/);
   assert.notEqual(shown['dpm-lon-prod-01.corp.example.com'], shown['dpm-lon-prod-02.corp.example.com'], 'siblings stay told apart');
   // "primary & secondary" is worded to fit.

@@ -236,7 +236,11 @@ export const arrowsOverServers = (page) =>
  * the toolbar had no room for it (src/shell/toolbar.rs).
  */
 export async function tool(page, action) {
-  const inMore = await page.$eval(`.toolbar [data-action="${action}"]`, (e) => !!e.closest('#more-menu'));
+  // The bar is arranged on the next animation frames after a load or a
+  // resize: let it settle before looking where the item went.
+  await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+  const item = page.locator(`.toolbar [data-action="${action}"]`);
+  const inMore = await item.evaluate((e) => !!e.closest('#more-menu'));
   if (inMore && !(await page.locator('#more-menu').isVisible())) await page.getByTestId('more').click();
-  await page.click(`.toolbar [data-action="${action}"]`);
+  await item.click();
 }

@@ -165,7 +165,7 @@ test('keyboard alone: edit every fact of a server and a protection, select sever
   await page.waitForFunction(() => /DPM/.test(document.querySelector('[data-server="PS2"]').textContent));
   await key('Escape');
   await key('Control+z');
-  await page.waitForFunction(() => /protected server/.test(document.querySelector('[data-server="PS2"]').textContent));
+  await page.waitForFunction(() => /protected/.test(document.querySelector('[data-server="PS2"]').textContent));
 
   // Select several: Space, then Shift+Space; Delete; Undo.
   await tabTo('[data-server="DS2"]');

@@ -247,11 +247,11 @@ const STYLE: &str = r#"
   .protection.error { stroke: #c62828; }
   .protection.warning { stroke: #b26a00; }
   .dpm rect.body { fill: #1f4e8c; stroke: #163a69; stroke-width: 1.5; }
-  .dpm .name { fill: #ffffff; font-size: 14px; font-weight: 600; }
-  .dpm .sub { fill: #d6e4f7; font-size: 11px; }
+  .dpm .name { fill: #ffffff; font-size: 16px; font-weight: 600; }
+  .dpm .sub { fill: #d6e4f7; font-size: 12px; }
   .protected rect.body { fill: #ffffff; stroke: #56657a; stroke-width: 1.5; }
-  .protected .name { fill: #1b2430; font-size: 14px; font-weight: 600; }
-  .protected .sub { fill: #56657a; font-size: 11px; }
+  .protected .name { fill: #1b2430; font-size: 16px; font-weight: 600; }
+  .protected .sub { fill: #56657a; font-size: 12px; }
   .failed rect.body { fill: #e9ecef; stroke: #c62828; stroke-dasharray: 5 3; }
   .failed .name, .failed .sub { fill: #6c757d; }
   .badge circle { stroke: #ffffff; stroke-width: 1.5; }

@@ -13,11 +13,11 @@
 use crate::layout::NODE_W;
 
 /// The size of a server's name on its box, in CSS pixels (semibold).
-pub const NAME_PX: f64 = 14.0;
+pub const NAME_PX: f64 = 16.0;
 
 /// The size of the caption under a server's name (its role), in CSS
 /// pixels (regular).
-pub const CAPTION_PX: f64 = 11.0;
+pub const CAPTION_PX: f64 = 12.0;
 
 /// The width a name or caption may take on a box: the box less the icon at
 /// its left and a margin from the border at each side.
@@ -110,10 +110,10 @@ pub fn fit_text(s: &str, room: f64, px: f64, bold: bool) -> String {
     }
     if let Some(t) = tail(s) {
         let tw = text_width(t, px, bold);
-        if tw <= 0.5 * room {
+        if tw <= 0.6 * room {
             let (h, _) = head(&s[..s.len() - t.len()], room - dots - tw, px, bold);
             let h = h.trim_end_matches(['-', '_', ' ', '.']);
-            if h.chars().count() >= 3 {
+            if h.chars().count() >= 2 {
                 return format!("{h}{ELLIPSIS}{t}");
             }
         }
@@ -150,10 +150,11 @@ pub fn fit_name(name: &str) -> String {
 
 /// Shorter wordings of the captions a box may show, tried in order when the
 /// caption does not fit.
-const SHORTER: [(&str, &str); 3] = [
+const SHORTER: [(&str, &str); 4] = [
     ("primary & secondary", "primary & 2nd"),
     ("Azure Backup Server", "MABS server"),
     ("MABS · ", ""),
+    ("protected server", "protected"),
 ];
 
 /// What a server's box shows of its caption (its role): the caption if it
@@ -170,7 +171,12 @@ pub const PRESENT_NAME_PX: f64 = 18.0;
 /// [`fit_caption`] for a caption drawn at `px`.
 pub fn fit_caption_to(caption: &str, px: f64) -> String {
     let fits = |s: &str| text_width(s, px, false) <= TEXT_ROOM;
-    let mut s = caption.to_string();
+    // The box's colour and icon say it is a DPM server: every DPM box
+    // shows its role alone ("primary"), so that all read alike.
+    let mut s = caption
+        .strip_prefix("DPM · ")
+        .unwrap_or(caption)
+        .to_string();
     for (long, short) in SHORTER {
         if fits(&s) {
             return s;
@@ -180,12 +186,7 @@ pub fn fit_caption_to(caption: &str, px: f64) -> String {
     if fits(&s) {
         return s;
     }
-    let (h, _) = head(
-        caption,
-        TEXT_ROOM - advance(ELLIPSIS, false) * px,
-        px,
-        false,
-    );
+    let (h, _) = head(&s, TEXT_ROOM - advance(ELLIPSIS, false) * px, px, false);
     format!("{}{ELLIPSIS}", h.trim_end())
 }
 
@@ -244,7 +245,7 @@ mod tests {
     #[test]
     fn a_long_cluster_name_gets_a_middle_ellipsis_that_fits() {
         let shown = fit_name("SQLCLUSTER-LON-AG01");
-        assert!(shown.starts_with("SQL"), "{shown}");
+        assert!(shown.starts_with("SQ"), "{shown}");
         assert!(shown.ends_with("…-AG01"), "{shown}");
         assert!(wide(&shown) <= TEXT_ROOM, "{shown}");
     }
@@ -303,7 +304,8 @@ mod tests {
             assert!(!shown.contains('…'), "{c}: {shown}");
         }
         assert_eq!(fit_caption("primary & secondary"), "primary & 2nd");
-        assert_eq!(fit_caption("DPM · primary"), "DPM · primary");
+        assert_eq!(fit_caption("DPM · primary"), "primary");
+        assert_eq!(fit_caption("DPM · secondary"), "secondary");
     }
 
     #[test]

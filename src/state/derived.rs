@@ -18,15 +18,19 @@ use std::collections::{HashMap, HashSet};
 pub const MIN_TEXT_PX: f64 = 11.0;
 
 /// The canvas's classes for the text too small to read at zoom `k`:
-/// `tiny-text` hides the 11 px text (captions, tags, badge marks, labels),
-/// `small-text` the 12.5 px site labels, `no-names` the servers' names.
+/// `tiny-text` hides the 11 px text (tags, badge marks, labels),
+/// `no-captions` the servers' 12 px captions, `small-text` the 12.5 px
+/// site labels, `no-names` the servers' 16 px names (so that a small
+/// drawing fitted to a laptop's screen, at 0.7 or more, shows its names).
 pub fn text_classes(k: f64) -> &'static str {
     let under = |px: f64| px * k < MIN_TEXT_PX - 1e-9;
     if under(dpm_rules::NAME_PX) {
-        " tiny-text small-text no-names"
+        " tiny-text no-captions small-text no-names"
     } else if under(12.5) {
-        " tiny-text small-text"
+        " tiny-text no-captions small-text"
     } else if under(dpm_rules::CAPTION_PX) {
+        " tiny-text no-captions"
+    } else if under(11.0) {
         " tiny-text"
     } else {
         ""

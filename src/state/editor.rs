@@ -466,19 +466,15 @@ impl Editor {
     }
 
     /// Whether what a notice is about still holds (reactive), but for a
-    /// goal, which the workshop judges. A step holds while it is in effect:
-    /// the drawing is as it made it, or later steps were made on top.
+    /// goal, which the workshop judges. A step holds while it is the last
+    /// one made: after an Undo it is taken back, and after another step
+    /// "one Undo away" and the notice's Undo button would be about that
+    /// other step.
     pub fn holds(&self, about: About) -> bool {
         match about {
             About::App | About::GoalUnmet(..) => true,
             About::Drawing(n) => self.opened.get() == n,
-            About::Step(n, step) => {
-                self.opened.get() == n
-                    && (self.step.get() == step
-                        || self
-                            .history
-                            .with_value(|h| h.undo.iter().any(|(_, s)| *s == step)))
-            }
+            About::Step(n, step) => self.opened.get() == n && self.step.get() == step,
         }
     }
 

@@ -322,7 +322,7 @@ test('dark theme, phone width, and #generate=1000', async () => {
   await done(app, server.url);
 });
 
-test('a notice goes when what it says stops being true: another drawing opened, the step it offers to undo undone', async () => {
+test('a notice goes when what it says stops being true: another drawing opened, the step it offers to undo undone or followed by another', async () => {
   const app = await openApp(server.browser, server.url);
   const { page } = app;
   const notice = page.getByTestId('notice');
@@ -342,9 +342,16 @@ test('a notice goes when what it says stops being true: another drawing opened, 
   await page.keyboard.press('Control+z');
   await page.waitForSelector('[data-server]', { state: 'detached' });
   await notice.waitFor({ state: 'detached', timeout: 2000 });
-  // An import's notice goes the same way when another drawing opens.
+  // An edit after the preset: "one Undo away" is no longer true (and the
+  // notice's Undo would take back the edit), so the notice goes.
   await page.selectOption('[data-action="preset"]', 'scenario-1');
   await page.waitForSelector('[data-server="DS1"]');
+  assert.match(await notice.innerText(), /Opened the preset “Scenario 1/);
+  await page.click('[data-server="PS4"] .body');
+  const x0 = (await page.locator('[data-server="PS4"] .body').boundingBox()).x;
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction((x) => document.querySelector('[data-server="PS4"] .body').getBoundingClientRect().x > x, x0);
+  await notice.waitFor({ state: 'detached', timeout: 2000 });
   await page.locator('[data-server="PS1"]').focus();
   await page.keyboard.press('c');
   assert.match(await notice.innerText(), /Only a DPM server/);

@@ -98,6 +98,14 @@ test('while an option plays, and in the presenter', async () => {
   for (let i = 1; i <= count; i++) {
     await page.waitForTimeout(600);
     assert.deepEqual(await arrowsOverServers(page), [], `presenter, scene ${i} of ${count}`);
+    // However tall the scene's caption makes the bar, no server is under it.
+    const hidden = await page.evaluate(() => {
+      const top = document.querySelector('.presenter-bar').getBoundingClientRect().top;
+      return [...document.querySelectorAll('.canvas [data-server]')]
+        .filter((g) => g.querySelector('.body').getBoundingClientRect().bottom > top + 1)
+        .map((g) => g.getAttribute('data-server'));
+    });
+    assert.deepEqual(hidden, [], `presenter, scene ${i}: servers under the bar`);
     if (i === 3) await screenshot(page, 'routing-presenter');
     await page.click('[data-action="scene-next"]');
   }

@@ -43,6 +43,25 @@ fn measure(c: Ctx) {
     }
 }
 
+/// How much of the canvas the presenter's bar covers, in pixels: a long
+/// scene caption wraps and makes the bar taller than the room the layout
+/// keeps for it.
+fn under_presenter_bar(c: Ctx) -> f64 {
+    let canvas = c
+        .svg
+        .get_untracked()
+        .map(|el| el.get_bounding_client_rect());
+    let bar = document()
+        .query_selector(".presenter-bar")
+        .ok()
+        .flatten()
+        .map(|el| el.get_bounding_client_rect());
+    match (canvas, bar) {
+        (Some(c), Some(b)) => (c.bottom() - b.top()).max(0.0) + 8.0,
+        _ => 0.0,
+    }
+}
+
 /// The view that shows the whole drawing.
 fn fit(c: Ctx) {
     let ed = c.ed;
@@ -69,9 +88,10 @@ fn fit(c: Ctx) {
             ),
             w,
             // Clear of the zoom buttons, and of the first-visit hint (the
-            // presenter shows neither: the drawing takes the whole room).
+            // presenter shows neither: the drawing takes the room above
+            // its bar, however tall a scene's caption makes it).
             h - if present {
-                0.0
+                under_presenter_bar(c)
             } else if ed.hint.get_untracked() {
                 110.0
             } else {

@@ -24,6 +24,7 @@ pub fn start() -> Ctx {
     let home = tabs::home_key();
     let (t, notice, first_visit) = restore(&home);
     let ed = Editor::new(t, false);
+    ed.end_multi_selection_on_change();
     ed.save_key.set(home);
     autosave(ed);
     tabs::watch(ed);

@@ -235,17 +235,6 @@ impl Editor {
         let findings = Memo::new(move |_| shown.with(check));
         let (selection, selected_link) = (RwSignal::new(Vec::new()), RwSignal::new(None));
         let (also_links, also_fresh) = (RwSignal::new(Vec::new()), StoredValue::new(false));
-        // Any selection not made by `select_links` ends its multi-selection
-        // (an arrow clicked later must not bring the others back).
-        Effect::new(move |_| {
-            selection.track();
-            selected_link.track();
-            if also_fresh.get_value() {
-                also_fresh.set_value(false);
-            } else if !also_links.with_untracked(Vec::is_empty) {
-                also_links.set(Vec::new());
-            }
-        });
         Editor {
             doc,
             preview,
@@ -519,6 +508,24 @@ impl Editor {
                 && self
                     .also_links
                     .with(|a| a.first() == s.as_ref() && a.contains(&l))
+    }
+
+    /// Makes any selection not made by [`Editor::select_links`] end its
+    /// multi-selection (an arrow clicked later must not bring the others
+    /// back). An effect: called once the app runs (it needs Leptos'
+    /// executor), not in `new`, which tests call without one.
+    pub fn end_multi_selection_on_change(&self) {
+        let (selection, selected_link) = (self.selection, self.selected_link);
+        let (also_links, also_fresh) = (self.also_links, self.also_fresh);
+        Effect::new(move |_| {
+            selection.track();
+            selected_link.track();
+            if also_fresh.get_value() {
+                also_fresh.set_value(false);
+            } else if !also_links.with_untracked(Vec::is_empty) {
+                also_links.set(Vec::new());
+            }
+        });
     }
 
     /// Selects the protections `links` together (a finding's), the first

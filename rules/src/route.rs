@@ -230,6 +230,21 @@ impl Limit {
     /// every move, so only short detours are searched (the full route is
     /// drawn at the drop).
     pub const MOVING: Limit = Limit(8);
+    /// No routing: the plain arrow.
+    pub const NONE: Limit = Limit(0);
+
+    /// The limit for the arrows of a server being dragged in a drawing of
+    /// `servers` servers: short detours up to 300 servers, none in a
+    /// larger estate (its arrows are straight while they move and routed
+    /// at the drop, so that a move costs what it did before routing: the
+    /// drag probe's main-thread work per move at 5,000 servers).
+    pub fn moving(servers: usize) -> Limit {
+        if servers <= 300 {
+            Limit::MOVING
+        } else {
+            Limit::NONE
+        }
+    }
 
     /// The limit for a drawing of `servers` servers, the same for the app
     /// and the export: [`Limit::FULL`] up to 300 servers; in a larger
@@ -297,7 +312,7 @@ pub fn route_bent(
     let finite = [a.x, a.y, b.x, b.y, bend, wider]
         .iter()
         .all(|v| v.is_finite());
-    if a == b || !finite || is_clear(&plain, [from.0, to.0], obstacles) {
+    if limit == Limit::NONE || a == b || !finite || is_clear(&plain, [from.0, to.0], obstacles) {
         return plain;
     }
     let wider = within(wider, 0.0, 40.0);

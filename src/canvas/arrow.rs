@@ -121,7 +121,7 @@ fn geometry(
         }
         obstacles.with(|o| {
             let limit = if moving {
-                Limit::MOVING
+                Limit::moving(o.len())
             } else {
                 Limit::for_drawing(o.len())
             };

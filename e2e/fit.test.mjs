@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { suite, done, screenshot } from './harness.mjs';
+import { suite, done, screenshot, settleToolbar } from './harness.mjs';
 
 const estate = JSON.parse(await readFile(join(import.meta.dirname, 'fixtures', 'estate.dpm.json'), 'utf8'));
 
@@ -240,10 +240,13 @@ test('the toolbar keeps keyboard focus when it refits, and a dialog run from Mor
   // Keys run from More by keyboard: closing its dialog focuses More.
   const app = await openOn(null, { viewport: { width: 390, height: 844 } });
   const { page } = app;
+  // The bar is arranged on the frames after the load: let it settle.
+  await settleToolbar(page);
   await page.getByTestId('more').focus();
   await page.keyboard.press('Enter');
   await page.waitForSelector('#more-menu:not([hidden])');
   await page.locator('#more-menu [data-action="keys"]').focus();
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-action') === 'keys');
   await page.keyboard.press('Enter');
   await page.waitForSelector('[role="dialog"]');
   await page.keyboard.press('Escape');

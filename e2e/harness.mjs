@@ -232,13 +232,34 @@ export const arrowsOverServers = (page) =>
   });
 
 /**
+ * Waits until the toolbar has finished arranging itself: it moves one item
+ * under "More" per animation frame after a load or a resize, so this waits
+ * for three frames in a row with the same items there (2 s at most).
+ */
+export const settleToolbar = (page) =>
+  page.evaluate(
+    () =>
+      new Promise((ok) => {
+        const start = performance.now();
+        let last = '';
+        let same = 0;
+        const tick = () => {
+          const now = [...document.querySelectorAll('#more-menu [data-action]')].map((e) => e.dataset.action).join();
+          same = now === last ? same + 1 : 0;
+          last = now;
+          if (same >= 3 || performance.now() - start > 2000) ok();
+          else requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      }),
+  );
+
+/**
  * Clicks a toolbar command by its data-action, opening "More" first when
  * the toolbar had no room for it (src/shell/toolbar.rs).
  */
 export async function tool(page, action) {
-  // The bar is arranged on the next animation frames after a load or a
-  // resize: let it settle before looking where the item went.
-  await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+  await settleToolbar(page);
   const item = page.locator(`.toolbar [data-action="${action}"]`);
   const inMore = await item.evaluate((e) => !!e.closest('#more-menu'));
   if (inMore && !(await page.locator('#more-menu').isVisible())) await page.getByTestId('more').click();

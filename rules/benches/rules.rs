@@ -1,4 +1,4 @@
-//! Check, pre-check, failover and single points of failure on generated topologies of 100, 1,000 and
+//! Check, pre-check, failover, single points of failure and arrow routing on generated topologies of 100, 1,000 and
 //! 10,000 servers. `./dev bench` (or `cargo bench -p dpm-rules`) prints the
 //! figures; nothing here asserts a time.
 
@@ -6,8 +6,8 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use dpm_rules::{
-    apply_layout, check, fixes, generate, generate_estate, plan, plan_outage, risk, Checker, Kind,
-    Protection, Risk,
+    apply_layout, check, fixes, generate, generate_estate, plan, plan_outage, positions, risk,
+    route, Checker, Kind, Limit, Obstacles, Protection, Risk,
 };
 
 fn benches(c: &mut Criterion) {
@@ -80,6 +80,22 @@ fn benches(c: &mut Criterion) {
         };
         g.bench_with_input(BenchmarkId::new("fixes-12", n), &t, |b, t| {
             b.iter(|| black_box(fixes(black_box(t), &head)))
+        });
+
+        // Every arrow of the laid-out estate routed around the boxes, at
+        // the limit the app and the export use for a drawing of that size.
+        let mut laid = t.clone();
+        apply_layout(&mut laid);
+        let obstacles = Obstacles::of(&laid);
+        let at = positions(&laid);
+        let limit = Limit::for_drawing(laid.servers.len());
+        g.bench_with_input(BenchmarkId::new("route", n), &laid, |b, t| {
+            b.iter(|| {
+                for p in &t.protections {
+                    let ends = ((p.protector, at[&p.protector]), (p.target, at[&p.target]));
+                    black_box(route(ends.0, ends.1, false, &obstacles, limit));
+                }
+            })
         });
     }
     g.finish();

@@ -249,7 +249,7 @@ impl Limit {
     /// The limit for a drawing of `servers` servers, the same for the app
     /// and the export: [`Limit::FULL`] up to 300 servers; in a larger
     /// estate, detours around up to 24 boxes (about 0.2 ms each at most
-    /// in `cargo test --release -p dpm-rules route_stats -- --ignored`),
+    /// in `cargo bench -p dpm-rules -- route`),
     /// so that a screenful of arrows is routed within a frame or two.
     pub fn for_drawing(servers: usize) -> Limit {
         if servers <= 300 {
@@ -744,53 +744,5 @@ mod tests {
         assert!(g.d.contains('Q'), "routed around S2: {}", g.d);
         let svg = crate::export::to_svg(&t, &[], &Default::default());
         assert!(svg.contains(&g.d), "{}", g.d);
-    }
-}
-
-#[cfg(test)]
-mod timing {
-    use super::*;
-
-    #[test]
-    #[ignore]
-    fn route_stats() {
-        for n in [1000usize, 5000] {
-            let mut t = crate::generate::generate(n);
-            crate::layout::apply_layout(&mut t);
-            let o = Obstacles::of(&t);
-            let at = positions(&t);
-            let mut worst = (0.0f64, String::new());
-            let start = std::time::Instant::now();
-            let mut routed = 0;
-            for p in &t.protections {
-                let s = std::time::Instant::now();
-                let g = route(
-                    (p.protector, at[&p.protector]),
-                    (p.target, at[&p.target]),
-                    false,
-                    &o,
-                    Limit(
-                        std::env::var("LIMIT")
-                            .ok()
-                            .and_then(|v| v.parse().ok())
-                            .unwrap_or(64),
-                    ),
-                );
-                let e = s.elapsed().as_secs_f64() * 1000.0;
-                if g.d.contains('Q') {
-                    routed += 1;
-                }
-                if e > worst.0 {
-                    worst = (e, format!("{:?}", p.link()));
-                }
-            }
-            println!(
-                "n={n} arrows={} routed={routed} total={:.1}ms worst={:.2}ms {}",
-                t.protections.len(),
-                start.elapsed().as_secs_f64() * 1000.0,
-                worst.0,
-                worst.1
-            );
-        }
     }
 }

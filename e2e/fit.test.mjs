@@ -170,6 +170,8 @@ for (const [width, height, scheme, name] of [
       await page.keyboard.press('Enter');
       await page.waitForSelector('#more-menu:not([hidden])');
       assert.equal(await page.getByTestId('more').getAttribute('aria-expanded'), 'true');
+      // Focus goes in on the next frame (the menu is laid out first).
+      await page.waitForFunction(() => document.activeElement?.closest('#more-menu'), null, { timeout: 2000 }).catch(() => {});
       const first = await page.evaluate(() => document.activeElement.getAttribute('data-action'));
       assert.ok(inMore.includes(first), `focus went into More (${first})`);
       await page.keyboard.press('ArrowDown');

@@ -236,48 +236,97 @@ pub struct SvgOptions {
     pub failed: Vec<ServerId>,
     /// List the findings under the drawing.
     pub list_findings: bool,
+    /// The palette: light (the default) or dark.
+    pub theme: Theme,
+    /// Leave the `<style>` element out: the page showing the SVG applies
+    /// [`svg_style`] itself (the viewer does, as its page's Content Security
+    /// Policy refuses inline style elements it has no hash for).
+    pub bare: bool,
 }
 
-const STYLE: &str = r#"
-  .bg { fill: #f7f9fc; }
-  text { font-family: "Segoe UI", "Helvetica Neue", Arial, sans-serif; }
-  .title { font-size: 16px; font-weight: 600; fill: #1b2430; }
-  .protection { fill: none; stroke: #56657a; stroke-width: 2; }
-  .protection.switched { stroke-dasharray: 7 5; }
-  .protection.error { stroke: #c62828; }
-  .protection.warning { stroke: #b26a00; }
-  .dpm rect.body { fill: #1f4e8c; stroke: #163a69; stroke-width: 1.5; }
-  .dpm .name { fill: #ffffff; font-size: 16px; font-weight: 600; }
-  .dpm .sub { fill: #d6e4f7; font-size: 12px; }
-  .protected rect.body { fill: #ffffff; stroke: #56657a; stroke-width: 1.5; }
-  .protected .name { fill: #1b2430; font-size: 16px; font-weight: 600; }
-  .protected .sub { fill: #56657a; font-size: 12px; }
-  .failed rect.body { fill: #e9ecef; stroke: #c62828; stroke-dasharray: 5 3; }
-  .failed .name, .failed .sub { fill: #6c757d; }
-  .badge circle { stroke: #ffffff; stroke-width: 1.5; }
-  .badge text { fill: #ffffff; font-size: 11px; font-weight: 700; text-anchor: middle; }
-  .badge.error circle { fill: #c62828; }
-  .badge.warning circle { fill: #b26a00; }
-  .badge.info circle { fill: #1f6fb2; }
-  .site-area { fill: #e8eef7; stroke: #8aa0bd; stroke-width: 1.5; }
-  .site-label { fill: #33475b; font-size: 12px; font-weight: 600; }
-  .host-link { fill: none; stroke: #6b7a90; stroke-width: 1.5; stroke-dasharray: 1 4; stroke-linecap: round; }
-  .database-link { fill: none; stroke: #6a4c93; stroke-width: 1.5; stroke-dasharray: 6 4; }
-  .database-label { fill: #5b3f86; font-size: 11px; font-weight: 600; paint-order: stroke; stroke: #f7f9fc; stroke-width: 4px; stroke-linejoin: round; }
-  .dpm .note { fill: #d6e4f7; font-size: 10.5px; }
-  .protected .note { fill: #56657a; font-size: 10.5px; }
-  .failed .note { fill: #6c757d; }
-  .database-label.in-site { stroke: #e8eef7; }
-  .tag rect { stroke: #ffffff; stroke-width: 1.5; }
-  .tag text { fill: #ffffff; font-size: 9.5px; font-weight: 700; text-anchor: middle; }
-  .tag.azure rect { fill: #0062ad; }
-  .tag.dc rect { fill: #5c4b8a; }
-  .tag.scale-out rect { fill: #2e6b4f; }
-  .finding { font-size: 12px; fill: #1b2430; }
-  .finding .sev-error { fill: #c62828; font-weight: 700; }
-  .finding .sev-warning { fill: #b26a00; font-weight: 700; }
-  .finding .sev-info { fill: #1f6fb2; font-weight: 700; }
-"#;
+/// The SVG's palette.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Theme {
+    #[default]
+    Light,
+    Dark,
+}
+
+impl Theme {
+    /// "light" or "dark": the value of a snippet's `theme=` and of
+    /// `dpm-check export --theme`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    /// Reads "light" or "dark" (any case); anything else is `None`.
+    pub fn from_id(s: &str) -> Option<Theme> {
+        match s.to_ascii_lowercase().as_str() {
+            "light" => Some(Theme::Light),
+            "dark" => Some(Theme::Dark),
+            _ => None,
+        }
+    }
+}
+
+/// The stylesheet of [`to_svg`]'s drawing in a palette: what its
+/// `<style>` element holds (the light one, then the dark one's overrides).
+pub fn svg_style(theme: Theme) -> String {
+    match theme {
+        Theme::Light => STYLE.to_string(),
+        Theme::Dark => format!("{STYLE}{DARK}"),
+    }
+}
+
+/// The dark palette: overrides of [`STYLE`]'s colours.
+const DARK: &str = include_str!("svg-dark.css");
+
+/// The drawing's stylesheet, light palette. A file of its own (no
+/// comments: its text goes into every SVG), so that the viewer's page
+/// (scripts/viewer-page.mjs) inlines the very same rules.
+const STYLE: &str = include_str!("svg-light.css");
+
+/// The opening tag of the viewer's page as built (`view.html`), whose
+/// empty attributes [`viewer_page`] fills.
+pub const VIEWER_PAGE_ROOT: &str =
+    r#"<html lang="en" data-scenario="" data-theme="" data-editor="">"#;
+
+/// The viewer's page with a scenario in it: one HTML file that needs
+/// nothing else (the self-contained page of `dpm-check export --to html`
+/// and of the editor's Embed dialog). Its Content Security Policy is the
+/// built page's, unchanged: the scenario goes into an attribute, escaped,
+/// never into a script or markup.
+///
+/// In: `page`, the built `view.html`; the topology; the palette (`None`:
+/// the reader's system decides); the editor's address for "Open in the
+/// editor" (`None`: the page offers no such link). Out: the page, or an
+/// error when `page` is not a viewer page of this version.
+pub fn viewer_page(
+    page: &str,
+    t: &Topology,
+    theme: Option<Theme>,
+    editor: Option<&str>,
+) -> Result<String, String> {
+    if page.matches(VIEWER_PAGE_ROOT).count() != 1 {
+        return Err("This is not the viewer's page of this version (view.html from `trunk build`): it has no place for a scenario.".into());
+    }
+    let root = format!(
+        r#"<html lang="en" data-scenario="{}" data-theme="{}" data-editor="{}">"#,
+        xml_escape(&crate::to_share(t)),
+        theme.map(Theme::id).unwrap_or(""),
+        xml_escape(editor.unwrap_or(""))
+    );
+    let title = format!(
+        "<title>{}</title>",
+        xml_escape(t.title.as_deref().unwrap_or("DPM scenario"))
+    );
+    Ok(page
+        .replacen(VIEWER_PAGE_ROOT, &root, 1)
+        .replacen("<title>DPM scenario</title>", &title, 1))
+}
 
 /// The badge letter for a severity: shape and letter, not colour alone.
 pub fn badge_symbol(s: Severity) -> &'static str {
@@ -343,7 +392,7 @@ pub fn to_svg(t: &Topology, findings: &[Finding], opts: &SvgOptions) -> String {
     let frame = Frame::new(t, &pos, &regions, findings, opts);
 
     let mut s = String::new();
-    frame.open(&mut s, t);
+    frame.open(&mut s, t, opts);
     // Sites behind everything: a labelled region around each one's servers.
     sites(&mut s, &regions);
     // Protections under the servers.
@@ -432,7 +481,7 @@ impl Frame {
 
     /// The `<svg>` element's opening: size, title, style, arrowheads, the
     /// background and the drawing's title.
-    fn open(&self, s: &mut String, t: &Topology) {
+    fn open(&self, s: &mut String, t: &Topology, opts: &SvgOptions) {
         let Frame { x0, y0, w, h, .. } = *self;
         let _ = write!(
             s,
@@ -446,7 +495,9 @@ impl Frame {
         );
         let title = t.title.as_deref().unwrap_or("DPM protection topology");
         let _ = write!(s, "<title>{}</title>", xml_escape(title));
-        let _ = write!(s, "<style>{STYLE}</style>");
+        if !opts.bare {
+            let _ = write!(s, "<style>{}</style>", svg_style(opts.theme));
+        }
         s.push_str(
             "<defs><marker id=\"arrowhead\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto-start-reverse\"><path d=\"M0 0 L10 5 L0 10 z\" fill=\"#56657a\"/></marker>\
 <marker id=\"arrowhead-error\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto-start-reverse\"><path d=\"M0 0 L10 5 L0 10 z\" fill=\"#c62828\"/></marker>\

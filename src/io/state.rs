@@ -247,8 +247,8 @@ pub fn render(ed: &Editor, form: Form) -> String {
                 t,
                 &findings,
                 &SvgOptions {
-                    failed: Vec::new(),
                     list_findings: true,
+                    ..SvgOptions::default()
                 },
             )
         }

@@ -10,8 +10,9 @@ use std::process::ExitCode;
 
 use dpm_rules::{
     check, evaluate, fixes, plan_outage, read, read_exercise, risk, site_members, sites, to_dot,
-    to_json, to_mermaid, to_share, to_svg, to_table, why_no_fix, DataSource, Finding, Fix, Plan,
-    Protection, Risk, Severity, SinglePoint, SvgOptions, Topology, MAX_INPUT_BYTES,
+    to_json, to_mermaid, to_share, to_svg, to_table, viewer_page, why_no_fix, DataSource, Finding,
+    Fix, Plan, Protection, Risk, Severity, SinglePoint, SvgOptions, Theme, Topology,
+    MAX_INPUT_BYTES,
 };
 use serde_json::{json, Value};
 
@@ -22,7 +23,8 @@ usage:
   dpm-check check FILE... [--json]
   dpm-check table FILE
   dpm-check failover FILE [--fail NAME ...] [--fail-site SITE ...] [--json]
-  dpm-check export FILE --to json|table|mermaid|dot|svg|link
+  dpm-check export FILE --to json|table|mermaid|dot|svg|html|link
+                   [--theme light|dark] [--editor URL]
   dpm-check risk FILE [--json]
   dpm-check exercise EXERCISE SOLUTION... [--json]
 
@@ -38,6 +40,14 @@ host; a DPM server whose database is on a failed server stops.
 
 export --to link prints the fragment of a share link (#s=...): put it after
 the app's address to open the scenario there.
+
+export --to html prints one self-contained HTML page: the documentation
+viewer with the scenario in it (its findings, and a failure to simulate),
+needing no other file and no network: open it from disk, put it on any
+static host, or in a frame sandboxed to allow-scripts. --theme picks its
+palette (default: the reader's system) and the SVG's (default light);
+--editor URL gives the editor's address for its 'Open in the editor' link
+(without it the page has none).
 
 risk lists the single points of failure (a server whose failure alone loses
 data or leaves data with no copy), the data held in fewer than two places,
@@ -116,6 +126,8 @@ struct Parsed {
     fail: Vec<String>,
     fail_site: Vec<String>,
     to: Option<String>,
+    theme: Option<String>,
+    editor: Option<String>,
 }
 
 fn parse(args: &[String], allowed: &[&str]) -> Result<Parsed, Outcome> {
@@ -125,6 +137,8 @@ fn parse(args: &[String], allowed: &[&str]) -> Result<Parsed, Outcome> {
         fail: Vec::new(),
         fail_site: Vec::new(),
         to: None,
+        theme: None,
+        editor: None,
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -137,13 +151,15 @@ fn parse(args: &[String], allowed: &[&str]) -> Result<Parsed, Outcome> {
         }
         match flag {
             "--json" => p.json = true,
-            "--fail" | "--fail-site" | "--to" => {
+            "--fail" | "--fail-site" | "--to" | "--theme" | "--editor" => {
                 let Some(v) = inline.or_else(|| it.next().cloned()) else {
                     return Err(usage_error(&format!("{flag} needs a value")));
                 };
                 match flag {
                     "--fail" => p.fail.push(v),
                     "--fail-site" => p.fail_site.push(v),
+                    "--theme" => p.theme = Some(v),
+                    "--editor" => p.editor = Some(v),
                     _ => p.to = Some(v),
                 }
             }
@@ -434,7 +450,7 @@ fn cmd_table(args: &[String], stdin: &mut dyn Read) -> Outcome {
 }
 
 fn cmd_export(args: &[String], stdin: &mut dyn Read) -> Outcome {
-    let p = match parse(args, &["--to"]) {
+    let p = match parse(args, &["--to", "--theme", "--editor"]) {
         Ok(p) => p,
         Err(o) => return o,
     };
@@ -442,13 +458,31 @@ fn cmd_export(args: &[String], stdin: &mut dyn Read) -> Outcome {
         Ok(f) => f,
         Err(o) => return o,
     };
+    const FORMS: [&str; 7] = ["json", "table", "mermaid", "dot", "svg", "html", "link"];
     let Some(to) = p.to.as_deref() else {
-        return usage_error("export needs --to json|table|mermaid|dot|svg|link");
+        return usage_error("export needs --to json|table|mermaid|dot|svg|html|link");
     };
-    if !["json", "table", "mermaid", "dot", "svg", "link"].contains(&to) {
+    if !FORMS.contains(&to) {
         return usage_error(&format!(
-            "--to {to}: expected one of json, table, mermaid, dot, svg, link"
+            "--to {to}: expected one of json, table, mermaid, dot, svg, html, link"
         ));
+    }
+    let theme = match p.theme.as_deref().map(|s| (s, Theme::from_id(s))) {
+        None => None,
+        Some((_, Some(t))) => Some(t),
+        Some((s, None)) => {
+            return usage_error(&format!("--theme {s}: expected light or dark"));
+        }
+    };
+    if (theme.is_some() && !["svg", "html"].contains(&to)) || (p.editor.is_some() && to != "html") {
+        return usage_error("--theme is for --to svg or html, --editor for --to html");
+    }
+    if let Some(e) = p.editor.as_deref() {
+        if !(e.starts_with("https://") || e.starts_with("http://")) {
+            return usage_error(&format!(
+                "--editor {e}: expected the editor's address, http:// or https://"
+            ));
+        }
     }
     let t = match load(&file, stdin) {
         Ok(t) => t,
@@ -460,16 +494,36 @@ fn cmd_export(args: &[String], stdin: &mut dyn Read) -> Outcome {
         "mermaid" => to_mermaid(&t),
         "dot" => to_dot(&t),
         "link" => format!("#s={}\n", to_share(&t)),
+        "html" => match viewer_page(VIEWER, &t, theme, p.editor.as_deref()) {
+            Ok(page) if !VIEWER.is_empty() => page,
+            _ => return Outcome::fail(NO_VIEWER.to_string()),
+        },
         _ => to_svg(
             &t,
             &check(&t),
             &SvgOptions {
                 list_findings: true,
+                theme: theme.unwrap_or_default(),
                 ..SvgOptions::default()
             },
         ),
     })
 }
+
+/// The viewer's page as `trunk build` made it (see build.rs), or nothing
+/// when this `dpm-check` was built before it.
+#[cfg(viewer_page)]
+const VIEWER: &str = include_str!(concat!(env!("OUT_DIR"), "/view.html"));
+#[cfg(not(viewer_page))]
+const VIEWER: &str = "";
+
+const NO_VIEWER: &str = "\
+dpm-check: this dpm-check was built without the documentation viewer, which
+--to html puts into the page. Build the app first (./dev setup, then
+trunk build --release: it writes dist/view.html), then build dpm-check again
+(cargo build -p dpm-check), or point DPM_VIEWER_PAGE at a view.html when
+building it.
+";
 
 fn cmd_failover(args: &[String], stdin: &mut dyn Read) -> Outcome {
     let p = match parse(args, &["--json", "--fail", "--fail-site"]) {

@@ -11,12 +11,13 @@ use crate::browser::files::download;
 use crate::browser::storage::kept;
 use crate::browser::storage::storage;
 use crate::io::state::copy_text;
-use crate::io::state::embed_code;
 use crate::io::state::import_file;
 use crate::io::state::import_text;
 use crate::io::state::share_link;
+use crate::io::state::{download_page, embed_code, EmbedTheme};
 use crate::state::editor::Editor;
 use crate::ui::dialog::DialogFrame;
+use dpm_rules::Theme;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
@@ -249,16 +250,37 @@ pub fn ShareDialog() -> impl IntoView {
 #[component]
 pub fn EmbedDialog() -> impl IntoView {
     let ed = crate::ctx::ctx().ed;
-    let code = ed.doc.with_untracked(embed_code);
-    let c2 = code.clone();
+    let theme = RwSignal::new(Some(Theme::Light));
+    let code = move || ed.doc.with_untracked(|t| embed_code(t, theme.get()));
+    let choice = move |value: EmbedTheme, label: &'static str| {
+        let id = match value {
+            Some(t) => t.id(),
+            None => "system",
+        };
+        view! {
+            <label class="choice">
+                <input type="radio" name="embed-theme" value=id data-action=format!("embed-theme-{id}")
+                    prop:checked=move || theme.get() == value
+                    on:change=move |_| theme.set(value) />
+                {label}
+            </label>
+        }
+    };
     view! {
         <DialogFrame title="Embed in a documentation page" id="embed-title">
-            <p class="muted">"Paste this where the page allows HTML. The frame shows the scenario read-only, with its findings and a “Simulate a failure” control; it needs no server of its own and runs sandboxed."</p>
+            <p class="muted">"Paste this where the page allows HTML. The frame loads the viewer alone (view.html, about 145 KB compressed, not the editor): the scenario read-only, its findings with their sources, and “Simulate a failure”. It runs sandboxed and needs no server of its own."</p>
+            <fieldset class="choices">
+                <legend>"Palette"</legend>
+                {choice(Some(Theme::Light), "Light")}
+                {choice(Some(Theme::Dark), "Dark")}
+                {choice(None, "The reader's system")}
+            </fieldset>
             <textarea class="code" readonly data-testid="embed-code" aria-label="Embed code" rows="6" prop:value=code></textarea>
             <div class="row">
-                <button class="btn primary" data-action="copy" on:click=move |_| copy_text(ed, c2.clone(), "The embed code")>"Copy embed code"</button>
+                <button class="btn primary" data-action="copy" on:click=move |_| copy_text(ed, code(), "The embed code")>"Copy embed code"</button>
+                <button class="btn" data-action="download-page" on:click=move |_| download_page(ed, theme.get_untracked())>"Download self-contained page"</button>
             </div>
-            <p class="muted">"For pages that allow no frames, render a static picture with the command line: dpm-check export scenario.dpm.json --to svg"</p>
+            <p class="muted">"The self-contained page is one HTML file holding the viewer and this scenario: for hosts that allow no frames or no extra files, and for docs pipelines (the same as dpm-check export scenario.dpm.json --to html). It works opened from disk too."</p>
         </DialogFrame>
     }
 }

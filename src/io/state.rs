@@ -2,6 +2,7 @@
 //! links, and the embed code for documentation pages. Every format is the
 //! rule crate's; this module only moves text between it and the browser.
 
+use crate::browser::files::download;
 use crate::browser::files::download_url;
 use crate::workshop::state::Workshop;
 
@@ -17,7 +18,8 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use dpm_rules::{
-    to_dot, to_json, to_mermaid, to_share, to_svg, to_table, SvgOptions, Topology, MAX_INPUT_BYTES,
+    to_dot, to_json, to_mermaid, to_share, to_svg, to_table, viewer_page, SvgOptions, Theme,
+    Topology, MAX_INPUT_BYTES,
 };
 
 /// `from` ("The pasted text", a file's name) inside a sentence: "the
@@ -160,11 +162,34 @@ pub fn share_link(t: &Topology) -> String {
     format!("{}#s={}", page_url(), to_share(t))
 }
 
+/// The viewer's page beside the editor (`…/view.html`) with `params`
+/// after its `#` (`s=…&theme=…`).
+pub fn viewer_url(params: &str) -> String {
+    format!("{}#{params}", viewer_page_url())
+}
+
+/// The viewer's page beside the editor.
+fn viewer_page_url() -> String {
+    web_sys::Url::new_with_base("view.html", &page_url())
+        .map(|u| u.href())
+        .unwrap_or_else(|_| "view.html".into())
+}
+
+/// The palette an embedded viewer draws in: light, dark, or (`None`) as the
+/// reader's system says.
+pub type EmbedTheme = Option<Theme>;
+
 /// The code that embeds the drawing in a documentation page: a sandboxed
-/// frame of the read-only viewer, the scenario in its link.
-pub fn embed_code(t: &Topology) -> String {
+/// frame of the viewer's page (`view.html`, which loads nothing else), the
+/// scenario in its link.
+pub fn embed_code(t: &Topology, theme: EmbedTheme) -> String {
+    let mut params = format!("s={}", to_share(t));
+    if let Some(th) = theme {
+        params.push_str("&theme=");
+        params.push_str(th.id());
+    }
     el("iframe")
-        .attr("src", format!("{}#view&s={}", page_url(), to_share(t)))
+        .attr("src", viewer_url(&params))
         .attr("title", t.title.as_deref().unwrap_or("DPM scenario"))
         .attr("width", "800")
         .attr("height", "480")
@@ -179,6 +204,47 @@ pub fn embed_code(t: &Topology) -> String {
         )
         .render()
         .into_string()
+}
+
+/// Downloads the self-contained page: the viewer's page, fetched from
+/// beside the editor, with the drawing in it (`dpm_rules::viewer_page`,
+/// as `dpm-check export --to html` makes it), its "Open in the editor"
+/// pointing here.
+pub fn download_page(ed: Editor, theme: EmbedTheme) {
+    let t = ed.doc.get_untracked();
+    let name = format!("{}.html", file_stem(&t));
+    let promise = window().fetch_with_str(&viewer_page_url());
+    leptos::task::spawn_local(async move {
+        let text = async {
+            let resp: web_sys::Response = wasm_bindgen_futures::JsFuture::from(promise)
+                .await
+                .ok()?
+                .dyn_into()
+                .ok()?;
+            if !resp.ok() {
+                return None;
+            }
+            let text = wasm_bindgen_futures::JsFuture::from(resp.text().ok()?)
+                .await
+                .ok()?;
+            text.as_string()
+        };
+        let page = text
+            .await
+            .ok_or_else(|| {
+                "The viewer's page (view.html) could not be loaded from this site.".to_string()
+            })
+            .and_then(|page| viewer_page(&page, &t, theme, Some(&page_url())));
+        match page {
+            Ok(page) => {
+                download(&name, "text/html", &page);
+                ed.tell(format!(
+                    "Downloaded {name}: the viewer with this drawing, one file."
+                ));
+            }
+            Err(e) => ed.complain(format!("{e} Nothing was downloaded.")),
+        }
+    });
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -1,9 +1,7 @@
 //! The whole app: the editor with its header, toolbar, workspace and
-//! dialogs, or the viewer for `#view&s=...`.
+//! dialogs. Old embed links (`#view&s=...`) go on to the viewer's page.
 
 use leptos::prelude::*;
-
-use dpm_rules::from_share;
 
 use crate::browser::storage::store;
 use crate::canvas::find::FindBar;
@@ -26,27 +24,23 @@ use crate::shell::header::header;
 use crate::shell::notice::NoticeBar;
 use crate::shell::toolbar::toolbar;
 use crate::shell::view_controls::ViewControls;
-use crate::shell::{boot, clipboard, viewer};
+use crate::shell::{boot, clipboard};
 use crate::sim::panel::SimPanel;
 use crate::sim::walkthrough::Walkthrough;
 use crate::state::editor::{Mode, HINT_KEY};
 use crate::workshop::task::TaskPanel;
 
-/// The whole app: the editor, or the viewer for `#view&s=...`.
+/// The whole app: the editor. An embed link of the versions before the
+/// viewer had a page of its own (`…/#view&s=…`) goes on to that page,
+/// `view.html#s=…`, in place (the frame's history keeps no step).
 #[component]
 pub fn App() -> impl IntoView {
     let hash = window().location().hash().unwrap_or_default();
     if let Some(rest) = hash.strip_prefix("#view") {
-        let payload = rest
-            .split('&')
-            .find_map(|p| p.strip_prefix("s="))
-            .unwrap_or("");
-        let scenario = if payload.is_empty() {
-            Err("The address holds no scenario: it should end in #view&s=… as “Copy embed code” gives it.".to_string())
-        } else {
-            from_share(payload).map_err(|e| e.to_string())
-        };
-        return view! { <viewer::Viewer scenario=scenario /> }.into_any();
+        let params = rest.trim_start_matches('&');
+        let to = crate::io::state::viewer_url(params);
+        let _ = window().location().replace(&to);
+        return view! { <p class="moved">"Opening the scenario in the viewer…"</p> }.into_any();
     }
     view! { <EditorApp /> }.into_any()
 }

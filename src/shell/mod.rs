@@ -1,6 +1,7 @@
 //! The shell, the top layer: the app and its startup, the header,
-//! toolbar, notices and view controls, the clipboard and theme, the viewer
-//! for documentation pages, and the one switch that knows every dialog.
+//! toolbar, notices and view controls, the clipboard and theme, and the
+//! one switch that knows every dialog. (The documentation viewer is a
+//! binary of its own: `viewer/`.)
 
 pub mod announcer;
 pub mod app;
@@ -12,4 +13,3 @@ pub mod notice;
 pub mod theme;
 pub mod toolbar;
 pub mod view_controls;
-pub mod viewer;

@@ -6,30 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { suite, openApp, done, connect, screenshot, tool } from './harness.mjs';
+import { suite, openApp, done, connect, screenshot, tool, axe } from './harness.mjs';
 
 const pages = {};
 const server = suite(pages);
-const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
-
-/** Runs axe on `frame` (a page or a frame); fails naming each violation. */
-async function axe(frame, state) {
-  // The page's CSP does not apply to what the test evaluates.
-  await frame.evaluate(axeSource);
-  const violations = await frame.evaluate(async (tags) => {
-    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-    return r.violations.map((v) => ({
-      id: v.id,
-      help: v.help,
-      nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}: ${n.failureSummary.split('\n').slice(1, 2).join('').trim()}`),
-    }));
-  }, TAGS);
-  const text = violations.map((v) => `${v.id} (${v.help})\n    ${v.nodes.join('\n    ')}`).join('\n  ');
-  assert.equal(violations.length, 0, `${state}: axe found\n  ${text}`);
-}
-
 const estate = await readFile(new URL('./fixtures/estate.dpm.json', import.meta.url), 'utf8');
 
 // The test's own script (axe) may not be blocked by the page's CSP; the CSP
@@ -143,29 +123,6 @@ test('an exercise: goals, a hint with its citation, the done banner; presenter m
   await axe(page, 'presenter mode');
   await page.click('[data-action="scenes"]');
   await axe(page, 'presenter mode, scene list');
-  await done(app, server.url);
-});
-
-test('the viewer in a sandboxed iframe of a documentation page', async () => {
-  const app = await open();
-  const { page } = app;
-  await page.selectOption('[data-action="preset"]', 'moving');
-  await tool(page, 'embed');
-  const code = await page.getByTestId('embed-code').inputValue();
-  const src = code.match(/src="([^"]+)"/)[1].replaceAll('&amp;', '&');
-  pages['/a11y-docs.html'] = [
-    'text/html; charset=utf-8',
-    `<!doctype html><html lang="en"><head><title>Backup design</title><link rel="icon" href="data:,"></head><body><main><h1>Our backup design</h1>
-     <iframe id="viewer" src="${src}" sandbox="allow-scripts" width="760" height="460" title="DPM scenario"></iframe></main></body></html>`,
-  ];
-  await page.goto(server.url + 'a11y-docs.html');
-  await page.frameLocator('#viewer').locator('[data-server="DPM1"]').waitFor();
-  const frame = page.frames().find((f) => f !== page.mainFrame());
-  await axe(frame, 'viewer in an iframe');
-  await frame.click('[data-action="simulate"]');
-  await frame.click('[data-server="DPM1"] .body');
-  await frame.waitForSelector('[data-option]');
-  await axe(frame, 'viewer in an iframe, simulating');
   await done(app, server.url);
 });
 

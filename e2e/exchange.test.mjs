@@ -223,40 +223,6 @@ test('a damaged link, a malformed import and an unreadable save change nothing',
   await ctx.close();
 });
 
-test('the viewer inside a sandboxed iframe renders, cannot be edited, and simulates a failure', async () => {
-  const app = await openApp(server.browser, server.url);
-  const { page } = app;
-  await page.selectOption('[data-action="preset"]', 'moving');
-  await tool(page, 'embed');
-  const code = await page.getByTestId('embed-code').inputValue();
-  assert.match(code, /sandbox="allow-scripts/);
-  const src = code.match(/src="([^"]+)"/)[1].replaceAll('&amp;', '&');
-  pages['/docs-page.html'] = [
-    'text/html; charset=utf-8',
-    `<!doctype html><html lang="en"><head><title>Backup design</title><link rel="icon" href="data:,"></head><body><h1>Our backup design</h1>
-     <iframe id="viewer" src="${src}" sandbox="allow-scripts" width="760" height="460" title="DPM scenario"></iframe></body></html>`,
-  ];
-  await page.goto(server.url + 'docs-page.html');
-  const frame = page.frameLocator('#viewer');
-  await frame.locator('[data-server="DPM1"]').waitFor();
-  assert.equal(await frame.locator('[data-server]').count(), 5);
-  assert.equal(await frame.getByTestId('status').innerText(), 'Valid');
-  // No editing chrome; dragging a server moves nothing.
-  assert.equal(await frame.locator('.palette, [data-action="undo"], .handle').count(), 0);
-  const at = await frame.locator('[data-server="Server2"]').getAttribute('transform');
-  const box = await frame.locator('[data-server="Server2"] .body').boundingBox();
-  await drag(page, { x: box.x + 30, y: box.y + 20 }, { x: box.x + 130, y: box.y + 120 });
-  assert.equal(await frame.locator('[data-server="Server2"]').getAttribute('transform'), at);
-  // Simulate a failure inside the frame.
-  await frame.locator('[data-action="simulate"]').click();
-  await frame.locator('[data-server="DPM1"] .body').click();
-  assert.ok(await frame.locator('[data-option="switch-protection DPM3"]').count() === 1);
-  assert.equal(await frame.locator('[data-action="apply"]').count(), 0, 'a viewer applies nothing');
-  assert.match(await frame.locator('[data-action="open-editor"]').getAttribute('href'), /#s=/);
-  await screenshot(page, 'viewer-in-iframe');
-  await done(app, server.url);
-});
-
 test('a hostile name stays text in the app, the table and every export', async () => {
   const app = await openApp(server.browser, server.url);
   const { page } = app;

@@ -6,6 +6,7 @@ import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import assert from 'node:assert/strict';
 import { before, after } from 'node:test';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 const root = resolve(import.meta.dirname, '..');
@@ -26,12 +27,14 @@ const types = {
  * Serves dist/ on an ephemeral port of 127.0.0.1; resolves to { url, close }.
  * `extra` maps paths to [content type, body] for test pages. Every answer
  * allows any origin, as a host of the embeddable viewer must: a frame with
- * sandbox="allow-scripts" loads the app from an opaque origin.
+ * sandbox="allow-scripts" loads the app from an opaque origin. With
+ * `{ cors: false }` no answer carries a CORS header (the viewer's page needs
+ * none: it loads nothing else).
  */
-export async function serve(dir = dist, extra = {}) {
+export async function serve(dir = dist, extra = {}, { cors = true } = {}) {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    res.setHeader('access-control-allow-origin', '*');
+    if (cors) res.setHeader('access-control-allow-origin', '*');
     if (extra[path]) {
       res.writeHead(200, { 'content-type': extra[path][0] });
       res.end(extra[path][1]);
@@ -264,4 +267,23 @@ export async function tool(page, action) {
   const inMore = await item.evaluate((e) => !!e.closest('#more-menu'));
   if (inMore && !(await page.locator('#more-menu').isVisible())) await page.getByTestId('more').click();
   await item.click();
+}
+
+const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+
+/** Runs axe on `frame` (a page or a frame); fails naming each violation. */
+export async function axe(frame, state) {
+  // The page's CSP does not apply to what the test evaluates.
+  await frame.evaluate(axeSource);
+  const violations = await frame.evaluate(async (tags) => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return r.violations.map((v) => ({
+      id: v.id,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}: ${n.failureSummary.split('\n').slice(1, 2).join('').trim()}`),
+    }));
+  }, TAGS);
+  const text = violations.map((v) => `${v.id} (${v.help})\n    ${v.nodes.join('\n    ')}`).join('\n  ');
+  assert.equal(violations.length, 0, `${state}: axe found\n  ${text}`);
 }

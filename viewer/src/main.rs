@@ -61,7 +61,10 @@ fn main() {
             .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
             .map(str::to_string)
     };
-    let scenario = attr("data-scenario").or_else(|| param("s"));
+    let scenario = attr("data-scenario").or_else(|| {
+        follow_address();
+        param("s")
+    });
     let theme = attr("data-theme")
         .or_else(|| param("theme"))
         .and_then(|s| Theme::from_id(&s))
@@ -98,6 +101,19 @@ fn main() {
     });
     listen(&body);
     render(&doc);
+}
+
+/// A hosted page whose address changes to another scenario (`#s=…`) shows
+/// that one: it starts again.
+fn follow_address() {
+    let Some(w) = web_sys::window() else { return };
+    let again = Closure::<dyn Fn()>::new(|| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+    });
+    let _ = w.add_event_listener_with_callback("hashchange", again.as_ref().unchecked_ref());
+    again.forget();
 }
 
 /// The reader's system palette, when the snippet asks for none.
@@ -389,10 +405,18 @@ fn servers_operable(d: &Element, s: &State) {
                 .iter()
                 .find(|v| v.name == name)
                 .is_some_and(|v| s.failed.contains(&v.id));
+        // Named by what it shows (its title and text); what Enter does is
+        // the side's first line.
         let _ = e.set_attribute("tabindex", "0");
         let _ = e.set_attribute("role", "button");
         let _ = e.set_attribute("aria-pressed", if failed { "true" } else { "false" });
-        let _ = e.set_attribute("aria-label", &format!("Fail {name}"));
+        let _ = e.set_attribute("aria-describedby", "vw-how");
+    }
+    // A picture holds no controls: while its servers are buttons, the SVG
+    // is a group of them.
+    if let Some(svg) = d.query_selector("svg").ok().flatten() {
+        let _ = svg.set_attribute("role", "group");
+        let _ = svg.set_attribute("aria-label", &drawing_label(s));
     }
 }
 
@@ -440,13 +464,15 @@ fn severity_word(s: Severity) -> &'static str {
 fn simulation(doc: &Document, side: &Element, s: &State, p: Option<&Plan>) {
     let _ = side.set_attribute("aria-label", "Simulated failure");
     let _ = side.append_child(&text_el(doc, "h2", "vw-head", "Simulate a failure"));
+    let how = text_el(
+        doc,
+        "p",
+        "vw-quiet",
+        "Click a server, or focus it with Tab and press Enter, to fail it or bring it back. Escape stops.",
+    );
+    how.set_id("vw-how");
+    let _ = side.append_child(&how);
     let Some(p) = p else {
-        let _ = side.append_child(&text_el(
-            doc,
-            "p",
-            "vw-quiet",
-            "Click a server, or focus it with Tab and press Enter, to fail it. Escape stops.",
-        ));
         return;
     };
     let t = &s.t;

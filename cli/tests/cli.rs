@@ -246,7 +246,80 @@ fn export_writes_every_form() {
     assert!(table.starts_with("|Server|Protecting|Protected by|"));
     let bad = run(&["export", &s1, "--to", "pdf"], None);
     assert_eq!(bad.status.code(), Some(2));
-    assert!(err(&bad).contains("expected one of json, table, mermaid, dot, svg, link"));
+    assert!(err(&bad).contains("expected one of json, table, mermaid, dot, svg, html, link"));
+    let dark = out(&run(
+        &["export", &s1, "--to", "svg", "--theme", "dark"],
+        None,
+    ));
+    assert!(dark.contains(".bg { fill: #161b22; }"), "the dark palette");
+}
+
+#[test]
+fn export_to_html_is_the_viewer_with_the_scenario_or_says_how_to_get_the_viewer_in() {
+    let s3 = scenario("scenario-3.dpm.json");
+    let o = run(
+        &[
+            "export",
+            &s3,
+            "--to",
+            "html",
+            "--theme",
+            "dark",
+            "--editor",
+            "https://docs.example/dpm/",
+        ],
+        None,
+    );
+    if o.status.success() {
+        // Built with dist/view.html: one page, the scenario in its root.
+        let page = out(&o);
+        assert!(page.starts_with("<!DOCTYPE html>"));
+        assert!(page.contains("data-theme=\"dark\" data-editor=\"https://docs.example/dpm/\""));
+        assert!(page.contains("<title>Scenario 3: Cyclic protection</title>"));
+        assert!(page.contains("Content-Security-Policy"));
+        assert!(
+            page.contains("var DPM_VIEWER_WASM=\"\\0asm"),
+            "the wasm is inlined"
+        );
+    } else {
+        // Built before the app: exit 2 and what to do.
+        assert_eq!(o.status.code(), Some(2));
+        assert!(
+            err(&o).contains("built without the documentation viewer"),
+            "{}",
+            err(&o)
+        );
+        assert!(err(&o).contains("trunk build --release"));
+    }
+}
+
+#[test]
+fn export_options_are_checked() {
+    let s1 = scenario("scenario-1.dpm.json");
+    for (args, says) in [
+        (
+            vec!["--to", "html", "--theme", "sepia"],
+            "--theme sepia: expected light or dark",
+        ),
+        (
+            vec!["--to", "json", "--theme", "dark"],
+            "--theme is for --to svg or html",
+        ),
+        (
+            vec!["--to", "svg", "--editor", "https://x/"],
+            "--editor for --to html",
+        ),
+        (
+            vec!["--to", "html", "--editor", "javascript:alert(1)"],
+            "expected the editor's address",
+        ),
+    ] {
+        let mut a = vec!["export", s1.as_str()];
+        a.extend(args);
+        let o = run(&a, None);
+        assert_eq!(o.status.code(), Some(2), "{a:?}");
+        assert!(err(&o).contains(says), "{a:?}: {}", err(&o));
+    }
 }
 
 #[test]

@@ -884,6 +884,86 @@ pub(crate) mod tests {
     use super::*;
     use crate::model::Protection;
 
+    /// A page shaped as scripts/viewer-page.mjs writes it.
+    const PAGE: &str = "<!DOCTYPE html>\n<html lang=\"en\" data-scenario=\"\" data-theme=\"\" data-editor=\"\">\n<head><title>DPM scenario</title></head><body><script>x</script></body></html>";
+
+    #[test]
+    fn the_viewer_page_takes_the_scenario_into_attributes_escaped() {
+        let mut t = hostile();
+        t.title = Some("\"><script>alert(1)</script>".into());
+        let page = viewer_page(
+            PAGE,
+            &t,
+            Some(Theme::Dark),
+            Some("https://x.example/a?b=\"c\""),
+        )
+        .unwrap();
+        assert!(page.contains(&format!("data-scenario=\"{}\"", crate::to_share(&t))));
+        assert!(page.contains("data-theme=\"dark\""));
+        assert!(page.contains("data-editor=\"https://x.example/a?b=&quot;c&quot;\""));
+        assert!(page.contains("<title>&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</title>"));
+        // Nothing else of the page changes; one script, as before.
+        assert_eq!(page.matches("<script>").count(), 1);
+        assert!(page.ends_with("<body><script>x</script></body></html>"));
+        // The scenario read back from the page is the drawing.
+        let share = page
+            .split("data-scenario=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        assert_eq!(
+            crate::from_share(share).unwrap().servers.len(),
+            t.servers.len()
+        );
+    }
+
+    #[test]
+    fn a_page_that_is_not_the_viewers_is_refused() {
+        let t = hostile();
+        assert!(viewer_page("<html><body></body></html>", &t, None, None).is_err());
+        let twice = format!("{PAGE}{VIEWER_PAGE_ROOT}");
+        assert!(viewer_page(&twice, &t, None, None).is_err());
+        let page = viewer_page(PAGE, &t, None, None).unwrap();
+        assert!(
+            page.contains("data-theme=\"\" data-editor=\"\""),
+            "no palette, no editor link"
+        );
+    }
+
+    #[test]
+    fn the_dark_svg_overrides_the_light_one_and_bare_leaves_the_style_out() {
+        let t = crate::presets::scenario_1();
+        let f = crate::check(&t);
+        let light = to_svg(&t, &f, &SvgOptions::default());
+        let dark = to_svg(
+            &t,
+            &f,
+            &SvgOptions {
+                theme: Theme::Dark,
+                ..SvgOptions::default()
+            },
+        );
+        let bare = to_svg(
+            &t,
+            &f,
+            &SvgOptions {
+                bare: true,
+                ..SvgOptions::default()
+            },
+        );
+        assert!(light.contains("<style>") && !light.contains("#161b22"));
+        assert!(dark.contains(".bg { fill: #161b22; }"));
+        assert!(!bare.contains("<style"));
+        // The drawing itself is the same in all three.
+        let body = |s: &str| s[s.find("<defs>").unwrap()..].to_string();
+        assert_eq!(body(&light), body(&dark));
+        assert_eq!(body(&light), body(&bare));
+        assert_eq!(Theme::from_id("DARK"), Some(Theme::Dark));
+        assert_eq!(Theme::from_id("sepia"), None);
+    }
+
     fn hostile() -> Topology {
         let mut t = Topology::new();
         t.title = Some("<script>alert(1)</script>".into());

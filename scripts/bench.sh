@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Prints the project's speed and size figures; asserts nothing about time.
 #   rule crate: criterion (check, pre-check, failover, risk, layout ...)
-#   bundle: raw and gzip bytes of the release build, per file
+#   bundle: raw and gzip bytes of the release build, per artifact and file
+#   first draw: time to the first drawn server, editor and viewer side by
+#     side (e2e/probes/first-draw.mjs, 1,000 servers)
 #   frame times: e2e/probes/frame-time.mjs at 1,000, 5,000 and 10,000 servers
 #   --peer DIR SELECTOR: the same drag probe on a built peer page (DIR, its
 #     servers matched by SELECTOR, opened at ?n=N) in the same run, side by
@@ -36,7 +38,11 @@ cargo bench -q -p dpm-rules 2>&1 | grep -E '^rules/|time:' || true
 echo
 echo "==== bundle (trunk build --release) ===="
 trunk build --release >/dev/null 2>&1
-node scripts/bundle-report.mjs | sed -n '1,6p'
+node scripts/bundle-report.mjs | grep -v -E '^(TAP version|ok |not ok |1\.\.|# )' || true
+
+echo
+echo "==== first drawn server: editor and viewer, 1000 servers ===="
+node e2e/probes/first-draw.mjs 1000 3
 
 for n in ${sizes//,/ }; do
   echo

@@ -92,7 +92,7 @@ async fn first_visit_draws_scenario_1_and_saves_it() {
 fn every_edit_is_one_undoable_step() {
     let owner = Owner::new();
     owner.with(|| {
-        let ed = Editor::new(presets::scenario_1(), false);
+        let ed = Editor::new(presets::scenario_1());
         assert!(!ed.can_undo());
         let id = ed.add_server(Kind::Dpm, dpm_rules::Point { x: 13.0, y: 29.0 });
         ed.doc.with_untracked(|t| {
@@ -129,7 +129,7 @@ fn every_edit_is_one_undoable_step() {
 fn drawing_a_protection_shows_every_servers_verdict() {
     let owner = Owner::new();
     owner.with(|| {
-        let ed = Editor::new(presets::scenario_1(), false);
+        let ed = Editor::new(presets::scenario_1());
         let cn = Connect::new();
         let (ds2, ps1, ps3, ds4) = ed.doc.with_untracked(|t| {
             (
@@ -162,7 +162,7 @@ fn drawing_a_protection_shows_every_servers_verdict() {
 fn playing_an_option_previews_without_touching_the_drawing() {
     let owner = Owner::new();
     owner.with(|| {
-        let ed = Editor::new(presets::moving(), false);
+        let ed = Editor::new(presets::moving());
         let sim = dpm_sketch::sim::state::Sim::new();
         let dpm1 = ed.doc.with_untracked(|t| t.find("DPM1").unwrap());
         dpm_sketch::sim::state::enter(ed, sim);
@@ -262,7 +262,7 @@ fn failing_a_site_takes_its_guests_and_stops_a_dpm_server_whose_database_is_ther
         t.server_mut(dpm).unwrap().database = Some(sql);
         t.server_mut(dpm).unwrap().site = Some("Paris".into());
         t.connect(Protection::new(dpm, vm));
-        let ed = Editor::new(t.clone(), false);
+        let ed = Editor::new(t.clone());
         let sim = dpm_sketch::sim::state::Sim::new();
         dpm_sketch::sim::state::enter(ed, sim);
         dpm_sketch::sim::state::toggle_site(ed, " london ");

@@ -79,7 +79,7 @@ pub fn ProtectionArrow(
     };
     let on_down = move |ev: web_sys::PointerEvent| {
         ev.stop_propagation();
-        if ed.readonly || ed.mode.get_untracked() != Mode::Edit {
+        if ed.mode.get_untracked() != Mode::Edit {
             return;
         }
         ed.selection.set(Vec::new());

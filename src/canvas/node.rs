@@ -261,7 +261,7 @@ pub fn node_key(c: Ctx, id: ServerId, ev: web_sys::KeyboardEvent) {
         return;
     }
     match key.as_str() {
-        "Enter" if !ed.readonly => {
+        "Enter" => {
             ev.prevent_default();
             ed.selection.set(vec![id]);
             ed.selected_link.set(None);
@@ -278,7 +278,7 @@ pub fn node_key(c: Ctx, id: ServerId, ev: web_sys::KeyboardEvent) {
             }
             ed.selected_link.set(None);
         }
-        "c" | "C" if !ed.readonly && !ev.ctrl_key() && !ev.meta_key() => {
+        "c" | "C" if !ev.ctrl_key() && !ev.meta_key() => {
             ev.prevent_default();
             ev.stop_propagation();
             if ed
@@ -337,7 +337,7 @@ fn handle(c: Ctx, ptr: Pointer, s: NodeState, id: ServerId) -> impl IntoView {
     let ed = c.ed;
     let hh = NODE_H / 2.0;
     move || {
-        (s.kind() == Kind::Dpm && !ed.readonly && ed.mode.get() == Mode::Edit).then(|| {
+        (s.kind() == Kind::Dpm && ed.mode.get() == Mode::Edit).then(|| {
             view! {
                 <g class="handle" on:pointerdown=move |ev| pointer::start_connect(c, ptr, id, &ev)>
                     <title>"Drag onto a server to protect it"</title>

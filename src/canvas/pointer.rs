@@ -122,14 +122,14 @@ pub fn down(c: Ctx, p: Pointer, ev: web_sys::PointerEvent) {
     }
     if let Some(kind) = c.armed.0.get_untracked() {
         let at = ed.camera.get_untracked().to_canvas(sx, sy);
-        if !ed.readonly && ed.mode.get_untracked() == Mode::Edit {
+        if ed.mode.get_untracked() == Mode::Edit {
             ed.add_server(kind, at);
         }
         c.armed.0.set(None);
         p.gesture.set_value(Gesture::None);
         return;
     }
-    if ev.shift_key() && !ed.readonly {
+    if ev.shift_key() {
         let at = ed.camera.get_untracked().to_canvas(sx, sy);
         p.gesture.set_value(Gesture::Box { start: at });
         p.box_rect.set(Some((at, at)));
@@ -326,7 +326,7 @@ pub fn start_move(c: Ctx, p: Pointer, id: ServerId, ev: &web_sys::PointerEvent) 
         return;
     }
     ed.selected_link.set(None);
-    if ed.readonly || ed.mode.get_untracked() != Mode::Edit {
+    if ed.mode.get_untracked() != Mode::Edit {
         return;
     }
     if ev.shift_key() || ev.ctrl_key() || ev.meta_key() {
@@ -359,7 +359,7 @@ pub fn start_connect(c: Ctx, p: Pointer, id: ServerId, ev: &web_sys::PointerEven
     let ed = c.ed;
     ev.stop_propagation();
     ev.prevent_default();
-    if ed.readonly || ed.mode.get_untracked() != Mode::Edit {
+    if ed.mode.get_untracked() != Mode::Edit {
         return;
     }
     let Some(el) = c.svg.get_untracked() else {
@@ -374,9 +374,6 @@ pub fn start_connect(c: Ctx, p: Pointer, id: ServerId, ev: &web_sys::PointerEven
 /// A file dropped on the canvas is imported.
 pub fn drop_file(c: Ctx, ev: web_sys::DragEvent) {
     ev.prevent_default();
-    if c.ed.readonly {
-        return;
-    }
     let file = ev
         .data_transfer()
         .and_then(|d| d.files())

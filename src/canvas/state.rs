@@ -11,7 +11,7 @@ use std::collections::HashMap;
 /// Selects server `id` alone and puts the cursor in its name (double-click
 /// or Enter on it), while editing.
 pub fn rename_in_place(ed: Editor, id: ServerId) {
-    if !ed.readonly && ed.mode.get_untracked() == crate::state::editor::Mode::Edit {
+    if ed.mode.get_untracked() == crate::state::editor::Mode::Edit {
         ed.selection.set(vec![id]);
         ed.rename_request.set(Some(id));
     }

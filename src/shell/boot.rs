@@ -23,7 +23,7 @@ use leptos::prelude::*;
 pub fn start() -> Ctx {
     let home = tabs::home_key();
     let (t, notice, first_visit) = restore(&home);
-    let ed = Editor::new(t, false);
+    let ed = Editor::new(t);
     ed.end_multi_selection_on_change();
     ed.save_key.set(home);
     autosave(ed);

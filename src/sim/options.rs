@@ -26,14 +26,13 @@ pub fn plan_html(
     t: &Topology,
     p: &Plan,
     active: Option<&str>,
-    readonly: bool,
     picks: &[(String, usize)],
 ) -> Markup {
     let mut options = classed("section", "options-section")
         .attr("aria-label", "Recovery options")
         .child(el("h3").text("What DPM lets you do"));
     for (ai, a) in p.affected.iter().enumerate() {
-        options = options.child(affected_server(t, ai, a, active, readonly, picks));
+        options = options.child(affected_server(t, ai, a, active, picks));
     }
     let mut parts: Vec<El> = recovery_order(t, p).into_iter().collect();
     parts.push(options);
@@ -85,7 +84,6 @@ fn affected_server(
     ai: usize,
     a: &Affected,
     active: Option<&str>,
-    readonly: bool,
     picks: &[(String, usize)],
 ) -> El {
     let server = t.name(a.server);
@@ -110,7 +108,7 @@ fn affected_server(
             .filter(|(_, o)| o.kind == kind)
             .collect();
         if of.len() >= GROUP_FROM {
-            entries = entries.child(option_group(ai, a, kind, &of, active, readonly, picks));
+            entries = entries.child(option_group(ai, a, kind, &of, active, picks));
             continue;
         }
         for (oi, o) in of {
@@ -118,7 +116,7 @@ fn affected_server(
                 .via
                 .as_deref()
                 .map(|v| classed("span", "via").text(" via ").user_text(v));
-            let entry = option_entry(ai, o, active, readonly, via, Vec::new());
+            let entry = option_entry(ai, o, active, via, Vec::new());
             entries = entries.child(entry.attr("data-o", oi.to_string()));
         }
     }
@@ -134,7 +132,6 @@ fn option_group(
     kind: OptionKind,
     of: &[(usize, &RecoveryOption)],
     active: Option<&str>,
-    readonly: bool,
     picks: &[(String, usize)],
 ) -> El {
     let id = format!("via-{ai}-{}", kind.id());
@@ -151,7 +148,7 @@ fn option_group(
         names = names.child(el("option").attr("value", v));
     }
     let field = via_field(&id, picked.via.as_deref().unwrap_or_default(), names);
-    option_entry(ai, picked, active, readonly, Some(head), field)
+    option_entry(ai, picked, active, Some(head), field)
         .attr("data-kind", kind.id())
         .attr("data-option-group", kind.id())
         .attr("data-count", count)
@@ -187,7 +184,6 @@ fn option_entry(
     ai: usize,
     o: &RecoveryOption,
     active: Option<&str>,
-    readonly: bool,
     head: Option<El>,
     field: Vec<El>,
 ) -> El {
@@ -227,25 +223,23 @@ fn option_entry(
         } else {
             "▶ Show why"
         });
-    let apply = (!readonly).then(|| {
-        action_button("btn small primary", "apply")
-            .attr("data-k", format!("apply-{ai}-{key}"))
-            .attr(
-                "title",
-                if o.supported {
-                    "Make this the drawing (undoable)"
-                } else {
-                    "DPM does not support this"
-                },
-            )
-            .flag("disabled", !o.supported)
-            .text("Apply")
-    });
+    let apply = action_button("btn small primary", "apply")
+        .attr("data-k", format!("apply-{ai}-{key}"))
+        .attr(
+            "title",
+            if o.supported {
+                "Make this the drawing (undoable)"
+            } else {
+                "DPM does not support this"
+            },
+        )
+        .flag("disabled", !o.supported)
+        .text("Apply");
     classed("li", &class)
         .attr("data-option", &key)
         .attr("data-a", ai.to_string())
         .child(option_head)
         .child(classed("p", "reason").text(&o.reason))
         .children(field)
-        .child(classed("div", "row").child(play).child_opt(apply))
+        .child(classed("div", "row").child(play).child(apply))
 }

@@ -92,7 +92,7 @@ fn plan_part(ed: Editor, sim: Sim, the_plan: Memo<Option<Plan>>, picks: Picks) -
         let html = the_plan.with(|p| match p {
             Some(p) => ed.doc.with_untracked(|t| {
                 picks.with_value(|picks| {
-                    impact_html(t, p).then(&plan_html(t, p, active.as_deref(), ed.readonly, picks))
+                    impact_html(t, p).then(&plan_html(t, p, active.as_deref(), picks))
                 })
             }),
             None => crate::browser::markup::Markup::default(),

@@ -9,7 +9,6 @@ use crate::sim::state::apply;
 use crate::sim::state::stop;
 use crate::sim::state::Player;
 use crate::sim::state::Sim;
-use crate::state::editor::Editor;
 
 use crate::browser::markup::el;
 use crate::browser::markup::El;
@@ -33,7 +32,7 @@ pub fn PlayerView() -> impl IntoView {
         };
         let html = sim
             .player
-            .with(|p| p.as_ref().map(|p| player_html(ed, sim, the_plan, p)))
+            .with(|p| p.as_ref().map(|p| player_html(sim, the_plan, p)))
             .unwrap_or_default();
         crate::browser::markup::set_keeping_focus(&root, &html);
     });
@@ -75,7 +74,7 @@ pub fn PlayerView() -> impl IntoView {
 
 /// The player as markup: caption, step n/m, controls, steps, and the
 /// copies of the data concerned at this step.
-fn player_html(ed: Editor, sim: Sim, the_plan: Memo<Option<Plan>>, p: &Player) -> Markup {
+fn player_html(sim: Sim, the_plan: Memo<Option<Plan>>, p: &Player) -> Markup {
     let n = p.steps.len();
     let at = sim.at.get().min(n.saturating_sub(1));
     let (playing, speed) = (sim.playing.get(), sim.speed.get());
@@ -94,7 +93,7 @@ fn player_html(ed: Editor, sim: Sim, the_plan: Memo<Option<Plan>>, p: &Player) -
     });
     let counts = copy_counts(&step.topology, &step.failed, &sources);
     // In the editor, an option (not a recovery in order) can be applied.
-    let apply = p.option.as_ref().filter(|_| !ed.readonly).map(|o| {
+    let apply = p.option.as_ref().map(|o| {
         action_button("btn primary", "apply")
             .attr("data-k", "apply")
             .flag("disabled", !o.supported)

@@ -192,8 +192,6 @@ pub struct Editor {
     /// The "where the copies are" view.
     pub copies: RwSignal<bool>,
     pub hint: RwSignal<bool>,
-    /// Read-only (the documentation viewer).
-    pub readonly: bool,
     history: StoredValue<History>,
     history_len: RwSignal<(usize, usize)>,
     /// The step that made the drawing as it is (back to an older one on
@@ -225,7 +223,7 @@ pub struct Editor {
 impl Editor {
     /// A new editor on `t`; [`super::persist::autosave`] makes it save
     /// every change.
-    pub fn new(t: Topology, readonly: bool) -> Editor {
+    pub fn new(t: Topology) -> Editor {
         let doc = RwSignal::new(t);
         let preview = RwSignal::new(None::<Topology>);
         let shown = Memo::new(move |_| match preview.get() {
@@ -267,7 +265,6 @@ impl Editor {
             entering: RwSignal::new(HashSet::new()),
             copies: RwSignal::new(false),
             hint: RwSignal::new(false),
-            readonly,
             history: StoredValue::new(History {
                 undo: Vec::new(),
                 redo: Vec::new(),

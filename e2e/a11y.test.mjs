@@ -1,15 +1,15 @@
 // axe-core over every screen and state of the app: the editor in light and
 // dark, with a selection and with findings; the simulator with options and
-// while playing; the viewer in a sandboxed iframe; every dialog; an exercise
-// with its hints and its done banner; presenter mode; a phone. Any violation
+// while playing; every dialog; an exercise
+// with its hints and its done banner; presenter mode; a phone (the viewer
+// is checked in viewer.test.mjs). Any violation
 // of a WCAG 2.0/2.1/2.2 A or AA rule fails, naming the rule and the elements.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { suite, openApp, done, connect, screenshot, tool, axe } from './harness.mjs';
 
-const pages = {};
-const server = suite(pages);
+const server = suite();
 const estate = await readFile(new URL('./fixtures/estate.dpm.json', import.meta.url), 'utf8');
 
 // The test's own script (axe) may not be blocked by the page's CSP; the CSP

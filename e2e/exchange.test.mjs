@@ -1,11 +1,11 @@
 // Share, embed and exchange (issue 6): export and import in every form,
-// the seeds' table pasted in, share links, the documentation viewer in a
-// sandboxed frame, bad input that changes nothing, hostile names as text.
+// the seeds' table pasted in, share links, bad input that changes nothing,
+// hostile names as text (the documentation viewer: viewer.test.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { suite, openApp, done, screenshot, center, drag, servers, protections, status, tool } from './harness.mjs';
+import { suite, openApp, done, screenshot, center, servers, protections, status, tool } from './harness.mjs';
 
 const root = join(import.meta.dirname, '..');
 // Scenario 2 as the documentation's page renders it: a heading, a

@@ -25,13 +25,11 @@ const types = {
 
 /**
  * Serves dist/ on an ephemeral port of 127.0.0.1; resolves to { url, close }.
- * `extra` maps paths to [content type, body] for test pages. Every answer
- * allows any origin, as a host of the embeddable viewer must: a frame with
- * sandbox="allow-scripts" loads the app from an opaque origin. With
- * `{ cors: false }` no answer carries a CORS header (the viewer's page needs
- * none: it loads nothing else).
+ * `extra` maps paths to [content type, body] for test pages. No answer
+ * carries a CORS header unless `{ cors: true }`: the viewer's page needs
+ * none (it loads nothing else), and neither does the editor.
  */
-export async function serve(dir = dist, extra = {}, { cors = true } = {}) {
+export async function serve(dir = dist, extra = {}, { cors = false } = {}) {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     if (cors) res.setHeader('access-control-allow-origin', '*');

@@ -19,7 +19,8 @@ const fmt = (n) => n.toLocaleString('en-US').padStart(10);
 /** The page and the files of dist/ it names, with their sizes. */
 function artifact(page) {
   const html = readFileSync(join(dist, page), 'utf8');
-  const files = [page, ...readdirSync(dist).filter((f) => f !== page && !f.startsWith('.') && html.includes(f))];
+  // Another page it links to (the editor links to view.html) is not loaded with it.
+  const files = [page, ...readdirSync(dist).filter((f) => f !== page && !f.endsWith('.html') && !f.startsWith('.') && html.includes(f))];
   return files.map((f) => {
     const body = readFileSync(join(dist, f));
     return { f, raw: body.length, gz: gz(body) };
@@ -57,7 +58,7 @@ try {
 } catch (e) {
   console.log(`self-contained page: dpm-check could not make it: ${e.stderr || e.message}`);
 }
-checks.push([page !== null && gz(page) <= budget.viewer_gzip_max + 1000, 'the self-contained page is the viewer and the scenario, no more']);
+checks.push([page !== null && gz(page) <= budget.viewer_gzip_max + 1000, `the self-contained page is made, at most 1,000 gzip bytes over the viewer's budget`]);
 
 console.log('TAP version 13');
 checks.forEach(([ok, what], i) => console.log(`${ok ? 'ok' : 'not ok'} ${i + 1} - ${what}`));

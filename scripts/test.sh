@@ -65,9 +65,9 @@ run() {
 
 run "format (cargo fmt --check)" check cargo fmt --all --check
 run "clippy: native crates" check cargo clippy -p dpm-rules -p dpm-check --all-targets -- -D warnings
-run "clippy: app for wasm32" check cargo clippy -p dpm-sketch --target wasm32-unknown-unknown --all-targets -- -D warnings
+run "clippy: app and viewer for wasm32" check cargo clippy -p dpm-sketch -p dpm-viewer --target wasm32-unknown-unknown --all-targets -- -D warnings
 run "architecture (scripts/tidy.mjs: import layers, function lengths)" node node scripts/tidy.mjs
-run "native tests" cargo cargo test --workspace --exclude dpm-sketch
+run "native tests" cargo cargo test --workspace --exclude dpm-sketch --exclude dpm-viewer
 run "browser component tests (wasm-bindgen-test, headless Chromium)" cargo \
   cargo test -p dpm-sketch --target wasm32-unknown-unknown
 run "release build (trunk build --release)" check trunk build --release

@@ -62,7 +62,7 @@ function functions(file) {
   return fns;
 }
 
-const crates = { app: 'src', 'dpm-rules': 'rules/src', 'dpm-check': 'cli/src' };
+const crates = { app: 'src', 'dpm-rules': 'rules/src', 'dpm-check': 'cli/src', 'dpm-viewer': 'viewer/src' };
 const all = [];
 for (const [crate, dir] of Object.entries(crates)) {
   for (const f of rustFiles(join(root, dir))) for (const fn of functions(f)) all.push({ crate, ...fn });

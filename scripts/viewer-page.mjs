@@ -14,8 +14,11 @@
 // The wasm is written one character per byte (U+0000-U+00FF, the few that
 // a string or an inline script cannot hold escaped): gzip then finds the
 // same repeats as in the binary, where base64 would cost about a third more.
+// Each byte is shifted by a constant first, the one of a few that gzips
+// smallest (zero bytes, frequent in wasm, then need no escape).
 import { readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -27,11 +30,11 @@ if (!dir) {
 const read = (p) => readFileSync(p, 'utf8');
 
 /** The wasm as the body of a JS string literal (see the header). */
-export function wasmString(bytes) {
+export function wasmString(bytes, shift = 0) {
   const out = [];
   for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i];
-    const next = bytes[i + 1];
+    const b = (bytes[i] + shift) & 255;
+    const next = (bytes[i + 1] + shift) & 255;
     if (b === 0) out.push(next >= 0x30 && next <= 0x39 ? '\\x00' : '\\0');
     else if (b === 0x5c) out.push('\\\\');
     else if (b === 0x22) out.push('\\"');
@@ -43,19 +46,56 @@ export function wasmString(bytes) {
   return out.join('');
 }
 
-const glue = read(join(dir, 'dpm-viewer.js'));
+const glue = read(join(dir, 'dpm-viewer.js')).replace(/\r\n?/g, '\n');
 const wasm = readFileSync(join(dir, 'dpm-viewer_bg.wasm'));
-const data = `var DPM_VIEWER_WASM="${wasmString(wasm)}";`;
-const start =
-  '(function(){var s=DPM_VIEWER_WASM,b=new Uint8Array(s.length);for(var i=0;i<s.length;i++)b[i]=s.charCodeAt(i);' +
-  'DPM_VIEWER_WASM=null;wasm_bindgen({module_or_path:b}).catch(function(e){console.error(e);' +
-  'var p=document.createElement("p");p.setAttribute("role","alert");' +
-  'p.textContent="This browser could not start the DPM scenario viewer (WebAssembly is needed).";document.body.appendChild(p);});})();';
-const style = [
-  read(join(root, 'viewer/view.css')),
-  read(join(root, 'rules/src/svg-light.css')),
-  `:root[data-theme="dark"] {\n${read(join(root, 'rules/src/svg-dark.css'))}}\n`,
-].join('\n');
+const gz = (text) => gzipSync(Buffer.from(text, 'utf8'), { level: 9 }).length;
+const [shift, data] = [0, 3, 14, 15, 16]
+  .map((k) => [k, `var DPM_VIEWER_WASM="${wasmString(wasm, k)}";`])
+  .reduce((best, c) => (gz(c[1]) < gz(best[1]) ? c : best));
+// The start script, before the wasm: the palette (the page's data-theme,
+// else the address's &theme=, else the reader's system, followed as it
+// changes), a crash guard (an internal error ends in a WebAssembly trap:
+// say so, do not leave a dead page), then the wasm from its string. The
+// page is UTF-8 (its meta says so); a server that declares another charset
+// garbles the wasm's string, so that is said, not attempted.
+const start = `(function(){
+var root=document.documentElement,body=document.body,shown=false;
+function fail(m){if(shown)return;shown=true;var p=document.createElement("p");p.setAttribute("role","alert");p.className="vw-error";p.textContent=m;body.insertBefore(p,body.firstChild);}
+var asked=body.getAttribute("data-theme")||(/[#&]theme=(light|dark)(&|$)/.exec(location.hash)||[])[1];
+var mq=window.matchMedia&&matchMedia("(prefers-color-scheme: dark)");
+function palette(){root.setAttribute("data-theme",asked||(mq&&mq.matches?"dark":"light"));}
+palette();if(!asked&&mq&&mq.addEventListener)mq.addEventListener("change",palette);
+function stopped(e){var err=e&&(e.error||e.reason);if(err instanceof WebAssembly.RuntimeError)fail("The viewer stopped on an internal error. Reload the page to start it again.");}
+addEventListener("error",stopped);addEventListener("unhandledrejection",stopped);
+if(document.characterSet!=="UTF-8"){fail("This page must be served as UTF-8; its server declared "+document.characterSet+", so the DPM scenario viewer cannot start.");return;}
+if(typeof DPM_VIEWER_WASM!=="string"||DPM_VIEWER_WASM.length!==${wasm.length}||typeof wasm_bindgen!=="function"){fail("This page was altered or cut short: the DPM scenario viewer it holds is incomplete.");return;}
+var s=DPM_VIEWER_WASM,b=new Uint8Array(s.length);for(var i=0;i<s.length;i++)b[i]=(s.charCodeAt(i)-${shift})&255;DPM_VIEWER_WASM=null;
+wasm_bindgen({module_or_path:b}).catch(function(e){console.error(e);fail(e instanceof WebAssembly.CompileError?"This page's viewer is damaged: its WebAssembly does not compile.":(typeof WebAssembly!=="object"?"This browser cannot run the DPM scenario viewer: WebAssembly is needed.":"The DPM scenario viewer could not start: "+e));});
+})();`;
+/** Each rule of a flat stylesheet (one `selectors { … }` per rule, no
+ * at-rules) with its selectors put under `scope`: no CSS nesting needed. */
+export function scoped(css, scope) {
+  return css.replace(/([^{}]+)\{([^{}]*)\}/g, (_, sel, body) => {
+    const list = sel
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean)
+      .map((x) => `${scope} ${x}`);
+    return `${list.join(', ')} {${body}}`;
+  });
+}
+const lf = (text) => text.replace(/\r\n?/g, '\n');
+const style = lf(
+  [
+    read(join(root, 'viewer/view.css')),
+    read(join(root, 'rules/src/svg-light.css')),
+    scoped(read(join(root, 'rules/src/svg-dark.css')), ':root[data-theme="dark"]'),
+  ].join('\n'),
+);
+if (!/\bwasm_bindgen\b/.test(glue) || /^\s*export\s/m.test(glue)) {
+  console.error('viewer-page: the glue does not define the global wasm_bindgen (is the rust link still data-type="worker"?)');
+  process.exit(1);
+}
 for (const [what, text] of [['glue', glue], ['start', start]]) {
   if (/<\/script|<!--/i.test(text)) {
     console.error(`viewer-page: the ${what} script holds "</script" or "<!--"; it cannot be inlined`);
@@ -81,4 +121,4 @@ writeFileSync(join(dir, 'view.html'), page);
 // The page holds them: nothing else may load them.
 rmSync(join(dir, 'dpm-viewer.js'));
 rmSync(join(dir, 'dpm-viewer_bg.wasm'));
-console.log(`viewer-page: view.html, ${page.length.toLocaleString('en-US')} bytes (wasm ${wasm.length.toLocaleString('en-US')})`);
+console.log(`viewer-page: view.html, ${Buffer.byteLength(page).toLocaleString('en-US')} bytes (wasm ${wasm.length.toLocaleString('en-US')})`);

@@ -36,8 +36,7 @@ pub fn provide_editor_context(ed: Editor) {
         lv: ListView::new(),
         find: RwSignal::new(false),
         minimap: RwSignal::new(None),
-        // The user's choice is read at start (`shell::boot`): the viewer,
-        // in a sandboxed frame, has no storage to read it from.
+        // The user's choice is read at start (`shell::boot`).
         theme: RwSignal::new("system".into()),
     };
     LAST_CTX.with(|c| c.set(Some(ctx)));

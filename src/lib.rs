@@ -41,8 +41,8 @@
 //!    panels written as markup build it with `browser::markup` and hand it
 //!    to its sinks, never to `innerHTML` themselves.
 //! 7. [`shell`]: the app, its startup, the header, toolbar, notices and
-//!    view controls, the clipboard, the viewer for documentation pages, and
-//!    the one switch that knows every dialog.
+//!    view controls, the clipboard, and the one switch that knows every
+//!    dialog. (The documentation viewer is a binary of its own: `viewer/`.)
 //!
 //! # Where things are tested
 //!

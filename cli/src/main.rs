@@ -9,10 +9,10 @@ use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use dpm_rules::{
-    check, evaluate, fixes, plan_outage, read, read_exercise, risk, site_members, sites, to_dot,
-    to_json, to_mermaid, to_share, to_svg, to_table, viewer_page, why_no_fix, DataSource, Finding,
-    Fix, Plan, Protection, Risk, Severity, SinglePoint, SvgOptions, Theme, Topology,
-    MAX_INPUT_BYTES,
+    check, evaluate, fixes, is_web_address, plan_outage, read, read_exercise, risk, site_members,
+    sites, to_dot, to_json, to_mermaid, to_share, to_svg, to_table, viewer_page, why_no_fix,
+    DataSource, Finding, Fix, Plan, Protection, Risk, Severity, SinglePoint, SvgOptions, Theme,
+    Topology, MAX_INPUT_BYTES,
 };
 use serde_json::{json, Value};
 
@@ -24,7 +24,7 @@ usage:
   dpm-check table FILE
   dpm-check failover FILE [--fail NAME ...] [--fail-site SITE ...] [--json]
   dpm-check export FILE --to json|table|mermaid|dot|svg|html|link
-                   [--theme light|dark] [--editor URL]
+                   [--theme light|dark] [--editor URL] [--viewer VIEW.HTML]
   dpm-check risk FILE [--json]
   dpm-check exercise EXERCISE SOLUTION... [--json]
 
@@ -47,7 +47,9 @@ needing no other file and no network: open it from disk, put it on any
 static host, or in a frame sandboxed to allow-scripts. --theme picks its
 palette (default: the reader's system) and the SVG's (default light);
 --editor URL gives the editor's address for its 'Open in the editor' link
-(without it the page has none).
+(without it the page has none). The viewer is the one built into
+dpm-check; --viewer takes another build's view.html (dist/view.html after
+trunk build --release).
 
 risk lists the single points of failure (a server whose failure alone loses
 data or leaves data with no copy), the data held in fewer than two places,
@@ -128,6 +130,7 @@ struct Parsed {
     to: Option<String>,
     theme: Option<String>,
     editor: Option<String>,
+    viewer: Option<String>,
 }
 
 fn parse(args: &[String], allowed: &[&str]) -> Result<Parsed, Outcome> {
@@ -139,6 +142,7 @@ fn parse(args: &[String], allowed: &[&str]) -> Result<Parsed, Outcome> {
         to: None,
         theme: None,
         editor: None,
+        viewer: None,
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -151,7 +155,7 @@ fn parse(args: &[String], allowed: &[&str]) -> Result<Parsed, Outcome> {
         }
         match flag {
             "--json" => p.json = true,
-            "--fail" | "--fail-site" | "--to" | "--theme" | "--editor" => {
+            "--fail" | "--fail-site" | "--to" | "--theme" | "--editor" | "--viewer" => {
                 let Some(v) = inline.or_else(|| it.next().cloned()) else {
                     return Err(usage_error(&format!("{flag} needs a value")));
                 };
@@ -160,6 +164,7 @@ fn parse(args: &[String], allowed: &[&str]) -> Result<Parsed, Outcome> {
                     "--fail-site" => p.fail_site.push(v),
                     "--theme" => p.theme = Some(v),
                     "--editor" => p.editor = Some(v),
+                    "--viewer" => p.viewer = Some(v),
                     _ => p.to = Some(v),
                 }
             }
@@ -450,7 +455,7 @@ fn cmd_table(args: &[String], stdin: &mut dyn Read) -> Outcome {
 }
 
 fn cmd_export(args: &[String], stdin: &mut dyn Read) -> Outcome {
-    let p = match parse(args, &["--to", "--theme", "--editor"]) {
+    let p = match parse(args, &["--to", "--theme", "--editor", "--viewer"]) {
         Ok(p) => p,
         Err(o) => return o,
     };
@@ -474,16 +479,27 @@ fn cmd_export(args: &[String], stdin: &mut dyn Read) -> Outcome {
             return usage_error(&format!("--theme {s}: expected light or dark"));
         }
     };
-    if (theme.is_some() && !["svg", "html"].contains(&to)) || (p.editor.is_some() && to != "html") {
-        return usage_error("--theme is for --to svg or html, --editor for --to html");
+    let html_only = p.editor.is_some() || p.viewer.is_some();
+    if (theme.is_some() && !["svg", "html"].contains(&to)) || (html_only && to != "html") {
+        return usage_error("--theme is for --to svg or html, --editor and --viewer for --to html");
     }
     if let Some(e) = p.editor.as_deref() {
-        if !(e.starts_with("https://") || e.starts_with("http://")) {
+        if !is_web_address(e) {
             return usage_error(&format!(
                 "--editor {e}: expected the editor's address, http:// or https://"
             ));
         }
     }
+    let viewer = match (to, p.viewer.as_deref()) {
+        ("html", Some(path)) => match std::fs::read_to_string(path) {
+            Ok(page) => page,
+            Err(e) => {
+                return Outcome::fail(format!("{path}: cannot read the viewer's page: {e}\n"))
+            }
+        },
+        ("html", None) if VIEWER.is_empty() => return Outcome::fail(NO_VIEWER.to_string()),
+        _ => VIEWER.to_string(),
+    };
     let t = match load(&file, stdin) {
         Ok(t) => t,
         Err(e) => return Outcome::fail(format!("{e}\n")),
@@ -494,9 +510,15 @@ fn cmd_export(args: &[String], stdin: &mut dyn Read) -> Outcome {
         "mermaid" => to_mermaid(&t),
         "dot" => to_dot(&t),
         "link" => format!("#s={}\n", to_share(&t)),
-        "html" => match viewer_page(VIEWER, &t, theme, p.editor.as_deref()) {
-            Ok(page) if !VIEWER.is_empty() => page,
-            _ => return Outcome::fail(NO_VIEWER.to_string()),
+        "html" => match viewer_page(&viewer, &t, theme, p.editor.as_deref()) {
+            Ok(page) => page,
+            Err(e) => {
+                let from = p
+                    .viewer
+                    .as_deref()
+                    .unwrap_or("the viewer built into dpm-check");
+                return Outcome::fail(format!("dpm-check: {from}: {e}\n"));
+            }
         },
         _ => to_svg(
             &t,
@@ -521,8 +543,7 @@ const NO_VIEWER: &str = "\
 dpm-check: this dpm-check was built without the documentation viewer, which
 --to html puts into the page. Build the app first (./dev setup, then
 trunk build --release: it writes dist/view.html), then build dpm-check again
-(cargo build -p dpm-check), or point DPM_VIEWER_PAGE at a view.html when
-building it.
+(cargo build -p dpm-check); or give a view.html with --viewer.
 ";
 
 fn cmd_failover(args: &[String], stdin: &mut dyn Read) -> Outcome {

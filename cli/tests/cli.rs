@@ -254,9 +254,23 @@ fn export_writes_every_form() {
     assert!(dark.contains(".bg { fill: #161b22; }"), "the dark palette");
 }
 
+/// A viewer page shaped as the build writes it (viewer/view.html), the
+/// wasm left out: what `--viewer` takes.
+fn viewer_page_file() -> String {
+    let template =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../viewer/view.html"))
+            .unwrap();
+    let dir = std::env::temp_dir().join(format!("dpm-check-viewer-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("view.html");
+    std::fs::write(&path, template).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
 #[test]
-fn export_to_html_is_the_viewer_with_the_scenario_or_says_how_to_get_the_viewer_in() {
+fn export_to_html_puts_the_scenario_into_the_viewers_page() {
     let s3 = scenario("scenario-3.dpm.json");
+    let viewer = viewer_page_file();
     let o = run(
         &[
             "export",
@@ -267,30 +281,53 @@ fn export_to_html_is_the_viewer_with_the_scenario_or_says_how_to_get_the_viewer_
             "dark",
             "--editor",
             "https://docs.example/dpm/",
+            "--viewer",
+            &viewer,
         ],
         None,
     );
-    if o.status.success() {
-        // Built with dist/view.html: one page, the scenario in its root.
-        let page = out(&o);
-        assert!(page.starts_with("<!DOCTYPE html>"));
-        assert!(page.contains("data-theme=\"dark\" data-editor=\"https://docs.example/dpm/\""));
-        assert!(page.contains("<title>Scenario 3: Cyclic protection</title>"));
-        assert!(page.contains("Content-Security-Policy"));
-        assert!(
-            page.contains("var DPM_VIEWER_WASM=\"\\0asm"),
-            "the wasm is inlined"
-        );
-    } else {
-        // Built before the app: exit 2 and what to do.
-        assert_eq!(o.status.code(), Some(2));
-        assert!(
-            err(&o).contains("built without the documentation viewer"),
-            "{}",
-            err(&o)
-        );
-        assert!(err(&o).contains("trunk build --release"));
-    }
+    assert!(o.status.success(), "{}", err(&o));
+    let page = out(&o);
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains("data-theme=\"dark\" data-editor=\"https://docs.example/dpm/\""));
+    assert!(page.contains("<title>Scenario 3: Cyclic protection</title>"));
+    // The scenario in the page is the file's.
+    let link = out(&run(&["export", &s3, "--to", "link"], None));
+    let share = link.trim().trim_start_matches("#s=");
+    assert!(page.contains(&format!("data-scenario=\"{share}\"")));
+    // A page that is not the viewer's is refused, saying which.
+    let not = std::env::temp_dir().join(format!("dpm-check-not-{}.html", std::process::id()));
+    std::fs::write(&not, "<html><body>hello</body></html>").unwrap();
+    let bad = run(
+        &[
+            "export",
+            &s3,
+            "--to",
+            "html",
+            "--viewer",
+            not.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        err(&bad).contains("not the viewer's page of this version"),
+        "{}",
+        err(&bad)
+    );
+    let missing = run(
+        &[
+            "export",
+            &s3,
+            "--to",
+            "html",
+            "--viewer",
+            "/nonexistent/view.html",
+        ],
+        None,
+    );
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(err(&missing).contains("cannot read the viewer's page"));
 }
 
 #[test]
@@ -307,7 +344,11 @@ fn export_options_are_checked() {
         ),
         (
             vec!["--to", "svg", "--editor", "https://x/"],
-            "--editor for --to html",
+            "--editor and --viewer for --to html",
+        ),
+        (
+            vec!["--to", "dot", "--viewer", "view.html"],
+            "--editor and --viewer for --to html",
         ),
         (
             vec!["--to", "html", "--editor", "javascript:alert(1)"],

@@ -238,6 +238,8 @@ pub struct SvgOptions {
     pub list_findings: bool,
     /// The palette: light (the default) or dark.
     pub theme: Theme,
+    /// Leave the drawing's title out (the page showing the SVG shows it).
+    pub untitled: bool,
     /// Leave the `<style>` element out: the page showing the SVG applies
     /// [`svg_style`] itself (the viewer does, as its page's Content Security
     /// Policy refuses inline style elements it has no hash for).
@@ -289,10 +291,10 @@ const DARK: &str = include_str!("svg-dark.css");
 /// (scripts/viewer-page.mjs) inlines the very same rules.
 const STYLE: &str = include_str!("svg-light.css");
 
-/// The opening tag of the viewer's page as built (`view.html`), whose
-/// empty attributes [`viewer_page`] fills.
-pub const VIEWER_PAGE_ROOT: &str =
-    r#"<html lang="en" data-scenario="" data-theme="" data-editor="">"#;
+/// The opening `<body>` tag of the viewer's page as built (`view.html`),
+/// whose empty attributes [`viewer_page`] fills (after the page's `<meta
+/// charset>`, which a browser looks for in the first 1,024 bytes).
+pub const VIEWER_PAGE_ROOT: &str = r#"<body data-scenario="" data-theme="" data-editor="">"#;
 
 /// The viewer's page with a scenario in it: one HTML file that needs
 /// nothing else (the self-contained page of `dpm-check export --to html`
@@ -303,18 +305,25 @@ pub const VIEWER_PAGE_ROOT: &str =
 /// In: `page`, the built `view.html`; the topology; the palette (`None`:
 /// the reader's system decides); the editor's address for "Open in the
 /// editor" (`None`: the page offers no such link). Out: the page, or an
-/// error when `page` is not a viewer page of this version.
+/// error when `page` is not a viewer page of this version or the editor's
+/// address is not an `http://` or `https://` one.
 pub fn viewer_page(
     page: &str,
     t: &Topology,
     theme: Option<Theme>,
     editor: Option<&str>,
 ) -> Result<String, String> {
-    if page.matches(VIEWER_PAGE_ROOT).count() != 1 {
+    const TITLE: &str = "<title>DPM scenario</title>";
+    if page.matches(VIEWER_PAGE_ROOT).count() != 1 || page.matches(TITLE).count() != 1 {
         return Err("This is not the viewer's page of this version (view.html from `trunk build`): it has no place for a scenario.".into());
     }
+    if let Some(e) = editor.filter(|e| !is_web_address(e)) {
+        return Err(format!(
+            "The editor's address must start with http:// or https://, not “{e}”."
+        ));
+    }
     let root = format!(
-        r#"<html lang="en" data-scenario="{}" data-theme="{}" data-editor="{}">"#,
+        r#"<body data-scenario="{}" data-theme="{}" data-editor="{}">"#,
         xml_escape(&crate::to_share(t)),
         theme.map(Theme::id).unwrap_or(""),
         xml_escape(editor.unwrap_or(""))
@@ -325,7 +334,14 @@ pub fn viewer_page(
     );
     Ok(page
         .replacen(VIEWER_PAGE_ROOT, &root, 1)
-        .replacen("<title>DPM scenario</title>", &title, 1))
+        .replacen(TITLE, &title, 1))
+}
+
+/// An `http://` or `https://` address (any case), the only kind a page
+/// may link to as the editor.
+pub fn is_web_address(s: &str) -> bool {
+    let lower = s.trim_start().get(..8).unwrap_or("").to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
 }
 
 /// The badge letter for a severity: shape and letter, not colour alone.
@@ -443,7 +459,11 @@ impl Frame {
     ) -> Frame {
         let (minx, miny, maxx, maxy) = bounds(pos, regions);
         let pad = 24.0;
-        let title_h = if t.title.is_some() { 32.0 } else { 0.0 };
+        let title_h = if t.title.is_some() && !opts.untitled {
+            32.0
+        } else {
+            0.0
+        };
         let x0 = minx - pad;
         let y0 = miny - pad - title_h;
         let mut w = (maxx - minx) + 2.0 * pad;
@@ -511,7 +531,7 @@ impl Frame {
             n(w),
             n(h)
         );
-        if let Some(title) = &t.title {
+        if let Some(title) = t.title.as_ref().filter(|_| !opts.untitled) {
             let _ = write!(
                 s,
                 "<text class=\"title\" x=\"{}\" y=\"{}\">{}</text>",
@@ -673,9 +693,10 @@ fn server(s: &mut String, t: &Topology, srv: &crate::model::Server, c: Point, do
     let kind = srv.kind.as_str();
     let _ = write!(
         s,
-        "<g class=\"server {kind}{}\" data-server=\"{}\" transform=\"translate({} {})\"><title>{}</title>",
+        "<g class=\"server {kind}{}\" data-server=\"{}\" data-id=\"{}\" transform=\"translate({} {})\"><title>{}</title>",
         if down { " failed" } else { "" },
         xml_escape(&srv.name),
+        srv.id.0,
         n(c.x),
         n(c.y),
         xml_escape(&srv.name)
@@ -885,7 +906,7 @@ pub(crate) mod tests {
     use crate::model::Protection;
 
     /// A page shaped as scripts/viewer-page.mjs writes it.
-    const PAGE: &str = "<!DOCTYPE html>\n<html lang=\"en\" data-scenario=\"\" data-theme=\"\" data-editor=\"\">\n<head><title>DPM scenario</title></head><body><script>x</script></body></html>";
+    const PAGE: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>DPM scenario</title></head>\n<body data-scenario=\"\" data-theme=\"\" data-editor=\"\">\n<script>x</script></body></html>";
 
     #[test]
     fn the_viewer_page_takes_the_scenario_into_attributes_escaped() {
@@ -904,7 +925,7 @@ pub(crate) mod tests {
         assert!(page.contains("<title>&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</title>"));
         // Nothing else of the page changes; one script, as before.
         assert_eq!(page.matches("<script>").count(), 1);
-        assert!(page.ends_with("<body><script>x</script></body></html>"));
+        assert!(page.ends_with("\">\n<script>x</script></body></html>"));
         // The scenario read back from the page is the drawing.
         let share = page
             .split("data-scenario=\"")
@@ -930,6 +951,23 @@ pub(crate) mod tests {
             page.contains("data-theme=\"\" data-editor=\"\""),
             "no palette, no editor link"
         );
+        let untitled = PAGE.replace("<title>DPM scenario</title>", "");
+        assert!(viewer_page(&untitled, &t, None, None).is_err());
+        for bad in ["javascript:alert(1)", "data:text/html,x", "//x.example/"] {
+            assert!(viewer_page(PAGE, &t, None, Some(bad)).is_err(), "{bad}");
+        }
+        assert!(viewer_page(PAGE, &t, None, Some("HTTPS://X.example/")).is_ok());
+    }
+
+    /// The template the build fills (viewer/view.html) has each place
+    /// [`viewer_page`] fills, once, and its charset in the first bytes.
+    #[test]
+    fn the_viewer_template_has_one_place_for_each_fact() {
+        let template = include_str!("../../viewer/view.html");
+        assert_eq!(template.matches(VIEWER_PAGE_ROOT).count(), 1);
+        assert_eq!(template.matches("<title>DPM scenario</title>").count(), 1);
+        let charset = template.find("<meta charset=\"utf-8\">").unwrap();
+        assert!(charset < 200 && charset < template.find(VIEWER_PAGE_ROOT).unwrap());
     }
 
     #[test]

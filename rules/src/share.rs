@@ -236,14 +236,16 @@ pub fn from_share(link: &str) -> Result<Topology, InputError> {
         return Err(damaged("it is too short to hold a scenario"));
     }
     let (body, sum) = b.split_at(b.len() - 4);
+    // The checksum first: text that is no link at all is damaged, not a
+    // link of a newer version.
+    if crc32(body).to_le_bytes() != sum {
+        return Err(damaged("its checksum does not match"));
+    }
     if body[0] != VERSION && body[0] != VERSION_2 {
         return Err(InputError::new(format!(
             "this share link was made by a newer or unknown version of DPM Sketch (link version {}); this build reads versions {VERSION} and {VERSION_2}",
             body[0]
         )));
-    }
-    if crc32(body).to_le_bytes() != sum {
-        return Err(damaged("its checksum does not match"));
     }
     let mut r = Reader { b: body, i: 1 };
     read(&mut r, body[0] == VERSION_2).map_err(|e| match e {
@@ -267,7 +269,8 @@ pub fn looks_like_share_link(text: &str) -> bool {
 fn payload_of(link: &str) -> &str {
     let link = link.trim();
     let fragment = link.rsplit_once('#').map_or(link, |(_, f)| f);
-    // The fragment may carry other flags (`view&s=...`); the payload is `s=`.
+    // The fragment may carry other flags (`s=...&theme=dark`, or an old
+    // embed link's `view&s=...`); the payload is `s=`.
     fragment
         .split('&')
         .find_map(|part| part.strip_prefix("s="))

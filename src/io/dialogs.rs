@@ -268,7 +268,7 @@ pub fn EmbedDialog() -> impl IntoView {
     };
     view! {
         <DialogFrame title="Embed in a documentation page" id="embed-title">
-            <p class="muted">"Paste this where the page allows HTML. The frame loads the viewer alone (view.html, one file, a third of the editor's weight): the scenario read-only, its findings with their sources, and “Simulate a failure”. It runs sandboxed and needs no server of its own."</p>
+            <p class="muted">"Paste this where the page allows HTML. The frame loads the viewer alone (view.html, one file), not the editor: the scenario read-only, its findings with their sources, and “Simulate a failure”. It runs sandboxed and needs no server of its own."</p>
             <fieldset class="choices">
                 <legend>"Palette"</legend>
                 {choice(Some(Theme::Light), "Light")}

@@ -200,7 +200,7 @@ pub fn embed_code(t: &Topology, theme: EmbedTheme) -> String {
         .attr("loading", "lazy")
         .attr(
             "style",
-            "border:1px solid #d5dce6;border-radius:8px;max-width:100%",
+            "border:1px solid rgb(128 128 128 / 40%);border-radius:8px;max-width:100%",
         )
         .render()
         .into_string()

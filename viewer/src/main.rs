@@ -10,16 +10,19 @@
 //! CORS header, from `file://`, and as the self-contained page of
 //! `dpm-check export --to html`. It never touches the browser's storage.
 //!
-//! Where the scenario comes from: the page's `data-scenario` attribute (a
-//! self-contained page), else the address's `#s=…` (`&theme=light|dark`).
+//! Where the scenario comes from: the `<body>`'s `data-scenario` attribute
+//! (a self-contained page), else the address's `#s=…`. The palette
+//! (`data-theme`, `#…&theme=light|dark`, else the reader's system) is set
+//! by the page's start script, before this runs.
 //! Text from the scenario reaches the page only as text nodes and
 //! attribute values, and in the SVG through the rule crate's escaping.
 
 use std::cell::RefCell;
+use std::collections::HashSet;
 
 use dpm_rules::{
     check, from_share, plan, to_share, to_svg, Finding, Plan, RecoveryOption, ServerId, Severity,
-    Summary, SvgOptions, Theme, Topology,
+    Summary, SvgOptions, Topology,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -29,10 +32,12 @@ use web_sys::{Document, Element, HtmlElement};
 struct State {
     t: Topology,
     findings: Vec<Finding>,
-    theme: Theme,
     simulating: bool,
     /// The servers the reader failed, in the order failed.
     failed: Vec<ServerId>,
+    /// The server that holds the drawing's one tab stop (arrow keys move
+    /// it), by its place in `t.servers`.
+    focus: usize,
 }
 
 thread_local! {
@@ -46,36 +51,18 @@ fn main() {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
-    let root = doc.document_element();
-    let attr = |name: &str| {
-        root.as_ref()
-            .and_then(|r| r.get_attribute(name))
-            .filter(|v| !v.is_empty())
-    };
-    let hash = web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default();
-    let param = |key: &str| {
-        hash.trim_start_matches('#')
-            .split('&')
-            .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
-            .map(str::to_string)
-    };
+    let Some(body) = doc.body() else { return };
+    // The palette is the start script's (view.html): it reads it before
+    // this starts, so the page never flashes the wrong one.
+    let attr = |name: &str| body.get_attribute(name).filter(|v| !v.is_empty());
+    let self_contained = attr("data-scenario").is_some();
     let scenario = attr("data-scenario").or_else(|| {
         follow_address();
-        param("s")
+        hash_param("s")
     });
-    let theme = attr("data-theme")
-        .or_else(|| param("theme"))
-        .and_then(|s| Theme::from_id(&s))
-        .unwrap_or_else(system_theme);
-    if let Some(r) = &root {
-        let _ = r.set_attribute("data-theme", theme.id());
-    }
-    let Some(body) = doc.body() else { return };
     let t = match scenario.as_deref().map(from_share) {
         Some(Ok(t)) => t,
-        Some(Err(e)) => return refuse(&doc, &body, &e.to_string()),
+        Some(Err(e)) => return refuse(&doc, &body, &sentence(&e.to_string())),
         None => {
             return refuse(
                 &doc,
@@ -88,19 +75,28 @@ fn main() {
         doc.set_title(title);
     }
     let findings = check(&t);
-    let editor = editor_link(attr("data-editor"), attr("data-scenario").is_some(), &t);
+    let editor = editor_link(attr("data-editor"), self_contained, &t);
     build(&doc, &body, &t, editor);
     STATE.with(|s| {
         *s.borrow_mut() = Some(State {
             t,
             findings,
-            theme,
             simulating: false,
             failed: Vec::new(),
+            focus: 0,
         })
     });
     listen(&body);
     render(&doc);
+}
+
+/// A parameter of the address's `#…&key=value&…`.
+fn hash_param(key: &str) -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    hash.trim_start_matches('#')
+        .split('&')
+        .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
+        .map(str::to_string)
 }
 
 /// A hosted page whose address changes to another scenario (`#s=…`) shows
@@ -116,21 +112,9 @@ fn follow_address() {
     again.forget();
 }
 
-/// The reader's system palette, when the snippet asks for none.
-fn system_theme() -> Theme {
-    let dark = web_sys::window()
-        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
-        .is_some_and(|m| m.matches());
-    if dark {
-        Theme::Dark
-    } else {
-        Theme::Light
-    }
-}
-
 /// "Open in the editor": the page's `data-editor` address, else the editor
 /// beside a hosted `view.html`; a self-contained page without an address
-/// has none.
+/// has none. Only `http(s)://` addresses are linked to.
 fn editor_link(given: Option<String>, self_contained: bool, t: &Topology) -> Option<String> {
     let base = match given {
         Some(a) => a,
@@ -140,8 +124,25 @@ fn editor_link(given: Option<String>, self_contained: bool, t: &Topology) -> Opt
             web_sys::Url::new_with_base("./", &href).ok()?.href()
         }
     };
+    if !dpm_rules::is_web_address(&base) {
+        return None;
+    }
     let base = base.split('#').next().unwrap_or_default().to_string();
     Some(format!("{base}#s={}", to_share(t)))
+}
+
+/// `text` with a capital first letter and a full stop.
+fn sentence(text: &str) -> String {
+    // ASCII only: the messages are English, and Unicode's case tables
+    // would weigh more than the rest of the viewer's own code.
+    let mut out = text.to_string();
+    if let Some(first) = out.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    if !out.ends_with('.') {
+        out.push('.');
+    }
+    out
 }
 
 /// A page that cannot show its scenario says why, and nothing else.
@@ -173,7 +174,8 @@ fn text_el(doc: &Document, tag: &str, class: &str, text: &str) -> Element {
     e
 }
 
-/// The page's fixed parts: the bar, the drawing's place and the side.
+/// The page's fixed parts: the bar, the drawing's place, the side, and a
+/// one-line live region that says what a failure did.
 fn build(doc: &Document, body: &HtmlElement, t: &Topology, editor: Option<String>) {
     let app = el(doc, "div", "vw");
     let bar = el(doc, "header", "vw-bar");
@@ -182,6 +184,7 @@ fn build(doc: &Document, body: &HtmlElement, t: &Topology, editor: Option<String
     let status = el(doc, "span", "vw-status");
     let _ = status.set_attribute("data-testid", "status");
     let _ = bar.append_child(&status);
+    // A toggle keeps its name; pressed says it is on.
     let sim = text_el(doc, "button", "vw-btn", "Simulate a failure");
     let _ = sim.set_attribute("type", "button");
     let _ = sim.set_attribute("data-action", "simulate");
@@ -197,14 +200,14 @@ fn build(doc: &Document, body: &HtmlElement, t: &Topology, editor: Option<String
     }
     let main = el(doc, "main", "vw-body");
     let drawing = el(doc, "div", "vw-drawing");
-    let _ = drawing.set_attribute("role", "group");
-    let _ = drawing.set_attribute("aria-label", "The drawing");
     let side = el(doc, "aside", "vw-side");
-    let _ = side.set_attribute("aria-live", "polite");
+    let live = el(doc, "p", "vw-live");
+    let _ = live.set_attribute("aria-live", "polite");
     let _ = main.append_child(&drawing);
     let _ = main.append_child(&side);
     let _ = app.append_child(&bar);
     let _ = app.append_child(&main);
+    let _ = app.append_child(&live);
     let _ = body.append_child(&app);
 }
 
@@ -217,54 +220,129 @@ fn listen(body: &HtmlElement) {
         if let Some(b) = target.closest("[data-action]").ok().flatten() {
             match b.get_attribute("data-action").as_deref() {
                 Some("simulate") => toggle_simulation(),
-                Some("reset") => update(|s| s.failed.clear(), None),
+                Some("reset") => {
+                    update(|s| s.failed.clear(), None);
+                    focus_simulate();
+                }
+                Some("open-editor") => open_editor(&ev, &b),
                 _ => {}
             }
             return;
         }
-        if let Some(name) = server_at(&target) {
-            toggle_server(&name);
+        if let Some(i) = server_at(&target) {
+            toggle_server(i);
+        } else if let Some(i) = server_drawn_at(&target).filter(|_| !simulating()) {
+            // Reading, a click on a server is the question "what if it
+            // fails?": simulate, with it failed.
+            update(|s| s.simulating = true, None);
+            toggle_server(i);
         }
     });
-    let key = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(|ev: web_sys::KeyboardEvent| {
-        let key = ev.key();
-        if key != "Enter" && key != " " {
-            if key == "Escape" {
-                let on = STATE.with(|s| s.borrow().as_ref().is_some_and(|s| s.simulating));
-                if on {
-                    toggle_simulation();
-                }
-            }
-            return;
-        }
-        let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
-            return;
-        };
-        if target.closest("button, a").ok().flatten().is_some() {
-            return;
-        }
-        if let Some(name) = server_at(&target) {
-            ev.prevent_default();
-            toggle_server(&name);
-        }
-    });
+    let key = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(on_key);
     let _ = body.add_event_listener_with_callback("click", click.as_ref().unchecked_ref());
     let _ = body.add_event_listener_with_callback("keydown", key.as_ref().unchecked_ref());
     click.forget();
     key.forget();
 }
 
-/// The name of the server drawn at `target`, while simulating.
-fn server_at(target: &Element) -> Option<String> {
-    let on = STATE.with(|s| s.borrow().as_ref().is_some_and(|s| s.simulating));
-    if !on {
-        return None;
+/// Enter or Space fails (or brings back) the focused server; arrow keys,
+/// Home and End move between servers; Escape stops simulating.
+fn on_key(ev: web_sys::KeyboardEvent) {
+    let key = ev.key();
+    if key == "Escape" {
+        if simulating() {
+            toggle_simulation();
+        }
+        return;
     }
-    target
-        .closest(".vw-drawing [data-server]")
-        .ok()
-        .flatten()?
-        .get_attribute("data-server")
+    let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+        return;
+    };
+    let Some(i) = server_at(&target) else { return };
+    let n = STATE.with(|s| s.borrow().as_ref().map_or(0, |s| s.t.servers.len()));
+    let to = match key.as_str() {
+        "Enter" | " " => {
+            ev.prevent_default();
+            return toggle_server(i);
+        }
+        "ArrowRight" | "ArrowDown" => (i + 1).min(n.saturating_sub(1)),
+        "ArrowLeft" | "ArrowUp" => i.saturating_sub(1),
+        "Home" => 0,
+        "End" => n.saturating_sub(1),
+        _ => return,
+    };
+    ev.prevent_default();
+    STATE.with(|s| {
+        if let Some(s) = s.borrow_mut().as_mut() {
+            s.focus = to;
+        }
+    });
+    if let Some(doc) = document() {
+        rove(&doc, to);
+    }
+}
+
+/// Opens the editor in a new tab; a frame that may not open one (sandboxed
+/// without `allow-popups`) shows the editor's address to copy instead of
+/// doing nothing.
+fn open_editor(ev: &web_sys::MouseEvent, link: &Element) {
+    let (Some(w), Some(href)) = (web_sys::window(), link.get_attribute("href")) else {
+        return;
+    };
+    ev.prevent_default();
+    match w.open_with_url_and_target(&href, "_blank") {
+        Ok(Some(tab)) => {
+            let _ = tab.set_opener(&JsValue::NULL);
+        }
+        _ => {
+            let Some(doc) = document() else { return };
+            if let Some(old) = doc.query_selector(".vw-blocked").ok().flatten() {
+                old.remove();
+            }
+            let note = el(&doc, "div", "vw-blocked");
+            let _ = note.set_attribute("role", "alert");
+            let _ = note.append_child(&text_el(
+                &doc,
+                "p",
+                "",
+                "This page does not let the viewer open a new tab. Copy the editor's address into one:",
+            ));
+            let field = el(&doc, "input", "vw-address");
+            let _ = field.set_attribute("readonly", "");
+            let _ = field.set_attribute("aria-label", "The editor's address");
+            let _ = field.set_attribute("value", &href);
+            let _ = note.append_child(&field);
+            if let Some(bar) = doc.query_selector(".vw-bar").ok().flatten() {
+                let _ = bar.after_with_node_1(&note);
+            }
+            if let Ok(f) = field.dyn_into::<HtmlElement>() {
+                let _ = f.focus();
+            }
+        }
+    }
+}
+
+fn simulating() -> bool {
+    STATE.with(|s| s.borrow().as_ref().is_some_and(|s| s.simulating))
+}
+
+/// The place in the drawing's servers of the server drawn at `target`,
+/// while simulating (`to_svg` writes each server's id as `data-id`).
+fn server_at(target: &Element) -> Option<usize> {
+    server_drawn_at(target).filter(|_| simulating())
+}
+
+/// The place in the drawing's servers of the server drawn at `target`.
+fn server_drawn_at(target: &Element) -> Option<usize> {
+    let id = id_of(&target.closest(".vw-drawing [data-id]").ok().flatten()?)?;
+    STATE.with(|s| {
+        s.borrow()
+            .as_ref()?
+            .t
+            .servers
+            .iter()
+            .position(|v| v.id == id)
+    })
 }
 
 fn toggle_simulation() {
@@ -275,29 +353,31 @@ fn toggle_simulation() {
         },
         None,
     );
-    if let Some(b) =
-        document().and_then(|d| d.query_selector("[data-action=simulate]").ok().flatten())
-    {
-        if let Ok(b) = b.dyn_into::<HtmlElement>() {
-            let _ = b.focus();
-        }
+    focus_simulate();
+}
+
+fn focus_simulate() {
+    let b = document().and_then(|d| d.query_selector("[data-action=simulate]").ok().flatten());
+    if let Some(b) = b.and_then(|b| b.dyn_into::<HtmlElement>().ok()) {
+        let _ = b.focus();
     }
 }
 
-fn toggle_server(name: &str) {
-    let name = name.to_string();
+/// Fails the `i`th server of the drawing, or brings it back.
+fn toggle_server(i: usize) {
     update(
         |s| {
-            let Some(id) = s.t.servers.iter().find(|v| v.name == name).map(|v| v.id) else {
+            let Some(id) = s.t.servers.get(i).map(|v| v.id) else {
                 return;
             };
-            if let Some(i) = s.failed.iter().position(|f| *f == id) {
-                s.failed.remove(i);
+            if let Some(k) = s.failed.iter().position(|f| *f == id) {
+                s.failed.remove(k);
             } else {
                 s.failed.push(id);
             }
+            s.focus = i;
         },
-        Some(name.clone()),
+        Some(i),
     );
 }
 
@@ -305,9 +385,9 @@ fn document() -> Option<Document> {
     web_sys::window()?.document()
 }
 
-/// Changes the state, draws again, and puts focus back on the server
-/// `focus` (drawing again replaces its element).
-fn update(change: impl FnOnce(&mut State), focus: Option<String>) {
+/// Changes the state, draws again, and puts focus back on the `focus`th
+/// server (drawing again replaces its element).
+fn update(change: impl FnOnce(&mut State), focus: Option<usize>) {
     STATE.with(|s| {
         if let Some(s) = s.borrow_mut().as_mut() {
             change(s);
@@ -315,17 +395,39 @@ fn update(change: impl FnOnce(&mut State), focus: Option<String>) {
     });
     let Some(doc) = document() else { return };
     render(&doc);
-    if let Some(name) = focus {
-        let found = doc
-            .query_selector_all(".vw-drawing [data-server]")
-            .ok()
-            .and_then(|all| {
-                (0..all.length())
-                    .filter_map(|i| all.item(i)?.dyn_into::<Element>().ok())
-                    .find(|e| e.get_attribute("data-server").as_deref() == Some(name.as_str()))
-            });
-        if let Some(e) = found.and_then(|e| e.dyn_into::<web_sys::SvgElement>().ok()) {
-            let _ = e.focus();
+    if let Some(i) = focus {
+        rove(&doc, i);
+    }
+}
+
+/// The id `to_svg` wrote on a server's element.
+fn id_of(e: &Element) -> Option<ServerId> {
+    e.get_attribute("data-id")?.parse().ok().map(ServerId)
+}
+
+/// The drawing's server elements.
+fn server_elements(root: &Element) -> Vec<Element> {
+    let Ok(all) = root.query_selector_all("[data-id]") else {
+        return Vec::new();
+    };
+    (0..all.length())
+        .filter_map(|k| all.item(k)?.dyn_into::<Element>().ok())
+        .collect()
+}
+
+/// Gives the drawing's one tab stop to the `i`th server and focuses it.
+fn rove(doc: &Document, i: usize) {
+    let Some(d) = doc.query_selector(".vw-drawing").ok().flatten() else {
+        return;
+    };
+    let id = STATE.with(|s| Some(s.borrow().as_ref()?.t.servers.get(i)?.id));
+    for e in server_elements(&d) {
+        let here = id.is_some() && id_of(&e) == id;
+        let _ = e.set_attribute("tabindex", if here { "0" } else { "-1" });
+        if here {
+            if let Ok(e) = e.dyn_into::<web_sys::SvgElement>() {
+                let _ = e.focus();
+            }
         }
     }
 }
@@ -341,19 +443,16 @@ fn render(doc: &Document) {
             e.set_text_content(Some(&Summary::of(&s.findings).status()));
         }
         if let Some(b) = doc.query_selector("[data-action=simulate]").ok().flatten() {
-            b.set_text_content(Some(if s.simulating {
-                "Stop simulating"
-            } else {
-                "Simulate a failure"
-            }));
             let _ = b.set_attribute("aria-pressed", if s.simulating { "true" } else { "false" });
         }
         if let Some(d) = doc.query_selector(".vw-drawing").ok().flatten() {
             let opts = SvgOptions {
                 failed: p.as_ref().map(|p| p.failed.clone()).unwrap_or_default(),
                 list_findings: false,
-                theme: s.theme,
                 bare: true,
+                // The bar shows the title.
+                untitled: true,
+                ..SvgOptions::default()
             };
             // The one path by which scenario text becomes markup: the rule
             // crate's SVG routine, which escapes every name.
@@ -361,7 +460,6 @@ fn render(doc: &Document) {
             if s.simulating {
                 servers_operable(&d, s);
             }
-            let _ = d.set_attribute("aria-label", &drawing_label(s));
         }
         if let Some(side) = doc.query_selector(".vw-side").ok().flatten() {
             side.set_text_content(None);
@@ -371,6 +469,9 @@ fn render(doc: &Document) {
                 findings(doc, &side, &s.findings);
             }
         }
+        if let Some(live) = doc.query_selector(".vw-live").ok().flatten() {
+            live.set_text_content(Some(&live_line(s, p.as_ref())));
+        }
         if let Some(r) = doc.document_element() {
             let _ = r.set_attribute(
                 "data-simulating",
@@ -378,6 +479,33 @@ fn render(doc: &Document) {
             );
         }
     });
+}
+
+/// What a screen reader hears after a change: one line.
+fn live_line(s: &State, p: Option<&Plan>) -> String {
+    match p {
+        _ if !s.simulating => String::new(),
+        None => "Simulating: no server failed.".into(),
+        Some(p) => {
+            let names: Vec<&str> = s.failed.iter().map(|id| s.t.name(*id)).collect();
+            let options: usize = p.affected.iter().map(|a| a.options.len()).sum();
+            format!(
+                "Failed: {}. {} lost, {} recovery options.",
+                dpm_rules::and_list(&names),
+                p.lost.len(),
+                options
+            )
+        }
+    }
+}
+
+/// "1 protection", "3 protections".
+fn plural(n: usize, one: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {one}s")
+    }
 }
 
 fn drawing_label(s: &State) -> String {
@@ -389,27 +517,18 @@ fn drawing_label(s: &State) -> String {
     )
 }
 
-/// While simulating, each server is a button: focusable, named for what
-/// Enter does.
+/// While simulating, each server is a button named by its content, one tab
+/// stop for the drawing (arrow keys move between servers).
 fn servers_operable(d: &Element, s: &State) {
-    let Ok(all) = d.query_selector_all("[data-server]") else {
-        return;
-    };
-    for i in 0..all.length() {
-        let Some(e) = all.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
-            continue;
-        };
-        let name = e.get_attribute("data-server").unwrap_or_default();
-        let failed =
-            s.t.servers
-                .iter()
-                .find(|v| v.name == name)
-                .is_some_and(|v| s.failed.contains(&v.id));
-        // Named by what it shows (its title and text); what Enter does is
-        // the side's first line.
-        let _ = e.set_attribute("tabindex", "0");
+    let failed: HashSet<ServerId> = s.failed.iter().copied().collect();
+    let stop_id = s.t.servers.get(s.focus).map(|v| v.id);
+    for e in server_elements(d) {
+        let id = id_of(&e);
+        let down = id.is_some_and(|id| failed.contains(&id));
+        let stop = id.is_some() && id == stop_id;
+        let _ = e.set_attribute("tabindex", if stop { "0" } else { "-1" });
         let _ = e.set_attribute("role", "button");
-        let _ = e.set_attribute("aria-pressed", if failed { "true" } else { "false" });
+        let _ = e.set_attribute("aria-pressed", if down { "true" } else { "false" });
         let _ = e.set_attribute("aria-describedby", "vw-how");
     }
     // A picture holds no controls: while its servers are buttons, the SVG
@@ -468,7 +587,7 @@ fn simulation(doc: &Document, side: &Element, s: &State, p: Option<&Plan>) {
         doc,
         "p",
         "vw-quiet",
-        "Click a server, or focus it with Tab and press Enter, to fail it or bring it back. Escape stops.",
+        "Click a server, or Tab to the drawing, choose a server with the arrow keys and press Enter, to fail it or bring it back. Escape stops.",
     );
     how.set_id("vw-how");
     let _ = side.append_child(&how);
@@ -492,33 +611,7 @@ fn simulation(doc: &Document, side: &Element, s: &State, p: Option<&Plan>) {
             &format!("{} is {}.", t.name(a.server), a.phrase()),
         ));
     }
-    let sources = |list: &[dpm_rules::DataSource]| -> Vec<String> {
-        list.iter().map(|d| d.label(t)).collect()
-    };
-    if !p.lost.is_empty() {
-        let e = el(doc, "p", "vw-lost");
-        e.set_text_content(Some(&format!(
-            "Lost, no copy survives: {}.",
-            dpm_rules::and_list(&sources(&p.lost))
-        )));
-        let _ = side.append_child(&e);
-    }
-    if !p.unprotected.is_empty() {
-        let e = el(doc, "p", "vw-unprotected");
-        e.set_text_content(Some(&format!(
-            "Unprotected until recovered: {}.",
-            dpm_rules::and_list(&sources(&p.unprotected))
-        )));
-        let _ = side.append_child(&e);
-    }
-    if p.lost.is_empty() && p.unprotected.is_empty() {
-        let _ = side.append_child(&text_el(
-            doc,
-            "p",
-            "vw-quiet",
-            "No data is lost: a copy of everything survives.",
-        ));
-    }
+    impact(doc, side, t, p);
     if !p.order.is_empty() {
         let _ = side.append_child(&text_el(doc, "h3", "vw-sub", "Recover in this order"));
         let ol = el(doc, "ol", "vw-order");
@@ -545,6 +638,66 @@ fn simulation(doc: &Document, side: &Element, s: &State, p: Option<&Plan>) {
     }
 }
 
+/// What the failure costs: data lost, data unprotected, data with fewer
+/// copies, protections broken.
+fn impact(doc: &Document, side: &Element, t: &Topology, p: &Plan) {
+    let sources = |list: &[dpm_rules::DataSource]| -> Vec<String> {
+        list.iter().map(|d| d.label(t)).collect()
+    };
+    if !p.lost.is_empty() {
+        let e = el(doc, "p", "vw-lost");
+        e.set_text_content(Some(&format!(
+            "Lost, no copy survives: {}.",
+            dpm_rules::and_list(&sources(&p.lost))
+        )));
+        let _ = side.append_child(&e);
+    }
+    if !p.unprotected.is_empty() {
+        let e = el(doc, "p", "vw-unprotected");
+        e.set_text_content(Some(&format!(
+            "Unprotected until recovered (the server is up, but no copy is left or no DPM server can back it up): {}.",
+            dpm_rules::and_list(&sources(&p.unprotected))
+        )));
+        let _ = side.append_child(&e);
+    }
+    let fewer: Vec<String> = p
+        .reduced
+        .iter()
+        .filter(|r| !p.lost.contains(&r.source) && !p.unprotected.contains(&r.source))
+        .map(|r| r.source.label(t))
+        .collect();
+    if !fewer.is_empty() {
+        let _ = side.append_child(&text_el(
+            doc,
+            "p",
+            "vw-fewer",
+            &format!(
+                "Fewer copies, still protected: {}.",
+                dpm_rules::and_list(&fewer)
+            ),
+        ));
+    }
+    if !p.broken.is_empty() {
+        let _ = side.append_child(&text_el(
+            doc,
+            "p",
+            "vw-quiet",
+            &format!(
+                "{} broken: each has a failed end.",
+                plural(p.broken.len(), "protection")
+            ),
+        ));
+    }
+    if p.lost.is_empty() && p.unprotected.is_empty() {
+        let _ = side.append_child(&text_el(
+            doc,
+            "p",
+            "vw-quiet",
+            "No data is lost: a copy of everything survives.",
+        ));
+    }
+}
+
 /// One recovery option: its title, supported or not, and its reason.
 fn option(doc: &Document, o: &RecoveryOption) -> Element {
     let li = el(
@@ -562,9 +715,16 @@ fn option(doc: &Document, o: &RecoveryOption) -> Element {
     };
     let _ = li.set_attribute("data-option", &key);
     let head = el(doc, "p", "vw-finding-head");
-    let title = match &o.via {
-        Some(v) => format!("{} ({v})", o.kind.title()),
-        None => o.kind.title().to_string(),
+    let title = match (&o.via, &o.action) {
+        (
+            Some(v),
+            dpm_rules::Action::Move {
+                to: dpm_rules::Destination::New { .. },
+                ..
+            },
+        ) => format!("{}, via a new DPM server ({v})", o.kind.title()),
+        (Some(v), _) => format!("{}, via {v}", o.kind.title()),
+        (None, _) => o.kind.title().to_string(),
     };
     let _ = head.append_child(&text_el(doc, "span", "vw-rule", &title));
     let _ = head.append_child(&text_el(

@@ -978,13 +978,13 @@ pub fn PropertiesPanel() -> impl IntoView {
         ed.doc.with(|t| about(t, &sel, link))
     });
     let root: Root = NodeRef::new();
-    Effect::new(move || {
+    crate::browser::effect(move || {
         if let Some(root) = root.get() {
             set_keeping_focus(&root, &shown.with(props_html));
         }
     });
     // Enter or double-click on a server: the cursor in its name.
-    Effect::new(move |_| {
+    crate::browser::effect(move || {
         if let Some(id) = ed.rename_request.get() {
             ed.rename_request.set(None);
             request_animation_frame(move || {

@@ -82,7 +82,7 @@ pub fn SimPanel() -> impl IntoView {
 /// handler for its buttons and one for the "via" fields of grouped options.
 fn plan_part(ed: Editor, sim: Sim, the_plan: Memo<Option<Plan>>, picks: Picks) -> impl IntoView {
     let root = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move || {
+    crate::browser::effect(move || {
         let Some(root) = root.get() else {
             return;
         };

@@ -517,7 +517,7 @@ impl Editor {
     pub fn end_multi_selection_on_change(&self) {
         let (selection, selected_link) = (self.selection, self.selected_link);
         let (also_links, also_fresh) = (self.also_links, self.also_fresh);
-        Effect::new(move |_| {
+        crate::browser::effect(move || {
             selection.track();
             selected_link.track();
             if also_fresh.get_value() {

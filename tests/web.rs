@@ -464,6 +464,47 @@ fn names_fold_to_lower_case_in_the_browser_as_natively() {
     assert_eq!(natural_cmp("\u{e9}b", "\u{c9}A"), Ordering::Greater);
 }
 
+/// In the browser, the Mermaid export tells letters and digits from the
+/// rest with the engine's own Unicode properties (export::Alphanumeric):
+/// the same as `char::is_alphanumeric`'s tables, in every script a name is
+/// likely to be written in.
+#[wasm_bindgen_test]
+fn mermaid_keeps_letters_and_digits_in_the_browser_as_natively() {
+    let ranges = [
+        0xa0..0x530,
+        0x600..0x700,
+        0x900..0x980,
+        0x10a0..0x1100,
+        0x2000..0x2200,
+        0x3000..0x3100,
+        0x4e00..0x4e80,
+        0xac00..0xac80,
+        0xff00..0xff70,
+        0x1d400..0x1d480,
+    ];
+    let title: String = ranges
+        .into_iter()
+        .flatten()
+        .filter_map(char::from_u32)
+        .filter(|c| !c.is_control())
+        .collect();
+    let mut expected = String::new();
+    for c in title.chars() {
+        if c.is_alphanumeric() {
+            expected.push(c);
+        } else {
+            expected.push_str(&format!("#{};", c as u32));
+        }
+    }
+    let mut t = Topology::new();
+    t.title = Some(title);
+    let out = dpm_rules::to_mermaid(&t);
+    assert_eq!(
+        out.lines().nth(1),
+        Some(format!("  %% {expected}").as_str())
+    );
+}
+
 /// The pointer's arithmetic (canvas/pointer.rs): a pinch zooms by the
 /// change of spread about the touches' centre; a move starts after 3
 /// screen pixels and snaps to the grid; a box selects what is inside.

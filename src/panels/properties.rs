@@ -972,7 +972,7 @@ fn on_button(ed: Editor, pos: Positions, b: &web_sys::Element) {
 pub fn PropertiesPanel() -> impl IntoView {
     let ed = crate::ctx::ctx().ed;
     let pos = crate::ctx::ctx().pos;
-    let shown = Memo::new(move |_| {
+    let shown = crate::browser::memo(move |_| {
         let sel = ed.selection.get();
         let link = ed.selected_link.get();
         ed.doc.with(|t| about(t, &sel, link))

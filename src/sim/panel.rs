@@ -40,7 +40,7 @@ type Picks = StoredValue<Vec<(String, usize)>>;
 pub fn SimPanel() -> impl IntoView {
     let ed = crate::ctx::ctx().ed;
     let sim = crate::ctx::ctx().sim;
-    let the_plan: Memo<Option<Plan>> = Memo::new(move |_| {
+    let the_plan: Memo<Option<Plan>> = crate::browser::memo(move |_| {
         let f = ed.failed.get();
         ed.failed_sites.with(|sites| {
             if f.is_empty() && sites.is_empty() {

@@ -22,7 +22,7 @@ use leptos::prelude::*;
 pub fn Walkthrough() -> impl IntoView {
     let ed = crate::ctx::ctx().ed;
     let sim = crate::ctx::ctx().sim;
-    let is_moving = Memo::new(move |_| {
+    let is_moving = crate::browser::memo(move |_| {
         ed.doc.with(|t| {
             ["DPM1", "DPM2", "DPM3", "Server1", "Server2"]
                 .iter()

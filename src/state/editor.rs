@@ -228,11 +228,11 @@ impl Editor {
     pub fn new(t: Topology, readonly: bool) -> Editor {
         let doc = RwSignal::new(t);
         let preview = RwSignal::new(None::<Topology>);
-        let shown = Memo::new(move |_| match preview.get() {
+        let shown = crate::browser::memo(move |_| match preview.get() {
             Some(p) => p,
             None => doc.get(),
         });
-        let findings = Memo::new(move |_| shown.with(check));
+        let findings = crate::browser::memo(move |_| shown.with(check));
         let (selection, selected_link) = (RwSignal::new(Vec::new()), RwSignal::new(None));
         let (also_links, also_fresh) = (RwSignal::new(Vec::new()), StoredValue::new(false));
         Editor {

@@ -47,7 +47,7 @@ pub struct Workshop {
 impl Workshop {
     pub fn new(ed: Editor) -> Workshop {
         let active = RwSignal::new(None::<Active>);
-        let results = Memo::new(move |_| {
+        let results = crate::browser::memo(move |_| {
             active.with(|a| {
                 a.as_ref()
                     .map(|a| ed.doc.with(|t| evaluate(&a.ex, t)))

@@ -430,6 +430,81 @@ fn names_written_two_ways_are_one_name_in_the_browser_too() {
     );
 }
 
+/// In the browser, names fold to lower case with the engine's own
+/// `toLowerCase`, one character at a time (model::push_lower): the same
+/// as Rust's tables, with no word-final sigma, in every script a name is
+/// likely to be written in.
+#[wasm_bindgen_test]
+fn names_fold_to_lower_case_in_the_browser_as_natively() {
+    use dpm_rules::{fold_case, natural_cmp, same_name};
+    use std::cmp::Ordering;
+    let ranges = [
+        0xc0..0x530,
+        0x10a0..0x1100,
+        0x13a0..0x13f6,
+        0x1e00..0x2000,
+        0x2c00..0x2d30,
+        0xa640..0xa7ff,
+        0xff21..0xff3b,
+        0x10400..0x10450,
+    ];
+    for c in ranges.into_iter().flatten().filter_map(char::from_u32) {
+        let nfc = js_sys::JsString::from(c).normalize("NFC");
+        let native: String = String::from(nfc)
+            .chars()
+            .flat_map(char::to_lowercase)
+            .collect();
+        let native = native.trim();
+        assert_eq!(fold_case(&c.to_string()), native, "U+{:04X}", c as u32);
+    }
+    assert_eq!(fold_case("\u{3a3}\u{391}\u{3a3}"), "\u{3c3}\u{3b1}\u{3c3}");
+    assert_eq!(fold_case("\u{130}1"), "i\u{307}1");
+    assert!(same_name("\u{394}\u{3a3}1", "\u{3b4}\u{3c3}1"));
+    assert_eq!(natural_cmp("\u{c9}A2", "\u{e9}b10"), Ordering::Less);
+    assert_eq!(natural_cmp("\u{e9}b", "\u{c9}A"), Ordering::Greater);
+}
+
+/// In the browser, the Mermaid export tells letters and digits from the
+/// rest with the engine's own Unicode properties (export::Alphanumeric):
+/// the same as `char::is_alphanumeric`'s tables, in every script a name is
+/// likely to be written in.
+#[wasm_bindgen_test]
+fn mermaid_keeps_letters_and_digits_in_the_browser_as_natively() {
+    let ranges = [
+        0xa0..0x530,
+        0x600..0x700,
+        0x900..0x980,
+        0x10a0..0x1100,
+        0x2000..0x2200,
+        0x3000..0x3100,
+        0x4e00..0x4e80,
+        0xac00..0xac80,
+        0xff00..0xff70,
+        0x1d400..0x1d480,
+    ];
+    let title: String = ranges
+        .into_iter()
+        .flatten()
+        .filter_map(char::from_u32)
+        .filter(|c| !c.is_control())
+        .collect();
+    let mut expected = String::new();
+    for c in title.chars() {
+        if c.is_alphanumeric() {
+            expected.push(c);
+        } else {
+            expected.push_str(&format!("#{};", c as u32));
+        }
+    }
+    let mut t = Topology::new();
+    t.title = Some(title);
+    let out = dpm_rules::to_mermaid(&t);
+    assert_eq!(
+        out.lines().nth(1),
+        Some(format!("  %% {expected}").as_str())
+    );
+}
+
 /// The pointer's arithmetic (canvas/pointer.rs): a pinch zooms by the
 /// change of spread about the touches' centre; a move starts after 3
 /// screen pixels and snaps to the grid; a box selects what is inside.

@@ -16,35 +16,35 @@ pub struct BuiltIn {
 pub const EXERCISES: [BuiltIn; 8] = [
     BuiltIn {
         id: "1-scenario-1",
-        json: include_str!("../../exercises/1-scenario-1.exercise.json"),
+        json: include_str!(concat!(env!("OUT_DIR"), "/1-scenario-1.exercise.json")),
     },
     BuiltIn {
         id: "2-scenario-2",
-        json: include_str!("../../exercises/2-scenario-2.exercise.json"),
+        json: include_str!(concat!(env!("OUT_DIR"), "/2-scenario-2.exercise.json")),
     },
     BuiltIn {
         id: "3-cyclic-office",
-        json: include_str!("../../exercises/3-cyclic-office.exercise.json"),
+        json: include_str!(concat!(env!("OUT_DIR"), "/3-cyclic-office.exercise.json")),
     },
     BuiltIn {
         id: "4-chain-shortcut",
-        json: include_str!("../../exercises/4-chain-shortcut.exercise.json"),
+        json: include_str!(concat!(env!("OUT_DIR"), "/4-chain-shortcut.exercise.json")),
     },
     BuiltIn {
         id: "5-self-protection",
-        json: include_str!("../../exercises/5-self-protection.exercise.json"),
+        json: include_str!(concat!(env!("OUT_DIR"), "/5-self-protection.exercise.json")),
     },
     BuiltIn {
         id: "6-vss-writer",
-        json: include_str!("../../exercises/6-vss-writer.exercise.json"),
+        json: include_str!(concat!(env!("OUT_DIR"), "/6-vss-writer.exercise.json")),
     },
     BuiltIn {
         id: "7-dpm1-fails",
-        json: include_str!("../../exercises/7-dpm1-fails.exercise.json"),
+        json: include_str!(concat!(env!("OUT_DIR"), "/7-dpm1-fails.exercise.json")),
     },
     BuiltIn {
         id: "8-no-single-point",
-        json: include_str!("../../exercises/8-no-single-point.exercise.json"),
+        json: include_str!(concat!(env!("OUT_DIR"), "/8-no-single-point.exercise.json")),
     },
 ];
 

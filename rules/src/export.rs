@@ -125,11 +125,41 @@ fn estate_pairs(t: &Topology) -> Vec<(ServerId, ServerId, &'static str)> {
     out
 }
 
+/// `char::is_alphanumeric` (Unicode's Alphabetic or Number).
+///
+/// Natively from Rust's tables; in the browser from the engine's own
+/// (`\p{Alphabetic}` and `\p{N}` in a regular expression), so the wasm does
+/// not carry a second copy, as `model::nfc` does for composition.
+struct Alphanumeric {
+    #[cfg(target_arch = "wasm32")]
+    re: js_sys::RegExp,
+}
+
+impl Alphanumeric {
+    fn new() -> Self {
+        Alphanumeric {
+            #[cfg(target_arch = "wasm32")]
+            re: js_sys::RegExp::new(r"^[\p{Alphabetic}\p{N}]$", "u"),
+        }
+    }
+
+    fn is(&self, c: char) -> bool {
+        if c.is_ascii() {
+            return c.is_ascii_alphanumeric();
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        return c.is_alphanumeric();
+        #[cfg(target_arch = "wasm32")]
+        return self.re.test(c.encode_utf8(&mut [0; 4]));
+    }
+}
+
 /// Mermaid labels: quotes and markup become entity codes.
 fn mermaid_text(s: &str) -> String {
     let mut out = String::new();
+    let alphanumeric = Alphanumeric::new();
     for c in s.chars() {
-        if c.is_alphanumeric()
+        if alphanumeric.is(c)
             || matches!(
                 c,
                 ' ' | '-' | '.' | '_' | ':' | '/' | '\\' | ',' | '(' | ')' | '+'

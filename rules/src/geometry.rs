@@ -229,7 +229,7 @@ fn under_servers(t: &Topology, routed: bool) -> Vec<(Link, ServerId)> {
         for w in g.trace.windows(2) {
             obstacles.crossed(w[0], w[1], &[p.protector, p.target], -2.0, &mut under);
         }
-        under.sort_by_key(|u| u.0);
+        crate::sort::sort_by(&mut under, &|a, b| a.0.cmp(&b.0));
         out.extend(under.into_iter().map(|(id, _)| (p.link(), id)));
     }
     out

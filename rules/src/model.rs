@@ -494,7 +494,47 @@ pub fn fold_case(name: &str) -> String {
         return name.trim().to_ascii_lowercase();
     }
     let shown: String = nfc(name).chars().filter(|&c| !is_zero_width(c)).collect();
-    shown.trim().chars().flat_map(char::to_lowercase).collect()
+    let mut folded = String::with_capacity(shown.len());
+    for c in shown.trim().chars() {
+        push_lower(&mut folded, c);
+    }
+    folded
+}
+
+/// Pushes `c` in lower case, as `char::to_lowercase` gives it: one
+/// character at a time, with no context rule (no word-final sigma).
+///
+/// Natively from Rust's case tables; in the browser from the engine's own
+/// `String.prototype.toLowerCase` on that one character (which has no
+/// context, so no context rule applies either), so the wasm does not carry
+/// a second copy of the tables (about 4.5 KB gzip). Both follow Unicode's
+/// case mapping, as [`nfc`] does for composition.
+pub(crate) fn push_lower(out: &mut String, c: char) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    out.extend(c.to_lowercase());
+    #[cfg(target_arch = "wasm32")]
+    out.push_str(&String::from(js_sys::JsString::from(c).to_lower_case()));
+}
+
+/// Orders two characters by their lower case ([`push_lower`]).
+fn lower_cmp(a: char, b: char) -> Ordering {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        a.to_lowercase().cmp(b.to_lowercase())
+    }
+    // UTF-8 keeps the order of code points, so comparing the strings
+    // compares their characters in order, as the iterators above do.
+    #[cfg(target_arch = "wasm32")]
+    {
+        let (mut x, mut y) = (String::new(), String::new());
+        push_lower(&mut x, a);
+        push_lower(&mut y, b);
+        x.cmp(&y)
+    }
 }
 
 /// `s` in Unicode Normalization Form C (composed), borrowed when it is
@@ -575,11 +615,7 @@ fn natural_cmp_by(a: &str, b: &str, fold: bool) -> Ordering {
         // A non-ASCII character on either side: compare whole characters.
         let ca = char_at(a, i);
         let cb = char_at(b, j);
-        let ord = if fold {
-            ca.to_lowercase().cmp(cb.to_lowercase())
-        } else {
-            ca.cmp(&cb)
-        };
+        let ord = if fold { lower_cmp(ca, cb) } else { ca.cmp(&cb) };
         if ord != Ordering::Equal {
             return ord;
         }

@@ -17,22 +17,25 @@ pub const PRESETS: [Preset; 4] = [
     Preset {
         id: "scenario-1",
         title: "Scenario 1: Chained protection",
-        json: include_str!("../../scenarios/scenario-1.dpm.json"),
+        json: include_str!(concat!(env!("OUT_DIR"), "/scenario-1.dpm.json")),
     },
     Preset {
         id: "scenario-2",
         title: "Scenario 2: Chained protection",
-        json: include_str!("../../scenarios/scenario-2.dpm.json"),
+        json: include_str!(concat!(env!("OUT_DIR"), "/scenario-2.dpm.json")),
     },
     Preset {
         id: "scenario-3",
         title: "Scenario 3: Cyclic protection",
-        json: include_str!("../../scenarios/scenario-3.dpm.json"),
+        json: include_str!(concat!(env!("OUT_DIR"), "/scenario-3.dpm.json")),
     },
     Preset {
         id: "moving",
         title: "Moving protected servers",
-        json: include_str!("../../scenarios/moving-protected-servers.dpm.json"),
+        json: include_str!(concat!(
+            env!("OUT_DIR"),
+            "/moving-protected-servers.dpm.json"
+        )),
     },
 ];
 

@@ -70,7 +70,7 @@ impl FactChange {
                     let list = s.database_backup.get_or_insert_with(Vec::new);
                     if !list.contains(&medium) {
                         list.push(medium);
-                        list.sort();
+                        crate::sort::sort_by(list, &|a, b| a.cmp(b));
                     }
                 }
             }
@@ -367,7 +367,7 @@ impl Estate {
                     .copied()
             })
             .collect();
-        at_stake.sort_unstable();
+        crate::sort::sort_indices(&mut at_stake, &|a, b| a.cmp(&b));
         at_stake.dedup();
         at_stake
     }

@@ -14,17 +14,19 @@ pub fn sort_by<T>(v: &mut Vec<T>, cmp: &dyn Fn(&T, &T) -> Ordering) {
     }
     let order = {
         let items: &[T] = v;
-        sorted_indices(items.len(), &|a, b| cmp(&items[a], &items[b]))
+        let mut idx: Vec<usize> = (0..items.len()).collect();
+        sort_indices(&mut idx, &|a, b| cmp(&items[a], &items[b]));
+        idx
     };
     let mut slots: Vec<Option<T>> = v.drain(..).map(Some).collect();
     v.extend(order.into_iter().filter_map(|i| slots[i].take()));
 }
 
+/// Sorts indices (or any `usize`s) stably by `cmp`: the crate's one copy
+/// of the standard sort, which lists of indices call directly.
 #[inline(never)]
-fn sorted_indices(n: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<usize> {
-    let mut idx: Vec<usize> = (0..n).collect();
-    idx.sort_by(|&a, &b| cmp(a, b));
-    idx
+pub(crate) fn sort_indices(v: &mut [usize], cmp: &dyn Fn(usize, usize) -> Ordering) {
+    v.sort_by(|&a, &b| cmp(a, b));
 }
 
 #[cfg(test)]

@@ -287,10 +287,11 @@ fn markdown(text: &str) -> bool {
 /// case, spaces and quotes aside ("Protected by", "PROTECTED BY" and
 /// `"ProtectedBy"` are one).
 fn says(cell: &str, want: &str) -> bool {
-    cell.chars()
-        .filter(|c| !c.is_whitespace() && *c != '"')
-        .flat_map(char::to_lowercase)
-        .eq(want.chars())
+    let mut lower = String::with_capacity(cell.len());
+    for c in cell.chars().filter(|c| !c.is_whitespace() && *c != '"') {
+        crate::model::push_lower(&mut lower, c);
+    }
+    lower == want
 }
 
 /// Where a tab-separated or CSV table's header is: its byte offset, its

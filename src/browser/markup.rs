@@ -271,7 +271,7 @@ where
     E::Output: wasm_bindgen::JsCast + Clone + 'static,
 {
     use wasm_bindgen::JsCast;
-    Effect::new(move |_| {
+    crate::browser::effect(move || {
         let m = content();
         if let Some(el) = target.get() {
             set_keeping_focus(el.unchecked_ref(), &m);

@@ -7,3 +7,39 @@ pub mod files;
 pub mod markup;
 pub mod storage;
 pub mod vlist;
+
+use leptos::prelude::{Effect, LocalStorage, Memo};
+
+/// Runs `f` once, then again whenever a signal it read changes: Leptos'
+/// `Effect::new` for an effect that keeps no value between runs.
+///
+/// Every `Effect::new` with a closure type of its own compiles its own
+/// copy of Leptos' effect loop (some 500 bytes of wasm); these closures
+/// go through one copy, boxed.
+pub fn effect(f: impl FnMut() + 'static) -> Effect<LocalStorage> {
+    boxed_effect(Box::new(f))
+}
+
+#[inline(never)]
+fn boxed_effect(mut f: Box<dyn FnMut()>) -> Effect<LocalStorage> {
+    Effect::new(move |_| f())
+}
+
+/// Leptos' `Memo::new`, through one compiled copy of the memo's update
+/// per value type: every `Memo::new` with a closure type of its own
+/// compiles its own.
+pub fn memo<T>(f: impl Fn(Option<&T>) -> T + Send + Sync + 'static) -> Memo<T>
+where
+    T: PartialEq + Send + Sync + 'static,
+{
+    boxed_memo(Box::new(f))
+}
+
+#[inline(never)]
+#[allow(clippy::type_complexity)]
+fn boxed_memo<T>(f: Box<dyn Fn(Option<&T>) -> T + Send + Sync>) -> Memo<T>
+where
+    T: PartialEq + Send + Sync + 'static,
+{
+    Memo::new(f)
+}

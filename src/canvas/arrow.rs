@@ -33,22 +33,23 @@ pub fn ProtectionArrow(
     let origin = Point { x: 0.0, y: 0.0 };
     let a = pos.of(link.protector, origin);
     let b = pos.of(link.target, origin);
-    let reverse = Memo::new(move |_| derived.reverse.with(|r| r.contains(&link)));
+    let reverse = crate::browser::memo(move |_| derived.reverse.with(|r| r.contains(&link)));
     let geo = geometry(link, (a, b), reverse, moving, derived);
-    let facts = Memo::new(move |_| {
+    let facts = crate::browser::memo(move |_| {
         (
             ed.shown
                 .with(|t| format!("{}->{}", t.name(link.protector), t.name(link.target))),
             derived.switched.with(|s| s.contains(&link)),
         )
     });
-    let findings = Memo::new(move |_| derived.findings.with(|f| f.of_link(link)));
-    let sev = Memo::new(move |_| findings.with(|f| worst(f)).filter(|s| *s != Severity::Info));
-    let broken = Memo::new(move |_| {
+    let findings = crate::browser::memo(move |_| derived.findings.with(|f| f.of_link(link)));
+    let sev =
+        crate::browser::memo(move |_| findings.with(|f| worst(f)).filter(|s| *s != Severity::Info));
+    let broken = crate::browser::memo(move |_| {
         ed.shown_failed
             .with(|f| f.contains(&link.protector) || f.contains(&link.target))
     });
-    let selected = Memo::new(move |_| ed.link_selected(link));
+    let selected = crate::browser::memo(move |_| ed.link_selected(link));
     let entering = ed
         .entering
         .with_untracked(|e| e.contains(&link.protector) || e.contains(&link.target))
@@ -114,7 +115,7 @@ fn geometry(
     // Searched again whenever a server moves: a route kept from before
     // could be longer than the one the export and a reload draw (a clear
     // arrow, most of them, costs one look along it).
-    Memo::new(move |_| {
+    crate::browser::memo(move |_| {
         let (p, q, rev) = (a.get(), b.get(), reverse.get());
         if far.get() {
             return arrow(p, q, bend_for(p, q, rev));
@@ -160,7 +161,7 @@ pub fn marker_defs() -> impl IntoView {
 /// While servers of a site are dragged, the region follows them.
 pub fn site_regions(c: Ctx, dragging: RwSignal<Vec<ServerId>>) -> Memo<Vec<SiteRegion>> {
     let (ed, pos) = (c.ed, c.pos);
-    Memo::new(move |_| {
+    crate::browser::memo(move |_| {
         let moving = dragging.get();
         ed.shown.with(|t| {
             if t.servers.iter().all(|s| s.site().is_none()) {

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 pub fn CopiesCards() -> impl IntoView {
     let ed = crate::ctx::ctx().ed;
     let derived = expect_context::<crate::state::derived::Derived>();
-    let ids = Memo::new(move |_| {
+    let ids = crate::browser::memo(move |_| {
         derived.holdings.with(|h| {
             let mut ids: Vec<ServerId> = h.keys().copied().collect();
             dpm_rules::sort_by(&mut ids, &|a, b| a.cmp(b));
@@ -37,7 +37,7 @@ fn CopiesCard(id: ServerId) -> impl IntoView {
     let pos = crate::ctx::ctx().pos;
     let derived = expect_context::<crate::state::derived::Derived>();
     let at = pos.of(id, Point { x: 0.0, y: 0.0 });
-    let lines = Memo::new(move |_| {
+    let lines = crate::browser::memo(move |_| {
         derived.holdings.with(|h| {
             let held = h.get(&id).cloned().unwrap_or_default();
             let mut out = vec![if held.is_empty() {

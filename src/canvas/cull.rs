@@ -51,7 +51,7 @@ impl Visible {
 /// cells of half a screen.
 fn area(c: Ctx) -> Memo<Area> {
     let ed = c.ed;
-    Memo::new(move |_| {
+    crate::browser::memo(move |_| {
         let c = ed.camera.get();
         let (w, h) = ed.viewport.get();
         let cell = w.max(h).max(1.0) / c.k.max(1e-3) / 2.0;
@@ -66,7 +66,7 @@ fn area(c: Ctx) -> Memo<Area> {
 
 fn servers(c: Ctx, area: Memo<Area>, dragging: RwSignal<Vec<ServerId>>) -> Memo<Vec<ServerId>> {
     let (ed, cn) = (c.ed, c.cn);
-    Memo::new(move |_| {
+    crate::browser::memo(move |_| {
         let moving: HashSet<ServerId> = dragging.with(|d| d.iter().copied().collect());
         ed.shown.with(|t| {
             let all = t.servers.len() <= DRAW_ALL_UP_TO;
@@ -95,7 +95,7 @@ fn servers(c: Ctx, area: Memo<Area>, dragging: RwSignal<Vec<ServerId>>) -> Memo<
 
 fn drag_links(c: Ctx, dragging: RwSignal<Vec<ServerId>>) -> Memo<Vec<Link>> {
     let ed = c.ed;
-    Memo::new(move |_| {
+    crate::browser::memo(move |_| {
         let moving: HashSet<ServerId> = dragging.with(|d| d.iter().copied().collect());
         if moving.is_empty() {
             return Vec::new();
@@ -117,7 +117,7 @@ fn links(
     drag_links: Memo<Vec<Link>>,
 ) -> Memo<Vec<Link>> {
     let ed = c.ed;
-    Memo::new(move |_| {
+    crate::browser::memo(move |_| {
         let moving: HashSet<Link> = drag_links.with(|d| d.iter().copied().collect());
         ed.shown.with(|t| {
             if t.servers.len() <= DRAW_ALL_UP_TO {
@@ -161,7 +161,7 @@ fn links(
 
 fn estate_links(c: Ctx, servers: Memo<Vec<ServerId>>) -> Memo<Vec<(ServerId, ServerId, bool)>> {
     let ed = c.ed;
-    Memo::new(move |_| {
+    crate::browser::memo(move |_| {
         ed.shown.with(|t| {
             let all = t.servers.len() <= DRAW_ALL_UP_TO;
             let drawn: HashSet<ServerId> = if all {

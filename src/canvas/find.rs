@@ -16,7 +16,7 @@ pub fn FindBar() -> impl IntoView {
     let input = NodeRef::<leptos::html::Input>::new();
     let status = NodeRef::<leptos::html::Span>::new();
     // Always there, hidden while closed: opening puts the cursor in it.
-    Effect::new(move |_| {
+    crate::browser::effect(move || {
         if let (true, Some(i)) = (open.get(), input.get()) {
             let _ = i.focus();
             i.select();

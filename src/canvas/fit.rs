@@ -13,7 +13,7 @@ use leptos::prelude::*;
 pub fn install(c: Ctx) {
     let (ed, pos) = (c.ed, c.pos);
     // Positions follow what is shown; steps of the simulator glide.
-    Effect::new(move |_| {
+    crate::browser::effect(move || {
         let gliding = ed.preview.with_untracked(|p| p.is_some())
             && ed.glide.get_value()
             && !crate::browser::dom::reduced_motion();
@@ -26,7 +26,7 @@ pub fn install(c: Ctx) {
             }
         });
     });
-    Effect::new(move |_| {
+    crate::browser::effect(move || {
         ed.fit_request.get();
         // After the positions of a newly opened drawing are in.
         request_animation_frame(move || fit(c));

@@ -15,7 +15,7 @@ const MAX_FLOWS: usize = 40;
 pub fn FlowDots() -> impl IntoView {
     let ed = crate::ctx::ctx().ed;
     let pos = crate::ctx::ctx().pos;
-    let pairs = Memo::new(move |_| {
+    let pairs = crate::browser::memo(move |_| {
         let flows = ed.flows.get();
         if !flows.is_empty() {
             return flows.iter().map(|f| (f.from, f.to)).collect::<Vec<_>>();
@@ -81,7 +81,7 @@ fn FlowDot(from: ServerId, to: ServerId, still: bool) -> impl IntoView {
     let b = pos.of(to, origin);
     // Along the arrow as drawn: around the servers in its way.
     let obstacles = expect_context::<crate::state::derived::Derived>().obstacles;
-    let geo = Memo::new(move |_| {
+    let geo = crate::browser::memo(move |_| {
         let ends = ((from, a.get()), (to, b.get()));
         obstacles.with(|o| route_bent(ends.0, ends.1, 0.0, 0.0, o, Limit::for_drawing(o.len())))
     });

@@ -142,10 +142,10 @@ fn frame((x0, y0, x1, y1): Rect, (sx, sy, sw, sh): Rect, selected: String) -> Ma
 pub fn Minimap() -> impl IntoView {
     let c = crate::ctx::ctx();
     let ed = c.ed;
-    let visible = Memo::new(move |_| crate::ctx::minimap_shown(c));
+    let visible = crate::browser::memo(move |_| crate::ctx::minimap_shown(c));
     // Plain reactive types only (a Memo of a struct of its own would cost
     // its own copy of the reactive machinery in the wasm).
-    let drawing = Memo::new(move |_| {
+    let drawing = crate::browser::memo(move |_| {
         if !visible.get() {
             return Markup::default();
         }
@@ -153,7 +153,7 @@ pub fn Minimap() -> impl IntoView {
     });
     // A memo: the frame is rewritten on every pan, the selection (all
     // 10,000 after Ctrl+A) only when it or the drawing changes.
-    let selected = Memo::new(move |_| {
+    let selected = crate::browser::memo(move |_| {
         let mut out = String::new();
         ed.selection.with(|sel| {
             ed.shown.with(|t| {

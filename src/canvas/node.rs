@@ -47,14 +47,14 @@ struct NodeState {
 impl NodeState {
     fn new(c: Ctx, derived: Derived, id: ServerId) -> NodeState {
         let (ed, cn, rv) = (c.ed, c.cn, c.rv);
-        let facts = Memo::new(move |_| {
+        let facts = crate::browser::memo(move |_| {
             ed.shown.with(|t| {
                 t.server(id)
                     .map(|s| (s.name.clone(), s.kind, s.is_mabs()))
                     .unwrap_or_else(|| (String::new(), Kind::Protected, false))
             })
         });
-        let tags = Memo::new(move |_| {
+        let tags = crate::browser::memo(move |_| {
             ed.shown.with(|t| {
                 let Some(s) = t.server(id) else {
                     return Vec::new();
@@ -76,8 +76,8 @@ impl NodeState {
                 out
             })
         });
-        let stopped = Memo::new(move |_| ed.stopped.with(|s| s.contains(&id)));
-        let caption = Memo::new(move |_| {
+        let stopped = crate::browser::memo(move |_| ed.stopped.with(|s| s.contains(&id)));
+        let caption = crate::browser::memo(move |_| {
             let (_, kind, mabs) = facts.get();
             match kind {
                 Kind::Dpm => derived
@@ -87,11 +87,11 @@ impl NodeState {
                 Kind::Protected => "protected server".to_string(),
             }
         });
-        let findings = Memo::new(move |_| derived.findings.with(|f| f.of_server(id)));
-        let sev = Memo::new(move |_| findings.with(|f| worst(f)));
-        let selected = Memo::new(move |_| ed.selection.with(|s| s.contains(&id)));
-        let failed = Memo::new(move |_| ed.shown_failed.with(|f| f.contains(&id)));
-        let candidate = Memo::new(move |_| {
+        let findings = crate::browser::memo(move |_| derived.findings.with(|f| f.of_server(id)));
+        let sev = crate::browser::memo(move |_| findings.with(|f| worst(f)));
+        let selected = crate::browser::memo(move |_| ed.selection.with(|s| s.contains(&id)));
+        let failed = crate::browser::memo(move |_| ed.shown_failed.with(|f| f.contains(&id)));
+        let candidate = crate::browser::memo(move |_| {
             cn.verdicts.with(|v| match v.get(&id) {
                 Some(Verdict::Allowed) => "cand-ok",
                 Some(Verdict::Breaks(_)) => "cand-bad",
@@ -99,7 +99,7 @@ impl NodeState {
                 None => "",
             })
         });
-        let at_risk = Memo::new(move |_| {
+        let at_risk = crate::browser::memo(move |_| {
             rv.risk.with(|r| {
                 let (r, _) = r.as_ref()?;
                 let sp = r.single_points.iter().find(|p| p.server == id)?;
@@ -113,8 +113,8 @@ impl NodeState {
                 })
             })
         });
-        let is_source = Memo::new(move |_| cn.from.get() == Some(id));
-        let is_target = Memo::new(move |_| cn.target.get() == Some(id));
+        let is_source = crate::browser::memo(move |_| cn.from.get() == Some(id));
+        let is_target = crate::browser::memo(move |_| cn.target.get() == Some(id));
         let entering = ed.entering.with_untracked(|e| e.contains(&id));
         NodeState {
             facts,

@@ -26,7 +26,7 @@ use wasm_bindgen::JsValue;
 pub fn ExportDialog() -> impl IntoView {
     let ed = crate::ctx::ctx().ed;
     let form = RwSignal::new(Form::Json);
-    let text = Memo::new(move |_| {
+    let text = crate::browser::memo(move |_| {
         let f = form.get();
         ed.doc.track();
         if f == Form::Png {

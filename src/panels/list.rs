@@ -514,7 +514,7 @@ pub fn ServersList() -> impl IntoView {
     let root = NodeRef::<leptos::html::Div>::new();
 
     // Re-render on every change of the drawing or its findings.
-    Effect::new(move || {
+    crate::browser::effect(move || {
         if let Some(root) = root.get() {
             render(ed, &root, limit.get());
         }

@@ -972,19 +972,19 @@ fn on_button(ed: Editor, pos: Positions, b: &web_sys::Element) {
 pub fn PropertiesPanel() -> impl IntoView {
     let ed = crate::ctx::ctx().ed;
     let pos = crate::ctx::ctx().pos;
-    let shown = Memo::new(move |_| {
+    let shown = crate::browser::memo(move |_| {
         let sel = ed.selection.get();
         let link = ed.selected_link.get();
         ed.doc.with(|t| about(t, &sel, link))
     });
     let root: Root = NodeRef::new();
-    Effect::new(move || {
+    crate::browser::effect(move || {
         if let Some(root) = root.get() {
             set_keeping_focus(&root, &shown.with(props_html));
         }
     });
     // Enter or double-click on a server: the cursor in its name.
-    Effect::new(move |_| {
+    crate::browser::effect(move || {
         if let Some(id) = ed.rename_request.get() {
             ed.rename_request.set(None);
             request_animation_frame(move || {

@@ -194,7 +194,7 @@ pub fn RiskPanel() -> impl IntoView {
     let rv = crate::ctx::ctx().rv;
     let root = NodeRef::<leptos::html::Section>::new();
     let accepts = StoredValue::new(Vec::<Accept>::new());
-    Effect::new(move || {
+    crate::browser::effect(move || {
         let Some(root) = root.get() else { return };
         let (html, fixes) = rv
             .risk

@@ -47,7 +47,7 @@ pub struct RiskView {
 impl RiskView {
     pub fn new(ed: Editor) -> RiskView {
         let on = RwSignal::new(false);
-        let risk = Memo::new(move |_| {
+        let risk = crate::browser::memo(move |_| {
             if !on.get() {
                 return None;
             }

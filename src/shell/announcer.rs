@@ -14,7 +14,7 @@ pub fn Announcer() -> impl IntoView {
     // with are not news.
     let known = StoredValue::new(ed.findings.get_untracked());
     let gen = StoredValue::new(0u32);
-    Effect::new(move |_| {
+    crate::browser::effect(move || {
         ed.findings.track();
         gen.update_value(|g| *g += 1);
         let mine = gen.get_value();

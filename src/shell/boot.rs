@@ -37,7 +37,7 @@ pub fn start() -> Ctx {
     if let Some(theme) = stored(THEME_KEY) {
         c.theme.set(theme);
     }
-    Effect::new(move |_| apply_theme(&c.theme.get()));
+    crate::browser::effect(move || apply_theme(&c.theme.get()));
     open_from_hash(ed, c.ws);
     let hashchange =
         window_event_listener(leptos::ev::hashchange, move |_| open_from_hash(ed, c.ws));

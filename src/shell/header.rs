@@ -12,7 +12,7 @@ use crate::state::editor::Mode;
 pub fn header(c: Ctx) -> impl IntoView {
     let ed = c.ed;
     let title = move || ed.doc.with(|t| t.title.clone().unwrap_or_default());
-    let summary = Memo::new(move |_| ed.findings.with(|f| Summary::of(f)));
+    let summary = crate::browser::memo(move |_| ed.findings.with(|f| Summary::of(f)));
     let status_class = move || {
         let s = summary.get();
         if s.errors > 0 {

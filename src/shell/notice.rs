@@ -12,7 +12,7 @@ use leptos::prelude::*;
 /// A notice goes as soon as what it says stops being true: the step it is
 /// about undone, another drawing opened, the goal it is about met.
 fn clear_when_untrue(ed: Editor, ws: Workshop) {
-    Effect::new(move |_| {
+    crate::browser::effect(move || {
         let Some(about) = ed.notice.with(|n| n.as_ref().map(|n| n.about)) else {
             return;
         };
@@ -33,7 +33,7 @@ pub fn NoticeBar() -> impl IntoView {
     let ed = crate::ctx::ctx().ed;
     let gen = StoredValue::new(0u32);
     // Plain information fades after a while; errors and offers stay.
-    Effect::new(move |_| {
+    crate::browser::effect(move || {
         let n = ed.notice.get();
         gen.update_value(|g| *g += 1);
         let mine = gen.get_value();

@@ -76,7 +76,7 @@ pub fn toolbar(c: Ctx) -> impl IntoView {
     };
     let resize = window_event_listener(leptos::ev::resize, move |_| fit(o, 0));
     on_cleanup(move || resize.remove());
-    Effect::new(move |_| {
+    crate::browser::effect(move || {
         // Labels change width with the mode and the theme.
         c.ed.mode.track();
         c.theme.track();

@@ -20,9 +20,9 @@ use leptos::prelude::*;
 /// rewritten when the failure changes; one delegated handler for its
 /// buttons.
 pub fn failed_part(ed: Editor, the_plan: Memo<Option<Plan>>) -> impl IntoView {
-    let all_sites = Memo::new(move |_| ed.doc.with(dpm_rules::sites));
+    let all_sites = crate::browser::memo(move |_| ed.doc.with(dpm_rules::sites));
     let root = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move || {
+    crate::browser::effect(move || {
         let failed = ed.failed.get();
         let sites = ed.failed_sites.get();
         let also = the_plan.with(|p| p.as_ref().map(|p| p.also_down.clone()).unwrap_or_default());

@@ -40,7 +40,7 @@ type Picks = StoredValue<Vec<(String, usize)>>;
 pub fn SimPanel() -> impl IntoView {
     let ed = crate::ctx::ctx().ed;
     let sim = crate::ctx::ctx().sim;
-    let the_plan: Memo<Option<Plan>> = Memo::new(move |_| {
+    let the_plan: Memo<Option<Plan>> = crate::browser::memo(move |_| {
         let f = ed.failed.get();
         ed.failed_sites.with(|sites| {
             if f.is_empty() && sites.is_empty() {
@@ -82,7 +82,7 @@ pub fn SimPanel() -> impl IntoView {
 /// handler for its buttons and one for the "via" fields of grouped options.
 fn plan_part(ed: Editor, sim: Sim, the_plan: Memo<Option<Plan>>, picks: Picks) -> impl IntoView {
     let root = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move || {
+    crate::browser::effect(move || {
         let Some(root) = root.get() else {
             return;
         };

@@ -26,7 +26,7 @@ pub fn PlayerView() -> impl IntoView {
     let sim = crate::ctx::ctx().sim;
     let the_plan = expect_context::<Memo<Option<Plan>>>();
     let root = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move || {
+    crate::browser::effect(move || {
         let Some(root) = root.get() else {
             return;
         };

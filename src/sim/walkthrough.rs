@@ -22,7 +22,7 @@ use leptos::prelude::*;
 pub fn Walkthrough() -> impl IntoView {
     let ed = crate::ctx::ctx().ed;
     let sim = crate::ctx::ctx().sim;
-    let is_moving = Memo::new(move |_| {
+    let is_moving = crate::browser::memo(move |_| {
         ed.doc.with(|t| {
             ["DPM1", "DPM2", "DPM3", "Server1", "Server2"]
                 .iter()
@@ -30,7 +30,7 @@ pub fn Walkthrough() -> impl IntoView {
         })
     });
     // Failing DPM1 moves the walkthrough on.
-    Effect::new(move |_| {
+    crate::browser::effect(move || {
         let f = ed.failed.get();
         if sim.walk.get_untracked() == Some(0) {
             let dpm1 = ed.doc.with_untracked(|t| t.find("DPM1"));
@@ -52,7 +52,7 @@ pub fn Walkthrough() -> impl IntoView {
         }
     };
     let root = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move || {
+    crate::browser::effect(move || {
         if let Some(root) = root.get() {
             crate::browser::markup::set_keeping_focus(&root, &html());
         }

@@ -92,8 +92,8 @@ impl Derived {
     }
 
     pub fn new(ed: Editor) -> Derived {
-        let roles = Memo::new(move |_| ed.shown.with(all_roles));
-        let findings = Memo::new(move |_| {
+        let roles = crate::browser::memo(move |_| ed.shown.with(all_roles));
+        let findings = crate::browser::memo(move |_| {
             ed.findings.with(|fs| {
                 let mut by_server: HashMap<ServerId, Vec<Finding>> = HashMap::new();
                 let mut by_link: HashMap<Link, Vec<Finding>> = HashMap::new();
@@ -114,7 +114,7 @@ impl Derived {
                 }
             })
         });
-        let switched = Memo::new(move |_| {
+        let switched = crate::browser::memo(move |_| {
             ed.shown.with(|t| {
                 t.protections
                     .iter()
@@ -123,7 +123,7 @@ impl Derived {
                     .collect()
             })
         });
-        let reverse = Memo::new(move |_| {
+        let reverse = crate::browser::memo(move |_| {
             ed.shown.with(|t| {
                 let all: HashSet<Link> = t.protections.iter().map(|p| p.link()).collect();
                 all.iter()
@@ -138,7 +138,7 @@ impl Derived {
                     .collect()
             })
         });
-        let holdings = Memo::new(move |_| {
+        let holdings = crate::browser::memo(move |_| {
             if !ed.copies.get() {
                 return HashMap::new();
             }
@@ -154,9 +154,9 @@ impl Derived {
                     .collect()
             })
         });
-        let far = Memo::new(move |_| ed.camera.get().k < FAR_BELOW);
-        let obstacles = Memo::new(move |_| ed.shown.with(Obstacles::of));
-        let text = Memo::new(move |_| text_classes(ed.camera.get().k));
+        let far = crate::browser::memo(move |_| ed.camera.get().k < FAR_BELOW);
+        let obstacles = crate::browser::memo(move |_| ed.shown.with(Obstacles::of));
+        let text = crate::browser::memo(move |_| text_classes(ed.camera.get().k));
         Derived {
             roles,
             findings,

@@ -226,11 +226,11 @@ impl Editor {
     pub fn new(t: Topology) -> Editor {
         let doc = RwSignal::new(t);
         let preview = RwSignal::new(None::<Topology>);
-        let shown = Memo::new(move |_| match preview.get() {
+        let shown = crate::browser::memo(move |_| match preview.get() {
             Some(p) => p,
             None => doc.get(),
         });
-        let findings = Memo::new(move |_| shown.with(check));
+        let findings = crate::browser::memo(move |_| shown.with(check));
         let (selection, selected_link) = (RwSignal::new(Vec::new()), RwSignal::new(None));
         let (also_links, also_fresh) = (RwSignal::new(Vec::new()), StoredValue::new(false));
         Editor {
@@ -514,7 +514,7 @@ impl Editor {
     pub fn end_multi_selection_on_change(&self) {
         let (selection, selected_link) = (self.selection, self.selected_link);
         let (also_links, also_fresh) = (self.also_links, self.also_fresh);
-        Effect::new(move |_| {
+        crate::browser::effect(move || {
             selection.track();
             selected_link.track();
             if also_fresh.get_value() {

@@ -70,7 +70,7 @@ pub fn autosave(ed: Editor) {
     // leaves the text as it was writes nothing.
     let last = ed.saved;
     let save_key = ed.save_key;
-    Effect::new(move |_| {
+    crate::browser::effect(move || {
         let key = save_key.get();
         // The page's crash guard (index.html) offers what is saved
         // under this key if the app ever stops.

@@ -94,7 +94,7 @@ pub fn watch(ed: Editor) {
     channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
     CHANNEL.with(|c| *c.borrow_mut() = Some(channel));
-    Effect::new(move |_| post("hello", &ed.save_key.get()));
+    crate::browser::effect(move || post("hello", &ed.save_key.get()));
 }
 
 /// "Take over here": this tab saves the drawing again and the other stops.

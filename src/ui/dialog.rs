@@ -12,7 +12,7 @@ pub fn DialogFrame(title: &'static str, id: &'static str, children: Children) ->
     let panel = NodeRef::<leptos::html::Div>::new();
     let opener = StoredValue::new_local(document().active_element());
     on_cleanup(move || give_back(opener.get_value()));
-    Effect::new(move |_| {
+    crate::browser::effect(move || {
         if let Some(el) = panel.get() {
             request_animation_frame(move || {
                 let first = el

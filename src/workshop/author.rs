@@ -350,7 +350,7 @@ pub fn AuthorDialog() -> impl IntoView {
     // The form first, then the parts that follow the draft (effects run in
     // the order they are made).
     fill(root, move || html.clone());
-    Effect::new(move || {
+    crate::browser::effect(move || {
         if let Some(root) = root.get() {
             refresh(ed, d, &root);
         }

@@ -47,7 +47,7 @@ pub struct Workshop {
 impl Workshop {
     pub fn new(ed: Editor) -> Workshop {
         let active = RwSignal::new(None::<Active>);
-        let results = Memo::new(move |_| {
+        let results = crate::browser::memo(move |_| {
             active.with(|a| {
                 a.as_ref()
                     .map(|a| ed.doc.with(|t| evaluate(&a.ex, t)))
@@ -63,7 +63,7 @@ impl Workshop {
         };
         // The moment every goal passes is the time taken; breaking a goal
         // again takes the banner away until it is solved again.
-        Effect::new(move |_| {
+        crate::browser::effect(move || {
             let all = results.with(|r| !r.is_empty() && r.iter().all(|g| g.pass));
             let Some(key) = active.with_untracked(|a| a.as_ref().map(|a| a.key.clone())) else {
                 return;

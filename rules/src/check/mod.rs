@@ -398,7 +398,11 @@ impl std::hash::Hash for Folded<'_> {
             }
             h.write_u64(x);
         } else {
-            for c in name.chars().flat_map(char::to_lowercase) {
+            let mut lower = String::with_capacity(name.len());
+            for c in name.chars() {
+                crate::model::push_lower(&mut lower, c);
+            }
+            for c in lower.chars() {
                 h.write_u32(c as u32);
             }
         }

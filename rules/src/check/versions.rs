@@ -132,7 +132,7 @@ fn groups(v: View, seeds: Option<&[usize]>) -> Vec<Vec<usize>> {
             s.version.is_some() || s.rollup.is_some()
         });
         if group.len() >= 2 && stated {
-            group.sort_unstable();
+            crate::sort::sort_indices(&mut group, &|a, b| a.cmp(&b));
             out.push(group);
         }
     }
@@ -147,7 +147,7 @@ fn path(v: View, a: usize, b: usize, fact: Fact) -> Vec<usize> {
     from.insert(a, a);
     while let Some(x) = queue.pop_front() {
         let mut next = joined(v, x);
-        next.sort_by(|&a, &b| v.name_order(a, b));
+        crate::sort::sort_indices(&mut next, &|a, b| v.name_order(a, b));
         for y in next {
             if from.contains_key(&y) {
                 continue;
@@ -214,7 +214,7 @@ fn facing(v: View, group: &[usize], fact: Fact) -> Vec<(usize, usize)> {
             }
         }
         // One server per value is enough to name the difference.
-        edge.sort_by(|&a, &b| v.name_order(a, b));
+        crate::sort::sort_indices(&mut edge, &|a, b| v.name_order(a, b));
         edge.dedup();
         let mut firsts: Vec<(Key, usize)> = Vec::new();
         for x in edge {

@@ -494,10 +494,11 @@ impl Frame {
         } else {
             0.0
         };
-        let x0 = minx - pad;
+        let natural = (maxx - minx) + 2.0 * pad;
+        let w = natural.max(560.0);
+        // A narrow drawing stands in the middle of the frame's least width.
+        let x0 = minx - pad - (w - natural) / 2.0;
         let y0 = miny - pad - title_h;
-        let mut w = (maxx - minx) + 2.0 * pad;
-        w = w.max(560.0);
         let wrap_at = ((w - 2.0 * pad) / 6.6).max(40.0) as usize;
         let mut finding_lines: Vec<(Severity, String, Vec<String>)> = Vec::new();
         if opts.list_findings {

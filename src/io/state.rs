@@ -164,7 +164,7 @@ pub fn share_link(t: &Topology) -> String {
 
 /// The viewer's page beside the editor (`…/view.html`) with `params`
 /// after its `#` (`s=…&theme=…`).
-pub fn viewer_url(params: &str) -> String {
+fn viewer_url(params: &str) -> String {
     format!("{}#{params}", viewer_page_url())
 }
 

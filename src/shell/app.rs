@@ -31,15 +31,13 @@ use crate::state::editor::{Mode, HINT_KEY};
 use crate::workshop::task::TaskPanel;
 
 /// The whole app: the editor. An embed link of the versions before the
-/// viewer had a page of its own (`…/#view&s=…`) goes on to that page,
-/// `view.html#s=…`, in place (the frame's history keeps no step).
+/// viewer had a page of its own (`…/#view&s=…`) is sent on to that page by
+/// index.html's inline script before this starts; should this start all the
+/// same, it only waits for that, mounting no editor (which would save).
 #[component]
 pub fn App() -> impl IntoView {
     let hash = window().location().hash().unwrap_or_default();
-    if let Some(rest) = hash.strip_prefix("#view") {
-        let params = rest.trim_start_matches('&');
-        let to = crate::io::state::viewer_url(params);
-        let _ = window().location().replace(&to);
+    if hash == "#view" || hash.starts_with("#view&") {
         return view! { <p class="moved">"Opening the scenario in the viewer…"</p> }.into_any();
     }
     view! { <EditorApp /> }.into_any()

@@ -7,7 +7,6 @@
 use crate::browser::markup::el;
 use crate::browser::markup::El;
 use crate::browser::markup::Markup;
-use crate::sim::state::option_key;
 use crate::ui::markup::action_button;
 use crate::ui::markup::classed;
 
@@ -187,7 +186,7 @@ fn option_entry(
     head: Option<El>,
     field: Vec<El>,
 ) -> El {
-    let key = option_key(o);
+    let key = o.key();
     let (verdict, said) = if o.supported {
         ("✓", " (supported)")
     } else {

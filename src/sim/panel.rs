@@ -17,7 +17,6 @@ use crate::sim::impact::impact_html;
 use crate::sim::options::plan_html;
 use crate::sim::player::PlayerView;
 use crate::sim::state::apply;
-use crate::sim::state::option_key;
 use crate::sim::state::play;
 use crate::sim::state::play_order;
 use crate::sim::state::reset;
@@ -86,9 +85,11 @@ fn plan_part(ed: Editor, sim: Sim, the_plan: Memo<Option<Plan>>, picks: Picks) -
         let Some(root) = root.get() else {
             return;
         };
-        let active = sim
-            .player
-            .with(|p| p.as_ref().and_then(|p| p.option.as_ref()).map(option_key));
+        let active = sim.player.with(|p| {
+            p.as_ref()
+                .and_then(|p| p.option.as_ref())
+                .map(RecoveryOption::key)
+        });
         let html = the_plan.with(|p| match p {
             Some(p) => ed.doc.with_untracked(|t| {
                 picks.with_value(|picks| {
@@ -207,7 +208,7 @@ fn pick_by_name(ed: Editor, the_plan: Memo<Option<Plan>>, picks: Picks, input: &
     let Some((_, o)) = found else {
         return;
     };
-    let _ = li.set_attribute("data-option", &option_key(&o));
+    let _ = li.set_attribute("data-option", &o.key());
     if let Some(e) = part(".reason") {
         e.set_text_content(Some(&o.reason));
     }
@@ -222,7 +223,7 @@ fn pick_by_name(ed: Editor, the_plan: Memo<Option<Plan>>, picks: Picks, input: &
                     .get(a)?
                     .options
                     .iter()
-                    .position(|x| option_key(x) == option_key(&o))
+                    .position(|x| x.key() == o.key())
             })
         });
     if let Some(i) = i {

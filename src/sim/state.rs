@@ -62,14 +62,6 @@ impl Default for Sim {
     }
 }
 
-/// `data-option`: "KIND VIA", or "KIND" when the option uses no server.
-pub fn option_key(o: &RecoveryOption) -> String {
-    match &o.via {
-        Some(v) => format!("{} {}", o.kind.id(), v),
-        None => o.kind.id().to_string(),
-    }
-}
-
 /// What is down: the servers the user failed, every server of the sites
 /// the user failed, every guest of a down host; and the DPM servers
 /// stopped, their database being on a down server.
@@ -231,7 +223,7 @@ fn show(ed: Editor, sim: Sim, i: usize) {
     ed.flows.set(step.flows.clone());
     ed.preview.set(Some(step.topology.clone()));
     if let (true, Some(o)) = (i + 1 == p.steps.len(), p.option.as_ref()) {
-        let key = option_key(o);
+        let key = o.key();
         sim.played.update(|v| {
             if !v.contains(&key) {
                 v.push(key);

@@ -5,7 +5,6 @@ use crate::browser::markup::el;
 use crate::browser::markup::El;
 use crate::browser::markup::Markup;
 use crate::sim::state::enter;
-use crate::sim::state::option_key;
 use crate::sim::state::play;
 use crate::sim::state::toggle_failed;
 use crate::sim::state::Sim;
@@ -133,7 +132,7 @@ fn walk_list(sim: Sim, options: &[RecoveryOption], supported: bool) -> (El, usiz
     let mut n = 0;
     let mut list = classed("ul", "walk-list");
     for o in options.iter().filter(|o| o.supported == supported) {
-        let key = option_key(o);
+        let key = o.key();
         let done = sim.played.with(|p| p.contains(&key));
         all &= done;
         let mut title = el("strong").text(o.kind.title());
@@ -189,7 +188,7 @@ fn walk_action(ed: Editor, sim: Sim, b: &web_sys::Element) {
             let key = b.get_attribute("data-key");
             let o = untrack(|| options_of_server1(ed))
                 .into_iter()
-                .find(|o| Some(option_key(o)) == key);
+                .find(|o| Some(o.key()) == key);
             if let Some(o) = o {
                 play(ed, sim, o, "Server1".into());
             }

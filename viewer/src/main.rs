@@ -644,21 +644,26 @@ fn impact(doc: &Document, side: &Element, t: &Topology, p: &Plan) {
     let sources = |list: &[dpm_rules::DataSource]| -> Vec<String> {
         list.iter().map(|d| d.label(t)).collect()
     };
+    let line = |class: &str, text: String| {
+        let _ = side.append_child(&text_el(doc, "p", class, &text));
+    };
     if !p.lost.is_empty() {
-        let e = el(doc, "p", "vw-lost");
-        e.set_text_content(Some(&format!(
-            "Lost, no copy survives: {}.",
-            dpm_rules::and_list(&sources(&p.lost))
-        )));
-        let _ = side.append_child(&e);
+        line(
+            "vw-lost",
+            format!(
+                "Lost, no copy survives: {}.",
+                dpm_rules::and_list(&sources(&p.lost))
+            ),
+        );
     }
     if !p.unprotected.is_empty() {
-        let e = el(doc, "p", "vw-unprotected");
-        e.set_text_content(Some(&format!(
-            "Unprotected until recovered (the server is up, but no copy is left or no DPM server can back it up): {}.",
-            dpm_rules::and_list(&sources(&p.unprotected))
-        )));
-        let _ = side.append_child(&e);
+        line(
+            "vw-unprotected",
+            format!(
+                "Unprotected until recovered (the server is up, but no copy is left or no DPM server can back it up): {}.",
+                dpm_rules::and_list(&sources(&p.unprotected))
+            ),
+        );
     }
     let fewer: Vec<String> = p
         .reduced
@@ -709,11 +714,7 @@ fn option(doc: &Document, o: &RecoveryOption) -> Element {
             "vw-option refused"
         },
     );
-    let key = match &o.via {
-        Some(v) => format!("{} {}", o.kind.id(), v),
-        None => o.kind.id().to_string(),
-    };
-    let _ = li.set_attribute("data-option", &key);
+    let _ = li.set_attribute("data-option", &o.key());
     let head = el(doc, "p", "vw-finding-head");
     let title = match (&o.via, &o.action) {
         (

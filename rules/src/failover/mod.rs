@@ -176,6 +176,18 @@ pub struct RecoveryOption {
     pub action: Action,
 }
 
+impl RecoveryOption {
+    /// The option's stable key, the `data-option` of the app and the
+    /// viewer: its kind's id, then the DPM server it uses, if any
+    /// ("switch-protection DS3", "reprotect").
+    pub fn key(&self) -> String {
+        match &self.via {
+            Some(v) => format!("{} {}", self.kind.id(), v),
+            None => self.kind.id().to_string(),
+        }
+    }
+}
+
 /// A server the failure touches, and what can be done for it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Affected {

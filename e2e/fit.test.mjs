@@ -18,11 +18,11 @@ const LONG = {
   format: 'dpm-sketch/1',
   title: 'Real names',
   servers: [
-    { name: 'dpm-lon-prod-01.corp.example.com', kind: 'dpm', x: 120, y: 80 },
-    { name: 'dpm-lon-prod-02.corp.example.com', kind: 'dpm', x: 320, y: 80 },
-    { name: 'SQLCLUSTER-LON-AG01', kind: 'protected', x: 120, y: 240 },
-    { name: 'SQLCLUSTER-LON-AG02', kind: 'protected', x: 320, y: 240 },
-    { name: 'FS1', kind: 'protected', x: 520, y: 240 },
+    { name: 'dpm-lon-prod-01.corp.example.com', kind: 'dpm', x: 140, y: 80 },
+    { name: 'dpm-lon-prod-02.corp.example.com', kind: 'dpm', x: 400, y: 80 },
+    { name: 'SQLCLUSTER-LON-AG01', kind: 'protected', x: 140, y: 240 },
+    { name: 'SQLCLUSTER-LON-AG02', kind: 'protected', x: 400, y: 240 },
+    { name: 'FS1', kind: 'protected', x: 660, y: 240 },
   ],
   protections: [
     { protector: 'dpm-lon-prod-01.corp.example.com', target: 'SQLCLUSTER-LON-AG01' },
@@ -97,13 +97,29 @@ test('long real names are measured into their boxes: full name on hover, focus a
     }
   }
   const shown = Object.fromEntries(all.map((b) => [b.server, b.shown]));
+  const width = Object.fromEntries(all.map((b) => [b.server, Math.round(b.body.x1 - b.body.x0)]));
   assert.equal(shown.FS1, 'FS1');
-  assert.match(shown['SQLCLUSTER-LON-AG01'], /^SQ.*…-AG01$/);
-  assert.match(shown['dpm-lon-prod-01.corp.example.com'], /^dpm-.*…-01$/);
+  assert.equal(width.FS1, 136, 'a short name keeps the least box');
+  // The box grows for the name, up to a limit: the FQDN's host name then
+  // shows whole; the cluster name, past the limit, gets its ellipsis.
+  assert.equal(shown['dpm-lon-prod-01.corp.example.com'], 'dpm-lon-prod-01');
+  assert.ok(width['dpm-lon-prod-01.corp.example.com'] > 136 && width['dpm-lon-prod-01.corp.example.com'] < 224, `grown: ${width['dpm-lon-prod-01.corp.example.com']}`);
+  assert.match(shown['SQLCLUSTER-LON-AG01'], /^SQLCLUST.*…-AG01$/);
+  assert.equal(width['SQLCLUSTER-LON-AG01'], 224, 'grown to the limit');
   assert.notEqual(shown['dpm-lon-prod-01.corp.example.com'], shown['dpm-lon-prod-02.corp.example.com'], 'siblings stay told apart');
-  // "primary & secondary" is worded to fit.
+  // An arrow meets a grown box at its border: its end is outside the box,
+  // within a few units of it.
+  const end = await page.evaluate(() => {
+    const path = document.querySelector('[data-protection="dpm-lon-prod-01.corp.example.com->SQLCLUSTER-LON-AG01"] path.protection');
+    const body = document.querySelector('[data-server="SQLCLUSTER-LON-AG01"] .body');
+    const p = path.getPointAtLength(path.getTotalLength()).matrixTransform(path.getScreenCTM());
+    const r = body.getBoundingClientRect();
+    return { x: p.x, y: p.y, top: r.top, left: r.left, right: r.right, k: r.width / 224 };
+  });
+  assert.ok(end.y < end.top && end.top - end.y <= 8 * end.k, `the arrowhead ends at the border: ${JSON.stringify(end)}`);
+  // "primary & secondary" shows whole in the box grown for the name.
   const sub = await page.locator('[data-server="dpm-lon-prod-01.corp.example.com"] .sub').textContent();
-  assert.equal(sub, 'primary & 2nd');
+  assert.equal(sub, 'primary & secondary');
   await screenshot(page, 'fit-names');
   // Focus shows the full name.
   await page.locator('[data-server="SQLCLUSTER-LON-AG01"]').focus();
@@ -113,6 +129,20 @@ test('long real names are measured into their boxes: full name on hover, focus a
   // And hover does.
   await page.locator('[data-server="dpm-lon-prod-02.corp.example.com"] .body').hover();
   await page.waitForFunction(() => /dpm-lon-prod-02\.corp\.example\.com/.test(document.querySelector('.name-tip')?.innerText ?? ''));
+  // Renamed to a longer name, a box grows at once; Undo shrinks it back.
+  await page.dblclick('[data-server="FS1"] .body');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-fact') === 'name');
+  await page.keyboard.type('fileserver-lon-07');
+  await page.keyboard.press('Enter');
+  const grown = await page.waitForFunction(() => {
+    const b = document.querySelector('[data-server="fileserver-lon-07"] .body');
+    return b && b.getBBox().width > 136 && b.getBBox().width;
+  });
+  assert.ok((await grown.jsonValue()) < 224);
+  assert.equal((await page.locator('[data-server="fileserver-lon-07"] .name').textContent()).trim(), 'fileserver-lon-07');
+  await screenshot(page, 'fit-names-grown');
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction(() => document.querySelector('[data-server="FS1"] .body')?.getBBox().width === 136);
   await done(app, server.url);
 });
 
@@ -121,6 +151,8 @@ test('Scenario 2: no caption runs over the icon or the border', async () => {
   const { page } = app;
   await page.selectOption('[data-action="preset"]', 'scenario-2');
   await page.waitForTimeout(300);
+  // In a box of the least width, "primary & secondary" is worded to fit.
+  assert.ok((await page.locator('svg.canvas [data-server] .sub').allTextContents()).includes('primary & 2nd'));
   for (const b of await boxes(page)) {
     for (const part of ['name', 'sub']) {
       const t = b[part];

@@ -130,26 +130,28 @@ pub fn free_place(t: &Topology, near: Point, view: (f64, f64, f64, f64)) -> Poin
     // Steps of whole grid cells, so that snapping keeps the place.
     const STEP_X: f64 = NODE_W + GAP_X;
     const STEP_Y: f64 = NODE_H + 44.0;
+    // Centre to centre, beside a box of the least width (a box grown for
+    // its name needs the more it grew by).
     const CLEAR_X: f64 = NODE_W + 24.0;
     const CLEAR_Y: f64 = NODE_H + 28.0;
     const RINGS: i32 = 12;
     let c = snap(near);
     let (reach_x, reach_y) = (
-        f64::from(RINGS) * STEP_X + CLEAR_X,
+        f64::from(RINGS) * STEP_X + CLEAR_X + crate::fit::NODE_W_MAX,
         f64::from(RINGS) * STEP_Y + CLEAR_Y,
     );
     // Only the servers a candidate could touch (an estate of thousands is
     // scanned once, not once a candidate).
-    let near_boxes: Vec<Point> = t
+    let near_boxes: Vec<(Point, f64)> = t
         .servers
         .iter()
-        .filter_map(|s| s.pos)
-        .filter(|q| (q.x - c.x).abs() < reach_x && (q.y - c.y).abs() < reach_y)
+        .filter_map(|s| Some((s.pos?, crate::fit::box_width(&s.name) - NODE_W)))
+        .filter(|(q, _)| (q.x - c.x).abs() < reach_x && (q.y - c.y).abs() < reach_y)
         .collect();
     let free = |p: Point| {
-        near_boxes
-            .iter()
-            .all(|q| (q.x - p.x).abs() >= CLEAR_X || (q.y - p.y).abs() >= CLEAR_Y)
+        near_boxes.iter().all(|&(q, grown)| {
+            (q.x - p.x).abs() >= CLEAR_X + grown / 2.0 || (q.y - p.y).abs() >= CLEAR_Y
+        })
     };
     let (x0, y0, x1, y1) = view;
     let inside = |p: Point| {
@@ -312,6 +314,24 @@ mod tests {
         assert_eq!((at("PS0").y, at("PS1").y), (0.0, 0.0));
         assert!(at("PS0").x.abs() <= 180.0 && at("PS1").x.abs() <= 180.0);
         assert!(at("PS2").y > 0.0, "{:?}", at("PS2"));
+    }
+
+    #[test]
+    fn a_keyboard_add_clears_a_box_grown_for_its_name() {
+        use crate::fit::box_width;
+        use crate::layout::{NODE_H, NODE_W};
+        let view = (-600.0, -300.0, 600.0, 300.0);
+        let mut t = Topology::new();
+        let name = "dpm-london-production-backup-01.corp.example.com";
+        let wide = t.add_server(name, Kind::Dpm);
+        t.server_mut(wide).unwrap().pos = Some(Point { x: 0.0, y: 0.0 });
+        for _ in 0..4 {
+            let p = free_place(&t, Point { x: 0.0, y: 0.0 }, view);
+            let gap = p.x.abs() - (box_width(name) + NODE_W) / 2.0;
+            assert!(gap >= 8.0 || p.y.abs() >= NODE_H + 8.0, "{p:?}: {gap}");
+            let id = t.add_server("PS", Kind::Protected);
+            t.server_mut(id).unwrap().pos = Some(p);
+        }
     }
 
     #[test]

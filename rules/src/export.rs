@@ -7,7 +7,8 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
 use crate::check::Finding;
-use crate::geometry::{arrow, site_regions, SiteRegion, SITE_LABEL_H};
+use crate::fit::box_width;
+use crate::geometry::{arrow_sized, site_regions, SiteRegion, SITE_LABEL_H};
 use crate::layout::{positions, NODE_H, NODE_W};
 use crate::model::{Kind, Link, Point, ServerId, Topology};
 use crate::roles::roles;
@@ -452,7 +453,7 @@ pub fn to_svg(t: &Topology, findings: &[Finding], opts: &SvgOptions) -> String {
             badge(
                 &mut s,
                 Point {
-                    x: c.x + NODE_W / 2.0 - 2.0,
+                    x: c.x + box_width(&srv.name) / 2.0 - 2.0,
                     y: c.y - NODE_H / 2.0 + 2.0,
                 },
                 sev,
@@ -487,7 +488,7 @@ impl Frame {
         findings: &[Finding],
         opts: &SvgOptions,
     ) -> Frame {
-        let (minx, miny, maxx, maxy) = bounds(pos, regions);
+        let (minx, miny, maxx, maxy) = bounds(t, pos, regions);
         let pad = 24.0;
         let title_h = if t.title.is_some() && !opts.untitled {
             32.0
@@ -615,17 +616,22 @@ impl Frame {
 
 /// Bounds of the drawing (min x, min y, max x, max y): every server with
 /// room for its tags above and badge beside, and every site's region.
-fn bounds(pos: &HashMap<ServerId, Point>, regions: &[SiteRegion]) -> (f64, f64, f64, f64) {
+fn bounds(
+    t: &Topology,
+    pos: &HashMap<ServerId, Point>,
+    regions: &[SiteRegion],
+) -> (f64, f64, f64, f64) {
     let (mut minx, mut miny, mut maxx, mut maxy) = (0.0f64, 0.0f64, 320.0f64, 80.0f64);
     if !pos.is_empty() {
         minx = f64::MAX;
         miny = f64::MAX;
         maxx = f64::MIN;
         maxy = f64::MIN;
-        for p in pos.values() {
-            minx = minx.min(p.x - NODE_W / 2.0);
+        for (id, p) in pos {
+            let hw = box_width(t.name(*id)) / 2.0;
+            minx = minx.min(p.x - hw);
             miny = miny.min(p.y - NODE_H / 2.0 - 36.0);
-            maxx = maxx.max(p.x + NODE_W / 2.0 + 40.0);
+            maxx = maxx.max(p.x + hw + 40.0);
             maxy = maxy.max(p.y + NODE_H / 2.0);
         }
     }
@@ -672,7 +678,7 @@ fn protections(
     bad_links: &HashMap<Link, Severity>,
 ) -> HashSet<Link> {
     let links: HashSet<Link> = t.protections.iter().map(|p| p.link()).collect();
-    let obstacles = Obstacles::new(pos.iter().map(|(&id, &p)| (id, p)));
+    let obstacles = Obstacles::at(t, pos);
     let limit = Limit::for_drawing(t.servers.len());
     s.push_str("<g class=\"protections\">");
     for p in &t.protections {
@@ -733,12 +739,13 @@ fn server(s: &mut String, t: &Topology, srv: &crate::model::Server, c: Point, do
         xml_escape(&srv.name)
     );
     let rx = if srv.kind == Kind::Dpm { 10 } else { 4 };
+    let w = box_width(&srv.name);
     let _ = write!(
         s,
         "<rect class=\"body\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{rx}\"/>",
-        n(-NODE_W / 2.0),
+        n(-w / 2.0),
         n(-NODE_H / 2.0),
-        n(NODE_W),
+        n(w),
         n(NODE_H)
     );
     let sub = match srv.kind {
@@ -759,7 +766,7 @@ fn server(s: &mut String, t: &Topology, srv: &crate::model::Server, c: Point, do
         s,
         "<text class=\"name\" x=\"0\" y=\"{name_y}\" text-anchor=\"middle\">{}</text><text class=\"sub\" x=\"0\" y=\"{sub_y}\" text-anchor=\"middle\">{}</text>",
         xml_escape(&crate::fit::fit_name(&srv.name)),
-        xml_escape(&crate::fit::fit_caption(&sub))
+        xml_escape(&crate::fit::fit_caption(&sub, &srv.name))
     );
     if !note.is_empty() {
         let _ = write!(
@@ -767,13 +774,13 @@ fn server(s: &mut String, t: &Topology, srv: &crate::model::Server, c: Point, do
             "<text class=\"note\" x=\"0\" y=\"20\" text-anchor=\"middle\">{}</text>",
             xml_escape(&crate::fit::fit_text(
                 &note.join(" · "),
-                NODE_W - 16.0,
+                w - 16.0,
                 10.5,
                 false
             ))
         );
     }
-    tags(s, srv);
+    tags(s, srv, w);
     s.push_str("</g>");
 }
 
@@ -825,7 +832,8 @@ fn estate_links(
             any = true;
         }
         if let Some((h, b)) = host.filter(|(h, _)| *h != srv.id) {
-            let g = arrow(a, b, bend(a, b, related(srv.id, h), false));
+            let half = (box_width(&srv.name) / 2.0, box_width(t.name(h)) / 2.0);
+            let g = arrow_sized(a, b, bend(a, b, related(srv.id, h), false), half);
             let _ = write!(
                 s,
                 "<path class=\"host-link\" d=\"{}\" data-host=\"{}-&gt;{}\"><title>{} runs on {}</title></path>",
@@ -838,7 +846,8 @@ fn estate_links(
         }
         if let Some((d, b)) = db {
             let beside = related(srv.id, d) || srv.host == Some(d);
-            let g = arrow(a, b, bend(a, b, beside, true));
+            let half = (box_width(&srv.name) / 2.0, box_width(t.name(d)) / 2.0);
+            let g = arrow_sized(a, b, bend(a, b, beside, true), half);
             // Centred on the curve; its halo keeps it legible where an
             // arrow crosses it.
             let (anchor, lx) = ("middle", g.mid.x);
@@ -869,9 +878,10 @@ fn estate_links(
     }
 }
 
-/// Small tags along a server's top edge, left: Azure, DC, scale-out.
-fn tags(s: &mut String, srv: &crate::model::Server) {
-    let mut x = -NODE_W / 2.0 + 6.0;
+/// Small tags along the top edge, left, of a server's box `w` wide: Azure,
+/// DC, scale-out.
+fn tags(s: &mut String, srv: &crate::model::Server, w: f64) {
+    let mut x = -w / 2.0 + 6.0;
     let y = -NODE_H / 2.0 - 7.0;
     let mut tag = |class: &str, text: &str, title: &str, chars: f64| {
         let w = chars * 5.8 + 10.0;
@@ -1105,14 +1115,26 @@ pub(crate) mod tests {
         t.connect(Protection::new(a, b));
         t.connect(Protection::new(a, c));
         let svg = to_svg(&t, &[], &SvgOptions::default());
-        for full in ["dpm-lon-prod-01.corp.example.com", "SQLCLUSTER-LON-AG01"] {
+        for (full, shown) in [
+            ("dpm-lon-prod-01.corp.example.com", "dpm-lon-prod-01"),
+            ("SQLCLUSTER-LON-AG01", "SQLCLUSTE…-AG01"),
+        ] {
             assert!(svg.contains(&format!("<title>{full}</title>")), "{full}");
-            let shown = crate::fit::fit_name(full);
-            assert!(shown.contains('…'), "{shown}");
+            assert_eq!(crate::fit::fit_name(full), shown);
             assert!(svg.contains(&format!(">{shown}</text>")), "{shown}");
+            // Its box grew for it.
+            let w = box_width(full);
+            assert!(w > NODE_W, "{w}");
+            assert!(
+                svg.contains(&format!("width=\"{}\" height=\"{}\"", n(w), n(NODE_H))),
+                "{full}: {w}"
+            );
         }
-        // The caption of a DPM server that is both is worded to fit.
-        assert!(svg.contains(">primary &amp; 2nd</text>"), "{svg}");
+        // A short name keeps the least box.
+        assert!(svg.contains(&format!("width=\"{}\" height=\"{}\"", n(NODE_W), n(NODE_H))));
+        // The caption of a DPM server that is both shows whole in the box
+        // grown for its name.
+        assert!(svg.contains(">primary &amp; secondary</text>"), "{svg}");
     }
 
     #[test]

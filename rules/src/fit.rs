@@ -23,6 +23,34 @@ pub const CAPTION_PX: f64 = 12.0;
 /// its left and a margin from the border at each side.
 pub const TEXT_ROOM: f64 = NODE_W - 38.0;
 
+/// The widest a server's box grows to show its name (or its host name)
+/// whole; past it, the name is shortened by [`fit_text`].
+pub const NODE_W_MAX: f64 = 224.0;
+
+/// The width of the box of a server named `name`: [`NODE_W`] when the
+/// name fits; else as wide as the name needs at [`NAME_PX`], else as its
+/// host name needs (an FQDN's first label), up to [`NODE_W_MAX`]. Whole
+/// canvas units, so edges fall on whole pixels at 100 %.
+pub fn box_width(name: &str) -> f64 {
+    let need = |s: &str| text_width(s, NAME_PX, true) + (NODE_W - TEXT_ROOM);
+    let whole = need(name);
+    if whole <= NODE_W {
+        return NODE_W;
+    }
+    let w = if whole <= NODE_W_MAX {
+        whole
+    } else {
+        host_name(name).map_or(whole, need)
+    };
+    w.ceil().max(NODE_W).min(NODE_W_MAX)
+}
+
+/// The width a server's name may take on its box: [`box_width`] less the
+/// icon and the margins ([`TEXT_ROOM`] on a box that did not grow).
+pub fn name_room(name: &str) -> f64 {
+    box_width(name) - (NODE_W - TEXT_ROOM)
+}
+
 /// Where the name and caption are centred, from the box's centre: halfway
 /// between the icon's right edge and the right margin.
 pub const TEXT_X: f64 = 11.0;
@@ -143,9 +171,10 @@ pub fn fit_name_to(name: &str, room: f64, px: f64) -> String {
 }
 
 /// What a server's box shows of its name (the full name is its tooltip
-/// and its accessible name).
+/// and its accessible name): the box grows for it ([`box_width`]), then
+/// the host name, then an ellipsis placed by measurement.
 pub fn fit_name(name: &str) -> String {
-    fit_name_to(name, TEXT_ROOM, NAME_PX)
+    fit_name_to(name, name_room(name), NAME_PX)
 }
 
 /// Shorter wordings of the captions a box may show, tried in order when the
@@ -157,10 +186,12 @@ const SHORTER: [(&str, &str); 4] = [
     ("protected server", "protected"),
 ];
 
-/// What a server's box shows of its caption (its role): the caption if it
-/// fits, else a shorter wording, else the caption shortened at its end.
-pub fn fit_caption(caption: &str) -> String {
-    fit_caption_to(caption, CAPTION_PX)
+/// What the box of a server named `name` shows of its caption (its
+/// role): the caption if it fits the box ([`name_room`]: a box grown for
+/// its name shows more of it), else a shorter wording, else the caption
+/// shortened at its end.
+pub fn fit_caption(caption: &str, name: &str) -> String {
+    fit_caption_to(caption, CAPTION_PX, name_room(name))
 }
 
 /// The size of a server's name in presenter mode, where a room reads the
@@ -168,9 +199,9 @@ pub fn fit_caption(caption: &str) -> String {
 /// at about 1.05: some 19 px on screen).
 pub const PRESENT_NAME_PX: f64 = 18.0;
 
-/// [`fit_caption`] for a caption drawn at `px`.
-pub fn fit_caption_to(caption: &str, px: f64) -> String {
-    let fits = |s: &str| text_width(s, px, false) <= TEXT_ROOM;
+/// [`fit_caption`] for a caption drawn at `px` in `room` (canvas units).
+pub fn fit_caption_to(caption: &str, px: f64, room: f64) -> String {
+    let fits = |s: &str| text_width(s, px, false) <= room;
     // The box's colour and icon say it is a DPM server: every DPM box
     // shows its role alone ("primary"), so that all read alike.
     let mut s = caption
@@ -186,7 +217,7 @@ pub fn fit_caption_to(caption: &str, px: f64) -> String {
     if fits(&s) {
         return s;
     }
-    let (h, _) = head(&s, TEXT_ROOM - advance(ELLIPSIS, false) * px, px, false);
+    let (h, _) = head(&s, room - advance(ELLIPSIS, false) * px, px, false);
     format!("{}{ELLIPSIS}", h.trim_end())
 }
 
@@ -233,28 +264,76 @@ mod tests {
     }
 
     #[test]
+    fn a_box_grows_for_its_name_up_to_a_limit() {
+        assert_eq!(box_width("DPM1"), NODE_W);
+        assert_eq!(box_width(""), NODE_W);
+        // A host name a little too long for the least box: the box grows
+        // just enough, in whole units, and shows it whole.
+        let w = box_width("fileserver-lon-07");
+        assert!(w > NODE_W && w < NODE_W_MAX && w == w.ceil(), "{w}");
+        assert_eq!(fit_name("fileserver-lon-07"), "fileserver-lon-07");
+        assert!(wide("fileserver-lon-07") <= name_room("fileserver-lon-07"));
+        // Never past the limit, whatever the name.
+        for name in ["W".repeat(200), "服务器".repeat(40), "a.".repeat(90)] {
+            let w = box_width(&name);
+            assert!((NODE_W..=NODE_W_MAX).contains(&w), "{w}");
+            assert!(wide(&fit_name(&name)) <= name_room(&name));
+        }
+    }
+
+    #[test]
+    fn an_fqdn_grows_its_box_for_the_host_name_and_siblings_differ() {
+        let fqdn = "dpm-lon-prod-01.corp.example.com";
+        // The whole FQDN would pass the limit: the box grows for the host.
+        assert!(wide(fqdn) + (NODE_W - TEXT_ROOM) > NODE_W_MAX);
+        assert_eq!(fit_name(fqdn), "dpm-lon-prod-01");
+        assert_eq!(box_width(fqdn), box_width("dpm-lon-prod-01"));
+        assert!(box_width(fqdn) > NODE_W);
+        // Names that differ only in the middle stay told apart.
+        assert_ne!(fit_name(fqdn), fit_name("dpm-lon-test-01.corp.example.com"));
+    }
+
+    #[test]
     fn an_fqdn_too_long_even_as_a_host_keeps_its_start_and_number() {
-        let shown = fit_name("dpm-lon-prod-01.corp.example.com");
-        assert!(shown.starts_with("dpm-"), "{shown}");
+        let name = "dpm-london-production-backup-01.corp.example.com";
+        let shown = fit_name(name);
+        assert_eq!(box_width(name), NODE_W_MAX);
+        assert!(shown.starts_with("dpm-london"), "{shown}");
         assert!(shown.ends_with("…-01"), "{shown}");
-        assert!(wide(&shown) <= TEXT_ROOM, "{shown}");
+        assert!(wide(&shown) <= name_room(name), "{shown}");
         // Two siblings stay told apart.
-        assert_ne!(shown, fit_name("dpm-lon-prod-02.corp.example.com"));
+        assert_ne!(
+            shown,
+            fit_name("dpm-london-production-backup-02.corp.example.com")
+        );
+        // In the least box, the same ellipsis placed by measurement.
+        let small = fit_name_to(name, TEXT_ROOM, NAME_PX);
+        assert!(
+            small.starts_with("dpm-") && small.ends_with("…-01"),
+            "{small}"
+        );
+        assert!(wide(&small) <= TEXT_ROOM, "{small}");
     }
 
     #[test]
     fn a_long_cluster_name_gets_a_middle_ellipsis_that_fits() {
-        let shown = fit_name("SQLCLUSTER-LON-AG01");
-        assert!(shown.starts_with("SQ"), "{shown}");
+        let name = "SQLCLUSTER-LONDON-PRODUCTION-AG01";
+        let shown = fit_name(name);
+        assert_eq!(box_width(name), NODE_W_MAX);
+        assert!(shown.starts_with("SQLCLUST"), "{shown}");
         assert!(shown.ends_with("…-AG01"), "{shown}");
-        assert!(wide(&shown) <= TEXT_ROOM, "{shown}");
+        assert!(wide(&shown) <= name_room(name), "{shown}");
     }
 
     #[test]
     fn a_long_name_without_a_tail_ends_with_the_ellipsis() {
-        let shown = fit_name("ABCDEFGHIJKLMNOPQRSTUVWXYZ");
-        assert!(shown.starts_with("ABC") && shown.ends_with('…'), "{shown}");
-        assert!(wide(&shown) <= TEXT_ROOM);
+        let name = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        let shown = fit_name(name);
+        assert!(
+            shown.starts_with("ABCDEFGHIJ") && shown.ends_with('…'),
+            "{shown}"
+        );
+        assert!(wide(&shown) <= name_room(name));
     }
 
     #[test]
@@ -296,16 +375,21 @@ mod tests {
             "MABS · primary & secondary",
             "protected server",
         ] {
-            let shown = fit_caption(c);
+            let shown = fit_caption(c, "DS1");
             assert!(
                 text_width(&shown, CAPTION_PX, false) <= TEXT_ROOM,
                 "{c}: {shown}"
             );
             assert!(!shown.contains('…'), "{c}: {shown}");
         }
-        assert_eq!(fit_caption("primary & secondary"), "primary & 2nd");
-        assert_eq!(fit_caption("DPM · primary"), "primary");
-        assert_eq!(fit_caption("DPM · secondary"), "secondary");
+        assert_eq!(fit_caption("primary & secondary", "DS1"), "primary & 2nd");
+        assert_eq!(fit_caption("DPM · primary", "DS1"), "primary");
+        assert_eq!(fit_caption("DPM · secondary", "DS1"), "secondary");
+        // A box grown for its name shows the caption whole.
+        assert_eq!(
+            fit_caption("primary & secondary", "dpm-lon-prod-01"),
+            "primary & secondary"
+        );
     }
 
     #[test]

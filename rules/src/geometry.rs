@@ -20,13 +20,14 @@ pub struct Arrow {
     pub trace: Vec<Point>,
 }
 
-/// Where the segment from the centre of a node towards `toward` leaves it.
-fn exit(center: Point, toward: Point) -> Point {
+/// Where the segment from the centre of a node `half` wide on each side
+/// towards `toward` leaves it.
+fn exit(center: Point, toward: Point, half: f64) -> Point {
     let (dx, dy) = (toward.x - center.x, toward.y - center.y);
     if dx == 0.0 && dy == 0.0 {
         return center;
     }
-    let hw = NODE_W / 2.0 + 4.0;
+    let hw = half + 4.0;
     let hh = NODE_H / 2.0 + 4.0;
     let sx = if dx != 0.0 {
         hw / dx.abs()
@@ -81,11 +82,19 @@ pub fn fixed(v: f64, decimals: u32) -> String {
     format!("{sign}{int}.{digits}")
 }
 
-/// The arrow between two node centres. `bend` curves it sideways (used for
-/// the two arrows of cyclic protection, so both show); 0 is straight.
+/// The arrow between two node centres, both boxes [`NODE_W`] wide. `bend`
+/// curves it sideways (used for the two arrows of cyclic protection, so
+/// both show); 0 is straight.
 pub fn arrow(from: Point, to: Point, bend: f64) -> Arrow {
+    arrow_sized(from, to, bend, (NODE_W / 2.0, NODE_W / 2.0))
+}
+
+/// [`arrow`] between boxes of the given half widths (from, to): a server's
+/// box grows with its name ([`crate::fit::box_width`]), and the arrow
+/// leaves and reaches each at its border.
+pub fn arrow_sized(from: Point, to: Point, bend: f64, half: (f64, f64)) -> Arrow {
     if from == to {
-        return self_loop(from);
+        return self_loop(from, half.0);
     }
     let (dx, dy) = (to.x - from.x, to.y - from.y);
     let len = (dx * dx + dy * dy).sqrt().max(1e-9);
@@ -95,8 +104,8 @@ pub fn arrow(from: Point, to: Point, bend: f64) -> Arrow {
         x: (from.x + to.x) / 2.0 + nx * bend,
         y: (from.y + to.y) / 2.0 + ny * bend,
     };
-    let start = exit(from, if bend == 0.0 { to } else { ctrl });
-    let end = exit(to, if bend == 0.0 { from } else { ctrl });
+    let start = exit(from, if bend == 0.0 { to } else { ctrl }, half.0);
+    let end = exit(to, if bend == 0.0 { from } else { ctrl }, half.1);
     let d = if bend == 0.0 {
         format!(
             "M{} {} L{} {}",
@@ -144,14 +153,15 @@ pub fn arrow(from: Point, to: Point, bend: f64) -> Arrow {
     }
 }
 
-/// Self-protection: a loop over the node's top right corner.
-fn self_loop(c: Point) -> Arrow {
+/// Self-protection: a loop over the top right corner of the node at `c`,
+/// `half` wide on each side.
+fn self_loop(c: Point, half: f64) -> Arrow {
     let start = Point {
-        x: c.x + NODE_W / 2.0 - 26.0,
+        x: c.x + half - 26.0,
         y: c.y - NODE_H / 2.0 - 2.0,
     };
     let end = Point {
-        x: c.x + NODE_W / 2.0 + 2.0,
+        x: c.x + half + 2.0,
         y: c.y - NODE_H / 2.0 + 18.0,
     };
     let d = format!(
@@ -170,7 +180,7 @@ fn self_loop(c: Point) -> Arrow {
         start,
         end,
         mid: Point {
-            x: r(c.x + NODE_W / 2.0 + 14.0),
+            x: r(c.x + half + 14.0),
             y: r(c.y - NODE_H / 2.0 - 14.0),
         },
         // It leaves and comes back to its own box: it passes over nothing.
@@ -207,7 +217,7 @@ pub fn layout_crossings(t: &Topology) -> Vec<(Link, ServerId)> {
 
 fn under_servers(t: &Topology, routed: bool) -> Vec<(Link, ServerId)> {
     let at = positions(t);
-    let obstacles = Obstacles::new(at.iter().map(|(&id, &p)| (id, p)));
+    let obstacles = Obstacles::at(t, &at);
     let limit = Limit::for_drawing(t.servers.len());
     let links: std::collections::HashSet<Link> = t.protections.iter().map(|p| p.link()).collect();
     let mut out = Vec::new();
@@ -222,7 +232,8 @@ fn under_servers(t: &Topology, routed: bool) -> Vec<(Link, ServerId)> {
         let g = if routed {
             route((p.protector, a), (p.target, b), reverse, &obstacles, limit)
         } else {
-            arrow(a, b, bend_for(a, b, reverse))
+            let half = (obstacles.half_w(p.protector), obstacles.half_w(p.target));
+            arrow_sized(a, b, bend_for(a, b, reverse), half)
         };
         // Grazing a corner is not passing over: test a box 2 units smaller.
         let mut under = Vec::new();
@@ -307,9 +318,10 @@ pub fn site_regions(t: &Topology, pos: &dyn Fn(ServerId) -> Option<Point>) -> Ve
         .into_iter()
         .filter_map(|(name, servers)| {
             let mut b: Option<(f64, f64, f64, f64)> = None;
-            for p in servers.iter().filter_map(|&id| pos(id)) {
-                let (x0, y0) = (p.x - NODE_W / 2.0, p.y - NODE_H / 2.0);
-                let (x1, y1) = (p.x + NODE_W / 2.0, p.y + NODE_H / 2.0);
+            for (&id, p) in servers.iter().filter_map(|id| Some((id, pos(*id)?))) {
+                let hw = crate::fit::box_width(t.name(id)) / 2.0;
+                let (x0, y0) = (p.x - hw, p.y - NODE_H / 2.0);
+                let (x1, y1) = (p.x + hw, p.y + NODE_H / 2.0);
                 b = Some(match b {
                     None => (x0, y0, x1, y1),
                     Some((a, c, d, e)) => (a.min(x0), c.min(y0), d.max(x1), e.max(y1)),

@@ -17,6 +17,7 @@ use std::collections::HashMap;
 
 use petgraph::graph::DiGraph;
 
+use crate::fit::box_width;
 use crate::model::{natural_cmp, Kind, Point, ServerId, Topology};
 
 /// Node size and spacing, in canvas units; shared by every renderer.
@@ -78,7 +79,31 @@ pub fn layout(t: &Topology) -> Vec<(ServerId, Point)> {
     } else {
         side_by_side(t, &g, &blocks)
     };
+    let out = widen(t, out);
     t.servers.iter().map(|s| s.id).zip(out).collect()
+}
+
+/// Places laid out for boxes [`NODE_W`] wide, spread sideways for the
+/// widest box of `t` (a box grows with its name, [`box_width`]): every gap
+/// between two boxes stays at least what it was, and the order and the
+/// rows are kept.
+fn widen(t: &Topology, out: Vec<Point>) -> Vec<Point> {
+    let widest = t
+        .servers
+        .iter()
+        .map(|s| box_width(&s.name))
+        .fold(NODE_W, f64::max);
+    if widest <= NODE_W {
+        return out;
+    }
+    let k = (widest + GAP_X) / (NODE_W + GAP_X);
+    let left = MARGIN + NODE_W / 2.0;
+    out.into_iter()
+        .map(|p| Point {
+            x: (MARGIN + widest / 2.0 + (p.x - left) * k).round(),
+            y: p.y,
+        })
+        .collect()
 }
 
 /// The layered graph that every placement phase reads, by server index (in
@@ -692,14 +717,51 @@ mod tests {
 
     fn overlaps(t: &Topology) -> bool {
         let p: Vec<Point> = layout(t).into_iter().map(|(_, p)| p).collect();
+        let w: Vec<f64> = t.servers.iter().map(|s| box_width(&s.name)).collect();
         for i in 0..p.len() {
             for j in i + 1..p.len() {
-                if (p[i].x - p[j].x).abs() < NODE_W && (p[i].y - p[j].y).abs() < NODE_H {
+                let apart = (w[i] + w[j]) / 2.0;
+                if (p[i].x - p[j].x).abs() < apart && (p[i].y - p[j].y).abs() < NODE_H {
                     return true;
                 }
             }
         }
         false
+    }
+
+    #[test]
+    fn boxes_grown_for_long_names_keep_the_gaps_of_the_layout() {
+        for mut t in [presets::scenario_1(), presets::scenario_2()] {
+            let before = layout(&t);
+            for s in t.servers.iter_mut().step_by(2) {
+                s.name = format!("{}-lon-prod-01.corp.example.com", s.name.to_lowercase());
+            }
+            let widest = t
+                .servers
+                .iter()
+                .map(|s| box_width(&s.name))
+                .fold(0.0, f64::max);
+            assert!(widest > NODE_W, "some boxes grow: {widest}");
+            assert!(!overlaps(&t));
+            let after = layout(&t);
+            for ((_, a), (_, b)) in before.iter().zip(&after) {
+                assert_eq!(a.y, b.y, "rows are kept");
+            }
+            // Neighbours on a row stand at least GAP_X apart, box to box.
+            let w: HashMap<ServerId, f64> = t
+                .servers
+                .iter()
+                .map(|s| (s.id, box_width(&s.name)))
+                .collect();
+            for (i, p) in &after {
+                for (j, q) in &after {
+                    if i != j && p.y == q.y {
+                        let gap = (p.x - q.x).abs() - (w[i] + w[j]) / 2.0;
+                        assert!(gap >= GAP_X - 1.0, "{gap}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

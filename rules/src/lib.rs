@@ -94,13 +94,13 @@ pub use failover::{
     RecoveryOption, Reduced, Step,
 };
 pub use fit::{
-    fit_caption, fit_name, fit_name_to, fit_text, host_name, text_width, CAPTION_PX, NAME_PX,
-    PRESENT_NAME_PX, TEXT_ROOM, TEXT_X,
+    box_width, fit_caption, fit_name, fit_name_to, fit_text, host_name, name_room, text_width,
+    CAPTION_PX, NAME_PX, NODE_W_MAX, PRESENT_NAME_PX, TEXT_ROOM, TEXT_X,
 };
 pub use generate::{generate, generate_estate};
 pub use geometry::{
-    arrow, arrows_under_servers, bend_for, fixed, layout_crossings, num, site_regions, Arrow,
-    SiteRegion, SITE_LABEL_H, SITE_PAD,
+    arrow, arrow_sized, arrows_under_servers, bend_for, fixed, layout_crossings, num, site_regions,
+    Arrow, SiteRegion, SITE_LABEL_H, SITE_PAD,
 };
 pub use inventory::{held_by, inventory, sources_of, Copies, DataSource, Holding, Part};
 pub use layout::{apply_layout, layout, positions, GAP_X, LAYER_H, MARGIN, NODE_H, NODE_W};

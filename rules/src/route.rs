@@ -16,7 +16,8 @@
 //! Shared by the app's canvas, `dpm-check export --to svg` and the PNG
 //! (drawn from that SVG), so all three draw the same paths.
 
-use crate::geometry::{arrow, bend_for, num, Arrow};
+use crate::fit::{box_width, NODE_W_MAX};
+use crate::geometry::{arrow_sized, bend_for, num, Arrow};
 use crate::layout::{positions, NODE_H, NODE_W};
 use crate::model::{Point, ServerId, Topology};
 
@@ -27,10 +28,10 @@ use std::collections::{BinaryHeap, HashMap};
 /// canvas units; tighter clearances are tried where boxes stand closer.
 pub const CLEARANCE: f64 = 14.0;
 
-/// The side of a grid cell: more than a box is wide, so a box that a
-/// segment passes over has its centre in a cell next to one the segment
-/// passes through.
-const CELL: f64 = 160.0;
+/// The side of a grid cell: more than the widest box is wide, so a box
+/// that a segment passes over has its centre in a cell next to one the
+/// segment passes through.
+const CELL: f64 = NODE_W_MAX + 32.0;
 
 /// How far either side of a line the boxes are taken into a route's
 /// search at once (fewer rounds of search, each a little larger).
@@ -44,11 +45,17 @@ const WORK: usize = 2_000_000;
 /// How far a routed arrow's corners are rounded, at most.
 const CORNER: f64 = 12.0;
 
+/// A box: its server, centre and half width.
+type Placed = (ServerId, Point, f64);
+
 /// Server boxes by where they stand, for finding the boxes a line passes
 /// over without looking at every server.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Obstacles {
-    cells: HashMap<(i32, i32), Vec<(ServerId, Point)>>,
+    /// Each box's server, centre and half width.
+    cells: HashMap<(i32, i32), Vec<Placed>>,
+    /// The half widths of the boxes grown for their names (most are not).
+    wide: HashMap<ServerId, f64>,
     count: usize,
 }
 
@@ -66,17 +73,40 @@ fn cell_of(p: Point) -> (i32, i32) {
 }
 
 impl Obstacles {
-    /// The boxes of servers centred at the given points.
-    pub fn new(boxes: impl IntoIterator<Item = (ServerId, Point)>) -> Obstacles {
-        let mut cells: HashMap<(i32, i32), Vec<(ServerId, Point)>> = HashMap::new();
+    /// The boxes of servers centred at the given points, each as wide as
+    /// given ([`box_width`] of its name; widths outside [`NODE_W`]..=
+    /// [`NODE_W_MAX`] are taken as the nearest of the two).
+    pub fn new(boxes: impl IntoIterator<Item = (ServerId, Point, f64)>) -> Obstacles {
+        let mut cells: HashMap<(i32, i32), Vec<Placed>> = HashMap::new();
+        let mut wide = HashMap::new();
         let mut count = 0;
-        for (id, p) in boxes {
+        for (id, p, w) in boxes {
             if p.x.is_finite() && p.y.is_finite() {
-                cells.entry(cell_of(p)).or_default().push((id, p));
+                let hw = within(w, NODE_W, NODE_W_MAX) / 2.0;
+                if hw > NODE_W / 2.0 {
+                    wide.insert(id, hw);
+                }
+                cells.entry(cell_of(p)).or_default().push((id, p, hw));
                 count += 1;
             }
         }
-        Obstacles { cells, count }
+        Obstacles { cells, wide, count }
+    }
+
+    /// The boxes of the servers of `t` at the places `at` gives, each as
+    /// wide as its name makes it.
+    pub fn at(t: &Topology, at: &HashMap<ServerId, Point>) -> Obstacles {
+        Obstacles::new(
+            t.servers
+                .iter()
+                .filter_map(|s| Some((s.id, *at.get(&s.id)?, box_width(&s.name)))),
+        )
+    }
+
+    /// Half the width of the box of `id` ([`NODE_W`] / 2 for a server not
+    /// here).
+    pub fn half_w(&self, id: ServerId) -> f64 {
+        self.wide.get(&id).copied().unwrap_or(NODE_W / 2.0)
     }
 
     /// How many boxes there are.
@@ -92,9 +122,13 @@ impl Obstacles {
     /// The boxes of every server of `t`, where [`positions`] draws them.
     pub fn of(t: &Topology) -> Obstacles {
         if t.servers.iter().all(|s| s.pos.is_some()) {
-            return Obstacles::new(t.servers.iter().filter_map(|s| s.pos.map(|p| (s.id, p))));
+            return Obstacles::new(
+                t.servers
+                    .iter()
+                    .filter_map(|s| s.pos.map(|p| (s.id, p, box_width(&s.name)))),
+            );
         }
-        Obstacles::new(positions(t))
+        Obstacles::at(t, &positions(t))
     }
 
     /// The clearance a route keeps around the box of `id` at `c`:
@@ -102,14 +136,15 @@ impl Obstacles {
     /// than twice that (half the gap, so a route fits between), 1 at least.
     fn clearance(&self, id: ServerId, c: Point, wider: f64) -> f64 {
         let want = CLEARANCE + wider;
+        let hw = self.half_w(id);
         let (cx, cy) = cell_of(c);
         let mut gap = f64::INFINITY;
         for dx in -1..=1 {
             for dy in -1..=1 {
                 let k = (cx.saturating_add(dx), cy.saturating_add(dy));
-                for &(other, o) in self.cells.get(&k).map(|v| v.as_slice()).unwrap_or(&[]) {
+                for &(other, o, ohw) in self.cells.get(&k).map(|v| v.as_slice()).unwrap_or(&[]) {
                     if other != id {
-                        let g = ((o.x - c.x).abs() - NODE_W).max((o.y - c.y).abs() - NODE_H);
+                        let g = ((o.x - c.x).abs() - hw - ohw).max((o.y - c.y).abs() - NODE_H);
                         gap = gap.min(g);
                     }
                 }
@@ -128,12 +163,13 @@ impl Obstacles {
         grow: f64,
         out: &mut Vec<(ServerId, Point)>,
     ) {
-        let (hw, hh) = (NODE_W / 2.0 + grow, NODE_H / 2.0 + grow);
+        let hh = NODE_H / 2.0 + grow;
         let len = ((b.x - a.x).powi(2) + (b.y - a.y).powi(2)).sqrt();
         if !len.is_finite() {
             return;
         }
-        let mut test = |id: ServerId, c: Point| {
+        let mut test = |id: ServerId, c: Point, half: f64| {
+            let hw = half + grow;
             if !skip.contains(&id)
                 && (c.x - a.x.min(b.x) > -hw && c.x - a.x.max(b.x) < hw)
                 && (c.y - a.y.min(b.y) > -hh && c.y - a.y.max(b.y) < hh)
@@ -149,8 +185,8 @@ impl Obstacles {
         let steps = (len / (CELL / 2.0)).ceil().max(1.0);
         if steps * 9.0 > self.cells.len() as f64 {
             for v in self.cells.values() {
-                for &(id, c) in v {
-                    test(id, c);
+                for &(id, c, hw) in v {
+                    test(id, c, hw);
                 }
             }
             return;
@@ -174,8 +210,8 @@ impl Obstacles {
                     if last.contains(&k) {
                         continue;
                     }
-                    for &(id, c) in self.cells.get(&k).map(|v| v.as_slice()).unwrap_or(&[]) {
-                        test(id, c);
+                    for &(id, c, hw) in self.cells.get(&k).map(|v| v.as_slice()).unwrap_or(&[]) {
+                        test(id, c, hw);
                     }
                 }
             }
@@ -308,7 +344,8 @@ pub fn route_bent(
     limit: Limit,
 ) -> Arrow {
     let (a, b) = (from.1, to.1);
-    let plain = arrow(a, b, bend);
+    let half = (obstacles.half_w(from.0), obstacles.half_w(to.0));
+    let plain = arrow_sized(a, b, bend, half);
     let finite = [a.x, a.y, b.x, b.y, bend, wider]
         .iter()
         .all(|v| v.is_finite());
@@ -317,14 +354,14 @@ pub fn route_bent(
     }
     let wider = within(wider, 0.0, 40.0);
     detour(a, b, &[from.0, to.0], obstacles, wider, limit)
-        .map(|via| rounded(a, b, &via))
+        .map(|via| rounded(a, b, &via, half))
         .unwrap_or(plain)
 }
 
-/// A box in a route's way: its server, centre and the clearance kept
-/// around it (less than [`CLEARANCE`] where boxes stand close together,
-/// so that the route can pass between them).
-type InWay = (ServerId, Point, f64);
+/// A box in a route's way: its server, centre, the clearance kept around
+/// it (less than [`CLEARANCE`] where boxes stand close together, so that
+/// the route can pass between them) and its half width.
+type InWay = (ServerId, Point, f64, f64);
 
 /// The corners of the shortest route from `a` to `b` around the boxes in
 /// its way (each with its clearance), or `None` when there is none within
@@ -347,7 +384,12 @@ fn detour(
     loop {
         for (id, c) in near.drain(..) {
             if !in_way.iter().any(|o| o.0 == id) {
-                in_way.push((id, c, obstacles.clearance(id, c, wider)));
+                in_way.push((
+                    id,
+                    c,
+                    obstacles.clearance(id, c, wider),
+                    obstacles.half_w(id),
+                ));
             }
         }
         if in_way.len() > limit.0 {
@@ -397,17 +439,17 @@ fn dist(p: Point, q: Point) -> f64 {
 /// the visibility graph, its edges found as nodes are reached. Each point
 /// comes with the clearance of the box it is a corner of.
 fn shortest(a: Point, b: Point, boxes: &[InWay], work: &mut usize) -> Option<Vec<(Point, f64)>> {
-    let half = |g: f64| (NODE_W / 2.0 + g, NODE_H / 2.0 + g);
+    let half = |hw: f64, g: f64| (hw + g, NODE_H / 2.0 + g);
     // A corner inside another grown box is no way through.
     let inside = |p: Point| {
-        boxes.iter().any(|&(_, c, g)| {
-            let (hw, hh) = half(g);
+        boxes.iter().any(|&(_, c, g, w)| {
+            let (hw, hh) = half(w, g);
             (p.x - c.x).abs() < hw - 0.5 && (p.y - c.y).abs() < hh - 0.5
         })
     };
     let mut nodes = vec![(a, 0.0), (b, 0.0)];
-    for &(_, c, g) in boxes {
-        let (hw, hh) = half(g);
+    for &(_, c, g, w) in boxes {
+        let (hw, hh) = half(w, g);
         for (sx, sy) in [(-1.0, -1.0), (1.0, -1.0), (1.0, 1.0), (-1.0, 1.0)] {
             let p = Point {
                 x: c.x + sx * hw,
@@ -421,7 +463,7 @@ fn shortest(a: Point, b: Point, boxes: &[InWay], work: &mut usize) -> Option<Vec
     // Segments may run along a grown box's edge, not into it.
     let grown: Vec<(Point, f64, f64)> = boxes
         .iter()
-        .map(|&(_, c, g)| (c, NODE_W / 2.0 + g - 1.0, NODE_H / 2.0 + g - 1.0))
+        .map(|&(_, c, g, w)| (c, w + g - 1.0, NODE_H / 2.0 + g - 1.0))
         .collect();
     let clear = |p: Point, q: Point| {
         let (x0, x1) = (p.x.min(q.x), p.x.max(q.x));
@@ -477,15 +519,15 @@ fn shortest(a: Point, b: Point, boxes: &[InWay], work: &mut usize) -> Option<Vec
 
 /// The drawn arrow through corners `via` (each with the clearance of its
 /// box), from the border of the box at `a` to the border of the box at
-/// `b`, each corner rounded no more than its clearance allows (a rounded
-/// corner cuts inside the turn, toward the box it goes around, by half its
-/// radius at most).
-fn rounded(a: Point, b: Point, via: &[(Point, f64)]) -> Arrow {
+/// `b` (`half` their half widths), each corner rounded no more than its
+/// clearance allows (a rounded corner cuts inside the turn, toward the box
+/// it goes around, by half its radius at most).
+fn rounded(a: Point, b: Point, via: &[(Point, f64)], half: (f64, f64)) -> Arrow {
     let (Some(&(first, _)), Some(&(last, _))) = (via.first(), via.last()) else {
-        return arrow(a, b, 0.0);
+        return arrow_sized(a, b, 0.0, half);
     };
-    let start = arrow(a, first, 0.0).start;
-    let end = arrow(last, b, 0.0).end;
+    let start = arrow_sized(a, first, 0.0, (half.0, 0.0)).start;
+    let end = arrow_sized(last, b, 0.0, (0.0, half.1)).end;
     let mut pts = vec![start];
     pts.extend(via.iter().map(|v| v.0));
     pts.push(end);
@@ -566,7 +608,7 @@ pub fn route_in(t: &Topology, from: ServerId, to: ServerId) -> Option<Arrow> {
         (from, a),
         (to, b),
         reverse,
-        &Obstacles::new(at),
+        &Obstacles::at(t, &at),
         Limit::FULL,
     ))
 }
@@ -574,11 +616,17 @@ pub fn route_in(t: &Topology, from: ServerId, to: ServerId) -> Option<Arrow> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::geometry::arrow;
     use crate::model::{Kind, Protection, Server};
     use proptest::prelude::*;
 
     fn at(x: f64, y: f64) -> Point {
         Point { x, y }
+    }
+
+    /// Boxes of the least width, as servers with short names have.
+    fn plain_boxes(boxes: impl IntoIterator<Item = (ServerId, Point)>) -> Obstacles {
+        Obstacles::new(boxes.into_iter().map(|(id, p)| (id, p, NODE_W)))
     }
 
     /// Whether any leg of `g` passes over the box at `c` (2 units smaller:
@@ -592,7 +640,7 @@ mod tests {
     #[test]
     fn a_clear_arrow_is_drawn_as_before() {
         let (a, b) = (at(0.0, 0.0), at(0.0, 300.0));
-        let far = Obstacles::new([(ServerId(3), at(400.0, 150.0))]);
+        let far = plain_boxes([(ServerId(3), at(400.0, 150.0))]);
         let g = route((ServerId(1), a), (ServerId(2), b), false, &far, Limit::FULL);
         assert_eq!(g, arrow(a, b, 0.0));
     }
@@ -600,7 +648,7 @@ mod tests {
     #[test]
     fn an_arrow_goes_around_a_server_in_its_way() {
         let (a, b, c) = (at(0.0, 0.0), at(0.0, 400.0), at(0.0, 200.0));
-        let o = Obstacles::new([(ServerId(1), a), (ServerId(2), b), (ServerId(3), c)]);
+        let o = plain_boxes([(ServerId(1), a), (ServerId(2), b), (ServerId(3), c)]);
         assert!(
             over(&arrow(a, b, 0.0), c),
             "the straight arrow runs through it"
@@ -617,9 +665,44 @@ mod tests {
     }
 
     #[test]
+    fn arrows_meet_a_grown_box_at_its_border_and_go_around_it() {
+        let (a, b, c) = (at(0.0, 0.0), at(400.0, 0.0), at(200.0, 200.0));
+        let wide = NODE_W_MAX;
+        let o = Obstacles::new([
+            (ServerId(1), a, NODE_W),
+            (ServerId(2), b, wide),
+            (ServerId(3), c, wide),
+        ]);
+        assert_eq!(o.half_w(ServerId(2)), wide / 2.0);
+        assert_eq!(o.half_w(ServerId(1)), NODE_W / 2.0);
+        // Straight along a row: it ends 4 units off the grown box's left
+        // border, not inside the box.
+        let g = route((ServerId(1), a), (ServerId(2), b), false, &o, Limit::FULL);
+        assert_eq!(g.end.x, 400.0 - wide / 2.0 - 4.0, "{}", g.d);
+        assert_eq!(g.start.x, NODE_W / 2.0 + 4.0, "{}", g.d);
+        // A box wider than the least passes over a route that would
+        // clear a narrow one: the route goes around its real width.
+        let (p, q) = (
+            at(200.0 - wide / 2.0 + 10.0, -200.0),
+            at(200.0 - wide / 2.0 + 10.0, 600.0),
+        );
+        let around = route((ServerId(4), p), (ServerId(5), q), false, &o, Limit::FULL);
+        let hit = |g: &Arrow| {
+            g.trace
+                .windows(2)
+                .any(|w| segment_hits_box(w[0], w[1], c, wide / 2.0 - 2.0, NODE_H / 2.0 - 2.0))
+        };
+        assert!(
+            hit(&arrow(p, q, 0.0)),
+            "the straight line crosses the wide box"
+        );
+        assert!(!hit(&around), "{}", around.d);
+    }
+
+    #[test]
     fn both_arrows_of_a_cyclic_pair_show_around_a_server() {
         let (a, b, c) = (at(0.0, 0.0), at(600.0, 0.0), at(300.0, 0.0));
-        let o = Obstacles::new([(ServerId(1), a), (ServerId(2), b), (ServerId(3), c)]);
+        let o = plain_boxes([(ServerId(1), a), (ServerId(2), b), (ServerId(3), c)]);
         let there = route((ServerId(1), a), (ServerId(2), b), true, &o, Limit::FULL);
         let back = route((ServerId(2), b), (ServerId(1), a), true, &o, Limit::FULL);
         assert!(!over(&there, c) && !over(&back, c));
@@ -639,7 +722,7 @@ mod tests {
                 }
             }
         }
-        let o = Obstacles::new(boxes);
+        let o = plain_boxes(boxes);
         let g = route((ServerId(1), a), (ServerId(2), b), false, &o, Limit::FULL);
         assert_eq!(g, arrow(a, b, bend_for(a, b, false)));
         let nan = route(
@@ -666,19 +749,26 @@ mod tests {
         };
         let side = ((n as f64) * NODE_W * NODE_H * 6.0).sqrt();
         let mut t = Topology::default();
-        let mut placed: Vec<Point> = Vec::new();
+        let mut placed: Vec<(Point, f64)> = Vec::new();
         for i in 0..n {
             for _ in 0..200 {
                 let p = at(
                     (next() % 10_000) as f64 / 10_000.0 * side * 1.6,
                     (next() % 10_000) as f64 / 10_000.0 * side,
                 );
-                if placed
-                    .iter()
-                    .all(|q| (p.x - q.x).abs() >= NODE_W + gap || (p.y - q.y).abs() >= NODE_H + gap)
-                {
-                    placed.push(p);
-                    let mut s = Server::new(ServerId(i as u32), format!("S{i}"), Kind::Dpm);
+                // Some names grow their boxes: a host, an FQDN, a cluster.
+                let name = match next() % 6 {
+                    0 => format!("dpm-lon-prod-{i:02}.corp.example.com"),
+                    1 => format!("SQLCLUSTER-LON-AG{i:02}"),
+                    2 => format!("fileserver{i}"),
+                    _ => format!("S{i}"),
+                };
+                let hw = box_width(&name) / 2.0;
+                if placed.iter().all(|&(q, qw)| {
+                    (p.x - q.x).abs() >= hw + qw + gap || (p.y - q.y).abs() >= NODE_H + gap
+                }) {
+                    placed.push((p, hw));
+                    let mut s = Server::new(ServerId(i as u32), name, Kind::Dpm);
                     s.pos = Some(p);
                     t.servers.push(s);
                     break;
@@ -719,7 +809,7 @@ mod tests {
                 boxes.push((ServerId(i * 15 + j), p));
             }
         }
-        let o = Obstacles::new(boxes.clone());
+        let o = plain_boxes(boxes.clone());
         for k in 0..40usize {
             let (from, to) = (boxes[k * 7 % 300], boxes[(k * 131 + 17) % 300]);
             let g = route(from, to, false, &o, Limit::FULL);

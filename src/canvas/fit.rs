@@ -6,7 +6,7 @@ use crate::ctx::Ctx;
 use crate::state::editor::Camera;
 use crate::state::editor::Mode;
 
-use dpm_rules::{positions, NODE_H, NODE_W};
+use dpm_rules::{positions, NODE_H};
 use leptos::prelude::*;
 
 /// Installs the effects and the resize listener, for the canvas's life.
@@ -71,21 +71,19 @@ fn fit(c: Ctx) {
     // Where the servers are going, not where a glide has them now: a
     // step of a failover fits the step's drawing.
     let bounds = ed.shown.with_untracked(|t| {
+        // Each box as wide as its name makes it.
         let at = positions(t);
-        let mut it = at.values();
-        let first = it.next()?;
-        Some(it.fold((first.x, first.y, first.x, first.y), |b, p| {
-            (b.0.min(p.x), b.1.min(p.y), b.2.max(p.x), b.3.max(p.y))
-        }))
+        t.servers
+            .iter()
+            .filter_map(|s| Some((*at.get(&s.id)?, dpm_rules::box_width(&s.name) / 2.0)))
+            .fold(None, |b, (p, hw)| {
+                let (x0, y0, x1, y1) = b.unwrap_or((f64::MAX, p.y, f64::MIN, p.y));
+                Some((x0.min(p.x - hw), y0.min(p.y), x1.max(p.x + hw), y1.max(p.y)))
+            })
     });
     let cam = match bounds {
         Some((x0, y0, x1, y1)) => Camera::fitting(
-            (
-                x0 - NODE_W / 2.0,
-                y0 - NODE_H / 2.0 - 24.0,
-                x1 + NODE_W / 2.0,
-                y1 + NODE_H / 2.0,
-            ),
+            (x0, y0 - NODE_H / 2.0 - 24.0, x1, y1 + NODE_H / 2.0),
             w,
             // Clear of the zoom buttons, and of the first-visit hint (the
             // presenter shows neither: the drawing takes the room above

@@ -17,7 +17,7 @@ use std::cell::Cell;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use dpm_rules::{NODE_H, NODE_W};
+use dpm_rules::NODE_H;
 
 type Rect = (f64, f64, f64, f64);
 
@@ -29,14 +29,15 @@ thread_local! {
     static HELD: Cell<Option<Rect>> = const { Cell::new(None) };
 }
 
-fn rect_path(out: &mut String, x: f64, y: f64) {
+/// A box `w` wide centred on (x, y).
+fn rect_path(out: &mut String, x: f64, y: f64, w: f64) {
     out.push_str(&format!(
         "M{} {}h{}v{}h-{}z",
-        (x - NODE_W / 2.0) as i64,
+        (x - w / 2.0) as i64,
         (y - NODE_H / 2.0) as i64,
-        NODE_W as i64,
+        w as i64,
         NODE_H as i64,
-        NODE_W as i64
+        w as i64
     ));
 }
 
@@ -47,10 +48,11 @@ fn shapes(t: &dpm_rules::Topology) -> Markup {
     let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
     for v in &t.servers {
         let Some(p) = v.pos else { continue };
-        rect_path(if v.is_dpm() { &mut dpm } else { &mut others }, p.x, p.y);
-        x0 = x0.min(p.x - NODE_W / 2.0);
+        let w = dpm_rules::box_width(&v.name);
+        rect_path(if v.is_dpm() { &mut dpm } else { &mut others }, p.x, p.y, w);
+        x0 = x0.min(p.x - w / 2.0);
         y0 = y0.min(p.y - NODE_H / 2.0);
-        x1 = x1.max(p.x + NODE_W / 2.0);
+        x1 = x1.max(p.x + w / 2.0);
         y1 = y1.max(p.y + NODE_H / 2.0);
     }
     BOUNDS.set((x0 <= x1).then_some((x0, y0, x1, y1)));
@@ -158,8 +160,10 @@ pub fn Minimap() -> impl IntoView {
         ed.selection.with(|sel| {
             ed.shown.with(|t| {
                 for &id in sel {
-                    if let Some(p) = t.server(id).and_then(|s| s.pos) {
-                        rect_path(&mut out, p.x, p.y);
+                    if let Some(s) = t.server(id) {
+                        if let Some(p) = s.pos {
+                            rect_path(&mut out, p.x, p.y, dpm_rules::box_width(&s.name));
+                        }
                     }
                 }
             })

@@ -14,7 +14,7 @@ use crate::state::editor::{Editor, Mode};
 use crate::browser::markup::el;
 use crate::browser::markup::Markup;
 
-use dpm_rules::{num, Finding, Kind, Point, ServerId, Severity, NODE_H, NODE_W, TEXT_X};
+use dpm_rules::{num, Finding, Kind, Point, ServerId, Severity, NODE_H, TEXT_X};
 use leptos::prelude::*;
 
 /// What a node shows, each part a memo of its own, so that an edit
@@ -213,7 +213,7 @@ fn aria(s: &NodeState) -> String {
         }
     });
     let caption = s.caption.with(|c| {
-        let shown = dpm_rules::fit_caption(c);
+        let shown = s.facts.with(|f| dpm_rules::fit_caption(c, &f.0));
         if shown == *c {
             shown
         } else {
@@ -294,11 +294,12 @@ pub fn node_key(c: Ctx, id: ServerId, ev: web_sys::KeyboardEvent) {
     }
 }
 
-/// The kind's icon at the node's left: a database for DPM, a server box.
-fn icon(kind: Kind) -> AnyView {
+/// The kind's icon at the left of a node `w` wide: a database for DPM, a
+/// server box.
+fn icon(kind: Kind, w: f64) -> AnyView {
     match kind {
         Kind::Dpm => view! {
-            <g class="icon" transform=format!("translate({} -7)", num(-NODE_W / 2.0 + 18.0))>
+            <g class="icon" transform=format!("translate({} -7)", num(-w / 2.0 + 18.0))>
                 <ellipse cx="0" cy="0" rx="8" ry="3.5" />
                 <path d="M-8 0 L-8 13 A8 3.5 0 0 0 8 13 L8 0" />
                 <path d="M-8 6.5 A8 3.5 0 0 0 8 6.5" />
@@ -306,7 +307,7 @@ fn icon(kind: Kind) -> AnyView {
         }
         .into_any(),
         Kind::Protected => view! {
-            <g class="icon" transform=format!("translate({} -9)", num(-NODE_W / 2.0 + 18.0))>
+            <g class="icon" transform=format!("translate({} -9)", num(-w / 2.0 + 18.0))>
                 <rect x="-7" y="0" width="14" height="18" rx="2" />
                 <path d="M-4 5 L4 5 M-4 9 L4 9" />
             </g>
@@ -384,9 +385,15 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
     let (o1, o2) = (origin.clone(), origin.clone());
     let name = move || s.facts.with(|f| f.0.clone());
     let shown_name = move || shown_name(ed, &s);
-    let shown_caption = move || dpm_rules::fit_caption(&s.caption.get());
-    let corner = Point {
-        x: NODE_W / 2.0 - 4.0,
+    let shown_caption = move || {
+        s.facts
+            .with(|f| dpm_rules::fit_caption(&s.caption.get(), &f.0))
+    };
+    // The box grows with the name (the rule crate's measure, as the
+    // export's), up to a limit.
+    let bw = move || s.facts.with(|f| dpm_rules::box_width(&f.0));
+    let corner = move || Point {
+        x: bw() / 2.0 - 4.0,
         y: -NODE_H / 2.0 + 4.0,
     };
     let on_click = move |ev: web_sys::MouseEvent| match ed.mode.get_untracked() {
@@ -403,7 +410,7 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
     // A mouse's double-click reaches the canvas (it captured the press,
     // see `pointer::dblclick`); a touch's or a pen's may reach the node.
     let on_dblclick = move |_| crate::canvas::state::rename_in_place(ed, id);
-    let (hw, hh) = (NODE_W / 2.0, NODE_H / 2.0);
+    let hh = NODE_H / 2.0;
     view! {
         <g class=move || class(c, &s, id) data-server=name transform=transform tabindex="0" role="button"
             aria-label=move || aria(&s)
@@ -413,15 +420,15 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
             on:blur=move |_| tip.server.set(None)
             on:pointerenter=move |_| tip.server.set(Some(id))
             on:pointerleave=move |_| tip.server.set(None)>
-            <rect class="body" x=move || num(o1().x - hw) y=move || num(o2().y - hh) width=num(NODE_W) height=num(NODE_H)
+            <rect class="body" x=move || num(o1().x - bw() / 2.0) y=move || num(o2().y - hh) width=move || num(bw()) height=num(NODE_H)
                 rx=move || if kind() == Kind::Dpm { "12" } else { "4" } />
             // Zoomed out, only the shape: what is too small to read is not
             // made at all (a tenth of the work per server when an estate of
             // thousands opens fitted).
             {(!far).then(|| view! {
                 // Zoomed out, focus shows on the shape itself (CSS).
-                <rect class="focus-ring" x=num(-hw - 5.0) y=num(-hh - 5.0) width=num(NODE_W + 10.0) height=num(NODE_H + 10.0) rx="14" />
-                {move || icon(kind())}
+                <rect class="focus-ring" x=move || num(-bw() / 2.0 - 5.0) y=num(-hh - 5.0) width=move || num(bw() + 10.0) height=num(NODE_H + 10.0) rx="14" />
+                {move || icon(kind(), bw())}
                 // The space keeps name and caption apart for assistive technology
                 // reading the text (the label must hold the visible words); SVG
                 // does not draw it.
@@ -432,21 +439,39 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
                 <text class="name" x=num(TEXT_X) y="-3" text-anchor="middle">{shown_name}" "</text>
                 <text class="sub" x=num(TEXT_X) y="15" text-anchor="middle">{shown_caption}</text>
             })}
-            <path class="cross" d=move || {
-                let o = origin();
-                let (x0, y0, x1, y1) = (o.x - hw + 6.0, o.y - hh + 6.0, o.x + hw - 6.0, o.y + hh - 6.0);
-                format!("M{} {} L{} {} M{} {} L{} {}", num(x0), num(y0), num(x1), num(y1), num(x1), num(y0), num(x0), num(y1))
-            } />
+            <path class="cross" d=move || cross(origin(), bw()) />
             {(!far).then(|| view! {
-                {crate::browser::markup::svg_layer("tags", move || s.tags.with(|ts| tags_markup(ts)))}
+                {crate::browser::markup::svg_layer("tags", move || s.tags.with(|ts| tags_markup(ts, bw())))}
                 // Hidden from assistive technology: the server's label already
                 // reads out its findings.
-                {move || s.sev.get().map(|sev| s.findings.with(|f| badge(sev, f, corner, true)))}
+                {move || s.sev.get().map(|sev| s.findings.with(|f| badge(sev, f, corner(), true)))}
                 {under(s)}
                 {handle(c, ptr, s, id)}
             })}
         </g>
     }
+}
+
+/// The cross drawn over a failed server's box, `w` wide at `o`.
+fn cross(o: Point, w: f64) -> String {
+    let (hw, hh) = (w / 2.0, NODE_H / 2.0);
+    let (x0, y0, x1, y1) = (
+        o.x - hw + 6.0,
+        o.y - hh + 6.0,
+        o.x + hw - 6.0,
+        o.y + hh - 6.0,
+    );
+    format!(
+        "M{} {} L{} {} M{} {} L{} {}",
+        num(x0),
+        num(y0),
+        num(x1),
+        num(y1),
+        num(x1),
+        num(y0),
+        num(x0),
+        num(y1)
+    )
 }
 
 /// What the box shows of the server's name: measured into the room beside
@@ -460,12 +485,13 @@ fn shown_name(ed: Editor, s: &NodeState) -> String {
         dpm_rules::NAME_PX
     };
     s.facts
-        .with(|f| dpm_rules::fit_name_to(&f.0, dpm_rules::TEXT_ROOM, px))
+        .with(|f| dpm_rules::fit_name_to(&f.0, dpm_rules::name_room(&f.0), px))
 }
 
-/// A node's tags along its top edge: (class, text, what it says in words).
-fn tags_markup(tags: &[(&'static str, String, String)]) -> Markup {
-    let mut x = -NODE_W / 2.0 + 8.0;
+/// The tags along the top edge of a node `w` wide: (class, text, what it
+/// says in words).
+fn tags_markup(tags: &[(&'static str, String, String)], w: f64) -> Markup {
+    let mut x = -w / 2.0 + 8.0;
     Markup::concat(tags.iter().map(|(class, text, words)| {
         let w = 10.0 + dpm_rules::text_width(text, 11.0, true);
         let at = x;

@@ -86,8 +86,8 @@ pub fn NameTip() -> impl IntoView {
             Some((s.name.clone(), derived.caption(t, id)))
         })?;
         let hidden = derived.far.get() || !derived.text.get().is_empty();
-        let whole =
-            dpm_rules::fit_name(&name) == name && dpm_rules::fit_caption(&caption) == caption;
+        let whole = dpm_rules::fit_name(&name) == name
+            && dpm_rules::fit_caption(&caption, &name) == caption;
         if !hidden && whole {
             return None;
         }

@@ -54,10 +54,12 @@ impl Positions {
 
     /// The server whose node contains canvas point `p`, topmost first.
     pub fn hit(&self, t: &Topology, p: Point) -> Option<ServerId> {
-        let (hw, hh) = (dpm_rules::NODE_W / 2.0, dpm_rules::NODE_H / 2.0);
-        t.servers.iter().rev().map(|s| s.id).find(|&id| {
-            self.get(id)
-                .is_some_and(|c| (c.x - p.x).abs() <= hw && (c.y - p.y).abs() <= hh)
+        let hh = dpm_rules::NODE_H / 2.0;
+        t.servers.iter().rev().find_map(|s| {
+            let hit = self.get(s.id).is_some_and(|c| {
+                (c.y - p.y).abs() <= hh && (c.x - p.x).abs() <= dpm_rules::box_width(&s.name) / 2.0
+            });
+            hit.then_some(s.id)
         })
     }
 }

@@ -15,34 +15,27 @@ use leptos::prelude::*;
 pub fn reveal(ed: Editor, pos: Positions, ids: &[ServerId], links: &[Link]) {
     // Where a server is drawn, or (in a large estate, out of view and not
     // drawn) where the drawing has it.
-    let pts: Vec<_> = ids
-        .iter()
-        .filter_map(|&id| {
-            pos.get(id)
-                .or_else(|| ed.doc.with_untracked(|t| t.server(id).and_then(|s| s.pos)))
-        })
-        .collect();
+    // Each with half its box's width (a box grows with its name).
+    let pts: Vec<_> = ed.doc.with_untracked(|t| {
+        ids.iter()
+            .filter_map(|&id| {
+                let s = t.server(id);
+                let p = pos.get(id).or_else(|| s.and_then(|s| s.pos))?;
+                Some((p, s.map_or(NODE_W, |s| dpm_rules::box_width(&s.name)) / 2.0))
+            })
+            .collect()
+    });
     if !pts.is_empty() {
         let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-        for p in &pts {
-            x0 = x0.min(p.x);
+        for (p, hw) in &pts {
+            x0 = x0.min(p.x - hw);
             y0 = y0.min(p.y);
-            x1 = x1.max(p.x);
+            x1 = x1.max(p.x + hw);
             y1 = y1.max(p.y);
         }
         let (w, h) = ed.viewport.get_untracked();
         let k = ed.camera.get_untracked().k.max(0.6);
-        let fit = Camera::fitting(
-            (
-                x0 - NODE_W / 2.0,
-                y0 - NODE_H / 2.0,
-                x1 + NODE_W / 2.0,
-                y1 + NODE_H / 2.0,
-            ),
-            w,
-            h,
-            1.25,
-        );
+        let fit = Camera::fitting((x0, y0 - NODE_H / 2.0, x1, y1 + NODE_H / 2.0), w, h, 1.25);
         let k = k.min(fit.k);
         let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
         ed.camera.set(Camera {

@@ -349,9 +349,12 @@ impl Survivors {
 fn free_spot(t: &Topology, p: Point) -> Point {
     let step = crate::layout::NODE_W + crate::layout::GAP_X;
     let taken = |x: f64| {
-        t.servers.iter().filter_map(|s| s.pos).any(|q| {
-            (q.x - x).abs() < crate::layout::NODE_W + crate::layout::GAP_X / 2.0
-                && (q.y - p.y).abs() < crate::layout::NODE_H + 8.0
+        t.servers.iter().any(|s| {
+            s.pos.is_some_and(|q| {
+                let apart = (crate::fit::box_width(&s.name) + crate::layout::NODE_W) / 2.0;
+                (q.x - x).abs() < apart + crate::layout::GAP_X / 2.0
+                    && (q.y - p.y).abs() < crate::layout::NODE_H + 8.0
+            })
         })
     };
     let mut x = p.x + step;

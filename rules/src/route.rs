@@ -28,10 +28,12 @@ use std::collections::{BinaryHeap, HashMap};
 /// canvas units; tighter clearances are tried where boxes stand closer.
 pub const CLEARANCE: f64 = 14.0;
 
-/// The side of a grid cell: more than the widest box is wide, so a box
-/// that a segment passes over has its centre in a cell next to one the
-/// segment passes through.
-const CELL: f64 = NODE_W_MAX + 32.0;
+/// The side of a grid cell: more than a box of the least width is wide, so
+/// a box that a segment passes over has its centre in a cell next to one
+/// the segment passes through. A box grown for its name is entered in
+/// every cell its centre would be in, were it a box of the least width
+/// anywhere along it (two at most).
+const CELL: f64 = 160.0;
 
 /// How far either side of a line the boxes are taken into a route's
 /// search at once (fewer rounds of search, each a little larger).
@@ -83,10 +85,21 @@ impl Obstacles {
         for (id, p, w) in boxes {
             if p.x.is_finite() && p.y.is_finite() {
                 let hw = within(w, NODE_W, NODE_W_MAX) / 2.0;
-                if hw > NODE_W / 2.0 {
+                let reach = hw - NODE_W / 2.0;
+                let (x0, y) = cell_of(Point {
+                    x: p.x - reach,
+                    y: p.y,
+                });
+                let (x1, _) = cell_of(Point {
+                    x: p.x + reach,
+                    y: p.y,
+                });
+                if reach > 0.0 {
                     wide.insert(id, hw);
                 }
-                cells.entry(cell_of(p)).or_default().push((id, p, hw));
+                for x in x0..=x1 {
+                    cells.entry((x, y)).or_default().push((id, p, hw));
+                }
                 count += 1;
             }
         }
@@ -139,7 +152,8 @@ impl Obstacles {
         let hw = self.half_w(id);
         let (cx, cy) = cell_of(c);
         let mut gap = f64::INFINITY;
-        for dx in -1..=1 {
+        // Two cells either side: a grown box's centre may stand that far.
+        for dx in -2..=2 {
             for dy in -1..=1 {
                 let k = (cx.saturating_add(dx), cy.saturating_add(dy));
                 for &(other, o, ohw) in self.cells.get(&k).map(|v| v.as_slice()).unwrap_or(&[]) {

@@ -10,6 +10,7 @@ use crate::browser::markup::Markup;
 use crate::state::derived::Derived;
 use crate::state::editor::Mode;
 
+use crate::canvas::looks::Looks;
 use crate::ctx::Ctx;
 
 use std::collections::HashMap;
@@ -27,36 +28,32 @@ pub fn ProtectionArrow(
     #[prop(optional)]
     moving: bool,
 ) -> impl IntoView {
-    let ed = crate::ctx::ctx().ed;
-    let pos = crate::ctx::ctx().pos;
+    let c = crate::ctx::ctx();
+    let (ed, pos) = (c.ed, c.pos);
     let derived = expect_context::<Derived>();
+    let looks = expect_context::<Looks>();
     let origin = Point { x: 0.0, y: 0.0 };
     let a = pos.of(link.protector, origin);
     let b = pos.of(link.target, origin);
-    let reverse = crate::browser::memo(move |_| derived.reverse.with(|r| r.contains(&link)));
-    let geo = geometry(link, (a, b), reverse, moving, derived);
-    let facts = crate::browser::memo(move |_| {
-        (
-            ed.shown
-                .with(|t| format!("{}->{}", t.name(link.protector), t.name(link.target))),
-            derived.switched.with(|s| s.contains(&link)),
-        )
+    // Its own signals in the keyed stores: an edit elsewhere runs none of
+    // this.
+    let l = looks.of_link(c, derived, link);
+    let reverse = crate::browser::memo(move |_| l.with(|l| l.facts.reverse));
+    let reroute = crate::browser::memo(move |_| l.with(|l| l.reroute));
+    let geo = geometry(link, (a, b), reverse, moving, derived, (looks, reroute));
+    let sev = crate::browser::memo(move |_| {
+        l.with(|l| worst(&l.state.findings))
+            .filter(|s| *s != Severity::Info)
     });
-    let findings = crate::browser::memo(move |_| derived.findings.with(|f| f.of_link(link)));
-    let sev =
-        crate::browser::memo(move |_| findings.with(|f| worst(f)).filter(|s| *s != Severity::Info));
-    let broken = crate::browser::memo(move |_| {
-        ed.shown_failed
-            .with(|f| f.contains(&link.protector) || f.contains(&link.target))
-    });
-    let selected = crate::browser::memo(move |_| ed.link_selected(link));
+    let broken = crate::browser::memo(move |_| l.with(|l| l.state.broken));
+    let selected = crate::browser::memo(move |_| l.with(|l| l.state.selected));
     let entering = ed
         .entering
         .with_untracked(|e| e.contains(&link.protector) || e.contains(&link.target))
         || ed.preview.with_untracked(|p| p.is_some());
     let class = move || {
         let mut c = String::from("protection");
-        if facts.with(|f| f.1) {
+        if l.with(|l| l.facts.switched) {
             c.push_str(" switched");
         }
         if let Some(s) = sev.get() {
@@ -89,13 +86,13 @@ pub fn ProtectionArrow(
     let hover = crate::ctx::ctx().tip;
     view! {
         <g class="protection-group" class:selected=selected class:entering=entering
-            data-protection=move || facts.with(|f| f.0.clone())
+            data-protection=move || l.with(|l| l.facts.name.clone())
             on:pointerdown=on_down
             on:pointerenter=move |_| hover.link.set(Some(link))
             on:pointerleave=move |_| hover.link.set(None)>
             <path class="hit" d=move || geo.with(|g| g.d.clone()) />
             <path class=class d=move || geo.with(|g| g.d.clone()) marker-end=marker />
-            {move || sev.get().map(|s| findings.with(|f| badge(s, f, geo.with(|g| g.mid), false)))}
+            {move || sev.get().map(|s| l.with(|st| badge(s, &st.state.findings, geo.with(|g| g.mid), false)))}
         </g>
     }
 }
@@ -104,30 +101,46 @@ pub fn ProtectionArrow(
 /// its way; zoomed far out, where boxes are small shapes and no name
 /// shows, straight (and nothing to route). On the drag layer (`moving`),
 /// only short detours are searched, as it is routed again on every move.
+///
+/// Searched again when its ends move, or when a box changed near its path
+/// (`reroute`, see [`Looks`]): the route is the one the export and a
+/// reload draw, yet an edit elsewhere in an estate routes nothing here.
 fn geometry(
     link: Link,
     (a, b): (ArcRwSignal<Point>, ArcRwSignal<Point>),
     reverse: Memo<bool>,
     moving: bool,
     derived: Derived,
+    (looks, reroute): (Looks, Memo<u32>),
 ) -> Memo<Arrow> {
     let (far, obstacles) = (derived.far, derived.obstacles);
-    // Searched again whenever a server moves: a route kept from before
-    // could be longer than the one the export and a reload draw (a clear
-    // arrow, most of them, costs one look along it).
     crate::browser::memo(move |_| {
         let (p, q, rev) = (a.get(), b.get(), reverse.get());
-        if far.get() {
-            return arrow(p, q, bend_for(p, q, rev));
+        reroute.track();
+        let g = if far.get() {
+            arrow(p, q, bend_for(p, q, rev))
+        } else {
+            obstacles.with_untracked(|o| {
+                let limit = if moving {
+                    Limit::moving(o.len())
+                } else {
+                    Limit::for_drawing(o.len())
+                };
+                route((link.protector, p), (link.target, q), rev, o, limit)
+            })
+        };
+        if !moving {
+            let b = g
+                .trace
+                .iter()
+                .fold((f64::MAX, f64::MAX, f64::MIN, f64::MIN), |b, p| {
+                    (b.0.min(p.x), b.1.min(p.y), b.2.max(p.x), b.3.max(p.y))
+                });
+            looks.traces.update_value(|t| {
+                t.insert(link, b);
+            });
         }
-        obstacles.with(|o| {
-            let limit = if moving {
-                Limit::moving(o.len())
-            } else {
-                Limit::for_drawing(o.len())
-            };
-            route((link.protector, p), (link.target, q), rev, o, limit)
-        })
+        g
     })
 }
 

@@ -32,6 +32,7 @@ pub mod find;
 pub mod fit;
 pub mod flow;
 pub mod ghosts;
+pub mod looks;
 pub mod minimap;
 pub mod node;
 pub mod palette;
@@ -49,6 +50,7 @@ pub fn Canvas() -> impl IntoView {
     let ed = c.ed;
     let derived = Derived::new(ed);
     provide_context(derived);
+    provide_context(crate::canvas::looks::Looks::new(c, derived));
     fit::install(c);
     let p = Pointer::new();
     provide_context(p);

@@ -2,161 +2,71 @@
 //! keys and gestures.
 
 use crate::canvas::badge::badge;
+use crate::canvas::looks::{Flags, Looks, ServerLook};
 use crate::canvas::pointer;
 use crate::canvas::pointer::Pointer;
 use crate::canvas::state::toggle_selected;
-use crate::canvas::state::Verdict;
 use crate::ctx::Ctx;
 use crate::state::derived::worst;
 use crate::state::derived::Derived;
-use crate::state::editor::{Editor, Mode};
+use crate::state::editor::Mode;
 
 use crate::browser::markup::el;
 use crate::browser::markup::Markup;
 
-use dpm_rules::{num, Finding, Kind, Point, ServerId, Severity, NODE_H, TEXT_X};
+use dpm_rules::{num, Kind, Point, ServerId, Severity, NODE_H, TEXT_X};
 use leptos::prelude::*;
 
-/// What a node shows, each part a memo of its own, so that an edit
-/// touches only the nodes and the parts it changes.
+/// What a node shows: its signals in the canvas's keyed stores
+/// ([`Looks`]), which only a change of this server sets, so that an edit
+/// runs the nodes it changes and no other.
 #[derive(Clone, Copy)]
 struct NodeState {
-    /// Name, kind, and whether it is Microsoft Azure Backup Server.
-    facts: Memo<(String, Kind, bool)>,
-    /// Small tags on the node's top edge: the host of a virtual machine,
-    /// an Azure virtual machine, DPM on a domain controller. (class, text,
-    /// what it says in words: the label's words hold the text shown, in
-    /// order.)
-    tags: Memo<Vec<(&'static str, String, String)>>,
-    stopped: Memo<bool>,
-    caption: Memo<String>,
-    findings: Memo<Vec<Finding>>,
+    l: RwSignal<ServerLook>,
+    /// The worst of its findings (a memo over its own findings only).
     sev: Memo<Option<Severity>>,
-    selected: Memo<bool>,
-    failed: Memo<bool>,
-    /// The verdict's class while a protection is drawn.
-    candidate: Memo<&'static str>,
-    /// In the Risk view: what this server's failure alone would cost.
-    at_risk: Memo<Option<String>>,
-    is_source: Memo<bool>,
-    is_target: Memo<bool>,
     /// Just added (or the drawing just opened): it fades in.
     entering: bool,
 }
 
 impl NodeState {
     fn new(c: Ctx, derived: Derived, id: ServerId) -> NodeState {
-        let (ed, cn, rv) = (c.ed, c.cn, c.rv);
-        let facts = crate::browser::memo(move |_| {
-            ed.shown.with(|t| {
-                t.server(id)
-                    .map(|s| (s.name.clone(), s.kind, s.is_mabs()))
-                    .unwrap_or_else(|| (String::new(), Kind::Protected, false))
-            })
-        });
-        let tags = crate::browser::memo(move |_| {
-            ed.shown.with(|t| {
-                let Some(s) = t.server(id) else {
-                    return Vec::new();
-                };
-                let mut out: Vec<(&'static str, String, String)> = Vec::new();
-                if let Some(h) = s.host.filter(|&h| t.server(h).is_some()) {
-                    out.push((
-                        "tag vm",
-                        format!("on {}", dpm_rules::truncate(t.name(h), 10)),
-                        format!("on {}", t.name(h)),
-                    ));
-                }
-                if s.is_azure() {
-                    out.push(("tag azure", "Azure".into(), "Azure".into()));
-                }
-                if s.is_dpm() && s.is_domain_controller() {
-                    out.push(("tag dc", "DC".into(), "DC (domain controller)".into()));
-                }
-                out
-            })
-        });
-        let stopped = crate::browser::memo(move |_| ed.stopped.with(|s| s.contains(&id)));
-        let caption = crate::browser::memo(move |_| {
-            let (_, kind, mabs) = facts.get();
-            match kind {
-                Kind::Dpm => derived
-                    .roles
-                    .with(|r| r.get(&id).copied().unwrap_or_default())
-                    .caption(mabs),
-                Kind::Protected => "protected server".to_string(),
-            }
-        });
-        let findings = crate::browser::memo(move |_| derived.findings.with(|f| f.of_server(id)));
-        let sev = crate::browser::memo(move |_| findings.with(|f| worst(f)));
-        let selected = crate::browser::memo(move |_| ed.selection.with(|s| s.contains(&id)));
-        let failed = crate::browser::memo(move |_| ed.shown_failed.with(|f| f.contains(&id)));
-        let candidate = crate::browser::memo(move |_| {
-            cn.verdicts.with(|v| match v.get(&id) {
-                Some(Verdict::Allowed) => "cand-ok",
-                Some(Verdict::Breaks(_)) => "cand-bad",
-                Some(Verdict::Exists) => "cand-exists",
-                None => "",
-            })
-        });
-        let at_risk = crate::browser::memo(move |_| {
-            rv.risk.with(|r| {
-                let (r, _) = r.as_ref()?;
-                let sp = r.single_points.iter().find(|p| p.server == id)?;
-                let n = sp.loses.len() + sp.unprotects.len();
-                let first = sp.loses.first().or(sp.unprotects.first())?;
-                let what = ed.doc.with_untracked(|t| first.label(t));
-                Some(if n == 1 {
-                    format!("⚠ takes {what}")
-                } else {
-                    format!("⚠ takes {what} +{}", n - 1)
-                })
-            })
-        });
-        let is_source = crate::browser::memo(move |_| cn.from.get() == Some(id));
-        let is_target = crate::browser::memo(move |_| cn.target.get() == Some(id));
-        let entering = ed.entering.with_untracked(|e| e.contains(&id));
-        NodeState {
-            facts,
-            tags,
-            stopped,
-            caption,
-            findings,
-            sev,
-            selected,
-            failed,
-            candidate,
-            at_risk,
-            is_source,
-            is_target,
-            entering,
-        }
+        let looks = expect_context::<Looks>();
+        let l = looks.of_server(c, derived, id);
+        let sev = crate::browser::memo(move |_| l.with(|l| worst(&l.findings)));
+        let entering = c.ed.entering.with_untracked(|e| e.contains(&id));
+        NodeState { l, sev, entering }
     }
 
     fn kind(&self) -> Kind {
-        self.facts.with(|f| f.1)
+        self.l.with(|l| l.facts.kind)
+    }
+
+    fn flags(&self) -> Flags {
+        self.l.with(|l| l.flags)
     }
 }
 
 /// The node's classes: its kind and every state the style shows.
-fn class(c: Ctx, s: &NodeState, id: ServerId) -> String {
+fn class(s: &NodeState) -> String {
     let mut out = format!("server {}", s.kind().as_str());
+    let fl = s.flags();
     for (on, name) in [
-        (s.selected.get(), " selected"),
-        (s.failed.get(), " failed"),
-        (s.stopped.get(), " stopped"),
-        (s.is_source.get(), " source"),
-        (s.is_target.get(), " target"),
+        (fl.selected, " selected"),
+        (fl.failed, " failed"),
+        (fl.stopped, " stopped"),
+        (fl.source, " source"),
+        (fl.target, " target"),
         (s.entering, " entering"),
-        (s.at_risk.with(|r| r.is_some()), " spof"),
-        (c.pr.spot.get() == Some(id), " spot"),
-        (c.pr.near.with(|n| n.contains(&id)), " near"),
+        (s.l.with(|l| l.at_risk.is_some()), " spof"),
+        (fl.spot, " spot"),
+        (fl.near, " near"),
     ] {
         if on {
             out.push_str(name);
         }
     }
-    let cand = s.candidate.get();
+    let cand = fl.candidate;
     if !cand.is_empty() {
         out.push(' ');
         out.push_str(cand);
@@ -167,7 +77,8 @@ fn class(c: Ctx, s: &NodeState, id: ServerId) -> String {
 /// The node's label: the words on the node, in their order (name, caption,
 /// tags, the single-point label as shown), then what they mean.
 fn aria(s: &NodeState) -> String {
-    let f = s.findings.with(|f| {
+    let f = s.l.with(|l| {
+        let f = &l.findings;
         if f.is_empty() {
             String::new()
         } else {
@@ -180,19 +91,23 @@ fn aria(s: &NodeState) -> String {
             )
         }
     });
-    let state = if s.failed.get() {
+    let fl = s.flags();
+    let state = if fl.failed {
         ", failed"
-    } else if s.stopped.get() {
+    } else if fl.stopped {
         ", stopped: its database is down"
     } else {
         ""
     };
-    let tags = s.tags.with(|t| {
-        t.iter()
+    let tags = s.l.with(|l| {
+        let f = &l.facts;
+        f.tags
+            .iter()
             .map(|(_, _, words)| format!(", {words}"))
             .collect::<String>()
     });
-    let risk = s.at_risk.with(|r| {
+    let risk = s.l.with(|l| {
+        let r = &l.at_risk;
         r.as_ref()
             .map(|w| {
                 format!(
@@ -204,16 +119,19 @@ fn aria(s: &NodeState) -> String {
     });
     // The words shown come first (a speech user says what they see), then
     // what a shortened one stands for.
-    let name = s.facts.with(|f| {
-        let shown = dpm_rules::fit_name(&f.0);
-        if shown == f.0 {
+    let name = s.l.with(|l| {
+        let f = &l.facts;
+        let shown = dpm_rules::fit_name(&f.name);
+        if shown == f.name {
             shown
         } else {
-            format!("{} (shown as {shown})", f.0)
+            format!("{} (shown as {shown})", f.name)
         }
     });
-    let caption = s.caption.with(|c| {
-        let shown = s.facts.with(|f| dpm_rules::fit_caption(c, &f.0));
+    let caption = s.l.with(|l| {
+        let f = &l.facts;
+        let c = &f.caption;
+        let shown = dpm_rules::fit_caption(c, &f.name);
         if shown == *c {
             shown
         } else {
@@ -320,12 +238,12 @@ fn icon(kind: Kind, w: f64) -> AnyView {
 /// failure alone would take in the Risk view.
 fn under(s: NodeState) -> impl IntoView {
     view! {
-        {move || s.stopped.get().then(|| view! {
+        {move || s.l.with(|l| l.flags.stopped).then(|| view! {
             <text class="stopped-label" aria-hidden="true" x="0" y=dpm_rules::num(NODE_H / 2.0 + 16.0) text-anchor="middle">
                 "Stopped: its database is down"
             </text>
         })}
-        {move || s.at_risk.get().map(|what| view! {
+        {move || s.l.with(|l| l.at_risk.clone()).map(|what| view! {
             <text class="spof-label" aria-hidden="true" x="0" y=dpm_rules::num(NODE_H / 2.0 + 16.0) text-anchor="middle">
                 {dpm_rules::truncate(&what, 28)}
             </text>
@@ -335,10 +253,9 @@ fn under(s: NodeState) -> impl IntoView {
 
 /// The handle a protection is drawn from, on a DPM server while editing.
 fn handle(c: Ctx, ptr: Pointer, s: NodeState, id: ServerId) -> impl IntoView {
-    let ed = c.ed;
     let hh = NODE_H / 2.0;
     move || {
-        (s.kind() == Kind::Dpm && ed.mode.get() == Mode::Edit).then(|| {
+        (s.kind() == Kind::Dpm && s.l.with(|l| l.flags.edit)).then(|| {
             view! {
                 <g class="handle" on:pointerdown=move |ev| pointer::start_connect(c, ptr, id, &ev)>
                     <title>"Drag onto a server to protect it"</title>
@@ -383,15 +300,14 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
         }
     };
     let (o1, o2) = (origin.clone(), origin.clone());
-    let name = move || s.facts.with(|f| f.0.clone());
-    let shown_name = move || shown_name(ed, &s);
+    let name = move || s.l.with(|l| l.facts.name.clone());
+    let shown_name = move || shown_name(&s);
     let shown_caption = move || {
-        s.facts
-            .with(|f| dpm_rules::fit_caption(&s.caption.get(), &f.0))
+        s.l.with(|l| dpm_rules::fit_caption(&l.facts.caption, &l.facts.name))
     };
     // The box grows with the name (the rule crate's measure, as the
     // export's), up to a limit.
-    let bw = move || s.facts.with(|f| dpm_rules::box_width(&f.0));
+    let bw = move || s.l.with(|l| dpm_rules::box_width(&l.facts.name));
     let corner = move || Point {
         x: bw() / 2.0 - 4.0,
         y: -NODE_H / 2.0 + 4.0,
@@ -412,7 +328,7 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
     let on_dblclick = move |_| crate::canvas::state::rename_in_place(ed, id);
     let hh = NODE_H / 2.0;
     view! {
-        <g class=move || class(c, &s, id) data-server=name transform=transform tabindex="0" role="button"
+        <g class=move || class(&s) data-server=name transform=transform tabindex="0" role="button"
             aria-label=move || aria(&s)
             on:pointerdown=move |ev| pointer::start_move(c, ptr, id, &ev)
             on:click=on_click on:dblclick=on_dblclick on:keydown=move |ev| node_key(c, id, ev)
@@ -441,10 +357,10 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
             })}
             <path class="cross" d=move || cross(origin(), bw()) />
             {(!far).then(|| view! {
-                {crate::browser::markup::svg_layer("tags", move || s.tags.with(|ts| tags_markup(ts, bw())))}
+                {crate::browser::markup::svg_layer("tags", move || s.l.with(|l| tags_markup(&l.facts.tags, bw())))}
                 // Hidden from assistive technology: the server's label already
                 // reads out its findings.
-                {move || s.sev.get().map(|sev| s.findings.with(|f| badge(sev, f, corner(), true)))}
+                {move || s.sev.get().map(|sev| s.l.with(|l| badge(sev, &l.findings, corner(), true)))}
                 {under(s)}
                 {handle(c, ptr, s, id)}
             })}
@@ -478,14 +394,13 @@ fn cross(o: Point, w: f64) -> String {
 /// the icon (the rule crate's, as the SVG export's): whole, else the host
 /// name, else with an ellipsis; in the presenter, larger, for a room
 /// reading from its back rows.
-fn shown_name(ed: Editor, s: &NodeState) -> String {
-    let px = if ed.mode.get() == Mode::Present {
+fn shown_name(s: &NodeState) -> String {
+    let px = if s.l.with(|l| l.flags.present) {
         dpm_rules::PRESENT_NAME_PX
     } else {
         dpm_rules::NAME_PX
     };
-    s.facts
-        .with(|f| dpm_rules::fit_name_to(&f.0, dpm_rules::name_room(&f.0), px))
+    s.l.with(|l| dpm_rules::fit_name_to(&l.facts.name, dpm_rules::name_room(&l.facts.name), px))
 }
 
 /// The tags along the top edge of a node `w` wide: (class, text, what it

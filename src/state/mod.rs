@@ -10,6 +10,7 @@
 
 pub mod derived;
 pub mod editor;
+pub mod keyed;
 pub mod persist;
 pub mod positions;
 pub mod reveal;

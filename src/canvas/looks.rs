@@ -1,0 +1,451 @@
+//! What each drawn server and protection shows, as keyed stores
+//! ([`Keyed`]): a few effects, one per kind of source (the drawing, the
+//! findings, the selection and other states, the Risk view), go over the
+//! drawn servers and protections when their source changes and set only
+//! the signals whose value changed. An edit in an estate of 10,000 thus
+//! runs a loop in Rust and the views of what it changed, not a memo in
+//! every node (xyflow keeps its node lookup for the same reason).
+//!
+//! An arrow's route is searched again when its ends move, or when a box
+//! that changed (moved, grown, added, removed) stands near it
+//! ([`Looks::reroute`]), not at every change of the drawing.
+
+use crate::ctx::Ctx;
+use crate::state::derived::Derived;
+use crate::state::editor::Mode;
+use crate::state::keyed::Keyed;
+
+use crate::canvas::state::Verdict;
+
+use std::collections::{HashMap, HashSet};
+
+use dpm_rules::{Finding, Kind, Link, Point, Roles, ServerId, Topology, NODE_H};
+use leptos::prelude::*;
+
+/// A server's words and kind, from the drawing and its roles.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Facts {
+    pub name: String,
+    pub kind: Kind,
+    /// Microsoft Azure Backup Server.
+    pub mabs: bool,
+    /// Small tags on the node's top edge: the host of a virtual machine,
+    /// an Azure virtual machine, DPM on a domain controller. (class, text,
+    /// what it says in words: the label's words hold the text shown, in
+    /// order.)
+    pub tags: Vec<(&'static str, String, String)>,
+    /// Its role, or that it is protected.
+    pub caption: String,
+}
+
+/// A server's states, from the selection, the simulator, a protection
+/// being drawn, the presenter and the mode.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Flags {
+    pub selected: bool,
+    pub failed: bool,
+    /// Its database is down (simulator).
+    pub stopped: bool,
+    /// A protection is being drawn from it, or onto it.
+    pub source: bool,
+    pub target: bool,
+    /// The presenter's spotlight is on it, or on a server next to it.
+    pub spot: bool,
+    pub near: bool,
+    /// The verdict's class while a protection is drawn.
+    pub candidate: &'static str,
+    /// Editing (a DPM server shows its handle), presenting (larger names).
+    pub edit: bool,
+    pub present: bool,
+}
+
+/// A protection's words, from the drawing.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LinkFacts {
+    /// "PROTECTOR->TARGET", its `data-protection`.
+    pub name: String,
+    pub switched: bool,
+    /// The two servers protect each other: both arrows bend apart.
+    pub reverse: bool,
+}
+
+/// A protection's states.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LinkState {
+    pub findings: Vec<Finding>,
+    /// Its protector or target failed (simulator).
+    pub broken: bool,
+    pub selected: bool,
+}
+
+/// All a drawn server shows, one signal per server.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServerLook {
+    pub facts: Facts,
+    pub flags: Flags,
+    pub findings: Vec<Finding>,
+    /// In the Risk view: what this server's failure alone would cost.
+    pub at_risk: Option<String>,
+}
+
+/// All a drawn protection shows, one signal per protection.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LinkLook {
+    pub facts: LinkFacts,
+    pub state: LinkState,
+    /// Counts up when the arrow must be routed again: a box near its path
+    /// changed.
+    pub reroute: u32,
+}
+
+/// Sets `slot` to `v`; whether that changed it.
+fn put<T: PartialEq>(slot: &mut T, v: T) -> bool {
+    let changed = *slot != v;
+    if changed {
+        *slot = v;
+    }
+    changed
+}
+
+/// The keyed stores of the canvas.
+#[derive(Clone, Copy)]
+pub struct Looks {
+    pub servers: Keyed<ServerId, ServerLook>,
+    pub links: Keyed<Link, LinkLook>,
+    /// Each drawn arrow's path's bounds (x0, y0, x1, y1), as last routed.
+    pub traces: StoredValue<HashMap<Link, (f64, f64, f64, f64)>>,
+    /// The sources of the flags and of the Risk view's labels as their
+    /// effects last read them: what a node made between two runs starts
+    /// from, without reading the sources itself.
+    flag_sources: StoredValue<Option<FlagSources>>,
+    risk_lines: StoredValue<HashMap<ServerId, String>>,
+}
+
+/// A box's centre and width, to tell which changed.
+type BoxAt = (Point, f64);
+
+impl Looks {
+    pub fn new(c: Ctx, derived: Derived) -> Looks {
+        let looks = Looks {
+            servers: Keyed::new(),
+            links: Keyed::new(),
+            traces: StoredValue::new(HashMap::new()),
+            flag_sources: StoredValue::new(None),
+            risk_lines: StoredValue::new(HashMap::new()),
+        };
+        let (ed, rv) = (c.ed, c.rv);
+        crate::browser::effect(move || {
+            ed.shown.with(|t| {
+                derived.roles.with(|r| {
+                    looks
+                        .servers
+                        .each(|id, l| put(&mut l.facts, facts(t, r, id)))
+                });
+                derived.reverse.with(|rev| {
+                    derived.switched.with(|sw| {
+                        looks
+                            .links
+                            .each(|k, l| put(&mut l.facts, link_facts(t, k, sw, rev)))
+                    })
+                });
+            })
+        });
+        crate::browser::effect(move || {
+            derived.findings.with(|f| {
+                looks
+                    .servers
+                    .each(|id, l| put(&mut l.findings, f.of_server(id)))
+            })
+        });
+        crate::browser::effect(move || {
+            let s = FlagSources::now(c);
+            looks.servers.each(|id, l| put(&mut l.flags, s.flags(id)));
+            looks.flag_sources.set_value(Some(s));
+        });
+        crate::browser::effect(move || {
+            rv.risk.with(|r| {
+                let by: HashMap<ServerId, String> = r
+                    .as_ref()
+                    .map(|(r, _)| {
+                        ed.doc.with_untracked(|t| {
+                            r.single_points
+                                .iter()
+                                .filter_map(|sp| Some((sp.server, risk_line(t, sp)?)))
+                                .collect()
+                        })
+                    })
+                    .unwrap_or_default();
+                looks
+                    .servers
+                    .each(|id, l| put(&mut l.at_risk, by.get(&id).cloned()));
+                looks.risk_lines.set_value(by);
+            })
+        });
+        crate::browser::effect(move || {
+            let failed: HashSet<ServerId> = ed.shown_failed.with(|f| f.iter().copied().collect());
+            let sel = ed.selected_link.get();
+            let also: HashSet<Link> = ed.also_links.with(|a| {
+                if a.first() == sel.as_ref() {
+                    a.iter().copied().collect()
+                } else {
+                    HashSet::new()
+                }
+            });
+            derived.findings.with(|f| {
+                looks.links.each(|k, l| {
+                    let state = LinkState {
+                        findings: f.of_link(k),
+                        broken: failed.contains(&k.protector) || failed.contains(&k.target),
+                        selected: sel == Some(k) || sel.is_some() && also.contains(&k),
+                    };
+                    put(&mut l.state, state)
+                })
+            });
+        });
+        looks.watch_boxes(c);
+        looks
+    }
+
+    /// Routes again the arrows near a box that changed: each change of
+    /// the drawing is compared box by box with the one before, and an
+    /// arrow whose path's bounds (grown by what a detour keeps clear)
+    /// meet a changed box counts up its `reroute`. Past 64 changed boxes
+    /// (a paste, a layout), every arrow is routed again.
+    fn watch_boxes(self, c: Ctx) {
+        let ed = c.ed;
+        let before: StoredValue<HashMap<ServerId, BoxAt>> = StoredValue::new(HashMap::new());
+        crate::browser::effect(move || {
+            let now: HashMap<ServerId, BoxAt> = ed.shown.with(|t| {
+                t.servers
+                    .iter()
+                    .filter_map(|s| Some((s.id, (s.pos?, dpm_rules::box_width(&s.name)))))
+                    .collect()
+            });
+            let changed = before.with_value(|b| changed_boxes(b, &now));
+            before.set_value(now);
+            let hit: Vec<Link> = self.traces.with_value(|tr| {
+                tr.iter()
+                    .filter(|(_, b)| {
+                        changed
+                            .as_ref()
+                            .is_none_or(|ch| ch.iter().any(|c| meets(**b, *c)))
+                    })
+                    .map(|(l, _)| *l)
+                    .collect()
+            });
+            self.links.some(hit, |_, l| {
+                l.reroute = l.reroute.wrapping_add(1);
+                true
+            });
+        });
+    }
+}
+
+/// The boxes (centre, width) that differ between `before` and `now`: moved,
+/// grown, added or removed. None when there are too many to look for
+/// (every arrow is then routed again).
+fn changed_boxes(
+    before: &HashMap<ServerId, BoxAt>,
+    now: &HashMap<ServerId, BoxAt>,
+) -> Option<Vec<BoxAt>> {
+    const MOST: usize = 64;
+    let mut out = Vec::new();
+    for (id, b) in now {
+        match before.get(id) {
+            Some(old) if old == b => {}
+            Some(old) => {
+                out.push(*old);
+                out.push(*b);
+            }
+            None => out.push(*b),
+        }
+        if out.len() > MOST {
+            return None;
+        }
+    }
+    for (id, old) in before {
+        if !now.contains_key(id) {
+            out.push(*old);
+            if out.len() > MOST {
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Whether the box `(c, w)` meets the bounds `b` of a path, grown by what
+/// a detour keeps clear of a box (its clearance and corridor) and more.
+fn meets(b: (f64, f64, f64, f64), (c, w): BoxAt) -> bool {
+    let grow = 48.0;
+    let (hw, hh) = (w / 2.0 + grow, NODE_H / 2.0 + grow);
+    c.x + hw >= b.0 && c.x - hw <= b.2 && c.y + hh >= b.1 && c.y - hh <= b.3
+}
+
+/// The states every server's [`Flags`] are read from, taken once.
+struct FlagSources {
+    selected: HashSet<ServerId>,
+    failed: HashSet<ServerId>,
+    stopped: HashSet<ServerId>,
+    near: HashSet<ServerId>,
+    from: Option<ServerId>,
+    target: Option<ServerId>,
+    spot: Option<ServerId>,
+    verdicts: HashMap<ServerId, &'static str>,
+    mode: Mode,
+}
+
+impl FlagSources {
+    fn now(c: Ctx) -> FlagSources {
+        let (ed, cn, pr) = (c.ed, c.cn, c.pr);
+        let set = |v: &Vec<ServerId>| v.iter().copied().collect::<HashSet<_>>();
+        FlagSources {
+            selected: ed.selection.with(set),
+            failed: ed.shown_failed.with(set),
+            stopped: ed.stopped.with(set),
+            near: pr.near.with(set),
+            from: cn.from.get(),
+            target: cn.target.get(),
+            spot: pr.spot.get(),
+            verdicts: cn.verdicts.with(|v| {
+                v.iter()
+                    .map(|(&id, v)| {
+                        let class = match v {
+                            Verdict::Allowed => "cand-ok",
+                            Verdict::Breaks(_) => "cand-bad",
+                            Verdict::Exists => "cand-exists",
+                        };
+                        (id, class)
+                    })
+                    .collect()
+            }),
+            mode: ed.mode.get(),
+        }
+    }
+
+    pub fn flags(&self, id: ServerId) -> Flags {
+        Flags {
+            selected: self.selected.contains(&id),
+            failed: self.failed.contains(&id),
+            stopped: self.stopped.contains(&id),
+            source: self.from == Some(id),
+            target: self.target == Some(id),
+            spot: self.spot == Some(id),
+            near: self.near.contains(&id),
+            candidate: self.verdicts.get(&id).copied().unwrap_or(""),
+            edit: self.mode == Mode::Edit,
+            present: self.mode == Mode::Present,
+        }
+    }
+}
+
+/// Server `id`'s [`Facts`] in `t` (an empty name for one not there).
+pub fn facts(t: &Topology, roles: &HashMap<ServerId, Roles>, id: ServerId) -> Facts {
+    let Some(s) = t.server(id) else {
+        return Facts {
+            name: String::new(),
+            kind: Kind::Protected,
+            mabs: false,
+            tags: Vec::new(),
+            caption: String::new(),
+        };
+    };
+    let mut tags: Vec<(&'static str, String, String)> = Vec::new();
+    if let Some(h) = s.host.filter(|&h| t.server(h).is_some()) {
+        tags.push((
+            "tag vm",
+            format!("on {}", dpm_rules::truncate(t.name(h), 10)),
+            format!("on {}", t.name(h)),
+        ));
+    }
+    if s.is_azure() {
+        tags.push(("tag azure", "Azure".into(), "Azure".into()));
+    }
+    if s.is_dpm() && s.is_domain_controller() {
+        tags.push(("tag dc", "DC".into(), "DC (domain controller)".into()));
+    }
+    let caption = match s.kind {
+        Kind::Dpm => roles
+            .get(&id)
+            .copied()
+            .unwrap_or_default()
+            .caption(s.is_mabs()),
+        Kind::Protected => "protected server".to_string(),
+    };
+    Facts {
+        name: s.name.clone(),
+        kind: s.kind,
+        mabs: s.is_mabs(),
+        tags,
+        caption,
+    }
+}
+
+/// Protection `l`'s [`LinkFacts`] in `t`, given the switched
+/// protections and those with one the other way.
+pub fn link_facts(
+    t: &Topology,
+    l: Link,
+    switched: &HashSet<Link>,
+    reverse: &HashSet<Link>,
+) -> LinkFacts {
+    LinkFacts {
+        name: format!("{}->{}", t.name(l.protector), t.name(l.target)),
+        switched: switched.contains(&l),
+        reverse: reverse.contains(&l),
+    }
+}
+
+/// What a single point of failure's label says: "⚠ takes X" (+ how many
+/// more).
+fn risk_line(t: &Topology, sp: &dpm_rules::SinglePoint) -> Option<String> {
+    let n = sp.loses.len() + sp.unprotects.len();
+    let first = sp.loses.first().or(sp.unprotects.first())?;
+    let what = first.label(t);
+    Some(if n == 1 {
+        format!("⚠ takes {what}")
+    } else {
+        format!("⚠ takes {what} +{}", n - 1)
+    })
+}
+
+impl Looks {
+    /// The signal a server's node reads: made (first set from what the
+    /// effects last read, or the drawing as it is) when there was none.
+    pub fn of_server(&self, c: Ctx, derived: Derived, id: ServerId) -> RwSignal<ServerLook> {
+        let ed = c.ed;
+        self.servers.get(id, || ServerLook {
+            facts: ed
+                .shown
+                .with_untracked(|t| derived.roles.with_untracked(|r| facts(t, r, id))),
+            flags: self
+                .flag_sources
+                .with_value(|s| s.as_ref().map(|s| s.flags(id)))
+                .unwrap_or_default(),
+            findings: derived.findings.with_untracked(|f| f.of_server(id)),
+            at_risk: self.risk_lines.with_value(|r| r.get(&id).cloned()),
+        })
+    }
+
+    /// The signal a protection's arrow reads.
+    pub fn of_link(&self, c: Ctx, derived: Derived, l: Link) -> RwSignal<LinkLook> {
+        let ed = c.ed;
+        self.links.get(l, || LinkLook {
+            facts: ed.shown.with_untracked(|t| {
+                derived.switched.with_untracked(|sw| {
+                    derived
+                        .reverse
+                        .with_untracked(|rev| link_facts(t, l, sw, rev))
+                })
+            }),
+            state: LinkState {
+                findings: derived.findings.with_untracked(|f| f.of_link(l)),
+                broken: ed
+                    .shown_failed
+                    .with_untracked(|f| f.contains(&l.protector) || f.contains(&l.target)),
+                selected: untrack(|| ed.link_selected(l)),
+            },
+            reroute: 0,
+        })
+    }
+}

@@ -112,7 +112,7 @@ pub use model::{
 pub use release::{same_rollup, BUILDS};
 pub use risk::{fixes, risk, why_no_fix, FactChange, Fix, Risk, SinglePoint};
 pub use roles::{all_roles, roles, Roles};
-pub use route::{is_clear, route, route_bent, route_in, Limit, Obstacles, CLEARANCE};
+pub use route::{is_clear, passes_near, route, route_bent, route_in, Limit, Obstacles, CLEARANCE};
 pub use rules::{and_list, Rule, Severity, Source};
 pub use scenario::{
     format_for, from_json, to_json, uses_version_2, InputError, FORMAT, FORMAT_2, READABLE_FORMATS,

@@ -333,6 +333,21 @@ pub fn route(
     route_bent(from, to, bend, wider, obstacles, limit)
 }
 
+/// Whether the path `trace` (an [`Arrow`]'s) passes within `margin` of the
+/// box of width `w` centred on `c`: whether a change of that box (moved,
+/// grown, added, removed) can change the path's route. For an editor that
+/// routes again only the arrows a change can touch.
+pub fn passes_near(trace: &[Point], c: Point, w: f64, margin: f64) -> bool {
+    let (hw, hh) = (w / 2.0 + margin, NODE_H / 2.0 + margin);
+    match trace {
+        [] => false,
+        [p] => (p.x - c.x).abs() <= hw && (p.y - c.y).abs() <= hh,
+        _ => trace
+            .windows(2)
+            .any(|s| segment_hits_box(s[0], s[1], c, hw, hh)),
+    }
+}
+
 /// Whether the arrow `g` (from `skip[0]` to `skip[1]`) passes over no
 /// box of `obstacles` but theirs: a route found before, still good while
 /// nothing moved onto it.
@@ -711,6 +726,17 @@ mod tests {
             "the straight line crosses the wide box"
         );
         assert!(!hit(&around), "{}", around.d);
+    }
+
+    #[test]
+    fn a_path_is_near_the_boxes_along_it_only() {
+        let trace = [at(0.0, 0.0), at(1000.0, 1000.0)];
+        assert!(passes_near(&trace, at(500.0, 500.0), NODE_W, 0.0));
+        // Inside the path's bounds, yet far from the diagonal itself.
+        assert!(!passes_near(&trace, at(900.0, 100.0), NODE_W, 48.0));
+        // Near the end, within the margin.
+        assert!(passes_near(&trace, at(1100.0, 1070.0), NODE_W, 48.0));
+        assert!(!passes_near(&[], at(0.0, 0.0), NODE_W, 48.0));
     }
 
     #[test]

@@ -27,6 +27,11 @@ pub fn ProtectionArrow(
     /// detours are searched until the drop.
     #[prop(optional)]
     moving: bool,
+    /// Zoomed out below `FAR_BELOW` (the arrows are made again when the
+    /// zoom crosses it, as the servers are: one shared signal read by
+    /// 10,000 arrows costs Leptos time quadratic in their number whenever
+    /// many of them run again).
+    far: bool,
 ) -> impl IntoView {
     let c = crate::ctx::ctx();
     let (ed, pos) = (c.ed, c.pos);
@@ -40,7 +45,14 @@ pub fn ProtectionArrow(
     let l = looks.of_link(c, derived, link);
     let reverse = crate::browser::memo(move |_| l.with(|l| l.facts.reverse));
     let reroute = crate::browser::memo(move |_| l.with(|l| l.reroute));
-    let geo = geometry(link, (a, b), reverse, moving, derived, (looks, reroute));
+    let geo = geometry(
+        link,
+        (a, b),
+        reverse,
+        (moving, far),
+        derived,
+        (looks, reroute),
+    );
     let sev = crate::browser::memo(move |_| {
         l.with(|l| worst(&l.state.findings))
             .filter(|s| *s != Severity::Info)
@@ -109,15 +121,15 @@ fn geometry(
     link: Link,
     (a, b): (ArcRwSignal<Point>, ArcRwSignal<Point>),
     reverse: Memo<bool>,
-    moving: bool,
+    (moving, far): (bool, bool),
     derived: Derived,
     (looks, reroute): (Looks, Memo<u32>),
 ) -> Memo<Arrow> {
-    let (far, obstacles) = (derived.far, derived.obstacles);
+    let obstacles = derived.obstacles;
     crate::browser::memo(move |_| {
         let (p, q, rev) = (a.get(), b.get(), reverse.get());
         reroute.track();
-        let g = if far.get() {
+        let g = if far {
             arrow(p, q, bend_for(p, q, rev))
         } else {
             obstacles.with_untracked(|o| {
@@ -137,7 +149,7 @@ fn geometry(
                     (b.0.min(p.x), b.1.min(p.y), b.2.max(p.x), b.3.max(p.y))
                 });
             looks.traces.update_value(|t| {
-                t.insert(link, b);
+                t.insert(link, (b, g.trace.clone()));
             });
         }
         g

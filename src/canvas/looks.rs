@@ -112,8 +112,9 @@ fn put<T: PartialEq>(slot: &mut T, v: T) -> bool {
 pub struct Looks {
     pub servers: Keyed<ServerId, ServerLook>,
     pub links: Keyed<Link, LinkLook>,
-    /// Each drawn arrow's path's bounds (x0, y0, x1, y1), as last routed.
-    pub traces: StoredValue<HashMap<Link, (f64, f64, f64, f64)>>,
+    /// Each drawn arrow's path as last routed, with its bounds (x0, y0,
+    /// x1, y1).
+    pub traces: StoredValue<HashMap<Link, Trace>>,
     /// The sources of the flags and of the Risk view's labels as their
     /// effects last read them: what a node made between two runs starts
     /// from, without reading the sources itself.
@@ -123,6 +124,9 @@ pub struct Looks {
 
 /// A box's centre and width, to tell which changed.
 type BoxAt = (Point, f64);
+
+/// An arrow's path's bounds (x0, y0, x1, y1), and the path.
+pub type Trace = ((f64, f64, f64, f64), Vec<Point>);
 
 impl Looks {
     pub fn new(c: Ctx, derived: Derived) -> Looks {
@@ -221,14 +225,21 @@ impl Looks {
                     .filter_map(|s| Some((s.id, (s.pos?, dpm_rules::box_width(&s.name)))))
                     .collect()
             });
+            // The first drawing: its arrows were routed as they were made.
+            let first = before.with_value(|b| b.is_empty());
             let changed = before.with_value(|b| changed_boxes(b, &now));
             before.set_value(now);
+            if first {
+                return;
+            }
             let hit: Vec<Link> = self.traces.with_value(|tr| {
                 tr.iter()
-                    .filter(|(_, b)| {
-                        changed
-                            .as_ref()
-                            .is_none_or(|ch| ch.iter().any(|c| meets(**b, *c)))
+                    .filter(|(_, (b, trace))| {
+                        changed.as_ref().is_none_or(|ch| {
+                            ch.iter().any(|&(c, w)| {
+                                meets(*b, (c, w)) && dpm_rules::passes_near(trace, c, w, NEAR)
+                            })
+                        })
                     })
                     .map(|(l, _)| *l)
                     .collect()
@@ -274,11 +285,15 @@ fn changed_boxes(
     Some(out)
 }
 
-/// Whether the box `(c, w)` meets the bounds `b` of a path, grown by what
-/// a detour keeps clear of a box (its clearance and corridor) and more.
+/// How near an arrow's path a box that changed must stand for the route
+/// to change: more than a detour keeps clear of a box (its clearance, its
+/// corridor and the wider berth of a cyclic pair).
+const NEAR: f64 = 48.0;
+
+/// Whether the box `(c, w)` meets the bounds `b` of a path, grown by
+/// [`NEAR`].
 fn meets(b: (f64, f64, f64, f64), (c, w): BoxAt) -> bool {
-    let grow = 48.0;
-    let (hw, hh) = (w / 2.0 + grow, NODE_H / 2.0 + grow);
+    let (hw, hh) = (w / 2.0 + NEAR, NODE_H / 2.0 + NEAR);
     c.x + hw >= b.0 && c.x - hw <= b.2 && c.y + hh >= b.1 && c.y - hh <= b.3
 }
 

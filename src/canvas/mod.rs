@@ -90,9 +90,9 @@ pub fn Canvas() -> impl IntoView {
                             <EstateLine from=l.0 to=l.1 database=l.2 />
                         </For>
                     </g>
-                    <g class="protections">{arrows(c, vis, false)}</g>
+                    <g class="protections">{move || arrows(c, vis, false, far.get())}</g>
                     // In the spotlight, its protections, above the dimmed rest.
-                    <g class="protections lit">{arrows(c, vis, true)}</g>
+                    <g class="protections lit">{move || arrows(c, vis, true, far.get())}</g>
                     {connect::loose_end(c)}
                     <crate::canvas::ghosts::GhostArrows />
                     <g class="servers">
@@ -117,7 +117,7 @@ pub fn Canvas() -> impl IntoView {
                 <svg class=move || format!("{} drag-layer", mode_class()) aria-hidden="true">
                     <g transform=transform>
                         <For each=move || vis.drag_links.get() key=|l| *l let:link>
-                            <ProtectionArrow link=link moving=true />
+                            <ProtectionArrow link=link moving=true far=far.get_untracked() />
                         </For>
                         <For each=move || dragging.get() key=|id| *id let:id>
                             <ServerNode id=id far=far.get_untracked() />
@@ -146,7 +146,7 @@ fn transform(c: Ctx) -> String {
 /// The protections drawn, those of the server in the presenter's
 /// spotlight (`lit`) or the others: its arrows stay bright as the rest
 /// dims. One function for both lists, so the list is compiled once.
-fn arrows(c: Ctx, vis: Visible, lit: bool) -> impl IntoView {
+fn arrows(c: Ctx, vis: Visible, lit: bool, far: bool) -> impl IntoView {
     let each = move || match c.pr.spot.get() {
         None if lit => Vec::new(),
         None => vis.links.get(),
@@ -159,7 +159,7 @@ fn arrows(c: Ctx, vis: Visible, lit: bool) -> impl IntoView {
     };
     view! {
         <For each=each key=|l| *l let:link>
-            <ProtectionArrow link=link />
+            <ProtectionArrow link=link far=far />
         </For>
     }
 }

@@ -314,10 +314,49 @@ pub fn held_by(inventory: &[Holding], holder: ServerId) -> Vec<DataSource> {
         .collect()
 }
 
+/// What each server holds copies of ([`held_by`] for every holder at once,
+/// in one pass over the inventory): by holder, each in the inventory's
+/// order. Servers holding nothing are absent.
+pub fn held_by_all(inventory: &[Holding]) -> std::collections::HashMap<ServerId, Vec<DataSource>> {
+    let mut out: std::collections::HashMap<ServerId, Vec<DataSource>> =
+        std::collections::HashMap::new();
+    for h in inventory {
+        for &holder in &h.holders {
+            let held = out.entry(holder).or_default();
+            // A holder named twice in one holding holds it once.
+            if held.last() != Some(&h.source) {
+                held.push(h.source);
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::presets;
+
+    #[test]
+    fn held_by_all_is_held_by_for_every_holder() {
+        for t in [
+            presets::scenario_1(),
+            presets::scenario_2(),
+            crate::generate::generate(300),
+        ] {
+            let inv = inventory(&t);
+            let all = held_by_all(&inv);
+            for s in &t.servers {
+                let one = held_by(&inv, s.id);
+                assert_eq!(
+                    all.get(&s.id).cloned().unwrap_or_default(),
+                    one,
+                    "{}",
+                    s.name
+                );
+            }
+        }
+    }
 
     fn labels(t: &Topology) -> Vec<String> {
         inventory(t)

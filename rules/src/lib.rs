@@ -102,7 +102,9 @@ pub use geometry::{
     arrow, arrow_sized, arrows_under_servers, bend_for, fixed, layout_crossings, num, site_regions,
     Arrow, SiteRegion, SITE_LABEL_H, SITE_PAD,
 };
-pub use inventory::{held_by, inventory, sources_of, Copies, DataSource, Holding, Part};
+pub use inventory::{
+    held_by, held_by_all, inventory, sources_of, Copies, DataSource, Holding, Part,
+};
 pub use layout::{apply_layout, layout, positions, GAP_X, LAYER_H, MARGIN, NODE_H, NODE_W};
 pub use model::{
     fold_case, natural_cmp, same_name, validate_name_form, BackupMedium, Build, DpmVersion, Kind,

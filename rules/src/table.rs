@@ -9,8 +9,9 @@
 //! order, `\-` where nothing protects it.
 
 use crate::model::{Kind, Protection, ServerId, Topology};
-use crate::roles::roles;
+use crate::roles::all_roles;
 use crate::scenario::InputError;
+use std::collections::HashMap;
 
 const HEADER: &str = "|Server|Protecting|Protected by|";
 const RULE: &str = "|----------|--------------|----------------|";
@@ -49,21 +50,39 @@ pub struct TableRow {
 /// The table's rows: one per DPM server and role, primary before secondary,
 /// servers in natural name order. Protected servers have no row of their
 /// own; a DPM server that protects itself lists itself in its first row.
+///
+/// Linear in the protections (each server's are found through one index,
+/// not a search of all of them per server), and n log n in the names.
 pub fn table_rows(t: &Topology) -> Vec<TableRow> {
     let sort = |ids: &mut Vec<ServerId>| {
         t.sort_by_name(ids);
         ids.dedup();
     };
+    let roles = all_roles(t);
+    let mut up: HashMap<ServerId, Vec<ServerId>> = HashMap::new();
+    let mut down: HashMap<ServerId, Vec<ServerId>> = HashMap::new();
+    for p in &t.protections {
+        up.entry(p.target).or_default().push(p.protector);
+        down.entry(p.protector).or_default().push(p.target);
+    }
+    let none: Vec<ServerId> = Vec::new();
     let mut out = Vec::new();
     for id in t.sorted_ids() {
         let Some(s) = t.server(id) else { continue };
         if s.kind != Kind::Dpm {
             continue;
         }
-        let r = roles(t, id);
-        let mut by: Vec<ServerId> = t.protectors_of(id).filter(|&p| p != id).collect();
+        let r = roles.get(&id).copied().unwrap_or_default();
+        let protects = down.get(&id).unwrap_or(&none);
+        let mut by: Vec<ServerId> = up
+            .get(&id)
+            .unwrap_or(&none)
+            .iter()
+            .copied()
+            .filter(|&p| p != id)
+            .collect();
         sort(&mut by);
-        let protects_self = t.protected_by(id).any(|x| x == id);
+        let protects_self = protects.contains(&id);
         let mut rows: Vec<TableRow> = Vec::new();
         let row = |role, protecting| TableRow {
             server: id,
@@ -74,7 +93,9 @@ pub fn table_rows(t: &Topology) -> Vec<TableRow> {
         if r.primary {
             rows.push(row(
                 RowRole::Primary,
-                t.protected_by(id)
+                protects
+                    .iter()
+                    .copied()
                     .filter(|&x| t.server(x).is_some_and(|s| s.kind != Kind::Dpm))
                     .collect(),
             ));
@@ -82,7 +103,9 @@ pub fn table_rows(t: &Topology) -> Vec<TableRow> {
         if r.secondary {
             rows.push(row(
                 RowRole::Secondary,
-                t.protected_by(id)
+                protects
+                    .iter()
+                    .copied()
                     .filter(|&x| x != id && t.server(x).is_some_and(|s| s.kind == Kind::Dpm))
                     .collect(),
             ));
@@ -717,6 +740,70 @@ fn title_of(line: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
+    /// The rows as the table's definition reads, a search of every
+    /// protection per server: the indexed `table_rows` must agree.
+    fn rows_by_definition(t: &Topology) -> Vec<TableRow> {
+        let sort = |ids: &mut Vec<ServerId>| {
+            t.sort_by_name(ids);
+            ids.dedup();
+        };
+        let mut out = Vec::new();
+        for id in t.sorted_ids() {
+            if t.server(id).is_none_or(|s| s.kind != Kind::Dpm) {
+                continue;
+            }
+            let r = crate::roles::roles(t, id);
+            let mut by: Vec<ServerId> = t.protectors_of(id).filter(|&p| p != id).collect();
+            sort(&mut by);
+            let row = |role, protecting| TableRow {
+                server: id,
+                role,
+                protecting,
+                protected_by: by.clone(),
+            };
+            let kind = |x: ServerId| t.server(x).map(|s| s.kind);
+            let mut rows = Vec::new();
+            if r.primary {
+                let p = t
+                    .protected_by(id)
+                    .filter(|&x| kind(x) == Some(Kind::Protected));
+                rows.push(row(RowRole::Primary, p.collect()));
+            }
+            if r.secondary {
+                let p = t
+                    .protected_by(id)
+                    .filter(|&x| x != id && kind(x) == Some(Kind::Dpm));
+                rows.push(row(RowRole::Secondary, p.collect()));
+            }
+            if rows.is_empty() {
+                rows.push(row(RowRole::None, Vec::new()));
+            }
+            if t.protected_by(id).any(|x| x == id) {
+                rows[0].protecting.push(id);
+            }
+            for r in &mut rows {
+                sort(&mut r.protecting);
+            }
+            out.extend(rows);
+        }
+        out
+    }
+
+    #[test]
+    fn indexed_rows_agree_with_the_definition() {
+        let mut cases = vec![crate::presets::scenario_1(), crate::presets::scenario_2()];
+        for n in [1, 7, 60, 400] {
+            cases.push(crate::generate::generate(n));
+        }
+        let mut selfish = crate::presets::scenario_2();
+        let id = selfish.servers[0].id;
+        selfish.connect(Protection::new(id, id));
+        cases.push(selfish);
+        for t in cases {
+            assert_eq!(table_rows(&t), rows_by_definition(&t));
+        }
+    }
     use super::*;
 
     const SCENARIO_2: &str = "**Scenario 2: Chained protection**

@@ -7,7 +7,7 @@ use crate::state::editor::Editor;
 pub const FAR_BELOW: f64 = 0.45;
 
 use dpm_rules::{
-    all_roles, held_by, inventory, Finding, Kind, Link, Obstacles, Roles, ServerId, Severity,
+    all_roles, held_by_all, inventory, Finding, Kind, Link, Obstacles, Roles, ServerId, Severity,
 };
 use leptos::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -144,11 +144,12 @@ impl Derived {
             }
             ed.shown.with(|t| {
                 let inv = inventory(t);
+                let mut held = held_by_all(&inv);
                 t.servers
                     .iter()
                     .filter(|s| s.kind == Kind::Dpm)
                     .map(|s| {
-                        let held = held_by(&inv, s.id);
+                        let held = held.remove(&s.id).unwrap_or_default();
                         (s.id, held.iter().map(|d| d.label(t)).collect())
                     })
                     .collect()

@@ -71,8 +71,16 @@ fn benches(c: &mut Criterion) {
             b.iter(|| black_box(risk(black_box(t))))
         });
 
+        // Suggested fixes for every single point, as `dpm-check risk` asks
+        // for them.
+        g.bench_with_input(BenchmarkId::new("fixes", n), &t, |b, t| {
+            let r = risk(t);
+            b.iter(|| black_box(fixes(black_box(t), &r)))
+        });
+
         // Suggested fixes for the first 12 single points, as the app's Risk
-        // view asks for them on every edit (each candidate is tried on a copy).
+        // view asks for them on every edit (each candidate judged by what it
+        // changes, from one analysis of the drawing).
         let r = risk(&t);
         let head = Risk {
             single_points: r.single_points.iter().take(12).cloned().collect(),

@@ -111,6 +111,9 @@ pub use model::{
 };
 pub use release::{same_rollup, BUILDS};
 pub use risk::{fixes, risk, why_no_fix, FactChange, Fix, Risk, SinglePoint};
+// The definitions the fast paths are held to, for the property tests.
+#[doc(hidden)]
+pub use risk::{fixes_by_definition, removes_by_definition, removes_each};
 pub use roles::{all_roles, roles, Roles};
 pub use route::{is_clear, route, route_bent, route_in, Limit, Obstacles, CLEARANCE};
 pub use rules::{and_list, Rule, Severity, Source};

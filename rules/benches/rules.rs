@@ -47,6 +47,13 @@ fn benches(c: &mut Criterion) {
             b.iter(|| black_box(plan(black_box(t), &[primary])))
         });
 
+        // Its secondary fails: each primary it held can be protected again
+        // by any of the other DPM servers (hundreds at 10,000 servers).
+        let secondary = t.protectors_of(primary).next().unwrap_or(primary);
+        g.bench_with_input(BenchmarkId::new("failover-secondary", n), &t, |b, t| {
+            b.iter(|| black_box(plan(black_box(t), &[secondary])))
+        });
+
         // The same estate with hosts, sites, remote databases and builds:
         // check it, and fail a host (its guests go down with it) and a
         // whole site.

@@ -91,7 +91,7 @@ pub use export::{
 };
 pub use failover::{
     plan, plan_outage, Action, Affected, DbCopy, Destination, Flow, OptionKind, OrderedStep, Plan,
-    RecoveryOption, Reduced, Step,
+    RecoveryOption, Reduced, Step, GROUP_FROM,
 };
 pub use fit::{
     fit_caption, fit_name, fit_name_to, fit_text, host_name, text_width, CAPTION_PX, NAME_PX,

@@ -590,6 +590,11 @@ proptest! {
                 if let Some(via) = o.via.as_deref().and_then(|v| t.find(v)) {
                     prop_assert!(!p.failed.contains(&via), "{} offered via failed {}", o.kind.id(), t.name(via));
                 }
+                // Nor any server of a grouped option.
+                for &m in o.among.iter().flat_map(|m| m.iter()) {
+                    prop_assert!(!p.failed.contains(&m), "{} grouped with failed {}", o.kind.id(), t.name(m));
+                    prop_assert!(o.through(&t, m).is_some());
+                }
             }
             prop_assert!(!a.options.is_empty() || !a.notes.is_empty(), "{} has neither options nor a note", t.name(a.server));
         }

@@ -209,12 +209,8 @@ impl<'t> Copies<'t> {
     /// (the extra protection last).
     fn of(&self, id: ServerId) -> impl Iterator<Item = (ServerId, bool)> + '_ {
         let extra = self.extra.filter(|e| e.0 == id).map(|e| e.1);
-        self.protectors
-            .get(&id)
-            .into_iter()
-            .flatten()
-            .copied()
-            .chain(extra)
+        let drawn = self.protectors.get(&id).map_or(&[][..], Vec::as_slice);
+        drawn.iter().copied().chain(extra)
     }
 
     /// The DPM servers that protect `id` themselves (not as a secondary),

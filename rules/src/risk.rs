@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use crate::check::{Checker, Finding};
 use crate::estate::{AlsoDown, DownHow};
 use crate::inventory::{Copies, DataSource, Part};
-use crate::model::{BackupMedium, Kind, Link, Protection, ServerId, Topology};
+use crate::model::{BackupMedium, Kind, Protection, ServerId, Topology};
 use crate::rules::Severity;
 
 /// A server whose failure alone costs data.
@@ -139,8 +139,7 @@ struct Held {
 /// assert_eq!(names, ["DS4"]);
 /// ```
 pub fn risk(t: &Topology) -> Risk {
-    let copies = Copies::new(t);
-    let all = held(t, &copies);
+    let (_, all, estate) = analyse(t);
     let OneFailure {
         mut loses,
         mut unprotects,
@@ -148,12 +147,11 @@ pub fn risk(t: &Topology) -> Risk {
     } = one_failure(&all);
 
     // Hosts and database servers: what goes down or stops with them.
-    let estate = Estate::new(t, &all);
     let mut takes: HashMap<ServerId, Vec<AlsoDown>> = HashMap::new();
     for x in estate.special(t) {
         let gone = estate.gone_with(t, x);
-        let at_stake = estate.at_stake(&gone).into_iter().map(|k| &all[k]);
-        let (l, u) = lost_and_unprotected(t, at_stake, &gone);
+        let mut at_stake = estate.at_stake(&gone).into_iter().map(|k| &all[k]);
+        let (l, u) = lost_and_unprotected(t, &mut at_stake, &gone);
         loses.remove(&x);
         unprotects.remove(&x);
         if !l.is_empty() {
@@ -183,6 +181,17 @@ pub fn risk(t: &Topology) -> Risk {
     }
 }
 
+/// The copies of `t`, every data source with what holds it, and its hosts
+/// and database servers: what [`risk`] and the fixes' [`Removal`] start
+/// from (one body for both, so the wasm holds it once).
+#[inline(never)]
+fn analyse(t: &Topology) -> (Copies<'_>, Vec<Held>, Estate) {
+    let copies = Copies::new(t);
+    let all = held(t, &copies);
+    let estate = Estate::new(t, &all);
+    (copies, all, estate)
+}
+
 /// Every data source of `t`, in the inventory's order, with what holds it.
 fn held(t: &Topology, copies: &Copies) -> Vec<Held> {
     let mut all: Vec<Held> = Vec::new();
@@ -193,6 +202,7 @@ fn held(t: &Topology, copies: &Copies) -> Vec<Held> {
 }
 
 /// The data sources of server `id`, with what holds each, onto `out`.
+#[inline(never)]
 fn held_of(copies: &Copies, id: ServerId, out: &mut Vec<Held>) {
     for source in copies.sources(id) {
         let peers = if source.part == Part::Database {
@@ -398,9 +408,12 @@ impl Estate {
 /// loses (its own server down, no copy left) and those it leaves
 /// unprotected (every copy down or stopped, or a stopped primary), each in
 /// the inventory's order.
+///
+/// One body for `risk` and the fixes' [`Removal`] alike (a `dyn` iterator,
+/// so the wasm holds it once).
 fn lost_and_unprotected<'h>(
     t: &Topology,
-    at_stake: impl Iterator<Item = &'h Held>,
+    at_stake: &mut dyn Iterator<Item = &'h Held>,
     gone: &Gone,
 ) -> (Vec<DataSource>, Vec<DataSource>) {
     let (seen, stopped) = (&gone.seen, &gone.stopped);
@@ -541,7 +554,7 @@ fn fixes_with(
                     break;
                 }
                 let p = Protection::new(by, target);
-                if by == target || drawn.links.contains(&p.link()) {
+                if by == target || drawn.protects(by, target) {
                     continue;
                 }
                 let Some(brings) = cost(&checker, p) else {
@@ -622,8 +635,6 @@ fn database_fixes(t: &Topology, point: &SinglePoint, mut found: usize, out: &mut
 
 /// The protections of a topology, indexed once for the fixes.
 struct Drawn {
-    /// Every protection's endpoints.
-    links: HashSet<Link>,
     /// The DPM servers protecting each server, itself aside, in drawing
     /// order.
     dpm_protectors: HashMap<ServerId, Vec<ServerId>>,
@@ -634,12 +645,10 @@ struct Drawn {
 impl Drawn {
     fn new(t: &Topology) -> Drawn {
         let mut d = Drawn {
-            links: HashSet::new(),
             dpm_protectors: HashMap::new(),
             switched: HashSet::new(),
         };
         for p in &t.protections {
-            d.links.insert(p.link());
             if p.protector != p.target && is_dpm(t, p.protector) {
                 d.dpm_protectors
                     .entry(p.target)
@@ -651,6 +660,13 @@ impl Drawn {
             }
         }
         d
+    }
+
+    /// Whether DPM server `by` protects `target`, another server, already.
+    fn protects(&self, by: ServerId, target: ServerId) -> bool {
+        self.dpm_protectors
+            .get(&target)
+            .is_some_and(|v| v.contains(&by))
     }
 }
 
@@ -676,9 +692,7 @@ struct Removal<'t> {
 
 impl<'t> Removal<'t> {
     fn new(t: &'t Topology) -> Removal<'t> {
-        let copies = Copies::new(t);
-        let all = held(t, &copies);
-        let estate = Estate::new(t, &all);
+        let (copies, all, estate) = analyse(t);
         let mut protects: HashMap<ServerId, Vec<ServerId>> = HashMap::new();
         for p in &t.protections {
             if p.protector != p.target && is_dpm(t, p.protector) {
@@ -722,7 +736,8 @@ impl<'t> Removal<'t> {
             let now = fresh
                 .iter()
                 .filter(|h| is_gone(&h.source.server) || h.holders.iter().any(is_gone));
-            let (l, u) = lost_and_unprotected(t, before.filter(unchanged).chain(now), &gone);
+            let mut at_stake = before.filter(unchanged).chain(now);
+            let (l, u) = lost_and_unprotected(t, &mut at_stake, &gone);
             return l.is_empty() && u.is_empty();
         }
         // As `one_failure` judges any other server: its own data held

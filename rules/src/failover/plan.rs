@@ -575,16 +575,12 @@ impl<'a> Planner<'a> {
         }
         let what = self.why_reprotect(f, x, sec);
         // Many candidates: one option for all of them.
-        let among: Option<Arc<[ServerId]>> =
-            (candidates.len() >= GROUP_FROM).then(|| candidates.as_slice().into());
-        let each = if among.is_some() {
-            &candidates[..1]
-        } else {
-            &candidates[..]
-        };
+        let all: Arc<[ServerId]> = candidates.into();
+        let grouped = all.len() >= GROUP_FROM;
+        let each = if grouped { &all[..1] } else { &all[..] };
         for &by in each {
             let option = RecoveryOption {
-                among: among.clone(),
+                among: grouped.then(|| all.clone()),
                 kind: OptionKind::Reprotect,
                 via: Some(self.name(by)),
                 supported: true,

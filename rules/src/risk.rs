@@ -411,9 +411,9 @@ impl Estate {
 ///
 /// One body for `risk` and the fixes' [`Removal`] alike (a `dyn` iterator,
 /// so the wasm holds it once).
-fn lost_and_unprotected<'h>(
+fn lost_and_unprotected(
     t: &Topology,
-    at_stake: &mut dyn Iterator<Item = &'h Held>,
+    at_stake: &mut dyn Iterator<Item = &Held>,
     gone: &Gone,
 ) -> (Vec<DataSource>, Vec<DataSource>) {
     let (seen, stopped) = (&gone.seen, &gone.stopped);

@@ -11,8 +11,8 @@ use std::process::ExitCode;
 use dpm_rules::{
     check, evaluate, fixes, is_web_address, plan_outage, read, read_exercise, risk, site_members,
     sites, to_dot, to_json, to_mermaid, to_share, to_svg, to_table, viewer_page, why_no_fix,
-    DataSource, Finding, Fix, Plan, Protection, Risk, Severity, SinglePoint, SvgOptions, Theme,
-    Topology, MAX_INPUT_BYTES,
+    DataSource, Finding, Fix, Plan, Protection, Risk, ServerId, Severity, SinglePoint, SvgOptions,
+    Theme, Topology, MAX_INPUT_BYTES,
 };
 use serde_json::{json, Value};
 
@@ -614,12 +614,19 @@ fn plan_json(t: &Topology, plan: &Plan) -> Value {
         "broken": plan.broken.iter().map(|l| format!("{}->{}", n(l.protector), n(l.target))).collect::<Vec<_>>(),
         "affected": plan.affected.iter().map(|a| json!({
             "server": n(a.server),
-            "options": a.options.iter().map(|o| json!({
-                "kind": o.kind.id(),
-                "via": o.via,
-                "supported": o.supported,
-                "reason": o.reason,
-            })).collect::<Vec<_>>(),
+            "options": a.options.iter().map(|o| {
+                let mut j = json!({
+                    "kind": o.kind.id(),
+                    "via": o.via,
+                    "supported": o.supported,
+                    "reason": o.reason,
+                });
+                // A grouped option: every DPM server that could take it.
+                if let Some(among) = &o.among {
+                    j["among"] = json!(among.iter().map(|&id| n(id)).collect::<Vec<_>>());
+                }
+                j
+            }).collect::<Vec<_>>(),
             "notes": a.notes,
         })).collect::<Vec<_>>(),
         "plan": plan.order.iter().enumerate().map(|(k, o)| json!({
@@ -708,9 +715,29 @@ fn plan_text(t: &Topology, plan: &Plan) -> String {
                     .unwrap_or_default(),
                 o.reason
             ));
+            if let Some(among) = &o.among {
+                s.push_str(&format!("      {}\n", among_line(t, among)));
+            }
         }
     }
     s
+}
+
+/// "1459 DPM servers could take it: DS1, DS2, … (--json lists them
+/// all)": a grouped option's servers, the first ten by name.
+fn among_line(t: &Topology, among: &[ServerId]) -> String {
+    const SHOWN: usize = 10;
+    let names: Vec<&str> = among.iter().take(SHOWN).map(|&id| t.name(id)).collect();
+    let more = if among.len() > SHOWN {
+        ", … (--json lists them all)"
+    } else {
+        ""
+    };
+    format!(
+        "{} DPM servers could take it: {}{more}",
+        among.len(),
+        names.join(", ")
+    )
 }
 
 fn cmd_exercise(args: &[String], stdin: &mut dyn Read) -> Outcome {

@@ -708,3 +708,49 @@ fn risk_offers_a_database_backup_where_no_protector_may_be() {
     assert_eq!(sql["takes"][0]["how"], "database");
     assert_eq!(sql["unprotects"], serde_json::json!(["FS1"]));
 }
+
+#[test]
+fn failover_gives_an_option_many_servers_could_take_once_with_all_of_them() {
+    let t = dpm_rules::generate(300);
+    let primary = t
+        .servers
+        .iter()
+        .rev()
+        .find(|s| s.kind == dpm_rules::Kind::Dpm)
+        .unwrap();
+    let json = dpm_rules::to_json(&t);
+    let o = run(
+        &["failover", "-", "--fail", &primary.name, "--json"],
+        Some(&json),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    let affected = v["affected"].as_array().unwrap();
+    let moved = affected
+        .iter()
+        .find(|a| a["server"] != primary.name.as_str())
+        .unwrap();
+    let grouped: Vec<&serde_json::Value> = moved["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o.get("among").is_some())
+        .collect();
+    assert_eq!(grouped.len(), 1, "{moved}");
+    let among = grouped[0]["among"].as_array().unwrap();
+    assert!(among.len() >= dpm_rules::GROUP_FROM, "{among:?}");
+    assert_eq!(grouped[0]["via"], among[0]);
+    assert_eq!(grouped[0]["kind"], "move-to-new-server");
+
+    let o = run(&["failover", "-", "--fail", &primary.name], Some(&json));
+    let text = out(&o);
+    assert!(
+        text.contains(&format!(
+            "      {} DPM servers could take it: {}, ",
+            among.len(),
+            among[0].as_str().unwrap()
+        )),
+        "{text}"
+    );
+    assert!(text.contains(", … (--json lists them all)\n"), "{text}");
+}

@@ -47,6 +47,13 @@ fn benches(c: &mut Criterion) {
             b.iter(|| black_box(plan(black_box(t), &[primary])))
         });
 
+        // Its secondary fails: each primary it held can be protected again
+        // by any of the other DPM servers (hundreds at 10,000 servers).
+        let secondary = t.protectors_of(primary).next().unwrap_or(primary);
+        g.bench_with_input(BenchmarkId::new("failover-secondary", n), &t, |b, t| {
+            b.iter(|| black_box(plan(black_box(t), &[secondary])))
+        });
+
         // The same estate with hosts, sites, remote databases and builds:
         // check it, and fail a host (its guests go down with it) and a
         // whole site.
@@ -71,8 +78,16 @@ fn benches(c: &mut Criterion) {
             b.iter(|| black_box(risk(black_box(t))))
         });
 
+        // Suggested fixes for every single point, as `dpm-check risk` asks
+        // for them.
+        g.bench_with_input(BenchmarkId::new("fixes", n), &t, |b, t| {
+            let r = risk(t);
+            b.iter(|| black_box(fixes(black_box(t), &r)))
+        });
+
         // Suggested fixes for the first 12 single points, as the app's Risk
-        // view asks for them on every edit (each candidate is tried on a copy).
+        // view asks for them on every edit (each candidate judged by what it
+        // changes, from one analysis of the drawing).
         let r = risk(&t);
         let head = Risk {
             single_points: r.single_points.iter().take(12).cloned().collect(),

@@ -155,6 +155,10 @@ pub struct Copies<'t> {
     protectors: HashMap<ServerId, Vec<(ServerId, bool)>>,
     /// The members of each replica set (by folded name), in natural order.
     sets: HashMap<String, Vec<ServerId>>,
+    /// One protection more than the topology has, as `(target, (protector,
+    /// switched))`: the copies as they would be with it (see
+    /// [`Copies::set_extra`]).
+    extra: Option<(ServerId, (ServerId, bool))>,
 }
 
 impl<'t> Copies<'t> {
@@ -182,11 +186,31 @@ impl<'t> Copies<'t> {
             t,
             protectors,
             sets,
+            extra: None,
         }
     }
 
-    fn of(&self, id: ServerId) -> &[(ServerId, bool)] {
-        self.protectors.get(&id).map_or(&[], Vec::as_slice)
+    /// Answers from now on as if `p` were drawn too, after the topology's
+    /// own protections (`None`: as the topology is). In: a protection
+    /// between servers of the topology, not already drawn. A protection by
+    /// a server that is not a DPM server, or of itself, holds no copy and
+    /// changes nothing, as in [`Copies::new`]. What one added protection
+    /// does to the copies is then asked without indexing the topology
+    /// again (the fixes of `risk` try hundreds).
+    pub(crate) fn set_extra(&mut self, p: Option<crate::model::Protection>) {
+        let t = self.t;
+        let is_dpm = |id: ServerId| t.server(id).is_some_and(|s| s.kind == Kind::Dpm);
+        self.extra = p
+            .filter(|p| p.protector != p.target && is_dpm(p.protector))
+            .map(|p| (p.target, (p.protector, p.switched)));
+    }
+
+    /// The DPM protectors of `id` with the switched flag, in drawing order
+    /// (the extra protection last).
+    fn of(&self, id: ServerId) -> impl Iterator<Item = (ServerId, bool)> + '_ {
+        let extra = self.extra.filter(|e| e.0 == id).map(|e| e.1);
+        let drawn = self.protectors.get(&id).map_or(&[][..], Vec::as_slice);
+        drawn.iter().copied().chain(extra)
     }
 
     /// The DPM servers that protect `id` themselves (not as a secondary),
@@ -195,12 +219,11 @@ impl<'t> Copies<'t> {
         match source.part {
             Part::ScaleOut(p) => self
                 .of(source.server)
-                .iter()
-                .filter(|&&(q, _)| q == p)
-                .map(|&(q, _)| q)
+                .filter(|&(q, _)| q == p)
+                .map(|(q, _)| q)
                 .take(1)
                 .collect(),
-            _ => self.of(source.server).iter().map(|&(q, _)| q).collect(),
+            _ => self.of(source.server).map(|(q, _)| q).collect(),
         }
     }
 
@@ -228,7 +251,7 @@ impl<'t> Copies<'t> {
             Part::ScaleOut(_) => self.t.server(id).is_some_and(scale_out_reaches_secondary),
             _ => true,
         };
-        for &(p, switched) in self.of(id) {
+        for (p, switched) in self.of(id) {
             if let Part::ScaleOut(q) = source.part {
                 if p != q {
                     continue;
@@ -238,7 +261,7 @@ impl<'t> Copies<'t> {
             let cascades =
                 !switched && !matches!(source.part, Part::PrimaryOnly(_)) && scale_cascades;
             if cascades {
-                holders.extend(self.of(p).iter().map(|&(s, _)| s).filter(|&s| s != id));
+                holders.extend(self.of(p).map(|(s, _)| s).filter(|&s| s != id));
             }
         }
         if source.part == Part::Database {
@@ -274,9 +297,12 @@ impl<'t> Copies<'t> {
     /// index (no scan of the protections).
     pub fn sources(&self, id: ServerId) -> Vec<DataSource> {
         match self.t.server(id) {
-            Some(s) if s.is_scale_out() && !self.of(id).is_empty() => {
-                scale_out_sources(self.t, id, self.of(id).iter().map(|&(p, _)| p).collect())
+            Some(s) if s.is_scale_out() && self.of(id).next().is_some() => {
+                scale_out_sources(self.t, id, self.of(id).map(|(p, _)| p).collect())
             }
+            // A scale-out server no DPM server protects has the plain
+            // sources (`sources_of` would scan the protections to see so).
+            Some(s) if s.kind == Kind::Protected => plain_sources(self.t, id),
             Some(_) => sources_of(self.t, id),
             None => Vec::new(),
         }

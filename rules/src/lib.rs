@@ -91,7 +91,7 @@ pub use export::{
 };
 pub use failover::{
     plan, plan_outage, Action, Affected, DbCopy, Destination, Flow, OptionKind, OrderedStep, Plan,
-    RecoveryOption, Reduced, Step,
+    RecoveryOption, Reduced, Step, GROUP_FROM,
 };
 pub use fit::{
     box_width, fit_caption, fit_name, fit_name_to, fit_text, host_name, name_room, text_width,
@@ -113,6 +113,9 @@ pub use model::{
 };
 pub use release::{same_rollup, BUILDS};
 pub use risk::{fixes, risk, why_no_fix, FactChange, Fix, Risk, SinglePoint};
+// The definitions the fast paths are held to, for the property tests.
+#[doc(hidden)]
+pub use risk::{fixes_by_definition, removes_by_definition, removes_each};
 pub use roles::{all_roles, roles, Roles};
 pub use route::{is_clear, passes_near, route, route_bent, route_in, Limit, Obstacles, CLEARANCE};
 pub use rules::{and_list, Rule, Severity, Source};

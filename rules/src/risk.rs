@@ -139,8 +139,7 @@ struct Held {
 /// assert_eq!(names, ["DS4"]);
 /// ```
 pub fn risk(t: &Topology) -> Risk {
-    let copies = Copies::new(t);
-    let all = held(t, &copies);
+    let (_, all, estate) = analyse(t);
     let OneFailure {
         mut loses,
         mut unprotects,
@@ -148,11 +147,11 @@ pub fn risk(t: &Topology) -> Risk {
     } = one_failure(&all);
 
     // Hosts and database servers: what goes down or stops with them.
-    let estate = Estate::new(t, &all);
     let mut takes: HashMap<ServerId, Vec<AlsoDown>> = HashMap::new();
     for x in estate.special(t) {
         let gone = estate.gone_with(t, x);
-        let (l, u) = lost_and_unprotected(t, &all, &gone, estate.at_stake(&gone));
+        let mut at_stake = estate.at_stake(&gone).into_iter().map(|k| &all[k]);
+        let (l, u) = lost_and_unprotected(t, &mut at_stake, &gone);
         loses.remove(&x);
         unprotects.remove(&x);
         if !l.is_empty() {
@@ -182,26 +181,43 @@ pub fn risk(t: &Topology) -> Risk {
     }
 }
 
+/// The copies of `t`, every data source with what holds it, and its hosts
+/// and database servers: what [`risk`] and the fixes' [`Removal`] start
+/// from (one body for both, so the wasm holds it once).
+#[inline(never)]
+fn analyse(t: &Topology) -> (Copies<'_>, Vec<Held>, Estate) {
+    let copies = Copies::new(t);
+    let all = held(t, &copies);
+    let estate = Estate::new(t, &all);
+    (copies, all, estate)
+}
+
 /// Every data source of `t`, in the inventory's order, with what holds it.
 fn held(t: &Topology, copies: &Copies) -> Vec<Held> {
     let mut all: Vec<Held> = Vec::new();
     for id in t.sorted_ids() {
-        for source in copies.sources(id) {
-            let peers = if source.part == Part::Database {
-                Vec::new()
-            } else {
-                copies.peers(id)
-            };
-            all.push(Held {
-                source,
-                holders: copies.holders(source),
-                media: copies.media(source).len(),
-                peers,
-                direct: copies.direct(source),
-            });
-        }
+        held_of(copies, id, &mut all);
     }
     all
+}
+
+/// The data sources of server `id`, with what holds each, onto `out`.
+#[inline(never)]
+fn held_of(copies: &Copies, id: ServerId, out: &mut Vec<Held>) {
+    for source in copies.sources(id) {
+        let peers = if source.part == Part::Database {
+            Vec::new()
+        } else {
+            copies.peers(id)
+        };
+        out.push(Held {
+            source,
+            holders: copies.holders(source),
+            media: copies.media(source).len(),
+            peers,
+            direct: copies.direct(source),
+        });
+    }
 }
 
 /// What one server's failure costs, the estate aside.
@@ -293,6 +309,21 @@ impl Estate {
         }
     }
 
+    /// Whether `x` is a host or a database server (one of [`Estate::special`]).
+    fn is_special(&self, x: ServerId) -> bool {
+        self.guests.contains_key(&x) || self.db_users.contains_key(&x)
+    }
+
+    /// The data sources (positions in the inventory) of `x` or held by it.
+    fn mine(&self, x: ServerId) -> impl Iterator<Item = usize> + '_ {
+        self.by_server
+            .get(&x)
+            .into_iter()
+            .chain(self.by_holder.get(&x))
+            .flatten()
+            .copied()
+    }
+
     /// The hosts and database servers, by name: the servers whose failure
     /// takes others with it.
     fn special(&self, t: &Topology) -> Vec<ServerId> {
@@ -373,20 +404,22 @@ impl Estate {
     }
 }
 
-/// Of the data sources `at_stake`, those that what is `gone` loses (its own
-/// server down, no copy left) and those it leaves unprotected (every copy
-/// down or stopped, or a stopped primary), each in the inventory's order.
+/// Of the data sources `at_stake` (each once), those that what is `gone`
+/// loses (its own server down, no copy left) and those it leaves
+/// unprotected (every copy down or stopped, or a stopped primary), each in
+/// the inventory's order.
+///
+/// One body for `risk` and the fixes' [`Removal`] alike (a `dyn` iterator,
+/// so the wasm holds it once).
 fn lost_and_unprotected(
     t: &Topology,
-    all: &[Held],
+    at_stake: &mut dyn Iterator<Item = &Held>,
     gone: &Gone,
-    at_stake: Vec<usize>,
 ) -> (Vec<DataSource>, Vec<DataSource>) {
     let (seen, stopped) = (&gone.seen, &gone.stopped);
     let is_gone = |id: &ServerId| seen.contains(id) || stopped.contains(id);
     let (mut l, mut u) = (Vec::new(), Vec::new());
-    for k in at_stake {
-        let h = &all[k];
+    for h in at_stake {
         if h.media > 0 || h.peers.iter().any(|p| !seen.contains(p)) {
             continue;
         }
@@ -447,8 +480,60 @@ fn media_for(t: &Topology, id: ServerId) -> Vec<BackupMedium> {
 /// what it costs ([`Fix::brings`]), and fixes that bring no warning are
 /// found first. A single point with no fix is left out; [`why_no_fix`]
 /// says why.
+///
+/// Linear in the topology's size for a given number of single points: the
+/// topology is indexed and its copies analysed once, and each candidate
+/// protection is judged by what it changes (the copies of its target and
+/// of what its target protects), not by analysing the whole topology again.
 pub fn fixes(t: &Topology, r: &Risk) -> Vec<Fix> {
+    // Built at the first candidate that passes the pre-check.
+    let mut removal: Option<Removal> = None;
+    fixes_with(t, r, &mut |server, p| {
+        removal
+            .get_or_insert_with(|| Removal::new(t))
+            .removes(t, server, p)
+    })
+}
+
+/// [`fixes`] by its definition: each candidate protection is added to a
+/// copy of the topology and the whole of it analysed again. Quadratic; for
+/// the tests that hold [`fixes`] to it.
+#[doc(hidden)]
+pub fn fixes_by_definition(t: &Topology, r: &Risk) -> Vec<Fix> {
+    fixes_with(t, r, &mut |server, p| removes(t, server, p))
+}
+
+/// For each server of `servers` and each protection of `candidates`,
+/// whether adding that protection alone leaves the server no single point
+/// of failure, as [`fixes`] answers it (one analysis of `t`, each candidate
+/// judged by what it changes), in the order given, servers first. For the
+/// tests that hold it to the definition ([`removes_by_definition`]).
+#[doc(hidden)]
+pub fn removes_each(t: &Topology, servers: &[ServerId], candidates: &[Protection]) -> Vec<bool> {
+    let mut removal = Removal::new(t);
+    servers
+        .iter()
+        .flat_map(|&x| candidates.iter().map(move |&p| (x, p)))
+        .map(|(x, p)| removal.removes(t, x, p))
+        .collect()
+}
+
+/// Whether adding `p` to `t` leaves `server` no single point of failure:
+/// the topology copied, `p` added, and its risk found again.
+#[doc(hidden)]
+pub fn removes_by_definition(t: &Topology, server: ServerId, p: Protection) -> bool {
+    removes(t, server, p)
+}
+
+/// The fixes, with `removes(server, p)` saying whether adding `p` leaves
+/// `server` no single point.
+fn fixes_with(
+    t: &Topology,
+    r: &Risk,
+    removes: &mut dyn FnMut(ServerId, Protection) -> bool,
+) -> Vec<Fix> {
     let checker = Checker::new(t);
+    let drawn = Drawn::new(t);
     let dpm: Vec<ServerId> = t
         .sorted_ids()
         .into_iter()
@@ -460,7 +545,7 @@ pub fn fixes(t: &Topology, r: &Risk) -> Vec<Fix> {
         // Fixes that bring a warning wait until those that bring none are
         // tried: a person should first see the fixes that cost nothing.
         let mut costly: Vec<(Protection, Vec<Finding>)> = Vec::new();
-        for target in fix_targets(t, point) {
+        for target in fix_targets(point, &drawn) {
             if may_not_be_protected(t, target) {
                 continue;
             }
@@ -469,7 +554,7 @@ pub fn fixes(t: &Topology, r: &Risk) -> Vec<Fix> {
                     break;
                 }
                 let p = Protection::new(by, target);
-                if by == target || t.protection(p.link()).is_some() {
+                if by == target || drawn.protects(by, target) {
                     continue;
                 }
                 let Some(brings) = cost(&checker, p) else {
@@ -477,7 +562,7 @@ pub fn fixes(t: &Topology, r: &Risk) -> Vec<Fix> {
                 };
                 if !brings.is_empty() {
                     costly.push((p, brings));
-                } else if removes(t, point.server, p) {
+                } else if removes(point.server, p) {
                     found += 1;
                     add_fix(&mut out, p, brings, point.server);
                 }
@@ -487,59 +572,186 @@ pub fn fixes(t: &Topology, r: &Risk) -> Vec<Fix> {
             if found == FIXES_PER_POINT {
                 break;
             }
-            if removes(t, point.server, p) {
+            if removes(point.server, p) {
                 found += 1;
                 add_fix(&mut out, p, brings, point.server);
             }
         }
-        // A database backup instead of a protection.
-        let mut dbs: Vec<DataSource> = point
-            .loses
-            .iter()
-            .chain(&point.unprotects)
-            .copied()
-            .filter(|d| d.part == Part::Database && may_not_be_protected(t, d.server))
-            .collect();
-        dbs.dedup();
-        for d in dbs {
-            for medium in media_for(t, d.server) {
-                if found == FIXES_PER_POINT {
-                    break;
-                }
-                let change = FactChange::DatabaseBackup {
-                    server: d.server,
-                    medium,
-                };
-                // No clone, check or risk per server (thousands of Azure
-                // Backup Servers): setting `database_backup` cannot add an
-                // error finding (no rule makes it one), and an off-server
-                // medium (all `media_for` offers) holds the database, so it
-                // is no longer lost.
-                if t.server(d.server)
-                    .and_then(|s| s.database_backup.as_ref())
-                    .is_some_and(|l| l.contains(&medium))
-                {
-                    continue;
-                }
-                found += 1;
-                match out
-                    .iter_mut()
-                    .find(|f| f.add.is_empty() && f.set == [change])
-                {
-                    Some(f) => f.removes.push(point.server),
-                    // An off-server database copy only takes findings
-                    // away (`single-copy-dpm`): it brings nothing.
-                    None => out.push(Fix {
-                        add: Vec::new(),
-                        set: vec![change],
-                        removes: vec![point.server],
-                        brings: Vec::new(),
-                    }),
-                }
+        database_fixes(t, point, found, &mut out);
+    }
+    out
+}
+
+/// A database backup instead of a protection, for the databases `point`
+/// would lose or leave unprotected of DPM servers that may not have a
+/// protector, while the point has fewer than three fixes (`found` so far).
+fn database_fixes(t: &Topology, point: &SinglePoint, mut found: usize, out: &mut Vec<Fix>) {
+    let mut dbs: Vec<DataSource> = point
+        .loses
+        .iter()
+        .chain(&point.unprotects)
+        .copied()
+        .filter(|d| d.part == Part::Database && may_not_be_protected(t, d.server))
+        .collect();
+    dbs.dedup();
+    for d in dbs {
+        for medium in media_for(t, d.server) {
+            if found == FIXES_PER_POINT {
+                break;
+            }
+            let change = FactChange::DatabaseBackup {
+                server: d.server,
+                medium,
+            };
+            // No clone, check or risk per server (thousands of Azure
+            // Backup Servers): setting `database_backup` cannot add an
+            // error finding (no rule makes it one), and an off-server
+            // medium (all `media_for` offers) holds the database, so it
+            // is no longer lost.
+            if t.server(d.server)
+                .and_then(|s| s.database_backup.as_ref())
+                .is_some_and(|l| l.contains(&medium))
+            {
+                continue;
+            }
+            found += 1;
+            match out
+                .iter_mut()
+                .find(|f| f.add.is_empty() && f.set == [change])
+            {
+                Some(f) => f.removes.push(point.server),
+                // An off-server database copy only takes findings
+                // away (`single-copy-dpm`): it brings nothing.
+                None => out.push(Fix {
+                    add: Vec::new(),
+                    set: vec![change],
+                    removes: vec![point.server],
+                    brings: Vec::new(),
+                }),
             }
         }
     }
-    out
+}
+
+/// The protections of a topology, indexed once for the fixes.
+struct Drawn {
+    /// The DPM servers protecting each server, itself aside, in drawing
+    /// order.
+    dpm_protectors: HashMap<ServerId, Vec<ServerId>>,
+    /// The servers with a switched protection.
+    switched: HashSet<ServerId>,
+}
+
+impl Drawn {
+    fn new(t: &Topology) -> Drawn {
+        let mut d = Drawn {
+            dpm_protectors: HashMap::new(),
+            switched: HashSet::new(),
+        };
+        for p in &t.protections {
+            if p.protector != p.target && is_dpm(t, p.protector) {
+                d.dpm_protectors
+                    .entry(p.target)
+                    .or_default()
+                    .push(p.protector);
+            }
+            if p.switched {
+                d.switched.insert(p.target);
+            }
+        }
+        d
+    }
+
+    /// Whether DPM server `by` protects `target`, another server, already.
+    fn protects(&self, by: ServerId, target: ServerId) -> bool {
+        self.dpm_protectors
+            .get(&target)
+            .is_some_and(|v| v.contains(&by))
+    }
+}
+
+/// One analysis of a topology (its copies, every data source with what
+/// holds it, its hosts and database servers) that says for any protection
+/// to add whether a single point stays one, from what that protection
+/// changes alone.
+///
+/// Adding `by -> target` (by a DPM server) changes who holds copies only
+/// for the data of `target` (its protectors; a scale-out server's sources)
+/// and of the servers `target` protects (`by` becomes their secondary): a
+/// server's holders are its DPM protectors and theirs. Hosts, database
+/// servers, replica sets and media do not change. So a server's entry
+/// after it is its entry now with those few data sources analysed again.
+struct Removal<'t> {
+    copies: Copies<'t>,
+    all: Vec<Held>,
+    estate: Estate,
+    /// The servers each DPM server protects, itself aside: whose holders
+    /// a new protector of it changes.
+    protects: HashMap<ServerId, Vec<ServerId>>,
+}
+
+impl<'t> Removal<'t> {
+    fn new(t: &'t Topology) -> Removal<'t> {
+        let (copies, all, estate) = analyse(t);
+        let mut protects: HashMap<ServerId, Vec<ServerId>> = HashMap::new();
+        for p in &t.protections {
+            if p.protector != p.target && is_dpm(t, p.protector) {
+                protects.entry(p.protector).or_default().push(p.target);
+            }
+        }
+        Removal {
+            copies,
+            all,
+            estate,
+            protects,
+        }
+    }
+
+    /// Whether adding `p` leaves `x` no single point of failure: what
+    /// [`removes`] answers, without copying or analysing `t` again.
+    fn removes(&mut self, t: &Topology, x: ServerId, p: Protection) -> bool {
+        // The servers whose data sources `p` changes, and those analysed
+        // again with `p` drawn.
+        let mut changed: Vec<ServerId> = Vec::new();
+        if p.protector != p.target && is_dpm(t, p.protector) {
+            changed.push(p.target);
+            changed.extend(self.protects.get(&p.target).into_iter().flatten());
+            crate::sort::sort_by(&mut changed, &|a, b| a.cmp(b));
+            changed.dedup();
+        }
+        self.copies.set_extra(Some(p));
+        let mut fresh: Vec<Held> = Vec::new();
+        for &id in &changed {
+            held_of(&self.copies, id, &mut fresh);
+        }
+        self.copies.set_extra(None);
+        let unchanged = |h: &&Held| changed.binary_search(&h.source.server).is_err();
+        let (estate, all) = (&self.estate, &self.all);
+        if estate.is_special(x) {
+            // As `risk` judges a host or a database server: by what goes
+            // down or stops with it.
+            let gone = estate.gone_with(t, x);
+            let is_gone = |id: &ServerId| gone.seen.contains(id) || gone.stopped.contains(id);
+            let before = estate.at_stake(&gone).into_iter().map(|k| &all[k]);
+            let now = fresh
+                .iter()
+                .filter(|h| is_gone(&h.source.server) || h.holders.iter().any(is_gone));
+            let mut at_stake = before.filter(unchanged).chain(now);
+            let (l, u) = lost_and_unprotected(t, &mut at_stake, &gone);
+            return l.is_empty() && u.is_empty();
+        }
+        // As `one_failure` judges any other server: its own data held
+        // nowhere, or data of which it holds the only copy.
+        let before = estate.mine(x).map(|k| &all[k]).filter(unchanged);
+        let now = fresh
+            .iter()
+            .filter(|h| h.source.server == x || h.holders.contains(&x));
+        !before.chain(now).any(|h| {
+            h.media == 0
+                && h.peers.is_empty()
+                && ((h.source.server == x && h.holders.is_empty()) || h.holders == [x])
+        })
+    }
 }
 
 /// Why a single point has no fix among single protections.
@@ -596,7 +808,7 @@ pub fn why_no_fix(t: &Topology, point: &SinglePoint) -> String {
             crate::rules::and_list(&vms)
         );
     }
-    if fix_targets(t, point).is_empty() {
+    if fix_targets(point, &Drawn::new(t)).is_empty() {
         return format!(
             "Nothing can hold another copy of what {name} would take with it: the data's own protector is not a DPM server."
         );
@@ -649,23 +861,17 @@ fn add_fix(out: &mut Vec<Fix>, p: Protection, brings: Vec<Finding>, server: Serv
 /// The servers a new protector would have to protect for the data at stake
 /// to gain a copy: the data's own server when nothing protects it, else its
 /// protector (whose protector then holds the data too, as a secondary does).
-fn fix_targets(t: &Topology, point: &SinglePoint) -> Vec<ServerId> {
+fn fix_targets(point: &SinglePoint, drawn: &Drawn) -> Vec<ServerId> {
     let mut out: Vec<ServerId> = Vec::new();
-    let dpm_protectors = |id: ServerId| -> Vec<ServerId> {
-        t.protectors_of(id)
-            .filter(|&p| p != id && is_dpm(t, p))
-            .collect()
-    };
     for source in point.loses.iter().chain(&point.unprotects) {
         let owner = source.server;
-        let protectors = dpm_protectors(owner);
-        let switched = t
-            .protections
-            .iter()
-            .any(|p| p.target == owner && p.switched);
+        let protectors = drawn
+            .dpm_protectors
+            .get(&owner)
+            .map_or(&[][..], Vec::as_slice);
         if protectors.is_empty() {
             out.push(owner);
-        } else if !switched && !matches!(source.part, Part::PrimaryOnly(_)) {
+        } else if !drawn.switched.contains(&owner) && !matches!(source.part, Part::PrimaryOnly(_)) {
             out.extend(protectors);
         }
     }

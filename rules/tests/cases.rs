@@ -750,3 +750,125 @@ fn random_estates_plan_without_panics_or_paths_through_down_servers() {
         }
     }
 }
+
+/// Many DPM servers that could each take an option are one grouped option
+/// (`among`), not one option each, and `through` gives the option through
+/// any of them as the planner would have written it.
+#[test]
+fn many_servers_that_could_take_an_option_are_one_grouped_option() {
+    use dpm_rules::{generate, Action, Destination, OptionKind, ServerId, GROUP_FROM};
+    let t = generate(300);
+    let dpm = |id: ServerId| t.server(id).is_some_and(|s| s.kind == Kind::Dpm);
+    let primary = t
+        .servers
+        .iter()
+        .rev()
+        .find(|s| s.kind == Kind::Dpm)
+        .unwrap()
+        .id;
+    let secondary = t.protectors_of(primary).next().unwrap();
+
+    // A primary fails: its servers can move to any DPM server its
+    // secondary doesn't know, one option for all of them.
+    let p = plan(&t, &[primary]);
+    let knows: Vec<ServerId> = t
+        .protected_by(secondary)
+        .chain(t.protectors_of(secondary))
+        .chain([secondary, primary])
+        .collect();
+    let mut fresh: Vec<ServerId> = t
+        .servers
+        .iter()
+        .map(|s| s.id)
+        .filter(|&id| dpm(id) && !knows.contains(&id))
+        .collect();
+    t.sort_by_name(&mut fresh);
+    assert!(fresh.len() >= GROUP_FROM * 4, "{}", fresh.len());
+    let mut shared = None;
+    let moved: Vec<_> = p.affected.iter().filter(|a| !dpm(a.server)).collect();
+    assert!(moved.len() > 3);
+    for a in moved {
+        let groups: Vec<_> = a
+            .options
+            .iter()
+            .filter(|o| o.kind == OptionKind::MoveToNewServer && o.among.is_some())
+            .collect();
+        let [g] = groups.as_slice() else {
+            panic!("{}: {groups:?}", t.name(a.server))
+        };
+        let among = g.among.as_ref().unwrap();
+        assert_eq!(
+            &among[..],
+            &fresh[..],
+            "every server the secondary doesn't know"
+        );
+        assert_eq!(g.via.as_deref(), Some(t.name(among[0])));
+        // One set for every server moved off the failed primary.
+        let first = shared.get_or_insert_with(|| among.clone());
+        assert!(std::sync::Arc::ptr_eq(first, among));
+        for &m in among.iter() {
+            let o = g.through(&t, m).unwrap();
+            assert_eq!(o.via.as_deref(), Some(t.name(m)));
+            assert_eq!(o.key(), format!("move-to-new-server {}", t.name(m)));
+            assert!(
+                matches!(o.action, Action::Move { to: Destination::Existing(n), server, .. } if n == m && server == a.server)
+            );
+            assert!(
+                o.reason.starts_with(&format!(
+                    "{} doesn't know {}:",
+                    t.name(secondary),
+                    t.name(m)
+                )),
+                "{}",
+                o.reason
+            );
+            assert!(o.supported);
+        }
+        assert_eq!(g.through(&t, g_first(&t, g)).as_ref(), Some(*g));
+        assert!(
+            g.through(&t, primary).is_none(),
+            "not through the failed primary"
+        );
+        // The new DPM server stays an option of its own.
+        assert!(a.options.iter().any(|o| matches!(
+            o.action,
+            Action::Move {
+                to: Destination::New { .. },
+                ..
+            }
+        )));
+    }
+
+    // Its secondary fails: each primary it held can be protected again by
+    // hundreds of DPM servers, one option for all of them.
+    let p = plan(&t, &[secondary]);
+    let held: Vec<_> = p
+        .affected
+        .iter()
+        .filter(|a| a.server != secondary && dpm(a.server))
+        .collect();
+    assert!(!held.is_empty());
+    for a in held {
+        let groups: Vec<_> = a
+            .options
+            .iter()
+            .filter(|o| o.kind == OptionKind::Reprotect)
+            .collect();
+        let [g] = groups.as_slice() else {
+            panic!("{}: {groups:?}", t.name(a.server))
+        };
+        let among = g.among.as_ref().expect("grouped");
+        assert!(among.len() >= GROUP_FROM && !among.contains(&secondary));
+        let what = g.reason.split("; ").next().unwrap();
+        for &m in among.iter() {
+            let o = g.through(&t, m).unwrap();
+            assert_eq!(o.reason, format!("{what}; {} can protect {} without breaking a rule, starting from scratch with a new replica.", t.name(m), t.name(a.server)));
+            assert!(matches!(o.action, Action::Reprotect { by, .. } if by == m));
+        }
+    }
+}
+
+/// The server a grouped option is through now (its `via`).
+fn g_first(t: &Topology, o: &dpm_rules::RecoveryOption) -> dpm_rules::ServerId {
+    t.find(o.via.as_deref().unwrap()).unwrap()
+}

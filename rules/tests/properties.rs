@@ -590,6 +590,11 @@ proptest! {
                 if let Some(via) = o.via.as_deref().and_then(|v| t.find(v)) {
                     prop_assert!(!p.failed.contains(&via), "{} offered via failed {}", o.kind.id(), t.name(via));
                 }
+                // Nor any server of a grouped option.
+                for &m in o.among.iter().flat_map(|m| m.iter()) {
+                    prop_assert!(!p.failed.contains(&m), "{} grouped with failed {}", o.kind.id(), t.name(m));
+                    prop_assert!(o.through(&t, m).is_some());
+                }
             }
             prop_assert!(!a.options.is_empty() || !a.notes.is_empty(), "{} has neither options nor a note", t.name(a.server));
         }
@@ -629,6 +634,108 @@ proptest! {
             down.retain(|&x| x != o.server && !o.step.flows.iter().any(|f| f.to == x && o.via == Some(f.from)));
             stopped.retain(|&x| x != o.server);
             prop_assert_eq!(&o.step.failed, &down);
+        }
+    }
+}
+
+/// Whether `fixes` and its removal test answer as their definitions do on
+/// `t`: for every single point and every protection that could be added
+/// (any two servers, switched or not where DPM allows it), whether adding
+/// it leaves the point no single point, found from one analysis, is what
+/// copying the drawing, adding it and finding the risk again says; and the
+/// fixes are the same, in the same order.
+fn fast_fixes_match_the_definition(t: &Topology) -> Result<(), String> {
+    let r = risk(t);
+    let points: Vec<ServerId> = r.single_points.iter().map(|p| p.server).collect();
+    let mut candidates: Vec<Protection> = Vec::new();
+    for a in &t.servers {
+        for b in &t.servers {
+            if t.protection(Link {
+                protector: a.id,
+                target: b.id,
+            })
+            .is_some()
+            {
+                continue;
+            }
+            let p = Protection::new(a.id, b.id);
+            candidates.push(p);
+            if a.kind == Kind::Dpm && b.kind == Kind::Protected {
+                candidates.push(Protection {
+                    switched: true,
+                    ..p
+                });
+            }
+        }
+    }
+    let fast = removes_each(t, &points, &candidates);
+    let pairs = points
+        .iter()
+        .flat_map(|&x| candidates.iter().map(move |&p| (x, p)));
+    for ((x, p), fast) in pairs.zip(fast) {
+        if fast != removes_by_definition(t, x, p) {
+            return Err(format!(
+                "adding {}->{}{} to {}: whether it removes {} as a single point: fast {}, by definition {}",
+                t.name(p.protector),
+                t.name(p.target),
+                if p.switched { " (switched)" } else { "" },
+                t.title.as_deref().unwrap_or("the drawing"),
+                t.name(x),
+                fast,
+                !fast
+            ));
+        }
+    }
+    if fixes(t, &r) != fixes_by_definition(t, &r) {
+        return Err(format!("the fixes differ:\n{}", to_table(t)));
+    }
+    Ok(())
+}
+
+/// Every scenario of the crate's tests, the app's scenarios and the
+/// seeds: the fast fixes are the fixes by definition.
+#[test]
+fn fast_fixes_match_the_definition_on_every_scenario() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut n = 0;
+    for dir in ["tests/cases", "../scenarios", "tests/seeds"] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let path = e.path();
+            let name = path.to_string_lossy().to_string();
+            if !(name.ends_with(".json") || name.ends_with(".md")) {
+                continue;
+            }
+            let Ok(t) = read(&std::fs::read_to_string(&path).unwrap_or_default()) else {
+                continue;
+            };
+            if let Err(e) = fast_fixes_match_the_definition(&t) {
+                panic!("{name}: {e}");
+            }
+            n += 1;
+        }
+    }
+    assert!(n >= 40, "only {n} scenarios read");
+    // And generated estates, hosts, remote databases and media in.
+    for n in [20, 45] {
+        fast_fixes_match_the_definition(&generate_estate(n)).unwrap();
+        fast_fixes_match_the_definition(&generate(n)).unwrap();
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// On any drawing, estate facts included (hosts, remote databases,
+    /// replica sets, scale-out servers, media), the fast fixes are the
+    /// fixes by definition.
+    #[test]
+    fn fast_fixes_match_the_definition_on_any_drawing(s in spec(10)) {
+        let t = build(&s);
+        if let Err(e) = fast_fixes_match_the_definition(&t) {
+            prop_assert!(false, "{}\n{}", e, to_table(&t));
         }
     }
 }

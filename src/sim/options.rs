@@ -10,22 +10,18 @@ use crate::browser::markup::Markup;
 use crate::ui::markup::action_button;
 use crate::ui::markup::classed;
 
-use dpm_rules::{Affected, OptionKind, Plan, RecoveryOption, Topology};
-
-/// Options of one kind for one server folded into one entry from this
-/// many: in a large estate a failed secondary leaves each primary it held
-/// with a thousand DPM servers that could protect it again.
-const GROUP_FROM: usize = 7;
+use dpm_rules::{Affected, Plan, RecoveryOption, ServerId, Topology};
 
 /// The recovery order (when there is one) and what DPM lets you do for
 /// each affected server. Buttons carry `data-a` (the affected server) and
-/// `data-o` (the option), or for a group `data-kind` and a field to type
-/// or pick the server by name (its pick, if any, in `picks` by field id).
+/// `data-o` (the option), or for a group `data-g` (the grouped option),
+/// `data-kind` and a field to type or pick the server by name (its pick,
+/// if any, in `picks` by field id).
 pub fn plan_html(
     t: &Topology,
     p: &Plan,
     active: Option<&str>,
-    picks: &[(String, usize)],
+    picks: &[(String, ServerId)],
 ) -> Markup {
     let mut options = classed("section", "options-section")
         .attr("aria-label", "Recovery options")
@@ -77,13 +73,13 @@ fn recovery_order(t: &Topology, p: &Plan) -> Option<El> {
 }
 
 /// One affected server: its name, the planner's notes, and its options,
-/// those of a kind folded into one entry when there are many.
+/// a grouped one as one entry.
 fn affected_server(
     t: &Topology,
     ai: usize,
     a: &Affected,
     active: Option<&str>,
-    picks: &[(String, usize)],
+    picks: &[(String, ServerId)],
 ) -> El {
     let server = t.name(a.server);
     let mut div = classed("div", "affected")
@@ -92,64 +88,52 @@ fn affected_server(
     for n in &a.notes {
         div = div.child(classed("p", "option-note").text(n));
     }
-    let mut kinds: Vec<OptionKind> = Vec::new();
-    for o in &a.options {
-        if !kinds.contains(&o.kind) {
-            kinds.push(o.kind);
-        }
-    }
     let mut entries = classed("ul", "options");
-    for kind in kinds {
-        let of: Vec<(usize, &RecoveryOption)> = a
-            .options
-            .iter()
-            .enumerate()
-            .filter(|(_, o)| o.kind == kind)
-            .collect();
-        if of.len() >= GROUP_FROM {
-            entries = entries.child(option_group(ai, a, kind, &of, active, picks));
+    for (oi, o) in a.options.iter().enumerate() {
+        if let Some(among) = &o.among {
+            entries = entries.child(option_group(t, (ai, oi), o, among, active, picks));
             continue;
         }
-        for (oi, o) in of {
-            let via = o
-                .via
-                .as_deref()
-                .map(|v| classed("span", "via").text(" via ").user_text(v));
-            let entry = option_entry(ai, o, active, via, Vec::new());
-            entries = entries.child(entry.attr("data-o", oi.to_string()));
-        }
+        let via = o
+            .via
+            .as_deref()
+            .map(|v| classed("span", "via").text(" via ").user_text(v));
+        let entry = option_entry(ai, o, active, via, Vec::new());
+        entries = entries.child(entry.attr("data-o", oi.to_string()));
     }
     div.child(entries)
 }
 
-/// Many options of one kind as one entry: the one picked by name (the
-/// first until the user picks), how many servers could take it, and the
-/// field to type or pick another.
+/// A grouped option (`at`: the affected server's place and the option's)
+/// as one entry: the one picked by name (the option's own until the user
+/// picks), how many servers could take it, and the field to type or pick
+/// another.
 fn option_group(
-    ai: usize,
-    a: &Affected,
-    kind: OptionKind,
-    of: &[(usize, &RecoveryOption)],
+    t: &Topology,
+    at: (usize, usize),
+    o: &RecoveryOption,
+    among: &[ServerId],
     active: Option<&str>,
-    picks: &[(String, usize)],
+    picks: &[(String, ServerId)],
 ) -> El {
-    let id = format!("via-{ai}-{}", kind.id());
+    let (ai, oi) = at;
+    let id = format!("via-{ai}-{oi}");
     let picked = picks
         .iter()
         .find(|(k, _)| *k == id)
-        .and_then(|(_, i)| a.options.get(*i))
-        .filter(|o| o.kind == kind)
-        .unwrap_or(of[0].1);
-    let count = of.len().to_string();
+        .and_then(|&(_, via)| o.through(t, via))
+        .unwrap_or_else(|| o.clone());
+    let count = among.len().to_string();
     let head = classed("span", "via").text(format!(" · {count} servers could take it"));
     let mut names = el("datalist").attr("id", format!("{id}-names"));
-    for v in of.iter().filter_map(|(_, o)| o.via.as_deref()) {
-        names = names.child(el("option").attr("value", v));
+    for &v in among {
+        names = names.child(el("option").attr("value", t.name(v)));
     }
     let field = via_field(&id, picked.via.as_deref().unwrap_or_default(), names);
-    option_entry(ai, picked, active, Some(head), field)
-        .attr("data-kind", kind.id())
-        .attr("data-option-group", kind.id())
+    option_entry(ai, &picked, active, Some(head), field)
+        .attr("data-g", oi.to_string())
+        .attr("data-kind", o.kind.id())
+        .attr("data-option-group", o.kind.id())
         .attr("data-count", count)
 }
 

@@ -31,8 +31,9 @@ use web_sys::{Element, HtmlInputElement};
 
 use dpm_rules::{plan_outage, Plan, RecoveryOption, ServerId};
 
-/// Options picked by name in a group's field, by the field's id.
-type Picks = StoredValue<Vec<(String, usize)>>;
+/// The servers picked by name in the fields of grouped options, by the
+/// field's id.
+type Picks = StoredValue<Vec<(String, ServerId)>>;
 
 /// The simulator's panel.
 #[component]
@@ -135,7 +136,8 @@ fn plan_part(ed: Editor, sim: Sim, the_plan: Memo<Option<Plan>>, picks: Picks) -
 
 /// The option a button or field stands for, with the affected server's
 /// name: `data-a` the affected server's place, `data-o` the option's, or
-/// for a group its kind and the name typed in its field.
+/// for a group `data-g` the grouped option's, through the server named in
+/// its field.
 fn option_of(
     ed: Editor,
     the_plan: Memo<Option<Plan>>,
@@ -150,7 +152,7 @@ fn option_of(
         let o = match num("data-o") {
             Some(o) => af.options.get(o)?.clone(),
             None => {
-                let kind = li.get_attribute("data-kind")?;
+                let group = af.options.get(num("data-g")?)?;
                 let typed = li
                     .query_selector("input")
                     .ok()
@@ -158,15 +160,15 @@ fn option_of(
                     .and_then(|i| i.dyn_into::<HtmlInputElement>().ok())
                     .map(|i| i.value())
                     .unwrap_or_default();
-                af.options
-                    .iter()
-                    .find(|o| {
-                        o.kind.id() == kind
-                            && o.via
-                                .as_deref()
-                                .is_some_and(|v| dpm_rules::same_name(v, &typed))
-                    })?
-                    .clone()
+                ed.doc.with_untracked(|t| {
+                    let via = group
+                        .among
+                        .as_ref()?
+                        .iter()
+                        .copied()
+                        .find(|&id| dpm_rules::same_name(t.name(id), &typed))?;
+                    group.through(t, via)
+                })?
             }
         };
         Some((server, o))
@@ -213,23 +215,13 @@ fn pick_by_name(ed: Editor, the_plan: Memo<Option<Plan>>, picks: Picks, input: &
         e.set_text_content(Some(&o.reason));
     }
     let id = input.id();
-    let i = li
-        .get_attribute("data-a")
-        .and_then(|a| a.parse::<usize>().ok())
-        .and_then(|a| {
-            the_plan.with_untracked(|p| {
-                p.as_ref()?
-                    .affected
-                    .get(a)?
-                    .options
-                    .iter()
-                    .position(|x| x.key() == o.key())
-            })
-        });
-    if let Some(i) = i {
+    let via = ed
+        .doc
+        .with_untracked(|t| o.via.as_deref().and_then(|v| t.find(v)));
+    if let Some(via) = via {
         picks.update_value(|p| {
             p.retain(|(k, _)| *k != id);
-            p.push((id, i));
+            p.push((id, via));
         });
     }
 }

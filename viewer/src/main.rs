@@ -488,7 +488,13 @@ fn live_line(s: &State, p: Option<&Plan>) -> String {
         None => "Simulating: no server failed.".into(),
         Some(p) => {
             let names: Vec<&str> = s.failed.iter().map(|id| s.t.name(*id)).collect();
-            let options: usize = p.affected.iter().map(|a| a.options.len()).sum();
+            // A grouped option counts once per server that could take it.
+            let options: usize = p
+                .affected
+                .iter()
+                .flat_map(|a| &a.options)
+                .map(|o| o.among.as_ref().map_or(1, |m| m.len()))
+                .sum();
             format!(
                 "Failed: {}. {} lost, {} recovery options.",
                 dpm_rules::and_list(&names),
@@ -740,5 +746,13 @@ fn option(doc: &Document, o: &RecoveryOption) -> Element {
     ));
     let _ = li.append_child(&head);
     let _ = li.append_child(&text_el(doc, "p", "vw-message", &o.reason));
+    if let Some(among) = &o.among {
+        let line = format!(
+            "{} is one of {} DPM servers that could take it.",
+            o.via.as_deref().unwrap_or_default(),
+            among.len()
+        );
+        let _ = li.append_child(&text_el(doc, "p", "vw-note", &line));
+    }
     li
 }

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::{Check, Exercise, GoalState, RoleWant};
 use crate::check::check;
-use crate::failover::{Action, Destination, OptionKind};
+use crate::failover::{Action, Destination, OptionKind, RecoveryOption};
 use crate::inventory::{sources_of, Copies};
 use crate::model::{fold_case, same_name, Kind, ServerId, Topology};
 use crate::risk::risk;
@@ -310,10 +310,22 @@ fn recovered_goal(start: &Topology, t: &Topology, names: &[String], server: &str
     let Some(a) = plan.affected.iter().find(|a| a.server == x0) else {
         return fail(format!("{server} is not affected by that failure."), None);
     };
+    // A grouped option through any of the servers that could take it.
+    let each = |o: &RecoveryOption| -> Vec<Action> {
+        match &o.among {
+            Some(among) => among
+                .iter()
+                .filter_map(|&m| o.through(start, m))
+                .map(|x| x.action)
+                .collect(),
+            None => vec![o.action.clone()],
+        }
+    };
     if a.options
         .iter()
         .filter(|o| o.supported)
-        .any(|o| leaves_protected_by(&o.action, start, p_name, switched))
+        .flat_map(each)
+        .any(|action| leaves_protected_by(&action, start, p_name, switched))
     {
         pass(None)
     } else {

@@ -19,6 +19,7 @@
 //! - `steps.rs`: an option played as steps ([`RecoveryOption::steps`]).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::estate::{down_with, AlsoDown};
 use crate::inventory::{Copies, DataSource};
@@ -174,9 +175,58 @@ pub struct RecoveryOption {
     pub supported: bool,
     pub reason: String,
     pub action: Action,
+    /// When many DPM servers could each take this option ([`GROUP_FROM`]
+    /// or more: a move to a server the secondary doesn't know, protecting
+    /// again), the option is offered once for all of them: these are they,
+    /// in natural name order, this option's own (`via`) first, and
+    /// [`RecoveryOption::through`] gives the option through any other.
+    /// `None` for an option through one server only. Shared by the options
+    /// of one failed server that have the same candidates.
+    pub among: Option<Arc<[ServerId]>>,
 }
 
+/// Options of one kind for one server that this many DPM servers or more
+/// could each take are one grouped option ([`RecoveryOption::among`]), not
+/// one option each: in a large estate a failed secondary leaves each
+/// primary it held with a thousand DPM servers that could protect it again.
+pub const GROUP_FROM: usize = 7;
+
 impl RecoveryOption {
+    /// The option of this one's group through `via`, one of
+    /// [`RecoveryOption::among`], with its own reason and action. In: the
+    /// topology planned and a server. Out: `None` when `via` is not among
+    /// the servers that could take it (an ungrouped option is only through
+    /// its own server: itself for that one).
+    pub fn through(&self, t: &Topology, via: ServerId) -> Option<RecoveryOption> {
+        let Some(among) = &self.among else {
+            let own = self.via.as_deref().and_then(|v| t.find(v));
+            return (own == Some(via)).then(|| self.clone());
+        };
+        if !among.contains(&via) {
+            return None;
+        }
+        let mut o = self.clone();
+        o.via = Some(t.name(via).to_string());
+        match &mut o.action {
+            Action::Move {
+                server,
+                secondary,
+                to: to @ Destination::Existing(_),
+                ..
+            } => {
+                *to = Destination::Existing(via);
+                o.reason = options::moved_reason(t, *secondary, via, *server);
+            }
+            Action::Reprotect { server, by, .. } => {
+                let what = options::reprotect_what(t, &self.reason, *by, *server)?;
+                *by = via;
+                o.reason = options::reprotect_reason(t, &what, via, *server);
+            }
+            _ => return None,
+        }
+        Some(o)
+    }
+
     /// The option's stable key, the `data-option` of the app and the
     /// viewer: its kind's id, then the DPM server it uses, if any
     /// ("switch-protection DS3", "reprotect").

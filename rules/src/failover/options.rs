@@ -3,8 +3,9 @@
 //! DPM servers that could protect a server again.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
-use super::{by_name, Action, DbCopy, Destination, OptionKind, RecoveryOption};
+use super::{by_name, Action, DbCopy, Destination, OptionKind, RecoveryOption, GROUP_FROM};
 use crate::check::Checker;
 use crate::model::{Kind, Point, Protection, Server, ServerId, Topology};
 use crate::rules::Severity;
@@ -47,6 +48,7 @@ pub(super) fn rebuild_same_name(
     reason: String,
 ) -> RecoveryOption {
     RecoveryOption {
+        among: None,
         kind: OptionKind::RebuildPrimary,
         via: None,
         supported: true,
@@ -72,6 +74,7 @@ pub(super) fn rebuild_option(
     if server.is_some() && s == f {
         // No secondary: rebuild, but replicas start again.
         return RecoveryOption {
+            among: None,
             kind: OptionKind::RebuildPrimary,
             via: None,
             supported: true,
@@ -83,6 +86,7 @@ pub(super) fn rebuild_option(
         };
     }
     RecoveryOption {
+        among: None,
         kind: OptionKind::RebuildPrimary,
         via: Some(sname.to_string()),
         supported: s_up,
@@ -106,8 +110,9 @@ pub(super) fn rebuild_option(
 /// What moving a server off failed `f` depends on, per secondary `s`:
 /// computed once for all the servers `f` protected.
 pub(super) struct Moves {
-    /// Working DPM servers that `s` doesn't know.
-    fresh: Vec<ServerId>,
+    /// Working DPM servers that `s` doesn't know, by name (shared by the
+    /// grouped options of every server moved off `f` through `s`).
+    fresh: Arc<[ServerId]>,
     /// Working DPM servers that `s` protects, then `s` itself.
     known: Vec<ServerId>,
     /// A name for a new DPM server, in the failed server's pattern.
@@ -147,7 +152,7 @@ impl Moves {
             }
         };
         Moves {
-            fresh,
+            fresh: fresh.into(),
             known,
             new_name: t.fresh_name_like(&prefix),
         }
@@ -197,6 +202,7 @@ fn switch_option(
     let (fname, sname, xname) = (t.name(f), t.name(s), t.name(x));
     let s_mabs = t.server(s).is_some_and(Server::is_mabs);
     RecoveryOption {
+        among: None,
         kind: OptionKind::SwitchProtection,
         via: Some(sname.to_string()),
         supported: s_up && !s_mabs,
@@ -219,8 +225,40 @@ fn switch_option(
     }
 }
 
+/// Why `x` can move to DPM server `n`, which `x`'s secondary `s` doesn't
+/// know.
+pub(super) fn moved_reason(t: &Topology, s: ServerId, n: ServerId, x: ServerId) -> String {
+    let (sname, nname, xname) = (t.name(s), t.name(n), t.name(x));
+    format!(
+        "{sname} doesn't know {nname}: {nname} neither protects {sname} nor is protected by it, so protection of {xname} can move there (starting with a new replica)."
+    )
+}
+
+/// Why `by` can protect `x` again: `what` (why `x` must be protected
+/// again), then that `by` can.
+pub(super) fn reprotect_reason(t: &Topology, what: &str, by: ServerId, x: ServerId) -> String {
+    format!(
+        "{what}; {} can protect {} without breaking a rule, starting from scratch with a new replica.",
+        t.name(by),
+        t.name(x)
+    )
+}
+
+/// The `what` that `reason`, a [`reprotect_reason`] through `by`, starts
+/// with.
+pub(super) fn reprotect_what(
+    t: &Topology,
+    reason: &str,
+    by: ServerId,
+    x: ServerId,
+) -> Option<String> {
+    let tail = reprotect_reason(t, "", by, x);
+    reason.strip_suffix(&tail).map(str::to_string)
+}
+
 /// `move-to-new-server` of `x` off `f`: to each working DPM server that
-/// `s` doesn't know, then to a new one drawn beside `f`.
+/// `s` doesn't know (one grouped option when [`GROUP_FROM`] or more could
+/// take it), then to a new one drawn beside `f`.
 fn moves_to_unknown(
     t: &Topology,
     f: ServerId,
@@ -230,15 +268,19 @@ fn moves_to_unknown(
     out: &mut Vec<RecoveryOption>,
 ) {
     let (sname, xname) = (t.name(s), t.name(x));
-    for &n in &moves.fresh {
-        let nname = t.name(n);
+    let grouped = moves.fresh.len() >= GROUP_FROM;
+    let each: &[ServerId] = if grouped {
+        &moves.fresh[..1]
+    } else {
+        &moves.fresh
+    };
+    for &n in each {
         out.push(RecoveryOption {
+            among: grouped.then(|| moves.fresh.clone()),
             kind: OptionKind::MoveToNewServer,
-            via: Some(nname.to_string()),
+            via: Some(t.name(n).to_string()),
             supported: true,
-            reason: format!(
-                "{sname} doesn't know {nname}: {nname} neither protects {sname} nor is protected by it, so protection of {xname} can move there (starting with a new replica)."
-            ),
+            reason: moved_reason(t, s, n, x),
             action: Action::Move {
                 server: x,
                 failed: f,
@@ -250,6 +292,7 @@ fn moves_to_unknown(
     let new_name = moves.new_name.clone();
     let new_pos = t.server(f).and_then(|s| s.pos).map(|p| free_spot(t, p));
     out.push(RecoveryOption {
+        among: None,
         kind: OptionKind::MoveToNewServer,
         via: Some(new_name.clone()),
         supported: true,
@@ -294,6 +337,7 @@ fn moves_to_known(
             )
         };
         out.push(RecoveryOption {
+            among: None,
             kind: OptionKind::MoveToKnownServer,
             via: Some(kname.to_string()),
             supported: false,

@@ -6,14 +6,16 @@
 
 use std::cell::OnceCell;
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use super::options::{
-    extra_rebuild, moving_options, rebuild_option, rebuild_same_name, Moves, Survivors,
+    extra_rebuild, moving_options, rebuild_option, rebuild_same_name, reprotect_reason, Moves,
+    Survivors,
 };
 use super::order::{database_order, recovery_order};
 use super::{
     by_name, database_copies, Action, Affected, DbCopy, Links, OptionKind, OrderedStep, Plan,
-    RecoveryOption, Reduced,
+    RecoveryOption, Reduced, GROUP_FROM,
 };
 use crate::check::Checker;
 use crate::estate::Down;
@@ -564,23 +566,25 @@ impl<'a> Planner<'a> {
     }
 
     /// `reprotect` of `x` by each working DPM server that could protect it
-    /// without breaking a rule, replacing failed `f`.
+    /// without breaking a rule, replacing failed `f`: one grouped option
+    /// when [`GROUP_FROM`] or more could.
     fn reprotect(&mut self, f: ServerId, x: ServerId, sec: &Secondaries) {
         let candidates = self.reprotect_candidates(x);
         if candidates.is_empty() {
             return;
         }
         let what = self.why_reprotect(f, x, sec);
-        for by in candidates {
+        // Many candidates: one option for all of them.
+        let all: Arc<[ServerId]> = candidates.into();
+        let grouped = all.len() >= GROUP_FROM;
+        let each = if grouped { &all[..1] } else { &all[..] };
+        for &by in each {
             let option = RecoveryOption {
+                among: grouped.then(|| all.clone()),
                 kind: OptionKind::Reprotect,
                 via: Some(self.name(by)),
                 supported: true,
-                reason: format!(
-                    "{what}; {} can protect {} without breaking a rule, starting from scratch with a new replica.",
-                    self.name(by),
-                    self.name(x)
-                ),
+                reason: reprotect_reason(self.t, &what, by, x),
                 action: Action::Reprotect {
                     server: x,
                     failed: f,
@@ -836,6 +840,7 @@ impl Planner<'_> {
             format!("{}'s replica", self.name(f))
         };
         let option = RecoveryOption {
+            among: None,
             kind: OptionKind::RestoreFromPrimary,
             via: Some(self.name(p)),
             supported: true,
@@ -867,6 +872,7 @@ impl Planner<'_> {
                 continue;
             }
             let option = RecoveryOption {
+                among: None,
                 kind: OptionKind::RestoreFromSecondary,
                 via: Some(self.name(s)),
                 supported: true,
@@ -913,6 +919,7 @@ impl Planner<'_> {
         let found = database_copies(self.t, &self.copies, &self.links, s, &working);
         if found.is_empty() {
             let option = RecoveryOption {
+                among: None,
                 kind: OptionKind::RestoreDatabase,
                 via: None,
                 supported: false,
@@ -945,6 +952,7 @@ impl Planner<'_> {
                 (None, None) => String::new(),
             };
             let option = RecoveryOption {
+                among: None,
                 kind: OptionKind::RestoreDatabase,
                 via: via.map(|v| self.name(v)),
                 supported: true,

@@ -22,8 +22,6 @@
 //! assert_eq!(t, before);
 //! ```
 
-use std::collections::HashMap;
-use std::hash::Hash;
 use std::mem;
 
 use crate::model::{Protection, Server, Topology};
@@ -43,57 +41,78 @@ pub struct Patch {
 
 /// The changes to one list. Positions, not keys, say where: applying needs
 /// no lookup, and a list with repeated keys (a file someone wrote by hand)
-/// patches as exactly as any other.
+/// patches as exactly as any other. (Positions apart from the items: the
+/// work on positions is compiled once, not once per kind of item, which
+/// keeps the app's wasm small.)
 #[derive(Clone, Debug, PartialEq)]
 struct Splice<T> {
     /// Positions in the list before, rising, of the items that go.
     gone: Vec<usize>,
-    /// Positions among the items that stay, rising, with their new value.
-    /// The items that stay are the same items, in the same order, in both
-    /// directions, so these positions hold for the inverse too.
-    changed: Vec<(usize, T)>,
-    /// Positions in the list after, rising, with the items that come.
-    added: Vec<(usize, T)>,
+    /// Positions among the items that stay, rising, of those that change,
+    /// and their new values. The items that stay are the same items, in
+    /// the same order, both ways, so the positions hold for the inverse.
+    changed_at: Vec<usize>,
+    changed: Vec<T>,
+    /// Positions in the list after, rising, of the items that come, and
+    /// the items.
+    added_at: Vec<usize>,
+    added: Vec<T>,
 }
 
 impl<T> Default for Splice<T> {
     fn default() -> Self {
         Splice {
             gone: Vec::new(),
+            changed_at: Vec::new(),
             changed: Vec::new(),
+            added_at: Vec::new(),
             added: Vec::new(),
         }
     }
 }
 
 /// The patch that turns `before` into `after`; [`Patch::is_empty`] when
-/// they are equal. Linear in the drawings' size: servers are matched by id
-/// and protections by their two ends, in order, so a server moved, renamed,
-/// added or deleted is one entry, however large the drawing.
+/// they are equal. Servers are matched by id and protections by their two
+/// ends, in order, so a server moved, renamed, added or deleted is one
+/// entry, however large the drawing. Linear in the drawings' size where
+/// they agree at both ends of each list (every edit the app makes); the
+/// stretch between, where they differ, is matched in n log n.
 pub fn diff(before: &Topology, after: &Topology) -> Patch {
+    let id = |s: &Server| u64::from(s.id.0);
+    let link = |p: &Protection| u64::from(p.protector.0) << 32 | u64::from(p.target.0);
+    let servers = matching(&keys(&before.servers, id), &keys(&after.servers, id));
+    let protections = matching(
+        &keys(&before.protections, link),
+        &keys(&after.protections, link),
+    );
     Patch {
         title: (before.title != after.title).then(|| after.title.clone()),
         next_id: (before.next_id().0 != after.next_id().0).then_some(after.next_id().0),
-        servers: splice(&before.servers, &after.servers, |s: &Server| s.id),
-        protections: splice(&before.protections, &after.protections, |p: &Protection| {
-            p.link()
-        }),
+        servers: splice(&before.servers, &after.servers, servers),
+        protections: splice(&before.protections, &after.protections, protections),
     }
+}
+
+fn keys<T>(list: &[T], key: impl Fn(&T) -> u64) -> Vec<u64> {
+    list.iter().map(key).collect()
 }
 
 impl Patch {
     /// Whether it changes nothing.
     pub fn is_empty(&self) -> bool {
-        self.title.is_none()
-            && self.next_id.is_none()
-            && self.servers.is_empty()
-            && self.protections.is_empty()
+        self.title.is_none() && self.next_id.is_none() && self.size() == 0
     }
 
     /// How many servers and protections it adds, removes or changes: what
     /// it costs to keep, about.
     pub fn size(&self) -> usize {
-        self.servers.size() + self.protections.size()
+        let (s, p) = (&self.servers, &self.protections);
+        s.gone.len()
+            + s.changed.len()
+            + s.added.len()
+            + p.gone.len()
+            + p.changed.len()
+            + p.added.len()
     }
 
     /// Makes the change on `t`, the drawing it was made from (the `before`
@@ -101,7 +120,11 @@ impl Patch {
     /// patch that undoes it. `None`, leaving `t` as it was, when the patch
     /// cannot have been made from `t` (it names positions `t` lacks).
     pub fn apply(self, t: &mut Topology) -> Option<Patch> {
-        if !self.servers.fits(t.servers.len()) || !self.protections.fits(t.protections.len()) {
+        let s = &self.servers;
+        let p = &self.protections;
+        if !fits(t.servers.len(), &s.gone, &s.changed_at, &s.added_at)
+            || !fits(t.protections.len(), &p.gone, &p.changed_at, &p.added_at)
+        {
             return None;
         }
         let title = self.title.map(|title| mem::replace(&mut t.title, title));
@@ -115,157 +138,143 @@ impl Patch {
     }
 }
 
-/// The changes from `a` to `b`, items matched by `key` in order: the
-/// longest run that agrees at each end by position, then, between, each
-/// item of `a` with the first item of `b` of its key that comes after the
-/// last one matched.
-fn splice<T: Clone + PartialEq, K: Hash + Eq>(
-    a: &[T],
-    b: &[T],
-    key: impl Fn(&T) -> K,
-) -> Splice<T> {
-    let head = a
-        .iter()
-        .zip(b)
-        .take_while(|(x, y)| key(x) == key(y))
-        .count();
+/// Which items of `a` stay, matched with items of `b` by key in order:
+/// the longest run that agrees at each end by position, then, between,
+/// each item of `a` with the first item of `b` of its key that comes after
+/// the last one matched. Returns the positions in `a` of the items that go,
+/// and the position in `b` of each item that stays, in order.
+fn matching(a: &[u64], b: &[u64]) -> (Vec<usize>, Vec<usize>) {
+    let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let tail = a[head..]
         .iter()
         .rev()
         .zip(b[head..].iter().rev())
-        .take_while(|(x, y)| key(x) == key(y))
+        .take_while(|(x, y)| x == y)
         .count();
     let (mid_a, mid_b) = (&a[head..a.len() - tail], &b[head..b.len() - tail]);
-    let mut out = Splice::default();
-    // Kept items, in order, by their position in `b`.
+    let mut gone = Vec::new();
     let mut kept_at: Vec<usize> = (0..head).collect();
-    if !mid_a.is_empty() && !mid_b.is_empty() {
-        let mut first: HashMap<K, usize> = HashMap::with_capacity(mid_b.len());
-        for (j, y) in mid_b.iter().enumerate().rev() {
-            first.insert(key(y), j);
-        }
-        let mut next = 0;
-        for (i, x) in mid_a.iter().enumerate() {
-            match first.get(&key(x)) {
-                Some(&j) if j >= next => {
-                    kept_at.push(head + j);
-                    next = j + 1;
-                }
-                _ => out.gone.push(head + i),
+    // `b`'s middle by key (and by position among equal keys).
+    let mut by_key: Vec<usize> = (0..mid_b.len()).collect();
+    crate::sort::sort_indices(&mut by_key, &|x, y| mid_b[x].cmp(&mid_b[y]));
+    let mut next = 0;
+    for (i, k) in mid_a.iter().enumerate() {
+        let from = by_key.partition_point(|&j| mid_b[j] < *k);
+        let found = by_key[from..]
+            .iter()
+            .take_while(|&&j| mid_b[j] == *k)
+            .find(|&&j| j >= next);
+        match found {
+            Some(&j) => {
+                kept_at.push(head + j);
+                next = j + 1;
             }
+            None => gone.push(head + i),
         }
-    } else {
-        out.gone.extend(head..a.len() - tail);
     }
     kept_at.extend(b.len() - tail..b.len());
-    // What changed among the kept: `a`'s kept items are its items not gone.
-    let mut gone = out.gone.iter().peekable();
-    let kept_a = a.iter().enumerate().filter(|(i, _)| {
-        let g = gone.peek() == Some(&i);
-        if g {
-            gone.next();
-        }
-        !g
-    });
-    for (k, ((_, x), &j)) in kept_a.zip(&kept_at).enumerate() {
-        if *x != b[j] {
-            out.changed.push((k, b[j].clone()));
+    (gone, kept_at)
+}
+
+/// The positions below `len` that `taken` (rising) does not hold.
+fn others(taken: &[usize], len: usize) -> Vec<usize> {
+    let mut t = taken.iter().peekable();
+    (0..len)
+        .filter(|i| {
+            let hit = t.peek() == Some(&i);
+            if hit {
+                t.next();
+            }
+            !hit
+        })
+        .collect()
+}
+
+/// The changes from `a` to `b`, given which items stay ([`matching`]).
+#[inline(never)]
+fn splice<T: Clone + PartialEq>(
+    a: &[T],
+    b: &[T],
+    (gone, kept_at): (Vec<usize>, Vec<usize>),
+) -> Splice<T> {
+    let mut out = Splice::default();
+    for (k, (&i, &j)) in others(&gone, a.len()).iter().zip(&kept_at).enumerate() {
+        if a[i] != b[j] {
+            out.changed_at.push(k);
+            out.changed.push(b[j].clone());
         }
     }
-    // What came: the positions of `b` no kept item took.
-    let mut taken = kept_at.iter().peekable();
-    for (j, y) in b.iter().enumerate() {
-        if taken.peek() == Some(&&j) {
-            taken.next();
-        } else {
-            out.added.push((j, y.clone()));
-        }
-    }
+    out.added_at = others(&kept_at, b.len());
+    out.added = out.added_at.iter().map(|&j| b[j].clone()).collect();
+    out.gone = gone;
     out
 }
 
-/// Whether `v` rises strictly, each below `end`.
-fn rising_below(mut v: impl Iterator<Item = usize>, end: usize) -> bool {
-    let mut last = None;
-    v.all(|i| {
-        let ok = i < end && last.is_none_or(|l| i > l);
-        last = Some(i);
-        ok
-    })
+/// Whether a splice with these positions can apply to a list of `len`.
+fn fits(len: usize, gone: &[usize], changed_at: &[usize], added_at: &[usize]) -> bool {
+    let rising_below =
+        |v: &[usize], end: usize| v.iter().all(|&i| i < end) && v.windows(2).all(|w| w[0] < w[1]);
+    let Some(kept) = len.checked_sub(gone.len()) else {
+        return false;
+    };
+    rising_below(gone, len)
+        && rising_below(changed_at, kept)
+        && rising_below(added_at, kept + added_at.len())
 }
 
 impl<T> Splice<T> {
-    fn is_empty(&self) -> bool {
-        self.gone.is_empty() && self.changed.is_empty() && self.added.is_empty()
-    }
-
-    fn size(&self) -> usize {
-        self.gone.len() + self.changed.len() + self.added.len()
-    }
-
-    /// Whether it can apply to a list of `len` items.
-    fn fits(&self, len: usize) -> bool {
-        let Some(kept) = len.checked_sub(self.gone.len()) else {
-            return false;
-        };
-        rising_below(self.gone.iter().copied(), len)
-            && rising_below(self.changed.iter().map(|c| c.0), kept)
-            && rising_below(self.added.iter().map(|c| c.0), kept + self.added.len())
-    }
-
-    /// Applies it to `list`, which it [`Splice::fits`], and returns its
-    /// inverse, made of the items it took out or replaced.
+    /// Applies it to `list`, which it [`fits`], and returns its inverse,
+    /// made of the items it took out or replaced. (Not inlined: one copy
+    /// per kind of item in the app's wasm, however many callers.)
+    #[inline(never)]
     fn apply(self, list: &mut Vec<T>) -> Splice<T> {
         let Splice {
             gone,
-            changed,
+            changed_at,
+            mut changed,
+            added_at,
             added,
         } = self;
-        if gone.is_empty() && added.is_empty() {
-            // In place: a move, a rename, a fact.
-            let changed = changed
-                .into_iter()
-                .map(|(k, v)| (k, mem::replace(&mut list[k], v)))
-                .collect();
-            return Splice {
-                gone: Vec::new(),
-                changed,
-                added: Vec::new(),
-            };
-        }
         let mut removed = Vec::with_capacity(gone.len());
-        let mut kept = Vec::with_capacity(list.len() - gone.len() + added.len());
-        let mut g = gone.iter().peekable();
-        for (i, x) in mem::take(list).into_iter().enumerate() {
-            if g.peek() == Some(&&i) {
-                g.next();
-                removed.push((i, x));
-            } else {
-                kept.push(x);
+        if gone.is_empty() && added_at.first().is_none_or(|&j| j >= list.len()) {
+            // In place, and at the end: a move, a fact, a server added,
+            // a paste.
+            for (&k, v) in changed_at.iter().zip(&mut changed) {
+                mem::swap(&mut list[k], v);
             }
-        }
-        let changed = changed
-            .into_iter()
-            .map(|(k, v)| (k, mem::replace(&mut kept[k], v)))
-            .collect();
-        let came = added.iter().map(|a| a.0).collect();
-        if added.first().is_none_or(|a| a.0 >= kept.len()) {
-            // Only at the end (a server added, a paste): no reshuffle.
-            kept.extend(added.into_iter().map(|a| a.1));
-            *list = kept;
+            list.extend(added);
         } else {
-            let total = kept.len() + added.len();
-            let (mut old, mut new) = (kept.into_iter(), added.into_iter().peekable());
-            *list = (0..total)
-                .filter_map(|j| match new.peek() {
-                    Some((at, _)) if *at == j => new.next().map(|a| a.1),
-                    _ => old.next(),
-                })
-                .collect();
+            let all = mem::take(list);
+            list.reserve(all.len() - gone.len() + added.len());
+            let mut new = added.into_iter();
+            let (mut g, mut a, mut c, mut k) = (0, 0, 0, 0);
+            for (i, mut x) in all.into_iter().enumerate() {
+                while added_at.get(a) == Some(&list.len()) {
+                    a += 1;
+                    list.extend(new.next());
+                }
+                if gone.get(g) == Some(&i) {
+                    g += 1;
+                    removed.push(x);
+                    continue;
+                }
+                if changed_at.get(c) == Some(&k) {
+                    if let Some(v) = changed.get_mut(c) {
+                        mem::swap(&mut x, v);
+                    }
+                    c += 1;
+                }
+                k += 1;
+                list.push(x);
+            }
+            // What comes after the last item that stays.
+            list.extend(new);
         }
         Splice {
-            gone: came,
+            gone: added_at,
+            changed_at,
             changed,
+            added_at: gone,
             added: removed,
         }
     }

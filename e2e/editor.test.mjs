@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  suite, openApp, done, screenshot, center, drag, connect, servers, protections, status, tool,
+  suite, openApp, done, screenshot, center, drag, connect, servers, protections, status, tool, settled,
 } from './harness.mjs';
 
 const server = suite();
@@ -162,6 +162,75 @@ test('reload restores the drawing, positions included', async () => {
   assert.equal(await page.getAttribute('[data-server="DS5"]', 'transform'), at);
   // PS4 already had DS2: the finding comes back with the drawing.
   assert.equal(await status(page), '1 error');
+  await done(app, server.url);
+});
+
+test('many edits undone to the first drawing and redone to the last, exactly; each saved once the drawing rests, and a reload at once keeps the last', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  const saved = async () => {
+    await page.waitForFunction(() => localStorage.getItem('dpm-sketch/drawing'));
+    await settled(page);
+    return page.evaluate(() => localStorage.getItem('dpm-sketch/drawing'));
+  };
+  const first = await saved();
+  assert.ok(first, 'the first drawing is saved');
+  // Edits of every kind undo keeps: moves, a delete (with its
+  // protections), a protection drawn, servers pasted (with theirs).
+  let steps = 0;
+  await page.click('[data-server="PS4"] .body');
+  for (const k of ['ArrowRight', 'ArrowRight', 'ArrowDown', 'Shift+ArrowLeft', 'ArrowUp', 'ArrowRight']) {
+    await page.keyboard.press(k);
+    steps++;
+  }
+  await page.click('[data-server="DS1"] .body');
+  await page.keyboard.press('Delete');
+  steps++;
+  await connect(page, 'DS2', 'PS1');
+  steps++;
+  await page.click('[data-server="DS3"] .body');
+  await page.click('[data-server="PS3"] .body', { modifiers: ['Shift'] });
+  await page.keyboard.press('Control+c');
+  await page.keyboard.press('Control+v');
+  steps++;
+  for (const k of ['ArrowDown', 'ArrowDown', 'Shift+ArrowRight']) {
+    await page.keyboard.press(k);
+    steps++;
+  }
+  const last = await saved();
+  const lastServers = await servers(page);
+  assert.notEqual(last, first);
+  assert.ok(!lastServers.includes('DS1') && lastServers.includes('DS5'));
+  // A burst of edits is one write, not one a step.
+  await page.evaluate(() => {
+    window.writes = 0;
+    const set = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (k, v) {
+      if (k === 'dpm-sketch/drawing') window.writes++;
+      return set.call(this, k, v);
+    };
+  });
+  for (let i = 0; i < steps; i++) await page.keyboard.press('Control+z');
+  assert.equal(await saved(), first, 'every step undone: the first drawing, exactly');
+  // Once after the burst (twice if the machine paused between keys).
+  const writes = await page.evaluate(() => window.writes);
+  assert.ok(writes >= 1 && writes < steps / 2, `the undos saved ${writes} times, not once a step`);
+  assert.ok(await page.locator('[data-action="undo"]').isDisabled(), 'nothing further to undo');
+  for (let i = 0; i < steps; i++) await page.keyboard.press('Control+Shift+z');
+  assert.equal(await saved(), last, 'every step redone: the last drawing, exactly');
+  assert.deepEqual(await servers(page), lastServers);
+  assert.ok(await page.locator('[data-action="redo"]').isDisabled(), 'nothing further to redo');
+  // A reload at once after an edit, before the save's wait is over: the
+  // page saves as it goes, and the reload shows the edit.
+  await page.click('[data-server="PS4"] .body');
+  const before = await page.getAttribute('[data-server="PS4"]', 'transform');
+  await page.keyboard.press('Shift+ArrowDown');
+  const moved = await page.getAttribute('[data-server="PS4"]', 'transform');
+  assert.notEqual(moved, before);
+  await page.reload();
+  await page.waitForSelector('[data-server="PS4"]');
+  assert.equal(await page.getAttribute('[data-server="PS4"]', 'transform'), moved);
+  assert.deepEqual(await servers(page), lastServers);
   await done(app, server.url);
 });
 

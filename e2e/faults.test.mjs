@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { suite, openApp, done, servers } from './harness.mjs';
+import { suite, openApp, done, servers, settled } from './harness.mjs';
 
 const server = suite();
 const open = (options) => openApp(server.browser, server.url, options);
@@ -20,6 +20,8 @@ async function deleteDs1(page) {
 test('storage full: told at once, the drawing offered as a file, the next save clears the warning', async () => {
   const app = await open();
   const { page } = app;
+  // The drawing as opened is saved (once it rests) before storage fills.
+  await page.waitForFunction(() => localStorage.getItem('dpm-sketch/drawing'));
   await page.evaluate(() => {
     window.realSetItem = Storage.prototype.setItem;
     Storage.prototype.setItem = function () {
@@ -56,7 +58,8 @@ test('an internal error never leaves a blank page: a banner offers the last save
   const app = await open();
   const { page } = app;
   await deleteDs1(page);
-  await page.waitForFunction(() => !localStorage.getItem('dpm-sketch/drawing').includes('"DS1"'));
+  await settled(page);
+  assert.ok(!(await saved(page)).includes('"DS1"'), 'the delete is saved');
   // A panic in the wasm ends in a WebAssembly trap, thrown out of whatever
   // handler was running: that is what the page sees.
   await page.evaluate(() => {

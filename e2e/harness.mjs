@@ -142,6 +142,13 @@ export async function connect(page, from, to, options) {
   await drag(page, a, b, options);
 }
 
+/**
+ * Resolves once no change of the drawing waits to be saved: the autosave
+ * writes once the drawing rests (`data-save-pending` on the root until then).
+ */
+export const settled = (page) =>
+  page.waitForFunction(() => !document.documentElement.hasAttribute('data-save-pending'));
+
 export const names = (page, attr) =>
   page.$$eval(`[${attr}]`, (els, a) => els.map((e) => e.getAttribute(a)).sort(), attr);
 export const servers = (page) => names(page, 'data-server');

@@ -4,7 +4,7 @@
 // with Tab as a keyboard user's would.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { suite, openApp, done, protections, servers, screenshot } from './harness.mjs';
+import { suite, openApp, done, protections, servers, screenshot, settled } from './harness.mjs';
 
 const server = suite();
 
@@ -35,7 +35,7 @@ function keyboard(page) {
 
 /** The drawing as saved: the servers by name, and the protections. */
 async function saved(page) {
-  await page.waitForTimeout(100);
+  await settled(page);
   const t = JSON.parse(await page.evaluate(() => localStorage.getItem('dpm-sketch/drawing')));
   return { servers: Object.fromEntries(t.servers.map((s) => [s.name, s])), protections: t.protections };
 }
@@ -282,6 +282,7 @@ test('keyboard alone: present, walk the scenes, spotlight a server, leave', asyn
  * as saved, the selection and the camera. */
 async function appState(page) {
   await page.waitForTimeout(150);
+  await settled(page);
   return page.evaluate(() => {
     const pressed = (a) => document.querySelector(`[data-action="${a}"]`)?.getAttribute('aria-pressed');
     return {

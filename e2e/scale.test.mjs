@@ -3,7 +3,7 @@
 // is measured by ./dev bench, never asserted here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { suite, openApp, done, status, screenshot } from './harness.mjs';
+import { suite, openApp, done, status, screenshot, settled } from './harness.mjs';
 
 const server = suite();
 const drawn = (page) => page.locator('[data-server]').count();
@@ -97,6 +97,7 @@ test('find a server by name: / opens it, Enter centres and selects each match in
   await page.waitForFunction(() => document.querySelectorAll('[data-server]').length > 0);
   for (let i = 0; i < 14; i++) await page.click('[data-action="zoom-in"]');
   await page.waitForFunction(() => document.querySelectorAll('[data-server]').length < 1000);
+  await settled(page);
   // A server far from the view: the last one generated.
   const want = await page.evaluate(() =>
     JSON.parse(localStorage.getItem('dpm-sketch/drawing'))

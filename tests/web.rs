@@ -83,7 +83,15 @@ async fn first_visit_draws_scenario_1_and_saves_it() {
         attrs(&root, ".findings-panel [data-rule]", "data-rule"),
         ["single-copy-dpm"]
     );
-    let saved = storage().get_item(SAVE_KEY).unwrap().unwrap();
+    // Saved once the drawing rests (`data-save-pending` goes then).
+    let root_el = leptos::prelude::document().document_element().unwrap();
+    for _ in 0..100 {
+        if !root_el.has_attribute("data-save-pending") {
+            break;
+        }
+        tick().await;
+    }
+    let saved = storage().get_item(SAVE_KEY).unwrap().unwrap_or_default();
     assert!(saved.contains("\"DS4\""), "{saved}");
     root.remove();
 }

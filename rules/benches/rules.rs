@@ -1,13 +1,14 @@
-//! Check, pre-check, failover, single points of failure and arrow routing on generated topologies of 100, 1,000 and
-//! 10,000 servers. `./dev bench` (or `cargo bench -p dpm-rules`) prints the
+//! Check, pre-check, failover, single points of failure, arrow routing, an
+//! edit's difference for undo and the autosave's JSON on generated
+//! topologies of 100, 1,000 and 10,000 servers. `./dev bench` (or `cargo bench -p dpm-rules`) prints the
 //! figures; nothing here asserts a time.
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use dpm_rules::{
-    apply_layout, check, fixes, generate, generate_estate, plan, plan_outage, positions, risk,
-    route, Checker, Kind, Limit, Obstacles, Protection, Risk,
+    apply_layout, check, diff, fixes, generate, generate_estate, plan, plan_outage, positions,
+    risk, route, to_json, Checker, Kind, Limit, Obstacles, Protection, Risk,
 };
 
 fn benches(c: &mut Criterion) {
@@ -111,6 +112,30 @@ fn benches(c: &mut Criterion) {
                     black_box(route(ends.0, ends.1, false, &obstacles, limit));
                 }
             })
+        });
+
+        // One edit as undo keeps it: the difference a moved server makes
+        // (found by comparing the drawings whole), and its undo applied.
+        let mut moved = laid.clone();
+        let one = &mut moved.servers[n / 2];
+        one.pos = one.pos.map(|p| dpm_rules::Point { x: p.x + 20.0, ..p });
+        g.bench_with_input(BenchmarkId::new("diff", n), &moved, |b, m| {
+            b.iter(|| black_box(diff(black_box(&laid), black_box(m))))
+        });
+        g.bench_with_input(BenchmarkId::new("undo", n), &moved, |b, m| {
+            b.iter_batched(
+                || (m.clone(), diff(m, &laid)),
+                // The drawing handed back, so its drop is not timed.
+                |(mut t, back)| {
+                    let redo = back.apply(&mut t);
+                    (t, redo)
+                },
+                criterion::BatchSize::LargeInput,
+            )
+        });
+        // What the autosave writes after a change: the drawing as JSON.
+        g.bench_with_input(BenchmarkId::new("save", n), &laid, |b, t| {
+            b.iter(|| black_box(to_json(black_box(t))))
         });
     }
     g.finish();

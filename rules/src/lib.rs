@@ -19,7 +19,8 @@
 //!   `check/mod.rs` (the whole-drawing rules, the order of findings, and
 //!   [`Checker::precheck`]);
 //! - the model: `model.rs` (servers, protections, names and how they
-//!   compare), `release.rs` (DPM builds), `estate.rs` (hosts, sites, what
+//!   compare), `patch.rs` (what changed between two drawings, for undo),
+//!   `release.rs` (DPM builds), `estate.rs` (hosts, sites, what
 //!   goes down with what), `roles.rs`, `inventory.rs` (where the copies are);
 //! - failover: `failover/` (`plan.rs` what a failure takes and the options,
 //!   `options.rs`, `order.rs` the recovery order, `steps.rs` each option's
@@ -63,6 +64,7 @@ mod inventory;
 mod json;
 mod layout;
 mod model;
+mod patch;
 pub mod presets;
 mod release;
 mod risk;
@@ -111,6 +113,7 @@ pub use model::{
     Link, NameError, Point, Protection, Rollup, Server, ServerId, Topology, Version, VssWriter,
     Workload, MAX_NAME_CHARS,
 };
+pub use patch::{diff, Patch};
 pub use release::{same_rollup, BUILDS};
 pub use risk::{fixes, risk, why_no_fix, FactChange, Fix, Risk, SinglePoint};
 // The definitions the fast paths are held to, for the property tests.

@@ -675,6 +675,12 @@ impl Topology {
         ServerId(self.next_id)
     }
 
+    /// Sets the number the next added server's id gets; returns the one it
+    /// replaces (a patch takes a drawing back to the ids it had).
+    pub(crate) fn set_next_id(&mut self, next: u32) -> u32 {
+        std::mem::replace(&mut self.next_id, next)
+    }
+
     /// Where server `id` is in `servers`.
     ///
     /// Servers are added with rising ids and removal keeps the order, so the

@@ -14,7 +14,8 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use dpm_rules::{
-    apply_layout, check, refusal, Exercise, Finding, Kind, Link, Point, ServerId, Topology,
+    apply_layout, check, diff, refusal, Exercise, Finding, Kind, Link, Patch, Point, ServerId,
+    Topology,
 };
 
 /// Where the drawing is saved.
@@ -142,10 +143,14 @@ impl Camera {
     }
 }
 
-/// Undo and redo: each drawing with the step that made it.
+/// Undo and redo, by differences: each entry is the patch that takes the
+/// drawing as it is to the drawing one step back (undo) or on (redo), with
+/// the step that made that drawing. A patch holds what its edit changed
+/// (a moved server, not the estate), and applying it hands back the patch
+/// that returns, which goes on the other stack.
 struct History {
-    undo: Vec<(Topology, u64)>,
-    redo: Vec<(Topology, u64)>,
+    undo: Vec<(Patch, u64)>,
+    redo: Vec<(Patch, u64)>,
     /// The number the next step gets.
     next: u64,
 }
@@ -283,30 +288,45 @@ impl Editor {
         }
     }
 
-    /// Replaces the drawing with `next` as one undoable step.
+    /// Replaces the drawing with `next` as one undoable step. Whether a
+    /// step was made: not when an open exercise refuses it (its sentence
+    /// is the notice then), nor when `next` is the drawing already.
     pub fn commit(&self, next: Topology) -> bool {
-        self.replace(self.doc.get_untracked(), next)
+        // What takes `next` back to the drawing now, and whether an open
+        // exercise refuses the change, without copying the drawing.
+        let back = self.doc.with_untracked(|prev| {
+            let back = diff(&next, prev);
+            if back.is_empty() {
+                return Ok(None);
+            }
+            let refused = self.guard.with_value(|g| {
+                g.as_ref()
+                    .and_then(|(ex, given)| refusal(ex, given, prev, &next))
+            });
+            refused.map_or(Ok(Some(back)), Err)
+        });
+        match back {
+            Ok(Some(back)) => {
+                self.made(back);
+                self.doc.set(next);
+                self.after_change();
+                true
+            }
+            Ok(None) => false,
+            Err(why) => {
+                self.complain(why);
+                false
+            }
+        }
     }
 
-    /// Makes `next` the drawing, `prev` (the drawing now) the undo step;
-    /// refused, with a sentence, when an open exercise does not allow it.
-    /// Whether a step was made (not when refused, nor when nothing changed).
-    fn replace(&self, prev: Topology, next: Topology) -> bool {
-        if prev == next {
-            return false;
-        }
-        let refused = self.guard.with_value(|g| {
-            g.as_ref()
-                .and_then(|(ex, given)| refusal(ex, given, &prev, &next))
-        });
-        if let Some(why) = refused {
-            self.complain(why);
-            return false;
-        }
+    /// Records a step whose undo is `back`: the redo steps go, and the
+    /// oldest step beyond [`HISTORY_MAX`].
+    fn made(&self, back: Patch) {
         let step = self.step.get_untracked();
         let mut made = 0;
         self.history.update_value(|h| {
-            h.undo.push((prev, step));
+            h.undo.push((back, step));
             if h.undo.len() > HISTORY_MAX {
                 h.undo.remove(0);
             }
@@ -315,17 +335,14 @@ impl Editor {
             h.next += 1;
         });
         self.step.set(made);
-        self.doc.set(next);
-        self.after_change();
-        true
     }
 
-    /// Changes the drawing in place as one undoable step.
+    /// Changes the drawing as one undoable step (on one copy of it: the
+    /// step keeps only what `f` changed).
     pub fn edit(&self, f: impl FnOnce(&mut Topology)) {
-        let prev = self.doc.get_untracked();
-        let mut next = prev.clone();
+        let mut next = self.doc.get_untracked();
         f(&mut next);
-        self.replace(prev, next);
+        self.commit(next);
     }
 
     pub fn undo(&self) {
@@ -336,25 +353,35 @@ impl Editor {
         self.step_history(false);
     }
 
+    /// Takes the patch on top of undo (`back`) or redo and applies it to
+    /// the drawing in place; the patch it hands back goes on the other
+    /// stack, with the step that made the drawing it returns to.
     fn step_history(&self, back: bool) {
-        let cur = (self.doc.get_untracked(), self.step.get_untracked());
         let mut moved = None;
         self.history.update_value(|h| {
-            let (from, to) = if back {
-                (&mut h.undo, &mut h.redo)
-            } else {
-                (&mut h.redo, &mut h.undo)
-            };
-            if let Some(t) = from.pop() {
-                to.push(cur);
-                moved = Some(t);
+            moved = if back { h.undo.pop() } else { h.redo.pop() };
+        });
+        let Some((patch, step)) = moved else {
+            return;
+        };
+        let cur = self.step.get_untracked();
+        let mut inverse = None;
+        self.doc.update(|t| inverse = patch.apply(t));
+        let applied = inverse.is_some();
+        self.history.update_value(|h| match inverse {
+            Some(p) if back => h.redo.push((p, cur)),
+            Some(p) => h.undo.push((p, cur)),
+            // Only a drawing changed outside `commit` could refuse its
+            // own history: that history no longer leads anywhere.
+            None => {
+                h.undo.clear();
+                h.redo.clear();
             }
         });
-        if let Some((t, step)) = moved {
+        if applied {
             self.step.set(step);
-            self.doc.set(t);
-            self.after_change();
         }
+        self.after_change();
     }
 
     /// Makes `t` the drawing with a fresh history (opening or leaving an

@@ -1,6 +1,6 @@
-//! Keeping the drawing: opening what the last visit saved, and saving after
-//! every change (the save `Effect`, which hands over to [`super::tabs`] when
-//! another tab holds the same drawing).
+//! Keeping the drawing: opening what the last visit saved, and saving it
+//! once it rests after a change (the save `Effect` and its timer, which hand
+//! over to [`super::tabs`] when another tab holds the same drawing).
 
 use crate::state::editor::Notice;
 
@@ -8,6 +8,8 @@ use crate::browser::storage::keep_aside;
 use crate::browser::storage::stored;
 use crate::state::editor::Editor;
 use crate::state::editor::NoticeAction;
+
+use std::cell::Cell;
 
 use dpm_rules::{apply_layout, from_json, to_json, Topology, MAX_INPUT_BYTES};
 use leptos::prelude::*;
@@ -58,17 +60,27 @@ fn unreadable_notice(why: &str, key: Option<String>) -> Notice {
     }
 }
 
-/// Saves the drawing of `ed` under its `save_key` after every change of the
-/// drawing (not of a preview), unless another tab holds it.
+/// How long the drawing rests before it is saved, in ms: a burst of edits
+/// (an arrow key held, a run of undos) is saved once, after it, and never
+/// inside an edit's frame.
+const QUIET_MS: f64 = 250.0;
+/// The longest a change waits to be saved while edits keep coming, in ms.
+const MOST_MS: f64 = 2000.0;
+
+thread_local! {
+    /// A save to come: since when the drawing is unsaved, and the number
+    /// of the timer that makes it (each change starts one; only the last
+    /// saves, and only it may: the others find a newer number and do
+    /// nothing, which spares a clearTimeout binding in the wasm).
+    static PENDING: Cell<Option<(f64, u32)>> = const { Cell::new(None) };
+    static TIMERS: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Saves the drawing of `ed` under its `save_key` once it rests after a
+/// change (not of a preview), unless another tab holds it; at once when
+/// the page is hidden or left (a reload, a closed tab), so no change is
+/// lost to the wait.
 pub fn autosave(ed: Editor) {
-    let doc = ed.doc;
-    // Save after every change of the drawing (not of a preview).
-    // Effects first run a tick late, after a link or #generate may
-    // already have replaced the drawing: compare with what is
-    // stored rather than skip the first run.
-    // What was last saved (or found in storage), so a change that
-    // leaves the text as it was writes nothing.
-    let last = ed.saved;
     let save_key = ed.save_key;
     crate::browser::effect(move || {
         let key = save_key.get();
@@ -77,10 +89,11 @@ pub fn autosave(ed: Editor) {
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("data-save-key", &key);
         }
-        doc.track();
+        ed.doc.track();
         if ed.elsewhere.get() {
-            // Another tab has it: nothing is written; an edit here
-            // brings the choice back if it was dismissed.
+            // Another tab has it: nothing is written (nor waits to be);
+            // an edit here brings the choice back if it was dismissed.
+            flush(ed);
             if ed.notice.with_untracked(|n| {
                 n.as_ref().and_then(|n| n.action.as_ref()) != Some(&NoticeAction::Elsewhere)
             }) {
@@ -88,19 +101,88 @@ pub fn autosave(ed: Editor) {
             }
             return;
         }
-        let now = stored(&key).unwrap_or_default();
-        if last.with_value(|l| l.as_ref().is_none_or(|(k, _)| *k != key)) {
-            last.set_value(Some((key.clone(), now.clone())));
-        }
-        // Another tab wrote since this one last did: never over it.
-        if last.with_value(|l| l.as_ref().is_some_and(|(_, t)| *t != now)) {
-            crate::state::tabs::away(ed, false);
-            return;
-        }
-        let text = doc.with_untracked(to_json);
-        // A refused save is tried again on the next change.
-        if text != now && ed.save(&key, &text) {
-            last.set_value(Some((key, text)));
-        }
+        // Effects first run a tick late, after a link or #generate may
+        // already have replaced the drawing: the save compares with what
+        // is stored rather than skip the first run.
+        schedule(ed);
     });
+    for event in ["pagehide", "visibilitychange"] {
+        let handle = window_event_listener_untyped(event, move |_| {
+            let pending = PENDING.with(|p| p.get().is_some());
+            if pending && (event == "pagehide" || document().hidden()) {
+                flush(ed);
+            }
+        });
+        // The page's whole life.
+        std::mem::forget(handle);
+    }
+}
+
+/// Asks for a save once the drawing has rested [`QUIET_MS`] (or has waited
+/// [`MOST_MS`] since its first unsaved change).
+fn schedule(ed: Editor) {
+    let now = js_sys::Date::now();
+    let since = PENDING.with(|p| p.get()).map_or(now, |p| p.0);
+    let n = TIMERS.with(|t| {
+        t.set(t.get().wrapping_add(1));
+        t.get()
+    });
+    PENDING.with(|p| p.set(Some((since, n))));
+    mark_pending(true);
+    let wait = QUIET_MS.min(since + MOST_MS - now).max(0.0);
+    set_timeout(
+        move || {
+            if PENDING.with(|p| p.get()).is_some_and(|p| p.1 == n) {
+                flush(ed);
+            }
+        },
+        std::time::Duration::from_millis(wait as u64),
+    );
+}
+
+/// `data-save-pending` on the page's root while a change waits to be
+/// saved: what tests (and anyone reading storage) wait for.
+fn mark_pending(pending: bool) {
+    if let Some(root) = document().document_element() {
+        let _ = if pending {
+            root.set_attribute("data-save-pending", "")
+        } else {
+            root.remove_attribute("data-save-pending")
+        };
+    }
+}
+
+/// Saves the drawing now if it changed since it was saved (and no other
+/// tab holds it): before the page goes, and before the drawing saved
+/// under another key replaces it (opening or leaving an exercise).
+pub fn flush(ed: Editor) {
+    PENDING.with(|p| p.set(None));
+    save(ed);
+}
+
+/// Writes the drawing under its key unless the text there is already it;
+/// stops, and asks, when another tab wrote there since this one did.
+fn save(ed: Editor) {
+    mark_pending(false);
+    if ed.elsewhere.get_untracked() {
+        return;
+    }
+    // What was last saved (or found in storage), so a change that leaves
+    // the text as it was writes nothing.
+    let last = ed.saved;
+    let key = ed.save_key.get_untracked();
+    let now = stored(&key).unwrap_or_default();
+    if last.with_value(|l| l.as_ref().is_none_or(|(k, _)| *k != key)) {
+        last.set_value(Some((key.clone(), now.clone())));
+    }
+    // Another tab wrote since this one last did: never over it.
+    if last.with_value(|l| l.as_ref().is_some_and(|(_, t)| *t != now)) {
+        crate::state::tabs::away(ed, false);
+        return;
+    }
+    let text = ed.doc.with_untracked(to_json);
+    // A refused save is tried again on the next change.
+    if text != now && ed.save(&key, &text) {
+        last.set_value(Some((key, text)));
+    }
 }

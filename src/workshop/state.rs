@@ -9,6 +9,7 @@ use crate::browser::storage::storage;
 use crate::browser::storage::store;
 use crate::browser::storage::stored;
 use crate::state::editor::Editor;
+use crate::state::persist::flush;
 use dpm_rules::{Allow, Goal};
 
 use std::sync::Arc;
@@ -94,6 +95,13 @@ fn stored_ms(key: &str) -> Option<f64> {
 /// Opens `ex` for a participant: progress from this browser if there is
 /// any, else its start; the address keeps `#x=` so a reload reopens it.
 pub fn open(ed: Editor, ws: Workshop, ex: Exercise) {
+    // What is open now is saved where it belongs before another key takes over.
+    flush(ed);
+    enter(ed, ws, ex);
+}
+
+/// Opens `ex` as [`open`] does, with nothing left to save.
+fn enter(ed: Editor, ws: Workshop, ex: Exercise) {
     let link = exercise_to_link(&ex);
     let key = format!(
         "dpm-sketch/exercise/{}",
@@ -147,6 +155,8 @@ fn set_hash(hash: &str) {
 
 /// Back to the user's own drawing, as it was saved before the exercise.
 pub fn leave(ed: Editor, ws: Workshop) {
+    // The exercise's progress saved, before the user's drawing is read back.
+    flush(ed);
     ed.guard.set_value(None);
     let home = crate::state::tabs::home_key();
     let t = stored(&home)
@@ -164,14 +174,19 @@ pub fn reset(ed: Editor, ws: Workshop) {
     let Some(a) = ws.active.get_untracked() else {
         return;
     };
+    // Nothing left to save over the start below.
+    flush(ed);
     if let Some(s) = storage() {
         for k in ["", "/hints", "/done", "/started"] {
             let _ = s.remove_item(&format!("{}{k}", a.key));
         }
     }
-    // Saved at once, so the autosave has nothing newer to compare with.
-    store(&a.key, &to_json(&a.ex.start));
-    open(ed, ws, (*a.ex).clone());
+    // Saved at once, as this tab's own save (so the autosave neither has
+    // anything newer to write nor takes the start for another tab's).
+    let start = to_json(&a.ex.start);
+    store(&a.key, &start);
+    ed.saved.set_value(Some((a.key.clone(), start)));
+    enter(ed, ws, (*a.ex).clone());
 }
 
 /// The next hint: of the first goal not met. Returns false when that goal

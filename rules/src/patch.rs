@@ -1,0 +1,416 @@
+//! Differences between two drawings, for undo and redo: a [`Patch`] holds
+//! what one edit changed (the servers and protections that went, came or
+//! changed, the title), not the whole drawing, so a history of hundreds of
+//! steps on an estate of 10,000 servers costs what its edits changed.
+//!
+//! A patch holds only the side it brings: applying it hands back its
+//! inverse, made of what it replaced, so one step is stored once, in the
+//! direction it will be taken next.
+//!
+//! ```
+//! use dpm_rules::{diff, presets, Point};
+//!
+//! let before = presets::scenario_1();
+//! let mut after = before.clone();
+//! after.servers[0].pos = Some(Point { x: 40.0, y: 80.0 });
+//! let mut t = before.clone();
+//! let undo = diff(&after, &before); // after -> before
+//! let redo = diff(&before, &after).apply(&mut t).unwrap();
+//! assert_eq!(t, after);
+//! assert_eq!(undo, redo, "applying hands back the way back");
+//! redo.apply(&mut t).unwrap();
+//! assert_eq!(t, before);
+//! ```
+
+use std::mem;
+
+use crate::model::{Protection, Server, Topology};
+
+/// What changes from one drawing to another: [`diff`] makes it,
+/// [`Patch::apply`] makes the change and hands back the patch that undoes
+/// it.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Patch {
+    /// The title it sets, when it changes the title.
+    title: Option<Option<String>>,
+    /// The next fresh server id it sets, when that changes.
+    next_id: Option<u32>,
+    servers: Splice<Server>,
+    protections: Splice<Protection>,
+}
+
+/// The changes to one list. Positions, not keys, say where: applying needs
+/// no lookup, and a list with repeated keys (a file someone wrote by hand)
+/// patches as exactly as any other. (Positions apart from the items: the
+/// work on positions is compiled once, not once per kind of item, which
+/// keeps the app's wasm small.)
+#[derive(Clone, Debug, PartialEq)]
+struct Splice<T> {
+    /// Positions in the list before, rising, of the items that go.
+    gone: Vec<usize>,
+    /// Positions among the items that stay, rising, of those that change,
+    /// and their new values. The items that stay are the same items, in
+    /// the same order, both ways, so the positions hold for the inverse.
+    changed_at: Vec<usize>,
+    changed: Vec<T>,
+    /// Positions in the list after, rising, of the items that come, and
+    /// the items.
+    added_at: Vec<usize>,
+    added: Vec<T>,
+}
+
+impl<T> Default for Splice<T> {
+    fn default() -> Self {
+        Splice {
+            gone: Vec::new(),
+            changed_at: Vec::new(),
+            changed: Vec::new(),
+            added_at: Vec::new(),
+            added: Vec::new(),
+        }
+    }
+}
+
+/// The patch that turns `before` into `after`; [`Patch::is_empty`] when
+/// they are equal. Servers are matched by id and protections by their two
+/// ends, in order, so a server moved, renamed, added or deleted is one
+/// entry, however large the drawing. Linear in the drawings' size where
+/// they agree at both ends of each list (every edit the app makes); the
+/// stretch between, where they differ, is matched in n log n.
+pub fn diff(before: &Topology, after: &Topology) -> Patch {
+    let id = |s: &Server| u64::from(s.id.0);
+    let link = |p: &Protection| u64::from(p.protector.0) << 32 | u64::from(p.target.0);
+    let servers = matching(&keys(&before.servers, id), &keys(&after.servers, id));
+    let protections = matching(
+        &keys(&before.protections, link),
+        &keys(&after.protections, link),
+    );
+    Patch {
+        title: (before.title != after.title).then(|| after.title.clone()),
+        next_id: (before.next_id().0 != after.next_id().0).then_some(after.next_id().0),
+        servers: splice(&before.servers, &after.servers, servers),
+        protections: splice(&before.protections, &after.protections, protections),
+    }
+}
+
+fn keys<T>(list: &[T], key: impl Fn(&T) -> u64) -> Vec<u64> {
+    list.iter().map(key).collect()
+}
+
+impl Patch {
+    /// Whether it changes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.title.is_none() && self.next_id.is_none() && self.size() == 0
+    }
+
+    /// How many servers and protections it adds, removes or changes: what
+    /// it costs to keep, about.
+    pub fn size(&self) -> usize {
+        let (s, p) = (&self.servers, &self.protections);
+        s.gone.len()
+            + s.changed.len()
+            + s.added.len()
+            + p.gone.len()
+            + p.changed.len()
+            + p.added.len()
+    }
+
+    /// Makes the change on `t`, the drawing it was made from (the `before`
+    /// of [`diff`], or the drawing an applied patch left), and returns the
+    /// patch that undoes it. `None`, leaving `t` as it was, when the patch
+    /// cannot have been made from `t` (it names positions `t` lacks).
+    pub fn apply(self, t: &mut Topology) -> Option<Patch> {
+        let s = &self.servers;
+        let p = &self.protections;
+        if !fits(t.servers.len(), &s.gone, &s.changed_at, &s.added_at)
+            || !fits(t.protections.len(), &p.gone, &p.changed_at, &p.added_at)
+        {
+            return None;
+        }
+        let title = self.title.map(|title| mem::replace(&mut t.title, title));
+        let next_id = self.next_id.map(|id| t.set_next_id(id));
+        Some(Patch {
+            title,
+            next_id,
+            servers: self.servers.apply(&mut t.servers),
+            protections: self.protections.apply(&mut t.protections),
+        })
+    }
+}
+
+/// Which items of `a` stay, matched with items of `b` by key in order:
+/// the longest run that agrees at each end by position, then, between,
+/// each item of `a` with the first item of `b` of its key that comes after
+/// the last one matched. Returns the positions in `a` of the items that go,
+/// and the position in `b` of each item that stays, in order.
+fn matching(a: &[u64], b: &[u64]) -> (Vec<usize>, Vec<usize>) {
+    let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let tail = a[head..]
+        .iter()
+        .rev()
+        .zip(b[head..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (mid_a, mid_b) = (&a[head..a.len() - tail], &b[head..b.len() - tail]);
+    let mut gone = Vec::new();
+    let mut kept_at: Vec<usize> = (0..head).collect();
+    // `b`'s middle by key (and by position among equal keys).
+    let mut by_key: Vec<usize> = (0..mid_b.len()).collect();
+    crate::sort::sort_indices(&mut by_key, &|x, y| mid_b[x].cmp(&mid_b[y]));
+    let mut next = 0;
+    for (i, k) in mid_a.iter().enumerate() {
+        let from = by_key.partition_point(|&j| mid_b[j] < *k);
+        let found = by_key[from..]
+            .iter()
+            .take_while(|&&j| mid_b[j] == *k)
+            .find(|&&j| j >= next);
+        match found {
+            Some(&j) => {
+                kept_at.push(head + j);
+                next = j + 1;
+            }
+            None => gone.push(head + i),
+        }
+    }
+    kept_at.extend(b.len() - tail..b.len());
+    (gone, kept_at)
+}
+
+/// The positions below `len` that `taken` (rising) does not hold.
+fn others(taken: &[usize], len: usize) -> Vec<usize> {
+    let mut t = taken.iter().peekable();
+    (0..len)
+        .filter(|i| {
+            let hit = t.peek() == Some(&i);
+            if hit {
+                t.next();
+            }
+            !hit
+        })
+        .collect()
+}
+
+/// The changes from `a` to `b`, given which items stay ([`matching`]).
+#[inline(never)]
+fn splice<T: Clone + PartialEq>(
+    a: &[T],
+    b: &[T],
+    (gone, kept_at): (Vec<usize>, Vec<usize>),
+) -> Splice<T> {
+    let mut out = Splice::default();
+    for (k, (&i, &j)) in others(&gone, a.len()).iter().zip(&kept_at).enumerate() {
+        if a[i] != b[j] {
+            out.changed_at.push(k);
+            out.changed.push(b[j].clone());
+        }
+    }
+    out.added_at = others(&kept_at, b.len());
+    out.added = out.added_at.iter().map(|&j| b[j].clone()).collect();
+    out.gone = gone;
+    out
+}
+
+/// Whether a splice with these positions can apply to a list of `len`.
+fn fits(len: usize, gone: &[usize], changed_at: &[usize], added_at: &[usize]) -> bool {
+    let rising_below =
+        |v: &[usize], end: usize| v.iter().all(|&i| i < end) && v.windows(2).all(|w| w[0] < w[1]);
+    let Some(kept) = len.checked_sub(gone.len()) else {
+        return false;
+    };
+    rising_below(gone, len)
+        && rising_below(changed_at, kept)
+        && rising_below(added_at, kept + added_at.len())
+}
+
+impl<T> Splice<T> {
+    /// Applies it to `list`, which it [`fits`], and returns its inverse,
+    /// made of the items it took out or replaced. (Not inlined: one copy
+    /// per kind of item in the app's wasm, however many callers.)
+    #[inline(never)]
+    fn apply(self, list: &mut Vec<T>) -> Splice<T> {
+        let Splice {
+            gone,
+            changed_at,
+            mut changed,
+            added_at,
+            added,
+        } = self;
+        let mut removed = Vec::with_capacity(gone.len());
+        if gone.is_empty() && added_at.first().is_none_or(|&j| j >= list.len()) {
+            // In place, and at the end: a move, a fact, a server added,
+            // a paste.
+            for (&k, v) in changed_at.iter().zip(&mut changed) {
+                mem::swap(&mut list[k], v);
+            }
+            list.extend(added);
+        } else {
+            let all = mem::take(list);
+            list.reserve(all.len() - gone.len() + added.len());
+            let mut new = added.into_iter();
+            let (mut g, mut a, mut c, mut k) = (0, 0, 0, 0);
+            for (i, mut x) in all.into_iter().enumerate() {
+                while added_at.get(a) == Some(&list.len()) {
+                    a += 1;
+                    list.extend(new.next());
+                }
+                if gone.get(g) == Some(&i) {
+                    g += 1;
+                    removed.push(x);
+                    continue;
+                }
+                if changed_at.get(c) == Some(&k) {
+                    if let Some(v) = changed.get_mut(c) {
+                        mem::swap(&mut x, v);
+                    }
+                    c += 1;
+                }
+                k += 1;
+                list.push(x);
+            }
+            // What comes after the last item that stays.
+            list.extend(new);
+        }
+        Splice {
+            gone: added_at,
+            changed_at,
+            changed,
+            added_at: gone,
+            added: removed,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Kind, Point, ServerId};
+
+    fn sample() -> Topology {
+        let mut t = Topology::new();
+        let ds = t.add_server("DS1", Kind::Dpm);
+        let ds2 = t.add_server("DS2", Kind::Dpm);
+        for i in 1..=4 {
+            let ps = t.add_server(format!("PS{i}"), Kind::Protected);
+            t.connect(Protection::new(ds, ps));
+        }
+        t.connect(Protection::new(ds2, ds));
+        t.title = Some("Sample".into());
+        t
+    }
+
+    /// `b` from `a` by the patch, `a` back by its inverse, `b` again by
+    /// the inverse's inverse; returns the patch's size.
+    fn round_trip(a: &Topology, b: &Topology) -> usize {
+        let p = diff(a, b);
+        assert_eq!(p.is_empty(), a == b);
+        let size = p.size();
+        let mut t = a.clone();
+        let back = p.apply(&mut t).expect("fits");
+        assert_eq!(&t, b);
+        let again = back.apply(&mut t).expect("fits");
+        assert_eq!(&t, a);
+        again.apply(&mut t).expect("fits");
+        assert_eq!(&t, b);
+        size
+    }
+
+    #[test]
+    fn a_moved_server_is_one_change() {
+        let a = sample();
+        let mut b = a.clone();
+        b.servers[3].pos = Some(Point { x: 10.0, y: 20.0 });
+        assert_eq!(round_trip(&a, &b), 1);
+    }
+
+    #[test]
+    fn renames_and_facts_are_one_change_each() {
+        let a = sample();
+        let mut b = a.clone();
+        b.rename(ServerId(2), "Files1").unwrap();
+        b.servers[0].mabs = Some(true);
+        b.servers[1].site = Some("London".into());
+        b.servers[2].host = Some(ServerId(3));
+        assert_eq!(round_trip(&a, &b), 3);
+    }
+
+    #[test]
+    fn an_added_server_and_protection_are_one_each() {
+        let a = sample();
+        let mut b = a.clone();
+        let id = b.add_server("PS9", Kind::Protected);
+        b.connect(Protection::new(ServerId(1), id));
+        assert_eq!(round_trip(&a, &b), 2);
+    }
+
+    #[test]
+    fn a_removed_server_takes_its_protections_and_references() {
+        let mut a = sample();
+        a.servers[2].database = Some(ServerId(0));
+        let mut b = a.clone();
+        b.remove_server(ServerId(0));
+        // The server, its five protections, and the fact that named it.
+        assert_eq!(round_trip(&a, &b), 7);
+    }
+
+    #[test]
+    fn protections_switched_added_and_removed() {
+        let a = sample();
+        let mut b = a.clone();
+        b.protections[1].switched = true;
+        b.disconnect(b.protections[0].link());
+        b.connect(Protection::new(ServerId(1), ServerId(5)));
+        assert_eq!(round_trip(&a, &b), 3);
+    }
+
+    #[test]
+    fn title_and_fresh_ids_change_too() {
+        let a = sample();
+        let mut b = a.clone();
+        b.title = None;
+        assert_eq!(round_trip(&a, &b), 0);
+        let mut c = a.clone();
+        let id = c.add_server("X", Kind::Dpm);
+        c.remove_server(id);
+        assert_ne!(a, c, "only the next id differs");
+        assert_eq!(round_trip(&a, &c), 0);
+        assert!(!diff(&a, &c).is_empty());
+    }
+
+    #[test]
+    fn reordered_and_replaced_drawings_round_trip() {
+        let a = sample();
+        let mut b = a.clone();
+        b.servers.reverse();
+        b.protections.rotate_left(2);
+        round_trip(&a, &b);
+        round_trip(&a, &Topology::new());
+        round_trip(&Topology::new(), &a);
+        round_trip(&a, &crate::presets::scenario_1());
+        // Ids repeated (a list someone built by hand) patch exactly too.
+        let mut c = a.clone();
+        c.servers[1].id = ServerId(0);
+        c.servers.push(c.servers[0].clone());
+        round_trip(&a, &c);
+        round_trip(&c, &a);
+    }
+
+    #[test]
+    fn a_patch_for_another_drawing_changes_nothing() {
+        let a = sample();
+        let mut b = a.clone();
+        b.remove_server(ServerId(5));
+        let p = diff(&a, &b);
+        let mut small = Topology::new();
+        small.add_server("DS1", Kind::Dpm);
+        let before = small.clone();
+        assert!(p.apply(&mut small).is_none());
+        assert_eq!(small, before);
+    }
+
+    #[test]
+    fn equal_drawings_make_an_empty_patch() {
+        let a = sample();
+        assert!(diff(&a, &a.clone()).is_empty());
+        assert_eq!(round_trip(&a, &a), 0);
+    }
+}

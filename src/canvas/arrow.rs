@@ -128,7 +128,7 @@ fn geometry(
     let obstacles = derived.obstacles;
     crate::browser::memo(move |_| {
         let (p, q, rev) = (a.get(), b.get(), reverse.get());
-        reroute.track();
+        let _ = reroute.get();
         let g = if far {
             arrow(p, q, bend_for(p, q, rev))
         } else {

@@ -77,7 +77,7 @@ pub fn TablePanel() -> impl IntoView {
     // rows), and written only when it did.
     let key = crate::browser::memo(move |_| ed.shown.with(table_key));
     let rows = crate::browser::memo(move |_| {
-        key.track();
+        key.with(|_| ());
         ed.shown.with_untracked(rows_html)
     });
     fill(body, move || rows.get());

@@ -121,8 +121,10 @@ const placed = (page, name, place, same, what) =>
 /**
  * The servers the actions work on, drawn wholly inside the canvas and
  * nearest its centre: two protected servers (`p1`, `p2`), a primary DPM
- * server (`dpm`), one of its protections (`link`, "DPM->X") and a protected
- * server it does not protect (`target`). Throws when the view has none.
+ * server (`dpm`), a protection a click reaches (`link`, "A->B": the DPM
+ * server's, else the one on top nearest the centre, at `linkAt`) and a
+ * protected server the DPM server does not protect (`target`). Throws when
+ * the view has none.
  */
 export async function pickTargets(page) {
   const t = await page.evaluate(() => {
@@ -158,9 +160,20 @@ export async function pickTargets(page) {
     const target = prot.find((s) => !protectsIt.has(s.name) && s.name !== prot[0].name);
     // The protection to remove: the DPM server's, else any, with a point a
     // click reaches (in a dense estate, arrows lie over arrows).
-    const others = [...document.querySelectorAll('[data-protection]')].slice(0, 400).map((e) => e.getAttribute('data-protection'));
-    const link = [...links.slice(0, 50), ...others].find((l) => window.__edits.linkPoint(l)) ?? null;
-    return { p1: prot[0].name, p2: prot[1].name, dpm: dpm.name, link, target: target?.name ?? null };
+    let link = links.slice(0, 50).find((l) => window.__edits.linkPoint(l)) ?? null;
+    let linkAt = null;
+    // Else the arrow on top nearest the centre.
+    for (let d = 0; !link && d < Math.min(c.width, c.height) / 2; d += 6) {
+      for (const [x, y] of [[mx + d, my], [mx - d, my], [mx, my + d], [mx, my - d]]) {
+        const g = document.elementFromPoint(x, y)?.closest('[data-protection]');
+        if (g && x > c.x + 4 && x < c.right - 4 && y > c.y + 4 && y < c.bottom - 4) {
+          link = g.getAttribute('data-protection');
+          linkAt = { x, y };
+          break;
+        }
+      }
+    }
+    return { p1: prot[0].name, p2: prot[1].name, dpm: dpm.name, link, linkAt, target: target?.name ?? null };
   });
   if (t.error) throw new Error(t.error);
   return t;
@@ -289,7 +302,7 @@ export const actions = [
         do: async (s) => {
           await deselect(s.page);
           s.box = await emptyNear(s.page, s.t.p1);
-          if (!s.box) throw new Error('no empty spot near the server to start a box');
+          if (!s.box) throw new Error('no empty canvas in view to start a box on (arrows cover it)');
           await s.page.keyboard.down('Shift');
           await s.page.mouse.move(s.box.x, s.box.y);
           await s.page.mouse.down();
@@ -482,7 +495,7 @@ export const actions = [
         do: async (s) => {
           if (!s.t.link) throw new Error('no protection of the DPM server drawn');
           await deselect(s.page);
-          const at = await pointOnLink(s.page, s.t.link);
+          const at = (await pointOnLink(s.page, s.t.link)) ?? s.t.linkAt;
           if (!at) throw new Error(`no point of ${s.t.link} to click`);
           await clickAt(s.page, at);
           await wait(s.page, (l) => !!document.querySelector(`.selected[data-protection="${CSS.escape(l)}"], [data-protection="${CSS.escape(l)}"] .selected`), s.t.link, `${s.t.link} selected`);

@@ -5,7 +5,8 @@
 //   node e2e/probes/edits.mjs [options] [DIST]
 //     --sizes 1000,5000,10000   estates opened at #generate=N (env SIZES)
 //     --cameras fitted,100      fitted: as the app opens it; 100: zoomed to
-//                               100 % on a DPM server near the centre (env CAMERAS)
+//                               100 % on a DPM server near the centre; none:
+//                               the memory figures only (env CAMERAS)
 //     --only select,delete,...  actions by id (env ACTIONS; default all):
 //                               select shift-select box-select move delete undo
 //                               rename connect-canvas connect-keys connect-list
@@ -39,7 +40,7 @@ const opt = (name, env, fallback) => {
   return process.env[env] || fallback;
 };
 const sizes = opt('sizes', 'SIZES', '1000,5000,10000').split(',').map(Number);
-const cameras = opt('cameras', 'CAMERAS', 'fitted,100').split(',');
+const cameras = opt('cameras', 'CAMERAS', 'fitted,100').split(',').filter((c) => c && c !== 'none');
 const only = opt('only', 'ACTIONS', '').split(',').filter(Boolean);
 const reps = Number(opt('reps', 'REPS', '3'));
 const edits = Number(opt('edits', 'EDITS', '300'));

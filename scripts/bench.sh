@@ -5,11 +5,15 @@
 #   first draw: time to the first drawn server, editor and viewer side by
 #     side (e2e/probes/first-draw.mjs, 1,000 servers)
 #   frame times: e2e/probes/frame-time.mjs at 1,000, 5,000 and 10,000 servers
+#   edits: e2e/probes/edits.mjs, every edit timed from input to the second
+#     frame after it, fitted and at 100 %, and memory after 300 edits
 #   --peer DIR SELECTOR: the same drag probe on a built peer page (DIR, its
 #     servers matched by SELECTOR, opened at ?n=N) in the same run, side by
-#     side with ours, with the ratios. The project never reads a peer itself:
-#     its path is this argument.
-# Environment: SIZES (default 1000,5000,10000), SECONDS (default 3).
+#     side with ours, with the ratios; and, when the peer is a React Flow
+#     page (the peers folder's), the edits probe's actions it has. The
+#     project never reads a peer itself: its path is this argument.
+# Environment: SIZES (default 1000,5000,10000), SECONDS_EACH (default 3);
+# the edits probe's own: ACTIONS, CAMERAS, REPS, EDITS (see its head).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -54,4 +58,12 @@ if [ -n "$peer_dir" ]; then
   echo
   echo "==== side by side with $peer_dir ($peer_selector) ===="
   node e2e/probes/side-by-side.mjs "$peer_dir" "$peer_selector" "$sizes" "$seconds"
+fi
+
+echo
+echo "==== edits, $sizes servers${peer_dir:+, beside $peer_dir} ===="
+if [ -n "$peer_dir" ] && [ "$peer_selector" = ".react-flow__node" ]; then
+  node e2e/probes/edits.mjs --sizes "$sizes" --peer "$peer_dir"
+else
+  node e2e/probes/edits.mjs --sizes "$sizes"
 fi

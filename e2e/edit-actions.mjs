@@ -1,0 +1,654 @@
+// The edits of a large estate (issue 24, item 1) as steps, shared by the
+// edits probe (e2e/probes/edits.mjs, which times them) and the estate test
+// (e2e/estate-edits.test.mjs, which checks each once). Each action is a list
+// of steps: a step with a `row` is a timed input (its row in the probe's
+// table), the others set up or restore what the timed ones need. Every step
+// waits for what the user would see (`check`), so the probe only times an
+// action that did what it says, and the test asserts exactly that.
+//
+// Servers are found on the page as drawn: `[data-server]` groups with a
+// `.body` shape, DPM servers with the class `dpm`, a primary told by
+// "DPM · primary" in its label; protections as `[data-protection="A->B"]`.
+
+/** Serialised in every page before the app starts: the input timer. */
+export function installTimer() {
+  // Wall time of one input: from the first input event after `arm()` (its
+  // timeStamp, when the browser took it in) to the second animation frame
+  // after the last input event of the gesture, by which time the frame
+  // showing the result has been drawn. Capture listeners on the window see
+  // every event before the app's own handlers.
+  let armed = false;
+  let start = null;
+  let gen = 0;
+  let end = null;
+  let waiters = [];
+  const onEvent = (e) => {
+    if (!armed) return;
+    if (start === null) start = e.timeStamp || performance.now();
+    const g = ++gen;
+    end = null;
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        if (g !== gen) return;
+        end = performance.now();
+        for (const w of waiters.splice(0)) w();
+      }),
+    );
+  };
+  const types = ['pointerdown', 'pointerup', 'mousedown', 'mouseup', 'click', 'dblclick', 'keydown', 'keyup', 'input', 'change', 'wheel'];
+  for (const t of types) addEventListener(t, onEvent, true);
+  // Trunk hands the started module's exports (and so its memory) out here.
+  addEventListener('TrunkApplicationStarted', (e) => {
+    window.__wasmMemory = e.detail?.wasm?.memory ?? null;
+  });
+  window.__edits = {
+    // Where server `n` is drawn, as a string that changes when it moves.
+    place(n) {
+      const g = document.querySelector(`[data-server="${CSS.escape(n)}"]`);
+      const b = g?.querySelector('.body');
+      if (!b) return null;
+      const r = b.getBoundingClientRect();
+      return [g.getAttribute('transform'), b.getAttribute('x'), b.getAttribute('y'), r.x.toFixed(2), r.y.toFixed(2)].join(' ');
+    },
+    // A point of protection `l`'s line, in the canvas, where a click
+    // reaches it (not another arrow or a server over it); null if none.
+    linkPoint(l) {
+      const g = document.querySelector(`[data-protection="${CSS.escape(l)}"]`);
+      const path = g?.querySelector('path.hit') ?? g?.querySelector('path');
+      if (!path) return null;
+      const m = path.getScreenCTM();
+      const len = path.getTotalLength();
+      const c = document.querySelector('svg.canvas').getBoundingClientRect();
+      // From the middle outwards, to near either end.
+      for (let k = 0; k <= 90; k++) {
+        const s = len * (0.5 + (k % 2 ? 1 : -1) * Math.ceil(k / 2) * 0.01);
+        const p = path.getPointAtLength(Math.max(0, Math.min(len, s))).matrixTransform(m);
+        if (p.x < c.x + 4 || p.x > c.right - 4 || p.y < c.y + 4 || p.y > c.bottom - 4) continue;
+        if (document.elementFromPoint(p.x, p.y)?.closest('[data-protection]') === g) return { x: p.x, y: p.y };
+      }
+      return null;
+    },
+    arm() {
+      armed = true;
+      start = null;
+      end = null;
+      gen++;
+    },
+    wait() {
+      return new Promise((ok) => {
+        const finish = () => {
+          armed = false;
+          ok(start === null ? { error: 'no input event reached the page' } : { wall: end - start });
+        };
+        if (start === null || end !== null) finish();
+        else waiters.push(finish);
+      });
+    },
+  };
+}
+
+/** How long a check waits for what an input should show, in ms. */
+export const CHECK_MS = Number(process.env.CHECK_MS || 120000);
+
+const wait = (page, fn, arg, what) =>
+  page.waitForFunction(fn, arg, { timeout: CHECK_MS, polling: 100 }).catch(() => {
+    throw new Error(`not seen: ${what}`);
+  });
+
+/** Resolves to the canvas's box on screen: { x, y, width, height, cx, cy }. */
+export const canvasBox = (page) =>
+  page.evaluate(() => {
+    const r = document.querySelector('svg.canvas').getBoundingClientRect();
+    return { x: r.x, y: r.y, width: r.width, height: r.height, cx: r.x + r.width / 2, cy: r.y + r.height / 2 };
+  });
+
+/** The centre of server `name`'s shape on screen, or null when not drawn. */
+export const centreOf = (page, name) =>
+  page.evaluate((n) => {
+    const b = document.querySelector(`[data-server="${CSS.escape(n)}"] .body`);
+    if (!b) return null;
+    const r = b.getBoundingClientRect();
+    return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+  }, name);
+
+/** Where server `name` is drawn, as a string that changes when it moves. */
+const placeOf = (page, name) => page.evaluate((n) => window.__edits.place(n), name);
+
+/** Waits until server `name` is drawn at `place` (`same`) or elsewhere. */
+const placed = (page, name, place, same, what) =>
+  wait(page, ([n, p, y]) => (window.__edits.place(n) === p) === y && window.__edits.place(n) !== null, [name, place, same], `${name} ${what}`);
+
+/**
+ * The servers the actions work on, drawn wholly inside the canvas and
+ * nearest its centre: two protected servers (`p1`, `p2`), a primary DPM
+ * server (`dpm`), a protection a click reaches (`link`, "A->B": the DPM
+ * server's, else the one on top nearest the centre, at `linkAt`) and a
+ * protected server the DPM server does not protect (`target`). Throws when
+ * the view has none.
+ */
+export async function pickTargets(page) {
+  const t = await page.evaluate(() => {
+    const c = document.querySelector('svg.canvas').getBoundingClientRect();
+    const [mx, my] = [c.x + c.width / 2, c.y + c.height / 2];
+    const all = [];
+    for (const g of document.querySelectorAll('svg.canvas [data-server]')) {
+      const b = g.querySelector('.body');
+      if (!b) continue;
+      const r = b.getBoundingClientRect();
+      if (r.x < c.x + 24 || r.y < c.y + 24 || r.right > c.right - 24 || r.bottom > c.bottom - 24) continue;
+      const [x, y] = [r.x + r.width / 2, r.y + r.height / 2];
+      // Not under an overlay (the minimap, a tip): a click there reaches it.
+      if (document.elementFromPoint(x, y)?.closest('[data-server]') !== g) continue;
+      all.push({
+        name: g.getAttribute('data-server'),
+        dpm: g.classList.contains('dpm'),
+        primary: /DPM · primary/.test(g.getAttribute('aria-label') || ''),
+        d: (x - mx) ** 2 + (y - my) ** 2,
+      });
+    }
+    all.sort((a, b) => a.d - b.d);
+    const prot = all.filter((s) => !s.dpm);
+    const dpm = all.find((s) => s.primary) ?? all.find((s) => s.dpm);
+    if (!dpm || prot.length < 2) return { error: `${all.length} servers wholly in view, none fit` };
+    // Its protections, those to a server wholly in view first.
+    const seen = new Set(all.map((s) => s.name));
+    const links = [...document.querySelectorAll('[data-protection]')]
+      .map((e) => e.getAttribute('data-protection'))
+      .filter((l) => l.startsWith(`${dpm.name}->`))
+      .sort((a, b) => seen.has(b.slice(dpm.name.length + 2)) - seen.has(a.slice(dpm.name.length + 2)));
+    const protectsIt = new Set(links.map((l) => l.slice(dpm.name.length + 2)));
+    const target = prot.find((s) => !protectsIt.has(s.name) && s.name !== prot[0].name);
+    // The protection to remove: the DPM server's, else any, with a point a
+    // click reaches (in a dense estate, arrows lie over arrows).
+    let link = links.slice(0, 50).find((l) => window.__edits.linkPoint(l)) ?? null;
+    let linkAt = null;
+    // Else the arrow on top nearest the centre.
+    for (let d = 0; !link && d < Math.min(c.width, c.height) / 2; d += 6) {
+      for (const [x, y] of [[mx + d, my], [mx - d, my], [mx, my + d], [mx, my - d]]) {
+        const g = document.elementFromPoint(x, y)?.closest('[data-protection]');
+        if (g && x > c.x + 4 && x < c.right - 4 && y > c.y + 4 && y < c.bottom - 4) {
+          link = g.getAttribute('data-protection');
+          linkAt = { x, y };
+          break;
+        }
+      }
+    }
+    return { p1: prot[0].name, p2: prot[1].name, dpm: dpm.name, link, linkAt, target: target?.name ?? null };
+  });
+  if (t.error) throw new Error(t.error);
+  return t;
+}
+
+/** Clicks the centre of server `name`'s shape (throws when not drawn). */
+async function clickServer(page, name) {
+  const at = await centreOf(page, name);
+  if (!at) throw new Error(`${name} is not drawn`);
+  await page.mouse.click(at.x, at.y);
+}
+
+const isSelected = (page, name) =>
+  wait(page, (n) => document.querySelector(`[data-server="${CSS.escape(n)}"]`)?.classList.contains('selected'), name, `${name} selected`);
+const noSelection = (page) => wait(page, () => !document.querySelector('[data-server].selected'), null, 'nothing selected');
+const drawn = (page, name) => wait(page, (n) => !!document.querySelector(`[data-server="${CSS.escape(n)}"]`), name, `${name} drawn`);
+const gone = (page, name) => wait(page, (n) => !document.querySelector(`[data-server="${CSS.escape(n)}"]`), name, `${name} gone`);
+const linkThere = (page, link, there = true) =>
+  wait(page, ([l, t]) => !!document.querySelector(`[data-protection="${CSS.escape(l)}"]`) === t, [link, there], `${link} ${there ? 'drawn' : 'gone'}`);
+const pressed = (page, action, on) =>
+  wait(page, ([a, o]) => document.querySelector(`[data-action="${a}"]`)?.getAttribute('aria-pressed') === String(o), [action, on], `${action} ${on ? 'on' : 'off'}`);
+
+/** Clears the selection (Escape, focus on the canvas) until none is shown. */
+async function deselect(page) {
+  await page.keyboard.press('Escape');
+  await noSelection(page);
+}
+
+/** Selects only `name`: a click on it, nothing else selected. */
+async function selectOnly(page, name) {
+  await deselect(page);
+  await clickServer(page, name);
+  await isSelected(page, name);
+}
+
+/**
+ * A box that holds server `name` whole and starts on the empty canvas (a
+ * press on a server or an arrow is theirs, not a box's): its start is the
+ * empty point nearest the server beyond its shape on both axes, its end
+ * just past the shape's far corner. { x, y, x2, y2 }, or null when the
+ * canvas has no empty point.
+ */
+const emptyNear = (page, name) =>
+  page.evaluate((n) => {
+    const c = document.querySelector('svg.canvas').getBoundingClientRect();
+    const r = document.querySelector(`[data-server="${CSS.escape(n)}"] .body`).getBoundingClientRect();
+    const [cx, cy] = [r.x + r.width / 2, r.y + r.height / 2];
+    const [hw, hh] = [r.width / 2 + 4, r.height / 2 + 4];
+    const pts = [];
+    for (let y = c.y + 6; y < c.bottom - 6; y += 7) {
+      for (let x = c.x + 6; x < c.right - 6; x += 7) {
+        if (Math.abs(x - cx) > hw && Math.abs(y - cy) > hh) pts.push([x, y, (x - cx) ** 2 + (y - cy) ** 2]);
+      }
+    }
+    pts.sort((a, b) => a[2] - b[2]);
+    for (const [x, y] of pts) {
+      const e = document.elementFromPoint(x, y);
+      if (!e || !e.closest('svg.canvas') || e.closest('[data-server], [data-protection], .handle')) continue;
+      const [x2, y2] = [cx + Math.sign(cx - x) * hw, cy + Math.sign(cy - y) * hh];
+      return { x, y, x2, y2 };
+    }
+    return null;
+  }, name);
+
+/** A point on protection `link`'s line where a click reaches it; null if none. */
+const pointOnLink = (page, link) => page.evaluate((l) => window.__edits.linkPoint(l), link);
+
+/**
+ * A toolbar or view-control button by its data-action, made reachable
+ * (opening "More" when the toolbar moved it there); resolves to its centre.
+ */
+async function button(page, action) {
+  const item = page.locator(`[data-action="${action}"]`).first();
+  const inMore = await item.evaluate((e) => !!e.closest('#more-menu'));
+  if (inMore && !(await page.locator('#more-menu').isVisible())) await page.getByTestId('more').click();
+  const b = await item.boundingBox();
+  if (!b) throw new Error(`the ${action} button is not on screen`);
+  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+}
+
+const clickAt = async (page, at) => page.mouse.click(at.x, at.y);
+
+/** Undoes the step just checked; `check` says it is back. */
+async function undo(page, check) {
+  await page.keyboard.press('Control+z');
+  await check();
+}
+
+/**
+ * The actions, in the order the probe runs them. `s` is the session:
+ * { page, t (from pickTargets), far (zoomed out: no handles) }.
+ */
+export const actions = [
+  {
+    id: 'select',
+    steps: [
+      { do: (s) => deselect(s.page) },
+      { row: 'select one server', input: 'click', do: (s) => clickServer(s.page, s.t.p1), check: (s) => isSelected(s.page, s.t.p1) },
+    ],
+  },
+  {
+    id: 'shift-select',
+    steps: [
+      {
+        do: async (s) => {
+          await selectOnly(s.page, s.t.p1);
+          await s.page.keyboard.down('Shift');
+        },
+      },
+      {
+        row: 'shift-select a second',
+        input: 'Shift+click',
+        do: (s) => clickServer(s.page, s.t.p2),
+        check: async (s) => {
+          await isSelected(s.page, s.t.p2);
+          await isSelected(s.page, s.t.p1);
+        },
+        always: (s) => s.page.keyboard.up('Shift'),
+      },
+    ],
+  },
+  {
+    id: 'box-select',
+    steps: [
+      {
+        do: async (s) => {
+          await deselect(s.page);
+          s.box = await emptyNear(s.page, s.t.p1);
+          if (!s.box) throw new Error('no empty canvas in view to start a box on (arrows cover it)');
+          await s.page.keyboard.down('Shift');
+          await s.page.mouse.move(s.box.x, s.box.y);
+          await s.page.mouse.down();
+          await s.page.mouse.move(s.box.x2, s.box.y2, { steps: 6 });
+        },
+      },
+      {
+        row: 'box-select (Shift+drag)',
+        input: 'release',
+        do: (s) => s.page.mouse.up(),
+        check: (s) => isSelected(s.page, s.t.p1),
+        always: (s) => s.page.keyboard.up('Shift'),
+      },
+    ],
+  },
+  {
+    id: 'move',
+    steps: [
+      {
+        do: async (s) => {
+          await selectOnly(s.page, s.t.p1);
+          s.place = await placeOf(s.page, s.t.p1);
+        },
+      },
+      {
+        row: 'move by an arrow key',
+        input: 'ArrowRight',
+        do: (s) => s.page.keyboard.press('ArrowRight'),
+        check: (s) => placed(s.page, s.t.p1, s.place, false, 'moved'),
+      },
+      { do: (s) => undo(s.page, () => placed(s.page, s.t.p1, s.place, true, 'back')) },
+    ],
+  },
+  {
+    id: 'delete',
+    steps: [
+      { do: (s) => selectOnly(s.page, s.t.p1) },
+      { row: 'delete a server', input: 'Delete', do: (s) => s.page.keyboard.press('Delete'), check: (s) => gone(s.page, s.t.p1) },
+      { do: (s) => undo(s.page, () => drawn(s.page, s.t.p1)) },
+    ],
+  },
+  {
+    id: 'undo',
+    steps: [
+      {
+        do: async (s) => {
+          await selectOnly(s.page, s.t.p1);
+          s.place = await placeOf(s.page, s.t.p1);
+          await s.page.keyboard.press('ArrowDown');
+          await placed(s.page, s.t.p1, s.place, false, 'moved');
+          s.moved = await placeOf(s.page, s.t.p1);
+        },
+      },
+      {
+        row: 'undo',
+        input: 'Ctrl+Z',
+        do: (s) => s.page.keyboard.press('Control+z'),
+        check: (s) => placed(s.page, s.t.p1, s.place, true, 'back'),
+      },
+      {
+        row: 'redo',
+        input: 'Ctrl+Shift+Z',
+        do: (s) => s.page.keyboard.press('Control+Shift+z'),
+        check: (s) => placed(s.page, s.t.p1, s.moved, true, 'moved again'),
+      },
+      { do: (s) => undo(s.page, () => placed(s.page, s.t.p1, s.place, true, 'back')) },
+    ],
+  },
+  {
+    id: 'rename',
+    steps: [
+      {
+        do: async (s) => {
+          await deselect(s.page);
+          const at = await centreOf(s.page, s.t.p1);
+          if (!at) throw new Error(`${s.t.p1} is not drawn`);
+          await s.page.mouse.dblclick(at.x, at.y);
+          await wait(s.page, () => document.activeElement?.getAttribute('data-fact') === 'name', null, 'the name field');
+          await s.page.keyboard.type(`${s.t.p1}-R`);
+        },
+      },
+      { row: 'rename', input: 'Enter (name typed)', do: (s) => s.page.keyboard.press('Enter'), check: (s) => drawn(s.page, `${s.t.p1}-R`) },
+      { do: (s) => undo(s.page, () => drawn(s.page, s.t.p1)) },
+    ],
+  },
+  {
+    id: 'connect-canvas',
+    steps: [
+      {
+        do: async (s) => {
+          if (s.far) throw new Error('no handle drawn when zoomed out');
+          if (!s.t.target) throw new Error('no server in view that the DPM server does not protect');
+          await deselect(s.page);
+          const from = await centreOf(s.page, s.t.dpm);
+          await s.page.mouse.move(from.x, from.y);
+          const dot = await s.page.locator(`[data-server="${s.t.dpm}"] .handle-dot`).boundingBox();
+          if (!dot) throw new Error('no handle on the DPM server');
+          const to = await centreOf(s.page, s.t.target);
+          await s.page.mouse.move(dot.x + dot.width / 2, dot.y + dot.height / 2);
+          await s.page.mouse.down();
+          await s.page.mouse.move(to.x, to.y, { steps: 8 });
+        },
+      },
+      {
+        row: 'add a protection: canvas drag',
+        input: 'release on the target',
+        do: (s) => s.page.mouse.up(),
+        check: (s) => linkThere(s.page, `${s.t.dpm}->${s.t.target}`),
+      },
+      { do: (s) => undo(s.page, () => linkThere(s.page, `${s.t.dpm}->${s.t.target}`, false)) },
+    ],
+  },
+  {
+    id: 'connect-keys',
+    steps: [
+      {
+        do: async (s) => {
+          await deselect(s.page);
+          await s.page.locator(`[data-server="${s.t.dpm}"]`).focus();
+          s.links = await s.page.locator(`[data-protection^="${s.t.dpm}->"]`).count();
+        },
+      },
+      {
+        row: 'add a protection: keys, C',
+        input: 'C on the DPM server',
+        do: (s) => s.page.keyboard.press('c'),
+        check: (s) => wait(s.page, () => document.querySelector('svg.canvas')?.classList.contains('connecting'), null, 'connecting'),
+      },
+      {
+        row: 'add a protection: keys, Tab',
+        input: 'Tab to a target',
+        do: (s) => s.page.keyboard.press('Tab'),
+        check: async (s) => {
+          await wait(s.page, (d) => {
+            const n = document.activeElement?.getAttribute('data-server');
+            return !!n && n !== d;
+          }, s.t.dpm, 'focus on another server');
+          s.to = await s.page.evaluate(() => document.activeElement.getAttribute('data-server'));
+        },
+      },
+      {
+        row: 'add a protection: keys, Enter',
+        input: 'Enter',
+        do: (s) => s.page.keyboard.press('Enter'),
+        check: (s) => linkThere(s.page, `${s.t.dpm}->${s.to}`),
+        always: async (s) => {
+          if (await s.page.evaluate(() => document.querySelector('svg.canvas')?.classList.contains('connecting'))) {
+            await s.page.keyboard.press('Escape');
+          }
+        },
+      },
+      { do: (s) => undo(s.page, () => linkThere(s.page, `${s.t.dpm}->${s.to}`, false)) },
+    ],
+  },
+  {
+    id: 'connect-list',
+    steps: [
+      {
+        do: async (s) => {
+          if (!s.t.target) throw new Error('no server in view that the DPM server does not protect');
+          await deselect(s.page);
+          await clickAt(s.page, await button(s.page, 'list'));
+          const list = s.page.getByTestId('servers-list');
+          await list.waitFor({ timeout: CHECK_MS });
+          await list.locator('[data-part="from"]').selectOption({ label: s.t.dpm }, { timeout: CHECK_MS });
+          await list.locator('[data-part="to"]').selectOption({ label: s.t.target }, { timeout: CHECK_MS });
+          s.listButton = await list.locator('[data-action="list-protect"]').boundingBox();
+          if (!s.listButton) throw new Error('no Protect button in the list');
+        },
+      },
+      {
+        row: 'add a protection: Servers list',
+        input: 'click Protect',
+        do: (s) => s.page.mouse.click(s.listButton.x + s.listButton.width / 2, s.listButton.y + s.listButton.height / 2),
+        check: (s) => linkThere(s.page, `${s.t.dpm}->${s.t.target}`),
+      },
+      {
+        do: async (s) => {
+          await undo(s.page, () => linkThere(s.page, `${s.t.dpm}->${s.t.target}`, false));
+          await clickAt(s.page, await button(s.page, 'list'));
+          await pressed(s.page, 'list', false);
+        },
+      },
+    ],
+  },
+  {
+    id: 'remove-protection',
+    steps: [
+      {
+        do: async (s) => {
+          if (!s.t.link) throw new Error('no protection of the DPM server drawn');
+          await deselect(s.page);
+          const at = (await pointOnLink(s.page, s.t.link)) ?? s.t.linkAt;
+          if (!at) throw new Error(`no point of ${s.t.link} to click`);
+          await clickAt(s.page, at);
+          await wait(s.page, (l) => !!document.querySelector(`.selected[data-protection="${CSS.escape(l)}"], [data-protection="${CSS.escape(l)}"] .selected`), s.t.link, `${s.t.link} selected`);
+        },
+      },
+      { row: 'remove a protection', input: 'Delete (protection selected)', do: (s) => s.page.keyboard.press('Delete'), check: (s) => linkThere(s.page, s.t.link, false) },
+      {
+        do: async (s) => {
+          await undo(s.page, () => linkThere(s.page, s.t.link));
+          await s.page.keyboard.press('Escape');
+        },
+      },
+    ],
+  },
+  {
+    id: 'simulator',
+    steps: [
+      { do: (s) => deselect(s.page) },
+      {
+        row: 'enter the simulator',
+        input: 'click Simulate',
+        do: async (s) => clickAt(s.page, await button(s.page, 'simulate')),
+        check: (s) => pressed(s.page, 'simulate', true),
+      },
+      { row: 'fail a server', input: 'click the DPM server', do: (s) => clickServer(s.page, s.t.dpm), check: (s) => failed(s.page, s.t.dpm, true) },
+      { row: 'restore it', input: 'click it again', do: (s) => clickServer(s.page, s.t.dpm), check: (s) => failed(s.page, s.t.dpm, false) },
+      {
+        do: async (s) => {
+          await clickServer(s.page, s.t.dpm);
+          await failed(s.page, s.t.dpm, true);
+          const play = s.page.locator('[data-option] [data-action="play"]:not([disabled])').first();
+          await play.waitFor({ timeout: CHECK_MS });
+          await play.scrollIntoViewIfNeeded();
+          s.play = await play.boundingBox();
+        },
+      },
+      {
+        row: 'play an option',
+        input: 'click Play',
+        do: (s) => s.page.mouse.click(s.play.x + s.play.width / 2, s.play.y + s.play.height / 2),
+        check: (s) => s.page.getByTestId('caption').waitFor({ timeout: CHECK_MS }),
+      },
+      {
+        do: async (s) => {
+          await s.page.locator('[data-action="stop"]').click({ timeout: CHECK_MS });
+          await s.page.getByTestId('caption').waitFor({ state: 'detached', timeout: CHECK_MS });
+          // The failed server's "bring back" in the panel (Reset would
+          // leave the simulator).
+          await s.page.locator('[data-action="bring-back"]').first().click({ timeout: CHECK_MS });
+          await failed(s.page, s.t.dpm, false);
+        },
+      },
+      {
+        row: 'leave the simulator',
+        input: 'click Simulate',
+        do: async (s) => clickAt(s.page, await button(s.page, 'simulate')),
+        check: (s) => pressed(s.page, 'simulate', false),
+      },
+    ],
+  },
+  {
+    id: 'risk',
+    steps: [
+      { do: (s) => deselect(s.page) },
+      {
+        row: 'open Risk',
+        input: 'click Risk',
+        do: async (s) => clickAt(s.page, await button(s.page, 'risk')),
+        check: async (s) => {
+          await pressed(s.page, 'risk', true);
+          await s.page.locator('.risk-panel').waitFor({ timeout: CHECK_MS });
+        },
+      },
+      {
+        do: async (s) => {
+          await clickAt(s.page, await button(s.page, 'risk'));
+          await pressed(s.page, 'risk', false);
+        },
+      },
+    ],
+  },
+  {
+    id: 'copies',
+    steps: [
+      { do: (s) => deselect(s.page) },
+      {
+        row: 'open Copies',
+        input: 'click Copies',
+        do: async (s) => clickAt(s.page, await button(s.page, 'copies')),
+        check: (s) => pressed(s.page, 'copies', true),
+      },
+      {
+        do: async (s) => {
+          await clickAt(s.page, await button(s.page, 'copies'));
+          await pressed(s.page, 'copies', false);
+        },
+      },
+    ],
+  },
+];
+
+const failed = (page, name, on) =>
+  wait(page, ([n, o]) => !!document.querySelector(`[data-server="${CSS.escape(n)}"]`)?.classList.contains('failed') === o, [name, on], `${name} ${on ? 'failed' : 'restored'}`);
+
+/** Every row the actions time, in order: [action id, row, input]. */
+export const rows = actions.flatMap((a) => a.steps.filter((st) => st.row).map((st) => [a.id, st.row, st.input]));
+
+/**
+ * Runs `action`'s steps on session `s` in order. A timed step's input goes
+ * through `time(input)` (which resolves to its figures; by default none).
+ * Resolves to { rows: [{ row, ...figures } or { row, error }], error }: the
+ * first step that failed stops the action, its rows after say so.
+ */
+export async function runAction(s, action, time = async (input) => (await input(), {})) {
+  const rows = [];
+  let error = null;
+  for (const st of action.steps) {
+    if (error) {
+      if (st.row) rows.push({ row: st.row, error: `not reached (${error})` });
+      continue;
+    }
+    try {
+      const figures = st.row ? await time(() => st.do(s)) : (await st.do(s), null);
+      if (figures?.error) throw new Error(figures.error);
+      if (st.check) await st.check(s);
+      if (st.row) rows.push({ row: st.row, ...figures });
+    } catch (e) {
+      error = String(e?.message ?? e).split('\n')[0];
+      if (st.row) rows.push({ row: st.row, error });
+    } finally {
+      if (st.always) await st.always(s).catch(() => {});
+    }
+  }
+  return { rows, error };
+}
+
+/**
+ * After a failed action: lets go of the mouse and Shift, stops a player,
+ * leaves the simulator, closes the list and the Risk and Copies views, and
+ * clears the selection. Never undoes (an undo too many would take back the
+ * drawing itself).
+ */
+export async function recover(s) {
+  const { page } = s;
+  const quiet = (p) => p.catch(() => {});
+  await quiet(page.mouse.up());
+  await quiet(page.keyboard.up('Shift'));
+  if (await page.locator('[data-action="stop"]').count()) await quiet(page.locator('[data-action="stop"]').click({ timeout: CHECK_MS }));
+  for (const action of ['simulate', 'list', 'risk', 'copies']) {
+    const on = await page.locator(`[data-action="${action}"][aria-pressed="true"]`).count();
+    if (on) await quiet((async () => clickAt(page, await button(page, action)))());
+    await quiet(pressed(page, action, false));
+  }
+  await quiet(page.keyboard.press('Escape'));
+  await quiet(page.keyboard.press('Escape'));
+}

@@ -1,0 +1,68 @@
+// Every edit of issue 24's item 1, once, on an estate of 10,000 servers at
+// 100 % on a DPM server near the centre: each has the effect
+// a user would see (selected, moved, gone and back, renamed, the protection
+// drawn, the simulator entered and left, the server failed and restored, an
+// option playing, Risk and Copies open). Nothing about time is asserted:
+// e2e/probes/edits.mjs times the same steps (e2e/edit-actions.mjs).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { suite, done, recordRequests } from './harness.mjs';
+import { installTimer, actions, runAction, pickTargets, canvasBox } from './edit-actions.mjs';
+
+const server = suite();
+
+/** Opens #generate=N in a fresh context, the first-visit hint dismissed. */
+async function openEstate(n) {
+  const context = await server.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript(installTimer);
+  await context.addInitScript(() => localStorage.setItem('dpm-sketch/hint-dismissed', '1'));
+  const requests = recordRequests(context);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(`${server.url}#generate=${n}`);
+  await page.waitForSelector('[data-server]', { timeout: 240000 });
+  return { context, page, errors, requests };
+}
+
+/** Runs these actions once on the page's present view; asserts none failed. */
+async function run(page, label, list) {
+  const s = { page, far: await page.evaluate(() => document.querySelector('svg.canvas').classList.contains('far')) };
+  s.t = await pickTargets(page);
+  for (const action of list) {
+    const { rows, error } = await runAction(s, action);
+    assert.equal(error, null, `${label}, ${action.id}: ${error}`);
+    assert.ok(rows.length > 0 && rows.every((r) => !r.error));
+  }
+}
+
+test('10,000 servers: every edit once (at 100 %, a box fitted), each with its visible effect', { timeout: 1200000 }, async () => {
+  const app = await openEstate(10000);
+  const { page } = app;
+  // A box starts on the empty canvas: fitted there is some; at 100 % the
+  // estate's arrows cover every point of the view.
+  await run(page, 'fitted', actions.filter((a) => a.id === 'box-select'));
+  // 100 %, on a primary DPM server near the centre: Find centres it, the
+  // wheel zooms about it. (Fitted, this far out, a server has no handle to
+  // drag a protection from; and the probe times the fitted view.)
+  const { dpm } = await pickTargets(page);
+  await page.keyboard.press('/');
+  await page.keyboard.type(dpm);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`[data-server="${dpm}"].selected`, { timeout: 120000 });
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Escape');
+  const box = await canvasBox(page);
+  await page.mouse.move(box.cx, box.cy);
+  const zoom = () => page.evaluate(() => parseInt(document.querySelector('.zoom-level').textContent, 10));
+  for (let i = 0; i < 6 && (await zoom()) !== 100; i++) {
+    const z = await zoom();
+    await page.mouse.wheel(0, Math.log(z / 100) / 0.0015);
+    await page.waitForFunction((was) => parseInt(document.querySelector('.zoom-level').textContent, 10) !== was, z, { timeout: 120000 });
+  }
+  assert.ok(Math.abs((await zoom()) - 100) <= 2, `zoomed to ${await zoom()} %`);
+  assert.equal(await page.evaluate(() => document.querySelector('svg.canvas').classList.contains('far')), false);
+  await run(page, '100 %', actions.filter((a) => a.id !== 'box-select'));
+  await done(app, server.url);
+});

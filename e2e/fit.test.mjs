@@ -407,3 +407,50 @@ test('tables break a header only between words and a name never at a hyphen', as
     await done(app, server.url);
   }
 });
+
+test('a box grown by a rename pushes its row neighbours clear, in the same undoable step', async () => {
+  const app = await openOn(null);
+  const { page } = app;
+  const rects = () =>
+    page.$$eval('svg.canvas [data-server] .body', (els) =>
+      els.map((e) => {
+        const r = e.getBoundingClientRect();
+        return { name: e.closest('[data-server]').getAttribute('data-server'), x0: r.left, x1: r.right, y0: r.top, y1: r.bottom };
+      }),
+    );
+  const steps = [];
+  for (const [from, to] of [['PS2', 'SQLCLUSTER-LON-AG01'], ['PS3', 'fileserver-lon-07']]) {
+    await page.waitForTimeout(200);
+    steps.push(await rects());
+    await page.dblclick(`[data-server="${from}"] .body`);
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-fact') === 'name');
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type(to);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`[data-server="${to}"]`);
+  }
+  await page.waitForTimeout(200);
+  const after = await rects();
+  for (const a of after) {
+    for (const b of after) {
+      if (a.name === b.name) continue;
+      const apart = a.x1 <= b.x0 || b.x1 <= a.x0 || a.y1 <= b.y0 || b.y1 <= a.y0;
+      assert.ok(apart, `${a.name} and ${b.name} overlap: ${JSON.stringify([a, b])}`);
+    }
+  }
+  // The whole name shows: nothing covers the grown boxes.
+  assert.equal((await page.locator('[data-server="fileserver-lon-07"] .name').textContent()).trim(), 'fileserver-lon-07');
+  await screenshot(page, 'fit-rename-makes-room');
+  // One Undo takes back the rename and the room it made.
+  await page.keyboard.press('Control+z');
+  await page.waitForSelector('[data-server="PS3"]');
+  await page.waitForTimeout(200);
+  const undone = await rects();
+  const at = (list, n) => list.find((r) => r.name === n);
+  const moved = after.filter((r) => at(steps[1], r.name) && Math.abs(r.x0 - at(steps[1], r.name).x0) >= 1);
+  assert.ok(moved.length > 0, 'the second rename moved a neighbour');
+  for (const r of steps[1]) {
+    assert.ok(Math.abs(at(undone, r.name).x0 - r.x0) < 1, `${r.name} back where it was before the rename`);
+  }
+  await done(app, server.url);
+});

@@ -184,8 +184,144 @@ pub fn free_place(t: &Topology, near: Point, view: (f64, f64, f64, f64)) -> Poin
     best[0].or(best[1]).map_or(c, |(_, p)| p)
 }
 
+/// The gap [`make_room`] keeps between two boxes on a row.
+pub const ROOM: f64 = 24.0;
+
+/// Makes room around server `id` after its box grew (a rename to a longer
+/// name, [`crate::fit::box_width`]): a server whose box now overlaps it,
+/// or stands closer than [`ROOM`], on the same row (less than a box's
+/// height and a little apart vertically), moves sideways away from it,
+/// just far enough, and so on for the servers those moves reach. Servers
+/// without a place, and every vertical place, are left as they are; a box
+/// that did not grow moves nothing.
+///
+/// In: any topology and id (an id not there, or without a place, does
+/// nothing). Out: the servers moved, in the order they moved.
+pub fn make_room(t: &mut Topology, id: ServerId) -> Vec<ServerId> {
+    use crate::fit::box_width;
+    use crate::layout::NODE_H;
+    let mut moved = Vec::new();
+    let mut queue = vec![id];
+    // Each move goes one way from the box that pushed it: at most every
+    // server once per pusher, so a bound keeps a pathological drawing from
+    // running long.
+    let mut budget = t.servers.len().saturating_mul(4).max(16);
+    while let Some(a) = queue.pop() {
+        let Some((pa, wa)) = t.server(a).and_then(|s| Some((s.pos?, box_width(&s.name)))) else {
+            continue;
+        };
+        let pushed: Vec<(ServerId, f64)> = t
+            .servers
+            .iter()
+            .filter(|s| s.id != a && s.id != id)
+            .filter_map(|s| {
+                let p = s.pos?;
+                let need = (wa + box_width(&s.name)) / 2.0 + ROOM;
+                let near = (p.y - pa.y).abs() < NODE_H + 8.0 && (p.x - pa.x).abs() < need;
+                // Away from the pusher; a server right under it goes right.
+                let x = if p.x >= pa.x {
+                    pa.x + need
+                } else {
+                    pa.x - need
+                };
+                near.then_some((s.id, x))
+            })
+            .collect();
+        for (b, x) in pushed {
+            if budget == 0 {
+                return moved;
+            }
+            budget -= 1;
+            if let Some(p) = t.server_mut(b).and_then(|s| s.pos.as_mut()) {
+                p.x = x.round();
+                moved.push(b);
+                queue.push(b);
+            }
+        }
+    }
+    moved
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_grown_box_pushes_its_row_neighbours_apart_and_no_one_else() {
+        use crate::fit::box_width;
+        use crate::layout::NODE_W;
+        let mut t = Topology::new();
+        let at = |t: &mut Topology, n: &str, x: f64, y: f64| {
+            let id = t.add_server(n, Kind::Protected);
+            t.server_mut(id).unwrap().pos = Some(Point { x, y });
+            id
+        };
+        let left = at(&mut t, "PS0", 0.0, 0.0);
+        let mid = at(&mut t, "PS1", 180.0, 0.0);
+        let right = at(&mut t, "PS2", 360.0, 0.0);
+        let far = at(&mut t, "PS3", 900.0, 0.0);
+        let below = at(&mut t, "PS4", 180.0, 150.0);
+        // Nothing grew: nothing moves.
+        assert!(make_room(&mut t, mid).is_empty());
+        t.rename(mid, "SQLCLUSTER-LON-AG01").unwrap();
+        let moved = make_room(&mut t, mid);
+        let pos = |t: &Topology, id| t.server(id).unwrap().pos.unwrap();
+        let w = box_width("SQLCLUSTER-LON-AG01");
+        assert!(w > NODE_W);
+        // Its neighbours stand clear of it by ROOM, each on its own side.
+        assert_eq!(
+            pos(&t, right).x,
+            (180.0 + (w + NODE_W) / 2.0 + ROOM).round()
+        );
+        assert_eq!(pos(&t, left).x, (180.0 - (w + NODE_W) / 2.0 - ROOM).round());
+        assert_eq!(pos(&t, mid).x, 180.0, "the renamed server stays");
+        // Far enough already, or on another row: left alone.
+        assert_eq!(pos(&t, far).x, 900.0);
+        assert_eq!(pos(&t, below).x, 180.0);
+        assert_eq!(moved.len(), 2, "{moved:?}");
+        // Every box on the row is clear of the others.
+        let row: Vec<_> = t
+            .servers
+            .iter()
+            .filter(|s| s.pos.unwrap().y == 0.0)
+            .collect();
+        for a in &row {
+            for b in &row {
+                if a.id != b.id {
+                    let gap = (a.pos.unwrap().x - b.pos.unwrap().x).abs()
+                        - (box_width(&a.name) + box_width(&b.name)) / 2.0;
+                    assert!(gap >= ROOM - 1.0, "{} {} {gap}", a.name, b.name);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_push_reaches_the_next_server_in_turn() {
+        let mut t = Topology::new();
+        let ids: Vec<_> = (0..4)
+            .map(|i| {
+                let id = t.add_server(format!("PS{i}"), Kind::Protected);
+                t.server_mut(id).unwrap().pos = Some(Point {
+                    x: f64::from(i) * 160.0,
+                    y: 0.0,
+                });
+                id
+            })
+            .collect();
+        t.rename(ids[0], "fileserver-london-production-07").unwrap();
+        let moved = make_room(&mut t, ids[0]);
+        assert_eq!(moved.len(), 3, "{moved:?}");
+        let xs: Vec<f64> = ids
+            .iter()
+            .map(|&id| t.server(id).unwrap().pos.unwrap().x)
+            .collect();
+        assert!(
+            xs.windows(2).all(|w| w[1] - w[0] >= 136.0 + ROOM - 1.0),
+            "{xs:?}"
+        );
+        // Unknown ids and servers without a place do nothing.
+        assert!(make_room(&mut t, ServerId(999)).is_empty());
+    }
     use super::*;
     use crate::presets;
 

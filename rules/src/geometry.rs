@@ -183,18 +183,36 @@ fn self_loop(c: Point, half: f64) -> Arrow {
             x: r(c.x + half + 14.0),
             y: r(c.y - NODE_H / 2.0 - 14.0),
         },
-        // It leaves and comes back to its own box: it passes over nothing.
-        trace: Vec::new(),
+        // It leaves and comes back to its own box's corner: what it passes
+        // near (for an editor routing again what a change touches).
+        trace: vec![
+            start,
+            Point {
+                x: c.x + half + 14.0,
+                y: c.y - NODE_H / 2.0 - 14.0,
+            },
+            end,
+        ],
     }
 }
 
 /// How far to bend an arrow: cyclic pairs bend apart, arrows between nodes on
 /// one row bend upward so they don't run through the nodes between them.
 pub fn bend_for(from: Point, to: Point, has_reverse: bool) -> f64 {
+    bend_between(from, to, has_reverse, (NODE_W / 2.0, NODE_W / 2.0))
+}
+
+/// [`bend_for`] between boxes of the given half widths (from, to): on a
+/// row, an arrow bends when more than 0.6 of a box's width lies between
+/// the two boxes' borders (room for another box), not by how far apart
+/// their centres are, so that neighbours grown for their names keep a
+/// straight arrow.
+pub fn bend_between(from: Point, to: Point, has_reverse: bool, half: (f64, f64)) -> f64 {
     if has_reverse {
         return 22.0;
     }
-    if (from.y - to.y).abs() < 1.0 && (from.x - to.x).abs() > NODE_W * 1.6 {
+    let between = (from.x - to.x).abs() - half.0 - half.1;
+    if (from.y - to.y).abs() < 1.0 && between > NODE_W * 0.6 {
         return if from.x < to.x { -40.0 } else { 40.0 };
     }
     0.0

@@ -78,7 +78,7 @@ mod table;
 mod twin;
 
 pub use check::{check, Checker, Finding, Summary};
-pub use edit::{extract, free_place, paste, remove_servers, snap, GRID};
+pub use edit::{extract, free_place, make_room, paste, remove_servers, snap, GRID, ROOM};
 pub use estate::{
     down_with, host_cycle, hosts_of, refuse_host, site_members, sites, AlsoDown, Down, DownHow,
 };
@@ -101,8 +101,8 @@ pub use fit::{
 };
 pub use generate::{generate, generate_estate};
 pub use geometry::{
-    arrow, arrow_sized, arrows_under_servers, bend_for, fixed, layout_crossings, num, site_regions,
-    Arrow, SiteRegion, SITE_LABEL_H, SITE_PAD,
+    arrow, arrow_sized, arrows_under_servers, bend_between, bend_for, fixed, layout_crossings, num,
+    site_regions, Arrow, SiteRegion, SITE_LABEL_H, SITE_PAD,
 };
 pub use inventory::{
     held_by, held_by_all, inventory, sources_of, Copies, DataSource, Holding, Part,

@@ -17,7 +17,7 @@
 //! (drawn from that SVG), so all three draw the same paths.
 
 use crate::fit::{box_width, NODE_W_MAX};
-use crate::geometry::{arrow_sized, bend_for, num, Arrow};
+use crate::geometry::{arrow_sized, bend_between, num, Arrow};
 use crate::layout::{positions, NODE_H, NODE_W};
 use crate::model::{Point, ServerId, Topology};
 
@@ -329,7 +329,8 @@ pub fn route(
     // Of a cyclic pair, one arrow keeps a wider berth, so the two routes
     // run side by side instead of on top of each other.
     let wider = if reverse && from.0 > to.0 { 10.0 } else { 0.0 };
-    let bend = bend_for(from.1, to.1, reverse);
+    let half = (obstacles.half_w(from.0), obstacles.half_w(to.0));
+    let bend = bend_between(from.1, to.1, reverse, half);
     route_bent(from, to, bend, wider, obstacles, limit)
 }
 
@@ -645,7 +646,7 @@ pub fn route_in(t: &Topology, from: ServerId, to: ServerId) -> Option<Arrow> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::geometry::arrow;
+    use crate::geometry::{arrow, bend_for};
     use crate::model::{Kind, Protection, Server};
     use proptest::prelude::*;
 
@@ -726,6 +727,21 @@ mod tests {
             "the straight line crosses the wide box"
         );
         assert!(!hit(&around), "{}", around.d);
+    }
+
+    #[test]
+    fn row_neighbours_grown_for_their_names_keep_a_straight_arrow() {
+        let wide = NODE_W_MAX;
+        // Two grown boxes side by side, as the layout spreads them.
+        let (a, b) = (at(0.0, 0.0), at(wide + 44.0, 0.0));
+        let o = Obstacles::new([(ServerId(1), a, wide), (ServerId(2), b, wide)]);
+        let g = route((ServerId(1), a), (ServerId(2), b), false, &o, Limit::FULL);
+        assert!(g.d.contains(" L"), "straight: {}", g.d);
+        // Room for a box between them: it bends over it, as before.
+        let c = at(2.0 * wide + 2.0 * 44.0 + NODE_W, 0.0);
+        let o = Obstacles::new([(ServerId(1), a, wide), (ServerId(3), c, wide)]);
+        let g = route((ServerId(1), a), (ServerId(3), c), false, &o, Limit::FULL);
+        assert!(g.d.contains('Q'), "bent: {}", g.d);
     }
 
     #[test]

@@ -872,3 +872,46 @@ fn many_servers_that_could_take_an_option_are_one_grouped_option() {
 fn g_first(t: &Topology, o: &dpm_rules::RecoveryOption) -> dpm_rules::ServerId {
     t.find(o.via.as_deref().unwrap()).unwrap()
 }
+
+/// A secondary that protects many primaries refuses a move to each of them
+/// for one reason: one grouped refused option, not one per primary, and
+/// `through` names each refused server in its reason.
+#[test]
+fn refused_moves_to_servers_the_secondary_knows_are_one_grouped_option() {
+    use dpm_rules::{Action, OptionKind, Protection, GROUP_FROM};
+    let mut t = Topology::new();
+    let s = t.add_server("DS-SEC", Kind::Dpm);
+    let primaries: Vec<_> = (1..=8)
+        .map(|i| t.add_server(format!("DS{i}"), Kind::Dpm))
+        .collect();
+    let x = t.add_server("SQL1", Kind::Protected);
+    for &p in &primaries {
+        t.connect(Protection::new(s, p));
+    }
+    t.connect(Protection::new(primaries[0], x));
+    let plan = plan(&t, &[primaries[0]]);
+    let refused: Vec<_> = plan
+        .affected
+        .iter()
+        .filter(|a| a.server == x)
+        .flat_map(|a| &a.options)
+        .filter(|o| o.kind == OptionKind::MoveToKnownServer)
+        .collect();
+    assert_eq!(refused.len(), 1, "one grouped option: {refused:#?}");
+    let among = refused[0].among.as_ref().expect("grouped");
+    assert!(among.len() >= GROUP_FROM);
+    assert!(among.contains(&s) && among.contains(&primaries[7]));
+    let via = refused[0].through(&t, primaries[7]).expect("through DS8");
+    assert!(matches!(via.action, Action::Refused { to, .. } if to == primaries[7]));
+    assert!(
+        via.reason.contains("DS8 is protected by DS-SEC"),
+        "{}",
+        via.reason
+    );
+    let own = refused[0].through(&t, s).expect("through the secondary");
+    assert!(
+        own.reason.contains("DS-SEC cannot become SQL1's primary"),
+        "{}",
+        own.reason
+    );
+}

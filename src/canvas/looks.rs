@@ -140,6 +140,14 @@ impl Looks {
         let (ed, rv) = (c.ed, c.rv);
         crate::browser::effect(move || {
             ed.shown.with(|t| {
+                // What was deleted is forgotten, so that a long session's
+                // edits do not grow every later pass.
+                let links: HashSet<Link> = t.protections.iter().map(|p| p.link()).collect();
+                looks.servers.retain(|id| t.server(id).is_some());
+                looks.links.retain(|l| links.contains(&l));
+                looks
+                    .traces
+                    .update_value(|tr| tr.retain(|l, _| links.contains(l)));
                 derived.roles.with(|r| {
                     looks
                         .servers

@@ -437,7 +437,9 @@ fn rename(ed: Editor, root: &Element, id: ServerId) {
         Ok(()) => {
             name_error(root, id.0, "");
             ed.edit(|t| {
-                let _ = t.rename(id, &name);
+                if t.rename(id, &name).is_ok() {
+                    dpm_rules::make_room(t, id);
+                }
             });
         }
         Err(e) => name_error(root, id.0, &e.to_string()),

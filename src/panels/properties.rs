@@ -722,8 +722,12 @@ fn rename(ed: Editor, root: Root, v: &str) {
     match ed.doc.with_untracked(|t| t.check_name(Some(id), v.trim())) {
         Ok(()) => {
             say(root, "name", "");
+            // A box grown for the longer name pushes its row's
+            // neighbours clear, in the same step.
             ed.edit(|t| {
-                let _ = t.rename(id, v);
+                if t.rename(id, v).is_ok() {
+                    dpm_rules::make_room(t, id);
+                }
             });
         }
         Err(e) => say(root, "name", &e.to_string()),

@@ -77,6 +77,13 @@ where
         }
     }
 
+    /// Forgets the keys `keep` says no to (servers and protections no
+    /// longer in the drawing): a view still showing one keeps its signal
+    /// until it goes; one made later starts afresh.
+    pub fn retain(&self, mut keep: impl FnMut(K) -> bool) {
+        self.map.update_value(|m| m.retain(|&k, _| keep(k)));
+    }
+
     /// How many keys have a signal.
     pub fn len(&self) -> usize {
         self.map.with_value(|m| m.len())

@@ -124,6 +124,8 @@ pub enum Action {
     Refused {
         server: ServerId,
         failed: ServerId,
+        /// The failed server's secondary, which knows `to`.
+        secondary: ServerId,
         to: ServerId,
     },
     /// Protect `server` again with `by`, from scratch, replacing `failed`.
@@ -216,6 +218,15 @@ impl RecoveryOption {
             } => {
                 *to = Destination::Existing(via);
                 o.reason = options::moved_reason(t, *secondary, via, *server);
+            }
+            Action::Refused {
+                server,
+                failed,
+                secondary,
+                to,
+            } => {
+                *to = via;
+                o.reason = options::known_reason(t, *failed, *secondary, *server, via);
             }
             Action::Reprotect { server, by, .. } => {
                 let what = options::reprotect_what(t, &self.reason, *by, *server)?;

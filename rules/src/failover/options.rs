@@ -290,7 +290,10 @@ fn moves_to_unknown(
         });
     }
     let new_name = moves.new_name.clone();
-    let new_pos = t.server(f).and_then(|s| s.pos).map(|p| free_spot(t, p));
+    let new_pos = t
+        .server(f)
+        .and_then(|s| s.pos)
+        .map(|p| free_spot(t, p, &new_name));
     out.push(RecoveryOption {
         among: None,
         kind: OptionKind::MoveToNewServer,
@@ -311,8 +314,31 @@ fn moves_to_unknown(
     });
 }
 
+/// Why `x`, protected through the failed `f`, cannot move to `k`, a DPM
+/// server `f`'s secondary `s` knows (or `s` itself), and what can be done
+/// instead.
+pub(super) fn known_reason(
+    t: &Topology,
+    f: ServerId,
+    s: ServerId,
+    x: ServerId,
+    k: ServerId,
+) -> String {
+    let (fname, sname, xname, kname) = (t.name(f), t.name(s), t.name(x), t.name(k));
+    let why = if k == s {
+        format!("{sname} cannot become {xname}'s primary.")
+    } else {
+        format!("{kname} is protected by {sname}, so {sname} already knows it.")
+    };
+    format!(
+        "Moving protected servers between DPM servers that are under secondary protection isn't supported: {why} The supported choices are Switch Protection on {sname}, rebuilding {fname} with the same name, or moving {xname} to a DPM server that {sname} doesn't know about."
+    )
+}
+
 /// `move-to-known-server`, refused: `x` to a DPM server `s` protects, or
-/// to `s` itself.
+/// to `s` itself (one grouped option when [`GROUP_FROM`] or more: a
+/// secondary protecting dozens of primaries refuses them all for one
+/// reason).
 fn moves_to_known(
     t: &Topology,
     f: ServerId,
@@ -321,30 +347,23 @@ fn moves_to_known(
     moves: &Moves,
     out: &mut Vec<RecoveryOption>,
 ) {
-    let (fname, sname, xname) = (t.name(f), t.name(s), t.name(x));
-    let three = format!(
-        "The supported choices are Switch Protection on {sname}, rebuilding {fname} with the same name, or moving {xname} to a DPM server that {sname} doesn't know about."
-    );
-    for &k in &moves.known {
-        let kname = t.name(k);
-        let why = if k == s {
-            format!(
-                "Moving protected servers between DPM servers that are under secondary protection isn't supported: {sname} cannot become {xname}'s primary."
-            )
-        } else {
-            format!(
-                "Moving protected servers between DPM servers that are under secondary protection isn't supported: {kname} is protected by {sname}, so {sname} already knows it."
-            )
-        };
+    let grouped = moves.known.len() >= GROUP_FROM;
+    let each: &[ServerId] = if grouped {
+        &moves.known[..1]
+    } else {
+        &moves.known
+    };
+    for &k in each {
         out.push(RecoveryOption {
-            among: None,
+            among: grouped.then(|| moves.known.as_slice().into()),
             kind: OptionKind::MoveToKnownServer,
-            via: Some(kname.to_string()),
+            via: Some(t.name(k).to_string()),
             supported: false,
-            reason: format!("{why} {three}"),
+            reason: known_reason(t, f, s, x, k),
             action: Action::Refused {
                 server: x,
                 failed: f,
+                secondary: s,
                 to: k,
             },
         });
@@ -388,14 +407,16 @@ impl Survivors {
     }
 }
 
-/// The first place right of `p`, on its row, where a new server overlaps
-/// none (the new DPM server of a move is drawn beside the failed one).
-fn free_spot(t: &Topology, p: Point) -> Point {
+/// The first place right of `p`, on its row, where a new server named
+/// `name` (its box as wide as the name makes it) overlaps none: the new
+/// DPM server of a move is drawn beside the failed one.
+fn free_spot(t: &Topology, p: Point, name: &str) -> Point {
     let step = crate::layout::NODE_W + crate::layout::GAP_X;
+    let width = crate::fit::box_width(name);
     let taken = |x: f64| {
         t.servers.iter().any(|s| {
             s.pos.is_some_and(|q| {
-                let apart = (crate::fit::box_width(&s.name) + crate::layout::NODE_W) / 2.0;
+                let apart = (crate::fit::box_width(&s.name) + width) / 2.0;
                 (q.x - x).abs() < apart + crate::layout::GAP_X / 2.0
                     && (q.y - p.y).abs() < crate::layout::NODE_H + 8.0
             })

@@ -193,6 +193,17 @@ pub struct RecoveryOption {
 /// primary it held with a thousand DPM servers that could protect it again.
 pub const GROUP_FROM: usize = 7;
 
+/// The candidates an option is written through, and the group each one
+/// stands for: every one of `all` on its own, or, from [`GROUP_FROM`] on,
+/// the first standing for all of them (its `among`, shared, not copied).
+pub(super) fn grouped(all: &Arc<[ServerId]>) -> (&[ServerId], Option<Arc<[ServerId]>>) {
+    if all.len() >= GROUP_FROM {
+        (&all[..1], Some(Arc::clone(all)))
+    } else {
+        (all, None)
+    }
+}
+
 impl RecoveryOption {
     /// The option of this one's group through `via`, one of
     /// [`RecoveryOption::among`], with its own reason and action. In: the

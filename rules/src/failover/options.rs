@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use super::{by_name, Action, DbCopy, Destination, OptionKind, RecoveryOption, GROUP_FROM};
+use super::{by_name, grouped, Action, DbCopy, Destination, OptionKind, RecoveryOption};
 use crate::check::Checker;
 use crate::model::{Kind, Point, Protection, Server, ServerId, Topology};
 use crate::rules::Severity;
@@ -114,7 +114,7 @@ pub(super) struct Moves {
     /// grouped options of every server moved off `f` through `s`).
     fresh: Arc<[ServerId]>,
     /// Working DPM servers that `s` protects, then `s` itself.
-    known: Vec<ServerId>,
+    known: Arc<[ServerId]>,
     /// A name for a new DPM server, in the failed server's pattern.
     new_name: String,
 }
@@ -153,7 +153,7 @@ impl Moves {
         };
         Moves {
             fresh: fresh.into(),
-            known,
+            known: known.into(),
             new_name: t.fresh_name_like(&prefix),
         }
     }
@@ -257,7 +257,7 @@ pub(super) fn reprotect_what(
 }
 
 /// `move-to-new-server` of `x` off `f`: to each working DPM server that
-/// `s` doesn't know (one grouped option when [`GROUP_FROM`] or more could
+/// `s` doesn't know (one grouped option when [`GROUP_FROM`](super::GROUP_FROM) or more could
 /// take it), then to a new one drawn beside `f`.
 fn moves_to_unknown(
     t: &Topology,
@@ -268,15 +268,10 @@ fn moves_to_unknown(
     out: &mut Vec<RecoveryOption>,
 ) {
     let (sname, xname) = (t.name(s), t.name(x));
-    let grouped = moves.fresh.len() >= GROUP_FROM;
-    let each: &[ServerId] = if grouped {
-        &moves.fresh[..1]
-    } else {
-        &moves.fresh
-    };
+    let (each, among) = grouped(&moves.fresh);
     for &n in each {
         out.push(RecoveryOption {
-            among: grouped.then(|| moves.fresh.clone()),
+            among: among.clone(),
             kind: OptionKind::MoveToNewServer,
             via: Some(t.name(n).to_string()),
             supported: true,
@@ -336,7 +331,7 @@ pub(super) fn known_reason(
 }
 
 /// `move-to-known-server`, refused: `x` to a DPM server `s` protects, or
-/// to `s` itself (one grouped option when [`GROUP_FROM`] or more: a
+/// to `s` itself (one grouped option when [`GROUP_FROM`](super::GROUP_FROM) or more: a
 /// secondary protecting dozens of primaries refuses them all for one
 /// reason).
 fn moves_to_known(
@@ -347,15 +342,10 @@ fn moves_to_known(
     moves: &Moves,
     out: &mut Vec<RecoveryOption>,
 ) {
-    let grouped = moves.known.len() >= GROUP_FROM;
-    let each: &[ServerId] = if grouped {
-        &moves.known[..1]
-    } else {
-        &moves.known
-    };
+    let (each, among) = grouped(&moves.known);
     for &k in each {
         out.push(RecoveryOption {
-            among: grouped.then(|| moves.known.as_slice().into()),
+            among: among.clone(),
             kind: OptionKind::MoveToKnownServer,
             via: Some(t.name(k).to_string()),
             supported: false,

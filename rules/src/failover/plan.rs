@@ -14,8 +14,8 @@ use super::options::{
 };
 use super::order::{database_order, recovery_order};
 use super::{
-    by_name, database_copies, Action, Affected, DbCopy, Links, OptionKind, OrderedStep, Plan,
-    RecoveryOption, Reduced, GROUP_FROM,
+    by_name, database_copies, grouped, Action, Affected, DbCopy, Links, OptionKind, OrderedStep,
+    Plan, RecoveryOption, Reduced,
 };
 use crate::check::Checker;
 use crate::estate::Down;
@@ -567,7 +567,7 @@ impl<'a> Planner<'a> {
 
     /// `reprotect` of `x` by each working DPM server that could protect it
     /// without breaking a rule, replacing failed `f`: one grouped option
-    /// when [`GROUP_FROM`] or more could.
+    /// when [`GROUP_FROM`](super::GROUP_FROM) or more could.
     fn reprotect(&mut self, f: ServerId, x: ServerId, sec: &Secondaries) {
         let candidates = self.reprotect_candidates(x);
         if candidates.is_empty() {
@@ -576,11 +576,10 @@ impl<'a> Planner<'a> {
         let what = self.why_reprotect(f, x, sec);
         // Many candidates: one option for all of them.
         let all: Arc<[ServerId]> = candidates.into();
-        let grouped = all.len() >= GROUP_FROM;
-        let each = if grouped { &all[..1] } else { &all[..] };
+        let (each, among) = grouped(&all);
         for &by in each {
             let option = RecoveryOption {
-                among: grouped.then(|| all.clone()),
+                among: among.clone(),
                 kind: OptionKind::Reprotect,
                 via: Some(self.name(by)),
                 supported: true,

@@ -47,8 +47,9 @@ export function installTimer() {
       const g = document.querySelector(`[data-server="${CSS.escape(n)}"]`);
       const b = g?.querySelector('.body');
       if (!b) return null;
-      const r = b.getBoundingClientRect();
-      return [g.getAttribute('transform'), b.getAttribute('x'), b.getAttribute('y'), r.x.toFixed(2), r.y.toFixed(2)].join(' ');
+      // Its place in the drawing (a notice above the canvas moves it on
+      // screen without moving it).
+      return [g.getAttribute('transform'), b.getAttribute('x'), b.getAttribute('y')].join(' ');
     },
     // A point of protection `l`'s line, in the canvas, where a click
     // reaches it (not another arrow or a server over it); null if none.
@@ -67,6 +68,69 @@ export function installTimer() {
         if (document.elementFromPoint(p.x, p.y)?.closest('[data-protection]') === g) return { x: p.x, y: p.y };
       }
       return null;
+    },
+    // The servers drawn, each { name, dpm, primary, x, y, w, h, node }
+    // with its centre and size on screen: those that are SVG nodes as
+    // drawn; when the far view of a large estate is painted on the canvas
+    // (`canvas.ground`, where only the selection and a few others are
+    // nodes), every other server from the saved drawing, placed by the
+    // drawing's transform.
+    servers() {
+      const svg = document.querySelector('svg.canvas');
+      const c = svg.getBoundingClientRect();
+      const out = new Map();
+      const ground = document.querySelector('canvas.ground');
+      const text = ground && ground.width > 0 ? localStorage.getItem('dpm-sketch/drawing') : null;
+      const m = /translate\(([-\d.e]+) ([-\d.e]+)\) scale\(([-\d.e]+)\)/.exec(svg.querySelector(':scope > g[transform]')?.getAttribute('transform') ?? '');
+      if (text && m) {
+        const d = JSON.parse(text);
+        const [tx, ty, k] = m.slice(1).map(Number);
+        const kind = new Map(d.servers.map((s) => [s.name, s.kind]));
+        const primary = new Set((d.protections ?? []).filter((p) => kind.get(p.protector) === 'dpm' && kind.get(p.target) !== 'dpm').map((p) => p.protector));
+        for (const s of d.servers) {
+          if (typeof s.x !== 'number') continue;
+          // The widest a box grows (224), so that a point off it is surely off.
+          // Pointer events carry whole pixels: the pixel a click lands on,
+          // and whether it is on the box (`sharp`; a box may be a pixel high).
+          const [x, y] = [c.x + tx + k * s.x, c.y + ty + k * s.y];
+          const [px, py] = [Math.round(x), Math.round(y)];
+          const sharp = Math.abs(px - x) < (136 * k) / 2 - 0.05 && Math.abs(py - y) < (54 * k) / 2 - 0.05;
+          out.set(s.name, { name: s.name, dpm: s.kind === 'dpm', primary: primary.has(s.name), x: px, y: py, w: 224 * k, h: 54 * k, node: false, sharp });
+        }
+      }
+      for (const g of svg.querySelectorAll('[data-server]')) {
+        const b = g.querySelector('.body');
+        if (!b) continue;
+        const r = b.getBoundingClientRect();
+        out.set(g.getAttribute('data-server'), {
+          name: g.getAttribute('data-server'),
+          dpm: g.classList.contains('dpm'),
+          primary: /DPM · primary/.test(g.getAttribute('aria-label') || ''),
+          x: r.x + r.width / 2,
+          y: r.y + r.height / 2,
+          w: r.width,
+          h: r.height,
+          node: true,
+        });
+      }
+      return [...out.values()];
+    },
+    // The protections from `name` ("A->B"): nodes drawn, and in the
+    // painted far view those of the saved drawing.
+    linksFrom(name) {
+      const out = new Set([...document.querySelectorAll('[data-protection]')].map((e) => e.getAttribute('data-protection')).filter((l) => l.startsWith(`${name}->`)));
+      const text = document.querySelector('canvas.ground')?.width > 0 ? localStorage.getItem('dpm-sketch/drawing') : null;
+      for (const p of text ? JSON.parse(text).protections ?? [] : []) if (p.protector === name) out.add(`${p.protector}->${p.target}`);
+      return [...out];
+    },
+    // Whether protection `l` is in the drawing: drawn as a node, or (the
+    // painted far view) in the saved drawing; null while a save is pending.
+    hasLink(l) {
+      if (document.querySelector(`[data-protection="${CSS.escape(l)}"]`)) return true;
+      if (!(document.querySelector('canvas.ground')?.width > 0)) return false;
+      if (document.querySelector('[data-save-pending]')) return null;
+      const [from, to] = l.split('->');
+      return (JSON.parse(localStorage.getItem('dpm-sketch/drawing') || '{}').protections ?? []).some((p) => p.protector === from && p.target === to);
     },
     arm() {
       armed = true;
@@ -95,6 +159,10 @@ const wait = (page, fn, arg, what) =>
     throw new Error(`not seen: ${what}`);
   });
 
+/** Waits until the drawing rests saved (what `serversOnScreen` reads when painted). */
+export const saved = (page) =>
+  wait(page, () => !document.querySelector('[data-save-pending]') && !!localStorage.getItem('dpm-sketch/drawing'), null, 'the drawing saved');
+
 /** Resolves to the canvas's box on screen: { x, y, width, height, cx, cy }. */
 export const canvasBox = (page) =>
   page.evaluate(() => {
@@ -103,13 +171,13 @@ export const canvasBox = (page) =>
   });
 
 /** The centre of server `name`'s shape on screen, or null when not drawn. */
-export const centreOf = (page, name) =>
-  page.evaluate((n) => {
-    const b = document.querySelector(`[data-server="${CSS.escape(n)}"] .body`);
-    if (!b) return null;
-    const r = b.getBoundingClientRect();
-    return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+export const centreOf = async (page, name) => {
+  await saved(page);
+  return page.evaluate((n) => {
+    const s = window.__edits.servers().find((s) => s.name === n);
+    return s ? { x: s.x, y: s.y } : null;
   }, name);
+};
 
 /** Where server `name` is drawn, as a string that changes when it moves. */
 const placeOf = (page, name) => page.evaluate((n) => window.__edits.place(n), name);
@@ -127,24 +195,21 @@ const placed = (page, name, place, same, what) =>
  * the view has none.
  */
 export async function pickTargets(page) {
+  await saved(page);
   const t = await page.evaluate(() => {
     const c = document.querySelector('svg.canvas').getBoundingClientRect();
     const [mx, my] = [c.x + c.width / 2, c.y + c.height / 2];
     const all = [];
-    for (const g of document.querySelectorAll('svg.canvas [data-server]')) {
-      const b = g.querySelector('.body');
-      if (!b) continue;
-      const r = b.getBoundingClientRect();
-      if (r.x < c.x + 24 || r.y < c.y + 24 || r.right > c.right - 24 || r.bottom > c.bottom - 24) continue;
-      const [x, y] = [r.x + r.width / 2, r.y + r.height / 2];
-      // Not under an overlay (the minimap, a tip): a click there reaches it.
-      if (document.elementFromPoint(x, y)?.closest('[data-server]') !== g) continue;
-      all.push({
-        name: g.getAttribute('data-server'),
-        dpm: g.classList.contains('dpm'),
-        primary: /DPM · primary/.test(g.getAttribute('aria-label') || ''),
-        d: (x - mx) ** 2 + (y - my) ** 2,
-      });
+    for (const s of window.__edits.servers()) {
+      const { x, y } = s;
+      if (!s.node && !s.sharp) continue;
+      if (x - s.w / 2 < c.x + 24 || y - s.h / 2 < c.y + 24 || x + s.w / 2 > c.right - 24 || y + s.h / 2 > c.bottom - 24) continue;
+      // Not under an overlay (the minimap, a tip): a click there reaches
+      // it (its node, or the painted canvas under the drawing).
+      const under = document.elementFromPoint(x, y);
+      const node = under?.closest('[data-server]');
+      if (s.node ? node?.getAttribute('data-server') !== s.name : node || !under?.closest('svg.canvas')) continue;
+      all.push({ ...s, d: (x - mx) ** 2 + (y - my) ** 2 });
     }
     all.sort((a, b) => a.d - b.d);
     const prot = all.filter((s) => !s.dpm);
@@ -152,9 +217,8 @@ export async function pickTargets(page) {
     if (!dpm || prot.length < 2) return { error: `${all.length} servers wholly in view, none fit` };
     // Its protections, those to a server wholly in view first.
     const seen = new Set(all.map((s) => s.name));
-    const links = [...document.querySelectorAll('[data-protection]')]
-      .map((e) => e.getAttribute('data-protection'))
-      .filter((l) => l.startsWith(`${dpm.name}->`))
+    const links = window.__edits
+      .linksFrom(dpm.name)
       .sort((a, b) => seen.has(b.slice(dpm.name.length + 2)) - seen.has(a.slice(dpm.name.length + 2)));
     const protectsIt = new Set(links.map((l) => l.slice(dpm.name.length + 2)));
     const target = prot.find((s) => !protectsIt.has(s.name) && s.name !== prot[0].name);
@@ -192,7 +256,7 @@ const noSelection = (page) => wait(page, () => !document.querySelector('[data-se
 const drawn = (page, name) => wait(page, (n) => !!document.querySelector(`[data-server="${CSS.escape(n)}"]`), name, `${name} drawn`);
 const gone = (page, name) => wait(page, (n) => !document.querySelector(`[data-server="${CSS.escape(n)}"]`), name, `${name} gone`);
 const linkThere = (page, link, there = true) =>
-  wait(page, ([l, t]) => !!document.querySelector(`[data-protection="${CSS.escape(l)}"]`) === t, [link, there], `${link} ${there ? 'drawn' : 'gone'}`);
+  wait(page, ([l, t]) => window.__edits.hasLink(l) === t, [link, there], `${link} ${there ? 'drawn' : 'gone'}`);
 const pressed = (page, action, on) =>
   wait(page, ([a, o]) => document.querySelector(`[data-action="${a}"]`)?.getAttribute('aria-pressed') === String(o), [action, on], `${action} ${on ? 'on' : 'off'}`);
 
@@ -219,9 +283,13 @@ async function selectOnly(page, name) {
 const emptyNear = (page, name) =>
   page.evaluate((n) => {
     const c = document.querySelector('svg.canvas').getBoundingClientRect();
-    const r = document.querySelector(`[data-server="${CSS.escape(n)}"] .body`).getBoundingClientRect();
-    const [cx, cy] = [r.x + r.width / 2, r.y + r.height / 2];
-    const [hw, hh] = [r.width / 2 + 4, r.height / 2 + 4];
+    const all = window.__edits.servers();
+    const s = all.find((s) => s.name === n);
+    const [cx, cy] = [s.x, s.y];
+    const [hw, hh] = [s.w / 2 + 4, s.h / 2 + 4];
+    // A painted server takes a press within a few pixels of its box.
+    const painted = all.filter((o) => !o.node);
+    const onPainted = (x, y) => painted.some((o) => Math.abs(x - o.x) < o.w / 2 + 8 && Math.abs(y - o.y) < o.h / 2 + 8);
     const pts = [];
     for (let y = c.y + 6; y < c.bottom - 6; y += 7) {
       for (let x = c.x + 6; x < c.right - 6; x += 7) {
@@ -231,7 +299,7 @@ const emptyNear = (page, name) =>
     pts.sort((a, b) => a[2] - b[2]);
     for (const [x, y] of pts) {
       const e = document.elementFromPoint(x, y);
-      if (!e || !e.closest('svg.canvas') || e.closest('[data-server], [data-protection], .handle')) continue;
+      if (!e || !e.closest('svg.canvas') || e.closest('[data-server], [data-protection], .handle') || onPainted(x, y)) continue;
       const [x2, y2] = [cx + Math.sign(cx - x) * hw, cy + Math.sign(cy - y) * hh];
       return { x, y, x2, y2 };
     }
@@ -384,7 +452,17 @@ export const actions = [
           await s.page.keyboard.type(`${s.t.p1}-R`);
         },
       },
-      { row: 'rename', input: 'Enter (name typed)', do: (s) => s.page.keyboard.press('Enter'), check: (s) => drawn(s.page, `${s.t.p1}-R`) },
+      {
+        row: 'rename',
+        input: 'Enter (name typed)',
+        do: (s) => s.page.keyboard.press('Enter'),
+        // Renamed, and the keys back on the server (until then Ctrl+Z
+        // would go to the name field).
+        check: async (s) => {
+          await drawn(s.page, `${s.t.p1}-R`);
+          await wait(s.page, (n) => document.activeElement?.getAttribute('data-server') === n, `${s.t.p1}-R`, 'focus back on the server');
+        },
+      },
       { do: (s) => undo(s.page, () => drawn(s.page, s.t.p1)) },
     ],
   },
@@ -421,8 +499,9 @@ export const actions = [
       {
         do: async (s) => {
           await deselect(s.page);
+          // In the painted far view a server is a node once selected.
+          if (!(await s.page.locator(`[data-server="${s.t.dpm}"]`).count())) await selectOnly(s.page, s.t.dpm);
           await s.page.locator(`[data-server="${s.t.dpm}"]`).focus();
-          s.links = await s.page.locator(`[data-protection^="${s.t.dpm}->"]`).count();
         },
       },
       {

@@ -37,12 +37,37 @@ async function run(page, label, list) {
   }
 }
 
-test('10,000 servers: every edit once (at 100 %, a box fitted), each with its visible effect', { timeout: 1200000 }, async () => {
+test('10,000 servers: every edit once (fitted, and at 100 %), each with its visible effect', { timeout: 1200000 }, async () => {
   const app = await openEstate(10000);
   const { page } = app;
+  // Fitted, the estate shows whole, painted on the canvas under the nodes
+  // (the far view), and every edit that needs no handle or arrow to grab
+  // works on its servers by their places.
+  const whole = await page.evaluate(() => {
+    const c = document.querySelector('svg.canvas').getBoundingClientRect();
+    const all = window.__edits.servers();
+    const inside = all.filter((s) => s.x >= c.x && s.x <= c.right && s.y >= c.y && s.y <= c.bottom);
+    return { all: all.length, inside: inside.length, nodes: document.querySelectorAll('[data-server]').length, painted: document.querySelector('canvas.ground').width > 0 };
+  });
+  assert.deepEqual(whole, { all: 10000, inside: 10000, nodes: whole.nodes, painted: true });
+  assert.ok(whole.nodes < 10, `${whole.nodes} nodes made for the painted view`);
+  // A painted server is drawn: the canvas's pixel at its centre is not the
+  // background.
+  const { p1 } = await pickTargets(page);
+  const ink = await page.evaluate((n) => {
+    const s = window.__edits.servers().find((s) => s.name === n);
+    const g = document.querySelector('canvas.ground');
+    const r = g.getBoundingClientRect();
+    const k = g.width / r.width;
+    const [x, y] = [Math.round((s.x - r.x) * k), Math.round((s.y - r.y) * k)];
+    const d = g.getContext('2d').getImageData(x - 1, y - 1, 3, 3).data;
+    return Math.max(...d.filter((_, i) => i % 4 === 3));
+  }, p1);
+  assert.ok(ink > 0, `nothing painted at ${p1}`);
   // A box starts on the empty canvas: fitted there is some; at 100 % the
-  // estate's arrows cover every point of the view.
-  await run(page, 'fitted', actions.filter((a) => a.id === 'box-select'));
+  // estate's arrows cover every point of the view. A protection is drawn
+  // from a handle and an arrow is selected by a click only close up.
+  await run(page, 'fitted', actions.filter((a) => a.id !== 'connect-canvas' && a.id !== 'remove-protection'));
   // 100 %, on a primary DPM server near the centre: Find centres it, the
   // wheel zooms about it. (Fitted, this far out, a server has no handle to
   // drag a protection from; and the probe times the fitted view.)

@@ -31,7 +31,8 @@
 //!    it does. The toolbar, the view controls, the keydown handler and the
 //!    Keys dialog all read it.
 //! 6. Views: [`canvas`] (the drawing: `pointer` gestures, `cull` to what
-//!    is in view, `fit`, `connect`, `node`, `arrow`, `badge`; the palette,
+//!    is in view, `ground` the painted far view of a large estate, `fit`,
+//!    `connect`, `node`, `arrow`, `badge`; the palette,
 //!    minimap, find bar and overlays), [`panels`] (properties, problems,
 //!    table, Servers list, risk), [`sim`] (the simulator's panel: failed
 //!    servers, impact, recovery options; the player, the walkthrough),

@@ -8,6 +8,7 @@
 // 3. play: a failed primary's Switch Protection playing, step by step.
 import { serve, launch } from '../harness.mjs';
 import * as frames from './frames.mjs';
+import { installTimer, saved } from '../edit-actions.mjs';
 
 const n = Number(process.argv[2] || 1000);
 const seconds = Number(process.argv[3] || 3);
@@ -15,6 +16,8 @@ const server = await serve(process.env.DIST || undefined);
 const chrome = await launch();
 const page = await chrome.browser.newPage({ viewport: { width: 1280, height: 800 } });
 page.on('pageerror', (e) => console.error('page error:', String(e)));
+// The servers on screen, nodes or painted (window.__edits.servers).
+await page.addInitScript(installTimer);
 
 const t0 = Date.now();
 await page.goto(`${server.url}#generate=${n}`);
@@ -28,20 +31,20 @@ const stopFrames = async () => {
   const q = (v) => (Number.isFinite(v) ? v.toFixed(1) : '-');
   return `${f.count} frames, frame p50 ${q(f.p50)} ms p95 ${q(f.p95)} ms`;
 };
-const nearestCentre = () =>
-  page.evaluate(() => {
+const nearestCentre = async () => {
+  await saved(page);
+  return page.evaluate(() => {
     const c = document.querySelector('.canvas').getBoundingClientRect();
     const [mx, my] = [c.x + c.width / 2, c.y + c.height / 2];
     let best = null;
     let bd = Infinity;
-    for (const el of document.querySelectorAll('[data-server] .body')) {
-      const r = el.getBoundingClientRect();
-      const [x, y] = [r.x + r.width / 2, r.y + r.height / 2];
+    for (const { x, y } of window.__edits.servers()) {
       const d = (x - mx) ** 2 + (y - my) ** 2;
       if (d < bd && x > c.x && y > c.y && x < c.right && y < c.bottom) [bd, best] = [d, { x, y }];
     }
     return best;
   });
+};
 
 async function dragProbe(label) {
   const target = await nearestCentre();

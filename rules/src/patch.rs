@@ -24,7 +24,7 @@
 
 use std::mem;
 
-use crate::model::{Protection, Server, Topology};
+use crate::model::{Protection, Server, ServerId, Topology};
 
 /// What changes from one drawing to another: [`diff`] makes it,
 /// [`Patch::apply`] makes the change and hands back the patch that undoes
@@ -113,6 +113,12 @@ impl Patch {
             + p.gone.len()
             + p.changed.len()
             + p.added.len()
+    }
+
+    /// The servers it brings into the drawing (those an undo of a delete
+    /// brings back, say), by id: what an editor selects after applying it.
+    pub fn added_servers(&self) -> Vec<ServerId> {
+        self.servers.added.iter().map(|s| s.id).collect()
     }
 
     /// Makes the change on `t`, the drawing it was made from (the `before`
@@ -312,6 +318,23 @@ mod tests {
         again.apply(&mut t).expect("fits");
         assert_eq!(&t, b);
         size
+    }
+
+    #[test]
+    fn the_undo_of_a_delete_names_the_servers_it_brings_back() {
+        let a = sample();
+        let mut b = a.clone();
+        b.remove_server(ServerId(2));
+        b.remove_server(ServerId(4));
+        let p = diff(&a, &b);
+        assert_eq!(p.added_servers(), Vec::<ServerId>::new());
+        let mut t = a.clone();
+        let undo = p.apply(&mut t).expect("fits");
+        assert_eq!(undo.added_servers(), vec![ServerId(2), ServerId(4)]);
+        // A move brings none.
+        let mut c = a.clone();
+        c.servers[0].pos = Some(Point { x: 1.0, y: 2.0 });
+        assert!(diff(&a, &c).added_servers().is_empty());
     }
 
     #[test]

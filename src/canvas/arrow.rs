@@ -20,6 +20,24 @@ use dpm_rules::{
 };
 use leptos::prelude::*;
 
+/// The classes of a protection's line: `switched` protection, the worst
+/// finding's `sev`, `broken` by a failed end. What the style (and the far
+/// view's painting, `ground.rs`) shows it by.
+pub fn link_class(switched: bool, sev: Option<Severity>, broken: bool) -> String {
+    let mut c = String::from("protection");
+    if switched {
+        c.push_str(" switched");
+    }
+    if let Some(s) = sev {
+        c.push(' ');
+        c.push_str(s.as_str());
+    }
+    if broken {
+        c.push_str(" broken");
+    }
+    c
+}
+
 #[component]
 pub fn ProtectionArrow(
     link: Link,
@@ -63,20 +81,7 @@ pub fn ProtectionArrow(
         .entering
         .with_untracked(|e| e.contains(&link.protector) || e.contains(&link.target))
         || ed.preview.with_untracked(|p| p.is_some());
-    let class = move || {
-        let mut c = String::from("protection");
-        if l.with(|l| l.facts.switched) {
-            c.push_str(" switched");
-        }
-        if let Some(s) = sev.get() {
-            c.push(' ');
-            c.push_str(s.as_str());
-        }
-        if broken.get() {
-            c.push_str(" broken");
-        }
-        c
-    };
+    let class = move || link_class(l.with(|l| l.facts.switched), sev.get(), broken.get());
     let marker = move || {
         if broken.get() {
             return "url(#arrowhead-broken)";

@@ -34,13 +34,15 @@ fn in_area(p: Point, (x0, y0, x1, y1): Area) -> bool {
 }
 
 impl Visible {
-    pub fn new(c: Ctx, dragging: RwSignal<Vec<ServerId>>) -> Visible {
+    /// `ground`: the far view is painted (`canvas::ground`), and only the
+    /// servers it keeps are nodes, with their protections.
+    pub fn new(c: Ctx, dragging: RwSignal<Vec<ServerId>>, ground: Memo<bool>) -> Visible {
         let area = area(c);
-        let servers = servers(c, area, dragging);
+        let servers = servers(c, area, dragging, ground);
         let drag_links = drag_links(c, dragging);
         Visible {
             servers,
-            links: links(c, area, servers, drag_links),
+            links: links(c, (area, ground), servers, drag_links),
             drag_links,
             estate_links: estate_links(c, servers),
         }
@@ -64,11 +66,21 @@ fn area(c: Ctx) -> Memo<Area> {
     })
 }
 
-fn servers(c: Ctx, area: Memo<Area>, dragging: RwSignal<Vec<ServerId>>) -> Memo<Vec<ServerId>> {
+fn servers(
+    c: Ctx,
+    area: Memo<Area>,
+    dragging: RwSignal<Vec<ServerId>>,
+    ground: Memo<bool>,
+) -> Memo<Vec<ServerId>> {
     let (ed, cn) = (c.ed, c.cn);
     crate::browser::memo(move |_| {
         let moving: HashSet<ServerId> = dragging.with(|d| d.iter().copied().collect());
         ed.shown.with(|t| {
+            if ground.get() {
+                let mut keep = crate::canvas::ground::kept(c, t);
+                keep.retain(|id| !moving.contains(id));
+                return keep;
+            }
             let all = t.servers.len() <= DRAW_ALL_UP_TO;
             let a = area.get();
             // A set: Ctrl+A in an estate of 10,000 selects them all.
@@ -112,7 +124,7 @@ fn drag_links(c: Ctx, dragging: RwSignal<Vec<ServerId>>) -> Memo<Vec<Link>> {
 
 fn links(
     c: Ctx,
-    area: Memo<Area>,
+    (area, ground): (Memo<Area>, Memo<bool>),
     servers: Memo<Vec<ServerId>>,
     drag_links: Memo<Vec<Link>>,
 ) -> Memo<Vec<Link>> {
@@ -120,6 +132,28 @@ fn links(
     crate::browser::memo(move |_| {
         let moving: HashSet<Link> = drag_links.with(|d| d.iter().copied().collect());
         ed.shown.with(|t| {
+            if ground.get() {
+                // The protections of the servers kept as nodes, and the
+                // one selected (from the table, say) with those it shows.
+                let drawn: HashSet<ServerId> = servers.with(|d| d.iter().copied().collect());
+                let sel = ed.selected_link.get();
+                let mut picked: HashSet<Link> = ed.also_links.with(|a| {
+                    let also = !a.is_empty() && a.first() == sel.as_ref();
+                    a.iter().filter(|_| also).copied().collect()
+                });
+                picked.extend(sel);
+                return t
+                    .protections
+                    .iter()
+                    .map(|p| p.link())
+                    .filter(|l| {
+                        !moving.contains(l)
+                            && (drawn.contains(&l.protector)
+                                || drawn.contains(&l.target)
+                                || picked.contains(l))
+                    })
+                    .collect();
+            }
             if t.servers.len() <= DRAW_ALL_UP_TO {
                 return t
                     .protections

@@ -119,7 +119,8 @@ pub struct Looks {
     /// effects last read them: what a node made between two runs starts
     /// from, without reading the sources itself.
     flag_sources: StoredValue<Option<FlagSources>>,
-    risk_lines: StoredValue<HashMap<ServerId, String>>,
+    /// The Risk view's single points of failure, with their lines.
+    pub risk_lines: StoredValue<HashMap<ServerId, String>>,
 }
 
 /// A box's centre and width, to tell which changed.
@@ -306,7 +307,7 @@ fn meets(b: (f64, f64, f64, f64), (c, w): BoxAt) -> bool {
 }
 
 /// The states every server's [`Flags`] are read from, taken once.
-struct FlagSources {
+pub struct FlagSources {
     selected: HashSet<ServerId>,
     failed: HashSet<ServerId>,
     stopped: HashSet<ServerId>,
@@ -319,7 +320,8 @@ struct FlagSources {
 }
 
 impl FlagSources {
-    fn now(c: Ctx) -> FlagSources {
+    /// The sources as they are now (a tracked read of each).
+    pub fn now(c: Ctx) -> FlagSources {
         let (ed, cn, pr) = (c.ed, c.cn, c.pr);
         let set = |v: &Vec<ServerId>| v.iter().copied().collect::<HashSet<_>>();
         FlagSources {
@@ -346,6 +348,7 @@ impl FlagSources {
         }
     }
 
+    /// Server `id`'s flags.
     pub fn flags(&self, id: ServerId) -> Flags {
         Flags {
             selected: self.selected.contains(&id),

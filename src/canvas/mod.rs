@@ -5,7 +5,9 @@
 //! Speed: each server's position is a signal of its own ([`Positions`]), so
 //! dragging one server re-renders that node and the arrows at its ends,
 //! nothing else. Lists are keyed; facts, roles and badges are memos per
-//! node, so an edit touches only what it changes.
+//! node, so an edit touches only what it changes. Zoomed out on a large
+//! estate the drawing is painted on a canvas instead ([`ground`]), with
+//! only what the user works on kept as nodes.
 //!
 //! [`Positions`]: crate::state::positions::Positions
 
@@ -32,6 +34,7 @@ pub mod find;
 pub mod fit;
 pub mod flow;
 pub mod ghosts;
+pub mod ground;
 pub mod looks;
 pub mod minimap;
 pub mod node;
@@ -52,10 +55,11 @@ pub fn Canvas() -> impl IntoView {
     provide_context(derived);
     provide_context(crate::canvas::looks::Looks::new(c, derived));
     fit::install(c);
-    let p = Pointer::new();
+    let p = Pointer::new(derived.ground);
     provide_context(p);
     let dragging = p.dragging;
-    let vis = Visible::new(c, dragging);
+    let vis = Visible::new(c, dragging, derived.ground);
+    let probes = NodeRef::<leptos::svg::G>::new();
     let regions = site_regions(c, dragging);
     let far = derived.far;
     let transform = move || transform(c);
@@ -73,14 +77,19 @@ pub fn Canvas() -> impl IntoView {
     view! {
         <div class="canvas-wrap" on:dragover=|ev: web_sys::DragEvent| ev.prevent_default()
             on:drop=move |ev| pointer::drop_file(c, ev)>
+            <crate::canvas::ground::Ground dragging=dragging probes=probes />
             <svg class=mode_class node_ref=c.svg tabindex="-1" role="group" aria-label=move || label(c)
                 on:pointerdown=move |ev| pointer::down(c, p, ev)
                 on:pointermove=move |ev| pointer::moved(c, p, ev)
                 on:pointerup=move |ev| pointer::up(c, p, ev)
                 on:pointercancel=move |ev| pointer::up(c, p, ev)
-                on:dblclick=move |ev| pointer::dblclick(c, ev)
+                on:pointerleave=move |_| pointer::left(c, p)
+                on:dblclick=move |ev| pointer::dblclick(c, p, ev)
                 on:wheel=move |ev| pointer::wheel(c, ev)>
                 {marker_defs()}
+                // The far view's probes: hidden nodes its painting reads
+                // its colours off (ground.rs).
+                <g class="probes" node_ref=probes visibility="hidden" aria-hidden="true"></g>
                 <g transform=transform>
                     {crate::browser::markup::svg_layer("sites", move || {
                         ed.failed_sites.with(|f| regions.with(|rs| sites_markup(rs, f)))

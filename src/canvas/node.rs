@@ -49,16 +49,25 @@ impl NodeState {
 
 /// The node's classes: its kind and every state the style shows.
 fn class(s: &NodeState) -> String {
-    let mut out = format!("server {}", s.kind().as_str());
-    let fl = s.flags();
+    let mut out = server_class(s.kind(), s.flags(), s.l.with(|l| l.at_risk.is_some()));
+    if s.entering {
+        out.push_str(" entering");
+    }
+    out
+}
+
+/// The classes of a server of `kind` with states `fl`, a single point of
+/// failure in the Risk view when `spof`: what the style (and the far
+/// view's painting, `ground.rs`) shows it by.
+pub fn server_class(kind: Kind, fl: Flags, spof: bool) -> String {
+    let mut out = format!("server {}", kind.as_str());
     for (on, name) in [
         (fl.selected, " selected"),
         (fl.failed, " failed"),
         (fl.stopped, " stopped"),
         (fl.source, " source"),
         (fl.target, " target"),
-        (s.entering, " entering"),
-        (s.l.with(|l| l.at_risk.is_some()), " spof"),
+        (spof, " spof"),
         (fl.spot, " spot"),
         (fl.near, " near"),
     ] {

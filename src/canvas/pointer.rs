@@ -54,23 +54,22 @@ pub struct Pointer {
     /// their own over the drawing: a move then repaints that layer only,
     /// not the thousands of shapes under it.
     pub dragging: RwSignal<Vec<ServerId>>,
+    /// The far view is painted (`ground.rs`): a press is hit-tested by
+    /// coordinates, not given by a node.
+    ground: Memo<bool>,
 }
 
 impl Pointer {
-    pub fn new() -> Pointer {
+    /// `ground`: whether the far view is painted.
+    pub fn new(ground: Memo<bool>) -> Pointer {
         Pointer {
+            ground,
             gesture: StoredValue::new_local(Gesture::None),
             touches: StoredValue::new(Vec::new()),
             origin: StoredValue::new((0.0, 0.0)),
             box_rect: RwSignal::new(None),
             dragging: RwSignal::new(Vec::new()),
         }
-    }
-}
-
-impl Default for Pointer {
-    fn default() -> Self {
-        Pointer::new()
     }
 }
 
@@ -129,6 +128,11 @@ pub fn down(c: Ctx, p: Pointer, ev: web_sys::PointerEvent) {
         p.gesture.set_value(Gesture::None);
         return;
     }
+    // In the painted far view, a press on a server is the server's.
+    if let Some(id) = painted_hit(c, p, sx, sy).filter(|_| ed.mode.get_untracked() == Mode::Edit) {
+        start_move(c, p, id, &ev);
+        return;
+    }
     if ev.shift_key() {
         let at = ed.camera.get_untracked().to_canvas(sx, sy);
         p.gesture.set_value(Gesture::Box { start: at });
@@ -146,6 +150,15 @@ pub fn down(c: Ctx, p: Pointer, ev: web_sys::PointerEvent) {
 pub fn moved(c: Ctx, p: Pointer, ev: web_sys::PointerEvent) {
     let (ed, pos, cn) = (c.ed, c.pos, c.cn);
     if p.gesture.with_value(|g| matches!(g, Gesture::None)) {
+        // In the painted far view, the name tip follows the pointer.
+        if p.ground.get_untracked() {
+            take_origin(c, p);
+            let (sx, sy) = at_screen(p, &ev);
+            let over = painted_hit(c, p, sx, sy);
+            if c.tip.server.get_untracked() != over {
+                c.tip.server.set(over);
+            }
+        }
         return;
     }
     let (sx, sy) = at_screen(p, &ev);
@@ -273,8 +286,16 @@ pub fn up(c: Ctx, p: Pointer, ev: web_sys::PointerEvent) {
         Gesture::Pan { sx: x0, sy: y0, .. } => {
             let (sx, sy) = at_screen(p, &ev);
             if (sx - x0).abs() + (sy - y0).abs() < 4.0 && !ev.shift_key() {
-                ed.selection.set(Vec::new());
-                ed.selected_link.set(None);
+                // In the painted far view, a click on a server is the
+                // server's, as a node's click is.
+                match (painted_hit(c, p, sx, sy), ed.mode.get_untracked()) {
+                    (Some(id), Mode::Simulate) => crate::sim::state::toggle_failed(ed, id),
+                    (Some(id), Mode::Present) => crate::present::state::spotlight(ed, c.pr, id),
+                    _ => {
+                        ed.selection.set(Vec::new());
+                        ed.selected_link.set(None);
+                    }
+                }
             }
         }
         _ => {}
@@ -289,24 +310,68 @@ pub fn up(c: Ctx, p: Pointer, ev: web_sys::PointerEvent) {
     }
 }
 
-/// The wheel zooms about the pointer.
+/// The pointer left the canvas: in the painted far view, the name tip it
+/// showed goes (a node clears its own).
+pub fn left(c: Ctx, p: Pointer) {
+    if p.ground.get_untracked() && c.tip.server.get_untracked().is_some() {
+        c.tip.server.set(None);
+    }
+}
+
+/// In the painted far view (`ground.rs`), the server at screen point
+/// (`sx`, `sy`) of the canvas; else none (nodes take their own presses).
+fn painted_hit(c: Ctx, p: Pointer, sx: f64, sy: f64) -> Option<ServerId> {
+    if !p.ground.get_untracked() {
+        return None;
+    }
+    let cam = c.ed.camera.get_untracked();
+    let at = cam.to_canvas(sx, sy);
+    // Boxes a pixel or two high: the nearest within a few pixels.
+    let reach = 5.0 / cam.k;
+    c.ed.shown.with_untracked(|t| {
+        let mut best: Option<(f64, ServerId)> = None;
+        for s in t.servers.iter().rev() {
+            let Some(p) = c.pos.get(s.id) else { continue };
+            let dy = ((p.y - at.y).abs() - dpm_rules::NODE_H / 2.0).max(0.0);
+            if dy > reach {
+                continue;
+            }
+            let dx = ((p.x - at.x).abs() - dpm_rules::box_width(&s.name) / 2.0).max(0.0);
+            let d = dx.max(dy);
+            if d <= reach && best.is_none_or(|b| d < b.0) {
+                best = Some((d, s.id));
+            }
+        }
+        best.map(|b| b.1)
+    })
+}
+
 /// A double-click on a server: rename it in place. The press captured the
 /// pointer on the canvas, so the event arrives here, not at the node; the
 /// server is the one under the pointer.
-pub fn dblclick(c: Ctx, ev: web_sys::MouseEvent) {
+pub fn dblclick(c: Ctx, p: Pointer, ev: web_sys::MouseEvent) {
     let under = document()
         .element_from_point(ev.client_x() as f32, ev.client_y() as f32)
         .and_then(|e| e.closest("[data-server]").ok().flatten())
         .and_then(|e| e.get_attribute("data-server"));
-    let Some(name) = under else { return };
-    let id =
-        c.ed.shown
-            .with_untracked(|t| t.servers.iter().find(|s| s.name == name).map(|s| s.id));
+    let id = match under {
+        Some(name) => {
+            c.ed.shown
+                .with_untracked(|t| t.servers.iter().find(|s| s.name == name).map(|s| s.id))
+        }
+        // The painted far view: the server under the pointer by its place.
+        None => c.svg.get_untracked().and_then(|el| {
+            let (sx, sy) =
+                crate::browser::dom::local(&el, ev.client_x() as f64, ev.client_y() as f64);
+            painted_hit(c, p, sx, sy)
+        }),
+    };
     if let Some(id) = id {
         rename_in_place(c.ed, id);
     }
 }
 
+/// The wheel zooms about the pointer.
 pub fn wheel(c: Ctx, ev: web_sys::WheelEvent) {
     ev.prevent_default();
     let Some(el) = c.svg.get_untracked() else {

@@ -6,6 +6,11 @@ use crate::state::editor::Editor;
 /// Below this zoom, the simpler drawing (no names, badges, arrowheads).
 pub const FAR_BELOW: f64 = 0.45;
 
+/// Zoomed out on more servers than this, the drawing is painted on a
+/// canvas, not made of nodes (`canvas::ground`): a few thousand nodes in
+/// view cost the browser more per edit than a frame.
+pub const GROUND_OVER: usize = 2_500;
+
 use dpm_rules::{
     all_roles, held_by_all, inventory, Finding, Kind, Link, Obstacles, Roles, ServerId, Severity,
 };
@@ -68,6 +73,9 @@ pub struct Derived {
     pub holdings: Memo<HashMap<ServerId, Vec<String>>>,
     /// Zoomed out below `FAR_BELOW`: servers are drawn as their shapes only.
     pub far: Memo<bool>,
+    /// Zoomed out on more than `GROUND_OVER` servers: the drawing is
+    /// painted, not made of nodes (`canvas::ground`).
+    pub ground: Memo<bool>,
     /// The servers' boxes, for routing arrows around them: where the
     /// drawing has them (a server being dragged is there again at the
     /// drop), rebuilt once per change, not per arrow.
@@ -156,6 +164,9 @@ impl Derived {
             })
         });
         let far = crate::browser::memo(move |_| ed.camera.get().k < FAR_BELOW);
+        let ground = crate::browser::memo(move |_| {
+            far.get() && ed.shown.with(|t| t.servers.len() > GROUND_OVER)
+        });
         let obstacles = crate::browser::memo(move |_| ed.shown.with(Obstacles::of));
         let text = crate::browser::memo(move |_| text_classes(ed.camera.get().k));
         Derived {
@@ -165,6 +176,7 @@ impl Derived {
             switched,
             holdings,
             far,
+            ground,
             obstacles,
             text,
         }

@@ -101,7 +101,9 @@ pub struct Camera {
 }
 
 impl Camera {
-    pub const MIN_K: f64 = 0.05;
+    /// Far enough out for Fit to show an estate of 10,000 servers whole
+    /// (about 2 %), and more.
+    pub const MIN_K: f64 = 0.005;
     pub const MAX_K: f64 = 3.0;
 
     pub fn to_canvas(&self, sx: f64, sy: f64) -> Point {
@@ -365,8 +367,15 @@ impl Editor {
             return;
         };
         let cur = self.step.get_untracked();
+        // What it brings back (an undone delete) comes back selected, as
+        // it was when it went.
+        let back_again = patch.added_servers();
         let mut inverse = None;
         self.doc.update(|t| inverse = patch.apply(t));
+        if inverse.is_some() && !back_again.is_empty() {
+            self.selection.set(back_again);
+            self.selected_link.set(None);
+        }
         let applied = inverse.is_some();
         self.history.update_value(|h| match inverse {
             Some(p) if back => h.redo.push((p, cur)),

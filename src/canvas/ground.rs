@@ -1,0 +1,486 @@
+//! The far view of a large estate. Zoomed out (below `FAR_BELOW`) on more
+//! than `GROUND_OVER` servers (`state::derived`), the servers and protections are painted
+//! on a `<canvas>` under the SVG, not made as thousands of SVG nodes: an
+//! edit repaints a few thousand rectangles in one pass, where the browser
+//! would walk, style and paint 60,000 elements (what the minimap already
+//! does for the whole drawing). A press is hit-tested by coordinates
+//! (`pointer.rs`).
+//!
+//! The SVG keeps as nodes, with their hooks, keys and labels, only what a
+//! user works on ([`kept`]): the selection, failed servers, the servers of
+//! a protection being drawn (by keyboard, the candidates nearest the
+//! source, for Tab), the presenter's spotlight and the first server (where
+//! Tab enters the drawing). They are drawn over the painting.
+//!
+//! The painting takes its colours from the stylesheet: each look is read
+//! off a hidden probe node that has the classes a node would have, so the
+//! canvas follows the theme, forced colours, the simulator and the
+//! spotlight exactly as the nodes do.
+
+use crate::canvas::arrow::link_class;
+use crate::canvas::looks::{FlagSources, Flags, Looks};
+use crate::canvas::node::server_class;
+use crate::canvas::state::Verdict;
+use crate::ctx::Ctx;
+use crate::state::derived::{worst, Derived};
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+
+use dpm_rules::{positions, Point, ServerId, Severity, Topology, NODE_H};
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// How many candidates nearest the source stay nodes while a protection
+/// is drawn by keyboard: what Tab walks through.
+const NEAREST: usize = 24;
+
+/// The canvas the far view is painted on, under the SVG.
+#[component]
+pub fn Ground(
+    /// The servers being dragged (drawn on the drag layer, not here).
+    dragging: RwSignal<Vec<ServerId>>,
+    /// A hidden group in the SVG for the probes.
+    probes: NodeRef<leptos::svg::G>,
+) -> impl IntoView {
+    let c = crate::ctx::ctx();
+    let derived = expect_context::<Derived>();
+    let looks = expect_context::<Looks>();
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let queued = StoredValue::new(false);
+    crate::browser::effect(move || {
+        // What the painting reads, so that any change of it repaints.
+        let on = derived.ground.get();
+        if on {
+            c.ed.shown.with(|_| ());
+            c.ed.camera.track();
+            c.ed.viewport.track();
+            let _ = FlagSources::now(c);
+            derived.findings.with(|_| ());
+            derived.switched.with(|_| ());
+            c.rv.risk.with(|_| ());
+            c.theme.track();
+            dragging.track();
+            c.ed.selected_link.track();
+        }
+        if queued.get_value() {
+            return;
+        }
+        queued.set_value(true);
+        // Once per frame, after the SVG's classes (the mode) are set.
+        request_animation_frame(move || {
+            queued.set_value(false);
+            paint(c, derived, looks, canvas, probes, dragging);
+        });
+    });
+    view! { <canvas class="ground" aria-hidden="true" node_ref=canvas></canvas> }
+}
+
+/// The servers that stay SVG nodes in the far view (see the module's
+/// docs), from drawing `t`, in the order of the drawing; while a
+/// protection is drawn by keyboard, its source and then the candidates
+/// nearest it come last, so that Tab goes from the source to the nearest.
+pub fn kept(c: Ctx, t: &Topology) -> Vec<ServerId> {
+    let (ed, cn) = (c.ed, c.cn);
+    let mut keep: HashSet<ServerId> = ed.selection.with(|s| s.iter().copied().collect());
+    ed.shown_failed.with(|f| keep.extend(f.iter().copied()));
+    keep.extend(t.servers.first().map(|s| s.id));
+    keep.extend(c.pr.spot.get());
+    keep.extend(cn.target.get());
+    let from = cn.from.get();
+    let mut last: Vec<ServerId> = from.into_iter().collect();
+    if let (Some(from), true) = (from, cn.keyboard.get()) {
+        last.extend(nearest_candidates(c, t, from));
+    }
+    let mut out: Vec<ServerId> = t
+        .servers
+        .iter()
+        .map(|s| s.id)
+        .filter(|id| keep.contains(id) && !last.contains(id))
+        .collect();
+    out.extend(last);
+    out
+}
+
+/// The [`NEAREST`] servers a protection from `from` may be drawn to,
+/// nearest first.
+fn nearest_candidates(c: Ctx, t: &Topology, from: ServerId) -> Vec<ServerId> {
+    let at = t.server(from).and_then(|s| s.pos);
+    // Kept in order as they are found (no sort: a handful, and a generic
+    // sort is kilobytes of the bundle).
+    let mut near: Vec<(f64, ServerId)> = Vec::with_capacity(NEAREST + 1);
+    c.cn.verdicts.with(|v| {
+        for (&id, v) in v {
+            let d = match (at, t.server(id).and_then(|s| s.pos)) {
+                (Some(a), Some(b)) if matches!(v, Verdict::Allowed) => {
+                    (a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)
+                }
+                _ => continue,
+            };
+            let i = near.iter().position(|n| n.0 > d || n.0 == d && n.1 > id);
+            match i {
+                Some(i) => near.insert(i, (d, id)),
+                None if near.len() < NEAREST => near.push((d, id)),
+                None => {}
+            }
+            near.truncate(NEAREST);
+        }
+    });
+    near.into_iter().map(|(_, id)| id).collect()
+}
+
+/// A look read off the stylesheet.
+struct Look {
+    fill: String,
+    stroke: String,
+    width: f64,
+    dash: Vec<f64>,
+    alpha: f64,
+}
+
+thread_local! {
+    /// The probe nodes made so far, by their classes.
+    static PROBES: RefCell<Vec<(String, web_sys::Element, web_sys::Element)>> =
+        const { RefCell::new(Vec::new()) };
+}
+
+/// Reads the look of a `inner_tag.inner` inside `g.outer` (inside
+/// `g.wrap` when set) off the stylesheet.
+fn look(probes: &web_sys::Element, wrap: &str, outer: &str, inner: (&str, &str)) -> Option<Look> {
+    let key = format!("{wrap}|{outer}|{}|{}", inner.0, inner.1);
+    let known = PROBES.with(|p| {
+        p.borrow()
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, g, s)| (g.clone(), s.clone()))
+    });
+    let (g, shape) = known.or_else(|| {
+        let doc = document();
+        let make = |tag: &str, class: &str| {
+            let e = doc
+                .create_element_ns(Some("http://www.w3.org/2000/svg"), tag)
+                .ok()?;
+            let _ = e.set_attribute("class", class);
+            Some(e)
+        };
+        let g = make("g", outer)?;
+        let shape = make(inner.0, inner.1)?;
+        let _ = g.append_child(&shape);
+        if wrap.is_empty() {
+            let _ = probes.append_child(&g);
+        } else {
+            let w = make("g", wrap)?;
+            let _ = w.append_child(&g);
+            let _ = probes.append_child(&w);
+        }
+        PROBES.with(|p| p.borrow_mut().push((key, g.clone(), shape.clone())));
+        Some((g, shape))
+    })?;
+    let win = window();
+    let s = win.get_computed_style(&shape).ok()??;
+    let gs = win.get_computed_style(&g).ok()??;
+    // The browser's own number reading: Rust's would add its float parser
+    // to the bundle.
+    let px = |v: &str| {
+        let n = js_sys::parse_float(v.trim());
+        n.is_finite().then_some(n)
+    };
+    let prop = |s: &web_sys::CssStyleDeclaration, name: &str| {
+        s.get_property_value(name).unwrap_or_default()
+    };
+    let dash = prop(&s, "stroke-dasharray");
+    Some(Look {
+        fill: prop(&s, "fill"),
+        stroke: prop(&s, "stroke"),
+        width: px(&prop(&s, "stroke-width")).unwrap_or(1.0),
+        dash: dash.split([',', ' ']).filter_map(px).collect(),
+        alpha: px(&prop(&gs, "opacity")).unwrap_or(1.0) * px(&prop(&s, "opacity")).unwrap_or(1.0),
+    })
+}
+
+/// Sets the pen and brush of `g` to `l`.
+fn apply(g: &web_sys::CanvasRenderingContext2d, l: &Look) {
+    g.set_global_alpha(l.alpha);
+    g.set_line_width(l.width);
+    let dash = js_sys::Array::new();
+    for d in &l.dash {
+        dash.push(&JsValue::from_f64(*d));
+    }
+    let _ = g.set_line_dash(&dash);
+    if l.fill != "none" {
+        g.set_fill_style_str(&l.fill);
+    }
+    if l.stroke != "none" {
+        g.set_stroke_style_str(&l.stroke);
+    }
+}
+
+/// Fills and strokes the path made so far, as `l` says.
+fn finish(g: &web_sys::CanvasRenderingContext2d, l: &Look) {
+    if !l.fill.is_empty() && l.fill != "none" {
+        g.fill();
+    }
+    if !l.stroke.is_empty() && l.stroke != "none" && l.width > 0.0 {
+        g.stroke();
+    }
+}
+
+/// Paints the far view (or clears it when the drawing is not painted).
+fn paint(
+    c: Ctx,
+    derived: Derived,
+    looks: Looks,
+    canvas: NodeRef<leptos::html::Canvas>,
+    probes: NodeRef<leptos::svg::G>,
+    dragging: RwSignal<Vec<ServerId>>,
+) {
+    let Some(el) = canvas.get_untracked() else {
+        return;
+    };
+    let on = derived.ground.get_untracked();
+    // The drawing's own size now (a notice above it may have taken room
+    // since the viewport was measured): the painting is laid over it from
+    // its top left, at its size, never stretched.
+    let (w, h) = c
+        .svg
+        .get_untracked()
+        .map(|s| {
+            let r = s.get_bounding_client_rect();
+            (r.width(), r.height())
+        })
+        .unwrap_or_else(|| c.ed.viewport.get_untracked());
+    let dpr = window().device_pixel_ratio().max(1.0);
+    let (pw, ph) = if on {
+        ((w * dpr).round() as u32, (h * dpr).round() as u32)
+    } else {
+        (0, 0)
+    };
+    // Setting the size clears the canvas, so only when it changed.
+    if el.width() != pw || el.height() != ph {
+        el.set_width(pw);
+        el.set_height(ph);
+        let style = web_sys::HtmlElement::style(&el);
+        let _ = style.set_property("width", &format!("{}px", dpm_rules::num(w)));
+        let _ = style.set_property("height", &format!("{}px", dpm_rules::num(h)));
+    }
+    let Some(probes) = probes.get_untracked() else {
+        return;
+    };
+    let probes: web_sys::Element = probes.unchecked_into();
+    let g = el
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .map(|g| g.unchecked_into::<web_sys::CanvasRenderingContext2d>());
+    let Some(g) = g.filter(|_| on) else { return };
+    let _ = g.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+    g.clear_rect(0.0, 0.0, pw as f64, ph as f64);
+    let cam = c.ed.camera.get_untracked();
+    let _ = g.set_transform(dpr * cam.k, 0.0, 0.0, dpr * cam.k, dpr * cam.x, dpr * cam.y);
+    let (a, b) = (cam.to_canvas(0.0, 0.0), cam.to_canvas(w, h));
+    let view = (a.x, a.y, b.x, b.y);
+    let moving: HashSet<ServerId> = dragging.with_untracked(|d| d.iter().copied().collect());
+    c.ed.shown.with_untracked(|t| {
+        let at = positions(t);
+        paint_links(&g, &probes, c, derived, t, &at, (view, &moving));
+        paint_servers(&g, &probes, (c, looks), t, &at, (view, &moving), cam.k);
+    });
+    g.set_global_alpha(1.0);
+}
+
+type View = (f64, f64, f64, f64);
+
+/// Groups of items by their classes, in the order first seen: a handful
+/// of looks, so a list is all the lookup needs.
+struct Groups<T>(Vec<(String, Vec<T>)>);
+
+impl<T> Groups<T> {
+    fn push(&mut self, class: String, item: T) {
+        match self.0.iter_mut().find(|(c, _)| *c == class) {
+            Some((_, v)) => v.push(item),
+            None => self.0.push((class, vec![item])),
+        }
+    }
+}
+
+/// Every protection with an end in `view`, as straight lines, by look.
+fn paint_links(
+    g: &web_sys::CanvasRenderingContext2d,
+    probes: &web_sys::Element,
+    c: Ctx,
+    derived: Derived,
+    t: &Topology,
+    at: &HashMap<ServerId, Point>,
+    (view, moving): (View, &HashSet<ServerId>),
+) {
+    let failed: HashSet<ServerId> =
+        c.ed.shown_failed
+            .with_untracked(|f| f.iter().copied().collect());
+    let mut by: Groups<(Point, Point)> = Groups(Vec::new());
+    derived.findings.with_untracked(|f| {
+        derived.switched.with_untracked(|sw| {
+            for p in &t.protections {
+                if moving.contains(&p.protector) || moving.contains(&p.target) {
+                    continue;
+                }
+                let (Some(&u), Some(&v)) = (at.get(&p.protector), at.get(&p.target)) else {
+                    continue;
+                };
+                let (x0, y0, x1, y1) = view;
+                if u.x.max(v.x) < x0 || u.x.min(v.x) > x1 || u.y.max(v.y) < y0 || u.y.min(v.y) > y1
+                {
+                    continue;
+                }
+                let l = p.link();
+                let sev = f
+                    .link
+                    .get(&l)
+                    .and_then(|fs| worst(fs))
+                    .filter(|s| *s != Severity::Info);
+                let broken = failed.contains(&p.protector) || failed.contains(&p.target);
+                let class = link_class(sw.contains(&l), sev, broken);
+                by.push(class, (u, v));
+            }
+        })
+    });
+    let spot = if c.pr.spot.get_untracked().is_some() {
+        "protections"
+    } else {
+        ""
+    };
+    for (class, lines) in by.0 {
+        let Some(l) = look(probes, spot, "protection-group", ("path", &class)) else {
+            continue;
+        };
+        apply(g, &l);
+        g.begin_path();
+        for (u, v) in lines {
+            g.move_to(u.x, u.y);
+            g.line_to(v.x, v.y);
+        }
+        finish(
+            g,
+            &Look {
+                fill: String::new(),
+                ..l
+            },
+        );
+    }
+}
+
+/// Every server in `view`, its box by look, a failed server's cross.
+fn paint_servers(
+    g: &web_sys::CanvasRenderingContext2d,
+    probes: &web_sys::Element,
+    (c, looks): (Ctx, Looks),
+    t: &Topology,
+    at: &HashMap<ServerId, Point>,
+    (view, moving): (View, &HashSet<ServerId>),
+    k: f64,
+) {
+    let flags = FlagSources::now(c);
+    let spof: HashSet<ServerId> = looks.risk_lines.with_value(|r| r.keys().copied().collect());
+    let mut by: Groups<(Point, f64)> = Groups(Vec::new());
+    let mut crosses: Vec<(Point, f64)> = Vec::new();
+    let (x0, y0, x1, y1) = view;
+    for s in &t.servers {
+        let Some(&p) = at.get(&s.id).filter(|_| !moving.contains(&s.id)) else {
+            continue;
+        };
+        let w = dpm_rules::box_width(&s.name);
+        if p.x + w / 2.0 < x0 || p.x - w / 2.0 > x1 || p.y + NODE_H < y0 || p.y - NODE_H > y1 {
+            continue;
+        }
+        let fl = flags.flags(s.id);
+        if fl.failed {
+            crosses.push((p, w));
+        }
+        by.push(server_class(s.kind, fl, spof.contains(&s.id)), (p, w));
+    }
+    for (class, boxes) in by.0 {
+        let Some(l) = look(probes, "", &class, ("rect", "body")) else {
+            continue;
+        };
+        apply(g, &l);
+        g.begin_path();
+        for (p, w) in boxes {
+            g.rect(p.x - w / 2.0, p.y - NODE_H / 2.0, w, NODE_H);
+        }
+        finish(g, &l);
+    }
+    marks(g, probes, t, at, (view, moving), &flags, k);
+    if crosses.is_empty() {
+        return;
+    }
+    let Some(l) = look(probes, "", "server failed", ("path", "cross")) else {
+        return;
+    };
+    apply(g, &l);
+    g.begin_path();
+    for (p, w) in crosses {
+        let (hw, hh) = (w / 2.0 - 6.0, NODE_H / 2.0 - 6.0);
+        g.move_to(p.x - hw, p.y - hh);
+        g.line_to(p.x + hw, p.y + hh);
+        g.move_to(p.x + hw, p.y - hh);
+        g.line_to(p.x - hw, p.y + hh);
+    }
+    finish(
+        g,
+        &Look {
+            fill: String::new(),
+            ..l
+        },
+    );
+}
+
+/// A frame around each selected and each failed server, at least
+/// [`MARK_PX`] across on screen however far out the view is: a box a
+/// pixel high shows neither its selection nor its failure.
+fn marks(
+    g: &web_sys::CanvasRenderingContext2d,
+    probes: &web_sys::Element,
+    t: &Topology,
+    at: &HashMap<ServerId, Point>,
+    (view, moving): (View, &HashSet<ServerId>),
+    flags: &FlagSources,
+    k: f64,
+) {
+    let k = k.max(1e-6);
+    let min = MARK_PX / k;
+    for (class, pick) in [
+        (
+            "server failed",
+            (|f: &Flags| f.failed) as fn(&Flags) -> bool,
+        ),
+        ("server selected", |f: &Flags| f.selected),
+    ] {
+        let Some(mut l) = look(probes, "", class, ("rect", "body")) else {
+            continue;
+        };
+        l.fill = "none".into();
+        l.width = 2.0 / k;
+        l.dash = Vec::new();
+        apply(g, &l);
+        g.begin_path();
+        let (x0, y0, x1, y1) = view;
+        for s in &t.servers {
+            let Some(&p) = at.get(&s.id).filter(|_| !moving.contains(&s.id)) else {
+                continue;
+            };
+            if p.x < x0 || p.x > x1 || p.y < y0 || p.y > y1 || !pick(&flags.flags(s.id)) {
+                continue;
+            }
+            let (w, h) = (dpm_rules::box_width(&s.name).max(min), NODE_H.max(min));
+            g.rect(
+                p.x - w / 2.0 - 2.0 / k,
+                p.y - h / 2.0 - 2.0 / k,
+                w + 4.0 / k,
+                h + 4.0 / k,
+            );
+        }
+        finish(g, &l);
+    }
+}
+
+/// The least size of a selected or failed server's frame on screen, px.
+const MARK_PX: f64 = 12.0;

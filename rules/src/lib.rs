@@ -60,6 +60,7 @@ mod failover;
 mod fit;
 mod generate;
 mod geometry;
+pub mod import;
 mod inventory;
 mod json;
 mod layout;

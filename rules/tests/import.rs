@@ -176,7 +176,7 @@ mod never_panics {
             for (k, v, shape) in parts {
                 match shape {
                     0 => s.push_str(&format!(", \"datasources\": [{{{k}: {v}}}")),
-                    1 => s.push_str("]"),
+                    1 => s.push(']'),
                     2 => s.push_str(&format!(", {{{k}: {v}}}")),
                     3 => s.push_str(&format!(", {k}: {v}")),
                     _ => s.push_str(&format!(", {k}: [{v}, {{{k}: {v}}}]")),

@@ -114,6 +114,9 @@ pub struct Import {
     /// Conflicts first, then what was skipped, unknown and inferred; each
     /// kind in file order.
     pub report: Vec<ReportLine>,
+    /// The files that held nothing readable (file, why); each is also a
+    /// `Skipped` line of the report.
+    pub refused: Vec<(String, String)>,
 }
 
 impl Import {
@@ -209,7 +212,11 @@ pub fn read_unplaced(files: &[(&str, &str)]) -> Result<Import, ImportError> {
         });
     }
     let report = notes.finish(files, &topology);
-    Ok(Import { topology, report })
+    Ok(Import {
+        topology,
+        report,
+        refused,
+    })
 }
 
 /// Text that looks like an inventory rather than a scenario or a table:

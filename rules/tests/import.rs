@@ -215,3 +215,24 @@ mod never_panics {
         }
     }
 }
+
+/// The generated large estate: 1,000 DPM servers and 20,000 data sources,
+/// imported whole, with what the generator promises in it.
+#[test]
+fn the_generated_large_estate_imports_whole() {
+    let files = import::generate(1_000, 20_000);
+    assert_eq!(files.len(), 1_000);
+    let rows: usize = files
+        .iter()
+        .map(|(_, t)| t.matches("\"ProductionServerName\"").count())
+        .sum();
+    assert!((19_000..=21_000).contains(&rows), "{rows} rows");
+    let i = import::read_unplaced(&pairs(&files)).unwrap();
+    let t = &i.topology;
+    let dpm = t.servers.iter().filter(|s| s.is_dpm()).count();
+    assert_eq!(dpm, 1_000);
+    assert!(!i.has_conflicts(), "{}", i.report_text());
+    assert!(t.servers.iter().any(|s| s.database.is_some()));
+    assert!(t.protections.iter().any(|p| p.switched));
+    assert!(dpm_rules::read(&to_json(t)).is_ok());
+}

@@ -54,6 +54,12 @@ pub fn generate(dpm: usize, rows: usize) -> Vec<(String, String)> {
                 Some(&format!("DPM{p}")),
                 false,
             ));
+            if p % 10 == 0 && per_primary >= 8 {
+                // Switched: the secondary protects a server of the
+                // primary directly, as Switch Protection leaves it.
+                let server = format!("PS{p}-1.corp.example");
+                ds.push(row(&server, "D:\\", "Volume", "ProtectFromPS", None, false));
+            }
         }
         out.push(file(&format!("SEC{s}"), s, None, &ds));
     }

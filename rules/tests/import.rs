@@ -236,3 +236,25 @@ fn the_generated_large_estate_imports_whole() {
     assert!(t.protections.iter().any(|p| p.switched));
     assert!(dpm_rules::read(&to_json(t)).is_ok());
 }
+
+/// The app sends a file to the import or to the scenario reader by
+/// content: inventories (JSON and CSV) are told from scenarios and tables.
+#[test]
+fn inventories_are_told_from_scenarios_and_tables() {
+    for dir in ["small", "csv"] {
+        for (name, text) in files_in(&root().join(dir)) {
+            assert!(import::looks_like_inventory(&text), "{name}");
+        }
+    }
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/seeds");
+    let scenarios = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
+    for dir in [seeds, scenarios] {
+        for (name, text) in files_in(&dir) {
+            assert!(!import::looks_like_inventory(&text), "{name}");
+        }
+    }
+    assert!(import::looks_like_inventory(
+        "\u{feff}[{\"format\": \"dpm-inventory/1\"}]"
+    ));
+    assert!(!import::looks_like_inventory(""));
+}

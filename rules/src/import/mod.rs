@@ -38,7 +38,7 @@ mod source;
 
 use std::fmt;
 
-use crate::model::Topology;
+use crate::model::{fold_case, Topology};
 
 pub use generate::generate;
 pub use source::INVENTORY_FORMAT;
@@ -313,6 +313,8 @@ impl Notes {
     /// The lines, sorted by kind (stable: file order within a kind), with
     /// file names, and only server names the topology has.
     fn finish(self, files: &[(&str, &str)], t: &Topology) -> Vec<ReportLine> {
+        let names: std::collections::HashSet<String> =
+            t.servers.iter().map(|s| fold_case(&s.name)).collect();
         let mut out: Vec<ReportLine> = self
             .lines
             .into_iter()
@@ -325,7 +327,7 @@ impl Notes {
                 message,
                 servers: servers
                     .into_iter()
-                    .filter(|s| t.find(s).is_some())
+                    .filter(|s| names.contains(&fold_case(s)))
                     .collect(),
             })
             .collect();

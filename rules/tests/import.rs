@@ -258,3 +258,85 @@ fn inventories_are_told_from_scenarios_and_tables() {
     ));
     assert!(!import::looks_like_inventory(""));
 }
+
+fn export(dpm: &str, rows: &[(&str, &str, &str)]) -> String {
+    let rows: Vec<String> = rows
+        .iter()
+        .map(|(server, name, kind)| {
+            format!("{{\"ProductionServerName\": \"{server}\", \"Name\": \"{name}\", \"ObjectType\": \"{kind}\"}}")
+        })
+        .collect();
+    format!(
+        "{{\"format\": \"dpm-inventory/1\", \"dpmServer\": \"{dpm}\", \"datasources\": [{}]}}",
+        rows.join(", ")
+    )
+}
+
+/// Virtual machines of one cluster spread over two DPM servers are
+/// scale-out protection, not a conflict; the same VM on both is one.
+#[test]
+fn vms_spread_over_dpm_servers_are_scale_out_and_the_same_vm_twice_a_conflict() {
+    let a = export(
+        "DPM1",
+        &[("HVCLU1.corp.example", "VM1", "Microsoft Hyper-V")],
+    );
+    let b = export(
+        "DPM2",
+        &[("HVCLU1.corp.example", "VM2", "Microsoft Hyper-V")],
+    );
+    let i = import::read(&[("a.json", &a), ("b.json", &b)]).unwrap();
+    let t = &i.topology;
+    let clu = t.server(t.find("HVCLU1").unwrap()).unwrap();
+    assert_eq!(clu.scale_out, Some(true));
+    assert!(!i.has_conflicts(), "{}", i.report_text());
+    assert!(i.report_text().contains("scale-out protection"));
+    assert!(check(t).iter().all(|f| f.rule.id() != "protected-twice"));
+
+    let c = export(
+        "DPM2",
+        &[("HVCLU1.corp.example", "VM1", "Microsoft Hyper-V")],
+    );
+    let i = import::read(&[("a.json", &a), ("c.json", &c)]).unwrap();
+    assert!(i.has_conflicts(), "{}", i.report_text());
+    let line = &i.report[0];
+    assert_eq!(
+        (line.file.as_str(), line.kind),
+        ("c.json", ReportKind::Conflict)
+    );
+    assert_eq!(line.servers, ["HVCLU1", "DPM1", "DPM2"]);
+    assert!(
+        line.message.contains("DPM1 at a.json, datasources[0]"),
+        "{}",
+        line.message
+    );
+}
+
+/// One name in two domains is two computers, drawn under full names; one
+/// name written short and long is one computer; an export sent twice is
+/// read once, and said.
+#[test]
+fn names_are_compared_on_their_first_label_unless_two_domains_share_it() {
+    let a = export(
+        "DPM1",
+        &[
+            ("FS1.corp.example", "D:\\\\", "Volume"),
+            ("FS1.branch.example", "D:\\\\", "Volume"),
+            ("SQL1", "db", "SQL Server database"),
+        ],
+    );
+    let b = export(
+        "dpm1",
+        &[("sql1.CORP.example", "db2", "SQL Server database")],
+    );
+    let i = import::read(&[("a.json", &a), ("b.json", &b)]).unwrap();
+    let t = &i.topology;
+    let names: Vec<&str> = t.servers.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["DPM1", "FS1.corp.example", "FS1.branch.example", "SQL1"]
+    );
+    assert_eq!(t.protections.len(), 3);
+    let text = i.report_text();
+    assert!(text.contains("drawn under their full names: fs1"), "{text}");
+    assert!(text.contains("DPM1 sent more than one export"), "{text}");
+}

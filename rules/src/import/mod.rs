@@ -46,8 +46,8 @@ pub use source::INVENTORY_FORMAT;
 /// What an import line is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReportKind {
-    /// Two files disagree: two DPM servers both protect a server directly,
-    /// or one DPM server's files give different facts.
+    /// Two files disagree: two DPM servers both protect a server directly
+    /// (and neither switched protection nor scale-out explains it).
     Conflict,
     /// A file, an entry or a field that could not be read; left out.
     Skipped,

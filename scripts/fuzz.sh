@@ -9,7 +9,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 secs=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(scenario_json markdown_table read_and_use share_link exercise names)
+[ ${#targets[@]} -gt 0 ] || targets=(scenario_json markdown_table read_and_use share_link exercise names import)
 
 if ! rustup toolchain list | grep -q '^nightly'; then
   echo "fuzz: the nightly toolchain is missing (rustup toolchain install nightly)" >&2
@@ -23,7 +23,7 @@ cd rules
 for t in "${targets[@]}"; do
   mkdir -p "fuzz/corpus/$t"
   echo "==== fuzz: $t for ${secs}s ===="
-  cargo +nightly fuzz run "$t" "fuzz/corpus/$t" ../scenarios ../exercises tests/cases tests/seeds tests/bad tests/goals \
+  cargo +nightly fuzz run "$t" "fuzz/corpus/$t" ../scenarios ../exercises tests/cases tests/seeds tests/bad tests/goals tests/inventory/small tests/inventory/csv tests/inventory/bad \
     -- -max_total_time="$secs" -max_len=8192 2>&1 | grep -E '^(#[0-9]+.*(DONE|pulse)|Done|==[0-9]+==|SUMMARY|artifact)' || true
   if compgen -G "fuzz/artifacts/$t/crash-*" >/dev/null; then
     echo "fuzz: $t found a crash: $(ls fuzz/artifacts/$t/crash-*)" >&2

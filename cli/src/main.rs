@@ -27,6 +27,7 @@ usage:
                    [--theme light|dark] [--editor URL] [--viewer VIEW.HTML]
   dpm-check risk FILE [--json]
   dpm-check exercise EXERCISE SOLUTION... [--json]
+  dpm-check import INVENTORY... [--report] [--json]
 
 FILE is a scenario file (dpm-sketch/1 or /2 JSON), a table with the columns
 Server, Protecting and Protected by (Markdown as the documentation writes it,
@@ -62,8 +63,22 @@ exercise grades solutions: EXERCISE is an exercise file (dpm-exercise/1) or
 a text holding an exercise link (#x=...); each SOLUTION is a scenario as
 FILE above. It prints each goal with pass or fail and a total per solution.
 
+import merges the inventories that scripts/export-dpm-inventory.ps1 writes
+on each DPM server (NAME.dpm-inventory.json, dpm-inventory/1) and CSV files
+of Get-DPMDatasource rows with the DPM server's name in a DpmServer,
+DPMServerName or PSComputerName column, and writes the estate as scenario
+JSON (dpm-sketch/2 when it holds version 2 facts), laid out, to standard
+output. The import report goes to standard error, one line each: its kind
+(conflict, skipped, unknown, inferred), the file and place (JSON path and
+line, or CSV line), and what it says. --report prints the report only (to
+standard output, no scenario); --json prints the report as one JSON
+document, {\"report\": [{\"kind\", \"file\", \"place\", \"message\",
+\"servers\"}]}, where the text report would go. A file that cannot be read at
+all is reported and the rest imported.
+
 exit status: 0 fine, 1 check found errors (risk: a single point of failure;
-exercise: a goal failed), 2 unreadable input or bad usage";
+exercise: a goal failed; import: the report has a conflict), 2 unreadable
+input (import: some file could not be read at all) or bad usage";
 
 /// What a run prints and how it ends.
 struct Outcome {
@@ -116,6 +131,7 @@ fn run(args: &[String], stdin: &mut dyn Read) -> Outcome {
         "export" => cmd_export(rest, stdin),
         "risk" => cmd_risk(rest, stdin),
         "exercise" => cmd_exercise(rest, stdin),
+        "import" => cmd_import(rest, stdin),
         other => usage_error(&format!("unknown command \"{other}\"")),
     }
 }
@@ -125,6 +141,7 @@ fn run(args: &[String], stdin: &mut dyn Read) -> Outcome {
 struct Parsed {
     files: Vec<String>,
     json: bool,
+    report: bool,
     fail: Vec<String>,
     fail_site: Vec<String>,
     to: Option<String>,
@@ -137,6 +154,7 @@ fn parse(args: &[String], allowed: &[&str]) -> Result<Parsed, Outcome> {
     let mut p = Parsed {
         files: Vec::new(),
         json: false,
+        report: false,
         fail: Vec::new(),
         fail_site: Vec::new(),
         to: None,
@@ -155,6 +173,7 @@ fn parse(args: &[String], allowed: &[&str]) -> Result<Parsed, Outcome> {
         }
         match flag {
             "--json" => p.json = true,
+            "--report" => p.report = true,
             "--fail" | "--fail-site" | "--to" | "--theme" | "--editor" | "--viewer" => {
                 let Some(v) = inline.or_else(|| it.next().cloned()) else {
                     return Err(usage_error(&format!("{flag} needs a value")));
@@ -821,6 +840,96 @@ fn cmd_exercise(args: &[String], stdin: &mut dyn Read) -> Outcome {
         0
     } else {
         1
+    };
+    Outcome { out, err, code }
+}
+
+/// The bytes of one input, by path or `-` for standard input.
+fn load_bytes(path: &str, stdin: &mut dyn Read) -> Result<Vec<u8>, String> {
+    let shown = if path == "-" { "<stdin>" } else { path };
+    let mut bytes = Vec::new();
+    let limit = MAX_INPUT_BYTES as u64 + 1;
+    let res = if path == "-" {
+        stdin.take(limit).read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes))
+    };
+    res.map(|_| bytes)
+        .map_err(|e| format!("{shown}: cannot read: {e}"))
+}
+
+/// `import`: inventories in, scenario JSON out, the report beside it.
+fn cmd_import(args: &[String], stdin: &mut dyn Read) -> Outcome {
+    let p = match parse(args, &["--json", "--report"]) {
+        Ok(p) => p,
+        Err(o) => return o,
+    };
+    if p.files.is_empty() {
+        return usage_error("import needs at least one INVENTORY file");
+    }
+    let mut err = String::new();
+    let mut texts: Vec<(String, String)> = Vec::new();
+    let mut unreadable = false;
+    for file in &p.files {
+        let shown = if file == "-" {
+            "<stdin>"
+        } else {
+            file.as_str()
+        };
+        match load_bytes(file, stdin)
+            .and_then(|b| dpm_rules::import::text_of(&b).map_err(|e| format!("{shown}: {e}")))
+        {
+            Ok(t) => texts.push((shown.to_string(), t)),
+            Err(e) => {
+                err.push_str(&format!("{e}\n"));
+                unreadable = true;
+            }
+        }
+    }
+    let pairs: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let imported = match dpm_rules::import::read(&pairs) {
+        Ok(i) => i,
+        Err(e) => {
+            err.push_str(&format!("dpm-check: {e}\n"));
+            return Outcome::fail(err);
+        }
+    };
+    // A file refused whole is unreadable input; a row or field left out is
+    // only a report line.
+    unreadable |= !imported.refused.is_empty();
+    let report = if p.json {
+        let lines: Vec<Value> = imported
+            .report
+            .iter()
+            .map(|l| {
+                json!({
+                    "kind": l.kind.as_str(),
+                    "file": l.file,
+                    "place": l.place,
+                    "message": l.message,
+                    "servers": l.servers,
+                })
+            })
+            .collect();
+        format!("{}\n", pretty(&json!({ "report": lines })))
+    } else {
+        imported.report_text()
+    };
+    let out = if p.report {
+        report.clone()
+    } else {
+        err.push_str(&report);
+        to_json(&imported.topology)
+    };
+    let code = if unreadable {
+        2
+    } else if imported.has_conflicts() {
+        1
+    } else {
+        0
     };
     Outcome { out, err, code }
 }

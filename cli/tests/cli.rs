@@ -754,3 +754,120 @@ fn failover_gives_an_option_many_servers_could_take_once_with_all_of_them() {
     );
     assert!(text.contains(", … (--json lists them all)\n"), "{text}");
 }
+
+fn inventory(dir: &str, name: &str) -> String {
+    repo()
+        .join("rules/tests/inventory")
+        .join(dir)
+        .join(name)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn import_writes_the_estate_and_the_report_with_exit_status() {
+    let small: Vec<String> = ["DPM1", "DPM2", "DPM3", "MABS1"]
+        .iter()
+        .map(|n| inventory("small", &format!("{n}.dpm-inventory.json")))
+        .collect();
+    let mut args = vec!["import"];
+    args.extend(small.iter().map(String::as_str));
+    let o = run(&args, None);
+    // APP1 is claimed directly by DPM3 and MABS1: a conflict.
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(v["format"], "dpm-sketch/2");
+    let dpm3 = v["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "DPM3")
+        .unwrap();
+    assert_eq!(dpm3["database"], "SQLDB1");
+    assert!(dpm3["x"].is_number(), "laid out: {dpm3}");
+    let e = err(&o);
+    assert!(
+        e.lines().next().unwrap().starts_with(&format!(
+            "conflict  {}, datasources[1] (line 19): APP1 is protected directly by 2 DPM servers",
+            small[3]
+        )),
+        "{e}"
+    );
+    assert!(e.contains("switched protection"), "{e}");
+    // What it writes, `check` reads.
+    let again = run(&["check", "-"], Some(&out(&o)));
+    assert_eq!(again.status.code(), Some(1), "{}", err(&again));
+    assert!(out(&again).contains("protected-twice"));
+
+    // Without the conflicting MABS1 file: exit 0; --report prints the
+    // report alone.
+    let o = run(
+        &["import", &small[0], &small[1], &small[2], "--report"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(out(&o).starts_with("unknown   "), "{}", out(&o));
+    assert!(err(&o).is_empty(), "{}", err(&o));
+
+    // --json: the report as one document; a CSV beside a JSON file.
+    let csv = inventory("csv", "DPM2-datasources.csv");
+    let o = run(&["import", &small[0], &csv, "--report", "--json"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    let lines = v["report"].as_array().unwrap();
+    let switched = lines
+        .iter()
+        .find(|l| {
+            l["message"]
+                .as_str()
+                .unwrap()
+                .contains("switched protection")
+        })
+        .unwrap();
+    assert_eq!(switched["kind"], "inferred");
+    assert_eq!(switched["file"], csv.as_str());
+    assert_eq!(switched["place"], "line 6");
+    assert_eq!(switched["servers"], serde_json::json!(["FS2", "DPM2"]));
+}
+
+#[test]
+fn import_says_which_files_it_could_not_read() {
+    let good = inventory("small", "DPM1.dpm-inventory.json");
+    let bad = inventory("bad", "truncated.dpm-inventory.json");
+    // One unreadable file among good ones: the rest is imported, status 2.
+    let o = run(&["import", &good, &bad, "no/such.json"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(out(&o).contains("\"DPM1\""), "{}", out(&o));
+    let e = err(&o);
+    assert!(e.contains("no/such.json: cannot read"), "{e}");
+    assert!(
+        e.contains(&format!("skipped   {bad}, line 5: not JSON")),
+        "{e}"
+    );
+
+    // Nothing readable: no scenario, each file and why.
+    let o = run(&["import", &bad, "-"], Some("hello"));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(out(&o).is_empty());
+    let e = err(&o);
+    assert!(e.contains("nothing to import:"), "{e}");
+    assert!(e.contains(&format!("  {bad}: not JSON")), "{e}");
+    assert!(e.contains("  <stdin>: not a DPM inventory"), "{e}");
+
+    // UTF-16, as Windows PowerShell's `>` writes it, is read.
+    let text = std::fs::read_to_string(&good).unwrap();
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in text.encode_utf16() {
+        utf16.extend(u.to_le_bytes());
+    }
+    let path = std::env::temp_dir().join(format!("dpm-check-utf16-{}.json", std::process::id()));
+    std::fs::write(&path, utf16).unwrap();
+    let o = run(&["import", &path.display().to_string()], None);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(out(&o).contains("\"FS1\""));
+
+    let o = run(&["import"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("import needs at least one INVENTORY file"));
+}

@@ -1,6 +1,7 @@
 //! Check, pre-check, failover, single points of failure, arrow routing, an
 //! edit's difference for undo and the autosave's JSON on generated
-//! topologies of 100, 1,000 and 10,000 servers. `./dev bench` (or `cargo bench -p dpm-rules`) prints the
+//! topologies of 100, 1,000 and 10,000 servers, and the inventory import
+//! of generated estates of 100 and 1,000 DPM servers. `./dev bench` (or `cargo bench -p dpm-rules`) prints the
 //! figures; nothing here asserts a time.
 
 use std::hint::black_box;
@@ -136,6 +137,31 @@ fn benches(c: &mut Criterion) {
         // What the autosave writes after a change: the drawing as JSON.
         g.bench_with_input(BenchmarkId::new("save", n), &laid, |b, t| {
             b.iter(|| black_box(to_json(black_box(t))))
+        });
+    }
+    g.finish();
+    imports(c);
+}
+
+/// Importing generated estates as the export script writes them, one file
+/// per DPM server: 100 DPM servers with 2,000 data sources, and 1,000 with
+/// 20,000 (ten times the input; linear when the time is ten times too).
+/// `import-read` is the reader and merge alone, `import` adds the
+/// auto-layout the app and `dpm-check import` apply.
+fn imports(c: &mut Criterion) {
+    let mut g = c.benchmark_group("rules");
+    for (dpm, rows) in [(100usize, 2_000usize), (1_000, 20_000)] {
+        let files = dpm_rules::import::generate(dpm, rows);
+        let pairs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
+        let id = format!("{dpm}x{rows}");
+        g.bench_with_input(BenchmarkId::new("import-read", &id), &pairs, |b, p| {
+            b.iter(|| black_box(dpm_rules::import::read_unplaced(black_box(p))))
+        });
+        g.bench_with_input(BenchmarkId::new("import", &id), &pairs, |b, p| {
+            b.iter(|| black_box(dpm_rules::import::read(black_box(p))))
         });
     }
     g.finish();

@@ -32,10 +32,17 @@
 //!   (links), `export.rs` (Mermaid, DOT, SVG), `fit.rs` (names and captions
 //!   that fit a box, by measurement), `layout.rs`, `route.rs` (arrows routed
 //!   around the servers' boxes, for the canvas and the SVG export alike),
-//!   `twin.rs` (the Servers list's text);
+//!   `twin.rs` (the Servers list's text), `import/` (the estate as DPM's own
+//!   PowerShell reports it: `dpm-inventory/1` files and data source CSVs
+//!   merged into one topology and an import report: `source.rs` reads a
+//!   file, `csv.rs` splits CSV, `merge.rs` decides what each row means,
+//!   `generate.rs` makes large estates for the benchmark);
 //! - tests as data: `tests/cases` (scenarios with their expected findings,
 //!   failures and risks, snapshots in `tests/snapshots`), `tests/bad`
-//!   (inputs every reader must refuse), `tests/properties.rs`.
+//!   (inputs every reader must refuse), `tests/properties.rs`,
+//!   `tests/inventory` (sample estates to import, with their reports in
+//!   `tests/snapshots/inventory-*.txt`, and `bad/` files the import must
+//!   refuse or report), `tests/import.rs`.
 //!
 //! ```
 //! use dpm_rules::{check, from_table};
@@ -60,6 +67,7 @@ mod failover;
 mod fit;
 mod generate;
 mod geometry;
+pub mod import;
 mod inventory;
 mod json;
 mod layout;

@@ -9,6 +9,10 @@
 // Servers are found on the page as drawn: `[data-server]` groups with a
 // `.body` shape, DPM servers with the class `dpm`, a primary told by
 // "DPM · primary" in its label; protections as `[data-protection="A->B"]`.
+// Zoomed out on a large estate the drawing is painted on a canvas (the far
+// view) and only the selection and a few others are nodes: the others are
+// found in the saved drawing, placed by the drawing's transform
+// (`window.__edits.servers()`), and clicked by their place.
 
 /** Serialised in every page before the app starts: the input timer. */
 export function installTimer() {
@@ -499,9 +503,10 @@ export const actions = [
       {
         do: async (s) => {
           await deselect(s.page);
-          // In the painted far view a server is a node once selected.
-          if (!(await s.page.locator(`[data-server="${s.t.dpm}"]`).count())) await selectOnly(s.page, s.t.dpm);
-          await s.page.locator(`[data-server="${s.t.dpm}"]`).focus();
+          // A click gives the server the keys (a node, or in the painted
+          // far view the server under the pointer).
+          await selectOnly(s.page, s.t.dpm);
+          await wait(s.page, (n) => document.activeElement?.getAttribute('data-server') === n, s.t.dpm, 'focus on the DPM server');
         },
       },
       {

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { suite, done, recordRequests } from './harness.mjs';
-import { installTimer, actions, runAction, pickTargets, canvasBox } from './edit-actions.mjs';
+import { installTimer, actions, runAction, pickTargets, canvasBox, centreOf } from './edit-actions.mjs';
 
 const server = suite();
 
@@ -49,21 +49,41 @@ test('10,000 servers: every edit once (fitted, and at 100 %), each with its visi
     const inside = all.filter((s) => s.x >= c.x && s.x <= c.right && s.y >= c.y && s.y <= c.bottom);
     return { all: all.length, inside: inside.length, nodes: document.querySelectorAll('[data-server]').length, painted: document.querySelector('canvas.ground').width > 0 };
   });
-  assert.deepEqual(whole, { all: 10000, inside: 10000, nodes: whole.nodes, painted: true });
-  assert.ok(whole.nodes < 10, `${whole.nodes} nodes made for the painted view`);
-  // A painted server is drawn: the canvas's pixel at its centre is not the
-  // background.
+  assert.deepEqual({ ...whole, nodes: whole.nodes < 10 }, { all: 10000, inside: 10000, nodes: true, painted: true }, `${whole.nodes} nodes`);
+  // The painting follows the drawing: a server is painted, its pixels
+  // change when it is deleted and come back with Undo. A click on it gives
+  // it the keys (Delete, C, Enter go to it as to a node).
   const { p1 } = await pickTargets(page);
-  const ink = await page.evaluate((n) => {
+  // The canvas's pixel (r, g, b, a) at server `n`'s centre, as a string.
+  const pixel = (xy) =>
+    page.evaluate(([x, y]) => [...document.querySelector('canvas.ground').getContext('2d').getImageData(x, y, 1, 1).data].join(','), xy);
+  const xy = await page.evaluate((n) => {
     const s = window.__edits.servers().find((s) => s.name === n);
     const g = document.querySelector('canvas.ground');
     const r = g.getBoundingClientRect();
     const k = g.width / r.width;
-    const [x, y] = [Math.round((s.x - r.x) * k), Math.round((s.y - r.y) * k)];
-    const d = g.getContext('2d').getImageData(x - 1, y - 1, 3, 3).data;
-    return Math.max(...d.filter((_, i) => i % 4 === 3));
+    return [Math.round((s.x - r.x) * k), Math.round((s.y - r.y) * k)];
   }, p1);
-  assert.ok(ink > 0, `nothing painted at ${p1}`);
+  const painted = await pixel(xy);
+  assert.notEqual(painted.split(',')[3], '0', `nothing painted at ${p1}`);
+  const at = await centreOf(page, p1);
+  await page.mouse.click(at.x, at.y);
+  await page.waitForFunction((n) => document.activeElement?.getAttribute('data-server') === n, p1);
+  await page.keyboard.press('Delete');
+  await page.waitForSelector(`[data-server="${p1}"]`, { state: 'detached' });
+  await page.waitForTimeout(100);
+  assert.notEqual(await pixel(xy), painted, `${p1} still painted after Delete`);
+  await page.keyboard.press('Control+z');
+  await page.waitForSelector(`[data-server="${p1}"].selected`);
+  await page.waitForTimeout(100);
+  assert.equal(await pixel(xy), painted, `${p1} painted again after Undo`);
+  // Ctrl+A selects all 10,000; at most a few hundred stay nodes (the
+  // painting frames the rest).
+  await page.keyboard.press('Control+a');
+  await page.waitForFunction(() => document.querySelectorAll('[data-server].selected').length >= 200);
+  const nodes = await page.locator('[data-server]').count();
+  assert.ok(nodes <= 210, `${nodes} nodes with all selected`);
+  await page.keyboard.press('Escape');
   // A box starts on the empty canvas: fitted there is some; at 100 % the
   // estate's arrows cover every point of the view. A protection is drawn
   // from a handle and an arrow is selected by a click only close up.

@@ -26,6 +26,7 @@ pub fn provide_editor_context(ed: Editor) {
         tip: Tip {
             server: RwSignal::new(None),
             link: RwSignal::new(None),
+            focus: RwSignal::new(None),
         },
         armed: Armed(RwSignal::new(None)),
         sim: Sim::new(),

@@ -121,6 +121,11 @@ impl Patch {
         self.servers.added.iter().map(|s| s.id).collect()
     }
 
+    /// Whether it takes servers out of the drawing.
+    pub fn removes_servers(&self) -> bool {
+        !self.servers.gone.is_empty()
+    }
+
     /// Makes the change on `t`, the drawing it was made from (the `before`
     /// of [`diff`], or the drawing an applied patch left), and returns the
     /// patch that undoes it. `None`, leaving `t` as it was, when the patch
@@ -331,6 +336,7 @@ mod tests {
         let mut t = a.clone();
         let undo = p.apply(&mut t).expect("fits");
         assert_eq!(undo.added_servers(), vec![ServerId(2), ServerId(4)]);
+        assert!(!undo.removes_servers() && p.removes_servers());
         // A move brings none.
         let mut c = a.clone();
         c.servers[0].pos = Some(Point { x: 1.0, y: 2.0 });

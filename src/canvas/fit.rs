@@ -33,13 +33,45 @@ pub fn install(c: Ctx) {
     });
     let resize = window_event_listener(leptos::ev::resize, move |_| measure(c));
     on_cleanup(move || resize.remove());
+    watch_size(c);
+}
+
+/// Measures the canvas again whenever its box changes size without the
+/// window doing so (a notice above it, the side panels, the presenter's
+/// bar), for the canvas's life: culling and the painted far view follow.
+fn watch_size(c: Ctx) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let on_size = Closure::<dyn Fn()>::new(move || measure(c));
+    let Ok(observer) = web_sys::ResizeObserver::new(on_size.as_ref().unchecked_ref()) else {
+        return;
+    };
+    // After the first render, when the canvas is there.
+    let held = StoredValue::new_local(Some((on_size, observer)));
+    request_animation_frame(move || {
+        if let (Some(el), true) = (c.svg.get_untracked(), held.with_value(|h| h.is_some())) {
+            held.with_value(|h| {
+                if let Some((_, o)) = h {
+                    o.observe(&el);
+                }
+            });
+        }
+    });
+    on_cleanup(move || {
+        if let Some((_, o)) = held.try_update_value(|h| h.take()).flatten() {
+            o.disconnect();
+        }
+    });
 }
 
 /// The canvas's size on screen, into the editor's viewport.
 fn measure(c: Ctx) {
     if let Some(el) = c.svg.get_untracked() {
         let r = el.get_bounding_client_rect();
-        c.ed.viewport.set((r.width().max(1.0), r.height().max(1.0)));
+        let size = (r.width().max(1.0), r.height().max(1.0));
+        if c.ed.viewport.get_untracked() != size {
+            c.ed.viewport.set(size);
+        }
     }
 }
 

@@ -7,10 +7,14 @@
 //! (`pointer.rs`).
 //!
 //! The SVG keeps as nodes, with their hooks, keys and labels, only what a
-//! user works on ([`kept`]): the selection, failed servers, the servers of
-//! a protection being drawn (by keyboard, the candidates nearest the
-//! source, for Tab), the presenter's spotlight and the first server (where
-//! Tab enters the drawing). They are drawn over the painting.
+//! user works on ([`kept`]): the selection (up to [`MOST_SELECTED`]),
+//! failed servers, the server with the keyboard focus and its neighbours
+//! in the drawing's order (so Tab walks the drawing), the servers of a
+//! protection being drawn (by keyboard, the candidates nearest the source,
+//! for Tab), the presenter's spotlight and the first server (where Tab
+//! enters the drawing). They are drawn over the painting; the selected,
+//! failed and focused servers also get a frame there that stays visible
+//! however far out the view is.
 //!
 //! The painting takes its colours from the stylesheet: each look is read
 //! off a hidden probe node that has the classes a node would have, so the
@@ -18,7 +22,7 @@
 //! spotlight exactly as the nodes do.
 
 use crate::canvas::arrow::link_class;
-use crate::canvas::looks::{FlagSources, Flags, Looks};
+use crate::canvas::looks::{FlagSources, Looks};
 use crate::canvas::node::server_class;
 use crate::canvas::state::Verdict;
 use crate::ctx::Ctx;
@@ -27,13 +31,17 @@ use crate::state::derived::{worst, Derived};
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
-use dpm_rules::{positions, Point, ServerId, Severity, Topology, NODE_H};
+use dpm_rules::{Point, ServerId, Severity, Topology, NODE_H};
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// How many candidates nearest the source stay nodes while a protection
 /// is drawn by keyboard: what Tab walks through.
 const NEAREST: usize = 24;
+
+/// How many selected servers stay nodes (the last selected): Ctrl+A on
+/// 10,000 would make them all nodes again. The painting frames them all.
+pub const MOST_SELECTED: usize = 200;
 
 /// The canvas the far view is painted on, under the SVG.
 #[component]
@@ -48,11 +56,15 @@ pub fn Ground(
     let looks = expect_context::<Looks>();
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let queued = StoredValue::new(false);
+    let media = media_changes();
     crate::browser::effect(move || {
         // What the painting reads, so that any change of it repaints.
         let on = derived.ground.get();
         if on {
             c.ed.shown.with(|_| ());
+            c.pos.settled.track();
+            c.tip.focus.track();
+            media.track();
             c.ed.camera.track();
             c.ed.viewport.track();
             let _ = FlagSources::now(c);
@@ -82,9 +94,17 @@ pub fn Ground(
 /// nearest it come last, so that Tab goes from the source to the nearest.
 pub fn kept(c: Ctx, t: &Topology) -> Vec<ServerId> {
     let (ed, cn) = (c.ed, c.cn);
-    let mut keep: HashSet<ServerId> = ed.selection.with(|s| s.iter().copied().collect());
+    let mut keep: HashSet<ServerId> = ed
+        .selection
+        .with(|s| s.iter().rev().take(MOST_SELECTED).copied().collect());
     ed.shown_failed.with(|f| keep.extend(f.iter().copied()));
     keep.extend(t.servers.first().map(|s| s.id));
+    // The focused server and its neighbours: Tab and Shift+Tab go on
+    // through the drawing from it.
+    if let Some(i) = c.tip.focus.get().and_then(|id| t.position(id)) {
+        let (from, to) = (i.saturating_sub(1), (i + 2).min(t.servers.len()));
+        keep.extend(t.servers[from..to].iter().map(|s| s.id));
+    }
     keep.extend(c.pr.spot.get());
     keep.extend(cn.target.get());
     let from = cn.from.get();
@@ -112,7 +132,8 @@ fn nearest_candidates(c: Ctx, t: &Topology, from: ServerId) -> Vec<ServerId> {
     c.cn.verdicts.with(|v| {
         for (&id, v) in v {
             let d = match (at, t.server(id).and_then(|s| s.pos)) {
-                (Some(a), Some(b)) if matches!(v, Verdict::Allowed) => {
+                // Breaking ones too: a trainer draws them on purpose.
+                (Some(a), Some(b)) if !matches!(v, Verdict::Exists) => {
                     (a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)
                 }
                 _ => continue,
@@ -154,6 +175,8 @@ fn look(probes: &web_sys::Element, wrap: &str, outer: &str, inner: (&str, &str))
             .find(|(k, _, _)| *k == key)
             .map(|(_, g, s)| (g.clone(), s.clone()))
     });
+    // A probe of a canvas made before (the drawing made again) is gone.
+    let known = known.filter(|(g, _)| g.is_connected());
     let (g, shape) = known.or_else(|| {
         let doc = document();
         let make = |tag: &str, class: &str| {
@@ -173,7 +196,11 @@ fn look(probes: &web_sys::Element, wrap: &str, outer: &str, inner: (&str, &str))
             let _ = w.append_child(&g);
             let _ = probes.append_child(&w);
         }
-        PROBES.with(|p| p.borrow_mut().push((key, g.clone(), shape.clone())));
+        PROBES.with(|p| {
+            let mut p = p.borrow_mut();
+            p.retain(|(k, _, _)| *k != key);
+            p.push((key, g.clone(), shape.clone()));
+        });
         Some((g, shape))
     })?;
     let win = window();
@@ -281,7 +308,12 @@ fn paint(
     let view = (a.x, a.y, b.x, b.y);
     let moving: HashSet<ServerId> = dragging.with_untracked(|d| d.iter().copied().collect());
     c.ed.shown.with_untracked(|t| {
-        let at = positions(t);
+        // Where each is shown now (gliding through a simulator's step).
+        let at: HashMap<ServerId, Point> = t
+            .servers
+            .iter()
+            .filter_map(|s| Some((s.id, c.pos.get(s.id)?)))
+            .collect();
         paint_links(&g, &probes, c, derived, t, &at, (view, &moving));
         paint_servers(&g, &probes, (c, looks), t, &at, (view, &moving), cam.k);
     });
@@ -408,7 +440,14 @@ fn paint_servers(
         }
         finish(g, &l);
     }
-    marks(g, probes, t, at, (view, moving), &flags, k);
+    marks(
+        g,
+        probes,
+        (t, at),
+        (view, moving),
+        (&flags, c.tip.focus.get_untracked(), &spof),
+        k,
+    );
     if crosses.is_empty() {
         return;
     }
@@ -433,28 +472,61 @@ fn paint_servers(
     );
 }
 
-/// A frame around each selected and each failed server, at least
-/// [`MARK_PX`] across on screen however far out the view is: a box a
-/// pixel high shows neither its selection nor its failure.
+/// A frame around each failed, each selected, the focused server and each
+/// single point of failure of the Risk view, at least [`MARK_PX`] across
+/// on screen however far out the view is: a box a pixel high shows
+/// neither its selection nor its failure. In the colours of a failed, a
+/// selected, a source and a single point of failure's border. None once
+/// the boxes are that large themselves.
 fn marks(
     g: &web_sys::CanvasRenderingContext2d,
     probes: &web_sys::Element,
-    t: &Topology,
-    at: &HashMap<ServerId, Point>,
+    (t, at): (&Topology, &HashMap<ServerId, Point>),
     (view, moving): (View, &HashSet<ServerId>),
-    flags: &FlagSources,
+    (flags, focus, spof): (&FlagSources, Option<ServerId>, &HashSet<ServerId>),
     k: f64,
 ) {
+    // Closer in, a box is large enough to show its own border.
+    if NODE_H * k >= MARK_PX {
+        return;
+    }
     let k = k.max(1e-6);
     let min = MARK_PX / k;
-    for (class, pick) in [
-        (
-            "server failed",
-            (|f: &Flags| f.failed) as fn(&Flags) -> bool,
-        ),
-        ("server selected", |f: &Flags| f.selected),
-    ] {
-        let Some(mut l) = look(probes, "", class, ("rect", "body")) else {
+    let (x0, y0, x1, y1) = view;
+    // (centre, width) of each kind's frames: failed, selected, focused, a
+    // single point of failure (the Risk view).
+    let mut frames: [Vec<(Point, f64)>; 4] = [Vec::new(), Vec::new(), Vec::new(), Vec::new()];
+    for s in &t.servers {
+        let Some(&p) = at.get(&s.id).filter(|_| !moving.contains(&s.id)) else {
+            continue;
+        };
+        if p.x < x0 || p.x > x1 || p.y < y0 || p.y > y1 {
+            continue;
+        }
+        let fl = flags.flags(s.id);
+        let marks = [
+            fl.failed,
+            fl.selected,
+            focus == Some(s.id),
+            spof.contains(&s.id),
+        ];
+        for (i, on) in marks.into_iter().enumerate() {
+            if on {
+                frames[i].push((p, dpm_rules::box_width(&s.name)));
+            }
+        }
+    }
+    for (class, boxes) in [
+        "server failed",
+        "server selected",
+        "server source",
+        "server spof",
+    ]
+    .into_iter()
+    .zip(frames)
+    {
+        let Some(mut l) = look(probes, "", class, ("rect", "body")).filter(|_| !boxes.is_empty())
+        else {
             continue;
         };
         l.fill = "none".into();
@@ -462,15 +534,8 @@ fn marks(
         l.dash = Vec::new();
         apply(g, &l);
         g.begin_path();
-        let (x0, y0, x1, y1) = view;
-        for s in &t.servers {
-            let Some(&p) = at.get(&s.id).filter(|_| !moving.contains(&s.id)) else {
-                continue;
-            };
-            if p.x < x0 || p.x > x1 || p.y < y0 || p.y > y1 || !pick(&flags.flags(s.id)) {
-                continue;
-            }
-            let (w, h) = (dpm_rules::box_width(&s.name).max(min), NODE_H.max(min));
+        for (p, w) in boxes {
+            let (w, h) = (w.max(min), NODE_H.max(min));
             g.rect(
                 p.x - w / 2.0 - 2.0 / k,
                 p.y - h / 2.0 - 2.0 / k,
@@ -484,3 +549,29 @@ fn marks(
 
 /// The least size of a selected or failed server's frame on screen, px.
 const MARK_PX: f64 = 12.0;
+
+/// A signal that counts up when the system's colour scheme or forced
+/// colours change (the painting's looks come from the stylesheet, which
+/// follows them), listened to for the canvas's life.
+fn media_changes() -> RwSignal<u32> {
+    use wasm_bindgen::closure::Closure;
+    let bump = RwSignal::new(0u32);
+    let on_change = Closure::<dyn Fn()>::new(move || bump.update(|n| *n = n.wrapping_add(1)));
+    let lists: Vec<web_sys::MediaQueryList> =
+        ["(prefers-color-scheme: dark)", "(forced-colors: active)"]
+            .into_iter()
+            .filter_map(|q| window().match_media(q).ok().flatten())
+            .collect();
+    for l in &lists {
+        let _ = l.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
+    }
+    let held = StoredValue::new_local(Some((on_change, lists)));
+    on_cleanup(move || {
+        if let Some((f, lists)) = held.try_update_value(|h| h.take()).flatten() {
+            for l in lists {
+                let _ = l.remove_event_listener_with_callback("change", f.as_ref().unchecked_ref());
+            }
+        }
+    });
+    bump
+}

@@ -148,7 +148,9 @@ fn transform(c: Ctx) -> String {
         "translate({} {}) scale({})",
         dpm_rules::fixed(cam.x, 2),
         dpm_rules::fixed(cam.y, 2),
-        dpm_rules::fixed(cam.k, 4)
+        // Six places: the far view paints with the exact scale, and at 2 %
+        // four places would set a node beside its painted box.
+        dpm_rules::fixed(cam.k, 6)
     )
 }
 

@@ -326,12 +326,7 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
         Mode::Present => spotlight(c, id),
         _ => {}
     };
-    let on_focus = move |_| {
-        tip.server.set(Some(id));
-        if c.cn.keyboard.get_untracked() && c.cn.from.get_untracked().is_some() {
-            c.cn.target.set(Some(id));
-        }
-    };
+    let on_focus = move |_| focused(c, id);
     // A mouse's double-click reaches the canvas (it captured the press,
     // see `pointer::dblclick`); a touch's or a pen's may reach the node.
     let on_dblclick = move |_| crate::canvas::state::rename_in_place(ed, id);
@@ -374,6 +369,18 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
                 {handle(c, ptr, s, id)}
             })}
         </g>
+    }
+}
+
+/// The node got the keyboard focus: its tips show, the far view keeps it
+/// a node, and a protection drawn by keyboard aims at it.
+fn focused(c: Ctx, id: ServerId) {
+    c.tip.server.set(Some(id));
+    if c.tip.focus.get_untracked() != Some(id) {
+        c.tip.focus.set(Some(id));
+    }
+    if c.cn.keyboard.get_untracked() && c.cn.from.get_untracked().is_some() {
+        c.cn.target.set(Some(id));
     }
 }
 

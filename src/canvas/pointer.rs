@@ -112,6 +112,21 @@ pub fn down(c: Ctx, p: Pointer, ev: web_sys::PointerEvent) {
         .touches
         .with_value(|t| (t.len() == 2).then(|| spread(t[0], t[1])));
     if let Some(dist) = two {
+        // A move the first finger began (on a painted server) is put back.
+        let undone = p
+            .gesture
+            .try_update_value(|g| match std::mem::replace(g, Gesture::None) {
+                Gesture::Move {
+                    from, moved: true, ..
+                } => from,
+                _ => Vec::new(),
+            });
+        for (id, at) in undone.unwrap_or_default() {
+            c.pos.set(id, at);
+        }
+        if !p.dragging.with_untracked(|d| d.is_empty()) {
+            p.dragging.set(Vec::new());
+        }
         p.gesture.set_value(Gesture::Pinch {
             dist,
             cam: ed.camera.get_untracked(),
@@ -129,11 +144,15 @@ pub fn down(c: Ctx, p: Pointer, ev: web_sys::PointerEvent) {
         return;
     }
     // In the painted far view, a press on a server is the server's.
-    if let Some(id) = painted_hit(c, p, sx, sy).filter(|_| ed.mode.get_untracked() == Mode::Edit) {
+    // The keys then go to it, as to a node pressed.
+    let hit = painted_hit(c, p, sx, sy);
+    if let Some(id) = hit.filter(|_| ed.mode.get_untracked() == Mode::Edit) {
         start_move(c, p, id, &ev);
+        crate::canvas::state::focus_server(ed, c.svg, id);
         return;
     }
-    if ev.shift_key() {
+    // A Shift-press on a painted server in the simulator is a click on it.
+    if ev.shift_key() && hit.is_none() {
         let at = ed.camera.get_untracked().to_canvas(sx, sy);
         p.gesture.set_value(Gesture::Box { start: at });
         p.box_rect.set(Some((at, at)));
@@ -285,17 +304,17 @@ pub fn up(c: Ctx, p: Pointer, ev: web_sys::PointerEvent) {
         // A click on the background (no pan) clears the selection.
         Gesture::Pan { sx: x0, sy: y0, .. } => {
             let (sx, sy) = at_screen(p, &ev);
-            if (sx - x0).abs() + (sy - y0).abs() < 4.0 && !ev.shift_key() {
-                // In the painted far view, a click on a server is the
-                // server's, as a node's click is.
-                match (painted_hit(c, p, sx, sy), ed.mode.get_untracked()) {
-                    (Some(id), Mode::Simulate) => crate::sim::state::toggle_failed(ed, id),
-                    (Some(id), Mode::Present) => crate::present::state::spotlight(ed, c.pr, id),
-                    _ => {
-                        ed.selection.set(Vec::new());
-                        ed.selected_link.set(None);
-                    }
+            let click = (sx - x0).abs() + (sy - y0).abs() < 4.0;
+            // In the painted far view, a click on a server is the
+            // server's, as a node's click is (Shift or not).
+            match (click, painted_hit(c, p, sx, sy), ed.mode.get_untracked()) {
+                (true, Some(id), Mode::Simulate) => crate::sim::state::toggle_failed(ed, id),
+                (true, Some(id), Mode::Present) => crate::present::state::spotlight(ed, c.pr, id),
+                (true, _, _) if !ev.shift_key() => {
+                    ed.selection.set(Vec::new());
+                    ed.selected_link.set(None);
                 }
+                _ => {}
             }
         }
         _ => {}
@@ -436,16 +455,14 @@ pub fn start_connect(c: Ctx, p: Pointer, id: ServerId, ev: &web_sys::PointerEven
     p.gesture.set_value(Gesture::Connect);
 }
 
-/// A file dropped on the canvas is imported.
+/// Files dropped on the canvas are imported (several: DPM inventories).
 pub fn drop_file(c: Ctx, ev: web_sys::DragEvent) {
     ev.prevent_default();
-    let file = ev
-        .data_transfer()
-        .and_then(|d| d.files())
-        .and_then(|f| f.get(0));
-    if let Some(file) = file {
-        crate::io::state::import_file(c.ed, c.ws, file);
-    }
+    let list = ev.data_transfer().and_then(|d| d.files());
+    let files = list.map_or_else(Vec::new, |l| {
+        (0..l.length()).filter_map(|i| l.get(i)).collect()
+    });
+    crate::io::state::import_files(c.ed, c.ws, files);
 }
 
 /// How far apart two touches are, at least 1 (screen pixels).

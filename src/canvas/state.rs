@@ -168,6 +168,9 @@ pub struct Armed(pub RwSignal<Option<Kind>>);
 pub struct Tip {
     pub server: RwSignal<Option<ServerId>>,
     pub link: RwSignal<Option<Link>>,
+    /// The server that last had the keyboard focus (kept when its node
+    /// goes, so that the far view keeps it a node: `ground::kept`).
+    pub focus: RwSignal<Option<ServerId>>,
 }
 
 /// Drawings up to this many servers are drawn whole; larger ones only in

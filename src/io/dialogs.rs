@@ -10,8 +10,9 @@ use crate::io::state::KEPT;
 use crate::browser::files::download;
 use crate::browser::storage::kept;
 use crate::browser::storage::storage;
+use crate::io::state::close_import;
 use crate::io::state::copy_text;
-use crate::io::state::import_file;
+use crate::io::state::import_files;
 use crate::io::state::import_text;
 use crate::io::state::share_link;
 use crate::io::state::{download_page, embed_code, EmbedTheme};
@@ -101,24 +102,22 @@ pub fn ImportDialog(#[prop(optional)] initial: Option<String>) -> impl IntoView 
         &text.get_untracked(),
         "The pasted text",
     ) {
-        Ok(()) => ed.dialog.set(None),
+        Ok(()) => close_import(ed),
         Err(e) => {
             error.set(Some(e));
             f.kept.set(kept());
         }
     };
     let on_file = move |_| {
-        let file = file_ref
-            .get_untracked()
-            .and_then(|i| i.files())
-            .and_then(|f| f.get(0));
-        if let Some(f) = file {
-            import_file(ed, crate::ctx::ctx().ws, f);
-        }
+        let list = file_ref.get_untracked().and_then(|i| i.files());
+        let files = list.map_or_else(Vec::new, |l| {
+            (0..l.length()).filter_map(|i| l.get(i)).collect()
+        });
+        import_files(ed, crate::ctx::ctx().ws, files);
     };
     view! {
         <DialogFrame title="Import" id="import-title">
-            <p class="muted">"Paste scenario JSON, the documentation's Server | Protecting | Protected by table (as Markdown, or copied from the page or a spreadsheet, or as CSV), or a share link. It replaces the drawing as one step you can undo."</p>
+            <p class="muted">"Paste scenario JSON, the documentation's Server | Protecting | Protected by table (as Markdown, or copied from the page or a spreadsheet, or as CSV), or a share link. It replaces the drawing as one step you can undo. Or open the inventories DPM's own PowerShell wrote on each DPM server (scripts/export-dpm-inventory.ps1, or a Get-DPMDatasource CSV), several at once: you see what was read before the estate opens."</p>
             <textarea class="code" data-testid="import-text" aria-label="Text to import" rows="10" node_ref=f.area
                 // Set once, never written back: writing a 10 MB paste back
                 // into the box froze the page for seconds.
@@ -128,8 +127,8 @@ pub fn ImportDialog(#[prop(optional)] initial: Option<String>) -> impl IntoView 
                 <button class="btn primary" data-action="import-text" on:click=do_import
                     disabled=move || text.with(|t| t.trim().is_empty())>"Import"</button>
                 <label class="btn file-button">
-                    "Open a file…"
-                    <input type="file" node_ref=file_ref accept=".json,.md,.txt,.tsv,.csv,.dpm.json,application/json,text/plain,text/markdown,text/csv,text/tab-separated-values"
+                    "Open files…"
+                    <input type="file" multiple node_ref=file_ref accept=".json,.md,.txt,.tsv,.csv,.dpm.json,application/json,text/plain,text/markdown,text/csv,text/tab-separated-values"
                         data-testid="import-file" on:change=on_file />
                 </label>
             </div>
@@ -214,7 +213,7 @@ fn kept_item(ed: Editor, f: ImportForm, key: String, body: String) -> impl IntoV
                     f.error.set(None);
                 } else {
                     match import_text(ed, crate::ctx::ctx().ws, &body, KEPT) {
-                        Ok(()) => ed.dialog.set(None),
+                        Ok(()) => close_import(ed),
                         Err(e) => f.error.set(Some(e)),
                     }
                 }

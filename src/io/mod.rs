@@ -3,4 +3,5 @@
 //! rule crate's; this module only moves text between it and the browser.
 
 pub mod dialogs;
+pub mod report;
 pub mod state;

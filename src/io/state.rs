@@ -12,7 +12,13 @@ use crate::browser::markup::el;
 use crate::browser::storage::keep_aside;
 use crate::browser::storage::kept;
 use crate::browser::storage::storage;
+use crate::state::editor::Dialog;
 use crate::state::editor::Editor;
+use crate::state::positions::Positions;
+
+use std::cell::RefCell;
+
+use dpm_rules::import::{Import, ReportKind, ReportLine};
 
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
@@ -55,6 +61,10 @@ pub fn import_text(ed: Editor, ws: Workshop, text: &str, from: &str) -> Result<(
                 "{from} could not be opened as an exercise: {e}. Your drawing is unchanged."
             )),
         };
+    }
+    if dpm_rules::import::looks_like_inventory(body) {
+        read_inventories(ed, vec![(from.to_string(), text.to_string())], Vec::new());
+        return Ok(());
     }
     match dpm_rules::read(text) {
         Ok(t) => {
@@ -111,32 +121,175 @@ fn keep_failed_import(text: &str) -> bool {
     keep_aside("failed-import", text).is_some()
 }
 
-/// Imports a file the user picked or dropped.
-pub fn import_file(ed: Editor, ws: Workshop, file: web_sys::File) {
-    let name = file.name();
-    if file.size() > MAX_INPUT_BYTES as f64 {
+/// Imports the files the user picked or dropped: one scenario, table or
+/// link as [`import_text`] reads it; DPM inventories (one or several, the
+/// export of `scripts/export-dpm-inventory.ps1` or its CSV form) are read
+/// together, and their report is shown before anything changes
+/// ([`read_inventories`]). Files are read as bytes, so that the UTF-16 a
+/// PowerShell `>` writes reads too.
+pub fn import_files(ed: Editor, ws: Workshop, files: Vec<web_sys::File>) {
+    if let Some(f) = files.iter().find(|f| f.size() > MAX_INPUT_BYTES as f64) {
         ed.complain(format!(
-            "{name} is too large to be a scenario ({} bytes; at most {MAX_INPUT_BYTES}). Your drawing is unchanged.",
-            file.size() as u64
+            "{} is too large to import ({} bytes; at most {MAX_INPUT_BYTES}). Your drawing is unchanged.",
+            f.name(),
+            f.size() as u64
         ));
         return;
     }
-    let promise = file.text();
+    if files.is_empty() {
+        return;
+    }
     leptos::task::spawn_local(async move {
-        match wasm_bindgen_futures::JsFuture::from(promise).await {
-            Ok(v) => {
-                let text = v.as_string().unwrap_or_default();
-                if let Err(e) = import_text(ed, ws, &text, &name) {
-                    ed.complain(e);
-                } else {
-                    ed.dialog.set(None);
+        let several = files.len() > 1;
+        let mut texts: Vec<(String, String)> = Vec::new();
+        let mut unreadable: Vec<(String, String)> = Vec::new();
+        for f in files {
+            let name = f.name();
+            match wasm_bindgen_futures::JsFuture::from(f.array_buffer()).await {
+                Ok(buf) => {
+                    match dpm_rules::import::text_of(&js_sys::Uint8Array::new(&buf).to_vec()) {
+                        Ok(text) => texts.push((name, text)),
+                        Err(why) => unreadable.push((name, why)),
+                    }
+                }
+                Err(_) => unreadable.push((name, "the browser could not read it".into())),
+            }
+        }
+        match (several, texts.pop()) {
+            (false, Some((name, text))) if !dpm_rules::import::looks_like_inventory(&text) => {
+                match import_text(ed, ws, &text, &name) {
+                    Ok(()) => close_import(ed),
+                    Err(e) => ed.complain(e),
                 }
             }
-            Err(_) => ed.complain(format!(
-                "{name} could not be read. Your drawing is unchanged."
-            )),
+            (_, last) => {
+                texts.extend(last);
+                read_inventories(ed, texts, unreadable);
+            }
         }
     });
+}
+
+/// Closes the Import dialog (not the report a read of inventories opened
+/// in its place).
+pub fn close_import(ed: Editor) {
+    if ed.dialog.get_untracked() == Some(Dialog::Import) {
+        ed.dialog.set(None);
+    }
+}
+
+thread_local! {
+    /// Inventories read and waiting for the user's word in the report
+    /// dialog: the import, and the files' names.
+    static PENDING: RefCell<Option<(Import, Vec<String>)>> = const { RefCell::new(None) };
+}
+
+/// Reads DPM inventories, (file name, text) each, into one estate and
+/// opens the report dialog on it; `unreadable` files (name, why) join the
+/// report as skipped. The drawing changes only when the user opens the
+/// estate ([`open_import`]). When nothing is readable, says which file
+/// and why, and changes nothing.
+pub fn read_inventories(
+    ed: Editor,
+    texts: Vec<(String, String)>,
+    unreadable: Vec<(String, String)>,
+) {
+    PENDING.with(|p| p.borrow_mut().take());
+    let pairs: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    match dpm_rules::import::read(&pairs) {
+        Ok(mut import) => {
+            // After the conflicts, with the other files left out.
+            let at = import
+                .report
+                .iter()
+                .take_while(|l| l.kind == ReportKind::Conflict)
+                .count();
+            for (i, (file, why)) in unreadable.iter().enumerate() {
+                import.report.insert(
+                    at + i,
+                    ReportLine {
+                        kind: ReportKind::Skipped,
+                        file: file.clone(),
+                        place: String::new(),
+                        message: format!("could not be read: {why}"),
+                        servers: Vec::new(),
+                    },
+                );
+            }
+            let names = texts
+                .into_iter()
+                .map(|(n, _)| n)
+                .chain(unreadable.into_iter().map(|(n, _)| n))
+                .collect();
+            PENDING.with(|p| *p.borrow_mut() = Some((import, names)));
+            ed.dialog.set(Some(Dialog::ImportReport));
+        }
+        Err(e) => {
+            let mut why: Vec<String> = unreadable
+                .iter()
+                .map(|(f, w)| format!("{f}: {w}"))
+                .collect();
+            why.extend(e.files.iter().map(|(f, w)| format!("{f}: {w}")));
+            ed.complain(format!(
+                "Nothing could be imported ({}). Your drawing is unchanged.",
+                if why.is_empty() {
+                    "no files".to_string()
+                } else {
+                    why.join("; ")
+                }
+            ));
+        }
+    }
+}
+
+/// The inventories waiting in the report dialog, and their files' names.
+pub fn pending_import() -> Option<(Import, Vec<String>)> {
+    PENDING.with(|p| p.borrow().clone())
+}
+
+/// Opens the estate the report dialog shows as the drawing (one undoable
+/// step) and closes the dialog; then selects and centres the servers
+/// named in `show` (a conflict the user clicked), if any.
+pub fn open_import(ed: Editor, pos: Positions, show: &[String]) {
+    let Some((import, names)) = PENDING.with(|p| p.borrow_mut().take()) else {
+        return;
+    };
+    let t = import.topology;
+    let (n, conflicts) = (
+        t.servers.len(),
+        import
+            .report
+            .iter()
+            .filter(|l| l.kind == ReportKind::Conflict)
+            .count(),
+    );
+    ed.dialog.set(None);
+    if !ed.open(t) {
+        return;
+    }
+    let files = names.len();
+    ed.tell_step(
+        format!(
+            "Imported {files} export{}: {n} server{}{}. Your previous drawing is one Undo away.",
+            if files == 1 { "" } else { "s" },
+            if n == 1 { "" } else { "s" },
+            match conflicts {
+                0 => String::new(),
+                1 => "; 1 conflict, under Problems".to_string(),
+                c => format!("; {c} conflicts, under Problems"),
+            }
+        ),
+        Some("Undo import"),
+    );
+    let ids: Vec<_> = ed
+        .doc
+        .with_untracked(|t| show.iter().filter_map(|s| t.find(s)).collect());
+    if !ids.is_empty() {
+        crate::state::reveal::reveal(ed, pos, &ids, &[]);
+    }
 }
 
 /// Copies text to the clipboard and says so.

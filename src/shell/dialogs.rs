@@ -23,6 +23,7 @@ pub fn Dialogs(import_text: RwSignal<Option<String>>) -> impl IntoView {
                 import_text.set(None);
                 view! { <ImportDialog initial=initial.unwrap_or_default() /> }.into_any()
             }
+            Dialog::ImportReport => view! { <crate::io::report::ImportReportDialog /> }.into_any(),
             Dialog::Share => view! { <ShareDialog /> }.into_any(),
             Dialog::Embed => view! { <EmbedDialog /> }.into_any(),
             Dialog::ConfirmNew => view! { <ConfirmNew /> }.into_any(),

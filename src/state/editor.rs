@@ -85,12 +85,18 @@ pub enum Dialog {
     ConfirmNew,
     Export,
     Import,
+    /// The report of DPM inventories read, before the estate opens.
+    ImportReport,
     Share,
     Embed,
     Keys,
     ConfirmReset,
     Author,
 }
+
+/// The zoom before the first fit: far out (shapes only), but not so far
+/// that a large estate is painted tiny in a corner for a frame.
+const FIRST_K: f64 = 0.05;
 
 /// Pan and zoom: a canvas point p is drawn at p * k + (x, y).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -259,7 +265,7 @@ impl Editor {
             camera: RwSignal::new(Camera {
                 x: 0.0,
                 y: 0.0,
-                k: Camera::MIN_K,
+                k: FIRST_K,
             }),
             viewport: RwSignal::new((800.0, 600.0)),
             mode: RwSignal::new(Mode::Edit),
@@ -369,7 +375,13 @@ impl Editor {
         let cur = self.step.get_untracked();
         // What it brings back (an undone delete) comes back selected, as
         // it was when it went.
-        let back_again = patch.added_servers();
+        // Not when it also takes servers away (the undo of an Open brings
+        // the whole drawing before it back).
+        let back_again = if patch.removes_servers() {
+            Vec::new()
+        } else {
+            patch.added_servers()
+        };
         let mut inverse = None;
         self.doc.update(|t| inverse = patch.apply(t));
         if inverse.is_some() && !back_again.is_empty() {

@@ -11,6 +11,7 @@ impl Positions {
     pub fn new() -> Positions {
         Positions {
             map: StoredValue::new(HashMap::new()),
+            settled: RwSignal::new(0),
         }
     }
 
@@ -36,13 +37,18 @@ impl Positions {
         self.map.update_value(|m| {
             m.retain(|id, _| t.server(*id).is_some());
         });
+        let mut changed = false;
         for s in &t.servers {
             if let Some(&p) = at.get(&s.id) {
                 let sig = self.of(s.id, p);
                 if sig.get_untracked() != p {
                     sig.set(p);
+                    changed = true;
                 }
             }
+        }
+        if changed {
+            self.settled.update(|n| *n = n.wrapping_add(1));
         }
     }
 
@@ -76,6 +82,10 @@ impl Default for Positions {
 #[derive(Clone, Copy)]
 pub struct Positions {
     map: StoredValue<HashMap<ServerId, ArcRwSignal<Point>>>,
+    /// Counts up when positions follow the drawing or a glide steps (not
+    /// at each move of a drag): what a view of all of them (the painted
+    /// far view) follows.
+    pub settled: RwSignal<u32>,
 }
 
 /// How long a glide between two steps takes, in milliseconds.
@@ -131,6 +141,7 @@ fn tick(pos: Positions, moves: Rc<Vec<(ServerId, Point, Point)>>, start: f64, ge
             },
         );
     }
+    pos.settled.update(|n| *n = n.wrapping_add(1));
     if u < 1.0 {
         request_animation_frame(move || tick(pos, moves, start, gen));
     }

@@ -89,9 +89,7 @@ pub fn Ground(
 }
 
 /// The servers that stay SVG nodes in the far view (see the module's
-/// docs), from drawing `t`, in the order of the drawing; while a
-/// protection is drawn by keyboard, its source and then the candidates
-/// nearest it come last, so that Tab goes from the source to the nearest.
+/// docs), from drawing `t`, in the order of the drawing.
 pub fn kept(c: Ctx, t: &Topology) -> Vec<ServerId> {
     let (ed, cn) = (c.ed, c.cn);
     let mut keep: HashSet<ServerId> = ed
@@ -108,18 +106,17 @@ pub fn kept(c: Ctx, t: &Topology) -> Vec<ServerId> {
     keep.extend(c.pr.spot.get());
     keep.extend(cn.target.get());
     let from = cn.from.get();
-    let mut last: Vec<ServerId> = from.into_iter().collect();
+    keep.extend(from);
     if let (Some(from), true) = (from, cn.keyboard.get()) {
-        last.extend(nearest_candidates(c, t, from));
+        keep.extend(nearest_candidates(c, t, from));
     }
-    let mut out: Vec<ServerId> = t
-        .servers
+    // In the drawing's order, as the nodes of a small drawing are: Tab goes
+    // on from the focused node (a node moved in the page would lose it).
+    t.servers
         .iter()
         .map(|s| s.id)
-        .filter(|id| keep.contains(id) && !last.contains(id))
-        .collect();
-    out.extend(last);
-    out
+        .filter(|id| keep.contains(id))
+        .collect()
 }
 
 /// The [`NEAREST`] servers a protection from `from` may be drawn to,

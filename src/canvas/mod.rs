@@ -72,7 +72,8 @@ pub fn Canvas() -> impl IntoView {
         })
     };
     let text = derived.text;
-    let mode_class = move || classes(c, far.get(), dragging) + text.get();
+    let ground = derived.ground;
+    let mode_class = move || classes(c, (far.get(), ground.get()), dragging) + text.get();
 
     view! {
         <div class="canvas-wrap" on:dragover=|ev: web_sys::DragEvent| ev.prevent_default()
@@ -187,12 +188,22 @@ fn label(c: Ctx) -> String {
 }
 
 /// The canvas's classes: what it is doing, for the style.
-fn classes(c: Ctx, far: bool, dragging: RwSignal<Vec<dpm_rules::ServerId>>) -> String {
+fn classes(
+    c: Ctx,
+    (far, painted): (bool, bool),
+    dragging: RwSignal<Vec<dpm_rules::ServerId>>,
+) -> String {
     let mut s = String::from("canvas");
     // Zoomed out: names, badges and arrowheads too small to read are
     // not drawn (style.css), which keeps a move cheap with thousands in view.
     if far {
         s.push_str(" far");
+    }
+    // The far view painted (ground.rs): the nodes kept over it take no
+    // presses, so that a press finds the nearest server, node or painted,
+    // the same way.
+    if painted {
+        s.push_str(" painted");
     }
     if !dragging.with(|d| d.is_empty()) {
         s.push_str(" dragging");

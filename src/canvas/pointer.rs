@@ -80,10 +80,24 @@ fn take_origin(c: Ctx, p: Pointer) {
     }
 }
 
+/// Where a pointer event happened in the window, to the fraction of a
+/// pixel the browser gives (web-sys's `client_x` rounds to whole pixels,
+/// and in the painted far view rows of servers are two pixels apart).
+fn client(ev: &web_sys::MouseEvent) -> (f64, f64) {
+    let get = |k: &str| {
+        js_sys::Reflect::get(ev, &wasm_bindgen::JsValue::from_str(k))
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0)
+    };
+    (get("clientX"), get("clientY"))
+}
+
 /// A client point on the canvas's screen, from the origin last taken.
 fn at_screen(p: Pointer, ev: &web_sys::PointerEvent) -> (f64, f64) {
     let (x0, y0) = p.origin.get_value();
-    (ev.client_x() as f64 - x0, ev.client_y() as f64 - y0)
+    let (x, y) = client(ev);
+    (x - x0, y - y0)
 }
 
 fn canvas_point(c: Ctx, p: Pointer, ev: &web_sys::PointerEvent) -> Point {
@@ -380,8 +394,7 @@ pub fn dblclick(c: Ctx, p: Pointer, ev: web_sys::MouseEvent) {
         }
         // The painted far view: the server under the pointer by its place.
         None => c.svg.get_untracked().and_then(|el| {
-            let (sx, sy) =
-                crate::browser::dom::local(&el, ev.client_x() as f64, ev.client_y() as f64);
+            let (sx, sy) = crate::browser::dom::local(&el, client(&ev).0, client(&ev).1);
             painted_hit(c, p, sx, sy)
         }),
     };

@@ -22,22 +22,34 @@ pub fn rename_in_place(ed: Editor, id: ServerId) {
 /// about that server); on the canvas itself when the server is not drawn
 /// (out of view in a large estate).
 pub fn focus_server(ed: Editor, svg: NodeRef<leptos::svg::Svg>, id: ServerId) {
+    focus_server_in(ed, svg, id, 3);
+}
+
+/// [`focus_server`], trying again on the next `tries` frames while the
+/// node is not made yet (in the painted far view a server becomes a node
+/// once selected).
+fn focus_server_in(ed: Editor, svg: NodeRef<leptos::svg::Svg>, id: ServerId, tries: u32) {
     use wasm_bindgen::JsCast;
     request_animation_frame(move || {
-        let Some(svg) = svg.get_untracked() else {
+        let Some(el) = svg.get_untracked() else {
             return;
         };
-        let root: web_sys::Element = svg.clone().into();
+        let root: web_sys::Element = el.clone().into();
         let name = ed
             .doc
             .with_untracked(|t| t.server(id).map(|s| s.name.clone()));
         let node = name
             .and_then(|n| crate::browser::markup::by_attr(&root, "data-server", &n))
             .and_then(|e| e.dyn_into::<web_sys::SvgElement>().ok());
-        let _ = match node {
-            Some(n) => n.focus(),
-            None => svg.focus(),
-        };
+        match node {
+            Some(n) => {
+                let _ = n.focus();
+            }
+            None if tries > 0 => focus_server_in(ed, svg, id, tries - 1),
+            None => {
+                let _ = el.focus();
+            }
+        }
     });
 }
 

@@ -202,16 +202,7 @@ fn load(path: &str, stdin: &mut dyn Read) -> Result<Topology, String> {
 /// The text of one input, by path or `-` for standard input.
 fn load_text(path: &str, stdin: &mut dyn Read) -> Result<String, String> {
     let shown = if path == "-" { "<stdin>" } else { path };
-    let mut bytes = Vec::new();
-    let limit = MAX_INPUT_BYTES as u64 + 1;
-    let res = if path == "-" {
-        stdin.take(limit).read_to_end(&mut bytes)
-    } else {
-        std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes))
-    };
-    if let Err(e) = res {
-        return Err(format!("{shown}: cannot read: {e}"));
-    }
+    let bytes = load_bytes(path, stdin)?;
     let text = String::from_utf8(bytes).map_err(|e| {
         format!(
             "{shown}: not UTF-8 text (invalid byte at offset {}): expected scenario JSON or a table",

@@ -57,6 +57,9 @@ pub fn Ground(
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let queued = StoredValue::new(false);
     let media = media_changes();
+    // The flags' sources as the effect read them, for the painting: built
+    // once per change.
+    let flags: StoredValue<Option<FlagSources>> = StoredValue::new(None);
     crate::browser::effect(move || {
         // What the painting reads, so that any change of it repaints.
         let on = derived.ground.get();
@@ -67,7 +70,7 @@ pub fn Ground(
             media.track();
             c.ed.camera.track();
             c.ed.viewport.track();
-            let _ = FlagSources::now(c);
+            flags.set_value(Some(FlagSources::now(c)));
             derived.findings.with(|_| ());
             derived.switched.with(|_| ());
             c.rv.risk.with(|_| ());
@@ -82,7 +85,7 @@ pub fn Ground(
         // Once per frame, after the SVG's classes (the mode) are set.
         request_animation_frame(move || {
             queued.set_value(false);
-            paint(c, derived, looks, canvas, probes, dragging);
+            paint(c, (derived, looks, flags), canvas, probes, dragging);
         });
     });
     view! { <canvas class="ground" aria-hidden="true" node_ref=canvas></canvas> }
@@ -239,9 +242,9 @@ fn apply(g: &web_sys::CanvasRenderingContext2d, l: &Look) {
     }
 }
 
-/// Fills and strokes the path made so far, as `l` says.
-fn finish(g: &web_sys::CanvasRenderingContext2d, l: &Look) {
-    if !l.fill.is_empty() && l.fill != "none" {
+/// Fills (when `fill`) and strokes the path made so far, as `l` says.
+fn finish(g: &web_sys::CanvasRenderingContext2d, l: &Look, fill: bool) {
+    if fill && !l.fill.is_empty() && l.fill != "none" {
         g.fill();
     }
     if !l.stroke.is_empty() && l.stroke != "none" && l.width > 0.0 {
@@ -252,8 +255,7 @@ fn finish(g: &web_sys::CanvasRenderingContext2d, l: &Look) {
 /// Paints the far view (or clears it when the drawing is not painted).
 fn paint(
     c: Ctx,
-    derived: Derived,
-    looks: Looks,
+    (derived, looks, flags): (Derived, Looks, StoredValue<Option<FlagSources>>),
     canvas: NodeRef<leptos::html::Canvas>,
     probes: NodeRef<leptos::svg::G>,
     dragging: RwSignal<Vec<ServerId>>,
@@ -312,7 +314,11 @@ fn paint(
             .filter_map(|s| Some((s.id, c.pos.get(s.id)?)))
             .collect();
         paint_links(&g, &probes, c, derived, t, &at, (view, &moving));
-        paint_servers(&g, &probes, (c, looks), t, &at, (view, &moving), cam.k);
+        flags.with_value(|f| {
+            if let Some(f) = f {
+                paint_servers(&g, &probes, (c, looks, f), t, &at, (view, &moving), cam.k);
+            }
+        });
     });
     g.set_global_alpha(1.0);
 }
@@ -387,30 +393,28 @@ fn paint_links(
             g.move_to(u.x, u.y);
             g.line_to(v.x, v.y);
         }
-        finish(
-            g,
-            &Look {
-                fill: String::new(),
-                ..l
-            },
-        );
+        finish(g, &l, false);
     }
 }
 
-/// Every server in `view`, its box by look, a failed server's cross.
+/// Every server in `view`: its box by look, a failed server's cross, and
+/// the frames that mark servers too small to show their border ([`marks`]),
+/// from one pass over the servers.
 fn paint_servers(
     g: &web_sys::CanvasRenderingContext2d,
     probes: &web_sys::Element,
-    (c, looks): (Ctx, Looks),
+    (c, looks, flags): (Ctx, Looks, &FlagSources),
     t: &Topology,
     at: &HashMap<ServerId, Point>,
     (view, moving): (View, &HashSet<ServerId>),
     k: f64,
 ) {
-    let flags = FlagSources::now(c);
     let spof: HashSet<ServerId> = looks.risk_lines.with_value(|r| r.keys().copied().collect());
+    let focus = c.tip.focus.get_untracked();
     let mut by: Groups<(Point, f64)> = Groups(Vec::new());
-    let mut crosses: Vec<(Point, f64)> = Vec::new();
+    // (centre, width) of each kind's frames: failed, selected, focused, a
+    // single point of failure (the Risk view).
+    let mut frames: [Vec<(Point, f64)>; 4] = Default::default();
     let (x0, y0, x1, y1) = view;
     for s in &t.servers {
         let Some(&p) = at.get(&s.id).filter(|_| !moving.contains(&s.id)) else {
@@ -421,10 +425,14 @@ fn paint_servers(
             continue;
         }
         let fl = flags.flags(s.id);
-        if fl.failed {
-            crosses.push((p, w));
+        let risk = spof.contains(&s.id);
+        let marked = [fl.failed, fl.selected, focus == Some(s.id), risk];
+        for (i, on) in marked.into_iter().enumerate() {
+            if on {
+                frames[i].push((p, w));
+            }
         }
-        by.push(server_class(s.kind, fl, spof.contains(&s.id)), (p, w));
+        by.push(server_class(s.kind, fl, risk), (p, w));
     }
     for (class, boxes) in by.0 {
         let Some(l) = look(probes, "", &class, ("rect", "body")) else {
@@ -435,17 +443,19 @@ fn paint_servers(
         for (p, w) in boxes {
             g.rect(p.x - w / 2.0, p.y - NODE_H / 2.0, w, NODE_H);
         }
-        finish(g, &l);
+        finish(g, &l, true);
     }
-    marks(
-        g,
-        probes,
-        (t, at),
-        (view, moving),
-        (&flags, c.tip.focus.get_untracked(), &spof),
-        k,
-    );
-    if crosses.is_empty() {
+    crosses(g, probes, &frames[0]);
+    marks(g, probes, frames, k);
+}
+
+/// The cross over each failed server's box, (centre, width).
+fn crosses(
+    g: &web_sys::CanvasRenderingContext2d,
+    probes: &web_sys::Element,
+    failed: &[(Point, f64)],
+) {
+    if failed.is_empty() {
         return;
     }
     let Some(l) = look(probes, "", "server failed", ("path", "cross")) else {
@@ -453,34 +463,27 @@ fn paint_servers(
     };
     apply(g, &l);
     g.begin_path();
-    for (p, w) in crosses {
+    for &(p, w) in failed {
         let (hw, hh) = (w / 2.0 - 6.0, NODE_H / 2.0 - 6.0);
         g.move_to(p.x - hw, p.y - hh);
         g.line_to(p.x + hw, p.y + hh);
         g.move_to(p.x + hw, p.y - hh);
         g.line_to(p.x - hw, p.y + hh);
     }
-    finish(
-        g,
-        &Look {
-            fill: String::new(),
-            ..l
-        },
-    );
+    finish(g, &l, false);
 }
 
 /// A frame around each failed, each selected, the focused server and each
-/// single point of failure of the Risk view, at least [`MARK_PX`] across
-/// on screen however far out the view is: a box a pixel high shows
-/// neither its selection nor its failure. In the colours of a failed, a
-/// selected, a source and a single point of failure's border. None once
-/// the boxes are that large themselves.
+/// single point of failure of the Risk view (`frames`, in that order, each
+/// (centre, width)), at least [`MARK_PX`] across on screen however far out
+/// the view is: a box a pixel high shows neither its selection nor its
+/// failure. In the colours of a failed, a selected, a source and a single
+/// point of failure's border. None once the boxes are that large
+/// themselves.
 fn marks(
     g: &web_sys::CanvasRenderingContext2d,
     probes: &web_sys::Element,
-    (t, at): (&Topology, &HashMap<ServerId, Point>),
-    (view, moving): (View, &HashSet<ServerId>),
-    (flags, focus, spof): (&FlagSources, Option<ServerId>, &HashSet<ServerId>),
+    frames: [Vec<(Point, f64)>; 4],
     k: f64,
 ) {
     // Closer in, a box is large enough to show its own border.
@@ -489,44 +492,17 @@ fn marks(
     }
     let k = k.max(1e-6);
     let min = MARK_PX / k;
-    let (x0, y0, x1, y1) = view;
-    // (centre, width) of each kind's frames: failed, selected, focused, a
-    // single point of failure (the Risk view).
-    let mut frames: [Vec<(Point, f64)>; 4] = [Vec::new(), Vec::new(), Vec::new(), Vec::new()];
-    for s in &t.servers {
-        let Some(&p) = at.get(&s.id).filter(|_| !moving.contains(&s.id)) else {
-            continue;
-        };
-        if p.x < x0 || p.x > x1 || p.y < y0 || p.y > y1 {
-            continue;
-        }
-        let fl = flags.flags(s.id);
-        let marks = [
-            fl.failed,
-            fl.selected,
-            focus == Some(s.id),
-            spof.contains(&s.id),
-        ];
-        for (i, on) in marks.into_iter().enumerate() {
-            if on {
-                frames[i].push((p, dpm_rules::box_width(&s.name)));
-            }
-        }
-    }
-    for (class, boxes) in [
+    let kinds = [
         "server failed",
         "server selected",
         "server source",
         "server spof",
-    ]
-    .into_iter()
-    .zip(frames)
-    {
+    ];
+    for (class, boxes) in kinds.into_iter().zip(frames) {
         let Some(mut l) = look(probes, "", class, ("rect", "body")).filter(|_| !boxes.is_empty())
         else {
             continue;
         };
-        l.fill = "none".into();
         l.width = 2.0 / k;
         l.dash = Vec::new();
         apply(g, &l);
@@ -540,7 +516,7 @@ fn marks(
                 h + 4.0 / k,
             );
         }
-        finish(g, &l);
+        finish(g, &l, false);
     }
 }
 

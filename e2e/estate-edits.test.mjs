@@ -56,10 +56,10 @@ test('10,000 servers: every edit once (fitted, and at 100 %), each with its visi
   const { p1 } = await pickTargets(page);
   // The canvas's pixel (r, g, b, a) at server `n`'s centre, as a string.
   const pixel = (xy) =>
-    page.evaluate(([x, y]) => [...document.querySelector('canvas.ground').getContext('2d').getImageData(x, y, 1, 1).data].join(','), xy);
+    page.evaluate(([x, y]) => [...document.querySelector('canvas.ground.servers').getContext('2d').getImageData(x, y, 1, 1).data].join(','), xy);
   const xy = await page.evaluate((n) => {
     const s = window.__edits.servers().find((s) => s.name === n);
-    const g = document.querySelector('canvas.ground');
+    const g = document.querySelector('canvas.ground.servers');
     const r = g.getBoundingClientRect();
     const k = g.width / r.width;
     return [Math.round((s.x - r.x) * k), Math.round((s.y - r.y) * k)];

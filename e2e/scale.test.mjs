@@ -166,7 +166,7 @@ test('minimap: shown for a large estate, its frame follows the view, a press mov
   // (The map spans the drawing and the view: a first press brings a view
   // that reached past the drawing's edge inside it, and the map rescales.)
   const seventy = async () => {
-    const b = await page.locator('.minimap .mm-others').boundingBox();
+    const b = await page.locator('.minimap .mm-bounds').boundingBox();
     return [b, { x: b.x + b.width * 0.7, y: b.y + b.height * 0.5 }];
   };
   await page.mouse.click(...Object.values((await seventy())[1]));
@@ -209,8 +209,23 @@ test('minimap: off for a small drawing until asked for', async () => {
   assert.equal(await page.getByTestId('minimap').count(), 0);
   await page.click('[data-action="minimap"]');
   await page.getByTestId('minimap').waitFor();
-  assert.equal(await page.locator('.minimap .mm-dpm').count(), 1);
-  assert.match(await page.locator('.minimap .mm-dpm').getAttribute('d'), /^M-?\d+ -?\d+h\d+v\d+h-\d+z/);
+  // The servers are painted on the map's canvas, DPM servers in their
+  // colour (the fill the stylesheet gives .mm-dpm).
+  const painted = await page.waitForFunction(() => {
+    const c = document.querySelector('.minimap canvas.mm-shapes');
+    const ink = getComputedStyle(document.querySelector('.minimap .mm-dpm')).fill.match(/\d+/g).map(Number);
+    const d = c.width ? c.getContext('2d').getImageData(0, 0, c.width, c.height).data : [];
+    let all = 0;
+    let dpm = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i + 3] === 0) continue;
+      all++;
+      if (d[i + 3] === 255 && [0, 1, 2].every((k) => Math.abs(d[i + k] - ink[k]) <= 2)) dpm++;
+    }
+    return dpm > 0 && { all, dpm };
+  });
+  const { all, dpm } = await painted.jsonValue();
+  assert.ok(all > dpm, `protected servers painted too (${all} pixels painted, ${dpm} of them DPM servers')`);
   await done(app, server.url);
 });
 

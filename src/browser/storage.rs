@@ -18,6 +18,43 @@ pub fn stored(key: &str) -> Option<String> {
     storage()?.get_item(key).ok().flatten()
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// A `Storage` whose strings stay the browser's.
+    type RawStorage;
+    #[wasm_bindgen(method, catch, js_name = getItem)]
+    fn get_item_js(
+        this: &RawStorage,
+        key: &str,
+    ) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>;
+    #[wasm_bindgen(method, catch, js_name = setItem)]
+    fn set_item_js(
+        this: &RawStorage,
+        key: &str,
+        value: &wasm_bindgen::JsValue,
+    ) -> Result<(), wasm_bindgen::JsValue>;
+}
+
+/// What `key` holds as the browser's own string (null when nothing), not
+/// copied into the wasm: a drawing of 10,000 servers is a megabyte, and
+/// comparing it with what was saved is the browser's work.
+pub fn stored_js(key: &str) -> wasm_bindgen::JsValue {
+    raw()
+        .and_then(|s| s.get_item_js(key).ok())
+        .unwrap_or(wasm_bindgen::JsValue::NULL)
+}
+
+/// Writes the browser string `value` under `key`; false when refused (no
+/// storage, or full).
+pub fn store_js(key: &str, value: &wasm_bindgen::JsValue) -> bool {
+    raw().is_some_and(|s| s.set_item_js(key, value).is_ok())
+}
+
+fn raw() -> Option<RawStorage> {
+    use wasm_bindgen::JsCast;
+    storage().map(|s| s.unchecked_into())
+}
+
 pub fn store(key: &str, value: &str) -> bool {
     storage().is_some_and(|s| s.set_item(key, value).is_ok())
 }

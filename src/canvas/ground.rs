@@ -24,12 +24,14 @@
 use crate::canvas::arrow::link_class;
 use crate::canvas::looks::{FlagSources, Looks};
 use crate::canvas::node::server_class;
+use crate::canvas::raster::{colour, Pixels};
 use crate::canvas::state::Verdict;
 use crate::ctx::Ctx;
 use crate::state::derived::{worst, Derived};
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use dpm_rules::{Point, ServerId, Severity, Topology, NODE_H};
 use leptos::prelude::*;
@@ -43,7 +45,11 @@ const NEAREST: usize = 24;
 /// 10,000 would make them all nodes again. The painting frames them all.
 pub const MOST_SELECTED: usize = 200;
 
-/// The canvas the far view is painted on, under the SVG.
+/// The canvases the far view is painted on, under the SVG: the
+/// protections, and over them the servers. Each is repainted (once a
+/// frame, after the SVG's classes, the mode, are set) only when what it
+/// shows changes: selecting a server repaints the servers, not 5,000
+/// protections.
 #[component]
 pub fn Ground(
     /// The servers being dragged (drawn on the drag layer, not here).
@@ -54,41 +60,162 @@ pub fn Ground(
     let c = crate::ctx::ctx();
     let derived = expect_context::<Derived>();
     let looks = expect_context::<Looks>();
-    let canvas = NodeRef::<leptos::html::Canvas>::new();
-    let queued = StoredValue::new(false);
+    let (links, servers) = (NodeRef::new(), NodeRef::new());
     let media = media_changes();
+    // What both layers show: where, at what size, in which theme.
+    let common = move || {
+        c.ed.shown.with(|_| ());
+        c.pos.settled.track();
+        media.track();
+        c.ed.camera.track();
+        c.ed.viewport.track();
+        c.theme.track();
+        dragging.track();
+    };
+    on_change(
+        move || {
+            common();
+            derived.findings.with(|_| ());
+            derived.switched.with(|_| ());
+            c.ed.shown_failed.track();
+            c.pr.spot.track();
+        },
+        move || {
+            let Some((g, _)) = surface(c, links, derived.ground) else {
+                return;
+            };
+            let (probes, view, at, moving) = match scene(c, &g, probes, dragging) {
+                Some(s) => s,
+                None => return,
+            };
+            c.ed.shown.with_untracked(|t| {
+                paint_links(&g, &probes, c, derived, t, &at, (view, &moving));
+            });
+            g.set_global_alpha(1.0);
+        },
+    );
     // The flags' sources as the effect read them, for the painting: built
     // once per change.
     let flags: StoredValue<Option<FlagSources>> = StoredValue::new(None);
-    crate::browser::effect(move || {
-        // What the painting reads, so that any change of it repaints.
-        let on = derived.ground.get();
-        if on {
-            c.ed.shown.with(|_| ());
-            c.pos.settled.track();
+    on_change(
+        move || {
+            common();
             c.tip.focus.track();
-            media.track();
-            c.ed.camera.track();
-            c.ed.viewport.track();
             flags.set_value(Some(FlagSources::now(c)));
             derived.findings.with(|_| ());
-            derived.switched.with(|_| ());
             c.rv.risk.with(|_| ());
-            c.theme.track();
-            dragging.track();
             c.ed.selected_link.track();
-        }
+        },
+        move || {
+            paint_server_layer(
+                c,
+                (looks, flags),
+                (servers, probes),
+                derived.ground,
+                dragging,
+            )
+        },
+    );
+    view! {
+        <canvas class="ground links" aria-hidden="true" node_ref=links></canvas>
+        <canvas class="ground servers" aria-hidden="true" node_ref=servers></canvas>
+    }
+}
+
+/// Runs `track` now and whenever what it reads changes, and `paint` once
+/// in the next animation frame after each such change.
+pub fn on_change(track: impl Fn() + 'static, paint: impl Fn() + Copy + 'static) {
+    let queued = StoredValue::new(false);
+    crate::browser::effect(move || {
+        track();
         if queued.get_value() {
             return;
         }
         queued.set_value(true);
-        // Once per frame, after the SVG's classes (the mode) are set.
         request_animation_frame(move || {
             queued.set_value(false);
-            paint(c, (derived, looks, flags), canvas, probes, dragging);
+            paint();
         });
     });
-    view! { <canvas class="ground" aria-hidden="true" node_ref=canvas></canvas> }
+}
+
+/// A layer's canvas sized to the drawing's (cleared and emptied when the
+/// drawing is not painted) and its context, with its size in pixels; None
+/// when there is nothing to paint.
+fn surface(
+    c: Ctx,
+    canvas: NodeRef<leptos::html::Canvas>,
+    on: Memo<bool>,
+) -> Option<(web_sys::CanvasRenderingContext2d, (u32, u32))> {
+    let el = canvas.get_untracked()?;
+    let on = on.get_untracked();
+    // The drawing's own size now (a notice above it may have taken room
+    // since the viewport was measured): the painting is laid over it from
+    // its top left, at its size, never stretched.
+    let (w, h) = c
+        .svg
+        .get_untracked()
+        .map(|s| {
+            let r = s.get_bounding_client_rect();
+            (r.width(), r.height())
+        })
+        .unwrap_or_else(|| c.ed.viewport.get_untracked());
+    let dpr = window().device_pixel_ratio().max(1.0);
+    let (pw, ph) = if on {
+        ((w * dpr).round() as u32, (h * dpr).round() as u32)
+    } else {
+        (0, 0)
+    };
+    // Setting the size clears the canvas, so only when it changed.
+    if el.width() != pw || el.height() != ph {
+        el.set_width(pw);
+        el.set_height(ph);
+        let style = web_sys::HtmlElement::style(&el);
+        let _ = style.set_property("width", &format!("{}px", dpm_rules::num(w)));
+        let _ = style.set_property("height", &format!("{}px", dpm_rules::num(h)));
+    }
+    let g = el
+        .get_context("2d")
+        .ok()
+        .flatten()?
+        .unchecked_into::<web_sys::CanvasRenderingContext2d>();
+    if !on || pw == 0 || ph == 0 {
+        return None;
+    }
+    let _ = g.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+    g.clear_rect(0.0, 0.0, pw as f64, ph as f64);
+    Some((g, (pw, ph)))
+}
+
+/// The probes, the part of the drawing in view, where each server is
+/// shown, and the servers being dragged.
+type Scene = (
+    web_sys::Element,
+    View,
+    Rc<HashMap<ServerId, Point>>,
+    HashSet<ServerId>,
+);
+
+/// What a layer paints from: the probes, the part of the drawing in view,
+/// where each server is shown now (gliding through a simulator's step) and
+/// the servers being dragged. Sets `g`'s transform to the camera's.
+fn scene(
+    c: Ctx,
+    g: &web_sys::CanvasRenderingContext2d,
+    probes: NodeRef<leptos::svg::G>,
+    dragging: RwSignal<Vec<ServerId>>,
+) -> Option<Scene> {
+    let probes: web_sys::Element = probes.get_untracked()?.unchecked_into();
+    let cam = c.ed.camera.get_untracked();
+    let dpr = window().device_pixel_ratio().max(1.0);
+    let _ = g.set_transform(dpr * cam.k, 0.0, 0.0, dpr * cam.k, dpr * cam.x, dpr * cam.y);
+    let (w, h) = (
+        g.canvas()?.width() as f64 / dpr,
+        g.canvas()?.height() as f64 / dpr,
+    );
+    let (a, b) = (cam.to_canvas(0.0, 0.0), cam.to_canvas(w, h));
+    let moving: HashSet<ServerId> = dragging.with_untracked(|d| d.iter().copied().collect());
+    Some((probes, (a.x, a.y, b.x, b.y), c.pos.snapshot(), moving))
 }
 
 /// The servers that stay SVG nodes in the far view (see the module's
@@ -252,77 +379,6 @@ fn finish(g: &web_sys::CanvasRenderingContext2d, l: &Look, fill: bool) {
     }
 }
 
-/// Paints the far view (or clears it when the drawing is not painted).
-fn paint(
-    c: Ctx,
-    (derived, looks, flags): (Derived, Looks, StoredValue<Option<FlagSources>>),
-    canvas: NodeRef<leptos::html::Canvas>,
-    probes: NodeRef<leptos::svg::G>,
-    dragging: RwSignal<Vec<ServerId>>,
-) {
-    let Some(el) = canvas.get_untracked() else {
-        return;
-    };
-    let on = derived.ground.get_untracked();
-    // The drawing's own size now (a notice above it may have taken room
-    // since the viewport was measured): the painting is laid over it from
-    // its top left, at its size, never stretched.
-    let (w, h) = c
-        .svg
-        .get_untracked()
-        .map(|s| {
-            let r = s.get_bounding_client_rect();
-            (r.width(), r.height())
-        })
-        .unwrap_or_else(|| c.ed.viewport.get_untracked());
-    let dpr = window().device_pixel_ratio().max(1.0);
-    let (pw, ph) = if on {
-        ((w * dpr).round() as u32, (h * dpr).round() as u32)
-    } else {
-        (0, 0)
-    };
-    // Setting the size clears the canvas, so only when it changed.
-    if el.width() != pw || el.height() != ph {
-        el.set_width(pw);
-        el.set_height(ph);
-        let style = web_sys::HtmlElement::style(&el);
-        let _ = style.set_property("width", &format!("{}px", dpm_rules::num(w)));
-        let _ = style.set_property("height", &format!("{}px", dpm_rules::num(h)));
-    }
-    let Some(probes) = probes.get_untracked() else {
-        return;
-    };
-    let probes: web_sys::Element = probes.unchecked_into();
-    let g = el
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .map(|g| g.unchecked_into::<web_sys::CanvasRenderingContext2d>());
-    let Some(g) = g.filter(|_| on) else { return };
-    let _ = g.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
-    g.clear_rect(0.0, 0.0, pw as f64, ph as f64);
-    let cam = c.ed.camera.get_untracked();
-    let _ = g.set_transform(dpr * cam.k, 0.0, 0.0, dpr * cam.k, dpr * cam.x, dpr * cam.y);
-    let (a, b) = (cam.to_canvas(0.0, 0.0), cam.to_canvas(w, h));
-    let view = (a.x, a.y, b.x, b.y);
-    let moving: HashSet<ServerId> = dragging.with_untracked(|d| d.iter().copied().collect());
-    c.ed.shown.with_untracked(|t| {
-        // Where each is shown now (gliding through a simulator's step).
-        let at: HashMap<ServerId, Point> = t
-            .servers
-            .iter()
-            .filter_map(|s| Some((s.id, c.pos.get(s.id)?)))
-            .collect();
-        paint_links(&g, &probes, c, derived, t, &at, (view, &moving));
-        flags.with_value(|f| {
-            if let Some(f) = f {
-                paint_servers(&g, &probes, (c, looks, f), t, &at, (view, &moving), cam.k);
-            }
-        });
-    });
-    g.set_global_alpha(1.0);
-}
-
 type View = (f64, f64, f64, f64);
 
 /// Groups of items by their classes, in the order first seen: a handful
@@ -397,17 +453,85 @@ fn paint_links(
     }
 }
 
+/// Paints the servers' layer: rasterised here ([`Pixels`]), handed to the
+/// canvas in one call.
+fn paint_server_layer(
+    c: Ctx,
+    (looks, flags): (Looks, StoredValue<Option<FlagSources>>),
+    (canvas, probes): (NodeRef<leptos::html::Canvas>, NodeRef<leptos::svg::G>),
+    on: Memo<bool>,
+    dragging: RwSignal<Vec<ServerId>>,
+) {
+    let Some((g, (pw, ph))) = surface(c, canvas, on) else {
+        return;
+    };
+    let Some((probes, view, at, moving)) = scene(c, &g, probes, dragging) else {
+        return;
+    };
+    let cam = c.ed.camera.get_untracked();
+    let dpr = window().device_pixel_ratio().max(1.0);
+    let pen = Pen {
+        k: dpr * cam.k,
+        x: dpr * cam.x,
+        y: dpr * cam.y,
+    };
+    PIXELS.with(|px| {
+        let mut px = px.borrow_mut();
+        px.clear(pw as usize, ph as usize);
+        flags.with_value(|f| {
+            let Some(f) = f else { return };
+            c.ed.shown.with_untracked(|t| {
+                paint_servers(
+                    &mut px,
+                    &probes,
+                    (c, looks, f),
+                    t,
+                    (&at, pen),
+                    (view, &moving),
+                );
+            });
+        });
+        px.put(&g);
+    });
+}
+
+thread_local! {
+    /// The servers' pixels, kept from one painting to the next.
+    static PIXELS: RefCell<Pixels> = RefCell::new(Pixels::default());
+}
+
+/// From the drawing's units to the canvas's pixels: `k` times, then
+/// shifted by (`x`, `y`).
+#[derive(Clone, Copy)]
+struct Pen {
+    k: f64,
+    x: f64,
+    y: f64,
+}
+
+impl Pen {
+    fn at(self, p: Point) -> (f64, f64) {
+        (self.x + self.k * p.x, self.y + self.k * p.y)
+    }
+
+    /// The box `w` wide and `h` high around `p`, as two corners in pixels.
+    fn rect(self, p: Point, (w, h): (f64, f64)) -> ((f64, f64), (f64, f64)) {
+        let (x, y) = self.at(p);
+        let (hw, hh) = (self.k * w / 2.0, self.k * h / 2.0);
+        ((x - hw, y - hh), (x + hw, y + hh))
+    }
+}
+
 /// Every server in `view`: its box by look, a failed server's cross, and
 /// the frames that mark servers too small to show their border ([`marks`]),
 /// from one pass over the servers.
 fn paint_servers(
-    g: &web_sys::CanvasRenderingContext2d,
+    px: &mut Pixels,
     probes: &web_sys::Element,
     (c, looks, flags): (Ctx, Looks, &FlagSources),
     t: &Topology,
-    at: &HashMap<ServerId, Point>,
+    (at, pen): (&HashMap<ServerId, Point>, Pen),
     (view, moving): (View, &HashSet<ServerId>),
-    k: f64,
 ) {
     let spof: HashSet<ServerId> = looks.risk_lines.with_value(|r| r.keys().copied().collect());
     let focus = c.tip.focus.get_untracked();
@@ -438,39 +562,45 @@ fn paint_servers(
         let Some(l) = look(probes, "", &class, ("rect", "body")) else {
             continue;
         };
-        apply(g, &l);
-        g.begin_path();
+        let fill = colour(&l.fill, l.alpha);
+        let stroke = colour(&l.stroke, l.alpha).filter(|_| l.width > 0.0);
+        let dash: Vec<f64> = l.dash.iter().map(|d| d * pen.k).collect();
         for (p, w) in boxes {
-            g.rect(p.x - w / 2.0, p.y - NODE_H / 2.0, w, NODE_H);
+            let (a, b) = pen.rect(p, (w, NODE_H));
+            if let Some(f) = fill {
+                px.fill_rect(a, b, f);
+            }
+            if let Some(s) = stroke {
+                px.frame(a, b, l.width * pen.k, &dash, s);
+            }
         }
-        finish(g, &l, true);
     }
-    crosses(g, probes, &frames[0]);
-    marks(g, probes, frames, k);
+    crosses(px, probes, pen, &frames[0]);
+    marks(px, probes, pen, frames);
 }
 
 /// The cross over each failed server's box, (centre, width).
-fn crosses(
-    g: &web_sys::CanvasRenderingContext2d,
-    probes: &web_sys::Element,
-    failed: &[(Point, f64)],
-) {
+fn crosses(px: &mut Pixels, probes: &web_sys::Element, pen: Pen, failed: &[(Point, f64)]) {
     if failed.is_empty() {
         return;
     }
     let Some(l) = look(probes, "", "server failed", ("path", "cross")) else {
         return;
     };
-    apply(g, &l);
-    g.begin_path();
+    let Some(ink) = colour(&l.stroke, l.alpha) else {
+        return;
+    };
     for &(p, w) in failed {
         let (hw, hh) = (w / 2.0 - 6.0, NODE_H / 2.0 - 6.0);
-        g.move_to(p.x - hw, p.y - hh);
-        g.line_to(p.x + hw, p.y + hh);
-        g.move_to(p.x + hw, p.y - hh);
-        g.line_to(p.x - hw, p.y + hh);
+        let at = |dx: f64, dy: f64| {
+            pen.at(Point {
+                x: p.x + dx,
+                y: p.y + dy,
+            })
+        };
+        px.line(at(-hw, -hh), at(hw, hh), l.width * pen.k, &[], ink);
+        px.line(at(hw, -hh), at(-hw, hh), l.width * pen.k, &[], ink);
     }
-    finish(g, &l, false);
 }
 
 /// A frame around each failed, each selected, the focused server and each
@@ -480,18 +610,12 @@ fn crosses(
 /// failure. In the colours of a failed, a selected, a source and a single
 /// point of failure's border. None once the boxes are that large
 /// themselves.
-fn marks(
-    g: &web_sys::CanvasRenderingContext2d,
-    probes: &web_sys::Element,
-    frames: [Vec<(Point, f64)>; 4],
-    k: f64,
-) {
+fn marks(px: &mut Pixels, probes: &web_sys::Element, pen: Pen, frames: [Vec<(Point, f64)>; 4]) {
+    let dpr = window().device_pixel_ratio().max(1.0);
     // Closer in, a box is large enough to show its own border.
-    if NODE_H * k >= MARK_PX {
+    if NODE_H * pen.k >= MARK_PX * dpr {
         return;
     }
-    let k = k.max(1e-6);
-    let min = MARK_PX / k;
     let kinds = [
         "server failed",
         "server selected",
@@ -499,24 +623,22 @@ fn marks(
         "server spof",
     ];
     for (class, boxes) in kinds.into_iter().zip(frames) {
-        let Some(mut l) = look(probes, "", class, ("rect", "body")).filter(|_| !boxes.is_empty())
+        let Some(l) = look(probes, "", class, ("rect", "body")).filter(|_| !boxes.is_empty())
         else {
             continue;
         };
-        l.width = 2.0 / k;
-        l.dash = Vec::new();
-        apply(g, &l);
-        g.begin_path();
+        let Some(ink) = colour(&l.stroke, l.alpha) else {
+            continue;
+        };
+        let (min, gap) = (MARK_PX * dpr, 2.0 * dpr);
         for (p, w) in boxes {
-            let (w, h) = (w.max(min), NODE_H.max(min));
-            g.rect(
-                p.x - w / 2.0 - 2.0 / k,
-                p.y - h / 2.0 - 2.0 / k,
-                w + 4.0 / k,
-                h + 4.0 / k,
+            let (x, y) = pen.at(p);
+            let (hw, hh) = (
+                (w * pen.k).max(min) / 2.0 + gap,
+                (NODE_H * pen.k).max(min) / 2.0 + gap,
             );
+            px.frame((x - hw, y - hh), (x + hw, y + hh), gap, &[], ink);
         }
-        finish(g, &l, false);
     }
 }
 
@@ -526,7 +648,7 @@ const MARK_PX: f64 = 12.0;
 /// A signal that counts up when the system's colour scheme or forced
 /// colours change (the painting's looks come from the stylesheet, which
 /// follows them), listened to for the canvas's life.
-fn media_changes() -> RwSignal<u32> {
+pub fn media_changes() -> RwSignal<u32> {
     use wasm_bindgen::closure::Closure;
     let bump = RwSignal::new(0u32);
     let on_change = Closure::<dyn Fn()>::new(move || bump.update(|n| *n = n.wrapping_add(1)));

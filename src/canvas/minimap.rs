@@ -1,15 +1,17 @@
 //! The minimap: the whole drawing small, with a frame where the view is.
 //! A press or a drag on it moves the view there.
 //!
-//! It draws every server as one rectangle in two SVG paths (DPM servers and
-//! the others) plus one for the selection, so 10,000 servers cost three
-//! elements. The paths follow the drawing, not the pointer: a dragged
-//! server reaches the drawing when it is dropped, and only then does the
-//! minimap redraw. Moving the view only changes the frame and the viewBox.
+//! It paints every server as a rectangle on a canvas (rasterised in the
+//! wasm, `raster.rs`: as SVG paths of 10,000 rectangles, the browser took
+//! 60 ms to raster the minimap again after each edit), and draws the
+//! selection and the frame where the view is in an SVG over it. The
+//! shapes follow the drawing, not the pointer: a dragged server reaches
+//! the drawing when it is dropped, and only then does the minimap repaint.
 
 use crate::browser::markup::el;
 use crate::browser::markup::svg_layer;
 use crate::browser::markup::Markup;
+use crate::canvas::raster::{colour, Pixels, Rgba};
 use crate::state::editor::Editor;
 
 use std::cell::Cell;
@@ -22,8 +24,6 @@ use dpm_rules::NODE_H;
 type Rect = (f64, f64, f64, f64);
 
 thread_local! {
-    /// x0, y0, x1, y1 of every server's rectangle, as last drawn.
-    static BOUNDS: Cell<Option<Rect>> = const { Cell::new(None) };
     /// What the minimap spans, held still while the user drags on it, or
     /// the ground would move under the pointer.
     static HELD: Cell<Option<Rect>> = const { Cell::new(None) };
@@ -41,25 +41,95 @@ fn rect_path(out: &mut String, x: f64, y: f64, w: f64) {
     ));
 }
 
-/// The drawing's shapes: every server's rectangle, in one path for DPM
-/// servers and one for the others. Keeps their bounds in `BOUNDS`.
-fn shapes(t: &dpm_rules::Topology) -> Markup {
-    let (mut dpm, mut others) = (String::new(), String::new());
+/// x0, y0, x1, y1 of every server's rectangle in `t`; x0 > x1 for none.
+fn bounds(t: &dpm_rules::Topology) -> Rect {
     let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
     for v in &t.servers {
         let Some(p) = v.pos else { continue };
         let w = dpm_rules::box_width(&v.name);
-        rect_path(if v.is_dpm() { &mut dpm } else { &mut others }, p.x, p.y, w);
         x0 = x0.min(p.x - w / 2.0);
         y0 = y0.min(p.y - NODE_H / 2.0);
         x1 = x1.max(p.x + w / 2.0);
         y1 = y1.max(p.y + NODE_H / 2.0);
     }
-    BOUNDS.set((x0 <= x1).then_some((x0, y0, x1, y1)));
-    Markup::concat([
-        el("path").attr("class", "mm-others").attr("d", others),
-        el("path").attr("class", "mm-dpm").attr("d", dpm),
-    ])
+    (x0, y0, x1, y1)
+}
+
+/// Paints every server of `t` on `canvas`, which shows `span` as an SVG
+/// with `preserveAspectRatio="xMidYMid meet"` would: the others, then the
+/// DPM servers, each in the look of its probe in `probes` (`.mm-others`,
+/// `.mm-dpm`: fill, and an opacity for all of them together).
+fn paint_shapes(
+    canvas: &web_sys::HtmlCanvasElement,
+    probes: &web_sys::Element,
+    t: &dpm_rules::Topology,
+    span: Rect,
+) {
+    let r = canvas.get_bounding_client_rect();
+    let dpr = window().device_pixel_ratio().max(1.0);
+    let (pw, ph) = (
+        (r.width() * dpr).round() as u32,
+        (r.height() * dpr).round() as u32,
+    );
+    if canvas.width() != pw || canvas.height() != ph {
+        canvas.set_width(pw);
+        canvas.set_height(ph);
+    }
+    let g = canvas.get_context("2d").ok().flatten();
+    let Some(g) = g.map(|g| g.unchecked_into::<web_sys::CanvasRenderingContext2d>()) else {
+        return;
+    };
+    if pw == 0 || ph == 0 {
+        return;
+    }
+    let (vx, vy, vw, vh) = span;
+    let s = (pw as f64 / vw.max(1.0)).min(ph as f64 / vh.max(1.0));
+    let (ox, oy) = (
+        (pw as f64 - vw * s) / 2.0 - vx * s,
+        (ph as f64 - vh * s) / 2.0 - vy * s,
+    );
+    // A stroke of 1.5 px around each box, as the paths had.
+    let pad = 0.75 * dpr;
+    let mut out = Pixels::default();
+    out.clear(pw as usize, ph as usize);
+    let mut one = Pixels::default();
+    for (dpm, class) in [(false, "mm-others"), (true, "mm-dpm")] {
+        let Some((ink, alpha)) = probe_look(probes, class) else {
+            continue;
+        };
+        // Opaque, then laid on with the opacity at once: boxes that
+        // overlap do not darken each other, as in one path.
+        one.clear(pw as usize, ph as usize);
+        for v in t.servers.iter().filter(|v| v.is_dpm() == dpm) {
+            let Some(p) = v.pos else { continue };
+            let (hw, hh) = (
+                dpm_rules::box_width(&v.name) * s / 2.0 + pad,
+                NODE_H * s / 2.0 + pad,
+            );
+            let (x, y) = (ox + p.x * s, oy + p.y * s);
+            one.fill_rect((x - hw, y - hh), (x + hw, y + hh), ink);
+        }
+        out.lay(&one, alpha);
+    }
+    g.clear_rect(0.0, 0.0, pw as f64, ph as f64);
+    out.put(&g);
+}
+
+/// The fill of probe `.class` in `probes`, opaque, and its opacity.
+fn probe_look(probes: &web_sys::Element, class: &str) -> Option<(Rgba, f32)> {
+    let el = probes.query_selector(&format!(".{class}")).ok()??;
+    let style = window().get_computed_style(&el).ok()??;
+    let prop = |name: &str| style.get_property_value(name).unwrap_or_default();
+    let opacity = js_sys::parse_float(&prop("opacity"));
+    let ink = colour(&prop("fill"), 1.0)?;
+    Some((
+        ink,
+        if opacity.is_finite() {
+            opacity as f32
+        } else {
+            1.0
+        },
+    ))
 }
 
 /// The part of the drawing in view, in drawing units.
@@ -106,8 +176,9 @@ fn go_to(ed: Editor, ev: &web_sys::PointerEvent, span: Rect) {
 }
 
 /// The frame where the view is (`view`, in a map spanning `span`), over the
-/// selection's path.
-fn frame((x0, y0, x1, y1): Rect, (sx, sy, sw, sh): Rect, selected: String) -> Markup {
+/// selection's path, and an unpainted box where the drawing is (`bounds`:
+/// what a test presses on the painted shapes by).
+fn frame((x0, y0, x1, y1): Rect, (sx, sy, sw, sh): Rect, selected: String, bounds: Rect) -> Markup {
     // A frame too small to spot (zoomed in on a large estate) gets
     // cross-hairs through it, from edge to edge of the map.
     let cross = ((x1 - x0) * 12.0 < sw).then(|| {
@@ -124,8 +195,18 @@ fn frame((x0, y0, x1, y1): Rect, (sx, sy, sw, sh): Rect, selected: String) -> Ma
         )
     });
     let px = |v: f64| (v as i64).to_string();
+    let (b0, c0, b1, c1) = bounds;
+    let drawing = (b0 <= b1).then(|| {
+        el("rect")
+            .attr("class", "mm-bounds")
+            .attr("x", px(b0))
+            .attr("y", px(c0))
+            .attr("width", px(b1 - b0))
+            .attr("height", px(c1 - c0))
+    });
     Markup::concat(
         [
+            drawing,
             Some(el("path").attr("class", "mm-selected").attr("d", selected)),
             cross,
         ]
@@ -140,18 +221,55 @@ fn frame((x0, y0, x1, y1): Rect, (sx, sy, sw, sh): Rect, selected: String) -> Ma
     )
 }
 
+/// Paints the shapes on the minimap's canvas (made by the view, with its
+/// probes, from the two node refs returned) whenever the drawing, the span
+/// (`span`) or the theme changes while it is `visible`.
+fn repaint_shapes(
+    c: crate::ctx::Ctx,
+    visible: Memo<bool>,
+    span: impl Fn() -> Rect + Copy + Send + Sync + 'static,
+) -> (NodeRef<leptos::html::Canvas>, NodeRef<leptos::svg::Svg>) {
+    let ed = c.ed;
+    let (canvas, probes) = (
+        NodeRef::<leptos::html::Canvas>::new(),
+        NodeRef::<leptos::svg::Svg>::new(),
+    );
+    let media = crate::canvas::ground::media_changes();
+    let at = StoredValue::new(None);
+    crate::canvas::ground::on_change(
+        move || {
+            c.theme.track();
+            media.track();
+            ed.shown.track();
+            at.set_value(visible.get().then(span));
+        },
+        move || {
+            let (Some(el), Some(probes), Some(span)) = (
+                canvas.get_untracked(),
+                probes.get_untracked(),
+                at.get_value(),
+            ) else {
+                return;
+            };
+            ed.shown
+                .with_untracked(|t| paint_shapes(&el, &probes, t, span));
+        },
+    );
+    (canvas, probes)
+}
+
 #[component]
 pub fn Minimap() -> impl IntoView {
     let c = crate::ctx::ctx();
     let ed = c.ed;
     let visible = crate::browser::memo(move |_| crate::ctx::minimap_shown(c));
-    // Plain reactive types only (a Memo of a struct of its own would cost
-    // its own copy of the reactive machinery in the wasm).
-    let drawing = crate::browser::memo(move |_| {
+    // (A memo of the type the canvas's area already has, not one of its
+    // own: each value type compiles its own copy of a memo.)
+    let bounds = crate::browser::memo(move |_| {
         if !visible.get() {
-            return Markup::default();
+            return (1.0, 1.0, 0.0, 0.0);
         }
-        ed.shown.with(shapes)
+        ed.shown.with(bounds)
     });
     // A memo: the frame is rewritten on every pan, the selection (all
     // 10,000 after Ctrl+A) only when it or the drawing changes.
@@ -176,9 +294,10 @@ pub fn Minimap() -> impl IntoView {
         if let Some(r) = HELD.get() {
             return r;
         }
-        drawing.track();
-        span_of(view, BOUNDS.get())
+        let b = bounds.get();
+        span_of(view, (b.0 <= b.2).then_some(b))
     };
+    let (canvas, probes) = repaint_shapes(c, visible, span);
     let view_box = move || {
         let (x, y, w, h) = span();
         format!(
@@ -189,9 +308,9 @@ pub fn Minimap() -> impl IntoView {
             h.max(1.0) as i64
         )
     };
-    // The shapes change with the drawing; the frame and the selection with
-    // the view: two layers, so moving the view never re-reads 10,000
-    // rectangles.
+    // The shapes change with the drawing and the span; the frame and the
+    // selection with the view and the selection: two layers, so selecting
+    // repaints no shape.
     view! {
         <Show when=move || visible.get()>
             <div class="minimap" data-testid="minimap" aria-hidden="true"
@@ -210,8 +329,11 @@ pub fn Minimap() -> impl IntoView {
                     // Let the minimap span the drawing and the view again.
                     ed.camera.update(|_| {});
                 }>
-                <svg viewBox=view_box preserveAspectRatio="xMidYMid meet">{svg_layer("mm-shapes", move || drawing.get())}</svg>
-                <svg viewBox=view_box preserveAspectRatio="xMidYMid meet">{svg_layer("mm-frame", move || frame(in_view(ed), span(), selected.get()))}</svg>
+                <svg class="mm-probes" node_ref=probes aria-hidden="true">
+                    <path class="mm-others"></path><path class="mm-dpm"></path>
+                </svg>
+                <canvas class="mm-shapes" node_ref=canvas></canvas>
+                <svg viewBox=view_box preserveAspectRatio="xMidYMid meet">{svg_layer("mm-frame", move || frame(in_view(ed), span(), selected.get(), bounds.get()))}</svg>
             </div>
         </Show>
     }

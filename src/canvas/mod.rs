@@ -40,6 +40,7 @@ pub mod minimap;
 pub mod node;
 pub mod palette;
 pub mod pointer;
+pub mod raster;
 pub mod state;
 pub mod tips;
 

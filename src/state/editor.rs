@@ -6,8 +6,6 @@
 //! simulator shows its steps through [`Editor::preview`], which never enters
 //! the history or the save.
 
-use crate::browser::storage::storage;
-
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -618,17 +616,17 @@ impl Editor {
     /// Saves, and says at once when the browser refuses (storage full): the
     /// drawing stays in memory and the notice offers it as a file. The next
     /// save that works takes the warning away.
-    pub fn save(&self, key: &str, text: &str) -> bool {
-        let Some(s) = storage() else {
+    pub fn save(&self, key: &str, text: &wasm_bindgen::JsValue) -> bool {
+        if crate::browser::storage::storage().is_none() {
             return true;
-        };
+        }
         let full = Some(Notice {
             error: true,
             text: "Your browser's storage is full: your drawing is not being saved. It is safe in this page; download it to keep it.".into(),
             action: Some(NoticeAction::DownloadDrawing),
             about: About::App,
         });
-        if s.set_item(key, text).is_err() {
+        if !crate::browser::storage::store_js(key, text) {
             self.notice.set(full);
             false
         } else {

@@ -12,6 +12,8 @@ impl Positions {
         Positions {
             map: StoredValue::new(HashMap::new()),
             settled: RwSignal::new(0),
+            snap: StoredValue::new_local((u32::MAX, Rc::new(HashMap::new()))),
+            version: StoredValue::new(0),
         }
     }
 
@@ -24,7 +26,33 @@ impl Positions {
         self.map.update_value(|m| {
             m.insert(id, s.clone());
         });
+        self.bump();
         s
+    }
+
+    /// Counts a change of any position (what [`Positions::snapshot`]
+    /// keeps its copy by).
+    fn bump(&self) {
+        self.version.update_value(|v| *v = v.wrapping_add(1));
+    }
+
+    /// Where every server is drawn now, in one map: made again only after
+    /// a position changed (the far view paints from it at every change,
+    /// most of which, a selection, move nothing).
+    pub fn snapshot(&self) -> Rc<HashMap<ServerId, Point>> {
+        let v = self.version.get_value();
+        if let Some(m) = self
+            .snap
+            .with_value(|(at, m)| (*at == v).then(|| m.clone()))
+        {
+            return m;
+        }
+        let m: Rc<HashMap<ServerId, Point>> = Rc::new(
+            self.map
+                .with_value(|m| m.iter().map(|(&id, s)| (id, s.get_untracked())).collect()),
+        );
+        self.snap.set_value((v, m.clone()));
+        m
     }
 
     pub fn get(&self, id: ServerId) -> Option<Point> {
@@ -43,6 +71,7 @@ impl Positions {
                 let sig = self.of(s.id, p);
                 if sig.get_untracked() != p {
                     sig.set(p);
+                    self.bump();
                     changed = true;
                 }
             }
@@ -55,6 +84,7 @@ impl Positions {
     pub fn set(&self, id: ServerId, p: Point) {
         if let Some(s) = self.map.with_value(|m| m.get(&id).cloned()) {
             s.set(p);
+            self.bump();
         }
     }
 
@@ -82,6 +112,10 @@ impl Default for Positions {
 #[derive(Clone, Copy)]
 pub struct Positions {
     map: StoredValue<HashMap<ServerId, ArcRwSignal<Point>>>,
+    /// The last [`Positions::snapshot`], with the version it was made at.
+    snap: StoredValue<(u32, Rc<HashMap<ServerId, Point>>), LocalStorage>,
+    /// Counts up at every change of a position.
+    version: StoredValue<u32>,
     /// Counts up when positions follow the drawing or a glide steps (not
     /// at each move of a drag): what a view of all of them (the painted
     /// far view) follows.

@@ -1,0 +1,358 @@
+//! The far view's servers, rasterised in the wasm: boxes, frames and
+//! crosses into a pixel buffer that reaches the canvas in one
+//! `putImageData`.
+//!
+//! Why not the canvas's own drawing: at 10,000 servers its path of 10,000
+//! rectangles took the browser's rasteriser 22-28 ms on every change
+//! (`fillRect` one by one, 11 ms), where filling the pixels of boxes two or
+//! three pixels across here takes about one; and one call replaces 10,000
+//! calls across the wasm boundary. Only what the far view draws is here:
+//! axis-aligned boxes and straight lines, antialiased by the share of each
+//! pixel they cover, blended source-over. The protections under them stay
+//! with the canvas (`ground.rs`), whose stroker is fast. The minimap's
+//! shapes are painted here too (`minimap.rs`).
+
+use std::cell::RefCell;
+
+use leptos::prelude::document;
+use wasm_bindgen::JsCast;
+
+thread_local! {
+    /// Colours read so far, by their CSS text: [r, g, b, a], or None
+    /// for no paint. A handful, so a list is all the lookup needs.
+    static COLOURS: RefCell<Vec<(String, Option<[u8; 4]>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A CSS colour (as a computed style gives it) with opacity `alpha`, or
+/// None for none. Read by the browser itself, once per colour: a pixel
+/// painted in it on a scratch canvas.
+pub fn colour(css: &str, alpha: f64) -> Option<Rgba> {
+    if css.is_empty() || css == "none" {
+        return None;
+    }
+    let known = COLOURS.with(|m| m.borrow().iter().find(|(k, _)| k == css).map(|(_, v)| *v));
+    let rgba = known.unwrap_or_else(|| {
+        let read = || -> Option<[u8; 4]> {
+            let el: web_sys::HtmlCanvasElement =
+                document().create_element("canvas").ok()?.unchecked_into();
+            el.set_width(1);
+            el.set_height(1);
+            let g: web_sys::CanvasRenderingContext2d = el.get_context("2d").ok()??.unchecked_into();
+            g.set_fill_style_str("rgba(0, 0, 0, 0)");
+            g.set_fill_style_str(css);
+            g.fill_rect(0.0, 0.0, 1.0, 1.0);
+            let d = g.get_image_data(0.0, 0.0, 1.0, 1.0).ok()?.data();
+            Some([d[0], d[1], d[2], d[3]]).filter(|p| p[3] > 0)
+        };
+        let rgba = read();
+        COLOURS.with(|m| m.borrow_mut().push((css.to_string(), rgba)));
+        rgba
+    })?;
+    Some(Rgba::new(rgba, alpha))
+}
+
+/// A colour with its alpha, premultiplied, each in 0..=1.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rgba(pub [f32; 4]);
+
+impl Rgba {
+    /// From straight (not premultiplied) 8-bit channels, with `alpha` (an
+    /// opacity, 0..=1) applied on top of the colour's own.
+    pub fn new([r, g, b, a]: [u8; 4], alpha: f64) -> Rgba {
+        let a = a as f32 / 255.0 * alpha.clamp(0.0, 1.0) as f32;
+        Rgba([
+            r as f32 / 255.0 * a,
+            g as f32 / 255.0 * a,
+            b as f32 / 255.0 * a,
+            a,
+        ])
+    }
+
+    fn is_clear(self) -> bool {
+        self.0[3] <= 0.0
+    }
+}
+
+/// A pixel buffer, `w` by `h`, premultiplied RGBA while it is painted
+/// ([`Pixels::finish`] makes it the straight RGBA a canvas takes).
+#[derive(Default)]
+pub struct Pixels {
+    pub w: usize,
+    pub h: usize,
+    data: Vec<u8>,
+    /// The rows painted since the buffer was cleared (zoomed out, an
+    /// estate takes a band of the canvas): what clearing and finishing
+    /// go through.
+    rows: std::ops::Range<usize>,
+}
+
+impl Pixels {
+    /// Sizes the buffer `w` by `h` and clears it (the allocation is kept
+    /// from one painting to the next).
+    pub fn clear(&mut self, w: usize, h: usize) {
+        if (w, h) == (self.w, self.h) && self.data.len() == w * h * 4 {
+            let r = self.rows.clone();
+            self.data[r.start * w * 4..r.end * w * 4].fill(0);
+        } else {
+            self.w = w;
+            self.h = h;
+            self.data.clear();
+            self.data.resize(w * h * 4, 0);
+        }
+        self.rows = 0..0;
+    }
+
+    /// The rows painted since the buffer was cleared.
+    pub fn rows(&self) -> std::ops::Range<usize> {
+        self.rows.clone()
+    }
+
+    /// Counts rows `r` as painted.
+    fn touch(&mut self, r: std::ops::Range<usize>) {
+        if r.is_empty() {
+            return;
+        }
+        self.rows = if self.rows.is_empty() {
+            r
+        } else {
+            self.rows.start.min(r.start)..self.rows.end.max(r.end)
+        };
+    }
+
+    /// Blends `c` over pixel (`x`, `y`), which covers `cov` (0..=1) of it.
+    fn blend(&mut self, x: usize, y: usize, c: Rgba, cov: f32) {
+        let i = (y * self.w + x) * 4;
+        blend_into(&mut self.data[i..i + 4], c, cov);
+    }
+
+    /// Fills the box from (`x0`, `y0`) to (`x1`, `y1`), in pixels: the
+    /// pixels on its edges by the share of them it covers.
+    pub fn fill_rect(&mut self, (x0, y0): (f64, f64), (x1, y1): (f64, f64), c: Rgba) {
+        if c.is_clear() || x1 <= x0 || y1 <= y0 {
+            return;
+        }
+        let (cols, rows) = (span(x0, x1, self.w), span(y0, y1, self.h));
+        if cols.is_empty() {
+            return;
+        }
+        self.touch(rows.clone());
+        for y in rows {
+            let cy = overlap(y, y0, y1);
+            for x in cols.clone() {
+                self.blend(x, y, c, cy * overlap(x, x0, x1));
+            }
+        }
+    }
+
+    /// A line `width` pixels wide from `a` to `b` (butt ends), dashed by
+    /// `dash` (lengths in pixels, on and off in turn, as SVG's
+    /// `stroke-dasharray`; empty for a solid line). Each pixel is covered
+    /// by the share of its column (or row, for a steep line) the line's
+    /// thickness there takes.
+    pub fn line(&mut self, a: (f64, f64), b: (f64, f64), width: f64, dash: &[f64], c: Rgba) {
+        let steep = (b.1 - a.1).abs() > (b.0 - a.0).abs();
+        // Along the major axis (u) and across it (v).
+        let (mut u0, mut v0, mut u1, mut v1) = if steep {
+            (a.1, a.0, b.1, b.0)
+        } else {
+            (a.0, a.1, b.0, b.1)
+        };
+        if c.is_clear() || width <= 0.0 || u0 == u1 || !(u0 + u1 + v0 + v1).is_finite() {
+            return;
+        }
+        if u0 > u1 {
+            (u0, v0, u1, v1) = (u1, v1, u0, v0);
+        }
+        let slope = (v1 - v0) / (u1 - u0);
+        // Length along the line per unit along u; half the thickness
+        // across u.
+        let sec = (1.0 + slope * slope).sqrt();
+        let half = width * sec / 2.0;
+        let (along, across) = if steep {
+            (self.h, self.w)
+        } else {
+            (self.w, self.h)
+        };
+        let dash = Dash(dash);
+        let dashed = dash.period() > 0.0;
+        for i in span(u0, u1, along) {
+            let (lo, hi) = ((i as f64).max(u0), ((i + 1) as f64).min(u1));
+            let mid = (lo + hi) / 2.0;
+            if dashed && !dash.on((mid - u0) * sec) {
+                continue;
+            }
+            let centre = v0 + (mid - u0) * slope;
+            let (s0, s1) = (centre - half, centre + half);
+            let cu = (hi - lo) as f32;
+            let js = span(s0, s1, across);
+            if steep {
+                if !js.is_empty() {
+                    self.touch(i..i + 1);
+                }
+            } else {
+                self.touch(js.clone());
+            }
+            for j in js {
+                let cov = cu * overlap(j, s0, s1);
+                if steep {
+                    self.blend(j, i, c, cov);
+                } else {
+                    self.blend(i, j, c, cov);
+                }
+            }
+        }
+    }
+
+    /// The box's outline, `width` pixels wide on its edges, dashed as
+    /// [`Pixels::line`].
+    pub fn frame(
+        &mut self,
+        (x0, y0): (f64, f64),
+        (x1, y1): (f64, f64),
+        width: f64,
+        dash: &[f64],
+        c: Rgba,
+    ) {
+        // Far out, a border a tenth of a pixel wide: nothing to see.
+        if width < 0.1 {
+            return;
+        }
+        let h = width / 2.0;
+        if Dash(dash).period() > 0.0 {
+            self.line((x0 - h, y0), (x1 + h, y0), width, dash, c);
+            self.line((x0 - h, y1), (x1 + h, y1), width, dash, c);
+            self.line((x0, y0 + h), (x0, y1 - h), width, dash, c);
+            self.line((x1, y0 + h), (x1, y1 - h), width, dash, c);
+            return;
+        }
+        // Solid: four boxes (a box smaller than its border is one).
+        if x1 - x0 <= width || y1 - y0 <= width {
+            self.fill_rect((x0 - h, y0 - h), (x1 + h, y1 + h), c);
+            return;
+        }
+        self.fill_rect((x0 - h, y0 - h), (x1 + h, y0 + h), c);
+        self.fill_rect((x0 - h, y1 - h), (x1 + h, y1 + h), c);
+        self.fill_rect((x0 - h, y0 + h), (x0 + h, y1 - h), c);
+        self.fill_rect((x1 - h, y0 + h), (x1 + h, y1 - h), c);
+    }
+
+    /// The buffer as straight RGBA, row by row, as `ImageData` takes it.
+    pub fn finish(&mut self) -> &[u8] {
+        let (r, w) = (self.rows.clone(), self.w);
+        for p in self.data[r.start * w * 4..r.end * w * 4].chunks_exact_mut(4) {
+            let a = p[3];
+            if a != 0 && a != 255 {
+                for v in &mut p[..3] {
+                    *v = ((*v as u32 * 255 + a as u32 / 2) / a as u32).min(255) as u8;
+                }
+            }
+        }
+        &self.data
+    }
+
+    /// Finishes the buffer and puts its painted rows on `g`'s canvas (as
+    /// big as the buffer, and clear), at its top left.
+    pub fn put(&mut self, g: &web_sys::CanvasRenderingContext2d) {
+        let (r, w) = (self.rows.clone(), self.w);
+        if r.is_empty() {
+            return;
+        }
+        let data = &self.finish()[r.start * w * 4..r.end * w * 4];
+        let img = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+            wasm_bindgen::Clamped(data),
+            w as u32,
+            r.len() as u32,
+        );
+        if let Ok(img) = img {
+            let _ = g.put_image_data(&img, 0.0, r.start as f64);
+        }
+    }
+
+    /// Lays `top` (as big as this) over this with opacity `alpha`.
+    pub fn lay(&mut self, top: &Pixels, alpha: f32) {
+        if top.data.len() != self.data.len() {
+            return;
+        }
+        self.touch(top.rows());
+        for (d, s) in self.data.chunks_exact_mut(4).zip(top.data.chunks_exact(4)) {
+            if s[3] == 0 {
+                continue;
+            }
+            let f = |v: u8| v as f32 / 255.0;
+            let c = Rgba([
+                f(s[0]) * alpha,
+                f(s[1]) * alpha,
+                f(s[2]) * alpha,
+                f(s[3]) * alpha,
+            ]);
+            blend_into(d, c, 1.0);
+        }
+    }
+
+    /// Pixel (`x`, `y`) as premultiplied RGBA (before [`Pixels::finish`]).
+    pub fn at(&self, x: usize, y: usize) -> [u8; 4] {
+        let i = (y * self.w + x) * 4;
+        [
+            self.data[i],
+            self.data[i + 1],
+            self.data[i + 2],
+            self.data[i + 3],
+        ]
+    }
+}
+
+/// Blends `c` over premultiplied pixel `d`, which it covers `cov` (0..=1) of.
+fn blend_into(d: &mut [u8], c: Rgba, cov: f32) {
+    let cov = cov.min(1.0);
+    let keep = 1.0 - c.0[3] * cov;
+    for (d, s) in d.iter_mut().zip(c.0) {
+        *d = (s * cov * 255.0 + *d as f32 * keep + 0.5).min(255.0) as u8;
+    }
+}
+
+/// The pixels (within `0..len`) that `[a, b)` touches.
+fn span(a: f64, b: f64, len: usize) -> std::ops::Range<usize> {
+    let lo = a.floor().max(0.0).min(len as f64) as usize;
+    let hi = b.ceil().max(0.0).min(len as f64) as usize;
+    lo..hi.max(lo)
+}
+
+/// How much of pixel `i` (from `i` to `i + 1`) lies in `[a, b)`.
+fn overlap(i: usize, a: f64, b: f64) -> f32 {
+    let i = i as f64;
+    (b.min(i + 1.0) - a.max(i)).clamp(0.0, 1.0) as f32
+}
+
+/// A dash pattern: on and off lengths in turn, repeated (an odd count
+/// twice, as SVG does).
+struct Dash<'a>(&'a [f64]);
+
+impl Dash<'_> {
+    /// The length after which the pattern repeats; 0 (or NaN) for a
+    /// solid line.
+    fn period(&self) -> f64 {
+        let sum: f64 = self.0.iter().map(|v| v.max(0.0)).sum();
+        if self.0.len() % 2 == 1 {
+            2.0 * sum
+        } else {
+            sum
+        }
+    }
+
+    /// Whether the line is drawn at distance `s` from its start.
+    fn on(&self, s: f64) -> bool {
+        let period = self.period();
+        if period.is_nan() || period <= 0.0 {
+            return true;
+        }
+        // (Not `rem_euclid`: its `fmod` brings 2 KB of 128-bit division.)
+        let mut p = s - (s / period).floor() * period;
+        for (i, m) in self.0.iter().chain(self.0).enumerate() {
+            if p < m.max(0.0) {
+                return i % 2 == 0;
+            }
+            p -= m.max(0.0);
+        }
+        true
+    }
+}

@@ -113,5 +113,46 @@ test('10,000 servers: every edit once (fitted, and at 100 %), each with its visi
   assert.ok(Math.abs((await zoom()) - 100) <= 2, `zoomed to ${await zoom()} %`);
   assert.equal(await page.evaluate(() => document.querySelector('svg.canvas').classList.contains('far')), false);
   await run(page, '100 %', actions.filter((a) => a.id !== 'box-select'));
+  // Close in, a protection that only passes through the view (no end near
+  // it) is painted under the drawing, not made an arrow; a click on its
+  // line selects it, and then it is an arrow, selected.
+  await page.keyboard.press('Escape');
+  const passing = await page.evaluate(() => {
+    const svg = document.querySelector('svg.canvas');
+    const c = svg.getBoundingClientRect();
+    const m = /translate\(([-\d.e]+) ([-\d.e]+)\) scale\(([-\d.e]+)\)/.exec(svg.querySelector(':scope > g[transform]').getAttribute('transform'));
+    const [tx, ty, k] = m.slice(1).map(Number);
+    const d = JSON.parse(localStorage.getItem('dpm-sketch/drawing'));
+    const at = new Map(d.servers.map((s) => [s.name, [c.x + tx + k * s.x, c.y + ty + k * s.y]]));
+    const arrows = new Set([...document.querySelectorAll('[data-protection]')].map((e) => e.getAttribute('data-protection')));
+    const lines = document.querySelector('canvas.ground.links');
+    const g = lines.getContext('2d');
+    const r = lines.getBoundingClientRect();
+    let across = 0;
+    let pick = null;
+    for (const p of d.protections) {
+      const l = `${p.protector}->${p.target}`;
+      if (arrows.has(l)) continue;
+      const [a, b] = [at.get(p.protector), at.get(p.target)];
+      for (let u = 0.01; u < 1; u += 0.01) {
+        const [x, y] = [a[0] + (b[0] - a[0]) * u, a[1] + (b[1] - a[1]) * u];
+        if (x < c.x + 8 || x > c.right - 8 || y < c.y + 8 || y > c.bottom - 8) continue;
+        across++;
+        // A point of the bare canvas (no node, arrow or overlay over it),
+        // painted.
+        const alpha = g.getImageData(Math.round((x - r.x) * (lines.width / r.width)), Math.round((y - r.y) * (lines.height / r.height)), 1, 1).data[3];
+        if (!pick && document.elementFromPoint(x, y) === svg && alpha > 0) pick = { l, x, y };
+        break;
+      }
+    }
+    return { across, pick, arrows: arrows.size };
+  });
+  assert.ok(passing.across > passing.arrows, `more protections pass through the view (${passing.across}) than are arrows (${passing.arrows})`);
+  assert.ok(passing.pick, 'a painted protection with a point on the bare canvas');
+  await page.mouse.click(passing.pick.x, passing.pick.y);
+  const chosen = await page.waitForFunction(() => document.querySelector('[data-protection].selected')?.getAttribute('data-protection'));
+  const selected = await chosen.jsonValue();
+  const wasArrow = await page.evaluate((l) => document.querySelectorAll(`[data-protection="${CSS.escape(l)}"]`).length, selected);
+  assert.equal(wasArrow, 1, `${selected} drawn as an arrow once selected`);
   await done(app, server.url);
 });

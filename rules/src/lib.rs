@@ -128,7 +128,10 @@ pub use risk::{fixes, risk, why_no_fix, FactChange, Fix, Risk, SinglePoint};
 #[doc(hidden)]
 pub use risk::{fixes_by_definition, removes_by_definition, removes_each};
 pub use roles::{all_roles, roles, Roles};
-pub use route::{is_clear, passes_near, route, route_bent, route_in, Limit, Obstacles, CLEARANCE};
+pub use route::{
+    is_clear, passes_near, route, route_bent, route_in, segment_hits_box, Limit, Obstacles,
+    CLEARANCE,
+};
 pub use rules::{and_list, Rule, Severity, Source};
 pub use scenario::{
     format_for, from_json, to_json, uses_version_2, InputError, FORMAT, FORMAT_2, READABLE_FORMATS,

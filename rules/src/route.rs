@@ -235,8 +235,9 @@ impl Obstacles {
 }
 
 /// Whether segment a-b passes over the box centred on `c` of half-size
-/// (hw, hh), its edges included.
-fn segment_hits_box(a: Point, b: Point, c: Point, hw: f64, hh: f64) -> bool {
+/// (hw, hh), its edges included. (Also what the canvas culls long arrows
+/// by: one that only passes near the view is not drawn.)
+pub fn segment_hits_box(a: Point, b: Point, c: Point, hw: f64, hh: f64) -> bool {
     // Liang-Barsky clipping of the segment against the box.
     let (dx, dy) = (b.x - a.x, b.y - a.y);
     let (mut t0, mut t1) = (0.0f64, 1.0f64);

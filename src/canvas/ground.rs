@@ -27,13 +27,13 @@ use crate::canvas::node::server_class;
 use crate::canvas::raster::{colour, Pixels};
 use crate::canvas::state::Verdict;
 use crate::ctx::Ctx;
-use crate::state::derived::{worst, Derived};
+use crate::state::derived::{worst, Derived, GROUND_OVER};
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use dpm_rules::{Point, ServerId, Severity, Topology, NODE_H};
+use dpm_rules::{Link, Point, ServerId, Severity, Topology, NODE_H};
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -56,6 +56,8 @@ pub fn Ground(
     dragging: RwSignal<Vec<ServerId>>,
     /// A hidden group in the SVG for the probes.
     probes: NodeRef<leptos::svg::G>,
+    /// The protections drawn as arrows.
+    arrows: Memo<Vec<Link>>,
 ) -> impl IntoView {
     let c = crate::ctx::ctx();
     let derived = expect_context::<Derived>();
@@ -72,6 +74,12 @@ pub fn Ground(
         c.theme.track();
         dragging.track();
     };
+    // Zoomed out, every protection; close in on a large estate, those that
+    // pass through the view with no end near it (not arrows: `cull.rs`).
+    let painted = crate::browser::memo(move |_| {
+        derived.ground.get()
+            || !derived.far.get() && c.ed.shown.with(|t| t.servers.len() > GROUND_OVER)
+    });
     on_change(
         move || {
             common();
@@ -79,17 +87,26 @@ pub fn Ground(
             derived.switched.with(|_| ());
             c.ed.shown_failed.track();
             c.pr.spot.track();
+            if !derived.ground.get() {
+                arrows.track();
+            }
         },
         move || {
-            let Some((g, _)) = surface(c, links, derived.ground) else {
+            let Some((g, _)) = surface(c, links, painted) else {
                 return;
             };
             let (probes, view, at, moving) = match scene(c, &g, probes, dragging) {
                 Some(s) => s,
                 None => return,
             };
+            // Close in, what is drawn as an arrow is not painted.
+            let drawn: HashSet<Link> = if derived.ground.get_untracked() {
+                HashSet::new()
+            } else {
+                arrows.with_untracked(|a| a.iter().copied().collect())
+            };
             c.ed.shown.with_untracked(|t| {
-                paint_links(&g, &probes, c, derived, t, &at, (view, &moving));
+                paint_links(&g, &probes, (c, derived, t), &at, (view, &moving, &drawn));
             });
             g.set_global_alpha(1.0);
         },
@@ -394,15 +411,14 @@ impl<T> Groups<T> {
     }
 }
 
-/// Every protection with an end in `view`, as straight lines, by look.
+/// Every protection that crosses `view`, as straight lines, by look, but
+/// those being dragged or `drawn` as arrows.
 fn paint_links(
     g: &web_sys::CanvasRenderingContext2d,
     probes: &web_sys::Element,
-    c: Ctx,
-    derived: Derived,
-    t: &Topology,
+    (c, derived, t): (Ctx, Derived, &Topology),
     at: &HashMap<ServerId, Point>,
-    (view, moving): (View, &HashSet<ServerId>),
+    (view, moving, drawn): (View, &HashSet<ServerId>, &HashSet<Link>),
 ) {
     let failed: HashSet<ServerId> =
         c.ed.shown_failed
@@ -418,11 +434,18 @@ fn paint_links(
                     continue;
                 };
                 let (x0, y0, x1, y1) = view;
-                if u.x.max(v.x) < x0 || u.x.min(v.x) > x1 || u.y.max(v.y) < y0 || u.y.min(v.y) > y1
-                {
+                let (c, hw, hh) = (
+                    Point {
+                        x: (x0 + x1) / 2.0,
+                        y: (y0 + y1) / 2.0,
+                    },
+                    (x1 - x0) / 2.0,
+                    (y1 - y0) / 2.0,
+                );
+                let l = p.link();
+                if drawn.contains(&l) || !dpm_rules::segment_hits_box(u, v, c, hw, hh) {
                     continue;
                 }
-                let l = p.link();
                 let sev = f
                     .link
                     .get(&l)

@@ -79,9 +79,9 @@ pub fn Canvas() -> impl IntoView {
     view! {
         <div class="canvas-wrap" on:dragover=|ev: web_sys::DragEvent| ev.prevent_default()
             on:drop=move |ev| pointer::drop_file(c, ev)>
-            <crate::canvas::ground::Ground dragging=dragging probes=probes />
+            <crate::canvas::ground::Ground dragging=dragging probes=probes arrows=vis.links />
             <svg class=mode_class node_ref=c.svg tabindex="-1" role="group" aria-label=move || label(c)
-                on:pointerdown=move |ev| pointer::down(c, p, ev)
+                on:pointerdown=move |ev| pointer::down(c, p, vis.links, ev)
                 on:pointermove=move |ev| pointer::moved(c, p, ev)
                 on:pointerup=move |ev| pointer::up(c, p, ev)
                 on:pointercancel=move |ev| pointer::up(c, p, ev)

@@ -9,11 +9,13 @@
 
 use crate::canvas::state::{rename_in_place, toggle_selected};
 use crate::ctx::Ctx;
+use crate::state::derived::{FAR_BELOW, GROUND_OVER};
 use crate::state::editor::Camera;
 use crate::state::editor::Mode;
 
-use dpm_rules::{Point, ServerId};
+use dpm_rules::{Link, Point, ServerId};
 use leptos::prelude::*;
+use std::collections::HashSet;
 
 /// The gesture under way, from the press that started it to the release.
 enum Gesture {
@@ -108,7 +110,7 @@ fn canvas_point(c: Ctx, p: Pointer, ev: &web_sys::PointerEvent) -> Point {
 
 /// A press on the background (nodes stop propagation): a pinch with a
 /// second finger, the armed server placed, a box (Shift), else a pan.
-pub fn down(c: Ctx, p: Pointer, ev: web_sys::PointerEvent) {
+pub fn down(c: Ctx, p: Pointer, arrows: Memo<Vec<Link>>, ev: web_sys::PointerEvent) {
     let ed = c.ed;
     if ev.button() != 0 && ev.pointer_type() == "mouse" {
         return;
@@ -163,6 +165,17 @@ pub fn down(c: Ctx, p: Pointer, ev: web_sys::PointerEvent) {
     if let Some(id) = hit.filter(|_| ed.mode.get_untracked() == Mode::Edit) {
         start_move(c, p, id, &ev);
         crate::canvas::state::focus_server(ed, c.svg, id);
+        return;
+    }
+    // Close in on a large estate, a press on a painted protection (one
+    // passing through the view) selects it, as a press on an arrow does.
+    let line = (!ev.shift_key() && ed.mode.get_untracked() == Mode::Edit)
+        .then(|| painted_link_hit(c, arrows, sx, sy))
+        .flatten();
+    if let Some(l) = line {
+        ed.selection.set(Vec::new());
+        ed.selected_link.set(Some(l));
+        p.gesture.set_value(Gesture::None);
         return;
     }
     // A Shift-press on a painted server in the simulator is a click on it.
@@ -377,6 +390,50 @@ fn painted_hit(c: Ctx, p: Pointer, sx: f64, sy: f64) -> Option<ServerId> {
         }
         best.map(|b| b.1)
     })
+}
+
+/// The protection painted under screen point (`sx`, `sy`) close in on a
+/// large estate (`ground.rs`: one passing through the view, not drawn
+/// as one of the `arrows`): the nearest within a few pixels of its line.
+fn painted_link_hit(c: Ctx, arrows: Memo<Vec<Link>>, sx: f64, sy: f64) -> Option<Link> {
+    let cam = c.ed.camera.get_untracked();
+    let big = c.ed.shown.with_untracked(|t| t.servers.len() > GROUND_OVER);
+    if cam.k < FAR_BELOW || !big {
+        return None;
+    }
+    let at = cam.to_canvas(sx, sy);
+    let reach = 5.0 / cam.k;
+    let drawn: HashSet<Link> = arrows.with_untracked(|a| a.iter().copied().collect());
+    let pos = c.pos.snapshot();
+    c.ed.shown.with_untracked(|t| {
+        let mut best: Option<(f64, Link)> = None;
+        for p in &t.protections {
+            let l = p.link();
+            let (Some(a), Some(b)) = (pos.get(&l.protector), pos.get(&l.target)) else {
+                continue;
+            };
+            if drawn.contains(&l) {
+                continue;
+            }
+            let d = to_segment(at, *a, *b);
+            if d <= reach && best.is_none_or(|b| d < b.0) {
+                best = Some((d, l));
+            }
+        }
+        best.map(|b| b.1)
+    })
+}
+
+/// How far point `p` is from the segment `a`-`b`.
+fn to_segment(p: Point, a: Point, b: Point) -> f64 {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len = dx * dx + dy * dy;
+    let u = if len > 0.0 {
+        (((p.x - a.x) * dx + (p.y - a.y) * dy) / len).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    ((a.x + u * dx - p.x).powi(2) + (a.y + u * dy - p.y).powi(2)).sqrt()
 }
 
 /// A double-click on a server: rename it in place. The press captured the

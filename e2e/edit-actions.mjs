@@ -83,7 +83,7 @@ export function installTimer() {
       const svg = document.querySelector('svg.canvas');
       const c = svg.getBoundingClientRect();
       const out = new Map();
-      const ground = document.querySelector('canvas.ground');
+      const ground = document.querySelector('canvas.ground.servers');
       const text = ground && ground.width > 0 ? localStorage.getItem('dpm-sketch/drawing') : null;
       const m = /translate\(([-\d.e]+) ([-\d.e]+)\) scale\(([-\d.e]+)\)/.exec(svg.querySelector(':scope > g[transform]')?.getAttribute('transform') ?? '');
       if (text && m) {
@@ -123,7 +123,7 @@ export function installTimer() {
     // painted far view those of the saved drawing.
     linksFrom(name) {
       const out = new Set([...document.querySelectorAll('[data-protection]')].map((e) => e.getAttribute('data-protection')).filter((l) => l.startsWith(`${name}->`)));
-      const text = document.querySelector('canvas.ground')?.width > 0 ? localStorage.getItem('dpm-sketch/drawing') : null;
+      const text = document.querySelector('canvas.ground.servers')?.width > 0 ? localStorage.getItem('dpm-sketch/drawing') : null;
       for (const p of text ? JSON.parse(text).protections ?? [] : []) if (p.protector === name) out.add(`${p.protector}->${p.target}`);
       return [...out];
     },
@@ -131,7 +131,7 @@ export function installTimer() {
     // painted far view) in the saved drawing; null while a save is pending.
     hasLink(l) {
       if (document.querySelector(`[data-protection="${CSS.escape(l)}"]`)) return true;
-      if (!(document.querySelector('canvas.ground')?.width > 0)) return false;
+      if (!(document.querySelector('canvas.ground.servers')?.width > 0)) return false;
       if (document.querySelector('[data-save-pending]')) return null;
       const [from, to] = l.split('->');
       return (JSON.parse(localStorage.getItem('dpm-sketch/drawing') || '{}').protections ?? []).some((p) => p.protector === from && p.target === to);

@@ -47,7 +47,7 @@ test('10,000 servers: every edit once (fitted, and at 100 %), each with its visi
     const c = document.querySelector('svg.canvas').getBoundingClientRect();
     const all = window.__edits.servers();
     const inside = all.filter((s) => s.x >= c.x && s.x <= c.right && s.y >= c.y && s.y <= c.bottom);
-    return { all: all.length, inside: inside.length, nodes: document.querySelectorAll('[data-server]').length, painted: document.querySelector('canvas.ground').width > 0 };
+    return { all: all.length, inside: inside.length, nodes: document.querySelectorAll('[data-server]').length, painted: document.querySelector('canvas.ground.servers').width > 0 };
   });
   assert.deepEqual({ ...whole, nodes: whole.nodes < 10 }, { all: 10000, inside: 10000, nodes: true, painted: true }, `${whole.nodes} nodes`);
   // The painting follows the drawing: a server is painted, its pixels

@@ -565,10 +565,22 @@ fn a_box_covers_its_pixels_and_shares_its_edges() {
     px.clear(8, 4);
     // From the middle of pixel 1 to the end of pixel 4, rows 1 and 2 whole.
     px.fill_rect((1.5, 1.0), (5.0, 3.0), Rgba::new(INK, 1.0));
-    assert_eq!(px.at(2, 1), INK, "a pixel covered whole takes the colour");
-    assert_eq!(px.at(1, 2)[3], 128, "half a pixel covered: half opaque");
-    assert_eq!(px.at(5, 1), [0; 4], "a pixel past the edge stays clear");
-    assert_eq!(px.at(2, 0), [0; 4]);
+    assert_eq!(
+        px.at(2, 1).unwrap(),
+        INK,
+        "a pixel covered whole takes the colour"
+    );
+    assert_eq!(
+        px.at(1, 2).unwrap()[3],
+        128,
+        "half a pixel covered: half opaque"
+    );
+    assert_eq!(
+        px.at(5, 1).unwrap(),
+        [0; 4],
+        "a pixel past the edge stays clear"
+    );
+    assert_eq!(px.at(2, 0).unwrap(), [0; 4]);
     assert_eq!(px.rows(), 1..3, "only the rows painted are counted");
     // Straight again for the canvas: the half-covered pixel has the
     // colour itself, at half alpha.
@@ -584,11 +596,11 @@ fn boxes_blend_over_each_other_and_opacity_applies() {
     px.fill_rect((0.0, 0.0), (2.0, 1.0), Rgba::new([255, 255, 255, 255], 1.0));
     px.fill_rect((0.0, 0.0), (1.0, 1.0), Rgba::new([0, 0, 0, 255], 0.5));
     assert_eq!(
-        px.at(0, 0),
+        px.at(0, 0).unwrap(),
         [128, 128, 128, 255],
         "black at half opacity over white: grey"
     );
-    assert_eq!(px.at(1, 0), [255, 255, 255, 255]);
+    assert_eq!(px.at(1, 0).unwrap(), [255, 255, 255, 255]);
 }
 
 #[wasm_bindgen_test]
@@ -598,26 +610,26 @@ fn lines_are_as_thick_as_their_width_and_dashes_leave_gaps() {
     let ink = Rgba::new(INK, 1.0);
     // A line a pixel wide along row 2, from x 0 to 20, on for 4, off for 4.
     px.line((0.0, 2.5), (20.0, 2.5), 1.0, &[4.0, 4.0], ink);
-    assert_eq!(px.at(1, 2), INK);
-    assert_eq!(px.at(5, 2), [0; 4], "in a gap of the dash");
-    assert_eq!(px.at(9, 2), INK, "on again after the gap");
-    assert_eq!(px.at(1, 1), [0; 4], "no thicker than its width");
+    assert_eq!(px.at(1, 2).unwrap(), INK);
+    assert_eq!(px.at(5, 2).unwrap(), [0; 4], "in a gap of the dash");
+    assert_eq!(px.at(9, 2).unwrap(), INK, "on again after the gap");
+    assert_eq!(px.at(1, 1).unwrap(), [0; 4], "no thicker than its width");
     // A steep line: one column, covered whole from row 0 to 6.
     px.line((10.5, 0.0), (10.5, 6.0), 1.0, &[], ink);
-    assert!((0..6).all(|y| px.at(10, y) == INK));
+    assert!((0..6).all(|y| px.at(10, y).unwrap() == INK));
     // Half a pixel wide: half the coverage.
     px.line((15.0, 4.5), (20.0, 4.5), 0.5, &[], ink);
-    assert_eq!(px.at(16, 4)[3], 128);
+    assert_eq!(px.at(16, 4).unwrap()[3], 128);
     // A frame leaves the inside of the box as it was.
     let mut f = Pixels::default();
     f.clear(10, 10);
     f.frame((2.0, 2.0), (8.0, 8.0), 1.0, &[], ink);
     assert_eq!(
-        f.at(2, 5)[3],
+        f.at(2, 5).unwrap()[3],
         128,
         "the edge's pixel holds half of the centred border"
     );
-    assert_eq!(f.at(5, 5), [0; 4], "the inside is untouched");
+    assert_eq!(f.at(5, 5).unwrap(), [0; 4], "the inside is untouched");
 }
 
 #[wasm_bindgen_test]
@@ -630,8 +642,9 @@ fn nothing_paints_outside_the_buffer_or_from_bad_numbers() {
     px.line((f64::NAN, 0.0), (3.0, 3.0), 1.0, &[], ink);
     px.line((0.0, 0.0), (3.0, 3.0), 1.0, &[f64::NAN], ink);
     px.frame((1.0, 1.0), (1.0, 1.0), 2.0, &[0.0, 0.0], ink);
-    assert_eq!(px.at(2, 3), INK);
-    assert_eq!(px.at(2, 0)[3], 128);
+    assert_eq!(px.at(2, 3).unwrap(), INK);
+    assert_eq!(px.at(4, 0), None, "outside the buffer: no pixel");
+    assert_eq!(px.at(2, 0).unwrap()[3], 128);
 }
 
 #[wasm_bindgen_test]
@@ -654,5 +667,18 @@ fn colours_are_read_as_the_browser_reads_them() {
         colour("url(#pattern)", 1.0),
         None,
         "what is not a colour paints nothing"
+    );
+    // As computed styles write them, read from the text.
+    assert_eq!(
+        colour("rgba(10, 20, 30, 0.5)", 1.0),
+        Some(Rgba::new([10, 20, 30, 128], 1.0))
+    );
+    assert_eq!(
+        colour("rgb(10 20 30 / 0.5)", 1.0),
+        Some(Rgba::new([10, 20, 30, 128], 1.0))
+    );
+    assert_eq!(
+        colour("rgb(10, 20, 30)", f64::NAN),
+        Some(Rgba::new([10, 20, 30, 255], 0.0))
     );
 }

@@ -3,7 +3,10 @@
 //! connected, wherever it is), so that a move costs the same in an estate
 //! of 10,000 as in one of 100: xyflow's `useVisibleNodeIds`, tldraw's
 //! `notVisibleShapes`. The view is rounded out to a coarse grid, so panning
-//! redraws nothing until it crosses a cell.
+//! redraws nothing until it crosses a cell. Arrows: those with an end in
+//! that area, and long ones crossing it; in an estate over `GROUND_OVER`
+//! servers, only those with an end within half a screen of the view (the
+//! others crossing it are painted, `ground.rs`).
 
 use crate::canvas::state::DRAW_ALL_UP_TO;
 use crate::ctx::Ctx;
@@ -222,7 +225,14 @@ fn links(
 /// The arrows of a large estate close in: see [`links`].
 fn near_links(c: Ctx, t: &Topology, near: Area, moving: &HashSet<Link>) -> Vec<Link> {
     let picked = picked(c);
-    let sel: HashSet<ServerId> = c.ed.selection.with(|s| s.iter().copied().collect());
+    // The last selected, as the far view keeps (Ctrl+A selects 10,000).
+    let sel: HashSet<ServerId> = c.ed.selection.with(|s| {
+        s.iter()
+            .rev()
+            .take(crate::canvas::ground::MOST_SELECTED)
+            .copied()
+            .collect()
+    });
     let from = c.cn.from.get();
     let held = |id: ServerId| sel.contains(&id) || from == Some(id);
     let close = |id: ServerId| {

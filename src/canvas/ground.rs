@@ -1,24 +1,29 @@
-//! The far view of a large estate. Zoomed out (below `FAR_BELOW`) on more
-//! than `GROUND_OVER` servers (`state::derived`), the servers and protections are painted
-//! on a `<canvas>` under the SVG, not made as thousands of SVG nodes: an
-//! edit repaints a few thousand rectangles in one pass, where the browser
-//! would walk, style and paint 60,000 elements (what the minimap already
-//! does for the whole drawing). A press is hit-tested by coordinates
-//! (`pointer.rs`).
+//! What a large estate paints instead of making nodes. Zoomed out (below
+//! `FAR_BELOW`) on more than `GROUND_OVER` servers (`state::derived`), the
+//! servers and protections are painted on two canvases under the SVG, not
+//! made as thousands of SVG nodes (what the minimap already does for the
+//! whole drawing): the protections with the canvas's own stroker, and over
+//! them the servers, rasterised in the wasm (`raster.rs`) and put there in
+//! one call. Each layer is repainted only when what it shows changes: a
+//! selection repaints the servers, not 5,000 lines. A press is hit-tested
+//! by coordinates (`pointer.rs`). Close in on such an estate, the
+//! protections that only pass through the view (no end near it) are
+//! painted too, and the others are arrows (`cull.rs`); a click on a
+//! painted line selects it.
 //!
-//! The SVG keeps as nodes, with their hooks, keys and labels, only what a
-//! user works on ([`kept`]): the selection (up to [`MOST_SELECTED`]),
-//! failed servers, the server with the keyboard focus and its neighbours
-//! in the drawing's order (so Tab walks the drawing), the servers of a
-//! protection being drawn (by keyboard, the candidates nearest the source,
-//! for Tab), the presenter's spotlight and the first server (where Tab
-//! enters the drawing). They are drawn over the painting; the selected,
-//! failed and focused servers also get a frame there that stays visible
-//! however far out the view is.
+//! Zoomed out, the SVG keeps as nodes, with their hooks, keys and labels,
+//! only what a user works on ([`kept`]): the selection (up to
+//! [`MOST_SELECTED`]), failed servers, the server with the keyboard focus
+//! and its neighbours in the drawing's order (so Tab walks the drawing),
+//! the servers of a protection being drawn (by keyboard, the candidates
+//! nearest the source, for Tab), the presenter's spotlight and the first
+//! server (where Tab enters the drawing). They are drawn over the
+//! painting; the selected, failed and focused servers also get a frame
+//! there that stays visible however far out the view is.
 //!
 //! The painting takes its colours from the stylesheet: each look is read
 //! off a hidden probe node that has the classes a node would have, so the
-//! canvas follows the theme, forced colours, the simulator and the
+//! canvases follow the theme, forced colours, the simulator and the
 //! spotlight exactly as the nodes do.
 
 use crate::canvas::arrow::link_class;
@@ -80,13 +85,20 @@ pub fn Ground(
         derived.ground.get()
             || !derived.far.get() && c.ed.shown.with(|t| t.servers.len() > GROUND_OVER)
     });
+    // Each layer follows what it shows only while it is painted (off, it
+    // is emptied once).
     on_change(
         move || {
+            if !painted.get() {
+                return;
+            }
             common();
             derived.findings.with(|_| ());
             derived.switched.with(|_| ());
             c.ed.shown_failed.track();
             c.pr.spot.track();
+            // Presenting draws protections wider.
+            c.ed.mode.track();
             if !derived.ground.get() {
                 arrows.track();
             }
@@ -116,12 +128,14 @@ pub fn Ground(
     let flags: StoredValue<Option<FlagSources>> = StoredValue::new(None);
     on_change(
         move || {
+            if !derived.ground.get() {
+                flags.set_value(None);
+                return;
+            }
             common();
             c.tip.focus.track();
             flags.set_value(Some(FlagSources::now(c)));
-            derived.findings.with(|_| ());
             c.rv.risk.with(|_| ());
-            c.ed.selected_link.track();
         },
         move || {
             paint_server_layer(
@@ -521,6 +535,8 @@ fn paint_server_layer(
 thread_local! {
     /// The servers' pixels, kept from one painting to the next.
     static PIXELS: RefCell<Pixels> = RefCell::new(Pixels::default());
+    /// A class of servers painted apart, to be laid on with its opacity.
+    static LAYER: RefCell<Pixels> = RefCell::new(Pixels::default());
 }
 
 /// From the drawing's units to the canvas's pixels: `k` times, then
@@ -585,17 +601,34 @@ fn paint_servers(
         let Some(l) = look(probes, "", &class, ("rect", "body")) else {
             continue;
         };
-        let fill = colour(&l.fill, l.alpha);
-        let stroke = colour(&l.stroke, l.alpha).filter(|_| l.width > 0.0);
+        // An opacity below 1 applies to the class's boxes together, as to
+        // one shape: boxes that overlap (far out, most do) do not darken
+        // each other.
+        let group = l.alpha < 1.0;
+        let a = if group { 1.0 } else { l.alpha };
+        let fill = colour(&l.fill, a);
+        let stroke = colour(&l.stroke, a).filter(|_| l.width > 0.0);
         let dash: Vec<f64> = l.dash.iter().map(|d| d * pen.k).collect();
-        for (p, w) in boxes {
-            let (a, b) = pen.rect(p, (w, NODE_H));
-            if let Some(f) = fill {
-                px.fill_rect(a, b, f);
+        let paint = |to: &mut Pixels| {
+            for &(p, w) in &boxes {
+                let (a, b) = pen.rect(p, (w, NODE_H));
+                if let Some(f) = fill {
+                    to.fill_rect(a, b, f);
+                }
+                if let Some(s) = stroke {
+                    to.frame(a, b, l.width * pen.k, &dash, s);
+                }
             }
-            if let Some(s) = stroke {
-                px.frame(a, b, l.width * pen.k, &dash, s);
-            }
+        };
+        if group {
+            LAYER.with(|one| {
+                let mut one = one.borrow_mut();
+                one.clear(px.w, px.h);
+                paint(&mut one);
+                px.lay(&one, l.alpha as f32);
+            });
+        } else {
+            paint(px);
         }
     }
     crosses(px, probes, pen, &frames[0]);

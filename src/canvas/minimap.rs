@@ -14,7 +14,7 @@ use crate::browser::markup::Markup;
 use crate::canvas::raster::{colour, Pixels, Rgba};
 use crate::state::editor::Editor;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -24,6 +24,9 @@ use dpm_rules::NODE_H;
 type Rect = (f64, f64, f64, f64);
 
 thread_local! {
+    /// The shapes' pixels, and one class's, kept from one painting to
+    /// the next.
+    static SHAPES: RefCell<(Pixels, Pixels)> = RefCell::new(Default::default());
     /// What the minimap spans, held still while the user drags on it, or
     /// the ground would move under the pointer.
     static HELD: Cell<Option<Rect>> = const { Cell::new(None) };
@@ -90,9 +93,25 @@ fn paint_shapes(
     );
     // A stroke of 1.5 px around each box, as the paths had.
     let pad = 0.75 * dpr;
-    let mut out = Pixels::default();
+    SHAPES.with(|b| {
+        let (out, one) = &mut *b.borrow_mut();
+        paint_classes((out, one), probes, t, (s, ox, oy, pad), (pw, ph));
+        g.clear_rect(0.0, 0.0, pw as f64, ph as f64);
+        out.put(&g);
+    });
+}
+
+/// The others, then the DPM servers, each class painted opaque on `one`
+/// and laid on `out` with its opacity (see [`paint_shapes`]): boxes `s`
+/// times their size, shifted by (`ox`, `oy`), grown by `pad` pixels.
+fn paint_classes(
+    (out, one): (&mut Pixels, &mut Pixels),
+    probes: &web_sys::Element,
+    t: &dpm_rules::Topology,
+    (s, ox, oy, pad): (f64, f64, f64, f64),
+    (pw, ph): (u32, u32),
+) {
     out.clear(pw as usize, ph as usize);
-    let mut one = Pixels::default();
     for (dpm, class) in [(false, "mm-others"), (true, "mm-dpm")] {
         let Some((ink, alpha)) = probe_look(probes, class) else {
             continue;
@@ -109,10 +128,8 @@ fn paint_shapes(
             let (x, y) = (ox + p.x * s, oy + p.y * s);
             one.fill_rect((x - hw, y - hh), (x + hw, y + hh), ink);
         }
-        out.lay(&one, alpha);
+        out.lay(one, alpha);
     }
-    g.clear_rect(0.0, 0.0, pw as f64, ph as f64);
-    out.put(&g);
 }
 
 /// The fill of probe `.class` in `probes`, opaque, and its opacity.
@@ -297,16 +314,17 @@ pub fn Minimap() -> impl IntoView {
         let b = bounds.get();
         span_of(view, (b.0 <= b.2).then_some(b))
     };
-    let (canvas, probes) = repaint_shapes(c, visible, span);
-    let view_box = move || {
+    // In whole units, as the viewBox takes it, and a memo: the shapes are
+    // painted again when it changes, not at each frame of a pan inside it.
+    let whole = crate::browser::memo(move |_| {
         let (x, y, w, h) = span();
-        format!(
-            "{} {} {} {}",
-            x as i64,
-            y as i64,
-            w.max(1.0) as i64,
-            h.max(1.0) as i64
-        )
+        let i = |v: f64| v as i64 as f64;
+        (i(x), i(y), i(w.max(1.0)), i(h.max(1.0)))
+    });
+    let (canvas, probes) = repaint_shapes(c, visible, move || whole.get());
+    let view_box = move || {
+        let (x, y, w, h) = whole.get();
+        format!("{} {} {} {}", x as i64, y as i64, w as i64, h as i64)
     };
     // The shapes change with the drawing and the span; the frame and the
     // selection with the view and the selection: two layers, so selecting

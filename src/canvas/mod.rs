@@ -81,10 +81,10 @@ pub fn Canvas() -> impl IntoView {
             on:drop=move |ev| pointer::drop_file(c, ev)>
             <crate::canvas::ground::Ground dragging=dragging probes=probes arrows=vis.links />
             <svg class=mode_class node_ref=c.svg tabindex="-1" role="group" aria-label=move || label(c)
-                on:pointerdown=move |ev| pointer::down(c, p, vis.links, ev)
+                on:pointerdown=move |ev| pointer::down(c, p, ev)
                 on:pointermove=move |ev| pointer::moved(c, p, ev)
-                on:pointerup=move |ev| pointer::up(c, p, ev)
-                on:pointercancel=move |ev| pointer::up(c, p, ev)
+                on:pointerup=move |ev| pointer::up(c, p, vis.links, ev)
+                on:pointercancel=move |ev| pointer::up(c, p, vis.links, ev)
                 on:pointerleave=move |_| pointer::left(c, p)
                 on:dblclick=move |ev| pointer::dblclick(c, p, ev)
                 on:wheel=move |ev| pointer::wheel(c, ev)>

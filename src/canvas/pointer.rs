@@ -110,7 +110,7 @@ fn canvas_point(c: Ctx, p: Pointer, ev: &web_sys::PointerEvent) -> Point {
 
 /// A press on the background (nodes stop propagation): a pinch with a
 /// second finger, the armed server placed, a box (Shift), else a pan.
-pub fn down(c: Ctx, p: Pointer, arrows: Memo<Vec<Link>>, ev: web_sys::PointerEvent) {
+pub fn down(c: Ctx, p: Pointer, ev: web_sys::PointerEvent) {
     let ed = c.ed;
     if ev.button() != 0 && ev.pointer_type() == "mouse" {
         return;
@@ -165,17 +165,6 @@ pub fn down(c: Ctx, p: Pointer, arrows: Memo<Vec<Link>>, ev: web_sys::PointerEve
     if let Some(id) = hit.filter(|_| ed.mode.get_untracked() == Mode::Edit) {
         start_move(c, p, id, &ev);
         crate::canvas::state::focus_server(ed, c.svg, id);
-        return;
-    }
-    // Close in on a large estate, a press on a painted protection (one
-    // passing through the view) selects it, as a press on an arrow does.
-    let line = (!ev.shift_key() && ed.mode.get_untracked() == Mode::Edit)
-        .then(|| painted_link_hit(c, arrows, sx, sy))
-        .flatten();
-    if let Some(l) = line {
-        ed.selection.set(Vec::new());
-        ed.selected_link.set(Some(l));
-        p.gesture.set_value(Gesture::None);
         return;
     }
     // A Shift-press on a painted server in the simulator is a click on it.
@@ -268,7 +257,9 @@ pub fn moved(c: Ctx, p: Pointer, ev: web_sys::PointerEvent) {
 /// A release (or a cancel): the gesture ends. A protection is made or
 /// dropped, a box selects, a move becomes one undoable edit (or is put
 /// back when cancelled), a click on the background clears the selection.
-pub fn up(c: Ctx, p: Pointer, ev: web_sys::PointerEvent) {
+/// `arrows`: the protections drawn as arrows (the others close in are
+/// painted, and a click on one's line selects it).
+pub fn up(c: Ctx, p: Pointer, arrows: Memo<Vec<Link>>, ev: web_sys::PointerEvent) {
     let (ed, pos, cn) = (c.ed, c.pos, c.cn);
     p.touches
         .update_value(|t| t.retain(|e| e.0 != ev.pointer_id()));
@@ -337,6 +328,13 @@ pub fn up(c: Ctx, p: Pointer, ev: web_sys::PointerEvent) {
             match (click, painted_hit(c, p, sx, sy), ed.mode.get_untracked()) {
                 (true, Some(id), Mode::Simulate) => crate::sim::state::toggle_failed(ed, id),
                 (true, Some(id), Mode::Present) => crate::present::state::spotlight(ed, c.pr, id),
+                // Close in on a large estate, a click on a painted
+                // protection (passing through the view) selects it, as a
+                // press on an arrow does; a drag from it pans.
+                (true, _, Mode::Edit) if !ev.shift_key() => {
+                    ed.selection.set(Vec::new());
+                    ed.selected_link.set(painted_link_hit(c, arrows, sx, sy));
+                }
                 (true, _, _) if !ev.shift_key() => {
                     ed.selection.set(Vec::new());
                     ed.selected_link.set(None);

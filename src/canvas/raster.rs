@@ -23,9 +23,12 @@ thread_local! {
     static COLOURS: RefCell<Vec<(String, Option<[u8; 4]>)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// A CSS colour (as a computed style gives it) with opacity `alpha`, or
-/// None for none. Read by the browser itself, once per colour: a pixel
-/// painted in it on a scratch canvas.
+/// A CSS colour (as a computed style gives it: `rgb(r, g, b)` or
+/// `rgba(r, g, b, a)`) with opacity `alpha`, or None for none or a
+/// transparent colour. Any other colour syntax is read by the browser
+/// itself, once: a pixel painted in it on a scratch canvas (which a
+/// browser guarding against fingerprinting may blur; the computed style's
+/// own text is read first for that reason).
 pub fn colour(css: &str, alpha: f64) -> Option<Rgba> {
     if css.is_empty() || css == "none" {
         return None;
@@ -33,6 +36,9 @@ pub fn colour(css: &str, alpha: f64) -> Option<Rgba> {
     let known = COLOURS.with(|m| m.borrow().iter().find(|(k, _)| k == css).map(|(_, v)| *v));
     let rgba = known.unwrap_or_else(|| {
         let read = || -> Option<[u8; 4]> {
+            if let Some(c) = rgb_text(css) {
+                return Some(c).filter(|p| p[3] > 0);
+            }
             let el: web_sys::HtmlCanvasElement =
                 document().create_element("canvas").ok()?.unchecked_into();
             el.set_width(1);
@@ -51,6 +57,32 @@ pub fn colour(css: &str, alpha: f64) -> Option<Rgba> {
     Some(Rgba::new(rgba, alpha))
 }
 
+/// The channels of `rgb(r, g, b)` or `rgba(r, g, b, a)` (commas, spaces or
+/// a slash between them), as computed styles write colours; None for any
+/// other text.
+fn rgb_text(css: &str) -> Option<[u8; 4]> {
+    let inner = css
+        .strip_prefix("rgba(")
+        .or_else(|| css.strip_prefix("rgb("))?
+        .strip_suffix(')')?;
+    if inner.contains('%') {
+        return None;
+    }
+    // The browser's own number reading: Rust's would add its float parser
+    // to the bundle.
+    let v: Vec<f64> = inner
+        .split([',', '/', ' '])
+        .filter(|p| !p.is_empty())
+        .map(js_sys::parse_float)
+        .collect();
+    if !(3..=4).contains(&v.len()) || v.iter().any(|x| !x.is_finite()) {
+        return None;
+    }
+    let a = v.get(3).copied().unwrap_or(1.0).clamp(0.0, 1.0);
+    let c = |x: f64| x.clamp(0.0, 255.0).round() as u8;
+    Some([c(v[0]), c(v[1]), c(v[2]), c(a * 255.0)])
+}
+
 /// A colour with its alpha, premultiplied, each in 0..=1.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Rgba(pub [f32; 4]);
@@ -59,7 +91,13 @@ impl Rgba {
     /// From straight (not premultiplied) 8-bit channels, with `alpha` (an
     /// opacity, 0..=1) applied on top of the colour's own.
     pub fn new([r, g, b, a]: [u8; 4], alpha: f64) -> Rgba {
-        let a = a as f32 / 255.0 * alpha.clamp(0.0, 1.0) as f32;
+        // (A NaN opacity paints nothing.)
+        let alpha = if alpha.is_nan() {
+            0.0
+        } else {
+            alpha.clamp(0.0, 1.0)
+        };
+        let a = a as f32 / 255.0 * alpha as f32;
         Rgba([
             r as f32 / 255.0 * a,
             g as f32 / 255.0 * a,
@@ -273,8 +311,13 @@ impl Pixels {
         if top.data.len() != self.data.len() {
             return;
         }
-        self.touch(top.rows());
-        for (d, s) in self.data.chunks_exact_mut(4).zip(top.data.chunks_exact(4)) {
+        let r = top.rows();
+        self.touch(r.clone());
+        let (a, b) = (r.start * self.w * 4, r.end * self.w * 4);
+        for (d, s) in self.data[a..b]
+            .chunks_exact_mut(4)
+            .zip(top.data[a..b].chunks_exact(4))
+        {
             if s[3] == 0 {
                 continue;
             }
@@ -289,15 +332,14 @@ impl Pixels {
         }
     }
 
-    /// Pixel (`x`, `y`) as premultiplied RGBA (before [`Pixels::finish`]).
-    pub fn at(&self, x: usize, y: usize) -> [u8; 4] {
+    /// Pixel (`x`, `y`) as premultiplied RGBA (before [`Pixels::finish`]);
+    /// None outside the buffer.
+    pub fn at(&self, x: usize, y: usize) -> Option<[u8; 4]> {
+        if x >= self.w || y >= self.h {
+            return None;
+        }
         let i = (y * self.w + x) * 4;
-        [
-            self.data[i],
-            self.data[i + 1],
-            self.data[i + 2],
-            self.data[i + 3],
-        ]
+        self.data.get(i..i + 4).map(|p| [p[0], p[1], p[2], p[3]])
     }
 }
 

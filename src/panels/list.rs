@@ -283,13 +283,17 @@ fn list_row(t: &Topology, fs: &[Finding], e: &Entry) -> El {
 
 /// The whole list: the add-a-protection form, then the first `limit`
 /// servers. `from`/`to` keep the form's choices across re-renders.
+/// The list in three parts, each written to its own container: the
+/// counts, the add-a-protection form (two menus of every server: 10,000
+/// options in an estate of 10,000, written only when they change, not at
+/// every edit) and the rows with their "Show more".
 fn list_html(
     t: &Topology,
     fs: &[Finding],
     limit: usize,
     from: Option<ServerId>,
     to: Option<ServerId>,
-) -> Markup {
+) -> [Markup; 3] {
     let entries = twin(t, fs);
     let all: Vec<ServerId> = entries.iter().map(|e| e.id).collect();
     let dpm: Vec<ServerId> = entries
@@ -311,16 +315,15 @@ fn list_html(
                 entries.len()
             ))
     });
-    Markup::concat(
-        [
-            Some(counts(all.len(), t.protections.len())),
-            form,
-            Some(el("ul").attr("class", "twin").children(rows)),
-            more,
-        ]
-        .into_iter()
-        .flatten(),
-    )
+    [
+        counts(all.len(), t.protections.len()).render(),
+        Markup::concat(form),
+        Markup::concat(
+            [Some(el("ul").attr("class", "twin").children(rows)), more]
+                .into_iter()
+                .flatten(),
+        ),
+    ]
 }
 
 /// What the pre-check says of `from` protecting `to`, in a sentence (in a
@@ -384,10 +387,17 @@ fn say_verdict(ed: Editor, root: &Element) {
     }
 }
 
-/// Rewrites the list, keeping the form's choices and the focus: on the
-/// control that had it or, when that control went with the edit, on its
-/// server's heading (or, the server gone too, on the list's own heading).
-fn render(ed: Editor, root: &Element, limit: usize) {
+/// Rewrites the list (`parts`: the containers of [`list_html`]'s parts
+/// under `root`), keeping the form's choices and the focus: on the control
+/// that had it or, when that control went with the edit, on its server's
+/// heading (or, the server gone too, on the list's own heading). The form
+/// is written only when its markup changed (`written`: what it holds).
+fn render(
+    ed: Editor,
+    (root, parts): (&Element, [Element; 3]),
+    limit: usize,
+    written: StoredValue<Markup>,
+) {
     let (from, to) = (chosen(root, "from"), chosen(root, "to"));
     // The server whose row held the focus, for when its control goes.
     let twin = document()
@@ -398,7 +408,15 @@ fn render(ed: Editor, root: &Element, limit: usize) {
     let html = ed
         .shown
         .with(|t| ed.findings.with(|fs| list_html(t, fs, limit, from, to)));
-    let lost = set_keeping_focus(root, &html);
+    let mut lost = false;
+    for (i, (part, m)) in parts.iter().zip(&html).enumerate() {
+        if i == 1 && written.with_value(|w| w == m) {
+            continue;
+        }
+        lost |= set_keeping_focus(part, m);
+    }
+    let [_, form, _] = html;
+    written.set_value(form);
     say_verdict(ed, root);
     if lost {
         let heading = twin.and_then(|id| by_attr(root, "data-k", &format!("h{id}")));
@@ -515,10 +533,14 @@ pub fn ServersList() -> impl IntoView {
     let limit = RwSignal::new(PAGE);
     let root = NodeRef::<leptos::html::Div>::new();
 
+    // (Three refs: `[NodeRef::new(); 3]` would copy one.)
+    let parts: [NodeRef<leptos::html::Div>; 3] = std::array::from_fn(|_| NodeRef::new());
+    let written = StoredValue::new(Markup::default());
     // Re-render on every change of the drawing or its findings.
     crate::browser::effect(move || {
-        if let Some(root) = root.get() {
-            render(ed, &root, limit.get());
+        if let (Some(root), [Some(a), Some(b), Some(c)]) = (root.get(), parts.map(|p| p.get())) {
+            let parts = [a, b, c].map(|p| -> Element { p.into() });
+            render(ed, (&root, parts), limit.get(), written);
         }
     });
     let on_click = move |ev: leptos::ev::MouseEvent| {
@@ -559,7 +581,11 @@ pub fn ServersList() -> impl IntoView {
     view! {
         <section class="panel list-panel" aria-labelledby="list-heading" data-testid="servers-list">
             <h2 id="list-heading" tabindex="-1">"Servers"</h2>
-            <div node_ref=root on:click=on_click on:change=on_change on:keydown=on_keydown></div>
+            <div node_ref=root on:click=on_click on:change=on_change on:keydown=on_keydown>
+                <div node_ref=parts[0]></div>
+                <div node_ref=parts[1]></div>
+                <div node_ref=parts[2]></div>
+            </div>
         </section>
     }
 }

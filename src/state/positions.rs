@@ -62,9 +62,14 @@ impl Positions {
 
     /// Sets every position from `t` (only those that changed notify).
     pub fn sync(&self, t: &Topology, at: &HashMap<ServerId, Point>) {
-        self.map.update_value(|m| {
+        let gone = self.map.try_update_value(|m| {
+            let n = m.len();
             m.retain(|id, _| t.server(*id).is_some());
+            m.len() < n
         });
+        if gone == Some(true) {
+            self.bump();
+        }
         let mut changed = false;
         for s in &t.servers {
             if let Some(&p) = at.get(&s.id) {

@@ -649,36 +649,54 @@ fn nothing_paints_outside_the_buffer_or_from_bad_numbers() {
 
 #[wasm_bindgen_test]
 fn colours_are_read_as_the_browser_reads_them() {
-    assert_eq!(
-        colour("rgb(255, 0, 0)", 1.0),
-        Some(Rgba::new([255, 0, 0, 255], 1.0))
-    );
-    assert_eq!(
-        colour("#00ff00", 0.5),
-        Some(Rgba::new([0, 255, 0, 255], 0.5))
-    );
-    assert_eq!(colour("none", 1.0), None);
-    assert_eq!(
-        colour("rgba(0, 0, 0, 0)", 1.0),
-        None,
-        "a transparent colour paints nothing"
-    );
-    assert_eq!(
-        colour("url(#pattern)", 1.0),
-        None,
-        "what is not a colour paints nothing"
-    );
-    // As computed styles write them, read from the text.
-    assert_eq!(
-        colour("rgba(10, 20, 30, 0.5)", 1.0),
-        Some(Rgba::new([10, 20, 30, 128], 1.0))
-    );
-    assert_eq!(
-        colour("rgb(10 20 30 / 0.5)", 1.0),
-        Some(Rgba::new([10, 20, 30, 128], 1.0))
-    );
-    assert_eq!(
-        colour("rgb(10, 20, 30)", f64::NAN),
-        Some(Rgba::new([10, 20, 30, 255], 0.0))
-    );
+    let rgba = |c: [u8; 4], alpha: f64| Some(Rgba::new(c, alpha));
+    // (CSS text, opacity, the colour painted, why.)
+    let cases = [
+        (
+            "rgb(255, 0, 0)",
+            1.0,
+            rgba([255, 0, 0, 255], 1.0),
+            "rgb() text",
+        ),
+        (
+            "#00ff00",
+            0.5,
+            rgba([0, 255, 0, 255], 0.5),
+            "hex, read by the browser",
+        ),
+        ("none", 1.0, None, "none paints nothing"),
+        (
+            "rgba(0, 0, 0, 0)",
+            1.0,
+            None,
+            "a transparent colour paints nothing",
+        ),
+        (
+            "url(#pattern)",
+            1.0,
+            None,
+            "what is not a colour paints nothing",
+        ),
+        (
+            "rgba(10, 20, 30, 0.5)",
+            1.0,
+            rgba([10, 20, 30, 128], 1.0),
+            "rgba() text",
+        ),
+        (
+            "rgb(10 20 30 / 0.5)",
+            1.0,
+            rgba([10, 20, 30, 128], 1.0),
+            "slash syntax",
+        ),
+        (
+            "rgb(10, 20, 30)",
+            f64::NAN,
+            rgba([10, 20, 30, 255], 0.0),
+            "a NaN opacity paints nothing",
+        ),
+    ];
+    for (css, alpha, want, why) in cases {
+        assert_eq!(colour(css, alpha), want, "{css}: {why}");
+    }
 }

@@ -29,7 +29,7 @@
 use crate::canvas::arrow::link_class;
 use crate::canvas::looks::{FlagSources, Looks};
 use crate::canvas::node::server_class;
-use crate::canvas::raster::{colour, Pixels};
+use crate::canvas::raster::{clear_canvas, colour, Pixels};
 use crate::canvas::state::Verdict;
 use crate::ctx::Ctx;
 use crate::state::derived::{worst, Derived, GROUND_OVER};
@@ -197,24 +197,11 @@ fn surface(
     } else {
         (0, 0)
     };
-    // Setting the size clears the canvas, so only when it changed.
-    if el.width() != pw || el.height() != ph {
-        el.set_width(pw);
-        el.set_height(ph);
+    let g = clear_canvas(&el, (pw, ph), || {
         let style = web_sys::HtmlElement::style(&el);
         let _ = style.set_property("width", &format!("{}px", dpm_rules::num(w)));
         let _ = style.set_property("height", &format!("{}px", dpm_rules::num(h)));
-    }
-    let g = el
-        .get_context("2d")
-        .ok()
-        .flatten()?
-        .unchecked_into::<web_sys::CanvasRenderingContext2d>();
-    if !on || pw == 0 || ph == 0 {
-        return None;
-    }
-    let _ = g.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
-    g.clear_rect(0.0, 0.0, pw as f64, ph as f64);
+    })?;
     Some((g, (pw, ph)))
 }
 

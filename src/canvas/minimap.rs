@@ -11,7 +11,7 @@
 use crate::browser::markup::el;
 use crate::browser::markup::svg_layer;
 use crate::browser::markup::Markup;
-use crate::canvas::raster::{colour, Pixels, Rgba};
+use crate::canvas::raster::{clear_canvas, colour, Pixels, Rgba};
 use crate::state::editor::Editor;
 
 use std::cell::{Cell, RefCell};
@@ -74,17 +74,9 @@ fn paint_shapes(
         (r.width() * dpr).round() as u32,
         (r.height() * dpr).round() as u32,
     );
-    if canvas.width() != pw || canvas.height() != ph {
-        canvas.set_width(pw);
-        canvas.set_height(ph);
-    }
-    let g = canvas.get_context("2d").ok().flatten();
-    let Some(g) = g.map(|g| g.unchecked_into::<web_sys::CanvasRenderingContext2d>()) else {
+    let Some(g) = clear_canvas(canvas, (pw, ph), || {}) else {
         return;
     };
-    if pw == 0 || ph == 0 {
-        return;
-    }
     let (vx, vy, vw, vh) = span;
     let s = (pw as f64 / vw.max(1.0)).min(ph as f64 / vh.max(1.0));
     let (ox, oy) = (
@@ -96,7 +88,6 @@ fn paint_shapes(
     SHAPES.with(|b| {
         let (out, one) = &mut *b.borrow_mut();
         paint_classes((out, one), probes, t, (s, ox, oy, pad), (pw, ph));
-        g.clear_rect(0.0, 0.0, pw as f64, ph as f64);
         out.put(&g);
     });
 }

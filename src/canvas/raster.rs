@@ -57,6 +57,29 @@ pub fn colour(css: &str, alpha: f64) -> Option<Rgba> {
     Some(Rgba::new(rgba, alpha))
 }
 
+/// `canvas` with a backing store of `pw` by `ph` pixels, cleared, and its
+/// 2D context with no transform; None when it has no pixels (or no
+/// context). Setting the size clears a canvas and allocates, so it is set
+/// only when it changed; `resized` runs then.
+pub fn clear_canvas(
+    canvas: &web_sys::HtmlCanvasElement,
+    (pw, ph): (u32, u32),
+    resized: impl FnOnce(),
+) -> Option<web_sys::CanvasRenderingContext2d> {
+    if canvas.width() != pw || canvas.height() != ph {
+        canvas.set_width(pw);
+        canvas.set_height(ph);
+        resized();
+    }
+    if pw == 0 || ph == 0 {
+        return None;
+    }
+    let g: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").ok()??.unchecked_into();
+    let _ = g.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+    g.clear_rect(0.0, 0.0, pw as f64, ph as f64);
+    Some(g)
+}
+
 /// The channels of `rgb(r, g, b)` or `rgba(r, g, b, a)` (commas, spaces or
 /// a slash between them), as computed styles write colours; None for any
 /// other text.

@@ -1,7 +1,7 @@
 //! Editing operations on a topology that need more than one field changed:
 //! copy and paste, deleting a selection, snapping to the grid.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 
 use crate::model::{Kind, Point, Protection, ServerId, Topology};
 
@@ -14,7 +14,7 @@ use crate::model::{Kind, Point, Protection, ServerId, Topology};
 pub fn extract(t: &Topology, ids: &[ServerId]) -> Topology {
     let keep: HashSet<ServerId> = ids.iter().copied().collect();
     let mut out = Topology::new();
-    let mut map = HashMap::new();
+    let mut map = HashMap::default();
     for s in t.servers.iter().filter(|s| keep.contains(&s.id)) {
         map.insert(s.id, out.insert_server(s.clone()));
     }
@@ -36,7 +36,7 @@ pub fn extract(t: &Topology, ids: &[ServerId]) -> Topology {
 /// ("DS1" becomes "DS5" when DS4 is the highest); protections among the
 /// pasted servers are kept.
 pub fn paste(t: &mut Topology, fragment: &Topology, offset: Point) -> Vec<ServerId> {
-    let mut map = HashMap::new();
+    let mut map = HashMap::default();
     let mut added = Vec::new();
     for s in &fragment.servers {
         let mut copy = s.clone();

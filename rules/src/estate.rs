@@ -9,7 +9,7 @@
 //! but it protects and restores nothing until its database is back); a
 //! whole site can fail at once.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::HashSet;
 
 use crate::model::{same_name, ServerId, Topology};
 
@@ -94,7 +94,7 @@ pub fn sites(t: &Topology) -> Vec<String> {
 /// Every site (as first written, in natural order) with its servers (in
 /// natural name order), in one pass over the servers.
 pub fn site_groups(t: &Topology) -> Vec<(String, Vec<ServerId>)> {
-    let mut at: HashMap<String, usize> = HashMap::new();
+    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut out: Vec<(String, Vec<ServerId>)> = Vec::new();
     for s in &t.servers {
         if let Some(site) = s.site() {
@@ -131,7 +131,7 @@ pub fn hosts_of(t: &Topology, id: ServerId) -> Vec<ServerId> {
 /// the order the hosts lead. Readers refuse such files, and the editor
 /// refuses the edit.
 pub fn host_cycle(t: &Topology) -> Option<Vec<ServerId>> {
-    let mut done: HashSet<ServerId> = HashSet::new();
+    let mut done: HashSet<ServerId> = HashSet::default();
     for s in &t.servers {
         if s.host.is_none() || done.contains(&s.id) {
             continue;
@@ -173,7 +173,7 @@ pub fn refuse_host(t: &Topology, id: ServerId, host: ServerId) -> Option<String>
 /// Unknown ids and sites with no server are ignored.
 pub fn down_with(t: &Topology, failed: &[ServerId], sites: &[&str]) -> Down {
     let mut down: Vec<ServerId> = Vec::new();
-    let mut seen: HashSet<ServerId> = HashSet::new();
+    let mut seen: HashSet<ServerId> = HashSet::default();
     for &id in failed {
         if t.server(id).is_some() && seen.insert(id) {
             down.push(id);
@@ -201,7 +201,7 @@ pub fn down_with(t: &Topology, failed: &[ServerId], sites: &[&str]) -> Down {
     }
     // Guests of down hosts, and their guests: one pass over the guests of
     // each host, so an estate of 10,000 servers costs a linear walk.
-    let mut guests: std::collections::HashMap<ServerId, Vec<ServerId>> = Default::default();
+    let mut guests: crate::hash::HashMap<ServerId, Vec<ServerId>> = Default::default();
     for s in &t.servers {
         if let Some(h) = s.host {
             guests.entry(h).or_default().push(s.id);

@@ -3,7 +3,7 @@
 //! Every name is escaped for its target: a server named
 //! `<img src=x onerror=alert(1)>` stays text in every form.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 use std::fmt::Write;
 
 use crate::check::Finding;
@@ -64,7 +64,7 @@ pub fn to_mermaid(t: &Topology) -> String {
     };
     // Each site a subgraph holding its servers (ids of our own making, the
     // name only as an escaped label); servers without a site after them.
-    let mut in_site: HashSet<ServerId> = HashSet::new();
+    let mut in_site: HashSet<ServerId> = HashSet::default();
     for (k, (site, ids)) in crate::estate::site_groups(t).into_iter().enumerate() {
         let _ = writeln!(out, "  subgraph site{k}[\"{}\"]", mermaid_text(&site));
         for id in ids {
@@ -386,8 +386,8 @@ pub fn badge_symbol(s: Severity) -> &'static str {
 
 /// The worst severity of the findings about each server and protection.
 pub fn worst(findings: &[Finding]) -> (HashMap<ServerId, Severity>, HashMap<Link, Severity>) {
-    let mut servers: HashMap<ServerId, Severity> = HashMap::new();
-    let mut links: HashMap<Link, Severity> = HashMap::new();
+    let mut servers: HashMap<ServerId, Severity> = HashMap::default();
+    let mut links: HashMap<Link, Severity> = HashMap::default();
     for f in findings {
         let sev = f.severity();
         // A finding is shown on its protections when it has some, otherwise

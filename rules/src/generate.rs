@@ -83,11 +83,11 @@ pub fn generate_estate(n: usize) -> Topology {
     let mut t = generate(n);
     t.title = Some(format!("Generated estate: {n} servers"));
     let ids: Vec<ServerId> = t.servers.iter().map(|s| s.id).collect();
-    let mut first_target: std::collections::HashMap<ServerId, ServerId> = Default::default();
+    let mut first_target: crate::hash::HashMap<ServerId, ServerId> = Default::default();
     for p in &t.protections {
         first_target.entry(p.protector).or_insert(p.target);
     }
-    let protected_by: std::collections::HashSet<ServerId> =
+    let protected_by: crate::hash::HashSet<ServerId> =
         t.protections.iter().map(|p| p.target).collect();
     let mut host: Option<ServerId> = None;
     for (k, &id) in ids.iter().enumerate() {

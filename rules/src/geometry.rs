@@ -237,7 +237,7 @@ fn under_servers(t: &Topology, routed: bool) -> Vec<(Link, ServerId)> {
     let at = positions(t);
     let obstacles = Obstacles::at(t, &at);
     let limit = Limit::for_drawing(t.servers.len());
-    let links: std::collections::HashSet<Link> = t.protections.iter().map(|p| p.link()).collect();
+    let links: crate::hash::HashSet<Link> = t.protections.iter().map(|p| p.link()).collect();
     let mut out = Vec::new();
     for p in &t.protections {
         let (Some(&a), Some(&b)) = (at.get(&p.protector), at.get(&p.target)) else {

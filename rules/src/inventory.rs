@@ -14,7 +14,7 @@
 //! ([`Holding::media`]); members of one `replica_set` hold the same
 //! databases ([`Copies::peers`]).
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 use crate::model::{fold_case, BackupMedium, Kind, ServerId, Topology, Workload};
 
@@ -154,7 +154,7 @@ pub struct Copies<'t> {
     /// switched flag.
     protectors: HashMap<ServerId, Vec<(ServerId, bool)>>,
     /// The members of each replica set (by folded name), in natural order.
-    sets: HashMap<String, Vec<ServerId>>,
+    sets: std::collections::HashMap<String, Vec<ServerId>>,
     /// One protection more than the topology has, as `(target, (protector,
     /// switched))`: the copies as they would be with it (see
     /// [`Copies::set_extra`]).
@@ -164,7 +164,7 @@ pub struct Copies<'t> {
 impl<'t> Copies<'t> {
     pub fn new(t: &'t Topology) -> Copies<'t> {
         let is_dpm = |id: ServerId| t.server(id).is_some_and(|s| s.kind == Kind::Dpm);
-        let mut protectors: HashMap<ServerId, Vec<(ServerId, bool)>> = HashMap::new();
+        let mut protectors: HashMap<ServerId, Vec<(ServerId, bool)>> = HashMap::default();
         for p in &t.protections {
             if p.protector != p.target && is_dpm(p.protector) {
                 protectors
@@ -173,7 +173,8 @@ impl<'t> Copies<'t> {
                     .push((p.protector, p.switched));
             }
         }
-        let mut sets: HashMap<String, Vec<ServerId>> = HashMap::new();
+        let mut sets: std::collections::HashMap<String, Vec<ServerId>> =
+            std::collections::HashMap::new();
         for s in &t.servers {
             if let (Kind::Protected, Some(set)) = (s.kind, s.replica_set()) {
                 sets.entry(fold_case(set)).or_default().push(s.id);
@@ -343,9 +344,8 @@ pub fn held_by(inventory: &[Holding], holder: ServerId) -> Vec<DataSource> {
 /// What each server holds copies of ([`held_by`] for every holder at once,
 /// in one pass over the inventory): by holder, each in the inventory's
 /// order. Servers holding nothing are absent.
-pub fn held_by_all(inventory: &[Holding]) -> std::collections::HashMap<ServerId, Vec<DataSource>> {
-    let mut out: std::collections::HashMap<ServerId, Vec<DataSource>> =
-        std::collections::HashMap::new();
+pub fn held_by_all(inventory: &[Holding]) -> crate::hash::HashMap<ServerId, Vec<DataSource>> {
+    let mut out: crate::hash::HashMap<ServerId, Vec<DataSource>> = crate::hash::HashMap::default();
     for h in inventory {
         for &holder in &h.holders {
             let held = out.entry(holder).or_default();

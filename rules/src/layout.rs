@@ -13,7 +13,7 @@
 //! [`crate::site_regions`] draws around the sites never meet. A guest sits
 //! next to its host where both are on one layer.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 use petgraph::graph::DiGraph;
 
@@ -455,7 +455,7 @@ fn place_x(g: &Graph, rows: &[Vec<usize>], per_row: usize) -> (Vec<f64>, Vec<boo
     let mut wrapped = vec![false; g.top + 1];
     // Arrows that skip layers (protector, target): where each last crossed
     // a layer, as the layers are placed bottom up.
-    let mut lanes: HashMap<(usize, usize), f64> = HashMap::new();
+    let mut lanes: HashMap<(usize, usize), f64> = HashMap::default();
     for l in 0..=g.top {
         let r = &rows[l];
         if r.is_empty() {

@@ -67,6 +67,7 @@ mod failover;
 mod fit;
 mod generate;
 mod geometry;
+pub mod hash;
 pub mod import;
 mod inventory;
 mod json;

@@ -61,8 +61,8 @@ pub fn roles(t: &Topology, id: ServerId) -> Roles {
 
 /// The roles of every DPM server at once, in one pass over the protections
 /// (asking [`roles`] per server costs a pass each).
-pub fn all_roles(t: &Topology) -> std::collections::HashMap<ServerId, Roles> {
-    let mut out: std::collections::HashMap<ServerId, Roles> = t
+pub fn all_roles(t: &Topology) -> crate::hash::HashMap<ServerId, Roles> {
+    let mut out: crate::hash::HashMap<ServerId, Roles> = t
         .servers
         .iter()
         .filter(|s| s.kind == Kind::Dpm)

@@ -22,7 +22,9 @@ use crate::layout::{positions, NODE_H, NODE_W};
 use crate::model::{Point, ServerId, Topology};
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
+
+use crate::hash::HashMap;
 
 /// Space kept between a routed arrow and the boxes it goes around, in
 /// canvas units; tighter clearances are tried where boxes stand closer.
@@ -79,8 +81,8 @@ impl Obstacles {
     /// given ([`box_width`] of its name; widths outside [`NODE_W`]..=
     /// [`NODE_W_MAX`] are taken as the nearest of the two).
     pub fn new(boxes: impl IntoIterator<Item = (ServerId, Point, f64)>) -> Obstacles {
-        let mut cells: HashMap<(i32, i32), Vec<Placed>> = HashMap::new();
-        let mut wide = HashMap::new();
+        let mut cells: HashMap<(i32, i32), Vec<Placed>> = HashMap::default();
+        let mut wide = HashMap::default();
         let mut count = 0;
         for (id, p, w) in boxes {
             if p.x.is_finite() && p.y.is_finite() {

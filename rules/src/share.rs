@@ -570,7 +570,7 @@ fn read_label(r: &mut Reader, name: &str, what: &str) -> Result<String, Fault> {
 /// switched bit), each between servers that are there, listed once.
 fn read_protections(r: &mut Reader, t: &mut Topology) -> Result<(), Fault> {
     let m = r.count()?;
-    let mut seen = std::collections::HashSet::with_capacity(m);
+    let mut seen = crate::hash::HashSet::with_capacity_and_hasher(m, Default::default());
     for _ in 0..m {
         let from = r.varint()?;
         let to = r.varint()?;

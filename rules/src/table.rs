@@ -8,10 +8,10 @@
 //! per DPM server and role, primary before secondary, names in natural
 //! order, `\-` where nothing protects it.
 
+use crate::hash::HashMap;
 use crate::model::{Kind, Protection, ServerId, Topology};
 use crate::roles::all_roles;
 use crate::scenario::InputError;
-use std::collections::HashMap;
 
 const HEADER: &str = "|Server|Protecting|Protected by|";
 const RULE: &str = "|----------|--------------|----------------|";
@@ -59,8 +59,8 @@ pub fn table_rows(t: &Topology) -> Vec<TableRow> {
         ids.dedup();
     };
     let roles = all_roles(t);
-    let mut up: HashMap<ServerId, Vec<ServerId>> = HashMap::new();
-    let mut down: HashMap<ServerId, Vec<ServerId>> = HashMap::new();
+    let mut up: HashMap<ServerId, Vec<ServerId>> = HashMap::default();
+    let mut down: HashMap<ServerId, Vec<ServerId>> = HashMap::default();
     for p in &t.protections {
         up.entry(p.target).or_default().push(p.protector);
         down.entry(p.protector).or_default().push(p.target);

@@ -3,7 +3,7 @@
 //! list (the drawing's "text twin", read by screen readers) shows these, so
 //! a user who never sees the canvas learns exactly what a sighted user does.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 use crate::check::Finding;
 use crate::model::{fold_case, BackupMedium, Kind, Server, ServerId, Topology, Version};
@@ -46,7 +46,7 @@ pub struct Entry {
 /// ```
 pub fn twin(t: &Topology, findings: &[Finding]) -> Vec<Entry> {
     let roles = all_roles(t);
-    let mut about: HashMap<ServerId, Vec<usize>> = HashMap::new();
+    let mut about: HashMap<ServerId, Vec<usize>> = HashMap::default();
     for (i, f) in findings.iter().enumerate() {
         for &id in &f.servers {
             let list = about.entry(id).or_default();
@@ -55,16 +55,17 @@ pub fn twin(t: &Topology, findings: &[Finding]) -> Vec<Entry> {
             }
         }
     }
-    let mut protects: HashMap<ServerId, Vec<ServerId>> = HashMap::new();
-    let mut protected_by: HashMap<ServerId, Vec<ServerId>> = HashMap::new();
+    let mut protects: HashMap<ServerId, Vec<ServerId>> = HashMap::default();
+    let mut protected_by: HashMap<ServerId, Vec<ServerId>> = HashMap::default();
     for p in &t.protections {
         protects.entry(p.protector).or_default().push(p.target);
         if p.protector != p.target {
             protected_by.entry(p.target).or_default().push(p.protector);
         }
     }
-    let mut guests: HashMap<ServerId, Vec<ServerId>> = HashMap::new();
-    let mut sets: HashMap<String, Vec<ServerId>> = HashMap::new();
+    let mut guests: HashMap<ServerId, Vec<ServerId>> = HashMap::default();
+    let mut sets: std::collections::HashMap<String, Vec<ServerId>> =
+        std::collections::HashMap::new();
     for s in &t.servers {
         if let Some(h) = s.host.filter(|&h| h != s.id && t.server(h).is_some()) {
             guests.entry(h).or_default().push(s.id);
@@ -127,7 +128,7 @@ fn facts(
     t: &Topology,
     s: &Server,
     guests: &mut HashMap<ServerId, Vec<ServerId>>,
-    sets: &HashMap<String, Vec<ServerId>>,
+    sets: &std::collections::HashMap<String, Vec<ServerId>>,
 ) -> Vec<String> {
     let names = |mut ids: Vec<ServerId>| {
         t.sort_by_name(&mut ids);

@@ -13,7 +13,7 @@ use crate::state::editor::Mode;
 use crate::canvas::looks::Looks;
 use crate::ctx::Ctx;
 
-use std::collections::HashMap;
+use dpm_rules::hash::HashMap;
 
 use dpm_rules::{
     arrow, bend_for, num, route, Arrow, Limit, Link, Point, ServerId, Severity, SiteRegion,

@@ -12,7 +12,7 @@ use crate::canvas::state::DRAW_ALL_UP_TO;
 use crate::ctx::Ctx;
 use crate::state::derived::GROUND_OVER;
 
-use std::collections::HashSet;
+use dpm_rules::hash::HashSet;
 
 use dpm_rules::{Link, Point, ServerId, Topology};
 use leptos::prelude::*;
@@ -92,7 +92,7 @@ fn servers(
             let a = area.get();
             // A set: Ctrl+A in an estate of 10,000 selects them all.
             let keep: HashSet<ServerId> = if all {
-                HashSet::new()
+                HashSet::default()
             } else {
                 ed.selection.with(|s| s.iter().copied().collect())
             };
@@ -260,7 +260,7 @@ fn estate_links(c: Ctx, servers: Memo<Vec<ServerId>>) -> Memo<Vec<(ServerId, Ser
         ed.shown.with(|t| {
             let all = t.servers.len() <= DRAW_ALL_UP_TO;
             let drawn: HashSet<ServerId> = if all {
-                HashSet::new()
+                HashSet::default()
             } else {
                 servers.with(|d| d.iter().copied().collect())
             };

@@ -34,8 +34,8 @@ use crate::canvas::state::Verdict;
 use crate::ctx::Ctx;
 use crate::state::derived::{worst, Derived, GROUND_OVER};
 
+use dpm_rules::hash::{HashMap, HashSet};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use dpm_rules::{Link, Point, ServerId, Severity, Topology, NODE_H};
@@ -113,7 +113,7 @@ pub fn Ground(
             };
             // Close in, what is drawn as an arrow is not painted.
             let drawn: HashSet<Link> = if derived.ground.get_untracked() {
-                HashSet::new()
+                HashSet::default()
             } else {
                 arrows.with_untracked(|a| a.iter().copied().collect())
             };

@@ -17,7 +17,7 @@ use crate::state::keyed::Keyed;
 
 use crate::canvas::state::Verdict;
 
-use std::collections::{HashMap, HashSet};
+use dpm_rules::hash::{HashMap, HashSet};
 
 use dpm_rules::{Finding, Kind, Link, Point, Roles, ServerId, Topology, NODE_H};
 use leptos::prelude::*;
@@ -134,9 +134,9 @@ impl Looks {
         let looks = Looks {
             servers: Keyed::new(),
             links: Keyed::new(),
-            traces: StoredValue::new(HashMap::new()),
+            traces: StoredValue::new(HashMap::default()),
             flag_sources: StoredValue::new(None),
-            risk_lines: StoredValue::new(HashMap::new()),
+            risk_lines: StoredValue::new(HashMap::default()),
         };
         let (ed, rv) = (c.ed, c.rv);
         crate::browser::effect(move || {
@@ -201,7 +201,7 @@ impl Looks {
                 if a.first() == sel.as_ref() {
                     a.iter().copied().collect()
                 } else {
-                    HashSet::new()
+                    HashSet::default()
                 }
             });
             derived.findings.with(|f| {
@@ -226,7 +226,7 @@ impl Looks {
     /// (a paste, a layout), every arrow is routed again.
     fn watch_boxes(self, c: Ctx) {
         let ed = c.ed;
-        let before: StoredValue<HashMap<ServerId, BoxAt>> = StoredValue::new(HashMap::new());
+        let before: StoredValue<HashMap<ServerId, BoxAt>> = StoredValue::new(HashMap::default());
         crate::browser::effect(move || {
             let now: HashMap<ServerId, BoxAt> = ed.shown.with(|t| {
                 t.servers

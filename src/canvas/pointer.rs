@@ -13,9 +13,9 @@ use crate::state::derived::{FAR_BELOW, GROUND_OVER};
 use crate::state::editor::Camera;
 use crate::state::editor::Mode;
 
+use dpm_rules::hash::HashSet;
 use dpm_rules::{Link, Point, ServerId};
 use leptos::prelude::*;
-use std::collections::HashSet;
 
 /// The gesture under way, from the press that started it to the release.
 enum Gesture {

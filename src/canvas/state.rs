@@ -5,8 +5,8 @@
 use crate::state::editor::Editor;
 use dpm_rules::{Checker, Finding, Kind, Link, Point, Protection, ServerId, Severity};
 
+use dpm_rules::hash::HashMap;
 use leptos::prelude::*;
-use std::collections::HashMap;
 
 /// Selects server `id` alone and puts the cursor in its name (double-click
 /// or Enter on it), while editing.
@@ -89,7 +89,7 @@ impl Connect {
     pub fn new() -> Connect {
         Connect {
             from: RwSignal::new(None),
-            verdicts: RwSignal::new(HashMap::new()),
+            verdicts: RwSignal::new(HashMap::default()),
             pointer: RwSignal::new(None),
             target: RwSignal::new(None),
             keyboard: RwSignal::new(false),
@@ -161,7 +161,7 @@ impl Connect {
         self.pointer.set(None);
         self.target.set(None);
         self.keyboard.set(false);
-        self.verdicts.set(HashMap::new());
+        self.verdicts.set(HashMap::default());
     }
 }
 

@@ -100,7 +100,7 @@ pub type OutsideRef = (usize, bool, ServerId, String);
 /// The hosts and database servers of `ids` that are not among `ids`, by
 /// the copied server's place in the fragment `extract` makes.
 pub fn outside_refs(t: &Topology, ids: &[ServerId]) -> Vec<OutsideRef> {
-    let keep: std::collections::HashSet<ServerId> = ids.iter().copied().collect();
+    let keep: dpm_rules::hash::HashSet<ServerId> = ids.iter().copied().collect();
     let mut out = Vec::new();
     for (i, s) in t
         .servers

@@ -5,11 +5,11 @@
 use crate::state::editor::Editor;
 use crate::state::editor::Mode;
 
+use dpm_rules::hash::HashSet;
 use dpm_rules::{
     down_with, Copies, DataSource, Down, Plan, RecoveryOption, ServerId, Step, Topology,
 };
 use leptos::prelude::*;
-use std::collections::HashSet;
 use std::time::Duration;
 
 /// Milliseconds a step stays on screen at speed 1.
@@ -148,7 +148,7 @@ pub fn stop(ed: Editor, sim: Sim) {
     sim.at.set(0);
     ed.preview.set(None);
     ed.flows.set(Vec::new());
-    ed.entering.set(HashSet::new());
+    ed.entering.set(HashSet::default());
     show_down(ed);
 }
 

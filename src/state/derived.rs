@@ -11,11 +11,11 @@ pub const FAR_BELOW: f64 = 0.45;
 /// view cost the browser more per edit than a frame.
 pub const GROUND_OVER: usize = 2_500;
 
+use dpm_rules::hash::{HashMap, HashSet};
 use dpm_rules::{
     all_roles, held_by_all, inventory, Finding, Kind, Link, Obstacles, Roles, ServerId, Severity,
 };
 use leptos::prelude::*;
-use std::collections::{HashMap, HashSet};
 
 /// The smallest text the canvas draws, in CSS pixels on screen: text that
 /// the zoom would draw smaller is hidden, and the name tip shows it on
@@ -103,8 +103,8 @@ impl Derived {
         let roles = crate::browser::memo(move |_| ed.shown.with(all_roles));
         let findings = crate::browser::memo(move |_| {
             ed.findings.with(|fs| {
-                let mut by_server: HashMap<ServerId, Vec<Finding>> = HashMap::new();
-                let mut by_link: HashMap<Link, Vec<Finding>> = HashMap::new();
+                let mut by_server: HashMap<ServerId, Vec<Finding>> = HashMap::default();
+                let mut by_link: HashMap<Link, Vec<Finding>> = HashMap::default();
                 for f in fs {
                     if f.protections.is_empty() {
                         for &id in &f.servers {
@@ -148,7 +148,7 @@ impl Derived {
         });
         let holdings = crate::browser::memo(move |_| {
             if !ed.copies.get() {
-                return HashMap::new();
+                return HashMap::default();
             }
             ed.shown.with(|t| {
                 let inv = inventory(t);

@@ -6,7 +6,7 @@
 //! simulator shows its steps through [`Editor::preview`], which never enters
 //! the history or the save.
 
-use std::collections::HashSet;
+use dpm_rules::hash::HashSet;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -273,7 +273,7 @@ impl Editor {
             failed_sites: RwSignal::new(Vec::new()),
             stopped: RwSignal::new(Vec::new()),
             flows: RwSignal::new(Vec::new()),
-            entering: RwSignal::new(HashSet::new()),
+            entering: RwSignal::new(HashSet::default()),
             copies: RwSignal::new(false),
             hint: RwSignal::new(false),
             history: StoredValue::new(History {
@@ -483,7 +483,7 @@ impl Editor {
         self.failed_sites.set(Vec::new());
         self.stopped.set(Vec::new());
         self.flows.set(Vec::new());
-        self.entering.set(HashSet::new());
+        self.entering.set(HashSet::default());
         self.mode.set(Mode::Edit);
     }
 

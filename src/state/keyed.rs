@@ -6,7 +6,7 @@
 //! would run again in every view at every change (10,000 servers: 10,000
 //! memos and their subscriber bookkeeping, seconds per edit).
 
-use std::collections::HashMap;
+use dpm_rules::hash::HashMap;
 use std::hash::Hash;
 
 use leptos::prelude::*;
@@ -32,7 +32,7 @@ where
 {
     pub fn new() -> Self {
         Keyed {
-            map: StoredValue::new(HashMap::new()),
+            map: StoredValue::new(HashMap::default()),
         }
     }
 

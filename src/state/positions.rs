@@ -1,18 +1,18 @@
 //! Where each server is drawn: one signal per server, so a drag moves one
 //! server's view, and the glide that animates a layout or an undo.
 
+use dpm_rules::hash::HashMap;
 use dpm_rules::{Point, ServerId, Topology};
 use leptos::prelude::*;
 use std::cell::Cell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 impl Positions {
     pub fn new() -> Positions {
         Positions {
-            map: StoredValue::new(HashMap::new()),
+            map: StoredValue::new(HashMap::default()),
             settled: RwSignal::new(0),
-            snap: StoredValue::new_local((u32::MAX, Rc::new(HashMap::new()))),
+            snap: StoredValue::new_local((u32::MAX, Rc::new(HashMap::default()))),
             version: StoredValue::new(0),
         }
     }
@@ -141,7 +141,7 @@ fn now() -> f64 {
 /// Moves every server of `t` to `to` smoothly; a new glide replaces one
 /// still running.
 pub fn glide(pos: Positions, t: &Topology, to: &HashMap<ServerId, Point>) {
-    let mut start = HashMap::new();
+    let mut start = HashMap::default();
     let mut moves = Vec::new();
     for s in &t.servers {
         let Some(&b) = to.get(&s.id) else { continue };

@@ -17,8 +17,8 @@
 //! Text from the scenario reaches the page only as text nodes and
 //! attribute values, and in the SVG through the rule crate's escaping.
 
+use dpm_rules::hash::HashSet;
 use std::cell::RefCell;
-use std::collections::HashSet;
 
 use dpm_rules::{
     check, from_share, plan, to_share, to_svg, Finding, Plan, RecoveryOption, ServerId, Severity,

@@ -13,7 +13,7 @@
 mod anchored;
 mod versions;
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 
 use petgraph::graph::DiGraph;
 
@@ -328,51 +328,6 @@ fn long_cycle(v: View, members: &[usize]) -> Option<Finding> {
     })
 }
 
-/// A fast, non-cryptographic hasher (FxHash's mix) for maps keyed by names
-/// and positions; nothing hostile chooses these keys' collisions at scale.
-#[derive(Default, Clone, Copy)]
-struct FxBuild;
-
-struct Fx(u64);
-
-impl std::hash::BuildHasher for FxBuild {
-    type Hasher = Fx;
-    fn build_hasher(&self) -> Fx {
-        Fx(0)
-    }
-}
-
-impl std::hash::Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut w = [0u8; 8];
-            w[..chunk.len()].copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(w));
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.add(i as u64);
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.add(i as u64);
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl Fx {
-    fn add(&mut self, w: u64) {
-        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
 /// A name compared as [`same_name`] compares names (case, spaces at the
 /// ends and the Unicode form aside), without allocating for the usual
 /// ASCII name.
@@ -419,10 +374,10 @@ impl PartialEq for Folded<'_> {
 impl Eq for Folded<'_> {}
 
 fn duplicate_names(t: &Topology, out: &mut Vec<Finding>) {
-    let mut first: HashMap<Folded, usize, FxBuild> =
-        HashMap::with_capacity_and_hasher(t.servers.len(), FxBuild);
+    let mut first: HashMap<Folded, usize> =
+        HashMap::with_capacity_and_hasher(t.servers.len(), Default::default());
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut group_of: HashMap<usize, usize> = HashMap::new();
+    let mut group_of: HashMap<usize, usize> = HashMap::default();
     for (i, s) in t.servers.iter().enumerate() {
         match first.get(&Folded(&s.name)) {
             None => {
@@ -501,7 +456,7 @@ impl<'t> Checker<'t> {
         // Cycles among DPM servers (self-protection aside), on a graph of
         // just the DPM servers that protect each other.
         let mut g = DiGraph::<usize, ()>::new();
-        let mut node: HashMap<usize, petgraph::graph::NodeIndex, FxBuild> = HashMap::default();
+        let mut node: HashMap<usize, petgraph::graph::NodeIndex> = HashMap::default();
         for &(a, b) in &index.ends {
             if a == u32::MAX {
                 continue;

@@ -11,7 +11,9 @@
 //! between them. Direct pairs (a DPM server and its protector) read as
 //! they always have.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
+
+use crate::hash::{HashMap, HashSet};
 
 use super::{Finding, View};
 use crate::model::{Server, Version};
@@ -108,7 +110,7 @@ fn groups(v: View, seeds: Option<&[usize]>) -> Vec<Vec<usize>> {
             &all
         }
     };
-    let mut seen: HashSet<usize> = HashSet::new();
+    let mut seen: HashSet<usize> = HashSet::default();
     let mut out = Vec::new();
     for &s in starts {
         if !v.is_dpm(s) || !seen.insert(s) {
@@ -142,7 +144,7 @@ fn groups(v: View, seeds: Option<&[usize]>) -> Vec<Vec<usize>> {
 /// The path from `a` to `b` through servers whose `fact` is not known
 /// (`a` and `b` included), shortest first, ties by name.
 fn path(v: View, a: usize, b: usize, fact: Fact) -> Vec<usize> {
-    let mut from: HashMap<usize, usize> = HashMap::new();
+    let mut from: HashMap<usize, usize> = HashMap::default();
     let mut queue = VecDeque::from([a]);
     from.insert(a, a);
     while let Some(x) = queue.pop_front() {
@@ -176,7 +178,7 @@ fn path(v: View, a: usize, b: usize, fact: Fact) -> Vec<usize> {
 fn facing(v: View, group: &[usize], fact: Fact) -> Vec<(usize, usize)> {
     let known = |x: usize| key(v.server(x), fact);
     let mut pairs: Vec<(usize, usize)> = Vec::new();
-    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+    let mut seen: HashSet<(usize, usize)> = HashSet::default();
     let mut add = |a: usize, b: usize| {
         let p = (a.min(b), a.max(b));
         if seen.insert(p) {
@@ -194,7 +196,7 @@ fn facing(v: View, group: &[usize], fact: Fact) -> Vec<(usize, usize)> {
     }
     // Through a stretch of servers that state nothing: the servers of
     // known value around each stretch face each other.
-    let mut done: HashSet<usize> = HashSet::new();
+    let mut done: HashSet<usize> = HashSet::default();
     for &u in group {
         if known(u).is_some() || !done.insert(u) {
             continue;
@@ -272,7 +274,7 @@ pub(super) fn version_mismatches(v: View, seeds: Option<&[usize]>, out: &mut Vec
         // Per pair: the path between them and what differs.
         type Found = ((usize, usize), Vec<usize>, Vec<String>);
         let mut found: Vec<Found> = Vec::new();
-        let mut at: HashMap<(usize, usize), usize> = HashMap::new();
+        let mut at: HashMap<(usize, usize), usize> = HashMap::default();
         for fact in [Fact::Version, Fact::Rollup] {
             for (a, b) in facing(v, &group, fact) {
                 let diff = |x: usize, y: usize| match fact {

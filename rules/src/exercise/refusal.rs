@@ -1,7 +1,7 @@
 //! What an exercise keeps: a change to the drawing outside what `allow`
 //! permits is refused, with a sentence saying what the exercise keeps.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 
 use super::Exercise;
 use crate::model::{ServerId, Topology};

@@ -18,7 +18,7 @@
 //! - `order.rs`: recovery in order ([`Plan::order`]);
 //! - `steps.rs`: an option played as steps ([`RecoveryOption::steps`]).
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::sync::Arc;
 
 use crate::estate::{down_with, AlsoDown};
@@ -379,13 +379,13 @@ struct Links {
 
 impl Links {
     fn new(t: &Topology) -> Links {
-        let mut protectors: HashMap<ServerId, Vec<ServerId>> = HashMap::new();
-        let mut protected: HashMap<ServerId, Vec<ServerId>> = HashMap::new();
+        let mut protectors: HashMap<ServerId, Vec<ServerId>> = HashMap::default();
+        let mut protected: HashMap<ServerId, Vec<ServerId>> = HashMap::default();
         for p in &t.protections {
             protectors.entry(p.target).or_default().push(p.protector);
             protected.entry(p.protector).or_default().push(p.target);
         }
-        let mut db_users: HashMap<ServerId, Vec<ServerId>> = HashMap::new();
+        let mut db_users: HashMap<ServerId, Vec<ServerId>> = HashMap::default();
         for s in &t.servers {
             if let (true, Some(db)) = (s.is_dpm(), s.database) {
                 if db != s.id {

@@ -2,7 +2,7 @@
 //! with their reasons: rebuilds, the moves off a failed primary, and the
 //! DPM servers that could protect a server again.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 use std::sync::Arc;
 
 use super::{by_name, grouped, Action, DbCopy, Destination, OptionKind, RecoveryOption};
@@ -121,7 +121,7 @@ pub(super) struct Moves {
 
 impl Moves {
     pub(super) fn new(t: &Topology, f: ServerId, s: ServerId, down: &HashSet<ServerId>) -> Moves {
-        let mut knows: HashSet<ServerId> = HashSet::new();
+        let mut knows: HashSet<ServerId> = HashSet::default();
         knows.insert(s);
         knows.extend(t.protected_by(s));
         knows.extend(t.protectors_of(s));

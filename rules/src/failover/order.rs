@@ -2,7 +2,7 @@
 //! servers first, then what waits on them, then failed DPM servers that can
 //! be rebuilt only after their secondary is.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 
 use super::{by_name, database_copies, Flow, Links, OptionKind, OrderedStep, Step};
 use crate::estate::Down;

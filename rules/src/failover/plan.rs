@@ -4,8 +4,8 @@
 //! at a time. Kept apart from the types so the planner's steps read in one
 //! file.
 
+use crate::hash::HashSet;
 use std::cell::OnceCell;
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::options::{
@@ -208,7 +208,7 @@ impl<'a> Planner<'a> {
         // By name, from a set of the few unusable servers' names: a plan for a
         // large estate has many options (one move per DPM server the secondary
         // doesn't know), and looking each up in the topology would be quadratic.
-        let unusable_names: HashSet<String> = self
+        let unusable_names: std::collections::HashSet<String> = self
             .unusable
             .iter()
             .map(|&id| crate::model::fold_case(t.name(id)))

@@ -95,6 +95,11 @@ test('from the list: add and remove protections, rename and delete, each undoabl
   await page.waitForSelector('[data-server="Backup1"]');
   assert.equal(await focused(page), `r${id}`, 'focus stays in the name field');
   assert.match(await item(page, 'PS2').innerText(), /Protected by\s+Backup1/);
+  // The form's menus were written again with the new name; what was chosen
+  // in them stays chosen.
+  assert.equal(await from.locator('option', { hasText: 'Backup1' }).count(), 1);
+  assert.equal(await from.evaluate((s) => s.selectedOptions[0].textContent), 'DS2');
+  assert.equal(await to.evaluate((s) => s.selectedOptions[0].textContent), 'PS1');
 
   // Delete from the list; Undo brings it back with its protections.
   await list.getByRole('button', { name: 'Delete Backup1' }).click();

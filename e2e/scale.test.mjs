@@ -309,3 +309,30 @@ test('a failed secondary in a 2,000-server estate: hundreds of options of a kind
   await screenshot(page, 'sim-grouped-options');
   await done(app, server.url);
 });
+
+test('Copies in a 2,000-server estate: zoomed out it says to zoom in; zoomed in, cards for the DPM servers in view only', async () => {
+  const app = await openApp(server.browser, server.url, { path: '#generate=2000' });
+  const { page } = app;
+  await page.waitForFunction(() => document.querySelectorAll('[data-server]').length > 0);
+  assert.ok(await far(page));
+  await page.click('[data-action="copies"]');
+  await page.waitForSelector('.notice');
+  assert.match(await page.locator('.notice').innerText(), /zoom in to 45 % or more to read what each DPM server holds/);
+  assert.equal(await page.locator('.copies-card').count(), 0, 'no card too small to read');
+  // Zoomed in on a DPM server: a card under each DPM server drawn near the
+  // view, not under every one of the estate.
+  const dpm = await page.locator('[data-server].dpm').count();
+  assert.ok(dpm >= 100, `${dpm} DPM servers`);
+  const at = await page.locator('[data-server].dpm .body').nth(Math.floor(dpm / 2)).boundingBox();
+  await page.mouse.move(at.x + at.width / 2, at.y + at.height / 2);
+  for (let i = 0; i < 40 && (await far(page)); i++) {
+    await page.mouse.wheel(0, -400);
+    await page.waitForTimeout(50);
+  }
+  await page.waitForFunction(() => document.querySelectorAll('.copies-card').length > 0);
+  const cards = await page.locator('.copies-card').count();
+  const drawnDpm = await page.locator('[data-server].dpm').count();
+  assert.ok(cards <= drawnDpm && cards < dpm, `${cards} cards, ${drawnDpm} DPM servers drawn of ${dpm}`);
+  assert.match(await page.locator('.copies-card').first().textContent(), /Holds (no copies|\d+ cop)/);
+  await done(app, server.url);
+});

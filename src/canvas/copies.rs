@@ -3,18 +3,34 @@
 use dpm_rules::{Point, ServerId, NODE_H, NODE_W};
 use leptos::prelude::*;
 
-/// In the Copies view, a card under each DPM server listing the copies it
-/// holds (from the rule crate's copy inventory).
+/// In the Copies view, a card under each DPM server drawn (`servers`: in a
+/// large drawing, those in or near the view) listing the copies it holds
+/// (from the rule crate's copy inventory). Zoomed out (the far view) there
+/// are none: a card's text would be a few pixels high, and an estate of
+/// 10,000 has a thousand DPM servers. Turning the view on there says so.
 #[component]
-pub fn CopiesCards() -> impl IntoView {
+pub fn CopiesCards(servers: Memo<Vec<ServerId>>) -> impl IntoView {
     let ed = crate::ctx::ctx().ed;
     let derived = expect_context::<crate::state::derived::Derived>();
     let ids = crate::browser::memo(move |_| {
+        if derived.far.get() {
+            return Vec::new();
+        }
         derived.holdings.with(|h| {
-            let mut ids: Vec<ServerId> = h.keys().copied().collect();
+            let mut ids: Vec<ServerId> =
+                servers.with(|s| s.iter().copied().filter(|id| h.contains_key(id)).collect());
             dpm_rules::sort_by(&mut ids, &|a, b| a.cmp(b));
             ids
         })
+    });
+    // Said once per turning on, where the cards cannot be read.
+    crate::browser::effect(move || {
+        if ed.copies.get() && derived.far.get_untracked() {
+            ed.tell(format!(
+                "Copies: zoom in to {} % or more to read what each DPM server holds.",
+                (crate::state::derived::FAR_BELOW * 100.0).round()
+            ));
+        }
     });
     view! {
         <Show when=move || ed.copies.get()>

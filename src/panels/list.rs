@@ -39,13 +39,12 @@ fn id_of(s: &str) -> Option<ServerId> {
     s.parse().ok().map(ServerId)
 }
 
-/// `<option>`s of servers, `selected` preselected.
-fn server_options(t: &Topology, ids: &[ServerId], selected: Option<ServerId>) -> Vec<El> {
+/// `<option>`s of servers.
+fn server_options(t: &Topology, ids: &[ServerId]) -> Vec<El> {
     ids.iter()
         .map(|&id| {
             el("option")
                 .attr("value", id.0.to_string())
-                .flag("selected", Some(id) == selected)
                 .text(t.name(id))
         })
         .collect()
@@ -62,14 +61,10 @@ fn counts(servers: usize, protections: usize) -> El {
 }
 
 /// The add-a-protection form: a DPM server, what it is to protect, and the
-/// pre-check's verdict on the pair.
-fn add_form(
-    t: &Topology,
-    dpm: &[ServerId],
-    all: &[ServerId],
-    from: Option<ServerId>,
-    to: Option<ServerId>,
-) -> El {
+/// pre-check's verdict on the pair. Nothing chosen: what is chosen lives in
+/// the page's menus, so that choosing does not make the form's markup
+/// differ (and be written again, 10,000 options, at the next edit).
+fn add_form(t: &Topology, dpm: &[ServerId], all: &[ServerId]) -> El {
     el("fieldset")
         .attr("class", "twin-add")
         .child(el("legend").text("Add a protection"))
@@ -78,7 +73,7 @@ fn add_form(
                 el("select")
                     .attr("data-part", "from")
                     .attr("data-k", "from")
-                    .children(server_options(t, dpm, from)),
+                    .children(server_options(t, dpm)),
             ),
         )
         .child(
@@ -87,7 +82,7 @@ fn add_form(
                     .attr("data-part", "to")
                     .attr("data-k", "to")
                     .child(el("option").attr("value", "").text("Choose a server"))
-                    .children(server_options(t, all, to)),
+                    .children(server_options(t, all)),
             ),
         )
         .child(
@@ -281,19 +276,11 @@ fn list_row(t: &Topology, fs: &[Finding], e: &Entry) -> El {
         )
 }
 
-/// The whole list: the add-a-protection form, then the first `limit`
-/// servers. `from`/`to` keep the form's choices across re-renders.
 /// The list in three parts, each written to its own container: the
 /// counts, the add-a-protection form (two menus of every server: 10,000
 /// options in an estate of 10,000, written only when they change, not at
 /// every edit) and the rows with their "Show more".
-fn list_html(
-    t: &Topology,
-    fs: &[Finding],
-    limit: usize,
-    from: Option<ServerId>,
-    to: Option<ServerId>,
-) -> [Markup; 3] {
+fn list_html(t: &Topology, fs: &[Finding], limit: usize) -> [Markup; 3] {
     let entries = twin(t, fs);
     let all: Vec<ServerId> = entries.iter().map(|e| e.id).collect();
     let dpm: Vec<ServerId> = entries
@@ -301,7 +288,7 @@ fn list_html(
         .filter(|e| t.server(e.id).is_some_and(|s| s.kind == Kind::Dpm))
         .map(|e| e.id)
         .collect();
-    let form = (!dpm.is_empty()).then(|| add_form(t, &dpm, &all, from, to));
+    let form = (!dpm.is_empty()).then(|| add_form(t, &dpm, &all));
     let rows = entries.iter().take(limit).map(|e| list_row(t, fs, e));
     let more = (entries.len() > limit).then(|| {
         el("button")
@@ -376,6 +363,21 @@ fn chosen(root: &Element, part: &str) -> Option<ServerId> {
     find(root, &format!("[data-part={part}]")).and_then(|e| id_of(&value(&e)))
 }
 
+/// Chooses server `id` in the form's select `part` again after the form
+/// was written, when it is still one of its options.
+fn choose(root: &Element, part: &str, id: Option<ServerId>) {
+    let select = find(root, &format!("[data-part={part}]"))
+        .and_then(|e| e.dyn_into::<HtmlSelectElement>().ok());
+    if let (Some(select), Some(id)) = (select, id) {
+        let value = id.0.to_string();
+        select.set_value(&value);
+        if select.value() != value {
+            // Gone with the edit: the menu's first option, as written.
+            select.set_selected_index(0);
+        }
+    }
+}
+
 /// Says the pre-check's verdict on the form's pair, when both are chosen.
 fn say_verdict(ed: Editor, root: &Element) {
     let (Some(from), Some(to)) = (chosen(root, "from"), chosen(root, "to")) else {
@@ -391,12 +393,14 @@ fn say_verdict(ed: Editor, root: &Element) {
 /// under `root`), keeping the form's choices and the focus: on the control
 /// that had it or, when that control went with the edit, on its server's
 /// heading (or, the server gone too, on the list's own heading). The form
-/// is written only when its markup changed (`written`: what it holds).
+/// Each part is written only when its markup changed (`written`: what
+/// each holds): the form holds 10,000 options in an estate of 10,000, and
+/// an edit beyond the first rows leaves the rows as they were.
 fn render(
     ed: Editor,
     (root, parts): (&Element, [Element; 3]),
     limit: usize,
-    written: StoredValue<Markup>,
+    written: StoredValue<[Markup; 3]>,
 ) {
     let (from, to) = (chosen(root, "from"), chosen(root, "to"));
     // The server whose row held the focus, for when its control goes.
@@ -407,16 +411,19 @@ fn render(
         .and_then(|row| row.get_attribute("data-twin"));
     let html = ed
         .shown
-        .with(|t| ed.findings.with(|fs| list_html(t, fs, limit, from, to)));
+        .with(|t| ed.findings.with(|fs| list_html(t, fs, limit)));
     let mut lost = false;
     for (i, (part, m)) in parts.iter().zip(&html).enumerate() {
-        if i == 1 && written.with_value(|w| w == m) {
+        if written.with_value(|w| &w[i] == m) {
             continue;
         }
         lost |= set_keeping_focus(part, m);
+        if i == 1 {
+            choose(root, "from", from);
+            choose(root, "to", to);
+        }
     }
-    let [_, form, _] = html;
-    written.set_value(form);
+    written.set_value(html);
     say_verdict(ed, root);
     if lost {
         let heading = twin.and_then(|id| by_attr(root, "data-k", &format!("h{id}")));
@@ -535,7 +542,7 @@ pub fn ServersList() -> impl IntoView {
 
     // (Three refs: `[NodeRef::new(); 3]` would copy one.)
     let parts: [NodeRef<leptos::html::Div>; 3] = std::array::from_fn(|_| NodeRef::new());
-    let written = StoredValue::new(Markup::default());
+    let written = StoredValue::new(<[Markup; 3]>::default());
     // Re-render on every change of the drawing or its findings.
     crate::browser::effect(move || {
         if let (Some(root), [Some(a), Some(b), Some(c)]) = (root.get(), parts.map(|p| p.get())) {

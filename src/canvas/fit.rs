@@ -36,9 +36,10 @@ pub fn install(c: Ctx) {
     watch_size(c);
 }
 
-/// Measures the canvas again whenever its box changes size without the
-/// window doing so (a notice above it, the side panels, the presenter's
-/// bar), for the canvas's life: culling and the painted far view follow.
+/// Measures the canvas again whenever its box (the canvas's frame, which
+/// the canvas fills) changes size without the window doing so (a notice
+/// above it, the side panels, the presenter's bar), for the canvas's life:
+/// culling and the painted far view follow.
 fn watch_size(c: Ctx) {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
@@ -49,7 +50,8 @@ fn watch_size(c: Ctx) {
     // After the first render, when the canvas is there.
     let held = StoredValue::new_local(Some((on_size, observer)));
     request_animation_frame(move || {
-        if let (Some(el), true) = (c.svg.get_untracked(), held.with_value(|h| h.is_some())) {
+        let frame = c.svg.get_untracked().and_then(|el| el.parent_element());
+        if let (Some(el), true) = (frame, held.with_value(|h| h.is_some())) {
             held.with_value(|h| {
                 if let Some((_, o)) = h {
                     o.observe(&el);
@@ -64,14 +66,31 @@ fn watch_size(c: Ctx) {
     });
 }
 
-/// The canvas's size on screen, into the editor's viewport.
+/// The canvas's size on screen (its frame's), into the editor's viewport,
+/// and onto the canvas as a size in pixels.
+///
+/// The canvas is given its size, not left at 100 % of its frame: sized by
+/// its frame, it is laid out again with everything in it at each change of
+/// the side panel beside it (the page's grid lays its items out again), and
+/// at 10,000 servers close in that is 20-30 ms of SVG text layout, and
+/// 10 ms of hit testing after, at every selection. At a size of its own,
+/// such a layout leaves it alone.
 fn measure(c: Ctx) {
-    if let Some(el) = c.svg.get_untracked() {
-        let r = el.get_bounding_client_rect();
-        let size = (r.width().max(1.0), r.height().max(1.0));
-        if c.ed.viewport.get_untracked() != size {
-            c.ed.viewport.set(size);
-        }
+    use wasm_bindgen::JsCast;
+    let Some(el) = c.svg.get_untracked() else {
+        return;
+    };
+    let Some(frame) = el.parent_element() else {
+        return;
+    };
+    let r = frame.get_bounding_client_rect();
+    let size = (r.width().max(1.0), r.height().max(1.0));
+    let style = el.unchecked_ref::<web_sys::SvgElement>().style();
+    for (name, v) in [("width", size.0), ("height", size.1)] {
+        let _ = style.set_property(name, &format!("{}px", dpm_rules::num(v)));
+    }
+    if c.ed.viewport.get_untracked() != size {
+        c.ed.viewport.set(size);
     }
 }
 

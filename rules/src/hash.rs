@@ -4,8 +4,8 @@
 //! SipHash's rounds. At 10,000 servers the fix finder spent a quarter of its
 //! time in SipHash.
 //!
-//! Keys a file or a link chooses (names, replica set names) keep the
-//! standard library's seeded SipHash (`std::collections::HashMap`): with
-//! FxHash, a hostile file could pick names that all collide.
+//! Keys a file or a link chooses (names, replica set names, findings) keep
+//! the standard library's seeded SipHash (`std::collections::HashMap`):
+//! with FxHash, a hostile file could pick names that all collide.
 
 pub use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};

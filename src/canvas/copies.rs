@@ -4,12 +4,17 @@ use dpm_rules::{Point, ServerId, NODE_H, NODE_W};
 use leptos::prelude::*;
 
 /// In the Copies view, a card under each DPM server drawn (`servers`: in a
-/// large drawing, those in or near the view) listing the copies it holds
-/// (from the rule crate's copy inventory). Zoomed out (the far view) there
-/// are none: a card's text would be a few pixels high, and an estate of
-/// 10,000 has a thousand DPM servers. Turning the view on there says so.
+/// large drawing, those in or near the view; and those being `dragged`,
+/// whose cards go with them) listing the copies it holds (from the rule
+/// crate's copy inventory). Zoomed out (the far view) there are none: a
+/// card's text would be a few pixels high, and an estate of 10,000 has a
+/// thousand DPM servers. Turning the view on there says so, and the notice
+/// goes once zoomed in.
 #[component]
-pub fn CopiesCards(servers: Memo<Vec<ServerId>>) -> impl IntoView {
+pub fn CopiesCards(
+    servers: Memo<Vec<ServerId>>,
+    dragging: RwSignal<Vec<ServerId>>,
+) -> impl IntoView {
     let ed = crate::ctx::ctx().ed;
     let derived = expect_context::<crate::state::derived::Derived>();
     let ids = crate::browser::memo(move |_| {
@@ -17,19 +22,37 @@ pub fn CopiesCards(servers: Memo<Vec<ServerId>>) -> impl IntoView {
             return Vec::new();
         }
         derived.holdings.with(|h| {
-            let mut ids: Vec<ServerId> =
-                servers.with(|s| s.iter().copied().filter(|id| h.contains_key(id)).collect());
+            let mut ids: Vec<ServerId> = servers.with(|s| {
+                dragging.with(|d| {
+                    s.iter()
+                        .chain(d)
+                        .copied()
+                        .filter(|id| h.contains_key(id))
+                        .collect()
+                })
+            });
             dpm_rules::sort_by(&mut ids, &|a, b| a.cmp(b));
             ids
         })
     });
-    // Said once per turning on, where the cards cannot be read.
+    // Said once per turning on, where the cards cannot be read; taken
+    // back once they can.
+    let zoom_in = format!(
+        "Copies: zoom in to {} % or more to read what each DPM server holds.",
+        (crate::state::derived::FAR_BELOW * 100.0).round()
+    );
+    let said = zoom_in.clone();
     crate::browser::effect(move || {
         if ed.copies.get() && derived.far.get_untracked() {
-            ed.tell(format!(
-                "Copies: zoom in to {} % or more to read what each DPM server holds.",
-                (crate::state::derived::FAR_BELOW * 100.0).round()
-            ));
+            ed.tell(said.clone());
+        }
+    });
+    crate::browser::effect(move || {
+        let shown = ed
+            .notice
+            .with_untracked(|n| n.as_ref().is_some_and(|n| n.text == zoom_in));
+        if !derived.far.get() && shown {
+            ed.notice.set(None);
         }
     });
     view! {

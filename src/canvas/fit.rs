@@ -87,7 +87,8 @@ fn measure(c: Ctx) {
     let size = (r.width().max(1.0), r.height().max(1.0));
     let style = el.unchecked_ref::<web_sys::SvgElement>().style();
     for (name, v) in [("width", size.0), ("height", size.1)] {
-        let _ = style.set_property(name, &format!("{}px", dpm_rules::num(v)));
+        // Unrounded: a rounded size may be a little over the frame's.
+        let _ = style.set_property(name, &format!("{v}px"));
     }
     if c.ed.viewport.get_untracked() != size {
         c.ed.viewport.set(size);

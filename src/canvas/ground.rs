@@ -180,17 +180,11 @@ fn surface(
 ) -> Option<(web_sys::CanvasRenderingContext2d, (u32, u32))> {
     let el = canvas.get_untracked()?;
     let on = on.get_untracked();
-    // The drawing's own size now (a notice above it may have taken room
-    // since the viewport was measured): the painting is laid over it from
+    // The canvas's size: the viewport, which `fit::measure` gives the
+    // canvas as its size in pixels (reading its box here would force a
+    // layout in the middle of painting). The painting is laid over it from
     // its top left, at its size, never stretched.
-    let (w, h) = c
-        .svg
-        .get_untracked()
-        .map(|s| {
-            let r = s.get_bounding_client_rect();
-            (r.width(), r.height())
-        })
-        .unwrap_or_else(|| c.ed.viewport.get_untracked());
+    let (w, h) = c.ed.viewport.get_untracked();
     let dpr = window().device_pixel_ratio().max(1.0);
     let (pw, ph) = if on {
         ((w * dpr).round() as u32, (h * dpr).round() as u32)

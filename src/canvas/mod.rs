@@ -138,7 +138,7 @@ pub fn Canvas() -> impl IntoView {
             </Show>
             <crate::canvas::flow::FlowDots />
             <ConnectTip />
-            <crate::canvas::copies::CopiesCards servers=vis.servers />
+            <crate::canvas::copies::CopiesCards servers=vis.servers dragging=dragging />
         </div>
     }
 }

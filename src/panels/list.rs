@@ -379,21 +379,24 @@ fn choose(root: &Element, part: &str, id: Option<ServerId>) {
 }
 
 /// Says the pre-check's verdict on the form's pair, when both are chosen.
+/// Says nothing while one is not chosen (the form is not written at every
+/// edit: an earlier pair's verdict must not stay).
 fn say_verdict(ed: Editor, root: &Element) {
-    let (Some(from), Some(to)) = (chosen(root, "from"), chosen(root, "to")) else {
+    let Some(p) = find(root, "[data-part=verdict]") else {
         return;
     };
-    let words = ed.doc.with_untracked(|t| verdict(t, from, to)).render();
-    if let Some(p) = find(root, "[data-part=verdict]") {
-        set_keeping_focus(&p, &words);
-    }
+    let words = match (chosen(root, "from"), chosen(root, "to")) {
+        (Some(from), Some(to)) => ed.doc.with_untracked(|t| verdict(t, from, to)).render(),
+        _ => Markup::default(),
+    };
+    set_keeping_focus(&p, &words);
 }
 
 /// Rewrites the list (`parts`: the containers of [`list_html`]'s parts
 /// under `root`), keeping the form's choices and the focus: on the control
 /// that had it or, when that control went with the edit, on its server's
-/// heading (or, the server gone too, on the list's own heading). The form
-/// Each part is written only when its markup changed (`written`: what
+/// heading (or, the server gone too, on the list's own heading). Each part
+/// is written only when its markup changed (`written`: what
 /// each holds): the form holds 10,000 options in an estate of 10,000, and
 /// an edit beyond the first rows leaves the rows as they were.
 fn render(

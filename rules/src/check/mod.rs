@@ -346,12 +346,15 @@ impl std::hash::Hash for Folded<'_> {
             folded.as_str()
         };
         if name.is_ascii() {
-            let mut x = 0u64;
-            for b in name.bytes() {
-                x = (x.rotate_left(5) ^ b.to_ascii_lowercase() as u64)
-                    .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+            // Its lowercase bytes, eight at a time, to the hasher itself
+            // (the map's is seeded: names come from files and links).
+            for chunk in name.as_bytes().chunks(8) {
+                let mut w = [0u8; 8];
+                for (to, b) in w.iter_mut().zip(chunk) {
+                    *to = b.to_ascii_lowercase();
+                }
+                h.write_u64(u64::from_le_bytes(w));
             }
-            h.write_u64(x);
         } else {
             let mut lower = String::with_capacity(name.len());
             for c in name.chars() {
@@ -374,8 +377,8 @@ impl PartialEq for Folded<'_> {
 impl Eq for Folded<'_> {}
 
 fn duplicate_names(t: &Topology, out: &mut Vec<Finding>) {
-    let mut first: HashMap<Folded, usize> =
-        HashMap::with_capacity_and_hasher(t.servers.len(), Default::default());
+    let mut first: std::collections::HashMap<Folded, usize> =
+        std::collections::HashMap::with_capacity(t.servers.len());
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut group_of: HashMap<usize, usize> = HashMap::default();
     for (i, s) in t.servers.iter().enumerate() {
@@ -433,7 +436,8 @@ pub struct Checker<'t> {
     findings: Vec<Finding>,
     /// The findings as a set, built on the first pre-check: a plain check
     /// (every edit in the app) never needs it.
-    known: std::cell::OnceCell<HashSet<Finding>>,
+    /// (The standard library's seeded hasher: findings hold names.)
+    known: std::cell::OnceCell<std::collections::HashSet<Finding>>,
     /// Per server position: whether the group of DPM servers joined with it
     /// states any version or rollup, built on the first pre-check. A drag
     /// between groups that state none cannot raise `version-mismatch`, and

@@ -39,7 +39,7 @@ pub fn CopiesCards(
     // back once they can.
     let zoom_in = format!(
         "Copies: zoom in to {} % or more to read what each DPM server holds.",
-        (crate::state::derived::FAR_BELOW * 100.0).round()
+        (crate::state::derived::FAR_BELOW * 100.0).round() as u32
     );
     let said = zoom_in.clone();
     crate::browser::effect(move || {

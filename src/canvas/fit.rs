@@ -87,8 +87,10 @@ fn measure(c: Ctx) {
     let size = (r.width().max(1.0), r.height().max(1.0));
     let style = el.unchecked_ref::<web_sys::SvgElement>().style();
     for (name, v) in [("width", size.0), ("height", size.1)] {
-        // Unrounded: a rounded size may be a little over the frame's.
-        let _ = style.set_property(name, &format!("{v}px"));
+        // Rounded down: a size rounded up may be a little over the frame's.
+        // (`fixed`, not `{}` of a float: its formatting is 10 KB of wasm.)
+        let down = (v * 1000.0).floor() / 1000.0;
+        let _ = style.set_property(name, &format!("{}px", dpm_rules::fixed(down, 3)));
     }
     if c.ed.viewport.get_untracked() != size {
         c.ed.viewport.set(size);

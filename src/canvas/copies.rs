@@ -8,8 +8,7 @@ use leptos::prelude::*;
 /// whose cards go with them) listing the copies it holds (from the rule
 /// crate's copy inventory). Zoomed out (the far view) there are none: a
 /// card's text would be a few pixels high, and an estate of 10,000 has a
-/// thousand DPM servers. Turning the view on there says so, and the notice
-/// goes once zoomed in.
+/// thousand DPM servers: a line over the canvas says to zoom in.
 #[component]
 pub fn CopiesCards(
     servers: Memo<Vec<ServerId>>,
@@ -35,27 +34,16 @@ pub fn CopiesCards(
             ids
         })
     });
-    // Said once per turning on, where the cards cannot be read; taken
-    // back once they can.
+    // Zoomed out, a line over the canvas says why there are no cards (in
+    // the canvas, not a notice above it: zooming must not move it).
     let zoom_in = format!(
-        "Copies: zoom in to {} % or more to read what each DPM server holds.",
+        "Zoom in to {}% or more to read what each DPM server holds.",
         (crate::state::derived::FAR_BELOW * 100.0).round() as u32
     );
-    let said = zoom_in.clone();
-    crate::browser::effect(move || {
-        if ed.copies.get() && derived.far.get_untracked() {
-            ed.tell(said.clone());
-        }
-    });
-    crate::browser::effect(move || {
-        let shown = ed
-            .notice
-            .with_untracked(|n| n.as_ref().is_some_and(|n| n.text == zoom_in));
-        if !derived.far.get() && shown {
-            ed.notice.set(None);
-        }
-    });
     view! {
+        <Show when=move || ed.copies.get() && derived.far.get()>
+            <p class="copies-hint" role="status">{zoom_in.clone()}</p>
+        </Show>
         <Show when=move || ed.copies.get()>
             <svg class="cards-layer" aria-hidden="true">
                 <g transform=move || {

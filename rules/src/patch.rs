@@ -126,6 +126,28 @@ impl Patch {
         !self.servers.gone.is_empty()
     }
 
+    /// Whether applying it to `t` (the drawing it applies to, as for
+    /// [`Patch::apply`]) changes nothing but where servers are drawn: no
+    /// server, protection or fact comes, goes or changes, only `pos`. What
+    /// the rules read ([`crate::check`], the roles, the copy inventory) is
+    /// then the same before and after, and a view need not derive it again
+    /// (a server moved by an arrow key on an estate of 10,000 servers).
+    /// False when the patch does not fit `t`.
+    pub fn moves_only(&self, t: &Topology) -> bool {
+        let (s, p) = (&self.servers, &self.protections);
+        self.title.is_none()
+            && self.next_id.is_none()
+            && s.gone.is_empty()
+            && s.added.is_empty()
+            && p.gone.is_empty()
+            && p.changed.is_empty()
+            && p.added.is_empty()
+            && s.changed_at
+                .iter()
+                .zip(&s.changed)
+                .all(|(&k, new)| t.servers.get(k).is_some_and(|old| same_but_pos(old, new)))
+    }
+
     /// Makes the change on `t`, the drawing it was made from (the `before`
     /// of [`diff`], or the drawing an applied patch left), and returns the
     /// patch that undoes it. `None`, leaving `t` as it was, when the patch
@@ -147,6 +169,46 @@ impl Patch {
             protections: self.protections.apply(&mut t.protections),
         })
     }
+}
+
+/// Whether `a` and `b` are the same server but for where it is drawn.
+/// (Every field named: a field added to [`Server`] must be weighed here.)
+fn same_but_pos(a: &Server, b: &Server) -> bool {
+    let Server {
+        id,
+        name,
+        kind,
+        version,
+        rollup,
+        mabs,
+        vss_writer,
+        workloads,
+        pos: _,
+        host,
+        site,
+        azure,
+        database,
+        database_backup,
+        domain_controller,
+        scale_out,
+        replica_set,
+    } = a;
+    *id == b.id
+        && *name == b.name
+        && *kind == b.kind
+        && *version == b.version
+        && *rollup == b.rollup
+        && *mabs == b.mabs
+        && *vss_writer == b.vss_writer
+        && *workloads == b.workloads
+        && *host == b.host
+        && *site == b.site
+        && *azure == b.azure
+        && *database == b.database
+        && *database_backup == b.database_backup
+        && *domain_controller == b.domain_controller
+        && *scale_out == b.scale_out
+        && *replica_set == b.replica_set
 }
 
 /// Which items of `a` stay, matched with items of `b` by key in order:
@@ -323,6 +385,76 @@ mod tests {
         again.apply(&mut t).expect("fits");
         assert_eq!(&t, b);
         size
+    }
+
+    #[test]
+    fn a_patch_that_only_moves_servers_says_so_both_ways() {
+        let a = sample();
+        // What the edit is, the edit, and whether it only moves servers.
+        type Edit = (&'static str, fn(&mut Topology), bool);
+        let edits: Vec<Edit> = vec![
+            (
+                "move one",
+                |t| t.servers[1].pos = Some(Point { x: 5.0, y: 6.0 }),
+                true,
+            ),
+            (
+                "move two",
+                |t| {
+                    t.servers[0].pos = Some(Point { x: 1.0, y: 2.0 });
+                    t.servers[3].pos = None;
+                },
+                true,
+            ),
+            ("rename", |t| t.servers[2].name = "PS9".into(), false),
+            (
+                "move and rename",
+                |t| {
+                    t.servers[1].pos = Some(Point { x: 5.0, y: 6.0 });
+                    t.servers[2].site = Some("London".into());
+                },
+                false,
+            ),
+            (
+                "delete",
+                |t| {
+                    t.remove_server(ServerId(3));
+                },
+                false,
+            ),
+            (
+                "add",
+                |t| {
+                    t.add_server("PS5", Kind::Protected);
+                },
+                false,
+            ),
+            (
+                "disconnect",
+                |t| {
+                    t.protections.pop();
+                },
+                false,
+            ),
+            ("switch", |t| t.protections[0].switched = true, false),
+            ("title", |t| t.title = None, false),
+        ];
+        for (what, edit, moves) in edits {
+            let mut b = a.clone();
+            edit(&mut b);
+            let p = diff(&a, &b);
+            assert_eq!(p.moves_only(&a), moves, "{what}: a to b");
+            let back = diff(&b, &a);
+            assert_eq!(back.moves_only(&b), moves, "{what}: b back to a");
+            // The same answer from the patch applying hands back.
+            let mut t = a.clone();
+            let undo = p.apply(&mut t).expect("fits");
+            assert_eq!(undo.moves_only(&t), moves, "{what}: its undo");
+        }
+        // A patch that does not fit the drawing is no move.
+        let mut b = a.clone();
+        b.servers[3].pos = Some(Point { x: 9.0, y: 9.0 });
+        assert!(!diff(&a, &b).moves_only(&Topology::new()));
     }
 
     #[test]

@@ -412,9 +412,11 @@ fn render(
         .filter(|a| root.contains(Some(a)))
         .and_then(|a| a.closest("[data-twin]").ok().flatten())
         .and_then(|row| row.get_attribute("data-twin"));
+    // Names, kinds and protections: not where servers are drawn.
+    ed.track_content();
     let html = ed
         .shown
-        .with(|t| ed.findings.with(|fs| list_html(t, fs, limit)));
+        .with_untracked(|t| ed.findings.with(|fs| list_html(t, fs, limit)));
     let mut lost = false;
     for (i, (part, m)) in parts.iter().zip(&html).enumerate() {
         if written.with_value(|w| &w[i] == m) {

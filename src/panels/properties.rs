@@ -979,7 +979,9 @@ pub fn PropertiesPanel() -> impl IntoView {
     let shown = crate::browser::memo(move |_| {
         let sel = ed.selection.get();
         let link = ed.selected_link.get();
-        ed.doc.with(|t| about(t, &sel, link))
+        // Not where the server is drawn: moving it leaves the panel.
+        ed.track_doc_content();
+        ed.doc.with_untracked(|t| about(t, &sel, link))
     });
     let root: Root = NodeRef::new();
     crate::browser::effect(move || {

@@ -75,7 +75,10 @@ pub fn TablePanel() -> impl IntoView {
     // Made again only when what the table says can have changed (not when
     // servers move, the most frequent edit: 10,000 servers, some 30 ms of
     // rows), and written only when it did.
-    let key = crate::browser::memo(move |_| ed.shown.with(table_key));
+    let key = crate::browser::memo(move |_| {
+        ed.track_content();
+        ed.shown.with_untracked(table_key)
+    });
     let rows = crate::browser::memo(move |_| {
         key.with(|_| ());
         ed.shown.with_untracked(rows_html)

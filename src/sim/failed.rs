@@ -20,7 +20,10 @@ use leptos::prelude::*;
 /// rewritten when the failure changes; one delegated handler for its
 /// buttons.
 pub fn failed_part(ed: Editor, the_plan: Memo<Option<Plan>>) -> impl IntoView {
-    let all_sites = crate::browser::memo(move |_| ed.doc.with(dpm_rules::sites));
+    let all_sites = crate::browser::memo(move |_| {
+        ed.track_doc_content();
+        ed.doc.with_untracked(dpm_rules::sites)
+    });
     let root = NodeRef::<leptos::html::Div>::new();
     crate::browser::effect(move || {
         let failed = ed.failed.get();

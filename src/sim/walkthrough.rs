@@ -22,7 +22,8 @@ pub fn Walkthrough() -> impl IntoView {
     let ed = crate::ctx::ctx().ed;
     let sim = crate::ctx::ctx().sim;
     let is_moving = crate::browser::memo(move |_| {
-        ed.doc.with(|t| {
+        ed.track_doc_content();
+        ed.doc.with_untracked(|t| {
             ["DPM1", "DPM2", "DPM3", "Server1", "Server2"]
                 .iter()
                 .all(|n| t.find(n).is_some())

@@ -100,7 +100,12 @@ impl Derived {
     }
 
     pub fn new(ed: Editor) -> Derived {
-        let roles = crate::browser::memo(move |_| ed.shown.with(all_roles));
+        // What the rules read does not change when servers move: these
+        // follow the content only (`Editor::track_content`).
+        let roles = crate::browser::memo(move |_| {
+            ed.track_content();
+            ed.shown.with_untracked(all_roles)
+        });
         let findings = crate::browser::memo(move |_| {
             ed.findings.with(|fs| {
                 let mut by_server: HashMap<ServerId, Vec<Finding>> = HashMap::default();
@@ -123,7 +128,8 @@ impl Derived {
             })
         });
         let switched = crate::browser::memo(move |_| {
-            ed.shown.with(|t| {
+            ed.track_content();
+            ed.shown.with_untracked(|t| {
                 t.protections
                     .iter()
                     .filter(|p| p.switched)
@@ -132,7 +138,8 @@ impl Derived {
             })
         });
         let reverse = crate::browser::memo(move |_| {
-            ed.shown.with(|t| {
+            ed.track_content();
+            ed.shown.with_untracked(|t| {
                 let all: HashSet<Link> = t.protections.iter().map(|p| p.link()).collect();
                 all.iter()
                     .filter(|l| {
@@ -150,7 +157,8 @@ impl Derived {
             if !ed.copies.get() {
                 return HashMap::default();
             }
-            ed.shown.with(|t| {
+            ed.track_content();
+            ed.shown.with_untracked(|t| {
                 let inv = inventory(t);
                 let mut held = held_by_all(&inv);
                 t.servers

@@ -156,3 +156,63 @@ test('10,000 servers: every edit once (fitted, and at 100 %), each with its visi
   assert.equal(wasArrow, 1, `${selected} drawn as an arrow once selected`);
   await done(app, server.url);
 });
+
+test('3,000 servers zoomed out: the protections painted after moves, a delete and its undo are those a whole painting gives', { timeout: 300000 }, async () => {
+  const app = await openEstate(3000);
+  const { page } = app;
+  // The protections' two layers (every other one, the selection's) as one
+  // picture: its pixels, and a hash of them.
+  const lines = () =>
+    page.evaluate(() => {
+      const [base, hot] = ['canvas.ground.links', 'canvas.ground.hot-links'].map((q) => document.querySelector(q));
+      const all = document.createElement('canvas');
+      [all.width, all.height] = [base.width, base.height];
+      const g = all.getContext('2d');
+      g.drawImage(base, 0, 0);
+      g.drawImage(hot, 0, 0);
+      const d = g.getImageData(0, 0, all.width, all.height).data;
+      let [hash, ink] = [0, 0];
+      for (let i = 0; i < d.length; i++) {
+        hash = (hash * 31 + d[i]) | 0;
+        if (i % 4 === 3 && d[i] > 0) ink++;
+      }
+      return { hash, ink, size: [all.width, all.height] };
+    });
+  const settle = () => page.waitForTimeout(400);
+  await settle();
+  const before = await lines();
+  assert.ok(before.ink > 1000, `the protections are painted (${before.ink} pixels)`);
+  // A DPM server's protections, and a protected server's, follow them as
+  // they move by keys; a delete takes them away and Undo brings them back.
+  const t = await pickTargets(page);
+  for (const name of [t.dpm, t.p1]) {
+    const at = await centreOf(page, name);
+    await page.mouse.click(at.x, at.y);
+    await page.waitForFunction((n) => document.querySelector(`[data-server="${CSS.escape(n)}"]`)?.classList.contains('selected'), name);
+    for (const key of ['ArrowRight', 'ArrowRight', 'ArrowDown', 'ArrowDown']) {
+      await page.keyboard.press(key);
+      await page.waitForTimeout(60);
+    }
+    await settle();
+  }
+  const moved = await lines();
+  assert.notEqual(moved.hash, before.hash, 'the moved servers took their protections with them');
+  await page.keyboard.press('Delete');
+  await settle();
+  const deleted = await lines();
+  assert.notEqual(deleted.hash, moved.hash, "the deleted server's protections went");
+  await page.keyboard.press('Control+z');
+  await settle();
+  const edited = await lines();
+  assert.equal(edited.hash, moved.hash, 'Undo painted the protections back as they were');
+  // Painted whole again (the theme there and back, which changes every
+  // look): the same pixels as the layers kept up edit by edit.
+  for (let i = 0; i < 3; i++) {
+    await page.click('[data-action="theme"]');
+    await settle();
+  }
+  const whole = await lines();
+  assert.deepEqual(whole.size, edited.size);
+  assert.equal(whole.hash, edited.hash, 'the painting kept up by edits is the whole painting');
+  await done(app, server.url);
+});

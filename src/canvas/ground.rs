@@ -2,10 +2,12 @@
 //! `FAR_BELOW`) on more than `GROUND_OVER` servers (`state::derived`), the
 //! servers and protections are painted on two canvases under the SVG, not
 //! made as thousands of SVG nodes (what the minimap already does for the
-//! whole drawing): the protections with the canvas's own stroker, and over
-//! them the servers, rasterised in the wasm (`raster.rs`) and put there in
-//! one call. Each layer is repainted only when what it shows changes: a
-//! selection repaints the servers, not 5,000 lines. A press is hit-tested
+//! whole drawing): the protections with the canvas's own stroker, on two
+//! layers, the selection's apart (`lines.rs`), and over them the servers,
+//! rasterised in the wasm (`raster.rs`) and put there in one call. Each
+//! layer is repainted only when what it shows changes: a selection
+//! repaints the servers, not 5,000 lines, and moving it the selection's
+//! lines. A press is hit-tested
 //! by coordinates (`pointer.rs`). Close in on such an estate, the
 //! protections that only pass through the view (no end near it) are
 //! painted too, and the others are arrows (`cull.rs`); a click on a
@@ -26,32 +28,30 @@
 //! canvases follow the theme, forced colours, the simulator and the
 //! spotlight exactly as the nodes do.
 
-use crate::canvas::arrow::link_class;
-use crate::canvas::looks::{FlagSources, Looks};
+use crate::canvas::layer::{on_change, scene, surface, View};
+use crate::canvas::looks::{FlagSources, Flags, Looks};
 use crate::canvas::node::server_class;
-use crate::canvas::raster::{clear_canvas, colour, Pixels};
+use crate::canvas::probe::look;
+use crate::canvas::raster::{colour, Pixels};
 use crate::canvas::state::Verdict;
 use crate::ctx::Ctx;
-use crate::state::derived::{worst, Derived, GROUND_OVER};
+use crate::state::derived::{Derived, GROUND_OVER};
 
 use dpm_rules::hash::{HashMap, HashSet};
 use std::cell::RefCell;
-use std::rc::Rc;
 
-use dpm_rules::{Link, Point, ServerId, Severity, Topology, NODE_H};
+use dpm_rules::{Link, Point, ServerId, Topology, NODE_H};
 use leptos::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 
 /// How many candidates nearest the source stay nodes while a protection
 /// is drawn by keyboard: what Tab walks through.
 const NEAREST: usize = 24;
 
-/// How many selected servers stay nodes (the last selected): Ctrl+A on
-/// 10,000 would make them all nodes again. The painting frames them all.
-pub const MOST_SELECTED: usize = 200;
+pub use crate::canvas::layer::MOST_SELECTED;
 
 /// The canvases the far view is painted on, under the SVG: the
-/// protections, and over them the servers. Each is repainted (once a
+/// protections (two layers, `lines.rs`), and over them the servers. Each is repainted (once a
 /// frame, after the SVG's classes, the mode, are set) only when what it
 /// shows changes: selecting a server repaints the servers, not 5,000
 /// protections.
@@ -67,7 +67,7 @@ pub fn Ground(
     let c = crate::ctx::ctx();
     let derived = expect_context::<Derived>();
     let looks = expect_context::<Looks>();
-    let (links, servers) = (NodeRef::new(), NodeRef::new());
+    let (links, hot, servers) = (NodeRef::new(), NodeRef::new(), NodeRef::new());
     let media = media_changes();
     // What both layers show: where, at what size, in which theme.
     let common = move || {
@@ -87,41 +87,11 @@ pub fn Ground(
     });
     // Each layer follows what it shows only while it is painted (off, it
     // is emptied once).
-    on_change(
-        move || {
-            if !painted.get() {
-                return;
-            }
-            common();
-            derived.findings.with(|_| ());
-            derived.switched.with(|_| ());
-            c.ed.shown_failed.track();
-            c.pr.spot.track();
-            // Presenting draws protections wider.
-            c.ed.mode.track();
-            if !derived.ground.get() {
-                arrows.track();
-            }
-        },
-        move || {
-            let Some((g, _)) = surface(c, links, painted) else {
-                return;
-            };
-            let (probes, view, at, moving) = match scene(c, &g, probes, dragging) {
-                Some(s) => s,
-                None => return,
-            };
-            // Close in, what is drawn as an arrow is not painted.
-            let drawn: HashSet<Link> = if derived.ground.get_untracked() {
-                HashSet::default()
-            } else {
-                arrows.with_untracked(|a| a.iter().copied().collect())
-            };
-            c.ed.shown.with_untracked(|t| {
-                paint_links(&g, &probes, (c, derived, t), &at, (view, &moving, &drawn));
-            });
-            g.set_global_alpha(1.0);
-        },
+    crate::canvas::lines::install(
+        (c, derived),
+        (links, hot, probes),
+        (painted, arrows, dragging),
+        common,
     );
     // The flags' sources as the effect read them, for the painting: built
     // once per change.
@@ -149,85 +119,9 @@ pub fn Ground(
     );
     view! {
         <canvas class="ground links" aria-hidden="true" node_ref=links></canvas>
+        <canvas class="ground hot-links" aria-hidden="true" node_ref=hot></canvas>
         <canvas class="ground servers" aria-hidden="true" node_ref=servers></canvas>
     }
-}
-
-/// Runs `track` now and whenever what it reads changes, and `paint` once
-/// in the next animation frame after each such change.
-pub fn on_change(track: impl Fn() + 'static, paint: impl Fn() + Copy + 'static) {
-    let queued = StoredValue::new(false);
-    crate::browser::effect(move || {
-        track();
-        if queued.get_value() {
-            return;
-        }
-        queued.set_value(true);
-        request_animation_frame(move || {
-            queued.set_value(false);
-            paint();
-        });
-    });
-}
-
-/// A layer's canvas sized to the drawing's (cleared and emptied when the
-/// drawing is not painted) and its context, with its size in pixels; None
-/// when there is nothing to paint.
-fn surface(
-    c: Ctx,
-    canvas: NodeRef<leptos::html::Canvas>,
-    on: Memo<bool>,
-) -> Option<(web_sys::CanvasRenderingContext2d, (u32, u32))> {
-    let el = canvas.get_untracked()?;
-    let on = on.get_untracked();
-    // The canvas's size: the viewport, which `fit::measure` gives the
-    // canvas as its size in pixels (reading its box here would force a
-    // layout in the middle of painting). The painting is laid over it from
-    // its top left, at its size, never stretched.
-    let (w, h) = c.ed.viewport.get_untracked();
-    let dpr = window().device_pixel_ratio().max(1.0);
-    let (pw, ph) = if on {
-        ((w * dpr).round() as u32, (h * dpr).round() as u32)
-    } else {
-        (0, 0)
-    };
-    let g = clear_canvas(&el, (pw, ph), || {
-        let style = web_sys::HtmlElement::style(&el);
-        let _ = style.set_property("width", &format!("{}px", dpm_rules::num(w)));
-        let _ = style.set_property("height", &format!("{}px", dpm_rules::num(h)));
-    })?;
-    Some((g, (pw, ph)))
-}
-
-/// The probes, the part of the drawing in view, where each server is
-/// shown, and the servers being dragged.
-type Scene = (
-    web_sys::Element,
-    View,
-    Rc<HashMap<ServerId, Point>>,
-    HashSet<ServerId>,
-);
-
-/// What a layer paints from: the probes, the part of the drawing in view,
-/// where each server is shown now (gliding through a simulator's step) and
-/// the servers being dragged. Sets `g`'s transform to the camera's.
-fn scene(
-    c: Ctx,
-    g: &web_sys::CanvasRenderingContext2d,
-    probes: NodeRef<leptos::svg::G>,
-    dragging: RwSignal<Vec<ServerId>>,
-) -> Option<Scene> {
-    let probes: web_sys::Element = probes.get_untracked()?.unchecked_into();
-    let cam = c.ed.camera.get_untracked();
-    let dpr = window().device_pixel_ratio().max(1.0);
-    let _ = g.set_transform(dpr * cam.k, 0.0, 0.0, dpr * cam.k, dpr * cam.x, dpr * cam.y);
-    let (w, h) = (
-        g.canvas()?.width() as f64 / dpr,
-        g.canvas()?.height() as f64 / dpr,
-    );
-    let (a, b) = (cam.to_canvas(0.0, 0.0), cam.to_canvas(w, h));
-    let moving: HashSet<ServerId> = dragging.with_untracked(|d| d.iter().copied().collect());
-    Some((probes, (a.x, a.y, b.x, b.y), c.pos.snapshot(), moving))
 }
 
 /// The servers that stay SVG nodes in the far view (see the module's
@@ -289,186 +183,39 @@ fn nearest_candidates(c: Ctx, t: &Topology, from: ServerId) -> Vec<ServerId> {
     near.into_iter().map(|(_, id)| id).collect()
 }
 
-/// A look read off the stylesheet.
-struct Look {
-    fill: String,
-    stroke: String,
-    width: f64,
-    dash: Vec<f64>,
-    alpha: f64,
-}
+/// Groups of items by what decides their look (`K`), in the order first
+/// seen: a handful of looks, so a list is all the lookup needs.
+struct Groups<K, T>(Vec<(K, Vec<T>)>);
 
-thread_local! {
-    /// The probe nodes made so far, by their classes.
-    static PROBES: RefCell<Vec<(String, web_sys::Element, web_sys::Element)>> =
-        const { RefCell::new(Vec::new()) };
-}
-
-/// Reads the look of a `inner_tag.inner` inside `g.outer` (inside
-/// `g.wrap` when set) off the stylesheet.
-fn look(probes: &web_sys::Element, wrap: &str, outer: &str, inner: (&str, &str)) -> Option<Look> {
-    let key = format!("{wrap}|{outer}|{}|{}", inner.0, inner.1);
-    let known = PROBES.with(|p| {
-        p.borrow()
-            .iter()
-            .find(|(k, _, _)| *k == key)
-            .map(|(_, g, s)| (g.clone(), s.clone()))
-    });
-    // A probe of a canvas made before (the drawing made again) is gone.
-    let known = known.filter(|(g, _)| g.is_connected());
-    let (g, shape) = known.or_else(|| {
-        let doc = document();
-        let make = |tag: &str, class: &str| {
-            let e = doc
-                .create_element_ns(Some("http://www.w3.org/2000/svg"), tag)
-                .ok()?;
-            let _ = e.set_attribute("class", class);
-            Some(e)
-        };
-        let g = make("g", outer)?;
-        let shape = make(inner.0, inner.1)?;
-        let _ = g.append_child(&shape);
-        if wrap.is_empty() {
-            let _ = probes.append_child(&g);
-        } else {
-            let w = make("g", wrap)?;
-            let _ = w.append_child(&g);
-            let _ = probes.append_child(&w);
-        }
-        PROBES.with(|p| {
-            let mut p = p.borrow_mut();
-            p.retain(|(k, _, _)| *k != key);
-            p.push((key, g.clone(), shape.clone()));
-        });
-        Some((g, shape))
-    })?;
-    let win = window();
-    let s = win.get_computed_style(&shape).ok()??;
-    let gs = win.get_computed_style(&g).ok()??;
-    // The browser's own number reading: Rust's would add its float parser
-    // to the bundle.
-    let px = |v: &str| {
-        let n = js_sys::parse_float(v.trim());
-        n.is_finite().then_some(n)
-    };
-    let prop = |s: &web_sys::CssStyleDeclaration, name: &str| {
-        s.get_property_value(name).unwrap_or_default()
-    };
-    let dash = prop(&s, "stroke-dasharray");
-    Some(Look {
-        fill: prop(&s, "fill"),
-        stroke: prop(&s, "stroke"),
-        width: px(&prop(&s, "stroke-width")).unwrap_or(1.0),
-        dash: dash.split([',', ' ']).filter_map(px).collect(),
-        alpha: px(&prop(&gs, "opacity")).unwrap_or(1.0) * px(&prop(&s, "opacity")).unwrap_or(1.0),
-    })
-}
-
-/// Sets the pen and brush of `g` to `l`.
-fn apply(g: &web_sys::CanvasRenderingContext2d, l: &Look) {
-    g.set_global_alpha(l.alpha);
-    g.set_line_width(l.width);
-    let dash = js_sys::Array::new();
-    for d in &l.dash {
-        dash.push(&JsValue::from_f64(*d));
-    }
-    let _ = g.set_line_dash(&dash);
-    if l.fill != "none" {
-        g.set_fill_style_str(&l.fill);
-    }
-    if l.stroke != "none" {
-        g.set_stroke_style_str(&l.stroke);
-    }
-}
-
-/// Fills (when `fill`) and strokes the path made so far, as `l` says.
-fn finish(g: &web_sys::CanvasRenderingContext2d, l: &Look, fill: bool) {
-    if fill && !l.fill.is_empty() && l.fill != "none" {
-        g.fill();
-    }
-    if !l.stroke.is_empty() && l.stroke != "none" && l.width > 0.0 {
-        g.stroke();
-    }
-}
-
-type View = (f64, f64, f64, f64);
-
-/// Groups of items by their classes, in the order first seen: a handful
-/// of looks, so a list is all the lookup needs.
-struct Groups<T>(Vec<(String, Vec<T>)>);
-
-impl<T> Groups<T> {
-    fn push(&mut self, class: String, item: T) {
-        match self.0.iter_mut().find(|(c, _)| *c == class) {
+impl<K: PartialEq, T> Groups<K, T> {
+    fn push(&mut self, key: K, item: T) {
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
             Some((_, v)) => v.push(item),
-            None => self.0.push((class, vec![item])),
+            None => self.0.push((key, vec![item])),
         }
     }
 }
 
-/// Every protection that crosses `view`, as straight lines, by look, but
-/// those being dragged or `drawn` as arrows.
-fn paint_links(
-    g: &web_sys::CanvasRenderingContext2d,
-    probes: &web_sys::Element,
-    (c, derived, t): (Ctx, Derived, &Topology),
-    at: &HashMap<ServerId, Point>,
-    (view, moving, drawn): (View, &HashSet<ServerId>, &HashSet<Link>),
-) {
-    let failed: HashSet<ServerId> =
-        c.ed.shown_failed
-            .with_untracked(|f| f.iter().copied().collect());
-    let mut by: Groups<(Point, Point)> = Groups(Vec::new());
-    derived.findings.with_untracked(|f| {
-        derived.switched.with_untracked(|sw| {
-            for p in &t.protections {
-                if moving.contains(&p.protector) || moving.contains(&p.target) {
-                    continue;
-                }
-                let (Some(&u), Some(&v)) = (at.get(&p.protector), at.get(&p.target)) else {
-                    continue;
-                };
-                let (x0, y0, x1, y1) = view;
-                let (c, hw, hh) = (
-                    Point {
-                        x: (x0 + x1) / 2.0,
-                        y: (y0 + y1) / 2.0,
-                    },
-                    (x1 - x0) / 2.0,
-                    (y1 - y0) / 2.0,
-                );
-                let l = p.link();
-                if drawn.contains(&l) || !dpm_rules::segment_hits_box(u, v, c, hw, hh) {
-                    continue;
-                }
-                let sev = f
-                    .link
-                    .get(&l)
-                    .and_then(|fs| worst(fs))
-                    .filter(|s| *s != Severity::Info);
-                let broken = failed.contains(&p.protector) || failed.contains(&p.target);
-                let class = link_class(sw.contains(&l), sev, broken);
-                by.push(class, (u, v));
-            }
-        })
-    });
-    let spot = if c.pr.spot.get_untracked().is_some() {
-        "protections"
-    } else {
-        ""
-    };
-    for (class, lines) in by.0 {
-        let Some(l) = look(probes, spot, "protection-group", ("path", &class)) else {
-            continue;
-        };
-        apply(g, &l);
-        g.begin_path();
-        for (u, v) in lines {
-            g.move_to(u.x, u.y);
-            g.line_to(v.x, v.y);
-        }
-        finish(g, &l, false);
+/// Lengths in the drawing's units as pixels, at `k` pixels a unit.
+fn scaled(lengths: &[f64], k: f64) -> Vec<f64> {
+    lengths.iter().map(|d| d * k).collect()
+}
+
+/// Paints with `paint` over `px` at opacity `alpha`: below 1 it applies
+/// to what `paint` makes together, as to one shape (as a group's opacity
+/// does in SVG), so that shapes that overlap (far out, most do) do not
+/// darken each other.
+fn with_opacity(px: &mut Pixels, alpha: f64, paint: impl Fn(&mut Pixels)) {
+    if alpha >= 1.0 {
+        paint(px);
+        return;
     }
+    LAYER.with(|one| {
+        let mut one = one.borrow_mut();
+        one.clear(px.w, px.h);
+        paint(&mut one);
+        px.lay(&one, alpha.max(0.0) as f32);
+    });
 }
 
 /// Paints the servers' layer: rasterised here ([`Pixels`]), handed to the
@@ -480,19 +227,13 @@ fn paint_server_layer(
     on: Memo<bool>,
     dragging: RwSignal<Vec<ServerId>>,
 ) {
-    let Some((g, (pw, ph))) = surface(c, canvas, on) else {
+    let Some((g, (pw, ph))) = surface(c, canvas, on, true) else {
         return;
     };
     let Some((probes, view, at, moving)) = scene(c, &g, probes, dragging) else {
         return;
     };
-    let cam = c.ed.camera.get_untracked();
-    let dpr = window().device_pixel_ratio().max(1.0);
-    let pen = Pen {
-        k: dpr * cam.k,
-        x: dpr * cam.x,
-        y: dpr * cam.y,
-    };
+    let pen = Pen::now(c);
     PIXELS.with(|px| {
         let mut px = px.borrow_mut();
         px.clear(pw as usize, ph as usize);
@@ -530,6 +271,17 @@ struct Pen {
 }
 
 impl Pen {
+    /// The camera's, on a canvas of the device's pixels.
+    fn now(c: Ctx) -> Pen {
+        let cam = c.ed.camera.get_untracked();
+        let dpr = window().device_pixel_ratio().max(1.0);
+        Pen {
+            k: dpr * cam.k,
+            x: dpr * cam.x,
+            y: dpr * cam.y,
+        }
+    }
+
     fn at(self, p: Point) -> (f64, f64) {
         (self.x + self.k * p.x, self.y + self.k * p.y)
     }
@@ -555,7 +307,9 @@ fn paint_servers(
 ) {
     let spof: HashSet<ServerId> = looks.risk_lines.with_value(|r| r.keys().copied().collect());
     let focus = c.tip.focus.get_untracked();
-    let mut by: Groups<(Point, f64)> = Groups(Vec::new());
+    // By kind, flags and single point of failure: the class made once per
+    // look, not per server.
+    let mut by: Groups<(dpm_rules::Kind, Flags, bool), (Point, f64)> = Groups(Vec::new());
     // (centre, width) of each kind's frames: failed, selected, focused, a
     // single point of failure (the Risk view).
     let mut frames: [Vec<(Point, f64)>; 4] = Default::default();
@@ -576,20 +330,17 @@ fn paint_servers(
                 frames[i].push((p, w));
             }
         }
-        by.push(server_class(s.kind, fl, risk), (p, w));
+        by.push((s.kind, fl, risk), (p, w));
     }
-    for (class, boxes) in by.0 {
+    for ((kind, fl, risk), boxes) in by.0 {
+        let class = server_class(kind, fl, risk);
         let Some(l) = look(probes, "", &class, ("rect", "body")) else {
             continue;
         };
-        // An opacity below 1 applies to the class's boxes together, as to
-        // one shape: boxes that overlap (far out, most do) do not darken
-        // each other.
-        let group = l.alpha < 1.0;
-        let a = if group { 1.0 } else { l.alpha };
-        let fill = colour(&l.fill, a);
-        let stroke = colour(&l.stroke, a).filter(|_| l.width > 0.0);
-        let dash: Vec<f64> = l.dash.iter().map(|d| d * pen.k).collect();
+        // The class's opacity applies to its boxes together.
+        let fill = colour(&l.fill, 1.0);
+        let stroke = colour(&l.stroke, 1.0).filter(|_| l.width > 0.0);
+        let dash = scaled(&l.dash, pen.k);
         let paint = |to: &mut Pixels| {
             for &(p, w) in &boxes {
                 let (a, b) = pen.rect(p, (w, NODE_H));
@@ -601,16 +352,7 @@ fn paint_servers(
                 }
             }
         };
-        if group {
-            LAYER.with(|one| {
-                let mut one = one.borrow_mut();
-                one.clear(px.w, px.h);
-                paint(&mut one);
-                px.lay(&one, l.alpha as f32);
-            });
-        } else {
-            paint(px);
-        }
+        with_opacity(px, l.alpha, paint);
     }
     crosses(px, probes, pen, &frames[0]);
     marks(px, probes, pen, frames);

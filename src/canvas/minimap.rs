@@ -74,7 +74,7 @@ fn paint_shapes(
         (r.width() * dpr).round() as u32,
         (r.height() * dpr).round() as u32,
     );
-    let Some(g) = clear_canvas(canvas, (pw, ph), || {}) else {
+    let Some(g) = clear_canvas(canvas, (pw, ph), true, || {}) else {
         return;
     };
     let (vx, vy, vw, vh) = span;
@@ -244,7 +244,7 @@ fn repaint_shapes(
     );
     let media = crate::canvas::ground::media_changes();
     let at = StoredValue::new(None);
-    crate::canvas::ground::on_change(
+    crate::canvas::layer::on_change(
         move || {
             c.theme.track();
             media.track();

@@ -9,8 +9,9 @@
 //! calls across the wasm boundary. Only what the far view draws is here:
 //! axis-aligned boxes and straight lines, antialiased by the share of each
 //! pixel they cover, blended source-over. The protections under them stay
-//! with the canvas (`ground.rs`), whose stroker is fast. The minimap's
-//! shapes are painted here too (`minimap.rs`).
+//! with the canvas's stroker (`lines.rs`), faster for 10,000 lines of a
+//! few hundred pixels each than this (130 ms). The minimap's shapes are
+//! painted here too (`minimap.rs`).
 
 use std::cell::RefCell;
 
@@ -57,13 +58,15 @@ pub fn colour(css: &str, alpha: f64) -> Option<Rgba> {
     Some(Rgba::new(rgba, alpha))
 }
 
-/// `canvas` with a backing store of `pw` by `ph` pixels, cleared, and its
-/// 2D context with no transform; None when it has no pixels (or no
-/// context). Setting the size clears a canvas and allocates, so it is set
-/// only when it changed; `resized` runs then.
+/// `canvas` with a backing store of `pw` by `ph` pixels, cleared (when
+/// `clear`; a new size clears it anyway), and its 2D context with no
+/// transform; None when it has no pixels (or no context). Setting the size
+/// clears a canvas and allocates, so it is set only when it changed;
+/// `resized` runs then.
 pub fn clear_canvas(
     canvas: &web_sys::HtmlCanvasElement,
     (pw, ph): (u32, u32),
+    clear: bool,
     resized: impl FnOnce(),
 ) -> Option<web_sys::CanvasRenderingContext2d> {
     if canvas.width() != pw || canvas.height() != ph {
@@ -76,7 +79,9 @@ pub fn clear_canvas(
     }
     let g: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").ok()??.unchecked_into();
     let _ = g.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
-    g.clear_rect(0.0, 0.0, pw as f64, ph as f64);
+    if clear {
+        g.clear_rect(0.0, 0.0, pw as f64, ph as f64);
+    }
     Some(g)
 }
 

@@ -1,0 +1,100 @@
+//! A painted layer of the far view (`ground.rs`, `lines.rs`) or the
+//! minimap: when it is painted, on what canvas, at what size, and what
+//! it paints from.
+
+use dpm_rules::hash::{HashMap, HashSet};
+use std::rc::Rc;
+
+use dpm_rules::{Point, ServerId};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::canvas::raster::clear_canvas;
+use crate::ctx::Ctx;
+
+/// How many selected servers stay nodes in the far view (the last
+/// selected; `ground.rs`), and have their protections on a layer of their
+/// own (`lines.rs`): Ctrl+A on 10,000 would make them all nodes again. The
+/// painting frames them all.
+pub const MOST_SELECTED: usize = 200;
+
+/// The part of the drawing in view: x0, y0, x1, y1 in its units.
+pub type View = (f64, f64, f64, f64);
+
+/// Runs `track` now and whenever what it reads changes, and `paint` once
+/// in the next animation frame after each such change.
+pub fn on_change(track: impl Fn() + 'static, paint: impl Fn() + Copy + 'static) {
+    let queued = StoredValue::new(false);
+    crate::browser::effect(move || {
+        track();
+        if queued.get_value() {
+            return;
+        }
+        queued.set_value(true);
+        request_animation_frame(move || {
+            queued.set_value(false);
+            paint();
+        });
+    });
+}
+
+/// A layer's canvas sized to the drawing's (cleared when `clear`, and
+/// emptied when the drawing is not painted) and its context, with its size
+/// in pixels; None when there is nothing to paint.
+pub fn surface(
+    c: Ctx,
+    canvas: NodeRef<leptos::html::Canvas>,
+    on: Memo<bool>,
+    clear: bool,
+) -> Option<(web_sys::CanvasRenderingContext2d, (u32, u32))> {
+    let el = canvas.get_untracked()?;
+    let on = on.get_untracked();
+    // The canvas's size: the viewport, which `fit::measure` gives the
+    // canvas as its size in pixels (reading its box here would force a
+    // layout in the middle of painting). The painting is laid over it from
+    // its top left, at its size, never stretched.
+    let (w, h) = c.ed.viewport.get_untracked();
+    let dpr = window().device_pixel_ratio().max(1.0);
+    let (pw, ph) = if on {
+        ((w * dpr).round() as u32, (h * dpr).round() as u32)
+    } else {
+        (0, 0)
+    };
+    let g = clear_canvas(&el, (pw, ph), clear, || {
+        let style = web_sys::HtmlElement::style(&el);
+        let _ = style.set_property("width", &format!("{}px", dpm_rules::num(w)));
+        let _ = style.set_property("height", &format!("{}px", dpm_rules::num(h)));
+    })?;
+    Some((g, (pw, ph)))
+}
+
+/// The probes, the part of the drawing in view, where each server is
+/// shown, and the servers being dragged.
+pub type Scene = (
+    web_sys::Element,
+    View,
+    Rc<HashMap<ServerId, Point>>,
+    HashSet<ServerId>,
+);
+
+/// What a layer paints from: the probes, the part of the drawing in view,
+/// where each server is shown now (gliding through a simulator's step) and
+/// the servers being dragged. Sets `g`'s transform to the camera's.
+pub fn scene(
+    c: Ctx,
+    g: &web_sys::CanvasRenderingContext2d,
+    probes: NodeRef<leptos::svg::G>,
+    dragging: RwSignal<Vec<ServerId>>,
+) -> Option<Scene> {
+    let probes: web_sys::Element = probes.get_untracked()?.unchecked_into();
+    let cam = c.ed.camera.get_untracked();
+    let dpr = window().device_pixel_ratio().max(1.0);
+    let _ = g.set_transform(dpr * cam.k, 0.0, 0.0, dpr * cam.k, dpr * cam.x, dpr * cam.y);
+    let (w, h) = (
+        g.canvas()?.width() as f64 / dpr,
+        g.canvas()?.height() as f64 / dpr,
+    );
+    let (a, b) = (cam.to_canvas(0.0, 0.0), cam.to_canvas(w, h));
+    let moving: HashSet<ServerId> = dragging.with_untracked(|d| d.iter().copied().collect());
+    Some((probes, (a.x, a.y, b.x, b.y), c.pos.snapshot(), moving))
+}

@@ -11,10 +11,14 @@ import { installTimer, actions, runAction, pickTargets, canvasBox, centreOf } fr
 
 const server = suite();
 
-/** Opens #generate=N in a fresh context, the first-visit hint dismissed. */
-async function openEstate(n) {
+/**
+ * Opens #generate=N in a fresh context, the first-visit hint dismissed
+ * (and `init` run before the app, when given).
+ */
+async function openEstate(n, init) {
   const context = await server.browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.addInitScript(installTimer);
+  if (init) await context.addInitScript(init);
   await context.addInitScript(() => localStorage.setItem('dpm-sketch/hint-dismissed', '1'));
   const requests = recordRequests(context);
   const page = await context.newPage();
@@ -157,11 +161,19 @@ test('10,000 servers: every edit once (fitted, and at 100 %), each with its visi
   await done(app, server.url);
 });
 
-test('3,000 servers zoomed out: the protections painted after moves, a delete and its undo are those a whole painting gives', { timeout: 300000 }, async () => {
-  const app = await openEstate(3000);
+test('3,000 servers zoomed out: moving the selection repaints only its protections, and what is painted after moves, a delete and its undo is what a whole painting gives', { timeout: 300000 }, async () => {
+  const app = await openEstate(3000, () => {
+    // Counts the strokes on each canvas, by its classes.
+    window.__strokes = {};
+    const stroke = CanvasRenderingContext2D.prototype.stroke;
+    CanvasRenderingContext2D.prototype.stroke = function (...a) {
+      window.__strokes[this.canvas.className] = (window.__strokes[this.canvas.className] ?? 0) + 1;
+      return stroke.apply(this, a);
+    };
+  });
   const { page } = app;
-  // The protections' two layers (every other one, the selection's) as one
-  // picture: its pixels, and a hash of them.
+  // The protections' two canvases (every other protection, the
+  // selection's) as one picture: a hash of its pixels, and how many it inks.
   const lines = () =>
     page.evaluate(() => {
       const [base, hot] = ['canvas.ground.links', 'canvas.ground.hot-links'].map((q) => document.querySelector(q));
@@ -178,41 +190,62 @@ test('3,000 servers zoomed out: the protections painted after moves, a delete an
       }
       return { hash, ink, size: [all.width, all.height] };
     });
+  // Painted whole again (the theme there and back changes every look).
+  const whole = async () => {
+    for (let i = 0; i < 3; i++) {
+      await page.click('[data-action="theme"]');
+      await settle();
+    }
+    return lines();
+  };
   const settle = () => page.waitForTimeout(400);
-  await settle();
-  const before = await lines();
-  assert.ok(before.ink > 1000, `the protections are painted (${before.ink} pixels)`);
-  // A DPM server's protections, and a protected server's, follow them as
-  // they move by keys; a delete takes them away and Undo brings them back.
-  const t = await pickTargets(page);
-  for (const name of [t.dpm, t.p1]) {
+  const select = async (name) => {
     const at = await centreOf(page, name);
     await page.mouse.click(at.x, at.y);
     await page.waitForFunction((n) => document.querySelector(`[data-server="${CSS.escape(n)}"]`)?.classList.contains('selected'), name);
+    await settle();
+  };
+  const nudge = async () => {
     for (const key of ['ArrowRight', 'ArrowRight', 'ArrowDown', 'ArrowDown']) {
       await page.keyboard.press(key);
       await page.waitForTimeout(60);
     }
     await settle();
-  }
+  };
+  // The notice about the estate opened, away (it would go with the first
+  // edit, and the canvas grow under it).
+  await page.click('[data-action="dismiss"]');
+  await settle();
+  const before = await lines();
+  assert.ok(before.ink > 1000, `the protections are painted (${before.ink} pixels)`);
+  const t = await pickTargets(page);
+  // A DPM server selected, its protections drawn once (as a whole painting
+  // draws them), not twice.
+  await select(t.dpm);
+  const chosen = await lines();
+  assert.equal((await whole()).hash, chosen.hash, 'the selected server\'s protections painted as a whole painting paints them');
+  // Moved by keys, its protections follow it, and the other 3,000 are not
+  // stroked again.
+  await page.evaluate(() => (window.__strokes = {}));
+  await nudge();
+  const strokes = await page.evaluate(() => window.__strokes);
+  assert.ok(strokes['ground hot-links'] > 0, `the selection's protections painted again (${JSON.stringify(strokes)})`);
+  assert.equal(strokes['ground links'] ?? 0, 0, `the others left as they were (${JSON.stringify(strokes)})`);
   const moved = await lines();
-  assert.notEqual(moved.hash, before.hash, 'the moved servers took their protections with them');
+  assert.notEqual(moved.hash, chosen.hash, 'the moved server took its protections with it');
+  // Another server selected and moved; deleted, and back with Undo.
+  await select(t.p1);
+  await nudge();
+  const edited = await lines();
   await page.keyboard.press('Delete');
   await settle();
-  const deleted = await lines();
-  assert.notEqual(deleted.hash, moved.hash, "the deleted server's protections went");
+  assert.notEqual((await lines()).hash, edited.hash, "the deleted server's protection went");
   await page.keyboard.press('Control+z');
   await settle();
-  const edited = await lines();
-  assert.equal(edited.hash, moved.hash, 'Undo painted the protections back as they were');
-  // Painted whole again (the theme there and back, which changes every
-  // look): the same pixels as the layers kept up edit by edit.
-  for (let i = 0; i < 3; i++) {
-    await page.click('[data-action="theme"]');
-    await settle();
-  }
-  const whole = await lines();
-  assert.deepEqual(whole.size, edited.size);
-  assert.equal(whole.hash, edited.hash, 'the painting kept up by edits is the whole painting');
+  const back = await lines();
+  assert.equal(back.hash, edited.hash, 'Undo painted the protection back as it was');
+  const all = await whole();
+  assert.deepEqual(all.size, back.size);
+  assert.equal(all.hash, back.hash, 'the painting kept up edit by edit is the whole painting');
   await done(app, server.url);
 });

@@ -1,17 +1,17 @@
 //! What a large estate paints instead of making nodes. Zoomed out (below
 //! `FAR_BELOW`) on more than `GROUND_OVER` servers (`state::derived`), the
-//! servers and protections are painted on two canvases under the SVG, not
-//! made as thousands of SVG nodes (what the minimap already does for the
-//! whole drawing): the protections with the canvas's own stroker, on two
-//! layers, the selection's apart (`lines.rs`), and over them the servers,
-//! rasterised in the wasm (`raster.rs`) and put there in one call. Each
-//! layer is repainted only when what it shows changes: a selection
-//! repaints the servers, not 5,000 lines, and moving it the selection's
-//! lines. A press is hit-tested
-//! by coordinates (`pointer.rs`). Close in on such an estate, the
-//! protections that only pass through the view (no end near it) are
-//! painted too, and the others are arrows (`cull.rs`); a click on a
-//! painted line selects it.
+//! servers and protections are painted on canvases under the SVG, not made
+//! as thousands of SVG nodes (what the minimap already does for the whole
+//! drawing): the protections with the canvas's own stroker, on two
+//! canvases, the selection's apart (`lines.rs`), and over them the
+//! servers, rasterised in the wasm (`raster.rs`) and put there in one
+//! call. Each layer is repainted only when what it shows changes: a
+//! selection repaints the servers and the selection's protections, not
+//! 5,000 lines, and so does moving it. A press is hit-tested by
+//! coordinates (`pointer.rs`). Close in on such an estate, the protections
+//! that only pass through the view (no end near it) are painted too, and
+//! the others are arrows (`cull.rs`); a click on a painted line selects
+//! it.
 //!
 //! Zoomed out, the SVG keeps as nodes, with their hooks, keys and labels,
 //! only what a user works on ([`kept`]): the selection (up to
@@ -51,10 +51,10 @@ const NEAREST: usize = 24;
 pub use crate::canvas::layer::MOST_SELECTED;
 
 /// The canvases the far view is painted on, under the SVG: the
-/// protections (two layers, `lines.rs`), and over them the servers. Each is repainted (once a
-/// frame, after the SVG's classes, the mode, are set) only when what it
-/// shows changes: selecting a server repaints the servers, not 5,000
-/// protections.
+/// protections (two canvases, `lines.rs`), and over them the servers. Each
+/// is repainted (once a frame, after the SVG's classes, the mode, are set)
+/// only when what it shows changes: selecting a server repaints the
+/// servers and its own protections, not 5,000.
 #[component]
 pub fn Ground(
     /// The servers being dragged (drawn on the drag layer, not here).

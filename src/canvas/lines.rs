@@ -1,25 +1,26 @@
 //! The far view's protections (`ground.rs`), painted with the canvas's
-//! own stroker on two layers: the protections of the selected servers
-//! (`hot`), and under them every other one (`base`).
+//! own stroker on two layers: the base, and over it the hot layer, which
+//! shows the protections of the selected servers and any the base lacks.
 //!
 //! At 10,000 servers, painting every protection again took the browser's
 //! rasteriser some 16 ms of the frame that showed an edit, and the strokes
 //! 4 ms more, for a change that moved one server's lines. The edits a user
-//! makes one after another (move by keys, delete, undo, redo, rename) are
-//! edits of the selection: so the base layer is painted without the
-//! selection's protections, and while what it shows stays the same
-//! (only lines of the selected servers moved, came or went) only the hot
-//! layer, a handful of lines, is painted again. Anything that changes
-//! other lines, the camera, the canvas's size or a look (the theme, the
-//! mode, the spotlight) paints both. (Clipping a repaint of one layer to
-//! the boxes that changed was tried: the browser's stroker antialiases a
-//! path of a few lines unlike the same lines in a path of 10,000, and the
-//! boxes showed.)
+//! makes one after another (move by keys, delete, undo, redo, rename, a
+//! protection drawn) are edits of the selection or add lines: so the base
+//! is kept as long as every line on it is still there as it is, and only
+//! the hot layer, a handful of lines, is painted again. A change to a line
+//! on the base (a look that changed with the findings, a server moved that
+//! is not selected), the camera, the canvas's size or a look (the theme,
+//! the mode, the spotlight) paints the base again. (Clipping a repaint of
+//! one layer to the boxes that changed was tried: the browser's stroker
+//! antialiases a path of a few lines unlike the same lines in a path of
+//! 10,000, and the boxes showed.)
 //!
-//! A new selection does not repaint the base at once: its protections are
-//! there already, as they are, and the hot layer draws them over it too;
-//! the base is painted without them a moment later ([`TIDY_MS`]), before
-//! the user's next edit in all likelihood.
+//! A new selection's protections are on the base already: the hot layer
+//! draws them over it too, and a new line goes on the hot layer at once;
+//! a moment later ([`TIDY_MS`]), before the user's next edit in all
+//! likelihood, both layers are painted as a whole painting splits them,
+//! so that the next move of the selection leaves the base alone.
 
 use std::cell::RefCell;
 
@@ -34,9 +35,13 @@ use crate::canvas::probe::{look, Look};
 use crate::ctx::Ctx;
 use crate::state::derived::{worst, Derived};
 
-/// How long after a new selection the base layer is painted without the
-/// selection's protections, in ms.
+/// How long after a new selection (or lines the base lacks) the layers
+/// are painted as a whole painting splits them, in ms.
 pub const TIDY_MS: u64 = 80;
+
+/// More lines than this on the hot layer, and the base is painted again
+/// (the hot layer is painted at every change of it).
+const MOST_HOT: usize = 2_000;
 
 /// A protection's look: switched, its worst finding (not a note), broken
 /// (an end failed), as one small number (below [`LOOKS`]), in the order
@@ -82,8 +87,10 @@ struct Painted {
     looks: Vec<(LookKey, Option<Look>)>,
     base: Lines,
     hot: Lines,
-    /// Whether the base also shows protections of the selection (a new
-    /// selection, not tidied yet).
+    /// Whether the layers are split otherwise than a whole painting would
+    /// split them (the base shows protections of the selection, or lacks
+    /// some that are not the selection's: a new selection, a protection
+    /// drawn): tidied a moment later.
     extra: bool,
 }
 
@@ -126,6 +133,8 @@ pub fn install(
     // protections, counted up a moment after a new selection.
     let tidy = RwSignal::new(0u32);
     let tidy_now = StoredValue::new(false);
+    // What was painted goes with the canvases.
+    on_cleanup(forget);
     on_change(
         move || {
             if !painted.get() {
@@ -199,10 +208,9 @@ pub fn install(
 type Canvas = NodeRef<leptos::html::Canvas>;
 
 /// Paints the protections of `t` that cross the view: the layers whose
-/// lines changed since the last painting. `tidy`: paint the base without
-/// the selection's protections if it still has them. Whether the base
-/// still has them afterwards (then call again, with `tidy`, a moment
-/// later).
+/// lines changed since the last painting. `tidy`: paint both as a whole
+/// painting splits them, if they are not. Whether they are not afterwards
+/// (then call again, with `tidy`, a moment later).
 pub fn paint(c: Ctx, derived: Derived, t: &Topology, s: Scene, tidy: bool) -> bool {
     let all = lines(c, derived, t, &s);
     let cam = c.ed.camera.get_untracked();
@@ -244,44 +252,48 @@ pub fn paint(c: Ctx, derived: Derived, t: &Topology, s: Scene, tidy: bool) -> bo
             sel.iter().copied().collect()
         }
     });
-    let (hot, base): (Lines, Lines) = all
-        .iter()
-        .partition(|(l, _)| chosen.contains(&l.protector) || chosen.contains(&l.target));
-    let mut painted = PAINTED.with(|p| p.borrow_mut().take());
-    let same = painted.as_ref().filter(|p| {
+    let is_hot = |l: &Link| chosen.contains(&l.protector) || chosen.contains(&l.target);
+    let old = PAINTED.with(|p| p.borrow_mut().take()).filter(|p| {
         p.pen == pen
             && p.size == s.size
             && p.looks
                 .iter()
                 .all(|(k, l)| looks.iter().any(|(k2, l2)| k2 == k && l2 == l))
     });
-    // The base stands when every line it should show is there as it is,
-    // and any other it shows is a selected server's, unchanged.
-    let base_stands = same.filter(|p| !(tidy && p.extra)).and_then(|p| {
-        let missing = base.iter().any(|(l, line)| p.base.get(l) != Some(line));
-        let extra = p.base.len() > base.len();
-        let stale = p
-            .base
-            .iter()
-            .any(|(l, line)| !base.contains_key(l) && all.get(l) != Some(line));
-        (!missing && !stale).then_some(extra)
-    });
-    let hot_stands = same.is_some_and(|p| p.hot == hot);
-    let extra = match base_stands {
-        Some(extra) => extra,
-        None => {
-            stroke(s.base, &base, &looks, pen, s.size);
-            false
-        }
+    let (old_base, old_hot, untidy) = match old {
+        Some(p) => (Some(p.base), Some(p.hot), p.extra),
+        None => (None, None, false),
     };
-    if !hot_stands {
+    // The base stands while every line on it is still there as it is
+    // (unless it is to be tidied); the hot layer shows the rest: the
+    // selection's lines and any the base lacks.
+    let mut kept = old_base
+        .filter(|b| !(tidy && untidy) && b.iter().all(|(l, line)| all.get(l) == Some(line)));
+    let hot_over = |base: Option<&Lines>| -> Lines {
+        all.iter()
+            .filter(|(l, line)| is_hot(l) || base.is_some_and(|b| b.get(*l) != Some(*line)))
+            .map(|(l, line)| (*l, *line))
+            .collect()
+    };
+    let mut hot = hot_over(kept.as_ref());
+    if kept.is_some() && hot.len() > MOST_HOT {
+        kept = None;
+        hot = hot_over(None);
+    }
+    let base = kept.unwrap_or_else(|| {
+        let base: Lines = all
+            .iter()
+            .filter(|(l, _)| !is_hot(l))
+            .map(|(l, line)| (*l, *line))
+            .collect();
+        stroke(s.base, &base, &looks, pen, s.size);
+        base
+    });
+    if old_hot.as_ref() != Some(&hot) {
         stroke(s.hot, &hot, &looks, pen, s.size);
     }
-    let kept_base = base_stands.is_some();
-    let base = match painted.take() {
-        Some(p) if kept_base => p.base,
-        _ => base,
-    };
+    // Not as a whole painting would split them: tidy a moment later.
+    let extra = base.keys().any(is_hot) || hot.keys().any(|l| !is_hot(l));
     PAINTED.with(|p| {
         *p.borrow_mut() = Some(Painted {
             pen,

@@ -548,7 +548,8 @@ pub fn ServersList() -> impl IntoView {
     // (Three refs: `[NodeRef::new(); 3]` would copy one.)
     let parts: [NodeRef<leptos::html::Div>; 3] = std::array::from_fn(|_| NodeRef::new());
     let written = StoredValue::new(<[Markup; 3]>::default());
-    // Re-render on every change of the drawing or its findings.
+    // Re-render on every change of what the drawing says or finds (not
+    // when servers only move).
     crate::browser::effect(move || {
         if let (Some(root), [Some(a), Some(b), Some(c)]) = (root.get(), parts.map(|p| p.get())) {
             let parts = [a, b, c].map(|p| -> Element { p.into() });

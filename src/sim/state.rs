@@ -97,7 +97,7 @@ fn show_down(ed: Editor) {
 
 /// Fails or restores server `id`.
 pub fn toggle_failed(ed: Editor, id: ServerId) {
-    ed.preview.set(None);
+    ed.clear_preview();
     ed.flows.set(Vec::new());
     ed.failed.update(|f| {
         if let Some(i) = f.iter().position(|&x| x == id) {
@@ -115,7 +115,7 @@ pub fn toggle_site(ed: Editor, site: &str) {
     if site.is_empty() {
         return;
     }
-    ed.preview.set(None);
+    ed.clear_preview();
     ed.flows.set(Vec::new());
     ed.failed_sites.update(|f| {
         if let Some(i) = f.iter().position(|x| dpm_rules::same_name(x.trim(), site)) {
@@ -146,7 +146,7 @@ pub fn stop(ed: Editor, sim: Sim) {
     sim.player.set(None);
     sim.playing.set(false);
     sim.at.set(0);
-    ed.preview.set(None);
+    ed.clear_preview();
     ed.flows.set(Vec::new());
     ed.entering.set(HashSet::default());
     show_down(ed);

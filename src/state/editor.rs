@@ -516,8 +516,17 @@ impl Editor {
         self.fit_request.update(|n| *n += 1);
     }
 
+    /// Shows the drawing itself again, not a simulator's step (a change
+    /// only when a step was shown: the findings and roles follow
+    /// `preview`, and would be derived again for nothing).
+    pub fn clear_preview(&self) {
+        if self.preview.with_untracked(Option::is_some) {
+            self.preview.set(None);
+        }
+    }
+
     pub fn leave_simulation(&self) {
-        self.preview.set(None);
+        self.clear_preview();
         self.failed.set(Vec::new());
         self.shown_failed.set(Vec::new());
         self.failed_sites.set(Vec::new());

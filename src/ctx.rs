@@ -27,6 +27,7 @@ pub fn provide_editor_context(ed: Editor) {
             server: RwSignal::new(None),
             link: RwSignal::new(None),
             focus: RwSignal::new(None),
+            focused: RwSignal::new(false),
         },
         armed: Armed(RwSignal::new(None)),
         sim: Sim::new(),

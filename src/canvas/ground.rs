@@ -104,6 +104,7 @@ pub fn Ground(
             }
             common();
             c.tip.focus.track();
+            c.tip.focused.track();
             flags.set_value(Some(FlagSources::now(c)));
             c.rv.risk.with(|_| ());
         },
@@ -306,7 +307,13 @@ fn paint_servers(
     (view, moving): (View, &HashSet<ServerId>),
 ) {
     let spof: HashSet<ServerId> = looks.risk_lines.with_value(|r| r.keys().copied().collect());
-    let focus = c.tip.focus.get_untracked();
+    // Framed while its node has the keyboard focus (the last focused is
+    // kept a node for Tab, not shown as focused once the focus left).
+    let focus = c
+        .tip
+        .focus
+        .get_untracked()
+        .filter(|_| c.tip.focused.get_untracked());
     // By kind, flags and single point of failure: the class made once per
     // look, not per server.
     let mut by: Groups<(dpm_rules::Kind, Flags, bool), (Point, f64)> = Groups(Vec::new());
@@ -410,13 +417,19 @@ fn marks(px: &mut Pixels, probes: &web_sys::Element, pen: Pen, frames: [Vec<(Poi
             continue;
         };
         let (min, gap) = (MARK_PX * dpr, 2.0 * dpr);
+        // The focus's frame dashed, as the focus ring close in.
+        let dash = if class == "server source" {
+            vec![3.0 * dpr, 2.0 * dpr]
+        } else {
+            Vec::new()
+        };
         for (p, w) in boxes {
             let (x, y) = pen.at(p);
             let (hw, hh) = (
                 (w * pen.k).max(min) / 2.0 + gap,
                 (NODE_H * pen.k).max(min) / 2.0 + gap,
             );
-            px.frame((x - hw, y - hh), (x + hw, y + hh), gap, &[], ink);
+            px.frame((x - hw, y - hh), (x + hw, y + hh), gap, &dash, ink);
         }
     }
 }

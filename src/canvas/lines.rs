@@ -16,11 +16,12 @@
 //! antialiases a path of a few lines unlike the same lines in a path of
 //! 10,000, and the boxes showed.)
 //!
-//! A new selection's protections are on the base already: the hot layer
-//! draws them over it too, and a new line goes on the hot layer at once;
-//! a moment later ([`TIDY_MS`]), before the user's next edit in all
-//! likelihood, both layers are painted as a whole painting splits them,
-//! so that the next move of the selection leaves the base alone.
+//! A new selection's protections are on the base already, and stay there
+//! (drawn on both canvases they would darken), and a new line goes on the
+//! hot layer at once; a moment later ([`TIDY_MS`]), before the user's next
+//! edit in all likelihood, both layers are painted as a whole painting
+//! splits them, so that the next move of the selection leaves the base
+//! alone.
 
 use std::cell::RefCell;
 
@@ -265,13 +266,17 @@ pub fn paint(c: Ctx, derived: Derived, t: &Topology, s: Scene, tidy: bool) -> bo
         None => (None, None, false),
     };
     // The base stands while every line on it is still there as it is
-    // (unless it is to be tidied); the hot layer shows the rest: the
-    // selection's lines and any the base lacks.
+    // (unless it is to be tidied); the hot layer shows the rest: the lines
+    // the base lacks (with a base painted now, the selection's). A line is
+    // never on both: drawn twice it would darken.
     let mut kept = old_base
         .filter(|b| !(tidy && untidy) && b.iter().all(|(l, line)| all.get(l) == Some(line)));
     let hot_over = |base: Option<&Lines>| -> Lines {
         all.iter()
-            .filter(|(l, line)| is_hot(l) || base.is_some_and(|b| b.get(*l) != Some(*line)))
+            .filter(|(l, line)| match base {
+                Some(b) => b.get(*l) != Some(*line),
+                None => is_hot(l),
+            })
             .map(|(l, line)| (*l, *line))
             .collect()
     };

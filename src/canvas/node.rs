@@ -337,7 +337,10 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
             on:pointerdown=move |ev| pointer::start_move(c, ptr, id, &ev)
             on:click=on_click on:dblclick=on_dblclick on:keydown=move |ev| node_key(c, id, ev)
             on:focus=on_focus
-            on:blur=move |_| tip.server.set(None)
+            on:blur=move |_| {
+                tip.server.set(None);
+                tip.focused.set(false);
+            }
             on:pointerenter=move |_| tip.server.set(Some(id))
             on:pointerleave=move |_| tip.server.set(None)>
             <rect class="body" x=move || num(o1().x - bw() / 2.0) y=move || num(o2().y - hh) width=move || num(bw()) height=num(NODE_H)
@@ -379,6 +382,7 @@ fn focused(c: Ctx, id: ServerId) {
     if c.tip.focus.get_untracked() != Some(id) {
         c.tip.focus.set(Some(id));
     }
+    c.tip.focused.set(true);
     if c.cn.keyboard.get_untracked() && c.cn.from.get_untracked().is_some() {
         c.cn.target.set(Some(id));
     }

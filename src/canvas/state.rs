@@ -188,6 +188,9 @@ pub struct Tip {
     /// The server that last had the keyboard focus (kept when its node
     /// goes, so that the far view keeps it a node: `ground::kept`).
     pub focus: RwSignal<Option<ServerId>>,
+    /// Whether that server's node has the keyboard focus now (the far
+    /// view frames it only then).
+    pub focused: RwSignal<bool>,
 }
 
 /// Drawings up to this many servers are drawn whole; larger ones only in

@@ -28,7 +28,7 @@
 //! canvases follow the theme, forced colours, the simulator and the
 //! spotlight exactly as the nodes do.
 
-use crate::canvas::layer::{on_change, scene, surface, View};
+use crate::canvas::layer::{on_change, scene, surface, Pen, View};
 use crate::canvas::looks::{FlagSources, Flags, Looks};
 use crate::canvas::node::server_class;
 use crate::canvas::probe::look;
@@ -197,28 +197,6 @@ impl<K: PartialEq, T> Groups<K, T> {
     }
 }
 
-/// Lengths in the drawing's units as pixels, at `k` pixels a unit.
-fn scaled(lengths: &[f64], k: f64) -> Vec<f64> {
-    lengths.iter().map(|d| d * k).collect()
-}
-
-/// Paints with `paint` over `px` at opacity `alpha`: below 1 it applies
-/// to what `paint` makes together, as to one shape (as a group's opacity
-/// does in SVG), so that shapes that overlap (far out, most do) do not
-/// darken each other.
-fn with_opacity(px: &mut Pixels, alpha: f64, paint: impl Fn(&mut Pixels)) {
-    if alpha >= 1.0 {
-        paint(px);
-        return;
-    }
-    LAYER.with(|one| {
-        let mut one = one.borrow_mut();
-        one.clear(px.w, px.h);
-        paint(&mut one);
-        px.lay(&one, alpha.max(0.0) as f32);
-    });
-}
-
 /// Paints the servers' layer: rasterised here ([`Pixels`]), handed to the
 /// canvas in one call.
 fn paint_server_layer(
@@ -260,39 +238,6 @@ thread_local! {
     static PIXELS: RefCell<Pixels> = RefCell::new(Pixels::default());
     /// A class of servers painted apart, to be laid on with its opacity.
     static LAYER: RefCell<Pixels> = RefCell::new(Pixels::default());
-}
-
-/// From the drawing's units to the canvas's pixels: `k` times, then
-/// shifted by (`x`, `y`).
-#[derive(Clone, Copy)]
-struct Pen {
-    k: f64,
-    x: f64,
-    y: f64,
-}
-
-impl Pen {
-    /// The camera's, on a canvas of the device's pixels.
-    fn now(c: Ctx) -> Pen {
-        let cam = c.ed.camera.get_untracked();
-        let dpr = window().device_pixel_ratio().max(1.0);
-        Pen {
-            k: dpr * cam.k,
-            x: dpr * cam.x,
-            y: dpr * cam.y,
-        }
-    }
-
-    fn at(self, p: Point) -> (f64, f64) {
-        (self.x + self.k * p.x, self.y + self.k * p.y)
-    }
-
-    /// The box `w` wide and `h` high around `p`, as two corners in pixels.
-    fn rect(self, p: Point, (w, h): (f64, f64)) -> ((f64, f64), (f64, f64)) {
-        let (x, y) = self.at(p);
-        let (hw, hh) = (self.k * w / 2.0, self.k * h / 2.0);
-        ((x - hw, y - hh), (x + hw, y + hh))
-    }
 }
 
 /// Every server in `view`: its box by look, a failed server's cross, and
@@ -344,10 +289,14 @@ fn paint_servers(
         let Some(l) = look(probes, "", &class, ("rect", "body")) else {
             continue;
         };
-        // The class's opacity applies to its boxes together.
-        let fill = colour(&l.fill, 1.0);
-        let stroke = colour(&l.stroke, 1.0).filter(|_| l.width > 0.0);
-        let dash = scaled(&l.dash, pen.k);
+        // An opacity below 1 applies to the class's boxes together, as to
+        // one shape: boxes that overlap (far out, most do) do not darken
+        // each other.
+        let group = l.alpha < 1.0;
+        let a = if group { 1.0 } else { l.alpha };
+        let fill = colour(&l.fill, a);
+        let stroke = colour(&l.stroke, a).filter(|_| l.width > 0.0);
+        let dash: Vec<f64> = l.dash.iter().map(|d| d * pen.k).collect();
         let paint = |to: &mut Pixels| {
             for &(p, w) in &boxes {
                 let (a, b) = pen.rect(p, (w, NODE_H));
@@ -359,7 +308,16 @@ fn paint_servers(
                 }
             }
         };
-        with_opacity(px, l.alpha, paint);
+        if group {
+            LAYER.with(|one| {
+                let mut one = one.borrow_mut();
+                one.clear(px.w, px.h);
+                paint(&mut one);
+                px.lay(&one, l.alpha as f32);
+            });
+        } else {
+            paint(px);
+        }
     }
     crosses(px, probes, pen, &frames[0]);
     marks(px, probes, pen, frames);

@@ -98,3 +98,36 @@ pub fn scene(
     let moving: HashSet<ServerId> = dragging.with_untracked(|d| d.iter().copied().collect());
     Some((probes, (a.x, a.y, b.x, b.y), c.pos.snapshot(), moving))
 }
+
+/// From the drawing's units to the canvas's pixels: `k` times, then
+/// shifted by (`x`, `y`).
+#[derive(Clone, Copy, PartialEq)]
+pub struct Pen {
+    pub k: f64,
+    pub x: f64,
+    pub y: f64,
+}
+
+impl Pen {
+    /// The camera's, on a canvas of the device's pixels.
+    pub fn now(c: Ctx) -> Pen {
+        let cam = c.ed.camera.get_untracked();
+        let dpr = window().device_pixel_ratio().max(1.0);
+        Pen {
+            k: dpr * cam.k,
+            x: dpr * cam.x,
+            y: dpr * cam.y,
+        }
+    }
+
+    pub fn at(self, p: Point) -> (f64, f64) {
+        (self.x + self.k * p.x, self.y + self.k * p.y)
+    }
+
+    /// The box `w` wide and `h` high around `p`, as two corners in pixels.
+    pub fn rect(self, p: Point, (w, h): (f64, f64)) -> ((f64, f64), (f64, f64)) {
+        let (x, y) = self.at(p);
+        let (hw, hh) = (self.k * w / 2.0, self.k * h / 2.0);
+        ((x - hw, y - hh), (x + hw, y + hh))
+    }
+}

@@ -31,7 +31,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
 use crate::canvas::arrow::link_class;
-use crate::canvas::layer::{on_change, scene, surface, View, MOST_SELECTED};
+use crate::canvas::layer::{on_change, scene, surface, Pen, View, MOST_SELECTED};
 use crate::canvas::probe::{look, Look};
 use crate::ctx::Ctx;
 use crate::state::derived::{worst, Derived};
@@ -80,9 +80,9 @@ type Lines = HashMap<Link, Line>;
 
 /// What the layers show now.
 struct Painted {
-    /// The camera (device pixels per unit, and the shift) and the canvas's
-    /// size in pixels: any change paints both layers.
-    pen: (f64, f64, f64),
+    /// The camera (on the canvas's pixels) and the canvas's size in
+    /// pixels: any change paints both layers.
+    pen: Pen,
     size: (u32, u32),
     /// The looks painted, as read off the stylesheet then.
     looks: Vec<(LookKey, Option<Look>)>,
@@ -133,7 +133,7 @@ pub fn install(
     // A request to paint the base again without the selection's
     // protections, counted up a moment after a new selection.
     let tidy = RwSignal::new(0u32);
-    let tidy_now = StoredValue::new(false);
+    let (tidy_now, tidy_asked) = (StoredValue::new(false), StoredValue::new(false));
     // What was painted goes with the canvases.
     on_cleanup(forget);
     on_change(
@@ -191,12 +191,15 @@ pub fn install(
                 };
                 paint(c, derived, t, s, tidying)
             });
-            if extra {
+            // One tidy asked for at a time.
+            if extra && !tidy_asked.get_value() {
+                tidy_asked.set_value(true);
                 set_timeout(
                     // (The canvas may be gone by then.)
                     move || {
-                        if tidy_now.try_set_value(true).is_none() {
-                            tidy.try_update(|n| *n = n.wrapping_add(1));
+                        if tidy_asked.try_set_value(false).is_none() {
+                            tidy_now.set_value(true);
+                            tidy.update(|n| *n = n.wrapping_add(1));
                         }
                     },
                     std::time::Duration::from_millis(TIDY_MS),
@@ -214,9 +217,7 @@ type Canvas = NodeRef<leptos::html::Canvas>;
 /// (then call again, with `tidy`, a moment later).
 pub fn paint(c: Ctx, derived: Derived, t: &Topology, s: Scene, tidy: bool) -> bool {
     let all = lines(c, derived, t, &s);
-    let cam = c.ed.camera.get_untracked();
-    let dpr = window().device_pixel_ratio().max(1.0);
-    let pen = (dpr * cam.k, dpr * cam.x, dpr * cam.y);
+    let pen = Pen::now(c);
     let spot = if c.pr.spot.get_untracked().is_some() {
         "protections"
     } else {
@@ -298,7 +299,7 @@ pub fn paint(c: Ctx, derived: Derived, t: &Topology, s: Scene, tidy: bool) -> bo
         stroke(s.hot, &hot, &looks, pen, s.size);
     }
     // Not as a whole painting would split them: tidy a moment later.
-    let extra = base.keys().any(is_hot) || hot.keys().any(|l| !is_hot(l));
+    let extra = !chosen.is_empty() && base.keys().any(is_hot) || hot.keys().any(|l| !is_hot(l));
     PAINTED.with(|p| {
         *p.borrow_mut() = Some(Painted {
             pen,
@@ -355,7 +356,7 @@ fn stroke(
     g: &web_sys::CanvasRenderingContext2d,
     lines: &Lines,
     looks: &[(LookKey, Option<Look>)],
-    (k, x, y): (f64, f64, f64),
+    Pen { k, x, y }: Pen,
     (w, h): (u32, u32),
 ) {
     g.save();

@@ -331,6 +331,82 @@ fn focus_kept_across_a_rewrite_is_never_moved_by_a_name() {
     root.remove();
 }
 
+/// A panel patched row by row shows exactly the new rows, keeps the
+/// elements (and the focus) of the rows that did not change, and writes a
+/// list that something else changed whole.
+#[wasm_bindgen_test]
+fn patched_rows_are_the_new_rows_and_unchanged_ones_stay_as_they_were() {
+    use dpm_sketch::browser::markup::{by_attr, el, patch_rows, Markup};
+    let document = leptos::prelude::document();
+    let list = document.create_element("ul").unwrap();
+    document.body().unwrap().append_child(&list).unwrap();
+    let rows = |names: &[&str]| -> Vec<Markup> {
+        names
+            .iter()
+            .map(|n| {
+                el("li")
+                    .child(el("button").attr("data-k", *n).text(*n))
+                    .render()
+            })
+            .collect()
+    };
+    let shown = |list: &web_sys::Element| -> Vec<String> {
+        let all = list.query_selector_all("li").unwrap();
+        (0..all.length())
+            .map(|i| all.item(i).unwrap().text_content().unwrap_or_default())
+            .collect()
+    };
+    let li = |name: &str| -> web_sys::Element {
+        by_attr(&list, "data-k", name)
+            .unwrap()
+            .parent_element()
+            .unwrap()
+    };
+    let mut old = rows(&[]);
+    let steps: [&[&str]; 7] = [
+        &["a", "b", "c", "d"],
+        &["a", "b", "x", "c", "d"],
+        &["a", "c", "d"],
+        &["z", "a", "c", "d"],
+        &["z", "a", "c", "d", "e"],
+        &["z", "a", "c", "d", "e"],
+        &[],
+    ];
+    for names in steps {
+        let new = rows(names);
+        // Each step inserts or removes one run of rows: every row in both
+        // lists is left in place, and a focused one keeps the focus.
+        let kept: Vec<(&str, web_sys::Element)> = names
+            .iter()
+            .filter(|n| old.contains(&rows(&[n])[0]))
+            .map(|&n| (n, li(n)))
+            .collect();
+        if let Some((n, _)) = kept.first() {
+            let b: web_sys::HtmlElement = by_attr(&list, "data-k", n).unwrap().unchecked_into();
+            b.focus().unwrap();
+        }
+        patch_rows(&list, &old, &new);
+        assert_eq!(shown(&list), names.to_vec());
+        for (n, e) in &kept {
+            assert!(li(n).is_same_node(Some(e)), "row {n} was written again");
+        }
+        if let Some((n, _)) = kept.first() {
+            let active = document.active_element().unwrap();
+            assert_eq!(
+                active.get_attribute("data-k").as_deref(),
+                Some(*n),
+                "focus left {n}"
+            );
+        }
+        old = new;
+    }
+    // Written by something else: the patch writes the rows whole.
+    list.set_text_content(Some(""));
+    patch_rows(&list, &rows(&["a"]), &rows(&["a", "b"]));
+    assert_eq!(shown(&list), ["a", "b"]);
+    list.remove();
+}
+
 /// The key presses a `Cmd::keys` text names: "Ctrl/Cmd+Shift+Z, Ctrl+Y" is
 /// (ctrl, shift, "z") and (ctrl, no shift, "y").
 fn presses(keys: &str) -> Vec<(bool, bool, String)> {

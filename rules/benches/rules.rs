@@ -37,6 +37,20 @@ fn benches(c: &mut Criterion) {
             b.iter(|| black_box(ch.precheck(Protection::new(protector, black_box(target)))))
         });
 
+        // Starting a protection in the app: a fresh checker, then every
+        // server's verdict as a target of one DPM server.
+        g.bench_with_input(BenchmarkId::new("verdicts", n), &t, |b, t| {
+            b.iter(|| {
+                let ch = Checker::new(t);
+                let bad = t
+                    .servers
+                    .iter()
+                    .filter(|s| !ch.precheck(Protection::new(protector, s.id)).is_empty())
+                    .count();
+                black_box(bad)
+            })
+        });
+
         // A primary fails.
         let primary = t
             .servers

@@ -93,7 +93,7 @@ fn find(key: &str) -> Option<web_sys::Element> {
 /// under the same key keeps its scroll position.
 pub fn html(key: &str, rows: Vec<Markup>, row_h: u32, label: &str) -> El {
     if rows.len() <= WINDOW_FROM {
-        LISTS.with(|m| m.borrow_mut().retain(|(k, _)| k != key));
+        forget(key);
         return rows.iter().fold(el("ul"), |ul, r| ul.markup(r));
     }
     install();
@@ -121,6 +121,12 @@ pub fn html(key: &str, rows: Vec<Markup>, row_h: u32, label: &str) -> El {
         .attr("aria-label", label)
         .attr("data-vlist", key)
         .child(el("ul").markup(&inner))
+}
+
+/// Forgets the rows of the box named `key`: its list is drawn whole now,
+/// or is gone.
+pub fn forget(key: &str) {
+    LISTS.with(|m| m.borrow_mut().retain(|(k, _)| k != key));
 }
 
 /// Draws the window of the box `el` at its scroll position.

@@ -22,16 +22,38 @@ pub fn plan_html(
     p: &Plan,
     active: Option<&str>,
     picks: &[(String, ServerId)],
-) -> Markup {
-    let mut options = classed("section", "options-section")
-        .attr("aria-label", "Recovery options")
-        .child(el("h3").text("What DPM lets you do"));
+) -> PlanRows {
+    let mut options = vec![el("h3").text("What DPM lets you do").render()];
     for (ai, a) in p.affected.iter().enumerate() {
-        options = options.child(affected_server(t, ai, a, active, picks));
+        options.push(affected_server(t, ai, a, active, picks).render());
     }
-    let mut parts: Vec<El> = recovery_order(t, p).into_iter().collect();
-    parts.push(options);
-    Markup::concat(parts)
+    PlanRows {
+        order: recovery_order(t, p).map(El::render),
+        options,
+    }
+}
+
+/// The plan as rows, so that a change (the option playing) writes only
+/// the rows it changes: the recovery order if any, and the rows of the
+/// "What DPM lets you do" section (its heading, then one per affected
+/// server).
+#[derive(Clone, PartialEq)]
+pub struct PlanRows {
+    pub order: Option<Markup>,
+    pub options: Vec<Markup>,
+}
+
+impl PlanRows {
+    /// The options' section, its rows in it.
+    pub fn options_html(&self) -> Markup {
+        self.options
+            .iter()
+            .fold(
+                classed("section", "options-section").attr("aria-label", "Recovery options"),
+                |s, r| s.markup(r),
+            )
+            .render()
+    }
 }
 
 /// "Recovery in order": each step, what it brings back, and a button that
@@ -125,16 +147,21 @@ fn option_group(
         .unwrap_or_else(|| o.clone());
     let count = among.len().to_string();
     let head = classed("span", "via").text(format!(" · {count} servers could take it"));
-    let mut names = el("datalist").attr("id", format!("{id}-names"));
-    for &v in among {
-        names = names.child(el("option").attr("value", t.name(v)));
-    }
+    // Filled when the field takes the focus (`names_html`): the options
+    // of seven groups of a large estate's failure are some 10,000 names.
+    let names = el("datalist").attr("id", format!("{id}-names"));
     let field = via_field(&id, picked.via.as_deref().unwrap_or_default(), names);
     option_entry(ai, &picked, active, Some(head), field)
         .attr("data-g", oi.to_string())
         .attr("data-kind", o.kind.id())
         .attr("data-option-group", o.kind.id())
         .attr("data-count", count)
+}
+
+/// The suggestions of a group's field: the names of the servers `among`,
+/// as the `<option>`s of its datalist.
+pub fn names_html(t: &Topology, among: &[ServerId]) -> Markup {
+    Markup::concat(among.iter().map(|&v| el("option").attr("value", t.name(v))))
 }
 
 /// A group's field: type or pick the server by name (`id` the field's),

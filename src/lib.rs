@@ -11,8 +11,9 @@
 //!
 //! 1. [`browser`]: web-sys glue that knows no app type. DOM helpers, local
 //!    storage, downloads, the windowed list, and [`browser::markup`], the
-//!    escaping builder with the app's one `innerHTML` sink: user text
-//!    reaches the page as HTML through nothing else.
+//!    escaping builder with the app's only `innerHTML` and
+//!    `insertAdjacentHTML` sinks: user text reaches the page as HTML
+//!    through nothing else.
 //! 2. [`state`]: the editor's state. [`state::editor::Editor`] holds the
 //!    drawing and its history, selection, camera, mode and notices;
 //!    `Editor::commit` and `Editor::edit` are the only ways to change the

@@ -363,19 +363,25 @@ fn patched_rows_are_the_new_rows_and_unchanged_ones_stay_as_they_were() {
             .unwrap()
     };
     let mut old = rows(&[]);
-    let steps: [&[&str]; 7] = [
+    let steps: [&[&str]; 12] = [
         &["a", "b", "c", "d"],
         &["a", "b", "x", "c", "d"],
         &["a", "c", "d"],
         &["z", "a", "c", "d"],
         &["z", "a", "c", "d", "e"],
         &["z", "a", "c", "d", "e"],
+        &["z", "y", "c", "d", "e"],
+        &["a", "a"],
+        &["a"],
+        &["a", "b", "a"],
+        &["a"],
         &[],
     ];
     for names in steps {
         let new = rows(names);
-        // Each step inserts or removes one run of rows: every row in both
-        // lists is left in place, and a focused one keeps the focus.
+        // Each step changes one run of rows: every row in both lists (the
+        // first of a name) is left in place, and a focused one keeps the
+        // focus.
         let kept: Vec<(&str, web_sys::Element)> = names
             .iter()
             .filter(|n| old.contains(&rows(&[n])[0]))

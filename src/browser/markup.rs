@@ -37,8 +37,7 @@ impl Markup {
     }
 
     /// The markup as text, for a user to copy (the embed code): into the
-    /// page it goes only through [`set_keeping_focus`], [`fill`] or
-    /// [`svg_layer`].
+    /// page it goes only through this module's functions.
     pub fn into_string(self) -> String {
         self.0
     }
@@ -223,20 +222,34 @@ impl El {
     }
 }
 
-/// Replaces what `root` holds with `m`: with [`fill`] and [`svg_layer`],
-/// the only ways markup enters the page. Keyboard focus inside `root`
+/// Replaces what `root` holds with `m`. This, [`insert_rows`] and
+/// [`svg_layer`] are the only ways markup enters the page ([`fill`],
+/// [`fill_rows`] and [`patch_rows`] go through the first two). Keyboard
+/// focus inside `root`
 /// stays on the control with the same `data-k`, found by comparing
 /// attribute values (never through a selector built from one: a `data-k`
 /// may hold a server's name). Returns true when focus was inside `root` and
 /// its control is gone, so the caller can choose where it goes.
 pub fn set_keeping_focus(root: &web_sys::Element, m: &Markup) -> bool {
+    keeping_focus(root, &|| root.set_inner_html(&m.0))
+}
+
+/// Runs `write`, which writes part or all of `root` again: keyboard focus
+/// that was inside `root` and was written away goes to the control with
+/// the same `data-k` (compared as text, as [`set_keeping_focus`] says).
+/// True when focus was inside `root` and no control has its key now.
+pub fn keeping_focus(root: &web_sys::Element, write: &dyn Fn()) -> bool {
     use wasm_bindgen::JsCast;
+    let inside = |a: &web_sys::Element| root.contains(Some(a));
     let focused = document()
         .active_element()
-        .filter(|a| root.contains(Some(a)))
+        .filter(inside)
         .map(|a| a.get_attribute("data-k"));
-    root.set_inner_html(&m.0);
+    write();
     let Some(k) = focused else { return false };
+    if document().active_element().is_some_and(|a| inside(&a)) {
+        return false;
+    }
     let again = k.and_then(|k| by_attr(root, "data-k", &k));
     match again.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
         Some(el) => {
@@ -254,13 +267,12 @@ pub fn set_keeping_focus(root: &web_sys::Element, m: &Markup) -> bool {
 /// panel of hundreds of rows written again whole cost 10-30 ms of parsing
 /// and layout at each edit, which changes one or two of them. When `list`
 /// does not hold as many children as `old` has rows (something else wrote
-/// it), it is written whole. With [`set_keeping_focus`] and
-/// [`insert_rows`], the only other way markup enters the page; focus on a
-/// row left in place stays there.
+/// it), it is written whole, keeping the focus as [`set_keeping_focus`]
+/// does. Focus on a row left in place stays there.
 pub fn patch_rows(list: &web_sys::Element, old: &[Markup], new: &[Markup]) {
     if list.child_element_count() as usize != old.len() {
-        let all: String = new.iter().map(|m| m.as_str()).collect();
-        list.set_inner_html(&all);
+        let all = new.iter().fold(Markup::default(), |all, r| all.then(r));
+        set_keeping_focus(list, &all);
         return;
     }
     let head = old.iter().zip(new).take_while(|(a, b)| a == b).count();

@@ -1,5 +1,5 @@
 //! Browser glue, the bottom layer: DOM helpers, local storage, files, the
-//! escaping markup builder with the app's one `innerHTML` sink, and the
+//! escaping markup builder with the app's only HTML sinks, and the
 //! windowed list. Knows no app type (no `Editor`, no `Ctx`).
 
 pub mod dom;
@@ -9,6 +9,18 @@ pub mod storage;
 pub mod vlist;
 
 use leptos::prelude::{Effect, LocalStorage, Memo};
+
+/// Runs `f` when the browser is next idle: after the frame it is making,
+/// before a timer would (`requestIdleCallback`, falling back to a timer
+/// where there is none).
+pub fn when_idle(f: impl FnOnce() + 'static) {
+    use wasm_bindgen::JsCast;
+    let f = wasm_bindgen::closure::Closure::once_into_js(f);
+    let w = leptos::prelude::window();
+    if w.request_idle_callback(f.unchecked_ref()).is_err() {
+        let _ = w.set_timeout_with_callback(f.unchecked_ref());
+    }
+}
 
 /// Runs `f` once, then again whenever a signal it read changes: Leptos'
 /// `Effect::new` for an effect that keeps no value between runs.

@@ -99,17 +99,22 @@ pub fn html(key: &str, rows: Vec<Markup>, row_h: u32, label: &str) -> El {
     install();
     let top = find(key).map(|e| e.scroll_top()).unwrap_or(0);
     let l = List { rows, row_h };
-    let (inner, ..) = window(&l, first_at(&l, top as f64));
+    let (inner, height, pad) = window(&l, first_at(&l, top as f64));
     LISTS.with(|m| {
         let mut m = m.borrow_mut();
         m.retain(|(k, _)| k != key);
         m.push((key.to_string(), l));
     });
     // The new box replaces the old one after this returns: size it then,
-    // before the next frame is drawn, at the old one's scroll position.
+    // before the next frame is drawn, at the old one's scroll position
+    // (sized first: unsized, it holds only the window's rows, and the
+    // browser would cap the scroll at their height).
     let k = key.to_string();
     request_animation_frame(move || {
         if let Some(e) = find(&k) {
+            if let Some(ul) = e.first_element_child() {
+                size(&ul, height, pad);
+            }
             e.set_scroll_top(top);
             redraw(&e);
         }

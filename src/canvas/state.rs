@@ -166,12 +166,12 @@ impl Connect {
         self.pointer.set(None);
         self.target.set(None);
         self.keyboard.set(false);
-        // Dropped after the frame: at 10,000 servers, freeing every
+        // Dropped when the browser is idle: at 10,000 servers, freeing every
         // server's verdict (and the findings of each that breaks a rule)
         // is some 4 ms of the keystroke or drop that ends the protection.
         let old = self.verdicts.try_update(std::mem::take);
         if old.as_ref().is_some_and(|v| v.len() > 1_000) {
-            set_timeout(move || drop(old), std::time::Duration::ZERO);
+            crate::browser::when_idle(move || drop(old));
         }
     }
 }

@@ -82,7 +82,6 @@ fn finding_html(t: &Topology, f: &Finding, compact: bool) -> El {
 /// One severity's findings as the panel shows them: a `<section>` of its
 /// heading (`head`, an `<h3>`) and its body: a `<ul>` of `rows`, or (more
 /// than `WINDOW_FROM`) the windowed box, then the one row of `rows`.
-#[derive(Clone, PartialEq)]
 struct Group {
     sev: Severity,
     windowed: bool,
@@ -184,8 +183,7 @@ fn show_groups(list: &web_sys::Element, old: &[Group], new: &[Group]) {
     for b in new {
         // Old groups of a severity before `b`'s, or of its own in another
         // form, go.
-        let goes =
-            |a: &&Group| rank(a.sev) < rank(b.sev) || a.sev == b.sev && a.windowed != b.windowed;
+        let goes = |a: &&Group| a.sev < b.sev || a.sev == b.sev && a.windowed != b.windowed;
         while old.next_if(goes).is_some() {
             if let Some(s) = at {
                 at = s.next_element_sibling();
@@ -206,18 +204,10 @@ fn show_groups(list: &web_sys::Element, old: &[Group], new: &[Group]) {
     }
 }
 
-/// Errors first, then warnings, then notes.
-fn rank(s: Severity) -> u8 {
-    match s {
-        Severity::Error => 0,
-        Severity::Warning => 1,
-        Severity::Info => 2,
-    }
-}
-
 /// Findings grouped by severity, each with the documentation behind it; a
-/// click selects and centres what it concerns. Markup, rewritten when the
-/// findings change, with one delegated handler.
+/// click selects and centres what it concerns. Markup, its sections and
+/// rows written again when they change ([`show_groups`]), with one
+/// delegated handler.
 #[component]
 pub fn FindingsPanel() -> impl IntoView {
     let ed = crate::ctx::ctx().ed;

@@ -11,10 +11,9 @@ use leptos::prelude::*;
 /// Rows the panel shows at most.
 const SHOWN: usize = 300;
 
-/// Drawings of more servers than this have their table made again
-/// `LATER_MS` after a change, not in the change's own frame.
+/// Drawings of more servers than this have their table made again when
+/// the browser is idle after a change, not in the change's own frame.
 const LATER_FROM: usize = 1_000;
-const LATER_MS: u64 = 120;
 
 /// The table's rows: its first `SHOWN`, then a line saying how many more.
 fn rows_html(t: &Topology) -> Vec<Markup> {
@@ -87,28 +86,27 @@ pub fn TablePanel() -> impl IntoView {
         ed.track_content();
         ed.shown.with_untracked(table_key)
     });
-    // On a large drawing the rows follow a moment after the change, not in
-    // its frame (10,000 servers: some 7 ms of every edit that changes what
-    // the table says), and once for a burst of changes.
+    // On a large drawing the rows follow when the browser is next idle
+    // after the change, not in its frame (10,000 servers: some 7 ms of
+    // every edit that changes what the table says), once for the changes
+    // made until then.
     let due = RwSignal::new(0u32);
-    let (started, waiting) = (StoredValue::new(false), StoredValue::new(false));
+    let waiting = StoredValue::new(false);
     let bump = move || due.update(|n| *n = n.wrapping_add(1));
+    let mut first = true;
     crate::browser::effect(move || {
         key.with(|_| ());
-        if !started.get_value() {
-            started.set_value(true);
+        if std::mem::take(&mut first) {
+            // The rows are made with the panel.
         } else if ed.shown.with_untracked(|t| t.servers.len()) <= LATER_FROM {
             bump();
         } else if !waiting.get_value() {
             waiting.set_value(true);
-            set_timeout(
-                move || {
-                    if waiting.try_set_value(false).is_none() {
-                        bump();
-                    }
-                },
-                std::time::Duration::from_millis(LATER_MS),
-            );
+            crate::browser::when_idle(move || {
+                if waiting.try_set_value(false).is_none() {
+                    bump();
+                }
+            });
         }
     });
     let rows = crate::browser::memo(move |_| {

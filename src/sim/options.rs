@@ -37,7 +37,6 @@ pub fn plan_html(
 /// the rows it changes: the recovery order if any, and the rows of the
 /// "What DPM lets you do" section (its heading, then one per affected
 /// server).
-#[derive(Clone, PartialEq)]
 pub struct PlanRows {
     pub order: Option<Markup>,
     pub options: Vec<Markup>,

@@ -12,7 +12,7 @@
 //! ([`crate::sim::options`]), which this file wires to their buttons and
 //! fields.
 
-use crate::browser::markup::{by_attr, patch_rows, set_keeping_focus, Markup};
+use crate::browser::markup::{keeping_focus, patch_rows, set_keeping_focus, Markup};
 use crate::sim::failed::failed_part;
 use crate::sim::impact::impact_html;
 use crate::sim::options::plan_html;
@@ -80,7 +80,6 @@ pub fn SimPanel() -> impl IntoView {
 }
 
 /// What the plan part shows: the impact, then the plan's rows.
-#[derive(Clone, PartialEq)]
 struct Shown {
     impact: Markup,
     plan: PlanRows,
@@ -112,32 +111,16 @@ fn show_plan(root: &Element, old: Option<&Shown>, new: Option<&Shown>) {
         set_keeping_focus(root, &html);
         return;
     };
-    if root.child_element_count() as usize != old.rows(Markup::default()).len() {
+    let rows = (old.rows(Markup::default()), new.rows(Markup::default()));
+    if root.child_element_count() as usize != rows.0.len() {
         return show_plan(root, None, Some(new));
     }
-    let doc = document();
-    let focused = doc
-        .active_element()
-        .filter(|a| root.contains(Some(a)))
-        .and_then(|a| a.get_attribute("data-k"));
-    patch_rows(
-        root,
-        &old.rows(Markup::default()),
-        &new.rows(Markup::default()),
-    );
-    if let Some(section) = root.last_element_child() {
-        patch_rows(&section, &old.plan.options, &new.plan.options);
-    }
-    let lost = doc
-        .active_element()
-        .is_none_or(|a| !root.contains(Some(&a)));
-    if let (Some(k), true) = (focused, lost) {
-        if let Some(e) =
-            by_attr(root, "data-k", &k).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = e.focus();
+    keeping_focus(root, &|| {
+        patch_rows(root, &rows.0, &rows.1);
+        if let Some(section) = root.last_element_child() {
+            patch_rows(&section, &old.plan.options, &new.plan.options);
         }
-    }
+    });
 }
 
 /// Impact, the recovery order and the options, rewritten row by row when
@@ -254,7 +237,9 @@ fn option_of(
 /// large estate's failure (seven groups of some 1,450 DPM servers each)
 /// was 30 ms of every step for lists no one had opened.
 fn suggest(ed: Editor, the_plan: Memo<Option<Plan>>, input: &HtmlInputElement) {
-    let Some(list) = input.list().filter(|l| l.child_element_count() == 0) else {
+    // Filled again at each focus: a row left as it was may stand for other
+    // servers than when it was filled (an undo renamed one).
+    let Some(list) = input.list() else {
         return;
     };
     let Some(li) = input.closest("[data-a]").ok().flatten() else {

@@ -304,9 +304,21 @@ test('a failed secondary in a 2,000-server estate: hundreds of options of a kind
   await group.locator('[data-action="play"]').click();
   await page.getByTestId('caption').waitFor();
   assert.match(await page.locator('.player-title').innerText(), new RegExp(`via ${via}`));
-  // The pick survives the panel's rewrite.
+  // The pick survives the panel's rewrite, and the focus stays on the
+  // Play button used (it names the option it plays now).
   assert.equal(await page.locator('[data-affected="DS15"] [data-option-group] input').inputValue(), via);
+  const playFocused = () =>
+    page.evaluate(() => {
+      const a = document.activeElement;
+      return !!a?.closest('[data-affected="DS15"] [data-option-group]') && a.getAttribute('data-action') === 'play';
+    });
+  assert.ok(await playFocused(), 'focus on the Play button after playing');
   await screenshot(page, 'sim-grouped-options');
+  // Back to the failure: the focus comes back to that Play button.
+  await page.locator('[data-action="stop"]').click();
+  await page.getByTestId('caption').waitFor({ state: 'detached' });
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-action') === 'play');
+  assert.ok(await playFocused(), 'focus on the Play button after the player');
   await done(app, server.url);
 });
 

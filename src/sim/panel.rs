@@ -298,6 +298,17 @@ fn pick_by_name(ed: Editor, the_plan: Memo<Option<Plan>>, picks: Picks, input: &
             } else {
                 e.remove_attribute("disabled")
             };
+            // Its key names the option it plays now ("play-1-reprotect
+            // DS5"), so that the focus finds it again when playing rewrites
+            // the plan.
+            if let (Some((_, o)), Some(k)) = (&found, e.get_attribute("data-k")) {
+                let head: String = k
+                    .splitn(3, '-')
+                    .take(2)
+                    .map(|p| p.to_string() + "-")
+                    .collect();
+                let _ = e.set_attribute("data-k", &(head + &o.key()));
+            }
         }
     }
     let Some((_, o)) = found else {

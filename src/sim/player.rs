@@ -61,7 +61,17 @@ pub fn PlayerView() -> impl IntoView {
                     apply(ed, sim, &o);
                 }
             }
-            Some("stop") => stop(ed, sim),
+            Some("stop") => {
+                let played = sim.player.with_untracked(|p| {
+                    p.as_ref()
+                        .map(|p| (p.server.clone(), p.option.as_ref().map(|o| o.key())))
+                });
+                stop(ed, sim);
+                // The player is gone: the focus goes to what played it.
+                if let Some(played) = played {
+                    request_animation_frame(move || focus_play(&played.0, played.1.as_deref()));
+                }
+            }
             _ => {}
         }
     };
@@ -233,4 +243,23 @@ fn copies_table(counts: Vec<(String, usize, bool)>) -> Option<El> {
             .child(el("thead").child(el("tr").child(col("Data")).child(col("Copies"))))
             .child(rows),
     )
+}
+
+/// Focuses the button that plays option `key` for server `server` (the
+/// recovery in order's when `key` is None), as the plan shows it.
+fn focus_play(server: &str, key: Option<&str>) {
+    use crate::browser::markup::by_attr;
+    use wasm_bindgen::JsCast;
+    let Some(root) = document().document_element() else {
+        return;
+    };
+    let button = match key {
+        Some(key) => by_attr(&root, "data-affected", server)
+            .and_then(|a| by_attr(&a, "data-option", key))
+            .and_then(|o| o.query_selector("[data-action=play]").ok().flatten()),
+        None => by_attr(&root, "data-k", "play-plan"),
+    };
+    if let Some(b) = button.and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = b.focus();
+    }
 }

@@ -86,20 +86,23 @@ pub fn TablePanel() -> impl IntoView {
         ed.track_content();
         ed.shown.with_untracked(table_key)
     });
-    // On a large drawing the rows follow when the browser is next idle
+    // On a large drawing the rows are made when the browser is next idle
     // after the change, not in its frame (10,000 servers: some 7 ms of
-    // every edit that changes what the table says), once for the changes
-    // made until then.
+    // every edit that changes what the table says, 20 ms when the panel
+    // comes back with the editor), once for the changes made until then.
     let due = RwSignal::new(0u32);
     let waiting = StoredValue::new(false);
-    let bump = move || due.update(|n| *n = n.wrapping_add(1));
+    let large = move || ed.shown.with_untracked(|t| t.servers.len() > LATER_FROM);
     let mut first = true;
     crate::browser::effect(move || {
         key.with(|_| ());
-        if std::mem::take(&mut first) {
-            // The rows are made with the panel.
-        } else if ed.shown.with_untracked(|t| t.servers.len()) <= LATER_FROM {
-            bump();
+        let bump = move || due.update(|n| *n = n.wrapping_add(1));
+        let first_run = std::mem::take(&mut first);
+        if !large() {
+            // (The first time, the rows are made with the panel.)
+            if !first_run {
+                bump();
+            }
         } else if !waiting.get_value() {
             waiting.set_value(true);
             crate::browser::when_idle(move || {
@@ -110,7 +113,9 @@ pub fn TablePanel() -> impl IntoView {
         }
     });
     let rows = crate::browser::memo(move |_| {
-        due.track();
+        if due.get() == 0 && large() {
+            return Vec::new();
+        }
         ed.shown.with_untracked(rows_html)
     });
     fill_rows(body, move || rows.get());

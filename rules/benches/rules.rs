@@ -1,9 +1,10 @@
 //! Check, pre-check (one, and every server's verdict as a protection is
-//! started: the verdicts, not the map the app keeps them in), failover, single points of failure, arrow routing, an
-//! edit's difference for undo and the autosave's JSON on generated
-//! topologies of 100, 1,000 and 10,000 servers, and the inventory import
-//! of generated estates of 100 and 1,000 DPM servers. `./dev bench` (or `cargo bench -p dpm-rules`) prints the
-//! figures; nothing here asserts a time.
+//! started: the verdicts, not the map the app keeps them in), failover,
+//! single points of failure, arrow routing, an edit's difference for undo
+//! and the autosave's JSON on generated topologies of 100, 1,000 and
+//! 10,000 servers, and the inventory import of generated estates of 100
+//! and 1,000 DPM servers. `./dev bench` (or `cargo bench -p dpm-rules`)
+//! prints the figures; nothing here asserts a time.
 
 use std::hint::black_box;
 

@@ -54,6 +54,11 @@ impl Markup {
         self
     }
 
+    /// The rows `parts`, one after another.
+    pub fn join(parts: &[Markup]) -> Markup {
+        Markup(parts.iter().map(|m| m.as_str()).collect())
+    }
+
     /// Markup of several elements, one after another.
     pub fn concat(parts: impl IntoIterator<Item = El>) -> Markup {
         let mut out = String::new();
@@ -271,8 +276,7 @@ pub fn keeping_focus(root: &web_sys::Element, write: &dyn Fn()) -> bool {
 /// does. Focus on a row left in place stays there.
 pub fn patch_rows(list: &web_sys::Element, old: &[Markup], new: &[Markup]) {
     if list.child_element_count() as usize != old.len() {
-        let all = new.iter().fold(Markup::default(), |all, r| all.then(r));
-        set_keeping_focus(list, &all);
+        set_keeping_focus(list, &Markup::join(new));
         return;
     }
     let head = old.iter().zip(new).take_while(|(a, b)| a == b).count();
@@ -298,7 +302,7 @@ pub fn patch_rows(list: &web_sys::Element, old: &[Markup], new: &[Markup]) {
 
 /// Puts `rows` in `list` before its child `next` (at its end if none).
 pub fn insert_rows(list: &web_sys::Element, next: Option<&web_sys::Element>, rows: &[Markup]) {
-    let html: String = rows.iter().map(|m| m.as_str()).collect();
+    let html = Markup::join(rows).0;
     if html.is_empty() {
         return;
     }

@@ -169,9 +169,7 @@ fn show_groups(list: &web_sys::Element, old: &[Group], new: &[Group]) {
                 .text("No findings: DPM supports this topology as drawn.")
                 .render()
         } else {
-            new.iter()
-                .map(group_html)
-                .fold(Markup::default(), |all, g| all.then(&g))
+            Markup::join(&new.iter().map(group_html).collect::<Vec<_>>())
         };
         set_keeping_focus(list, &html);
         return;

@@ -112,13 +112,14 @@ pub fn TablePanel() -> impl IntoView {
             });
         }
     });
-    let rows = crate::browser::memo(move |_| {
+    // (No memo between: `fill_rows` writes only the rows that differ, and
+    // a memo would keep and compare a second copy of the 300 rows.)
+    fill_rows(body, move || {
         if due.get() == 0 && large() {
             return Vec::new();
         }
         ed.shown.with_untracked(rows_html)
     });
-    fill_rows(body, move || rows.get());
     view! {
         <section class="panel table-panel" aria-labelledby="table-heading">
             <h2 id="table-heading">"Protection table"</h2>

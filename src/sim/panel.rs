@@ -104,9 +104,7 @@ impl Shown {
 fn show_plan(root: &Element, old: Option<&Shown>, new: Option<&Shown>) {
     let (Some(old), Some(new)) = (old, new) else {
         let html = new.map_or_else(Markup::default, |n| {
-            n.rows(n.plan.options_html())
-                .iter()
-                .fold(Markup::default(), |all, r| all.then(r))
+            Markup::join(&n.rows(n.plan.options_html()))
         });
         set_keeping_focus(root, &html);
         return;

@@ -166,6 +166,108 @@ fn drawing_a_protection_shows_every_servers_verdict() {
     });
 }
 
+/// What the rule crate says of a protection from `from` to each server of
+/// `t`, as [`Connect`] should show it.
+fn verdicts_of(t: &Topology, from: dpm_rules::ServerId) -> Vec<(dpm_rules::ServerId, Verdict)> {
+    let c = dpm_rules::Checker::new(t);
+    t.servers
+        .iter()
+        .map(|s| {
+            let v = if t
+                .protections
+                .iter()
+                .any(|p| p.protector == from && p.target == s.id)
+            {
+                Verdict::Exists
+            } else {
+                let bad: Vec<_> = c
+                    .precheck(Protection::new(from, s.id))
+                    .into_iter()
+                    .filter(|f| f.severity() != dpm_rules::Severity::Info)
+                    .collect();
+                if bad.is_empty() {
+                    Verdict::Allowed
+                } else {
+                    Verdict::Breaks(bad)
+                }
+            };
+            (s.id, v)
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn a_large_estate_judges_the_nearest_servers_at_once_and_the_rest_when_idle() {
+    let owner = Owner::new();
+    let (ed, cn, from, want) = owner.with(|| {
+        let mut t = dpm_rules::generate(1_500);
+        dpm_rules::apply_layout(&mut t);
+        let from = t.servers.iter().find(|s| s.kind == Kind::Dpm).unwrap().id;
+        let want = verdicts_of(&t, from);
+        (Editor::new(t), Connect::new(), from, want)
+    });
+    let far = |id| {
+        ed.doc.with_untracked(|t| {
+            let (a, b) = (
+                t.server(from).unwrap().pos.unwrap(),
+                t.server(id).unwrap().pos.unwrap(),
+            );
+            (a.x - b.x).powi(2) + (a.y - b.y).powi(2)
+        })
+    };
+    owner.with(|| cn.start(&ed, from, true));
+    // At once: what is there already and the nearest servers, each with
+    // the rule crate's verdict; the far ones not yet.
+    cn.verdicts.with_untracked(|v| {
+        assert!(
+            v.len() >= 256 && v.len() < want.len(),
+            "{} of {}",
+            v.len(),
+            want.len()
+        );
+        let mut judged = 0.0f64;
+        let mut waiting = f64::INFINITY;
+        for (id, w) in &want {
+            match v.get(id) {
+                Some(got) => {
+                    assert_eq!(got, w, "server {id:?}");
+                    if *w != Verdict::Exists {
+                        judged = judged.max(far(*id));
+                    }
+                }
+                None => waiting = waiting.min(far(*id)),
+            }
+        }
+        assert!(
+            judged <= waiting,
+            "a server judged later is nearer than one judged at once"
+        );
+    });
+    // When the browser has been idle: every server, as the rule crate says.
+    for _ in 0..100 {
+        if cn.verdicts.with_untracked(|v| v.len()) == want.len() {
+            break;
+        }
+        tick().await;
+    }
+    cn.verdicts.with_untracked(|v| {
+        assert_eq!(v.len(), want.len());
+        for (id, w) in &want {
+            assert_eq!(v.get(id), Some(w), "server {id:?}");
+        }
+    });
+    // A protection ended before its far servers are judged leaves nothing
+    // behind: its idle steps stop.
+    owner.with(|| {
+        cn.start(&ed, from, true);
+        cn.cancel();
+    });
+    for _ in 0..10 {
+        tick().await;
+    }
+    assert!(cn.verdicts.with_untracked(|v| v.is_empty()));
+}
+
 #[wasm_bindgen_test]
 fn playing_an_option_previews_without_touching_the_drawing() {
     let owner = Owner::new();

@@ -22,6 +22,18 @@ pub fn when_idle(f: impl FnOnce() + 'static) {
     }
 }
 
+/// Resolves when the browser is next idle, as [`when_idle`] runs: for
+/// long work done in steps that leave the frames to the user.
+pub async fn idle() {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        let w = leptos::prelude::window();
+        if w.request_idle_callback(&resolve).is_err() {
+            let _ = w.set_timeout_with_callback(&resolve);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+}
+
 /// Runs `f` once, then again whenever a signal it read changes: Leptos'
 /// `Effect::new` for an effect that keeps no value between runs.
 ///

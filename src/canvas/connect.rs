@@ -18,9 +18,11 @@ pub fn loose_end(c: Ctx) -> impl IntoView {
         let p = cn.pointer.get()?;
         let a = pos.of(from, p).get();
         let to = cn.target.get().and_then(|t| pos.get(t)).unwrap_or(p);
-        let ok = cn.target.get().map(|t| {
+        // Neutral over no server, or one not judged yet (far servers are
+        // judged in idle steps: `Connect::start`).
+        let ok = cn.target.get().and_then(|t| {
             cn.verdicts
-                .with(|v| matches!(v.get(&t), Some(Verdict::Allowed)))
+                .with(|v| v.get(&t).map(|v| matches!(v, Verdict::Allowed)))
         });
         let class = match ok {
             Some(true) => "connect-line ok",

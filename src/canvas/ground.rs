@@ -44,9 +44,7 @@ use dpm_rules::{Link, Point, ServerId, Topology, NODE_H};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// How many candidates nearest the source stay nodes while a protection
-/// is drawn by keyboard: what Tab walks through.
-const NEAREST: usize = 24;
+use crate::canvas::state::NEAREST;
 
 pub use crate::canvas::layer::MOST_SELECTED;
 

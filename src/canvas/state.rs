@@ -83,6 +83,9 @@ pub struct Connect {
     pub target: RwSignal<Option<ServerId>>,
     /// Started with the keyboard: the target is picked by focus.
     pub keyboard: RwSignal<bool>,
+    /// Counts the protections started (and ended): the idle steps of one
+    /// stop when it changes.
+    run: StoredValue<u32>,
 }
 
 impl Connect {
@@ -93,48 +96,72 @@ impl Connect {
             pointer: RwSignal::new(None),
             target: RwSignal::new(None),
             keyboard: RwSignal::new(false),
+            run: StoredValue::new(0),
         }
     }
 
     /// Starts a protection from `from`: every server gets its verdict from
-    /// the rule crate's pre-check.
+    /// the rule crate's pre-check, nearest first.
+    ///
+    /// The protections `from` has already and the [`FIRST`] nearest servers
+    /// (among them the candidates Tab goes to) are judged in the gesture that
+    /// starts it; the rest when the browser is idle, in steps of at most
+    /// [`BUDGET_MS`], and shown together, so that the line and its tip
+    /// answer at once at 10,000 servers (judging them all there took 44 ms
+    /// of the keystroke). A server not judged yet shows no verdict until
+    /// then; the steps stop when the protection ends or another starts.
     pub fn start(&self, ed: &Editor, from: ServerId, keyboard: bool) {
-        let verdicts = ed.doc.with_untracked(|t| {
-            let c = Checker::new(t);
+        let run = self.run.get_value().wrapping_add(1);
+        self.run.set_value(run);
+        let (verdicts, rest) = ed.doc.with_untracked(|t| {
             // What `from` protects already, gathered once (asking the
             // drawing for each server's link walked every protection for
-            // each server: 10,000 times 10,000 in a large estate).
-            let protected: dpm_rules::hash::HashSet<ServerId> = t
+            // each server).
+            let protected: HashMap<ServerId, Verdict> = t
                 .protections
                 .iter()
-                .filter(|p| p.protector == from)
-                .map(|p| p.target)
+                .filter(|p| p.protector == from && t.server(p.target).is_some())
+                .map(|p| (p.target, Verdict::Exists))
                 .collect();
-            t.servers
-                .iter()
-                .map(|s| {
-                    let v = if protected.contains(&s.id) {
-                        Verdict::Exists
-                    } else {
-                        let found = c.precheck(Protection::new(from, s.id));
-                        let bad: Vec<Finding> = found
-                            .into_iter()
-                            .filter(|f| f.severity() != Severity::Info)
-                            .collect();
-                        if bad.is_empty() {
-                            Verdict::Allowed
-                        } else {
-                            Verdict::Breaks(bad)
-                        }
-                    };
-                    (s.id, v)
-                })
-                .collect()
+            let order = nearest_first(t, from, &protected);
+            let (first, rest) = order.split_at(FIRST.min(order.len()));
+            let mut verdicts = protected;
+            judge(&Checker::new(t), from, first, &mut verdicts);
+            (verdicts, rest.to_vec())
         });
         self.verdicts.set(verdicts);
         self.keyboard.set(keyboard);
         self.target.set(None);
         self.from.set(Some(from));
+        if rest.is_empty() {
+            return;
+        }
+        let (this, doc) = (*self, ed.doc);
+        leptos::task::spawn_local(async move {
+            crate::browser::idle().await;
+            if this.run.get_value() != run {
+                return;
+            }
+            // A copy: the steps wait for idle time between them, and the
+            // drawing may not stay borrowed across that.
+            let t = doc.with_untracked(|t| t.clone());
+            let c = Checker::new(&t);
+            let (mut found, mut rest) = (HashMap::default(), rest.as_slice());
+            while !rest.is_empty() {
+                crate::browser::idle().await;
+                if this.run.get_value() != run {
+                    return;
+                }
+                let began = js_sys::Date::now();
+                while !rest.is_empty() && js_sys::Date::now() - began < BUDGET_MS {
+                    let (step, more) = rest.split_at(STEP.min(rest.len()));
+                    judge(&c, from, step, &mut found);
+                    rest = more;
+                }
+            }
+            // Shown at once: each showing paints the far view again.
+            this.verdicts.update(|v| v.extend(found));
+        });
     }
 
     /// Makes the protection to `to` (a breaking one too: trainers draw
@@ -162,6 +189,7 @@ impl Connect {
     }
 
     pub fn cancel(&self) {
+        self.run.set_value(self.run.get_value().wrapping_add(1));
         self.from.set(None);
         self.pointer.set(None);
         self.target.set(None);
@@ -179,6 +207,66 @@ impl Connect {
 impl Default for Connect {
     fn default() -> Self {
         Connect::new()
+    }
+}
+
+/// How many candidates nearest the source stay nodes while a protection
+/// is drawn by keyboard (in the far view): what Tab walks through.
+pub const NEAREST: usize = 24;
+
+/// Servers judged in the gesture that starts a protection (nearest first).
+const FIRST: usize = 256;
+/// Servers judged between two looks at the clock in the idle steps after
+/// it (about a millisecond of wasm).
+const STEP: usize = 200;
+/// The work of one idle step, in milliseconds: a key pressed meanwhile
+/// waits no longer than this.
+const BUDGET_MS: f64 = 8.0;
+
+/// The servers of `t` but the ones in `skip`, nearest to `from` first (by
+/// the distance between their places, then by id; servers with no place
+/// last).
+fn nearest_first(
+    t: &dpm_rules::Topology,
+    from: ServerId,
+    skip: &HashMap<ServerId, Verdict>,
+) -> Vec<ServerId> {
+    let at = t.server(from).and_then(|s| s.pos);
+    let mut far: Vec<(f64, ServerId)> = t
+        .servers
+        .iter()
+        .filter(|s| !skip.contains_key(&s.id))
+        .map(|s| {
+            let d = match (at, s.pos) {
+                (Some(a), Some(b)) => (a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y),
+                _ => f64::INFINITY,
+            };
+            (d, s.id)
+        })
+        .collect();
+    dpm_rules::sort_by(&mut far, &|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    far.into_iter().map(|(_, id)| id).collect()
+}
+
+// No protected server is in the order, so the first [`FIRST`] hold the
+// [`NEAREST`] candidates Tab goes to, and later steps cannot change them.
+const _: () = assert!(FIRST >= NEAREST);
+
+/// Puts the verdict on a protection from `from` to each of `ids` in `into`:
+/// the rule crate's pre-check, its notes left out.
+fn judge(c: &Checker, from: ServerId, ids: &[ServerId], into: &mut HashMap<ServerId, Verdict>) {
+    for &id in ids {
+        let bad: Vec<Finding> = c
+            .precheck(Protection::new(from, id))
+            .into_iter()
+            .filter(|f| f.severity() != Severity::Info)
+            .collect();
+        let v = if bad.is_empty() {
+            Verdict::Allowed
+        } else {
+            Verdict::Breaks(bad)
+        };
+        into.insert(id, v);
     }
 }
 

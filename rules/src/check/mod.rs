@@ -80,7 +80,7 @@ impl Summary {
 
 /// Checks a topology: every finding, errors first.
 pub fn check(t: &Topology) -> Vec<Finding> {
-    Checker::new(t).findings
+    Checker::new(t).into_findings()
 }
 
 /// Adjacency by position in `topology.servers`, built once per check, in
@@ -430,10 +430,12 @@ fn sort_findings(t: &Topology, findings: &mut Vec<Finding>) {
     });
 }
 
-/// A topology, indexed and checked once, that answers pre-checks.
+/// A topology, indexed once (and checked once, when asked), that answers
+/// pre-checks.
 pub struct Checker<'t> {
     index: Index<'t>,
-    findings: Vec<Finding>,
+    /// Every finding, checked on the first call of [`Checker::findings`].
+    findings: std::cell::OnceCell<Vec<Finding>>,
     /// The findings as a set, built on the first pre-check: a plain check
     /// (every edit in the app) never needs it.
     /// (The standard library's seeded hasher: findings hold names.)
@@ -446,10 +448,24 @@ pub struct Checker<'t> {
 }
 
 impl<'t> Checker<'t> {
+    /// Indexes `t`; the whole drawing is checked when its findings are
+    /// first asked for ([`Checker::findings`]), so a checker made for
+    /// pre-checks alone does not pay for it.
     pub fn new(t: &'t Topology) -> Checker<'t> {
-        let index = Index::new(t);
+        Checker {
+            index: Index::new(t),
+            findings: std::cell::OnceCell::new(),
+            known: std::cell::OnceCell::new(),
+            versioned: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Every finding of the drawing, in [`sort_findings`]' order.
+    fn check_all(&self) -> Vec<Finding> {
+        let index = &self.index;
+        let t = index.t;
         let v = View {
-            ix: &index,
+            ix: index,
             extra: None,
         };
         let mut findings = Vec::new();
@@ -480,25 +496,22 @@ impl<'t> Checker<'t> {
         }
         versions::version_mismatches(v, None, &mut findings);
         sort_findings(t, &mut findings);
-        Checker {
-            index,
-            findings,
-            known: std::cell::OnceCell::new(),
-            versioned: std::cell::OnceCell::new(),
-        }
+        findings
     }
 
     pub fn topology(&self) -> &'t Topology {
         self.index.t
     }
 
-    /// Every finding, errors first.
+    /// Every finding, errors first (checked on the first call).
     pub fn findings(&self) -> &[Finding] {
-        &self.findings
+        self.findings.get_or_init(|| self.check_all())
     }
 
-    pub fn into_findings(self) -> Vec<Finding> {
-        self.findings
+    /// Every finding, errors first.
+    pub fn into_findings(mut self) -> Vec<Finding> {
+        self.findings();
+        self.findings.take().unwrap_or_default()
     }
 
     /// The findings that adding `protection` would add: exactly those that
@@ -548,7 +561,7 @@ impl<'t> Checker<'t> {
                 if let Some(f) = long_cycle(after, &members) {
                     let known = self
                         .known
-                        .get_or_init(|| self.findings.iter().cloned().collect());
+                        .get_or_init(|| self.findings().iter().cloned().collect());
                     if !known.contains(&f) {
                         new.push(f);
                     }

@@ -4,6 +4,7 @@ use crate::browser::markup::el;
 use crate::browser::markup::fill_rows;
 use crate::browser::markup::Markup;
 use crate::panels::findings::with_names;
+use crate::state::editor::Mode;
 
 use dpm_rules::{table_rows, RowRole, ServerId, Topology};
 use leptos::prelude::*;
@@ -82,9 +83,14 @@ pub fn TablePanel() -> impl IntoView {
     // servers move, the most frequent edit: 10,000 servers, some 30 ms of
     // rows), and only the rows that changed are written again (writing
     // 300 rows whole is 10-16 ms of parsing).
+    // Nothing while the simulator is open: the panel is hidden then, and
+    // the previews of played options would make it again for nothing.
     let key = crate::browser::memo(move |_| {
+        if ed.mode.get() == Mode::Simulate {
+            return None;
+        }
         ed.track_content();
-        ed.shown.with_untracked(table_key)
+        Some(ed.shown.with_untracked(table_key))
     });
     // On a large drawing the rows are made when the browser is next idle
     // after the change, not in its frame (10,000 servers: some 7 ms of
@@ -95,9 +101,11 @@ pub fn TablePanel() -> impl IntoView {
     let large = move || ed.shown.with_untracked(|t| t.servers.len() > LATER_FROM);
     let mut first = true;
     crate::browser::effect(move || {
-        key.with(|_| ());
-        let bump = move || due.update(|n| *n = n.wrapping_add(1));
         let first_run = std::mem::take(&mut first);
+        if key.with(Option::is_none) {
+            return;
+        }
+        let bump = move || due.update(|n| *n = n.wrapping_add(1));
         if !large() {
             // (The first time, the rows are made with the panel.)
             if !first_run {

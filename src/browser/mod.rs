@@ -22,17 +22,30 @@ pub fn when_idle(f: impl FnOnce() + 'static) {
     }
 }
 
-/// Resolves when the browser is next idle, as [`when_idle`] runs: for
-/// long work done in steps that leave the frames to the user.
-pub async fn idle() {
+/// Resolves when the browser is next idle (`requestIdleCallback`, at most
+/// [`IDLE_WAIT_MS`] later even on a page that stays busy; a timer where
+/// there is none), with the milliseconds the browser expects to stay idle
+/// (`None` when it does not say): for long work done in steps that leave
+/// the frames to the user.
+pub async fn idle() -> Option<f64> {
+    use wasm_bindgen::JsCast;
     let p = js_sys::Promise::new(&mut |resolve, _| {
         let w = leptos::prelude::window();
-        if w.request_idle_callback(&resolve).is_err() {
+        let options = web_sys::IdleRequestOptions::new();
+        options.set_timeout(IDLE_WAIT_MS);
+        if w.request_idle_callback_with_options(&resolve, &options)
+            .is_err()
+        {
             let _ = w.set_timeout_with_callback(&resolve);
         }
     });
-    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+    let deadline = wasm_bindgen_futures::JsFuture::from(p).await.ok()?;
+    let deadline = deadline.dyn_into::<web_sys::IdleDeadline>().ok()?;
+    Some(deadline.time_remaining())
 }
+
+/// The longest [`idle`] waits, in milliseconds.
+pub const IDLE_WAIT_MS: u32 = 500;
 
 /// Runs `f` once, then again whenever a signal it read changes: Leptos'
 /// `Effect::new` for an effect that keeps no value between runs.

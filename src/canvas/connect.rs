@@ -58,7 +58,8 @@ pub fn ConnectTip() -> impl IntoView {
                 view! { <div class="connect-tip neutral" role="status">{text}</div> }.into_any(),
             );
         };
-        let verdict = cn.verdicts.with(|v| v.get(&to).cloned())?;
+        // (`None`: a far server, judged in a later idle step.)
+        let verdict = cn.verdicts.with(|v| v.get(&to).cloned());
         let p = pos.get(to)?;
         let (sx, sy) = ed.camera.get().to_screen(Point {
             x: p.x,
@@ -66,15 +67,19 @@ pub fn ConnectTip() -> impl IntoView {
         });
         let head = format!("{} → {}", names(from), names(to));
         let (class, body) = match verdict {
-            Verdict::Allowed => (
+            None => (
+                "connect-tip neutral",
+                view! { <p>"Checking what DPM allows…"</p> }.into_any(),
+            ),
+            Some(Verdict::Allowed) => (
                 "connect-tip ok",
                 view! { <p>"✓ DPM allows this protection."</p> }.into_any(),
             ),
-            Verdict::Exists => (
+            Some(Verdict::Exists) => (
                 "connect-tip neutral",
                 view! { <p>"This protection is already there."</p> }.into_any(),
             ),
-            Verdict::Breaks(fs) => (
+            Some(Verdict::Breaks(fs)) => (
                 "connect-tip bad",
                 fs.into_iter()
                     .map(|f| {

@@ -101,67 +101,80 @@ impl Connect {
     }
 
     /// Starts a protection from `from`: every server gets its verdict from
-    /// the rule crate's pre-check, nearest first.
+    /// the rule crate's pre-check, nearest first, on the drawing as it is
+    /// now (as when every verdict was worked out at once).
     ///
     /// The protections `from` has already and the [`FIRST`] nearest servers
-    /// (among them the candidates Tab goes to) are judged in the gesture that
-    /// starts it; the rest when the browser is idle, in steps of at most
-    /// [`BUDGET_MS`], and shown together, so that the line and its tip
-    /// answer at once at 10,000 servers (judging them all there took 44 ms
-    /// of the keystroke). A server not judged yet shows no verdict until
-    /// then; the steps stop when the protection ends or another starts.
+    /// (in the far view, the candidates Tab goes to) are judged in the
+    /// gesture that starts it; the rest when the browser is idle, in steps
+    /// that end when its idle time does (at most [`BUDGET_MS`]), and shown
+    /// together in one more idle step, so that the line and its tip answer
+    /// at once at 10,000 servers (judging them all there took 44 ms of the
+    /// keystroke). A server not judged yet has no verdict until then (its
+    /// tip says the check is under way); the steps stop when the
+    /// protection ends or another starts.
     pub fn start(&self, ed: &Editor, from: ServerId, keyboard: bool) {
         let run = self.run.get_value().wrapping_add(1);
         self.run.set_value(run);
-        let (verdicts, rest) = ed.doc.with_untracked(|t| {
-            // What `from` protects already, gathered once (asking the
-            // drawing for each server's link walked every protection for
-            // each server).
-            let protected: HashMap<ServerId, Verdict> = t
-                .protections
-                .iter()
-                .filter(|p| p.protector == from && t.server(p.target).is_some())
-                .map(|p| (p.target, Verdict::Exists))
-                .collect();
-            let order = nearest_first(t, from, &protected);
-            let (first, rest) = order.split_at(FIRST.min(order.len()));
-            let mut verdicts = protected;
-            judge(&Checker::new(t), from, first, &mut verdicts);
-            (verdicts, rest.to_vec())
-        });
+        let t = ed.doc.with_untracked(|t| t.clone());
+        // What `from` protects already, gathered once (asking the drawing
+        // for each server's link walked every protection for each server).
+        let protected: HashMap<ServerId, Verdict> = t
+            .protections
+            .iter()
+            .filter(|p| p.protector == from && t.server(p.target).is_some())
+            .map(|p| (p.target, Verdict::Exists))
+            .collect();
+        let order = nearest_first(&t, from, &protected);
+        let (first, rest) = order.split_at(FIRST.min(order.len()));
+        let mut verdicts = protected;
+        judge(&Checker::new(&t), from, first, &mut verdicts);
+        let rest = rest.to_vec();
         self.verdicts.set(verdicts);
         self.keyboard.set(keyboard);
         self.target.set(None);
         self.from.set(Some(from));
-        if rest.is_empty() {
+        if !rest.is_empty() {
+            leptos::task::spawn_local(self.judge_rest(run, t, from, rest));
+        }
+    }
+
+    /// The idle steps of [`Connect::start`]'s run `run`: judges `rest` on
+    /// `t`, then shows their verdicts; stops as soon as the run is over
+    /// (or the connection is gone with its canvas).
+    async fn judge_rest(
+        self,
+        run: u32,
+        t: dpm_rules::Topology,
+        from: ServerId,
+        rest: Vec<ServerId>,
+    ) {
+        let going = move || self.run.try_get_value() == Some(run);
+        crate::browser::idle().await;
+        if !going() {
             return;
         }
-        let (this, doc) = (*self, ed.doc);
-        leptos::task::spawn_local(async move {
-            crate::browser::idle().await;
-            if this.run.get_value() != run {
+        let c = Checker::new(&t);
+        let (mut found, mut rest) = (HashMap::default(), rest.as_slice());
+        while !rest.is_empty() {
+            let budget = crate::browser::idle().await.unwrap_or(BUDGET_MS);
+            if !going() {
                 return;
             }
-            // A copy: the steps wait for idle time between them, and the
-            // drawing may not stay borrowed across that.
-            let t = doc.with_untracked(|t| t.clone());
-            let c = Checker::new(&t);
-            let (mut found, mut rest) = (HashMap::default(), rest.as_slice());
-            while !rest.is_empty() {
-                crate::browser::idle().await;
-                if this.run.get_value() != run {
-                    return;
-                }
-                let began = js_sys::Date::now();
-                while !rest.is_empty() && js_sys::Date::now() - began < BUDGET_MS {
-                    let (step, more) = rest.split_at(STEP.min(rest.len()));
-                    judge(&c, from, step, &mut found);
-                    rest = more;
-                }
+            let began = js_sys::Date::now();
+            let budget = budget.clamp(1.0, BUDGET_MS);
+            while !rest.is_empty() && js_sys::Date::now() - began < budget {
+                let (step, more) = rest.split_at(STEP.min(rest.len()));
+                judge(&c, from, step, &mut found);
+                rest = more;
             }
-            // Shown at once: each showing paints the far view again.
-            this.verdicts.update(|v| v.extend(found));
-        });
+        }
+        // Shown at once, in a step of its own: each showing paints the far
+        // view again and sets every server's flags.
+        crate::browser::idle().await;
+        if going() {
+            self.verdicts.try_update(|v| v.extend(found));
+        }
     }
 
     /// Makes the protection to `to` (a breaking one too: trainers draw
@@ -189,7 +202,7 @@ impl Connect {
     }
 
     pub fn cancel(&self) {
-        self.run.set_value(self.run.get_value().wrapping_add(1));
+        self.run.update_value(|r| *r = r.wrapping_add(1));
         self.from.set(None);
         self.pointer.set(None);
         self.target.set(None);
@@ -219,8 +232,8 @@ const FIRST: usize = 256;
 /// Servers judged between two looks at the clock in the idle steps after
 /// it (about a millisecond of wasm).
 const STEP: usize = 200;
-/// The work of one idle step, in milliseconds: a key pressed meanwhile
-/// waits no longer than this.
+/// The most judging in one idle step, in milliseconds (less when the
+/// browser expects less idle time): what a key pressed meanwhile waits.
 const BUDGET_MS: f64 = 8.0;
 
 /// The servers of `t` but the ones in `skip`, nearest to `from` first (by
@@ -249,7 +262,8 @@ fn nearest_first(
 }
 
 // No protected server is in the order, so the first [`FIRST`] hold the
-// [`NEAREST`] candidates Tab goes to, and later steps cannot change them.
+// [`NEAREST`] candidates Tab goes to, and later steps cannot change them
+// (while the source stays where it is).
 const _: () = assert!(FIRST >= NEAREST);
 
 /// Puts the verdict on a protection from `from` to each of `ids` in `into`:

@@ -596,7 +596,7 @@ impl<'a> Planner<'a> {
 
     /// The working DPM servers that could protect `x` on the topology
     /// without its failed servers, without an error finding; the first
-    /// call builds and checks that topology.
+    /// call builds and indexes that topology.
     fn reprotect_candidates(&self, x: ServerId) -> Vec<ServerId> {
         let cell: &'a OnceCell<Survivors> = self.survivors;
         let survivors: &'a Survivors = cell.get_or_init(|| Survivors::new(self.t, &self.down));

@@ -66,6 +66,24 @@ test('moving preset: fail DPM1, Server1 gets exactly the options of RULES.md; pl
   await done(app, server.url);
 });
 
+test('playing an option marks that server\'s option only, not the same option of another server', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  await page.click('[data-action="simulate"]');
+  await page.click('[data-server="DS3"] .body');
+  // Scenario 1 without DS3: DS1 and DS2 can each be protected again via DS4.
+  const same = '[data-option="reprotect DS4"]';
+  assert.equal(await page.locator(`[data-affected="DS1"] ${same}`).count(), 1);
+  assert.equal(await page.locator(`[data-affected="DS2"] ${same}`).count(), 1);
+  await page.click(`[data-affected="DS2"] ${same} [data-action="play"]`);
+  await page.locator('.player').waitFor();
+  const active = await page.$$eval('[data-affected] .option.active', (els) =>
+    els.map((e) => `${e.closest('[data-affected]').getAttribute('data-affected')} ${e.getAttribute('data-option')}`),
+  );
+  assert.deepEqual(active, ['DS2 reprotect DS4']);
+  await done(app, server.url);
+});
+
 test('fail two servers of a chain: the lost data is listed, reset returns the drawing', async () => {
   const app = await openApp(server.browser, server.url);
   const { page } = app;

@@ -17,10 +17,12 @@ use dpm_rules::{Affected, Plan, RecoveryOption, ServerId, Topology};
 /// `data-o` (the option), or for a group `data-g` (the grouped option),
 /// `data-kind` and a field to type or pick the server by name (its pick,
 /// if any, in `picks` by field id).
+///
+/// `active`: the option playing, as its server's name and its key.
 pub fn plan_html(
     t: &Topology,
     p: &Plan,
-    active: Option<&str>,
+    active: Option<(&str, &str)>,
     picks: &[(String, ServerId)],
 ) -> PlanRows {
     let mut options = vec![el("h3").text("What DPM lets you do").render()];
@@ -99,10 +101,11 @@ fn affected_server(
     t: &Topology,
     ai: usize,
     a: &Affected,
-    active: Option<&str>,
+    active: Option<(&str, &str)>,
     picks: &[(String, ServerId)],
 ) -> El {
     let server = t.name(a.server);
+    let active = active.filter(|&(s, _)| s == server).map(|(_, key)| key);
     let mut div = classed("div", "affected")
         .attr("data-affected", server)
         .child(el("h4").text(server));

@@ -131,17 +131,23 @@ fn plan_part(ed: Editor, sim: Sim, the_plan: Memo<Option<Plan>>, picks: Picks) -
         let Some(root) = root.get() else {
             return;
         };
+        // The option playing, for its own server only (two servers' options
+        // can share a key: "Protect again via DS4").
         let active = sim.player.with(|p| {
             p.as_ref()
-                .and_then(|p| p.option.as_ref())
-                .map(RecoveryOption::key)
+                .and_then(|p| Some((p.server.clone(), p.option.as_ref()?.key())))
         });
         let new = the_plan.with(|p| {
             let p = p.as_ref()?;
             Some(ed.doc.with_untracked(|t| {
                 picks.with_value(|picks| Shown {
                     impact: impact_html(t, p),
-                    plan: plan_html(t, p, active.as_deref(), picks),
+                    plan: plan_html(
+                        t,
+                        p,
+                        active.as_ref().map(|(s, k)| (s.as_str(), k.as_str())),
+                        picks,
+                    ),
                 })
             }))
         });

@@ -27,6 +27,16 @@ async function openEstate(n, init) {
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await page.goto(`${server.url}#generate=${n}`);
   await page.waitForSelector('[data-server]', { timeout: 240000 });
+  // The far view's servers are read from the saved drawing
+  // (`__edits.servers`), which is written once the new estate has rested.
+  await page.waitForFunction(
+    (n) => {
+      const text = localStorage.getItem('dpm-sketch/drawing');
+      return !!text && !document.documentElement.hasAttribute('data-save-pending') && JSON.parse(text).servers.length === n;
+    },
+    n,
+    { timeout: 240000, polling: 250 },
+  );
   return { context, page, errors, requests };
 }
 

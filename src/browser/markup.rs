@@ -258,7 +258,12 @@ pub fn keeping_focus(root: &web_sys::Element, write: &dyn Fn()) -> bool {
     let again = k.and_then(|k| by_attr(root, "data-k", &k));
     match again.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
         Some(el) => {
-            let _ = el.focus();
+            // Where the control was, in view: scrolling it into view would
+            // lay the page out in the middle of the change (10 ms of a
+            // Play at 10,000 servers).
+            let options = web_sys::FocusOptions::new();
+            options.set_prevent_scroll(true);
+            let _ = el.focus_with_options(&options);
             false
         }
         None => true,

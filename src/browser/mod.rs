@@ -10,35 +10,31 @@ pub mod vlist;
 
 use leptos::prelude::{Effect, LocalStorage, Memo};
 
-/// Runs `f` when the browser is next idle: after the frame it is making,
-/// before a timer would (`requestIdleCallback`, falling back to a timer
-/// where there is none).
-pub fn when_idle(f: impl FnOnce() + 'static) {
-    use wasm_bindgen::JsCast;
-    let f = wasm_bindgen::closure::Closure::once_into_js(f);
+/// Calls `f` when the browser is next idle: after the frame it is making,
+/// before a timer would, and at most [`IDLE_WAIT_MS`] later even on a page
+/// that stays busy (`requestIdleCallback`, falling back to a timer where
+/// there is none; `f` gets the `IdleDeadline`, or nothing from a timer).
+fn request_idle(f: &js_sys::Function) {
     let w = leptos::prelude::window();
-    if w.request_idle_callback(f.unchecked_ref()).is_err() {
-        let _ = w.set_timeout_with_callback(f.unchecked_ref());
+    let options = web_sys::IdleRequestOptions::new();
+    options.set_timeout(IDLE_WAIT_MS);
+    if w.request_idle_callback_with_options(f, &options).is_err() {
+        let _ = w.set_timeout_with_callback(f);
     }
 }
 
-/// Resolves when the browser is next idle (`requestIdleCallback`, at most
-/// [`IDLE_WAIT_MS`] later even on a page that stays busy; a timer where
-/// there is none), with the milliseconds the browser expects to stay idle
-/// (`None` when it does not say): for long work done in steps that leave
-/// the frames to the user.
+/// Runs `f` when the browser is next idle ([`request_idle`]).
+pub fn when_idle(f: impl FnOnce() + 'static) {
+    use wasm_bindgen::JsCast;
+    request_idle(wasm_bindgen::closure::Closure::once_into_js(f).unchecked_ref());
+}
+
+/// Resolves when the browser is next idle ([`request_idle`]), with the
+/// milliseconds the browser expects to stay idle (`None` when it does not
+/// say): for long work done in steps that leave the frames to the user.
 pub async fn idle() -> Option<f64> {
     use wasm_bindgen::JsCast;
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        let w = leptos::prelude::window();
-        let options = web_sys::IdleRequestOptions::new();
-        options.set_timeout(IDLE_WAIT_MS);
-        if w.request_idle_callback_with_options(&resolve, &options)
-            .is_err()
-        {
-            let _ = w.set_timeout_with_callback(&resolve);
-        }
-    });
+    let p = js_sys::Promise::new(&mut |resolve, _| request_idle(&resolve));
     let deadline = wasm_bindgen_futures::JsFuture::from(p).await.ok()?;
     let deadline = deadline.dyn_into::<web_sys::IdleDeadline>().ok()?;
     Some(deadline.time_remaining())

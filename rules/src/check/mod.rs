@@ -510,8 +510,10 @@ impl<'t> Checker<'t> {
 
     /// Every finding, errors first.
     pub fn into_findings(mut self) -> Vec<Finding> {
-        self.findings();
-        self.findings.take().unwrap_or_default()
+        match self.findings.take() {
+            Some(f) => f,
+            None => self.check_all(),
+        }
     }
 
     /// The findings that adding `protection` would add: exactly those that

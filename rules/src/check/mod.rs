@@ -516,6 +516,24 @@ impl<'t> Checker<'t> {
         }
     }
 
+    /// The class of `target` as a server to protect again, and the DPM
+    /// servers bound to it: a pre-check of `target` by any other DPM server
+    /// adds an error exactly when it does for every server of the class, so
+    /// a planner that asks who could protect thousands of servers asks once
+    /// per class and once per bound server. `None` when `target` is not a
+    /// server a failure leaves to protect again in that way (see the
+    /// reasoning at `anchored::target_class`) or not in the drawing.
+    pub(crate) fn target_class(&self, target: ServerId) -> Option<(String, Vec<ServerId>)> {
+        let i = self.index.pos(target)?;
+        anchored::target_class(
+            View {
+                ix: &self.index,
+                extra: None,
+            },
+            i,
+        )
+    }
+
     /// The findings that adding `protection` would add: exactly those that
     /// adding it and checking again would give and checking now does not.
     /// Empty when the protection is already there or names a missing server.

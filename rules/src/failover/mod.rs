@@ -182,8 +182,11 @@ pub struct RecoveryOption {
     /// again), the option is offered once for all of them: these are they,
     /// in natural name order, this option's own (`via`) first, and
     /// [`RecoveryOption::through`] gives the option through any other.
-    /// `None` for an option through one server only. Shared by the options
-    /// of one failed server that have the same candidates.
+    /// `None` for an option through one server only. Shared, not copied:
+    /// by the options of one failed server that have the same candidates,
+    /// and by every server to protect again of one class (a site's failure
+    /// leaves thousands, each with the same thousand DPM servers: one list,
+    /// worked out once).
     pub among: Option<Arc<[ServerId]>>,
 }
 

@@ -2,7 +2,8 @@
 //! with their reasons: rebuilds, the moves off a failed primary, and the
 //! DPM servers that could protect a server again.
 
-use crate::hash::HashSet;
+use crate::hash::{HashMap, HashSet};
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use super::{by_name, grouped, Action, DbCopy, Destination, OptionKind, RecoveryOption};
@@ -364,36 +365,136 @@ fn moves_to_known(
 /// rules that decide where a server can be protected again.
 pub(super) struct Survivors {
     pub(super) topology: Topology,
+    /// The working DPM servers (neither failed nor stopped), in natural
+    /// name order: the servers that could protect one again.
+    dpm: Vec<ServerId>,
+    /// The verdicts of `dpm` per class of server to protect again
+    /// ([`Checker::target_class`]).
+    classes: RefCell<HashMap<String, Class>>,
+}
+
+/// Which working DPM servers could protect a server of one class that they
+/// are not bound to.
+struct Class {
+    /// Per server of [`Survivors::dpm`]: `None` while it was bound to every
+    /// server of the class asked about.
+    verdicts: Vec<Option<bool>>,
+    /// The places in `dpm` whose verdict is `None`.
+    unknown: Vec<usize>,
+    /// The servers whose verdict is yes, in name order: shared by every
+    /// server of the class that none of them is bound to (`None` after a
+    /// verdict came in, until asked again).
+    list: Option<Arc<[ServerId]>>,
 }
 
 impl Survivors {
-    pub(super) fn new(t: &Topology, down: &HashSet<ServerId>) -> Survivors {
+    /// In: the topology, the failed servers (`down`), and every server
+    /// nothing can go through (`unusable`: failed, or stopped by its
+    /// database).
+    pub(super) fn new(
+        t: &Topology,
+        down: &HashSet<ServerId>,
+        unusable: &HashSet<ServerId>,
+    ) -> Survivors {
         let mut topology = t.clone();
         topology.servers.retain(|s| !down.contains(&s.id));
         topology
             .protections
             .retain(|p| !down.contains(&p.protector) && !down.contains(&p.target));
-        Survivors { topology }
-    }
-
-    /// Working DPM servers that could protect `x` (now protected by no
-    /// working server through `f`) without adding an error finding.
-    pub(super) fn candidates(&self, checker: &Checker, x: ServerId) -> Vec<ServerId> {
-        let t = &self.topology;
-        let mut out: Vec<ServerId> = t
+        let mut dpm: Vec<ServerId> = topology
             .servers
             .iter()
-            .filter(|c| c.kind == Kind::Dpm && c.id != x)
-            .map(|c| c.id)
-            .filter(|&n| {
-                checker
-                    .precheck(Protection::new(n, x))
-                    .iter()
-                    .all(|finding| finding.severity() != Severity::Error)
-            })
+            .filter(|s| s.kind == Kind::Dpm && !unusable.contains(&s.id))
+            .map(|s| s.id)
             .collect();
-        by_name(t, &mut out);
-        out
+        by_name(&topology, &mut dpm);
+        Survivors {
+            topology,
+            dpm,
+            classes: RefCell::new(HashMap::default()),
+        }
+    }
+
+    /// The working DPM servers that could protect `x` (now protected by no
+    /// working server through a failed one) without adding an error
+    /// finding, in natural name order. Servers of one class share one list
+    /// (a site's failure leaves thousands to protect again, each with the
+    /// same thousand candidates): pre-checked once per class, and for `x`
+    /// only by the servers bound to it.
+    pub(super) fn candidates(&self, checker: &Checker, x: ServerId) -> Arc<[ServerId]> {
+        let passes = |n: ServerId| {
+            checker
+                .precheck(Protection::new(n, x))
+                .iter()
+                .all(|finding| finding.severity() != Severity::Error)
+        };
+        let Some((key, bound)) = checker.target_class(x) else {
+            return self
+                .dpm
+                .iter()
+                .copied()
+                .filter(|&n| n != x && passes(n))
+                .collect();
+        };
+        let mut classes = self.classes.borrow_mut();
+        let class = classes.entry(key).or_insert_with(|| Class {
+            verdicts: vec![None; self.dpm.len()],
+            unknown: (0..self.dpm.len()).collect(),
+            list: None,
+        });
+        // `x` answers for its class every verdict still unknown but those of
+        // the servers bound to it.
+        let Class {
+            verdicts,
+            unknown,
+            list,
+        } = class;
+        unknown.retain(|&k| {
+            let n = self.dpm[k];
+            if n == x || bound.contains(&n) {
+                return true;
+            }
+            verdicts[k] = Some(passes(n));
+            *list = None;
+            false
+        });
+        let shared = list
+            .get_or_insert_with(|| {
+                self.dpm
+                    .iter()
+                    .zip(verdicts.iter())
+                    .filter(|(_, v)| **v == Some(true))
+                    .map(|(&n, _)| n)
+                    .collect()
+            })
+            .clone();
+        let at = |n: ServerId| self.dpm.binary_search_by(|&m| self.order(m, n)).ok();
+        // The servers bound to `x`, pre-checked for `x` itself, and `x`,
+        // which does not protect itself again.
+        let mut own: Vec<(usize, bool)> = bound
+            .iter()
+            .filter_map(|&n| Some((at(n)?, passes(n))))
+            .collect();
+        own.extend(at(x).map(|k| (k, false)));
+        let differs = own.iter().any(|&(k, ok)| (verdicts[k] == Some(true)) != ok);
+        if !differs {
+            return shared;
+        }
+        self.dpm
+            .iter()
+            .enumerate()
+            .filter(|&(k, _)| match own.iter().find(|&&(m, _)| m == k) {
+                Some(&(_, ok)) => ok,
+                None => verdicts[k] == Some(true),
+            })
+            .map(|(_, &n)| n)
+            .collect()
+    }
+
+    /// The order of [`Survivors::dpm`]: natural name order, then id.
+    fn order(&self, a: ServerId, b: ServerId) -> std::cmp::Ordering {
+        let t = &self.topology;
+        crate::model::natural_cmp(t.name(a), t.name(b)).then(a.cmp(&b))
     }
 }
 

@@ -145,7 +145,10 @@ impl<'a> Planner<'a> {
 
     /// Offers `option` for `server`, after the options offered before.
     fn push(&mut self, server: ServerId, option: RecoveryOption) {
-        match self.affected.iter_mut().find(|a| a.server == server) {
+        // From the end: a server's options are pushed together, so this
+        // finds it at once (from the start, a site's failure with
+        // thousands of affected servers searched them all for each).
+        match self.affected.iter_mut().rev().find(|a| a.server == server) {
             Some(a) => a.options.push(option),
             None => self.affected.push(Affected {
                 server,
@@ -193,14 +196,25 @@ impl<'a> Planner<'a> {
     /// options through a failed or stopped server.
     fn finish(mut self) -> Vec<Affected> {
         let t = self.t;
+        // By an index of the affected servers: a site's failure has
+        // thousands, and notes for many of them.
+        let mut at: crate::hash::HashMap<ServerId, usize> = self
+            .affected
+            .iter()
+            .enumerate()
+            .map(|(k, a)| (a.server, k))
+            .collect();
         for (server, note) in std::mem::take(&mut self.notes) {
-            match self.affected.iter_mut().find(|a| a.server == server) {
-                Some(a) => a.notes.push(note),
-                None => self.affected.push(Affected {
-                    server,
-                    options: Vec::new(),
-                    notes: vec![note],
-                }),
+            match at.get(&server) {
+                Some(&k) => self.affected[k].notes.push(note),
+                None => {
+                    at.insert(server, self.affected.len());
+                    self.affected.push(Affected {
+                        server,
+                        options: Vec::new(),
+                        notes: vec![note],
+                    });
+                }
             }
         }
         // Nothing is offered through a failed or stopped server (a stopped
@@ -569,13 +583,12 @@ impl<'a> Planner<'a> {
     /// without breaking a rule, replacing failed `f`: one grouped option
     /// when [`GROUP_FROM`](super::GROUP_FROM) or more could.
     fn reprotect(&mut self, f: ServerId, x: ServerId, sec: &Secondaries) {
-        let candidates = self.reprotect_candidates(x);
-        if candidates.is_empty() {
+        let all = self.reprotect_candidates(x);
+        if all.is_empty() {
             return;
         }
         let what = self.why_reprotect(f, x, sec);
         // Many candidates: one option for all of them.
-        let all: Arc<[ServerId]> = candidates.into();
         let (each, among) = grouped(&all);
         for &by in each {
             let option = RecoveryOption {
@@ -595,19 +608,17 @@ impl<'a> Planner<'a> {
     }
 
     /// The working DPM servers that could protect `x` on the topology
-    /// without its failed servers, without an error finding; the first
-    /// call builds and indexes that topology.
-    fn reprotect_candidates(&self, x: ServerId) -> Vec<ServerId> {
+    /// without its failed servers, without an error finding, in name order
+    /// (one list shared by the servers of a class); the first call builds
+    /// and indexes that topology.
+    fn reprotect_candidates(&self, x: ServerId) -> Arc<[ServerId]> {
         let cell: &'a OnceCell<Survivors> = self.survivors;
-        let survivors: &'a Survivors = cell.get_or_init(|| Survivors::new(self.t, &self.down));
+        let survivors: &'a Survivors =
+            cell.get_or_init(|| Survivors::new(self.t, &self.down, &self.unusable));
         let checker = self
             .checker
             .get_or_init(|| Checker::new(&survivors.topology));
-        survivors
-            .candidates(checker, x)
-            .into_iter()
-            .filter(|&by| self.working(by))
-            .collect()
+        survivors.candidates(checker, x)
     }
 
     /// Why `x` must be protected again, the start of a `reprotect` reason.

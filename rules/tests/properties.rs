@@ -746,6 +746,13 @@ proptest! {
 /// planner answers servers of one class with one shared list, and this is
 /// the definition it must keep to.
 fn reprotect_groups_match_the_precheck(t: &Topology, p: &Plan) -> Result<(), String> {
+    reprotect_matches(t, p, &[])
+}
+
+/// [`reprotect_groups_match_the_precheck`], and for each of `expected`
+/// (servers that must be offered protection again) even when nothing is
+/// offered: an empty offer where the pre-check allows some is wrong too.
+fn reprotect_matches(t: &Topology, p: &Plan, expected: &[ServerId]) -> Result<(), String> {
     let mut survivors = t.clone();
     survivors.servers.retain(|s| !p.failed.contains(&s.id));
     survivors
@@ -763,22 +770,24 @@ fn reprotect_groups_match_the_precheck(t: &Topology, p: &Plan) -> Result<(), Str
     let mut offers: BTreeMap<(ServerId, ServerId), Vec<ServerId>> = BTreeMap::new();
     for a in &p.affected {
         for o in &a.options {
-            let Action::Reprotect { server, failed, .. } = o.action else {
+            let Action::Reprotect { server, failed, by } = o.action else {
                 continue;
             };
             let through: Vec<ServerId> = match &o.among {
                 Some(among) => among.to_vec(),
-                None => o
-                    .via
-                    .as_deref()
-                    .and_then(|v| t.find(v))
-                    .into_iter()
-                    .collect(),
+                None => vec![by],
             };
             offers.entry((server, failed)).or_default().extend(through);
         }
     }
-    for ((x, _), offered) in offers {
+    let mut asked: Vec<(ServerId, Vec<ServerId>)> =
+        offers.into_iter().map(|((x, _), o)| (x, o)).collect();
+    for &x in expected {
+        if !asked.iter().any(|(y, _)| *y == x) {
+            asked.push((x, Vec::new()));
+        }
+    }
+    for (x, offered) in asked {
         let mut allowed: Vec<ServerId> = survivors
             .servers
             .iter()
@@ -894,4 +903,78 @@ fn servers_alike_but_for_one_fact_get_their_own_answers() {
         "DS3 would shortcut the chain to PS1"
     );
     assert_eq!(through(&p, b), ["DS2", "DS3"]);
+}
+
+/// Two DPM servers that lose their secondary DS0 and differ in one fact
+/// the error rules read of a target (or in nothing, and in their names
+/// beside a run of servers that state no version): each is offered what
+/// the pre-check allows it, whichever of them the planner asks first.
+#[test]
+fn dpm_servers_alike_but_for_one_fact_get_their_own_answers() {
+    type Fact = fn(&mut Server, bool);
+    let facts: [(&str, Fact); 5] = [
+        ("VSS Writer", |s, a| {
+            s.vss_writer = Some(if a {
+                VssWriter::Stopped
+            } else {
+                VssWriter::Running
+            })
+        }),
+        ("Azure Backup Server", |s, a| s.mabs = Some(a)),
+        ("version", |s, a| {
+            s.version = Some(Version::Release(if a {
+                DpmVersion::V2022
+            } else {
+                DpmVersion::V2019
+            }))
+        }),
+        ("rollup", |s, a| {
+            s.rollup = Some(if a { "UR1" } else { "UR2" }.to_string())
+        }),
+        ("none, but the name beside a run", |s, _| {
+            s.version = Some(Version::Release(DpmVersion::V2019))
+        }),
+    ];
+    for (fact, set) in facts {
+        for second_asked_first in [false, true] {
+            let mut t = Topology::new();
+            let f = t.add_server("DS0", Kind::Dpm);
+            let x1 = t.add_server("DS1", Kind::Dpm);
+            let known = t.add_server("DS2", Kind::Dpm);
+            let other = t.add_server("DS3", Kind::Dpm);
+            let run = t.add_server("DS5", Kind::Dpm);
+            let plain = t.add_server("DS6", Kind::Dpm);
+            let x2 = t.add_server("DS9", Kind::Dpm);
+            set(t.server_mut(x1).unwrap(), true);
+            set(t.server_mut(x2).unwrap(), false);
+            set(t.server_mut(plain).unwrap(), false);
+            // DS5 states nothing and joins DS2 (2019, UR2) and DS3 (2022,
+            // UR1): it faces both values already.
+            for (id, v, r) in [
+                (known, DpmVersion::V2019, "UR2"),
+                (other, DpmVersion::V2022, "UR1"),
+            ] {
+                let s = t.server_mut(id).unwrap();
+                s.version = Some(Version::Release(v));
+                s.rollup = Some(r.to_string());
+            }
+            t.connect(Protection::new(run, known));
+            t.connect(Protection::new(run, other));
+            let failed = if second_asked_first {
+                // DS8, failing too, protected DS9 and is asked about first.
+                let g = t.add_server("DS8", Kind::Dpm);
+                t.connect(Protection::new(g, x2));
+                t.connect(Protection::new(f, x1));
+                vec![g, f]
+            } else {
+                t.connect(Protection::new(f, x1));
+                t.connect(Protection::new(f, x2));
+                vec![f]
+            };
+            let p = plan(&t, &failed);
+            if let Err(e) = reprotect_matches(&t, &p, &[x1, x2]) {
+                panic!("{fact} (DS9 asked first: {second_asked_first}): {e}");
+            }
+        }
+    }
 }

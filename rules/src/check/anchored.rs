@@ -49,48 +49,79 @@ pub(super) fn anchored(v: View, i: usize, out: &mut Vec<Finding>) {
 /// `i` adds an error, for the servers a failure leaves to protect again:
 /// `i` is protected by no DPM server, protects no DPM server and not
 /// itself, and, when it is a protected server, nothing at all. Out: the
-/// key of `i`'s class, and the DPM servers bound to it, those that protect
-/// what `i` protects; `None` for any other server.
+/// key of `i`'s class, and the DPM servers bound to it; `None` for any
+/// other server.
 ///
 /// Only errors decide where a server can be protected again, and of the
 /// error rules above a new `p -> i` of such an `i` changes these: at `i`,
 /// `vss-writer-stopped` and `mabs-no-secondary` (its VSS Writer, whether it
 /// is Azure Backup Server); at `p`, `azure-protects-on-premises` (whether
 /// `i` is in Azure) and `dc-protects-others` (`p`'s own); at a server `i`
-/// protects, `chain-shortcut` when `p` protects it too (the bound servers);
-/// and `version-mismatch`, where `i`, joined to no other DPM server, brings
-/// its own version and rollup to what `p` is joined to. One DPM protector
-/// makes no `chain-shortcut` or `protected-twice` at `i`, and no cycle goes
-/// through `p -> i`. So a DPM server bound to `i` aside, the verdict is the
-/// same for every server with `i`'s key. A new error rule, or one that
-/// reads more of a target, must add it here: the planner's property test
-/// compares every verdict with a pre-check.
-pub(crate) fn target_class(v: View, i: usize) -> Option<(String, Vec<ServerId>)> {
+/// protects, `chain-shortcut` when `p` protects it too (bound: those
+/// protectors); and `version-mismatch`, where `i`, joined to no other DPM
+/// server, brings its own version and rollup to what `p` is joined to. A
+/// `p` that states the fact `i` states is compared with `i` directly; one
+/// that does not joins `i` to a run of servers stating nothing, where the
+/// rule names the first server by name facing each value, so `i`'s name
+/// counts (bound: the DPM servers not stating a fact `i` states). One DPM
+/// protector makes no `chain-shortcut` or `protected-twice` at `i`, and no
+/// cycle goes through `p -> i`. So a DPM server bound to `i` aside, the
+/// verdict is the same for every server with `i`'s key. A new error rule,
+/// or one that reads more of a target, must add it here: the planner's
+/// tests compare every verdict with a pre-check.
+pub(crate) fn target_class(v: View, i: usize) -> Option<(TargetClass, Bound)> {
     let s = v.server(i);
     if v.protectors(i).any(|(p, _)| v.is_dpm(p)) {
         return None;
     }
-    let mut bound: Vec<ServerId> = Vec::new();
+    let mut servers: Vec<ServerId> = Vec::new();
     for (x, _) in v.targets(i) {
         if s.kind == Kind::Protected || x == i || v.is_dpm(x) {
             return None;
         }
-        bound.extend(
+        servers.extend(
             v.protectors(x)
                 .filter(|&(p, _)| p != i && v.is_dpm(p))
                 .map(|(p, _)| v.id(p)),
         );
     }
-    let key = format!(
-        "{:?} {:?} {:?} {:?} mabs {} azure {}",
-        s.kind,
-        s.vss_writer,
-        s.version,
-        s.rollup,
-        s.is_mabs(),
-        s.is_azure()
-    );
-    Some((key, bound))
+    let class = TargetClass {
+        kind: s.kind,
+        vss_writer: s.vss_writer,
+        version: s.version,
+        rollup: s.rollup.clone(),
+        mabs: s.is_mabs(),
+        azure: s.is_azure(),
+    };
+    let unstated = if s.kind == Kind::Dpm {
+        super::versions::stated(s)
+    } else {
+        [false; 2]
+    };
+    Some((class, Bound { servers, unstated }))
+}
+
+/// The facts of a server to protect again that, with its protector, decide
+/// whether protecting it adds an error (see [`target_class`]).
+#[derive(PartialEq)]
+pub(crate) struct TargetClass {
+    kind: Kind,
+    vss_writer: Option<crate::model::VssWriter>,
+    version: Option<crate::Version>,
+    rollup: Option<String>,
+    mabs: bool,
+    azure: bool,
+}
+
+/// The DPM servers whose verdict as the protector of a server to protect
+/// again reads more than its class (see [`target_class`]).
+pub(crate) struct Bound {
+    /// Those that protect what it protects.
+    pub(crate) servers: Vec<ServerId>,
+    /// Per fact `version-mismatch` compares (version, rollup): whether
+    /// every DPM server that does not state it (`versions::stated`) is bound
+    /// too.
+    pub(crate) unstated: [bool; 2],
 }
 
 /// Who protects server `i`.

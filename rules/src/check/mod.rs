@@ -18,6 +18,8 @@ use crate::hash::{HashMap, HashSet};
 use petgraph::graph::DiGraph;
 
 use self::anchored::anchored;
+pub(crate) use self::anchored::{Bound, TargetClass};
+pub(crate) use self::versions::stated;
 use crate::model::{natural_cmp, same_name, Kind, Link, Protection, Server, ServerId, Topology};
 use crate::rules::{and_list, Rule, Severity};
 
@@ -523,7 +525,7 @@ impl<'t> Checker<'t> {
     /// per class and once per bound server. `None` when `target` is not a
     /// server a failure leaves to protect again in that way (see the
     /// reasoning at `anchored::target_class`) or not in the drawing.
-    pub(crate) fn target_class(&self, target: ServerId) -> Option<(String, Vec<ServerId>)> {
+    pub(crate) fn target_class(&self, target: ServerId) -> Option<(TargetClass, Bound)> {
         let i = self.index.pos(target)?;
         anchored::target_class(
             View {

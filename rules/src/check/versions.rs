@@ -71,6 +71,14 @@ fn key(s: &Server, fact: Fact) -> Option<Key<'_>> {
     }
 }
 
+/// Whether `s` states a version and a rollup, as this rule compares them.
+pub(crate) fn stated(s: &Server) -> [bool; 2] {
+    [
+        key(s, Fact::Version).is_some(),
+        key(s, Fact::Rollup).is_some(),
+    ]
+}
+
 /// "Runs DPM 2019" / "has update rollup UR2": what `key` compares (a
 /// listed build's rollup before the `rollup` field).
 fn words(s: &Server, fact: Fact) -> String {

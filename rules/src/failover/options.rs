@@ -2,12 +2,12 @@
 //! with their reasons: rebuilds, the moves off a failed primary, and the
 //! DPM servers that could protect a server again.
 
-use crate::hash::{HashMap, HashSet};
+use crate::hash::HashSet;
 use std::cell::RefCell;
 use std::sync::Arc;
 
 use super::{by_name, grouped, Action, DbCopy, Destination, OptionKind, RecoveryOption};
-use crate::check::Checker;
+use crate::check::{Checker, TargetClass};
 use crate::model::{Kind, Point, Protection, Server, ServerId, Topology};
 use crate::rules::Severity;
 
@@ -368,9 +368,14 @@ pub(super) struct Survivors {
     /// The working DPM servers (neither failed nor stopped), in natural
     /// name order: the servers that could protect one again.
     dpm: Vec<ServerId>,
+    /// Per fact `version-mismatch` compares (version, rollup), the places
+    /// in `dpm` of the servers that do not state it.
+    unstated: [Vec<usize>; 2],
     /// The verdicts of `dpm` per class of server to protect again
     /// ([`Checker::target_class`]).
-    classes: RefCell<HashMap<String, Class>>,
+    /// (A list: an estate's servers fall in a few dozen classes at most,
+    /// one per mix of version, rollup and a few flags.)
+    classes: RefCell<Vec<(TargetClass, Class)>>,
 }
 
 /// Which working DPM servers could protect a server of one class that they
@@ -385,6 +390,41 @@ struct Class {
     /// server of the class that none of them is bound to (`None` after a
     /// verdict came in, until asked again).
     list: Option<Arc<[ServerId]>>,
+}
+
+impl Class {
+    /// The class's list of `dpm` (the working DPM servers), once a server
+    /// whose bound servers are at `bound` (places in `dpm`, ascending) has
+    /// given, by `passes`, every verdict still unknown but theirs.
+    fn answer(
+        &mut self,
+        dpm: &[ServerId],
+        bound: &[usize],
+        passes: impl Fn(usize) -> bool,
+    ) -> Arc<[ServerId]> {
+        let Class {
+            verdicts,
+            unknown,
+            list,
+        } = self;
+        unknown.retain(|&k| {
+            if bound.binary_search(&k).is_ok() {
+                return true;
+            }
+            verdicts[k] = Some(passes(k));
+            *list = None;
+            false
+        });
+        list.get_or_insert_with(|| {
+            verdicts
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| **v == Some(true))
+                .map(|(k, _)| dpm[k])
+                .collect()
+        })
+        .clone()
+    }
 }
 
 impl Survivors {
@@ -408,10 +448,20 @@ impl Survivors {
             .map(|s| s.id)
             .collect();
         by_name(&topology, &mut dpm);
+        let mut unstated: [Vec<usize>; 2] = Default::default();
+        for (k, s) in dpm.iter().map(|&n| topology.server(n)).enumerate() {
+            let facts = s.map_or([false; 2], crate::check::stated);
+            for (fact, stated) in facts.into_iter().enumerate() {
+                if !stated {
+                    unstated[fact].push(k);
+                }
+            }
+        }
         Survivors {
             topology,
             dpm,
-            classes: RefCell::new(HashMap::default()),
+            unstated,
+            classes: RefCell::new(Vec::new()),
         }
     }
 
@@ -422,73 +472,64 @@ impl Survivors {
     /// same thousand candidates): pre-checked once per class, and for `x`
     /// only by the servers bound to it.
     pub(super) fn candidates(&self, checker: &Checker, x: ServerId) -> Arc<[ServerId]> {
-        let passes = |n: ServerId| {
-            checker
-                .precheck(Protection::new(n, x))
-                .iter()
-                .all(|finding| finding.severity() != Severity::Error)
-        };
+        let passes = |k: usize| allows(checker, self.dpm[k], x);
+        let own_place = self.place(x);
         let Some((key, bound)) = checker.target_class(x) else {
-            return self
-                .dpm
-                .iter()
-                .copied()
-                .filter(|&n| n != x && passes(n))
+            return (0..self.dpm.len())
+                .filter(|&k| Some(k) != own_place && passes(k))
+                .map(|k| self.dpm[k])
                 .collect();
         };
-        let mut classes = self.classes.borrow_mut();
-        let class = classes.entry(key).or_insert_with(|| Class {
-            verdicts: vec![None; self.dpm.len()],
-            unknown: (0..self.dpm.len()).collect(),
-            list: None,
-        });
-        // `x` answers for its class every verdict still unknown but those of
-        // the servers bound to it.
-        let Class {
-            verdicts,
-            unknown,
-            list,
-        } = class;
-        unknown.retain(|&k| {
-            let n = self.dpm[k];
-            if n == x || bound.contains(&n) {
-                return true;
-            }
-            verdicts[k] = Some(passes(n));
-            *list = None;
-            false
-        });
-        let shared = list
-            .get_or_insert_with(|| {
-                self.dpm
-                    .iter()
-                    .zip(verdicts.iter())
-                    .filter(|(_, v)| **v == Some(true))
-                    .map(|(&n, _)| n)
-                    .collect()
-            })
-            .clone();
-        let at = |n: ServerId| self.dpm.binary_search_by(|&m| self.order(m, n)).ok();
-        // The servers bound to `x`, pre-checked for `x` itself, and `x`,
-        // which does not protect itself again.
-        let mut own: Vec<(usize, bool)> = bound
+        // The places of the servers bound to `x`, and of `x` itself.
+        let mut bound_at: Vec<usize> = bound
+            .servers
             .iter()
-            .filter_map(|&n| Some((at(n)?, passes(n))))
+            .filter_map(|&n| self.place(n))
             .collect();
-        own.extend(at(x).map(|k| (k, false)));
-        let differs = own.iter().any(|&(k, ok)| (verdicts[k] == Some(true)) != ok);
-        if !differs {
+        for (fact, &bound_if_unstated) in bound.unstated.iter().enumerate() {
+            if bound_if_unstated {
+                bound_at.extend(&self.unstated[fact]);
+            }
+        }
+        bound_at.extend(own_place);
+        crate::sort::sort_by(&mut bound_at, &|a, b| a.cmp(b));
+        bound_at.dedup();
+        let mut classes = self.classes.borrow_mut();
+        let at = match classes.iter().position(|(k, _)| *k == key) {
+            Some(at) => at,
+            None => {
+                let class = Class {
+                    verdicts: vec![None; self.dpm.len()],
+                    unknown: (0..self.dpm.len()).collect(),
+                    list: None,
+                };
+                classes.push((key, class));
+                classes.len() - 1
+            }
+        };
+        let class = &mut classes[at].1;
+        let shared = class.answer(&self.dpm, &bound_at, passes);
+        // The bound servers' own verdicts for `x` (none for `x` itself).
+        let own: Vec<(usize, bool)> = bound_at
+            .iter()
+            .map(|&k| (k, Some(k) != own_place && passes(k)))
+            .collect();
+        let verdicts = &class.verdicts;
+        if own.iter().all(|&(k, ok)| (verdicts[k] == Some(true)) == ok) {
             return shared;
         }
-        self.dpm
-            .iter()
-            .enumerate()
-            .filter(|&(k, _)| match own.iter().find(|&&(m, _)| m == k) {
-                Some(&(_, ok)) => ok,
-                None => verdicts[k] == Some(true),
+        (0..self.dpm.len())
+            .filter(|&k| match own.binary_search_by_key(&k, |&(m, _)| m) {
+                Ok(at) => own[at].1,
+                Err(_) => verdicts[k] == Some(true),
             })
-            .map(|(_, &n)| n)
+            .map(|k| self.dpm[k])
             .collect()
+    }
+
+    /// Where `n` is in [`Survivors::dpm`], if there.
+    fn place(&self, n: ServerId) -> Option<usize> {
+        self.dpm.binary_search_by(|&m| self.order(m, n)).ok()
     }
 
     /// The order of [`Survivors::dpm`]: natural name order, then id.
@@ -496,6 +537,16 @@ impl Survivors {
         let t = &self.topology;
         crate::model::natural_cmp(t.name(a), t.name(b)).then(a.cmp(&b))
     }
+}
+
+/// Whether DPM server `n` can protect `x` without adding an error finding.
+/// (Not inlined: the pre-check is large, and three paths ask it.)
+#[inline(never)]
+fn allows(checker: &Checker, n: ServerId, x: ServerId) -> bool {
+    checker
+        .precheck(Protection::new(n, x))
+        .iter()
+        .all(|finding| finding.severity() != Severity::Error)
 }
 
 /// The first place right of `p`, on its row, where a new server named

@@ -63,7 +63,8 @@ pub(super) fn anchored(v: View, i: usize, out: &mut Vec<Finding>) {
 /// `p` that states the fact `i` states is compared with `i` directly; one
 /// that does not joins `i` to a run of servers stating nothing, where the
 /// rule names the first server by name facing each value, so `i`'s name
-/// counts (bound: the DPM servers not stating a fact `i` states). One DPM
+/// counts (bound: the DPM servers not stating a fact `i` states, in a run
+/// that faces a value; a run that faces none adds no pair). One DPM
 /// protector makes no `chain-shortcut` or `protected-twice` at `i`, and no
 /// cycle goes through `p -> i`. So a DPM server bound to `i` aside, the
 /// verdict is the same for every server with `i`'s key. A new error rule,
@@ -119,8 +120,8 @@ pub(crate) struct Bound {
     /// Those that protect what it protects.
     pub(crate) servers: Vec<ServerId>,
     /// Per fact `version-mismatch` compares (version, rollup): whether
-    /// every DPM server that does not state it (`versions::stated`) is bound
-    /// too.
+    /// every DPM server that does not state it, in a run of such servers
+    /// that faces a value (`versions::runs_facing_a_value`), is bound too.
     pub(crate) unstated: [bool; 2],
 }
 

@@ -19,7 +19,7 @@ use petgraph::graph::DiGraph;
 
 use self::anchored::anchored;
 pub(crate) use self::anchored::{Bound, TargetClass};
-pub(crate) use self::versions::stated;
+pub(crate) use self::versions::runs_facing_a_value;
 use crate::model::{natural_cmp, same_name, Kind, Link, Protection, Server, ServerId, Topology};
 use crate::rules::{and_list, Rule, Severity};
 

@@ -79,6 +79,60 @@ pub(crate) fn stated(s: &Server) -> [bool; 2] {
     ]
 }
 
+/// Per fact (version, rollup), per server of `t` (by position): whether it
+/// is a DPM server that does not state the fact in a run of such servers
+/// (joined through protections) that some server stating it faces. A
+/// server joined to such a server's run faces that value, and, since the
+/// rule names the first server by name facing each value, what it adds
+/// there depends on its name; a run that faces no value adds nothing.
+pub(crate) fn runs_facing_a_value(t: &crate::model::Topology) -> [Vec<bool>; 2] {
+    let n = t.servers.len();
+    let dpm_links: Vec<(usize, usize)> = t
+        .protections
+        .iter()
+        .filter_map(|p| Some((t.position(p.protector)?, t.position(p.target)?)))
+        .filter(|&(a, b)| a != b && t.servers[a].is_dpm() && t.servers[b].is_dpm())
+        .collect();
+    let mut out: [Vec<bool>; 2] = [vec![false; n], vec![false; n]];
+    for (fact, facing) in [Fact::Version, Fact::Rollup]
+        .into_iter()
+        .zip(out.iter_mut())
+    {
+        let silent: Vec<bool> = t
+            .servers
+            .iter()
+            .map(|s| s.is_dpm() && key(s, fact).is_none())
+            .collect();
+        // The runs, as the roots of a union-find over silent servers.
+        let mut parent: Vec<usize> = (0..n).collect();
+        fn root(parent: &mut [usize], mut k: usize) -> usize {
+            while parent[k] != k {
+                parent[k] = parent[parent[k]];
+                k = parent[k];
+            }
+            k
+        }
+        for &(a, b) in &dpm_links {
+            if silent[a] && silent[b] {
+                let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+                parent[ra] = rb;
+            }
+        }
+        let mut faces = vec![false; n];
+        for &(a, b) in &dpm_links {
+            if silent[a] != silent[b] {
+                let quiet = if silent[a] { a } else { b };
+                let r = root(&mut parent, quiet);
+                faces[r] = true;
+            }
+        }
+        for k in 0..n {
+            facing[k] = silent[k] && faces[root(&mut parent, k)];
+        }
+    }
+    out
+}
+
 /// "Runs DPM 2019" / "has update rollup UR2": what `key` compares (a
 /// listed build's rollup before the `rollup` field).
 fn words(s: &Server, fact: Fact) -> String {

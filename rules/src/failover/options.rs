@@ -369,7 +369,9 @@ pub(super) struct Survivors {
     /// name order: the servers that could protect one again.
     dpm: Vec<ServerId>,
     /// Per fact `version-mismatch` compares (version, rollup), the places
-    /// in `dpm` of the servers that do not state it.
+    /// in `dpm` of the servers that do not state it in a run of such
+    /// servers that faces a value (`check::runs_facing_a_value`): bound to
+    /// every server to protect again that states it.
     unstated: [Vec<usize>; 2],
     /// The verdicts of `dpm` per class of server to protect again
     /// ([`Checker::target_class`]).
@@ -448,12 +450,12 @@ impl Survivors {
             .map(|s| s.id)
             .collect();
         by_name(&topology, &mut dpm);
+        let facing = crate::check::runs_facing_a_value(&topology);
         let mut unstated: [Vec<usize>; 2] = Default::default();
-        for (k, s) in dpm.iter().map(|&n| topology.server(n)).enumerate() {
-            let facts = s.map_or([false; 2], crate::check::stated);
-            for (fact, stated) in facts.into_iter().enumerate() {
-                if !stated {
-                    unstated[fact].push(k);
+        for (k, at) in dpm.iter().map(|&n| topology.position(n)).enumerate() {
+            for (fact, list) in unstated.iter_mut().enumerate() {
+                if at.is_some_and(|at| facing[fact][at]) {
+                    list.push(k);
                 }
             }
         }

@@ -184,9 +184,11 @@ pub struct RecoveryOption {
     /// [`RecoveryOption::through`] gives the option through any other.
     /// `None` for an option through one server only. Shared, not copied:
     /// by the options of one failed server that have the same candidates,
-    /// and by every server to protect again of one class (a site's failure
-    /// leaves thousands, each with the same thousand DPM servers: one list,
-    /// worked out once).
+    /// and by the protected servers to protect again that only the facts
+    /// the rules read of them tell apart (a site's failure leaves
+    /// thousands, each with the same thousand DPM servers: one list, worked
+    /// out once). A DPM server to protect again has a list of its own,
+    /// without itself.
     pub among: Option<Arc<[ServerId]>>,
 }
 

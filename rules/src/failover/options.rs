@@ -2,7 +2,7 @@
 //! with their reasons: rebuilds, the moves off a failed primary, and the
 //! DPM servers that could protect a server again.
 
-use crate::hash::HashSet;
+use crate::hash::{HashMap, HashSet};
 use std::cell::RefCell;
 use std::sync::Arc;
 
@@ -368,6 +368,8 @@ pub(super) struct Survivors {
     /// The working DPM servers (neither failed nor stopped), in natural
     /// name order: the servers that could protect one again.
     dpm: Vec<ServerId>,
+    /// Where each server of `dpm` is in it.
+    places: HashMap<ServerId, usize>,
     /// Per fact `version-mismatch` compares (version, rollup), the places
     /// in `dpm` of the servers that do not state it in a run of such
     /// servers that faces a value (`check::runs_facing_a_value`): bound to
@@ -450,6 +452,8 @@ impl Survivors {
             .map(|s| s.id)
             .collect();
         by_name(&topology, &mut dpm);
+        let places: HashMap<ServerId, usize> =
+            dpm.iter().enumerate().map(|(k, &n)| (n, k)).collect();
         let facing = crate::check::runs_facing_a_value(&topology);
         let mut unstated: [Vec<usize>; 2] = Default::default();
         for (k, at) in dpm.iter().map(|&n| topology.position(n)).enumerate() {
@@ -462,6 +466,7 @@ impl Survivors {
         Survivors {
             topology,
             dpm,
+            places,
             unstated,
             classes: RefCell::new(Vec::new()),
         }
@@ -531,13 +536,7 @@ impl Survivors {
 
     /// Where `n` is in [`Survivors::dpm`], if there.
     fn place(&self, n: ServerId) -> Option<usize> {
-        self.dpm.binary_search_by(|&m| self.order(m, n)).ok()
-    }
-
-    /// The order of [`Survivors::dpm`]: natural name order, then id.
-    fn order(&self, a: ServerId, b: ServerId) -> std::cmp::Ordering {
-        let t = &self.topology;
-        crate::model::natural_cmp(t.name(a), t.name(b)).then(a.cmp(&b))
+        self.places.get(&n).copied()
     }
 }
 

@@ -43,6 +43,19 @@ test('moving preset: fail DPM1, Server1 gets exactly the options of RULES.md; pl
   // The broken protection is drawn as broken.
   assert.match(await page.locator('[data-protection="DPM1->Server1"] .protection').getAttribute('class'), /broken/);
   await screenshot(page, 'sim-dpm1-failed');
+  // Dashed close in; zoomed out until its dashes would repeat in under
+  // 2 pixels, solid (thousands of such lines took seconds to rasterise).
+  const dashes = () =>
+    page.$eval('[data-protection="DPM1->Server1"] .protection', (e) => getComputedStyle(e).strokeDasharray);
+  assert.notEqual(await dashes(), 'none');
+  let outs = 0;
+  while (!(await page.$('svg.canvas.solid-dashes')) && outs < 40) {
+    await page.click('[data-action="zoom-out"]');
+    outs++;
+  }
+  assert.equal(await dashes(), 'none');
+  for (let i = 0; i < outs; i++) await page.click('[data-action="zoom-in"]');
+  assert.notEqual(await dashes(), 'none');
 
   await page.click('[data-option="switch-protection DPM3"] [data-action="play"]');
   assert.match(await page.getByTestId('caption').innerText(), /DPM1 fails/);

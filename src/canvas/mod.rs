@@ -75,9 +75,10 @@ pub fn Canvas() -> impl IntoView {
             }
         })
     };
-    let text = derived.text;
+    let (text, dashes) = (derived.text, derived.dashes);
     let ground = derived.ground;
-    let mode_class = move || classes(c, (far.get(), ground.get()), dragging) + text.get();
+    let mode_class =
+        move || classes(c, (far.get(), ground.get()), dragging) + text.get() + dashes.get();
 
     view! {
         <div class="canvas-wrap" on:dragover=|ev: web_sys::DragEvent| ev.prevent_default()

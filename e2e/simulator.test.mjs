@@ -264,3 +264,62 @@ test('the notice that an option was applied goes when Undo takes the option back
   assert.equal(await page.getByTestId('notice').count(), 0);
   await done(app, server.url);
 });
+
+test('a site failure that leaves dozens of servers to act on: a page at a time, found by name, the option playing kept', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  // London holds DPM1 and DPM2, which protect PS1-PS60 (in no site); Paris
+  // holds eight more DPM servers, any of which could protect them again.
+  const servers = [];
+  const links = [];
+  for (let i = 1; i <= 10; i++) servers.push({ name: `DPM${i}`, kind: 'dpm', site: i <= 2 ? 'London' : 'Paris', x: i * 200, y: 100 });
+  for (let i = 1; i <= 60; i++) {
+    servers.push({ name: `PS${i}`, kind: 'protected', x: (i % 15) * 160, y: 300 + Math.floor(i / 15) * 120 });
+    links.push({ protector: i <= 30 ? 'DPM1' : 'DPM2', target: `PS${i}` });
+  }
+  const file = JSON.stringify({ format: 'dpm-sketch/2', title: 'Sixty in London', servers, protections: links });
+  await page.click('[data-action="import"]');
+  await page.getByTestId('import-text').fill(file);
+  await page.click('[data-action="import-text"]');
+  await page.waitForSelector('.site-region[data-site="London"]');
+  await page.click('[data-action="simulate"]');
+  await page.selectOption('[data-testid="fail-site-pick"]', 'London');
+  await page.click('[data-action="fail-site"]');
+  const foot = page.getByTestId('affected-page');
+  const shown = () => page.$$eval('[data-affected]', (els) => els.map((e) => e.getAttribute('data-affected')));
+  await foot.waitFor();
+  const total = Number((await foot.innerText()).match(/^Showing 25 of (\d+) affected servers\.$/m)?.[1]);
+  assert.ok(total >= 60, `${total} affected servers`);
+  assert.equal((await shown()).length, 25);
+  // Show more: the next page, the focus on the button that shows more.
+  await page.click('[data-action="more-affected"]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-affected]').length === 50);
+  assert.match(await foot.innerText(), new RegExp(`Showing 50 of ${total} affected servers`));
+  assert.match(await page.locator('[data-action="more-affected"]').innerText(), new RegExp(`Show ${total - 50} more`));
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-action')), 'more-affected');
+  await screenshot(page, 'sim-affected-page');
+  // Found by name, typed key by key: the field keeps the focus and the
+  // text, and the page holds the servers whose name holds it.
+  const find = page.getByLabel(new RegExp(`Find one of the ${total} affected servers by name`));
+  await find.pressSequentially('ps4');
+  assert.equal(await find.inputValue(), 'ps4');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'affected-find');
+  const ps4 = ['PS4', ...Array.from({ length: 10 }, (_, i) => `PS4${i}`)];
+  await page.waitForFunction((n) => document.querySelectorAll('[data-affected]').length === n, ps4.length);
+  assert.deepEqual((await shown()).sort(), [...ps4].sort());
+  assert.match(await foot.innerText(), /Showing 11 of 11 affected servers whose name holds “ps4”\./);
+  // Each of them can be protected again through any DPM server in Paris.
+  assert.equal(await page.locator('[data-affected="PS45"] [data-option-group="reprotect"]').getAttribute('data-count'), '8');
+  // The option playing stays in view when what is typed leaves it out.
+  await page.click('[data-affected="PS45"] [data-option-group="reprotect"] [data-action="play"]');
+  await page.getByTestId('caption').waitFor();
+  await find.fill('no such name');
+  await page.waitForFunction(() => document.querySelectorAll('[data-affected]').length === 1);
+  assert.deepEqual(await shown(), ['PS45']);
+  assert.match(await foot.innerText(), /No affected server's name holds “no such name”\./);
+  // Emptied, the first page again.
+  await find.fill('');
+  await page.waitForFunction(() => document.querySelectorAll('[data-affected]').length >= 25);
+  assert.match(await foot.innerText(), new RegExp(`Showing 25 of ${total} affected servers\\.`));
+  await done(app, server.url);
+});

@@ -2,7 +2,8 @@
 //! recovery needs another's first) and what DPM lets you do for each
 //! affected server, one entry an option, with Play and Apply. A large
 //! estate's options of one kind fold into one entry with a field to pick
-//! the server by name.
+//! the server by name, and a failure that leaves many servers to act on
+//! shows them a page at a time, with a field to find one by name.
 
 use crate::browser::markup::el;
 use crate::browser::markup::El;
@@ -10,29 +11,124 @@ use crate::browser::markup::Markup;
 use crate::ui::markup::action_button;
 use crate::ui::markup::classed;
 
-use dpm_rules::{Affected, Plan, RecoveryOption, ServerId, Topology};
+use dpm_rules::{fold_case, Affected, Plan, RecoveryOption, ServerId, Topology};
+
+/// More affected servers than this, and the options' section shows them
+/// a page at a time ([`Window`]), with a field to find one by name: a
+/// site's failure at 10,000 servers leaves some 2,700, which written
+/// whole were 47,000 elements and 720,000 pixels of panel, a second of
+/// the failure's parsing, style and layout, for a list no one scrolls.
+pub const WINDOW_FROM: usize = 40;
+
+/// Affected servers a page shows, at first and with each "Show more".
+pub const PAGE: usize = 25;
+
+/// Which affected servers the options' section shows when there are more
+/// than [`WINDOW_FROM`]: those whose name holds `find` (case aside), the
+/// first `shown` of them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Window {
+    pub find: String,
+    pub shown: usize,
+}
+
+impl Default for Window {
+    fn default() -> Window {
+        Window {
+            find: String::new(),
+            shown: PAGE,
+        }
+    }
+}
+
+/// The id of the field that finds an affected server by name.
+pub const FIND_ID: &str = "affected-find";
 
 /// The recovery order (when there is one) and what DPM lets you do for
-/// each affected server. Buttons carry `data-a` (the affected server) and
-/// `data-o` (the option), or for a group `data-g` (the grouped option),
-/// `data-kind` and a field to type or pick the server by name (its pick,
-/// if any, in `picks` by field id).
+/// each affected server (a page of them, `window`, when there are many).
+/// Buttons carry `data-a` (the affected server) and `data-o` (the option),
+/// or for a group `data-g` (the grouped option), `data-kind` and a field
+/// to type or pick the server by name (its pick, if any, in `picks` by
+/// field id).
 ///
-/// `active`: the option playing, as its server's name and its key.
+/// `active`: the option playing, as its server's name and its key (its
+/// server's entry is shown, in the page or not).
 pub fn plan_html(
     t: &Topology,
     p: &Plan,
     active: Option<(&str, &str)>,
     picks: &[(String, ServerId)],
+    window: &Window,
 ) -> PlanRows {
     let mut options = vec![el("h3").text("What DPM lets you do").render()];
-    for (ai, a) in p.affected.iter().enumerate() {
-        options.push(affected_server(t, ai, a, active, picks).render());
+    let entry = |ai: usize| affected_server(t, ai, &p.affected[ai], active, picks).render();
+    if p.affected.len() <= WINDOW_FROM {
+        options.extend((0..p.affected.len()).map(entry));
+    } else {
+        options.push(find_field(p.affected.len()).render());
+        let find = fold_case(&window.find);
+        let matching: Vec<usize> = (0..p.affected.len())
+            .filter(|&ai| {
+                find.is_empty() || fold_case(t.name(p.affected[ai].server)).contains(&find)
+            })
+            .collect();
+        let playing = active.and_then(|(s, _)| {
+            p.affected
+                .iter()
+                .position(|a| t.name(a.server) == s)
+                .filter(|ai| !matching.iter().take(window.shown).any(|m| m == ai))
+        });
+        let page = matching.iter().take(window.shown).copied();
+        options.extend(page.chain(playing).map(entry));
+        options.push(page_foot(&window.find, matching.len(), window.shown).render());
     }
     PlanRows {
         order: recovery_order(t, p).map(El::render),
         options,
     }
+}
+
+/// The field that finds an affected server by name, `n` of them (its
+/// value is the page's own: the row stays as it is while the user types).
+fn find_field(n: usize) -> El {
+    classed("label", "field affected-find")
+        .child(el("span").text(format!("Find one of the {n} affected servers by name")))
+        .child(
+            el("input")
+                .attr("type", "search")
+                .attr("id", FIND_ID)
+                .attr("autocomplete", "off")
+                .attr("data-k", FIND_ID),
+        )
+}
+
+/// Under a page: how many it shows of how many, "Show more" while some
+/// are not shown, or that no name holds what was typed.
+fn page_foot(find: &str, matching: usize, shown: usize) -> El {
+    let foot = classed("div", "page-foot").attr("data-testid", "affected-page");
+    if matching == 0 {
+        let p = classed("p", "muted").text("No affected server's name holds “");
+        return foot.child(p.user_text(find.trim()).text("”."));
+    }
+    let showing = shown.min(matching);
+    let mut of =
+        classed("p", "muted").text(format!("Showing {showing} of {matching} affected servers"));
+    if !find.trim().is_empty() {
+        of = of
+            .text(" whose name holds “")
+            .user_text(find.trim())
+            .text("”");
+    }
+    let foot = foot.child(of.text("."));
+    if showing == matching {
+        return foot;
+    }
+    let more = PAGE.min(matching - showing);
+    foot.child(
+        action_button("btn small", "more-affected")
+            .attr("data-k", "more-affected")
+            .text(format!("Show {more} more")),
+    )
 }
 
 /// The plan as rows, so that a change (the option playing) writes only

@@ -17,6 +17,7 @@ use crate::sim::failed::failed_part;
 use crate::sim::impact::impact_html;
 use crate::sim::options::plan_html;
 use crate::sim::options::PlanRows;
+use crate::sim::options::{Window, FIND_ID, PAGE};
 use crate::sim::player::PlayerView;
 use crate::sim::state::apply;
 use crate::sim::state::play;
@@ -55,12 +56,16 @@ pub fn SimPanel() -> impl IntoView {
     });
     provide_context(the_plan);
     let picks: Picks = StoredValue::new(Vec::new());
-    // A change of the failed servers ends the option being played.
+    let window = RwSignal::new(Window::default());
+    // A change of the failed servers ends the option being played, and
+    // shows the first page of the servers it affects (what was typed to
+    // find one stays, as in its field).
     Effect::new(move |prev: Option<(Vec<ServerId>, Vec<String>)>| {
         let f = (ed.failed.get(), ed.failed_sites.get());
         if prev.is_some_and(|p| p != f) {
             stop(ed, sim);
             picks.set_value(Vec::new());
+            window.update(|w| w.shown = PAGE);
         }
         f
     });
@@ -74,7 +79,7 @@ pub fn SimPanel() -> impl IntoView {
             <Walkthrough />
             {failed_part(ed, the_plan)}
             <PlayerView />
-            {plan_part(ed, sim, the_plan, picks)}
+            {plan_part(ed, sim, the_plan, (picks, window))}
         </section>
     }
 }
@@ -122,9 +127,16 @@ fn show_plan(root: &Element, old: Option<&Shown>, new: Option<&Shown>) {
 }
 
 /// Impact, the recovery order and the options, rewritten row by row when
-/// the plan or the option playing changes; one delegated handler for its
-/// buttons and one for the "via" fields of grouped options.
-fn plan_part(ed: Editor, sim: Sim, the_plan: Memo<Option<Plan>>, picks: Picks) -> impl IntoView {
+/// the plan, the option playing or the page of affected servers shown
+/// changes; one delegated handler for its buttons and one for its fields
+/// (the "via" fields of grouped options, the one that finds an affected
+/// server).
+fn plan_part(
+    ed: Editor,
+    sim: Sim,
+    the_plan: Memo<Option<Plan>>,
+    (picks, window): (Picks, RwSignal<Window>),
+) -> impl IntoView {
     let root = NodeRef::<leptos::html::Div>::new();
     let mut shown = None::<Shown>;
     crate::browser::effect(move || {
@@ -142,17 +154,30 @@ fn plan_part(ed: Editor, sim: Sim, the_plan: Memo<Option<Plan>>, picks: Picks) -
             Some(ed.doc.with_untracked(|t| {
                 picks.with_value(|picks| Shown {
                     impact: impact_html(t, p),
-                    plan: plan_html(
-                        t,
-                        p,
-                        active.as_ref().map(|(s, k)| (s.as_str(), k.as_str())),
-                        picks,
-                    ),
+                    plan: window.with(|w| {
+                        let active = active.as_ref().map(|(s, k)| (s.as_str(), k.as_str()));
+                        plan_html(t, p, active, picks, w)
+                    }),
                 })
             }))
         });
         show_plan(&root, shown.as_ref(), new.as_ref());
         shown = new;
+        // The find field's row is written without its value (typing would
+        // write it again, and the caret with it): a row written anew gets
+        // what was typed back.
+        if let Some(find) = root
+            .query_selector(&format!("#{FIND_ID}"))
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+        {
+            window.with_untracked(|w| {
+                if find.value() != w.find {
+                    find.set_value(&w.find);
+                }
+            });
+        }
     });
     let on_click = move |ev: leptos::ev::MouseEvent| {
         let Some(b) = crate::browser::dom::clicked(&ev) else {
@@ -164,6 +189,7 @@ fn plan_part(ed: Editor, sim: Sim, the_plan: Memo<Option<Plan>>, picks: Picks) -
                     play_order(ed, sim, &p);
                 }
             }
+            Some("more-affected") => window.update(|w| w.shown += PAGE),
             Some(act @ ("play" | "apply")) => {
                 if let Some((server, o)) = option_of(ed, the_plan, &b) {
                     if act == "play" {
@@ -177,10 +203,16 @@ fn plan_part(ed: Editor, sim: Sim, the_plan: Memo<Option<Plan>>, picks: Picks) -
         }
     };
     let on_input = move |ev: leptos::ev::Event| {
-        if let Some(input) = ev
+        let Some(input) = ev
             .target()
             .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-        {
+        else {
+            return;
+        };
+        if input.id() == FIND_ID {
+            let find = input.value();
+            window.update(|w| *w = Window { find, shown: PAGE });
+        } else {
             pick_by_name(ed, the_plan, picks, &input);
         }
     };

@@ -52,9 +52,28 @@ impl AlsoDown {
         match self.how {
             DownHow::Host => format!("down with {}", self.because_of),
             DownHow::Database => format!("stopped: its database is on {}", self.because_of),
-            DownHow::Site => format!("down with site {}", self.because_of),
+            DownHow::Site => format!("down with {}", site_called(&self.because_of)),
         }
     }
+}
+
+/// A site as text names it: "site London", but "Site 1" for a site whose
+/// name says it is one already ([`names_a_site`]), not "site Site 1".
+pub fn site_called(name: &str) -> String {
+    if names_a_site(name) {
+        name.to_string()
+    } else {
+        format!("site {name}")
+    }
+}
+
+/// Whether a site's name says it is a site: it begins with the word
+/// "site", case aside, then no letter ("Site 1", "SITE-B", "Site2"; not
+/// "Sitework").
+pub fn names_a_site(name: &str) -> bool {
+    let n = name.trim_start();
+    n.get(..4).is_some_and(|w| w.eq_ignore_ascii_case("site"))
+        && !n[4..].starts_with(char::is_alphabetic)
 }
 
 /// What is down after an outage.
@@ -254,6 +273,18 @@ pub fn down_with(t: &Topology, failed: &[ServerId], sites: &[&str]) -> Down {
 mod tests {
     use super::*;
     use crate::model::Kind;
+
+    #[test]
+    fn a_site_named_site_is_not_called_site_twice() {
+        assert_eq!(site_called("London"), "site London");
+        assert_eq!(site_called("Site 1"), "Site 1");
+        assert_eq!(site_called("SITE-B"), "SITE-B");
+        assert_eq!(site_called("site"), "site");
+        assert_eq!(site_called("Sitework"), "site Sitework");
+        assert_eq!(site_called("Site2"), "Site2");
+        assert_eq!(site_called("Sité"), "site Sité");
+        assert_eq!(site_called("Lon"), "site Lon");
+    }
 
     #[test]
     fn a_failed_host_takes_its_guests_and_their_guests() {

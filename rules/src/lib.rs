@@ -89,7 +89,8 @@ mod twin;
 pub use check::{check, Checker, Finding, Summary};
 pub use edit::{extract, free_place, make_room, paste, remove_servers, snap, GRID, ROOM};
 pub use estate::{
-    down_with, host_cycle, hosts_of, refuse_host, site_members, sites, AlsoDown, Down, DownHow,
+    down_with, host_cycle, hosts_of, names_a_site, refuse_host, site_called, site_members, sites,
+    AlsoDown, Down, DownHow,
 };
 pub use exercise::{
     evaluate, exercise_from_json, exercise_from_link, exercise_to_json, exercise_to_link,

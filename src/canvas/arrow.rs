@@ -236,7 +236,11 @@ pub fn sites_markup(regions: &[SiteRegion], failed: &[String]) -> Markup {
                 },
             )
             .attr("data-site", &r.name)
-            .child(el("title").text(format!("Site {}", r.name)))
+            .child(el("title").text(if dpm_rules::names_a_site(&r.name) {
+                r.name.clone()
+            } else {
+                format!("Site {}", r.name)
+            }))
             .child(
                 el("rect")
                     .attr("x", num(r.x))

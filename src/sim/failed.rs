@@ -77,10 +77,15 @@ fn failed_html(
     }
     let mut chips = classed("ul", "chips").attr("aria-label", "Failed servers");
     for site in sites {
+        let label = if dpm_rules::names_a_site(site) {
+            el("span")
+        } else {
+            el("span").text("Site ")
+        };
         chips = chips.child(failed_chip(
-            el("span").text("Site ").user_text(site),
+            label.user_text(site),
             ("data-site", site.clone()),
-            format!("site {site}"),
+            dpm_rules::site_called(site),
         ));
     }
     for &id in failed {

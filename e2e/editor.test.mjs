@@ -429,3 +429,27 @@ test('a notice goes when what it says stops being true: another drawing opened, 
   assert.doesNotMatch(await notice.innerText().catch(() => ''), /Only a DPM server/, 'opening an exercise ends it');
   await done(app, server.url);
 });
+
+test("a finding's tip stays inside the canvas: over its server near the bottom, clear of the left edge", async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  // DS4 protecting PS1 too breaks a rule (DS3 protects it already).
+  await connect(page, 'DS4', 'PS1');
+  await page.waitForSelector('.badge.error');
+  // Pan DS4 into the canvas's bottom-left corner.
+  const col = await page.locator('.canvas-col').boundingBox();
+  const ds4 = await page.locator('[data-server="DS4"] .body').boundingBox();
+  const from = { x: col.x + col.width - 30, y: col.y + 30 };
+  const by = { x: col.x + 12 - ds4.x, y: col.y + col.height - 24 - (ds4.y + ds4.height) };
+  await drag(page, from, { x: from.x + by.x, y: from.y + by.y });
+  await page.locator('[data-server="DS4"]').focus();
+  const tip = page.locator('.finding-tip');
+  await tip.waitFor();
+  const t = await tip.boundingBox();
+  const box = await page.locator('[data-server="DS4"] .body').boundingBox();
+  assert.ok(box.x < col.x + 40 && box.y + box.height > col.y + col.height - 60, 'DS4 is in the corner');
+  assert.ok(t.x >= col.x && t.x + t.width <= col.x + col.width, `tip ${t.x}-${t.x + t.width} inside ${col.x}-${col.x + col.width}`);
+  assert.ok(t.y >= col.y && t.y + t.height <= box.y + 1, 'tip over the server, inside the canvas');
+  await screenshot(page, 'tip-in-corner');
+  await done(app, server.url);
+});

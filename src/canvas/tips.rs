@@ -19,33 +19,32 @@ pub fn FindingTip() -> impl IntoView {
         if cn.from.get().is_some() {
             return None;
         }
-        let (fs, at) = if let Some(id) = tip.server.get() {
+        // Where the tip hangs: under what it is about, or over it when
+        // that is in the canvas's lower part (the tip would run off it).
+        let (fs, at, over) = if let Some(id) = tip.server.get() {
             let fs = derived.findings.with(|f| f.of_server(id));
             let p = pos.get(id)?;
-            (
-                fs,
-                Point {
-                    x: p.x,
-                    y: p.y + NODE_H / 2.0,
-                },
-            )
+            let (under, over) = (p.y + NODE_H / 2.0, p.y - NODE_H / 2.0);
+            (fs, Point { x: p.x, y: under }, Point { x: p.x, y: over })
         } else if let Some(l) = tip.link.get() {
             let fs = derived.findings.with(|f| f.of_link(l));
             let (a, b) = (pos.get(l.protector)?, pos.get(l.target)?);
-            (
-                fs,
-                Point {
-                    x: (a.x + b.x) / 2.0,
-                    y: (a.y + b.y) / 2.0 + 12.0,
-                },
-            )
+            let (x, y) = ((a.x + b.x) / 2.0, (a.y + b.y) / 2.0);
+            (fs, Point { x, y: y + 12.0 }, Point { x, y: y - 12.0 })
         } else {
             return None;
         };
         if fs.is_empty() {
             return None;
         }
-        let (sx, sy) = ed.camera.get().to_screen(at);
+        let cam = ed.camera.get();
+        let (sx, sy) = cam.to_screen(at);
+        let flip = sy > ed.viewport.get().1 * 0.55;
+        let (top, class) = if flip {
+            (cam.to_screen(over).1 - 8.0, "finding-tip over")
+        } else {
+            (sy + 8.0, "finding-tip")
+        };
         let items = fs
             .into_iter()
             .map(|f| {
@@ -61,11 +60,19 @@ pub fn FindingTip() -> impl IntoView {
             })
             .collect_view();
         Some(view! {
-            <div class="finding-tip" role="tooltip" style:left=format!("{}px", num(sx))
-                style:top=format!("{}px", num(sy + 8.0))>{items}</div>
+            <div class=class role="tooltip" style:left=keep_in(sx) style:top=format!("{}px", num(top))>
+                {items}
+            </div>
         })
     };
     view! { {card} }
+}
+
+/// A tip's `left` (its middle, at `x` CSS pixels from the canvas's left)
+/// kept so that the widest tip (340 pixels, style.css) stays inside the
+/// canvas: a server near its edge had half its tip cut off.
+fn keep_in(x: f64) -> String {
+    format!("clamp(178px, {}px, calc(100% - 178px))", num(x))
 }
 
 /// The name tip: a server's full name and role over its box, on hover and

@@ -69,11 +69,13 @@ pub fn site_called(name: &str) -> String {
 
 /// Whether a site's name says it is a site: it begins with the word
 /// "site", case aside, then no letter ("Site 1", "SITE-B", "Site2"; not
-/// "Sitework").
+/// "Sitework", nor "Siteé").
 pub fn names_a_site(name: &str) -> bool {
     let n = name.trim_start();
     n.get(..4).is_some_and(|w| w.eq_ignore_ascii_case("site"))
-        && !n[4..].starts_with(char::is_alphabetic)
+        // Any other character than ASCII counts as a letter: Unicode's
+        // letter tables would add 2 KB to the wasm for a rare name.
+        && !n[4..].starts_with(|c: char| c.is_ascii_alphabetic() || !c.is_ascii())
 }
 
 /// What is down after an outage.
@@ -283,6 +285,7 @@ mod tests {
         assert_eq!(site_called("Sitework"), "site Sitework");
         assert_eq!(site_called("Site2"), "Site2");
         assert_eq!(site_called("Sité"), "site Sité");
+        assert_eq!(site_called("Siteé"), "site Siteé");
         assert_eq!(site_called("Lon"), "site Lon");
     }
 

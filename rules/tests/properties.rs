@@ -978,3 +978,27 @@ fn dpm_servers_alike_but_for_one_fact_get_their_own_answers() {
         }
     }
 }
+
+/// A working DPM server whose name differs from a failed one's only by
+/// case (the drawing has a `duplicate-name` error already) is offered:
+/// options are dropped by the server they go through, not by its name.
+#[test]
+fn a_lookalike_of_a_failed_server_is_still_offered() {
+    let mut t = Topology::new();
+    let f = t.add_server("DS1", Kind::Dpm);
+    let lookalike = t.add_server("ds1", Kind::Dpm);
+    let x = t.add_server("PS1", Kind::Protected);
+    t.connect(Protection::new(f, x));
+    let p = plan(&t, &[f]);
+    let by: Vec<ServerId> = p
+        .affected
+        .iter()
+        .filter(|a| a.server == x)
+        .flat_map(|a| &a.options)
+        .filter_map(|o| match o.action {
+            Action::Reprotect { by, .. } => Some(by),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(by, [lookalike]);
+}

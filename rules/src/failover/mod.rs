@@ -142,6 +142,26 @@ pub enum Action {
     },
 }
 
+impl Action {
+    /// The existing server the action goes through (the one an option's
+    /// `via` names, if any): the DPM server taking over, rebuilt from,
+    /// moved or refused to, protecting again, or restored from. `None` for
+    /// a new DPM server and for a rebuild or restore with no other server.
+    pub(super) fn through(&self) -> Option<ServerId> {
+        match self {
+            Action::Switch { on, .. } => Some(*on),
+            Action::Rebuild { from, .. } => *from,
+            Action::Move { to, .. } => match to {
+                Destination::Existing(n) => Some(*n),
+                Destination::New { .. } => None,
+            },
+            Action::Refused { to, .. } => Some(*to),
+            Action::Reprotect { by, .. } => Some(*by),
+            Action::Restore { from, .. } => Some(*from),
+        }
+    }
+}
+
 /// A copy of a DPM database that is not a DPM server's protection of it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DbCopy {

@@ -195,7 +195,6 @@ impl<'a> Planner<'a> {
     /// server with notes only comes after those with options), without the
     /// options through a failed or stopped server.
     fn finish(mut self) -> Vec<Affected> {
-        let t = self.t;
         // By an index of the affected servers: a site's failure has
         // thousands, and notes for many of them.
         let mut at: crate::hash::HashMap<ServerId, usize> = self
@@ -218,24 +217,14 @@ impl<'a> Planner<'a> {
             }
         }
         // Nothing is offered through a failed or stopped server (a stopped
-        // server restores its own database from its own replica, though).
-        // By name, from a set of the few unusable servers' names: a plan for a
-        // large estate has many options (one move per DPM server the secondary
-        // doesn't know), and looking each up in the topology would be quadratic.
-        let unusable_names: std::collections::HashSet<String> = self
-            .unusable
-            .iter()
-            .map(|&id| crate::model::fold_case(t.name(id)))
-            .collect();
+        // server restores its own database from its own replica, though:
+        // that rebuild goes through no other server). By the server the
+        // action goes through, not its name: a working `ds1` beside a
+        // failed `DS1` is offered.
+        let unusable = &self.unusable;
         for a in &mut self.affected {
-            let own = t.name(a.server);
-            a.options.retain(|o| {
-                o.via.as_deref().is_none_or(|v| {
-                    !unusable_names.contains(&crate::model::fold_case(v))
-                        || (o.kind == OptionKind::RestoreDatabase
-                            && crate::model::same_name(v, own))
-                })
-            });
+            a.options
+                .retain(|o| o.action.through().is_none_or(|v| !unusable.contains(&v)));
         }
         self.affected
     }

@@ -430,7 +430,7 @@ test('a notice goes when what it says stops being true: another drawing opened, 
   await done(app, server.url);
 });
 
-test("a finding's tip stays inside the canvas: over its server near the bottom, clear of the left edge", async () => {
+test("a finding's tip stays inside the canvas: over its server near the bottom, clear of the left and right edges, as wide there", async () => {
   const app = await openApp(server.browser, server.url);
   const { page } = app;
   // DS4 protecting PS1 too breaks a rule (DS3 protects it already).
@@ -451,5 +451,28 @@ test("a finding's tip stays inside the canvas: over its server near the bottom, 
   assert.ok(t.x >= col.x && t.x + t.width <= col.x + col.width, `tip ${t.x}-${t.x + t.width} inside ${col.x}-${col.x + col.width}`);
   assert.ok(t.y >= col.y && t.y + t.height <= box.y + 1, 'tip over the server, inside the canvas');
   await screenshot(page, 'tip-in-corner');
+  const wide = t.width;
+  assert.ok(wide > 300, `the tip is ${wide} px wide`);
+  // At the right edge: inside, and as wide as anywhere else.
+  const at = await page.locator('[data-server="DS4"] .body').boundingBox();
+  // From a spot of empty canvas (the servers moved).
+  const from2 = await page.evaluate(({ x, y, width, height }) => {
+    for (const fy of [0.1, 0.3, 0.5]) {
+      for (const fx of [0.1, 0.3, 0.5, 0.7]) {
+        const p = { x: x + width * fx, y: y + height * fy };
+        const e = document.elementFromPoint(p.x, p.y);
+        if (e?.closest('svg.canvas') && !e.closest('[data-server], [data-protection], .site-region')) return p;
+      }
+    }
+    return null;
+  }, col);
+  assert.ok(from2, 'some canvas is empty');
+  await drag(page, from2, { x: from2.x + (col.x + col.width - 12 - (at.x + at.width)), y: from2.y });
+  await page.locator('[data-server="DS4"]').blur();
+  await page.locator('[data-server="DS4"]').focus();
+  await tip.waitFor();
+  const r = await tip.boundingBox();
+  assert.ok(r.x >= col.x && r.x + r.width <= col.x + col.width, `tip ${r.x}-${r.x + r.width} inside ${col.x}-${col.x + col.width}`);
+  assert.ok(Math.abs(r.width - wide) < 2, `as wide at the right edge (${r.width} px) as at the left (${wide} px)`);
   await done(app, server.url);
 });

@@ -67,15 +67,25 @@ pub fn site_called(name: &str) -> String {
     }
 }
 
-/// Whether a site's name says it is a site: it begins with the word
-/// "site", case aside, then no letter ("Site 1", "SITE-B", "Site2"; not
-/// "Sitework", nor "Siteé").
+/// Whether a site's name says it is a site: it begins or ends with the
+/// word "site", case aside ("Site 1", "SITE-B", "Site2", "DR site"; not
+/// "Sitework", "Website", nor "Siteé").
 pub fn names_a_site(name: &str) -> bool {
-    let n = name.trim_start();
-    n.get(..4).is_some_and(|w| w.eq_ignore_ascii_case("site"))
-        // Any other character than ASCII counts as a letter: Unicode's
-        // letter tables would add 2 KB to the wasm for a rare name.
-        && !n[4..].starts_with(|c: char| c.is_ascii_alphabetic() || !c.is_ascii())
+    // A letter, for telling a word's end: any character but ASCII's
+    // letters and digits, a space, a no-break space or a dash counts as
+    // one (Unicode's letter tables would add 2 KB to the wasm for a rare
+    // name).
+    let letter = |c: char| {
+        c.is_ascii_alphabetic()
+            || !c.is_ascii() && !matches!(c, '\u{a0}' | '\u{202f}' | '\u{2010}'..='\u{2015}')
+    };
+    let n = name.trim();
+    let starts =
+        n.get(..4).is_some_and(|w| w.eq_ignore_ascii_case("site")) && !n[4..].starts_with(letter);
+    let cut = n.len().wrapping_sub(4);
+    let ends =
+        n.get(cut..).is_some_and(|w| w.eq_ignore_ascii_case("site")) && !n[..cut].ends_with(letter);
+    starts || ends
 }
 
 /// What is down after an outage.
@@ -286,6 +296,13 @@ mod tests {
         assert_eq!(site_called("Site2"), "Site2");
         assert_eq!(site_called("Sité"), "site Sité");
         assert_eq!(site_called("Siteé"), "site Siteé");
+        assert_eq!(site_called("DR site"), "DR site");
+        assert_eq!(site_called("Website"), "site Website");
+        assert_eq!(site_called("Site\u{a0}1"), "Site\u{a0}1");
+        assert_eq!(site_called("Site–B"), "Site–B");
+        assert_eq!(site_called(" site "), " site ");
+        assert_eq!(site_called("ité"), "site ité");
+        assert_eq!(site_called(""), "site ");
         assert_eq!(site_called("Lon"), "site Lon");
     }
 

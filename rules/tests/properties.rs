@@ -1002,3 +1002,14 @@ fn a_lookalike_of_a_failed_server_is_still_offered() {
         .collect();
     assert_eq!(by, [lookalike]);
 }
+
+proptest! {
+    /// Any site name, however written, is called a site without a panic,
+    /// and keeps its text.
+    #[test]
+    fn any_site_name_is_called_a_site(name in "\\PC{0,12}") {
+        let called = site_called(&name);
+        prop_assert!(called.ends_with(&name));
+        prop_assert_eq!(names_a_site(&name), called == name);
+    }
+}

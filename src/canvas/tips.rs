@@ -69,10 +69,15 @@ pub fn FindingTip() -> impl IntoView {
 }
 
 /// A tip's `left` (its middle, at `x` CSS pixels from the canvas's left)
-/// kept so that the widest tip (340 pixels, style.css) stays inside the
-/// canvas: a server near its edge had half its tip cut off.
+/// kept so that the widest tip (340 pixels, `style/main.css`) stays
+/// inside the canvas: a server near its edge had half its tip cut off.
+/// On a canvas narrower than two such halves, the tip's middle is the
+/// canvas's (and the style keeps it 16 pixels narrower than the canvas).
 fn keep_in(x: f64) -> String {
-    format!("clamp(178px, {}px, calc(100% - 178px))", num(x))
+    format!(
+        "clamp(min(178px, 50%), {}px, max(calc(100% - 178px), 50%))",
+        num(x)
+    )
 }
 
 /// The name tip: a server's full name and role over its box, on hover and

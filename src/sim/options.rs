@@ -26,6 +26,8 @@ pub const PAGE: usize = 25;
 /// Which affected servers the options' section shows when there are more
 /// than [`WINDOW_FROM`]: those whose name holds `find` (case aside), the
 /// first `shown` of them.
+///
+/// What is found is by a part of the name: "ps4" finds PS4 and PS40.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Window {
     pub find: String,
@@ -62,6 +64,7 @@ pub fn plan_html(
 ) -> PlanRows {
     let mut options = vec![el("h3").text("What DPM lets you do").render()];
     let entry = |ai: usize| affected_server(t, ai, &p.affected[ai], active, picks).render();
+    let mut summary = None;
     if p.affected.len() <= WINDOW_FROM {
         options.extend((0..p.affected.len()).map(entry));
     } else {
@@ -80,64 +83,87 @@ pub fn plan_html(
         });
         let page = matching.iter().take(window.shown).copied();
         options.extend(page.chain(playing).map(entry));
-        options.push(page_foot(&window.find, matching.len(), window.shown).render());
+        let playing = playing.map(|ai| t.name(p.affected[ai].server));
+        let (foot, said) = page_foot(window.find.trim(), (matching.len(), window.shown), playing);
+        options.push(foot.render());
+        summary = Some(said);
     }
     PlanRows {
         order: recovery_order(t, p).map(El::render),
         options,
+        summary,
     }
 }
 
 /// The field that finds an affected server by name, `n` of them (its
 /// value is the page's own: the row stays as it is while the user types).
+/// A text field, not a search field: Escape empties a search field without
+/// an input event, which left the list filtered by what was no longer
+/// there.
 fn find_field(n: usize) -> El {
     classed("label", "field affected-find")
         .child(el("span").text(format!("Find one of the {n} affected servers by name")))
         .child(
             el("input")
-                .attr("type", "search")
+                .attr("type", "text")
                 .attr("id", FIND_ID)
                 .attr("autocomplete", "off")
+                .attr("spellcheck", "false")
+                .attr("aria-describedby", "affected-count")
                 .attr("data-k", FIND_ID),
         )
 }
 
-/// Under a page: how many it shows of how many, "Show more" while some
-/// are not shown, or that no name holds what was typed.
-fn page_foot(find: &str, matching: usize, shown: usize) -> El {
+/// "1 affected server", "25 affected servers".
+fn servers(n: usize) -> String {
+    format!("{n} affected server{}", if n == 1 { "" } else { "s" })
+}
+
+/// Under a page: how many it shows of how many (`matching` whose name
+/// contains `find`, the first `shown`), the server shown because its
+/// option is `playing` though not in the page, and "Show more" while some
+/// are not shown. With what it says, as text for a screen reader.
+fn page_foot(find: &str, (matching, shown): (usize, usize), playing: Option<&str>) -> (El, String) {
     let foot = classed("div", "page-foot").attr("data-testid", "affected-page");
-    if matching == 0 {
-        let p = classed("p", "muted").text("No affected server's name holds “");
-        return foot.child(p.user_text(find.trim()).text("”."));
-    }
     let showing = shown.min(matching);
-    let mut of =
-        classed("p", "muted").text(format!("Showing {showing} of {matching} affected servers"));
-    if !find.trim().is_empty() {
-        of = of
-            .text(" whose name holds “")
-            .user_text(find.trim())
-            .text("”");
+    let mut said = if matching == 0 {
+        format!("No affected server's name contains “{find}”.")
+    } else if find.is_empty() {
+        format!("Showing {showing} of {}.", servers(matching))
+    } else {
+        format!(
+            "Showing {showing} of {} whose name contains “{find}”.",
+            servers(matching)
+        )
+    };
+    if let Some(name) = playing {
+        said.push_str(&format!(" {name} is shown too: its option is playing."));
     }
-    let foot = foot.child(of.text("."));
+    // The user's text through the markup's escaping, like every other.
+    let text = classed("p", "muted")
+        .attr("id", "affected-count")
+        .text(&said);
+    let foot = foot.child(text);
     if showing == matching {
-        return foot;
+        return (foot, said);
     }
     let more = PAGE.min(matching - showing);
-    foot.child(
-        action_button("btn small", "more-affected")
-            .attr("data-k", "more-affected")
-            .text(format!("Show {more} more")),
-    )
+    let button = action_button("btn small", "more-affected")
+        .attr("data-k", "more-affected")
+        .text(format!("Show {more} more"));
+    (foot.child(button), said)
 }
 
 /// The plan as rows, so that a change (the option playing) writes only
 /// the rows it changes: the recovery order if any, and the rows of the
 /// "What DPM lets you do" section (its heading, then one per affected
-/// server).
+/// server shown; with many, the find field after the heading and the
+/// page's foot at the end). `summary`: what the foot says, when there is
+/// one, for a screen reader.
 pub struct PlanRows {
     pub order: Option<Markup>,
     pub options: Vec<Markup>,
+    pub summary: Option<String>,
 }
 
 impl PlanRows {
@@ -204,7 +230,7 @@ fn affected_server(
     let active = active.filter(|&(s, _)| s == server).map(|(_, key)| key);
     let mut div = classed("div", "affected")
         .attr("data-affected", server)
-        .child(el("h4").text(server));
+        .child(el("h4").attr("tabindex", "-1").text(server));
     for n in &a.notes {
         div = div.child(classed("p", "option-note").text(n));
     }

@@ -139,6 +139,20 @@ fn plan_part(
 ) -> impl IntoView {
     let root = NodeRef::<leptos::html::Div>::new();
     let mut shown = None::<Shown>;
+    // The impact, made once per plan, not at each key typed to find an
+    // affected server (thousands of rows after a site's failure).
+    let impact = crate::browser::memo(move |_| {
+        the_plan.with(|p| {
+            let p = p.as_ref()?;
+            Some(ed.doc.with_untracked(|t| impact_html(t, p)))
+        })
+    });
+    // What the page's foot says, for a screen reader (the foot itself is
+    // written again at each change, which a live region must not be).
+    let said = RwSignal::new(String::new());
+    // Where "Show more" was pressed: the first server it shows takes the
+    // focus if the button goes with the last page.
+    let more_from = StoredValue::new(None::<usize>);
     crate::browser::effect(move || {
         let Some(root) = root.get() else {
             return;
@@ -149,11 +163,12 @@ fn plan_part(
             p.as_ref()
                 .and_then(|p| Some((p.server.clone(), p.option.as_ref()?.key())))
         });
+        let impact = impact.get();
         let new = the_plan.with(|p| {
             let p = p.as_ref()?;
             Some(ed.doc.with_untracked(|t| {
                 picks.with_value(|picks| Shown {
-                    impact: impact_html(t, p),
+                    impact: impact.unwrap_or_default(),
                     plan: window.with(|w| {
                         let active = active.as_ref().map(|(s, k)| (s.as_str(), k.as_str()));
                         plan_html(t, p, active, picks, w)
@@ -162,45 +177,20 @@ fn plan_part(
             }))
         });
         show_plan(&root, shown.as_ref(), new.as_ref());
+        let summary = new.as_ref().and_then(|n| n.plan.summary.clone());
         shown = new;
-        // The find field's row is written without its value (typing would
-        // write it again, and the caret with it): a row written anew gets
-        // what was typed back.
-        if let Some(find) = root
-            .query_selector(&format!("#{FIND_ID}"))
-            .ok()
-            .flatten()
-            .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
-        {
-            window.with_untracked(|w| {
-                if find.value() != w.find {
-                    find.set_value(&w.find);
-                }
-            });
+        after_page(
+            &root,
+            window,
+            more_from.try_update_value(Option::take).flatten(),
+        );
+        let summary = summary.unwrap_or_default();
+        if said.get_untracked() != summary {
+            said.set(summary);
         }
     });
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(b) = crate::browser::dom::clicked(&ev) else {
-            return;
-        };
-        match b.get_attribute("data-action").as_deref() {
-            Some("play-plan") => {
-                if let Some(p) = the_plan.get_untracked() {
-                    play_order(ed, sim, &p);
-                }
-            }
-            Some("more-affected") => window.update(|w| w.shown += PAGE),
-            Some(act @ ("play" | "apply")) => {
-                if let Some((server, o)) = option_of(ed, the_plan, &b) {
-                    if act == "play" {
-                        play(ed, sim, o, server);
-                    } else {
-                        apply(ed, sim, &o);
-                    }
-                }
-            }
-            _ => {}
-        }
+        on_plan_click(ed, sim, the_plan, (window, more_from), &ev)
     };
     let on_input = move |ev: leptos::ev::Event| {
         let Some(input) = ev
@@ -224,7 +214,81 @@ fn plan_part(
             suggest(ed, the_plan, &input);
         }
     };
-    view! { <div node_ref=root on:click=on_click on:input=on_input on:focusin=on_focus></div> }
+    view! {
+        <div node_ref=root on:click=on_click on:input=on_input on:focusin=on_focus></div>
+        <p class="sr-only" role="status">{move || said.get()}</p>
+    }
+}
+
+/// A press on one of the plan's buttons: play the recovery in order, show
+/// more affected servers (noting where, for the focus), play or apply an
+/// option.
+fn on_plan_click(
+    ed: Editor,
+    sim: Sim,
+    the_plan: Memo<Option<Plan>>,
+    (window, more_from): (RwSignal<Window>, StoredValue<Option<usize>>),
+    ev: &leptos::ev::MouseEvent,
+) {
+    let Some(b) = crate::browser::dom::clicked(ev) else {
+        return;
+    };
+    match b.get_attribute("data-action").as_deref() {
+        Some("play-plan") => {
+            if let Some(p) = the_plan.get_untracked() {
+                play_order(ed, sim, &p);
+            }
+        }
+        Some("more-affected") => {
+            more_from.set_value(Some(window.with_untracked(|w| w.shown)));
+            window.update(|w| w.shown += PAGE);
+        }
+        Some(act @ ("play" | "apply")) => {
+            if let Some((server, o)) = option_of(ed, the_plan, &b) {
+                if act == "play" {
+                    play(ed, sim, o, server);
+                } else {
+                    apply(ed, sim, &o);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// After the plan part is written: the find field gets what was typed
+/// back if its row was written anew (the row is written without its
+/// value, or typing would write it again, and the caret with it); and
+/// when "Show more" was pressed (`more_from`: how many were shown then)
+/// and its button went with the last page, the first server it showed
+/// takes the focus, which would otherwise fall to the page.
+fn after_page(root: &Element, window: RwSignal<Window>, more_from: Option<usize>) {
+    if let Some(find) = root
+        .query_selector(&format!("#{FIND_ID}"))
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+    {
+        window.with_untracked(|w| {
+            if find.value() != w.find {
+                find.set_value(&w.find);
+            }
+        });
+    }
+    let Some(k) = more_from else {
+        return;
+    };
+    let lost = document()
+        .active_element()
+        .is_none_or(|a| !root.contains(Some(&a)));
+    let first_new = root
+        .query_selector_all("[data-affected] > h4")
+        .ok()
+        .and_then(|all| all.item(k as u32))
+        .and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok());
+    if let (true, Some(h)) = (lost, first_new) {
+        let _ = h.focus();
+    }
 }
 
 /// The option a button or field stands for, with the affected server's

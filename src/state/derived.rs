@@ -42,8 +42,9 @@ pub fn text_classes(k: f64) -> &'static str {
     }
 }
 
-/// The finest dash pattern a line on the canvas repeats in, in the
-/// drawing's units: a broken protection's `4 5` (style.css).
+/// The finest dash pattern of the lines [`dash_class`] draws solid (the
+/// protections but switched ones, and the sites' borders), in the
+/// drawing's units: a broken protection's `4 5` (`style/main.css`).
 pub const FINEST_DASH: f64 = 9.0;
 
 /// A dash pattern repeating in fewer CSS pixels than this on screen is

@@ -118,8 +118,11 @@ pub(super) struct Moves {
     known: Arc<[ServerId]>,
     /// A name for a new DPM server, in the failed server's pattern.
     new_name: String,
-    /// Where that new server is drawn: beside the failed one.
-    new_pos: Option<Point>,
+    /// Where that new server is drawn: beside the failed one (`at`),
+    /// worked out when first asked (a site's failure has many failed
+    /// servers, not all with a server to move).
+    at: Option<Point>,
+    new_pos: std::cell::OnceCell<Option<Point>>,
 }
 
 impl Moves {
@@ -158,10 +161,8 @@ impl Moves {
         Moves {
             fresh: fresh.into(),
             known: known.into(),
-            new_pos: t
-                .server(f)
-                .and_then(|s| s.pos)
-                .map(|p| free_spot(t, p, &new_name)),
+            at: t.server(f).and_then(|s| s.pos),
+            new_pos: std::cell::OnceCell::new(),
             new_name,
         }
     }
@@ -293,7 +294,9 @@ fn moves_to_unknown(
         });
     }
     let new_name = moves.new_name.clone();
-    let new_pos = moves.new_pos;
+    let new_pos = *moves
+        .new_pos
+        .get_or_init(|| moves.at.map(|p| free_spot(t, p, &new_name)));
     out.push(RecoveryOption {
         among: None,
         kind: OptionKind::MoveToNewServer,

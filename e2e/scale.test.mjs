@@ -359,3 +359,28 @@ test('Copies in a 2,000-server estate: zoomed out a line says to zoom in; zoomed
   await hint.waitFor({ state: 'detached' });
   await done(app, server.url);
 });
+
+test('a 3,000-server estate: the tip of a painted server under the pointer goes when zooming in leaves it elsewhere', async () => {
+  const app = await openApp(server.browser, server.url, { path: '#generate=3000' });
+  const { page } = app;
+  await page.waitForSelector('svg.canvas.painted');
+  const c = await page.locator('svg.canvas').boundingBox();
+  // The pointer over a painted server: its name tip shows.
+  let at = null;
+  for (let fy = 0.1; fy < 0.9 && !at; fy += 0.01) {
+    for (let fx = 0.1; fx < 0.9 && !at; fx += 0.02) {
+      await page.mouse.move(c.x + c.width * fx, c.y + c.height * fy);
+      if (await page.locator('.name-tip').count()) at = { x: c.x + c.width * fx, y: c.y + c.height * fy };
+    }
+  }
+  assert.ok(at, 'a painted server under the pointer shows its name tip');
+  // Zoomed in by keys with the pointer still, out of the painted view: a
+  // tip left shows only the server under the pointer.
+  for (let i = 0; i < 30 && (await page.locator('svg.canvas.painted').count()); i++) await page.keyboard.press('+');
+  assert.equal(await page.locator('svg.canvas.painted').count(), 0);
+  await page.waitForTimeout(300);
+  const tip = await page.locator('.name-tip strong').allTextContents();
+  const under = await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.closest('[data-server]')?.getAttribute('data-server') ?? null, at);
+  assert.ok(tip.length === 0 || tip[0] === under, `tip ${tip[0]} with ${under} under the pointer`);
+  await done(app, server.url);
+});

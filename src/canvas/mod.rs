@@ -66,6 +66,7 @@ pub fn Canvas() -> impl IntoView {
     let probes = NodeRef::<leptos::svg::G>::new();
     let regions = site_regions(c, dragging);
     let far = derived.far;
+    tips_follow_the_view(c, derived.ground);
     let transform = move || transform(c);
     let box_view = move || {
         p.box_rect.get().map(|(a, b)| {
@@ -190,6 +191,20 @@ fn label(c: Ctx) -> String {
             t.protections.len()
         )
     })
+}
+
+/// The painted far view (`ground`) shows the tips of the server under the
+/// pointer itself (`pointer::moved`); nodes clear their own as the pointer
+/// leaves. So when the view changes from one to the other, the tip the
+/// pointer set goes (else it stayed, for a server maybe far out of view).
+fn tips_follow_the_view(c: Ctx, ground: Memo<bool>) {
+    Effect::new(move |was: Option<bool>| {
+        let now = ground.get();
+        if was.is_some_and(|w| w != now) && !c.tip.focused.get_untracked() {
+            c.tip.server.set(None);
+        }
+        now
+    });
 }
 
 /// The canvas's classes: what it is doing, for the style.

@@ -39,7 +39,13 @@ pub fn FindingTip() -> impl IntoView {
         }
         let cam = ed.camera.get();
         let (sx, sy) = cam.to_screen(at);
-        let flip = sy > ed.viewport.get().1 * 0.55;
+        let (w, h) = ed.viewport.get();
+        // Nothing about a server out of view (kept in the canvas, its tip
+        // would show, pointing at nothing).
+        if !(0.0..=w).contains(&sx) || !(0.0..=h).contains(&sy) {
+            return None;
+        }
+        let flip = sy > h * 0.55;
         let (top, class) = if flip {
             (cam.to_screen(over).1 - 8.0, "finding-tip over")
         } else {

@@ -278,6 +278,9 @@ test('a site failure that leaves dozens of servers to act on: a page at a time, 
     servers.push({ name: `PS${i}`, kind: 'protected', x: (i % 15) * 160, y: 300 + Math.floor(i / 15) * 120 });
     if (i <= 60) links.push({ protector: i <= 30 ? 'DPM1' : 'DPM2', target: `PS${i}` });
   }
+  // HV1, in London, hosts ten VMs (in no site).
+  servers.push({ name: 'HV1', kind: 'protected', site: 'London', x: 200, y: 1000 });
+  for (let i = 1; i <= 10; i++) servers.push({ name: `VM${i}`, kind: 'protected', host: 'HV1', x: 200 + i * 160, y: 1000 });
   const file = JSON.stringify({ format: 'dpm-sketch/2', title: 'Sixty in London', servers, protections: links });
   await page.click('[data-action="import"]');
   await page.getByTestId('import-text').fill(file);
@@ -291,6 +294,9 @@ test('a site failure that leaves dozens of servers to act on: a page at a time, 
   const count = (n) => page.waitForFunction((n) => document.querySelectorAll('[data-affected]').length === n, n);
   const focused = () => page.evaluate(() => document.activeElement?.closest('[data-affected]')?.getAttribute('data-affected') ?? document.activeElement?.getAttribute('data-action') ?? document.activeElement?.id);
   await foot.waitFor();
+  // The servers down with HV1: eight chips, and how many more.
+  assert.equal(await page.locator('.chips [data-also]').count(), 8);
+  assert.equal(await page.locator('.chips .more-chip').innerText(), 'and 2 more down or stopped with these (listed in the impact)');
   const total = Number((await foot.innerText()).match(/^Showing 25 of (\d+) affected servers\.$/m)?.[1]);
   assert.ok(total > 50 && total <= 75, `${total} affected servers`);
   assert.equal((await shown()).length, 25);
@@ -329,6 +335,10 @@ test('a site failure that leaves dozens of servers to act on: a page at a time, 
   // The option playing stays in view when what is typed leaves it out.
   await page.click('[data-affected="PS45"] [data-option-group="reprotect"] [data-action="play"]');
   await page.getByTestId('caption').waitFor();
+  // The player's copies: of PS45's data only, saying what it leaves out.
+  assert.match(await page.locator('.copies-left-out').innerText(), /^Shown: \d+ of the \d+ data sources the failure concerns, those of PS45; the impact above lists them all\.$/);
+  const rows = await page.locator('.copies-table tbody td:first-child').allTextContents();
+  assert.ok(rows.length >= 1 && rows.every((r) => r.includes('PS45')), rows.join(' | '));
   await find.fill('no such name');
   await count(1);
   assert.deepEqual(await shown(), ['PS45']);

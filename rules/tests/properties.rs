@@ -1013,3 +1013,31 @@ proptest! {
         prop_assert_eq!(names_a_site(&name), called == name);
     }
 }
+
+/// A playback's first caption names the failed servers, up to six; more
+/// (a site's failure), three and how many others.
+#[test]
+fn a_caption_names_a_few_failed_servers_and_counts_the_rest() {
+    let caption = |n: usize| {
+        let mut t = Topology::new();
+        let failed: Vec<ServerId> = (1..=n)
+            .map(|i| t.add_server(format!("DS{i}"), Kind::Dpm))
+            .collect();
+        let spare = t.add_server("DS99", Kind::Dpm);
+        let x = t.add_server("PS1", Kind::Protected);
+        t.connect(Protection::new(failed[0], x));
+        t.connect(Protection::new(spare, failed[0]));
+        let p = plan(&t, &failed);
+        let o = p
+            .affected
+            .iter()
+            .flat_map(|a| &a.options)
+            .next()
+            .unwrap()
+            .clone();
+        o.steps(&t, &failed)[0].caption.clone()
+    };
+    assert_eq!(caption(6), "DS1, DS2, DS3, DS4, DS5 and DS6 fail.");
+    assert_eq!(caption(7), "DS1, DS2, DS3 and 4 other servers fail.");
+    assert_eq!(caption(500), "DS1, DS2, DS3 and 497 other servers fail.");
+}

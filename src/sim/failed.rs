@@ -97,18 +97,30 @@ fn failed_html(
     }
     // Down because of another: no button (they come back with it).
     // A site's own servers are listed once, under the site.
-    for a in also {
-        if a.how == DownHow::Site || failed.contains(&a.server) {
-            continue;
-        }
+    // With many (a site's DPM servers stopped by their databases' site),
+    // the first few, and how many more the impact lists.
+    let also: Vec<&AlsoDown> = also
+        .iter()
+        .filter(|a| a.how != DownHow::Site && !failed.contains(&a.server))
+        .collect();
+    for a in also.iter().take(ALSO_CHIPS_MOST) {
         let li = classed("li", "chip also-chip")
             .attr("data-also", t.name(a.server))
             .attr("data-how", a.how.as_str());
         chips = chips.child(li.child(also_down(el("span"), t, a)));
     }
+    if also.len() > ALSO_CHIPS_MOST {
+        let more = also.len() - ALSO_CHIPS_MOST;
+        chips = chips.child(classed("li", "chip also-chip more-chip").text(format!(
+            "and {more} more down or stopped with these (listed in the impact)"
+        )));
+    }
     parts.push(chips);
     Markup::concat(parts)
 }
+
+/// Servers down or stopped with another that get a chip at most.
+const ALSO_CHIPS_MOST: usize = 8;
 
 /// A server down with another, and why ("**VM1** — runs on HV1"),
 /// written into `e`. Shared with the impact list.

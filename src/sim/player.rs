@@ -16,7 +16,7 @@ use crate::browser::markup::Markup;
 use crate::ui::markup::action_button;
 use crate::ui::markup::classed;
 
-use dpm_rules::{DataSource, Plan};
+use dpm_rules::{DataSource, Plan, Topology};
 use leptos::prelude::*;
 
 /// The player: caption, step n/m, controls, steps, copies per step.
@@ -101,6 +101,7 @@ fn player_html(sim: Sim, the_plan: Memo<Option<Plan>>, p: &Player) -> Markup {
         }
         s
     });
+    let (sources, left_out) = concerned(&step.topology, p, sources);
     let counts = copy_counts(&step.topology, &step.failed, &sources);
     // In the editor, an option (not a recovery in order) can be applied.
     let apply = p.option.as_ref().map(|o| {
@@ -124,6 +125,7 @@ fn player_html(sim: Sim, the_plan: Memo<Option<Plan>>, p: &Player) -> Markup {
         .child(player_controls(at, n, playing, speed))
         .child(steps_list(p, at))
         .child_opt(copies_table(counts))
+        .child_opt(left_out)
         .child(classed("div", "row").child_opt(apply).child(stop))
         .render()
 }
@@ -191,6 +193,41 @@ fn player_controls(at: usize, n: usize, playing: bool, speed: u32) -> El {
                 .text(format!("Step {} of {n}", at + 1)),
         )
         .child(classed("label", "speed").text("Speed ").child(speeds))
+}
+
+/// Data sources the copies table shows at most: a site's failure at
+/// 10,000 servers concerns thousands, a table a quarter of a million
+/// pixels tall under the player.
+const COPIES_MOST: usize = 40;
+
+/// The data the copies table shows (`all`, the data the failure concerns,
+/// when few), and a line saying what it leaves out. With many: the data
+/// of the server the option is for (of none, for a recovery in order), up
+/// to [`COPIES_MOST`].
+fn concerned(t: &Topology, p: &Player, all: Vec<DataSource>) -> (Vec<DataSource>, Option<El>) {
+    if all.len() <= COPIES_MOST {
+        return (all, None);
+    }
+    let total = all.len();
+    let own = p.option.as_ref().and_then(|_| t.find(&p.server));
+    let shown: Vec<DataSource> = all
+        .into_iter()
+        .filter(|d| own.is_some_and(|o| d.server == o))
+        .take(COPIES_MOST)
+        .collect();
+    let of = if shown.is_empty() {
+        format!("The failure concerns {total} data sources")
+    } else {
+        format!(
+            "Shown: {} of the {total} data sources the failure concerns, those of {}",
+            shown.len(),
+            p.server
+        )
+    };
+    let note = classed("p", "muted copies-left-out")
+        .text(of)
+        .text("; the impact above lists them all.");
+    (shown, Some(note))
 }
 
 /// The steps, each a button that goes to it: those done, the current one.

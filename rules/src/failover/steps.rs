@@ -89,6 +89,10 @@ struct Play<'t> {
     steps: Vec<Step>,
 }
 
+/// Failed servers a caption names at most; more, and it names three and
+/// says how many others.
+const NAMED_MOST: usize = 6;
+
 impl<'t> Play<'t> {
     /// Starts with the failure itself ("DS1 fails.").
     fn new(t: &'t Topology, failed: &[ServerId]) -> Play<'t> {
@@ -101,6 +105,16 @@ impl<'t> Play<'t> {
         let first = match failed {
             [] => "Nothing has failed.".to_string(),
             [one] => format!("{} fails.", play.n(*one)),
+            // A site's failure: hundreds of names would fill the caption.
+            many if many.len() > NAMED_MOST => format!(
+                "{} and {} other servers fail.",
+                many[..3]
+                    .iter()
+                    .map(|&id| play.n(id))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                many.len() - 3
+            ),
             many => format!(
                 "{} fail.",
                 and_list(&many.iter().map(|&id| play.n(id)).collect::<Vec<_>>())

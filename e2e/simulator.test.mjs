@@ -336,7 +336,7 @@ test('a site failure that leaves dozens of servers to act on: a page at a time, 
   await page.click('[data-affected="PS45"] [data-option-group="reprotect"] [data-action="play"]');
   await page.getByTestId('caption').waitFor();
   // The player's copies: of PS45's data only, saying what it leaves out.
-  assert.match(await page.locator('.copies-left-out').innerText(), /^Shown: \d+ of the \d+ data sources the failure concerns, those of PS45; the impact above lists them all\.$/);
+  assert.match(await page.locator('.copies-left-out').innerText(), /^Shown: \d+ of the \d+ data sources the failure concerns, those of PS45; the impact below lists them all\.$/);
   const rows = await page.locator('.copies-table tbody td:first-child').allTextContents();
   assert.ok(rows.length >= 1 && rows.every((r) => r.includes('PS45')), rows.join(' | '));
   await find.fill('no such name');

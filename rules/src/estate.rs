@@ -71,10 +71,10 @@ pub fn site_called(name: &str) -> String {
 /// word "site", case aside ("Site 1", "SITE-B", "Site2", "DR site"; not
 /// "Sitework", "Website", nor "Siteé").
 pub fn names_a_site(name: &str) -> bool {
-    // A letter, for telling a word's end: any character but ASCII's
-    // letters and digits, a space, a no-break space or a dash counts as
-    // one (Unicode's letter tables would add 2 KB to the wasm for a rare
-    // name).
+    // A letter, for telling a word's end: ASCII's letters, and any other
+    // character than ASCII's but a no-break space (U+00A0, U+202F) or a
+    // dash (U+2010-2015) (Unicode's letter tables would add 2 KB to the
+    // wasm for a rare name).
     let letter = |c: char| {
         c.is_ascii_alphabetic()
             || !c.is_ascii() && !matches!(c, '\u{a0}' | '\u{202f}' | '\u{2010}'..='\u{2015}')

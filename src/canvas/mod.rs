@@ -195,13 +195,17 @@ fn label(c: Ctx) -> String {
 
 /// The painted far view (`ground`) shows the tips of the server under the
 /// pointer itself (`pointer::moved`); nodes clear their own as the pointer
-/// leaves. So when the view changes from one to the other, the tip the
-/// pointer set goes (else it stayed, for a server maybe far out of view).
+/// leaves, as arrows do their protection's. So when the view changes from
+/// one to the other, the tips the pointer set go (else they stayed, for a
+/// server maybe far out of view; nodes taken away fire no leave).
 fn tips_follow_the_view(c: Ctx, ground: Memo<bool>) {
     Effect::new(move |was: Option<bool>| {
         let now = ground.get();
-        if was.is_some_and(|w| w != now) && !c.tip.focused.get_untracked() {
-            c.tip.server.set(None);
+        if was.is_some_and(|w| w != now) {
+            if !c.tip.focused.get_untracked() {
+                c.tip.server.set(None);
+            }
+            c.tip.link.set(None);
         }
         now
     });

@@ -41,8 +41,13 @@ pub fn FindingTip() -> impl IntoView {
         let (sx, sy) = cam.to_screen(at);
         let (w, h) = ed.viewport.get();
         // Nothing about a server out of view (kept in the canvas, its tip
-        // would show, pointing at nothing).
-        if !(0.0..=w).contains(&sx) || !(0.0..=h).contains(&sy) {
+        // would show, pointing at nothing): by the middle of what it is
+        // about, so a box half out of view still has its tip.
+        let mid = cam.to_screen(Point {
+            x: at.x,
+            y: (at.y + over.y) / 2.0,
+        });
+        if !(0.0..=w).contains(&mid.0) || !(0.0..=h).contains(&mid.1) {
             return None;
         }
         let flip = sy > h * 0.55;

@@ -69,7 +69,7 @@ pub fn plan_html(
         options.extend((0..p.affected.len()).map(entry));
     } else {
         options.push(find_field(p.affected.len()).render());
-        let find = fold_case(&window.find);
+        let find = fold_case(window.find.trim());
         let matching: Vec<usize> = (0..p.affected.len())
             .filter(|&ai| {
                 find.is_empty() || fold_case(t.name(p.affected[ai].server)).contains(&find)
@@ -126,23 +126,37 @@ fn servers(n: usize) -> String {
 fn page_foot(find: &str, (matching, shown): (usize, usize), playing: Option<&str>) -> (El, String) {
     let foot = classed("div", "page-foot").attr("data-testid", "affected-page");
     let showing = shown.min(matching);
-    let mut said = if matching == 0 {
-        format!("No affected server's name contains “{find}”.")
-    } else if find.is_empty() {
-        format!("Showing {showing} of {}.", servers(matching))
-    } else {
-        format!(
-            "Showing {showing} of {} whose name contains “{find}”.",
-            servers(matching)
+    // Said twice: as markup, names isolated (`user_text`), and as plain
+    // text for a screen reader's status line.
+    let (mut text, mut said) = if matching == 0 {
+        let p = classed("p", "muted").text("No affected server's name contains “");
+        (
+            p.user_text(find).text("”."),
+            format!("No affected server's name contains “{find}”."),
         )
+    } else {
+        let of = format!("Showing {showing} of {}", servers(matching));
+        if find.is_empty() {
+            (
+                classed("p", "muted").text(format!("{of}.")),
+                format!("{of}."),
+            )
+        } else {
+            let p = classed("p", "muted").text(format!("{of} whose name contains “"));
+            (
+                p.user_text(find).text("”."),
+                format!("{of} whose name contains “{find}”."),
+            )
+        }
     };
     if let Some(name) = playing {
+        text = text
+            .text(" ")
+            .user_text(name)
+            .text(" is shown too: its option is playing.");
         said.push_str(&format!(" {name} is shown too: its option is playing."));
     }
-    // The user's text through the markup's escaping, like every other.
-    let text = classed("p", "muted")
-        .attr("id", "affected-count")
-        .text(&said);
+    let text = text.attr("id", "affected-count");
     let foot = foot.child(text);
     if showing == matching {
         return (foot, said);
@@ -230,7 +244,12 @@ fn affected_server(
     let active = active.filter(|&(s, _)| s == server).map(|(_, key)| key);
     let mut div = classed("div", "affected")
         .attr("data-affected", server)
-        .child(el("h4").attr("tabindex", "-1").text(server));
+        .child(
+            el("h4")
+                .attr("tabindex", "-1")
+                .attr("data-k", format!("affected {server}"))
+                .text(server),
+        );
     for n in &a.notes {
         div = div.child(classed("p", "option-note").text(n));
     }

@@ -94,8 +94,10 @@ fn player_html(sim: Sim, the_plan: Memo<Option<Plan>>, p: &Player) -> Markup {
     let sources: Vec<DataSource> = the_plan.with_untracked(|pl| {
         let Some(pl) = pl else { return Vec::new() };
         let mut s: Vec<DataSource> = pl.reduced.iter().map(|r| r.source).collect();
+        // By a set: a site's failure concerns thousands.
+        let mut seen: dpm_rules::hash::HashSet<DataSource> = s.iter().copied().collect();
         for d in pl.lost.iter().chain(pl.unprotected.iter()) {
-            if !s.contains(d) {
+            if seen.insert(*d) {
                 s.push(*d);
             }
         }
@@ -215,18 +217,17 @@ fn concerned(t: &Topology, p: &Player, all: Vec<DataSource>) -> (Vec<DataSource>
         .filter(|d| own.is_some_and(|o| d.server == o))
         .take(COPIES_MOST)
         .collect();
-    let of = if shown.is_empty() {
-        format!("The failure concerns {total} data sources")
+    let note = classed("p", "muted copies-left-out");
+    let note = if shown.is_empty() {
+        note.text(format!("The failure concerns {total} data sources"))
     } else {
-        format!(
-            "Shown: {} of the {total} data sources the failure concerns, those of {}",
-            shown.len(),
-            p.server
-        )
+        note.text(format!(
+            "Shown: {} of the {total} data sources the failure concerns, those of ",
+            shown.len()
+        ))
+        .user_text(&p.server)
     };
-    let note = classed("p", "muted copies-left-out")
-        .text(of)
-        .text("; the impact above lists them all.");
+    let note = note.text("; the impact below lists them all.");
     (shown, Some(note))
 }
 

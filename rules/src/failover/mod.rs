@@ -146,7 +146,8 @@ impl Action {
     /// The existing server the action goes through (the one an option's
     /// `via` names, if any): the DPM server taking over, rebuilt from,
     /// moved or refused to, protecting again, or restored from. `None` for
-    /// a new DPM server and for a rebuild or restore with no other server.
+    /// a new DPM server and for a rebuild from no other DPM server (a
+    /// stopped server restoring its own database among them).
     pub(super) fn through(&self) -> Option<ServerId> {
         match self {
             Action::Switch { on, .. } => Some(*on),

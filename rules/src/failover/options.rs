@@ -118,10 +118,11 @@ pub(super) struct Moves {
     known: Arc<[ServerId]>,
     /// A name for a new DPM server, in the failed server's pattern.
     new_name: String,
-    /// Where that new server is drawn: beside the failed one (`at`),
-    /// worked out when first asked (a site's failure has many failed
-    /// servers, not all with a server to move).
+    /// Where the failed server is drawn.
     at: Option<Point>,
+    /// Where that new server is drawn: beside the failed one, worked out
+    /// when first asked (a site's failure has many failed servers, not
+    /// all with a server to move).
     new_pos: std::cell::OnceCell<Option<Point>>,
 }
 

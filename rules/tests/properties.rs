@@ -1017,7 +1017,8 @@ proptest! {
 }
 
 /// A playback's first caption names the failed servers, up to six; more
-/// (a site's failure), three and how many others.
+/// (a site's failure), three, the option's own failed server first, and
+/// how many others.
 #[test]
 fn a_caption_names_a_few_failed_servers_and_counts_the_rest() {
     let caption = |n: usize| {
@@ -1025,14 +1026,16 @@ fn a_caption_names_a_few_failed_servers_and_counts_the_rest() {
         let failed: Vec<ServerId> = (1..=n)
             .map(|i| t.add_server(format!("DS{i}"), Kind::Dpm))
             .collect();
-        let spare = t.add_server("DS99", Kind::Dpm);
+        let spare = t.add_server("DS999", Kind::Dpm);
         let x = t.add_server("PS1", Kind::Protected);
-        t.connect(Protection::new(failed[0], x));
-        t.connect(Protection::new(spare, failed[0]));
+        let own = failed[n - 1];
+        t.connect(Protection::new(own, x));
+        t.connect(Protection::new(spare, own));
         let p = plan(&t, &failed);
         let o = p
             .affected
             .iter()
+            .filter(|a| a.server == x)
             .flat_map(|a| &a.options)
             .next()
             .unwrap()
@@ -1040,6 +1043,6 @@ fn a_caption_names_a_few_failed_servers_and_counts_the_rest() {
         o.steps(&t, &failed)[0].caption.clone()
     };
     assert_eq!(caption(6), "DS1, DS2, DS3, DS4, DS5 and DS6 fail.");
-    assert_eq!(caption(7), "DS1, DS2, DS3 and 4 other servers fail.");
-    assert_eq!(caption(500), "DS1, DS2, DS3 and 497 other servers fail.");
+    assert_eq!(caption(7), "DS7, DS1, DS2 and 4 other servers fail.");
+    assert_eq!(caption(500), "DS500, DS1, DS2 and 497 other servers fail.");
 }

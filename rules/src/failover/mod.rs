@@ -143,6 +143,19 @@ pub enum Action {
 }
 
 impl Action {
+    /// The failed server the action recovers from (a protected server
+    /// restored is that server).
+    pub(super) fn failed_server(&self) -> ServerId {
+        match self {
+            Action::Switch { failed, .. }
+            | Action::Rebuild { failed, .. }
+            | Action::Move { failed, .. }
+            | Action::Refused { failed, .. }
+            | Action::Reprotect { failed, .. } => *failed,
+            Action::Restore { server, .. } => *server,
+        }
+    }
+
     /// The existing server the action goes through (the one an option's
     /// `via` names, if any): the DPM server taking over, rebuilt from,
     /// moved or refused to, protecting again, or restored from. `None` for

@@ -10,7 +10,7 @@ impl RecoveryOption {
     /// The steps of this option from `t` with `failed` down, each with the
     /// topology after it. The last step's topology is the option's result.
     pub fn steps(&self, t: &Topology, failed: &[ServerId]) -> Vec<Step> {
-        let mut play = Play::new(t, failed);
+        let mut play = Play::new(t, failed, self.action.failed_server());
         if !self.supported {
             // Playing an option DPM does not support shows why, and changes
             // nothing.
@@ -94,8 +94,9 @@ struct Play<'t> {
 const NAMED_MOST: usize = 6;
 
 impl<'t> Play<'t> {
-    /// Starts with the failure itself ("DS1 fails.").
-    fn new(t: &'t Topology, failed: &[ServerId]) -> Play<'t> {
+    /// Starts with the failure itself ("DS1 fails."): with many failed,
+    /// `own` (the option's failed server) named first.
+    fn new(t: &'t Topology, failed: &[ServerId], own: ServerId) -> Play<'t> {
         let mut play = Play {
             t,
             cur: t.clone(),
@@ -106,15 +107,20 @@ impl<'t> Play<'t> {
             [] => "Nothing has failed.".to_string(),
             [one] => format!("{} fails.", play.n(*one)),
             // A site's failure: hundreds of names would fill the caption.
-            many if many.len() > NAMED_MOST => format!(
-                "{} and {} other servers fail.",
-                many[..3]
-                    .iter()
-                    .map(|&id| play.n(id))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                many.len() - 3
-            ),
+            many if many.len() > NAMED_MOST => {
+                let own = Some(own).filter(|o| many.contains(o));
+                let named: Vec<String> = own
+                    .into_iter()
+                    .chain(many.iter().copied().filter(|&id| Some(id) != own))
+                    .take(3)
+                    .map(|id| play.n(id))
+                    .collect();
+                format!(
+                    "{} and {} other servers fail.",
+                    named.join(", "),
+                    many.len() - 3
+                )
+            }
             many => format!(
                 "{} fail.",
                 and_list(&many.iter().map(|&id| play.n(id)).collect::<Vec<_>>())

@@ -82,7 +82,7 @@ pub fn names_a_site(name: &str) -> bool {
     let n = name.trim();
     let starts =
         n.get(..4).is_some_and(|w| w.eq_ignore_ascii_case("site")) && !n[4..].starts_with(letter);
-    let cut = n.len().wrapping_sub(4);
+    let cut = n.len().saturating_sub(4);
     let ends =
         n.get(cut..).is_some_and(|w| w.eq_ignore_ascii_case("site")) && !n[..cut].ends_with(letter);
     starts || ends

@@ -126,37 +126,44 @@ fn servers(n: usize) -> String {
 fn page_foot(find: &str, (matching, shown): (usize, usize), playing: Option<&str>) -> (El, String) {
     let foot = classed("div", "page-foot").attr("data-testid", "affected-page");
     let showing = shown.min(matching);
-    // Said twice: as markup, names isolated (`user_text`), and as plain
-    // text for a screen reader's status line.
-    let (mut text, mut said) = if matching == 0 {
-        let p = classed("p", "muted").text("No affected server's name contains “");
-        (
-            p.user_text(find).text("”."),
-            format!("No affected server's name contains “{find}”."),
-        )
+    // In pieces, each plain or a user's text (names isolated by
+    // `user_text`), written as markup and, for a screen reader's status
+    // line, as plain text.
+    let mut pieces: Vec<(String, bool)> = Vec::new();
+    let mut put = |piece: &str, user: bool| pieces.push((piece.to_string(), user));
+    if matching == 0 {
+        put("No affected server's name contains “", false);
+        put(find, true);
+        put("”.", false);
     } else {
-        let of = format!("Showing {showing} of {}", servers(matching));
-        if find.is_empty() {
-            (
-                classed("p", "muted").text(format!("{of}.")),
-                format!("{of}."),
-            )
-        } else {
-            let p = classed("p", "muted").text(format!("{of} whose name contains “"));
-            (
-                p.user_text(find).text("”."),
-                format!("{of} whose name contains “{find}”."),
-            )
+        put(
+            &format!("Showing {showing} of {}", servers(matching)),
+            false,
+        );
+        if !find.is_empty() {
+            put(" whose name contains “", false);
+            put(find, true);
+            put("”", false);
         }
-    };
-    if let Some(name) = playing {
-        text = text
-            .text(" ")
-            .user_text(name)
-            .text(" is shown too: its option is playing.");
-        said.push_str(&format!(" {name} is shown too: its option is playing."));
+        put(".", false);
     }
-    let text = text.attr("id", "affected-count");
+    if let Some(name) = playing {
+        put(" ", false);
+        put(name, true);
+        put(" is shown too: its option is playing.", false);
+    }
+    let start = (
+        classed("p", "muted").attr("id", "affected-count"),
+        String::new(),
+    );
+    let (text, said) = pieces.iter().fold(start, |(e, said), (piece, user)| {
+        let e = if *user {
+            e.user_text(piece)
+        } else {
+            e.text(piece)
+        };
+        (e, said + piece)
+    });
     let foot = foot.child(text);
     if showing == matching {
         return (foot, said);

@@ -14,7 +14,7 @@
 //! ([`Holding::media`]); members of one `replica_set` hold the same
 //! databases ([`Copies::peers`]).
 
-use crate::hash::HashMap;
+use crate::by_server::ByServer;
 
 use crate::model::{fold_case, BackupMedium, Kind, ServerId, Topology, Workload};
 
@@ -152,7 +152,7 @@ pub struct Copies<'t> {
     t: &'t Topology,
     /// DPM protectors of each server, self-protection aside, with the
     /// switched flag.
-    protectors: HashMap<ServerId, Vec<(ServerId, bool)>>,
+    protectors: ByServer<'t, (ServerId, bool)>,
     /// The members of each replica set (by folded name), in natural order.
     sets: std::collections::HashMap<String, Vec<ServerId>>,
     /// One protection more than the topology has, as `(target, (protector,
@@ -164,15 +164,14 @@ pub struct Copies<'t> {
 impl<'t> Copies<'t> {
     pub fn new(t: &'t Topology) -> Copies<'t> {
         let is_dpm = |id: ServerId| t.server(id).is_some_and(|s| s.kind == Kind::Dpm);
-        let mut protectors: HashMap<ServerId, Vec<(ServerId, bool)>> = HashMap::default();
-        for p in &t.protections {
-            if p.protector != p.target && is_dpm(p.protector) {
-                protectors
-                    .entry(p.target)
-                    .or_default()
-                    .push((p.protector, p.switched));
-            }
-        }
+        let protectors = ByServer::new(
+            t,
+            t.protections
+                .iter()
+                .filter(|p| p.protector != p.target && is_dpm(p.protector))
+                .map(|p| (p.target, (p.protector, p.switched)))
+                .collect(),
+        );
         let mut sets: std::collections::HashMap<String, Vec<ServerId>> =
             std::collections::HashMap::new();
         for s in &t.servers {
@@ -210,7 +209,7 @@ impl<'t> Copies<'t> {
     /// (the extra protection last).
     fn of(&self, id: ServerId) -> impl Iterator<Item = (ServerId, bool)> + '_ {
         let extra = self.extra.filter(|e| e.0 == id).map(|e| e.1);
-        let drawn = self.protectors.get(&id).map_or(&[][..], Vec::as_slice);
+        let drawn = self.protectors.get(id);
         drawn.iter().copied().chain(extra)
     }
 

@@ -57,6 +57,7 @@
 // gzip of the app's bundle). `max(lo).min(hi)` says the same without it.
 #![allow(clippy::manual_clamp)]
 
+mod by_server;
 mod check;
 mod edit;
 mod estate;

@@ -9,6 +9,7 @@
 
 use crate::hash::{HashMap, HashSet};
 
+use crate::by_server::ByServer;
 use crate::check::{Checker, Finding};
 use crate::estate::{AlsoDown, DownHow};
 use crate::inventory::{Copies, DataSource, Part};
@@ -185,7 +186,7 @@ pub fn risk(t: &Topology) -> Risk {
 /// and database servers: what [`risk`] and the fixes' [`Removal`] start
 /// from (one body for both, so the wasm holds it once).
 #[inline(never)]
-fn analyse(t: &Topology) -> (Copies<'_>, Vec<Held>, Estate) {
+fn analyse(t: &Topology) -> (Copies<'_>, Vec<Held>, Estate<'_>) {
     let copies = Copies::new(t);
     let all = held(t, &copies);
     let estate = Estate::new(t, &all);
@@ -260,11 +261,11 @@ fn one_failure(all: &[Held]) -> OneFailure {
 /// Hosts and database servers, and the data sources by server and by
 /// holder (positions in the inventory): what one failure takes with it,
 /// and what it puts at stake.
-struct Estate {
-    guests: HashMap<ServerId, Vec<ServerId>>,
-    db_users: HashMap<ServerId, Vec<ServerId>>,
-    by_server: HashMap<ServerId, Vec<usize>>,
-    by_holder: HashMap<ServerId, Vec<usize>>,
+struct Estate<'t> {
+    guests: ByServer<'t, ServerId>,
+    db_users: ByServer<'t, ServerId>,
+    by_server: ByServer<'t, usize>,
+    by_holder: ByServer<'t, usize>,
 }
 
 /// What goes with one failed server.
@@ -281,58 +282,53 @@ struct Gone {
     also: Vec<AlsoDown>,
 }
 
-impl Estate {
-    fn new(t: &Topology, all: &[Held]) -> Estate {
-        let mut guests: HashMap<ServerId, Vec<ServerId>> = HashMap::default();
-        let mut db_users: HashMap<ServerId, Vec<ServerId>> = HashMap::default();
-        for s in &t.servers {
-            if let Some(h) = s.host.filter(|&h| h != s.id) {
-                guests.entry(h).or_default().push(s.id);
-            }
-            if let (true, Some(d)) = (s.is_dpm(), s.database.filter(|&d| d != s.id)) {
-                db_users.entry(d).or_default().push(s.id);
-            }
-        }
-        let mut by_server: HashMap<ServerId, Vec<usize>> = HashMap::default();
-        let mut by_holder: HashMap<ServerId, Vec<usize>> = HashMap::default();
-        for (k, h) in all.iter().enumerate() {
-            by_server.entry(h.source.server).or_default().push(k);
-            for &x in &h.holders {
-                by_holder.entry(x).or_default().push(k);
-            }
-        }
+impl<'t> Estate<'t> {
+    fn new(t: &'t Topology, all: &[Held]) -> Estate<'t> {
+        let guests = t
+            .servers
+            .iter()
+            .filter_map(|s| s.host.filter(|&h| h != s.id).map(|h| (h, s.id)));
+        let db_users = t
+            .servers
+            .iter()
+            .filter(|s| s.is_dpm())
+            .filter_map(|s| s.database.filter(|&d| d != s.id).map(|d| (d, s.id)));
+        let holdings = all
+            .iter()
+            .enumerate()
+            .flat_map(|(k, h)| h.holders.iter().map(move |&x| (x, k)));
         Estate {
-            guests,
-            db_users,
-            by_server,
-            by_holder,
+            guests: ByServer::new(t, guests.collect()),
+            db_users: ByServer::new(t, db_users.collect()),
+            by_server: ByServer::new(
+                t,
+                all.iter()
+                    .enumerate()
+                    .map(|(k, h)| (h.source.server, k))
+                    .collect(),
+            ),
+            by_holder: ByServer::new(t, holdings.collect()),
         }
     }
 
     /// Whether `x` is a host or a database server (one of [`Estate::special`]).
     fn is_special(&self, x: ServerId) -> bool {
-        self.guests.contains_key(&x) || self.db_users.contains_key(&x)
+        self.guests.has(x) || self.db_users.has(x)
     }
 
     /// The data sources (positions in the inventory) of `x` or held by it.
     fn mine(&self, x: ServerId) -> impl Iterator<Item = usize> + '_ {
         self.by_server
-            .get(&x)
-            .into_iter()
-            .chain(self.by_holder.get(&x))
-            .flatten()
+            .get(x)
+            .iter()
+            .chain(self.by_holder.get(x))
             .copied()
     }
 
     /// The hosts and database servers, by name: the servers whose failure
     /// takes others with it.
     fn special(&self, t: &Topology) -> Vec<ServerId> {
-        let mut special: Vec<ServerId> = self
-            .guests
-            .keys()
-            .chain(self.db_users.keys())
-            .copied()
-            .collect();
+        let mut special: Vec<ServerId> = self.guests.keys().chain(self.db_users.keys()).collect();
         t.sort_by_name(&mut special);
         special.dedup();
         special
@@ -348,7 +344,7 @@ impl Estate {
         while k < failed.len() {
             let h = failed[k];
             k += 1;
-            for &g in self.guests.get(&h).map_or(&[][..], Vec::as_slice) {
+            for &g in self.guests.get(h) {
                 if seen.insert(g) {
                     failed.push(g);
                     also.push(AlsoDown {
@@ -361,7 +357,7 @@ impl Estate {
         }
         let mut stopped: HashSet<ServerId> = HashSet::default();
         for &f in &failed {
-            for &d in self.db_users.get(&f).map_or(&[][..], Vec::as_slice) {
+            for &d in self.db_users.get(f) {
                 if !seen.contains(&d) && stopped.insert(d) {
                     also.push(AlsoDown {
                         server: d,
@@ -391,10 +387,9 @@ impl Estate {
             .chain(gone.stopped.iter())
             .flat_map(|id| {
                 self.by_server
-                    .get(id)
-                    .into_iter()
-                    .chain(self.by_holder.get(id))
-                    .flatten()
+                    .get(*id)
+                    .iter()
+                    .chain(self.by_holder.get(*id))
                     .copied()
             })
             .collect();
@@ -687,21 +682,23 @@ impl Drawn {
 struct Removal<'t> {
     copies: Copies<'t>,
     all: Vec<Held>,
-    estate: Estate,
+    estate: Estate<'t>,
     /// The servers each DPM server protects, itself aside: whose holders
     /// a new protector of it changes.
-    protects: HashMap<ServerId, Vec<ServerId>>,
+    protects: ByServer<'t, ServerId>,
 }
 
 impl<'t> Removal<'t> {
     fn new(t: &'t Topology) -> Removal<'t> {
         let (copies, all, estate) = analyse(t);
-        let mut protects: HashMap<ServerId, Vec<ServerId>> = HashMap::default();
-        for p in &t.protections {
-            if p.protector != p.target && is_dpm(t, p.protector) {
-                protects.entry(p.protector).or_default().push(p.target);
-            }
-        }
+        let protects = ByServer::new(
+            t,
+            t.protections
+                .iter()
+                .filter(|p| p.protector != p.target && is_dpm(t, p.protector))
+                .map(|p| (p.protector, p.target))
+                .collect(),
+        );
         Removal {
             copies,
             all,
@@ -718,7 +715,7 @@ impl<'t> Removal<'t> {
         let mut changed: Vec<ServerId> = Vec::new();
         if p.protector != p.target && is_dpm(t, p.protector) {
             changed.push(p.target);
-            changed.extend(self.protects.get(&p.target).into_iter().flatten());
+            changed.extend(self.protects.get(p.target));
             crate::sort::sort_by(&mut changed, &|a, b| a.cmp(b));
             changed.dedup();
         }

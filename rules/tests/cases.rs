@@ -340,8 +340,8 @@ fn every_failover_question_matches_its_snapshot() {
                         .map(|f| {
                             format!(
                                 "{}=>{}",
-                                step.topology.name(f.from),
-                                step.topology.name(f.to)
+                                step.drawing(&t).name(f.from),
+                                step.drawing(&t).name(f.to)
                             )
                         })
                         .collect();

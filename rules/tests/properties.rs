@@ -634,6 +634,9 @@ proptest! {
             down.retain(|&x| x != o.server && !o.step.flows.iter().any(|f| f.to == x && o.via == Some(f.from)));
             stopped.retain(|&x| x != o.server);
             prop_assert_eq!(&o.step.failed, &down);
+            // Restoring and rebuilding in place leaves the drawing as it
+            // is: the step shows the drawing itself, not a copy of it.
+            prop_assert!(std::ptr::eq(o.step.drawing(&t), &t), "{} step has a drawing of its own", o.kind.id());
         }
     }
 }

@@ -145,7 +145,7 @@ fn switch_protection_scenes(t: &Topology) -> Vec<Scene> {
         .map(|(i, s)| Scene {
             title: format!("DPM1 fails: Switch Protection, step {} of {n}", i + 1),
             caption: s.caption,
-            topology: s.topology,
+            topology: s.topology.unwrap_or_else(|| t.clone()),
             failed: s.failed,
             flows: s.flows,
         })
@@ -168,7 +168,7 @@ fn recovery_order_scenes(t: &Topology) -> Vec<Scene> {
         out.push(Scene {
             title: format!("DS1 and DS3 fail: recovery in order, step {} of {n}", i + 2),
             caption: o.step.caption,
-            topology: o.step.topology,
+            topology: o.step.topology.unwrap_or_else(|| t.clone()),
             failed: o.step.failed,
             flows: o.step.flows,
         });

@@ -32,7 +32,15 @@ pub fn PlayerView() -> impl IntoView {
         };
         let html = sim
             .player
-            .with(|p| p.as_ref().map(|p| player_html(sim, the_plan, p)))
+            .with(|p| {
+                let p = p.as_ref()?;
+                // The drawing the steps were made from (a step that leaves
+                // it unchanged has no copy of its own).
+                Some(
+                    ed.doc
+                        .with_untracked(|doc| player_html(sim, the_plan, p, doc)),
+                )
+            })
             .unwrap_or_default();
         crate::browser::markup::set_keeping_focus(&root, &html);
     });
@@ -84,7 +92,7 @@ pub fn PlayerView() -> impl IntoView {
 
 /// The player as markup: caption, step n/m, controls, steps, and the
 /// copies of the data concerned at this step.
-fn player_html(sim: Sim, the_plan: Memo<Option<Plan>>, p: &Player) -> Markup {
+fn player_html(sim: Sim, the_plan: Memo<Option<Plan>>, p: &Player, doc: &Topology) -> Markup {
     let n = p.steps.len();
     let at = sim.at.get().min(n.saturating_sub(1));
     let (playing, speed) = (sim.playing.get(), sim.speed.get());
@@ -103,8 +111,9 @@ fn player_html(sim: Sim, the_plan: Memo<Option<Plan>>, p: &Player) -> Markup {
         }
         s
     });
-    let (sources, left_out) = concerned(&step.topology, p, sources);
-    let counts = copy_counts(&step.topology, &step.failed, &sources);
+    let drawing = step.drawing(doc);
+    let (sources, left_out) = concerned(drawing, p, sources);
+    let counts = copy_counts(drawing, &step.failed, &sources);
     // In the editor, an option (not a recovery in order) can be applied.
     let apply = p.option.as_ref().map(|o| {
         action_button("btn primary", "apply")

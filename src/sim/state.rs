@@ -183,7 +183,7 @@ pub fn play_order(ed: Editor, sim: Sim, plan: &Plan) {
                     .collect::<Vec<_>>()
             )
         ),
-        topology: first.step.topology.clone(),
+        topology: None,
         failed: failed.clone(),
         flows: Vec::new(),
     });
@@ -206,22 +206,28 @@ fn show(ed: Editor, sim: Sim, i: usize) {
         return;
     };
     let Some(step) = p.steps.get(i) else { return };
-    let before: HashSet<ServerId> = match i.checked_sub(1).and_then(|j| p.steps.get(j)) {
-        Some(prev) => prev.topology.servers.iter().map(|s| s.id).collect(),
-        None => step.topology.servers.iter().map(|s| s.id).collect(),
-    };
-    let entering: HashSet<ServerId> = step
-        .topology
-        .servers
-        .iter()
-        .map(|s| s.id)
-        .filter(|id| !before.contains(id))
-        .collect();
+    // Steps that leave the drawing as the plan found it have no copy of
+    // their own: they show the drawing itself.
+    let prev = i
+        .checked_sub(1)
+        .and_then(|j| p.steps.get(j))
+        .unwrap_or(step);
+    let (entering, shown) = ed.doc.with_untracked(|doc| {
+        let before: HashSet<ServerId> = prev.drawing(doc).servers.iter().map(|s| s.id).collect();
+        let now = step.drawing(doc);
+        let entering: HashSet<ServerId> = now
+            .servers
+            .iter()
+            .map(|s| s.id)
+            .filter(|id| !before.contains(id))
+            .collect();
+        (entering, now.clone())
+    });
     sim.at.set(i);
     ed.entering.set(entering);
     ed.shown_failed.set(step.failed.clone());
     ed.flows.set(step.flows.clone());
-    ed.preview.set(Some(step.topology.clone()));
+    ed.preview.set(Some(shown));
     if let (true, Some(o)) = (i + 1 == p.steps.len(), p.option.as_ref()) {
         let key = o.key();
         sim.played.update(|v| {

@@ -18,9 +18,9 @@
 //! - `order.rs`: recovery in order ([`Plan::order`]);
 //! - `steps.rs`: an option played as steps ([`RecoveryOption::steps`]).
 
-use crate::hash::HashMap;
 use std::sync::Arc;
 
+use crate::by_server::ByServer;
 use crate::estate::{down_with, AlsoDown};
 use crate::inventory::{Copies, DataSource};
 use crate::model::{Link, Point, ServerId, Topology};
@@ -372,11 +372,23 @@ pub struct Flow {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Step {
     pub caption: String,
-    /// The drawing after this step.
-    pub topology: Topology,
+    /// The drawing after this step, or `None` when the step leaves it as
+    /// the plan found it (recovery in order restores databases and
+    /// rebuilds servers in place: a drawing of 10,000 servers is not copied
+    /// for each of its steps). [`Step::drawing`] answers either way.
+    pub topology: Option<Topology>,
     /// The servers down after this step.
     pub failed: Vec<ServerId>,
     pub flows: Vec<Flow>,
+}
+
+impl Step {
+    /// The drawing after this step. In: `planned`, the drawing the plan (or
+    /// the option's steps) was made from. Out: this step's own drawing, or
+    /// `planned` when the step left it unchanged.
+    pub fn drawing<'a>(&'a self, planned: &'a Topology) -> &'a Topology {
+        self.topology.as_ref().unwrap_or(planned)
+    }
 }
 
 fn by_name(t: &Topology, ids: &mut Vec<ServerId>) {
@@ -409,46 +421,40 @@ pub fn plan(t: &Topology, failed: &[ServerId]) -> Plan {
 }
 
 /// The protections of a topology indexed both ways, built once per plan.
-struct Links {
-    protectors: HashMap<ServerId, Vec<ServerId>>,
-    protected: HashMap<ServerId, Vec<ServerId>>,
+struct Links<'t> {
+    protectors: ByServer<'t, ServerId>,
+    protected: ByServer<'t, ServerId>,
     /// DPM servers by the server their database is on.
-    db_users: HashMap<ServerId, Vec<ServerId>>,
+    db_users: ByServer<'t, ServerId>,
 }
 
-impl Links {
-    fn new(t: &Topology) -> Links {
-        let mut protectors: HashMap<ServerId, Vec<ServerId>> = HashMap::default();
-        let mut protected: HashMap<ServerId, Vec<ServerId>> = HashMap::default();
-        for p in &t.protections {
-            protectors.entry(p.target).or_default().push(p.protector);
-            protected.entry(p.protector).or_default().push(p.target);
-        }
-        let mut db_users: HashMap<ServerId, Vec<ServerId>> = HashMap::default();
-        for s in &t.servers {
-            if let (true, Some(db)) = (s.is_dpm(), s.database) {
-                if db != s.id {
-                    db_users.entry(db).or_default().push(s.id);
-                }
-            }
-        }
+impl<'t> Links<'t> {
+    fn new(t: &'t Topology) -> Links<'t> {
+        let ps = &t.protections;
         Links {
-            protectors,
-            protected,
-            db_users,
+            protectors: ByServer::new(t, ps.iter().map(|p| (p.target, p.protector)).collect()),
+            protected: ByServer::new(t, ps.iter().map(|p| (p.protector, p.target)).collect()),
+            db_users: ByServer::new(
+                t,
+                t.servers
+                    .iter()
+                    .filter(|s| s.is_dpm())
+                    .filter_map(|s| s.database.filter(|&db| db != s.id).map(|db| (db, s.id)))
+                    .collect(),
+            ),
         }
     }
 
     fn protectors(&self, id: ServerId) -> &[ServerId] {
-        self.protectors.get(&id).map_or(&[], Vec::as_slice)
+        self.protectors.get(id)
     }
 
     fn protected(&self, id: ServerId) -> &[ServerId] {
-        self.protected.get(&id).map_or(&[], Vec::as_slice)
+        self.protected.get(id)
     }
 
     fn db_users(&self, id: ServerId) -> &[ServerId] {
-        self.db_users.get(&id).map_or(&[], Vec::as_slice)
+        self.db_users.get(id)
     }
 }
 

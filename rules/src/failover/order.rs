@@ -95,7 +95,7 @@ pub(super) fn database_order(
 struct DatabaseOrder<'a> {
     t: &'a Topology,
     copies: &'a Copies<'a>,
-    links: &'a Links,
+    links: &'a Links<'a>,
     working: &'a dyn Fn(ServerId) -> bool,
     out: Vec<OrderedStep>,
     still: Vec<ServerId>,
@@ -148,7 +148,7 @@ impl DatabaseOrder<'_> {
                         n(s),
                         n(s)
                     ),
-                    topology: t.clone(),
+                    topology: None,
                     failed: self.still.clone(),
                     flows: via
                         .filter(|&v| v != s)
@@ -196,7 +196,7 @@ impl DatabaseOrder<'_> {
             back,
             step: Step {
                 caption,
-                topology: self.t.clone(),
+                topology: None,
                 failed: self.still.clone(),
                 flows: vec![Flow { from: via, to: f }],
             },
@@ -238,7 +238,7 @@ impl DatabaseOrder<'_> {
             back,
             step: Step {
                 caption: format!("Rebuild {names} and restore {its} data from {}.", self.n(s)),
-                topology: t.clone(),
+                topology: None,
                 failed: self.still.clone(),
                 flows: waiting.iter().map(|&x| Flow { from: s, to: x }).collect(),
             },
@@ -269,10 +269,14 @@ impl DatabaseOrder<'_> {
     }
 }
 
-/// The DPM servers protecting `id`, itself aside, by name.
-fn dpm_protectors(t: &Topology, id: ServerId) -> Vec<ServerId> {
-    let mut v: Vec<ServerId> = t
-        .protectors_of(id)
+/// The DPM servers protecting `id`, itself aside, by name (from the
+/// plan's index: a site's hundreds of failed DPM servers do not each scan
+/// every protection).
+fn dpm_protectors(t: &Topology, links: &Links, id: ServerId) -> Vec<ServerId> {
+    let mut v: Vec<ServerId> = links
+        .protectors(id)
+        .iter()
+        .copied()
         .filter(|&p| p != id && is_dpm(t, p))
         .collect();
     by_name(t, &mut v);
@@ -293,9 +297,10 @@ pub(super) fn recovery_order(
     failed: &[ServerId],
     never: &[ServerId],
     copies: &Copies,
+    links: &Links,
 ) -> Vec<OrderedStep> {
     let mut down: Vec<ServerId> = failed.iter().copied().filter(|&f| is_dpm(t, f)).collect();
-    if !blocked(t, &down, failed, never, copies) {
+    if !blocked(t, links, &down, failed, never, copies) {
         return Vec::new();
     }
     let inventory = crate::inventory::inventory(t);
@@ -304,7 +309,7 @@ pub(super) fn recovery_order(
     loop {
         // The first failed DPM server (by name) with a working protector.
         let next = down.iter().find_map(|&f| {
-            dpm_protectors(t, f)
+            dpm_protectors(t, links, f)
                 .into_iter()
                 .find(|p| !still.contains(p) && !never.contains(p))
                 .map(|p| (f, p))
@@ -315,7 +320,7 @@ pub(super) fn recovery_order(
         let back = rebuilt_back(t, &inventory, f, &still);
         let waits: Vec<String> = down
             .iter()
-            .filter(|&&x| dpm_protectors(t, x).contains(&f))
+            .filter(|&&x| dpm_protectors(t, links, x).contains(&f))
             .map(|&x| t.name(x).to_string())
             .collect();
         out.push(OrderedStep {
@@ -325,7 +330,7 @@ pub(super) fn recovery_order(
             back,
             step: Step {
                 caption: rebuild_caption(t, f, via, &waits),
-                topology: t.clone(),
+                topology: None,
                 failed: still.clone(),
                 flows: vec![Flow { from: via, to: f }],
             },
@@ -339,14 +344,16 @@ pub(super) fn recovery_order(
 /// a copy of its database survives further along.
 fn blocked(
     t: &Topology,
+    links: &Links,
     down: &[ServerId],
     failed: &[ServerId],
     never: &[ServerId],
     copies: &Copies,
 ) -> bool {
-    let unusable = |id: &ServerId| failed.contains(id) || never.contains(id);
+    let unusable: HashSet<ServerId> = failed.iter().chain(never).copied().collect();
+    let unusable = |id: &ServerId| unusable.contains(id);
     down.iter().any(|&f| {
-        let ps = dpm_protectors(t, f);
+        let ps = dpm_protectors(t, links, f);
         !ps.is_empty()
             && ps.iter().all(unusable)
             && copies

@@ -77,7 +77,7 @@ struct Planner<'a> {
     stopped: HashSet<ServerId>,
     /// Failed or stopped: nothing goes through it.
     unusable: HashSet<ServerId>,
-    links: Links,
+    links: Links<'a>,
     copies: Copies<'a>,
     /// The topology without its failed servers, and its checker: built
     /// only if some server must be protected again.
@@ -176,8 +176,11 @@ impl<'a> Planner<'a> {
                 touched.extend(links.protected(x));
             }
         }
-        by_name(self.t, &mut touched);
+        // Duplicates go first, by id: comparing names is the dearer sort
+        // (a site's failed DPM servers reach the same servers many times).
+        crate::sort::sort_by(&mut touched, &|a, b| a.cmp(b));
         touched.dedup();
+        by_name(self.t, &mut touched);
         touched
     }
 
@@ -187,7 +190,13 @@ impl<'a> Planner<'a> {
         let working = |id: ServerId| self.working(id);
         let (mut order, still, never) =
             database_order(self.t, &self.copies, &self.links, outage, &working);
-        order.extend(recovery_order(self.t, &still, &never, &self.copies));
+        order.extend(recovery_order(
+            self.t,
+            &still,
+            &never,
+            &self.copies,
+            &self.links,
+        ));
         order
     }
 

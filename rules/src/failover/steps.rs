@@ -75,7 +75,8 @@ impl RecoveryOption {
     pub fn result(&self, t: &Topology, failed: &[ServerId]) -> Topology {
         self.steps(t, failed)
             .pop()
-            .map_or_else(|| t.clone(), |s| s.topology)
+            .and_then(|s| s.topology)
+            .unwrap_or_else(|| t.clone())
     }
 }
 
@@ -84,7 +85,10 @@ impl RecoveryOption {
 struct Play<'t> {
     /// The topology before the option (names are read here).
     t: &'t Topology,
-    cur: Topology,
+    /// The topology after the steps so far, once a step has changed it
+    /// (`None` until then: the steps that only fail, restore or sync share
+    /// `t`, not a copy each).
+    cur: Option<Topology>,
     failed: Vec<ServerId>,
     steps: Vec<Step>,
 }
@@ -99,7 +103,7 @@ impl<'t> Play<'t> {
     fn new(t: &'t Topology, failed: &[ServerId], own: ServerId) -> Play<'t> {
         let mut play = Play {
             t,
-            cur: t.clone(),
+            cur: None,
             failed: failed.to_vec(),
             steps: Vec::new(),
         };
@@ -134,6 +138,17 @@ impl<'t> Play<'t> {
         self.t.name(id).to_string()
     }
 
+    /// The topology as the steps so far leave it.
+    fn cur(&self) -> &Topology {
+        self.cur.as_ref().unwrap_or(self.t)
+    }
+
+    /// The topology as the steps so far leave it, to change (copied from
+    /// `t` on the first change).
+    fn cur_mut(&mut self) -> &mut Topology {
+        self.cur.get_or_insert_with(|| self.t.clone())
+    }
+
     /// A step: its caption and flows, with the topology and the servers
     /// down as they stand now.
     fn step(&mut self, caption: String, flows: Vec<Flow>) {
@@ -148,13 +163,13 @@ impl<'t> Play<'t> {
     /// `by` protects `x` in place of `old` (switched: after Switch
     /// Protection).
     fn replace_protector(&mut self, old: ServerId, x: ServerId, by: ServerId, switched: bool) {
-        self.cur.disconnect(Link {
+        self.cur_mut().disconnect(Link {
             protector: old,
             target: x,
         });
         let mut p = Protection::new(by, x);
         p.switched = switched;
-        self.cur.connect(p);
+        self.cur_mut().connect(p);
     }
 }
 
@@ -201,7 +216,7 @@ fn restore_database_steps(
         (None, Some(c)) => (c.phrase(t), Vec::new()),
         (None, None) => ("a surviving copy".to_string(), Vec::new()),
     };
-    if let Some(srv) = play.cur.server_mut(f) {
+    if let Some(srv) = play.cur_mut().server_mut(f) {
         srv.database = None;
     }
     play.step(
@@ -304,11 +319,11 @@ fn move_steps(play: &mut Play, x: ServerId, f: ServerId, s: ServerId, to: &Desti
     let dest = match to {
         Destination::Existing(id) => *id,
         Destination::New { name, pos } => {
-            let id = play.cur.add_server(name.clone(), Kind::Dpm);
-            if let Some(srv) = play.cur.server_mut(id) {
+            let id = play.cur_mut().add_server(name.clone(), Kind::Dpm);
+            if let Some(srv) = play.cur_mut().server_mut(id) {
                 srv.pos = *pos;
             }
-            if let (Some(fs), Some(srv)) = (t.server(f).cloned(), play.cur.server_mut(id)) {
+            if let (Some(fs), Some(srv)) = (t.server(f).cloned(), play.cur_mut().server_mut(id)) {
                 srv.version = fs.version;
                 srv.rollup = fs.rollup;
             }
@@ -321,7 +336,7 @@ fn move_steps(play: &mut Play, x: ServerId, f: ServerId, s: ServerId, to: &Desti
             id
         }
     };
-    let dname = play.cur.name(dest).to_string();
+    let dname = play.cur().name(dest).to_string();
     let (xn, sn) = (play.n(x), play.n(s));
     play.replace_protector(f, x, dest, false);
     play.step(

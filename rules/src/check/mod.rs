@@ -384,11 +384,13 @@ fn duplicate_names(t: &Topology, out: &mut Vec<Finding>) {
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut group_of: HashMap<usize, usize> = HashMap::default();
     for (i, s) in t.servers.iter().enumerate() {
-        match first.get(&Folded(&s.name)) {
-            None => {
-                first.insert(Folded(&s.name), i);
+        // One hash per name (a look-up then an insert hashed each twice).
+        match first.entry(Folded(&s.name)) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(i);
             }
-            Some(&f) => {
+            std::collections::hash_map::Entry::Occupied(o) => {
+                let f = *o.get();
                 let g = *group_of.entry(f).or_insert_with(|| {
                     groups.push(vec![f]);
                     groups.len() - 1

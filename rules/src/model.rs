@@ -901,44 +901,10 @@ impl Topology {
         first
     }
 
-    /// Servers in natural name order (ids break ties, so the order is one
-    /// whatever the sort starts from).
-    ///
-    /// The sort starts from the order the last call on this thread gave
-    /// (less the servers gone, then the new ones): the standard sort finds
-    /// runs already in order, so after an edit the app's every-edit lists
-    /// of 10,000 servers are put in order in about one comparison per
-    /// server, not fourteen. What is kept changes how fast, never what
-    /// comes out.
+    /// Servers in natural name order.
     pub fn sorted_ids(&self) -> Vec<ServerId> {
-        thread_local! {
-            static LAST: std::cell::RefCell<Vec<ServerId>> = const { std::cell::RefCell::new(Vec::new()) };
-        }
-        let mut ids = LAST.with_borrow(|last| {
-            let mut seen = vec![false; self.servers.len()];
-            let mut ids: Vec<ServerId> = Vec::with_capacity(self.servers.len());
-            for &id in last {
-                if let Some(i) = self.position(id).filter(|&i| !seen[i]) {
-                    seen[i] = true;
-                    ids.push(id);
-                }
-            }
-            ids.extend(
-                self.servers
-                    .iter()
-                    .zip(&seen)
-                    .filter(|(_, &seen)| !seen)
-                    .map(|(s, _)| s.id),
-            );
-            ids
-        });
-        let in_order = ids.windows(2).all(|w| {
-            natural_cmp(self.name(w[0]), self.name(w[1])).then(w[0].cmp(&w[1])) == Ordering::Less
-        });
-        if !in_order {
-            self.sort_by_name(&mut ids);
-        }
-        LAST.with_borrow_mut(|last| last.clone_from(&ids));
+        let mut ids: Vec<ServerId> = self.servers.iter().map(|s| s.id).collect();
+        self.sort_by_name(&mut ids);
         ids
     }
 

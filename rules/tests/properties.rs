@@ -560,37 +560,6 @@ fn generated_topologies_whose_layers_fit_one_row_draw_no_arrow_under_a_server() 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
-    /// The name order is the same whatever drawing was put in order before
-    /// (the sort starts from the last order it gave): after another
-    /// drawing, and after this one with servers renamed, removed and added.
-    #[test]
-    fn the_name_order_does_not_depend_on_the_last_one(a in spec(12), b in spec(12), renames in proptest::collection::vec((0usize..12, name()), 0..4), drop in 0usize..12) {
-        let by_sort = |t: &Topology| {
-            let mut ids: Vec<ServerId> = t.servers.iter().map(|s| s.id).collect();
-            ids.sort_by(|x, y| natural_cmp(t.name(*x), t.name(*y)).then(x.cmp(y)));
-            ids
-        };
-        let (ta, mut tb) = (build(&a), build(&b));
-        let _ = ta.sorted_ids();
-        prop_assert_eq!(tb.sorted_ids(), by_sort(&tb));
-        for (k, name) in renames {
-            let n = tb.servers.len().max(1);
-            if let Some(s) = tb.servers.get_mut(k % n) {
-                s.name = name;
-            }
-        }
-        if !tb.servers.is_empty() {
-            let gone = tb.servers[drop % tb.servers.len()].id;
-            tb.remove_server(gone);
-        }
-        tb.add_server("new 1", Kind::Protected);
-        prop_assert_eq!(tb.sorted_ids(), by_sort(&tb));
-    }
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
-
     /// Wherever no layer wraps, the layered layout never draws an arrow
     /// under a server it does not connect.
     #[test]

@@ -265,6 +265,31 @@ test('the notice that an option was applied goes when Undo takes the option back
   await done(app, server.url);
 });
 
+test('an option being played stops when Undo changes the drawing under it', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  await page.selectOption('[data-action="preset"]', 'moving');
+  await page.waitForSelector('[data-server="DPM1"]');
+  await page.click('[data-action="simulate"]');
+  await page.click('[data-server="DPM1"] .body');
+  await page.click('[data-option="switch-protection DPM3"] [data-action="play"]');
+  await toEnd(page);
+  await page.click('.player [data-action="apply"]');
+  await page.waitForSelector('[data-protection="DPM3->Server1"]');
+  // Fail DPM1 again and play an option planned on the drawing with DPM3
+  // protecting Server1; Undo takes that protection away.
+  if ((await page.getAttribute('[data-action="simulate"]', 'aria-pressed')) !== 'true') {
+    await page.click('[data-action="simulate"]');
+  }
+  await page.click('[data-server="DPM1"] .body');
+  await page.locator('[data-option] [data-action="play"]').first().click();
+  await page.locator('.player').waitFor();
+  await page.keyboard.press('Control+z');
+  await page.locator('.player').waitFor({ state: 'detached', timeout: 2000 });
+  assert.ok(!(await protections(page)).includes('DPM3->Server1'), 'the option applied is undone');
+  await done(app, server.url);
+});
+
 test('a site failure that leaves dozens of servers to act on: a page at a time, found by name, the option playing kept', async () => {
   const app = await openApp(server.browser, server.url);
   const { page } = app;

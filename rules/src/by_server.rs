@@ -19,7 +19,10 @@ pub(crate) struct ByServer<'t, V> {
 impl<'t, V: Copy> ByServer<'t, V> {
     /// Groups `pairs` by their server. In: `(server, value)` pairs, in any
     /// order; a pair whose server is not in `t` is left out (nothing can
-    /// ask for it). Out: the index; linear in the pairs and the servers.
+    /// ask for it). Out: the index, made in time linear in the pairs and
+    /// the servers when the pairs' servers are in the drawing (each is
+    /// found by [`Topology::position`], which scans the drawing for an id
+    /// that is not there).
     pub(crate) fn new(t: &'t Topology, pairs: Vec<(ServerId, V)>) -> Self {
         let places: Vec<u32> = pairs
             .iter()

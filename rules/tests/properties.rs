@@ -558,6 +558,33 @@ fn generated_topologies_whose_layers_fit_one_row_draw_no_arrow_under_a_server() 
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// An option's steps copy the drawing only from the first step that
+    /// changes it: the failure itself shows the drawing as planned, a step
+    /// after a change never falls back to it, and the last step's drawing
+    /// is the option's result.
+    #[test]
+    fn an_options_steps_copy_the_drawing_only_once_it_changes(s in spec(10), picks in proptest::collection::vec(0usize..10, 1..3)) {
+        let t = build(&s);
+        prop_assume!(!t.servers.is_empty());
+        let failed: Vec<ServerId> = picks.iter().map(|&k| t.servers[k % t.servers.len()].id).collect();
+        let p = plan(&t, &failed);
+        for o in p.affected.iter().flat_map(|a| &a.options) {
+            let steps = o.steps(&t, &p.failed);
+            prop_assert!(steps.first().is_some_and(|f| f.topology.is_none()), "{}: the failure's step has a copy", o.kind.id());
+            let first_copy = steps.iter().position(|x| x.topology.is_some()).unwrap_or(steps.len());
+            prop_assert!(steps[first_copy..].iter().all(|x| x.topology.is_some()), "{}: a step after a change has no copy", o.kind.id());
+            let last = steps.last().map(|x| x.drawing(&t).clone());
+            prop_assert_eq!(Some(o.result(&t, &p.failed)), last);
+            if !o.supported {
+                prop_assert!(steps.iter().all(|x| x.topology.is_none()), "{}: an option not supported changes nothing", o.kind.id());
+            }
+        }
+    }
+}
+
+proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
     /// Wherever no layer wraps, the layered layout never draws an arrow

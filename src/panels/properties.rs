@@ -723,7 +723,10 @@ fn rename(ed: Editor, root: Root, v: &str) {
     // anew after it takes away the field, whose change event comes here
     // again with the name now taken: checking it against 10,000 names and
     // committing nothing cost a rename half its time.)
-    if ed.doc.with_untracked(|t| t.server(id).is_some_and(|s| s.name == v.trim())) {
+    if ed
+        .doc
+        .with_untracked(|t| t.server(id).is_some_and(|s| s.name == v.trim()))
+    {
         say(root, "name", "");
         return;
     }

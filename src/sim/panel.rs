@@ -69,6 +69,16 @@ pub fn SimPanel() -> impl IntoView {
         }
         f
     });
+    // A change of the drawing itself (Undo, Layout, a notice's Undo) ends
+    // the option being played: its steps that change nothing show the
+    // drawing as it is, and were planned on the one before.
+    Effect::new(move |prev: Option<(u64, u64)>| {
+        let now = (ed.step.get(), ed.opened.get());
+        if prev.is_some_and(|p| p != now) && sim.player.with_untracked(Option::is_some) {
+            stop(ed, sim);
+        }
+        now
+    });
     view! {
         <section class="panel sim-panel" aria-labelledby="sim-heading">
             <div class="panel-head">

@@ -356,8 +356,9 @@ pub struct OrderedStep {
     pub via: Option<ServerId>,
     /// Data sources back (their copies restored) after this step.
     pub back: Vec<DataSource>,
-    /// The caption, the topology after it, who is still down, and the data
-    /// moving: what the app plays.
+    /// The caption, the topology after it (`None`: the drawing the plan
+    /// was made from, unchanged; [`Step::drawing`] answers either way), who
+    /// is still down, and the data moving: what the app plays.
     pub step: Step,
 }
 

@@ -1,5 +1,6 @@
 //! [`RecoveryOption::steps`]: an option played as captioned steps, each
-//! with the topology after it, one function per [`Action`]. Asked for only
+//! with the topology after it once a step has changed it (see
+//! [`Step::drawing`]), one function per [`Action`]. Asked for only
 //! when the app plays an option (a plan for a large topology has many).
 
 use super::{Action, DbCopy, Destination, Flow, RecoveryOption, Step};
@@ -7,8 +8,12 @@ use crate::model::{Kind, Link, Protection, ServerId, Topology};
 use crate::rules::and_list;
 
 impl RecoveryOption {
-    /// The steps of this option from `t` with `failed` down, each with the
-    /// topology after it. The last step's topology is the option's result.
+    /// The steps of this option from `t` with `failed` down. In: the
+    /// drawing the plan was made from and the servers down. Out: the steps
+    /// in order; a step's `topology` is `None` while no step so far has
+    /// changed `t` (the failure itself, a database restored), then a copy
+    /// as each step leaves it, so `step.drawing(t)` is the drawing after
+    /// any step and the last one's is [`RecoveryOption::result`].
     pub fn steps(&self, t: &Topology, failed: &[ServerId]) -> Vec<Step> {
         let mut play = Play::new(t, failed, self.action.failed_server());
         if !self.supported {
@@ -216,8 +221,10 @@ fn restore_database_steps(
         (None, Some(c)) => (c.phrase(t), Vec::new()),
         (None, None) => ("a surviving copy".to_string(), Vec::new()),
     };
-    if let Some(srv) = play.cur_mut().server_mut(f) {
-        srv.database = None;
+    if play.cur().server(f).is_some_and(|s| s.database.is_some()) {
+        if let Some(srv) = play.cur_mut().server_mut(f) {
+            srv.database = None;
+        }
     }
     play.step(
         format!(

@@ -72,6 +72,12 @@ test('moving preset: fail DPM1, Server1 gets exactly the options of RULES.md; pl
   assert.ok(after.includes('DPM3->Server1'));
   assert.ok(!after.includes('DPM1->Server1'));
   assert.match(await page.locator('[data-protection="DPM3->Server1"] .protection').getAttribute('class'), /switched/);
+  // The protection table, hidden while the simulator was open, says it too.
+  await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll('.dpm-table tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent));
+    const protecting = (name) => rows.filter((r) => r[0]?.startsWith(name)).map((r) => r[1]).join(' ');
+    return /Server1/.test(protecting('DPM3')) && !/Server1/.test(protecting('DPM1'));
+  }, null, { timeout: 2000 });
   await page.keyboard.press('Control+z');
   assert.deepEqual(await protections(page), before);
   await page.keyboard.press('Control+z');

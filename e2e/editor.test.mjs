@@ -430,6 +430,46 @@ test('a notice goes when what it says stops being true: another drawing opened, 
   await done(app, server.url);
 });
 
+test("a server's name tip stays inside the canvas: under its box at the top-left corner", async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  const long = 'fileserver-with-a-long-name-07.branch-office.corp.example.com';
+  await page.dblclick('[data-server="PS1"] .body');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-fact') === 'name');
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type(long);
+  await page.keyboard.press('Enter');
+  const body = page.locator(`[data-server="${long}"] .body`);
+  await body.waitFor();
+  // Pan the server into the canvas's top-left corner, from a spot of empty
+  // canvas in its lower right.
+  const col = await page.locator('.canvas-col').boundingBox();
+  const b = await body.boundingBox();
+  const from = await page.evaluate(({ x, y, width, height }) => {
+    for (const fy of [0.9, 0.8, 0.7]) {
+      for (const fx of [0.95, 0.85, 0.75]) {
+        const p = { x: x + width * fx, y: y + height * fy };
+        const e = document.elementFromPoint(p.x, p.y);
+        if (e?.closest('svg.canvas') && !e.closest('[data-server], [data-protection], .site-region')) return p;
+      }
+    }
+    return null;
+  }, col);
+  assert.ok(from, 'some canvas is empty');
+  await drag(page, from, { x: from.x + (col.x + 10 - b.x), y: from.y + (col.y + 10 - b.y) });
+  await page.locator(`[data-server="${long}"]`).focus();
+  const tip = page.locator('.name-tip');
+  await tip.waitFor();
+  const t = await tip.boundingBox();
+  const at = await body.boundingBox();
+  assert.ok(at.x < col.x + 30 && at.y < col.y + 30, `the server is in the corner: ${JSON.stringify(at)}`);
+  assert.ok(t.x >= col.x && t.x + t.width <= col.x + col.width, `tip ${t.x}-${t.x + t.width} inside ${col.x}-${col.x + col.width}`);
+  assert.ok(t.y >= at.y + at.height - 1, `tip under the box (${t.y} against ${at.y + at.height})`);
+  assert.match(await tip.innerText(), /fileserver-with-a-long-name-07/);
+  await screenshot(page, 'name-tip-in-corner');
+  await done(app, server.url);
+});
+
 test("a finding's tip stays inside the canvas: over its server near the bottom, clear of the left and right edges, as wide there", async () => {
   const app = await openApp(server.browser, server.url);
   const { page } = app;

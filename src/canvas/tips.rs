@@ -2,6 +2,7 @@
 //! focus is on.
 
 use crate::state::derived::Derived;
+use crate::state::editor::Mode;
 
 use dpm_rules::{badge_symbol, num, Point, NODE_H};
 use leptos::prelude::*;
@@ -115,13 +116,42 @@ pub fn NameTip() -> impl IntoView {
             return None;
         }
         let p = c.pos.get(id)?;
-        let (sx, sy) = c.ed.camera.get().to_screen(Point {
+        let cam = c.ed.camera.get();
+        let (sx, sy) = cam.to_screen(Point {
             x: p.x,
             y: p.y - NODE_H / 2.0,
         });
+        // Kept inside the canvas: its width measured as the box's names are
+        // (the style's sizes, `style/main.css`), its middle no nearer an edge
+        // than half of it; under the box when the canvas's top would cut it.
+        let (big, small) = if c.ed.mode.get() == Mode::Present {
+            (20.0, 16.0)
+        } else {
+            (13.0, 12.0)
+        };
+        let width = dpm_rules::text_width(&name, big, true)
+            .max(dpm_rules::text_width(&caption, small, false))
+            + 24.0;
+        let (w, _) = c.ed.viewport.get();
+        let half = (width / 2.0 + 8.0).min(w / 2.0);
+        let left = format!(
+            "clamp({h}px, {x}px, calc(100% - {h}px))",
+            h = num(half),
+            x = num(sx)
+        );
+        let height = 1.3 * (big + small) + 12.0;
+        let (top, class) = if sy - 8.0 - height < 0.0 {
+            let under = cam.to_screen(Point {
+                x: p.x,
+                y: p.y + NODE_H / 2.0,
+            });
+            (under.1 + 8.0, "name-tip under")
+        } else {
+            (sy - 8.0, "name-tip")
+        };
         Some(view! {
-            <div class="name-tip" aria-hidden="true" style:left=format!("{}px", num(sx))
-                style:top=format!("{}px", num(sy - 8.0))>
+            <div class=class aria-hidden="true" style:left=left
+                style:top=format!("{}px", num(top))>
                 <strong>{name}</strong>
                 <span>{caption}</span>
             </div>

@@ -296,6 +296,33 @@ test('an option being played stops when Undo changes the drawing under it', asyn
   await done(app, server.url);
 });
 
+test('the focus stays in the simulator when a chip is taken away, and goes to Simulate after Reset', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  await page.selectOption('[data-action="preset"]', 'moving');
+  await page.waitForSelector('[data-server="DPM1"]');
+  await page.click('[data-action="simulate"]');
+  await page.click('[data-server="DPM1"] .body');
+  await page.click('[data-server="DPM2"] .body');
+  const focused = () => page.evaluate(() => {
+    const a = document.activeElement;
+    return a?.getAttribute('data-action') === 'simulate' ? 'simulate' : a?.getAttribute('aria-label') || a?.id || a?.outerHTML.slice(0, 80);
+  });
+  await page.getByRole('button', { name: 'Bring DPM1 back' }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: 'Bring DPM1 back' }).waitFor({ state: 'detached' });
+  assert.equal(await focused(), 'Bring DPM2 back', 'the next chip\'s button has the focus');
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: 'Bring DPM2 back' }).waitFor({ state: 'detached' });
+  assert.equal(await focused(), 'sim-heading', 'the last chip gone, the simulator\'s heading has it');
+  await page.click('[data-server="DPM1"] .body');
+  await page.getByRole('button', { name: 'Reset' }).focus();
+  await page.keyboard.press('Enter');
+  await page.locator('.sim-panel').waitFor({ state: 'detached' });
+  assert.equal(await focused(), 'simulate', 'Reset leaves the simulator: its toggle has the focus');
+  await done(app, server.url);
+});
+
 test('a site failure that leaves dozens of servers to act on: a page at a time, found by name, the option playing kept', async () => {
   const app = await openApp(server.browser, server.url);
   const { page } = app;

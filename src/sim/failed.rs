@@ -34,7 +34,13 @@ pub fn failed_part(ed: Editor, the_plan: Memo<Option<Plan>>) -> impl IntoView {
             .doc
             .with_untracked(|t| failed_html(t, form, &failed, &sites, &also));
         if let Some(root) = root.get() {
-            crate::browser::markup::set_keeping_focus(&root, &html);
+            // A chip's button that had the focus goes with its chip: the
+            // focus goes to the button of the chip now in its place (or the
+            // last), else to the panel's heading, not to the page.
+            let at = bring_back_focused(&root);
+            if crate::browser::markup::set_keeping_focus(&root, &html) {
+                focus_after_chip(&root, at);
+            }
         }
     });
     let on_click = move |ev: leptos::ev::MouseEvent| {
@@ -128,6 +134,37 @@ pub fn also_down(e: El, t: &Topology, a: &AlsoDown) -> El {
     e.child(el("strong").user_text(t.name(a.server)))
         .text(" — ")
         .child(classed("span", "why").text(a.phrase()))
+}
+
+/// The place among the chips' buttons of the one with the focus, if one has.
+fn bring_back_focused(root: &web_sys::Element) -> Option<u32> {
+    let active = document().active_element()?;
+    let buttons = root.query_selector_all("[data-action=bring-back]").ok()?;
+    (0..buttons.length()).find(|&k| {
+        buttons
+            .item(k)
+            .is_some_and(|b| b.is_same_node(Some(active.as_ref())))
+    })
+}
+
+/// Focus, after the chip whose button was at `at` went: the button now at
+/// `at` (or the last), else the simulator's heading.
+fn focus_after_chip(root: &web_sys::Element, at: Option<u32>) {
+    use wasm_bindgen::JsCast;
+    let Some(at) = at else { return };
+    let next = root
+        .query_selector_all("[data-action=bring-back]")
+        .ok()
+        .filter(|b| b.length() > 0)
+        .and_then(|b| b.item(at.min(b.length() - 1)));
+    let target = next.or_else(|| {
+        document()
+            .get_element_by_id("sim-heading")
+            .map(|h| h.unchecked_into())
+    });
+    if let Some(el) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = el.focus();
+    }
 }
 
 /// A failed site's or server's chip: its name, and a button that brings

@@ -9,6 +9,21 @@ import {
 
 const server = suite();
 
+/** A point of `col` (a box) where the canvas is empty, at the first of the
+ * fractions `fxs` × `fys` of its width and height that is; null if none. */
+function emptySpot(page, col, fxs, fys) {
+  return page.evaluate(({ x, y, width, height, fxs, fys }) => {
+    for (const fy of fys) {
+      for (const fx of fxs) {
+        const p = { x: x + width * fx, y: y + height * fy };
+        const e = document.elementFromPoint(p.x, p.y);
+        if (e?.closest('svg.canvas') && !e.closest('[data-server], [data-protection], .site-region')) return p;
+      }
+    }
+    return null;
+  }, { x: col.x, y: col.y, width: col.width, height: col.height, fxs, fys });
+}
+
 async function newDrawing(page) {
   await page.click('[data-action="new"]');
   await page.click('[data-action="confirm-new"]');
@@ -445,16 +460,7 @@ test("a server's name tip stays inside the canvas: under its box at the top-left
   // canvas in its lower right.
   const col = await page.locator('.canvas-col').boundingBox();
   const b = await body.boundingBox();
-  const from = await page.evaluate(({ x, y, width, height }) => {
-    for (const fy of [0.9, 0.8, 0.7]) {
-      for (const fx of [0.95, 0.85, 0.75]) {
-        const p = { x: x + width * fx, y: y + height * fy };
-        const e = document.elementFromPoint(p.x, p.y);
-        if (e?.closest('svg.canvas') && !e.closest('[data-server], [data-protection], .site-region')) return p;
-      }
-    }
-    return null;
-  }, col);
+  const from = await emptySpot(page, col, [0.95, 0.85, 0.75], [0.9, 0.8, 0.7]);
   assert.ok(from, 'some canvas is empty');
   await drag(page, from, { x: from.x + (col.x + 10 - b.x), y: from.y + (col.y + 10 - b.y) });
   await page.locator(`[data-server="${long}"]`).focus();
@@ -496,16 +502,7 @@ test("a finding's tip stays inside the canvas: over its server near the bottom, 
   // At the right edge: inside, and as wide as anywhere else.
   const at = await page.locator('[data-server="DS4"] .body').boundingBox();
   // From a spot of empty canvas (the servers moved).
-  const from2 = await page.evaluate(({ x, y, width, height }) => {
-    for (const fy of [0.1, 0.3, 0.5]) {
-      for (const fx of [0.1, 0.3, 0.5, 0.7]) {
-        const p = { x: x + width * fx, y: y + height * fy };
-        const e = document.elementFromPoint(p.x, p.y);
-        if (e?.closest('svg.canvas') && !e.closest('[data-server], [data-protection], .site-region')) return p;
-      }
-    }
-    return null;
-  }, col);
+  const from2 = await emptySpot(page, col, [0.1, 0.3, 0.5, 0.7], [0.1, 0.3, 0.5]);
   assert.ok(from2, 'some canvas is empty');
   await drag(page, from2, { x: from2.x + (col.x + col.width - 12 - (at.x + at.width)), y: from2.y });
   await page.locator('[data-server="DS4"]').blur();

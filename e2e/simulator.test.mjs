@@ -12,6 +12,21 @@ const options = (page, server) =>
     els.map((e) => `${e.getAttribute('data-option')} ${e.classList.contains('supported') ? 'supported' : 'unsupported'}`).sort(),
   );
 
+/** The moving preset in the simulator, DPM1 failed. */
+async function failDpm1(page) {
+  await page.selectOption('[data-action="preset"]', 'moving');
+  await page.waitForSelector('[data-server="DPM1"]');
+  await page.click('[data-action="simulate"]');
+  await page.click('[data-server="DPM1"] .body');
+}
+
+/** Plays Switch Protection to DPM3 for Server1 to its end and applies it. */
+async function applySwitch(page) {
+  await page.click('[data-option="switch-protection DPM3"] [data-action="play"]');
+  await toEnd(page);
+  await page.click('.player [data-action="apply"]');
+}
+
 async function toEnd(page) {
   for (let i = 0; i < 12; i++) {
     const fwd = page.locator('[data-action="step-forward"]');
@@ -251,13 +266,8 @@ test('Risk on Scenario 1: DS4 is marked, each fix says the warning it brings, ac
 test('the notice that an option was applied goes when Undo takes the option back', async () => {
   const app = await openApp(server.browser, server.url);
   const { page } = app;
-  await page.selectOption('[data-action="preset"]', 'moving');
-  await page.waitForSelector('[data-server="DPM1"]');
-  await page.click('[data-action="simulate"]');
-  await page.click('[data-server="DPM1"] .body');
-  await page.click('[data-option="switch-protection DPM3"] [data-action="play"]');
-  await toEnd(page);
-  await page.click('.player [data-action="apply"]');
+  await failDpm1(page);
+  await applySwitch(page);
   const notice = page.getByTestId('notice');
   assert.match(await notice.innerText(), /Applied “Switch Protection”: the drawing now shows the result/);
   await page.keyboard.press('Control+z');
@@ -274,13 +284,8 @@ test('the notice that an option was applied goes when Undo takes the option back
 test('an option being played stops when Undo changes the drawing under it', async () => {
   const app = await openApp(server.browser, server.url);
   const { page } = app;
-  await page.selectOption('[data-action="preset"]', 'moving');
-  await page.waitForSelector('[data-server="DPM1"]');
-  await page.click('[data-action="simulate"]');
-  await page.click('[data-server="DPM1"] .body');
-  await page.click('[data-option="switch-protection DPM3"] [data-action="play"]');
-  await toEnd(page);
-  await page.click('.player [data-action="apply"]');
+  await failDpm1(page);
+  await applySwitch(page);
   await page.waitForSelector('[data-protection="DPM3->Server1"]');
   // Fail DPM1 again and play an option planned on the drawing with DPM3
   // protecting Server1; Undo takes that protection away.
@@ -299,10 +304,7 @@ test('an option being played stops when Undo changes the drawing under it', asyn
 test('the focus stays in the simulator when a chip is taken away, and goes to Simulate after Reset', async () => {
   const app = await openApp(server.browser, server.url);
   const { page } = app;
-  await page.selectOption('[data-action="preset"]', 'moving');
-  await page.waitForSelector('[data-server="DPM1"]');
-  await page.click('[data-action="simulate"]');
-  await page.click('[data-server="DPM1"] .body');
+  await failDpm1(page);
   await page.click('[data-server="DPM2"] .body');
   const focused = () => page.evaluate(() => {
     const a = document.activeElement;

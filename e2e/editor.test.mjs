@@ -473,6 +473,30 @@ test("a server's name tip stays inside the canvas: under its box at the top-left
   assert.ok(t.y >= at.y + at.height - 1, `tip under the box (${t.y} against ${at.y + at.height})`);
   assert.match(await tip.innerText(), /fileserver-with-a-long-name-07/);
   await screenshot(page, 'name-tip-in-corner');
+  const whole = () => page.locator('.name-tip strong').evaluate((e) => e.scrollWidth <= e.clientWidth);
+  assert.ok(await whole(), 'the name is whole in its tip');
+  // At the right edge, half way down: inside, as wide, the name whole.
+  const from2 = await emptySpot(page, col, [0.1, 0.3, 0.5], [0.9, 0.8, 0.7]);
+  assert.ok(from2, 'some canvas is empty');
+  const at2 = await body.boundingBox();
+  await drag(page, from2, { x: from2.x + (col.x + col.width - 10 - (at2.x + at2.width)), y: from2.y + (col.y + col.height / 2 - at2.y) });
+  await page.locator(`[data-server="${long}"]`).blur();
+  await page.locator(`[data-server="${long}"]`).focus();
+  await tip.waitFor();
+  const r = await tip.boundingBox();
+  assert.ok(r.x >= col.x && r.x + r.width <= col.x + col.width, `tip ${r.x}-${r.x + r.width} inside ${col.x}-${col.x + col.width}`);
+  assert.ok(Math.abs(r.width - t.width) < 2, `as wide at the right edge (${r.width} px) as at the left (${t.width} px)`);
+  assert.ok(await whole(), 'the name is whole in its tip at the right edge');
+  // Zoomed in around the canvas's middle, its focus kept, the server goes
+  // out of view on the right: no tip pinned to the edge for it.
+  for (let i = 0; i < 4; i++) await page.keyboard.press('+');
+  await page.waitForFunction((l) => {
+    const b = document.querySelector(`[data-server="${CSS.escape(l)}"] .body`)?.getBoundingClientRect();
+    const c = document.querySelector('.canvas-col').getBoundingClientRect();
+    return b && b.left + b.width / 2 > c.right;
+  }, long);
+  assert.ok(await page.evaluate((l) => document.activeElement?.getAttribute('data-server') === l, long), 'the server keeps the focus');
+  await tip.waitFor({ state: 'detached', timeout: 2000 });
   await done(app, server.url);
 });
 

@@ -289,9 +289,8 @@ test('an option being played stops when Undo changes the drawing under it', asyn
   await page.waitForSelector('[data-protection="DPM3->Server1"]');
   // Fail DPM1 again and play an option planned on the drawing with DPM3
   // protecting Server1; Undo takes that protection away.
-  if ((await page.getAttribute('[data-action="simulate"]', 'aria-pressed')) !== 'true') {
-    await page.click('[data-action="simulate"]');
-  }
+  // (Apply left the simulator.)
+  await page.click('[data-action="simulate"]');
   await page.click('[data-server="DPM1"] .body');
   await page.locator('[data-option] [data-action="play"]').first().click();
   await page.locator('.player').waitFor();
@@ -322,6 +321,18 @@ test('the focus stays in the simulator when a chip is taken away, and goes to Si
   await page.keyboard.press('Enter');
   await page.locator('.sim-panel').waitFor({ state: 'detached' });
   assert.equal(await focused(), 'simulate', 'Reset leaves the simulator: its toggle has the focus');
+  // Escape from a chip's button, and Apply, leave it too.
+  await page.click('[data-action="simulate"]');
+  await page.click('[data-server="DPM1"] .body');
+  await page.getByRole('button', { name: 'Bring DPM1 back' }).focus();
+  await page.keyboard.press('Escape');
+  await page.locator('.sim-panel').waitFor({ state: 'detached' });
+  assert.equal(await focused(), 'simulate', 'Escape leaves the simulator: its toggle has the focus');
+  await page.click('[data-action="simulate"]');
+  await page.click('[data-server="DPM1"] .body');
+  await applySwitch(page);
+  await page.locator('.sim-panel').waitFor({ state: 'detached' });
+  assert.equal(await focused(), 'simulate', 'Apply leaves the simulator: its toggle has the focus');
   await done(app, server.url);
 });
 
@@ -374,6 +385,19 @@ test('a site failure that leaves dozens of servers to act on: a page at a time, 
   assert.equal(await page.locator('[data-action="more-affected"]').count(), 0);
   assert.equal(await focused(), (await shown())[50]);
   assert.deepEqual((await shown()).slice(0, 50), fifty);
+  // The page itself never scrolls: what is hidden for sight but read aloud
+  // stays inside the side column (it made the page 1,668 px taller).
+  assert.ok(await page.evaluate(() => document.documentElement.scrollHeight <= innerHeight + 1), 'nothing below the screen');
+  // Play far down the list: the player, at the panel's top, comes into view.
+  await page.locator('[data-affected] [data-action="play"]').last().click();
+  await page.getByTestId('caption').waitFor();
+  await page.waitForFunction(() => {
+    const p = document.querySelector('.player')?.getBoundingClientRect();
+    const s = document.querySelector('.side').getBoundingClientRect();
+    return p && p.top >= s.top - 1 && p.top < s.bottom - 48;
+  }, null, { timeout: 2000 });
+  await page.click('.player [data-action="stop"]');
+  await page.locator('.player').waitFor({ state: 'detached' });
   // Found by name, typed key by key: the field keeps the focus and the
   // text, and the page holds the servers whose name contains it.
   assert.equal(await page.getByLabel(new RegExp(`Find one of the ${total} affected servers by name`)).count(), 1);

@@ -96,7 +96,7 @@ pub fn ConnectTip() -> impl IntoView {
         };
         Some(
             view! {
-                <div class=class role="status" style:left=format!("{}px", num(sx))
+                <div class=class role="status" style:left=crate::canvas::tips::keep_in(sx)
                     style:top=format!("{}px", num(sy + 10.0))>
                     <div class="tip-head">{head}</div>
                     {body}

@@ -85,7 +85,7 @@ pub fn FindingTip() -> impl IntoView {
 /// inside the canvas: a server near its edge had half its tip cut off.
 /// On a canvas narrower than two such halves, the tip's middle is the
 /// canvas's (and the style keeps it 16 pixels narrower than the canvas).
-fn keep_in(x: f64) -> String {
+pub(crate) fn keep_in(x: f64) -> String {
     format!(
         "clamp(min(178px, 50%), {}px, max(calc(100% - 178px), 50%))",
         num(x)
@@ -95,7 +95,9 @@ fn keep_in(x: f64) -> String {
 /// The name tip: a server's full name and role over its box, on hover and
 /// focus, whenever the box shows less of them: a name or caption shortened
 /// to fit, or text hidden because the zoom would draw it too small to
-/// read. Hidden from assistive technology: the server's label holds both.
+/// read; over the box, or under it at the canvas's top, kept inside the
+/// canvas, and none for a server out of view. Hidden from assistive
+/// technology: the server's label holds both.
 #[component]
 pub fn NameTip() -> impl IntoView {
     let c = crate::ctx::ctx();
@@ -132,7 +134,15 @@ pub fn NameTip() -> impl IntoView {
         let width = dpm_rules::text_width(&name, big, true)
             .max(dpm_rules::text_width(&caption, small, false))
             + 24.0;
-        let (w, _) = c.ed.viewport.get();
+        let (w, h) = c.ed.viewport.get();
+        // Nothing for a server out of view (kept inside the canvas, its tip
+        // would read as another's): by its box's middle.
+        let mid = cam.to_screen(p);
+        if !(0.0..=w).contains(&mid.0) || !(0.0..=h).contains(&mid.1) {
+            return None;
+        }
+        // The estimate is an upper bound (letters outside ASCII are counted
+        // wide), which keeps a tip at most a little further from the edge.
         let half = (width / 2.0 + 8.0).min(w / 2.0);
         let left = format!(
             "clamp({h}px, {x}px, calc(100% - {h}px))",
@@ -152,7 +162,7 @@ pub fn NameTip() -> impl IntoView {
         Some(view! {
             <div class=class aria-hidden="true" style:left=left
                 style:top=format!("{}px", num(top))>
-                <strong>{name}</strong>
+                <strong dir="auto">{name}</strong>
                 <span>{caption}</span>
             </div>
         })

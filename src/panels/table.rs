@@ -129,7 +129,13 @@ pub fn TablePanel() -> impl IntoView {
         if due.get() == 0 && large() {
             return Vec::new();
         }
-        ed.shown.with_untracked(rows_html)
+        // The drawing, not a played step's preview: rows made while the
+        // simulator is open (an idle call after entering it) stay after it.
+        if ed.mode.get_untracked() == Mode::Simulate {
+            ed.doc.with_untracked(rows_html)
+        } else {
+            ed.shown.with_untracked(rows_html)
+        }
     });
     view! {
         <section class="panel table-panel" aria-labelledby="table-heading">

@@ -83,12 +83,7 @@ pub fn SimPanel() -> impl IntoView {
         <section class="panel sim-panel" aria-labelledby="sim-heading">
             <div class="panel-head">
                 <h2 id="sim-heading" tabindex="-1">"Simulate a failure"</h2>
-                <button class="btn small" data-action="reset" on:click=move |_| {
-                    reset(ed, sim);
-                    // The panel goes with the simulator: the focus goes to
-                    // the toggle that opens it again, not to the page.
-                    focus_simulate();
-                }
+                <button class="btn small" data-action="reset" on:click=move |_| reset(ed, sim)
                     title="Back to the drawing as it was (Escape)">"Reset"</button>
             </div>
             <Walkthrough />
@@ -442,18 +437,5 @@ fn pick_by_name(ed: Editor, the_plan: Memo<Option<Plan>>, picks: Picks, input: &
             p.retain(|(k, _)| *k != id);
             p.push((id, via));
         });
-    }
-}
-
-/// Focus on the toolbar's Simulate toggle (after Reset closed the panel
-/// that had it).
-fn focus_simulate() {
-    let toggle = document()
-        .query_selector("[data-action=simulate]")
-        .ok()
-        .flatten()
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(b) = toggle {
-        let _ = b.focus();
     }
 }

@@ -136,8 +136,33 @@ pub fn enter(ed: Editor, sim: Sim) {
 
 /// Back to the drawing as it was before the simulation.
 pub fn reset(ed: Editor, sim: Sim) {
+    // The panel goes with the simulator: focus inside it goes to the
+    // toggle that opens it again (Reset, Escape, Apply), not to the page.
+    let had_focus = leptos::prelude::document()
+        .active_element()
+        .is_some_and(|a| a.closest(".sim-panel").ok().flatten().is_some());
     stop(ed, sim);
     ed.leave_simulation();
+    if had_focus {
+        focus_simulate();
+    }
+}
+
+/// Focus on the toolbar's Simulate toggle, or on its More menu when the
+/// toggle is not shown.
+fn focus_simulate() {
+    use wasm_bindgen::JsCast;
+    let doc = leptos::prelude::document();
+    let shown = |sel: &str| {
+        doc.query_selector(sel)
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            .filter(|e| e.offset_width() > 0)
+    };
+    if let Some(b) = shown("[data-action=simulate]").or_else(|| shown("[data-testid=more]")) {
+        let _ = b.focus();
+    }
 }
 
 /// Stops playing and shows the failure itself again.
@@ -165,6 +190,29 @@ pub fn play(ed: Editor, sim: Sim, option: RecoveryOption, server: String) {
     show(ed, sim, 0);
     sim.playing.set(true);
     schedule(ed, sim);
+    reveal_player();
+}
+
+/// Brings the player, at the top of the simulator's panel, into the side
+/// column's view when it opens out of sight (Play pressed on an option far
+/// down the list, thousands of pixels below it). The focus stays on Play.
+fn reveal_player() {
+    leptos::prelude::request_animation_frame(|| {
+        let doc = leptos::prelude::document();
+        let (Some(player), Some(side)) = (
+            doc.query_selector(".player").ok().flatten(),
+            doc.query_selector(".side").ok().flatten(),
+        ) else {
+            return;
+        };
+        let (p, s) = (
+            player.get_bounding_client_rect(),
+            side.get_bounding_client_rect(),
+        );
+        if p.top() < s.top() || p.top() > s.bottom() - 48.0 {
+            player.scroll_into_view_with_bool(true);
+        }
+    });
 }
 
 /// Plays recovery in order as one sequence: the failure, then each rebuild.
@@ -199,6 +247,7 @@ pub fn play_order(ed: Editor, sim: Sim, plan: &Plan) {
     show(ed, sim, 0);
     sim.playing.set(true);
     schedule(ed, sim);
+    reveal_player();
 }
 
 fn show(ed: Editor, sim: Sim, i: usize) {

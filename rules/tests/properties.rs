@@ -628,6 +628,41 @@ proptest! {
     }
 }
 
+/// A chain Server16 → DPM17 → ds2 → ds12 (each DPM server protecting the
+/// next) with ds12, ds2 and DPM17 failed: DPM17 is rebuilt from Server16,
+/// then ds2 from DPM17, but no copy of ds12's database survives (ds2 and
+/// DPM17 held it, both failed, and Server16 holds DPM17's and ds2's only),
+/// so nothing rebuilds ds12 from it and nothing brings back data the plan
+/// calls lost.
+#[test]
+fn recovery_in_order_brings_back_nothing_lost() {
+    let mut t = Topology::new();
+    let ids: Vec<ServerId> = ["Server16", "ds12", "ds2", "DPM17"]
+        .iter()
+        .map(|n| t.add_server(*n, Kind::Dpm))
+        .collect();
+    for (a, b) in [(3, 2), (2, 1), (0, 3)] {
+        t.connect(Protection::new(ids[a], ids[b]));
+    }
+    let p = plan(&t, &[ids[1], ids[2], ids[3]]);
+    let steps: Vec<String> = p
+        .order
+        .iter()
+        .map(|o| format!("{} {}", o.kind.id(), t.name(o.server)))
+        .collect();
+    assert!(!p.order.is_empty(), "recovery in order is needed");
+    for o in &p.order {
+        for d in &o.back {
+            assert!(
+                !p.lost.contains(d),
+                "{} comes back with {} though no copy survives; steps {steps:?}",
+                d.label(&t),
+                t.name(o.server)
+            );
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 

@@ -306,18 +306,36 @@ pub(super) fn recovery_order(
     let inventory = crate::inventory::inventory(t);
     let mut still: Vec<ServerId> = failed.to_vec();
     let mut out: Vec<OrderedStep> = Vec::new();
+    // What the steps so far brought back.
+    let mut returned: HashSet<DataSource> = HashSet::default();
     loop {
-        // The first failed DPM server (by name) with a working protector.
+        // The first failed DPM server (by name) with a working protector
+        // that holds its database: one that never failed, or one rebuilt
+        // with its copy of it back.
         let next = down.iter().find_map(|&f| {
+            let db = DataSource {
+                server: f,
+                part: crate::inventory::Part::Database,
+            };
             dpm_protectors(t, links, f)
                 .into_iter()
-                .find(|p| !still.contains(p) && !never.contains(p))
+                .find(|p| {
+                    !still.contains(p)
+                        && !never.contains(p)
+                        && (!failed.contains(p) || returned.contains(&db))
+                })
                 .map(|p| (f, p))
         });
         let Some((f, via)) = next else { break };
         down.retain(|&x| x != f);
         still.retain(|&x| x != f);
-        let back = rebuilt_back(t, &inventory, f, &still);
+        let was = Was {
+            failed,
+            still: &still,
+            returned: &returned,
+        };
+        let (back, gone) = rebuilt_back(t, &inventory, f, &was);
+        returned.extend(back.iter().copied());
         let waits: Vec<String> = down
             .iter()
             .filter(|&&x| dpm_protectors(t, links, x).contains(&f))
@@ -329,7 +347,7 @@ pub(super) fn recovery_order(
             via: Some(via),
             back,
             step: Step {
-                caption: rebuild_caption(t, f, via, &waits),
+                caption: rebuild_caption(t, f, via, &waits, &gone),
                 topology: None,
                 failed: still.clone(),
                 flows: vec![Flow { from: via, to: f }],
@@ -366,13 +384,27 @@ fn blocked(
     })
 }
 
-/// What comes back with rebuilt DPM server `f`, `still` being down.
+/// Where recovery in order stands when a server is rebuilt: the servers
+/// that failed (`failed`), those still down (`still`), and the data the
+/// steps so far brought back (`returned`).
+struct Was<'a> {
+    failed: &'a [ServerId],
+    still: &'a [ServerId],
+    returned: &'a HashSet<DataSource>,
+}
+
+/// What comes back with rebuilt DPM server `f`, and what it held that does
+/// not: its replicas are made again from the servers it protects, so a
+/// copy comes back only when its server is up, or another copy survives (on
+/// a server that did not fail, or brought back by an earlier step). The
+/// data of a protected server down with every copy of it stays lost.
 fn rebuilt_back(
     t: &Topology,
     inventory: &[crate::inventory::Holding],
     f: ServerId,
-    still: &[ServerId],
-) -> Vec<DataSource> {
+    was: &Was,
+) -> (Vec<DataSource>, Vec<DataSource>) {
+    let still = was.still;
     let mut back: Vec<DataSource> = vec![DataSource {
         server: f,
         part: crate::inventory::Part::Database,
@@ -380,39 +412,72 @@ fn rebuilt_back(
     // f's own replicas come back (from its restored database and the
     // servers it protects); a copy it holds of another DPM server's
     // replica comes back only once that server is up.
-    back.extend(
-        inventory
-            .iter()
-            .filter(|h| h.holders.contains(&f) && h.source.server != f)
-            .filter(|h| {
-                let owner = h.source.server;
-                t.protection(Link {
-                    protector: f,
-                    target: owner,
-                })
-                .is_some()
-                    || t.protectors_of(owner).any(|p| {
-                        p != f
-                            && !still.contains(&p)
-                            && t.protection(Link {
-                                protector: f,
-                                target: p,
-                            })
-                            .is_some()
-                    })
+    let held = inventory
+        .iter()
+        .filter(|h| h.holders.contains(&f) && h.source.server != f)
+        .filter(|h| {
+            let owner = h.source.server;
+            t.protection(Link {
+                protector: f,
+                target: owner,
             })
-            .map(|h| h.source),
-    );
-    back
+            .is_some()
+                || t.protectors_of(owner).any(|p| {
+                    p != f
+                        && !still.contains(&p)
+                        && t.protection(Link {
+                            protector: f,
+                            target: p,
+                        })
+                        .is_some()
+                })
+        });
+    let mut gone = Vec::new();
+    for h in held {
+        let survives = !still.contains(&h.source.server)
+            || h.holders
+                .iter()
+                .any(|&x| x != f && !was.failed.contains(&x))
+            || !h.media.is_empty()
+            || was.returned.contains(&h.source);
+        if survives {
+            back.push(h.source);
+        } else {
+            gone.push(h.source);
+        }
+    }
+    (back, gone)
 }
 
 /// The caption of rebuilding `f` from `via`; `waits`: the failed DPM
 /// servers it protects, which wait on it.
-fn rebuild_caption(t: &Topology, f: ServerId, via: ServerId, waits: &[String]) -> String {
+fn rebuild_caption(
+    t: &Topology,
+    f: ServerId,
+    via: ServerId,
+    waits: &[String],
+    gone: &[DataSource],
+) -> String {
     let n = |id: ServerId| t.name(id).to_string();
     if waits.is_empty() {
+        let tail = match gone.len() {
+            0 => String::new(),
+            k => {
+                let mut names: Vec<String> = gone.iter().take(3).map(|d| d.label(t)).collect();
+                if k > 3 {
+                    names.truncate(2);
+                    names.push(format!("{} more", thousands(k - 2)));
+                }
+                format!(
+                    ", but {} {}: no copy of {} survives",
+                    and_list(&names),
+                    if k == 1 { "is lost" } else { "are lost" },
+                    if k == 1 { "it" } else { "them" }
+                )
+            }
+        };
         format!(
-            "Rebuild {} with the same name and restore its DPM database from {}: its replicas are back.",
+            "Rebuild {} with the same name and restore its DPM database from {}: its replicas are back{tail}.",
             n(f),
             n(via)
         )

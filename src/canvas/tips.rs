@@ -44,11 +44,13 @@ pub fn FindingTip() -> impl IntoView {
         // Nothing about a server out of view (kept in the canvas, its tip
         // would show, pointing at nothing): by the middle of what it is
         // about, so a box half out of view still has its tip.
-        let mid = cam.to_screen(Point {
-            x: at.x,
-            y: (at.y + over.y) / 2.0,
-        });
-        if !(0.0..=w).contains(&mid.0) || !(0.0..=h).contains(&mid.1) {
+        if !in_view(
+            cam.to_screen(Point {
+                x: at.x,
+                y: (at.y + over.y) / 2.0,
+            }),
+            (w, h),
+        ) {
             return None;
         }
         let flip = sy > h * 0.55;
@@ -78,6 +80,13 @@ pub fn FindingTip() -> impl IntoView {
         })
     };
     view! { {card} }
+}
+
+/// Whether the screen point `at` is on a canvas `size` (width, height)
+/// pixels: what a tip is about must be, or the tip kept inside the canvas
+/// would point at nothing.
+fn in_view(at: (f64, f64), (w, h): (f64, f64)) -> bool {
+    (0.0..=w).contains(&at.0) && (0.0..=h).contains(&at.1)
 }
 
 /// A tip's `left` (its middle, at `x` CSS pixels from the canvas's left)
@@ -119,6 +128,12 @@ pub fn NameTip() -> impl IntoView {
         }
         let p = c.pos.get(id)?;
         let cam = c.ed.camera.get();
+        let (w, h) = c.ed.viewport.get();
+        // Nothing for a server out of view (kept inside the canvas, its tip
+        // would read as another's): by its box's middle.
+        if !in_view(cam.to_screen(p), (w, h)) {
+            return None;
+        }
         let (sx, sy) = cam.to_screen(Point {
             x: p.x,
             y: p.y - NODE_H / 2.0,
@@ -134,13 +149,6 @@ pub fn NameTip() -> impl IntoView {
         let width = dpm_rules::text_width(&name, big, true)
             .max(dpm_rules::text_width(&caption, small, false))
             + 24.0;
-        let (w, h) = c.ed.viewport.get();
-        // Nothing for a server out of view (kept inside the canvas, its tip
-        // would read as another's): by its box's middle.
-        let mid = cam.to_screen(p);
-        if !(0.0..=w).contains(&mid.0) || !(0.0..=h).contains(&mid.1) {
-            return None;
-        }
         // The estimate is an upper bound (letters outside ASCII are counted
         // wide), which keeps a tip at most a little further from the edge.
         let half = (width / 2.0 + 8.0).min(w / 2.0);

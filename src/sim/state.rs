@@ -187,6 +187,11 @@ pub fn play(ed: Editor, sim: Sim, option: RecoveryOption, server: String) {
         server,
         steps,
     }));
+    start_playing(ed, sim);
+}
+
+/// Shows a new player's first step and plays on, with the player in view.
+fn start_playing(ed: Editor, sim: Sim) {
     show(ed, sim, 0);
     sim.playing.set(true);
     schedule(ed, sim);
@@ -244,10 +249,7 @@ pub fn play_order(ed: Editor, sim: Sim, plan: &Plan) {
         server: ed.doc.with_untracked(|t| t.name(first.server).to_string()),
         steps,
     }));
-    show(ed, sim, 0);
-    sim.playing.set(true);
-    schedule(ed, sim);
-    reveal_player();
+    start_playing(ed, sim);
 }
 
 fn show(ed: Editor, sim: Sim, i: usize) {

@@ -249,24 +249,21 @@ impl DatabaseOrder<'_> {
     /// "FS1, FS2 and 1,234 more ... their": the servers of one step, named
     /// (`waiting` is not empty).
     fn names_of(&self, waiting: &[ServerId]) -> (String, &'static str) {
-        let n = |id: ServerId| self.n(id);
-        match waiting.len() {
-            1 => (n(waiting[0]), "its"),
-            k if k <= 3 => (
-                and_list(&waiting.iter().map(|&x| n(x)).collect::<Vec<_>>()),
-                "their",
-            ),
-            k => (
-                format!(
-                    "{}, {} and {} more",
-                    n(waiting[0]),
-                    n(waiting[1]),
-                    thousands(k - 2)
-                ),
-                "their",
-            ),
-        }
+        let first: Vec<String> = waiting.iter().take(3).map(|&x| self.n(x)).collect();
+        let its = if waiting.len() == 1 { "its" } else { "their" };
+        (few_named(first, waiting.len()), its)
     }
+}
+
+/// "A", "A and B", "A, B and C", or for more "A, B and 1,234 more": `k`
+/// things named by the first of them (`first`: the first three, or all when
+/// fewer).
+fn few_named(mut first: Vec<String>, k: usize) -> String {
+    if k > 3 {
+        first.truncate(2);
+        first.push(format!("{} more", thousands(k - 2)));
+    }
+    and_list(&first)
 }
 
 /// The DPM servers protecting `id`, itself aside, by name (from the
@@ -306,8 +303,10 @@ pub(super) fn recovery_order(
     let inventory = crate::inventory::inventory(t);
     let mut still: Vec<ServerId> = failed.to_vec();
     let mut out: Vec<OrderedStep> = Vec::new();
-    // What the steps so far brought back.
+    // What the steps so far brought back; what failed, as a set (asked for
+    // each copy a rebuilt server held).
     let mut returned: HashSet<DataSource> = HashSet::default();
+    let was_failed: HashSet<ServerId> = failed.iter().copied().collect();
     loop {
         // The first failed DPM server (by name) with a working protector
         // that holds its database: one that never failed, or one rebuilt
@@ -322,7 +321,7 @@ pub(super) fn recovery_order(
                 .find(|p| {
                     !still.contains(p)
                         && !never.contains(p)
-                        && (!failed.contains(p) || returned.contains(&db))
+                        && (!was_failed.contains(p) || returned.contains(&db))
                 })
                 .map(|p| (f, p))
         });
@@ -330,7 +329,7 @@ pub(super) fn recovery_order(
         down.retain(|&x| x != f);
         still.retain(|&x| x != f);
         let was = Was {
-            failed,
+            failed: &was_failed,
             still: &still,
             returned: &returned,
         };
@@ -388,7 +387,7 @@ fn blocked(
 /// that failed (`failed`), those still down (`still`), and the data the
 /// steps so far brought back (`returned`).
 struct Was<'a> {
-    failed: &'a [ServerId],
+    failed: &'a HashSet<ServerId>,
     still: &'a [ServerId],
     returned: &'a HashSet<DataSource>,
 }
@@ -463,14 +462,10 @@ fn rebuild_caption(
         let tail = match gone.len() {
             0 => String::new(),
             k => {
-                let mut names: Vec<String> = gone.iter().take(3).map(|d| d.label(t)).collect();
-                if k > 3 {
-                    names.truncate(2);
-                    names.push(format!("{} more", thousands(k - 2)));
-                }
+                let first = gone.iter().take(3).map(|d| d.label(t)).collect();
                 format!(
                     ", but {} {}: no copy of {} survives",
-                    and_list(&names),
+                    few_named(first, k),
                     if k == 1 { "is lost" } else { "are lost" },
                     if k == 1 { "it" } else { "them" }
                 )

@@ -492,7 +492,14 @@ fn patched_rows_are_the_new_rows_and_unchanged_ones_stay_as_they_were() {
             .unwrap()
     };
     let mut old = rows(&[]);
-    let steps: [&[&str]; 12] = [
+    let steps: [&[&str]; 16] = [
+        &["a", "b", "c", "d", "e"],
+        // Rows far apart changed (a protection added: its DPM server's
+        // row and its target's), one moved (a rename), one moved and
+        // one gone at once.
+        &["a", "x", "c", "y", "e"],
+        &["a", "c", "y", "e", "x"],
+        &["e", "a", "c", "w", "x"],
         &["a", "b", "c", "d"],
         &["a", "b", "x", "c", "d"],
         &["a", "c", "d"],
@@ -508,9 +515,8 @@ fn patched_rows_are_the_new_rows_and_unchanged_ones_stay_as_they_were() {
     ];
     for names in steps {
         let new = rows(names);
-        // Each step changes one run of rows: every row in both lists (the
-        // first of a name) is left in place, and a focused one keeps the
-        // focus.
+        // Every row in both lists (the first of a name) keeps its element,
+        // and a focused one keeps the focus (moved or not).
         let kept: Vec<(&str, web_sys::Element)> = names
             .iter()
             .filter(|n| old.contains(&rows(&[n])[0]))

@@ -18,7 +18,7 @@ use crate::browser::dom::value;
 use crate::browser::markup::el;
 use crate::browser::markup::El;
 use crate::browser::markup::Markup;
-use crate::browser::markup::{by_attr, set_keeping_focus};
+use crate::browser::markup::{by_attr, patch_rows, set_keeping_focus};
 use crate::state::editor::Editor;
 use crate::state::positions::Positions;
 use crate::state::reveal::reveal;
@@ -276,20 +276,65 @@ fn list_row(t: &Topology, fs: &[Finding], e: &Entry) -> El {
         )
 }
 
-/// The list in three parts, each written to its own container: the
-/// counts, the add-a-protection form (two menus of every server: 10,000
-/// options in an estate of 10,000, written only when they change, not at
-/// every edit) and the rows with their "Show more".
-fn list_html(t: &Topology, fs: &[Finding], limit: usize) -> [Markup; 3] {
+/// What the add-a-protection form is made of: every server and every DPM
+/// server in name order, with their names. Made and compared at every edit
+/// (a hash of 10,000 names) so that the form (two menus of every server:
+/// 10,000 options in an estate of 10,000) is made and written only when
+/// these change.
+#[derive(Clone, Default, PartialEq)]
+struct FormKey {
+    all: Vec<ServerId>,
+    dpm: Vec<ServerId>,
+    names: u64,
+}
+
+impl FormKey {
+    fn of(t: &Topology, entries: &[Entry]) -> FormKey {
+        use std::hash::{Hash, Hasher};
+        let all: Vec<ServerId> = entries.iter().map(|e| e.id).collect();
+        let dpm = entries
+            .iter()
+            .filter(|e| t.server(e.id).is_some_and(|s| s.kind == Kind::Dpm))
+            .map(|e| e.id)
+            .collect();
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for e in entries {
+            e.name.hash(&mut h);
+        }
+        FormKey {
+            all,
+            dpm,
+            names: h.finish(),
+        }
+    }
+}
+
+/// The list as it is written, each part to its own container: the counts,
+/// the add-a-protection form (made only when its [`FormKey`] changed:
+/// `None` otherwise), the rows, one each, so that an edit writes only the
+/// rows it changed (see [`patch_rows`]), and "Show more".
+struct Written {
+    counts: Markup,
+    form: FormKey,
+    rows: Vec<Markup>,
+    more: Markup,
+}
+
+fn list_html(
+    t: &Topology,
+    fs: &[Finding],
+    limit: usize,
+    form: &FormKey,
+) -> (Written, Option<Markup>) {
     let entries = twin(t, fs);
-    let all: Vec<ServerId> = entries.iter().map(|e| e.id).collect();
-    let dpm: Vec<ServerId> = entries
+    let key = FormKey::of(t, &entries);
+    let markup = (key != *form)
+        .then(|| Markup::concat((!key.dpm.is_empty()).then(|| add_form(t, &key.dpm, &key.all))));
+    let rows = entries
         .iter()
-        .filter(|e| t.server(e.id).is_some_and(|s| s.kind == Kind::Dpm))
-        .map(|e| e.id)
+        .take(limit)
+        .map(|e| list_row(t, fs, e).render())
         .collect();
-    let form = (!dpm.is_empty()).then(|| add_form(t, &dpm, &all));
-    let rows = entries.iter().take(limit).map(|e| list_row(t, fs, e));
     let more = (entries.len() > limit).then(|| {
         el("button")
             .attr("class", "btn")
@@ -302,15 +347,13 @@ fn list_html(t: &Topology, fs: &[Finding], limit: usize) -> [Markup; 3] {
                 entries.len()
             ))
     });
-    [
-        counts(all.len(), t.protections.len()).render(),
-        Markup::concat(form),
-        Markup::concat(
-            [Some(el("ul").attr("class", "twin").children(rows)), more]
-                .into_iter()
-                .flatten(),
-        ),
-    ]
+    let written = Written {
+        counts: counts(key.all.len(), t.protections.len()).render(),
+        form: key,
+        rows,
+        more: Markup::concat(more),
+    };
+    (written, markup)
 }
 
 /// What the pre-check says of `from` protecting `to`, in a sentence (in a
@@ -392,18 +435,20 @@ fn say_verdict(ed: Editor, root: &Element) {
     set_keeping_focus(&p, &words);
 }
 
-/// Rewrites the list (`parts`: the containers of [`list_html`]'s parts
-/// under `root`), keeping the form's choices and the focus: on the control
-/// that had it or, when that control went with the edit, on its server's
-/// heading (or, the server gone too, on the list's own heading). Each part
-/// is written only when its markup changed (`written`: what
-/// each holds): the form holds 10,000 options in an estate of 10,000, and
-/// an edit beyond the first rows leaves the rows as they were.
+/// The list's containers: the counts, the form, the rows' list and "Show
+/// more".
+type Parts = [Element; 4];
+
+/// Rewrites what changed of the list (`parts`, under `root`), keeping the
+/// form's choices and the focus: on the control that had it or, when that
+/// control went with the edit, on its server's heading (or, the server
+/// gone too, on the list's own heading). `written` is what each part holds
+/// (`None`: nothing yet).
 fn render(
     ed: Editor,
-    (root, parts): (&Element, [Element; 3]),
+    (root, parts): (&Element, &Parts),
     limit: usize,
-    written: StoredValue<[Markup; 3]>,
+    written: StoredValue<Option<Written>>,
 ) {
     let (from, to) = (chosen(root, "from"), chosen(root, "to"));
     // The server whose row held the focus, for when its control goes.
@@ -414,21 +459,30 @@ fn render(
         .and_then(|row| row.get_attribute("data-twin"));
     // Names, kinds and protections: not where servers are drawn.
     ed.track_content();
-    let html = ed
-        .shown
-        .with_untracked(|t| ed.findings.with(|fs| list_html(t, fs, limit)));
+    let old = written.try_update_value(|w| w.take()).flatten();
+    let no_form = FormKey::default();
+    let (new, form) = ed.shown.with_untracked(|t| {
+        ed.findings
+            .with(|fs| list_html(t, fs, limit, old.as_ref().map_or(&no_form, |o| &o.form)))
+    });
     let mut lost = false;
-    for (i, (part, m)) in parts.iter().zip(&html).enumerate() {
-        if written.with_value(|w| &w[i] == m) {
-            continue;
-        }
-        lost |= set_keeping_focus(part, m);
-        if i == 1 {
-            choose(root, "from", from);
-            choose(root, "to", to);
-        }
+    let [counts, form_part, rows, more] = parts;
+    if old.as_ref().map(|o| &o.counts) != Some(&new.counts) {
+        lost |= set_keeping_focus(counts, &new.counts);
     }
-    written.set_value(html);
+    if let Some(form) = form {
+        lost |= set_keeping_focus(form_part, &form);
+        choose(root, "from", from);
+        choose(root, "to", to);
+    }
+    lost |= match &old {
+        Some(o) => patch_rows(rows, &o.rows, &new.rows),
+        None => set_keeping_focus(rows, &Markup::join(&new.rows)),
+    };
+    if old.as_ref().map(|o| &o.more) != Some(&new.more) {
+        lost |= set_keeping_focus(more, &new.more);
+    }
+    written.set_value(Some(new));
     say_verdict(ed, root);
     if lost {
         let heading = twin.and_then(|id| by_attr(root, "data-k", &format!("h{id}")));
@@ -547,13 +601,16 @@ pub fn ServersList() -> impl IntoView {
 
     // (Three refs: `[NodeRef::new(); 3]` would copy one.)
     let parts: [NodeRef<leptos::html::Div>; 3] = std::array::from_fn(|_| NodeRef::new());
-    let written = StoredValue::new(<[Markup; 3]>::default());
+    let rows = NodeRef::<leptos::html::Ul>::new();
+    let written = StoredValue::new(None);
     // Re-render on every change of what the drawing says or finds (not
     // when servers only move).
     crate::browser::effect(move || {
-        if let (Some(root), [Some(a), Some(b), Some(c)]) = (root.get(), parts.map(|p| p.get())) {
-            let parts = [a, b, c].map(|p| -> Element { p.into() });
-            render(ed, (&root, parts), limit.get(), written);
+        if let (Some(root), [Some(a), Some(b), Some(c)], Some(rows)) =
+            (root.get(), parts.map(|p| p.get()), rows.get())
+        {
+            let parts = [a.into(), b.into(), rows.into(), c.into()];
+            render(ed, (&root, &parts), limit.get(), written);
         }
     });
     let on_click = move |ev: leptos::ev::MouseEvent| {
@@ -597,6 +654,7 @@ pub fn ServersList() -> impl IntoView {
             <div node_ref=root on:click=on_click on:change=on_change on:keydown=on_keydown>
                 <div node_ref=parts[0]></div>
                 <div node_ref=parts[1]></div>
+                <ul class="twin" node_ref=rows></ul>
                 <div node_ref=parts[2]></div>
             </div>
         </section>

@@ -2,7 +2,7 @@
 //! keys and gestures.
 
 use crate::canvas::badge::badge;
-use crate::canvas::looks::{Flags, Looks, ServerLook};
+use crate::canvas::looks::{Facts, Flags, Looks};
 use crate::canvas::pointer;
 use crate::canvas::pointer::Pointer;
 use crate::canvas::state::toggle_selected;
@@ -14,16 +14,23 @@ use crate::state::editor::Mode;
 use crate::browser::markup::el;
 use crate::browser::markup::Markup;
 
-use dpm_rules::{num, Kind, Point, ServerId, Severity, NODE_H, TEXT_X};
+use dpm_rules::{num, Finding, Kind, Point, ServerId, Severity, NODE_H, TEXT_X};
 use leptos::prelude::*;
 
-/// What a node shows: its signals in the canvas's keyed stores
+/// What a node shows: its signal in the canvas's keyed stores
 /// ([`Looks`]), which only a change of this server sets, so that an edit
-/// runs the nodes it changes and no other.
+/// runs the nodes it changes and no other; and that signal's parts, each a
+/// memo, so that a change of one part runs only what shows it. (A change
+/// of mode sets every drawn server's flags: with one signal, each node
+/// measured its name, made its icon, tags and badge again.)
 #[derive(Clone, Copy)]
 struct NodeState {
-    l: RwSignal<ServerLook>,
-    /// The worst of its findings (a memo over its own findings only).
+    facts: Memo<Facts>,
+    flags: Memo<Flags>,
+    findings: Memo<Vec<Finding>>,
+    /// In the Risk view: what this server's failure alone would cost.
+    at_risk: Memo<Option<String>>,
+    /// The worst of its findings.
     sev: Memo<Option<Severity>>,
     /// Just added (or the drawing just opened): it fades in.
     entering: bool,
@@ -33,23 +40,29 @@ impl NodeState {
     fn new(c: Ctx, derived: Derived, id: ServerId) -> NodeState {
         let looks = expect_context::<Looks>();
         let l = looks.of_server(c, derived, id);
-        let sev = crate::browser::memo(move |_| l.with(|l| worst(&l.findings)));
-        let entering = c.ed.entering.with_untracked(|e| e.contains(&id));
-        NodeState { l, sev, entering }
+        let findings = crate::browser::memo(move |_| l.with(|l| l.findings.clone()));
+        NodeState {
+            facts: crate::browser::memo(move |_| l.with(|l| l.facts.clone())),
+            flags: crate::browser::memo(move |_| l.with(|l| l.flags)),
+            findings,
+            at_risk: crate::browser::memo(move |_| l.with(|l| l.at_risk.clone())),
+            sev: crate::browser::memo(move |_| findings.with(|f| worst(f))),
+            entering: c.ed.entering.with_untracked(|e| e.contains(&id)),
+        }
     }
 
     fn kind(&self) -> Kind {
-        self.l.with(|l| l.facts.kind)
+        self.facts.with(|f| f.kind)
     }
 
     fn flags(&self) -> Flags {
-        self.l.with(|l| l.flags)
+        self.flags.get()
     }
 }
 
 /// The node's classes: its kind and every state the style shows.
 fn class(s: &NodeState) -> String {
-    let mut out = server_class(s.kind(), s.flags(), s.l.with(|l| l.at_risk.is_some()));
+    let mut out = server_class(s.kind(), s.flags(), s.at_risk.with(|r| r.is_some()));
     if s.entering {
         out.push_str(" entering");
     }
@@ -86,8 +99,7 @@ pub fn server_class(kind: Kind, fl: Flags, spof: bool) -> String {
 /// The node's label: the words on the node, in their order (name, caption,
 /// tags, the single-point label as shown), then what they mean.
 fn aria(s: &NodeState) -> String {
-    let f = s.l.with(|l| {
-        let f = &l.findings;
+    let f = s.findings.with(|f| {
         if f.is_empty() {
             String::new()
         } else {
@@ -108,15 +120,13 @@ fn aria(s: &NodeState) -> String {
     } else {
         ""
     };
-    let tags = s.l.with(|l| {
-        let f = &l.facts;
+    let tags = s.facts.with(|f| {
         f.tags
             .iter()
             .map(|(_, _, words)| format!(", {words}"))
             .collect::<String>()
     });
-    let risk = s.l.with(|l| {
-        let r = &l.at_risk;
+    let risk = s.at_risk.with(|r| {
         r.as_ref()
             .map(|w| {
                 format!(
@@ -128,8 +138,7 @@ fn aria(s: &NodeState) -> String {
     });
     // The words shown come first (a speech user says what they see), then
     // what a shortened one stands for.
-    let name = s.l.with(|l| {
-        let f = &l.facts;
+    let name = s.facts.with(|f| {
         let shown = dpm_rules::fit_name(&f.name);
         if shown == f.name {
             shown
@@ -137,8 +146,7 @@ fn aria(s: &NodeState) -> String {
             format!("{} (shown as {shown})", f.name)
         }
     });
-    let caption = s.l.with(|l| {
-        let f = &l.facts;
+    let caption = s.facts.with(|f| {
         let c = &f.caption;
         let shown = dpm_rules::fit_caption(c, &f.name);
         if shown == *c {
@@ -247,12 +255,12 @@ fn icon(kind: Kind, w: f64) -> AnyView {
 /// failure alone would take in the Risk view.
 fn under(s: NodeState) -> impl IntoView {
     view! {
-        {move || s.l.with(|l| l.flags.stopped).then(|| view! {
+        {move || s.flags.with(|f| f.stopped).then(|| view! {
             <text class="stopped-label" aria-hidden="true" x="0" y=dpm_rules::num(NODE_H / 2.0 + 16.0) text-anchor="middle">
                 "Stopped: its database is down"
             </text>
         })}
-        {move || s.l.with(|l| l.at_risk.clone()).map(|what| view! {
+        {move || s.at_risk.get().map(|what| view! {
             <text class="spof-label" aria-hidden="true" x="0" y=dpm_rules::num(NODE_H / 2.0 + 16.0) text-anchor="middle">
                 {dpm_rules::truncate(&what, 28)}
             </text>
@@ -264,7 +272,7 @@ fn under(s: NodeState) -> impl IntoView {
 fn handle(c: Ctx, ptr: Pointer, s: NodeState, id: ServerId) -> impl IntoView {
     let hh = NODE_H / 2.0;
     move || {
-        (s.kind() == Kind::Dpm && s.l.with(|l| l.flags.edit)).then(|| {
+        (s.kind() == Kind::Dpm && s.flags.with(|f| f.edit)).then(|| {
             view! {
                 <g class="handle" on:pointerdown=move |ev| pointer::start_connect(c, ptr, id, &ev)>
                     <title>"Drag onto a server to protect it"</title>
@@ -309,14 +317,15 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
         }
     };
     let (o1, o2) = (origin.clone(), origin.clone());
-    let name = move || s.l.with(|l| l.facts.name.clone());
+    let name = move || s.facts.with(|f| f.name.clone());
     let shown_name = move || shown_name(&s);
     let shown_caption = move || {
-        s.l.with(|l| dpm_rules::fit_caption(&l.facts.caption, &l.facts.name))
+        s.facts
+            .with(|f| dpm_rules::fit_caption(&f.caption, &f.name))
     };
     // The box grows with the name (the rule crate's measure, as the
     // export's), up to a limit.
-    let bw = move || s.l.with(|l| dpm_rules::box_width(&l.facts.name));
+    let bw = move || s.facts.with(|f| dpm_rules::box_width(&f.name));
     let corner = move || Point {
         x: bw() / 2.0 - 4.0,
         y: -NODE_H / 2.0 + 4.0,
@@ -364,10 +373,10 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
             })}
             <path class="cross" d=move || cross(origin(), bw()) />
             {(!far).then(|| view! {
-                {crate::browser::markup::svg_layer("tags", move || s.l.with(|l| tags_markup(&l.facts.tags, bw())))}
+                {crate::browser::markup::svg_layer("tags", move || s.facts.with(|f| tags_markup(&f.tags, bw())))}
                 // Hidden from assistive technology: the server's label already
                 // reads out its findings.
-                {move || s.sev.get().map(|sev| s.l.with(|l| badge(sev, &l.findings, corner(), true)))}
+                {move || s.sev.get().map(|sev| s.findings.with(|f| badge(sev, f, corner(), true)))}
                 {under(s)}
                 {handle(c, ptr, s, id)}
             })}
@@ -415,12 +424,13 @@ fn cross(o: Point, w: f64) -> String {
 /// name, else with an ellipsis; in the presenter, larger, for a room
 /// reading from its back rows.
 fn shown_name(s: &NodeState) -> String {
-    let px = if s.l.with(|l| l.flags.present) {
+    let px = if s.flags.with(|f| f.present) {
         dpm_rules::PRESENT_NAME_PX
     } else {
         dpm_rules::NAME_PX
     };
-    s.l.with(|l| dpm_rules::fit_name_to(&l.facts.name, dpm_rules::name_room(&l.facts.name), px))
+    s.facts
+        .with(|f| dpm_rules::fit_name_to(&f.name, dpm_rules::name_room(&f.name), px))
 }
 
 /// The tags along the top edge of a node `w` wide: (class, text, what it

@@ -155,7 +155,8 @@ test('10,000 servers: every edit once (fitted, and at 100 %), each with its visi
         // A point of the bare canvas (no node, arrow or overlay over it),
         // painted.
         const alpha = g.getImageData(Math.round((x - r.x) * (lines.width / r.width)), Math.round((y - r.y) * (lines.height / r.height)), 1, 1).data[3];
-        if (!pick && document.elementFromPoint(x, y) === svg && alpha > 0) pick = { l, x, y };
+        const bare = document.elementFromPoint(x, y);
+        if (!pick && (bare === svg || bare?.matches('svg.canvas .pane')) && alpha > 0) pick = { l, x, y };
         break;
       }
     }

@@ -97,6 +97,8 @@ pub fn Canvas() -> impl IntoView {
                 // The far view's probes: hidden nodes its painting reads
                 // its colours off (ground.rs).
                 <g class="probes" node_ref=probes visibility="hidden" aria-hidden="true"></g>
+                // The empty canvas, under all that is drawn: its cursor (CSS).
+                <rect class="pane" width="100%" height="100%" aria-hidden="true" />
                 <g transform=transform>
                     {crate::browser::markup::svg_layer("sites", move || {
                         ed.failed_sites.with(|f| regions.with(|rs| sites_markup(rs, f)))

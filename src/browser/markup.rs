@@ -311,19 +311,24 @@ pub fn patch_rows(list: &web_sys::Element, old: &[Markup], new: &[Markup]) -> bo
             elements.push(e);
         }
     }
-    let mut by_markup: std::collections::HashMap<&str, Vec<usize>> =
-        std::collections::HashMap::new();
-    for (i, m) in old.iter().enumerate().rev() {
-        by_markup.entry(m.as_str()).or_default().push(i);
-    }
+    // The old rows in markup order (the sort is stable: rows alike in the
+    // order they came), looked up by each new row.
+    let mut order: Vec<usize> = (0..old.len()).collect();
+    dpm_rules::sort_by(&mut order, &|&a, &b| old[a].as_str().cmp(old[b].as_str()));
+    let mut kept = vec![false; elements.len()];
     let found: Vec<Option<usize>> = new
         .iter()
-        .map(|m| by_markup.get_mut(m.as_str()).and_then(|is| is.pop()))
+        .map(|m| {
+            let from = order.partition_point(|&i| old[i].as_str() < m.as_str());
+            let i = order[from..]
+                .iter()
+                .take_while(|&&i| old[i] == *m)
+                .find(|&&i| !kept[i])
+                .copied()?;
+            kept[i] = true;
+            Some(i)
+        })
         .collect();
-    let mut kept = vec![false; elements.len()];
-    for &i in found.iter().flatten() {
-        kept[i] = true;
-    }
     // Of the rows kept, the longest run already in order stays where it is;
     // the others move (a renamed server's row: one move, not one for each
     // row it passes).

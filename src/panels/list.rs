@@ -277,42 +277,49 @@ fn list_row(t: &Topology, fs: &[Finding], e: &Entry) -> El {
 }
 
 /// What the add-a-protection form is made of: every server and every DPM
-/// server in name order, with their names. Made and compared at every edit
-/// (a hash of 10,000 names) so that the form (two menus of every server:
-/// 10,000 options in an estate of 10,000) is made and written only when
-/// these change.
-#[derive(Clone, Default, PartialEq)]
+/// server in name order, with their names. Compared at every edit (10,000
+/// names compared, none copied) so that the form (two menus of every
+/// server: 10,000 options in an estate of 10,000) is made and written only
+/// when these change.
+#[derive(Default)]
 struct FormKey {
     all: Vec<ServerId>,
+    names: Vec<String>,
     dpm: Vec<ServerId>,
-    names: u64,
+}
+
+/// The DPM servers of `entries`, in their order.
+fn dpm_of<'a>(t: &'a Topology, entries: &'a [Entry]) -> impl Iterator<Item = ServerId> + 'a {
+    entries
+        .iter()
+        .filter(|e| t.server(e.id).is_some_and(|s| s.kind == Kind::Dpm))
+        .map(|e| e.id)
 }
 
 impl FormKey {
     fn of(t: &Topology, entries: &[Entry]) -> FormKey {
-        use std::hash::{Hash, Hasher};
-        let all: Vec<ServerId> = entries.iter().map(|e| e.id).collect();
-        let dpm = entries
-            .iter()
-            .filter(|e| t.server(e.id).is_some_and(|s| s.kind == Kind::Dpm))
-            .map(|e| e.id)
-            .collect();
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        for e in entries {
-            e.name.hash(&mut h);
-        }
         FormKey {
-            all,
-            dpm,
-            names: h.finish(),
+            all: entries.iter().map(|e| e.id).collect(),
+            names: entries.iter().map(|e| e.name.clone()).collect(),
+            dpm: dpm_of(t, entries).collect(),
         }
+    }
+
+    /// Whether the form made for this key is the form of `entries`.
+    fn fits(&self, t: &Topology, entries: &[Entry]) -> bool {
+        self.all.len() == entries.len()
+            && entries
+                .iter()
+                .zip(self.all.iter().zip(&self.names))
+                .all(|(e, (id, name))| e.id == *id && e.name == *name)
+            && self.dpm.iter().copied().eq(dpm_of(t, entries))
     }
 }
 
 /// The list as it is written, each part to its own container: the counts,
-/// the add-a-protection form (made only when its [`FormKey`] changed:
-/// `None` otherwise), the rows, one each, so that an edit writes only the
-/// rows it changed (see [`patch_rows`]), and "Show more".
+/// the add-a-protection form (what it was made of), the rows, one each, so
+/// that an edit writes only the rows it changed (see [`patch_rows`]), and
+/// "Show more".
 struct Written {
     counts: Markup,
     form: FormKey,
@@ -320,16 +327,22 @@ struct Written {
     more: Markup,
 }
 
+/// The list's parts, and the form's markup when the form written before
+/// (made of `form`) is not the form of the drawing now.
 fn list_html(
     t: &Topology,
     fs: &[Finding],
     limit: usize,
-    form: &FormKey,
+    form: FormKey,
 ) -> (Written, Option<Markup>) {
     let entries = twin(t, fs);
-    let key = FormKey::of(t, &entries);
-    let markup = (key != *form)
-        .then(|| Markup::concat((!key.dpm.is_empty()).then(|| add_form(t, &key.dpm, &key.all))));
+    let (form, markup) = if form.fits(t, &entries) {
+        (form, None)
+    } else {
+        let key = FormKey::of(t, &entries);
+        let m = Markup::concat((!key.dpm.is_empty()).then(|| add_form(t, &key.dpm, &key.all)));
+        (key, Some(m))
+    };
     let rows = entries
         .iter()
         .take(limit)
@@ -348,8 +361,8 @@ fn list_html(
             ))
     });
     let written = Written {
-        counts: counts(key.all.len(), t.protections.len()).render(),
-        form: key,
+        counts: counts(entries.len(), t.protections.len()).render(),
+        form,
         rows,
         more: Markup::concat(more),
     };
@@ -459,12 +472,15 @@ fn render(
         .and_then(|row| row.get_attribute("data-twin"));
     // Names, kinds and protections: not where servers are drawn.
     ed.track_content();
-    let old = written.try_update_value(|w| w.take()).flatten();
-    let no_form = FormKey::default();
+    let mut old = written.try_update_value(|w| w.take()).flatten();
+    // (A drawing with no server is written once too: no key fits nothing.)
+    let key = old.as_mut().map(|o| std::mem::take(&mut o.form));
+    let first = key.is_none();
     let (new, form) = ed.shown.with_untracked(|t| {
         ed.findings
-            .with(|fs| list_html(t, fs, limit, old.as_ref().map_or(&no_form, |o| &o.form)))
+            .with(|fs| list_html(t, fs, limit, key.unwrap_or_default()))
     });
+    let form = form.or_else(|| first.then(Markup::default));
     let mut lost = false;
     let [counts, form_part, rows, more] = parts;
     if old.as_ref().map(|o| &o.counts) != Some(&new.counts) {

@@ -2,7 +2,7 @@
 //! keys and gestures.
 
 use crate::canvas::badge::badge;
-use crate::canvas::looks::{Facts, Flags, Looks};
+use crate::canvas::looks::{Facts, Flags, Looks, ServerLook};
 use crate::canvas::pointer;
 use crate::canvas::pointer::Pointer;
 use crate::canvas::state::toggle_selected;
@@ -14,23 +14,20 @@ use crate::state::editor::Mode;
 use crate::browser::markup::el;
 use crate::browser::markup::Markup;
 
-use dpm_rules::{num, Finding, Kind, Point, ServerId, Severity, NODE_H, TEXT_X};
+use dpm_rules::{num, Kind, Point, ServerId, Severity, NODE_H, TEXT_X};
 use leptos::prelude::*;
 
 /// What a node shows: its signal in the canvas's keyed stores
 /// ([`Looks`]), which only a change of this server sets, so that an edit
-/// runs the nodes it changes and no other; and that signal's parts, each a
-/// memo, so that a change of one part runs only what shows it. (A change
-/// of mode sets every drawn server's flags: with one signal, each node
-/// measured its name, made its icon, tags and badge again.)
+/// runs the nodes it changes and no other; and its words and kind apart, a
+/// memo, so that what shows them runs only when they change. (A change of
+/// mode sets every drawn server's flags: with one signal, each node
+/// measured its name and made its icon and tags again.)
 #[derive(Clone, Copy)]
 struct NodeState {
+    l: RwSignal<ServerLook>,
     facts: Memo<Facts>,
-    flags: Memo<Flags>,
-    findings: Memo<Vec<Finding>>,
-    /// In the Risk view: what this server's failure alone would cost.
-    at_risk: Memo<Option<String>>,
-    /// The worst of its findings.
+    /// The worst of its findings (a memo over its own findings only).
     sev: Memo<Option<Severity>>,
     /// Just added (or the drawing just opened): it fades in.
     entering: bool,
@@ -40,13 +37,10 @@ impl NodeState {
     fn new(c: Ctx, derived: Derived, id: ServerId) -> NodeState {
         let looks = expect_context::<Looks>();
         let l = looks.of_server(c, derived, id);
-        let findings = crate::browser::memo(move |_| l.with(|l| l.findings.clone()));
         NodeState {
+            l,
             facts: crate::browser::memo(move |_| l.with(|l| l.facts.clone())),
-            flags: crate::browser::memo(move |_| l.with(|l| l.flags)),
-            findings,
-            at_risk: crate::browser::memo(move |_| l.with(|l| l.at_risk.clone())),
-            sev: crate::browser::memo(move |_| findings.with(|f| worst(f))),
+            sev: crate::browser::memo(move |_| l.with(|l| worst(&l.findings))),
             entering: c.ed.entering.with_untracked(|e| e.contains(&id)),
         }
     }
@@ -56,13 +50,13 @@ impl NodeState {
     }
 
     fn flags(&self) -> Flags {
-        self.flags.get()
+        self.l.with(|l| l.flags)
     }
 }
 
 /// The node's classes: its kind and every state the style shows.
 fn class(s: &NodeState) -> String {
-    let mut out = server_class(s.kind(), s.flags(), s.at_risk.with(|r| r.is_some()));
+    let mut out = server_class(s.kind(), s.flags(), s.l.with(|l| l.at_risk.is_some()));
     if s.entering {
         out.push_str(" entering");
     }
@@ -99,7 +93,8 @@ pub fn server_class(kind: Kind, fl: Flags, spof: bool) -> String {
 /// The node's label: the words on the node, in their order (name, caption,
 /// tags, the single-point label as shown), then what they mean.
 fn aria(s: &NodeState) -> String {
-    let f = s.findings.with(|f| {
+    let f = s.l.with(|l| {
+        let f = &l.findings;
         if f.is_empty() {
             String::new()
         } else {
@@ -126,8 +121,9 @@ fn aria(s: &NodeState) -> String {
             .map(|(_, _, words)| format!(", {words}"))
             .collect::<String>()
     });
-    let risk = s.at_risk.with(|r| {
-        r.as_ref()
+    let risk = s.l.with(|l| {
+        l.at_risk
+            .as_ref()
             .map(|w| {
                 format!(
                     ", {} (a single point of failure)",
@@ -255,12 +251,12 @@ fn icon(kind: Kind, w: f64) -> AnyView {
 /// failure alone would take in the Risk view.
 fn under(s: NodeState) -> impl IntoView {
     view! {
-        {move || s.flags.with(|f| f.stopped).then(|| view! {
+        {move || s.flags().stopped.then(|| view! {
             <text class="stopped-label" aria-hidden="true" x="0" y=dpm_rules::num(NODE_H / 2.0 + 16.0) text-anchor="middle">
                 "Stopped: its database is down"
             </text>
         })}
-        {move || s.at_risk.get().map(|what| view! {
+        {move || s.l.with(|l| l.at_risk.clone()).map(|what| view! {
             <text class="spof-label" aria-hidden="true" x="0" y=dpm_rules::num(NODE_H / 2.0 + 16.0) text-anchor="middle">
                 {dpm_rules::truncate(&what, 28)}
             </text>
@@ -272,7 +268,7 @@ fn under(s: NodeState) -> impl IntoView {
 fn handle(c: Ctx, ptr: Pointer, s: NodeState, id: ServerId) -> impl IntoView {
     let hh = NODE_H / 2.0;
     move || {
-        (s.kind() == Kind::Dpm && s.flags.with(|f| f.edit)).then(|| {
+        (s.kind() == Kind::Dpm && s.flags().edit).then(|| {
             view! {
                 <g class="handle" on:pointerdown=move |ev| pointer::start_connect(c, ptr, id, &ev)>
                     <title>"Drag onto a server to protect it"</title>
@@ -376,7 +372,7 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
                 {crate::browser::markup::svg_layer("tags", move || s.facts.with(|f| tags_markup(&f.tags, bw())))}
                 // Hidden from assistive technology: the server's label already
                 // reads out its findings.
-                {move || s.sev.get().map(|sev| s.findings.with(|f| badge(sev, f, corner(), true)))}
+                {move || s.sev.get().map(|sev| s.l.with(|l| badge(sev, &l.findings, corner(), true)))}
                 {under(s)}
                 {handle(c, ptr, s, id)}
             })}
@@ -424,7 +420,7 @@ fn cross(o: Point, w: f64) -> String {
 /// name, else with an ellipsis; in the presenter, larger, for a room
 /// reading from its back rows.
 fn shown_name(s: &NodeState) -> String {
-    let px = if s.flags.with(|f| f.present) {
+    let px = if s.flags().present {
         dpm_rules::PRESENT_NAME_PX
     } else {
         dpm_rules::NAME_PX

@@ -1,15 +1,15 @@
 //! What the canvas draws. In a large drawing only what is in view, with a
-//! margin of half a screen around it (and whatever is selected or being
-//! connected, wherever it is), so that a move costs the same in an estate
-//! of 10,000 as in one of 100: xyflow's `useVisibleNodeIds`, tldraw's
-//! `notVisibleShapes`. The view is rounded out to a coarse grid, so panning
-//! redraws nothing until it crosses a cell. (A margin of a whole screen
-//! drew 9 to 16 screens of servers, some 300 at 100 % in a dense estate,
-//! each of them redrawn by a change of mode: entering the simulator took
-//! 100 ms at 10,000 servers, 60 ms with half a screen.) Arrows: those with
-//! an end in that area, and long ones crossing it; in an estate over `GROUND_OVER`
-//! servers, only those with an end within half a screen of the view (the
-//! others crossing it are painted, `ground.rs`).
+//! margin of half a screen around it (and whatever is selected, being
+//! connected or has the keyboard focus, wherever it is), so that a move
+//! costs the same in an estate of 10,000 as in one of 100: xyflow's
+//! `useVisibleNodeIds`, tldraw's `notVisibleShapes`. The view is rounded
+//! out to a coarse grid, so panning redraws nothing until it crosses a
+//! cell. (A margin of a whole screen drew 9 to 16 screens of servers, some
+//! 300 at 100 % in a dense estate, each of them redrawn by a change of
+//! mode: entering the simulator took 100 ms at 10,000 servers, 60 ms with
+//! half a screen.) Arrows: those with an end in that area, and long ones
+//! crossing it; in an estate over `GROUND_OVER` servers, only those with an
+//! end in it (the others crossing it are painted, `ground.rs`).
 
 use crate::canvas::state::DRAW_ALL_UP_TO;
 use crate::ctx::Ctx;
@@ -44,7 +44,9 @@ impl Visible {
     /// `ground`: the far view is painted (`canvas::ground`), and only the
     /// servers it keeps are nodes, with their protections.
     pub fn new(c: Ctx, dragging: RwSignal<Vec<ServerId>>, ground: Memo<bool>) -> Visible {
-        let (near, area) = (area(c, 0.5), area(c, 0.5));
+        // Arrows near the view are those with an end in the area drawn.
+        let area = area(c, 0.5);
+        let near = area;
         let servers = servers(c, area, dragging, ground);
         let drag_links = drag_links(c, dragging);
         Visible {
@@ -100,6 +102,9 @@ fn servers(
                 ed.selection.with(|s| s.iter().copied().collect())
             };
             let from = cn.from.get();
+            // The node with the keyboard focus (or last with it): zoomed or
+            // panned off, a node made no more would drop the focus.
+            let focus = c.tip.focus.get();
             t.servers
                 .iter()
                 .filter(|s| {
@@ -107,7 +112,8 @@ fn servers(
                         && (all
                             || s.pos.is_some_and(|p| in_area(p, a))
                             || keep.contains(&s.id)
-                            || from == Some(s.id))
+                            || from == Some(s.id)
+                            || focus == Some(s.id))
                 })
                 .map(|s| s.id)
                 .collect::<Vec<_>>()

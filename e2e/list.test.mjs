@@ -48,13 +48,25 @@ test('from the list: add and remove protections, rename and delete, each undoabl
   const list = page.getByTestId('servers-list');
   await list.waitFor();
 
+  // A name typed in another entry, not yet confirmed, and the form's menus:
+  // an edit that changes neither leaves them as they are (the same
+  // elements, the text still there).
+  const ps3Field = item(page, 'PS3').locator('[data-rename]');
+  await ps3Field.fill('PS3-typed');
+  await item(page, 'PS3').evaluate((e) => (e.__kept = true));
+  await list.locator('[data-part="from"]').evaluate((e) => (e.__kept = true));
+
   // Remove DS1 -> PS1 from DS1's entry.
   await page.getByRole('button', { name: 'Remove: DS1 protects PS1' }).first().click();
   await page.waitForFunction(() => !document.querySelector('[data-protection="DS1->PS1"]'));
+  assert.equal(await ps3Field.inputValue(), 'PS3-typed', 'text typed in another entry stays');
+  assert.equal(await item(page, 'PS3').evaluate((e) => e.__kept), true, "PS3's entry was not written again");
+  assert.equal(await list.locator('[data-part="from"]').evaluate((e) => e.__kept), true, 'the form was not written again');
   assert.ok(!(await protections(page)).includes('DS1->PS1'));
   assert.doesNotMatch(await item(page, 'DS1').locator('dd').first().innerText(), /PS1/);
   // Focus did not fall to the top of the page: it is on DS1's heading.
   assert.equal(await focused(page), `h${await item(page, 'DS1').getAttribute('data-twin')}`);
+  await ps3Field.fill('PS3');
 
   // Add it back from the form, with the pre-check's verdict said first.
   const from = list.locator('[data-part="from"]');
@@ -105,7 +117,9 @@ test('from the list: add and remove protections, rename and delete, each undoabl
   await list.getByRole('button', { name: 'Delete Backup1' }).click();
   await page.waitForSelector('[data-server="Backup1"]', { state: 'detached' });
   assert.equal(await list.locator('.twin-item').count(), 7);
-  assert.equal(await focused(page), 'list-heading', 'focus goes to the list when its entry went');
+  // Its entry went: the focus goes to the entry now in its place (the
+  // first, DS2), not back to the top of a long list.
+  assert.equal(await focused(page), `h${await item(page, 'DS2').getAttribute('data-twin')}`, 'focus goes to the entry in its place');
   await page.keyboard.press('Control+z');
   await page.waitForSelector('[data-server="Backup1"]');
   assert.ok((await protections(page)).includes('Backup1->PS2'));
@@ -131,8 +145,29 @@ test('a list of thousands shows the first 200 and more on request', async () => 
   await list.waitFor();
   assert.equal(await list.locator('.twin-item').count(), 200);
   assert.match(await list.innerText(), /1000 servers/);
-  await list.locator('[data-action="list-more"]').click();
+  // A rename that takes an entry out of the 200 shown (in name order it is
+  // now far down): the focus goes to the entry in its place, in view.
+  const first = list.locator('.twin-item').first();
+  const next = await list.locator('.twin-item').nth(1).getAttribute('data-twin');
+  await first.locator('[data-rename]').fill('zzz last');
+  await first.locator('[data-rename]').press('Enter');
+  await page.waitForSelector('[data-server="zzz last"]', { state: 'attached' });
+  await page.waitForFunction((k) => document.activeElement?.getAttribute('data-k') === k, `h${next}`);
+  const inView = await page.evaluate(() => {
+    const [a, s] = [document.activeElement.getBoundingClientRect(), document.querySelector('.side').getBoundingClientRect()];
+    return a.top >= s.top && a.bottom <= s.bottom;
+  });
+  assert.ok(inView, 'the focused heading is in view');
+  await list.locator('[data-action="list-more"]').focus();
+  await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelectorAll('.twin-item').length === 400);
+  // The focus goes to the first server it showed, not left on the button
+  // now 200 entries further down.
+  assert.equal(
+    await page.evaluate(() => document.activeElement === document.querySelectorAll('.twin-item')[200].querySelector('h3')),
+    true,
+    'focus on the first entry shown',
+  );
   await done(app, server.url);
 });
 

@@ -330,8 +330,8 @@ pub fn patch_rows(list: &web_sys::Element, old: &[Markup], new: &[Markup]) -> bo
         })
         .collect();
     // Of the rows kept, the longest run already in order stays where it is;
-    // the others move (a renamed server's row: one move, not one for each
-    // row it passes).
+    // the others move (a row that changed places: one move, not one for
+    // each row it passes).
     let stays = in_order(&found);
     keeping_focus(list, &|| {
         for (e, _) in elements.iter().zip(&kept).filter(|(_, &k)| !k) {

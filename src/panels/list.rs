@@ -460,20 +460,31 @@ type Parts = [Element; 4];
 fn render(
     ed: Editor,
     (root, parts): (&Element, &Parts),
-    limit: usize,
+    (limit, shown_more): (usize, StoredValue<Option<usize>>),
     written: StoredValue<Option<Written>>,
 ) {
     let (from, to) = (chosen(root, "from"), chosen(root, "to"));
-    // The server whose row held the focus, for when its control goes.
-    let twin = document()
+    // The row that held the focus (its server, its place), for when its
+    // control goes.
+    let row = document()
         .active_element()
         .filter(|a| root.contains(Some(a)))
-        .and_then(|a| a.closest("[data-twin]").ok().flatten())
-        .and_then(|row| row.get_attribute("data-twin"));
+        .and_then(|a| a.closest("[data-twin]").ok().flatten());
+    let twin = row.as_ref().and_then(|r| r.get_attribute("data-twin"));
+    let place = row.map(|r| {
+        let mut i = 0;
+        let mut at = r.previous_element_sibling();
+        while let Some(e) = at {
+            i += 1;
+            at = e.previous_element_sibling();
+        }
+        i
+    });
     // Names, kinds and protections: not where servers are drawn.
     ed.track_content();
     let mut old = written.try_update_value(|w| w.take()).flatten();
-    // (A drawing with no server is written once too: no key fits nothing.)
+    // The first time, the form is written even when the empty key fits (a
+    // drawing with no DPM server: an empty form).
     let key = old.as_mut().map(|o| std::mem::take(&mut o.form));
     let first = key.is_none();
     let (new, form) = ed.shown.with_untracked(|t| {
@@ -500,12 +511,55 @@ fn render(
     }
     written.set_value(Some(new));
     say_verdict(ed, root);
-    if lost {
-        let heading = twin.and_then(|id| by_attr(root, "data-k", &format!("h{id}")));
-        let target = heading.or_else(|| document().get_element_by_id("list-heading"));
-        if let Some(el) = target.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
+    // The row at place `i` now (the last when there are fewer), by its
+    // heading.
+    let heading_at = |i: usize| {
+        let all = rows.children();
+        let n = all.length();
+        (n > 0)
+            .then(|| all.item((i as u32).min(n - 1)))
+            .flatten()
+            .and_then(|r| r.query_selector("h3").ok().flatten())
+    };
+    // After "Show more", the first row it showed; when the control with the
+    // focus went, its server's heading, or (the server gone or no longer
+    // in the rows shown) the heading of the row that took its place.
+    let target = match shown_more.try_update_value(|m| m.take()).flatten() {
+        Some(i) => heading_at(i),
+        None if lost => twin
+            .and_then(|id| by_attr(root, "data-k", &format!("h{id}")))
+            .or_else(|| place.and_then(heading_at))
+            .or_else(|| document().get_element_by_id("list-heading")),
+        None => None,
+    };
+    match target.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
+        Some(el) => {
             let _ = el.focus();
         }
+        // A control kept its focus but its row moved (a rename puts it in
+        // name order): the column follows it.
+        None => {
+            if let Some(a) = document()
+                .active_element()
+                .filter(|a| root.contains(Some(a)))
+            {
+                keep_in_view(&a);
+            }
+        }
+    }
+}
+
+/// Scrolls the side column so that `el` is in view, when it is not.
+fn keep_in_view(el: &Element) {
+    let Some(side) = el.closest(".side").ok().flatten() else {
+        return;
+    };
+    let (r, s) = (
+        el.get_bounding_client_rect(),
+        side.get_bounding_client_rect(),
+    );
+    if r.top() < s.top() || r.bottom() > s.bottom() {
+        el.scroll_into_view_with_bool(r.top() < s.top());
     }
 }
 
@@ -583,7 +637,13 @@ fn protect_from(ed: Editor, root: &Element, id: ServerId) {
 
 /// The list's one click handler, by the button's `data-action` (and the
 /// server it is about, in `data-id`).
-fn on_click(ed: Editor, pos: Positions, root: &Element, button: &Element, limit: RwSignal<usize>) {
+fn on_click(
+    ed: Editor,
+    pos: Positions,
+    root: &Element,
+    button: &Element,
+    (limit, shown_more): (RwSignal<usize>, StoredValue<Option<usize>>),
+) {
     let id = button.get_attribute("data-id").and_then(|i| id_of(&i));
     match (button.get_attribute("data-action").as_deref(), id) {
         (Some("list-protect"), _) => add_protection(ed, root),
@@ -603,7 +663,11 @@ fn on_click(ed: Editor, pos: Positions, root: &Element, button: &Element, limit:
             ed.edit(|t| dpm_rules::remove_servers(t, &[id]));
         }
         (Some("list-show"), Some(id)) => reveal(ed, pos, &[id], &[]),
-        (Some("list-more"), _) => limit.update(|n| *n += PAGE),
+        (Some("list-more"), _) => {
+            // The focus goes to the first row shown (see `render`).
+            shown_more.set_value(Some(limit.get_untracked()));
+            limit.update(|n| *n += PAGE);
+        }
         _ => {}
     }
 }
@@ -613,6 +677,8 @@ pub fn ServersList() -> impl IntoView {
     let ed = crate::ctx::ctx().ed;
     let pos = crate::ctx::ctx().pos;
     let limit = RwSignal::new(PAGE);
+    // Set by "Show more": the place of the first row it shows.
+    let shown_more = StoredValue::new(None);
     let root = NodeRef::<leptos::html::Div>::new();
 
     // (Three refs: `[NodeRef::new(); 3]` would copy one.)
@@ -626,7 +692,7 @@ pub fn ServersList() -> impl IntoView {
             (root.get(), parts.map(|p| p.get()), rows.get())
         {
             let parts = [a.into(), b.into(), rows.into(), c.into()];
-            render(ed, (&root, &parts), limit.get(), written);
+            render(ed, (&root, &parts), (limit.get(), shown_more), written);
         }
     });
     let on_click = move |ev: leptos::ev::MouseEvent| {
@@ -634,7 +700,7 @@ pub fn ServersList() -> impl IntoView {
             crate::browser::dom::clicked(&ev),
             root.try_get_untracked().flatten(),
         ) {
-            on_click(ed, pos, &root, &button, limit);
+            on_click(ed, pos, &root, &button, (limit, shown_more));
         }
     };
     let on_change = move |ev: leptos::ev::Event| {

@@ -194,6 +194,7 @@ pub fn RiskPanel() -> impl IntoView {
     let rv = crate::ctx::ctx().rv;
     let root = NodeRef::<leptos::html::Section>::new();
     let accepts = StoredValue::new(Vec::<Accept>::new());
+    let opened = StoredValue::new(false);
     crate::browser::effect(move || {
         let Some(root) = root.get() else { return };
         let (html, fixes) = rv
@@ -201,6 +202,19 @@ pub fn RiskPanel() -> impl IntoView {
             .with(|r| ed.doc.with_untracked(|t| risk_html(t, r.as_ref())));
         accepts.set_value(fixes);
         set_keeping_focus(&root, &html);
+        // Opened below a long Servers list, or with the column scrolled
+        // deep, the view would open out of sight: its top is brought in.
+        if !opened.get_value() {
+            opened.set_value(true);
+            let side = root.closest(".side").ok().flatten();
+            let (r, s) = (
+                root.get_bounding_client_rect(),
+                side.map(|s| s.get_bounding_client_rect()),
+            );
+            if s.is_some_and(|s| r.top() < s.top() || r.top() > s.bottom() - 40.0) {
+                root.scroll_into_view_with_bool(true);
+            }
+        }
     });
     let on_click = move |ev: leptos::ev::MouseEvent| {
         let (Some(b), Some(root)) = (crate::browser::dom::clicked(&ev), root.get_untracked())

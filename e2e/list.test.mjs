@@ -145,6 +145,20 @@ test('a list of thousands shows the first 200 and more on request', async () => 
   await list.waitFor();
   assert.equal(await list.locator('.twin-item').count(), 200);
   assert.match(await list.innerText(), /1000 servers/);
+  // A rename that moves an entry down the list, within the 200 shown: its
+  // name field keeps the focus, and the column follows it.
+  const second = list.locator('.twin-item').nth(1);
+  const secondId = await second.getAttribute('data-twin');
+  const after = await list.locator('.twin-item h3').nth(120).evaluate((h) => h.firstChild.textContent);
+  await second.locator('[data-rename]').fill(`${after}a`);
+  await second.locator('[data-rename]').press('Enter');
+  await page.waitForFunction((n) => [...document.querySelectorAll('.twin-item h3')].findIndex((h) => h.firstChild.textContent === n) > 100, `${after}a`);
+  assert.equal(await focused(page), `r${secondId}`, 'focus stays in the name field');
+  const fieldInView = await page.evaluate(() => {
+    const [a, s] = [document.activeElement.getBoundingClientRect(), document.querySelector('.side').getBoundingClientRect()];
+    return a.top >= s.top && a.bottom <= s.bottom;
+  });
+  assert.ok(fieldInView, 'the moved entry is in view');
   // A rename that takes an entry out of the 200 shown (in name order it is
   // now far down): the focus goes to the entry in its place, in view.
   const first = list.locator('.twin-item').first();

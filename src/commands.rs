@@ -318,7 +318,10 @@ impl Cmd {
             Cmd::Simulate if ed.mode.get_untracked() == Mode::Simulate => sim::reset(ed, c.sim),
             Cmd::Simulate => sim::enter(ed, c.sim),
             Cmd::List => c.lv.toggle(),
-            Cmd::Risk => c.rv.on.update(|r| *r = !*r),
+            Cmd::Risk => {
+                c.rv.on.update(|r| *r = !*r);
+                c.rv.reveal.set_value(c.rv.on.get_untracked());
+            }
             Cmd::Copies => ed.copies.update(|on| *on = !*on),
             Cmd::Import => dialog(Dialog::Import),
             Cmd::Export => dialog(Dialog::Export),

@@ -11,7 +11,8 @@
 //! changes only when the drawing does, and as views it would cost the
 //! bundle several times as much. A re-render keeps focus on the control
 //! that had it (or, when that control went with the edit, on its server's
-//! heading), so a keyboard user never falls back to the top of the page.
+//! heading or the one now in its place), so a keyboard user never falls
+//! back to the top of the page.
 
 use crate::browser::dom::find;
 use crate::browser::dom::value;
@@ -455,7 +456,9 @@ type Parts = [Element; 4];
 /// Rewrites what changed of the list (`parts`, under `root`), keeping the
 /// form's choices and the focus: on the control that had it or, when that
 /// control went with the edit, on its server's heading (or, the server
-/// gone too, on the list's own heading). `written` is what each part holds
+/// gone or no longer among the rows shown, on the heading of the row now in
+/// its place; none left, the list's own heading); after "Show more", on the
+/// first row it showed. `written` is what each part holds
 /// (`None`: nothing yet).
 fn render(
     ed: Editor,
@@ -471,15 +474,7 @@ fn render(
         .filter(|a| root.contains(Some(a)))
         .and_then(|a| a.closest("[data-twin]").ok().flatten());
     let twin = row.as_ref().and_then(|r| r.get_attribute("data-twin"));
-    let place = row.map(|r| {
-        let mut i = 0;
-        let mut at = r.previous_element_sibling();
-        while let Some(e) = at {
-            i += 1;
-            at = e.previous_element_sibling();
-        }
-        i
-    });
+    let place = row.as_ref().map(place_of);
     // Names, kinds and protections: not where servers are drawn.
     ed.track_content();
     let mut old = written.try_update_value(|w| w.take()).flatten();
@@ -537,16 +532,33 @@ fn render(
             let _ = el.focus();
         }
         // A control kept its focus but its row moved (a rename puts it in
-        // name order): the column follows it.
+        // name order): the column follows it. (Only then: a layout read in
+        // the middle of every edit, and a column scrolled away by the user
+        // brought back by an Undo, would not be.)
         None => {
-            if let Some(a) = document()
+            let now = document()
                 .active_element()
-                .filter(|a| root.contains(Some(a)))
-            {
+                .filter(|a| root.contains(Some(a)));
+            let moved = now
+                .as_ref()
+                .and_then(|a| a.closest("[data-twin]").ok().flatten())
+                .is_some_and(|r| place.is_some_and(|p| place_of(&r) != p));
+            if let (Some(a), true) = (now, moved) {
                 keep_in_view(&a);
             }
         }
     }
+}
+
+/// The place of `row` among the list's rows, from the first.
+fn place_of(row: &Element) -> usize {
+    let mut i = 0;
+    let mut at = row.previous_element_sibling();
+    while let Some(e) = at {
+        i += 1;
+        at = e.previous_element_sibling();
+    }
+    i
 }
 
 /// Scrolls the side column so that `el` is in view, when it is not.

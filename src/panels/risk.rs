@@ -194,7 +194,6 @@ pub fn RiskPanel() -> impl IntoView {
     let rv = crate::ctx::ctx().rv;
     let root = NodeRef::<leptos::html::Section>::new();
     let accepts = StoredValue::new(Vec::<Accept>::new());
-    let opened = StoredValue::new(false);
     crate::browser::effect(move || {
         let Some(root) = root.get() else { return };
         let (html, fixes) = rv
@@ -202,10 +201,9 @@ pub fn RiskPanel() -> impl IntoView {
             .with(|r| ed.doc.with_untracked(|t| risk_html(t, r.as_ref())));
         accepts.set_value(fixes);
         set_keeping_focus(&root, &html);
-        // Opened below a long Servers list, or with the column scrolled
+        // Turned on below a long Servers list, or with the column scrolled
         // deep, the view would open out of sight: its top is brought in.
-        if !opened.get_value() {
-            opened.set_value(true);
+        if rv.reveal.try_update_value(std::mem::take).unwrap_or(false) {
             let side = root.closest(".side").ok().flatten();
             let (r, s) = (
                 root.get_bounding_client_rect(),

@@ -41,6 +41,9 @@ impl Default for ListView {
 #[derive(Clone, Copy)]
 pub struct RiskView {
     pub on: RwSignal<bool>,
+    /// Set when the user turns the view on: its next writing brings it into
+    /// sight (not when it is made again on leaving the simulator).
+    pub reveal: StoredValue<bool>,
     pub risk: Memo<Option<(Risk, Vec<Fix>)>>,
 }
 
@@ -66,7 +69,11 @@ impl RiskView {
                 Some((r, f))
             })
         });
-        RiskView { on, risk }
+        RiskView {
+            on,
+            reveal: StoredValue::new(false),
+            risk,
+        }
     }
 }
 

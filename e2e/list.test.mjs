@@ -144,7 +144,7 @@ test('a list of thousands shows the first 200 and more on request', async () => 
   const list = page.getByTestId('servers-list');
   await list.waitFor();
   assert.equal(await list.locator('.twin-item').count(), 200);
-  assert.match(await list.innerText(), /1000 servers/);
+  assert.match(await list.innerText(), /1,000 servers/);
   // A rename that moves an entry down the list, within the 200 shown: its
   // name field keeps the focus, and the column follows it.
   const second = list.locator('.twin-item').nth(1);

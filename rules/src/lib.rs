@@ -135,7 +135,7 @@ pub use route::{
     is_clear, passes_near, route, route_bent, route_in, segment_hits_box, Limit, Obstacles,
     CLEARANCE,
 };
-pub use rules::{and_list, Rule, Severity, Source};
+pub use rules::{and_list, thousands, Rule, Severity, Source};
 pub use scenario::{
     format_for, from_json, to_json, uses_version_2, InputError, FORMAT, FORMAT_2, READABLE_FORMATS,
 };

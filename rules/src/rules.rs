@@ -269,6 +269,25 @@ impl fmt::Display for Rule {
     }
 }
 
+/// `1234567` as "1,234,567": counts in sentences, grouped as the
+/// documentation writes them.
+///
+/// ```
+/// assert_eq!(dpm_rules::thousands(10000), "10,000");
+/// assert_eq!(dpm_rules::thousands(999), "999");
+/// ```
+pub fn thousands(k: usize) -> String {
+    let d = k.to_string();
+    let mut out = String::new();
+    for (i, c) in d.chars().enumerate() {
+        if i > 0 && (d.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// "A", "A and B", "A, B and C".
 pub fn and_list<S: AsRef<str>>(items: &[S]) -> String {
     match items {

@@ -189,8 +189,8 @@ fn label(c: Ctx) -> String {
     c.ed.shown.with(|t| {
         format!(
             "Protection topology: {} servers, {} protections",
-            t.servers.len(),
-            t.protections.len()
+            dpm_rules::thousands(t.servers.len()),
+            dpm_rules::thousands(t.protections.len())
         )
     })
 }

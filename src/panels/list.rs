@@ -55,8 +55,10 @@ fn server_options(t: &Topology, ids: &[ServerId]) -> Vec<El> {
 fn counts(servers: usize, protections: usize) -> El {
     let s = |n: usize| if n == 1 { "" } else { "s" };
     el("p").attr("class", "muted").text(format!(
-        "{servers} server{}, {protections} protection{}.",
+        "{} server{}, {} protection{}.",
+        dpm_rules::thousands(servers),
         s(servers),
+        dpm_rules::thousands(protections),
         s(protections)
     ))
 }

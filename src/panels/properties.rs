@@ -667,10 +667,13 @@ fn props_html(a: &About) -> Markup {
         About::Nothing => {
             empty("Select a server to see and edit its facts, or drag one in from the palette.")
         }
-        About::Many(n) => Markup::concat([
-            el("p").text(format!("{n} servers selected.")),
-            danger_row("delete-selection", None, &format!("Delete {n} servers")),
-        ]),
+        About::Many(n) => {
+            let n = dpm_rules::thousands(*n);
+            Markup::concat([
+                el("p").text(format!("{n} servers selected.")),
+                danger_row("delete-selection", None, &format!("Delete {n} servers")),
+            ])
+        }
         About::Link(_, None) | About::Server(None, _, _) => empty("It is gone."),
         About::Link(l, Some(f)) => protection_html(*l, f),
         About::Server(Some(s), links, offer) => server_html(s, links, offer),

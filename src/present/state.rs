@@ -73,8 +73,8 @@ fn about(t: &Topology) -> String {
     let s = Summary::of(&dpm_rules::check(t));
     format!(
         "{} servers, {} protections. {}",
-        t.servers.len(),
-        t.protections.len(),
+        dpm_rules::thousands(t.servers.len()),
+        dpm_rules::thousands(t.protections.len()),
         s.status()
     )
 }

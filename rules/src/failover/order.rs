@@ -8,20 +8,7 @@ use super::{by_name, database_copies, Flow, Links, OptionKind, OrderedStep, Step
 use crate::estate::Down;
 use crate::inventory::{Copies, DataSource};
 use crate::model::{Kind, Link, ServerId, Topology};
-use crate::rules::and_list;
-
-/// `1234567` as "1,234,567".
-fn thousands(k: usize) -> String {
-    let d = k.to_string();
-    let mut out = String::new();
-    for (i, c) in d.chars().enumerate() {
-        if i > 0 && (d.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+use crate::rules::{and_list, thousands};
 
 /// What comes back with DPM server `s`: its database, and the data it
 /// directly holds of the servers it protects that are up (not in `down`).

@@ -131,6 +131,24 @@ pub fn find(root: &Element, sel: &str) -> Option<Element> {
     root.query_selector(sel).ok().flatten()
 }
 
+/// Scrolls the side column, when `el` (inside it) is out of its view or its
+/// top within 48 pixels of its bottom, so that `el`'s top is at the
+/// column's top: a panel turned on below a long list, a player opened far
+/// above the option played, an entry moved by its rename. Nothing when it
+/// is in view (a layout read, no scroll).
+pub fn into_column_view(el: &Element) {
+    let Some(side) = el.closest(".side").ok().flatten() else {
+        return;
+    };
+    let (r, s) = (
+        el.get_bounding_client_rect(),
+        side.get_bounding_client_rect(),
+    );
+    if r.top() < s.top() || r.top() > s.bottom() - 48.0 {
+        el.scroll_into_view_with_bool(true);
+    }
+}
+
 /// Where the pointer is on the canvas element, in CSS pixels.
 pub fn local(svg: &web_sys::Element, cx: f64, cy: f64) -> (f64, f64) {
     let r = svg.get_bounding_client_rect();

@@ -546,7 +546,7 @@ fn render(
                 .and_then(|a| a.closest("[data-twin]").ok().flatten())
                 .is_some_and(|r| place.is_some_and(|p| place_of(&r) != p));
             if let (Some(a), true) = (now, moved) {
-                keep_in_view(&a);
+                crate::browser::dom::into_column_view(&a);
             }
         }
     }
@@ -561,20 +561,6 @@ fn place_of(row: &Element) -> usize {
         at = e.previous_element_sibling();
     }
     i
-}
-
-/// Scrolls the side column so that `el` is in view, when it is not.
-fn keep_in_view(el: &Element) {
-    let Some(side) = el.closest(".side").ok().flatten() else {
-        return;
-    };
-    let (r, s) = (
-        el.get_bounding_client_rect(),
-        side.get_bounding_client_rect(),
-    );
-    if r.top() < s.top() || r.bottom() > s.bottom() {
-        el.scroll_into_view_with_bool(r.top() < s.top());
-    }
 }
 
 /// The message under server `id`'s name field (empty: none), the field

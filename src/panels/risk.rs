@@ -204,14 +204,7 @@ pub fn RiskPanel() -> impl IntoView {
         // Turned on below a long Servers list, or with the column scrolled
         // deep, the view would open out of sight: its top is brought in.
         if rv.reveal.try_update_value(std::mem::take).unwrap_or(false) {
-            let side = root.closest(".side").ok().flatten();
-            let (r, s) = (
-                root.get_bounding_client_rect(),
-                side.map(|s| s.get_bounding_client_rect()),
-            );
-            if s.is_some_and(|s| r.top() < s.top() || r.top() > s.bottom() - 40.0) {
-                root.scroll_into_view_with_bool(true);
-            }
+            crate::browser::dom::into_column_view(&root);
         }
     });
     let on_click = move |ev: leptos::ev::MouseEvent| {

@@ -203,19 +203,9 @@ fn start_playing(ed: Editor, sim: Sim) {
 /// down the list, thousands of pixels below it). The focus stays on Play.
 fn reveal_player() {
     leptos::prelude::request_animation_frame(|| {
-        let doc = leptos::prelude::document();
-        let (Some(player), Some(side)) = (
-            doc.query_selector(".player").ok().flatten(),
-            doc.query_selector(".side").ok().flatten(),
-        ) else {
-            return;
-        };
-        let (p, s) = (
-            player.get_bounding_client_rect(),
-            side.get_bounding_client_rect(),
-        );
-        if p.top() < s.top() || p.top() > s.bottom() - 48.0 {
-            player.scroll_into_view_with_bool(true);
+        let player = leptos::prelude::document().query_selector(".player");
+        if let Some(player) = player.ok().flatten() {
+            crate::browser::dom::into_column_view(&player);
         }
     });
 }

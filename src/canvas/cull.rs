@@ -44,14 +44,12 @@ impl Visible {
     /// `ground`: the far view is painted (`canvas::ground`), and only the
     /// servers it keeps are nodes, with their protections.
     pub fn new(c: Ctx, dragging: RwSignal<Vec<ServerId>>, ground: Memo<bool>) -> Visible {
-        // Arrows near the view are those with an end in the area drawn.
         let area = area(c, 0.5);
-        let near = area;
         let servers = servers(c, area, dragging, ground);
         let drag_links = drag_links(c, dragging);
         Visible {
             servers,
-            links: links(c, (area, near, ground), servers, drag_links),
+            links: links(c, (area, ground), servers, drag_links),
             drag_links,
             estate_links: estate_links(c, servers),
         }
@@ -150,14 +148,14 @@ fn picked(c: Ctx) -> HashSet<Link> {
 }
 
 /// The protections drawn as arrows. In a large estate close in, only
-/// those with an end near the view (`near`: half a screen around it), at
+/// those with an end in the area drawn (half a screen around the view), at
 /// a selected server or picked: the long ones passing through are painted
 /// under the drawing (`ground.rs`), where 5,000 arrows across the view of
 /// a generated estate of 10,000 made every click lay out, paint and
 /// hit-test 30,000 SVG elements.
 fn links(
     c: Ctx,
-    (area, near, ground): (Memo<Area>, Memo<Area>, Memo<bool>),
+    (area, ground): (Memo<Area>, Memo<bool>),
     servers: Memo<Vec<ServerId>>,
     drag_links: Memo<Vec<Link>>,
 ) -> Memo<Vec<Link>> {
@@ -166,7 +164,7 @@ fn links(
         let moving: HashSet<Link> = drag_links.with(|d| d.iter().copied().collect());
         ed.shown.with(|t| {
             if t.servers.len() > GROUND_OVER && !ground.get() {
-                return near_links(c, t, near.get(), &moving);
+                return near_links(c, t, area.get(), &moving);
             }
             if ground.get() {
                 // The protections of the servers kept as nodes, and the

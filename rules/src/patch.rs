@@ -121,6 +121,21 @@ impl Patch {
         self.servers.added.iter().map(|s| s.id).collect()
     }
 
+    /// The servers applying it to `t` (the drawing it applies to, as for
+    /// [`Patch::apply`]) adds, removes or changes in any way, by id: what
+    /// an editor's views of every server (where boxes stand, say) need look
+    /// at again after the step, instead of the whole drawing. Positions
+    /// `t` lacks are left out.
+    pub fn touched_servers(&self, t: &Topology) -> Vec<ServerId> {
+        let s = &self.servers;
+        s.gone
+            .iter()
+            .filter_map(|&k| t.servers.get(k).map(|s| s.id))
+            .chain(s.changed.iter().map(|s| s.id))
+            .chain(s.added.iter().map(|s| s.id))
+            .collect()
+    }
+
     /// Whether it takes servers out of the drawing.
     pub fn removes_servers(&self) -> bool {
         !self.servers.gone.is_empty()
@@ -356,6 +371,7 @@ impl<T> Splice<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hash::{HashMap, HashSet};
     use crate::model::{Kind, Point, ServerId};
 
     fn sample() -> Topology {
@@ -377,14 +393,53 @@ mod tests {
         let p = diff(a, b);
         assert_eq!(p.is_empty(), a == b);
         let size = p.size();
+        // Every server that differs is named as touched, both ways.
+        let touched: HashSet<ServerId> = p.touched_servers(a).into_iter().collect();
+        assert!(differing(a, b).is_subset(&touched), "a to b");
         let mut t = a.clone();
         let back = p.apply(&mut t).expect("fits");
         assert_eq!(&t, b);
+        let touched: HashSet<ServerId> = back.touched_servers(&t).into_iter().collect();
+        assert!(differing(b, a).is_subset(&touched), "b back to a");
         let again = back.apply(&mut t).expect("fits");
         assert_eq!(&t, a);
         again.apply(&mut t).expect("fits");
         assert_eq!(&t, b);
         size
+    }
+
+    /// The ids of the servers in only one of `a` and `b`, or different.
+    fn differing(a: &Topology, b: &Topology) -> HashSet<ServerId> {
+        let of = |t: &Topology| -> HashMap<ServerId, Server> {
+            t.servers.iter().map(|s| (s.id, s.clone())).collect()
+        };
+        let (a, b) = (of(a), of(b));
+        a.keys()
+            .chain(b.keys())
+            .filter(|id| a.get(id) != b.get(id))
+            .copied()
+            .collect()
+    }
+
+    #[test]
+    fn a_patch_names_the_servers_it_touches_and_no_other() {
+        let a = sample();
+        let mut moved = a.clone();
+        moved.servers[3].pos = Some(Point { x: 1.0, y: 2.0 });
+        assert_eq!(diff(&a, &moved).touched_servers(&a), vec![ServerId(3)]);
+        let mut gone = a.clone();
+        gone.remove_server(ServerId(2));
+        let back = diff(&gone, &a);
+        assert_eq!(diff(&a, &gone).touched_servers(&a), vec![ServerId(2)]);
+        assert_eq!(back.touched_servers(&gone), vec![ServerId(2)]);
+        let mut added = a.clone();
+        let id = added.add_server("PS9", Kind::Protected);
+        assert_eq!(diff(&a, &added).touched_servers(&a), vec![id]);
+        // A protection, added or switched, touches no server.
+        let mut linked = a.clone();
+        linked.connect(Protection::new(ServerId(1), ServerId(5)));
+        linked.protections[0].switched = true;
+        assert!(diff(&a, &linked).touched_servers(&a).is_empty());
     }
 
     #[test]

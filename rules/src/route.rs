@@ -58,8 +58,8 @@ type Placed = (ServerId, Point, f64);
 pub struct Obstacles {
     /// Each box's server, centre and half width.
     cells: HashMap<(i32, i32), Vec<Placed>>,
-    /// The half widths of the boxes grown for their names (most are not).
-    wide: HashMap<ServerId, f64>,
+    /// Each box's centre and half width, by its server.
+    at: HashMap<ServerId, (Point, f64)>,
     count: usize,
 }
 
@@ -81,31 +81,90 @@ impl Obstacles {
     /// given ([`box_width`] of its name; widths outside [`NODE_W`]..=
     /// [`NODE_W_MAX`] are taken as the nearest of the two).
     pub fn new(boxes: impl IntoIterator<Item = (ServerId, Point, f64)>) -> Obstacles {
-        let mut cells: HashMap<(i32, i32), Vec<Placed>> = HashMap::default();
-        let mut wide = HashMap::default();
-        let mut count = 0;
+        let mut o = Obstacles::default();
         for (id, p, w) in boxes {
-            if p.x.is_finite() && p.y.is_finite() {
-                let hw = within(w, NODE_W, NODE_W_MAX) / 2.0;
-                let reach = hw - NODE_W / 2.0;
-                let (x0, y) = cell_of(Point {
-                    x: p.x - reach,
-                    y: p.y,
-                });
-                let (x1, _) = cell_of(Point {
-                    x: p.x + reach,
-                    y: p.y,
-                });
-                if reach > 0.0 {
-                    wide.insert(id, hw);
+            o.place(id, p, w);
+        }
+        o
+    }
+
+    /// The cells a box centred at `p` with half width `hw` stands in: its
+    /// row, from its left edge's cell to its right's (one for most).
+    fn cells_of(p: Point, hw: f64) -> impl Iterator<Item = (i32, i32)> {
+        let reach = hw - NODE_W / 2.0;
+        let (x0, y) = cell_of(Point {
+            x: p.x - reach,
+            y: p.y,
+        });
+        let (x1, _) = cell_of(Point {
+            x: p.x + reach,
+            y: p.y,
+        });
+        (x0..=x1).map(move |x| (x, y))
+    }
+
+    /// Adds the box of `id` centred at `p`, `w` wide (a box at a point
+    /// that is not finite is left out).
+    fn place(&mut self, id: ServerId, p: Point, w: f64) {
+        if p.x.is_finite() && p.y.is_finite() {
+            let hw = within(w, NODE_W, NODE_W_MAX) / 2.0;
+            for k in Obstacles::cells_of(p, hw) {
+                self.cells.entry(k).or_default().push((id, p, hw));
+            }
+            self.at.insert(id, (p, hw));
+            self.count += 1;
+        }
+    }
+
+    /// Puts the box of `id` centred at `c`, `w` wide, where it was
+    /// (moved, grown) or as a new one; `None` takes it away. For an editor
+    /// that changes the boxes an edit touched instead of making them all
+    /// again ([`crate::Patch::touched_servers`]). Returns the box it
+    /// replaced, as (centre, width), if any.
+    pub fn set(&mut self, id: ServerId, to: Option<(Point, f64)>) -> Option<(Point, f64)> {
+        let old = self.at.remove(&id);
+        if let Some((c, hw)) = old {
+            for k in Obstacles::cells_of(c, hw) {
+                if let Some(v) = self.cells.get_mut(&k) {
+                    v.retain(|b| b.0 != id);
+                    if v.is_empty() {
+                        self.cells.remove(&k);
+                    }
                 }
-                for x in x0..=x1 {
-                    cells.entry((x, y)).or_default().push((id, p, hw));
-                }
-                count += 1;
+            }
+            self.count -= 1;
+        }
+        if let Some((c, w)) = to {
+            self.place(id, c, w);
+        }
+        old.map(|(c, hw)| (c, hw * 2.0))
+    }
+
+    /// The boxes, as (centre, width), that differ from `before`'s: moved
+    /// or grown (as they were and as they are), added, taken away. `None`
+    /// when there are more than `most`.
+    pub fn changed_from(&self, before: &Obstacles, most: usize) -> Option<Vec<(Point, f64)>> {
+        let mut out = Vec::new();
+        let whole = |(c, hw): (Point, f64)| (c, hw * 2.0);
+        for (id, &b) in &self.at {
+            match before.at.get(id) {
+                Some(&old) if old == b => {}
+                Some(&old) => out.extend([whole(old), whole(b)]),
+                None => out.push(whole(b)),
+            }
+            if out.len() > most {
+                return None;
             }
         }
-        Obstacles { cells, wide, count }
+        for (id, &old) in &before.at {
+            if !self.at.contains_key(id) {
+                out.push(whole(old));
+                if out.len() > most {
+                    return None;
+                }
+            }
+        }
+        Some(out)
     }
 
     /// The boxes of the servers of `t` at the places `at` gives, each as
@@ -121,7 +180,7 @@ impl Obstacles {
     /// Half the width of the box of `id` ([`NODE_W`] / 2 for a server not
     /// here).
     pub fn half_w(&self, id: ServerId) -> f64 {
-        self.wide.get(&id).copied().unwrap_or(NODE_W / 2.0)
+        self.at.get(&id).map_or(NODE_W / 2.0, |b| b.1)
     }
 
     /// How many boxes there are.
@@ -415,14 +474,13 @@ fn detour(
     let mut in_way: Vec<InWay> = Vec::new();
     let mut work = WORK;
     loop {
+        // Kept in the order of their servers, not of the grid's cells: the
+        // route is then the same however the grid was built (whole, or
+        // box by box as an editor changes it).
         for (id, c) in near.drain(..) {
-            if !in_way.iter().any(|o| o.0 == id) {
-                in_way.push((
-                    id,
-                    c,
-                    obstacles.clearance(id, c, wider),
-                    obstacles.half_w(id),
-                ));
+            if let Err(k) = in_way.binary_search_by_key(&id, |o| o.0) {
+                let hw = obstacles.half_w(id);
+                in_way.insert(k, (id, c, obstacles.clearance(id, c, wider), hw));
             }
         }
         if in_way.len() > limit.0 {
@@ -854,6 +912,63 @@ mod tests {
             let t = drawing(n, seed, gap);
             let under = crate::geometry::arrows_under_servers(&t);
             prop_assert!(under.is_empty(), "{} arrows over servers, first {:?}", under.len(), under.first());
+        }
+
+        /// Boxes changed one by one, as an editor changes the boxes an
+        /// edit touched, route every arrow as the boxes made whole from
+        /// the drawing after do; `changed_from` names each box that moved
+        /// (where it was and where it is) or went, and no other.
+        #[test]
+        fn boxes_changed_one_by_one_route_as_boxes_made_whole(
+            n in 2usize..60,
+            seed in any::<u64>(),
+            edits in proptest::collection::vec((0usize..60, -300.0f64..300.0, -90.0f64..90.0, any::<bool>()), 1..6),
+        ) {
+            let before = drawing(n, seed, 12.0);
+            let m = before.servers.len();
+            let mut t = before.clone();
+            let mut boxes = Obstacles::of(&before);
+            for &(k, dx, dy, gone) in &edits {
+                let s = &mut t.servers[k % m];
+                let id = s.id;
+                let to = if gone {
+                    s.pos = Some(at(f64::NAN, 0.0));
+                    None
+                } else {
+                    let p = s.pos.unwrap_or(at(0.0, 0.0));
+                    s.pos = Some(at(p.x + dx, p.y + dy));
+                    s.pos.map(|p| (p, box_width(&s.name)))
+                };
+                boxes.set(id, to);
+            }
+            let whole = Obstacles::of(&t);
+            prop_assert_eq!(boxes.len(), whole.len());
+            for p in &t.protections {
+                let end = |id: ServerId| (id, t.server(id).and_then(|s| s.pos).unwrap_or(at(0.0, 0.0)));
+                let (a, b) = (end(p.protector), end(p.target));
+                if !(a.1.x.is_finite() && b.1.x.is_finite()) {
+                    continue; // (a plain arrow of NaNs equals nothing)
+                }
+                prop_assert_eq!(
+                    route(a, b, false, &boxes, Limit::FULL),
+                    route(a, b, false, &whole, Limit::FULL)
+                );
+            }
+            let changed = whole.changed_from(&Obstacles::of(&before), usize::MAX).unwrap_or_default();
+            for (s0, s1) in before.servers.iter().zip(&t.servers) {
+                let (p0, p1) = (s0.pos.unwrap_or(at(0.0, 0.0)), s1.pos.unwrap_or(at(0.0, 0.0)));
+                let w = box_width(&s0.name);
+                if p0 != p1 {
+                    prop_assert!(changed.contains(&(p0, w)), "{:?} where it was", s0.id);
+                    if p1.x.is_finite() {
+                        prop_assert!(changed.contains(&(p1, w)), "{:?} where it is", s0.id);
+                    }
+                }
+            }
+            let moved = before.servers.iter().zip(&t.servers).filter(|(a, b)| a.pos != b.pos);
+            let most: usize = moved.map(|(_, b)| if b.pos.is_some_and(|p| p.x.is_finite()) { 2 } else { 1 }).sum();
+            prop_assert_eq!(changed.len(), most);
+            prop_assert_eq!(whole.changed_from(&whole, 0), Some(Vec::new()));
         }
     }
 

@@ -134,6 +134,20 @@ fn start() -> impl Strategy<Value = Topology> {
 /// Applies `p` to a copy of `from`, which must give `to`; returns the
 /// drawing and the inverse.
 fn check_patch(from: &Topology, to: &Topology, p: Patch) -> Result<Patch, TestCaseError> {
+    // Every server that differs between the two is one the patch says it
+    // touches (what the editor's views of every box look at again).
+    let touched: hash::HashSet<ServerId> = p.touched_servers(from).into_iter().collect();
+    let by_id = |t: &Topology| -> hash::HashMap<ServerId, Server> {
+        t.servers.iter().map(|s| (s.id, s.clone())).collect()
+    };
+    let (a, b) = (by_id(from), by_id(to));
+    for id in a.keys().chain(b.keys()) {
+        prop_assert!(
+            a.get(id) == b.get(id) || touched.contains(id),
+            "server {:?} differs but is not named as touched",
+            id
+        );
+    }
     let mut t = from.clone();
     let back = p.apply(&mut t);
     prop_assert!(

@@ -295,6 +295,66 @@ async fn a_large_estate_judges_the_nearest_servers_at_once_and_the_rest_when_idl
     assert!(cn.verdicts.with_untracked(|v| v.is_empty()));
 }
 
+/// What reads the drawing shown runs again when what it shows changes (an
+/// edit, a step that differs, the step cleared back to a different
+/// drawing), and not for a step that shows the drawing as it was shown
+/// (most steps of a plan), nor for an edit made while a step is shown; and
+/// the servers an edit touched are told, by id, until a step is shown.
+#[wasm_bindgen_test]
+fn the_drawing_shown_changes_only_when_what_it_shows_does() {
+    use dpm_rules::Point;
+    use dpm_sketch::state::editor::Mark;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let owner = Owner::new();
+    owner.with(|| {
+        let ed = Editor::new(presets::moving());
+        let runs = Arc::new(AtomicUsize::new(0));
+        let counted = runs.clone();
+        let names = Memo::new(move |_| {
+            counted.fetch_add(1, Ordering::Relaxed);
+            ed.shown.with(|t| t.servers.len())
+        });
+        let reads = move || {
+            names.get_untracked();
+            runs.load(Ordering::Relaxed)
+        };
+        assert_eq!(reads(), 1);
+        let mut mark = Mark::default();
+        assert_eq!(ed.touched_since(&mut mark), None, "never looked");
+        assert_eq!(ed.touched_since(&mut mark), Some(Vec::new()));
+        // The same drawing as a step: nothing to run again.
+        ed.set_preview(presets::moving());
+        assert_eq!(reads(), 1, "a step showing the drawing as shown");
+        assert_eq!(ed.touched_since(&mut mark), None, "a step is shown");
+        // A step that differs.
+        let mut other = presets::moving();
+        other.servers[0].pos = Some(Point { x: 9.0, y: 9.0 });
+        ed.set_preview(other.clone());
+        assert_eq!(reads(), 2, "a step that differs");
+        // An edit under the step: the step is still what shows.
+        let id = ed.doc.with_untracked(|t| t.servers[1].id);
+        ed.edit(|t| t.servers[1].pos = Some(Point { x: 5.0, y: 5.0 }));
+        assert_eq!(reads(), 2, "an edit while a step is shown");
+        ed.clear_preview();
+        assert_eq!(reads(), 3, "back to the drawing, which differs");
+        assert_eq!(ed.touched_since(&mut mark), None, "a step was shown");
+        ed.set_preview(ed.doc.get_untracked());
+        ed.clear_preview();
+        assert_eq!(reads(), 3, "a step like the drawing, cleared");
+        let _ = ed.touched_since(&mut mark);
+        ed.edit(|t| t.servers[1].pos = Some(Point { x: 6.0, y: 5.0 }));
+        assert_eq!(reads(), 4, "an edit");
+        assert_eq!(ed.touched_since(&mut mark), Some(vec![id]));
+        ed.undo();
+        assert_eq!(reads(), 5, "undo");
+        ed.redo();
+        assert_eq!(reads(), 6, "redo");
+        assert_eq!(ed.touched_since(&mut mark), Some(vec![id, id]));
+        assert_eq!(ed.touched_since(&mut mark), Some(Vec::new()));
+    });
+}
+
 #[wasm_bindgen_test]
 fn playing_an_option_previews_without_touching_the_drawing() {
     let owner = Owner::new();
@@ -314,13 +374,13 @@ fn playing_an_option_previews_without_touching_the_drawing() {
                 .unwrap()
         });
         dpm_sketch::sim::state::play(ed, sim, option.clone(), "Server1".into());
-        assert!(ed.preview.get_untracked().is_some());
+        assert!(ed.showing_step());
         assert_eq!(ed.doc.get_untracked(), presets::moving());
         assert!(!ed.can_undo());
         dpm_sketch::sim::state::reset(ed, sim);
         assert_eq!(ed.mode.get_untracked(), Mode::Edit);
-        assert!(ed.preview.get_untracked().is_none());
-        assert_eq!(ed.shown.get_untracked(), presets::moving());
+        assert!(!ed.showing_step());
+        assert_eq!(ed.shown.with_untracked(Clone::clone), presets::moving());
         // Apply is one step, and undo returns the drawing before.
         dpm_sketch::sim::state::enter(ed, sim);
         dpm_sketch::sim::state::toggle_failed(ed, dpm1);

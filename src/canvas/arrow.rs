@@ -80,7 +80,7 @@ pub fn ProtectionArrow(
     let entering = ed
         .entering
         .with_untracked(|e| e.contains(&link.protector) || e.contains(&link.target))
-        || ed.preview.with_untracked(|p| p.is_some());
+        || ed.showing_step();
     let class = move || link_class(l.with(|l| l.facts.switched), sev.get(), broken.get());
     let marker = move || {
         if broken.get() {

@@ -215,30 +215,20 @@ impl Looks {
                 })
             });
         });
-        looks.watch_boxes(c);
+        looks.watch_boxes(derived);
         looks
     }
 
-    /// Routes again the arrows near a box that changed: each change of
-    /// the drawing is compared box by box with the one before, and an
-    /// arrow whose path's bounds (grown by what a detour keeps clear)
-    /// meet a changed box counts up its `reroute`. Past 64 changed boxes
-    /// (a paste, a layout), every arrow is routed again.
-    fn watch_boxes(self, c: Ctx) {
-        let ed = c.ed;
-        let before: StoredValue<HashMap<ServerId, BoxAt>> = StoredValue::new(HashMap::default());
+    /// Routes again the arrows near a box that changed: an arrow whose
+    /// path's bounds (grown by what a detour keeps clear) meet a box that
+    /// moved, grew, came or went ([`Derived::take_moved_boxes`]) counts up
+    /// its `reroute`. Past 64 changed boxes (a paste, a layout), every
+    /// arrow is routed again.
+    fn watch_boxes(self, derived: Derived) {
         crate::browser::effect(move || {
-            let now: HashMap<ServerId, BoxAt> = ed.shown.with(|t| {
-                t.servers
-                    .iter()
-                    .filter_map(|s| Some((s.id, (s.pos?, dpm_rules::box_width(&s.name)))))
-                    .collect()
-            });
-            // The first drawing: its arrows were routed as they were made.
-            let first = before.with_value(|b| b.is_empty());
-            let changed = before.with_value(|b| changed_boxes(b, &now));
-            before.set_value(now);
-            if first {
+            derived.obstacles.track();
+            let changed = derived.take_moved_boxes();
+            if changed.as_ref().is_some_and(Vec::is_empty) {
                 return;
             }
             let hit: Vec<Link> = self.traces.with_value(|tr| {
@@ -259,39 +249,6 @@ impl Looks {
             });
         });
     }
-}
-
-/// The boxes (centre, width) that differ between `before` and `now`: moved,
-/// grown, added or removed. None when there are too many to look for
-/// (every arrow is then routed again).
-fn changed_boxes(
-    before: &HashMap<ServerId, BoxAt>,
-    now: &HashMap<ServerId, BoxAt>,
-) -> Option<Vec<BoxAt>> {
-    const MOST: usize = 64;
-    let mut out = Vec::new();
-    for (id, b) in now {
-        match before.get(id) {
-            Some(old) if old == b => {}
-            Some(old) => {
-                out.push(*old);
-                out.push(*b);
-            }
-            None => out.push(*b),
-        }
-        if out.len() > MOST {
-            return None;
-        }
-    }
-    for (id, old) in before {
-        if !now.contains_key(id) {
-            out.push(*old);
-            if out.len() > MOST {
-                return None;
-            }
-        }
-    }
-    Some(out)
 }
 
 /// How near an arrow's path a box that changed must stand for the route

@@ -16,7 +16,7 @@ pub fn PresenterBar() -> impl IntoView {
     let p = crate::ctx::ctx().pr;
     let scene = move || {
         let i = p.at.get();
-        ed.preview.track();
+        ed.track_content();
         p.scenes.with_value(|v| {
             v.get(i)
                 .map(|s| (s.title.clone(), s.caption.clone(), v.len()))

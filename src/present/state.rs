@@ -234,8 +234,8 @@ pub fn show(ed: Editor, p: Presenter, i: usize) {
         return;
     };
     // Steps of one failover glide; a scene of other servers appears at once.
-    let same = ed.preview.with_untracked(|prev| {
-        prev.as_ref().is_some_and(|prev| {
+    let same = ed.with_step(|prev| {
+        prev.is_some_and(|prev| {
             prev.servers.len() == s.topology.servers.len()
                 && prev
                     .servers
@@ -248,7 +248,7 @@ pub fn show(ed: Editor, p: Presenter, i: usize) {
     set_spot(ed, p, None);
     ed.shown_failed.set(s.failed);
     ed.flows.set(s.flows);
-    ed.preview.set(Some(s.topology));
+    ed.set_preview(s.topology);
     ed.request_fit();
 }
 

@@ -268,7 +268,7 @@ fn show(ed: Editor, sim: Sim, i: usize) {
     ed.entering.set(entering);
     ed.shown_failed.set(step.failed.clone());
     ed.flows.set(step.flows.clone());
-    ed.preview.set(Some(shown));
+    ed.set_preview(shown);
     if let (true, Some(o)) = (i + 1 == p.steps.len(), p.option.as_ref()) {
         let key = o.key();
         sim.played.update(|v| {

@@ -14,6 +14,7 @@ impl Positions {
             settled: RwSignal::new(0),
             snap: StoredValue::new_local((u32::MAX, Rc::new(HashMap::default()))),
             version: StoredValue::new(0),
+            dirty: StoredValue::new(Some(Vec::new())),
         }
     }
 
@@ -26,25 +27,60 @@ impl Positions {
         self.map.update_value(|m| {
             m.insert(id, s.clone());
         });
-        self.bump();
+        self.bump(Some(id));
         s
     }
 
-    /// Counts a change of any position (what [`Positions::snapshot`]
-    /// keeps its copy by).
-    fn bump(&self) {
+    /// Counts a change of the position of `id` (`None`: of any), what
+    /// [`Positions::snapshot`] keeps its copy by.
+    fn bump(&self, id: Option<ServerId>) {
         self.version.update_value(|v| *v = v.wrapping_add(1));
+        self.dirty.update_value(|d| {
+            if let (Some(d), Some(id)) = (d.as_mut(), id) {
+                if d.len() < DIRTY_MOST {
+                    d.push(id);
+                    return;
+                }
+            }
+            *d = None;
+        });
     }
 
     /// Where every server is drawn now, in one map: made again only after
     /// a position changed (the far view paints from it at every change,
     /// most of which, a selection, move nothing).
+    #[inline(never)]
     pub fn snapshot(&self) -> Rc<HashMap<ServerId, Point>> {
         let v = self.version.get_value();
         if let Some(m) = self
             .snap
             .with_value(|(at, m)| (*at == v).then(|| m.clone()))
         {
+            return m;
+        }
+        let dirty = self
+            .dirty
+            .try_update_value(|d| d.replace(Vec::new()))
+            .flatten();
+        // The copy changed where positions changed, when no view holds it
+        // still (an arrow key at 10,000 servers: one entry, not 10,000).
+        let kept = self
+            .snap
+            .try_update_value(|(at, m)| {
+                let (Some(ids), Some(copy)) = (dirty, Rc::get_mut(m)) else {
+                    return None;
+                };
+                for id in ids {
+                    match self.get(id) {
+                        Some(p) => copy.insert(id, p),
+                        None => copy.remove(&id),
+                    };
+                }
+                *at = v;
+                Some(m.clone())
+            })
+            .flatten();
+        if let Some(m) = kept {
             return m;
         }
         let m: Rc<HashMap<ServerId, Point>> = Rc::new(
@@ -68,7 +104,7 @@ impl Positions {
             m.len() < n
         });
         if gone == Some(true) {
-            self.bump();
+            self.bump(None);
         }
         let mut changed = false;
         for s in &t.servers {
@@ -76,7 +112,7 @@ impl Positions {
                 let sig = self.of(s.id, p);
                 if sig.get_untracked() != p {
                     sig.set(p);
-                    self.bump();
+                    self.bump(Some(s.id));
                     changed = true;
                 }
             }
@@ -86,10 +122,51 @@ impl Positions {
         }
     }
 
+    /// Sets the positions of the servers `ids` from `t` (a server gone
+    /// is forgotten), when each has its place in `t`: whether it did (not
+    /// when one has no place, which only laying out the whole drawing
+    /// gives: [`Positions::sync`] then).
+    #[inline(never)]
+    pub fn sync_some(&self, t: &Topology, ids: &[ServerId]) -> bool {
+        if ids
+            .iter()
+            .any(|&id| t.server(id).is_some_and(|s| s.pos.is_none()))
+        {
+            return false;
+        }
+        let mut changed = false;
+        for &id in ids {
+            match t.server(id).and_then(|s| s.pos) {
+                Some(p) => {
+                    let sig = self.of(id, p);
+                    if sig.get_untracked() != p {
+                        sig.set(p);
+                        self.bump(Some(id));
+                        changed = true;
+                    }
+                }
+                None => {
+                    if self
+                        .map
+                        .try_update_value(|m| m.remove(&id))
+                        .flatten()
+                        .is_some()
+                    {
+                        self.bump(Some(id));
+                    }
+                }
+            }
+        }
+        if changed {
+            self.settled.update(|n| *n = n.wrapping_add(1));
+        }
+        true
+    }
+
     pub fn set(&self, id: ServerId, p: Point) {
         if let Some(s) = self.map.with_value(|m| m.get(&id).cloned()) {
             s.set(p);
-            self.bump();
+            self.bump(Some(id));
         }
     }
 
@@ -121,11 +198,18 @@ pub struct Positions {
     snap: StoredValue<(u32, Rc<HashMap<ServerId, Point>>), LocalStorage>,
     /// Counts up at every change of a position.
     version: StoredValue<u32>,
+    /// The servers whose positions changed since the last snapshot
+    /// (`None`: too many, or some went).
+    dirty: StoredValue<Option<Vec<ServerId>>>,
     /// Counts up when positions follow the drawing or a glide steps (not
     /// at each move of a drag): what a view of all of them (the painted
     /// far view) follows.
     pub settled: RwSignal<u32>,
 }
+
+/// More positions changed than this since the last snapshot (a glide), and
+/// the next is made whole.
+const DIRTY_MOST: usize = 4_096;
 
 /// How long a glide between two steps takes, in milliseconds.
 const GLIDE_MS: f64 = 450.0;

@@ -8,7 +8,6 @@ use crate::state::editor::Mode;
 
 use dpm_rules::{table_rows, RowRole, ServerId, Topology};
 use leptos::prelude::*;
-use std::sync::Arc;
 
 /// Rows the panel shows at most.
 const SHOWN: usize = 300;
@@ -88,36 +87,46 @@ pub fn TablePanel() -> impl IntoView {
     // the previews of played options would make it again for nothing. The
     // key stays as it was then, so that leaving the simulator with the
     // drawing unchanged makes no row again (10,000 servers: 28 ms of rows).
-    let key = crate::browser::memo(move |prev: Option<&Option<Arc<TableKey>>>| {
-        if ed.mode.get() == Mode::Simulate {
-            return prev.cloned().flatten();
-        }
-        ed.track_content();
-        Some(Arc::new(ed.shown.with_untracked(table_key)))
-    });
-    // On a large drawing the rows are made when the browser is next idle
-    // after the change, not in its frame (10,000 servers: some 7 ms of
-    // every edit that changes what the table says, 20 ms when the panel
-    // comes back with the editor), once for the changes made until then.
+    // On a large drawing the key is taken, and the rows made, when the
+    // browser is next idle after the change, not in its frame (10,000
+    // servers: 2.5 ms of key and some 7 ms of rows in every edit that
+    // changes what the drawing says, 20 ms when the panel comes back with
+    // the editor), once for the changes made until then.
     let due = RwSignal::new(0u32);
     let waiting = StoredValue::new(false);
     let large = move || ed.shown.with_untracked(|t| t.servers.len() > LATER_FROM);
+    // What the table was last made of, and whether what it says changed
+    // since (keeping the new key).
+    let made = StoredValue::new(None::<TableKey>);
+    let changed = move || {
+        let now = if ed.mode.get_untracked() == Mode::Simulate {
+            ed.doc.with_untracked(table_key)
+        } else {
+            ed.shown.with_untracked(table_key)
+        };
+        let same = made.with_value(|m| m.as_ref() == Some(&now));
+        if !same {
+            made.set_value(Some(now));
+        }
+        !same
+    };
     let mut first = true;
     crate::browser::effect(move || {
         let first_run = std::mem::take(&mut first);
-        if key.with(Option::is_none) {
+        if ed.mode.get() == Mode::Simulate {
             return;
         }
+        ed.track_content();
         let bump = move || due.update(|n| *n = n.wrapping_add(1));
         if !large() {
             // (The first time, the rows are made with the panel.)
-            if !first_run {
+            if changed() && !first_run {
                 bump();
             }
         } else if !waiting.get_value() {
             waiting.set_value(true);
             crate::browser::when_idle(move || {
-                if waiting.try_set_value(false).is_none() {
+                if waiting.try_set_value(false).is_none() && changed() {
                     bump();
                 }
             });

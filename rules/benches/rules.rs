@@ -29,6 +29,15 @@ fn benches(c: &mut Criterion) {
         g.bench_with_input(BenchmarkId::new("check", n), &t, |b, t| {
             b.iter(|| black_box(check(black_box(t))))
         });
+        // After a delete near the start: the servers past it no longer
+        // stand at their id (every drawing a user has deleted from).
+        let mut deleted = t.clone();
+        deleted.remove_server(t.servers[1].id);
+        g.bench_with_input(
+            BenchmarkId::new("check-after-delete", n),
+            &deleted,
+            |b, t| b.iter(|| black_box(check(black_box(t)))),
+        );
 
         // A pre-check as a drag does it: every candidate target of one
         // protector, answered from one indexed topology.

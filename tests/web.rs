@@ -355,6 +355,91 @@ fn the_drawing_shown_changes_only_when_what_it_shows_does() {
     });
 }
 
+/// The routing boxes, changed box by box for what each edit touched, are
+/// the boxes made whole from the drawing shown after every kind of change:
+/// moves, a name that grows a box, a delete, an add, undo and redo, a step
+/// shown and cleared, an edit under a step, a drawing loaded, and more
+/// edits than the log keeps; the moved boxes are handed to the arrows. The
+/// positions and their snapshot, synced for the touched servers, likewise.
+#[wasm_bindgen_test]
+fn boxes_and_positions_changed_by_edits_are_those_made_whole() {
+    use dpm_rules::{positions, Obstacles, Point};
+    use dpm_sketch::state::derived::Derived;
+    use dpm_sketch::state::positions::Positions;
+    let owner = Owner::new();
+    owner.with(|| {
+        let ed = Editor::new(presets::scenario_1());
+        let derived = Derived::new(ed);
+        let pos = Positions::new();
+        let same = |what: &str| {
+            let whole = ed.shown.with_untracked(Obstacles::of);
+            let now = derived
+                .obstacles
+                .with_untracked(|o| o.changed_from(&whole, 0));
+            assert_eq!(now, Some(Vec::new()), "boxes after {what}");
+        };
+        // As the canvas syncs them: the touched servers, else all.
+        let mark = StoredValue::new(dpm_sketch::state::editor::Mark::default());
+        let synced = |what: &str| {
+            let touched = mark.try_update_value(|m| ed.touched_since(m)).flatten();
+            ed.shown.with_untracked(|t| match touched {
+                Some(ids) => assert!(pos.sync_some(t, &ids)),
+                None => pos.sync(t, &positions(t)),
+            });
+            let snap = pos.snapshot();
+            let want = ed.shown.with_untracked(positions);
+            assert_eq!(*snap, want, "positions after {what}");
+        };
+        synced("the first drawing");
+        same("the first drawing");
+        let first = ed.doc.with_untracked(|t| t.servers[0].id);
+        let mv = |dx: f64| {
+            ed.edit(|t| {
+                if let Some(p) = t.servers[0].pos.as_mut() {
+                    p.x += dx;
+                }
+            })
+        };
+        mv(300.0);
+        same("a move");
+        assert!(
+            derived.take_moved_boxes().is_some_and(|b| b.len() == 2),
+            "the moved box, where it was and where it is"
+        );
+        synced("a move");
+        ed.edit(|t| t.servers[1].name = "a-much-longer-name.corp.example.com".into());
+        same("a rename that grows the box");
+        ed.edit(|t| dpm_rules::remove_servers(t, &[first]));
+        same("a delete");
+        synced("a delete");
+        ed.add_server(Kind::Dpm, Point { x: 900.0, y: 900.0 });
+        same("an add");
+        ed.undo();
+        same("undo");
+        ed.undo();
+        ed.undo();
+        same("undo, undo");
+        ed.redo();
+        same("redo");
+        synced("redo");
+        let mut step = ed.doc.get_untracked();
+        step.servers[2].pos = Some(Point { x: -500.0, y: 40.0 });
+        ed.set_preview(step);
+        same("a step shown");
+        mv(-120.0);
+        same("an edit under the step");
+        ed.clear_preview();
+        same("the step cleared");
+        for _ in 0..40 {
+            mv(10.0);
+        }
+        same("40 edits");
+        ed.load(presets::moving());
+        same("a drawing loaded");
+        synced("a drawing loaded");
+    });
+}
+
 #[wasm_bindgen_test]
 fn playing_an_option_previews_without_touching_the_drawing() {
     let owner = Owner::new();

@@ -120,7 +120,10 @@ impl Obstacles {
     /// (moved, grown) or as a new one; `None` takes it away. For an editor
     /// that changes the boxes an edit touched instead of making them all
     /// again ([`crate::Patch::touched_servers`]). Returns the box it
-    /// replaced, as (centre, width), if any.
+    /// replaced, as (centre, width), if any. Ids are taken as unique (as
+    /// the scenario reader and the editor make them): of boxes made for a
+    /// repeated id, only the last is kept track of, so such boxes are to
+    /// be made whole again with [`Obstacles::new`].
     pub fn set(&mut self, id: ServerId, to: Option<(Point, f64)>) -> Option<(Point, f64)> {
         let old = self.at.remove(&id);
         if let Some((c, hw)) = old {
@@ -474,7 +477,7 @@ fn detour(
     let mut in_way: Vec<InWay> = Vec::new();
     let mut work = WORK;
     loop {
-        // Kept in the order of their servers, not of the grid's cells: the
+        // Kept in the order of their servers' ids, not of the grid's cells: the
         // route is then the same however the grid was built (whole, or
         // box by box as an editor changes it).
         for (id, c) in near.drain(..) {
@@ -943,6 +946,7 @@ mod tests {
             }
             let whole = Obstacles::of(&t);
             prop_assert_eq!(boxes.len(), whole.len());
+            prop_assert_eq!(boxes.changed_from(&whole, 0), Some(Vec::new()), "box for box");
             for p in &t.protections {
                 let end = |id: ServerId| (id, t.server(id).and_then(|s| s.pos).unwrap_or(at(0.0, 0.0)));
                 let (a, b) = (end(p.protector), end(p.target));

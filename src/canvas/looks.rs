@@ -123,7 +123,7 @@ pub struct Looks {
     pub risk_lines: StoredValue<HashMap<ServerId, String>>,
 }
 
-/// A box's centre and width, to tell which changed.
+/// A box's centre and width.
 type BoxAt = (Point, f64);
 
 /// An arrow's path's bounds (x0, y0, x1, y1), and the path.

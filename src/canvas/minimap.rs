@@ -244,8 +244,17 @@ fn repaint_shapes(
     );
     let media = crate::canvas::ground::media_changes();
     let at = StoredValue::new(None);
-    // The span last painted, and whether a paint waits for an idle moment.
+    // The span last painted, whether a paint waits for an idle moment, and
+    // whether the next must not (the theme, the colours or the minimap's
+    // being shown changed, not the drawing).
     let (painted, waiting) = (StoredValue::new(None), StoredValue::new(false));
+    let now = StoredValue::new(true);
+    crate::browser::effect(move || {
+        c.theme.track();
+        media.track();
+        visible.track();
+        now.set_value(true);
+    });
     let paint = move || {
         waiting.set_value(false);
         let (Some(el), Some(probes), Some(span)) = (
@@ -267,11 +276,12 @@ fn repaint_shapes(
             at.set_value(visible.get().then(span));
         },
         move || {
-            // A new span (the view went past the drawing) is painted in
-            // the frame, with the frame drawn over it; an edit's change,
-            // once the browser is idle after the edit's own frame (10,000
-            // servers: 4-6 ms of painting in every edit's frame).
-            if painted.get_value() != at.get_value() {
+            // A new span (the view went past the drawing), a new look or
+            // the minimap shown again is painted in the frame; an edit's
+            // change, once the browser is idle after the edit's own frame
+            // (10,000 servers: 4-6 ms of painting in every edit's frame).
+            if painted.get_value() != at.get_value() || now.get_value() {
+                now.set_value(false);
                 paint();
             } else if !waiting.get_value() {
                 waiting.set_value(true);

@@ -103,7 +103,8 @@ pub struct Derived {
     pub ground: Memo<bool>,
     /// The servers' boxes, for routing arrows around them: where the
     /// drawing has them (a server being dragged is there again at the
-    /// drop), rebuilt once per change, not per arrow.
+    /// drop), changed box by box for what an edit touched (see
+    /// `boxes`), not per arrow.
     pub obstacles: Memo<Obstacles>,
     /// The boxes (centre, width) that moved, grew, came or went since
     /// [`Derived::take_moved_boxes`] last took them, as they were and as

@@ -227,9 +227,12 @@ pub struct Mark {
 /// Everything the views share. Cheap to copy: every field is a handle.
 #[derive(Clone, Copy)]
 pub struct Editor {
-    /// The drawing as the user made it.
+    /// The drawing as the user made it. Written only by `commit` (and so
+    /// `edit` and `open`), undo, redo and `load`: what reads
+    /// [`Editor::shown`] and [`Editor::touched_since`] learn of its changes
+    /// there, and every server in it has its place (`pos`), which the
+    /// views that follow the servers an edit touched rely on.
     pub doc: RwSignal<Topology>,
-    /// What the canvas shows: a simulator step while one plays, else `doc`.
     /// A step shown instead of `doc` ([`Editor::set_preview`]).
     preview: RwSignal<Option<Topology>>,
     pub shown: Shown,

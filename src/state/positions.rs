@@ -96,8 +96,10 @@ impl Positions {
             .with_value(|m| m.get(&id).map(|s| s.get_untracked()))
     }
 
-    /// Sets every position from `t` (only those that changed notify).
+    /// Sets every position from `t` (only those that changed notify),
+    /// ending a glide still running.
     pub fn sync(&self, t: &Topology, at: &HashMap<ServerId, Point>) {
+        stop_glide();
         let gone = self.map.try_update_value(|m| {
             let n = m.len();
             m.retain(|id, _| t.server(*id).is_some());
@@ -128,6 +130,9 @@ impl Positions {
     /// gives: [`Positions::sync`] then).
     #[inline(never)]
     pub fn sync_some(&self, t: &Topology, ids: &[ServerId]) -> bool {
+        // A glide still running (a step left within its 450 ms) would move
+        // servers back to where the step had them, frames after.
+        stop_glide();
         if ids
             .iter()
             .any(|&id| t.server(id).is_some_and(|s| s.pos.is_none()))
@@ -240,13 +245,18 @@ pub fn glide(pos: Positions, t: &Topology, to: &HashMap<ServerId, Point>) {
         }
     }
     pos.sync(t, &start);
-    let gen = GLIDE.with(|g| {
-        g.set(g.get().wrapping_add(1));
-        g.get()
-    });
+    let gen = stop_glide();
     if !moves.is_empty() {
         tick(pos, Rc::new(moves), now(), gen);
     }
+}
+
+/// Ends the glide running, if any: the next glide's number.
+fn stop_glide() -> u32 {
+    GLIDE.with(|g| {
+        g.set(g.get().wrapping_add(1));
+        g.get()
+    })
 }
 
 fn tick(pos: Positions, moves: Rc<Vec<(ServerId, Point, Point)>>, start: f64, gen: u32) {

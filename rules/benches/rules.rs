@@ -39,6 +39,13 @@ fn benches(c: &mut Criterion) {
             |b, t| b.iter(|| black_box(check(black_box(t)))),
         );
 
+        // A rename's check: the new name against every other server's
+        // (none has it, so all are compared).
+        let renamed = t.servers[n / 2].id;
+        g.bench_with_input(BenchmarkId::new("check-name", n), &t, |b, t| {
+            b.iter(|| black_box(t.check_name(Some(renamed), black_box("Renamed-server-1"))))
+        });
+
         // A pre-check as a drag does it: every candidate target of one
         // protector, answered from one indexed topology.
         let checker = Checker::new(&t);

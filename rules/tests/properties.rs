@@ -235,6 +235,35 @@ proptest! {
         prop_assert!(same_name(&a, &a));
     }
 
+    /// Names padded with every kind of white space, ASCII and not, and
+    /// the letters that fold across scripts: the comparison agrees with
+    /// the fold, and a search among many names (which trims the name
+    /// sought once) finds the first that the comparison calls the same.
+    #[test]
+    fn a_name_sought_among_many_is_found_as_compared(
+        names in prop::collection::vec("[ \t\n\x0B\x0C\r\u{a0}\u{200b}aAkK\u{212a}1\u{e9}]{0,6}", 1..8),
+        sought in "[ \t\n\x0B\x0C\r\u{a0}\u{200b}aAkK\u{212a}1\u{e9}]{0,6}",
+    ) {
+        for n in &names {
+            prop_assert_eq!(same_name(n, &sought), fold_case(n) == fold_case(&sought), "{:?} {:?}", n, sought);
+        }
+        let mut t = Topology::new();
+        for n in &names {
+            t.servers.push(Server::new(ServerId(t.servers.len() as u32 + 1), n, Kind::Protected));
+        }
+        let first = t.servers.iter().find(|s| same_name(&s.name, &sought)).map(|s| s.id);
+        prop_assert_eq!(t.find(&sought), first);
+        let taken = t.servers.iter().find(|s| Some(s.id) != Some(ServerId(1)) && same_name(&s.name, &sought)).map(|s| s.name.clone());
+        let refused = match t.check_name(Some(ServerId(1)), &sought) {
+            Err(NameError::Taken { by }) => Some(by),
+            _ => None,
+        };
+        // (A name of the wrong form is refused before any is compared.)
+        if validate_name_form(&sought).is_ok() {
+            prop_assert_eq!(refused, taken);
+        }
+    }
+
     /// Two ways of writing the same name are one name everywhere: the
     /// comparison, the fold that keys maps of names, the rename check and
     /// the duplicate-name finding (which hashes names its own way).

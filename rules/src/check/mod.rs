@@ -381,7 +381,7 @@ impl std::hash::Hash for Folded<'_> {
         // compare equal hash equal.
         let folded;
         let name = if self.0.is_ascii() {
-            self.0.trim()
+            crate::model::trim_ascii_space(self.0)
         } else {
             folded = crate::model::fold_case(self.0);
             folded.as_str()

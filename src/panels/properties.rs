@@ -761,6 +761,8 @@ fn name_key(ed: Editor, svg: NodeRef<leptos::svg::Svg>, root: Root, ev: &web_sys
         return;
     };
     let Some(id) = one(ed) else { return };
+    // The name the canvas shows until the rename is drawn.
+    let drawn = ed.doc.with_untracked(|t| t.name(id).to_string());
     match ev.key().as_str() {
         "Enter" => {
             ev.prevent_default();
@@ -777,7 +779,12 @@ fn name_key(ed: Editor, svg: NodeRef<leptos::svg::Svg>, root: Root, ev: &web_sys
     }
     // Escape is handled: not also a close or a deselect.
     ev.stop_propagation();
-    crate::canvas::state::focus_server(ed, svg, id);
+    // Before the panel and the canvas are written again: the field then
+    // has no focus to take back (the field's change event, sent as it
+    // loses focus, finds the name already given).
+    if !crate::canvas::state::focus_drawn_now(svg, &drawn) {
+        crate::canvas::state::focus_server(ed, svg, id);
+    }
 }
 
 /// The build field: a build number sets the version; empty, the release

@@ -27,6 +27,11 @@ use leptos::prelude::*;
 struct NodeState {
     l: RwSignal<ServerLook>,
     facts: Memo<Facts>,
+    /// What the parts drawn on and under the box show, apart from the
+    /// flags that change most (drawing a protection marks every server in
+    /// view a candidate): the handle, the badge and the labels under the
+    /// box are made again only when what they show changes.
+    marks: Memo<Marks>,
     /// The worst of its findings (a memo over its own findings only).
     sev: Memo<Option<Severity>>,
     /// Just added (or the drawing just opened): it fades in.
@@ -37,10 +42,20 @@ impl NodeState {
     fn new(c: Ctx, derived: Derived, id: ServerId) -> NodeState {
         let looks = expect_context::<Looks>();
         let l = looks.of_server(c, derived, id);
+        let marks = crate::browser::memo(move |_| {
+            l.with(|l| Marks {
+                handle: l.facts.kind == Kind::Dpm && l.flags.edit,
+                stopped: l.flags.stopped,
+                at_risk: l.at_risk.clone(),
+                findings: l.findings.clone(),
+            })
+        });
         NodeState {
             l,
             facts: crate::browser::memo(move |_| l.with(|l| l.facts.clone())),
-            sev: crate::browser::memo(move |_| l.with(|l| worst(&l.findings))),
+            marks,
+            sev: crate::browser::memo(move |_| marks.with(|m| worst(&m.findings))),
+
             entering: c.ed.entering.with_untracked(|e| e.contains(&id)),
         }
     }
@@ -52,6 +67,16 @@ impl NodeState {
     fn flags(&self) -> Flags {
         self.l.with(|l| l.flags)
     }
+}
+
+/// See [`NodeState::marks`].
+#[derive(Clone, Debug, PartialEq)]
+struct Marks {
+    /// A DPM server while editing: the handle a protection is drawn from.
+    handle: bool,
+    stopped: bool,
+    at_risk: Option<String>,
+    findings: Vec<dpm_rules::Finding>,
 }
 
 /// The node's classes: its kind and every state the style shows.
@@ -251,12 +276,12 @@ fn icon(kind: Kind, w: f64) -> AnyView {
 /// failure alone would take in the Risk view.
 fn under(s: NodeState) -> impl IntoView {
     view! {
-        {move || s.flags().stopped.then(|| view! {
+        {move || s.marks.with(|m| m.stopped).then(|| view! {
             <text class="stopped-label" aria-hidden="true" x="0" y=dpm_rules::num(NODE_H / 2.0 + 16.0) text-anchor="middle">
                 "Stopped: its database is down"
             </text>
         })}
-        {move || s.l.with(|l| l.at_risk.clone()).map(|what| view! {
+        {move || s.marks.with(|m| m.at_risk.clone()).map(|what| view! {
             <text class="spof-label" aria-hidden="true" x="0" y=dpm_rules::num(NODE_H / 2.0 + 16.0) text-anchor="middle">
                 {dpm_rules::truncate(&what, 28)}
             </text>
@@ -268,7 +293,7 @@ fn under(s: NodeState) -> impl IntoView {
 fn handle(c: Ctx, ptr: Pointer, s: NodeState, id: ServerId) -> impl IntoView {
     let hh = NODE_H / 2.0;
     move || {
-        (s.kind() == Kind::Dpm && s.flags().edit).then(|| {
+        s.marks.with(|m| m.handle).then(|| {
             view! {
                 <g class="handle" on:pointerdown=move |ev| pointer::start_connect(c, ptr, id, &ev)>
                     <title>"Drag onto a server to protect it"</title>
@@ -372,7 +397,7 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
                 {crate::browser::markup::svg_layer("tags", move || s.facts.with(|f| tags_markup(&f.tags, bw())))}
                 // Hidden from assistive technology: the server's label already
                 // reads out its findings.
-                {move || s.sev.get().map(|sev| s.l.with(|l| badge(sev, &l.findings, corner(), true)))}
+                {move || s.sev.get().map(|sev| s.marks.with(|m| badge(sev, &m.findings, corner(), true)))}
                 {under(s)}
                 {handle(c, ptr, s, id)}
             })}

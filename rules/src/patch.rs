@@ -80,21 +80,14 @@ impl<T> Default for Splice<T> {
 pub fn diff(before: &Topology, after: &Topology) -> Patch {
     let id = |s: &Server| u64::from(s.id.0);
     let link = |p: &Protection| u64::from(p.protector.0) << 32 | u64::from(p.target.0);
-    let servers = matching(&keys(&before.servers, id), &keys(&after.servers, id));
-    let protections = matching(
-        &keys(&before.protections, link),
-        &keys(&after.protections, link),
-    );
+    let servers = matching(&before.servers, &after.servers, id);
+    let protections = matching(&before.protections, &after.protections, link);
     Patch {
         title: (before.title != after.title).then(|| after.title.clone()),
         next_id: (before.next_id().0 != after.next_id().0).then_some(after.next_id().0),
         servers: splice(&before.servers, &after.servers, servers),
         protections: splice(&before.protections, &after.protections, protections),
     }
-}
-
-fn keys<T>(list: &[T], key: impl Fn(&T) -> u64) -> Vec<u64> {
-    list.iter().map(key).collect()
 }
 
 impl Patch {
@@ -231,15 +224,25 @@ fn same_but_pos(a: &Server, b: &Server) -> bool {
 /// each item of `a` with the first item of `b` of its key that comes after
 /// the last one matched. Returns the positions in `a` of the items that go,
 /// and the position in `b` of each item that stays, in order.
-fn matching(a: &[u64], b: &[u64]) -> (Vec<usize>, Vec<usize>) {
-    let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+fn matching<T>(a: &[T], b: &[T], key: impl Fn(&T) -> u64) -> (Vec<usize>, Vec<usize>) {
+    // The ends where the lists agree are compared in place; only the
+    // stretch between is keyed (an edit's: a few items of 10,000).
+    let head = a
+        .iter()
+        .zip(b)
+        .take_while(|(x, y)| key(x) == key(y))
+        .count();
     let tail = a[head..]
         .iter()
         .rev()
         .zip(b[head..].iter().rev())
-        .take_while(|(x, y)| x == y)
+        .take_while(|(x, y)| key(x) == key(y))
         .count();
-    let (mid_a, mid_b) = (&a[head..a.len() - tail], &b[head..b.len() - tail]);
+    let keys = |list: &[T]| list.iter().map(&key).collect::<Vec<u64>>();
+    let (mid_a, mid_b) = (
+        keys(&a[head..a.len() - tail]),
+        keys(&b[head..b.len() - tail]),
+    );
     let mut gone = Vec::new();
     let mut kept_at: Vec<usize> = (0..head).collect();
     // `b`'s middle by key (and by position among equal keys).

@@ -10,8 +10,8 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use dpm_rules::{
-    apply_layout, check, diff, fixes, generate, generate_estate, plan, plan_outage, positions,
-    risk, route, to_json, Checker, Kind, Limit, Obstacles, Protection, Risk,
+    all_roles, apply_layout, check, diff, fixes, generate, generate_estate, plan, plan_outage,
+    positions, risk, route, to_json, Checker, Kind, Limit, Obstacles, Protection, Risk,
 };
 
 fn benches(c: &mut Criterion) {
@@ -37,6 +37,15 @@ fn benches(c: &mut Criterion) {
             BenchmarkId::new("check-after-delete", n),
             &deleted,
             |b, t| b.iter(|| black_box(check(black_box(t)))),
+        );
+
+        // The roles of every DPM server, as the canvas's captions and the
+        // table take them after each edit (after a delete: servers no
+        // longer at their id).
+        g.bench_with_input(
+            BenchmarkId::new("roles-after-delete", n),
+            &deleted,
+            |b, t| b.iter(|| black_box(all_roles(black_box(t)))),
         );
 
         // A rename's check: the new name against every other server's

@@ -60,8 +60,11 @@ pub fn roles(t: &Topology, id: ServerId) -> Roles {
 }
 
 /// The roles of every DPM server at once, in one pass over the protections
-/// (asking [`roles`] per server costs a pass each).
+/// (asking [`roles`] per server costs a pass each), each target's kind
+/// found by id in one array (after a delete, servers no longer stand at
+/// their id, and a search per protection was 5 ms of wasm at 10,000).
 pub fn all_roles(t: &Topology) -> crate::hash::HashMap<ServerId, Roles> {
+    let by_id = crate::check::positions_by_id(t);
     let mut out: crate::hash::HashMap<ServerId, Roles> = t
         .servers
         .iter()
@@ -72,7 +75,7 @@ pub fn all_roles(t: &Topology) -> crate::hash::HashMap<ServerId, Roles> {
         if p.protector == p.target {
             continue;
         }
-        let target_kind = t.server(p.target).map(|s| s.kind);
+        let target_kind = crate::check::position_in(&by_id, t, p.target).map(|i| t.servers[i].kind);
         if let Some(r) = out.get_mut(&p.protector) {
             match target_kind {
                 Some(Kind::Protected) => r.primary = true,
@@ -90,7 +93,18 @@ mod tests {
 
     #[test]
     fn all_roles_agrees_with_roles() {
-        for t in [crate::presets::scenario_2(), crate::presets::scenario_3()] {
+        // A generated estate with servers deleted here and there: those
+        // past each no longer stand at their id.
+        let mut deleted = crate::generate::generate(300);
+        for at in [250, 120, 40, 1] {
+            let id = deleted.servers[at].id;
+            deleted.remove_server(id);
+        }
+        for t in [
+            crate::presets::scenario_2(),
+            crate::presets::scenario_3(),
+            deleted,
+        ] {
             let all = all_roles(&t);
             for s in &t.servers {
                 assert_eq!(

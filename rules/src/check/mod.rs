@@ -107,7 +107,7 @@ pub(crate) struct Index<'t> {
 }
 
 /// Positions by id for `t` (see `Index::by_id`).
-fn positions_by_id(t: &Topology) -> Vec<u32> {
+pub(crate) fn positions_by_id(t: &Topology) -> Vec<u32> {
     let n = t.servers.len();
     let most = t.servers.iter().map(|s| s.id.0 as usize).max().unwrap_or(0);
     if most > 4 * n + 1024 {
@@ -126,7 +126,7 @@ fn positions_by_id(t: &Topology) -> Vec<u32> {
 
 /// The position of `id` by `by_id` ([`positions_by_id`]), or by
 /// [`Topology::position`] when that is empty.
-fn position_in(by_id: &[u32], t: &Topology, id: ServerId) -> Option<usize> {
+pub(crate) fn position_in(by_id: &[u32], t: &Topology, id: ServerId) -> Option<usize> {
     match by_id.get(id.0 as usize) {
         Some(&i) => (i != u32::MAX).then_some(i as usize),
         None if by_id.is_empty() => t.position(id),

@@ -239,10 +239,19 @@ fn matching<T>(a: &[T], b: &[T], key: impl Fn(&T) -> u64) -> (Vec<usize>, Vec<us
         .take_while(|(x, y)| key(x) == key(y))
         .count();
     let keys = |list: &[T]| list.iter().map(&key).collect::<Vec<u64>>();
-    let (mid_a, mid_b) = (
-        keys(&a[head..a.len() - tail]),
-        keys(&b[head..b.len() - tail]),
-    );
+    matched(
+        &keys(&a[head..a.len() - tail]),
+        &keys(&b[head..b.len() - tail]),
+        head,
+        b.len(),
+    )
+}
+
+/// [`matching`] of the stretches `mid_a` and `mid_b` (by key), which
+/// follow `head` items that agree, in lists of which the second is
+/// `b_len` long (one function for every kind of item).
+fn matched(mid_a: &[u64], mid_b: &[u64], head: usize, b_len: usize) -> (Vec<usize>, Vec<usize>) {
+    let tail = b_len - head - mid_b.len();
     let mut gone = Vec::new();
     let mut kept_at: Vec<usize> = (0..head).collect();
     // `b`'s middle by key (and by position among equal keys).
@@ -263,7 +272,7 @@ fn matching<T>(a: &[T], b: &[T], key: impl Fn(&T) -> u64) -> (Vec<usize>, Vec<us
             None => gone.push(head + i),
         }
     }
-    kept_at.extend(b.len() - tail..b.len());
+    kept_at.extend(b_len - tail..b_len);
     (gone, kept_at)
 }
 

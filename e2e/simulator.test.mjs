@@ -3,7 +3,7 @@
 // the copies view.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { suite, openApp, done, screenshot, protections, servers } from './harness.mjs';
+import { suite, openApp, done, screenshot, protections, servers, drag } from './harness.mjs';
 
 const server = suite();
 
@@ -259,6 +259,42 @@ test('Risk on Scenario 1: DS4 is marked, each fix says the warning it brings, ac
   // Closing the chain into a cycle of three is supported but undocumented.
   assert.equal(await page.locator('.findings-panel [data-rule="long-cycle"]').count(), 1);
   await page.keyboard.press('Control+z');
+  assert.match(await page.locator('[data-server="DS4"]').getAttribute('class'), /spof/);
+  await done(app, server.url);
+});
+
+test('Risk on: the suggested arrows follow their servers through a drag and its undo, and none stand on a presenter\'s scene', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  await page.click('[data-action="risk"]');
+  const ghosts = () => page.$$eval('.ghosts path', (els) => els.map((e) => e.getAttribute('d')));
+  await page.locator('.ghost').first().waitFor();
+  const before = await ghosts();
+  assert.equal(before.length, 2, 'DS1->DS4 and DS2->DS4');
+  // Drag DS1 aside: its suggestion leaves from where it is now; undo puts
+  // both back where they were.
+  const b = await page.locator('[data-server="DS1"] .body').boundingBox();
+  const from = { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+  await drag(page, from, { x: from.x + 60, y: from.y + 30 });
+  await page.waitForFunction((was) => JSON.stringify([...document.querySelectorAll('.ghosts path')].map((e) => e.getAttribute('d'))) !== was, JSON.stringify(before));
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction((was) => JSON.stringify([...document.querySelectorAll('.ghosts path')].map((e) => e.getAttribute('d'))) === was, JSON.stringify(before), { timeout: 3000 })
+    .catch(async () => assert.deepEqual(await ghosts(), before, 'after the undo, the arrows stand where they stood'));
+  // Presenting: scenes of other drawings carry neither the drawing's
+  // suggestions nor its risk labels; leaving at one of them (Scenario 2,
+  // its servers elsewhere) brings them back where they were.
+  await page.click('[data-action="present"]');
+  await page.waitForSelector('[data-testid="presenter"]');
+  for (let i = 0; i < 30 && !/^Scenario 2/.test(await page.getByTestId('scene-title').innerText()); i++) {
+    await page.keyboard.press('PageDown');
+  }
+  assert.match(await page.getByTestId('scene-title').innerText(), /^Scenario 2/);
+  assert.equal(await page.locator('.ghost').count(), 0, 'no suggestion on a scene');
+  assert.equal(await page.locator('.server.spof').count(), 0, 'no risk label on a scene');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('.toolbar', { state: 'visible' });
+  await page.waitForFunction((was) => JSON.stringify([...document.querySelectorAll('.ghosts path')].map((e) => e.getAttribute('d'))) === was, JSON.stringify(before), { timeout: 3000 })
+    .catch(async () => assert.deepEqual(await ghosts(), before, 'after presenting, the arrows stand where they stood'));
   assert.match(await page.locator('[data-server="DS4"]').getAttribute('class'), /spof/);
   await done(app, server.url);
 });

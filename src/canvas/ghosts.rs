@@ -16,7 +16,9 @@ pub fn GhostArrows() -> impl IntoView {
             .iter()
             .flat_map(|f| f.add.iter().copied())
             .filter_map(|p| {
-                let (a, b) = (pos.get(p.protector)?, pos.get(p.target)?);
+                // Tracked: the arrows follow their servers wherever they
+                // are drawn, whatever moved them.
+                let (a, b) = (pos.track(p.protector)?, pos.track(p.target)?);
                 let bend = if a.y == b.y { -40.0 } else { 30.0 };
                 let ends = ((p.protector, a), (p.target, b));
                 // Around the servers in its way, wider than the arrows.

@@ -4,6 +4,7 @@
 use crate::browser::storage::store;
 use crate::browser::storage::stored;
 use crate::state::editor::Editor;
+use crate::state::editor::Mode;
 use dpm_rules::{fixes, risk, FactChange, Fix, Protection, Risk};
 
 use leptos::prelude::*;
@@ -50,8 +51,13 @@ pub struct RiskView {
 impl RiskView {
     pub fn new(ed: Editor) -> RiskView {
         let on = RwSignal::new(false);
+        // The presenter shows scenes of other drawings, whose servers the
+        // drawing's risk labels and suggested arrows would land on: none
+        // while presenting (a memo, so that entering the simulator does
+        // not make the risk again).
+        let presenting = crate::browser::memo(move |_| ed.mode.get() == Mode::Present);
         let risk = crate::browser::memo(move |_| {
-            if !on.get() {
+            if !on.get() || presenting.get() {
                 return None;
             }
             // What the rules read, not where servers are drawn.

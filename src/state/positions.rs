@@ -91,6 +91,15 @@ impl Positions {
         m
     }
 
+    /// Where server `id` is drawn, tracked: a view reading it runs again
+    /// when the server moves (a drag, an undo, a glide, the drawing back
+    /// after a presenter's scene). For views of a few servers; `None` when
+    /// it is not drawn.
+    pub fn track(&self, id: ServerId) -> Option<Point> {
+        self.map.with_value(|m| m.get(&id).map(|s| s.get()))
+    }
+
+    /// Where server `id` is drawn, untracked.
     pub fn get(&self, id: ServerId) -> Option<Point> {
         self.map
             .with_value(|m| m.get(&id).map(|s| s.get_untracked()))

@@ -202,6 +202,35 @@ for (const [width, height] of [[1920, 1080], [1280, 720]]) {
   });
 }
 
+test('presenter: a server of another drawing\'s scene in the spotlight gives up the focus on leaving, a server of the drawing keeps it', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  const focused = () => page.evaluate(() => document.activeElement?.closest('[data-server]')?.getAttribute('data-server') ?? null);
+  await page.click('[data-action="present"]');
+  await page.waitForSelector('[data-testid="presenter"]');
+  // The drawing's own scene: DS1 stays DS1 after leaving, focus and all.
+  await page.click('[data-server="DS1"] .body');
+  assert.equal(await focused(), 'DS1');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('.toolbar', { state: 'visible' });
+  assert.equal(await focused(), 'DS1', 'the same server keeps the focus');
+  // A scene of "Moving protected servers": its DPM1 is drawn by the node
+  // that draws the drawing's server of the same id, another server.
+  await page.click('[data-action="present"]');
+  await page.waitForSelector('[data-testid="presenter"]');
+  for (let i = 0; i < 30 && !/^Moving protected servers/.test(await page.getByTestId('scene-title').innerText()); i++) {
+    await page.keyboard.press('PageDown');
+  }
+  assert.match(await page.getByTestId('scene-title').innerText(), /^Moving protected servers/);
+  await page.click('[data-server="DPM1"] .body');
+  assert.equal(await focused(), 'DPM1');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('.toolbar', { state: 'visible' });
+  await page.waitForSelector('[data-server="DS1"]');
+  assert.equal(await focused(), null, 'no server of the drawing took over the scene server\'s focus');
+  await done(app, server.url);
+});
+
 test('the notice that a goal has no more hints goes once that goal is met', async () => {
   const app = await openApp(server.browser, server.url);
   const { page } = app;

@@ -221,11 +221,37 @@ fn set_spot(ed: Editor, p: Presenter, spot: Option<ServerId>) {
 
 pub fn leave(ed: Editor, p: Presenter) {
     set_spot(ed, p, None);
+    let_go_of_scene_server(ed);
     ed.glide.set_value(true);
     ed.leave_simulation();
     ed.request_fit();
     if document().fullscreen_element().is_some() {
         document().exit_fullscreen();
+    }
+}
+
+/// A server of the scene shown has the keyboard focus (clicked into the
+/// spotlight): its node, kept by id, is about to draw the drawing's
+/// server of that id, another server, which would keep the focus ring.
+/// The focus goes, unless the drawing has that server too.
+fn let_go_of_scene_server(ed: Editor) {
+    use wasm_bindgen::JsCast;
+    let Some(node) = document()
+        .active_element()
+        .and_then(|a| a.closest("[data-server]").ok().flatten())
+    else {
+        return;
+    };
+    let name = node.get_attribute("data-server").unwrap_or_default();
+    let id = ed.with_step(|s| s.and_then(|s| s.find(&name)));
+    let kept = id.is_some_and(|id| {
+        ed.doc
+            .with_untracked(|d| d.server(id).is_some_and(|s| s.name == name))
+    });
+    if !kept {
+        if let Ok(n) = node.dyn_into::<web_sys::SvgElement>() {
+            let _ = n.blur();
+        }
     }
 }
 

@@ -449,3 +449,37 @@ test('after a rename, by Enter or Escape, in place or in the panel, focus is bac
   assert.equal(await page.getAttribute('[data-fact="name"]', 'aria-invalid'), 'true');
   await done(app, server.url);
 });
+
+test('renaming the second of two servers named alike leaves focus on the server renamed', async () => {
+  const drawing = {
+    format: 'dpm-sketch/1',
+    servers: [
+      { name: 'FS1', kind: 'protected', x: 200, y: 200 },
+      { name: 'FS1', kind: 'protected', x: 500, y: 200 },
+    ],
+  };
+  const context = await server.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript((d) => {
+    if (!sessionStorage.getItem('seeded')) {
+      sessionStorage.setItem('seeded', '1');
+      localStorage.setItem('dpm-sketch/drawing', d);
+    }
+  }, JSON.stringify(drawing));
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.waitForSelector('[data-server]');
+  assert.equal(await page.locator('[data-server="FS1"]').count(), 2);
+  // The second, to the right.
+  const boxes = await page.locator('[data-server="FS1"] .body').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().x));
+  const right = boxes[0] > boxes[1] ? 0 : 1;
+  await page.locator('[data-server="FS1"]').nth(right).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-fact') === 'name');
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type('FS2');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-server="FS2"]');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-server') === 'FS2', null, { timeout: 3000 })
+    .catch(async () => assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-server')), 'FS2', 'focus on the server renamed'));
+  await context.close();
+});

@@ -55,7 +55,9 @@ fn focus_server_in(ed: Editor, svg: NodeRef<leptos::svg::Svg>, id: ServerId, tri
 
 /// Focuses the node drawn for the server named `drawn` (its name as the
 /// canvas shows it now) at once, not in the next frame as
-/// [`focus_server`] does; false when no such node is drawn. For a control
+/// [`focus_server`] does; false when no such node is drawn, or more than
+/// one (a drawing may name two servers alike: the one being renamed to
+/// end that may be either). For a control
 /// that hands focus back to its server as it commits an edit: before the
 /// edit is drawn, focus moves without laying out a changed page (leaving
 /// the name field after a rename at 10,000 servers, the field written
@@ -66,9 +68,17 @@ pub fn focus_drawn_now(svg: NodeRef<leptos::svg::Svg>, drawn: &str) -> bool {
         return false;
     };
     let root: web_sys::Element = el.into();
-    crate::browser::markup::by_attr(&root, "data-server", drawn)
-        .and_then(|e| e.dyn_into::<web_sys::SvgElement>().ok())
-        .is_some_and(|n| n.focus().is_ok())
+    let Ok(all) = root.query_selector_all("[data-server]") else {
+        return false;
+    };
+    let mut named = (0..all.length())
+        .filter_map(|i| all.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::SvgElement>().ok())
+        .filter(|e| e.get_attribute("data-server").as_deref() == Some(drawn));
+    match (named.next(), named.next()) {
+        (Some(n), None) => n.focus().is_ok(),
+        _ => false,
+    }
 }
 
 /// Adds `id` to the selection, or takes it out (Shift-click, Shift+Space).

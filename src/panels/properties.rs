@@ -760,10 +760,14 @@ fn name_key(ed: Editor, svg: NodeRef<leptos::svg::Svg>, root: Root, ev: &web_sys
     else {
         return;
     };
+    let key = ev.key();
+    if key != "Enter" && key != "Escape" {
+        return;
+    }
     let Some(id) = one(ed) else { return };
     // The name the canvas shows until the rename is drawn.
     let drawn = ed.doc.with_untracked(|t| t.name(id).to_string());
-    match ev.key().as_str() {
+    match key.as_str() {
         "Enter" => {
             ev.prevent_default();
             rename(ed, root, &input.value());

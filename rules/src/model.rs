@@ -521,10 +521,7 @@ impl<'a> Sought<'a> {
     /// Whether `other` is the same name ([`same_name`]).
     fn is(&self, other: &str) -> bool {
         match self.ascii {
-            Some(a) if other.is_ascii() => {
-                let o = trim_ascii_space(other);
-                o.len() == a.len() && o.eq_ignore_ascii_case(a)
-            }
+            Some(a) if other.is_ascii() => trim_ascii_space(other).eq_ignore_ascii_case(a),
             _ => same_name(other, self.name),
         }
     }

@@ -478,11 +478,7 @@ fn is_zero_width(c: char) -> bool {
 /// word-final sigma), so that it agrees with [`fold_case`], which keys the
 /// maps of names.
 pub fn same_name(a: &str, b: &str) -> bool {
-    if a.is_ascii() && b.is_ascii() {
-        trim_ascii_space(a).eq_ignore_ascii_case(trim_ascii_space(b))
-    } else {
-        fold_case(a) == fold_case(b)
-    }
+    Sought::new(b).is(a)
 }
 
 /// ASCII `s` without white space at either end: what `str::trim` gives
@@ -502,8 +498,8 @@ pub(crate) fn trim_ascii_space(s: &str) -> &str {
     s.get(start..end).unwrap_or("")
 }
 
-/// A name to find among many, compared as [`same_name`] compares: its
-/// trimmed form taken once, not once per name it is compared with.
+/// A name to find among many, compared as [`same_name`] says: its trimmed
+/// form taken once, not once per name it is compared with.
 struct Sought<'a> {
     name: &'a str,
     /// The trimmed name, when it is ASCII.
@@ -518,11 +514,13 @@ impl<'a> Sought<'a> {
         }
     }
 
-    /// Whether `other` is the same name ([`same_name`]).
+    /// Whether `other` is the same name ([`same_name`]): two ASCII names
+    /// compared trimmed, byte by byte, case aside; any other by their
+    /// folds ([`fold_case`]).
     fn is(&self, other: &str) -> bool {
         match self.ascii {
             Some(a) if other.is_ascii() => trim_ascii_space(other).eq_ignore_ascii_case(a),
-            _ => same_name(other, self.name),
+            _ => fold_case(other) == fold_case(self.name),
         }
     }
 }

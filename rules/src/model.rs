@@ -736,6 +736,44 @@ impl Topology {
         self.servers.iter().position(|s| s.id == id)
     }
 
+    /// Positions by id (`u32::MAX`: none), for finding many servers by id
+    /// with [`Topology::position_by`]: one array, when the ids are unique
+    /// and no larger than a few times the servers' count (what the editor
+    /// and files make); empty otherwise. After a delete, the servers past
+    /// it no longer stand at their id, and [`Topology::position`] searches
+    /// for each (3.5 ms of a check at 10,000 servers in wasm).
+    pub(crate) fn positions_by_id(&self) -> Vec<u32> {
+        let n = self.servers.len();
+        let most = self
+            .servers
+            .iter()
+            .map(|s| s.id.0 as usize)
+            .max()
+            .unwrap_or(0);
+        if most > 4 * n + 1024 {
+            return Vec::new();
+        }
+        let mut by_id = vec![u32::MAX; most + 1];
+        for (i, s) in self.servers.iter().enumerate() {
+            let slot = &mut by_id[s.id.0 as usize];
+            if *slot != u32::MAX {
+                return Vec::new();
+            }
+            *slot = i as u32;
+        }
+        by_id
+    }
+
+    /// The position of `id`, as [`Topology::position`] gives it, by
+    /// `by_id` ([`Topology::positions_by_id`] of this drawing).
+    pub(crate) fn position_by(&self, by_id: &[u32], id: ServerId) -> Option<usize> {
+        match by_id.get(id.0 as usize) {
+            Some(&i) => (i != u32::MAX).then_some(i as usize),
+            None if by_id.is_empty() => self.position(id),
+            None => None,
+        }
+    }
+
     pub fn server(&self, id: ServerId) -> Option<&Server> {
         self.position(id).map(|i| &self.servers[i])
     }

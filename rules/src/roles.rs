@@ -64,7 +64,7 @@ pub fn roles(t: &Topology, id: ServerId) -> Roles {
 /// found by id in one array (after a delete, servers no longer stand at
 /// their id, and a search per protection was 5 ms of wasm at 10,000).
 pub fn all_roles(t: &Topology) -> crate::hash::HashMap<ServerId, Roles> {
-    let by_id = crate::check::positions_by_id(t);
+    let by_id = t.positions_by_id();
     let mut out: crate::hash::HashMap<ServerId, Roles> = t
         .servers
         .iter()
@@ -75,7 +75,7 @@ pub fn all_roles(t: &Topology) -> crate::hash::HashMap<ServerId, Roles> {
         if p.protector == p.target {
             continue;
         }
-        let target_kind = crate::check::position_in(&by_id, t, p.target).map(|i| t.servers[i].kind);
+        let target_kind = t.position_by(&by_id, p.target).map(|i| t.servers[i].kind);
         if let Some(r) = out.get_mut(&p.protector) {
             match target_kind {
                 Some(Kind::Protected) => r.primary = true,

@@ -98,47 +98,15 @@ pub(crate) struct Index<'t> {
     inn: Vec<u32>,
     out_at: Vec<u32>,
     out: Vec<u32>,
-    /// Positions by id (`u32::MAX`: none), when the ids are unique and
-    /// no larger than a few times the servers' count (what the editor and
-    /// files make); empty otherwise. After a delete, the servers past it
-    /// no longer stand at their id, and finding each by a binary search
-    /// over the servers took 3.5 ms of a check at 10,000 servers.
+    /// Positions by id ([`Topology::positions_by_id`]).
     by_id: Vec<u32>,
-}
-
-/// Positions by id for `t` (see `Index::by_id`).
-pub(crate) fn positions_by_id(t: &Topology) -> Vec<u32> {
-    let n = t.servers.len();
-    let most = t.servers.iter().map(|s| s.id.0 as usize).max().unwrap_or(0);
-    if most > 4 * n + 1024 {
-        return Vec::new();
-    }
-    let mut by_id = vec![u32::MAX; most + 1];
-    for (i, s) in t.servers.iter().enumerate() {
-        let slot = &mut by_id[s.id.0 as usize];
-        if *slot != u32::MAX {
-            return Vec::new();
-        }
-        *slot = i as u32;
-    }
-    by_id
-}
-
-/// The position of `id` by `by_id` ([`positions_by_id`]), or by
-/// [`Topology::position`] when that is empty.
-pub(crate) fn position_in(by_id: &[u32], t: &Topology, id: ServerId) -> Option<usize> {
-    match by_id.get(id.0 as usize) {
-        Some(&i) => (i != u32::MAX).then_some(i as usize),
-        None if by_id.is_empty() => t.position(id),
-        None => None,
-    }
 }
 
 impl<'t> Index<'t> {
     pub fn new(t: &'t Topology) -> Index<'t> {
         let n = t.servers.len();
-        let by_id = positions_by_id(t);
-        let pos = |id: ServerId| position_in(&by_id, t, id);
+        let by_id = t.positions_by_id();
+        let pos = |id: ServerId| t.position_by(&by_id, id);
         let ends: Vec<(u32, u32)> = t
             .protections
             .iter()
@@ -184,7 +152,7 @@ impl<'t> Index<'t> {
     /// The position of server `id` in the drawing's servers, as
     /// [`Topology::position`] gives it.
     pub fn pos(&self, id: ServerId) -> Option<usize> {
-        position_in(&self.by_id, self.t, id)
+        self.t.position_by(&self.by_id, id)
     }
 
     fn inn(&self, i: usize) -> &[u32] {

@@ -439,12 +439,23 @@ pub fn by_attr(
     name: &'static str,
     value: &str,
 ) -> Option<web_sys::Element> {
+    all_by_attr(root, name, value).next()
+}
+
+/// Every element under `root` whose attribute `name` is `value`, in
+/// document order, compared as [`by_attr`] compares.
+pub fn all_by_attr<'v>(
+    root: &web_sys::Element,
+    name: &'static str,
+    value: &'v str,
+) -> impl Iterator<Item = web_sys::Element> + 'v {
     use wasm_bindgen::JsCast;
-    let all = root.query_selector_all(&format!("[{name}]")).ok()?;
-    (0..all.length())
-        .filter_map(|i| all.item(i))
+    let all = root.query_selector_all(&format!("[{name}]")).ok();
+    let n = all.as_ref().map_or(0, |a| a.length());
+    (0..n)
+        .filter_map(move |i| all.as_ref()?.item(i))
         .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
-        .find(|e| e.get_attribute(name).as_deref() == Some(value))
+        .filter(move |e| e.get_attribute(name).as_deref() == Some(value))
 }
 
 /// Keeps the element `target` refers to filled with `content`, rewritten

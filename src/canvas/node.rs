@@ -55,7 +55,6 @@ impl NodeState {
             facts: crate::browser::memo(move |_| l.with(|l| l.facts.clone())),
             marks,
             sev: crate::browser::memo(move |_| marks.with(|m| worst(&m.findings))),
-
             entering: c.ed.entering.with_untracked(|e| e.contains(&id)),
         }
     }

@@ -68,15 +68,11 @@ pub fn focus_drawn_now(svg: NodeRef<leptos::svg::Svg>, drawn: &str) -> bool {
         return false;
     };
     let root: web_sys::Element = el.into();
-    let Ok(all) = root.query_selector_all("[data-server]") else {
-        return false;
-    };
-    let mut named = (0..all.length())
-        .filter_map(|i| all.item(i))
-        .filter_map(|n| n.dyn_into::<web_sys::SvgElement>().ok())
-        .filter(|e| e.get_attribute("data-server").as_deref() == Some(drawn));
+    let mut named = crate::browser::markup::all_by_attr(&root, "data-server", drawn);
     match (named.next(), named.next()) {
-        (Some(n), None) => n.focus().is_ok(),
+        (Some(n), None) => n
+            .dyn_into::<web_sys::SvgElement>()
+            .is_ok_and(|n| n.focus().is_ok()),
         _ => false,
     }
 }

@@ -56,8 +56,11 @@ type Placed = (ServerId, Point, f64);
 /// over without looking at every server.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Obstacles {
-    /// Each box's server, centre and half width.
+    /// Each box's server, centre and half width, by cell as (row, column).
     cells: HashMap<(i32, i32), Vec<Placed>>,
+    /// The columns of each row's cells that hold boxes, rising: a long
+    /// line finds the boxes along it looking only at those.
+    occupied: HashMap<i32, Vec<i32>>,
     /// Each box's centre and half width, by its server.
     at: HashMap<ServerId, (Point, f64)>,
     count: usize,
@@ -69,10 +72,12 @@ fn within(v: f64, lo: f64, hi: f64) -> f64 {
     v.max(lo).min(hi)
 }
 
-fn cell_of(p: Point) -> (i32, i32) {
+/// The cell that `p` is in, as (row, column): the key of [`Obstacles`]'
+/// cells.
+fn key_of(p: Point) -> (i32, i32) {
     (
-        within((p.x / CELL).floor(), -1e9, 1e9) as i32,
         within((p.y / CELL).floor(), -1e9, 1e9) as i32,
+        within((p.x / CELL).floor(), -1e9, 1e9) as i32,
     )
 }
 
@@ -88,19 +93,20 @@ impl Obstacles {
         o
     }
 
-    /// The cells a box centred at `p` with half width `hw` stands in: its
-    /// row, from its left edge's cell to its right's (one for most).
+    /// The cells, as (row, column), a box centred at `p` with half width
+    /// `hw` stands in: its row, from its left edge's cell to its right's
+    /// (one for most).
     fn cells_of(p: Point, hw: f64) -> impl Iterator<Item = (i32, i32)> {
         let reach = hw - NODE_W / 2.0;
-        let (x0, y) = cell_of(Point {
+        let (y, x0) = key_of(Point {
             x: p.x - reach,
             y: p.y,
         });
-        let (x1, _) = cell_of(Point {
+        let (_, x1) = key_of(Point {
             x: p.x + reach,
             y: p.y,
         });
-        (x0..=x1).map(move |x| (x, y))
+        (x0..=x1).map(move |x| (y, x))
     }
 
     /// Adds the box of `id` centred at `p`, `w` wide (a box at a point
@@ -109,7 +115,13 @@ impl Obstacles {
         if p.x.is_finite() && p.y.is_finite() {
             let hw = within(w, NODE_W, NODE_W_MAX) / 2.0;
             for k in Obstacles::cells_of(p, hw) {
-                self.cells.entry(k).or_default().push((id, p, hw));
+                let cell = self.cells.entry(k).or_default();
+                if cell.is_empty() {
+                    let cols = self.occupied.entry(k.0).or_default();
+                    let at = cols.partition_point(|&c| c < k.1);
+                    cols.insert(at, k.1);
+                }
+                cell.push((id, p, hw));
             }
             self.at.insert(id, (p, hw));
             self.count += 1;
@@ -132,6 +144,12 @@ impl Obstacles {
                     v.retain(|b| b.0 != id);
                     if v.is_empty() {
                         self.cells.remove(&k);
+                        if let Some(cols) = self.occupied.get_mut(&k.0) {
+                            cols.retain(|&c| c != k.1);
+                            if cols.is_empty() {
+                                self.occupied.remove(&k.0);
+                            }
+                        }
                     }
                 }
             }
@@ -214,12 +232,12 @@ impl Obstacles {
     fn clearance(&self, id: ServerId, c: Point, wider: f64) -> f64 {
         let want = CLEARANCE + wider;
         let hw = self.half_w(id);
-        let (cx, cy) = cell_of(c);
+        let (cy, cx) = key_of(c);
         let mut gap = f64::INFINITY;
         // Two cells either side: a grown box's centre may stand that far.
         for dx in -2..=2 {
             for dy in -1..=1 {
-                let k = (cx.saturating_add(dx), cy.saturating_add(dy));
+                let k = (cy.saturating_add(dy), cx.saturating_add(dx));
                 for &(other, o, ohw) in self.cells.get(&k).map(|v| v.as_slice()).unwrap_or(&[]) {
                     if other != id {
                         let g = ((o.x - c.x).abs() - hw - ohw).max((o.y - c.y).abs() - NODE_H);
@@ -257,11 +275,20 @@ impl Obstacles {
                 out.push((id, c));
             }
         };
-        // Samples half a cell apart; the boxes near each are in its cell
-        // or the eight around it. A segment longer than the drawing has
-        // cells (two servers far apart) looks at every box instead.
-        let steps = (len / (CELL / 2.0)).ceil().max(1.0);
-        if steps * 9.0 > self.cells.len() as f64 {
+        // A box that the segment passes over has its centre's cell next
+        // to a cell the segment passes through (see [`CELL`]): row by row,
+        // the cells of a row next to where the segment runs within a row
+        // of it. A segment across more rows than there are cells with
+        // boxes (two servers far apart) looks at every box instead.
+        let (r0, _) = key_of(Point {
+            x: a.x,
+            y: a.y.min(b.y),
+        });
+        let (r1, _) = key_of(Point {
+            x: a.x,
+            y: a.y.max(b.y),
+        });
+        if (r1 as f64 - r0 as f64 + 3.0) > self.cells.len() as f64 {
             for v in self.cells.values() {
                 for &(id, c, hw) in v {
                     test(id, c, hw);
@@ -269,33 +296,52 @@ impl Obstacles {
             }
             return;
         }
-        let steps = steps as usize;
-        let mut last: [(i32, i32); 9] = [(i32::MIN, i32::MIN); 9];
-        for i in 0..=steps {
-            let t = i as f64 / steps as f64;
-            let (cx, cy) = cell_of(Point {
-                x: a.x + (b.x - a.x) * t,
-                y: a.y + (b.y - a.y) * t,
-            });
-            let mut now = last;
-            let mut n = 0;
-            for dx in -1..=1 {
-                for dy in -1..=1 {
-                    let k = (cx.saturating_add(dx), cy.saturating_add(dy));
-                    now[n] = k;
-                    n += 1;
-                    // The cells of the sample before were looked at.
-                    if last.contains(&k) {
-                        continue;
-                    }
-                    for &(id, c, hw) in self.cells.get(&k).map(|v| v.as_slice()).unwrap_or(&[]) {
-                        test(id, c, hw);
-                    }
+        for row in r0.saturating_sub(1)..=r1.saturating_add(1) {
+            // Where the segment runs with its y in the rows row-1..=row+1.
+            let (lo, hi) = ((row as f64 - 1.0) * CELL, (row as f64 + 2.0) * CELL);
+            let Some((x0, x1)) = x_within(a, b, lo, hi) else {
+                continue;
+            };
+            let (_, c0) = key_of(Point { x: x0, y: lo });
+            let (_, c1) = key_of(Point { x: x1, y: lo });
+            let (c0, c1) = (c0.saturating_sub(1), c1.saturating_add(1));
+            // A few cells are looked up; a long run, only those with boxes.
+            let mut look = |k: &(i32, i32)| {
+                for &(id, c, hw) in self.cells.get(k).map(|v| v.as_slice()).unwrap_or(&[]) {
+                    test(id, c, hw);
                 }
+            };
+            if c1 as i64 - c0 as i64 <= 8 {
+                (c0..=c1).for_each(|col| look(&(row, col)));
+            } else if let Some(cols) = self.occupied.get(&row) {
+                let from = cols.partition_point(|&c| c < c0);
+                cols[from..]
+                    .iter()
+                    .take_while(|&&c| c <= c1)
+                    .for_each(|&col| look(&(row, col)));
             }
-            last = now;
         }
     }
+}
+
+/// The least and most x of segment a-b where its y is within `lo..=hi`;
+/// `None` where it never is.
+fn x_within(a: Point, b: Point, lo: f64, hi: f64) -> Option<(f64, f64)> {
+    let dy = b.y - a.y;
+    let (t0, t1) = if dy == 0.0 {
+        if a.y < lo || a.y > hi {
+            return None;
+        }
+        (0.0, 1.0)
+    } else {
+        let (ta, tb) = ((lo - a.y) / dy, (hi - a.y) / dy);
+        (ta.min(tb).max(0.0), ta.max(tb).min(1.0))
+    };
+    if t0 > t1 {
+        return None;
+    }
+    let (xa, xb) = (a.x + (b.x - a.x) * t0, a.x + (b.x - a.x) * t1);
+    Some((xa.min(xb), xa.max(xb)))
 }
 
 /// Whether segment a-b passes over the box centred on `c` of half-size
@@ -915,6 +961,39 @@ mod tests {
             let t = drawing(n, seed, gap);
             let under = crate::geometry::arrows_under_servers(&t);
             prop_assert!(under.is_empty(), "{} arrows over servers, first {:?}", under.len(), under.first());
+        }
+
+        /// The boxes a segment passes over, found row by row through the
+        /// grid, are exactly those a look at every box finds: for boxes
+        /// of any width strewn sparse or packed, and segments short or
+        /// across the drawing at any slope, with any growth routing uses.
+        #[test]
+        fn the_grid_finds_every_box_a_segment_passes_over(
+            boxes in proptest::collection::vec((-3000.0f64..3000.0, -3000.0f64..3000.0, 0.0f64..400.0), 0..400),
+            spread in prop_oneof![Just(1.0f64), Just(0.1), Just(0.02)],
+            ends in (-3500.0f64..3500.0, -3500.0f64..3500.0, -3500.0f64..3500.0, -3500.0f64..3500.0),
+            short in any::<bool>(),
+            grow in prop_oneof![Just(-2.0f64), Just(0.0), Just(1.0), Just(CLEARANCE + CORRIDOR), Just(CLEARANCE + CORRIDOR + 40.0)],
+        ) {
+            let o = Obstacles::new(boxes.iter().enumerate().map(|(i, &(x, y, w))| {
+                (ServerId(i as u32), at(x * spread, y * spread), NODE_W - 20.0 + w)
+            }));
+            let a = at(ends.0 * spread, ends.1 * spread);
+            let b = if short { at(a.x + ends.2 / 20.0, a.y + ends.3 / 20.0) } else { at(ends.2, ends.3) };
+            let skip = [ServerId(0)];
+            let mut found = Vec::new();
+            o.crossed(a, b, &skip, grow, &mut found);
+            let mut every: Vec<(ServerId, Point)> = o
+                .at
+                .iter()
+                .filter(|(id, &(c, hw))| {
+                    !skip.contains(id) && segment_hits_box(a, b, c, hw + grow, NODE_H / 2.0 + grow)
+                })
+                .map(|(&id, &(c, _))| (id, c))
+                .collect();
+            found.sort_by_key(|f| f.0);
+            every.sort_by_key(|f| f.0);
+            prop_assert_eq!(found, every);
         }
 
         /// Boxes changed one by one, as an editor changes the boxes an

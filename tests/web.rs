@@ -133,6 +133,60 @@ fn every_edit_is_one_undoable_step() {
     });
 }
 
+/// An edit made after the browser was idle changes the drawing as it is
+/// then (the copy made while idle is of that drawing), whatever came
+/// between: undo, redo, an edit refused, a drawing opened.
+#[wasm_bindgen_test]
+async fn an_edit_after_an_idle_moment_changes_the_drawing_as_it_is() {
+    let owner = Owner::new();
+    let ed = owner.with(|| Editor::new(presets::scenario_1()));
+    let idle = || async {
+        for _ in 0..3 {
+            dpm_sketch::browser::idle().await;
+        }
+    };
+    let title = |ed: &Editor| ed.doc.with_untracked(|t| t.title.clone());
+    let servers = |ed: &Editor| ed.doc.with_untracked(|t| t.servers.len());
+    idle().await;
+    owner.with(|| ed.edit(|t| t.title = Some("One".into())));
+    idle().await;
+    owner.with(|| ed.edit(|t| t.title = Some("Two".into())));
+    assert_eq!(title(&ed).as_deref(), Some("Two"));
+    idle().await;
+    // Undo, then an edit at once (before the browser is idle again).
+    owner.with(|| {
+        ed.undo();
+        ed.edit(|t| {
+            t.add_server("NEW", Kind::Protected);
+        });
+    });
+    assert_eq!(title(&ed).as_deref(), Some("One"), "the undo stands");
+    assert_eq!(servers(&ed), 9);
+    idle().await;
+    owner.with(|| {
+        ed.undo();
+        ed.redo();
+        ed.undo();
+    });
+    idle().await;
+    owner.with(|| ed.edit(|t| t.title = Some("Three".into())));
+    assert_eq!(servers(&ed), 8, "the undone server stays away");
+    assert_eq!(title(&ed).as_deref(), Some("Three"));
+    // A drawing opened: the next edit is of it.
+    idle().await;
+    owner.with(|| ed.load(presets::scenario_2()));
+    let mut want = ed.doc.get_untracked();
+    owner.with(|| ed.edit(|t| t.title = Some("Four".into())));
+    want.title = Some("Four".into());
+    assert!(
+        ed.doc.get_untracked() == want,
+        "the drawing opened, retitled"
+    );
+    assert_eq!(title(&ed).as_deref(), Some("Four"));
+    owner.with(|| ed.undo());
+    assert_eq!(title(&ed), presets::scenario_2().title);
+}
+
 #[wasm_bindgen_test]
 fn drawing_a_protection_shows_every_servers_verdict() {
     let owner = Owner::new();

@@ -140,7 +140,10 @@ impl Looks {
         };
         let (ed, rv) = (c.ed, c.rv);
         crate::browser::effect(move || {
-            ed.shown.with(|t| {
+            // Facts are words and kinds, not places: a server moved (an
+            // arrow key at 10,000 servers) does not look at every link.
+            ed.track_content();
+            ed.shown.with_untracked(|t| {
                 // What was deleted is forgotten, so that a long session's
                 // edits do not grow every later pass.
                 let links: HashSet<Link> = t.protections.iter().map(|p| p.link()).collect();

@@ -88,8 +88,11 @@ pub fn autosave(ed: Editor) {
         let key = save_key.get();
         // The page's crash guard (index.html) offers what is saved
         // under this key if the app ever stops.
+        // (Written when it changes only: this runs at every edit.)
         if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-save-key", &key);
+            if root.get_attribute("data-save-key").as_deref() != Some(key.as_str()) {
+                let _ = root.set_attribute("data-save-key", &key);
+            }
         }
         ed.doc.track();
         if ed.elsewhere.get() {
@@ -129,8 +132,10 @@ fn schedule(ed: Editor) {
         t.set(t.get().wrapping_add(1));
         t.get()
     });
-    PENDING.with(|p| p.set(Some((since, n))));
-    mark_pending(true);
+    let was = PENDING.with(|p| p.replace(Some((since, n))));
+    if was.is_none() {
+        mark_pending(true);
+    }
     let wait = QUIET_MS.min(since + MOST_MS - now).max(0.0);
     set_timeout(
         move || {

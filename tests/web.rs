@@ -135,7 +135,7 @@ fn every_edit_is_one_undoable_step() {
 
 /// An edit made after the browser was idle changes the drawing as it is
 /// then (the copy made while idle is of that drawing), whatever came
-/// between: undo, redo, an edit refused, a drawing opened.
+/// between: undo, redo, an edit that changed nothing, a drawing opened.
 #[wasm_bindgen_test]
 async fn an_edit_after_an_idle_moment_changes_the_drawing_as_it_is() {
     let owner = Owner::new();
@@ -169,6 +169,8 @@ async fn an_edit_after_an_idle_moment_changes_the_drawing_as_it_is() {
         ed.undo();
     });
     idle().await;
+    // An edit that changes nothing leaves its copy as the next one's.
+    owner.with(|| ed.edit(|_| {}));
     owner.with(|| ed.edit(|t| t.title = Some("Three".into())));
     assert_eq!(servers(&ed), 8, "the undone server stays away");
     assert_eq!(title(&ed).as_deref(), Some("Three"));

@@ -34,8 +34,12 @@ pub const CLEARANCE: f64 = 14.0;
 /// a box that a segment passes over has its centre in a cell next to one
 /// the segment passes through. A box grown for its name is entered in
 /// every cell its centre would be in, were it a box of the least width
-/// anywhere along it (two at most).
+/// anywhere along it (two at most). This holds for boxes grown by up to
+/// `CELL - NODE_W / 2` (92) on each side, more than routing grows them.
 const CELL: f64 = 160.0;
+
+/// The row or column [`key_of`] gives every point beyond ±1e9 cells.
+const FAR_CELL: i32 = 1_000_000_000;
 
 /// How far either side of a line the boxes are taken into a route's
 /// search at once (fewer rounds of search, each a little larger).
@@ -249,8 +253,9 @@ impl Obstacles {
         within((gap - 2.0) / 2.0, 1.0, want)
     }
 
-    /// Every box (but those of `skip`), grown by `grow` on each side, that
-    /// segment a-b passes over, added to `out` once each.
+    /// Every box (but those of `skip`), grown by `grow` on each side (at
+    /// most `CELL - NODE_W / 2`, see [`CELL`]), that segment a-b passes
+    /// over, added to `out` once each.
     pub(crate) fn crossed(
         &self,
         a: Point,
@@ -259,6 +264,10 @@ impl Obstacles {
         grow: f64,
         out: &mut Vec<(ServerId, Point)>,
     ) {
+        debug_assert!(
+            grow <= CELL - NODE_W / 2.0,
+            "the grid finds boxes grown so far"
+        );
         let hh = NODE_H / 2.0 + grow;
         let len = ((b.x - a.x).powi(2) + (b.y - a.y).powi(2)).sqrt();
         if !len.is_finite() {
@@ -278,8 +287,10 @@ impl Obstacles {
         // A box that the segment passes over has its centre's cell next
         // to a cell the segment passes through (see [`CELL`]): row by row,
         // the cells of a row next to where the segment runs within a row
-        // of it. A segment across more rows than there are cells with
-        // boxes (two servers far apart) looks at every box instead.
+        // of it. A segment across so many rows that looking at nine cells
+        // in each would cost more than looking at every cell with boxes
+        // (two servers far apart), or beyond the rows the grid tells apart,
+        // looks at every box instead.
         let (r0, _) = key_of(Point {
             x: a.x,
             y: a.y.min(b.y),
@@ -288,7 +299,8 @@ impl Obstacles {
             x: a.x,
             y: a.y.max(b.y),
         });
-        if (r1 as f64 - r0 as f64 + 3.0) > self.cells.len() as f64 {
+        let beyond = r0 <= -FAR_CELL || r1 >= FAR_CELL;
+        if beyond || (r1 as f64 - r0 as f64 + 3.0) * 9.0 > self.cells.len() as f64 {
             for v in self.cells.values() {
                 for &(id, c, hw) in v {
                     test(id, c, hw);
@@ -777,6 +789,53 @@ mod tests {
             .any(|w| segment_hits_box(w[0], w[1], c, NODE_W / 2.0 - 2.0, NODE_H / 2.0 - 2.0))
     }
 
+    /// Whether `occupied` names, row by row and rising, exactly the cells
+    /// that hold boxes.
+    fn occupied_matches_cells(o: &Obstacles) -> bool {
+        let mut rows: HashMap<i32, Vec<i32>> = HashMap::default();
+        for (&(r, c), v) in &o.cells {
+            if v.is_empty() {
+                return false;
+            }
+            rows.entry(r).or_default().push(c);
+        }
+        rows.values_mut().for_each(|v| v.sort_unstable());
+        rows == o.occupied
+    }
+
+    /// 1,600 boxes far from where the tests' segments run, so that the
+    /// grid has more cells with boxes than a walk of their rows looks at
+    /// (with few, a segment looks at every box).
+    fn far_filler() -> impl Iterator<Item = (ServerId, Point, f64)> {
+        (0..1_600u32).map(|i| {
+            let p = at(1e6 + f64::from(i % 40) * 200.0, f64::from(i / 40) * 100.0);
+            (ServerId(100_000 + i), p, NODE_W)
+        })
+    }
+
+    /// Boxes and segments beyond the rows the grid tells apart (past
+    /// 1.6e11) are found too, by looking at every box.
+    #[test]
+    fn a_segment_far_out_finds_the_boxes_it_passes_over() {
+        let o = Obstacles::new(
+            [
+                (ServerId(1), at(0.0, 1e12)),
+                (ServerId(2), at(0.0, 0.0)),
+                (ServerId(3), at(1000.0, 0.0)),
+                (ServerId(4), at(2000.0, 0.0)),
+            ]
+            .map(|(id, p)| (id, p, NODE_W))
+            .into_iter()
+            .chain(far_filler()),
+        );
+        let mut found = Vec::new();
+        o.crossed(at(-500.0, 1e12), at(500.0, 1e12), &[], 0.0, &mut found);
+        assert_eq!(found, vec![(ServerId(1), at(0.0, 1e12))]);
+        found.clear();
+        o.crossed(at(-500.0, -1e12), at(500.0, 1e12), &[], 0.0, &mut found);
+        assert_eq!(found, vec![(ServerId(2), at(0.0, 0.0))]);
+    }
+
     #[test]
     fn a_clear_arrow_is_drawn_as_before() {
         let (a, b) = (at(0.0, 0.0), at(0.0, 300.0));
@@ -977,7 +1036,7 @@ mod tests {
         ) {
             let o = Obstacles::new(boxes.iter().enumerate().map(|(i, &(x, y, w))| {
                 (ServerId(i as u32), at(x * spread, y * spread), NODE_W - 20.0 + w)
-            }));
+            }).chain(far_filler()));
             let a = at(ends.0 * spread, ends.1 * spread);
             let b = if short { at(a.x + ends.2 / 20.0, a.y + ends.3 / 20.0) } else { at(ends.2, ends.3) };
             let skip = [ServerId(0)];
@@ -1024,6 +1083,7 @@ mod tests {
                 boxes.set(id, to);
             }
             let whole = Obstacles::of(&t);
+            prop_assert!(occupied_matches_cells(&boxes), "the rows' columns follow the cells");
             prop_assert_eq!(boxes.len(), whole.len());
             prop_assert_eq!(boxes.changed_from(&whole, 0), Some(Vec::new()), "box for box");
             for p in &t.protections {

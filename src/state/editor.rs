@@ -332,7 +332,7 @@ impl Editor {
         });
         let (selection, selected_link) = (RwSignal::new(Vec::new()), RwSignal::new(None));
         let (also_links, also_fresh) = (RwSignal::new(Vec::new()), StoredValue::new(false));
-        Editor {
+        let ed = Editor {
             doc,
             preview,
             shown,
@@ -382,7 +382,9 @@ impl Editor {
             saved: StoredValue::new(None),
             elsewhere: RwSignal::new(false),
             glide: StoredValue::new(true),
-        }
+        };
+        ed.spare_later();
+        ed
     }
 
     /// Replaces the drawing with `next` as one undoable step. Whether a
@@ -418,8 +420,10 @@ impl Editor {
                 self.after_change();
                 true
             }
+            // Equal to the drawing (the patch covers every part of it):
+            // the copy is the spare.
             Ok(None) => {
-                self.spare_later();
+                self.spare.set_value(Some(next));
                 false
             }
             Err(why) => {

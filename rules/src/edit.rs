@@ -187,20 +187,25 @@ pub fn free_place(t: &Topology, near: Point, view: (f64, f64, f64, f64)) -> Poin
 /// The gap [`make_room`] keeps between two boxes on a row.
 pub const ROOM: f64 = 24.0;
 
-/// Makes room around server `id` after its box grew (a rename to a longer
-/// name, [`crate::fit::box_width`]): a server whose box now overlaps it,
-/// or stands closer than [`ROOM`], on the same row (less than a box's
-/// height and a little apart vertically), moves sideways away from it,
-/// just far enough, and so on for the servers those moves reach. Servers
-/// without a place, and every vertical place, are left as they are; a box
-/// that did not grow moves nothing.
+/// Makes room around server `id` after its box grew from `was` wide (a
+/// rename to a longer name, [`crate::fit::box_width`]): a server whose box
+/// now overlaps it, or stands closer than [`ROOM`], on the same row (less
+/// than a box's height and a little apart vertically), moves sideways away
+/// from it, just far enough, and so on for the servers those moves reach.
+/// Servers without a place, and every vertical place, are left as they
+/// are; a box that did not grow moves nothing, not even a server the user
+/// set close beside it.
 ///
 /// In: any topology and id (an id not there, or without a place, does
-/// nothing). Out: the servers moved, in the order they moved.
-pub fn make_room(t: &mut Topology, id: ServerId) -> Vec<ServerId> {
+/// nothing), and the box's width before. Out: the servers moved, in the
+/// order they moved.
+pub fn make_room(t: &mut Topology, id: ServerId, was: f64) -> Vec<ServerId> {
     use crate::fit::box_width;
     use crate::layout::NODE_H;
     let mut moved = Vec::new();
+    if t.server(id).is_none_or(|s| box_width(&s.name) <= was) {
+        return moved;
+    }
     let mut queue = vec![id];
     // Each move goes one way from the box that pushed it: at most every
     // server once per pusher, so a bound keeps a pathological drawing from
@@ -260,10 +265,14 @@ mod tests {
         let right = at(&mut t, "PS2", 360.0, 0.0);
         let far = at(&mut t, "PS3", 900.0, 0.0);
         let below = at(&mut t, "PS4", 180.0, 150.0);
-        // Nothing grew: nothing moves.
-        assert!(make_room(&mut t, mid).is_empty());
+        // Nothing grew: nothing moves, not even a server set closer than
+        // ROOM beside it.
+        let close = at(&mut t, "PS5", 180.0 + NODE_W + 4.0, 40.0);
+        t.rename(mid, "PS9").unwrap();
+        assert!(make_room(&mut t, mid, NODE_W).is_empty());
+        t.server_mut(close).unwrap().pos = Some(Point { x: 900.0, y: 600.0 });
         t.rename(mid, "SQLCLUSTER-LON-AG01").unwrap();
-        let moved = make_room(&mut t, mid);
+        let moved = make_room(&mut t, mid, NODE_W);
         let pos = |t: &Topology, id| t.server(id).unwrap().pos.unwrap();
         let w = box_width("SQLCLUSTER-LON-AG01");
         assert!(w > NODE_W);
@@ -309,7 +318,7 @@ mod tests {
             })
             .collect();
         t.rename(ids[0], "fileserver-london-production-07").unwrap();
-        let moved = make_room(&mut t, ids[0]);
+        let moved = make_room(&mut t, ids[0], 136.0);
         assert_eq!(moved.len(), 3, "{moved:?}");
         let xs: Vec<f64> = ids
             .iter()
@@ -320,7 +329,7 @@ mod tests {
             "{xs:?}"
         );
         // Unknown ids and servers without a place do nothing.
-        assert!(make_room(&mut t, ServerId(999)).is_empty());
+        assert!(make_room(&mut t, ServerId(999), 0.0).is_empty());
     }
     use super::*;
     use crate::presets;

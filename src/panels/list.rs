@@ -591,8 +591,9 @@ fn rename(ed: Editor, root: &Element, id: ServerId) {
         Ok(()) => {
             name_error(root, id.0, "");
             ed.edit(|t| {
+                let was = t.server(id).map_or(0.0, |s| dpm_rules::box_width(&s.name));
                 if t.rename(id, &name).is_ok() {
-                    dpm_rules::make_room(t, id);
+                    dpm_rules::make_room(t, id, was);
                 }
             });
         }

@@ -739,8 +739,9 @@ fn rename(ed: Editor, root: Root, v: &str) {
             // A box grown for the longer name pushes its row's
             // neighbours clear, in the same step.
             ed.edit(|t| {
+                let was = t.server(id).map_or(0.0, |s| dpm_rules::box_width(&s.name));
                 if t.rename(id, v).is_ok() {
-                    dpm_rules::make_room(t, id);
+                    dpm_rules::make_room(t, id, was);
                 }
             });
         }

@@ -187,6 +187,20 @@ pub fn free_place(t: &Topology, near: Point, view: (f64, f64, f64, f64)) -> Poin
 /// The gap [`make_room`] keeps between two boxes on a row.
 pub const ROOM: f64 = 24.0;
 
+/// Renames server `id` to `name` ([`Topology::rename`]) and, when its box
+/// grew, makes room on its row ([`make_room`]): what a rename in the editor
+/// does, as one change. Errors: the name's, leaving `t` as it was. Out:
+/// the servers moved.
+pub fn rename_making_room(
+    t: &mut Topology,
+    id: ServerId,
+    name: &str,
+) -> Result<Vec<ServerId>, crate::NameError> {
+    let was = t.server(id).map_or(0.0, |s| crate::fit::box_width(&s.name));
+    t.rename(id, name)?;
+    Ok(make_room(t, id, was))
+}
+
 /// Makes room around server `id` after its box grew from `was` wide (a
 /// rename to a longer name, [`crate::fit::box_width`]): a server whose box
 /// now overlaps it, or stands closer than [`ROOM`], on the same row (less
@@ -271,8 +285,7 @@ mod tests {
         t.rename(mid, "PS9").unwrap();
         assert!(make_room(&mut t, mid, NODE_W).is_empty());
         t.server_mut(close).unwrap().pos = Some(Point { x: 900.0, y: 600.0 });
-        t.rename(mid, "SQLCLUSTER-LON-AG01").unwrap();
-        let moved = make_room(&mut t, mid, NODE_W);
+        let moved = rename_making_room(&mut t, mid, "SQLCLUSTER-LON-AG01").unwrap();
         let pos = |t: &Topology, id| t.server(id).unwrap().pos.unwrap();
         let w = box_width("SQLCLUSTER-LON-AG01");
         assert!(w > NODE_W);

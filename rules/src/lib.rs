@@ -88,7 +88,9 @@ mod table;
 mod twin;
 
 pub use check::{check, Checker, Finding, Summary};
-pub use edit::{extract, free_place, make_room, paste, remove_servers, snap, GRID, ROOM};
+pub use edit::{
+    extract, free_place, make_room, paste, remove_servers, rename_making_room, snap, GRID, ROOM,
+};
 pub use estate::{
     down_with, host_cycle, hosts_of, names_a_site, refuse_host, site_called, site_members, sites,
     AlsoDown, Down, DownHow,

@@ -591,10 +591,8 @@ fn rename(ed: Editor, root: &Element, id: ServerId) {
         Ok(()) => {
             name_error(root, id.0, "");
             ed.edit(|t| {
-                let was = t.server(id).map_or(0.0, |s| dpm_rules::box_width(&s.name));
-                if t.rename(id, &name).is_ok() {
-                    dpm_rules::make_room(t, id, was);
-                }
+                // (A name refused leaves the drawing as it was: no step.)
+                let _ = dpm_rules::rename_making_room(t, id, &name);
             });
         }
         Err(e) => name_error(root, id.0, &e.to_string()),

@@ -739,10 +739,8 @@ fn rename(ed: Editor, root: Root, v: &str) {
             // A box grown for the longer name pushes its row's
             // neighbours clear, in the same step.
             ed.edit(|t| {
-                let was = t.server(id).map_or(0.0, |s| dpm_rules::box_width(&s.name));
-                if t.rename(id, v).is_ok() {
-                    dpm_rules::make_room(t, id, was);
-                }
+                // (A name refused leaves the drawing as it was: no step.)
+                let _ = dpm_rules::rename_making_room(t, id, v);
             });
         }
         Err(e) => say(root, "name", &e.to_string()),

@@ -228,7 +228,8 @@ pub struct Mark {
 #[derive(Clone, Copy)]
 pub struct Editor {
     /// The drawing as the user made it. Written only by `commit` (and so
-    /// `edit` and `open`), undo, redo and `load`: what reads
+    /// `edit` and `open`), undo, redo and `load`, each through
+    /// `write_doc`: what reads
     /// [`Editor::shown`] and [`Editor::touched_since`] learn of its changes
     /// there, and every server in it has its place (`pos`), which the
     /// views that follow the servers an edit touched rely on.
@@ -391,7 +392,6 @@ impl Editor {
     /// step was made: not when an open exercise refuses it (its sentence
     /// is the notice then), nor when `next` is the drawing already.
     pub fn commit(&self, next: Topology) -> bool {
-        self.spare.set_value(None);
         // What takes `next` back to the drawing now, and whether an open
         // exercise refuses the change, without copying the drawing.
         let back = self.doc.with_untracked(|prev| {
@@ -412,9 +412,8 @@ impl Editor {
                 self.made(back);
                 // The drawing before is dropped once the browser is idle,
                 // not in the edit's frame (10,000 servers: 1.9 ms).
-                let before = self.doc.try_update(|t| std::mem::replace(t, next));
+                let before = self.write_doc(|t| std::mem::replace(t, next));
                 crate::browser::when_idle(move || drop(before));
-                self.spare_later();
                 self.doc_changed();
                 self.changed(moves);
                 self.after_change();
@@ -432,6 +431,16 @@ impl Editor {
                 false
             }
         }
+    }
+
+    /// Writes the drawing: `f` of it, tracked. Every writer goes through
+    /// here (commit, undo, redo, load), so the spare copy goes before the
+    /// drawing changes and is made again when the browser is next idle.
+    fn write_doc<R>(&self, f: impl FnOnce(&mut Topology) -> R) -> Option<R> {
+        self.spare.set_value(None);
+        let out = self.doc.try_update(f);
+        self.spare_later();
+        out
     }
 
     /// Makes the [`Editor::spare`] copy of the drawing when the browser is
@@ -508,9 +517,7 @@ impl Editor {
             .with_untracked(|t| (patch.moves_only(t), patch.touched_servers(t)));
         self.note_touched(Some(touched));
         let mut inverse = None;
-        self.spare.set_value(None);
-        self.doc.update(|t| inverse = patch.apply(t));
-        self.spare_later();
+        self.write_doc(|t| inverse = patch.apply(t));
         self.doc_changed();
         self.changed(moves && inverse.is_some());
         if inverse.is_some() && !back_again.is_empty() {
@@ -549,9 +556,7 @@ impl Editor {
         });
         self.opened.update(|n| *n += 1);
         self.note_touched(None);
-        self.spare.set_value(None);
-        self.doc.set(t);
-        self.spare_later();
+        self.write_doc(|d| *d = t);
         self.doc_changed();
         self.changed(false);
         self.after_change();

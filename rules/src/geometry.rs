@@ -256,7 +256,13 @@ fn under_servers(t: &Topology, routed: bool) -> Vec<(Link, ServerId)> {
         // Grazing a corner is not passing over: test a box 2 units smaller.
         let mut under = Vec::new();
         for w in g.trace.windows(2) {
-            obstacles.crossed(w[0], w[1], &[p.protector, p.target], -2.0, &mut under);
+            obstacles.crossed(
+                w[0],
+                w[1],
+                &[p.protector, p.target],
+                (-2.0, usize::MAX),
+                &mut under,
+            );
         }
         crate::sort::sort_by(&mut under, &|a, b| a.0.cmp(&b.0));
         out.extend(under.into_iter().map(|(id, _)| (p.link(), id)));

@@ -255,13 +255,15 @@ impl Obstacles {
 
     /// Every box (but those of `skip`), grown by `grow` on each side (at
     /// most `CELL - NODE_W / 2`, see [`CELL`]), that segment a-b passes
-    /// over, added to `out` once each.
+    /// over, added to `out` once each; the search stops as soon as `out`
+    /// holds more than `most` boxes (`usize::MAX`: every box), for a caller
+    /// that only needs to know whether there are more than that.
     pub(crate) fn crossed(
         &self,
         a: Point,
         b: Point,
         skip: &[ServerId],
-        grow: f64,
+        (grow, most): (f64, usize),
         out: &mut Vec<(ServerId, Point)>,
     ) {
         debug_assert!(
@@ -273,6 +275,8 @@ impl Obstacles {
         if !len.is_finite() {
             return;
         }
+        // Adds the box if the segment passes over it; true once `out` is
+        // full.
         let mut test = |id: ServerId, c: Point, half: f64| {
             let hw = half + grow;
             if !skip.contains(&id)
@@ -283,6 +287,7 @@ impl Obstacles {
             {
                 out.push((id, c));
             }
+            out.len() > most
         };
         // A box that the segment passes over has its centre's cell next
         // to a cell the segment passes through (see [`CELL`]): row by row,
@@ -303,7 +308,9 @@ impl Obstacles {
         if beyond || (r1 as f64 - r0 as f64 + 3.0) * 9.0 > self.cells.len() as f64 {
             for v in self.cells.values() {
                 for &(id, c, hw) in v {
-                    test(id, c, hw);
+                    if test(id, c, hw) {
+                        return;
+                    }
                 }
             }
             return;
@@ -319,18 +326,26 @@ impl Obstacles {
             let (c0, c1) = (c0.saturating_sub(1), c1.saturating_add(1));
             // A few cells are looked up; a long run, only those with boxes.
             let mut look = |k: &(i32, i32)| {
-                for &(id, c, hw) in self.cells.get(k).map(|v| v.as_slice()).unwrap_or(&[]) {
-                    test(id, c, hw);
-                }
+                self.cells
+                    .get(k)
+                    .map(|v| v.as_slice())
+                    .unwrap_or(&[])
+                    .iter()
+                    .any(|&(id, c, hw)| test(id, c, hw))
             };
-            if c1 as i64 - c0 as i64 <= 8 {
-                (c0..=c1).for_each(|col| look(&(row, col)));
+            let full = if c1 as i64 - c0 as i64 <= 8 {
+                (c0..=c1).any(|col| look(&(row, col)))
             } else if let Some(cols) = self.occupied.get(&row) {
                 let from = cols.partition_point(|&c| c < c0);
                 cols[from..]
                     .iter()
                     .take_while(|&&c| c <= c1)
-                    .for_each(|&col| look(&(row, col)));
+                    .any(|&col| look(&(row, col)))
+            } else {
+                false
+            };
+            if full {
+                return;
             }
         }
     }
@@ -478,7 +493,7 @@ pub fn passes_near(trace: &[Point], c: Point, w: f64, margin: f64) -> bool {
 pub fn is_clear(g: &Arrow, skip: [ServerId; 2], obstacles: &Obstacles) -> bool {
     let mut hit = Vec::new();
     g.trace.windows(2).all(|w| {
-        obstacles.crossed(w[0], w[1], &skip, 0.0, &mut hit);
+        obstacles.crossed(w[0], w[1], &skip, (0.0, 0), &mut hit);
         hit.is_empty()
     })
 }
@@ -531,7 +546,13 @@ fn detour(
     // that it still passes over or grazes: a corridor, so that few rounds
     // of search are needed.
     let mut near = Vec::new();
-    obstacles.crossed(a, b, skip, CLEARANCE + CORRIDOR, &mut near);
+    // More boxes near the straight line than the limit: no route, and
+    // nothing more to look at (most arrows of a large estate drawn plain
+    // end here, before any clearance is measured).
+    obstacles.crossed(a, b, skip, (CLEARANCE + CORRIDOR, limit.0), &mut near);
+    if near.len() > limit.0 {
+        return None;
+    }
     let mut in_way: Vec<InWay> = Vec::new();
     let mut work = WORK;
     loop {
@@ -550,14 +571,20 @@ fn detour(
         let path = shortest(a, b, &in_way, &mut work)?;
         let mut crossing = Vec::new();
         for w in path.windows(2) {
-            obstacles.crossed(w[0].0, w[1].0, skip, 1.0, &mut crossing);
+            obstacles.crossed(w[0].0, w[1].0, skip, (1.0, usize::MAX), &mut crossing);
         }
         crossing.retain(|m| !in_way.iter().any(|o| o.0 == m.0));
         if crossing.is_empty() {
             return Some(path[1..path.len() - 1].to_vec());
         }
         for w in path.windows(2) {
-            obstacles.crossed(w[0].0, w[1].0, skip, CLEARANCE + CORRIDOR, &mut near);
+            obstacles.crossed(
+                w[0].0,
+                w[1].0,
+                skip,
+                (CLEARANCE + CORRIDOR, usize::MAX),
+                &mut near,
+            );
         }
         near.extend(crossing);
     }
@@ -829,10 +856,22 @@ mod tests {
             .chain(far_filler()),
         );
         let mut found = Vec::new();
-        o.crossed(at(-500.0, 1e12), at(500.0, 1e12), &[], 0.0, &mut found);
+        o.crossed(
+            at(-500.0, 1e12),
+            at(500.0, 1e12),
+            &[],
+            (0.0, usize::MAX),
+            &mut found,
+        );
         assert_eq!(found, vec![(ServerId(1), at(0.0, 1e12))]);
         found.clear();
-        o.crossed(at(-500.0, -1e12), at(500.0, 1e12), &[], 0.0, &mut found);
+        o.crossed(
+            at(-500.0, -1e12),
+            at(500.0, 1e12),
+            &[],
+            (0.0, usize::MAX),
+            &mut found,
+        );
         assert_eq!(found, vec![(ServerId(2), at(0.0, 0.0))]);
     }
 
@@ -932,6 +971,26 @@ mod tests {
         let back = route((ServerId(2), b), (ServerId(1), a), true, &o, Limit::FULL);
         assert!(!over(&there, c) && !over(&back, c));
         assert_ne!(there.mid, back.mid);
+    }
+
+    /// A row of `k` boxes on the line between two servers: the route goes
+    /// around all `k` with a limit of `k`, and the arrow stays plain with
+    /// `k - 1` (the search gives up on the boxes near the straight line
+    /// alone, before measuring their clearances).
+    #[test]
+    fn a_route_around_more_boxes_than_its_limit_is_drawn_plain() {
+        let (a, b) = (at(0.0, 0.0), at(2000.0, 0.0));
+        for k in [1usize, 5, 24] {
+            let step = 2000.0 / (k as f64 + 1.0);
+            let row = (1..=k).map(|i| (ServerId(10 + i as u32), at(i as f64 * step, 0.0)));
+            let o = plain_boxes([(ServerId(1), a), (ServerId(2), b)].into_iter().chain(row));
+            let plain = arrow(a, b, bend_for(a, b, false));
+            let around = route((ServerId(1), a), (ServerId(2), b), false, &o, Limit(k));
+            assert_ne!(around, plain, "{k} boxes, limit {k}");
+            assert!((1..=k).all(|i| !over(&around, at(i as f64 * step, 0.0))));
+            let given_up = route((ServerId(1), a), (ServerId(2), b), false, &o, Limit(k - 1));
+            assert_eq!(given_up, plain, "{k} boxes, limit {}", k - 1);
+        }
     }
 
     #[test]
@@ -1041,7 +1100,7 @@ mod tests {
             let b = if short { at(a.x + ends.2 / 20.0, a.y + ends.3 / 20.0) } else { at(ends.2, ends.3) };
             let skip = [ServerId(0)];
             let mut found = Vec::new();
-            o.crossed(a, b, &skip, grow, &mut found);
+            o.crossed(a, b, &skip, (grow, usize::MAX), &mut found);
             let mut every: Vec<(ServerId, Point)> = o
                 .at
                 .iter()
@@ -1052,6 +1111,13 @@ mod tests {
                 .collect();
             found.sort_by_key(|f| f.0);
             every.sort_by_key(|f| f.0);
+            // Asked for no more than `most`: it stops at `most + 1` boxes,
+            // each one of them, or finds them all when there are fewer.
+            let most = (ends.0.abs() as usize) % 30;
+            let mut some = Vec::new();
+            o.crossed(a, b, &skip, (grow, most), &mut some);
+            prop_assert_eq!(some.len(), every.len().min(most + 1));
+            prop_assert!(some.iter().all(|s| every.contains(s)));
             prop_assert_eq!(found, every);
         }
 

@@ -67,11 +67,16 @@ pub fn table_rows(t: &Topology) -> Vec<TableRow> {
     }
     let none: Vec<ServerId> = Vec::new();
     let mut out = Vec::new();
-    for id in t.sorted_ids() {
-        let Some(s) = t.server(id) else { continue };
-        if s.kind != Kind::Dpm {
-            continue;
-        }
+    // Only DPM servers have rows: those sorted, not every server (an
+    // estate of 10,000 has some 1,000).
+    let mut dpm: Vec<ServerId> = t
+        .servers
+        .iter()
+        .filter(|s| s.kind == Kind::Dpm)
+        .map(|s| s.id)
+        .collect();
+    t.sort_by_name(&mut dpm);
+    for id in dpm {
         let r = roles.get(&id).copied().unwrap_or_default();
         let protects = down.get(&id).unwrap_or(&none);
         let mut by: Vec<ServerId> = up

@@ -357,10 +357,148 @@ pub fn held_by_all(inventory: &[Holding]) -> crate::hash::HashMap<ServerId, Vec<
     out
 }
 
+/// What each of `holders` holds copies of: [`held_by_all`] of the whole
+/// [`inventory`], for those servers only, without making the inventory.
+/// For a view that shows the copies of the few DPM servers on screen: at
+/// 10,000 servers the inventory holds some 10,000 data sources, each with
+/// its holders sorted by name.
+///
+/// In: any servers (ones not in `t` hold nothing). Out: by holder, each in
+/// the inventory's order; holders holding nothing are absent. A server
+/// holds copies only of the data of the servers it protects, of those that
+/// these protect (as a secondary), and of the DPM servers whose database it
+/// keeps ([`Copies::holders`]), so only those are looked at.
+pub fn held_by_some(
+    t: &Topology,
+    holders: &[ServerId],
+) -> crate::hash::HashMap<ServerId, Vec<DataSource>> {
+    let copies = Copies::new(t);
+    let targets = ByServer::new(
+        t,
+        t.protections
+            .iter()
+            .filter(|p| p.protector != p.target)
+            .map(|p| (p.protector, p.target))
+            .collect(),
+    );
+    let keeps = ByServer::new(
+        t,
+        t.servers
+            .iter()
+            .filter_map(|s| s.database.filter(|&db| db != s.id).map(|db| (db, s.id)))
+            .collect(),
+    );
+    let mut out = crate::hash::HashMap::default();
+    for &h in holders {
+        // The servers whose data `h` may hold a copy of.
+        let mut near: Vec<ServerId> = targets.get(h).to_vec();
+        for &p in targets.get(h) {
+            near.extend(targets.get(p).iter().copied().filter(|&x| x != h));
+        }
+        near.extend_from_slice(keeps.get(h));
+        t.sort_by_name(&mut near);
+        near.dedup();
+        let held: Vec<DataSource> = near
+            .into_iter()
+            .flat_map(|x| copies.sources(x))
+            .filter(|&source| copies.holders(source).contains(&h))
+            .collect();
+        if !held.is_empty() {
+            out.insert(h, held);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::presets;
+
+    /// For the presets, generated estates and random drawings with every
+    /// fact that moves copies (scale-out servers, workloads staying with
+    /// their primary, switched protection, databases kept elsewhere,
+    /// secondaries, chains and cycles): what each server holds, asked of
+    /// a few, is what the whole inventory says.
+    #[test]
+    fn held_by_some_is_the_inventory_for_those_asked() {
+        let mut drawings = vec![
+            presets::scenario_1(),
+            presets::scenario_2(),
+            crate::generate::generate(300),
+            crate::generate::generate_estate(300),
+        ];
+        drawings.extend((0..40u64).map(random_drawing));
+        for t in drawings {
+            let all = held_by_all(&inventory(&t));
+            let ids: Vec<ServerId> = t.servers.iter().map(|s| s.id).collect();
+            let some = held_by_some(&t, &ids);
+            assert_eq!(some, all, "every server asked");
+            let few: Vec<ServerId> = ids.iter().copied().step_by(3).collect();
+            let some = held_by_some(&t, &few);
+            for id in &ids {
+                let want = if few.contains(id) { all.get(id) } else { None };
+                assert_eq!(some.get(id), want, "{}", t.name(*id));
+            }
+        }
+    }
+
+    /// A random drawing of up to 24 servers with every fact that changes
+    /// who holds a copy.
+    fn random_drawing(seed: u64) -> Topology {
+        use crate::model::{BackupMedium, Protection};
+        let mut x = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let mut next = move |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m.max(1)
+        };
+        let mut t = Topology::new();
+        let n = 2 + next(22) as usize;
+        for i in 0..n {
+            let kind = if next(3) == 0 {
+                Kind::Dpm
+            } else {
+                Kind::Protected
+            };
+            let id = t.add_server(format!("S{}", next(30) * 100 + i as u64), kind);
+            let s = t.server_mut(id).unwrap();
+            if kind == Kind::Protected {
+                if next(4) == 0 {
+                    s.scale_out = Some(true);
+                    s.workloads = Some(vec![Workload::Hyperv]);
+                } else if next(4) == 0 {
+                    s.workloads = Some(vec![
+                        Workload::ALL[next(Workload::ALL.len() as u64) as usize],
+                    ]);
+                }
+                if next(5) == 0 {
+                    s.replica_set = Some("SET".into());
+                }
+            } else if next(3) == 0 {
+                s.database_backup = Some(vec![BackupMedium::Tape]);
+            }
+        }
+        let ids: Vec<ServerId> = t.servers.iter().map(|s| s.id).collect();
+        for &id in &ids {
+            if t.server(id).is_some_and(|s| s.kind == Kind::Dpm) && next(2) == 0 {
+                let db = ids[next(ids.len() as u64) as usize];
+                t.server_mut(id).unwrap().database = Some(db);
+            }
+        }
+        for _ in 0..n * 2 {
+            let (p, q) = (ids[next(n as u64) as usize], ids[next(n as u64) as usize]);
+            let mut pr = Protection::new(p, q);
+            pr.switched = next(4) == 0;
+            if !t.protections.iter().any(|o| o.link() == pr.link()) {
+                t.connect(pr);
+            }
+        }
+        t
+    }
 
     #[test]
     fn held_by_all_is_held_by_for_every_holder() {

@@ -118,7 +118,7 @@ pub use geometry::{
     site_regions, Arrow, SiteRegion, SITE_LABEL_H, SITE_PAD,
 };
 pub use inventory::{
-    held_by, held_by_all, inventory, sources_of, Copies, DataSource, Holding, Part,
+    held_by, held_by_all, held_by_some, inventory, sources_of, Copies, DataSource, Holding, Part,
 };
 pub use layout::{apply_layout, layout, positions, GAP_X, LAYER_H, MARGIN, NODE_H, NODE_W};
 pub use model::{

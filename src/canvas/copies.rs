@@ -1,6 +1,7 @@
 //! The cards of the "where the copies are" view, beside each server.
 
-use dpm_rules::{Point, ServerId, NODE_H, NODE_W};
+use dpm_rules::hash::HashMap;
+use dpm_rules::{held_by_some, Kind, Point, ServerId, NODE_H, NODE_W};
 use leptos::prelude::*;
 
 /// In the Copies view, a card under each DPM server drawn (`servers`: in a
@@ -16,20 +17,34 @@ pub fn CopiesCards(
 ) -> impl IntoView {
     let ed = crate::ctx::ctx().ed;
     let derived = expect_context::<crate::state::derived::Derived>();
-    let ids = crate::browser::memo(move |_| {
-        if derived.far.get() {
-            return Vec::new();
+    // The labels of what each DPM server with a card holds: asked of those
+    // servers only (an estate's whole copy inventory took 12 ms at 10,000
+    // servers), again when the drawing's content or the servers drawn
+    // change.
+    let held = crate::browser::memo(move |_| {
+        if !ed.copies.get() || derived.far.get() {
+            return HashMap::default();
         }
-        derived.holdings.with(|h| {
-            let mut ids: Vec<ServerId> = servers.with(|s| {
-                dragging.with(|d| {
-                    s.iter()
-                        .chain(d)
-                        .copied()
-                        .filter(|id| h.contains_key(id))
-                        .collect()
+        ed.track_content();
+        let drawn: Vec<ServerId> =
+            servers.with(|s| dragging.with(|d| s.iter().chain(d).copied().collect()));
+        ed.shown.with_untracked(|t| {
+            let dpm: Vec<ServerId> = drawn
+                .into_iter()
+                .filter(|&id| t.server(id).is_some_and(|s| s.kind == Kind::Dpm))
+                .collect();
+            let mut held = held_by_some(t, &dpm);
+            dpm.iter()
+                .map(|&id| {
+                    let sources = held.remove(&id).unwrap_or_default();
+                    (id, sources.iter().map(|d| d.label(t)).collect())
                 })
-            });
+                .collect()
+        })
+    });
+    let ids = crate::browser::memo(move |_| {
+        held.with(|h| {
+            let mut ids: Vec<ServerId> = h.keys().copied().collect();
             dpm_rules::sort_by(&mut ids, &|a, b| a.cmp(b));
             ids
         })
@@ -51,7 +66,7 @@ pub fn CopiesCards(
                     format!("translate({} {}) scale({})", dpm_rules::fixed(c.x, 2), dpm_rules::fixed(c.y, 2), dpm_rules::fixed(c.k, 4))
                 }>
                     <For each=move || ids.get() key=|id| *id let:id>
-                        <CopiesCard id=id />
+                        <CopiesCard id=id held=held />
                     </For>
                 </g>
             </svg>
@@ -60,12 +75,11 @@ pub fn CopiesCards(
 }
 
 #[component]
-fn CopiesCard(id: ServerId) -> impl IntoView {
+fn CopiesCard(id: ServerId, held: Memo<HashMap<ServerId, Vec<String>>>) -> impl IntoView {
     let pos = crate::ctx::ctx().pos;
-    let derived = expect_context::<crate::state::derived::Derived>();
     let at = pos.of(id, Point { x: 0.0, y: 0.0 });
     let lines = crate::browser::memo(move |_| {
-        derived.holdings.with(|h| {
+        held.with(|h| {
             let held = h.get(&id).cloned().unwrap_or_default();
             let mut out = vec![if held.is_empty() {
                 "Holds no copies".to_string()

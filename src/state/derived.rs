@@ -12,10 +12,7 @@ pub const FAR_BELOW: f64 = 0.45;
 pub const GROUND_OVER: usize = 2_500;
 
 use dpm_rules::hash::{HashMap, HashSet};
-use dpm_rules::{
-    all_roles, held_by_all, inventory, Finding, Kind, Link, Obstacles, Point, Roles, ServerId,
-    Severity,
-};
+use dpm_rules::{all_roles, Finding, Kind, Link, Obstacles, Point, Roles, ServerId, Severity};
 use leptos::prelude::*;
 
 /// The smallest text the canvas draws, in CSS pixels on screen: text that
@@ -94,8 +91,6 @@ pub struct Derived {
     pub reverse: Memo<HashSet<Link>>,
     /// Switched protections: one set per change, not a search per arrow.
     pub switched: Memo<HashSet<Link>>,
-    /// What each DPM server holds a copy of (only while the Copies view is on).
-    pub holdings: Memo<HashMap<ServerId, Vec<String>>>,
     /// Zoomed out below `FAR_BELOW`: servers are drawn as their shapes only.
     pub far: Memo<bool>,
     /// Zoomed out on more than `GROUND_OVER` servers: the drawing is
@@ -195,24 +190,6 @@ impl Derived {
                     .collect()
             })
         });
-        let holdings = crate::browser::memo(move |_| {
-            if !ed.copies.get() {
-                return HashMap::default();
-            }
-            ed.track_content();
-            ed.shown.with_untracked(|t| {
-                let inv = inventory(t);
-                let mut held = held_by_all(&inv);
-                t.servers
-                    .iter()
-                    .filter(|s| s.kind == Kind::Dpm)
-                    .map(|s| {
-                        let held = held.remove(&s.id).unwrap_or_default();
-                        (s.id, held.iter().map(|d| d.label(t)).collect())
-                    })
-                    .collect()
-            })
-        });
         let far = crate::browser::memo(move |_| ed.camera.get().k < FAR_BELOW);
         let ground = crate::browser::memo(move |_| {
             far.get() && ed.shown.with(|t| t.servers.len() > GROUND_OVER)
@@ -226,7 +203,6 @@ impl Derived {
             findings,
             reverse,
             switched,
-            holdings,
             far,
             ground,
             obstacles,

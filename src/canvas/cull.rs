@@ -1,15 +1,20 @@
 //! What the canvas draws. In a large drawing only what is in view, with a
-//! margin of half a screen around it (and whatever is selected, being
-//! connected or has the keyboard focus, wherever it is), so that a move
-//! costs the same in an estate of 10,000 as in one of 100: xyflow's
+//! margin of a quarter of a screen around it (and whatever is selected,
+//! being connected or has the keyboard focus, wherever it is), so that a
+//! move costs the same in an estate of 10,000 as in one of 100: xyflow's
 //! `useVisibleNodeIds`, tldraw's `notVisibleShapes`. The view is rounded
-//! out to a coarse grid, so panning redraws nothing until it crosses a
-//! cell. (A margin of a whole screen drew 9 to 16 screens of servers, some
-//! 300 at 100 % in a dense estate, each of them redrawn by a change of
-//! mode: entering the simulator took 100 ms at 10,000 servers, 60 ms with
-//! half a screen.) Arrows: those with an end in that area, and long ones
-//! crossing it; in an estate over `GROUND_OVER` servers, only those with an
-//! end in it (the others crossing it are painted, `ground.rs`).
+//! out to a grid of quarter screens, so panning redraws nothing until it
+//! crosses a cell. (A margin of a whole screen drew 9 to 16 screens of
+//! servers, some 300 at 100 % in a dense estate, each of them redrawn by a
+//! change of mode: entering the simulator took 100 ms at 10,000 servers, 60
+//! ms with half a screen. Half a screen in cells of half a screen still
+//! drew 4 to 6 screens: 174 servers and 710 arrows for 29 servers on
+//! screen; a quarter draws 78 and 400, and every frame that shows an edit
+//! lays out, paints and rasterises half as much, while panning costs the
+//! same: a cell crossed twice as often draws half as much.) Arrows: those
+//! with an end in that area, and long ones crossing it; in an estate over
+//! `GROUND_OVER` servers, only those with an end in it (the others crossing
+//! it are painted, `ground.rs`).
 
 use crate::canvas::state::DRAW_ALL_UP_TO;
 use crate::ctx::Ctx;
@@ -44,7 +49,7 @@ impl Visible {
     /// `ground`: the far view is painted (`canvas::ground`), and only the
     /// servers it keeps are nodes, with their protections.
     pub fn new(c: Ctx, dragging: RwSignal<Vec<ServerId>>, ground: Memo<bool>) -> Visible {
-        let area = area(c, 0.5);
+        let area = area(c, MARGIN);
         let servers = servers(c, area, dragging, ground);
         let drag_links = drag_links(c, dragging);
         Visible {
@@ -56,14 +61,18 @@ impl Visible {
     }
 }
 
+/// How far around the view a large drawing is drawn, in screens (and the
+/// side of the cells the area is rounded out to).
+const MARGIN: f64 = 0.25;
+
 /// The part of the drawing in view and `margin` screens around it, rounded
-/// out to cells of half a screen.
+/// out to cells of `margin` screens.
 fn area(c: Ctx, margin: f64) -> Memo<Area> {
     let ed = c.ed;
     crate::browser::memo(move |_| {
         let c = ed.camera.get();
         let (w, h) = ed.viewport.get();
-        let cell = w.max(h).max(1.0) / c.k.max(1e-3) / 2.0;
+        let cell = w.max(h).max(1.0) / c.k.max(1e-3) * margin;
         let (a, b) = (
             c.to_canvas(-margin * w, -margin * h),
             c.to_canvas((1.0 + margin) * w, (1.0 + margin) * h),
@@ -148,7 +157,7 @@ fn picked(c: Ctx) -> HashSet<Link> {
 }
 
 /// The protections drawn as arrows. In a large estate close in, only
-/// those with an end in the area drawn (half a screen around the view), at
+/// those with an end in the area drawn (a quarter screen around the view), at
 /// a selected server or picked: the long ones passing through are painted
 /// under the drawing (`ground.rs`), where 5,000 arrows across the view of
 /// a generated estate of 10,000 made every click lay out, paint and

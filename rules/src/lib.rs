@@ -143,7 +143,9 @@ pub use scenario::{
 };
 pub use share::{from_share, looks_like_share_link, seal, to_share};
 pub use sort::sort_by;
-pub use table::{from_table, looks_like_table, table_rows, to_table, RowRole, TableRow};
+pub use table::{
+    from_table, looks_like_table, table_rows, table_rows_first, to_table, RowRole, TableRow,
+};
 pub use twin::{twin, twin_text, Entry};
 
 /// The largest input the readers accept, in bytes. A scenario of 10,000

@@ -54,6 +54,13 @@ pub struct TableRow {
 /// Linear in the protections (each server's are found through one index,
 /// not a search of all of them per server), and n log n in the names.
 pub fn table_rows(t: &Topology) -> Vec<TableRow> {
+    table_rows_first(t, usize::MAX).0
+}
+
+/// The first `most` rows of [`table_rows`], and how many rows it has in
+/// all: for a view that shows the first few hundred rows of an estate's
+/// table, without sorting what each of the others protects.
+pub fn table_rows_first(t: &Topology, most: usize) -> (Vec<TableRow>, usize) {
     let sort = |ids: &mut Vec<ServerId>| {
         t.sort_by_name(ids);
         ids.dedup();
@@ -76,8 +83,14 @@ pub fn table_rows(t: &Topology) -> Vec<TableRow> {
         .map(|s| s.id)
         .collect();
     t.sort_by_name(&mut dpm);
+    let mut count = 0;
     for id in dpm {
         let r = roles.get(&id).copied().unwrap_or_default();
+        let here = (r.primary as usize + r.secondary as usize).max(1);
+        count += here;
+        if out.len() >= most {
+            continue;
+        }
         let protects = down.get(&id).unwrap_or(&none);
         let mut by: Vec<ServerId> = up
             .get(&id)
@@ -126,7 +139,8 @@ pub fn table_rows(t: &Topology) -> Vec<TableRow> {
         }
         out.extend(rows);
     }
-    out
+    out.truncate(most);
+    (out, count)
 }
 
 /// Writes the table. Protected servers have no row of their own, so one that
@@ -807,6 +821,12 @@ mod tests {
         cases.push(selfish);
         for t in cases {
             assert_eq!(table_rows(&t), rows_by_definition(&t));
+            let all = table_rows(&t);
+            for most in [0, 1, 2, 3, all.len() / 2, all.len(), all.len() + 1] {
+                let (first, count) = table_rows_first(&t, most);
+                assert_eq!(count, all.len(), "rows in all");
+                assert_eq!(first, all[..most.min(all.len())], "the first {most}");
+            }
         }
     }
     use super::*;

@@ -6,7 +6,7 @@ use crate::browser::markup::Markup;
 use crate::panels::findings::with_names;
 use crate::state::editor::Mode;
 
-use dpm_rules::{table_rows, RowRole, ServerId, Topology};
+use dpm_rules::{table_rows_first, RowRole, ServerId, Topology};
 use leptos::prelude::*;
 
 /// Rows the panel shows at most.
@@ -18,10 +18,9 @@ const LATER_FROM: usize = 1_000;
 
 /// The table's rows: its first `SHOWN`, then a line saying how many more.
 fn rows_html(t: &Topology) -> Vec<Markup> {
-    let rows = table_rows(t);
+    let (rows, count) = table_rows_first(t, SHOWN);
     let mut out: Vec<Markup> = rows
         .iter()
-        .take(SHOWN)
         .map(|r| {
             let label = match r.role {
                 RowRole::None => String::new(),
@@ -38,7 +37,7 @@ fn rows_html(t: &Topology) -> Vec<Markup> {
                 .render()
         })
         .collect();
-    if rows.len() > SHOWN {
+    if count > SHOWN {
         out.push(
             el("tr")
                 .child(
@@ -47,7 +46,7 @@ fn rows_html(t: &Topology) -> Vec<Markup> {
                         .attr("class", "muted")
                         .text(format!(
                             "…and {} more rows (Export → Table has them all).",
-                            rows.len() - SHOWN
+                            count - SHOWN
                         )),
                 )
                 .render(),

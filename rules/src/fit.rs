@@ -45,6 +45,40 @@ pub fn box_width(name: &str) -> f64 {
     w.ceil().max(NODE_W).min(NODE_W_MAX)
 }
 
+/// The bounds (min x, min y, max x, max y) of every placed server's box in
+/// `t`, each [`box_width`] wide and [`crate::layout::NODE_H`] high; `None`
+/// when no server is placed.
+///
+/// A box is at most [`NODE_W_MAX`] wide and at least [`NODE_W`], so only
+/// the names of servers whose centre is within half the difference of the
+/// leftmost or rightmost centre are measured: an editor that follows the
+/// drawing's bounds on every edit measures a few names, not 10,000.
+pub fn boxes_bounds(t: &crate::model::Topology) -> Option<(f64, f64, f64, f64)> {
+    let half_h = crate::layout::NODE_H / 2.0;
+    let placed = || t.servers.iter().filter_map(|s| Some((s, s.pos?)));
+    let (mut lo, mut hi) = (f64::MAX, f64::MIN);
+    let (mut y0, mut y1) = (f64::MAX, f64::MIN);
+    for (_, p) in placed() {
+        lo = lo.min(p.x);
+        hi = hi.max(p.x);
+        y0 = y0.min(p.y - half_h);
+        y1 = y1.max(p.y + half_h);
+    }
+    if lo > hi {
+        return None;
+    }
+    let slack = (NODE_W_MAX - NODE_W) / 2.0;
+    let (mut x0, mut x1) = (lo - NODE_W / 2.0, hi + NODE_W / 2.0);
+    for (s, p) in placed() {
+        if p.x <= lo + slack || p.x >= hi - slack {
+            let hw = box_width(&s.name) / 2.0;
+            x0 = x0.min(p.x - hw);
+            x1 = x1.max(p.x + hw);
+        }
+    }
+    Some((x0, y0, x1, y1))
+}
+
 /// The width a server's name may take on its box: [`box_width`] less the
 /// icon and the margins ([`TEXT_ROOM`] on a box that did not grow).
 pub fn name_room(name: &str) -> f64 {
@@ -223,6 +257,56 @@ pub fn fit_caption_to(caption: &str, px: f64, room: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// The bounds measured at the edges only are those of every box, for
+    /// drawings of short, long and FQDN names, with and without places.
+    #[test]
+    fn boxes_bounds_are_those_of_every_box() {
+        use crate::model::{Kind, Point, Topology};
+        let names = [
+            "PS1",
+            "a-rather-long-server-name",
+            "sql01.corp.example.com",
+            "W",
+            "DPM-SECONDARY-LONDON-02",
+        ];
+        for seed in 0..60u64 {
+            let mut x = seed * 7919 + 13;
+            let mut next = |m: u64| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (x >> 33) % m
+            };
+            let mut t = Topology::new();
+            for i in 0..(next(30) as usize) {
+                let name = format!("{}{i}", names[next(names.len() as u64) as usize]);
+                let id = t.add_server(name, Kind::Protected);
+                if next(5) != 0 {
+                    t.server_mut(id).unwrap().pos = Some(Point {
+                        x: next(2000) as f64 - 1000.0 + next(100) as f64 / 7.0,
+                        y: next(800) as f64,
+                    });
+                }
+            }
+            let every = t.servers.iter().filter_map(|s| {
+                let p = s.pos?;
+                let hw = box_width(&s.name) / 2.0;
+                Some((
+                    p.x - hw,
+                    p.y - crate::layout::NODE_H / 2.0,
+                    p.x + hw,
+                    p.y + crate::layout::NODE_H / 2.0,
+                ))
+            });
+            let want = every.fold(None, |b: Option<(f64, f64, f64, f64)>, r| {
+                Some(b.map_or(r, |b| {
+                    (b.0.min(r.0), b.1.min(r.1), b.2.max(r.2), b.3.max(r.3))
+                }))
+            });
+            assert_eq!(boxes_bounds(&t), want, "seed {seed}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -109,8 +109,8 @@ pub use failover::{
     RecoveryOption, Reduced, Step, GROUP_FROM,
 };
 pub use fit::{
-    box_width, fit_caption, fit_name, fit_name_to, fit_text, host_name, name_room, text_width,
-    CAPTION_PX, NAME_PX, NODE_W_MAX, PRESENT_NAME_PX, TEXT_ROOM, TEXT_X,
+    box_width, boxes_bounds, fit_caption, fit_name, fit_name_to, fit_text, host_name, name_room,
+    text_width, CAPTION_PX, NAME_PX, NODE_W_MAX, PRESENT_NAME_PX, TEXT_ROOM, TEXT_X,
 };
 pub use generate::{generate, generate_estate};
 pub use geometry::{

@@ -44,18 +44,10 @@ fn rect_path(out: &mut String, x: f64, y: f64, w: f64) {
     ));
 }
 
-/// x0, y0, x1, y1 of every server's rectangle in `t`; x0 > x1 for none.
+/// x0, y0, x1, y1 of every server's rectangle in `t`; x0 > x1 for none
+/// (measuring the names of the servers at the edges only).
 fn bounds(t: &dpm_rules::Topology) -> Rect {
-    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-    for v in &t.servers {
-        let Some(p) = v.pos else { continue };
-        let w = dpm_rules::box_width(&v.name);
-        x0 = x0.min(p.x - w / 2.0);
-        y0 = y0.min(p.y - NODE_H / 2.0);
-        x1 = x1.max(p.x + w / 2.0);
-        y1 = y1.max(p.y + NODE_H / 2.0);
-    }
-    (x0, y0, x1, y1)
+    dpm_rules::boxes_bounds(t).unwrap_or((f64::MAX, f64::MAX, f64::MIN, f64::MIN))
 }
 
 /// Paints every server of `t` on `canvas`, which shows `span` as an SVG

@@ -372,10 +372,13 @@ fn painted_hit(c: Ctx, p: Pointer, sx: f64, sy: f64) -> Option<ServerId> {
     let at = cam.to_canvas(sx, sy);
     // Boxes a pixel or two high: the nearest within a few pixels.
     let reach = 5.0 / cam.k;
+    // The positions' shared copy: one map lookup a server, not a store's
+    // and a signal's (3-4 ms a press at 10,000 servers).
+    let pos = c.pos.snapshot();
     c.ed.shown.with_untracked(|t| {
         let mut best: Option<(f64, ServerId)> = None;
         for s in t.servers.iter().rev() {
-            let Some(p) = c.pos.get(s.id) else { continue };
+            let Some(&p) = pos.get(&s.id) else { continue };
             let dy = ((p.y - at.y).abs() - dpm_rules::NODE_H / 2.0).max(0.0);
             if dy > reach {
                 continue;

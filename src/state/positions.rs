@@ -187,8 +187,12 @@ impl Positions {
     /// The server whose node contains canvas point `p`, topmost first.
     pub fn hit(&self, t: &Topology, p: Point) -> Option<ServerId> {
         let hh = dpm_rules::NODE_H / 2.0;
+        // The shared copy: a map lookup a server, not a store's and a
+        // signal's (a pointer move of a protection being drawn at 10,000
+        // servers).
+        let at = self.snapshot();
         t.servers.iter().rev().find_map(|s| {
-            let hit = self.get(s.id).is_some_and(|c| {
+            let hit = at.get(&s.id).is_some_and(|c| {
                 (c.y - p.y).abs() <= hh && (c.x - p.x).abs() <= dpm_rules::box_width(&s.name) / 2.0
             });
             hit.then_some(s.id)

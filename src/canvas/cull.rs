@@ -1,5 +1,6 @@
 //! What the canvas draws. In a large drawing only what is in view, with a
-//! margin of a quarter of a screen around it (and whatever is selected,
+//! margin of a quarter of a screen around it, never less than what a
+//! server draws beyond its centre (and whatever is selected,
 //! being connected or has the keyboard focus, wherever it is), so that a
 //! move costs the same in an estate of 10,000 as in one of 100: xyflow's
 //! `useVisibleNodeIds`, tldraw's `notVisibleShapes`. The view is rounded
@@ -65,23 +66,33 @@ impl Visible {
 /// side of the cells the area is rounded out to).
 const MARGIN: f64 = 0.25;
 
-/// The part of the drawing in view and `margin` screens around it, rounded
-/// out to cells of `margin` screens.
+/// The least margin and cell, in canvas units: the farthest a server draws
+/// from its centre (half the widest box, 112, and its badge beside it; its
+/// Copies card, down to 134 below it), so that a server outside the area
+/// has nothing in view, however far in one zooms or however small the
+/// canvas.
+const MARGIN_LEAST: f64 = 160.0;
+
+/// The part of the drawing in view and `margin` screens around it (at
+/// least [`MARGIN_LEAST`]), rounded out to cells of `margin` screens (at
+/// least as much).
 fn area(c: Ctx, margin: f64) -> Memo<Area> {
     let ed = c.ed;
     crate::browser::memo(move |_| {
         let c = ed.camera.get();
         let (w, h) = ed.viewport.get();
-        let cell = w.max(h).max(1.0) / c.k.max(1e-3) * margin;
-        let (a, b) = (
-            c.to_canvas(-margin * w, -margin * h),
-            c.to_canvas((1.0 + margin) * w, (1.0 + margin) * h),
+        let k = c.k.max(1e-3);
+        let (mx, my) = (
+            (margin * w / k).max(MARGIN_LEAST),
+            (margin * h / k).max(MARGIN_LEAST),
         );
+        let cell = (w.max(h).max(1.0) / k * margin).max(MARGIN_LEAST);
+        let (a, b) = (c.to_canvas(0.0, 0.0), c.to_canvas(w, h));
         let (down, up) = (
             |v: f64| (v / cell).floor() * cell,
             |v: f64| (v / cell).ceil() * cell,
         );
-        (down(a.x), down(a.y), up(b.x), up(b.y))
+        (down(a.x - mx), down(a.y - my), up(b.x + mx), up(b.y + my))
     })
 }
 

@@ -388,23 +388,33 @@ pub fn held_by_some(
             .filter_map(|s| s.database.filter(|&db| db != s.id).map(|db| (db, s.id)))
             .collect(),
     );
-    let mut out = crate::hash::HashMap::default();
-    for &h in holders {
-        // The servers whose data `h` may hold a copy of.
-        let mut near: Vec<ServerId> = targets.get(h).to_vec();
+    let asked: crate::hash::HashSet<ServerId> = holders.iter().copied().collect();
+    // The servers whose data any of them may hold a copy of, each once:
+    // each data source's holders are found once, however many of the
+    // servers asked hold it (forty secondaries of one primary share its
+    // 9,000 servers).
+    let mut near: crate::hash::HashSet<ServerId> = crate::hash::HashSet::default();
+    let mut through: crate::hash::HashSet<ServerId> = crate::hash::HashSet::default();
+    for &h in &asked {
+        near.extend(targets.get(h));
         for &p in targets.get(h) {
-            near.extend(targets.get(p).iter().copied().filter(|&x| x != h));
+            // (The servers a DPM server protects are looked at once, for
+            // any number of its secondaries asked; `h` itself among them
+            // holds nothing of its own, which `holders` says.)
+            if through.insert(p) {
+                near.extend(targets.get(p));
+            }
         }
-        near.extend_from_slice(keeps.get(h));
-        t.sort_by_name(&mut near);
-        near.dedup();
-        let held: Vec<DataSource> = near
-            .into_iter()
-            .flat_map(|x| copies.sources(x))
-            .filter(|&source| copies.holders(source).contains(&h))
-            .collect();
-        if !held.is_empty() {
-            out.insert(h, held);
+        near.extend(keeps.get(h));
+    }
+    let mut near: Vec<ServerId> = near.into_iter().collect();
+    t.sort_by_name(&mut near);
+    let mut out: crate::hash::HashMap<ServerId, Vec<DataSource>> = crate::hash::HashMap::default();
+    for source in near.into_iter().flat_map(|x| copies.sources(x)) {
+        for h in copies.holders(source) {
+            if asked.contains(&h) {
+                out.entry(h).or_default().push(source);
+            }
         }
     }
     out
@@ -468,8 +478,13 @@ mod tests {
             let s = t.server_mut(id).unwrap();
             if kind == Kind::Protected {
                 if next(4) == 0 {
+                    // VMs that reach a secondary, and those that do not.
                     s.scale_out = Some(true);
-                    s.workloads = Some(vec![Workload::Hyperv]);
+                    s.workloads = match next(3) {
+                        0 => Some(vec![Workload::Hyperv]),
+                        1 => Some(vec![Workload::Files]),
+                        _ => None,
+                    };
                 } else if next(4) == 0 {
                     s.workloads = Some(vec![
                         Workload::ALL[next(Workload::ALL.len() as u64) as usize],

@@ -305,6 +305,21 @@ mod tests {
             });
             assert_eq!(boxes_bounds(&t), want, "seed {seed}");
         }
+        // The widest box 43 units in from the leftmost and rightmost
+        // centres still sets the bounds (a box of the least width is 136,
+        // the widest 224: 44 units of slack each side).
+        let mut t = Topology::new();
+        let long = "a-server-name-far-too-long-for-any-box-at-all";
+        for (name, x) in [("A", 0.0), (long, 43.0), ("B", 1000.0), (long, 957.0)] {
+            let id = t.add_server(name, Kind::Protected);
+            t.server_mut(id).unwrap().pos = Some(Point { x, y: 0.0 });
+        }
+        assert_eq!(box_width(long), NODE_W_MAX);
+        let b = boxes_bounds(&t).unwrap();
+        assert_eq!(
+            (b.0, b.2),
+            (43.0 - NODE_W_MAX / 2.0, 957.0 + NODE_W_MAX / 2.0)
+        );
     }
 
     use super::*;

@@ -6,10 +6,11 @@ use leptos::prelude::*;
 
 /// In the Copies view, a card under each DPM server drawn (`servers`: in a
 /// large drawing, those in or near the view; and those being `dragged`,
-/// whose cards go with them) listing the copies it holds (from the rule
-/// crate's copy inventory). Zoomed out (the far view) there are none: a
-/// card's text would be a few pixels high, and an estate of 10,000 has a
-/// thousand DPM servers: a line over the canvas says to zoom in.
+/// whose cards go with them) listing the copies it holds (the rule
+/// crate's `held_by_some`, asked of those servers only). Zoomed out (the
+/// far view) there are none: a card's text would be a few pixels high,
+/// and an estate of 10,000 has a thousand DPM servers: a line over the
+/// canvas says to zoom in.
 #[component]
 pub fn CopiesCards(
     servers: Memo<Vec<ServerId>>,

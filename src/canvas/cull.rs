@@ -36,7 +36,8 @@ pub struct Visible {
     /// The protections at a dragged server, drawn on the drag layer.
     pub drag_links: Memo<Vec<Link>>,
     /// Virtual machines to their hosts, DPM servers to the server holding
-    /// their database: (from, to, is the database), for the servers drawn.
+    /// their database: (from, to, is the database), for the servers drawn
+    /// and those crossing the area around the view.
     pub estate_links: Memo<Vec<(ServerId, ServerId, bool)>>,
 }
 
@@ -57,7 +58,7 @@ impl Visible {
             servers,
             links: links(c, (area, ground), servers, drag_links),
             drag_links,
-            estate_links: estate_links(c, servers),
+            estate_links: estate_links(c, (area, ground), servers),
         }
     }
 }
@@ -281,7 +282,18 @@ fn near_links(c: Ctx, t: &Topology, near: Area, moving: &HashSet<Link>) -> Vec<L
         .collect()
 }
 
-fn estate_links(c: Ctx, servers: Memo<Vec<ServerId>>) -> Memo<Vec<(ServerId, ServerId, bool)>> {
+/// The estate's lines drawn: every one in a small drawing; else those with
+/// an end drawn and, unless the far view is painted, those crossing the
+/// area with both ends out of it (as long protections are: a database on a
+/// server at the other end of the estate still shows its line across the
+/// view). The database line's bend (42 units at its middle, 21 on the
+/// curve) stays well within the area's margin of at least
+/// [`MARGIN_LEAST`] around the view, so the straight line decides.
+fn estate_links(
+    c: Ctx,
+    (area, ground): (Memo<Area>, Memo<bool>),
+    servers: Memo<Vec<ServerId>>,
+) -> Memo<Vec<(ServerId, ServerId, bool)>> {
     let ed = c.ed;
     crate::browser::memo(move |_| {
         ed.shown.with(|t| {
@@ -291,14 +303,31 @@ fn estate_links(c: Ctx, servers: Memo<Vec<ServerId>>) -> Memo<Vec<(ServerId, Ser
             } else {
                 servers.with(|d| d.iter().copied().collect())
             };
+            // The area, for lines across it (none while painted: the far
+            // view shows the lines of the servers it keeps as nodes).
+            let across = (!all && !ground.get()).then(|| {
+                let (x0, y0, x1, y1) = area.get();
+                let centre = Point {
+                    x: (x0 + x1) / 2.0,
+                    y: (y0 + y1) / 2.0,
+                };
+                (centre, (x1 - x0) / 2.0, (y1 - y0) / 2.0)
+            });
             let mut out = Vec::new();
             for s in &t.servers {
                 let db = s.database.filter(|_| s.is_dpm());
                 for (other, is_db) in [(s.host, false), (db, true)] {
-                    let Some(o) = other.filter(|&o| o != s.id && t.server(o).is_some()) else {
+                    let Some(o) = other.filter(|&o| o != s.id) else {
                         continue;
                     };
-                    if all || drawn.contains(&s.id) || drawn.contains(&o) {
+                    let Some(to) = t.server(o) else { continue };
+                    let crosses = || {
+                        across.is_some_and(|(centre, hw, hh)| match (s.pos, to.pos) {
+                            (Some(u), Some(v)) => dpm_rules::segment_hits_box(u, v, centre, hw, hh),
+                            _ => false,
+                        })
+                    };
+                    if all || drawn.contains(&s.id) || drawn.contains(&o) || crosses() {
                         out.push((s.id, o, is_db));
                     }
                 }

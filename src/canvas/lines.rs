@@ -287,11 +287,10 @@ pub fn paint(c: Ctx, derived: Derived, t: &Topology, s: Scene, tidy: bool) -> bo
         hot = hot_over(None);
     }
     let base = kept.unwrap_or_else(|| {
-        let base: Lines = all
-            .iter()
-            .filter(|(l, _)| !is_hot(l))
-            .map(|(l, line)| (*l, *line))
-            .collect();
+        // Every line but the hot ones: the map made above, those taken
+        // out in place (a copy of 10,000 lines grew a new map).
+        let mut base = all;
+        base.retain(|l, _| !is_hot(l));
         stroke(s.base, &base, &looks, pen, s.size);
         base
     });
@@ -325,7 +324,13 @@ fn lines(c: Ctx, derived: Derived, t: &Topology, s: &Scene) -> Lines {
         y: (y0 + y1) / 2.0,
     };
     let (hw, hh) = ((x1 - x0) / 2.0, (y1 - y0) / 2.0);
-    let mut out = HashMap::default();
+    // Zoomed out, every line is in view: the map is made at its size at
+    // once, not grown (and rehashed) a dozen times on the way to 10,000.
+    let mut out = if derived.ground.get_untracked() {
+        HashMap::with_capacity_and_hasher(t.protections.len(), Default::default())
+    } else {
+        HashMap::default()
+    };
     derived.findings.with_untracked(|f| {
         derived.switched.with_untracked(|sw| {
             for p in &t.protections {

@@ -144,14 +144,7 @@ impl Looks {
             // arrow key at 10,000 servers) does not look at every link.
             ed.track_content();
             ed.shown.with_untracked(|t| {
-                // What was deleted is forgotten, so that a long session's
-                // edits do not grow every later pass.
-                let links: HashSet<Link> = t.protections.iter().map(|p| p.link()).collect();
-                looks.servers.retain(|id| t.server(id).is_some());
-                looks.links.retain(|l| links.contains(&l));
-                looks
-                    .traces
-                    .update_value(|tr| tr.retain(|l, _| links.contains(l)));
+                looks.forget_gone(t);
                 derived.roles.with(|r| {
                     looks
                         .servers
@@ -396,6 +389,34 @@ fn risk_line(t: &Topology, sp: &dpm_rules::SinglePoint) -> Option<String> {
 }
 
 impl Looks {
+    /// Forgets the looks of servers and protections no longer in `t`, so
+    /// that a long session's edits do not grow every later pass. Which of
+    /// the protections with a look (those drawn, a few hundred) are still
+    /// there is found by looking each protection up in a set of those, not
+    /// by making and growing a set of 10,000 protections on each change
+    /// (2-3 ms of a profile at 10,000 servers).
+    fn forget_gone(&self, t: &Topology) {
+        let asked: HashSet<Link> = self
+            .links
+            .keys()
+            .into_iter()
+            .chain(
+                self.traces
+                    .with_value(|tr| tr.keys().copied().collect::<Vec<_>>()),
+            )
+            .collect();
+        let links: HashSet<Link> = t
+            .protections
+            .iter()
+            .map(|p| p.link())
+            .filter(|l| asked.contains(l))
+            .collect();
+        self.servers.retain(|id| t.server(id).is_some());
+        self.links.retain(|l| links.contains(&l));
+        self.traces
+            .update_value(|tr| tr.retain(|l, _| links.contains(l)));
+    }
+
     /// The signal a server's node reads: made (first set from what the
     /// effects last read, or the drawing as it is) when there was none.
     pub fn of_server(&self, c: Ctx, derived: Derived, id: ServerId) -> RwSignal<ServerLook> {

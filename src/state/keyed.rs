@@ -84,6 +84,11 @@ where
         self.map.update_value(|m| m.retain(|&k, _| keep(k)));
     }
 
+    /// The keys that have a signal, in no order.
+    pub fn keys(&self) -> Vec<K> {
+        self.map.with_value(|m| m.keys().copied().collect())
+    }
+
     /// How many keys have a signal.
     pub fn len(&self) -> usize {
         self.map.with_value(|m| m.len())

@@ -14,6 +14,11 @@
 //     --reps 3                  repetitions; the median is shown (env REPS)
 //     --edits 300               arrow-key moves for the memory figures, 0 for
 //                               none (env EDITS)
+//     --pause 0                 ms to wait before each timed input, on top of
+//                               the set-up's frames and idle moment (env
+//                               PAUSE): a user's pace between a click and a
+//                               key, so that work the set-up started a moment
+//                               later (the far view's tidy, 80 ms) is done
 //     --peer DIR                a built React Flow page (the peers folder's),
 //                               opened at ?n=N and probed the same way for the
 //                               actions it has (env PEER_DIST); skipped if none
@@ -44,6 +49,7 @@ const cameras = opt('cameras', 'CAMERAS', 'fitted,100').split(',').filter((c) =>
 const only = opt('only', 'ACTIONS', '').split(',').filter(Boolean);
 const reps = Number(opt('reps', 'REPS', '3'));
 const edits = Number(opt('edits', 'EDITS', '300'));
+const pause = Number(opt('pause', 'PAUSE', '0'));
 const peerDist = opt('peer', 'PEER_DIST', '');
 const ourDist = resolve(argv[0] || process.env.DIST || defaultDist);
 const unknown = only.filter((id) => !actions.some((a) => a.id === id));
@@ -74,6 +80,7 @@ const progress = (rows) => {
 const timer = (s) => async (input) => {
   // What the set-up started (a panel drawn, a save) is done first: two
   // frames, then an idle moment (at most 5 s).
+  if (pause) await s.page.waitForTimeout(pause);
   await s.page.evaluate(
     () => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(() => requestIdleCallback(ok, { timeout: 5000 })))),
   );

@@ -261,6 +261,7 @@ test('close in on a large drawing, a host and a database far off on both sides s
   const box = await page.locator('.estate-link.host path').boundingBox();
   const canvas = await page.locator('svg.canvas').boundingBox();
   assert.ok(box.x < canvas.x && box.x + box.width > canvas.x + canvas.width, JSON.stringify({ box, canvas }));
+  assert.ok(box.y > canvas.y && box.y + box.height < canvas.y + canvas.height, JSON.stringify({ box, canvas }));
   await screenshot(page, 'estate-far-lines');
   await done(app, server.url);
 });

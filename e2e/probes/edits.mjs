@@ -50,6 +50,10 @@ const only = opt('only', 'ACTIONS', '').split(',').filter(Boolean);
 const reps = Number(opt('reps', 'REPS', '3'));
 const edits = Number(opt('edits', 'EDITS', '300'));
 const pause = Number(opt('pause', 'PAUSE', '0'));
+if (!Number.isFinite(pause) || pause < 0) {
+  console.error('edits: --pause takes a number of ms, 0 or more');
+  process.exit(2);
+}
 const peerDist = opt('peer', 'PEER_DIST', '');
 const ourDist = resolve(argv[0] || process.env.DIST || defaultDist);
 const unknown = only.filter((id) => !actions.some((a) => a.id === id));
@@ -77,10 +81,10 @@ const progress = (rows) => {
 };
 
 /** Times one input on the session's page: { wall, work } in ms, or { error }. */
-const timer = (s) => async (input) => {
-  // What the set-up started (a panel drawn, a save) is done first: two
-  // frames, then an idle moment (at most 5 s).
-  if (pause) await s.page.waitForTimeout(pause);
+const timer = (s, wait = pause) => async (input) => {
+  // What the set-up started (a panel drawn, a save) is done first: `wait`
+  // ms (--pause), two frames, then an idle moment (at most 5 s).
+  if (wait) await s.page.waitForTimeout(wait);
   await s.page.evaluate(
     () => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(() => requestIdleCallback(ok, { timeout: 5000 })))),
   );
@@ -249,7 +253,8 @@ async function moves(s, focusable) {
   const before = await memory(s);
   const keys = ['ArrowRight', 'ArrowDown', 'ArrowLeft', 'ArrowUp'];
   const t0 = Date.now();
-  const time = timer(s);
+  // (No pause: 300 moves, each let finish, at a key repeat's pace.)
+  const time = timer(s, 0);
   const walls = [];
   await focusable.focus();
   for (let i = 0; i < edits; i++) {
@@ -494,7 +499,7 @@ function table(n, camera, o, p) {
   const pass = o?.passes[camera];
   const ppass = p?.passes[camera];
   console.log();
-  console.log(`### ${n} servers, ${camera === '100' ? '100 %' : 'fitted'}: ours at zoom ${pass?.zoom ?? '-'} % (${pass?.drawn ?? '-'} servers on screen)` +
+  console.log(`### ${n} servers, ${camera === '100' ? '100 %' : 'fitted'}: ours at zoom ${pass?.zoom ?? '-'} % (${pass?.drawn ?? '-'} servers on screen)${pause ? `, ${pause} ms before each input` : ''}` +
     (p ? `, peer at zoom ${ppass?.zoom ?? '-'} %` : ''));
   console.log();
   console.log(`| action | timed input | ours wall ms | ours main ms | ours wall runs |${p ? ' peer wall ms | peer main ms | wall ours / peer |' : ''}`);

@@ -58,7 +58,7 @@ impl Visible {
             servers,
             links: links(c, (area, ground), servers, drag_links),
             drag_links,
-            estate_links: estate_links(c, (area, ground), servers),
+            estate_links: estate_links(c, area, servers),
         }
     }
 }
@@ -283,15 +283,18 @@ fn near_links(c: Ctx, t: &Topology, near: Area, moving: &HashSet<Link>) -> Vec<L
 }
 
 /// The estate's lines drawn: every one in a small drawing; else those with
-/// an end drawn and, unless the far view is painted, those crossing the
-/// area with both ends out of it (as long protections are: a database on a
-/// server at the other end of the estate still shows its line across the
-/// view). The database line's bend (42 units at its middle, 21 on the
-/// curve) stays well within the area's margin of at least
-/// [`MARGIN_LEAST`] around the view, so the straight line decides.
+/// an end drawn and, up to [`GROUND_OVER`] servers, those crossing the
+/// area with both ends out of it, as long protections are there (a
+/// database on a server at the other end of the drawing still shows its
+/// line across the view). Above that, crossing protections are painted,
+/// not made as nodes, and crossing estate lines are left out with them.
+/// The database line's bend (21 units off the straight line at most) and
+/// its label (some 40 units either side of the curve's middle) stay well
+/// within the area's margin of at least [`MARGIN_LEAST`] around the view,
+/// so the straight line decides.
 fn estate_links(
     c: Ctx,
-    (area, ground): (Memo<Area>, Memo<bool>),
+    area: Memo<Area>,
     servers: Memo<Vec<ServerId>>,
 ) -> Memo<Vec<(ServerId, ServerId, bool)>> {
     let ed = c.ed;
@@ -303,9 +306,9 @@ fn estate_links(
             } else {
                 servers.with(|d| d.iter().copied().collect())
             };
-            // The area, for lines across it (none while painted: the far
-            // view shows the lines of the servers it keeps as nodes).
-            let across = (!all && !ground.get()).then(|| {
+            // The area, for lines across it (none in a drawing whose
+            // crossing lines are painted, `ground.rs`).
+            let across = (!all && t.servers.len() <= GROUND_OVER).then(|| {
                 let (x0, y0, x1, y1) = area.get();
                 let centre = Point {
                     x: (x0 + x1) / 2.0,

@@ -324,8 +324,9 @@ fn lines(c: Ctx, derived: Derived, t: &Topology, s: &Scene) -> Lines {
         y: (y0 + y1) / 2.0,
     };
     let (hw, hh) = ((x1 - x0) / 2.0, (y1 - y0) / 2.0);
-    // Zoomed out, every line is in view: the map is made at its size at
-    // once, not grown (and rehashed) a dozen times on the way to 10,000.
+    // Painted zoomed out, most lines are in view: the map is made at its
+    // greatest size at once, not grown (and rehashed) a dozen times on
+    // the way to 10,000.
     let mut out = if derived.ground.get_untracked() {
         HashMap::with_capacity_and_hasher(t.protections.len(), Default::default())
     } else {

@@ -26,6 +26,16 @@ async function importText(page, text) {
   await page.click('[data-action="import-text"]');
 }
 
+/** Find (`/`) goes to server `name`, selected and zoomed in on; the box closes. */
+async function findServer(page, name) {
+  await page.keyboard.press('/');
+  await page.getByTestId('find').locator('input').waitFor();
+  await page.keyboard.type(name);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`[data-server="${name}"].selected`);
+  await page.keyboard.press('Escape');
+}
+
 /** The label of the option a select of the properties panel shows. */
 const picked = (page, fact) =>
   page.locator(`.properties-panel select[data-fact="${fact}"]`).evaluate((s) => s.selectedOptions[0]?.textContent ?? '');
@@ -185,12 +195,7 @@ test('a 2,000-server estate: the host is typed by name, a site is drawn and fail
   const app = await openApp(server.browser, server.url, { path: '#generate=2000' });
   const { page } = app;
   await page.waitForFunction(() => document.querySelectorAll('[data-server]').length > 0);
-  await page.keyboard.press('/');
-  await page.getByTestId('find').locator('input').waitFor();
-  await page.keyboard.type('PS1');
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('[data-server="PS1"].selected');
-  await page.keyboard.press('Escape');
+  await findServer(page, 'PS1');
   // Too many servers for a select: the host field takes a name.
   const host = page.locator('.properties-panel input[data-fact="host"]');
   await host.fill('no such server');
@@ -246,12 +251,7 @@ test('close in on a large drawing, a host and a database far off on both sides s
   const { page } = app;
   await importText(page, JSON.stringify({ format: 'dpm-sketch/2', servers: far, protections: [] }));
   await page.waitForFunction(() => document.querySelectorAll('[data-server]').length > 0);
-  await page.keyboard.press('/');
-  await page.getByTestId('find').locator('input').waitFor();
-  await page.keyboard.type('MID');
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('[data-server="MID"].selected');
-  await page.keyboard.press('Escape');
+  await findServer(page, 'MID');
   // Neither end is drawn; both lines are, each with its title.
   for (const name of ['DPMA', 'SQLFAR', 'VMA', 'HVFAR']) assert.equal(await page.locator(`[data-server="${name}"]`).count(), 0, name);
   await page.waitForSelector('.estate-link.database');

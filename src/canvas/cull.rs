@@ -47,6 +47,21 @@ fn in_area(p: Point, (x0, y0, x1, y1): Area) -> bool {
     p.x >= x0 && p.x <= x1 && p.y >= y0 && p.y <= y1
 }
 
+/// Whether the straight line from `u` to `v` crosses `area` (not only its
+/// corner's box: in a generated estate of 10,000, a quarter of the arrows
+/// whose box meets the view pass beside it). False when either end has no
+/// place.
+fn crosses_area(u: Option<Point>, v: Option<Point>, (x0, y0, x1, y1): Area) -> bool {
+    let (Some(u), Some(v)) = (u, v) else {
+        return false;
+    };
+    let centre = Point {
+        x: (x0 + x1) / 2.0,
+        y: (y0 + y1) / 2.0,
+    };
+    dpm_rules::segment_hits_box(u, v, centre, (x1 - x0) / 2.0, (y1 - y0) / 2.0)
+}
+
 impl Visible {
     /// `ground`: the far view is painted (`canvas::ground`), and only the
     /// servers it keeps are nodes, with their protections.
@@ -212,7 +227,7 @@ fn links(
                     .filter(|l| !moving.contains(l))
                     .collect::<Vec<_>>();
             }
-            let (x0, y0, x1, y1) = area.get();
+            let a = area.get();
             let drawn: HashSet<ServerId> = servers.with(|d| d.iter().copied().collect());
             t.protections
                 .iter()
@@ -223,26 +238,9 @@ fn links(
                     if drawn.contains(&p.protector) || drawn.contains(&p.target) {
                         return true;
                     }
-                    // A long arrow across the view, both ends out of it
-                    // (crossing it, not only its corner's box: in a
-                    // generated estate of 10,000, a quarter of the arrows
-                    // whose box meets the view pass beside it).
-                    match (
-                        t.server(p.protector).and_then(|s| s.pos),
-                        t.server(p.target).and_then(|s| s.pos),
-                    ) {
-                        (Some(u), Some(v)) => dpm_rules::segment_hits_box(
-                            u,
-                            v,
-                            Point {
-                                x: (x0 + x1) / 2.0,
-                                y: (y0 + y1) / 2.0,
-                            },
-                            (x1 - x0) / 2.0,
-                            (y1 - y0) / 2.0,
-                        ),
-                        _ => false,
-                    }
+                    // A long arrow across the view, both ends out of it.
+                    let at = |id| t.server(id).and_then(|s| s.pos);
+                    crosses_area(at(p.protector), at(p.target), a)
                 })
                 .map(|p| p.link())
                 .collect()
@@ -308,14 +306,7 @@ fn estate_links(
             };
             // The area, for lines across it (none in a drawing whose
             // crossing lines are painted, `ground.rs`).
-            let across = (!all && t.servers.len() <= GROUND_OVER).then(|| {
-                let (x0, y0, x1, y1) = area.get();
-                let centre = Point {
-                    x: (x0 + x1) / 2.0,
-                    y: (y0 + y1) / 2.0,
-                };
-                (centre, (x1 - x0) / 2.0, (y1 - y0) / 2.0)
-            });
+            let across = (!all && t.servers.len() <= GROUND_OVER).then(|| area.get());
             let mut out = Vec::new();
             for s in &t.servers {
                 let db = s.database.filter(|_| s.is_dpm());
@@ -324,12 +315,7 @@ fn estate_links(
                         continue;
                     };
                     let Some(to) = t.server(o) else { continue };
-                    let crosses = || {
-                        across.is_some_and(|(centre, hw, hh)| match (s.pos, to.pos) {
-                            (Some(u), Some(v)) => dpm_rules::segment_hits_box(u, v, centre, hw, hh),
-                            _ => false,
-                        })
-                    };
+                    let crosses = || across.is_some_and(|a| crosses_area(s.pos, to.pos, a));
                     if all || drawn.contains(&s.id) || drawn.contains(&o) || crosses() {
                         out.push((s.id, o, is_db));
                     }

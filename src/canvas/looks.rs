@@ -397,15 +397,9 @@ impl Looks {
     /// those, not by making and growing a set of every protection on each
     /// change (2-3 ms of a profile at 10,000 servers, fitted).
     fn forget_gone(&self, t: &Topology) {
-        let asked: HashSet<Link> = self
-            .links
-            .keys()
-            .into_iter()
-            .chain(
-                self.traces
-                    .with_value(|tr| tr.keys().copied().collect::<Vec<_>>()),
-            )
-            .collect();
+        let mut asked: HashSet<Link> = self.links.keys().into_iter().collect();
+        self.traces
+            .with_value(|tr| asked.extend(tr.keys().copied()));
         if !asked.is_empty() {
             let mut links: HashSet<Link> =
                 HashSet::with_capacity_and_hasher(asked.len(), Default::default());

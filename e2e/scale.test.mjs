@@ -152,7 +152,14 @@ test('minimap: shown for a large estate, its frame follows the view, a press mov
   const map = page.getByTestId('minimap');
   await map.waitFor();
   assert.equal(await page.getAttribute('[data-action="minimap"]', 'aria-pressed'), 'true');
-  const frame = () => page.locator('.mm-view').boundingBox();
+  // Read in one task: the frame's markup is written anew on each change of
+  // the view, so a handle found in one call may be gone by the next (a
+  // locator's boundingBox() then reads null).
+  const rect = (sel) => page.evaluate((sel) => {
+    const r = document.querySelector(sel).getBoundingClientRect();
+    return { x: r.x, y: r.y, width: r.width, height: r.height };
+  }, sel);
+  const frame = () => rect('.minimap .mm-view');
   const fitted = await frame();
   // In to about half size (Fit shows the whole estate, however small).
   const zoom = () => page.evaluate(() => parseInt(document.querySelector('.zoom-level').textContent, 10));
@@ -166,7 +173,7 @@ test('minimap: shown for a large estate, its frame follows the view, a press mov
   // (The map spans the drawing and the view: a first press brings a view
   // that reached past the drawing's edge inside it, and the map rescales.)
   const seventy = async () => {
-    const b = await page.locator('.minimap .mm-bounds').boundingBox();
+    const b = await rect('.minimap .mm-bounds');
     return [b, { x: b.x + b.width * 0.7, y: b.y + b.height * 0.5 }];
   };
   await page.mouse.click(...Object.values((await seventy())[1]));

@@ -11,7 +11,7 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use dpm_rules::{
     all_roles, apply_layout, check, diff, fixes, generate, generate_estate, plan, plan_outage,
-    positions, risk, route, to_json, Checker, Kind, Limit, Obstacles, Protection, Risk,
+    positions, risk, route, to_json, Checked, Checker, Kind, Limit, Obstacles, Protection, Risk,
 };
 
 fn benches(c: &mut Criterion) {
@@ -38,6 +38,36 @@ fn benches(c: &mut Criterion) {
             &deleted,
             |b, t| b.iter(|| black_box(check(black_box(t)))),
         );
+
+        // The same delete as the app checks it: the findings kept from the
+        // drawing before, found again where the delete touched.
+        let before = Checked::new(&t);
+        // A protected server deleted too (the estate's second server is a
+        // DPM server): the group rules, which read DPM servers only, keep
+        // their findings.
+        let protected = t.servers.iter().find(|s| s.kind == Kind::Protected);
+        let mut gone = t.clone();
+        if let Some(ps) = protected {
+            gone.remove_server(ps.id);
+        }
+        for (name, after) in [
+            ("recheck-after-delete", &deleted),
+            ("recheck-after-protected-delete", &gone),
+        ] {
+            let touched = diff(after, &t).touched_for_rules(after);
+            g.bench_with_input(BenchmarkId::new(name, n), after, |b, t| {
+                // (The copy of what was kept is made outside the timing:
+                // the app updates its own in place.)
+                b.iter_batched(
+                    || before.clone(),
+                    |mut kept| {
+                        kept.update(black_box(t), &touched);
+                        kept
+                    },
+                    criterion::BatchSize::LargeInput,
+                )
+            });
+        }
 
         // The roles of every DPM server, as the canvas's captions and the
         // table take them after each edit (after a delete: servers no

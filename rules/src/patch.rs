@@ -129,6 +129,28 @@ impl Patch {
             .collect()
     }
 
+    /// What the rules must look at again after it is applied to `t` (the
+    /// drawing it applies to, as for [`Patch::apply`]): the servers it
+    /// adds, removes or changes ([`Patch::touched_servers`]), and both
+    /// ends of every protection it adds, removes or changes, each once
+    /// (a DPM server that loses 600 protections is one id, not 600), in
+    /// the order of ids. For [`crate::Checked::update`].
+    pub fn touched_for_rules(&self, t: &Topology) -> Vec<ServerId> {
+        let p = &self.protections;
+        let ends = |x: &Protection| [x.protector, x.target];
+        let mut out = self.touched_servers(t);
+        out.extend(
+            p.gone
+                .iter()
+                .filter_map(|&k| t.protections.get(k))
+                .flat_map(ends),
+        );
+        out.extend(p.changed.iter().chain(&p.added).flat_map(ends));
+        crate::sort::sort_by(&mut out, &|a, b| a.cmp(b));
+        out.dedup();
+        out
+    }
+
     /// Whether it takes servers out of the drawing.
     pub fn removes_servers(&self) -> bool {
         !self.servers.gone.is_empty()
@@ -387,6 +409,27 @@ mod tests {
     use super::*;
     use crate::hash::{HashMap, HashSet};
     use crate::model::{Kind, Point, ServerId};
+
+    #[test]
+    fn the_rules_look_again_at_each_end_once() {
+        // DS1 loses three protections and PS1 is renamed: DS1 once, and
+        // each protected server whose protection went.
+        let before = sample();
+        let mut after = before.clone();
+        let (ds, ps4) = (after.find("DS1").unwrap(), after.find("PS4").unwrap());
+        after
+            .protections
+            .retain(|p| !(p.protector == ds && p.target != ps4));
+        let ps1 = after.find("PS1").unwrap();
+        after.server_mut(ps1).unwrap().name = "PS1b".into();
+        let back = diff(&after, &before);
+        let names: Vec<&str> = back
+            .touched_for_rules(&after)
+            .into_iter()
+            .map(|id| after.name(id))
+            .collect();
+        assert_eq!(names, ["DS1", "PS1b", "PS2", "PS3"]);
+    }
 
     fn sample() -> Topology {
         let mut t = Topology::new();

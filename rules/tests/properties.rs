@@ -1146,3 +1146,169 @@ fn a_caption_names_a_few_failed_servers_and_counts_the_rest() {
     assert_eq!(caption(7), "DS7, DS1, DS2 and 4 other servers fail.");
     assert_eq!(caption(500), "DS500, DS1, DS2 and 497 other servers fail.");
 }
+
+/// One edit of a drawing, by indexes into its servers and protections
+/// (taken modulo their counts).
+#[derive(Clone, Debug)]
+enum Edit {
+    Protect(usize, usize, bool),
+    Unprotect(usize),
+    Switch(usize),
+    Delete(usize),
+    Rename(usize, String),
+    Kind(usize),
+    Host(usize, Option<usize>),
+    Database(usize, Option<usize>),
+    Site(usize, Option<&'static str>),
+    Version(usize, Option<DpmVersion>),
+    Rollup(usize, Option<&'static str>),
+    Add(String, bool),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    let i = 0usize..64;
+    let site = proptest::option::of(select(vec!["Paris", "Lyon"]));
+    prop_oneof![
+        3 => (i.clone(), i.clone(), proptest::bool::weighted(0.15)).prop_map(|(a, b, s)| Edit::Protect(a, b, s)),
+        2 => i.clone().prop_map(Edit::Unprotect),
+        1 => i.clone().prop_map(Edit::Switch),
+        2 => i.clone().prop_map(Edit::Delete),
+        1 => (i.clone(), name()).prop_map(|(k, n)| Edit::Rename(k, n)),
+        1 => i.clone().prop_map(Edit::Kind),
+        1 => (i.clone(), proptest::option::of(i.clone())).prop_map(|(k, h)| Edit::Host(k, h)),
+        1 => (i.clone(), proptest::option::of(i.clone())).prop_map(|(k, d)| Edit::Database(k, d)),
+        1 => (i.clone(), site).prop_map(|(k, s)| Edit::Site(k, s)),
+        1 => (i.clone(), proptest::option::of(select(DpmVersion::ALL.to_vec()))).prop_map(|(k, v)| Edit::Version(k, v)),
+        1 => (i.clone(), proptest::option::of(select(vec!["UR1", "UR2", "ur2"]))).prop_map(|(k, r)| Edit::Rollup(k, r)),
+        1 => (name(), any::<bool>()).prop_map(|(n, d)| Edit::Add(n, d)),
+    ]
+}
+
+/// Makes `e` on `t`, as an edit or a file could (a name taken twice, a
+/// host that makes a cycle: the rules must say so, not be spared them).
+fn make(t: &mut Topology, e: &Edit) {
+    let n = t.servers.len();
+    let id = |k: usize| (n > 0).then(|| t.servers[k % n].id);
+    match e.clone() {
+        Edit::Protect(a, b, switched) => {
+            if let (Some(a), Some(b)) = (id(a), id(b)) {
+                let mut p = Protection::new(a, b);
+                p.switched = switched;
+                if t.protection(p.link()).is_none() {
+                    t.protections.push(p);
+                }
+            }
+        }
+        Edit::Unprotect(k) if !t.protections.is_empty() => {
+            let k = k % t.protections.len();
+            t.protections.remove(k);
+        }
+        Edit::Switch(k) if !t.protections.is_empty() => {
+            let k = k % t.protections.len();
+            t.protections[k].switched = !t.protections[k].switched;
+        }
+        Edit::Delete(k) => {
+            if let Some(x) = id(k) {
+                t.remove_server(x);
+            }
+        }
+        Edit::Rename(k, name) => {
+            if let Some(x) = id(k) {
+                t.server_mut(x).unwrap().name = name;
+            }
+        }
+        Edit::Kind(k) => {
+            if let Some(x) = id(k) {
+                let s = t.server_mut(x).unwrap();
+                s.kind = if s.kind == Kind::Dpm {
+                    Kind::Protected
+                } else {
+                    Kind::Dpm
+                };
+            }
+        }
+        Edit::Host(k, h) => {
+            if let Some(x) = id(k) {
+                let h = h.and_then(id);
+                t.server_mut(x).unwrap().host = h;
+            }
+        }
+        Edit::Database(k, d) => {
+            if let Some(x) = id(k) {
+                let d = d.and_then(id);
+                t.server_mut(x).unwrap().database = d;
+            }
+        }
+        Edit::Site(k, site) => {
+            if let Some(x) = id(k) {
+                t.server_mut(x).unwrap().site = site.map(str::to_string);
+            }
+        }
+        Edit::Version(k, v) => {
+            if let Some(x) = id(k) {
+                t.server_mut(x).unwrap().version = v.map(Version::Release);
+            }
+        }
+        Edit::Rollup(k, r) => {
+            if let Some(x) = id(k) {
+                t.server_mut(x).unwrap().rollup = r.map(str::to_string);
+            }
+        }
+        Edit::Add(name, dpm) => {
+            t.add_server(name, if dpm { Kind::Dpm } else { Kind::Protected });
+        }
+        _ => {}
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
+
+    /// Findings kept from edit to edit are what checking the drawing whole
+    /// finds, after every edit of a run of them: each edit touching what
+    /// the editor says it touched (the servers of its patch and the ends
+    /// of its protections), estate facts included (hosts, remote
+    /// databases, sites, versions, rollups).
+    #[test]
+    fn findings_kept_between_edits_are_a_whole_check(s in spec(10), edits in proptest::collection::vec(edit(), 1..6)) {
+        let mut t = build(&s);
+        let mut kept = Checked::new(&t);
+        prop_assert_eq!(kept.findings(), &check(&t)[..]);
+        for e in &edits {
+            let mut next = t.clone();
+            make(&mut next, e);
+            // As the editor notes it: the patch back to the drawing before.
+            let touched = diff(&next, &t).touched_for_rules(&next);
+            kept.update(&next, &touched);
+            prop_assert_eq!(kept.findings(), &check(&next)[..], "after {:?}", e);
+            t = next;
+        }
+    }
+}
+
+/// A duplicate name is told by the first of its servers' names: renaming
+/// that server in case only changes the finding, though no name's fold
+/// changed (the kept duplicate-name findings must be found again).
+#[test]
+fn a_duplicate_pair_renamed_in_case_only_is_told_by_its_new_name() {
+    let mut t = Topology::new();
+    let a = t.add_server("ds1", Kind::Dpm);
+    t.add_server("DS1", Kind::Dpm);
+    t.add_server("PS1", Kind::Protected);
+    let mut kept = Checked::new(&t);
+    let said = |c: &Checked| {
+        c.findings()
+            .iter()
+            .filter(|f| f.rule == Rule::DuplicateName)
+            .map(|f| f.message.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(said(&kept).len(), 1);
+    assert!(said(&kept)[0].contains("\"ds1\""), "{:?}", said(&kept));
+    let mut next = t.clone();
+    next.server_mut(a).unwrap().name = "Ds1".into();
+    let touched = diff(&next, &t).touched_for_rules(&next);
+    kept.update(&next, &touched);
+    assert!(said(&kept)[0].contains("\"Ds1\""), "{:?}", said(&kept));
+    assert_eq!(kept.findings(), &check(&next)[..]);
+}

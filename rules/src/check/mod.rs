@@ -1,9 +1,10 @@
 //! Checking a topology against the rules, and the pre-check used while a
 //! user drags a protection.
 //!
-//! Every rule but two is *anchored* at one server: its findings depend only
-//! on that server, its protectors and their protectors, and what it protects
-//! (see [`anchored`]). Adding a protection P -> T can therefore change only
+//! Every rule but three (duplicate names, long cycles, versions) is
+//! *anchored* at one server: its findings depend only on that server, its
+//! protectors and their protectors, and what it protects (see
+//! [`anchored`]). Adding a protection P -> T can therefore change only
 //! the findings anchored at P, at T and at the servers T protects, plus the
 //! one cycle through P. The pre-check recomputes just those, before and
 //! after, which is what makes it cheap enough to ask for every candidate
@@ -12,6 +13,8 @@
 
 mod anchored;
 mod versions;
+
+use std::hash::{BuildHasher, Hash, Hasher};
 
 use crate::hash::{HashMap, HashSet};
 
@@ -473,41 +476,10 @@ impl<'t> Checker<'t> {
 
     /// Every finding of the drawing, in [`sort_findings`]' order.
     fn check_all(&self) -> Vec<Finding> {
-        let index = &self.index;
-        let t = index.t;
-        let v = View {
-            ix: index,
+        every_finding(View {
+            ix: &self.index,
             extra: None,
-        };
-        let mut findings = Vec::new();
-        duplicate_names(t, &mut findings);
-        for i in 0..t.servers.len() {
-            anchored(v, i, &mut findings);
-        }
-        // Cycles among DPM servers (self-protection aside), on a graph of
-        // just the DPM servers that protect each other.
-        let mut g = DiGraph::<usize, ()>::new();
-        let mut node: HashMap<usize, petgraph::graph::NodeIndex> = HashMap::default();
-        for &(a, b) in &index.ends {
-            if a == u32::MAX {
-                continue;
-            }
-            let (a, b) = (a as usize, b as usize);
-            if a != b && v.is_dpm(a) && v.is_dpm(b) {
-                let na = *node.entry(a).or_insert_with(|| g.add_node(a));
-                let nb = *node.entry(b).or_insert_with(|| g.add_node(b));
-                g.add_edge(na, nb, ());
-            }
-        }
-        for scc in petgraph::algo::tarjan_scc(&g) {
-            if scc.len() >= 3 {
-                let members: Vec<usize> = scc.iter().map(|&n| g[n]).collect();
-                findings.extend(long_cycle(v, &members));
-            }
-        }
-        versions::version_mismatches(v, None, &mut findings);
-        sort_findings(t, &mut findings);
-        findings
+        })
     }
 
     pub fn topology(&self) -> &'t Topology {
@@ -612,6 +584,374 @@ impl<'t> Checker<'t> {
         sort_findings(t, &mut added);
         added
     }
+}
+
+/// Every finding of the drawing `v` shows, in [`sort_findings`]' order.
+fn every_finding(v: View) -> Vec<Finding> {
+    let t = v.ix.t;
+    let mut findings = Vec::new();
+    duplicate_names(t, &mut findings);
+    for i in 0..t.servers.len() {
+        anchored(v, i, &mut findings);
+    }
+    group_rules(v, &mut findings);
+    sort_findings(t, &mut findings);
+    findings
+}
+
+/// The rules that look at the whole drawing, in the order a check finds
+/// them after the anchored rules: cycles of three or more DPM servers, and
+/// versions across the DPM servers joined by protection.
+fn group_rules(v: View, findings: &mut Vec<Finding>) {
+    // Cycles among DPM servers (self-protection aside), on a graph of
+    // just the DPM servers that protect each other.
+    let mut g = DiGraph::<usize, ()>::new();
+    let mut node: HashMap<usize, petgraph::graph::NodeIndex> = HashMap::default();
+    for &(a, b) in &v.ix.ends {
+        if a == u32::MAX {
+            continue;
+        }
+        let (a, b) = (a as usize, b as usize);
+        if a != b && v.is_dpm(a) && v.is_dpm(b) {
+            let na = *node.entry(a).or_insert_with(|| g.add_node(a));
+            let nb = *node.entry(b).or_insert_with(|| g.add_node(b));
+            g.add_edge(na, nb, ());
+        }
+    }
+    for scc in petgraph::algo::tarjan_scc(&g) {
+        if scc.len() >= 3 {
+            let members: Vec<usize> = scc.iter().map(|&n| g[n]).collect();
+            findings.extend(long_cycle(v, &members));
+        }
+    }
+    versions::version_mismatches(v, None, findings);
+}
+
+/// A drawing's findings, kept so that after an edit they are found again
+/// only where the edit can have changed them ([`Checked::update`]).
+///
+/// Every rule but the few that look at the whole drawing (duplicate names,
+/// long cycles, versions) is anchored at one server and reads only that
+/// server, its protectors, their protectors and what it protects (see
+/// [`anchored`]); so an edit changes the findings anchored at the servers
+/// it touched and at those within that reach of them, and no others. At
+/// 10,000 servers, the anchored rules at every server are some 40 % of a
+/// check, and an edit touches a handful.
+#[derive(Clone, Debug, Default)]
+pub struct Checked {
+    /// Every finding, as [`check`] gives them.
+    findings: Vec<Finding>,
+    /// The names as the duplicate-name rule reads them, and its findings
+    /// (with `anchored`, `None` without it).
+    names: Option<Names>,
+    /// The DPM servers as the group rules read them, and their findings
+    /// (likewise).
+    joined: Option<Joined>,
+    /// The findings of the anchored rules, by the server they are anchored
+    /// at (servers with none left out); `None` when the drawing has no
+    /// positions by id ([`Topology::positions_by_id`]: ids not one per
+    /// server, or far more ids spent than servers drawn, as after deleting
+    /// most of a large estate); every update then checks it whole.
+    anchored: Option<HashMap<ServerId, Vec<Finding>>>,
+}
+
+/// The drawing's names as [`duplicate_names`] compares them, counted, and
+/// that rule's findings: an edit that touched no name two servers share,
+/// before or after it, leaves them as they were (at 10,000 servers, the
+/// rule hashes every name; an update hashes the touched servers' only).
+#[derive(Clone, Debug, Default)]
+struct Names {
+    /// Seeded: names come from files and links.
+    hasher: std::hash::RandomState,
+    /// Each server's name, hashed as [`Folded`] hashes it.
+    of: HashMap<ServerId, u64>,
+    /// How many servers have each hash.
+    count: HashMap<u64, u32>,
+    /// What [`duplicate_names`] finds.
+    findings: Vec<Finding>,
+}
+
+impl Names {
+    fn new(t: &Topology) -> Names {
+        let mut names = Names::default();
+        for s in &t.servers {
+            let h = names.hasher.hash_one(Folded(&s.name));
+            names.of.insert(s.id, h);
+            *names.count.entry(h).or_default() += 1;
+        }
+        duplicate_names(t, &mut names.findings);
+        names
+    }
+
+    /// Counts the names of the `touched` servers (each once) again, as
+    /// `index` shows them; finds the duplicates again when one of those
+    /// names was or is another server's too (a hash two names share by
+    /// chance looks again, never less), and says so (the group rules break
+    /// ties between equal names by the servers' order: they look again
+    /// too).
+    fn update(&mut self, index: &Index, touched: &[ServerId]) -> bool {
+        let t = index.t;
+        let mut shared = false;
+        for &x in touched {
+            let old = self.of.get(&x).copied();
+            let new = index
+                .pos(x)
+                .map(|i| self.hasher.hash_one(Folded(&t.servers[i].name)));
+            if old == new {
+                // Unchanged, but its place in the list may have moved, and
+                // a group is listed in the servers' order.
+                shared |= new.is_some_and(|h| self.count.get(&h).is_some_and(|&c| c >= 2));
+                continue;
+            }
+            if let Some(h) = old {
+                self.of.remove(&x);
+                if let Some(c) = self.count.get_mut(&h) {
+                    shared |= *c >= 2;
+                    *c -= 1;
+                    if *c == 0 {
+                        self.count.remove(&h);
+                    }
+                }
+            }
+            if let Some(h) = new {
+                self.of.insert(x, h);
+                let c = self.count.entry(h).or_default();
+                *c += 1;
+                shared |= *c >= 2;
+            }
+        }
+        if shared {
+            self.findings.clear();
+            duplicate_names(t, &mut self.findings);
+        }
+        shared
+    }
+}
+
+/// The DPM servers as [`group_rules`] reads them (long cycles, versions),
+/// each as a hash of its name, version, rollup and the DPM servers it
+/// protects and is protected by, and those rules' findings: an edit that
+/// changed none of these leaves them as they were. At 10,000 servers the
+/// group rules walk every protection of every DPM server; the edits a user
+/// makes most (a protected server deleted, renamed, protected or not)
+/// change none of it.
+#[derive(Clone, Debug, Default)]
+struct Joined {
+    /// Seeded: names come from files and links.
+    hasher: std::hash::RandomState,
+    /// Each DPM server's hash.
+    of: HashMap<ServerId, u64>,
+    /// What [`group_rules`] finds.
+    findings: Vec<Finding>,
+}
+
+impl Joined {
+    fn new(v: View) -> Joined {
+        let mut joined = Joined::default();
+        for i in 0..v.ix.t.servers.len() {
+            if let Some(h) = joined.hash(v, i) {
+                joined.of.insert(v.id(i), h);
+            }
+        }
+        group_rules(v, &mut joined.findings);
+        joined
+    }
+
+    /// Server `i` as the group rules read it; `None` for a server that is
+    /// not a DPM server (they read none of it).
+    fn hash(&self, v: View, i: usize) -> Option<u64> {
+        if !v.is_dpm(i) {
+            return None;
+        }
+        let s = v.server(i);
+        // The DPM servers next to it, whichever order the protections are
+        // in: a sum of each one's hash (which way, its id, switched).
+        let mut near = 0u64;
+        let mut add = |by: bool, (x, sw): (usize, bool)| {
+            if v.is_dpm(x) {
+                let one = u64::from(v.id(x).0) << 2 | u64::from(by) << 1 | u64::from(sw);
+                near = near.wrapping_add(self.hasher.hash_one(one));
+            }
+        };
+        v.protectors(i).for_each(|p| add(false, p));
+        v.targets(i).for_each(|p| add(true, p));
+        let mut h = self.hasher.build_hasher();
+        s.name.hash(&mut h);
+        s.version.hash(&mut h);
+        s.rollup.hash(&mut h);
+        h.write_u64(near);
+        Some(h.finish())
+    }
+
+    /// Hashes the `touched` servers (each once) again, as `v` shows them;
+    /// runs the group rules again when one of them changed, came or went
+    /// as a DPM server (both ends of a protection added or removed are
+    /// touched, so a change among DPM servers always shows at one).
+    /// `shared`: a touched server's name is another's too ([`Names::update`]):
+    /// ties between equal names are broken by order, which a move changes.
+    fn update(&mut self, v: View, touched: &[ServerId], shared: bool) {
+        let mut changed = shared;
+        for &x in touched {
+            let new = v.ix.pos(x).and_then(|i| self.hash(v, i));
+            let old = match new {
+                Some(h) => self.of.insert(x, h),
+                None => self.of.remove(&x),
+            };
+            changed |= old != new;
+        }
+        if changed {
+            self.findings.clear();
+            group_rules(v, &mut self.findings);
+        }
+    }
+}
+
+impl PartialEq for Checked {
+    /// The same findings (how they are kept aside).
+    fn eq(&self, other: &Self) -> bool {
+        self.findings == other.findings
+    }
+}
+
+impl Checked {
+    /// The drawing `t`, checked whole.
+    pub fn new(t: &Topology) -> Checked {
+        Checked::whole(&Index::new(t))
+    }
+
+    fn whole(index: &Index) -> Checked {
+        let t = index.t;
+        let v = View {
+            ix: index,
+            extra: None,
+        };
+        if index.by_id.is_empty() {
+            return Checked {
+                findings: every_finding(v),
+                names: None,
+                joined: None,
+                anchored: None,
+            };
+        }
+        let mut by_anchor: HashMap<ServerId, Vec<Finding>> = HashMap::default();
+        for i in 0..t.servers.len() {
+            let mut out = Vec::new();
+            anchored(v, i, &mut out);
+            if !out.is_empty() {
+                by_anchor.insert(v.id(i), out);
+            }
+        }
+        let (names, joined) = (Names::new(t), Joined::new(v));
+        let findings = assemble(v, (&names.findings, &joined.findings), &by_anchor);
+        Checked {
+            findings,
+            names: Some(names),
+            joined: Some(joined),
+            anchored: Some(by_anchor),
+        }
+    }
+
+    /// Every finding, errors first, as [`check`] gives them.
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    /// The findings of `t`, which is the drawing checked last changed at
+    /// `touched` alone: every server added, removed or changed (in any
+    /// fact, its name or its place included), and both ends of every
+    /// protection added, removed or changed (what
+    /// [`crate::patch::Patch::touched_for_rules`] gives for the change).
+    /// Exactly what `Checked::new(t)` finds; a property test holds it so.
+    ///
+    /// The findings anchored at a touched server, at its protectors, at
+    /// what it protects and at what those protect are found again (the
+    /// whole reach of [`anchored`]'s invariant, one step wider than the
+    /// rules read today, so that a rule reading a protector's protector
+    /// needs no change here; a protection or server that went had both its
+    /// ends touched, so what was within reach of it before is within reach
+    /// of a touched server now), the whole-drawing rules run whole, and the
+    /// rest are kept. A
+    /// touched server that is another's host (whose guests' findings read
+    /// every host up their chain) has the drawing checked whole.
+    pub fn update(&mut self, t: &Topology, touched: &[ServerId]) {
+        let index = Index::new(t);
+        let hosts_touched = || {
+            t.servers.iter().any(|s| s.host.is_some()) && {
+                let hosts: HashSet<ServerId> = t.servers.iter().filter_map(|s| s.host).collect();
+                touched.iter().any(|x| hosts.contains(x))
+            }
+        };
+        let kept = (
+            self.anchored.as_mut(),
+            self.names.as_mut(),
+            self.joined.as_mut(),
+        );
+        let (by_anchor, names, joined) = match kept {
+            (Some(m), Some(n), Some(j)) if !index.by_id.is_empty() && !hosts_touched() => (m, n, j),
+            _ => {
+                *self = Checked::whole(&index);
+                return;
+            }
+        };
+        let v = View {
+            ix: &index,
+            extra: None,
+        };
+        // Each touched server once: a server named once per protection
+        // of it that changed would have its reach walked as many times.
+        let mut touched = touched.to_vec();
+        crate::sort::sort_by(&mut touched, &|a, b| a.cmp(b));
+        touched.dedup();
+        let shared = names.update(&index, &touched);
+        joined.update(v, &touched, shared);
+        let mut reach: Vec<usize> = Vec::new();
+        for &x in &touched {
+            by_anchor.remove(&x);
+            let Some(i) = index.pos(x) else { continue };
+            reach.push(i);
+            reach.extend(v.protectors(i).map(|(p, _)| p));
+            for (y, _) in v.targets(i) {
+                reach.push(y);
+                reach.extend(v.targets(y).map(|(z, _)| z));
+            }
+        }
+        crate::sort::sort_by(&mut reach, &|a, b| a.cmp(b));
+        reach.dedup();
+        for i in reach {
+            let mut out = Vec::new();
+            anchored(v, i, &mut out);
+            if out.is_empty() {
+                by_anchor.remove(&v.id(i));
+            } else {
+                by_anchor.insert(v.id(i), out);
+            }
+        }
+        self.findings = assemble(v, (&names.findings, &joined.findings), by_anchor);
+    }
+}
+
+/// Every finding of the drawing `v` shows: its duplicate names' and its
+/// group rules' from `groups`, its anchored rules' from `by_anchor`, in the
+/// order [`check`] gives them.
+fn assemble(
+    v: View,
+    (dupes, groups): (&[Finding], &[Finding]),
+    by_anchor: &HashMap<ServerId, Vec<Finding>>,
+) -> Vec<Finding> {
+    let t = v.ix.t;
+    let mut findings = dupes.to_vec();
+    // In the servers' order, as a check finds them.
+    let mut at: Vec<(usize, &Vec<Finding>)> = by_anchor
+        .iter()
+        .filter_map(|(&id, f)| Some((v.ix.pos(id)?, f)))
+        .collect();
+    crate::sort::sort_by(&mut at, &|a, b| a.0.cmp(&b.0));
+    for (_, f) in at {
+        findings.extend(f.iter().cloned());
+    }
+    findings.extend(groups.iter().cloned());
+    sort_findings(t, &mut findings);
+    findings
 }
 
 /// The DPM servers strongly connected with `p` once `p -> q` is added:

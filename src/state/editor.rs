@@ -12,7 +12,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use dpm_rules::{
-    apply_layout, check, diff, refusal, Exercise, Finding, Kind, Link, Patch, Point, ServerId,
+    apply_layout, diff, refusal, Checked, Exercise, Finding, Kind, Link, Patch, Point, ServerId,
     Topology,
 };
 
@@ -205,11 +205,18 @@ struct History {
 
 /// The servers the last changes to the drawing touched, each change with
 /// its number: `None` for a change that may touch any (a drawing opened).
+/// A server is touched when it is added, removed, moved or changed
+/// otherwise, or a protection of it is added, removed or changed.
 #[derive(Default)]
 struct Touched {
     /// The number of the last change noted.
     last: u64,
-    log: Vec<(u64, Option<Vec<ServerId>>)>,
+    /// Per entry: the numbers of its first and last change, and what they
+    /// touched.
+    log: Vec<(u64, u64, Option<Vec<ServerId>>)>,
+    /// Whether the last entry of the log only moved servers: a run of
+    /// moves is one entry, from the first of them to the last.
+    moves: bool,
 }
 
 /// How many changes [`Touched`] keeps: a view further behind looks at
@@ -326,10 +333,23 @@ impl Editor {
             rev: RwSignal::new(0),
         };
         let content = RwSignal::new(0u64);
+        let touched = StoredValue::new(Touched::default());
+        // The findings found last, kept with the mark of the change they
+        // are of: after an edit, they are found again only where it
+        // touched (`Checked::update`), unless what it touched is not
+        // known (a drawing opened, a simulator's step).
+        let kept = StoredValue::new((Checked::default(), Mark::default()));
         let findings = crate::browser::memo(move |_| {
             content.track();
             preview.track();
-            shown.with_untracked(check)
+            kept.update_value(|(checked, mark)| {
+                let since = touched_since(preview, touched, mark);
+                shown.with_untracked(|t| match since {
+                    Some(ids) => checked.update(t, &ids),
+                    None => *checked = Checked::new(t),
+                });
+            });
+            kept.with_value(|(checked, _)| checked.findings().to_vec())
         });
         let (selection, selected_link) = (RwSignal::new(Vec::new()), RwSignal::new(None));
         let (also_links, also_fresh) = (RwSignal::new(Vec::new()), StoredValue::new(false));
@@ -373,7 +393,7 @@ impl Editor {
             }),
             spare: StoredValue::new(None),
             history_len: RwSignal::new((0, 0)),
-            touched: StoredValue::new(Touched::default()),
+            touched,
             step: RwSignal::new(0),
             opened: RwSignal::new(0),
             rename_request: RwSignal::new(None),
@@ -408,7 +428,7 @@ impl Editor {
         match back {
             Ok(Some(back)) => {
                 let moves = back.moves_only(&next);
-                self.note_touched(Some(back.touched_servers(&next)));
+                self.note_touched(Some(back.touched_for_rules(&next)), moves);
                 self.made(back);
                 // The drawing before is dropped once the browser is idle,
                 // not in the edit's frame (10,000 servers: 1.9 ms).
@@ -514,8 +534,8 @@ impl Editor {
         };
         let (moves, touched) = self
             .doc
-            .with_untracked(|t| (patch.moves_only(t), patch.touched_servers(t)));
-        self.note_touched(Some(touched));
+            .with_untracked(|t| (patch.moves_only(t), patch.touched_for_rules(t)));
+        self.note_touched(Some(touched), moves);
         let mut inverse = None;
         self.write_doc(|t| inverse = patch.apply(t));
         self.doc_changed();
@@ -555,7 +575,7 @@ impl Editor {
             h.redo.clear();
         });
         self.opened.update(|n| *n += 1);
-        self.note_touched(None);
+        self.note_touched(None, false);
         self.write_doc(|d| *d = t);
         self.doc_changed();
         self.changed(false);
@@ -573,13 +593,34 @@ impl Editor {
 
     /// Notes the servers the change about to be made touches (`None`:
     /// any), for the views that follow them ([`Editor::touched_since`]).
+    /// `moves`: the change only moves servers.
     #[inline(never)]
-    fn note_touched(&self, ids: Option<Vec<ServerId>>) {
+    fn note_touched(&self, ids: Option<Vec<ServerId>>, moves: bool) {
         // (Past a few thousand, looking at every server is as quick.)
         let ids = ids.filter(|ids| ids.len() <= 2_000);
         self.touched.update_value(|t| {
             t.last += 1;
-            t.log.push((t.last, ids));
+            // A run of moves (an arrow key held, a selection nudged) is
+            // one entry: the findings, which no move wakes, still find the
+            // edit before the run in the log after any number of moves. A
+            // view that saw part of the run gets the whole run again.
+            if moves && t.moves {
+                if let Some((_, to, run)) = t.log.last_mut() {
+                    *to = t.last;
+                    *run = match (run.take(), ids) {
+                        (Some(mut run), Some(more)) => {
+                            run.extend(more);
+                            let mut seen = HashSet::default();
+                            run.retain(|id| seen.insert(*id));
+                            Some(run).filter(|run| run.len() <= 2_000)
+                        }
+                        _ => None,
+                    };
+                    return;
+                }
+            }
+            t.moves = moves;
+            t.log.push((t.last, t.last, ids));
             if t.log.len() > TOUCHED_KEPT {
                 t.log.remove(0);
             }
@@ -587,38 +628,16 @@ impl Editor {
     }
 
     /// The servers (by id) that the changes to the drawing shown since
-    /// `mark` added, removed, moved or changed otherwise, and `mark` moved
+    /// `mark` touched ([`Touched`]: added, removed, moved or changed
+    /// otherwise, or a protection of theirs changed), and `mark` moved
     /// on to now. `None` when that is not known: the view never looked, a
     /// simulator's step is shown now or was then, a drawing was opened, or
     /// `mark` is further behind than the changes kept; a view then looks
     /// at every server.
     /// For views of every server (where boxes stand, say) that look again
     /// at what an edit touched, not at 10,000 servers per edit. Untracked.
-    #[inline(never)]
     pub fn touched_since(&self, mark: &mut Mark) -> Option<Vec<ServerId>> {
-        let preview = self.preview.with_untracked(Option::is_some);
-        let then = std::mem::replace(
-            mark,
-            Mark {
-                change: Some(self.touched.with_value(|t| t.last)),
-                preview,
-            },
-        );
-        let change = then.change.filter(|_| !preview && !then.preview)?;
-        self.touched.with_value(|t| {
-            if change == t.last {
-                return Some(Vec::new());
-            }
-            // The change after the mark must still be kept.
-            if t.log.first().is_none_or(|f| f.0 > change + 1) {
-                return None;
-            }
-            let mut out = Vec::new();
-            for (_, ids) in t.log.iter().filter(|e| e.0 > change) {
-                out.extend_from_slice(ids.as_deref()?);
-            }
-            Some(out)
-        })
+        touched_since(self.preview, self.touched, mark)
     }
 
     /// Tracks what the rules read of the drawing shown: every change to it
@@ -900,4 +919,37 @@ impl Editor {
             true
         }
     }
+}
+
+/// [`Editor::touched_since`], from the editor's preview and log of the
+/// servers each change touched (for the findings, made before the editor).
+#[inline(never)]
+fn touched_since(
+    preview: RwSignal<Option<Topology>>,
+    touched: StoredValue<Touched>,
+    mark: &mut Mark,
+) -> Option<Vec<ServerId>> {
+    let preview = preview.with_untracked(Option::is_some);
+    let then = std::mem::replace(
+        mark,
+        Mark {
+            change: Some(touched.with_value(|t| t.last)),
+            preview,
+        },
+    );
+    let change = then.change.filter(|_| !preview && !then.preview)?;
+    touched.with_value(|t| {
+        if change == t.last {
+            return Some(Vec::new());
+        }
+        // The change after the mark must still be kept.
+        if t.log.first().is_none_or(|f| f.0 > change + 1) {
+            return None;
+        }
+        let mut out = Vec::new();
+        for (_, _, ids) in t.log.iter().filter(|e| e.1 > change) {
+            out.extend_from_slice(ids.as_deref()?);
+        }
+        Some(out)
+    })
 }

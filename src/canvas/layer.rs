@@ -79,7 +79,9 @@ pub type Scene = (
 
 /// What a layer paints from: the probes, the part of the drawing in view,
 /// where each server is shown now (gliding through a simulator's step) and
-/// the servers being dragged. Sets `g`'s transform to the camera's.
+/// the servers being dragged. Leaves `g` as it is: a layer sets its
+/// transform when it paints ([`crate::canvas::raster::clear_canvas`] says
+/// why no sooner).
 pub fn scene(
     c: Ctx,
     g: &web_sys::CanvasRenderingContext2d,
@@ -89,7 +91,6 @@ pub fn scene(
     let probes: web_sys::Element = probes.get_untracked()?.unchecked_into();
     let cam = c.ed.camera.get_untracked();
     let dpr = window().device_pixel_ratio().max(1.0);
-    let _ = g.set_transform(dpr * cam.k, 0.0, 0.0, dpr * cam.k, dpr * cam.x, dpr * cam.y);
     let (w, h) = (
         g.canvas()?.width() as f64 / dpr,
         g.canvas()?.height() as f64 / dpr,

@@ -270,8 +270,9 @@ pub fn paint(c: Ctx, derived: Derived, t: &Topology, s: Scene, tidy: bool) -> bo
     // (unless it is to be tidied); the hot layer shows the rest: the lines
     // the base lacks (with a base painted now, the selection's). A line is
     // never on both: drawn twice it would darken.
-    let mut kept = old_base
-        .filter(|b| !(tidy && untidy) && b.iter().all(|(l, line)| all.get(l) == Some(line)));
+    // (Fewer lines than the base's: one went, as after a delete.)
+    let same = |b: &Lines| b.len() <= all.len() && b.iter().all(|(l, x)| all.get(l) == Some(x));
+    let mut kept = old_base.filter(|b| !(tidy && untidy) && same(b));
     let hot_over = |base: Option<&Lines>| -> Lines {
         all.iter()
             .filter(|(l, line)| match base {
@@ -342,7 +343,12 @@ fn lines(c: Ctx, derived: Derived, t: &Topology, s: &Scene) -> Lines {
                     continue;
                 };
                 let l = p.link();
-                if s.drawn.contains(&l) || !dpm_rules::segment_hits_box(u, v, centre, hw, hh) {
+                // Both ends in view (fitted, every line): no clipping.
+                let inside =
+                    |q: Point| (q.x - centre.x).abs() <= hw && (q.y - centre.y).abs() <= hh;
+                let crosses =
+                    inside(u) && inside(v) || dpm_rules::segment_hits_box(u, v, centre, hw, hh);
+                if !crosses || s.drawn.contains(&l) {
                     continue;
                 }
                 let sev = f.link.get(&l).and_then(|fs| worst(fs));

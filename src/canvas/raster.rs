@@ -59,10 +59,13 @@ pub fn colour(css: &str, alpha: f64) -> Option<Rgba> {
 }
 
 /// `canvas` with a backing store of `pw` by `ph` pixels, cleared (when
-/// `clear`; a new size clears it anyway), and its 2D context with no
-/// transform; None when it has no pixels (or no context). Setting the size
-/// clears a canvas and allocates, so it is set only when it changed;
-/// `resized` runs then.
+/// `clear`; a new size clears it anyway), and its 2D context, with no
+/// transform when cleared and its state untouched otherwise; None when it
+/// has no pixels (or no context). Setting the size clears a canvas and
+/// allocates, so it is set only when it changed; `resized` runs then.
+///
+/// A canvas not cleared gets no call: a layer left as it was (the far
+/// view's base of protections, kept through most edits) is not touched.
 pub fn clear_canvas(
     canvas: &web_sys::HtmlCanvasElement,
     (pw, ph): (u32, u32),
@@ -78,8 +81,8 @@ pub fn clear_canvas(
         return None;
     }
     let g: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").ok()??.unchecked_into();
-    let _ = g.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
     if clear {
+        let _ = g.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
         g.clear_rect(0.0, 0.0, pw as f64, ph as f64);
     }
     Some(g)

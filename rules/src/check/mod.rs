@@ -14,7 +14,7 @@
 mod anchored;
 mod versions;
 
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::{BuildHasher, Hash};
 
 use crate::hash::{HashMap, HashSet};
 
@@ -728,29 +728,40 @@ impl Names {
     }
 }
 
-/// The DPM servers as [`group_rules`] reads them (long cycles, versions),
-/// each as a hash of its name, version, rollup and the DPM servers it
-/// protects and is protected by, and those rules' findings: an edit that
-/// changed none of these leaves them as they were. At 10,000 servers the
-/// group rules walk every protection of every DPM server; the edits a user
-/// makes most (a protected server deleted, renamed, protected or not)
-/// change none of it.
+/// The DPM servers as [`group_rules`] reads them (long cycles, versions):
+/// each one's name, version, rollup and the DPM servers it protects and is
+/// protected by, kept as they are (not hashed: a file could be made whose
+/// edit changes them but not a hash, and keep findings that no longer
+/// hold), and those rules' findings: an edit that changed none of these
+/// leaves them as they were. At 10,000 servers the group rules walk every
+/// protection of every DPM server; the edits a user makes most (a protected
+/// server deleted, renamed, protected or not) change none of it.
 #[derive(Clone, Debug, Default)]
 struct Joined {
-    /// Seeded: names come from files and links.
-    hasher: std::hash::RandomState,
-    /// Each DPM server's hash.
-    of: HashMap<ServerId, u64>,
+    /// Each DPM server's facts.
+    of: HashMap<ServerId, GroupFacts>,
     /// What [`group_rules`] finds.
     findings: Vec<Finding>,
+}
+
+/// One DPM server as [`group_rules`] reads it.
+#[derive(Clone, Debug, PartialEq)]
+struct GroupFacts {
+    name: String,
+    version: Option<crate::Version>,
+    rollup: Option<String>,
+    /// The DPM servers next to it, sorted: each one's id shifted left by
+    /// two, whether it is protected by this one (not its protector) in bit
+    /// 1, and whether the protection is switched in bit 0.
+    near: Vec<u64>,
 }
 
 impl Joined {
     fn new(v: View) -> Joined {
         let mut joined = Joined::default();
         for i in 0..v.ix.t.servers.len() {
-            if let Some(h) = joined.hash(v, i) {
-                joined.of.insert(v.id(i), h);
+            if let Some(facts) = Joined::facts(v, i) {
+                joined.of.insert(v.id(i), facts);
             }
         }
         group_rules(v, &mut joined.findings);
@@ -759,31 +770,30 @@ impl Joined {
 
     /// Server `i` as the group rules read it; `None` for a server that is
     /// not a DPM server (they read none of it).
-    fn hash(&self, v: View, i: usize) -> Option<u64> {
+    fn facts(v: View, i: usize) -> Option<GroupFacts> {
         if !v.is_dpm(i) {
             return None;
         }
         let s = v.server(i);
-        // The DPM servers next to it, whichever order the protections are
-        // in: a sum of each one's hash (which way, its id, switched).
-        let mut near = 0u64;
+        // Whichever order the protections are in.
+        let mut near = Vec::new();
         let mut add = |by: bool, (x, sw): (usize, bool)| {
             if v.is_dpm(x) {
-                let one = u64::from(v.id(x).0) << 2 | u64::from(by) << 1 | u64::from(sw);
-                near = near.wrapping_add(self.hasher.hash_one(one));
+                near.push(u64::from(v.id(x).0) << 2 | u64::from(by) << 1 | u64::from(sw));
             }
         };
         v.protectors(i).for_each(|p| add(false, p));
         v.targets(i).for_each(|p| add(true, p));
-        let mut h = self.hasher.build_hasher();
-        s.name.hash(&mut h);
-        s.version.hash(&mut h);
-        s.rollup.hash(&mut h);
-        h.write_u64(near);
-        Some(h.finish())
+        crate::sort::sort_by(&mut near, &|a, b| a.cmp(b));
+        Some(GroupFacts {
+            name: s.name.clone(),
+            version: s.version,
+            rollup: s.rollup.clone(),
+            near,
+        })
     }
 
-    /// Hashes the `touched` servers (each once) again, as `v` shows them;
+    /// Reads the `touched` servers (each once) again, as `v` shows them;
     /// runs the group rules again when one of them changed, came or went
     /// as a DPM server (both ends of a protection added or removed are
     /// touched, so a change among DPM servers always shows at one).
@@ -792,12 +802,21 @@ impl Joined {
     fn update(&mut self, v: View, touched: &[ServerId], shared: bool) {
         let mut changed = shared;
         for &x in touched {
-            let new = v.ix.pos(x).and_then(|i| self.hash(v, i));
-            let old = match new {
-                Some(h) => self.of.insert(x, h),
-                None => self.of.remove(&x),
+            let new = v.ix.pos(x).and_then(|i| Joined::facts(v, i));
+            changed |= match new {
+                Some(facts) => match self.of.get_mut(&x) {
+                    Some(old) if *old == facts => false,
+                    Some(old) => {
+                        *old = facts;
+                        true
+                    }
+                    None => {
+                        self.of.insert(x, facts);
+                        true
+                    }
+                },
+                None => self.of.remove(&x).is_some(),
             };
-            changed |= old != new;
         }
         if changed {
             self.findings.clear();

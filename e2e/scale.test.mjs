@@ -285,11 +285,20 @@ test('a failed secondary in a 2,000-server estate: hundreds of options of a kind
   const app = await openApp(server.browser, server.url, { path: '#generate=2000' });
   const { page } = app;
   await page.click('[data-action="simulate"]');
+  await page.locator('.sim-panel').waitFor();
+  // Each step is seen done before the next: a key typed before the find
+  // field has the focus is a command (S leaves the simulator).
   await page.keyboard.press('/');
+  const find = page.getByRole('searchbox', { name: 'Find a server by name' });
+  await page.waitForFunction(() => document.activeElement?.matches('.find-bar input'));
   await page.keyboard.type('DS1');
   await page.keyboard.press('Enter');
+  assert.match(await page.locator('.find-status').innerText(), /^1 of \d+: DS1$/);
   await page.keyboard.press('Escape');
+  await find.waitFor({ state: 'hidden' });
   await page.click('[data-server="DS1"] .body');
+  await page.locator('[data-server="DS1"].failed').waitFor();
+  assert.ok(await page.locator('.sim-panel').isVisible(), 'still in the simulator');
   const group = page.locator('[data-affected="DS15"] [data-option-group="reprotect"]');
   await group.waitFor();
   const count = Number(await group.getAttribute('data-count'));

@@ -498,6 +498,30 @@ pub(crate) fn trim_ascii_space(s: &str) -> &str {
     s.get(start..end).unwrap_or("")
 }
 
+/// The number `n` for which `name` is the same name ([`same_name`]) as
+/// the stem (folded, [`fold_case`]) followed by `n` written as Rust writes
+/// it (no sign, no leading zero); None if there is none. An ASCII name is
+/// read in place, with no fold made.
+fn number_after(name: &str, stem: &str) -> Option<u64> {
+    let read = |f: &str| -> Option<u64> {
+        let digits = f.get(stem.len()..)?;
+        let head = f.get(..stem.len())?;
+        let plain = !digits.is_empty()
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && (digits == "0" || !digits.starts_with('0'));
+        (plain && head.eq_ignore_ascii_case(stem))
+            .then(|| digits.parse().ok())
+            .flatten()
+    };
+    if name.is_ascii() && stem.is_ascii() {
+        // (`fold_case` of ASCII: trimmed, lower case; the stem is lower.)
+        read(trim_ascii_space(name))
+    } else {
+        let f = fold_case(name);
+        read(&f).filter(|_| f.get(..stem.len()) == Some(stem))
+    }
+}
+
 /// A name to find among many, compared as [`same_name`] says: its trimmed
 /// form taken once, not once per name it is compared with.
 struct Sought<'a> {
@@ -917,31 +941,41 @@ impl Topology {
     }
 
     /// `prefix` followed by one more than the highest number that follows
-    /// `prefix` in any name here ("DPM" with DPM1..DPM3 gives "DPM4").
+    /// `prefix` in any name here ("DPM" with DPM1..DPM3 gives "DPM4"), or
+    /// the next number after it that no name here is ([`same_name`]: "ds5 "
+    /// is DS5). When the highest is u64's largest, the least number from 1
+    /// that no name is. One pass over the servers.
     pub fn fresh_name_like(&self, prefix: &str) -> String {
         // (The prefix trimmed once, not once per server: a failover plan
         // asks at every failed DPM server of an estate of thousands.)
         let sought = Sought::new(prefix);
-        let highest = self
-            .servers
-            .iter()
-            .filter_map(|s| {
-                let head = s.name.get(..prefix.len())?;
-                if !sought.is(head) {
-                    return None;
-                }
-                s.name[prefix.len()..].parse::<u64>().ok()
-            })
-            .max()
-            .unwrap_or(0);
-        let mut n = highest.saturating_add(1);
-        loop {
-            let candidate = format!("{prefix}{n}");
-            if self.find(&candidate).is_none() {
-                return candidate;
+        // What `prefix` followed by a number folds to, without the number:
+        // a name is "prefix{n}" exactly when its fold is this and n's digits.
+        let stem = {
+            let mut f = fold_case(&format!("{prefix}0"));
+            f.pop();
+            f
+        };
+        let mut highest = 0u64;
+        let mut taken: crate::hash::HashSet<u64> = crate::hash::HashSet::default();
+        for s in &self.servers {
+            let head = s.name.get(..prefix.len());
+            if let Some(n) = head
+                .filter(|h| sought.is(h))
+                .and_then(|_| s.name[prefix.len()..].parse::<u64>().ok())
+            {
+                highest = highest.max(n);
             }
-            n = n.saturating_add(1);
+            if let Some(n) = number_after(&s.name, &stem) {
+                taken.insert(n);
+            }
         }
+        let mut n = highest.checked_add(1).unwrap_or(1);
+        // Ends: `taken` holds fewer numbers than there are servers.
+        while taken.contains(&n) {
+            n = n.checked_add(1).unwrap_or(1);
+        }
+        format!("{prefix}{n}")
     }
 
     /// Servers whose name holds `query`, case aside: those that start with
@@ -1058,6 +1092,31 @@ mod tests {
         assert_eq!(t.fresh_name(Kind::Dpm), "DS5");
         assert_eq!(t.fresh_name(Kind::Protected), "PS9");
         assert_eq!(t.fresh_name_like("DPM"), "DPM1");
+    }
+
+    #[test]
+    fn fresh_names_past_the_largest_number_still_come() {
+        // The highest number in use is u64's largest: one more does not
+        // exist, and the name must still be one not in use (not a loop).
+        let mut t = Topology::new();
+        t.add_server("DS18446744073709551615", Kind::Dpm);
+        t.add_server("DS1", Kind::Dpm);
+        let fresh = t.fresh_name(Kind::Dpm);
+        assert_eq!(fresh, "DS2");
+        assert!(t.find(&fresh).is_none());
+        // Names a fold away from a candidate are in use ("ds5 " is DS5),
+        // names that are not (DS05) are not.
+        let mut t = Topology::new();
+        t.add_server("DS4", Kind::Dpm);
+        t.servers
+            .push(Server::new(ServerId(90), " ds5 ", Kind::Dpm));
+        t.add_server("DS06", Kind::Dpm);
+        assert_eq!(t.fresh_name(Kind::Dpm), "DS7");
+        let mut t = Topology::new();
+        t.add_server("DS4", Kind::Dpm);
+        t.servers
+            .push(Server::new(ServerId(90), "\u{200B}ds5", Kind::Dpm));
+        assert_eq!(t.fresh_name(Kind::Dpm), "DS6");
     }
 
     #[test]

@@ -1312,3 +1312,36 @@ fn a_duplicate_pair_renamed_in_case_only_is_told_by_its_new_name() {
     assert!(said(&kept)[0].contains("\"Ds1\""), "{:?}", said(&kept));
     assert_eq!(kept.findings(), &check(&next)[..]);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// A fresh name is one no server has, and the first such after the
+    /// highest number in use (names that differ only in case, spaces at
+    /// either end or characters that show nothing are the same name).
+    #[test]
+    fn a_fresh_name_is_the_first_free_one_after_the_highest(
+        names in proptest::collection::vec(
+            (select(vec!["DS", "ds", " DS", "Ds\u{200B}", "PS", "D"]),
+             select(vec!["0", "1", "2", "3", "03", "+3", "4", "5 ", "10", "x"])),
+            0..8),
+        prefix in select(vec!["DS", "PS", "DPM"]),
+    ) {
+        let mut t = Topology::new();
+        for (i, (a, b)) in names.iter().enumerate() {
+            t.servers.push(Server::new(ServerId(i as u32 + 1), format!("{a}{b}"), Kind::Dpm));
+        }
+        let fresh = t.fresh_name_like(prefix);
+        prop_assert!(t.find(&fresh).is_none(), "{fresh} is in use");
+        // The highest number after the prefix, as written at the name's start.
+        let highest = t.servers.iter().filter_map(|s| {
+            let head = s.name.get(..prefix.len())?;
+            same_name(head, prefix).then(|| s.name[prefix.len()..].parse::<u64>().ok()).flatten()
+        }).max().unwrap_or(0);
+        let n: u64 = fresh[prefix.len()..].parse().unwrap();
+        prop_assert!(n > highest, "{fresh} not after {highest}");
+        for m in highest + 1..n {
+            prop_assert!(t.find(&format!("{prefix}{m}")).is_some(), "{prefix}{m} was free before {fresh}");
+        }
+    }
+}

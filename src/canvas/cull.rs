@@ -207,6 +207,12 @@ fn links(
                 // one selected (from the table, say) with those it shows.
                 let drawn: HashSet<ServerId> = servers.with(|d| d.iter().copied().collect());
                 let picked = picked(c);
+                // Nothing kept as a node and nothing picked (after a
+                // delete, say): no arrow, without a look at 10,000
+                // protections.
+                if drawn.is_empty() && picked.is_empty() {
+                    return Vec::new();
+                }
                 return t
                     .protections
                     .iter()

@@ -76,7 +76,10 @@ struct Line {
     look: LookKey,
 }
 
-type Lines = HashMap<Link, Line>;
+/// Lines in the order of the drawing's protections: made, compared and
+/// walked in one pass each, with no map of 10,000 lines made on every
+/// change.
+type Lines = Vec<(Link, Line)>;
 
 /// What the layers show now.
 struct Painted {
@@ -225,7 +228,7 @@ pub fn paint(c: Ctx, derived: Derived, t: &Topology, s: Scene, tidy: bool) -> bo
     };
     // The looks of the lines now and of those painted before, in order.
     let mut used = [false; LOOKS];
-    for l in all.values() {
+    for (_, l) in &all {
         used[usize::from(l.look)] = true;
     }
     PAINTED.with(|p| {
@@ -271,27 +274,19 @@ pub fn paint(c: Ctx, derived: Derived, t: &Topology, s: Scene, tidy: bool) -> bo
     // the base lacks (with a base painted now, the selection's). A line is
     // never on both: drawn twice it would darken.
     // (Fewer lines than the base's: one went, as after a delete.)
-    let same = |b: &Lines| b.len() <= all.len() && b.iter().all(|(l, x)| all.get(l) == Some(x));
-    let mut kept = old_base.filter(|b| !(tidy && untidy) && same(b));
-    let hot_over = |base: Option<&Lines>| -> Lines {
-        all.iter()
-            .filter(|(l, line)| match base {
-                Some(b) => b.get(*l) != Some(*line),
-                None => is_hot(l),
-            })
-            .map(|(l, line)| (*l, *line))
-            .collect()
+    let hot_of_all = || -> Lines { all.iter().filter(|(l, _)| is_hot(l)).copied().collect() };
+    let (kept, hot) = match old_base.filter(|_| !(tidy && untidy)) {
+        Some(b) => match lacking(&b, &all) {
+            Some(hot) if hot.len() <= MOST_HOT => (Some(b), hot),
+            _ => (None, hot_of_all()),
+        },
+        None => (None, hot_of_all()),
     };
-    let mut hot = hot_over(kept.as_ref());
-    if kept.is_some() && hot.len() > MOST_HOT {
-        kept = None;
-        hot = hot_over(None);
-    }
     let base = kept.unwrap_or_else(|| {
-        // Every line but the hot ones: the map made above, those taken
-        // out in place (a copy of 10,000 lines grew a new map).
+        // Every line but the hot ones: the lines made above, those taken
+        // out in place (no copy of 10,000 lines).
         let mut base = all;
-        base.retain(|l, _| !is_hot(l));
+        base.retain(|(l, _)| !is_hot(l));
         stroke(s.base, &base, &looks, pen, s.size);
         base
     });
@@ -299,7 +294,8 @@ pub fn paint(c: Ctx, derived: Derived, t: &Topology, s: Scene, tidy: bool) -> bo
         stroke(s.hot, &hot, &looks, pen, s.size);
     }
     // Not as a whole painting would split them: tidy a moment later.
-    let extra = !chosen.is_empty() && base.keys().any(is_hot) || hot.keys().any(|l| !is_hot(l));
+    let extra = !chosen.is_empty() && base.iter().any(|(l, _)| is_hot(l))
+        || hot.iter().any(|(l, _)| !is_hot(l));
     PAINTED.with(|p| {
         *p.borrow_mut() = Some(Painted {
             pen,
@@ -311,6 +307,31 @@ pub fn paint(c: Ctx, derived: Derived, t: &Topology, s: Scene, tidy: bool) -> bo
         })
     });
     extra
+}
+
+/// The lines of `all` that `base` lacks, or None if `base` shows a line
+/// that `all` has not (gone, moved or of another look), which the base
+/// cannot keep. Both in the protections' order, which an edit keeps for
+/// those it leaves (an added protection comes last, a removed one leaves
+/// a gap): one walk along both. (Protections put in another order, which
+/// no edit does, read as lines gone, and the base is painted again.)
+fn lacking(base: &Lines, all: &Lines) -> Option<Lines> {
+    let mut rest = all.iter();
+    let mut out = Vec::new();
+    for (l, x) in base {
+        loop {
+            let (m, y) = rest.next()?;
+            if m == l {
+                if y != x {
+                    return None;
+                }
+                break;
+            }
+            out.push((*m, *y));
+        }
+    }
+    out.extend(rest.copied());
+    Some(out)
 }
 
 /// Every protection that crosses the view, but those being dragged or
@@ -329,9 +350,9 @@ fn lines(c: Ctx, derived: Derived, t: &Topology, s: &Scene) -> Lines {
     // greatest size at once, not grown (and rehashed) a dozen times on
     // the way to 10,000.
     let mut out = if derived.ground.get_untracked() {
-        HashMap::with_capacity_and_hasher(t.protections.len(), Default::default())
+        Vec::with_capacity(t.protections.len())
     } else {
-        HashMap::default()
+        Vec::new()
     };
     derived.findings.with_untracked(|f| {
         derived.switched.with_untracked(|sw| {
@@ -354,7 +375,7 @@ fn lines(c: Ctx, derived: Derived, t: &Topology, s: &Scene) -> Lines {
                 let sev = f.link.get(&l).and_then(|fs| worst(fs));
                 let broken = failed.contains(&p.protector) || failed.contains(&p.target);
                 let look = look_key(sw.contains(&l), sev, broken);
-                out.insert(l, Line { u, v, look });
+                out.push((l, Line { u, v, look }));
             }
         })
     });
@@ -380,7 +401,11 @@ fn stroke(
         if l.stroke.is_empty() || l.stroke == "none" || l.width <= 0.0 {
             continue;
         }
-        let mut mine = lines.values().filter(|line| line.look == *key).peekable();
+        let mut mine = lines
+            .iter()
+            .map(|(_, line)| line)
+            .filter(|line| line.look == *key)
+            .peekable();
         if mine.peek().is_none() {
             continue;
         }

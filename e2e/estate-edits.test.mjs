@@ -260,3 +260,37 @@ test('3,000 servers zoomed out: moving the selection repaints only its protectio
   assert.equal(all.hash, back.hash, 'the painting kept up edit by edit is the whole painting');
   await done(app, server.url);
 });
+
+test('3,000 servers zoomed out: a click on a painted server gives it the keys even when another server had them, and C draws from it', { timeout: 300000 }, async () => {
+  const app = await openEstate(3000);
+  const { page } = app;
+  await page.click('[data-action="dismiss"]');
+  const t = await pickTargets(page);
+  const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-server') ?? document.activeElement?.tagName);
+  const clickOn = async (name) => {
+    const at = await centreOf(page, name);
+    await page.mouse.click(at.x, at.y);
+    await page.waitForFunction((n) => document.querySelector(`[data-server="${CSS.escape(n)}"]`)?.classList.contains('selected'), name);
+    // The focus is given a frame after the press (the node is made then).
+    await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(ok, 50)))));
+  };
+  // One server has the keys; Escape leaves them there and clears the
+  // selection; a click on another, far in the drawing, gives it the keys:
+  // the nodes kept around the first go, and the second's node is moved
+  // among them (which took the focus to the page).
+  await clickOn(t.p1);
+  assert.equal(await focused(), t.p1);
+  await page.keyboard.press('Escape');
+  for (let i = 0; i < 3; i++) {
+    await clickOn(t.dpm);
+    assert.equal(await focused(), t.dpm, `round ${i + 1}: the keys with the server clicked`);
+    await page.keyboard.press('c');
+    await page.waitForFunction(() => document.querySelector('svg.canvas')?.classList.contains('connecting'));
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    await clickOn(t.p1);
+    assert.equal(await focused(), t.p1, `round ${i + 1}: the keys back with the other`);
+    await page.keyboard.press('Escape');
+  }
+  await done(app, server.url);
+});

@@ -366,9 +366,10 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
             on:pointerdown=move |ev| pointer::start_move(c, ptr, id, &ev)
             on:click=on_click on:dblclick=on_dblclick on:keydown=move |ev| node_key(c, id, ev)
             on:focus=on_focus
-            on:blur=move |_| {
+            on:blur=move |ev: web_sys::FocusEvent| {
                 tip.server.set(None);
                 tip.focused.set(false);
+                keep_focus_through_a_move(&ev);
             }
             on:pointerenter=move |_| tip.server.set(Some(id))
             on:pointerleave=move |_| tip.server.set(None)>
@@ -402,6 +403,43 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
             })}
         </g>
     }
+}
+
+/// A node the list of nodes moves (a server kept as a node in the far
+/// view, when the set of kept servers changes around it: a click on a
+/// painted server while another server had the keys) is taken out and put
+/// back by one `insertBefore`, and the browser takes the keyboard focus
+/// from it on the way, to the page. A blur after which the node is in the
+/// page at another place, with nothing else given the focus meanwhile,
+/// gives the focus back to it; a blur that leaves it where it was (the
+/// user clicked elsewhere) or out of the page (taken away) does not.
+fn keep_focus_through_a_move(ev: &web_sys::FocusEvent) {
+    use wasm_bindgen::JsCast;
+    if ev.related_target().is_some() {
+        return;
+    }
+    let Some(node) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::SvgElement>().ok())
+    else {
+        return;
+    };
+    let was = (node.previous_sibling(), node.next_sibling());
+    leptos::task::spawn_local(async move {
+        let doc = document();
+        let to_page = doc
+            .active_element()
+            .is_none_or(|a| doc.body().is_some_and(|b| a.is_same_node(Some(&b))));
+        let same = |a: &Option<web_sys::Node>, b: Option<web_sys::Node>| match (a, b) {
+            (Some(a), Some(b)) => a.is_same_node(Some(&b)),
+            (None, None) => true,
+            _ => false,
+        };
+        let moved = !same(&was.0, node.previous_sibling()) || !same(&was.1, node.next_sibling());
+        if to_page && moved && node.is_connected() {
+            let _ = node.focus();
+        }
+    });
 }
 
 /// The node got the keyboard focus: its tips show, the far view keeps it

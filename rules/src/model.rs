@@ -942,9 +942,10 @@ impl Topology {
 
     /// `prefix` followed by one more than the highest number that follows
     /// `prefix` in any name here ("DPM" with DPM1..DPM3 gives "DPM4"), or
-    /// the next number after it that no name here is ([`same_name`]: "ds5 "
-    /// is DS5). When the highest is u64's largest, the least number from 1
-    /// that no name is. One pass over the servers.
+    /// the first number after that which no name here is ([`same_name`]:
+    /// "ds5 " is DS5). The highest is u64's largest at most; past it, the
+    /// count goes on from 1 (a name of that number in use). One pass over
+    /// the servers.
     pub fn fresh_name_like(&self, prefix: &str) -> String {
         // (The prefix trimmed once, not once per server: a failover plan
         // asks at every failed DPM server of an estate of thousands.)
@@ -970,8 +971,8 @@ impl Topology {
                 taken.insert(n);
             }
         }
-        let mut n = highest.checked_add(1).unwrap_or(1);
-        // Ends: `taken` holds fewer numbers than there are servers.
+        let mut n = highest.saturating_add(1);
+        // Ends: `taken` holds no more numbers than there are servers.
         while taken.contains(&n) {
             n = n.checked_add(1).unwrap_or(1);
         }
@@ -1104,6 +1105,11 @@ mod tests {
         let fresh = t.fresh_name(Kind::Dpm);
         assert_eq!(fresh, "DS2");
         assert!(t.find(&fresh).is_none());
+        // The largest number, written with a leading zero, is not the name
+        // of that number: that name is free, and is the one.
+        let mut t = Topology::new();
+        t.add_server("DS018446744073709551615", Kind::Dpm);
+        assert_eq!(t.fresh_name(Kind::Dpm), "DS18446744073709551615");
         // Names a fold away from a candidate are in use ("ds5 " is DS5),
         // names that are not (DS05) are not.
         let mut t = Topology::new();

@@ -272,8 +272,8 @@ pub fn paint(c: Ctx, derived: Derived, t: &Topology, s: Scene, tidy: bool) -> bo
     // The base stands while every line on it is still there as it is
     // (unless it is to be tidied); the hot layer shows the rest: the lines
     // the base lacks (with a base painted now, the selection's). A line is
-    // never on both: drawn twice it would darken.
-    // (Fewer lines than the base's: one went, as after a delete.)
+    // never on both: drawn twice it would darken. (A line gone from the
+    // base, as after a delete of a server not selected, paints it again.)
     let hot_of_all = || -> Lines { all.iter().filter(|(l, _)| is_hot(l)).copied().collect() };
     let (kept, hot) = match old_base.filter(|_| !(tidy && untidy)) {
         Some(b) => match lacking(&b, &all) {
@@ -346,9 +346,9 @@ fn lines(c: Ctx, derived: Derived, t: &Topology, s: &Scene) -> Lines {
         y: (y0 + y1) / 2.0,
     };
     let (hw, hh) = ((x1 - x0) / 2.0, (y1 - y0) / 2.0);
-    // Painted zoomed out, most lines are in view: the map is made at its
-    // greatest size at once, not grown (and rehashed) a dozen times on
-    // the way to 10,000.
+    // Painted zoomed out, most lines are in view: the list is made at its
+    // greatest size at once, not grown (and copied) a dozen times on the
+    // way to 10,000.
     let mut out = if derived.ground.get_untracked() {
         Vec::with_capacity(t.protections.len())
     } else {

@@ -154,3 +154,22 @@ pub fn local(svg: &web_sys::Element, cx: f64, cy: f64) -> (f64, f64) {
     let r = svg.get_bounding_client_rect();
     (cx - r.left(), cy - r.top())
 }
+
+thread_local! {
+    /// Set while the app itself takes the focus from an element.
+    static RELEASING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Takes the keyboard focus from server node `el` on purpose, to the page: it
+/// does not take it back when the list of nodes changes around it at
+/// the same time (`canvas::node`, which asks [`releasing`]).
+pub fn release_focus(el: &web_sys::SvgElement) {
+    RELEASING.set(true);
+    let _ = el.blur();
+    RELEASING.set(false);
+}
+
+/// Whether the focus is being taken from an element by [`release_focus`].
+pub fn releasing() -> bool {
+    RELEASING.get()
+}

@@ -410,12 +410,13 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
 /// painted server while another server had the keys) is taken out and put
 /// back by one `insertBefore`, and the browser takes the keyboard focus
 /// from it on the way, to the page. A blur after which the node is in the
-/// page at another place, with nothing else given the focus meanwhile,
-/// gives the focus back to it; a blur that leaves it where it was (the
-/// user clicked elsewhere) or out of the page (taken away) does not.
+/// page with other neighbours (it, or one beside it, moved), and the page
+/// holds the focus, gives the focus back to it. A blur the app asks for
+/// ([`crate::browser::dom::release_focus`]), one that leaves the neighbours as they were (the
+/// user clicked elsewhere) or the node out of the page does not.
 fn keep_focus_through_a_move(ev: &web_sys::FocusEvent) {
     use wasm_bindgen::JsCast;
-    if ev.related_target().is_some() {
+    if ev.related_target().is_some() || crate::browser::dom::releasing() {
         return;
     }
     let Some(node) = ev

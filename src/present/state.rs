@@ -250,7 +250,7 @@ fn let_go_of_scene_server(ed: Editor) {
     });
     if !kept {
         if let Ok(n) = node.dyn_into::<web_sys::SvgElement>() {
-            let _ = n.blur();
+            crate::browser::dom::release_focus(&n);
         }
     }
 }

@@ -286,6 +286,10 @@ test('3,000 servers zoomed out: a click on a painted server gives it the keys ev
     assert.equal(await focused(), t.dpm, `round ${i + 1}: the keys with the server clicked`);
     await page.keyboard.press('c');
     await page.waitForFunction(() => document.querySelector('svg.canvas')?.classList.contains('connecting'));
+    // The focus kept through the nodes' change is not a new aim: C does
+    // not aim the protection at the server it is drawn from.
+    await page.waitForTimeout(300);
+    assert.ok(!(await page.evaluate((n) => document.body.innerText.includes(`${n} → ${n}`), t.dpm)), 'C aimed at its own server');
     await page.keyboard.press('Escape');
     await page.keyboard.press('Escape');
     await clickOn(t.p1);

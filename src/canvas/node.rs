@@ -438,9 +438,19 @@ fn keep_focus_through_a_move(ev: &web_sys::FocusEvent) {
         };
         let moved = !same(&was.0, node.previous_sibling()) || !same(&was.1, node.next_sibling());
         if to_page && moved && node.is_connected() {
+            // The focus given back, not a new one: a protection being
+            // drawn by keyboard keeps its target (C from this very server
+            // aimed it at itself).
+            RESTORING.set(true);
             let _ = node.focus();
+            RESTORING.set(false);
         }
     });
+}
+
+thread_local! {
+    /// Set while [`keep_focus_through_a_move`] gives a node its focus back.
+    static RESTORING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// The node got the keyboard focus: its tips show, the far view keeps it
@@ -451,7 +461,7 @@ fn focused(c: Ctx, id: ServerId) {
         c.tip.focus.set(Some(id));
     }
     c.tip.focused.set(true);
-    if c.cn.keyboard.get_untracked() && c.cn.from.get_untracked().is_some() {
+    if c.cn.keyboard.get_untracked() && c.cn.from.get_untracked().is_some() && !RESTORING.get() {
         c.cn.target.set(Some(id));
     }
 }

@@ -172,6 +172,37 @@ test('10,000 servers: every edit once (fitted, and at 100 %), each with its visi
   await done(app, server.url);
 });
 
+/**
+ * The protections' two canvases of the far view (every other protection,
+ * the selection's) as one picture: a hash of its pixels, how many it inks,
+ * its size.
+ */
+const paintedLines = (page) =>
+  page.evaluate(() => {
+    const [base, hot] = ['canvas.ground.links', 'canvas.ground.hot-links'].map((q) => document.querySelector(q));
+    const all = document.createElement('canvas');
+    [all.width, all.height] = [base.width, base.height];
+    const g = all.getContext('2d');
+    g.drawImage(base, 0, 0);
+    g.drawImage(hot, 0, 0);
+    const d = g.getImageData(0, 0, all.width, all.height).data;
+    let [hash, ink] = [0, 0];
+    for (let i = 0; i < d.length; i++) {
+      hash = (hash * 31 + d[i]) | 0;
+      if (i % 4 === 3 && d[i] > 0) ink++;
+    }
+    return { hash, ink, size: [all.width, all.height] };
+  });
+
+/** The protections painted whole again (the theme there and back changes every look): `paintedLines`. */
+async function paintedWhole(page) {
+  for (let i = 0; i < 3; i++) {
+    await page.click('[data-action="theme"]');
+    await page.waitForTimeout(400);
+  }
+  return paintedLines(page);
+}
+
 test('3,000 servers zoomed out: moving the selection repaints only its protections, and what is painted after moves, a delete and its undo is what a whole painting gives', { timeout: 300000 }, async () => {
   const app = await openEstate(3000, () => {
     // Counts the strokes on each canvas, by its classes.
@@ -183,32 +214,7 @@ test('3,000 servers zoomed out: moving the selection repaints only its protectio
     };
   });
   const { page } = app;
-  // The protections' two canvases (every other protection, the
-  // selection's) as one picture: a hash of its pixels, and how many it inks.
-  const lines = () =>
-    page.evaluate(() => {
-      const [base, hot] = ['canvas.ground.links', 'canvas.ground.hot-links'].map((q) => document.querySelector(q));
-      const all = document.createElement('canvas');
-      [all.width, all.height] = [base.width, base.height];
-      const g = all.getContext('2d');
-      g.drawImage(base, 0, 0);
-      g.drawImage(hot, 0, 0);
-      const d = g.getImageData(0, 0, all.width, all.height).data;
-      let [hash, ink] = [0, 0];
-      for (let i = 0; i < d.length; i++) {
-        hash = (hash * 31 + d[i]) | 0;
-        if (i % 4 === 3 && d[i] > 0) ink++;
-      }
-      return { hash, ink, size: [all.width, all.height] };
-    });
-  // Painted whole again (the theme there and back changes every look).
-  const whole = async () => {
-    for (let i = 0; i < 3; i++) {
-      await page.click('[data-action="theme"]');
-      await settle();
-    }
-    return lines();
-  };
+  const [lines, whole] = [() => paintedLines(page), () => paintedWhole(page)];
   const settle = () => page.waitForTimeout(400);
   const select = async (name) => {
     const at = await centreOf(page, name);
@@ -295,6 +301,45 @@ test('3,000 servers zoomed out: a click on a painted server gives it the keys ev
     await clickOn(t.p1);
     assert.equal(await focused(), t.p1, `round ${i + 1}: the keys back with the other`);
     await page.keyboard.press('Escape');
+  }
+  await done(app, server.url);
+});
+
+test('3,000 servers zoomed out: a DPM server failed and brought back in the simulator changes its protections over the painting at once, and a moment later the painting is whole', { timeout: 300000 }, async () => {
+  const app = await openEstate(3000, () => {
+    // Each stroke on the canvases, by the canvas's classes.
+    window.__strokes = [];
+    const stroke = CanvasRenderingContext2D.prototype.stroke;
+    CanvasRenderingContext2D.prototype.stroke = function (...a) {
+      window.__strokes.push(this.canvas.className);
+      return stroke.apply(this, a);
+    };
+  });
+  const { page } = app;
+  await page.click('[data-action="dismiss"]');
+  await page.waitForTimeout(400);
+  const t = await pickTargets(page);
+  await page.click('[data-action="simulate"]');
+  await page.waitForFunction(() => document.querySelector('[data-action="simulate"]')?.getAttribute('aria-pressed') === 'true');
+  await page.waitForTimeout(400);
+  const before = await paintedLines(page);
+  for (const [on, what] of [[true, 'failed'], [false, 'brought back']]) {
+    await page.evaluate(() => (window.__strokes = []));
+    const at = await centreOf(page, t.dpm);
+    await page.mouse.click(at.x, at.y);
+    // (Brought back, it may be painted again, with no node.)
+    await page.waitForFunction(([n, o]) => !!document.querySelector(`[data-server="${CSS.escape(n)}"]`)?.classList.contains('failed') === o, [t.dpm, on]);
+    await page.waitForTimeout(600);
+    // First its protections drawn as they are now over the painting (the
+    // base of every other line left as it was), then the base painted
+    // whole.
+    const strokes = await page.evaluate(() => window.__strokes);
+    assert.equal(strokes[0], 'ground hot-links', `${what}: its protections drawn over the painting first (${JSON.stringify(strokes)})`);
+    assert.ok(strokes.includes('ground links'), `${what}: then the base painted whole (${JSON.stringify(strokes)})`);
+    const now = await paintedLines(page);
+    if (on) assert.notEqual(now.hash, before.hash, `${what}: its protections look broken`);
+    else assert.equal(now.hash, before.hash, `${what}: its protections look as before`);
+    assert.equal((await paintedWhole(page)).hash, now.hash, `${what}: what is painted is the whole painting`);
   }
   await done(app, server.url);
 });

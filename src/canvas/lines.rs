@@ -7,21 +7,34 @@
 //! 4 ms more, for a change that moved one server's lines. The edits a user
 //! makes one after another (move by keys, delete, undo, redo, rename, a
 //! protection drawn) are edits of the selection or add lines: so the base
-//! is kept as long as every line on it is still there as it is, and only
-//! the hot layer, a handful of lines, is painted again. A change to a line
-//! on the base (a look that changed with the findings, a server moved that
-//! is not selected), the camera, the canvas's size or a look (the theme,
-//! the mode, the spotlight) paints the base again. (Clipping a repaint of
-//! one layer to the boxes that changed was tried: the browser's stroker
+//! is kept, and only the hot layer, a handful of lines, is painted again.
+//! The camera, the canvas's size or a look (the theme, the mode, the
+//! spotlight), or more lines lacking from the base than the hot layer
+//! takes ([`MOST_HOT`]), paint the base again. (Clipping a repaint of one
+//! layer to the boxes that changed was tried: the browser's stroker
 //! antialiases a path of a few lines unlike the same lines in a path of
 //! 10,000, and the boxes showed.)
-//!
+
 //! A new selection's protections are on the base already, and stay there
 //! (drawn on both canvases they would darken), and a new line goes on the
 //! hot layer at once; a moment later ([`TIDY_MS`]), before the user's next
 //! edit in all likelihood, both layers are painted as a whole painting
 //! splits them, so that the next move of the selection leaves the base
 //! alone.
+//!
+//! A few lines of the base that changed (a server failed or brought back
+//! in the simulator, a look changed with the findings after a protection
+//! was drawn, a server moved that is not selected, a protection gone) are
+//! left on the base as they were for that moment, and drawn as they are
+//! now on the hot layer, over them; the base is painted whole a moment
+//! later ([`TIDY_MS`]), as after a new selection. At 10,000 servers,
+//! painting the whole base again cost the browser's rasteriser 8-18 ms in
+//! the frame that showed the edit. (Two ways to take the old lines off the
+//! base at once were tried and dropped: rubbing them out with
+//! `destination-out` left white streaks across the dense mass of lines a
+//! zoomed-out estate makes, and clearing their strips under a clip and
+//! stroking again the lines that cross them took twice as long as a whole
+//! painting.)
 
 use std::cell::RefCell;
 
@@ -94,8 +107,12 @@ struct Painted {
     /// Whether the layers are split otherwise than a whole painting would
     /// split them (the base shows protections of the selection, or lacks
     /// some that are not the selection's: a new selection, a protection
-    /// drawn): tidied a moment later.
+    /// drawn), or the base shows lines as they were: tidied a moment
+    /// later.
     extra: bool,
+    /// Whether the base shows lines as they were (changed or gone since;
+    /// as they are now on the hot layer).
+    outdated: bool,
 }
 
 thread_local! {
@@ -265,22 +282,26 @@ pub fn paint(c: Ctx, derived: Derived, t: &Topology, s: Scene, tidy: bool) -> bo
                 .iter()
                 .all(|(k, l)| looks.iter().any(|(k2, l2)| k2 == k && l2 == l))
     });
-    let (old_base, old_hot, untidy) = match old {
-        Some(p) => (Some(p.base), Some(p.hot), p.extra),
-        None => (None, None, false),
+    let (old_base, old_hot, untidy, outdated) = match old {
+        Some(p) => (Some(p.base), Some(p.hot), p.extra, p.outdated),
+        None => (None, None, false, false),
     };
-    // The base stands while every line on it is still there as it is
-    // (unless it is to be tidied); the hot layer shows the rest: the lines
-    // the base lacks (with a base painted now, the selection's). A line is
-    // never on both: drawn twice it would darken. (A line gone from the
-    // base, as after a delete of a server not selected, paints it again.)
+    // The base stands, unless it is to be tidied; its lines that changed
+    // stay on it for the moment until then. The hot layer shows the lines
+    // the base lacks, as they are now (with a base painted now, the
+    // selection's). A line is never on both but for that moment: drawn
+    // twice it would darken.
     let hot_of_all = || -> Lines { all.iter().filter(|(l, _)| is_hot(l)).copied().collect() };
-    let (kept, hot) = match old_base.filter(|_| !(tidy && untidy)) {
-        Some(b) => match lacking(&b, &all) {
-            Some(hot) if hot.len() <= MOST_HOT => (Some(b), hot),
-            _ => (None, hot_of_all()),
-        },
-        None => (None, hot_of_all()),
+    let (kept, hot, outdated) = match old_base.filter(|_| !(tidy && untidy)) {
+        Some(b) => {
+            let Split { lacking, stale, .. } = split(&b, &all);
+            if lacking.len() <= MOST_HOT {
+                (Some(b), lacking, outdated || !stale.is_empty())
+            } else {
+                (None, hot_of_all(), false)
+            }
+        }
+        None => (None, hot_of_all(), false),
     };
     let base = kept.unwrap_or_else(|| {
         // Every line but the hot ones: the lines made above, those taken
@@ -294,7 +315,8 @@ pub fn paint(c: Ctx, derived: Derived, t: &Topology, s: Scene, tidy: bool) -> bo
         stroke(s.hot, &hot, &looks, pen, s.size);
     }
     // Not as a whole painting would split them: tidy a moment later.
-    let extra = !chosen.is_empty() && base.iter().any(|(l, _)| is_hot(l))
+    let extra = outdated
+        || !chosen.is_empty() && base.iter().any(|(l, _)| is_hot(l))
         || hot.iter().any(|(l, _)| !is_hot(l));
     PAINTED.with(|p| {
         *p.borrow_mut() = Some(Painted {
@@ -304,34 +326,60 @@ pub fn paint(c: Ctx, derived: Derived, t: &Topology, s: Scene, tidy: bool) -> bo
             base,
             hot,
             extra,
+            outdated,
         })
     });
     extra
 }
 
-/// The lines of `all` that `base` lacks, or None if `base` shows a line
-/// that `all` has not (gone, moved or of another look), which the base
-/// cannot keep. Both in the protections' order, which an edit keeps for
-/// those it leaves (an added protection comes last, a removed one leaves
-/// a gap): one walk along both. (Protections put in another order, which
-/// no edit does, read as lines gone, and the base is painted again.)
-fn lacking(base: &Lines, all: &Lines) -> Option<Lines> {
-    let mut rest = all.iter();
-    let mut out = Vec::new();
-    for (l, x) in base {
+/// The base's lines against the lines now: those it lacks (new, or
+/// changed: for the hot layer) and those stale (gone or changed). The
+/// rest of each, in order, are the same lines.
+struct Split {
+    lacking: Lines,
+    stale: Lines,
+}
+
+/// Splits `base` against `all` ([`Split`]), both in the protections'
+/// order, which an edit keeps for those it leaves (an added protection
+/// comes last, or where an undo puts it back; a removed one leaves a gap;
+/// a changed one stays where it was): one walk along both. Protections in
+/// another order, which no edit makes, read as many stale and lacking
+/// lines, and the base is painted again.
+fn split(base: &Lines, all: &Lines) -> Split {
+    let mut rest = all.iter().peekable();
+    let mut out = Split {
+        lacking: Vec::new(),
+        stale: Vec::new(),
+    };
+    let mut on_base = base.iter().peekable();
+    while let Some(&(l, x)) = on_base.next() {
         loop {
-            let (m, y) = rest.next()?;
+            let Some(&&(m, y)) = rest.peek() else {
+                // Gone (as is the rest of the base).
+                out.stale.push((l, x));
+                break;
+            };
             if m == l {
+                rest.next();
                 if y != x {
-                    return None;
+                    out.stale.push((l, x));
+                    out.lacking.push((m, y));
                 }
                 break;
             }
-            out.push((*m, *y));
+            if on_base.peek().is_some_and(|(n, _)| *n == m) {
+                // `l` is gone: the next line now is the base's next.
+                out.stale.push((l, x));
+                break;
+            }
+            // New before `l`.
+            rest.next();
+            out.lacking.push((m, y));
         }
     }
-    out.extend(rest.copied());
-    Some(out)
+    out.lacking.extend(rest.copied());
+    out
 }
 
 /// Every protection that crosses the view, but those being dragged or
@@ -396,16 +444,23 @@ fn stroke(
     g.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok();
     g.clear_rect(0.0, 0.0, w as f64, h as f64);
     g.set_transform(k, 0.0, 0.0, k, x, y).ok();
+    strokes(g, lines.iter().map(|(_, l)| l), looks);
+    g.restore();
+}
+
+/// Strokes `lines` on `g` as it is set, by look, in the order of looks,
+/// each look's lines as one path (so that lines of one look that cross do
+/// not darken each other).
+fn strokes<'a>(
+    g: &web_sys::CanvasRenderingContext2d,
+    lines: impl Iterator<Item = &'a Line> + Clone,
+    looks: &[(LookKey, Option<Look>)],
+) {
     for (key, l) in looks {
-        let Some(l) = l else { continue };
-        if l.stroke.is_empty() || l.stroke == "none" || l.width <= 0.0 {
+        let Some(l) = l.as_ref().filter(|l| stroked(l)) else {
             continue;
-        }
-        let mut mine = lines
-            .iter()
-            .map(|(_, line)| line)
-            .filter(|line| line.look == *key)
-            .peekable();
+        };
+        let mut mine = lines.clone().filter(|line| line.look == *key).peekable();
         if mine.peek().is_none() {
             continue;
         }
@@ -424,5 +479,101 @@ fn stroke(
         }
         g.stroke();
     }
-    g.restore();
+}
+
+/// Whether `l` paints a line at all.
+fn stroked(l: &Look) -> bool {
+    !(l.stroke.is_empty() || l.stroke == "none" || l.width <= 0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dpm_rules::ServerId;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+    /// Line `i` (from server `i` to server `i + 1000`), of look `look`.
+    fn line(i: u32, look: LookKey) -> (Link, Line) {
+        let link = Link {
+            protector: ServerId(i),
+            target: ServerId(i + 1000),
+        };
+        let at = Point {
+            x: f64::from(i),
+            y: 0.0,
+        };
+        (link, Line { u: at, v: at, look })
+    }
+
+    fn ids(lines: &Lines) -> Vec<u32> {
+        lines.iter().map(|(l, _)| l.protector.0).collect()
+    }
+
+    /// The lines of `of` not in `but`, in order (lines are told apart by
+    /// their protection and look).
+    fn without(of: &Lines, but: &Lines) -> Lines {
+        of.iter().filter(|x| !but.contains(x)).copied().collect()
+    }
+
+    #[wasm_bindgen_test]
+    fn a_split_names_what_changed_and_leaves_the_same_lines() {
+        let base: Lines = (0..6).map(|i| line(i, 0)).collect();
+        // 1 changed its look, 3 is gone, 7 is new before 4 (an undo puts
+        // it back there), 9 is new at the end.
+        let all: Lines = [
+            line(0, 0),
+            line(1, 8),
+            line(2, 0),
+            line(7, 0),
+            line(4, 0),
+            line(5, 0),
+            line(9, 0),
+        ]
+        .into();
+        let s = split(&base, &all);
+        assert_eq!(ids(&s.stale), [1, 3]);
+        assert_eq!(ids(&s.lacking), [1, 7, 9]);
+        assert_eq!(s.lacking[0].1.look, 8, "the changed line's look now");
+        assert_eq!(s.stale[0].1.look, 0, "the changed line's look painted");
+        assert_eq!(ids(&without(&all, &s.lacking)), [0, 2, 4, 5]);
+    }
+
+    #[wasm_bindgen_test]
+    fn what_is_neither_lacking_nor_stale_is_the_same_on_both() {
+        // Lines in any order against any base: the walk's guesses may be
+        // poor, never wrong.
+        let mut seed = 7u64;
+        let mut next = move |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        for _ in 0..500 {
+            let base: Lines = (0..next(12) as u32)
+                .map(|i| line(i, next(2) as u8))
+                .collect();
+            let mut all: Lines = (0..next(12) as u32)
+                .map(|i| line(i, next(2) as u8))
+                .collect();
+            if next(2) == 0 {
+                all.reverse();
+            }
+            let s = split(&base, &all);
+            assert!(
+                s.lacking.iter().all(|x| all.contains(x)),
+                "lacking: lines now"
+            );
+            assert!(
+                s.stale.iter().all(|x| base.contains(x)),
+                "stale: lines painted"
+            );
+            assert!(
+                without(&all, &s.lacking) == without(&base, &s.stale),
+                "the rest the same"
+            );
+        }
+    }
 }

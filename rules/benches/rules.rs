@@ -11,7 +11,8 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use dpm_rules::{
     all_roles, apply_layout, check, diff, fixes, generate, generate_estate, plan, plan_outage,
-    positions, risk, route, to_json, Checked, Checker, Kind, Limit, Obstacles, Protection, Risk,
+    positions, risk, risk_and_fixes, route, to_json, Checked, Checker, Kind, Limit, Obstacles,
+    Protection, Risk,
 };
 
 fn benches(c: &mut Criterion) {
@@ -168,6 +169,11 @@ fn benches(c: &mut Criterion) {
         };
         g.bench_with_input(BenchmarkId::new("fixes-12", n), &t, |b, t| {
             b.iter(|| black_box(fixes(black_box(t), &head)))
+        });
+        // The risk and those fixes from one analysis, as the view makes
+        // them (against `risk` and `fixes-12` one after the other).
+        g.bench_with_input(BenchmarkId::new("risk-and-fixes-12", n), &t, |b, t| {
+            b.iter(|| black_box(risk_and_fixes(black_box(t), 12)))
         });
 
         // Every arrow of the laid-out estate routed around the boxes, at

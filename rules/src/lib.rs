@@ -128,7 +128,7 @@ pub use model::{
 };
 pub use patch::{diff, Patch};
 pub use release::{same_rollup, BUILDS};
-pub use risk::{fixes, risk, why_no_fix, FactChange, Fix, Risk, SinglePoint};
+pub use risk::{fixes, risk, risk_and_fixes, why_no_fix, FactChange, Fix, Risk, SinglePoint};
 // The definitions the fast paths are held to, for the property tests.
 #[doc(hidden)]
 pub use risk::{fixes_by_definition, removes_by_definition, removes_each};

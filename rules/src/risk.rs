@@ -141,11 +141,55 @@ struct Held {
 /// ```
 pub fn risk(t: &Topology) -> Risk {
     let (_, all, estate) = analyse(t);
+    risk_of_analysis(t, &all, &estate)
+}
+
+/// The risk of `t` ([`risk`]) and the fixes ([`fixes`]) of its first
+/// `fixes_for` single points (in name order), from one analysis of `t`:
+/// what a view that shows the risk and a few fixes on every edit asks.
+/// The same answers as `risk(t)` and `fixes` of a [`Risk`] holding those
+/// points alone.
+///
+/// ```
+/// let t = dpm_rules::presets::scenario_1();
+/// let (r, f) = dpm_rules::risk_and_fixes(&t, 1);
+/// assert!(!f.is_empty());
+/// let head = dpm_rules::Risk {
+///     single_points: r.single_points.iter().take(1).cloned().collect(),
+///     under_two_copies: Vec::new(),
+/// };
+/// assert_eq!(r, dpm_rules::risk(&t));
+/// assert_eq!(f, dpm_rules::fixes(&t, &head));
+/// ```
+pub fn risk_and_fixes(t: &Topology, fixes_for: usize) -> (Risk, Vec<Fix>) {
+    let (copies, all, estate) = analyse(t);
+    let r = risk_of_analysis(t, &all, &estate);
+    let head = Risk {
+        single_points: r.single_points.iter().take(fixes_for).cloned().collect(),
+        under_two_copies: Vec::new(),
+    };
+    // The analysis goes to the removal test, built at the first candidate
+    // that passes the pre-check, as `fixes` builds it.
+    let mut analysis = Some((copies, all, estate));
+    let mut removal: Option<Removal> = None;
+    let f = fixes_with(t, &head, &mut |server, p| {
+        removal
+            .get_or_insert_with(|| match analysis.take() {
+                Some(a) => Removal::of(t, a),
+                None => Removal::new(t),
+            })
+            .removes(t, server, p)
+    });
+    (r, f)
+}
+
+/// [`risk`] from `t`'s analysis (`all`, `estate`: [`analyse`]).
+fn risk_of_analysis(t: &Topology, all: &[Held], estate: &Estate) -> Risk {
     let OneFailure {
         mut loses,
         mut unprotects,
         under_two_copies,
-    } = one_failure(&all);
+    } = one_failure(all);
 
     // Hosts and database servers: what goes down or stops with them.
     let mut takes: HashMap<ServerId, Vec<AlsoDown>> = HashMap::default();
@@ -672,7 +716,14 @@ struct Removal<'t> {
 
 impl<'t> Removal<'t> {
     fn new(t: &'t Topology) -> Removal<'t> {
-        let (copies, all, estate) = analyse(t);
+        Removal::of(t, analyse(t))
+    }
+
+    /// From `t`'s analysis ([`analyse`]).
+    fn of(
+        t: &'t Topology,
+        (copies, all, estate): (Copies<'t>, Vec<Held>, Estate<'t>),
+    ) -> Removal<'t> {
         let protects = ByServer::new(
             t,
             t.protections

@@ -789,7 +789,39 @@ fn fast_fixes_match_the_definition(t: &Topology) -> Result<(), String> {
     if fixes(t, &r) != fixes_by_definition(t, &r) {
         return Err(format!("the fixes differ:\n{}", to_table(t)));
     }
+    // One analysis for the risk and the first fixes: the same answers.
+    for n in [0, 1, 2, usize::MAX] {
+        let head = Risk {
+            single_points: r.single_points.iter().take(n).cloned().collect(),
+            under_two_copies: Vec::new(),
+        };
+        if risk_and_fixes(t, n) != (r.clone(), fixes(t, &head)) {
+            return Err(format!(
+                "risk and its first {n} fixes at once differ:\n{}",
+                to_table(t)
+            ));
+        }
+    }
     Ok(())
+}
+
+/// The generated estates the probes open (hosts, database servers, sites
+/// and the plain ones): the risk and its first fixes from one analysis are
+/// `risk` and `fixes` of those points.
+#[test]
+fn risk_and_fixes_at_once_on_generated_estates() {
+    for t in [generate(3_000), generate_estate(2_000)] {
+        let r = risk(&t);
+        let head = Risk {
+            single_points: r.single_points.iter().take(12).cloned().collect(),
+            under_two_copies: Vec::new(),
+        };
+        let (r2, f2) = risk_and_fixes(&t, 12);
+        assert_eq!(r2, r);
+        let f = fixes(&t, &head);
+        assert!(!f.is_empty(), "the estate has fixes to compare");
+        assert_eq!(f2, f);
+    }
 }
 
 /// Every scenario of the crate's tests, the app's scenarios and the

@@ -5,7 +5,7 @@ use crate::browser::storage::store;
 use crate::browser::storage::stored;
 use crate::state::editor::Editor;
 use crate::state::editor::Mode;
-use dpm_rules::{fixes, risk, FactChange, Fix, Protection, Risk};
+use dpm_rules::{risk_and_fixes, FactChange, Fix, Protection, Risk};
 
 use leptos::prelude::*;
 
@@ -62,18 +62,10 @@ impl RiskView {
             }
             // What the rules read, not where servers are drawn.
             ed.track_doc_content();
-            ed.doc.with_untracked(|t| {
-                let r = risk(t);
-                // Fixes try candidate protections one by one (0.6 s for the
-                // 70 single points of a 10,000-server estate): work them out
-                // for the first few only, so the view keeps up with editing.
-                let head = Risk {
-                    single_points: r.single_points.iter().take(FIXES_FOR).cloned().collect(),
-                    under_two_copies: Vec::new(),
-                };
-                let f = fixes(t, &head);
-                Some((r, f))
-            })
+            // Fixes try candidate protections one by one: they are worked
+            // out for the first few single points only, so the view keeps
+            // up with editing (from the one analysis the risk makes).
+            Some(ed.doc.with_untracked(|t| risk_and_fixes(t, FIXES_FOR)))
         });
         RiskView {
             on,

@@ -272,25 +272,28 @@ fn nearest_first(
     first: usize,
 ) -> Vec<ServerId> {
     let at = t.server(from).and_then(|s| s.pos);
-    let mut far: Vec<(f64, ServerId)> = t
-        .servers
-        .iter()
-        .filter(|s| !skip.contains_key(&s.id))
-        .map(|s| {
-            let d = match (at, s.pos) {
-                (Some(a), Some(b)) => (a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y),
-                _ => f64::INFINITY,
-            };
-            (d, s.id)
-        })
-        .collect();
     let nearer = |a: &(f64, ServerId), b: &(f64, ServerId)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
-    if far.len() > first {
-        far.select_nth_unstable_by(first, nearer);
+    // The nearest so far, in order, and the others: one pass, each server
+    // compared with the farthest of the nearest (most are farther).
+    let mut head: Vec<(f64, ServerId)> = Vec::with_capacity(first + 1);
+    let mut others: Vec<ServerId> = Vec::new();
+    for s in t.servers.iter().filter(|s| !skip.contains_key(&s.id)) {
+        let d = match (at, s.pos) {
+            (Some(a), Some(b)) => (a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y),
+            _ => f64::INFINITY,
+        };
+        let x = (d, s.id);
+        if head.len() == first && head.last().is_none_or(|l| nearer(&x, l).is_ge()) {
+            others.push(s.id);
+            continue;
+        }
+        let i = head.partition_point(|h| nearer(h, &x).is_lt());
+        head.insert(i, x);
+        if head.len() > first {
+            others.extend(head.pop().map(|(_, id)| id));
+        }
     }
-    let mut head: Vec<(f64, ServerId)> = far.drain(..first.min(far.len())).collect();
-    dpm_rules::sort_by(&mut head, &nearer);
-    head.into_iter().chain(far).map(|(_, id)| id).collect()
+    head.into_iter().map(|(_, id)| id).chain(others).collect()
 }
 
 // No protected server is in the order, so the first [`FIRST`] hold the
@@ -336,3 +339,41 @@ pub struct Tip {
 /// Drawings up to this many servers are drawn whole; larger ones only in
 /// view (keyboard users Tab through every server of a small drawing).
 pub const DRAW_ALL_UP_TO: usize = 300;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn the_nearest_come_first_in_order_and_every_other_server_after() {
+        let mut t = dpm_rules::generate(600);
+        dpm_rules::apply_layout(&mut t);
+        // One with no place: last of all.
+        t.servers[7].pos = None;
+        let from = t.servers[300].id;
+        let skip: HashMap<ServerId, Verdict> =
+            [(t.servers[301].id, Verdict::Exists)].into_iter().collect();
+        let mut all: Vec<(f64, ServerId)> = t
+            .servers
+            .iter()
+            .filter(|s| !skip.contains_key(&s.id))
+            .map(|s| {
+                let (a, b) = (t.servers[300].pos.unwrap(), s.pos);
+                let d = b.map_or(f64::INFINITY, |b| (a.x - b.x).powi(2) + (a.y - b.y).powi(2));
+                (d, s.id)
+            })
+            .collect();
+        all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let sorted: Vec<ServerId> = all.iter().map(|(_, id)| *id).collect();
+        for first in [0, 1, 40, 598, 599, 1000] {
+            let got = nearest_first(&t, from, &skip, first);
+            let n = first.min(sorted.len());
+            assert_eq!(got[..n], sorted[..n], "the {first} nearest, in order");
+            let (mut rest, mut want) = (got[n..].to_vec(), sorted[n..].to_vec());
+            rest.sort();
+            want.sort();
+            assert_eq!(rest, want, "then every other server ({first})");
+        }
+    }
+}

@@ -319,6 +319,7 @@ test('3,000 servers zoomed out: a DPM server failed and brought back in the simu
   await page.click('[data-action="dismiss"]');
   await page.waitForTimeout(400);
   const t = await pickTargets(page);
+  assert.ok((await page.evaluate((n) => window.__edits.linksFrom(n).length, t.dpm)) > 0, `${t.dpm} protects servers`);
   await page.click('[data-action="simulate"]');
   await page.waitForFunction(() => document.querySelector('[data-action="simulate"]')?.getAttribute('aria-pressed') === 'true');
   await page.waitForTimeout(400);

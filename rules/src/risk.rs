@@ -174,10 +174,7 @@ pub fn risk_and_fixes(t: &Topology, fixes_for: usize) -> (Risk, Vec<Fix>) {
     let mut removal: Option<Removal> = None;
     let f = fixes_with(t, &head, &mut |server, p| {
         removal
-            .get_or_insert_with(|| match analysis.take() {
-                Some(a) => Removal::of(t, a),
-                None => Removal::new(t),
-            })
+            .get_or_insert_with(|| Removal::of(t, analysis.take().unwrap_or_else(|| analyse(t))))
             .removes(t, server, p)
     });
     (r, f)

@@ -14,7 +14,7 @@
 //! layer to the boxes that changed was tried: the browser's stroker
 //! antialiases a path of a few lines unlike the same lines in a path of
 //! 10,000, and the boxes showed.)
-
+//!
 //! A new selection's protections are on the base already, and stay there
 //! (drawn on both canvases they would darken), and a new line goes on the
 //! hot layer at once; a moment later ([`TIDY_MS`]), before the user's next
@@ -49,13 +49,22 @@ use crate::canvas::probe::{look, Look};
 use crate::ctx::Ctx;
 use crate::state::derived::{worst, Derived};
 
-/// How long after a new selection (or lines the base lacks) the layers
-/// are painted as a whole painting splits them, in ms.
+/// How long after a new selection (or lines the base lacks, or lines of
+/// the base that changed) the layers are painted as a whole painting
+/// splits them, in ms.
 pub const TIDY_MS: u64 = 80;
 
-/// More lines than this on the hot layer, and the base is painted again
-/// (the hot layer is painted at every change of it).
+/// More lines than this on the hot layer, or more lines of the base
+/// changed or gone, and the base is painted again (the hot layer is
+/// painted at every change of it; a base left as it was for a moment
+/// should not show thousands of lines gone).
 const MOST_HOT: usize = 2_000;
+
+/// How far along the base a line now is looked for, when the base's next
+/// line is not it: found there, the base's lines before it are gone (an
+/// edit removes a server's protections, which lie together); not found, it
+/// is new.
+const LOOK_AHEAD: usize = 64;
 
 /// A protection's look: switched, its worst finding (not a note), broken
 /// (an end failed), as one small number (below [`LOOKS`]), in the order
@@ -150,8 +159,9 @@ pub fn install(
     (painted, arrows, dragging): (Memo<bool>, Memo<Vec<Link>>, RwSignal<Vec<ServerId>>),
     common: impl Fn() + 'static,
 ) {
-    // A request to paint the base again without the selection's
-    // protections, counted up a moment after a new selection.
+    // A request to paint the layers again as a whole painting splits
+    // them, counted up a moment after a new selection (or lines the base
+    // lacks, or lines of the base that changed).
     let tidy = RwSignal::new(0u32);
     let (tidy_now, tidy_asked) = (StoredValue::new(false), StoredValue::new(false));
     // What was painted goes with the canvases.
@@ -231,10 +241,11 @@ pub fn install(
 
 type Canvas = NodeRef<leptos::html::Canvas>;
 
-/// Paints the protections of `t` that cross the view: the layers whose
-/// lines changed since the last painting. `tidy`: paint both as a whole
-/// painting splits them, if they are not. Whether they are not afterwards
-/// (then call again, with `tidy`, a moment later).
+/// Paints the protections of `t` that cross the view: the hot layer when
+/// its lines changed since the last painting, the base only when it cannot
+/// be kept (see the module's docs) or is tidied. `tidy`: paint both as a
+/// whole painting splits them, if they are not. Whether they are not
+/// afterwards (then call again, with `tidy`, a moment later).
 pub fn paint(c: Ctx, derived: Derived, t: &Topology, s: Scene, tidy: bool) -> bool {
     let all = lines(c, derived, t, &s);
     let pen = Pen::now(c);
@@ -294,8 +305,8 @@ pub fn paint(c: Ctx, derived: Derived, t: &Topology, s: Scene, tidy: bool) -> bo
     let hot_of_all = || -> Lines { all.iter().filter(|(l, _)| is_hot(l)).copied().collect() };
     let (kept, hot, outdated) = match old_base.filter(|_| !(tidy && untidy)) {
         Some(b) => {
-            let Split { lacking, stale, .. } = split(&b, &all);
-            if lacking.len() <= MOST_HOT {
+            let Split { lacking, stale } = split(&b, &all);
+            if lacking.len() <= MOST_HOT && stale.len() <= MOST_HOT {
                 (Some(b), lacking, outdated || !stale.is_empty())
             } else {
                 (None, hot_of_all(), false)
@@ -342,10 +353,12 @@ struct Split {
 
 /// Splits `base` against `all` ([`Split`]), both in the protections'
 /// order, which an edit keeps for those it leaves (an added protection
-/// comes last, or where an undo puts it back; a removed one leaves a gap;
-/// a changed one stays where it was): one walk along both. Protections in
-/// another order, which no edit makes, read as many stale and lacking
-/// lines, and the base is painted again.
+/// comes last, or where an undo puts it back; removed ones leave a gap;
+/// a changed one stays where it was): one walk along both, looking up to
+/// [`LOOK_AHEAD`] lines ahead on the base across a gap. Protections in
+/// another order, which no edit makes, or a gap of more lines, read as
+/// lines stale and lacking that are in fact the same: drawn on both
+/// layers until the tidy, or, when many, the base painted again.
 fn split(base: &Lines, all: &Lines) -> Split {
     let mut rest = all.iter().peekable();
     let mut out = Split {
@@ -368,8 +381,8 @@ fn split(base: &Lines, all: &Lines) -> Split {
                 }
                 break;
             }
-            if on_base.peek().is_some_and(|(n, _)| *n == m) {
-                // `l` is gone: the next line now is the base's next.
+            if on_base.clone().take(LOOK_AHEAD).any(|(n, _)| *n == m) {
+                // `l` is gone: the next line now is further on the base.
                 out.stale.push((l, x));
                 break;
             }
@@ -444,23 +457,16 @@ fn stroke(
     g.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok();
     g.clear_rect(0.0, 0.0, w as f64, h as f64);
     g.set_transform(k, 0.0, 0.0, k, x, y).ok();
-    strokes(g, lines.iter().map(|(_, l)| l), looks);
-    g.restore();
-}
-
-/// Strokes `lines` on `g` as it is set, by look, in the order of looks,
-/// each look's lines as one path (so that lines of one look that cross do
-/// not darken each other).
-fn strokes<'a>(
-    g: &web_sys::CanvasRenderingContext2d,
-    lines: impl Iterator<Item = &'a Line> + Clone,
-    looks: &[(LookKey, Option<Look>)],
-) {
     for (key, l) in looks {
-        let Some(l) = l.as_ref().filter(|l| stroked(l)) else {
+        let Some(l) = l else { continue };
+        if l.stroke.is_empty() || l.stroke == "none" || l.width <= 0.0 {
             continue;
-        };
-        let mut mine = lines.clone().filter(|line| line.look == *key).peekable();
+        }
+        let mut mine = lines
+            .iter()
+            .map(|(_, line)| line)
+            .filter(|line| line.look == *key)
+            .peekable();
         if mine.peek().is_none() {
             continue;
         }
@@ -479,11 +485,7 @@ fn strokes<'a>(
         }
         g.stroke();
     }
-}
-
-/// Whether `l` paints a line at all.
-fn stroked(l: &Look) -> bool {
-    !(l.stroke.is_empty() || l.stroke == "none" || l.width <= 0.0)
+    g.restore();
 }
 
 #[cfg(test)]
@@ -540,26 +542,41 @@ mod tests {
         assert_eq!(ids(&without(&all, &s.lacking)), [0, 2, 4, 5]);
     }
 
-    #[wasm_bindgen_test]
-    fn what_is_neither_lacking_nor_stale_is_the_same_on_both() {
-        // Lines in any order against any base: the walk's guesses may be
-        // poor, never wrong.
+    /// A small generator of numbers below `n` (the same ones each run).
+    fn numbers() -> impl FnMut(u64) -> u64 {
         let mut seed = 7u64;
-        let mut next = move |n: u64| {
+        move |n: u64| {
             seed = seed
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
             (seed >> 33) % n
-        };
-        for _ in 0..500 {
-            let base: Lines = (0..next(12) as u32)
-                .map(|i| line(i, next(2) as u8))
-                .collect();
-            let mut all: Lines = (0..next(12) as u32)
-                .map(|i| line(i, next(2) as u8))
-                .collect();
-            if next(2) == 0 {
-                all.reverse();
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn what_is_neither_lacking_nor_stale_is_the_same_on_both() {
+        // Lines in any order against any base, some left out, some added
+        // anywhere: the walk's guesses may be poor, never wrong.
+        let mut next = numbers();
+        for _ in 0..2000 {
+            let some = |next: &mut dyn FnMut(u64) -> u64| -> Lines {
+                let n = next(40) as u32;
+                (0..n)
+                    .filter(|_| next(4) > 0)
+                    .collect::<Vec<u32>>()
+                    .into_iter()
+                    .map(|i| line(i, next(2) as u8))
+                    .collect()
+            };
+            let base = some(&mut next);
+            let mut all = some(&mut next);
+            match next(3) {
+                0 => all.reverse(),
+                1 => {
+                    let half = all.len() / 2;
+                    all.rotate_left(half)
+                }
+                _ => {}
             }
             let s = split(&base, &all);
             assert!(
@@ -574,6 +591,42 @@ mod tests {
                 without(&all, &s.lacking) == without(&base, &s.stale),
                 "the rest the same"
             );
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn lines_removed_anywhere_are_stale_and_none_lacking() {
+        // What a delete does to the base: runs of lines gone (a server's
+        // protections lie together), up to the look-ahead long; and new
+        // lines at the end.
+        let mut next = numbers();
+        for _ in 0..500 {
+            let base: Lines = (0..next(300) as u32).map(|i| line(i, 0)).collect();
+            let mut all = Lines::new();
+            let mut gone = Lines::new();
+            let mut i = 0;
+            while i < base.len() {
+                if next(10) == 0 {
+                    let run = 1 + next(LOOK_AHEAD as u64) as usize;
+                    gone.extend(base.iter().skip(i).take(run));
+                    // A line kept after each gap (two gaps in a row are
+                    // one gap).
+                    all.extend(base.get(i + run));
+                    i += run + 1;
+                } else {
+                    all.push(base[i]);
+                    i += 1;
+                }
+            }
+            let added: Lines = (0..next(3) as u32).map(|i| line(5000 + i, 0)).collect();
+            all.extend(&added);
+            let s = split(&base, &all);
+            assert_eq!(
+                ids(&s.stale),
+                ids(&gone),
+                "the lines gone are stale, the others kept"
+            );
+            assert_eq!(ids(&s.lacking), ids(&added), "only the new lines lacking");
         }
     }
 }

@@ -125,8 +125,9 @@ impl Connect {
     }
 
     /// Starts a protection from `from`: every server gets its verdict from
-    /// the rule crate's pre-check, nearest first, on the drawing as it is
-    /// now (as when every verdict was worked out at once).
+    /// the rule crate's pre-check (the [`FIRST`] nearest first, in order,
+    /// then the rest in no order), on the drawing as it is now (as when
+    /// every verdict was worked out at once).
     ///
     /// The protections `from` has already and the [`FIRST`] nearest servers
     /// (in the far view, the candidates Tab goes to) are judged in the
@@ -273,27 +274,36 @@ fn nearest_first(
 ) -> Vec<ServerId> {
     let at = t.server(from).and_then(|s| s.pos);
     let nearer = |a: &(f64, ServerId), b: &(f64, ServerId)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
-    // The nearest so far, in order, and the others: one pass, each server
-    // compared with the farthest of the nearest (most are farther).
-    let mut head: Vec<(f64, ServerId)> = Vec::with_capacity(first + 1);
+    // The nearest so far, up to twice `first` of them, cut back to the
+    // `first` nearest (sorted) each time it fills, and the farthest of
+    // those then, which no later server nearer than it can be (linear in
+    // the servers, each sorting of `2 * first` done once per `first` of
+    // them at most, whatever their order).
+    let mut near: Vec<(f64, ServerId)> = Vec::new();
+    let mut bound: Option<(f64, ServerId)> = None;
     let mut others: Vec<ServerId> = Vec::new();
+    let cut = |near: &mut Vec<(f64, ServerId)>, others: &mut Vec<ServerId>| {
+        dpm_rules::sort_by(near, &nearer);
+        others.extend(near.drain(first.min(near.len())..).map(|(_, id)| id));
+    };
     for s in t.servers.iter().filter(|s| !skip.contains_key(&s.id)) {
         let d = match (at, s.pos) {
             (Some(a), Some(b)) => (a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y),
             _ => f64::INFINITY,
         };
         let x = (d, s.id);
-        if head.len() == first && head.last().is_none_or(|l| nearer(&x, l).is_ge()) {
+        if first == 0 || bound.is_some_and(|b| nearer(&x, &b).is_gt()) {
             others.push(s.id);
             continue;
         }
-        let i = head.partition_point(|h| nearer(h, &x).is_lt());
-        head.insert(i, x);
-        if head.len() > first {
-            others.extend(head.pop().map(|(_, id)| id));
+        near.push(x);
+        if near.len() >= first.saturating_mul(2) {
+            cut(&mut near, &mut others);
+            bound = near.last().copied();
         }
     }
-    head.into_iter().map(|(_, id)| id).chain(others).collect()
+    cut(&mut near, &mut others);
+    near.into_iter().map(|(_, id)| id).chain(others).collect()
 }
 
 // No protected server is in the order, so the first [`FIRST`] hold the

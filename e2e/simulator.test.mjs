@@ -242,6 +242,11 @@ test('Risk on Scenario 1: DS4 is marked, each fix says the warning it brings, ac
   const point = page.locator('[data-single-point="DS4"]');
   assert.match(await point.innerText(), /loses: DS4 database/);
   assert.match(await point.innerText(), /only copy of: DS3 database/);
+  assert.equal(
+    await page.getByTestId('risk-count').textContent(),
+    '1 server whose failure alone loses data or leaves it with no other copy.',
+    'how many single points, before the list',
+  );
   assert.match(await page.locator('[data-server="DS4"]').getAttribute('class'), /spof/);
   assert.match(await page.locator('[data-server="DS4"] .spof-label').textContent(), /DS4 database/);
   assert.equal(await page.locator('.ghost').count(), 2, 'DS1->DS4 and DS2->DS4, drawn dashed');

@@ -163,6 +163,25 @@ fn risk_html(t: &Topology, risk: Option<&(Risk, Vec<Fix>)>) -> (Markup, Vec<Acce
             ),
         ),
         Some((r, fx)) => {
+            // How many, before the list: in a large estate it runs far
+            // below the panel's first screen.
+            let n = r.single_points.len();
+            let count = if n == 1 {
+                "1 server whose failure alone loses data or leaves it with no other copy.".to_string()
+            } else {
+                format!("{n} servers whose failure alone loses data or leaves it with no other copy, in name order.")
+            };
+            let count = if n > FIXES_FOR {
+                format!("{count} Fixes are suggested for the first {FIXES_FOR}.")
+            } else {
+                count
+            };
+            parts.push(
+                el("p")
+                    .attr("class", "muted")
+                    .attr("data-testid", "risk-count")
+                    .text(count),
+            );
             let items = r
                 .single_points
                 .iter()

@@ -168,15 +168,7 @@ pub fn risk_and_fixes(t: &Topology, fixes_for: usize) -> (Risk, Vec<Fix>) {
         single_points: r.single_points.iter().take(fixes_for).cloned().collect(),
         under_two_copies: Vec::new(),
     };
-    // The analysis goes to the removal test, built at the first candidate
-    // that passes the pre-check, as `fixes` builds it.
-    let mut analysis = Some((copies, all, estate));
-    let mut removal: Option<Removal> = None;
-    let f = fixes_with(t, &head, &mut |server, p| {
-        removal
-            .get_or_insert_with(|| Removal::of(t, analysis.take().unwrap_or_else(|| analyse(t))))
-            .removes(t, server, p)
-    });
+    let f = fixes_of(t, &head, Some((copies, all, estate)));
     (r, f)
 }
 
@@ -522,11 +514,20 @@ fn media_for(t: &Topology, id: ServerId) -> Vec<BackupMedium> {
 /// protection is judged by what it changes (the copies of its target and
 /// of what its target protects), not by analysing the whole topology again.
 pub fn fixes(t: &Topology, r: &Risk) -> Vec<Fix> {
+    fixes_of(t, r, None)
+}
+
+/// [`fixes`], from `t`'s analysis when it is made already ([`analyse`]).
+fn fixes_of<'t>(
+    t: &'t Topology,
+    r: &Risk,
+    mut analysis: Option<(Copies<'t>, Vec<Held>, Estate<'t>)>,
+) -> Vec<Fix> {
     // Built at the first candidate that passes the pre-check.
     let mut removal: Option<Removal> = None;
     fixes_with(t, r, &mut |server, p| {
         removal
-            .get_or_insert_with(|| Removal::new(t))
+            .get_or_insert_with(|| Removal::of(t, analysis.take().unwrap_or_else(|| analyse(t))))
             .removes(t, server, p)
     })
 }

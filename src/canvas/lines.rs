@@ -365,7 +365,7 @@ fn split(base: &Lines, all: &Lines) -> Split {
         lacking: Vec::new(),
         stale: Vec::new(),
     };
-    let mut on_base = base.iter().peekable();
+    let mut on_base = base.iter();
     while let Some(&(l, x)) = on_base.next() {
         loop {
             let Some(&&(m, y)) = rest.peek() else {

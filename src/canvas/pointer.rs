@@ -59,6 +59,23 @@ pub struct Pointer {
     /// The far view is painted (`ground.rs`): a press is hit-tested by
     /// coordinates, not given by a node.
     ground: Memo<bool>,
+    /// The last hit test of the painted far view, with what it was worked
+    /// out from ([`HitAt`]).
+    hit: StoredValue<Option<(HitAt, Option<ServerId>)>>,
+}
+
+/// What a hit test of the painted far view depends on: the screen point,
+/// the camera, the drawing shown and the positions (their counts of
+/// changes). A click is a move, a press and a release at one point, each
+/// asking which server is there: at 10,000 servers each asking walked
+/// them all (1-2 ms), now the press and the release take the move's
+/// answer.
+#[derive(Clone, Copy, PartialEq)]
+struct HitAt {
+    at: (f64, f64),
+    camera: Camera,
+    drawing: u64,
+    positions: u32,
 }
 
 impl Pointer {
@@ -71,6 +88,7 @@ impl Pointer {
             origin: StoredValue::new((0.0, 0.0)),
             box_rect: RwSignal::new(None),
             dragging: RwSignal::new(Vec::new()),
+            hit: StoredValue::new(None),
         }
     }
 }
@@ -369,6 +387,23 @@ fn painted_hit(c: Ctx, p: Pointer, sx: f64, sy: f64) -> Option<ServerId> {
         return None;
     }
     let cam = c.ed.camera.get_untracked();
+    let key = HitAt {
+        at: (sx, sy),
+        camera: cam,
+        drawing: c.ed.shown.rev_untracked(),
+        positions: c.pos.version(),
+    };
+    if let Some(hit) = p.hit.with_value(|h| h.filter(|h| h.0 == key).map(|h| h.1)) {
+        return hit;
+    }
+    let hit = painted_hit_now(c, cam, sx, sy);
+    p.hit.set_value(Some((key, hit)));
+    hit
+}
+
+/// [`painted_hit`] worked out: the nearest server within a few pixels,
+/// walking them all.
+fn painted_hit_now(c: Ctx, cam: Camera, sx: f64, sy: f64) -> Option<ServerId> {
     let at = cam.to_canvas(sx, sy);
     // Boxes a pixel or two high: the nearest within a few pixels.
     let reach = 5.0 / cam.k;

@@ -185,6 +185,12 @@ impl Shown {
         self.rev.track();
     }
 
+    /// Counts up at every change of what it shows (untracked): what a
+    /// result worked out from it is kept by.
+    pub fn rev_untracked(&self) -> u64 {
+        self.rev.get_untracked()
+    }
+
     /// Says that what it shows changed.
     fn changed(&self) {
         self.rev.update(|n| *n = n.wrapping_add(1));

@@ -46,6 +46,12 @@ impl Positions {
         });
     }
 
+    /// Counts up at every change of a position (untracked): what a result
+    /// worked out from the positions is kept by.
+    pub fn version(&self) -> u32 {
+        self.version.get_value()
+    }
+
     /// Where every server is drawn now, in one map: made again only after
     /// a position changed (the far view paints from it at every change,
     /// most of which, a selection, move nothing).

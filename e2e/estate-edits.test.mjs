@@ -344,3 +344,84 @@ test('3,000 servers zoomed out: a DPM server failed and brought back in the simu
   }
   await done(app, server.url);
 });
+
+/** The far view's servers canvas: a hash of its pixels, how many it inks, its size. */
+const paintedServers = (page) =>
+  page.evaluate(() => {
+    const c = document.querySelector('canvas.ground.servers');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let [hash, ink] = [0, 0];
+    for (let i = 0; i < d.length; i++) {
+      hash = (hash * 31 + d[i]) | 0;
+      if (i % 4 === 3 && d[i] > 0) ink++;
+    }
+    return { hash, ink, size: [c.width, c.height] };
+  });
+
+test('3,000 servers zoomed out: a click that changes a server (shift-select, fail, bring back) paints again only the pixels around it, and they are what a whole painting gives', { timeout: 300000 }, async () => {
+  const app = await openEstate(3000, () => {
+    // The parts of the servers' canvas each painting puts there.
+    window.__puts = [];
+    const put = CanvasRenderingContext2D.prototype.putImageData;
+    CanvasRenderingContext2D.prototype.putImageData = function (img, ...a) {
+      if (this.canvas.classList.contains('servers')) window.__puts.push([img.width, img.height]);
+      return put.call(this, img, ...a);
+    };
+  });
+  const { page } = app;
+  const settle = () => page.waitForTimeout(500);
+  await page.click('[data-action="dismiss"]');
+  await settle();
+  const t = await pickTargets(page);
+  const click = async (name, shift = false) => {
+    const at = await centreOf(page, name);
+    if (shift) await page.keyboard.down('Shift');
+    await page.mouse.click(at.x, at.y);
+    if (shift) await page.keyboard.up('Shift');
+  };
+  const has = (name, cls, on = true) =>
+    page.waitForFunction(([n, c, o]) => !!document.querySelector(`[data-server="${CSS.escape(n)}"]`)?.classList.contains(c) === o, [name, cls, on]);
+  // Each change: painted again only around the server (a part of the canvas
+  // far smaller than it), to the pixels a whole painting gives (the window
+  // a pixel wider and back paints the layer whole at each size; the theme
+  // would take the keyboard focus, and its frame, off the server).
+  const check = async (what) => {
+    await settle();
+    const puts = await page.evaluate(() => window.__puts);
+    const now = await paintedServers(page);
+    const [w, h] = now.size;
+    assert.ok(puts.length > 0, `${what}: the servers painted again`);
+    for (const [pw, ph] of puts) assert.ok(pw * ph * 20 < w * h, `${what}: a part of ${pw}x${ph} painted, not the ${w}x${h} canvas (${JSON.stringify(puts)})`);
+    for (const width of [1281, 1280]) {
+      await page.setViewportSize({ width, height: 800 });
+      await page.waitForTimeout(400);
+    }
+    const whole = await paintedServers(page);
+    assert.ok(whole.ink > 1000, `${what}: the servers are painted (${whole.ink} pixels)`);
+    assert.equal(now.hash, whole.hash, `${what}: the pixels are a whole painting's`);
+    await page.evaluate(() => (window.__puts = []));
+    return now;
+  };
+  await click(t.p1);
+  await has(t.p1, 'selected');
+  await settle();
+  await page.evaluate(() => (window.__puts = []));
+  await click(t.p2, true);
+  await has(t.p2, 'selected');
+  await check('shift-select');
+  await page.keyboard.press('Escape');
+  await page.click('[data-action="simulate"]');
+  await page.waitForFunction(() => document.querySelector('[data-action="simulate"]')?.getAttribute('aria-pressed') === 'true');
+  await settle();
+  await page.evaluate(() => (window.__puts = []));
+  const before = await paintedServers(page);
+  await click(t.dpm);
+  await has(t.dpm, 'failed');
+  const failed = await check('failed');
+  assert.notEqual(failed.hash, before.hash, 'failed: the server looks failed');
+  await click(t.dpm);
+  await has(t.dpm, 'failed', false);
+  const back = await check('brought back');
+  assert.equal(back.hash, before.hash, 'brought back: the servers look as before the failure');
+  await done(app, server.url);
+});

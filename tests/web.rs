@@ -1132,3 +1132,85 @@ fn colours_are_read_as_the_browser_reads_them() {
         assert_eq!(colour(css, alpha), want, "{css}: {why}");
     }
 }
+
+#[wasm_bindgen_test]
+fn painting_cut_to_an_area_gives_it_a_whole_paintings_pixels_and_leaves_the_rest() {
+    use dpm_sketch::canvas::raster::Area;
+    // Shapes from a seed: boxes, frames (solid and dashed), lines, and a
+    // group laid on at half opacity, overlapping, some half off the buffer.
+    let paint = |px: &mut Pixels, one: &mut Pixels, seed: u64| {
+        let mut s = seed;
+        let mut next = move |m: f64| {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (s >> 33) as f64 / (1u64 << 31) as f64 * m
+        };
+        let ink = |a: u8| Rgba::new([a, 255 - a, 90, 200], 0.9);
+        for i in 0..40u8 {
+            let (x, y) = (next(70.0) - 5.0, next(50.0) - 5.0);
+            let (w, h) = (next(12.0), next(6.0));
+            px.fill_rect((x, y), (x + w, y + h), ink(i.wrapping_mul(7)));
+            let dash: &[f64] = if i % 3 == 0 { &[2.0, 1.5] } else { &[] };
+            px.frame((x, y), (x + w, y + h), next(2.0), dash, ink(i));
+            px.line(
+                (x, y),
+                (x + next(30.0), y + next(30.0)),
+                next(1.5),
+                &[],
+                ink(i),
+            );
+        }
+        one.clear(px.w, px.h);
+        one.clip(px.clipped(), false);
+        for _ in 0..10 {
+            let (x, y) = (next(60.0), next(40.0));
+            one.fill_rect((x, y), (x + 9.0, y + 4.0), Rgba::new(INK, 1.0));
+        }
+        px.lay(one, 0.5);
+    };
+    let (w, h) = (64, 48);
+    let mut one = Pixels::default();
+    let mut whole = Pixels::default();
+    whole.clear(w, h);
+    paint(&mut whole, &mut one, 1);
+    // Another painting, then the area painted again as the first.
+    let mut cut = Pixels::default();
+    cut.clear(w, h);
+    paint(&mut cut, &mut one, 2);
+    let other: Vec<Option<[u8; 4]>> = (0..w * h).map(|i| cut.at(i % w, i / w)).collect();
+    let area = Area::around((10.5, 7.2), (41.0, 30.6), (w, h));
+    cut.clip(Some(area.clone()), true);
+    paint(&mut cut, &mut one, 1);
+    cut.clip(None, false);
+    let (mut inside, mut outside) = (0, 0);
+    for y in 0..h {
+        for x in 0..w {
+            if area.x.contains(&x) && area.y.contains(&y) {
+                assert_eq!(
+                    cut.at(x, y),
+                    whole.at(x, y),
+                    "({x}, {y}) in the area: the whole painting's"
+                );
+                inside += usize::from(whole.at(x, y) != Some([0; 4]));
+            } else {
+                assert_eq!(
+                    cut.at(x, y),
+                    other[y * w + x],
+                    "({x}, {y}) outside: as it was"
+                );
+                outside += 1;
+            }
+        }
+    }
+    assert!(
+        inside > 100 && outside > 1000,
+        "the shapes reach the area ({inside} inked there)"
+    );
+    // Areas meet and join as boxes of pixels.
+    let a = Area::around((0.0, 0.0), (4.0, 4.0), (w, h));
+    let b = Area::around((3.5, 3.5), (8.0, 8.0), (w, h));
+    let far = Area::around((20.0, 20.0), (21.0, 21.0), (w, h));
+    assert!(a.meets(&b) && !a.meets(&far));
+    assert_eq!(a.join(&far), Area { x: 0..21, y: 0..21 });
+}

@@ -4,10 +4,11 @@
 //! as thousands of SVG nodes (what the minimap already does for the whole
 //! drawing): the protections with the canvas's own stroker, on two
 //! canvases, the selection's apart (`lines.rs`), and over them the
-//! servers, rasterised in the wasm (`raster.rs`) and put there in one
-//! call. Each layer is repainted only when what it shows changes: a
-//! selection repaints the servers and the selection's protections, not
-//! 5,000 lines, and so does moving it. A press is hit-tested by
+//! servers, rasterised in the wasm (`boxes.rs`, `raster.rs`) and put there
+//! in one call. Each layer is repainted only when what it shows changes,
+//! and where: a selection repaints the pixels around the servers it
+//! changes and the selection's protections, not 5,000 lines, and so does
+//! moving it. A press is hit-tested by
 //! coordinates (`pointer.rs`). Close in on such an estate, the protections
 //! that only pass through the view (no end near it) are painted too, and
 //! the others are arrows (`cull.rs`); a click on a painted line selects
@@ -28,19 +29,16 @@
 //! canvases follow the theme, forced colours, the simulator and the
 //! spotlight exactly as the nodes do.
 
-use crate::canvas::layer::{on_change, scene, surface, Pen, View};
-use crate::canvas::looks::{FlagSources, Flags, Looks};
-use crate::canvas::node::server_class;
-use crate::canvas::probe::look;
-use crate::canvas::raster::{colour, Pixels};
+use crate::canvas::layer::on_change;
+use crate::canvas::looks::{FlagSources, Looks};
 use crate::canvas::state::Verdict;
 use crate::ctx::Ctx;
 use crate::state::derived::{Derived, GROUND_OVER};
 
-use dpm_rules::hash::{HashMap, HashSet};
-use std::cell::RefCell;
+use dpm_rules::hash::HashSet;
+use std::rc::Rc;
 
-use dpm_rules::{Link, Point, ServerId, Topology, NODE_H};
+use dpm_rules::{Link, ServerId, Topology};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -93,7 +91,7 @@ pub fn Ground(
     );
     // The flags' sources as the effect read them, for the painting: built
     // once per change.
-    let flags: StoredValue<Option<FlagSources>> = StoredValue::new(None);
+    let flags: StoredValue<Option<Rc<FlagSources>>, LocalStorage> = StoredValue::new_local(None);
     on_change(
         move || {
             if !derived.ground.get() {
@@ -103,11 +101,11 @@ pub fn Ground(
             common();
             c.tip.focus.track();
             c.tip.focused.track();
-            flags.set_value(Some(FlagSources::now(c)));
+            flags.set_value(Some(Rc::new(FlagSources::now(c))));
             c.rv.risk.with(|_| ());
         },
         move || {
-            paint_server_layer(
+            crate::canvas::boxes::paint(
                 c,
                 (looks, flags),
                 (servers, probes),
@@ -181,217 +179,6 @@ fn nearest_candidates(c: Ctx, t: &Topology, from: ServerId) -> Vec<ServerId> {
     });
     near.into_iter().map(|(_, id)| id).collect()
 }
-
-/// Groups of items by what decides their look (`K`), in the order first
-/// seen: a handful of looks, so a list is all the lookup needs.
-struct Groups<K, T>(Vec<(K, Vec<T>)>);
-
-impl<K: PartialEq, T> Groups<K, T> {
-    fn push(&mut self, key: K, item: T) {
-        match self.0.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, v)) => v.push(item),
-            None => self.0.push((key, vec![item])),
-        }
-    }
-}
-
-/// Paints the servers' layer: rasterised here ([`Pixels`]), handed to the
-/// canvas in one call.
-fn paint_server_layer(
-    c: Ctx,
-    (looks, flags): (Looks, StoredValue<Option<FlagSources>>),
-    (canvas, probes): (NodeRef<leptos::html::Canvas>, NodeRef<leptos::svg::G>),
-    on: Memo<bool>,
-    dragging: RwSignal<Vec<ServerId>>,
-) {
-    let Some((g, (pw, ph))) = surface(c, canvas, on, true) else {
-        return;
-    };
-    let Some((probes, view, at, moving)) = scene(c, &g, probes, dragging) else {
-        return;
-    };
-    let pen = Pen::now(c);
-    PIXELS.with(|px| {
-        let mut px = px.borrow_mut();
-        px.clear(pw as usize, ph as usize);
-        flags.with_value(|f| {
-            let Some(f) = f else { return };
-            c.ed.shown.with_untracked(|t| {
-                paint_servers(
-                    &mut px,
-                    &probes,
-                    (c, looks, f),
-                    t,
-                    (&at, pen),
-                    (view, &moving),
-                );
-            });
-        });
-        px.put(&g);
-    });
-}
-
-thread_local! {
-    /// The servers' pixels, kept from one painting to the next.
-    static PIXELS: RefCell<Pixels> = RefCell::new(Pixels::default());
-    /// A class of servers painted apart, to be laid on with its opacity.
-    static LAYER: RefCell<Pixels> = RefCell::new(Pixels::default());
-}
-
-/// Every server in `view`: its box by look, a failed server's cross, and
-/// the frames that mark servers too small to show their border ([`marks`]),
-/// from one pass over the servers.
-fn paint_servers(
-    px: &mut Pixels,
-    probes: &web_sys::Element,
-    (c, looks, flags): (Ctx, Looks, &FlagSources),
-    t: &Topology,
-    (at, pen): (&HashMap<ServerId, Point>, Pen),
-    (view, moving): (View, &HashSet<ServerId>),
-) {
-    let spof: HashSet<ServerId> = looks.risk_lines.with_value(|r| r.keys().copied().collect());
-    // Framed while its node has the keyboard focus (the last focused is
-    // kept a node for Tab, not shown as focused once the focus left).
-    let focus = c
-        .tip
-        .focus
-        .get_untracked()
-        .filter(|_| c.tip.focused.get_untracked());
-    // By kind, flags and single point of failure: the class made once per
-    // look, not per server.
-    let mut by: Groups<(dpm_rules::Kind, Flags, bool), (Point, f64)> = Groups(Vec::new());
-    // (centre, width) of each kind's frames: failed, selected, focused, a
-    // single point of failure (the Risk view).
-    let mut frames: [Vec<(Point, f64)>; 4] = Default::default();
-    let (x0, y0, x1, y1) = view;
-    for s in &t.servers {
-        let Some(&p) = at.get(&s.id).filter(|_| !moving.contains(&s.id)) else {
-            continue;
-        };
-        let w = dpm_rules::box_width(&s.name);
-        if p.x + w / 2.0 < x0 || p.x - w / 2.0 > x1 || p.y + NODE_H < y0 || p.y - NODE_H > y1 {
-            continue;
-        }
-        let fl = flags.flags(s.id);
-        let risk = spof.contains(&s.id);
-        let marked = [fl.failed, fl.selected, focus == Some(s.id), risk];
-        for (i, on) in marked.into_iter().enumerate() {
-            if on {
-                frames[i].push((p, w));
-            }
-        }
-        by.push((s.kind, fl, risk), (p, w));
-    }
-    for ((kind, fl, risk), boxes) in by.0 {
-        let class = server_class(kind, fl, risk);
-        let Some(l) = look(probes, "", &class, ("rect", "body")) else {
-            continue;
-        };
-        // An opacity below 1 applies to the class's boxes together, as to
-        // one shape: boxes that overlap (far out, most do) do not darken
-        // each other.
-        let group = l.alpha < 1.0;
-        let a = if group { 1.0 } else { l.alpha };
-        let fill = colour(&l.fill, a);
-        let stroke = colour(&l.stroke, a).filter(|_| l.width > 0.0);
-        let dash: Vec<f64> = l.dash.iter().map(|d| d * pen.k).collect();
-        let paint = |to: &mut Pixels| {
-            for &(p, w) in &boxes {
-                let (a, b) = pen.rect(p, (w, NODE_H));
-                if let Some(f) = fill {
-                    to.fill_rect(a, b, f);
-                }
-                if let Some(s) = stroke {
-                    to.frame(a, b, l.width * pen.k, &dash, s);
-                }
-            }
-        };
-        if group {
-            LAYER.with(|one| {
-                let mut one = one.borrow_mut();
-                one.clear(px.w, px.h);
-                paint(&mut one);
-                px.lay(&one, l.alpha as f32);
-            });
-        } else {
-            paint(px);
-        }
-    }
-    crosses(px, probes, pen, &frames[0]);
-    marks(px, probes, pen, frames);
-}
-
-/// The cross over each failed server's box, (centre, width).
-fn crosses(px: &mut Pixels, probes: &web_sys::Element, pen: Pen, failed: &[(Point, f64)]) {
-    if failed.is_empty() {
-        return;
-    }
-    let Some(l) = look(probes, "", "server failed", ("path", "cross")) else {
-        return;
-    };
-    let Some(ink) = colour(&l.stroke, l.alpha) else {
-        return;
-    };
-    for &(p, w) in failed {
-        let (hw, hh) = (w / 2.0 - 6.0, NODE_H / 2.0 - 6.0);
-        let at = |dx: f64, dy: f64| {
-            pen.at(Point {
-                x: p.x + dx,
-                y: p.y + dy,
-            })
-        };
-        px.line(at(-hw, -hh), at(hw, hh), l.width * pen.k, &[], ink);
-        px.line(at(hw, -hh), at(-hw, hh), l.width * pen.k, &[], ink);
-    }
-}
-
-/// A frame around each failed, each selected, the focused server and each
-/// single point of failure of the Risk view (`frames`, in that order, each
-/// (centre, width)), at least [`MARK_PX`] across on screen however far out
-/// the view is: a box a pixel high shows neither its selection nor its
-/// failure. In the colours of a failed, a selected, a source and a single
-/// point of failure's border. None once the boxes are that large
-/// themselves.
-fn marks(px: &mut Pixels, probes: &web_sys::Element, pen: Pen, frames: [Vec<(Point, f64)>; 4]) {
-    let dpr = window().device_pixel_ratio().max(1.0);
-    // Closer in, a box is large enough to show its own border.
-    if NODE_H * pen.k >= MARK_PX * dpr {
-        return;
-    }
-    let kinds = [
-        "server failed",
-        "server selected",
-        "server source",
-        "server spof",
-    ];
-    for (class, boxes) in kinds.into_iter().zip(frames) {
-        let Some(l) = look(probes, "", class, ("rect", "body")).filter(|_| !boxes.is_empty())
-        else {
-            continue;
-        };
-        let Some(ink) = colour(&l.stroke, l.alpha) else {
-            continue;
-        };
-        let (min, gap) = (MARK_PX * dpr, 2.0 * dpr);
-        // The focus's frame dashed, as the focus ring close in.
-        let dash = if class == "server source" {
-            vec![3.0 * dpr, 2.0 * dpr]
-        } else {
-            Vec::new()
-        };
-        for (p, w) in boxes {
-            let (x, y) = pen.at(p);
-            let (hw, hh) = (
-                (w * pen.k).max(min) / 2.0 + gap,
-                (NODE_H * pen.k).max(min) / 2.0 + gap,
-            );
-            px.frame((x - hw, y - hh), (x + hw, y + hh), gap, &dash, ink);
-        }
-    }
-}
-
-/// The least size of a selected or failed server's frame on screen, px.
-const MARK_PX: f64 = 12.0;
 
 /// A signal that counts up when the system's colour scheme or forced
 /// colours change (the painting's looks come from the stylesheet, which

@@ -301,6 +301,60 @@ impl FlagSources {
         }
     }
 
+    /// The servers whose [`Flags`] may differ between `old` and these
+    /// sources (some more than once), when there are no more than `most`;
+    /// None when there are more, and after a change of mode, which sets
+    /// every server's flags.
+    pub fn changed_since(&self, old: &FlagSources, most: usize) -> Option<Vec<ServerId>> {
+        if self.mode != old.mode {
+            return None;
+        }
+        let mut out = Vec::new();
+        let sets = [
+            (&self.selected, &old.selected),
+            (&self.failed, &old.failed),
+            (&self.stopped, &old.stopped),
+            (&self.near, &old.near),
+        ];
+        for (a, b) in sets {
+            if a.len().abs_diff(b.len()) > most {
+                return None;
+            }
+            for id in a.symmetric_difference(b) {
+                out.push(*id);
+                if out.len() > most {
+                    return None;
+                }
+            }
+        }
+        for (a, b) in [
+            (self.from, old.from),
+            (self.target, old.target),
+            (self.spot, old.spot),
+        ] {
+            if a != b {
+                out.extend(a);
+                out.extend(b);
+            }
+        }
+        let (a, b) = (&self.verdicts, &old.verdicts);
+        if a.len().abs_diff(b.len()) > most {
+            return None;
+        }
+        let gone = b.keys().filter(|id| !a.contains_key(id));
+        let new = a
+            .iter()
+            .filter(|(id, v)| b.get(id) != Some(v))
+            .map(|(id, _)| id);
+        for id in new.chain(gone) {
+            out.push(*id);
+            if out.len() > most {
+                return None;
+            }
+        }
+        Some(out)
+    }
+
     /// Server `id`'s flags.
     pub fn flags(&self, id: ServerId) -> Flags {
         Flags {

@@ -27,6 +27,7 @@ use crate::state::editor::Mode;
 
 pub mod arrow;
 pub mod badge;
+pub mod boxes;
 pub mod connect;
 pub mod copies;
 pub mod cull;

@@ -153,6 +153,46 @@ pub struct Pixels {
     /// estate takes a band of the canvas): what clearing and finishing
     /// go through.
     rows: std::ops::Range<usize>,
+    /// The only pixels painting may touch, when set ([`Pixels::clip`]).
+    clip: Option<Area>,
+}
+
+/// A box of whole pixels: columns `x`, rows `y`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Area {
+    pub x: std::ops::Range<usize>,
+    pub y: std::ops::Range<usize>,
+}
+
+impl Area {
+    /// The pixels that the box from (`x0`, `y0`) to (`x1`, `y1`) touches,
+    /// within a buffer `w` by `h`.
+    pub fn around((x0, y0): (f64, f64), (x1, y1): (f64, f64), (w, h): (usize, usize)) -> Area {
+        Area {
+            x: span(x0, x1, w),
+            y: span(y0, y1, h),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.x.is_empty() || self.y.is_empty()
+    }
+
+    /// Whether the two share a pixel.
+    pub fn meets(&self, o: &Area) -> bool {
+        self.x.start < o.x.end
+            && o.x.start < self.x.end
+            && self.y.start < o.y.end
+            && o.y.start < self.y.end
+    }
+
+    /// The least box holding both.
+    pub fn join(&self, o: &Area) -> Area {
+        Area {
+            x: self.x.start.min(o.x.start)..self.x.end.max(o.x.end),
+            y: self.y.start.min(o.y.start)..self.y.end.max(o.y.end),
+        }
+    }
 }
 
 impl Pixels {
@@ -169,6 +209,40 @@ impl Pixels {
             self.data.resize(w * h * 4, 0);
         }
         self.rows = 0..0;
+        self.clip = None;
+    }
+
+    /// Paints from now on only inside `area` (None: anywhere), after
+    /// clearing it when `clear`: what repainting a part of the buffer
+    /// takes, each shape painted as it is whole and cut to the area.
+    pub fn clip(&mut self, area: Option<Area>, clear: bool) {
+        if let (Some(a), true) = (&area, clear) {
+            for y in a.y.clone().filter(|&y| y < self.h) {
+                let row = y * self.w * 4;
+                let x = a.x.start.min(self.w)..a.x.end.min(self.w);
+                self.data[row + x.start * 4..row + x.end * 4].fill(0);
+            }
+        }
+        self.clip = area;
+    }
+
+    /// The area painting is cut to, if any ([`Pixels::clip`]).
+    pub fn clipped(&self) -> Option<Area> {
+        self.clip.clone()
+    }
+
+    /// The pixels (within the buffer and the clip) that `[a, b)` touches
+    /// across the columns (`rows`: the rows).
+    fn reach(&self, a: f64, b: f64, rows: bool) -> std::ops::Range<usize> {
+        let r = span(a, b, if rows { self.h } else { self.w });
+        match &self.clip {
+            None => r,
+            Some(c) => {
+                let c = if rows { &c.y } else { &c.x };
+                let lo = r.start.max(c.start);
+                lo..r.end.min(c.end).max(lo)
+            }
+        }
     }
 
     /// The rows painted since the buffer was cleared.
@@ -200,7 +274,7 @@ impl Pixels {
         if c.is_clear() || x1 <= x0 || y1 <= y0 {
             return;
         }
-        let (cols, rows) = (span(x0, x1, self.w), span(y0, y1, self.h));
+        let (cols, rows) = (self.reach(x0, x1, false), self.reach(y0, y1, true));
         if cols.is_empty() {
             return;
         }
@@ -237,14 +311,9 @@ impl Pixels {
         // across u.
         let sec = (1.0 + slope * slope).sqrt();
         let half = width * sec / 2.0;
-        let (along, across) = if steep {
-            (self.h, self.w)
-        } else {
-            (self.w, self.h)
-        };
         let dash = Dash(dash);
         let dashed = dash.period() > 0.0;
-        for i in span(u0, u1, along) {
+        for i in self.reach(u0, u1, steep) {
             let (lo, hi) = ((i as f64).max(u0), ((i + 1) as f64).min(u1));
             let mid = (lo + hi) / 2.0;
             if dashed && !dash.on((mid - u0) * sec) {
@@ -253,7 +322,7 @@ impl Pixels {
             let centre = v0 + (mid - u0) * slope;
             let (s0, s1) = (centre - half, centre + half);
             let cu = (hi - lo) as f32;
-            let js = span(s0, s1, across);
+            let js = self.reach(s0, s1, !steep);
             if steep {
                 if !js.is_empty() {
                     self.touch(i..i + 1);
@@ -305,17 +374,36 @@ impl Pixels {
         self.fill_rect((x1 - h, y0 + h), (x1 + h, y1 - h), c);
     }
 
+    /// Finishes the pixels of `area` (as [`Pixels::finish`]) and puts them
+    /// on `g`'s canvas, at their place: the rest of the canvas stays as it
+    /// is (and so must the buffer's rest be finished already).
+    pub fn put_area(&mut self, g: &web_sys::CanvasRenderingContext2d, area: &Area) {
+        let x = area.x.start.min(self.w)..area.x.end.min(self.w);
+        let y = area.y.start.min(self.h)..area.y.end.min(self.h);
+        if x.is_empty() || y.is_empty() {
+            return;
+        }
+        let mut out = Vec::with_capacity(x.len() * y.len() * 4);
+        for row in y.clone() {
+            let at = row * self.w * 4;
+            let part = &mut self.data[at + x.start * 4..at + x.end * 4];
+            unpremultiply(part);
+            out.extend_from_slice(part);
+        }
+        let img = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+            wasm_bindgen::Clamped(&out),
+            x.len() as u32,
+            y.len() as u32,
+        );
+        if let Ok(img) = img {
+            let _ = g.put_image_data(&img, x.start as f64, y.start as f64);
+        }
+    }
+
     /// The buffer as straight RGBA, row by row, as `ImageData` takes it.
     pub fn finish(&mut self) -> &[u8] {
         let (r, w) = (self.rows.clone(), self.w);
-        for p in self.data[r.start * w * 4..r.end * w * 4].chunks_exact_mut(4) {
-            let a = p[3];
-            if a != 0 && a != 255 {
-                for v in &mut p[..3] {
-                    *v = ((*v as u32 * 255 + a as u32 / 2) / a as u32).min(255) as u8;
-                }
-            }
-        }
+        unpremultiply(&mut self.data[r.start * w * 4..r.end * w * 4]);
         &self.data
     }
 
@@ -342,12 +430,29 @@ impl Pixels {
         if top.data.len() != self.data.len() {
             return;
         }
-        let r = top.rows();
+        let mut r = top.rows();
+        let mut cols = 0..self.w;
+        if let Some(c) = &self.clip {
+            let lo = r.start.max(c.y.start);
+            r = lo..r.end.min(c.y.end).max(lo);
+            cols = c.x.start.min(self.w)..c.x.end.min(self.w).max(c.x.start.min(self.w));
+        }
         self.touch(r.clone());
-        let (a, b) = (r.start * self.w * 4, r.end * self.w * 4);
-        for (d, s) in self.data[a..b]
+        let w = self.w;
+        for y in r {
+            let at = y * w * 4;
+            let (a, b) = (at + cols.start * 4, at + cols.end * 4);
+            self.lay_row(&top.data[a..b], a, alpha);
+        }
+    }
+
+    /// Blends straight-from-premultiplied `top` pixels over this buffer's
+    /// from byte `at`, with opacity `alpha` ([`Pixels::lay`]).
+    fn lay_row(&mut self, top: &[u8], at: usize, alpha: f32) {
+        let b = at + top.len();
+        for (d, s) in self.data[at..b]
             .chunks_exact_mut(4)
-            .zip(top.data[a..b].chunks_exact(4))
+            .zip(top.chunks_exact(4))
         {
             if s[3] == 0 {
                 continue;
@@ -371,6 +476,18 @@ impl Pixels {
         }
         let i = (y * self.w + x) * 4;
         self.data.get(i..i + 4).map(|p| [p[0], p[1], p[2], p[3]])
+    }
+}
+
+/// Premultiplied RGBA pixels `d` made straight, as `ImageData` takes them.
+fn unpremultiply(d: &mut [u8]) {
+    for p in d.chunks_exact_mut(4) {
+        let a = p[3];
+        if a != 0 && a != 255 {
+            for v in &mut p[..3] {
+                *v = ((*v as u32 * 255 + a as u32 / 2) / a as u32).min(255) as u8;
+            }
+        }
     }
 }
 

@@ -380,11 +380,14 @@ proptest! {
         let t = build(&s);
         let checker = Checker::new(&t);
         let before = multiset(&t, checker.findings());
+        // Told the findings (as the editor tells them), the same answers.
+        let told = Checker::with_findings(&t, check(&t));
         for a in &t.servers {
             for b in &t.servers {
                 let mut p = Protection::new(a.id, b.id);
                 p.switched = switched && a.kind == Kind::Dpm && b.kind == Kind::Protected;
                 let pre = checker.precheck(p);
+                prop_assert_eq!(&told.precheck(p), &pre, "told the findings, adding {}->{}", a.name, b.name);
                 let mut after_t = t.clone();
                 let mut expected = BTreeMap::new();
                 if after_t.connect(p) {

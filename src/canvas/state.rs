@@ -153,24 +153,26 @@ impl Connect {
         let order = nearest_first(&t, from, &protected, FIRST);
         let (first, rest) = order.split_at(FIRST.min(order.len()));
         let mut verdicts = protected;
-        judge(&Checker::new(&t), from, first, &mut verdicts);
+        judge(&ed.checker(&t), from, first, &mut verdicts);
+        let known = ed.doc_findings();
         let rest = rest.to_vec();
         self.verdicts.set(verdicts);
         self.keyboard.set(keyboard);
         self.target.set(None);
         self.from.set(Some(from));
         if !rest.is_empty() {
-            leptos::task::spawn_local(self.judge_rest(run, t, from, rest));
+            leptos::task::spawn_local(self.judge_rest(run, (t, known), from, rest));
         }
     }
 
     /// The idle steps of [`Connect::start`]'s run `run`: judges `rest` on
-    /// `t`, then shows their verdicts; stops as soon as the run is over
-    /// (or the connection is gone with its canvas).
+    /// `t` (with its findings, when known), then shows their verdicts;
+    /// stops as soon as the run is over (or the connection is gone with
+    /// its canvas).
     async fn judge_rest(
         self,
         run: u32,
-        t: dpm_rules::Topology,
+        (t, known): (dpm_rules::Topology, Option<Vec<Finding>>),
         from: ServerId,
         rest: Vec<ServerId>,
     ) {
@@ -179,7 +181,10 @@ impl Connect {
         if !going() {
             return;
         }
-        let c = Checker::new(&t);
+        let c = match known {
+            Some(f) => Checker::with_findings(&t, f),
+            None => Checker::new(&t),
+        };
         let (mut found, mut rest) = (HashMap::default(), rest.as_slice());
         while !rest.is_empty() {
             let budget = crate::browser::idle().await.unwrap_or(BUDGET_MS);

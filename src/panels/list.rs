@@ -28,9 +28,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlSelectElement};
 
-use dpm_rules::{
-    twin, Checker, Entry, Finding, Kind, Link, Protection, ServerId, Severity, Topology,
-};
+use dpm_rules::{twin, Entry, Finding, Kind, Link, Protection, ServerId, Severity, Topology};
 
 /// How many servers are written at first, and added by "Show more": a list
 /// of thousands is read by searching, not by scrolling through it.
@@ -372,9 +370,9 @@ fn list_html(
     (written, markup)
 }
 
-/// What the pre-check says of `from` protecting `to`, in a sentence (in a
-/// `<span>`: markup is made of elements).
-fn verdict(t: &Topology, from: ServerId, to: ServerId) -> El {
+/// What the pre-check says of `from` protecting `to` in `t`, the drawing
+/// of `ed`, in a sentence (in a `<span>`: markup is made of elements).
+fn verdict(ed: Editor, t: &Topology, from: ServerId, to: ServerId) -> El {
     let link = Link {
         protector: from,
         target: to,
@@ -387,7 +385,8 @@ fn verdict(t: &Topology, from: ServerId, to: ServerId) -> El {
             .user_text(name_or_itself(t, from, to))
             .text(".");
     }
-    let bad: Vec<dpm_rules::Finding> = Checker::new(t)
+    let bad: Vec<dpm_rules::Finding> = ed
+        .checker(t)
         .precheck(Protection::new(from, to))
         .into_iter()
         .filter(|f| f.severity() != Severity::Info)
@@ -445,7 +444,7 @@ fn say_verdict(ed: Editor, root: &Element) {
         return;
     };
     let words = match (chosen(root, "from"), chosen(root, "to")) {
-        (Some(from), Some(to)) => ed.doc.with_untracked(|t| verdict(t, from, to)).render(),
+        (Some(from), Some(to)) => ed.doc.with_untracked(|t| verdict(ed, t, from, to)).render(),
         _ => Markup::default(),
     };
     set_keeping_focus(&p, &words);

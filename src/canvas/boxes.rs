@@ -27,15 +27,32 @@ use dpm_rules::{Point, ServerId, Topology, NODE_H};
 use leptos::prelude::*;
 
 /// Groups of items by what decides their look (`K`), in the order first
-/// seen: a handful of looks, so a list is all the lookup needs.
-struct Groups<K, T>(Vec<(K, Vec<T>)>);
+/// seen: a handful of looks, so a list is all the lookup needs (the group
+/// of the last item first: most items come in runs of one look).
+struct Groups<K, T> {
+    all: Vec<(K, Vec<T>)>,
+    last: usize,
+}
 
 impl<K: PartialEq, T> Groups<K, T> {
-    fn push(&mut self, key: K, item: T) {
-        match self.0.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, v)) => v.push(item),
-            None => self.0.push((key, vec![item])),
+    fn new() -> Groups<K, T> {
+        Groups {
+            all: Vec::new(),
+            last: 0,
         }
+    }
+
+    fn push(&mut self, key: K, item: T) {
+        if self.all.get(self.last).is_none_or(|(k, _)| *k != key) {
+            self.last = match self.all.iter().position(|(k, _)| *k == key) {
+                Some(i) => i,
+                None => {
+                    self.all.push((key, Vec::new()));
+                    self.all.len() - 1
+                }
+            };
+        }
+        self.all[self.last].1.push(item);
     }
 }
 
@@ -92,13 +109,14 @@ pub fn paint(
         let last = LAST.with(|l| l.borrow_mut().take());
         let painted = match last.and_then(|l| l.changed(&now, &mut read)) {
             Some((recs, areas)) => {
+                let order = order(&recs);
                 for area in &areas {
                     px.clip(Some(area.clone()), true);
                     let near: Vec<&Rec> = recs
                         .iter()
                         .filter(|r| extent(r, &now.scene, &read, px.w, px.h).meets(area))
                         .collect();
-                    draw(&mut px, &near, &order(&recs), &mut read, &now.scene);
+                    draw(&mut px, &near, Some(&order), &mut read, &now.scene);
                     px.put_area(&g, area);
                 }
                 px.clip(None, false);
@@ -108,7 +126,7 @@ pub fn paint(
                 let recs = c.ed.shown.with_untracked(|t| records(t, &at, &now));
                 px.clear(now.scene.size.0, now.scene.size.1);
                 let all: Vec<&Rec> = recs.iter().collect();
-                draw(&mut px, &all, &order(&recs), &mut read, &now.scene);
+                draw(&mut px, &all, None, &mut read, &now.scene);
                 let _ = g.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
                 g.clear_rect(0.0, 0.0, pw as f64, ph as f64);
                 px.put(&g);
@@ -286,9 +304,13 @@ fn records(t: &Topology, at: &HashMap<ServerId, Point>, now: &Now) -> Vec<Rec> {
 /// along the drawing.
 fn order(recs: &[Rec]) -> Vec<Key> {
     let mut out: Vec<Key> = Vec::new();
+    let mut last: Option<Key> = None;
     for r in recs {
-        if out.last() != Some(&r.key) && !out.contains(&r.key) {
-            out.push(r.key);
+        if last != Some(r.key) {
+            if !out.contains(&r.key) {
+                out.push(r.key);
+            }
+            last = Some(r.key);
         }
     }
     out
@@ -356,10 +378,17 @@ impl<'a> Reader<'a> {
 
 /// Paints `recs` (the servers in view, or those that reach the part of
 /// the layer being painted: each painted as a whole, cut by the buffer's
-/// clip), each look's boxes together in the order `order`, then a failed
+/// clip), each look's boxes together in the order `order` (None: as first
+/// seen along `recs`, which are then all the servers in view), then a failed
 /// server's cross and the frames that mark servers too small to show
 /// their border ([`marks`]).
-fn draw(px: &mut Pixels, recs: &[&Rec], order: &[Key], read: &mut Reader, scene: &SceneKey) {
+fn draw(
+    px: &mut Pixels,
+    recs: &[&Rec],
+    order: Option<&[Key]>,
+    read: &mut Reader,
+    scene: &SceneKey,
+) {
     let pen = scene.pen;
     // (centre, width) of each kind's frames: failed, selected, focused, a
     // single point of failure (the Risk view).
@@ -375,15 +404,18 @@ fn draw(px: &mut Pixels, recs: &[&Rec], order: &[Key], read: &mut Reader, scene:
             }
         }
     }
-    let mut by: Groups<Key, &Rec> = Groups(Vec::new());
+    let mut by: Groups<Key, &Rec> = Groups::new();
     for &r in recs {
         by.push(r.key, r);
     }
-    let rank = |k: &Key| order.iter().position(|o| o == k);
-    dpm_rules::sort_by(&mut by.0, &|a: &(Key, Vec<&Rec>), b: &(Key, Vec<&Rec>)| {
-        rank(&a.0).cmp(&rank(&b.0))
-    });
-    for ((kind, fl, risk), boxes) in by.0 {
+    if let Some(order) = order {
+        let rank = |k: &Key| order.iter().position(|o| o == k);
+        dpm_rules::sort_by(
+            &mut by.all,
+            &|a: &(Key, Vec<&Rec>), b: &(Key, Vec<&Rec>)| rank(&a.0).cmp(&rank(&b.0)),
+        );
+    }
+    for ((kind, fl, risk), boxes) in by.all {
         let class = server_class(kind, fl, risk);
         let Some(l) = read.look(&class, ("rect", "body")) else {
             continue;

@@ -296,19 +296,19 @@ pub fn up(c: Ctx, p: Pointer, arrows: Memo<Vec<Link>>, ev: web_sys::PointerEvent
         },
         Gesture::Box { .. } => {
             if let Some((a, b)) = p.box_rect.get_untracked() {
+                // The positions' shared copy: one map lookup a server, not
+                // a store's and a signal's (at 10,000 servers, 3 ms).
+                let snap = pos.snapshot();
                 let at: Vec<(ServerId, Point)> = ed.doc.with_untracked(|t| {
                     t.servers
                         .iter()
-                        .filter_map(|s| pos.get(s.id).map(|at| (s.id, at)))
+                        .filter_map(|s| snap.get(&s.id).map(|at| (s.id, *at)))
                         .collect()
                 });
                 let inside = boxed(a, b, &at);
                 ed.selection.update(|sel| {
-                    for id in inside {
-                        if !sel.contains(&id) {
-                            sel.push(id);
-                        }
-                    }
+                    let mut had: HashSet<ServerId> = sel.iter().copied().collect();
+                    sel.extend(inside.into_iter().filter(|id| had.insert(*id)));
                 });
             }
             p.box_rect.set(None);

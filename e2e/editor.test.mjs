@@ -406,6 +406,23 @@ test('dark theme, phone width, and #generate=1000', async () => {
   await done(app, server.url);
 });
 
+test('the theme: its first press shows the other scheme than the system\'s, then the system\'s own, then follows the system again', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  const look = () => page.evaluate(() => [document.documentElement.dataset.theme ?? 'system', getComputedStyle(document.body).backgroundColor]);
+  const [, light] = await look();
+  const seen = [];
+  for (let i = 0; i < 3; i++) {
+    await tool(page, 'theme');
+    seen.push(await look());
+  }
+  assert.deepEqual(seen.map((s) => s[0]), ['dark', 'light', 'system'], 'dark first on a light system, then light, then the system\'s');
+  assert.notEqual(seen[0][1], light, 'the first press changes the background');
+  assert.equal(seen[1][1], light);
+  assert.equal(seen[2][1], light);
+  await done(app, server.url);
+});
+
 test('a notice goes when what it says stops being true: another drawing opened, the step it offers to undo undone or followed by another', async () => {
   const app = await openApp(server.browser, server.url);
   const { page } = app;

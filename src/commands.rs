@@ -328,9 +328,22 @@ impl Cmd {
             Cmd::Share => dialog(Dialog::Share),
             Cmd::Embed => dialog(Dialog::Embed),
             Cmd::Theme => {
+                // From the system's, first the other scheme, so that the
+                // first press always changes what shows (light after
+                // light showed nothing), then the system's own, then back.
+                let dark_now = window()
+                    .match_media("(prefers-color-scheme: dark)")
+                    .ok()
+                    .flatten()
+                    .is_some_and(|m| m.matches());
+                let (other, own) = if dark_now {
+                    ("light", "dark")
+                } else {
+                    ("dark", "light")
+                };
                 let next = match c.theme.get_untracked().as_str() {
-                    "system" => "light",
-                    "light" => "dark",
+                    "system" => other,
+                    t if t == other => own,
                     _ => "system",
                 };
                 store(THEME_KEY, next);

@@ -118,11 +118,11 @@ test('10,000 servers: every edit once (fitted, and at 100 %), each with its visi
   await page.keyboard.press('Escape');
   const box = await canvasBox(page);
   await page.mouse.move(box.cx, box.cy);
-  const zoom = () => page.evaluate(() => parseInt(document.querySelector('.zoom-level').textContent, 10));
+  const zoom = () => page.evaluate(() => parseFloat(document.querySelector('.zoom-level').textContent));
   for (let i = 0; i < 6 && (await zoom()) !== 100; i++) {
     const z = await zoom();
     await page.mouse.wheel(0, Math.log(z / 100) / 0.0015);
-    await page.waitForFunction((was) => parseInt(document.querySelector('.zoom-level').textContent, 10) !== was, z, { timeout: 120000 });
+    await page.waitForFunction((was) => parseFloat(document.querySelector('.zoom-level').textContent) !== was, z, { timeout: 120000 });
   }
   assert.ok(Math.abs((await zoom()) - 100) <= 2, `zoomed to ${await zoom()} %`);
   assert.equal(await page.evaluate(() => document.querySelector('svg.canvas').classList.contains('far')), false);

@@ -162,7 +162,7 @@ test('minimap: shown for a large estate, its frame follows the view, a press mov
   const frame = () => rect('.minimap .mm-view');
   const fitted = await frame();
   // In to about half size (Fit shows the whole estate, however small).
-  const zoom = () => page.evaluate(() => parseInt(document.querySelector('.zoom-level').textContent, 10));
+  const zoom = () => page.evaluate(() => parseFloat(document.querySelector('.zoom-level').textContent));
   for (let i = 0; i < 24 && (await zoom()) < 46; i++) await page.click('[data-action="zoom-in"]');
   const zoomed = await frame();
   assert.ok(zoomed.width < fitted.width / 4, `the frame shrinks as the view zooms in (${fitted.width} -> ${zoomed.width})`);

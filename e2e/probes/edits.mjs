@@ -143,7 +143,7 @@ async function memory(s) {
 
 // ---- ours -----------------------------------------------------------------
 
-const zoomLevel = (page) => page.evaluate(() => parseInt(document.querySelector('.zoom-level')?.textContent ?? '', 10));
+const zoomLevel = (page) => page.evaluate(() => parseFloat(document.querySelector('.zoom-level')?.textContent ?? ''));
 const ourSettle = (page) => settle(page, () => `${document.querySelector('.zoom-level')?.textContent} ${document.querySelectorAll('[data-server]').length}`);
 
 /**

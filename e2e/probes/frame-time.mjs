@@ -58,7 +58,7 @@ try {
   await dragProbe('fitted');
   // 100 %: zoom in on the centre.
   for (let k = 0; k < 40; k++) {
-    const z = parseInt(await page.locator('.zoom-level').innerText(), 10);
+    const z = parseFloat(await page.locator('.zoom-level').innerText());
     if (z >= 100) break;
     await page.click('[data-action="zoom-in"]');
   }
@@ -67,9 +67,9 @@ try {
   // Copies at half size, where arrows between layers are in view.
   await page.click('[data-action="fit"]');
   // The fit lands on the next frame: wait for it before zooming in.
-  await page.waitForFunction(() => parseInt(document.querySelector('.zoom-level').textContent, 10) < 50);
+  await page.waitForFunction(() => parseFloat(document.querySelector('.zoom-level').textContent) < 50);
   for (let k = 0; k < 40; k++) {
-    const z = parseInt(await page.locator('.zoom-level').innerText(), 10);
+    const z = parseFloat(await page.locator('.zoom-level').innerText());
     if (z >= 50) break;
     await page.click('[data-action="zoom-in"]');
   }
@@ -86,7 +86,7 @@ try {
   // aria-label); then Find goes to it, zoomed in, so that the play is
   // measured with a screen of servers drawn, as a user would watch it.
   await page.click('[data-action="fit"]');
-  await page.waitForFunction(() => parseInt(document.querySelector('.zoom-level').textContent, 10) < 50);
+  await page.waitForFunction(() => parseFloat(document.querySelector('.zoom-level').textContent) < 50);
   const primary = await page.evaluate(() => {
     const a = document.querySelector('.server.dpm[aria-label*="DPM · primary"]');
     return a && a.getAttribute('data-server');
@@ -96,7 +96,7 @@ try {
   await page.keyboard.type(primary);
   await page.keyboard.press('Enter');
   await page.keyboard.press('Escape');
-  await page.waitForFunction(() => parseInt(document.querySelector('.zoom-level').textContent, 10) >= 50);
+  await page.waitForFunction(() => parseFloat(document.querySelector('.zoom-level').textContent) >= 50);
   // Enter fails the focused server, wherever it is on the drawing.
   await page.focus(`[data-server="${primary}"]`);
   await page.keyboard.press('Enter');

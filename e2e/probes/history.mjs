@@ -85,7 +85,7 @@ try {
   );
   console.log(`history: ${n} servers, opened and saved in ${Date.now() - t0} ms`);
   for (let k = 0; k < 40; k++) {
-    const z = parseInt(await page.locator('.zoom-level').innerText(), 10);
+    const z = parseFloat(await page.locator('.zoom-level').innerText());
     if (z >= 100) break;
     await page.click('[data-action="zoom-in"]');
   }

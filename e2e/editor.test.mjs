@@ -407,7 +407,7 @@ test('dark theme, phone width, and #generate=1000', async () => {
 });
 
 test('the theme: its first press shows the other scheme than the system\'s, then the system\'s own, then follows the system again', async () => {
-  const app = await openApp(server.browser, server.url);
+  const app = await openApp(server.browser, server.url, { colorScheme: 'light' });
   const { page } = app;
   const look = () => page.evaluate(() => [document.documentElement.dataset.theme ?? 'system', getComputedStyle(document.body).backgroundColor]);
   const [, light] = await look();

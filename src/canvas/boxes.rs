@@ -1,16 +1,18 @@
 //! The far view's servers (`ground.rs`): every server in view as a box in
 //! its look, rasterised in the wasm (`raster.rs`) and handed to the
 //! canvas in one call, with the crosses and frames that mark failed,
-//! selected and focused servers too small to show their own.
+//! selected and focused servers too small to show their own. The looks
+//! are stacked in a fixed order ([`stacking`]), the servers of one look in
+//! the drawing's order.
 //!
 //! A change of a few servers' flags alone (a click selects a server or
 //! fails one, Tab moves a protection's target) paints again only the
-//! pixels around them: each server whose box reaches them is painted
-//! whole, cut to them, in the order a whole painting gives, so the pixels
-//! are the ones a whole painting makes ([`Painted::changed`] says when).
-//! Anything else (the camera, the canvas's size, the drawing, a position,
-//! a look of the stylesheet, more than [`MOST_CHANGED`] servers) paints
-//! the layer whole.
+//! pixels around them ([`areas`]): each server whose box, border or frame
+//! reaches them is painted whole, cut to them, so the pixels are the ones
+//! a whole painting makes ([`Painted::changed`] says when). Anything else
+//! (the camera, the canvas or its size, the drawing, a position, a look
+//! of the stylesheet, more than [`MOST_CHANGED`] servers) paints the layer
+//! whole.
 
 use crate::canvas::layer::{scene, surface, Pen, View};
 use crate::canvas::looks::{FlagSources, Flags, Looks};
@@ -70,8 +72,13 @@ pub fn paint(
     on: Memo<bool>,
     dragging: RwSignal<Vec<ServerId>>,
 ) {
+    // What was painted last, taken now: a painting that stops short (no
+    // canvas, no probes) leaves the next to paint the layer whole.
+    let last = LAST.with(|l| l.borrow_mut().take());
     let Some((g, (pw, ph))) = surface(c, canvas, on, false) else {
-        LAST.with(|l| l.borrow_mut().take());
+        return;
+    };
+    let Some(el) = g.canvas() else {
         return;
     };
     let Some((probes, view, at, moving)) = scene(c, &g, probes, dragging) else {
@@ -84,6 +91,7 @@ pub fn paint(
     dpm_rules::sort_by(&mut moving, &|a, b| a.cmp(b));
     let now = Now {
         scene: SceneKey {
+            canvas: el,
             pen: Pen::now(c),
             dpr: window().device_pixel_ratio().max(1.0),
             size: (pw as usize, ph as usize),
@@ -106,17 +114,15 @@ pub fn paint(
     let mut read = Reader::new(&probes);
     PIXELS.with(|px| {
         let mut px = px.borrow_mut();
-        let last = LAST.with(|l| l.borrow_mut().take());
         let painted = match last.and_then(|l| l.changed(&now, &mut read)) {
             Some((recs, areas)) => {
-                let order = order(&recs);
                 for area in &areas {
                     px.clip(Some(area.clone()), true);
                     let near: Vec<&Rec> = recs
                         .iter()
-                        .filter(|r| extent(r, &now.scene, &read, px.w, px.h).meets(area))
+                        .filter(|r| extent(r, &now.scene, &read).meets(area))
                         .collect();
-                    draw(&mut px, &near, Some(&order), &mut read, &now.scene);
+                    draw(&mut px, &near, &mut read, &now.scene);
                     px.put_area(&g, area);
                 }
                 px.clip(None, false);
@@ -126,7 +132,7 @@ pub fn paint(
                 let recs = c.ed.shown.with_untracked(|t| records(t, &at, &now));
                 px.clear(now.scene.size.0, now.scene.size.1);
                 let all: Vec<&Rec> = recs.iter().collect();
-                draw(&mut px, &all, None, &mut read, &now.scene);
+                draw(&mut px, &all, &mut read, &now.scene);
                 let _ = g.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
                 g.clear_rect(0.0, 0.0, pw as f64, ph as f64);
                 px.put(&g);
@@ -175,10 +181,13 @@ impl Rec {
     }
 }
 
-/// Where the layer is painted, at what size, from which drawing and
-/// positions, without which servers (dragged): any change paints it whole.
+/// Where the layer is painted (on which canvas: one made again, or
+/// cleared, shows nothing of the last painting), at what size, from which
+/// drawing and positions, without which servers (dragged): any change
+/// paints it whole.
 #[derive(Clone, PartialEq)]
 struct SceneKey {
+    canvas: web_sys::HtmlCanvasElement,
     pen: Pen,
     dpr: f64,
     size: (usize, usize),
@@ -243,33 +252,42 @@ impl Painted {
             }
         }
         dpm_rules::sort_by(&mut ids, &|a, b| a.cmp(b));
-        let mut recs = self.recs;
-        let (w, h) = now.scene.size;
-        let mut areas: Vec<Area> = Vec::new();
+        let mut recs = self.recs.clone();
         for r in recs.iter_mut() {
-            if ids.binary_search(&r.id).is_err() {
-                continue;
-            }
-            let was = *r;
-            r.key = now.key(r.key.0, r.id);
-            r.focus = now.focus == Some(r.id);
-            if *r != was {
-                let a = extent(&was, &now.scene, read, w, h);
-                let b = extent(r, &now.scene, read, w, h);
-                areas.push(a.join(&b));
+            if ids.binary_search(&r.id).is_ok() {
+                r.key = now.key(r.key.0, r.id);
+                r.focus = now.focus == Some(r.id);
             }
         }
-        // Parts that meet are painted as one (a shape across both is then
-        // painted once, not twice over itself).
-        let mut merged: Vec<Area> = Vec::new();
-        for mut a in areas.into_iter().filter(|a| !a.is_empty()) {
-            while let Some(i) = merged.iter().position(|m| m.meets(&a)) {
-                a = a.join(&merged.swap_remove(i));
-            }
-            merged.push(a);
-        }
-        Some((recs, merged))
+        let areas = areas(&self.recs, &recs, &now.scene, read);
+        Some((recs, areas))
     }
+}
+
+/// The parts of the layer to paint again when its servers go from `was`
+/// to `now` (the same servers in the same places, some in other looks):
+/// around each server whose look changed, what it painted and what it
+/// paints now; parts that meet joined into one (a shape across both is
+/// then painted once, not twice over itself). The looks new there are
+/// read first, so that their borders count in the parts' size.
+fn areas(was: &[Rec], now: &[Rec], scene: &SceneKey, read: &mut Reader) -> Vec<Area> {
+    let changed: Vec<(&Rec, &Rec)> = was.iter().zip(now).filter(|(a, b)| a != b).collect();
+    for (_, r) in &changed {
+        let (kind, fl, risk) = r.key;
+        read.look(&server_class(kind, fl, risk), ("rect", "body"));
+    }
+    let mut merged: Vec<Area> = Vec::new();
+    for (a, b) in changed {
+        let mut area = extent(a, scene, read).join(&extent(b, scene, read));
+        if area.is_empty() {
+            continue;
+        }
+        while let Some(i) = merged.iter().position(|m| m.meets(&area)) {
+            area = area.join(&merged.swap_remove(i));
+        }
+        merged.push(area);
+    }
+    merged
 }
 
 /// The servers of `t` in view `now`, in the drawing's order, where `at`
@@ -300,26 +318,41 @@ fn records(t: &Topology, at: &HashMap<ServerId, Point>, now: &Now) -> Vec<Rec> {
     out
 }
 
-/// The looks of `recs` in the order the layer paints them: as first seen
-/// along the drawing.
-fn order(recs: &[Rec]) -> Vec<Key> {
-    let mut out: Vec<Key> = Vec::new();
-    let mut last: Option<Key> = None;
-    for r in recs {
-        if last != Some(r.key) {
-            if !out.contains(&r.key) {
-                out.push(r.key);
-            }
-            last = Some(r.key);
-        }
-    }
-    out
+/// Where look `k` is stacked among the others: a server being worked
+/// on (a protection drawn from it or to it), selected, failed, a single
+/// point of failure or in the spotlight over the rest, a candidate over
+/// the others; the same whatever the servers' order, so that a change of
+/// one server's look leaves the stacking of every other as it was.
+fn stacking(k: &Key) -> [u8; 13] {
+    let (kind, fl, risk) = *k;
+    let cand = match fl.candidate {
+        "" => 0,
+        "cand-exists" => 1,
+        "cand-bad" => 2,
+        "cand-ok" => 3,
+        _ => 4,
+    };
+    [
+        u8::from(fl.source || fl.target),
+        u8::from(fl.source),
+        u8::from(fl.target),
+        u8::from(fl.selected),
+        u8::from(fl.failed),
+        u8::from(risk),
+        u8::from(fl.spot),
+        u8::from(fl.near),
+        u8::from(fl.stopped),
+        cand,
+        u8::from(kind == dpm_rules::Kind::Dpm),
+        u8::from(fl.edit),
+        u8::from(fl.present),
+    ]
 }
 
-/// The pixels server `r` may paint on a canvas `w` by `h`: its box and
+/// The pixels server `r` may paint on the layer: its box and
 /// border, its frame when it is marked ([`marks`]), and a pixel around
 /// for the antialiasing.
-fn extent(r: &Rec, scene: &SceneKey, read: &Reader, w: usize, h: usize) -> Area {
+fn extent(r: &Rec, scene: &SceneKey, read: &Reader) -> Area {
     let (pen, dpr) = (scene.pen, scene.dpr);
     let (x, y) = pen.at(r.p);
     let pad = 1.0 + read.widest * pen.k / 2.0;
@@ -329,7 +362,7 @@ fn extent(r: &Rec, scene: &SceneKey, read: &Reader, w: usize, h: usize) -> Area 
         hw = hw.max((r.w * pen.k).max(min) / 2.0 + 1.5 * gap + 1.0);
         hh = hh.max((NODE_H * pen.k).max(min) / 2.0 + 1.5 * gap + 1.0);
     }
-    Area::around((x - hw, y - hh), (x + hw, y + hh), (w, h))
+    Area::around((x - hw, y - hh), (x + hw, y + hh), scene.size)
 }
 
 /// A look read ([`Reader::look`]): the server's classes and the shape and
@@ -351,8 +384,9 @@ impl<'a> Reader<'a> {
         Reader {
             probes,
             seen: Vec::new(),
-            // The widest border the stylesheet gives a server's box (the
-            // focused one's, far out), until a look read says more.
+            // A safe start: the widest border the stylesheet gives a
+            // server's box (a focused node's, far out); each look read
+            // raises it if it is wider.
             widest: 12.0,
         }
     }
@@ -378,17 +412,10 @@ impl<'a> Reader<'a> {
 
 /// Paints `recs` (the servers in view, or those that reach the part of
 /// the layer being painted: each painted as a whole, cut by the buffer's
-/// clip), each look's boxes together in the order `order` (None: as first
-/// seen along `recs`, which are then all the servers in view), then a failed
-/// server's cross and the frames that mark servers too small to show
-/// their border ([`marks`]).
-fn draw(
-    px: &mut Pixels,
-    recs: &[&Rec],
-    order: Option<&[Key]>,
-    read: &mut Reader,
-    scene: &SceneKey,
-) {
+/// clip), each look's boxes together, stacked by [`stacking`], then a
+/// failed server's cross and the frames that mark servers too small to
+/// show their border ([`marks`]).
+fn draw(px: &mut Pixels, recs: &[&Rec], read: &mut Reader, scene: &SceneKey) {
     let pen = scene.pen;
     // (centre, width) of each kind's frames: failed, selected, focused, a
     // single point of failure (the Risk view).
@@ -408,13 +435,10 @@ fn draw(
     for &r in recs {
         by.push(r.key, r);
     }
-    if let Some(order) = order {
-        let rank = |k: &Key| order.iter().position(|o| o == k);
-        dpm_rules::sort_by(
-            &mut by.all,
-            &|a: &(Key, Vec<&Rec>), b: &(Key, Vec<&Rec>)| rank(&a.0).cmp(&rank(&b.0)),
-        );
-    }
+    dpm_rules::sort_by(
+        &mut by.all,
+        &|a: &(Key, Vec<&Rec>), b: &(Key, Vec<&Rec>)| stacking(&a.0).cmp(&stacking(&b.0)),
+    );
     for ((kind, fl, risk), boxes) in by.all {
         let class = server_class(kind, fl, risk);
         let Some(l) = read.look(&class, ("rect", "body")) else {
@@ -533,3 +557,219 @@ fn marks(px: &mut Pixels, read: &mut Reader, scene: &SceneKey, frames: [Vec<(Poi
 
 /// The least size of a selected or failed server's frame on screen, px.
 const MARK_PX: f64 = 12.0;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use leptos::prelude::document;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+    /// A pseudo-random number in 0..m, from `s`.
+    fn next(s: &mut u64, m: f64) -> f64 {
+        *s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (*s >> 33) as f64 / (1u64 << 31) as f64 * m
+    }
+
+    /// Looks of a few sorts: solid, dashed, thick, and one laid on at
+    /// half opacity (a candidate whose protection exists).
+    fn flags(i: usize) -> (Flags, bool) {
+        let mut f = Flags::default();
+        match i {
+            0 => {}
+            1 => f.selected = true,
+            2 => f.failed = true,
+            3 => f.candidate = "cand-ok",
+            4 => f.candidate = "cand-bad",
+            5 => f.candidate = "cand-exists",
+            6 => {
+                f.candidate = "cand-ok";
+                f.target = true;
+            }
+            _ => return (f, true),
+        }
+        (f, false)
+    }
+
+    /// A reader that knows every look the test paints, so that none is
+    /// read off a stylesheet.
+    fn reader(probes: &web_sys::Element) -> Reader<'_> {
+        let mut r = Reader::new(probes);
+        let look = |i: usize, alpha: f64| Look {
+            fill: format!("rgb({}, {}, {})", 30 * i % 255, (200 + 20 * i) % 255, 90),
+            stroke: format!("rgb({}, 40, {})", (250 + 25 * i) % 255, 12 * i),
+            width: 1.0 + i as f64 * 0.7,
+            dash: if i % 3 == 1 {
+                vec![6.0, 4.0]
+            } else {
+                Vec::new()
+            },
+            alpha,
+        };
+        for (i, kind) in [dpm_rules::Kind::Dpm, dpm_rules::Kind::Protected]
+            .into_iter()
+            .enumerate()
+        {
+            for j in 0..8 {
+                let (fl, risk) = flags(j);
+                let alpha = if j == 5 { 0.55 } else { 1.0 };
+                let class = server_class(kind, fl, risk);
+                r.seen
+                    .push(((class, "rect", "body"), Some(look(i * 8 + j, alpha))));
+            }
+        }
+        for (k, class) in [
+            "server failed",
+            "server selected",
+            "server source",
+            "server spof",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            r.seen
+                .push(((class.to_string(), "rect", "body"), Some(look(k + 3, 1.0))));
+        }
+        r.seen.push((
+            ("server failed".to_string(), "path", "cross"),
+            Some(look(2, 1.0)),
+        ));
+        r
+    }
+
+    fn scene(k: f64, size: (usize, usize)) -> SceneKey {
+        SceneKey {
+            canvas: document()
+                .create_element("canvas")
+                .unwrap()
+                .unchecked_into(),
+            pen: Pen { k, x: 4.0, y: 3.0 },
+            dpr: 1.0,
+            size,
+            view: (0.0, 0.0, 0.0, 0.0),
+            drawing: 0,
+            positions: 0,
+            moving: Vec::new(),
+        }
+    }
+
+    /// The layer painted whole from `recs`, finished as the canvas takes it.
+    fn whole(recs: &[Rec], read: &mut Reader, scene: &SceneKey) -> Pixels {
+        let mut px = Pixels::default();
+        px.clear(scene.size.0, scene.size.1);
+        let all: Vec<&Rec> = recs.iter().collect();
+        draw(&mut px, &all, read, scene);
+        px.finish();
+        px
+    }
+
+    /// `px` painted again around the changes from `was` to `now`, as the
+    /// layer does.
+    fn again(px: &mut Pixels, was: &[Rec], now: &[Rec], read: &mut Reader, scene: &SceneKey) {
+        for area in areas(was, now, scene, read) {
+            px.clip(Some(area.clone()), true);
+            let near: Vec<&Rec> = now
+                .iter()
+                .filter(|r| extent(r, scene, read).meets(&area))
+                .collect();
+            draw(px, &near, read, scene);
+            px.finish_area(&area);
+        }
+        px.clip(None, false);
+    }
+
+    fn same(a: &Pixels, b: &Pixels) -> usize {
+        let (w, h) = (a.w, a.h);
+        (0..w * h)
+            .filter(|i| a.at(i % w, i / w) != b.at(i % w, i / w))
+            .count()
+    }
+
+    #[wasm_bindgen_test]
+    fn servers_painted_again_around_a_change_are_a_whole_paintings_pixels() {
+        let probes = document().create_element("div").unwrap();
+        let mut read = reader(&probes);
+        // Far out (boxes 7 by 2 pixels, framed when marked) and closer in.
+        for (trial, k) in [0.05, 0.05, 0.12, 0.3, 0.02].into_iter().enumerate() {
+            let scene = scene(k, (160, 100));
+            let mut s = trial as u64 + 7;
+            let mut recs: Vec<Rec> = (0..400)
+                .map(|i| {
+                    let (fl, risk) = flags(if next(&mut s, 1.0) < 0.6 {
+                        0
+                    } else {
+                        next(&mut s, 8.0) as usize
+                    });
+                    Rec {
+                        id: ServerId(i),
+                        p: Point {
+                            x: next(&mut s, 150.0 / k),
+                            y: next(&mut s, 95.0 / k),
+                        },
+                        w: 136.0 + next(&mut s, 80.0).floor(),
+                        key: (
+                            if i % 3 == 0 {
+                                dpm_rules::Kind::Dpm
+                            } else {
+                                dpm_rules::Kind::Protected
+                            },
+                            fl,
+                            risk,
+                        ),
+                        focus: false,
+                    }
+                })
+                .collect();
+            let mut px = whole(&recs, &mut read, &scene);
+            for step in 0..6 {
+                let was = recs.clone();
+                for _ in 0..1 + step % 4 {
+                    let i = next(&mut s, recs.len() as f64) as usize;
+                    let (fl, risk) = flags(next(&mut s, 8.0) as usize);
+                    recs[i].key.1 = fl;
+                    recs[i].key.2 = risk;
+                    recs[i].focus = next(&mut s, 1.0) < 0.2;
+                }
+                again(&mut px, &was, &recs, &mut read, &scene);
+                let want = whole(&recs, &mut read, &scene);
+                assert_eq!(
+                    same(&px, &want),
+                    0,
+                    "zoom {k}, change {step}: pixels that differ from a whole painting"
+                );
+            }
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn a_change_of_the_first_server_of_a_look_leaves_the_others_stacked_as_they_were() {
+        // A, B, C in the drawing's order; A and C plain, B a candidate;
+        // B and C overlap far from A. A selected: C and B stay stacked as
+        // a whole painting stacks them (it once followed the order looks
+        // were first seen in, which A's change turned round).
+        let probes = document().create_element("div").unwrap();
+        let mut read = reader(&probes);
+        let scene = scene(0.1, (80, 40));
+        let rec = |i: u32, x: f64, y: f64, f: usize| Rec {
+            id: ServerId(i),
+            p: Point { x, y },
+            w: 136.0,
+            key: (dpm_rules::Kind::Protected, flags(f).0, false),
+            focus: false,
+        };
+        let was = vec![
+            rec(0, 40.0, 40.0, 0),
+            rec(1, 500.0, 200.0, 4),
+            rec(2, 540.0, 210.0, 0),
+        ];
+        let mut now = was.clone();
+        now[0].key.1 = flags(1).0;
+        let mut px = whole(&was, &mut read, &scene);
+        again(&mut px, &was, &now, &mut read, &scene);
+        assert_eq!(same(&px, &whole(&now, &mut read, &scene)), 0);
+    }
+}

@@ -217,9 +217,9 @@ impl Pixels {
     /// takes, each shape painted as it is whole and cut to the area.
     pub fn clip(&mut self, area: Option<Area>, clear: bool) {
         if let (Some(a), true) = (&area, clear) {
-            for y in a.y.clone().filter(|&y| y < self.h) {
+            let x = a.x.start.min(self.w)..a.x.end.min(self.w).max(a.x.start.min(self.w));
+            for y in a.y.start.min(self.h)..a.y.end.min(self.h) {
                 let row = y * self.w * 4;
-                let x = a.x.start.min(self.w)..a.x.end.min(self.w);
                 self.data[row + x.start * 4..row + x.end * 4].fill(0);
             }
         }
@@ -378,18 +378,9 @@ impl Pixels {
     /// on `g`'s canvas, at their place: the rest of the canvas stays as it
     /// is (and so must the buffer's rest be finished already).
     pub fn put_area(&mut self, g: &web_sys::CanvasRenderingContext2d, area: &Area) {
-        let x = area.x.start.min(self.w)..area.x.end.min(self.w);
-        let y = area.y.start.min(self.h)..area.y.end.min(self.h);
-        if x.is_empty() || y.is_empty() {
+        let Some((x, y, out)) = self.finish_area(area) else {
             return;
-        }
-        let mut out = Vec::with_capacity(x.len() * y.len() * 4);
-        for row in y.clone() {
-            let at = row * self.w * 4;
-            let part = &mut self.data[at + x.start * 4..at + x.end * 4];
-            unpremultiply(part);
-            out.extend_from_slice(part);
-        }
+        };
         let img = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
             wasm_bindgen::Clamped(&out),
             x.len() as u32,
@@ -398,6 +389,28 @@ impl Pixels {
         if let Ok(img) = img {
             let _ = g.put_image_data(&img, x.start as f64, y.start as f64);
         }
+    }
+
+    /// Finishes the pixels of `area` within the buffer (as
+    /// [`Pixels::finish`]): their columns, rows and straight RGBA, row by
+    /// row; None when none is in the buffer.
+    pub fn finish_area(
+        &mut self,
+        area: &Area,
+    ) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>, Vec<u8>)> {
+        let x = area.x.start.min(self.w)..area.x.end.min(self.w);
+        let y = area.y.start.min(self.h)..area.y.end.min(self.h);
+        if x.is_empty() || y.is_empty() {
+            return None;
+        }
+        let mut out = Vec::with_capacity(x.len() * y.len() * 4);
+        for row in y.clone() {
+            let at = row * self.w * 4;
+            let part = &mut self.data[at + x.start * 4..at + x.end * 4];
+            unpremultiply(part);
+            out.extend_from_slice(part);
+        }
+        Some((x, y, out))
     }
 
     /// The buffer as straight RGBA, row by row, as `ImageData` takes it.
@@ -425,7 +438,8 @@ impl Pixels {
         }
     }
 
-    /// Lays `top` (as big as this) over this with opacity `alpha`.
+    /// Lays `top` (as big as this) over this with opacity `alpha`, inside
+    /// this buffer's clip when it has one.
     pub fn lay(&mut self, top: &Pixels, alpha: f32) {
         if top.data.len() != self.data.len() {
             return;
@@ -446,8 +460,8 @@ impl Pixels {
         }
     }
 
-    /// Blends straight-from-premultiplied `top` pixels over this buffer's
-    /// from byte `at`, with opacity `alpha` ([`Pixels::lay`]).
+    /// Blends `top`'s pixels (premultiplied, as painted) over this
+    /// buffer's from byte `at`, with opacity `alpha` ([`Pixels::lay`]).
     fn lay_row(&mut self, top: &[u8], at: usize, alpha: f32) {
         let b = at + top.len();
         for (d, s) in self.data[at..b]

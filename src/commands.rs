@@ -198,7 +198,7 @@ impl Cmd {
             Cmd::Export => "JSON, table, Mermaid, DOT, SVG, PNG",
             Cmd::Share => "A link with the whole scenario in it",
             Cmd::Embed => "Code for a documentation page",
-            Cmd::Theme => "Theme: light, dark, or as the system says (Auto)",
+            Cmd::Theme => "Theme: switch between light and dark, or follow the system (Auto)",
             Cmd::Present => "Present on a projector: full screen, scenes walked with PageDown/PageUp",
             Cmd::Keys => "Keyboard shortcuts",
             Cmd::ZoomIn => "Zoom in",

@@ -514,9 +514,10 @@ fn marks_shown(pen: Pen, dpr: f64) -> bool {
 /// (centre, width)), at least [`MARK_PX`] across on screen however far out
 /// the view is: a box a pixel high shows neither its selection nor its
 /// failure. In the colours of a failed, a selected, a source and a single
-/// point of failure's border. None once the boxes are that large
-/// themselves.
-fn marks(px: &mut Pixels, read: &mut Reader, scene: &SceneKey, frames: [Vec<(Point, f64)>; 4]) {
+/// point of failure's border; a single point's frame first, under the
+/// others (the selection's, of the same size, was lost under it in the
+/// Risk view). None once the boxes are that large themselves.
+fn marks(px: &mut Pixels, read: &mut Reader, scene: &SceneKey, mut frames: [Vec<(Point, f64)>; 4]) {
     let (pen, dpr) = (scene.pen, scene.dpr);
     if !marks_shown(pen, dpr) {
         return;
@@ -527,7 +528,8 @@ fn marks(px: &mut Pixels, read: &mut Reader, scene: &SceneKey, frames: [Vec<(Poi
         "server source",
         "server spof",
     ];
-    for (class, boxes) in kinds.into_iter().zip(frames) {
+    for i in [3, 0, 1, 2] {
+        let (class, boxes) = (kinds[i], std::mem::take(&mut frames[i]));
         if boxes.is_empty() {
             continue;
         }
@@ -771,5 +773,28 @@ mod tests {
         let mut px = whole(&was, &mut read, &scene);
         again(&mut px, &was, &now, &mut read, &scene);
         assert_eq!(same(&px, &whole(&now, &mut read, &scene)), 0);
+    }
+
+    #[wasm_bindgen_test]
+    fn a_selected_single_point_shows_its_selection_frame_over_its_risk_frame() {
+        let probes = document().create_element("div").unwrap();
+        let mut read = reader(&probes);
+        // Boxes 7 by 2 pixels: both frames 16 by 16, the left edge's line
+        // two pixels wide over columns 45 and 46.
+        let scene = scene(0.05, (100, 60));
+        let r = Rec {
+            id: ServerId(1),
+            p: Point {
+                x: 1000.0,
+                y: 600.0,
+            },
+            w: 136.0,
+            key: (dpm_rules::Kind::Protected, flags(1).0, true),
+            focus: false,
+        };
+        let px = whole(&[r], &mut read, &scene);
+        // The selection's frame ink (the reader's look 4), not the single
+        // point's (look 6).
+        assert_eq!(px.at(45, 33), Some([95, 40, 48, 255]));
     }
 }

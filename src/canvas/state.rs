@@ -2,7 +2,7 @@
 //! (and whether the rules would take it), what the palette armed for the
 //! next click, and what the pointer or keyboard focus is on for the tip.
 
-use crate::state::editor::Editor;
+use crate::state::editor::{checker_knowing, Editor};
 use dpm_rules::{Checker, Finding, Kind, Link, Point, Protection, ServerId, Severity};
 
 use dpm_rules::hash::HashMap;
@@ -153,8 +153,13 @@ impl Connect {
         let order = nearest_first(&t, from, &protected, FIRST);
         let (first, rest) = order.split_at(FIRST.min(order.len()));
         let mut verdicts = protected;
-        judge(&ed.checker(&t), from, first, &mut verdicts);
         let known = ed.doc_findings();
+        judge(
+            &checker_knowing(&t, known.clone()),
+            from,
+            first,
+            &mut verdicts,
+        );
         let rest = rest.to_vec();
         self.verdicts.set(verdicts);
         self.keyboard.set(keyboard);
@@ -181,10 +186,7 @@ impl Connect {
         if !going() {
             return;
         }
-        let c = match known {
-            Some(f) => Checker::with_findings(&t, f),
-            None => Checker::new(&t),
-        };
+        let c = checker_knowing(&t, known);
         let (mut found, mut rest) = (HashMap::default(), rest.as_slice());
         while !rest.is_empty() {
             let budget = crate::browser::idle().await.unwrap_or(BUDGET_MS);

@@ -737,10 +737,7 @@ impl Editor {
     /// then need not check the whole drawing again (at 10,000 servers, a
     /// few milliseconds of the key press that starts a protection).
     pub fn checker<'t>(&self, t: &'t dpm_rules::Topology) -> dpm_rules::Checker<'t> {
-        match self.doc_findings() {
-            Some(f) => dpm_rules::Checker::with_findings(t, f),
-            None => dpm_rules::Checker::new(t),
-        }
+        checker_knowing(t, self.doc_findings())
     }
 
     /// The findings of the drawing (`doc`), when [`Editor::findings`] holds
@@ -978,4 +975,16 @@ fn touched_since(
         }
         Some(out)
     })
+}
+
+/// A pre-checker of `t`, told its findings when `known` has them (what
+/// [`Editor::doc_findings`] gave for `t`).
+pub fn checker_knowing(
+    t: &dpm_rules::Topology,
+    known: Option<Vec<Finding>>,
+) -> dpm_rules::Checker<'_> {
+    match known {
+        Some(f) => dpm_rules::Checker::with_findings(t, f),
+        None => dpm_rules::Checker::new(t),
+    }
 }

@@ -554,3 +554,30 @@ test("a finding's tip stays inside the canvas: over its server near the bottom, 
   assert.ok(Math.abs(r.width - wide) < 2, `as wide at the right edge (${r.width} px) as at the left (${wide} px)`);
   await done(app, server.url);
 });
+
+test('the Problems panel quotes the documentation once for each rule, on its first finding, whichever that is after an edit', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  await page.goto(server.url + '#generate=200');
+  const rows = () =>
+    page.$$eval('.findings-panel .finding', (els) =>
+      els.map((e) => `${e.dataset.rule} ${e.querySelector('.finding-servers').textContent} ${e.querySelectorAll('.finding-source').length}`),
+    );
+  await page.waitForFunction(() => document.querySelectorAll('.findings-panel [data-rule="single-copy-dpm"]').length === 2);
+  assert.deepEqual(await rows(), ['single-copy-dpm DS1 1', 'single-copy-dpm DS2 0']);
+  assert.match(await page.locator('.findings-panel .finding-source').innerText(), /The database and replicas stored on a primary DPM server/);
+  // DS1 deleted: DS2's finding is the rule's first now, and quotes it.
+  await page.keyboard.press('/');
+  await page.keyboard.type('DS1');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-server="DS1"].selected');
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => document.activeElement?.tagName !== 'INPUT');
+  await page.keyboard.press('Delete');
+  await page.waitForFunction(() => document.querySelector('.findings-panel .finding .finding-servers')?.textContent === 'DS2');
+  // (The DPM servers whose databases DS1 protected have no copy now.)
+  const after = await rows();
+  assert.equal(after[0], 'single-copy-dpm DS2 1');
+  assert.ok(after.length > 1 && after.slice(1).every((r) => r.endsWith(' 0')), after.join('\n'));
+  await done(app, server.url);
+});

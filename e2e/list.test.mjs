@@ -202,3 +202,39 @@ test('an exercise refuses, from the list too, what it does not allow, and says w
   assert.deepEqual(await servers(page), before);
   await done(app, server.url);
 });
+
+test('Escape closes the list from inside it (a field first left), and in the simulator, whose panel takes its place, its button is off', async () => {
+  const app = await open();
+  const { page } = app;
+  const button = page.locator('[data-action="list"]');
+  await button.click();
+  const list = page.getByTestId('servers-list');
+  await list.waitFor();
+  // From a name field: the first Escape leaves the field, keeping the list
+  // open with the keys in it; the second closes it, the keys on its button.
+  await item(page, 'PS3').locator('[data-rename]').focus();
+  await page.keyboard.press('Escape');
+  assert.equal(await list.count(), 1, 'the first Escape only leaves the field');
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'servers-list');
+  await page.keyboard.press('Escape');
+  await list.waitFor({ state: 'detached' });
+  assert.equal(await button.getAttribute('aria-pressed'), 'false');
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-action')), 'list');
+  assert.deepEqual((await servers(page)).sort(), ['DS1', 'DS2', 'DS3', 'DS4', 'PS1', 'PS2', 'PS3', 'PS4'], 'nothing else changed');
+  // Open again, then the simulator: the list gives way to its panel, and
+  // its button says so (not pressed, and no press there that shows nothing).
+  await page.keyboard.press('Enter');
+  await list.waitFor();
+  await page.click('[data-action="simulate"]');
+  await page.locator('.sim-panel').waitFor();
+  assert.equal(await list.count(), 0);
+  assert.equal(await button.getAttribute('aria-pressed'), 'false');
+  assert.equal(await button.isDisabled(), true);
+  await page.keyboard.press('l');
+  assert.equal(await list.count(), 0, 'L does nothing in the simulator');
+  // Leaving brings it back as it was.
+  await page.click('[data-action="simulate"]');
+  await list.waitFor();
+  assert.equal(await button.getAttribute('aria-pressed'), 'true');
+  await done(app, server.url);
+});

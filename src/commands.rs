@@ -283,6 +283,9 @@ impl Cmd {
             Cmd::Undo => c.ed.can_undo(),
             Cmd::Redo => c.ed.can_redo(),
             Cmd::SelectAll | Cmd::Delete => c.ed.mode.get() == Mode::Edit,
+            // The simulator's panel takes the list's place (it comes back
+            // on leaving): a press there changed nothing in sight.
+            Cmd::List => c.ed.mode.get() != Mode::Simulate,
             _ => true,
         }
     }
@@ -293,7 +296,7 @@ impl Cmd {
         Some(match self {
             Cmd::Snap => c.ed.snap.get(),
             Cmd::Simulate => c.ed.mode.get() == Mode::Simulate,
-            Cmd::List => c.lv.on.get(),
+            Cmd::List => c.lv.on.get() && c.ed.mode.get() != Mode::Simulate,
             Cmd::Risk => c.rv.on.get(),
             Cmd::Copies => c.ed.copies.get(),
             Cmd::Minimap => minimap_shown(c),
@@ -435,7 +438,8 @@ pub fn on_key(c: Ctx, ev: &web_sys::KeyboardEvent) {
 }
 
 /// Escape, in order: close the dialog, drop the connection being drawn,
-/// disarm the palette, close the find bar, leave the field, stop the
+/// disarm the palette, close the find bar, leave the field (for the
+/// Servers list's own), close the Servers list from inside it, stop the
 /// player, leave the simulation, clear the selection.
 fn escape(c: Ctx, ev: &web_sys::KeyboardEvent) {
     let ed = c.ed;
@@ -453,6 +457,24 @@ fn escape(c: Ctx, ev: &web_sys::KeyboardEvent) {
             .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
         {
             let _ = el.blur();
+            // Out of a field of the Servers list, the keys stay in the
+            // list, so that the next Escape closes it.
+            if let Some(list) = list_around(&el) {
+                let _ = list.focus();
+            }
+        }
+    } else if let Some(list) = document().active_element().and_then(|e| list_around(&e)) {
+        // The list closed from inside it, as a panel closes: the keys go
+        // to the button that opens it again.
+        let _ = list.blur();
+        c.lv.toggle();
+        if let Some(b) = document()
+            .query_selector(".toolbar [data-action=\"list\"]")
+            .ok()
+            .flatten()
+            .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = b.focus();
         }
     } else if c.sim.player.with_untracked(|p| p.is_some()) {
         sim::stop(ed, c.sim);
@@ -462,6 +484,14 @@ fn escape(c: Ctx, ev: &web_sys::KeyboardEvent) {
         ed.selection.set(Vec::new());
         ed.selected_link.set(None);
     }
+}
+
+/// The open Servers list that holds `el`, if any.
+fn list_around(el: &web_sys::Element) -> Option<web_sys::HtmlElement> {
+    el.closest("[data-testid=\"servers-list\"]")
+        .ok()
+        .flatten()
+        .and_then(|l| l.dyn_into::<web_sys::HtmlElement>().ok())
 }
 
 /// Moves the selected servers one grid step (five with Shift) while

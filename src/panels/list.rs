@@ -729,7 +729,7 @@ pub fn ServersList() -> impl IntoView {
     };
 
     view! {
-        <section class="panel list-panel" aria-labelledby="list-heading" data-testid="servers-list">
+        <section class="panel list-panel" aria-labelledby="list-heading" data-testid="servers-list" tabindex="-1">
             <h2 id="list-heading" tabindex="-1">"Servers"</h2>
             <div node_ref=root on:click=on_click on:change=on_change on:keydown=on_keydown>
                 <div node_ref=parts[0]></div>

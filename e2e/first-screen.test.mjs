@@ -35,3 +35,16 @@ test('first screen draws Scenario 1: eight servers, seven protections', async ()
   assert.ok(requests.every((u) => u.startsWith(server.url)), requests.join('\n'));
   await context.close();
 });
+
+test('the first visit\'s hint is about editing: the simulator, which says what a click does there, hides it, and leaving shows it again', async () => {
+  const { page, context } = await openApp(server.browser, server.url);
+  const hint = page.locator('.first-hint');
+  await hint.waitFor();
+  assert.match(await hint.innerText(), /Drag a server from the palette/);
+  await page.click('[data-action="simulate"]');
+  await page.locator('.sim-panel').waitFor();
+  assert.equal(await hint.count(), 0);
+  await page.click('[data-action="simulate"]');
+  await hint.waitFor();
+  await context.close();
+});

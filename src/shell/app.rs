@@ -85,7 +85,9 @@ fn canvas_column(c: Ctx) -> impl IntoView {
             <ViewControls />
             <Minimap />
             <FindBar />
-            <Show when=move || ed.hint.get()>
+            // An editing hint (the palette is greyed out in the simulator,
+            // whose own panel says what a click does there).
+            <Show when=move || ed.hint.get() && ed.mode.get() == Mode::Edit>
                 <div class="first-hint" role="note">
                     <span>"Drag a server from the palette onto the canvas. To protect, drag from the dot under a DPM server onto another server. Press ? for the keyboard."</span>
                     <button class="icon-button" aria-label="Dismiss the hint" on:click=move |_| {

@@ -141,52 +141,51 @@ impl Connect {
     pub fn start(&self, ed: &Editor, from: ServerId, keyboard: bool) {
         let run = self.run.get_value().wrapping_add(1);
         self.run.set_value(run);
-        let t = ed.doc.with_untracked(|t| t.clone());
-        // What `from` protects already, gathered once (asking the drawing
-        // for each server's link walked every protection for each server).
-        let protected: HashMap<ServerId, Verdict> = t
-            .protections
-            .iter()
-            .filter(|p| p.protector == from && t.server(p.target).is_some())
-            .map(|p| (p.target, Verdict::Exists))
-            .collect();
-        let order = nearest_first(&t, from, &protected, FIRST);
-        let (first, rest) = order.split_at(FIRST.min(order.len()));
-        let mut verdicts = protected;
         let known = ed.doc_findings();
-        judge(
-            &checker_knowing(&t, known.clone()),
-            from,
-            first,
-            &mut verdicts,
-        );
-        let rest = rest.to_vec();
+        // Read in place: the idle steps take their own copy of the
+        // drawing (cloning 10,000 servers was a millisecond or two of the
+        // key press).
+        let (verdicts, rest) = ed.doc.with_untracked(|t| {
+            // What `from` protects already, gathered once (asking the
+            // drawing for each server's link walked every protection for
+            // each server).
+            let protected: HashMap<ServerId, Verdict> = t
+                .protections
+                .iter()
+                .filter(|p| p.protector == from && t.server(p.target).is_some())
+                .map(|p| (p.target, Verdict::Exists))
+                .collect();
+            let order = nearest_first(t, from, &protected, FIRST);
+            let (first, rest) = order.split_at(FIRST.min(order.len()));
+            let mut verdicts = protected;
+            judge(&checker_knowing(t, known), from, first, &mut verdicts);
+            (verdicts, rest.to_vec())
+        });
         self.verdicts.set(verdicts);
         self.keyboard.set(keyboard);
         self.target.set(None);
         self.from.set(Some(from));
         if !rest.is_empty() {
-            leptos::task::spawn_local(self.judge_rest(run, (t, known), from, rest));
+            leptos::task::spawn_local(self.judge_rest(run, *ed, from, rest));
         }
     }
 
     /// The idle steps of [`Connect::start`]'s run `run`: judges `rest` on
-    /// `t` (with its findings, when known), then shows their verdicts;
-    /// stops as soon as the run is over (or the connection is gone with
-    /// its canvas).
-    async fn judge_rest(
-        self,
-        run: u32,
-        (t, known): (dpm_rules::Topology, Option<Vec<Finding>>),
-        from: ServerId,
-        rest: Vec<ServerId>,
-    ) {
+    /// the drawing of `ed` as it is at the first of them (with its
+    /// findings, when known: the key press's drawing, unless an edit came
+    /// between), then shows their verdicts; stops as soon as the run is
+    /// over (or the connection is gone with its canvas).
+    async fn judge_rest(self, run: u32, ed: Editor, from: ServerId, rest: Vec<ServerId>) {
         let going = move || self.run.try_get_value() == Some(run);
         crate::browser::idle().await;
         if !going() {
             return;
         }
-        let c = checker_knowing(&t, known);
+        // (The editor's signals live and go together.)
+        let Some(t) = ed.doc.try_with_untracked(|t| t.clone()) else {
+            return;
+        };
+        let c = checker_knowing(&t, ed.doc_findings());
         let (mut found, mut rest) = (HashMap::default(), rest.as_slice());
         while !rest.is_empty() {
             let budget = crate::browser::idle().await.unwrap_or(BUDGET_MS);

@@ -581,3 +581,26 @@ test('the Problems panel quotes the documentation once for each rule, on its fir
   assert.ok(after.length > 1 && after.slice(1).every((r) => r.endsWith(' 0')), after.join('\n'));
   await done(app, server.url);
 });
+
+test('undoing an opened drawing shows the whole drawing it replaced, and redoing shows the whole of the one opened', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  const zoom = () => page.evaluate(() => parseFloat(document.querySelector('.zoom-level').textContent));
+  const count = (n) => page.waitForFunction((n) => document.querySelectorAll('[data-server]').length === n || (n > 100 && document.querySelector('svg.canvas.far')), n);
+  const fitted = await zoom();
+  await page.goto(server.url + '#generate=1000');
+  await count(1000);
+  await page.waitForFunction((z) => parseFloat(document.querySelector('.zoom-level').textContent) < z / 2, fitted);
+  const estate = await zoom();
+  await page.locator('svg.canvas').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+z');
+  await count(8);
+  // Scenario 1 back, fitted as it was: not eight dots at the estate's zoom.
+  await page.waitForFunction((z) => parseFloat(document.querySelector('.zoom-level').textContent) === z, fitted, { timeout: 5000 })
+    .catch(async () => assert.equal(await zoom(), fitted, 'the drawing brought back is fitted'));
+  await page.keyboard.press('Control+Shift+z');
+  await count(1000);
+  await page.waitForFunction((z) => parseFloat(document.querySelector('.zoom-level').textContent) === z, estate, { timeout: 5000 })
+    .catch(async () => assert.equal(await zoom(), estate, 'the estate opened again is fitted'));
+  await done(app, server.url);
+});

@@ -207,6 +207,11 @@ struct History {
     redo: Vec<(Patch, u64)>,
     /// The number the next step gets.
     next: u64,
+    /// The steps that opened a drawing (a preset, an import, a link, a
+    /// generated estate): undone or done again, the drawing then shown is
+    /// fitted, as opening one is (a 10,000-server estate undone left
+    /// Scenario 1 drawn at 1.7 %, a few dots).
+    opens: Vec<u64>,
 }
 
 /// The servers the last changes to the drawing touched, each change with
@@ -396,6 +401,7 @@ impl Editor {
                 undo: Vec::new(),
                 redo: Vec::new(),
                 next: 1,
+                opens: Vec::new(),
             }),
             spare: StoredValue::new(None),
             history_len: RwSignal::new((0, 0)),
@@ -559,10 +565,16 @@ impl Editor {
             None => {
                 h.undo.clear();
                 h.redo.clear();
+                h.opens.clear();
             }
         });
         if applied {
             self.step.set(step);
+            // Out of an opened drawing or into one: the whole drawing.
+            let opened = if back { cur } else { step };
+            if self.history.with_value(|h| h.opens.contains(&opened)) {
+                self.request_fit();
+            }
         }
         self.after_change();
     }
@@ -579,6 +591,7 @@ impl Editor {
         self.history.update_value(|h| {
             h.undo.clear();
             h.redo.clear();
+            h.opens.clear();
         });
         self.opened.update(|n| *n += 1);
         self.note_touched(None, false);
@@ -706,6 +719,14 @@ impl Editor {
         let opened = self.commit(t);
         if opened {
             self.opened.update(|n| *n += 1);
+            let step = self.step.get_untracked();
+            self.history.update_value(|h| {
+                h.opens.push(step);
+                // Only those the history can still reach.
+                if h.opens.len() > HISTORY_MAX {
+                    h.opens.remove(0);
+                }
+            });
         }
         self.request_fit();
         opened

@@ -147,6 +147,12 @@ fn benches(c: &mut Criterion) {
             b.iter(|| black_box(plan_outage(black_box(e), &[], &["Site 1"])))
         });
 
+        // Every server by name, in natural order (the inventory's order,
+        // which the risk analysis and the Servers list start from).
+        g.bench_with_input(BenchmarkId::new("sorted-ids", n), &t, |b, t| {
+            b.iter(|| black_box(black_box(t).sorted_ids()))
+        });
+
         // Every single point of failure (one pass over the copy inventory).
         g.bench_with_input(BenchmarkId::new("risk", n), &t, |b, t| {
             b.iter(|| black_box(risk(black_box(t))))

@@ -392,7 +392,7 @@ impl Step {
     }
 }
 
-fn by_name(t: &Topology, ids: &mut Vec<ServerId>) {
+fn by_name(t: &Topology, ids: &mut [ServerId]) {
     t.sort_by_name(ids);
 }
 

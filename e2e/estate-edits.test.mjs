@@ -346,6 +346,57 @@ test('3,000 servers zoomed out: a DPM server failed and brought back in the simu
 });
 
 /** The far view's servers canvas: a hash of its pixels, how many it inks, its size. */
+test('3,000 servers zoomed out: Shift and a drag that starts on a painted server draws a box; Shift and a click on one adds it or takes it out', { timeout: 300000 }, async () => {
+  const app = await openEstate(3000);
+  const { page } = app;
+  await page.click('[data-action="dismiss"]');
+  const t = await pickTargets(page);
+  const isSelected = (n) => page.evaluate((n) => !!document.querySelector(`[data-server="${CSS.escape(n)}"].selected`), n);
+  const count = () => page.evaluate(() => {
+    const m = document.querySelector('.properties-panel')?.textContent.match(/(\d+) servers selected/);
+    return m ? Number(m[1]) : document.querySelectorAll('[data-server].selected').length;
+  });
+  const at = await centreOf(page, t.p1);
+  const other = await centreOf(page, t.dpm);
+  // A click: that server alone.
+  await page.mouse.click(at.x, at.y);
+  await page.waitForFunction((n) => document.querySelector(`[data-server="${CSS.escape(n)}"]`)?.classList.contains('selected'), t.p1);
+  // Shift and a click on another adds it; again takes it out.
+  await page.keyboard.down('Shift');
+  await page.mouse.click(other.x, other.y);
+  await page.waitForFunction((n) => document.querySelector(`[data-server="${CSS.escape(n)}"]`)?.classList.contains('selected'), t.dpm);
+  assert.equal(await count(), 2);
+  await page.mouse.click(other.x, other.y);
+  await page.waitForFunction((n) => !document.querySelector(`[data-server="${CSS.escape(n)}"].selected`), t.dpm);
+  assert.equal(await count(), 1);
+  assert.ok(await isSelected(t.p1));
+  // Shift and a drag from the first server: a box, which adds every server
+  // whose centre is in it (dozens at this zoom), not the server toggled.
+  // Towards the canvas's middle, so that the box stays on it.
+  const c = await canvasBox(page);
+  const [w, h] = [at.x < c.cx ? 240 : -240, at.y < c.cy ? 160 : -160];
+  await page.mouse.move(at.x, at.y);
+  await page.mouse.down();
+  await page.mouse.move(at.x + w / 2, at.y + h / 2, { steps: 4 });
+  await page.mouse.move(at.x + w, at.y + h, { steps: 4 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  const under = (grow) => page.evaluate(({ x0, y0, x1, y1 }) => window.__edits.servers().filter((s) => s.x >= x0 && s.x <= x1 && s.y >= y0 && s.y <= y1).length, {
+    x0: Math.min(at.x, at.x + w) - grow, y0: Math.min(at.y, at.y + h) - grow,
+    x1: Math.max(at.x, at.x + w) + grow, y1: Math.max(at.y, at.y + h) + grow,
+  });
+  const [least, most] = [await under(-1), await under(1)];
+  assert.ok(least > 10, `servers under the box: ${least}`);
+  await page.waitForFunction((n) => {
+    const m = document.querySelector('.properties-panel')?.textContent.match(/(\d+) servers selected/);
+    return m && Number(m[1]) >= n;
+  }, least);
+  const n = await count();
+  assert.ok(n >= least && n <= most + 1, `selected ${n}, under the box ${least}-${most}`);
+  assert.ok(await isSelected(t.p1), 'the server the box began on stays selected');
+  await done(app, server.url);
+});
+
 const paintedServers = (page) =>
   page.evaluate(() => {
     const c = document.querySelector('canvas.ground.servers');

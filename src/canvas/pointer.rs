@@ -33,12 +33,22 @@ enum Gesture {
     Connect,
     Box {
         start: Point,
+        /// The painted server a Shift-press in the far view was on: a
+        /// release where it began adds it to the selection or takes it
+        /// out, as a Shift-click; a drag draws the box (servers there are
+        /// a pixel or two apart, and a box could hardly start between
+        /// them).
+        on: Option<ServerId>,
     },
     Pinch {
         dist: f64,
         cam: Camera,
     },
 }
+
+/// How far (screen pixels, each way) a Shift-press on a painted server
+/// may move and still be a Shift-click on it, not a box.
+const CLICK_PX: f64 = 4.0;
 
 /// The canvas's pointer state: handles only, so it is `Copy` and every
 /// node can start a gesture with it.
@@ -180,15 +190,16 @@ pub fn down(c: Ctx, p: Pointer, ev: web_sys::PointerEvent) {
     // In the painted far view, a press on a server is the server's.
     // The keys then go to it, as to a node pressed.
     let hit = painted_hit(c, p, sx, sy);
-    if let Some(id) = hit.filter(|_| ed.mode.get_untracked() == Mode::Edit) {
+    let editing = ed.mode.get_untracked() == Mode::Edit;
+    if let Some(id) = hit.filter(|_| editing && !ev.shift_key()) {
         start_move(c, p, id, &ev);
         crate::canvas::state::focus_server(ed, c.svg, id);
         return;
     }
     // A Shift-press on a painted server in the simulator is a click on it.
-    if ev.shift_key() && hit.is_none() {
+    if ev.shift_key() && (hit.is_none() || editing) {
         let at = ed.camera.get_untracked().to_canvas(sx, sy);
-        p.gesture.set_value(Gesture::Box { start: at });
+        p.gesture.set_value(Gesture::Box { start: at, on: hit });
         p.box_rect.set(Some((at, at)));
     } else {
         p.gesture.set_value(Gesture::Pan {
@@ -294,8 +305,18 @@ pub fn up(c: Ctx, p: Pointer, arrows: Memo<Vec<Link>>, ev: web_sys::PointerEvent
             Some(to) if !cancelled => cn.finish(&ed, to),
             _ => cn.cancel(),
         },
-        Gesture::Box { .. } => {
-            if let Some((a, b)) = p.box_rect.get_untracked() {
+        Gesture::Box { on, .. } => {
+            let k = ed.camera.get_untracked().k;
+            let clicked = p.box_rect.get_untracked().is_none_or(|(a, b)| {
+                (a.x - b.x).abs() * k < CLICK_PX && (a.y - b.y).abs() * k < CLICK_PX
+            });
+            if let (Some(id), true) = (on, clicked) {
+                if !cancelled {
+                    ed.selected_link.set(None);
+                    toggle_selected(ed, *id);
+                    crate::canvas::state::focus_server(ed, c.svg, *id);
+                }
+            } else if let Some((a, b)) = p.box_rect.get_untracked() {
                 // The positions' shared copy: one map lookup a server, not
                 // a store's and a signal's (at 10,000 servers, 3 ms).
                 let snap = pos.snapshot();

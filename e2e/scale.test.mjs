@@ -137,6 +137,17 @@ test('find a server by name: / opens it, Enter centres and selects each match in
     return r.x >= c.x && r.right <= c.right && r.y >= c.y && r.bottom <= c.bottom;
   }, want);
   assert.ok(inView);
+  // Found from the whole estate in view (zoomed far out), its name shows:
+  // a server found by name, not a nameless box.
+  await page.keyboard.press('Escape');
+  await page.click('[data-action="fit"]');
+  await page.waitForFunction(() => document.querySelector('svg.canvas').classList.contains('far'));
+  await page.keyboard.press('/');
+  await box.fill(want);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((n) => document.querySelector(`[data-server="${n}"].selected .name`)?.getBoundingClientRect().width > 0, want, { timeout: 5000 })
+    .catch(() => assert.fail('the name of the server found shows'));
+  assert.equal(await page.evaluate(() => document.querySelector('svg.canvas').classList.contains('no-names')), false);
   // Nothing matching says so; Escape closes.
   await box.fill('no such server');
   await box.press('x');

@@ -9,8 +9,9 @@ use crate::state::positions::Positions;
 use dpm_rules::{Link, ServerId, NODE_H, NODE_W};
 use leptos::prelude::*;
 
-/// Centres the view on these servers and selects them, or, given
-/// protections, selects those (the first is the one the properties panel
+/// Centres the view on these servers (zoomed in to where their names show,
+/// when they fit at that zoom) and selects them, or, given protections,
+/// selects those (the first is the one the properties panel
 /// shows and Delete removes).
 pub fn reveal(ed: Editor, pos: Positions, ids: &[ServerId], links: &[Link]) {
     // Where a server is drawn, or (in a large estate, out of view and not
@@ -34,7 +35,10 @@ pub fn reveal(ed: Editor, pos: Positions, ids: &[ServerId], links: &[Link]) {
             y1 = y1.max(p.y);
         }
         let (w, h) = ed.viewport.get_untracked();
-        let k = ed.camera.get_untracked().k.max(0.6);
+        // Close enough in to read the names (zoomed out further, a server
+        // found by name was a box without one).
+        let readable = crate::state::derived::MIN_TEXT_PX / dpm_rules::NAME_PX;
+        let k = ed.camera.get_untracked().k.max(readable);
         let fit = Camera::fitting((x0, y0 - NODE_H / 2.0, x1, y1 + NODE_H / 2.0), w, h, 1.25);
         let k = k.min(fit.k);
         let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);

@@ -55,7 +55,8 @@ pub fn ConnectTip() -> impl IntoView {
                 format!("Protect from {}: drop on a server.", names(from))
             };
             return Some(
-                view! { <div class="connect-tip neutral" role="status">{text}</div> }.into_any(),
+                view! { <div class="connect-tip neutral instruction" role="status">{text}</div> }
+                    .into_any(),
             );
         };
         // (`None`: a far server, judged in a later idle step.)

@@ -127,7 +127,8 @@ impl Connect {
     /// Starts a protection from `from`: every server gets its verdict from
     /// the rule crate's pre-check (the [`FIRST`] nearest first, in order,
     /// then the rest in no order), on the drawing as it is now (as when
-    /// every verdict was worked out at once).
+    /// every verdict was worked out at once; an edit before they all are,
+    /// an undo say, starts them again on the drawing it leaves).
     ///
     /// The protections `from` has already and the [`FIRST`] nearest servers
     /// (in the far view, the candidates Tab goes to) are judged in the
@@ -166,22 +167,52 @@ impl Connect {
         self.target.set(None);
         self.from.set(Some(from));
         if !rest.is_empty() {
-            leptos::task::spawn_local(self.judge_rest(run, *ed, from, rest));
+            let drawn = ed.shown.rev_untracked();
+            leptos::task::spawn_local(self.judge_rest(run, (*ed, drawn), from, rest));
+        }
+    }
+
+    /// Starts the protection from `from` again on the drawing as it is now,
+    /// aimed where it was (while both servers are there); ends it when
+    /// `from` is gone.
+    fn again(&self, ed: &Editor, from: ServerId) {
+        let (keyboard, target) = (self.keyboard.get_untracked(), self.target.get_untracked());
+        let there = |id: ServerId| ed.doc.with_untracked(|t| t.server(id).is_some());
+        if !there(from) {
+            self.cancel();
+            return;
+        }
+        self.start(ed, from, keyboard);
+        if let Some(to) = target.filter(|&to| there(to)) {
+            self.target.set(Some(to));
         }
     }
 
     /// The idle steps of [`Connect::start`]'s run `run`: judges `rest` on
-    /// the drawing of `ed` as it is at the first of them (with its
-    /// findings, when known: the key press's drawing, unless an edit came
-    /// between), then shows their verdicts; stops as soon as the run is
-    /// over (or the connection is gone with its canvas).
-    async fn judge_rest(self, run: u32, ed: Editor, from: ServerId, rest: Vec<ServerId>) {
+    /// the drawing of `ed` (copied at the first of them, with its findings
+    /// when known), then shows their verdicts; stops as soon as the run is
+    /// over (or the connection is gone with its canvas). The drawing shown
+    /// changed since `drawn` (its revision when the run started): the
+    /// protection starts again ([`Connect::again`]).
+    async fn judge_rest(
+        self,
+        run: u32,
+        (ed, drawn): (Editor, u64),
+        from: ServerId,
+        rest: Vec<ServerId>,
+    ) {
         let going = move || self.run.try_get_value() == Some(run);
+        // (The editor's signals live and go together, and longer than the
+        // run's.)
+        let changed = move || ed.shown.rev_untracked() != drawn;
         crate::browser::idle().await;
         if !going() {
             return;
         }
-        // (The editor's signals live and go together.)
+        if changed() {
+            self.again(&ed, from);
+            return;
+        }
         let Some(t) = ed.doc.try_with_untracked(|t| t.clone()) else {
             return;
         };
@@ -190,6 +221,10 @@ impl Connect {
         while !rest.is_empty() {
             let budget = crate::browser::idle().await.unwrap_or(BUDGET_MS);
             if !going() {
+                return;
+            }
+            if changed() {
+                self.again(&ed, from);
                 return;
             }
             let began = js_sys::Date::now();
@@ -203,7 +238,9 @@ impl Connect {
         // Shown at once, in a step of its own: each showing paints the far
         // view again and sets every server's flags.
         crate::browser::idle().await;
-        if going() {
+        if going() && changed() {
+            self.again(&ed, from);
+        } else if going() {
             self.verdicts.try_update(|v| v.extend(found));
         }
     }

@@ -152,7 +152,7 @@ fn fit(c: Ctx) {
             // its bar, however tall a scene's caption makes it).
             h - if present {
                 under_presenter_bar(c)
-            } else if ed.hint.get_untracked() {
+            } else if ed.hint.get_untracked() && ed.mode.get_untracked() == Mode::Edit {
                 110.0
             } else {
                 56.0

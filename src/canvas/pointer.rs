@@ -200,7 +200,11 @@ pub fn down(c: Ctx, p: Pointer, ev: web_sys::PointerEvent) {
     if ev.shift_key() && (hit.is_none() || editing) {
         let at = ed.camera.get_untracked().to_canvas(sx, sy);
         p.gesture.set_value(Gesture::Box { start: at, on: hit });
-        p.box_rect.set(Some((at, at)));
+        // From a server, the box shows once the pointer leaves it: a
+        // Shift-click draws none.
+        if hit.is_none() {
+            p.box_rect.set(Some((at, at)));
+        }
     } else {
         p.gesture.set_value(Gesture::Pan {
             sx,
@@ -276,9 +280,14 @@ pub fn moved(c: Ctx, p: Pointer, ev: web_sys::PointerEvent) {
                 cn.target.set(over);
             }
         }
-        Gesture::Box { start, .. } => {
-            let at = ed.camera.get_untracked().to_canvas(sx, sy);
-            p.box_rect.set(Some((*start, at)));
+        Gesture::Box { start, on } => {
+            let cam = ed.camera.get_untracked();
+            let at = cam.to_canvas(sx, sy);
+            let near = (at.x - start.x).abs() * cam.k < CLICK_PX
+                && (at.y - start.y).abs() * cam.k < CLICK_PX;
+            if on.is_none() || !near || p.box_rect.with_untracked(Option::is_some) {
+                p.box_rect.set(Some((*start, at)));
+            }
         }
     });
 }
@@ -613,7 +622,8 @@ pub fn boxed(a: Point, b: Point, at: &[(ServerId, Point)]) -> Vec<ServerId> {
 /// A Shift and drag (or a Shift-press on a painted server, `on`) released:
 /// the servers in the box join the selection, or, where a press on a
 /// painted server began and the pointer hardly moved, that server is added
-/// or taken out as by a Shift-click.
+/// or taken out as by a Shift-click. Cancelled (a touch taken over by the
+/// browser): nothing.
 fn end_box(c: Ctx, p: Pointer, on: Option<ServerId>, cancelled: bool) {
     let (ed, pos) = (c.ed, c.pos);
     let k = ed.camera.get_untracked().k;
@@ -627,7 +637,7 @@ fn end_box(c: Ctx, p: Pointer, on: Option<ServerId>, cancelled: bool) {
             toggle_selected(ed, id);
             crate::canvas::state::focus_server(ed, c.svg, id);
         }
-    } else if let Some((a, b)) = p.box_rect.get_untracked() {
+    } else if let (false, Some((a, b))) = (cancelled, p.box_rect.get_untracked()) {
         // The positions' shared copy: one map lookup a server, not
         // a store's and a signal's (at 10,000 servers, 3 ms).
         let snap = pos.snapshot();

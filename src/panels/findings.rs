@@ -41,18 +41,25 @@ fn finding_html(t: &Topology, f: &Finding, quote: bool) -> El {
     let message = el("span")
         .attr("class", "finding-message")
         .user_text(&f.message);
+    let links = (!f.protections.is_empty()).then(|| {
+        let all: Vec<String> = f.protections.iter().map(|l| link_attr(*l)).collect();
+        all.join(",")
+    });
+    // Its key: focus stays on it when its row is written again (the
+    // quotation coming to it or going).
+    let key = format!(
+        "{} {} {}",
+        f.rule.id(),
+        ids.join(" "),
+        links.as_deref().unwrap_or("")
+    );
     let button = el("button")
         .attr("class", "finding-button")
         .attr("title", "Show on the drawing")
         .attr("data-action", "show-finding")
+        .attr("data-k", key)
         .attr("data-ids", ids.join(" "))
-        .attr_opt(
-            "data-link",
-            (!f.protections.is_empty()).then(|| {
-                let all: Vec<String> = f.protections.iter().map(|l| link_attr(*l)).collect();
-                all.join(",")
-            }),
-        )
+        .attr_opt("data-link", links)
         .child(
             el("span")
                 .attr("class", "finding-icon")

@@ -602,5 +602,37 @@ test('undoing an opened drawing shows the whole drawing it replaced, and redoing
   await count(1000);
   await page.waitForFunction((z) => parseFloat(document.querySelector('.zoom-level').textContent) === z, estate, { timeout: 5000 })
     .catch(async () => assert.equal(await zoom(), estate, 'the estate opened again is fitted'));
+  // As when it was opened: nothing selected (it shares Scenario 1's ids).
+  assert.doesNotMatch(await page.locator('.properties-panel').innerText(), /selected/);
+  assert.equal(await page.locator('[data-server].selected').count(), 0);
+  await done(app, server.url);
+});
+
+test('undoing and redoing Layout shows the whole drawing each brings back, as Layout did', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  const zoom = () => page.evaluate(() => parseFloat(document.querySelector('.zoom-level').textContent));
+  // Fitted now: Fit changes nothing (read after it settles).
+  const fittedNow = async (what) => {
+    await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+    const z = await zoom();
+    await page.click('[data-action="fit"]');
+    await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+    assert.equal(await zoom(), z, `${what}: the drawing fitted (Fit changed the zoom)`);
+  };
+  // DS1 far to the right, then Layout brings it back.
+  await page.locator('[data-server="DS1"]').click();
+  for (let i = 0; i < 12; i++) await page.keyboard.press('Shift+ArrowRight');
+  await page.click('[data-action="layout"]');
+  await fittedNow('after Layout');
+  // Zoomed in, then undone: DS1 far off again, the whole drawing shown.
+  await page.click('[data-action="zoom-in"]');
+  await page.click('[data-action="zoom-in"]');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+z');
+  await fittedNow('after its undo');
+  await page.click('[data-action="zoom-in"]');
+  await page.keyboard.press('Control+Shift+z');
+  await fittedNow('after its redo');
   await done(app, server.url);
 });

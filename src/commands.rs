@@ -313,14 +313,24 @@ impl Cmd {
             Cmd::Author => dialog(Dialog::Author),
             Cmd::Undo => ed.undo(),
             Cmd::Redo => ed.redo(),
-            Cmd::Layout => {
-                ed.edit(apply_layout);
-                ed.request_fit();
-            }
+            Cmd::Layout => ed.edit_fitted(apply_layout),
             Cmd::Snap => ed.snap.update(|s| *s = !*s),
             Cmd::Simulate if ed.mode.get_untracked() == Mode::Simulate => sim::reset(ed, c.sim),
             Cmd::Simulate => sim::enter(ed, c.sim),
-            Cmd::List => c.lv.toggle(),
+            Cmd::List => {
+                c.lv.toggle();
+                // Opened, the keys go to it (its heading), once it is made.
+                if c.lv.on.get_untracked() {
+                    request_animation_frame(|| {
+                        if let Some(h) = document()
+                            .get_element_by_id("list-heading")
+                            .and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok())
+                        {
+                            let _ = h.focus();
+                        }
+                    });
+                }
+            }
             Cmd::Risk => {
                 c.rv.on.update(|r| *r = !*r);
                 c.rv.reveal.set_value(c.rv.on.get_untracked());
@@ -465,16 +475,25 @@ fn escape(c: Ctx, ev: &web_sys::KeyboardEvent) {
         }
     } else if let Some(list) = document().active_element().and_then(|e| list_around(&e)) {
         // The list closed from inside it, as a panel closes: the keys go
-        // to the button that opens it again.
+        // to the button that opens it again, or to "More" when the button
+        // is in its menu, closed.
         let _ = list.blur();
         c.lv.toggle();
-        if let Some(b) = document()
-            .query_selector(".toolbar [data-action=\"list\"]")
-            .ok()
-            .flatten()
-            .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = b.focus();
+        for at in [".toolbar [data-action=\"list\"]", "[data-testid=\"more\"]"] {
+            let b = document()
+                .query_selector(at)
+                .ok()
+                .flatten()
+                .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(b) = b {
+                let _ = b.focus();
+                if document()
+                    .active_element()
+                    .is_some_and(|a| a.is_same_node(Some(&b)))
+                {
+                    break;
+                }
+            }
         }
     } else if c.sim.player.with_untracked(|p| p.is_some()) {
         sim::stop(ed, c.sim);

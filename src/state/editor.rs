@@ -207,11 +207,12 @@ struct History {
     redo: Vec<(Patch, u64)>,
     /// The number the next step gets.
     next: u64,
-    /// The steps that opened a drawing (a preset, an import, a link, a
-    /// generated estate): undone or done again, the drawing then shown is
-    /// fitted, as opening one is (a 10,000-server estate undone left
-    /// Scenario 1 drawn at 1.7 %, a few dots).
-    opens: Vec<u64>,
+    /// The steps made to show a drawing whole (one opened: a preset, an
+    /// import, a link, a generated estate, New; a layout): undone or done
+    /// again, the drawing then shown is fitted, as making them fitted it
+    /// (a 10,000-server estate undone left Scenario 1 drawn at 1.7 %, a
+    /// few dots). At most as many as the history holds.
+    fits: Vec<u64>,
 }
 
 /// The servers the last changes to the drawing touched, each change with
@@ -401,7 +402,7 @@ impl Editor {
                 undo: Vec::new(),
                 redo: Vec::new(),
                 next: 1,
-                opens: Vec::new(),
+                fits: Vec::new(),
             }),
             spare: StoredValue::new(None),
             history_len: RwSignal::new((0, 0)),
@@ -469,7 +470,12 @@ impl Editor {
     /// here (commit, undo, redo, load), so the spare copy goes before the
     /// drawing changes and is made again when the browser is next idle.
     fn write_doc<R>(&self, f: impl FnOnce(&mut Topology) -> R) -> Option<R> {
-        self.spare.set_value(None);
+        // The spare copy, no longer the drawing's, is dropped once the
+        // browser is idle (an undo at 10,000 servers freed it in its frame,
+        // a millisecond or two in the profiling build).
+        if let Some(old) = self.spare.try_update_value(Option::take).flatten() {
+            crate::browser::when_idle(move || drop(old));
+        }
         let out = self.doc.try_update(f);
         self.spare_later();
         out
@@ -535,11 +541,16 @@ impl Editor {
             return;
         };
         let cur = self.step.get_untracked();
+        // Out of a step that fitted the drawing or into one (a drawing
+        // opened, a layout): the whole drawing is fitted after it.
+        let fitted = if back { cur } else { step };
+        let fits = self.history.with_value(|h| h.fits.contains(&fitted));
         // What it brings back (an undone delete) comes back selected, as
         // it was when it went.
-        // Not when it also takes servers away (the undo of an Open brings
-        // the whole drawing before it back).
-        let back_again = if patch.removes_servers() {
+        // Not when it also takes servers away, nor a drawing opened again
+        // or brought back (an estate opened again over Scenario 1, whose
+        // ids it shares, came back with 9,992 servers selected).
+        let back_again = if patch.removes_servers() || fits {
             Vec::new()
         } else {
             patch.added_servers()
@@ -565,14 +576,12 @@ impl Editor {
             None => {
                 h.undo.clear();
                 h.redo.clear();
-                h.opens.clear();
+                h.fits.clear();
             }
         });
         if applied {
             self.step.set(step);
-            // Out of an opened drawing or into one: the whole drawing.
-            let opened = if back { cur } else { step };
-            if self.history.with_value(|h| h.opens.contains(&opened)) {
+            if fits {
                 self.request_fit();
             }
         }
@@ -591,7 +600,7 @@ impl Editor {
         self.history.update_value(|h| {
             h.undo.clear();
             h.redo.clear();
-            h.opens.clear();
+            h.fits.clear();
         });
         self.opened.update(|n| *n += 1);
         self.note_touched(None, false);
@@ -719,17 +728,32 @@ impl Editor {
         let opened = self.commit(t);
         if opened {
             self.opened.update(|n| *n += 1);
-            let step = self.step.get_untracked();
-            self.history.update_value(|h| {
-                h.opens.push(step);
-                // Only those the history can still reach.
-                if h.opens.len() > HISTORY_MAX {
-                    h.opens.remove(0);
-                }
-            });
+            self.fitted_step();
         }
         self.request_fit();
         opened
+    }
+
+    /// [`Editor::edit`], then the drawing fitted (a layout): undone or done
+    /// again, it is fitted again.
+    pub fn edit_fitted(&self, f: impl FnOnce(&mut Topology)) {
+        let before = self.step.get_untracked();
+        self.edit(f);
+        if self.step.get_untracked() != before {
+            self.fitted_step();
+        }
+        self.request_fit();
+    }
+
+    /// Notes the step just made as one that fits the drawing.
+    fn fitted_step(&self) {
+        let step = self.step.get_untracked();
+        self.history.update_value(|h| {
+            h.fits.push(step);
+            if h.fits.len() > HISTORY_MAX {
+                h.fits.remove(0);
+            }
+        });
     }
 
     pub fn request_fit(&self) {

@@ -345,7 +345,6 @@ test('3,000 servers zoomed out: a DPM server failed and brought back in the simu
   await done(app, server.url);
 });
 
-/** The far view's servers canvas: a hash of its pixels, how many it inks, its size. */
 test('3,000 servers zoomed out: Shift and a drag that starts on a painted server draws a box; Shift and a click on one adds it or takes it out', { timeout: 300000 }, async () => {
   const app = await openEstate(3000);
   const { page } = app;
@@ -397,6 +396,7 @@ test('3,000 servers zoomed out: Shift and a drag that starts on a painted server
   await done(app, server.url);
 });
 
+/** The far view's servers canvas: a hash of its pixels, how many it inks, its size. */
 const paintedServers = (page) =>
   page.evaluate(() => {
     const c = document.querySelector('canvas.ground.servers');

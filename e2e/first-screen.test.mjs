@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { suite, openApp, screenshot } from './harness.mjs';
+import { suite, openApp, screenshot, done } from './harness.mjs';
 
 const server = suite();
 
@@ -37,7 +37,8 @@ test('first screen draws Scenario 1: eight servers, seven protections', async ()
 });
 
 test('the first visit\'s hint is about editing: the simulator, which says what a click does there, hides it, and leaving shows it again', async () => {
-  const { page, context } = await openApp(server.browser, server.url);
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
   const hint = page.locator('.first-hint');
   await hint.waitFor();
   assert.match(await hint.innerText(), /Drag a server from the palette/);
@@ -46,5 +47,5 @@ test('the first visit\'s hint is about editing: the simulator, which says what a
   assert.equal(await hint.count(), 0);
   await page.click('[data-action="simulate"]');
   await hint.waitFor();
-  await context.close();
+  await done(app, server.url);
 });

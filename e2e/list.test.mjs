@@ -210,10 +210,16 @@ test('Escape closes the list from inside it (a field first left), and in the sim
   await button.click();
   const list = page.getByTestId('servers-list');
   await list.waitFor();
-  // From a name field: the first Escape leaves the field, keeping the list
-  // open with the keys in it; the second closes it, the keys on its button.
-  await item(page, 'PS3').locator('[data-rename]').focus();
+  // Opened, the keys are in it.
+  await page.waitForFunction(() => document.activeElement?.id === 'list-heading');
+  // From a name field: the first Escape puts the name back and leaves the
+  // field, keeping the list open with the keys in it; the second closes
+  // it, the keys on its button.
+  const field = item(page, 'PS3').locator('[data-rename]');
+  await field.focus();
+  await page.keyboard.type('X');
   await page.keyboard.press('Escape');
+  assert.equal(await field.inputValue(), 'PS3', 'Escape put the name back');
   assert.equal(await list.count(), 1, 'the first Escape only leaves the field');
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'servers-list');
   await page.keyboard.press('Escape');
@@ -231,7 +237,8 @@ test('Escape closes the list from inside it (a field first left), and in the sim
   assert.equal(await button.getAttribute('aria-pressed'), 'false');
   assert.equal(await button.isDisabled(), true);
   await page.keyboard.press('l');
-  assert.equal(await list.count(), 0, 'L does nothing in the simulator');
+  assert.equal(await button.getAttribute('aria-pressed'), 'false');
+  assert.equal(await page.evaluate(() => localStorage.getItem('dpm-sketch/list')), '1', 'L does nothing in the simulator: the list stays open for after it');
   // Leaving brings it back as it was.
   await page.click('[data-action="simulate"]');
   await list.waitFor();

@@ -713,7 +713,8 @@ pub fn ServersList() -> impl IntoView {
         }
     };
     let on_keydown = move |ev: web_sys::KeyboardEvent| {
-        if ev.key() != "Enter" {
+        let key = ev.key();
+        if key != "Enter" && key != "Escape" {
             return;
         }
         let (Some(el), Some(root)) = (
@@ -722,9 +723,17 @@ pub fn ServersList() -> impl IntoView {
         ) else {
             return;
         };
-        if let Some(id) = el.get_attribute("data-rename").and_then(|i| id_of(&i)) {
+        let Some(id) = el.get_attribute("data-rename").and_then(|i| id_of(&i)) else {
+            return;
+        };
+        if key == "Enter" {
             ev.prevent_default();
             rename(ed, &root, id);
+        } else if let Ok(input) = el.dyn_into::<web_sys::HtmlInputElement>() {
+            // Escape puts the name back, as in place on the canvas (then
+            // the editor's Escape leaves the field).
+            input.set_value(&input.default_value());
+            name_error(&root, id.0, "");
         }
     };
 

@@ -260,6 +260,10 @@ test('the toolbar keeps keyboard focus when it refits, and a dialog run from Mor
     await page.waitForSelector('.toolbar [data-action="simulate"][aria-pressed="false"]');
     await page.waitForTimeout(400);
     assert.ok(['simulate', 'more'].includes(await active(page)), `${width}: focus stays after stopping, not ${await active(page)}`);
+    // The bar as it was: what the simulator's longer label sent under More
+    // comes back (Snap stayed there at 1280).
+    await settleToolbar(page);
+    assert.deepEqual(await inMore(page), before, `${width}: the same items under More as before the simulator`);
     // Theme changes its label's width too.
     await page.locator('.toolbar [data-action="theme"]').focus().catch(() => {});
     if ((await active(page)) === 'theme') {

@@ -52,13 +52,12 @@ const MOVE_ORDER: [&str; 19] = [
     "simulate",
 ];
 
-/// The bar's state: how many items are under "More", whether it is open,
-/// and the widths the items had in the bar (to know when one fits again).
+/// The bar's state: how many items are under "More" and whether it is
+/// open.
 #[derive(Clone, Copy)]
 struct Overflow {
     moved: RwSignal<usize>,
     open: RwSignal<bool>,
-    widths: StoredValue<[f64; MOVE_ORDER.len()]>,
     bar: NodeRef<leptos::html::Div>,
     menu: NodeRef<leptos::html::Div>,
     button: NodeRef<leptos::html::Button>,
@@ -69,7 +68,6 @@ pub fn toolbar(c: Ctx) -> impl IntoView {
     let o = Overflow {
         moved: RwSignal::new(0),
         open: RwSignal::new(false),
-        widths: StoredValue::new([0.0; MOVE_ORDER.len()]),
         bar: NodeRef::new(),
         menu: NodeRef::new(),
         button: NodeRef::new(),
@@ -190,43 +188,46 @@ fn place(bar: &web_sys::Element, into: &web_sys::Element, ids: &[&str]) {
 
 /// Moves items under "More" while the bar overflows, and back while the
 /// next fits, a step a frame (each step laid out first); `n` counts steps.
+/// Whether one fits back is tried in the bar and measured, in the same
+/// task (no frame shows the try): an estimate of its width and gaps kept
+/// Snap under "More" after the simulator's wider button had sent it there,
+/// with the room for it back.
 fn fit(o: Overflow, n: usize) {
     let Some(bar) = o.bar.get_untracked() else {
         return;
     };
-    let kids = bar.children();
-    let (mut used, mut count) = (0.0, 0.0);
-    for i in 0..kids.length() {
-        let Some(k) = kids
-            .item(i)
-            .and_then(|k| k.dyn_into::<web_sys::HtmlElement>().ok())
-        else {
-            continue;
-        };
-        if k.offset_width() > 0 {
-            used += f64::from(k.offset_width());
-            count += 1.0;
-        }
-    }
-    // Remember the width of every item the bar shows.
-    let moved = o.moved.get_untracked();
-    o.widths.update_value(|w| {
-        for (i, id) in MOVE_ORDER.iter().enumerate().skip(moved) {
-            if let Some(e) = item(&bar, id) {
-                w[i] = f64::from(e.offset_width());
+    // The items' widths and the gaps between them; "More" left out when
+    // `more` is false (the last one back takes it away).
+    let used = |more: bool| {
+        let kids = bar.children();
+        let (mut used, mut count) = (0.0, 0.0);
+        for i in 0..kids.length() {
+            let Some(k) = kids
+                .item(i)
+                .and_then(|k| k.dyn_into::<web_sys::HtmlElement>().ok())
+            else {
+                continue;
+            };
+            let is_more = k.class_list().contains("more-wrap");
+            if k.offset_width() > 0 && (more || !is_more) {
+                used += f64::from(k.offset_width());
+                count += 1.0;
             }
         }
-    });
-    used += 4.0 * (count - 1.0f64).max(0.0);
+        used + 4.0 * (count - 1.0f64).max(0.0)
+    };
+    let moved = o.moved.get_untracked();
     let room = f64::from(bar.client_width()) - 24.0;
-    let step = if used > room + 0.5 && moved < MOVE_ORDER.len() {
+    let step = if used(true) > room + 0.5 && moved < MOVE_ORDER.len() {
         Some(moved + 1)
     } else if moved > 0 {
-        let w = o.widths.with_value(|w| w[moved - 1]).max(40.0);
-        // Its own width, a gap and a group's edge; the last one back takes
-        // "More" away.
-        let more = if moved == 1 { 90.0 } else { 0.0 };
-        (used + w + 12.0 - more <= room).then_some(moved - 1)
+        arrange(o, &bar, moved - 1);
+        if used(moved > 1) <= room + 0.5 {
+            Some(moved - 1)
+        } else {
+            arrange(o, &bar, moved);
+            None
+        }
     } else {
         None
     };

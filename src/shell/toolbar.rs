@@ -130,18 +130,7 @@ fn arrange(o: Overflow, bar: &web_sys::Element, moved: usize) {
         return;
     };
     let focused = document().active_element();
-    let groups = bar.children();
-    let mut under = Vec::new();
-    for (g, ids) in GROUPS.iter().enumerate() {
-        let Some(group) = groups.item(g as u32) else {
-            continue;
-        };
-        let (out, stay): (Vec<&str>, Vec<&str>) =
-            ids.iter().partition(|id| MOVE_ORDER[..moved].contains(id));
-        place(bar, &group, &stay);
-        under.extend(out);
-    }
-    place(bar, &menu, &under);
+    place_items(o, bar, moved);
     let Some(f) = focused.filter(|f| bar.contains(Some(f))) else {
         return;
     };
@@ -163,6 +152,26 @@ fn arrange(o: Overflow, bar: &web_sys::Element, moved: usize) {
             let _ = to.focus();
         }
     });
+}
+
+/// The first `moved` of [`MOVE_ORDER`] under "More", the rest in their
+/// groups (what [`arrange`] does, focus aside).
+fn place_items(o: Overflow, bar: &web_sys::Element, moved: usize) {
+    let Some(menu) = o.menu.get_untracked() else {
+        return;
+    };
+    let groups = bar.children();
+    let mut under = Vec::new();
+    for (g, ids) in GROUPS.iter().enumerate() {
+        let Some(group) = groups.item(g as u32) else {
+            continue;
+        };
+        let (out, stay): (Vec<&str>, Vec<&str>) =
+            ids.iter().partition(|id| MOVE_ORDER[..moved].contains(id));
+        place(bar, &group, &stay);
+        under.extend(out);
+    }
+    place(bar, &menu, &under);
 }
 
 /// Makes the items `ids` the elements of `into`, in that order, moving only
@@ -221,13 +230,30 @@ fn fit(o: Overflow, n: usize) {
     let step = if used(true) > room + 0.5 && moved < MOVE_ORDER.len() {
         Some(moved + 1)
     } else if moved > 0 {
-        arrange(o, &bar, moved - 1);
-        if used(moved > 1) <= room + 0.5 {
-            Some(moved - 1)
-        } else {
-            arrange(o, &bar, moved);
-            None
+        // The try moves an item out of "More" and maybe back: focus that
+        // a move takes from an item is given back at once (a focus given
+        // back a frame later took it from wherever the user had gone
+        // since, as the find field).
+        let focused = document().active_element();
+        let keep_focus = || {
+            if let Some(f) = focused.as_ref().filter(|f| bar.contains(Some(f))) {
+                if !document()
+                    .active_element()
+                    .is_some_and(|a| a.is_same_node(Some(f)))
+                {
+                    if let Ok(f) = f.clone().dyn_into::<web_sys::HtmlElement>() {
+                        let _ = f.focus();
+                    }
+                }
+            }
+        };
+        place_items(o, &bar, moved - 1);
+        let fits = used(moved > 1) <= room + 0.5;
+        if !fits {
+            place_items(o, &bar, moved);
         }
+        keep_focus();
+        fits.then_some(moved - 1)
     } else {
         None
     };

@@ -195,6 +195,14 @@ fn place(bar: &web_sys::Element, into: &web_sys::Element, ids: &[&str]) {
     }
 }
 
+thread_local! {
+    /// The bar's room and its items' width when the last item tried back
+    /// from "More" did not fit: tried again only when either changes
+    /// (refits come with every resize event while a window's edge is
+    /// dragged). One toolbar.
+    static REFUSED: std::cell::Cell<Option<(f64, f64)>> = const { std::cell::Cell::new(None) };
+}
+
 /// Moves items under "More" while the bar overflows, and back while the
 /// next fits, a step a frame (each step laid out first); `n` counts steps.
 /// Whether one fits back is tried in the bar and measured, in the same
@@ -227,9 +235,10 @@ fn fit(o: Overflow, n: usize) {
     };
     let moved = o.moved.get_untracked();
     let room = f64::from(bar.client_width()) - 24.0;
-    let step = if used(true) > room + 0.5 && moved < MOVE_ORDER.len() {
+    let now = used(true);
+    let step = if now > room + 0.5 && moved < MOVE_ORDER.len() {
         Some(moved + 1)
-    } else if moved > 0 {
+    } else if moved > 0 && REFUSED.get() != Some((room, now)) {
         // The try moves an item out of "More" and maybe back: focus that
         // a move takes from an item is given back at once (a focus given
         // back a frame later took it from wherever the user had gone
@@ -253,6 +262,7 @@ fn fit(o: Overflow, n: usize) {
             place_items(o, &bar, moved);
         }
         keep_focus();
+        REFUSED.set((!fits).then_some((room, now)));
         fits.then_some(moved - 1)
     } else {
         None

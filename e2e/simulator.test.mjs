@@ -224,12 +224,28 @@ test('a primary and its secondary fail together: recovery in order plays as one 
   await page.click('[data-action="play-plan"]');
   assert.match(await page.getByTestId('caption').innerText(), /DS1 and DS3 fail/);
   assert.equal(await page.locator('.server.failed').count(), 2);
+  // PS1's own options do not bring DS1 back; its note says what does.
+  assert.match(
+    await page.locator('[data-affected="PS1"] .option-note').innerText(),
+    /Recovery in order rebuilds DS3 and then DS1, which protects PS1 again/,
+  );
+  // The copies of PS1, at each step: DS3 held PS1's data only as a copy of
+  // DS1's replica, so rebuilding DS3 brings none back; DS1 rebuilt makes
+  // its replica again from PS1, and DS3 copies it.
+  const copiesOf = (data) =>
+    page.locator('.copies-table tbody tr').filter({ has: page.locator('td', { hasText: new RegExp(`^${data}`) }) }).locator('td').nth(1).innerText();
+  await page.click('[data-action="play-pause"]');
+  assert.equal(await copiesOf('PS1'), '0');
   await page.click('[data-action="step-forward"]');
   assert.match(await page.getByTestId('caption').innerText(), /Rebuild DS3 first/);
   assert.equal(await page.locator('.server.failed').count(), 1);
+  assert.equal(await copiesOf('PS1'), '0', 'DS3 rebuilt while DS1 is down holds no copy of PS1');
+  assert.equal(await copiesOf('PS3'), '2', 'DS3 copies PS3 again from DS2, which is up');
+  assert.equal(await copiesOf('DS1 database'), '2', 'DS3 restores its replica of DS1 database from DS4');
   await toEnd(page);
   assert.match(await page.getByTestId('caption').innerText(), /Rebuild DS1/);
   assert.equal(await page.locator('.server.failed').count(), 0);
+  assert.equal(await copiesOf('PS1'), '2');
   assert.equal(await page.locator('.player [data-action="apply"]').count(), 0, 'a recovery restores the drawing: nothing to apply');
   await screenshot(page, 'sim-recovery-in-order');
   await done(app, server.url);

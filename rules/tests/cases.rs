@@ -303,6 +303,23 @@ fn every_failover_question_matches_its_snapshot() {
             .map(|l| format!("{}->{}", t.name(l.protector), t.name(l.target)))
             .collect();
         let _ = writeln!(s, "broken: {}", broken.join(", "));
+        // The data the player's table shows, and its copies after a step.
+        let mut concerned: Vec<dpm_rules::DataSource> =
+            plan.reduced.iter().map(|r| r.source).collect();
+        for d in plan.lost.iter().chain(&plan.unprotected) {
+            if !concerned.contains(d) {
+                concerned.push(*d);
+            }
+        }
+        let copies_after = |step: &dpm_rules::Step| {
+            let counts = plan.copies_after(&t, step, &concerned);
+            concerned
+                .iter()
+                .zip(counts)
+                .map(|(d, n)| format!("{} {n}", d.label(step.drawing(&t))))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         if !plan.order.is_empty() {
             let _ = writeln!(s, "recovery in order:");
             for (k, o) in plan.order.iter().enumerate() {
@@ -317,6 +334,7 @@ fn every_failover_question_matches_its_snapshot() {
                     labels(&o.back),
                     names(&o.step.failed)
                 );
+                let _ = writeln!(s, "     copies after: {}", copies_after(&o.step));
             }
         }
         for a in &plan.affected {
@@ -333,7 +351,8 @@ fn every_failover_question_matches_its_snapshot() {
                     o.via.as_deref().unwrap_or("-"),
                     o.reason
                 );
-                for (k, step) in o.steps(&t, &plan.failed).iter().enumerate() {
+                let steps = o.steps(&t, &plan.failed);
+                for (k, step) in steps.iter().enumerate() {
                     let flows: Vec<String> = step
                         .flows
                         .iter()
@@ -356,6 +375,9 @@ fn every_failover_question_matches_its_snapshot() {
                             format!(" [{}]", flows.join(", "))
                         }
                     );
+                }
+                if let Some(last) = steps.last() {
+                    let _ = writeln!(s, "    copies after: {}", copies_after(last));
                 }
                 let result = o.result(&t, &plan.failed);
                 let _ = writeln!(

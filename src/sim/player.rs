@@ -99,8 +99,11 @@ fn player_html(sim: Sim, the_plan: Memo<Option<Plan>>, p: &Player, doc: &Topolog
     let Some(step) = p.steps.get(at) else {
         return Markup::default();
     };
-    let sources: Vec<DataSource> = the_plan.with_untracked(|pl| {
-        let Some(pl) = pl else { return Vec::new() };
+    let drawing = step.drawing(doc);
+    let (counts, left_out) = the_plan.with_untracked(|pl| {
+        let Some(pl) = pl else {
+            return (Vec::new(), None);
+        };
         let mut s: Vec<DataSource> = pl.reduced.iter().map(|r| r.source).collect();
         // By a set: a site's failure concerns thousands.
         let mut seen: dpm_rules::hash::HashSet<DataSource> = s.iter().copied().collect();
@@ -109,11 +112,9 @@ fn player_html(sim: Sim, the_plan: Memo<Option<Plan>>, p: &Player, doc: &Topolog
                 s.push(*d);
             }
         }
-        s
+        let (sources, left_out) = concerned(drawing, p, s);
+        (copy_counts(pl, doc, step, &sources), left_out)
     });
-    let drawing = step.drawing(doc);
-    let (sources, left_out) = concerned(drawing, p, sources);
-    let counts = copy_counts(drawing, &step.failed, &sources);
     // In the editor, an option (not a recovery in order) can be applied.
     let apply = p.option.as_ref().map(|o| {
         action_button("btn primary", "apply")

@@ -6,9 +6,7 @@ use crate::state::editor::Editor;
 use crate::state::editor::Mode;
 
 use dpm_rules::hash::HashSet;
-use dpm_rules::{
-    down_with, Copies, DataSource, Down, Plan, RecoveryOption, ServerId, Step, Topology,
-};
+use dpm_rules::{down_with, DataSource, Down, Plan, RecoveryOption, ServerId, Step, Topology};
 use leptos::prelude::*;
 use std::time::Duration;
 
@@ -344,23 +342,26 @@ pub fn labels(t: &Topology, list: &[DataSource]) -> Vec<String> {
     list.iter().map(|d| d.label(t)).collect()
 }
 
-/// Copies of each data source that survive in a step's state.
+/// Each data source in a step's drawing, with its copies after the step
+/// (the rule crate's [`Plan::copies_after`]: a server rebuilt while the
+/// server it copied from is down holds nothing yet) and whether its own
+/// server is down.
 pub fn copy_counts(
-    step_t: &Topology,
-    failed: &[ServerId],
+    plan: &Plan,
+    planned: &Topology,
+    step: &Step,
     sources: &[DataSource],
 ) -> Vec<(String, usize, bool)> {
-    let copies = Copies::new(step_t);
+    let step_t = step.drawing(planned);
+    let sources: Vec<DataSource> = sources
+        .iter()
+        .copied()
+        .filter(|d| step_t.server(d.server).is_some())
+        .collect();
+    let counts = plan.copies_after(planned, step, &sources);
     sources
         .iter()
-        .filter(|d| step_t.server(d.server).is_some())
-        .map(|d| {
-            let n = copies
-                .holders(*d)
-                .into_iter()
-                .filter(|h| !failed.contains(h))
-                .count();
-            (d.label(step_t), n, failed.contains(&d.server))
-        })
+        .zip(counts)
+        .map(|(d, n)| (d.label(step_t), n, step.failed.contains(&d.server)))
         .collect()
 }

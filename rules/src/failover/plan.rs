@@ -395,7 +395,7 @@ impl<'a> Planner<'a> {
 
         for &x in &targets {
             if self.up(x) {
-                self.target_of_failed_dpm(f, x, &sec, &extra);
+                self.target_of_failed_dpm(f, x, &sec, &extra, &db_survives);
             }
         }
     }
@@ -514,13 +514,15 @@ impl<'a> Planner<'a> {
     /// Server `x`, up, that failed DPM server `f` protected: Switch
     /// Protection or a move through each working secondary that holds its
     /// replica; otherwise protect it again (and, for a protected server,
-    /// rebuild `f`).
+    /// rebuild `f`). `db_survives`: the DPM servers up that hold a copy of
+    /// `f`'s database.
     fn target_of_failed_dpm(
         &mut self,
         f: ServerId,
         x: ServerId,
         sec: &Secondaries,
         extra: &[DbCopy],
+        db_survives: &[String],
     ) {
         match self.kind(x) {
             Some(Kind::Protected) if !sec.working.is_empty() && self.copied(f, x) => {
@@ -530,7 +532,7 @@ impl<'a> Planner<'a> {
                     }
                 }
             }
-            Some(_) => self.protect_again(f, x, sec, extra),
+            Some(_) => self.protect_again(f, x, sec, extra, db_survives),
             None => {}
         }
     }
@@ -558,10 +560,21 @@ impl<'a> Planner<'a> {
     /// No working secondary holds `x` (or `x` is a DPM server losing its
     /// own secondary `f`): protect it again from scratch, and for a
     /// protected server rebuild `f`.
-    fn protect_again(&mut self, f: ServerId, x: ServerId, sec: &Secondaries, extra: &[DbCopy]) {
+    ///
+    /// When `f`'s secondaries are all down but its database survives
+    /// further along the chain (`db_survives`), the note says that recovery
+    /// in order, not an option of `x`'s own, brings `f`'s protection back.
+    fn protect_again(
+        &mut self,
+        f: ServerId,
+        x: ServerId,
+        sec: &Secondaries,
+        extra: &[DbCopy],
+        db_survives: &[String],
+    ) {
         let protected = self.kind(x) == Some(Kind::Protected);
         if protected && sec.working.is_empty() && !sec.down.is_empty() {
-            let note = format!(
+            let mut note = format!(
                 "Switch Protection is not possible: {} {} {} too, and with {} it held {}'s only copy.",
                 and_list(&sec.down),
                 sec.are(),
@@ -569,6 +582,14 @@ impl<'a> Planner<'a> {
                 self.name(f),
                 self.name(x)
             );
+            if sec.stopped.is_empty() && !db_survives.is_empty() {
+                note.push_str(&format!(
+                    " Recovery in order rebuilds {} and then {}, which protects {} again with a new replica of its data.",
+                    and_list(&sec.down),
+                    self.name(f),
+                    self.name(x)
+                ));
+            }
             self.note(x, note);
         }
         self.reprotect(f, x, sec);

@@ -3,9 +3,71 @@
 //! [`Step::drawing`]), one function per [`Action`]. Asked for only
 //! when the app plays an option (a plan for a large topology has many).
 
-use super::{Action, DbCopy, Destination, Flow, RecoveryOption, Step};
+use super::{Action, DbCopy, Destination, Flow, Plan, RecoveryOption, Step};
+use crate::hash::HashSet;
+use crate::inventory::{Copies, DataSource};
 use crate::model::{Kind, Link, Protection, ServerId, Topology};
 use crate::rules::and_list;
+
+impl Plan {
+    /// How many copies of each of `sources` exist once `step` is done: a
+    /// step of an option this plan offers, or of its recovery in order.
+    ///
+    /// In: the drawing the plan was made from, the step, the data sources
+    /// asked about. Out: one count per source, in order; 0 for a source
+    /// whose server is not in the step's drawing.
+    ///
+    /// A holder counts when it is up after the step. A server that failed
+    /// and is back (rebuilt, its DPM database restored) lost what its disks
+    /// held, so its copy counts only once it can be made again: from the
+    /// data's own server, up, when it holds the data directly (a primary's
+    /// replica, created again by a consistency check), or from another copy
+    /// that counts ("all replicas on the primary that the primary directly
+    /// protects" are what a secondary copies; a copy further along the
+    /// chain is what a rebuilt secondary's replica of a database is
+    /// restored from). So rebuilding DS3 while DS1, which DS3 protects, is
+    /// still down brings back no copy of PS1: DS3 held PS1's data only as a
+    /// copy of DS1's replica. A DPM server stopped by its database's server
+    /// lost no disk: its copies count again once it is up.
+    pub fn copies_after(
+        &self,
+        planned: &Topology,
+        step: &Step,
+        sources: &[DataSource],
+    ) -> Vec<usize> {
+        let t = step.drawing(planned);
+        let copies = Copies::new(t);
+        let down: HashSet<ServerId> = step.failed.iter().copied().collect();
+        let rebuilt: HashSet<ServerId> = self
+            .failed
+            .iter()
+            .copied()
+            .filter(|id| !down.contains(id))
+            .collect();
+        sources
+            .iter()
+            .map(|&d| {
+                if t.server(d.server).is_none() {
+                    return 0;
+                }
+                let up: Vec<ServerId> = copies
+                    .holders(d)
+                    .into_iter()
+                    .filter(|h| !down.contains(h))
+                    .collect();
+                let own_up = !down.contains(&d.server);
+                let made_again = up
+                    .iter()
+                    .any(|h| !rebuilt.contains(h) || own_up && copies.direct(d).contains(h));
+                if made_again {
+                    up.len()
+                } else {
+                    0
+                }
+            })
+            .collect()
+    }
+}
 
 impl RecoveryOption {
     /// The steps of this option from `t` with `failed` down. In: the

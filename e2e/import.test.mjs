@@ -87,6 +87,18 @@ test('four inventories dropped on the canvas: a conflict is listed with both fil
   await screenshot(page, 'import-report');
   await page.click('[data-kind="conflict"] [data-action="import-show"]');
   await page.waitForSelector('[data-server="APP1"].selected');
+  // The servers concerned, shown at the canvas's centre (the opened
+  // estate's fit came after the reveal and moved them aside).
+  await page.waitForTimeout(300);
+  const off = await page.evaluate(() => {
+    const boxes = [...document.querySelectorAll('.server.selected .body')].map((b) => b.getBoundingClientRect());
+    const c = document.querySelector('.canvas-wrap').getBoundingClientRect();
+    const x0 = Math.min(...boxes.map((b) => b.left)), x1 = Math.max(...boxes.map((b) => b.right));
+    const y0 = Math.min(...boxes.map((b) => b.top)), y1 = Math.max(...boxes.map((b) => b.bottom));
+    return [boxes.length, (x0 + x1) / 2 - (c.left + c.width / 2), (y0 + y1) / 2 - (c.top + c.height / 2)];
+  });
+  assert.ok(off[0] >= 2, `the conflict's servers selected: ${off[0]}`);
+  assert.ok(Math.hypot(off[1], off[2]) < 20, `they are centred ${off.slice(1).map(Math.round)} px off the canvas's centre`);
   assert.match(await notice(page), /Imported 4 exports: \d+ servers; 1 conflict, under Problems\./);
   // The conflict is a finding of the drawing, on APP1.
   const finding = page.locator('li.finding[data-rule="protected-twice"]').first();

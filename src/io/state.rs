@@ -288,7 +288,11 @@ pub fn open_import(ed: Editor, pos: Positions, show: &[String]) {
         .doc
         .with_untracked(|t| show.iter().filter_map(|s| t.find(s)).collect());
     if !ids.is_empty() {
-        crate::state::reveal::reveal(ed, pos, &ids, &[]);
+        // After the opened drawing's fit, which its positions' and the
+        // fit's effects schedule for the coming frame: shown before it,
+        // the fit moved the conflict off the centre.
+        use leptos::prelude::request_animation_frame as frame;
+        frame(move || frame(move || crate::state::reveal::reveal(ed, pos, &ids, &[])));
     }
 }
 

@@ -236,6 +236,7 @@ test('Escape closes the list from inside it (a field first left), and in the sim
   assert.equal(await list.count(), 0);
   assert.equal(await button.getAttribute('aria-pressed'), 'false');
   assert.equal(await button.isDisabled(), true);
+  assert.match(await button.getAttribute('title'), /Not while simulating.*comes back when you stop/, 'its tip says why it is off');
   await page.keyboard.press('l');
   assert.equal(await button.getAttribute('aria-pressed'), 'false');
   assert.equal(await page.evaluate(() => localStorage.getItem('dpm-sketch/list')), '1', 'L does nothing in the simulator: the list stays open for after it');
@@ -243,5 +244,6 @@ test('Escape closes the list from inside it (a field first left), and in the sim
   await page.click('[data-action="simulate"]');
   await list.waitFor();
   assert.equal(await button.getAttribute('aria-pressed'), 'true');
+  assert.equal(await button.getAttribute('title'), 'The drawing as a list: every server, its protections and findings; edit from it (L)');
   await done(app, server.url);
 });

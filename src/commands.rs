@@ -290,6 +290,21 @@ impl Cmd {
         }
     }
 
+    /// Why the command cannot run now, for its disabled button's tooltip;
+    /// `None` when it can, or when being disabled says it all (nothing to
+    /// undo). Reactive.
+    pub fn why_not(self, c: Ctx) -> Option<&'static str> {
+        match self {
+            Cmd::List if c.ed.mode.get() == Mode::Simulate => Some(
+                "Not while simulating: the simulator's panel is in its place; the list comes back when you stop",
+            ),
+            Cmd::SelectAll | Cmd::Delete if c.ed.mode.get() != Mode::Edit => {
+                Some("Only while editing")
+            }
+            _ => None,
+        }
+    }
+
     /// Whether a toggle is on (its button's `aria-pressed`); `None` for a
     /// command that is not a toggle. Reactive.
     pub fn pressed(self, c: Ctx) -> Option<bool> {
@@ -544,8 +559,12 @@ fn nudge(c: Ctx, ev: &web_sys::KeyboardEvent, arrow: &str) {
 /// not allowed. One function for every such button, not a view each.
 pub fn button(c: Ctx, cmd: Cmd, class: &'static str) -> impl IntoView {
     let pressed = move || cmd.pressed(c).map(|p| p.to_string());
+    let title = move || match cmd.why_not(c) {
+        Some(why) => format!("{}. {why}.", cmd.tip()),
+        None => cmd.title(),
+    };
     view! {
-        <button class=class data-action=cmd.id() title=cmd.title() aria-label=cmd.aria_label()
+        <button class=class data-action=cmd.id() title=title aria-label=cmd.aria_label()
             aria-pressed=pressed disabled=move || !cmd.allowed(c)>{cmd.label()}</button>
     }
 }

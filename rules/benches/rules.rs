@@ -51,9 +51,23 @@ fn benches(c: &mut Criterion) {
         if let Some(ps) = protected {
             gone.remove_server(ps.id);
         }
+        // A protection added between two DPM servers (the last two: a new
+        // secondary, as the edits probe's Enter adds): the group rules look
+        // again at the groups it joins.
+        let dpm: Vec<_> = t
+            .servers
+            .iter()
+            .filter(|s| s.kind == Kind::Dpm)
+            .map(|s| s.id)
+            .collect();
+        let mut joined = t.clone();
+        if let [.., a, b] = dpm[..] {
+            joined.connect(Protection::new(a, b));
+        }
         for (name, after) in [
             ("recheck-after-delete", &deleted),
             ("recheck-after-protected-delete", &gone),
+            ("recheck-after-dpm-protect", &joined),
         ] {
             let touched = diff(after, &t).touched_for_rules(after);
             g.bench_with_input(BenchmarkId::new(name, n), after, |b, t| {

@@ -641,6 +641,51 @@ fn group_rules(v: View, findings: &mut Vec<Finding>) {
     versions::version_mismatches(v, None, findings);
 }
 
+/// [`group_rules`] for the groups of DPM servers (joined by protection)
+/// that hold any of `seeds` (positions; servers that are not DPM servers
+/// are passed over): the same findings for those groups as a whole check
+/// finds, in another order. Out: the positions of the groups' servers.
+fn group_rules_of(v: View, seeds: &[usize], findings: &mut Vec<Finding>) -> Vec<usize> {
+    let mut seen: HashSet<usize> = HashSet::default();
+    let mut members: Vec<usize> = Vec::new();
+    for &s in seeds {
+        if !v.is_dpm(s) || !seen.insert(s) {
+            continue;
+        }
+        let first = members.len();
+        members.push(s);
+        let mut k = first;
+        while k < members.len() {
+            let x = members[k];
+            k += 1;
+            let near = v.targets(x).chain(v.protectors(x)).map(|(y, _)| y);
+            for y in near {
+                if y != x && v.is_dpm(y) && seen.insert(y) {
+                    members.push(y);
+                }
+            }
+        }
+    }
+    let mut g = DiGraph::<usize, ()>::new();
+    let node: HashMap<usize, petgraph::graph::NodeIndex> =
+        members.iter().map(|&a| (a, g.add_node(a))).collect();
+    for &a in &members {
+        for (b, _) in v.targets(a) {
+            if let (true, Some(&nb)) = (a != b, node.get(&b)) {
+                g.add_edge(node[&a], nb, ());
+            }
+        }
+    }
+    for scc in petgraph::algo::tarjan_scc(&g) {
+        if scc.len() >= 3 {
+            let cycle: Vec<usize> = scc.iter().map(|&n| g[n]).collect();
+            findings.extend(long_cycle(v, &cycle));
+        }
+    }
+    versions::version_mismatches(v, Some(seeds), findings);
+    members
+}
+
 /// A drawing's findings, kept so that after an edit they are found again
 /// only where the edit can have changed them ([`Checked::update`]).
 ///
@@ -813,29 +858,55 @@ impl Joined {
     /// touched, so a change among DPM servers always shows at one).
     /// `shared`: a touched server's name is another's too ([`Names::update`]):
     /// ties between equal names are broken by order, which a move changes.
+    ///
+    /// Only the groups a change can reach are looked at again: those that
+    /// now hold a changed server or one of its DPM neighbours before the
+    /// edit (a group the edit split is found again from each piece, each
+    /// piece holding a neighbour of a changed server). Their old findings
+    /// go (each names a server of its group, and the groups before the edit
+    /// that held a changed server lie within these or were the changed
+    /// servers); every other group's findings stay.
     fn update(&mut self, v: View, touched: &[ServerId], shared: bool) {
-        let mut changed = shared;
+        let mut changed: Vec<ServerId> = Vec::new();
+        let mut seeds: Vec<ServerId> = Vec::new();
         for &x in touched {
             let new = v.ix.pos(x).and_then(|i| Joined::facts(v, i));
-            changed |= match new {
+            let old = match new {
                 Some(facts) => match self.of.get_mut(&x) {
-                    Some(old) if *old == facts => false,
-                    Some(old) => {
-                        *old = facts;
-                        true
-                    }
+                    Some(old) if *old == facts => continue,
+                    Some(old) => Some(std::mem::replace(old, facts)),
                     None => {
                         self.of.insert(x, facts);
-                        true
+                        None
                     }
                 },
-                None => self.of.remove(&x).is_some(),
+                None => match self.of.remove(&x) {
+                    Some(old) => Some(old),
+                    None => continue,
+                },
             };
+            changed.push(x);
+            seeds.push(x);
+            if let Some(old) = old {
+                seeds.extend(old.near.iter().map(|&n| ServerId((n >> 2) as u32)));
+            }
         }
-        if changed {
+        if shared {
             self.findings.clear();
             group_rules(v, &mut self.findings);
+            return;
         }
+        if changed.is_empty() {
+            return;
+        }
+        let at: Vec<usize> = seeds.iter().filter_map(|&id| v.ix.pos(id)).collect();
+        let mut found = Vec::new();
+        let members = group_rules_of(v, &at, &mut found);
+        let mut gone: HashSet<ServerId> = members.iter().map(|&i| v.id(i)).collect();
+        gone.extend(changed);
+        self.findings
+            .retain(|f| !f.servers.iter().any(|s| gone.contains(s)));
+        self.findings.extend(found);
     }
 }
 

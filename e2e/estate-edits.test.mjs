@@ -296,6 +296,10 @@ test('3,000 servers zoomed out: a click on a painted server gives it the keys ev
     // not aim the protection at the server it is drawn from.
     await page.waitForTimeout(300);
     assert.ok(!(await page.evaluate((n) => document.body.innerText.includes(`${n} → ${n}`), t.dpm)), 'C aimed at its own server');
+    // The 24 candidates nearest it are nodes Tab walks through (the first
+    // few made in the key press, the others a moment later).
+    await page.waitForFunction(() => document.querySelectorAll('[data-server]').length > 24, null, { timeout: 5000 });
+    assert.equal(await focused(), t.dpm, `round ${i + 1}: the keys stay through the candidates' coming`);
     await page.keyboard.press('Escape');
     await page.keyboard.press('Escape');
     await clickOn(t.p1);

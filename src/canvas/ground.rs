@@ -152,9 +152,11 @@ pub fn kept(c: Ctx, t: &Topology) -> Vec<ServerId> {
         .collect()
 }
 
-/// The [`NEAREST`] servers a protection from `from` may be drawn to,
-/// nearest first.
+/// The [`NEAREST`] servers a protection from `from` may be drawn to (as
+/// many of them as [`Connect::near`](crate::canvas::state::Connect::near)
+/// says are made nodes now), nearest first.
 fn nearest_candidates(c: Ctx, t: &Topology, from: ServerId) -> Vec<ServerId> {
+    let most = c.cn.near.get().min(NEAREST);
     let at = t.server(from).and_then(|s| s.pos);
     // Kept in order as they are found (no sort: a handful, and a generic
     // sort is kilobytes of the bundle).
@@ -171,10 +173,10 @@ fn nearest_candidates(c: Ctx, t: &Topology, from: ServerId) -> Vec<ServerId> {
             let i = near.iter().position(|n| n.0 > d || n.0 == d && n.1 > id);
             match i {
                 Some(i) => near.insert(i, (d, id)),
-                None if near.len() < NEAREST => near.push((d, id)),
+                None if near.len() < most => near.push((d, id)),
                 None => {}
             }
-            near.truncate(NEAREST);
+            near.truncate(most);
         }
     });
     near.into_iter().map(|(_, id)| id).collect()

@@ -107,6 +107,10 @@ pub struct Connect {
     pub target: RwSignal<Option<ServerId>>,
     /// Started with the keyboard: the target is picked by focus.
     pub keyboard: RwSignal<bool>,
+    /// How many of the [`NEAREST`] candidates the far view keeps as nodes
+    /// now: [`NEAREST_FIRST`] in the key press that starts a protection,
+    /// all of them from the first idle step after it.
+    pub near: RwSignal<usize>,
     /// Counts the protections started (and ended): the idle steps of one
     /// stop when it changes.
     run: StoredValue<u32>,
@@ -120,6 +124,7 @@ impl Connect {
             pointer: RwSignal::new(None),
             target: RwSignal::new(None),
             keyboard: RwSignal::new(false),
+            near: RwSignal::new(NEAREST),
             run: StoredValue::new(0),
         }
     }
@@ -165,6 +170,22 @@ impl Connect {
         self.verdicts.set(verdicts);
         self.keyboard.set(keyboard);
         self.target.set(None);
+        // The nearest few made nodes in the key press, the rest of those
+        // Tab walks through a moment later, when the browser is idle
+        // (making the 24 nodes and their arrows was some 20 ms of the key
+        // press at 10,000 servers; two frames later, it still fell in the
+        // frames after the key's release; a Tab before then walks the few).
+        self.near.set(NEAREST_FIRST);
+        let this = *self;
+        let rest_of_nearest = move || {
+            if this.run.try_get_value() == Some(run) {
+                this.near.set(NEAREST);
+            }
+        };
+        leptos::prelude::set_timeout(
+            move || crate::browser::when_idle(rest_of_nearest),
+            std::time::Duration::from_millis(NEAREST_AFTER_MS),
+        );
         self.from.set(Some(from));
         if !rest.is_empty() {
             let drawn = ed.shown.rev_untracked();
@@ -294,6 +315,14 @@ impl Default for Connect {
 /// How many candidates nearest the source stay nodes while a protection
 /// is drawn by keyboard (in the far view): what Tab walks through.
 pub const NEAREST: usize = 24;
+
+/// How many of them are made nodes in the key press itself (the rest in
+/// the first idle step after it: [`Connect::near`]).
+pub const NEAREST_FIRST: usize = 6;
+
+/// Milliseconds after the key press that the rest are made, when the
+/// browser is next idle: after the frames that show the key's effect.
+const NEAREST_AFTER_MS: u64 = 120;
 
 /// Servers judged in the gesture that starts a protection (nearest first).
 const FIRST: usize = 256;

@@ -1321,6 +1321,50 @@ proptest! {
     }
 }
 
+/// A protected server joined to two DPM servers becomes a DPM server,
+/// then another, then one of the first two stops being one: the DPM
+/// servers next to each server that changed kind are read again, though the
+/// edit touched only that server, so the last edit finds the version
+/// mismatch between the new two, joined through the DPM server left (the
+/// group rules looked again from facts that still had the old neighbours,
+/// and missed it).
+#[test]
+fn kind_changes_keep_the_group_rules_whole() {
+    let mut t = Topology::new();
+    let x = t.add_server("X1", Kind::Dpm);
+    let z = t.add_server("Z1", Kind::Dpm);
+    let y = t.add_server("Y1", Kind::Protected);
+    let w = t.add_server("W1", Kind::Protected);
+    for (a, b) in [(x, y), (z, y), (x, w), (z, w)] {
+        t.connect(Protection::new(a, b));
+    }
+    let mut kept = Checked::new(&t);
+    let edits: [(ServerId, Kind, Option<Version>); 3] = [
+        (y, Kind::Dpm, Some(Version::Release(DpmVersion::V2019))),
+        (w, Kind::Dpm, Some(Version::Release(DpmVersion::V2022))),
+        (x, Kind::Protected, None),
+    ];
+    for (id, kind, version) in edits {
+        let mut next = t.clone();
+        let s = next.server_mut(id).unwrap();
+        s.kind = kind;
+        s.version = version;
+        let touched = diff(&next, &t).touched_for_rules(&next);
+        kept.update(&next, &touched);
+        assert_eq!(
+            kept.findings(),
+            &check(&next)[..],
+            "after {} became {kind:?}",
+            next.name(id)
+        );
+        t = next;
+    }
+    assert!(kept
+        .findings()
+        .iter()
+        .any(|f| f.rule == Rule::VersionMismatch));
+}
+
 /// A duplicate name is told by the first of its servers' names: renaming
 /// that server in case only changes the finding, though no name's fold
 /// changed (the kept duplicate-name findings must be found again).

@@ -644,7 +644,9 @@ fn group_rules(v: View, findings: &mut Vec<Finding>) {
 /// [`group_rules`] for the groups of DPM servers (joined by protection)
 /// that hold any of `seeds` (positions; servers that are not DPM servers
 /// are passed over): the same findings for those groups as a whole check
-/// finds, in another order. Out: the positions of the groups' servers.
+/// finds, in another order, for a `v` with no `extra` protection (a whole
+/// check reads the drawing's protections only; this reads `v`'s). Out: the
+/// positions of the groups' servers.
 fn group_rules_of(v: View, seeds: &[usize], findings: &mut Vec<Finding>) -> Vec<usize> {
     let mut seen: HashSet<usize> = HashSet::default();
     let mut members: Vec<usize> = Vec::new();
@@ -866,11 +868,28 @@ impl Joined {
     /// go (each names a server of its group, and the groups before the edit
     /// that held a changed server lie within these or were the changed
     /// servers); every other group's findings stay.
+    ///
+    /// A server that became a DPM server or stopped being one changes what
+    /// its DPM neighbours are next to, though the edit did not touch them:
+    /// they are read again too, so that every DPM server's facts stay as
+    /// the drawing has them (a later edit finds the groups from them).
     fn update(&mut self, v: View, touched: &[ServerId], shared: bool) {
         let mut changed: Vec<ServerId> = Vec::new();
         let mut seeds: Vec<ServerId> = Vec::new();
-        for &x in touched {
+        let mut queue: Vec<ServerId> = touched.to_vec();
+        let mut queued: HashSet<ServerId> = queue.iter().copied().collect();
+        let mut k = 0;
+        while k < queue.len() {
+            let x = queue[k];
+            k += 1;
             let new = v.ix.pos(x).and_then(|i| Joined::facts(v, i));
+            if let (true, Some(i)) = (new.is_some() != self.of.contains_key(&x), v.ix.pos(x)) {
+                for (y, _) in v.targets(i).chain(v.protectors(i)) {
+                    if queued.insert(v.id(y)) {
+                        queue.push(v.id(y));
+                    }
+                }
+            }
             let old = match new {
                 Some(facts) => match self.of.get_mut(&x) {
                     Some(old) if *old == facts => continue,

@@ -227,7 +227,7 @@ test('a primary and its secondary fail together: recovery in order plays as one 
   // PS1's own options do not bring DS1 back; its note says what does.
   assert.match(
     await page.locator('[data-affected="PS1"] .option-note').innerText(),
-    /Recovery in order rebuilds DS3 and then DS1, which protects PS1 again/,
+    /Recovery in order brings DS1 back at step 2, and DS1 protects PS1 again/,
   );
   // The copies of PS1, at each step: DS3 held PS1's data only as a copy of
   // DS1's replica, so rebuilding DS3 brings none back; DS1 rebuilt makes

@@ -210,7 +210,7 @@ fn recovery_order(t: &Topology, p: &Plan) -> Option<El> {
     for o in &p.order {
         let mut li = el("li").text(&o.step.caption);
         if !o.back.is_empty() {
-            let mut back = classed("span", "back").text(" Back: ");
+            let mut back = classed("span", "back").text(" Copies again: ");
             for (i, d) in o.back.iter().enumerate() {
                 if i > 0 {
                     back = back.text(", ");

@@ -459,7 +459,7 @@ fn rebuild_caption(
             }
         };
         format!(
-            "Rebuild {} with the same name and restore its DPM database from {}: its replicas are back{tail}.",
+            "Rebuild {} with the same name and restore its DPM database from {}: it protects its servers again{tail}.",
             n(f),
             n(via)
         )

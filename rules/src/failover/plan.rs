@@ -47,6 +47,7 @@ pub(super) fn plan_down(t: &Topology, outage: &Down) -> Plan {
         p.dpm_stopped(s);
     }
     let order = p.order(outage);
+    p.point_to_order(&order);
     Plan {
         failed,
         lost: impact.lost,
@@ -86,6 +87,10 @@ struct Planner<'a> {
     affected: Vec<Affected>,
     /// Notes, given to `affected` after every option is in.
     notes: Vec<(ServerId, String)>,
+    /// Notes (by their place in `notes`) of servers `x` that failed DPM
+    /// server `f` protected, whose secondaries are down too: recovery in
+    /// order may bring `f` back ([`Planner::point_to_order`]).
+    waiting: Vec<(usize, ServerId, ServerId)>,
 }
 
 impl<'a> Planner<'a> {
@@ -104,6 +109,7 @@ impl<'a> Planner<'a> {
             checker: OnceCell::new(),
             affected: Vec::new(),
             notes: Vec::new(),
+            waiting: Vec::new(),
         }
     }
 
@@ -160,6 +166,29 @@ impl<'a> Planner<'a> {
 
     fn note(&mut self, server: ServerId, note: String) {
         self.notes.push((server, note));
+    }
+
+    /// Adds to each waiting note ([`Planner::waiting`]) the step of
+    /// recovery in order that brings its failed DPM server back, when one
+    /// does: its own options (Switch Protection gone with the secondary)
+    /// do not say so, and a reader took "no copy left" and the order's
+    /// "PS1 back" for a contradiction.
+    fn point_to_order(&mut self, order: &[OrderedStep]) {
+        for (k, f, x) in std::mem::take(&mut self.waiting) {
+            let Some(j) = order.iter().position(|o| !o.step.failed.contains(&f)) else {
+                continue;
+            };
+            let more = format!(
+                " Recovery in order brings {} back at step {}, and {} protects {} again with a new replica of its data.",
+                self.name(f),
+                j + 1,
+                self.name(f),
+                self.name(x)
+            );
+            if let Some((_, note)) = self.notes.get_mut(k) {
+                note.push_str(&more);
+            }
+        }
     }
 
     /// Only data within two protections of a failed or stopped server can
@@ -395,7 +424,7 @@ impl<'a> Planner<'a> {
 
         for &x in &targets {
             if self.up(x) {
-                self.target_of_failed_dpm(f, x, &sec, &extra, &db_survives);
+                self.target_of_failed_dpm(f, x, &sec, &extra);
             }
         }
     }
@@ -514,15 +543,13 @@ impl<'a> Planner<'a> {
     /// Server `x`, up, that failed DPM server `f` protected: Switch
     /// Protection or a move through each working secondary that holds its
     /// replica; otherwise protect it again (and, for a protected server,
-    /// rebuild `f`). `db_survives`: the DPM servers up that hold a copy of
-    /// `f`'s database.
+    /// rebuild `f`).
     fn target_of_failed_dpm(
         &mut self,
         f: ServerId,
         x: ServerId,
         sec: &Secondaries,
         extra: &[DbCopy],
-        db_survives: &[String],
     ) {
         match self.kind(x) {
             Some(Kind::Protected) if !sec.working.is_empty() && self.copied(f, x) => {
@@ -532,7 +559,7 @@ impl<'a> Planner<'a> {
                     }
                 }
             }
-            Some(_) => self.protect_again(f, x, sec, extra, db_survives),
+            Some(_) => self.protect_again(f, x, sec, extra),
             None => {}
         }
     }
@@ -561,35 +588,21 @@ impl<'a> Planner<'a> {
     /// own secondary `f`): protect it again from scratch, and for a
     /// protected server rebuild `f`.
     ///
-    /// When `f`'s secondaries are all down but its database survives
-    /// further along the chain (`db_survives`), the note says that recovery
-    /// in order, not an option of `x`'s own, brings `f`'s protection back.
-    fn protect_again(
-        &mut self,
-        f: ServerId,
-        x: ServerId,
-        sec: &Secondaries,
-        extra: &[DbCopy],
-        db_survives: &[String],
-    ) {
+    /// With `f`'s secondaries all down, the note that Switch Protection is
+    /// not possible; [`Planner::point_to_order`] adds where recovery in
+    /// order brings `f` back, when it does.
+    fn protect_again(&mut self, f: ServerId, x: ServerId, sec: &Secondaries, extra: &[DbCopy]) {
         let protected = self.kind(x) == Some(Kind::Protected);
         if protected && sec.working.is_empty() && !sec.down.is_empty() {
-            let mut note = format!(
-                "Switch Protection is not possible: {} {} {} too, and with {} it held {}'s only copy.",
+            let note = format!(
+                "Switch Protection is not possible: {} {} {} too, and with {} it held every copy of {}'s data.",
                 and_list(&sec.down),
                 sec.are(),
                 if sec.stopped.is_empty() { "down" } else { "down or stopped" },
                 self.name(f),
                 self.name(x)
             );
-            if sec.stopped.is_empty() && !db_survives.is_empty() {
-                note.push_str(&format!(
-                    " Recovery in order rebuilds {} and then {}, which protects {} again with a new replica of its data.",
-                    and_list(&sec.down),
-                    self.name(f),
-                    self.name(x)
-                ));
-            }
+            self.waiting.push((self.notes.len(), f, x));
             self.note(x, note);
         }
         self.reprotect(f, x, sec);

@@ -5,7 +5,7 @@
 
 use super::{Action, DbCopy, Destination, Flow, Plan, RecoveryOption, Step};
 use crate::hash::HashSet;
-use crate::inventory::{Copies, DataSource};
+use crate::inventory::{Copies, DataSource, Part};
 use crate::model::{Kind, Link, Protection, ServerId, Topology};
 use crate::rules::and_list;
 
@@ -14,21 +14,31 @@ impl Plan {
     /// step of an option this plan offers, or of its recovery in order.
     ///
     /// In: the drawing the plan was made from, the step, the data sources
-    /// asked about. Out: one count per source, in order; 0 for a source
-    /// whose server is not in the step's drawing.
+    /// asked about. Out: one count per source, in order: the servers up
+    /// after the step that hold a copy, and a DPM database's off-server
+    /// backup media; 0 for a source whose server is not in the step's
+    /// drawing.
     ///
-    /// A holder counts when it is up after the step. A server that failed
-    /// and is back (rebuilt, its DPM database restored) lost what its disks
-    /// held, so its copy counts only once it can be made again: from the
-    /// data's own server, up, when it holds the data directly (a primary's
-    /// replica, created again by a consistency check), or from another copy
-    /// that counts ("all replicas on the primary that the primary directly
-    /// protects" are what a secondary copies; a copy further along the
-    /// chain is what a rebuilt secondary's replica of a database is
-    /// restored from). So rebuilding DS3 while DS1, which DS3 protects, is
-    /// still down brings back no copy of PS1: DS3 held PS1's data only as a
-    /// copy of DS1's replica. A DPM server stopped by its database's server
-    /// lost no disk: its copies count again once it is up.
+    /// A holder that neither failed nor is new to the data counts while it
+    /// is up (a DPM server stopped by its database's server lost no disk).
+    /// A fresh holder, one that failed and is back (rebuilt, its disks
+    /// lost) or that did not hold the data before the failure (protection
+    /// switched or moved to it), counts only once its copy can be made:
+    /// - as the data's direct protector, from the data's own server, up
+    ///   (a replica is made by a consistency check against the protected
+    ///   server; a primary's is never seeded from its secondary);
+    /// - as a secondary, from a copy that counts on a primary it protects
+    ///   ("all replicas on the primary that the primary directly protects"
+    ///   are what a secondary copies);
+    /// - a DPM database's replica, also from a copy further along the chain
+    ///   (how a rebuilt secondary gets back the database it held for its
+    ///   primary, "survives further along the chain").
+    ///
+    /// Data the failure lost is not made again from its server brought
+    /// back. The server a DPM database is kept on (`database`) holds it
+    /// while it is up. So rebuilding DS3 while DS1, which DS3 protects, is still down
+    /// brings back no copy of PS1: DS3 held PS1's data only as a copy of
+    /// DS1's replica.
     pub fn copies_after(
         &self,
         planned: &Topology,
@@ -36,7 +46,7 @@ impl Plan {
         sources: &[DataSource],
     ) -> Vec<usize> {
         let t = step.drawing(planned);
-        let copies = Copies::new(t);
+        let (copies, before) = (Copies::new(t), Copies::new(planned));
         let down: HashSet<ServerId> = step.failed.iter().copied().collect();
         let rebuilt: HashSet<ServerId> = self
             .failed
@@ -44,26 +54,46 @@ impl Plan {
             .copied()
             .filter(|id| !down.contains(id))
             .collect();
+        let up = |h: &ServerId| !down.contains(h);
         sources
             .iter()
             .map(|&d| {
                 if t.server(d.server).is_none() {
                     return 0;
                 }
-                let up: Vec<ServerId> = copies
-                    .holders(d)
-                    .into_iter()
-                    .filter(|h| !down.contains(h))
-                    .collect();
-                let own_up = !down.contains(&d.server);
-                let made_again = up
-                    .iter()
-                    .any(|h| !rebuilt.contains(h) || own_up && copies.direct(d).contains(h));
-                if made_again {
-                    up.len()
-                } else {
-                    0
-                }
+                let had = before.holders(d);
+                let fresh = |h: ServerId| rebuilt.contains(&h) || !had.contains(&h);
+                let holders: Vec<ServerId> = copies.holders(d).into_iter().filter(up).collect();
+                let direct = copies.direct(d);
+                let kept = holders.iter().any(|&h| !fresh(h));
+                // Data lost in the failure is not on its server when the
+                // server is back: nothing is made from it.
+                let own_up = up(&d.server) && !self.lost.contains(&d);
+                let database = d.part == Part::Database;
+                let host = t
+                    .server(d.server)
+                    .and_then(|s| s.database)
+                    .filter(|_| database);
+                let primary = |p: ServerId| up(&p) && (!fresh(p) || own_up || database && kept);
+                let counts = |h: ServerId| {
+                    if Some(h) == host || !fresh(h) {
+                        return true;
+                    }
+                    if direct.contains(&h) {
+                        return own_up || database && kept;
+                    }
+                    // A secondary: from a primary it protects.
+                    direct.iter().any(|&p| {
+                        primary(p)
+                            && copies
+                                .direct(DataSource {
+                                    server: p,
+                                    part: Part::Database,
+                                })
+                                .contains(&h)
+                    })
+                };
+                holders.into_iter().filter(|&h| counts(h)).count() + copies.media(d).len()
             })
             .collect()
     }

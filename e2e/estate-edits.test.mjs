@@ -15,11 +15,11 @@ const server = suite();
  * Opens #generate=N in a fresh context, the first-visit hint dismissed
  * (and `init` run before the app, when given).
  */
-async function openEstate(n, init) {
+async function openEstate(n, init, { timer = true, hint = false } = {}) {
   const context = await server.browser.newContext({ viewport: { width: 1280, height: 800 } });
-  await context.addInitScript(installTimer);
+  if (timer) await context.addInitScript(installTimer);
   if (init) await context.addInitScript(init);
-  await context.addInitScript(() => localStorage.setItem('dpm-sketch/hint-dismissed', '1'));
+  if (!hint) await context.addInitScript(() => localStorage.setItem('dpm-sketch/hint-dismissed', '1'));
   const requests = recordRequests(context);
   const page = await context.newPage();
   const errors = [];
@@ -306,6 +306,39 @@ test('3,000 servers zoomed out: a click on a painted server gives it the keys ev
     assert.equal(await focused(), t.p1, `round ${i + 1}: the keys back with the other`);
     await page.keyboard.press('Escape');
   }
+  await done(app, server.url);
+});
+
+test('10,000 servers: C, then Tab on past the servers judged in the key press: each target gets its verdict within moments', { timeout: 300000 }, async () => {
+  // As a first visit opens it: no probe's timer (its frames after each
+  // input gave the browser idle periods), the hint shown. Headless
+  // Chromium then granted no idle period after a few key presses, and the
+  // verdicts, which waited for them, took 19 s to reach the tenth Tab.
+  const app = await openEstate(10000, undefined, { timer: false, hint: true });
+  const { page } = app;
+  // DS271 (a primary DPM server mid-estate), where the drawing puts it.
+  const at = await page.evaluate(() => {
+    const svg = document.querySelector('svg.canvas');
+    const c = svg.getBoundingClientRect();
+    const m = /translate\(([-\d.e]+) ([-\d.e]+)\) scale\(([-\d.e]+)\)/.exec(svg.querySelector(':scope > g[transform]').getAttribute('transform'));
+    const [tx, ty, k] = m.slice(1).map(Number);
+    const s = JSON.parse(localStorage.getItem('dpm-sketch/drawing')).servers.find((s) => s.name === 'DS271');
+    return { x: c.x + tx + k * s.x, y: c.y + ty + k * s.y };
+  });
+  await page.mouse.click(at.x, at.y);
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-server') === 'DS271');
+  await page.keyboard.press('c');
+  const tip = page.locator('.connect-tip:not(.instruction)');
+  for (let i = 0; i < 12; i++) await page.keyboard.press('Tab');
+  // Polled by a timer: a poll at every animation frame gives the browser
+  // the frames, and so the idle periods, that the quiet page had not.
+  await page
+    .waitForFunction(() => /→[\s\S]*\S/.test(document.querySelector('.connect-tip:not(.instruction)')?.textContent ?? '') && !document.querySelector('.connect-tip:not(.instruction)').textContent.includes('Checking'), null, { timeout: 5000, polling: 250 })
+    .catch(() => {
+      throw new Error('the twelfth Tab\'s target still "Checking what DPM allows" after 5 s');
+    });
+  assert.match(await tip.textContent(), /DS271 → /);
+  await page.keyboard.press('Escape');
   await done(app, server.url);
 });
 

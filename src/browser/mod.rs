@@ -15,9 +15,14 @@ use leptos::prelude::{Effect, LocalStorage, Memo};
 /// that stays busy (`requestIdleCallback`, falling back to a timer where
 /// there is none; `f` gets the `IdleDeadline`, or nothing from a timer).
 fn request_idle(f: &js_sys::Function) {
+    request_idle_within(f, IDLE_WAIT_MS);
+}
+
+/// [`request_idle`], waiting at most `wait_ms`.
+fn request_idle_within(f: &js_sys::Function, wait_ms: u32) {
     let w = leptos::prelude::window();
     let options = web_sys::IdleRequestOptions::new();
-    options.set_timeout(IDLE_WAIT_MS);
+    options.set_timeout(wait_ms);
     if w.request_idle_callback_with_options(f, &options).is_err() {
         let _ = w.set_timeout_with_callback(f);
     }
@@ -33,8 +38,15 @@ pub fn when_idle(f: impl FnOnce() + 'static) {
 /// milliseconds the browser expects to stay idle (`None` when it does not
 /// say): for long work done in steps that leave the frames to the user.
 pub async fn idle() -> Option<f64> {
+    idle_within(IDLE_WAIT_MS).await
+}
+
+/// [`idle`], waiting at most `wait_ms`: when it resolves by the wait (the
+/// browser gave no idle period: busy, or, as headless Chromium does after
+/// a few key presses, granting none on a quiet page), it gives `Some(0.0)`.
+pub async fn idle_within(wait_ms: u32) -> Option<f64> {
     use wasm_bindgen::JsCast;
-    let p = js_sys::Promise::new(&mut |resolve, _| request_idle(&resolve));
+    let p = js_sys::Promise::new(&mut |resolve, _| request_idle_within(&resolve, wait_ms));
     let deadline = wasm_bindgen_futures::JsFuture::from(p).await.ok()?;
     let deadline = deadline.dyn_into::<web_sys::IdleDeadline>().ok()?;
     Some(deadline.time_remaining())

@@ -236,7 +236,7 @@ test('Escape closes the list from inside it (a field first left), and in the sim
   assert.equal(await list.count(), 0);
   assert.equal(await button.getAttribute('aria-pressed'), 'false');
   assert.equal(await button.isDisabled(), true);
-  assert.match(await button.getAttribute('title'), /Not while simulating.*comes back when you stop/, 'its tip says why it is off');
+  assert.match(await button.getAttribute('title'), /\(L\)\. Off while simulating: the simulator's panel takes the list's place until you stop/, 'its tip says why it is off');
   await page.keyboard.press('l');
   assert.equal(await button.getAttribute('aria-pressed'), 'false');
   assert.equal(await page.evaluate(() => localStorage.getItem('dpm-sketch/list')), '1', 'L does nothing in the simulator: the list stays open for after it');

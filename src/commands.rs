@@ -294,13 +294,14 @@ impl Cmd {
     /// `None` when it can, or when being disabled says it all (nothing to
     /// undo). Reactive.
     pub fn why_not(self, c: Ctx) -> Option<&'static str> {
+        if self.allowed(c) {
+            return None;
+        }
         match self {
-            Cmd::List if c.ed.mode.get() == Mode::Simulate => Some(
-                "Not while simulating: the simulator's panel is in its place; the list comes back when you stop",
+            Cmd::List => Some(
+                "Off while simulating: the simulator's panel takes the list's place until you stop",
             ),
-            Cmd::SelectAll | Cmd::Delete if c.ed.mode.get() != Mode::Edit => {
-                Some("Only while editing")
-            }
+            Cmd::SelectAll | Cmd::Delete => Some("Only while editing"),
             _ => None,
         }
     }
@@ -560,7 +561,7 @@ fn nudge(c: Ctx, ev: &web_sys::KeyboardEvent, arrow: &str) {
 pub fn button(c: Ctx, cmd: Cmd, class: &'static str) -> impl IntoView {
     let pressed = move || cmd.pressed(c).map(|p| p.to_string());
     let title = move || match cmd.why_not(c) {
-        Some(why) => format!("{}. {why}.", cmd.tip()),
+        Some(why) => format!("{}. {why}.", cmd.title()),
         None => cmd.title(),
     };
     view! {

@@ -291,8 +291,19 @@ pub fn open_import(ed: Editor, pos: Positions, show: &[String]) {
         // After the opened drawing's fit, which its positions' and the
         // fit's effects schedule for the coming frame: shown before it,
         // the fit moved the conflict off the centre.
+        // (Effects run in the microtask after the open, so the fit's frame
+        // is asked for after the first of these two.) Not when the drawing
+        // or the mode changed meanwhile (an undo of the import, another
+        // open): the ids would name other servers.
         use leptos::prelude::request_animation_frame as frame;
-        frame(move || frame(move || crate::state::reveal::reveal(ed, pos, &ids, &[])));
+        let (rev, mode) = (ed.shown.rev_untracked(), ed.mode.get_untracked());
+        frame(move || {
+            frame(move || {
+                if ed.shown.rev_untracked() == rev && ed.mode.get_untracked() == mode {
+                    crate::state::reveal::reveal(ed, pos, &ids, &[]);
+                }
+            })
+        });
     }
 }
 

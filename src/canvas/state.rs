@@ -109,7 +109,7 @@ pub struct Connect {
     pub keyboard: RwSignal<bool>,
     /// How many of the [`NEAREST`] candidates the far view keeps as nodes
     /// now: [`NEAREST_FIRST`] in the key press that starts a protection,
-    /// all of them from the first idle step after it.
+    /// all of them once the browser is idle [`NEAREST_AFTER_MS`] after it.
     pub near: RwSignal<usize>,
     /// Counts the protections started (and ended): the idle steps of one
     /// stop when it changes.

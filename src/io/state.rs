@@ -288,13 +288,12 @@ pub fn open_import(ed: Editor, pos: Positions, show: &[String]) {
         .doc
         .with_untracked(|t| show.iter().filter_map(|s| t.find(s)).collect());
     if !ids.is_empty() {
-        // After the opened drawing's fit, which its positions' and the
-        // fit's effects schedule for the coming frame: shown before it,
-        // the fit moved the conflict off the centre.
-        // (Effects run in the microtask after the open, so the fit's frame
-        // is asked for after the first of these two.) Not when the drawing
-        // or the mode changed meanwhile (an undo of the import, another
-        // open): the ids would name other servers.
+        // Two frames on, after the opened drawing's fit (its effect runs in
+        // the microtask after the open and asks for the coming frame, after
+        // the first of these two): shown before it, the fit moved the
+        // conflict off the centre. Not when the drawing or the mode changed
+        // meanwhile (an undo of the import, another open): the ids would
+        // name other servers.
         use leptos::prelude::request_animation_frame as frame;
         let (rev, mode) = (ed.shown.rev_untracked(), ed.mode.get_untracked());
         frame(move || {

@@ -632,13 +632,20 @@ fn group_rules(v: View, findings: &mut Vec<Finding>) {
             g.add_edge(na, nb, ());
         }
     }
-    for scc in petgraph::algo::tarjan_scc(&g) {
+    long_cycles(v, &g, findings);
+    versions::version_mismatches(v, None, findings);
+}
+
+/// The long-cycle findings of `g`, a graph of DPM servers (by position)
+/// that protect each other: one for each strongly connected part of three
+/// or more that [`long_cycle`] finds to be a cycle.
+fn long_cycles(v: View, g: &DiGraph<usize, ()>, findings: &mut Vec<Finding>) {
+    for scc in petgraph::algo::tarjan_scc(g) {
         if scc.len() >= 3 {
             let members: Vec<usize> = scc.iter().map(|&n| g[n]).collect();
             findings.extend(long_cycle(v, &members));
         }
     }
-    versions::version_mismatches(v, None, findings);
 }
 
 /// [`group_rules`] for the groups of DPM servers (joined by protection)
@@ -660,9 +667,8 @@ fn group_rules_of(v: View, seeds: &[usize], findings: &mut Vec<Finding>) -> Vec<
         while k < members.len() {
             let x = members[k];
             k += 1;
-            let near = v.targets(x).chain(v.protectors(x)).map(|(y, _)| y);
-            for y in near {
-                if y != x && v.is_dpm(y) && seen.insert(y) {
+            for y in versions::joined(v, x) {
+                if seen.insert(y) {
                     members.push(y);
                 }
             }
@@ -678,12 +684,7 @@ fn group_rules_of(v: View, seeds: &[usize], findings: &mut Vec<Finding>) -> Vec<
             }
         }
     }
-    for scc in petgraph::algo::tarjan_scc(&g) {
-        if scc.len() >= 3 {
-            let cycle: Vec<usize> = scc.iter().map(|&n| g[n]).collect();
-            findings.extend(long_cycle(v, &cycle));
-        }
-    }
+    long_cycles(v, &g, findings);
     versions::version_mismatches(v, Some(seeds), findings);
     members
 }

@@ -153,7 +153,7 @@ fn words(s: &Server, fact: Fact) -> String {
 
 /// DPM servers joined to `i` by one protection (either way), self and
 /// servers that are not DPM servers aside.
-fn joined(v: View, i: usize) -> smallvec::SmallVec<[usize; 4]> {
+pub(super) fn joined(v: View, i: usize) -> smallvec::SmallVec<[usize; 4]> {
     v.targets(i)
         .map(|(x, _)| x)
         .chain(v.protectors(i).map(|(x, _)| x))

@@ -36,9 +36,9 @@ impl Plan {
     ///
     /// Data the failure lost is not made again from its server brought
     /// back. The server a DPM database is kept on (`database`) holds it
-    /// while it is up. So rebuilding DS3 while DS1, which DS3 protects, is still down
-    /// brings back no copy of PS1: DS3 held PS1's data only as a copy of
-    /// DS1's replica.
+    /// while it is up. So rebuilding DS3 while DS1, which DS3 protects, is
+    /// still down brings back no copy of PS1: DS3 held PS1's data only as a
+    /// copy of DS1's replica.
     pub fn copies_after(
         &self,
         planned: &Topology,
@@ -46,7 +46,17 @@ impl Plan {
         sources: &[DataSource],
     ) -> Vec<usize> {
         let t = step.drawing(planned);
-        let (copies, before) = (Copies::new(t), Copies::new(planned));
+        let copies = Copies::new(t);
+        // Who held what before the failure: the same index when the step
+        // left the drawing as planned (recovery in order's steps do).
+        let planned_copies;
+        let before = match step.topology {
+            Some(_) => {
+                planned_copies = Copies::new(planned);
+                &planned_copies
+            }
+            None => &copies,
+        };
         let down: HashSet<ServerId> = step.failed.iter().copied().collect();
         let rebuilt: HashSet<ServerId> = self
             .failed

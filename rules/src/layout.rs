@@ -421,7 +421,11 @@ fn set_order(rows: &[Vec<usize>], order: &mut [f64]) {
 /// Orders layer `l` by the mean place of each server's neighbours in the
 /// layer above (its protectors) or below (its targets).
 fn barycentre(g: &Graph, l: usize, from_above: bool, rows: &mut [Vec<usize>], order: &[f64]) {
-    let mut keyed: Vec<(f64, usize)> = rows[l]
+    // Equal means, as when each neighbour is alone on its own layer (all
+    // at 0.5), keep servers of the same neighbour together: the servers
+    // one DPM server protects side by side under it, not interleaved in
+    // name order with another's, whose arrows would then cross them.
+    let mut keyed: Vec<(f64, usize, usize)> = rows[l]
         .iter()
         .map(|&i| {
             let nb = if from_above { &g.up[i] } else { &g.down[i] };
@@ -434,11 +438,13 @@ fn barycentre(g: &Graph, l: usize, from_above: bool, rows: &mut [Vec<usize>], or
             } else {
                 nb.iter().map(|&j| order[j]).sum::<f64>() / nb.len() as f64
             };
-            (k, i)
+            (k, nb.iter().copied().min().unwrap_or(usize::MAX), i)
         })
         .collect();
-    crate::sort::sort_by(&mut keyed, &|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    rows[l] = keyed.into_iter().map(|(_, i)| i).collect();
+    crate::sort::sort_by(&mut keyed, &|a, b| {
+        a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+    });
+    rows[l] = keyed.into_iter().map(|(_, _, i)| i).collect();
 }
 
 /// Horizontal places, bottom layer up, and which layers wrapped. A layer

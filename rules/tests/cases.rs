@@ -352,6 +352,27 @@ fn every_failover_question_matches_its_snapshot() {
                     o.reason
                 );
                 let steps = o.steps(&t, &plan.failed);
+                // A copy is made only by data flowing: no step without a
+                // flow raises a count (a rebuilt DPM server holds nothing
+                // from its installation until its replicas are made again).
+                for w in steps.windows(2) {
+                    if w[1].flows.is_empty() {
+                        let (was, now) = (
+                            plan.copies_after(&t, &w[0], &concerned),
+                            plan.copies_after(&t, &w[1], &concerned),
+                        );
+                        for ((d, a), b) in concerned.iter().zip(was).zip(now) {
+                            assert!(
+                                b <= a,
+                                "{}: {}, \"{}\" raises {}'s copies from {a} to {b} with no data flowing",
+                                p.display(),
+                                o.kind.id(),
+                                w[1].caption,
+                                d.label(&t)
+                            );
+                        }
+                    }
+                }
                 for (k, step) in steps.iter().enumerate() {
                     let flows: Vec<String> = step
                         .flows

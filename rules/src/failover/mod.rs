@@ -380,6 +380,11 @@ pub struct Step {
     pub topology: Option<Topology>,
     /// The servers down after this step.
     pub failed: Vec<ServerId>,
+    /// DPM servers up again after this step whose copies are not made yet:
+    /// a rebuilt DPM server from its installation until its consistency
+    /// checks (or new replicas) bring its copies back. They hold no copy
+    /// in [`Plan::copies_after`]; the player draws them up.
+    pub making: Vec<ServerId>,
     pub flows: Vec<Flow>,
 }
 

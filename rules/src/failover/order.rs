@@ -137,6 +137,7 @@ impl DatabaseOrder<'_> {
                     ),
                     topology: None,
                     failed: self.still.clone(),
+                    making: Vec::new(),
                     flows: via
                         .filter(|&v| v != s)
                         .map(|v| vec![Flow { from: v, to: s }])
@@ -185,6 +186,7 @@ impl DatabaseOrder<'_> {
                 caption,
                 topology: None,
                 failed: self.still.clone(),
+                making: Vec::new(),
                 flows: vec![Flow { from: via, to: f }],
             },
         });
@@ -227,6 +229,7 @@ impl DatabaseOrder<'_> {
                 caption: format!("Rebuild {names} and restore {its} data from {}.", self.n(s)),
                 topology: None,
                 failed: self.still.clone(),
+                making: Vec::new(),
                 flows: waiting.iter().map(|&x| Flow { from: s, to: x }).collect(),
             },
         });
@@ -336,6 +339,7 @@ pub(super) fn recovery_order(
                 caption: rebuild_caption(t, f, via, &waits, &gone),
                 topology: None,
                 failed: still.clone(),
+                making: Vec::new(),
                 flows: vec![Flow { from: via, to: f }],
             },
         });

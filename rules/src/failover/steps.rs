@@ -39,6 +39,11 @@ impl Plan {
     /// while it is up. So rebuilding DS3 while DS1, which DS3 protects, is
     /// still down brings back no copy of PS1: DS3 held PS1's data only as a
     /// copy of DS1's replica.
+    ///
+    /// A rebuilt DPM server holds nothing from its installation until the
+    /// step that makes its replicas again ([`Step::making`]). The members
+    /// of a replica set (an Exchange DAG, an Availability Group) that are
+    /// up each count as a copy of another member's databases, as in Risk.
     pub fn copies_after(
         &self,
         planned: &Topology,
@@ -57,7 +62,8 @@ impl Plan {
             }
             None => &copies,
         };
-        let down: HashSet<ServerId> = step.failed.iter().copied().collect();
+        // Down, or up again with no copy made yet: neither holds a copy.
+        let down: HashSet<ServerId> = step.failed.iter().chain(&step.making).copied().collect();
         let rebuilt: HashSet<ServerId> = self
             .failed
             .iter()
@@ -103,7 +109,13 @@ impl Plan {
                                 .contains(&h)
                     })
                 };
-                holders.into_iter().filter(|&h| counts(h)).count() + copies.media(d).len()
+                // The other members of its replica set that are up hold
+                // the same databases (an Exchange DAG): as Risk counts them.
+                let peers = match d.part {
+                    Part::Database => 0,
+                    _ => copies.peers(d.server).into_iter().filter(up).count(),
+                };
+                holders.into_iter().filter(|&h| counts(h)).count() + copies.media(d).len() + peers
             })
             .collect()
     }
@@ -197,6 +209,8 @@ struct Play<'t> {
     /// `t`, not a copy each).
     cur: Option<Topology>,
     failed: Vec<ServerId>,
+    /// Rebuilt DPM servers whose copies are not made yet ([`Step::making`]).
+    making: Vec<ServerId>,
     steps: Vec<Step>,
 }
 
@@ -212,6 +226,7 @@ impl<'t> Play<'t> {
             t,
             cur: None,
             failed: failed.to_vec(),
+            making: Vec::new(),
             steps: Vec::new(),
         };
         let first = match failed {
@@ -263,6 +278,7 @@ impl<'t> Play<'t> {
             caption,
             topology: self.cur.clone(),
             failed: self.failed.clone(),
+            making: self.making.clone(),
             flows,
         });
     }
@@ -359,6 +375,8 @@ fn rebuild_steps(
     let t = play.t;
     let fname = play.n(f);
     play.failed.retain(|&id| id != f);
+    // Up from here, but holding no copy until its replicas are made again.
+    play.making.push(f);
     play.step(
         format!("Rebuild {fname} with the same name and install DPM on it."),
         vec![],
@@ -410,6 +428,7 @@ fn rebuild_steps(
             format!("{fname} creates its replicas again from scratch.")
         }
     };
+    play.making.retain(|&id| id != f);
     play.step(caption, flows);
     let caption = match from {
         Some(s) => format!(

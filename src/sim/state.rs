@@ -226,6 +226,7 @@ pub fn play_order(ed: Editor, sim: Sim, plan: &Plan) {
         ),
         topology: None,
         failed: failed.clone(),
+        making: Vec::new(),
         flows: Vec::new(),
     });
     let mut steps = vec![start];

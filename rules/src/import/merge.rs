@@ -188,6 +188,14 @@ fn list(names: &[String]) -> String {
     s
 }
 
+/// "1 row" or "12 rows" ("1,234 rows"): how many rows of an export say it.
+fn rows(n: usize) -> String {
+    match n {
+        1 => "1 row".to_string(),
+        n => format!("{} rows", crate::thousands(n)),
+    }
+}
+
 impl Merge<'_> {
     fn note(&mut self, kind: ReportKind, file: usize, place: &str, msg: String, servers: &[usize]) {
         let names = servers.iter().map(|&i| self.t.servers[i].name.clone());
@@ -755,11 +763,11 @@ impl Merge<'_> {
         let secondaries = std::mem::take(&mut self.secondaries);
         for ((d, p), s) in secondaries {
             let msg = format!(
-                "{} protects the DPM server {} as its secondary: {} ({} row(s))",
+                "{} protects the DPM server {} as its secondary: {} ({})",
                 self.name(d),
                 self.name(p),
                 s.why,
-                s.rows
+                rows(s.rows)
             );
             self.note(ReportKind::Inferred, s.file, &s.place, msg, &[d, p]);
         }
@@ -931,8 +939,9 @@ impl Merge<'_> {
         }
         if let Some(place) = &first[1] {
             let msg = format!(
-                "{dpm} lists {} as protected, but no data source row of its export names them; not drawn",
-                list(&unnamed)
+                "{dpm} lists {} as protected, but no data source row of its export names {}; not drawn",
+                list(&unnamed),
+                if unnamed.len() == 1 { "it" } else { "them" }
             );
             self.note(ReportKind::Unknown, e.file, place, msg, &[d]);
         }
@@ -943,8 +952,9 @@ impl Merge<'_> {
         let unmapped = std::mem::take(&mut self.unmapped);
         for ((file, text), (place, n, xs)) in unmapped {
             let msg = format!(
-                "the data source type \"{}\" names no workload DPM Sketch knows: drawn as other ({n} row(s))",
-                text.escape_debug()
+                "the data source type \"{}\" names no workload DPM Sketch knows: drawn as other ({})",
+                text.escape_debug(),
+                rows(n)
             );
             self.note(ReportKind::Unknown, file, &place, msg, &xs);
         }

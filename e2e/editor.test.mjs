@@ -92,8 +92,12 @@ test('a second protection onto a protected server shows protected-twice on the c
   assert.ok(await page.locator('.canvas [data-rule="protected-twice"]').count() > 0);
   assert.equal(await page.locator('.findings-panel [data-rule="protected-twice"]').count(), 1);
   assert.equal(await status(page), '1 error');
-  // The panel cites the documentation; a click selects what it is about.
-  assert.match(await page.locator('.findings-panel [data-rule="protected-twice"]').innerText(), /protected once/);
+  // The panel cites the documentation (for a protected server, the
+  // sentence on protection agents, not the one on DPM servers); a click
+  // selects what it is about.
+  const cited = await page.locator('.findings-panel [data-rule="protected-twice"]').innerText();
+  assert.match(cited, /prevents you from protecting data sources repeatedly/);
+  assert.doesNotMatch(cited, /Each DPM server can only be protected once/);
   // It says which protection DPM would refuse: the one made second.
   const finding = page.locator('.findings-panel [data-rule="protected-twice"]');
   assert.match(await finding.innerText(), /DPM would refuse DS2 → PS1, made second; DS1 → PS1, made first, stays\./);

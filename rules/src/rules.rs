@@ -261,6 +261,24 @@ impl Rule {
         };
         Source { document, text }
     }
+
+    /// The documentation sentence behind this rule's finding about a server
+    /// of kind `about` (the server the finding is about). The same as
+    /// [`Rule::source`] but for `protected-twice` about a protected
+    /// computer, whose sentence is the one on protection agents ("Each DPM
+    /// server can only be protected once" is about DPM servers): "In the
+    /// DPM console of one DPM server, you cannot view the data sources that
+    /// the DPM protection agent already protects. This feature prevents you
+    /// from protecting data sources repeatedly." (Setting up DPM Chaining).
+    pub fn source_for(self, about: crate::model::Kind) -> Source {
+        match (self, about) {
+            (Rule::ProtectedTwice, crate::model::Kind::Protected) => Source {
+                document: CHAINING_DOC,
+                text: "In the DPM console of one DPM server, you cannot view the data sources that the DPM protection agent already protects. This feature prevents you from protecting data sources repeatedly.",
+            },
+            _ => self.source(),
+        }
+    }
 }
 
 impl fmt::Display for Rule {

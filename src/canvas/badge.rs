@@ -12,7 +12,10 @@ use leptos::prelude::*;
 /// reads out the findings (a server's).
 pub fn badge(s: Severity, findings: &[Finding], at: Point, hidden: bool) -> impl IntoView {
     let rule = findings.first().map(|f| f.rule.id()).unwrap_or_default();
-    let title = finding_lines(findings);
+    let title = crate::ctx::ctx()
+        .ed
+        .doc
+        .with_untracked(|t| finding_lines(t, findings));
     view! {
         <g class=format!("badge {}", s.as_str()) data-rule=rule aria-hidden=hidden.then_some("true")
             transform=format!("translate({} {})", num(at.x), num(at.y))>

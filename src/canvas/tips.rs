@@ -62,7 +62,7 @@ pub fn FindingTip() -> impl IntoView {
         let items = fs
             .into_iter()
             .map(|f| {
-                let src = f.rule.source();
+                let src = ed.doc.with_untracked(|t| f.source(t));
                 let sev = f.severity();
                 view! {
                     <div class=format!("tip-finding {}", sev.as_str())>

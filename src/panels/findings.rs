@@ -20,7 +20,7 @@ use leptos::prelude::*;
 /// button opens on the drawing too.
 fn finding_html(t: &Topology, f: &Finding, quote: bool) -> El {
     let sev = f.severity();
-    let source = f.rule.source();
+    let source = f.source(t);
     let ids: Vec<String> = f.servers.iter().map(|id| id.0.to_string()).collect();
     let title = el("span")
         .attr("class", "finding-title")
@@ -118,7 +118,8 @@ fn findings_groups(t: &Topology, fs: &[Finding]) -> Vec<Group> {
             .iter()
             .enumerate()
             .map(|(i, f)| {
-                let first = i == 0 || of[i - 1].rule != f.rule;
+                let first =
+                    i == 0 || of[i - 1].rule != f.rule || of[i - 1].source(t) != f.source(t);
                 finding_html(t, f, !windowed && first).render()
             })
             .collect();

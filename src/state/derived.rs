@@ -282,17 +282,19 @@ pub fn worst(fs: &[Finding]) -> Option<Severity> {
     })
 }
 
-/// "Title: message" lines for a tooltip.
-pub fn finding_lines(fs: &[Finding]) -> String {
+/// "Title: message" lines for a tooltip, each with its sentence (read
+/// for the servers of `t`).
+pub fn finding_lines(t: &dpm_rules::Topology, fs: &[Finding]) -> String {
     fs.iter()
         .map(|f| {
+            let source = f.source(t);
             format!(
                 "{} ({}): {}\n“{}” ({})",
                 f.rule.title(),
                 f.severity().as_str(),
                 f.message,
-                f.rule.source().text,
-                f.rule.source().document
+                source.text,
+                source.document
             )
         })
         .collect::<Vec<_>>()

@@ -466,7 +466,7 @@ fn render(doc: &Document) {
             if s.simulating {
                 simulation(doc, &side, s, p.as_ref());
             } else {
-                findings(doc, &side, &s.findings);
+                findings(doc, &side, &s.t, &s.findings);
             }
         }
         if let Some(live) = doc.query_selector(".vw-live").ok().flatten() {
@@ -545,7 +545,7 @@ fn servers_operable(d: &Element, s: &State) {
     }
 }
 
-fn findings(doc: &Document, side: &Element, findings: &[Finding]) {
+fn findings(doc: &Document, side: &Element, t: &Topology, findings: &[Finding]) {
     let _ = side.set_attribute("aria-label", "Findings");
     let _ = side.append_child(&text_el(doc, "h2", "vw-head", "Findings"));
     if findings.is_empty() {
@@ -567,7 +567,7 @@ fn findings(doc: &Document, side: &Element, findings: &[Finding]) {
         let _ = head.append_child(&text_el(doc, "span", "vw-rule", f.rule.title()));
         let _ = li.append_child(&head);
         let _ = li.append_child(&text_el(doc, "p", "vw-message", &f.message));
-        let src = f.rule.source();
+        let src = f.source(t);
         let q = el(doc, "blockquote", "vw-source");
         let _ = q.append_child(&text_el(doc, "p", "", &format!("“{}”", src.text)));
         let _ = q.append_child(&text_el(doc, "cite", "", src.document));

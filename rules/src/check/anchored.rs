@@ -697,5 +697,26 @@ mod tests {
             "{message}"
         );
         assert_eq!(links, ["DS1->PS1", "DS3->PS1", "DS2->PS1"]);
+
+        // The sentence behind it: on protection agents for a protected
+        // server, on DPM servers for a DPM server.
+        let f = crate::check::check(&t)
+            .into_iter()
+            .find(|f| f.rule == Rule::ProtectedTwice)
+            .unwrap();
+        assert!(f
+            .source(&t)
+            .text
+            .contains("protecting data sources repeatedly"));
+        t.connect(Protection::new(d1, d3));
+        t.connect(Protection::new(d2, d3));
+        let f = crate::check::check(&t)
+            .into_iter()
+            .find(|f| f.rule == Rule::ProtectedTwice && f.servers[0] == d3)
+            .unwrap();
+        assert!(f
+            .source(&t)
+            .text
+            .starts_with("Each DPM server can only be protected once"));
     }
 }

@@ -24,7 +24,7 @@ use self::anchored::anchored;
 pub(crate) use self::anchored::{Bound, TargetClass};
 pub(crate) use self::versions::runs_facing_a_value;
 use crate::model::{natural_cmp, same_name, Kind, Link, Protection, Server, ServerId, Topology};
-use crate::rules::{and_list, Rule, Severity};
+use crate::rules::{and_list, Rule, Severity, Source};
 
 /// One thing the rules say about a topology.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -41,6 +41,16 @@ pub struct Finding {
 impl Finding {
     pub fn severity(&self) -> Severity {
         self.rule.severity()
+    }
+
+    /// The documentation sentence behind this finding: its rule's, for the
+    /// kind of the server it is about in `t` ([`Rule::source_for`]; the
+    /// rule's own [`Rule::source`] when that server is not in `t`).
+    pub fn source(&self, t: &Topology) -> Source {
+        match self.servers.first().and_then(|&id| t.server(id)) {
+            Some(s) => self.rule.source_for(s.kind),
+            None => self.rule.source(),
+        }
     }
 }
 

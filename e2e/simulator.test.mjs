@@ -281,6 +281,18 @@ test('Risk on Scenario 1: DS4 is marked, each fix says the warning it brings, ac
   assert.equal(await page.locator('.findings-panel [data-rule="long-cycle"]').count(), 1);
   await page.keyboard.press('Control+z');
   assert.match(await page.locator('[data-server="DS4"]').getAttribute('class'), /spof/);
+  // Escape closes it as it closes a panel: a selection first, then the
+  // view, the keys back on its button.
+  await page.click('[data-server="DS1"] .body');
+  await page.locator('.risk-panel button').first().focus();
+  await page.keyboard.press('Escape');
+  assert.equal(await page.locator('[data-server].selected').count(), 0);
+  assert.equal(await page.locator('.risk-panel').count(), 1, 'the first Escape clears the selection');
+  await page.keyboard.press('Escape');
+  await page.locator('.risk-panel').waitFor({ state: 'detached' });
+  assert.equal(await page.locator('.server.spof').count(), 0);
+  assert.equal(await page.locator('[data-action="risk"]').getAttribute('aria-pressed'), 'false');
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-action')), 'risk');
   await done(app, server.url);
 });
 

@@ -466,7 +466,7 @@ pub fn on_key(c: Ctx, ev: &web_sys::KeyboardEvent) {
 /// Escape, in order: close the dialog, drop the connection being drawn,
 /// disarm the palette, close the find bar, leave the field (for the
 /// Servers list's own), close the Servers list from inside it, stop the
-/// player, leave the simulation, clear the selection.
+/// player, leave the simulation, clear the selection, close the Risk view.
 fn escape(c: Ctx, ev: &web_sys::KeyboardEvent) {
     let ed = c.ed;
     if ed.dialog.get_untracked().is_some() {
@@ -495,29 +495,52 @@ fn escape(c: Ctx, ev: &web_sys::KeyboardEvent) {
         // is in its menu, closed.
         let _ = list.blur();
         c.lv.toggle();
-        for at in [".toolbar [data-action=\"list\"]", "[data-testid=\"more\"]"] {
-            let b = document()
-                .query_selector(at)
-                .ok()
-                .flatten()
-                .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok());
-            if let Some(b) = b {
-                let _ = b.focus();
-                if document()
-                    .active_element()
-                    .is_some_and(|a| a.is_same_node(Some(&b)))
-                {
-                    break;
-                }
-            }
-        }
+        focus_opener("list");
     } else if c.sim.player.with_untracked(|p| p.is_some()) {
         sim::stop(ed, c.sim);
     } else if ed.mode.get_untracked() == Mode::Simulate {
         sim::reset(ed, c.sim);
+    } else if c.rv.on.get_untracked()
+        && ed.selection.with_untracked(Vec::is_empty)
+        && ed.selected_link.get_untracked().is_none()
+    {
+        // Closed as a panel closes: the keys go to its button when they
+        // were in it (the panel is gone).
+        let inside = document()
+            .active_element()
+            .and_then(|e| e.closest(".risk-panel").ok().flatten())
+            .is_some();
+        c.rv.on.set(false);
+        if inside {
+            focus_opener("risk");
+        }
     } else {
         ed.selection.set(Vec::new());
         ed.selected_link.set(None);
+    }
+}
+
+/// The keys to the toolbar button `action` that opens a panel again, or to
+/// "More" when the button is in its menu, closed.
+fn focus_opener(action: &str) {
+    for at in [
+        format!(".toolbar [data-action=\"{action}\"]"),
+        "[data-testid=\"more\"]".to_string(),
+    ] {
+        let b = document()
+            .query_selector(&at)
+            .ok()
+            .flatten()
+            .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(b) = b {
+            let _ = b.focus();
+            if document()
+                .active_element()
+                .is_some_and(|a| a.is_same_node(Some(&b)))
+            {
+                break;
+            }
+        }
     }
 }
 

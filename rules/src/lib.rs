@@ -146,7 +146,7 @@ pub use sort::sort_by;
 pub use table::{
     from_table, looks_like_table, table_rows, table_rows_first, to_table, RowRole, TableRow,
 };
-pub use twin::{twin, twin_text, Entry};
+pub use twin::{twin, twin_of, twin_text, Entry};
 
 /// The largest input the readers accept, in bytes. A scenario of 10,000
 /// servers is well under it; anything larger is a mistake (a wrong file, a

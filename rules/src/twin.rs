@@ -45,10 +45,28 @@ pub struct Entry {
 /// assert_eq!(list[0].what, "DPM server, primary");
 /// ```
 pub fn twin(t: &Topology, findings: &[Finding]) -> Vec<Entry> {
+    twin_of(t, findings, &t.sorted_ids())
+}
+
+/// The entries of [`twin`] for the servers `ids` only, in that order (the
+/// first page of the list: the work is the shown servers', not the
+/// drawing's). In: the drawing, its findings, the servers to write (ids
+/// not in `t` are left out). Out: their entries, as [`twin`] writes them.
+///
+/// ```
+/// use dpm_rules::{check, presets, twin, twin_of};
+///
+/// let t = presets::scenario_1();
+/// let fs = check(&t);
+/// let ids = t.sorted_ids();
+/// assert_eq!(twin_of(&t, &fs, &ids[..2]), twin(&t, &fs)[..2]);
+/// ```
+pub fn twin_of(t: &Topology, findings: &[Finding], ids: &[ServerId]) -> Vec<Entry> {
     let roles = all_roles(t);
+    let shown: crate::hash::HashSet<ServerId> = ids.iter().copied().collect();
     let mut about: HashMap<ServerId, Vec<usize>> = HashMap::default();
     for (i, f) in findings.iter().enumerate() {
-        for &id in &f.servers {
+        for &id in f.servers.iter().filter(|id| shown.contains(id)) {
             let list = about.entry(id).or_default();
             if list.last() != Some(&i) {
                 list.push(i);
@@ -58,8 +76,10 @@ pub fn twin(t: &Topology, findings: &[Finding]) -> Vec<Entry> {
     let mut protects: HashMap<ServerId, Vec<ServerId>> = HashMap::default();
     let mut protected_by: HashMap<ServerId, Vec<ServerId>> = HashMap::default();
     for p in &t.protections {
-        protects.entry(p.protector).or_default().push(p.target);
-        if p.protector != p.target {
+        if shown.contains(&p.protector) {
+            protects.entry(p.protector).or_default().push(p.target);
+        }
+        if p.protector != p.target && shown.contains(&p.target) {
             protected_by.entry(p.target).or_default().push(p.protector);
         }
     }
@@ -67,7 +87,10 @@ pub fn twin(t: &Topology, findings: &[Finding]) -> Vec<Entry> {
     let mut sets: std::collections::HashMap<String, Vec<ServerId>> =
         std::collections::HashMap::new();
     for s in &t.servers {
-        if let Some(h) = s.host.filter(|&h| h != s.id && t.server(h).is_some()) {
+        if let Some(h) = s
+            .host
+            .filter(|&h| h != s.id && shown.contains(&h) && t.server(h).is_some())
+        {
             guests.entry(h).or_default().push(s.id);
         }
         if let Some(set) = s.replica_set() {
@@ -84,9 +107,8 @@ pub fn twin(t: &Topology, findings: &[Finding]) -> Vec<Entry> {
         }
         ids
     };
-    t.sorted_ids()
-        .into_iter()
-        .filter_map(|id| {
+    ids.iter()
+        .filter_map(|&id| {
             let s = t.server(id)?;
             let what = match s.kind {
                 Kind::Dpm => {

@@ -1427,3 +1427,19 @@ proptest! {
         prop_assert!(t.find(&fresh).is_none(), "{fresh} is in use");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// The Servers list writes its first page only: each entry of that
+    /// page is the whole list's entry (hosts, replica sets, protections
+    /// and findings reaching past the page included).
+    #[test]
+    fn a_page_of_the_twin_is_the_twin_cut(s in spec(12), k in 0usize..14) {
+        let t = build(&s);
+        let fs = dpm_rules::check(&t);
+        let ids = t.sorted_ids();
+        let k = k.min(ids.len());
+        prop_assert_eq!(dpm_rules::twin_of(&t, &fs, &ids[..k]), dpm_rules::twin(&t, &fs)[..k].to_vec());
+    }
+}

@@ -28,7 +28,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlSelectElement};
 
-use dpm_rules::{twin, Entry, Finding, Kind, Link, Protection, ServerId, Severity, Topology};
+use dpm_rules::{twin_of, Entry, Finding, Kind, Link, Protection, ServerId, Severity, Topology};
 
 /// How many servers are written at first, and added by "Show more": a list
 /// of thousands is read by searching, not by scrolling through it.
@@ -289,31 +289,32 @@ struct FormKey {
     dpm: Vec<ServerId>,
 }
 
-/// The DPM servers of `entries`, in their order.
-fn dpm_of<'a>(t: &'a Topology, entries: &'a [Entry]) -> impl Iterator<Item = ServerId> + 'a {
-    entries
-        .iter()
-        .filter(|e| t.server(e.id).is_some_and(|s| s.kind == Kind::Dpm))
-        .map(|e| e.id)
+/// The DPM servers of `ids`, in their order.
+fn dpm_of<'a>(t: &'a Topology, ids: &'a [ServerId]) -> impl Iterator<Item = ServerId> + 'a {
+    ids.iter()
+        .copied()
+        .filter(|&id| t.server(id).is_some_and(|s| s.kind == Kind::Dpm))
 }
 
 impl FormKey {
-    fn of(t: &Topology, entries: &[Entry]) -> FormKey {
+    /// The key of the form for the servers `ids` of `t`, in name order.
+    fn of(t: &Topology, ids: &[ServerId]) -> FormKey {
         FormKey {
-            all: entries.iter().map(|e| e.id).collect(),
-            names: entries.iter().map(|e| e.name.clone()).collect(),
-            dpm: dpm_of(t, entries).collect(),
+            all: ids.to_vec(),
+            names: ids.iter().map(|&id| t.name(id).to_string()).collect(),
+            dpm: dpm_of(t, ids).collect(),
         }
     }
 
-    /// Whether the form made for this key is the form of `entries`.
-    fn fits(&self, t: &Topology, entries: &[Entry]) -> bool {
-        self.all.len() == entries.len()
-            && entries
+    /// Whether the form made for this key is the form of the servers `ids`
+    /// of `t`, in name order.
+    fn fits(&self, t: &Topology, ids: &[ServerId]) -> bool {
+        self.all == ids
+            && ids
                 .iter()
-                .zip(self.all.iter().zip(&self.names))
-                .all(|(e, (id, name))| e.id == *id && e.name == *name)
-            && self.dpm.iter().copied().eq(dpm_of(t, entries))
+                .zip(&self.names)
+                .all(|(&id, name)| t.name(id) == name)
+            && self.dpm.iter().copied().eq(dpm_of(t, ids))
     }
 }
 
@@ -336,33 +337,35 @@ fn list_html(
     limit: usize,
     form: FormKey,
 ) -> (Written, Option<Markup>) {
-    let entries = twin(t, fs);
-    let (form, markup) = if form.fits(t, &entries) {
+    // Every server in name order (the form lists them all); the entries
+    // of the rows shown only (a drawing of 10,000 servers shows 200).
+    let ids = t.sorted_ids();
+    let (form, markup) = if form.fits(t, &ids) {
         (form, None)
     } else {
-        let key = FormKey::of(t, &entries);
+        let key = FormKey::of(t, &ids);
         let m = Markup::concat((!key.dpm.is_empty()).then(|| add_form(t, &key.dpm, &key.all)));
         (key, Some(m))
     };
-    let rows = entries
+    let rows = twin_of(t, fs, &ids[..limit.min(ids.len())])
         .iter()
-        .take(limit)
         .map(|e| list_row(t, fs, e).render())
         .collect();
-    let more = (entries.len() > limit).then(|| {
+    let n = ids.len();
+    let more = (n > limit).then(|| {
         el("button")
             .attr("class", "btn")
             .attr("data-action", "list-more")
             .attr("data-k", "more")
             .text(format!(
                 "Show {} more ({} of {} shown)",
-                PAGE.min(entries.len() - limit),
+                PAGE.min(n - limit),
                 limit,
-                entries.len()
+                n
             ))
     });
     let written = Written {
-        counts: counts(entries.len(), t.protections.len()).render(),
+        counts: counts(n, t.protections.len()).render(),
         form,
         rows,
         more: Markup::concat(more),

@@ -291,10 +291,14 @@ fn every_failover_question_matches_its_snapshot() {
         for r in &plan.reduced {
             let _ = writeln!(
                 s,
-                "copies of {}: {} -> {}",
+                "copies of {}: {} -> {}{}",
                 r.source.label(&t),
                 names(&r.before),
-                names(&r.surviving)
+                names(&r.surviving),
+                match plan.peers_up(&t, r.source) {
+                    v if v.is_empty() => String::new(),
+                    v => format!(" (its replica set's members up: {})", names(&v)),
+                }
             );
         }
         let broken: Vec<String> = plan

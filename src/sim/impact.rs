@@ -101,7 +101,20 @@ fn copies_lost(t: &Topology, p: &Plan) -> Vec<Markup> {
         .map(|r| {
             let li = classed("li", "").user_text(r.source.label(t));
             if r.surviving.is_empty() {
-                return row(li.text(": no copy left"));
+                // An Exchange DAG's member: the others up hold its
+                // databases (as its note says), though no DPM server does.
+                let peers = p.peers_up(t, r.source);
+                if peers.is_empty() {
+                    return row(li.text(": no copy left"));
+                }
+                let mut li = li.text(": no copy left on a DPM server; its databases are on ");
+                for (i, &s) in peers.iter().enumerate() {
+                    if i > 0 {
+                        li = li.text(", ");
+                    }
+                    li = li.user_text(t.name(s));
+                }
+                return row(li);
             }
             let mut li = li.text(format!(
                 ": {} of {} copies left, on ",

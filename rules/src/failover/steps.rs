@@ -10,6 +10,36 @@ use crate::model::{Kind, Link, Protection, ServerId, Topology};
 use crate::rules::and_list;
 
 impl Plan {
+    /// The other members of the replica set of `source`'s server (an
+    /// Exchange DAG, an Availability Group) that are up after the failure,
+    /// in name order: they hold the same databases, so the data is not
+    /// lost while one is up. Empty for a DPM database, or a server in no
+    /// set. In: the drawing the plan was made from.
+    pub fn peers_up(&self, t: &Topology, source: DataSource) -> Vec<ServerId> {
+        if source.part == Part::Database {
+            return Vec::new();
+        }
+        let Some(set) = t.server(source.server).and_then(|s| s.replica_set()) else {
+            return Vec::new();
+        };
+        let set = crate::model::fold_case(set);
+        let down: HashSet<ServerId> = self.failed.iter().copied().collect();
+        // Protected servers only, as [`Copies::peers`] counts members.
+        let mut v: Vec<ServerId> = t
+            .servers
+            .iter()
+            .filter(|s| s.kind == Kind::Protected)
+            .filter(|s| s.id != source.server && !down.contains(&s.id))
+            .filter(|s| {
+                s.replica_set()
+                    .is_some_and(|r| crate::model::fold_case(r) == set)
+            })
+            .map(|s| s.id)
+            .collect();
+        t.sort_by_name(&mut v);
+        v
+    }
+
     /// How many copies of each of `sources` exist once `step` is done: a
     /// step of an option this plan offers, or of its recovery in order.
     ///
@@ -113,7 +143,13 @@ impl Plan {
                 // the same databases (an Exchange DAG): as Risk counts them.
                 let peers = match d.part {
                     Part::Database => 0,
-                    _ => copies.peers(d.server).into_iter().filter(up).count(),
+                    // A member rebuilt gets its copies from the others
+                    // once it is in the set again: not yet one of them.
+                    _ => copies
+                        .peers(d.server)
+                        .into_iter()
+                        .filter(|p| up(p) && !rebuilt.contains(p))
+                        .count(),
                 };
                 holders.into_iter().filter(|&h| counts(h)).count() + copies.media(d).len() + peers
             })
@@ -466,11 +502,13 @@ fn move_steps(play: &mut Play, x: ServerId, f: ServerId, s: ServerId, to: &Desti
     };
     let dname = play.cur().name(dest).to_string();
     let (xn, sn) = (play.n(x), play.n(s));
-    play.replace_protector(f, x, dest, false);
     play.step(
         format!("Install the protection agent on {xn} from {dname}, and add {xn} to a protection group on {dname}."),
         vec![],
     );
+    // Drawn from the step that makes its replica: a protection with no
+    // replica yet holds no copy (nor does the secondary it reaches).
+    play.replace_protector(f, x, dest, false);
     play.step(
         format!("{dname} creates a new replica of {xn}: its data flows to {dname}."),
         vec![Flow { from: x, to: dest }],

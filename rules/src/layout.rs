@@ -424,7 +424,9 @@ fn barycentre(g: &Graph, l: usize, from_above: bool, rows: &mut [Vec<usize>], or
     // Equal means, as when each neighbour is alone on its own layer (all
     // at 0.5), keep servers of the same neighbour together: the servers
     // one DPM server protects side by side under it, not interleaved in
-    // name order with another's, whose arrows would then cross them.
+    // name order with another's, whose arrows would then cross them; and
+    // within such a group, the order they had (by name, a guest after its
+    // host: the sort is stable).
     let mut keyed: Vec<(f64, usize, usize)> = rows[l]
         .iter()
         .map(|&i| {
@@ -441,9 +443,7 @@ fn barycentre(g: &Graph, l: usize, from_above: bool, rows: &mut [Vec<usize>], or
             (k, nb.iter().copied().min().unwrap_or(usize::MAX), i)
         })
         .collect();
-    crate::sort::sort_by(&mut keyed, &|a, b| {
-        a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
-    });
+    crate::sort::sort_by(&mut keyed, &|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     rows[l] = keyed.into_iter().map(|(_, _, i)| i).collect();
 }
 

@@ -510,7 +510,7 @@ fn escape(c: Ctx, ev: &web_sys::KeyboardEvent) {
             .active_element()
             .and_then(|e| e.closest(".risk-panel").ok().flatten())
             .is_some();
-        c.rv.on.set(false);
+        Cmd::Risk.run(c);
         if inside {
             focus_opener("risk");
         }

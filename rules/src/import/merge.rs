@@ -616,7 +616,13 @@ impl Merge<'_> {
             }
         }
         if let Some((place, n)) = inactive {
-            let msg = format!("{n} data source(s) no longer protected (Protected false) left out");
+            let msg = format!(
+                "{} no longer protected (Protected false) left out",
+                match n {
+                    1 => "1 data source".to_string(),
+                    n => format!("{} data sources", crate::thousands(n)),
+                }
+            );
             self.note(ReportKind::Inferred, e.file, &place, msg, &[d]);
         }
     }
@@ -872,11 +878,17 @@ impl Merge<'_> {
         } else {
             ""
         };
+        let others: Vec<String> = dpms
+            .iter()
+            .filter(|&&p| p != d)
+            .map(|&p| self.name(p).to_string())
+            .collect();
         let msg = format!(
-            "{} protects {} directly{signal} and is the secondary of {}, which protect(s) it too: switched protection",
+            "{} protects {} directly{signal} and is the secondary of {}, which {} it too: switched protection",
             self.name(d),
             self.name(x),
-            dpms.iter().filter(|&&p| p != d).map(|&p| self.name(p).to_string()).collect::<Vec<_>>().join(" and ")
+            others.join(" and "),
+            if others.len() == 1 { "protects" } else { "protect" }
         );
         let (file, place) = (c.file, c.place.clone());
         self.note(ReportKind::Inferred, file, &place, msg, &[x, d]);

@@ -265,3 +265,36 @@ test('close in on a large drawing, a host and a database far off on both sides s
   await screenshot(page, 'estate-far-lines');
   await done(app, server.url);
 });
+
+test('an Exchange DAG member whose DPM server fails: the impact says where its databases are', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  const dag = JSON.stringify({
+    format: 'dpm-sketch/1',
+    servers: [
+      { name: 'DPM1', kind: 'dpm' },
+      { name: 'DPM2', kind: 'dpm' },
+      { name: 'EX1', kind: 'protected', replica_set: 'DAG1' },
+      { name: 'EX2', kind: 'protected', replica_set: 'DAG1' },
+    ],
+    protections: [
+      { protector: 'DPM1', target: 'EX1' },
+      { protector: 'DPM2', target: 'EX2' },
+    ],
+  });
+  await importText(page, dag);
+  await page.waitForSelector('[data-server="EX2"]');
+  await page.click('[data-action="simulate"]');
+  await page.click('[data-server="EX1"] .body');
+  await page.click('[data-server="DPM1"] .body');
+  const impact = page.locator('.impact');
+  await page.waitForFunction(() => /Copies lost \(/.test(document.querySelector('.impact')?.textContent ?? ''));
+  // The note says EX2 holds the same databases: the impact agrees.
+  assert.match(await impact.innerText(), /EX1: no copy left on a DPM server; its databases are on EX2/);
+  assert.doesNotMatch(await impact.innerText(), /EX1: no copy left\s*$/m);
+  // EX2 fails too: DPM2's copy of EX2 holds them.
+  await page.click('[data-server="EX2"] .body');
+  await page.waitForFunction(() => /DPM2's copy of EX2/.test(document.querySelector('.impact')?.textContent ?? ''));
+  assert.match(await impact.innerText(), /EX1: no copy left on a DPM server; its databases are in DPM2's copy of EX2/);
+  await done(app, server.url);
+});

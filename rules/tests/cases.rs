@@ -295,9 +295,17 @@ fn every_failover_question_matches_its_snapshot() {
                 r.source.label(&t),
                 names(&r.before),
                 names(&r.surviving),
-                match plan.peers_up(&t, r.source) {
-                    v if v.is_empty() => String::new(),
-                    v => format!(" (its replica set's members up: {})", names(&v)),
+                match (plan.peers_up(&t, r.source), plan.peer_copies(&t, r.source)) {
+                    (v, c) if v.is_empty() && c.is_empty() => String::new(),
+                    (v, c) if c.is_empty() =>
+                        format!(" (its replica set's members up: {})", names(&v)),
+                    (_, c) => format!(
+                        " (copies of its replica set's members: {})",
+                        c.iter()
+                            .map(|&(h, m)| format!("{} of {}", t.name(h), t.name(m)))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 }
             );
         }

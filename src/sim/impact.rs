@@ -103,16 +103,27 @@ fn copies_lost(t: &Topology, p: &Plan) -> Vec<Markup> {
             if r.surviving.is_empty() {
                 // An Exchange DAG's member: the others up hold its
                 // databases (as its note says), though no DPM server does.
+                // Or, all down, a copy of one of them survives.
                 let peers = p.peers_up(t, r.source);
-                if peers.is_empty() {
+                let copies = p.peer_copies(t, r.source);
+                if peers.is_empty() && copies.is_empty() {
                     return row(li.text(": no copy left"));
                 }
-                let mut li = li.text(": no copy left on a DPM server; its databases are on ");
-                for (i, &s) in peers.iter().enumerate() {
+                let mut li = li.text(": no copy left on a DPM server; its databases are ");
+                li = li.text(if peers.is_empty() { "in " } else { "on " });
+                let k = peers.len().max(copies.len());
+                for i in 0..k {
                     if i > 0 {
-                        li = li.text(", ");
+                        li = li.text(if i + 1 == k { " and " } else { ", " });
                     }
-                    li = li.user_text(t.name(s));
+                    li = match (peers.get(i), copies.get(i)) {
+                        (Some(&s), _) => li.user_text(t.name(s)),
+                        (None, Some(&(h, m))) => li
+                            .user_text(t.name(h))
+                            .text("'s copy of ")
+                            .user_text(t.name(m)),
+                        (None, None) => li,
+                    };
                 }
                 return row(li);
             }

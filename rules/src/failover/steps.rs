@@ -40,6 +40,39 @@ impl Plan {
         v
     }
 
+    /// When no other member of the replica set of `source`'s server is up
+    /// ([`Plan::peers_up`]): the copies of a member that survive, as
+    /// (holder, member) pairs in the holders' name order. The plan does
+    /// not call such data lost ("members of one set hold copies of the
+    /// same databases"). Empty otherwise. In: the drawing the plan was
+    /// made from.
+    pub fn peer_copies(&self, t: &Topology, source: DataSource) -> Vec<(ServerId, ServerId)> {
+        if source.part == Part::Database || !self.peers_up(t, source).is_empty() {
+            return Vec::new();
+        }
+        let copies = Copies::new(t);
+        let down: HashSet<ServerId> = self.failed.iter().copied().collect();
+        let mut v: Vec<(ServerId, ServerId)> = copies
+            .peers(source.server)
+            .into_iter()
+            .flat_map(|m| {
+                copies
+                    .holdings_of(m)
+                    .into_iter()
+                    .flat_map(|h| h.holders)
+                    .filter(|x| !down.contains(x))
+                    .map(move |x| (x, m))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        crate::sort::sort_by(&mut v, &|a, b| {
+            crate::model::natural_cmp(t.name(a.0), t.name(b.0))
+                .then(crate::model::natural_cmp(t.name(a.1), t.name(b.1)))
+        });
+        v.dedup();
+        v
+    }
+
     /// How many copies of each of `sources` exist once `step` is done: a
     /// step of an option this plan offers, or of its recovery in order.
     ///
@@ -73,7 +106,9 @@ impl Plan {
     /// A rebuilt DPM server holds nothing from its installation until the
     /// step that makes its replicas again ([`Step::making`]). The members
     /// of a replica set (an Exchange DAG, an Availability Group) that are
-    /// up each count as a copy of another member's databases, as in Risk.
+    /// up each count as a copy of another member's databases, as in Risk,
+    /// except a member that failed: rebuilt, it gets its database copies
+    /// from the others once added to the set again, which no step plays.
     pub fn copies_after(
         &self,
         planned: &Topology,

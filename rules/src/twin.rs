@@ -49,9 +49,10 @@ pub fn twin(t: &Topology, findings: &[Finding]) -> Vec<Entry> {
 }
 
 /// The entries of [`twin`] for the servers `ids` only, in that order (the
-/// first page of the list: the work is the shown servers', not the
-/// drawing's). In: the drawing, its findings, the servers to write (ids
-/// not in `t` are left out). Out: their entries, as [`twin`] writes them.
+/// first page of the list: the strings, facts and sorted links are made
+/// for the shown servers only; the indexes still read the whole drawing).
+/// In: the drawing, its findings, the servers to write, each once (ids not
+/// in `t` are left out). Out: their entries, as [`twin`] writes them.
 ///
 /// ```
 /// use dpm_rules::{check, presets, twin, twin_of};

@@ -15,9 +15,9 @@ use leptos::prelude::*;
 
 /// One finding as an `<li>`: what, where, and (when `quote`) the
 /// documentation sentence behind it. Rows without it are compact (one
-/// height, for long lists drawn a window at a time), or follow a finding of
-/// the same rule that shows it; the sentence is in the tip the row's
-/// button opens on the drawing too.
+/// height, for long lists drawn a window at a time), or come after a
+/// finding of the same severity that shows the same sentence; the sentence
+/// is in the tip the row's button opens on the drawing too.
 fn finding_html(t: &Topology, f: &Finding, quote: bool) -> El {
     let sev = f.severity();
     let source = f.source(t);

@@ -193,6 +193,33 @@ test('the copies view shows what each DPM server holds and data moving', async (
   await done(app, server.url);
 });
 
+test('the copies view in the simulator: a failed DPM server has lost its copies, a rebuilt one holds none until its consistency checks', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  await failDpm1(page);
+  await page.click('[data-action="copies"]');
+  const card = (name) =>
+    page.$$eval('.copies-card', (cards, name) => {
+      // A card sits under its server: the nearest server above it.
+      const at = (el) => el.getBoundingClientRect();
+      const node = document.querySelector(`[data-server="${name}"]`);
+      const n = at(node);
+      const c = cards.find((c) => Math.abs(at(c).x - n.x) < 8 && at(c).y > n.y && at(c).y - n.bottom < 48);
+      return c ? c.textContent : null;
+    }, name);
+  assert.match(await card('DPM1'), /^Down: 1 copy lost:Server1/);
+  assert.match(await card('DPM3'), /^Holds \d+ copies:/);
+  await page.click('[data-affected="DPM1"] [data-option="rebuild-primary DPM3"] [data-action="play"]');
+  await page.click('[data-action="play-pause"]');
+  await page.click('[data-action="step-forward"]');
+  assert.match(await page.getByTestId('caption').innerText(), /Rebuild DPM1 with the same name/);
+  assert.match(await card('DPM1'), /^No copies yet/);
+  await toEnd(page);
+  assert.match(await card('DPM1'), /^Holds 1 copy:Server1/);
+  await screenshot(page, 'copies-view-rebuild');
+  await done(app, server.url);
+});
+
 test('with reduced motion, steps change without motion and data is still shown', async () => {
   const app = await openApp(server.browser, server.url, { reducedMotion: 'reduce' });
   const { page } = app;

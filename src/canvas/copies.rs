@@ -29,6 +29,17 @@ pub fn CopiesCards(
         ed.track_content();
         let drawn: Vec<ServerId> =
             servers.with(|s| dragging.with(|d| s.iter().chain(d).copied().collect()));
+        let state = |id: ServerId| {
+            if ed.shown_failed.with(|f| f.contains(&id)) {
+                Held::Down
+            } else if ed.stopped.with(|f| f.contains(&id)) {
+                Held::Stopped
+            } else if ed.making.with(|f| f.contains(&id)) {
+                Held::Making
+            } else {
+                Held::Up
+            }
+        };
         ed.shown.with_untracked(|t| {
             let dpm: Vec<ServerId> = drawn
                 .into_iter()
@@ -38,7 +49,10 @@ pub fn CopiesCards(
             dpm.iter()
                 .map(|&id| {
                     let sources = held.remove(&id).unwrap_or_default();
-                    (id, sources.iter().map(|d| d.label(t)).collect())
+                    (
+                        id,
+                        (state(id), sources.iter().map(|d| d.label(t)).collect()),
+                    )
                 })
                 .collect()
         })
@@ -75,22 +89,47 @@ pub fn CopiesCards(
     }
 }
 
+/// What a DPM server's copies are worth in the drawing shown: in the
+/// simulator, a DPM server down has lost its copies, one stopped (its
+/// database down) keeps its replicas but can use none, and one rebuilt
+/// holds none until its consistency checks make them again.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Held {
+    Up,
+    Down,
+    Stopped,
+    Making,
+}
+
+/// The card's first line: what the server holds, `n` copies, in state
+/// `state` (at most 20 characters, the card's width).
+fn card_head(state: Held, n: usize) -> String {
+    let copies = |n: usize| format!("{n} cop{}", if n == 1 { "y" } else { "ies" });
+    match (state, n) {
+        (Held::Up | Held::Stopped, 0) => "Holds no copies".to_string(),
+        (Held::Up, n) => format!("Holds {}:", copies(n)),
+        (Held::Down, 0) => "Down: held no copies".to_string(),
+        (Held::Down, n) => format!("Down: {} lost:", copies(n)),
+        (Held::Stopped, n) => format!("{}, unusable:", copies(n)),
+        (Held::Making, _) => "No copies yet".to_string(),
+    }
+}
+
+type Cards = HashMap<ServerId, (Held, Vec<String>)>;
+
 #[component]
-fn CopiesCard(id: ServerId, held: Memo<HashMap<ServerId, Vec<String>>>) -> impl IntoView {
+fn CopiesCard(id: ServerId, held: Memo<Cards>) -> impl IntoView {
     let pos = crate::ctx::ctx().pos;
     let at = pos.of(id, Point { x: 0.0, y: 0.0 });
     let lines = crate::browser::memo(move |_| {
         held.with(|h| {
-            let held = h.get(&id).cloned().unwrap_or_default();
-            let mut out = vec![if held.is_empty() {
-                "Holds no copies".to_string()
-            } else {
-                format!(
-                    "Holds {} cop{}:",
-                    held.len(),
-                    if held.len() == 1 { "y" } else { "ies" }
-                )
-            }];
+            let (state, held) = h.get(&id).cloned().unwrap_or((Held::Up, Vec::new()));
+            let mut out = vec![card_head(state, held.len())];
+            if state == Held::Making {
+                out.push("until consistency".to_string());
+                out.push("checks remake them".to_string());
+                return out;
+            }
             out.extend(held.iter().take(4).cloned());
             if held.len() > 4 {
                 out.push(format!("+{} more", held.len() - 4));
@@ -98,11 +137,23 @@ fn CopiesCard(id: ServerId, held: Memo<HashMap<ServerId, Vec<String>>>) -> impl 
             out
         })
     });
+    let state = crate::browser::memo(move |_| held.with(|h| h.get(&id).map_or(Held::Up, |c| c.0)));
     let height = move || 8.0 + 15.0 * lines.with(|l| l.len()) as f64;
+    // A stopped server's "Stopped: its database is down" line sits under
+    // the node: its card goes below that line.
+    let below = move || {
+        if state.get() == Held::Stopped {
+            28.0
+        } else {
+            8.0
+        }
+    };
     view! {
-        <g class="copies-card" transform=move || {
+        <g class="copies-card" class:down=move || state.get() == Held::Down
+            class:unusable=move || matches!(state.get(), Held::Stopped | Held::Making)
+            transform=move || {
             let p = at.get();
-            format!("translate({} {})", dpm_rules::num(p.x - NODE_W / 2.0), dpm_rules::num(p.y + NODE_H / 2.0 + 8.0))
+            format!("translate({} {})", dpm_rules::num(p.x - NODE_W / 2.0), dpm_rules::num(p.y + NODE_H / 2.0 + below()))
         }>
             <rect width=dpm_rules::num(NODE_W) height=move || dpm_rules::num(height()) rx="6" />
             {move || {

@@ -273,6 +273,7 @@ pub fn show(ed: Editor, p: Presenter, i: usize) {
     p.at.set(i);
     set_spot(ed, p, None);
     ed.shown_failed.set(s.failed);
+    ed.making.set(Vec::new());
     ed.flows.set(s.flows);
     ed.set_preview(s.topology);
     ed.request_fit();

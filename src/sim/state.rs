@@ -90,6 +90,7 @@ fn in_users_order(ed: Editor, failed: Vec<ServerId>) -> Vec<ServerId> {
 fn show_down(ed: Editor) {
     let d = down(ed);
     ed.shown_failed.set(in_users_order(ed, d.failed));
+    ed.making.set(Vec::new());
     ed.stopped.set(d.stopped);
 }
 
@@ -266,6 +267,7 @@ fn show(ed: Editor, sim: Sim, i: usize) {
     sim.at.set(i);
     ed.entering.set(entering);
     ed.shown_failed.set(step.failed.clone());
+    ed.making.set(step.making.clone());
     ed.flows.set(step.flows.clone());
     ed.set_preview(shown);
     if let (true, Some(o)) = (i + 1 == p.steps.len(), p.option.as_ref()) {

@@ -284,6 +284,10 @@ pub struct Editor {
     /// step being shown (the same outside playback).
     pub failed: RwSignal<Vec<ServerId>>,
     pub shown_failed: RwSignal<Vec<ServerId>>,
+    /// Simulator: the DPM servers up again in the step shown whose copies
+    /// are not made yet (the step's `making`: rebuilt, before their
+    /// consistency checks).
+    pub making: RwSignal<Vec<ServerId>>,
     /// Simulator: the sites the user failed (every server of each, and
     /// their guests, are down), and the DPM servers stopped because the
     /// server holding their database is down.
@@ -392,6 +396,7 @@ impl Editor {
             snap: RwSignal::new(true),
             failed: RwSignal::new(Vec::new()),
             shown_failed: RwSignal::new(Vec::new()),
+            making: RwSignal::new(Vec::new()),
             failed_sites: RwSignal::new(Vec::new()),
             stopped: RwSignal::new(Vec::new()),
             flows: RwSignal::new(Vec::new()),
@@ -826,6 +831,7 @@ impl Editor {
         self.clear_preview();
         self.failed.set(Vec::new());
         self.shown_failed.set(Vec::new());
+        self.making.set(Vec::new());
         self.failed_sites.set(Vec::new());
         self.stopped.set(Vec::new());
         self.flows.set(Vec::new());

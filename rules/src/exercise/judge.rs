@@ -307,6 +307,16 @@ fn recovered_goal(start: &Topology, t: &Topology, names: &[String], server: &str
         .iter()
         .any(|q| q.protector == *p && q.target == x && q.switched);
     let p_name = t.name(*p);
+    // A drawing cannot show a failed server rebuilt: protected by a server
+    // that failed, the server is as it was before the failure, and the
+    // goal would hold on the exercise's start (exercise 7 opened with it
+    // met). Rebuilding is never the answer such a goal asks for.
+    if plan.failed.iter().any(|&f| start.name(f) == p_name) {
+        return fail(
+            format!("{p_name} is down after that failure: protect {server} through a DPM server that is up."),
+            None,
+        );
+    }
     let Some(a) = plan.affected.iter().find(|a| a.server == x0) else {
         return fail(format!("{server} is not affected by that failure."), None);
     };

@@ -204,7 +204,10 @@ pub enum Check {
         option: OptionKind,
     },
     /// `server` is protected the way one of the supported options for it
-    /// leaves it, after these servers of the exercise's start fail.
+    /// leaves it, after these servers of the exercise's start fail, by a
+    /// server that stayed up: a drawing cannot show a failed server
+    /// rebuilt (it would be the start itself), so the rebuilding options
+    /// do not meet it.
     RecoveredAfter {
         fail: Vec<String>,
         server: String,
@@ -267,7 +270,7 @@ impl Check {
                 option.title()
             ),
             Check::RecoveredAfter { fail, server } => format!(
-                "After {} failed, {server} is protected again in a way DPM supports.",
+                "After {} failed, {server} is protected again, by a server that stayed up, in a way DPM supports.",
                 and_list(fail)
             ),
             Check::MatchesTable(..) => "The drawing matches the table of the task.".into(),

@@ -236,6 +236,30 @@ fn moving_protected_servers_gives_the_seeds_options() {
     }
 }
 
+/// Rebuilding a failed DPM server is titled by the role its node shows:
+/// the moving preset's DPM3 is labelled secondary, and a DPM server that
+/// protects nothing has no role.
+#[test]
+fn a_rebuild_is_titled_by_the_failed_servers_role() {
+    let mut t = load(&root().join("../scenarios/moving-protected-servers.dpm.json"));
+    let title = |t: &Topology, failed: &str, of: &str| {
+        let p = plan(t, &[t.find(failed).unwrap()]);
+        let a = p.affected.iter().find(|a| t.name(a.server) == of).unwrap();
+        let o = a
+            .options
+            .iter()
+            .find(|o| o.kind.id() == "rebuild-primary")
+            .unwrap();
+        o.title(t)
+    };
+    assert_eq!(title(&t, "DPM1", "Server1"), "Rebuild the primary");
+    assert_eq!(title(&t, "DPM1", "DPM1"), "Rebuild the primary");
+    assert_eq!(title(&t, "DPM3", "DPM3"), "Rebuild the secondary");
+    let dpm3 = t.find("DPM3").unwrap();
+    t.protections.retain(|p| p.protector != dpm3);
+    assert_eq!(title(&t, "DPM3", "DPM3"), "Rebuild the DPM server");
+}
+
 #[test]
 fn every_failover_question_matches_its_snapshot() {
     for p in files(&root().join("tests/cases"), &[".fail"]) {

@@ -270,7 +270,7 @@ fn affected_server(
             .via
             .as_deref()
             .map(|v| classed("span", "via").text(" via ").user_text(v));
-        let entry = option_entry(ai, o, active, via, Vec::new());
+        let entry = option_entry(t, ai, o, active, via, Vec::new());
         entries = entries.child(entry.attr("data-o", oi.to_string()));
     }
     div.child(entries)
@@ -301,7 +301,7 @@ fn option_group(
     // of seven groups of a large estate's failure are some 10,000 names.
     let names = el("datalist").attr("id", format!("{id}-names"));
     let field = via_field(&id, picked.via.as_deref().unwrap_or_default(), names);
-    option_entry(ai, &picked, active, Some(head), field)
+    option_entry(t, ai, &picked, active, Some(head), field)
         .attr("data-g", oi.to_string())
         .attr("data-kind", o.kind.id())
         .attr("data-option-group", o.kind.id())
@@ -341,6 +341,7 @@ fn via_field(id: &str, via: &str, names: El) -> Vec<El> {
 /// a group's `field`, Play and, in the editor, Apply. The caller adds the
 /// attributes that say which option it is (`data-o`, or the group's).
 fn option_entry(
+    t: &Topology,
     ai: usize,
     o: &RecoveryOption,
     active: Option<&str>,
@@ -372,7 +373,7 @@ fn option_entry(
         )
         .child(
             classed("span", "option-title")
-                .text(o.kind.title())
+                .text(o.title(t))
                 .child_opt(head),
         )
         .child(classed("span", "sr-only").text(said));

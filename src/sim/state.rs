@@ -181,7 +181,7 @@ pub fn play(ed: Editor, sim: Sim, option: RecoveryOption, server: String) {
     let steps = ed.doc.with_untracked(|t| option.steps(t, &failed));
     sim.timer.update_value(|g| *g = g.wrapping_add(1));
     sim.player.set(Some(Player {
-        title: option.kind.title().to_string(),
+        title: ed.doc.with_untracked(|t| option.title(t)).to_string(),
         option: Some(option),
         server,
         steps,
@@ -330,7 +330,7 @@ pub fn toggle_play(ed: Editor, sim: Sim) {
 pub fn apply(ed: Editor, sim: Sim, option: &RecoveryOption) {
     let failed = down_ids(ed);
     let result = ed.doc.with_untracked(|t| option.result(t, &failed));
-    let title = option.kind.title();
+    let title = ed.doc.with_untracked(|t| option.title(t));
     reset(ed, sim);
     ed.commit(result);
     ed.tell_step(

@@ -96,14 +96,14 @@ fn walk_stage(ed: Editor, sim: Sim, stage: u8) -> El {
             .child(el("p").text("DPM1 protects Server1, DPM2 protects Server2, and DPM3 is the secondary of both. Suppose DPM1 fails: click DPM1 on the drawing."))
             .child(walk_button("btn small", "walk-fail", None).text("Fail DPM1 for me")),
         1 => {
-            let (list, ..) = walk_list(sim, &options_of_server1(ed), false);
+            let (list, ..) = walk_list(ed, sim, &options_of_server1(ed), false);
             section
                 .child(el("p").text("Server1 has lost its primary; DPM3 still holds its copy. Two moves look natural, and DPM supports neither:"))
                 .child(list)
                 .child(walk_button("btn small primary", "walk-next", Some("next")).text("Next: what DPM supports"))
         }
         _ => {
-            let (list, shown, all) = walk_list(sim, &options_of_server1(ed), true);
+            let (list, shown, all) = walk_list(ed, sim, &options_of_server1(ed), true);
             let done = (all && shown > 0).then(|| {
                 classed("p", "walk-done").text(
                     "✓ That is all of them. Apply one to make it your drawing, or Reset to start again.",
@@ -128,7 +128,12 @@ fn walk_button(class: &'static str, action: &'static str, k: Option<&str>) -> El
 /// The options of Server1 that DPM supports (or not), each ticked once
 /// played, with a Play button; with how many there are and whether every
 /// one was played.
-fn walk_list(sim: Sim, options: &[RecoveryOption], supported: bool) -> (El, usize, bool) {
+fn walk_list(
+    ed: Editor,
+    sim: Sim,
+    options: &[RecoveryOption],
+    supported: bool,
+) -> (El, usize, bool) {
     let mut all = true;
     let mut n = 0;
     let mut list = classed("ul", "walk-list");
@@ -136,7 +141,7 @@ fn walk_list(sim: Sim, options: &[RecoveryOption], supported: bool) -> (El, usiz
         let key = o.key();
         let done = sim.played.with(|p| p.contains(&key));
         all &= done;
-        let mut title = el("strong").text(o.kind.title());
+        let mut title = el("strong").text(ed.doc.with_untracked(|t| o.title(t)));
         if let Some(v) = &o.via {
             title = title.text(" via ").user_text(v);
         }

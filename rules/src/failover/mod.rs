@@ -244,6 +244,24 @@ pub(super) fn grouped(all: &Arc<[ServerId]>) -> (&[ServerId], Option<Arc<[Server
 }
 
 impl RecoveryOption {
+    /// The option's title for a drawing `t` (before the failure): its
+    /// kind's, except that rebuilding a failed DPM server is named by the
+    /// role the drawing labels it with ("Rebuild the secondary" for one
+    /// that protects DPM servers only, "Rebuild the DPM server" for one
+    /// that protects nothing), not "the primary" under a server labelled
+    /// secondary.
+    pub fn title(&self, t: &Topology) -> &'static str {
+        if self.kind != OptionKind::RebuildPrimary {
+            return self.kind.title();
+        }
+        let r = crate::roles::roles(t, self.action.failed_server());
+        match (r.primary, r.secondary) {
+            (false, true) => "Rebuild the secondary",
+            (false, false) => "Rebuild the DPM server",
+            _ => self.kind.title(),
+        }
+    }
+
     /// The option of this one's group through `via`, one of
     /// [`RecoveryOption::among`], with its own reason and action. In: the
     /// topology planned and a server. Out: `None` when `via` is not among

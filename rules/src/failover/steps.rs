@@ -204,11 +204,7 @@ impl RecoveryOption {
         if !self.supported {
             // Playing an option DPM does not support shows why, and changes
             // nothing.
-            let caption = format!(
-                "{} is not possible here. {}",
-                self.kind.title(),
-                self.reason
-            );
+            let caption = format!("{} is not possible here. {}", self.title(t), self.reason);
             play.step(caption, vec![]);
             return play.steps;
         }

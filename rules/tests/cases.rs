@@ -319,10 +319,10 @@ fn every_failover_question_matches_its_snapshot() {
                 r.source.label(&t),
                 names(&r.before),
                 names(&r.surviving),
-                match (plan.peers_up(&t, r.source), plan.peer_copies(&t, r.source)) {
+                match (&r.peers_up, &r.peer_copies) {
                     (v, c) if v.is_empty() && c.is_empty() => String::new(),
                     (v, c) if c.is_empty() =>
-                        format!(" (its replica set's members up: {})", names(&v)),
+                        format!(" (its replica set's members up: {})", names(v)),
                     (_, c) => format!(
                         " (copies of its replica set's members: {})",
                         c.iter()

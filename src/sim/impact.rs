@@ -104,8 +104,7 @@ fn copies_lost(t: &Topology, p: &Plan) -> Vec<Markup> {
                 // An Exchange DAG's member: the others up hold its
                 // databases (as its note says), though no DPM server does.
                 // Or, all down, a copy of one of them survives.
-                let peers = p.peers_up(t, r.source);
-                let copies = p.peer_copies(t, r.source);
+                let (peers, copies) = (&r.peers_up, &r.peer_copies);
                 if peers.is_empty() && copies.is_empty() {
                     return row(li.text(": no copy left"));
                 }

@@ -334,6 +334,16 @@ pub struct Reduced {
     pub source: DataSource,
     pub before: Vec<ServerId>,
     pub surviving: Vec<ServerId>,
+    /// With no copy `surviving`, for data of a replica set's member (an
+    /// Exchange DAG, an Availability Group; not a DPM database): the other
+    /// members that are up, in name order, which hold the same databases.
+    /// Empty otherwise.
+    pub peers_up: Vec<ServerId>,
+    /// With no copy `surviving` and no member up: the copies of a member
+    /// that survive, as (holder, member) pairs in the holders' then the
+    /// members' name order ("members of one set hold copies of the same
+    /// databases"; the plan does not call such data lost). Empty otherwise.
+    pub peer_copies: Vec<(ServerId, ServerId)>,
 }
 
 /// The impact of a failure and the options.

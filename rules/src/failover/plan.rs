@@ -283,28 +283,28 @@ impl Impact {
     fn of(p: &Planner, outage: &Down) -> Impact {
         let copies = &p.copies;
         let touched = p.touched(outage);
-        // A replica set member's databases survive on any member that is up, or
-        // in any surviving copy of a member ("members of one set hold copies of
-        // the same databases").
-        let peer_holds = |id: ServerId| {
-            copies.peers(id).into_iter().any(|m| {
-                p.up(m)
-                    || copies
-                        .holdings_of(m)
-                        .iter()
-                        .any(|h| h.holders.iter().any(|&x| p.up(x)))
-            })
-        };
         let mut lost = Vec::new();
         let mut unprotected = Vec::new();
         let mut reduced = Vec::new();
         for h in touched.iter().flat_map(|&id| copies.holdings_of(id)) {
             let surviving: Vec<ServerId> = h.holders.iter().copied().filter(|&s| p.up(s)).collect();
+            // A replica set member's databases survive on any member that
+            // is up, or in any surviving copy of a member ("members of one
+            // set hold copies of the same databases").
+            let (peers_up, peer_copies) = if surviving.is_empty() && h.source.part != Part::Database
+            {
+                p.replica_set_survivors(h.source.server)
+            } else {
+                (Vec::new(), Vec::new())
+            };
+            let peer_holds = !peers_up.is_empty() || !peer_copies.is_empty();
             if surviving.len() < h.holders.len() {
                 reduced.push(Reduced {
                     source: h.source,
                     before: h.holders.clone(),
                     surviving: surviving.clone(),
+                    peers_up,
+                    peer_copies,
                 });
             }
             let direct = copies.direct(h.source);
@@ -313,10 +313,7 @@ impl Impact {
             let primary_stopped = direct.iter().any(|d| p.stopped.contains(d))
                 && direct.iter().all(|&d| !p.working(d));
             if !p.up(h.source.server) {
-                if surviving.is_empty()
-                    && h.media.is_empty()
-                    && !(h.source.part != Part::Database && peer_holds(h.source.server))
-                {
+                if surviving.is_empty() && h.media.is_empty() && !peer_holds {
                     lost.push(h.source);
                 }
             } else if !h.holders.is_empty()
@@ -801,28 +798,46 @@ impl Planner<'_> {
         )
     }
 
+    /// What is left of the databases of `f`, a replica set's member (an
+    /// Exchange DAG, an Availability Group): the other members that are
+    /// up, in name order; and, when none is, the copies of a member that
+    /// survive, as (holder, member) pairs in name order. Both empty for a
+    /// server in no set.
+    fn replica_set_survivors(&self, f: ServerId) -> (Vec<ServerId>, Vec<(ServerId, ServerId)>) {
+        let copies = &self.copies;
+        let peers = copies.peers(f);
+        let mut up: Vec<ServerId> = peers.iter().copied().filter(|&m| self.up(m)).collect();
+        if !up.is_empty() {
+            by_name(self.t, &mut up);
+            return (up, Vec::new());
+        }
+        let mut held: Vec<(ServerId, ServerId)> = peers
+            .iter()
+            .flat_map(|&m| copies.holdings_of(m).into_iter().map(move |h| (m, h)))
+            .flat_map(|(m, h)| h.holders.into_iter().map(move |x| (x, m)))
+            .filter(|&(x, _)| self.up(x))
+            .collect();
+        crate::sort::sort_by(&mut held, &|a, b| {
+            crate::model::natural_cmp(self.t.name(a.0), self.t.name(b.0)).then(
+                crate::model::natural_cmp(self.t.name(a.1), self.t.name(b.1)),
+            )
+        });
+        held.dedup();
+        (Vec::new(), held)
+    }
+
     /// The members of `f`'s replica set that are up, and the working
     /// servers holding a copy of a member that is down, by name.
     fn replica_set_copies(&self, f: ServerId) -> (Vec<String>, Vec<String>) {
-        let copies = &self.copies;
-        let peers_up: Vec<String> = copies
-            .peers(f)
-            .into_iter()
-            .filter(|&m| self.up(m))
-            .map(|m| self.name(m))
-            .collect();
-        let mut v: Vec<ServerId> = copies
-            .peers(f)
-            .into_iter()
-            .filter(|&m| !self.up(m))
-            .flat_map(|m| copies.holdings_of(m))
-            .flat_map(|h| h.holders)
-            .filter(|&h| self.working(h))
-            .collect();
-        by_name(self.t, &mut v);
-        v.dedup();
-        let peer_copies = v.into_iter().map(|h| self.name(h)).collect();
-        (peers_up, peer_copies)
+        let (up, held) = self.replica_set_survivors(f);
+        let mut holders: Vec<String> = Vec::new();
+        for (x, _) in held {
+            let name = self.name(x);
+            if self.working(x) && holders.last() != Some(&name) {
+                holders.push(name);
+            }
+        }
+        (up.into_iter().map(|m| self.name(m)).collect(), holders)
     }
 
     /// Notes for scale-out server `f`: the VMs each failed primary backed

@@ -10,69 +10,6 @@ use crate::model::{Kind, Link, Protection, ServerId, Topology};
 use crate::rules::and_list;
 
 impl Plan {
-    /// The other members of the replica set of `source`'s server (an
-    /// Exchange DAG, an Availability Group) that are up after the failure,
-    /// in name order: they hold the same databases, so the data is not
-    /// lost while one is up. Empty for a DPM database, or a server in no
-    /// set. In: the drawing the plan was made from.
-    pub fn peers_up(&self, t: &Topology, source: DataSource) -> Vec<ServerId> {
-        if source.part == Part::Database {
-            return Vec::new();
-        }
-        let Some(set) = t.server(source.server).and_then(|s| s.replica_set()) else {
-            return Vec::new();
-        };
-        let set = crate::model::fold_case(set);
-        let down: HashSet<ServerId> = self.failed.iter().copied().collect();
-        // Protected servers only, as [`Copies::peers`] counts members.
-        let mut v: Vec<ServerId> = t
-            .servers
-            .iter()
-            .filter(|s| s.kind == Kind::Protected)
-            .filter(|s| s.id != source.server && !down.contains(&s.id))
-            .filter(|s| {
-                s.replica_set()
-                    .is_some_and(|r| crate::model::fold_case(r) == set)
-            })
-            .map(|s| s.id)
-            .collect();
-        t.sort_by_name(&mut v);
-        v
-    }
-
-    /// When no other member of the replica set of `source`'s server is up
-    /// ([`Plan::peers_up`]): the copies of a member that survive, as
-    /// (holder, member) pairs in the holders' name order. The plan does
-    /// not call such data lost ("members of one set hold copies of the
-    /// same databases"). Empty otherwise. In: the drawing the plan was
-    /// made from.
-    pub fn peer_copies(&self, t: &Topology, source: DataSource) -> Vec<(ServerId, ServerId)> {
-        if source.part == Part::Database || !self.peers_up(t, source).is_empty() {
-            return Vec::new();
-        }
-        let copies = Copies::new(t);
-        let down: HashSet<ServerId> = self.failed.iter().copied().collect();
-        let mut v: Vec<(ServerId, ServerId)> = copies
-            .peers(source.server)
-            .into_iter()
-            .flat_map(|m| {
-                copies
-                    .holdings_of(m)
-                    .into_iter()
-                    .flat_map(|h| h.holders)
-                    .filter(|x| !down.contains(x))
-                    .map(move |x| (x, m))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        crate::sort::sort_by(&mut v, &|a, b| {
-            crate::model::natural_cmp(t.name(a.0), t.name(b.0))
-                .then(crate::model::natural_cmp(t.name(a.1), t.name(b.1)))
-        });
-        v.dedup();
-        v
-    }
-
     /// How many copies of each of `sources` exist once `step` is done: a
     /// step of an option this plan offers, or of its recovery in order.
     ///

@@ -273,6 +273,12 @@ test('a protection made with the keyboard alone', async () => {
   assert.match(await page.locator('.connect-tip').innerText(), /Tab to a server/);
   await tabTo('PS1');
   assert.match(await page.locator('[data-server="PS1"]').getAttribute('class'), /cand-ok/);
+  // While drawing, Tab goes round the servers, not out to a button that
+  // Enter would press; Shift+Tab goes back round.
+  await page.keyboard.press('Tab');
+  assert.equal(await focused(), 'DS1');
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await focused(), 'PS1');
   await page.keyboard.press('Enter');
   assert.deepEqual(await protections(page), ['DS1->PS1']);
   // Escape cancels a protection started with the keyboard.

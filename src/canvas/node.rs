@@ -212,6 +212,14 @@ pub fn node_key(c: Ctx, id: ServerId, ev: web_sys::KeyboardEvent) {
             ev.prevent_default();
             ev.stop_propagation();
             cn.finish(&ed, id);
+        } else if key == "Tab" && cn.keyboard.get_untracked() {
+            // While a protection is drawn by keyboard, Tab goes round the
+            // servers: past the last it left the canvas, and Enter then
+            // pressed whatever button had the focus.
+            if let Some(next) = wrapped(&ev) {
+                ev.prevent_default();
+                let _ = next.focus();
+            }
         }
         return;
     }
@@ -247,6 +255,22 @@ pub fn node_key(c: Ctx, id: ServerId, ev: web_sys::KeyboardEvent) {
         }
         _ => {}
     }
+}
+
+/// For Tab (Shift+Tab) on the canvas's last (first) server: its first
+/// (last) server, to go round to. `None` elsewhere: the browser's own
+/// order moves to the next one.
+fn wrapped(ev: &web_sys::KeyboardEvent) -> Option<web_sys::SvgElement> {
+    use wasm_bindgen::JsCast;
+    let at: web_sys::Element = ev.target()?.dyn_into().ok()?;
+    let at = at.closest("g[data-server]").ok()??;
+    let all = at.closest("svg").ok()??.query_selector_all("g[data-server][tabindex]").ok()?;
+    let n = all.length();
+    let (edge, other) = if ev.shift_key() { (0, n.checked_sub(1)?) } else { (n.checked_sub(1)?, 0) };
+    if !all.item(edge).is_some_and(|e| e.is_same_node(Some(at.as_ref()))) {
+        return None;
+    }
+    all.item(other)?.dyn_into().ok()
 }
 
 /// The kind's icon at the left of a node `w` wide: a database for DPM, a

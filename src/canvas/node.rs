@@ -264,10 +264,21 @@ fn wrapped(ev: &web_sys::KeyboardEvent) -> Option<web_sys::SvgElement> {
     use wasm_bindgen::JsCast;
     let at: web_sys::Element = ev.target()?.dyn_into().ok()?;
     let at = at.closest("g[data-server]").ok()??;
-    let all = at.closest("svg").ok()??.query_selector_all("g[data-server][tabindex]").ok()?;
+    let all = at
+        .closest("svg")
+        .ok()??
+        .query_selector_all("g[data-server][tabindex]")
+        .ok()?;
     let n = all.length();
-    let (edge, other) = if ev.shift_key() { (0, n.checked_sub(1)?) } else { (n.checked_sub(1)?, 0) };
-    if !all.item(edge).is_some_and(|e| e.is_same_node(Some(at.as_ref()))) {
+    let (edge, other) = if ev.shift_key() {
+        (0, n.checked_sub(1)?)
+    } else {
+        (n.checked_sub(1)?, 0)
+    };
+    if !all
+        .item(edge)
+        .is_some_and(|e| e.is_same_node(Some(at.as_ref())))
+    {
         return None;
     }
     all.item(other)?.dyn_into().ok()

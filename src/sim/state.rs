@@ -228,6 +228,7 @@ pub fn play_order(ed: Editor, sim: Sim, plan: &Plan) {
         topology: None,
         failed: failed.clone(),
         making: Vec::new(),
+        moved: Vec::new(),
         flows: Vec::new(),
     });
     let mut steps = vec![start];

@@ -413,6 +413,11 @@ pub struct Step {
     /// checks (or new replicas) bring its copies back. They hold no copy
     /// in [`Plan::copies_after`]; the player draws them up.
     pub making: Vec<ServerId>,
+    /// Protections moved by the steps so far, as (the old link, the DPM
+    /// server protecting its target now): a scale-out cluster's VMs that
+    /// a failed DPM server backed up are then its new protector's, and
+    /// [`Plan::copies_after`] counts them there.
+    pub moved: Vec<(Link, ServerId)>,
     pub flows: Vec<Flow>,
 }
 

@@ -138,6 +138,7 @@ impl DatabaseOrder<'_> {
                     topology: None,
                     failed: self.still.clone(),
                     making: Vec::new(),
+                    moved: Vec::new(),
                     flows: via
                         .filter(|&v| v != s)
                         .map(|v| vec![Flow { from: v, to: s }])
@@ -187,6 +188,7 @@ impl DatabaseOrder<'_> {
                 topology: None,
                 failed: self.still.clone(),
                 making: Vec::new(),
+                moved: Vec::new(),
                 flows: vec![Flow { from: via, to: f }],
             },
         });
@@ -230,6 +232,7 @@ impl DatabaseOrder<'_> {
                 topology: None,
                 failed: self.still.clone(),
                 making: Vec::new(),
+                moved: Vec::new(),
                 flows: waiting.iter().map(|&x| Flow { from: s, to: x }).collect(),
             },
         });
@@ -340,6 +343,7 @@ pub(super) fn recovery_order(
                 topology: None,
                 failed: still.clone(),
                 making: Vec::new(),
+                moved: Vec::new(),
                 flows: vec![Flow { from: via, to: f }],
             },
         });

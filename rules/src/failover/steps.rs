@@ -81,8 +81,23 @@ impl Plan {
                 }
                 let had = before.holders(d);
                 let fresh = |h: ServerId| rebuilt.contains(&h) || !had.contains(&h);
-                let holders: Vec<ServerId> = copies.holders(d).into_iter().filter(up).collect();
-                let direct = copies.direct(d);
+                // The VMs of a scale-out cluster that a DPM server backed
+                // up are, once a step moved its protection, the new
+                // protector's (fresh to them: counted once it protects).
+                let now = match d.part {
+                    Part::ScaleOut(q) => step
+                        .moved
+                        .iter()
+                        .rev()
+                        .find(|(l, _)| l.protector == q && l.target == d.server)
+                        .map_or(d, |&(_, by)| DataSource {
+                            server: d.server,
+                            part: Part::ScaleOut(by),
+                        }),
+                    _ => d,
+                };
+                let holders: Vec<ServerId> = copies.holders(now).into_iter().filter(up).collect();
+                let direct = copies.direct(now);
                 let kept = holders.iter().any(|&h| !fresh(h));
                 // Data lost in the failure is not on its server when the
                 // server is back: nothing is made from it.
@@ -123,7 +138,7 @@ impl Plan {
                         .filter(|p| up(p) && !rebuilt.contains(p))
                         .count(),
                 };
-                holders.into_iter().filter(|&h| counts(h)).count() + copies.media(d).len() + peers
+                holders.into_iter().filter(|&h| counts(h)).count() + copies.media(now).len() + peers
             })
             .collect()
     }
@@ -215,6 +230,8 @@ struct Play<'t> {
     failed: Vec<ServerId>,
     /// Rebuilt DPM servers whose copies are not made yet ([`Step::making`]).
     making: Vec<ServerId>,
+    /// Protections moved so far ([`Step::moved`]).
+    moved: Vec<(Link, ServerId)>,
     steps: Vec<Step>,
 }
 
@@ -231,6 +248,7 @@ impl<'t> Play<'t> {
             cur: None,
             failed: failed.to_vec(),
             making: Vec::new(),
+            moved: Vec::new(),
             steps: Vec::new(),
         };
         let first = match failed {
@@ -283,6 +301,7 @@ impl<'t> Play<'t> {
             topology: self.cur.clone(),
             failed: self.failed.clone(),
             making: self.making.clone(),
+            moved: self.moved.clone(),
             flows,
         });
     }
@@ -290,10 +309,12 @@ impl<'t> Play<'t> {
     /// `by` protects `x` in place of `old` (switched: after Switch
     /// Protection).
     fn replace_protector(&mut self, old: ServerId, x: ServerId, by: ServerId, switched: bool) {
-        self.cur_mut().disconnect(Link {
+        let link = Link {
             protector: old,
             target: x,
-        });
+        };
+        self.moved.push((link, by));
+        self.cur_mut().disconnect(link);
         let mut p = Protection::new(by, x);
         p.switched = switched;
         self.cur_mut().connect(p);

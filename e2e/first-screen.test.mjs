@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { suite, openApp, screenshot, done } from './harness.mjs';
+import { suite, openApp, screenshot, done, connect, protections } from './harness.mjs';
 
 const server = suite();
 
@@ -47,5 +47,17 @@ test('the first visit\'s hint is about editing: the simulator, which says what a
   assert.equal(await hint.count(), 0);
   await page.click('[data-action="simulate"]');
   await hint.waitFor();
+  await done(app, server.url);
+});
+
+test('the first visit\'s hint goes once the first protection is drawn', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  const hint = page.locator('.first-hint');
+  await hint.waitFor();
+  // Drawing one of the hint's steps: a protection from DS2 to PS1.
+  await connect(page, 'DS2', 'PS1');
+  assert.deepEqual((await protections(page)).filter((p) => p === 'DS2->PS1'), ['DS2->PS1']);
+  assert.equal(await hint.count(), 0, 'the hint has done its work');
   await done(app, server.url);
 });

@@ -300,6 +300,7 @@ impl Connect {
                 ed.edit(|t| {
                     t.connect(Protection::new(from, to));
                 });
+                ed.dismiss_hint();
                 ed.selected_link.set(Some(Link {
                     protector: from,
                     target: to,

@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 
-use crate::browser::storage::store;
 use crate::canvas::find::FindBar;
 use crate::canvas::minimap::Minimap;
 use crate::canvas::palette::Palette;
@@ -27,7 +26,7 @@ use crate::shell::view_controls::ViewControls;
 use crate::shell::{boot, clipboard};
 use crate::sim::panel::SimPanel;
 use crate::sim::walkthrough::Walkthrough;
-use crate::state::editor::{Mode, HINT_KEY};
+use crate::state::editor::Mode;
 use crate::workshop::task::TaskPanel;
 
 /// The whole app: the editor. An embed link of the versions before the
@@ -90,10 +89,7 @@ fn canvas_column(c: Ctx) -> impl IntoView {
             <Show when=move || ed.hint.get() && ed.mode.get() == Mode::Edit>
                 <div class="first-hint" role="note">
                     <span>"Drag a server from the palette onto the canvas. To protect, drag from the dot under a DPM server onto another server. Press ? for the keyboard."</span>
-                    <button class="icon-button" aria-label="Dismiss the hint" on:click=move |_| {
-                        store(HINT_KEY, "1");
-                        ed.hint.set(false);
-                    }>"×"</button>
+                    <button class="icon-button" aria-label="Dismiss the hint" on:click=move |_| ed.dismiss_hint()>"×"</button>
                 </div>
             </Show>
         </div>

@@ -299,6 +299,7 @@ pub struct Editor {
     pub entering: RwSignal<HashSet<ServerId>>,
     /// The "where the copies are" view.
     pub copies: RwSignal<bool>,
+    /// The first visit's editing hint shows ([`Editor::dismiss_hint`]).
     pub hint: RwSignal<bool>,
     history: StoredValue<History>,
     /// A copy of the drawing made while the browser was idle, for the next
@@ -824,6 +825,16 @@ impl Editor {
     fn doc_changed(&self) {
         if !self.showing_step() {
             self.shown.changed();
+        }
+    }
+
+    /// Hides the first visit's editing hint for good: its close button, or
+    /// the user's first protection drawn (the hint's last step: it has
+    /// done its work and would stay over the canvas).
+    pub fn dismiss_hint(&self) {
+        if self.hint.get_untracked() {
+            crate::browser::storage::store(HINT_KEY, "1");
+            self.hint.set(false);
         }
     }
 

@@ -74,7 +74,7 @@ const RULE_CHOICES: &[(&str, &str)] = &[
 
 const OPTION_CHOICES: &[(&str, &str)] = &[
     ("switch-protection", "Switch Protection"),
-    ("rebuild-primary", "Rebuild the primary"),
+    ("rebuild-primary", "Rebuild the failed DPM server"),
     (
         "move-to-new-server",
         "Move to a server the secondary doesn't know",

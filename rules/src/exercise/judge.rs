@@ -276,8 +276,9 @@ fn option_after_goal(
 }
 
 /// `recovered-after`: the named servers or sites of the exercise's start
-/// fail, and the drawing protects `server` the way one of the planner's
-/// supported options for it leaves it.
+/// fail, and the drawing protects `server`, by a server that stayed up,
+/// the way one of the planner's supported options for it leaves it (a
+/// rebuilt server cannot be told from the start in a drawing).
 fn recovered_goal(start: &Topology, t: &Topology, names: &[String], server: &str) -> GoalState {
     let plan = match outage(start, names) {
         Ok(p) => p,
@@ -311,7 +312,7 @@ fn recovered_goal(start: &Topology, t: &Topology, names: &[String], server: &str
     // that failed, the server is as it was before the failure, and the
     // goal would hold on the exercise's start (exercise 7 opened with it
     // met). Rebuilding is never the answer such a goal asks for.
-    if plan.failed.iter().any(|&f| start.name(f) == p_name) {
+    if plan.failed.iter().any(|&f| same_name(start.name(f), p_name)) {
         return fail(
             format!("{p_name} is down after that failure: protect {server} through a DPM server that is up."),
             None,
@@ -357,7 +358,9 @@ fn leaves_protected_by(action: &Action, start: &Topology, p_name: &str, switched
     let is = |id: ServerId| same_name(start.name(id), p_name);
     match action {
         Action::Switch { on, .. } => switched && is(*on),
-        Action::Rebuild { failed, .. } => !switched && is(*failed),
+        // A rebuilt server protecting it again: the drawing as it was,
+        // refused before this is asked (`recovered_goal`).
+        Action::Rebuild { .. } => false,
         Action::Reprotect { by, .. } => !switched && is(*by),
         Action::Move {
             to: Destination::Existing(id),

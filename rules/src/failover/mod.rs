@@ -61,10 +61,15 @@ impl OptionKind {
         }
     }
 
+    /// The kind's title where no one option is meant (an exercise's goal,
+    /// the exercise form's choices); an option's own is
+    /// [`RecoveryOption::title`].
     pub fn title(self) -> &'static str {
         match self {
             OptionKind::SwitchProtection => "Switch Protection",
-            OptionKind::RebuildPrimary => "Rebuild the primary",
+            // Of one option, named by the failed server's role
+            // ([`RecoveryOption::title`]).
+            OptionKind::RebuildPrimary => "Rebuild the failed DPM server",
             OptionKind::MoveToNewServer => "Move to a server the secondary doesn't know",
             OptionKind::MoveToKnownServer => "Move to a server the secondary knows",
             OptionKind::Reprotect => "Protect again",
@@ -258,7 +263,7 @@ impl RecoveryOption {
         match (r.primary, r.secondary) {
             (false, true) => "Rebuild the secondary",
             (false, false) => "Rebuild the DPM server",
-            _ => self.kind.title(),
+            _ => "Rebuild the primary",
         }
     }
 

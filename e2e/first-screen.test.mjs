@@ -61,3 +61,18 @@ test('the first visit\'s hint goes once the first protection is drawn', async ()
   assert.equal(await hint.count(), 0, 'the hint has done its work');
   await done(app, server.url);
 });
+
+test('the first visit\'s hint goes too once a protection is made from the Servers list', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  const hint = page.locator('.first-hint');
+  await hint.waitFor();
+  await page.keyboard.press('l');
+  const list = page.getByTestId('servers-list');
+  await list.locator('[data-part="from"]').selectOption({ label: 'DS2' });
+  await list.locator('[data-part="to"]').selectOption({ label: 'DS1' });
+  await list.locator('[data-action="list-protect"]').click();
+  await page.waitForSelector('[data-protection="DS2->DS1"]');
+  assert.equal(await hint.count(), 0);
+  await done(app, server.url);
+});

@@ -207,7 +207,7 @@ test('the copies view in the simulator: a failed DPM server has lost its copies,
       const c = cards.find((c) => Math.abs(at(c).x - n.x) < 8 && at(c).y > n.y && at(c).y - n.bottom < 48);
       return c ? c.textContent : null;
     }, name);
-  assert.match(await card('DPM1'), /^Down: 1 copy lost:Server1/);
+  assert.match(await card('DPM1'), /^Lost 1 copy:Server1/);
   assert.match(await card('DPM3'), /^Holds \d+ copies:/);
   await page.click('[data-affected="DPM1"] [data-option="rebuild-primary DPM3"] [data-action="play"]');
   await page.click('[data-action="play-pause"]');

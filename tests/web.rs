@@ -203,7 +203,7 @@ fn drawing_a_protection_shows_every_servers_verdict() {
                 t.find("DS4").unwrap(),
             )
         });
-        cn.start(&ed, ds2, false);
+        cn.start(&ed, ds2, false, false);
         cn.verdicts.with_untracked(|v| {
             assert_eq!(v.len(), 8);
             assert_eq!(v[&ps3], Verdict::Exists);
@@ -288,7 +288,27 @@ async fn a_large_estate_judges_the_nearest_servers_at_once_and_the_rest_when_idl
             (p.x - q.x).powi(2) + (p.y - q.y).powi(2)
         })
     };
-    owner.with(|| cn.start(&ed, a, true));
+    // By keyboard in the far view, only the candidates Tab goes to first are
+    // judged at once: the nearest, each as the rule crate says.
+    owner.with(|| cn.start(&ed, a, true, true));
+    cn.verdicts.with_untracked(|v| {
+        let nearest = dpm_sketch::canvas::state::NEAREST;
+        assert!(v.len() >= nearest && v.len() < 256, "{} judged", v.len());
+        let (mut judged, mut waiting) = (0.0f64, f64::INFINITY);
+        for (id, w) in &want_a {
+            match v.get(id) {
+                Some(got) => {
+                    assert_eq!(got, w, "server {id:?}");
+                    if *w != Verdict::Exists {
+                        judged = judged.max(far(*id));
+                    }
+                }
+                None => waiting = waiting.min(far(*id)),
+            }
+        }
+        assert!(judged <= waiting, "the nearest judged first");
+    });
+    owner.with(|| cn.start(&ed, a, true, false));
     // At once: what is there already and the nearest servers, each with
     // the rule crate's verdict; the far ones not yet.
     cn.verdicts.with_untracked(|v| {
@@ -330,8 +350,8 @@ async fn a_large_estate_judges_the_nearest_servers_at_once_and_the_rest_when_idl
     // Another protection started before the first's far servers are judged:
     // only its own verdicts, none of the first's.
     owner.with(|| {
-        cn.start(&ed, a, true);
-        cn.start(&ed, b, true);
+        cn.start(&ed, a, true, false);
+        cn.start(&ed, b, true, true);
     });
     all_judged(cn, want_b.len()).await;
     for _ in 0..5 {
@@ -341,7 +361,7 @@ async fn a_large_estate_judges_the_nearest_servers_at_once_and_the_rest_when_idl
     // A protection ended before its far servers are judged leaves nothing
     // behind: its idle steps stop.
     owner.with(|| {
-        cn.start(&ed, a, true);
+        cn.start(&ed, a, true, false);
         cn.cancel();
     });
     // (Longer than a whole run takes: the one above took fewer.)

@@ -102,15 +102,16 @@ enum Held {
 }
 
 /// The card's first line: what the server holds, `n` copies, in state
-/// `state` (at most 20 characters, the card's width).
+/// `state`; at most 20 characters (the card's width) for up to 999
+/// copies.
 fn card_head(state: Held, n: usize) -> String {
     let copies = |n: usize| format!("{n} cop{}", if n == 1 { "y" } else { "ies" });
     match (state, n) {
         (Held::Up | Held::Stopped, 0) => "Holds no copies".to_string(),
         (Held::Up, n) => format!("Holds {}:", copies(n)),
         (Held::Down, 0) => "Down: held no copies".to_string(),
-        (Held::Down, n) => format!("Down: {} lost:", copies(n)),
-        (Held::Stopped, n) => format!("{}, unusable:", copies(n)),
+        (Held::Down, n) => format!("Lost {}:", copies(n)),
+        (Held::Stopped, n) => format!("Unusable {}:", copies(n)),
         (Held::Making, _) => "No copies yet".to_string(),
     }
 }
@@ -126,8 +127,8 @@ fn CopiesCard(id: ServerId, held: Memo<Cards>) -> impl IntoView {
             let (state, held) = h.get(&id).cloned().unwrap_or((Held::Up, Vec::new()));
             let mut out = vec![card_head(state, held.len())];
             if state == Held::Making {
-                out.push("until consistency".to_string());
-                out.push("checks remake them".to_string());
+                out.push("until its replicas".to_string());
+                out.push("are made again".to_string());
                 return out;
             }
             out.extend(held.iter().take(4).cloned());
@@ -171,5 +172,30 @@ fn CopiesCard(id: ServerId, held: Memo<Cards>) -> impl IntoView {
                     .collect_view()
             }}
         </g>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{card_head, Held};
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+    /// Each state's first line says it, and fits the card (20 characters)
+    /// up to 999 copies: "Down: 10 copies lost:" was cut short.
+    #[wasm_bindgen_test]
+    fn a_cards_first_line_says_its_state_and_fits() {
+        let states = [Held::Up, Held::Down, Held::Stopped, Held::Making];
+        for state in states {
+            for n in [0, 1, 2, 10, 999] {
+                let head = card_head(state, n);
+                assert!(head.chars().count() <= 20, "{head:?}");
+            }
+        }
+        assert_eq!(card_head(Held::Up, 1), "Holds 1 copy:");
+        assert_eq!(card_head(Held::Down, 12), "Lost 12 copies:");
+        assert_eq!(card_head(Held::Stopped, 3), "Unusable 3 copies:");
+        assert_eq!(card_head(Held::Making, 3), "No copies yet");
     }
 }

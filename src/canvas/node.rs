@@ -185,8 +185,9 @@ fn spotlight(c: Ctx, id: ServerId) {
 
 /// The node's keys: Enter renames (spotlights when presenting, fails in
 /// the simulator, makes the protection being drawn), Space selects, C
-/// starts a protection from a DPM server.
-pub fn node_key(c: Ctx, id: ServerId, ev: web_sys::KeyboardEvent) {
+/// starts a protection from a DPM server (`far`: the node is drawn in the
+/// far view, where Tab walks the candidates nearest it).
+pub fn node_key(c: Ctx, id: ServerId, far: bool, ev: web_sys::KeyboardEvent) {
     let (ed, cn) = (c.ed, c.cn);
     if crate::browser::dom::typing(&ev) {
         return;
@@ -216,7 +217,7 @@ pub fn node_key(c: Ctx, id: ServerId, ev: web_sys::KeyboardEvent) {
             // While a protection is drawn by keyboard, Tab goes round the
             // servers: past the last it left the canvas, and Enter then
             // pressed whatever button had the focus.
-            if let Some(next) = wrapped(&ev) {
+            if let Some(next) = wrapped(c, &ev) {
                 ev.prevent_default();
                 let _ = next.focus();
             }
@@ -248,7 +249,7 @@ pub fn node_key(c: Ctx, id: ServerId, ev: web_sys::KeyboardEvent) {
                 .doc
                 .with_untracked(|t| t.server(id).is_some_and(|s| s.kind == Kind::Dpm))
             {
-                cn.start(&ed, id, true);
+                cn.start(&ed, id, true, far);
             } else {
                 ed.complain("Only a DPM server can protect: start a protection from a DPM server.");
             }
@@ -259,14 +260,15 @@ pub fn node_key(c: Ctx, id: ServerId, ev: web_sys::KeyboardEvent) {
 
 /// For Tab (Shift+Tab) on the canvas's last (first) server: its first
 /// (last) server, to go round to. `None` elsewhere: the browser's own
-/// order moves to the next one.
-fn wrapped(ev: &web_sys::KeyboardEvent) -> Option<web_sys::SvgElement> {
+/// order moves to the next one. (The canvas's own, not a node being
+/// dragged, on a layer of its own.)
+fn wrapped(c: Ctx, ev: &web_sys::KeyboardEvent) -> Option<web_sys::SvgElement> {
     use wasm_bindgen::JsCast;
     let at: web_sys::Element = ev.target()?.dyn_into().ok()?;
     let at = at.closest("g[data-server]").ok()??;
-    let all = at
-        .closest("svg")
-        .ok()??
+    let all = c
+        .svg
+        .get_untracked()?
         .query_selector_all("g[data-server][tabindex]")
         .ok()?;
     let n = all.length();
@@ -399,7 +401,7 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
         <g class=move || class(&s) data-server=name transform=transform tabindex="0" role="button"
             aria-label=move || aria(&s)
             on:pointerdown=move |ev| pointer::start_move(c, ptr, id, &ev)
-            on:click=on_click on:dblclick=on_dblclick on:keydown=move |ev| node_key(c, id, ev)
+            on:click=on_click on:dblclick=on_dblclick on:keydown=move |ev| node_key(c, id, far, ev)
             on:focus=on_focus
             on:blur=move |ev: web_sys::FocusEvent| {
                 tip.server.set(None);

@@ -558,7 +558,7 @@ pub fn start_connect(c: Ctx, p: Pointer, id: ServerId, ev: &web_sys::PointerEven
         return;
     };
     let _ = el.set_pointer_capture(ev.pointer_id());
-    c.cn.start(&ed, id, false);
+    c.cn.start(&ed, id, false, false);
     c.cn.pointer.set(Some(canvas_point(c, p, ev)));
     p.gesture.set_value(Gesture::Connect);
 }

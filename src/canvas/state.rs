@@ -114,6 +114,8 @@ pub struct Connect {
     /// Counts the protections started (and ended): the idle steps of one
     /// stop when it changes.
     run: StoredValue<u32>,
+    /// The run judges only the [`NEAREST`] in its gesture ([`Connect::start`]).
+    few: StoredValue<bool>,
 }
 
 impl Connect {
@@ -126,6 +128,7 @@ impl Connect {
             keyboard: RwSignal::new(false),
             near: RwSignal::new(NEAREST),
             run: StoredValue::new(0),
+            few: StoredValue::new(false),
         }
     }
 
@@ -136,17 +139,20 @@ impl Connect {
     /// an undo say, starts them again on the drawing it leaves).
     ///
     /// The protections `from` has already and the [`FIRST`] nearest servers
-    /// (in the far view, the candidates Tab goes to) are judged in the
-    /// gesture that starts it; the rest when the browser is idle, in steps
+    /// are judged in the gesture that starts it (`few`: by keyboard in the
+    /// far view, only the [`NEAREST`], the candidates Tab goes to there: 256
+    /// were 6 ms of the key press at 10,000 servers); the rest, nearest
+    /// first, when the browser is idle, in steps
     /// that end when its idle time does (at most [`BUDGET_MS`]), and shown
     /// together in one more idle step, so that the line and its tip answer
     /// at once at 10,000 servers (judging them all there took 44 ms of the
     /// keystroke). A server not judged yet has no verdict until then (its
     /// tip says the check is under way); the steps stop when the
     /// protection ends or another starts.
-    pub fn start(&self, ed: &Editor, from: ServerId, keyboard: bool) {
+    pub fn start(&self, ed: &Editor, from: ServerId, keyboard: bool, few: bool) {
         let run = self.run.get_value().wrapping_add(1);
         self.run.set_value(run);
+        self.few.set_value(few);
         let known = ed.doc_findings();
         // Read in place: the idle steps take their own copy of the
         // drawing (cloning 10,000 servers was a millisecond or two of the
@@ -162,16 +168,16 @@ impl Connect {
                 .map(|p| (p.target, Verdict::Exists))
                 .collect();
             let order = nearest_first(t, from, &protected, FIRST);
-            // By keyboard, only the servers Tab reaches first are judged in
-            // the key press (256 were 6 ms of it at 10,000 servers); the
-            // rest, still nearest first, in the idle steps after it.
-            let judged = if keyboard { NEAREST } else { FIRST };
+            let judged = if few { NEAREST } else { FIRST };
             let (first, rest) = order.split_at(judged.min(order.len()));
             let mut verdicts = protected;
             judge(&checker_knowing(t, known), from, first, &mut verdicts);
             (verdicts, rest.to_vec())
         });
-        self.verdicts.set(verdicts);
+        // (A run started again has the last one's verdicts to free.)
+        if let Some(old) = self.verdicts.try_update(|v| std::mem::replace(v, verdicts)) {
+            drop_in_steps(old);
+        }
         self.keyboard.set(keyboard);
         self.target.set(None);
         // The nearest few made nodes in the key press, the rest of those
@@ -209,7 +215,7 @@ impl Connect {
         }
         // The candidates made nodes stay (a Tab meanwhile walks them all).
         let near = self.near.get_untracked();
-        self.start(ed, from, keyboard);
+        self.start(ed, from, keyboard, self.few.get_value());
         self.near.set(near);
         if let Some(to) = target.filter(|&to| there(to)) {
             self.target.set(Some(to));
@@ -330,19 +336,23 @@ impl Connect {
 /// is idle (a few at once). Freeing 10,000 servers' verdicts, and the
 /// findings of each that breaks a rule, was 4-12 ms of wasm in one piece,
 /// in the frames after the key or drop that ended the protection.
-fn drop_in_steps(mut v: HashMap<ServerId, Verdict>) {
+fn drop_in_steps(v: HashMap<ServerId, Verdict>) {
     const AT_ONCE: usize = 1_000;
-    if v.len() <= AT_ONCE {
-        return;
-    }
-    crate::browser::when_idle(move || {
-        let mut k = 0;
-        v.retain(|_, _| {
-            k += 1;
-            k > AT_ONCE
+    fn step(mut v: HashMap<ServerId, Verdict>) {
+        crate::browser::when_idle(move || {
+            let mut k = 0;
+            v.retain(|_, _| {
+                k += 1;
+                k > AT_ONCE
+            });
+            if !v.is_empty() {
+                step(v);
+            }
         });
-        drop_in_steps(v);
-    });
+    }
+    if v.len() > AT_ONCE {
+        step(v);
+    }
 }
 
 impl Default for Connect {

@@ -619,6 +619,7 @@ fn add_protection(ed: Editor, root: &Element) {
         ed.edit(|t| {
             t.connect(Protection::new(from, to));
         });
+        ed.dismiss_hint();
     }
 }
 

@@ -79,6 +79,7 @@ pub fn accept(ed: Editor, p: Protection) {
     ed.edit(|t| {
         t.connect(p);
     });
+    ed.dismiss_hint();
 }
 
 /// Sets a fix's fact (one undoable step, like adding a protection).

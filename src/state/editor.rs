@@ -829,8 +829,9 @@ impl Editor {
     }
 
     /// Hides the first visit's editing hint for good: its close button, or
-    /// the user's first protection drawn (the hint's last step: it has
-    /// done its work and would stay over the canvas).
+    /// the user's first protection made (drawn, from the Servers list, or a
+    /// Risk fix accepted: the hint's last step, its work done; it would
+    /// stay over the canvas).
     pub fn dismiss_hint(&self) {
         if self.hint.get_untracked() {
             crate::browser::storage::store(HINT_KEY, "1");

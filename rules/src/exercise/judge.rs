@@ -312,7 +312,11 @@ fn recovered_goal(start: &Topology, t: &Topology, names: &[String], server: &str
     // that failed, the server is as it was before the failure, and the
     // goal would hold on the exercise's start (exercise 7 opened with it
     // met). Rebuilding is never the answer such a goal asks for.
-    if plan.failed.iter().any(|&f| same_name(start.name(f), p_name)) {
+    if plan
+        .failed
+        .iter()
+        .any(|&f| same_name(start.name(f), p_name))
+    {
         return fail(
             format!("{p_name} is down after that failure: protect {server} through a DPM server that is up."),
             None,

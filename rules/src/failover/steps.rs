@@ -19,6 +19,10 @@ impl Plan {
     /// backup media; 0 for a source whose server is not in the step's
     /// drawing.
     ///
+    /// A scale-out cluster's VMs that a DPM server backed up count, once a
+    /// step moved that protection ([`Step::moved`]), at the server it
+    /// moved to (new to them).
+    ///
     /// A holder that neither failed nor is new to the data counts while it
     /// is up (a DPM server stopped by its database's server lost no disk).
     /// A fresh holder, one that failed and is back (rebuilt, its disks
@@ -84,18 +88,21 @@ impl Plan {
                 // The VMs of a scale-out cluster that a DPM server backed
                 // up are, once a step moved its protection, the new
                 // protector's (fresh to them: counted once it protects).
-                let now = match d.part {
-                    Part::ScaleOut(q) => step
-                        .moved
-                        .iter()
-                        .rev()
-                        .find(|(l, _)| l.protector == q && l.target == d.server)
-                        .map_or(d, |&(_, by)| DataSource {
-                            server: d.server,
-                            part: Part::ScaleOut(by),
-                        }),
-                    _ => d,
-                };
+                let mut now = d;
+                if let Part::ScaleOut(mut q) = d.part {
+                    // (Moved on again: followed, at most once per move.)
+                    for _ in 0..step.moved.len() {
+                        let Some(&(_, by)) = step
+                            .moved
+                            .iter()
+                            .find(|(l, by)| l.protector == q && l.target == d.server && *by != q)
+                        else {
+                            break;
+                        };
+                        q = by;
+                    }
+                    now.part = Part::ScaleOut(q);
+                }
                 let holders: Vec<ServerId> = copies.holders(now).into_iter().filter(up).collect();
                 let direct = copies.direct(now);
                 let kept = holders.iter().any(|&h| !fresh(h));

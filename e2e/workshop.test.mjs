@@ -39,6 +39,26 @@ test('a built-in exercise opens from its link, is solved by editing, and says so
   await done(app, server.url);
 });
 
+test('exercise 7 opens with only "no errors" met; solved in the simulator, its banner is scrolled into view', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  await openBuiltIn(page, '7-dpm1-fails');
+  assert.deepEqual(await goals(page), ['recovered fail', 'dpm1-gone fail', 'no-errors pass']);
+  await page.click('[data-action="simulate"]');
+  await page.click('[data-server="DPM1"] .body');
+  await page.click('[data-affected="Server1"] [data-option="switch-protection DPM3"] [data-action="apply"]');
+  const banner = page.getByTestId('exercise-done');
+  await banner.waitFor();
+  assert.deepEqual(await goals(page), ['recovered pass', 'dpm1-gone pass', 'no-errors pass']);
+  // In the side column's view, not scrolled out above it.
+  await page.waitForFunction(() => {
+    const b = document.querySelector('[data-testid="exercise-done"]').getBoundingClientRect();
+    const side = document.querySelector('.side').getBoundingClientRect();
+    return b.top >= side.top && b.bottom <= side.bottom;
+  });
+  await done(app, server.url);
+});
+
 test('a wrong edit shows the failing goal, and Hint gives the hints in order with the documentation sentence', async () => {
   const app = await openApp(server.browser, server.url);
   const { page } = app;

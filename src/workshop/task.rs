@@ -47,8 +47,16 @@ pub fn TaskPanel() -> impl IntoView {
     };
     let done = move || {
         ws.done_at.get().map(|at| {
+            // Scrolled into the side column's view once shown: solving by
+            // the simulator's Apply left the column scrolled down, the
+            // banner above it, and nothing on screen said so.
+            let banner = NodeRef::<leptos::html::Div>::new();
+            banner.on_load(|el| {
+                let el: web_sys::Element = el.into();
+                request_animation_frame(move || crate::browser::dom::into_column_view(&el));
+            });
             view! {
-                <div class="done-banner" role="status" data-testid="exercise-done">
+                <div class="done-banner" role="status" data-testid="exercise-done" node_ref=banner>
                     <strong>"Every goal met."</strong>
                     {format!(" Solved in {}.", took(at - ws.started.get()))}
                 </div>

@@ -137,9 +137,13 @@ test('find a server by name: / opens it, Enter centres and selects each match in
     return r.x >= c.x && r.right <= c.right && r.y >= c.y && r.bottom <= c.bottom;
   }, want);
   assert.ok(inView);
+  // Escape closes the bar and gives the keys to the server found: C then
+  // draws a protection from it (when it is a DPM server) or says why not.
+  await page.keyboard.press('Escape');
+  await page.waitForFunction((n) => document.activeElement?.getAttribute('data-server') === n, want, { timeout: 5000 })
+    .catch(() => assert.fail('the keys are on the server found'));
   // Found from the whole estate in view (zoomed far out), its name shows:
   // a server found by name, not a nameless box.
-  await page.keyboard.press('Escape');
   await page.click('[data-action="fit"]');
   await page.waitForFunction(() => document.querySelector('svg.canvas').classList.contains('far'));
   await page.keyboard.press('/');

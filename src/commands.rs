@@ -476,7 +476,7 @@ fn escape(c: Ctx, ev: &web_sys::KeyboardEvent) {
     } else if c.armed.0.get_untracked().is_some() {
         c.armed.0.set(None);
     } else if c.find.get_untracked() {
-        crate::canvas::find::close(c);
+        crate::canvas::state::close_find(ed, c.find, c.svg);
     } else if in_field(ev.target()) {
         if let Some(el) = ev
             .target()

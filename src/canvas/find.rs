@@ -69,17 +69,7 @@ pub fn FindBar() -> impl IntoView {
                 placeholder="Find a server by name" maxlength="80" on:keyup=on_key />
             <span class="find-status" role="status" node_ref=status></span>
             <button class="icon-button" data-action="find-close" aria-label="Close find"
-                on:click=move |_| close(c)>"×"</button>
+                on:click=move |_| crate::canvas::state::close_find(c.ed, c.find, c.svg)>"×"</button>
         </div>
-    }
-}
-
-/// Closes the find bar (Escape, its ×). The keys go to the server it found
-/// (the one selected), so that the next key, C or Enter, is about it; they
-/// stayed on the page, and C did nothing.
-pub fn close(c: crate::ctx::Ctx) {
-    c.find.set(false);
-    if let [id] = c.ed.selection.get_untracked()[..] {
-        crate::canvas::state::focus_server(c.ed, c.svg, id);
     }
 }

@@ -17,6 +17,16 @@ pub fn rename_in_place(ed: Editor, id: ServerId) {
     }
 }
 
+/// Closes the find bar (`find`; Escape, its ×). The keys go to the server
+/// it found (the one selected), so that the next key, C or Enter, is about
+/// it; they stayed on the page, and C did nothing.
+pub fn close_find(ed: Editor, find: RwSignal<bool>, svg: NodeRef<leptos::svg::Svg>) {
+    find.set(false);
+    if let [id] = ed.selection.get_untracked()[..] {
+        focus_server(ed, svg, id);
+    }
+}
+
 /// Puts keyboard focus back on server `id` on the canvas once the canvas
 /// has drawn the change (after a rename: the next key, C or Enter, is
 /// about that server); on the canvas itself when the server is not drawn

@@ -288,54 +288,42 @@ async fn a_large_estate_judges_the_nearest_servers_at_once_and_the_rest_when_idl
             (p.x - q.x).powi(2) + (p.y - q.y).powi(2)
         })
     };
+    // What is judged at once has the rule crate's verdict, and no server
+    // left for later is nearer than one judged (what is there already
+    // aside): between `least` and `most` servers judged.
+    let nearest_judged_first = |least: usize, most: usize| {
+        cn.verdicts.with_untracked(|v| {
+            assert!(
+                v.len() >= least && v.len() < most,
+                "{} judged, of {}",
+                v.len(),
+                want_a.len()
+            );
+            let (mut judged, mut waiting) = (0.0f64, f64::INFINITY);
+            for (id, w) in &want_a {
+                match v.get(id) {
+                    Some(got) => {
+                        assert_eq!(got, w, "server {id:?}");
+                        if *w != Verdict::Exists {
+                            judged = judged.max(far(*id));
+                        }
+                    }
+                    None => waiting = waiting.min(far(*id)),
+                }
+            }
+            assert!(
+                judged <= waiting,
+                "a server judged later is nearer than one judged at once"
+            );
+        })
+    };
     // By keyboard in the far view, only the candidates Tab goes to first are
-    // judged at once: the nearest, each as the rule crate says.
+    // judged at once: the nearest.
     owner.with(|| cn.start(&ed, a, true, true));
-    cn.verdicts.with_untracked(|v| {
-        let nearest = dpm_sketch::canvas::state::NEAREST;
-        assert!(v.len() >= nearest && v.len() < 256, "{} judged", v.len());
-        let (mut judged, mut waiting) = (0.0f64, f64::INFINITY);
-        for (id, w) in &want_a {
-            match v.get(id) {
-                Some(got) => {
-                    assert_eq!(got, w, "server {id:?}");
-                    if *w != Verdict::Exists {
-                        judged = judged.max(far(*id));
-                    }
-                }
-                None => waiting = waiting.min(far(*id)),
-            }
-        }
-        assert!(judged <= waiting, "the nearest judged first");
-    });
+    nearest_judged_first(dpm_sketch::canvas::state::NEAREST, 256);
+    // Otherwise the 256 nearest at once; the far ones not yet.
     owner.with(|| cn.start(&ed, a, true, false));
-    // At once: what is there already and the nearest servers, each with
-    // the rule crate's verdict; the far ones not yet.
-    cn.verdicts.with_untracked(|v| {
-        assert!(
-            v.len() >= 256 && v.len() < want_a.len(),
-            "{} of {}",
-            v.len(),
-            want_a.len()
-        );
-        let mut judged = 0.0f64;
-        let mut waiting = f64::INFINITY;
-        for (id, w) in &want_a {
-            match v.get(id) {
-                Some(got) => {
-                    assert_eq!(got, w, "server {id:?}");
-                    if *w != Verdict::Exists {
-                        judged = judged.max(far(*id));
-                    }
-                }
-                None => waiting = waiting.min(far(*id)),
-            }
-        }
-        assert!(
-            judged <= waiting,
-            "a server judged later is nearer than one judged at once"
-        );
-    });
+    nearest_judged_first(256, want_a.len());
     // When the browser has been idle: every server, as the rule crate says.
     all_judged(cn, want_a.len()).await;
     let same = |want: &[(dpm_rules::ServerId, Verdict)]| {

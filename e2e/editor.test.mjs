@@ -281,11 +281,14 @@ test('a protection made with the keyboard alone', async () => {
   assert.equal(await focused(), 'PS1');
   await page.keyboard.press('Enter');
   assert.deepEqual(await protections(page), ['DS1->PS1']);
-  // Escape cancels a protection started with the keyboard.
+  // Escape cancels a protection started with the keyboard, and the keys
+  // go back from the server Tab reached to the one it was from.
   await tabTo('DS1');
   await page.keyboard.press('c');
+  await tabTo('PS1');
   await page.keyboard.press('Escape');
   assert.equal(await page.locator('.connect-tip').count(), 0);
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-server') === 'DS1');
   // Enter opens the properties with the name ready to change.
   await tabTo('DS1');
   await page.keyboard.press('Enter');

@@ -471,8 +471,15 @@ fn escape(c: Ctx, ev: &web_sys::KeyboardEvent) {
     let ed = c.ed;
     if ed.dialog.get_untracked().is_some() {
         ed.dialog.set(None);
-    } else if c.cn.from.get_untracked().is_some() {
+    } else if let Some(from) = c.cn.from.get_untracked() {
+        // Drawn by keyboard, the keys were on the target Tab reached: they
+        // go back to the server the protection was from (C again starts
+        // from it, as the status said).
+        let keyboard = c.cn.keyboard.get_untracked();
         c.cn.cancel();
+        if keyboard {
+            crate::canvas::state::focus_server(ed, c.svg, from);
+        }
     } else if c.armed.0.get_untracked().is_some() {
         c.armed.0.set(None);
     } else if c.find.get_untracked() {

@@ -379,6 +379,11 @@ test('each preset loads laid out, with a screenshot kept', async () => {
   const app = await openApp(server.browser, server.url);
   const { page } = app;
   const expected = { 'scenario-1': 8, 'scenario-2': 8, 'scenario-3': 7, moving: 5 };
+  // The documentation names Scenarios 1 and 2 alike: the menu tells them
+  // apart.
+  const labels = await page.locator('[data-action="preset"] option[value]:not([value=""])').allInnerTexts();
+  assert.equal(labels.length, 4);
+  assert.equal(new Set(labels.map((l) => l.replace(/^Scenario \d: /, ''))).size, 4, labels.join(' | '));
   for (const [id, n] of Object.entries(expected)) {
     await page.selectOption('[data-action="preset"]', id);
     await page.waitForFunction((k) => document.querySelectorAll('[data-server]').length === k, n);

@@ -9,29 +9,45 @@ use crate::scenario::from_json;
 pub struct Preset {
     /// Stable id, used in URLs and tests.
     pub id: &'static str,
+    /// The drawing's title, as the documentation names the scenario.
     pub title: &'static str,
+    /// What tells it apart at a glance, for a menu: the documentation names
+    /// Scenarios 1 and 2 alike ("Chained protection").
+    pub gist: &'static str,
     pub json: &'static str,
+}
+
+impl Preset {
+    /// The preset's name in a menu: its title and gist, "Scenario 1:
+    /// Chained protection (one secondary for two primaries)".
+    pub fn label(&self) -> String {
+        format!("{} ({})", self.title, self.gist)
+    }
 }
 
 pub const PRESETS: [Preset; 4] = [
     Preset {
         id: "scenario-1",
         title: "Scenario 1: Chained protection",
+        gist: "one secondary for two primaries",
         json: include_str!(concat!(env!("OUT_DIR"), "/scenario-1.dpm.json")),
     },
     Preset {
         id: "scenario-2",
         title: "Scenario 2: Chained protection",
+        gist: "each DPM server protected by the next",
         json: include_str!(concat!(env!("OUT_DIR"), "/scenario-2.dpm.json")),
     },
     Preset {
         id: "scenario-3",
         title: "Scenario 3: Cyclic protection",
+        gist: "two DPM servers protect each other",
         json: include_str!(concat!(env!("OUT_DIR"), "/scenario-3.dpm.json")),
     },
     Preset {
         id: "moving",
         title: "Moving protected servers",
+        gist: "switching protection to another DPM server",
         json: include_str!(concat!(
             env!("OUT_DIR"),
             "/moving-protected-servers.dpm.json"

@@ -426,7 +426,7 @@ fn preset_select(c: Ctx) -> impl IntoView {
     view! {
         <select class="tool" data-action="preset" aria-label="Open a preset" on:change=preset_change on:keydown=preset_key>
             <option value="">"Presets…"</option>
-            {presets::PRESETS.iter().map(|p| view! { <option value=p.id>{p.title}</option> }).collect_view()}
+            {presets::PRESETS.iter().map(|p| view! { <option value=p.id>{p.label()}</option> }).collect_view()}
         </select>
     }
 }

@@ -491,6 +491,14 @@ test("a server's name tip stays inside the canvas: under its box at the top-left
   await page.keyboard.press('Enter');
   const body = page.locator(`[data-server="${long}"] .body`);
   await body.waitFor();
+  // The protection table wraps the long name: its last column stays inside
+  // the side column.
+  const fits = await page.locator('.dpm-table').evaluate((t) => {
+    const side = t.closest('.table-panel').getBoundingClientRect();
+    const last = t.querySelector('thead th:last-child').getBoundingClientRect();
+    return last.right <= side.right + 1 && t.scrollWidth <= t.parentElement.clientWidth + 1;
+  });
+  assert.ok(fits, 'the protection table fits its panel');
   // Pan the server into the canvas's top-left corner, from a spot of empty
   // canvas in its lower right.
   const col = await page.locator('.canvas-col').boundingBox();

@@ -235,6 +235,21 @@ test('with reduced motion, steps change without motion and data is still shown',
   await done(app, server.url);
 });
 
+test("a rebuild is titled by the failed server's role: the secondary DS3, the primary DS1", async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  await page.click('[data-action="simulate"]');
+  const title = (failed) => page.locator(`[data-affected="${failed}"] [data-option^="rebuild-primary"] .option-title`).first().innerText();
+  await page.click('[data-server="DS3"] .body');
+  assert.match(await title('DS3'), /^Rebuild the secondary/);
+  // (Reset leaves the simulator.)
+  await page.click('[data-action="reset"]');
+  await page.click('[data-action="simulate"]');
+  await page.click('[data-server="DS1"] .body');
+  assert.match(await title('DS1'), /^Rebuild the primary/);
+  await done(app, server.url);
+});
+
 test('a primary and its secondary fail together: recovery in order plays as one sequence', async () => {
   const app = await openApp(server.browser, server.url);
   const { page } = app;

@@ -547,6 +547,14 @@ impl<'a> Sought<'a> {
             _ => fold_case(other) == fold_case(self.name),
         }
     }
+
+    /// [`Sought::is`] for a name sought too (its trimmed form taken once).
+    fn same(&self, other: &Sought) -> bool {
+        match (self.ascii, other.ascii) {
+            (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+            _ => fold_case(other.name) == fold_case(self.name),
+        }
+    }
 }
 
 /// A name as [`same_name`] compares it: composed (NFC), without the
@@ -852,6 +860,30 @@ impl Topology {
     pub fn find(&self, name: &str) -> Option<ServerId> {
         let name = Sought::new(name);
         self.servers.iter().find(|s| name.is(&s.name)).map(|s| s.id)
+    }
+
+    /// Finds each of `names` as [`Topology::find`] does, in one walk over
+    /// the drawing (each server's name read once, not once per name), which
+    /// stops once every name is found: `None` for a name no server has.
+    /// (Asking whether a drawing is the "Moving protected servers" setup
+    /// took five walks, some milliseconds of each edit at 10,000 servers.)
+    pub fn find_each<const N: usize>(&self, names: [&str; N]) -> [Option<ServerId>; N] {
+        let sought = names.map(Sought::new);
+        let mut found = [None; N];
+        let mut left = N;
+        for s in &self.servers {
+            if left == 0 {
+                break;
+            }
+            let name = Sought::new(&s.name);
+            for (at, n) in found.iter_mut().zip(&sought) {
+                if at.is_none() && n.same(&name) {
+                    *at = Some(s.id);
+                    left -= 1;
+                }
+            }
+        }
+        found
     }
 
     /// Removes a server and every protection that names it.

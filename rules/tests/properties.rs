@@ -259,6 +259,10 @@ proptest! {
         }
         let first = t.servers.iter().find(|s| same_name(&s.name, &sought)).map(|s| s.id);
         prop_assert_eq!(t.find(&sought), first);
+        // Several sought in one walk: each found as alone.
+        let other = names[names.len() / 2].trim_start();
+        let each = t.find_each([sought.as_str(), other, "no such server"]);
+        prop_assert_eq!(each, [first, t.find(other), t.find("no such server")]);
         let taken = t.servers.iter().find(|s| Some(s.id) != Some(ServerId(1)) && same_name(&s.name, &sought)).map(|s| s.name.clone());
         let refused = match t.check_name(Some(ServerId(1)), &sought) {
             Err(NameError::Taken { by }) => Some(by),

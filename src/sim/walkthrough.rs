@@ -24,9 +24,9 @@ pub fn Walkthrough() -> impl IntoView {
     let is_moving = crate::browser::memo(move |_| {
         ed.track_doc_content();
         ed.doc.with_untracked(|t| {
-            ["DPM1", "DPM2", "DPM3", "Server1", "Server2"]
+            t.find_each(["DPM1", "DPM2", "DPM3", "Server1", "Server2"])
                 .iter()
-                .all(|n| t.find(n).is_some())
+                .all(Option::is_some)
         })
     });
     // Failing DPM1 moves the walkthrough on.

@@ -141,8 +141,13 @@ pub fn kept(c: Ctx, t: &Topology) -> Vec<ServerId> {
     let from = cn.from.get();
     keep.extend(from);
     if let (Some(from), true) = (from, cn.keyboard.get()) {
-        keep.extend(nearest_candidates(c, t, from));
+        let near = nearest_candidates(c, t, from);
+        keep.extend(near.iter().copied());
+        cn.made.set_value(near);
     }
+    // A protection's candidates just ended stay nodes a moment (see
+    // `Connect::cancel`), those still in the drawing.
+    cn.lingering.with(|l| keep.extend(l.iter().copied()));
     // In the drawing's order, as the nodes of a small drawing are: Tab goes
     // on from the focused node (a node moved in the page would lose it).
     t.servers

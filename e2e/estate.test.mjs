@@ -298,3 +298,31 @@ test('an Exchange DAG member whose DPM server fails: the impact says where its d
   assert.match(await impact.innerText(), /EX1: no copy left on a DPM server; its databases are in DPM2's copy of EX2/);
   await done(app, server.url);
 });
+
+test('a DPM server stopped by its database server: drawn stopped while its database is restored, running again at the last step', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  const remote = await readFile(join(import.meta.dirname, '..', 'rules', 'tests', 'cases', 'estate-remote-db.dpm.json'), 'utf8');
+  await importText(page, remote);
+  await page.waitForSelector('[data-server="SQLDB1"]');
+  await page.click('[data-action="simulate"]');
+  await page.click('[data-server="SQLDB1"] .body');
+  const stopped = async () => /\bstopped\b/.test(await cls(page, 'DPM1'));
+  await page.waitForFunction(() => document.querySelector('[data-server="DPM1"]')?.classList.contains('stopped'));
+  await page.locator('[data-affected="DPM1"] [data-option^="restore-database"] [data-action="play"]').first().click();
+  await page.click('[data-action="play-pause"]');
+  assert.ok(await stopped(), 'stopped at the first step');
+  const caption = page.getByTestId('caption');
+  const fwd = page.locator('[data-action="step-forward"]');
+  while (!(await fwd.isDisabled())) {
+    await fwd.click();
+    const last = await fwd.isDisabled();
+    assert.equal(await stopped(), !last, `${await caption.innerText()}: ${last ? 'running again' : 'still stopped'}`);
+  }
+  assert.match(await caption.innerText(), /DPM1 protects and restores again/);
+  assert.equal(await page.locator('[data-server="DPM1"] .stopped-label').count(), 0, 'no "Stopped" label at the end');
+  // Back a step: stopped again.
+  await page.click('[data-action="step-back"]');
+  assert.ok(await stopped());
+  await done(app, server.url);
+});

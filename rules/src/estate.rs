@@ -102,6 +102,19 @@ pub struct Down {
     pub also: Vec<AlsoDown>,
 }
 
+/// The DPM servers stopped by the servers `down`: up (not in `down`),
+/// their DPM database on a server that is, in the drawing's order: such a
+/// DPM server "stops: its replicas are intact but nothing is protected or
+/// restored until its database is back" (RULES.md, "Real estates").
+pub fn stopped_by(t: &Topology, down: &HashSet<ServerId>) -> Vec<ServerId> {
+    t.servers
+        .iter()
+        .filter(|s| s.is_dpm() && !down.contains(&s.id))
+        .filter(|s| s.database.is_some_and(|db| down.contains(&db)))
+        .map(|s| s.id)
+        .collect()
+}
+
 /// The servers of `site` (compared ignoring case and surrounding spaces), in
 /// natural name order.
 pub fn site_members(t: &Topology, site: &str) -> Vec<ServerId> {
@@ -256,17 +269,14 @@ pub fn down_with(t: &Topology, failed: &[ServerId], sites: &[&str]) -> Down {
             }
         }
     }
-    let mut stopped: Vec<ServerId> = Vec::new();
-    for s in &t.servers {
-        if let Some(db) = s.database {
-            if s.is_dpm() && !seen.contains(&s.id) && seen.contains(&db) {
-                stopped.push(s.id);
-                also.push(AlsoDown {
-                    server: s.id,
-                    because_of: t.name(db).to_string(),
-                    how: DownHow::Database,
-                });
-            }
+    let mut stopped = stopped_by(t, &seen);
+    for &s in &stopped {
+        if let Some(db) = t.server(s).and_then(|s| s.database) {
+            also.push(AlsoDown {
+                server: s,
+                because_of: t.name(db).to_string(),
+                how: DownHow::Database,
+            });
         }
     }
     t.sort_by_name(&mut down);

@@ -641,11 +641,30 @@ fn real_estates_keep_their_key_facts() {
         (p.order[1].kind, p.order[1].server, p.order[1].via),
         (OptionKind::RestoreFromPrimary, sql, Some(dpm1))
     );
-    // Its steps restore the database and leave DPM1 working.
+    // Its steps restore the database and leave DPM1 working: stopped
+    // until the last step, which says it protects again.
     let o = &restore[0];
     let steps = o.steps(&t, &p.failed);
     assert!(steps.iter().any(|s| s.caption.contains("DPMSync -Sync")));
     assert_eq!(o.result(&t, &p.failed).server(dpm1).unwrap().database, None);
+    let (last, before) = steps.split_last().unwrap();
+    assert!(
+        before.iter().all(|s| s.stopped == [dpm1]),
+        "stopped until it runs again"
+    );
+    assert!(last.stopped.is_empty() && last.caption.contains("protects and restores again"));
+    // In order: stopped no more from the step that restores its database.
+    assert!(p.order.iter().all(|o| o.step.stopped.is_empty()));
+    // An option of another server leaves it stopped throughout.
+    let other = p
+        .affected
+        .iter()
+        .find(|a| a.server != dpm1 && !a.options.is_empty())
+        .expect("another server with options");
+    for o in &other.options {
+        let steps = o.steps(&t, &p.failed);
+        assert!(steps.iter().all(|s| s.stopped == [dpm1]), "{}", o.key());
+    }
 
     // A lone Azure Backup Server: a database backup, never a protection of it.
     let t = estate("estate-mabs");

@@ -215,6 +215,7 @@ pub fn play_order(ed: Editor, sim: Sim, plan: &Plan) {
         return;
     };
     let failed = down_ids(ed);
+    let stopped = down(ed).stopped;
     let start = ed.doc.with_untracked(|t| Step {
         caption: format!(
             "{} fail.",
@@ -228,6 +229,7 @@ pub fn play_order(ed: Editor, sim: Sim, plan: &Plan) {
         topology: None,
         failed: failed.clone(),
         making: Vec::new(),
+        stopped,
         moved: Vec::new(),
         flows: Vec::new(),
     });
@@ -269,6 +271,7 @@ fn show(ed: Editor, sim: Sim, i: usize) {
     ed.entering.set(entering);
     ed.shown_failed.set(step.failed.clone());
     ed.making.set(step.making.clone());
+    ed.stopped.set(step.stopped.clone());
     ed.flows.set(step.flows.clone());
     ed.set_preview(shown);
     if let (true, Some(o)) = (i + 1 == p.steps.len(), p.option.as_ref()) {

@@ -61,6 +61,7 @@ pub(super) fn database_order(
         out: Vec::new(),
         still: outage.failed.clone(),
         down: outage.failed.iter().copied().collect(),
+        stopped: outage.stopped.clone(),
     };
     let (restored, never) = o.restore_databases(&outage.stopped);
     // Failed DPM servers whose only secondaries were stopped: rebuilt from
@@ -88,6 +89,9 @@ struct DatabaseOrder<'a> {
     still: Vec<ServerId>,
     /// Membership of `still`, which keeps the order.
     down: HashSet<ServerId>,
+    /// The DPM servers still stopped by their database after the steps so
+    /// far ([`Step::stopped`]).
+    stopped: Vec<ServerId>,
 }
 
 impl DatabaseOrder<'_> {
@@ -124,6 +128,8 @@ impl DatabaseOrder<'_> {
             };
             let whence = whence.replace("its own replica", &format!("{}'s own replica", n(s)));
             let back = back_with(t, self.copies, self.links, s, &self.down);
+            // Its database back and synchronised, it runs again.
+            self.stopped.retain(|&x| x != s);
             self.out.push(OrderedStep {
                 kind: OptionKind::RestoreDatabase,
                 server: s,
@@ -138,6 +144,7 @@ impl DatabaseOrder<'_> {
                     topology: None,
                     failed: self.still.clone(),
                     making: Vec::new(),
+                    stopped: self.stopped.clone(),
                     moved: Vec::new(),
                     flows: via
                         .filter(|&v| v != s)
@@ -188,6 +195,7 @@ impl DatabaseOrder<'_> {
                 topology: None,
                 failed: self.still.clone(),
                 making: Vec::new(),
+                stopped: self.stopped.clone(),
                 moved: Vec::new(),
                 flows: vec![Flow { from: via, to: f }],
             },
@@ -232,6 +240,7 @@ impl DatabaseOrder<'_> {
                 topology: None,
                 failed: self.still.clone(),
                 making: Vec::new(),
+                stopped: self.stopped.clone(),
                 moved: Vec::new(),
                 flows: waiting.iter().map(|&x| Flow { from: s, to: x }).collect(),
             },
@@ -343,6 +352,7 @@ pub(super) fn recovery_order(
                 topology: None,
                 failed: still.clone(),
                 making: Vec::new(),
+                stopped: never.to_vec(),
                 moved: Vec::new(),
                 flows: vec![Flow { from: via, to: f }],
             },

@@ -237,6 +237,8 @@ struct Play<'t> {
     failed: Vec<ServerId>,
     /// Rebuilt DPM servers whose copies are not made yet ([`Step::making`]).
     making: Vec<ServerId>,
+    /// DPM servers stopped by their database ([`Step::stopped`]).
+    stopped: Vec<ServerId>,
     /// Protections moved so far ([`Step::moved`]).
     moved: Vec<(Link, ServerId)>,
     steps: Vec<Step>,
@@ -255,6 +257,7 @@ impl<'t> Play<'t> {
             cur: None,
             failed: failed.to_vec(),
             making: Vec::new(),
+            stopped: crate::estate::stopped_by(t, &failed.iter().copied().collect()),
             moved: Vec::new(),
             steps: Vec::new(),
         };
@@ -308,6 +311,7 @@ impl<'t> Play<'t> {
             topology: self.cur.clone(),
             failed: self.failed.clone(),
             making: self.making.clone(),
+            stopped: self.stopped.clone(),
             moved: self.moved.clone(),
             flows,
         });
@@ -388,6 +392,7 @@ fn restore_database_steps(
         ),
         vec![],
     );
+    play.stopped.retain(|&s| s != f);
     play.step(
         format!("{fname} protects and restores again, with the replicas it kept."),
         vec![],

@@ -162,6 +162,33 @@ test('a trainer makes an exercise of the drawing; a participant opens its link',
   await done(p, server.url);
 });
 
+test('a trainer is told when a recovery goal is one no drawing can meet', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  await page.selectOption('[data-action="preset"]', 'scenario-1');
+  await page.waitForSelector('[data-server="DS4"]');
+  await tool(page, 'author');
+  const add = async (fail, name) => {
+    await page.selectOption('[data-testid="goal-kind"]', 'recovered-after');
+    await page.fill('[data-key="fail"]', fail);
+    await page.selectOption('[data-key="server"]', { label: name });
+    await page.click('[data-action="add-goal"]');
+  };
+  // PS1 after DS1 fails: Switch Protection to DS3, which a drawing shows.
+  await add('DS1', 'PS1');
+  // DS1 itself: only a rebuild brings it back, and a drawing cannot show
+  // that.
+  await add('DS1', 'DS1');
+  const never = page.locator('[data-authored-goal] [data-part="never"]');
+  assert.equal(await never.count(), 1);
+  assert.equal(await page.locator('[data-authored-goal="goal-2"] [data-part="never"]').count(), 1);
+  assert.match(await never.innerText(), /only a rebuild brings DS1 back.*no drawing meets this goal/);
+  // Removed, the warning goes with it.
+  await page.click('[aria-label="Remove goal 2"]');
+  assert.equal(await never.count(), 0);
+  await done(app, server.url);
+});
+
 test('a damaged exercise link changes nothing and says why', async () => {
   const app = await openApp(server.browser, server.url, { path: '#x=AAAAbroken', wait: '[data-testid="notice"]' });
   assert.match(await app.page.getByTestId('notice').innerText(), /exercise link cannot be opened: .*damaged/);

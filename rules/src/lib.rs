@@ -97,8 +97,9 @@ pub use estate::{
 };
 pub use exercise::{
     evaluate, exercise_from_json, exercise_from_link, exercise_to_json, exercise_to_link,
-    goal_from_form, looks_like_exercise_link, params, read_exercise, refusal, rule_choices, Allow,
-    Check, Exercise, Goal, GoalState, Param, RoleWant, CHECKS, EXERCISE_FORMAT, OPTION_KINDS,
+    goal_from_form, looks_like_exercise_link, out_of_reach, params, read_exercise, refusal,
+    rule_choices, Allow, Check, Exercise, Goal, GoalState, Param, RoleWant, CHECKS,
+    EXERCISE_FORMAT, OPTION_KINDS,
 };
 pub use export::{
     badge_symbol, is_web_address, svg_style, to_dot, to_mermaid, to_svg, truncate, viewer_page,

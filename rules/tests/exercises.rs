@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 
 use dpm_rules::exercises::EXERCISES;
 use dpm_rules::{
-    evaluate, exercise_from_json, exercise_from_link, exercise_to_json, exercise_to_link, read,
-    read_exercise, Topology, CHECKS,
+    evaluate, exercise_from_json, exercise_from_link, exercise_to_json, exercise_to_link,
+    goal_from_form, out_of_reach, presets, read, read_exercise, Exercise, Topology, CHECKS,
 };
 use expect_test::expect_file;
 
@@ -106,6 +106,51 @@ fn every_builtin_fails_on_its_start_and_passes_on_its_solution() {
             b.id
         );
     }
+}
+
+/// No built-in exercise asks for what no drawing can show; an author's
+/// `recovered-after` goal that only a rebuild answers (or that names a
+/// failure not touching its server) is named, with why, and the others
+/// not.
+#[test]
+fn goals_no_drawing_can_meet_are_named_for_the_author() {
+    for b in EXERCISES {
+        let ex = b.exercise().unwrap();
+        assert_eq!(out_of_reach(&ex), [], "{}", b.id);
+    }
+    let goal = |id: &str, fail: &str, server: &str| {
+        let values = [("fail", fail.to_string()), ("server", server.to_string())];
+        goal_from_form(id, "recovered-after", &values, "", "", "").unwrap()
+    };
+    let mut ex = Exercise {
+        title: "Scenario 1 after failures".into(),
+        task: String::new(),
+        start: presets::scenario_1(),
+        goals: vec![
+            // PS1 switches to DS3: a drawing shows that.
+            goal("switch", "DS1", "PS1"),
+            // DS1 itself comes back only rebuilt.
+            goal("rebuild", "DS1", "DS1"),
+            // DS4 failing leaves PS1 as it was.
+            goal("untouched", "DS4", "PS1"),
+            goal("nowhere", "DS9", "PS1"),
+        ],
+        allow: dpm_rules::Allow::ALL,
+    };
+    let out = out_of_reach(&ex);
+    let ids: Vec<&str> = out.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(ids, ["rebuild", "untouched", "nowhere"]);
+    assert!(
+        out[0].1.contains("only a rebuild brings DS1 back"),
+        "{}",
+        out[0].1
+    );
+    assert!(out[1].1.contains("PS1 is not affected"), "{}", out[1].1);
+    assert!(out[2].1.contains("DS9"), "{}", out[2].1);
+    // What it says agrees with the judge: no drawing meets "rebuild", not
+    // even the start with DS1's protector kept.
+    ex.goals.truncate(2);
+    assert!(!evaluate(&ex, &ex.start)[1].pass);
 }
 
 #[test]

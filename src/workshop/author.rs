@@ -29,8 +29,8 @@ use crate::workshop::state::Draft;
 use leptos::prelude::*;
 
 use dpm_rules::{
-    evaluate, exercise_to_json, exercise_to_link, goal_from_form, params, Allow, Goal, Kind, Param,
-    Rule, CHECKS,
+    evaluate, exercise_to_json, exercise_to_link, goal_from_form, out_of_reach, params, Allow,
+    Goal, Kind, Param, Rule, CHECKS,
 };
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement, HtmlTextAreaElement};
@@ -142,7 +142,7 @@ fn fields_html(check: &str, servers: &[(String, Kind)], table: &str) -> Markup {
 }
 
 /// The goals written so far, each with a Remove button.
-fn goals_html(goals: &[Goal]) -> Markup {
+fn goals_html(goals: &[Goal], out_of_reach: &[(String, String)]) -> Markup {
     let mut out = Vec::new();
     for (i, g) in goals.iter().enumerate() {
         let more = match g.hints.len() {
@@ -150,13 +150,23 @@ fn goals_html(goals: &[Goal]) -> Markup {
             1 => " (1 hint)".into(),
             n => format!(" ({n} hints)"),
         };
+        // A goal no drawing can meet says so under its sentence.
+        let never = out_of_reach
+            .iter()
+            .find(|(id, _)| *id == g.id)
+            .map(|(_, why)| {
+                classed("span", "warn-text goal-never")
+                    .attr("data-part", "never")
+                    .user_text(why)
+            });
         out.push(
             classed("li", "row authored-goal")
                 .attr("data-authored-goal", &g.id)
                 .child(
                     classed("span", "grow")
                         .user_text(g.sentence())
-                        .child(classed("span", "muted").text(more)),
+                        .child(classed("span", "muted").text(more))
+                        .child_opt(never),
                 )
                 .child(
                     classed("button", "btn small")
@@ -183,7 +193,7 @@ fn author_html(d: Draft, fields: Markup) -> Markup {
         .text(d.task.get_untracked());
     let goals = classed("ol", "authored-goals")
         .attr("data-part", "goals")
-        .markup(&d.goals.with_untracked(|g| goals_html(g)));
+        .markup(&d.goals.with_untracked(|g| goals_html(g, &[])));
     let warn = classed("p", "warn-text")
         .attr("role", "alert")
         .attr("data-part", "warn")
@@ -368,8 +378,9 @@ pub fn AuthorDialog() -> impl IntoView {
 /// need one, the warning that the start already passes.
 fn refresh(ed: Editor, d: Draft, root: &Element) {
     let goals = d.goals.get_untracked();
+    let ex = d.exercise(ed);
     if let Some(ol) = find(root, "[data-part=goals]") {
-        set_keeping_focus(&ol, &goals_html(&goals));
+        set_keeping_focus(&ol, &goals_html(&goals, &out_of_reach(&ex)));
     }
     let none = goals.is_empty();
     for a in ["preview-exercise", "copy-exercise-link", "save-exercise"] {
@@ -378,7 +389,6 @@ fn refresh(ed: Editor, d: Draft, root: &Element) {
         }
     }
     // A start that already meets every goal is no exercise.
-    let ex = d.exercise(ed);
     let passes = !none && evaluate(&ex, &ex.start).iter().all(|g| g.pass);
     if let Some(w) = find(root, "[data-part=warn]") {
         let _ = w.toggle_attribute_with_force("hidden", !passes);

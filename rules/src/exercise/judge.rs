@@ -325,21 +325,10 @@ fn recovered_goal(start: &Topology, t: &Topology, names: &[String], server: &str
     let Some(a) = plan.affected.iter().find(|a| a.server == x0) else {
         return fail(format!("{server} is not affected by that failure."), None);
     };
-    // A grouped option through any of the servers that could take it.
-    let each = |o: &RecoveryOption| -> Vec<Action> {
-        match &o.among {
-            Some(among) => among
-                .iter()
-                .filter_map(|&m| o.through(start, m))
-                .map(|x| x.action)
-                .collect(),
-            None => vec![o.action.clone()],
-        }
-    };
     if a.options
         .iter()
         .filter(|o| o.supported)
-        .flat_map(each)
+        .flat_map(|o| actions_of(o, start))
         .any(|action| leaves_protected_by(&action, start, p_name, switched))
     {
         pass(None)
@@ -354,6 +343,66 @@ fn recovered_goal(start: &Topology, t: &Topology, names: &[String], server: &str
             None,
         )
     }
+}
+
+/// The actions of option `o` planned on `start`: a grouped option's through
+/// each of the servers that could take it.
+fn actions_of(o: &RecoveryOption, start: &Topology) -> Vec<Action> {
+    match &o.among {
+        Some(among) => among
+            .iter()
+            .filter_map(|&m| o.through(start, m))
+            .map(|x| x.action)
+            .collect(),
+        None => vec![o.action.clone()],
+    }
+}
+
+/// The goals of `ex` that no drawing can meet, by id, with why, in goal
+/// order: a `recovered-after` goal whose failure names nothing in the
+/// start or leaves its server untouched, or after which only a rebuild
+/// brings the server back (a drawing cannot show a failed server rebuilt:
+/// `recovered_goal` meets it only with a protector that stayed up). For
+/// an exercise's author, before a participant finds it out.
+pub fn out_of_reach(ex: &Exercise) -> Vec<(String, String)> {
+    let start = &ex.start;
+    ex.goals
+        .iter()
+        .filter_map(|g| {
+            let Check::RecoveredAfter { fail, server } = &g.check else {
+                return None;
+            };
+            let why = match outage(start, fail) {
+                Err(name) => format!("The start has no server or site named {name}."),
+                Ok(plan) => match start.find(server) {
+                    None => format!("The start has no server named {server}."),
+                    Some(x0) => match plan.affected.iter().find(|a| a.server == x0) {
+                        None => format!("{server} is not affected by that failure."),
+                        Some(a) => {
+                            let up = a
+                                .options
+                                .iter()
+                                .filter(|o| o.supported)
+                                .flat_map(|o| actions_of(o, start))
+                                .any(|action| {
+                                    matches!(
+                                        action,
+                                        Action::Switch { .. }
+                                            | Action::Reprotect { .. }
+                                            | Action::Move { .. }
+                                    )
+                                });
+                            if up {
+                                return None;
+                            }
+                            format!("After that failure only a rebuild brings {server} back, and a drawing cannot show a server rebuilt: no drawing meets this goal.")
+                        }
+                    },
+                },
+            };
+            Some((g.id.clone(), why))
+        })
+        .collect()
 }
 
 /// Whether carrying out `action` (an option planned on `start`) leaves the

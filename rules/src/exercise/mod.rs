@@ -40,7 +40,7 @@ use crate::scenario::InputError;
 
 pub use file::{exercise_from_json, exercise_to_json};
 pub use form::{goal_from_form, params, rule_choices, Param};
-pub use judge::evaluate;
+pub use judge::{evaluate, out_of_reach};
 pub use link::{exercise_from_link, exercise_to_link, looks_like_exercise_link};
 pub use refusal::refusal;
 

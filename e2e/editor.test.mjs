@@ -299,6 +299,39 @@ test('a protection made with the keyboard alone', async () => {
   await done(app, server.url);
 });
 
+test('a server reached by Tab is brought clear of the first-visit hint; one clicked is not moved', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  const hint = page.locator('.first-hint');
+  await hint.waitFor();
+  // Pan the drawing down until PS1 sits under the hint.
+  const col = await page.locator('.canvas-col').boundingBox();
+  const h = await hint.boundingBox();
+  const b = await page.locator('[data-server="PS1"] .body').boundingBox();
+  const from = await emptySpot(page, col, [0.9, 0.8, 0.7], [0.3, 0.2, 0.4]);
+  assert.ok(from, 'some canvas is empty');
+  await drag(page, from, { x: from.x + (h.x + 40 - b.x), y: from.y + (h.y - 20 - b.y) });
+  const under = (r) => r.x < h.x + h.width && r.x + r.width > h.x && r.y + r.height > h.y;
+  assert.ok(under(await page.locator('[data-server="PS1"] .body').boundingBox()), 'PS1 under the hint');
+  // A click on its visible part gives it the keys where it is.
+  const at = await page.locator('[data-server="PS1"] .body').boundingBox();
+  await page.mouse.click(at.x + at.width / 2, h.y - 10);
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-server') === 'PS1');
+  const now = await page.locator('[data-server="PS1"] .body').boundingBox();
+  // (Selected, its outline is wider: its centre is compared.)
+  const mid = (r) => [r.x + r.width / 2, r.y + r.height / 2];
+  assert.ok(mid(now).every((v, i) => Math.abs(v - mid(at)[i]) < 1), 'a click moves nothing');
+  // Tab away and back: the keyboard's focus is panned clear of the hint.
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Tab');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-server') === 'PS1');
+  await page.waitForFunction(
+    (top) => document.querySelector('[data-server="PS1"] .body').getBoundingClientRect().bottom <= top,
+    h.y,
+  );
+  await done(app, server.url);
+});
+
 test('rename refuses empty and duplicate names with a clear message', async () => {
   const app = await openApp(server.browser, server.url);
   const { page } = app;

@@ -392,10 +392,7 @@ pub fn ServerNode(id: ServerId, far: bool) -> impl IntoView {
         Mode::Present => spotlight(c, id),
         _ => {}
     };
-    let on_focus = move |ev: web_sys::FocusEvent| {
-        focused(c, id);
-        into_clear_view(c, &ev);
-    };
+    let on_focus = move |ev: web_sys::FocusEvent| focused(c, id, &ev);
     // A mouse's double-click reaches the canvas (it captured the press,
     // see `pointer::dblclick`); a touch's or a pen's may reach the node.
     let on_dblclick = move |_| crate::canvas::state::rename_in_place(ed, id);
@@ -494,8 +491,13 @@ thread_local! {
 }
 
 /// The node got the keyboard focus: its tips show, the far view keeps it
-/// a node, and a protection drawn by keyboard aims at it.
-fn focused(c: Ctx, id: ServerId) {
+/// a node, a protection drawn by keyboard aims at it, and, given by the
+/// keyboard (not handed back as the node is moved in the page), the view
+/// shows it clear.
+fn focused(c: Ctx, id: ServerId, ev: &web_sys::FocusEvent) {
+    if !RESTORING.get() {
+        into_clear_view(c, ev);
+    }
     c.tip.server.set(Some(id));
     if c.tip.focus.get_untracked() != Some(id) {
         c.tip.focus.set(Some(id));

@@ -418,9 +418,10 @@ pub struct Step {
     /// checks (or new replicas) bring its copies back. They hold no copy
     /// in [`Plan::copies_after`]; the player draws them up.
     pub making: Vec<ServerId>,
-    /// DPM servers up but stopped after this step: their DPM database on a
-    /// server down and not restored yet (a `restore-database` step brings
-    /// one back). The player draws them stopped.
+    /// DPM servers up but stopped after this step, in natural name order:
+    /// their DPM database on a server still down, or being restored by
+    /// `restore-database` (stopped until its last step, DPMSync -Sync
+    /// done). The player draws them stopped.
     pub stopped: Vec<ServerId>,
     /// Protections moved by the steps so far, as (the old link, the DPM
     /// server protecting its target now): a scale-out cluster's VMs that

@@ -89,12 +89,25 @@ struct DatabaseOrder<'a> {
     still: Vec<ServerId>,
     /// Membership of `still`, which keeps the order.
     down: HashSet<ServerId>,
-    /// The DPM servers still stopped by their database after the steps so
-    /// far ([`Step::stopped`]).
+    /// The stopped DPM servers whose database no step so far restored, in
+    /// natural name order.
     stopped: Vec<ServerId>,
 }
 
 impl DatabaseOrder<'_> {
+    /// [`Step::stopped`] after the steps so far: the stopped DPM servers
+    /// whose database no step restored and whose database's server is
+    /// still down (brought back with its data, it holds the DPM database
+    /// again).
+    fn stopped_now(&self) -> Vec<ServerId> {
+        let db = |s: ServerId| self.t.server(s).and_then(|v| v.database);
+        self.stopped
+            .iter()
+            .copied()
+            .filter(|&s| db(s).is_some_and(|d| self.down.contains(&d)))
+            .collect()
+    }
+
     fn n(&self, id: ServerId) -> String {
         self.t.name(id).to_string()
     }
@@ -144,7 +157,7 @@ impl DatabaseOrder<'_> {
                     topology: None,
                     failed: self.still.clone(),
                     making: Vec::new(),
-                    stopped: self.stopped.clone(),
+                    stopped: self.stopped_now(),
                     moved: Vec::new(),
                     flows: via
                         .filter(|&v| v != s)
@@ -195,7 +208,7 @@ impl DatabaseOrder<'_> {
                 topology: None,
                 failed: self.still.clone(),
                 making: Vec::new(),
-                stopped: self.stopped.clone(),
+                stopped: self.stopped_now(),
                 moved: Vec::new(),
                 flows: vec![Flow { from: via, to: f }],
             },
@@ -240,7 +253,7 @@ impl DatabaseOrder<'_> {
                 topology: None,
                 failed: self.still.clone(),
                 making: Vec::new(),
-                stopped: self.stopped.clone(),
+                stopped: self.stopped_now(),
                 moved: Vec::new(),
                 flows: waiting.iter().map(|&x| Flow { from: s, to: x }).collect(),
             },

@@ -237,8 +237,9 @@ struct Play<'t> {
     failed: Vec<ServerId>,
     /// Rebuilt DPM servers whose copies are not made yet ([`Step::making`]).
     making: Vec<ServerId>,
-    /// DPM servers stopped by their database ([`Step::stopped`]).
-    stopped: Vec<ServerId>,
+    /// A stopped DPM server whose database `restore-database` is bringing
+    /// back: stopped until its last step, whatever its database's server.
+    restoring: Option<ServerId>,
     /// Protections moved so far ([`Step::moved`]).
     moved: Vec<(Link, ServerId)>,
     steps: Vec<Step>,
@@ -257,7 +258,7 @@ impl<'t> Play<'t> {
             cur: None,
             failed: failed.to_vec(),
             making: Vec::new(),
-            stopped: crate::estate::stopped_by(t, &failed.iter().copied().collect()),
+            restoring: None,
             moved: Vec::new(),
             steps: Vec::new(),
         };
@@ -306,12 +307,19 @@ impl<'t> Play<'t> {
     /// A step: its caption and flows, with the topology and the servers
     /// down as they stand now.
     fn step(&mut self, caption: String, flows: Vec<Flow>) {
+        // Stopped while the server holding its database is down (one
+        // rebuilt and restored brings it back with the DPM database), and
+        // while its database is being restored.
+        let down: crate::hash::HashSet<ServerId> = self.failed.iter().copied().collect();
+        let mut stopped = crate::estate::stopped_by(self.cur(), &down);
+        stopped.extend(self.restoring.filter(|r| !stopped.contains(r)));
+        self.t.sort_by_name(&mut stopped);
         self.steps.push(Step {
             caption,
             topology: self.cur.clone(),
             failed: self.failed.clone(),
             making: self.making.clone(),
-            stopped: self.stopped.clone(),
+            stopped,
             moved: self.moved.clone(),
             flows,
         });
@@ -363,6 +371,7 @@ fn restore_database_steps(
     let t = play.t;
     let fname = play.n(f);
     let on = t.server(f).and_then(|s| s.database);
+    play.restoring = Some(f);
     play.step(
         format!(
             "{fname} is stopped: its database is on {}, which is down. Its replicas are intact, but it protects and restores nothing until its database is back.",
@@ -392,7 +401,7 @@ fn restore_database_steps(
         ),
         vec![],
     );
-    play.stopped.retain(|&s| s != f);
+    play.restoring = None;
     play.step(
         format!("{fname} protects and restores again, with the replicas it kept."),
         vec![],

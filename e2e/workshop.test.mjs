@@ -182,7 +182,7 @@ test('a trainer is told when a recovery goal is one no drawing can meet', async 
   const never = page.locator('[data-authored-goal] [data-part="never"]');
   assert.equal(await never.count(), 1);
   assert.equal(await page.locator('[data-authored-goal="goal-2"] [data-part="never"]').count(), 1);
-  assert.match(await never.innerText(), /only a rebuild brings DS1 back.*no drawing meets this goal/);
+  assert.match(await never.innerText(), /DPM's ways for DS1 \(“Rebuild the failed DPM server”\) bring back the drawing as it was.*no drawing meets this goal/);
   // Removed, the warning goes with it.
   await page.click('[aria-label="Remove goal 2"]');
   assert.equal(await never.count(), 0);
@@ -316,6 +316,10 @@ test('presenter at 1280x720: no scene twice, and the spotlight keeps its server\
   let all = await titles();
   assert.deepEqual([...new Set(all)], all, `no title twice: ${all.join(' | ')}`);
   const scenario1 = all.find((t) => t.startsWith('Scenario 1'));
+  // Scenarios 1 and 2 (both "Chained protection" in the documentation) are
+  // told apart, as the presets menu tells them.
+  const scenario2 = all.find((t) => t.startsWith('Scenario 2'));
+  assert.notEqual(scenario1.slice(12), scenario2.slice(12), `${scenario1} | ${scenario2}`);
   assert.equal(all.filter((t) => t.startsWith('Scenario 1')).length, 1, all.join(' | '));
   assert.equal(await page.getByTestId('scene-title').innerText(), scenario1);
   await page.keyboard.press('Escape');
@@ -326,7 +330,7 @@ test('presenter at 1280x720: no scene twice, and the spotlight keeps its server\
   await present();
   all = await titles();
   assert.deepEqual([...new Set(all)], all, `no title twice: ${all.join(' | ')}`);
-  assert.equal(all[0], `${scenario1} (your drawing)`);
+  assert.equal(all[0], 'Scenario 1: Chained protection (your drawing)');
   assert.equal(await page.getByTestId('scene-title').innerText(), all[0]);
 
   // Spotlight DS1: its own arrows stay bright, the rest dims.

@@ -141,7 +141,9 @@ fn goals_no_drawing_can_meet_are_named_for_the_author() {
     let ids: Vec<&str> = out.iter().map(|(id, _)| id.as_str()).collect();
     assert_eq!(ids, ["rebuild", "untouched", "nowhere"]);
     assert!(
-        out[0].1.contains("only a rebuild brings DS1 back"),
+        out[0]
+            .1
+            .contains("DPM's ways for DS1 (“Rebuild the failed DPM server”) bring back"),
         "{}",
         out[0].1
     );
@@ -151,6 +153,34 @@ fn goals_no_drawing_can_meet_are_named_for_the_author() {
     // even the start with DS1's protector kept.
     ex.goals.truncate(2);
     assert!(!evaluate(&ex, &ex.start)[1].pass);
+    // A database server down: its DPM server's only way back is a restore
+    // of the DPM database, and the file server it protected has none of
+    // its own; each said as it is (the review saw "only a rebuild" there).
+    ex.start = load("rules/tests/cases/estate-remote-db.dpm.json");
+    ex.goals = vec![goal("dpm1", "SQLDB1", "DPM1"), goal("fs1", "SQLDB1", "FS1")];
+    let out = out_of_reach(&ex);
+    assert_eq!(out.len(), 2, "{out:?}");
+    assert!(
+        out[0].1.contains("(“Restore the DPM database”)"),
+        "{}",
+        out[0].1
+    );
+    assert!(
+        out[1]
+            .1
+            .contains("DPM supports no way to protect FS1 again"),
+        "{}",
+        out[1].1
+    );
+    // The only other DPM server named as the failed one is (names compared
+    // as DPM compares them): down, as the judge finds it.
+    ex.start = load("rules/tests/cases/duplicate-name.dpm.json");
+    ex.goals = vec![goal("twin", "DS1", "PS1")];
+    assert_eq!(
+        out_of_reach(&ex).len(),
+        1,
+        "PS1's only way is through ds1, that is DS1"
+    );
 }
 
 #[test]

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::{Check, Exercise, GoalState, RoleWant};
 use crate::check::check;
-use crate::failover::{Action, Destination, OptionKind, RecoveryOption};
+use crate::failover::{Action, Destination, OptionKind};
 use crate::inventory::{sources_of, Copies};
 use crate::model::{fold_case, same_name, Kind, ServerId, Topology};
 use crate::risk::risk;
@@ -312,24 +312,18 @@ fn recovered_goal(start: &Topology, t: &Topology, names: &[String], server: &str
     // that failed, the server is as it was before the failure, and the
     // goal would hold on the exercise's start (exercise 7 opened with it
     // met). Rebuilding is never the answer such a goal asks for.
-    if plan
-        .failed
-        .iter()
-        .any(|&f| same_name(start.name(f), p_name))
-    {
+    if down_by_name(&plan, start, p_name) {
         return fail(
             format!("{p_name} is down after that failure: protect {server} through a DPM server that is up."),
             None,
         );
     }
-    let Some(a) = plan.affected.iter().find(|a| a.server == x0) else {
+    let Some(actions) = supported_actions(&plan, start, x0) else {
         return fail(format!("{server} is not affected by that failure."), None);
     };
-    if a.options
+    if actions
         .iter()
-        .filter(|o| o.supported)
-        .flat_map(|o| actions_of(o, start))
-        .any(|action| leaves_protected_by(&action, start, p_name, switched))
+        .any(|(_, action)| leaves_protected_by(action, start, p_name, switched))
     {
         pass(None)
     } else {
@@ -345,25 +339,65 @@ fn recovered_goal(start: &Topology, t: &Topology, names: &[String], server: &str
     }
 }
 
-/// The actions of option `o` planned on `start`: a grouped option's through
-/// each of the servers that could take it.
-fn actions_of(o: &RecoveryOption, start: &Topology) -> Vec<Action> {
-    match &o.among {
-        Some(among) => among
-            .iter()
-            .filter_map(|&m| o.through(start, m))
-            .map(|x| x.action)
-            .collect(),
-        None => vec![o.action.clone()],
+/// Whether a server named `name` in `start` is down in `plan` (names
+/// compared as DPM compares them: a drawing may spell a name otherwise).
+fn down_by_name(plan: &crate::failover::Plan, start: &Topology, name: &str) -> bool {
+    plan.failed.iter().any(|&f| same_name(start.name(f), name))
+}
+
+/// The actions of the supported options `plan` offers server `x0` of
+/// `start` (a grouped option's through each of the servers that could
+/// take it), with their kinds; `None` when the failure leaves `x0` alone.
+fn supported_actions(
+    plan: &crate::failover::Plan,
+    start: &Topology,
+    x0: ServerId,
+) -> Option<Vec<(OptionKind, Action)>> {
+    let a = plan.affected.iter().find(|a| a.server == x0)?;
+    let mut out = Vec::new();
+    for o in a.options.iter().filter(|o| o.supported) {
+        match &o.among {
+            Some(among) => out.extend(
+                among
+                    .iter()
+                    .filter_map(|&m| o.through(start, m))
+                    .map(|x| (o.kind, x.action)),
+            ),
+            None => out.push((o.kind, o.action.clone())),
+        }
+    }
+    Some(out)
+}
+
+/// Whether a drawing can show `action` carried out: it leaves the server
+/// protected by a server that stayed up (the one it names, not down in
+/// `plan` by name, or a DPM server new to the drawing), which is what
+/// [`leaves_protected_by`] can accept. A rebuild or a restore leaves the
+/// drawing as it was before the failure: the start.
+fn drawable(action: &Action, plan: &crate::failover::Plan, start: &Topology) -> bool {
+    let up = |id: ServerId| !down_by_name(plan, start, start.name(id));
+    match action {
+        Action::Switch { on, .. } => up(*on),
+        Action::Reprotect { by, .. } => up(*by),
+        Action::Move {
+            to: Destination::Existing(id),
+            ..
+        } => up(*id),
+        Action::Move {
+            to: Destination::New { .. },
+            ..
+        } => true,
+        Action::Rebuild { .. } | Action::Refused { .. } | Action::Restore { .. } => false,
     }
 }
 
 /// The goals of `ex` that no drawing can meet, by id, with why, in goal
 /// order: a `recovered-after` goal whose failure names nothing in the
-/// start or leaves its server untouched, or after which only a rebuild
-/// brings the server back (a drawing cannot show a failed server rebuilt:
-/// `recovered_goal` meets it only with a protector that stayed up). For
-/// an exercise's author, before a participant finds it out.
+/// start or leaves its server untouched, or after which DPM supports no
+/// way for the server that a drawing can show (only rebuilds and restores,
+/// which leave the drawing as the start: `recovered_goal` meets the goal
+/// only with a protector that stayed up). For an exercise's author,
+/// before a participant finds it out.
 pub fn out_of_reach(ex: &Exercise) -> Vec<(String, String)> {
     let start = &ex.start;
     ex.goals
@@ -372,33 +406,38 @@ pub fn out_of_reach(ex: &Exercise) -> Vec<(String, String)> {
             let Check::RecoveredAfter { fail, server } = &g.check else {
                 return None;
             };
-            let why = match outage(start, fail) {
-                Err(name) => format!("The start has no server or site named {name}."),
-                Ok(plan) => match start.find(server) {
-                    None => format!("The start has no server named {server}."),
-                    Some(x0) => match plan.affected.iter().find(|a| a.server == x0) {
-                        None => format!("{server} is not affected by that failure."),
-                        Some(a) => {
-                            let up = a
-                                .options
-                                .iter()
-                                .filter(|o| o.supported)
-                                .flat_map(|o| actions_of(o, start))
-                                .any(|action| {
-                                    matches!(
-                                        action,
-                                        Action::Switch { .. }
-                                            | Action::Reprotect { .. }
-                                            | Action::Move { .. }
-                                    )
-                                });
-                            if up {
-                                return None;
-                            }
-                            format!("After that failure only a rebuild brings {server} back, and a drawing cannot show a server rebuilt: no drawing meets this goal.")
-                        }
-                    },
-                },
+            let plan = match outage(start, fail) {
+                Ok(plan) => plan,
+                Err(name) => {
+                    let why = format!("The start has no server or site named {name}.");
+                    return Some((g.id.clone(), why));
+                }
+            };
+            let Some(x0) = start.find(server) else {
+                let why = format!("The start has no server named {server}.");
+                return Some((g.id.clone(), why));
+            };
+            let Some(actions) = supported_actions(&plan, start, x0) else {
+                let why = format!("{server} is not affected by that failure.");
+                return Some((g.id.clone(), why));
+            };
+            if actions.iter().any(|(_, a)| drawable(a, &plan, start)) {
+                return None;
+            }
+            let mut kinds: Vec<String> = Vec::new();
+            for (k, _) in &actions {
+                let k = format!("“{}”", k.title());
+                if !kinds.contains(&k) {
+                    kinds.push(k);
+                }
+            }
+            let why = if kinds.is_empty() {
+                format!("After that failure DPM supports no way to protect {server} again: no drawing meets this goal.")
+            } else {
+                format!(
+                    "After that failure DPM's ways for {server} ({}) bring back the drawing as it was, which cannot be told from the start: no drawing meets this goal.",
+                    and_list(&kinds)
+                )
             };
             Some((g.id.clone(), why))
         })

@@ -524,14 +524,23 @@ test("a server's name tip stays inside the canvas: under its box at the top-left
   await page.keyboard.press('Enter');
   const body = page.locator(`[data-server="${long}"] .body`);
   await body.waitFor();
-  // The protection table wraps the long name: its last column stays inside
-  // the side column.
+  // The protection table wraps long names, with dots or without (DS3's,
+  // in its first column): its last column stays inside the side column,
+  // no name runs out of its cell, no header word is broken.
+  await page.dblclick('[data-server="DS3"] .body');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-fact') === 'name');
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type('BackupServer-London01');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('.dpm-table')?.textContent.includes('BackupServer-London01'));
   const fits = await page.locator('.dpm-table').evaluate((t) => {
     const side = t.closest('.table-panel').getBoundingClientRect();
     const last = t.querySelector('thead th:last-child').getBoundingClientRect();
-    return last.right <= side.right + 1 && t.scrollWidth <= t.parentElement.clientWidth + 1;
+    const cells = [...t.querySelectorAll('td')].every((c) => c.scrollWidth <= c.clientWidth + 1);
+    const heads = [...t.querySelectorAll('th')].every((h) => h.getClientRects().length === 1 && h.offsetHeight < 40);
+    return { last: last.right <= side.right + 1, table: t.scrollWidth <= t.parentElement.clientWidth + 1, cells, heads };
   });
-  assert.ok(fits, 'the protection table fits its panel');
+  assert.deepEqual(fits, { last: true, table: true, cells: true, heads: true }, 'the protection table fits its panel');
   // Pan the server into the canvas's top-left corner, from a spot of empty
   // canvas in its lower right.
   const col = await page.locator('.canvas-col').boundingBox();

@@ -301,8 +301,12 @@ test('3,000 servers zoomed out: a click on a painted server gives it the keys ev
     await page.waitForFunction(() => document.querySelectorAll('[data-server]').length > 24, null, { timeout: 5000 });
     assert.equal(await focused(), t.dpm, `round ${i + 1}: the keys stay through the candidates' coming`);
     await page.keyboard.press('Escape');
-    // The candidates stay nodes for a moment after the protection ends,
-    // then go.
+    // The candidates stay nodes for a moment after the protection ends
+    // (not torn down in its frames), then go; the keys go back to the
+    // server it was from.
+    const next = await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => ok(document.querySelectorAll('[data-server]').length))));
+    assert.ok(next > 20, `round ${i + 1}: ${next} nodes in the frame after Escape`);
+    await page.waitForFunction((n) => document.activeElement?.getAttribute('data-server') === n, t.dpm);
     await page.waitForFunction(() => document.querySelectorAll('[data-server]').length < 20, null, { timeout: 5000 });
     await page.keyboard.press('Escape');
     await clickOn(t.p1);

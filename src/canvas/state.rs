@@ -336,28 +336,37 @@ impl Connect {
     }
 
     /// Ends the protection being drawn (made or not). The far view's
-    /// candidate nodes stay nodes until the browser is idle a moment later
+    /// candidate nodes, and the node it was drawn from (Escape gives it the
+    /// keys back), stay nodes until the browser is idle a moment later
     /// ([`LINGER_MS`]): at 10,000 servers, dropping the 24 nodes (each
-    /// taking off its event listeners one by one) was 13 ms of the frames
-    /// that showed the protection made.
+    /// taking off its event listeners one by one) was 6-12 ms of the
+    /// frames that showed the protection made. A protection started and
+    /// ended before then leaves its own to linger.
     pub fn cancel(&self) {
-        let made = self
+        self.run.update_value(|r| *r = r.wrapping_add(1));
+        let mut made = self
             .made
             .try_update_value(std::mem::take)
             .unwrap_or_default();
         if !made.is_empty() {
+            made.extend(self.from.get_untracked());
             self.lingering.set(made);
-            let lingering = self.lingering;
+            let (this, run) = (*self, self.run.get_value());
             leptos::prelude::set_timeout(
                 move || {
                     crate::browser::when_idle(move || {
-                        lingering.try_set(Vec::new());
+                        if this.run.try_get_value() == Some(run) {
+                            this.lingering.try_set(Vec::new());
+                        }
                     })
                 },
                 std::time::Duration::from_millis(LINGER_MS),
             );
+        } else if self.lingering.with_untracked(|l| !l.is_empty()) {
+            // (An earlier protection's, whose clearing this one's start
+            // called off.)
+            self.lingering.set(Vec::new());
         }
-        self.run.update_value(|r| *r = r.wrapping_add(1));
         self.from.set(None);
         self.pointer.set(None);
         self.target.set(None);

@@ -491,9 +491,9 @@ thread_local! {
 }
 
 /// The node got the keyboard focus: its tips show, the far view keeps it
-/// a node, a protection drawn by keyboard aims at it, and, given by the
-/// keyboard (not handed back as the node is moved in the page), the view
-/// shows it clear.
+/// a node, a protection drawn by keyboard aims at it, and (unless handed
+/// back as the node is moved in the page) the view shows it clear
+/// ([`into_clear_view`]).
 fn focused(c: Ctx, id: ServerId, ev: &web_sys::FocusEvent) {
     if !RESTORING.get() {
         into_clear_view(c, ev);
@@ -508,12 +508,14 @@ fn focused(c: Ctx, id: ServerId, ev: &web_sys::FocusEvent) {
     }
 }
 
-/// Pans the view the least that shows the server given the keys by the
-/// keyboard (Tab, Shift+Tab) whole and clear of the canvas's overlays:
-/// the first-visit hint, the view controls and the minimap along its
-/// bottom (WCAG's "focus not obscured"; in the tryout, Tab's target at
-/// 2,000 servers sat under the hint). Focus given by a click, whose
-/// server is where the pointer is, moves nothing.
+/// Pans the view the least that shows the server with a visible focus
+/// (`:focus-visible`: reached by Tab or Shift+Tab, or handed back by a
+/// field or bar the keyboard used, after a rename or Find) whole and
+/// clear of the canvas's overlays: the first-visit hint, the view
+/// controls and the minimap along its bottom (WCAG's "focus not
+/// obscured"; in the tryout, Tab's target at 2,000 servers sat under the
+/// hint). Focus given by a click, whose server is where the pointer is,
+/// moves nothing.
 fn into_clear_view(c: Ctx, ev: &web_sys::FocusEvent) {
     use wasm_bindgen::JsCast;
     let Some(node) = ev

@@ -329,6 +329,32 @@ test('a server reached by Tab is brought clear of the first-visit hint; one clic
     (top) => document.querySelector('[data-server="PS1"] .body').getBoundingClientRect().bottom <= top,
     h.y,
   );
+  // Off the canvas to the left at the hint's height: brought in across
+  // and then above the hint it would land on (the hint was judged where
+  // the server had been, beside nothing, and it landed under it).
+  const c = await page.locator('svg.canvas').boundingBox();
+  const b2 = await page.locator('[data-server="PS1"] .body').boundingBox();
+  const from2 = await emptySpot(page, col, [0.9, 0.8, 0.7], [0.2, 0.3, 0.4]);
+  assert.ok(from2, 'some canvas is empty');
+  await drag(page, from2, { x: from2.x + (c.x - b2.width - 30 - b2.x), y: from2.y + (h.y + 10 - b2.y) });
+  // The keys to it as the keyboard gives them (the other servers on the
+  // way would each be brought clear first).
+  await page.keyboard.press('Shift');
+  await page.locator('[data-server="PS1"]').focus();
+  assert.ok(await page.evaluate(() => document.activeElement?.matches(':focus-visible')));
+  await page.waitForFunction(
+    ([top, left]) => {
+      const r = document.querySelector('[data-server="PS1"] .body').getBoundingClientRect();
+      return r.bottom <= top && r.left >= left;
+    },
+    [h.y, c.x],
+  );
+  // The view panned; the column itself never scrolls under its overlays.
+  const col2 = await page.evaluate(() => {
+    const e = document.querySelector('.canvas-col');
+    return e.scrollTop + e.scrollLeft;
+  });
+  assert.equal(col2, 0, 'the canvas column is not scrolled');
   await done(app, server.url);
 });
 

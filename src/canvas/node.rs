@@ -539,19 +539,6 @@ fn into_clear_view(c: Ctx, ev: &web_sys::FocusEvent) {
         .unwrap_or_else(|| node.clone());
     let b = body.get_bounding_client_rect();
     const PAD: f64 = 12.0;
-    // The room clear above the overlays beside or below the server.
-    let mut bottom = area.bottom();
-    if let Some(col) = svg.closest(".canvas-col").ok().flatten() {
-        for sel in [".first-hint", ".view-controls", ".minimap"] {
-            if let Some(o) = col.query_selector(sel).ok().flatten() {
-                let r = o.get_bounding_client_rect();
-                let beside = r.left() < b.right() + PAD && r.right() > b.left() - PAD;
-                if r.width() > 0.0 && beside && r.top() > area.top() + area.height() / 2.0 {
-                    bottom = bottom.min(r.top());
-                }
-            }
-        }
-    }
     let shift = |lo: f64, hi: f64, from: f64, to: f64| {
         if from < lo + PAD {
             lo + PAD - from
@@ -561,7 +548,24 @@ fn into_clear_view(c: Ctx, ev: &web_sys::FocusEvent) {
             0.0
         }
     };
+    // Across first: the overlays that matter are those beside or below
+    // where the server will be, not where it was (off the canvas, it was
+    // beside none, and landed under the minimap).
     let dx = shift(area.left(), area.right(), b.left(), b.right());
+    let (left, right) = (b.left() + dx, b.right() + dx);
+    // The room clear above the overlays beside or below the server.
+    let mut bottom = area.bottom();
+    if let Some(col) = svg.closest(".canvas-col").ok().flatten() {
+        for sel in [".first-hint", ".view-controls", ".minimap"] {
+            if let Some(o) = col.query_selector(sel).ok().flatten() {
+                let r = o.get_bounding_client_rect();
+                let beside = r.left() < right + PAD && r.right() > left - PAD;
+                if r.width() > 0.0 && beside && r.top() > area.top() + area.height() / 2.0 {
+                    bottom = bottom.min(r.top());
+                }
+            }
+        }
+    }
     let dy = shift(area.top(), bottom, b.top(), b.bottom());
     if dx != 0.0 || dy != 0.0 {
         c.ed.camera.update(|cam| {

@@ -271,6 +271,8 @@ test('a protection made with the keyboard alone', async () => {
   await tabTo('DS1');
   await page.keyboard.press('c');
   assert.match(await page.locator('.connect-tip').innerText(), /Tab to a server/);
+  // The first visit's hint steps aside while the instruction shows.
+  assert.equal(await page.locator('.first-hint').isVisible(), false, 'no hint under the instruction');
   await tabTo('PS1');
   assert.match(await page.locator('[data-server="PS1"]').getAttribute('class'), /cand-ok/);
   // While drawing, Tab goes round the servers, not out to a button that

@@ -242,6 +242,16 @@ test("a rebuild is titled by the failed server's role: the secondary DS3, the pr
   const title = (failed) => page.locator(`[data-affected="${failed}"] [data-option^="rebuild-primary"] .option-title`).first().innerText();
   await page.click('[data-server="DS3"] .body');
   assert.match(await title('DS3'), /^Rebuild the secondary/);
+  // Applied, it changes nothing in the drawing: the notice says so and
+  // promises no Undo (there is none).
+  await page.locator('[data-affected="DS3"] [data-option^="rebuild-primary"] [data-action="play"]').first().click();
+  await toEnd(page);
+  await page.click('.player [data-action="apply"]');
+  const notice = page.getByTestId('notice');
+  assert.match(await notice.innerText(), /Applied “Rebuild the secondary”: the drawing already shows the result/);
+  assert.doesNotMatch(await notice.innerText(), /Undo/);
+  assert.ok(await page.locator('[data-action="undo"]').isDisabled());
+  await page.click('[data-action="simulate"]');
   // (Reset leaves the simulator.)
   await page.click('[data-action="reset"]');
   await page.click('[data-action="simulate"]');

@@ -335,14 +335,22 @@ pub fn apply(ed: Editor, sim: Sim, option: &RecoveryOption) {
     let failed = down_ids(ed);
     let result = ed.doc.with_untracked(|t| option.result(t, &failed));
     let title = ed.doc.with_untracked(|t| option.title(t));
+    // A rebuild or a restore brings back the drawing as it was: nothing to
+    // change, and no Undo to promise (the notice offered one, greyed out).
+    let same = ed.doc.with_untracked(|t| *t == result);
     reset(ed, sim);
-    ed.commit(result);
-    ed.tell_step(
-        format!(
-            "Applied “{title}”: the drawing now shows the result. Undo (Ctrl+Z) brings back the drawing before."
-        ),
-        None,
-    );
+    if same {
+        ed.tell(format!(
+            "Applied “{title}”: the drawing already shows the result, the servers protected as before the failure."
+        ));
+    } else if ed.commit(result) {
+        ed.tell_step(
+            format!(
+                "Applied “{title}”: the drawing now shows the result. Undo (Ctrl+Z) brings back the drawing before."
+            ),
+            None,
+        );
+    }
 }
 
 pub fn labels(t: &Topology, list: &[DataSource]) -> Vec<String> {

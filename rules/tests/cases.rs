@@ -673,6 +673,22 @@ fn real_estates_keep_their_key_facts() {
         }
     }
     assert!(back > 0, "some option brings SQLDB1 back");
+    // DPM1 down with SQLDB1: rebuilt, its database restored with it, it
+    // is up and never stopped by SQLDB1 (the re-review found it drawn
+    // stopped through its own rebuild).
+    let p2 = plan(&t, &[dpm1, sql]);
+    let rebuilds: Vec<_> = p2
+        .affected
+        .iter()
+        .flat_map(|a| &a.options)
+        .filter(|o| o.supported && o.kind == OptionKind::RebuildPrimary)
+        .collect();
+    assert!(!rebuilds.is_empty(), "DPM1 can be rebuilt");
+    for o in rebuilds {
+        for s in o.steps(&t, &p2.failed) {
+            assert!(!s.stopped.contains(&dpm1), "{}: {}", o.key(), s.caption);
+        }
+    }
 
     // A lone Azure Backup Server: a database backup, never a protection of it.
     let t = estate("estate-mabs");

@@ -240,6 +240,9 @@ struct Play<'t> {
     /// A stopped DPM server whose database `restore-database` is bringing
     /// back: stopped until its last step, whatever its database's server.
     restoring: Option<ServerId>,
+    /// DPM servers rebuilt by the steps so far: their DPM database restored
+    /// with them, they are not stopped by the server that held it.
+    rebuilt: Vec<ServerId>,
     /// Protections moved so far ([`Step::moved`]).
     moved: Vec<(Link, ServerId)>,
     steps: Vec<Step>,
@@ -259,6 +262,7 @@ impl<'t> Play<'t> {
             failed: failed.to_vec(),
             making: Vec::new(),
             restoring: None,
+            rebuilt: Vec::new(),
             moved: Vec::new(),
             steps: Vec::new(),
         };
@@ -312,6 +316,7 @@ impl<'t> Play<'t> {
         // while its database is being restored.
         let down: crate::hash::HashSet<ServerId> = self.failed.iter().copied().collect();
         let mut stopped = crate::estate::stopped_by(self.cur(), &down);
+        stopped.retain(|s| !self.rebuilt.contains(s));
         stopped.extend(self.restoring.filter(|r| !stopped.contains(r)));
         self.t.sort_by_name(&mut stopped);
         self.steps.push(Step {
@@ -421,6 +426,7 @@ fn rebuild_steps(
     let t = play.t;
     let fname = play.n(f);
     play.failed.retain(|&id| id != f);
+    play.rebuilt.push(f);
     // Up from here, but holding no copy until its replicas are made again.
     play.making.push(f);
     play.step(

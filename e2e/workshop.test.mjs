@@ -182,7 +182,7 @@ test('a trainer is told when a recovery goal is one no drawing can meet', async 
   const never = page.locator('[data-authored-goal] [data-part="never"]');
   assert.equal(await never.count(), 1);
   assert.equal(await page.locator('[data-authored-goal="goal-2"] [data-part="never"]').count(), 1);
-  assert.match(await never.innerText(), /DPM's ways for DS1 \(“Rebuild the failed DPM server”\) bring back the drawing as it was.*no drawing meets this goal/);
+  assert.match(await never.innerText(), /DPM's ways for DS1 \(“Rebuild the failed DPM server”\) are rebuilds and restores.*no drawing meets it/);
   // Removed, the warning goes with it.
   await page.click('[aria-label="Remove goal 2"]');
   assert.equal(await never.count(), 0);

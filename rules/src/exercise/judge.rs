@@ -424,6 +424,16 @@ pub fn out_of_reach(ex: &Exercise) -> Vec<(String, String)> {
             if actions.iter().any(|(_, a)| drawable(a, &plan, start)) {
                 return None;
             }
+            // A way through a server named as one that fails: down.
+            let through_down = actions.iter().find_map(|(_, a)| match a {
+                Action::Switch { on: p, .. }
+                | Action::Reprotect { by: p, .. }
+                | Action::Move {
+                    to: Destination::Existing(p),
+                    ..
+                } => Some(start.name(*p)),
+                _ => None,
+            });
             let mut kinds: Vec<String> = Vec::new();
             for (k, _) in &actions {
                 let k = format!("“{}”", k.title());
@@ -431,13 +441,13 @@ pub fn out_of_reach(ex: &Exercise) -> Vec<(String, String)> {
                     kinds.push(k);
                 }
             }
-            let why = if kinds.is_empty() {
-                format!("After that failure DPM supports no way to protect {server} again: no drawing meets this goal.")
-            } else {
-                format!(
-                    "After that failure DPM's ways for {server} ({}) bring back the drawing as it was, which cannot be told from the start: no drawing meets this goal.",
+            let why = match through_down {
+                Some(p) => format!("After that failure DPM's ways for {server} go through {p}, named as a server that fails: no drawing meets this goal."),
+                None if kinds.is_empty() => format!("After that failure {server} has no way back of its own (it waits on the servers it depends on), and this goal asks for a protection by a server that stayed up: no drawing meets it."),
+                None => format!(
+                    "After that failure DPM's ways for {server} ({}) are rebuilds and restores, which this goal does not count (it asks for a protection by a server that stayed up): no drawing meets it.",
                     and_list(&kinds)
-                )
+                ),
             };
             Some((g.id.clone(), why))
         })

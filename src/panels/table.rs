@@ -148,12 +148,14 @@ pub fn TablePanel() -> impl IntoView {
     view! {
         <section class="panel table-panel" aria-labelledby="table-heading">
             <h2 id="table-heading">"Protection table"</h2>
-            <table class="dpm-table">
-                <thead>
-                    <tr><th scope="col">"Server"</th><th scope="col">"Protecting"</th><th scope="col">"Protected by"</th></tr>
-                </thead>
-                <tbody node_ref=body></tbody>
-            </table>
+            <div class="table-scroll">
+                <table class="dpm-table">
+                    <thead>
+                        <tr><th scope="col">"Server"</th><th scope="col">"Protecting"</th><th scope="col">"Protected by"</th></tr>
+                    </thead>
+                    <tbody node_ref=body></tbody>
+                </table>
+            </div>
         </section>
     }
 }

@@ -91,9 +91,7 @@ pub fn scenes(drawing: &Topology) -> (Vec<Scene>, usize) {
         let Some(t) = presets::preset(p.id) else {
             continue;
         };
-        // Named as the presets menu names it: the documentation calls
-        // Scenarios 1 and 2 alike.
-        out.push(Scene::still(p.label(), about(&t), t.clone()));
+        out.push(Scene::still(p.title, about(&t), t.clone()));
         match p.id {
             "moving" => out.extend(switch_protection_scenes(&t)),
             "scenario-1" => out.extend(recovery_order_scenes(&t)),
@@ -116,12 +114,7 @@ pub fn scenes(drawing: &Topology) -> (Vec<Scene>, usize) {
         return (out, i);
     }
     let title = match drawing.title.clone() {
-        Some(t)
-            if out.iter().any(|s| s.title == t)
-                || presets::PRESETS.iter().any(|p| p.title == t) =>
-        {
-            format!("{t} (your drawing)")
-        }
+        Some(t) if out.iter().any(|s| s.title == t) => format!("{t} (your drawing)"),
         Some(t) if !t.trim().is_empty() => t,
         _ => "Your drawing".into(),
     };

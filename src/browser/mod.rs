@@ -34,6 +34,33 @@ pub fn when_idle(f: impl FnOnce() + 'static) {
     request_idle(wasm_bindgen::closure::Closure::once_into_js(f).unchecked_ref());
 }
 
+/// Milliseconds by which the frames that show a change are drawn: work
+/// that can wait for them starts after them ([`after_frames`]).
+pub const FRAMES_MS: u32 = 100;
+
+/// Runs `f` once the frames that show the change being made are drawn
+/// ([`FRAMES_MS`]) and the browser is idle. For work a change asks for
+/// that the user does not watch for in those frames (a panel's rows, the
+/// minimap): the browser's first idle moment comes between the change's
+/// first frame and its second, and 5-15 ms of work there at 10,000
+/// servers pushed the second back by a frame.
+pub fn after_frames(f: impl FnOnce() + 'static) {
+    leptos::prelude::set_timeout(
+        move || when_idle(f),
+        std::time::Duration::from_millis(FRAMES_MS.into()),
+    );
+}
+
+/// Resolves once the frames that show the change being made are drawn
+/// ([`FRAMES_MS`]; see [`after_frames`]); an idle step may follow.
+pub async fn frames_drawn() {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = leptos::prelude::window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, FRAMES_MS as i32);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+}
+
 /// Resolves when the browser is next idle ([`request_idle`]), with the
 /// milliseconds the browser expects to stay idle (`None` when it does not
 /// say): for long work done in steps that leave the frames to the user.

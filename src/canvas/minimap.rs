@@ -270,14 +270,15 @@ fn repaint_shapes(
         move || {
             // A new span (the view went past the drawing), a new look or
             // the minimap shown again is painted in the frame; an edit's
-            // change, once the browser is idle after the edit's own frame
-            // (10,000 servers: 4-6 ms of painting in every edit's frame).
+            // change, once the edit's frames are drawn and the browser is
+            // idle (10,000 servers: 4-6 ms of painting in every edit's
+            // frame, and then in the idle moment between its two).
             if painted.get_value() != at.get_value() || now.get_value() {
                 now.set_value(false);
                 paint();
             } else if !waiting.get_value() {
                 waiting.set_value(true);
-                crate::browser::when_idle(move || {
+                crate::browser::after_frames(move || {
                     if waiting.try_get_value() == Some(true) {
                         paint();
                     }

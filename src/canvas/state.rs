@@ -160,7 +160,8 @@ impl Connect {
     /// are judged in the gesture that starts it (`few`: by keyboard in the
     /// far view, only the [`NEAREST`], the candidates Tab goes to there: 256
     /// were 6 ms of the key press at 10,000 servers); the rest, nearest
-    /// first, when the browser is idle, in steps
+    /// first, once the gesture's frames are drawn, when the browser is
+    /// idle, in steps
     /// that end when its idle time does (at most [`BUDGET_MS`]), and shown
     /// together in one more idle step, so that the line and its tip answer
     /// at once at 10,000 servers (judging them all there took 44 ms of the
@@ -257,6 +258,10 @@ impl Connect {
         // (The editor's signals live and go together, and longer than the
         // run's.)
         let changed = move || ed.shown.rev_untracked() != drawn;
+        // After the frames that show the line and its tip: the copy of the
+        // drawing and the first step, in the idle moment between them, put
+        // the second back by a frame at 10,000 servers.
+        crate::browser::frames_drawn().await;
         crate::browser::idle_within(STEP_WAIT_MS).await;
         if !going() {
             return;

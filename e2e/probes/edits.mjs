@@ -22,6 +22,17 @@
 //     --peer DIR                a built React Flow page (the peers folder's),
 //                               opened at ?n=N and probed the same way for the
 //                               actions it has (env PEER_DIST); skipped if none
+//     --profile 12              also samples each timed input with the CDP
+//                               profiler and prints its N functions of most
+//                               self time (env PROFILE; 0, the default: none).
+//                               Sampling slows the page: its times are not
+//                               the table's. Wasm functions have names in a
+//                               build without wasm-opt (index.html's
+//                               data-wasm-opt="0")
+//     --trace 12                also records each timed input's Chrome trace
+//                               and prints its N events of most time, by
+//                               thread (the compositor's and the GPU's
+//                               work are not in "main ms") (env TRACE)
 //   DIST (or env DIST) is our release build, default dist/.
 //
 // Each timed input runs from the input event (as the browser took it in)
@@ -55,6 +66,8 @@ if (!Number.isFinite(pause) || pause < 0) {
   process.exit(2);
 }
 const peerDist = opt('peer', 'PEER_DIST', '');
+const profileTop = Number(opt('profile', 'PROFILE', '0'));
+const traceTop = Number(opt('trace', 'TRACE', '0'));
 const ourDist = resolve(argv[0] || process.env.DIST || defaultDist);
 const unknown = only.filter((id) => !actions.some((a) => a.id === id));
 if (unknown.length) {
@@ -88,13 +101,66 @@ const timer = (s, wait = pause) => async (input) => {
   await s.page.evaluate(
     () => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(() => requestIdleCallback(ok, { timeout: 5000 })))),
   );
+  if (profileTop > 0) {
+    await s.cdp.send('Profiler.enable');
+    await s.cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    await s.cdp.send('Profiler.start');
+  }
+  const browser = s.page.context().browser();
+  if (traceTop > 0) await browser.startTracing(s.page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'cc', 'gpu', 'viz'] });
   const m0 = await taskMs(s.cdp);
   await s.page.evaluate(() => window.__edits.arm());
   await input();
   const r = await s.page.evaluate(() => window.__edits.wait());
   const m1 = await taskMs(s.cdp);
+  if (profileTop > 0) printProfile((await s.cdp.send('Profiler.stop')).profile);
+  if (traceTop > 0) printTrace(JSON.parse(String(await browser.stopTracing())));
   return r.error ? { error: r.error } : { wall: r.wall, work: m1 - m0 };
 };
+
+/**
+ * The trace's `traceTop` events of most time (complete events, summed by
+ * thread and name; an event inside another counts in both), one line each.
+ */
+function printTrace({ traceEvents }) {
+  const threads = new Map();
+  for (const e of traceEvents) if (e.ph === 'M' && e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, e.args.name);
+  const sum = new Map();
+  for (const e of traceEvents) {
+    if (e.ph !== 'X' || !e.dur) continue;
+    const k = `${threads.get(`${e.pid}:${e.tid}`) ?? e.tid}  ${e.name}`;
+    sum.set(k, (sum.get(k) ?? 0) + e.dur / 1000);
+  }
+  const top = [...sum].sort((a, b) => b[1] - a[1]).slice(0, traceTop);
+  for (const [k, t] of top) console.log(`      ${t.toFixed(1).padStart(6)} ms  ${k.slice(0, 110)}`);
+  if (!process.env.TRACE_TIMELINE) return;
+  const marks = /^(EventDispatch|FireAnimationFrame|BeginMainFrame|ProxyMain::BeginMainFrame|Commit|LayerTreeHost::DoUpdateLayers|TimerFire|FireIdleCallback|Display::DrawAndSwap|RasterTask|Paint|Layout|UpdateLayoutTree|MajorGC|MinorGC|FunctionCall)$/;
+  const seen = traceEvents.filter((e) => e.ph === 'X' && e.dur > 300 && marks.test(e.name)).sort((a, b) => a.ts - b.ts);
+  const t0 = seen.find((e) => e.name === 'EventDispatch')?.ts ?? seen[0]?.ts;
+  for (const e of seen) console.log(`        ${((e.ts - t0) / 1000).toFixed(1).padStart(7)} +${(e.dur / 1000).toFixed(1).padStart(5)}  ${(threads.get(`${e.pid}:${e.tid}`) ?? e.tid).toString().slice(0, 26).padEnd(26)} ${e.name} ${e.args?.data?.type ?? ''}`);
+}
+
+/**
+ * The profile's `profileTop` functions of most time, each with its time
+ * including what it called and its own (self), in ms, one line each.
+ */
+function printProfile({ nodes, samples, timeDeltas }) {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const name = (n) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}`.trim();
+  const [self, total] = [new Map(), new Map()];
+  const add = (m, k, t) => m.set(k, (m.get(k) ?? 0) + t);
+  samples.forEach((id, i) => {
+    const t = (timeDeltas[i] ?? 0) / 1000;
+    add(self, name(byId.get(id)), t);
+    const seen = new Set();
+    for (let at = id; at !== undefined; at = parent.get(at)) seen.add(name(byId.get(at)));
+    for (const k of seen) add(total, k, t);
+  });
+  const top = [...total].filter(([n]) => !/^\((idle|root|program)\)/.test(n)).sort((a, b) => b[1] - a[1]).slice(0, profileTop);
+  for (const [n, t] of top) console.log(`      ${t.toFixed(1).padStart(6)} ${(self.get(n) ?? 0).toFixed(1).padStart(6)} ms  ${n.slice(0, 100)}`);
+}
 
 /** Resolves once `read()` in the page gives the same value `frames` frames running. */
 const settle = (page, read, frames = 6, timeout = 60000) =>

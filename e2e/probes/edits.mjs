@@ -32,7 +32,10 @@
 //     --trace 12                also records each timed input's Chrome trace
 //                               and prints its N events of most time, by
 //                               thread (the compositor's and the GPU's
-//                               work are not in "main ms") (env TRACE)
+//                               work are not in "main ms") (env TRACE;
+//                               with env TRACE_TIMELINE=1, also the main
+//                               events of its frames in order, ms from the
+//                               input)
 //   DIST (or env DIST) is our release build, default dist/.
 //
 // Each timed input runs from the input event (as the browser took it in)

@@ -27,8 +27,8 @@
 //                               self time (env PROFILE; 0, the default: none).
 //                               Sampling slows the page: its times are not
 //                               the table's. Wasm functions have names in a
-//                               build without wasm-opt (index.html's
-//                               data-wasm-opt="0")
+//                               build without wasm-opt (set data-wasm-opt
+//                               "z" to "0" in index.html for that build)
 //     --trace 12                also records each timed input's Chrome trace
 //                               and prints its N events of most time, by
 //                               thread (the compositor's and the GPU's
@@ -71,6 +71,12 @@ if (!Number.isFinite(pause) || pause < 0) {
 const peerDist = opt('peer', 'PEER_DIST', '');
 const profileTop = Number(opt('profile', 'PROFILE', '0'));
 const traceTop = Number(opt('trace', 'TRACE', '0'));
+for (const [name, v] of [['profile', profileTop], ['trace', traceTop]]) {
+  if (!Number.isFinite(v) || v < 0) {
+    console.error(`edits: --${name} takes a number of lines, 0 (none) or more`);
+    process.exit(2);
+  }
+}
 const ourDist = resolve(argv[0] || process.env.DIST || defaultDist);
 const unknown = only.filter((id) => !actions.some((a) => a.id === id));
 if (unknown.length) {
@@ -111,14 +117,18 @@ const timer = (s, wait = pause) => async (input) => {
   }
   const browser = s.page.context().browser();
   if (traceTop > 0) await browser.startTracing(s.page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'cc', 'gpu', 'viz'] });
-  const m0 = await taskMs(s.cdp);
-  await s.page.evaluate(() => window.__edits.arm());
-  await input();
-  const r = await s.page.evaluate(() => window.__edits.wait());
-  const m1 = await taskMs(s.cdp);
-  if (profileTop > 0) printProfile((await s.cdp.send('Profiler.stop')).profile);
-  if (traceTop > 0) printTrace(JSON.parse(String(await browser.stopTracing())));
-  return r.error ? { error: r.error } : { wall: r.wall, work: m1 - m0 };
+  // (Stopped whatever happens: a trace left running refuses the next.)
+  try {
+    const m0 = await taskMs(s.cdp);
+    await s.page.evaluate(() => window.__edits.arm());
+    await input();
+    const r = await s.page.evaluate(() => window.__edits.wait());
+    const m1 = await taskMs(s.cdp);
+    return r.error ? { error: r.error } : { wall: r.wall, work: m1 - m0 };
+  } finally {
+    if (profileTop > 0) printProfile((await s.cdp.send('Profiler.stop')).profile);
+    if (traceTop > 0) printTrace(JSON.parse(String(await browser.stopTracing())));
+  }
 };
 
 /**

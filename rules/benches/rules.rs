@@ -30,8 +30,8 @@ fn benches(c: &mut Criterion) {
         g.bench_with_input(BenchmarkId::new("check", n), &t, |b, t| {
             b.iter(|| black_box(check(black_box(t))))
         });
-        // The Servers table's first 300 rows, as the panel makes them
-        // when the browser is idle after each change of what it says.
+        // The protection table's first 300 rows, as its panel makes them
+        // after each change of what it says.
         g.bench_with_input(BenchmarkId::new("table", n), &t, |b, t| {
             b.iter(|| black_box(dpm_rules::table_rows_first(black_box(t), 300)))
         });

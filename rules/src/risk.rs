@@ -655,7 +655,8 @@ fn database_fixes(t: &Topology, point: &SinglePoint, mut found: usize, out: &mut
     }
 }
 
-/// The protections of a topology, indexed once for the fixes.
+/// The protections of a topology (or of some of its servers: [`Drawn::of`]),
+/// indexed once for the fixes.
 struct Drawn {
     /// The DPM servers protecting each server, itself aside, in drawing
     /// order.

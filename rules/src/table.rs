@@ -49,8 +49,8 @@ pub struct TableRow {
 /// servers in natural name order. Protected servers have no row of their
 /// own; a DPM server that protects itself lists itself in its first row.
 ///
-/// Linear in the protections (each server's are found through one index,
-/// not a search of all of them per server), and n log n in the names.
+/// n log n in the protections (each server's are one run of a sorted list,
+/// not a search of all of them per server) and in the names.
 pub fn table_rows(t: &Topology) -> Vec<TableRow> {
     table_rows_first(t, usize::MAX).0
 }
@@ -86,15 +86,14 @@ pub fn table_rows_first(t: &Topology, most: usize) -> (Vec<TableRow>, usize) {
     // more of the editor's wasm.)
     crate::sort::sort_by(&mut down, &|a, b| a.cmp(b));
     crate::sort::sort_by(&mut up, &|a, b| a.cmp(b));
-    // The other ends of `id`'s run of `list`.
-    let run = |list: &[(ServerId, ServerId)], id: ServerId| -> Vec<ServerId> {
+    // `id`'s run of `list`: its pairs, the other ends second.
+    fn run(list: &[(ServerId, ServerId)], id: ServerId) -> &[(ServerId, ServerId)] {
         let from = list.partition_point(|&(x, _)| x < id);
-        list[from..]
-            .iter()
-            .take_while(|&&(x, _)| x == id)
-            .map(|&(_, y)| y)
-            .collect()
-    };
+        let to = list.partition_point(|&(x, _)| x <= id);
+        &list[from..to]
+    }
+    let ends =
+        |run: &[(ServerId, ServerId)]| -> Vec<ServerId> { run.iter().map(|&(_, y)| y).collect() };
     let mut out = Vec::new();
     // Only DPM servers have rows.
     let mut count = 0;
@@ -102,14 +101,14 @@ pub fn table_rows_first(t: &Topology, most: usize) -> (Vec<TableRow>, usize) {
         let protects = run(&down, id);
         // Its roles, as `roles` gives them: primary when it protects a
         // protected server, secondary when it protects a DPM server.
-        let others = || protects.iter().copied().filter(|&x| x != id);
+        let others = || protects.iter().map(|&(_, x)| x).filter(|&x| x != id);
         let primary = others().any(|x| kind(x) == Some(Kind::Protected));
         let secondary = others().any(|x| kind(x) == Some(Kind::Dpm));
         count += (usize::from(primary) + usize::from(secondary)).max(1);
         if out.len() >= most {
             continue;
         }
-        let mut by = run(&up, id);
+        let mut by = ends(run(&up, id));
         sort(&mut by);
         let row = |role, protecting| TableRow {
             server: id,
@@ -119,7 +118,7 @@ pub fn table_rows_first(t: &Topology, most: usize) -> (Vec<TableRow>, usize) {
         };
         let mut rows: Vec<TableRow> = Vec::new();
         if primary {
-            let p = protects.iter().copied();
+            let p = protects.iter().map(|&(_, x)| x);
             rows.push(row(
                 RowRole::Primary,
                 p.filter(|&x| kind(x) == Some(Kind::Protected)).collect(),
@@ -134,7 +133,7 @@ pub fn table_rows_first(t: &Topology, most: usize) -> (Vec<TableRow>, usize) {
         if rows.is_empty() {
             rows.push(row(RowRole::None, Vec::new()));
         }
-        if protects.contains(&id) {
+        if protects.iter().any(|&(_, x)| x == id) {
             rows[0].protecting.push(id);
         }
         for r in &mut rows {
@@ -834,10 +833,23 @@ mod tests {
             .iter()
             .find(|s| s.kind == Kind::Dpm)
             .map(|s| s.id);
-        if let Some(dpm) = dpm {
+        let second = deleted
+            .servers
+            .iter()
+            .filter(|s| s.kind == Kind::Dpm)
+            .nth(1)
+            .map(|s| s.id);
+        if let (Some(dpm), Some(second)) = (dpm, second) {
             deleted
                 .protections
                 .push(Protection::new(dpm, ServerId(9_999)));
+            // From a missing server to a DPM server ("?" protects it), and
+            // a protection drawn twice.
+            deleted
+                .protections
+                .push(Protection::new(ServerId(9_998), dpm));
+            deleted.protections.push(Protection::new(second, dpm));
+            deleted.protections.push(Protection::new(second, dpm));
         }
         cases.push(deleted);
         for t in cases {

@@ -34,8 +34,10 @@ pub fn when_idle(f: impl FnOnce() + 'static) {
     request_idle(wasm_bindgen::closure::Closure::once_into_js(f).unchecked_ref());
 }
 
-/// Milliseconds by which the frames that show a change are drawn: work
-/// that can wait for them starts after them ([`after_frames`]).
+/// Milliseconds after a change by which the frames that show it are
+/// normally drawn (two frames at 60 Hz, with room for a slow one at
+/// 10,000 servers): work that can wait for them starts after that
+/// ([`after_frames`]).
 pub const FRAMES_MS: u32 = 100;
 
 /// Runs `f` once the frames that show the change being made are drawn

@@ -12,8 +12,8 @@ use leptos::prelude::*;
 /// Rows the panel shows at most.
 const SHOWN: usize = 300;
 
-/// Drawings of more servers than this have their table made again when
-/// the browser is idle after a change, not in the change's own frame.
+/// Drawings of more servers than this have their table made again once a
+/// change's frames are drawn and the browser is idle, not in those frames.
 const LATER_FROM: usize = 1_000;
 
 /// The table's rows: its first `SHOWN`, then a line saying how many more.
@@ -143,7 +143,12 @@ pub fn TablePanel() -> impl IntoView {
         } else if !waiting.get_value() {
             waiting.set_value(true);
             crate::browser::after_frames(move || {
-                if waiting.try_set_value(false).is_none() && changed() {
+                // (Not for the simulator opened meanwhile: the panel is
+                // hidden there; leaving it runs this effect again.)
+                if waiting.try_set_value(false).is_none()
+                    && ed.mode.get_untracked() != Mode::Simulate
+                    && changed()
+                {
                     bump();
                 }
             });
@@ -207,7 +212,12 @@ mod tests {
         unprotected.protections.clear();
         let mut more = t.clone();
         more.add_server("PS3", Kind::Protected);
+        // The same servers in another order: another key (the rows follow
+        // the drawing's order before they are sorted).
+        let mut reordered = t.clone();
+        reordered.servers.swap(0, 1);
         for (what, other) in [
+            ("reordered", reordered),
             ("renamed", renamed),
             ("kind", kind),
             ("protection", unprotected),

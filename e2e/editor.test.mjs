@@ -541,6 +541,31 @@ test('a notice goes when what it says stops being true: another drawing opened, 
   await done(app, server.url);
 });
 
+test('a notice coming and going above the canvas leaves the drawing where it is on the page', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  const notice = page.getByTestId('notice');
+  const top = async () => (await page.locator('[data-server="DS1"] .body').boundingBox()).y;
+  const frame = async () => (await page.locator('.canvas-col').boundingBox()).y;
+  // (After the view's first fit has landed.)
+  await settled(page);
+  const [was, frameWas] = [await top(), await frame()];
+  // C on a protected server: a notice, above the canvas.
+  await page.locator('[data-server="PS1"]').focus();
+  await page.keyboard.press('c');
+  await notice.waitFor();
+  await settled(page);
+  assert.ok((await frame()) > frameWas + 20, 'the notice pushed the canvas down');
+  assert.ok(Math.abs((await top()) - was) <= 1, `DS1 stayed put as the notice came (${was} -> ${await top()})`);
+  // Dismissed: the canvas grows back up; the drawing does not move.
+  await notice.locator('[data-action="dismiss"]').click();
+  await notice.waitFor({ state: 'detached' });
+  await settled(page);
+  assert.ok(Math.abs((await frame()) - frameWas) <= 1, 'the canvas is back where it was');
+  assert.ok(Math.abs((await top()) - was) <= 1, `DS1 stayed put as the notice went (${was} -> ${await top()})`);
+  await done(app, server.url);
+});
+
 test("a server's name tip stays inside the canvas: under its box at the top-left corner", async () => {
   const app = await openApp(server.browser, server.url);
   const { page } = app;

@@ -92,6 +92,7 @@ fn measure(c: Ctx) {
         return;
     };
     let r = frame.get_bounding_client_rect();
+    keep_drawing_in_place(c, &frame, r.top());
     let size = (r.width().max(1.0), r.height().max(1.0));
     let style = el.unchecked_ref::<web_sys::SvgElement>().style();
     for (name, v) in [("width", size.0), ("height", size.1)] {
@@ -102,6 +103,33 @@ fn measure(c: Ctx) {
     }
     if c.ed.viewport.get_untracked() != size {
         c.ed.viewport.set(size);
+    }
+}
+
+thread_local! {
+    /// The canvas's frame and the top of its box when last measured.
+    static TOP: std::cell::RefCell<Option<(web_sys::Element, f64)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Keeps the drawing where it is on the page when the canvas's frame moves
+/// up or down (`top`: its top now): a notice above it coming or going
+/// moved every server by the notice's height, under the user's pointer,
+/// some seconds after the notice came (`#generate=2000`: 45 px). The view
+/// pans by as much the other way. (Fit, which measures first, sets the
+/// view afterwards anyway.)
+fn keep_drawing_in_place(c: Ctx, frame: &web_sys::Element, top: f64) {
+    let moved = TOP.with(|t| {
+        let mut t = t.borrow_mut();
+        let moved = match t.as_ref() {
+            Some((el, was)) if el == frame => top - was,
+            _ => 0.0,
+        };
+        *t = Some((frame.clone(), top));
+        moved
+    });
+    if moved.abs() >= 0.5 {
+        c.ed.camera.update(|cam| cam.y -= moved);
     }
 }
 

@@ -566,6 +566,22 @@ test('a notice coming and going above the canvas leaves the drawing where it is 
   await done(app, server.url);
 });
 
+test('on a phone, a page scrolled and then resized (an on-screen keyboard) leaves the drawing where it is', async () => {
+  const app = await openApp(server.browser, server.url, { viewport: { width: 390, height: 844 } });
+  const { page } = app;
+  const frames = () => page.evaluate(() => new Promise((ok) => setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(ok)), 150)));
+  const onPage = () => page.evaluate(() => document.querySelector('[data-server="DS1"] .body').getBoundingClientRect().y + window.scrollY);
+  await frames();
+  const was = await onPage();
+  await page.evaluate(() => window.scrollTo(0, 150));
+  await frames();
+  assert.equal(await page.evaluate(() => window.scrollY), 150, 'the page scrolls at phone width');
+  await page.setViewportSize({ width: 390, height: 800 });
+  await frames();
+  assert.ok(Math.abs((await onPage()) - was) <= 1, `DS1 stayed put on the page (${was} -> ${await onPage()})`);
+  await done(app, server.url);
+});
+
 test("a server's name tip stays inside the canvas: under its box at the top-left corner", async () => {
   const app = await openApp(server.browser, server.url);
   const { page } = app;

@@ -92,7 +92,8 @@ fn measure(c: Ctx) {
         return;
     };
     let r = frame.get_bounding_client_rect();
-    keep_drawing_in_place(c, &frame, r.top());
+    // (On the page, not in the window: a phone's page scrolls.)
+    keep_drawing_in_place(c, &frame, r.top() + window().scroll_y().unwrap_or(0.0));
     let size = (r.width().max(1.0), r.height().max(1.0));
     let style = el.unchecked_ref::<web_sys::SvgElement>().style();
     for (name, v) in [("width", size.0), ("height", size.1)] {
@@ -113,7 +114,7 @@ thread_local! {
 }
 
 /// Keeps the drawing where it is on the page when the canvas's frame moves
-/// up or down (`top`: its top now): a notice above it coming or going
+/// up or down on it (`top`: its top on the page now): a notice above it coming or going
 /// moved every server by the notice's height, under the user's pointer,
 /// some seconds after the notice came (`#generate=2000`: 45 px). The view
 /// pans by as much the other way. (Fit, which measures first, sets the

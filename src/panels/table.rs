@@ -60,8 +60,9 @@ fn rows_html(t: &Topology) -> Vec<Markup> {
 type TableKey = (Vec<(ServerId, String, bool)>, Vec<(ServerId, ServerId)>);
 
 /// Whether `key` is what `t`'s table is made of ([`table_key`] of `t`),
-/// read in place: nothing copied when it is (a move, the most frequent
-/// edit, copied 10,000 names to find the table the same).
+/// read in place: nothing copied when it is (a change the table does not
+/// show, a site or a version, copied 10,000 names to find it the same;
+/// moves do not get this far, the effect does not follow them).
 fn is_key_of(key: &TableKey, t: &Topology) -> bool {
     let (servers, protections) = key;
     servers.len() == t.servers.len()

@@ -262,6 +262,76 @@ async fn all_judged(cn: Connect, n: usize) {
     }
 }
 
+/// The Risk view shows the risk of the drawing as it is when it is turned
+/// on, whether that risk was made ahead (once a change's frames are drawn,
+/// while the view is off) or not: after an edit at once, an undo after the
+/// edit's risk was made ahead, a drawing opened, a move; and turned off
+/// and on with no change between, it shows the risk it kept, not one made
+/// again.
+#[wasm_bindgen_test]
+async fn the_risk_view_shows_the_risk_of_the_drawing_as_it_is() {
+    use dpm_sketch::panels::state::{RiskView, FIXES_FOR};
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    let owner = Owner::new();
+    let (ed, rv) = owner.with(|| {
+        let ed = Editor::new(presets::scenario_1());
+        (ed, RiskView::new(ed))
+    });
+    // Long enough for the risk to be made ahead.
+    let settle = || async {
+        dpm_sketch::browser::frames_drawn().await;
+        for _ in 0..3 {
+            dpm_sketch::browser::idle().await;
+            tick().await;
+        }
+    };
+    // Turns the view on and off: the risk it showed, and whether it is the
+    // rule crate's risk of the drawing then.
+    let shown = || {
+        owner.with(|| {
+            rv.on.set(true);
+            let r = rv.risk.get_untracked().expect("a risk while on");
+            rv.on.set(false);
+            let want = ed
+                .doc
+                .with_untracked(|t| dpm_rules::risk_and_fixes(t, FIXES_FOR));
+            let right = *r == want;
+            (r, right)
+        })
+    };
+    settle().await;
+    let (first, right) = shown();
+    assert!(right, "scenario 1's risk, made ahead");
+    let (again, right) = shown();
+    assert!(right && std::sync::Arc::ptr_eq(&first, &again), "kept");
+    // A new server, unprotected, is held in one place: the risk changes.
+    owner.with(|| {
+        ed.edit(|t| {
+            t.add_server("NEW", Kind::Protected);
+        })
+    });
+    let (edited, right) = shown();
+    assert!(right, "the edit's risk, turned on at once");
+    assert_ne!(*edited, *first, "the edit changed the risk");
+    settle().await;
+    owner.with(|| ed.undo());
+    let (undone, right) = shown();
+    assert!(right, "the undo's risk, not the edit's made ahead");
+    assert_eq!(*undone, *first);
+    owner.with(|| ed.load(presets::scenario_2()));
+    settle().await;
+    let (opened, right) = shown();
+    assert!(right, "scenario 2's risk");
+    assert_ne!(*opened, *first);
+    // A move changes no risk: the one kept stands.
+    owner.with(|| ed.edit(|t| t.servers[0].pos = Some(dpm_rules::Point { x: 1.0, y: 2.0 })));
+    let (moved, right) = shown();
+    assert!(
+        right && std::sync::Arc::ptr_eq(&opened, &moved),
+        "kept through a move"
+    );
+}
+
 #[wasm_bindgen_test]
 async fn a_large_estate_judges_the_nearest_servers_at_once_and_the_rest_when_idle() {
     // (The app's mount starts Leptos' executor; this test mounts nothing.)

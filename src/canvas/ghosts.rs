@@ -14,7 +14,8 @@ pub fn GhostArrows() -> impl IntoView {
     let links = crate::browser::memo(move |_| {
         rv.risk.with(|r| {
             let mut seen = HashSet::default();
-            r.iter()
+            r.as_deref()
+                .into_iter()
                 .flat_map(|(_, fx)| fx.iter().flat_map(|f| f.add.iter().map(|p| p.link())))
                 // (Two fixes suggesting one protection: one arrow.)
                 .filter(|l| seen.insert(*l))

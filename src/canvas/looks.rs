@@ -174,7 +174,7 @@ impl Looks {
         crate::browser::effect(move || {
             rv.risk.with(|r| {
                 let by: HashMap<ServerId, String> = r
-                    .as_ref()
+                    .as_deref()
                     .map(|(r, _)| {
                         ed.doc.with_untracked(|t| {
                             r.single_points

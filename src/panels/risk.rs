@@ -217,7 +217,7 @@ pub fn RiskPanel() -> impl IntoView {
         let Some(root) = root.get() else { return };
         let (html, fixes) = rv
             .risk
-            .with(|r| ed.doc.with_untracked(|t| risk_html(t, r.as_ref())));
+            .with(|r| ed.doc.with_untracked(|t| risk_html(t, r.as_deref())));
         accepts.set_value(fixes);
         set_keeping_focus(&root, &html);
         // Turned on below a long Servers list, or with the column scrolled

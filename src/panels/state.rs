@@ -8,6 +8,7 @@ use crate::state::editor::Mode;
 use dpm_rules::{risk_and_fixes, FactChange, Fix, Protection, Risk};
 
 use leptos::prelude::*;
+use std::sync::Arc;
 
 /// Where the list's being open is remembered.
 pub const LIST_KEY: &str = "dpm-sketch/list";
@@ -38,6 +39,10 @@ impl Default for ListView {
     }
 }
 
+/// The risk of what is drawn and the fixes for its first single points,
+/// shared between the memo that hands them out and the copy made ahead.
+pub type RiskAndFixes = Arc<(Risk, Vec<Fix>)>;
+
 /// The risk of what is drawn, while the Risk view is on; follows every edit.
 #[derive(Clone, Copy)]
 pub struct RiskView {
@@ -45,12 +50,36 @@ pub struct RiskView {
     /// Set when the user turns the view on: its next writing brings it into
     /// sight (not when it is made again on leaving the simulator).
     pub reveal: StoredValue<bool>,
-    pub risk: Memo<Option<(Risk, Vec<Fix>)>>,
+    pub risk: Memo<Option<RiskAndFixes>>,
 }
 
 impl RiskView {
     pub fn new(ed: Editor) -> RiskView {
         let on = RwSignal::new(false);
+        // The risk of the drawing as its content last was (by the
+        // editor's count of content changes), made once the frames of a
+        // change are drawn, or by the view: turning the view on reads it
+        // instead of analysing the estate in the click (some 10 ms of
+        // wasm at 10,000 servers, which put the view a frame later than
+        // the other actions).
+        let ahead: StoredValue<Option<(u64, RiskAndFixes)>> = StoredValue::new(None);
+        let made = move || {
+            let rev = ed.content_rev_untracked();
+            let kept = ahead.with_value(|a| {
+                a.as_ref()
+                    .filter(|(n, _)| *n == rev)
+                    .map(|(_, r)| r.clone())
+            });
+            kept.unwrap_or_else(|| {
+                // Fixes try candidate protections one by one: they are
+                // worked out for the first few single points only, so the
+                // view keeps up with editing (from the one analysis the
+                // risk makes).
+                let r = Arc::new(ed.doc.with_untracked(|t| risk_and_fixes(t, FIXES_FOR)));
+                ahead.set_value(Some((rev, r.clone())));
+                r
+            })
+        };
         // The presenter shows scenes of other drawings, whose servers the
         // drawing's risk labels and suggested arrows would land on: none
         // while presenting (a memo, so that entering the simulator does
@@ -62,10 +91,19 @@ impl RiskView {
             }
             // What the rules read, not where servers are drawn.
             ed.track_doc_content();
-            // Fixes try candidate protections one by one: they are worked
-            // out for the first few single points only, so the view keeps
-            // up with editing (from the one analysis the risk makes).
-            Some(ed.doc.with_untracked(|t| risk_and_fixes(t, FIXES_FOR)))
+            Some(made())
+        });
+        // Made ahead while the view is off, after each change of content
+        // (and the first drawing), unless another change came meanwhile.
+        crate::browser::effect(move || {
+            ed.track_doc_content();
+            let rev = ed.content_rev_untracked();
+            crate::browser::after_frames(move || {
+                let stale = ed.content_rev_untracked() != rev;
+                if !stale && !on.get_untracked() {
+                    made();
+                }
+            });
         });
         RiskView {
             on,

@@ -689,6 +689,13 @@ impl Editor {
         self.content.track();
     }
 
+    /// Counts up at every change [`Editor::track_doc_content`] follows
+    /// (untracked): what is worked out from the drawing's content is kept
+    /// by it.
+    pub fn content_rev_untracked(&self) -> u64 {
+        self.content.get_untracked()
+    }
+
     pub fn can_undo(&self) -> bool {
         self.history_len.get().0 > 0
     }

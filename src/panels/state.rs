@@ -64,13 +64,13 @@ impl RiskView {
         // the other actions).
         let ahead: StoredValue<Option<(u64, RiskAndFixes)>> = StoredValue::new(None);
         let made = move || {
-            let rev = ed.content_rev_untracked();
+            let rev = ed.content_rev_untracked()?;
             let kept = ahead.with_value(|a| {
                 a.as_ref()
                     .filter(|(n, _)| *n == rev)
                     .map(|(_, r)| r.clone())
             });
-            kept.unwrap_or_else(|| {
+            Some(kept.unwrap_or_else(|| {
                 // Fixes try candidate protections one by one: they are
                 // worked out for the first few single points only, so the
                 // view keeps up with editing (from the one analysis the
@@ -78,7 +78,7 @@ impl RiskView {
                 let r = Arc::new(ed.doc.with_untracked(|t| risk_and_fixes(t, FIXES_FOR)));
                 ahead.set_value(Some((rev, r.clone())));
                 r
-            })
+            }))
         };
         // The presenter shows scenes of other drawings, whose servers the
         // drawing's risk labels and suggested arrows would land on: none
@@ -91,7 +91,7 @@ impl RiskView {
             }
             // What the rules read, not where servers are drawn.
             ed.track_doc_content();
-            Some(made())
+            made()
         });
         // Made ahead while the view is off, after each change of content
         // (and the first drawing), unless another change came meanwhile.
@@ -99,8 +99,9 @@ impl RiskView {
             ed.track_doc_content();
             let rev = ed.content_rev_untracked();
             crate::browser::after_frames(move || {
-                let stale = ed.content_rev_untracked() != rev;
-                if !stale && !on.get_untracked() {
+                // (Not when the view is gone by then: an app unmounted.)
+                let fresh = ed.content_rev_untracked() == rev;
+                if fresh && on.try_get_untracked() == Some(false) {
                     made();
                 }
             });

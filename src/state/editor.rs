@@ -691,9 +691,10 @@ impl Editor {
 
     /// Counts up at every change [`Editor::track_doc_content`] follows
     /// (untracked): what is worked out from the drawing's content is kept
-    /// by it.
-    pub fn content_rev_untracked(&self) -> u64 {
-        self.content.get_untracked()
+    /// by it. `None` once the editor is gone (work left for later may
+    /// outlive an app unmounted).
+    pub fn content_rev_untracked(&self) -> Option<u64> {
+        self.content.try_get_untracked()
     }
 
     pub fn can_undo(&self) -> bool {

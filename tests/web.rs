@@ -433,7 +433,9 @@ async fn a_large_estate_judges_the_nearest_servers_at_once_and_the_rest_when_idl
 /// edit, a step that differs, the step cleared back to a different
 /// drawing), and not for a step that shows the drawing as it was shown
 /// (most steps of a plan), nor for an edit made while a step is shown; and
-/// the servers an edit touched are told, by id, until a step is shown.
+/// the servers each change touched are told, by id: an edit's, and what
+/// differs between the drawing shown and a step shown in its place or the
+/// drawing back after one.
 #[wasm_bindgen_test]
 fn the_drawing_shown_changes_only_when_what_it_shows_does() {
     use dpm_rules::Point;
@@ -460,19 +462,32 @@ fn the_drawing_shown_changes_only_when_what_it_shows_does() {
         // The same drawing as a step: nothing to run again.
         ed.set_preview(presets::moving());
         assert_eq!(reads(), 1, "a step showing the drawing as shown");
-        assert_eq!(ed.touched_since(&mut mark), None, "a step is shown");
+        assert_eq!(
+            ed.touched_since(&mut mark),
+            Some(Vec::new()),
+            "a step that differs in nothing"
+        );
         // A step that differs.
         let mut other = presets::moving();
         other.servers[0].pos = Some(Point { x: 9.0, y: 9.0 });
         ed.set_preview(other.clone());
         assert_eq!(reads(), 2, "a step that differs");
+        let first = other.servers[0].id;
+        assert_eq!(ed.touched_since(&mut mark), Some(vec![first]), "the step");
         // An edit under the step: the step is still what shows.
         let id = ed.doc.with_untracked(|t| t.servers[1].id);
         ed.edit(|t| t.servers[1].pos = Some(Point { x: 5.0, y: 5.0 }));
         assert_eq!(reads(), 2, "an edit while a step is shown");
         ed.clear_preview();
         assert_eq!(reads(), 3, "back to the drawing, which differs");
-        assert_eq!(ed.touched_since(&mut mark), None, "a step was shown");
+        // The edit under the step, and the drawing back: the server the
+        // step moved and the one the edit moved.
+        let mut back = ed.touched_since(&mut mark).expect("known");
+        back.sort();
+        back.dedup();
+        let mut both = vec![first, id];
+        both.sort();
+        assert_eq!(back, both, "the edit under the step and the drawing back");
         ed.set_preview(ed.doc.get_untracked());
         ed.clear_preview();
         assert_eq!(reads(), 3, "a step like the drawing, cleared");
@@ -574,10 +589,12 @@ fn boxes_and_positions_changed_by_edits_are_those_made_whole() {
         step.servers[2].pos = Some(Point { x: -500.0, y: 40.0 });
         ed.set_preview(step);
         same("a step shown");
+        synced("a step shown");
         mv(-120.0);
         same("an edit under the step");
         ed.clear_preview();
         same("the step cleared");
+        synced("the step cleared");
         for _ in 0..40 {
             mv(10.0);
         }
@@ -586,6 +603,51 @@ fn boxes_and_positions_changed_by_edits_are_those_made_whole() {
         same("a drawing loaded");
         synced("a drawing loaded");
     });
+}
+
+/// The findings, found again only for what a change touched, are the
+/// findings of the drawing shown found whole after each simulator's step
+/// shown (a protection gone, a kind changed, a server gone, a name made
+/// the same as another's), another step in its place, an edit under a
+/// step, the drawing back, and an undo after it.
+#[wasm_bindgen_test]
+fn the_findings_follow_each_step_shown_and_the_drawing_back() {
+    let owner = Owner::new();
+    owner.with(|| {
+        let ed = Editor::new(presets::scenario_2());
+        let same = |what: &str| {
+            let whole = ed
+                .shown
+                .with_untracked(|t| dpm_rules::Checked::new(t).findings().to_vec());
+            assert_eq!(ed.findings.get_untracked(), whole, "findings after {what}");
+        };
+        same("the first drawing");
+        let doc = ed.doc.get_untracked();
+        let mut step = doc.clone();
+        let gone = step.protections.remove(0);
+        step.servers[3].kind = Kind::Dpm;
+        ed.set_preview(step.clone());
+        assert!(
+            ed.findings.get_untracked() != doc_findings(&doc),
+            "the step changes the findings"
+        );
+        same("a step shown");
+        let mut next = step.clone();
+        dpm_rules::remove_servers(&mut next, &[gone.protector]);
+        next.servers[1].name = next.servers[0].name.clone();
+        ed.set_preview(next);
+        same("another step in its place");
+        ed.edit(|t| t.protections.truncate(1));
+        same("an edit under the step");
+        ed.clear_preview();
+        same("the drawing back");
+        ed.undo();
+        same("an undo");
+    });
+}
+
+fn doc_findings(t: &Topology) -> Vec<dpm_rules::Finding> {
+    dpm_rules::Checked::new(t).findings().to_vec()
 }
 
 #[wasm_bindgen_test]

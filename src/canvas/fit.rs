@@ -21,7 +21,8 @@ pub fn install(c: Ctx) {
             ed.showing_step() && ed.glide.get_value() && !crate::browser::dom::reduced_motion();
         let touched = mark.try_update_value(|m| ed.touched_since(m)).flatten();
         ed.shown.with(|t| {
-            if let Some(ids) = touched {
+            // (A step that glides moves every server it moves together.)
+            if let Some(ids) = touched.filter(|_| !gliding) {
                 if pos.sync_some(t, &ids) {
                     return;
                 }

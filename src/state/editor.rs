@@ -240,7 +240,6 @@ const TOUCHED_KEPT: usize = 32;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Mark {
     change: Option<u64>,
-    preview: bool,
 }
 
 /// Everything the views share. Cheap to copy: every field is a handle.
@@ -354,13 +353,13 @@ impl Editor {
         // The findings found last, kept with the mark of the change they
         // are of: after an edit, they are found again only where it
         // touched (`Checked::update`), unless what it touched is not
-        // known (a drawing opened, a simulator's step).
+        // known (a drawing opened).
         let kept = StoredValue::new((Checked::default(), Mark::default()));
         let findings = crate::browser::memo(move |_| {
             content.track();
             preview.track();
             kept.update_value(|(checked, mark)| {
-                let since = touched_since(preview, touched, mark);
+                let since = touched_since(touched, mark);
                 shown.with_untracked(|t| match since {
                     Some(ids) => checked.update(t, &ids),
                     None => *checked = Checked::new(t),
@@ -664,14 +663,14 @@ impl Editor {
     /// The servers (by id) that the changes to the drawing shown since
     /// `mark` touched ([`Touched`]: added, removed, moved or changed
     /// otherwise, or a protection of theirs changed), and `mark` moved
-    /// on to now. `None` when that is not known: the view never looked, a
-    /// simulator's step is shown now or was then, a drawing was opened, or
-    /// `mark` is further behind than the changes kept; a view then looks
-    /// at every server.
+    /// on to now; a simulator's step shown or left is a change of what is
+    /// shown, by what it changes. `None` when that is not known: the view
+    /// never looked, a drawing was opened, or `mark` is further behind
+    /// than the changes kept; a view then looks at every server.
     /// For views of every server (where boxes stand, say) that look again
     /// at what an edit touched, not at 10,000 servers per edit. Untracked.
     pub fn touched_since(&self, mark: &mut Mark) -> Option<Vec<ServerId>> {
-        touched_since(self.preview, self.touched, mark)
+        touched_since(self.touched, mark)
     }
 
     /// Tracks what the rules read of the drawing shown: every change to it
@@ -779,12 +778,15 @@ impl Editor {
     /// `preview`, and would be derived again for nothing).
     pub fn clear_preview(&self) {
         if self.preview.with_untracked(Option::is_some) {
-            let same = self.preview.with_untracked(|p| {
-                self.doc
-                    .with_untracked(|d| p.as_ref().is_some_and(|p| p == d))
+            let touched = self.preview.with_untracked(|p| {
+                let p = p.as_ref()?;
+                self.doc.with_untracked(|d| touched_between(p, d))
             });
+            if let Some(ids) = &touched {
+                self.note_touched(Some(ids.clone()), false);
+            }
             self.preview.set(None);
-            if !same {
+            if touched.is_some() {
                 self.shown.changed();
             }
         }
@@ -811,9 +813,12 @@ impl Editor {
     /// step), out of the history and the save. What reads the drawing
     /// shown runs again only when `t` differs from what was shown.
     pub fn set_preview(&self, t: Topology) {
-        let same = self.shown.with_untracked(|s| *s == t);
+        let touched = self.shown.with_untracked(|s| touched_between(s, &t));
+        if let Some(ids) = &touched {
+            self.note_touched(Some(ids.clone()), false);
+        }
         self.preview.set(Some(t));
-        if !same {
+        if touched.is_some() {
             self.shown.changed();
         }
     }
@@ -1015,23 +1020,26 @@ impl Editor {
     }
 }
 
-/// [`Editor::touched_since`], from the editor's preview and log of the
-/// servers each change touched (for the findings, made before the editor).
+/// What the rules must look at again when `to` is shown in place of
+/// `from` (a simulator's step, the drawing back after one): `None` when
+/// they are equal. A step switches a few protections of an estate: the
+/// findings of 10,000 servers were found again whole for each.
+fn touched_between(from: &Topology, to: &Topology) -> Option<Vec<ServerId>> {
+    let p = dpm_rules::diff(from, to);
+    (!p.is_empty()).then(|| p.touched_for_rules(from))
+}
+
+/// [`Editor::touched_since`], from the editor's log of the servers each
+/// change touched (for the findings, made before the editor).
 #[inline(never)]
-fn touched_since(
-    preview: RwSignal<Option<Topology>>,
-    touched: StoredValue<Touched>,
-    mark: &mut Mark,
-) -> Option<Vec<ServerId>> {
-    let preview = preview.with_untracked(Option::is_some);
+fn touched_since(touched: StoredValue<Touched>, mark: &mut Mark) -> Option<Vec<ServerId>> {
     let then = std::mem::replace(
         mark,
         Mark {
             change: Some(touched.with_value(|t| t.last)),
-            preview,
         },
     );
-    let change = then.change.filter(|_| !preview && !then.preview)?;
+    let change = then.change?;
     touched.with_value(|t| {
         if change == t.last {
             return Some(Vec::new());

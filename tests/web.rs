@@ -264,10 +264,12 @@ async fn all_judged(cn: Connect, n: usize) {
 
 /// The Risk view shows the risk of the drawing as it is when it is turned
 /// on, whether that risk was made ahead (once a change's frames are drawn,
-/// while the view is off) or not: after an edit at once, an undo after the
-/// edit's risk was made ahead, a drawing opened, a move; and turned off
-/// and on with no change between, it shows the risk it kept, not one made
-/// again.
+/// while the view is off, on an estate of more than 2,000 servers) or not:
+/// after an edit at once, an undo after the edit's risk was made, a
+/// drawing opened, a move; and turned off and on with no change between,
+/// it shows the risk it kept, not one made again. Nothing is made ahead
+/// for a small drawing; on a large one, it is there before the view is
+/// turned on.
 #[wasm_bindgen_test]
 async fn the_risk_view_shows_the_risk_of_the_drawing_as_it_is() {
     use dpm_sketch::panels::state::{RiskView, FIXES_FOR};
@@ -300,8 +302,9 @@ async fn the_risk_view_shows_the_risk_of_the_drawing_as_it_is() {
         })
     };
     settle().await;
+    assert_eq!(rv.kept_for(), None, "nothing made ahead for 8 servers");
     let (first, right) = shown();
-    assert!(right, "scenario 1's risk, made ahead");
+    assert!(right, "scenario 1's risk");
     let (again, right) = shown();
     assert!(right && std::sync::Arc::ptr_eq(&first, &again), "kept");
     // A new server, unprotected, is held in one place: the risk changes.
@@ -330,6 +333,25 @@ async fn the_risk_view_shows_the_risk_of_the_drawing_as_it_is() {
         right && std::sync::Arc::ptr_eq(&opened, &moved),
         "kept through a move"
     );
+    // A large estate: its risk is made ahead, and again after an edit.
+    let estate = dpm_rules::generate(dpm_sketch::panels::state::RISK_AHEAD_OVER + 1);
+    owner.with(|| ed.load(estate));
+    settle().await;
+    assert_eq!(rv.kept_for(), ed.content_rev_untracked(), "made ahead");
+    owner.with(|| {
+        ed.edit(|t| {
+            t.add_server("NEW", Kind::Protected);
+        })
+    });
+    assert_ne!(rv.kept_for(), ed.content_rev_untracked());
+    settle().await;
+    assert_eq!(
+        rv.kept_for(),
+        ed.content_rev_untracked(),
+        "made ahead again"
+    );
+    let (_, right) = shown();
+    assert!(right, "the estate's risk");
 }
 
 #[wasm_bindgen_test]

@@ -721,7 +721,7 @@ export async function runAction(s, action, time = async (input) => (await input(
     }
     try {
       // (What a step aims at is found before its input is timed.)
-      if (st.aim) s.aim = await st.aim(s);
+      s.aim = st.aim ? await st.aim(s) : undefined;
       const figures = st.row ? await time(() => st.do(s)) : (await st.do(s), null);
       if (figures?.error) throw new Error(figures.error);
       if (st.check) await st.check(s);

@@ -21,8 +21,10 @@ pub fn install(c: Ctx) {
             ed.showing_step() && ed.glide.get_value() && !crate::browser::dom::reduced_motion();
         let touched = mark.try_update_value(|m| ed.touched_since(m)).flatten();
         ed.shown.with(|t| {
-            // (A step that glides moves every server it moves together.)
-            if let Some(ids) = touched.filter(|_| !gliding) {
+            // (A step that glides moves every server it moves together;
+            // a glide cut short leaves servers between two places.)
+            let whole = gliding || crate::state::positions::gliding();
+            if let Some(ids) = touched.filter(|_| !whole) {
                 if pos.sync_some(t, &ids) {
                     return;
                 }

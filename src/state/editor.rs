@@ -215,8 +215,10 @@ struct History {
     fits: Vec<u64>,
 }
 
-/// The servers the last changes to the drawing touched, each change with
-/// its number: `None` for a change that may touch any (a drawing opened).
+/// The servers the last changes to the drawing shown touched (an edit, a
+/// simulator's step shown in its place, the drawing back after one), each
+/// change with its number: `None` for a change that may touch any (a
+/// drawing opened, more than [`TOUCHED_MOST`] servers).
 /// A server is touched when it is added, removed, moved or changed
 /// otherwise, or a protection of it is added, removed or changed.
 #[derive(Default)]
@@ -234,6 +236,10 @@ struct Touched {
 /// How many changes [`Touched`] keeps: a view further behind looks at
 /// every server.
 const TOUCHED_KEPT: usize = 32;
+
+/// The most servers a change in [`Touched`] lists: past a few thousand,
+/// looking at every server is as quick.
+const TOUCHED_MOST: usize = 2_000;
 
 /// Where a view of every server stood in the drawing's changes when it
 /// last looked ([`Editor::touched_since`]); the default, never.
@@ -308,7 +314,7 @@ pub struct Editor {
     /// away before writing, and [`Editor::spare_later`] makes it again.
     spare: StoredValue<Option<Topology>>,
     history_len: RwSignal<(usize, usize)>,
-    /// The servers each of the last changes to the drawing touched
+    /// The servers each of the last changes to the drawing shown touched
     /// ([`Editor::touched_since`]).
     touched: StoredValue<Touched>,
     /// The step that made the drawing as it is (back to an older one on
@@ -352,8 +358,9 @@ impl Editor {
         let touched = StoredValue::new(Touched::default());
         // The findings found last, kept with the mark of the change they
         // are of: after an edit, they are found again only where it
-        // touched (`Checked::update`), unless what it touched is not
-        // known (a drawing opened).
+        // touched (`Checked::update`; nothing for a change that touched
+        // none, as most steps of a plan), unless what it touched is not
+        // known (a drawing opened, thousands of servers touched).
         let kept = StoredValue::new((Checked::default(), Mark::default()));
         let findings = crate::browser::memo(move |_| {
             content.track();
@@ -361,6 +368,7 @@ impl Editor {
             kept.update_value(|(checked, mark)| {
                 let since = touched_since(touched, mark);
                 shown.with_untracked(|t| match since {
+                    Some(ids) if ids.is_empty() => {}
                     Some(ids) => checked.update(t, &ids),
                     None => *checked = Checked::new(t),
                 });
@@ -629,8 +637,7 @@ impl Editor {
     /// `moves`: the change only moves servers.
     #[inline(never)]
     fn note_touched(&self, ids: Option<Vec<ServerId>>, moves: bool) {
-        // (Past a few thousand, looking at every server is as quick.)
-        let ids = ids.filter(|ids| ids.len() <= 2_000);
+        let ids = ids.filter(|ids| ids.len() <= TOUCHED_MOST);
         self.touched.update_value(|t| {
             t.last += 1;
             // A run of moves (an arrow key held, a selection nudged) is
@@ -645,7 +652,7 @@ impl Editor {
                             run.extend(more);
                             let mut seen = HashSet::default();
                             run.retain(|id| seen.insert(*id));
-                            Some(run).filter(|run| run.len() <= 2_000)
+                            Some(run).filter(|run| run.len() <= TOUCHED_MOST)
                         }
                         _ => None,
                     };
@@ -782,11 +789,12 @@ impl Editor {
                 let p = p.as_ref()?;
                 self.doc.with_untracked(|d| touched_between(p, d))
             });
-            if let Some(ids) = &touched {
-                self.note_touched(Some(ids.clone()), false);
+            let differs = touched.is_some();
+            if let Some(ids) = touched {
+                self.note_touched(ids, false);
             }
             self.preview.set(None);
-            if touched.is_some() {
+            if differs {
                 self.shown.changed();
             }
         }
@@ -814,11 +822,12 @@ impl Editor {
     /// shown runs again only when `t` differs from what was shown.
     pub fn set_preview(&self, t: Topology) {
         let touched = self.shown.with_untracked(|s| touched_between(s, &t));
-        if let Some(ids) = &touched {
-            self.note_touched(Some(ids.clone()), false);
+        let differs = touched.is_some();
+        if let Some(ids) = touched {
+            self.note_touched(ids, false);
         }
         self.preview.set(Some(t));
-        if touched.is_some() {
+        if differs {
             self.shown.changed();
         }
     }
@@ -1021,12 +1030,22 @@ impl Editor {
 }
 
 /// What the rules must look at again when `to` is shown in place of
-/// `from` (a simulator's step, the drawing back after one): `None` when
-/// they are equal. A step switches a few protections of an estate: the
-/// findings of 10,000 servers were found again whole for each.
-fn touched_between(from: &Topology, to: &Topology) -> Option<Vec<ServerId>> {
+/// `from` (a simulator's step, the drawing back after one), for
+/// [`Touched`]: `None` when they are equal, `Some(None)` when too much
+/// differs to list (a presenter's scene of another drawing: its server
+/// count alone differs by more than [`TOUCHED_MOST`]). A step switches a
+/// few protections of an estate: the findings of 10,000 servers were found
+/// again whole for each.
+#[allow(clippy::option_option)]
+fn touched_between(from: &Topology, to: &Topology) -> Option<Option<Vec<ServerId>>> {
+    let apart = |a: usize, b: usize| a.abs_diff(b) > TOUCHED_MOST;
+    if apart(from.servers.len(), to.servers.len())
+        || apart(from.protections.len(), to.protections.len())
+    {
+        return Some(None);
+    }
     let p = dpm_rules::diff(from, to);
-    (!p.is_empty()).then(|| p.touched_for_rules(from))
+    (!p.is_empty()).then(|| Some(p.touched_for_rules(from)))
 }
 
 /// [`Editor::touched_since`], from the editor's log of the servers each

@@ -240,6 +240,14 @@ const GLIDE_MS: f64 = 450.0;
 
 thread_local! {
     static GLIDE: Cell<u32> = const { Cell::new(0) };
+    /// When the glide running ends (ms, [`now`]); 0 when none runs.
+    static GLIDE_END: Cell<f64> = const { Cell::new(0.0) };
+}
+
+/// Whether a glide is running: its servers stand between two places, so
+/// syncing only the servers a change touched would leave the others there.
+pub fn gliding() -> bool {
+    GLIDE_END.with(Cell::get) > now()
 }
 
 fn now() -> f64 {
@@ -266,12 +274,14 @@ pub fn glide(pos: Positions, t: &Topology, to: &HashMap<ServerId, Point>) {
     pos.sync(t, &start);
     let gen = stop_glide();
     if !moves.is_empty() {
+        GLIDE_END.with(|e| e.set(now() + GLIDE_MS));
         tick(pos, Rc::new(moves), now(), gen);
     }
 }
 
 /// Ends the glide running, if any: the next glide's number.
 fn stop_glide() -> u32 {
+    GLIDE_END.with(|e| e.set(0.0));
     GLIDE.with(|g| {
         g.set(g.get().wrapping_add(1));
         g.get()

@@ -221,9 +221,10 @@ const MOVED_MOST: usize = 64;
 /// them: made whole for the first drawing, a drawing opened, or a change
 /// whose servers are not known ([`Editor::touched_since`]), else changed
 /// box by box for the servers a change touched (an edit, a simulator's
-/// step shown, the drawing back after one): an arrow key at 10,000 servers moves one
-/// box instead of making 10,000 again (4 ms, and 1.6 to drop the old, in
-/// a profile). What changed is added to `moved` for the arrows.
+/// step shown, the drawing back after one): an arrow key at 10,000
+/// servers moves one box instead of making 10,000 again (4 ms, and 1.6 to
+/// drop the old, in a profile). What changed is added to `moved` for the
+/// arrows.
 fn boxes(ed: Editor, moved: StoredValue<Option<Vec<(Point, f64)>>>) -> Memo<Obstacles> {
     let mark = StoredValue::new(Mark::default());
     let add = move |more: Option<Vec<(Point, f64)>>| {

@@ -789,14 +789,7 @@ impl Editor {
                 let p = p.as_ref()?;
                 self.doc.with_untracked(|d| touched_between(p, d))
             });
-            let differs = touched.is_some();
-            if let Some(ids) = touched {
-                self.note_touched(ids, false);
-            }
-            self.preview.set(None);
-            if differs {
-                self.shown.changed();
-            }
+            self.show_instead(None, touched);
         }
     }
 
@@ -822,11 +815,20 @@ impl Editor {
     /// shown runs again only when `t` differs from what was shown.
     pub fn set_preview(&self, t: Topology) {
         let touched = self.shown.with_untracked(|s| touched_between(s, &t));
+        self.show_instead(Some(t), touched);
+    }
+
+    /// Shows `step` in place of what is shown (`None`: the drawing back),
+    /// noting what that changes (`touched`: [`touched_between`] the two)
+    /// for the views that follow the servers a change touched; what reads
+    /// the drawing shown runs again only when something differs.
+    #[allow(clippy::option_option)]
+    fn show_instead(&self, step: Option<Topology>, touched: Option<Option<Vec<ServerId>>>) {
         let differs = touched.is_some();
         if let Some(ids) = touched {
             self.note_touched(ids, false);
         }
-        self.preview.set(Some(t));
+        self.preview.set(step);
         if differs {
             self.shown.changed();
         }

@@ -249,10 +249,16 @@ export async function pickTargets(page) {
   return t;
 }
 
-/** Clicks the centre of server `name`'s shape (throws when not drawn). */
-async function clickServer(page, name) {
+/** The centre of server `name`'s shape on screen (throws when not drawn). */
+async function drawnAt(page, name) {
   const at = await centreOf(page, name);
   if (!at) throw new Error(`${name} is not drawn`);
+  return at;
+}
+
+/** Clicks the centre of server `name`'s shape (throws when not drawn). */
+async function clickServer(page, name) {
+  const at = await drawnAt(page, name);
   await page.mouse.click(at.x, at.y);
 }
 
@@ -262,11 +268,7 @@ async function clickServer(page, name) {
  * reads the saved drawing in the page (some 14 ms at 10,000 servers),
  * which the main-thread figure would otherwise count as the edit's.
  */
-const aimAt = (key) => async (s) => {
-  const at = await centreOf(s.page, s.t[key]);
-  if (!at) throw new Error(`${s.t[key]} is not drawn`);
-  return at;
-};
+const aimAt = (key) => (s) => drawnAt(s.page, s.t[key]);
 
 /** A timed step's input: a click where its `aim` found the server. */
 const clickAim = (s) => s.page.mouse.click(s.aim.x, s.aim.y);
@@ -467,8 +469,7 @@ export const actions = [
       {
         do: async (s) => {
           await deselect(s.page);
-          const at = await centreOf(s.page, s.t.p1);
-          if (!at) throw new Error(`${s.t.p1} is not drawn`);
+          const at = await drawnAt(s.page, s.t.p1);
           await s.page.mouse.dblclick(at.x, at.y);
           await wait(s.page, () => document.activeElement?.getAttribute('data-fact') === 'name', null, 'the name field');
           await s.page.keyboard.type(`${s.t.p1}-R`);

@@ -111,16 +111,16 @@ fn measure(c: Ctx) {
 }
 
 thread_local! {
-    /// The canvas's frame and the top of its box when last measured.
+    /// The canvas's frame and its top on the page when last measured.
     static TOP: std::cell::RefCell<Option<(web_sys::Element, f64)>> =
         const { std::cell::RefCell::new(None) };
 }
 
 /// Keeps the drawing where it is on the page when the canvas's frame moves
-/// up or down on it (`top`: its top on the page now): a notice above it coming or going
-/// moved every server by the notice's height, under the user's pointer,
-/// some seconds after the notice came (`#generate=2000`: 45 px). The view
-/// pans by as much the other way. (Fit, which measures first, sets the
+/// up or down on it (`top`: its top on the page now): a notice above it
+/// coming or going moved every server by the notice's height, under the
+/// user's pointer, some seconds after the notice came (`#generate=2000`:
+/// 45 px). The view pans by as much the other way. (Fit, which measures first, sets the
 /// view afterwards anyway.)
 fn keep_drawing_in_place(c: Ctx, frame: &web_sys::Element, top: f64) {
     let moved = TOP.with(|t| {

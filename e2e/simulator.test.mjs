@@ -41,7 +41,15 @@ test('moving preset: fail DPM1, Server1 gets exactly the options of RULES.md; pl
   await page.selectOption('[data-action="preset"]', 'moving');
   await page.waitForSelector('[data-server="DPM1"]');
   const before = await protections(page);
+  const table = page.locator('.dpm-table').first();
+  assert.ok(await table.isVisible(), 'the protection table shows while editing');
   await page.click('[data-action="simulate"]');
+  // The simulator's panel takes the table's place: kept (laid out) but
+  // neither shown, nor reachable by Tab, nor read out.
+  assert.equal(await table.isVisible(), false, 'the table is hidden while simulating');
+  assert.equal(await page.getByRole('table').count(), 0, 'no table is read out while simulating');
+  const room = await page.locator('.kept-hidden').evaluate((e) => e.getBoundingClientRect().height);
+  assert.equal(room, 0, 'the hidden table takes no room');
   await page.click('[data-server="DPM1"] .body');
   assert.match(await page.locator('[data-server="DPM1"]').getAttribute('class'), /failed/);
   assert.deepEqual(await options(page, 'Server1'), [

@@ -103,7 +103,8 @@ fn canvas_column(c: Ctx) -> impl IntoView {
 /// The Problems panel is the same one in both, and the table stays made
 /// (hidden) while the simulator is open: entering and leaving the
 /// simulator made them again, some 40 ms of script and 50 ms of style and
-/// layout at 10,000 servers (70 problems, the table's 300 rows).
+/// layout at 10,000 servers (70 problems, the table's 300 rows). Hidden,
+/// the table also keeps its layout (`.kept-hidden` in the stylesheet).
 fn side(c: Ctx) -> impl IntoView {
     let simulating = move || c.ed.mode.get() == Mode::Simulate;
     view! {
@@ -124,7 +125,7 @@ fn side(c: Ctx) -> impl IntoView {
                 <SimPanel />
             </Show>
             <FindingsPanel />
-            <div hidden=simulating>
+            <div class="kept-hidden" hidden=simulating>
                 <TablePanel />
             </div>
         </aside>

@@ -43,7 +43,15 @@ test('moving preset: fail DPM1, Server1 gets exactly the options of RULES.md; pl
   const before = await protections(page);
   const table = page.locator('.dpm-table').first();
   assert.ok(await table.isVisible(), 'the protection table shows while editing');
-  await page.click('[data-action="simulate"]');
+  // With the keyboard in the table (a wide table's scroller takes focus),
+  // S opens the simulator and the focus goes to its toggle, not nowhere.
+  await page.locator('.table-scroll').evaluate((e) => {
+    e.tabIndex = -1;
+    e.focus();
+  });
+  await page.keyboard.press('s');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-action') === 'simulate', null, { timeout: 2000 });
+  assert.equal(await page.getAttribute('[data-action="simulate"]', 'aria-pressed'), 'true');
   // The simulator's panel takes the table's place: kept (laid out) but
   // neither shown, nor reachable by Tab, nor read out.
   assert.equal(await table.isVisible(), false, 'the table is hidden while simulating');

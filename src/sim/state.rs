@@ -127,19 +127,32 @@ pub fn toggle_site(ed: Editor, site: &str) {
 }
 
 pub fn enter(ed: Editor, sim: Sim) {
+    // The protection table goes out of sight with the simulator, kept (see
+    // `.kept-hidden`): focus inside it goes to the toggle that closes the
+    // simulator again, as when the table was taken out of the page.
+    let had_focus = focus_within(".kept-hidden");
     stop(ed, sim);
     ed.selection.set(Vec::new());
     ed.selected_link.set(None);
     ed.mode.set(Mode::Simulate);
+    if had_focus {
+        focus_simulate();
+    }
+}
+
+/// Whether the element with the keyboard focus is inside an element that
+/// matches the CSS selector `within`.
+fn focus_within(within: &str) -> bool {
+    leptos::prelude::document()
+        .active_element()
+        .is_some_and(|a| a.closest(within).ok().flatten().is_some())
 }
 
 /// Back to the drawing as it was before the simulation.
 pub fn reset(ed: Editor, sim: Sim) {
     // The panel goes with the simulator: focus inside it goes to the
     // toggle that opens it again (Reset, Escape, Apply), not to the page.
-    let had_focus = leptos::prelude::document()
-        .active_element()
-        .is_some_and(|a| a.closest(".sim-panel").ok().flatten().is_some());
+    let had_focus = focus_within(".sim-panel");
     stop(ed, sim);
     ed.leave_simulation();
     if had_focus {

@@ -720,11 +720,12 @@ export const rows = actions.flatMap((a) => a.steps.filter((st) => st.row).map((s
 
 /**
  * Runs `action`'s steps on session `s` in order. A timed step's input goes
- * through `time(input)` (which resolves to its figures; by default none).
+ * through `time(input, aim)` (which calls `aim`, then times `input`, and
+ * resolves to its figures; by default none).
  * Resolves to { rows: [{ row, ...figures } or { row, error }], error }: the
  * first step that failed stops the action, its rows after say so.
  */
-export async function runAction(s, action, time = async (input) => (await input(), {})) {
+export async function runAction(s, action, time = async (input, aim) => (await aim(), await input(), {})) {
   const rows = [];
   let error = null;
   for (const st of action.steps) {
@@ -733,9 +734,12 @@ export async function runAction(s, action, time = async (input) => (await input(
       continue;
     }
     try {
-      // (What a step aims at is found before its input is timed.)
-      s.aim = st.aim ? await st.aim(s) : undefined;
-      const figures = st.row ? await time(() => st.do(s)) : (await st.do(s), null);
+      // What a step aims at is found before its input is timed, once the
+      // page has settled (`time` calls it last before the input).
+      const aim = async () => {
+        s.aim = st.aim ? await st.aim(s) : undefined;
+      };
+      const figures = st.row ? await time(() => st.do(s), aim) : (await aim(), await st.do(s), null);
       if (figures?.error) throw new Error(figures.error);
       if (st.check) await st.check(s);
       if (st.row) rows.push({ row: st.row, ...figures });

@@ -103,13 +103,15 @@ const progress = (rows) => {
 };
 
 /** Times one input on the session's page: { wall, work } in ms, or { error }. */
-const timer = (s, wait = pause) => async (input) => {
+const timer = (s, wait = pause) => async (input, aim) => {
   // What the set-up started (a panel drawn, a save) is done first: `wait`
   // ms (--pause), two frames, then an idle moment (at most 5 s).
   if (wait) await s.page.waitForTimeout(wait);
   await s.page.evaluate(
     () => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(() => requestIdleCallback(ok, { timeout: 5000 })))),
   );
+  // Then the step's aim, on the settled page, before the timing starts.
+  if (aim) await aim();
   if (profileTop > 0) {
     await s.cdp.send('Profiler.enable');
     await s.cdp.send('Profiler.setSamplingInterval', { interval: 100 });

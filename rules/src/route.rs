@@ -663,7 +663,8 @@ impl Corners {
         Corners { nodes, side, grown }
     }
 
-    /// Whether the leg from `p` to `q` enters no grown box.
+    /// Whether the leg from `p` to `q` enters no grown box (beyond the
+    /// unit it may graze).
     fn clear(&self, p: Point, q: Point) -> bool {
         let (x0, x1) = (p.x.min(q.x), p.x.max(q.x));
         let (y0, y1) = (p.y.min(q.y), p.y.max(q.y));
@@ -704,9 +705,9 @@ impl Corners {
 /// The shortest path from `a` to `b` (both included) through the corners
 /// of `boxes`, each grown by its clearance, crossing none of them: A* over
 /// the visibility graph ([`Corners`]), its edges found as nodes are
-/// reached, only those that can be a shortest route's tested. Each point
-/// comes with the clearance of the box it is a corner of. `work` counts
-/// the box tests; out of it, `None`.
+/// reached, only the tangent ones tested. Each point comes with the
+/// clearance of the box it is a corner of. `work` counts the box tests;
+/// out of it, `None`.
 fn shortest(a: Point, b: Point, boxes: &[InWay], work: &mut usize) -> Option<Vec<(Point, f64)>> {
     let graph = Corners::new(a, b, boxes);
     let nodes = &graph.nodes;

@@ -126,10 +126,13 @@ pub fn toggle_site(ed: Editor, site: &str) {
     show_down(ed);
 }
 
+/// Opens the simulator on the drawing as it is: nothing failed, nothing
+/// selected.
 pub fn enter(ed: Editor, sim: Sim) {
-    // The protection table goes out of sight with the simulator, kept (see
-    // `.kept-hidden`): focus inside it goes to the toggle that closes the
-    // simulator again, as when the table was taken out of the page.
+    // The protection table goes out of sight with the simulator, kept laid
+    // out (`.kept-hidden`): focus inside it would stay on what no one sees,
+    // so it goes to the toggle that closes the simulator again, as focus in
+    // the simulator's panel goes to it when the panel closes.
     let had_focus = focus_within(".kept-hidden");
     stop(ed, sim);
     ed.selection.set(Vec::new());

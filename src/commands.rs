@@ -15,7 +15,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use dpm_rules::{apply_layout, GRID};
+use dpm_rules::{apply_layout, Point, GRID};
 
 use crate::browser::dom::{in_field, typing};
 use crate::browser::storage::store;
@@ -578,8 +578,10 @@ fn nudge(c: Ctx, ev: &web_sys::KeyboardEvent, arrow: &str) {
     ed.edit(|t| {
         for id in &ids {
             if let Some(p) = t.server_mut(*id).and_then(|s| s.pos.as_mut()) {
-                p.x += dx;
-                p.y += dy;
+                *p = dpm_rules::as_kept(Point {
+                    x: p.x + dx,
+                    y: p.y + dy,
+                });
             }
         }
     });

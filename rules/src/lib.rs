@@ -89,7 +89,8 @@ mod twin;
 
 pub use check::{check, Checked, Checker, Finding, Summary};
 pub use edit::{
-    extract, free_place, make_room, paste, remove_servers, rename_making_room, snap, GRID, ROOM,
+    as_kept, extract, free_place, make_room, paste, remove_servers, rename_making_room, snap, GRID,
+    ROOM,
 };
 pub use estate::{
     down_with, host_cycle, hosts_of, names_a_site, refuse_host, site_called, site_members, sites,

@@ -595,8 +595,9 @@ pub fn drag_delta(start: Point, at: Point, k: f64, moved: bool) -> Option<(f64, 
     Some((dx, dy))
 }
 
-/// Where a server that was at `from` goes for a move of `d`, on the grid
-/// when snapping.
+/// Where a server that was at `from` goes for a move of `d`: on the grid
+/// when snapping, else to the 1/100 unit the file keeps
+/// ([`dpm_rules::as_kept`]).
 pub fn dragged_to(from: Point, d: (f64, f64), snap: bool) -> Point {
     let q = Point {
         x: from.x + d.0,
@@ -605,7 +606,7 @@ pub fn dragged_to(from: Point, d: (f64, f64), snap: bool) -> Point {
     if snap {
         dpm_rules::snap(q)
     } else {
-        q
+        dpm_rules::as_kept(q)
     }
 }
 

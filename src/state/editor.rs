@@ -990,7 +990,7 @@ impl Editor {
         let at = if self.snap.get_untracked() {
             dpm_rules::snap(at)
         } else {
-            at
+            dpm_rules::as_kept(at)
         };
         if let Some(s) = t.server_mut(id) {
             s.pos = Some(at);

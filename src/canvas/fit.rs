@@ -120,8 +120,8 @@ thread_local! {
 /// up or down on it (`top`: its top on the page now): a notice above it
 /// coming or going moved every server by the notice's height, under the
 /// user's pointer, some seconds after the notice came (`#generate=2000`:
-/// 45 px). The view pans by as much the other way. (Fit, which measures first, sets the
-/// view afterwards anyway.)
+/// 45 px). The view pans by as much the other way. (Fit, which measures
+/// first, sets the view afterwards anyway.)
 fn keep_drawing_in_place(c: Ctx, frame: &web_sys::Element, top: f64) {
     let moved = TOP.with(|t| {
         let mut t = t.borrow_mut();

@@ -17,7 +17,7 @@ use wasm_bindgen::JsCast;
 
 use dpm_rules::{apply_layout, Point, GRID};
 
-use crate::browser::dom::{in_field, typing};
+use crate::browser::dom::{focus_within, in_field, typing};
 use crate::browser::storage::store;
 use crate::ctx::{minimap_shown, Ctx};
 use crate::present::state as present;
@@ -513,10 +513,7 @@ fn escape(c: Ctx, ev: &web_sys::KeyboardEvent) {
     {
         // Closed as a panel closes: the keys go to its button when they
         // were in it (the panel is gone).
-        let inside = document()
-            .active_element()
-            .and_then(|e| e.closest(".risk-panel").ok().flatten())
-            .is_some();
+        let inside = focus_within(".risk-panel");
         Cmd::Risk.run(c);
         if inside {
             focus_opener("risk");

@@ -131,6 +131,15 @@ pub fn find(root: &Element, sel: &str) -> Option<Element> {
     root.query_selector(sel).ok().flatten()
 }
 
+/// Whether the element with the keyboard focus is inside an element that
+/// `within` (a selector written in the code) matches: a panel about to go,
+/// whose focus then goes to the button that brings it back.
+pub fn focus_within(within: &str) -> bool {
+    leptos::prelude::document()
+        .active_element()
+        .is_some_and(|a| a.closest(within).ok().flatten().is_some())
+}
+
 /// Scrolls the side column, when `el` (inside it) is out of its view or its
 /// top within 48 pixels of its bottom, so that `el`'s top is at the
 /// column's top: a panel turned on below a long list, a player opened far

@@ -133,7 +133,7 @@ pub fn enter(ed: Editor, sim: Sim) {
     // out (`.kept-hidden`): focus inside it would stay on what no one sees,
     // so it goes to the toggle that closes the simulator again, as focus in
     // the simulator's panel goes to it when the panel closes.
-    let had_focus = focus_within(".kept-hidden");
+    let had_focus = crate::browser::dom::focus_within(".kept-hidden");
     stop(ed, sim);
     ed.selection.set(Vec::new());
     ed.selected_link.set(None);
@@ -143,19 +143,11 @@ pub fn enter(ed: Editor, sim: Sim) {
     }
 }
 
-/// Whether the element with the keyboard focus is inside an element that
-/// matches the CSS selector `within`.
-fn focus_within(within: &str) -> bool {
-    leptos::prelude::document()
-        .active_element()
-        .is_some_and(|a| a.closest(within).ok().flatten().is_some())
-}
-
 /// Back to the drawing as it was before the simulation.
 pub fn reset(ed: Editor, sim: Sim) {
     // The panel goes with the simulator: focus inside it goes to the
     // toggle that opens it again (Reset, Escape, Apply), not to the page.
-    let had_focus = focus_within(".sim-panel");
+    let had_focus = crate::browser::dom::focus_within(".sim-panel");
     stop(ed, sim);
     ed.leave_simulation();
     if had_focus {

@@ -255,7 +255,13 @@ test("a rebuild is titled by the failed server's role: the secondary DS3, the pr
   const app = await openApp(server.browser, server.url);
   const { page } = app;
   await page.click('[data-action="simulate"]');
-  const title = (failed) => page.locator(`[data-affected="${failed}"] [data-option^="rebuild-primary"] .option-title`).first().innerText();
+  const title = async (failed) => {
+    const sel = `[data-affected="${failed}"] [data-option^="rebuild-primary"] .option-title`;
+    // (Shown a moment after the click on a loaded machine: its text is
+    // waited for, then read.)
+    await page.waitForFunction((s) => document.querySelector(s)?.innerText.trim(), sel, { timeout: 5000 }).catch(() => {});
+    return page.locator(sel).first().innerText();
+  };
   await page.click('[data-server="DS3"] .body');
   assert.match(await title('DS3'), /^Rebuild the secondary/);
   // Applied, it changes nothing in the drawing: the notice says so and

@@ -111,3 +111,47 @@ test('while an option plays, and in the presenter', async () => {
   }
   await done(app, server.url);
 });
+
+// A box moved changes the routes it comes near, and also some it changes
+// from afar: the clearance kept around a box it stands next to, a route
+// the search tried on its way. The canvas routes again every arrow whose
+// footprint (what its route was found from) a move touches, so what it
+// draws after any moves is what a reload draws. DS4's moves were found
+// natively to change DS5->PS18's route more than 48 units off its path
+// (all the canvas looked at before, which kept the old route).
+test('after servers move, every arrow is the one a reload draws', async () => {
+  const app = await openApp(server.browser, server.url, { path: '#generate=30', viewport: { width: 1600, height: 1000 } });
+  const { page } = app;
+  // Zoomed in past the far view, where arrows are routed.
+  const zoomIn = async () => {
+    await page.waitForTimeout(600);
+    await page.click('[data-action="zoom-in"]');
+    await page.waitForTimeout(600);
+  };
+  await zoomIn();
+  const arrows = () =>
+    page.$$eval('.canvas [data-protection] path.protection', (ps) =>
+      ps.map((p) => `${p.closest('[data-protection]').getAttribute('data-protection')} ${p.getAttribute('d')}`).sort());
+  const start = await arrows();
+  assert.equal(start.length, 29);
+  assert.ok(start.filter((a) => /Q/.test(a)).length >= 10, 'arrows are routed');
+  const moves = [['DS4', ['ArrowDown', 'ArrowDown', 'ArrowLeft', 'ArrowDown', 'ArrowDown']]];
+  for (const [name, keys] of moves) {
+    await page.click(`.canvas [data-server="${name}"] .body`);
+    for (const key of keys) {
+      await page.keyboard.press(key);
+      await page.waitForTimeout(80);
+    }
+  }
+  await page.waitForTimeout(1200);
+  const moved = await arrows();
+  assert.notDeepEqual(moved, start, 'the moves changed some arrows');
+  await screenshot(page, 'routing-after-moves');
+  await page.reload();
+  await page.waitForSelector('[data-server="DS2"]');
+  await zoomIn();
+  const reloaded = await arrows();
+  assert.deepEqual(moved.filter((a) => !reloaded.includes(a)), [], 'drawn on the canvas, not after a reload');
+  assert.deepEqual(moved, reloaded);
+  await done(app, server.url);
+});

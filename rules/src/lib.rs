@@ -136,8 +136,8 @@ pub use risk::{fixes, risk, risk_and_fixes, why_no_fix, FactChange, Fix, Risk, S
 pub use risk::{fixes_by_definition, removes_by_definition, removes_each};
 pub use roles::{all_roles, roles, Roles};
 pub use route::{
-    is_clear, passes_near, route, route_bent, route_in, segment_hits_box, Limit, Obstacles,
-    CLEARANCE,
+    is_clear, route, route_bent, route_in, route_with_footprint, segment_hits_box, Footprint,
+    Limit, Obstacles, CLEARANCE,
 };
 pub use rules::{and_list, thousands, Rule, Severity, Source};
 pub use scenario::{

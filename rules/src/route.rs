@@ -464,19 +464,142 @@ pub fn route(
     obstacles: &Obstacles,
     limit: Limit,
 ) -> Arrow {
+    routed(from, to, reverse, obstacles, limit, None)
+}
+
+/// [`route`], with what the route was found from: for an editor that
+/// keeps the arrows it drew and routes again only those whose
+/// [`Footprint`] a change of boxes touches.
+pub fn route_with_footprint(
+    from: (ServerId, Point),
+    to: (ServerId, Point),
+    reverse: bool,
+    obstacles: &Obstacles,
+    limit: Limit,
+) -> (Arrow, Footprint) {
+    let mut fp = Footprint::default();
+    let g = routed(from, to, reverse, obstacles, limit, Some(&mut fp));
+    (g, fp)
+}
+
+fn routed(
+    from: (ServerId, Point),
+    to: (ServerId, Point),
+    reverse: bool,
+    obstacles: &Obstacles,
+    limit: Limit,
+    note: Option<&mut Footprint>,
+) -> Arrow {
     // Of a cyclic pair, one arrow keeps a wider berth, so the two routes
     // run side by side instead of on top of each other.
     let wider = if reverse && from.0 > to.0 { 10.0 } else { 0.0 };
     let half = (obstacles.half_w(from.0), obstacles.half_w(to.0));
     let bend = bend_between(from.1, to.1, reverse, half);
-    route_bent(from, to, bend, wider, obstacles, limit)
+    bent(from, to, (bend, wider), obstacles, limit, note)
 }
 
-/// Whether the path `trace` (an [`Arrow`]'s) passes within `margin` of the
-/// box of width `w` centred on `c`: whether a change of that box (moved,
-/// grown, added, removed) can change the path's route. For an editor that
-/// routes again only the arrows a change can touch.
-pub fn passes_near(trace: &[Point], c: Point, w: f64, margin: f64) -> bool {
+/// How near a line a route's search looked along a box must stand to
+/// change what the search finds: the most a box is grown when the search
+/// looks for boxes along a line ([`CLEARANCE`] and [`CORRIDOR`]), and a
+/// unit for rounding.
+const LOOKED: f64 = CLEARANCE + CORRIDOR + 1.0;
+
+/// What a route was found from, as [`route_with_footprint`] gives it: the
+/// lines its search looked for boxes along (the straight line between the
+/// ends, the plain arrow, each route tried) and the boxes it went around,
+/// each with how far the clearance kept around it reaches for its
+/// neighbours (a box closer than that narrows it). Routing is
+/// deterministic, so a box that changes (moved, grown, added, taken away)
+/// where it touches none of this, before or after, leaves the route as it
+/// was, and its footprint with it: an editor that routes again the arrows
+/// whose footprint a change touches ([`Footprint::touched_by`]), and only
+/// those, draws the routes a fresh routing of the whole drawing draws
+/// (the export's, a reload's). A change of [`Limit`] is not covered: with
+/// another limit, every arrow is to be routed again.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Footprint {
+    /// The lines looked along, each a path of points.
+    lines: Vec<Vec<Point>>,
+    /// The boxes gone around: centre, half width, and the gap to a
+    /// neighbour below which the clearance kept around the box is less.
+    around: Vec<(Point, f64, f64)>,
+    /// The bounds (x0, y0, x1, y1) a changed box's centre must be within
+    /// to touch the footprint: a quick "no" for most boxes.
+    bounds: (f64, f64, f64, f64),
+}
+
+impl Default for Footprint {
+    /// Nothing looked at: touched by nothing.
+    fn default() -> Footprint {
+        Footprint {
+            lines: Vec::new(),
+            around: Vec::new(),
+            bounds: (f64::MAX, f64::MAX, f64::MIN, f64::MIN),
+        }
+    }
+}
+
+impl Footprint {
+    /// Whether a change of the box centred at `c`, `w` wide (as
+    /// [`Obstacles::set`] takes it; give a moved box as it was and as it
+    /// is), can change the route: it stands near a line the search looked
+    /// along, or near enough a box the route went around to narrow the
+    /// clearance kept there. True for more than needed, never false where
+    /// the route would change. A box at a point that is not finite touches
+    /// nothing (no such box is an obstacle).
+    pub fn touched_by(&self, c: Point, w: f64) -> bool {
+        let hw = within(w, NODE_W, NODE_W_MAX) / 2.0;
+        let (x0, y0, x1, y1) = self.bounds;
+        if !(c.x >= x0 && c.x <= x1 && c.y >= y0 && c.y <= y1) {
+            return false;
+        }
+        self.lines
+            .iter()
+            .any(|l| passes_near(l, c, hw * 2.0, LOOKED))
+            || self.around.iter().any(|&(o, ohw, reach)| {
+                ((o.x - c.x).abs() - hw - ohw).max((o.y - c.y).abs() - NODE_H) < reach
+            })
+    }
+
+    /// Notes a line the search looked along.
+    fn line(&mut self, pts: impl IntoIterator<Item = Point>) {
+        let pts: Vec<Point> = pts.into_iter().collect();
+        for p in &pts {
+            self.widen(*p, LOOKED + NODE_W_MAX / 2.0, LOOKED + NODE_H / 2.0);
+        }
+        self.lines.push(pts);
+    }
+
+    /// Notes the boxes a route's search went around, their clearance
+    /// wanted `want`.
+    fn around(&mut self, boxes: &[InWay], want: f64) {
+        // Below this gap to a neighbour, `Obstacles::clearance` keeps less
+        // than `want` (and a unit for rounding).
+        let reach = 2.0 * want + 3.0;
+        for &(_, c, _, hw) in boxes {
+            self.widen(c, hw + reach + NODE_W_MAX / 2.0, reach + NODE_H);
+            self.around.push((c, hw, reach));
+        }
+    }
+
+    /// Grows the bounds to take in `p`, `dx` and `dy` around it.
+    fn widen(&mut self, p: Point, dx: f64, dy: f64) {
+        if !(p.x.is_finite() && p.y.is_finite()) {
+            return;
+        }
+        let b = &mut self.bounds;
+        *b = (
+            b.0.min(p.x - dx),
+            b.1.min(p.y - dy),
+            b.2.max(p.x + dx),
+            b.3.max(p.y + dy),
+        );
+    }
+}
+
+/// Whether the path `trace` passes within `margin` of the box of width `w`
+/// centred on `c` (for [`Footprint::touched_by`]).
+fn passes_near(trace: &[Point], c: Point, w: f64, margin: f64) -> bool {
     let (hw, hh) = (w / 2.0 + margin, NODE_H / 2.0 + margin);
     match trace {
         [] => false,
@@ -512,17 +635,39 @@ pub fn route_bent(
     obstacles: &Obstacles,
     limit: Limit,
 ) -> Arrow {
+    bent(from, to, (bend, wider), obstacles, limit, None)
+}
+
+/// [`route_bent`], noting what the route was found from in `note`.
+fn bent(
+    from: (ServerId, Point),
+    to: (ServerId, Point),
+    (bend, wider): (f64, f64),
+    obstacles: &Obstacles,
+    limit: Limit,
+    mut note: Option<&mut Footprint>,
+) -> Arrow {
     let (a, b) = (from.1, to.1);
     let half = (obstacles.half_w(from.0), obstacles.half_w(to.0));
     let plain = arrow_sized(a, b, bend, half);
+    if let Some(f) = note.as_deref_mut() {
+        // The ends' boxes set where the arrow meets them.
+        f.line([a, b]);
+    }
     let finite = [a.x, a.y, b.x, b.y, bend, wider]
         .iter()
         .all(|v| v.is_finite());
-    if limit == Limit::NONE || a == b || !finite || is_clear(&plain, [from.0, to.0], obstacles) {
+    if limit == Limit::NONE || a == b || !finite {
+        return plain;
+    }
+    if let Some(f) = note.as_deref_mut() {
+        f.line(plain.trace.iter().copied());
+    }
+    if is_clear(&plain, [from.0, to.0], obstacles) {
         return plain;
     }
     let wider = within(wider, 0.0, 40.0);
-    detour(a, b, &[from.0, to.0], obstacles, wider, limit)
+    detour(a, b, &[from.0, to.0], (obstacles, wider), limit, note)
         .map(|via| rounded(a, b, &via, half))
         .unwrap_or(plain)
 }
@@ -539,9 +684,40 @@ fn detour(
     a: Point,
     b: Point,
     skip: &[ServerId],
-    obstacles: &Obstacles,
-    wider: f64,
+    (obstacles, wider): (&Obstacles, f64),
     limit: Limit,
+    note: Option<&mut Footprint>,
+) -> Option<Vec<(Point, f64)>> {
+    let mut in_way: Vec<InWay> = Vec::new();
+    let mut tried = Vec::new();
+    let found = search(
+        a,
+        b,
+        skip,
+        (obstacles, wider),
+        limit,
+        &mut in_way,
+        &mut tried,
+    );
+    if let Some(f) = note {
+        for path in tried {
+            f.line(path);
+        }
+        f.around(&in_way, CLEARANCE + wider);
+    }
+    found
+}
+
+/// The search of [`detour`]: the boxes it went around are left in
+/// `in_way`, each route it tried in `tried`.
+fn search(
+    a: Point,
+    b: Point,
+    skip: &[ServerId],
+    (obstacles, wider): (&Obstacles, f64),
+    limit: Limit,
+    in_way: &mut Vec<InWay>,
+    tried: &mut Vec<Vec<Point>>,
 ) -> Option<Vec<(Point, f64)>> {
     // The boxes near the straight line, then those near each route found
     // that it still passes over or grazes: a corridor, so that few rounds
@@ -554,7 +730,6 @@ fn detour(
     if near.len() > limit.0 {
         return None;
     }
-    let mut in_way: Vec<InWay> = Vec::new();
     let mut work = WORK;
     loop {
         // Kept in the order of their servers' ids, not of the grid's cells: the
@@ -569,7 +744,8 @@ fn detour(
         if in_way.len() > limit.0 {
             return None;
         }
-        let path = shortest(a, b, &in_way, &mut work)?;
+        let path = shortest(a, b, in_way, &mut work)?;
+        tried.push(path.iter().map(|p| p.0).collect());
         let mut crossing = Vec::new();
         for w in path.windows(2) {
             obstacles.crossed(w[0].0, w[1].0, skip, (1.0, usize::MAX), &mut crossing);
@@ -1265,6 +1441,18 @@ mod tests {
             prop_assert_eq!(found, every);
         }
 
+        /// See [`kept_arrows_are_routed_afresh`].
+        #[test]
+        fn a_change_routes_again_only_the_arrows_whose_footprint_it_touches(
+            n in 2usize..120,
+            seed in any::<u64>(),
+            gap in prop_oneof![2.0f64..8.0, 8.0f64..60.0],
+            limit in prop_oneof![Just(Limit::FULL), Just(Limit(24)), Just(Limit(3))],
+            edits in proptest::collection::vec((0usize..1000, -300.0f64..300.0, -150.0f64..150.0, 0u8..4), 1..8),
+        ) {
+            kept_arrows_are_routed_afresh(n, seed, gap, limit, &edits)?;
+        }
+
         /// Boxes changed one by one, as an editor changes the boxes an
         /// edit touched, route every arrow as the boxes made whole from
         /// the drawing after do; `changed_from` names each box that moved
@@ -1323,6 +1511,97 @@ mod tests {
             prop_assert_eq!(changed.len(), most);
             prop_assert_eq!(whole.changed_from(&whole, 0), Some(Vec::new()));
         }
+    }
+
+    /// What an editor keeps: each arrow routed with its footprint; after
+    /// each change of boxes (one moved, grown or narrowed for a new name,
+    /// added, taken away), only the arrows whose footprint the change
+    /// touches, as the box was and as it is, are routed again. Every arrow
+    /// kept is then the one a fresh routing of the whole drawing draws,
+    /// for boxes packed to a few units apart and for limits that give up.
+    fn kept_arrows_are_routed_afresh(
+        n: usize,
+        seed: u64,
+        gap: f64,
+        limit: Limit,
+        edits: &[(usize, f64, f64, u8)],
+    ) -> Result<(), TestCaseError> {
+        let t = drawing(n, seed, gap);
+        let mut boxes: HashMap<ServerId, (Point, f64)> = t
+            .servers
+            .iter()
+            .filter_map(|s| Some((s.id, (s.pos?, box_width(&s.name)))))
+            .collect();
+        let mut o = Obstacles::of(&t);
+        let pairs: Vec<(ServerId, ServerId, bool)> = t
+            .protections
+            .iter()
+            .map(|p| {
+                let back = t
+                    .protections
+                    .iter()
+                    .any(|q| q.protector == p.target && q.target == p.protector);
+                (p.protector, p.target, back)
+            })
+            .collect();
+        let draw = |o: &Obstacles,
+                    boxes: &HashMap<ServerId, (Point, f64)>,
+                    &(u, v, back): &(ServerId, ServerId, bool)| {
+            let (a, b) = (boxes.get(&u)?.0, boxes.get(&v)?.0);
+            Some(route_with_footprint((u, a), (v, b), back, o, limit))
+        };
+        let mut kept: Vec<Option<(Arrow, Footprint)>> =
+            pairs.iter().map(|p| draw(&o, &boxes, p)).collect();
+        let mut next_id = 10_000u32;
+        for &(k, dx, dy, what) in edits {
+            let ids: Vec<ServerId> = {
+                let mut v: Vec<ServerId> = boxes.keys().copied().collect();
+                v.sort_unstable();
+                v
+            };
+            let Some(&id) = ids.get(k % ids.len().max(1)) else {
+                break;
+            };
+            let (p, w) = boxes[&id];
+            let (id, to) = match what {
+                0 => (id, Some((at(p.x + dx, p.y + dy), w))),
+                1 => (
+                    id,
+                    Some((p, NODE_W + (dx + 300.0) / 600.0 * (NODE_W_MAX - NODE_W))),
+                ),
+                2 => (id, None),
+                _ => {
+                    next_id += 1;
+                    (ServerId(next_id), Some((at(p.x + dx, p.y + dy), NODE_W)))
+                }
+            };
+            let was = o.set(id, to);
+            match to {
+                Some(b) => boxes.insert(id, b),
+                None => boxes.remove(&id),
+            };
+            let whole = Obstacles::new(boxes.iter().map(|(&id, &(c, w))| (id, c, w)));
+            for (pair, slot) in pairs.iter().zip(kept.iter_mut()) {
+                let touched = slot.as_ref().is_some_and(|(_, fp)| {
+                    was.into_iter().chain(to).any(|(c, w)| fp.touched_by(c, w))
+                });
+                if touched || slot.is_none() {
+                    *slot = draw(&o, &boxes, pair);
+                }
+                let fresh = draw(&whole, &boxes, pair).map(|g| g.0);
+                prop_assert_eq!(
+                    slot.as_ref().map(|g| &g.0),
+                    fresh.as_ref(),
+                    "{:?} after {:?} of {:?} from {:?} to {:?}",
+                    pair,
+                    what,
+                    id,
+                    was,
+                    to
+                );
+            }
+        }
+        Ok(())
     }
 
     /// A packed grid (gaps of 3) with arrows across it: every route ends

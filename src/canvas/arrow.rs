@@ -16,7 +16,8 @@ use crate::ctx::Ctx;
 use dpm_rules::hash::HashMap;
 
 use dpm_rules::{
-    arrow, bend_for, num, route, Arrow, Limit, Link, Point, ServerId, Severity, SiteRegion,
+    arrow, bend_for, num, route, route_with_footprint, Arrow, Limit, Link, Point, ServerId,
+    Severity, SiteRegion,
 };
 use leptos::prelude::*;
 
@@ -134,30 +135,20 @@ fn geometry(
     crate::browser::memo(move |_| {
         let (p, q, rev) = (a.get(), b.get(), reverse.get());
         let _ = reroute.get();
-        let g = if far {
+        let ends = ((link.protector, p), (link.target, q));
+        if far {
             arrow(p, q, bend_for(p, q, rev))
+        } else if moving {
+            obstacles.with_untracked(|o| route(ends.0, ends.1, rev, o, Limit::moving(o.len())))
         } else {
-            obstacles.with_untracked(|o| {
-                let limit = if moving {
-                    Limit::moving(o.len())
-                } else {
-                    Limit::for_drawing(o.len())
-                };
-                route((link.protector, p), (link.target, q), rev, o, limit)
-            })
-        };
-        if !moving {
-            let b = g
-                .trace
-                .iter()
-                .fold((f64::MAX, f64::MAX, f64::MIN, f64::MIN), |b, p| {
-                    (b.0.min(p.x), b.1.min(p.y), b.2.max(p.x), b.3.max(p.y))
-                });
-            looks.traces.update_value(|t| {
-                t.insert(link, (b, g.trace.clone()));
+            let (g, fp) = obstacles.with_untracked(|o| {
+                route_with_footprint(ends.0, ends.1, rev, o, Limit::for_drawing(o.len()))
             });
+            looks.traces.update_value(|t| {
+                t.insert(link, fp);
+            });
+            g
         }
-        g
     })
 }
 

@@ -19,7 +19,7 @@ use crate::canvas::state::Verdict;
 
 use dpm_rules::hash::{HashMap, HashSet};
 
-use dpm_rules::{Finding, Kind, Link, Point, Roles, ServerId, Topology, NODE_H};
+use dpm_rules::{Finding, Footprint, Kind, Link, Roles, ServerId, Topology};
 use leptos::prelude::*;
 
 /// A server's words and kind, from the drawing and its roles.
@@ -112,9 +112,8 @@ fn put<T: PartialEq>(slot: &mut T, v: T) -> bool {
 pub struct Looks {
     pub servers: Keyed<ServerId, ServerLook>,
     pub links: Keyed<Link, LinkLook>,
-    /// Each drawn arrow's path as last routed, with its bounds (x0, y0,
-    /// x1, y1).
-    pub traces: StoredValue<HashMap<Link, Trace>>,
+    /// What each drawn arrow's route was last found from.
+    pub traces: StoredValue<HashMap<Link, Footprint>>,
     /// The sources of the flags and of the Risk view's labels as their
     /// effects last read them: what a node made between two runs starts
     /// from, without reading the sources itself.
@@ -122,12 +121,6 @@ pub struct Looks {
     /// The Risk view's single points of failure, with their lines.
     pub risk_lines: StoredValue<HashMap<ServerId, String>>,
 }
-
-/// A box's centre and width.
-type BoxAt = (Point, f64);
-
-/// An arrow's path's bounds (x0, y0, x1, y1), and the path.
-pub type Trace = ((f64, f64, f64, f64), Vec<Point>);
 
 impl Looks {
     pub fn new(c: Ctx, derived: Derived) -> Looks {
@@ -215,11 +208,13 @@ impl Looks {
         looks
     }
 
-    /// Routes again the arrows near a box that changed: an arrow whose
-    /// path's bounds (grown by what a detour keeps clear) meet a box that
-    /// moved, grew, came or went ([`Derived::take_moved_boxes`]) counts up
-    /// its `reroute`. Past 64 changed boxes (a paste, a layout), every
-    /// arrow is routed again.
+    /// Routes again the arrows a change of boxes can route otherwise: an
+    /// arrow whose [`Footprint`] (what its route was found from) a box
+    /// that moved, grew, came or went ([`Derived::take_moved_boxes`])
+    /// touches, as it was or as it is, counts up its `reroute`. Past 64
+    /// changed boxes (a paste, a layout), or when the routes' limit
+    /// changes with the estate's size, every arrow is routed again. The
+    /// arrows then are those the export and a reload draw.
     fn watch_boxes(self, derived: Derived) {
         crate::browser::effect(move || {
             derived.obstacles.track();
@@ -229,12 +224,10 @@ impl Looks {
             }
             let hit: Vec<Link> = self.traces.with_value(|tr| {
                 tr.iter()
-                    .filter(|(_, (b, trace))| {
-                        changed.as_ref().is_none_or(|ch| {
-                            ch.iter().any(|&(c, w)| {
-                                meets(*b, (c, w)) && dpm_rules::passes_near(trace, c, w, NEAR)
-                            })
-                        })
+                    .filter(|(_, fp)| {
+                        changed
+                            .as_ref()
+                            .is_none_or(|ch| ch.iter().any(|&(c, w)| fp.touched_by(c, w)))
                     })
                     .map(|(l, _)| *l)
                     .collect()
@@ -245,18 +238,6 @@ impl Looks {
             });
         });
     }
-}
-
-/// How near an arrow's path a box that changed must stand for the route
-/// to change: more than a detour keeps clear of a box (its clearance, its
-/// corridor and the wider berth of a cyclic pair).
-const NEAR: f64 = 48.0;
-
-/// Whether the box `(c, w)` meets the bounds `b` of a path, grown by
-/// [`NEAR`].
-fn meets(b: (f64, f64, f64, f64), (c, w): BoxAt) -> bool {
-    let (hw, hh) = (w / 2.0 + NEAR, NODE_H / 2.0 + NEAR);
-    c.x + hw >= b.0 && c.x - hw <= b.2 && c.y + hh >= b.1 && c.y - hh <= b.3
 }
 
 /// The states every server's [`Flags`] are read from, taken once.

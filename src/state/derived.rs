@@ -12,7 +12,9 @@ pub const FAR_BELOW: f64 = 0.45;
 pub const GROUND_OVER: usize = 2_500;
 
 use dpm_rules::hash::{HashMap, HashSet};
-use dpm_rules::{all_roles, Finding, Kind, Link, Obstacles, Point, Roles, ServerId, Severity};
+use dpm_rules::{
+    all_roles, Finding, Kind, Limit, Link, Obstacles, Point, Roles, ServerId, Severity,
+};
 use leptos::prelude::*;
 
 /// The smallest text the canvas draws, in CSS pixels on screen: text that
@@ -103,8 +105,9 @@ pub struct Derived {
     pub obstacles: Memo<Obstacles>,
     /// The boxes (centre, width) that moved, grew, came or went since
     /// [`Derived::take_moved_boxes`] last took them, as they were and as
-    /// they are; `None` when too many to name (every arrow is then routed
-    /// again).
+    /// they are; `None` when too many to name, or when the estate's size
+    /// crossed to another [`Limit::for_drawing`] (every arrow is then
+    /// routed again).
     moved_boxes: StoredValue<Option<Vec<(Point, f64)>>>,
     /// The text too small to read at the zoom, as the canvas's classes
     /// ([`text_classes`]).
@@ -246,6 +249,7 @@ fn boxes(ed: Editor, moved: StoredValue<Option<Vec<(Point, f64)>>>) -> Memo<Obst
                     .iter()
                     .all(|&id| t.server(id).is_none_or(|s| s.pos.is_some())) =>
             {
+                let limit = Limit::for_drawing(o.len());
                 let mut changed = Vec::new();
                 for id in ids {
                     let to = t
@@ -258,13 +262,17 @@ fn boxes(ed: Editor, moved: StoredValue<Option<Vec<(Point, f64)>>>) -> Memo<Obst
                 }
                 let any = !changed.is_empty();
                 if any {
-                    add(Some(changed));
+                    // Another limit may route any arrow otherwise.
+                    add((Limit::for_drawing(o.len()) == limit).then_some(changed));
                 }
                 (o, any)
             }
             (old, _) => {
                 let now = Obstacles::of(t);
-                let changed = old.map(|old| now.changed_from(&old, MOVED_MOST));
+                let changed = old.map(|old| {
+                    let same = Limit::for_drawing(old.len()) == Limit::for_drawing(now.len());
+                    now.changed_from(&old, MOVED_MOST).filter(|_| same)
+                });
                 // (A step that moves no box changes nothing here.)
                 let any = !matches!(&changed, Some(Some(c)) if c.is_empty());
                 if let Some(changed) = changed {

@@ -688,37 +688,47 @@ fn detour(
     limit: Limit,
     note: Option<&mut Footprint>,
 ) -> Option<Vec<(Point, f64)>> {
-    let mut in_way: Vec<InWay> = Vec::new();
-    let mut tried = Vec::new();
-    let found = search(
-        a,
-        b,
-        skip,
-        (obstacles, wider),
-        limit,
-        &mut in_way,
-        &mut tried,
-    );
+    let mut looked = Looked::default();
+    let found = search(a, b, skip, (obstacles, wider), limit, &mut looked);
     if let Some(f) = note {
-        for path in tried {
+        for path in looked.tried {
             f.line(path);
         }
-        f.around(&in_way, CLEARANCE + wider);
+        f.around(&looked.in_way, CLEARANCE + wider);
+        f.around(&looked.over_ends, CLEARANCE + wider);
     }
     found
 }
 
-/// The search of [`detour`]: the boxes it went around are left in
-/// `in_way`, each route it tried in `tried`.
+/// What a route's search looked at, for its [`Footprint`].
+#[derive(Default)]
+struct Looked {
+    /// The boxes it went around, by server.
+    in_way: Vec<InWay>,
+    /// The boxes over an end, left out.
+    over_ends: Vec<InWay>,
+    /// Each route it tried.
+    tried: Vec<Vec<Point>>,
+}
+
+/// The search of [`detour`], noting what it looked at in `looked`. A box
+/// over an end (servers overlapping) is left out of the search: the
+/// arrow starts or ends under it whichever way it goes, and is routed
+/// around the other boxes.
 fn search(
     a: Point,
     b: Point,
     skip: &[ServerId],
     (obstacles, wider): (&Obstacles, f64),
     limit: Limit,
-    in_way: &mut Vec<InWay>,
-    tried: &mut Vec<Vec<Point>>,
+    looked: &mut Looked,
 ) -> Option<Vec<(Point, f64)>> {
+    let Looked {
+        in_way,
+        over_ends,
+        tried,
+    } = looked;
+    let mut skip = skip.to_vec();
     // The boxes near the straight line, then those near each route found
     // that it still passes over or grazes: a corridor, so that few rounds
     // of search are needed.
@@ -726,7 +736,7 @@ fn search(
     // More boxes near the straight line than the limit: no route, and
     // nothing more to look at (most arrows of a large estate drawn plain
     // end here, before any clearance is measured).
-    obstacles.crossed(a, b, skip, (CLEARANCE + CORRIDOR, limit.0), &mut near);
+    obstacles.crossed(a, b, &skip, (CLEARANCE + CORRIDOR, limit.0), &mut near);
     if near.len() > limit.0 {
         return None;
     }
@@ -737,8 +747,20 @@ fn search(
         // box by box as an editor changes it).
         for (id, c) in near.drain(..) {
             if let Err(k) = in_way.binary_search_by_key(&id, |o| o.0) {
-                let hw = obstacles.half_w(id);
-                in_way.insert(k, (id, c, obstacles.clearance(id, c, wider), hw));
+                if skip.contains(&id) {
+                    continue;
+                }
+                let (hw, g) = (obstacles.half_w(id), obstacles.clearance(id, c, wider));
+                // Inside the box as the search grows it (see `Corners`).
+                let over = |p: Point| {
+                    (p.x - c.x).abs() < hw + g - 1.0 && (p.y - c.y).abs() < NODE_H / 2.0 + g - 1.0
+                };
+                if over(a) || over(b) {
+                    skip.push(id);
+                    over_ends.push((id, c, g, hw));
+                } else {
+                    in_way.insert(k, (id, c, g, hw));
+                }
             }
         }
         if in_way.len() > limit.0 {
@@ -748,7 +770,7 @@ fn search(
         tried.push(path.iter().map(|p| p.0).collect());
         let mut crossing = Vec::new();
         for w in path.windows(2) {
-            obstacles.crossed(w[0].0, w[1].0, skip, (1.0, usize::MAX), &mut crossing);
+            obstacles.crossed(w[0].0, w[1].0, &skip, (1.0, usize::MAX), &mut crossing);
         }
         crossing.retain(|m| !in_way.iter().any(|o| o.0 == m.0));
         if crossing.is_empty() {
@@ -758,7 +780,7 @@ fn search(
             obstacles.crossed(
                 w[0].0,
                 w[1].0,
-                skip,
+                &skip,
                 (CLEARANCE + CORRIDOR, usize::MAX),
                 &mut near,
             );
@@ -1226,6 +1248,26 @@ mod tests {
             assert!((1..=k).all(|i| !over(&around, at(i as f64 * step, 0.0))));
             let given_up = route((ServerId(1), a), (ServerId(2), b), false, &o, Limit(k - 1));
             assert_eq!(given_up, plain, "{k} boxes, limit {}", k - 1);
+        }
+    }
+
+    /// A server dropped over another: the arrows of both still go around
+    /// the boxes in their way (before, finding no way out from under the
+    /// other box, they ran straight over them).
+    #[test]
+    fn arrows_of_overlapping_servers_go_around_the_others() {
+        let (a, over_a, c, d) = (at(0.0, 0.0), at(30.0, 10.0), at(0.0, 200.0), at(0.0, 400.0));
+        let o = plain_boxes([
+            (ServerId(1), a),
+            (ServerId(2), over_a),
+            (ServerId(3), c),
+            (ServerId(4), d),
+        ]);
+        for from in [(ServerId(1), a), (ServerId(2), over_a)] {
+            let g = route(from, (ServerId(4), d), false, &o, Limit::FULL);
+            assert!(!over(&g, c), "{:?}: {}", from.0, g.d);
+            let back = route((ServerId(4), d), from, false, &o, Limit::FULL);
+            assert!(!over(&back, c), "{:?}: {}", from.0, back.d);
         }
     }
 

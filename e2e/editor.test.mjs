@@ -184,6 +184,23 @@ test('reload restores the drawing, positions included', async () => {
   await done(app, server.url);
 });
 
+test('Snap turned off stays off after a reload, and on again when turned on', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  const snap = () => page.getAttribute('[data-action="snap"]', 'aria-pressed');
+  assert.equal(await snap(), 'true', 'on at first');
+  await tool(page, 'snap');
+  assert.equal(await snap(), 'false');
+  await page.reload();
+  await page.waitForSelector('[data-server]');
+  assert.equal(await snap(), 'false', 'still off after a reload');
+  await tool(page, 'snap');
+  await page.reload();
+  await page.waitForSelector('[data-server]');
+  assert.equal(await snap(), 'true', 'on again');
+  await done(app, server.url);
+});
+
 test('many edits undone to the first drawing and redone to the last, exactly; each saved once the drawing rests, and a reload at once keeps the last', async () => {
   const app = await openApp(server.browser, server.url);
   const { page } = app;

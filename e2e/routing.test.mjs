@@ -155,3 +155,27 @@ test('after servers move, every arrow is the one a reload draws', async () => {
   assert.deepEqual(moved, reloaded);
   await done(app, server.url);
 });
+
+// A server dropped over another: the arrows of the two still go around
+// every other server (before, finding no way out from under the other
+// box, they ran straight over them). Only the two overlapping servers may
+// be under an arrow of one of them.
+test('servers dropped over others: their arrows go around the rest', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  for (const [s, t] of [['DS3', 'PS1'], ['DS1', 'DS4']]) {
+    await page.selectOption('[data-action="preset"]', 'scenario-2');
+    await page.waitForTimeout(400);
+    const to = await center(page, `.canvas [data-server="${t}"] .body`);
+    await drag(page, await center(page, `.canvas [data-server="${s}"] .body`), { x: to.x + 14, y: to.y + 8 }, { steps: 8 });
+    await page.waitForTimeout(300);
+    const over = await arrowsOverServers(page);
+    const pair = [s, t];
+    const elsewhere = over.filter((o) => {
+      const [arrow, under] = o.split(' over ');
+      return !(pair.includes(under) && arrow.split('->').some((n) => pair.includes(n)));
+    });
+    assert.deepEqual(elsewhere, [], `${s} dropped over ${t}`);
+  }
+  await done(app, server.url);
+});

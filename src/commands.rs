@@ -22,7 +22,7 @@ use crate::browser::storage::store;
 use crate::ctx::{minimap_shown, Ctx};
 use crate::present::state as present;
 use crate::sim::state as sim;
-use crate::state::editor::{Dialog, Mode, THEME_KEY};
+use crate::state::editor::{Dialog, Mode, SNAP_KEY, THEME_KEY};
 
 /// A command of the app.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -330,7 +330,11 @@ impl Cmd {
             Cmd::Undo => ed.undo(),
             Cmd::Redo => ed.redo(),
             Cmd::Layout => ed.edit_fitted(apply_layout),
-            Cmd::Snap => ed.snap.update(|s| *s = !*s),
+            Cmd::Snap => {
+                let on = !ed.snap.get_untracked();
+                store(SNAP_KEY, if on { "1" } else { "0" });
+                ed.snap.set(on);
+            }
             Cmd::Simulate if ed.mode.get_untracked() == Mode::Simulate => sim::reset(ed, c.sim),
             Cmd::Simulate => sim::enter(ed, c.sim),
             Cmd::List => {

@@ -120,9 +120,10 @@ pub fn ProtectionArrow(
 /// shows, straight (and nothing to route). On the drag layer (`moving`),
 /// only short detours are searched, as it is routed again on every move.
 ///
-/// Searched again when its ends move, or when a box changed near its path
-/// (`reroute`, see [`Looks`]): the route is the one the export and a
-/// reload draw, yet an edit elsewhere in an estate routes nothing here.
+/// Searched again when its ends move, or when a box that changed touches
+/// its route's footprint (`reroute`, see [`Looks`]): the route is the one
+/// the export and a reload draw, yet an edit elsewhere in an estate routes
+/// nothing here.
 fn geometry(
     link: Link,
     (a, b): (ArcRwSignal<Point>, ArcRwSignal<Point>),

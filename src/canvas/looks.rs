@@ -7,8 +7,9 @@
 //! every node (xyflow keeps its node lookup for the same reason).
 //!
 //! An arrow's route is searched again when its ends move, or when a box
-//! that changed (moved, grown, added, removed) stands near it
-//! ([`Looks::reroute`]), not at every change of the drawing.
+//! that changed (moved, grown, added, removed) touches what the route was
+//! found from (its [`Footprint`], see `Looks::watch_boxes`), not at every
+//! change of the drawing.
 
 use crate::ctx::Ctx;
 use crate::state::derived::Derived;
@@ -93,8 +94,8 @@ pub struct ServerLook {
 pub struct LinkLook {
     pub facts: LinkFacts,
     pub state: LinkState,
-    /// Counts up when the arrow must be routed again: a box near its path
-    /// changed.
+    /// Counts up when the arrow must be routed again: a box that changed
+    /// touches its route's footprint.
     pub reroute: u32,
 }
 

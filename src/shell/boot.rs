@@ -5,7 +5,7 @@
 use crate::browser::storage::stored;
 use crate::ctx::{ctx, provide_editor_context, Ctx};
 use crate::shell::theme::apply_theme;
-use crate::state::editor::{HINT_KEY, THEME_KEY};
+use crate::state::editor::{HINT_KEY, SNAP_KEY, THEME_KEY};
 use crate::state::persist::{autosave, restore};
 use crate::state::tabs;
 use crate::workshop::state as workshop;
@@ -36,6 +36,9 @@ pub fn start() -> Ctx {
     ed.hint.set(first_visit && stored(HINT_KEY).is_none());
     if let Some(theme) = stored(THEME_KEY) {
         c.theme.set(theme);
+    }
+    if stored(SNAP_KEY).as_deref() == Some("0") {
+        ed.snap.set(false);
     }
     crate::browser::effect(move || apply_theme(&c.theme.get()));
     open_from_hash(ed, c.ws);

@@ -217,7 +217,7 @@ impl Derived {
 }
 
 /// More boxes changed than this at once (a paste, a layout), and every
-/// arrow is routed again rather than those near each.
+/// arrow is routed again rather than those whose footprint one touches.
 const MOVED_MOST: usize = 64;
 
 /// The servers' boxes of the drawing shown, for routing arrows around

@@ -20,6 +20,8 @@ use dpm_rules::{
 pub const SAVE_KEY: &str = "dpm-sketch/drawing";
 /// The theme the user picked ("light" or "dark"; absent follows the system).
 pub const THEME_KEY: &str = "dpm-sketch/theme";
+/// Whether Snap is on ("1") or off ("0"; absent: on).
+pub const SNAP_KEY: &str = "dpm-sketch/snap";
 /// Set once the first-visit hint was dismissed.
 pub const HINT_KEY: &str = "dpm-sketch/hint-dismissed";
 /// How many steps undo remembers.

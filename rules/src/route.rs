@@ -776,10 +776,12 @@ fn search(
                     continue;
                 }
                 let (hw, g) = (obstacles.half_w(id), obstacles.clearance(id, c, wider));
-                // Inside the box as the search grows it (see `Corners`).
-                let over = |p: Point| {
-                    (p.x - c.x).abs() < hw + g - 1.0 && (p.y - c.y).abs() < NODE_H / 2.0 + g - 1.0
-                };
+                // Strictly inside the box its corners make (see `Corners`):
+                // no leg from there leaves it but past one of its corners,
+                // which the search does not take (on its border, legs
+                // along it are taken).
+                let over =
+                    |p: Point| (p.x - c.x).abs() < hw + g && (p.y - c.y).abs() < NODE_H / 2.0 + g;
                 if over(a) || over(b) {
                     skip.push(id);
                     over_ends.push((id, c, g, hw));
@@ -1296,6 +1298,32 @@ mod tests {
         }
     }
 
+    /// The tryout's drop: Scenario 3's DS2 snapped onto DS3's top edge (its
+    /// centre on DS3's border, within the unit a leg may graze). DS2's
+    /// arrows go around DS1 instead of straight over it.
+    #[test]
+    fn a_server_snapped_onto_another_s_edge_routes_around_the_rest() {
+        let mut t = crate::presets::preset("scenario-3").expect("a preset");
+        let at_now = positions(&t);
+        for s in &mut t.servers {
+            s.pos = at_now.get(&s.id).copied();
+            if s.name == "DS2" {
+                s.pos = Some(at(700.0, 40.0));
+            }
+        }
+        let id = |n: &str| t.servers.iter().find(|s| s.name == n).map(|s| s.id);
+        let ds3 = id("DS3");
+        let under: Vec<_> = crate::geometry::arrows_under_servers(&t)
+            .into_iter()
+            .filter(|&(_, s)| Some(s) != ds3)
+            .collect();
+        assert_eq!(
+            under,
+            vec![],
+            "only DS3, under DS2, may be under DS2's arrows"
+        );
+    }
+
     /// A cyclic pair whose only box in the way is one over an end: both
     /// arrows keep their bends, apart (the search, leaving that box out,
     /// finds the straight line, which would draw them on top of each other).
@@ -1447,6 +1475,46 @@ mod tests {
             let t = drawing(n, seed, gap);
             let under = crate::geometry::arrows_under_servers(&t);
             prop_assert!(under.is_empty(), "{} arrows over servers, first {:?}", under.len(), under.first());
+        }
+
+        /// A server dropped over another (anywhere over its box, to its
+        /// edges) in a random drawing: no arrow passes over a server but
+        /// where that server's box overlaps the box of one of its ends.
+        #[test]
+        fn a_server_dropped_over_another_leaves_no_arrow_over_a_third(
+            n in 3usize..120,
+            seed in any::<u64>(),
+            pick in (any::<prop::sample::Index>(), any::<prop::sample::Index>()),
+            off in (
+                prop_oneof![-1.05f64..=1.05, Just(-1.0), Just(1.0), Just(0.0)],
+                prop_oneof![-1.05f64..=1.05, Just(-1.0), Just(1.0), Just(0.0)],
+            ),
+        ) {
+            let mut t = drawing(n, seed, 12.0);
+            let m = t.servers.len();
+            let (i, j) = (pick.0.index(m), pick.1.index(m));
+            prop_assume!(i != j);
+            let (onto, w) = (t.servers[j].pos.unwrap_or(at(0.0, 0.0)), box_width(&t.servers[j].name));
+            // Over the box, out to its edges and a little past them (the
+            // end's centre on a border, as snapping to the grid puts it).
+            let to = at(onto.x + off.0 * w / 2.0, onto.y + off.1 * NODE_H / 2.0);
+            t.servers[i].pos = Some(to);
+            let pair = [t.servers[i].id, t.servers[j].id];
+            // Boxes that overlap: an arrow ends under the other whatever
+            // its way.
+            let overlap = |u: ServerId, v: ServerId| {
+                let b = |id: ServerId| {
+                    let s = t.server(id);
+                    (s.and_then(|s| s.pos).unwrap_or(at(0.0, 0.0)), s.map_or(NODE_W, |s| box_width(&s.name)))
+                };
+                let ((p, pw), (q, qw)) = (b(u), b(v));
+                (p.x - q.x).abs() < (pw + qw) / 2.0 && (p.y - q.y).abs() < NODE_H
+            };
+            let under: Vec<_> = crate::geometry::arrows_under_servers(&t)
+                .into_iter()
+                .filter(|&(l, s)| !(overlap(s, l.protector) || overlap(s, l.target)))
+                .collect();
+            prop_assert!(under.is_empty(), "{:?} over {:?}: {:?}", pair[0], pair[1], under);
         }
 
         /// Searching only the tangent legs finds a route exactly when

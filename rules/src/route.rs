@@ -617,10 +617,16 @@ fn passes_near(trace: &[Point], c: Point, w: f64, margin: f64) -> bool {
 /// box of `obstacles` but theirs: a route found before, still good while
 /// nothing moved onto it.
 pub fn is_clear(g: &Arrow, skip: [ServerId; 2], obstacles: &Obstacles) -> bool {
+    clear_but(g, &skip, obstacles)
+}
+
+/// Whether the arrow `g` passes over no box of `obstacles` but those of
+/// `skip`.
+fn clear_but(g: &Arrow, skip: &[ServerId], obstacles: &Obstacles) -> bool {
     let mut hit = Vec::new();
     g.trace.windows(2).all(|w| {
         // (Most 0: the search stops at the first box over it.)
-        obstacles.crossed(w[0], w[1], &skip, (0.0, 0), &mut hit);
+        obstacles.crossed(w[0], w[1], skip, (0.0, 0), &mut hit);
         hit.is_empty()
     })
 }
@@ -713,12 +719,7 @@ fn detour(
     if found.is_empty() && !looked.over_ends.is_empty() {
         let mut skip = skip.to_vec();
         skip.extend(looked.over_ends.iter().map(|o| o.0));
-        let mut hit = Vec::new();
-        let clear = plain.trace.windows(2).all(|w| {
-            obstacles.crossed(w[0], w[1], &skip, (0.0, 0), &mut hit);
-            hit.is_empty()
-        });
-        if clear {
+        if clear_but(plain, &skip, obstacles) {
             return None;
         }
     }

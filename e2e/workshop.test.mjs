@@ -11,6 +11,10 @@ const server = suite();
 const goals = (page) =>
   page.$$eval('[data-goal]', (els) => els.map((e) => `${e.getAttribute('data-goal')} ${e.getAttribute('data-state')}`));
 
+/** The cells of the table in `root`, row by row (the header first). */
+const cellsOf = (page, root) =>
+  page.$$eval(`${root} table tr`, (rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));
+
 async function openBuiltIn(page, id) {
   await page.selectOption('[data-action="exercises"]', id);
   await page.waitForSelector('[data-testid="task-panel"]');
@@ -128,6 +132,34 @@ test('progress survives a reload; an edit the exercise does not allow is refused
   await done(app, server.url);
 });
 
+test('a task quoting the documentation\'s table shows a table, in the task panel and the presenter\'s caption', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  await openBuiltIn(page, '2-scenario-2');
+  const table = [
+    ['Server', 'Protecting', 'Protected by'],
+    ['DS1 (primary)', 'PS1, PS2', 'DS2'],
+    ['DS2 (primary)', 'PS3', 'DS3'],
+    ['DS2 (secondary)', 'DS1', 'DS3'],
+    ['DS3 (primary)', 'PS4', 'DS4'],
+    ['DS3 (secondary)', 'DS2', 'DS4'],
+    ['DS4', 'DS3', '-'],
+  ];
+  assert.deepEqual(await cellsOf(page, '.task-text'), table);
+  assert.equal(await page.locator('.task-text p').innerText(), 'In Scenario 2 some DPM servers are primary and secondary at once. Draw it from the table.');
+  assert.doesNotMatch(await page.locator('.task-text').innerText(), /\||\\/);
+  await page.click('[data-action="leave-exercise"]');
+  await page.click('[data-action="present"]');
+  for (let i = 0; i < 40 && !/dual roles$/.test(await page.getByTestId('scene-title').innerText()); i++) {
+    await page.keyboard.press('PageDown');
+  }
+  assert.equal(await page.getByTestId('scene-title').innerText(), 'Exercise: Scenario 2: dual roles');
+  assert.deepEqual(await cellsOf(page, '.scene-caption'), table);
+  assert.doesNotMatch(await page.locator('.scene-caption').innerText(), /\||\\/);
+  await screenshot(page, 'presenter-exercise-table');
+  await done(app, server.url);
+});
+
 test('a trainer makes an exercise of the drawing; a participant opens its link', async () => {
   const app = await openApp(server.browser, server.url);
   const { page } = app;
@@ -135,7 +167,11 @@ test('a trainer makes an exercise of the drawing; a participant opens its link',
   await page.waitForSelector('[data-server="DS4"]');
   await tool(page, 'author');
   await page.fill('[data-testid="author-title"]', 'Remove the single point');
-  await page.fill('[data-testid="author-task"]', 'Make sure no one server can fail and take data with it.');
+  // A table in the task, one cell of it markup: shown as text.
+  await page.fill(
+    '[data-testid="author-task"]',
+    'Make sure no one server can fail and take data with it.\n\n|Server|Protected by|\n|---|---|\n|DS4|<img src=x onerror="window.__pwned=1">|',
+  );
   await page.selectOption('[data-testid="goal-kind"]', 'no-single-point');
   await page.fill('[data-testid="goal-hints"]', 'Open Risk.\nLet DS1 protect DS4.');
   await page.click('[data-action="add-goal"]');
@@ -154,6 +190,9 @@ test('a trainer makes an exercise of the drawing; a participant opens its link',
 
   const p = await openApp(server.browser, server.url, { path: link.slice(link.indexOf('#')), wait: '[data-goal]' });
   assert.equal(await p.page.locator('.task-title').innerText(), 'Remove the single point');
+  assert.deepEqual(await cellsOf(p.page, '.task-text'), [['Server', 'Protected by'], ['DS4', '<img src=x onerror="window.__pwned=1">']]);
+  assert.equal(await p.page.locator('.task-text img').count(), 0);
+  assert.equal(await p.page.evaluate(() => window.__pwned), undefined);
   assert.deepEqual(await goals(p.page), ['goal-1 fail', 'goal-2 pass']);
   assert.equal(await p.page.locator('[data-action="add-dpm"]:visible').count(), 0);
   await connect(p.page, 'DS1', 'DS4');

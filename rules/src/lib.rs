@@ -146,7 +146,8 @@ pub use scenario::{
 pub use share::{from_share, looks_like_share_link, seal, to_share};
 pub use sort::sort_by;
 pub use table::{
-    from_table, looks_like_table, table_rows, table_rows_first, to_table, RowRole, TableRow,
+    from_table, looks_like_table, table_rows, table_rows_first, text_blocks, to_table, RowRole,
+    TableRow, TextBlock,
 };
 pub use twin::{twin, twin_of, twin_text, Entry};
 

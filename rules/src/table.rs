@@ -263,10 +263,13 @@ fn is_table_line(line: &str) -> bool {
 }
 
 fn is_rule_row(cells: &[Cell]) -> bool {
-    cells.iter().all(|c| {
-        let c = c.text.trim();
-        !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':' | ' '))
-    })
+    cells.iter().all(|c| is_rule_cell(&c.text))
+}
+
+/// A cell of a Markdown table's rule row: dashes, colons for alignment.
+fn is_rule_cell(cell: &str) -> bool {
+    let c = cell.trim();
+    !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':' | ' '))
 }
 
 /// A cell's text as it is meant: Markdown escapes undone (`escaped`), or
@@ -308,6 +311,75 @@ fn name_list(cell: &str, escaped: bool) -> Vec<String> {
         .map(|n| decode(n.trim(), escaped))
         .filter(|n| !n.is_empty())
         .collect()
+}
+
+/// A part of a text written for people (an exercise's task, a scene's
+/// caption), as [`text_blocks`] reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TextBlock {
+    /// Lines of text, their line breaks kept, blank lines around it
+    /// left out.
+    Paragraph(String),
+    /// A Markdown table (the seeds' own form): its header row, when a rule
+    /// row (`|---|---|`) follows it, else empty; and its other rows. Each
+    /// cell is trimmed and its Markdown escapes undone (`\(primary\)` is
+    /// "(primary)"). Rows keep the cells they have: they may differ in
+    /// length.
+    Table {
+        head: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
+}
+
+/// `text` as paragraphs and tables: a run of lines starting with `|` is a
+/// table (as the documentation writes its tables, and as the built-in
+/// exercises quote them); other lines are paragraphs, separated by blank
+/// lines. Nothing else of Markdown is read: `*`, `#` and the like stay as
+/// they are written. Any text is read (linear in its length); a text of
+/// blank lines gives none.
+pub fn text_blocks(text: &str) -> Vec<TextBlock> {
+    let mut out = Vec::new();
+    let mut para: Vec<&str> = Vec::new();
+    let mut table: Vec<Vec<String>> = Vec::new();
+    let end_para = |para: &mut Vec<&str>, out: &mut Vec<TextBlock>| {
+        if !para.is_empty() {
+            out.push(TextBlock::Paragraph(para.join("\n")));
+            para.clear();
+        }
+    };
+    let end_table = |table: &mut Vec<Vec<String>>, out: &mut Vec<TextBlock>| {
+        if table.is_empty() {
+            return;
+        }
+        // Rule rows are told by the cells as written (`\-` is a dash).
+        let rule = |row: &[String]| row.iter().all(|c| is_rule_cell(c));
+        let rows = std::mem::take(table);
+        let headed = rows.len() > 1 && rule(&rows[1]) && !rule(&rows[0]);
+        let meant = |row: Vec<String>| row.iter().map(|c| unescape(c.trim())).collect();
+        let mut rows = rows.into_iter();
+        let head = match headed {
+            true => rows.next().map(meant).unwrap_or_default(),
+            false => Vec::new(),
+        };
+        let rows = rows.filter(|r| !rule(r)).map(meant).collect();
+        out.push(TextBlock::Table { head, rows });
+    };
+    for line in text.lines() {
+        if is_table_line(line) {
+            end_para(&mut para, &mut out);
+            table.push(cells(line));
+        } else {
+            end_table(&mut table, &mut out);
+            if line.trim().is_empty() {
+                end_para(&mut para, &mut out);
+            } else {
+                para.push(line.trim_end());
+            }
+        }
+    }
+    end_para(&mut para, &mut out);
+    end_table(&mut table, &mut out);
+    out
 }
 
 /// True when `text` looks like a table: a Markdown table, or a
@@ -1041,5 +1113,91 @@ Scenario 2 shows a scenario in which four DPM servers are chained:
         assert!(e.message.contains("no table found"));
         let e = from_table("|Name|Other|\n").unwrap_err();
         assert!(e.message.contains("expected the header"));
+    }
+
+    #[test]
+    fn a_task_quoting_the_documentation_s_table_reads_as_a_paragraph_and_a_table() {
+        let ex = crate::exercises::EXERCISES
+            .iter()
+            .find(|b| b.id == "2-scenario-2")
+            .and_then(|b| b.exercise())
+            .expect("the built-in exercise");
+        let blocks = text_blocks(&ex.task);
+        let row = |c: [&str; 3]| c.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            blocks[0],
+            TextBlock::Paragraph(
+                "In Scenario 2 some DPM servers are primary and secondary at once. \
+                 Draw it from the table."
+                    .into()
+            )
+        );
+        let TextBlock::Table { head, rows } = &blocks[1] else {
+            panic!("a table: {blocks:?}");
+        };
+        assert_eq!(head, &row(["Server", "Protecting", "Protected by"]));
+        assert_eq!(rows.len(), 6);
+        assert_eq!(rows[0], row(["DS1 (primary)", "PS1, PS2", "DS2"]));
+        assert_eq!(rows[5], row(["DS4", "DS3", "-"]));
+        assert_eq!(blocks.len(), 2);
+    }
+
+    #[test]
+    fn text_blocks_keep_line_breaks_and_read_nothing_else_of_markdown() {
+        let text = "  \nFirst line\n*second* line  \n\n\n# Third\n|a \\| b|c|\n|-|\nafter";
+        assert_eq!(
+            text_blocks(text),
+            vec![
+                TextBlock::Paragraph("First line\n*second* line".into()),
+                TextBlock::Paragraph("# Third".into()),
+                // Its first row is its header: a rule row follows it.
+                TextBlock::Table {
+                    head: vec!["a | b".to_string(), "c".to_string()],
+                    rows: Vec::new(),
+                },
+                TextBlock::Paragraph("after".into()),
+            ]
+        );
+        // A rule row first: no header, and the rule row left out.
+        assert_eq!(
+            text_blocks("|-|-|\n|x|y|"),
+            vec![TextBlock::Table {
+                head: Vec::new(),
+                rows: vec![vec!["x".to_string(), "y".to_string()]],
+            }]
+        );
+        // A dash written escaped is a cell's text, not a rule.
+        assert_eq!(
+            text_blocks("|x|\n|\\-|"),
+            vec![TextBlock::Table {
+                head: Vec::new(),
+                rows: vec![vec!["x".to_string()], vec!["-".to_string()]],
+            }]
+        );
+        assert_eq!(text_blocks(""), Vec::new());
+        assert_eq!(text_blocks(" \n\t\n"), Vec::new());
+    }
+
+    proptest::proptest! {
+        /// Any text reads without a panic, and no word of it is lost: every
+        /// non-blank line outside a table is in a paragraph as written.
+        #[test]
+        fn any_text_reads_into_blocks_losing_no_paragraph_line(text in "[a-z|\\\\ \n\t:-]{0,60}") {
+            let blocks = text_blocks(&text);
+            let paras: Vec<&str> = blocks
+                .iter()
+                .filter_map(|b| match b {
+                    TextBlock::Paragraph(p) => Some(p.as_str()),
+                    TextBlock::Table { .. } => None,
+                })
+                .flat_map(|p| p.lines())
+                .collect();
+            let lines: Vec<&str> = text
+                .lines()
+                .filter(|l| !l.trim().is_empty() && !is_table_line(l))
+                .map(|l| l.trim_end())
+                .collect();
+            proptest::prop_assert_eq!(paras, lines);
+        }
     }
 }

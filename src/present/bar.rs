@@ -23,12 +23,19 @@ pub fn PresenterBar() -> impl IntoView {
         })
     };
     let list = move || p.list.get().then(|| scene_list(ed, p));
+    // An exercise's task quotes the documentation's table: drawn as one.
+    let caption = NodeRef::<leptos::html::Div>::new();
+    crate::browser::markup::fill(caption, move || {
+        scene()
+            .map(|s| crate::ui::text::blocks(&s.1))
+            .unwrap_or_default()
+    });
     view! {
         {list}
         <div class="presenter-bar" role="region" aria-label="Presenter" data-testid="presenter">
             <div class="caption">
                 <div class="scene-title" data-testid="scene-title">{move || scene().map(|s| s.0)}</div>
-                <div class="scene-caption" aria-live="polite">{move || scene().map(|s| s.1)}</div>
+                <div class="scene-caption" aria-live="polite" node_ref=caption></div>
             </div>
             <div class="presenter-controls" on:click=move |ev| {
                 match crate::browser::dom::clicked(&ev).and_then(|b| b.get_attribute("data-action")).as_deref() {

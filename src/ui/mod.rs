@@ -3,3 +3,4 @@
 
 pub mod dialog;
 pub mod markup;
+pub mod text;

@@ -63,6 +63,14 @@ pub fn TaskPanel() -> impl IntoView {
             }
         })
     };
+    let task = NodeRef::<leptos::html::Div>::new();
+    crate::browser::markup::fill(task, move || {
+        ws.active.with(|a| {
+            a.as_ref()
+                .map(|a| crate::ui::text::blocks(&a.ex.task))
+                .unwrap_or_default()
+        })
+    });
     view! {
         <section class="panel task-panel" aria-labelledby="task-heading" data-testid="task-panel">
             <div class="panel-head">
@@ -70,7 +78,7 @@ pub fn TaskPanel() -> impl IntoView {
                 <span class="muted">{move || { let (a, b) = met(); format!("{a} of {b} goals") }}</span>
             </div>
             <h3 class="task-title">{move || ws.active.with(|a| a.as_ref().map(|a| a.ex.title.clone()))}</h3>
-            <p class="task-text">{move || ws.active.with(|a| a.as_ref().map(|a| a.ex.task.clone()))}</p>
+            <div class="task-text" node_ref=task></div>
             {done}
             <ol class="goals" aria-live="polite">{goals}</ol>
             {task_controls(ed, ws)}

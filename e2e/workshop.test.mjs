@@ -133,7 +133,7 @@ test('progress survives a reload; an edit the exercise does not allow is refused
 });
 
 test('a task quoting the documentation\'s table shows a table, in the task panel and the presenter\'s caption', async () => {
-  const app = await openApp(server.browser, server.url);
+  const app = await openApp(server.browser, server.url, { viewport: { width: 1280, height: 800 } });
   const { page } = app;
   await openBuiltIn(page, '2-scenario-2');
   const table = [
@@ -156,6 +156,17 @@ test('a task quoting the documentation\'s table shows a table, in the task panel
   assert.equal(await page.getByTestId('scene-title').innerText(), 'Exercise: Scenario 2: dual roles');
   assert.deepEqual(await cellsOf(page, '.scene-caption'), table);
   assert.doesNotMatch(await page.locator('.scene-caption').innerText(), /\||\\/);
+  // The caption stands beside the drawing: along the bottom, it left the
+  // drawing too little height for its names (hidden under 11 px).
+  await page.waitForTimeout(400);
+  const bar = await page.getByTestId('presenter').boundingBox();
+  const bodies = await page.$$eval('svg.canvas [data-server] .body', (bs) => bs.map((b) => b.getBoundingClientRect().right));
+  assert.equal(bodies.length, 8);
+  for (const right of bodies) assert.ok(right <= bar.x, `a server under the caption (${right} > ${bar.x})`);
+  const names = await page.$$eval('svg.canvas .name', (ts) =>
+    ts.map((t) => (getComputedStyle(t).display === 'none' ? 0 : parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)),
+  );
+  for (const px of names) assert.ok(px >= 17, `a name at ${px} px (0: hidden)`);
   await screenshot(page, 'presenter-exercise-table');
   await done(app, server.url);
 });

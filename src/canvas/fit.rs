@@ -137,10 +137,12 @@ fn keep_drawing_in_place(c: Ctx, frame: &web_sys::Element, top: f64) {
     }
 }
 
-/// How much of the canvas the presenter's bar covers, in pixels: a long
-/// scene caption wraps and makes the bar taller than the room the layout
-/// keeps for it.
-fn under_presenter_bar(c: Ctx) -> f64 {
+/// How much of the canvas the presenter's bar covers, in pixels, as
+/// (from the right, from the bottom): along the bottom, a long scene
+/// caption wraps and makes the bar taller than the room the layout keeps
+/// for it; beside the drawing (a caption with a table, on a wide screen),
+/// whatever of its width the layout's room does not hold.
+fn under_presenter_bar(c: Ctx) -> (f64, f64) {
     let canvas = c
         .svg
         .get_untracked()
@@ -151,8 +153,11 @@ fn under_presenter_bar(c: Ctx) -> f64 {
         .flatten()
         .map(|el| el.get_bounding_client_rect());
     match (canvas, bar) {
-        (Some(c), Some(b)) => (c.bottom() - b.top()).max(0.0) + 8.0,
-        _ => 0.0,
+        (Some(c), Some(b)) if b.top() <= c.top() + 1.0 => {
+            ((c.right() - b.left()).max(0.0) + 8.0, 0.0)
+        }
+        (Some(c), Some(b)) => (0.0, (c.bottom() - b.top()).max(0.0) + 8.0),
+        _ => (0.0, 0.0),
     }
 }
 
@@ -162,6 +167,11 @@ fn fit(c: Ctx) {
     measure(c);
     let (w, h) = ed.viewport.get_untracked();
     let present = ed.mode.get_untracked() == Mode::Present;
+    let (bar_w, bar_h) = if present {
+        under_presenter_bar(c)
+    } else {
+        (0.0, 0.0)
+    };
     // Where the servers are going, not where a glide has them now: a
     // step of a failover fits the step's drawing.
     let bounds = ed.shown.with_untracked(|t| {
@@ -178,12 +188,13 @@ fn fit(c: Ctx) {
     let cam = match bounds {
         Some((x0, y0, x1, y1)) => Camera::fitting(
             (x0, y0 - NODE_H / 2.0 - 24.0, x1, y1 + NODE_H / 2.0),
-            w,
+            w - bar_w,
             // Clear of the zoom buttons, and of the first-visit hint (the
             // presenter shows neither: the drawing takes the room above
-            // its bar, however tall a scene's caption makes it).
+            // its bar, however tall a scene's caption makes it, or beside
+            // it).
             h - if present {
-                under_presenter_bar(c)
+                bar_h
             } else if ed.hint.get_untracked() && ed.mode.get_untracked() == Mode::Edit {
                 110.0
             } else {

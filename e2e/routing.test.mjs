@@ -98,11 +98,15 @@ test('while an option plays, and in the presenter', async () => {
   for (let i = 1; i <= count; i++) {
     await page.waitForTimeout(600);
     assert.deepEqual(await arrowsOverServers(page), [], `presenter, scene ${i} of ${count}`);
-    // However tall the scene's caption makes the bar, no server is under it.
+    // However tall the scene's caption makes the bar (or wide, beside
+    // the drawing when it holds a table), no server is under it.
     const hidden = await page.evaluate(() => {
-      const top = document.querySelector('.presenter-bar').getBoundingClientRect().top;
+      const bar = document.querySelector('.presenter-bar').getBoundingClientRect();
       return [...document.querySelectorAll('.canvas [data-server]')]
-        .filter((g) => g.querySelector('.body').getBoundingClientRect().bottom > top + 1)
+        .filter((g) => {
+          const b = g.querySelector('.body').getBoundingClientRect();
+          return b.bottom > bar.top + 1 && b.right > bar.left + 1 && b.top < bar.bottom - 1 && b.left < bar.right - 1;
+        })
         .map((g) => g.getAttribute('data-server'));
     });
     assert.deepEqual(hidden, [], `presenter, scene ${i}: servers under the bar`);
@@ -176,6 +180,10 @@ test('servers dropped over others: their arrows go around the rest', async () =>
       return !(pair.includes(under) && arrow.split('->').some((n) => pair.includes(n)));
     });
     assert.deepEqual(elsewhere, [], `${s} dropped over ${t}`);
+    // The server dropped is drawn over the other, where it was dropped,
+    // whichever comes first in the drawing (DS3 after PS1, DS1 before DS4).
+    const top = await page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.closest('[data-server]')?.getAttribute('data-server'), [to.x + 14, to.y + 8]);
+    assert.equal(top, s, `${s} dropped over ${t} is drawn under it`);
   }
   await done(app, server.url);
 });

@@ -21,7 +21,7 @@ use crate::canvas::state::DRAW_ALL_UP_TO;
 use crate::ctx::Ctx;
 use crate::state::derived::GROUND_OVER;
 
-use dpm_rules::hash::HashSet;
+use dpm_rules::hash::{HashMap, HashSet};
 
 use dpm_rules::{Link, Point, ServerId, Topology};
 use leptos::prelude::*;
@@ -65,9 +65,15 @@ fn crosses_area(u: Option<Point>, v: Option<Point>, (x0, y0, x1, y1): Area) -> b
 impl Visible {
     /// `ground`: the far view is painted (`canvas::ground`), and only the
     /// servers it keeps are nodes, with their protections.
-    pub fn new(c: Ctx, dragging: RwSignal<Vec<ServerId>>, ground: Memo<bool>) -> Visible {
+    /// `raised`: servers drawn over the others, the last over all
+    /// ([`crate::canvas::pointer::Pointer::raised`]).
+    pub fn new(
+        c: Ctx,
+        (dragging, raised): (RwSignal<Vec<ServerId>>, RwSignal<Vec<ServerId>>),
+        ground: Memo<bool>,
+    ) -> Visible {
         let area = area(c, MARGIN);
-        let servers = servers(c, area, dragging, ground);
+        let servers = raised_last(servers(c, area, dragging, ground), raised);
         let drag_links = drag_links(c, dragging);
         Visible {
             servers,
@@ -152,6 +158,32 @@ fn servers(
                 .map(|s| s.id)
                 .collect::<Vec<_>>()
         })
+    })
+}
+
+/// `servers` in the drawing's order but for those `raised`, last and in
+/// its order: a node drawn later is drawn over the earlier ones. (A server
+/// is raised at its drop, when its node comes back from the drag layer: no
+/// node already drawn moves.)
+fn raised_last(
+    servers: Memo<Vec<ServerId>>,
+    raised: RwSignal<Vec<ServerId>>,
+) -> Memo<Vec<ServerId>> {
+    crate::browser::memo(move |_| {
+        let mut out = servers.get();
+        raised.with(|r| {
+            if r.is_empty() {
+                return;
+            }
+            let rank: HashMap<ServerId, usize> =
+                r.iter().enumerate().map(|(i, id)| (*id, i + 1)).collect();
+            let rank = |id: &ServerId| rank.get(id).copied().unwrap_or(0);
+            if !out.iter().any(|id| rank(id) > 0) {
+                return;
+            }
+            dpm_rules::sort_by(&mut out, &|a, b| rank(a).cmp(&rank(b)));
+        });
+        out
     })
 }
 

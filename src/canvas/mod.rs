@@ -63,7 +63,7 @@ pub fn Canvas() -> impl IntoView {
     let p = Pointer::new(derived.ground);
     provide_context(p);
     let dragging = p.dragging;
-    let vis = Visible::new(c, dragging, derived.ground);
+    let vis = Visible::new(c, (dragging, p.raised), derived.ground);
     let probes = NodeRef::<leptos::svg::G>::new();
     let regions = site_regions(c, dragging);
     let far = derived.far;

@@ -66,6 +66,10 @@ pub struct Pointer {
     /// their own over the drawing: a move then repaints that layer only,
     /// not the thousands of shapes under it.
     pub dragging: RwSignal<Vec<ServerId>>,
+    /// The servers dropped by a drag, the last dropped last: drawn over
+    /// the others (in the drawing's order, a server dropped onto another
+    /// could be hidden under it), for as long as the canvas lives.
+    pub raised: RwSignal<Vec<ServerId>>,
     /// The far view is painted (`ground.rs`): a press is hit-tested by
     /// coordinates, not given by a node.
     ground: Memo<bool>,
@@ -98,6 +102,7 @@ impl Pointer {
             origin: StoredValue::new((0.0, 0.0)),
             box_rect: RwSignal::new(None),
             dragging: RwSignal::new(Vec::new()),
+            raised: RwSignal::new(Vec::new()),
             hit: StoredValue::new(None),
         }
     }
@@ -318,6 +323,14 @@ pub fn up(c: Ctx, p: Pointer, arrows: Memo<Vec<Link>>, ev: web_sys::PointerEvent
         _ => {}
     }
     if !p.dragging.with_untracked(|d| d.is_empty()) {
+        if matches!(g, Gesture::Move { moved: true, .. }) && !cancelled {
+            let dropped = p.dragging.get_untracked();
+            let set: HashSet<ServerId> = dropped.iter().copied().collect();
+            p.raised.update(|r| {
+                r.retain(|id| !set.contains(id));
+                r.extend(dropped);
+            });
+        }
         p.dragging.set(Vec::new());
     }
     match g {

@@ -86,7 +86,7 @@ for (const dark of [false, true]) {
     assert.equal(await frame.locator('[data-action="simulate"]').getAttribute('aria-pressed'), 'true');
     const option = frame.locator('[data-option="switch-protection DPM3"]');
     await option.waitFor();
-    assert.match(await option.innerText(), /Switch Protection, via DPM3\s*Supported/i);
+    assert.match(await option.innerText(), /Switch Protection on DPM3\s*Supported/i);
     assert.ok((await option.locator('.vw-message').innerText()).length > 20, 'the option gives its reason');
     assert.match(await frame.locator('[data-server="DPM1"]').getAttribute('class'), /failed/);
     await screenshot(page, `viewer-docs-${dark ? 'dark' : 'light'}-failed`);

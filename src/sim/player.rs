@@ -148,7 +148,7 @@ fn player_title(p: &Player) -> El {
     if let Some(o) = &p.option {
         title = title.text(" for ").user_text(&p.server);
         if let Some(v) = &o.via {
-            title = title.text(" via ").user_text(v);
+            title = title.text(o.kind.via_joiner()).user_text(v);
         }
     }
     title

@@ -729,8 +729,12 @@ fn option(doc: &Document, o: &RecoveryOption) -> Element {
                 to: dpm_rules::Destination::New { .. },
                 ..
             },
-        ) => format!("{}, via a new DPM server ({v})", o.kind.title()),
-        (Some(v), _) => format!("{}, via {v}", o.kind.title()),
+        ) => format!(
+            "{}{}a new DPM server, {v}",
+            o.kind.title(),
+            o.kind.via_joiner()
+        ),
+        (Some(v), _) => format!("{}{}{v}", o.kind.title(), o.kind.via_joiner()),
         (None, _) => o.kind.title().to_string(),
     };
     let _ = head.append_child(&text_el(doc, "span", "vw-rule", &title));

@@ -80,6 +80,25 @@ impl OptionKind {
     }
 }
 
+impl OptionKind {
+    /// The words between an option's title and the DPM server it goes
+    /// through ([`RecoveryOption::via`]), so that the two read as one
+    /// phrase: "Switch Protection on DS3", "Rebuild the primary from DS3"
+    /// (its replicas), "Move to a server the secondary doesn't know: DS5",
+    /// "Protect again by DS4", "Restore from the primary, DS1". (" via "
+    /// for all made "Move to a server the secondary doesn't know via
+    /// DS5".)
+    pub fn via_joiner(self) -> &'static str {
+        match self {
+            OptionKind::SwitchProtection => " on ",
+            OptionKind::RebuildPrimary | OptionKind::RestoreDatabase => " from ",
+            OptionKind::MoveToNewServer | OptionKind::MoveToKnownServer => ": ",
+            OptionKind::Reprotect => " by ",
+            OptionKind::RestoreFromPrimary | OptionKind::RestoreFromSecondary => ", ",
+        }
+    }
+}
+
 /// Where a moved protection goes.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Destination {

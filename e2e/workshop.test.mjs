@@ -148,7 +148,12 @@ test('a task quoting the documentation\'s table shows a table, in the task panel
   assert.deepEqual(await cellsOf(page, '.task-text'), table);
   assert.equal(await page.locator('.task-text p').innerText(), 'In Scenario 2 some DPM servers are primary and secondary at once. Draw it from the table.');
   assert.doesNotMatch(await page.locator('.task-text').innerText(), /\||\\/);
+  // Its palette is closed (no server to add): the first visit's hint does
+  // not send the participant there.
+  await page.getByTestId('palette-closed').waitFor();
+  assert.match(await page.locator('.first-hint').innerText(), /^To protect, drag from the dot/);
   await page.click('[data-action="leave-exercise"]');
+  assert.match(await page.locator('.first-hint').innerText(), /^Drag a server from the palette/);
   await page.click('[data-action="present"]');
   for (let i = 0; i < 40 && !/dual roles$/.test(await page.getByTestId('scene-title').innerText()); i++) {
     await page.keyboard.press('PageDown');

@@ -186,22 +186,32 @@ fn fit(c: Ctx) {
             })
     });
     let cam = match bounds {
-        Some((x0, y0, x1, y1)) => Camera::fitting(
+        Some((x0, y0, x1, y1)) => Camera::fitting_readable(
             (x0, y0 - NODE_H / 2.0 - 24.0, x1, y1 + NODE_H / 2.0),
-            w - bar_w,
-            // Clear of the zoom buttons, and of the first-visit hint (the
-            // presenter shows neither: the drawing takes the room above
-            // its bar, however tall a scene's caption makes it, or beside
-            // it).
-            h - if present {
-                bar_h
-            } else if ed.hint.get_untracked() && ed.mode.get_untracked() == Mode::Edit {
-                110.0
-            } else {
-                56.0
-            },
+            (
+                w - bar_w,
+                // Clear of the zoom buttons, and of the first-visit hint (the
+                // presenter shows neither: the drawing takes the room above
+                // its bar, however tall a scene's caption makes it, or beside
+                // it).
+                h - if present {
+                    bar_h
+                } else if ed.hint.get_untracked() && ed.mode.get_untracked() == Mode::Edit {
+                    110.0
+                } else {
+                    56.0
+                },
+            ),
             // Large on a projector.
             if present { 2.5 } else { 1.25 },
+            // Where names show: a fit just short of it gives up most of
+            // its margin first.
+            crate::state::derived::MIN_TEXT_PX
+                / if present {
+                    dpm_rules::PRESENT_NAME_PX
+                } else {
+                    dpm_rules::NAME_PX
+                },
         ),
         None => Camera {
             x: 0.0,

@@ -136,8 +136,43 @@ impl Camera {
 
     /// The camera that shows the box (x0, y0)-(x1, y1) in a w x h view.
     pub fn fitting(bounds: (f64, f64, f64, f64), w: f64, h: f64, max_k: f64) -> Camera {
+        Camera::fitting_with(bounds, (w, h), max_k, 32.0)
+    }
+
+    /// As [`Camera::fitting`], but where that zoom is under `readable`
+    /// (where names show, [`crate::state::derived::MIN_TEXT_PX`] on
+    /// screen) and a margin of 8 pixels instead of 32 reaches it: at
+    /// `readable`, the drawing still whole. (Scenario 1 at 1024x768 was
+    /// fitted at 65 %, 11 units too wide for its names to show.)
+    pub fn fitting_readable(
+        bounds: (f64, f64, f64, f64),
+        (w, h): (f64, f64),
+        max_k: f64,
+        readable: f64,
+    ) -> Camera {
+        let cam = Camera::fitting(bounds, w, h, max_k);
+        if cam.k >= readable || readable > max_k {
+            return cam;
+        }
+        let tight = Camera::fitting_with(bounds, (w, h), max_k, 8.0);
+        if tight.k < readable {
+            return cam;
+        }
         let (x0, y0, x1, y1) = bounds;
-        let pad = 32.0;
+        Camera {
+            x: (w - (x1 - x0) * readable) / 2.0 - x0 * readable,
+            y: (h - (y1 - y0) * readable) / 2.0 - y0 * readable,
+            k: readable,
+        }
+    }
+
+    fn fitting_with(
+        bounds: (f64, f64, f64, f64),
+        (w, h): (f64, f64),
+        max_k: f64,
+        pad: f64,
+    ) -> Camera {
+        let (x0, y0, x1, y1) = bounds;
         let (bw, bh) = ((x1 - x0).max(1.0), (y1 - y0).max(1.0));
         let k = ((w - 2.0 * pad) / bw)
             .min((h - 2.0 * pad) / bh)

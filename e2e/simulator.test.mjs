@@ -406,6 +406,30 @@ test('Risk on: the suggested arrows follow their servers through a drag and its 
   await done(app, server.url);
 });
 
+test('Risk on, then simulating: no suggested arrow nor risk label stands on the failure; Risk is back when the simulator stops', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  await page.click('[data-action="risk"]');
+  await page.locator('.ghost').first().waitFor();
+  await page.click('[data-action="simulate"]');
+  await page.click('.canvas [data-server="DS1"] .body');
+  await page.click('[data-option="switch-protection DS3"] [data-action="play"]');
+  await page.getByTestId('caption').waitFor();
+  // The suggestions were of the drawing: one left from DS1, failed here.
+  assert.equal(await page.locator('.ghost').count(), 0, 'no suggested arrow on the failure');
+  assert.equal(await page.locator('.server.spof').count(), 0, 'no risk label on the failure');
+  const risk = page.locator('[data-action="risk"]');
+  assert.ok(await risk.isDisabled());
+  assert.equal(await risk.getAttribute('aria-pressed'), 'false');
+  assert.match(await risk.getAttribute('title'), /Off while simulating/);
+  await page.click('[data-action="simulate"]');
+  await page.locator('.ghost').first().waitFor();
+  assert.equal(await risk.getAttribute('aria-pressed'), 'true');
+  assert.match(await page.locator('[data-server="DS4"]').getAttribute('class'), /spof/);
+  await page.locator('.risk-panel').waitFor();
+  await done(app, server.url);
+});
+
 test('the notice that an option was applied goes when Undo takes the option back', async () => {
   const app = await openApp(server.browser, server.url);
   const { page } = app;

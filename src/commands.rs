@@ -286,6 +286,10 @@ impl Cmd {
             // The simulator's panel takes the list's place (it comes back
             // on leaving): a press there changed nothing in sight.
             Cmd::List => c.ed.mode.get() != Mode::Simulate,
+            // Its marks are of the drawing, not of the failure shown: a
+            // suggested arrow from a failed server, with no panel saying
+            // what it was.
+            Cmd::Risk => c.ed.mode.get() != Mode::Simulate,
             _ => true,
         }
     }
@@ -301,6 +305,9 @@ impl Cmd {
             Cmd::List => Some(
                 "Off while simulating: the simulator's panel takes the list's place until you stop",
             ),
+            Cmd::Risk => Some(
+                "Off while simulating: the simulator shows what a failure does; Risk comes back when you stop",
+            ),
             Cmd::SelectAll | Cmd::Delete => Some("Only while editing"),
             _ => None,
         }
@@ -313,7 +320,7 @@ impl Cmd {
             Cmd::Snap => c.ed.snap.get(),
             Cmd::Simulate => c.ed.mode.get() == Mode::Simulate,
             Cmd::List => c.lv.on.get() && c.ed.mode.get() != Mode::Simulate,
-            Cmd::Risk => c.rv.on.get(),
+            Cmd::Risk => c.rv.on.get() && c.ed.mode.get() != Mode::Simulate,
             Cmd::Copies => c.ed.copies.get(),
             Cmd::Minimap => minimap_shown(c),
             _ => return None,

@@ -89,12 +89,14 @@ impl RiskView {
             }))
         };
         // The presenter shows scenes of other drawings, whose servers the
-        // drawing's risk labels and suggested arrows would land on: none
-        // while presenting (a memo, so that entering the simulator does
-        // not make the risk again).
-        let presenting = crate::browser::memo(move |_| ed.mode.get() == Mode::Present);
+        // drawing's risk labels and suggested arrows would land on, and
+        // the simulator a failure of the drawing, which they do not
+        // describe (a suggested arrow from the failed server): none while
+        // either is open. Back after, from the risk kept (`made`).
+        let away =
+            crate::browser::memo(move |_| matches!(ed.mode.get(), Mode::Present | Mode::Simulate));
         let risk = crate::browser::memo(move |_| {
-            if !on.get() || presenting.get() {
+            if !on.get() || away.get() {
                 return None;
             }
             // What the rules read, not where servers are drawn.

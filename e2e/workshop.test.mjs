@@ -256,6 +256,15 @@ for (const [width, height] of [[1920, 1080], [1280, 720]]) {
     const app = await openApp(server.browser, server.url, { viewport: { width, height } });
     const { page } = app;
     const before = await protections(page);
+    // Zoomed in: the view the presenter gives back.
+    await page.click('[data-action="zoom-in"]');
+    await page.click('[data-action="zoom-in"]');
+    await page.waitForTimeout(300);
+    const view = async () => [
+      await page.locator('.zoom-level').innerText(),
+      await page.locator('svg.canvas > g[transform]').getAttribute('transform'),
+    ];
+    const viewBefore = await view();
     await page.click('[data-action="present"]');
     await page.waitForSelector('[data-testid="presenter"]');
     assert.equal(await page.locator('.toolbar').isVisible(), false, 'panels and toolbar are hidden');
@@ -300,6 +309,8 @@ for (const [width, height] of [[1920, 1080], [1280, 720]]) {
     await page.waitForSelector('.toolbar', { state: 'visible' });
     assert.equal(await page.locator('[data-testid="presenter"]').count(), 0);
     assert.deepEqual(await protections(page), before, 'presenting never changed the drawing');
+    await page.waitForTimeout(400);
+    assert.deepEqual(await view(), viewBefore, 'leaving gives back the view it was entered from, not a fit');
     await done(app, server.url);
   });
 }

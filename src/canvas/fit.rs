@@ -165,6 +165,10 @@ fn under_presenter_bar(c: Ctx) -> (f64, f64) {
 fn fit(c: Ctx) {
     let ed = c.ed;
     measure(c);
+    if let Some(cam) = ed.view_request.try_update_value(Option::take).flatten() {
+        ed.camera.set(cam);
+        return;
+    }
     let (w, h) = ed.viewport.get_untracked();
     let present = ed.mode.get_untracked() == Mode::Present;
     let (bar_w, bar_h) = if present {

@@ -49,6 +49,9 @@ pub struct Presenter {
     /// beside it, as its arrows stay bright.
     pub near: RwSignal<Vec<ServerId>>,
     pub list: RwSignal<bool>,
+    /// The view the presenter was entered from, given back on leaving
+    /// (a fit lost the place a user had zoomed to in a large estate).
+    pub before: StoredValue<Option<crate::state::editor::Camera>>,
 }
 
 impl Presenter {
@@ -59,6 +62,7 @@ impl Presenter {
             spot: RwSignal::new(None),
             near: RwSignal::new(Vec::new()),
             list: RwSignal::new(false),
+            before: StoredValue::new(None),
         }
     }
 }
@@ -182,6 +186,7 @@ pub fn enter(ed: Editor, p: Presenter, sim: crate::sim::state::Sim) {
     let (all, start) = ed.doc.with_untracked(scenes);
     p.scenes.set_value(all);
     p.list.set(false);
+    p.before.set_value(Some(ed.camera.get_untracked()));
     ed.mode.set(Mode::Present);
     ed.selection.set(Vec::new());
     show(ed, p, start);
@@ -224,7 +229,10 @@ pub fn leave(ed: Editor, p: Presenter) {
     let_go_of_scene_server(ed);
     ed.glide.set_value(true);
     ed.leave_simulation();
-    ed.request_fit();
+    match p.before.try_update_value(Option::take).flatten() {
+        Some(cam) => ed.request_view(cam),
+        None => ed.request_fit(),
+    }
     if document().fullscreen_element().is_some() {
         document().exit_fullscreen();
     }

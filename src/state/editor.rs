@@ -364,6 +364,9 @@ pub struct Editor {
     pub rename_request: RwSignal<Option<ServerId>>,
     /// A request to fit the drawing in view (counts up).
     pub fit_request: RwSignal<u32>,
+    /// A view to go back to at the next request ([`Editor::request_view`]),
+    /// instead of fitting.
+    pub view_request: StoredValue<Option<Camera>>,
     /// While an exercise is open: the exercise and the ids of the servers
     /// it started with. Every change is checked against what it allows.
     pub guard: StoredValue<Option<(Arc<Exercise>, Vec<ServerId>)>>,
@@ -461,6 +464,7 @@ impl Editor {
             opened: RwSignal::new(0),
             rename_request: RwSignal::new(None),
             fit_request: RwSignal::new(0),
+            view_request: StoredValue::new(None),
             guard: StoredValue::new(None),
             save_key: RwSignal::new(SAVE_KEY.to_string()),
             saved: StoredValue::new(None),
@@ -814,6 +818,15 @@ impl Editor {
     }
 
     pub fn request_fit(&self) {
+        self.view_request.set_value(None);
+        self.fit_request.update(|n| *n += 1);
+    }
+
+    /// Goes back to the view `cam` once the canvas has its size again (a
+    /// fit's moment, after the positions are in): the view the presenter
+    /// was entered from.
+    pub fn request_view(&self, cam: Camera) {
+        self.view_request.set_value(Some(cam));
         self.fit_request.update(|n| *n += 1);
     }
 

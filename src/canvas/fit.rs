@@ -165,7 +165,8 @@ fn under_presenter_bar(c: Ctx) -> (f64, f64) {
 fn fit(c: Ctx) {
     let ed = c.ed;
     measure(c);
-    if let Some(cam) = ed.view_request.try_update_value(Option::take).flatten() {
+    if let Some(cam) = ed.view_request.get_value() {
+        ed.view_request.set_value(None);
         ed.camera.set(cam);
         return;
     }

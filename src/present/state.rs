@@ -229,7 +229,7 @@ pub fn leave(ed: Editor, p: Presenter) {
     let_go_of_scene_server(ed);
     ed.glide.set_value(true);
     ed.leave_simulation();
-    match p.before.try_update_value(Option::take).flatten() {
+    match p.before.get_value() {
         Some(cam) => ed.request_view(cam),
         None => ed.request_fit(),
     }

@@ -334,7 +334,7 @@ test('a failed secondary in a 2,000-server estate: hundreds of options of a kind
   assert.equal(await group.getAttribute('data-option'), `reprotect ${via}`);
   await group.locator('[data-action="play"]').click();
   await page.getByTestId('caption').waitFor();
-  assert.match(await page.locator('.player-title').innerText(), new RegExp(`Protect again for DS15 by ${via}$`));
+  assert.match(await page.locator('.player-title').innerText(), new RegExp(`^Protect again by ${via}, for DS15$`));
   // The pick survives the panel's rewrite, and the focus stays on the
   // Play button used (it names the option it plays now).
   assert.equal(await page.locator('[data-affected="DS15"] [data-option-group] input').inputValue(), via);

@@ -306,7 +306,7 @@ impl Cmd {
                 "Off while simulating: the simulator's panel takes the list's place until you stop",
             ),
             Cmd::Risk => Some(
-                "Off while simulating: the simulator shows what a failure does; Risk comes back when you stop",
+                "Off while simulating: the simulator shows what a failure does; available again when you stop",
             ),
             Cmd::SelectAll | Cmd::Delete => Some("Only while editing"),
             _ => None,

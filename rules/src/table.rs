@@ -335,8 +335,9 @@ pub enum TextBlock {
 /// table (as the documentation writes its tables, and as the built-in
 /// exercises quote them); other lines are paragraphs, separated by blank
 /// lines. Nothing else of Markdown is read: `*`, `#` and the like stay as
-/// they are written. Any text is read (linear in its length); a text of
-/// blank lines gives none.
+/// they are written. Lines end as the table reader's do (`\n`, `\r\n` or
+/// a lone `\r`). Any text is read (linear in its length); a text of blank
+/// lines, or a lone rule row, gives none.
 pub fn text_blocks(text: &str) -> Vec<TextBlock> {
     let mut out = Vec::new();
     let mut para: Vec<&str> = Vec::new();
@@ -351,20 +352,32 @@ pub fn text_blocks(text: &str) -> Vec<TextBlock> {
         if table.is_empty() {
             return;
         }
-        // Rule rows are told by the cells as written (`\-` is a dash).
+        // The rule row is told by the cells as written (`\-` is a dash):
+        // the second line, under the header (as Markdown has it), or a
+        // first line with no header above it. A row of dashes further down
+        // is a row of the table (`|-|`: none).
         let rule = |row: &[String]| row.iter().all(|c| is_rule_cell(c));
-        let rows = std::mem::take(table);
+        let mut rows = std::mem::take(table);
         let headed = rows.len() > 1 && rule(&rows[1]) && !rule(&rows[0]);
         let meant = |row: Vec<String>| row.iter().map(|c| unescape(c.trim())).collect();
-        let mut rows = rows.into_iter();
-        let head = match headed {
-            true => rows.next().map(meant).unwrap_or_default(),
-            false => Vec::new(),
+        let head = if headed {
+            let head = rows.remove(0);
+            rows.remove(0);
+            meant(head)
+        } else {
+            if rows.first().is_some_and(|r| rule(r)) {
+                rows.remove(0);
+            }
+            Vec::new()
         };
-        let rows = rows.filter(|r| !rule(r)).map(meant).collect();
+        // (A lone rule row: no table.)
+        if head.is_empty() && rows.is_empty() {
+            return;
+        }
+        let rows = rows.into_iter().map(meant).collect();
         out.push(TextBlock::Table { head, rows });
     };
-    for line in text.lines() {
+    for (_, line) in lines_of(text) {
         if is_table_line(line) {
             end_para(&mut para, &mut out);
             table.push(cells(line));
@@ -1176,13 +1189,34 @@ Scenario 2 shows a scenario in which four DPM servers are chained:
         );
         assert_eq!(text_blocks(""), Vec::new());
         assert_eq!(text_blocks(" \n\t\n"), Vec::new());
+        // A lone rule row is no table; a row of dashes under the rule row
+        // is one of its rows (none, in a one-column table).
+        assert_eq!(text_blocks("|---|"), Vec::new());
+        assert_eq!(
+            text_blocks("|Servers|\n|-|\n|DS1|\n|-|"),
+            vec![TextBlock::Table {
+                head: vec!["Servers".to_string()],
+                rows: vec![vec!["DS1".to_string()], vec!["-".to_string()]],
+            }]
+        );
+        // Lines end at a lone carriage return too, as in the table reader.
+        assert_eq!(
+            text_blocks("one\rtwo\r\r|a|"),
+            vec![
+                TextBlock::Paragraph("one\ntwo".into()),
+                TextBlock::Table {
+                    head: Vec::new(),
+                    rows: vec![vec!["a".to_string()]],
+                },
+            ]
+        );
     }
 
     proptest::proptest! {
         /// Any text reads without a panic, and no word of it is lost: every
         /// non-blank line outside a table is in a paragraph as written.
         #[test]
-        fn any_text_reads_into_blocks_losing_no_paragraph_line(text in "[a-z|\\\\ \n\t:-]{0,60}") {
+        fn any_text_reads_into_blocks_losing_no_paragraph_line(text in "[a-z|\\\\ \r\n\t:-]{0,60}") {
             let blocks = text_blocks(&text);
             let paras: Vec<&str> = blocks
                 .iter()
@@ -1192,8 +1226,8 @@ Scenario 2 shows a scenario in which four DPM servers are chained:
                 })
                 .flat_map(|p| p.lines())
                 .collect();
-            let lines: Vec<&str> = text
-                .lines()
+            let lines: Vec<&str> = lines_of(&text)
+                .map(|(_, l)| l)
                 .filter(|l| !l.trim().is_empty() && !is_table_line(l))
                 .map(|l| l.trim_end())
                 .collect();

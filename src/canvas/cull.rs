@@ -170,20 +170,19 @@ fn raised_last(
     raised: RwSignal<Vec<ServerId>>,
 ) -> Memo<Vec<ServerId>> {
     crate::browser::memo(move |_| {
-        let mut out = servers.get();
+        let out = servers.get();
         raised.with(|r| {
             if r.is_empty() {
-                return;
+                return out;
             }
             let rank: HashMap<ServerId, usize> =
-                r.iter().enumerate().map(|(i, id)| (*id, i + 1)).collect();
-            let rank = |id: &ServerId| rank.get(id).copied().unwrap_or(0);
-            if !out.iter().any(|id| rank(id) > 0) {
-                return;
-            }
-            dpm_rules::sort_by(&mut out, &|a, b| rank(a).cmp(&rank(b)));
-        });
-        out
+                r.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+            let (mut low, mut high): (Vec<ServerId>, Vec<ServerId>) =
+                out.into_iter().partition(|id| !rank.contains_key(id));
+            dpm_rules::sort_by(&mut high, &|a, b| rank.get(a).cmp(&rank.get(b)));
+            low.extend(high);
+            low
+        })
     })
 }
 

@@ -153,7 +153,7 @@ fn under_presenter_bar(c: Ctx) -> (f64, f64) {
         .flatten()
         .map(|el| el.get_bounding_client_rect());
     match (canvas, bar) {
-        (Some(c), Some(b)) if b.top() <= c.top() + 1.0 => {
+        (Some(c), Some(b)) if b.left() > c.left() + 1.0 => {
             ((c.right() - b.left()).max(0.0) + 8.0, 0.0)
         }
         (Some(c), Some(b)) => (0.0, (c.bottom() - b.top()).max(0.0) + 8.0),
@@ -209,14 +209,10 @@ fn fit(c: Ctx) {
             ),
             // Large on a projector.
             if present { 2.5 } else { 1.25 },
-            // Where names show: a fit just short of it gives up most of
-            // its margin first.
-            crate::state::derived::MIN_TEXT_PX
-                / if present {
-                    dpm_rules::PRESENT_NAME_PX
-                } else {
-                    dpm_rules::NAME_PX
-                },
+            // Where names show (`text_classes` goes by the names' size
+            // outside the presenter, which draws them larger): a fit just
+            // short of it gives up most of its margin first.
+            crate::state::derived::MIN_TEXT_PX / dpm_rules::NAME_PX,
         ),
         None => Camera {
             x: 0.0,

@@ -173,7 +173,7 @@ pub fn Palette() -> impl IntoView {
             {item(c, carry, Kind::Protected, "Protected server", "add-protected")}
             <Show when=move || {
                 ws.active.track();
-                !crate::workshop::state::may_add(ed, Kind::Dpm) && !crate::workshop::state::may_add(ed, Kind::Protected)
+                !crate::workshop::state::palette_open(ed)
             }>
                 <p class="palette-hint" data-testid="palette-closed">"This exercise uses the servers it starts with."</p>
             </Show>

@@ -69,6 +69,7 @@ pub struct Pointer {
     /// The servers dropped by a drag, the last dropped last: drawn over
     /// the others (in the drawing's order, a server dropped onto another
     /// could be hidden under it), for as long as the canvas lives.
+    /// Emptied when another drawing is opened; [`MOST_RAISED`] at most.
     pub raised: RwSignal<Vec<ServerId>>,
     /// The far view is painted (`ground.rs`): a press is hit-tested by
     /// coordinates, not given by a node.
@@ -91,6 +92,9 @@ struct HitAt {
     drawing: u64,
     positions: u32,
 }
+
+/// The most servers [`Pointer::raised`] keeps over the others.
+pub const MOST_RAISED: usize = 200;
 
 impl Pointer {
     /// `ground`: whether the far view is painted.
@@ -329,6 +333,10 @@ pub fn up(c: Ctx, p: Pointer, arrows: Memo<Vec<Link>>, ev: web_sys::PointerEvent
             p.raised.update(|r| {
                 r.retain(|id| !set.contains(id));
                 r.extend(dropped);
+                // The last dropped only: a drag of thousands at once would
+                // make every later change of what is drawn sort them.
+                let over = r.len().saturating_sub(MOST_RAISED);
+                r.drain(..over);
             });
         }
         p.dragging.set(Vec::new());

@@ -91,9 +91,7 @@ fn canvas_column(c: Ctx) -> impl IntoView {
                     <span>{move || {
                         // An exercise that adds no server has no palette to drag from.
                         c.ws.active.track();
-                        let palette = crate::workshop::state::may_add(ed, dpm_rules::Kind::Dpm)
-                            || crate::workshop::state::may_add(ed, dpm_rules::Kind::Protected);
-                        let add = if palette { "Drag a server from the palette onto the canvas. " } else { "" };
+                        let add = if crate::workshop::state::palette_open(ed) { "Drag a server from the palette onto the canvas. " } else { "" };
                         format!("{add}To protect, drag from the dot under a DPM server onto another server. Press ? for the keyboard.")
                     }}</span>
                     <button class="icon-button" aria-label="Dismiss the hint" on:click=move |_| ed.dismiss_hint()>"×"</button>

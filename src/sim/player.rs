@@ -138,18 +138,44 @@ fn player_html(sim: Sim, the_plan: Memo<Option<Plan>>, p: &Player, doc: &Topolog
         .child(steps_list(p, at))
         .child_opt(copies_table(counts))
         .child_opt(left_out)
+        .child_opt(brings(p))
         .child(classed("div", "row").child_opt(apply).child(stop))
         .render()
+}
+
+/// What applying the option brings ([`Player::brings`]), read before it
+/// is applied, as a Risk fix says its cost: each finding's rule, severity
+/// and sentence.
+fn brings(p: &Player) -> Option<El> {
+    if p.brings.is_empty() {
+        return None;
+    }
+    let items = p.brings.iter().map(|f| {
+        el("li")
+            .attr("data-rule", f.rule.id())
+            .text(format!("The {} {}: ", f.rule.id(), f.severity().as_str()))
+            .user_text(&f.message)
+    });
+    Some(
+        classed("div", "player-brings")
+            .attr("data-testid", "option-brings")
+            .child(el("p").text("Applying it brings:"))
+            .child(el("ul").children(items)),
+    )
 }
 
 /// What is played, for which server, via which.
 fn player_title(p: &Player) -> El {
     let mut title = classed("div", "player-title").child(el("strong").text(&p.title));
     if let Some(o) = &p.option {
-        title = title.text(" for ").user_text(&p.server);
-        if let Some(v) = &o.via {
-            title = title.text(o.kind.via_joiner()).user_text(v);
+        // The server it goes through with the title, as the options list
+        // has them ("Move to a server the secondary doesn't know: DS5"),
+        // then whose protection it is.
+        title = match &o.via {
+            Some(v) => title.text(o.kind.via_joiner()).user_text(v).text(", for "),
+            None => title.text(" for "),
         }
+        .user_text(&p.server);
     }
     title
 }

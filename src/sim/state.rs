@@ -23,6 +23,11 @@ pub struct Player {
     /// The server the option is for.
     pub server: String,
     pub steps: Vec<Step>,
+    /// What applying the option brings: the errors and warnings its
+    /// result has that the drawing has not (Switch Protection on a server
+    /// with a secondary brings `switched-no-secondary`), said before it
+    /// is applied. Empty for recovery in order.
+    pub brings: Vec<dpm_rules::Finding>,
 }
 
 /// The simulator's own state.
@@ -187,12 +192,19 @@ pub fn stop(ed: Editor, sim: Sim) {
 pub fn play(ed: Editor, sim: Sim, option: RecoveryOption, server: String) {
     let failed = down_ids(ed);
     let steps = ed.doc.with_untracked(|t| option.steps(t, &failed));
+    // (The result is the last step's drawing, as `RecoveryOption::result`
+    // gives it.)
+    let brings = match steps.last().and_then(|s| s.topology.as_ref()) {
+        Some(result) => ed.doc.with_untracked(|t| dpm_rules::brought(t, result)),
+        None => Vec::new(),
+    };
     sim.timer.update_value(|g| *g = g.wrapping_add(1));
     sim.player.set(Some(Player {
         title: ed.doc.with_untracked(|t| option.title(t)).to_string(),
         option: Some(option),
         server,
         steps,
+        brings,
     }));
     start_playing(ed, sim);
 }
@@ -249,6 +261,7 @@ pub fn play_order(ed: Editor, sim: Sim, plan: &Plan) {
         title: "Recovery in order".into(),
         server: ed.doc.with_untracked(|t| t.name(first.server).to_string()),
         steps,
+        brings: Vec::new(),
     }));
     start_playing(ed, sim);
 }

@@ -16,10 +16,16 @@ fn block(b: TextBlock) -> El {
     match b {
         TextBlock::Paragraph(p) => el("p").user_text(p),
         TextBlock::Table { head, rows } => {
-            // Rows as long as the longest, so that the grid stays whole.
-            let width = rows.iter().map(Vec::len).fold(head.len(), usize::max);
+            // Rows as long as the longest, so that the grid stays whole,
+            // up to 32 columns: a line of 20,000 pipes over 20,000 lines
+            // of one would have made 400 million empty cells.
+            let width = rows
+                .iter()
+                .map(Vec::len)
+                .fold(head.len(), usize::max)
+                .min(32);
             let row = |cells: Vec<String>, head: bool| {
-                el("tr").children((0..width).map(|i| {
+                el("tr").children((0..width.max(cells.len())).map(|i| {
                     let cell = if head {
                         el("th").attr("scope", "col")
                     } else {

@@ -238,6 +238,12 @@ pub fn may_add(ed: Editor, kind: Kind) -> bool {
         .with_value(|g| g.as_ref().is_none_or(|(ex, _)| ex.allow.may_add(kind)))
 }
 
+/// Whether the palette offers a server to add: not in an exercise that
+/// uses only the servers it starts with.
+pub fn palette_open(ed: Editor) -> bool {
+    may_add(ed, Kind::Dpm) || may_add(ed, Kind::Protected)
+}
+
 /// The exercise being written.
 #[derive(Clone, Copy)]
 pub struct Draft {

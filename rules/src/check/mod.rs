@@ -98,6 +98,22 @@ pub fn check(t: &Topology) -> Vec<Finding> {
     Checker::new(t).into_findings()
 }
 
+/// What a change brings: the errors and warnings `after` has that `before`
+/// has not (the same rule about the same servers and protections; notes
+/// left out), in `after`'s order. For a recovery option, `before` is the
+/// drawing and `after` its result: Switch Protection on a server that had
+/// a secondary brings `switched-no-secondary`. Any two topologies (ids
+/// are compared as they are; a server renamed between them is the same
+/// server).
+pub fn brought(before: &Topology, after: &Topology) -> Vec<Finding> {
+    let key = |f: &Finding| (f.rule, f.servers.clone(), f.protections.clone());
+    let had: crate::hash::HashSet<_> = check(before).iter().map(key).collect();
+    check(after)
+        .into_iter()
+        .filter(|f| f.severity() != Severity::Info && !had.contains(&key(f)))
+        .collect()
+}
+
 /// Adjacency by position in `topology.servers`, built once per check, in
 /// compressed form (one flat array per direction) so that indexing 10,000
 /// servers costs a few allocations, not 20,000.
@@ -1122,4 +1138,49 @@ fn cycle_through(v: View, p: usize, q: usize) -> Vec<usize> {
     let mut members: Vec<usize> = fwd.intersection(&bwd).copied().collect();
     crate::sort::sort_by(&mut members, &|a, b| a.cmp(b));
     members
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::failover::{plan, OptionKind};
+
+    /// Scenario 1 with DS1 failed: Switch Protection on DS3 for PS1 brings
+    /// `switched-no-secondary` about PS1 (DS3's protector DS4 holds no copy
+    /// of it), the rebuild brings nothing, and nothing brings itself.
+    #[test]
+    fn an_option_brings_the_findings_its_result_has_and_the_drawing_has_not() {
+        let t = crate::presets::scenario_1();
+        let (ds1, ps1) = (t.find("DS1").unwrap(), t.find("PS1").unwrap());
+        let pl = plan(&t, &[ds1]);
+        let options = &pl
+            .affected
+            .iter()
+            .find(|a| a.server == ps1)
+            .unwrap()
+            .options;
+        let of = |kind| {
+            options
+                .iter()
+                .find(|o| o.kind == kind && o.supported)
+                .unwrap()
+        };
+        let switched = brought(&t, &of(OptionKind::SwitchProtection).result(&t, &[ds1]));
+        assert_eq!(
+            switched
+                .iter()
+                .map(|f| (f.rule, t.name(f.servers[0])))
+                .collect::<Vec<_>>(),
+            vec![(Rule::SwitchedNoSecondary, "PS1")]
+        );
+        let rebuilt = of(OptionKind::RebuildPrimary).result(&t, &[ds1]);
+        assert_eq!(brought(&t, &rebuilt), Vec::new());
+        assert_eq!(brought(&t, &t), Vec::new());
+        // Notes are left out: a drawing emptied of protections leaves every
+        // server unprotected (a note), and brings nothing.
+        let mut bare = t.clone();
+        bare.protections.clear();
+        assert!(!check(&bare).is_empty());
+        assert_eq!(brought(&t, &bare), Vec::new());
+    }
 }

@@ -560,3 +560,34 @@ fn database_copies(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each option's title and the server it goes through read as one
+    /// phrase ("... doesn't know via DS5" did not).
+    #[test]
+    fn an_option_and_its_server_read_as_one_phrase() {
+        let t = crate::presets::scenario_2();
+        let ds2 = t.find("DS2").unwrap();
+        let pl = plan(&t, &[ds2]);
+        let mut said: Vec<String> = pl
+            .affected
+            .iter()
+            .flat_map(|a| &a.options)
+            .filter_map(|o| Some(format!("{}{}{}", o.title(&t), o.kind.via_joiner(), o.via.as_ref()?)))
+            .collect();
+        said.sort();
+        said.dedup();
+        for want in [
+            "Switch Protection on DS3",
+            "Rebuild the primary from DS3",
+            "Move to a server the secondary doesn't know: DS5",
+            "Move to a server the secondary knows: DS3",
+            "Protect again by DS4",
+        ] {
+            assert!(said.iter().any(|s| s == want), "{want} not among {said:?}");
+        }
+    }
+}

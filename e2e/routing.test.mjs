@@ -185,5 +185,12 @@ test('servers dropped over others: their arrows go around the rest', async () =>
     const top = await page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.closest('[data-server]')?.getAttribute('data-server'), [to.x + 14, to.y + 8]);
     assert.equal(top, s, `${s} dropped over ${t} is drawn under it`);
   }
+  // Opened again, the drawing is drawn in its own order (DS1 before DS4):
+  // what was dropped in the last one is no longer raised.
+  const order = () => page.$$eval('svg.canvas .servers [data-server]', (gs) => gs.map((g) => g.getAttribute('data-server')));
+  assert.ok((await order()).indexOf('DS1') > (await order()).indexOf('DS4'), 'DS1 raised over DS4');
+  await page.selectOption('[data-action="preset"]', 'scenario-2');
+  await page.waitForTimeout(400);
+  assert.ok((await order()).indexOf('DS1') < (await order()).indexOf('DS4'), 'DS1 no longer raised');
   await done(app, server.url);
 });

@@ -136,6 +136,8 @@ test('a task quoting the documentation\'s table shows a table, in the task panel
   const app = await openApp(server.browser, server.url, { viewport: { width: 1280, height: 800 } });
   const { page } = app;
   await openBuiltIn(page, '2-scenario-2');
+  // Its start has no title: the header says the exercise's.
+  assert.equal(await page.getByTestId('scenario-title').innerText(), 'Scenario 2: dual roles');
   const table = [
     ['Server', 'Protecting', 'Protected by'],
     ['DS1 (primary)', 'PS1, PS2', 'DS2'],
@@ -314,6 +316,22 @@ for (const [width, height] of [[1920, 1080], [1280, 720]]) {
     await done(app, server.url);
   });
 }
+
+test('presenting hides the editor\'s notice, whose button would change the drawing unseen', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  await page.selectOption('[data-action="preset"]', 'scenario-2');
+  const notice = page.getByTestId('notice');
+  await notice.waitFor();
+  assert.match(await notice.innerText(), /Opened the preset/);
+  await page.click('[data-action="present"]');
+  await page.waitForSelector('[data-testid="presenter"]');
+  assert.equal(await notice.isVisible(), false, 'no notice over the presentation');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('.toolbar', { state: 'visible' });
+  assert.equal(await notice.isVisible(), true, 'the notice is back after');
+  await done(app, server.url);
+});
 
 test('presenter: a server of another drawing\'s scene in the spotlight gives up the focus on leaving, a server of the drawing keeps it', async () => {
   const app = await openApp(server.browser, server.url);

@@ -64,13 +64,7 @@ pub fn Canvas() -> impl IntoView {
     provide_context(p);
     let dragging = p.dragging;
     let vis = Visible::new(c, (dragging, p.raised), derived.ground);
-    // Another drawing: nothing of it was dropped yet.
-    crate::browser::effect(move || {
-        ed.opened.track();
-        if !p.raised.with_untracked(Vec::is_empty) {
-            p.raised.set(Vec::new());
-        }
-    });
+    p.forget_raised_on_open(ed);
     let probes = NodeRef::<leptos::svg::G>::new();
     let regions = site_regions(c, dragging);
     let far = derived.far;

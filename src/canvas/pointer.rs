@@ -97,6 +97,17 @@ struct HitAt {
 pub const MOST_RAISED: usize = 200;
 
 impl Pointer {
+    /// Empties [`Pointer::raised`] whenever another drawing is opened:
+    /// nothing of it was dropped yet. For the canvas's life.
+    pub fn forget_raised_on_open(self, ed: crate::state::editor::Editor) {
+        crate::browser::effect(move || {
+            ed.opened.track();
+            if !self.raised.with_untracked(Vec::is_empty) {
+                self.raised.set(Vec::new());
+            }
+        });
+    }
+
     /// `ground`: whether the far view is painted.
     pub fn new(ground: Memo<bool>) -> Pointer {
         Pointer {

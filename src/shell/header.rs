@@ -11,7 +11,14 @@ use crate::state::editor::Mode;
 /// The editor's header.
 pub fn header(c: Ctx) -> impl IntoView {
     let ed = c.ed;
-    let title = move || ed.doc.with(|t| t.title.clone().unwrap_or_default());
+    // The drawing's title; in an exercise whose start has none, the
+    // exercise's (the header was blank).
+    let title = move || {
+        ed.doc.with(|t| t.title.clone()).unwrap_or_else(|| {
+            c.ws.active
+                .with(|a| a.as_ref().map(|a| a.ex.title.clone()).unwrap_or_default())
+        })
+    };
     let summary = crate::browser::memo(move |_| ed.findings.with(|f| Summary::of(f)));
     let status_class = move || {
         let s = summary.get();

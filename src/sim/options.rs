@@ -266,11 +266,10 @@ fn affected_server(
             entries = entries.child(option_group(t, (ai, oi), o, among, active, picks));
             continue;
         }
-        let via = o.via.as_deref().map(|v| {
-            classed("span", "via")
-                .text(o.kind.via_joiner())
-                .user_text(v)
-        });
+        let via = o
+            .via
+            .as_deref()
+            .map(|v| classed("span", "via").text(o.via_joiner()).user_text(v));
         let entry = option_entry(t, ai, o, active, via, Vec::new());
         entries = entries.child(entry.attr("data-o", oi.to_string()));
     }

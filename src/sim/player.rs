@@ -172,7 +172,7 @@ fn player_title(p: &Player) -> El {
         // has them ("Move to a server the secondary doesn't know: DS5"),
         // then whose protection it is.
         title = match &o.via {
-            Some(v) => title.text(o.kind.via_joiner()).user_text(v).text(", for "),
+            Some(v) => title.text(o.via_joiner()).user_text(v).text(", for "),
             None => title.text(" for "),
         }
         .user_text(&p.server);

@@ -143,7 +143,7 @@ fn walk_list(
         all &= done;
         let mut title = el("strong").text(ed.doc.with_untracked(|t| o.title(t)));
         if let Some(v) = &o.via {
-            title = title.text(o.kind.via_joiner()).user_text(v);
+            title = title.text(o.via_joiner()).user_text(v);
         }
         n += 1;
         list = list.child(

@@ -722,20 +722,9 @@ fn option(doc: &Document, o: &RecoveryOption) -> Element {
     );
     let _ = li.set_attribute("data-option", &o.key());
     let head = el(doc, "p", "vw-finding-head");
-    let title = match (&o.via, &o.action) {
-        (
-            Some(v),
-            dpm_rules::Action::Move {
-                to: dpm_rules::Destination::New { .. },
-                ..
-            },
-        ) => format!(
-            "{}{}a new DPM server, {v}",
-            o.kind.title(),
-            o.kind.via_joiner()
-        ),
-        (Some(v), _) => format!("{}{}{v}", o.kind.title(), o.kind.via_joiner()),
-        (None, _) => o.kind.title().to_string(),
+    let title = match &o.via {
+        Some(v) => format!("{}{}{v}", o.kind.title(), o.via_joiner()),
+        None => o.kind.title().to_string(),
     };
     let _ = head.append_child(&text_el(doc, "span", "vw-rule", &title));
     let _ = head.append_child(&text_el(

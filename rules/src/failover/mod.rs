@@ -286,6 +286,20 @@ impl RecoveryOption {
         }
     }
 
+    /// The words between the option's title and its server
+    /// ([`OptionKind::via_joiner`]), saying when that server is a new one
+    /// ("Move to a server the secondary doesn't know: a new DPM server,
+    /// DS4": a name the drawing does not have yet).
+    pub fn via_joiner(&self) -> &'static str {
+        match &self.action {
+            Action::Move {
+                to: Destination::New { .. },
+                ..
+            } => ": a new DPM server, ",
+            _ => self.kind.via_joiner(),
+        }
+    }
+
     /// The option of this one's group through `via`, one of
     /// [`RecoveryOption::among`], with its own reason and action. In: the
     /// topology planned and a server. Out: `None` when `via` is not among
@@ -576,14 +590,23 @@ mod tests {
             .affected
             .iter()
             .flat_map(|a| &a.options)
-            .filter_map(|o| Some(format!("{}{}{}", o.title(&t), o.kind.via_joiner(), o.via.as_ref()?)))
+            .filter_map(|o| {
+                Some(format!(
+                    "{}{}{}",
+                    o.title(&t),
+                    o.via_joiner(),
+                    o.via.as_ref()?
+                ))
+            })
             .collect();
         said.sort();
         said.dedup();
         for want in [
             "Switch Protection on DS3",
             "Rebuild the primary from DS3",
-            "Move to a server the secondary doesn't know: DS5",
+            "Move to a server the secondary doesn't know: DS1",
+            // DS5 is not in the drawing yet.
+            "Move to a server the secondary doesn't know: a new DPM server, DS5",
             "Move to a server the secondary knows: DS3",
             "Protect again by DS4",
         ] {

@@ -50,6 +50,21 @@ test('the first visit\'s hint is about editing: the simulator, which says what a
   await done(app, server.url);
 });
 
+test('on a narrow canvas the first visit\'s hint stands above the zoom buttons, as wide as the canvas, not a column of words', async () => {
+  for (const viewport of [{ width: 800, height: 700 }, { width: 1024, height: 768 }, { width: 1280, height: 800 }]) {
+    const app = await openApp(server.browser, server.url, { viewport });
+    const { page } = app;
+    const hint = await page.locator('.first-hint').boundingBox();
+    const zoom = await page.locator('.view-controls').boundingBox();
+    const where = `${viewport.width}x${viewport.height}`;
+    assert.ok(hint.width >= 300, `${where}: the hint ${hint.width} px wide`);
+    assert.ok(hint.height <= 100, `${where}: the hint ${hint.height} px tall`);
+    const apart = hint.x + hint.width <= zoom.x || hint.y + hint.height <= zoom.y;
+    assert.ok(apart, `${where}: the hint over the zoom buttons`);
+    await done(app, server.url);
+  }
+});
+
 test('the first visit\'s hint goes once the first protection is drawn', async () => {
   const app = await openApp(server.browser, server.url);
   const { page } = app;

@@ -59,8 +59,14 @@ test('on a narrow canvas the first visit\'s hint stands above the zoom buttons, 
     const where = `${viewport.width}x${viewport.height}`;
     assert.ok(hint.width >= 300, `${where}: the hint ${hint.width} px wide`);
     assert.ok(hint.height <= 100, `${where}: the hint ${hint.height} px tall`);
-    const apart = hint.x + hint.width <= zoom.x || hint.y + hint.height <= zoom.y;
-    assert.ok(apart, `${where}: the hint over the zoom buttons`);
+    const apart = (a, b) => a.x + a.width <= b.x || a.y + a.height <= b.y;
+    assert.ok(apart(hint, zoom), `${where}: the hint over the zoom buttons`);
+    // Nor over the minimap, when it is shown (M).
+    await page.locator('svg.canvas').focus();
+    await page.keyboard.press('m');
+    const map = page.getByTestId('minimap');
+    await map.waitFor();
+    assert.ok(apart(await page.locator('.first-hint').boundingBox(), await map.boundingBox()), `${where}: the hint over the minimap`);
     await done(app, server.url);
   }
 });

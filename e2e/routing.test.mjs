@@ -190,7 +190,10 @@ test('servers dropped over others: their arrows go around the rest', async () =>
   const order = () => page.$$eval('svg.canvas .servers [data-server]', (gs) => gs.map((g) => g.getAttribute('data-server')));
   assert.ok((await order()).indexOf('DS1') > (await order()).indexOf('DS4'), 'DS1 raised over DS4');
   await page.selectOption('[data-action="preset"]', 'scenario-2');
-  await page.waitForTimeout(400);
+  await page.waitForFunction(() => {
+    const o = [...document.querySelectorAll('svg.canvas .servers [data-server]')].map((g) => g.getAttribute('data-server'));
+    return o.indexOf('DS1') >= 0 && o.indexOf('DS1') < o.indexOf('DS4');
+  }, null, { timeout: 5000 }).catch(() => {});
   assert.ok((await order()).indexOf('DS1') < (await order()).indexOf('DS4'), 'DS1 no longer raised');
   await done(app, server.url);
 });

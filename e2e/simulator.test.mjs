@@ -424,7 +424,7 @@ test('Risk on, then simulating: no suggested arrow nor risk label stands on the 
   assert.match(await risk.getAttribute('title'), /Off while simulating/);
   // Before it is applied, the option says the warning it brings.
   const brings = page.getByTestId('option-brings');
-  assert.deepEqual(await brings.locator('[data-rule]').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-rule'))), ['switched-no-secondary']);
+  assert.deepEqual(await brings.locator('[data-brings]').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-brings'))), ['switched-no-secondary']);
   assert.match(await brings.innerText(), /Applying it brings:\s*The switched-no-secondary warning: PS1 is in switched protection on DS3/);
   await page.click('[data-action="stop"]');
   await page.click('[data-option="rebuild-primary DS3"] [data-action="play"]');

@@ -87,7 +87,7 @@ mod sort;
 mod table;
 mod twin;
 
-pub use check::{brought, check, Checked, Checker, Finding, Summary};
+pub use check::{brought, brought_over, check, Checked, Checker, Finding, Summary};
 pub use edit::{
     as_kept, extract, free_place, make_room, paste, remove_servers, rename_making_room, snap, GRID,
     ROOM,

@@ -152,7 +152,7 @@ fn brings(p: &Player) -> Option<El> {
     }
     let items = p.brings.iter().map(|f| {
         el("li")
-            .attr("data-rule", f.rule.id())
+            .attr("data-brings", f.rule.id())
             .text(format!("The {} {}: ", f.rule.id(), f.severity().as_str()))
             .user_text(&f.message)
     });

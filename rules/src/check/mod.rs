@@ -99,18 +99,27 @@ pub fn check(t: &Topology) -> Vec<Finding> {
 }
 
 /// What a change brings: the errors and warnings `after` has that `before`
-/// has not (the same rule about the same servers and protections; notes
-/// left out), in `after`'s order. For a recovery option, `before` is the
-/// drawing and `after` its result: Switch Protection on a server that had
-/// a secondary brings `switched-no-secondary`. Any two topologies (ids
-/// are compared as they are; a server renamed between them is the same
-/// server).
+/// has not (a rule about servers it did not say it of; notes left out), in
+/// `after`'s order. For a recovery option, `before` is the drawing and
+/// `after` its result: Switch Protection on a server that had a secondary
+/// brings `switched-no-secondary`. A warning the drawing had about the
+/// same servers is not brought, whatever protections it names now. Any
+/// two topologies (ids are compared as they are; a server renamed between
+/// them is the same server).
 pub fn brought(before: &Topology, after: &Topology) -> Vec<Finding> {
-    let key = |f: &Finding| (f.rule, f.servers.clone(), f.protections.clone());
-    let had: crate::hash::HashSet<_> = check(before).iter().map(key).collect();
+    brought_over(&check(before), after)
+}
+
+/// [`brought`] from the findings `had` of the drawing before (an editor
+/// keeps them: one check, of `after`, instead of two).
+pub fn brought_over(had: &[Finding], after: &Topology) -> Vec<Finding> {
+    let had: crate::hash::HashSet<(Rule, &[ServerId])> =
+        had.iter().map(|f| (f.rule, f.servers.as_slice())).collect();
     check(after)
         .into_iter()
-        .filter(|f| f.severity() != Severity::Info && !had.contains(&key(f)))
+        .filter(|f| {
+            f.severity() != Severity::Info && !had.contains(&(f.rule, f.servers.as_slice()))
+        })
         .collect()
 }
 
@@ -1176,11 +1185,20 @@ mod tests {
         let rebuilt = of(OptionKind::RebuildPrimary).result(&t, &[ds1]);
         assert_eq!(brought(&t, &rebuilt), Vec::new());
         assert_eq!(brought(&t, &t), Vec::new());
-        // Notes are left out: a drawing emptied of protections leaves every
-        // server unprotected (a note), and brings nothing.
+        // Notes are left out: a drawing emptied of protections leaves
+        // every server unprotected (a note it had not), and brings nothing.
         let mut bare = t.clone();
         bare.protections.clear();
-        assert!(!check(&bare).is_empty());
+        let before = check(&t);
+        assert!(check(&bare)
+            .iter()
+            .any(|f| f.rule == Rule::Unprotected && !before.contains(f)));
         assert_eq!(brought(&t, &bare), Vec::new());
+        // A server renamed between the two is the same server.
+        let mut renamed = of(OptionKind::SwitchProtection).result(&t, &[ds1]);
+        if let Some(s) = renamed.servers.iter_mut().find(|s| s.id == ps1) {
+            s.name = "PS1-renamed".into();
+        }
+        assert_eq!(brought_over(&before, &renamed).len(), 1);
     }
 }

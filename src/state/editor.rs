@@ -154,15 +154,12 @@ impl Camera {
         if cam.k >= readable || readable > max_k {
             return cam;
         }
-        let tight = Camera::fitting_with(bounds, (w, h), max_k, 8.0);
+        // At most `readable`: the tight fit reaches it, or is no use.
+        let tight = Camera::fitting_with(bounds, (w, h), readable, 8.0);
         if tight.k < readable {
-            return cam;
-        }
-        let (x0, y0, x1, y1) = bounds;
-        Camera {
-            x: (w - (x1 - x0) * readable) / 2.0 - x0 * readable,
-            y: (h - (y1 - y0) * readable) / 2.0 - y0 * readable,
-            k: readable,
+            cam
+        } else {
+            tight
         }
     }
 

@@ -78,9 +78,7 @@ impl OptionKind {
             OptionKind::RestoreDatabase => "Restore the DPM database",
         }
     }
-}
 
-impl OptionKind {
     /// The words between an option's title and the DPM server it goes
     /// through ([`RecoveryOption::via`]), so that the two read as one
     /// phrase: "Switch Protection on DS3", "Rebuild the primary from DS3"

@@ -122,7 +122,10 @@ test('while an option plays, and in the presenter', async () => {
 // footprint (what its route was found from) a move touches, so what it
 // draws after any moves is what a reload draws. DS4's moves were found
 // natively to change DS5->PS18's route more than 48 units off its path
-// (all the canvas looked at before, which kept the old route).
+// (all the canvas looked at before, which kept the old route). A route
+// still clear waits until the move's frames are drawn; one the moved box
+// now stands over is routed with the move: right after each key, no
+// arrow runs over a server.
 test('after servers move, every arrow is the one a reload draws', async () => {
   const app = await openApp(server.browser, server.url, { path: '#generate=30', viewport: { width: 1600, height: 1000 } });
   const { page } = app;
@@ -144,6 +147,7 @@ test('after servers move, every arrow is the one a reload draws', async () => {
     await page.click(`.canvas [data-server="${name}"] .body`);
     for (const key of keys) {
       await page.keyboard.press(key);
+      assert.deepEqual(await arrowsOverServers(page), [], `right after ${name} ${key}`);
       await page.waitForTimeout(80);
     }
   }

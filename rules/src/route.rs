@@ -482,6 +482,7 @@ pub fn route_with_footprint(
 ) -> (Arrow, Footprint) {
     let mut fp = Footprint::default();
     let g = routed(from, to, reverse, obstacles, limit, Some(&mut fp));
+    fp.drawn.clone_from(&g.trace);
     (g, fp)
 }
 
@@ -529,6 +530,12 @@ pub struct Footprint {
     /// The bounds (x0, y0, x1, y1) a changed box's centre must be within
     /// to touch the footprint: a quick "no" for most boxes.
     bounds: (f64, f64, f64, f64),
+    /// The route found, as drawn (its [`Arrow::trace`]).
+    drawn: Vec<Point>,
+    /// The arrow was drawn plain though boxes were in its way (more than
+    /// the limit, a server walled in, no routing asked for, ends not
+    /// finite or at one point).
+    plain_anyway: bool,
 }
 
 impl Default for Footprint {
@@ -538,6 +545,8 @@ impl Default for Footprint {
             lines: Vec::new(),
             around: Vec::new(),
             bounds: (f64::MAX, f64::MAX, f64::MIN, f64::MIN),
+            drawn: Vec::new(),
+            plain_anyway: false,
         }
     }
 }
@@ -562,6 +571,21 @@ impl Footprint {
             || self.around.iter().any(|&(o, ohw, reach)| {
                 ((o.x - c.x).abs() - hw - ohw).max((o.y - c.y).abs() - NODE_H) < reach
             })
+    }
+
+    /// Whether the route found may be drawn as it is for a moment after
+    /// boxes changed, while it waits to be routed again: it still passes
+    /// over no box of `obstacles` but those of its ends (`ends`: the
+    /// protector's and the target's servers), or it was drawn plain over
+    /// the boxes in its way to begin with (more than the limit, say),
+    /// which a box more or less under it does not change. Such a route
+    /// may be longer than the route found afresh, or keep less clearance
+    /// around a box that came near, but it runs over no server it did
+    /// not. One that may not wait is to be routed again before it is
+    /// drawn. False for a footprint of no route ([`Footprint::default`]).
+    pub fn may_wait(&self, ends: [ServerId; 2], obstacles: &Obstacles) -> bool {
+        !self.drawn.is_empty()
+            && (self.plain_anyway || trace_clear_but(&self.drawn, &ends, obstacles))
     }
 
     /// Notes a line the search looked along.
@@ -623,8 +647,14 @@ pub fn is_clear(g: &Arrow, skip: [ServerId; 2], obstacles: &Obstacles) -> bool {
 /// Whether the arrow `g` passes over no box of `obstacles` but those of
 /// `skip`.
 fn clear_but(g: &Arrow, skip: &[ServerId], obstacles: &Obstacles) -> bool {
+    trace_clear_but(&g.trace, skip, obstacles)
+}
+
+/// Whether the path `trace` passes over no box of `obstacles` but those
+/// of `skip`.
+fn trace_clear_but(trace: &[Point], skip: &[ServerId], obstacles: &Obstacles) -> bool {
     let mut hit = Vec::new();
-    g.trace.windows(2).all(|w| {
+    trace.windows(2).all(|w| {
         // (Most 0: the search stops at the first box over it.)
         obstacles.crossed(w[0], w[1], skip, (0.0, 0), &mut hit);
         hit.is_empty()
@@ -667,6 +697,9 @@ fn bent(
         .iter()
         .all(|v| v.is_finite());
     if limit == Limit::NONE || a == b || !finite {
+        if let Some(f) = note {
+            f.plain_anyway = true;
+        }
         return plain;
     }
     if let Some(f) = note.as_deref_mut() {
@@ -676,16 +709,18 @@ fn bent(
         return plain;
     }
     let wider = within(wider, 0.0, 40.0);
-    detour(
+    let via = detour(
         (a, b),
         &plain,
         &[from.0, to.0],
         (obstacles, wider),
         limit,
-        note,
-    )
-    .map(|via| rounded(a, b, &via, half))
-    .unwrap_or(plain)
+        note.as_deref_mut(),
+    );
+    if let Some(f) = note {
+        f.plain_anyway = via.is_none();
+    }
+    via.map(|via| rounded(a, b, &via, half)).unwrap_or(plain)
 }
 
 /// A box in a route's way: its server, centre, the clearance kept around
@@ -1100,6 +1135,41 @@ mod tests {
         g.trace
             .windows(2)
             .any(|w| segment_hits_box(w[0], w[1], c, NODE_W / 2.0 - 2.0, NODE_H / 2.0 - 2.0))
+    }
+
+    /// A route found clear that [`Footprint::may_wait`] says may wait
+    /// passes over no box of `boxes` but its ends' (looked at box by box,
+    /// not through the grid `o`).
+    fn waits_over_no_box(
+        g: &Arrow,
+        fp: &Footprint,
+        &(u, v, _): &(ServerId, ServerId, bool),
+        o: &Obstacles,
+        boxes: &HashMap<ServerId, (Point, f64)>,
+    ) -> Result<(), TestCaseError> {
+        if fp.may_wait([u, v], o) && !fp.plain_anyway {
+            let under: Vec<_> = boxes
+                .iter()
+                .filter(|&(&s, &(c, w))| s != u && s != v && over_box(g, c, w))
+                .map(|(&s, _)| s)
+                .collect();
+            prop_assert!(
+                under.is_empty(),
+                "{:?}->{:?} may wait, over {:?}",
+                u,
+                v,
+                under
+            );
+        }
+        Ok(())
+    }
+
+    /// Whether any leg of `g` passes over the box `w` wide at `c` (2 units
+    /// smaller: grazing is not passing over).
+    fn over_box(g: &Arrow, c: Point, w: f64) -> bool {
+        g.trace
+            .windows(2)
+            .any(|s| segment_hits_box(s[0], s[1], c, w / 2.0 - 2.0, NODE_H / 2.0 - 2.0))
     }
 
     /// Whether `occupied` names, row by row and rising, exactly the cells
@@ -1737,6 +1807,9 @@ mod tests {
                 let hit = slot.as_ref().is_some_and(|(_, fp)| {
                     was.into_iter().chain(to).any(|(c, w)| fp.touched_by(c, w))
                 });
+                if let Some((g, fp)) = slot.as_ref() {
+                    waits_over_no_box(g, fp, pair, &o, &boxes)?;
+                }
                 if pair.0 != id && pair.1 != id {
                     if hit {
                         touched += 1;
@@ -1828,6 +1901,48 @@ mod tests {
         ]);
         let moved = route((ServerId(1), a), (ServerId(2), b), false, &o2, Limit::FULL);
         assert_ne!(moved, g, "the narrower clearance moves the route");
+    }
+
+    /// A route may wait to be routed again while no box comes over it: a
+    /// box moved beside it or taken away leaves it as it is (to be routed
+    /// again when there is time), one moved onto it does not, and its own
+    /// ends never count. An arrow drawn plain over more boxes than the
+    /// limit may wait whatever comes under it.
+    #[test]
+    fn a_route_may_wait_until_a_box_comes_over_it() {
+        let (a, b, c) = (at(0.0, 0.0), at(0.0, 400.0), at(0.0, 200.0));
+        let ends = [ServerId(1), ServerId(2)];
+        let mut o = plain_boxes([(ServerId(1), a), (ServerId(2), b), (ServerId(3), c)]);
+        let (g, fp) = route_with_footprint((ends[0], a), (ends[1], b), false, &o, Limit::FULL);
+        assert!(g.d.contains('Q') && fp.may_wait(ends, &o), "{}", g.d);
+        o.set(ServerId(3), None);
+        assert!(fp.may_wait(ends, &o));
+        let side = if g.mid.x < 0.0 { -1.0 } else { 1.0 };
+        let onto = at(side * (NODE_W / 2.0 + 4.0), 200.0);
+        assert!(fp.touched_by(onto, NODE_W));
+        o.set(ServerId(3), Some((onto, NODE_W)));
+        assert!(!fp.may_wait(ends, &o), "C moved onto the detour");
+        // Its ends moved over it do not count.
+        o.set(ServerId(3), Some((at(900.0, 200.0), NODE_W)));
+        o.set(ServerId(1), Some((at(0.0, 200.0), NODE_W)));
+        assert!(fp.may_wait(ends, &o));
+        assert!(!Footprint::default().may_wait(ends, &o));
+        // Over a row of five boxes with a limit of four: drawn plain, over
+        // them, and may wait with a sixth under it.
+        let (a, b) = (at(0.0, 0.0), at(2000.0, 0.0));
+        let row = (1..=5).map(|i| (ServerId(10 + i), at(f64::from(i) * 330.0, 0.0)));
+        let mut o = plain_boxes([(ends[0], a), (ends[1], b)].into_iter().chain(row));
+        let (g, fp) = route_with_footprint((ends[0], a), (ends[1], b), false, &o, Limit(4));
+        assert_eq!(g, arrow(a, b, bend_for(a, b, false)));
+        o.set(ServerId(20), Some((at(1800.0, 0.0), NODE_W)));
+        assert!(fp.may_wait(ends, &o));
+        let (g, routed) = route_with_footprint((ends[0], a), (ends[1], b), false, &o, Limit(6));
+        assert!(g.d.contains('Q') && routed.may_wait(ends, &o), "{}", g.d);
+        o.set(ServerId(21), Some((g.mid, NODE_W)));
+        assert!(
+            !routed.may_wait(ends, &o),
+            "routed around six, a seventh in the way"
+        );
     }
 
     /// A packed grid (gaps of 3) with arrows across it: every route ends

@@ -145,9 +145,7 @@ fn geometry(
             let (g, fp) = obstacles.with_untracked(|o| {
                 route_with_footprint(ends.0, ends.1, rev, o, Limit::for_drawing(o.len()))
             });
-            looks.traces.update_value(|t| {
-                t.insert(link, fp);
-            });
+            looks.routed(link, fp);
             g
         }
     })

@@ -483,6 +483,7 @@ pub fn route_with_footprint(
     let mut fp = Footprint::default();
     let g = routed(from, to, reverse, obstacles, limit, Some(&mut fp));
     fp.drawn.clone_from(&g.trace);
+    fp.ends_hw = (obstacles.half_w(from.0), obstacles.half_w(to.0));
     (g, fp)
 }
 
@@ -536,6 +537,9 @@ pub struct Footprint {
     /// the limit, a server walled in, no routing asked for, ends not
     /// finite or at one point).
     plain_anyway: bool,
+    /// The half widths of its ends' boxes, which set where it starts and
+    /// ends.
+    ends_hw: (f64, f64),
 }
 
 impl Default for Footprint {
@@ -547,6 +551,7 @@ impl Default for Footprint {
             bounds: (f64::MAX, f64::MAX, f64::MIN, f64::MIN),
             drawn: Vec::new(),
             plain_anyway: false,
+            ends_hw: (0.0, 0.0),
         }
     }
 }
@@ -582,9 +587,12 @@ impl Footprint {
     /// may be longer than the route found afresh, or keep less clearance
     /// around a box that came near, but it runs over no server it did
     /// not. One that may not wait is to be routed again before it is
-    /// drawn. False for a footprint of no route ([`Footprint::default`]).
+    /// drawn; so is one whose end's box grew or shrank (a rename), which
+    /// moves where it starts or ends. False for a footprint of no route
+    /// ([`Footprint::default`]).
     pub fn may_wait(&self, ends: [ServerId; 2], obstacles: &Obstacles) -> bool {
         !self.drawn.is_empty()
+            && self.ends_hw == (obstacles.half_w(ends[0]), obstacles.half_w(ends[1]))
             && (self.plain_anyway || trace_clear_but(&self.drawn, &ends, obstacles))
     }
 
@@ -709,18 +717,16 @@ fn bent(
         return plain;
     }
     let wider = within(wider, 0.0, 40.0);
-    let via = detour(
+    detour(
         (a, b),
         &plain,
         &[from.0, to.0],
         (obstacles, wider),
         limit,
-        note.as_deref_mut(),
-    );
-    if let Some(f) = note {
-        f.plain_anyway = via.is_none();
-    }
-    via.map(|via| rounded(a, b, &via, half)).unwrap_or(plain)
+        note,
+    )
+    .map(|via| rounded(a, b, &via, half))
+    .unwrap_or(plain)
 }
 
 /// A box in a route's way: its server, centre, the clearance kept around
@@ -749,6 +755,10 @@ fn detour(
         }
         f.around(&looked.in_way, CLEARANCE + wider);
         f.around(&looked.over_ends, CLEARANCE + wider);
+        // No route within the limit: drawn plain over what is in its way.
+        // (Plain because only boxes over its ends were in the way is not
+        // this: it passes over nothing else.)
+        f.plain_anyway = found.is_none();
     }
     let found = found?;
     if found.is_empty() && !looked.over_ends.is_empty() {
@@ -1132,9 +1142,7 @@ mod tests {
     /// Whether any leg of `g` passes over the box at `c` (2 units smaller:
     /// grazing is not passing over).
     fn over(g: &Arrow, c: Point) -> bool {
-        g.trace
-            .windows(2)
-            .any(|w| segment_hits_box(w[0], w[1], c, NODE_W / 2.0 - 2.0, NODE_H / 2.0 - 2.0))
+        over_box(g, c, NODE_W)
     }
 
     /// A route found clear that [`Footprint::may_wait`] says may wait
@@ -1927,6 +1935,9 @@ mod tests {
         o.set(ServerId(1), Some((at(0.0, 200.0), NODE_W)));
         assert!(fp.may_wait(ends, &o));
         assert!(!Footprint::default().may_wait(ends, &o));
+        // Its end's box grown (a rename): where it starts moves.
+        o.set(ServerId(1), Some((at(0.0, 200.0), NODE_W_MAX)));
+        assert!(!fp.may_wait(ends, &o), "an end grew");
         // Over a row of five boxes with a limit of four: drawn plain, over
         // them, and may wait with a sixth under it.
         let (a, b) = (at(0.0, 0.0), at(2000.0, 0.0));
@@ -1942,6 +1953,17 @@ mod tests {
         assert!(
             !routed.may_wait(ends, &o),
             "routed around six, a seventh in the way"
+        );
+        // Drawn plain because only a box over its end was in its way: a
+        // box moved onto its middle does not wait.
+        let (a, b, over_a) = (at(0.0, 0.0), at(600.0, 0.0), at(40.0, 0.0));
+        let mut o = plain_boxes([(ends[0], a), (ends[1], b), (ServerId(3), over_a)]);
+        let (g, fp) = route_with_footprint((ends[0], a), (ends[1], b), false, &o, Limit::FULL);
+        assert_eq!(g, arrow(a, b, bend_for(a, b, false)));
+        o.set(ServerId(4), Some((at(300.0, 0.0), NODE_W)));
+        assert!(
+            !fp.may_wait(ends, &o),
+            "a box onto a plain arrow under an overlapping server"
         );
     }
 

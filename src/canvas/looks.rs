@@ -9,7 +9,8 @@
 //! An arrow's route is searched again when its ends move, or when a box
 //! that changed (moved, grown, added, removed) touches what the route was
 //! found from (its [`Footprint`], see `Looks::watch_boxes`), not at every
-//! change of the drawing.
+//! change of the drawing; at once where a box now stands over it, else
+//! once the change's frames are drawn.
 
 use crate::ctx::Ctx;
 use crate::state::derived::Derived;
@@ -117,7 +118,7 @@ pub struct Looks {
     pub traces: StoredValue<HashMap<Link, Footprint>>,
     /// Arrows a change of boxes touched whose routes, still clear, wait
     /// to be searched again until the change's frames are drawn; and
-    /// whether that search is due.
+    /// whether that search is already asked for.
     waiting: StoredValue<(HashSet<Link>, bool)>,
     /// The sources of the flags and of the Risk view's labels as their
     /// effects last read them: what a node made between two runs starts

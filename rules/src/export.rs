@@ -271,10 +271,6 @@ pub struct SvgOptions {
     pub theme: Theme,
     /// Leave the drawing's title out (the page showing the SVG shows it).
     pub untitled: bool,
-    /// Leave the `<style>` element out: the page showing the SVG applies
-    /// [`svg_style`] itself (the viewer does, as its page's Content Security
-    /// Policy refuses inline style elements it has no hash for).
-    pub bare: bool,
 }
 
 /// The SVG's palette.
@@ -432,6 +428,19 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 
 /// A standalone, styled SVG of the topology with its findings visible.
 pub fn to_svg(t: &Topology, findings: &[Finding], opts: &SvgOptions) -> String {
+    svg(t, findings, opts, Some(&svg_style(opts.theme)))
+}
+
+/// [`to_svg`]'s drawing without its `<style>` element, for a page that
+/// applies [`svg_style`] itself (the viewer does, as its page's Content
+/// Security Policy refuses inline style elements it has no hash for; and
+/// so the viewer does not carry the stylesheet twice).
+pub fn to_svg_bare(t: &Topology, findings: &[Finding], opts: &SvgOptions) -> String {
+    svg(t, findings, opts, None)
+}
+
+/// The SVG of [`to_svg`], with `style` in its `<style>` element if any.
+fn svg(t: &Topology, findings: &[Finding], opts: &SvgOptions, style: Option<&str>) -> String {
     let pos = positions(t);
     let failed: HashSet<ServerId> = opts.failed.iter().copied().collect();
     let (bad_servers, bad_links) = worst(findings);
@@ -439,7 +448,7 @@ pub fn to_svg(t: &Topology, findings: &[Finding], opts: &SvgOptions) -> String {
     let frame = Frame::new(t, &pos, &regions, findings, opts);
 
     let mut s = String::new();
-    frame.open(&mut s, t, opts);
+    frame.open(&mut s, t, opts, style);
     // Sites behind everything: a labelled region around each one's servers.
     sites(&mut s, &regions);
     // Protections under the servers.
@@ -533,7 +542,7 @@ impl Frame {
 
     /// The `<svg>` element's opening: size, title, style, arrowheads, the
     /// background and the drawing's title.
-    fn open(&self, s: &mut String, t: &Topology, opts: &SvgOptions) {
+    fn open(&self, s: &mut String, t: &Topology, opts: &SvgOptions, style: Option<&str>) {
         let Frame { x0, y0, w, h, .. } = *self;
         let _ = write!(
             s,
@@ -547,8 +556,8 @@ impl Frame {
         );
         let title = t.title.as_deref().unwrap_or("DPM protection topology");
         let _ = write!(s, "<title>{}</title>", xml_escape(title));
-        if !opts.bare {
-            let _ = write!(s, "<style>{}</style>", svg_style(opts.theme));
+        if let Some(style) = style {
+            let _ = write!(s, "<style>{style}</style>");
         }
         s.push_str(
             "<defs><marker id=\"arrowhead\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto-start-reverse\"><path d=\"M0 0 L10 5 L0 10 z\" fill=\"#56657a\"/></marker>\
@@ -1024,14 +1033,7 @@ pub(crate) mod tests {
                 ..SvgOptions::default()
             },
         );
-        let bare = to_svg(
-            &t,
-            &f,
-            &SvgOptions {
-                bare: true,
-                ..SvgOptions::default()
-            },
-        );
+        let bare = to_svg_bare(&t, &f, &SvgOptions::default());
         assert!(light.contains("<style>") && !light.contains("#161b22"));
         assert!(dark.contains(".bg { fill: #161b22; }"));
         assert!(!bare.contains("<style"));

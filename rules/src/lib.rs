@@ -103,8 +103,8 @@ pub use exercise::{
     EXERCISE_FORMAT, OPTION_KINDS,
 };
 pub use export::{
-    badge_symbol, is_web_address, svg_style, to_dot, to_mermaid, to_svg, truncate, viewer_page,
-    worst, xml_escape, SvgOptions, Theme, VIEWER_PAGE_ROOT,
+    badge_symbol, is_web_address, svg_style, to_dot, to_mermaid, to_svg, to_svg_bare, truncate,
+    viewer_page, worst, xml_escape, SvgOptions, Theme, VIEWER_PAGE_ROOT,
 };
 pub use failover::{
     plan, plan_outage, Action, Affected, DbCopy, Destination, Flow, OptionKind, OrderedStep, Plan,

@@ -21,8 +21,8 @@ use dpm_rules::hash::HashSet;
 use std::cell::RefCell;
 
 use dpm_rules::{
-    check, from_share, plan, to_share, to_svg, Finding, Plan, RecoveryOption, ServerId, Severity,
-    Summary, SvgOptions, Topology,
+    check, from_share, plan, to_share, to_svg_bare, Finding, Plan, RecoveryOption, ServerId,
+    Severity, Summary, SvgOptions, Topology,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -449,14 +449,13 @@ fn render(doc: &Document) {
             let opts = SvgOptions {
                 failed: p.as_ref().map(|p| p.failed.clone()).unwrap_or_default(),
                 list_findings: false,
-                bare: true,
                 // The bar shows the title.
                 untitled: true,
                 ..SvgOptions::default()
             };
             // The one path by which scenario text becomes markup: the rule
             // crate's SVG routine, which escapes every name.
-            d.set_inner_html(&to_svg(&s.t, &s.findings, &opts));
+            d.set_inner_html(&to_svg_bare(&s.t, &s.findings, &opts));
             if s.simulating {
                 servers_operable(&d, s);
             }

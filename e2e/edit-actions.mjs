@@ -227,7 +227,11 @@ export async function pickTargets(page) {
       .linksFrom(dpm.name)
       .sort((a, b) => seen.has(b.slice(dpm.name.length + 2)) - seen.has(a.slice(dpm.name.length + 2)));
     const protectsIt = new Set(links.map((l) => l.slice(dpm.name.length + 2)));
-    const target = prot.find((s) => !protectsIt.has(s.name) && s.name !== prot[0].name);
+    // The target first (an estate laid out in bands may have one server in
+    // view that the DPM server does not protect), then the two nearest.
+    const target = prot.find((s) => !protectsIt.has(s.name) && s !== prot[0]) ?? prot.find((s) => !protectsIt.has(s.name));
+    const rest = prot.filter((s) => s !== target);
+    if (rest.length < 2) return { error: `${all.length} servers wholly in view, two besides the target needed` };
     // The protection to remove: the DPM server's, else any, with a point a
     // click reaches (in a dense estate, arrows lie over arrows).
     let link = links.slice(0, 50).find((l) => window.__edits.linkPoint(l)) ?? null;
@@ -243,10 +247,106 @@ export async function pickTargets(page) {
         }
       }
     }
-    return { p1: prot[0].name, p2: prot[1].name, dpm: dpm.name, link, linkAt, target: target?.name ?? null };
+    return { p1: rest[0].name, p2: rest[1].name, dpm: dpm.name, link, linkAt, target: target?.name ?? null };
   });
   if (t.error) throw new Error(t.error);
   return t;
+}
+
+/**
+ * Pans the view (by dragging the bare canvas) so that DPM server `dpm`,
+ * centred in it, shares it with the nearest protected server it does not
+ * protect: close in, an estate laid out in bands shows a DPM server with
+ * its own servers only, and a protection needs a server to go to. Leaves
+ * the view as it is when that server is already in view, or too far away
+ * for both to show. Resolves to that server's name, or null.
+ */
+export async function frameWithTarget(page, dpm) {
+  const plan = await page.evaluate((dpm) => {
+    const svg = document.querySelector('svg.canvas');
+    const c = svg.getBoundingClientRect();
+    const m = /translate\(([-\d.e]+) ([-\d.e]+)\) scale\(([-\d.e]+)\)/.exec(svg.querySelector(':scope > g[transform]')?.getAttribute('transform') ?? '');
+    const d = JSON.parse(localStorage.getItem('dpm-sketch/drawing') ?? 'null');
+    if (!m || !d) return null;
+    const [tx, ty, k] = m.slice(1).map(Number);
+    const at = (s) => [c.x + tx + k * s.x, c.y + ty + k * s.y];
+    const from = d.servers.find((s) => s.name === dpm);
+    const own = new Set(d.protections.filter((p) => p.protector === dpm).map((p) => p.target));
+    let best = null;
+    for (const s of d.servers) {
+      if (s.kind === 'dpm' || own.has(s.name) || typeof s.x !== 'number') continue;
+      const dist = Math.hypot(s.x - from.x, s.y - from.y);
+      if (!best || dist < best.dist) best = { s, dist };
+    }
+    if (!best) return null;
+    const [a, b] = [at(from), at(best.s)];
+    // Room for both boxes and the margins pickTargets keeps.
+    const [hw, hh] = [(224 * k) / 2 + 24, (56 * k) / 2 + 24];
+    const inside = ([x, y]) => x - hw > c.x && x + hw < c.right && y - hh > c.y && y + hh < c.bottom;
+    if (inside(b)) return { name: best.s.name };
+    if (Math.abs(a[0] - b[0]) > c.width - 2 * hw || Math.abs(a[1] - b[1]) > c.height - 2 * hh) return null;
+    return { name: best.s.name, dx: c.x + c.width / 2 - (a[0] + b[0]) / 2, dy: c.y + c.height / 2 - (a[1] + b[1]) / 2 };
+  }, dpm);
+  if (!plan) return null;
+  if (plan.dx !== undefined) await panBy(page, plan.dx, plan.dy);
+  return plan.name;
+}
+
+/**
+ * Pans the view by (dx, dy) pixels, dragging the bare canvas (in steps of
+ * at most half the canvas, each from a spot of it that stays on it).
+ */
+export async function panBy(page, dx, dy) {
+  const box = await canvasBox(page);
+  const most = [box.width / 2 - 24, box.height / 2 - 24];
+  const steps = Math.max(1, Math.ceil(Math.abs(dx) / most[0]), Math.ceil(Math.abs(dy) / most[1]));
+  for (let i = 0; i < steps; i++) {
+    const [sx, sy] = [dx / steps, dy / steps];
+    const from = await page.evaluate(([dx, dy]) => {
+      const c = document.querySelector('svg.canvas').getBoundingClientRect();
+      for (let y = c.y + 12; y < c.bottom - 12; y += 9) {
+        for (let x = c.x + 12; x < c.right - 12; x += 9) {
+          const [ex, ey] = [x + dx, y + dy];
+          if (ex < c.x + 4 || ex > c.right - 4 || ey < c.y + 4 || ey > c.bottom - 4) continue;
+          const e = document.elementFromPoint(x, y);
+          if (e && e.closest('svg.canvas') && !e.closest('[data-server], .protection-group')) return { x, y };
+        }
+      }
+      return null;
+    }, [sx, sy]);
+    if (!from) throw new Error('no bare spot of the canvas to pan from');
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(from.x + sx, from.y + sy, { steps: 8 });
+    await page.mouse.up();
+    await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+  }
+}
+
+/**
+ * Brings the view back to the DPM server and its target when a step moved
+ * it (Tab gives the keys to the next server in the page's order, and the
+ * view follows the keys, in an estate laid out in bands often out of the
+ * view): Find centres the DPM server, then `frameWithTarget`.
+ */
+async function backInView(s) {
+  const away = await s.page.evaluate((names) => {
+    const c = document.querySelector('svg.canvas').getBoundingClientRect();
+    return names.some((n) => {
+      const b = document.querySelector(`[data-server="${CSS.escape(n)}"] .body`)?.getBoundingClientRect();
+      return !b || b.x < c.x || b.y < c.y || b.right > c.right || b.bottom > c.bottom;
+    });
+  }, [s.t.dpm, s.t.target].filter(Boolean));
+  if (!away || s.far) return;
+  await s.page.keyboard.press('Escape');
+  await s.page.keyboard.press('/');
+  await s.page.getByTestId('find').locator('input').waitFor();
+  await s.page.keyboard.type(s.t.dpm);
+  await s.page.keyboard.press('Enter');
+  await wait(s.page, (n) => document.querySelector(`[data-server="${CSS.escape(n)}"].selected`), s.t.dpm, 'found again');
+  await s.page.keyboard.press('Escape');
+  await s.page.keyboard.press('Escape');
+  await frameWithTarget(s.page, s.t.dpm);
 }
 
 /** The centre of server `name`'s shape on screen (throws when not drawn). */
@@ -565,7 +665,12 @@ export const actions = [
           }
         },
       },
-      { do: (s) => undo(s.page, () => linkThere(s.page, `${s.t.dpm}->${s.to}`, false)) },
+      {
+        do: async (s) => {
+          await undo(s.page, () => linkThere(s.page, `${s.t.dpm}->${s.to}`, false));
+          await backInView(s);
+        },
+      },
     ],
   },
   {

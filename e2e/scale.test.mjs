@@ -70,12 +70,13 @@ test('a 2,000-server estate: zoomed out it draws shapes only; zoomed in only wha
   await page.click(`[data-server="${picked}"] .body`);
   const before = new Set(await page.locator('[data-server]').evaluateAll((es) => es.map((e) => e.getAttribute('data-server'))));
   const box = await page.locator('svg.canvas').boundingBox();
-  // Pan by dragging the empty background to the left, several times.
+  // Pan by dragging the empty background up, several times (the estate
+  // stands in bands, one under another).
   const empty = () =>
     page.evaluate(() => {
       const c = document.querySelector('svg.canvas').getBoundingClientRect();
-      for (let y = c.y + 10; y < c.bottom; y += 9) {
-        for (let x = c.right - 10; x > c.x + c.width / 2; x -= 9) {
+      for (let y = c.bottom - 10; y > c.y + c.height / 2; y -= 9) {
+        for (let x = c.x + 10; x < c.right; x += 9) {
           const e = document.elementFromPoint(x, y);
           if (e && e.closest('svg.canvas') && !e.closest('[data-server], .protection-group')) return { x, y };
         }
@@ -87,7 +88,7 @@ test('a 2,000-server estate: zoomed out it draws shapes only; zoomed in only wha
     assert.ok(at, 'an empty spot to pan from');
     await page.mouse.move(at.x, at.y);
     await page.mouse.down();
-    await page.mouse.move(at.x - box.width / 2, at.y, { steps: 8 });
+    await page.mouse.move(at.x, at.y - box.height / 2, { steps: 8 });
     await page.mouse.up();
   }
   await page.waitForFunction(

@@ -50,7 +50,7 @@
 // undoable edit), in a page of their own at 100 %.
 import { resolve } from 'node:path';
 import { serve, launch, dist as defaultDist } from '../harness.mjs';
-import { installTimer, actions, runAction, recover, pickTargets, canvasBox, rows as ourRows, CHECK_MS } from '../edit-actions.mjs';
+import { installTimer, actions, runAction, recover, pickTargets, canvasBox, frameWithTarget, rows as ourRows, CHECK_MS } from '../edit-actions.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name, env, fallback) => {
@@ -230,7 +230,8 @@ const ourSettle = (page) => settle(page, () => `${document.querySelector('.zoom-
 /**
  * 100 %, centred on server `name`: Find goes to it (centred), then the wheel
  * over the canvas's centre zooms about it, step by step, until the zoom
- * shown is 100 %. Resolves to the zoom reached.
+ * shown is 100 %; then the view pans to show a server it does not protect
+ * beside it (`frameWithTarget`). Resolves to the zoom reached.
  */
 async function ourHundred(page, name) {
   await page.keyboard.press('Escape');
@@ -253,6 +254,8 @@ async function ourHundred(page, name) {
     const k2 = (await zoomLevel(page)) / 100;
     if (k2 !== k && Math.abs(dy) > 1) gain = Math.log(k / k2) / dy || gain;
   }
+  await frameWithTarget(page, name);
+  await ourSettle(page);
   return zoomLevel(page);
 }
 

@@ -4,13 +4,15 @@
 //! A DPM server's layer is one more than the highest layer of the DPM
 //! servers it protects; servers that protect each other (cyclic protection)
 //! share a layer. Within a layer, a few barycentre sweeps put servers near
-//! the ones they are connected to. A drawing with a layer too wide for one
-//! row (an estate of hundreds of servers) is laid out in bands instead,
-//! each DPM server's tree together ([`banded`]), so no layout is unreadably
-//! wide and a DPM server's arrows stay short; nodes never overlap.
+//! the ones they are connected to. A drawing without sites that has a
+//! layer too wide for one row (an estate of hundreds of servers) is laid
+//! out in bands instead, each DPM server's tree together ([`banded`]), so
+//! no layout is unreadably wide and a DPM server's arrows stay short;
+//! nodes never overlap.
 //!
 //! When servers name sites, each site's servers are laid out as a block of
-//! their own (on the drawing's common layers) and the blocks stand side by
+//! their own (on the drawing's common layers; a layer too wide for one row
+//! wraps onto several) and the blocks stand side by
 //! side, [`SITE_GAP`] apart, servers without a site last: the regions
 //! [`crate::site_regions`] draws around the sites never meet. A guest sits
 //! next to its host where both are on one layer.
@@ -46,7 +48,8 @@ enum Slot {
 /// `order` orders each layer (barycentre sweeps), `place_x` and `place_y`
 /// place them, and `clear_arrows` moves servers out from under arrows that
 /// skip layers. With sites, each site's servers are placed as a block of
-/// their own and the blocks stand `side_by_side`.
+/// their own and the blocks stand `side_by_side`; without, a drawing with
+/// a layer wider than `per_row` is placed in bands (`banded`).
 pub fn layout(t: &Topology) -> Vec<(ServerId, Point)> {
     let n = t.servers.len();
     if n == 0 {
@@ -189,8 +192,8 @@ fn layers(t: &Topology, dpm: &DiGraph<usize, ()>, down: &[Vec<usize>]) -> Vec<us
 }
 
 /// The most servers of one layer on one row in a block of `n` servers:
-/// a wider layer wraps onto several rows ([`place_x`]), or, in a drawing
-/// without sites, the drawing is laid out in bands ([`banded`]).
+/// a wider layer wraps onto several rows ([`place_x`]) in a site's block,
+/// or puts a drawing without sites (or all in one) in bands ([`banded`]).
 fn per_row(n: usize) -> usize {
     ((n as f64).sqrt() * 2.0).ceil().max(10.0) as usize
 }
@@ -380,7 +383,8 @@ fn layer_counts(g: &Graph, groups: &[Vec<usize>]) -> Vec<Vec<(usize, usize)>> {
 }
 
 /// `groups` side by side in bands, in order: a band takes the next group
-/// while that group's middle stays within `target` servers on a row
+/// while, on each of the group's layers, the band's servers and the
+/// group's stay within `target` and half the group's widest layer
 /// (`counted`: each group's servers by layer, [`layer_counts`]). Each
 /// band comes with the most servers a layer of it may put on one row:
 /// `target` where one of its groups is wider than that (a DPM server that
@@ -803,9 +807,10 @@ fn spread(slots: &[(Slot, f64)]) -> Vec<f64> {
 
 /// Vertical places, top to bottom. The gap below a layer grows with the
 /// fans of arrows leaving it, so that each arrow is steep enough to clear
-/// the neighbour of its target on its side ([`steep_enough`]: a fan of
-/// width D onto a packed row needs a gap over D / 4; onto servers that
-/// stand apart, as an estate's DPM servers do, less).
+/// the neighbour of its target on the protector's side, and the
+/// protector's neighbour on the target's side ([`steep_enough`]: a fan of
+/// width D onto or from a packed row needs a gap over D / 4; between
+/// servers that stand apart, as an estate's DPM servers do, less).
 fn place_y(
     g: &Graph,
     rows: &[Vec<usize>],
@@ -820,8 +825,8 @@ fn place_y(
     // (centre to centre; infinite where it has none).
     let mut room = vec![(f64::INFINITY, f64::INFINITY); g.layer.len()];
     for (l, r) in rows.iter().enumerate() {
-        if !wrapped[l] {
-            for w in r.windows(2) {
+        for row in r.chunks(if wrapped[l] { per_row } else { r.len().max(1) }) {
+            for w in row.windows(2) {
                 let d = (x[w[1]] - x[w[0]]).abs();
                 room[w[0]].1 = d;
                 room[w[1]].0 = d;
@@ -842,7 +847,9 @@ fn place_y(
                 ys[i] = y;
                 for &j in &g.down[i] {
                     if g.layer[j] + 1 == l && !wrapped[g.layer[j]] {
-                        gap = gap.max(steep_enough(x[i] - x[j], room[j]));
+                        gap = gap
+                            .max(steep_enough(x[i] - x[j], room[j]))
+                            .max(steep_enough(x[j] - x[i], room[i]));
                     }
                 }
             }
@@ -853,12 +860,13 @@ fn place_y(
     ys
 }
 
-/// The gap between two layers that an arrow reaching its target `dx`
-/// sideways (protector's x less the target's) needs to pass over the
-/// target's neighbour on that side (`room`: how far its left and right
-/// neighbours stand), with a margin: a quarter of `dx` where the
-/// neighbour stands a box and a gap away, less where it stands further,
-/// none where it stands beyond the protector.
+/// The gap between two layers that an arrow running `dx` sideways needs
+/// to pass by the neighbour, on the side `dx` points to, of the server at
+/// one of its ends (`room`: how far that server's left and right
+/// neighbours stand; `dx`: the other end's x less this one's), with a
+/// margin: a quarter of `dx` where the neighbour stands a box and a gap
+/// away, less where it stands further, none where it stands beyond the
+/// other end.
 fn steep_enough(dx: f64, room: (f64, f64)) -> f64 {
     let n = if dx < 0.0 { room.0 } else { room.1 };
     let clear = n - NODE_W / 2.0;
@@ -1060,7 +1068,6 @@ mod tests {
         };
         let aspect = span(&xs) / span(&ys);
         assert!((0.8..=2.5).contains(&aspect), "{aspect}");
-        assert_eq!(layout(&t), layout(&t), "the same places every time");
     }
 
     /// A band holding a group wider than the band's width wraps its
@@ -1136,6 +1143,22 @@ mod tests {
         assert!(y("DS3") > y("DS4"));
         assert_eq!(y("DS1"), y("DS2"));
         assert!(!overlaps(&t));
+    }
+
+    /// Arrows from a row of protectors to one server that stands alone
+    /// clear the protectors' neighbours too: with the gap asked by the
+    /// target's neighbours only (none), DS9's arrow to PS1 ran under DS8.
+    #[test]
+    fn arrows_from_a_wide_row_to_a_lone_server_clear_the_protectors_neighbours() {
+        let mut t = Topology::new();
+        let ps = t.add_server("PS1", Kind::Protected);
+        for i in 1..=9 {
+            let d = t.add_server(format!("DS{i}"), Kind::Dpm);
+            t.protections.push(crate::model::Protection::new(d, ps));
+        }
+        apply_layout(&mut t);
+        assert!(!overlaps(&t));
+        assert_eq!(crate::layout_crossings(&t), vec![]);
     }
 
     #[test]

@@ -589,8 +589,10 @@ fn no_preset_draws_an_arrow_under_a_server() {
 #[test]
 fn generated_topologies_whose_layers_fit_one_row_draw_no_arrow_under_a_server() {
     // generate(n) puts about 8 protected servers under each primary; the
-    // bottom layer fits one row (the layout wraps a layer wider than
-    // max(10, 2 sqrt n)) up to n = 11. Wider estates: see layout.rs.
+    // bottom layer fits one row (a layer wider than max(10, 2 sqrt n) puts
+    // the drawing in bands) up to n = 11. Wider estates, whose plain
+    // arrows may cross servers that routing then goes around: see
+    // layout.rs.
     for n in 1..=11 {
         let mut t = generate(n);
         apply_layout(&mut t);

@@ -11,7 +11,7 @@
 // from file://, and as the self-contained page `dpm-check export --to html`
 // fills with a scenario (dpm_rules::viewer_page).
 //
-// The wasm is written one character per byte (U+0001-U+00FF, the few that
+// The wasm is written one character per byte (U+0000-U+00FF, the few that
 // a string or an inline script cannot hold escaped): gzip then finds the
 // same repeats as in the binary, where base64 would cost about a third more.
 // Each byte value gets its character by how often it occurs: the 122 most
@@ -72,7 +72,17 @@ export function wasmString(bytes, code) {
 const glue = read(join(dir, 'dpm-viewer.js')).replace(/\r\n?/g, '\n');
 const wasm = readFileSync(join(dir, 'dpm-viewer_bg.wasm'));
 const { code, decode } = byteCodes(wasm);
-const data = `var DPM_VIEWER_WASM="${wasmString(wasm, code)}";`;
+const literal = wasmString(wasm, code);
+const data = `var DPM_VIEWER_WASM="${literal}";`;
+// Read back as the start script will: every byte as it was.
+{
+  const table = decode.match(/../g).map((h) => parseInt(h, 16));
+  const back = new Function(`return "${literal}";`)();
+  if (back.length !== wasm.length || wasm.some((b, i) => table[back.charCodeAt(i)] !== b)) {
+    console.error('viewer-page: the wasm does not read back from its string');
+    process.exit(1);
+  }
+}
 // The start script, before the wasm: the palette (the page's data-theme,
 // else the address's &theme=, else the reader's system, followed as it
 // changes), a crash guard (an internal error ends in a WebAssembly trap:
@@ -107,11 +117,12 @@ export function scoped(css, scope) {
 }
 /** A stylesheet without its comments and the spaces around its braces and
  * semicolons: for the project's own stylesheets, whose strings hold none
- * of `{};` or a comment's start (refused if one does). */
+ * of `{};`, a comment's start or a run of white space (refused if one
+ * does). */
 export function minified(css) {
   const strings = css.replace(/\/\*[\s\S]*?\*\//g, '').match(/"[^"]*"|'[^']*'/g) ?? [];
-  if (strings.some((q) => /\/\*|[{};]/.test(q))) {
-    console.error('viewer-page: a string in the stylesheet holds { } ; or /*; it cannot be minified');
+  if (strings.some((q) => /\/\*|[{};]|\s\s|[\n\r\t]/.test(q))) {
+    console.error('viewer-page: a string in the stylesheet holds { } ; /* or runs of white space; it cannot be minified');
     process.exit(1);
   }
   return css

@@ -434,7 +434,8 @@ pub fn to_svg(t: &Topology, findings: &[Finding], opts: &SvgOptions) -> String {
 /// [`to_svg`]'s drawing without its `<style>` element, for a page that
 /// applies [`svg_style`] itself (the viewer does, as its page's Content
 /// Security Policy refuses inline style elements it has no hash for; and
-/// so the viewer does not carry the stylesheet twice).
+/// so the viewer does not carry the stylesheet twice). `opts.theme` is
+/// the page's to apply: the drawing is the same in either.
 pub fn to_svg_bare(t: &Topology, findings: &[Finding], opts: &SvgOptions) -> String {
     svg(t, findings, opts, None)
 }

@@ -1954,12 +1954,14 @@ mod tests {
             !routed.may_wait(ends, &o),
             "routed around six, a seventh in the way"
         );
-        // Drawn plain because only a box over its end was in its way: a
-        // box moved onto its middle does not wait.
+        // Drawn plain because only a box over its end was in its way: not
+        // plain whatever comes under it (the search found no route it
+        // could not take), so a box moved onto its middle does not wait.
         let (a, b, over_a) = (at(0.0, 0.0), at(600.0, 0.0), at(40.0, 0.0));
         let mut o = plain_boxes([(ends[0], a), (ends[1], b), (ServerId(3), over_a)]);
         let (g, fp) = route_with_footprint((ends[0], a), (ends[1], b), false, &o, Limit::FULL);
         assert_eq!(g, arrow(a, b, bend_for(a, b, false)));
+        assert!(!fp.plain_anyway, "plain for the box over its end only");
         o.set(ServerId(4), Some((at(300.0, 0.0), NODE_W)));
         assert!(
             !fp.may_wait(ends, &o),

@@ -1,6 +1,6 @@
 //! The documentation viewer: one scenario, read-only, drawn by the rule
-//! crate's own SVG routine (`dpm_rules::to_svg`, as `dpm-check export --to
-//! svg` draws it), its findings with their source sentences, and "Simulate
+//! crate's own SVG routine (`dpm_rules::to_svg_bare`: `dpm-check export
+//! --to svg`'s drawing, without the stylesheet the page holds), its findings with their source sentences, and "Simulate
 //! a failure": a click or Enter on a server fails it and lists what is lost
 //! and each recovery option with its reason, supported or not.
 //!

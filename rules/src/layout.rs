@@ -227,7 +227,7 @@ const ASPECT: f64 = 1.6;
 ///
 /// Each server hangs under its parent, the protector nearest above it
 /// (fewest layers up, then first by name); a parent's tree is one group
-/// while it has no more than `per_row` servers, or only servers with
+/// while it has no more than `2 * per_row` servers, or only servers with
 /// nothing under them (a DPM server and everything it protects, on rows
 /// of their own when many), else its subtrees are groups each and it
 /// joins its first subtree's. Groups, in name order, fill bands side by
@@ -261,7 +261,12 @@ fn banded(t: &Topology, g: &Graph, per_row: usize) -> Vec<Point> {
             None => roots.push(i),
         }
     }
-    let groups = tree_groups(g, &roots, &children, per_row);
+    // Trees of up to twice a row's width are groups whole (a band holding
+    // one wraps it only past twice its width): a tree split into groups
+    // that fall into two bands draws its top's arrows from band to band,
+    // across the servers between (generated estates of 2,000 and 5,000
+    // servers drew 16 and 25 such arrows over servers).
+    let groups = tree_groups(g, &roots, &children, 2 * per_row);
     let counted = layer_counts(g, &groups);
     let span = |v: &[f64]| {
         let lo = v.iter().copied().fold(f64::MAX, f64::min);
@@ -387,9 +392,9 @@ fn layer_counts(g: &Graph, groups: &[Vec<usize>]) -> Vec<Vec<(usize, usize)>> {
 /// group's stay within `target` and half the group's widest layer
 /// (`counted`: each group's servers by layer, [`layer_counts`]). Each
 /// band comes with the most servers a layer of it may put on one row:
-/// `target` where one of its groups is wider than that (a DPM server that
-/// protects hundreds wraps its layer there, whatever groups stand beside
-/// it), else any number (its groups fit side by side).
+/// `target` where one of its groups is over twice as wide (a DPM server
+/// that protects hundreds wraps its layer there, whatever groups stand
+/// beside it), else any number (its groups fit side by side).
 fn fill_bands(
     groups: &[Vec<usize>],
     counted: &[Vec<(usize, usize)>],
@@ -405,7 +410,11 @@ fn fill_bands(
         let w = c.iter().map(|e| e.1).max().unwrap_or(0);
         if !band.is_empty() && c.iter().any(|&(l, k)| on[l] + k > target + w / 2) {
             bands.push(std::mem::take(&mut band));
-            rows.push(if widest > target { target } else { usize::MAX });
+            rows.push(if widest > 2 * target {
+                target
+            } else {
+                usize::MAX
+            });
             for l in used.drain(..) {
                 on[l] = 0;
             }
@@ -422,7 +431,11 @@ fn fill_bands(
     }
     if !band.is_empty() {
         bands.push(band);
-        rows.push(if widest > target { target } else { usize::MAX });
+        rows.push(if widest > 2 * target {
+            target
+        } else {
+            usize::MAX
+        });
     }
     (bands, rows)
 }
@@ -1066,22 +1079,35 @@ mod tests {
         let span = |v: &[f64]| {
             v.iter().copied().fold(f64::MIN, f64::max) - v.iter().copied().fold(f64::MAX, f64::min)
         };
+        // About 2.6 at 1,000 servers (a screen is 1.6): trees kept whole
+        // make bands wider than the first guess.
         let aspect = span(&xs) / span(&ys);
-        assert!((0.8..=2.5).contains(&aspect), "{aspect}");
+        assert!((0.8..=3.0).contains(&aspect), "{aspect}");
+        // At sizes where trees would have been cut between bands (2,000 and
+        // 5,000 servers drew 16 and 25 arrows over servers that way), no
+        // arrow runs over a server.
+        for n in [2000, 5000] {
+            let mut t = crate::generate(n);
+            apply_layout(&mut t);
+            assert_eq!(crate::arrows_under_servers(&t), vec![], "{n}");
+        }
     }
 
-    /// A band holding a group wider than the band's width wraps its
-    /// layers at that width, also when a smaller group stands beside it;
-    /// a band of groups that fit does not wrap.
+    /// A group over twice the band's width stands in a band of its own
+    /// that wraps its layers at that width; one up to twice as wide shares
+    /// a band with its neighbours, unwrapped.
     #[test]
     fn a_band_wraps_where_a_group_in_it_is_too_wide() {
+        let groups = vec![(0..8).collect::<Vec<_>>(), (8..908).collect()];
+        let counted = vec![vec![(0, 8)], vec![(0, 900)]];
+        let (bands, rows) = fill_bands(&groups, &counted, 400);
+        assert_eq!((bands.len(), bands[1].len()), (2, 900));
+        assert_eq!(rows, vec![usize::MAX, 400]);
         let groups = vec![(0..8).collect::<Vec<_>>(), (8..608).collect()];
         let counted = vec![vec![(0, 8)], vec![(0, 600)]];
         let (bands, rows) = fill_bands(&groups, &counted, 400);
         assert_eq!((bands.len(), bands[0].len()), (1, 608), "side by side");
-        assert_eq!(rows, vec![400]);
-        let (bands, rows) = fill_bands(&groups[..1], &counted[..1], 400);
-        assert_eq!((bands.len(), rows), (1, vec![usize::MAX]));
+        assert_eq!(rows, vec![usize::MAX]);
     }
 
     /// A DPM server that protects hundreds keeps them together under it,

@@ -406,15 +406,18 @@ fn fill_bands(
     let top = counted.iter().flatten().map(|e| e.0).max().unwrap_or(0);
     let (mut band, mut on, mut used, mut widest) =
         (Vec::new(), vec![0usize; top + 1], Vec::new(), 0);
+    let limit = |widest: usize| {
+        if widest > 2 * target {
+            target
+        } else {
+            usize::MAX
+        }
+    };
     for (members, c) in groups.iter().zip(counted) {
         let w = c.iter().map(|e| e.1).max().unwrap_or(0);
         if !band.is_empty() && c.iter().any(|&(l, k)| on[l] + k > target + w / 2) {
             bands.push(std::mem::take(&mut band));
-            rows.push(if widest > 2 * target {
-                target
-            } else {
-                usize::MAX
-            });
+            rows.push(limit(widest));
             for l in used.drain(..) {
                 on[l] = 0;
             }
@@ -431,11 +434,7 @@ fn fill_bands(
     }
     if !band.is_empty() {
         bands.push(band);
-        rows.push(if widest > 2 * target {
-            target
-        } else {
-            usize::MAX
-        });
+        rows.push(limit(widest));
     }
     (bands, rows)
 }
@@ -838,7 +837,8 @@ fn place_y(
     // (centre to centre; infinite where it has none).
     let mut room = vec![(f64::INFINITY, f64::INFINITY); g.layer.len()];
     for (l, r) in rows.iter().enumerate() {
-        for row in r.chunks(if wrapped[l] { per_row } else { r.len().max(1) }) {
+        // (A layer wraps where it holds more than `per_row`: its rows.)
+        for row in r.chunks(per_row) {
             for w in row.windows(2) {
                 let d = (x[w[1]] - x[w[0]]).abs();
                 room[w[0]].1 = d;

@@ -1,7 +1,8 @@
 //! The documentation viewer: one scenario, read-only, drawn by the rule
 //! crate's own SVG routine (`dpm_rules::to_svg_bare`: `dpm-check export
-//! --to svg`'s drawing, without the stylesheet the page holds), its findings with their source sentences, and "Simulate
-//! a failure": a click or Enter on a server fails it and lists what is lost
+//! --to svg`'s drawing, without the stylesheet the page holds), its
+//! findings with their source sentences, and "Simulate a failure": a
+//! click or Enter on a server fails it and lists what is lost
 //! and each recovery option with its reason, supported or not.
 //!
 //! A page of its own (`view.html`, made by `scripts/viewer-page.mjs`), with

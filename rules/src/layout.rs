@@ -836,7 +836,7 @@ fn place_y(
     // Each server's room to its left and right neighbours on its row
     // (centre to centre; infinite where it has none).
     let mut room = vec![(f64::INFINITY, f64::INFINITY); g.layer.len()];
-    for (l, r) in rows.iter().enumerate() {
+    for r in rows {
         // (A layer wraps where it holds more than `per_row`: its rows.)
         for row in r.chunks(per_row) {
             for w in row.windows(2) {

@@ -48,6 +48,18 @@ export function installTimer() {
     window.__wasmMemory = e.detail?.wasm?.memory ?? null;
   });
   window.__edits = {
+    // The saved drawing and where its points are on the page, by the
+    // canvas's transform: { d, c (the canvas's box), k (the zoom),
+    // at(p) -> [x, y] }; null before there are both.
+    drawing() {
+      const svg = document.querySelector('svg.canvas');
+      const m = /translate\(([-\d.e]+) ([-\d.e]+)\) scale\(([-\d.e]+)\)/.exec(svg?.querySelector(':scope > g[transform]')?.getAttribute('transform') ?? '');
+      const text = localStorage.getItem('dpm-sketch/drawing');
+      if (!m || !text) return null;
+      const c = svg.getBoundingClientRect();
+      const [tx, ty, k] = m.slice(1).map(Number);
+      return { d: JSON.parse(text), c, k, at: (p) => [c.x + tx + k * p.x, c.y + ty + k * p.y] };
+    },
     // Where server `n` is drawn, as a string that changes when it moves.
     place(n) {
       const g = document.querySelector(`[data-server="${CSS.escape(n)}"]`);
@@ -83,14 +95,11 @@ export function installTimer() {
     // drawing's transform.
     servers() {
       const svg = document.querySelector('svg.canvas');
-      const c = svg.getBoundingClientRect();
       const out = new Map();
       const ground = document.querySelector('canvas.ground.servers');
-      const text = ground && ground.width > 0 ? localStorage.getItem('dpm-sketch/drawing') : null;
-      const m = /translate\(([-\d.e]+) ([-\d.e]+)\) scale\(([-\d.e]+)\)/.exec(svg.querySelector(':scope > g[transform]')?.getAttribute('transform') ?? '');
-      if (text && m) {
-        const d = JSON.parse(text);
-        const [tx, ty, k] = m.slice(1).map(Number);
+      const drawn = ground && ground.width > 0 ? this.drawing() : null;
+      if (drawn) {
+        const { d, k, at } = drawn;
         const kind = new Map(d.servers.map((s) => [s.name, s.kind]));
         const primary = new Set((d.protections ?? []).filter((p) => kind.get(p.protector) === 'dpm' && kind.get(p.target) !== 'dpm').map((p) => p.protector));
         for (const s of d.servers) {
@@ -98,7 +107,7 @@ export function installTimer() {
           // The widest a box grows (224), so that a point off it is surely off.
           // Pointer events carry whole pixels: the pixel a click lands on,
           // and whether it is on the box (`sharp`; a box may be a pixel high).
-          const [x, y] = [c.x + tx + k * s.x, c.y + ty + k * s.y];
+          const [x, y] = at(s);
           const [px, py] = [Math.round(x), Math.round(y)];
           const sharp = Math.abs(px - x) < (136 * k) / 2 - 0.05 && Math.abs(py - y) < (54 * k) / 2 - 0.05;
           out.set(s.name, { name: s.name, dpm: s.kind === 'dpm', primary: primary.has(s.name), x: px, y: py, w: 224 * k, h: 54 * k, node: false, sharp });
@@ -263,13 +272,9 @@ export async function pickTargets(page) {
  */
 export async function frameWithTarget(page, dpm) {
   const plan = await page.evaluate((dpm) => {
-    const svg = document.querySelector('svg.canvas');
-    const c = svg.getBoundingClientRect();
-    const m = /translate\(([-\d.e]+) ([-\d.e]+)\) scale\(([-\d.e]+)\)/.exec(svg.querySelector(':scope > g[transform]')?.getAttribute('transform') ?? '');
-    const d = JSON.parse(localStorage.getItem('dpm-sketch/drawing') ?? 'null');
-    if (!m || !d) return null;
-    const [tx, ty, k] = m.slice(1).map(Number);
-    const at = (s) => [c.x + tx + k * s.x, c.y + ty + k * s.y];
+    const drawn = window.__edits.drawing();
+    if (!drawn) return null;
+    const { d, c, k, at } = drawn;
     const from = d.servers.find((s) => s.name === dpm);
     const own = new Set(d.protections.filter((p) => p.protector === dpm).map((p) => p.target));
     let best = null;

@@ -150,28 +150,23 @@ test('10,000 servers: every edit once (fitted, and at 100 %), each with its visi
   // the middle of the estate's longest protection (one from band to band).
   await page.keyboard.press('Escape');
   const middle = await page.evaluate(() => {
-    const svg = document.querySelector('svg.canvas');
-    const c = svg.getBoundingClientRect();
-    const m = /translate\(([-\d.e]+) ([-\d.e]+)\) scale\(([-\d.e]+)\)/.exec(svg.querySelector(':scope > g[transform]').getAttribute('transform'));
-    const [tx, ty, k] = m.slice(1).map(Number);
-    const d = JSON.parse(localStorage.getItem('dpm-sketch/drawing'));
-    const at = new Map(d.servers.map((s) => [s.name, s]));
+    const { d, c, at } = window.__edits.drawing();
+    const byName = new Map(d.servers.map((s) => [s.name, s]));
     let best = null;
     for (const p of d.protections) {
-      const [a, b] = [at.get(p.protector), at.get(p.target)];
+      const [a, b] = [byName.get(p.protector), byName.get(p.target)];
       const len = Math.hypot(a.x - b.x, a.y - b.y);
       if (!best || len > best.len) best = { len, x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
     }
-    return { dx: c.x + c.width / 2 - (c.x + tx + k * best.x), dy: c.y + c.height / 2 - (c.y + ty + k * best.y) };
+    const [x, y] = at(best);
+    return { dx: c.x + c.width / 2 - x, dy: c.y + c.height / 2 - y };
   });
   await panBy(page, middle.dx, middle.dy);
   const passing = await page.evaluate(() => {
     const svg = document.querySelector('svg.canvas');
-    const c = svg.getBoundingClientRect();
-    const m = /translate\(([-\d.e]+) ([-\d.e]+)\) scale\(([-\d.e]+)\)/.exec(svg.querySelector(':scope > g[transform]').getAttribute('transform'));
-    const [tx, ty, k] = m.slice(1).map(Number);
-    const d = JSON.parse(localStorage.getItem('dpm-sketch/drawing'));
-    const at = new Map(d.servers.map((s) => [s.name, [c.x + tx + k * s.x, c.y + ty + k * s.y]]));
+    const drawn = window.__edits.drawing();
+    const { d, c } = drawn;
+    const at = new Map(d.servers.map((s) => [s.name, drawn.at(s)]));
     const arrows = new Set([...document.querySelectorAll('[data-protection]')].map((e) => e.getAttribute('data-protection')));
     const lines = document.querySelector('canvas.ground.links');
     const g = lines.getContext('2d');

@@ -102,17 +102,37 @@ pub fn ProtectionArrow(
         ed.selected_link.set(Some(link));
     };
     let hover = crate::ctx::ctx().tip;
+    let name = move || l.with(|l| l.facts.name.clone());
+    let d = move || geo.with(|g| g.d.clone());
+    let badge_view = move || {
+        sev.get()
+            .map(|s| l.with(|st| badge(s, &st.state.findings, geo.with(|g| g.mid), false)))
+    };
+    if far {
+        // Zoomed out an arrow is a hairline no one aims at (the style
+        // takes presses and the arrowhead off it): its line, hook and
+        // badge only. A box select in an estate of 10,000 makes a hundred
+        // or more of these in one frame.
+        return view! {
+            <g class="protection-group" class:selected=selected class:entering=entering data-protection=name>
+                <path class=class d=d />
+                {badge_view}
+            </g>
+        }
+        .into_any();
+    }
     view! {
         <g class="protection-group" class:selected=selected class:entering=entering
-            data-protection=move || l.with(|l| l.facts.name.clone())
+            data-protection=name
             on:pointerdown=on_down
             on:pointerenter=move |_| hover.link.set(Some(link))
             on:pointerleave=move |_| hover.link.set(None)>
-            <path class="hit" d=move || geo.with(|g| g.d.clone()) />
-            <path class=class d=move || geo.with(|g| g.d.clone()) marker-end=marker />
-            {move || sev.get().map(|s| l.with(|st| badge(s, &st.state.findings, geo.with(|g| g.mid), false)))}
+            <path class="hit" d=d />
+            <path class=class d=d marker-end=marker />
+            {badge_view}
         </g>
     }
+    .into_any()
 }
 
 /// Where the arrow of `link` runs, its ends at `ends`: around the boxes in

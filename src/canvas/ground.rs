@@ -15,8 +15,10 @@
 //! it.
 //!
 //! Zoomed out, the SVG keeps as nodes, with their hooks, keys and labels,
-//! only what a user works on ([`kept`]): the selection (up to
-//! [`MOST_SELECTED`]), failed servers, the server with the keyboard focus
+//! only what a user works on ([`kept`]): the last selected (up to
+//! [`NODES_SELECTED`]; the rest of the selection, up to [`MOST_SELECTED`],
+//! is written over the painting as hooks only, [`selection_hooks`]),
+//! failed servers, the server with the keyboard focus
 //! and its neighbours in the drawing's order (so Tab walks the drawing),
 //! the servers of a protection being drawn (by keyboard, the candidates
 //! nearest the source, for Tab), the presenter's spotlight and the first
@@ -29,16 +31,20 @@
 //! canvases follow the theme, forced colours, the simulator and the
 //! spotlight exactly as the nodes do.
 
+use crate::browser::markup::{el, Markup};
+use crate::canvas::arrow::link_class;
 use crate::canvas::layer::on_change;
 use crate::canvas::looks::{FlagSources, Looks};
+use crate::canvas::node::server_class;
 use crate::canvas::state::Verdict;
 use crate::ctx::Ctx;
+use crate::state::derived::worst;
 use crate::state::derived::{Derived, GROUND_OVER};
 
 use dpm_rules::hash::HashSet;
 use std::rc::Rc;
 
-use dpm_rules::{Link, ServerId, Topology};
+use dpm_rules::{num, Kind, Link, ServerId, Severity, Topology, NODE_H};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -121,13 +127,20 @@ pub fn Ground(
     }
 }
 
+/// How many of the last selected servers stay nodes in the far view,
+/// with keys and a place in the Tab order: the one a click, Find or a
+/// rename just selected is given the keys, and a Shift-click's few before
+/// it keep theirs. The rest of the selection (up to [`MOST_SELECTED`]) is
+/// written as hooks only ([`selection_hooks`]).
+pub const NODES_SELECTED: usize = 8;
+
 /// The servers that stay SVG nodes in the far view (see the module's
 /// docs), from drawing `t`, in the order of the drawing.
 pub fn kept(c: Ctx, t: &Topology) -> Vec<ServerId> {
     let (ed, cn) = (c.ed, c.cn);
     let mut keep: HashSet<ServerId> = ed
         .selection
-        .with(|s| s.iter().rev().take(MOST_SELECTED).copied().collect());
+        .with(|s| s.iter().rev().take(NODES_SELECTED).copied().collect());
     ed.shown_failed.with(|f| keep.extend(f.iter().copied()));
     keep.extend(t.servers.first().map(|s| s.id));
     // The focused server and its neighbours: Tab and Shift+Tab go on
@@ -155,6 +168,135 @@ pub fn kept(c: Ctx, t: &Topology) -> Vec<ServerId> {
         .map(|s| s.id)
         .filter(|id| keep.contains(id))
         .collect()
+}
+
+/// The far view's selection beyond the servers kept as nodes: the rest of
+/// the last [`MOST_SELECTED`] selected, and their protections that are not
+/// arrows, written as one piece of markup with the hooks and classes a
+/// node and an arrow have (`data-server` with `selected`, `data-protection`),
+/// over the painting as the nodes were. A box drawn round a hundred servers
+/// of an estate of 10,000 made a hundred nodes and their 140 arrows through
+/// Leptos, some 30 ms of one frame; written at once they take about one.
+/// They take no presses or keys of their own: a press on one is the
+/// painting's (`pointer.rs`), which hands the keys to that server, and a
+/// server with the keys is a node ([`kept`]). Hidden from assistive
+/// technology, as the painting is: the status says how many are selected,
+/// and the Servers list which.
+pub fn selection_hooks(
+    c: Ctx,
+    (nodes, arrows): (Memo<Vec<ServerId>>, Memo<Vec<Link>>),
+    dragging: RwSignal<Vec<ServerId>>,
+) -> impl IntoView {
+    let derived = expect_context::<Derived>();
+    crate::browser::markup::svg_layer("selection-hooks", move || {
+        if !derived.ground.get() {
+            return Markup::default();
+        }
+        let hooked: Vec<ServerId> = c.ed.selection.with(|s| {
+            if s.len() <= NODES_SELECTED {
+                return Vec::new();
+            }
+            let nodes: HashSet<ServerId> = nodes.with(|n| n.iter().copied().collect());
+            let moving: HashSet<ServerId> = dragging.with(|d| d.iter().copied().collect());
+            s.iter()
+                .rev()
+                .take(MOST_SELECTED)
+                .filter(|id| !nodes.contains(id) && !moving.contains(id))
+                .copied()
+                .collect()
+        });
+        if hooked.is_empty() {
+            return Markup::default();
+        }
+        hooks_markup(c, derived, &hooked, arrows)
+    })
+}
+
+/// The markup of [`selection_hooks`] for servers `hooked` (tracked reads
+/// of what it shows).
+fn hooks_markup(c: Ctx, derived: Derived, hooked: &[ServerId], arrows: Memo<Vec<Link>>) -> Markup {
+    let flags = FlagSources::now(c);
+    // A single point of failure in the Risk view (as `Looks` says it).
+    let spof: HashSet<ServerId> = c.rv.risk.with(|r| {
+        r.as_deref()
+            .map(|(r, _)| {
+                r.single_points
+                    .iter()
+                    .filter(|sp| !sp.loses.is_empty() || !sp.unprotects.is_empty())
+                    .map(|sp| sp.server)
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    let drawn: HashSet<Link> = arrows.with(|a| a.iter().copied().collect());
+    let failed: HashSet<ServerId> = c.ed.shown_failed.with(|f| f.iter().copied().collect());
+    let set: HashSet<ServerId> = hooked.iter().copied().collect();
+    c.ed.shown.with(|t| {
+        let servers = hooked.iter().filter_map(|&id| {
+            let s = t.server(id)?;
+            let p = c.pos.track(id)?;
+            let w = dpm_rules::box_width(&s.name);
+            let class = server_class(s.kind, flags.flags(id), spof.contains(&id));
+            Some(
+                el("g")
+                    .attr("class", class)
+                    .attr("data-server", &s.name)
+                    .child(
+                        el("rect")
+                            .attr("class", "body")
+                            .attr("x", num(p.x - w / 2.0))
+                            .attr("y", num(p.y - NODE_H / 2.0))
+                            .attr("width", num(w))
+                            .attr("height", num(NODE_H))
+                            .attr("rx", if s.kind == Kind::Dpm { "12" } else { "4" }),
+                    ),
+            )
+        });
+        let mut out = Markup::concat(servers);
+        // Their protections, as the far view's arrows draw them: straight.
+        let links = derived.findings.with(|f| {
+            derived.switched.with(|sw| {
+                derived.reverse.with(|rev| {
+                    t.protections
+                        .iter()
+                        .map(|p| p.link())
+                        .filter(|l| {
+                            (set.contains(&l.protector) || set.contains(&l.target))
+                                && !drawn.contains(l)
+                        })
+                        .filter_map(|l| {
+                            let (a, b) = (c.pos.track(l.protector)?, c.pos.track(l.target)?);
+                            let sev = f
+                                .link
+                                .get(&l)
+                                .and_then(|fs| worst(fs))
+                                .filter(|s| *s != Severity::Info);
+                            let broken =
+                                failed.contains(&l.protector) || failed.contains(&l.target);
+                            let d =
+                                dpm_rules::arrow(a, b, dpm_rules::bend_for(a, b, rev.contains(&l)))
+                                    .d;
+                            Some(
+                                el("g")
+                                    .attr("class", "protection-group")
+                                    .attr(
+                                        "data-protection",
+                                        format!("{}->{}", t.name(l.protector), t.name(l.target)),
+                                    )
+                                    .child(
+                                        el("path")
+                                            .attr("class", link_class(sw.contains(&l), sev, broken))
+                                            .attr("d", d),
+                                    ),
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+        });
+        out = Markup::concat(links).then(&out);
+        out
+    })
 }
 
 /// The [`NEAREST`] servers a protection from `from` may be drawn to (as

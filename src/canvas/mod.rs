@@ -115,6 +115,7 @@ pub fn Canvas() -> impl IntoView {
                     <g class="protections lit">{move || arrows(c, vis, true, far.get())}</g>
                     {connect::loose_end(c)}
                     <crate::canvas::ghosts::GhostArrows />
+                    {crate::canvas::ground::selection_hooks(c, (vis.servers, vis.links), dragging)}
                     <g class="servers">
                         // Made again, every one, when the zoom crosses `FAR_BELOW`:
                         // a node that follows the zoom itself would subscribe to

@@ -48,8 +48,13 @@ fn focus_server_in(ed: Editor, svg: NodeRef<leptos::svg::Svg>, id: ServerId, tri
         let name = ed
             .doc
             .with_untracked(|t| t.server(id).map(|s| s.name.clone()));
+        // A node, not the far view's hook of a selected server
+        // (`ground::selection_hooks`), which takes no keys.
         let node = name
-            .and_then(|n| crate::browser::markup::by_attr(&root, "data-server", &n))
+            .and_then(|n| {
+                crate::browser::markup::all_by_attr(&root, "data-server", &n)
+                    .find(|e| e.has_attribute("tabindex"))
+            })
             .and_then(|e| e.dyn_into::<web_sys::SvgElement>().ok());
         match node {
             Some(n) => {
@@ -78,7 +83,8 @@ pub fn focus_drawn_now(svg: NodeRef<leptos::svg::Svg>, drawn: &str) -> bool {
         return false;
     };
     let root: web_sys::Element = el.into();
-    let mut named = crate::browser::markup::all_by_attr(&root, "data-server", drawn);
+    let mut named = crate::browser::markup::all_by_attr(&root, "data-server", drawn)
+        .filter(|e| e.has_attribute("tabindex"));
     match (named.next(), named.next()) {
         (Some(n), None) => n
             .dyn_into::<web_sys::SvgElement>()

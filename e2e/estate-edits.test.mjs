@@ -477,6 +477,39 @@ test('3,000 servers zoomed out: Shift and a drag that starts on a painted server
   assert.ok(n >= least && n <= most + 1, `selected ${n}, under the box ${least}-${most}`);
   assert.ok(n < 200, `the box took fewer than 200 servers (${n})`);
   assert.ok(await isSelected(t.p1), 'the server the box began on stays selected');
+  // Each selected server has its hook, once: the last eight selected (and
+  // the one with the keys) as nodes, the rest written over the painting; and each of
+  // their protections its data-protection, once.
+  const hooks = await page.evaluate(() => {
+    const selected = [...document.querySelectorAll('[data-server].selected')].map((e) => e.getAttribute('data-server'));
+    const names = new Set(selected);
+    const { d } = window.__edits.drawing();
+    const theirs = (d.protections ?? []).filter((p) => names.has(p.protector) || names.has(p.target)).map((p) => `${p.protector}->${p.target}`);
+    const drawn = (l) => [...document.querySelectorAll('[data-protection]')].filter((e) => e.getAttribute('data-protection') === l).length;
+    return {
+      selected: selected.length,
+      names: names.size,
+      keyed: document.querySelectorAll('[data-server].selected[tabindex]').length,
+      hooked: [...document.querySelectorAll('[data-server].selected:not([tabindex])')].map((e) => e.getAttribute('data-server')),
+      protections: theirs.length,
+      notOnce: theirs.filter((l) => drawn(l) !== 1),
+    };
+  });
+  assert.equal(hooks.selected, n, `a hook for each of the ${n} selected`);
+  assert.equal(hooks.names, n, 'no server hooked twice');
+  // (The eight, and the server the box began on, which has the keys.)
+  assert.ok(hooks.keyed >= 1 && hooks.keyed <= 9 && hooks.hooked.length > 0, `the last selected take keys (${hooks.keyed}), the rest are hooks (${hooks.hooked.length})`);
+  assert.ok(hooks.protections > 0 && hooks.notOnce.length === 0, `each of their ${hooks.protections} protections drawn once: not ${hooks.notOnce.slice(0, 3)}`);
+  // A click on a server written as a hook gives it the keys, as a click on
+  // the painting does (the selection stays, as a press on a selected
+  // server leaves it: a drag would move them all).
+  await page.keyboard.up('Shift');
+  const hooked = hooks.hooked[0];
+  const spot = await centreOf(page, hooked);
+  await page.mouse.click(spot.x, spot.y);
+  await page.waitForFunction((h) => document.activeElement?.getAttribute('data-server') === h && document.activeElement.classList.contains('selected'), hooked);
+  assert.equal(await count(), n, 'the selection stays');
+  assert.equal(await page.evaluate((h) => document.querySelectorAll(`[data-server="${CSS.escape(h)}"]`).length, hooked), 1, `${hooked} drawn once, as a node`);
   await done(app, server.url);
 });
 

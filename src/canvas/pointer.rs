@@ -213,7 +213,7 @@ pub fn down(c: Ctx, p: Pointer, ev: web_sys::PointerEvent) {
     let editing = ed.mode.get_untracked() == Mode::Edit;
     if let Some(id) = hit.filter(|_| editing && !ev.shift_key()) {
         start_move(c, p, id, &ev);
-        crate::canvas::state::focus_server(ed, c.svg, id);
+        give_keys(c, id);
         return;
     }
     // A Shift-press on a painted server in the simulator is a click on it.
@@ -412,6 +412,16 @@ pub fn left(c: Ctx, p: Pointer) {
     if p.ground.get_untracked() && c.tip.server.get_untracked().is_some() {
         c.tip.server.set(None);
     }
+}
+
+/// Gives the keys to server `id`, pressed on the painting: the far view
+/// makes the server with the keys a node (`ground::kept`), which a server
+/// written as a selection's hook, or not selected, is not yet.
+fn give_keys(c: Ctx, id: ServerId) {
+    if c.tip.focus.get_untracked() != Some(id) {
+        c.tip.focus.set(Some(id));
+    }
+    crate::canvas::state::focus_server(c.ed, c.svg, id);
 }
 
 /// In the painted far view (`ground.rs`), the server at screen point
@@ -668,7 +678,7 @@ fn end_box(c: Ctx, p: Pointer, on: Option<ServerId>, cancelled: bool) {
         if !cancelled {
             ed.selected_link.set(None);
             toggle_selected(ed, id);
-            crate::canvas::state::focus_server(ed, c.svg, id);
+            give_keys(c, id);
         }
     } else if let (false, Some((a, b))) = (cancelled, p.box_rect.get_untracked()) {
         // The positions' shared copy: one map lookup a server, not

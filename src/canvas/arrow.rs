@@ -83,6 +83,25 @@ pub fn ProtectionArrow(
         .with_untracked(|e| e.contains(&link.protector) || e.contains(&link.target))
         || ed.showing_step();
     let class = move || link_class(l.with(|l| l.facts.switched), sev.get(), broken.get());
+    let name = move || l.with(|l| l.facts.name.clone());
+    let d = move || geo.with(|g| g.d.clone());
+    let badge_view = move || {
+        sev.get()
+            .map(|s| l.with(|st| badge(s, &st.state.findings, geo.with(|g| g.mid), false)))
+    };
+    if far {
+        // Zoomed out an arrow is a hairline no one aims at (the style
+        // takes presses and the arrowhead off it): its line, hook and
+        // badge only, the fewer views to make (every protection of a
+        // drawing under 2,500 servers fitted, a thousand or more).
+        return view! {
+            <g class="protection-group" class:selected=selected class:entering=entering data-protection=name>
+                <path class=class d=d />
+                {badge_view}
+            </g>
+        }
+        .into_any();
+    }
     let marker = move || {
         if broken.get() {
             return "url(#arrowhead-broken)";
@@ -102,25 +121,6 @@ pub fn ProtectionArrow(
         ed.selected_link.set(Some(link));
     };
     let hover = crate::ctx::ctx().tip;
-    let name = move || l.with(|l| l.facts.name.clone());
-    let d = move || geo.with(|g| g.d.clone());
-    let badge_view = move || {
-        sev.get()
-            .map(|s| l.with(|st| badge(s, &st.state.findings, geo.with(|g| g.mid), false)))
-    };
-    if far {
-        // Zoomed out an arrow is a hairline no one aims at (the style
-        // takes presses and the arrowhead off it): its line, hook and
-        // badge only. A box select in an estate of 10,000 makes a hundred
-        // or more of these in one frame.
-        return view! {
-            <g class="protection-group" class:selected=selected class:entering=entering data-protection=name>
-                <path class=class d=d />
-                {badge_view}
-            </g>
-        }
-        .into_any();
-    }
     view! {
         <g class="protection-group" class:selected=selected class:entering=entering
             data-protection=name

@@ -288,7 +288,8 @@ fn links(
 /// The arrows of a large estate close in: see [`links`].
 fn near_links(c: Ctx, t: &Topology, near: Area, moving: &HashSet<Link>) -> Vec<Link> {
     let picked = picked(c);
-    // The last selected, as the far view keeps (Ctrl+A selects 10,000).
+    // The last selected, as many as the far view draws over its painting
+    // (Ctrl+A selects 10,000).
     let sel: HashSet<ServerId> = c.ed.selection.with(|s| {
         s.iter()
             .rev()

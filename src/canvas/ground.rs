@@ -31,7 +31,7 @@
 //! canvases follow the theme, forced colours, the simulator and the
 //! spotlight exactly as the nodes do.
 
-use crate::browser::markup::{el, Markup};
+use crate::browser::markup::{el, El, Markup};
 use crate::canvas::arrow::link_class;
 use crate::canvas::layer::on_change;
 use crate::canvas::looks::{FlagSources, Looks};
@@ -44,7 +44,7 @@ use crate::state::derived::{Derived, GROUND_OVER};
 use dpm_rules::hash::HashSet;
 use std::rc::Rc;
 
-use dpm_rules::{num, Kind, Link, ServerId, Severity, Topology, NODE_H};
+use dpm_rules::{num, Kind, Link, Point, ServerId, Severity, Topology, NODE_H};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -213,10 +213,12 @@ pub fn selection_hooks(
 }
 
 /// The markup of [`selection_hooks`] for servers `hooked` (tracked reads
-/// of what it shows).
+/// of what it shows): their protections, then the servers, as the canvas
+/// stacks arrows and nodes.
 fn hooks_markup(c: Ctx, derived: Derived, hooked: &[ServerId], arrows: Memo<Vec<Link>>) -> Markup {
     let flags = FlagSources::now(c);
-    // A single point of failure in the Risk view (as `Looks` says it).
+    // A single point of failure in the Risk view, labelled as `Looks`
+    // labels one (`risk_line`: it takes something with it).
     let spof: HashSet<ServerId> = c.rv.risk.with(|r| {
         r.as_deref()
             .map(|(r, _)| {
@@ -228,75 +230,103 @@ fn hooks_markup(c: Ctx, derived: Derived, hooked: &[ServerId], arrows: Memo<Vec<
             })
             .unwrap_or_default()
     });
+    c.ed.shown.with(|t| {
+        // Where the canvas draws it now; the drawing's place until the
+        // positions have it (a paste, an undone delete).
+        let at = |id: ServerId| c.pos.track(id).or_else(|| t.server(id)?.pos);
+        let servers = hooked.iter().filter_map(|&id| {
+            let s = t.server(id)?;
+            let class = server_class(s.kind, flags.flags(id), spof.contains(&id));
+            Some(hook_server(s, class, at(id)?))
+        });
+        let servers = Markup::concat(servers);
+        hook_links(c, derived, t, (hooked, arrows), &at).then(&servers)
+    })
+}
+
+/// A server's hook: its group with the node's classes and name, and the
+/// node's shape at `p` (zoomed out, a node is its shape only).
+fn hook_server(s: &dpm_rules::Server, class: String, p: Point) -> El {
+    let w = dpm_rules::box_width(&s.name);
+    el("g")
+        .attr("class", class)
+        .attr("data-server", &s.name)
+        .child(
+            el("rect")
+                .attr("class", "body")
+                .attr("x", num(p.x - w / 2.0))
+                .attr("y", num(p.y - NODE_H / 2.0))
+                .attr("width", num(w))
+                .attr("height", num(NODE_H))
+                .attr("rx", if s.kind == Kind::Dpm { "12" } else { "4" }),
+        )
+}
+
+/// The protections of servers `hooked` not drawn as `arrows`, as the far
+/// view's arrows draw them (straight, with their badge), in a group the
+/// spotlight dims as it dims the arrows.
+fn hook_links(
+    c: Ctx,
+    derived: Derived,
+    t: &Topology,
+    (hooked, arrows): (&[ServerId], Memo<Vec<Link>>),
+    at: &dyn Fn(ServerId) -> Option<Point>,
+) -> Markup {
     let drawn: HashSet<Link> = arrows.with(|a| a.iter().copied().collect());
     let failed: HashSet<ServerId> = c.ed.shown_failed.with(|f| f.iter().copied().collect());
     let set: HashSet<ServerId> = hooked.iter().copied().collect();
-    c.ed.shown.with(|t| {
-        let servers = hooked.iter().filter_map(|&id| {
-            let s = t.server(id)?;
-            let p = c.pos.track(id)?;
-            let w = dpm_rules::box_width(&s.name);
-            let class = server_class(s.kind, flags.flags(id), spof.contains(&id));
-            Some(
+    derived.findings.with(|f| {
+        derived.switched.with(|sw| {
+            derived.reverse.with(|rev| {
+                let links = t
+                    .protections
+                    .iter()
+                    .map(|p| p.link())
+                    .filter(|l| {
+                        (set.contains(&l.protector) || set.contains(&l.target))
+                            && !drawn.contains(l)
+                    })
+                    .filter_map(|l| {
+                        let (a, b) = (at(l.protector)?, at(l.target)?);
+                        let facts = crate::canvas::looks::link_facts(t, l, sw, rev);
+                        let findings = f.link.get(&l).map_or(&[][..], |fs| &fs[..]);
+                        let sev = worst(findings).filter(|s| *s != Severity::Info);
+                        let broken = failed.contains(&l.protector) || failed.contains(&l.target);
+                        let geo = dpm_rules::arrow(a, b, dpm_rules::bend_for(a, b, facts.reverse));
+                        let class = link_class(facts.switched, sev, broken);
+                        Some(
+                            el("g")
+                                .attr("class", "protection-group")
+                                .attr("data-protection", &facts.name)
+                                .child(el("path").attr("class", class).attr("d", &geo.d))
+                                .child_opt(sev.map(|s| hook_badge(s, findings, geo.mid))),
+                        )
+                    });
                 el("g")
-                    .attr("class", class)
-                    .attr("data-server", &s.name)
-                    .child(
-                        el("rect")
-                            .attr("class", "body")
-                            .attr("x", num(p.x - w / 2.0))
-                            .attr("y", num(p.y - NODE_H / 2.0))
-                            .attr("width", num(w))
-                            .attr("height", num(NODE_H))
-                            .attr("rx", if s.kind == Kind::Dpm { "12" } else { "4" }),
-                    ),
-            )
-        });
-        let mut out = Markup::concat(servers);
-        // Their protections, as the far view's arrows draw them: straight.
-        let links = derived.findings.with(|f| {
-            derived.switched.with(|sw| {
-                derived.reverse.with(|rev| {
-                    t.protections
-                        .iter()
-                        .map(|p| p.link())
-                        .filter(|l| {
-                            (set.contains(&l.protector) || set.contains(&l.target))
-                                && !drawn.contains(l)
-                        })
-                        .filter_map(|l| {
-                            let (a, b) = (c.pos.track(l.protector)?, c.pos.track(l.target)?);
-                            let sev = f
-                                .link
-                                .get(&l)
-                                .and_then(|fs| worst(fs))
-                                .filter(|s| *s != Severity::Info);
-                            let broken =
-                                failed.contains(&l.protector) || failed.contains(&l.target);
-                            let d =
-                                dpm_rules::arrow(a, b, dpm_rules::bend_for(a, b, rev.contains(&l)))
-                                    .d;
-                            Some(
-                                el("g")
-                                    .attr("class", "protection-group")
-                                    .attr(
-                                        "data-protection",
-                                        format!("{}->{}", t.name(l.protector), t.name(l.target)),
-                                    )
-                                    .child(
-                                        el("path")
-                                            .attr("class", link_class(sw.contains(&l), sev, broken))
-                                            .attr("d", d),
-                                    ),
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                })
+                    .attr("class", "protections")
+                    .children(links)
+                    .render()
             })
-        });
-        out = Markup::concat(links).then(&out);
-        out
+        })
     })
+}
+
+/// A protection's badge, as the arrow's (`badge.rs`) shows it zoomed out:
+/// its disc and mark at `at`, and the hook `data-rule` (no tooltip: zoomed
+/// out, protections take no pointer).
+fn hook_badge(s: Severity, findings: &[dpm_rules::Finding], at: Point) -> El {
+    el("g")
+        .attr("class", format!("badge {}", s.as_str()))
+        .attr(
+            "data-rule",
+            findings.first().map(|f| f.rule.id()).unwrap_or_default(),
+        )
+        .attr(
+            "transform",
+            format!("translate({} {})", num(at.x), num(at.y)),
+        )
+        .child(el("circle").attr("r", "10"))
+        .child(el("text").attr("y", "4").text(dpm_rules::badge_symbol(s)))
 }
 
 /// The [`NEAREST`] servers a protection from `from` may be drawn to (as

@@ -13,10 +13,11 @@ use crate::canvas::raster::clear_canvas;
 use crate::ctx::Ctx;
 
 /// How many selected servers (the last selected) the far view draws over
-/// its painting with their hooks, as nodes or as markup (`ground.rs`),
-/// and paints their protections on a layer of their own (`lines.rs`):
-/// Ctrl+A on 10,000 would draw them all again. The painting frames them
-/// all.
+/// its painting with their hooks, as nodes or as markup (`ground.rs`), and
+/// close in on a large estate, draws with their arrows (`cull.rs`): Ctrl+A
+/// on 10,000 would draw them all again. A selection of no more than this
+/// has its protections painted on a layer of their own (`lines.rs`). The
+/// painting frames them all.
 pub const MOST_SELECTED: usize = 200;
 
 /// The part of the drawing in view: x0, y0, x1, y1 in its units.

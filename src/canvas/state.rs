@@ -37,7 +37,7 @@ pub fn focus_server(ed: Editor, svg: NodeRef<leptos::svg::Svg>, id: ServerId) {
 
 /// [`focus_server`], trying again on the next `tries` frames while the
 /// node is not made yet (in the painted far view a server becomes a node
-/// once selected).
+/// once it is given the keys, `ground::kept`).
 fn focus_server_in(ed: Editor, svg: NodeRef<leptos::svg::Svg>, id: ServerId, tries: u32) {
     use wasm_bindgen::JsCast;
     request_animation_frame(move || {

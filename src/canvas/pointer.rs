@@ -218,6 +218,12 @@ pub fn down(c: Ctx, p: Pointer, ev: web_sys::PointerEvent) {
     }
     // A Shift-press on a painted server in the simulator is a click on it.
     if ev.shift_key() && (hit.is_none() || editing) {
+        // The name tip of a server the pointer rested by goes: the box is
+        // about the servers it takes in (a tryout saw it stay up the whole
+        // drag).
+        if c.tip.server.get_untracked().is_some() {
+            c.tip.server.set(None);
+        }
         let at = ed.camera.get_untracked().to_canvas(sx, sy);
         p.gesture.set_value(Gesture::Box { start: at, on: hit });
         // From a server, the box shows once the pointer leaves it: a

@@ -48,13 +48,8 @@ fn focus_server_in(ed: Editor, svg: NodeRef<leptos::svg::Svg>, id: ServerId, tri
         let name = ed
             .doc
             .with_untracked(|t| t.server(id).map(|s| s.name.clone()));
-        // A node, not the far view's hook of a selected server
-        // (`ground::selection_hooks`), which takes no keys.
         let node = name
-            .and_then(|n| {
-                crate::browser::markup::all_by_attr(&root, "data-server", &n)
-                    .find(|e| e.has_attribute("tabindex"))
-            })
+            .and_then(|n| nodes_named(&root, &n).next())
             .and_then(|e| e.dyn_into::<web_sys::SvgElement>().ok());
         match node {
             Some(n) => {
@@ -83,14 +78,24 @@ pub fn focus_drawn_now(svg: NodeRef<leptos::svg::Svg>, drawn: &str) -> bool {
         return false;
     };
     let root: web_sys::Element = el.into();
-    let mut named = crate::browser::markup::all_by_attr(&root, "data-server", drawn)
-        .filter(|e| e.has_attribute("tabindex"));
+    let mut named = nodes_named(&root, drawn);
     match (named.next(), named.next()) {
         (Some(n), None) => n
             .dyn_into::<web_sys::SvgElement>()
             .is_ok_and(|n| n.focus().is_ok()),
         _ => false,
     }
+}
+
+/// The nodes under `root` drawn for the server named `name`, which take
+/// keys: not the far view's hooks of a selected server
+/// (`ground::selection_hooks`), which carry its name but no `tabindex`.
+fn nodes_named<'v>(
+    root: &web_sys::Element,
+    name: &'v str,
+) -> impl Iterator<Item = web_sys::Element> + 'v {
+    crate::browser::markup::all_by_attr(root, "data-server", name)
+        .filter(|e| e.has_attribute("tabindex"))
 }
 
 /// Adds `id` to the selection, or takes it out (Shift-click, Shift+Space).

@@ -35,7 +35,9 @@
 //                               work are not in "main ms") (env TRACE;
 //                               with env TRACE_TIMELINE=1, also the main
 //                               events of its frames in order, ms from the
-//                               input)
+//                               input, each layout and style recalculation
+//                               with what it took in and "forced" when a
+//                               script asked for it)
 //   DIST (or env DIST) is our release build, default dist/.
 //
 // Each timed input runs from the input event (as the browser took it in)
@@ -138,6 +140,17 @@ const timer = (s, wait = pause) => async (input, aim) => {
  * thread and name; an event inside another counts in both), one line each.
  */
 function printTrace({ traceEvents }) {
+  // What a layout or a style recalculation took in (its objects or
+  // elements), and "forced" when script asked for it (it runs inside a
+  // script's call, not in the frame's own steps).
+  const scripts = traceEvents.filter((e) => e.ph === 'X' && /^(FunctionCall|EventDispatch|TimerFire)$/.test(e.name));
+  const forced = (e) => scripts.some((s) => s.pid === e.pid && s.tid === e.tid && s.ts <= e.ts && e.ts + e.dur <= s.ts + s.dur) ? ', forced' : '';
+  const detail = (e) => {
+    const d = e.args?.beginData;
+    if (e.name === 'Layout' && d) return ` (${d.dirtyObjects}/${d.totalObjects} objects${d.partialLayout ? ', partial' : ''}${forced(e)})`;
+    if (e.name === 'UpdateLayoutTree') return ` (${e.args?.elementCount ?? '?'} elements${forced(e)})`;
+    return '';
+  };
   const threads = new Map();
   for (const e of traceEvents) if (e.ph === 'M' && e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, e.args.name);
   const sum = new Map();
@@ -152,7 +165,7 @@ function printTrace({ traceEvents }) {
   const marks = /^(EventDispatch|FireAnimationFrame|BeginMainFrame|ProxyMain::BeginMainFrame|Commit|LayerTreeHost::DoUpdateLayers|TimerFire|FireIdleCallback|Display::DrawAndSwap|RasterTask|Paint|Layout|UpdateLayoutTree|MajorGC|MinorGC|FunctionCall)$/;
   const seen = traceEvents.filter((e) => e.ph === 'X' && e.dur > 300 && marks.test(e.name)).sort((a, b) => a.ts - b.ts);
   const t0 = seen.find((e) => e.name === 'EventDispatch')?.ts ?? seen[0]?.ts;
-  for (const e of seen) console.log(`        ${((e.ts - t0) / 1000).toFixed(1).padStart(7)} +${(e.dur / 1000).toFixed(1).padStart(5)}  ${(threads.get(`${e.pid}:${e.tid}`) ?? e.tid).toString().slice(0, 26).padEnd(26)} ${e.name} ${e.args?.data?.type ?? ''}`);
+  for (const e of seen) console.log(`        ${((e.ts - t0) / 1000).toFixed(1).padStart(7)} +${(e.dur / 1000).toFixed(1).padStart(5)}  ${(threads.get(`${e.pid}:${e.tid}`) ?? e.tid).toString().slice(0, 26).padEnd(26)} ${e.name} ${e.args?.data?.type ?? ''}${detail(e)}`);
 }
 
 /**

@@ -24,12 +24,15 @@ export function installTimer() {
   // showing the result has been drawn. Capture listeners on the window see
   // every event before the app's own handlers.
   let armed = false;
+  // Whether a pointer move counts as an input (a drag's moves, when the
+  // step says so): not otherwise, as the move before a click is no edit.
+  let moves = false;
   let start = null;
   let gen = 0;
   let end = null;
   let waiters = [];
   const onEvent = (e) => {
-    if (!armed) return;
+    if (!armed || (e.type === 'pointermove' && !moves)) return;
     if (start === null) start = e.timeStamp || performance.now();
     const g = ++gen;
     end = null;
@@ -41,7 +44,7 @@ export function installTimer() {
       }),
     );
   };
-  const types = ['pointerdown', 'pointerup', 'mousedown', 'mouseup', 'click', 'dblclick', 'keydown', 'keyup', 'input', 'change', 'wheel'];
+  const types = ['pointermove', 'pointerdown', 'pointerup', 'mousedown', 'mouseup', 'click', 'dblclick', 'keydown', 'keyup', 'input', 'change', 'wheel'];
   for (const t of types) addEventListener(t, onEvent, true);
   // Trunk hands the started module's exports (and so its memory) out here.
   addEventListener('TrunkApplicationStarted', (e) => {
@@ -149,9 +152,14 @@ export function installTimer() {
     },
     arm() {
       armed = true;
+      moves = false;
       start = null;
       end = null;
       gen++;
+    },
+    // The armed input is a drag's pointer move (called after `arm`).
+    timeMoves() {
+      moves = true;
     },
     wait() {
       return new Promise((ok) => {
@@ -388,6 +396,40 @@ const clickAim = (s) => s.page.mouse.click(s.aim.x, s.aim.y);
 
 const isSelected = (page, name) =>
   wait(page, (n) => document.querySelector(`[data-server="${CSS.escape(n)}"]`)?.classList.contains('selected'), name, `${name} selected`);
+const allSelected = (page, n) =>
+  wait(page, (n) => Number(/([\d,]+) servers selected/.exec(document.body.innerText)?.[1]?.replace(/,/g, '')) === n, n, `all ${n} servers selected`);
+/** A drag's move, `dx` px right of where it was pressed (and half that down), timed as the input. */
+async function dragMove(s, dx) {
+  await s.page.evaluate(() => window.__edits.timeMoves());
+  await s.page.mouse.move(s.at.x + dx, s.at.y + dx / 2);
+}
+/** Waits until server p1, dragged, is drawn about `dx` px right of where it was pressed. */
+const draggedTo = (s, dx) =>
+  wait(
+    s.page,
+    ([n, x]) => {
+      const g = document.querySelector(`svg.drag-layer [data-server="${CSS.escape(n)}"]`);
+      const r = (g?.querySelector('.body') ?? g)?.getBoundingClientRect();
+      return !!r && Math.abs(r.x + r.width / 2 - x) < 12;
+    },
+    [s.t.p1, s.at.x + dx],
+    `${s.t.p1} dragged ${dx} px`,
+  );
+/**
+ * Waits until server p1 is drawn about `dx` px right of where it was
+ * pressed, with nothing waiting to be saved: the drop made an edit.
+ */
+const landed = (s, dx) =>
+  wait(
+    s.page,
+    ([n, x]) => {
+      if (document.querySelector('[data-save-pending]')) return false;
+      const at = window.__edits.servers().find((v) => v.name === n);
+      return !!at && Math.abs(at.x - x) < 12;
+    },
+    [s.t.p1, s.at.x + dx],
+    `${s.t.p1} saved ${dx} px from where it was`,
+  );
 const noSelection = (page) => wait(page, () => !document.querySelector('[data-server].selected'), null, 'nothing selected');
 const drawn = (page, name) => wait(page, (n) => !!document.querySelector(`[data-server="${CSS.escape(n)}"]`), name, `${name} drawn`);
 const gone = (page, name) => wait(page, (n) => !document.querySelector(`[data-server="${CSS.escape(n)}"]`), name, `${name} gone`);
@@ -539,6 +581,44 @@ export const actions = [
         check: (s) => placed(s.page, s.t.p1, s.place, false, 'moved'),
       },
       { do: (s) => undo(s.page, () => placed(s.page, s.t.p1, s.place, true, 'back')) },
+    ],
+  },
+  {
+    id: 'drag-all',
+    steps: [
+      {
+        do: async (s) => {
+          await deselect(s.page);
+          s.total = await s.page.evaluate(() => JSON.parse(localStorage.getItem('dpm-sketch/drawing')).servers.length);
+          await s.page.keyboard.press('Control+a');
+          await allSelected(s.page, s.total);
+          s.at = await drawnAt(s.page, s.t.p1);
+          await s.page.mouse.move(s.at.x, s.at.y);
+          await s.page.mouse.down();
+        },
+      },
+      {
+        row: 'drag all (Ctrl+A): first move',
+        input: 'pointer move',
+        do: (s) => dragMove(s, 24),
+        check: (s) => draggedTo(s, 24),
+      },
+      {
+        row: 'drag all (Ctrl+A): next move',
+        input: 'pointer move',
+        do: (s) => dragMove(s, 48),
+        check: (s) => draggedTo(s, 48),
+      },
+      {
+        row: 'drag all (Ctrl+A): drop',
+        input: 'release',
+        do: (s) => s.page.mouse.up(),
+        // Drawn 48 px right (within the grid's snap) once the drop is
+        // saved, as one edit: the undo below takes it back whole.
+        check: (s) => landed(s, 48),
+        always: (s) => s.page.mouse.up().catch(() => {}),
+      },
+      { do: (s) => undo(s.page, () => landed(s, 0)) },
     ],
   },
   {

@@ -8,9 +8,10 @@
 //                               100 % on a DPM server near the centre; none:
 //                               the memory figures only (env CAMERAS)
 //     --only select,delete,...  actions by id (env ACTIONS; default all):
-//                               select shift-select box-select move delete undo
-//                               rename connect-canvas connect-keys connect-list
-//                               remove-protection simulator risk copies
+//                               select shift-select box-select move drag-all
+//                               delete undo rename connect-canvas connect-keys
+//                               connect-list remove-protection simulator risk
+//                               copies
 //     --reps 3                  repetitions; the median is shown (env REPS)
 //     --edits 300               arrow-key moves for the memory figures, 0 for
 //                               none (env EDITS)

@@ -144,6 +144,32 @@ test('10,000 servers: every edit once (fitted, and at 100 %), each with its visi
   // Beside it, a server it does not protect, to draw a protection to.
   assert.ok(await frameWithTarget(page, dpm), `a server ${dpm} does not protect, near it`);
   await run(page, '100 %', actions.filter((a) => a.id !== 'box-select'));
+  // Close in, all 10,000 selected: the canvas makes nodes of those in view
+  // and of the last selected, and a drag of them all draws on its layer
+  // those near the view, not 10,000 nodes (it took seconds to make them,
+  // and as long to take them down at the drop).
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+a');
+  await page.waitForFunction(() => /10,000 servers selected/.test(document.querySelector('.properties-panel')?.textContent ?? ''));
+  const selectedNodes = await page.locator('svg.canvas [data-server]').count();
+  assert.ok(selectedNodes <= 400, `${selectedNodes} nodes with all 10,000 selected close in`);
+  const { p1: pressed } = await pickTargets(page);
+  const from = await centreOf(page, pressed);
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(from.x + 40, from.y + 20, { steps: 4 });
+  await page.waitForSelector(`svg.drag-layer [data-server="${pressed}"]`);
+  const dragNodes = await page.locator('svg.drag-layer [data-server]').count();
+  assert.ok(dragNodes >= 1 && dragNodes <= 400, `${dragNodes} of the 10,000 dragged drawn on the drag layer close in`);
+  await page.mouse.up();
+  await page.waitForFunction(() => !document.querySelector('svg.drag-layer') && !document.querySelector('[data-save-pending]'));
+  const movedTo = await centreOf(page, pressed);
+  assert.ok(Math.abs(movedTo.x - from.x - 40) < 12, `${pressed} dropped 40 px right: ${movedTo.x - from.x}`);
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction(([n, x]) => {
+    const s = window.__edits.servers().find((v) => v.name === n);
+    return !document.querySelector('[data-save-pending]') && s && Math.abs(s.x - x) < 2;
+  }, [pressed, from.x]);
   // Close in, a protection that only passes through the view (no end near
   // it) is painted under the drawing, not made an arrow; a click on its
   // line selects it, and then it is an arrow, selected. The view goes to
@@ -418,7 +444,7 @@ test('3,000 servers zoomed out: a DPM server failed and brought back in the simu
   await done(app, server.url);
 });
 
-test('3,000 servers zoomed out: Shift and a drag that starts on a painted server draws a box; Shift and a click on one adds it or takes it out', { timeout: 300000 }, async () => {
+test('3,000 servers zoomed out: Shift and a drag that starts on a painted server draws a box; Shift and a click on one adds it or takes it out; a drag moves the selection as one', { timeout: 300000 }, async () => {
   const app = await openEstate(3000);
   const { page } = app;
   await dismissNotice(page);
@@ -532,6 +558,64 @@ test('3,000 servers zoomed out: Shift and a drag that starts on a painted server
   await page.waitForFunction((h) => document.activeElement?.getAttribute('data-server') === h && document.activeElement.classList.contains('selected'), hooked);
   assert.equal(await count(), n, 'the selection stays');
   assert.equal(await page.evaluate((h) => document.querySelectorAll(`[data-server="${CSS.escape(h)}"]`).length, hooked), 1, `${hooked} drawn once, as a node`);
+  // A drag of the selection from that server: the servers not kept as
+  // nodes are one piece of markup moved as one (its own layer), each
+  // selected server drawn once, on the drag layer, where its place moved
+  // by the drag is; dropped, all have moved by what the server pressed
+  // moved (on the grid: Snap is on), and an undo takes them back.
+  const saved = () => page.evaluate(() => Object.fromEntries(window.__edits.drawing().d.servers.map((s) => [s.name, [s.x, s.y]])));
+  const before = await saved();
+  const names = await page.evaluate(() => [...document.querySelectorAll('[data-server].selected')].map((e) => e.getAttribute('data-server')));
+  const offGrid = names.filter((m) => before[m][0] % 20 !== 0 || before[m][1] % 20 !== 0).length;
+  await page.mouse.move(spot.x, spot.y);
+  await page.mouse.down();
+  await page.mouse.move(spot.x + 30, spot.y + 20, { steps: 5 });
+  const held = await page.evaluate(() => {
+    const layer = [...document.querySelectorAll('svg.drag-layer [data-server]')];
+    return {
+      names: layer.map((e) => e.getAttribute('data-server')),
+      nodes: layer.filter((e) => e.hasAttribute('tabindex')).length,
+      onCanvas: [...document.querySelectorAll('svg.canvas:not(.drag-layer) [data-server].selected')].length,
+    };
+  });
+  assert.equal(held.names.length, n, `each of the ${n} dragged drawn on the drag layer (${held.names.length})`);
+  assert.equal(new Set(held.names).size, n, 'none twice');
+  assert.equal(held.onCanvas, 0, 'none left on the canvas under the drag');
+  assert.ok(held.nodes <= 12, `a few of them nodes (${held.nodes}), the rest one piece of markup`);
+  // Where each is drawn: its place before, moved as the server pressed was.
+  const placedAsOne = await page.evaluate(([pressed, before]) => {
+    const drawn = window.__edits.drawing();
+    const centre = (n) => {
+      const r = document.querySelector(`svg.drag-layer [data-server="${CSS.escape(n)}"] .body`).getBoundingClientRect();
+      return [r.x + r.width / 2, r.y + r.height / 2];
+    };
+    const [px, py] = centre(pressed);
+    const [bx, by] = drawn.at({ x: before[pressed][0], y: before[pressed][1] });
+    const [dx, dy] = [px - bx, py - by];
+    const off = [...document.querySelectorAll('svg.drag-layer [data-server]')].map((e) => e.getAttribute('data-server')).filter((n) => {
+      const [x, y] = centre(n);
+      const [x0, y0] = drawn.at({ x: before[n][0], y: before[n][1] });
+      return Math.abs(x - x0 - dx) > 1.5 || Math.abs(y - y0 - dy) > 1.5;
+    });
+    return { moved: Math.hypot(dx, dy), off };
+  }, [hooked, before]);
+  assert.ok(placedAsOne.moved > 20, `the pressed server follows the pointer (${placedAsOne.moved.toFixed(1)} px)`);
+  assert.deepEqual(placedAsOne.off, [], 'every dragged server moved as the pressed one');
+  await page.mouse.up();
+  await page.waitForFunction(() => !document.querySelector('svg.drag-layer') && !document.querySelector('[data-save-pending]'));
+  const after = await saved();
+  const [dx, dy] = [after[hooked][0] - before[hooked][0], after[hooked][1] - before[hooked][1]];
+  assert.ok(dx > 0 && dy > 0, `the pressed server moved (${dx}, ${dy})`);
+  assert.ok(after[hooked][0] % 20 === 0 && after[hooked][1] % 20 === 0, `the pressed server on the grid: ${after[hooked]}`);
+  const apart = names.filter((m) => Math.abs(after[m][0] - before[m][0] - dx) > 0.011 || Math.abs(after[m][1] - before[m][1] - dy) > 0.011);
+  assert.deepEqual(apart, [], `every dragged server moved by (${dx}, ${dy}), ${offGrid} of them off the grid`);
+  const others = Object.keys(before).filter((m) => !names.includes(m) && (after[m][0] !== before[m][0] || after[m][1] !== before[m][1]));
+  assert.deepEqual(others, [], 'no other server moved');
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction(([h, x]) => !document.querySelector('[data-save-pending]') && window.__edits.drawing().d.servers.find((s) => s.name === h).x === x, [hooked, before[hooked][0]]);
+  const undone = await saved();
+  assert.deepEqual(names.filter((m) => undone[m][0] !== before[m][0] || undone[m][1] !== before[m][1]), [], 'an undo puts them all back');
+  console.log(`# dragged ${n} servers, ${offGrid} off the grid, ${held.nodes} of them nodes`);
   await done(app, server.url);
 });
 

@@ -1,7 +1,8 @@
 //! What the canvas draws. In a large drawing only what is in view, with a
 //! margin of a quarter of a screen around it, never less than what a
-//! server draws beyond its centre (and whatever is selected,
-//! being connected or has the keyboard focus, wherever it is), so that a
+//! server draws beyond its centre (and the last selected, up to
+//! `ground::MOST_SELECTED`, and whatever is being connected or has the
+//! keyboard focus, wherever it is), so that a
 //! move costs the same in an estate of 10,000 as in one of 100: xyflow's
 //! `useVisibleNodeIds`, tldraw's `notVisibleShapes`. The view is rounded
 //! out to a grid of quarter screens, so panning redraws nothing until it
@@ -33,8 +34,13 @@ pub struct Visible {
     pub servers: Memo<Vec<ServerId>>,
     /// The protections drawn on the canvas (not those being dragged).
     pub links: Memo<Vec<Link>>,
-    /// The protections at a dragged server, drawn on the drag layer.
+    /// The protections at a dragged server (none of them drawn on the
+    /// canvas while it is dragged).
     pub drag_links: Memo<Vec<Link>>,
+    /// The dragged servers made nodes on the drag layer ([`dragged`]).
+    pub dragged: Memo<Vec<ServerId>>,
+    /// The protections drawn as arrows on the drag layer ([`drag_arrows`]).
+    pub drag_arrows: Memo<Vec<Link>>,
     /// Virtual machines to their hosts, DPM servers to the server holding
     /// their database: (from, to, is the database), for the servers drawn
     /// and those crossing the area around the view.
@@ -67,18 +73,26 @@ impl Visible {
     /// servers it keeps are nodes, with their protections.
     /// `raised`: servers drawn over the others, the last over all
     /// ([`crate::canvas::pointer::Pointer::raised`]).
+    /// `shift`: how far a drag has moved the servers `dragging`.
     pub fn new(
         c: Ctx,
-        (dragging, raised): (RwSignal<Vec<ServerId>>, RwSignal<Vec<ServerId>>),
+        (dragging, raised, shift): (
+            RwSignal<Vec<ServerId>>,
+            RwSignal<Vec<ServerId>>,
+            RwSignal<Point>,
+        ),
         ground: Memo<bool>,
     ) -> Visible {
         let area = area(c, MARGIN);
         let servers = raised_last(servers(c, area, dragging, ground), raised);
         let drag_links = drag_links(c, dragging);
+        let dragged = dragged(c, (area, ground), (dragging, shift));
         Visible {
             servers,
             links: links(c, (area, ground), servers, drag_links),
             drag_links,
+            dragged,
+            drag_arrows: drag_arrows(c, (area, ground), (dragging, dragged), drag_links),
             estate_links: estate_links(c, area, servers),
         }
     }
@@ -135,11 +149,20 @@ fn servers(
             }
             let all = t.servers.len() <= DRAW_ALL_UP_TO;
             let a = area.get();
-            // A set: Ctrl+A in an estate of 10,000 selects them all.
+            // The last selected, as many as the far view draws over its
+            // painting: Ctrl+A in an estate of 10,000 selects them all, and
+            // made every one a node (the drop of a drag of them all made
+            // them again: 5.6 s at 100 %).
             let keep: HashSet<ServerId> = if all {
                 HashSet::default()
             } else {
-                ed.selection.with(|s| s.iter().copied().collect())
+                ed.selection.with(|s| {
+                    s.iter()
+                        .rev()
+                        .take(crate::canvas::ground::MOST_SELECTED)
+                        .copied()
+                        .collect()
+                })
             };
             let from = cn.from.get();
             // The node with the keyboard focus (or last with it): zoomed or
@@ -199,6 +222,93 @@ fn drag_links(c: Ctx, dragging: RwSignal<Vec<ServerId>>) -> Memo<Vec<Link>> {
                 .filter(|p| moving.contains(&p.protector) || moving.contains(&p.target))
                 .map(|p| p.link())
                 .collect::<Vec<_>>()
+        })
+    })
+}
+
+/// The dragged servers made nodes on the drag layer: every one in a small
+/// drawing; zoomed out on a large estate, those the far view keeps as
+/// nodes ([`crate::canvas::ground::kept`]: the last selected, the one with
+/// the keys; the rest are written as hooks moved as one piece,
+/// `ground::drag_hooks`); else those whose place, moved by the drag
+/// (`shift`), is in the area drawn (the rest are off screen). A drag of all
+/// 10,000 servers of an estate made 10,000 nodes and their 10,000 arrows
+/// on its first move: 1.5 s fitted, 6.5 s at 100 %, and as long again to
+/// take them down at the drop (`e2e/probes/edits.mjs --only drag-all`).
+fn dragged(
+    c: Ctx,
+    (area, ground): (Memo<Area>, Memo<bool>),
+    (dragging, shift): (RwSignal<Vec<ServerId>>, RwSignal<Point>),
+) -> Memo<Vec<ServerId>> {
+    let ed = c.ed;
+    crate::browser::memo(move |_| {
+        dragging.with(|d| {
+            if d.is_empty() {
+                return Vec::new();
+            }
+            ed.shown.with(|t| {
+                if ground.get() {
+                    let keep: HashSet<ServerId> =
+                        crate::canvas::ground::kept(c, t).into_iter().collect();
+                    return d.iter().filter(|id| keep.contains(id)).copied().collect();
+                }
+                if t.servers.len() <= DRAW_ALL_UP_TO {
+                    return d.clone();
+                }
+                let (a, s) = (area.get(), shift.get());
+                d.iter()
+                    .filter(|&&id| {
+                        t.server(id).and_then(|v| v.pos).is_some_and(|p| {
+                            let p = Point {
+                                x: p.x + s.x,
+                                y: p.y + s.y,
+                            };
+                            in_area(p, a)
+                        })
+                    })
+                    .copied()
+                    .collect()
+            })
+        })
+    })
+}
+
+/// The protections at dragged servers drawn as arrows on the drag layer:
+/// those at a dragged server made a node, and those from or to a server
+/// not dragged (they stretch), zoomed out all of them, close in those
+/// whose end not dragged is in the area drawn. Those between two dragged
+/// servers not made nodes are not drawn: zoomed out they are among the
+/// hooks moved as one piece, close in they are off screen.
+fn drag_arrows(
+    c: Ctx,
+    (area, ground): (Memo<Area>, Memo<bool>),
+    (dragging, dragged): (RwSignal<Vec<ServerId>>, Memo<Vec<ServerId>>),
+    drag_links: Memo<Vec<Link>>,
+) -> Memo<Vec<Link>> {
+    let ed = c.ed;
+    crate::browser::memo(move |_| {
+        let moving: HashSet<ServerId> = dragging.with(|d| d.iter().copied().collect());
+        let nodes: HashSet<ServerId> = dragged.with(|d| d.iter().copied().collect());
+        let (far, a) = (ground.get(), area.get());
+        ed.shown.with(|t| {
+            let still_near = |id: ServerId| {
+                !moving.contains(&id)
+                    && (far
+                        || t.server(id)
+                            .and_then(|s| s.pos)
+                            .is_some_and(|p| in_area(p, a)))
+            };
+            drag_links.with(|l| {
+                l.iter()
+                    .filter(|l| {
+                        nodes.contains(&l.protector)
+                            || nodes.contains(&l.target)
+                            || still_near(l.protector)
+                            || still_near(l.target)
+                    })
+                    .copied()
+                    .collect()
+            })
         })
     })
 }

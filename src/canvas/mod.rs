@@ -63,7 +63,7 @@ pub fn Canvas() -> impl IntoView {
     let p = Pointer::new(derived.ground);
     provide_context(p);
     let dragging = p.dragging;
-    let vis = Visible::new(c, (dragging, p.raised), derived.ground);
+    let vis = Visible::new(c, (dragging, p.raised, p.shift), derived.ground);
     p.forget_raised_on_open(ed);
     let probes = NodeRef::<leptos::svg::G>::new();
     let regions = site_regions(c, dragging);
@@ -134,23 +134,60 @@ pub fn Canvas() -> impl IntoView {
                     {box_view}
                 </g>
             </svg>
-            <Show when=move || !dragging.with(|d| d.is_empty())>
-                <svg class=move || format!("{} drag-layer", mode_class()) aria-hidden="true">
-                    <g transform=transform>
-                        <For each=move || vis.drag_links.get() key=|l| *l let:link>
-                            <ProtectionArrow link=link moving=true far=far.get_untracked() />
-                        </For>
-                        <For each=move || dragging.get() key=|id| *id let:id>
-                            <ServerNode id=id far=far.get_untracked() />
-                        </For>
-                    </g>
-                </svg>
-            </Show>
+            {drag_layers(c, (p, vis), mode_class, far)}
             <crate::canvas::flow::FlowDots />
             <ConnectTip />
             <crate::canvas::copies::CopiesCards servers=vis.servers dragging=dragging />
         </div>
     }
+}
+
+/// What is being dragged, on layers of their own over the drawing: a move
+/// then repaints (or, for the markup moved as one, only moves) those, not
+/// the thousands of shapes under them. Zoomed out on a large estate, the
+/// dragged servers not made nodes are written once and moved as one piece
+/// by the compositor (its own layer, moved by its CSS transform: no paint
+/// at a move); over them, the dragged servers made nodes and the arrows
+/// that stretch ([`Visible::dragged`], [`Visible::drag_arrows`]).
+fn drag_layers(
+    c: Ctx,
+    (p, vis): (Pointer, Visible),
+    mode_class: impl Fn() -> String + Copy + Send + Sync + 'static,
+    far: Memo<bool>,
+) -> impl IntoView {
+    let (dragging, transform) = (p.dragging, move || transform(c));
+    view! {
+        <Show when=move || !dragging.with(|d| d.is_empty())>
+            <svg class=move || format!("{} drag-layer", mode_class()) aria-hidden="true"
+                style:transform=move || drag_shift(c, p)>
+                <g transform=transform>{crate::canvas::ground::drag_hooks(c, p, (vis.dragged, vis.drag_arrows))}</g>
+            </svg>
+            <svg class=move || format!("{} drag-layer", mode_class()) aria-hidden="true">
+                <g transform=transform>
+                    <For each=move || vis.drag_arrows.get() key=|l| *l let:link>
+                        <ProtectionArrow link=link moving=true far=far.get_untracked() />
+                    </For>
+                    <For each=move || vis.dragged.get() key=|id| *id let:id>
+                        <ServerNode id=id far=far.get_untracked() />
+                    </For>
+                </g>
+            </svg>
+        </Show>
+    }
+}
+
+/// How far a drag has moved the dragged servers, on screen, as a CSS
+/// transform (set through the element's style object: the page's content
+/// security policy refuses a `style` attribute): in whole pixels, as a layer moved by a fraction of one is
+/// resampled, and its servers blur (seen in a screenshot beside the nodes
+/// dragged with them).
+fn drag_shift(c: Ctx, p: Pointer) -> String {
+    let (s, k) = (p.shift.get(), c.ed.camera.get().k);
+    format!(
+        "translate({}px, {}px)",
+        num((s.x * k).round()),
+        num((s.y * k).round())
+    )
 }
 
 /// The camera as the drawing's transform.

@@ -66,6 +66,13 @@ pub struct Pointer {
     /// their own over the drawing: a move then repaints that layer only,
     /// not the thousands of shapes under it.
     pub dragging: RwSignal<Vec<ServerId>>,
+    /// Where the servers `dragging` were when the drag began.
+    pub drag_from: StoredValue<Vec<(ServerId, Point)>>,
+    /// How far the drag has moved them (the server pressed to the grid
+    /// when snapping, the rest as far), in the drawing's units: what the
+    /// dragged servers written as one piece of markup are moved by
+    /// (`ground::drag_hooks`).
+    pub shift: RwSignal<Point>,
     /// The servers dropped by a drag, the last dropped last: drawn over
     /// the others (in the drawing's order, a server dropped onto another
     /// could be hidden under it), for as long as the canvas lives.
@@ -117,6 +124,8 @@ impl Pointer {
             origin: StoredValue::new((0.0, 0.0)),
             box_rect: RwSignal::new(None),
             dragging: RwSignal::new(Vec::new()),
+            drag_from: StoredValue::new(Vec::new()),
+            shift: RwSignal::new(Point { x: 0.0, y: 0.0 }),
             raised: RwSignal::new(Vec::new()),
             hit: StoredValue::new(None),
         }
@@ -289,13 +298,27 @@ pub fn moved(c: Ctx, p: Pointer, ev: web_sys::PointerEvent) {
             let Some(d) = drag_delta(*start, cam.to_canvas(sx, sy), cam.k, *moved) else {
                 return;
             };
+            // The server pressed (last) goes where the pointer takes it,
+            // on the grid when snapping; the others keep their places to it
+            // (the selection moves as one, as in other diagram editors: a
+            // server off the grid stays as far off it).
+            let Some(&(_, p0)) = from.last() else {
+                return;
+            };
+            let snap = ed.snap.get_untracked() && !ev.alt_key();
+            let q = dragged_to(p0, d, snap);
+            let shift = Point {
+                x: q.x - p0.x,
+                y: q.y - p0.y,
+            };
+            p.shift.set(shift);
             if !*moved {
+                p.drag_from.set_value(from.clone());
                 p.dragging.set(from.iter().map(|(id, _)| *id).collect());
             }
             *moved = true;
-            let snap = ed.snap.get_untracked() && !ev.alt_key();
             for (id, p0) in from.iter() {
-                pos.set(*id, dragged_to(*p0, d, snap));
+                pos.set(*id, shifted(*p0, shift));
             }
         }
         Gesture::Connect => {
@@ -581,10 +604,13 @@ pub fn start_move(c: Ctx, p: Pointer, id: ServerId, ev: &web_sys::PointerEvent) 
     };
     let _ = el.set_pointer_capture(ev.pointer_id());
     let start = canvas_point(c, p, ev);
+    // The server pressed last: the drag moves it with the pointer and the
+    // rest with it, and drops it over them.
     let from: Vec<(ServerId, Point)> = ed
         .selection
-        .get_untracked()
+        .with_untracked(|s| s.iter().copied().filter(|&s| s != id).collect::<Vec<_>>())
         .into_iter()
+        .chain(std::iter::once(id))
         .filter_map(|id| c.pos.get(id).map(|at| (id, at)))
         .collect();
     p.gesture.set_value(Gesture::Move {
@@ -656,6 +682,14 @@ pub fn dragged_to(from: Point, d: (f64, f64), snap: bool) -> Point {
     } else {
         dpm_rules::as_kept(q)
     }
+}
+
+/// `from` moved by `shift`, to the 1/100 unit the file keeps.
+pub fn shifted(from: Point, shift: Point) -> Point {
+    dpm_rules::as_kept(Point {
+        x: from.x + shift.x,
+        y: from.y + shift.y,
+    })
 }
 
 /// The servers (id, place) inside the box from corner `a` to corner `b`.

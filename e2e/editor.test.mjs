@@ -167,6 +167,51 @@ test('undo and redo, by keys and buttons, for connect, move and delete', async (
   await done(app, server.url);
 });
 
+test('a selection dragged moves as one, the server pressed to the grid; Escape during a drag puts it all back and the release makes no edit', async () => {
+  const app = await openApp(server.browser, server.url);
+  const { page } = app;
+  const place = (n) => page.evaluate((n) => {
+    const r = document.querySelector(`[data-server="${n}"] .body`).getBoundingClientRect();
+    return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+  }, n);
+  // Snap off, PS4 nudged off the grid by a drag; Snap on again.
+  await tool(page, 'snap');
+  const ps4 = await place('PS4');
+  await drag(page, ps4, { x: ps4.x + 7, y: ps4.y + 3 }, { steps: 4 });
+  await tool(page, 'snap');
+  await page.click('[data-server="PS1"] .body');
+  await page.click('[data-server="PS4"] .body', { modifiers: ['Shift'] });
+  const [a0, b0] = [await place('PS1'), await place('PS4')];
+  // Dragged from PS1: PS4 keeps its place to it.
+  await drag(page, a0, { x: a0.x + 53, y: a0.y + 31 }, { steps: 6 });
+  const [a1, b1] = [await place('PS1'), await place('PS4')];
+  assert.ok(a1.x > a0.x + 30, 'PS1 moved');
+  assert.ok(Math.abs(b1.x - b0.x - (a1.x - a0.x)) < 0.5 && Math.abs(b1.y - b0.y - (a1.y - a0.y)) < 0.5, `PS4 moved as PS1 did: ${b1.x - b0.x} and ${a1.x - a0.x}`);
+  await settled(page);
+  const saved = () => page.evaluate(() => Object.fromEntries(JSON.parse(localStorage.getItem('dpm-sketch/drawing')).servers.map((s) => [s.name, [s.x, s.y]])));
+  const after = await saved();
+  assert.ok(after.PS1[0] % 20 === 0 && after.PS1[1] % 20 === 0, `PS1 on the grid: ${after.PS1}`);
+  assert.ok(after.PS4[0] % 20 !== 0 || after.PS4[1] % 20 !== 0, `PS4 as far off the grid as before: ${after.PS4}`);
+  // Escape during a drag: both back, the release drops nothing, no edit to undo.
+  await page.mouse.move(a1.x, a1.y);
+  await page.mouse.down();
+  await page.mouse.move(a1.x + 90, a1.y + 40, { steps: 5 });
+  assert.ok((await place('PS1')).x > a1.x + 60, 'dragged');
+  await page.keyboard.press('Escape');
+  await page.mouse.move(a1.x + 120, a1.y + 60, { steps: 3 });
+  await page.mouse.up();
+  const [a2, b2] = [await place('PS1'), await place('PS4')];
+  assert.ok(Math.abs(a2.x - a1.x) < 0.5 && Math.abs(b2.y - b1.y) < 0.5, 'Escape put them back');
+  assert.equal(await page.locator('[data-server].selected').count(), 2, 'the selection stays');
+  await settled(page);
+  assert.deepEqual(await saved(), after, 'nothing saved');
+  // The last edit is still the drag: an undo takes it back.
+  await page.keyboard.press('Control+z');
+  const a3 = await place('PS1');
+  assert.ok(Math.abs(a3.x - a0.x) < 0.5 && Math.abs(a3.y - a0.y) < 0.5, 'undo took the drag back');
+  await done(app, server.url);
+});
+
 test('reload restores the drawing, positions included', async () => {
   const app = await openApp(server.browser, server.url);
   const { page } = app;

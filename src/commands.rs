@@ -474,13 +474,16 @@ pub fn on_key(c: Ctx, ev: &web_sys::KeyboardEvent) {
     }
 }
 
-/// Escape, in order: close the dialog, drop the connection being drawn,
+/// Escape, in order: put back the servers being dragged, close the dialog,
+/// drop the connection being drawn,
 /// disarm the palette, close the find bar, leave the field (for the
 /// Servers list's own), close the Servers list from inside it, stop the
 /// player, leave the simulation, clear the selection, close the Risk view.
 fn escape(c: Ctx, ev: &web_sys::KeyboardEvent) {
     let ed = c.ed;
-    if ed.dialog.get_untracked().is_some() {
+    if crate::canvas::pointer::cancel_move(c) {
+        ev.prevent_default();
+    } else if ed.dialog.get_untracked().is_some() {
         ed.dialog.set(None);
     } else if let Some(from) = c.cn.from.get_untracked() {
         // Drawn by keyboard, the keys were on the target Tab reached: they

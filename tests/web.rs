@@ -1113,7 +1113,7 @@ fn mermaid_keeps_letters_and_digits_in_the_browser_as_natively() {
 #[wasm_bindgen_test]
 fn pointer_arithmetic_pinch_move_and_box() {
     use dpm_rules::{Point, ServerId, GRID};
-    use dpm_sketch::canvas::pointer::{boxed, drag_delta, dragged_to, pinch, spread};
+    use dpm_sketch::canvas::pointer::{boxed, drag_delta, dragged_to, pinch, shifted, spread};
     let (a, b) = ((1, 0.0, 0.0), (2, 30.0, 40.0));
     assert_eq!(spread(a, b), 50.0);
     assert_eq!(spread(a, a), 1.0);
@@ -1138,6 +1138,17 @@ fn pointer_arithmetic_pinch_move_and_box() {
     );
     let q = dragged_to(Point { x: 10.0, y: 10.0 }, (1.5, 2.0), false);
     assert_eq!(q, Point { x: 11.5, y: 12.0 });
+    // The rest of a selection moves as far as the server pressed: off the
+    // grid, it stays as far off it, to the 1/100 unit a file keeps.
+    let s = Point { x: 10.0, y: 50.0 };
+    assert_eq!(
+        shifted(Point { x: 13.0, y: 7.0 }, s),
+        Point { x: 23.0, y: 57.0 }
+    );
+    assert_eq!(
+        shifted(Point { x: 0.1, y: 0.2 }, Point { x: 0.2, y: 0.1 }),
+        Point { x: 0.3, y: 0.3 }
+    );
     let at = [
         (ServerId(1), Point { x: 5.0, y: 5.0 }),
         (ServerId(2), Point { x: 50.0, y: 5.0 }),

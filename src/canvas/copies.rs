@@ -5,17 +5,14 @@ use dpm_rules::{held_by_some, Kind, Point, ServerId, NODE_H, NODE_W};
 use leptos::prelude::*;
 
 /// In the Copies view, a card under each DPM server drawn (`servers`: in a
-/// large drawing, those in or near the view; and those being `dragged`,
-/// whose cards go with them) listing the copies it holds (the rule
+/// large drawing, those in or near the view; and those `dragged` drawn on
+/// the drag layer, whose cards go with them) listing the copies it holds (the rule
 /// crate's `held_by_some`, asked of those servers only). Zoomed out (the
 /// far view) there are none: a card's text would be a few pixels high,
 /// and an estate of 10,000 has a thousand DPM servers: a line over the
 /// canvas says to zoom in.
 #[component]
-pub fn CopiesCards(
-    servers: Memo<Vec<ServerId>>,
-    dragging: RwSignal<Vec<ServerId>>,
-) -> impl IntoView {
+pub fn CopiesCards(servers: Memo<Vec<ServerId>>, dragged: Memo<Vec<ServerId>>) -> impl IntoView {
     let ed = crate::ctx::ctx().ed;
     let derived = expect_context::<crate::state::derived::Derived>();
     // The labels of what each DPM server with a card holds: asked of those
@@ -28,7 +25,7 @@ pub fn CopiesCards(
         }
         ed.track_content();
         let drawn: Vec<ServerId> =
-            servers.with(|s| dragging.with(|d| s.iter().chain(d).copied().collect()));
+            servers.with(|s| dragged.with(|d| s.iter().chain(d).copied().collect()));
         let state = |id: ServerId| {
             if ed.shown_failed.with(|f| f.contains(&id)) {
                 Held::Down

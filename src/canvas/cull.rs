@@ -18,6 +18,7 @@
 //! `GROUND_OVER` servers, only those with an end in it (the others crossing
 //! it are painted, `ground.rs`).
 
+use crate::canvas::pointer::Pointer;
 use crate::canvas::state::DRAW_ALL_UP_TO;
 use crate::ctx::Ctx;
 use crate::state::derived::GROUND_OVER;
@@ -71,28 +72,21 @@ fn crosses_area(u: Option<Point>, v: Option<Point>, (x0, y0, x1, y1): Area) -> b
 impl Visible {
     /// `ground`: the far view is painted (`canvas::ground`), and only the
     /// servers it keeps are nodes, with their protections.
-    /// `raised`: servers drawn over the others, the last over all
-    /// ([`crate::canvas::pointer::Pointer::raised`]).
-    /// `shift`: how far a drag has moved the servers `dragging`.
-    pub fn new(
-        c: Ctx,
-        (dragging, raised, shift): (
-            RwSignal<Vec<ServerId>>,
-            RwSignal<Vec<ServerId>>,
-            RwSignal<Point>,
-        ),
-        ground: Memo<bool>,
-    ) -> Visible {
+    /// `p`: the pointer, with what it drags (`dragging`, from `drag_from`
+    /// by `shift`) and the servers it `raised` (drawn over the others, the
+    /// last over all).
+    pub fn new(c: Ctx, p: Pointer, ground: Memo<bool>) -> Visible {
+        let (dragging, raised) = (p.dragging, p.raised);
         let area = area(c, MARGIN);
         let servers = raised_last(servers(c, area, dragging, ground), raised);
         let drag_links = drag_links(c, dragging);
-        let dragged = dragged(c, (area, ground), (dragging, shift));
+        let dragged = dragged(c, (area, ground), p);
         Visible {
             servers,
             links: links(c, (area, ground), servers, drag_links),
             drag_links,
             dragged,
-            drag_arrows: drag_arrows(c, (area, ground), (dragging, dragged), drag_links),
+            drag_arrows: drag_arrows(c, (area, ground), (p, dragged), drag_links),
             estate_links: estate_links(c, area, servers),
         }
     }
@@ -230,43 +224,41 @@ fn drag_links(c: Ctx, dragging: RwSignal<Vec<ServerId>>) -> Memo<Vec<Link>> {
 /// drawing; zoomed out on a large estate, those the far view keeps as
 /// nodes ([`crate::canvas::ground::kept`]: the last selected, the one with
 /// the keys; the rest are written as hooks moved as one piece,
-/// `ground::drag_hooks`); else those whose place, moved by the drag
-/// (`shift`), is in the area drawn (the rest are off screen). A drag of all
-/// 10,000 servers of an estate made 10,000 nodes and their 10,000 arrows
-/// on its first move: 1.5 s fitted, 6.5 s at 100 %, and as long again to
-/// take them down at the drop (`e2e/probes/edits.mjs --only drag-all`).
-fn dragged(
-    c: Ctx,
-    (area, ground): (Memo<Area>, Memo<bool>),
-    (dragging, shift): (RwSignal<Vec<ServerId>>, RwSignal<Point>),
-) -> Memo<Vec<ServerId>> {
+/// `ground::drag_hooks`); else those whose place when the drag began
+/// (`drag_from`), moved by the drag (`shift`), is in the area drawn (the
+/// rest are off screen). A drag of all 10,000 servers of an estate made
+/// 10,000 nodes and their 10,000 arrows on its first move: 1.5 s fitted,
+/// 6.5 s at 100 %, and as long again to take them down at the drop
+/// (`e2e/probes/edits.mjs --only drag-all`).
+fn dragged(c: Ctx, (area, ground): (Memo<Area>, Memo<bool>), p: Pointer) -> Memo<Vec<ServerId>> {
     let ed = c.ed;
     crate::browser::memo(move |_| {
-        dragging.with(|d| {
+        p.dragging.with(|d| {
             if d.is_empty() {
                 return Vec::new();
             }
-            ed.shown.with(|t| {
+            let many = ed.shown.with(|t| {
                 if ground.get() {
                     let keep: HashSet<ServerId> =
                         crate::canvas::ground::kept(c, t).into_iter().collect();
-                    return d.iter().filter(|id| keep.contains(id)).copied().collect();
+                    return Some(d.iter().filter(|id| keep.contains(id)).copied().collect());
                 }
-                if t.servers.len() <= DRAW_ALL_UP_TO {
-                    return d.clone();
-                }
-                let (a, s) = (area.get(), shift.get());
-                d.iter()
-                    .filter(|&&id| {
-                        t.server(id).and_then(|v| v.pos).is_some_and(|p| {
-                            let p = Point {
-                                x: p.x + s.x,
-                                y: p.y + s.y,
-                            };
-                            in_area(p, a)
-                        })
+                (t.servers.len() <= DRAW_ALL_UP_TO).then(|| d.clone())
+            });
+            if let Some(all) = many {
+                return all;
+            }
+            let (a, s) = (area.get(), p.shift.get());
+            p.drag_from.with_value(|from| {
+                from.iter()
+                    .filter(|(_, at)| {
+                        let at = Point {
+                            x: at.x + s.x,
+                            y: at.y + s.y,
+                        };
+                        in_area(at, a)
                     })
-                    .copied()
+                    .map(|(id, _)| *id)
                     .collect()
             })
         })
@@ -274,29 +266,28 @@ fn dragged(
 }
 
 /// The protections at dragged servers drawn as arrows on the drag layer:
-/// those at a dragged server made a node, and those from or to a server
-/// not dragged (they stretch), zoomed out all of them, close in those
-/// whose end not dragged is in the area drawn. Those between two dragged
-/// servers not made nodes are not drawn: zoomed out they are among the
-/// hooks moved as one piece, close in they are off screen.
+/// those at a dragged server made a node, those from or to a server not
+/// dragged (they stretch; close in, those whose end not dragged is in the
+/// area drawn), and close in, those whose line crossed the area when the
+/// drag began. In the far view, those between two dragged servers not
+/// made nodes are among the hooks moved as one piece; close in, those
+/// with both ends off the area and a line that missed it when the drag
+/// began are not drawn until the drop.
 fn drag_arrows(
     c: Ctx,
     (area, ground): (Memo<Area>, Memo<bool>),
-    (dragging, dragged): (RwSignal<Vec<ServerId>>, Memo<Vec<ServerId>>),
+    (p, dragged): (Pointer, Memo<Vec<ServerId>>),
     drag_links: Memo<Vec<Link>>,
 ) -> Memo<Vec<Link>> {
     let ed = c.ed;
     crate::browser::memo(move |_| {
-        let moving: HashSet<ServerId> = dragging.with(|d| d.iter().copied().collect());
+        let moving: HashSet<ServerId> = p.dragging.with(|d| d.iter().copied().collect());
         let nodes: HashSet<ServerId> = dragged.with(|d| d.iter().copied().collect());
         let (far, a) = (ground.get(), area.get());
         ed.shown.with(|t| {
+            let at = |id: ServerId| t.server(id).and_then(|s| s.pos);
             let still_near = |id: ServerId| {
-                !moving.contains(&id)
-                    && (far
-                        || t.server(id)
-                            .and_then(|s| s.pos)
-                            .is_some_and(|p| in_area(p, a)))
+                !moving.contains(&id) && (far || at(id).is_some_and(|p| in_area(p, a)))
             };
             drag_links.with(|l| {
                 l.iter()
@@ -305,6 +296,7 @@ fn drag_arrows(
                             || nodes.contains(&l.target)
                             || still_near(l.protector)
                             || still_near(l.target)
+                            || (!far && crosses_area(at(l.protector), at(l.target), a))
                     })
                     .copied()
                     .collect()

@@ -61,9 +61,10 @@ pub fn Canvas() -> impl IntoView {
     provide_context(crate::canvas::looks::Looks::new(c, derived));
     fit::install(c);
     let p = Pointer::new(derived.ground);
+    p.make_current();
     provide_context(p);
     let dragging = p.dragging;
-    let vis = Visible::new(c, (dragging, p.raised, p.shift), derived.ground);
+    let vis = Visible::new(c, p, derived.ground);
     p.forget_raised_on_open(ed);
     let probes = NodeRef::<leptos::svg::G>::new();
     let regions = site_regions(c, dragging);
@@ -137,7 +138,7 @@ pub fn Canvas() -> impl IntoView {
             {drag_layers(c, (p, vis), mode_class, far)}
             <crate::canvas::flow::FlowDots />
             <ConnectTip />
-            <crate::canvas::copies::CopiesCards servers=vis.servers dragging=dragging />
+            <crate::canvas::copies::CopiesCards servers=vis.servers dragged=vis.dragged />
         </div>
     }
 }
@@ -158,7 +159,7 @@ fn drag_layers(
     let (dragging, transform) = (p.dragging, move || transform(c));
     view! {
         <Show when=move || !dragging.with(|d| d.is_empty())>
-            <svg class=move || format!("{} drag-layer", mode_class()) aria-hidden="true"
+            <svg class=move || format!("{} drag-layer moved-whole", mode_class()) aria-hidden="true"
                 style:transform=move || drag_shift(c, p)>
                 <g transform=transform>{crate::canvas::ground::drag_hooks(c, p, (vis.dragged, vis.drag_arrows))}</g>
             </svg>

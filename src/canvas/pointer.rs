@@ -46,6 +46,18 @@ enum Gesture {
     },
 }
 
+thread_local! {
+    /// The canvas's pointer ([`Pointer::make_current`]).
+    static CURRENT: std::cell::Cell<Option<Pointer>> = const { std::cell::Cell::new(None) };
+}
+
+/// Escape during a drag: the servers go back where they were, and the
+/// release drops nothing ([`Pointer::put_back_move`]). Out: whether a drag
+/// was under way (Escape then does nothing else).
+pub fn cancel_move(c: Ctx) -> bool {
+    CURRENT.get().is_some_and(|p| p.put_back_move(c))
+}
+
 /// How far (screen pixels, each way) a Shift-press on a painted server
 /// may move and still be a Shift-click on it, not a box.
 const CLICK_PX: f64 = 4.0;
@@ -62,11 +74,14 @@ pub struct Pointer {
     origin: StoredValue<(f64, f64)>,
     /// The selection box being drawn (Shift and drag), canvas units.
     pub box_rect: RwSignal<Option<(Point, Point)>>,
-    /// The servers being dragged, drawn with their arrows on a layer of
-    /// their own over the drawing: a move then repaints that layer only,
-    /// not the thousands of shapes under it.
+    /// The servers being dragged, drawn (those near the view, or zoomed out
+    /// a few as nodes and the rest as one piece of markup) with their
+    /// arrows on layers of their own over the drawing: a move then repaints
+    /// those layers only, not the thousands of shapes under them
+    /// (`canvas::drag_layers`).
     pub dragging: RwSignal<Vec<ServerId>>,
-    /// Where the servers `dragging` were when the drag began.
+    /// Where the servers `dragging` were when the drag began (empty when
+    /// no drag is under way).
     pub drag_from: StoredValue<Vec<(ServerId, Point)>>,
     /// How far the drag has moved them (the server pressed to the grid
     /// when snapping, the rest as far), in the drawing's units: what the
@@ -116,6 +131,39 @@ impl Pointer {
     }
 
     /// `ground`: whether the far view is painted.
+    /// Puts back a move of servers under way (a second finger down,
+    /// Escape): every dragged server where it was, nothing made an edit;
+    /// the rest of the gesture does nothing. Out: whether a move was under
+    /// way.
+    pub fn put_back_move(self, c: Ctx) -> bool {
+        let from = self
+            .gesture
+            .try_update_value(|g| match g {
+                Gesture::Move { moved: true, .. } => match std::mem::replace(g, Gesture::None) {
+                    Gesture::Move { from, .. } => Some(from),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .flatten();
+        let Some(from) = from else {
+            return false;
+        };
+        for (id, at) in from {
+            c.pos.set(id, at);
+        }
+        self.dragging.set(Vec::new());
+        self.drag_from.set_value(Vec::new());
+        true
+    }
+
+    /// Makes this the canvas's pointer that [`cancel_move`] reaches, for
+    /// the canvas's life.
+    pub fn make_current(self) {
+        CURRENT.set(Some(self));
+        on_cleanup(|| CURRENT.set(None));
+    }
+
     pub fn new(ground: Memo<bool>) -> Pointer {
         Pointer {
             ground,
@@ -186,20 +234,7 @@ pub fn down(c: Ctx, p: Pointer, ev: web_sys::PointerEvent) {
         .with_value(|t| (t.len() == 2).then(|| spread(t[0], t[1])));
     if let Some(dist) = two {
         // A move the first finger began (on a painted server) is put back.
-        let undone = p
-            .gesture
-            .try_update_value(|g| match std::mem::replace(g, Gesture::None) {
-                Gesture::Move {
-                    from, moved: true, ..
-                } => from,
-                _ => Vec::new(),
-            });
-        for (id, at) in undone.unwrap_or_default() {
-            c.pos.set(id, at);
-        }
-        if !p.dragging.with_untracked(|d| d.is_empty()) {
-            p.dragging.set(Vec::new());
-        }
+        p.put_back_move(c);
         p.gesture.set_value(Gesture::Pinch {
             dist,
             cam: ed.camera.get_untracked(),
@@ -311,6 +346,10 @@ pub fn moved(c: Ctx, p: Pointer, ev: web_sys::PointerEvent) {
                 x: q.x - p0.x,
                 y: q.y - p0.y,
             };
+            // Snapping, most moves leave the shift as it was: nothing moves.
+            if *moved && p.shift.get_untracked() == shift {
+                return;
+            }
             p.shift.set(shift);
             if !*moved {
                 p.drag_from.set_value(from.clone());
@@ -380,6 +419,7 @@ pub fn up(c: Ctx, p: Pointer, arrows: Memo<Vec<Link>>, ev: web_sys::PointerEvent
             });
         }
         p.dragging.set(Vec::new());
+        p.drag_from.set_value(Vec::new());
     }
     match g {
         Gesture::Move { from, moved, .. } if moved && !cancelled => {

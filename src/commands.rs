@@ -481,7 +481,7 @@ pub fn on_key(c: Ctx, ev: &web_sys::KeyboardEvent) {
 /// player, leave the simulation, clear the selection, close the Risk view.
 fn escape(c: Ctx, ev: &web_sys::KeyboardEvent) {
     let ed = c.ed;
-    if crate::canvas::pointer::cancel_move(c) {
+    if crate::canvas::state::cancel_move() {
         ev.prevent_default();
     } else if ed.dialog.get_untracked().is_some() {
         ed.dialog.set(None);

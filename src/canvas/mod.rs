@@ -61,7 +61,7 @@ pub fn Canvas() -> impl IntoView {
     provide_context(crate::canvas::looks::Looks::new(c, derived));
     fit::install(c);
     let p = Pointer::new(derived.ground);
-    p.make_current();
+    p.make_current(c);
     provide_context(p);
     let dragging = p.dragging;
     let vis = Visible::new(c, p, derived.ground);

@@ -46,18 +46,6 @@ enum Gesture {
     },
 }
 
-thread_local! {
-    /// The canvas's pointer ([`Pointer::make_current`]).
-    static CURRENT: std::cell::Cell<Option<Pointer>> = const { std::cell::Cell::new(None) };
-}
-
-/// Escape during a drag: the servers go back where they were, and the
-/// release drops nothing ([`Pointer::put_back_move`]). Out: whether a drag
-/// was under way (Escape then does nothing else).
-pub fn cancel_move(c: Ctx) -> bool {
-    CURRENT.get().is_some_and(|p| p.put_back_move(c))
-}
-
 /// How far (screen pixels, each way) a Shift-press on a painted server
 /// may move and still be a Shift-click on it, not a box.
 const CLICK_PX: f64 = 4.0;
@@ -157,11 +145,13 @@ impl Pointer {
         true
     }
 
-    /// Makes this the canvas's pointer that [`cancel_move`] reaches, for
-    /// the canvas's life.
-    pub fn make_current(self) {
-        CURRENT.set(Some(self));
-        on_cleanup(|| CURRENT.set(None));
+    /// Makes this the canvas's pointer whose drag Escape puts back
+    /// (`canvas::state::cancel_move`), for the canvas's life.
+    pub fn make_current(self, c: Ctx) {
+        crate::canvas::state::set_put_back_move(Some(std::rc::Rc::new(move || {
+            self.put_back_move(c)
+        })));
+        on_cleanup(|| crate::canvas::state::set_put_back_move(None));
     }
 
     pub fn new(ground: Memo<bool>) -> Pointer {

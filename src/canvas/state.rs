@@ -8,6 +8,26 @@ use dpm_rules::{Checker, Finding, Kind, Link, Point, Protection, ServerId, Sever
 use dpm_rules::hash::HashMap;
 use leptos::prelude::*;
 
+thread_local! {
+    /// What puts back the canvas's drag under way, set by the canvas for
+    /// its life (`pointer::Pointer::make_current`).
+    static PUT_BACK_MOVE: std::cell::RefCell<Option<std::rc::Rc<dyn Fn() -> bool>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Sets (or, `None`, clears) what [`cancel_move`] calls.
+pub fn set_put_back_move(f: Option<std::rc::Rc<dyn Fn() -> bool>>) {
+    PUT_BACK_MOVE.with(|p| *p.borrow_mut() = f);
+}
+
+/// Escape during a drag: the servers go back where they were, and the
+/// release drops nothing. Out: whether a drag was under way (Escape then
+/// does nothing else).
+pub fn cancel_move() -> bool {
+    let f = PUT_BACK_MOVE.with(|p| p.borrow().clone());
+    f.is_some_and(|f| f())
+}
+
 /// Selects server `id` alone and puts the cursor in its name (double-click
 /// or Enter on it), while editing.
 pub fn rename_in_place(ed: Editor, id: ServerId) {

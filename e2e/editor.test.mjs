@@ -201,7 +201,9 @@ test('a selection dragged moves as one, the server pressed to the grid; Escape d
   await page.mouse.move(a1.x + 120, a1.y + 60, { steps: 3 });
   await page.mouse.up();
   const [a2, b2] = [await place('PS1'), await place('PS4')];
-  assert.ok(Math.abs(a2.x - a1.x) < 0.5 && Math.abs(b2.y - b1.y) < 0.5, 'Escape put them back');
+  const same = (p, q) => Math.abs(p.x - q.x) < 0.5 && Math.abs(p.y - q.y) < 0.5;
+  assert.ok(same(a2, a1) && same(b2, b1), 'Escape put them back');
+  assert.equal(await page.locator('svg.drag-layer').count(), 0, 'no drag layer left');
   assert.equal(await page.locator('[data-server].selected').count(), 2, 'the selection stays');
   await settled(page);
   assert.deepEqual(await saved(), after, 'nothing saved');

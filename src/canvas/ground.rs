@@ -224,8 +224,8 @@ pub type DragDrawn = (Memo<Vec<ServerId>>, Memo<Vec<Link>>);
 /// The far view's dragged servers that are not made nodes on the drag
 /// layer (all but a few: [`kept`]), written as hooks, with their
 /// protections to one another, at their places when the drag began, when
-/// the drag begins (and again only if what they show changes, as an
-/// Escape that clears the selection): the drag moves this piece of markup as one, by
+/// the drag begins (and again only if what they show changes, as the
+/// findings): the drag moves this piece of markup as one, by
 /// `Pointer::shift` in its layer's CSS transform, which the compositor
 /// applies without painting again. Made as nodes and arrows and moved one
 /// by one, they took 1.5 s at the first move of a drag of all 10,000

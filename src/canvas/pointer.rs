@@ -118,30 +118,39 @@ impl Pointer {
         });
     }
 
-    /// `ground`: whether the far view is painted.
     /// Puts back a move of servers under way (a second finger down,
     /// Escape): every dragged server where it was, nothing made an edit;
-    /// the rest of the gesture does nothing. Out: whether a move was under
-    /// way.
+    /// the rest of the gesture does nothing. A press on a server not yet
+    /// moved, or a box being drawn, ends as well. Out: whether such a
+    /// gesture was under way.
     pub fn put_back_move(self, c: Ctx) -> bool {
-        let from = self
+        let ended = self
             .gesture
             .try_update_value(|g| match g {
-                Gesture::Move { moved: true, .. } => match std::mem::replace(g, Gesture::None) {
-                    Gesture::Move { from, .. } => Some(from),
-                    _ => None,
-                },
+                Gesture::Move { .. } | Gesture::Box { .. } => {
+                    match std::mem::replace(g, Gesture::None) {
+                        Gesture::Move {
+                            from, moved: true, ..
+                        } => Some(from),
+                        _ => Some(Vec::new()),
+                    }
+                }
                 _ => None,
             })
             .flatten();
-        let Some(from) = from else {
+        let Some(from) = ended else {
             return false;
         };
+        if self.box_rect.with_untracked(Option::is_some) {
+            self.box_rect.set(None);
+        }
         for (id, at) in from {
             c.pos.set(id, at);
         }
-        self.dragging.set(Vec::new());
-        self.drag_from.set_value(Vec::new());
+        if !self.dragging.with_untracked(Vec::is_empty) {
+            self.dragging.set(Vec::new());
+            self.drag_from.set_value(Vec::new());
+        }
         true
     }
 
@@ -154,6 +163,7 @@ impl Pointer {
         on_cleanup(|| crate::canvas::state::set_put_back_move(None));
     }
 
+    /// `ground`: whether the far view is painted.
     pub fn new(ground: Memo<bool>) -> Pointer {
         Pointer {
             ground,

@@ -221,41 +221,191 @@ pub fn selection_hooks(
 /// there.
 pub type DragDrawn = (Memo<Vec<ServerId>>, Memo<Vec<Link>>);
 
-/// The far view's dragged servers that are not made nodes on the drag
-/// layer (all but a few: [`kept`]), written as hooks, with their
-/// protections to one another, at their places when the drag began, when
-/// the drag begins (and again only if what they show changes, as the
-/// findings): the drag moves this piece of markup as one, by
-/// `Pointer::shift` in its layer's CSS transform, which the compositor
-/// applies without painting again. Made as nodes and arrows and moved one
-/// by one, they took 1.5 s at the first move of a drag of all 10,000
-/// servers of a fitted estate, and 0.5 s at every move after it.
+/// The dragged servers of a far view of more than `DRAW_ALL_UP_TO`
+/// servers (`as_one`: `cull::Visible::moved_as_one`) that are not made
+/// nodes on the drag layer (all but a few: [`kept`]), with their protections to one
+/// another, at their places when the drag began, written when the drag
+/// begins (and again only if what they show changes, as the findings):
+/// the drag moves this piece of markup as one, by `Pointer::shift` in its
+/// layer's CSS transform, which the compositor applies without painting
+/// again. Made as nodes and arrows and moved one by one, they took 1.5 s
+/// at the first move of a drag of all 10,000 servers of a fitted estate,
+/// and 0.5 s at every move after it.
+///
+/// Those of the last [`MOST_SELECTED`] selected keep the hooks they have
+/// over the painting ([`selection_hooks`]); the others, as the painting
+/// has none for them, are written as shapes only ([`shapes_markup`]): a
+/// hook each for all 10,000 (40,000 elements) took 0.37 s of the first
+/// move, half of it the browser's style of them.
 ///
 /// In: the pointer's `dragging` and `drag_from`, and the dragged servers
 /// made nodes and the arrows drawn on the drag layer (`cull::Visible`'s
 /// `dragged` and `drag_arrows`).
-pub fn drag_hooks(c: Ctx, p: crate::canvas::pointer::Pointer, drawn: DragDrawn) -> impl IntoView {
+pub fn drag_hooks(
+    c: Ctx,
+    p: crate::canvas::pointer::Pointer,
+    drawn: DragDrawn,
+    as_one: Memo<bool>,
+) -> impl IntoView {
     let derived = expect_context::<Derived>();
     let (dragging, from) = (p.dragging, p.drag_from);
     let (dragged, arrows) = drawn;
     crate::browser::markup::svg_layer("drag-hooks", move || {
-        if !derived.ground.get() {
+        if !as_one.get() {
             return Markup::default();
         }
         let nodes: HashSet<ServerId> = dragged.with(|d| d.iter().copied().collect());
-        let hooked: Vec<ServerId> =
-            dragging.with(|d| d.iter().filter(|id| !nodes.contains(id)).copied().collect());
-        if hooked.is_empty() {
+        let recent: HashSet<ServerId> =
+            c.ed.selection
+                .with(|s| s.iter().rev().take(MOST_SELECTED).copied().collect());
+        let (hooked, shaped): (Vec<ServerId>, Vec<ServerId>) = dragging.with(|d| {
+            d.iter()
+                .filter(|id| !nodes.contains(id))
+                .copied()
+                .partition(|id| recent.contains(id))
+        });
+        if hooked.is_empty() && shaped.is_empty() {
             return Markup::default();
         }
         let at: dpm_rules::hash::HashMap<ServerId, Point> =
             from.with_value(|f| f.iter().copied().collect());
         c.ed.shown.with(|t| {
             let at = |id: ServerId| at.get(&id).copied().or_else(|| t.server(id)?.pos);
-            hooks_markup(c, derived, (t, &hooked, &at), arrows)
+            let hooks = hooks_markup(c, derived, (t, &hooked, &at), arrows);
+            shapes_markup(c, derived, (t, (&shaped, &hooked), &at), arrows).then(&hooks)
         })
     })
 }
+
+/// Servers `shaped` of drawing `t`, each at `at`, and their protections
+/// not drawn as `arrows` nor at a server of `hooked` (which
+/// [`hooks_markup`] writes), as the painting shows them: each look's
+/// shapes as one path, in a group with the classes a node or an arrow of
+/// that look has (so the stylesheet gives them its colours, as it gives
+/// the painting them), and a protection's badge as its hook has it. No
+/// `data-server` or `data-protection`: the painting has none for them
+/// either.
+fn shapes_markup(
+    c: Ctx,
+    derived: Derived,
+    (t, (shaped, hooked), at): (&Topology, (&[ServerId], &[ServerId]), Place<'_>),
+    arrows: Memo<Vec<Link>>,
+) -> Markup {
+    if shaped.is_empty() {
+        return Markup::default();
+    }
+    let flags = FlagSources::now(c);
+    let spof = single_points(c);
+    let (set, hooked): (HashSet<ServerId>, HashSet<ServerId>) = (
+        shaped.iter().copied().collect(),
+        hooked.iter().copied().collect(),
+    );
+    let zoom = c.ed.camera.with_untracked(|cam| cam.k);
+    let mut lines = Groups::new(zoom);
+    let mut badges = Vec::new();
+    each_link(
+        (c, derived),
+        t,
+        &|l| {
+            (set.contains(&l.protector) || set.contains(&l.target))
+                && !hooked.contains(&l.protector)
+                && !hooked.contains(&l.target)
+        },
+        (at, arrows),
+        &mut |d| {
+            lines.add(d.class, d.mid, &d.d);
+            badges.extend(d.sev.map(|s| hook_badge(s, d.findings, d.mid)));
+        },
+    );
+    let mut shapes = Groups::new(zoom);
+    for &id in shaped {
+        let (Some(s), Some(p)) = (t.server(id), at(id)) else {
+            continue;
+        };
+        let class = server_class(s.kind, flags.flags(id), spof.contains(&id));
+        shapes.add(class, p, &body_path(s, p));
+    }
+    let lines = lines.all.into_iter().map(|(class, d)| {
+        el("g")
+            .attr("class", "protection-group")
+            .child(el("path").attr("class", class).attr("d", d))
+    });
+    let lines = el("g")
+        .attr("class", "protections")
+        .children(lines)
+        .children(badges)
+        .render();
+    let shapes = shapes.all.into_iter().map(|(class, d)| {
+        el("g")
+            .attr("class", class)
+            .child(el("path").attr("class", "body").attr("d", d))
+    });
+    lines.then(&Markup::concat(shapes))
+}
+
+/// Path data by class and by part of the drawing, in the order each is
+/// first met: the browser rasterises the moved piece tile by tile, and
+/// each tile goes through every shape of a path that meets it, so one
+/// path of 10,000 shapes took 0.18 s of raster at a fitted estate's first
+/// move.
+struct Groups {
+    /// The part's side, in the drawing's units: [`Groups::PART_PX`] at the
+    /// zoom the drag began at.
+    side: f64,
+    index: dpm_rules::hash::HashMap<(String, i64, i64), usize>,
+    all: Vec<(String, String)>,
+}
+
+impl Groups {
+    /// The side of a part of the drawing on screen, in CSS pixels: about
+    /// a raster tile's.
+    const PART_PX: f64 = 256.0;
+
+    fn new(zoom: f64) -> Groups {
+        Groups {
+            side: Groups::PART_PX / zoom.max(1e-3),
+            index: Default::default(),
+            all: Vec::new(),
+        }
+    }
+
+    /// Appends path data `d`, of a shape at `p`, to its class's path in
+    /// the part of the drawing `p` is in.
+    fn add(&mut self, class: String, p: Point, d: &str) {
+        let cell = (
+            (p.x / self.side).floor() as i64,
+            (p.y / self.side).floor() as i64,
+        );
+        let key = (class, cell.0, cell.1);
+        match self.index.get(&key) {
+            Some(&i) => self.all[i].1.push_str(d),
+            None => {
+                self.index.insert(key.clone(), self.all.len());
+                self.all.push((key.0, d.to_string()));
+            }
+        }
+    }
+}
+
+/// Server `s`'s shape at `p` as path data: the rectangle, with the
+/// rounded corners, a node's `rect class="body"` has ([`hook_server`]).
+fn body_path(s: &dpm_rules::Server, p: Point) -> String {
+    let (w, h) = (dpm_rules::box_width(&s.name), NODE_H);
+    let r: f64 = if s.kind == Kind::Dpm { 12.0 } else { 4.0 };
+    let (x, y) = (num(p.x - w / 2.0 + r), num(p.y - h / 2.0));
+    let (a, b, r) = (num(w - 2.0 * r), num(h - 2.0 * r), num(r));
+    let turn = |dx: &str, dy: &str| format!("a{r} {r} 0 0 1 {dx}{r} {dy}{r}");
+    format!(
+        "M{x} {y}h{a}{}v{b}{}h-{a}{}v-{b}{}z",
+        turn("", ""),
+        turn("-", ""),
+        turn("-", "-"),
+        turn("", "-"),
+    )
+}
+
+/// Where a hook or shape is written: a server's place, if it has one.
+type Place<'a> = &'a dyn Fn(ServerId) -> Option<Point>;
 
 /// The markup of [`selection_hooks`] for servers `hooked` of drawing `t`,
 /// each at `at` (tracked reads of what it shows): their protections, then
@@ -263,23 +413,11 @@ pub fn drag_hooks(c: Ctx, p: crate::canvas::pointer::Pointer, drawn: DragDrawn) 
 fn hooks_markup(
     c: Ctx,
     derived: Derived,
-    (t, hooked, at): (&Topology, &[ServerId], &dyn Fn(ServerId) -> Option<Point>),
+    (t, hooked, at): (&Topology, &[ServerId], Place<'_>),
     arrows: Memo<Vec<Link>>,
 ) -> Markup {
     let flags = FlagSources::now(c);
-    // A single point of failure in the Risk view, labelled as `Looks`
-    // labels one (`risk_line`: it takes something with it).
-    let spof: HashSet<ServerId> = c.rv.risk.with(|r| {
-        r.as_deref()
-            .map(|(r, _)| {
-                r.single_points
-                    .iter()
-                    .filter(|sp| !sp.loses.is_empty() || !sp.unprotects.is_empty())
-                    .map(|sp| sp.server)
-                    .collect()
-            })
-            .unwrap_or_default()
-    });
+    let spof = single_points(c);
     let servers = hooked.iter().filter_map(|&id| {
         let s = t.server(id)?;
         let class = server_class(s.kind, flags.flags(id), spof.contains(&id));
@@ -307,6 +445,22 @@ fn hook_server(s: &dpm_rules::Server, class: String, p: Point) -> El {
         )
 }
 
+/// The servers labelled single points of failure in the Risk view, as
+/// `Looks` labels one (`risk_line`: it takes something with it).
+fn single_points(c: Ctx) -> HashSet<ServerId> {
+    c.rv.risk.with(|r| {
+        r.as_deref()
+            .map(|(r, _)| {
+                r.single_points
+                    .iter()
+                    .filter(|sp| !sp.loses.is_empty() || !sp.unprotects.is_empty())
+                    .map(|sp| sp.server)
+                    .collect()
+            })
+            .unwrap_or_default()
+    })
+}
+
 /// The protections of servers `hooked` not drawn as `arrows`, as the far
 /// view's arrows draw them (straight, with their badge), in a group the
 /// spotlight dims as it dims the arrows.
@@ -315,42 +469,81 @@ fn hook_links(
     derived: Derived,
     t: &Topology,
     (hooked, arrows): (&[ServerId], Memo<Vec<Link>>),
-    at: &dyn Fn(ServerId) -> Option<Point>,
+    at: Place<'_>,
 ) -> Markup {
+    let set: HashSet<ServerId> = hooked.iter().copied().collect();
+    let mut links = Vec::new();
+    each_link(
+        (c, derived),
+        t,
+        &|l| set.contains(&l.protector) || set.contains(&l.target),
+        (at, arrows),
+        &mut |d| {
+            links.push(
+                el("g")
+                    .attr("class", "protection-group")
+                    .attr(
+                        "data-protection",
+                        crate::canvas::looks::link_name(t, d.link),
+                    )
+                    .child(el("path").attr("class", d.class).attr("d", d.d))
+                    .child_opt(d.sev.map(|s| hook_badge(s, d.findings, d.mid))),
+            )
+        },
+    );
+    el("g")
+        .attr("class", "protections")
+        .children(links)
+        .render()
+}
+
+/// A protection as the far view draws it: its class, its line's path
+/// data, where its badge goes, and its worst finding above info with the
+/// findings.
+struct LinkDrawn<'a> {
+    link: Link,
+    class: String,
+    d: String,
+    mid: Point,
+    sev: Option<Severity>,
+    findings: &'a [dpm_rules::Finding],
+}
+
+/// Each protection of `t` that `keep` takes, is not drawn as `arrows` and
+/// has both ends placed by `at`, handed to `each` as the far view draws
+/// it (straight, `link_class`).
+fn each_link(
+    (c, derived): (Ctx, Derived),
+    t: &Topology,
+    keep: &dyn Fn(&Link) -> bool,
+    (at, arrows): (Place<'_>, Memo<Vec<Link>>),
+    each: &mut dyn FnMut(LinkDrawn),
+) {
     let drawn: HashSet<Link> = arrows.with(|a| a.iter().copied().collect());
     let failed: HashSet<ServerId> = c.ed.shown_failed.with(|f| f.iter().copied().collect());
-    let set: HashSet<ServerId> = hooked.iter().copied().collect();
     derived.findings.with(|f| {
         derived.switched.with(|sw| {
             derived.reverse.with(|rev| {
-                let links = t
-                    .protections
-                    .iter()
-                    .map(|p| p.link())
-                    .filter(|l| {
-                        (set.contains(&l.protector) || set.contains(&l.target))
-                            && !drawn.contains(l)
-                    })
-                    .filter_map(|l| {
-                        let (a, b) = (at(l.protector)?, at(l.target)?);
-                        let facts = crate::canvas::looks::link_facts(t, l, sw, rev);
-                        let findings = f.link.get(&l).map_or(&[][..], |fs| &fs[..]);
-                        let sev = worst(findings).filter(|s| *s != Severity::Info);
-                        let broken = failed.contains(&l.protector) || failed.contains(&l.target);
-                        let geo = dpm_rules::arrow(a, b, dpm_rules::bend_for(a, b, facts.reverse));
-                        let class = link_class(facts.switched, sev, broken);
-                        Some(
-                            el("g")
-                                .attr("class", "protection-group")
-                                .attr("data-protection", &facts.name)
-                                .child(el("path").attr("class", class).attr("d", &geo.d))
-                                .child_opt(sev.map(|s| hook_badge(s, findings, geo.mid))),
-                        )
+                for l in t.protections.iter().map(|p| p.link()) {
+                    if !keep(&l) || drawn.contains(&l) {
+                        continue;
+                    }
+                    let (Some(a), Some(b)) = (at(l.protector), at(l.target)) else {
+                        continue;
+                    };
+                    let findings = f.link.get(&l).map_or(&[][..], |fs| &fs[..]);
+                    let sev = worst(findings).filter(|s| *s != Severity::Info);
+                    let broken = failed.contains(&l.protector) || failed.contains(&l.target);
+                    let geo = dpm_rules::arrow(a, b, dpm_rules::bend_for(a, b, rev.contains(&l)));
+                    each(LinkDrawn {
+                        link: l,
+                        class: link_class(sw.contains(&l), sev, broken),
+                        d: geo.d,
+                        mid: geo.mid,
+                        sev,
+                        findings,
                     });
-                el("g")
-                    .attr("class", "protections")
-                    .children(links)
-                    .render()
+                }
             })
         })
     })

@@ -458,6 +458,12 @@ pub fn facts(t: &Topology, roles: &HashMap<ServerId, Roles>, id: ServerId) -> Fa
     }
 }
 
+/// Protection `l`'s name in `t`, as its hook `data-protection` has it:
+/// "protector->target".
+pub fn link_name(t: &Topology, l: Link) -> String {
+    format!("{}->{}", t.name(l.protector), t.name(l.target))
+}
+
 /// Protection `l`'s [`LinkFacts`] in `t`, given the switched
 /// protections and those with one the other way.
 pub fn link_facts(
@@ -467,7 +473,7 @@ pub fn link_facts(
     reverse: &HashSet<Link>,
 ) -> LinkFacts {
     LinkFacts {
-        name: format!("{}->{}", t.name(l.protector), t.name(l.target)),
+        name: link_name(t, l),
         switched: switched.contains(&l),
         reverse: reverse.contains(&l),
     }

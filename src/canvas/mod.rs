@@ -64,7 +64,7 @@ pub fn Canvas() -> impl IntoView {
     p.make_current(c);
     provide_context(p);
     let dragging = p.dragging;
-    let vis = Visible::new(c, p, derived.ground);
+    let vis = Visible::new(c, p, (derived.ground, derived.far));
     p.forget_raised_on_open(ed);
     let probes = NodeRef::<leptos::svg::G>::new();
     let regions = site_regions(c, dragging);
@@ -161,7 +161,7 @@ fn drag_layers(
         <Show when=move || !dragging.with(|d| d.is_empty())>
             <svg class=move || format!("{} drag-layer moved-whole", mode_class()) aria-hidden="true"
                 style:transform=move || drag_shift(c, p)>
-                <g transform=transform>{crate::canvas::ground::drag_hooks(c, p, (vis.dragged, vis.drag_arrows))}</g>
+                <g transform=transform>{crate::canvas::ground::drag_hooks(c, p, (vis.dragged, vis.drag_arrows), vis.moved_as_one)}</g>
             </svg>
             <svg class=move || format!("{} drag-layer", mode_class()) aria-hidden="true">
                 <g transform=transform>

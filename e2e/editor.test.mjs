@@ -542,7 +542,10 @@ test('dark theme, phone width, and #generate=1000', async () => {
   await tool(page, 'theme');
   assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
   await page.goto(server.url + '#generate=1000');
-  await page.waitForFunction(() => document.querySelectorAll('[data-server]').length === 1000);
+  // Zoomed out on 1,000 servers the drawing is painted (a few nodes only):
+  // the estate is there once it is saved.
+  await page.waitForFunction(() => JSON.parse(localStorage.getItem('dpm-sketch/drawing') ?? '{}').servers?.length === 1000, null, { timeout: 60000 });
+  await page.waitForFunction(() => document.querySelector('canvas.ground.servers')?.width > 0);
   assert.equal(await status(page), 'Valid');
   await page.keyboard.press('Control+z');
   await page.waitForFunction(() => document.querySelectorAll('[data-server]').length === 8);

@@ -659,87 +659,112 @@ test('3,000 servers zoomed out: Shift and a drag that starts on a painted server
   await done(app, server.url);
 });
 
-test('1,000 servers fitted: a drag of them all makes a few nodes and moves the rest as one piece, each server drawn once where the drag takes it; the drop moves them all alike and an undo puts them back', { timeout: 300000 }, async () => {
-  const app = await openEstate(1000);
-  const { page } = app;
-  // Fitted, zoomed out: every server a node of its own (no painting under
-  // 2,500 servers).
-  const shown = await page.evaluate(() => ({
-    far: document.querySelector('svg.canvas').classList.contains('far'),
-    nodes: document.querySelectorAll('svg.canvas [data-server]').length,
-  }));
-  assert.deepEqual(shown, { far: true, nodes: 1000 });
-  await page.evaluate(() => document.querySelector('svg.canvas').focus());
-  await page.keyboard.press('Control+a');
-  await page.waitForFunction(() => document.querySelectorAll('svg.canvas [data-server].selected').length === 1000);
-  // The server nearest the canvas's centre is pressed; the box round all
-  // the servers' shapes is where the drag must take them.
-  const c = await canvasBox(page);
-  const start = await page.evaluate(([cx, cy]) => {
-    let best = null;
-    let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
-    for (const g of document.querySelectorAll('svg.canvas [data-server]')) {
-      const r = g.querySelector('.body').getBoundingClientRect();
-      [x0, y0, x1, y1] = [Math.min(x0, r.left), Math.min(y0, r.top), Math.max(x1, r.right), Math.max(y1, r.bottom)];
-      const [x, y] = [r.x + r.width / 2, r.y + r.height / 2];
-      const d = Math.hypot(x - cx, y - cy);
-      if (!best || d < best.d) best = { d, x, y, name: g.getAttribute('data-server') };
-    }
-    return { ...best, box: [x0, y0, x1, y1] };
-  }, [c.cx, c.cy]);
-  const saved = () => page.evaluate(() => Object.fromEntries(window.__edits.drawing().d.servers.map((s) => [s.name, [s.x, s.y]])));
-  const before = await saved();
-  await page.mouse.move(start.x, start.y);
-  await page.mouse.down();
-  await page.mouse.move(start.x + 30, start.y + 20, { steps: 5 });
-  await page.waitForSelector(`svg.drag-layer [data-server="${start.name}"][tabindex]`);
-  await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
-  const held = await page.evaluate((pressed) => {
-    const hooks = [...document.querySelectorAll('svg.drag-layer [data-server]')];
-    // The piece's shapes: each look's servers as one path of rectangles.
-    const shapes = [...document.querySelectorAll('svg.drag-layer g:not([data-server]) > path.body')];
-    const count = shapes.reduce((n, p) => n + (p.getAttribute('d').match(/M/g) ?? []).length, 0);
-    let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
-    for (const b of document.querySelectorAll('svg.drag-layer .body')) {
-      const r = b.getBoundingClientRect();
-      [x0, y0, x1, y1] = [Math.min(x0, r.left), Math.min(y0, r.top), Math.max(x1, r.right), Math.max(y1, r.bottom)];
-    }
-    const p = document.querySelector(`svg.drag-layer [data-server="${CSS.escape(pressed)}"] .body`).getBoundingClientRect();
-    return {
-      names: hooks.map((e) => e.getAttribute('data-server')),
-      nodes: hooks.filter((e) => e.hasAttribute('tabindex')).length,
-      shapes: count,
-      onCanvas: document.querySelectorAll('svg.canvas:not(.drag-layer) [data-server]').length,
-      box: [x0, y0, x1, y1],
-      pressed: [p.x + p.width / 2, p.y + p.height / 2],
-    };
-  }, start.name);
-  assert.ok(held.nodes >= 1 && held.nodes <= 12, `a few of the dragged made nodes (${held.nodes})`);
-  assert.equal(new Set(held.names).size, held.names.length, 'no server hooked twice');
-  assert.ok(held.names.length <= 200 + 12, `hooks for at most the last 200 selected (${held.names.length})`);
-  assert.equal(held.names.length + held.shapes, 1000, `each of the 1,000 drawn once: ${held.names.length} nodes and hooks, ${held.shapes} shapes`);
-  assert.equal(held.onCanvas, 0, 'none left on the canvas under the drag');
-  const [dx, dy] = [held.pressed[0] - start.x, held.pressed[1] - start.y];
-  assert.ok(Math.hypot(dx, dy) > 20, `the pressed server follows the pointer (${dx.toFixed(1)}, ${dy.toFixed(1)})`);
-  const off = held.box.map((v, i) => v - start.box[i] - (i % 2 ? dy : dx));
-  assert.ok(off.every((v) => Math.abs(v) < 1.5), `all of them where the drag takes them (the box off by ${off.map((v) => v.toFixed(2))} px)`);
-  await page.mouse.up();
-  await page.waitForFunction(
-    ([h, x]) => !document.querySelector('svg.drag-layer') && !document.querySelector('[data-save-pending]') && window.__edits.drawing().d.servers.find((s) => s.name === h).x !== x,
-    [start.name, before[start.name][0]],
-  );
-  const after = await saved();
-  const [mx, my] = [after[start.name][0] - before[start.name][0], after[start.name][1] - before[start.name][1]];
-  const apart = Object.keys(before).filter((m) => Math.abs(after[m][0] - before[m][0] - mx) > 0.011 || Math.abs(after[m][1] - before[m][1] - my) > 0.011);
-  assert.deepEqual(apart, [], `every server moved by (${mx}, ${my})`);
-  assert.equal(await page.locator('svg.canvas [data-server]').count(), 1000, 'every server a node again');
-  await page.keyboard.press('Control+z');
-  await page.waitForFunction(([h, x]) => !document.querySelector('[data-save-pending]') && window.__edits.drawing().d.servers.find((s) => s.name === h).x === x, [start.name, before[start.name][0]]);
-  const undone = await saved();
-  assert.deepEqual(Object.keys(before).filter((m) => undone[m][0] !== before[m][0] || undone[m][1] !== before[m][1]), [], 'an undo puts them all back');
-  console.log(`# dragged 1,000: ${held.nodes} nodes, ${held.names.length - held.nodes} hooks, ${held.shapes} shapes`);
-  await done(app, server.url);
-});
+for (const [n, how] of [[450, 'a node each'], [1000, 'painted']]) {
+  test(`${n.toLocaleString('en-US')} servers fitted (${how}): a drag of them all makes a few nodes and moves the rest as one piece, each server drawn once where the drag takes it; the drop moves them all alike and an undo puts them back`, { timeout: 300000 }, async () => {
+    const app = await openEstate(n);
+    const { page } = app;
+    // Fitted, zoomed out: up to 500 servers a node each, more painted.
+    const shown = await page.evaluate(() => ({
+      far: document.querySelector('svg.canvas').classList.contains('far'),
+      painted: document.querySelector('canvas.ground.servers')?.width > 0,
+    }));
+    assert.deepEqual(shown, { far: true, painted: n > 500 });
+    await page.evaluate(() => document.querySelector('svg.canvas').focus());
+    await page.keyboard.press('Control+a');
+    await page.getByText(`${n.toLocaleString('en-US')} servers selected`).waitFor();
+    // A node of the selection near the canvas's middle is pressed.
+    const c = await canvasBox(page);
+    const start = await page.evaluate(([cx, cy]) => {
+      let best = null;
+      for (const g of document.querySelectorAll('svg.canvas [data-server][tabindex]')) {
+        const r = g.querySelector('.body').getBoundingClientRect();
+        const [x, y] = [r.x + r.width / 2, r.y + r.height / 2];
+        const d = Math.hypot(x - cx, y - cy);
+        if (!best || d < best.d) best = { d, x, y, name: g.getAttribute('data-server') };
+      }
+      return best;
+    }, [c.cx, c.cy - c.height / 6]);
+    const saved = () => page.evaluate(() => Object.fromEntries(window.__edits.drawing().d.servers.map((s) => [s.name, [s.x, s.y]])));
+    const before = await saved();
+    await page.mouse.move(start.x, start.y);
+    await page.mouse.down();
+    await page.mouse.move(start.x + 30, start.y + 20, { steps: 5 });
+    await page.waitForSelector(`svg.drag-layer [data-server="${start.name}"][tabindex]`);
+    await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+    const held = await page.evaluate(([pressed, before]) => {
+      const drawn = window.__edits.drawing();
+      const centre = (e) => {
+        const r = e.querySelector('.body').getBoundingClientRect();
+        return [r.x + r.width / 2, r.y + r.height / 2];
+      };
+      const hooks = [...document.querySelectorAll('svg.drag-layer [data-server]')];
+      const names = hooks.map((e) => e.getAttribute('data-server'));
+      const [px, py] = centre(hooks[names.indexOf(pressed)]);
+      const [bx, by] = drawn.at({ x: before[pressed][0], y: before[pressed][1] });
+      const [dx, dy] = [px - bx, py - by];
+      // Nodes and hooks: where their place moved as the pressed one's is.
+      const off = hooks.filter((e) => {
+        const [x, y] = centre(e);
+        const [x0, y0] = drawn.at({ x: before[e.getAttribute('data-server')][0], y: before[e.getAttribute('data-server')][1] });
+        return Math.abs(x - x0 - dx) > 1.5 || Math.abs(y - y0 - dy) > 1.5;
+      }).map((e) => e.getAttribute('data-server'));
+      // The piece's shapes (each look's servers, one path of rounded
+      // rectangles, "M x y h a a r ... v b ..."), written at the servers'
+      // places in the drawing: which server is at each, once.
+      const free = new Map();
+      for (const [name, [x, y]] of Object.entries(before)) {
+        if (names.includes(name)) continue;
+        const key = `${Math.round(x)},${Math.round(y)}`;
+        free.set(key, [...(free.get(key) ?? []), name]);
+      }
+      const [shapes, unmatched] = [[], []];
+      for (const p of document.querySelectorAll('svg.drag-layer g:not([data-server]) > path.body')) {
+        for (const m of p.getAttribute('d').matchAll(/M([-\d.]+) ([-\d.]+)h([-\d.]+)a([-\d.]+) [-\d.]+ 0 0 1 [-\d.]+ [-\d.]+v([-\d.]+)/g)) {
+          const [x, y, a, r, b] = m.slice(1).map(Number);
+          const [cx, cy] = [x + a / 2, y + b / 2 + r];
+          const key = `${Math.round(cx)},${Math.round(cy)}`;
+          const at = free.get(key) ?? [];
+          const i = at.findIndex((name) => Math.abs(before[name][0] - cx) < 0.3 && Math.abs(before[name][1] - cy) < 0.3);
+          if (i < 0) unmatched.push([cx, cy]);
+          else shapes.push(...at.splice(i, 1));
+        }
+      }
+      return {
+        names,
+        nodes: hooks.filter((e) => e.hasAttribute('tabindex')).length,
+        off,
+        shapes: shapes.length,
+        unmatched: unmatched.slice(0, 3),
+        moved: [dx, dy],
+        onCanvas: document.querySelectorAll('svg.canvas:not(.drag-layer) [data-server]').length,
+      };
+    }, [start.name, before]);
+    assert.ok(held.nodes >= 1 && held.nodes <= 12, `a few of the dragged made nodes (${held.nodes})`);
+    assert.equal(new Set(held.names).size, held.names.length, 'no server hooked twice');
+    assert.ok(held.names.length <= 200 + 12, `hooks for at most the last 200 selected (${held.names.length})`);
+    assert.deepEqual(held.unmatched, [], 'each shape at a dragged server not otherwise drawn');
+    assert.equal(held.names.length + held.shapes, n, `each of the ${n} drawn once: ${held.names.length} nodes and hooks, ${held.shapes} shapes`);
+    assert.equal(held.onCanvas, 0, 'none left on the canvas under the drag');
+    assert.ok(Math.hypot(...held.moved) > 20, `the pressed server follows the pointer (${held.moved.map((v) => v.toFixed(1))})`);
+    assert.deepEqual(held.off, [], 'every node and hook moved as the pressed one (and the shapes with them, on the same layer)');
+    await page.mouse.up();
+    await page.waitForFunction(
+      ([h, x]) => !document.querySelector('svg.drag-layer') && !document.querySelector('[data-save-pending]') && window.__edits.drawing().d.servers.find((s) => s.name === h).x !== x,
+      [start.name, before[start.name][0]],
+    );
+    const after = await saved();
+    const [mx, my] = [after[start.name][0] - before[start.name][0], after[start.name][1] - before[start.name][1]];
+    const apart = Object.keys(before).filter((m) => Math.abs(after[m][0] - before[m][0] - mx) > 0.011 || Math.abs(after[m][1] - before[m][1] - my) > 0.011);
+    assert.deepEqual(apart, [], `every server moved by (${mx}, ${my})`);
+    if (n <= 500) assert.equal(await page.locator('svg.canvas [data-server]').count(), n, 'every server a node again');
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction(([h, x]) => !document.querySelector('[data-save-pending]') && window.__edits.drawing().d.servers.find((s) => s.name === h).x === x, [start.name, before[start.name][0]]);
+    const undone = await saved();
+    assert.deepEqual(Object.keys(before).filter((m) => undone[m][0] !== before[m][0] || undone[m][1] !== before[m][1]), [], 'an undo puts them all back');
+    console.log(`# dragged ${n}: ${held.nodes} nodes, ${held.names.length - held.nodes} hooks, ${held.shapes} shapes`);
+    await done(app, server.url);
+  });
+}
 
 /**
  * Dismisses the notice, and resolves once the canvas has grown into its

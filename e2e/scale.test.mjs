@@ -9,12 +9,14 @@ const server = suite();
 const drawn = (page) => page.locator('[data-server]').count();
 const far = (page) => page.evaluate(() => document.querySelector('svg.canvas').classList.contains('far'));
 
-test('a 2,000-server estate: zoomed out it draws shapes only; zoomed in only what is in view', async () => {
-  const app = await openApp(server.browser, server.url, { path: '#generate=2000' });
+test('a 480-server estate: zoomed out it draws shapes only; zoomed in only what is in view', async () => {
+  // (Past the 300 drawn whole, and up to the 500 that zoomed out are still
+  // a node each: more are painted, as the 3,000-server tests show.)
+  const app = await openApp(server.browser, server.url, { path: '#generate=480' });
   const { page } = app;
   await page.waitForFunction(() => document.querySelectorAll('[data-server]').length > 0);
   // Fitted: everything is in view, drawn without names or arrowheads.
-  assert.equal(await drawn(page), 2000);
+  assert.equal(await drawn(page), 480);
   assert.ok(await far(page), 'zoomed out, the simpler drawing');
   // Zoomed out, a server is its shape: no name, no badge is made at all.
   const nameShown = () =>
@@ -51,10 +53,10 @@ test('a 2,000-server estate: zoomed out it draws shapes only; zoomed in only wha
   assert.equal(await far(page), false);
   // Names show once they would be drawn at 11 px or more (issue 22, item 7).
   for (let i = 0; i < 12 && !(await nameShown()); i++) await zoomIn();
-  await page.waitForFunction(() => document.querySelectorAll('[data-server]').length < 1000);
+  await page.waitForFunction(() => document.querySelectorAll('[data-server]').length < 300);
   assert.equal(await nameShown(), true);
   const inView = await drawn(page);
-  assert.ok(inView > 0 && inView < 1000, `${inView} drawn of 2000`);
+  assert.ok(inView > 0 && inView < 300, `${inView} drawn of 480`);
 
   // A selected server stays drawn when the view pans away from it, and
   // servers further along come into the drawing.
@@ -287,13 +289,19 @@ test('1,500 errors: drawn a window at a time, each reachable by scrolling', asyn
   await page.waitForFunction((name) => !document.querySelector(`[data-server="${name}"]`), `P${n}`);
   assert.equal(await page.locator(`[data-server="P${n}"]`).count(), 0);
   await last.locator('button').click();
-  await page.waitForSelector(`[data-server="P${n}"]`);
-  const inView = await page.evaluate((name) => {
+  // Its protections selected and drawn whole in view (the view takes in
+  // both DPM servers and the server, so far out that the 1,502 servers
+  // are painted and the server is not a node of its own).
+  const shown = await page.waitForFunction((name) => {
     const c = document.querySelector('svg.canvas').getBoundingClientRect();
-    const r = document.querySelector(`[data-server="${name}"] .body`).getBoundingClientRect();
-    return r.x >= c.x && r.right <= c.right && r.y >= c.y && r.bottom <= c.bottom;
+    const arrows = ['DPM1', 'DPM2'].map((d) => document.querySelector(`[data-protection="${d}->${name}"] path`));
+    const selected = document.querySelector(`.protection-group.selected[data-protection$="->${name}"]`);
+    return !!selected && arrows.every((a) => {
+      const r = a?.getBoundingClientRect();
+      return r && r.x >= c.x && r.right <= c.right && r.y >= c.y && r.bottom <= c.bottom;
+    });
   }, `P${n}`);
-  assert.ok(inView, 'the server of the finding is in view');
+  assert.ok(await shown.jsonValue(), 'the finding is shown in view');
   await done(app, server.url);
 });
 
@@ -354,8 +362,8 @@ test('a failed secondary in a 2,000-server estate: hundreds of options of a kind
   await done(app, server.url);
 });
 
-test('Copies in a 2,000-server estate: zoomed out a line says to zoom in; zoomed in, cards for the DPM servers in view only', async () => {
-  const app = await openApp(server.browser, server.url, { path: '#generate=2000' });
+test('Copies in a 480-server estate: zoomed out a line says to zoom in; zoomed in, cards for the DPM servers in view only', async () => {
+  const app = await openApp(server.browser, server.url, { path: '#generate=480' });
   const { page } = app;
   await page.waitForFunction(() => document.querySelectorAll('[data-server]').length > 0);
   assert.ok(await far(page));
@@ -367,7 +375,7 @@ test('Copies in a 2,000-server estate: zoomed out a line says to zoom in; zoomed
   // Zoomed in on a DPM server: a card under each DPM server drawn near the
   // view, not under every one of the estate.
   const dpm = await page.locator('[data-server].dpm').count();
-  assert.ok(dpm >= 100, `${dpm} DPM servers`);
+  assert.ok(dpm >= 20, `${dpm} DPM servers`);
   const at = await page.locator('[data-server].dpm .body').nth(Math.floor(dpm / 2)).boundingBox();
   await page.mouse.move(at.x + at.width / 2, at.y + at.height / 2);
   for (let i = 0; i < 40 && (await far(page)); i++) {

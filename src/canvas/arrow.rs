@@ -93,7 +93,7 @@ pub fn ProtectionArrow(
         // Zoomed out an arrow is a hairline no one aims at (the style
         // takes presses and the arrowhead off it): its line, hook and
         // badge only, the fewer views to make (every protection of a
-        // drawing under 2,500 servers fitted, a thousand or more).
+        // drawing of up to 500 servers fitted, a thousand or more).
         return view! {
             <g class="protection-group" class:selected=selected class:entering=entering data-protection=name>
                 <path class=class d=d />

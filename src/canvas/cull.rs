@@ -15,13 +15,13 @@
 //! lays out, paints and rasterises half as much, while panning costs the
 //! same: a cell crossed twice as often draws half as much.) Arrows: those
 //! with an end in that area, and long ones crossing it; in an estate over
-//! `GROUND_OVER` servers, only those with an end in it (the others crossing
+//! `CROSSING_PAINTED_OVER` servers close in, only those with an end in it (the others crossing
 //! it are painted, `ground.rs`).
 
 use crate::canvas::pointer::Pointer;
 use crate::canvas::state::DRAW_ALL_UP_TO;
 use crate::ctx::Ctx;
-use crate::state::derived::GROUND_OVER;
+use crate::state::derived::CROSSING_PAINTED_OVER;
 
 use dpm_rules::hash::{HashMap, HashSet};
 
@@ -344,7 +344,7 @@ fn links(
     crate::browser::memo(move |_| {
         let moving: HashSet<Link> = drag_links.with(|d| d.iter().copied().collect());
         ed.shown.with(|t| {
-            if t.servers.len() > GROUND_OVER && !ground.get() {
+            if t.servers.len() > CROSSING_PAINTED_OVER && !ground.get() {
                 return near_links(c, t, area.get(), &moving);
             }
             if ground.get() {
@@ -433,7 +433,7 @@ fn near_links(c: Ctx, t: &Topology, near: Area, moving: &HashSet<Link>) -> Vec<L
 }
 
 /// The estate's lines drawn: every one in a small drawing; else those with
-/// an end drawn and, up to [`GROUND_OVER`] servers, those crossing the
+/// an end drawn and, up to [`CROSSING_PAINTED_OVER`] servers, those crossing the
 /// area with both ends out of it, as long protections are there (a
 /// database on a server at the other end of the drawing still shows its
 /// line across the view). Above that, crossing protections are painted,
@@ -458,7 +458,7 @@ fn estate_links(
             };
             // The area, for lines across it (none in a drawing whose
             // crossing lines are painted, `ground.rs`).
-            let across = (!all && t.servers.len() <= GROUND_OVER).then(|| area.get());
+            let across = (!all && t.servers.len() <= CROSSING_PAINTED_OVER).then(|| area.get());
             let mut out = Vec::new();
             for s in &t.servers {
                 let db = s.database.filter(|_| s.is_dpm());

@@ -9,7 +9,8 @@
 //! and where: a selection repaints the pixels around the servers it
 //! changes and the selection's protections, not 5,000 lines, and so does
 //! moving it. A press is hit-tested by
-//! coordinates (`pointer.rs`). Close in on such an estate, the protections
+//! coordinates (`pointer.rs`). Close in on an estate of more than
+//! `CROSSING_PAINTED_OVER` servers, the protections
 //! that only pass through the view (no end near it) are painted too, and
 //! the others are arrows (`cull.rs`); a click on a painted line selects
 //! it.
@@ -39,7 +40,7 @@ use crate::canvas::node::server_class;
 use crate::canvas::state::Verdict;
 use crate::ctx::Ctx;
 use crate::state::derived::worst;
-use crate::state::derived::{Derived, GROUND_OVER};
+use crate::state::derived::{Derived, CROSSING_PAINTED_OVER};
 
 use dpm_rules::hash::HashSet;
 use std::rc::Rc;
@@ -85,7 +86,7 @@ pub fn Ground(
     // pass through the view with no end near it (not arrows: `cull.rs`).
     let painted = crate::browser::memo(move |_| {
         derived.ground.get()
-            || !derived.far.get() && c.ed.shown.with(|t| t.servers.len() > GROUND_OVER)
+            || !derived.far.get() && c.ed.shown.with(|t| t.servers.len() > CROSSING_PAINTED_OVER)
     });
     // Each layer follows what it shows only while it is painted (off, it
     // is emptied once).

@@ -9,7 +9,7 @@
 
 use crate::canvas::state::{rename_in_place, toggle_selected};
 use crate::ctx::Ctx;
-use crate::state::derived::{FAR_BELOW, GROUND_OVER};
+use crate::state::derived::{CROSSING_PAINTED_OVER, FAR_BELOW};
 use crate::state::editor::Camera;
 use crate::state::editor::Mode;
 
@@ -546,7 +546,9 @@ fn painted_hit_now(c: Ctx, cam: Camera, sx: f64, sy: f64) -> Option<ServerId> {
 /// as one of the `arrows`): the nearest within a few pixels of its line.
 fn painted_link_hit(c: Ctx, arrows: Memo<Vec<Link>>, sx: f64, sy: f64) -> Option<Link> {
     let cam = c.ed.camera.get_untracked();
-    let big = c.ed.shown.with_untracked(|t| t.servers.len() > GROUND_OVER);
+    let big =
+        c.ed.shown
+            .with_untracked(|t| t.servers.len() > CROSSING_PAINTED_OVER);
     if cam.k < FAR_BELOW || !big {
         return None;
     }

@@ -7,9 +7,20 @@ use crate::state::editor::{Editor, Mark};
 pub const FAR_BELOW: f64 = 0.45;
 
 /// Zoomed out on more servers than this, the drawing is painted on a
-/// canvas, not made of nodes (`canvas::ground`): a few thousand nodes in
-/// view cost the browser more per edit than a frame.
-pub const GROUND_OVER: usize = 2_500;
+/// canvas, not made of nodes (`canvas::ground`): nodes in view cost the
+/// browser more per edit than painting does from some hundreds on (a
+/// delete at 700 servers fitted took 44 ms to its second frame as nodes,
+/// at 1,000 43 ms, painted 28 ms; entering and leaving the simulator at
+/// 1,000 33-35 ms as nodes, 14-15 painted: `e2e/probes/edits.mjs`).
+pub const GROUND_OVER: usize = 500;
+
+/// Close in on more servers than this, the protections that only pass
+/// through the view (no end near it) are painted under the drawing, not
+/// made as arrows, and the estate's lines that only pass through are left
+/// out (`canvas::cull`, `canvas::ground`): 5,000 arrows across the view of
+/// a generated estate of 10,000 made every click lay out, paint and
+/// hit-test 30,000 SVG elements.
+pub const CROSSING_PAINTED_OVER: usize = 2_500;
 
 use dpm_rules::hash::{HashMap, HashSet};
 use dpm_rules::{

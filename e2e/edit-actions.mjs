@@ -590,8 +590,16 @@ export const actions = [
         do: async (s) => {
           await deselect(s.page);
           s.total = await s.page.evaluate(() => JSON.parse(localStorage.getItem('dpm-sketch/drawing')).servers.length);
-          await s.page.keyboard.press('Control+a');
-          await allSelected(s.page, s.total);
+        },
+      },
+      {
+        row: 'select all (Ctrl+A)',
+        input: 'Ctrl+A',
+        do: (s) => s.page.keyboard.press('Control+a'),
+        check: (s) => allSelected(s.page, s.total),
+      },
+      {
+        do: async (s) => {
           s.at = await drawnAt(s.page, s.t.p1);
           await s.page.mouse.move(s.at.x, s.at.y);
           await s.page.mouse.down();

@@ -154,6 +154,28 @@ test('10,000 servers: every edit once (fitted, and at 100 %), each with its visi
   await page.waitForFunction(() => /10,000 servers selected/.test(document.querySelector('.properties-panel')?.textContent ?? ''), null, long);
   const selectedNodes = await page.locator('svg.canvas [data-server]').count();
   assert.ok(selectedNodes <= 400, `${selectedNodes} nodes with all 10,000 selected close in`);
+  // Out of view, the last eight selected are nodes and the rest of the
+  // last 200 hooks only (as zoomed out): each of them drawn once.
+  const sel = await page.evaluate(() => {
+    const c = document.querySelector('svg.canvas').getBoundingClientRect();
+    const all = [...document.querySelectorAll('svg.canvas [data-server].selected')];
+    // Off the canvas, by `m` of its width and height on each side (the
+    // area drawn reaches a quarter screen past it, in cells).
+    const off = (g, m = 0) => {
+      const r = g.querySelector('.body').getBoundingClientRect();
+      const [mx, my] = [m * c.width, m * c.height];
+      return r.right < c.x - mx || r.x > c.right + mx || r.bottom < c.y - my || r.y > c.bottom + my;
+    };
+    return {
+      all: all.length,
+      unique: new Set(all.map((g) => g.getAttribute('data-server'))).size,
+      offNodes: all.filter((g) => g.hasAttribute('tabindex') && off(g, 0.6)).length,
+      hooksInView: all.filter((g) => !g.hasAttribute('tabindex') && !off(g)).length,
+    };
+  });
+  assert.ok(sel.all >= 200 && sel.unique === sel.all, `each of the last 200 selected drawn once, as a node or a hook (${sel.unique} of ${sel.all})`);
+  assert.ok(sel.offNodes <= 12, `far out of view, only the last selected are nodes (${sel.offNodes})`);
+  assert.equal(sel.hooksInView, 0, 'in view, every selected server is a node');
   const { p1: pressed } = await pickTargets(page);
   const from = await centreOf(page, pressed);
   await page.mouse.move(from.x, from.y);

@@ -155,17 +155,20 @@ fn servers(
             }
             let all = t.servers.len() <= DRAW_ALL_UP_TO;
             let a = area.get();
-            // The last selected, as many as the far view draws over its
-            // painting: Ctrl+A in an estate of 10,000 selects them all, and
-            // made every one a node (the drop of a drag of them all made
-            // them again: 5.6 s at 100 %).
+            // The last selected, as many as the far view keeps as nodes
+            // (the rest of the last `MOST_SELECTED` are hooks:
+            // `ground::selection_hooks`): Ctrl+A in an estate of 10,000
+            // selects them all, and made every one a node (the drop of a
+            // drag of them all made them again: 5.6 s at 100 %), then the
+            // last 200 (Ctrl+A at 100 %: 127 ms at 1,000 servers, 164 ms at
+            // 10,000, and as long again at the drop of a drag).
             let keep: HashSet<ServerId> = if all {
                 HashSet::default()
             } else {
                 ed.selection.with(|s| {
                     s.iter()
                         .rev()
-                        .take(crate::canvas::ground::MOST_SELECTED)
+                        .take(crate::canvas::ground::NODES_SELECTED)
                         .copied()
                         .collect()
                 })
@@ -402,12 +405,13 @@ fn links(
 /// The arrows of a large estate close in: see [`links`].
 fn near_links(c: Ctx, t: &Topology, near: Area, moving: &HashSet<Link>) -> Vec<Link> {
     let picked = picked(c);
-    // The last selected, as many as the far view draws over its painting
-    // (Ctrl+A selects 10,000).
+    // The last selected, as many as are made nodes (Ctrl+A selects
+    // 10,000): the protections of the others with an end near the view are
+    // arrows, and those passing through it painted, as any.
     let sel: HashSet<ServerId> = c.ed.selection.with(|s| {
         s.iter()
             .rev()
-            .take(crate::canvas::ground::MOST_SELECTED)
+            .take(crate::canvas::ground::NODES_SELECTED)
             .copied()
             .collect()
     });

@@ -546,13 +546,21 @@ fn marks(px: &mut Pixels, read: &mut Reader, scene: &SceneKey, mut frames: [Vec<
         } else {
             Vec::new()
         };
+        // On whole pixels (its outer edge and its width): crisp, and each
+        // of its pixels painted whole, without a blend (the frames round
+        // all 10,000 servers of a fitted estate selected took 34 ms to
+        // paint on fractions of pixels).
+        let t = gap.round().max(1.0);
         for (p, w) in boxes {
             let (x, y) = pen.at(p);
             let (hw, hh) = (
                 (w * pen.k).max(min) / 2.0 + gap,
                 (NODE_H * pen.k).max(min) / 2.0 + gap,
             );
-            px.frame((x - hw, y - hh), (x + hw, y + hh), gap, &dash, ink);
+            let (x0, y0) = ((x - hw - t / 2.0).round(), (y - hh - t / 2.0).round());
+            let (x1, y1) = ((x + hw + t / 2.0).round(), (y + hh + t / 2.0).round());
+            let h = t / 2.0;
+            px.frame((x0 + h, y0 + h), (x1 - h, y1 - h), t, &dash, ink);
         }
     }
 }

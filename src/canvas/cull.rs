@@ -1,8 +1,9 @@
 //! What the canvas draws. In a large drawing only what is in view, with a
 //! margin of a quarter of a screen around it, never less than what a
 //! server draws beyond its centre (and the last selected, up to
-//! `ground::MOST_SELECTED`, and whatever is being connected or has the
-//! keyboard focus, wherever it is), so that a
+//! `ground::NODES_SELECTED`, the rest of the last `MOST_SELECTED` written
+//! as hooks, and whatever is being connected or has the keyboard focus,
+//! wherever it is), so that a
 //! move costs the same in an estate of 10,000 as in one of 100: xyflow's
 //! `useVisibleNodeIds`, tldraw's `notVisibleShapes`. The view is rounded
 //! out to a grid of quarter screens, so panning redraws nothing until it
@@ -14,9 +15,9 @@
 //! screen; a quarter draws 78 and 400, and every frame that shows an edit
 //! lays out, paints and rasterises half as much, while panning costs the
 //! same: a cell crossed twice as often draws half as much.) Arrows: those
-//! with an end in that area, and long ones crossing it; in an estate over
-//! `CROSSING_PAINTED_OVER` servers close in, only those with an end in it (the others crossing
-//! it are painted, `ground.rs`).
+//! with an end in that area, and long ones crossing it; close in on an
+//! estate over `CROSSING_PAINTED_OVER` servers, only those with an end in
+//! it (the others crossing it are painted, `ground.rs`).
 
 use crate::canvas::pointer::Pointer;
 use crate::canvas::state::DRAW_ALL_UP_TO;
@@ -53,9 +54,12 @@ pub struct Visible {
     /// their database: (from, to, is the database), for the servers drawn
     /// and those crossing the area around the view.
     pub estate_links: Memo<Vec<(ServerId, ServerId, bool)>>,
+    /// The area drawn, in the drawing's units (x0, y0, x1, y1): the view
+    /// and a margin, rounded out to cells ([`MARGIN`]).
+    pub area: Memo<Area>,
 }
 
-type Area = (f64, f64, f64, f64);
+pub type Area = (f64, f64, f64, f64);
 
 fn in_area(p: Point, (x0, y0, x1, y1): Area) -> bool {
     p.x >= x0 && p.x <= x1 && p.y >= y0 && p.y <= y1
@@ -98,7 +102,8 @@ impl Visible {
             drag_links,
             dragged,
             drag_arrows: drag_arrows(c, (area, moved_as_one), (p, dragged), drag_links),
-            estate_links: estate_links(c, area, servers),
+            estate_links: estate_links(c, (area, ground), servers),
+            area,
             moved_as_one,
         }
     }
@@ -333,7 +338,8 @@ fn picked(c: Ctx) -> HashSet<Link> {
 
 /// The protections drawn as arrows. In a large estate close in, only
 /// those with an end in the area drawn (a quarter screen around the view), at
-/// a selected server or picked: the long ones passing through are painted
+/// one of the last `NODES_SELECTED` selected, or picked: the long ones
+/// passing through are painted
 /// under the drawing (`ground.rs`), where 5,000 arrows across the view of
 /// a generated estate of 10,000 made every click lay out, paint and
 /// hit-test 30,000 SVG elements.
@@ -437,18 +443,20 @@ fn near_links(c: Ctx, t: &Topology, near: Area, moving: &HashSet<Link>) -> Vec<L
 }
 
 /// The estate's lines drawn: every one in a small drawing; else those with
-/// an end drawn and, up to [`CROSSING_PAINTED_OVER`] servers, those crossing the
-/// area with both ends out of it, as long protections are there (a
-/// database on a server at the other end of the drawing still shows its
-/// line across the view). Above that, crossing protections are painted,
-/// not made as nodes, and crossing estate lines are left out with them.
+/// an end drawn and, up to [`CROSSING_PAINTED_OVER`] servers and not
+/// painted (`ground`), those crossing the area with both ends out of it,
+/// as long protections are there (a database on a server at the other end
+/// of the drawing still shows its line across the view). Above that, or
+/// painted, crossing protections are painted, not made as nodes, and
+/// crossing estate lines are left out with them (zoomed out, the
+/// stylesheet hides estate lines anyway).
 /// The database line's bend (21 units off the straight line at most) and
 /// its label (some 40 units either side of the curve's middle) stay well
 /// within the area's margin of at least [`MARGIN_LEAST`] around the view,
 /// so the straight line decides.
 fn estate_links(
     c: Ctx,
-    area: Memo<Area>,
+    (area, ground): (Memo<Area>, Memo<bool>),
     servers: Memo<Vec<ServerId>>,
 ) -> Memo<Vec<(ServerId, ServerId, bool)>> {
     let ed = c.ed;
@@ -462,7 +470,8 @@ fn estate_links(
             };
             // The area, for lines across it (none in a drawing whose
             // crossing lines are painted, `ground.rs`).
-            let across = (!all && t.servers.len() <= CROSSING_PAINTED_OVER).then(|| area.get());
+            let across = (!all && !ground.get() && t.servers.len() <= CROSSING_PAINTED_OVER)
+                .then(|| area.get());
             let mut out = Vec::new();
             for s in &t.servers {
                 let db = s.database.filter(|_| s.is_dpm());

@@ -128,8 +128,9 @@ pub fn Ground(
     }
 }
 
-/// How many of the last selected servers stay nodes in the far view,
-/// with keys and a place in the Tab order: the one a click, Find or a
+/// How many of the last selected servers stay nodes in the far view (and,
+/// on a drawing not drawn whole, out of the area drawn), with keys and a
+/// place in the Tab order: the one a click, Find or a
 /// rename just selected is given the keys, and a Shift-click's few before
 /// it keep theirs. The rest of the selection (up to [`MOST_SELECTED`]) is
 /// written as hooks only ([`selection_hooks`]).
@@ -193,7 +194,7 @@ pub fn kept(c: Ctx, t: &Topology) -> Vec<ServerId> {
 /// servers and 164 ms at 10,000, and as long again at a drag's drop.
 pub fn selection_hooks(
     c: Ctx,
-    (nodes, arrows): (Memo<Vec<ServerId>>, Memo<Vec<Link>>),
+    (nodes, arrows, area): (Memo<Vec<ServerId>>, Memo<Vec<Link>>, Memo<Bounds>),
     dragging: RwSignal<Vec<ServerId>>,
 ) -> impl IntoView {
     let derived = expect_context::<Derived>();
@@ -222,10 +223,32 @@ pub fn selection_hooks(
             // Where the canvas draws it now; the drawing's place until the
             // positions have it (a paste, an undone delete).
             let at = |id: ServerId| c.pos.track(id).or_else(|| t.server(id)?.pos);
-            hooks_markup(c, derived, (t, &hooked, &at), ground.then_some(arrows))
+            // Not painted, none in the area drawn: a server gliding across
+            // the view (an undo, a layout) to a place out of it is not
+            // drawn there, selected or not.
+            let (x0, y0, x1, y1) = if ground {
+                Default::default()
+            } else {
+                area.get()
+            };
+            let out = |id: &ServerId| {
+                ground || at(*id).is_none_or(|p| p.x < x0 || p.x > x1 || p.y < y0 || p.y > y1)
+            };
+            let hooked: Vec<ServerId> = hooked.into_iter().filter(out).collect();
+            let looks = (FlagSources::now(c), single_points(c));
+            let (lines, servers) = hooks_markup(
+                (c, derived),
+                (t, &hooked, &at),
+                ground.then_some(arrows),
+                &looks,
+            );
+            lines.then(&servers)
         })
     })
 }
+
+/// A box of the drawing, in its units: (x0, y0, x1, y1).
+pub type Bounds = (f64, f64, f64, f64);
 
 /// The dragged servers made nodes on the drag layer, and the arrows drawn
 /// there.
@@ -233,8 +256,8 @@ pub type DragDrawn = (Memo<Vec<ServerId>>, Memo<Vec<Link>>);
 
 /// The dragged servers of a far view of more than `DRAW_ALL_UP_TO`
 /// servers (`as_one`: `cull::Visible::moved_as_one`) that are not made
-/// nodes on the drag layer (all but a few: [`kept`]), with their protections to one
-/// another, at their places when the drag began, written when the drag
+/// nodes on the drag layer (all but a few: [`kept`]), with their
+/// protections to one another, at their places when the drag began, written when the drag
 /// begins (and again only if what they show changes, as the findings):
 /// the drag moves this piece of markup as one, by `Pointer::shift` in its
 /// layer's CSS transform, which the compositor applies without painting
@@ -279,13 +302,22 @@ pub fn drag_hooks(
         }
         let at: dpm_rules::hash::HashMap<ServerId, Point> =
             from.with_value(|f| f.iter().copied().collect());
+        let looks = (FlagSources::now(c), single_points(c));
         c.ed.shown.with(|t| {
             let at = |id: ServerId| at.get(&id).copied().or_else(|| t.server(id)?.pos);
-            let hooks = hooks_markup(c, derived, (t, &hooked, &at), Some(arrows));
-            shapes_markup(c, derived, (t, (&shaped, &hooked), &at), arrows).then(&hooks)
+            let (hook_lines, hooks) =
+                hooks_markup((c, derived), (t, &hooked, &at), Some(arrows), &looks);
+            let (lines, shapes) =
+                shapes_markup((c, derived), (t, (&shaped, &hooked), &at), arrows, &looks);
+            // Every line under every server, as the canvas stacks them.
+            lines.then(&hook_lines).then(&shapes).then(&hooks)
         })
     })
 }
+
+/// What decides a server's look besides its kind: the flags' sources and
+/// the single points of failure ([`single_points`]), read once a writing.
+type LookSources = (FlagSources, HashSet<ServerId>);
 
 /// Servers `shaped` of drawing `t`, each at `at`, and their protections
 /// not drawn as `arrows` nor at a server of `hooked` (which
@@ -294,18 +326,16 @@ pub fn drag_hooks(
 /// that look has (so the stylesheet gives them its colours, as it gives
 /// the painting them), and a protection's badge as its hook has it. No
 /// `data-server` or `data-protection`: the painting has none for them
-/// either.
+/// either. Out: the protections' markup, and the servers'.
 fn shapes_markup(
-    c: Ctx,
-    derived: Derived,
+    (c, derived): (Ctx, Derived),
     (t, (shaped, hooked), at): (&Topology, (&[ServerId], &[ServerId]), Place<'_>),
     arrows: Memo<Vec<Link>>,
-) -> Markup {
+    (flags, spof): &LookSources,
+) -> (Markup, Markup) {
     if shaped.is_empty() {
-        return Markup::default();
+        return Default::default();
     }
-    let flags = FlagSources::now(c);
-    let spof = single_points(c);
     let (set, hooked): (HashSet<ServerId>, HashSet<ServerId>) = (
         shaped.iter().copied().collect(),
         hooked.iter().copied().collect(),
@@ -350,7 +380,7 @@ fn shapes_markup(
             .attr("class", class)
             .child(el("path").attr("class", "body").attr("d", d))
     });
-    lines.then(&Markup::concat(shapes))
+    (lines, Markup::concat(shapes))
 }
 
 /// Path data by class and by part of the drawing, in the order each is
@@ -418,17 +448,15 @@ fn body_path(s: &dpm_rules::Server, p: Point) -> String {
 type Place<'a> = &'a dyn Fn(ServerId) -> Option<Point>;
 
 /// The markup of [`selection_hooks`] for servers `hooked` of drawing `t`,
-/// each at `at` (tracked reads of what it shows): their protections not
-/// drawn as `arrows` (none when `arrows` is None), then the servers, as
-/// the canvas stacks arrows and nodes.
+/// each at `at` (tracked reads of what it shows), in their `looks`: their
+/// protections not drawn as `arrows` (none when `arrows` is None), and the
+/// servers, apart (the canvas stacks every line under every server).
 fn hooks_markup(
-    c: Ctx,
-    derived: Derived,
+    (c, derived): (Ctx, Derived),
     (t, hooked, at): (&Topology, &[ServerId], Place<'_>),
     arrows: Option<Memo<Vec<Link>>>,
-) -> Markup {
-    let flags = FlagSources::now(c);
-    let spof = single_points(c);
+    (flags, spof): &LookSources,
+) -> (Markup, Markup) {
     let servers = hooked.iter().filter_map(|&id| {
         let s = t.server(id)?;
         let class = server_class(s.kind, flags.flags(id), spof.contains(&id));
@@ -436,8 +464,8 @@ fn hooks_markup(
     });
     let servers = Markup::concat(servers);
     match arrows {
-        Some(arrows) => hook_links(c, derived, t, (hooked, arrows), at).then(&servers),
-        None => servers,
+        Some(arrows) => (hook_links(c, derived, t, (hooked, arrows), at), servers),
+        None => (Markup::default(), servers),
     }
 }
 

@@ -12,10 +12,11 @@ use wasm_bindgen::JsCast;
 use crate::canvas::raster::clear_canvas;
 use crate::ctx::Ctx;
 
-/// How many selected servers (the last selected) the far view draws over
-/// its painting with their hooks, as nodes or as markup (`ground.rs`), and
-/// close in on a large estate, draws with their arrows (`cull.rs`): Ctrl+A
-/// on 10,000 would draw them all again. A selection of no more than this
+/// How many selected servers (the last selected) the canvas draws with
+/// their hooks wherever they are, as nodes or as markup: zoomed out over
+/// its painting (`ground.rs`), and on a drawing not drawn whole, out of
+/// the area drawn (`ground::selection_hooks`): Ctrl+A on 10,000 would
+/// draw them all again. A selection of no more than this
 /// has its protections painted on a layer of their own (`lines.rs`). The
 /// painting frames them all.
 pub const MOST_SELECTED: usize = 200;

@@ -116,7 +116,7 @@ pub fn Canvas() -> impl IntoView {
                     <g class="protections lit">{move || arrows(c, vis, true, far.get())}</g>
                     {connect::loose_end(c)}
                     <crate::canvas::ghosts::GhostArrows />
-                    {crate::canvas::ground::selection_hooks(c, (vis.servers, vis.links), dragging)}
+                    {crate::canvas::ground::selection_hooks(c, (vis.servers, vis.links, vis.area), dragging)}
                     <g class="servers">
                         // Made again, every one, when the zoom crosses `FAR_BELOW`:
                         // a node that follows the zoom itself would subscribe to
@@ -179,9 +179,9 @@ fn drag_layers(
 
 /// How far a drag has moved the dragged servers, on screen, as a CSS
 /// transform (set through the element's style object: the page's content
-/// security policy refuses a `style` attribute): in whole pixels, as a layer moved by a fraction of one is
-/// resampled, and its servers blur (seen in a screenshot beside the nodes
-/// dragged with them).
+/// security policy refuses a `style` attribute): in whole pixels, as a
+/// layer moved by a fraction of one is resampled, and its servers blur
+/// (seen in a screenshot beside the nodes dragged with them).
 fn drag_shift(c: Ctx, p: Pointer) -> String {
     let (s, k) = (p.shift.get(), c.ed.camera.get().k);
     format!(

@@ -355,7 +355,7 @@ fn stacking(k: &Key) -> [u8; 13] {
 fn extent(r: &Rec, scene: &SceneKey, read: &Reader) -> Area {
     let (pen, dpr) = (scene.pen, scene.dpr);
     let (x, y) = pen.at(r.p);
-    let pad = 1.0 + read.widest * pen.k / 2.0;
+    let pad = 1.0 + (read.widest * pen.k).max(read.widest_fixed * dpr) / 2.0;
     let (mut hw, mut hh) = (r.w * pen.k / 2.0 + pad, NODE_H * pen.k / 2.0 + pad);
     if r.marked() && marks_shown(pen, dpr) {
         let (min, gap) = (MARK_PX * dpr, 2.0 * dpr);
@@ -375,8 +375,10 @@ struct Reader<'a> {
     probes: &'a web_sys::Element,
     seen: Vec<Seen>,
     /// The widest stroke of the looks read (a border is painted half
-    /// outside its box).
+    /// outside its box), in the drawing's units.
     widest: f64,
+    /// The widest stroke in CSS pixels ([`Look::fixed`]) of the looks read.
+    widest_fixed: f64,
 }
 
 impl<'a> Reader<'a> {
@@ -388,6 +390,7 @@ impl<'a> Reader<'a> {
             // server's box (a focused node's, far out); each look read
             // raises it if it is wider.
             widest: 12.0,
+            widest_fixed: 0.0,
         }
     }
 
@@ -401,8 +404,10 @@ impl<'a> Reader<'a> {
             return l.clone();
         }
         let l = look(self.probes, "", class, inner);
-        if let Some(l) = &l {
-            self.widest = self.widest.max(l.width);
+        match &l {
+            Some(l) if l.fixed => self.widest_fixed = self.widest_fixed.max(l.width),
+            Some(l) => self.widest = self.widest.max(l.width),
+            None => {}
         }
         self.seen
             .push(((class.to_string(), inner.0, inner.1), l.clone()));
@@ -451,7 +456,12 @@ fn draw(px: &mut Pixels, recs: &[&Rec], read: &mut Reader, scene: &SceneKey) {
         let a = if group { 1.0 } else { l.alpha };
         let fill = colour(&l.fill, a);
         let stroke = colour(&l.stroke, a).filter(|_| l.width > 0.0);
-        let dash: Vec<f64> = l.dash.iter().map(|d| d * pen.k).collect();
+        // A border in CSS pixels (`Look::fixed`) is as wide on screen at
+        // any zoom, as the node's is: painted in the drawing's units, a
+        // selected server's 3 px border was 1.2 px at 40 %, and the
+        // selection's hooks over the painting had the node's.
+        let unit = if l.fixed { scene.dpr } else { pen.k };
+        let dash: Vec<f64> = l.dash.iter().map(|d| d * unit).collect();
         let paint = |to: &mut Pixels| {
             for r in &boxes {
                 let (a, b) = pen.rect(r.p, (r.w, NODE_H));
@@ -459,7 +469,7 @@ fn draw(px: &mut Pixels, recs: &[&Rec], read: &mut Reader, scene: &SceneKey) {
                     to.fill_rect(a, b, f);
                 }
                 if let Some(s) = stroke {
-                    to.frame(a, b, l.width * pen.k, &dash, s);
+                    to.frame(a, b, l.width * unit, &dash, s);
                 }
             }
         };
@@ -475,12 +485,12 @@ fn draw(px: &mut Pixels, recs: &[&Rec], read: &mut Reader, scene: &SceneKey) {
             paint(px);
         }
     }
-    crosses(px, read, pen, &frames[0]);
+    crosses(px, read, (pen, scene.dpr), &frames[0]);
     marks(px, read, scene, frames);
 }
 
 /// The cross over each failed server's box, (centre, width).
-fn crosses(px: &mut Pixels, read: &mut Reader, pen: Pen, failed: &[(Point, f64)]) {
+fn crosses(px: &mut Pixels, read: &mut Reader, (pen, dpr): (Pen, f64), failed: &[(Point, f64)]) {
     if failed.is_empty() {
         return;
     }
@@ -490,6 +500,7 @@ fn crosses(px: &mut Pixels, read: &mut Reader, pen: Pen, failed: &[(Point, f64)]
     let Some(ink) = colour(&l.stroke, l.alpha) else {
         return;
     };
+    let width = l.width * if l.fixed { dpr } else { pen.k };
     for &(p, w) in failed {
         let (hw, hh) = (w / 2.0 - 6.0, NODE_H / 2.0 - 6.0);
         let at = |dx: f64, dy: f64| {
@@ -498,8 +509,8 @@ fn crosses(px: &mut Pixels, read: &mut Reader, pen: Pen, failed: &[(Point, f64)]
                 y: p.y + dy,
             })
         };
-        px.line(at(-hw, -hh), at(hw, hh), l.width * pen.k, &[], ink);
-        px.line(at(hw, -hh), at(-hw, hh), l.width * pen.k, &[], ink);
+        px.line(at(-hw, -hh), at(hw, hh), width, &[], ink);
+        px.line(at(hw, -hh), at(-hw, hh), width, &[], ink);
     }
 }
 
@@ -619,6 +630,7 @@ mod tests {
                 Vec::new()
             },
             alpha,
+            fixed: false,
         };
         for (i, kind) in [dpm_rules::Kind::Dpm, dpm_rules::Kind::Protected]
             .into_iter()
@@ -697,6 +709,57 @@ mod tests {
         (0..w * h)
             .filter(|i| a.at(i % w, i / w) != b.at(i % w, i / w))
             .count()
+    }
+
+    #[wasm_bindgen_test]
+    fn a_border_in_css_pixels_is_as_wide_at_any_zoom_and_one_in_units_scales() {
+        let probes = document().create_element("div").unwrap();
+        let (fl, _) = flags(1);
+        let key = (dpm_rules::Kind::Protected, fl, false);
+        let class = server_class(key.0, key.1, key.2);
+        // The two borders' ink across the middle row of one selected box
+        // (red on white), painted at zoom `k` with a 3 px border.
+        let ink = |k: f64, fixed: bool| {
+            let mut read = reader(&probes);
+            let look = Look {
+                fill: "rgb(255, 255, 255)".into(),
+                stroke: "rgb(255, 0, 0)".into(),
+                width: 3.0,
+                dash: Vec::new(),
+                alpha: 1.0,
+                fixed,
+            };
+            read.seen.retain(|((c, _, _), _)| *c != class);
+            read.seen
+                .push(((class.clone(), "rect", "body"), Some(look)));
+            let scene = scene(k, (200, 80));
+            let rec = Rec {
+                id: ServerId(1),
+                p: Point { x: 150.0, y: 60.0 },
+                w: 136.0,
+                key,
+                focus: false,
+            };
+            let px = whole(&[rec], &mut read, &scene);
+            let y = (3.0 + 60.0 * k).round() as usize;
+            (0..px.w)
+                .filter_map(|x| px.at(x, y))
+                .map(|[_, g, _, a]| f64::from(a) / 255.0 * (1.0 - f64::from(g) / 255.0))
+                .sum::<f64>()
+        };
+        // (Close enough in for no frame: a box 14 pixels high or more.)
+        for k in [0.25, 0.3, 0.44] {
+            let fixed = ink(k, true);
+            assert!(
+                (fixed - 6.0).abs() < 0.2,
+                "two 3 px borders at {k}: {fixed}"
+            );
+            let scaled = ink(k, false);
+            assert!(
+                (scaled - 6.0 * k).abs() < 0.2,
+                "two borders of 3 units at {k}: {scaled}"
+            );
+        }
     }
 
     #[wasm_bindgen_test]

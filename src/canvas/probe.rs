@@ -16,6 +16,10 @@ pub struct Look {
     pub width: f64,
     pub dash: Vec<f64>,
     pub alpha: f64,
+    /// The stroke's width and dashes are CSS pixels on screen, whatever
+    /// the zoom (`vector-effect: non-scaling-stroke`, as zoomed out the
+    /// border of a selected or failed server is), not the drawing's units.
+    pub fixed: bool,
 }
 
 thread_local! {
@@ -86,5 +90,6 @@ pub fn look(
         width: px(&prop(&s, "stroke-width")).unwrap_or(1.0),
         dash: dash.split([',', ' ']).filter_map(px).collect(),
         alpha: px(&prop(&gs, "opacity")).unwrap_or(1.0) * px(&prop(&s, "opacity")).unwrap_or(1.0),
+        fixed: prop(&s, "vector-effect").trim() == "non-scaling-stroke",
     })
 }

@@ -240,9 +240,13 @@ async function quiet(page) {
   const idle = await page.evaluate(
     () =>
       new Promise((ok) => {
-        let n = 0;
-        const end = setTimeout(() => ok(false), 30000);
+        let [n, done] = [0, false];
+        const end = setTimeout(() => {
+          done = true;
+          ok(false);
+        }, 30000);
         const tick = (d) => {
+          if (done) return;
           n = d.timeRemaining() > 40 ? n + 1 : 0;
           if (n >= 3) {
             clearTimeout(end);

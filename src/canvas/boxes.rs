@@ -386,9 +386,9 @@ impl<'a> Reader<'a> {
         Reader {
             probes,
             seen: Vec::new(),
-            // A safe start: the widest border the stylesheet gives a
-            // server's box (a focused node's, far out); each look read
-            // raises it if it is wider.
+            // A safe start, wider than any border the stylesheet gives a
+            // server's box in the drawing's units; each look read raises
+            // it if it is wider.
             widest: 12.0,
             widest_fixed: 0.0,
         }
@@ -653,8 +653,12 @@ mod tests {
         .into_iter()
         .enumerate()
         {
-            r.seen
-                .push(((class.to_string(), "rect", "body"), Some(look(k + 3, 1.0))));
+            // (A selected server's border in CSS pixels, as zoomed out.)
+            let l = Look {
+                fixed: class == "server selected",
+                ..look(k + 3, 1.0)
+            };
+            r.seen.push(((class.to_string(), "rect", "body"), Some(l)));
         }
         r.seen.push((
             ("server failed".to_string(), "path", "cross"),
@@ -719,7 +723,7 @@ mod tests {
         let class = server_class(key.0, key.1, key.2);
         // The two borders' ink across the middle row of one selected box
         // (red on white), painted at zoom `k` with a 3 px border.
-        let ink = |k: f64, fixed: bool| {
+        let ink = |k: f64, dpr: f64, fixed: bool| {
             let mut read = reader(&probes);
             let look = Look {
                 fill: "rgb(255, 255, 255)".into(),
@@ -732,7 +736,8 @@ mod tests {
             read.seen.retain(|((c, _, _), _)| *c != class);
             read.seen
                 .push(((class.clone(), "rect", "body"), Some(look)));
-            let scene = scene(k, (200, 80));
+            let mut scene = scene(k * dpr, (400, 160));
+            scene.dpr = dpr;
             let rec = Rec {
                 id: ServerId(1),
                 p: Point { x: 150.0, y: 60.0 },
@@ -741,23 +746,32 @@ mod tests {
                 focus: false,
             };
             let px = whole(&[rec], &mut read, &scene);
-            let y = (3.0 + 60.0 * k).round() as usize;
+            let y = (3.0 + 60.0 * k * dpr).round() as usize;
             (0..px.w)
                 .filter_map(|x| px.at(x, y))
                 .map(|[_, g, _, a]| f64::from(a) / 255.0 * (1.0 - f64::from(g) / 255.0))
                 .sum::<f64>()
         };
         // (Close enough in for no frame: a box 14 pixels high or more.)
-        for k in [0.25, 0.3, 0.44] {
-            let fixed = ink(k, true);
+        // On a screen of two device pixels to a CSS pixel, twice as many.
+        for (k, dpr) in [
+            (0.25, 1.0),
+            (0.3, 1.0),
+            (0.44, 1.0),
+            (0.25, 2.0),
+            (0.44, 2.0),
+        ] {
+            let fixed = ink(k, dpr, true);
+            let want = 6.0 * dpr;
             assert!(
-                (fixed - 6.0).abs() < 0.2,
-                "two 3 px borders at {k}: {fixed}"
+                (fixed - want).abs() < 0.2,
+                "two 3 px borders at {k}, {dpr}: {fixed}"
             );
-            let scaled = ink(k, false);
+            let scaled = ink(k, dpr, false);
+            let want = 6.0 * k * dpr;
             assert!(
-                (scaled - 6.0 * k).abs() < 0.2,
-                "two borders of 3 units at {k}: {scaled}"
+                (scaled - want).abs() < 0.2,
+                "two borders of 3 units at {k}, {dpr}: {scaled}"
             );
         }
     }

@@ -55,11 +55,12 @@ pub struct Visible {
     /// and those crossing the area around the view.
     pub estate_links: Memo<Vec<(ServerId, ServerId, bool)>>,
     /// The area drawn, in the drawing's units (x0, y0, x1, y1): the view
-    /// and a margin, rounded out to cells ([`MARGIN`]).
+    /// and a margin, rounded out to cells (`MARGIN`).
     pub area: Memo<Area>,
 }
 
-pub type Area = (f64, f64, f64, f64);
+/// A box of the drawing, in its units: (x0, y0, x1, y1).
+pub type Area = crate::canvas::layer::View;
 
 fn in_area(p: Point, (x0, y0, x1, y1): Area) -> bool {
     p.x >= x0 && p.x <= x1 && p.y >= y0 && p.y <= y1
@@ -443,13 +444,13 @@ fn near_links(c: Ctx, t: &Topology, near: Area, moving: &HashSet<Link>) -> Vec<L
 }
 
 /// The estate's lines drawn: every one in a small drawing; else those with
-/// an end drawn and, up to [`CROSSING_PAINTED_OVER`] servers and not
-/// painted (`ground`), those crossing the area with both ends out of it,
+/// an end drawn and, up to [`CROSSING_PAINTED_OVER`] servers, those
+/// crossing the area with both ends out of it,
 /// as long protections are there (a database on a server at the other end
-/// of the drawing still shows its line across the view). Above that, or
-/// painted, crossing protections are painted, not made as nodes, and
-/// crossing estate lines are left out with them (zoomed out, the
-/// stylesheet hides estate lines anyway).
+/// of the drawing still shows its line across the view). Above that,
+/// crossing protections are painted, not made as nodes, and crossing
+/// estate lines are left out with them. None when the far view is painted
+/// (`ground`): zoomed out, the stylesheet hides them all.
 /// The database line's bend (21 units off the straight line at most) and
 /// its label (some 40 units either side of the curve's middle) stay well
 /// within the area's margin of at least [`MARGIN_LEAST`] around the view,
@@ -461,6 +462,10 @@ fn estate_links(
 ) -> Memo<Vec<(ServerId, ServerId, bool)>> {
     let ed = c.ed;
     crate::browser::memo(move |_| {
+        // Zoomed out the stylesheet hides every estate line.
+        if ground.get() {
+            return Vec::new();
+        }
         ed.shown.with(|t| {
             let all = t.servers.len() <= DRAW_ALL_UP_TO;
             let drawn: HashSet<ServerId> = if all {
@@ -470,8 +475,7 @@ fn estate_links(
             };
             // The area, for lines across it (none in a drawing whose
             // crossing lines are painted, `ground.rs`).
-            let across = (!all && !ground.get() && t.servers.len() <= CROSSING_PAINTED_OVER)
-                .then(|| area.get());
+            let across = (!all && t.servers.len() <= CROSSING_PAINTED_OVER).then(|| area.get());
             let mut out = Vec::new();
             for s in &t.servers {
                 let db = s.database.filter(|_| s.is_dpm());

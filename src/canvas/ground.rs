@@ -187,14 +187,19 @@ pub fn kept(c: Ctx, t: &Topology) -> Vec<ServerId> {
 ///
 /// Elsewhere, on a drawing of more than `DRAW_ALL_UP_TO` servers (close in,
 /// or zoomed out on up to `GROUND_OVER`), the same servers not in the area
-/// drawn (out of view: in it, every server is a node) are written as their
+/// drawn where the canvas draws them now (out of view: a server whose
+/// place is in it is a node) are written as their
 /// hooks alone, without protections (those with an end in view are arrows
 /// already, and those passing through it arrows or painted): made as nodes
 /// with their arrows, the last 200 took Ctrl+A at 100 % 127 ms at 1,000
 /// servers and 164 ms at 10,000, and as long again at a drag's drop.
 pub fn selection_hooks(
     c: Ctx,
-    (nodes, arrows, area): (Memo<Vec<ServerId>>, Memo<Vec<Link>>, Memo<Bounds>),
+    (nodes, arrows, area): (
+        Memo<Vec<ServerId>>,
+        Memo<Vec<Link>>,
+        Memo<crate::canvas::layer::View>,
+    ),
     dragging: RwSignal<Vec<ServerId>>,
 ) -> impl IntoView {
     let derived = expect_context::<Derived>();
@@ -223,9 +228,10 @@ pub fn selection_hooks(
             // Where the canvas draws it now; the drawing's place until the
             // positions have it (a paste, an undone delete).
             let at = |id: ServerId| c.pos.track(id).or_else(|| t.server(id)?.pos);
-            // Not painted, none in the area drawn: a server gliding across
-            // the view (an undo, a layout) to a place out of it is not
-            // drawn there, selected or not.
+            // Not painted, none in the area drawn, where the canvas draws a
+            // server now: one gliding across the view (a simulator's or a
+            // presenter's step) to a place out of it is not drawn there,
+            // selected or not.
             let (x0, y0, x1, y1) = if ground {
                 Default::default()
             } else {
@@ -235,6 +241,9 @@ pub fn selection_hooks(
                 ground || at(*id).is_none_or(|p| p.x < x0 || p.x > x1 || p.y < y0 || p.y > y1)
             };
             let hooked: Vec<ServerId> = hooked.into_iter().filter(out).collect();
+            if hooked.is_empty() {
+                return Markup::default();
+            }
             let looks = (FlagSources::now(c), single_points(c));
             let (lines, servers) = hooks_markup(
                 (c, derived),
@@ -246,9 +255,6 @@ pub fn selection_hooks(
         })
     })
 }
-
-/// A box of the drawing, in its units: (x0, y0, x1, y1).
-pub type Bounds = (f64, f64, f64, f64);
 
 /// The dragged servers made nodes on the drag layer, and the arrows drawn
 /// there.
@@ -326,7 +332,8 @@ type LookSources = (FlagSources, HashSet<ServerId>);
 /// that look has (so the stylesheet gives them its colours, as it gives
 /// the painting them), and a protection's badge as its hook has it. No
 /// `data-server` or `data-protection`: the painting has none for them
-/// either. Out: the protections' markup, and the servers'.
+/// either. Their looks from `flags` and `spof` ([`LookSources`]). Out:
+/// the protections' markup, and the servers'.
 fn shapes_markup(
     (c, derived): (Ctx, Derived),
     (t, (shaped, hooked), at): (&Topology, (&[ServerId], &[ServerId]), Place<'_>),
@@ -448,7 +455,8 @@ fn body_path(s: &dpm_rules::Server, p: Point) -> String {
 type Place<'a> = &'a dyn Fn(ServerId) -> Option<Point>;
 
 /// The markup of [`selection_hooks`] for servers `hooked` of drawing `t`,
-/// each at `at` (tracked reads of what it shows), in their `looks`: their
+/// each at `at` (tracked reads of what it shows), in the looks `flags`
+/// and `spof` give them ([`LookSources`]): their
 /// protections not drawn as `arrows` (none when `arrows` is None), and the
 /// servers, apart (the canvas stacks every line under every server).
 fn hooks_markup(

@@ -18,7 +18,9 @@ pub struct Look {
     pub alpha: f64,
     /// The stroke's width and dashes are CSS pixels on screen, whatever
     /// the zoom (`vector-effect: non-scaling-stroke`, as zoomed out the
-    /// border of a selected or failed server is), not the drawing's units.
+    /// border of a selected or failed server is), not the drawing's units
+    /// (the servers' painting honours it, `boxes.rs`; no protection's look
+    /// has it).
     pub fixed: bool,
 }
 

@@ -82,14 +82,20 @@ try {
   await page.click('[data-action="copies"]');
 
   await page.click('[data-action="simulate"]');
-  // A primary: fitted, every server is drawn (as a shape, its caption in
-  // aria-label); then Find goes to it, zoomed in, so that the play is
+  // A primary: fitted, a node's caption in its aria-label says so (or,
+  // painted, the saved drawing); then Find goes to it, zoomed in, so that the play is
   // measured with a screen of servers drawn, as a user would watch it.
   await page.click('[data-action="fit"]');
   await page.waitForFunction(() => parseFloat(document.querySelector('.zoom-level').textContent) < 50);
   const primary = await page.evaluate(() => {
     const a = document.querySelector('.server.dpm[aria-label*="DPM · primary"]');
-    return a && a.getAttribute('data-server');
+    if (a) return a.getAttribute('data-server');
+    // Painted zoomed out (more than 500 servers: a few nodes only), from
+    // the saved drawing: a DPM server protecting one that is not.
+    const d = JSON.parse(localStorage.getItem('dpm-sketch/drawing') ?? '{}');
+    const kind = new Map((d.servers ?? []).map((s) => [s.name, s.kind]));
+    const p = (d.protections ?? []).find((p) => kind.get(p.protector) === 'dpm' && kind.get(p.target) !== 'dpm');
+    return p ? p.protector : null;
   });
   if (!primary) throw new Error('no primary DPM server drawn');
   await page.keyboard.press('/');

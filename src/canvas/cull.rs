@@ -19,6 +19,7 @@
 //! estate over `CROSSING_PAINTED_OVER` servers, only those with an end in
 //! it (the others crossing it are painted, `ground.rs`).
 
+use crate::canvas::layer::last_selected;
 use crate::canvas::pointer::Pointer;
 use crate::canvas::state::DRAW_ALL_UP_TO;
 use crate::ctx::Ctx;
@@ -171,13 +172,7 @@ fn servers(
             let keep: HashSet<ServerId> = if all {
                 HashSet::default()
             } else {
-                ed.selection.with(|s| {
-                    s.iter()
-                        .rev()
-                        .take(crate::canvas::ground::NODES_SELECTED)
-                        .copied()
-                        .collect()
-                })
+                last_selected(ed.selection, crate::canvas::ground::NODES_SELECTED)
             };
             let from = cn.from.get();
             // The node with the keyboard focus (or last with it): zoomed or
@@ -415,13 +410,7 @@ fn near_links(c: Ctx, t: &Topology, near: Area, moving: &HashSet<Link>) -> Vec<L
     // The last selected, as many as are made nodes (Ctrl+A selects
     // 10,000): the protections of the others with an end near the view are
     // arrows, and those passing through it painted, as any.
-    let sel: HashSet<ServerId> = c.ed.selection.with(|s| {
-        s.iter()
-            .rev()
-            .take(crate::canvas::ground::NODES_SELECTED)
-            .copied()
-            .collect()
-    });
+    let sel = last_selected(c.ed.selection, crate::canvas::ground::NODES_SELECTED);
     let from = c.cn.from.get();
     let held = |id: ServerId| sel.contains(&id) || from == Some(id);
     let close = |id: ServerId| {

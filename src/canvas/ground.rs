@@ -34,7 +34,7 @@
 
 use crate::browser::markup::{el, El, Markup};
 use crate::canvas::arrow::link_class;
-use crate::canvas::layer::on_change;
+use crate::canvas::layer::{last_selected, on_change};
 use crate::canvas::looks::{FlagSources, Looks};
 use crate::canvas::node::server_class;
 use crate::canvas::state::Verdict;
@@ -140,9 +140,7 @@ pub const NODES_SELECTED: usize = 8;
 /// docs), from drawing `t`, in the order of the drawing.
 pub fn kept(c: Ctx, t: &Topology) -> Vec<ServerId> {
     let (ed, cn) = (c.ed, c.cn);
-    let mut keep: HashSet<ServerId> = ed
-        .selection
-        .with(|s| s.iter().rev().take(NODES_SELECTED).copied().collect());
+    let mut keep = last_selected(ed.selection, NODES_SELECTED);
     ed.shown_failed.with(|f| keep.extend(f.iter().copied()));
     keep.extend(t.servers.first().map(|s| s.id));
     // The focused server and its neighbours: Tab and Shift+Tab go on
@@ -294,9 +292,7 @@ pub fn drag_hooks(
             return Markup::default();
         }
         let nodes: HashSet<ServerId> = dragged.with(|d| d.iter().copied().collect());
-        let recent: HashSet<ServerId> =
-            c.ed.selection
-                .with(|s| s.iter().rev().take(MOST_SELECTED).copied().collect());
+        let recent = last_selected(c.ed.selection, MOST_SELECTED);
         let (hooked, shaped): (Vec<ServerId>, Vec<ServerId>) = dragging.with(|d| {
             d.iter()
                 .filter(|id| !nodes.contains(id))

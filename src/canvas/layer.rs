@@ -21,6 +21,13 @@ use crate::ctx::Ctx;
 /// painting frames them all.
 pub const MOST_SELECTED: usize = 200;
 
+/// The last `n` servers of `selection` (the last selected), as a set: those
+/// the canvas keeps as nodes ([`NODES_SELECTED`](crate::canvas::ground::NODES_SELECTED))
+/// or with their hooks ([`MOST_SELECTED`]) wherever they are. A tracked read.
+pub fn last_selected(selection: RwSignal<Vec<ServerId>>, n: usize) -> HashSet<ServerId> {
+    selection.with(|s| s.iter().rev().take(n).copied().collect())
+}
+
 /// The part of the drawing in view: x0, y0, x1, y1 in its units.
 pub type View = (f64, f64, f64, f64);
 

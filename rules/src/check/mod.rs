@@ -1138,12 +1138,13 @@ fn cycle_through(v: View, p: usize, q: usize) -> Vec<usize> {
         }
         seen
     };
-    let fwd = reach(&[p, q], true);
     let bwd = reach(&[p], false);
     if !bwd.contains(&q) {
-        // q cannot reach p: the new protection closes no cycle.
+        // q cannot reach p: the new protection closes no cycle (and what
+        // p and q reach need not be looked for).
         return Vec::new();
     }
+    let fwd = reach(&[p, q], true);
     let mut members: Vec<usize> = fwd.intersection(&bwd).copied().collect();
     crate::sort::sort_by(&mut members, &|a, b| a.cmp(b));
     members

@@ -4,7 +4,7 @@
 
 use crate::hash::HashSet;
 
-use super::{by_name, database_copies, Flow, Links, OptionKind, OrderedStep, Step};
+use super::{by_name, database_copies, DbCopy, Flow, Links, OptionKind, OrderedStep, Step};
 use crate::estate::Down;
 use crate::inventory::{Copies, DataSource};
 use crate::model::{Kind, Link, ServerId, Topology};
@@ -132,6 +132,11 @@ impl DatabaseOrder<'_> {
                 continue;
             };
             let whence = match (via, copy) {
+                // Named, as the step names the server: "DS2's own replica
+                // of SQL1", not "its own".
+                (_, Some(DbCopy::OwnReplica(db))) => {
+                    format!("{}'s own replica of {}", n(s), t.name(db))
+                }
                 (_, Some(c)) => c.phrase(t),
                 (Some(p), None) => n(p),
                 (None, None) => {
@@ -139,7 +144,6 @@ impl DatabaseOrder<'_> {
                     continue;
                 }
             };
-            let whence = whence.replace("its own replica", &format!("{}'s own replica", n(s)));
             let back = back_with(t, self.copies, self.links, s, &self.down);
             // Its database back and synchronised, it runs again.
             self.stopped.retain(|&x| x != s);

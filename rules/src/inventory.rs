@@ -14,7 +14,7 @@
 //! ([`Holding::media`]); members of one `replica_set` hold the same
 //! databases ([`Copies::peers`]).
 
-use crate::by_server::ByServer;
+use crate::by_server::{pairs, ByServer, Places};
 
 use crate::model::{fold_case, BackupMedium, Kind, ServerId, Topology, Workload};
 
@@ -72,14 +72,22 @@ pub struct Holding {
 /// a `scale_out` server with DPM protectors, one source per protector
 /// ([`Part::ScaleOut`]) instead.
 pub fn sources_of(t: &Topology, id: ServerId) -> Vec<DataSource> {
+    let mut out = Vec::new();
+    sources_into(t, id, &mut out);
+    out
+}
+
+/// [`sources_of`], onto `out` (a list used again for every server: at
+/// 10,000 servers, the risk analysis allocated one for each).
+fn sources_into(t: &Topology, id: ServerId, out: &mut Vec<DataSource>) {
     let Some(s) = t.server(id) else {
-        return Vec::new();
+        return;
     };
     match s.kind {
-        Kind::Dpm => vec![DataSource {
+        Kind::Dpm => out.push(DataSource {
             server: id,
             part: Part::Database,
-        }],
+        }),
         Kind::Protected if s.is_scale_out() => {
             // Callers asking for many servers go through `Copies::sources`.
             let by: Vec<ServerId> = t
@@ -87,33 +95,30 @@ pub fn sources_of(t: &Topology, id: ServerId) -> Vec<DataSource> {
                 .filter(|&p| p != id && t.server(p).is_some_and(|x| x.kind == Kind::Dpm))
                 .collect();
             if by.is_empty() {
-                return plain_sources(t, id);
+                return plain_sources(t, id, out);
             }
-            scale_out_sources(t, id, by)
+            scale_out_sources(t, id, by, out);
         }
-        Kind::Protected => plain_sources(t, id),
+        Kind::Protected => plain_sources(t, id, out),
     }
 }
 
 /// One data source of scale-out server `id` per DPM protector in `by`
 /// (sorted by name, each once).
-fn scale_out_sources(t: &Topology, id: ServerId, mut by: Vec<ServerId>) -> Vec<DataSource> {
+fn scale_out_sources(t: &Topology, id: ServerId, mut by: Vec<ServerId>, out: &mut Vec<DataSource>) {
     t.sort_by_name(&mut by);
     by.dedup();
-    by.into_iter()
-        .map(|p| DataSource {
-            server: id,
-            part: Part::ScaleOut(p),
-        })
-        .collect()
+    out.extend(by.into_iter().map(|p| DataSource {
+        server: id,
+        part: Part::ScaleOut(p),
+    }));
 }
 
-fn plain_sources(t: &Topology, id: ServerId) -> Vec<DataSource> {
+fn plain_sources(t: &Topology, id: ServerId, out: &mut Vec<DataSource>) {
     let Some(s) = t.server(id) else {
-        return Vec::new();
+        return;
     };
     let w = s.workloads();
-    let mut out = Vec::new();
     if w.is_empty() || w.iter().any(|w| w.reaches_secondary()) {
         out.push(DataSource {
             server: id,
@@ -131,7 +136,6 @@ fn plain_sources(t: &Topology, id: ServerId) -> Vec<DataSource> {
         server: id,
         part: Part::PrimaryOnly(w),
     }));
-    out
 }
 
 /// Whether the VMs of scale-out server `s` reach its protector's secondary:
@@ -150,6 +154,8 @@ pub fn scale_out_reaches_secondary(s: &crate::model::Server) -> bool {
 /// large topology's).
 pub struct Copies<'t> {
     t: &'t Topology,
+    /// Where each server stands, and which are DPM servers.
+    places: Places<'t>,
     /// DPM protectors of each server, self-protection aside, with the
     /// switched flag.
     protectors: ByServer<'t, (ServerId, bool)>,
@@ -163,31 +169,42 @@ pub struct Copies<'t> {
 
 impl<'t> Copies<'t> {
     pub fn new(t: &'t Topology) -> Copies<'t> {
-        let is_dpm = |id: ServerId| t.server(id).is_some_and(|s| s.kind == Kind::Dpm);
-        let protectors = ByServer::new(
-            t,
-            t.protections
-                .iter()
-                .filter(|p| p.protector != p.target && is_dpm(p.protector))
-                .map(|p| (p.target, (p.protector, p.switched)))
-                .collect(),
-        );
+        // The replica sets read in the pass that places the servers (at
+        // 10,000 servers, a pass over their records of its own cost as
+        // much as a tenth of the work on them).
         let mut sets: std::collections::HashMap<String, Vec<ServerId>> =
             std::collections::HashMap::new();
-        for s in &t.servers {
+        let places = Places::new_and(t, &mut |s| {
             if let (Kind::Protected, Some(set)) = (s.kind, s.replica_set()) {
                 sets.entry(fold_case(set)).or_default().push(s.id);
             }
-        }
+        });
         for v in sets.values_mut() {
             t.sort_by_name(v);
         }
+        let protectors = ByServer::new(
+            &places,
+            pairs(
+                t.protections.len(),
+                t.protections
+                    .iter()
+                    .filter(|p| p.protector != p.target && places.is_dpm(p.protector))
+                    .map(|p| (p.target, (p.protector, p.switched))),
+            ),
+        );
         Copies {
             t,
+            places,
             protectors,
             sets,
             extra: None,
         }
+    }
+
+    /// Where each server of the drawing stands, and which are DPM servers:
+    /// for the indexes made beside this one.
+    pub(crate) fn places(&self) -> &Places<'t> {
+        &self.places
     }
 
     /// Answers from now on as if `p` were drawn too, after the topology's
@@ -245,8 +262,22 @@ impl<'t> Copies<'t> {
     /// a secondary, and for a DPM database kept on another server
     /// (`database`), that server.
     pub fn holders(&self, source: DataSource) -> Vec<ServerId> {
-        let id = source.server;
         let mut holders = Vec::new();
+        self.holders_into(source, &mut holders);
+        self.t.sort_by_name(&mut holders);
+        holders.dedup();
+        holders
+    }
+
+    /// [`Copies::holders`] onto the end of `out`, in no order that means
+    /// anything, a server perhaps more than once (a protector that is
+    /// also a secondary): for callers that only ask whether some hold the
+    /// copy, or count them once each themselves, which need not look up
+    /// every holder's name to sort them (at 10,000 servers, the risk
+    /// analysis read most of the drawing's server records again, out of
+    /// order, to do so), nor allocate a list for each.
+    pub(crate) fn holders_into(&self, source: DataSource, holders: &mut Vec<ServerId>) {
+        let id = source.server;
         let scale_cascades = match source.part {
             Part::ScaleOut(_) => self.t.server(id).is_some_and(scale_out_reaches_secondary),
             _ => true,
@@ -271,9 +302,6 @@ impl<'t> Copies<'t> {
                 }
             }
         }
-        self.t.sort_by_name(&mut holders);
-        holders.dedup();
-        holders
     }
 
     /// The copies of `source` that are on no server: a DPM database's
@@ -296,15 +324,22 @@ impl<'t> Copies<'t> {
     /// The data sources of `id`, as [`sources_of`] gives them, from the
     /// index (no scan of the protections).
     pub fn sources(&self, id: ServerId) -> Vec<DataSource> {
+        let mut out = Vec::new();
+        self.sources_into(id, &mut out);
+        out
+    }
+
+    /// [`Copies::sources`], onto `out`.
+    pub(crate) fn sources_into(&self, id: ServerId, out: &mut Vec<DataSource>) {
         match self.t.server(id) {
             Some(s) if s.is_scale_out() && self.of(id).next().is_some() => {
-                scale_out_sources(self.t, id, self.of(id).map(|(p, _)| p).collect())
+                scale_out_sources(self.t, id, self.of(id).map(|(p, _)| p).collect(), out);
             }
             // A scale-out server no DPM server protects has the plain
             // sources (`sources_of` would scan the protections to see so).
-            Some(s) if s.kind == Kind::Protected => plain_sources(self.t, id),
-            Some(_) => sources_of(self.t, id),
-            None => Vec::new(),
+            Some(s) if s.kind == Kind::Protected => plain_sources(self.t, id, out),
+            Some(_) => sources_into(self.t, id, out),
+            None => {}
         }
     }
 
@@ -374,7 +409,7 @@ pub fn held_by_some(
 ) -> crate::hash::HashMap<ServerId, Vec<DataSource>> {
     let copies = Copies::new(t);
     let targets = ByServer::new(
-        t,
+        copies.places(),
         t.protections
             .iter()
             .filter(|p| p.protector != p.target)
@@ -382,7 +417,7 @@ pub fn held_by_some(
             .collect(),
     );
     let keeps = ByServer::new(
-        t,
+        copies.places(),
         t.servers
             .iter()
             .filter_map(|s| s.database.filter(|&db| db != s.id).map(|db| (db, s.id)))

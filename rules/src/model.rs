@@ -775,6 +775,13 @@ impl Topology {
     /// it no longer stand at their id, and [`Topology::position`] searches
     /// for each (3.5 ms of a check at 10,000 servers in wasm).
     pub(crate) fn positions_by_id(&self) -> Vec<u32> {
+        self.positions_by_id_and(&mut |_| ())
+    }
+
+    /// [`Topology::positions_by_id`], calling `each` with every server in
+    /// their order as it reads them: the same pass reads what else a
+    /// caller needs of each record.
+    pub(crate) fn positions_by_id_and(&self, each: &mut dyn FnMut(&Server)) -> Vec<u32> {
         let n = self.servers.len();
         let most = self
             .servers
@@ -782,16 +789,18 @@ impl Topology {
             .map(|s| s.id.0 as usize)
             .max()
             .unwrap_or(0);
-        if most > 4 * n + 1024 {
-            return Vec::new();
-        }
-        let mut by_id = vec![u32::MAX; most + 1];
+        let mut by_id = vec![u32::MAX; if most > 4 * n + 1024 { 0 } else { most + 1 }];
+        let mut possible = !by_id.is_empty();
         for (i, s) in self.servers.iter().enumerate() {
-            let slot = &mut by_id[s.id.0 as usize];
-            if *slot != u32::MAX {
-                return Vec::new();
+            each(s);
+            if possible {
+                let slot = &mut by_id[s.id.0 as usize];
+                possible = *slot == u32::MAX;
+                *slot = i as u32;
             }
-            *slot = i as u32;
+        }
+        if !possible {
+            by_id.clear();
         }
         by_id
     }

@@ -23,7 +23,8 @@ use petgraph::graph::DiGraph;
 use self::anchored::anchored;
 pub(crate) use self::anchored::{Bound, TargetClass};
 pub(crate) use self::versions::runs_facing_a_value;
-use crate::model::{natural_cmp, same_name, Kind, Link, Protection, Server, ServerId, Topology};
+use crate::by_server::Places;
+use crate::model::{natural_cmp, same_name, Link, Protection, Server, ServerId, Topology};
 use crate::rules::{and_list, Rule, Severity, Source};
 
 /// One thing the rules say about a topology.
@@ -130,30 +131,40 @@ pub(crate) struct Index<'t> {
     pub t: &'t Topology,
     /// Per edge: protector and target positions (`u32::MAX` for an edge
     /// naming a missing server, which neither a file nor the editor makes).
-    ends: Vec<(u32, u32)>,
+    /// With whether it is switched, read with its ends (the cycle
+    /// searches read every edge they pass; the protections' own list is
+    /// one more place to read from).
+    ends: Vec<(u32, u32, bool)>,
     /// Edges into server i: `inn[inn_at[i]..inn_at[i + 1]]`; likewise out.
     inn_at: Vec<u32>,
     inn: Vec<u32>,
     out_at: Vec<u32>,
     out: Vec<u32>,
-    /// Positions by id ([`Topology::positions_by_id`]).
-    by_id: Vec<u32>,
+    /// Positions by id, and which servers are DPM servers (the fact the
+    /// cycle searches read of every server they pass), apart from the
+    /// servers' records.
+    places: Places<'t>,
 }
 
 impl<'t> Index<'t> {
     pub fn new(t: &'t Topology) -> Index<'t> {
+        Index::with_places(Places::new(t))
+    }
+
+    /// [`Index::new`], with the drawing's places made already.
+    pub fn with_places(places: Places<'t>) -> Index<'t> {
+        let t = places.topology();
         let n = t.servers.len();
-        let by_id = t.positions_by_id();
-        let pos = |id: ServerId| t.position_by(&by_id, id);
-        let ends: Vec<(u32, u32)> = t
+        let pos = |id: ServerId| places.position(id);
+        let ends: Vec<(u32, u32, bool)> = t
             .protections
             .iter()
             .map(|p| match (pos(p.protector), pos(p.target)) {
-                (Some(a), Some(b)) => (a as u32, b as u32),
-                _ => (u32::MAX, u32::MAX),
+                (Some(a), Some(b)) => (a as u32, b as u32, p.switched),
+                _ => (u32::MAX, u32::MAX, p.switched),
             })
             .collect();
-        let csr = |pick: fn(&(u32, u32)) -> u32| {
+        let csr = |pick: fn(&(u32, u32, bool)) -> u32| {
             let mut at = vec![0u32; n + 1];
             for e in &ends {
                 if e.0 != u32::MAX {
@@ -183,14 +194,14 @@ impl<'t> Index<'t> {
             inn,
             out_at,
             out,
-            by_id,
+            places,
         }
     }
 
     /// The position of server `id` in the drawing's servers, as
     /// [`Topology::position`] gives it.
     pub fn pos(&self, id: ServerId) -> Option<usize> {
-        self.t.position_by(&self.by_id, id)
+        self.places.position(id)
     }
 
     fn inn(&self, i: usize) -> &[u32] {
@@ -225,7 +236,7 @@ impl<'a, 't> View<'a, 't> {
     }
 
     fn is_dpm(&self, i: usize) -> bool {
-        self.server(i).kind == Kind::Dpm
+        self.ix.places.is_dpm_at(i)
     }
 
     fn ends(&self, e: u32) -> (usize, usize, bool) {
@@ -233,12 +244,8 @@ impl<'a, 't> View<'a, 't> {
             let (a, b, sw) = self.extra.unwrap_or((0, 0, false));
             (a as usize, b as usize, sw)
         } else {
-            let (a, b) = self.ix.ends[e as usize];
-            (
-                a as usize,
-                b as usize,
-                self.ix.t.protections[e as usize].switched,
-            )
+            let (a, b, sw) = self.ix.ends[e as usize];
+            (a as usize, b as usize, sw)
         }
     }
 
@@ -501,8 +508,14 @@ impl<'t> Checker<'t> {
     /// first asked for ([`Checker::findings`]), so a checker made for
     /// pre-checks alone does not pay for it.
     pub fn new(t: &'t Topology) -> Checker<'t> {
+        Checker::with_places(Places::new(t))
+    }
+
+    /// [`Checker::new`], with the drawing's places made already (for the
+    /// fixes, which index the drawing for more than the pre-check).
+    pub(crate) fn with_places(places: Places<'t>) -> Checker<'t> {
         Checker {
-            index: Index::new(t),
+            index: Index::with_places(places),
             findings: std::cell::OnceCell::new(),
             known: std::cell::OnceCell::new(),
             versioned: std::cell::OnceCell::new(),
@@ -656,7 +669,7 @@ fn group_rules(v: View, findings: &mut Vec<Finding>) {
     // just the DPM servers that protect each other.
     let mut g = DiGraph::<usize, ()>::new();
     let mut node: HashMap<usize, petgraph::graph::NodeIndex> = HashMap::default();
-    for &(a, b) in &v.ix.ends {
+    for &(a, b, _) in &v.ix.ends {
         if a == u32::MAX {
             continue;
         }
@@ -984,7 +997,7 @@ impl Checked {
             ix: index,
             extra: None,
         };
-        if index.by_id.is_empty() {
+        if !index.places.by_id() {
             return Checked {
                 findings: every_finding(v),
                 names: None,
@@ -1046,7 +1059,7 @@ impl Checked {
             self.joined.as_mut(),
         );
         let (by_anchor, names, joined) = match kept {
-            (Some(m), Some(n), Some(j)) if !index.by_id.is_empty() && !hosts_touched() => (m, n, j),
+            (Some(m), Some(n), Some(j)) if index.places.by_id() && !hosts_touched() => (m, n, j),
             _ => {
                 *self = Checked::whole(&index);
                 return;

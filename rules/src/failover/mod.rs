@@ -20,7 +20,7 @@
 
 use std::sync::Arc;
 
-use crate::by_server::ByServer;
+use crate::by_server::{ByServer, Places};
 use crate::estate::{down_with, AlsoDown};
 use crate::inventory::{Copies, DataSource};
 use crate::model::{Link, Point, ServerId, Topology};
@@ -509,13 +509,14 @@ struct Links<'t> {
 }
 
 impl<'t> Links<'t> {
-    fn new(t: &'t Topology) -> Links<'t> {
+    fn new(places: &Places<'t>) -> Links<'t> {
+        let t = places.topology();
         let ps = &t.protections;
         Links {
-            protectors: ByServer::new(t, ps.iter().map(|p| (p.target, p.protector)).collect()),
-            protected: ByServer::new(t, ps.iter().map(|p| (p.protector, p.target)).collect()),
+            protectors: ByServer::new(places, ps.iter().map(|p| (p.target, p.protector)).collect()),
+            protected: ByServer::new(places, ps.iter().map(|p| (p.protector, p.target)).collect()),
             db_users: ByServer::new(
-                t,
+                places,
                 t.servers
                     .iter()
                     .filter(|s| s.is_dpm())

@@ -98,13 +98,15 @@ impl<'a> Planner<'a> {
         let down: HashSet<ServerId> = outage.failed.iter().copied().collect();
         let stopped: HashSet<ServerId> = outage.stopped.iter().copied().collect();
         let unusable: HashSet<ServerId> = down.union(&stopped).copied().collect();
+        let copies = Copies::new(t);
         Planner {
             t,
             down,
             stopped,
             unusable,
-            links: Links::new(t),
-            copies: Copies::new(t),
+            // The servers placed once, for both indexes.
+            links: Links::new(copies.places()),
+            copies,
             survivors,
             checker: OnceCell::new(),
             affected: Vec::new(),

@@ -1,13 +1,14 @@
 //! Lists kept per server of a drawing (its protectors, its guests, the
 //! data sources it holds) as slices of one vector, ordered by the server's
-//! place in the drawing: no hash map of vectors, so no allocation per
-//! server and no hashing to build or to read. At 10,000 servers the
+//! id (or its place in the drawing, when the ids allow no array): no hash
+//! map of vectors, so no allocation per server and no hashing to build or
+//! to read. At 10,000 servers the
 //! planner spent more than half its time making and freeing such maps.
 
 use crate::model::{Server, ServerId, Topology};
 
 /// Where each server of a drawing stands in its servers, by id, and
-/// whether it is a DPM server, in two compact arrays made in one pass:
+/// whether it is a DPM server, in two compact arrays:
 /// what the indexes look up for every server they are asked about,
 /// without reading the servers' records for it. (A record is some 200
 /// bytes: at 10,000 servers they outgrow the processor's cache, and each
@@ -125,9 +126,12 @@ impl<'t, V: Copy> ByServer<'t, V> {
 
     /// The values of the server at `slot` (none past the last).
     fn at_slot(&self, slot: usize) -> &[V] {
-        match self.at.get(slot..slot + 2) {
-            Some(&[a, b]) => &self.items[a as usize..b as usize],
-            _ => &[],
+        // `at` has one entry more than there are slots (never none), and
+        // `slot` may be any id's, `usize::MAX` on wasm32 included.
+        if slot < self.at.len() - 1 {
+            &self.items[self.at[slot] as usize..self.at[slot + 1] as usize]
+        } else {
+            &[]
         }
     }
 
@@ -174,13 +178,13 @@ pub(crate) fn pairs<V>(
 }
 
 /// The grouping itself, for any kind of value (one copy in the wasm):
-/// `places[k]` is pair `k`'s server's place among `n` (`u32::MAX`: none).
-/// Out: where each place's pairs start (`n + 1` entries) and the pairs'
-/// numbers in that order, each place's in their own order.
+/// `slots[k]` is pair `k`'s server's slot among `n` (its id or its place;
+/// `u32::MAX`: none). Out: where each slot's pairs start (`n + 1` entries)
+/// and the pairs' numbers in that order, each slot's in their own order.
 #[inline(never)]
-fn group(n: usize, places: &[u32]) -> (Vec<u32>, Vec<u32>) {
+fn group(n: usize, slots: &[u32]) -> (Vec<u32>, Vec<u32>) {
     let mut at = vec![0u32; n + 1];
-    for &i in places.iter().filter(|&&i| i != u32::MAX) {
+    for &i in slots.iter().filter(|&&i| i != u32::MAX) {
         at[i as usize + 1] += 1;
     }
     for i in 0..n {
@@ -188,10 +192,10 @@ fn group(n: usize, places: &[u32]) -> (Vec<u32>, Vec<u32>) {
     }
     let mut fill: Vec<u32> = at[..n].to_vec();
     let mut order = vec![0u32; at[n] as usize];
-    for (k, &i) in places.iter().enumerate().filter(|&(_, &i)| i != u32::MAX) {
-        let slot = &mut fill[i as usize];
-        order[*slot as usize] = k as u32;
-        *slot += 1;
+    for (k, &i) in slots.iter().enumerate().filter(|&(_, &i)| i != u32::MAX) {
+        let next = &mut fill[i as usize];
+        order[*next as usize] = k as u32;
+        *next += 1;
     }
     (at, order)
 }
@@ -267,5 +271,6 @@ mod tests {
         assert_eq!(by.get(a), [1]);
         assert_eq!(by.get(ServerId(1)), [] as [i32; 0]);
         assert_eq!(by.get(ServerId(500)), [] as [i32; 0]);
+        assert_eq!(by.get(ServerId(u32::MAX)), [] as [i32; 0]);
     }
 }

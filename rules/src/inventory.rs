@@ -170,8 +170,8 @@ pub struct Copies<'t> {
 impl<'t> Copies<'t> {
     pub fn new(t: &'t Topology) -> Copies<'t> {
         // The replica sets read in the pass that places the servers (at
-        // 10,000 servers, a pass over their records of its own cost as
-        // much as a tenth of the work on them).
+        // 10,000 servers, a pass over their records of its own cost the
+        // fixes some 0.1 ms: the records outgrow the processor's cache).
         let mut sets: std::collections::HashMap<String, Vec<ServerId>> =
             std::collections::HashMap::new();
         let places = Places::new_and(t, &mut |s| {
@@ -215,10 +215,9 @@ impl<'t> Copies<'t> {
     /// does to the copies is then asked without indexing the topology
     /// again (the fixes of `risk` try hundreds).
     pub(crate) fn set_extra(&mut self, p: Option<crate::model::Protection>) {
-        let t = self.t;
-        let is_dpm = |id: ServerId| t.server(id).is_some_and(|s| s.kind == Kind::Dpm);
+        let places = &self.places;
         self.extra = p
-            .filter(|p| p.protector != p.target && is_dpm(p.protector))
+            .filter(|p| p.protector != p.target && places.is_dpm(p.protector))
             .map(|p| (p.target, (p.protector, p.switched)));
     }
 

@@ -779,8 +779,8 @@ impl Topology {
     }
 
     /// [`Topology::positions_by_id`], calling `each` with every server in
-    /// their order as it reads them: the same pass reads what else a
-    /// caller needs of each record.
+    /// their order in the pass that fills the array: that pass reads what
+    /// else a caller needs of each record.
     pub(crate) fn positions_by_id_and(&self, each: &mut dyn FnMut(&Server)) -> Vec<u32> {
         let n = self.servers.len();
         let most = self

@@ -121,13 +121,13 @@ struct Held<'a> {
     peers: u32,
 }
 
-/// Data sources with what holds each, computed once: an entry a source
-/// and their holders in one list beside them. Small, as there is one
-/// entry for each of 10,000 servers and more, read again and again (at
-/// 10,000 servers, entries of 96 bytes with lists of their own outgrew
-/// the processor's cache): what few judgements need besides the holders,
-/// the replica set's members and the direct protectors, they ask the
-/// copies for ([`Copies::peers`], [`Copies::direct`]).
+/// Data sources with what holds each, computed once: one small entry per
+/// data source, and all their holders in one list, each entry's a slice of
+/// it. There is an entry for each of 10,000 servers and more, read again
+/// and again (at 10,000 servers, entries of 96 bytes with lists of their
+/// own outgrew the processor's cache): what few judgements need besides
+/// the holders, the replica set's members and the direct protectors, they
+/// ask the copies for ([`Copies::peers`], [`Copies::direct`]).
 #[derive(Default)]
 struct HeldAll {
     entries: Vec<Entry>,
@@ -349,10 +349,13 @@ fn held_of(copies: &Copies, id: ServerId, out: &mut HeldAll) {
             }
         }
         out.holders.truncate(at + len);
+        // Fewer than 2^32 holders: each is a protection or a database kept
+        // in memory.
+        debug_assert!(at + len <= u32::MAX as usize);
         out.entries.push(Entry {
             source,
-            at: u32::try_from(at).unwrap_or(u32::MAX),
-            len: u32::try_from(len).unwrap_or(u32::MAX),
+            at: at as u32,
+            len: len as u32,
             media: copies.media(source).len() as u8,
             peers: if source.part == Part::Database {
                 0
@@ -693,7 +696,8 @@ fn fixes_with(
         // Fixes that bring a warning wait until those that bring none are
         // tried: a person should first see the fixes that cost nothing.
         let mut costly: Vec<(Protection, Vec<Finding>)> = Vec::new();
-        for target in fix_targets(point, &drawn) {
+        let drawn_of = |id| (drawn.dpm_protectors.get(id), drawn.switched.has(id));
+        for target in fix_targets(point, &drawn_of) {
             if may_not_be_protected(t, target) {
                 continue;
             }
@@ -877,7 +881,11 @@ impl<'t> Removal<'t> {
             changed.dedup();
         }
         // Judged with `p` drawn: the data sources analysed again ask the
-        // copies for their direct protectors as `p` makes them.
+        // copies for their direct protectors as `p` makes them. The others
+        // cannot see it: `p` changes the copies' answers for `p.target`
+        // only (`Copies::set_extra`), and `p.target` is in `changed`
+        // whenever `p` is taken (the same test), so every data source of
+        // it is analysed again and its entry before is left out.
         self.copies.set_extra(Some(p));
         let removed = self.removed_with_extra(t, x, &changed);
         self.copies.set_extra(None);
@@ -933,17 +941,26 @@ pub fn why_no_fix(t: &Topology, point: &SinglePoint) -> String {
         .chain(&point.unprotects)
         .map(|d| d.server)
         .collect();
-    let switched: HashSet<ServerId> = t
-        .protections
-        .iter()
-        .filter(|p| p.switched && owners.contains(&p.target))
-        .map(|p| p.target)
-        .collect();
+    // Each owner's DPM protectors (itself aside), and whether a
+    // protection of it is switched.
+    let mut drawn: HashMap<ServerId, (Vec<ServerId>, bool)> = HashMap::default();
+    for p in t.protections.iter().filter(|p| owners.contains(&p.target)) {
+        let (by, switched) = drawn.entry(p.target).or_default();
+        if p.protector != p.target && t.server(p.protector).is_some_and(|s| s.is_dpm()) {
+            by.push(p.protector);
+        }
+        *switched |= p.switched;
+    }
+    let drawn_of = |id: ServerId| {
+        drawn
+            .get(&id)
+            .map_or((&[][..], false), |(by, sw)| (&by[..], *sw))
+    };
     let switched: Vec<&str> = point
         .loses
         .iter()
         .chain(&point.unprotects)
-        .filter(|d| switched.contains(&d.server))
+        .filter(|d| drawn_of(d.server).1)
         .map(|d| t.name(d.server))
         .collect();
     if !switched.is_empty() {
@@ -986,7 +1003,7 @@ pub fn why_no_fix(t: &Topology, point: &SinglePoint) -> String {
             crate::rules::and_list(&vms)
         );
     }
-    if fix_targets(point, &Drawn::new(&Places::new(t))).is_empty() {
+    if fix_targets(point, &drawn_of).is_empty() {
         return format!(
             "Nothing can hold another copy of what {name} would take with it: the data's own protector is not a DPM server."
         );
@@ -1069,14 +1086,20 @@ impl Found {
 /// The servers a new protector would have to protect for the data at stake
 /// to gain a copy: the data's own server when nothing protects it, else its
 /// protector (whose protector then holds the data too, as a secondary does).
-fn fix_targets(point: &SinglePoint, drawn: &Drawn) -> Vec<ServerId> {
+/// In: `drawn(owner)`, the DPM servers protecting a data source's server
+/// (itself aside) in drawing order, and whether a protection of it is
+/// switched.
+fn fix_targets<'d>(
+    point: &SinglePoint,
+    drawn: &dyn Fn(ServerId) -> (&'d [ServerId], bool),
+) -> Vec<ServerId> {
     let mut out: Vec<ServerId> = Vec::new();
     for source in point.loses.iter().chain(&point.unprotects) {
         let owner = source.server;
-        let protectors = drawn.dpm_protectors.get(owner);
+        let (protectors, switched) = drawn(owner);
         if protectors.is_empty() {
             out.push(owner);
-        } else if !drawn.switched.has(owner) && !matches!(source.part, Part::PrimaryOnly(_)) {
+        } else if !switched && !matches!(source.part, Part::PrimaryOnly(_)) {
             out.extend(protectors);
         }
     }

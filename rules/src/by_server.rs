@@ -2,8 +2,8 @@
 //! data sources it holds) as slices of one vector, ordered by the server's
 //! id (or its place in the drawing, when the ids allow no array): no hash
 //! map of vectors, so no allocation per server and no hashing to build or
-//! to read. At 10,000 servers the
-//! planner spent more than half its time making and freeing such maps.
+//! to read. At 10,000 servers the planner spent more than half its time
+//! making and freeing such maps.
 
 use crate::model::{Server, ServerId, Topology};
 
@@ -272,5 +272,8 @@ mod tests {
         assert_eq!(by.get(ServerId(1)), [] as [i32; 0]);
         assert_eq!(by.get(ServerId(500)), [] as [i32; 0]);
         assert_eq!(by.get(ServerId(u32::MAX)), [] as [i32; 0]);
+        // The largest slot (`ServerId(u32::MAX)`'s on wasm32) overflows
+        // nothing.
+        assert!(by.at_slot(usize::MAX).is_empty());
     }
 }

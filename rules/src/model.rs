@@ -778,9 +778,9 @@ impl Topology {
         self.positions_by_id_and(&mut |_| ())
     }
 
-    /// [`Topology::positions_by_id`], calling `each` with every server in
-    /// their order in the pass that fills the array: that pass reads what
-    /// else a caller needs of each record.
+    /// [`Topology::positions_by_id`], calling `each` with every server, in
+    /// their order, in its one pass over the servers that reads more than
+    /// their ids: that pass reads what else a caller needs of each record.
     pub(crate) fn positions_by_id_and(&self, each: &mut dyn FnMut(&Server)) -> Vec<u32> {
         let n = self.servers.len();
         let most = self

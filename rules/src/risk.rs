@@ -349,8 +349,8 @@ fn held_of(copies: &Copies, id: ServerId, out: &mut HeldAll) {
             }
         }
         out.holders.truncate(at + len);
-        // Fewer than 2^32 holders: each is a protection or a database kept
-        // in memory.
+        // Fewer than 2^32 holders: a data source's are distinct servers, so
+        // they number at most the sources times the servers.
         debug_assert!(at + len <= u32::MAX as usize);
         out.entries.push(Entry {
             source,
@@ -881,11 +881,12 @@ impl<'t> Removal<'t> {
             changed.dedup();
         }
         // Judged with `p` drawn: the data sources analysed again ask the
-        // copies for their direct protectors as `p` makes them. The others
-        // cannot see it: `p` changes the copies' answers for `p.target`
-        // only (`Copies::set_extra`), and `p.target` is in `changed`
-        // whenever `p` is taken (the same test), so every data source of
-        // it is analysed again and its entry before is left out.
+        // copies for their direct protectors as `p` makes them. The
+        // entries kept from before cannot see it: they ask the copies only
+        // for the direct protectors and replica set of their own server,
+        // and `p` changes those of `p.target` alone (`Copies::set_extra`),
+        // whose data sources are all analysed again (`p.target` is in
+        // `changed` whenever `p` is taken: the same test).
         self.copies.set_extra(Some(p));
         let removed = self.removed_with_extra(t, x, &changed);
         self.copies.set_extra(None);
@@ -1156,6 +1157,47 @@ mod tests {
         // DS1 protecting DS2 leaves DS2 the only holder of DS1's database.
         assert_eq!(fixes(&t, &r), []);
         assert!(why_no_fix(&t, &r.single_points[0]).contains("add a DPM server"));
+    }
+
+    /// `why_no_fix` reads each owner's DPM protectors (a protection by a
+    /// protected server, which a file can hold, is none) and whether any
+    /// protection of it is switched (not only its last).
+    #[test]
+    fn why_no_fix_reads_dpm_protectors_and_any_switched_protection() {
+        use crate::model::Workload;
+        // A dedup volume stays with its primary; PS2, a protected server,
+        // holds no copy of it: PS1 loses it and, no DPM server drawn, has
+        // no fix, though a DPM server protecting PS1 would give one.
+        let mut t = Topology::new();
+        let ps1 = t.add_server("PS1", Kind::Protected);
+        let ps2 = t.add_server("PS2", Kind::Protected);
+        t.server_mut(ps1).unwrap().workloads = Some(vec![Workload::DedupVolume]);
+        t.protections.push(Protection::new(ps2, ps1));
+        let r = risk(&t);
+        let point = r.single_points.iter().find(|p| p.server == ps1).unwrap();
+        assert!(
+            why_no_fix(&t, point).starts_with("No DPM server here"),
+            "{}",
+            why_no_fix(&t, point)
+        );
+        // DS1 protects PS1 switched, then PS2 protects it: DS1's copy is
+        // PS1's only one, and switched.
+        let mut t = Topology::new();
+        let ds1 = t.add_server("DS1", Kind::Dpm);
+        let ps1 = t.add_server("PS1", Kind::Protected);
+        let ps2 = t.add_server("PS2", Kind::Protected);
+        t.protections.push(Protection {
+            switched: true,
+            ..Protection::new(ds1, ps1)
+        });
+        t.protections.push(Protection::new(ps2, ps1));
+        let r = risk(&t);
+        let point = r.single_points.iter().find(|p| p.server == ds1).unwrap();
+        assert!(
+            why_no_fix(&t, point).starts_with("PS1 is in switched protection on DS1"),
+            "{}",
+            why_no_fix(&t, point)
+        );
     }
 
     #[test]

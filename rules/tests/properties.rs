@@ -893,8 +893,12 @@ fn ids_back(text: &str) -> String {
         out.push_str(&rest[..i + 9]);
         rest = &rest[i + 9..];
         let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        let k: u32 = rest[..digits].parse().unwrap();
-        out.push_str(&((k - 100_000) / 5).to_string());
+        let k: u32 = rest[..digits].parse().expect("a ServerId's number");
+        let k = k
+            .checked_sub(100_000)
+            .filter(|d| d % 5 == 0)
+            .expect("an id not from the drawing");
+        out.push_str(&(k / 5).to_string());
         rest = &rest[digits..];
     }
     out.push_str(rest);
@@ -919,6 +923,9 @@ proptest! {
             format!("{:?}", fixes(&t, &r)),
             ids_back(&format!("{:?}", fixes(&u, &risk(&u))))
         );
+        for (p, q) in r.single_points.iter().zip(&risk(&u).single_points) {
+            prop_assert_eq!(why_no_fix(&t, p), why_no_fix(&u, q));
+        }
         prop_assert_eq!(format!("{:?}", check(&t)), ids_back(&format!("{:?}", check(&u))));
         prop_assert_eq!(format!("{:?}", inventory(&t)), ids_back(&format!("{:?}", inventory(&u))));
         let failed = t.servers[pick.index(t.servers.len())].id;

@@ -774,6 +774,16 @@ fn database_fixes(t: &Topology, point: &SinglePoint, mut found: usize, out: &mut
     }
 }
 
+/// The protections by a DPM server of another server, in drawing order:
+/// those that hold copies (as [`Copies`] reads them).
+fn dpm_protections<'a>(places: &'a Places) -> impl Iterator<Item = &'a Protection> + 'a {
+    places
+        .topology()
+        .protections
+        .iter()
+        .filter(|p| p.protector != p.target && places.is_dpm(p.protector))
+}
+
 /// The protections of a topology, indexed once for the fixes by the
 /// server they protect (no hash map of vectors: at 10,000 servers making
 /// and freeing one took a tenth of the fixes' time).
@@ -793,10 +803,7 @@ impl<'t> Drawn<'t> {
             places,
             pairs(
                 t.protections.len(),
-                t.protections
-                    .iter()
-                    .filter(|p| p.protector != p.target && places.is_dpm(p.protector))
-                    .map(|p| (p.target, p.protector)),
+                dpm_protections(places).map(|p| (p.target, p.protector)),
             ),
         );
         let switched = ByServer::new(
@@ -854,10 +861,7 @@ impl<'t> Removal<'t> {
             places,
             pairs(
                 t.protections.len(),
-                t.protections
-                    .iter()
-                    .filter(|p| p.protector != p.target && places.is_dpm(p.protector))
-                    .map(|p| (p.protector, p.target)),
+                dpm_protections(places).map(|p| (p.protector, p.target)),
             ),
         );
         Removal {

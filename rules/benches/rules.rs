@@ -8,7 +8,7 @@
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use dpm_rules::{
     all_roles, apply_layout, check, diff, fixes, generate, generate_estate, plan, plan_outage,
     positions, risk, risk_and_fixes, route, to_json, Checked, Checker, Kind, Limit, Obstacles,
@@ -243,6 +243,34 @@ fn benches(c: &mut Criterion) {
     }
     g.finish();
     imports(c);
+    per_server(c);
+}
+
+/// The planner and the fix finder between 1,000 and 20,000 servers, as
+/// time per server (criterion's throughput, servers a second): flat when
+/// they are linear in the drawing's size. A ratio of two sizes alone moves
+/// with the processor's caches (at 10,000 servers the records, some 2 MB,
+/// outgrow this machine's 2 MB second-level cache; at 1,000 they fit): the
+/// figures between tell the algorithm from the cache.
+fn per_server(c: &mut Criterion) {
+    let mut g = c.benchmark_group("per-server");
+    for n in [1_000usize, 2_000, 5_000, 10_000, 20_000] {
+        let t = generate(n);
+        g.throughput(Throughput::Elements(n as u64));
+        // As `rules/failover` (the last DPM server fails) and `rules/fixes`.
+        let Some(primary) = t.servers.iter().rev().find(|s| s.kind == Kind::Dpm) else {
+            continue;
+        };
+        let primary = primary.id;
+        g.bench_with_input(BenchmarkId::new("failover", n), &t, |b, t| {
+            b.iter(|| black_box(plan(black_box(t), &[primary])))
+        });
+        let r = risk(&t);
+        g.bench_with_input(BenchmarkId::new("fixes", n), &t, |b, t| {
+            b.iter(|| black_box(fixes(black_box(t), &r)))
+        });
+    }
+    g.finish();
 }
 
 /// Importing generated estates as the export script writes them, one file

@@ -37,7 +37,7 @@ sizes=${SIZES:-1000,5000,10000}
 seconds=${SECONDS_EACH:-3}
 
 echo "==== rule crate (cargo bench -p dpm-rules) ===="
-cargo bench -q -p dpm-rules 2>&1 | grep -E '^rules/|time:' || true
+cargo bench -q -p dpm-rules 2>&1 | grep -E '^(rules|per-server)/|time:|thrpt:' || true
 
 echo
 echo "==== bundle (trunk build --release) ===="

@@ -3,8 +3,10 @@
 //! single points of failure, arrow routing, an edit's difference for undo
 //! and the autosave's JSON on generated topologies of 100, 1,000 and
 //! 10,000 servers, and the inventory import of generated estates of 100
-//! and 1,000 DPM servers. `./dev bench` (or `cargo bench -p dpm-rules`)
-//! prints the figures; nothing here asserts a time.
+//! and 1,000 DPM servers; the planner and the fix finder per server from
+//! 1,000 to 20,000 servers, and the fix finder where no fix exists.
+//! `./dev bench` (or `cargo bench -p dpm-rules`) prints the figures;
+//! nothing here asserts a time.
 
 use std::hint::black_box;
 
@@ -12,7 +14,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use dpm_rules::{
     all_roles, apply_layout, check, diff, fixes, generate, generate_estate, plan, plan_outage,
     positions, risk, risk_and_fixes, route, to_json, Checked, Checker, Kind, Limit, Obstacles,
-    Protection, Risk,
+    Protection, Risk, Topology, Workload,
 };
 
 fn benches(c: &mut Criterion) {
@@ -249,19 +251,30 @@ fn benches(c: &mut Criterion) {
 /// The planner and the fix finder between 1,000 and 20,000 servers, as
 /// time per server (criterion's throughput, servers a second): flat when
 /// they are linear in the drawing's size. A ratio of two sizes alone moves
-/// with the processor's caches (at 10,000 servers the records, some 2 MB,
-/// outgrow this machine's 2 MB second-level cache; at 1,000 they fit): the
-/// figures between tell the algorithm from the cache.
+/// with the processor's caches (at 10,000 servers the servers' records,
+/// some 2 MB, outgrow a second-level cache of 2 MB a core, as on the
+/// machines these figures were first taken on; at 1,000 they fit): the
+/// sizes between tell the algorithm from the cache.
+///
+/// `fixes-none`: an estate of primaries with no secondary, each protecting
+/// eight servers, one of them with a deduplicated volume (which stays with
+/// its primary): every primary is a single point that no added protection
+/// fixes, and the fix finder tries every DPM server for each (quadratic:
+/// the per-server rate falls as the estate grows; one of issue 24's
+/// findings, kept here to be measured when it is mended).
 fn per_server(c: &mut Criterion) {
     let mut g = c.benchmark_group("per-server");
     for n in [1_000usize, 2_000, 5_000, 10_000, 20_000] {
         let t = generate(n);
         g.throughput(Throughput::Elements(n as u64));
         // As `rules/failover` (the last DPM server fails) and `rules/fixes`.
-        let Some(primary) = t.servers.iter().rev().find(|s| s.kind == Kind::Dpm) else {
-            continue;
-        };
-        let primary = primary.id;
+        let primary = t
+            .servers
+            .iter()
+            .rev()
+            .find(|s| s.kind == Kind::Dpm)
+            .expect("a generated estate has DPM servers")
+            .id;
         g.bench_with_input(BenchmarkId::new("failover", n), &t, |b, t| {
             b.iter(|| black_box(plan(black_box(t), &[primary])))
         });
@@ -270,7 +283,37 @@ fn per_server(c: &mut Criterion) {
             b.iter(|| black_box(fixes(black_box(t), &r)))
         });
     }
+    for n in [500usize, 1_000, 2_000] {
+        let t = primaries_without_fix(n / 9);
+        g.throughput(Throughput::Elements(t.servers.len() as u64));
+        let r = risk(&t);
+        g.bench_with_input(BenchmarkId::new("fixes-none", n), &t, |b, t| {
+            b.iter(|| black_box(fixes(black_box(t), &r)))
+        });
+    }
     g.finish();
+}
+
+/// `dpm` primaries and no secondary, each protecting eight servers, the
+/// first of them with a deduplicated volume: every primary a single point
+/// with no fix among single protections.
+fn primaries_without_fix(dpm: usize) -> Topology {
+    let mut t = Topology::new();
+    let mut c = 0;
+    for k in 0..dpm {
+        let p = t.add_server(format!("DS{}", k + 1), Kind::Dpm);
+        for j in 0..8 {
+            c += 1;
+            let id = t.add_server(format!("PS{c}"), Kind::Protected);
+            if j == 0 {
+                if let Some(s) = t.server_mut(id) {
+                    s.workloads = Some(vec![Workload::Files, Workload::DedupVolume]);
+                }
+            }
+            t.protections.push(Protection::new(p, id));
+        }
+    }
+    t
 }
 
 /// Importing generated estates as the export script writes them, one file

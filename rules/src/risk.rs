@@ -694,26 +694,35 @@ pub fn removes_by_definition(t: &Topology, server: ServerId, p: Protection) -> b
 /// and a target judged once, not one by one.
 ///
 /// **Protectors alike.** For a single point `x` and a target `T`, every
-/// DPM server `S` that is not down or stopped with `x` (`x` itself, or
-/// what goes with a host or a database server: [`SinglePoint::takes`])
-/// and that `T` does not protect gives the same answer to "does adding
-/// `S -> T` leave `x` no single point". `S` becomes a holder of each of
-/// `T`'s data sources, and of the data of the servers `T` protects where
-/// it reaches a secondary ([`Copies::holders`]): where it does so
-/// depends on `T` and the data, not on `S`. A judgement asks only whether
-/// a copy is held by a server up, or by one other than `x` (`S` is both),
-/// never which; `S`'s own protectors join it as holders and can only add
-/// copies. So one of them is judged for all.
+/// DPM server `S` (its id a DPM server's in the drawing) that is not down
+/// or stopped with `x` (`x` itself, or what goes with a host or a
+/// database server: [`SinglePoint::takes`]) and that `T` does not protect
+/// gives the same answer to "does adding `S -> T` leave `x` no single
+/// point". `S` becomes a direct protector and holder of each of `T`'s
+/// data sources (of a scale-out `T`, of the one part of its data that
+/// `S` takes, whatever `S` is), and a holder of the data of the servers
+/// `T` protects where it reaches a secondary ([`Copies::holders`]):
+/// where it does so depends on `T` and the data, not on `S`. A judgement
+/// asks only whether a copy is held by a server up, or by one other than
+/// `x`, and whether a data source's direct protectors are all down or
+/// stopped: `S` is up and is not `x`, so it answers all three the same
+/// whoever it is. `S`'s own protectors join it as holders and can only
+/// add copies. So one of them is judged for all.
 ///
 /// When that one does not remove the point, no protection of `T` does,
-/// and none is pre-checked: any other DPM server adds itself to the same
-/// data sources or to fewer (one that `T` protects is no holder of its
-/// own data), and is down or stopped with `x`, or is `x` (holders that
-/// do not count), or is up and so alike. Before this, where no single
+/// and none is pre-checked. Any other DPM server adds itself to the same
+/// data sources, or to fewer (one that `T` protects is no holder of its
+/// own data), and is `x` or down or stopped with it: a holder and a
+/// direct protector that do not count. Its own protectors, which may be
+/// up, join the same data sources as holders, where the one judged
+/// already made a holder up, and is none of `x`. An id that is not a DPM
+/// server's (two servers given one id, which only the API can do) adds
+/// nothing, and is judged on its own. Before this, where no single
 /// protection fixed a point, the fix finder pre-checked and judged every
 /// DPM server for it: quadratic in an estate of primaries without
 /// secondaries (1.9 s at 8,000 servers). The property tests hold the
-/// grouped fixes to [`fixes_by_definition`], which judges each.
+/// grouped fixes to [`fixes_by_definition`], which judges each
+/// (`fast_fixes_match_the_definition_on_any_drawing`).
 fn fixes_with(
     places: &Places,
     r: &Risk,
@@ -730,7 +739,8 @@ fn fixes_with(
         let mut found = 0;
         // Fixes that bring a warning wait until those that bring none are
         // tried: a person should first see the fixes that cost nothing.
-        let mut costly: Vec<(Protection, Vec<Finding>)> = Vec::new();
+        // (and whether it is known to remove the point)
+        let mut costly: Vec<(Protection, Vec<Finding>, bool)> = Vec::new();
         let drawn_of = |id| (drawn.dpm_protectors.get(id), drawn.switched.has(id));
         let mut down: Vec<ServerId> = point.takes.iter().map(|a| a.server).collect();
         down.push(point.server);
@@ -739,9 +749,13 @@ fn fixes_with(
             if may_not_be_protected(t, target) {
                 continue;
             }
+            if found == FIXES_PER_POINT {
+                break;
+            }
             let open = |by: ServerId| by != target && !drawn.protects(by, target);
-            let alike =
-                |by: ServerId| down.binary_search(&by).is_err() && !drawn.protects(target, by);
+            let alike = |by: ServerId| {
+                places.is_dpm(by) && down.binary_search(&by).is_err() && !drawn.protects(target, by)
+            };
             // Whether a protection of `target` by the protectors alike
             // removes the point, judged by the first of them. When it does
             // not, no protection of `target` does: the others add holders
@@ -764,19 +778,20 @@ fn fixes_with(
                 let Some(brings) = cost(&checker, p) else {
                     continue;
                 };
+                let known = class == Some(true) && alike(by);
                 if !brings.is_empty() {
-                    costly.push((p, brings));
-                } else if (class == Some(true) && alike(by)) || removes(point.server, p) {
+                    costly.push((p, brings, known));
+                } else if known || removes(point.server, p) {
                     found += 1;
                     out.add(p, brings, point.server);
                 }
             }
         }
-        for (p, brings) in costly {
+        for (p, brings, known) in costly {
             if found == FIXES_PER_POINT {
                 break;
             }
-            if removes(point.server, p) {
+            if known || removes(point.server, p) {
                 found += 1;
                 out.add(p, brings, point.server);
             }
@@ -1219,6 +1234,47 @@ mod tests {
     /// `why_no_fix` reads each owner's DPM protectors (a protection by a
     /// protected server, which a file can hold, is none) and whether any
     /// protection of it is switched (not only its last).
+    /// Primaries without a secondary, one server of each with a dedup
+    /// volume (it stays with its primary): no single protection fixes a
+    /// primary, and the fix finder judges the DPM servers alike once for
+    /// each, not one by one; the answers are the definition's. And an id
+    /// given to two servers, a DPM server and a protected one (only the
+    /// API makes one), is no DPM server to judge the others by: the fixes
+    /// by the other DPM servers are still found.
+    #[test]
+    fn protectors_alike_are_judged_once_and_only_dpm_servers_are_alike() {
+        use crate::model::Workload;
+        let mut t = Topology::new();
+        for k in 1..=4 {
+            let p = t.add_server(format!("DS{k}"), Kind::Dpm);
+            for j in 0..3 {
+                let id = t.add_server(format!("PS{k}{j}"), Kind::Protected);
+                if j == 0 {
+                    t.server_mut(id).unwrap().workloads =
+                        Some(vec![Workload::Files, Workload::DedupVolume]);
+                }
+                t.protections.push(Protection::new(p, id));
+            }
+        }
+        let r = risk(&t);
+        assert_eq!(r.single_points.len(), 4);
+        assert!(fixes(&t, &r).is_empty());
+        assert_eq!(fixes(&t, &r), fixes_by_definition(&t, &r));
+
+        let mut t = Topology::new();
+        let ds1 = t.add_server("DS1", Kind::Dpm);
+        let ps1 = t.add_server("PS1", Kind::Protected);
+        let aaa = t.add_server("AAA", Kind::Protected);
+        t.add_server("DS2", Kind::Dpm);
+        t.servers.last_mut().unwrap().id = aaa;
+        t.add_server("DS3", Kind::Dpm);
+        t.protections.push(Protection::new(ds1, ps1));
+        let r = risk(&t);
+        let f = fixes(&t, &r);
+        assert_eq!(f, fixes_by_definition(&t, &r));
+        assert!(f.len() > 2, "{:?}", adds_and_brings(&t, &f));
+    }
+
     #[test]
     fn why_no_fix_reads_dpm_protectors_and_any_switched_protection() {
         use crate::model::Workload;

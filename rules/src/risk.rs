@@ -13,7 +13,7 @@ use crate::by_server::{pairs, ByServer, Places};
 use crate::check::{Checker, Finding};
 use crate::estate::{AlsoDown, DownHow};
 use crate::inventory::{Copies, DataSource, Part};
-use crate::model::{BackupMedium, Protection, Server, ServerId, Topology};
+use crate::model::{BackupMedium, Protection, Server, ServerId, Topology, Workload};
 use crate::rules::Severity;
 
 /// A server whose failure alone costs data.
@@ -1076,6 +1076,42 @@ pub fn why_no_fix(t: &Topology, point: &SinglePoint) -> String {
             crate::rules::and_list(&vms)
         );
     }
+    // VMware VMs and deduplicated volumes that a DPM server protects stay
+    // with it (no secondary holds them, and a second protector is an
+    // error); unprotected, a DPM server protecting them is a fix.
+    let mut kinds: Vec<Workload> = Vec::new();
+    let primary_only: Vec<String> = point
+        .loses
+        .iter()
+        .chain(&point.unprotects)
+        .filter_map(|d| match d.part {
+            Part::PrimaryOnly(w) if !drawn_of(d.server).0.is_empty() => {
+                kinds.push(w);
+                let on: Vec<&str> = drawn_of(d.server).0.iter().map(|&p| t.name(p)).collect();
+                Some(format!(
+                    "{}'s {} on {}",
+                    t.name(d.server),
+                    w.phrase(),
+                    crate::rules::and_list(&on)
+                ))
+            }
+            _ => None,
+        })
+        .collect();
+    if !primary_only.is_empty() {
+        let mut quotes: Vec<&str> = Vec::new();
+        if kinds.contains(&Workload::Vmware) {
+            quotes.push("\"DPM can't protect VMware VMs to a secondary DPM server\"");
+        }
+        if kinds.contains(&Workload::DedupVolume) {
+            quotes.push("\"after a dedup file system is protected by a primary DPM server, it can't be protected to a secondary DPM server\"");
+        }
+        return format!(
+            "{} have no other copy and can have none: {} (What's supported and what isn't for DPM), and a second DPM server may not protect the same data. Back them up to tape or Azure from the DPM server that holds them.",
+            crate::rules::and_list(&primary_only),
+            quotes.join(", and "),
+        );
+    }
     if fix_targets(point, &drawn_of).is_empty() {
         return format!(
             "Nothing can hold another copy of what {name} would take with it: the data's own protector is not a DPM server."
@@ -1260,6 +1296,28 @@ mod tests {
         assert_eq!(r.single_points.len(), 4);
         assert!(fixes(&t, &r).is_empty());
         assert_eq!(fixes(&t, &r), fixes_by_definition(&t, &r));
+        // Why: the dedup volume, not a rule broken (a tryout's find).
+        let why = why_no_fix(&t, &r.single_points[0]);
+        assert!(
+            why.starts_with("PS10's deduplicated volumes on DS1 have no other copy and can have none: \"after a dedup"),
+            "{why}"
+        );
+        // DS5 made DS1's secondary holds the rest of DS1's copies, not
+        // the dedup volume: DS1 is still a single point, for that reason.
+        let ds5 = t.add_server("DS5", Kind::Dpm);
+        t.protections
+            .push(Protection::new(ds5, t.find("DS1").unwrap()));
+        let r = risk(&t);
+        let ds1 = r
+            .single_points
+            .iter()
+            .find(|p| t.name(p.server) == "DS1")
+            .unwrap();
+        let why = why_no_fix(&t, ds1);
+        assert!(
+            why.starts_with("PS10's deduplicated volumes on DS1 have no other copy"),
+            "{why}"
+        );
 
         let mut t = Topology::new();
         let ds1 = t.add_server("DS1", Kind::Dpm);

@@ -1087,7 +1087,12 @@ pub fn why_no_fix(t: &Topology, point: &SinglePoint) -> String {
         .filter_map(|d| match d.part {
             Part::PrimaryOnly(w) if !drawn_of(d.server).0.is_empty() => {
                 kinds.push(w);
-                let on: Vec<&str> = drawn_of(d.server).0.iter().map(|&p| t.name(p)).collect();
+                let mut on: Vec<&str> = Vec::new();
+                for &p in drawn_of(d.server).0 {
+                    if !on.contains(&t.name(p)) {
+                        on.push(t.name(p));
+                    }
+                }
                 Some(format!(
                     "{}'s {} on {}",
                     t.name(d.server),
@@ -1101,13 +1106,15 @@ pub fn why_no_fix(t: &Topology, point: &SinglePoint) -> String {
     if !primary_only.is_empty() {
         let mut quotes: Vec<&str> = Vec::new();
         if kinds.contains(&Workload::Vmware) {
-            quotes.push("\"DPM can't protect VMware VMs to a secondary DPM server\"");
+            quotes.push(
+                "\"DPM can't protect VMware VMs to a secondary DPM server\" (Back up VMware VMs with DPM)",
+            );
         }
         if kinds.contains(&Workload::DedupVolume) {
-            quotes.push("\"after a dedup file system is protected by a primary DPM server, it can't be protected to a secondary DPM server\"");
+            quotes.push("\"after a dedup file system is protected by a primary DPM server, it can't be protected to a secondary DPM server\" (What's supported and what isn't for DPM)");
         }
         return format!(
-            "{} have no other copy and can have none: {} (What's supported and what isn't for DPM), and a second DPM server may not protect the same data. Back them up to tape or Azure from the DPM server that holds them.",
+            "{} have no other copy and can have none: {}; and a second DPM server may not protect the same data. Back them up to tape or Azure from the DPM server that holds them.",
             crate::rules::and_list(&primary_only),
             quotes.join(", and "),
         );
@@ -1276,7 +1283,8 @@ mod tests {
     /// each, not one by one; the answers are the definition's. And an id
     /// given to two servers, a DPM server and a protected one (only the
     /// API makes one), is no DPM server to judge the others by: the fixes
-    /// by the other DPM servers are still found.
+    /// by the other DPM servers are still found. Why the primaries have
+    /// no fix is the dedup volume, not a rule broken.
     #[test]
     fn protectors_alike_are_judged_once_and_only_dpm_servers_are_alike() {
         use crate::model::Workload;

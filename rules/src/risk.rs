@@ -1076,48 +1076,8 @@ pub fn why_no_fix(t: &Topology, point: &SinglePoint) -> String {
             crate::rules::and_list(&vms)
         );
     }
-    // VMware VMs and deduplicated volumes that a DPM server protects stay
-    // with it (no secondary holds them, and a second protector is an
-    // error); unprotected, a DPM server protecting them is a fix.
-    let mut kinds: Vec<Workload> = Vec::new();
-    let primary_only: Vec<String> = point
-        .loses
-        .iter()
-        .chain(&point.unprotects)
-        .filter_map(|d| match d.part {
-            Part::PrimaryOnly(w) if !drawn_of(d.server).0.is_empty() => {
-                kinds.push(w);
-                let mut on: Vec<&str> = Vec::new();
-                for &p in drawn_of(d.server).0 {
-                    if !on.contains(&t.name(p)) {
-                        on.push(t.name(p));
-                    }
-                }
-                Some(format!(
-                    "{}'s {} on {}",
-                    t.name(d.server),
-                    w.phrase(),
-                    crate::rules::and_list(&on)
-                ))
-            }
-            _ => None,
-        })
-        .collect();
-    if !primary_only.is_empty() {
-        let mut quotes: Vec<&str> = Vec::new();
-        if kinds.contains(&Workload::Vmware) {
-            quotes.push(
-                "\"DPM can't protect VMware VMs to a secondary DPM server\" (Back up VMware VMs with DPM)",
-            );
-        }
-        if kinds.contains(&Workload::DedupVolume) {
-            quotes.push("\"after a dedup file system is protected by a primary DPM server, it can't be protected to a secondary DPM server\" (What's supported and what isn't for DPM)");
-        }
-        return format!(
-            "{} have no other copy and can have none: {}; and a second DPM server may not protect the same data. Back them up to tape or Azure from the DPM server that holds them.",
-            crate::rules::and_list(&primary_only),
-            quotes.join(", and "),
-        );
+    if let Some(why) = primary_only_reason(t, point, &drawn_of) {
+        return why;
     }
     if fix_targets(point, &drawn_of).is_empty() {
         return format!(
@@ -1197,6 +1157,59 @@ impl Found {
             }
         }
     }
+}
+
+/// Why `point` has no fix when VMware VMs or deduplicated volumes that a
+/// DPM server protects are among what it takes: they stay with it (no
+/// secondary holds them, and a second protector is an error). `None`
+/// when there are none; unprotected, a DPM server protecting them is a
+/// fix. In: `drawn(owner)` as for [`fix_targets`].
+fn primary_only_reason<'d>(
+    t: &Topology,
+    point: &SinglePoint,
+    drawn: &dyn Fn(ServerId) -> (&'d [ServerId], bool),
+) -> Option<String> {
+    let mut kinds: Vec<Workload> = Vec::new();
+    let primary_only: Vec<String> = point
+        .loses
+        .iter()
+        .chain(&point.unprotects)
+        .filter_map(|d| match d.part {
+            Part::PrimaryOnly(w) if !drawn(d.server).0.is_empty() => {
+                kinds.push(w);
+                let mut on: Vec<&str> = Vec::new();
+                for &p in drawn(d.server).0 {
+                    if !on.contains(&t.name(p)) {
+                        on.push(t.name(p));
+                    }
+                }
+                Some(format!(
+                    "{}'s {} on {}",
+                    t.name(d.server),
+                    w.phrase(),
+                    crate::rules::and_list(&on)
+                ))
+            }
+            _ => None,
+        })
+        .collect();
+    if primary_only.is_empty() {
+        return None;
+    }
+    let mut quotes: Vec<&str> = Vec::new();
+    if kinds.contains(&Workload::Vmware) {
+        quotes.push(
+            "\"DPM can't protect VMware VMs to a secondary DPM server\" (Back up VMware VMs with DPM)",
+        );
+    }
+    if kinds.contains(&Workload::DedupVolume) {
+        quotes.push("\"after a dedup file system is protected by a primary DPM server, it can't be protected to a secondary DPM server\" (What's supported and what isn't for DPM)");
+    }
+    Some(format!(
+        "{} have no other copy and can have none: {}; and a second DPM server may not protect the same data. Back them up to tape or Azure from the DPM server that holds them.",
+        crate::rules::and_list(&primary_only),
+        quotes.join(", and "),
+    ))
 }
 
 /// The servers a new protector would have to protect for the data at stake

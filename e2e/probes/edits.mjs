@@ -386,13 +386,20 @@ async function moves(s, focusable) {
   // (No pause: 300 moves, each let finish, at a key repeat's pace.)
   const time = timer(s, 0);
   const walls = [];
+  // The moves after which the wasm memory had grown, and to what: wasm
+  // memory never shrinks, so its size after the moves is the most they
+  // ever needed at once, and these say when that was (an autosave, say).
+  const grew = [];
+  let size = before.wasm;
   await focusable.focus();
   for (let i = 0; i < edits; i++) {
     const r = await time(() => s.page.keyboard.press(keys[i % 4]));
     walls.push(r.wall);
+    const now = await s.page.evaluate(() => window.__wasmMemory?.buffer?.byteLength ?? null);
+    if (now !== null && now !== size) grew.push({ move: i + 1, wasm: (size = now) });
   }
   const seconds = (Date.now() - t0) / 1000;
-  return { before, after: await memory(s), seconds, wall: median(walls) };
+  return { before, after: await memory(s), seconds, wall: median(walls), grew };
 }
 
 // ---- the peer (a React Flow page) -------------------------------------------
@@ -665,6 +672,9 @@ function memoryTable(n, o, p) {
     }
     const r = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? (a / b).toFixed(2) : '-');
     console.log(`| ${name} | ${mb(m.load.heap)} | ${mb(m.load.wasm)} | ${mb(m.before.heap)} | ${mb(m.before.wasm)} | ${mb(m.after.heap)} | ${mb(m.after.wasm)} | ${r(m.after.heap, m.load.heap)} | ${r(m.after.wasm, m.load.wasm)} | ${ms(m.wall)} |`);
+  }
+  for (const [name, m] of [['ours', o], ['peer', p]]) {
+    if (m?.grew?.length) console.log(`\n${name}: the wasm memory grew after move ${m.grew.map((g) => `${g.move} (to ${mb(g.wasm)} MB)`).join(', ')}`);
   }
 }
 

@@ -370,9 +370,6 @@ pub struct Editor {
     /// Where the drawing is saved: [`SAVE_KEY`], an exercise's own key, or
     /// this tab's copy.
     pub save_key: RwSignal<String>,
-    /// What this tab last saved or read under which key: a save finding
-    /// anything else there stops (another tab wrote it; see `tabs`).
-    pub saved: StoredValue<Option<(String, String)>>,
     /// Another tab has this drawing: this one does not save it.
     pub elsewhere: RwSignal<bool>,
     /// Whether servers glide to where the next preview puts them (steps of
@@ -464,7 +461,6 @@ impl Editor {
             view_request: StoredValue::new(None),
             guard: StoredValue::new(None),
             save_key: RwSignal::new(SAVE_KEY.to_string()),
-            saved: StoredValue::new(None),
             elsewhere: RwSignal::new(false),
             glide: StoredValue::new(true),
         };

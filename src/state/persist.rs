@@ -9,8 +9,9 @@ use crate::browser::storage::stored;
 use crate::browser::storage::stored_js;
 use crate::state::editor::Editor;
 use crate::state::editor::NoticeAction;
+use crate::state::tabs::{remember, remembered};
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 
 use dpm_rules::{apply_layout, from_json, to_json, Topology, MAX_INPUT_BYTES};
 use leptos::prelude::*;
@@ -167,31 +168,6 @@ pub fn flush(ed: Editor) {
     save(ed);
 }
 
-thread_local! {
-    /// What this tab last wrote or read under a key, as the browser's
-    /// string and as text: while storage still holds that very string, the
-    /// save needs no megabyte copied out of the browser to know it.
-    static LAST: RefCell<Option<(String, JsValue, String)>> = const { RefCell::new(None) };
-}
-
-/// What `key` holds now, as text: from [`LAST`] when storage still holds
-/// the string this tab last wrote or read there (compared by the
-/// browser), else read (and remembered).
-fn stored_now(key: &str) -> String {
-    let js = stored_js(key);
-    let known = LAST.with(|l| {
-        l.borrow()
-            .as_ref()
-            .filter(|(k, v, _)| k == key && *v == js)
-            .map(|(_, _, text)| text.clone())
-    });
-    known.unwrap_or_else(|| {
-        let text = js.as_string().unwrap_or_default();
-        LAST.with(|l| *l.borrow_mut() = Some((key.to_string(), js, text.clone())));
-        text
-    })
-}
-
 /// Writes the drawing under its key unless the text there is already it;
 /// stops, and asks, when another tab wrote there since this one did.
 fn save(ed: Editor) {
@@ -201,25 +177,23 @@ fn save(ed: Editor) {
     }
     // What was last saved (or found in storage), so a change that leaves
     // the text as it was writes nothing.
-    let last = ed.saved;
     let key = ed.save_key.get_untracked();
-    let now = stored_now(&key);
-    if last.with_value(|l| l.as_ref().is_none_or(|(k, _)| *k != key)) {
-        last.set_value(Some((key.clone(), now.clone())));
+    let now = stored_js(&key);
+    match remembered(&key, &now) {
+        None => remember(&key, now.clone()),
+        // Another tab wrote since this one last did: never over it.
+        Some(false) => {
+            crate::state::tabs::away(ed, false);
+            return;
+        }
+        Some(true) => {}
     }
-    // Another tab wrote since this one last did: never over it.
-    if last.with_value(|l| l.as_ref().is_some_and(|(_, t)| *t != now)) {
-        crate::state::tabs::away(ed, false);
-        return;
-    }
-    let text = ed.doc.with_untracked(to_json);
+    let text = JsValue::from_str(&ed.doc.with_untracked(to_json));
     if text == now {
         return;
     }
     // A refused save is tried again on the next change.
-    let js = JsValue::from_str(&text);
-    if ed.save(&key, &js) {
-        LAST.with(|l| *l.borrow_mut() = Some((key.clone(), js, text.clone())));
-        last.set_value(Some((key, text)));
+    if ed.save(&key, &text) {
+        remember(&key, text);
     }
 }

@@ -30,6 +30,35 @@ use dpm_rules::from_json;
 const TAB_KEY: &str = "dpm-sketch/tab-saves-to";
 
 thread_local! {
+    /// What this tab last saved or read under which key, as the browser's
+    /// own string: a save finding anything else there stops (another tab
+    /// wrote it since). Not copied into the wasm: a drawing of 10,000
+    /// servers is 2 MB of text, and two kept copies of it (and two more
+    /// made at each save to compare with them) were most of what the wasm
+    /// memory grew by over 300 edits at that size; comparing strings is the
+    /// browser's work.
+    static SAVED: RefCell<Option<(String, JsValue)>> = const { RefCell::new(None) };
+}
+
+/// Remembers `text` (a browser string) as what this tab saved or read
+/// under `key`.
+pub fn remember(key: &str, text: JsValue) {
+    SAVED.with(|s| *s.borrow_mut() = Some((key.to_string(), text)));
+}
+
+/// Whether this tab last saved or read `text` (a browser string, or null)
+/// under `key`: `None` when it last saved or read under another key, or
+/// nothing yet.
+pub fn remembered(key: &str, text: &JsValue) -> Option<bool> {
+    SAVED.with(|s| {
+        s.borrow()
+            .as_ref()
+            .filter(|(k, _)| k == key)
+            .map(|(_, t)| t == text)
+    })
+}
+
+thread_local! {
     static CHANNEL: RefCell<Option<BroadcastChannel>> = const { RefCell::new(None) };
 }
 
@@ -102,15 +131,13 @@ pub fn watch(ed: Editor) {
 /// opened as one undoable step, so this tab's is one Undo away.
 pub fn take_over(ed: Editor) {
     let key = ed.save_key.get_untracked();
-    let theirs = stored(&key).unwrap_or_default();
-    let known = ed
-        .saved
-        .with_value(|s| s.as_ref().is_some_and(|(k, t)| *k == key && *t == theirs));
-    ed.saved.set_value(Some((key.clone(), theirs.clone())));
+    let theirs = crate::browser::storage::stored_js(&key);
+    let known = remembered(&key, &theirs) == Some(true);
+    remember(&key, theirs.clone());
     post("taken", &key);
     ed.notice.set(None);
     if !known {
-        if let Ok(t) = from_json(&theirs) {
+        if let Ok(t) = from_json(&theirs.as_string().unwrap_or_default()) {
             ed.commit(t);
             ed.tell_step(
                 "This tab has the drawing now, as the other tab left it; Undo brings back what this tab showed.",

@@ -183,9 +183,9 @@ pub fn reset(ed: Editor, ws: Workshop) {
     }
     // Saved at once, as this tab's own save (so the autosave neither has
     // anything newer to write nor takes the start for another tab's).
-    let start = to_json(&a.ex.start);
-    store(&a.key, &start);
-    ed.saved.set_value(Some((a.key.clone(), start)));
+    let start = wasm_bindgen::JsValue::from_str(&to_json(&a.ex.start));
+    crate::browser::storage::store_js(&a.key, &start);
+    crate::state::tabs::remember(&a.key, start);
     enter(ed, ws, (*a.ex).clone());
 }
 

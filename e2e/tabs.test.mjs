@@ -124,3 +124,33 @@ test('without messages between tabs, a save never goes over another tab\'s newer
   assert.ok((await saved(page)).includes('"PS4"'));
   await done(app, server.url);
 });
+
+test('with the browser keeping no site data, edits go on and no other tab is blamed', async () => {
+  // Storage off (site data blocked, a sandboxed frame): reading
+  // `localStorage` throws. Nothing is saved, and a save finding nothing
+  // where it could not write is no other tab's doing.
+  const context = await server.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript(() => {
+    Object.defineProperty(window, 'localStorage', {
+      get() {
+        throw new DOMException('The user denied storage', 'SecurityError');
+      },
+    });
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(server.url);
+  await page.waitForSelector('[data-server]');
+  await page.waitForTimeout(400);
+  await remove(page, 'PS4');
+  await page.waitForTimeout(400);
+  await remove(page, 'PS3');
+  await page.waitForTimeout(400);
+  const notice = page.getByTestId('notice');
+  const told = (await notice.count()) ? await notice.innerText() : '';
+  assert.doesNotMatch(told, /open in another tab/);
+  assert.equal(await page.locator('[data-server="PS2"]').count(), 1, 'the drawing is still there');
+  await context.close();
+  assert.deepEqual(errors, [], 'the page threw');
+});

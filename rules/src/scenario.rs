@@ -738,11 +738,12 @@ pub fn uses_version_2(s: &Server) -> bool {
 
 /// Writes a scenario file (pretty-printed, with a final newline).
 pub fn to_json(t: &Topology) -> String {
-    // Room for a server of a five-digit name at a position of five
-    // digits, and its protection, with some to spare: a generated drawing
-    // of 10,000 servers writes 2.03 MB, and an estimate short of it (as
-    // 120 and 80 were) doubles the text's room to 4 MB, a copy made at
-    // every save.
+    // Room for a server with a name of five digits, one workload and a
+    // position, and its protection, with some to spare (a generated
+    // drawing of 10,000 servers writes 2.03 MB): the text is made whole at
+    // each save, and one that outgrows its room is copied to twice the
+    // room. Servers with more facts (sites, hosts, versions) still outgrow
+    // it.
     let mut out = String::with_capacity(64 + 130 * t.servers.len() + 90 * t.protections.len());
     out.push_str("{\n  \"format\": ");
     json::write_string(&mut out, format_for(t));

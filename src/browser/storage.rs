@@ -36,7 +36,7 @@ extern "C" {
 }
 
 /// What `key` holds as the browser's own string (null when nothing), not
-/// copied into the wasm: a drawing of 10,000 servers is a megabyte, and
+/// copied into the wasm: a drawing of 10,000 servers is 2 MB of text, and
 /// comparing it with what was saved is the browser's work.
 pub fn stored_js(key: &str) -> wasm_bindgen::JsValue {
     raw()

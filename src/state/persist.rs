@@ -5,7 +5,6 @@
 use crate::state::editor::Notice;
 
 use crate::browser::storage::keep_aside;
-use crate::browser::storage::stored;
 use crate::browser::storage::stored_js;
 use crate::state::editor::Editor;
 use crate::state::editor::NoticeAction;
@@ -20,7 +19,7 @@ use wasm_bindgen::JsValue;
 /// What the editor opens on: the saved drawing, or Scenario 1 on a first
 /// visit. A save that cannot be read is kept aside, never overwritten.
 pub fn restore(key: &str) -> (Topology, Option<Notice>, bool) {
-    let Some(text) = stored(key) else {
+    let Some(text) = crate::state::tabs::read(key) else {
         return (dpm_rules::presets::scenario_1(), None, true);
     };
     if text.len() > MAX_INPUT_BYTES {
@@ -172,11 +171,12 @@ pub fn flush(ed: Editor) {
 /// stops, and asks, when another tab wrote there since this one did.
 fn save(ed: Editor) {
     mark_pending(false);
-    if ed.elsewhere.get_untracked() {
+    // Nowhere to save (storage off, a sandboxed frame): nothing to write,
+    // and no other tab's write to guard against (null read back after a
+    // save that could not be made is no other tab's).
+    if ed.elsewhere.get_untracked() || crate::browser::storage::storage().is_none() {
         return;
     }
-    // What was last saved (or found in storage), so a change that leaves
-    // the text as it was writes nothing.
     let key = ed.save_key.get_untracked();
     let now = stored_js(&key);
     match remembered(&key, &now) {
@@ -188,6 +188,7 @@ fn save(ed: Editor) {
         }
         Some(true) => {}
     }
+    // A change that leaves the text as stored writes nothing.
     let text = JsValue::from_str(&ed.doc.with_untracked(to_json));
     if text == now {
         return;

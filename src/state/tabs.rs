@@ -12,6 +12,7 @@
 use crate::state::editor::Notice;
 
 use crate::browser::storage::stored;
+use crate::browser::storage::stored_js;
 use crate::browser::storage::KEPT_PREFIX;
 use crate::state::editor::Editor;
 use crate::state::editor::NoticeAction;
@@ -30,25 +31,25 @@ use dpm_rules::from_json;
 const TAB_KEY: &str = "dpm-sketch/tab-saves-to";
 
 thread_local! {
-    /// What this tab last saved or read under which key, as the browser's
-    /// own string: a save finding anything else there stops (another tab
-    /// wrote it since). Not copied into the wasm: a drawing of 10,000
-    /// servers is 2 MB of text, and two kept copies of it (and two more
-    /// made at each save to compare with them) were most of what the wasm
-    /// memory grew by over 300 edits at that size; comparing strings is the
-    /// browser's work.
+    /// What this tab last saved or read under which key: the browser's own
+    /// string (null when the key held nothing), compared by the browser
+    /// (`===`) with what the key holds before each save. Kept in the
+    /// browser, not copied into the wasm: a drawing of 10,000 servers is
+    /// 2 MB of text, and wasm memory never shrinks. One per page, as the
+    /// page has one editor.
     static SAVED: RefCell<Option<(String, JsValue)>> = const { RefCell::new(None) };
 }
 
-/// Remembers `text` (a browser string) as what this tab saved or read
-/// under `key`.
+/// Remembers `text` (a browser string, or null) as what this tab saved or
+/// read under `key`.
 pub fn remember(key: &str, text: JsValue) {
     SAVED.with(|s| *s.borrow_mut() = Some((key.to_string(), text)));
 }
 
-/// Whether this tab last saved or read `text` (a browser string, or null)
-/// under `key`: `None` when it last saved or read under another key, or
-/// nothing yet.
+/// Whether `text` (what `key` holds now: a browser string, or null) is
+/// what this tab last saved or read there: `Some(false)` when another tab
+/// wrote there since, `None` when this tab last saved or read under another
+/// key, or nothing yet.
 pub fn remembered(key: &str, text: &JsValue) -> Option<bool> {
     SAVED.with(|s| {
         s.borrow()
@@ -56,6 +57,16 @@ pub fn remembered(key: &str, text: &JsValue) -> Option<bool> {
             .filter(|(k, _)| k == key)
             .map(|(_, t)| t == text)
     })
+}
+
+/// What `key` holds, as text (`None` when nothing), remembered as read
+/// ([`remember`]): a drawing opened from storage is one this tab read, so
+/// that a save after it never writes over another tab's write in between.
+pub fn read(key: &str) -> Option<String> {
+    let text = crate::browser::storage::stored_js(key);
+    let out = text.as_string();
+    remember(key, text);
+    out
 }
 
 thread_local! {
@@ -131,7 +142,7 @@ pub fn watch(ed: Editor) {
 /// opened as one undoable step, so this tab's is one Undo away.
 pub fn take_over(ed: Editor) {
     let key = ed.save_key.get_untracked();
-    let theirs = crate::browser::storage::stored_js(&key);
+    let theirs = stored_js(&key);
     let known = remembered(&key, &theirs) == Some(true);
     remember(&key, theirs.clone());
     post("taken", &key);

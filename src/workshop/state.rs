@@ -107,7 +107,7 @@ fn enter(ed: Editor, ws: Workshop, ex: Exercise) {
         "dpm-sketch/exercise/{}",
         &link[link.len().saturating_sub(8)..]
     );
-    let t = stored(&key)
+    let t = crate::state::tabs::read(&key)
         .and_then(|s| from_json(&s).ok())
         .unwrap_or_else(|| ex.start.clone());
     let started = stored_ms(&format!("{key}/started")).unwrap_or_else(|| {
@@ -159,7 +159,7 @@ pub fn leave(ed: Editor, ws: Workshop) {
     flush(ed);
     ed.guard.set_value(None);
     let home = crate::state::tabs::home_key();
-    let t = stored(&home)
+    let t = crate::state::tabs::read(&home)
         .and_then(|s| from_json(&s).ok())
         .unwrap_or_default();
     ed.save_key.set(home);
@@ -184,8 +184,9 @@ pub fn reset(ed: Editor, ws: Workshop) {
     // Saved at once, as this tab's own save (so the autosave neither has
     // anything newer to write nor takes the start for another tab's).
     let start = wasm_bindgen::JsValue::from_str(&to_json(&a.ex.start));
-    crate::browser::storage::store_js(&a.key, &start);
-    crate::state::tabs::remember(&a.key, start);
+    if crate::browser::storage::store_js(&a.key, &start) {
+        crate::state::tabs::remember(&a.key, start);
+    }
     enter(ed, ws, (*a.ex).clone());
 }
 

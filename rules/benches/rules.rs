@@ -189,8 +189,8 @@ fn benches(c: &mut Criterion) {
         // Suggested fixes for one single point (the first), at every size:
         // the fix finder for a fixed failure, as `failover` measures the
         // planner for one (issue 24 asks both to grow no faster than the
-        // drawing); `fixes` above has as many points as the estate has
-        // primaries, ten times as many at 10,000 servers as at 1,000.
+        // drawing); `fixes` above has ten times the points at 10,000
+        // servers as at 1,000 (70 and 7; 1 at 100).
         let r = risk(&t);
         let first = Risk {
             single_points: r.single_points.iter().take(1).cloned().collect(),

@@ -2,7 +2,7 @@
 // no save silently overwrites another tab's newer one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { suite, openApp, done, servers } from './harness.mjs';
+import { suite, openApp, done, servers, connect } from './harness.mjs';
 
 const server = suite();
 const saved = (page) => page.evaluate(() => localStorage.getItem('dpm-sketch/drawing'));
@@ -147,10 +147,36 @@ test('with the browser keeping no site data, edits go on and no other tab is bla
   await page.waitForTimeout(400);
   await remove(page, 'PS3');
   await page.waitForTimeout(400);
+  // Told, once, that nothing is saved, with the drawing offered as a file.
   const notice = page.getByTestId('notice');
-  const told = (await notice.count()) ? await notice.innerText() : '';
+  await notice.waitFor();
+  const told = await notice.innerText();
+  assert.match(told, /not being saved/);
   assert.doesNotMatch(told, /open in another tab/);
+  assert.equal(await notice.locator('[data-action="download-drawing"]').count(), 1, 'the drawing offered as a file');
   assert.equal(await page.locator('[data-server="PS2"]').count(), 1, 'the drawing is still there');
   await context.close();
   assert.deepEqual(errors, [], 'the page threw');
+});
+
+test('a tab told its drawing is open elsewhere saves an exercise it enters, and is told again when it leaves', async () => {
+  const { first, b } = await twoTabs();
+  const notice = b.getByTestId('notice');
+  await notice.waitFor();
+  assert.match(await notice.innerText(), /open in another tab/);
+  // The exercise is no other tab's: the notice goes, and its edits are saved.
+  await b.selectOption('[data-action="exercises"]', '3-cyclic-office');
+  await b.waitForSelector('[data-testid="task-panel"]');
+  await b.waitForFunction(() => !document.querySelector('[data-testid="notice"]')?.textContent.includes('another tab'));
+  await connect(b, 'DS1', 'DS2');
+  await b.waitForSelector('[data-protection="DS1->DS2"]');
+  await b.waitForFunction(() =>
+    Object.keys(localStorage).some(
+      (k) => /^dpm-sketch\/exercise\/[^/]+$/.test(k) && /"protector": "DS1",\s*"target": "DS2"/.test(localStorage.getItem(k)),
+    ),
+  );
+  // Back to the drawing the first tab has open: told again.
+  await b.click('[data-action="leave-exercise"]');
+  await b.waitForFunction(() => document.querySelector('[data-testid="notice"]')?.textContent.includes('open in another tab'));
+  await done(first, server.url);
 });

@@ -75,6 +75,8 @@ thread_local! {
     /// saves, and only it may: the others find a newer number and do
     /// nothing, which spares a clearTimeout binding in the wasm).
     static PENDING: Cell<Option<(f64, u32)>> = const { Cell::new(None) };
+    /// Whether the user was told that no drawing is saved (no storage).
+    static TOLD_UNSAVED: Cell<bool> = const { Cell::new(false) };
     static TIMERS: Cell<u32> = const { Cell::new(0) };
 }
 
@@ -171,10 +173,21 @@ pub fn flush(ed: Editor) {
 /// stops, and asks, when another tab wrote there since this one did.
 fn save(ed: Editor) {
     mark_pending(false);
-    // Nowhere to save (storage off, a sandboxed frame): nothing to write,
-    // and no other tab's write to guard against (null read back after a
-    // save that could not be made is no other tab's).
-    if ed.elsewhere.get_untracked() || crate::browser::storage::storage().is_none() {
+    if ed.elsewhere.get_untracked() {
+        return;
+    }
+    // Nowhere to save (site data blocked, a sandboxed frame): nothing to
+    // write, and no other tab's write to guard against (null read back
+    // after a save that could not be made is no other tab's). Said once.
+    if crate::browser::storage::storage().is_none() {
+        if !TOLD_UNSAVED.with(|t| t.replace(true)) {
+            ed.notice.set(Some(Notice {
+                error: true,
+                text: "This browser keeps no data for this page, so your drawing is not being saved: it is lost when you leave or reload. Download it to keep it.".into(),
+                action: Some(NoticeAction::DownloadDrawing),
+                about: crate::state::editor::About::App,
+            }));
+        }
         return;
     }
     let key = ed.save_key.get_untracked();

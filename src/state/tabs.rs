@@ -113,6 +113,11 @@ pub fn away(ed: Editor, taken: bool) {
 /// Starts listening to the other tabs, and says hello each time this tab
 /// opens a drawing (its own, an exercise, a copy).
 pub fn watch(ed: Editor) {
+    if crate::browser::storage::storage().is_none() {
+        // No storage: each tab's drawing is its own, nothing is shared to
+        // overwrite, and no tab saves (`persist` says so).
+        return;
+    }
     let Ok(channel) = BroadcastChannel::new("dpm-sketch") else {
         return; // No channel: the check before each save still guards.
     };
@@ -134,7 +139,24 @@ pub fn watch(ed: Editor) {
     channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
     CHANNEL.with(|c| *c.borrow_mut() = Some(channel));
-    crate::browser::effect(move || post("hello", &ed.save_key.get()));
+    crate::browser::effect(move || {
+        let key = ed.save_key.get();
+        // Another drawing now (an exercise, one's own again, a copy): that
+        // another tab had the last one says nothing of this one. The other
+        // tabs' answers to the hello say again (a tab that entered an
+        // exercise kept the notice of its own drawing, and saved nothing).
+        if ed.elsewhere.get_untracked() {
+            ed.elsewhere.set(false);
+            ed.notice.update(|n| {
+                if n.as_ref()
+                    .is_some_and(|n| n.action == Some(NoticeAction::Elsewhere))
+                {
+                    *n = None;
+                }
+            });
+        }
+        post("hello", &key);
+    });
 }
 
 /// "Take over here": this tab saves the drawing again and the other stops.

@@ -19,6 +19,24 @@ async function twoTabs() {
   return { first, a: first.page, b: page };
 }
 
+/** A page of the app in a browser keeping no site data (reading `localStorage` throws), opened at `hash`. */
+async function withoutStorage(hash) {
+  const context = await server.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript(() => {
+    Object.defineProperty(window, 'localStorage', {
+      get() {
+        throw new DOMException('The user denied storage', 'SecurityError');
+      },
+    });
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(server.url + hash);
+  await page.waitForSelector('[data-server]');
+  return { context, page, errors };
+}
+
 async function remove(page, name) {
   await page.click(`[data-server="${name}"] .body`);
   await page.keyboard.press('Delete');
@@ -129,19 +147,7 @@ test('with the browser keeping no site data, edits go on and no other tab is bla
   // Storage off (site data blocked, a sandboxed frame): reading
   // `localStorage` throws. Nothing is saved, and a save finding nothing
   // where it could not write is no other tab's doing.
-  const context = await server.browser.newContext({ viewport: { width: 1280, height: 800 } });
-  await context.addInitScript(() => {
-    Object.defineProperty(window, 'localStorage', {
-      get() {
-        throw new DOMException('The user denied storage', 'SecurityError');
-      },
-    });
-  });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(server.url);
-  await page.waitForSelector('[data-server]');
+  const { context, page, errors } = await withoutStorage('');
   await page.waitForTimeout(400);
   await remove(page, 'PS4');
   await page.waitForTimeout(400);
@@ -179,4 +185,19 @@ test('a tab told its drawing is open elsewhere saves an exercise it enters, and 
   await b.click('[data-action="leave-exercise"]');
   await b.waitForFunction(() => document.querySelector('[data-testid="notice"]')?.textContent.includes('open in another tab'));
   await done(first, server.url);
+});
+
+test('without site data, a link\'s message is not hidden by the one that nothing is saved, which comes after it', async () => {
+  const { context, page, errors } = await withoutStorage('#s=garbage');
+  const notice = page.getByTestId('notice');
+  await notice.waitFor();
+  assert.match(await notice.innerText(), /share link cannot be opened/);
+  // The first save comes and goes: the link's message stays.
+  await page.waitForTimeout(600);
+  assert.match(await notice.innerText(), /share link cannot be opened/);
+  await page.click('[data-testid="notice"] [data-action="dismiss"]');
+  await remove(page, 'PS4');
+  await page.waitForFunction(() => document.querySelector('[data-testid="notice"]')?.textContent.includes('not being saved'));
+  await context.close();
+  assert.deepEqual(errors, [], 'the page threw');
 });

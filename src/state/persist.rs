@@ -170,7 +170,8 @@ pub fn flush(ed: Editor) {
 }
 
 /// Writes the drawing under its key unless the text there is already it;
-/// stops, and asks, when another tab wrote there since this one did.
+/// stops, and asks, when another tab wrote there since this one did. With
+/// no storage, says once that the drawing is not saved.
 fn save(ed: Editor) {
     mark_pending(false);
     if ed.elsewhere.get_untracked() {
@@ -178,12 +179,15 @@ fn save(ed: Editor) {
     }
     // Nowhere to save (site data blocked, a sandboxed frame): nothing to
     // write, and no other tab's write to guard against (null read back
-    // after a save that could not be made is no other tab's). Said once.
+    // after a save that could not be made is no other tab's). Said once,
+    // when no other notice is up (a link's, say: tried again at the next
+    // save).
     if crate::browser::storage::storage().is_none() {
-        if !TOLD_UNSAVED.with(|t| t.replace(true)) {
+        if !TOLD_UNSAVED.with(|t| t.get()) && ed.notice.with_untracked(|n| n.is_none()) {
+            TOLD_UNSAVED.with(|t| t.set(true));
             ed.notice.set(Some(Notice {
                 error: true,
-                text: "This browser keeps no data for this page, so your drawing is not being saved: it is lost when you leave or reload. Download it to keep it.".into(),
+                text: "This browser keeps no data for this page (site data blocked, or a private or embedded window), so your drawing is not being saved: it is lost when you leave or reload. Download it to keep it; Import opens the file again.".into(),
                 action: Some(NoticeAction::DownloadDrawing),
                 about: crate::state::editor::About::App,
             }));

@@ -7,7 +7,10 @@
 //! open a copy saved apart. And whatever the messages do, a tab never
 //! writes over a save it did not make or read: before each save it checks
 //! that storage still holds what it last saved, and when another tab wrote
-//! since, it stops and asks the same question instead.
+//! since, it stops and asks the same question instead. A tab asks again
+//! each time it opens a drawing under another key (an exercise, its own
+//! drawing again). Without storage (site data blocked) nothing is shared,
+//! and there is no guard: the autosave says the drawing is not saved.
 
 use crate::state::editor::Notice;
 
@@ -111,7 +114,9 @@ pub fn away(ed: Editor, taken: bool) {
 }
 
 /// Starts listening to the other tabs, and says hello each time this tab
-/// opens a drawing (its own, an exercise, a copy).
+/// opens a drawing (its own, an exercise, a copy), asking again whether
+/// another tab has it. Without storage there is nothing shared to guard,
+/// and it does nothing.
 pub fn watch(ed: Editor) {
     if crate::browser::storage::storage().is_none() {
         // No storage: each tab's drawing is its own, nothing is shared to
@@ -141,19 +146,20 @@ pub fn watch(ed: Editor) {
     CHANNEL.with(|c| *c.borrow_mut() = Some(channel));
     crate::browser::effect(move || {
         let key = ed.save_key.get();
-        // Another drawing now (an exercise, one's own again, a copy): that
-        // another tab had the last one says nothing of this one. The other
-        // tabs' answers to the hello say again (a tab that entered an
-        // exercise kept the notice of its own drawing, and saved nothing).
+        // A drawing opened under a key (an exercise, one's own again): that
+        // another tab had the last one says nothing of this one, and the
+        // other tabs' answers to the hello say again. (What this tab read
+        // there is remembered, so no save goes over another tab's write
+        // before an answer comes.)
         if ed.elsewhere.get_untracked() {
             ed.elsewhere.set(false);
-            ed.notice.update(|n| {
-                if n.as_ref()
+            let elsewhere = ed.notice.with_untracked(|n| {
+                n.as_ref()
                     .is_some_and(|n| n.action == Some(NoticeAction::Elsewhere))
-                {
-                    *n = None;
-                }
             });
+            if elsewhere {
+                ed.notice.set(None);
+            }
         }
         post("hello", &key);
     });

@@ -1174,11 +1174,11 @@ fn primary_only_reason<'d>(
         .loses
         .iter()
         .chain(&point.unprotects)
-        .filter_map(|d| match d.part {
-            Part::PrimaryOnly(w) if !drawn(d.server).0.is_empty() => {
+        .filter_map(|d| match (d.part, drawn(d.server).0) {
+            (Part::PrimaryOnly(w), by) if !by.is_empty() => {
                 kinds.push(w);
                 let mut on: Vec<&str> = Vec::new();
-                for &p in drawn(d.server).0 {
+                for &p in by {
                     if !on.contains(&t.name(p)) {
                         on.push(t.name(p));
                     }
@@ -1287,9 +1287,6 @@ mod tests {
         assert!(why_no_fix(&t, &r.single_points[0]).contains("add a DPM server"));
     }
 
-    /// `why_no_fix` reads each owner's DPM protectors (a protection by a
-    /// protected server, which a file can hold, is none) and whether any
-    /// protection of it is switched (not only its last).
     /// Primaries without a secondary, one server of each with a dedup
     /// volume (it stays with its primary): no single protection fixes a
     /// primary, and the fix finder judges the DPM servers alike once for
@@ -1354,6 +1351,9 @@ mod tests {
         assert!(f.len() > 2, "{:?}", adds_and_brings(&t, &f));
     }
 
+    /// `why_no_fix` reads each owner's DPM protectors (a protection by a
+    /// protected server, which a file can hold, is none) and whether any
+    /// protection of it is switched (not only its last).
     #[test]
     fn why_no_fix_reads_dpm_protectors_and_any_switched_protection() {
         use crate::model::Workload;

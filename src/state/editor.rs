@@ -1046,11 +1046,9 @@ impl Editor {
 
     /// Saves, and says at once when the browser refuses (storage full): the
     /// drawing stays in memory and the notice offers it as a file. The next
-    /// save that works takes the warning away.
+    /// save that works takes the warning away. In: a page with storage (the
+    /// autosave tells the user once when there is none, and saves nothing).
     pub fn save(&self, key: &str, text: &wasm_bindgen::JsValue) -> bool {
-        if crate::browser::storage::storage().is_none() {
-            return true;
-        }
         let full = Some(Notice {
             error: true,
             text: "Your browser's storage is full: your drawing is not being saved. It is safe in this page; download it to keep it.".into(),

@@ -8,7 +8,7 @@ use crate::browser::storage::keep_aside;
 use crate::browser::storage::stored_js;
 use crate::state::editor::Editor;
 use crate::state::editor::NoticeAction;
-use crate::state::tabs::{remember, remembered};
+use crate::state::tabs::{read, remember, remembered};
 
 use std::cell::Cell;
 
@@ -19,7 +19,7 @@ use wasm_bindgen::JsValue;
 /// What the editor opens on: the saved drawing, or Scenario 1 on a first
 /// visit. A save that cannot be read is kept aside, never overwritten.
 pub fn restore(key: &str) -> (Topology, Option<Notice>, bool) {
-    let Some(text) = crate::state::tabs::read(key) else {
+    let Some(text) = read(key) else {
         return (dpm_rules::presets::scenario_1(), None, true);
     };
     if text.len() > MAX_INPUT_BYTES {

@@ -66,7 +66,7 @@ pub fn remembered(key: &str, text: &JsValue) -> Option<bool> {
 /// ([`remember`]): a drawing opened from storage is one this tab read, so
 /// that a save after it never writes over another tab's write in between.
 pub fn read(key: &str) -> Option<String> {
-    let text = crate::browser::storage::stored_js(key);
+    let text = stored_js(key);
     let out = text.as_string();
     remember(key, text);
     out

@@ -10,6 +10,7 @@ use crate::browser::storage::store;
 use crate::browser::storage::stored;
 use crate::state::editor::Editor;
 use crate::state::persist::flush;
+use crate::state::tabs::read;
 use dpm_rules::{Allow, Goal};
 
 use std::sync::Arc;
@@ -107,7 +108,7 @@ fn enter(ed: Editor, ws: Workshop, ex: Exercise) {
         "dpm-sketch/exercise/{}",
         &link[link.len().saturating_sub(8)..]
     );
-    let t = crate::state::tabs::read(&key)
+    let t = read(&key)
         .and_then(|s| from_json(&s).ok())
         .unwrap_or_else(|| ex.start.clone());
     let started = stored_ms(&format!("{key}/started")).unwrap_or_else(|| {
@@ -159,7 +160,7 @@ pub fn leave(ed: Editor, ws: Workshop) {
     flush(ed);
     ed.guard.set_value(None);
     let home = crate::state::tabs::home_key();
-    let t = crate::state::tabs::read(&home)
+    let t = read(&home)
         .and_then(|s| from_json(&s).ok())
         .unwrap_or_default();
     ed.save_key.set(home);
@@ -183,10 +184,8 @@ pub fn reset(ed: Editor, ws: Workshop) {
     }
     // Saved at once, as this tab's own save (so the autosave neither has
     // anything newer to write nor takes the start for another tab's).
-    let start = wasm_bindgen::JsValue::from_str(&to_json(&a.ex.start));
-    if crate::browser::storage::store_js(&a.key, &start) {
-        crate::state::tabs::remember(&a.key, start);
-    }
+    // (`enter` reads it back, and so remembers it as this tab's.)
+    store(&a.key, &to_json(&a.ex.start));
     enter(ed, ws, (*a.ex).clone());
 }
 

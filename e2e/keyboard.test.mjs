@@ -483,3 +483,24 @@ test('renaming the second of two servers named alike leaves focus on the server 
     .catch(async () => assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-server')), 'FS2', 'focus on the server renamed'));
   await context.close();
 });
+
+test('/ pressed at once after Simulate puts the keys in the find field, not back on the toolbar', async () => {
+  // Entering the simulator lays the toolbar out again, and its items keep
+  // the focus they had; a `/` before that frame moved the focus on, and
+  // the toolbar took it back to Simulate, so what was typed next ran as
+  // commands (S left the simulator). Each round races that frame.
+  const app = await openApp(server.browser, server.url, { path: '#generate=2000' });
+  const { page } = app;
+  for (let round = 0; round < 4; round++) {
+    await page.click('[data-action="simulate"]');
+    await page.keyboard.press('/');
+    await page.waitForFunction(() => document.activeElement?.matches('.find-bar input'), null, { timeout: 5000 });
+    await page.waitForTimeout(100);
+    assert.ok(await page.evaluate(() => document.activeElement?.matches('.find-bar input')), `round ${round}: the find field keeps the focus`);
+    await page.keyboard.press('Escape');
+    await page.locator('.find-bar').waitFor({ state: 'hidden' });
+    await page.click('[data-action="simulate"]');
+    await page.locator('.sim-panel').waitFor({ state: 'detached' });
+  }
+  await done(app, server.url);
+});

@@ -134,11 +134,15 @@ fn arrange(o: Overflow, bar: &web_sys::Element, moved: usize) {
     let Some(f) = focused.filter(|f| bar.contains(Some(f))) else {
         return;
     };
-    // After the reactive updates ("More" shown, or hidden) are drawn.
+    // After the reactive updates ("More" shown, or hidden) are drawn. Lost
+    // is fallen to the page: focus the user moved on in between (`/` just
+    // after Simulate, to the find field) stays where it went, or the keys
+    // typed next would be commands.
     request_animation_frame(move || {
+        let body = document().body();
         let lost = document()
             .active_element()
-            .is_none_or(|a| !a.is_same_node(Some(&f)));
+            .is_none_or(|a| body.is_some_and(|b| a.is_same_node(Some(&b))));
         if !lost {
             return;
         }
